@@ -1,0 +1,51 @@
+import { en, type MessageKey } from './en';
+import { zh } from './zh';
+
+export type Lang = 'zh' | 'en';
+export type { MessageKey };
+
+const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, zh };
+const STORAGE_KEY = 'alliance-outcomes.lang';
+
+let current: Lang = initialLang();
+const listeners = new Set<(lang: Lang) => void>();
+
+function initialLang(): Lang {
+  const stored = globalThis.localStorage?.getItem(STORAGE_KEY);
+  if (stored === 'zh' || stored === 'en') return stored;
+  return globalThis.navigator?.language?.toLowerCase().startsWith('en') ? 'en' : 'zh';
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(next: Lang): void {
+  if (next === current) return;
+  current = next;
+  localStorage.setItem(STORAGE_KEY, next);
+  for (const listener of listeners) listener(next);
+}
+
+export function onLangChange(listener: (lang: Lang) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The message in the current language, with `{name}` placeholders filled. */
+export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
+  return CATALOGUES[current][key].replaceAll(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+/** Fills every `data-i18n` element and `data-i18n-attr="attr:key"` attribute under `root`. */
+export function translateDom(root: ParentNode = document): void {
+  for (const element of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    element.textContent = t(element.dataset.i18n as MessageKey);
+  }
+  for (const element of root.querySelectorAll<HTMLElement>('[data-i18n-attr]')) {
+    const [attr, key] = (element.dataset.i18nAttr ?? '').split(':');
+    if (attr && key) element.setAttribute(attr, t(key as MessageKey));
+  }
+  document.documentElement.lang = current === 'zh' ? 'zh-CN' : 'en';
+  document.title = t('app.title');
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/connect.js';
+import { healthRoutes } from './health/health.routes.js';
+import { apiNotFound, errorHandler } from './http/error-handler.js';
+import { registerRoutes, type Authenticate, type RouteSpec } from './http/route.js';
+import type { Logger } from './logger.js';
+import { metaRoutes } from './meta/meta.routes.js';
+
+export const API_PREFIX = '/api/v1';
+export const DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+
+export interface AppDependencies {
+  database: DatabaseHandle;
+  config: Config;
+  log: Logger;
+  /** Where the built client is; the default is `dist/` at the project root. */
+  distDir?: string;
+}
+
+export interface App {
+  express: Express;
+  /** Every API route, with who may call it: the source of the API document and the access tests. */
+  routes: readonly RouteSpec<any, any, any>[];
+}
+
+/** Builds the HTTP application from its dependencies; listening is the caller's business. */
+export function createApp({ database, config, log, distDir = DIST_DIR }: AppDependencies): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          address: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === `${API_PREFIX}/health` },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          // Served over plain HTTP on a LAN as often as behind TLS: never rewrite to https.
+          upgradeInsecureRequests: null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  const authenticate: Authenticate = async () => null;
+  const routes: RouteSpec<any, any, any>[] = [...healthRoutes(database), ...metaRoutes(database.db)];
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'private, no-cache');
+    next();
+  });
+  registerRoutes(api, routes, authenticate);
+  api.use(apiNotFound);
+  app.use(API_PREFIX, api);
+
+  if (existsSync(distDir)) {
+    app.use(express.static(distDir, { index: false, maxAge: '1h', setHeaders: immutableAssets }));
+    // The client routes in the browser: every other GET gets the shell.
+    app.get(/^\/(?!api\/).*/, (_req, res) => {
+      res.set('Cache-Control', 'no-cache');
+      res.sendFile('index.html', { root: distDir });
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('The client is not built yet: run `npm run build`, then reload.');
+    });
+  }
+  app.use(errorHandler(log));
+  return { express: app, routes };
+}
+
+/** Vite fingerprints everything under assets/, so those files never change. */
+function immutableAssets(res: express.Response, path: string): void {
+  if (/[\\/]assets[\\/]/.test(path)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+}

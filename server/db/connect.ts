@@ -1,0 +1,236 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** The one database handle of a process: Kysely, which engine is behind it, and how to close it. */
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly kind: DatabaseKind;
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Start-up could not open the database: the message is one line that names the cause. */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+}
+
+const OID = { INT8: 20, INT4: 23, NUMERIC: 1700, DATE: 1082 } as const;
+
+/**
+ * `numeric` and `bigint` become JavaScript numbers: every count fits, and money is exact to
+ * the fen while the total stays below 2^53 fen (about 90 trillion yuan). `date` stays the
+ * ISO string PostgreSQL sends, so no time zone can shift a calendar day.
+ */
+const toNumber = (text: string): number => Number(text);
+const keepText = (text: string): string => text;
+
+const PGLITE_PARSERS = { [OID.INT8]: toNumber, [OID.NUMERIC]: toNumber, [OID.DATE]: keepText };
+
+const PG_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+    if (oid === OID.INT8 || oid === OID.NUMERIC) return toNumber;
+    if (oid === OID.DATE) return keepText;
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  },
+};
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  /** PGlite only: start in memory, e.g. for tests that need no persistence. */
+  inMemory?: boolean;
+  /** PGlite only: use this open instance (tests hand in clones of one migrated database). */
+  pglite?: PGlite;
+  /** Maximum pool size for node-postgres. */
+  poolSize?: number;
+}
+
+/** Builds the process's Kysely: node-postgres when a URL is given, PGlite otherwise. */
+export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
+  return options.databaseUrl ? connectPostgres(options.databaseUrl, options.poolSize ?? 10) : connectPglite(options);
+}
+
+async function connectPostgres(databaseUrl: string, poolSize: number): Promise<DatabaseHandle> {
+  const pool = createPool(databaseUrl, poolSize);
+  try {
+    await probe(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (pgCode(error) !== '3D000') throw unavailable(databaseUrl, error);
+    // The server is there but the database is not: create it, as `createdb` would.
+    await createDatabaseOn(databaseUrl).catch((createError: unknown) => {
+      throw unavailable(databaseUrl, createError);
+    });
+    return connectPostgres(databaseUrl, poolSize);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  return {
+    db,
+    kind: 'postgres',
+    ping: (timeoutMs = 2000) => pingWithTimeout(db, timeoutMs),
+    close: async () => {
+      // Kysely only ends a pool it has used; end it in any case.
+      await db.destroy();
+      if (!pool.ended) await pool.end();
+    },
+  };
+}
+
+function createPool(databaseUrl: string, max: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    types: PG_TYPES,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 60_000,
+    idle_in_transaction_session_timeout: 60_000,
+    options: '-c TimeZone=UTC',
+  });
+  // An idle client that loses its server emits here; without a listener the process would crash.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+async function probe(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('select 1');
+  } finally {
+    client.release();
+  }
+}
+
+async function createDatabaseOn(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(`create database ${quoteIdentifier(name)}`);
+  } catch (error) {
+    if (pgCode(error) !== '42P04') throw error; // created meanwhile by someone else: fine
+  } finally {
+    await client.end();
+  }
+}
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+async function connectPglite(options: ConnectOptions): Promise<DatabaseHandle> {
+  let pglite: PGlite;
+  let release = (): void => undefined;
+  if (options.pglite) {
+    pglite = options.pglite;
+  } else if (options.inMemory) {
+    pglite = await PGlite.create();
+  } else {
+    const dataDir = options.dataDir ?? './data';
+    release = lockDataDir(dataDir);
+    try {
+      pglite = await PGlite.create(join(dataDir, 'pglite'));
+    } catch (error) {
+      release();
+      throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${describe(error)}`);
+    }
+  }
+  await pglite.exec(`set time zone 'UTC'`);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, { parsers: PGLITE_PARSERS }) });
+  return {
+    db,
+    kind: 'pglite',
+    ping: (timeoutMs = 2000) => pingWithTimeout(db, timeoutMs),
+    close: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+      release();
+    },
+  };
+}
+
+/**
+ * One process at a time may open an embedded data directory: two would corrupt it.
+ * A lock left by a killed process is taken over once that process is gone.
+ */
+function lockDataDir(dataDir: string): () => void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+    writeFileSync(join(dataDir, '.write-test'), '');
+    rmSync(join(dataDir, '.write-test'));
+  } catch (error) {
+    throw new DatabaseUnavailableError(`DATA_DIR ${dataDir} cannot be written: ${describe(error)}`);
+  }
+  const lockFile = join(dataDir, 'pglite.lock');
+  try {
+    writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+  } catch {
+    const holder = Number(readFileSync(lockFile, 'utf8'));
+    if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      throw new DatabaseUnavailableError(`DATA_DIR ${dataDir} is in use by another process (pid ${holder})`);
+    }
+    writeFileSync(lockFile, String(process.pid));
+  }
+  return () => rmSync(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function pingWithTimeout(db: Kysely<Database>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([sql`select 1`.execute(db), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function pgCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+function unavailable(databaseUrl: string, error: unknown): DatabaseUnavailableError {
+  return new DatabaseUnavailableError(`cannot reach the database at ${redact(databaseUrl)}: ${describe(error)}`);
+}
+
+/** The URL without its password, fit for a log line. */
+export function redact(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
+  if (error instanceof Error) {
+    const code = pgCode(error);
+    return error.message || code || error.name;
+  }
+  return String(error);
+}

@@ -1,0 +1,216 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** An ISO calendar date, `YYYY-MM-DD`: PostgreSQL `date` arrives as this string, never as a `Date`. */
+export type IsoDate = string;
+
+/** Set by the database on insert; may be given on update. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface RegionTable {
+  code: string;
+  name_en: string;
+  name_zh: string;
+  position: Generated<number>;
+}
+
+export interface UniversityTable {
+  code: string;
+  name_en: string;
+  name_zh: string;
+  region_code: string;
+  member_since: IsoDate;
+  is_lead: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface FieldTable {
+  code: string;
+  name_en: string;
+  name_zh: string;
+}
+
+export type Role = 'admin' | 'leadership' | 'steward' | 'commission';
+
+export interface AppUserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: Role;
+  university_code: string | null;
+  disabled: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  created_at: CreatedAt;
+  last_seen: CreatedAt;
+  expires_at: Date | string;
+  address: string | null;
+}
+
+/** The columns every fact table shares. */
+interface FactColumns {
+  id: Generated<number>;
+  university_code: string;
+  ref: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  created_by: number | null;
+  updated_by: number | null;
+}
+
+export const TRANSFER_MODES = ['transfer', 'license', 'equity', 'development', 'consulting', 'service'] as const;
+export type TransferMode = (typeof TRANSFER_MODES)[number];
+
+export interface TechTransferTable extends FactColumns {
+  mode: TransferMode;
+  partner_name: string;
+  partner_region_code: string;
+  co_university_code: string | null;
+  field_code: string;
+  signed_on: IsoDate;
+  contract_value_cny: number;
+  received_cny: number;
+  patents: number;
+}
+
+export const INCUBATION_STAGES = ['incubating', 'graduated', 'closed'] as const;
+export type IncubationStage = (typeof INCUBATION_STAGES)[number];
+
+export interface IncubationTable extends FactColumns {
+  name: string;
+  field_code: string;
+  stage: IncubationStage;
+  entered_on: IsoDate;
+  graduated_on: IsoDate | null;
+  funding_cny: number;
+  jobs: number;
+  partner_university_code: string | null;
+}
+
+export const TALENT_LEVELS = ['undergraduate', 'master', 'doctoral', 'tech_manager', 'other'] as const;
+export type TalentLevel = (typeof TALENT_LEVELS)[number];
+
+export interface TalentTable extends FactColumns {
+  partner_university_code: string | null;
+  level: TalentLevel;
+  program: string;
+  started_on: IsoDate;
+  trainees: number;
+  graduates: number;
+}
+
+export interface CreditTable extends FactColumns {
+  host_university_code: string;
+  course: string;
+  term: string;
+  recognized_on: IsoDate;
+  students: number;
+  credits: number;
+}
+
+export interface TargetTable {
+  id: Generated<number>;
+  measure: string;
+  year: number;
+  university_code: string | null;
+  value: number;
+  updated_at: CreatedAt;
+  updated_by: number | null;
+}
+
+export const AUDIT_ACTIONS = [
+  'login',
+  'login_failed',
+  'logout',
+  'create',
+  'update',
+  'delete',
+  'import',
+  'export',
+  'user_change',
+  'target_change',
+  'university_change',
+  'report_submit',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  user_id: number | null;
+  user_email: string | null;
+  address: string | null;
+  action: AuditAction;
+  subject: string;
+  before: unknown;
+  after: unknown;
+  detail: unknown;
+}
+
+export interface ImportBatchTable {
+  id: Generated<number>;
+  kind: FactKind;
+  file_name: string | null;
+  sha256: string;
+  status: 'applied' | 'rejected' | 'dry_run';
+  row_count: Generated<number>;
+  inserted: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  error_count: Generated<number>;
+  user_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface AppSettingTable {
+  key: string;
+  value: unknown;
+  updated_at: CreatedAt;
+}
+
+export interface Database {
+  region: RegionTable;
+  university: UniversityTable;
+  field: FieldTable;
+  app_user: AppUserTable;
+  session: SessionTable;
+  tech_transfer: TechTransferTable;
+  incubation: IncubationTable;
+  talent: TalentTable;
+  credit: CreditTable;
+  target: TargetTable;
+  audit_log: AuditLogTable;
+  import_batch: ImportBatchTable;
+  app_setting: AppSettingTable;
+}
+
+export const FACT_KINDS = ['tech_transfer', 'incubation', 'talent', 'credit'] as const;
+export type FactKind = (typeof FACT_KINDS)[number];
+
+export type RegionRow = Selectable<RegionTable>;
+export type UniversityRow = Selectable<UniversityTable>;
+export type NewUniversity = Insertable<UniversityTable>;
+export type UniversityUpdate = Updateable<UniversityTable>;
+export type FieldRow = Selectable<FieldTable>;
+export type AppUserRow = Selectable<AppUserTable>;
+export type NewAppUser = Insertable<AppUserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type TechTransferRow = Selectable<TechTransferTable>;
+export type NewTechTransfer = Insertable<TechTransferTable>;
+export type IncubationRow = Selectable<IncubationTable>;
+export type NewIncubation = Insertable<IncubationTable>;
+export type TalentRow = Selectable<TalentTable>;
+export type NewTalent = Insertable<TalentTable>;
+export type CreditRow = Selectable<CreditTable>;
+export type NewCredit = Insertable<CreditTable>;
+export type TargetRow = Selectable<TargetTable>;
+export type NewTarget = Insertable<TargetTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type NewAuditLog = Insertable<AuditLogTable>;
+export type ImportBatchRow = Selectable<ImportBatchTable>;

@@ -1,0 +1,75 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../logger.js';
+import { HttpProblem, NotFound, PayloadTooLarge, BadRequest, ServiceUnavailable } from './problems.js';
+
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/** Unknown API paths are a 404 problem, not the client's HTML. */
+export const apiNotFound: RequestHandler = (req) => {
+  throw new NotFound(`There is no ${req.method} ${req.baseUrl}${req.path}.`);
+};
+
+/** Connection-level failures: the database is away, not the request at fault. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+  '53300',
+]);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  return (
+    typeof message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated|connection timeout/i.test(message)
+  );
+}
+
+/** Maps what body parsers throw onto our problems. */
+function fromBodyParser(error: unknown): HttpProblem | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  const { type, limit } = error as { type?: unknown; limit?: unknown };
+  if (type === 'entity.too.large') return new PayloadTooLarge(`The body is larger than the limit of ${limit} bytes.`);
+  if (type === 'entity.parse.failed') return new BadRequest('The body is not valid JSON.');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new BadRequest('The body must be UTF-8.');
+  if (type === 'request.aborted') return new BadRequest('The request was aborted before its body arrived.');
+  return undefined;
+}
+
+/** The one place a failed request ends: problem+json, never a stack trace. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    let problem = error instanceof HttpProblem ? error : fromBodyParser(error);
+    if (!problem && isDatabaseUnavailable(error)) {
+      problem = new ServiceUnavailable();
+      (req.log ?? log).warn({ err: error }, 'database unavailable');
+    }
+    if (!problem) {
+      (req.log ?? log).error({ err: error }, 'unhandled error');
+      problem = new HttpProblem(
+        500,
+        'Internal Server Error',
+        `Something went wrong on our side. Quote request id ${String(req.id ?? '')} when you report it.`,
+      );
+    }
+    if (res.headersSent) {
+      // A streamed response failed midway: all we can do is cut it, so the client sees it is incomplete.
+      res.destroy();
+      return;
+    }
+    res.status(problem.status).set(problem.headers).type(PROBLEM_TYPE).send(JSON.stringify(problem.toJSON()));
+  };
+}

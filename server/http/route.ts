@@ -1,0 +1,111 @@
+import type { Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { Role } from '../db/schema.js';
+import { BadRequest, Forbidden, Unauthorized, type ProblemDetail } from './problems.js';
+
+/** Who may call a route: everyone, anyone signed in, or the listed roles. */
+export type Access = 'anyone' | 'signed_in' | readonly Role[];
+
+export const ROLES: readonly Role[] = ['admin', 'leadership', 'steward', 'commission'];
+
+/** The signed-in caller, as the routes see them. */
+export interface Caller {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  university: string | null;
+}
+
+export interface RouteContext<Q, B, P> {
+  req: Request;
+  res: Response;
+  query: Q;
+  body: B;
+  params: P;
+  /** Null only on routes open to anyone. */
+  caller: Caller | null;
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
+  method: Method;
+  /** Below `/api/v1`, in Express syntax: `/records/:kind/:id`. */
+  path: string;
+  access: Access;
+  summary: string;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  params?: z.ZodType<P>;
+  /** Content types of the body the route accepts besides JSON (for the API document). */
+  bodyTypes?: readonly string[];
+  /** The response's JSON schema for the API document. */
+  response?: z.ZodType;
+  /** Returns the JSON to send, or sends the response itself and returns undefined. */
+  handle(ctx: RouteContext<Q, B, P>): Promise<unknown> | unknown;
+}
+
+/** Declares a route; the types of `query`, `body` and `params` flow into `handle`. */
+export function route<Q = undefined, B = undefined, P = undefined>(spec: RouteSpec<Q, B, P>): RouteSpec<Q, B, P> {
+  return spec;
+}
+
+/** Finds the caller of a request (a session cookie), or null. */
+export type Authenticate = (req: Request, res: Response) => Promise<Caller | null>;
+
+/** Thrown when a route is registered without saying who may call it. */
+export class UndeclaredAccessError extends Error {
+  override readonly name = 'UndeclaredAccessError';
+}
+
+/** Checks a route's declaration before it can be registered. */
+export function assertDeclared(spec: RouteSpec<any, any, any>): void {
+  const { access } = spec;
+  const valid =
+    access === 'anyone' ||
+    access === 'signed_in' ||
+    (Array.isArray(access) && access.length > 0 && access.every((role) => ROLES.includes(role)));
+  if (!valid) throw new UndeclaredAccessError(`${spec.method.toUpperCase()} ${spec.path} does not declare who may call it`);
+}
+
+/**
+ * Registers routes on a router. Each request is authenticated, checked against the route's
+ * access, validated with its schemas and only then handed to the handler.
+ */
+export function registerRoutes(router: Router, specs: readonly RouteSpec<any, any, any>[], authenticate: Authenticate): void {
+  for (const spec of specs) {
+    assertDeclared(spec);
+    router[spec.method](spec.path, async (req: Request, res: Response) => {
+      const caller = spec.access === 'anyone' ? await authenticate(req, res).catch(() => null) : await authenticate(req, res);
+      authorize(spec.access, caller);
+      const query = parse(spec.query, req.query, 'query');
+      const params = parse(spec.params, req.params, 'params');
+      const body = parse(spec.body, req.body, 'body');
+      const result = await spec.handle({ req, res, query, params, body, caller });
+      if (result !== undefined && !res.headersSent) res.json(result);
+    });
+  }
+}
+
+function authorize(access: Access, caller: Caller | null): void {
+  if (access === 'anyone') return;
+  if (!caller) throw new Unauthorized();
+  if (access === 'signed_in') return;
+  if (!access.includes(caller.role)) throw new Forbidden(`This needs the role ${access.join(' or ')}; you are ${caller.role}.`);
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'query' | 'params' | 'body'): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  throw new BadRequest(`The request's ${where === 'params' ? 'path' : where} is not valid.`, zodProblems(result.error, where));
+}
+
+/** Zod issues as problem details, with the parameter's path (`query.by`) and a readable message. */
+export function zodProblems(error: z.ZodError, prefix?: string): ProblemDetail[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
+    message: issue.message,
+  }));
+}

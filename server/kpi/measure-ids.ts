@@ -1,0 +1,16 @@
+/** The alliance's measures, named once; their definitions live in the registry. */
+export const MEASURE_IDS = [
+  'tech_transfer.contracts',
+  'tech_transfer.contract_value',
+  'tech_transfer.received',
+  'incubation.entered',
+  'incubation.graduated',
+  'incubation.funding',
+  'incubation.jobs',
+  'talent.trainees',
+  'talent.graduates',
+  'credits.credits',
+  'credits.students',
+] as const;
+
+export type MeasureId = (typeof MEASURE_IDS)[number];

@@ -1,0 +1,83 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, stackTracesWanted, type Config } from './config.js';
+import { connectDatabase, DatabaseUnavailableError, redact, type DatabaseHandle } from './db/connect.js';
+import { MigrationError, migrateToLatest } from './db/migrate.js';
+import { prepareDemoData } from './demo/demo-mode.js';
+import { createLogger, type Logger } from './logger.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config);
+  const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) log.info({ applied }, 'applied migrations');
+    const demo = await prepareDemoData(database, config, log);
+    const { express } = createApp({ database, config, log });
+    const server = await listen(express, config);
+    log.info(
+      { database: database.kind, where: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, demo },
+      `alliance-outcomes is serving http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+    );
+    handleShutdown(server, database, log);
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function listen(app: ReturnType<typeof createApp>['express'], config: Config): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(config.port, config.host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new StartupError(
+          error.code === 'EADDRINUSE'
+            ? `port ${config.port} on ${config.host} is already in use (set PORT to another)`
+            : `cannot listen on ${config.host}:${config.port}: ${error.message}`,
+        ),
+      );
+    });
+  });
+}
+
+/** SIGTERM or SIGINT: stop accepting, let requests in flight finish (up to 10 s), close the database, exit 0. */
+function handleShutdown(server: Server, database: DatabaseHandle, log: Logger): void {
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      database
+        .close()
+        .then(() => process.exit(0))
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'closing the database failed');
+          process.exit(1);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+class StartupError extends Error {}
+
+const EXPECTED = [ConfigError, DatabaseUnavailableError, MigrationError, StartupError];
+
+main().catch((error: unknown) => {
+  const expected = EXPECTED.some((kind) => error instanceof kind);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`alliance-outcomes: ${expected ? '' : 'start-up failed: '}${message}\n`);
+  if (stackTracesWanted() && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

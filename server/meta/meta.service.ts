@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { dataDateRange, listFields, listRegions, listUniversities, readDataset } from './meta.queries.js';
+
+export interface University {
+  code: string;
+  nameEn: string;
+  nameZh: string;
+  region: string;
+  memberSince: string;
+  lead: boolean;
+}
+
+export interface Meta {
+  universities: University[];
+  regions: Array<{ code: string; nameEn: string; nameZh: string }>;
+  fields: Array<{ code: string; nameEn: string; nameZh: string }>;
+  dateRange: { from: string | null; to: string | null };
+  dataset: { synthetic: boolean };
+}
+
+/** Everything a client needs to label and filter: members, provinces, fields, the data's span. */
+export async function getMeta(db: Kysely<Database>): Promise<Meta> {
+  const [universities, regions, fields, range, dataset] = await Promise.all([
+    listUniversities(db),
+    listRegions(db),
+    listFields(db),
+    dataDateRange(db),
+    readDataset(db),
+  ]);
+  return {
+    universities: universities.map((u) => ({
+      code: u.code,
+      nameEn: u.name_en,
+      nameZh: u.name_zh,
+      region: u.region_code,
+      memberSince: u.member_since,
+      lead: u.is_lead,
+    })),
+    regions: regions.map((r) => ({ code: r.code, nameEn: r.name_en, nameZh: r.name_zh })),
+    fields: fields.map((f) => ({ code: f.code, nameEn: f.name_en, nameZh: f.name_zh })),
+    dateRange: { from: range.first, to: range.last },
+    dataset: { synthetic: dataset.synthetic },
+  };
+}

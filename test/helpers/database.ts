@@ -1,0 +1,67 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { connectDatabase, quoteIdentifier, type DatabaseHandle, type DatabaseKind } from '../../server/db/connect.js';
+import { migrateToLatest } from '../../server/db/migrate.js';
+import { databaseUrl } from './global-setup.js';
+
+/** Which database this test project runs against. */
+export const TEST_DB: DatabaseKind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+let emptyPglite: Promise<PGlite> | undefined;
+let migratedPglite: Promise<PGlite> | undefined;
+let counter = 0;
+
+/** One empty and one migrated PGlite per worker; each test file gets a clone. */
+function pgliteSource(migrated: boolean): Promise<PGlite> {
+  if (!migrated) return (emptyPglite ??= PGlite.create());
+  return (migratedPglite ??= (async () => {
+    const source = await PGlite.create();
+    // Migrate the source itself; the handle is dropped unclosed, since closing would close the source.
+    const handle = await connectDatabase({ pglite: source });
+    await migrateToLatest(handle.db);
+    return source;
+  })());
+}
+
+export interface TestDatabase extends DatabaseHandle {
+  /** A connection URL, for the PostgreSQL project only (e.g. to start the server as a process). */
+  readonly url: string | undefined;
+}
+
+/**
+ * A database of the project's kind that no other test file sees: migrated unless
+ * `migrated: false`. Close it in `afterAll`.
+ */
+export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
+  if (TEST_DB === 'pglite') {
+    const source = await pgliteSource(migrated);
+    const handle = await connectDatabase({ pglite: (await source.clone()) as PGlite });
+    return { ...handle, url: undefined };
+  }
+  const base = process.env.TEST_DATABASE_URL!;
+  const prefix = inject('pgPrefix');
+  const name = `${prefix}_${process.pid}_${++counter}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    const create = migrated
+      ? `create database ${quoteIdentifier(name)} template ${quoteIdentifier(`${prefix}_template`)}`
+      : `create database ${quoteIdentifier(name)}`;
+    // Two workers copying the template at the same instant: one waits for the other.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(create);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = databaseUrl(base, name);
+  const handle = await connectDatabase({ databaseUrl: url, poolSize: 5 });
+  return { ...handle, url };
+}

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A child process of this project's TypeScript, run the way `npm start` runs it. */
+export interface Child {
+  process: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  exited: Promise<Exit>;
+}
+
+export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { process: child, output: () => ({ stdout, stderr }), exited };
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Polls a URL until it answers 200, or fails after `timeoutMs`. */
+export async function waitForOk(url: string, child: Child, timeoutMs = 60_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (child.process.exitCode !== null) throw new Error(`the server exited early: ${child.output().stderr}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`no answer from ${url} within ${timeoutMs} ms: ${child.output().stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

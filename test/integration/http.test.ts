@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+describe(`the HTTP foundation (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startTestServer(database);
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.close();
+  });
+
+  it('when /health is asked, then it answers 200 with the kind of database', async () => {
+    const response = await server.fetch('/api/v1/health');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', database: TEST_DB });
+  });
+
+  it('when an API path does not exist, then it is a 404 problem+json, not the client shell', async () => {
+    const response = await server.fetch('/api/v1/no-such-thing?x=1');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = await response.json();
+    expect(problem).toMatchObject({ status: 404, title: 'Not Found', detail: 'There is no GET /api/v1/no-such-thing.' });
+    expect(problem.type).toMatch(/^https:\/\//);
+  });
+
+  it('when a body is not JSON, then it is a 400 problem without a stack trace', async () => {
+    const response = await server.fetch('/api/v1/health', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).not.toMatch(/at .*\.(ts|js):\d+/);
+    expect(JSON.parse(text)).toMatchObject({ status: 400, detail: 'The body is not valid JSON.' });
+  });
+
+  it('when a JSON body is over the limit, then it is a 413 problem', async () => {
+    const response = await server.fetch('/api/v1/health', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ big: 'x'.repeat(1_100_000) }),
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('when any response goes out, then it carries the security headers and a request id, and no x-powered-by', async () => {
+    const response = await server.fetch('/api/v1/health', { headers: { 'x-request-id': 'trace-123' } });
+    expect(response.headers.get('x-request-id')).toBe('trace-123');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const forged = await server.fetch('/api/v1/health', { headers: { 'x-request-id': '<script>' } });
+    expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe(`/health when the database is gone (${TEST_DB})`, () => {
+  it('when the database has been closed, then /health answers 503', async () => {
+    const database = await createTestDatabase();
+    const server = await startTestServer(database);
+    try {
+      await database.close();
+      const response = await server.fetch('/api/v1/health');
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'unavailable', database: TEST_DB });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runTs } from '../helpers/process.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'ao-startup-errors-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Start-up failures: one line that names the cause, a non-zero exit, no stack trace. */
+describe('start-up with bad input', () => {
+  it.each([
+    ['a bad PORT', { PORT: 'eighty' }, /^alliance-outcomes: invalid configuration: PORT .*\(got "eighty"\)$/],
+    ['a bad DEMO_DATA', { DEMO_DATA: 'sometimes' }, /DEMO_DATA must be one of auto, on, off/],
+    ['a DATABASE_URL of another database', { DATABASE_URL: 'mysql://root@127.0.0.1/x' }, /DATABASE_URL must be a postgres/],
+    [
+      'an unreachable DATABASE_URL',
+      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
+      /cannot reach the database at postgres:\/\/postgres@127\.0\.0\.1:1\/none: .*ECONNREFUSED/,
+    ],
+    ['a DATA_DIR that cannot be written', { DATA_DIR: join(scratch, 'a-file', 'data') }, /DATA_DIR .* cannot be written/],
+  ])('when started with %s, then it stops with one clear line', async (_what, env, message) => {
+    writeFileSync(join(scratch, 'a-file'), 'not a directory');
+    const { code, stderr } = await runTs('server/main.ts', [], { LOG_LEVEL: 'info', ...env }).exited;
+    expect(code).not.toBe(0);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

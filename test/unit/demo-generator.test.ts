@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { AGREEMENT_DATE, DemoDataGenerator, type DemoRecord } from '../../server/demo/generator.js';
+import { MEASURE_IDS } from '../../server/kpi/measure-ids.js';
+import { isValidIsoDate } from '../../server/lib/dates.js';
+
+const AS_OF = '2026-06-30';
+
+function generate(seed: number, records: number, asOf = AS_OF) {
+  const generator = new DemoDataGenerator({ seed, records, asOf });
+  const rows = [...generator.records()];
+  return { rows, targets: generator.targets() };
+}
+
+const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+describe('the demo-data generator', () => {
+  it('when run twice with the same seed and day, then it writes the same rows and targets', () => {
+    const first = generate(7, 3000);
+    const second = generate(7, 3000);
+    expect(digest(second)).toBe(digest(first));
+  });
+
+  it('when the seed differs, then the rows differ', () => {
+    expect(digest(generate(8, 500).rows)).not.toBe(digest(generate(9, 500).rows));
+  });
+
+  it('when asked for N records, then it writes exactly N, split over the four kinds', () => {
+    const { rows } = generate(1, 2345);
+    expect(rows).toHaveLength(2345);
+    const byKind = new Map<string, number>();
+    for (const { kind } of rows) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    expect(Object.fromEntries(byKind)).toEqual(DemoDataGenerator.split(2345));
+  });
+
+  it('when generating, then every record keeps the rules the database enforces', () => {
+    const { rows } = generate(3, 6000);
+    const refs = new Set<string>();
+    for (const { kind, row } of rows) {
+      const key = `${kind}|${row.university_code}|${row.ref}`;
+      expect(refs.has(key)).toBe(false);
+      refs.add(key);
+      checkRecord({ kind, row } as DemoRecord);
+    }
+  });
+
+  it('when generating, then it covers every mode, stage and level, joint contracts and outside partners', () => {
+    const { rows } = generate(5, 5000);
+    const values = (kind: string, column: string) =>
+      new Set(rows.filter((r) => r.kind === kind).map((r) => (r.row as Record<string, unknown>)[column]));
+    expect(values('tech_transfer', 'mode')).toEqual(
+      new Set(['transfer', 'license', 'equity', 'development', 'consulting', 'service']),
+    );
+    expect(values('incubation', 'stage')).toEqual(new Set(['incubating', 'graduated', 'closed']));
+    expect(values('talent', 'level')).toEqual(new Set(['undergraduate', 'master', 'doctoral', 'tech_manager', 'other']));
+    expect(values('tech_transfer', 'partner_region_code')).toContain('OTHER');
+    expect([...values('tech_transfer', 'co_university_code')].filter(Boolean).length).toBeGreaterThan(0);
+    expect(values('tech_transfer', 'university_code')).toEqual(new Set(['USST', 'NJTECH', 'UJS', 'ZJUT', 'AHUT']));
+  });
+
+  it('when generating, then activity grows after the agreement and December out-signs February', () => {
+    const { rows } = generate(11, 20000, '2026-12-31');
+    const contracts = rows.filter((r) => r.kind === 'tech_transfer').map((r) => (r.row as { signed_on: string }).signed_on);
+    const inYear = (year: string) => contracts.filter((d) => d.startsWith(year)).length;
+    expect(inYear('2025')).toBeGreaterThan(inYear('2021') * 1.1);
+    const inMonth = (month: string) => contracts.filter((d) => d.slice(5, 7) === month).length;
+    expect(inMonth('12')).toBeGreaterThan(inMonth('02') * 2);
+    const values = rows
+      .filter((r) => r.kind === 'tech_transfer')
+      .map((r) => (r.row as { contract_value_cny: number }).contract_value_cny);
+    expect(Math.max(...values)).toBeGreaterThan(50_000_000); // a few landmark contracts
+  });
+
+  it('when the records have been read, then there are targets for every measure, year and university', () => {
+    const { targets } = generate(2, 4000);
+    const measures = new Set(targets.map((t) => t.measure));
+    expect([...measures].sort()).toEqual([...MEASURE_IDS].sort());
+    const years = new Set(targets.map((t) => t.year));
+    expect([...years].sort()).toEqual([2020, 2021, 2022, 2023, 2024, 2025, 2026]);
+    for (const target of targets) expect(target.value).toBeGreaterThan(0);
+    // The alliance-wide target is the sum of the members' targets.
+    const contracts2024 = targets.filter((t) => t.measure === 'tech_transfer.contracts' && t.year === 2024);
+    const alliance = contracts2024.find((t) => t.university_code === null)!;
+    const members = contracts2024.filter((t) => t.university_code !== null).reduce((sum, t) => sum + Number(t.value), 0);
+    expect(alliance.value).toBe(members);
+  });
+
+  it('when asked for targets before the records were read, then it refuses', () => {
+    expect(() => new DemoDataGenerator({ seed: 1, records: 10, asOf: AS_OF }).targets()).toThrow(/read every record/);
+  });
+});
+
+function checkRecord(record: DemoRecord): void {
+  const within = (date: string) => {
+    expect(isValidIsoDate(date)).toBe(true);
+    expect(date >= AGREEMENT_DATE && date <= AS_OF).toBe(true);
+  };
+  const cents = (value: number) => expect(Math.round(value * 100) / 100).toBe(value);
+  switch (record.kind) {
+    case 'tech_transfer': {
+      const r = record.row;
+      within(r.signed_on);
+      cents(r.contract_value_cny);
+      cents(r.received_cny!);
+      expect(r.received_cny).toBeGreaterThanOrEqual(0);
+      expect(r.received_cny).toBeLessThanOrEqual(r.contract_value_cny);
+      expect(r.co_university_code).not.toBe(r.university_code);
+      expect(r.partner_name.trim()).not.toBe('');
+      break;
+    }
+    case 'incubation': {
+      const r = record.row;
+      within(r.entered_on);
+      expect(r.stage === 'graduated').toBe(r.graduated_on !== null);
+      if (r.graduated_on) {
+        within(r.graduated_on);
+        expect(r.graduated_on >= r.entered_on).toBe(true);
+      }
+      expect(r.partner_university_code).not.toBe(r.university_code);
+      break;
+    }
+    case 'talent': {
+      const r = record.row;
+      within(r.started_on);
+      expect(r.graduates).toBeLessThanOrEqual(r.trainees);
+      expect(r.partner_university_code).not.toBe(r.university_code);
+      break;
+    }
+    case 'credit': {
+      const r = record.row;
+      within(r.recognized_on);
+      expect(r.term).toMatch(/^\d{4}-\d{4}-[1-3]$/);
+      expect(r.host_university_code).not.toBe(r.university_code);
+      expect(r.credits).toBeGreaterThan(0);
+      break;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects from the same files: pure unit tests; the integration tests against
+ * embedded PGlite; and the same integration tests against the PostgreSQL server named
+ * by TEST_DATABASE_URL, when it is set (CI always sets it).
+ */
+const integration = (name: 'pglite' | 'postgres') => ({
+  extends: true as const,
+  test: {
+    name,
+    include: ['test/integration/**/*.test.ts'],
+    // `*.once.test.ts` does not depend on the database: it runs in the PGlite project only.
+    exclude: name === 'postgres' ? ['test/integration/**/*.once.test.ts'] : [],
+    env: { TEST_DB: name },
+    globalSetup: ['test/helpers/global-setup.ts'],
+    // One migrated template per worker, cloned per file: keep the module cache across files.
+    isolate: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      integration('pglite'),
+      ...(process.env.TEST_DATABASE_URL ? [integration('postgres')] : []),
+    ],
+  },
+});
