@@ -6,11 +6,17 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import type { DemoAccount } from './auth/demo-accounts.js';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-limits.js';
 import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler } from './http/error-handler.js';
 import { registerRoutes, type Authenticate, type RouteSpec } from './http/route.js';
 import type { Logger } from './logger.js';
 import { metaRoutes } from './meta/meta.routes.js';
+import { usersRoutes } from './users/users.routes.js';
 
 export const API_PREFIX = '/api/v1';
 export const DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -21,6 +27,9 @@ export interface AppDependencies {
   log: Logger;
   /** Where the built client is; the default is `dist/` at the project root. */
   distDir?: string;
+  /** Demo mode: the demo accounts the sign-in page shows, and their password. */
+  demo?: { accounts: readonly DemoAccount[]; password: string } | null;
+  loginLimits?: LoginLimits;
 }
 
 export interface App {
@@ -30,7 +39,14 @@ export interface App {
 }
 
 /** Builds the HTTP application from its dependencies; listening is the caller's business. */
-export function createApp({ database, config, log, distDir = DIST_DIR }: AppDependencies): App {
+export function createApp({
+  database,
+  config,
+  log,
+  distDir = DIST_DIR,
+  demo = null,
+  loginLimits = DEFAULT_LOGIN_LIMITS,
+}: AppDependencies): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -80,8 +96,15 @@ export function createApp({ database, config, log, distDir = DIST_DIR }: AppDepe
     }),
   );
 
-  const authenticate: Authenticate = async () => null;
-  const routes: RouteSpec<any, any, any>[] = [...healthRoutes(database), ...metaRoutes(database.db)];
+  const { db } = database;
+  const authenticate: Authenticate = createAuthenticator(db);
+  const routes: RouteSpec<any, any, any>[] = [
+    ...healthRoutes(database),
+    ...authRoutes(db, { limits: loginLimits, demo }),
+    ...metaRoutes(db),
+    ...usersRoutes(db),
+    ...auditRoutes(db),
+  ];
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));

@@ -3,6 +3,8 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, stackTracesWanted, type Config } from './config.js';
 import { connectDatabase, DatabaseUnavailableError, redact, type DatabaseHandle } from './db/connect.js';
 import { MigrationError, migrateToLatest } from './db/migrate.js';
+import { deleteExpiredSessions } from './auth/sessions.js';
+import { DEMO_PASSWORD, type DemoAccount, ensureDemoAccounts } from './auth/demo-accounts.js';
 import { prepareDemoData } from './demo/demo-mode.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -15,13 +17,19 @@ async function main(): Promise<void> {
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) log.info({ applied }, 'applied migrations');
-    const demo = await prepareDemoData(database, config, log);
-    const { express } = createApp({ database, config, log });
+    const demoMode = await prepareDemoData(database, config, log);
+    const demo = demoMode ? { accounts: await ensureDemoAccounts(database.db), password: DEMO_PASSWORD } : null;
+    const { express } = createApp({ database, config, log, demo });
     const server = await listen(express, config);
     log.info(
-      { database: database.kind, where: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, demo },
+      { database: database.kind, where: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, demo: demoMode },
       `alliance-outcomes is serving http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
     );
+    if (demo) printDemoAccounts(demo.accounts, config);
+    // Ended sessions are refused on sight; this only keeps the table small.
+    const sweep = setInterval(() => void deleteExpiredSessions(database.db).catch(() => undefined), 60 * 60 * 1000);
+    sweep.unref();
+    await deleteExpiredSessions(database.db);
     handleShutdown(server, database, log);
   } catch (error) {
     await database.close().catch(() => undefined);
@@ -68,6 +76,17 @@ function handleShutdown(server: Server, database: DatabaseHandle, log: Logger): 
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Demo mode only: the accounts a newcomer can sign in with, on the terminal that started the server. */
+function printDemoAccounts(accounts: readonly DemoAccount[], config: Config): void {
+  const lines = [
+    '',
+    `Demo mode (synthetic data). Open http://localhost:${config.port} and sign in with any of these, password "${DEMO_PASSWORD}":`,
+    ...accounts.map((a) => `  ${a.email.padEnd(34)} ${a.role}${a.university ? ` (${a.university})` : ''}`),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 class StartupError extends Error {}

@@ -40,13 +40,16 @@ export interface AppUserTable {
   role: Role;
   university_code: string | null;
   disabled: Generated<boolean>;
+  lang: 'zh' | 'en' | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
 
 export interface SessionTable {
+  /** SHA-256 (hex) of the token in the cookie. */
   id: string;
   user_id: number;
+  csrf_token: string;
   created_at: CreatedAt;
   last_seen: CreatedAt;
   expires_at: Date | string;

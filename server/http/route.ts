@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../db/schema.js';
 import { BadRequest, Forbidden, Unauthorized, type ProblemDetail } from './problems.js';
@@ -42,6 +42,8 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
   bodyTypes?: readonly string[];
   /** The response's JSON schema for the API document. */
   response?: z.ZodType;
+  /** Express middleware that runs before authentication (e.g. rate limits). */
+  middleware?: readonly RequestHandler[];
   /** Returns the JSON to send, or sends the response itself and returns undefined. */
   handle(ctx: RouteContext<Q, B, P>): Promise<unknown> | unknown;
 }
@@ -76,7 +78,7 @@ export function assertDeclared(spec: RouteSpec<any, any, any>): void {
 export function registerRoutes(router: Router, specs: readonly RouteSpec<any, any, any>[], authenticate: Authenticate): void {
   for (const spec of specs) {
     assertDeclared(spec);
-    router[spec.method](spec.path, async (req: Request, res: Response) => {
+    router[spec.method](spec.path, ...(spec.middleware ?? []), async (req: Request, res: Response) => {
       const caller = spec.access === 'anyone' ? await authenticate(req, res).catch(() => null) : await authenticate(req, res);
       authorize(spec.access, caller);
       const query = parse(spec.query, req.query, 'query');

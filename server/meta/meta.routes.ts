@@ -8,7 +8,7 @@ export function metaRoutes(db: Kysely<Database>) {
     route({
       method: 'get',
       path: '/meta',
-      access: 'anyone',
+      access: 'signed_in',
       summary: 'Universities, regions, fields and the date range of the data.',
       handle: () => getMeta(db),
     }),

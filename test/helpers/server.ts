@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp, type App } from '../../server/app.js';
+import { type App, type AppDependencies, createApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { DatabaseHandle } from '../../server/db/connect.js';
 import { createLogger } from '../../server/logger.js';
@@ -15,9 +15,13 @@ export interface TestServer {
 }
 
 /** The real application on an ephemeral port, over the given database. */
-export async function startTestServer(database: DatabaseHandle, env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+export async function startTestServer(
+  database: DatabaseHandle,
+  env: NodeJS.ProcessEnv = {},
+  options: Partial<Pick<AppDependencies, 'demo' | 'loginLimits'>> = {},
+): Promise<TestServer> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
-  const app = createApp({ database, config, log: createLogger(config) });
+  const app = createApp({ database, config, log: createLogger(config), ...options });
   const server: Server = await new Promise((resolve) => {
     const listening = app.express.listen(0, '127.0.0.1', () => resolve(listening));
   });

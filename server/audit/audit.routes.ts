@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { AUDIT_ACTIONS, type Database } from '../db/schema.js';
+import { route } from '../http/route.js';
+import { isValidIsoDate } from '../lib/dates.js';
+import { listAudit } from './audit.queries.js';
+
+const IsoDate = z.string().refine(isValidIsoDate, 'must be a date written YYYY-MM-DD');
+
+export const AuditQuerySchema = z
+  .object({
+    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(1000, 'must be at most 1000').default(50),
+    user: z.string().trim().toLowerCase().max(254).optional(),
+    action: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(AUDIT_ACTIONS, { error: `must be among ${AUDIT_ACTIONS.join(', ')}` })).max(AUDIT_ACTIONS.length))
+      .optional(),
+    subject: z.string().max(200).optional(),
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+  })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], message: 'must not be after to' });
+
+const AuditEntrySchema = z.object({
+  id: z.number(),
+  at: z.string(),
+  user: z.string().nullable(),
+  address: z.string().nullable(),
+  action: z.enum(AUDIT_ACTIONS),
+  subject: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  detail: z.unknown(),
+});
+
+export function auditRoutes(db: Kysely<Database>) {
+  return [
+    route({
+      method: 'get',
+      path: '/audit',
+      access: ['admin'],
+      summary: 'The audit log, newest first, paged; filter by user (email), action (comma-separated), subject prefix and date.',
+      query: AuditQuerySchema,
+      response: z.object({ page: z.number(), pageSize: z.number(), total: z.number(), entries: z.array(AuditEntrySchema) }),
+      async handle({ query }) {
+        const { rows, total } = await listAudit(
+          db,
+          { userEmail: query.user, actions: query.action, subject: query.subject, from: query.from, to: query.to },
+          query.page,
+          query.pageSize,
+        );
+        return {
+          page: query.page,
+          pageSize: query.pageSize,
+          total,
+          entries: rows.map((row) => ({
+            id: row.id,
+            at: new Date(row.at).toISOString(),
+            user: row.user_email,
+            address: row.address,
+            action: row.action,
+            subject: row.subject,
+            before: row.before,
+            after: row.after,
+            detail: row.detail,
+          })),
+        };
+      },
+    }),
+  ];
+}

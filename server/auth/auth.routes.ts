@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { actorOf } from '../audit/actor.js';
+import type { Database } from '../db/schema.js';
+import { Unauthorized } from '../http/problems.js';
+import { route } from '../http/route.js';
+import { LoginBodySchema, LoginOptionsSchema, MePatchSchema, MeSchema, type Me } from './auth.schemas.js';
+import { login, logout } from './auth.service.js';
+import { assertSameOrigin, clearSessionCookie, requestSession, sessionToken, setSessionCookie } from './authenticate.js';
+import type { DemoAccount } from './demo-accounts.js';
+import { loginLimiters, type LoginLimits } from './login-limits.js';
+
+export interface AuthRouteOptions {
+  limits: LoginLimits;
+  /** In demo mode, the accounts the sign-in page may show; null otherwise. */
+  demo: { accounts: readonly DemoAccount[]; password: string } | null;
+}
+
+export function authRoutes(db: Kysely<Database>, { limits, demo }: AuthRouteOptions) {
+  return [
+    route({
+      method: 'get',
+      path: '/auth/login',
+      access: 'anyone',
+      summary: 'What the sign-in page needs to know: in demo mode, the demo accounts and their password.',
+      response: LoginOptionsSchema,
+      handle: () => (demo ? { demo: true, password: demo.password, accounts: demo.accounts } : { demo: false }),
+    }),
+    route({
+      method: 'post',
+      path: '/auth/login',
+      access: 'anyone',
+      summary: 'Sign in with email and password; sets the session cookie.',
+      body: LoginBodySchema,
+      response: MeSchema,
+      middleware: loginLimiters(limits),
+      async handle({ req, res, body }): Promise<Me> {
+        assertSameOrigin(req);
+        const { caller, session } = await login(db, body, req.ip ?? null);
+        setSessionCookie(req, res, session.token);
+        const user = await db.selectFrom('app_user').select('lang').where('id', '=', caller.id).executeTakeFirstOrThrow();
+        return {
+          email: caller.email,
+          name: caller.name,
+          role: caller.role,
+          university: caller.university,
+          lang: user.lang,
+          csrfToken: session.csrfToken,
+        };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/logout',
+      access: 'signed_in',
+      summary: 'Sign out: ends the session at once.',
+      async handle({ req, res, caller }) {
+        const token = sessionToken(req);
+        if (token) await logout(db, token, actorOf(req, caller));
+        clearSessionCookie(req, res);
+        res.status(204).end();
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/auth/me',
+      access: 'signed_in',
+      summary: 'The signed-in user, with the CSRF token that every change must send in X-CSRF-Token.',
+      response: MeSchema,
+      handle({ res, caller }): Me {
+        const session = requestSession(res);
+        if (!session || !caller) throw new Unauthorized();
+        res.set('Cache-Control', 'no-store');
+        const { email, name, role, university } = caller;
+        return { email, name, role, university, lang: session.lang, csrfToken: session.csrfToken };
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/auth/me',
+      access: 'signed_in',
+      summary: "Change the signed-in user's own preferences (the interface language).",
+      body: MePatchSchema,
+      response: z.object({ lang: z.enum(['zh', 'en']) }),
+      async handle({ body, caller }) {
+        await db.updateTable('app_user').set({ lang: body.lang }).where('id', '=', caller!.id).execute();
+        return { lang: body.lang };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,47 @@
+import type { RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { TooManyRequests } from '../http/problems.js';
+
+export interface LoginLimits {
+  windowMs: number;
+  /** Attempts from one address within the window. */
+  perAddress: number;
+  /** Failed attempts on one account within the window. */
+  perAccount: number;
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { windowMs: 15 * 60 * 1000, perAddress: 30, perAccount: 8 };
+
+function tooMany(what: string): RequestHandler {
+  return (req, _res, next) => {
+    const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+    const seconds = reset ? (reset.getTime() - Date.now()) / 1000 : 60;
+    next(new TooManyRequests(`Too many sign-in attempts ${what}; try again later.`, seconds));
+  };
+}
+
+/** Two limiters in front of the login: per client address, and per account (failures only). */
+export function loginLimiters(limits: LoginLimits): RequestHandler[] {
+  return [
+    rateLimit({
+      windowMs: limits.windowMs,
+      limit: limits.perAddress,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
+      handler: tooMany('from this address'),
+    }),
+    rateLimit({
+      windowMs: limits.windowMs,
+      limit: limits.perAccount,
+      standardHeaders: false,
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      keyGenerator: (req) => {
+        const email = (req.body as { email?: unknown } | undefined)?.email;
+        return `account:${typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : '(none)'}`;
+      },
+      handler: tooMany('for this account'),
+    }),
+  ];
+}

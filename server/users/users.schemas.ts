@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { EmailSchema } from '../auth/auth.schemas.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password.js';
+import { ROLES } from '../http/route.js';
+
+export const RoleSchema = z.enum(ROLES as ['admin', 'leadership', 'steward', 'commission'], {
+  error: `must be one of ${ROLES.join(', ')}`,
+});
+
+export const PasswordSchema = z
+  .string({ error: 'is required' })
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+
+const UniversityCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z][A-Z0-9_]{1,15}$/, 'must be a university code');
+const Name = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
+
+/** A steward belongs to exactly one university; nobody else belongs to one. Returns what is wrong, or null. */
+export function stewardProblem(role: string, university: string | null | undefined): string | null {
+  if (role === 'steward' && !university) return 'is required for a steward';
+  if (role !== 'steward' && university) return `must be empty for the role ${role}`;
+  return null;
+}
+
+function stewardRule(value: { role: string; university?: string | null | undefined }, ctx: z.RefinementCtx): void {
+  const problem = stewardProblem(value.role, value.university);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['university'], message: problem });
+}
+
+export const NewUserSchema = z
+  .object({
+    email: EmailSchema,
+    name: Name,
+    role: RoleSchema,
+    university: UniversityCode.nullable().optional(),
+    password: PasswordSchema,
+  })
+  .strict()
+  .superRefine(stewardRule);
+export type NewUserInput = z.infer<typeof NewUserSchema>;
+
+export const UserPatchSchema = z
+  .object({
+    name: Name.optional(),
+    role: RoleSchema.optional(),
+    university: UniversityCode.nullable().optional(),
+    disabled: z.boolean().optional(),
+    password: PasswordSchema.optional(),
+  })
+  .strict()
+  .refine((value) => Object.keys(value).length > 0, 'name at least one field to change');
+export type UserPatch = z.infer<typeof UserPatchSchema>;
+
+export const UserIdParamsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+export const UserSchema = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  university: z.string().nullable(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type User = z.infer<typeof UserSchema>;

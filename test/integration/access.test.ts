@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Access } from '../../server/http/route.js';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { addStandardUsers, addUser, Client, IDENTITIES, type Identity } from '../helpers/users.js';
+
+/**
+ * The authorization matrix. Every route of the route table must have a sample request here
+ * (the test fails for a route without one), and for every identity the exact status is
+ * asserted: the sample's own status where the role may call the route, else 401 or 403.
+ */
+interface Sample {
+  path: string | (() => string);
+  body?: unknown | (() => unknown);
+  /** The status when the caller may call the route. */
+  ok: number;
+  /** Sign in afresh for this request (it ends the session). */
+  freshSession?: boolean;
+}
+
+let unique = 0;
+let patchTarget = 0;
+
+const SAMPLES: Record<string, Sample> = {
+  'GET /health': { path: '/health', ok: 200 },
+  'GET /auth/login': { path: '/auth/login', ok: 200 },
+  'POST /auth/login': { path: '/auth/login', body: { email: 'nobody@test.example', password: 'not the password' }, ok: 401 },
+  'POST /auth/logout': { path: '/auth/logout', ok: 204, freshSession: true },
+  'GET /auth/me': { path: '/auth/me', ok: 200 },
+  'PATCH /auth/me': { path: '/auth/me', body: { lang: 'zh' }, ok: 200 },
+  'GET /meta': { path: '/meta', ok: 200 },
+  'GET /users': { path: '/users', ok: 200 },
+  'POST /users': {
+    path: '/users',
+    body: () => ({
+      email: `matrix${++unique}@test.example`,
+      name: 'Matrix',
+      role: 'commission',
+      password: 'long enough password',
+    }),
+    ok: 201,
+  },
+  'PATCH /users/:id': { path: () => `/users/${patchTarget}`, body: () => ({ name: `Renamed ${++unique}` }), ok: 200 },
+  'GET /audit': { path: '/audit', ok: 200 },
+};
+
+type Who = 'anonymous' | Identity;
+const WHO: Who[] = ['anonymous', 'commission', 'leadership', 'stewardUSST', 'stewardNJTECH', 'admin'];
+
+function expectedStatus(access: Access, who: Who, ok: number): number {
+  if (access === 'anyone') return ok;
+  if (who === 'anonymous') return 401;
+  if (access === 'signed_in') return ok;
+  return access.includes(IDENTITIES[who].role) ? ok : 403;
+}
+
+describe(`the authorization matrix (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  const clients = {} as Record<Who, Client>;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await addStandardUsers(database.db);
+    patchTarget = (await addUser(database.db, { email: 'target@test.example', role: 'leadership' })).id;
+    server = await startTestServer(database);
+    clients.anonymous = Client.anonymous(server);
+    for (const who of WHO.slice(1) as Identity[]) clients[who] = await Client.signIn(server, IDENTITIES[who].email);
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.close();
+  });
+
+  it('when the route table is read, then every route has a sample request and every sample a route', () => {
+    const keys = server.app.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(keys.filter((key) => !(key in SAMPLES))).toEqual([]);
+    expect(Object.keys(SAMPLES).filter((key) => !keys.includes(key))).toEqual([]);
+  });
+
+  it('when each identity calls each route, then the status is exactly the one its role allows', async () => {
+    const mismatches: string[] = [];
+    for (const spec of server.app.routes) {
+      const key = `${spec.method.toUpperCase()} ${spec.path}`;
+      const sample = SAMPLES[key]!;
+      for (const who of WHO) {
+        const client =
+          sample.freshSession && who !== 'anonymous' ? await Client.signIn(server, IDENTITIES[who].email) : clients[who];
+        const path = typeof sample.path === 'function' ? sample.path() : sample.path;
+        const body = typeof sample.body === 'function' ? (sample.body as () => unknown)() : sample.body;
+        const response = await client.request(spec.method.toUpperCase(), path, body);
+        const expected = expectedStatus(spec.access, who, sample.ok);
+        if (response.status !== expected) mismatches.push(`${key} as ${who}: ${response.status}, expected ${expected}`);
+        if (response.status === 401 || response.status === 403) {
+          expect(response.headers.get('content-type')).toMatch(/problem\+json/);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
