@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
+import { readDataVersion } from './db/data-version.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createAuthenticator } from './auth/authenticate.js';
@@ -13,12 +14,18 @@ import type { DemoAccount } from './auth/demo-accounts.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-limits.js';
 import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler } from './http/error-handler.js';
-import { registerRoutes, type Authenticate, type RouteSpec } from './http/route.js';
+import { openApiDocument } from './http/openapi.js';
+import { type Authenticate, type RouteSpec, registerRoutes, route } from './http/route.js';
 import type { Logger } from './logger.js';
+import { kpiRoutes } from './kpi/kpi.routes.js';
 import { metaRoutes } from './meta/meta.routes.js';
+import { recordsRoutes } from './records/records.routes.js';
+import { targetsRoutes } from './targets/targets.routes.js';
+import { universitiesRoutes } from './universities/universities.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 
 export const API_PREFIX = '/api/v1';
+const API_VERSION = '1.0.0';
 export const DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
 
 export interface AppDependencies {
@@ -102,9 +109,23 @@ export function createApp({
     ...healthRoutes(database),
     ...authRoutes(db, { limits: loginLimits, demo }),
     ...metaRoutes(db),
+    ...kpiRoutes(db),
+    ...recordsRoutes(db),
+    ...targetsRoutes(db),
+    ...universitiesRoutes(db),
     ...usersRoutes(db),
     ...auditRoutes(db),
   ];
+  routes.push(
+    route({
+      method: 'get',
+      path: '/openapi.json',
+      access: 'anyone',
+      summary: 'This document: the OpenAPI 3.1 description of every route, generated from the route table.',
+      handle: () => document,
+    }),
+  );
+  const document = openApiDocument(routes, API_VERSION);
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
@@ -112,7 +133,7 @@ export function createApp({
     res.set('Cache-Control', 'private, no-cache');
     next();
   });
-  registerRoutes(api, routes, authenticate);
+  registerRoutes(api, routes, { authenticate, dataVersion: () => readDataVersion(db) });
   api.use(apiNotFound);
   app.use(API_PREFIX, api);
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../db/schema.js';
@@ -44,6 +45,11 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
   response?: z.ZodType;
   /** Express middleware that runs before authentication (e.g. rate limits). */
   middleware?: readonly RequestHandler[];
+  /**
+   * The answer depends only on the query, the caller's role and university, and the data:
+   * it gets an ETag from the data version, and If-None-Match is answered 304 without work.
+   */
+  cached?: boolean;
   /** Returns the JSON to send, or sends the response itself and returns undefined. */
   handle(ctx: RouteContext<Q, B, P>): Promise<unknown> | unknown;
 }
@@ -71,23 +77,54 @@ export function assertDeclared(spec: RouteSpec<any, any, any>): void {
   if (!valid) throw new UndeclaredAccessError(`${spec.method.toUpperCase()} ${spec.path} does not declare who may call it`);
 }
 
+export interface RouteServices {
+  authenticate: Authenticate;
+  /** The data version, bumped by every write: the basis of the ETags of cached routes. */
+  dataVersion: () => Promise<number>;
+}
+
 /**
  * Registers routes on a router. Each request is authenticated, checked against the route's
  * access, validated with its schemas and only then handed to the handler.
  */
-export function registerRoutes(router: Router, specs: readonly RouteSpec<any, any, any>[], authenticate: Authenticate): void {
+export function registerRoutes(router: Router, specs: readonly RouteSpec<any, any, any>[], services: RouteServices): void {
   for (const spec of specs) {
     assertDeclared(spec);
     router[spec.method](spec.path, ...(spec.middleware ?? []), async (req: Request, res: Response) => {
-      const caller = spec.access === 'anyone' ? await authenticate(req, res).catch(() => null) : await authenticate(req, res);
+      const caller =
+        spec.access === 'anyone'
+          ? await services.authenticate(req, res).catch(() => null)
+          : await services.authenticate(req, res);
       authorize(spec.access, caller);
       const query = parse(spec.query, req.query, 'query');
       const params = parse(spec.params, req.params, 'params');
       const body = parse(spec.body, req.body, 'body');
+      if (spec.cached && req.method === 'GET') {
+        const etag = entityTag(await services.dataVersion(), req.originalUrl, caller);
+        res.set('ETag', etag);
+        if (matches(req.get('if-none-match'), etag)) {
+          res.status(304).end();
+          return;
+        }
+      }
       const result = await spec.handle({ req, res, query, params, body, caller });
       if (result !== undefined && !res.headersSent) res.json(result);
     });
   }
+}
+
+/** Weak, since the same data may be written as JSON or CSV with different bytes. */
+function entityTag(version: number, url: string, caller: Caller | null): string {
+  const scope = caller ? `${caller.role}:${caller.university ?? ''}` : 'anonymous';
+  const digest = createHash('sha256').update(`${url}\n${scope}`).digest('base64url').slice(0, 22);
+  return `W/"${version}-${digest}"`;
+}
+
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === bare);
 }
 
 function authorize(access: Access, caller: Caller | null): void {

@@ -7,6 +7,7 @@ export const MEASURE_IDS = [
   'incubation.graduated',
   'incubation.funding',
   'incubation.jobs',
+  'incubation.portfolio',
   'talent.trainees',
   'talent.graduates',
   'credits.credits',
@@ -14,3 +15,6 @@ export const MEASURE_IDS = [
 ] as const;
 
 export type MeasureId = (typeof MEASURE_IDS)[number];
+
+/** Measures that have yearly targets in the demo data (the stock has none: it is a level, not an output). */
+export const TARGETED_MEASURES: readonly MeasureId[] = MEASURE_IDS.filter((id) => id !== 'incubation.portfolio');

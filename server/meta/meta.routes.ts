@@ -9,7 +9,8 @@ export function metaRoutes(db: Kysely<Database>) {
       method: 'get',
       path: '/meta',
       access: 'signed_in',
-      summary: 'Universities, regions, fields and the date range of the data.',
+      cached: true,
+      summary: 'Universities, regions, fields, the date range of the data, and the registry of measures and dimensions.',
       handle: () => getMeta(db),
     }),
   ];

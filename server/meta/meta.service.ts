@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { DIMENSION_VALUES, DIMENSIONS, MEASURE_LIST, STANDARDS, VALUE_LABELS } from '../kpi/registry.js';
 import { dataDateRange, listFields, listRegions, listUniversities, readDataset } from './meta.queries.js';
 
 export interface University {
@@ -17,6 +18,9 @@ export interface Meta {
   fields: Array<{ code: string; nameEn: string; nameZh: string }>;
   dateRange: { from: string | null; to: string | null };
   dataset: { synthetic: boolean };
+  measures: typeof MEASURE_LIST;
+  dimensions: Array<(typeof DIMENSIONS)[keyof typeof DIMENSIONS] & { values?: Array<{ code: string; en: string; zh: string }> }>;
+  standards: typeof STANDARDS;
 }
 
 /** Everything a client needs to label and filter: members, provinces, fields, the data's span. */
@@ -41,5 +45,11 @@ export async function getMeta(db: Kysely<Database>): Promise<Meta> {
     fields: fields.map((f) => ({ code: f.code, nameEn: f.name_en, nameZh: f.name_zh })),
     dateRange: { from: range.first, to: range.last },
     dataset: { synthetic: dataset.synthetic },
+    measures: MEASURE_LIST,
+    dimensions: Object.values(DIMENSIONS).map((d) => {
+      const values = DIMENSION_VALUES[d.id as keyof typeof DIMENSION_VALUES];
+      return values ? { ...d, values: values.map((code) => ({ code, ...VALUE_LABELS[code]! })) } : d;
+    }),
+    standards: STANDARDS,
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AGREEMENT_DATE, DemoDataGenerator, type DemoRecord } from '../../server/demo/generator.js';
-import { MEASURE_IDS } from '../../server/kpi/measure-ids.js';
+import { TARGETED_MEASURES } from '../../server/kpi/measure-ids.js';
 import { isValidIsoDate } from '../../server/lib/dates.js';
 
 const AS_OF = '2026-06-30';
@@ -74,7 +74,7 @@ describe('the demo-data generator', () => {
   it('when the records have been read, then there are targets for every measure, year and university', () => {
     const { targets } = generate(2, 4000);
     const measures = new Set(targets.map((t) => t.measure));
-    expect([...measures].sort()).toEqual([...MEASURE_IDS].sort());
+    expect([...measures].sort()).toEqual([...TARGETED_MEASURES].sort());
     const years = new Set(targets.map((t) => t.year));
     expect([...years].sort()).toEqual([2020, 2021, 2022, 2023, 2024, 2025, 2026]);
     for (const target of targets) expect(target.value).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assertMayWriteUniversity } from '../../server/auth/guard.js';
 import { type Caller, registerRoutes, route, UndeclaredAccessError } from '../../server/http/route.js';
 
-const noOne = async () => null;
+const noOne = { authenticate: async () => null, dataVersion: async () => 1 };
 const spec = (access: unknown) => route({ method: 'get', path: '/x', summary: 'x', access: access as never, handle: () => ({}) });
 
 describe('the route guard', () => {

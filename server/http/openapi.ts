@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { RouteSpec } from './route.js';
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  try {
+    const result = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
+    delete result.$schema;
+    return result;
+  } catch {
+    return {};
+  }
+}
+
+const toOpenApiPath = (path: string): string => path.replaceAll(/:(\w+)/g, '{$1}');
+
+function who(access: RouteSpec['access']): string {
+  if (access === 'anyone') return 'Anyone, signed in or not.';
+  if (access === 'signed_in') return 'Any signed-in user.';
+  return `Roles: ${access.join(', ')}.`;
+}
+
+function parameters(spec: RouteSpec<any, any, any>): JsonSchema[] {
+  const result: JsonSchema[] = [];
+  const pathNames = [...spec.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+  const paramsSchema = spec.params ? jsonSchema(spec.params, 'input') : {};
+  const paramProps = (paramsSchema.properties ?? {}) as Record<string, JsonSchema>;
+  for (const name of pathNames) result.push({ name, in: 'path', required: true, schema: paramProps[name] ?? { type: 'string' } });
+  if (spec.query) {
+    const query = jsonSchema(spec.query, 'input');
+    const required = new Set((query.required as string[] | undefined) ?? []);
+    for (const [name, schema] of Object.entries((query.properties ?? {}) as Record<string, JsonSchema>)) {
+      result.push({ name, in: 'query', required: required.has(name), schema });
+    }
+  }
+  return result;
+}
+
+/** The OpenAPI 3.1 document of the route table, from the same zod schemas that validate requests. */
+export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], version: string): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const spec of routes) {
+    const path = `/api/v1${toOpenApiPath(spec.path)}`;
+    const operation: JsonSchema = {
+      summary: spec.summary,
+      description: who(spec.access),
+      'x-access': spec.access,
+      operationId: `${spec.method}${spec.path.replaceAll(/[/:]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      parameters: parameters(spec),
+      responses: {
+        '200': {
+          description: 'Success',
+          content: { 'application/json': { schema: spec.response ? jsonSchema(spec.response, 'output') : {} } },
+        },
+        ...(spec.access === 'anyone' ? {} : { '401': { $ref: '#/components/responses/Problem' } }),
+        ...(Array.isArray(spec.access) ? { '403': { $ref: '#/components/responses/Problem' } } : {}),
+        '400': { $ref: '#/components/responses/Problem' },
+      },
+      ...(spec.access === 'anyone' ? { security: [] } : {}),
+    };
+    if (spec.body) {
+      const content: Record<string, JsonSchema> = { 'application/json': { schema: jsonSchema(spec.body, 'input') } };
+      for (const type of spec.bodyTypes ?? []) content[type] = { schema: { type: 'string' } };
+      operation.requestBody = { required: true, content };
+    }
+    paths[path] ??= {};
+    paths[path]![spec.method] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'alliance-outcomes API',
+      version,
+      description:
+        'The collaboration-outcome API of the Yangtze River Delta University Technology Park Alliance. Errors are application/problem+json (RFC 9457). Every signed-in change must send the X-CSRF-Token header.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ session: [] }],
+    components: {
+      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'ao_session' } },
+      responses: {
+        Problem: {
+          description: 'A problem (RFC 9457)',
+          content: {
+            'application/problem+json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  type: { type: 'string' },
+                  title: { type: 'string' },
+                  status: { type: 'integer' },
+                  detail: { type: 'string' },
+                  errors: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        path: { type: 'string' },
+                        line: { type: 'integer' },
+                        column: { type: 'string' },
+                        message: { type: 'string' },
+                      },
+                      required: ['message'],
+                    },
+                  },
+                },
+                required: ['title', 'status'],
+              },
+            },
+          },
+        },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { isValidIsoDate } from '../lib/dates.js';
+import { FILTER_DIMENSIONS, type FilterDimension, type KpiFilters } from './compile.js';
+import { MEASURE_IDS, type MeasureId } from './measure-ids.js';
+import { DIMENSION_IDS, DIMENSION_VALUES, type DimensionId, MEASURES, PARTNER_MEASURES } from './registry.js';
+
+/** Most codes a list parameter may hold: far more than the alliance has, far fewer than an attack sends. */
+const MAX_LIST = 100;
+export const MAX_GROUPING = 3;
+
+export const IsoDateSchema = z
+  .string({ error: 'must be one date written YYYY-MM-DD' })
+  .refine(isValidIsoDate, 'must be a real date written YYYY-MM-DD');
+
+/** A comma-separated list, also accepted as a repeated parameter (`a=x&a=y`). */
+function list<O extends string>(item: z.ZodType<O, string>, max = MAX_LIST) {
+  return z.preprocess(
+    (value) => (Array.isArray(value) ? value.join(',') : value),
+    z
+      .string({ error: 'must be a comma-separated list' })
+      .max(4000, 'is too long')
+      .transform((text) =>
+        text
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== ''),
+      )
+      .pipe(z.array(item).max(max, `may name at most ${max} values`)),
+  );
+}
+
+const code = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, 'must be a code such as USST')
+  .transform((c) => c.toUpperCase());
+
+const measureId = z.enum(MEASURE_IDS, { error: `must be a measure: one of ${MEASURE_IDS.join(', ')}` });
+const dimensionId = z.enum(DIMENSION_IDS, { error: `must be a dimension: one of ${DIMENSION_IDS.join(', ')}` });
+
+const enumValue = (dimension: keyof typeof DIMENSION_VALUES) =>
+  z.enum(DIMENSION_VALUES[dimension] as unknown as [string, ...string[]], {
+    error: `must be one of ${DIMENSION_VALUES[dimension].join(', ')}`,
+  });
+
+/** The filters every KPI read takes; codes are checked against the database afterwards. */
+export const filterShape = {
+  from: IsoDateSchema.optional(),
+  to: IsoDateSchema.optional(),
+  university: list(code).optional(),
+  region: list(code).optional(),
+  partner_university: list(code).optional(),
+  partner_region: list(code).optional(),
+  field: list(code).optional(),
+  mode: list(enumValue('mode')).optional(),
+  mode_group: list(enumValue('mode_group')).optional(),
+  value_band: list(enumValue('value_band')).optional(),
+  stage: list(enumValue('stage')).optional(),
+  level: list(enumValue('level')).optional(),
+};
+
+export type ParsedFilters = { [K in keyof typeof filterShape]?: z.infer<(typeof filterShape)[K]> };
+
+export function checkRange(value: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (value.from && value.to && value.from > value.to) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${value.from} > ${value.to})` });
+  }
+}
+
+/** Every measure must have every dimension it is grouped or filtered by. */
+function checkDimensions(measures: readonly MeasureId[], dimensions: Array<[string, DimensionId]>, ctx: z.RefinementCtx): void {
+  for (const [path, dimension] of dimensions) {
+    for (const id of measures) {
+      const def = MEASURES[id];
+      if (!def.dimensions.includes(dimension)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [path],
+          message: `measure ${id} has no dimension ${dimension}; its dimensions are ${def.dimensions.join(', ')}`,
+        });
+      }
+    }
+  }
+}
+
+export function usedFilterDimensions(filters: ParsedFilters): Array<[string, DimensionId]> {
+  return FILTER_DIMENSIONS.filter((d) => (filters[d]?.length ?? 0) > 0).map((d) => [d, d]);
+}
+
+export function toFilters(parsed: ParsedFilters): KpiFilters {
+  const filters: KpiFilters = {};
+  if (parsed.from) filters.from = parsed.from;
+  if (parsed.to) filters.to = parsed.to;
+  for (const dimension of FILTER_DIMENSIONS) {
+    const values = parsed[dimension];
+    if (values && values.length > 0) filters[dimension as FilterDimension] = [...new Set(values)];
+  }
+  return filters;
+}
+
+export const AggregateQuerySchema = z
+  .object({
+    measures: list(measureId, MEASURE_IDS.length).refine((m) => m.length > 0, 'name at least one measure'),
+    by: list(dimensionId, MAX_GROUPING).optional(),
+    fill: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+    withRecords: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+    format: z.enum(['json'], { error: 'must be json' }).optional(),
+    ...filterShape,
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    checkRange(value, ctx);
+    const by = value.by ?? [];
+    if (new Set(by).size !== by.length) ctx.addIssue({ code: 'custom', path: ['by'], message: 'names a dimension twice' });
+    checkDimensions(value.measures, [...by.map((d): [string, DimensionId] => ['by', d]), ...usedFilterDimensions(value)], ctx);
+  })
+  .transform((value) => ({
+    measures: [...new Set(value.measures)],
+    by: value.by ?? [],
+    fill: value.fill === 'true',
+    withRecords: value.withRecords === 'true',
+    filters: toFilters(value),
+  }));
+export type AggregateRequest = z.infer<typeof AggregateQuerySchema>;
+
+export const SummaryQuerySchema = z
+  .object({ measures: list(measureId, MEASURE_IDS.length).optional(), ...filterShape })
+  .strict()
+  .superRefine((value, ctx) => {
+    checkRange(value, ctx);
+    if (value.measures) checkDimensions(value.measures, usedFilterDimensions(value), ctx);
+  })
+  .transform((value) => {
+    const filters = toFilters(value);
+    const used = FILTER_DIMENSIONS.filter((d) => filters[d]);
+    // By default, every measure the filters apply to.
+    const measures = value.measures
+      ? [...new Set(value.measures)]
+      : MEASURE_IDS.filter((id) => used.every((d) => MEASURES[id].dimensions.includes(d)));
+    return { measures, filters };
+  });
+export type SummaryRequest = z.infer<typeof SummaryQuerySchema>;
+
+export const CollaborationQuerySchema = z
+  .object({
+    measure: z.enum(PARTNER_MEASURES as [MeasureId, ...MeasureId[]], {
+      error: `must be a measure with a partner university: one of ${PARTNER_MEASURES.join(', ')}`,
+    }),
+    ...filterShape,
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    checkRange(value, ctx);
+    checkDimensions([value.measure], usedFilterDimensions(value), ctx);
+  })
+  .transform((value) => ({ measure: value.measure, filters: toFilters(value) }));
+export type CollaborationRequest = z.infer<typeof CollaborationQuerySchema>;
+
+export { list as listParameter };

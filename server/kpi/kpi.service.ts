@@ -1,0 +1,215 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { todayUtc } from '../lib/dates.js';
+import { dataDateRange } from '../meta/meta.queries.js';
+import { type AggregateRow, type DataRange, FILTER_DIMENSIONS, type KpiFilters, recordsColumn, runAggregate } from './compile.js';
+import type { AggregateRequest, CollaborationRequest, SummaryRequest } from './kpi.schemas.js';
+import type { MeasureId } from './measure-ids.js';
+import { previousPeriod, shiftYears } from './periods.js';
+import { assertKnownCodes, loadReferences, type References, universitiesInScope } from './references.js';
+import { MEASURES } from './registry.js';
+
+export async function readDataRange(db: Kysely<Database>): Promise<DataRange> {
+  const range = await dataDateRange(db);
+  return { first: range.first, last: range.last };
+}
+
+export interface Aggregate {
+  measures: MeasureId[];
+  by: string[];
+  rows: AggregateRow[];
+}
+
+export async function aggregate(db: Kysely<Database>, request: AggregateRequest): Promise<Aggregate> {
+  const references = await loadReferences(db);
+  assertKnownCodes(request.filters, references);
+  const rows = await runAggregate(db, request, await readDataRange(db));
+  return { measures: [...request.measures], by: [...request.by], rows };
+}
+
+export interface Span {
+  from: string;
+  to: string;
+}
+
+export interface MeasureSummary {
+  measure: MeasureId;
+  unit: string;
+  temporality: 'flow' | 'stock';
+  value: number;
+  records: number;
+  previous: number;
+  /** Relative change against the previous period of the same length; null when that was zero. */
+  change: number | null;
+  yearAgo: number;
+  yearOnYear: number | null;
+  /** Year on year over the universities with records in both periods, as the national report compares. */
+  panel: { universities: string[]; value: number; yearAgo: number; change: number | null };
+  targetYear: number;
+  target: number | null;
+  yearToDate: number;
+  /** Year to date ÷ the year's target; null without a comparable target. */
+  progress: number | null;
+}
+
+export interface Summary {
+  period: Span;
+  previousPeriod: Span;
+  yearAgoPeriod: Span;
+  yearToDate: Span;
+  measures: MeasureSummary[];
+}
+
+const ratio = (value: number, base: number): number | null => (base === 0 ? null : value / base - 1);
+const round = (value: number): number => Math.round(value * 100) / 100;
+
+function byUniversity(rows: AggregateRow[], measure: MeasureId): Map<string, { value: number; records: number }> {
+  const result = new Map<string, { value: number; records: number }>();
+  for (const row of rows) {
+    const records = Number(row[recordsColumn(measure)] ?? 0);
+    if (records > 0) result.set(String(row.university), { value: Number(row[measure]), records });
+  }
+  return result;
+}
+
+const total = (map: Map<string, { value: number }>, only?: readonly string[]): number =>
+  round([...map].filter(([code]) => !only || only.includes(code)).reduce((sum, [, v]) => sum + v.value, 0));
+
+/** The period the summary covers: the filter's, else the current year to date. */
+export function summaryPeriod(filters: KpiFilters, today = todayUtc()): Span {
+  const to = filters.to ?? (filters.from && filters.from > today ? filters.from : today);
+  const from = filters.from ?? `${to.slice(0, 4)}-01-01`;
+  return { from, to };
+}
+
+/**
+ * Per measure: the period's value, the previous period of the same length, the same period a
+ * year before (also over the matched panel of universities), and the year's target.
+ */
+export async function summary(db: Kysely<Database>, request: SummaryRequest): Promise<Summary> {
+  const references = await loadReferences(db);
+  assertKnownCodes(request.filters, references);
+  const range = await readDataRange(db);
+  const period = summaryPeriod(request.filters);
+  const previous = previousPeriod(period.from, period.to);
+  const yearAgo = { from: shiftYears(period.from, -1), to: shiftYears(period.to, -1) };
+  const targetYear = Number(period.to.slice(0, 4));
+  const yearToDate = { from: `${targetYear}-01-01`, to: period.to };
+  const measures = [...request.measures];
+  const run = (span: Span) =>
+    runAggregate(db, { measures, by: ['university'], filters: { ...request.filters, ...span }, withRecords: true }, range);
+  const current = await run(period);
+  const before = await run(previous);
+  const ago = await run(yearAgo);
+  const ytd = await run(yearToDate);
+  const targets = await targetsFor(db, measures, targetYear, request.filters, references);
+
+  return {
+    period,
+    previousPeriod: previous,
+    yearAgoPeriod: yearAgo,
+    yearToDate,
+    measures: measures.map((measure) => {
+      const now = byUniversity(current, measure);
+      const then = byUniversity(ago, measure);
+      const value = total(now);
+      const previousValue = total(byUniversity(before, measure));
+      const yearAgoValue = total(then);
+      const panel = [...now.keys()].filter((code) => then.has(code));
+      const panelOrdered = references.universities.filter((code) => panel.includes(code));
+      const panelValue = total(now, panel);
+      const panelYearAgo = total(then, panel);
+      const ytdValue = total(byUniversity(ytd, measure));
+      const target = targets.get(measure) ?? null;
+      return {
+        measure,
+        unit: MEASURES[measure].unit,
+        temporality: MEASURES[measure].temporality,
+        value,
+        records: [...now.values()].reduce((sum, v) => sum + v.records, 0),
+        previous: previousValue,
+        change: ratio(value, previousValue),
+        yearAgo: yearAgoValue,
+        yearOnYear: ratio(value, yearAgoValue),
+        panel: { universities: panelOrdered, value: panelValue, yearAgo: panelYearAgo, change: ratio(panelValue, panelYearAgo) },
+        targetYear,
+        target,
+        yearToDate: ytdValue,
+        progress: target === null || target === 0 ? null : ytdValue / target,
+      };
+    }),
+  };
+}
+
+/**
+ * The year's target for each measure within the filters: the alliance-wide target when no
+ * university or province is chosen (else the members' sum), the sum over the chosen
+ * universities otherwise; none when a target is missing or the filters cut across it.
+ */
+async function targetsFor(
+  db: Kysely<Database>,
+  measures: readonly MeasureId[],
+  year: number,
+  filters: KpiFilters,
+  references: References,
+): Promise<Map<MeasureId, number>> {
+  const result = new Map<MeasureId, number>();
+  const crossCutting = FILTER_DIMENSIONS.some((d) => d !== 'university' && d !== 'region' && filters[d]);
+  if (crossCutting || measures.length === 0) return result;
+  const rows = await db
+    .selectFrom('target')
+    .select(['measure', 'university_code', 'value'])
+    .where('year', '=', year)
+    .where('measure', 'in', measures)
+    .execute();
+  const scoped = filters.university || filters.region;
+  const scope = universitiesInScope(filters, references);
+  for (const measure of measures) {
+    const mine = rows.filter((r) => r.measure === measure);
+    const alliance = mine.find((r) => r.university_code === null);
+    if (!scoped && alliance) {
+      result.set(measure, Number(alliance.value));
+      continue;
+    }
+    const members = scope.map((code) => mine.find((r) => r.university_code === code));
+    if (scope.length > 0 && members.every((r) => r !== undefined)) {
+      result.set(measure, round(members.reduce((sum, r) => sum + Number(r!.value), 0)));
+    }
+  }
+  return result;
+}
+
+export interface Collaboration {
+  measure: MeasureId;
+  universities: string[];
+  partners: string[];
+  /** matrix[i][j]: the measure for university i with partner university j. */
+  matrix: number[][];
+  /** The part of each university's figure with no partner university. */
+  withoutPartner: number[];
+  totals: number[];
+}
+
+export async function collaboration(db: Kysely<Database>, request: CollaborationRequest): Promise<Collaboration> {
+  const references = await loadReferences(db);
+  assertKnownCodes(request.filters, references);
+  const rows = await runAggregate(
+    db,
+    { measures: [request.measure], by: ['university', 'partner_university'], filters: request.filters },
+    await readDataRange(db),
+  );
+  const universities = references.universities;
+  const index = new Map(universities.map((code, i) => [code, i]));
+  const matrix = universities.map(() => universities.map(() => 0));
+  const withoutPartner = universities.map(() => 0);
+  for (const row of rows) {
+    const i = index.get(String(row.university));
+    if (i === undefined) continue;
+    const value = Number(row[request.measure]);
+    const j = row.partner_university === null ? undefined : index.get(String(row.partner_university));
+    if (j === undefined) withoutPartner[i] = round(withoutPartner[i]! + value);
+    else matrix[i]![j] = value;
+  }
+  const totals = matrix.map((cells, i) => round(cells.reduce((sum, v) => sum + v, 0) + withoutPartner[i]!));
+  return { measure: request.measure, universities, partners: universities, matrix, withoutPartner, totals };
+}

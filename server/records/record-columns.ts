@@ -1,0 +1,241 @@
+import { type FactKind, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
+
+/**
+ * The columns of each kind of record, named once: the JSON of the records API, the header of
+ * the CSV export and import (English, or Chinese with lang=zh), and docs/csv.md all come from here.
+ */
+export type ColumnType =
+  | 'code'
+  | 'optional_code'
+  | 'text'
+  | 'date'
+  | 'optional_date'
+  | 'money'
+  | 'count'
+  | 'credits'
+  | 'enum'
+  | 'term';
+
+export interface ColumnSpec {
+  name: string;
+  zh: string;
+  type: ColumnType;
+  /** What the column holds, for the documentation. */
+  description: string;
+  /** Allowed values of an `enum` column. */
+  values?: readonly string[];
+  /** Which dimension table a code must exist in. */
+  domain?: 'university' | 'region' | 'field';
+  maxLength?: number;
+  example: string;
+}
+
+const university = (name: string, zh: string, description: string, optional = false): ColumnSpec => ({
+  name,
+  zh,
+  type: optional ? 'optional_code' : 'code',
+  domain: 'university',
+  description,
+  example: optional ? '' : 'USST',
+});
+
+const REF: ColumnSpec = {
+  name: 'ref',
+  zh: '编号',
+  type: 'text',
+  maxLength: 64,
+  description:
+    "The record's own reference, unique within its university: imports update the record with the same university and ref.",
+  example: 'TT-USST-2024-00017',
+};
+
+export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
+  tech_transfer: [
+    university('university_code', '高校代码', 'The alliance university that signed the contract.'),
+    REF,
+    {
+      name: 'mode',
+      zh: '转化方式',
+      type: 'enum',
+      values: TRANSFER_MODES,
+      description:
+        'transfer (转让), license (许可), equity (作价投资), development (技术开发), consulting (技术咨询), service (技术服务).',
+      example: 'license',
+    },
+    {
+      name: 'partner_name',
+      zh: '合作方名称',
+      type: 'text',
+      maxLength: 200,
+      description: 'The company or body on the other side of the contract.',
+      example: '苏州华创光电科技有限公司',
+    },
+    {
+      name: 'partner_region_code',
+      zh: '合作方地区',
+      type: 'code',
+      domain: 'region',
+      description: 'Where the partner is: SH, JS, ZJ, AH, or OTHER outside the delta.',
+      example: 'JS',
+    },
+    university(
+      'co_university_code',
+      '联合高校代码',
+      'A second alliance university when the contract is joint; empty otherwise.',
+      true,
+    ),
+    { name: 'field_code', zh: '技术领域', type: 'code', domain: 'field', description: 'The technology field.', example: 'OPTO' },
+    {
+      name: 'signed_on',
+      zh: '签订日期',
+      type: 'date',
+      description: 'The day the contract was signed (YYYY-MM-DD).',
+      example: '2024-06-28',
+    },
+    {
+      name: 'contract_value_cny',
+      zh: '合同金额（元）',
+      type: 'money',
+      description: 'Contract value in yuan, up to two decimals.',
+      example: '1200000.00',
+    },
+    {
+      name: 'received_cny',
+      zh: '到账金额（元）',
+      type: 'money',
+      description: 'Cash received to date in yuan; at most the contract value.',
+      example: '300000.00',
+    },
+    { name: 'patents', zh: '涉及专利数', type: 'count', description: 'Patents the contract covers.', example: '2' },
+  ],
+  incubation: [
+    university('university_code', '高校代码', 'The university whose incubator hosts the project.'),
+    REF,
+    {
+      name: 'name',
+      zh: '项目名称',
+      type: 'text',
+      maxLength: 200,
+      description: "The project's name.",
+      example: '工业视觉缺陷检测平台',
+    },
+    { name: 'field_code', zh: '技术领域', type: 'code', domain: 'field', description: 'The technology field.', example: 'IT_AI' },
+    {
+      name: 'stage',
+      zh: '孵化阶段',
+      type: 'enum',
+      values: INCUBATION_STAGES,
+      description: 'incubating (在孵), graduated (已毕业) or closed (已终止).',
+      example: 'graduated',
+    },
+    {
+      name: 'entered_on',
+      zh: '入孵日期',
+      type: 'date',
+      description: 'The day the project entered the incubator.',
+      example: '2022-03-15',
+    },
+    {
+      name: 'graduated_on',
+      zh: '毕业日期',
+      type: 'optional_date',
+      description: 'The day it graduated: required when the stage is graduated, empty otherwise, not before entered_on.',
+      example: '2024-05-20',
+    },
+    {
+      name: 'funding_cny',
+      zh: '融资额（元）',
+      type: 'money',
+      description: 'Funding raised to date, in yuan.',
+      example: '3500000.00',
+    },
+    { name: 'jobs', zh: '带动就业人数', type: 'count', description: 'Jobs created to date.', example: '18' },
+    university('partner_university_code', '合作高校代码', 'A co-founding alliance university, or empty.', true),
+  ],
+  talent: [
+    university('university_code', '主办高校代码', 'The host university of the joint-training cohort.'),
+    REF,
+    university(
+      'partner_university_code',
+      '合作高校代码',
+      'The partner alliance university; empty for a programme run for the whole alliance.',
+      true,
+    ),
+    {
+      name: 'level',
+      zh: '培养层次',
+      type: 'enum',
+      values: TALENT_LEVELS,
+      description: 'undergraduate, master, doctoral, tech_manager (技术经理人) or other.',
+      example: 'tech_manager',
+    },
+    {
+      name: 'program',
+      zh: '项目名称',
+      type: 'text',
+      maxLength: 200,
+      description: 'The programme.',
+      example: '长三角技术经理人联合培训（2024级）',
+    },
+    { name: 'started_on', zh: '开班日期', type: 'date', description: 'The day the cohort started.', example: '2024-09-02' },
+    { name: 'trainees', zh: '招收人数', type: 'count', description: 'People enrolled.', example: '45' },
+    {
+      name: 'graduates',
+      zh: '结业人数',
+      type: 'count',
+      description: 'People who completed it so far; at most trainees.',
+      example: '43',
+    },
+  ],
+  credit: [
+    university('university_code', '学生所在高校代码', "The students' home university, which recognised the credits."),
+    REF,
+    university('host_university_code', '开课高校代码', 'The university where the course was taken; not the home university.'),
+    { name: 'course', zh: '课程名称', type: 'text', maxLength: 200, description: 'The course.', example: '工程热力学' },
+    {
+      name: 'term',
+      zh: '学期',
+      type: 'term',
+      description: 'Academic year and term: 2024-2025-1 is the autumn term of 2024/25, -2 spring, -3 summer.',
+      example: '2024-2025-1',
+    },
+    {
+      name: 'recognized_on',
+      zh: '认定日期',
+      type: 'date',
+      description: 'The day the credits were recognised.',
+      example: '2025-01-20',
+    },
+    { name: 'students', zh: '学生人数', type: 'count', description: 'Students whose credits were recognised.', example: '12' },
+    {
+      name: 'credits',
+      zh: '认定学分',
+      type: 'credits',
+      description: 'Credits recognised in all, up to one decimal.',
+      example: '36',
+    },
+  ],
+};
+
+/** The date a kind's records are filtered and sorted by in the records view. */
+export const MAIN_DATE: Readonly<Record<FactKind, string>> = {
+  tech_transfer: 'signed_on',
+  incubation: 'entered_on',
+  talent: 'started_on',
+  credit: 'recognized_on',
+};
+
+/** The text columns the records search looks in. */
+export const SEARCH_COLUMNS: Readonly<Record<FactKind, readonly string[]>> = {
+  tech_transfer: ['ref', 'partner_name'],
+  incubation: ['ref', 'name'],
+  talent: ['ref', 'program'],
+  credit: ['ref', 'course'],
+};
+
+export const KIND_NAMES: Readonly<Record<FactKind, { en: string; zh: string }>> = {
+  tech_transfer: { en: 'Technology transfers', zh: '科技成果转化合同' },
+  incubation: { en: 'Incubated projects', zh: '孵化项目' },
+  talent: { en: 'Joint training', zh: '联合培养' },
+  credit: { en: 'Credit recognition', zh: '学分互认' },
+};

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import type { FactKind } from '../db/schema.js';
+import { isValidIsoDate, todayUtc } from '../lib/dates.js';
+import { type ColumnSpec, KIND_COLUMNS } from './record-columns.js';
+
+/**
+ * One schema per kind of record, built from its columns: the same rules check a record sent
+ * as JSON and a row of an imported CSV (where every cell is text).
+ */
+
+/** numeric(16,2) holds up to 14 digits before the point. */
+const MAX_MONEY = 99_999_999_999_999.99;
+const MAX_COUNT = 2_147_483_647;
+
+/** Text as sent: a CSV cell, or a JSON string; numbers also come as numbers from JSON. */
+const blank = (value: unknown): boolean =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+function text(spec: ColumnSpec) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z
+      .string({ error: 'is required' })
+      .min(1, 'is required')
+      .max(spec.maxLength ?? 200, `must be at most ${spec.maxLength ?? 200} characters`)
+      .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), 'must not hold control characters'),
+  );
+}
+
+const codeSchema = z
+  .string({ error: 'is required' })
+  .transform((s) => s.trim().toUpperCase())
+  .pipe(
+    z
+      .string()
+      .min(1, 'is required')
+      .regex(/^[A-Z][A-Z0-9_]{1,15}$/, 'must be a code such as USST'),
+  );
+
+function date(optional: boolean) {
+  const schema = z
+    .string({ error: 'must be a date written YYYY-MM-DD' })
+    .transform((s) => s.trim())
+    .pipe(
+      z
+        .string()
+        .refine(isValidIsoDate, 'must be a real date written YYYY-MM-DD')
+        .refine((d) => d <= todayUtc(), 'must not be in the future')
+        .refine((d) => d >= '1949-10-01', 'is too early'),
+    );
+  return optional ? z.preprocess((v) => (blank(v) ? null : v), schema.nullable()) : schema;
+}
+
+/** A decimal written with at most `decimals` places, as text or as a JSON number. */
+function decimal(decimals: number, max: number, what: string) {
+  const pattern = new RegExp(`^\\d{1,15}(\\.\\d{1,${decimals}})?$`);
+  const factor = 10 ** decimals;
+  return z.preprocess(
+    (v) => (typeof v === 'number' ? v : typeof v === 'string' ? v.trim() : v),
+    z
+      .union([
+        z.number({ error: `must be ${what}` }),
+        z
+          .string({ error: `must be ${what}` })
+          .refine((s) => pattern.test(s), `must be ${what}`)
+          .transform(Number),
+      ])
+      .pipe(
+        z
+          .number()
+          .refine(Number.isFinite, `must be ${what}`)
+          .refine((n) => n >= 0, 'must not be negative')
+          .refine((n) => n <= max, `must be at most ${max}`)
+          .refine(
+            (n) => Math.abs(n * factor - Math.round(n * factor)) < 1e-6,
+            `must have at most ${decimals} decimal${decimals === 1 ? '' : 's'}`,
+          )
+          .transform((n) => Math.round(n * factor) / factor),
+      ),
+  );
+}
+
+const count = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim() : v),
+  z
+    .union([
+      z.number({ error: 'must be a whole number' }),
+      z
+        .string({ error: 'must be a whole number' })
+        .regex(/^\d{1,10}$/, 'must be a whole number')
+        .transform(Number),
+    ])
+    .pipe(z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_COUNT, `must be at most ${MAX_COUNT}`)),
+);
+
+const term = z
+  .string({ error: 'must be a term such as 2024-2025-1' })
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{4}-\d{4}-[1-3]$/, 'must be a term such as 2024-2025-1')
+      .refine((s) => Number(s.slice(5, 9)) === Number(s.slice(0, 4)) + 1, 'must name two consecutive years, such as 2024-2025-1'),
+  );
+
+function columnSchema(spec: ColumnSpec): z.ZodType {
+  switch (spec.type) {
+    case 'code':
+      return codeSchema;
+    case 'optional_code':
+      return z.preprocess((v) => (blank(v) ? null : v), codeSchema.nullable());
+    case 'text':
+      return text(spec);
+    case 'date':
+      return date(false);
+    case 'optional_date':
+      return date(true);
+    case 'money':
+      return decimal(2, MAX_MONEY, 'an amount in yuan such as 1200000.50');
+    case 'credits':
+      return decimal(1, 999_999_999.9, 'a number of credits such as 4.5');
+    case 'count':
+      return count;
+    case 'enum':
+      return z.preprocess(
+        (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+        z.enum(spec.values as [string, ...string[]], { error: `must be one of ${spec.values!.join(', ')}` }),
+      );
+    case 'term':
+      return term;
+  }
+}
+
+type Issue = { path: string; message: string };
+
+/** The rules that tie columns together, also enforced by the database. */
+const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]>> = {
+  tech_transfer: (r) => [
+    ...(r.received_cny > r.contract_value_cny
+      ? [{ path: 'received_cny', message: `must not exceed contract_value_cny (${r.contract_value_cny})` }]
+      : []),
+    ...(r.co_university_code && r.co_university_code === r.university_code
+      ? [{ path: 'co_university_code', message: 'must differ from university_code' }]
+      : []),
+  ],
+  incubation: (r) => [
+    ...(r.stage === 'graduated' && !r.graduated_on
+      ? [{ path: 'graduated_on', message: 'is required when the stage is graduated' }]
+      : []),
+    ...(r.stage !== 'graduated' && r.graduated_on
+      ? [{ path: 'graduated_on', message: `must be empty unless the stage is graduated (it is ${r.stage})` }]
+      : []),
+    ...(r.graduated_on && r.entered_on && r.graduated_on < r.entered_on
+      ? [{ path: 'graduated_on', message: `must not be before entered_on (${r.entered_on})` }]
+      : []),
+    ...(r.partner_university_code && r.partner_university_code === r.university_code
+      ? [{ path: 'partner_university_code', message: 'must differ from university_code' }]
+      : []),
+  ],
+  talent: (r) => [
+    ...(r.graduates > r.trainees ? [{ path: 'graduates', message: `must not exceed trainees (${r.trainees})` }] : []),
+    ...(r.partner_university_code && r.partner_university_code === r.university_code
+      ? [{ path: 'partner_university_code', message: 'must differ from university_code' }]
+      : []),
+  ],
+  credit: (r) => [
+    ...(r.host_university_code === r.university_code
+      ? [{ path: 'host_university_code', message: 'must differ from university_code (the home university)' }]
+      : []),
+  ],
+};
+
+function buildSchema(kind: FactKind) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const spec of KIND_COLUMNS[kind]) shape[spec.name] = columnSchema(spec);
+  return z
+    .object(shape)
+    .strict()
+    .superRefine((record, ctx) => {
+      for (const issue of CROSS_RULES[kind](record)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+    });
+}
+
+export type RecordValues = Record<string, string | number | null>;
+
+export const RECORD_SCHEMAS: Readonly<Record<FactKind, z.ZodType<RecordValues>>> = {
+  tech_transfer: buildSchema('tech_transfer') as z.ZodType<RecordValues>,
+  incubation: buildSchema('incubation') as z.ZodType<RecordValues>,
+  talent: buildSchema('talent') as z.ZodType<RecordValues>,
+  credit: buildSchema('credit') as z.ZodType<RecordValues>,
+};
+
+/** A record body as sent: any JSON object, checked whole once merged (see the records service). */
+export const RecordBodySchema = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });

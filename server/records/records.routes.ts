@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { actorOf } from '../audit/actor.js';
+import type { Database } from '../db/schema.js';
+import { BadRequest } from '../http/problems.js';
+import { route, zodProblems } from '../http/route.js';
+import { assertKnownCodes, loadReferences } from '../kpi/references.js';
+import { RecordBodySchema } from './record-schemas.js';
+import { KindParamsSchema, RECORDS_QUERY_SCHEMAS, RecordParamsSchema } from './records.schemas.js';
+import { createRecord, deleteRecord, listRecords, updateRecord } from './records.service.js';
+
+const RecordSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+
+export function recordsRoutes(db: Kysely<Database>) {
+  return [
+    route({
+      method: 'get',
+      path: '/records/:kind',
+      access: ['admin', 'leadership', 'steward'],
+      cached: true,
+      summary:
+        'A page of records of one kind (tech_transfer, incubation, talent, credit), filtered and sorted; a steward sees its own university’s only.',
+      params: KindParamsSchema,
+      // The filters depend on the kind, so the query is checked in the handler against that kind's schema.
+      query: z.record(z.string(), z.unknown()),
+      response: z.object({
+        kind: z.string(),
+        page: z.number(),
+        pageSize: z.number(),
+        total: z.number(),
+        rows: z.array(RecordSchema),
+      }),
+      async handle({ req, params, caller }) {
+        const parsed = RECORDS_QUERY_SCHEMAS[params.kind].safeParse(req.query);
+        if (!parsed.success) throw new BadRequest("The request's query is not valid.", zodProblems(parsed.error, 'query'));
+        assertKnownCodes(parsed.data.filters, await loadReferences(db));
+        const { total, rows } = await listRecords(db, params.kind, parsed.data, caller!);
+        return { kind: params.kind, page: parsed.data.page, pageSize: parsed.data.pageSize, total, rows };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/records/:kind',
+      access: ['admin', 'steward'],
+      summary: 'Create one record, checked as an import row is; a steward only for its own university.',
+      params: KindParamsSchema,
+      body: RecordBodySchema,
+      response: RecordSchema,
+      async handle({ req, res, params, body, caller }) {
+        const record = await createRecord(db, params.kind, body, await loadReferences(db), caller!, actorOf(req, caller));
+        res.status(201);
+        return record;
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/records/:kind/:id',
+      access: ['admin', 'steward'],
+      summary:
+        'Change fields of one record; the result is checked whole. A steward may not change or move another university’s record.',
+      params: RecordParamsSchema,
+      body: RecordBodySchema,
+      response: RecordSchema,
+      handle: async ({ req, params, body, caller }) =>
+        updateRecord(db, params.kind, params.id, body, await loadReferences(db), caller!, actorOf(req, caller)),
+    }),
+    route({
+      method: 'delete',
+      path: '/records/:kind/:id',
+      access: ['admin', 'steward'],
+      summary: 'Delete one record; the audit log keeps it as it was.',
+      params: RecordParamsSchema,
+      async handle({ req, res, params, caller }) {
+        await deleteRecord(db, params.kind, params.id, caller!, actorOf(req, caller));
+        res.status(204).end();
+      },
+    }),
+  ];
+}

@@ -1,0 +1,216 @@
+import { type Kysely, sql } from 'kysely';
+import { type Actor, escapeLike, writeAudit } from '../audit/audit.queries.js';
+import { assertMayWriteUniversity, ownUniversityOnly } from '../auth/guard.js';
+import { bumpDataVersion } from '../db/data-version.js';
+import type { Database, FactKind } from '../db/schema.js';
+import { BadRequest, Conflict, NotFound, type ProblemDetail } from '../http/problems.js';
+import type { Caller } from '../http/route.js';
+import { filterSql, type KpiFilters } from '../kpi/compile.js';
+import type { References } from '../kpi/references.js';
+import { KIND_COLUMNS, MAIN_DATE, SEARCH_COLUMNS } from './record-columns.js';
+import { RECORD_SCHEMAS, type RecordValues } from './record-schemas.js';
+
+/** A record as the API shows it: its columns, its id and when it was written. */
+export type ApiRecord = RecordValues & { id: number; created_at: string; updated_at: string };
+
+export function toApiRecord(kind: FactKind, row: Record<string, unknown>): ApiRecord {
+  const record: Record<string, unknown> = { id: Number(row.id) };
+  for (const column of KIND_COLUMNS[kind]) record[column.name] = row[column.name] ?? null;
+  record.created_at = new Date(row.created_at as string).toISOString();
+  record.updated_at = new Date(row.updated_at as string).toISOString();
+  return record as ApiRecord;
+}
+
+/** The record's columns only: what the audit log keeps as before and after. */
+function columnsOf(kind: FactKind, record: Record<string, unknown>): RecordValues {
+  const values: RecordValues = {};
+  for (const column of KIND_COLUMNS[kind]) values[column.name] = (record[column.name] ?? null) as string | number | null;
+  return values;
+}
+
+const subject = (kind: FactKind, record: RecordValues): string => `${kind}:${record.university_code}/${record.ref}`;
+
+/** Problems with the codes of a record that passed its schema: each must exist. */
+export function referenceProblems(kind: FactKind, record: RecordValues, references: References): ProblemDetail[] {
+  const problems: ProblemDetail[] = [];
+  for (const column of KIND_COLUMNS[kind]) {
+    const value = record[column.name];
+    if (!column.domain || value === null || value === undefined) continue;
+    const known =
+      column.domain === 'university'
+        ? references.universities
+        : column.domain === 'region'
+          ? references.regions
+          : references.fields;
+    if (!known.includes(String(value)))
+      problems.push({ path: column.name, message: `unknown ${column.domain} ${value}; known: ${known.join(', ')}` });
+  }
+  return problems;
+}
+
+/** Validates a whole record (schema, then codes); a 400 lists every field at fault. */
+export function validateRecord(kind: FactKind, input: unknown, references: References, prefix = 'body'): RecordValues {
+  const parsed = RECORD_SCHEMAS[kind].safeParse(input);
+  if (!parsed.success) {
+    throw new BadRequest(
+      'The record is not valid.',
+      parsed.error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message })),
+    );
+  }
+  const problems = referenceProblems(kind, parsed.data, references);
+  if (problems.length > 0)
+    throw new BadRequest(
+      'The record names codes that do not exist.',
+      problems.map((p) => ({ ...p, path: `${prefix}.${p.path}` })),
+    );
+  return parsed.data;
+}
+
+export interface ListRequest {
+  filters: KpiFilters;
+  q?: string | undefined;
+  sort: { column: string; descending: boolean };
+  page: number;
+  pageSize: number;
+}
+
+/** A page of a kind's records; a steward sees only its own university's. */
+export async function listRecords(
+  db: Kysely<Database>,
+  kind: FactKind,
+  request: ListRequest,
+  caller: Caller,
+): Promise<{ total: number; rows: ApiRecord[] }> {
+  const own = ownUniversityOnly(caller);
+  const filters: KpiFilters = own ? { ...request.filters, university: [own] } : request.filters;
+  const conditions = recordConditions(kind, filters, request.q);
+  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+  const order = sql`order by ${sql.ref(`f.${request.sort.column}`)} ${sql.raw(request.sort.descending ? 'desc' : 'asc')} nulls last, f.id ${sql.raw(request.sort.descending ? 'desc' : 'asc')}`;
+  const offset = (request.page - 1) * request.pageSize;
+  const [rows, count] = await Promise.all([
+    sql<
+      Record<string, unknown>
+    >`select f.* from ${recordsFrom(kind)} ${where} ${order} limit ${request.pageSize} offset ${offset}`.execute(db),
+    sql<{ n: number }>`select count(*) as n from ${recordsFrom(kind)} ${where}`.execute(db),
+  ]);
+  return { total: Number(count.rows[0]?.n ?? 0), rows: rows.rows.map((row) => toApiRecord(kind, row)) };
+}
+
+/** The WHERE conditions of a records query over `f` (joined to university `u`): the KPI filters on the kind's main date, and a search. */
+export function recordConditions(kind: FactKind, filters: KpiFilters, q?: string) {
+  const date = sql.ref(`f.${MAIN_DATE[kind]}`);
+  const conditions = filterSql(filters, kind);
+  if (filters.from) conditions.push(sql`${date} >= ${filters.from}::date`);
+  if (filters.to) conditions.push(sql`${date} <= ${filters.to}::date`);
+  if (q) {
+    const pattern = `%${escapeLike(q)}%`;
+    conditions.push(
+      sql`(${sql.join(
+        SEARCH_COLUMNS[kind].map((c) => sql`${sql.ref(`f.${c}`)} ilike ${pattern}`),
+        sql` or `,
+      )})`,
+    );
+  }
+  return conditions;
+}
+
+/** The records of a kind with their university (alias `u`), for `recordConditions`. */
+export const recordsFrom = (kind: FactKind) =>
+  sql`${sql.table(kind)} as f inner join university as u on u.code = f.university_code`;
+
+async function findRecord(db: Kysely<Database>, kind: FactKind, id: number): Promise<Record<string, unknown>> {
+  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(kind)} where id = ${id} for update`.execute(db);
+  if (!rows[0]) throw new NotFound(`There is no ${kind} record ${id}.`);
+  return rows[0];
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+export async function createRecord(
+  db: Kysely<Database>,
+  kind: FactKind,
+  input: unknown,
+  references: References,
+  caller: Caller,
+  actor: Actor,
+): Promise<ApiRecord> {
+  const record = validateRecord(kind, input, references);
+  assertMayWriteUniversity(caller, String(record.university_code));
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto(kind)
+      .values({ ...record, created_by: caller.id, updated_by: caller.id } as never)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) {
+          throw new Conflict(`A ${kind} record ${record.ref} of ${record.university_code} exists already.`, [
+            { path: 'body.ref', message: 'is taken within this university' },
+          ]);
+        }
+        throw error;
+      });
+    await writeAudit(trx, actor, { action: 'create', subject: subject(kind, record), after: record });
+    await bumpDataVersion(trx);
+    return toApiRecord(kind, row as Record<string, unknown>);
+  });
+}
+
+/** Changes some fields; the merged record is checked whole, and a steward may not move it to another university. */
+export async function updateRecord(
+  db: Kysely<Database>,
+  kind: FactKind,
+  id: number,
+  patch: Record<string, unknown>,
+  references: References,
+  caller: Caller,
+  actor: Actor,
+): Promise<ApiRecord> {
+  const unknown = Object.keys(patch).filter((key) => !KIND_COLUMNS[kind].some((c) => c.name === key));
+  if (unknown.length > 0)
+    throw new BadRequest(
+      'The change names fields a record does not have.',
+      unknown.map((key) => ({ path: `body.${key}`, message: 'is not a field of this kind of record' })),
+    );
+  if (Object.keys(patch).length === 0) throw new BadRequest('The change names no field.');
+  return db.transaction().execute(async (trx) => {
+    const current = await findRecord(trx, kind, id);
+    assertMayWriteUniversity(caller, String(current.university_code));
+    const before = columnsOf(kind, current);
+    const record = validateRecord(kind, { ...before, ...patch }, references);
+    assertMayWriteUniversity(caller, String(current.university_code), String(record.university_code));
+    const row = await trx
+      .updateTable(kind)
+      .set({ ...record, updated_by: caller.id, updated_at: new Date() } as never)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error))
+          throw new Conflict(`A ${kind} record ${record.ref} of ${record.university_code} exists already.`);
+        throw error;
+      });
+    await writeAudit(trx, actor, { action: 'update', subject: subject(kind, record), before, after: record });
+    await bumpDataVersion(trx);
+    return toApiRecord(kind, row as Record<string, unknown>);
+  });
+}
+
+export async function deleteRecord(
+  db: Kysely<Database>,
+  kind: FactKind,
+  id: number,
+  caller: Caller,
+  actor: Actor,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const current = await findRecord(trx, kind, id);
+    assertMayWriteUniversity(caller, String(current.university_code));
+    await trx.deleteFrom(kind).where('id', '=', id).execute();
+    const before = columnsOf(kind, current);
+    await writeAudit(trx, actor, { action: 'delete', subject: subject(kind, before), before });
+    await bumpDataVersion(trx);
+  });
+}

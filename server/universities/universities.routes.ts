@@ -1,0 +1,201 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { actorOf } from '../audit/actor.js';
+import { writeAudit } from '../audit/audit.queries.js';
+import { bumpDataVersion } from '../db/data-version.js';
+import { FACT_KINDS, type Database, type UniversityRow } from '../db/schema.js';
+import { BadRequest, Conflict, NotFound } from '../http/problems.js';
+import { route } from '../http/route.js';
+import { IsoDateSchema } from '../kpi/kpi.schemas.js';
+import { listUniversities } from '../meta/meta.queries.js';
+import { PARTNER_COLUMN } from '../kpi/registry.js';
+
+const Code = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .pipe(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/, 'must be 2–16 letters, digits or _, starting with a letter'));
+const Name = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
+
+const NewUniversitySchema = z
+  .object({ code: Code, nameEn: Name, nameZh: Name, region: Code, memberSince: IsoDateSchema, lead: z.boolean().optional() })
+  .strict();
+const UniversityPatchSchema = z
+  .object({
+    nameEn: Name.optional(),
+    nameZh: Name.optional(),
+    region: Code.optional(),
+    memberSince: IsoDateSchema.optional(),
+    lead: z.boolean().optional(),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'name at least one field to change');
+const CodeParams = z.object({ code: Code });
+
+const UniversitySchema = z.object({
+  code: z.string(),
+  nameEn: z.string(),
+  nameZh: z.string(),
+  region: z.string(),
+  memberSince: z.string(),
+  lead: z.boolean(),
+});
+type University = z.infer<typeof UniversitySchema>;
+
+const toUniversity = (u: UniversityRow): University => ({
+  code: u.code,
+  nameEn: u.name_en,
+  nameZh: u.name_zh,
+  region: u.region_code,
+  memberSince: u.member_since,
+  lead: u.is_lead,
+});
+
+async function assertRegion(db: Kysely<Database>, region: string | undefined): Promise<void> {
+  if (!region) return;
+  if (!(await db.selectFrom('region').select('code').where('code', '=', region).executeTakeFirst())) {
+    throw new BadRequest('The province does not exist.', [{ path: 'body.region', message: `unknown region ${region}` }]);
+  }
+}
+
+/** Whether anything refers to the university: records (as owner or partner), accounts, targets. */
+async function isReferenced(db: Kysely<Database>, code: string): Promise<boolean> {
+  for (const kind of FACT_KINDS) {
+    const row = await db
+      .selectFrom(kind)
+      .select('id')
+      .where((eb) => eb.or([eb('university_code', '=', code), eb(PARTNER_COLUMN[kind] as 'university_code', '=', code)]))
+      .limit(1)
+      .executeTakeFirst();
+    if (row) return true;
+  }
+  if (await db.selectFrom('app_user').select('id').where('university_code', '=', code).limit(1).executeTakeFirst()) return true;
+  return Boolean(await db.selectFrom('target').select('id').where('university_code', '=', code).limit(1).executeTakeFirst());
+}
+
+export function universitiesRoutes(db: Kysely<Database>) {
+  return [
+    route({
+      method: 'get',
+      path: '/universities',
+      access: 'signed_in',
+      cached: true,
+      summary: 'The member universities, the lead first.',
+      response: z.object({ universities: z.array(UniversitySchema) }),
+      handle: async () => ({ universities: (await listUniversities(db)).map(toUniversity) }),
+    }),
+    route({
+      method: 'post',
+      path: '/universities',
+      access: ['admin'],
+      summary: 'Add a member university.',
+      body: NewUniversitySchema,
+      response: UniversitySchema,
+      async handle({ req, res, body, caller }) {
+        await assertRegion(db, body.region);
+        const created = await db.transaction().execute(async (trx) => {
+          if (await trx.selectFrom('university').select('code').where('code', '=', body.code).executeTakeFirst()) {
+            throw new Conflict(`The university ${body.code} exists already.`, [{ path: 'body.code', message: 'is taken' }]);
+          }
+          const row = await trx
+            .insertInto('university')
+            .values({
+              code: body.code,
+              name_en: body.nameEn,
+              name_zh: body.nameZh,
+              region_code: body.region,
+              member_since: body.memberSince,
+              is_lead: body.lead ?? false,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const university = toUniversity(row);
+          await writeAudit(trx, actorOf(req, caller), {
+            action: 'university_change',
+            subject: `university:${body.code}`,
+            after: university,
+          });
+          await bumpDataVersion(trx);
+          return university;
+        });
+        res.status(201);
+        return created;
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/universities/:code',
+      access: ['admin'],
+      summary: 'Rename a member, or change its province, join date or lead flag.',
+      params: CodeParams,
+      body: UniversityPatchSchema,
+      response: UniversitySchema,
+      async handle({ req, params, body, caller }) {
+        await assertRegion(db, body.region);
+        return db.transaction().execute(async (trx) => {
+          const current = await trx
+            .selectFrom('university')
+            .selectAll()
+            .where('code', '=', params.code)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!current) throw new NotFound(`There is no university ${params.code}.`);
+          const row = await trx
+            .updateTable('university')
+            .set({
+              ...(body.nameEn !== undefined ? { name_en: body.nameEn } : {}),
+              ...(body.nameZh !== undefined ? { name_zh: body.nameZh } : {}),
+              ...(body.region !== undefined ? { region_code: body.region } : {}),
+              ...(body.memberSince !== undefined ? { member_since: body.memberSince } : {}),
+              ...(body.lead !== undefined ? { is_lead: body.lead } : {}),
+              updated_at: new Date(),
+            })
+            .where('code', '=', params.code)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const after = toUniversity(row);
+          await writeAudit(trx, actorOf(req, caller), {
+            action: 'university_change',
+            subject: `university:${params.code}`,
+            before: toUniversity(current),
+            after,
+          });
+          await bumpDataVersion(trx);
+          return after;
+        });
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/universities/:code',
+      access: ['admin'],
+      summary: 'Remove a university entered by mistake; one with records, accounts or targets is never deleted (409).',
+      params: CodeParams,
+      async handle({ req, res, params, caller }) {
+        await db.transaction().execute(async (trx) => {
+          const current = await trx
+            .selectFrom('university')
+            .selectAll()
+            .where('code', '=', params.code)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!current) throw new NotFound(`There is no university ${params.code}.`);
+          if (await isReferenced(trx, params.code)) {
+            throw new Conflict(
+              `The university ${params.code} has records, accounts or targets, so it is kept; rename it instead.`,
+            );
+          }
+          await trx.deleteFrom('university').where('code', '=', params.code).execute();
+          await writeAudit(trx, actorOf(req, caller), {
+            action: 'university_change',
+            subject: `university:${params.code}`,
+            before: toUniversity(current),
+            after: null,
+          });
+          await bumpDataVersion(trx);
+        });
+        res.status(204).end();
+      },
+    }),
+  ];
+}

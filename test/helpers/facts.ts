@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import type { Database, FactKind } from '../../server/db/schema.js';
+import { Random } from '../../server/demo/random.js';
+
+/** Raw rows as written, kept by the test to compute expected figures without the server's code. */
+export type RawRow = Record<string, string | number | null>;
+export type RawFacts = Record<FactKind, RawRow[]>;
+
+export const UNIVERSITIES = ['USST', 'NJTECH', 'UJS', 'ZJUT', 'AHUT'] as const;
+export const REGION_OF: Record<string, string> = { USST: 'SH', NJTECH: 'JS', UJS: 'JS', ZJUT: 'ZJ', AHUT: 'AH' };
+const REGIONS = ['SH', 'JS', 'ZJ', 'AH', 'OTHER'];
+const FIELDS = ['ADV_MFG', 'NEW_MAT', 'IT_AI', 'BIOMED', 'ENERGY_ENV', 'OPTO'];
+const MODES = ['transfer', 'license', 'equity', 'development', 'consulting', 'service'];
+const LEVELS = ['undergraduate', 'master', 'doctoral', 'tech_manager', 'other'];
+
+/** Dates on and around the edges of quarters and years, where off-by-one errors live. */
+const EDGE_DATES = [
+  '2023-03-31',
+  '2023-04-01',
+  '2023-12-31',
+  '2024-01-01',
+  '2024-02-29',
+  '2024-06-30',
+  '2024-07-01',
+  '2024-09-30',
+  '2024-10-01',
+  '2024-12-31',
+  '2025-01-01',
+];
+
+function randomDate(random: Random): string {
+  if (random.chance(0.3)) return random.pick(EDGE_DATES);
+  const start = Date.UTC(2022, 0, 1);
+  const end = Date.UTC(2025, 11, 31);
+  return new Date(start + Math.floor(random.next() * ((end - start) / 86_400_000)) * 86_400_000).toISOString().slice(0, 10);
+}
+
+const money = (random: Random, max: number): number => Math.round(random.next() ** 3 * max * 100) / 100;
+const other = (random: Random, code: string): string => random.pick(UNIVERSITIES.filter((u) => u !== code));
+const maybePartner = (random: Random, code: string): string | null => (random.chance(0.35) ? null : other(random, code));
+
+/** Random records of every kind, with nulls, edge dates, huge and tiny amounts and odd text. */
+export function randomFacts(seed: number, perKind: number): RawFacts {
+  const random = new Random(seed);
+  const facts: RawFacts = { tech_transfer: [], incubation: [], talent: [], credit: [] };
+  for (let i = 0; i < perKind; i++) {
+    const u = random.pick(UNIVERSITIES);
+    const value = random.chance(0.05) ? money(random, 900_000_000) : money(random, 5_000_000);
+    facts.tech_transfer.push({
+      university_code: u,
+      ref: `TT-${i}`,
+      mode: random.pick(MODES),
+      partner_name: random.pick(['上海某公司, "甲"', '=cmd|x', 'Partner\nwith newline', 'Ltd.']),
+      partner_region_code: random.pick(REGIONS),
+      co_university_code: maybePartner(random, u),
+      field_code: random.pick(FIELDS),
+      signed_on: randomDate(random),
+      contract_value_cny: value,
+      received_cny: Math.round(value * random.next() * 100) / 100,
+      patents: random.int(0, 5),
+    });
+  }
+  for (let i = 0; i < perKind; i++) {
+    const u = random.pick(UNIVERSITIES);
+    const entered = randomDate(random);
+    const stage = random.pick(['incubating', 'graduated', 'closed']);
+    const graduated = stage === 'graduated' ? (random.chance(0.5) ? entered : randomDate(random)) : null;
+    facts.incubation.push({
+      university_code: u,
+      ref: `INC-${i}`,
+      name: `项目 ${i}`,
+      field_code: random.pick(FIELDS),
+      stage,
+      entered_on: entered,
+      graduated_on: graduated && graduated < entered ? entered : graduated,
+      funding_cny: money(random, 20_000_000),
+      jobs: random.int(0, 80),
+      partner_university_code: maybePartner(random, u),
+    });
+  }
+  for (let i = 0; i < perKind; i++) {
+    const u = random.pick(UNIVERSITIES);
+    const trainees = random.int(0, 90);
+    facts.talent.push({
+      university_code: u,
+      ref: `TAL-${i}`,
+      partner_university_code: maybePartner(random, u),
+      level: random.pick(LEVELS),
+      program: `Programme ${i}`,
+      started_on: randomDate(random),
+      trainees,
+      graduates: random.int(0, trainees),
+    });
+  }
+  for (let i = 0; i < perKind; i++) {
+    const u = random.pick(UNIVERSITIES);
+    const students = random.int(1, 40);
+    facts.credit.push({
+      university_code: u,
+      ref: `CR-${i}`,
+      host_university_code: other(random, u),
+      course: `Course ${i}`,
+      term: '2024-2025-1',
+      recognized_on: randomDate(random),
+      students,
+      credits: Math.round(students * random.pick([1, 1.5, 2, 2.5, 3, 4]) * 10) / 10,
+    });
+  }
+  return facts;
+}
+
+export async function insertFacts(db: Kysely<Database>, facts: RawFacts): Promise<void> {
+  for (const kind of Object.keys(facts) as FactKind[]) {
+    for (let i = 0; i < facts[kind].length; i += 500) {
+      await db
+        .insertInto(kind)
+        .values(facts[kind].slice(i, i + 500) as never)
+        .execute();
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import type { FactKind } from '../../server/db/schema.js';
+import { REGION_OF, type RawFacts, type RawRow } from './facts.js';
+
+/**
+ * An independent computation of the alliance's measures over raw rows, written from the
+ * definitions in DESIGN.md without the server's code. Sums are kept in integer hundredths
+ * (fen for money, tenths for credits fit too), so the expected figures are exact.
+ */
+
+interface OracleMeasure {
+  kind: FactKind;
+  date: string;
+  value: (row: RawRow) => number;
+  stock?: boolean;
+}
+
+const one = () => 1;
+const column = (name: string) => (row: RawRow) => Number(row[name]);
+
+export const ORACLE_MEASURES: Record<string, OracleMeasure> = {
+  'tech_transfer.contracts': { kind: 'tech_transfer', date: 'signed_on', value: one },
+  'tech_transfer.contract_value': { kind: 'tech_transfer', date: 'signed_on', value: column('contract_value_cny') },
+  'tech_transfer.received': { kind: 'tech_transfer', date: 'signed_on', value: column('received_cny') },
+  'incubation.entered': { kind: 'incubation', date: 'entered_on', value: one },
+  'incubation.graduated': { kind: 'incubation', date: 'graduated_on', value: one },
+  'incubation.funding': { kind: 'incubation', date: 'entered_on', value: column('funding_cny') },
+  'incubation.jobs': { kind: 'incubation', date: 'entered_on', value: column('jobs') },
+  'incubation.portfolio': { kind: 'incubation', date: 'entered_on', value: one, stock: true },
+  'talent.trainees': { kind: 'talent', date: 'started_on', value: column('trainees') },
+  'talent.graduates': { kind: 'talent', date: 'started_on', value: column('graduates') },
+  'credits.credits': { kind: 'credit', date: 'recognized_on', value: column('credits') },
+  'credits.students': { kind: 'credit', date: 'recognized_on', value: column('students') },
+};
+
+const PARTNER: Record<FactKind, string> = {
+  tech_transfer: 'co_university_code',
+  incubation: 'partner_university_code',
+  talent: 'partner_university_code',
+  credit: 'host_university_code',
+};
+
+function valueBand(value: number): string {
+  if (value < 1_000_000) return 'under_1m';
+  if (value < 10_000_000) return '1m_to_10m';
+  if (value < 100_000_000) return '10m_to_100m';
+  return '100m_and_over';
+}
+
+function attribute(row: RawRow, kind: FactKind, dimension: string): string | null {
+  switch (dimension) {
+    case 'university':
+      return String(row.university_code);
+    case 'region':
+      return REGION_OF[String(row.university_code)] ?? null;
+    case 'partner_university':
+      return (row[PARTNER[kind]] as string | null) ?? null;
+    case 'mode_group':
+      return ['transfer', 'license', 'equity'].includes(String(row.mode)) ? 'transformation' : 'technical_services';
+    case 'value_band':
+      return valueBand(Number(row.contract_value_cny));
+    case 'partner_region':
+      return String(row.partner_region_code);
+    case 'field':
+      return String(row.field_code);
+    default:
+      return (row[dimension] as string | null) ?? null;
+  }
+}
+
+function timeKey(dimension: string, date: string): string | number {
+  if (dimension === 'year') return Number(date.slice(0, 4));
+  if (dimension === 'quarter') return `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
+  return date.slice(0, 7);
+}
+
+const TIME = ['year', 'quarter', 'month'];
+
+export interface OracleQuery {
+  measures: string[];
+  by: string[];
+  filters: Record<string, string | string[] | undefined>;
+}
+
+/** Every date any record carries (for the data's range, as a stock needs it). */
+export function dataRange(facts: RawFacts): { first: string; last: string } {
+  const dates = [
+    ...facts.tech_transfer.map((r) => r.signed_on),
+    ...facts.incubation.flatMap((r) => [r.entered_on, r.graduated_on]),
+    ...facts.talent.map((r) => r.started_on),
+    ...facts.credit.map((r) => r.recognized_on),
+  ].filter((d): d is string => typeof d === 'string');
+  dates.sort();
+  return { first: dates[0]!, last: dates[dates.length - 1]! };
+}
+
+/** Period ends (at the finest grain asked) from `from` to `to`, each capped at `to`. */
+function periodEnds(grain: string, from: string, to: string): string[] {
+  const ends: string[] = [];
+  let year = Number(from.slice(0, 4));
+  let month = Number(from.slice(5, 7));
+  const step = grain === 'year' ? 12 : grain === 'quarter' ? 3 : 1;
+  month = grain === 'year' ? 1 : grain === 'quarter' ? Math.floor((month - 1) / 3) * 3 + 1 : month;
+  while (`${year}-${String(month).padStart(2, '0')}-01` <= to) {
+    const last = new Date(Date.UTC(year, month - 1 + step, 0)).toISOString().slice(0, 10);
+    ends.push(last > to ? to : last);
+    month += step;
+    if (month > 12) {
+      month -= 12;
+      year++;
+    }
+  }
+  return ends;
+}
+
+export type OracleRow = Record<string, string | number | null>;
+
+export function oracleAggregate(facts: RawFacts, query: OracleQuery): OracleRow[] {
+  const { from, to } = query.filters as { from?: string; to?: string };
+  const range = dataRange(facts);
+  const sums = new Map<string, Record<string, number>>();
+  const keysOf = new Map<string, OracleRow>();
+  const add = (keys: OracleRow, measure: string, hundredths: number) => {
+    const id = JSON.stringify(query.by.map((d) => keys[d]));
+    keysOf.set(id, keys);
+    const entry = sums.get(id) ?? {};
+    entry[measure] = (entry[measure] ?? 0) + hundredths;
+    sums.set(id, entry);
+  };
+  const passes = (row: RawRow, kind: FactKind) =>
+    Object.entries(query.filters).every(([dimension, values]) => {
+      if (dimension === 'from' || dimension === 'to' || values === undefined) return true;
+      const list = Array.isArray(values) ? values : [values];
+      return list.includes(attribute(row, kind, dimension) as string);
+    });
+
+  for (const id of query.measures) {
+    const measure = ORACLE_MEASURES[id]!;
+    for (const row of facts[measure.kind]) {
+      if (!passes(row, measure.kind)) continue;
+      const hundredths = Math.round(measure.value(row) * 100);
+      if (measure.stock) {
+        const held = (end: string) =>
+          String(row.entered_on) <= end &&
+          (row.graduated_on === null || String(row.graduated_on) > end) &&
+          row.stage !== 'closed';
+        const grain = [...TIME].reverse().find((g) => query.by.includes(g));
+        const ends = grain ? periodEnds(grain, from ?? range.first, to ?? range.last) : [to ?? range.last];
+        for (const end of ends) {
+          if (!held(end)) continue;
+          const keys: OracleRow = {};
+          for (const d of query.by) keys[d] = TIME.includes(d) ? timeKey(d, end) : attribute(row, measure.kind, d);
+          add(keys, id, hundredths);
+        }
+        continue;
+      }
+      const date = row[measure.date] as string | null;
+      if (date === null || (from && date < from) || (to && date > to)) continue;
+      const keys: OracleRow = {};
+      for (const d of query.by) keys[d] = TIME.includes(d) ? timeKey(d, date) : attribute(row, measure.kind, d);
+      add(keys, id, hundredths);
+    }
+  }
+  const rows: OracleRow[] = [];
+  if (query.by.length === 0 && sums.size === 0) sums.set('[]', {});
+  for (const [id, entry] of sums) {
+    const row: OracleRow = { ...(keysOf.get(id) ?? {}) };
+    for (const measure of query.measures) row[measure] = (entry[measure] ?? 0) / 100;
+    rows.push(row);
+  }
+  const compare = (a: unknown, b: unknown): number => {
+    if (a === b) return 0;
+    if (a === null) return 1;
+    if (b === null) return -1;
+    if (typeof a === 'number' && typeof b === 'number') return a - b;
+    return String(a) < String(b) ? -1 : 1;
+  };
+  rows.sort((x, y) => {
+    for (const d of query.by) {
+      const c = compare(x[d], y[d]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  return rows;
+}
