@@ -8,13 +8,22 @@ import { type ColumnSpec, KIND_COLUMNS } from './record-columns.js';
  * as JSON and a row of an imported CSV (where every cell is text).
  */
 
-/** numeric(16,2) holds up to 14 digits before the point. */
-const MAX_MONEY = 99_999_999_999_999.99;
+/**
+ * Below 2^53 fen every amount is exact as a JavaScript number: 90 trillion yuan is far above
+ * any contract, and inside numeric(16,2).
+ */
+const MAX_MONEY = 90_000_000_000_000;
 const MAX_COUNT = 2_147_483_647;
 
 /** Text as sent: a CSV cell, or a JSON string; numbers also come as numbers from JSON. */
 const blank = (value: unknown): boolean =>
   value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+/** C0 control characters other than tab, line feed and carriage return, and DEL. */
+function isControl(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+}
 
 function text(spec: ColumnSpec) {
   return z.preprocess(
@@ -23,7 +32,7 @@ function text(spec: ColumnSpec) {
       .string({ error: 'is required' })
       .min(1, 'is required')
       .max(spec.maxLength ?? 200, `must be at most ${spec.maxLength ?? 200} characters`)
-      .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), 'must not hold control characters'),
+      .refine((s) => ![...s].some(isControl), 'must not hold control characters'),
   );
 }
 
