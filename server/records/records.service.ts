@@ -82,6 +82,8 @@ export async function listRecords(
   caller: Caller,
 ): Promise<{ total: number; rows: ApiRecord[] }> {
   const own = ownUniversityOnly(caller);
+  // A steward's view is its own university, whatever else the filter asks for.
+  if (own && request.filters.university && !request.filters.university.includes(own)) return { total: 0, rows: [] };
   const filters: KpiFilters = own ? { ...request.filters, university: [own] } : request.filters;
   const conditions = recordConditions(kind, filters, request.q);
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;

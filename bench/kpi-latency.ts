@@ -1,0 +1,130 @@
+/**
+ * p50/p95 latency of the dashboard's two busiest reads on the demo data (5,000 records), on
+ * PGlite and on PostgreSQL, side by side with the same aggregate SQL run directly through the
+ * driver. Usage: npm run bench:kpi -- [--iterations 200] [--records 5000] [--postgres URL]
+ */
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createApp } from '../server/app.js';
+import { hashPassword } from '../server/auth/password.js';
+import { loadConfig } from '../server/config.js';
+import { connectDatabase, type DatabaseHandle, quoteIdentifier } from '../server/db/connect.js';
+import { migrateToLatest } from '../server/db/migrate.js';
+import { seedDemoData } from '../server/demo/seed.js';
+import { compileAggregate } from '../server/kpi/compile.js';
+import { readDataRange } from '../server/kpi/kpi.service.js';
+import { todayUtc } from '../server/lib/dates.js';
+import { createLogger } from '../server/logger.js';
+
+const { values } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '200' },
+    records: { type: 'string', default: '5000' },
+    postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
+const iterations = Number(values.iterations);
+const records = Number(values.records);
+
+const percentile = (samples: number[], p: number): number => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+async function time(fn: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 20; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+async function measure(name: string, database: DatabaseHandle) {
+  await migrateToLatest(database.db);
+  await seedDemoData(database.db, { seed: 42, records, asOf: todayUtc() });
+  await database.db
+    .insertInto('app_user')
+    .values({
+      email: 'bench@alliance.example',
+      name: 'Bench',
+      role: 'leadership',
+      password_hash: await hashPassword('bench password 1'),
+    })
+    .execute();
+  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  const app = createApp({ database, config, log: createLogger(config) });
+  const server = app.express.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  const login = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@alliance.example', password: 'bench password 1' }),
+  });
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const get = (path: string) => async () => {
+    const response = await fetch(`${base}${path}`, { headers: { cookie } });
+    if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+    await response.arrayBuffer();
+  };
+  const range = await readDataRange(database.db);
+  const rawQuery = compileAggregate(
+    {
+      measures: ['tech_transfer.contracts', 'tech_transfer.contract_value', 'tech_transfer.received'],
+      by: ['university', 'quarter'],
+      filters: {},
+    },
+    range,
+  );
+  const results = {
+    summary: await time(get('/summary')),
+    aggregate: await time(
+      get(
+        '/aggregate?measures=tech_transfer.contracts,tech_transfer.contract_value,tech_transfer.received&by=university,quarter',
+      ),
+    ),
+    rawSql: await time(() => rawQuery.execute(database.db)),
+  };
+  server.close();
+  await database.close();
+  return { name, results };
+}
+
+async function postgresDatabase(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
+  const name = `ao_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: values.postgres });
+  await admin.connect();
+  await admin.query(`drop database if exists ${quoteIdentifier(name)}`);
+  await admin.query(`create database ${quoteIdentifier(name)}`);
+  const url = new URL(values.postgres!);
+  url.pathname = `/${name}`;
+  const handle = await connectDatabase({ databaseUrl: url.toString() });
+  return {
+    handle,
+    drop: async () => {
+      await admin.query(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+const runs = [await measure('PGlite', await connectDatabase({ inMemory: true }))];
+const postgres = await postgresDatabase();
+runs.push(await measure('PostgreSQL', postgres.handle));
+await postgres.drop();
+
+const fmt = (ms: number) => ms.toFixed(2).padStart(8);
+console.log(`\nKPI read latency, ${records.toLocaleString('en')} demo records, ${iterations} sequential requests each (ms)\n`);
+console.log(
+  'engine      | GET /summary p50   p95 | GET /aggregate?by=university,quarter p50   p95 | same SQL direct p50 | aggregate ÷ SQL',
+);
+for (const { name, results } of runs) {
+  const ratio = percentile(results.aggregate, 50) / percentile(results.rawSql, 50);
+  console.log(
+    `${name.padEnd(11)} | ${fmt(percentile(results.summary, 50))} ${fmt(percentile(results.summary, 95))} | ${fmt(percentile(results.aggregate, 50))} ${fmt(percentile(results.aggregate, 95))}                         | ${fmt(percentile(results.rawSql, 50))}            | ${ratio.toFixed(2)}×`,
+  );
+}
