@@ -14,7 +14,7 @@ import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDemoData } from '../server/demo/seed.js';
 import { compileAggregate } from '../server/kpi/compile.js';
 import { readDataRange } from '../server/kpi/kpi.service.js';
-import { todayUtc } from '../server/lib/dates.js';
+import { today } from '../server/lib/dates.js';
 import { createLogger } from '../server/logger.js';
 
 const { values } = parseArgs({
@@ -45,7 +45,7 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
 
 async function measure(name: string, database: DatabaseHandle) {
   await migrateToLatest(database.db);
-  await seedDemoData(database.db, { seed: 42, records, asOf: todayUtc() });
+  await seedDemoData(database.db, { seed: 42, records, asOf: today() });
   await database.db
     .insertInto('app_user')
     .values({

@@ -17,6 +17,7 @@ import { apiNotFound, errorHandler } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
 import { type Authenticate, type RouteSpec, registerRoutes, route } from './http/route.js';
 import type { Logger } from './logger.js';
+import { importsRoutes } from './imports/imports.routes.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { metaRoutes } from './meta/meta.routes.js';
 import { recordsRoutes } from './records/records.routes.js';
@@ -111,6 +112,7 @@ export function createApp({
     ...metaRoutes(db),
     ...kpiRoutes(db),
     ...recordsRoutes(db),
+    ...importsRoutes(db),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),
     ...usersRoutes(db),

@@ -2,16 +2,18 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type Database } from '../db/schema.js';
 import { route } from '../http/route.js';
-import { isValidIsoDate } from '../lib/dates.js';
+import { wholeNumber } from '../records/records.schemas.js';
+import { singleLine } from '../http/text.js';
+import { IsoDateSchema as IsoDate } from '../kpi/kpi.schemas.js';
 import { listAudit } from './audit.queries.js';
-
-const IsoDate = z.string().refine(isValidIsoDate, 'must be a date written YYYY-MM-DD');
 
 export const AuditQuerySchema = z
   .object({
-    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(1000, 'must be at most 1000').default(50),
-    user: z.string().trim().toLowerCase().max(254).optional(),
+    page: wholeNumber(1, 1_000_000).default(1),
+    pageSize: wholeNumber(1, 1000).default(50),
+    user: singleLine(254)
+      .transform((u) => u.toLowerCase())
+      .optional(),
     action: z
       .string()
       .transform((value) =>
@@ -22,7 +24,7 @@ export const AuditQuerySchema = z
       )
       .pipe(z.array(z.enum(AUDIT_ACTIONS, { error: `must be among ${AUDIT_ACTIONS.join(', ')}` })).max(AUDIT_ACTIONS.length))
       .optional(),
-    subject: z.string().max(200).optional(),
+    subject: singleLine(200).optional(),
     from: IsoDate.optional(),
     to: IsoDate.optional(),
   })

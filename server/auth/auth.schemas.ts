@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControl } from '../http/text.js';
 import { MAX_PASSWORD_LENGTH } from './password.js';
 
 /** Emails compare without case and surrounding spaces. */
@@ -7,7 +8,8 @@ export const EmailSchema = z
   .trim()
   .toLowerCase()
   .max(254, 'must be at most 254 characters')
-  .regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address');
+  .regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address')
+  .refine((email) => !hasControl(email), 'must be an email address');
 
 export const LoginBodySchema = z
   .object({

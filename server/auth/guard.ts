@@ -14,7 +14,7 @@ export function assertMayWriteUniversity(caller: Caller, ...universities: Readon
   if (caller.role === 'admin') return;
   for (const university of universities) {
     if (university !== null && university !== undefined && university !== caller.university) {
-      throw new Forbidden(`A steward of ${caller.university} may not change records of ${university}.`);
+      throw new Forbidden(`A steward of ${caller.university} may change only its own university's records.`);
     }
   }
 }

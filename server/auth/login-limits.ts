@@ -6,11 +6,26 @@ export interface LoginLimits {
   windowMs: number;
   /** Attempts from one address within the window. */
   perAddress: number;
-  /** Failed attempts on one account within the window. */
+  /** Failed attempts on one account from one address within the window. */
   perAccount: number;
+  /**
+   * Failed attempts on one account from anywhere: higher, so that someone who knows an email
+   * cannot lock its owner out from another address, while a spread-out guess still stops.
+   */
+  perAccountAnywhere: number;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { windowMs: 15 * 60 * 1000, perAddress: 30, perAccount: 8 };
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  windowMs: 15 * 60 * 1000,
+  perAddress: 30,
+  perAccount: 8,
+  perAccountAnywhere: 100,
+};
+
+const accountOf = (body: unknown): string => {
+  const email = (body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : '(none)';
+};
 
 function tooMany(what: string): RequestHandler {
   return (req, _res, next) => {
@@ -20,7 +35,7 @@ function tooMany(what: string): RequestHandler {
   };
 }
 
-/** Two limiters in front of the login: per client address, and per account (failures only). */
+/** Limiters in front of the login: per client address, and per account (failures only), from one address and from all. */
 export function loginLimiters(limits: LoginLimits): RequestHandler[] {
   return [
     rateLimit({
@@ -37,10 +52,16 @@ export function loginLimiters(limits: LoginLimits): RequestHandler[] {
       standardHeaders: false,
       legacyHeaders: false,
       skipSuccessfulRequests: true,
-      keyGenerator: (req) => {
-        const email = (req.body as { email?: unknown } | undefined)?.email;
-        return `account:${typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : '(none)'}`;
-      },
+      keyGenerator: (req) => `account:${accountOf(req.body)}|${ipKeyGenerator(req.ip ?? 'unknown')}`,
+      handler: tooMany('for this account'),
+    }),
+    rateLimit({
+      windowMs: limits.windowMs,
+      limit: limits.perAccountAnywhere,
+      standardHeaders: false,
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      keyGenerator: (req) => `account:${accountOf(req.body)}`,
       handler: tooMany('for this account'),
     }),
   ];

@@ -1,12 +1,27 @@
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
-import type { Actor } from '../audit/audit.queries.js';
+import { z } from 'zod';
+import { type Actor, writeAudit } from '../audit/audit.queries.js';
+import { ownUniversityOnly } from '../auth/guard.js';
+import { writeCsv } from '../csv/csv-response.js';
+import { loadLabels } from '../csv/labels.js';
+import { FACT_KINDS } from '../db/schema.js';
+import { aggregateHeader, aggregateRows, recordRows, recordsHeader } from '../exports/exports.js';
+import { applyImport, recordRejectedImport } from '../imports/apply-import.js';
+import { ImportRejected, parseImport } from '../imports/parse-import.js';
+import { MAX_UPLOAD_BYTES } from '../imports/read-upload.js';
+import { AggregateQuerySchema } from '../kpi/kpi.schemas.js';
+import { aggregate } from '../kpi/kpi.service.js';
+import { assertKnownCodes, loadReferences } from '../kpi/references.js';
+import { RECORDS_QUERY_SCHEMAS } from '../records/records.schemas.js';
 import { generatePassword } from '../auth/password.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { connectDatabase, DatabaseUnavailableError, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { HttpProblem } from '../http/problems.js';
-import { zodProblems } from '../http/route.js';
+import { Forbidden, HttpProblem } from '../http/problems.js';
+import { type Caller, zodProblems } from '../http/route.js';
 import { NewUserSchema, PasswordSchema, UserPatchSchema } from '../users/users.schemas.js';
 import { createUser, findUserByEmail, listUsers, updateUser } from '../users/users.service.js';
 
@@ -17,6 +32,13 @@ const USAGE = `usage: npm run cli -- <command>
   user disable --email E
   user enable --email E
   user set-password --email E [--generate-password]
+  import <kind> <file.csv> [--dry-run] [--as EMAIL]
+  export <kind> [--out FILE] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
+  export --measures M,… [--by D,…] [--out FILE] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
+
+Kinds: tech_transfer, incubation, talent, credit. import exits 0 when applied (or a clean dry
+run), 1 when the file is rejected (every problem printed), 2 for wrong usage. --as imports as
+that account (a steward only its own university's rows); without it, as an administrator.
 
 The password is read from standard input (one line), or generated and printed once with
 --generate-password. It must be at least 12 characters. The configured database is used
@@ -118,18 +140,174 @@ async function userCommand(database: DatabaseHandle, args: string[]): Promise<nu
   }
 }
 
+const KIND = z.enum(FACT_KINDS, { error: `must be one of ${FACT_KINDS.join(', ')}` });
+
+/** A progress bar on a terminal; nothing when the output is not one. */
+function progress(label: string, total: number): (done: number) => void {
+  if (!process.stderr.isTTY || total === 0) return () => undefined;
+  return (done) => {
+    const share = Math.min(1, done / total);
+    const width = 30;
+    process.stderr.write(
+      `\r${label} [${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ${(share * 100).toFixed(0).padStart(3)}%`,
+    );
+    if (share >= 1) process.stderr.write('\n');
+  };
+}
+
+async function importCommand(database: DatabaseHandle, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { 'dry-run': { type: 'boolean', default: false }, as: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 2) throw new UsageError('import needs a kind and a file: import <kind> <file.csv>');
+  const kind = checkedUsage(KIND, positionals[0], 'the kind');
+  const path = positionals[1]!;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new Refused(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (bytes.length > MAX_UPLOAD_BYTES)
+    throw new Refused(`${path} is larger than 50 MB; split it and import the parts one after another`);
+  const { db } = database;
+  let caller: Caller | null = null;
+  let actor: Actor = CLI_ACTOR;
+  if (values.as) {
+    const user = await findUserByEmail(db, values.as);
+    if (!user || user.disabled) throw new Refused(`there is no active user ${values.as}`);
+    if (user.role !== 'admin' && user.role !== 'steward')
+      throw new Refused(`${user.email} is ${user.role}: only an admin or a steward may import`);
+    caller = { id: user.id, email: user.email, name: user.name, role: user.role, university: user.university_code };
+    actor = { id: user.id, email: user.email, address: 'command line' };
+  }
+  const file = { name: basename(path), bytes };
+  let rows: Awaited<ReturnType<typeof parseImport>>['rows'];
+  try {
+    rows = (
+      await parseImport(
+        kind,
+        bytes,
+        await loadReferences(db),
+        caller ? ownUniversityOnly(caller) : null,
+        progress('checking', bytes.length),
+      )
+    ).rows;
+  } catch (error) {
+    if (error instanceof ImportRejected || error instanceof Forbidden) {
+      if (error instanceof ImportRejected && !values['dry-run']) await recordRejectedImport(db, kind, file, caller, error.total);
+      process.stderr.write(`alliance-outcomes: ${path} is rejected: ${error.message}\n`);
+      for (const problem of error.errors) {
+        process.stderr.write(`  line ${problem.line ?? '?'}${problem.column ? `, ${problem.column}` : ''}: ${problem.message}\n`);
+      }
+      if (error instanceof ImportRejected && error.total > error.errors.length)
+        process.stderr.write(`  … and ${error.total - error.errors.length} more\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const result = await applyImport(db, kind, rows, file, caller, actor, {
+    dryRun: values['dry-run'],
+    onProgress: progress(values['dry-run'] ? 'trying' : 'writing', rows.length),
+  });
+  process.stdout.write(
+    `${result.dryRun ? 'dry run, nothing written: would insert' : 'imported: inserted'} ${result.inserted}, ${result.dryRun ? 'update' : 'updated'} ${result.updated}, unchanged ${result.unchanged} (${result.rows} rows of ${kind}${result.batchId ? `, batch ${result.batchId}` : ''})\n`,
+  );
+  return 0;
+}
+
+async function exportCommand(database: DatabaseHandle, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      measures: { type: 'string' },
+      by: { type: 'string' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      university: { type: 'string' },
+      region: { type: 'string' },
+      lang: { type: 'string' },
+      formatted: { type: 'boolean', default: false },
+      'no-bom': { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const query: Record<string, string> = {};
+  for (const key of ['from', 'to', 'university', 'region', 'lang'] as const)
+    if (values[key] !== undefined) query[key] = values[key]!;
+  if (values.formatted) query.formatted = 'true';
+  if (values['no-bom']) query.bom = 'false';
+  const { db } = database;
+  const out = values.out ? createWriteStream(values.out) : process.stdout;
+  let count: number;
+  if (values.measures) {
+    if (positionals.length > 0) throw new UsageError('export takes a kind or --measures, not both');
+    const request = checkedUsage(
+      AggregateQuerySchema,
+      { ...query, measures: values.measures, ...(values.by ? { by: values.by } : {}) },
+      'the export',
+    );
+    const result = await aggregate(db, request);
+    const labels = await loadLabels(db, request.output.lang);
+    count = await writeCsv(
+      out,
+      { bom: request.output.bom, header: aggregateHeader(request.by, request.measures, request.output) },
+      aggregateRows(result.rows, request.by, request.measures, request.output, labels),
+    );
+  } else {
+    if (positionals.length !== 1) throw new UsageError('export needs a kind or --measures');
+    const kind = checkedUsage(KIND, positionals[0], 'the kind');
+    const request = checkedUsage(RECORDS_QUERY_SCHEMAS[kind], query, 'the export');
+    assertKnownCodes(request.filters, await loadReferences(db));
+    const labels = await loadLabels(db, request.output.lang);
+    count = await writeCsv(
+      out,
+      { bom: request.output.bom, header: recordsHeader(kind, request.output) },
+      recordRows(db, kind, request.filters, request.q, request.output, labels),
+    );
+  }
+  await writeAudit(db, CLI_ACTOR, {
+    action: 'export',
+    subject: `export:${values.measures ? 'aggregate' : `records/${positionals[0]}`}`,
+    detail: { query: args.join(' '), rows: count },
+  });
+  if (values.out) process.stderr.write(`wrote ${count} rows to ${values.out}\n`);
+  return 0;
+}
+
+function checkedUsage<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new UsageError(
+    `${what} is not valid: ${zodProblems(result.error)
+      .map((p) => `${p.path} ${p.message}`)
+      .join('; ')}`,
+  );
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  if (command !== 'user') throw new UsageError(`unknown command ${command}`);
+  const commands: Record<string, (database: DatabaseHandle, args: string[]) => Promise<number>> = {
+    user: userCommand,
+    import: importCommand,
+    export: exportCommand,
+  };
+  const run = commands[command];
+  if (!run) throw new UsageError(`unknown command ${command}`);
   const config = loadConfig();
   const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(database.db);
-    return await userCommand(database, args);
+    return await run(database, args);
   } finally {
     await database.close();
   }

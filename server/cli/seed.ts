@@ -6,7 +6,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { FACT_KINDS } from '../db/schema.js';
 import { DEMO_RECORDS, DEMO_SEED } from '../demo/demo-mode.js';
 import { hasAnyRecords, seedDemoData } from '../demo/seed.js';
-import { isValidIsoDate, todayUtc } from '../lib/dates.js';
+import { isValidIsoDate, today } from '../lib/dates.js';
 
 const USAGE = `usage: npm run seed -- [--seed N] [--records N] [--as-of YYYY-MM-DD] [--replace]
 
@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   }
   const seed = wholeNumber('seed', values.seed, DEMO_SEED, 2 ** 32 - 1);
   const records = wholeNumber('records', values.records, DEMO_RECORDS, 100_000_000);
-  const asOf = values['as-of'] ?? todayUtc();
+  const asOf = values['as-of'] ?? today();
   if (!isValidIsoDate(asOf)) throw new UsageError('--as-of must be a date written YYYY-MM-DD');
 
   const config = loadConfig();

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/connect.js';
-import { todayUtc } from '../lib/dates.js';
+import { today } from '../lib/dates.js';
 import type { Logger } from '../logger.js';
 import { readDataset } from '../meta/meta.queries.js';
 import { hasAnyRecords, seedDemoData } from './seed.js';
@@ -17,7 +17,7 @@ export async function prepareDemoData(database: DatabaseHandle, config: Config, 
   const wanted = config.demoData === 'on' || (config.demoData === 'auto' && database.kind === 'pglite');
   if (wanted && !(await hasAnyRecords(database.db))) {
     const started = Date.now();
-    const summary = await seedDemoData(database.db, { seed: DEMO_SEED, records: DEMO_RECORDS, asOf: todayUtc() });
+    const summary = await seedDemoData(database.db, { seed: DEMO_SEED, records: DEMO_RECORDS, asOf: today() });
     log.info({ ...summary, ms: Date.now() - started }, 'wrote the synthetic demo dataset');
   }
   const dataset = await readDataset(database.db);

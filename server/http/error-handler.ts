@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
-import { HttpProblem, NotFound, PayloadTooLarge, BadRequest, ServiceUnavailable } from './problems.js';
+import { BadRequest, Conflict, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable } from './problems.js';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -43,16 +43,53 @@ function fromBodyParser(error: unknown): HttpProblem | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
   const { type, limit } = error as { type?: unknown; limit?: unknown };
   if (type === 'entity.too.large') return new PayloadTooLarge(`The body is larger than the limit of ${limit} bytes.`);
-  if (type === 'entity.parse.failed') return new BadRequest('The body is not valid JSON.');
+  if (type === 'entity.parse.failed') return new BadRequest('The body must be a JSON object.');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new BadRequest('The body must be UTF-8.');
   if (type === 'request.aborted') return new BadRequest('The request was aborted before its body arrived.');
   return undefined;
 }
 
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+};
+
+/** Express and its parsers mark their own client errors (a bad escape in the path, an unreadable encoding) with a 4xx status. */
+function fromExposedError(error: unknown): HttpProblem | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode, expose, message } = error as {
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  };
+  const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
+  if (code === undefined || code < 400 || code > 499 || expose === false) return undefined;
+  const detail =
+    error instanceof URIError
+      ? 'The path has a malformed percent-escape.'
+      : typeof message === 'string' && message
+        ? message
+        : 'The request cannot be read.';
+  return new HttpProblem(code, TITLES[code] ?? 'Bad Request', detail);
+}
+
+/** A value the database refused that validation let through: the caller's input, never a 500. */
+function fromDatabaseRefusal(error: unknown): HttpProblem | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^2[23][0-9A-Z]{3}$/.test(code)) return undefined;
+  if (code === '23505') return new Conflict('A record with the same key exists already.');
+  return new BadRequest(`The database refused a value (${code}).`);
+}
+
 /** The one place a failed request ends: problem+json, never a stack trace. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    let problem = error instanceof HttpProblem ? error : fromBodyParser(error);
+    let problem =
+      error instanceof HttpProblem ? error : (fromBodyParser(error) ?? fromDatabaseRefusal(error) ?? fromExposedError(error));
     if (!problem && isDatabaseUnavailable(error)) {
       problem = new ServiceUnavailable();
       (req.log ?? log).warn({ err: error }, 'database unavailable');

@@ -60,7 +60,9 @@ export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], ver
       ...(spec.access === 'anyone' ? { security: [] } : {}),
     };
     if (spec.body) {
-      const content: Record<string, JsonSchema> = { 'application/json': { schema: jsonSchema(spec.body, 'input') } };
+      const content: Record<string, JsonSchema> = {
+        'application/json': { schema: spec.bodyDocument ?? jsonSchema(spec.body, 'input') },
+      };
       for (const type of spec.bodyTypes ?? []) content[type] = { schema: { type: 'string' } };
       operation.requestBody = { required: true, content };
     }

@@ -53,8 +53,8 @@ export class Unauthorized extends HttpProblem {
 }
 
 export class Forbidden extends HttpProblem {
-  constructor(detail = 'Your role may not do this.') {
-    super(403, 'Forbidden', detail);
+  constructor(detail = 'Your role may not do this.', errors: readonly ProblemDetail[] = []) {
+    super(403, 'Forbidden', detail, errors);
   }
 }
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../db/schema.js';
-import { BadRequest, Forbidden, Unauthorized, type ProblemDetail } from './problems.js';
+import { today } from '../lib/dates.js';
+import { BadRequest, Forbidden, HttpProblem, type ProblemDetail, Unauthorized } from './problems.js';
 
 /** Who may call a route: everyone, anyone signed in, or the listed roles. */
 export type Access = 'anyone' | 'signed_in' | readonly Role[];
@@ -41,6 +42,8 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
   params?: z.ZodType<P>;
   /** Content types of the body the route accepts besides JSON (for the API document). */
   bodyTypes?: readonly string[];
+  /** The body's JSON schema in the API document, where the zod schema cannot say it (checked in the handler). */
+  bodyDocument?: Record<string, unknown>;
   /** The response's JSON schema for the API document. */
   response?: z.ZodType;
   /** Express middleware that runs before authentication (e.g. rate limits). */
@@ -96,6 +99,17 @@ export function registerRoutes(router: Router, specs: readonly RouteSpec<any, an
           ? await services.authenticate(req, res).catch(() => null)
           : await services.authenticate(req, res);
       authorize(spec.access, caller);
+      if (!spec.query && Object.keys(req.query).length > 0) {
+        throw new BadRequest(
+          `${spec.method.toUpperCase()} ${spec.path} takes no query parameters.`,
+          Object.keys(req.query).map((key) => ({ path: `query.${key}`, message: 'is not a parameter of this route' })),
+        );
+      }
+      if (spec.body && !req.is('application/json') && !spec.bodyTypes?.some((type) => req.is(type))) {
+        throw new HttpProblem(415, 'Unsupported Media Type', 'Send the body as application/json.', [
+          { path: 'headers.content-type', message: 'must be application/json' },
+        ]);
+      }
       const query = parse(spec.query, req.query, 'query');
       const params = parse(spec.params, req.params, 'params');
       const body = parse(spec.body, req.body, 'body');
@@ -116,7 +130,8 @@ export function registerRoutes(router: Router, specs: readonly RouteSpec<any, an
 /** Weak, since the same data may be written as JSON or CSV with different bytes. */
 function entityTag(version: number, url: string, caller: Caller | null): string {
   const scope = caller ? `${caller.role}:${caller.university ?? ''}` : 'anonymous';
-  const digest = createHash('sha256').update(`${url}\n${scope}`).digest('base64url').slice(0, 22);
+  // Today is part of the answer where a period defaults to "this year to date".
+  const digest = createHash('sha256').update(`${url}\n${scope}\n${today()}`).digest('base64url').slice(0, 22);
   return `W/"${version}-${digest}"`;
 }
 

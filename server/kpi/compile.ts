@@ -1,6 +1,7 @@
 import { type AliasedRawBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, FactKind } from '../db/schema.js';
-import { todayUtc } from '../lib/dates.js';
+import { BadRequest } from '../http/problems.js';
+import { today } from '../lib/dates.js';
 import type { MeasureId } from './measure-ids.js';
 import { type Period, periodKey, periodsBetween } from './periods.js';
 import {
@@ -46,6 +47,20 @@ export interface AggregateQuery {
 export const recordsColumn = (measure: MeasureId): string => `${measure}:records`;
 
 export type AggregateRow = Record<string, string | number | null>;
+
+/** The most periods a stock by time or a filled calendar may span: a century of months. */
+export const MAX_PERIODS = 1200;
+
+/** The periods a query spans at a grain, refused (400) beyond MAX_PERIODS. */
+function boundedPeriods(grain: TimeDimension, from: string, to: string): Period[] {
+  const periods = periodsBetween(grain, from, to);
+  if (periods.length > MAX_PERIODS) {
+    throw new BadRequest(`The range spans ${periods.length} periods by ${grain}; at most ${MAX_PERIODS} can be listed.`, [
+      { path: 'query.from', message: `narrow from and to, or group by a coarser period than ${grain}` },
+    ]);
+  }
+  return periods;
+}
 
 /** The data's first and last dates: the default range of a stock and of a filled calendar. */
 export interface DataRange {
@@ -139,7 +154,7 @@ function finestGrain(by: readonly DimensionId[]): TimeDimension | null {
 
 /** The last day a stock or a calendar covers: `to`, else the data's last day, else today. */
 function rangeEnd(filters: KpiFilters, range: DataRange): string {
-  return filters.to ?? range.last ?? todayUtc();
+  return filters.to ?? range.last ?? today();
 }
 
 function rangeStart(filters: KpiFilters, range: DataRange): string | null {
@@ -167,7 +182,7 @@ function groupSelect(
     if (grain) {
       const start = rangeStart(query.filters, range);
       if (!start) return null;
-      const periods = periodsBetween(grain, start, rangeEnd(query.filters, range));
+      const periods = boundedPeriods(grain, start, rangeEnd(query.filters, range));
       if (periods.length === 0) return null;
       const values = sql.join(periods.map((p) => sql`(${p.year}::int, ${p.quarter}::text, ${p.month}::text, ${p.end}::date)`));
       joins.push(sql`inner join (values ${values}) as p(year, quarter, month, period_end) on ${held(sql`p.period_end`)}`);
@@ -243,7 +258,7 @@ function fillCalendar(rows: AggregateRow[], query: AggregateQuery, range: DataRa
   const grain = finestGrain(query.by);
   const start = rangeStart(query.filters, range);
   if (!grain || !start) return rows;
-  const periods = periodsBetween(grain, start, rangeEnd(query.filters, range));
+  const periods = boundedPeriods(grain, start, rangeEnd(query.filters, range));
   const otherKeys = query.by.filter((d) => !isTimeDimension(d));
   const combos = new Map<string, AggregateRow>();
   for (const row of rows) combos.set(JSON.stringify(otherKeys.map((k) => row[k])), row);

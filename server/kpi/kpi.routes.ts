@@ -1,9 +1,21 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.js';
+import { streamCsv } from '../csv/csv-response.js';
+import { loadLabels } from '../csv/labels.js';
+import { auditExport } from '../exports/export-audit.js';
+import {
+  aggregateHeader,
+  aggregateRows,
+  exportFileName,
+  measuresFileName,
+  summaryHeader,
+  summaryRows,
+} from '../exports/exports.js';
 import { route } from '../http/route.js';
 import { AggregateQuerySchema, CollaborationQuerySchema, SummaryQuerySchema } from './kpi.schemas.js';
-import { aggregate, collaboration, summary } from './kpi.service.js';
+import { aggregate, collaboration, summary, summaryPeriod } from './kpi.service.js';
+import { MEASURES } from './registry.js';
 
 const Span = z.object({ from: z.string(), to: z.string() });
 
@@ -22,7 +34,21 @@ export function kpiRoutes(db: Kysely<Database>) {
         by: z.array(z.string()),
         rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
       }),
-      handle: ({ query }) => aggregate(db, query),
+      async handle({ req, res, query, caller }) {
+        const result = await aggregate(db, query);
+        if (!query.output.csv) return result;
+        const labels = await loadLabels(db, query.output.lang);
+        const rows = await streamCsv(
+          res,
+          {
+            fileName: measuresFileName(query.measures, query.by, query.filters, query.output.lang),
+            bom: query.output.bom,
+            header: aggregateHeader(query.by, query.measures, query.output, query.withRecords),
+          },
+          aggregateRows(result.rows, query.by, query.measures, query.output, labels, query.withRecords),
+        );
+        await auditExport(db, req, caller, 'aggregate', rows);
+      },
     }),
     route({
       method: 'get',
@@ -39,7 +65,21 @@ export function kpiRoutes(db: Kysely<Database>) {
         yearToDate: Span,
         measures: z.array(z.record(z.string(), z.unknown())),
       }),
-      handle: ({ query }) => summary(db, query),
+      async handle({ req, res, query, caller }) {
+        const result = await summary(db, query);
+        if (!query.output.csv) return result;
+        const period = summaryPeriod(query.filters);
+        const rows = await streamCsv(
+          res,
+          {
+            fileName: exportFileName({ what: { en: 'summary', zh: '指标汇总' }, filters: period, lang: query.output.lang }),
+            bom: query.output.bom,
+            header: summaryHeader(query.output),
+          },
+          summaryRows(result, query.output),
+        );
+        await auditExport(db, req, caller, 'summary', rows);
+      },
     }),
     route({
       method: 'get',
@@ -56,7 +96,36 @@ export function kpiRoutes(db: Kysely<Database>) {
         withoutPartner: z.array(z.number()),
         totals: z.array(z.number()),
       }),
-      handle: ({ query }) => collaboration(db, query),
+      async handle({ req, res, query, caller }) {
+        const result = await collaboration(db, query);
+        if (!query.output.csv) return result;
+        const { lang, formatted } = query.output;
+        const labels = await loadLabels(db, lang);
+        const name = (code: string) => (formatted ? labels.name('university', code) : code);
+        const header = [
+          lang === 'zh' ? '高校＼合作高校' : 'university \\ partner',
+          ...result.partners.map(name),
+          lang === 'zh' ? '无合作高校' : 'without_partner',
+          lang === 'zh' ? '合计' : 'total',
+        ];
+        const unit = MEASURES[query.measure].unit;
+        const cell = (v: number) => (unit === 'cny' ? v.toFixed(2) : String(v));
+        const rows = await streamCsv(
+          res,
+          {
+            fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),
+            bom: query.output.bom,
+            header,
+          },
+          result.universities.map((u, i) => [
+            name(u),
+            ...result.matrix[i]!.map(cell),
+            cell(result.withoutPartner[i]!),
+            cell(result.totals[i]!),
+          ]),
+        );
+        await auditExport(db, req, caller, 'collaboration', rows);
+      },
     }),
   ];
 }

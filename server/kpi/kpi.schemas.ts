@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isValidIsoDate } from '../lib/dates.js';
+import { csvShape, toCsvRequest } from '../exports/exports.schemas.js';
+import { FIRST_DATE, isValidIsoDate, LAST_DATE } from '../lib/dates.js';
 import { FILTER_DIMENSIONS, type FilterDimension, type KpiFilters } from './compile.js';
 import { MEASURE_IDS, type MeasureId } from './measure-ids.js';
 import { DIMENSION_IDS, DIMENSION_VALUES, type DimensionId, MEASURES, PARTNER_MEASURES } from './registry.js';
@@ -10,7 +11,8 @@ export const MAX_GROUPING = 3;
 
 export const IsoDateSchema = z
   .string({ error: 'must be one date written YYYY-MM-DD' })
-  .refine(isValidIsoDate, 'must be a real date written YYYY-MM-DD');
+  .refine(isValidIsoDate, 'must be a real date written YYYY-MM-DD')
+  .refine((d) => d >= FIRST_DATE && d <= LAST_DATE, `must be between ${FIRST_DATE} and ${LAST_DATE}`);
 
 /** A comma-separated list, also accepted as a repeated parameter (`a=x&a=y`). */
 function list<O extends string>(item: z.ZodType<O, string>, max = MAX_LIST) {
@@ -103,7 +105,7 @@ export const AggregateQuerySchema = z
     by: list(dimensionId, MAX_GROUPING).optional(),
     fill: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
     withRecords: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
-    format: z.enum(['json'], { error: 'must be json' }).optional(),
+    ...csvShape,
     ...filterShape,
   })
   .strict()
@@ -119,11 +121,12 @@ export const AggregateQuerySchema = z
     fill: value.fill === 'true',
     withRecords: value.withRecords === 'true',
     filters: toFilters(value),
+    output: toCsvRequest(value),
   }));
 export type AggregateRequest = z.infer<typeof AggregateQuerySchema>;
 
 export const SummaryQuerySchema = z
-  .object({ measures: list(measureId, MEASURE_IDS.length).optional(), ...filterShape })
+  .object({ measures: list(measureId, MEASURE_IDS.length).optional(), ...csvShape, ...filterShape })
   .strict()
   .superRefine((value, ctx) => {
     checkRange(value, ctx);
@@ -136,15 +139,16 @@ export const SummaryQuerySchema = z
     const measures = value.measures
       ? [...new Set(value.measures)]
       : MEASURE_IDS.filter((id) => used.every((d) => MEASURES[id].dimensions.includes(d)));
-    return { measures, filters };
+    return { measures, filters, output: toCsvRequest(value) };
   });
 export type SummaryRequest = z.infer<typeof SummaryQuerySchema>;
 
 export const CollaborationQuerySchema = z
   .object({
     measure: z.enum(PARTNER_MEASURES as [MeasureId, ...MeasureId[]], {
-      error: `must be a measure with a partner university: one of ${PARTNER_MEASURES.join(', ')}`,
+      error: `must be one measure with a partner university: one of ${PARTNER_MEASURES.join(', ')}`,
     }),
+    ...csvShape,
     ...filterShape,
   })
   .strict()
@@ -152,7 +156,7 @@ export const CollaborationQuerySchema = z
     checkRange(value, ctx);
     checkDimensions([value.measure], usedFilterDimensions(value), ctx);
   })
-  .transform((value) => ({ measure: value.measure, filters: toFilters(value) }));
+  .transform((value) => ({ measure: value.measure, filters: toFilters(value), output: toCsvRequest(value) }));
 export type CollaborationRequest = z.infer<typeof CollaborationQuerySchema>;
 
 export { list as listParameter };

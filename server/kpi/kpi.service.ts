@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { todayUtc } from '../lib/dates.js';
+import { today } from '../lib/dates.js';
 import { dataDateRange } from '../meta/meta.queries.js';
 import { type AggregateRow, type DataRange, FILTER_DIMENSIONS, type KpiFilters, recordsColumn, runAggregate } from './compile.js';
 import type { AggregateRequest, CollaborationRequest, SummaryRequest } from './kpi.schemas.js';
@@ -76,8 +76,8 @@ const total = (map: Map<string, { value: number }>, only?: readonly string[]): n
   round([...map].filter(([code]) => !only || only.includes(code)).reduce((sum, [, v]) => sum + v.value, 0));
 
 /** The period the summary covers: the filter's, else the current year to date. */
-export function summaryPeriod(filters: KpiFilters, today = todayUtc()): Span {
-  const to = filters.to ?? (filters.from && filters.from > today ? filters.from : today);
+export function summaryPeriod(filters: KpiFilters, now = today()): Span {
+  const to = filters.to ?? (filters.from && filters.from > now ? filters.from : now);
   const from = filters.from ?? `${to.slice(0, 4)}-01-01`;
   return { from, to };
 }
@@ -165,6 +165,7 @@ async function targetsFor(
   const scoped = filters.university || filters.region;
   const scope = universitiesInScope(filters, references);
   for (const measure of measures) {
+    if (MEASURES[measure].temporality === 'stock') continue;
     const mine = rows.filter((r) => r.measure === measure);
     const alliance = mine.find((r) => r.university_code === null);
     if (!scoped && alliance) {

@@ -28,13 +28,13 @@ export function periodsBetween(grain: TimeDimension, from: string, to: string): 
   if (grain === 'quarter') month = Math.floor((month - 1) / 3) * 3 + 1;
   const step = grain === 'year' ? 12 : grain === 'quarter' ? 3 : 1;
   for (;;) {
-    const start = `${year}-${String(month).padStart(2, '0')}-01`;
+    const start = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
     if (start > to) break;
     const endMonth = month + step - 1;
     const naturalEnd = new Date(Date.UTC(year, endMonth, 0)).toISOString().slice(0, 10);
     periods.push({
       year,
-      quarter: `${year}-Q${Math.ceil(month / 3)}`,
+      quarter: `${String(year).padStart(4, '0')}-Q${Math.ceil(month / 3)}`,
       month: start.slice(0, 7),
       start: start < from ? from : start,
       end: naturalEnd > to ? to : naturalEnd,
@@ -48,16 +48,41 @@ export function periodsBetween(grain: TimeDimension, from: string, to: string): 
   return periods;
 }
 
-/** Shifts a date by whole years; 29 February becomes 28 February in a common year. */
+const lastDayOf = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/**
+ * Shifts a date by whole years. The last day of a month stays the last day of its month, so
+ * February a year before a leap-year February keeps its 29th (and 29 February becomes the 28th).
+ */
 export function shiftYears(date: string, years: number): string {
-  const year = Number(date.slice(0, 4)) + years;
-  const rest = date.slice(4);
-  const candidate = `${year}${rest}`;
-  return rest === '-02-29' && new Date(Date.UTC(year, 1, 29)).getUTCMonth() !== 1 ? `${year}-02-28` : candidate;
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  const target = year + years;
+  const shiftedDay = day === lastDayOf(year, month) ? lastDayOf(target, month) : Math.min(day, lastDayOf(target, month));
+  return `${String(target).padStart(4, '0')}-${date.slice(5, 7)}-${String(shiftedDay).padStart(2, '0')}`;
 }
 
-/** The period of the same length that ends the day before `from`. */
+/**
+ * The period of the same length that ends the day before `from`. Whole calendar months stay
+ * whole months (the previous quarter of Q3 is Q2, though Q3 has a day more); other spans
+ * are counted in days.
+ */
 export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  if (fd === 1 && td === lastDayOf(ty, tm)) {
+    const months = (ty - fy) * 12 + (tm - fm) + 1;
+    const start = fy * 12 + fm - 1 - months;
+    const end = fy * 12 + fm - 2;
+    const startYear = Math.floor(start / 12);
+    const endYear = Math.floor(end / 12);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return {
+      from: `${String(startYear).padStart(4, '0')}-${pad((start % 12) + 1)}-01`,
+      to: `${String(endYear).padStart(4, '0')}-${pad((end % 12) + 1)}-${pad(lastDayOf(endYear, (end % 12) + 1))}`,
+    };
+  }
   const length = dayNumber(to) - dayNumber(from);
   const previousTo = dayNumber(from) - 1;
   return { from: isoDate(previousTo - length), to: isoDate(previousTo) };

@@ -10,9 +10,23 @@ export function isoDate(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-export function todayUtc(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
+/** The alliance works in China Standard Time: its "today" turns at midnight in Shanghai, not in UTC. */
+export const ALLIANCE_TIME_ZONE = 'Asia/Shanghai';
+const DAY_IN_ALLIANCE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: ALLIANCE_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Today's date (YYYY-MM-DD) where the alliance is. */
+export function today(now: Date = new Date()): string {
+  return DAY_IN_ALLIANCE.format(now);
 }
+
+/** The earliest and latest dates a record or a query may name. */
+export const FIRST_DATE = '1949-10-01';
+export const LAST_DATE = '2100-12-31';
 
 /** True for a real calendar date written `YYYY-MM-DD` (no 2023-02-30). */
 export function isValidIsoDate(value: string): boolean {

@@ -1,4 +1,4 @@
-import { type FactKind, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
+import { FACT_KINDS, type FactKind, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
 
 /**
  * The columns of each kind of record, named once: the JSON of the records API, the header of
@@ -239,3 +239,47 @@ export const KIND_NAMES: Readonly<Record<FactKind, { en: string; zh: string }>> 
   talent: { en: 'Joint training', zh: '联合培养' },
   credit: { en: 'Credit recognition', zh: '学分互认' },
 };
+
+const JSON_TYPES: Readonly<Record<ColumnType, Record<string, unknown>>> = {
+  code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{1,15}$' },
+  optional_code: { type: ['string', 'null'] },
+  text: { type: 'string', minLength: 1 },
+  date: { type: 'string', format: 'date' },
+  optional_date: { type: ['string', 'null'], format: 'date' },
+  money: { type: ['number', 'string'], minimum: 0, description: 'yuan, up to two decimals' },
+  count: { type: ['integer', 'string'], minimum: 0 },
+  credits: { type: ['number', 'string'], minimum: 0, description: 'up to one decimal' },
+  enum: { type: 'string' },
+  term: { type: 'string', pattern: '^[0-9]{4}-[0-9]{4}-[1-3]$' },
+};
+
+/** The JSON schema of a record body for the API document, one per kind; all fields optional for a PATCH. */
+export function recordJsonSchema(kind: FactKind, partial: boolean): Record<string, unknown> {
+  const columns = KIND_COLUMNS[kind];
+  return {
+    title: kind,
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(
+      columns.map((c) => [
+        c.name,
+        {
+          ...JSON_TYPES[c.type],
+          ...(c.values ? { enum: c.values } : {}),
+          ...(c.maxLength ? { maxLength: c.maxLength } : {}),
+          description: c.description,
+          examples: [c.example],
+        },
+      ]),
+    ),
+    ...(partial
+      ? {}
+      : { required: columns.filter((c) => c.type !== 'optional_code' && c.type !== 'optional_date').map((c) => c.name) }),
+  };
+}
+
+/** A record body of any kind, as the API document describes the `:kind` routes. */
+export const recordBodyJsonSchema = (partial: boolean): Record<string, unknown> => ({
+  oneOf: FACT_KINDS.map((kind) => recordJsonSchema(kind, partial)),
+  description: 'The fields of the record of the kind named in the path.',
+});

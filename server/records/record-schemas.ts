@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FactKind } from '../db/schema.js';
-import { isValidIsoDate, todayUtc } from '../lib/dates.js';
+import { isControl } from '../http/text.js';
+import { FIRST_DATE, isValidIsoDate, today } from '../lib/dates.js';
 import { type ColumnSpec, KIND_COLUMNS } from './record-columns.js';
 
 /**
@@ -9,21 +10,15 @@ import { type ColumnSpec, KIND_COLUMNS } from './record-columns.js';
  */
 
 /**
- * Below 2^53 fen every amount is exact as a JavaScript number: 90 trillion yuan is far above
- * any contract, and inside numeric(16,2).
+ * Up to 10 trillion yuan (10^15 fen, below 2^53) every amount is exact to the fen as a
+ * JavaScript number; no contract comes near it, and numeric(16,2) holds it.
  */
-const MAX_MONEY = 90_000_000_000_000;
+const MAX_MONEY = 10_000_000_000_000;
 const MAX_COUNT = 2_147_483_647;
 
 /** Text as sent: a CSV cell, or a JSON string; numbers also come as numbers from JSON. */
 const blank = (value: unknown): boolean =>
   value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-
-/** C0 control characters other than tab, line feed and carriage return, and DEL. */
-function isControl(char: string): boolean {
-  const code = char.charCodeAt(0);
-  return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
-}
 
 function text(spec: ColumnSpec) {
   return z.preprocess(
@@ -54,8 +49,8 @@ function date(optional: boolean) {
       z
         .string()
         .refine(isValidIsoDate, 'must be a real date written YYYY-MM-DD')
-        .refine((d) => d <= todayUtc(), 'must not be in the future')
-        .refine((d) => d >= '1949-10-01', 'is too early'),
+        .refine((d) => d <= today(), 'must not be in the future')
+        .refine((d) => d >= FIRST_DATE, `must not be before ${FIRST_DATE}`),
     );
   return optional ? z.preprocess((v) => (blank(v) ? null : v), schema.nullable()) : schema;
 }
@@ -65,27 +60,22 @@ function decimal(decimals: number, max: number, what: string) {
   const pattern = new RegExp(`^\\d{1,15}(\\.\\d{1,${decimals}})?$`);
   const factor = 10 ** decimals;
   return z.preprocess(
-    (v) => (typeof v === 'number' ? v : typeof v === 'string' ? v.trim() : v),
+    (v) => {
+      if (blank(v)) return undefined;
+      if (typeof v !== 'string') return v;
+      const text = v.trim();
+      if (/^-\d/.test(text)) return Number.NaN; // reported below as negative, not as unreadable
+      return pattern.test(text) ? Number(text) : text;
+    },
     z
-      .union([
-        z.number({ error: `must be ${what}` }),
-        z
-          .string({ error: `must be ${what}` })
-          .refine((s) => pattern.test(s), `must be ${what}`)
-          .transform(Number),
-      ])
-      .pipe(
-        z
-          .number()
-          .refine(Number.isFinite, `must be ${what}`)
-          .refine((n) => n >= 0, 'must not be negative')
-          .refine((n) => n <= max, `must be at most ${max}`)
-          .refine(
-            (n) => Math.abs(n * factor - Math.round(n * factor)) < 1e-6,
-            `must have at most ${decimals} decimal${decimals === 1 ? '' : 's'}`,
-          )
-          .transform((n) => Math.round(n * factor) / factor),
-      ),
+      .number({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) })
+      .refine((n) => !Number.isNaN(n) && n >= 0, 'must not be negative')
+      .refine((n) => n <= max, `must be at most ${max}`)
+      .refine(
+        (n) => Math.abs(n * factor - Math.round(n * factor)) < 1e-6,
+        `must have at most ${decimals} decimal${decimals === 1 ? '' : 's'}`,
+      )
+      .transform((n) => Math.round(n * factor) / factor),
   );
 }
 
@@ -167,7 +157,9 @@ const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]
       : []),
   ],
   talent: (r) => [
-    ...(r.graduates > r.trainees ? [{ path: 'graduates', message: `must not exceed trainees (${r.trainees})` }] : []),
+    ...(r.trainees >= 0 && r.graduates > r.trainees
+      ? [{ path: 'graduates', message: `must not exceed trainees (${r.trainees})` }]
+      : []),
     ...(r.partner_university_code && r.partner_university_code === r.university_code
       ? [{ path: 'partner_university_code', message: 'must differ from university_code' }]
       : []),

@@ -5,9 +5,14 @@ import type { Database } from '../db/schema.js';
 import { BadRequest } from '../http/problems.js';
 import { route, zodProblems } from '../http/route.js';
 import { assertKnownCodes, loadReferences } from '../kpi/references.js';
+import { recordBodyJsonSchema } from './record-columns.js';
 import { RecordBodySchema } from './record-schemas.js';
 import { KindParamsSchema, RECORDS_QUERY_SCHEMAS, RecordParamsSchema } from './records.schemas.js';
-import { createRecord, deleteRecord, listRecords, updateRecord } from './records.service.js';
+import { streamCsv } from '../csv/csv-response.js';
+import { loadLabels } from '../csv/labels.js';
+import { auditExport } from '../exports/export-audit.js';
+import { recordRows, recordsFileName, recordsHeader } from '../exports/exports.js';
+import { createRecord, deleteRecord, listRecords, scopedFilters, updateRecord } from './records.service.js';
 
 const RecordSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
@@ -30,10 +35,27 @@ export function recordsRoutes(db: Kysely<Database>) {
         total: z.number(),
         rows: z.array(RecordSchema),
       }),
-      async handle({ req, params, caller }) {
+      async handle({ req, res, params, caller }) {
         const parsed = RECORDS_QUERY_SCHEMAS[params.kind].safeParse(req.query);
         if (!parsed.success) throw new BadRequest("The request's query is not valid.", zodProblems(parsed.error, 'query'));
         assertKnownCodes(parsed.data.filters, await loadReferences(db));
+        const { output } = parsed.data;
+        if (output.csv) {
+          // The whole selection, streamed through a cursor: no page, no row limit.
+          const filters = scopedFilters(parsed.data.filters, caller!);
+          const labels = await loadLabels(db, output.lang);
+          const count = await streamCsv(
+            res,
+            {
+              fileName: recordsFileName(params.kind, parsed.data.filters, output.lang),
+              bom: output.bom,
+              header: recordsHeader(params.kind, output),
+            },
+            filters ? recordRows(db, params.kind, filters, parsed.data.q, output, labels) : [],
+          );
+          await auditExport(db, req, caller, `records/${params.kind}`, count);
+          return;
+        }
         const { total, rows } = await listRecords(db, params.kind, parsed.data, caller!);
         return { kind: params.kind, page: parsed.data.page, pageSize: parsed.data.pageSize, total, rows };
       },
@@ -45,6 +67,7 @@ export function recordsRoutes(db: Kysely<Database>) {
       summary: 'Create one record, checked as an import row is; a steward only for its own university.',
       params: KindParamsSchema,
       body: RecordBodySchema,
+      bodyDocument: recordBodyJsonSchema(false),
       response: RecordSchema,
       async handle({ req, res, params, body, caller }) {
         const record = await createRecord(db, params.kind, body, await loadReferences(db), caller!, actorOf(req, caller));
@@ -60,6 +83,7 @@ export function recordsRoutes(db: Kysely<Database>) {
         'Change fields of one record; the result is checked whole. A steward may not change or move another university’s record.',
       params: RecordParamsSchema,
       body: RecordBodySchema,
+      bodyDocument: recordBodyJsonSchema(true),
       response: RecordSchema,
       handle: async ({ req, params, body, caller }) =>
         updateRecord(db, params.kind, params.id, body, await loadReferences(db), caller!, actorOf(req, caller)),

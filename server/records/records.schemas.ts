@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
+import { csvShape, toCsvRequest } from '../exports/exports.schemas.js';
 import { checkRange, filterShape, toFilters, usedFilterDimensions } from '../kpi/kpi.schemas.js';
+import { hasControl } from '../http/text.js';
 import { MEASURE_LIST } from '../kpi/registry.js';
 import { KIND_COLUMNS, MAIN_DATE } from './record-columns.js';
 
@@ -9,12 +11,20 @@ export const KindParamsSchema = z.object({
 });
 
 export const RecordParamsSchema = KindParamsSchema.extend({
-  id: z.coerce
-    .number({ error: 'must be a record id' })
-    .int('must be a record id')
-    .positive('must be a record id')
-    .max(Number.MAX_SAFE_INTEGER),
+  id: z
+    .string({ error: 'must be a record id' })
+    .regex(/^[1-9]\d{0,14}$/, 'must be a record id: a positive whole number')
+    .transform(Number),
 });
+
+/** A whole number in a query string, within bounds, with messages that say so. */
+export function wholeNumber(min: number, max: number) {
+  return z
+    .string({ error: 'must be a whole number' })
+    .regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+}
 
 /** The dimensions a kind's records can be filtered by: those of its measures. */
 const kindDimensions = (kind: FactKind): Set<string> =>
@@ -28,24 +38,20 @@ export function recordsQuerySchema(kind: FactKind) {
   return z
     .object({
       ...filterShape,
-      q: z.string().trim().max(100, 'must be at most 100 characters').optional(),
+      ...csvShape,
+      q: z
+        .string()
+        .trim()
+        .max(100, 'must be at most 100 characters')
+        .refine((s) => !hasControl(s), 'must not hold control characters')
+        .optional(),
       sort: z
         .string()
         .regex(/^-?[a-z_]+$/, 'must be a column name, with - before it for descending')
         .refine((s) => columns.includes(s.replace(/^-/, '')), `must be one of ${columns.join(', ')} (with - for descending)`)
         .optional(),
-      page: z.coerce
-        .number({ error: 'must be a whole number' })
-        .int('must be a whole number')
-        .min(1, 'must be at least 1')
-        .max(1_000_000)
-        .default(1),
-      pageSize: z.coerce
-        .number({ error: 'must be a whole number' })
-        .int('must be a whole number')
-        .min(1, 'must be at least 1')
-        .max(1000, 'must be at most 1000')
-        .default(50),
+      page: wholeNumber(1, 1_000_000).optional(),
+      pageSize: wholeNumber(1, 1000).optional(),
     })
     .strict()
     .superRefine((value, ctx) => {
@@ -62,8 +68,9 @@ export function recordsQuerySchema(kind: FactKind) {
         filters: toFilters(value),
         q: value.q || undefined,
         sort: { column: sort.replace(/^-/, ''), descending: sort.startsWith('-') },
-        page: value.page,
-        pageSize: value.pageSize,
+        page: value.page ?? 1,
+        pageSize: value.pageSize ?? 50,
+        output: toCsvRequest(value),
       };
     });
 }

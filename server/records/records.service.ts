@@ -66,6 +66,17 @@ export function validateRecord(kind: FactKind, input: unknown, references: Refer
   return parsed.data;
 }
 
+/**
+ * The filters a caller's records reads are held to: a steward's view is its own university,
+ * whatever else the filter asks for. Null when nothing can match.
+ */
+export function scopedFilters(filters: KpiFilters, caller: Caller): KpiFilters | null {
+  const own = ownUniversityOnly(caller);
+  if (!own) return filters;
+  if (filters.university && !filters.university.includes(own)) return null;
+  return { ...filters, university: [own] };
+}
+
 export interface ListRequest {
   filters: KpiFilters;
   q?: string | undefined;
@@ -81,10 +92,8 @@ export async function listRecords(
   request: ListRequest,
   caller: Caller,
 ): Promise<{ total: number; rows: ApiRecord[] }> {
-  const own = ownUniversityOnly(caller);
-  // A steward's view is its own university, whatever else the filter asks for.
-  if (own && request.filters.university && !request.filters.university.includes(own)) return { total: 0, rows: [] };
-  const filters: KpiFilters = own ? { ...request.filters, university: [own] } : request.filters;
+  const filters = scopedFilters(request.filters, caller);
+  if (!filters) return { total: 0, rows: [] };
   const conditions = recordConditions(kind, filters, request.q);
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const order = sql`order by ${sql.ref(`f.${request.sort.column}`)} ${sql.raw(request.sort.descending ? 'desc' : 'asc')} nulls last, f.id ${sql.raw(request.sort.descending ? 'desc' : 'asc')}`;

@@ -7,10 +7,14 @@ import type { Database } from '../db/schema.js';
 import { BadRequest } from '../http/problems.js';
 import { route } from '../http/route.js';
 import { listParameter } from '../kpi/kpi.schemas.js';
-import { MEASURE_IDS } from '../kpi/measure-ids.js';
+import { MEASURE_IDS, TARGETED_MEASURES } from '../kpi/measure-ids.js';
 import { loadReferences } from '../kpi/references.js';
 
 const measure = z.enum(MEASURE_IDS, { error: `must be a measure: one of ${MEASURE_IDS.join(', ')}` });
+/** A stock (projects in incubation) is a level, not an output: it has no yearly target. */
+const targetedMeasure = z.enum(TARGETED_MEASURES as [string, ...string[]], {
+  error: `must be a measure that takes a target: one of ${TARGETED_MEASURES.join(', ')}`,
+});
 const year = z.coerce
   .number({ error: 'must be a year' })
   .int('must be a year')
@@ -33,7 +37,7 @@ const TargetsQuerySchema = z
 
 const TargetInput = z
   .object({
-    measure,
+    measure: targetedMeasure,
     year: z.number({ error: 'must be a year' }).int('must be a year').min(2000).max(2100),
     university: universityCode.nullable(),
     /** null removes the target. */
@@ -43,7 +47,17 @@ const TargetInput = z
 
 const TargetsBodySchema = z
   .object({ targets: z.array(TargetInput).min(1, 'name at least one target').max(2000, 'at most 2000 at once') })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    const seen = new Map<string, number>();
+    body.targets.forEach((t, i) => {
+      const key = `${t.measure}|${t.year}|${t.university ?? ''}`;
+      const first = seen.get(key);
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['targets', i], message: `the same target as targets.${first}` });
+      else seen.set(key, i);
+    });
+  });
 
 const TargetSchema = z.object({
   measure: z.string(),
@@ -66,6 +80,17 @@ export function targetsRoutes(db: Kysely<Database>) {
       response: z.object({ targets: z.array(TargetSchema) }),
       async handle({ query }) {
         const universities = query.university?.filter((u) => u !== 'alliance').map((u) => u.toUpperCase());
+        const known = (await loadReferences(db)).universities;
+        const unknown = (universities ?? []).filter((u) => !known.includes(u));
+        if (unknown.length > 0) {
+          throw new BadRequest(
+            'The query names universities that do not exist.',
+            unknown.map((u) => ({
+              path: 'query.university',
+              message: `unknown code ${u}; known: ${known.join(', ')}, alliance`,
+            })),
+          );
+        }
         const alliance = query.university?.includes('alliance');
         const rows = await db
           .selectFrom('target')

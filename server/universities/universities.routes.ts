@@ -6,7 +6,9 @@ import { bumpDataVersion } from '../db/data-version.js';
 import { FACT_KINDS, type Database, type UniversityRow } from '../db/schema.js';
 import { BadRequest, Conflict, NotFound } from '../http/problems.js';
 import { route } from '../http/route.js';
+import { singleLine } from '../http/text.js';
 import { IsoDateSchema } from '../kpi/kpi.schemas.js';
+import { today } from '../lib/dates.js';
 import { listUniversities } from '../meta/meta.queries.js';
 import { PARTNER_COLUMN } from '../kpi/registry.js';
 
@@ -15,18 +17,21 @@ const Code = z
   .trim()
   .toUpperCase()
   .pipe(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/, 'must be 2–16 letters, digits or _, starting with a letter'));
-const Name = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
+const Name = singleLine(200);
+
+const MemberSince = IsoDateSchema.refine((d) => d <= today(), 'must not be in the future');
+const Lead = z.boolean({ error: 'must be true or false' });
 
 const NewUniversitySchema = z
-  .object({ code: Code, nameEn: Name, nameZh: Name, region: Code, memberSince: IsoDateSchema, lead: z.boolean().optional() })
+  .object({ code: Code, nameEn: Name, nameZh: Name, region: Code, memberSince: MemberSince, lead: Lead.optional() })
   .strict();
 const UniversityPatchSchema = z
   .object({
     nameEn: Name.optional(),
     nameZh: Name.optional(),
     region: Code.optional(),
-    memberSince: IsoDateSchema.optional(),
-    lead: z.boolean().optional(),
+    memberSince: MemberSince.optional(),
+    lead: Lead.optional(),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'name at least one field to change');
@@ -97,6 +102,13 @@ export function universitiesRoutes(db: Kysely<Database>) {
           if (await trx.selectFrom('university').select('code').where('code', '=', body.code).executeTakeFirst()) {
             throw new Conflict(`The university ${body.code} exists already.`, [{ path: 'body.code', message: 'is taken' }]);
           }
+          // The alliance has one lead university: naming a new one moves the role.
+          if (body.lead)
+            await trx
+              .updateTable('university')
+              .set({ is_lead: false, updated_at: new Date() })
+              .where('is_lead', '=', true)
+              .execute();
           const row = await trx
             .insertInto('university')
             .values({
@@ -140,6 +152,14 @@ export function universitiesRoutes(db: Kysely<Database>) {
             .forUpdate()
             .executeTakeFirst();
           if (!current) throw new NotFound(`There is no university ${params.code}.`);
+          if (body.lead) {
+            await trx
+              .updateTable('university')
+              .set({ is_lead: false, updated_at: new Date() })
+              .where('is_lead', '=', true)
+              .where('code', '<>', params.code)
+              .execute();
+          }
           const row = await trx
             .updateTable('university')
             .set({

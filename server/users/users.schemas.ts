@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EmailSchema } from '../auth/auth.schemas.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password.js';
 import { ROLES } from '../http/route.js';
+import { singleLine } from '../http/text.js';
 
 export const RoleSchema = z.enum(ROLES as ['admin', 'leadership', 'steward', 'commission'], {
   error: `must be one of ${ROLES.join(', ')}`,
@@ -17,7 +18,7 @@ const UniversityCode = z
   .trim()
   .toUpperCase()
   .regex(/^[A-Z][A-Z0-9_]{1,15}$/, 'must be a university code');
-const Name = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
+const Name = singleLine(200);
 
 /** A steward belongs to exactly one university; nobody else belongs to one. Returns what is wrong, or null. */
 export function stewardProblem(role: string, university: string | null | undefined): string | null {
@@ -55,7 +56,12 @@ export const UserPatchSchema = z
   .refine((value) => Object.keys(value).length > 0, 'name at least one field to change');
 export type UserPatch = z.infer<typeof UserPatchSchema>;
 
-export const UserIdParamsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const UserIdParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, 'must be a user id: a positive whole number')
+    .transform(Number),
+});
 
 export const UserSchema = z.object({
   id: z.number(),

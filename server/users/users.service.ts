@@ -86,6 +86,8 @@ export async function updateUser(db: Kysely<Database>, actor: Actor, id: number,
     await assertUniversityExists(trx, university);
     const losesAdmin = current.role === 'admin' && !current.disabled && (role !== 'admin' || patch.disabled === true);
     if (losesAdmin) {
+      // Lock every admin row, so two admins demoting each other at once cannot both pass the count.
+      await trx.selectFrom('app_user').select('id').where('role', '=', 'admin').forUpdate().execute();
       const others = await trx
         .selectFrom('app_user')
         .select((eb) => eb.fn.countAll<number>().as('n'))

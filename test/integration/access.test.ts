@@ -108,6 +108,13 @@ const SAMPLES: Record<string, Sample> = {
     ok: 204,
   },
   'GET /openapi.json': { path: '/openapi.json', ok: 200 },
+  'POST /imports/:kind': {
+    path: '/imports/tech_transfer',
+    body: () =>
+      `university_code,ref,mode,partner_name,partner_region_code,co_university_code,field_code,signed_on,contract_value_cny,received_cny,patents\r\nUSST,IMPORT-${++unique},license,Matrix Ltd.,SH,,OPTO,2024-05-01,1000.00,0.00,0\r\n`,
+    ok: 200,
+    except: STEWARD_ELSEWHERE,
+  },
 };
 
 type Who = 'anonymous' | Identity;

@@ -252,7 +252,7 @@ describe(`login limits and TLS (${TEST_DB})`, () => {
     server = await startTestServer(
       database,
       { TRUST_PROXY: 'true' },
-      { loginLimits: { windowMs: 60_000, perAddress: 6, perAccount: 3 } },
+      { loginLimits: { windowMs: 60_000, perAddress: 6, perAccount: 3, perAccountAnywhere: 5 } },
     );
   });
   afterAll(async () => {
@@ -268,6 +268,18 @@ describe(`login limits and TLS (${TEST_DB})`, () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(blocked.headers.get('content-type')).toMatch(/problem\+json/);
+  });
+
+  it('when an account fails from one address, then another address may still sign in, until the account-wide limit', async () => {
+    const email = IDENTITIES.commission.email;
+    const from = (address: string, password: string) => login(server, { email, password }, { 'x-forwarded-for': address });
+    for (let i = 0; i < 3; i++) expect((await from('203.0.113.50', `wrong-${i}-password`)).status).toBe(401);
+    expect((await from('203.0.113.50', TEST_PASSWORD)).status).toBe(429);
+    // The owner, elsewhere, is not locked out by someone else's guesses...
+    expect((await from('198.51.100.77', TEST_PASSWORD)).status).toBe(200);
+    // ...but guesses spread over many addresses still stop at the account-wide limit (5 here).
+    for (let i = 0; i < 2; i++) expect((await from(`192.0.2.${10 + i}`, `wrong-x${i}-password`)).status).toBe(401);
+    expect((await from('192.0.2.99', TEST_PASSWORD)).status).toBe(429);
   });
 
   it('when one address tries too often, then it is a 429 whatever the account', async () => {

@@ -38,7 +38,7 @@ describe(`the HTTP foundation (${TEST_DB})`, () => {
     expect(response.status).toBe(400);
     const text = await response.text();
     expect(text).not.toMatch(/at .*\.(ts|js):\d+/);
-    expect(JSON.parse(text)).toMatchObject({ status: 400, detail: 'The body is not valid JSON.' });
+    expect(JSON.parse(text)).toMatchObject({ status: 400, detail: 'The body must be a JSON object.' });
   });
 
   it('when a JSON body is over the limit, then it is a 413 problem', async () => {
@@ -74,5 +74,45 @@ describe(`/health when the database is gone (${TEST_DB})`, () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe(`malformed requests (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startTestServer(database);
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.close();
+  });
+
+  it.each([
+    ['a broken percent-escape in the path', '/api/v1/records/%E0%A4%A', {}, 400],
+    [
+      'an unknown content encoding',
+      '/api/v1/auth/login',
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br' }, body: 'xx' },
+      400,
+    ],
+    [
+      'a login sent as a form',
+      '/api/v1/auth/login',
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a@b.c&password=x' },
+      415,
+    ],
+    [
+      'a NUL byte in the email',
+      '/api/v1/auth/login',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a\\u0000@b.c","password":"x"}' },
+      400,
+    ],
+    ['a query on a route that takes none', '/api/v1/health?x=1', {}, 400],
+  ])('when a request has %s, then it is a %i problem, not a 500', async (_what, path, init, status) => {
+    const response = await server.fetch(path, init as RequestInit);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/problem\+json/);
   });
 });

@@ -214,6 +214,10 @@ describe(`KPI edge cases (${TEST_DB})`, () => {
     ['measures=tech_transfer.contracts&fill=yes', 'query.fill'],
     ['measures=tech_transfer.contracts&limit=5', 'query'],
     ['measures[]=tech_transfer.contracts', 'query'],
+    ['measures=tech_transfer.contracts&from=0000-01-01', 'query.from'],
+    ['measures=tech_transfer.contracts&to=2101-01-01', 'query.to'],
+    ['measures=tech_transfer.contracts&by=month&fill=true&from=1949-10-01&to=2100-12-31', 'query.from'],
+    ['measures=incubation.portfolio&by=month&from=1949-10-01&to=2100-12-31', 'query.from'],
   ])('when the query is hostile (%s), then it is a 400 naming %s, never a 500', async (query, path) => {
     const response = await lead.get(`/aggregate?${query}`);
     if (path === null) {

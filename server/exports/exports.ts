@@ -1,0 +1,252 @@
+import { type Kysely, sql } from 'kysely';
+import { escapeTextCell, moneyCell } from '../csv/cells.js';
+import type { CsvRow } from '../csv/csv-response.js';
+import { displayNumber, type Labels, type Lang, unitLabel } from '../csv/labels.js';
+import { streamRows } from '../db/stream.js';
+import type { Database, FactKind } from '../db/schema.js';
+import type { AggregateRow, KpiFilters } from '../kpi/compile.js';
+import type { Summary } from '../kpi/kpi.service.js';
+import type { MeasureId } from '../kpi/measure-ids.js';
+import { type Bilingual, DIMENSIONS, type DimensionId, MEASURES } from '../kpi/registry.js';
+import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES, MAIN_DATE } from '../records/record-columns.js';
+import { recordConditions, recordsFrom } from '../records/records.service.js';
+import type { CsvRequest } from './exports.schemas.js';
+
+/** The domain whose names label a dimension's codes in a formatted export. */
+const DIMENSION_DOMAIN: Partial<Record<DimensionId, 'university' | 'region' | 'field' | 'value'>> = {
+  university: 'university',
+  partner_university: 'university',
+  region: 'region',
+  partner_region: 'region',
+  field: 'field',
+  mode: 'value',
+  mode_group: 'value',
+  value_band: 'value',
+  stage: 'value',
+  level: 'value',
+};
+
+const COLUMN_DOMAIN = (column: ColumnSpec): 'university' | 'region' | 'field' | 'value' | undefined =>
+  column.domain ?? (column.type === 'enum' ? 'value' : undefined);
+
+/** One cell of a record: money with two decimals, counts as numbers, text safe from formulas. */
+function recordCell(column: ColumnSpec, value: unknown, options: CsvRequest, labels: Labels): string | null {
+  if (value === null || value === undefined) return null;
+  const domain = COLUMN_DOMAIN(column);
+  if (options.formatted && domain) return escapeTextCell(labels.name(domain, String(value)));
+  switch (column.type) {
+    case 'money':
+      return options.formatted ? displayNumber(Number(value), 'cny', options.lang) : moneyCell(Number(value));
+    case 'count':
+    case 'credits':
+      return String(Number(value));
+    case 'text':
+      return escapeTextCell(String(value));
+    default:
+      return String(value);
+  }
+}
+
+function recordHeader(column: ColumnSpec, options: CsvRequest): string {
+  if (options.lang === 'en') return column.name;
+  if (options.formatted && column.type === 'money') return column.zh.replace('（元）', '（万元）');
+  return column.zh;
+}
+
+export function recordsHeader(kind: FactKind, options: CsvRequest): string[] {
+  return KIND_COLUMNS[kind].map((column) => recordHeader(column, options));
+}
+
+/** Every record of a kind that the filters keep (a steward's own only), streamed in the export's order. */
+export async function* recordRows(
+  db: Kysely<Database>,
+  kind: FactKind,
+  filters: KpiFilters,
+  q: string | undefined,
+  options: CsvRequest,
+  labels: Labels,
+): AsyncGenerator<CsvRow> {
+  const conditions = recordConditions(kind, filters, q);
+  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+  const query = sql<
+    Record<string, unknown>
+  >`select f.* from ${recordsFrom(kind)} ${where} order by ${sql.ref(`f.${MAIN_DATE[kind]}`)}, f.university_code, f.ref`;
+  const columns = KIND_COLUMNS[kind];
+  for await (const row of streamRows(db, query))
+    yield columns.map((column) => recordCell(column, row[column.name], options, labels));
+}
+
+function measureHeader(id: MeasureId, options: CsvRequest): string {
+  if (!options.formatted && options.lang === 'en') return id;
+  const def = MEASURES[id];
+  const unit = unitLabel(def.unit, options.lang, options.formatted);
+  const name = def.name[options.lang];
+  if (!unit) return name;
+  return options.lang === 'zh' ? `${name}（${unit}）` : `${name} (${unit})`;
+}
+
+function dimensionHeader(id: DimensionId, options: CsvRequest): string {
+  return !options.formatted && options.lang === 'en' ? id : DIMENSIONS[id].name[options.lang];
+}
+
+export function aggregateHeader(
+  by: readonly DimensionId[],
+  measures: readonly MeasureId[],
+  options: CsvRequest,
+  withRecords = false,
+): string[] {
+  return [
+    ...by.map((d) => dimensionHeader(d, options)),
+    ...measures.map((m) => measureHeader(m, options)),
+    ...(withRecords ? measures.map((m) => (options.lang === 'zh' ? `${MEASURES[m].name.zh}记录数` : `${m}:records`)) : []),
+  ];
+}
+
+function measureCell(id: MeasureId, value: number, options: CsvRequest): string {
+  const def = MEASURES[id];
+  if (options.formatted) return displayNumber(value, def.unit, options.lang);
+  return def.unit === 'cny' ? moneyCell(value) : String(value);
+}
+
+export function aggregateRows(
+  rows: readonly AggregateRow[],
+  by: readonly DimensionId[],
+  measures: readonly MeasureId[],
+  options: CsvRequest,
+  labels: Labels,
+  withRecords = false,
+): CsvRow[] {
+  return rows.map((row) => [
+    ...by.map((d) => {
+      const value = row[d];
+      if (value === null || value === undefined) return null;
+      const domain = DIMENSION_DOMAIN[d];
+      return options.formatted && domain ? labels.name(domain, String(value)) : String(value);
+    }),
+    ...measures.map((m) => measureCell(m, Number(row[m]), options)),
+    ...(withRecords ? measures.map((m) => String(row[`${m}:records`] ?? 0)) : []),
+  ]);
+}
+
+const SUMMARY_COLUMNS = [
+  'measure',
+  'unit',
+  'from',
+  'to',
+  'value',
+  'records',
+  'previous',
+  'change',
+  'year_ago',
+  'year_on_year',
+  'panel_universities',
+  'panel_value',
+  'panel_year_ago',
+  'panel_change',
+  'target_year',
+  'target',
+  'year_to_date',
+  'progress',
+] as const;
+const SUMMARY_ZH = [
+  '指标',
+  '单位',
+  '起始日期',
+  '截止日期',
+  '本期值',
+  '记录数',
+  '上期值',
+  '环比',
+  '上年同期',
+  '同比',
+  '可比高校',
+  '可比高校本期',
+  '可比高校上年同期',
+  '可比同比',
+  '目标年度',
+  '年度目标',
+  '年初至今',
+  '目标完成率',
+];
+
+export function summaryHeader(options: CsvRequest): string[] {
+  return options.lang === 'zh' ? SUMMARY_ZH : [...SUMMARY_COLUMNS];
+}
+
+export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
+  const ratio = (value: number | null) =>
+    value === null ? null : options.formatted ? `${(value * 100).toFixed(1)}%` : value.toFixed(6);
+  return summary.measures.map((m) => {
+    const number = (value: number | null) => (value === null ? null : measureCell(m.measure, value, options));
+    return [
+      options.formatted || options.lang === 'zh' ? MEASURES[m.measure].name[options.lang] : m.measure,
+      unitLabel(MEASURES[m.measure].unit, options.lang, options.formatted) || m.unit,
+      summary.period.from,
+      summary.period.to,
+      number(m.value),
+      String(m.records),
+      number(m.previous),
+      ratio(m.change),
+      number(m.yearAgo),
+      ratio(m.yearOnYear),
+      m.panel.universities.join(' '),
+      number(m.panel.value),
+      number(m.panel.yearAgo),
+      ratio(m.panel.change),
+      String(m.targetYear),
+      number(m.target),
+      number(m.yearToDate),
+      ratio(m.progress),
+    ];
+  });
+}
+
+export interface FileName {
+  /** The name in the export's language (may be Chinese). */
+  name: string;
+  /** The same in English, for clients that read only the ASCII `filename`. */
+  ascii: string;
+}
+
+/** A file name that says what the file holds: what, grouped how, for which period. */
+export function exportFileName(parts: {
+  what: Bilingual;
+  by?: readonly DimensionId[];
+  filters: KpiFilters;
+  lang: Lang;
+}): FileName {
+  const period =
+    parts.filters.from || parts.filters.to ? `${parts.filters.from ?? 'start'}_${parts.filters.to ?? 'latest'}` : 'all-dates';
+  const build = (lang: Lang) => {
+    const by =
+      parts.by && parts.by.length > 0
+        ? lang === 'zh'
+          ? `按${parts.by.map((d) => DIMENSIONS[d].name.zh).join('-')}`
+          : `by-${parts.by.join('-')}`
+        : '';
+    const what = parts.what[lang].length > 120 ? `${parts.what[lang].slice(0, 117)}...` : parts.what[lang];
+    return `${[what, by, period]
+      .filter(Boolean)
+      .join('_')
+      .replaceAll(/[\\/:*?"<>|]/g, '-')}.csv`;
+  };
+  return { name: build(parts.lang), ascii: build('en') };
+}
+
+export function recordsFileName(kind: FactKind, filters: KpiFilters, lang: Lang): FileName {
+  return exportFileName({ what: { en: `records-${kind}`, zh: KIND_NAMES[kind].zh }, filters, lang });
+}
+
+export function measuresFileName(
+  measures: readonly MeasureId[],
+  by: readonly DimensionId[],
+  filters: KpiFilters,
+  lang: Lang,
+): FileName {
+  return exportFileName({
+    what: { en: measures.join('-'), zh: measures.map((m) => MEASURES[m].name.zh).join('-') },
+    by,
+    filters,
+    lang,
+  });
+}
