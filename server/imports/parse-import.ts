@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { unescapeTextCell } from '../csv/cells.js';
 import type { FactKind } from '../db/schema.js';
 import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '../http/problems.js';
@@ -29,6 +29,14 @@ export class ImportRejected extends Unprocessable {
 export interface ParsedImport {
   rows: RecordValues[];
 }
+
+/** What csv-parse's errors mean, said for a person holding a spreadsheet. */
+const CSV_MESSAGES: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted cell is never closed (a " is missing)',
+  INVALID_OPENING_QUOTE: 'a " appears inside a cell that does not start with one; quote the whole cell and double the " inside',
+  CSV_INVALID_CLOSING_QUOTE: 'a quoted cell goes on after its closing "; double any " inside the cell',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a quoted cell goes on after its closing "; double any " inside the cell',
+};
 
 const normalize = (name: string): string => name.normalize('NFKC').trim().replaceAll(/\s+/g, ' ').toLowerCase();
 
@@ -204,15 +212,9 @@ export async function parseImport(
     }
   } catch (error) {
     if (error instanceof ImportRejected || error instanceof PayloadTooLarge) throw error;
-    const csvError = error as { code?: string; lines?: number; message?: string };
-    if (typeof csvError.code === 'string' && csvError.code.startsWith('CSV_')) {
+    if (error instanceof CsvError) {
       // The record that could not be read starts on the next spreadsheet line.
-      const where = line + 1;
-      const message =
-        csvError.code === 'CSV_QUOTE_NOT_CLOSED'
-          ? 'a quoted cell is never closed (a " is missing)'
-          : (csvError.message ?? 'the CSV cannot be read');
-      report({ line: where, message });
+      report({ line: line + 1, message: CSV_MESSAGES[error.code] ?? `the CSV cannot be read: ${error.message}` });
       throw new ImportRejected('The file is not valid CSV.', problems, problemCount);
     }
     throw error;

@@ -59,7 +59,11 @@ function readMultipart(req: Request, limit: number): Promise<Upload> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: limit, files: 1, fields: 10, parts: 12 } });
+      parser = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        limits: { fileSize: limit, files: 1, fields: 10, parts: 12 },
+      });
     } catch (error) {
       reject(new BadRequest(`The multipart form cannot be read: ${(error as Error).message}`));
       return;

@@ -64,12 +64,13 @@ function decimal(decimals: number, max: number, what: string) {
       if (blank(v)) return undefined;
       if (typeof v !== 'string') return v;
       const text = v.trim();
-      if (/^-\d/.test(text)) return Number.NaN; // reported below as negative, not as unreadable
-      return pattern.test(text) ? Number(text) : text;
+      if (pattern.test(text)) return Number(text);
+      // A negative amount is reported as negative, not as unreadable.
+      return /^-\d{1,15}(\.\d+)?$/.test(text) ? Number(text) : text;
     },
     z
       .number({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) })
-      .refine((n) => !Number.isNaN(n) && n >= 0, 'must not be negative')
+      .refine((n) => n >= 0, 'must not be negative')
       .refine((n) => n <= max, `must be at most ${max}`)
       .refine(
         (n) => Math.abs(n * factor - Math.round(n * factor)) < 1e-6,

@@ -1,0 +1,329 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FactKind } from '../../server/db/schema.js';
+import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { csvOf, parseCsv } from '../helpers/csv.js';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { type RawRow, randomFacts } from '../helpers/facts.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+
+const TRIGGER = /^[=+\-@\t\r\0]/;
+
+describe(`CSV in and out (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  let admin: Client;
+  let usst: Client;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await addStandardUsers(database.db);
+    server = await startTestServer(database);
+    admin = await Client.signIn(server, IDENTITIES.admin.email);
+    usst = await Client.signIn(server, IDENTITIES.stewardUSST.email);
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.close();
+  });
+
+  const snapshot = async () => {
+    const tables = await Promise.all(
+      (['tech_transfer', 'incubation', 'talent', 'credit'] as const).map((k) =>
+        database.db.selectFrom(k).selectAll().orderBy('id').execute(),
+      ),
+    );
+    return JSON.stringify(tables);
+  };
+  const importCsv = (client: Client, kind: FactKind, body: string | Buffer, query = '') =>
+    client.request('POST', `/imports/${kind}${query}`, body as string, { 'content-type': 'text/csv' });
+
+  it('when a file is imported twice, then the first time inserts every row and the second changes nothing', async () => {
+    const facts = randomFacts(5, 25);
+    for (const kind of ['tech_transfer', 'incubation', 'talent', 'credit'] as const) {
+      const file = csvOf(kind, facts[kind]);
+      const first = await (await importCsv(admin, kind, file)).json();
+      expect(first).toMatchObject({ inserted: 25, updated: 0, unchanged: 0, rows: 25, dryRun: false });
+      const again = await (await importCsv(admin, kind, file)).json();
+      expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 25 });
+    }
+    const batches = await database.db.selectFrom('import_batch').selectAll().where('status', '=', 'applied').execute();
+    expect(batches).toHaveLength(8);
+    expect(batches[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const audit = await database.db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'import').execute();
+    expect(audit).toHaveLength(8);
+  });
+
+  it('when a row changes, then an import updates it and the audit keeps it before and after; a dry run reports it and writes nothing', async () => {
+    const facts = randomFacts(5, 25);
+    const changed = facts.credit.map((row, i) =>
+      i === 3 ? { ...row, students: Number(row.students) + 1, credits: Number(row.credits) + 2 } : row,
+    );
+    const before = await snapshot();
+    const dry = await (await importCsv(admin, 'credit', csvOf('credit', changed), '?dryRun=true')).json();
+    expect(dry).toMatchObject({ dryRun: true, inserted: 0, updated: 1, unchanged: 24, batchId: null });
+    expect(await snapshot()).toBe(before);
+    const applied = await (await importCsv(admin, 'credit', csvOf('credit', changed))).json();
+    expect(applied).toMatchObject({ inserted: 0, updated: 1, unchanged: 24 });
+    const entry = await database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'update')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(entry.subject).toBe(`credit:${facts.credit[3]!.university_code}/${facts.credit[3]!.ref}`);
+    expect((entry.before as RawRow).students).toBe(facts.credit[3]!.students);
+    expect((entry.after as RawRow).students).toBe(Number(facts.credit[3]!.students) + 1);
+  });
+
+  it('when records are exported, then the file opens right in Excel: BOM, CRLF, no sep= line, English headers, money with two decimals', async () => {
+    const response = await admin.get('/records/tech_transfer?format=csv&university=USST');
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="records-tech_transfer_all-dates\.csv"; filename\*=UTF-8''/,
+    );
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8').slice(1);
+    expect(text).not.toMatch(/^sep=/i);
+    expect(text.split('\r\n')[0]).toBe(KIND_COLUMNS.tech_transfer.map((c) => c.name).join(','));
+    expect(text.replace(/"[^"]*"/g, '')).not.toMatch(/[^\r]\n/);
+    const { rows } = parseCsv(text);
+    const expected = await database.db
+      .selectFrom('tech_transfer')
+      .select(['contract_value_cny'])
+      .where('university_code', '=', 'USST')
+      .execute();
+    expect(rows).toHaveLength(expected.length);
+    for (const row of rows) expect(row[8]).toMatch(/^\d+\.\d{2}$/);
+    const noBom = Buffer.from(await (await admin.get('/records/tech_transfer?format=csv&bom=false')).arrayBuffer());
+    expect(noBom[0]).toBe('u'.charCodeAt(0));
+    const exports = await database.db
+      .selectFrom('audit_log')
+      .select(['subject', 'detail'])
+      .where('action', '=', 'export')
+      .execute();
+    expect(exports[0]).toMatchObject({ subject: 'export:records/tech_transfer', detail: { rows: expected.length } });
+  });
+
+  it('when exported in Chinese, then the headers and the file name are Chinese, and the file imports back unchanged', async () => {
+    const response = await admin.get('/records/talent?format=csv&lang=zh');
+    expect(response.headers.get('content-disposition')).toMatch(/filename\*=UTF-8''%E8%81%94%E5%90%88%E5%9F%B9%E5%85%BB/);
+    const text = await response.text();
+    expect(parseCsv(text).header).toEqual(KIND_COLUMNS.talent.map((c) => c.zh));
+    const back = await (await importCsv(admin, 'talent', text)).json();
+    expect(back).toMatchObject({ inserted: 0, updated: 0, unchanged: 25 });
+  });
+
+  it('when an aggregate is exported, then its rows equal the JSON answer, and formatted Chinese shows 万元 and names', async () => {
+    const query = 'measures=tech_transfer.contracts,tech_transfer.contract_value&by=university,year';
+    const json = await (await admin.get(`/aggregate?${query}`)).json();
+    const csv = parseCsv(await (await admin.get(`/aggregate?${query}&format=csv`)).text());
+    expect(csv.header).toEqual(['university', 'year', 'tech_transfer.contracts', 'tech_transfer.contract_value']);
+    expect(csv.rows).toEqual(
+      json.rows.map((r: Record<string, number | string>) => [
+        r.university,
+        String(r.year),
+        String(r['tech_transfer.contracts']),
+        Number(r['tech_transfer.contract_value']).toFixed(2),
+      ]),
+    );
+    const zh = parseCsv(await (await admin.get(`/aggregate?${query}&format=csv&lang=zh&formatted=true`)).text());
+    expect(zh.header).toEqual(['高校', '年份', '技术合同签订数（项）', '合同金额（万元）']);
+    expect(zh.rows[0]![0]).toMatch(/大学/);
+    expect(zh.rows[0]![3]).toBe((Number(json.rows[0]['tech_transfer.contract_value']) / 10_000).toFixed(2));
+  });
+
+  it('when random records with hostile text go out and back in, then every row is unchanged and every formula cell is defused', async () => {
+    const special = fc.constantFrom(',', '"', '\r\n', '\n', '\r', '=', '+', '-', '@', "'", '\t', '上海', '😀', ' ', ';', 'a');
+    const text = fc
+      .array(fc.oneof(special, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 8 })
+      .map((parts) => parts.join(''))
+      .filter(
+        (s) =>
+          s.trim().length > 0 && s.trim().length <= 200 && ![...s].some((c) => c.charCodeAt(0) < 0x20 && !'\t\r\n'.includes(c)),
+      );
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(text, text), { minLength: 1, maxLength: 12 }), async (names) => {
+        round++;
+        const rows = names.map(([partner, ref], i) => ({
+          ...randomFacts(round, 1).tech_transfer[0]!,
+          ref: `P${round}-${i}-${ref.trim().slice(0, 40)}`,
+          partner_name: partner,
+        }));
+        const imported = await (await importCsv(admin, 'tech_transfer', csvOf('tech_transfer', rows))).json();
+        expect(imported.inserted + imported.updated + imported.unchanged).toBe(rows.length);
+        const exported = await (await admin.get(`/records/tech_transfer?format=csv&q=P${round}-`)).text();
+        const parsed = parseCsv(exported);
+        const stored = await database.db
+          .selectFrom('tech_transfer')
+          .select(['ref', 'partner_name'])
+          .where('ref', 'like', `P${round}-%`)
+          .execute();
+        expect(parsed.rows.length).toBe(stored.length);
+        for (const row of parsed.rows) {
+          const original = stored.find((s) => s.ref === row[1]!.replace(/^'/, ''))!;
+          for (const [cell, value] of [
+            [row[1]!, original.ref],
+            [row[3]!, original.partner_name],
+          ] as const) {
+            if (/^'*[=+\-@\t\r\0]/.test(value)) expect(cell).toBe(`'${value}`);
+            else expect(cell).toBe(value);
+            if (TRIGGER.test(cell)) throw new Error(`a formula cell went out: ${JSON.stringify(cell)}`);
+          }
+        }
+        const back = await (await importCsv(admin, 'tech_transfer', exported)).json();
+        expect(back).toMatchObject({ inserted: 0, updated: 0, unchanged: stored.length });
+      }),
+      { numRuns: 30, seed: 99 },
+    );
+  });
+
+  it('when random bad rows are mixed into a good file, then exactly those lines are reported and nothing is written', async () => {
+    const base = randomFacts(77, 30).incubation.map((row) => ({ ...row, ref: `BAD-TEST-${row.ref}` }));
+    const breakers: Array<(row: RawRow) => RawRow> = [
+      (r) => ({ ...r, funding_cny: '-5' }),
+      (r) => ({ ...r, stage: 'hatched' }),
+      (r) => ({ ...r, entered_on: '2024-02-30' }),
+      (r) => ({ ...r, university_code: 'NOPE' }),
+      (r) => ({ ...r, stage: 'graduated', entered_on: '2024-05-01', graduated_on: '2024-04-30' }),
+      (r) => ({ ...r, jobs: 'many' }),
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 0, max: 29 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(breakers.length - 1), { minLength: 6, maxLength: 6 }),
+        async (positions, kinds) => {
+          const rows = base.map((row, i) => (positions.includes(i) ? breakers[kinds[positions.indexOf(i)]!]!(row) : row));
+          const before = await snapshot();
+          const response = await importCsv(admin, 'incubation', csvOf('incubation', rows));
+          expect(response.status).toBe(422);
+          const problem = await response.json();
+          const lines = [...new Set(problem.errors.map((e: { line: number }) => e.line))].sort((a, b) => Number(a) - Number(b));
+          expect(lines).toEqual([...positions].sort((a, b) => a - b).map((i) => i + 2));
+          expect(await snapshot()).toBe(before);
+        },
+      ),
+      { numRuns: 20, seed: 3 },
+    );
+  });
+
+  const header = KIND_COLUMNS.tech_transfer.map((c) => c.name).join(',');
+  const good = 'USST,X-1,license,Acme,SH,,OPTO,2024-05-01,1000.00,0.00,0';
+  it.each([
+    ['a semicolon delimiter', header.replaceAll(',', ';') + '\r\n' + good.replaceAll(',', ';'), 422, /separated by semicolons/],
+    [
+      'an unterminated quote',
+      `${header}\r\n${good}\r\nUSST,X-2,license,"Acme,SH,,OPTO,2024-05-01,1000.00,0.00,0\r\n`,
+      422,
+      /never closed/,
+    ],
+    ['a ragged row', `${header}\r\n${good}\r\nUSST,X-3,license\r\n`, 422, /the row has 3 cells, the header 11/],
+    ['an empty file', '', 422, /empty/],
+    ['a header and no rows', `${header}\r\n`, 422, /no rows/],
+    ['an unknown column', `${header},colour\r\n${good},red\r\n`, 422, /unknown column \\"colour\\"/],
+    [
+      'a stray quote',
+      `${header}\r\nUSST,X-4,license,Acme "Big" Ltd,SH,,OPTO,2024-05-01,1000.00,0.00,0\r\n`,
+      422,
+      /does not start with one/,
+    ],
+    [
+      'a missing column',
+      `${header.replace(',patents', '')}\r\n${good.replace(/,0$/, '')}\r\n`,
+      422,
+      /the column patents .* is missing/,
+    ],
+    ['a duplicate ref', `${header}\r\n${good}\r\n${good}\r\n`, 422, /ref X-1 of USST is also on line 2/],
+    ['an unknown university', `${header}\r\n${good.replace('USST', 'HARVARD')}\r\n`, 422, /unknown university HARVARD/],
+    ['a negative amount', `${header}\r\n${good.replace('1000.00', '-1000.00')}\r\n`, 422, /must not be negative/],
+  ])(
+    'when the file has %s, then it is rejected with a clear error and the database is as it was',
+    async (_what, body, status, message) => {
+      const before = await snapshot();
+      const response = await importCsv(admin, 'tech_transfer', body);
+      expect(response.status).toBe(status);
+      const problem = await response.json();
+      expect(JSON.stringify(problem)).toMatch(message);
+      expect(problem.errors.every((e: { line?: number }) => typeof e.line === 'number')).toBe(true);
+      expect(await snapshot()).toBe(before);
+    },
+  );
+
+  it('when the file is GBK or Windows-1252, then it says the file is not UTF-8 and how to save it', async () => {
+    const gbk = Buffer.concat([
+      Buffer.from(`${header}\r\n`),
+      Buffer.from([0xc9, 0xcf, 0xba, 0xa3]),
+      Buffer.from(',X-9,license,Acme,SH,,OPTO,2024-05-01,1,0,0\r\n'),
+    ]);
+    for (const body of [gbk, Buffer.from(`${header}\r\nUSST,X-9,license,Caf\xe9,SH,,OPTO,2024-05-01,1,0,0\r\n`, 'latin1')]) {
+      const response = await server.fetch('/api/v1/imports/tech_transfer', {
+        method: 'POST',
+        headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrfToken!, 'content-type': 'text/csv' },
+        body,
+      });
+      expect(response.status).toBe(422);
+      const problem = await response.json();
+      expect(problem.detail).toMatch(/not UTF-8.*CSV UTF-8/);
+      expect(problem.errors[0]).toMatchObject({ line: 2 });
+    }
+  });
+
+  it('when the body is over 50 MB, then it is a 413 and nothing is read into the database', async () => {
+    const before = await snapshot();
+    const huge = Buffer.alloc(60 * 1024 * 1024, 'a');
+    const response = await server.fetch('/api/v1/imports/tech_transfer', {
+      method: 'POST',
+      headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrfToken!, 'content-type': 'text/csv' },
+      body: huge,
+    });
+    expect(response.status).toBe(413);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('when a steward imports rows of another university, then it is a 403 naming the lines, and nothing is written', async () => {
+    const before = await snapshot();
+    const response = await importCsv(
+      usst,
+      'tech_transfer',
+      `${header}\r\n${good.replace('X-1', 'S-1')}\r\n${good.replace('USST', 'ZJUT').replace('X-1', 'S-2')}\r\n`,
+    );
+    expect(response.status).toBe(403);
+    expect((await response.json()).errors).toEqual([
+      { line: 3, column: 'university_code', message: 'a steward of USST may not import records of ZJUT' },
+    ]);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('when a formula cell is imported, then the apostrophe our export adds is removed, and a real formula is stored as text', async () => {
+    const body = `${header}\r\nUSST,F-1,license,"'=HYPERLINK(""x"")",SH,,OPTO,2024-05-01,1.00,0.00,0\r\nUSST,F-2,license,=1+1,SH,,OPTO,2024-05-01,1.00,0.00,0\r\n`;
+    expect((await importCsv(admin, 'tech_transfer', body)).status).toBe(200);
+    const rows = await database.db
+      .selectFrom('tech_transfer')
+      .select(['ref', 'partner_name'])
+      .where('ref', 'in', ['F-1', 'F-2'])
+      .orderBy('ref')
+      .execute();
+    expect(rows).toEqual([
+      { ref: 'F-1', partner_name: '=HYPERLINK("x")' },
+      { ref: 'F-2', partner_name: '=1+1' },
+    ]);
+    const exported = await (await admin.get('/records/tech_transfer?format=csv&q=F-')).text();
+    expect(exported).toContain(`'=HYPERLINK(""x"")`);
+    expect(exported).toContain("'=1+1");
+  });
+
+  it('when the browser uploads a multipart form, then the file is imported and its name recorded', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([`${header}\r\n${good.replace('X-1', 'M-1')}\r\n`], { type: 'text/csv' }), '上海理工 合同.csv');
+    const response = await server.fetch('/api/v1/imports/tech_transfer', {
+      method: 'POST',
+      headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrfToken! },
+      body: form,
+    });
+    const result = await response.json();
+    expect(response.status, JSON.stringify(result)).toBe(200);
+    expect(result).toMatchObject({ inserted: 1, fileName: '上海理工 合同.csv' });
+  });
+});
