@@ -30,13 +30,19 @@ export interface ColumnSpec {
   example: string;
 }
 
-const university = (name: string, zh: string, description: string, optional = false): ColumnSpec => ({
+const university = (
+  name: string,
+  zh: string,
+  description: string,
+  optional = false,
+  example = optional ? '' : 'USST',
+): ColumnSpec => ({
   name,
   zh,
   type: optional ? 'optional_code' : 'code',
   domain: 'university',
   description,
-  example: optional ? '' : 'USST',
+  example,
 });
 
 const REF: ColumnSpec = {
@@ -190,7 +196,13 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
   credit: [
     university('university_code', '学生所在高校代码', "The students' home university, which recognised the credits."),
     REF,
-    university('host_university_code', '开课高校代码', 'The university where the course was taken; not the home university.'),
+    university(
+      'host_university_code',
+      '开课高校代码',
+      'The university where the course was taken; not the home university.',
+      false,
+      'ZJUT',
+    ),
     { name: 'course', zh: '课程名称', type: 'text', maxLength: 200, description: 'The course.', example: '工程热力学' },
     {
       name: 'term',

@@ -81,16 +81,17 @@ function decimal(decimals: number, max: number, what: string) {
 }
 
 const count = z.preprocess(
-  (v) => (typeof v === 'string' ? v.trim() : v),
+  (v) => {
+    if (blank(v)) return undefined;
+    if (typeof v !== 'string') return v;
+    const text = v.trim();
+    return /^-?\d{1,10}$/.test(text) ? Number(text) : text;
+  },
   z
-    .union([
-      z.number({ error: 'must be a whole number' }),
-      z
-        .string({ error: 'must be a whole number' })
-        .regex(/^\d{1,10}$/, 'must be a whole number')
-        .transform(Number),
-    ])
-    .pipe(z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_COUNT, `must be at most ${MAX_COUNT}`)),
+    .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number') })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(MAX_COUNT, `must be at most ${MAX_COUNT}`),
 );
 
 const term = z

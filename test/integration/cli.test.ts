@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../server/auth/password.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { createTestDatabase, TEST_DB } from '../helpers/database.js';
-import { runTs } from '../helpers/process.js';
+import { ROOT, runTs } from '../helpers/process.js';
 
 describe(`user administration from the command line (${TEST_DB})`, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'ao-cli-'));
@@ -91,5 +91,53 @@ describe(`user administration from the command line (${TEST_DB})`, () => {
       [],
     );
     await database.close();
+  });
+
+  it('when a CSV is imported from the command line, then it is applied once, a second time changes nothing, and a dry run writes nothing', async () => {
+    const sample = join(ROOT, 'docs/samples/credit.csv');
+    const dry = await cli(['import', 'credit', sample, '--dry-run']);
+    expect(dry.stdout).toBe('dry run, nothing written: would insert 3, update 0, unchanged 0 (3 rows of credit)\n');
+    const first = await cli(['import', 'credit', sample]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^imported: inserted 3, updated 0, unchanged 0 \(3 rows of credit, batch \d+\)\n$/);
+    const second = await cli(['import', 'credit', sample]);
+    expect(second.stdout).toMatch(/inserted 0, updated 0, unchanged 3/);
+  });
+
+  it('when the file is bad, or belongs to another university than the steward named by --as, then it exits 1 with every problem, and 2 for wrong usage', async () => {
+    const bad = join(scratch, 'bad.csv');
+    writeFileSync(
+      bad,
+      readFileSync(join(ROOT, 'docs/samples/credit.csv'), 'utf8').replace('2024-07-15', '2024-07-32').replace(',8,16', ',-8,16'),
+    );
+    const rejected = await cli(['import', 'credit', bad]);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toMatch(/line 3, recognized_on: must be a real date[\s\S]*line 3, students: must not be negative/);
+    const steward = await cli(['import', 'credit', join(ROOT, 'docs/samples/credit.csv'), '--as', 's@alliance.example']);
+    expect(steward.code).toBe(1);
+    expect(steward.stderr).toMatch(/no active user s@alliance\.example/);
+    expect((await cli(['import', 'credits', 'x.csv'])).code).toBe(2);
+    expect((await cli(['import', 'credit'])).code).toBe(2);
+  });
+
+  it('when records and measures are exported from the command line, then the files are what the API writes', async () => {
+    const out = join(scratch, 'credit.csv');
+    const records = await cli(['export', 'credit', '--out', out]);
+    expect(records.code).toBe(0);
+    const bytes = readFileSync(out);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8').split('\r\n')).toHaveLength(5);
+    const measures = await cli([
+      'export',
+      '--measures',
+      'credits.credits,credits.students',
+      '--by',
+      'university',
+      '--lang',
+      'zh',
+      '--no-bom',
+    ]);
+    expect(measures.stdout.split('\r\n')[0]).toBe('高校,互认学分（学分）,学分互认学生人次（人）');
+    expect(measures.stdout).toMatch(/^USST,56\.5,23\r$/m);
   });
 });

@@ -1,0 +1,198 @@
+/**
+ * Writes docs/csv.md and docs/samples/<kind>.csv from the column registry, so the CSV
+ * documentation cannot drift from what the importer accepts (a test checks both).
+ * Usage: npm run docs:csv
+ */
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { FACT_KINDS, type FactKind } from '../server/db/schema.js';
+import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES } from '../server/records/record-columns.js';
+
+const TYPE_NAMES: Record<ColumnSpec['type'], string> = {
+  code: 'code',
+  optional_code: 'code or empty',
+  text: 'text',
+  date: 'date YYYY-MM-DD',
+  optional_date: 'date YYYY-MM-DD or empty',
+  money: 'yuan, ≤ 2 decimals',
+  count: 'whole number ≥ 0',
+  credits: 'number ≥ 0, ≤ 1 decimal',
+  enum: 'one of the values',
+  term: 'term such as 2024-2025-1',
+};
+
+/** Three rows per kind that import cleanly: the columns' examples, then two variations. */
+const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
+  tech_transfer: [
+    {},
+    {
+      ref: 'TT-USST-2024-00018',
+      mode: 'development',
+      partner_name: '上海某智能装备有限公司, "研发中心"',
+      partner_region_code: 'SH',
+      co_university_code: 'ZJUT',
+      field_code: 'ADV_MFG',
+      signed_on: '2024-12-31',
+      contract_value_cny: '850000',
+      received_cny: '850000',
+      patents: '0',
+    },
+    {
+      ref: 'TT-USST-2025-00001',
+      mode: 'equity',
+      partner_name: 'Hefei New Materials Co., Ltd.',
+      partner_region_code: 'AH',
+      field_code: 'NEW_MAT',
+      signed_on: '2025-01-01',
+      contract_value_cny: '12000000.00',
+      received_cny: '0',
+      patents: '5',
+    },
+  ],
+  incubation: [
+    { ref: 'INC-USST-2022-00003' },
+    {
+      ref: 'INC-USST-2023-00007',
+      name: '高性能锂电隔膜',
+      field_code: 'NEW_MAT',
+      stage: 'incubating',
+      entered_on: '2023-09-01',
+      graduated_on: '',
+      funding_cny: '1500000',
+      jobs: '9',
+      partner_university_code: '',
+    },
+    {
+      ref: 'INC-USST-2021-00002',
+      name: 'Edge computing gateway',
+      field_code: 'IT_AI',
+      stage: 'closed',
+      entered_on: '2021-04-01',
+      graduated_on: '',
+      funding_cny: '0',
+      jobs: '0',
+      partner_university_code: 'NJTECH',
+    },
+  ],
+  talent: [
+    { ref: 'TAL-USST-2024-00030' },
+    {
+      ref: 'TAL-USST-2024-00031',
+      partner_university_code: 'AHUT',
+      level: 'master',
+      program: '专业学位硕士联合培养',
+      started_on: '2024-09-01',
+      trainees: '12',
+      graduates: '0',
+    },
+    {
+      ref: 'TAL-USST-2023-00002',
+      partner_university_code: '',
+      level: 'other',
+      program: 'Innovation summer school',
+      started_on: '2023-07-10',
+      trainees: '80',
+      graduates: '76',
+    },
+  ],
+  credit: [
+    { ref: 'CR-USST-2025-00001' },
+    {
+      ref: 'CR-USST-2024-00101',
+      host_university_code: 'ZJUT',
+      course: '人工智能导论',
+      term: '2023-2024-2',
+      recognized_on: '2024-07-15',
+      students: '8',
+      credits: '16',
+    },
+    {
+      ref: 'CR-USST-2024-00102',
+      host_university_code: 'NJTECH',
+      course: 'Technology transfer basics',
+      term: '2024-2025-1',
+      recognized_on: '2025-01-22',
+      students: '3',
+      credits: '4.5',
+    },
+  ],
+};
+
+export function sampleCsv(kind: FactKind): string {
+  const columns = KIND_COLUMNS[kind];
+  const base = Object.fromEntries(columns.map((c) => [c.name, c.example]));
+  const rows = SAMPLES[kind].map((over) => columns.map((c) => ({ ...base, ...over })[c.name] ?? ''));
+  return stringify([columns.map((c) => c.name), ...rows], { bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+}
+
+export function csvDocs(): string {
+  const lines = [
+    '# CSV formats',
+    '',
+    'One CSV per kind of record, with the same columns as its export. This page is generated from the',
+    'column registry (`server/records/record-columns.ts`) by `npm run docs:csv`; a test keeps it current.',
+    '',
+    '## Files the dashboard writes',
+    '',
+    '- RFC 4180, CRLF line ends, UTF-8 with a byte-order mark (Excel in a Chinese locale needs it;',
+    '  `bom=false` drops it). Never a `sep=` line.',
+    '- A header row of stable English column names; `lang=zh` gives the Chinese names below.',
+    '- Raw values by default: numbers as numbers, money with two decimals, ISO dates. `formatted=true`',
+    '  writes display units and labels (万元 and Chinese names with `lang=zh`, thousands separators in English);',
+    '  a formatted file is for reading, not for importing back.',
+    '- A text cell that begins with `=`, `+`, `-`, `@`, a tab, a carriage return or NUL is written with a',
+    "  leading `'`, so no spreadsheet runs it as a formula; number columns never are. Import removes that",
+    '  apostrophe again, so export → import gives back the same records.',
+    '- The file name says what it holds: the kind or the measures, the grouping and the period',
+    '  (`records-tech_transfer_2024-01-01_2024-12-31.csv`; Chinese names through RFC 5987 `filename*`).',
+    '- Exports stream from the database through a cursor: no row limit, and memory stays flat.',
+    '',
+    '## Files the dashboard reads',
+    '',
+    '- `POST /api/v1/imports/<kind>` with the file as the `text/csv` body (or a `multipart/form-data`',
+    '  part named `file`), or `npm run cli -- import <kind> <file.csv>`. `dryRun=true` (`--dry-run`)',
+    '  reports what would happen and writes nothing.',
+    '- UTF-8 (with or without BOM). A file in GBK or Windows-1252 is refused with the hint to save it',
+    '  from Excel as “CSV UTF-8 (Comma delimited)”.',
+    '- The header names the columns in English or in Chinese, in any order; optional columns may be left out.',
+    '- Every row is checked: types, codes that exist, real dates not in the future, non-negative amounts,',
+    "  the rules between columns, a steward's own university, and duplicate refs within the file. One bad row",
+    '  rejects the whole file: the 422 answer lists every bad row by line (as a spreadsheet numbers it,',
+    '  the header being line 1) and column, up to the first 1,000, with the total count.',
+    '- A good file is applied in one transaction, upserting on (`university_code`, `ref`): the answer is',
+    '  `{ inserted, updated, unchanged }`, and importing the same file twice changes nothing the second time.',
+    '  Each updated record is in the audit log with its values before and after; the batch is recorded',
+    '  with its file name and SHA-256.',
+    '- At most 50 MB and 1,000,000 rows per file.',
+    '',
+  ];
+  for (const kind of FACT_KINDS) {
+    lines.push(`## ${KIND_NAMES[kind].en} (${KIND_NAMES[kind].zh}) — \`${kind}\``, '');
+    lines.push(`Sample: [\`docs/samples/${kind}.csv\`](samples/${kind}.csv)`, '');
+    lines.push(
+      '| column | 中文列名 | type | required | allowed values | example | meaning |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const c of KIND_COLUMNS[kind]) {
+      const required = c.type === 'optional_code' || c.type === 'optional_date' ? 'no' : 'yes';
+      const allowed = c.values
+        ? c.values.map((v) => `\`${v}\``).join(', ')
+        : c.domain
+          ? `a ${c.domain} code`
+          : c.maxLength
+            ? `≤ ${c.maxLength} characters`
+            : '';
+      lines.push(
+        `| \`${c.name}\` | ${c.zh} | ${TYPE_NAMES[c.type]} | ${required} | ${allowed} | \`${c.example}\` | ${c.description} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  writeFileSync(new URL('../docs/csv.md', import.meta.url), csvDocs());
+  for (const kind of FACT_KINDS) writeFileSync(new URL(`../docs/samples/${kind}.csv`, import.meta.url), sampleCsv(kind));
+  process.stdout.write('wrote docs/csv.md and docs/samples/*.csv\n');
+}
