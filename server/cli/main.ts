@@ -257,7 +257,7 @@ async function exportCommand(database: DatabaseHandle, args: string[]): Promise<
     count = await writeCsv(
       out,
       { bom: request.output.bom, header: aggregateHeader(request.by, request.measures, request.output) },
-      aggregateRows(result.rows, request.by, request.measures, request.output, labels),
+      [aggregateRows(result.rows, request.by, request.measures, request.output, labels)],
     );
   } else {
     if (positionals.length !== 1) throw new UsageError('export needs a kind or --measures');

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { escapeTextCell, moneyCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import { displayNumber, type Labels, type Lang, unitLabel } from '../csv/labels.js';
-import { streamRows } from '../db/stream.js';
+import { streamChunks } from '../db/stream.js';
 import type { Database, FactKind } from '../db/schema.js';
 import type { AggregateRow, KpiFilters } from '../kpi/compile.js';
 import type { Summary } from '../kpi/kpi.service.js';
@@ -65,15 +65,16 @@ export async function* recordRows(
   q: string | undefined,
   options: CsvRequest,
   labels: Labels,
-): AsyncGenerator<CsvRow> {
+): AsyncGenerator<CsvRow[]> {
   const conditions = recordConditions(kind, filters, q);
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const query = sql<
     Record<string, unknown>
   >`select f.* from ${recordsFrom(kind)} ${where} order by ${sql.ref(`f.${MAIN_DATE[kind]}`)}, f.university_code, f.ref`;
   const columns = KIND_COLUMNS[kind];
-  for await (const row of streamRows(db, query))
-    yield columns.map((column) => recordCell(column, row[column.name], options, labels));
+  for await (const rows of streamChunks(db, query)) {
+    yield rows.map((row) => columns.map((column) => recordCell(column, row[column.name], options, labels)));
+  }
 }
 
 function measureHeader(id: MeasureId, options: CsvRequest): string {

@@ -45,7 +45,7 @@ export function kpiRoutes(db: Kysely<Database>) {
             bom: query.output.bom,
             header: aggregateHeader(query.by, query.measures, query.output, query.withRecords),
           },
-          aggregateRows(result.rows, query.by, query.measures, query.output, labels, query.withRecords),
+          [aggregateRows(result.rows, query.by, query.measures, query.output, labels, query.withRecords)],
         );
         await auditExport(db, req, caller, 'aggregate', rows);
       },
@@ -76,7 +76,7 @@ export function kpiRoutes(db: Kysely<Database>) {
             bom: query.output.bom,
             header: summaryHeader(query.output),
           },
-          summaryRows(result, query.output),
+          [summaryRows(result, query.output)],
         );
         await auditExport(db, req, caller, 'summary', rows);
       },
@@ -117,12 +117,14 @@ export function kpiRoutes(db: Kysely<Database>) {
             bom: query.output.bom,
             header,
           },
-          result.universities.map((u, i) => [
-            name(u),
-            ...result.matrix[i]!.map(cell),
-            cell(result.withoutPartner[i]!),
-            cell(result.totals[i]!),
-          ]),
+          [
+            result.universities.map((u, i) => [
+              name(u),
+              ...result.matrix[i]!.map(cell),
+              cell(result.withoutPartner[i]!),
+              cell(result.totals[i]!),
+            ]),
+          ],
         );
         await auditExport(db, req, caller, 'collaboration', rows);
       },
