@@ -70,7 +70,7 @@ export async function* recordRows(
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const query = sql<
     Record<string, unknown>
-  >`select f.* from ${recordsFrom(kind)} ${where} order by ${sql.ref(`f.${MAIN_DATE[kind]}`)}, f.university_code, f.ref`;
+  >`select ${sql.join(KIND_COLUMNS[kind].map((c) => sql.ref(`f.${c.name}`)))} from ${recordsFrom(kind, filters)} ${where} order by ${sql.ref(`f.${MAIN_DATE[kind]}`)}, f.university_code, f.ref`;
   const columns = KIND_COLUMNS[kind];
   for await (const rows of streamChunks(db, query)) {
     yield rows.map((row) => columns.map((column) => recordCell(column, row[column.name], options, labels)));

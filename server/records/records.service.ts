@@ -101,8 +101,8 @@ export async function listRecords(
   const [rows, count] = await Promise.all([
     sql<
       Record<string, unknown>
-    >`select f.* from ${recordsFrom(kind)} ${where} ${order} limit ${request.pageSize} offset ${offset}`.execute(db),
-    sql<{ n: number }>`select count(*) as n from ${recordsFrom(kind)} ${where}`.execute(db),
+    >`select f.* from ${recordsFrom(kind, filters)} ${where} ${order} limit ${request.pageSize} offset ${offset}`.execute(db),
+    sql<{ n: number }>`select count(*) as n from ${recordsFrom(kind, filters)} ${where}`.execute(db),
   ]);
   return { total: Number(count.rows[0]?.n ?? 0), rows: rows.rows.map((row) => toApiRecord(kind, row)) };
 }
@@ -125,9 +125,11 @@ export function recordConditions(kind: FactKind, filters: KpiFilters, q?: string
   return conditions;
 }
 
-/** The records of a kind with their university (alias `u`), for `recordConditions`. */
-export const recordsFrom = (kind: FactKind) =>
-  sql`${sql.table(kind)} as f inner join university as u on u.code = f.university_code`;
+/** The records of a kind (alias `f`), joined to their university (alias `u`) only when a province filter needs it. */
+export const recordsFrom = (kind: FactKind, filters: KpiFilters) =>
+  filters.region?.length
+    ? sql`${sql.table(kind)} as f inner join university as u on u.code = f.university_code`
+    : sql`${sql.table(kind)} as f`;
 
 async function findRecord(db: Kysely<Database>, kind: FactKind, id: number): Promise<Record<string, unknown>> {
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(kind)} where id = ${id} for update`.execute(db);
