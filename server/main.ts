@@ -62,8 +62,11 @@ function handleShutdown(server: Server, database: DatabaseHandle, log: Logger): 
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     force.unref();
+    // Keep-alive sockets that finish a request after this point are closed as soon as they go idle.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
     server.close(() => {
       clearTimeout(force);
+      clearInterval(idle);
       database
         .close()
         .then(() => process.exit(0))
