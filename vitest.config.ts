@@ -11,7 +11,8 @@ const integration = (name: 'pglite' | 'postgres') => ({
     name,
     include: ['test/integration/**/*.test.ts'],
     // `*.once.test.ts` does not depend on the database: it runs in the PGlite project only.
-    exclude: name === 'postgres' ? ['test/integration/**/*.once.test.ts'] : [],
+    // `*.postgres.test.ts` tests what only a database server can do (go away): PostgreSQL only.
+    exclude: name === 'postgres' ? ['test/integration/**/*.once.test.ts'] : ['test/integration/**/*.postgres.test.ts'],
     env: { TEST_DB: name },
     globalSetup: ['test/helpers/global-setup.ts'],
     // One migrated template per worker, cloned per file: keep the module cache across files.

@@ -17,6 +17,7 @@ for (const [name, count] of runs) {
     problems.push(`${name} ran ${count} time(s), expected ${expected} (PGlite${expected === 2 ? ' and PostgreSQL' : ''})`);
 }
 if (![...runs.keys()].some((name) => name.startsWith('test/integration/'))) problems.push('no integration test ran');
+if (![...runs.keys()].some((name) => name.endsWith('.postgres.test.ts'))) problems.push('the PostgreSQL-only tests did not run');
 if (report.numFailedTests > 0) problems.push(`${report.numFailedTests} test(s) failed`);
 if (report.numPendingTests + report.numTodoTests > 0)
   problems.push(`${report.numPendingTests + report.numTodoTests} test(s) were skipped`);

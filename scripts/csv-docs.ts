@@ -24,9 +24,9 @@ const TYPE_NAMES: Record<ColumnSpec['type'], string> = {
 /** Three rows per kind that import cleanly: the columns' examples, then two variations. */
 const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
   tech_transfer: [
-    {},
+    { ref: 'SAMPLE-TT-0001' },
     {
-      ref: 'TT-USST-2024-00018',
+      ref: 'SAMPLE-TT-0002',
       mode: 'development',
       partner_name: '上海某智能装备有限公司, "研发中心"',
       partner_region_code: 'SH',
@@ -38,7 +38,7 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       patents: '0',
     },
     {
-      ref: 'TT-USST-2025-00001',
+      ref: 'SAMPLE-TT-0003',
       mode: 'equity',
       partner_name: 'Hefei New Materials Co., Ltd.',
       partner_region_code: 'AH',
@@ -50,9 +50,9 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
     },
   ],
   incubation: [
-    { ref: 'INC-USST-2022-00003' },
+    { ref: 'SAMPLE-INC-0001' },
     {
-      ref: 'INC-USST-2023-00007',
+      ref: 'SAMPLE-INC-0002',
       name: '高性能锂电隔膜',
       field_code: 'NEW_MAT',
       stage: 'incubating',
@@ -63,7 +63,7 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       partner_university_code: '',
     },
     {
-      ref: 'INC-USST-2021-00002',
+      ref: 'SAMPLE-INC-0003',
       name: 'Edge computing gateway',
       field_code: 'IT_AI',
       stage: 'closed',
@@ -75,9 +75,9 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
     },
   ],
   talent: [
-    { ref: 'TAL-USST-2024-00030' },
+    { ref: 'SAMPLE-TAL-0001' },
     {
-      ref: 'TAL-USST-2024-00031',
+      ref: 'SAMPLE-TAL-0002',
       partner_university_code: 'AHUT',
       level: 'master',
       program: '专业学位硕士联合培养',
@@ -86,7 +86,7 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       graduates: '0',
     },
     {
-      ref: 'TAL-USST-2023-00002',
+      ref: 'SAMPLE-TAL-0003',
       partner_university_code: '',
       level: 'other',
       program: 'Innovation summer school',
@@ -96,9 +96,9 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
     },
   ],
   credit: [
-    { ref: 'CR-USST-2025-00001' },
+    { ref: 'SAMPLE-CR-0001' },
     {
-      ref: 'CR-USST-2024-00101',
+      ref: 'SAMPLE-CR-0002',
       host_university_code: 'ZJUT',
       course: '人工智能导论',
       term: '2023-2024-2',
@@ -107,7 +107,7 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       credits: '16',
     },
     {
-      ref: 'CR-USST-2024-00102',
+      ref: 'SAMPLE-CR-0003',
       host_university_code: 'NJTECH',
       course: 'Technology transfer basics',
       term: '2024-2025-1',

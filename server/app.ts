@@ -13,7 +13,8 @@ import { createAuthenticator } from './auth/authenticate.js';
 import type { DemoAccount } from './auth/demo-accounts.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-limits.js';
 import { healthRoutes } from './health/health.routes.js';
-import { apiNotFound, errorHandler } from './http/error-handler.js';
+import { apiNotFound, errorHandler, sendProblem } from './http/error-handler.js';
+import { ServiceUnavailable } from './http/problems.js';
 import { openApiDocument } from './http/openapi.js';
 import { type Authenticate, type RouteSpec, registerRoutes, route } from './http/route.js';
 import type { Logger } from './logger.js';
@@ -111,8 +112,8 @@ export function createApp({
     ...authRoutes(db, { limits: loginLimits, demo }),
     ...metaRoutes(db),
     ...kpiRoutes(db),
-    ...recordsRoutes(db),
-    ...importsRoutes(db),
+    ...recordsRoutes(db, database.bulk),
+    ...importsRoutes(db, database.bulk),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),
     ...usersRoutes(db),
@@ -130,6 +131,20 @@ export function createApp({
   const document = openApiDocument(routes, API_VERSION);
 
   const api = express.Router();
+  const availability = database.availability;
+  if (availability) {
+    // While PostgreSQL does not answer, every API call is a prompt 503, and the calls already
+    // waiting on it are cut short with one: nobody's request hangs on a dead server.
+    api.use((req, res, next) => {
+      if (req.path === '/health') return next();
+      if (!availability.available) throw new ServiceUnavailable();
+      const off = availability.onChange((up) => {
+        if (!up && !res.headersSent) sendProblem(res, new ServiceUnavailable());
+      });
+      res.once('close', off);
+      next();
+    });
+  }
   api.use(express.json({ limit: '1mb' }));
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'private, no-cache');

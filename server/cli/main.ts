@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
@@ -169,7 +170,7 @@ async function importCommand(database: DatabaseHandle, args: string[]): Promise<
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new Refused(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   if (bytes.length > MAX_UPLOAD_BYTES)
     throw new Refused(`${path} is larger than 50 MB; split it and import the parts one after another`);
@@ -209,7 +210,7 @@ async function importCommand(database: DatabaseHandle, args: string[]): Promise<
     }
     throw error;
   }
-  const result = await applyImport(db, kind, rows, file, caller, actor, {
+  const result = await applyImport(database.bulk, kind, rows, file, caller, actor, {
     dryRun: values['dry-run'],
     onProgress: progress(values['dry-run'] ? 'trying' : 'writing', rows.length),
   });
@@ -243,7 +244,7 @@ async function exportCommand(database: DatabaseHandle, args: string[]): Promise<
   if (values.formatted) query.formatted = 'true';
   if (values['no-bom']) query.bom = 'false';
   const { db } = database;
-  const out = values.out ? createWriteStream(values.out) : process.stdout;
+  const out = values.out ? await openForWriting(values.out) : process.stdout;
   let count: number;
   if (values.measures) {
     if (positionals.length > 0) throw new UsageError('export takes a kind or --measures, not both');
@@ -280,6 +281,18 @@ async function exportCommand(database: DatabaseHandle, args: string[]): Promise<
   return 0;
 }
 
+/** A file to write the export to, or a clear refusal when it cannot be created. */
+async function openForWriting(path: string): Promise<Writable> {
+  const stream = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new UsageError(`cannot write ${path}: ${error.code ?? error.message}`)),
+    );
+  });
+  return stream;
+}
+
 function checkedUsage<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -304,7 +317,7 @@ async function main(argv: string[]): Promise<number> {
   const run = commands[command];
   if (!run) throw new UsageError(`unknown command ${command}`);
   const config = loadConfig();
-  const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, watch: false });
   try {
     await migrateToLatest(database.db);
     return await run(database, args);
@@ -327,7 +340,10 @@ main(process.argv.slice(2)).then(
       process.exit(1);
     }
     const expected = error instanceof Refused || error instanceof ConfigError || error instanceof DatabaseUnavailableError;
-    process.stderr.write(`alliance-outcomes: ${error instanceof Error ? error.message : String(error)}\n`);
+    const inUse = error instanceof DatabaseUnavailableError && /in use by another process/.test(error.message);
+    process.stderr.write(
+      `alliance-outcomes: ${error instanceof Error ? error.message : String(error)}${inUse ? ' (stop the server first, or point the command at a database server with DATABASE_URL)' : ''}\n`,
+    );
     if (!expected && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exit(1);
   },

@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   if (!isValidIsoDate(asOf)) throw new UsageError('--as-of must be a date written YYYY-MM-DD');
 
   const config = loadConfig();
-  const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, watch: false });
   try {
     await migrateToLatest(database.db);
     if (await hasAnyRecords(database.db)) {

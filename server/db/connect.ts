@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { PGliteDialect } from './pglite-dialect.js';
+import { AvailabilityMonitor } from './availability.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -12,7 +13,15 @@ export type DatabaseKind = 'pglite' | 'postgres';
 /** The one database handle of a process: Kysely, which engine is behind it, and how to close it. */
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
+  /**
+   * For imports, exports and seeding: on PostgreSQL a pool of its own (two connections, long
+   * timeouts), so that long bulk work can never take the connections dashboard reads need.
+   * On PGlite the same single connection as `db`.
+   */
+  readonly bulk: Kysely<Database>;
   readonly kind: DatabaseKind;
+  /** PostgreSQL only: whether the server answers right now (watched once a second). */
+  readonly availability?: AvailabilityMonitor;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -52,14 +61,23 @@ export interface ConnectOptions {
   pglite?: PGlite;
   /** Maximum pool size for node-postgres. */
   poolSize?: number;
+  /** PostgreSQL only: watch the server's availability (default on; off for short-lived commands). */
+  watch?: boolean;
 }
 
 /** Builds the process's Kysely: node-postgres when a URL is given, PGlite otherwise. */
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl ? connectPostgres(options.databaseUrl, options.poolSize ?? 10) : connectPglite(options);
+  return options.databaseUrl
+    ? connectPostgres(options.databaseUrl, options.poolSize ?? 10, options.watch ?? true)
+    : connectPglite(options);
 }
 
-async function connectPostgres(databaseUrl: string, poolSize: number): Promise<DatabaseHandle> {
+/** Connections of the bulk pool: imports and exports queue for these two, never for the readers'. */
+const BULK_POOL_SIZE = 2;
+const STATEMENT_TIMEOUT_MS = 30_000;
+const BULK_STATEMENT_TIMEOUT_MS = 30 * 60_000;
+
+async function connectPostgres(databaseUrl: string, poolSize: number, watch: boolean): Promise<DatabaseHandle> {
   const pool = createPool(databaseUrl, poolSize);
   try {
     await probe(pool);
@@ -70,34 +88,50 @@ async function connectPostgres(databaseUrl: string, poolSize: number): Promise<D
     await createDatabaseOn(databaseUrl).catch((createError: unknown) => {
       throw unavailable(databaseUrl, createError);
     });
-    return connectPostgres(databaseUrl, poolSize);
+    return connectPostgres(databaseUrl, poolSize, watch);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  const bulkPool = createPool(databaseUrl, BULK_POOL_SIZE, BULK_STATEMENT_TIMEOUT_MS);
+  const bulk = new Kysely<Database>({ dialect: new PostgresDialect({ pool: bulkPool, cursor: Cursor }) });
+  const availability = new AvailabilityMonitor(databaseUrl);
+  if (watch) availability.start();
   return {
     db,
+    bulk,
     kind: 'postgres',
+    availability,
     ping: (timeoutMs = 2000) => pingWithTimeout(db, timeoutMs),
     close: async () => {
-      // Kysely only ends a pool it has used; end it in any case.
+      await availability.stop();
+      // Kysely only ends a pool it has used; end them in any case.
       await db.destroy();
+      await bulk.destroy();
       if (!pool.ended) await pool.end();
+      if (!bulkPool.ended) await bulkPool.end();
     },
   };
 }
 
-function createPool(databaseUrl: string, max: number): pg.Pool {
+/**
+ * A node-postgres pool. `connectionTimeoutMillis` bounds both a new connection and the wait for a
+ * free one, so a request that cannot get a connection in time fails (503) instead of queueing forever.
+ */
+function createPool(databaseUrl: string, max: number, statementTimeoutMs = STATEMENT_TIMEOUT_MS): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
     types: PG_TYPES,
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
-    statement_timeout: 60_000,
-    idle_in_transaction_session_timeout: 60_000,
+    statement_timeout: statementTimeoutMs,
+    idle_in_transaction_session_timeout: statementTimeoutMs,
     options: '-c TimeZone=UTC',
   });
-  // An idle client that loses its server emits here; without a listener the process would crash.
+  // A client that loses its server emits 'error': idle ones on the pool, checked-out ones on
+  // themselves. Without a listener either would crash the process; the query that was running
+  // fails on its own, and the pool drops the client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -150,6 +184,7 @@ async function connectPglite(options: ConnectOptions): Promise<DatabaseHandle> {
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, { parsers: PGLITE_PARSERS }) });
   return {
     db,
+    bulk: db,
     kind: 'pglite',
     ping: (timeoutMs = 2000) => pingWithTimeout(db, timeoutMs),
     close: async () => {

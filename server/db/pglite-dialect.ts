@@ -60,7 +60,7 @@ class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    await this.#mutex.lock();
+    await this.#mutex.lock(ACQUIRE_TIMEOUT_MS);
     return this.#connection;
   }
 
@@ -143,16 +143,38 @@ function affected(result: { affectedRows?: number; command?: string } | undefine
   return BigInt(result.affectedRows ?? 0);
 }
 
+/** How long a query waits for PGlite's one connection before it gives up (a 503 to the client). */
+const ACQUIRE_TIMEOUT_MS = 20_000;
+
+/** The embedded database stayed busy too long; SQLSTATE 53300 (too many connections) says so to the error handler. */
+export class DatabaseBusyError extends Error {
+  readonly code = '53300';
+  constructor() {
+    super('the embedded database is busy; try again shortly');
+  }
+}
+
 class ConnectionMutex {
   #locked = false;
   readonly #waiting: Array<() => void> = [];
 
-  async lock(): Promise<void> {
+  async lock(timeoutMs: number): Promise<void> {
     if (!this.#locked) {
       this.#locked = true;
       return;
     }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const index = this.#waiting.indexOf(waiter);
+        if (index !== -1) this.#waiting.splice(index, 1);
+        reject(new DatabaseBusyError());
+      }, timeoutMs);
+      this.#waiting.push(waiter);
+    });
   }
 
   unlock(): void {

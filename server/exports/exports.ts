@@ -103,7 +103,7 @@ export function aggregateHeader(
   ];
 }
 
-function measureCell(id: MeasureId, value: number, options: CsvRequest): string {
+export function measureCell(id: MeasureId, value: number, options: CsvRequest): string {
   const def = MEASURES[id];
   if (options.formatted) return displayNumber(value, def.unit, options.lang);
   return def.unit === 'cny' ? moneyCell(value) : String(value);
@@ -218,6 +218,7 @@ export function exportFileName(parts: {
 }): FileName {
   const period =
     parts.filters.from || parts.filters.to ? `${parts.filters.from ?? 'start'}_${parts.filters.to ?? 'latest'}` : 'all-dates';
+  const scope = [...(parts.filters.university ?? []), ...(parts.filters.region ?? [])].slice(0, 6).join('-');
   const build = (lang: Lang) => {
     const by =
       parts.by && parts.by.length > 0
@@ -226,7 +227,7 @@ export function exportFileName(parts: {
           : `by-${parts.by.join('-')}`
         : '';
     const what = parts.what[lang].length > 120 ? `${parts.what[lang].slice(0, 117)}...` : parts.what[lang];
-    return `${[what, by, period]
+    return `${[what, scope, by, period]
       .filter(Boolean)
       .join('_')
       .replaceAll(/[\\/:*?"<>|]/g, '-')}.csv`;

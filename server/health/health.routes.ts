@@ -15,6 +15,7 @@ export function healthRoutes(database: DatabaseHandle) {
       async handle({ res }) {
         res.set('Cache-Control', 'no-store');
         try {
+          if (database.availability && !database.availability.available) throw new Error('unavailable');
           await database.ping(2000);
           return { status: 'ok', database: database.kind };
         } catch {

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.js';
 import { BadRequest, Conflict, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable } from './problems.js';
 
@@ -107,6 +107,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    res.status(problem.status).set(problem.headers).type(PROBLEM_TYPE).send(JSON.stringify(problem.toJSON()));
+    sendProblem(res, problem);
   };
+}
+
+/** Writes a problem as the whole response. */
+export function sendProblem(res: Response, problem: HttpProblem): void {
+  res.status(problem.status).set(problem.headers).type(PROBLEM_TYPE).send(JSON.stringify(problem.toJSON()));
 }

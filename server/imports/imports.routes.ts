@@ -30,7 +30,8 @@ export const ImportResultSchema = z.object({
   sha256: z.string(),
 });
 
-export function importsRoutes(db: Kysely<Database>) {
+/** `bulk` runs the import's long transaction, away from the connections that dashboard reads use. */
+export function importsRoutes(db: Kysely<Database>, bulk: Kysely<Database>) {
   return [
     route({
       method: 'post',
@@ -53,7 +54,7 @@ export function importsRoutes(db: Kysely<Database>) {
           if (error instanceof ImportRejected && !dryRun) await recordRejectedImport(db, params.kind, file, caller, error.total);
           throw error;
         }
-        return applyImport(db, params.kind, rows, file, caller, actorOf(req, caller), { dryRun });
+        return applyImport(bulk, params.kind, rows, file, caller, actorOf(req, caller), { dryRun });
       },
     }),
   ];

@@ -79,6 +79,23 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
   return { columns, problems };
 }
 
+function countLines(text: string): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+/** The code cells of a row that failed its schema, as the codes they would be, for the code checks. */
+function codeCells(kind: FactKind, input: Record<string, unknown>, flagged: ReadonlySet<string>): RecordValues {
+  const codes: RecordValues = {};
+  for (const column of KIND_COLUMNS[kind]) {
+    const cell = input[column.name];
+    if (!column.domain || flagged.has(column.name) || typeof cell !== 'string' || cell.trim() === '') continue;
+    codes[column.name] = cell.trim().toUpperCase();
+  }
+  return codes;
+}
+
 function decodeUtf8(bytes: Buffer): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new ImportRejected(
@@ -137,6 +154,12 @@ export async function parseImport(
       1,
     );
 
+  // A file with far more lines than allowed, and no quotes that could hold line breaks, is refused at once.
+  if (!text.includes('"') && countLines(text) > MAX_IMPORT_ROWS + 1) {
+    throw new PayloadTooLarge(
+      `The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows; split it and import the parts one after another.`,
+    );
+  }
   const parser = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: false, info: true });
   const problems: ProblemDetail[] = [];
   let problemCount = 0;
@@ -155,7 +178,10 @@ export async function parseImport(
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
       line++;
-      if (line % 10_000 === 0) onProgress(info.bytes);
+      if (line % 2000 === 0) {
+        onProgress(info.bytes);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (!columns) {
         const matched = matchHeader(kind, record);
         if (matched.problems.length > 0)
@@ -185,22 +211,26 @@ export async function parseImport(
       });
       for (const column of KIND_COLUMNS[kind]) if (!(column.name in input)) input[column.name] = '';
       const parsed = RECORD_SCHEMAS[kind].safeParse(input);
+      const flagged = new Set<string>();
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) report({ line, column: String(issue.path[0] ?? ''), message: issue.message });
-        continue;
+        for (const issue of parsed.error.issues) {
+          const column = String(issue.path[0] ?? '');
+          flagged.add(column);
+          report({ line, column, message: issue.message });
+        }
       }
-      const values = parsed.data;
-      const referenceIssues = referenceProblems(kind, values, references);
+      // The codes and the steward's university are checked even on a row with other faults, so
+      // that one pass lists everything wrong with the file.
+      const codes = parsed.success ? parsed.data : codeCells(kind, input, flagged);
+      const referenceIssues = referenceProblems(kind, codes, references).filter((issue) => !flagged.has(issue.path!));
       for (const issue of referenceIssues) report({ line, column: issue.path!, message: issue.message });
-      if (referenceIssues.length > 0) continue;
-      if (own && values.university_code !== own) {
-        foreign.push({
-          line,
-          column: 'university_code',
-          message: `a steward of ${own} may not import records of ${values.university_code}`,
-        });
+      const university = codes.university_code;
+      if (own && typeof university === 'string' && university !== own && !flagged.has('university_code')) {
+        foreign.push({ line, column: 'university_code', message: `a steward of ${own} may not import records of ${university}` });
         continue;
       }
+      if (!parsed.success || referenceIssues.length > 0) continue;
+      const values = parsed.data;
       const key = `${values.university_code}\u0000${values.ref}`;
       const first = seenRefs.get(key);
       if (first !== undefined) {
@@ -214,7 +244,12 @@ export async function parseImport(
     if (error instanceof ImportRejected || error instanceof PayloadTooLarge) throw error;
     if (error instanceof CsvError) {
       // The record that could not be read starts on the next spreadsheet line.
-      report({ line: line + 1, message: CSV_MESSAGES[error.code] ?? `the CSV cannot be read: ${error.message}` });
+      // csv-parse parses ahead of the loop: its own count says which record it was reading.
+      const records = (error as CsvError & { records?: number }).records;
+      report({
+        line: (typeof records === 'number' ? records : line) + 1,
+        message: CSV_MESSAGES[error.code] ?? `the CSV cannot be read: ${error.message}`,
+      });
       throw new ImportRejected('The file is not valid CSV.', problems, problemCount);
     }
     throw error;

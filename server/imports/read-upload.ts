@@ -62,7 +62,7 @@ function readMultipart(req: Request, limit: number): Promise<Upload> {
       parser = busboy({
         headers: req.headers,
         defParamCharset: 'utf8',
-        limits: { fileSize: limit, files: 1, fields: 10, parts: 12 },
+        limits: { fileSize: limit, files: 2, fields: 10, parts: 12 },
       });
     } catch (error) {
       reject(new BadRequest(`The multipart form cannot be read: ${(error as Error).message}`));
@@ -72,6 +72,11 @@ function readMultipart(req: Request, limit: number): Promise<Upload> {
     let failure: Error | undefined;
     parser.on('file', (name, stream, info) => {
       if (name !== 'file') {
+        stream.resume();
+        return;
+      }
+      if (upload || failure) {
+        failure ??= new BadRequest('Send one file at a time.', [{ path: 'body.file', message: 'appears more than once' }]);
         stream.resume();
         return;
       }

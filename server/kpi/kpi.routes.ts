@@ -8,10 +8,12 @@ import {
   aggregateHeader,
   aggregateRows,
   exportFileName,
+  measureCell,
   measuresFileName,
   summaryHeader,
   summaryRows,
 } from '../exports/exports.js';
+import { unitLabel } from '../csv/labels.js';
 import { route } from '../http/route.js';
 import { AggregateQuerySchema, CollaborationQuerySchema, SummaryQuerySchema } from './kpi.schemas.js';
 import { aggregate, collaboration, summary, summaryPeriod } from './kpi.service.js';
@@ -102,14 +104,15 @@ export function kpiRoutes(db: Kysely<Database>) {
         const { lang, formatted } = query.output;
         const labels = await loadLabels(db, lang);
         const name = (code: string) => (formatted ? labels.name('university', code) : code);
+        const label = (zh: string, en: string, raw: string) => (lang === 'zh' ? zh : formatted ? en : raw);
+        const unit = unitLabel(MEASURES[query.measure].unit, lang, formatted);
         const header = [
-          lang === 'zh' ? '高校＼合作高校' : 'university \\ partner',
+          `${label('高校＼合作高校', 'University \\ partner', 'university \\ partner')}${formatted && unit ? (lang === 'zh' ? `（${unit}）` : ` (${unit})`) : ''}`,
           ...result.partners.map(name),
-          lang === 'zh' ? '无合作高校' : 'without_partner',
-          lang === 'zh' ? '合计' : 'total',
+          label('无合作高校', 'Without a partner university', 'without_partner'),
+          label('合计', 'Total', 'total'),
         ];
-        const unit = MEASURES[query.measure].unit;
-        const cell = (v: number) => (unit === 'cny' ? v.toFixed(2) : String(v));
+        const cell = (v: number) => measureCell(query.measure, v, query.output);
         const rows = await streamCsv(
           res,
           {

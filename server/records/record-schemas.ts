@@ -31,15 +31,18 @@ function text(spec: ColumnSpec) {
   );
 }
 
-const codeSchema = z
-  .string({ error: 'is required' })
-  .transform((s) => s.trim().toUpperCase())
-  .pipe(
-    z
-      .string()
-      .min(1, 'is required')
-      .regex(/^[A-Z][A-Z0-9_]{1,15}$/, 'must be a code such as USST'),
-  );
+function codeSchema(spec: ColumnSpec) {
+  const example = spec.example || (spec.domain === 'university' ? 'USST' : 'SH');
+  return z
+    .string({ error: 'is required' })
+    .transform((s) => s.trim().toUpperCase())
+    .pipe(
+      z
+        .string()
+        .min(1, 'is required')
+        .regex(/^[A-Z][A-Z0-9_]{1,15}$/, `must be a code such as ${example}`),
+    );
+}
 
 function date(optional: boolean) {
   const schema = z
@@ -48,7 +51,7 @@ function date(optional: boolean) {
     .pipe(
       z
         .string()
-        .refine(isValidIsoDate, 'must be a real date written YYYY-MM-DD')
+        .refine(isValidIsoDate, { message: 'must be a real date written YYYY-MM-DD', abort: true })
         .refine((d) => d <= today(), 'must not be in the future')
         .refine((d) => d >= FIRST_DATE, `must not be before ${FIRST_DATE}`),
     );
@@ -107,9 +110,9 @@ const term = z
 function columnSchema(spec: ColumnSpec): z.ZodType {
   switch (spec.type) {
     case 'code':
-      return codeSchema;
+      return codeSchema(spec);
     case 'optional_code':
-      return z.preprocess((v) => (blank(v) ? null : v), codeSchema.nullable());
+      return z.preprocess((v) => (blank(v) ? null : v), codeSchema(spec).nullable());
     case 'text':
       return text(spec);
     case 'date':

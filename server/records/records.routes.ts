@@ -16,7 +16,8 @@ import { createRecord, deleteRecord, listRecords, scopedFilters, updateRecord } 
 
 const RecordSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
-export function recordsRoutes(db: Kysely<Database>) {
+/** `bulk` streams the CSV exports, away from the connections that dashboard reads use. */
+export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>) {
   return [
     route({
       method: 'get',
@@ -51,7 +52,7 @@ export function recordsRoutes(db: Kysely<Database>) {
               bom: output.bom,
               header: recordsHeader(params.kind, output),
             },
-            filters ? recordRows(db, params.kind, filters, parsed.data.q, output, labels) : [],
+            filters ? recordRows(bulk, params.kind, filters, parsed.data.q, output, labels) : [],
           );
           await auditExport(db, req, caller, `records/${params.kind}`, count);
           return;

@@ -80,7 +80,7 @@ describe(`CSV in and out (${TEST_DB})`, () => {
     const response = await admin.get('/records/tech_transfer?format=csv&university=USST');
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toMatch(
-      /^attachment; filename="records-tech_transfer_all-dates\.csv"; filename\*=UTF-8''/,
+      /^attachment; filename="records-tech_transfer_USST_all-dates\.csv"; filename\*=UTF-8''/,
     );
     const bytes = Buffer.from(await response.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -325,5 +325,68 @@ describe(`CSV in and out (${TEST_DB})`, () => {
     const result = await response.json();
     expect(response.status, JSON.stringify(result)).toBe(200);
     expect(result).toMatchObject({ inserted: 1, fileName: '上海理工 合同.csv' });
+  });
+});
+
+describe(`CSV import reports (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  let admin: Client;
+  let usst: Client;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await addStandardUsers(database.db);
+    server = await startTestServer(database);
+    admin = await Client.signIn(server, IDENTITIES.admin.email);
+    usst = await Client.signIn(server, IDENTITIES.stewardUSST.email);
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.close();
+  });
+
+  const header = KIND_COLUMNS.credit.map((c) => c.name).join(',');
+  const row = (over: Partial<Record<string, string>> = {}) => {
+    const base: Record<string, string> = {
+      university_code: 'USST',
+      ref: 'R-1',
+      host_university_code: 'ZJUT',
+      course: 'Course',
+      term: '2024-2025-1',
+      recognized_on: '2025-01-20',
+      students: '12',
+      credits: '36',
+    };
+    return KIND_COLUMNS.credit.map((c) => ({ ...base, ...over })[c.name] ?? '').join(',');
+  };
+  const errorsOf = async (client: Client, body: string) => {
+    const response = await client.request('POST', '/imports/credit?dryRun=true', body, { 'content-type': 'text/csv' });
+    return {
+      status: response.status,
+      errors: (await response.json()).errors as Array<{ line: number; column?: string; message: string }>,
+    };
+  };
+
+  it('when a quote is broken on the third line, then the report names line 3', async () => {
+    const unclosed = await errorsOf(admin, `${header}\r\n${row()}\r\n${row({ ref: 'R-2', course: '"Course unterminated' })}\r\n`);
+    expect(unclosed.errors).toEqual([{ line: 3, message: 'a quoted cell is never closed (a " is missing)' }]);
+    const stray = await errorsOf(admin, `${header}\r\n${row()}\r\n${row({ ref: 'R-2', course: 'ab"c' })}\r\n`);
+    expect(stray.errors[0]!.line).toBe(3);
+  });
+
+  it('when a row has a bad value and an unknown code, then both are reported in one pass', async () => {
+    const { errors } = await errorsOf(admin, `${header}\r\n${row({ university_code: 'BAR', students: 'abc' })}\r\n`);
+    expect(errors).toEqual([
+      { line: 2, column: 'students', message: 'must be a whole number' },
+      { line: 2, column: 'university_code', message: expect.stringMatching(/unknown university BAR/) },
+    ]);
+  });
+
+  it('when a steward’s file has another university’s row with a bad value, then the other university is reported too', async () => {
+    const result = await errorsOf(usst, `${header}\r\n${row({ university_code: 'NJTECH', students: 'abc' })}\r\n`);
+    expect(result.status).toBe(403);
+    expect(result.errors).toEqual([
+      { line: 2, column: 'university_code', message: 'a steward of USST may not import records of NJTECH' },
+    ]);
   });
 });

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase, type DatabaseHandle } from '../../server/db/connect.js';
+import { createTestDatabase } from '../helpers/database.js';
+import { insertFacts, randomFacts } from '../helpers/facts.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+
+/** PostgreSQL going away and coming back, through a proxy the test controls. */
+describe('when the database server goes away (postgres)', () => {
+  let proxy: TcpProxy;
+  let database: DatabaseHandle;
+  let server: TestServer;
+  let client: Client;
+  beforeAll(async () => {
+    const direct = await createTestDatabase();
+    await insertFacts(direct.db, randomFacts(3, 30));
+    await addStandardUsers(direct.db);
+    const url = new URL(direct.url!);
+    await direct.close();
+    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    await proxy.start();
+    url.port = String(proxy.port);
+    database = await connectDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+    server = await startTestServer(database);
+    client = await Client.signIn(server, IDENTITIES.leadership.email);
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.close();
+    await proxy.close();
+  });
+
+  const timed = async (path: string) => {
+    const started = performance.now();
+    const response = await client.get(path);
+    const body = await response.text();
+    return {
+      status: response.status,
+      ms: performance.now() - started,
+      body,
+      retryAfter: response.headers.get('retry-after'),
+      type: response.headers.get('content-type'),
+    };
+  };
+  const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
+    const started = Date.now();
+    while (!(await check())) {
+      if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return Date.now() - started;
+  };
+  const AGGREGATE = '/aggregate?measures=tech_transfer.contracts&by=university';
+
+  it('when it is cut, then health and every call answer 503 with Retry-After within 5 s, and after it is back the next calls succeed without a restart', async () => {
+    expect((await timed(AGGREGATE)).status).toBe(200);
+    proxy.cut();
+    const during = await timed(AGGREGATE);
+    expect(during.status).toBe(503);
+    expect(during.ms).toBeLessThan(5000);
+    expect(during.type).toMatch(/problem\+json/);
+    expect(Number(during.retryAfter)).toBeGreaterThan(0);
+    expect(during.body).not.toMatch(/at .+\.(ts|js):\d+/);
+    const health = await timed('/health');
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body)).toEqual({ status: 'unavailable', database: 'postgres' });
+    for (const path of ['/summary', '/meta', '/records/credit', '/collaboration?measure=credits.credits']) {
+      const answer = await timed(path);
+      expect(answer.status, path).toBe(503);
+      expect(answer.ms).toBeLessThan(5000);
+    }
+    proxy.restore();
+    await until(async () => (await timed('/health')).status === 200, 10_000);
+    expect((await timed(AGGREGATE)).status).toBe(200);
+    expect((await timed('/summary')).status).toBe(200);
+  });
+
+  it('when it stalls, then a call already waiting is answered 503 within 5 s instead of hanging, and it recovers when the network does', async () => {
+    expect((await timed(AGGREGATE)).status).toBe(200);
+    proxy.stall();
+    const during = await timed(`${AGGREGATE}&from=2023-01-01`);
+    expect(during.status).toBe(503);
+    expect(during.ms).toBeLessThan(5000);
+    expect((await timed('/health')).status).toBe(503);
+    proxy.restore();
+    await until(async () => (await timed('/health')).status === 200, 10_000);
+    expect((await timed(`${AGGREGATE}&from=2023-01-01`)).status).toBe(200);
+  });
+});
