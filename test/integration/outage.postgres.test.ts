@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type DatabaseHandle } from '../../server/db/connect.js';
+import { KIND_COLUMNS } from '../../server/records/record-columns.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { insertFacts, randomFacts } from '../helpers/facts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -86,5 +88,34 @@ describe('when the database server goes away (postgres)', () => {
     proxy.restore();
     await until(async () => (await timed('/health')).status === 200, 10_000);
     expect((await timed(`${AGGREGATE}&from=2023-01-01`)).status).toBe(200);
+  });
+
+  it('when every connection of the readers’ pool is taken, then a request that cannot get one in time is a 503, not a hang', async () => {
+    const held = Array.from({ length: 5 }, () =>
+      database.db.connection().execute((connection) => sql`select pg_sleep(6)`.execute(connection)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const answer = await timed(AGGREGATE);
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeLessThan(5000);
+    expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+    await Promise.all(held);
+    expect((await timed(AGGREGATE)).status).toBe(200);
+  });
+
+  it('when a long import runs, then dashboard reads are not starved: it uses a pool of its own', async () => {
+    const header = KIND_COLUMNS.credit.map((c) => c.name).join(',');
+    const lines = [header];
+    for (let i = 0; i < 40_000; i++) lines.push(`USST,LONG-${i},ZJUT,Course,2024-2025-1,2025-01-20,3,6`);
+    const admin = await Client.signIn(server, IDENTITIES.admin.email);
+    const importing = admin.request('POST', '/imports/credit', `${lines.join('\r\n')}\r\n`, { 'content-type': 'text/csv' });
+    const reads = [];
+    for (let i = 0; i < 20; i++) {
+      reads.push(await timed(`${AGGREGATE}&to=2025-0${(i % 9) + 1}-01`));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await importing).status).toBe(200);
+    expect(reads.map((r) => r.status)).toEqual(reads.map(() => 200));
+    expect(Math.max(...reads.map((r) => r.ms))).toBeLessThan(2000);
   });
 });

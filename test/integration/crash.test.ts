@@ -1,0 +1,166 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { createTestDatabase, TEST_DB } from '../helpers/database.js';
+import { type Child, freePort, runTs, waitForOk } from '../helpers/process.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'ao-crash-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const ROWS = 60_000;
+function bigCreditFile(): string {
+  const lines = [KIND_COLUMNS.credit.map((c) => c.name).join(',')];
+  const hosts = ['ZJUT', 'NJTECH', 'UJS', 'AHUT'];
+  for (let i = 0; i < ROWS; i++)
+    lines.push(
+      `USST,CRASH-${i},${hosts[i % 4]},Course ${i % 50},2024-2025-1,2025-01-${String((i % 28) + 1).padStart(2, '0')},${(i % 30) + 1},${((i % 30) + 1) * 2}`,
+    );
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+async function signIn(base: string, email: string, password: string): Promise<{ cookie: string; csrf: string }> {
+  const response = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  expect(response.status).toBe(200);
+  return { cookie: response.headers.getSetCookie()[0]!.split(';')[0]!, csrf: (await response.json()).csrfToken };
+}
+
+describe(`a crash in the middle of an import (${TEST_DB})`, () => {
+  it('when the server is killed with SIGKILL during a large import, then after a restart the batch is all there or not at all, and re-running it finishes it', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    let env: NodeJS.ProcessEnv;
+    let credentials: [string, string];
+    if (TEST_DB === 'postgres') {
+      const database = await createTestDatabase({ migrated: false });
+      await database.close();
+      env = { PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: database.url, DEMO_DATA: 'on' };
+      const add = runTs(
+        'server/cli/main.ts',
+        ['user', 'add', '--email', 'ops@alliance.example', '--name', 'Ops', '--role', 'admin'],
+        env,
+      );
+      add.process.stdin!.end('an operator password\n');
+      expect((await add.exited).code).toBe(0);
+      credentials = ['ops@alliance.example', 'an operator password'];
+    } else {
+      env = { PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: join(scratch, 'data') };
+      credentials = ['admin@alliance.example', 'alliance-demo'];
+    }
+    const start = async (): Promise<Child> => {
+      const child = runTs('server/main.ts', [], env);
+      await waitForOk(`${base}/health`, child);
+      return child;
+    };
+    const crashRows = async (session: { cookie: string }) =>
+      (await (await fetch(`${base}/records/credit?q=CRASH-&pageSize=1`, { headers: { cookie: session.cookie } })).json())
+        .total as number;
+    const allCredits = async (session: { cookie: string }) =>
+      (await (await fetch(`${base}/records/credit?pageSize=1`, { headers: { cookie: session.cookie } })).json()).total as number;
+
+    const first = await start();
+    let session = await signIn(base, ...credentials);
+    const before = await allCredits(session);
+    const file = bigCreditFile();
+    const upload = fetch(`${base}/imports/credit`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'text/csv' },
+      body: file,
+    }).then(
+      (r) => r.status,
+      () => 'cut',
+    );
+    // Let the server take the whole body and start working, then kill it without warning.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    first.process.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(await upload).toBe('cut');
+
+    const second = await start();
+    session = await signIn(base, ...credentials);
+    const afterCrash = await crashRows(session);
+    expect([0, ROWS]).toContain(afterCrash);
+    expect(await allCredits(session)).toBe(before + afterCrash);
+    const retry = await fetch(`${base}/imports/credit`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'text/csv' },
+      body: file,
+    });
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toMatchObject(
+      afterCrash === 0 ? { inserted: ROWS, unchanged: 0 } : { inserted: 0, unchanged: ROWS },
+    );
+    expect(await crashRows(session)).toBe(ROWS);
+    expect(await allCredits(session)).toBe(before + ROWS);
+    second.process.kill('SIGKILL');
+    await second.exited;
+
+    // Killed again, with everything committed: the data opens once more with every record.
+    const third = await start();
+    session = await signIn(base, ...credentials);
+    expect(await allCredits(session)).toBe(before + ROWS);
+    third.process.kill('SIGTERM');
+    expect((await third.exited).code).toBe(0);
+  }, 180_000);
+});
+
+describe(`graceful shutdown (${TEST_DB})`, () => {
+  it('when SIGTERM arrives during an import, then the import finishes, new connections are refused, and the process exits 0', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}/api/v1`;
+    let env: NodeJS.ProcessEnv;
+    let credentials: [string, string];
+    if (TEST_DB === 'postgres') {
+      const database = await createTestDatabase({ migrated: false });
+      await database.close();
+      env = { PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: database.url };
+      const add = runTs(
+        'server/cli/main.ts',
+        ['user', 'add', '--email', 'ops@alliance.example', '--name', 'Ops', '--role', 'admin'],
+        env,
+      );
+      add.process.stdin!.end('an operator password\n');
+      expect((await add.exited).code).toBe(0);
+      credentials = ['ops@alliance.example', 'an operator password'];
+    } else {
+      env = { PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: join(scratch, 'shutdown') };
+      credentials = ['admin@alliance.example', 'alliance-demo'];
+    }
+    const child = runTs('server/main.ts', [], env);
+    await waitForOk(`${base}/health`, child);
+    const session = await signIn(base, ...credentials);
+    const upload = fetch(`${base}/imports/credit`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'text/csv' },
+      body: bigCreditFile(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    child.process.kill('SIGTERM');
+    // Soon a new connection (not one kept alive from before) finds nobody listening, while the import goes on.
+    const connect = () =>
+      new Promise<string>((resolve) => {
+        const request = get(`${base}/health`, { agent: false }, (res) => {
+          res.resume();
+          resolve('answered');
+        });
+        request.on('error', () => resolve('refused'));
+      });
+    let refused = await connect();
+    for (let i = 0; i < 30 && refused !== 'refused'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      refused = await connect();
+    }
+    const response = await upload;
+    expect(response.status).toBe(200);
+    expect((await response.json()).inserted).toBe(ROWS);
+    expect(refused).toBe('refused');
+    const exit = await child.exited;
+    expect(exit.code).toBe(0);
+  }, 120_000);
+});
