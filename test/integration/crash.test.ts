@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KIND_COLUMNS } from '../../server/records/record-columns.js';
-import { createTestDatabase, TEST_DB } from '../helpers/database.js';
-import { type Child, freePort, runTs, waitForOk } from '../helpers/process.js';
+import { TEST_DB } from '../helpers/database.js';
+import { type Child, runTs, waitForOk } from '../helpers/process.js';
+import { serverSetup, signInOver } from '../helpers/server-process.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ao-crash-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -21,38 +22,9 @@ function bigCreditFile(): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-async function signIn(base: string, email: string, password: string): Promise<{ cookie: string; csrf: string }> {
-  const response = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  expect(response.status).toBe(200);
-  return { cookie: response.headers.getSetCookie()[0]!.split(';')[0]!, csrf: (await response.json()).csrfToken };
-}
-
 describe(`a crash in the middle of an import (${TEST_DB})`, () => {
   it('when the server is killed with SIGKILL during a large import, then after a restart the batch is all there or not at all, and re-running it finishes it', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}/api/v1`;
-    let env: NodeJS.ProcessEnv;
-    let credentials: [string, string];
-    if (TEST_DB === 'postgres') {
-      const database = await createTestDatabase({ migrated: false });
-      await database.close();
-      env = { PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: database.url, DEMO_DATA: 'on' };
-      const add = runTs(
-        'server/cli/main.ts',
-        ['user', 'add', '--email', 'ops@alliance.example', '--name', 'Ops', '--role', 'admin'],
-        env,
-      );
-      add.process.stdin!.end('an operator password\n');
-      expect((await add.exited).code).toBe(0);
-      credentials = ['ops@alliance.example', 'an operator password'];
-    } else {
-      env = { PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: join(scratch, 'data') };
-      credentials = ['admin@alliance.example', 'alliance-demo'];
-    }
+    const { base, env, credentials } = await serverSetup(join(scratch, 'data'));
     const start = async (): Promise<Child> => {
       const child = runTs('server/main.ts', [], env);
       await waitForOk(`${base}/health`, child);
@@ -65,7 +37,7 @@ describe(`a crash in the middle of an import (${TEST_DB})`, () => {
       (await (await fetch(`${base}/records/credit?pageSize=1`, { headers: { cookie: session.cookie } })).json()).total as number;
 
     const first = await start();
-    let session = await signIn(base, ...credentials);
+    let session = await signInOver(base, ...credentials);
     const before = await allCredits(session);
     const file = bigCreditFile();
     const upload = fetch(`${base}/imports/credit`, {
@@ -83,7 +55,7 @@ describe(`a crash in the middle of an import (${TEST_DB})`, () => {
     expect(await upload).toBe('cut');
 
     const second = await start();
-    session = await signIn(base, ...credentials);
+    session = await signInOver(base, ...credentials);
     const afterCrash = await crashRows(session);
     expect([0, ROWS]).toContain(afterCrash);
     expect(await allCredits(session)).toBe(before + afterCrash);
@@ -103,7 +75,7 @@ describe(`a crash in the middle of an import (${TEST_DB})`, () => {
 
     // Killed again, with everything committed: the data opens once more with every record.
     const third = await start();
-    session = await signIn(base, ...credentials);
+    session = await signInOver(base, ...credentials);
     expect(await allCredits(session)).toBe(before + ROWS);
     third.process.kill('SIGTERM');
     expect((await third.exited).code).toBe(0);
@@ -112,29 +84,10 @@ describe(`a crash in the middle of an import (${TEST_DB})`, () => {
 
 describe(`graceful shutdown (${TEST_DB})`, () => {
   it('when SIGTERM arrives during an import, then the import finishes, new connections are refused, and the process exits 0', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}/api/v1`;
-    let env: NodeJS.ProcessEnv;
-    let credentials: [string, string];
-    if (TEST_DB === 'postgres') {
-      const database = await createTestDatabase({ migrated: false });
-      await database.close();
-      env = { PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: database.url };
-      const add = runTs(
-        'server/cli/main.ts',
-        ['user', 'add', '--email', 'ops@alliance.example', '--name', 'Ops', '--role', 'admin'],
-        env,
-      );
-      add.process.stdin!.end('an operator password\n');
-      expect((await add.exited).code).toBe(0);
-      credentials = ['ops@alliance.example', 'an operator password'];
-    } else {
-      env = { PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: join(scratch, 'shutdown') };
-      credentials = ['admin@alliance.example', 'alliance-demo'];
-    }
+    const { base, env, credentials } = await serverSetup(join(scratch, 'shutdown'));
     const child = runTs('server/main.ts', [], env);
     await waitForOk(`${base}/health`, child);
-    const session = await signIn(base, ...credentials);
+    const session = await signInOver(base, ...credentials);
     const upload = fetch(`${base}/imports/credit`, {
       method: 'POST',
       headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'text/csv' },

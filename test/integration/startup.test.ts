@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_DB } from '../helpers/database.js';
-import { freePort, runTs, waitForOk } from '../helpers/process.js';
+import { TEST_DB } from '../helpers/database.js';
+import { runTs, waitForOk } from '../helpers/process.js';
+import { serverSetup, signInOver } from '../helpers/server-process.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ao-startup-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -19,42 +20,12 @@ const DEMO_EMAILS = [
   'steward.ahut@alliance.example',
 ];
 
-async function signIn(base: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  expect(response.status).toBe(200);
-  return response.headers.getSetCookie()[0]!.split(';')[0]!;
-}
-
 describe(`start, stop and start again (${TEST_DB})`, () => {
   it('when started, then it serves health and meta, and after SIGTERM and a restart the same records are there', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}/api/v1`;
-    let env: NodeJS.ProcessEnv;
-    let credentials: [string, string];
-    if (TEST_DB === 'postgres') {
-      const database = await createTestDatabase({ migrated: false });
-      await database.close();
-      env = { PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: database.url, DEMO_DATA: 'on' };
-      // A DATABASE_URL database never gets demo accounts: its first admin comes from the command line.
-      const add = runTs(
-        'server/cli/main.ts',
-        ['user', 'add', '--email', 'ops@alliance.example', '--name', 'Ops', '--role', 'admin'],
-        env,
-      );
-      add.process.stdin!.end('an operator password\n');
-      expect((await add.exited).code).toBe(0);
-      credentials = ['ops@alliance.example', 'an operator password'];
-    } else {
-      env = { PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: join(scratch, 'data') };
-      credentials = ['admin@alliance.example', 'alliance-demo'];
-    }
+    const { base, env, credentials } = await serverSetup(join(scratch, 'data'));
 
     const snapshot = async () => {
-      const cookie = await signIn(base, ...credentials);
+      const { cookie } = await signInOver(base, ...credentials);
       const meta = await (await fetch(`${base}/meta`, { headers: { cookie } })).json();
       const options = await (await fetch(`${base}/auth/login`)).json();
       return {

@@ -1,0 +1,50 @@
+import { expect } from 'vitest';
+import { createTestDatabase, TEST_DB } from './database.js';
+import { freePort, runTs } from './process.js';
+
+export interface ServerSetup {
+  /** The API's base URL, `http://127.0.0.1:<port>/api/v1`. */
+  base: string;
+  env: NodeJS.ProcessEnv;
+  /** An administrator who can sign in. */
+  credentials: [string, string];
+}
+
+/**
+ * What it takes to run the server as a process of its own on this project's database: on
+ * PostgreSQL a fresh database with demo data and a first administrator made by the command line
+ * (a DATABASE_URL database never gets demo accounts); on PGlite a data directory in demo mode.
+ */
+export async function serverSetup(dataDir: string): Promise<ServerSetup> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}/api/v1`;
+  if (TEST_DB === 'pglite') {
+    return {
+      base,
+      env: { PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: dataDir },
+      credentials: ['admin@alliance.example', 'alliance-demo'],
+    };
+  }
+  const database = await createTestDatabase({ migrated: false });
+  await database.close();
+  const env = { PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: database.url, DEMO_DATA: 'on' };
+  const add = runTs(
+    'server/cli/main.ts',
+    ['user', 'add', '--email', 'ops@alliance.example', '--name', 'Ops', '--role', 'admin'],
+    env,
+  );
+  add.process.stdin!.end('an operator password\n');
+  expect((await add.exited).code).toBe(0);
+  return { base, env, credentials: ['ops@alliance.example', 'an operator password'] };
+}
+
+/** Signs in over HTTP; the session cookie and the CSRF token. */
+export async function signInOver(base: string, email: string, password: string): Promise<{ cookie: string; csrf: string }> {
+  const response = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  expect(response.status).toBe(200);
+  return { cookie: response.headers.getSetCookie()[0]!.split(';')[0]!, csrf: (await response.json()).csrfToken };
+}
