@@ -12,11 +12,13 @@ for (const file of report.testResults) {
 const problems = [];
 for (const [name, count] of runs) {
   if (!name.startsWith('test/integration/')) continue;
-  const expected = name.endsWith('.once.test.ts') ? 1 : 2;
-  if (count !== expected)
-    problems.push(`${name} ran ${count} time(s), expected ${expected} (PGlite${expected === 2 ? ' and PostgreSQL' : ''})`);
+  // `.once` files run on PGlite only, `.postgres` files on PostgreSQL only; all others on both.
+  const single = name.endsWith('.once.test.ts') || name.endsWith('.postgres.test.ts');
+  const expected = single ? 1 : 2;
+  if (count !== expected) problems.push(`${name} ran ${count} time(s), expected ${expected}`);
 }
 if (![...runs.keys()].some((name) => name.startsWith('test/integration/'))) problems.push('no integration test ran');
+if (![...runs.keys()].some((name) => name.endsWith('.postgres.test.ts'))) problems.push('the PostgreSQL-only tests did not run');
 if (![...runs.keys()].some((name) => name.endsWith('.postgres.test.ts'))) problems.push('the PostgreSQL-only tests did not run');
 if (report.numFailedTests > 0) problems.push(`${report.numFailedTests} test(s) failed`);
 if (report.numPendingTests + report.numTodoTests > 0)
