@@ -78,6 +78,16 @@ async function isReferenced(db: Kysely<Database>, code: string): Promise<boolean
   return Boolean(await db.selectFrom('target').select('id').where('university_code', '=', code).limit(1).executeTakeFirst());
 }
 
+/** The alliance has one lead university: naming a new one takes the role from any other. */
+async function moveLeadTo(db: Kysely<Database>, code: string): Promise<void> {
+  await db
+    .updateTable('university')
+    .set({ is_lead: false, updated_at: new Date() })
+    .where('is_lead', '=', true)
+    .where('code', '<>', code)
+    .execute();
+}
+
 export function universitiesRoutes(db: Kysely<Database>) {
   return [
     route({
@@ -102,13 +112,7 @@ export function universitiesRoutes(db: Kysely<Database>) {
           if (await trx.selectFrom('university').select('code').where('code', '=', body.code).executeTakeFirst()) {
             throw new Conflict(`The university ${body.code} exists already.`, [{ path: 'body.code', message: 'is taken' }]);
           }
-          // The alliance has one lead university: naming a new one moves the role.
-          if (body.lead)
-            await trx
-              .updateTable('university')
-              .set({ is_lead: false, updated_at: new Date() })
-              .where('is_lead', '=', true)
-              .execute();
+          if (body.lead) await moveLeadTo(trx, body.code);
           const row = await trx
             .insertInto('university')
             .values({
@@ -152,14 +156,7 @@ export function universitiesRoutes(db: Kysely<Database>) {
             .forUpdate()
             .executeTakeFirst();
           if (!current) throw new NotFound(`There is no university ${params.code}.`);
-          if (body.lead) {
-            await trx
-              .updateTable('university')
-              .set({ is_lead: false, updated_at: new Date() })
-              .where('is_lead', '=', true)
-              .where('code', '<>', params.code)
-              .execute();
-          }
+          if (body.lead) await moveLeadTo(trx, params.code);
           const row = await trx
             .updateTable('university')
             .set({
