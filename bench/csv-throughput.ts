@@ -16,9 +16,10 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { writeCsv } from '../server/csv/csv-response.js';
 import { loadLabels } from '../server/csv/labels.js';
-import { connectDatabase, quoteIdentifier } from '../server/db/connect.js';
+import { connectDatabase } from '../server/db/connect.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { Random } from '../server/demo/random.js';
+import { scratchDatabase } from './scratch-database.js';
 import { recordRows, recordsHeader } from '../server/exports/exports.js';
 import { applyImport } from '../server/imports/apply-import.js';
 import { parseImport } from '../server/imports/parse-import.js';
@@ -96,14 +97,9 @@ function contractsCsv(n: number, seed: number): Buffer {
   return Buffer.from(`${lines.join('\r\n')}\r\n`);
 }
 
-const name = `ao_bench_csv_${process.pid}`;
-const admin = new pg.Client({ connectionString: values.postgres });
-await admin.connect();
-await admin.query(`drop database if exists ${quoteIdentifier(name)}`);
-await admin.query(`create database ${quoteIdentifier(name)}`);
-const url = new URL(values.postgres!);
-url.pathname = `/${name}`;
-const database = await connectDatabase({ databaseUrl: url.toString() });
+const scratch = await scratchDatabase(values.postgres!, `ao_bench_csv_${process.pid}`);
+const url = new URL(scratch.url);
+const database = await connectDatabase({ databaseUrl: scratch.url });
 await migrateToLatest(database.db);
 const db = database.db;
 const raw = new pg.Client({ connectionString: url.toString() });
@@ -203,5 +199,4 @@ console.log(
 
 await raw.end();
 await database.close();
-await admin.query(`drop database if exists ${quoteIdentifier(name)} with (force)`);
-await admin.end();
+await scratch.drop();

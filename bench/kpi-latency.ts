@@ -5,16 +5,16 @@
  */
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createApp } from '../server/app.js';
 import { hashPassword } from '../server/auth/password.js';
 import { loadConfig } from '../server/config.js';
-import { connectDatabase, type DatabaseHandle, quoteIdentifier } from '../server/db/connect.js';
+import { connectDatabase, type DatabaseHandle } from '../server/db/connect.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDemoData } from '../server/demo/seed.js';
 import { compileAggregate } from '../server/kpi/compile.js';
 import { readDataRange } from '../server/kpi/kpi.service.js';
 import { today } from '../server/lib/dates.js';
+import { scratchDatabase } from './scratch-database.js';
 import { createLogger } from '../server/logger.js';
 
 const { values } = parseArgs({
@@ -95,21 +95,8 @@ async function measure(name: string, database: DatabaseHandle) {
 }
 
 async function postgresDatabase(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
-  const name = `ao_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: values.postgres });
-  await admin.connect();
-  await admin.query(`drop database if exists ${quoteIdentifier(name)}`);
-  await admin.query(`create database ${quoteIdentifier(name)}`);
-  const url = new URL(values.postgres!);
-  url.pathname = `/${name}`;
-  const handle = await connectDatabase({ databaseUrl: url.toString() });
-  return {
-    handle,
-    drop: async () => {
-      await admin.query(`drop database if exists ${quoteIdentifier(name)} with (force)`);
-      await admin.end();
-    },
-  };
+  const scratch = await scratchDatabase(values.postgres!, `ao_bench_${process.pid}`);
+  return { handle: await connectDatabase({ databaseUrl: scratch.url }), drop: scratch.drop };
 }
 
 const runs = [await measure('PGlite', await connectDatabase({ inMemory: true }))];

@@ -6,14 +6,14 @@
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { createApp } from '../server/app.js';
 import { hashPassword } from '../server/auth/password.js';
 import { loadConfig } from '../server/config.js';
-import { connectDatabase, type DatabaseHandle, quoteIdentifier } from '../server/db/connect.js';
+import { connectDatabase, type DatabaseHandle } from '../server/db/connect.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDemoData } from '../server/demo/seed.js';
 import { today } from '../server/lib/dates.js';
+import { scratchDatabase } from './scratch-database.js';
 import { createLogger } from '../server/logger.js';
 
 const { values } = parseArgs({
@@ -26,21 +26,14 @@ const { values } = parseArgs({
 });
 
 const name = `ao_bench_load_${process.pid}`;
-let drop = async () => undefined as void;
+let drop: () => Promise<void> = async () => undefined;
 let database: DatabaseHandle;
 if (values.pglite) {
   database = await connectDatabase({ inMemory: true });
 } else {
-  const admin = new pg.Client({ connectionString: values.postgres });
-  await admin.connect();
-  await admin.query(`create database ${quoteIdentifier(name)}`);
-  const url = new URL(values.postgres!);
-  url.pathname = `/${name}`;
-  database = await connectDatabase({ databaseUrl: url.toString() });
-  drop = async () => {
-    await admin.query(`drop database if exists ${quoteIdentifier(name)} with (force)`);
-    await admin.end();
-  };
+  const scratch = await scratchDatabase(values.postgres!, name);
+  database = await connectDatabase({ databaseUrl: scratch.url });
+  drop = scratch.drop;
 }
 await migrateToLatest(database.db);
 await seedDemoData(database.db, { seed: 42, records: 5000, asOf: today() });
