@@ -112,7 +112,7 @@ export function createApp({
     ...authRoutes(db, { limits: loginLimits, demo }),
     ...metaRoutes(db),
     ...kpiRoutes(db),
-    ...recordsRoutes(db, database.bulk),
+    ...recordsRoutes(db, database.bulk, database.copyOut),
     ...importsRoutes(db, database.bulk),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),

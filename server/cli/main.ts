@@ -6,10 +6,10 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { ownUniversityOnly } from '../auth/guard.js';
-import { writeCsv } from '../csv/csv-response.js';
+import { writeCopiedCsv, writeCsv } from '../csv/csv-response.js';
 import { loadLabels } from '../csv/labels.js';
 import { FACT_KINDS } from '../db/schema.js';
-import { aggregateHeader, aggregateRows, recordRows, recordsHeader } from '../exports/exports.js';
+import { aggregateHeader, aggregateRows, copiedRecords, recordRows, recordsHeader } from '../exports/exports.js';
 import { applyImport, recordRejectedImport } from '../imports/apply-import.js';
 import { ImportRejected, parseImport } from '../imports/parse-import.js';
 import { MAX_UPLOAD_BYTES } from '../imports/read-upload.js';
@@ -266,11 +266,11 @@ async function exportCommand(database: DatabaseHandle, args: string[]): Promise<
     const request = checkedUsage(RECORDS_QUERY_SCHEMAS[kind], query, 'the export');
     assertKnownCodes(request.filters, await loadReferences(db));
     const labels = await loadLabels(db, request.output.lang);
-    count = await writeCsv(
-      out,
-      { bom: request.output.bom, header: recordsHeader(kind, request.output) },
-      recordRows(db, kind, request.filters, request.q, request.output, labels),
-    );
+    const csv = { bom: request.output.bom, header: recordsHeader(kind, request.output) };
+    const copied = copiedRecords(db, database.copyOut, kind, request.filters, request.q, request.output);
+    count = copied
+      ? await writeCopiedCsv(out, csv, copied)
+      : await writeCsv(out, csv, recordRows(db, kind, request.filters, request.q, request.output, labels));
   }
   await writeAudit(db, CLI_ACTOR, {
     action: 'export',

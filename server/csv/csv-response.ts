@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { contentDisposition } from './cells.js';
 
@@ -20,9 +21,11 @@ export type CsvChunks = AsyncIterable<readonly CsvRow[]> | Iterable<readonly Csv
  * Writes CSV rows (cells already as text, null for empty) to a stream: RFC 4180, CRLF, quoting
  * where needed, never a `sep=` line. Respects back-pressure; returns the number of rows.
  */
+// A lone LF or CR inside a cell must be quoted too, or a CRLF reader splits the row.
+const STRINGIFY_OPTIONS = { record_delimiter: 'windows', eof: true, quoted_match: /[\r\n]/ } as const;
+
 export async function writeCsv(out: Writable, options: Pick<CsvOptions, 'bom' | 'header'>, chunks: CsvChunks): Promise<number> {
-  // A lone LF or CR inside a cell must be quoted too, or a CRLF reader splits the row.
-  const stringifier = stringify({ bom: options.bom, record_delimiter: 'windows', eof: true, quoted_match: /[\r\n]/ });
+  const stringifier = stringify({ ...STRINGIFY_OPTIONS, bom: options.bom });
   stringifier.pipe(out);
   const finished = once(out, 'finish');
   stringifier.write(options.header);
@@ -39,11 +42,82 @@ export async function writeCsv(out: Writable, options: Pick<CsvOptions, 'bom' | 
   return count;
 }
 
-/** The same, as an HTTP download whose file name says what it holds. */
-export async function streamCsv(res: Response, options: CsvOptions, chunks: CsvChunks): Promise<number> {
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * PostgreSQL's `COPY … (format csv)` ends rows with LF; Excel's rules want CRLF. This turns every
+ * LF outside quotes into CRLF (an LF inside a quoted cell is data and stays), across chunk
+ * boundaries, and counts the rows.
+ */
+export class CrlfRows {
+  #quoted = false;
+  rows = 0;
+
+  convert(chunk: Buffer): Buffer {
+    const ends: number[] = [];
+    let quoted = this.#quoted;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (byte === QUOTE) quoted = !quoted;
+      else if (byte === LF && !quoted) ends.push(i);
+    }
+    this.#quoted = quoted;
+    this.rows += ends.length;
+    if (ends.length === 0) return chunk;
+    const converted = Buffer.allocUnsafe(chunk.length + ends.length);
+    let from = 0;
+    let to = 0;
+    for (const end of ends) {
+      to += chunk.copy(converted, to, from, end);
+      converted[to++] = CR;
+      converted[to++] = LF;
+      from = end + 1;
+    }
+    chunk.copy(converted, to, from);
+    return converted;
+  }
+}
+
+/**
+ * Writes a CSV whose header is ours (csv-stringify, the same options as `writeCsv`) and whose
+ * rows PostgreSQL rendered (`COPY … to stdout with (format csv)`), with CRLF line ends.
+ * Respects back-pressure; returns the number of rows.
+ */
+export async function writeCopiedCsv(
+  out: Writable,
+  options: Pick<CsvOptions, 'bom' | 'header'>,
+  body: AsyncIterable<Buffer>,
+): Promise<number> {
+  const finished = once(out, 'finish');
+  out.write(stringifySync([options.header], { ...STRINGIFY_OPTIONS, bom: options.bom }));
+  const rows = new CrlfRows();
+  for await (const chunk of body) {
+    if (out.destroyed) throw new Error('the reader went away during the export');
+    if (!out.write(rows.convert(chunk))) await once(out, 'drain');
+  }
+  out.end();
+  await finished;
+  return rows.rows;
+}
+
+/** Sets the status and headers of a CSV download whose file name says what it holds. */
+function startCsvDownload(res: Response, options: CsvOptions): void {
   res.status(200).set({
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': contentDisposition(options.fileName.name, options.fileName.ascii),
   });
+}
+
+/** `writeCopiedCsv` as an HTTP download. */
+export async function streamCopiedCsv(res: Response, options: CsvOptions, body: AsyncIterable<Buffer>): Promise<number> {
+  startCsvDownload(res, options);
+  return writeCopiedCsv(res, options, body);
+}
+
+/** The same, as an HTTP download whose file name says what it holds. */
+export async function streamCsv(res: Response, options: CsvOptions, chunks: CsvChunks): Promise<number> {
+  startCsvDownload(res, options);
   return writeCsv(res, options, chunks);
 }

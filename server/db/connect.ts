@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { PGliteDialect } from './pglite-dialect.js';
 import { AvailabilityMonitor } from './availability.js';
@@ -19,6 +20,11 @@ export interface DatabaseHandle {
    * On PGlite the same single connection as `db`.
    */
   readonly bulk: Kysely<Database>;
+  /**
+   * PostgreSQL only: runs `COPY (query) TO STDOUT` on a bulk connection and yields what the
+   * server writes, so that PostgreSQL itself renders a large CSV export. PGlite has no streamed COPY.
+   */
+  readonly copyOut?: CopyOut;
   readonly kind: DatabaseKind;
   /** PostgreSQL only: whether the server answers right now (watched once a second). */
   readonly availability?: AvailabilityMonitor;
@@ -26,6 +32,9 @@ export interface DatabaseHandle {
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The bytes of `COPY (<query>) TO STDOUT WITH (<options>)`, streamed; a consumer that stops early ends the COPY. */
+export type CopyOut = (query: CompiledQuery, options: string) => AsyncIterable<Buffer>;
 
 /** Start-up could not open the database: the message is one line that names the cause. */
 export class DatabaseUnavailableError extends Error {
@@ -98,6 +107,7 @@ async function connectPostgres(databaseUrl: string, poolSize: number, watch: boo
   return {
     db,
     bulk,
+    copyOut: (query, options) => copyOutOf(bulkPool, query, options),
     kind: 'postgres',
     availability,
     ping: (timeoutMs = 2000) => pingWithTimeout(db, timeoutMs),
@@ -133,6 +143,45 @@ function createPool(databaseUrl: string, max: number, statementTimeoutMs = STATE
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
+}
+
+/**
+ * COPY takes no parameters, so the query's are written into it as literals, quoted by
+ * node-postgres's `escapeLiteral`; `$n` inside the query's own string literals is left alone.
+ */
+export function inlineParameters(query: CompiledQuery): string {
+  return query.sql
+    .split(/('(?:[^']|'')*')/)
+    .map((part, index) =>
+      index % 2 === 1
+        ? part
+        : part.replaceAll(/\$(\d+)/g, (_, n: string) => {
+            const value = query.parameters[Number(n) - 1];
+            if (value === undefined) throw new Error(`the query has no parameter $${n}`);
+            if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+            if (typeof value !== 'string') throw new Error(`parameter $${n} is neither text nor a number`);
+            return pg.escapeLiteral(value);
+          }),
+    )
+    .join('');
+}
+
+async function* copyOutOf(pool: pg.Pool, query: CompiledQuery, options: string): AsyncGenerator<Buffer> {
+  const text = `copy (${inlineParameters(query)}) to stdout with (${options})`;
+  const client = await pool.connect();
+  const stream = client.query(copyTo(text));
+  let broken = false;
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    broken = true;
+    throw error;
+  } finally {
+    // A consumer that stopped early leaves the COPY running on the connection: drop that connection.
+    const finished = stream.readableEnded && !broken;
+    if (!finished) stream.destroy();
+    client.release(finished ? undefined : true);
+  }
 }
 
 async function probe(pool: pg.Pool): Promise<void> {

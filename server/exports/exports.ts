@@ -1,7 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { escapeTextCell, moneyCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import { displayNumber, type Labels, type Lang, unitLabel } from '../csv/labels.js';
+import type { CopyOut } from '../db/connect.js';
 import { streamChunks } from '../db/stream.js';
 import type { Database, FactKind } from '../db/schema.js';
 import type { AggregateRow, KpiFilters } from '../kpi/compile.js';
@@ -66,15 +67,63 @@ export async function* recordRows(
   options: CsvRequest,
   labels: Labels,
 ): AsyncGenerator<CsvRow[]> {
-  const conditions = recordConditions(kind, filters, q);
-  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-  const query = sql<
-    Record<string, unknown>
-  >`select ${sql.join(KIND_COLUMNS[kind].map((c) => sql.ref(`f.${c.name}`)))} from ${recordsFrom(kind, filters)} ${where} order by ${sql.ref(`f.${MAIN_DATE[kind]}`)}, f.university_code, f.ref`;
+  const query = recordsQuery(
+    kind,
+    filters,
+    q,
+    KIND_COLUMNS[kind].map((c) => sql.ref(`f.${c.name}`)),
+  );
   const columns = KIND_COLUMNS[kind];
   for await (const rows of streamChunks(db, query)) {
     yield rows.map((row) => columns.map((column) => recordCell(column, row[column.name], options, labels)));
   }
+}
+
+/**
+ * The same cells as `recordCell` gives for a raw export, rendered by PostgreSQL: money as the
+ * numeric's own two decimals, credits without trailing zeros, ISO dates, text safe from formulas.
+ */
+function renderedColumn(column: ColumnSpec): RawBuilder<unknown> {
+  const ref = sql.ref(`f.${column.name}`);
+  switch (column.type) {
+    case 'money':
+      return sql`${ref}::text`;
+    case 'credits':
+      return sql`trim_scale(${ref})::text`;
+    case 'date':
+    case 'optional_date':
+      return sql`to_char(${ref}, 'YYYY-MM-DD')`;
+    case 'text':
+      // The pattern of `escapeTextCell` (a text value cannot hold NUL in PostgreSQL).
+      return sql`case when ${ref} ~ '^''*[-=+@\\t\\r]' then '''' || ${ref} else ${ref} end`;
+    default:
+      return sql`${ref}::text`;
+  }
+}
+
+function recordsQuery(kind: FactKind, filters: KpiFilters, q: string | undefined, columns: RawBuilder<unknown>[]) {
+  const conditions = recordConditions(kind, filters, q);
+  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+  return sql<
+    Record<string, unknown>
+  >`select ${sql.join(columns)} from ${recordsFrom(kind, filters)} ${where} order by ${sql.ref(`f.${MAIN_DATE[kind]}`)}, f.university_code, f.ref`;
+}
+
+/**
+ * A raw records export written by PostgreSQL itself (`COPY … TO STDOUT`, CSV): the fast path for
+ * large exports. Null where it does not apply (PGlite, or formatted cells, which need labels).
+ */
+export function copiedRecords(
+  db: Kysely<Database>,
+  copyOut: CopyOut | undefined,
+  kind: FactKind,
+  filters: KpiFilters,
+  q: string | undefined,
+  options: CsvRequest,
+): AsyncIterable<Buffer> | null {
+  if (!copyOut || options.formatted) return null;
+  const query = recordsQuery(kind, filters, q, KIND_COLUMNS[kind].map(renderedColumn));
+  return copyOut(query.compile(db), 'format csv');
 }
 
 function measureHeader(id: MeasureId, options: CsvRequest): string {

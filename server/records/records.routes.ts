@@ -8,16 +8,17 @@ import { assertKnownCodes, loadReferences } from '../kpi/references.js';
 import { recordBodyJsonSchema } from './record-columns.js';
 import { RecordBodySchema } from './record-schemas.js';
 import { KindParamsSchema, RECORDS_QUERY_SCHEMAS, RecordParamsSchema } from './records.schemas.js';
-import { streamCsv } from '../csv/csv-response.js';
+import { streamCopiedCsv, streamCsv } from '../csv/csv-response.js';
+import type { CopyOut } from '../db/connect.js';
 import { loadLabels } from '../csv/labels.js';
 import { auditExport } from '../exports/export-audit.js';
-import { recordRows, recordsFileName, recordsHeader } from '../exports/exports.js';
+import { copiedRecords, recordRows, recordsFileName, recordsHeader } from '../exports/exports.js';
 import { createRecord, deleteRecord, listRecords, scopedFilters, updateRecord } from './records.service.js';
 
 const RecordSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
 /** `bulk` streams the CSV exports, away from the connections that dashboard reads use. */
-export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>) {
+export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, copyOut?: CopyOut) {
   return [
     route({
       method: 'get',
@@ -45,15 +46,15 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>) {
           // The whole selection, streamed through a cursor: no page, no row limit.
           const filters = scopedFilters(parsed.data.filters, caller!);
           const labels = await loadLabels(db, output.lang);
-          const count = await streamCsv(
-            res,
-            {
-              fileName: recordsFileName(params.kind, parsed.data.filters, output.lang),
-              bom: output.bom,
-              header: recordsHeader(params.kind, output),
-            },
-            filters ? recordRows(bulk, params.kind, filters, parsed.data.q, output, labels) : [],
-          );
+          const csv = {
+            fileName: recordsFileName(params.kind, parsed.data.filters, output.lang),
+            bom: output.bom,
+            header: recordsHeader(params.kind, output),
+          };
+          const copied = filters && copiedRecords(bulk, copyOut, params.kind, filters, parsed.data.q, output);
+          const count = copied
+            ? await streamCopiedCsv(res, csv, copied)
+            : await streamCsv(res, csv, filters ? recordRows(bulk, params.kind, filters, parsed.data.q, output, labels) : []);
           await auditExport(db, req, caller, `records/${params.kind}`, count);
           return;
         }

@@ -1,0 +1,51 @@
+import { CompiledQuery } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { CrlfRows } from '../../server/csv/csv-response.js';
+import { inlineParameters } from '../../server/db/connect.js';
+
+describe('LF to CRLF outside quotes', () => {
+  const convert = (...chunks: string[]) => {
+    const rows = new CrlfRows();
+    const out = chunks.map((c) => rows.convert(Buffer.from(c)).toString('utf8')).join('');
+    return { out, rows: rows.rows };
+  };
+
+  it('when rows end with LF, then they end with CRLF and are counted', () => {
+    expect(convert('a,b\nc,d\n')).toEqual({ out: 'a,b\r\nc,d\r\n', rows: 2 });
+  });
+
+  it('when a quoted cell holds LF or CRLF, then it is left as it is', () => {
+    expect(convert('"x\ny",1\n"p\r\nq",2\n')).toEqual({ out: '"x\ny",1\r\n"p\r\nq",2\r\n', rows: 2 });
+  });
+
+  it('when quotes are doubled or a chunk ends inside a quoted cell, then the state carries over', () => {
+    expect(convert('"a""', '\n""b"', ',c\n')).toEqual({ out: '"a""\n""b",c\r\n', rows: 1 });
+    expect(convert('a', '\n', '\n')).toEqual({ out: 'a\r\n\r\n', rows: 2 });
+  });
+});
+
+describe('parameters written into a COPY', () => {
+  it('when text and numbers are parameters, then they are quoted literals; $n in the query’s own strings stays', () => {
+    const query = CompiledQuery.raw("select '$1' as a, x from t where y = $1 and z in ($2, $3) and w like $10", [
+      "O'Brien\\",
+      7,
+      'b',
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      '%$1%',
+    ]);
+    expect(inlineParameters(query)).toBe(
+      "select '$1' as a, x from t where y =  E'O''Brien\\\\' and z in (7, 'b') and w like '%$1%'",
+    );
+  });
+
+  it('when a parameter is neither text nor a finite number, then it refuses', () => {
+    expect(() => inlineParameters(CompiledQuery.raw('select $1', [null]))).toThrow(/neither/);
+    expect(() => inlineParameters(CompiledQuery.raw('select $1', [Number.NaN]))).toThrow(/neither/);
+    expect(() => inlineParameters(CompiledQuery.raw('select $2', [1]))).toThrow(/no parameter/);
+  });
+});
