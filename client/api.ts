@@ -15,12 +15,97 @@ export interface NamedCode {
   nameZh: string;
 }
 
+export interface Bilingual {
+  en: string;
+  zh: string;
+}
+
+export type MeasureId = string;
+export type DimensionId = string;
+
+export interface MeasureInfo {
+  id: MeasureId;
+  kind: 'tech_transfer' | 'incubation' | 'talent' | 'credit';
+  dateColumn: string;
+  unit: 'count' | 'cny' | 'people' | 'credits';
+  temporality: 'flow' | 'stock';
+  name: Bilingual;
+  definition: Bilingual;
+  standard: { code: string; reference: Bilingual };
+  dimensions: DimensionId[];
+}
+
+export interface DimensionInfo {
+  id: DimensionId;
+  name: Bilingual;
+  domain: 'university' | 'region' | 'period' | 'enum' | 'field';
+  values?: Array<{ code: string } & Bilingual>;
+}
+
 export interface Meta {
   universities: University[];
   regions: NamedCode[];
   fields: NamedCode[];
   dateRange: { from: string | null; to: string | null };
   dataset: { synthetic: boolean };
+  measures: MeasureInfo[];
+  dimensions: DimensionInfo[];
+  standards: Record<string, Bilingual>;
+}
+
+export type AggregateRow = Record<string, string | number | null>;
+
+export interface AggregateAnswer {
+  measures: MeasureId[];
+  by: DimensionId[];
+  rows: AggregateRow[];
+}
+
+export interface MeasureSummary {
+  measure: MeasureId;
+  unit: MeasureInfo['unit'];
+  temporality: 'flow' | 'stock';
+  value: number;
+  records: number;
+  previous: number | null;
+  change: number | null;
+  yearAgo: number | null;
+  yearOnYear: number | null;
+  panel: { universities: string[]; value: number | null; yearAgo: number | null; change: number | null };
+  targetYear: number;
+  target: number | null;
+  yearToDate: number | null;
+  progress: number | null;
+}
+
+export interface Period {
+  from: string;
+  to: string;
+}
+
+export interface SummaryAnswer {
+  period: Period;
+  previousPeriod: Period;
+  yearAgoPeriod: Period;
+  yearToDate: Period;
+  measures: MeasureSummary[];
+}
+
+export interface CollaborationAnswer {
+  measure: MeasureId;
+  universities: string[];
+  partners: string[];
+  matrix: number[][];
+  withoutPartner: number[];
+  totals: number[];
+}
+
+export interface Target {
+  measure: MeasureId;
+  year: number;
+  university: string | null;
+  value: number;
+  updatedAt: string;
 }
 
 export type Role = 'admin' | 'leadership' | 'steward' | 'commission';
@@ -66,7 +151,33 @@ export function onUnauthorized(listener: () => void): void {
   unauthorizedListeners.add(listener);
 }
 
-async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** The CSRF token to send with a change (for requests not made through `request`, e.g. an upload). */
+export function currentCsrfToken(): string | undefined {
+  return csrfToken;
+}
+
+/** A query string from parameters, leaving out empty ones. */
+export function query(params: Record<string, string | number | boolean | undefined | null> | URLSearchParams): string {
+  const search =
+    params instanceof URLSearchParams
+      ? params
+      : new URLSearchParams(
+          Object.entries(params)
+            .filter(([, v]) => v !== undefined && v !== null && v !== '')
+            .map(([k, v]) => [k, String(v)]),
+        );
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Raises the API's problem as an ApiError (and tells the app when the session is gone). */
+export async function problemOf(response: Response, path: string): Promise<ApiError> {
+  const problem = (await response.json().catch(() => undefined)) as { detail?: string; errors?: ProblemDetail[] } | undefined;
+  if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me') for (const listener of unauthorizedListeners) listener();
+  return new ApiError(response.status, problem?.detail ?? `${response.status} ${response.statusText}`, problem?.errors ?? []);
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -77,12 +188,7 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
     body: body === undefined ? null : JSON.stringify(body),
     signal: signal ?? null,
   });
-  if (!response.ok) {
-    const problem = (await response.json().catch(() => undefined)) as { detail?: string; errors?: ProblemDetail[] } | undefined;
-    if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me')
-      for (const listener of unauthorizedListeners) listener();
-    throw new ApiError(response.status, problem?.detail ?? `${response.status} ${response.statusText}`, problem?.errors ?? []);
-  }
+  if (!response.ok) throw await problemOf(response, path);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
@@ -110,4 +216,20 @@ export const api = {
   },
   setLang: (lang: 'zh' | 'en') => request<{ lang: string }>('PATCH', '/auth/me', { lang }),
   meta: (signal?: AbortSignal) => request<Meta>('GET', '/meta', undefined, signal),
+  aggregate: (params: URLSearchParams, signal?: AbortSignal) =>
+    request<AggregateAnswer>('GET', `/aggregate${query(params)}`, undefined, signal),
+  summary: (params: URLSearchParams, signal?: AbortSignal) =>
+    request<SummaryAnswer>('GET', `/summary${query(params)}`, undefined, signal),
+  collaboration: (params: URLSearchParams, signal?: AbortSignal) =>
+    request<CollaborationAnswer>('GET', `/collaboration${query(params)}`, undefined, signal),
+  targets: (params: URLSearchParams, signal?: AbortSignal) =>
+    request<{ targets: Target[] }>('GET', `/targets${query(params)}`, undefined, signal),
 };
+
+/** The address of the API's CSV of a read: the same query with `format=csv` and the page's language. */
+export function csvUrl(path: string, params: URLSearchParams, lang: 'zh' | 'en'): string {
+  const search = new URLSearchParams(params);
+  search.set('format', 'csv');
+  search.set('lang', lang);
+  return `/api/v1${path}${query(search)}`;
+}

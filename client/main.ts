@@ -1,20 +1,56 @@
 import { ApiError, api, type Me, type Meta, onUnauthorized } from './api';
 import { element } from './dom';
-import { type Lang, lang, onLangChange, setLang, t, translateDom } from './i18n';
+import { type Lang, lang, type MessageKey, onLangChange, setLang, t, translateDom } from './i18n';
+import {
+  locationOf,
+  parseLocation,
+  type RenderView,
+  VIEW_ACCESS,
+  VIEW_NAMES,
+  type ViewContext,
+  type ViewHandle,
+  type ViewName,
+} from './view';
 import { renderSignIn } from './views/sign-in';
-import { renderUniversities } from './views/universities';
 
 const view = document.querySelector<HTMLElement>('#view')!;
 const nav = document.querySelector<HTMLElement>('.app-nav')!;
 const tools = document.querySelector<HTMLElement>('.header-tools')!;
 const banner = document.querySelector<HTMLElement>('.demo-banner')!;
 
+/** Each view is its own module, loaded when first shown (the sign-in page needs none of them). */
+const VIEWS: Record<ViewName, () => Promise<RenderView>> = {
+  overview: () => import('./views/overview').then((m) => m.renderOverview),
+  universities: () => import('./views/by-university').then((m) => m.renderByUniversity),
+  regions: () => import('./views/regions').then((m) => m.renderRegions),
+  trends: () => import('./views/trends').then((m) => m.renderTrends),
+  collaboration: () => import('./views/collaboration').then((m) => m.renderCollaboration),
+  records: () => import('./views/records').then((m) => m.renderRecords),
+  admin: () => import('./views/admin').then((m) => m.renderAdmin),
+  members: () => import('./views/universities').then((m) => m.renderMembers),
+};
+
 let me: Me | null = null;
 let meta: Meta | undefined;
 let userBox: HTMLElement | undefined;
 
-function renderHeader(): void {
-  nav.replaceChildren(...(me ? [element('a', { href: '#/universities', 'aria-current': 'page' }, t('nav.universities'))] : []));
+/** The view on screen: its name, what it holds, and the controller of its requests. */
+let current: { name: ViewName; handle: ViewHandle | void; controller: AbortController } | undefined;
+/** Bumped on every navigation, so that a slow view load never draws over a newer one. */
+let generation = 0;
+
+const allowedViews = (): ViewName[] => (me ? VIEW_NAMES.filter((v) => VIEW_ACCESS[v].includes(me!.role)) : []);
+
+function renderHeader(active?: ViewName): void {
+  nav.replaceChildren(
+    ...allowedViews().map((name) =>
+      element(
+        'a',
+        { href: `#/${name}`, ...(name === active ? { 'aria-current': 'page' } : {}), 'data-view': name },
+        t(`nav.${name}` as MessageKey),
+      ),
+    ),
+  );
   userBox?.remove();
   userBox = undefined;
   if (me) {
@@ -34,12 +70,62 @@ function renderHeader(): void {
   }
 }
 
-function render(): void {
-  translateDom();
-  renderHeader();
-  if (me && meta) {
-    banner.hidden = !meta.dataset.synthetic;
-    renderUniversities(view, meta);
+function leaveView(): void {
+  if (!current) return;
+  current.controller.abort();
+  current.handle?.destroy?.();
+  current = undefined;
+}
+
+function navigate(
+  name: ViewName,
+  params: URLSearchParams | Record<string, string | undefined>,
+  options: { replace?: boolean } = {},
+): void {
+  const target = locationOf(name, params);
+  if (target === location.hash) return;
+  if (options.replace) history.replaceState(null, '', target);
+  else history.pushState(null, '', target);
+  void showView();
+}
+
+/** Draws the view the URL names; the same view with other state is updated in place when it can be. */
+async function showView({ fresh = false } = {}): Promise<void> {
+  if (!me || !meta) return;
+  const parsed = parseLocation(location.hash);
+  const allowed = allowedViews();
+  const name = (allowed as string[]).includes(parsed.view) ? (parsed.view as ViewName) : allowed[0]!;
+  if (name !== parsed.view) {
+    history.replaceState(null, '', locationOf(name, parsed.params));
+  }
+  const mine = ++generation;
+  banner.hidden = !meta.dataset.synthetic;
+  renderHeader(name);
+  const controller = new AbortController();
+  const ctx: ViewContext = { me, meta, params: parsed.params, navigate, signal: controller.signal };
+  if (!fresh && current?.name === name && current.handle?.update) {
+    current.controller.abort();
+    current.controller = controller;
+    try {
+      await current.handle.update(ctx);
+    } catch (error) {
+      if (!controller.signal.aborted) showError(error, () => void showView({ fresh: true }));
+    }
+    return;
+  }
+  leaveView();
+  view.replaceChildren(element('p', { class: 'state' }, t('state.loading')));
+  try {
+    const render = await VIEWS[name]();
+    if (mine !== generation) return;
+    const container = element('div', { class: `view-${name}` });
+    view.replaceChildren(container);
+    current = { name, handle: undefined, controller };
+    current.handle = await render(container, ctx);
+  } catch (error) {
+    if (mine !== generation || controller.signal.aborted) return;
+    if (error instanceof ApiError && error.status === 401) return;
+    showError(error, () => void showView({ fresh: true }));
   }
 }
 
@@ -51,10 +137,12 @@ function showError(error: unknown, retry: () => void): void {
 }
 
 async function showSignIn(): Promise<void> {
+  leaveView();
   me = null;
   meta = undefined;
   banner.hidden = true;
-  render();
+  translateDom();
+  renderHeader();
   try {
     const options = await api.loginOptions();
     banner.hidden = !options.demo;
@@ -69,11 +157,12 @@ async function showSignIn(): Promise<void> {
 }
 
 async function showApp(): Promise<void> {
-  render();
+  translateDom();
+  renderHeader();
   view.replaceChildren(element('p', { class: 'state' }, t('state.loading')));
   try {
     meta = await api.meta();
-    render();
+    await showView({ fresh: true });
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return;
     showError(error, () => void showApp());
@@ -107,8 +196,11 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')
   });
 }
 onLangChange(() => {
-  if (me) render();
+  translateDom();
+  if (me) void showView({ fresh: true });
   else void showSignIn();
 });
+addEventListener('popstate', () => void showView());
+addEventListener('hashchange', () => void showView());
 onUnauthorized(() => void showSignIn());
 void boot();

@@ -2,7 +2,14 @@ export const en = {
   'app.title': 'YRD University Technology Park Alliance · Outcomes',
   'app.footer': 'Yangtze River Delta University Technology Park Alliance — founded 25 October 2019, led by USST.',
   'nav.label': 'Main navigation',
-  'nav.universities': 'Members',
+  'nav.overview': 'Overview',
+  'nav.universities': 'Universities',
+  'nav.regions': 'Regions',
+  'nav.trends': 'Trends',
+  'nav.collaboration': 'Collaboration',
+  'nav.records': 'Records',
+  'nav.admin': 'Admin',
+  'nav.members': 'Members',
   'lang.label': 'Language',
   'demo.banner':
     'Synthetic demo data: the figures are generated, and only USST is a named founding member; the other four members are stand-ins until an administrator enters the real ones.',
@@ -33,4 +40,4 @@ export const en = {
   'state.retry': 'Try again',
 } as const;
 
-export type MessageKey = keyof typeof en;
+

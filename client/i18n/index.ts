@@ -1,8 +1,19 @@
-import { en, type MessageKey } from './en';
-import { zh } from './zh';
+import { chartsEn, chartsZh } from './charts';
+import { en as baseEn } from './en';
+import { recordsEn, recordsZh } from './records';
+import { adminEn, adminZh } from './admin';
+import { zh as baseZh } from './zh';
 
 export type Lang = 'zh' | 'en';
-export type { MessageKey };
+
+/**
+ * One catalogue per part of the interface, merged: each view's messages live beside the others'
+ * but in a file of their own. Every key has both languages (the Chinese catalogues are typed
+ * by the English ones).
+ */
+const en = { ...baseEn, ...chartsEn, ...recordsEn, ...adminEn };
+export type MessageKey = keyof typeof en;
+const zh: Record<MessageKey, string> = { ...baseZh, ...chartsZh, ...recordsZh, ...adminZh };
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, zh };
 const STORAGE_KEY = 'alliance-outcomes.lang';
@@ -35,6 +46,11 @@ export function onLangChange(listener: (lang: Lang) => void): () => void {
 /** The message in the current language, with `{name}` placeholders filled. */
 export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
   return CATALOGUES[current][key].replaceAll(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+/** A bilingual value from the API (`{ en, zh }`) in the current language. */
+export function pick(text: { en: string; zh: string }): string {
+  return text[current];
 }
 
 /** Fills every `data-i18n` element and `data-i18n-attr="attr:key"` attribute under `root`. */

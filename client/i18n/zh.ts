@@ -1,10 +1,17 @@
-import type { MessageKey } from './en';
+import type { en } from './en';
 
-export const zh: Record<MessageKey, string> = {
+export const zh: Record<keyof typeof en, string> = {
   'app.title': '长三角高校科技园联盟 · 合作成效',
   'app.footer': '长三角高校科技园联盟 —— 2019年10月25日成立，上海理工大学牵头。',
   'nav.label': '主导航',
-  'nav.universities': '成员高校',
+  'nav.overview': '总览',
+  'nav.universities': '各高校',
+  'nav.regions': '地区',
+  'nav.trends': '趋势',
+  'nav.collaboration': '协作',
+  'nav.records': '记录',
+  'nav.admin': '管理',
+  'nav.members': '成员',
   'lang.label': '语言',
   'demo.banner':
     '演示数据（合成）：图中数字由程序生成；创始公告只点名了上海理工大学，其余四所成员高校为占位示例，待管理员录入真实成员。',

@@ -1,9 +1,9 @@
-import type { Meta } from '../api';
+import type { ViewContext } from '../view';
 import { lang, t } from '../i18n';
 import { element } from '../dom';
 
 /** The member list: who is in the alliance, where, since when. */
-export function renderUniversities(container: HTMLElement, meta: Meta): void {
+export function renderMembers(container: HTMLElement, { meta }: ViewContext): void {
   const regionName = new Map(meta.regions.map((r) => [r.code, lang() === 'zh' ? r.nameZh : r.nameEn]));
   const { from, to } = meta.dateRange;
   container.replaceChildren(

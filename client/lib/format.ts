@@ -1,0 +1,79 @@
+import { lang } from '../i18n';
+
+export type Unit = 'count' | 'cny' | 'people' | 'credits';
+
+const WAN = 10_000;
+const YI = 100_000_000;
+
+function grouped(value: number, digits: number): string {
+  return value.toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+/**
+ * A figure as a person reads it: in Chinese, money in 万元 / 亿元 and large counts in 万;
+ * in English, thousands separators and "yuan". `exact` keeps every fen (tables), otherwise
+ * money is rounded to a readable size (cards, tooltips).
+ */
+export function formatValue(value: number | null | undefined, unit: Unit, { exact = false } = {}): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const zh = lang() === 'zh';
+  const fraction = unit === 'credits' && !Number.isInteger(value) ? 1 : 0;
+  if (unit === 'cny') {
+    if (exact) return zh ? `${grouped(value, 2)} 元` : `¥${grouped(value, 2)}`;
+    if (zh) {
+      if (Math.abs(value) >= YI) return `${grouped(value / YI, 2)} 亿元`;
+      if (Math.abs(value) >= WAN) return `${grouped(value / WAN, 1)} 万元`;
+      return `${grouped(value, 0)} 元`;
+    }
+    if (Math.abs(value) >= 1e9) return `¥${grouped(value / 1e9, 2)} bn`;
+    if (Math.abs(value) >= 1e6) return `¥${grouped(value / 1e6, 1)} m`;
+    return `¥${grouped(value, 0)}`;
+  }
+  if (!exact && zh && Math.abs(value) >= WAN) return `${grouped(value / WAN, Math.abs(value) >= 1e6 ? 0 : 1)} 万`;
+  return grouped(value, fraction);
+}
+
+/** An axis tick: short, in the unit's scale. */
+export function formatTick(value: number, unit: Unit): string {
+  const zh = lang() === 'zh';
+  const abs = Math.abs(value);
+  if (zh) {
+    if (abs >= YI) return `${+(value / YI).toFixed(1)}亿`;
+    if (abs >= WAN) return `${+(value / WAN).toFixed(1)}万`;
+    return String(+value.toFixed(1));
+  }
+  if (abs >= 1e9) return `${+(value / 1e9).toFixed(1)}bn`;
+  if (abs >= 1e6) return `${+(value / 1e6).toFixed(1)}m`;
+  if (abs >= 1e3) return `${+(value / 1e3).toFixed(1)}k`;
+  return String(+value.toFixed(1)) + (unit === 'cny' ? '' : '');
+}
+
+/** A relative change (0.12 → "+12.0%"); null when there is nothing to compare with. */
+export function formatChange(change: number | null | undefined): string {
+  if (change === null || change === undefined || !Number.isFinite(change)) return '—';
+  const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
+  return `${sign}${(Math.abs(change) * 100).toFixed(1)}%`;
+}
+
+export function formatPercent(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
+  return `${(ratio * 100).toFixed(1)}%`;
+}
+
+/** The unit's name after a figure or in an axis title. */
+export function unitName(unit: Unit): string {
+  const zh = lang() === 'zh';
+  switch (unit) {
+    case 'cny':
+      return zh ? '元' : 'yuan';
+    case 'people':
+      return zh ? '人' : 'people';
+    case 'credits':
+      return zh ? '学分' : 'credits';
+    default:
+      return zh ? '项' : 'count';
+  }
+}

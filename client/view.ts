@@ -1,0 +1,68 @@
+import type { Me, Meta } from './api';
+
+/** The names of the views, as they appear in the URL (`#/overview?…`). */
+export const VIEW_NAMES = [
+  'overview',
+  'universities',
+  'regions',
+  'trends',
+  'collaboration',
+  'records',
+  'admin',
+  'members',
+] as const;
+export type ViewName = (typeof VIEW_NAMES)[number];
+
+/** What a view is given: who is signed in, the registry, its state from the URL, and how to move. */
+export interface ViewContext {
+  readonly me: Me;
+  readonly meta: Meta;
+  /** The view's state, read from the URL (filters, measure, page…): the URL is the only source of truth. */
+  readonly params: URLSearchParams;
+  /**
+   * Moves to a view with new URL state. `replace` changes the current history entry (e.g. typing
+   * in a search box) instead of adding one; the back button returns to the previous state.
+   */
+  navigate(view: ViewName, params: URLSearchParams | Record<string, string | undefined>, options?: { replace?: boolean }): void;
+  /** Aborted when the view is left or re-rendered: pass it to every request. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A view draws itself into `container`. It may return a function that releases what it holds
+ * (charts, listeners); it is called when the view is left or drawn again with other state.
+ * When only the URL state changes and the view is the same, `update` (if returned) is called
+ * instead, so that charts can change in place.
+ */
+export interface ViewHandle {
+  update?(ctx: ViewContext): void | Promise<void>;
+  destroy?(): void;
+}
+export type RenderView = (container: HTMLElement, ctx: ViewContext) => Promise<ViewHandle | void> | ViewHandle | void;
+
+/** Which roles see which view (the API enforces the same; this only hides what would be refused). */
+export const VIEW_ACCESS: Record<ViewName, readonly Me['role'][]> = {
+  overview: ['admin', 'leadership', 'steward', 'commission'],
+  universities: ['admin', 'leadership', 'steward', 'commission'],
+  regions: ['admin', 'leadership', 'steward', 'commission'],
+  trends: ['admin', 'leadership', 'steward', 'commission'],
+  collaboration: ['admin', 'leadership', 'steward', 'commission'],
+  records: ['admin', 'leadership', 'steward'],
+  admin: ['admin'],
+  members: ['admin', 'leadership', 'steward', 'commission'],
+};
+
+/** Parses `#/view?a=b` into the view's name and its parameters. */
+export function parseLocation(hash: string): { view: string; params: URLSearchParams } {
+  const match = /^#\/([a-z-]*)(?:\?(.*))?$/.exec(hash);
+  return { view: match?.[1] ?? '', params: new URLSearchParams(match?.[2] ?? '') };
+}
+
+export function locationOf(view: ViewName, params: URLSearchParams | Record<string, string | undefined>): string {
+  const search =
+    params instanceof URLSearchParams
+      ? new URLSearchParams(params)
+      : new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  const query = search.toString();
+  return `#/${view}${query ? `?${query}` : ''}`;
+}
