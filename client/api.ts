@@ -173,7 +173,8 @@ export function query(params: Record<string, string | number | boolean | undefin
 /** Raises the API's problem as an ApiError (and tells the app when the session is gone). */
 export async function problemOf(response: Response, path: string): Promise<ApiError> {
   const problem = (await response.json().catch(() => undefined)) as { detail?: string; errors?: ProblemDetail[] } | undefined;
-  if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me') for (const listener of unauthorizedListeners) listener();
+  if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me')
+    for (const listener of unauthorizedListeners) listener();
   return new ApiError(response.status, problem?.detail ?? `${response.status} ${response.statusText}`, problem?.errors ?? []);
 }
 

@@ -58,10 +58,25 @@ export class CrlfRows {
   convert(chunk: Buffer): Buffer {
     const ends: number[] = [];
     let quoted = this.#quoted;
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i]!;
-      if (byte === QUOTE) quoted = !quoted;
-      else if (byte === LF && !quoted) ends.push(i);
+    let at = 0;
+    // Jump between quotes and line ends with the native search: quotes are rare in real data.
+    while (at < chunk.length) {
+      if (quoted) {
+        const close = chunk.indexOf(QUOTE, at);
+        if (close < 0) break;
+        quoted = false;
+        at = close + 1;
+        continue;
+      }
+      const quote = chunk.indexOf(QUOTE, at);
+      let end = chunk.indexOf(LF, at);
+      while (end >= 0 && (quote < 0 || end < quote)) {
+        ends.push(end);
+        end = chunk.indexOf(LF, end + 1);
+      }
+      if (quote < 0) break;
+      quoted = true;
+      at = quote + 1;
     }
     this.#quoted = quoted;
     this.rows += ends.length;

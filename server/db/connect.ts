@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -166,13 +167,40 @@ export function inlineParameters(query: CompiledQuery): string {
     .join('');
 }
 
+/** Joins small chunks into ones of at least `size` bytes (the last may be smaller). */
+class Coalesce extends Transform {
+  #parts: Buffer[] = [];
+  #bytes = 0;
+  constructor(private readonly size = 64 * 1024) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: string, done: TransformCallback): void {
+    this.#parts.push(chunk);
+    this.#bytes += chunk.length;
+    if (this.#bytes >= this.size) this.#flushParts();
+    done();
+  }
+  override _flush(done: TransformCallback): void {
+    this.#flushParts();
+    done();
+  }
+  #flushParts(): void {
+    if (this.#bytes === 0) return;
+    this.push(Buffer.concat(this.#parts, this.#bytes));
+    this.#parts = [];
+    this.#bytes = 0;
+  }
+}
+
 async function* copyOutOf(pool: pg.Pool, query: CompiledQuery, options: string): AsyncGenerator<Buffer> {
   const text = `copy (${inlineParameters(query)}) to stdout with (${options})`;
   const client = await pool.connect();
   const stream = client.query(copyTo(text));
   let broken = false;
   try {
-    for await (const chunk of stream) yield chunk as Buffer;
+    // The server sends a message per row; gather them into chunks of about 64 KB, so that the
+    // consumer's work (and its await) is per chunk, not per row.
+    for await (const chunk of stream.pipe(new Coalesce(), { end: true })) yield chunk as Buffer;
   } catch (error) {
     broken = true;
     throw error;

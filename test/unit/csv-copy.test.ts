@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { CrlfRows } from '../../server/csv/csv-response.js';
@@ -21,6 +22,37 @@ describe('LF to CRLF outside quotes', () => {
   it('when quotes are doubled or a chunk ends inside a quoted cell, then the state carries over', () => {
     expect(convert('"a""', '\n""b"', ',c\n')).toEqual({ out: '"a""\n""b",c\r\n', rows: 1 });
     expect(convert('a', '\n', '\n')).toEqual({ out: 'a\r\n\r\n', rows: 2 });
+  });
+
+  it('when any text is cut into any chunks, then the result equals a plain byte-by-byte reading', () => {
+    const naive = (text: string) => {
+      let quoted = false;
+      let out = '';
+      let rows = 0;
+      for (const c of text) {
+        if (c === '"') quoted = !quoted;
+        if (c === '\n' && !quoted) {
+          out += '\r\n';
+          rows++;
+        } else out += c;
+      }
+      return { out, rows };
+    };
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '"', '\n', '\r', ',', '上'), maxLength: 60 }),
+        fc.array(fc.nat(60), { maxLength: 5 }),
+        (text, cuts) => {
+          const bytes = Buffer.from(text);
+          const points = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);
+          const chunks = [0, ...points].map((from, i) => bytes.subarray(from, [...points, bytes.length][i]));
+          const rows = new CrlfRows();
+          const out = Buffer.concat(chunks.map((c) => rows.convert(c))).toString('utf8');
+          expect({ out, rows: rows.rows }).toEqual(naive(text));
+        },
+      ),
+      { numRuns: 500, seed: 5 },
+    );
   });
 });
 

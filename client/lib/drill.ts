@@ -1,0 +1,51 @@
+import type { MeasureInfo } from '../api';
+import { element } from '../dom';
+import { pick, t } from '../i18n';
+import type { ViewContext } from '../view';
+import { formatValue } from './format';
+
+export interface DrillTarget {
+  measure: MeasureInfo;
+  /** The API's filters that pick the figure's records (university, region, partner_university…). */
+  filters: Record<string, string>;
+  from: string;
+  to: string;
+  /** What the figure is, e.g. "USST, Q3 2024". */
+  label: string;
+  value: number;
+  /** How many records the figure is made of (from `withRecords=true`). */
+  records: number;
+}
+
+/**
+ * Clicking a figure: the records behind it (the Records view, filtered) for those who may see
+ * records; for the commission, which may not, the figure's record count and definition.
+ */
+export function drillDown(ctx: ViewContext, target: DrillTarget): void {
+  if (ctx.me.role !== 'commission') {
+    ctx.navigate('records', { kind: target.measure.kind, ...target.filters, from: target.from, to: target.to });
+    return;
+  }
+  const close = element('button', { type: 'button', class: 'primary', 'data-action': 'close' }, t('drill.close'));
+  const dialog = element(
+    'dialog',
+    { class: 'drill-dialog', 'aria-labelledby': 'drill-title' },
+    element('h2', { id: 'drill-title' }, `${pick(target.measure.name)} · ${target.label}`),
+    element('p', { class: 'drill-value' }, formatValue(target.value, target.measure.unit, { exact: true })),
+    element('p', { 'data-records': String(target.records) }, t('drill.records', { count: target.records.toLocaleString() })),
+    element('p', { class: 'muted' }, t('drill.period', { from: target.from, to: target.to })),
+    element('p', {}, pick(target.measure.definition)),
+    element('p', { class: 'muted' }, t('figure.standard', { standard: pick(target.measure.standard.reference) })),
+    element('form', { method: 'dialog' }, close),
+  );
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  close.focus();
+}
+
+/** Marks a view's root with its state, for people (styles) and for tests (`data-state`). */
+export function setViewState(container: HTMLElement, state: 'loading' | 'ready' | 'empty' | 'error'): void {
+  container.dataset.state = state;
+  container.setAttribute('aria-busy', String(state === 'loading'));
+}

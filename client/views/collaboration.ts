@@ -1,0 +1,228 @@
+import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+import { api, type CollaborationAnswer, csvUrl } from '../api';
+import { element } from '../dom';
+import { lang, pick, t } from '../i18n';
+import { Chart, ChartSlot } from '../lib/charts';
+import { drillDown, setViewState } from '../lib/drill';
+import { Figure } from '../lib/figure';
+import { apiScope, filterBar, measureOf, readFilters, universityLabel } from '../lib/filters';
+import { formatValue } from '../lib/format';
+import type { RenderView, ViewContext } from '../view';
+
+Chart.register(MatrixController, MatrixElement);
+
+/** The measures that have a partner university: credits, joint training, joint contracts and projects. */
+export const COLLABORATION_MEASURES = [
+  'credits.credits',
+  'credits.students',
+  'talent.trainees',
+  'talent.graduates',
+  'tech_transfer.contracts',
+  'tech_transfer.contract_value',
+  'incubation.entered',
+] as const;
+
+/** Cividis-like sequential blues: readable with every colour-vision deficiency, light = little. */
+function shade(ratio: number): string {
+  const stops = [
+    [239, 243, 255],
+    [189, 215, 231],
+    [107, 174, 214],
+    [33, 113, 181],
+    [8, 48, 107],
+  ];
+  const x = Math.max(0, Math.min(1, ratio)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  const f = x - i;
+  const [a, b] = [stops[i]!, stops[i + 1]!];
+  return `rgb(${a.map((c, k) => Math.round(c + (b[k]! - c) * f)).join(', ')})`;
+}
+
+/** University × partner: who works with whom, for credits, joint training and joint contracts. */
+export const renderCollaboration: RenderView = (container, first) => {
+  const { meta } = first;
+  const barSlot = element('div');
+  const figure = new Figure('collaboration', { tall: true, showTable: true });
+  const chart = new ChartSlot<'matrix'>(figure.canvas);
+  const errorBox = element('p', { class: 'state error', role: 'alert', hidden: '' });
+  const explain = element('p', { class: 'muted' });
+  container.append(element('h1', {}, t('collaboration.title')), barSlot, errorBox, explain, figure.element);
+
+  const load = async (ctx: ViewContext) => {
+    const filters = readFilters(ctx.params, meta, {
+      measure: 'credits.credits',
+      measures: COLLABORATION_MEASURES,
+      from: '2019-10-25',
+    });
+    barSlot.replaceChildren(
+      filterBar('collaboration', ctx, filters, {
+        measure: true,
+        measures: COLLABORATION_MEASURES,
+        universities: true,
+        regions: true,
+      }),
+    );
+    setViewState(container, 'loading');
+    errorBox.hidden = true;
+    const measure = measureOf(meta, filters.measure);
+    explain.textContent = t(`collaboration.explain.${measure.kind}` as 'collaboration.explain.credit');
+    const query = apiScope(filters);
+    query.set('measure', measure.id);
+    try {
+      // The record count behind each cell comes from the same grouping as an aggregate.
+      const countQuery = new URLSearchParams(query);
+      countQuery.delete('measure');
+      countQuery.set('measures', measure.id);
+      countQuery.set('by', 'university,partner_university');
+      countQuery.set('withRecords', 'true');
+      const [answer, counts] = await Promise.all([api.collaboration(query, ctx.signal), api.aggregate(countQuery, ctx.signal)]);
+      if (ctx.signal.aborted) return;
+      const records = (u: string, p: string) =>
+        Number(counts.rows.find((r) => r.university === u && r.partner_university === p)?.[`${measure.id}:records`] ?? 0);
+      draw(ctx, figure, chart, answer, filters.from, filters.to, query, records);
+      const empty = answer.totals.every((v) => v === 0);
+      setViewState(container, empty ? 'empty' : 'ready');
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      errorBox.hidden = false;
+      errorBox.textContent = t('state.error', { message: (error as Error).message });
+      setViewState(container, 'error');
+    }
+  };
+  void load(first);
+  return { update: load, destroy: () => chart.destroy() };
+};
+
+function draw(
+  ctx: ViewContext,
+  figure: Figure,
+  slot: ChartSlot<'matrix'>,
+  answer: CollaborationAnswer,
+  from: string,
+  to: string,
+  query: URLSearchParams,
+  records: (university: string, partner: string) => number,
+): void {
+  const { meta } = ctx;
+  const measure = measureOf(meta, answer.measure);
+  const rows = answer.universities.map((u) => universityLabel(meta, u));
+  const columns = answer.partners.map((p) => universityLabel(meta, p));
+  const max = Math.max(1, ...answer.matrix.flat());
+  const cells = answer.universities.flatMap((u, i) =>
+    answer.partners.map((p, j) => ({ x: columns[j]!, y: rows[i]!, v: answer.matrix[i]![j]!, u, p })),
+  );
+  const strongest = cells.filter((c) => c.u !== c.p).sort((a, b) => b.v - a.v)[0];
+  figure.describe({
+    title: t('collaboration.chartTitle', { name: pick(measure.name), from, to }),
+    csv: csvUrl('/collaboration', query, lang()),
+    measures: [measure],
+    summary: strongest
+      ? t('collaboration.alt', {
+          name: pick(measure.name),
+          from: universityLabel(meta, strongest.u),
+          to: universityLabel(meta, strongest.p),
+          value: formatValue(strongest.v, measure.unit),
+        })
+      : t('state.empty'),
+  });
+  figure.empty(answer.totals.every((v) => v === 0));
+  figure.table({
+    columns: [t('collaboration.rowsAre'), ...columns, t('collaboration.withoutPartner'), t('table.total')],
+    rows: answer.universities.map((u, i) => [
+      { text: rows[i]!, header: true, value: u },
+      ...answer.matrix[i]!.map((v) => ({ text: formatValue(v, measure.unit, { exact: true }), value: v })),
+      { text: formatValue(answer.withoutPartner[i]!, measure.unit, { exact: true }), value: answer.withoutPartner[i]! },
+      { text: formatValue(answer.totals[i]!, measure.unit, { exact: true }), value: answer.totals[i]! },
+    ]),
+  });
+  slot.set({
+    type: 'matrix',
+    data: {
+      datasets: [
+        {
+          label: pick(measure.name),
+          data: cells,
+          backgroundColor: (c) => {
+            const v = (c.raw as { v: number } | undefined)?.v ?? 0;
+            return shade(v / max);
+          },
+          borderColor: '#ffffff',
+          borderWidth: 1,
+          width: (c) => (c.chart.chartArea ? c.chart.chartArea.width / columns.length - 2 : 10),
+          height: (c) => (c.chart.chartArea ? c.chart.chartArea.height / rows.length - 2 : 10),
+        },
+      ],
+    },
+    options: {
+      responsive: true,
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            title: () => '',
+            label: (item) => {
+              const c = item.raw as (typeof cells)[number];
+              return `${c.y} ← ${c.x}: ${formatValue(c.v, measure.unit)}`;
+            },
+          },
+        },
+      },
+      scales: {
+        x: {
+          type: 'category',
+          labels: columns,
+          offset: true,
+          grid: { display: false },
+          title: { display: true, text: t('collaboration.partnerAxis') },
+        },
+        y: {
+          type: 'category',
+          labels: rows,
+          offset: true,
+          reverse: true,
+          grid: { display: false },
+          title: { display: true, text: t('collaboration.universityAxis') },
+        },
+      },
+      onClick: (_event, elements) => {
+        const hit = elements[0];
+        if (!hit) return;
+        const c = cells[hit.index]!;
+        drillDown(ctx, {
+          measure,
+          filters: { university: c.u, partner_university: c.p },
+          from,
+          to,
+          label: `${c.y} · ${c.x}`,
+          value: c.v,
+          records: records(c.u, c.p),
+        });
+      },
+    },
+    plugins: [
+      {
+        // The figure in each cell, dark on light and light on dark.
+        id: 'cell-labels',
+        afterDatasetsDraw(chart) {
+          const { ctx: g } = chart;
+          const points = chart.getDatasetMeta(0).data as unknown as Array<{
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+          }>;
+          g.save();
+          g.font = '12px system-ui, sans-serif';
+          g.textAlign = 'center';
+          g.textBaseline = 'middle';
+          points.forEach((point, i) => {
+            const c = cells[i]!;
+            g.fillStyle = c.v / max > 0.55 ? '#ffffff' : '#1d2433';
+            g.fillText(formatValue(c.v, measure.unit), point.x + point.width / 2, point.y + point.height / 2);
+          });
+          g.restore();
+        },
+      },
+    ],
+  });
+}
