@@ -136,7 +136,7 @@ function createPool(databaseUrl: string, max: number, statementTimeoutMs = STATE
     idleTimeoutMillis: 30_000,
     statement_timeout: statementTimeoutMs,
     idle_in_transaction_session_timeout: statementTimeoutMs,
-    options: '-c TimeZone=UTC',
+    options: '-c TimeZone=UTC -c DateStyle=ISO,YMD',
   });
   // A client that loses its server emits 'error': idle ones on the pool, checked-out ones on
   // themselves. Without a listener either would crash the process; the query that was running
