@@ -69,10 +69,10 @@ if (values['export-only']) {
   // The API's own choice: PostgreSQL renders a raw export (COPY), csv-stringify the rest.
   const copied = values.general
     ? null
-    : copiedRecords(database.bulk, database.copyOut, 'tech_transfer', filters, undefined, output);
+    : copiedRecords(database.bulk, database.copyOut, 'tech_transfer', filters, {}, output);
   const rows = copied
     ? await writeCopiedCsv(out, { bom: true, header }, copied)
-    : await writeCsv(out, { bom: true, header }, recordRows(database.bulk, 'tech_transfer', filters, undefined, output, labels));
+    : await writeCsv(out, { bom: true, header }, recordRows(database.bulk, 'tech_transfer', filters, {}, output, labels));
   const seconds = (performance.now() - start) / 1000;
   clearInterval(timer);
   await database.close();

@@ -23,7 +23,8 @@ export interface DrillTarget {
  */
 export function drillDown(ctx: ViewContext, target: DrillTarget): void {
   if (ctx.me.role !== 'commission') {
-    ctx.navigate('records', { kind: target.measure.kind, ...target.filters, from: target.from, to: target.to });
+    // `measure` asks for the records as that measure counts them (its own date; a stock's held records).
+    ctx.navigate('records', { kind: target.measure.kind, measure: target.measure.id, ...target.filters, from: target.from, to: target.to });
     return;
   }
   const close = element('button', { type: 'button', class: 'primary', 'data-action': 'close' }, t('drill.close'));

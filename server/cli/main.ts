@@ -267,10 +267,10 @@ async function exportCommand(database: DatabaseHandle, args: string[]): Promise<
     assertKnownCodes(request.filters, await loadReferences(db));
     const labels = await loadLabels(db, request.output.lang);
     const csv = { bom: request.output.bom, header: recordsHeader(kind, request.output) };
-    const copied = copiedRecords(db, database.copyOut, kind, request.filters, request.q, request.output);
+    const copied = copiedRecords(db, database.copyOut, kind, request.filters, request, request.output);
     count = copied
       ? await writeCopiedCsv(out, csv, copied)
-      : await writeCsv(out, csv, recordRows(db, kind, request.filters, request.q, request.output, labels));
+      : await writeCsv(out, csv, recordRows(db, kind, request.filters, request, request.output, labels));
   }
   await writeAudit(db, CLI_ACTOR, {
     action: 'export',

@@ -10,7 +10,7 @@ import type { Summary } from '../kpi/kpi.service.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import { type Bilingual, DIMENSIONS, type DimensionId, MEASURES } from '../kpi/registry.js';
 import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES, MAIN_DATE } from '../records/record-columns.js';
-import { recordConditions, recordsFrom } from '../records/records.service.js';
+import { type RecordSearch, recordConditions, recordsFrom } from '../records/records.service.js';
 import type { CsvRequest } from './exports.schemas.js';
 
 /** The domain whose names label a dimension's codes in a formatted export. */
@@ -63,14 +63,14 @@ export async function* recordRows(
   db: Kysely<Database>,
   kind: FactKind,
   filters: KpiFilters,
-  q: string | undefined,
+  search: RecordSearch,
   options: CsvRequest,
   labels: Labels,
 ): AsyncGenerator<CsvRow[]> {
   const query = recordsQuery(
     kind,
     filters,
-    q,
+    search,
     KIND_COLUMNS[kind].map((c) => sql.ref(`f.${c.name}`)),
   );
   const columns = KIND_COLUMNS[kind];
@@ -100,8 +100,8 @@ function renderedColumn(column: ColumnSpec): RawBuilder<unknown> {
   }
 }
 
-function recordsQuery(kind: FactKind, filters: KpiFilters, q: string | undefined, columns: RawBuilder<unknown>[]) {
-  const conditions = recordConditions(kind, filters, q);
+function recordsQuery(kind: FactKind, filters: KpiFilters, search: RecordSearch, columns: RawBuilder<unknown>[]) {
+  const conditions = recordConditions(kind, filters, search);
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   return sql<
     Record<string, unknown>
@@ -117,11 +117,11 @@ export function copiedRecords(
   copyOut: CopyOut | undefined,
   kind: FactKind,
   filters: KpiFilters,
-  q: string | undefined,
+  search: RecordSearch,
   options: CsvRequest,
 ): AsyncIterable<Buffer> | null {
   if (!copyOut || options.formatted) return null;
-  const query = recordsQuery(kind, filters, q, KIND_COLUMNS[kind].map(renderedColumn));
+  const query = recordsQuery(kind, filters, search, KIND_COLUMNS[kind].map(renderedColumn));
   return copyOut(query.compile(db), 'format csv');
 }
 

@@ -152,6 +152,30 @@ function finestGrain(by: readonly DimensionId[]): TimeDimension | null {
   return grains.find((grain) => by.includes(grain)) ?? null;
 }
 
+/** A stock's records on a day (alias `f`): projects in incubation then: entered, not graduated, not closed. */
+const heldAt = (end: RawBuilder<unknown>) =>
+  sql`f.entered_on <= ${end} and (f.graduated_on is null or f.graduated_on > ${end}) and f.stage <> 'closed'`;
+
+/** A flow's records in the filters' range (alias `f`): its own date column within from … to. */
+function flowDateConditions(dateColumn: string, filters: KpiFilters): RawBuilder<unknown>[] {
+  const date = sql.ref(`f.${dateColumn}`);
+  const conditions = [sql`${date} is not null`];
+  if (filters.from) conditions.push(sql`${date} >= ${filters.from}::date`);
+  if (filters.to) conditions.push(sql`${date} <= ${filters.to}::date`);
+  return conditions;
+}
+
+/**
+ * The records behind a measure's figure for the filters' period, as the aggregate counts them:
+ * a flow's records dated in the range on the measure's own date (graduations on `graduated_on`),
+ * a stock's records held on the range's last day (`to`, or today).
+ */
+export function measureDateConditions(id: MeasureId, filters: KpiFilters): RawBuilder<unknown>[] {
+  const def = MEASURES[id];
+  if (def.temporality === 'stock') return [heldAt(sql`${filters.to ?? today()}::date`)];
+  return flowDateConditions(def.dateColumn, filters);
+}
+
 /** The last day a stock or a calendar covers: `to`, else the data's last day, else today. */
 function rangeEnd(filters: KpiFilters, range: DataRange): string {
   return filters.to ?? range.last ?? today();
@@ -177,8 +201,7 @@ function groupSelect(
 
   if (group.stock) {
     // Projects in incubation at the end of each period (or of the range).
-    const held = (end: RawBuilder<unknown>) =>
-      sql`f.entered_on <= ${end} and (f.graduated_on is null or f.graduated_on > ${end}) and f.stage <> 'closed'`;
+    const held = heldAt;
     if (grain) {
       const start = rangeStart(query.filters, range);
       if (!start) return null;
@@ -191,9 +214,7 @@ function groupSelect(
       conditions.push(held(sql`${rangeEnd(query.filters, range)}::date`));
     }
   } else {
-    conditions.push(sql`${sql.ref(`f.${group.dateColumn}`)} is not null`);
-    if (query.filters.from) conditions.push(sql`${sql.ref(`f.${group.dateColumn}`)} >= ${query.filters.from}::date`);
-    if (query.filters.to) conditions.push(sql`${sql.ref(`f.${group.dateColumn}`)} <= ${query.filters.to}::date`);
+    conditions.push(...flowDateConditions(group.dateColumn, query.filters));
   }
 
   const keys = query.by.map((dimension) =>

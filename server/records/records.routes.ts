@@ -51,10 +51,10 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, copy
             bom: output.bom,
             header: recordsHeader(params.kind, output),
           };
-          const copied = filters && copiedRecords(bulk, copyOut, params.kind, filters, parsed.data.q, output);
+          const copied = filters && copiedRecords(bulk, copyOut, params.kind, filters, parsed.data, output);
           const count = copied
             ? await streamCopiedCsv(res, csv, copied)
-            : await streamCsv(res, csv, filters ? recordRows(bulk, params.kind, filters, parsed.data.q, output, labels) : []);
+            : await streamCsv(res, csv, filters ? recordRows(bulk, params.kind, filters, parsed.data, output, labels) : []);
           await auditExport(db, req, caller, `records/${params.kind}`, count);
           return;
         }

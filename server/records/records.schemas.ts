@@ -3,7 +3,8 @@ import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { csvShape, toCsvRequest } from '../exports/exports.schemas.js';
 import { checkRange, filterShape, toFilters, usedFilterDimensions } from '../kpi/kpi.schemas.js';
 import { hasControl } from '../http/text.js';
-import { MEASURE_LIST } from '../kpi/registry.js';
+import { MEASURE_IDS } from '../kpi/measure-ids.js';
+import { MEASURE_LIST, MEASURES } from '../kpi/registry.js';
 import { KIND_COLUMNS, MAIN_DATE } from './record-columns.js';
 
 export const KindParamsSchema = z.object({
@@ -50,6 +51,10 @@ export function recordsQuerySchema(kind: FactKind) {
         .regex(/^-?[a-z_]+$/, 'must be a column name, with - before it for descending')
         .refine((s) => columns.includes(s.replace(/^-/, '')), `must be one of ${columns.join(', ')} (with - for descending)`)
         .optional(),
+      measure: z
+        .enum(MEASURE_IDS, { error: `must be a measure: one of ${MEASURE_IDS.join(', ')}` })
+        .refine((id) => MEASURES[id].kind === kind, `must be a measure of ${kind} records`)
+        .optional(),
       page: wholeNumber(1, 1_000_000).optional(),
       pageSize: wholeNumber(1, 1000).optional(),
     })
@@ -67,6 +72,7 @@ export function recordsQuerySchema(kind: FactKind) {
       return {
         filters: toFilters(value),
         q: value.q || undefined,
+        measure: value.measure,
         sort: { column: sort.replace(/^-/, ''), descending: sort.startsWith('-') },
         page: value.page ?? 1,
         pageSize: value.pageSize ?? 50,

@@ -5,7 +5,8 @@ import { bumpDataVersion } from '../db/data-version.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { BadRequest, Conflict, NotFound, type ProblemDetail } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
-import { filterSql, type KpiFilters } from '../kpi/compile.js';
+import { filterSql, type KpiFilters, measureDateConditions } from '../kpi/compile.js';
+import type { MeasureId } from '../kpi/measure-ids.js';
 import type { References } from '../kpi/references.js';
 import { KIND_COLUMNS, MAIN_DATE, SEARCH_COLUMNS } from './record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from './record-schemas.js';
@@ -77,9 +78,8 @@ export function scopedFilters(filters: KpiFilters, caller: Caller): KpiFilters |
   return { ...filters, university: [own] };
 }
 
-export interface ListRequest {
+export interface ListRequest extends RecordSearch {
   filters: KpiFilters;
-  q?: string | undefined;
   sort: { column: string; descending: boolean };
   page: number;
   pageSize: number;
@@ -94,7 +94,7 @@ export async function listRecords(
 ): Promise<{ total: number; rows: ApiRecord[] }> {
   const filters = scopedFilters(request.filters, caller);
   if (!filters) return { total: 0, rows: [] };
-  const conditions = recordConditions(kind, filters, request.q);
+  const conditions = recordConditions(kind, filters, request);
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const order = sql`order by ${sql.ref(`f.${request.sort.column}`)} ${sql.raw(request.sort.descending ? 'desc' : 'asc')} nulls last, f.id ${sql.raw(request.sort.descending ? 'desc' : 'asc')}`;
   const offset = (request.page - 1) * request.pageSize;
@@ -107,12 +107,29 @@ export async function listRecords(
   return { total: Number(count.rows[0]?.n ?? 0), rows: rows.rows.map((row) => toApiRecord(kind, row)) };
 }
 
-/** The WHERE conditions of a records query over `f` (joined to university `u`): the KPI filters on the kind's main date, and a search. */
-export function recordConditions(kind: FactKind, filters: KpiFilters, q?: string) {
-  const date = sql.ref(`f.${MAIN_DATE[kind]}`);
+/** What narrows a records query beyond the KPI filters: a text search, and the measure whose figure the records make. */
+export interface RecordSearch {
+  q?: string | undefined;
+  /**
+   * The records behind this measure's figure: the period applies to the measure's own date
+   * (graduations by `graduated_on`), or, for a stock, to the records held at its end.
+   */
+  measure?: MeasureId | undefined;
+}
+
+/**
+ * The WHERE conditions of a records query over `f` (joined to university `u`): the KPI filters
+ * (the period on the kind's main date, or as the measure counts it), and a search.
+ */
+export function recordConditions(kind: FactKind, filters: KpiFilters, { q, measure }: RecordSearch = {}) {
   const conditions = filterSql(filters, kind);
-  if (filters.from) conditions.push(sql`${date} >= ${filters.from}::date`);
-  if (filters.to) conditions.push(sql`${date} <= ${filters.to}::date`);
+  if (measure) {
+    conditions.push(...measureDateConditions(measure, filters));
+  } else {
+    const date = sql.ref(`f.${MAIN_DATE[kind]}`);
+    if (filters.from) conditions.push(sql`${date} >= ${filters.from}::date`);
+    if (filters.to) conditions.push(sql`${date} <= ${filters.to}::date`);
+  }
   if (q) {
     const pattern = `%${escapeLike(q)}%`;
     conditions.push(

@@ -42,10 +42,10 @@ describe('records exported by COPY equal those written by csv-stringify (postgre
     const generalRows = await writeCsv(
       general,
       { bom: options.bom, header },
-      recordRows(database.bulk, kind, filters, q, options, await loadLabels(database.db, options.lang)),
+      recordRows(database.bulk, kind, filters, { q }, options, await loadLabels(database.db, options.lang)),
     );
     const copied = new Collect();
-    const body = copiedRecords(database.bulk, database.copyOut, kind, filters, q, options);
+    const body = copiedRecords(database.bulk, database.copyOut, kind, filters, { q }, options);
     if (!body) throw new Error('the COPY path did not apply');
     const copiedRows = await writeCopiedCsv(copied, { bom: options.bom, header }, body);
     return { general: general.text, generalRows, copied: copied.text, copiedRows };
@@ -116,12 +116,12 @@ describe('records exported by COPY equal those written by csv-stringify (postgre
   });
 
   it('when the export is formatted, then the COPY path does not apply (labels and display units are ours)', () => {
-    expect(copiedRecords(database.bulk, database.copyOut, 'credit', {}, undefined, { ...RAW, formatted: true })).toBeNull();
+    expect(copiedRecords(database.bulk, database.copyOut, 'credit', {}, {}, { ...RAW, formatted: true })).toBeNull();
   });
 
   it('when the reader stops early, then the COPY ends and its connection is not handed out again', async () => {
     for (let i = 0; i < 4; i++) {
-      const body = copiedRecords(database.bulk, database.copyOut, 'tech_transfer', {}, undefined, RAW)!;
+      const body = copiedRecords(database.bulk, database.copyOut, 'tech_transfer', {}, {}, RAW)!;
       for await (const _ of body) break;
     }
     // Two bulk connections: had a half-read COPY been returned to the pool, this would fail.
