@@ -157,6 +157,10 @@ async function showSignIn(): Promise<void> {
 }
 
 async function showApp(): Promise<void> {
+  // Fetch the view's code while the registry loads, rather than after it.
+  const wanted = parseLocation(location.hash).view;
+  const first = (allowedViews() as string[]).includes(wanted) ? (wanted as ViewName) : allowedViews()[0];
+  if (first) void VIEWS[first]().catch(() => undefined);
   translateDom();
   renderHeader();
   view.replaceChildren(element('p', { class: 'state' }, t('state.loading')));

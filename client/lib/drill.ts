@@ -24,7 +24,13 @@ export interface DrillTarget {
 export function drillDown(ctx: ViewContext, target: DrillTarget): void {
   if (ctx.me.role !== 'commission') {
     // `measure` asks for the records as that measure counts them (its own date; a stock's held records).
-    ctx.navigate('records', { kind: target.measure.kind, measure: target.measure.id, ...target.filters, from: target.from, to: target.to });
+    ctx.navigate('records', {
+      kind: target.measure.kind,
+      measure: target.measure.id,
+      ...target.filters,
+      from: target.from,
+      to: target.to,
+    });
     return;
   }
   const close = element('button', { type: 'button', class: 'primary', 'data-action': 'close' }, t('drill.close'));

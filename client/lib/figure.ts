@@ -8,6 +8,8 @@ export interface Cell {
   value?: string | number | null;
   /** A header cell (the row's label). */
   header?: boolean;
+  /** Opens the records behind the figure: the table is the keyboard's way to what a click on the chart does. */
+  drill?: () => void;
 }
 
 export interface TableData {
@@ -89,7 +91,13 @@ export class Figure {
 
   table(data: TableData): void {
     const cell = (c: Cell, tag: 'td' | 'th') => {
-      const node = element(tag, tag === 'th' ? { scope: 'row' } : {}, c.text);
+      let content: Node | string = c.text;
+      if (c.drill) {
+        const button = element('button', { type: 'button', class: 'cell-link', title: t('figure.drill') }, c.text);
+        button.addEventListener('click', c.drill);
+        content = button;
+      }
+      const node = element(tag, tag === 'th' ? { scope: 'row' } : {}, content);
       if (c.value !== undefined && c.value !== null) node.dataset.value = String(c.value);
       return node;
     };

@@ -96,11 +96,24 @@ export const renderByUniversity: RenderView = (container, first) => {
       });
       figure.empty(answer.rows.length === 0);
       const periodLabels = periods.map((p) => periodLabel(p, filters.grain));
+      const open = (u: string, p: string, label: string) =>
+        drillDown(ctx, {
+          measure,
+          filters: { ...scopeFilters(filters), university: u },
+          ...clampRange(periodRange(p), filters),
+          label: `${universityLabel(meta, u)} · ${label}`,
+          value: value(u, p),
+          records: records(u, p),
+        });
       figure.table({
         columns: [t('table.university'), ...periodLabels, stock ? t('table.atEnd') : t('table.total')],
         rows: universities.map((u, i) => [
           { text: universityLabel(meta, u), header: true, value: u },
-          ...periods.map((p) => ({ text: formatValue(value(u, p), measure.unit, { exact: true }), value: value(u, p) })),
+          ...periods.map((p, j) => ({
+            text: formatValue(value(u, p), measure.unit, { exact: true }),
+            value: value(u, p),
+            drill: () => open(u, p, periodLabels[j]!),
+          })),
           { text: formatValue(totals[i]!, measure.unit, { exact: true }), value: totals[i]! },
         ]),
         footer: [
@@ -139,17 +152,7 @@ export const renderByUniversity: RenderView = (container, first) => {
           },
           onClick: (_event, elements) => {
             const hit = elements[0];
-            if (!hit) return;
-            const u = universities[hit.index]!;
-            const p = periods[hit.datasetIndex]!;
-            drillDown(ctx, {
-              measure,
-              filters: { ...scopeFilters(filters), university: u },
-              ...clampRange(periodRange(p), filters),
-              label: `${universityLabel(meta, u)} · ${periodLabels[hit.datasetIndex]}`,
-              value: value(u, p),
-              records: records(u, p),
-            });
+            if (hit) open(universities[hit.index]!, periods[hit.datasetIndex]!, periodLabels[hit.datasetIndex]!);
           },
         },
       });

@@ -111,6 +111,16 @@ function draw(
   const cells = answer.universities.flatMap((u, i) =>
     answer.partners.map((p, j) => ({ x: columns[j]!, y: rows[i]!, v: answer.matrix[i]![j]!, u, p })),
   );
+  const open = (c: (typeof cells)[number]) =>
+    drillDown(ctx, {
+      measure,
+      filters: { university: c.u, partner_university: c.p },
+      from,
+      to,
+      label: `${c.y} · ${c.x}`,
+      value: c.v,
+      records: records(c.u, c.p),
+    });
   const strongest = cells.filter((c) => c.u !== c.p).sort((a, b) => b.v - a.v)[0];
   figure.describe({
     title: t('collaboration.chartTitle', { name: pick(measure.name), from, to }),
@@ -130,7 +140,11 @@ function draw(
     columns: [t('collaboration.rowsAre'), ...columns, t('collaboration.withoutPartner'), t('table.total')],
     rows: answer.universities.map((u, i) => [
       { text: rows[i]!, header: true, value: u },
-      ...answer.matrix[i]!.map((v) => ({ text: formatValue(v, measure.unit, { exact: true }), value: v })),
+      ...answer.matrix[i]!.map((v, j) => ({
+        text: formatValue(v, measure.unit, { exact: true }),
+        value: v,
+        drill: () => open(cells[i * answer.partners.length + j]!),
+      })),
       { text: formatValue(answer.withoutPartner[i]!, measure.unit, { exact: true }), value: answer.withoutPartner[i]! },
       { text: formatValue(answer.totals[i]!, measure.unit, { exact: true }), value: answer.totals[i]! },
     ]),
@@ -186,17 +200,7 @@ function draw(
       },
       onClick: (_event, elements) => {
         const hit = elements[0];
-        if (!hit) return;
-        const c = cells[hit.index]!;
-        drillDown(ctx, {
-          measure,
-          filters: { university: c.u, partner_university: c.p },
-          from,
-          to,
-          label: `${c.y} · ${c.x}`,
-          value: c.v,
-          records: records(c.u, c.p),
-        });
+        if (hit) open(cells[hit.index]!);
       },
     },
     plugins: [

@@ -291,12 +291,23 @@ function drawHeadline(
         })
       : t('state.empty'),
   });
+  const open = (i: number) => {
+    const row = rows[i]!;
+    drillDown(ctx, {
+      measure,
+      filters: scopeFilters(filters),
+      ...clampRange(periodRange(row[filters.grain]!), { from: query.get('from')!, to: filters.to }),
+      label: labels[i]!,
+      value: values[i]!,
+      records: Number(row[`${measure.id}:records`] ?? 0),
+    });
+  };
   figure.empty(values.every((v) => v === 0));
   figure.table({
     columns: [t(`grain.${filters.grain}`), pick(measure.name), t('table.records')],
     rows: rows.map((r, i) => [
       { text: labels[i]!, header: true, value: String(r[filters.grain]) },
-      { text: formatValue(values[i]!, measure.unit, { exact: true }), value: values[i]! },
+      { text: formatValue(values[i]!, measure.unit, { exact: true }), value: values[i]!, drill: () => open(i) },
       { text: String(r[`${measure.id}:records`] ?? 0), value: Number(r[`${measure.id}:records`] ?? 0) },
     ]),
   });
@@ -327,17 +338,7 @@ function drawHeadline(
       scales: { y: { beginAtZero: true, ticks: { callback: (v) => formatTick(Number(v), measure.unit) } } },
       onClick: (_event, elements) => {
         const hit = elements[0];
-        if (!hit) return;
-        const row = rows[hit.index]!;
-        const range = clampRange(periodRange(row[filters.grain]!), { from: query.get('from')!, to: filters.to });
-        drillDown(ctx, {
-          measure,
-          filters: scopeFilters(filters),
-          ...range,
-          label: labels[hit.index]!,
-          value: values[hit.index]!,
-          records: Number(row[`${measure.id}:records`] ?? 0),
-        });
+        if (hit) open(hit.index);
       },
     },
   });

@@ -99,6 +99,19 @@ function draw(
   const labels = rows.map((r) => (r[by] === null ? t('regions.none') : regionName(meta, String(r[by]))));
   const values = rows.map((r) => Number(r[measure.id] ?? 0));
   const total = values.reduce((a, b) => a + b, 0);
+  const open = (i: number) => {
+    const row = rows[i]!;
+    const key = row[by];
+    drillDown(ctx, {
+      measure,
+      filters: { ...scopeFilters(filters), ...(key === null ? {} : { [by]: String(key) }) },
+      from: filters.from,
+      to: filters.to,
+      label: labels[i]!,
+      value: values[i]!,
+      records: Number(row[`${measure.id}:records`] ?? 0),
+    });
+  };
   figure.describe({
     title: t(titleKey, { name: pick(measure.name), from: filters.from, to: filters.to }),
     csv: csvUrl('/aggregate', query, lang()),
@@ -118,7 +131,7 @@ function draw(
     ],
     rows: rows.map((r, i) => [
       { text: labels[i]!, header: true, value: r[by] === null ? '' : String(r[by]) },
-      { text: formatValue(values[i]!, measure.unit, { exact: true }), value: values[i]! },
+      { text: formatValue(values[i]!, measure.unit, { exact: true }), value: values[i]!, drill: () => open(i) },
       { text: total > 0 ? `${((values[i]! / total) * 100).toFixed(1)}%` : '—' },
       { text: String(r[`${measure.id}:records`] ?? 0), value: Number(r[`${measure.id}:records`] ?? 0) },
     ]),
@@ -142,18 +155,7 @@ function draw(
       scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatTick(Number(v), measure.unit) } } },
       onClick: (_event, elements) => {
         const hit = elements[0];
-        if (!hit) return;
-        const row = rows[hit.index]!;
-        const key = row[by];
-        drillDown(ctx, {
-          measure,
-          filters: { ...scopeFilters(filters), ...(key === null ? {} : { [by]: String(key) }) },
-          from: filters.from,
-          to: filters.to,
-          label: labels[hit.index]!,
-          value: values[hit.index]!,
-          records: Number(row[`${measure.id}:records`] ?? 0),
-        });
+        if (hit) open(hit.index);
       },
     },
   });

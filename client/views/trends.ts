@@ -197,6 +197,18 @@ function draw(
   query: URLSearchParams,
   mode: 'universities' | 'measures',
 ): void {
+  const open = (s: Series, i: number) =>
+    drillDown(ctx, {
+      measure: s.measure,
+      filters: {
+        ...(mode === 'universities' ? scopeFilters(filters) : {}),
+        ...(s.university ? { university: s.university } : {}),
+      },
+      ...clampRange(periodRange(periods[i]!), filters),
+      label: `${s.label} · ${labels[i]}`,
+      value: s.values[i]!,
+      records: s.records[i]!,
+    });
   const units = [...new Set(series.map((s) => s.measure.unit))];
   const axisOf = (s: Series) => (units.length > 1 && s.measure.unit === 'cny' ? 'y2' : 'y');
   const first = series[0]?.measure;
@@ -224,7 +236,7 @@ function draw(
     rows: periods.map((p, i) => [
       { text: labels[i]!, header: true, value: p },
       ...series.flatMap((s) => [
-        { text: formatValue(s.values[i]!, s.measure.unit, { exact: true }), value: s.values[i]! },
+        { text: formatValue(s.values[i]!, s.measure.unit, { exact: true }), value: s.values[i]!, drill: () => open(s, i) },
         { text: formatValue(s.target[i], s.measure.unit), value: s.target[i] ?? null },
       ]),
     ]),
@@ -291,22 +303,8 @@ function draw(
       },
       onClick: (_event, elements) => {
         const hit = elements[0];
-        if (!hit) return;
-        const owner = owners[hit.datasetIndex];
-        if (!owner || owner.target) return; // a target line: no records behind it
-        const s = owner.series;
-        const p = periods[hit.index]!;
-        drillDown(ctx, {
-          measure: s.measure,
-          filters: {
-            ...(mode === 'universities' ? scopeFilters(filters) : {}),
-            ...(s.university ? { university: s.university } : {}),
-          },
-          ...clampRange(periodRange(p), filters),
-          label: `${s.label} · ${labels[hit.index]}`,
-          value: s.values[hit.index]!,
-          records: s.records[hit.index]!,
-        });
+        const owner = hit && owners[hit.datasetIndex];
+        if (hit && owner && !owner.target) open(owner.series, hit.index); // a target line has no records behind it
       },
     },
   });
