@@ -13,6 +13,7 @@ import {
   TIME_DIMENSIONS,
   type TimeDimension,
 } from './registry.js';
+import { ROLLUPS, type Rollup } from './rollups.js';
 
 /** Dimensions that can filter as well as group (the time dimensions filter through from/to). */
 export const FILTER_DIMENSIONS = [
@@ -76,7 +77,12 @@ const VALUE_BAND = sql`case
   else '100m_and_over' end`;
 
 /** The SQL of a dimension over fact alias `f` (and university alias `u`); time keys from `date`. */
-function dimensionSql(dimension: DimensionId, kind: FactKind, date: RawBuilder<unknown>): RawBuilder<unknown> {
+function dimensionSql(
+  dimension: DimensionId,
+  kind: FactKind,
+  date: RawBuilder<unknown>,
+  rollup: Rollup | null = null,
+): RawBuilder<unknown> {
   switch (dimension) {
     case 'university':
       return sql`f.university_code`;
@@ -95,7 +101,8 @@ function dimensionSql(dimension: DimensionId, kind: FactKind, date: RawBuilder<u
     case 'mode_group':
       return MODE_GROUP;
     case 'value_band':
-      return VALUE_BAND;
+      // A band is a property of each contract: a rollup keeps it as a key of its own.
+      return rollup ? sql`f.value_band` : VALUE_BAND;
     case 'partner_region':
       return sql`f.partner_region_code`;
     case 'field':
@@ -108,14 +115,109 @@ function dimensionSql(dimension: DimensionId, kind: FactKind, date: RawBuilder<u
 }
 
 /** The conditions of the dimension filters over fact alias `f` (and university alias `u`, for region). */
-export function filterSql(filters: KpiFilters, kind: FactKind): RawBuilder<unknown>[] {
+export function filterSql(filters: KpiFilters, kind: FactKind, rollup: Rollup | null = null): RawBuilder<unknown>[] {
   const conditions: RawBuilder<unknown>[] = [];
   for (const dimension of FILTER_DIMENSIONS) {
     const values = filters[dimension];
     if (!values || values.length === 0) continue;
-    conditions.push(sql`${dimensionSql(dimension, kind, sql`null`)} in (${sql.join(values)})`);
+    conditions.push(sql`${dimensionSql(dimension, kind, sql`null`, rollup)} in (${sql.join(values)})`);
   }
   return conditions;
+}
+
+/** The fact (or rollup) column a dimension reads; null for the time dimensions. */
+function dimensionColumn(dimension: DimensionId, kind: FactKind): string | null {
+  switch (dimension) {
+    case 'university':
+    case 'region':
+      return 'university_code';
+    case 'partner_university':
+      return PARTNER_COLUMN[kind];
+    case 'mode':
+    case 'mode_group':
+      return 'mode';
+    case 'value_band':
+      return 'value_band';
+    case 'partner_region':
+      return 'partner_region_code';
+    case 'field':
+      return 'field_code';
+    case 'stage':
+      return 'stage';
+    case 'level':
+      return 'level';
+    default:
+      return null;
+  }
+}
+
+let rollupsEnabled = true;
+/** Whether the compiler may read the rollups (on by default; off answers every query from the facts). */
+export function setRollupsEnabled(enabled: boolean): void {
+  rollupsEnabled = enabled;
+}
+
+/** The smallest rollup of the kind that has every column the query groups or filters by. */
+function rollupFor(kind: FactKind, query: AggregateQuery): Rollup | null {
+  if (!rollupsEnabled) return null;
+  const used = new Set<string>();
+  for (const dimension of query.by) {
+    const column = dimensionColumn(dimension, kind);
+    if (column) used.add(column);
+  }
+  for (const dimension of FILTER_DIMENSIONS) {
+    if ((query.filters[dimension]?.length ?? 0) === 0) continue;
+    const column = dimensionColumn(dimension, kind);
+    if (column) used.add(column);
+  }
+  return (
+    ROLLUPS[kind].find((rollup) =>
+      [...used].every((c) => rollup.columns.includes(c) || (c === 'value_band' && rollup.valueBand)),
+    ) ?? null
+  );
+}
+
+const monthStart = (day: string): string => `${day.slice(0, 7)}-01`;
+const monthEnd = (day: string): string => {
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7));
+  return `${day.slice(0, 7)}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+};
+const addDays = (day: string, days: number): string => {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+/** A part of a flow's date range and where it is read: the rollup for whole months, the facts for the rest. */
+interface Part {
+  from?: string | undefined;
+  to?: string | undefined;
+  rollup: Rollup | null;
+}
+
+/**
+ * Splits a flow's range into the days of a partial first month, whole months, and the days of a
+ * partial last month. A bound beyond the data (before its first day, after its last) counts as a
+ * month's edge, since no record lies between; so `to = today` reads the current month whole.
+ */
+function flowParts(filters: KpiFilters, range: DataRange, rollup: Rollup | null): Part[] {
+  const { from, to } = filters;
+  if (!rollup) return [{ from, to, rollup: null }];
+  const fromAligned = from === undefined || from.endsWith('-01') || (range.first !== null && from <= range.first);
+  const toAligned = to === undefined || to === monthEnd(to) || (range.last !== null && to >= range.last);
+  const bodyFrom = from === undefined ? undefined : fromAligned ? monthStart(from) : addDays(monthEnd(from), 1);
+  const bodyTo = to === undefined ? undefined : toAligned ? to : addDays(monthStart(to), -1);
+  if (bodyFrom !== undefined && bodyTo !== undefined && bodyFrom > bodyTo) return [{ from, to, rollup: null }];
+  const parts: Part[] = [{ from: bodyFrom, to: bodyTo, rollup }];
+  if (!fromAligned) parts.push({ from, to: monthEnd(from!), rollup: null });
+  if (!toAligned) parts.push({ from: monthStart(to!), to, rollup: null });
+  return parts;
+}
+
+/** A stock at each period's end reads the rollup when every end is a month's last day (or after the data). */
+function stockRollup(ends: readonly string[], range: DataRange, rollup: Rollup | null): Rollup | null {
+  return rollup && ends.every((end) => end === monthEnd(end) || (range.last !== null && end >= range.last)) ? rollup : null;
 }
 
 const needsUniversityJoin = (query: AggregateQuery): boolean =>
@@ -142,9 +244,14 @@ function groupsOf(measures: readonly MeasureId[]): Group[] {
   return [...groups.values()];
 }
 
-function aggregateSql(def: MeasureDef): RawBuilder<unknown> {
-  return def.aggregate.fn === 'count' ? sql`count(*)::numeric` : sql`sum(${sql.ref(`f.${def.aggregate.column}`)})::numeric`;
+function aggregateSql(def: MeasureDef, rollup: Rollup | null): RawBuilder<unknown> {
+  if (def.aggregate.fn === 'count') return recordsSql(rollup);
+  return sql`sum(${sql.ref(`f.${def.aggregate.column}`)})::numeric`;
 }
+
+/** How many facts: counted, or summed from a rollup's `records`. */
+const recordsSql = (rollup: Rollup | null): RawBuilder<unknown> =>
+  rollup ? sql`sum(f.records)::numeric` : sql`count(*)::numeric`;
 
 /** The finest time grain asked for, or null. */
 function finestGrain(by: readonly DimensionId[]): TimeDimension | null {
@@ -157,7 +264,10 @@ const heldAt = (end: RawBuilder<unknown>) =>
   sql`f.entered_on <= ${end} and (f.graduated_on is null or f.graduated_on > ${end}) and f.stage <> 'closed'`;
 
 /** A flow's records in the filters' range (alias `f`): its own date column within from … to. */
-function flowDateConditions(dateColumn: string, filters: KpiFilters): RawBuilder<unknown>[] {
+function flowDateConditions(
+  dateColumn: string,
+  filters: { from?: string | undefined; to?: string | undefined },
+): RawBuilder<unknown>[] {
   const date = sql.ref(`f.${dateColumn}`);
   const conditions = [sql`${date} is not null`];
   if (filters.from) conditions.push(sql`${date} >= ${filters.from}::date`);
@@ -186,59 +296,81 @@ function rangeStart(filters: KpiFilters, range: DataRange): string | null {
 }
 
 /** One SELECT per group; every SELECT yields the same columns, so they stack with UNION ALL. */
-function groupSelect(
+function groupSelects(
   group: Group,
   query: AggregateQuery,
   allMeasures: readonly MeasureId[],
   range: DataRange,
-): RawBuilder<unknown> | null {
+): RawBuilder<unknown>[] {
+  const { kind } = group;
+  const rollup = rollupFor(kind, query);
+  const grain = finestGrain(query.by);
+  if (group.stock) {
+    // Projects in incubation at the end of each period (or of the range).
+    if (grain) {
+      const start = rangeStart(query.filters, range);
+      if (!start) return [];
+      const periods = boundedPeriods(grain, start, rangeEnd(query.filters, range));
+      if (periods.length === 0) return [];
+      const source = stockRollup(
+        periods.map((p) => p.end),
+        range,
+        rollup,
+      );
+      const values = sql.join(periods.map((p) => sql`(${p.year}::int, ${p.quarter}::text, ${p.month}::text, ${p.end}::date)`));
+      return [
+        partSelect(group, query, allMeasures, source, [], {
+          join: sql`inner join (values ${values}) as p(year, quarter, month, period_end) on ${heldAt(sql`p.period_end`)}`,
+          date: sql`p.period_end`,
+        }),
+      ];
+    }
+    const end = rangeEnd(query.filters, range);
+    return [partSelect(group, query, allMeasures, stockRollup([end], range, rollup), [heldAt(sql`${end}::date`)])];
+  }
+  return flowParts(query.filters, range, rollup).map((part) =>
+    partSelect(group, query, allMeasures, part.rollup, flowDateConditions(group.dateColumn, part)),
+  );
+}
+
+/** One scan: of the facts or of a rollup (alias `f` either way), with the dimension filters and the given date conditions. */
+function partSelect(
+  group: Group,
+  query: AggregateQuery,
+  allMeasures: readonly MeasureId[],
+  rollup: Rollup | null,
+  dateConditions: RawBuilder<unknown>[],
+  stockByPeriod?: { join: RawBuilder<unknown>; date: RawBuilder<unknown> },
+): RawBuilder<unknown> {
   const { kind } = group;
   const joins: RawBuilder<unknown>[] = [];
   if (needsUniversityJoin(query)) joins.push(sql`inner join university as u on u.code = f.university_code`);
-  const conditions = filterSql(query.filters, kind);
-  let date: RawBuilder<unknown> = sql.ref(`f.${group.dateColumn}`);
-  const grain = finestGrain(query.by);
-
-  if (group.stock) {
-    // Projects in incubation at the end of each period (or of the range).
-    const held = heldAt;
-    if (grain) {
-      const start = rangeStart(query.filters, range);
-      if (!start) return null;
-      const periods = boundedPeriods(grain, start, rangeEnd(query.filters, range));
-      if (periods.length === 0) return null;
-      const values = sql.join(periods.map((p) => sql`(${p.year}::int, ${p.quarter}::text, ${p.month}::text, ${p.end}::date)`));
-      joins.push(sql`inner join (values ${values}) as p(year, quarter, month, period_end) on ${held(sql`p.period_end`)}`);
-      date = sql`p.period_end`;
-    } else {
-      conditions.push(held(sql`${rangeEnd(query.filters, range)}::date`));
-    }
-  } else {
-    conditions.push(...flowDateConditions(group.dateColumn, query.filters));
-  }
-
+  if (stockByPeriod) joins.push(stockByPeriod.join);
+  const conditions = [...filterSql(query.filters, kind, rollup), ...dateConditions];
+  // A rollup row whose facts are all gone stays with `records = 0`: it is not a group.
+  if (rollup) conditions.push(sql`f.records > 0`);
+  const date: RawBuilder<unknown> = stockByPeriod?.date ?? sql.ref(`f.${group.dateColumn}`);
   const keys = query.by.map((dimension) =>
-    group.stock && grain && isTimeDimension(dimension)
+    stockByPeriod && isTimeDimension(dimension)
       ? sql`p.${sql.raw(dimension)}`.as(dimension)
-      : dimensionSql(dimension, kind, date).as(dimension),
+      : dimensionSql(dimension, kind, date, rollup).as(dimension),
   );
   const mine = (id: MeasureId) => group.measures.some((m) => m.id === id);
   const values: Array<AliasedRawBuilder<unknown, string>> = allMeasures.map((id, index) =>
-    (mine(id) ? aggregateSql(MEASURES[id]) : sql`null::numeric`).as(`m${index}`),
+    (mine(id) ? aggregateSql(MEASURES[id], rollup) : sql`null::numeric`).as(`m${index}`),
   );
   if (query.withRecords) {
-    values.push(...allMeasures.map((id, index) => (mine(id) ? sql`count(*)::numeric` : sql`null::numeric`).as(`n${index}`)));
+    values.push(...allMeasures.map((id, index) => (mine(id) ? recordsSql(rollup) : sql`null::numeric`).as(`n${index}`)));
   }
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const groupBy = keys.length > 0 ? sql`group by ${sql.join(keys.map((_, i) => sql.raw(String(i + 1))))}` : sql``;
-  return sql`select ${sql.join([...keys, ...values])} from ${sql.table(kind)} as f ${sql.join(joins, sql` `)} ${where} ${groupBy}`;
+  const table = sql.table(rollup ? rollup.table : kind);
+  return sql`select ${sql.join([...keys, ...values])} from ${table} as f ${sql.join(joins, sql` `)} ${where} ${groupBy}`;
 }
 
 /** The one SQL statement that answers a query: per-table scans stacked, then merged on the keys. */
 export function compileAggregate(query: AggregateQuery, range: DataRange): RawBuilder<AggregateRow> {
-  const selects = groupsOf(query.measures)
-    .map((group) => groupSelect(group, query, query.measures, range))
-    .filter((select): select is RawBuilder<unknown> => select !== null);
+  const selects = groupsOf(query.measures).flatMap((group) => groupSelects(group, query, query.measures, range));
   const keys = query.by.map((dimension) => sql.ref(dimension));
   const columns = query.measures.map((_, index) => `m${index}`);
   if (query.withRecords) columns.push(...query.measures.map((_, index) => `n${index}`));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setRollupsEnabled } from '../../server/kpi/compile.js';
 import { MEASURE_IDS, type MeasureId } from '../../server/kpi/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES } from '../../server/kpi/registry.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
@@ -88,119 +89,130 @@ function toUrl(path: string, query: OracleQuery): string {
   return `${path}?${params}`;
 }
 
-describe(`the aggregation API against an independent computation (${TEST_DB})`, () => {
-  let database: TestDatabase;
-  let server: TestServer;
-  let client: Client;
-  let facts: RawFacts;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    facts = randomFacts(20241231, 160);
-    await insertFacts(database.db, facts);
-    await addStandardUsers(database.db);
-    server = await startTestServer(database);
-    client = await Client.signIn(server, IDENTITIES.leadership.email);
-  });
-  afterAll(async () => {
-    await server.close();
-    await database.close();
-  });
+// Both ways of answering: from the rollups (whole months) with the facts for partial months, and
+// from the facts alone. Each must equal the independent computation.
+describe.each(['rollups', 'facts'] as const)(
+  `the aggregation API against an independent computation, read from %s (${TEST_DB})`,
+  (source) => {
+    let database: TestDatabase;
+    let server: TestServer;
+    let client: Client;
+    let facts: RawFacts;
+    beforeAll(async () => {
+      setRollupsEnabled(source === 'rollups');
+      database = await createTestDatabase();
+      facts = randomFacts(20241231, 160);
+      await insertFacts(database.db, facts);
+      await addStandardUsers(database.db);
+      server = await startTestServer(database);
+      client = await Client.signIn(server, IDENTITIES.leadership.email);
+    });
+    afterAll(async () => {
+      setRollupsEnabled(true);
+      await server.close();
+      await database.close();
+    });
 
-  const aggregate = async (query: OracleQuery) => {
-    const response = await client.get(toUrl('/aggregate', query));
-    if (response.status !== 200)
-      throw new Error(`${response.status} for ${toUrl('/aggregate', query)}: ${await response.text()}`);
-    return (await response.json()).rows as Array<Record<string, number | string | null>>;
-  };
+    const aggregate = async (query: OracleQuery) => {
+      const response = await client.get(toUrl('/aggregate', query));
+      if (response.status !== 200)
+        throw new Error(`${response.status} for ${toUrl('/aggregate', query)}: ${await response.text()}`);
+      return (await response.json()).rows as Array<Record<string, number | string | null>>;
+    };
 
-  it('when 200 random queries are asked, then /aggregate equals the computation over the raw rows, and every grouping sums to the total', async () => {
-    await fc.assert(
-      fc.asyncProperty(queryArbitrary, async (query) => {
-        const rows = await aggregate(query);
-        expect(rows).toEqual(oracleAggregate(facts, query));
-        // Flows sum over any grouping to the ungrouped total; a stock only over groupings without time.
-        const summable = query.measures.filter(
-          (m) =>
-            MEASURES[m as MeasureId].temporality === 'flow' || !query.by.some((d) => ['year', 'quarter', 'month'].includes(d)),
-        );
-        if (query.by.length > 0 && summable.length > 0) {
-          const [total] = await aggregate({ ...query, measures: summable, by: [] });
-          for (const measure of summable) {
-            const sum = rows.reduce((acc, row) => acc + Math.round(Number(row[measure]) * 100), 0);
-            expect(sum).toBe(Math.round(Number(total![measure]) * 100));
+    it('when 200 random queries are asked, then /aggregate equals the computation over the raw rows, and every grouping sums to the total', async () => {
+      await fc.assert(
+        fc.asyncProperty(queryArbitrary, async (query) => {
+          const rows = await aggregate(query);
+          expect(rows).toEqual(oracleAggregate(facts, query));
+          // Flows sum over any grouping to the ungrouped total; a stock only over groupings without time.
+          const summable = query.measures.filter(
+            (m) =>
+              MEASURES[m as MeasureId].temporality === 'flow' || !query.by.some((d) => ['year', 'quarter', 'month'].includes(d)),
+          );
+          if (query.by.length > 0 && summable.length > 0) {
+            const [total] = await aggregate({ ...query, measures: summable, by: [] });
+            for (const measure of summable) {
+              const sum = rows.reduce((acc, row) => acc + Math.round(Number(row[measure]) * 100), 0);
+              expect(sum).toBe(Math.round(Number(total![measure]) * 100));
+            }
           }
-        }
-      }),
-      { numRuns: 200, seed: 4242, endOnFailure: true },
-    );
-  });
+        }),
+        { numRuns: 200, seed: 4242, endOnFailure: true },
+      );
+    });
 
-  it('when /summary is asked for random periods and universities, then its figures agree with /aggregate and the matched panel is those with records in both years', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...DATES.slice(0, -1)),
-        fc.integer({ min: 1, max: 400 }),
-        fc.subarray([...UNIVERSITIES], { maxLength: 3 }),
-        async (from, days, universities) => {
-          const to = new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-          const filter = universities.length > 0 ? `&university=${universities.join(',')}` : '';
-          const summary = await (await client.get(`/summary?from=${from}&to=${to}${filter}`)).json();
-          const filters = { from, to, ...(universities.length > 0 ? { university: universities } : {}) };
-          const measures = [...MEASURE_IDS];
-          const [current] = oracleAggregate(facts, { measures, by: [], filters });
-          const [previous] = oracleAggregate(facts, { measures, by: [], filters: { ...filters, ...summary.previousPeriod } });
-          const perUniversityNow = oracleAggregate(facts, { measures, by: ['university'], filters });
-          const perUniversityAgo = oracleAggregate(facts, {
-            measures,
-            by: ['university'],
-            filters: { ...filters, ...summary.yearAgoPeriod },
-          });
-          for (const entry of summary.measures) {
-            expect(entry.value).toBe(current![entry.measure]);
-            expect(entry.previous).toBe(previous![entry.measure]);
-            const panelNow = perUniversityNow.filter((r) =>
-              hasRecordsIn(facts, entry.measure, String(r.university), filters.from, filters.to),
-            );
-            const panel = panelNow
-              .map((r) => String(r.university))
-              .filter((u) => hasRecordsIn(facts, entry.measure, u, summary.yearAgoPeriod.from, summary.yearAgoPeriod.to));
-            expect([...entry.panel.universities].sort()).toEqual([...panel].sort());
-            const panelValue = perUniversityNow
-              .filter((r) => panel.includes(String(r.university)))
-              .reduce((s, r) => s + Math.round(Number(r[entry.measure]) * 100), 0);
-            const panelAgo = perUniversityAgo
-              .filter((r) => panel.includes(String(r.university)))
-              .reduce((s, r) => s + Math.round(Number(r[entry.measure]) * 100), 0);
-            expect(Math.round(entry.panel.value * 100)).toBe(panelValue);
-            expect(Math.round(entry.panel.yearAgo * 100)).toBe(panelAgo);
-          }
-        },
-      ),
-      { numRuns: 25, seed: 7 },
-    );
-  });
+    it('when /summary is asked for random periods and universities, then its figures agree with /aggregate and the matched panel is those with records in both years', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...DATES.slice(0, -1)),
+          fc.integer({ min: 1, max: 400 }),
+          fc.subarray([...UNIVERSITIES], { maxLength: 3 }),
+          async (from, days, universities) => {
+            const to = new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+            const filter = universities.length > 0 ? `&university=${universities.join(',')}` : '';
+            const summary = await (await client.get(`/summary?from=${from}&to=${to}${filter}`)).json();
+            const filters = { from, to, ...(universities.length > 0 ? { university: universities } : {}) };
+            const measures = [...MEASURE_IDS];
+            const [current] = oracleAggregate(facts, { measures, by: [], filters });
+            const [previous] = oracleAggregate(facts, { measures, by: [], filters: { ...filters, ...summary.previousPeriod } });
+            const perUniversityNow = oracleAggregate(facts, { measures, by: ['university'], filters });
+            const perUniversityAgo = oracleAggregate(facts, {
+              measures,
+              by: ['university'],
+              filters: { ...filters, ...summary.yearAgoPeriod },
+            });
+            for (const entry of summary.measures) {
+              expect(entry.value).toBe(current![entry.measure]);
+              expect(entry.previous).toBe(previous![entry.measure]);
+              const panelNow = perUniversityNow.filter((r) =>
+                hasRecordsIn(facts, entry.measure, String(r.university), filters.from, filters.to),
+              );
+              const panel = panelNow
+                .map((r) => String(r.university))
+                .filter((u) => hasRecordsIn(facts, entry.measure, u, summary.yearAgoPeriod.from, summary.yearAgoPeriod.to));
+              expect([...entry.panel.universities].sort()).toEqual([...panel].sort());
+              const panelValue = perUniversityNow
+                .filter((r) => panel.includes(String(r.university)))
+                .reduce((s, r) => s + Math.round(Number(r[entry.measure]) * 100), 0);
+              const panelAgo = perUniversityAgo
+                .filter((r) => panel.includes(String(r.university)))
+                .reduce((s, r) => s + Math.round(Number(r[entry.measure]) * 100), 0);
+              expect(Math.round(entry.panel.value * 100)).toBe(panelValue);
+              expect(Math.round(entry.panel.yearAgo * 100)).toBe(panelAgo);
+            }
+          },
+        ),
+        { numRuns: 25, seed: 7 },
+      );
+    });
 
-  it('when /collaboration is asked, then each cell and each total agree with /aggregate by university and partner', async () => {
-    for (const measure of ['credits.credits', 'talent.trainees', 'tech_transfer.contracts', 'incubation.entered'] as const) {
-      const matrix = await (await client.get(`/collaboration?measure=${measure}&from=2023-01-01`)).json();
-      const rows = oracleAggregate(facts, {
-        measures: [measure],
-        by: ['university', 'partner_university'],
-        filters: { from: '2023-01-01' },
-      });
-      matrix.universities.forEach((u: string, i: number) => {
-        matrix.partners.forEach((p: string, j: number) => {
-          const row = rows.find((r) => r.university === u && r.partner_university === p);
-          expect(matrix.matrix[i][j]).toBe(row ? row[measure] : 0);
+    it('when /collaboration is asked, then each cell and each total agree with /aggregate by university and partner', async () => {
+      for (const measure of ['credits.credits', 'talent.trainees', 'tech_transfer.contracts', 'incubation.entered'] as const) {
+        const matrix = await (await client.get(`/collaboration?measure=${measure}&from=2023-01-01`)).json();
+        const rows = oracleAggregate(facts, {
+          measures: [measure],
+          by: ['university', 'partner_university'],
+          filters: { from: '2023-01-01' },
         });
-        const none = rows.find((r) => r.university === u && r.partner_university === null);
-        expect(matrix.withoutPartner[i]).toBe(none ? none[measure] : 0);
-        const [total] = oracleAggregate(facts, { measures: [measure], by: [], filters: { from: '2023-01-01', university: [u] } });
-        expect(matrix.totals[i]).toBe(total![measure]);
-      });
-    }
-  });
-});
+        matrix.universities.forEach((u: string, i: number) => {
+          matrix.partners.forEach((p: string, j: number) => {
+            const row = rows.find((r) => r.university === u && r.partner_university === p);
+            expect(matrix.matrix[i][j]).toBe(row ? row[measure] : 0);
+          });
+          const none = rows.find((r) => r.university === u && r.partner_university === null);
+          expect(matrix.withoutPartner[i]).toBe(none ? none[measure] : 0);
+          const [total] = oracleAggregate(facts, {
+            measures: [measure],
+            by: [],
+            filters: { from: '2023-01-01', university: [u] },
+          });
+          expect(matrix.totals[i]).toBe(total![measure]);
+        });
+      }
+    });
+  },
+);
 
 /** Whether a university has any record behind a measure in a period (its own date column). */
 function hasRecordsIn(facts: RawFacts, measure: string, university: string, from: string, to: string): boolean {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { ROLLUPS } from '../../server/kpi/rollups.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { migrateToLatest, SQL_DIR } from '../../server/db/migrate.js';
@@ -37,6 +38,10 @@ describe(`migrations (${TEST_DB})`, () => {
       'import_batch',
       'incubation',
       'region',
+      ...Object.values(ROLLUPS)
+        .flat()
+        .map((r) => r.table)
+        .sort(),
       'session',
       'talent',
       'target',

@@ -1,0 +1,158 @@
+import type { FactKind } from '../db/schema.js';
+
+/**
+ * Rollups: the facts summed per month and per a set of dimension columns, kept exact by
+ * statement-level triggers in the same transaction as every write and import (sql/0007).
+ * A rollup has the fact table's own column names (dates truncated to the first of their month),
+ * plus `records` (how many facts) and the sum of every summed column under its own name, so that
+ * the query compiler reads it with the same SQL as the facts: `count(*)` becomes `sum(records)`.
+ *
+ * The levels of a kind are listed from the smallest table to the largest; the compiler takes the
+ * first one that has every column a query groups or filters by. The last level of each kind has
+ * them all, so any whole-month query can be answered from a rollup.
+ */
+export interface Rollup {
+  readonly table: string;
+  readonly kind: FactKind;
+  /** Dimension columns kept as they are. */
+  readonly columns: readonly string[];
+  /** Date columns, truncated to the first day of the month. */
+  readonly dates: readonly string[];
+  /** Whether the level keeps the contract's value band (a property of each contract, not of a sum). */
+  readonly valueBand: boolean;
+  /** The columns summed. */
+  readonly sums: readonly string[];
+}
+
+const TT_SUMS = ['contract_value_cny', 'received_cny', 'patents'];
+const INC_SUMS = ['funding_cny', 'jobs'];
+const INC_DATES = ['entered_on', 'graduated_on'];
+const TAL_SUMS = ['trainees', 'graduates'];
+const CR_SUMS = ['students', 'credits'];
+
+const level = (
+  kind: FactKind,
+  suffix: string,
+  columns: string[],
+  dates: string[],
+  sums: string[],
+  valueBand = false,
+): Rollup => ({ table: `rollup_${kind}_${suffix}`, kind, columns, dates, valueBand, sums });
+
+export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
+  tech_transfer: [
+    level('tech_transfer', 'u', ['university_code'], ['signed_on'], TT_SUMS),
+    level('tech_transfer', 'up', ['university_code', 'co_university_code'], ['signed_on'], TT_SUMS),
+    level('tech_transfer', 'umr', ['university_code', 'mode', 'partner_region_code'], ['signed_on'], TT_SUMS),
+    level(
+      'tech_transfer',
+      'all',
+      ['university_code', 'co_university_code', 'mode', 'partner_region_code', 'field_code'],
+      ['signed_on'],
+      TT_SUMS,
+      true,
+    ),
+  ],
+  incubation: [
+    level('incubation', 'u', ['university_code', 'stage'], INC_DATES, INC_SUMS),
+    level('incubation', 'all', ['university_code', 'stage', 'partner_university_code', 'field_code'], INC_DATES, INC_SUMS),
+  ],
+  talent: [
+    level('talent', 'u', ['university_code'], ['started_on'], TAL_SUMS),
+    level('talent', 'all', ['university_code', 'partner_university_code', 'level'], ['started_on'], TAL_SUMS),
+  ],
+  credit: [
+    level('credit', 'u', ['university_code'], ['recognized_on'], CR_SUMS),
+    level('credit', 'all', ['university_code', 'host_university_code'], ['recognized_on'], CR_SUMS),
+  ],
+};
+
+/** The keys of a rollup row, in order: dimension columns, month-truncated dates, the value band. */
+export const rollupKeys = (rollup: Rollup): string[] => [
+  ...rollup.columns,
+  ...rollup.dates,
+  ...(rollup.valueBand ? ['value_band'] : []),
+];
+
+/** The value band of a contract, as the compiler's `value_band` dimension defines it. */
+export const VALUE_BAND_SQL = `case
+  when contract_value_cny < 1000000 then 'under_1m'
+  when contract_value_cny < 10000000 then '1m_to_10m'
+  when contract_value_cny < 100000000 then '10m_to_100m'
+  else '100m_and_over' end`;
+
+const keyExpression = (key: string, rollup: Rollup): string => {
+  if (key === 'value_band') return VALUE_BAND_SQL;
+  if (rollup.dates.includes(key)) return `date_trunc('month', ${key})::date`;
+  return key;
+};
+
+/** `select <keys>, count(*), sum(...) from <source> group by <keys>`, signed (+1 or -1). */
+export function rollupSelect(rollup: Rollup, source: string, sign: 1 | -1): string {
+  const keys = rollupKeys(rollup);
+  const minus = sign < 0 ? '-' : '';
+  const selects = [
+    ...keys.map((k) => `${keyExpression(k, rollup)} as ${k}`),
+    `${minus}count(*) as records`,
+    ...rollup.sums.map((c) => `${minus}sum(${c}) as ${c}`),
+  ];
+  const groupBy = keys.map((_, i) => String(i + 1)).join(', ');
+  return `select ${selects.join(', ')} from ${source} group by ${groupBy} order by ${groupBy}`;
+}
+
+/** The SQL that creates the rollups, fills them from the facts and keeps them exact: migration 0007. */
+export function rollupMigrationSql(): string {
+  const out: string[] = [
+    '-- Rollups of the facts per month and dimension columns (see server/kpi/rollups.ts, which',
+    '-- generates this file: `npm run sql:rollups`). Kept exact by statement-level triggers in the',
+    '-- same transaction as every insert, update and delete; the query compiler reads them for',
+    '-- whole months and the facts for the days of a partial month. A row whose facts are all gone',
+    '-- keeps `records = 0` (cleaning it would cost a scan per statement); readers skip such rows.',
+    '',
+  ];
+  for (const [kind, levels] of Object.entries(ROLLUPS) as Array<[FactKind, readonly Rollup[]]>) {
+    for (const rollup of levels) {
+      const keys = rollupKeys(rollup);
+      const columnType = (k: string) => (rollup.dates.includes(k) ? 'date' : 'text');
+      const definitions = [
+        ...keys.map(
+          (k) => `  ${k} ${columnType(k)}${k === 'university_code' || k === 'stage' || rollup.dates[0] === k ? ' not null' : ''}`,
+        ),
+        '  records bigint not null',
+        ...rollup.sums.map((c) => `  ${c} numeric not null`),
+      ];
+      out.push(`create table ${rollup.table} (\n${definitions.join(',\n')}\n);`);
+      out.push(`create unique index ${rollup.table}_key on ${rollup.table} (${keys.join(', ')}) nulls not distinct;`);
+      out.push(
+        `insert into ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n  ${rollupSelect(rollup, kind, 1)};`,
+      );
+      out.push('');
+    }
+    const apply = (source: string, sign: 1 | -1) =>
+      levels.map((rollup) => {
+        const keys = rollupKeys(rollup);
+        const updates = ['records', ...rollup.sums].map((c) => `${c} = ${rollup.table}.${c} + excluded.${c}`).join(', ');
+        return `    insert into ${rollup.table} as ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n      ${rollupSelect(rollup, source, sign)}\n      on conflict (${keys.join(', ')}) do update set ${updates};`;
+      });
+    out.push(`create function ${kind}_rollup() returns trigger language plpgsql as $$
+begin
+  if tg_op in ('DELETE', 'UPDATE') then
+${apply('old_rows', -1).join('\n')}
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+${apply('new_rows', 1).join('\n')}
+  end if;
+  return null;
+end
+$$;`);
+    out.push(
+      `create function ${kind}_rollup_truncate() returns trigger language plpgsql as $$\nbegin\n${levels.map((r) => `  truncate ${r.table};`).join('\n')}\n  return null;\nend\n$$;`,
+      `create trigger ${kind}_rollup_truncate after truncate on ${kind} for each statement execute function ${kind}_rollup_truncate();`,
+      `create trigger ${kind}_rollup_insert after insert on ${kind} referencing new table as new_rows for each statement execute function ${kind}_rollup();`,
+      `create trigger ${kind}_rollup_update after update on ${kind} referencing old table as old_rows new table as new_rows for each statement execute function ${kind}_rollup();`,
+      `create trigger ${kind}_rollup_delete after delete on ${kind} referencing old table as old_rows for each statement execute function ${kind}_rollup();`,
+      '',
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
