@@ -67,9 +67,7 @@ if (values['export-only']) {
   const header = recordsHeader('tech_transfer', output);
   const filters = to ? { to } : {};
   // The API's own choice: PostgreSQL renders a raw export (COPY), csv-stringify the rest.
-  const copied = values.general
-    ? null
-    : copiedRecords(database.bulk, database.copyOut, 'tech_transfer', filters, {}, output);
+  const copied = values.general ? null : copiedRecords(database.bulk, database.copyOut, 'tech_transfer', filters, {}, output);
   const rows = copied
     ? await writeCopiedCsv(out, { bom: true, header }, copied)
     : await writeCsv(out, { bom: true, header }, recordRows(database.bulk, 'tech_transfer', filters, {}, output, labels));

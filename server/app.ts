@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
-import { readDataVersion } from './db/data-version.js';
+import { currentDataVersion } from './db/versioned.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createAuthenticator } from './auth/authenticate.js';
@@ -150,7 +150,7 @@ export function createApp({
     res.set('Cache-Control', 'private, no-cache');
     next();
   });
-  registerRoutes(api, routes, { authenticate, dataVersion: () => readDataVersion(db) });
+  registerRoutes(api, routes, { authenticate, dataVersion: () => currentDataVersion(db) });
   api.use(apiNotFound);
   app.use(API_PREFIX, api);
 

@@ -76,7 +76,7 @@ export async function seedDemoData(
   return { records: written, targets };
 }
 
-async function markSynthetic(db: Kysely<Database>, options: DemoOptions): Promise<void> {
+export async function markSynthetic(db: Kysely<Database>, options: DemoOptions): Promise<void> {
   const dataset = {
     synthetic: true,
     seed: options.seed,

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../db/schema.js';
 import { today } from '../lib/dates.js';
+import { withRequestScope } from '../db/versioned.js';
 import { BadRequest, Forbidden, HttpProblem, type ProblemDetail, Unauthorized } from './problems.js';
 
 /** Who may call a route: everyone, anyone signed in, or the listed roles. */
@@ -93,36 +94,45 @@ export interface RouteServices {
 export function registerRoutes(router: Router, specs: readonly RouteSpec<any, any, any>[], services: RouteServices): void {
   for (const spec of specs) {
     assertDeclared(spec);
-    router[spec.method](spec.path, ...(spec.middleware ?? []), async (req: Request, res: Response) => {
-      // Routes open to anyone need no caller, so they never wait on the session store (health must not).
-      const caller = spec.access === 'anyone' ? null : await services.authenticate(req, res);
-      authorize(spec.access, caller);
-      if (!spec.query && Object.keys(req.query).length > 0) {
-        throw new BadRequest(
-          `${spec.method.toUpperCase()} ${spec.path} takes no query parameters.`,
-          Object.keys(req.query).map((key) => ({ path: `query.${key}`, message: 'is not a parameter of this route' })),
-        );
-      }
-      if (spec.body && !req.is('application/json') && !spec.bodyTypes?.some((type) => req.is(type))) {
-        throw new HttpProblem(415, 'Unsupported Media Type', 'Send the body as application/json.', [
-          { path: 'headers.content-type', message: 'must be application/json' },
-        ]);
-      }
-      const query = parse(spec.query, req.query, 'query');
-      const params = parse(spec.params, req.params, 'params');
-      const body = parse(spec.body, req.body, 'body');
-      if (spec.cached && req.method === 'GET') {
-        const etag = entityTag(await services.dataVersion(), req.originalUrl, caller);
-        res.set('ETag', etag);
-        if (matches(req.get('if-none-match'), etag)) {
-          res.status(304).end();
-          return;
-        }
-      }
-      const result = await spec.handle({ req, res, query, params, body, caller });
-      if (result !== undefined && !res.headersSent) res.json(result);
-    });
+    router[spec.method](spec.path, ...(spec.middleware ?? []), (req: Request, res: Response) =>
+      withRequestScope(() => handleRequest(spec, services, req, res)),
+    );
   }
+}
+
+async function handleRequest(
+  spec: RouteSpec<any, any, any>,
+  services: RouteServices,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  // Routes open to anyone need no caller, so they never wait on the session store (health must not).
+  const caller = spec.access === 'anyone' ? null : await services.authenticate(req, res);
+  authorize(spec.access, caller);
+  if (!spec.query && Object.keys(req.query).length > 0) {
+    throw new BadRequest(
+      `${spec.method.toUpperCase()} ${spec.path} takes no query parameters.`,
+      Object.keys(req.query).map((key) => ({ path: `query.${key}`, message: 'is not a parameter of this route' })),
+    );
+  }
+  if (spec.body && !req.is('application/json') && !spec.bodyTypes?.some((type) => req.is(type))) {
+    throw new HttpProblem(415, 'Unsupported Media Type', 'Send the body as application/json.', [
+      { path: 'headers.content-type', message: 'must be application/json' },
+    ]);
+  }
+  const query = parse(spec.query, req.query, 'query');
+  const params = parse(spec.params, req.params, 'params');
+  const body = parse(spec.body, req.body, 'body');
+  if (spec.cached && req.method === 'GET') {
+    const etag = entityTag(await services.dataVersion(), req.originalUrl, caller);
+    res.set('ETag', etag);
+    if (matches(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+  }
+  const result = await spec.handle({ req, res, query, params, body, caller });
+  if (result !== undefined && !res.headersSent) res.json(result);
 }
 
 /** Weak, since the same data may be written as JSON or CSV with different bytes. */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { today } from '../lib/dates.js';
 import { dataDateRange } from '../meta/meta.queries.js';
+import { versioned } from '../db/versioned.js';
 import { type AggregateRow, type DataRange, FILTER_DIMENSIONS, type KpiFilters, recordsColumn, runAggregate } from './compile.js';
 import type { AggregateRequest, CollaborationRequest, SummaryRequest } from './kpi.schemas.js';
 import type { MeasureId } from './measure-ids.js';
@@ -9,9 +10,12 @@ import { previousPeriod, shiftYears } from './periods.js';
 import { assertKnownCodes, loadReferences, type References, universitiesInScope } from './references.js';
 import { MEASURES } from './registry.js';
 
-export async function readDataRange(db: Kysely<Database>): Promise<DataRange> {
-  const range = await dataDateRange(db);
-  return { first: range.first, last: range.last };
+/** The data's first and last days: read once per data version. */
+export function readDataRange(db: Kysely<Database>): Promise<DataRange> {
+  return versioned(db, 'data-range', async () => {
+    const range = await dataDateRange(db);
+    return { first: range.first, last: range.last };
+  });
 }
 
 export interface Aggregate {

@@ -1,3 +1,4 @@
+import { versioned } from '../db/versioned.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { BadRequest, type ProblemDetail } from '../http/problems.js';
@@ -12,7 +13,12 @@ export interface References {
   fields: string[];
 }
 
-export async function loadReferences(db: Kysely<Database>): Promise<References> {
+/** The codes that exist: read once per data version. */
+export function loadReferences(db: Kysely<Database>): Promise<References> {
+  return versioned(db, 'references', () => readReferences(db));
+}
+
+async function readReferences(db: Kysely<Database>): Promise<References> {
   const [universities, regions, fields] = await Promise.all([listUniversities(db), listRegions(db), listFields(db)]);
   return {
     universities: universities.map((u) => u.code),

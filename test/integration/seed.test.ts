@@ -41,7 +41,7 @@ describe(`writing the demo data (${TEST_DB})`, () => {
       .where('key', '=', 'dataset')
       .executeTakeFirstOrThrow();
     expect(dataset.value).toMatchObject({ synthetic: true, seed: 42, records: 3000 });
-    expect(await readDataVersion(database.db)).toBe(versionBefore + 1);
+    expect(await readDataVersion(database.db)).toBeGreaterThan(versionBefore);
     expect(await hasAnyRecords(database.db)).toBe(true);
   });
 
