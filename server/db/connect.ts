@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants }
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
-import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import { type CompiledQuery, Kysely, type LogEvent, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
@@ -73,12 +73,14 @@ export interface ConnectOptions {
   poolSize?: number;
   /** PostgreSQL only: watch the server's availability (default on; off for short-lived commands). */
   watch?: boolean;
+  /** Sees every query run through `db` (benchmarks replay them; debugging). */
+  log?: (event: LogEvent) => void;
 }
 
 /** Builds the process's Kysely: node-postgres when a URL is given, PGlite otherwise. */
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
-    ? connectPostgres(options.databaseUrl, options.poolSize ?? 10, options.watch ?? true)
+    ? connectPostgres(options.databaseUrl, options.poolSize ?? 10, options.watch ?? true, options.log)
     : connectPglite(options);
 }
 
@@ -87,7 +89,12 @@ const BULK_POOL_SIZE = 2;
 const STATEMENT_TIMEOUT_MS = 30_000;
 const BULK_STATEMENT_TIMEOUT_MS = 30 * 60_000;
 
-async function connectPostgres(databaseUrl: string, poolSize: number, watch: boolean): Promise<DatabaseHandle> {
+async function connectPostgres(
+  databaseUrl: string,
+  poolSize: number,
+  watch: boolean,
+  log?: (event: LogEvent) => void,
+): Promise<DatabaseHandle> {
   const pool = createPool(databaseUrl, poolSize);
   try {
     await probe(pool);
@@ -98,9 +105,9 @@ async function connectPostgres(databaseUrl: string, poolSize: number, watch: boo
     await createDatabaseOn(databaseUrl).catch((createError: unknown) => {
       throw unavailable(databaseUrl, createError);
     });
-    return connectPostgres(databaseUrl, poolSize, watch);
+    return connectPostgres(databaseUrl, poolSize, watch, log);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }), ...(log ? { log } : {}) });
   const bulkPool = createPool(databaseUrl, BULK_POOL_SIZE, BULK_STATEMENT_TIMEOUT_MS);
   const bulk = new Kysely<Database>({ dialect: new PostgresDialect({ pool: bulkPool, cursor: Cursor }) });
   const availability = new AvailabilityMonitor(databaseUrl);

@@ -326,7 +326,24 @@ function groupSelects(
       ];
     }
     const end = rangeEnd(query.filters, range);
-    return [partSelect(group, query, allMeasures, stockRollup([end], range, rollup), [heldAt(sql`${end}::date`)])];
+    const source = stockRollup([end], range, rollup);
+    if (source || !rollup) return [partSelect(group, query, allMeasures, source, [heldAt(sql`${end}::date`)])];
+    // Held on a day inside a month: the rollup has every project entered before that month and
+    // graduated after it (or not at all); the facts add those entered in the month by that day,
+    // and those graduating later in the month. The three parts are disjoint and make up the whole.
+    const first = monthStart(end);
+    const last = monthEnd(end);
+    return [
+      partSelect(group, query, allMeasures, rollup, [
+        sql`f.entered_on < ${first}::date and (f.graduated_on is null or f.graduated_on > ${first}::date) and f.stage <> 'closed'`,
+      ]),
+      partSelect(group, query, allMeasures, null, [
+        sql`f.entered_on between ${first}::date and ${end}::date and (f.graduated_on is null or f.graduated_on > ${end}::date) and f.stage <> 'closed'`,
+      ]),
+      partSelect(group, query, allMeasures, null, [
+        sql`f.entered_on < ${first}::date and f.graduated_on > ${end}::date and f.graduated_on <= ${last}::date and f.stage <> 'closed'`,
+      ]),
+    ];
   }
   return flowParts(query.filters, range, rollup).map((part) =>
     partSelect(group, query, allMeasures, part.rollup, flowDateConditions(group.dateColumn, part)),
