@@ -76,8 +76,13 @@ const login = await fetch(`${base}/auth/login`, {
   body: JSON.stringify({ email: 'bench@alliance.example', password: 'bench password 1' }),
 });
 const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-const get = async (path: string) => {
-  const response = await fetch(`${base}${path}`, { headers: { cookie } });
+const get = async (path: string, retry = true): Promise<string> => {
+  // A keep-alive socket may have been closed while psql ran for minutes: one retry on a fresh one.
+  const response = await fetch(`${base}${path}`, { headers: { cookie } }).catch((error: unknown) => {
+    if (retry) return null;
+    throw error;
+  });
+  if (!response) return get(path, false);
   if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.text();
 };

@@ -1,0 +1,219 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { MEASURE_IDS } from '../../server/kpi/measure-ids.js';
+import {
+  api,
+  canvasHasPixels,
+  type Dashboard,
+  type DashboardApi,
+  describeBrowser,
+  gotoView,
+  openPage,
+  poll,
+  screenshot,
+  startDashboard,
+  waitForView,
+} from './harness.js';
+
+/** The raw numbers of a figure's table body, row by row (`data-value` of each cell, the label first). */
+const tableValues = (page: Page, figure: string): Promise<string[][]> =>
+  page.$$eval(`[data-figure="${figure}"] table tbody tr`, (rows) =>
+    rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell as HTMLElement).dataset.value ?? '')),
+  );
+
+const hashParams = (page: Page): URLSearchParams => new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '');
+
+describeBrowser('the chart views: figures equal the API, filters live in the URL, both languages', () => {
+  let dashboard: Dashboard;
+  let leadership: DashboardApi;
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+    leadership = await api(dashboard, 'leadership');
+  });
+  afterAll(() => dashboard?.close());
+
+  test('the overview draws every card and the trend, and its numbers are /summary’s', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/overview' });
+    const { page } = tab;
+    await waitForView(page, 'overview');
+    expect(await canvasHasPixels(page, '[data-figure="headline"] canvas')).toBe(true);
+    expect(await canvasHasPixels(page, '.kpi-line[data-measure="tech_transfer.contracts"] canvas')).toBe(true);
+    const summary = await leadership.json('/summary');
+    for (const m of summary.measures) {
+      expect(await page.locator(`.kpi-line[data-measure="${m.measure}"] .kpi-value`).getAttribute('data-value')).toBe(String(m.value));
+    }
+    const rows = await tableValues(page, 'summary');
+    expect(rows.map((r) => r[0])).toEqual(summary.measures.map((m: { measure: string }) => m.measure));
+    expect(rows.map((r) => Number(r[1]))).toEqual(summary.measures.map((m: { value: number }) => m.value));
+    // The cards name the comparison's basis and show progress towards the year's target.
+    const contracts = page.locator('.kpi-line[data-measure="tech_transfer.contracts"]');
+    expect(await contracts.locator('.kpi-changes').textContent()).toContain(summary.previousPeriod.from);
+    expect(Number(await contracts.locator('.progress').getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    // "Download CSV" of the table is the API's CSV of the same figures.
+    const href = await page.locator('[data-figure="summary"] [data-action="download-csv"]').getAttribute('href');
+    expect(href).toMatch(/^\/api\/v1\/summary\?/);
+    const downloaded = await page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())], href!);
+    const bytes = Buffer.from(downloaded);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8')).toBe(`\uFEFF${await leadership.text(href!.replace(/^\/api\/v1/, ''))}`);
+    await screenshot(page, 'overview-en');
+    tab.expectNoErrors();
+  });
+
+  test('a filter changes the URL and the figures; back returns; reloading the link restores the view', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/universities?grain=year&from=2021-01-01&to=2023-12-31' });
+    const { page } = tab;
+    await waitForView(page, 'universities');
+    expect(await canvasHasPixels(page, '[data-figure="by-university"] canvas')).toBe(true);
+    const before = await tableValues(page, 'by-university');
+    const answer = await leadership.json(
+      '/aggregate?measures=tech_transfer.contract_value&by=university,year&from=2021-01-01&to=2023-12-31',
+    );
+    // Each university's cell for each year, as the API gives it.
+    for (const row of answer.rows) {
+      const line = before.find((r) => r[0] === row.university)!;
+      const years = ['2021', '2022', '2023'];
+      expect(Number(line[1 + years.indexOf(String(row.year))])).toBe(row['tech_transfer.contract_value']);
+    }
+    await waitForView(page, 'universities', { after: () => page.selectOption('#universities-measure', 'credits.credits') });
+    expect(hashParams(page).get('measure')).toBe('credits.credits');
+    const after = await tableValues(page, 'by-university');
+    expect(after).not.toEqual(before);
+    const credits = await leadership.json('/aggregate?measures=credits.credits&by=university&from=2021-01-01&to=2023-12-31');
+    for (const row of credits.rows) expect(Number(after.find((r) => r[0] === row.university)!.at(-1))).toBeCloseTo(row['credits.credits'], 6);
+    await waitForView(page, 'universities', { after: () => page.locator('input[name="university"][value="USST"]').check() });
+    expect(hashParams(page).get('university')).toBe('USST');
+    await waitForView(page, 'universities', { after: () => page.goBack() });
+    expect(hashParams(page).get('university')).toBeNull();
+    expect(hashParams(page).get('measure')).toBe('credits.credits');
+    const link = page.url();
+    await page.reload();
+    await waitForView(page, 'universities');
+    expect(page.url()).toBe(link);
+    expect(await page.locator('#universities-measure').inputValue()).toBe('credits.credits');
+    expect(await tableValues(page, 'by-university')).toEqual(after);
+    tab.expectNoErrors();
+  });
+
+  test('regions, trends and collaboration draw and agree with the API', async () => {
+    const tab = await openPage(dashboard, 'admin', { lang: 'en' });
+    const { page } = tab;
+    await gotoView(page, 'regions', { from: '2020-01-01', to: '2025-12-31', measure: 'tech_transfer.contracts' });
+    expect(await canvasHasPixels(page, '[data-figure="by-partner-region"] canvas')).toBe(true);
+    const partner = await leadership.json('/aggregate?measures=tech_transfer.contracts&by=partner_region&from=2020-01-01&to=2025-12-31');
+    const shown = await tableValues(page, 'by-partner-region');
+    for (const row of partner.rows) expect(Number(shown.find((r) => r[0] === row.partner_region)![1])).toBe(row['tech_transfer.contracts']);
+    await screenshot(page, 'regions-en');
+
+    await gotoView(page, 'trends', { grain: 'year', measure: 'talent.trainees', from: '2020-01-01', to: '2025-12-31' });
+    expect(await canvasHasPixels(page, '[data-figure="trend"] canvas')).toBe(true);
+    const trend = await leadership.json('/aggregate?measures=talent.trainees&by=university,year&from=2020-01-01&to=2025-12-31&fill=true');
+    const trendTable = await tableValues(page, 'trend');
+    const header = await page.$$eval('[data-figure="trend"] table thead th', (cells) => cells.map((c) => c.textContent));
+    const usstColumn = header.indexOf('USST');
+    for (const row of trend.rows.filter((r: { university: string }) => r.university === 'USST')) {
+      expect(Number(trendTable.find((r) => r[0] === String(row.year))![usstColumn])).toBe(row['talent.trainees']);
+    }
+    // The target is drawn for each line, dashed, and listed in the table.
+    expect(header).toContain('Target · USST');
+    await screenshot(page, 'trends-en');
+
+    await gotoView(page, 'collaboration', { measure: 'credits.credits', from: '2019-10-25', to: '2026-06-30' });
+    expect(await canvasHasPixels(page, '[data-figure="collaboration"] canvas')).toBe(true);
+    const matrix = await leadership.json('/collaboration?measure=credits.credits&from=2019-10-25&to=2026-06-30');
+    const cells = await tableValues(page, 'collaboration');
+    matrix.universities.forEach((u: string, i: number) => {
+      expect(cells[i]![0]).toBe(u);
+      expect(cells[i]!.slice(1, 1 + matrix.partners.length).map(Number)).toEqual(matrix.matrix[i]);
+      expect(Number(cells[i]!.at(-1))).toBeCloseTo(matrix.totals[i], 6);
+    });
+    await screenshot(page, 'collaboration-en');
+    tab.expectNoErrors();
+  });
+
+  test('clicking a figure opens the records behind it, exactly as many as the figure counts', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/universities?grain=year&from=2024-01-01&to=2024-12-31&measure=incubation.graduated' });
+    const { page } = tab;
+    await waitForView(page, 'universities');
+    const aggregate = await leadership.json('/aggregate?measures=incubation.graduated&by=university,year&from=2024-01-01&to=2024-12-31&withRecords=true');
+    const usst = aggregate.rows.find((r: { university: string }) => r.university === 'USST');
+    await waitForView(page, 'records', {
+      after: () => page.locator('[data-figure="by-university"] tbody tr', { hasText: 'USST' }).locator('button.cell-link').first().click(),
+    });
+    const params = hashParams(page);
+    expect(Object.fromEntries(params)).toMatchObject({
+      kind: 'incubation',
+      measure: 'incubation.graduated',
+      university: 'USST',
+      from: '2024-01-01',
+      to: '2024-12-31',
+    });
+    const listed = await leadership.json(`/records/incubation?${params.toString().replace(/(^|&)kind=[^&]*/, '')}&pageSize=1`);
+    expect(listed.total).toBe(usst['incubation.graduated:records']);
+    tab.expectNoErrors();
+  });
+
+  test('the commission, who may not see records, gets the figure’s record count and definition instead', async () => {
+    const tab = await openPage(dashboard, 'commission', { lang: 'zh', path: '/#/regions?from=2024-01-01&to=2024-12-31&measure=tech_transfer.contract_value' });
+    const { page } = tab;
+    await waitForView(page, 'regions');
+    const aggregate = await leadership.json('/aggregate?measures=tech_transfer.contract_value&by=region&from=2024-01-01&to=2024-12-31&withRecords=true');
+    const sh = aggregate.rows.find((r: { region: string }) => r.region === 'SH');
+    await page.locator('[data-figure="by-region"] tbody tr', { hasText: '上海市' }).locator('button.cell-link').click();
+    const dialog = page.locator('dialog.drill-dialog');
+    await poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('[data-records]').getAttribute('data-records')).toBe(String(sh['tech_transfer.contract_value:records']));
+    expect(await dialog.textContent()).toContain('合同总金额');
+    expect(page.url()).toContain('#/regions');
+    await screenshot(page, 'drill-commission-zh');
+    tab.expectNoErrors();
+  });
+
+  test('the language switch changes labels and units, and every view is drawn in both languages', async () => {
+    const tab = await openPage(dashboard, 'admin', { lang: 'en', path: '/#/overview' });
+    const { page } = tab;
+    await waitForView(page, 'overview');
+    const value = page.locator('.kpi-line[data-measure="tech_transfer.contract_value"] .kpi-value');
+    expect(await value.textContent()).toMatch(/^¥[\d.,]+ (m|bn)$/);
+    expect(await page.locator('.kpi-card[data-group="tech_transfer"] h2').textContent()).toBe('Technology transfer');
+    await waitForView(page, 'overview', { after: () => page.locator('[data-lang="zh"]').click() });
+    expect(await value.textContent()).toMatch(/^[\d.,]+ (万元|亿元)$/);
+    expect(await page.locator('.kpi-card[data-group="tech_transfer"] h2').textContent()).toBe('技术转移');
+    expect(await page.locator('.app-nav a[data-view="overview"]').textContent()).toBe('总览');
+    // Remembered for the user: the account's language is now Chinese.
+    const me = await (await api(dashboard, 'admin')).json('/auth/me');
+    expect(me.lang).toBe('zh');
+    for (const lang of ['zh', 'en'] as const) {
+      if (lang === 'en') await waitForView(page, 'collaboration', { after: () => page.locator('[data-lang="en"]').click() });
+      for (const view of ['overview', 'universities', 'regions', 'trends', 'collaboration']) {
+        await gotoView(page, view, { from: '2019-10-25' });
+        expect(await canvasHasPixels(page, '#view canvas')).toBe(true);
+        await screenshot(page, `${view}-${lang}`);
+      }
+    }
+    tab.expectNoErrors();
+  });
+
+  test('at tablet width the views still fit: no horizontal scroll of the page', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'zh', width: 820, height: 1100, path: '/#/overview' });
+    const { page } = tab;
+    for (const view of ['overview', 'universities', 'trends', 'collaboration']) {
+      await gotoView(page, view);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+    }
+    await screenshot(page, 'overview-tablet-zh');
+    tab.expectNoErrors();
+  });
+
+  test('every measure can be chosen on every chart view without an error', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en' });
+    const { page } = tab;
+    for (const measure of MEASURE_IDS) {
+      for (const view of ['universities', 'regions', 'trends']) {
+        await gotoView(page, view, { measure, from: '2023-01-01', to: '2024-06-30', grain: 'quarter' });
+      }
+    }
+    tab.expectNoErrors();
+  });
+});
