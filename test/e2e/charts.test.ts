@@ -26,6 +26,8 @@ const hashParams = (page: Page): URLSearchParams => new URLSearchParams(new URL(
 describeBrowser('the chart views: figures equal the API, filters live in the URL, both languages', () => {
   let dashboard: Dashboard;
   let leadership: DashboardApi;
+  // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, compared field by field with the page
+  const getJson = (path: string): Promise<any> => leadership.json(path);
   beforeAll(async () => {
     dashboard = await startDashboard();
     leadership = await api(dashboard, 'leadership');
@@ -38,9 +40,11 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     await waitForView(page, 'overview');
     expect(await canvasHasPixels(page, '[data-figure="headline"] canvas')).toBe(true);
     expect(await canvasHasPixels(page, '.kpi-line[data-measure="tech_transfer.contracts"] canvas')).toBe(true);
-    const summary = await leadership.json('/summary');
+    const summary = await getJson('/summary');
     for (const m of summary.measures) {
-      expect(await page.locator(`.kpi-line[data-measure="${m.measure}"] .kpi-value`).getAttribute('data-value')).toBe(String(m.value));
+      expect(await page.locator(`.kpi-line[data-measure="${m.measure}"] .kpi-value`).getAttribute('data-value')).toBe(
+        String(m.value),
+      );
     }
     const rows = await tableValues(page, 'summary');
     expect(rows.map((r) => r[0])).toEqual(summary.measures.map((m: { measure: string }) => m.measure));
@@ -61,12 +65,15 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
   });
 
   test('a filter changes the URL and the figures; back returns; reloading the link restores the view', async () => {
-    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/universities?grain=year&from=2021-01-01&to=2023-12-31' });
+    const tab = await openPage(dashboard, 'leadership', {
+      lang: 'en',
+      path: '/#/universities?grain=year&from=2021-01-01&to=2023-12-31',
+    });
     const { page } = tab;
     await waitForView(page, 'universities');
     expect(await canvasHasPixels(page, '[data-figure="by-university"] canvas')).toBe(true);
     const before = await tableValues(page, 'by-university');
-    const answer = await leadership.json(
+    const answer = await getJson(
       '/aggregate?measures=tech_transfer.contract_value&by=university,year&from=2021-01-01&to=2023-12-31',
     );
     // Each university's cell for each year, as the API gives it.
@@ -79,8 +86,9 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     expect(hashParams(page).get('measure')).toBe('credits.credits');
     const after = await tableValues(page, 'by-university');
     expect(after).not.toEqual(before);
-    const credits = await leadership.json('/aggregate?measures=credits.credits&by=university&from=2021-01-01&to=2023-12-31');
-    for (const row of credits.rows) expect(Number(after.find((r) => r[0] === row.university)!.at(-1))).toBeCloseTo(row['credits.credits'], 6);
+    const credits = await getJson('/aggregate?measures=credits.credits&by=university&from=2021-01-01&to=2023-12-31');
+    for (const row of credits.rows)
+      expect(Number(after.find((r) => r[0] === row.university)!.at(-1))).toBeCloseTo(row['credits.credits'], 6);
     await waitForView(page, 'universities', { after: () => page.locator('input[name="university"][value="USST"]').check() });
     expect(hashParams(page).get('university')).toBe('USST');
     await waitForView(page, 'universities', { after: () => page.goBack() });
@@ -100,14 +108,15 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     const { page } = tab;
     await gotoView(page, 'regions', { from: '2020-01-01', to: '2025-12-31', measure: 'tech_transfer.contracts' });
     expect(await canvasHasPixels(page, '[data-figure="by-partner-region"] canvas')).toBe(true);
-    const partner = await leadership.json('/aggregate?measures=tech_transfer.contracts&by=partner_region&from=2020-01-01&to=2025-12-31');
+    const partner = await getJson('/aggregate?measures=tech_transfer.contracts&by=partner_region&from=2020-01-01&to=2025-12-31');
     const shown = await tableValues(page, 'by-partner-region');
-    for (const row of partner.rows) expect(Number(shown.find((r) => r[0] === row.partner_region)![1])).toBe(row['tech_transfer.contracts']);
+    for (const row of partner.rows)
+      expect(Number(shown.find((r) => r[0] === row.partner_region)![1])).toBe(row['tech_transfer.contracts']);
     await screenshot(page, 'regions-en');
 
     await gotoView(page, 'trends', { grain: 'year', measure: 'talent.trainees', from: '2020-01-01', to: '2025-12-31' });
     expect(await canvasHasPixels(page, '[data-figure="trend"] canvas')).toBe(true);
-    const trend = await leadership.json('/aggregate?measures=talent.trainees&by=university,year&from=2020-01-01&to=2025-12-31&fill=true');
+    const trend = await getJson('/aggregate?measures=talent.trainees&by=university,year&from=2020-01-01&to=2025-12-31&fill=true');
     const trendTable = await tableValues(page, 'trend');
     const header = await page.$$eval('[data-figure="trend"] table thead th', (cells) => cells.map((c) => c.textContent));
     const usstColumn = header.indexOf('USST');
@@ -120,7 +129,7 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
 
     await gotoView(page, 'collaboration', { measure: 'credits.credits', from: '2019-10-25', to: '2026-06-30' });
     expect(await canvasHasPixels(page, '[data-figure="collaboration"] canvas')).toBe(true);
-    const matrix = await leadership.json('/collaboration?measure=credits.credits&from=2019-10-25&to=2026-06-30');
+    const matrix = await getJson('/collaboration?measure=credits.credits&from=2019-10-25&to=2026-06-30');
     const cells = await tableValues(page, 'collaboration');
     matrix.universities.forEach((u: string, i: number) => {
       expect(cells[i]![0]).toBe(u);
@@ -132,13 +141,19 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
   });
 
   test('clicking a figure opens the records behind it, exactly as many as the figure counts', async () => {
-    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/universities?grain=year&from=2024-01-01&to=2024-12-31&measure=incubation.graduated' });
+    const tab = await openPage(dashboard, 'leadership', {
+      lang: 'en',
+      path: '/#/universities?grain=year&from=2024-01-01&to=2024-12-31&measure=incubation.graduated',
+    });
     const { page } = tab;
     await waitForView(page, 'universities');
-    const aggregate = await leadership.json('/aggregate?measures=incubation.graduated&by=university,year&from=2024-01-01&to=2024-12-31&withRecords=true');
+    const aggregate = await getJson(
+      '/aggregate?measures=incubation.graduated&by=university,year&from=2024-01-01&to=2024-12-31&withRecords=true',
+    );
     const usst = aggregate.rows.find((r: { university: string }) => r.university === 'USST');
     await waitForView(page, 'records', {
-      after: () => page.locator('[data-figure="by-university"] tbody tr', { hasText: 'USST' }).locator('button.cell-link').first().click(),
+      after: () =>
+        page.locator('[data-figure="by-university"] tbody tr', { hasText: 'USST' }).locator('button.cell-link').first().click(),
     });
     const params = hashParams(page);
     expect(Object.fromEntries(params)).toMatchObject({
@@ -148,21 +163,28 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
       from: '2024-01-01',
       to: '2024-12-31',
     });
-    const listed = await leadership.json(`/records/incubation?${params.toString().replace(/(^|&)kind=[^&]*/, '')}&pageSize=1`);
+    const listed = await getJson(`/records/incubation?${params.toString().replace(/(^|&)kind=[^&]*/, '')}&pageSize=1`);
     expect(listed.total).toBe(usst['incubation.graduated:records']);
     tab.expectNoErrors();
   });
 
   test('the commission, who may not see records, gets the figure’s record count and definition instead', async () => {
-    const tab = await openPage(dashboard, 'commission', { lang: 'zh', path: '/#/regions?from=2024-01-01&to=2024-12-31&measure=tech_transfer.contract_value' });
+    const tab = await openPage(dashboard, 'commission', {
+      lang: 'zh',
+      path: '/#/regions?from=2024-01-01&to=2024-12-31&measure=tech_transfer.contract_value',
+    });
     const { page } = tab;
     await waitForView(page, 'regions');
-    const aggregate = await leadership.json('/aggregate?measures=tech_transfer.contract_value&by=region&from=2024-01-01&to=2024-12-31&withRecords=true');
+    const aggregate = await getJson(
+      '/aggregate?measures=tech_transfer.contract_value&by=region&from=2024-01-01&to=2024-12-31&withRecords=true',
+    );
     const sh = aggregate.rows.find((r: { region: string }) => r.region === 'SH');
     await page.locator('[data-figure="by-region"] tbody tr', { hasText: '上海市' }).locator('button.cell-link').click();
     const dialog = page.locator('dialog.drill-dialog');
     await poll(() => dialog.isVisible()).toBe(true);
-    expect(await dialog.locator('[data-records]').getAttribute('data-records')).toBe(String(sh['tech_transfer.contract_value:records']));
+    expect(await dialog.locator('[data-records]').getAttribute('data-records')).toBe(
+      String(sh['tech_transfer.contract_value:records']),
+    );
     expect(await dialog.textContent()).toContain('合同总金额');
     expect(page.url()).toContain('#/regions');
     await screenshot(page, 'drill-commission-zh');
@@ -181,7 +203,7 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     expect(await page.locator('.kpi-card[data-group="tech_transfer"] h2').textContent()).toBe('技术转移');
     expect(await page.locator('.app-nav a[data-view="overview"]').textContent()).toBe('总览');
     // Remembered for the user: the account's language is now Chinese.
-    const me = await (await api(dashboard, 'admin')).json('/auth/me');
+    const me = (await (await api(dashboard, 'admin')).json('/auth/me')) as { lang: string };
     expect(me.lang).toBe('zh');
     for (const lang of ['zh', 'en'] as const) {
       if (lang === 'en') await waitForView(page, 'collaboration', { after: () => page.locator('[data-lang="en"]').click() });
