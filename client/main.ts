@@ -25,6 +25,7 @@ const VIEWS: Record<ViewName, () => Promise<RenderView>> = {
   regions: () => import('./views/regions').then((m) => m.renderRegions),
   trends: () => import('./views/trends').then((m) => m.renderTrends),
   collaboration: () => import('./views/collaboration').then((m) => m.renderCollaboration),
+  report: () => import('./views/report').then((m) => m.renderReport),
   records: () => import('./views/records').then((m) => m.renderRecords),
   admin: () => import('./views/admin').then((m) => m.renderAdmin),
   members: () => import('./views/universities').then((m) => m.renderMembers),

@@ -7,6 +7,7 @@ export const en = {
   'nav.regions': 'Regions',
   'nav.trends': 'Trends',
   'nav.collaboration': 'Collaboration',
+  'nav.report': 'Report',
   'nav.records': 'Records',
   'nav.admin': 'Admin',
   'nav.members': 'Members',

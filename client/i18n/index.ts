@@ -2,6 +2,7 @@ import { chartsEn, chartsZh } from './charts';
 import { en as baseEn } from './en';
 import { recordsEn, recordsZh } from './records';
 import { adminEn, adminZh } from './admin';
+import { reportEn, reportZh } from './report';
 import { zh as baseZh } from './zh';
 
 export type Lang = 'zh' | 'en';
@@ -11,9 +12,9 @@ export type Lang = 'zh' | 'en';
  * but in a file of their own. Every key has both languages (the Chinese catalogues are typed
  * by the English ones).
  */
-const en = { ...baseEn, ...chartsEn, ...recordsEn, ...adminEn };
+const en = { ...baseEn, ...chartsEn, ...recordsEn, ...adminEn, ...reportEn };
 export type MessageKey = keyof typeof en;
-const zh: Record<MessageKey, string> = { ...baseZh, ...chartsZh, ...recordsZh, ...adminZh };
+const zh: Record<MessageKey, string> = { ...baseZh, ...chartsZh, ...recordsZh, ...adminZh, ...reportZh };
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, zh };
 const STORAGE_KEY = 'alliance-outcomes.lang';

@@ -9,6 +9,7 @@ export const zh: Record<keyof typeof en, string> = {
   'nav.regions': '地区',
   'nav.trends': '趋势',
   'nav.collaboration': '协作',
+  'nav.report': '报告',
   'nav.records': '记录',
   'nav.admin': '管理',
   'nav.members': '成员',
