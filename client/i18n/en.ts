@@ -40,5 +40,3 @@ export const en = {
   'state.error': 'Could not load the data: {message}',
   'state.retry': 'Try again',
 } as const;
-
-

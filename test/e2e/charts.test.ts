@@ -26,7 +26,6 @@ const hashParams = (page: Page): URLSearchParams => new URLSearchParams(new URL(
 describeBrowser('the chart views: figures equal the API, filters live in the URL, both languages', () => {
   let dashboard: Dashboard;
   let leadership: DashboardApi;
-  // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, compared field by field with the page
   const getJson = (path: string): Promise<any> => leadership.json(path);
   beforeAll(async () => {
     dashboard = await startDashboard();
@@ -165,6 +164,9 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     });
     const listed = await getJson(`/records/incubation?${params.toString().replace(/(^|&)kind=[^&]*/, '')}&pageSize=1`);
     expect(listed.total).toBe(usst['incubation.graduated:records']);
+    // The page says so too, and names the measure whose records these are.
+    expect(await page.locator('.records-total').getAttribute('data-total')).toBe(String(usst['incubation.graduated:records']));
+    expect(await page.locator('[data-chip="measure"]').textContent()).toContain('Projects graduated');
     tab.expectNoErrors();
   });
 

@@ -1,0 +1,372 @@
+import type { Bilingual, Meta } from '../api';
+
+/**
+ * The columns of each kind of record, as the client shows and edits them. They mirror
+ * `server/records/record-columns.ts` (names, types, allowed values); the client keeps its own
+ * copy rather than deriving it from `/openapi.json`, because the form and the table need
+ * labels in both languages, which the API document does not carry, and a static list costs no
+ * request. `test/e2e/records.test.ts` checks that the two lists name the same columns.
+ */
+
+export const KINDS = ['tech_transfer', 'incubation', 'talent', 'credit'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const isKind = (value: string | null): value is Kind => (KINDS as readonly string[]).includes(value ?? '');
+
+export const KIND_NAMES: Readonly<Record<Kind, Bilingual>> = {
+  tech_transfer: { en: 'Technology transfers', zh: '科技成果转化合同' },
+  incubation: { en: 'Incubated projects', zh: '孵化项目' },
+  talent: { en: 'Joint training', zh: '联合培养' },
+  credit: { en: 'Credit recognition', zh: '学分互认' },
+};
+
+export type ColumnType =
+  | 'code'
+  | 'optional_code'
+  | 'text'
+  | 'date'
+  | 'optional_date'
+  | 'money'
+  | 'count'
+  | 'credits'
+  | 'enum'
+  | 'term';
+
+export interface Column {
+  /** The API's and the CSV's name. */
+  name: string;
+  /** The label in the interface. */
+  label: Bilingual;
+  /** The Chinese CSV header (the import accepts it as well as `name`). */
+  csvZh: string;
+  type: ColumnType;
+  /** Where a code's values come from; `enum` columns name the dimension that labels them. */
+  domain?: 'university' | 'region' | 'field';
+  /** The dimension (in `/meta`) whose values an `enum` column takes. */
+  dimension?: 'mode' | 'stage' | 'level';
+  maxLength?: number;
+  hint: Bilingual;
+}
+
+const university = (name: string, label: Bilingual, csvZh: string, hint: Bilingual, optional = false): Column => ({
+  name,
+  label,
+  csvZh,
+  type: optional ? 'optional_code' : 'code',
+  domain: 'university',
+  hint,
+});
+
+const REF: Column = {
+  name: 'ref',
+  label: { en: 'Reference', zh: '编号' },
+  csvZh: '编号',
+  type: 'text',
+  maxLength: 64,
+  hint: {
+    en: 'Unique within the university; an import updates the record with the same university and reference.',
+    zh: '在本校内唯一；导入时按“高校 + 编号”更新已有记录。',
+  },
+};
+
+export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
+  tech_transfer: [
+    university('university_code', { en: 'University', zh: '高校' }, '高校代码', {
+      en: 'The alliance university that signed the contract.',
+      zh: '签订合同的联盟高校。',
+    }),
+    REF,
+    {
+      name: 'mode',
+      label: { en: 'Mode', zh: '转化方式' },
+      csvZh: '转化方式',
+      type: 'enum',
+      dimension: 'mode',
+      hint: {
+        en: 'Transfer, license or equity investment; or development, consulting or service.',
+        zh: '转让、许可、作价投资，或技术开发、技术咨询、技术服务。',
+      },
+    },
+    {
+      name: 'partner_name',
+      label: { en: 'Partner', zh: '合作方' },
+      csvZh: '合作方名称',
+      type: 'text',
+      maxLength: 200,
+      hint: { en: 'The company or body on the other side of the contract.', zh: '合同另一方的企业或机构。' },
+    },
+    {
+      name: 'partner_region_code',
+      label: { en: 'Partner region', zh: '合作方地区' },
+      csvZh: '合作方地区',
+      type: 'code',
+      domain: 'region',
+      hint: { en: 'Where the partner is; “other” outside the delta.', zh: '合作方所在地区；长三角以外选“其他”。' },
+    },
+    university(
+      'co_university_code',
+      { en: 'Joint university', zh: '联合高校' },
+      '联合高校代码',
+      { en: 'A second alliance university when the contract is joint.', zh: '联合签约时的另一所联盟高校。' },
+      true,
+    ),
+    {
+      name: 'field_code',
+      label: { en: 'Technology field', zh: '技术领域' },
+      csvZh: '技术领域',
+      type: 'code',
+      domain: 'field',
+      hint: { en: 'The technology field.', zh: '所属技术领域。' },
+    },
+    {
+      name: 'signed_on',
+      label: { en: 'Signed on', zh: '签订日期' },
+      csvZh: '签订日期',
+      type: 'date',
+      hint: { en: 'The day the contract was signed.', zh: '合同签订日。' },
+    },
+    {
+      name: 'contract_value_cny',
+      label: { en: 'Contract value', zh: '合同金额' },
+      csvZh: '合同金额（元）',
+      type: 'money',
+      hint: { en: 'In yuan, up to two decimals.', zh: '单位：元，最多两位小数。' },
+    },
+    {
+      name: 'received_cny',
+      label: { en: 'Received', zh: '到账金额' },
+      csvZh: '到账金额（元）',
+      type: 'money',
+      hint: {
+        en: 'Cash received to date, in yuan; at most the contract value.',
+        zh: '截至目前的到账金额（元），不超过合同金额。',
+      },
+    },
+    {
+      name: 'patents',
+      label: { en: 'Patents', zh: '涉及专利数' },
+      csvZh: '涉及专利数',
+      type: 'count',
+      hint: { en: 'Patents the contract covers.', zh: '合同涉及的专利数。' },
+    },
+  ],
+  incubation: [
+    university('university_code', { en: 'University', zh: '高校' }, '高校代码', {
+      en: 'The university whose incubator hosts the project.',
+      zh: '项目所在孵化器的高校。',
+    }),
+    REF,
+    {
+      name: 'name',
+      label: { en: 'Project', zh: '项目名称' },
+      csvZh: '项目名称',
+      type: 'text',
+      maxLength: 200,
+      hint: { en: "The project's name.", zh: '项目名称。' },
+    },
+    {
+      name: 'field_code',
+      label: { en: 'Technology field', zh: '技术领域' },
+      csvZh: '技术领域',
+      type: 'code',
+      domain: 'field',
+      hint: { en: 'The technology field.', zh: '所属技术领域。' },
+    },
+    {
+      name: 'stage',
+      label: { en: 'Stage', zh: '孵化阶段' },
+      csvZh: '孵化阶段',
+      type: 'enum',
+      dimension: 'stage',
+      hint: { en: 'Incubating, graduated or closed.', zh: '在孵、已毕业或已终止。' },
+    },
+    {
+      name: 'entered_on',
+      label: { en: 'Entered on', zh: '入孵日期' },
+      csvZh: '入孵日期',
+      type: 'date',
+      hint: { en: 'The day the project entered the incubator.', zh: '项目入孵日。' },
+    },
+    {
+      name: 'graduated_on',
+      label: { en: 'Graduated on', zh: '毕业日期' },
+      csvZh: '毕业日期',
+      type: 'optional_date',
+      hint: {
+        en: 'Required when the stage is graduated, empty otherwise; not before the entry date.',
+        zh: '阶段为“已毕业”时必填，否则留空；不早于入孵日期。',
+      },
+    },
+    {
+      name: 'funding_cny',
+      label: { en: 'Funding raised', zh: '融资额' },
+      csvZh: '融资额（元）',
+      type: 'money',
+      hint: { en: 'Funding raised to date, in yuan.', zh: '截至目前的融资额（元）。' },
+    },
+    {
+      name: 'jobs',
+      label: { en: 'Jobs', zh: '带动就业人数' },
+      csvZh: '带动就业人数',
+      type: 'count',
+      hint: { en: 'Jobs created to date.', zh: '截至目前带动的就业人数。' },
+    },
+    university(
+      'partner_university_code',
+      { en: 'Partner university', zh: '合作高校' },
+      '合作高校代码',
+      { en: 'A co-founding alliance university, if any.', zh: '共同创办的联盟高校（如有）。' },
+      true,
+    ),
+  ],
+  talent: [
+    university('university_code', { en: 'Host university', zh: '主办高校' }, '主办高校代码', {
+      en: 'The host university of the cohort.',
+      zh: '联合培养班次的主办高校。',
+    }),
+    REF,
+    university(
+      'partner_university_code',
+      { en: 'Partner university', zh: '合作高校' },
+      '合作高校代码',
+      {
+        en: 'The partner alliance university; empty for an alliance-wide programme.',
+        zh: '合作的联盟高校；面向全联盟的项目留空。',
+      },
+      true,
+    ),
+    {
+      name: 'level',
+      label: { en: 'Level', zh: '培养层次' },
+      csvZh: '培养层次',
+      type: 'enum',
+      dimension: 'level',
+      hint: {
+        en: 'Undergraduate, master, doctoral, technology-transfer managers or other.',
+        zh: '本科生、硕士研究生、博士研究生、技术经理人或其他。',
+      },
+    },
+    {
+      name: 'program',
+      label: { en: 'Programme', zh: '项目名称' },
+      csvZh: '项目名称',
+      type: 'text',
+      maxLength: 200,
+      hint: { en: 'The programme.', zh: '培养项目名称。' },
+    },
+    {
+      name: 'started_on',
+      label: { en: 'Started on', zh: '开班日期' },
+      csvZh: '开班日期',
+      type: 'date',
+      hint: { en: 'The day the cohort started.', zh: '开班日。' },
+    },
+    {
+      name: 'trainees',
+      label: { en: 'Trainees', zh: '招收人数' },
+      csvZh: '招收人数',
+      type: 'count',
+      hint: { en: 'People enrolled.', zh: '招收人数。' },
+    },
+    {
+      name: 'graduates',
+      label: { en: 'Graduates', zh: '结业人数' },
+      csvZh: '结业人数',
+      type: 'count',
+      hint: { en: 'People who completed it so far; at most the trainees.', zh: '目前已结业人数，不超过招收人数。' },
+    },
+  ],
+  credit: [
+    university('university_code', { en: 'Home university', zh: '学生所在高校' }, '学生所在高校代码', {
+      en: "The students' home university, which recognised the credits.",
+      zh: '学生所在并认定学分的高校。',
+    }),
+    REF,
+    university('host_university_code', { en: 'Host university', zh: '开课高校' }, '开课高校代码', {
+      en: 'Where the course was taken; not the home university.',
+      zh: '课程开设的高校，须不同于学生所在高校。',
+    }),
+    {
+      name: 'course',
+      label: { en: 'Course', zh: '课程名称' },
+      csvZh: '课程名称',
+      type: 'text',
+      maxLength: 200,
+      hint: { en: 'The course.', zh: '课程名称。' },
+    },
+    {
+      name: 'term',
+      label: { en: 'Term', zh: '学期' },
+      csvZh: '学期',
+      type: 'term',
+      hint: {
+        en: 'Such as 2024-2025-1: autumn term of 2024/25; -2 spring, -3 summer.',
+        zh: '例如 2024-2025-1 表示 2024/25 学年秋季学期；-2 为春季，-3 为夏季。',
+      },
+    },
+    {
+      name: 'recognized_on',
+      label: { en: 'Recognised on', zh: '认定日期' },
+      csvZh: '认定日期',
+      type: 'date',
+      hint: { en: 'The day the credits were recognised.', zh: '学分认定日。' },
+    },
+    {
+      name: 'students',
+      label: { en: 'Students', zh: '学生人数' },
+      csvZh: '学生人数',
+      type: 'count',
+      hint: { en: 'Students whose credits were recognised.', zh: '获认定学分的学生人数。' },
+    },
+    {
+      name: 'credits',
+      label: { en: 'Credits', zh: '认定学分' },
+      csvZh: '认定学分',
+      type: 'credits',
+      hint: { en: 'Credits recognised in all, up to one decimal.', zh: '认定学分总数，最多一位小数。' },
+    },
+  ],
+};
+
+/** The date each kind's records are filtered (`from`, `to`) and sorted by, newest first by default. */
+export const MAIN_DATE: Readonly<Record<Kind, string>> = {
+  tech_transfer: 'signed_on',
+  incubation: 'entered_on',
+  talent: 'started_on',
+  credit: 'recognized_on',
+};
+
+/** What the search box looks in, besides the reference. */
+export const SEARCH_COLUMN: Readonly<Record<Kind, string>> = {
+  tech_transfer: 'partner_name',
+  incubation: 'name',
+  talent: 'program',
+  credit: 'course',
+};
+
+/** The dimensions that filter records (the time dimensions filter through from/to). */
+export const FILTER_DIMENSIONS = [
+  'university',
+  'region',
+  'partner_university',
+  'partner_region',
+  'field',
+  'mode',
+  'mode_group',
+  'value_band',
+  'stage',
+  'level',
+] as const;
+export type FilterDimension = (typeof FILTER_DIMENSIONS)[number];
+
+/** The filters a kind's records take: the filter dimensions its measures have, as `/meta` says. */
+export function kindFilters(meta: Meta, kind: Kind): FilterDimension[] {
+  const dimensions = new Set(meta.measures.filter((m) => m.kind === kind).flatMap((m) => m.dimensions));
+  return FILTER_DIMENSIONS.filter((d) => dimensions.has(d));
+}
+
+/** Every parameter of the records API besides the filters; anything else in the URL is not sent. */
+export const LIST_PARAMS = ['from', 'to', ...FILTER_DIMENSIONS, 'q', 'sort', 'page', 'pageSize'] as const;
+
+export const isNumeric = (column: Column): boolean =>
+  column.type === 'money' || column.type === 'count' || column.type === 'credits';

@@ -1,0 +1,81 @@
+import type { Meta } from '../api';
+import { lang, pick } from '../i18n';
+import { formatValue } from '../lib/format';
+import type { Column, FilterDimension } from './records-columns';
+
+/** A key of the records filters: the period, or a dimension. */
+export type FilterKey = 'from' | 'to' | FilterDimension;
+
+/** Labels for codes and values, from `/meta`, in the current language. */
+export class Labels {
+  private readonly universities: Map<string, string>;
+  private readonly regions: Map<string, string>;
+  private readonly fields: Map<string, string>;
+  private readonly values: Map<string, Map<string, string>>;
+
+  constructor(readonly meta: Meta) {
+    const zh = lang() === 'zh';
+    this.universities = new Map(meta.universities.map((u) => [u.code, zh ? u.nameZh : u.nameEn]));
+    this.regions = new Map(meta.regions.map((r) => [r.code, zh ? r.nameZh : r.nameEn]));
+    this.fields = new Map(meta.fields.map((f) => [f.code, zh ? f.nameZh : f.nameEn]));
+    this.values = new Map(meta.dimensions.map((d) => [d.id, new Map((d.values ?? []).map((v) => [v.code, pick(v)]))]));
+  }
+
+  university = (code: string): string => this.universities.get(code) ?? code;
+  region = (code: string): string => this.regions.get(code) ?? code;
+  field = (code: string): string => this.fields.get(code) ?? code;
+  value = (dimension: string, code: string): string => this.values.get(dimension)?.get(code) ?? code;
+
+  dimension(id: string): string {
+    const found = this.meta.dimensions.find((d) => d.id === id);
+    return found ? pick(found.name) : id;
+  }
+
+  /** The allowed values of an enumerated dimension, labelled. */
+  options(dimension: string): Array<{ code: string; label: string }> {
+    return (this.meta.dimensions.find((d) => d.id === dimension)?.values ?? []).map((v) => ({ code: v.code, label: pick(v) }));
+  }
+
+  /** How a filter's value reads on its chip: universities by code (short), the rest by name. */
+  filterValue(key: FilterKey, code: string): string {
+    switch (key) {
+      case 'from':
+      case 'to':
+      case 'university':
+      case 'partner_university':
+        return code;
+      case 'region':
+      case 'partner_region':
+        return this.region(code);
+      case 'field':
+        return this.field(code);
+      default:
+        return this.value(key, code);
+    }
+  }
+
+  /** A record's cell as shown: names for codes, money and counts formatted. */
+  cell(column: Column, value: unknown): string {
+    if (value === null || value === undefined || value === '') return '—';
+    const text = String(value);
+    switch (column.type) {
+      case 'code':
+      case 'optional_code':
+        return column.domain === 'university'
+          ? this.university(text)
+          : column.domain === 'region'
+            ? this.region(text)
+            : this.field(text);
+      case 'enum':
+        return this.value(column.dimension ?? column.name, text);
+      case 'money':
+        return formatValue(Number(value), 'cny', { exact: true });
+      case 'count':
+        return formatValue(Number(value), 'count', { exact: true });
+      case 'credits':
+        return formatValue(Number(value), 'credits', { exact: true });
+      default:
+        return text;
+    }
+  }
+}

@@ -1,0 +1,278 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { today } from '../../server/lib/dates.js';
+import { Client } from '../helpers/users.js';
+import { api, type Dashboard, describeBrowser, openPage, screenshot, startDashboard, waitForView } from './harness.js';
+
+interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  university: string | null;
+  disabled: boolean;
+}
+
+interface Target {
+  measure: string;
+  year: number;
+  university: string | null;
+  value: number;
+}
+
+interface AuditAnswer {
+  total: number;
+  entries: Array<{ id: number; at: string; action: string; subject: string; before: unknown; after: unknown }>;
+}
+
+const YEAR = Number(today().slice(0, 4));
+const hash = (page: Page): Promise<string> => page.evaluate(() => decodeURIComponent(location.hash));
+const cell = (page: Page, measure: string, university: string) =>
+  page.locator(`.targets-grid input[data-measure="${measure}"][data-university="${university}"]`);
+
+describeBrowser('the admin view', () => {
+  let dashboard: Dashboard;
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+  });
+  afterAll(() => dashboard?.close());
+
+  test('the tab is in the URL: a reload keeps it, the back button returns, the arrow keys move between tabs', async () => {
+    const tab = await openPage(dashboard, 'admin', { path: '/#/admin' });
+    const { page } = tab;
+    await waitForView(page, 'admin');
+    expect(await page.locator('[role=tab][aria-selected=true]').textContent()).toBe('Users');
+    await waitForView(page, 'admin', { after: () => page.locator('#admin-tab-audit').click() });
+    expect(await hash(page)).toBe('#/admin?tab=audit');
+    expect(await page.locator('#admin-panel').getAttribute('aria-labelledby')).toBe('admin-tab-audit');
+    await page.reload();
+    await waitForView(page, 'admin');
+    expect(await page.locator('[role=tab][aria-selected=true]').textContent()).toBe('Audit log');
+    await waitForView(page, 'admin', { after: () => page.goBack() });
+    expect(await page.locator('[role=tab][aria-selected=true]').textContent()).toBe('Users');
+    await page.locator('#admin-tab-users').focus();
+    await waitForView(page, 'admin', { after: () => page.keyboard.press('ArrowRight') });
+    expect(await hash(page)).toBe('#/admin?tab=targets');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('admin-tab-targets');
+    tab.expectNoErrors();
+  });
+
+  test('only the administrator gets it: another role is sent to its first view, and the API refuses it', async () => {
+    const leadership = await api(dashboard, 'leadership');
+    expect((await leadership.get('/users')).status).toBe(403);
+    expect((await leadership.get('/audit')).status).toBe(403);
+    const tab = await openPage(dashboard, 'leadership', { path: '/#/admin?tab=users' });
+    await expect.poll(() => tab.page.evaluate(() => location.hash)).toMatch(/^#\/overview/);
+    expect(await tab.page.locator('.view-admin').count()).toBe(0);
+    tab.expectNoErrors();
+  });
+
+  test('the administrator adds a steward (a bad email is marked beside its field), hands over the generated password, changes its role, disables and enables it', async () => {
+    const admin = await api(dashboard, 'admin');
+    const tab = await openPage(dashboard, 'admin', { path: '/#/admin?tab=users' });
+    const { page } = tab;
+    await waitForView(page, 'admin');
+    const listed = await admin.json<{ users: User[] }>('/users');
+    expect(
+      await page.locator('.users-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-email'))),
+    ).toEqual(listed.users.map((u) => u.email));
+
+    // What the server says of a bad email.
+    const refused = await admin.post('/users', {
+      email: 'not-an-email',
+      name: 'E2E Steward',
+      role: 'steward',
+      university: 'UJS',
+      password: 'a long enough password',
+    });
+    expect(refused.status).toBe(400);
+    const message = ((await refused.json()) as { errors: Array<{ path: string; message: string }> }).errors.find(
+      (e) => e.path === 'body.email',
+    )!.message;
+
+    await page.locator('[data-action=add-user]').click();
+    const dialog = page.locator('dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
+    await dialog.locator('[name=email]').fill('not-an-email');
+    await dialog.locator('[name=name]').fill('E2E Steward');
+    expect(await dialog.locator('[name=university]').isDisabled()).toBe(true);
+    await dialog.locator('[name=role]').selectOption('steward');
+    expect(await dialog.locator('[name=university]').isDisabled()).toBe(false);
+    await dialog.locator('[name=university]').selectOption('UJS');
+    await dialog.locator('[data-action=save-user]').click();
+    await expect.poll(() => dialog.locator('[data-field=email] .field-error').textContent()).toBe(message);
+    expect(await dialog.locator('[name=email]').getAttribute('aria-invalid')).toBe('true');
+
+    await dialog.locator('[name=email]').fill('e2e.steward@alliance.example');
+    await dialog.locator('[data-action=save-user]').click();
+    const output = dialog.locator('[data-generated-password]');
+    await output.waitFor();
+    const password = await output.inputValue();
+    expect(password).toHaveLength(20);
+    await screenshot(page, 'admin-user-password-en');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const row = page.locator('.users-table tr[data-email="e2e.steward@alliance.example"]');
+    await row.waitFor();
+    expect(await row.locator('td').nth(1).getAttribute('data-value')).toBe('steward');
+    expect(await row.locator('td').nth(2).getAttribute('data-value')).toBe('UJS');
+
+    // The generated password is the account's.
+    const created = await Client.signIn(dashboard.server, 'e2e.steward@alliance.example', password);
+    expect(await (await created.get('/auth/me')).json()).toMatchObject({ role: 'steward', university: 'UJS' });
+
+    // A new role: the university is cleared with it.
+    await row.locator('[data-action=edit-user]').click();
+    const edit = page.locator('dialog[open]');
+    await edit.locator('[name=role]').selectOption('leadership');
+    expect(await edit.locator('[name=university]').isDisabled()).toBe(true);
+    await waitForView(page, 'admin', { after: () => edit.locator('[data-action=save-user]').click() });
+    expect(await row.locator('td').nth(1).getAttribute('data-value')).toBe('leadership');
+    expect(await row.locator('td').nth(2).getAttribute('data-value')).toBe('');
+
+    // Disabling asks first, then the person can no longer sign in; enabling lets them in again.
+    await row.locator('[data-action=disable-user]').click();
+    await waitForView(page, 'admin', { after: () => page.locator('dialog[open] [data-action=confirm]').click() });
+    expect(await row.locator('td').nth(3).getAttribute('data-value')).toBe('disabled');
+    const users = (await admin.json<{ users: User[] }>('/users')).users;
+    expect(users.find((u) => u.email === 'e2e.steward@alliance.example')).toMatchObject({
+      role: 'leadership',
+      university: null,
+      disabled: true,
+    });
+    await expect(Client.signIn(dashboard.server, 'e2e.steward@alliance.example', password)).rejects.toThrow(/401/);
+    await waitForView(page, 'admin', { after: () => row.locator('[data-action=enable-user]').click() });
+    expect(await row.locator('td').nth(3).getAttribute('data-value')).toBe('active');
+    await Client.signIn(dashboard.server, 'e2e.steward@alliance.example', password);
+    tab.expectNoErrors(/^HTTP 400 POST \/api\/v1\/users$/);
+  });
+
+  test('the administrator edits targets: only changed cells are sent, /targets and /summary show them, an emptied cell removes one, and bad values are marked beside their cells', async () => {
+    const admin = await api(dashboard, 'admin');
+    const tab = await openPage(dashboard, 'admin', { path: `/#/admin?tab=targets&year=${YEAR}` });
+    const { page } = tab;
+    await waitForView(page, 'admin');
+    const targets = async () => (await admin.json<{ targets: Target[] }>(`/targets?year=${YEAR}`)).targets;
+    const find = (list: Target[], measure: string, university: string | null) =>
+      list.find((t) => t.measure === measure && t.university === university);
+    const before = await targets();
+
+    // Only the flows take targets: the one stock has no row.
+    expect(await page.locator('.targets-grid tr[data-measure="incubation.portfolio"]').count()).toBe(0);
+    const contracts = cell(page, 'tech_transfer.contracts', 'alliance');
+    const old = find(before, 'tech_transfer.contracts', null)?.value;
+    expect(await contracts.inputValue()).toBe(old === undefined ? '' : String(old));
+    const raised = (old ?? 100) + 7;
+
+    const puts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT') puts.push(request.postData() ?? '');
+    });
+    await contracts.fill(String(raised));
+    expect(await page.locator('[data-action=save-targets]').textContent()).toBe('Save 1 change');
+    await waitForView(page, 'admin', { after: () => page.locator('[data-action=save-targets]').click() });
+    expect(await page.locator('[data-saved]').textContent()).toBe('Saved: 1 set, 0 removed, 0 unchanged.');
+    expect(JSON.parse(puts[0]!)).toEqual({
+      targets: [{ measure: 'tech_transfer.contracts', year: YEAR, university: null, value: raised }],
+    });
+    expect(find(await targets(), 'tech_transfer.contracts', null)?.value).toBe(raised);
+    // The summary of this year (its default period) carries the new target.
+    const summary = await admin.json<{ measures: Array<{ measure: string; target: number | null }> }>('/summary');
+    expect(summary.measures.find((m) => m.measure === 'tech_transfer.contracts')?.target).toBe(raised);
+    expect(await contracts.inputValue()).toBe(String(raised));
+
+    // Not a number: marked beside its cell, and nothing is sent.
+    const jobs = cell(page, 'incubation.jobs', 'USST');
+    await jobs.fill('many');
+    await page.locator('[data-action=save-targets]').click();
+    const jobsCell = page.locator('.targets-grid td', {
+      has: page.locator('input[data-measure="incubation.jobs"][data-university="USST"]'),
+    });
+    await expect
+      .poll(() => jobsCell.locator('.field-error').textContent())
+      .toBe('Enter a number of at most two decimals, or leave the cell empty.');
+    expect(await jobs.getAttribute('aria-invalid')).toBe('true');
+    expect(puts).toHaveLength(1);
+
+    // Too large for the server: its message beside the cell that carried it.
+    await jobs.fill('9999999999999999');
+    await page.locator('[data-action=save-targets]').click();
+    await expect.poll(() => jobsCell.locator('.field-error').textContent()).toBe('is too large');
+    expect(puts).toHaveLength(2);
+
+    // Emptying a cell removes its target.
+    await page.locator('[data-action=discard-targets]').click();
+    const entered = cell(page, 'incubation.entered', 'USST');
+    expect(find(before, 'incubation.entered', 'USST')).toBeDefined();
+    await entered.fill('');
+    await waitForView(page, 'admin', { after: () => page.locator('[data-action=save-targets]').click() });
+    expect(await page.locator('[data-saved]').textContent()).toBe('Saved: 0 set, 1 removed, 0 unchanged.');
+    expect(find(await targets(), 'incubation.entered', 'USST')).toBeUndefined();
+    expect(await entered.inputValue()).toBe('');
+
+    // Another year: the URL holds it.
+    await waitForView(page, 'admin', { after: () => page.locator('#targets-year').selectOption(String(YEAR - 1)) });
+    expect(await hash(page)).toBe(`#/admin?tab=targets&year=${YEAR - 1}`);
+    expect(await page.locator('.targets-grid').getAttribute('data-year')).toBe(String(YEAR - 1));
+    tab.expectNoErrors(/^HTTP 400 PUT \/api\/v1\/targets$/);
+  });
+
+  test('the audit log lists what was just done, newest first, opens an entry’s before and after, and filters by action', async () => {
+    const admin = await api(dashboard, 'admin');
+    // A change of its own to look for.
+    const put = await admin.put('/targets', {
+      targets: [{ measure: 'credits.credits', year: YEAR, university: 'ZJUT', value: 4321 }],
+    });
+    expect(put.status).toBe(200);
+    const expected = await admin.json<AuditAnswer>('/audit?action=target_change&pageSize=50');
+
+    const tab = await openPage(dashboard, 'admin', { path: '/#/admin?tab=audit&action=target_change' });
+    const { page } = tab;
+    await waitForView(page, 'admin');
+    expect(await page.locator('#audit-action').inputValue()).toBe('target_change');
+    expect(Number(await page.locator('.records-total').getAttribute('data-total'))).toBe(expected.total);
+    const rows = page.locator('.audit-table tbody tr[data-id]');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('.subject')?.textContent))).toEqual(
+      expected.entries.map((e) => e.subject),
+    );
+    const first = expected.entries[0]!;
+    expect(first.subject).toBe(`target:credits.credits/${YEAR}/ZJUT`);
+    expect(await rows.first().locator('time').getAttribute('datetime')).toBe(first.at);
+
+    const toggle = rows.first().locator('[data-action=expand]');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const detail = page.locator(`#audit-detail-${first.id}`);
+    expect(await detail.isVisible()).toBe(true);
+    const value = detail.locator('.audit-diff tr[data-field=value] td');
+    expect(await value.allTextContents()).toEqual([
+      first.before === null ? '—' : String((first.before as { value: number }).value),
+      String((first.after as { value: number }).value),
+    ]);
+    await screenshot(page, 'admin-audit-detail-en');
+
+    // Filter through the form: the URL and the list follow.
+    await page.locator('#audit-action').selectOption('login');
+    await waitForView(page, 'admin', { after: () => page.locator('.audit-filters button[type=submit]').click() });
+    expect(await hash(page)).toContain('action=login');
+    const logins = await admin.json<AuditAnswer>('/audit?action=login');
+    expect(Number(await page.locator('.records-total').getAttribute('data-total'))).toBe(logins.total);
+    expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action'))))).toEqual(new Set(['login']));
+    await waitForView(page, 'admin', { after: () => page.locator('.audit-filters button.secondary').click() });
+    expect(await hash(page)).toBe('#/admin?tab=audit');
+    tab.expectNoErrors();
+  });
+
+  test('screenshots of each tab in both languages', async () => {
+    for (const lang of ['en', 'zh'] as const) {
+      for (const name of ['users', 'targets', 'audit'] as const) {
+        const tab = await openPage(dashboard, 'admin', { lang, path: `/#/admin?tab=${name}` });
+        await waitForView(tab.page, 'admin');
+        await tab.page.evaluate(() => document.fonts.ready);
+        await screenshot(tab.page, `admin-${name}-${lang}`);
+        tab.expectNoErrors();
+        await tab.close();
+      }
+    }
+  });
+});
