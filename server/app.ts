@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
 import { currentDataVersion } from './db/versioned.js';
+import { AnswerCache } from './http/answer-cache.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createAuthenticator } from './auth/authenticate.js';
@@ -22,6 +23,7 @@ import { importsRoutes } from './imports/imports.routes.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { metaRoutes } from './meta/meta.routes.js';
 import { recordsRoutes } from './records/records.routes.js';
+import { reportRoutes } from './report/report.routes.js';
 import { targetsRoutes } from './targets/targets.routes.js';
 import { universitiesRoutes } from './universities/universities.routes.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -118,6 +120,7 @@ export function createApp({
     ...universitiesRoutes(db),
     ...usersRoutes(db),
     ...auditRoutes(db),
+    ...reportRoutes(db),
   ];
   routes.push(
     route({
@@ -150,7 +153,7 @@ export function createApp({
     res.set('Cache-Control', 'private, no-cache');
     next();
   });
-  registerRoutes(api, routes, { authenticate, dataVersion: () => currentDataVersion(db) });
+  registerRoutes(api, routes, { authenticate, dataVersion: () => currentDataVersion(db), answers: new AnswerCache() });
   api.use(apiNotFound);
   app.use(API_PREFIX, api);
 

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Role } from '../db/schema.js';
 import { today } from '../lib/dates.js';
 import { withRequestScope } from '../db/versioned.js';
+import type { AnswerCache } from './answer-cache.js';
 import { BadRequest, Forbidden, HttpProblem, type ProblemDetail, Unauthorized } from './problems.js';
 
 /** Who may call a route: everyone, anyone signed in, or the listed roles. */
@@ -85,6 +86,8 @@ export interface RouteServices {
   authenticate: Authenticate;
   /** The data version, bumped by every write: the basis of the ETags of cached routes. */
   dataVersion: () => Promise<number>;
+  /** Where the JSON answers of cached routes are kept for their data version. */
+  answers?: AnswerCache;
 }
 
 /**
@@ -123,16 +126,31 @@ async function handleRequest(
   const query = parse(spec.query, req.query, 'query');
   const params = parse(spec.params, req.params, 'params');
   const body = parse(spec.body, req.body, 'body');
+  let stored: { version: number; etag: string } | undefined;
   if (spec.cached && req.method === 'GET') {
-    const etag = entityTag(await services.dataVersion(), req.originalUrl, caller);
+    const version = await services.dataVersion();
+    const etag = entityTag(version, req.originalUrl, caller);
     res.set('ETag', etag);
     if (matches(req.get('if-none-match'), etag)) {
       res.status(304).end();
       return;
     }
+    const hit = services.answers?.get(version, etag);
+    if (hit) {
+      res.type('application/json').send(hit);
+      return;
+    }
+    stored = { version, etag };
   }
   const result = await spec.handle({ req, res, query, params, body, caller });
-  if (result !== undefined && !res.headersSent) res.json(result);
+  if (result === undefined || res.headersSent) return;
+  if (stored && services.answers && res.statusCode === 200) {
+    const json = Buffer.from(JSON.stringify(result));
+    services.answers.set(stored.version, stored.etag, json);
+    res.type('application/json').send(json);
+    return;
+  }
+  res.json(result);
 }
 
 /** Weak, since the same data may be written as JSON or CSV with different bytes. */
