@@ -66,7 +66,8 @@ await database.db
   .onConflict((oc) => oc.column('email').doNothing())
   .execute();
 const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: values.database });
-const app = createApp({ database, config, log: createLogger(config) });
+// No answer cache: the API must run its queries every time, as the floor and the naive way do.
+const app = createApp({ database, config, log: createLogger(config), cacheAnswers: false });
 const server = app.express.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;

@@ -41,6 +41,8 @@ export interface AppDependencies {
   /** Demo mode: the demo accounts the sign-in page shows, and their password. */
   demo?: { accounts: readonly DemoAccount[]; password: string } | null;
   loginLimits?: LoginLimits;
+  /** Keep the JSON answers of cached routes per data version (default on; benchmarks of the queries turn it off). */
+  cacheAnswers?: boolean;
 }
 
 export interface App {
@@ -55,6 +57,7 @@ export function createApp({
   config,
   log,
   distDir = DIST_DIR,
+  cacheAnswers = true,
   demo = null,
   loginLimits = DEFAULT_LOGIN_LIMITS,
 }: AppDependencies): App {
@@ -153,7 +156,11 @@ export function createApp({
     res.set('Cache-Control', 'private, no-cache');
     next();
   });
-  registerRoutes(api, routes, { authenticate, dataVersion: () => currentDataVersion(db), answers: new AnswerCache() });
+  registerRoutes(api, routes, {
+    authenticate,
+    dataVersion: () => currentDataVersion(db),
+    ...(cacheAnswers ? { answers: new AnswerCache() } : {}),
+  });
   api.use(apiNotFound);
   app.use(API_PREFIX, api);
 
