@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
-import { currentDataVersion } from './db/versioned.js';
+import { currentDataVersion, requestReader } from './db/versioned.js';
 import { AnswerCache } from './http/answer-cache.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -17,7 +17,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler, sendProblem } from './http/error-handler.js';
 import { ServiceUnavailable } from './http/problems.js';
 import { openApiDocument } from './http/openapi.js';
-import { type Authenticate, type RouteSpec, registerRoutes, route } from './http/route.js';
+import { type Authenticate, RecentWriters, type RouteSpec, registerRoutes, route } from './http/route.js';
 import type { Logger } from './logger.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
@@ -158,8 +158,10 @@ export function createApp({
   });
   registerRoutes(api, routes, {
     authenticate,
-    dataVersion: () => currentDataVersion(db),
+    // The version of the data the request reads: the replica's, when it reads the replica.
+    dataVersion: () => currentDataVersion(requestReader(db)),
     ...(cacheAnswers ? { answers: new AnswerCache() } : {}),
+    ...(database.replica ? { replica: { db: database.replica, writers: new RecentWriters() } } : {}),
   });
   api.use(apiNotFound);
   app.use(API_PREFIX, api);

@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   PORT: optional(port).default(3000),
   HOST: optional(z.string()).default('127.0.0.1'),
   DATABASE_URL: optional(postgresUrl),
+  DATABASE_READ_URL: optional(postgresUrl),
   DATA_DIR: optional(z.string()).default('./data'),
   DEMO_DATA: optional(z.enum(['auto', 'on', 'off'], { error: 'must be one of auto, on, off' })).default('auto'),
   TRUST_PROXY: optional(
@@ -38,6 +39,8 @@ export interface Config {
   readonly host: string;
   /** node-postgres against this server when set; embedded PGlite under `dataDir` otherwise. */
   readonly databaseUrl: string | undefined;
+  /** A read replica of DATABASE_URL: dashboard reads go there, except a writer's own reads right after its write. */
+  readonly databaseReadUrl: string | undefined;
   readonly dataDir: string;
   readonly demoData: 'auto' | 'on' | 'off';
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -62,10 +65,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL)
+    throw new ConfigError('invalid configuration: DATABASE_READ_URL names a replica of DATABASE_URL, which is not set');
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     dataDir: resolve(e.DATA_DIR),
     demoData: e.DEMO_DATA,
     logLevel: e.LOG_LEVEL,

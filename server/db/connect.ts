@@ -26,6 +26,11 @@ export interface DatabaseHandle {
    * server writes, so that PostgreSQL itself renders a large CSV export. PGlite has no streamed COPY.
    */
   readonly copyOut?: CopyOut;
+  /**
+   * PostgreSQL with DATABASE_READ_URL: a read replica for dashboard reads (see `requestReader`).
+   * Sessions, writes and a writer's own reads right after its write stay on `db`.
+   */
+  readonly replica?: Kysely<Database>;
   readonly kind: DatabaseKind;
   /** PostgreSQL only: whether the server answers right now (watched once a second). */
   readonly availability?: AvailabilityMonitor;
@@ -73,6 +78,8 @@ export interface ConnectOptions {
   poolSize?: number;
   /** PostgreSQL only: watch the server's availability (default on; off for short-lived commands). */
   watch?: boolean;
+  /** PostgreSQL only: a read replica of `databaseUrl`. */
+  readUrl?: string | undefined;
   /** Sees every query run through `db` (benchmarks replay them; debugging). */
   log?: (event: LogEvent) => void;
 }
@@ -80,7 +87,7 @@ export interface ConnectOptions {
 /** Builds the process's Kysely: node-postgres when a URL is given, PGlite otherwise. */
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
-    ? connectPostgres(options.databaseUrl, options.poolSize ?? 10, options.watch ?? true, options.log)
+    ? connectPostgres(options.databaseUrl, options.poolSize ?? 10, options.watch ?? true, options.log, options.readUrl)
     : connectPglite(options);
 }
 
@@ -94,6 +101,7 @@ async function connectPostgres(
   poolSize: number,
   watch: boolean,
   log?: (event: LogEvent) => void,
+  readUrl?: string,
 ): Promise<DatabaseHandle> {
   const pool = createPool(databaseUrl, poolSize);
   try {
@@ -105,16 +113,21 @@ async function connectPostgres(
     await createDatabaseOn(databaseUrl).catch((createError: unknown) => {
       throw unavailable(databaseUrl, createError);
     });
-    return connectPostgres(databaseUrl, poolSize, watch, log);
+    return connectPostgres(databaseUrl, poolSize, watch, log, readUrl);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }), ...(log ? { log } : {}) });
   const bulkPool = createPool(databaseUrl, BULK_POOL_SIZE, BULK_STATEMENT_TIMEOUT_MS);
   const bulk = new Kysely<Database>({ dialect: new PostgresDialect({ pool: bulkPool, cursor: Cursor }) });
   const availability = new AvailabilityMonitor(databaseUrl);
   if (watch) availability.start();
+  const replicaPool = readUrl ? createPool(readUrl, poolSize) : undefined;
+  const replica = replicaPool
+    ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: replicaPool, cursor: Cursor }), ...(log ? { log } : {}) })
+    : undefined;
   return {
     db,
     bulk,
+    ...(replica ? { replica } : {}),
     copyOut: (query, options) => copyOutOf(bulkPool, query, options),
     kind: 'postgres',
     availability,
@@ -124,8 +137,10 @@ async function connectPostgres(
       // Kysely only ends a pool it has used; end them in any case.
       await db.destroy();
       await bulk.destroy();
+      await replica?.destroy();
       if (!pool.ended) await pool.end();
       if (!bulkPool.ended) await bulkPool.end();
+      if (replicaPool && !replicaPool.ended) await replicaPool.end();
     },
   };
 }

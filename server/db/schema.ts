@@ -171,6 +171,24 @@ export interface ImportBatchTable {
   created_at: CreatedAt;
 }
 
+/** A commission report as submitted: frozen (sql/0009 refuses UPDATE and DELETE). */
+export interface ReportSubmissionTable {
+  id: Generated<number>;
+  period: string;
+  period_from: IsoDate;
+  period_to: IsoDate;
+  lang: 'zh' | 'en';
+  /** The report's canonical JSON, exactly as hashed. */
+  document: string;
+  sha256: string;
+  data_version: number;
+  submitted_by: number | null;
+  submitted_by_email: string;
+  submitted_by_name: string;
+  submitted_at: CreatedAt;
+  note: string | null;
+}
+
 export interface AppSettingTable {
   key: string;
   value: unknown;
@@ -191,6 +209,7 @@ export interface Database {
   audit_log: AuditLogTable;
   import_batch: ImportBatchTable;
   app_setting: AppSettingTable;
+  report_submission: ReportSubmissionTable;
 }
 
 export const FACT_KINDS = ['tech_transfer', 'incubation', 'talent', 'credit'] as const;
@@ -217,3 +236,4 @@ export type NewTarget = Insertable<TargetTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewAuditLog = Insertable<AuditLogTable>;
 export type ImportBatchRow = Selectable<ImportBatchTable>;
+export type ReportSubmissionRow = Selectable<ReportSubmissionTable>;

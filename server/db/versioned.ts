@@ -9,23 +9,44 @@ import type { Database } from './schema.js';
  * (the ETag needs it too), and is bumped by a trigger on every statement that writes the data
  * (sql/0008), so a write by any process, even from outside the application, is seen at once.
  */
-const request = new AsyncLocalStorage<{ version?: Promise<number> }>();
+interface RequestScope {
+  /** The data version of each database the request reads, read at most once. */
+  versions: Map<Kysely<Database>, Promise<number>>;
+  /** Where the request's reads go: a replica, or unset for the primary. */
+  reader?: Kysely<Database>;
+}
+const request = new AsyncLocalStorage<RequestScope>();
 
 /** Runs a request's work with its own memo of the data version. */
 export function withRequestScope<T>(work: () => T): T {
-  return request.run({}, work);
+  return request.run({ versions: new Map() }, work);
 }
 
-/** The data version, read once per request (or once per call outside a request). */
+/** Sends this request's dashboard reads to `reader` (a read replica). */
+export function readFromForRequest(reader: Kysely<Database>): void {
+  const scope = request.getStore();
+  if (scope) scope.reader = reader;
+}
+
+/** The database this request's dashboard reads go to: the replica when chosen for it, else `primary`. */
+export function requestReader(primary: Kysely<Database>): Kysely<Database> {
+  return request.getStore()?.reader ?? primary;
+}
+
+/** The data version, read once per request and database (or once per call outside a request). */
 export function currentDataVersion(db: Kysely<Database>): Promise<number> {
   if (db.isTransaction) return readDataVersion(db);
   const scope = request.getStore();
   if (!scope) return readDataVersion(db);
-  scope.version ??= readDataVersion(db).catch((error: unknown) => {
-    scope.version = undefined;
-    throw error;
-  });
-  return scope.version;
+  let version = scope.versions.get(db);
+  if (!version) {
+    version = readDataVersion(db).catch((error: unknown) => {
+      scope.versions.delete(db);
+      throw error;
+    });
+    scope.versions.set(db, version);
+  }
+  return version;
 }
 
 const caches = new WeakMap<Kysely<Database>, Map<string, { version: number; value: Promise<unknown> }>>();

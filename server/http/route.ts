@@ -3,7 +3,9 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../db/schema.js';
 import { today } from '../lib/dates.js';
-import { withRequestScope } from '../db/versioned.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { readFromForRequest, withRequestScope } from '../db/versioned.js';
 import type { AnswerCache } from './answer-cache.js';
 import { BadRequest, Forbidden, HttpProblem, type ProblemDetail, Unauthorized } from './problems.js';
 
@@ -88,6 +90,8 @@ export interface RouteServices {
   dataVersion: () => Promise<number>;
   /** Where the JSON answers of cached routes are kept for their data version. */
   answers?: AnswerCache;
+  /** A read replica: cached reads go there, except a caller's own reads right after its write. */
+  replica?: { db: Kysely<Database>; writers: RecentWriters };
 }
 
 /**
@@ -112,6 +116,8 @@ async function handleRequest(
   // Routes open to anyone need no caller, so they never wait on the session store (health must not).
   const caller = spec.access === 'anyone' ? null : await services.authenticate(req, res);
   authorize(spec.access, caller);
+  const reading = req.method === 'GET' && spec.cached === true;
+  if (services.replica && reading && !services.replica.writers.wroteRecently(caller)) readFromForRequest(services.replica.db);
   if (!spec.query && Object.keys(req.query).length > 0) {
     throw new BadRequest(
       `${spec.method.toUpperCase()} ${spec.path} takes no query parameters.`,
@@ -143,6 +149,7 @@ async function handleRequest(
     stored = { version, etag };
   }
   const result = await spec.handle({ req, res, query, params, body, caller });
+  if (!reading && req.method !== 'GET' && caller && res.statusCode < 400) services.replica?.writers.wrote(caller);
   if (result === undefined || res.headersSent) return;
   if (stored && services.answers && res.statusCode === 200) {
     const json = Buffer.from(JSON.stringify(result));
@@ -151,6 +158,30 @@ async function handleRequest(
     return;
   }
   res.json(result);
+}
+
+/**
+ * Who changed data in the last seconds: their reads go to the primary, so that a steward who saves
+ * a record sees it at once, whatever the replica's lag. Others read the replica, which is seconds
+ * behind at most while it is healthy.
+ */
+export class RecentWriters {
+  #until = new Map<number, number>();
+  constructor(readonly windowMs = 10_000) {}
+
+  wrote(caller: Caller): void {
+    if (this.#until.size > 10_000) this.#until.clear();
+    this.#until.set(caller.id, Date.now() + this.windowMs);
+  }
+
+  wroteRecently(caller: Caller | null): boolean {
+    if (!caller) return false;
+    const until = this.#until.get(caller.id);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.#until.delete(caller.id);
+    return false;
+  }
 }
 
 /** Weak, since the same data may be written as JSON or CSV with different bytes. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.js';
+import { requestReader } from '../db/versioned.js';
 import { streamCsv } from '../csv/csv-response.js';
 import { loadLabels } from '../csv/labels.js';
 import { auditExport } from '../exports/export-audit.js';
@@ -37,7 +38,7 @@ export function kpiRoutes(db: Kysely<Database>) {
         rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
       }),
       async handle({ req, res, query, caller }) {
-        const result = await aggregate(db, query);
+        const result = await aggregate(requestReader(db), query);
         if (!query.output.csv) return result;
         const labels = await loadLabels(db, query.output.lang);
         const rows = await streamCsv(
@@ -68,7 +69,7 @@ export function kpiRoutes(db: Kysely<Database>) {
         measures: z.array(z.record(z.string(), z.unknown())),
       }),
       async handle({ req, res, query, caller }) {
-        const result = await summary(db, query);
+        const result = await summary(requestReader(db), query);
         if (!query.output.csv) return result;
         const period = summaryPeriod(query.filters);
         const rows = await streamCsv(
@@ -99,7 +100,7 @@ export function kpiRoutes(db: Kysely<Database>) {
         totals: z.array(z.number()),
       }),
       async handle({ req, res, query, caller }) {
-        const result = await collaboration(db, query);
+        const result = await collaboration(requestReader(db), query);
         if (!query.output.csv) return result;
         const { lang, formatted } = query.output;
         const labels = await loadLabels(db, lang);

@@ -1,3 +1,4 @@
+import { requestReader } from '../db/versioned.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { route } from '../http/route.js';
@@ -11,7 +12,7 @@ export function metaRoutes(db: Kysely<Database>) {
       access: 'signed_in',
       cached: true,
       summary: 'Universities, regions, fields, the date range of the data, and the registry of measures and dimensions.',
-      handle: () => getMeta(db),
+      handle: () => getMeta(requestReader(db)),
     }),
   ];
 }

@@ -16,6 +16,14 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('when a read replica is named, then it needs the primary, and both are postgres URLs', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://a@h/db', DATABASE_READ_URL: 'postgres://a@replica/db' }).databaseReadUrl).toBe(
+      'postgres://a@replica/db',
+    );
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://a@replica/db' })).toThrow(/DATABASE_READ_URL.*DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://a@h/db', DATABASE_READ_URL: 'mysql://x' })).toThrow(ConfigError);
+  });
+
   it('when a variable is empty, then it counts as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined });
   });
