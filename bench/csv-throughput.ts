@@ -1,7 +1,10 @@
 /**
  * Import and export throughput at scale on PostgreSQL, side by side with PostgreSQL's own COPY
  * on the same data, and the process's peak memory while exporting 100,000 and 1,000,000 rows.
- * Usage: npm run bench:csv -- [--rows 1000000] [--postgres URL]
+ * Usage: npm run bench:csv -- [--rows 1000000] [--postgres URL] [--database URL]
+ * With --database, the benchmark runs in that existing database (e.g. the 10,000,000-record one
+ * of `bench:load-demo`): the import adds its rows to what is there (and removes them after), the
+ * export writes every contract the database holds.
  *
  * The import runs the same code as the API and the CLI (parse, check every row, upsert in one
  * transaction); only the 50 MB upload limit is left out, since a million contracts take ~110 MB.
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     'export-only': { type: 'string' },
     limit: { type: 'string' },
     general: { type: 'boolean', default: false },
+    database: { type: 'string' },
   },
 });
 const ROWS = Number(values.rows);
@@ -99,7 +103,9 @@ function contractsCsv(n: number, seed: number): Buffer {
   return Buffer.from(`${lines.join('\r\n')}\r\n`);
 }
 
-const scratch = await scratchDatabase(values.postgres!, `ao_bench_csv_${process.pid}`);
+const scratch = values.database
+  ? { url: values.database, drop: async () => undefined }
+  : await scratchDatabase(values.postgres!, `ao_bench_csv_${process.pid}`);
 const url = new URL(scratch.url);
 const database = await connectDatabase({ databaseUrl: scratch.url });
 await migrateToLatest(database.db);
@@ -108,7 +114,12 @@ const raw = new pg.Client({ connectionString: url.toString() });
 await raw.connect();
 
 const file = contractsCsv(ROWS, 42);
-console.log(`\n${ROWS.toLocaleString('en')} technology-transfer rows, ${(file.length / 1024 / 1024).toFixed(1)} MB of CSV\n`);
+const existing = Number(
+  (await sql<{ n: number }>`select count(*)::bigint as n from tech_transfer`.execute(db)).rows[0]!.n,
+);
+console.log(
+  `\n${ROWS.toLocaleString('en')} technology-transfer rows, ${(file.length / 1024 / 1024).toFixed(1)} MB of CSV${existing > 0 ? `, imported into a table of ${existing.toLocaleString('en')} contracts` : ''}\n`,
+);
 
 // 1. PostgreSQL's own COPY FROM of the same file: into the real table (same indexes, checks and
 // foreign keys; rolled back), and into a bare table without any of them, the absolute floor.
@@ -126,6 +137,7 @@ const copyInto = async (table: string): Promise<number> => {
 await raw.query('begin');
 const copyFromSeconds = await copyInto('tech_transfer');
 await raw.query('rollback');
+await raw.query(`drop table if exists copy_target`);
 await raw.query(`create unlogged table copy_target as select ${columns} from tech_transfer with no data`);
 const copyBareSeconds = await copyInto('copy_target');
 let started = performance.now();
@@ -175,10 +187,11 @@ const exportIn = (limit: number | null, general = false): { seconds: number; row
   if (child.status !== 0) throw new Error(child.stderr);
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
 };
+const exported = existing + ROWS;
 const full = exportIn(null);
-const tenth = exportIn(Math.round(ROWS / 10));
+const tenth = exportIn(Math.round(exported / 10));
 const fullGeneral = exportIn(null, true);
-const tenthGeneral = exportIn(Math.round(ROWS / 10), true);
+const tenthGeneral = exportIn(Math.round(exported / 10), true);
 
 const rate = (n: number, s: number) =>
   `${Math.round(n / s)
@@ -196,7 +209,7 @@ line(
   ROWS,
   `  = ${(copyFromSeconds / importSeconds).toFixed(2)}× the rate of COPY into the same table (target ≥ 0.33), ${(copyBareSeconds / importSeconds).toFixed(2)}× a bare one`,
 );
-line('COPY TO', copyToSeconds, ROWS);
+line('COPY TO', copyToSeconds, exported);
 line(
   'our export (raw: COPY path)',
   full.seconds,
@@ -218,6 +231,12 @@ memory('COPY path', tenth, full);
 memory('csv-stringify path', tenthGeneral, fullGeneral);
 if (full.bytes !== fullGeneral.bytes) throw new Error(`the two paths wrote ${full.bytes} and ${fullGeneral.bytes} bytes`);
 
+await raw.query('drop table if exists copy_target');
+if (values.database) {
+  // Leave the database as it was: the benchmark's rows (refs TT-<university>-<n>) go again.
+  await sql`delete from tech_transfer where ref ~ '^TT-[A-Z]+-[0-9]+$'`.execute(db);
+  await sql`vacuum analyze tech_transfer`.execute(db);
+}
 await raw.end();
 await database.close();
 await scratch.drop();
