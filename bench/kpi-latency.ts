@@ -56,7 +56,7 @@ async function measure(name: string, database: DatabaseHandle) {
     })
     .execute();
   const config = loadConfig({ LOG_LEVEL: 'silent' });
-  const app = createApp({ database, config, log: createLogger(config) });
+  const app = createApp({ database, config, log: createLogger(config), cacheAnswers: false });
   const server = app.express.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
