@@ -333,7 +333,7 @@ export const DIMENSIONS: Readonly<Record<DimensionId, DimensionDef>> = {
   mode: { id: 'mode', name: { en: 'Mode', zh: '转化方式' }, domain: 'enum' },
   mode_group: { id: 'mode_group', name: { en: 'Mode group', zh: '合同类别' }, domain: 'enum' },
   value_band: { id: 'value_band', name: { en: 'Contract value band', zh: '合同金额区间' }, domain: 'enum' },
-  partner_region: { id: 'partner_region', name: { en: 'Partner region', zh: '受让方地区' }, domain: 'region' },
+  partner_region: { id: 'partner_region', name: { en: 'Partner region', zh: '合作方地区' }, domain: 'region' },
   field: { id: 'field', name: { en: 'Technology field', zh: '技术领域' }, domain: 'field' },
   stage: { id: 'stage', name: { en: 'Stage', zh: '孵化阶段' }, domain: 'enum' },
   level: { id: 'level', name: { en: 'Level', zh: '培养层次' }, domain: 'enum' },
