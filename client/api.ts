@@ -29,6 +29,8 @@ export interface MeasureInfo {
   dateColumn: string;
   unit: 'count' | 'cny' | 'people' | 'credits';
   temporality: 'flow' | 'stock';
+  /** Whether the measure takes a yearly target (a stock does not). */
+  targeted: boolean;
   name: Bilingual;
   definition: Bilingual;
   standard: { code: string; reference: Bilingual };

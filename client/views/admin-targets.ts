@@ -43,7 +43,7 @@ export function renderTargetsTab(panel: HTMLElement, first: ViewContext, setStat
   let ctx = first;
   let year = yearOf(ctx.params);
   let cells: Cell[] = [];
-  const measures = ctx.meta.measures.filter((m) => m.temporality === 'flow');
+  const measures = ctx.meta.measures.filter((m) => m.targeted);
   const universities = ctx.meta.universities;
 
   const root = element('section', { class: 'admin-targets' });

@@ -1,3 +1,4 @@
+import { TARGETED_MEASURES } from '../kpi/measure-ids.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DIMENSION_VALUES, DIMENSIONS, MEASURE_LIST, STANDARDS, VALUE_LABELS } from '../kpi/registry.js';
@@ -18,7 +19,8 @@ export interface Meta {
   fields: Array<{ code: string; nameEn: string; nameZh: string }>;
   dateRange: { from: string | null; to: string | null };
   dataset: { synthetic: boolean };
-  measures: typeof MEASURE_LIST;
+  /** The registry's measures; `targeted` says whether a measure takes a yearly target. */
+  measures: Array<(typeof MEASURE_LIST)[number] & { targeted: boolean }>;
   dimensions: Array<(typeof DIMENSIONS)[keyof typeof DIMENSIONS] & { values?: Array<{ code: string; en: string; zh: string }> }>;
   standards: typeof STANDARDS;
 }
@@ -45,7 +47,7 @@ export async function getMeta(db: Kysely<Database>): Promise<Meta> {
     fields: fields.map((f) => ({ code: f.code, nameEn: f.name_en, nameZh: f.name_zh })),
     dateRange: { from: range.first, to: range.last },
     dataset: { synthetic: dataset.synthetic },
-    measures: MEASURE_LIST,
+    measures: MEASURE_LIST.map((m) => ({ ...m, targeted: TARGETED_MEASURES.includes(m.id) })),
     dimensions: Object.values(DIMENSIONS).map((d) => {
       const values = DIMENSION_VALUES[d.id as keyof typeof DIMENSION_VALUES];
       return values ? { ...d, values: values.map((code) => ({ code, ...VALUE_LABELS[code]! })) } : d;
