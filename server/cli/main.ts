@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -18,7 +18,16 @@ import { aggregate } from '../kpi/kpi.service.js';
 import { assertKnownCodes, loadReferences } from '../kpi/references.js';
 import { RECORDS_QUERY_SCHEMAS } from '../records/records.schemas.js';
 import { generatePassword } from '../auth/password.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
+import type { AppUserRow } from '../db/schema.js';
+import { today } from '../lib/dates.js';
+import { createLogger } from '../logger.js';
+import { canonicalJson } from '../report/canonical-json.js';
+import { REPORT_TABLES, reportCsv, reportCsvFileName } from '../report/report-csv.js';
+import { parsePeriod } from '../report/report-period.js';
+import { ChromiumMissing, renderReportPdf } from '../report/report-pdf.js';
+import { liveReport, readSubmission } from '../report/report-submissions.js';
+import type { ReportDocument } from '../report/report.types.js';
 import { connectDatabase, DatabaseUnavailableError, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { Forbidden, HttpProblem } from '../http/problems.js';
@@ -36,10 +45,19 @@ const USAGE = `usage: npm run cli -- <command>
   import <kind> <file.csv> [--dry-run] [--as EMAIL]
   export <kind> [--out FILE] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
   export --measures M,… [--by D,…] [--out FILE] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
+  report --period 2024|2024-H1|2024-Q3 [--lang zh|en] --out report.pdf [--submission ID] [--as EMAIL]
+  report --period P --format csv [--table T] [--out FILE or DIRECTORY] [--lang zh|en] [--submission ID] [--no-bom]
+  report --period P --format json [--out FILE] [--submission ID]
 
 Kinds: tech_transfer, incubation, talent, credit. import exits 0 when applied (or a clean dry
 run), 1 when the file is rejected (every problem printed), 2 for wrong usage. --as imports as
 that account (a steward only its own university's rows); without it, as an administrator.
+
+report prints the Report view to an A4 PDF through the system Chromium (/usr/bin/chromium, or
+CHROMIUM_PATH), read as --as EMAIL or else the first active administrator, leadership or
+commission account; --format csv writes its tables (one table with --table, else one file per
+table into the --out directory), --format json its canonical JSON. --submission prints a submitted
+report exactly as submitted.
 
 The password is read from standard input (one line), or generated and printed once with
 --generate-password. It must be at least 12 characters. The configured database is used
@@ -303,16 +321,118 @@ function checkedUsage<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
   );
 }
 
+const REPORT_READERS = ['admin', 'leadership', 'commission'] as const;
+
+async function reportCommand(database: DatabaseHandle, args: string[], config: Config): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      period: { type: 'string' },
+      lang: { type: 'string', default: 'zh' },
+      format: { type: 'string', default: 'pdf' },
+      table: { type: 'string' },
+      out: { type: 'string' },
+      submission: { type: 'string' },
+      as: { type: 'string' },
+      'no-bom': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.period) throw new UsageError('report needs --period (2024, 2024-H1 or 2024-Q3)');
+  const period = parsePeriod(values.period);
+  if (!period) throw new UsageError(`--period ${values.period} is not a period: write 2024, 2024-H1 or 2024-Q3`);
+  const lang = checkedUsage(z.enum(['zh', 'en']), values.lang, '--lang');
+  const format = checkedUsage(z.enum(['pdf', 'csv', 'json']), values.format, '--format');
+  const submission = values.submission === undefined ? undefined : Number(values.submission);
+  if (submission !== undefined && !(Number.isInteger(submission) && submission > 0))
+    throw new UsageError('--submission must be a submission number');
+  const { db } = database;
+  const audit = (what: string, rows: number) =>
+    writeAudit(db, CLI_ACTOR, { action: 'export', subject: `export:report/${what}`, detail: { query: args.join(' '), rows } });
+
+  if (format === 'pdf') {
+    if (!values.out) throw new UsageError('report --format pdf needs --out FILE.pdf');
+    const out = await openForWriting(values.out);
+    let user: AppUserRow | undefined;
+    if (values.as) {
+      user = await findUserByEmail(db, values.as);
+      if (!user || user.disabled) throw new Refused(`there is no active user ${values.as}`);
+    } else {
+      const readers = (await listUsers(db)).filter((u) => !u.disabled && (REPORT_READERS as readonly string[]).includes(u.role));
+      const id = REPORT_READERS.map((role) => readers.find((u) => u.role === role)).find(Boolean)?.id;
+      user = id === undefined ? undefined : await db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!user) throw new Refused('there is no account to read the report as: add one with `user add`, or name one with --as');
+    }
+    if (period.from > today()) throw new Refused(`the period ${period.key} has not begun`);
+    let result: { pdf: Buffer; pages: number };
+    try {
+      result = await renderReportPdf({
+        database,
+        config,
+        log: createLogger({ logLevel: 'silent' }),
+        user,
+        period: period.key,
+        lang,
+        submission,
+      });
+    } catch (error) {
+      if (error instanceof ChromiumMissing) throw new Refused(error.message);
+      throw error;
+    }
+    await new Promise<void>((resolve, reject) =>
+      out.end(result.pdf, (error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+    await audit('pdf', result.pages);
+    process.stderr.write(
+      `wrote ${values.out}: ${result.pages} pages, ${period.key} in ${lang === 'zh' ? 'Chinese' : 'English'}, read as ${user.email}\n`,
+    );
+    return 0;
+  }
+
+  const document: ReportDocument = submission
+    ? (JSON.parse((await readSubmission(db, submission)).canonical) as ReportDocument)
+    : (await liveReport(db, period)).document;
+  if (submission && document.period.key !== period.key)
+    throw new Refused(`submission ${submission} is the report of ${document.period.key}, not ${period.key}`);
+  if (format === 'json') {
+    const text = submission ? (await readSubmission(db, submission)).canonical : canonicalJson(document);
+    const out = values.out ? await openForWriting(values.out) : process.stdout;
+    out.write(`${text}\n`);
+    if (values.out) await new Promise<void>((resolve) => out.end(resolve));
+    await audit('json', 1);
+    return 0;
+  }
+  const tables = values.table ? [checkedUsage(z.enum(REPORT_TABLES), values.table, '--table')] : [...REPORT_TABLES];
+  let rows = 0;
+  if (values.table) {
+    const table = reportCsv(document, tables[0]!, lang);
+    const out = values.out ? await openForWriting(values.out) : process.stdout;
+    rows += await writeCsv(out, { bom: !values['no-bom'], header: table.header }, [table.rows]);
+  } else {
+    if (!values.out) throw new UsageError('report --format csv without --table needs --out DIRECTORY (one file per table)');
+    await mkdir(values.out, { recursive: true });
+    for (const name of tables) {
+      const table = reportCsv(document, name, lang);
+      const file = join(values.out, reportCsvFileName(document.period.key, name, lang, submission).name);
+      rows += await writeCsv(await openForWriting(file), { bom: !values['no-bom'], header: table.header }, [table.rows]);
+    }
+  }
+  await audit('csv', rows);
+  if (values.out) process.stderr.write(`wrote ${tables.length} table(s), ${rows} rows, to ${values.out}\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  const commands: Record<string, (database: DatabaseHandle, args: string[]) => Promise<number>> = {
+  const commands: Record<string, (database: DatabaseHandle, args: string[], config: Config) => Promise<number>> = {
     user: userCommand,
     import: importCommand,
     export: exportCommand,
+    report: reportCommand,
   };
   const run = commands[command];
   if (!run) throw new UsageError(`unknown command ${command}`);
@@ -320,7 +440,7 @@ async function main(argv: string[]): Promise<number> {
   const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, watch: false });
   try {
     await migrateToLatest(database.db);
-    return await run(database, args);
+    return await run(database, args, config);
   } finally {
     await database.close();
   }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../server/http/route.js';
+import { parsePeriod } from '../../server/report/report-period.js';
+import { submitReport } from '../../server/report/report-submissions.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, addUser, Client, IDENTITIES, type Identity } from '../helpers/users.js';
@@ -37,6 +39,30 @@ const usstContract = () => ({
   received_cny: 0,
   patents: 0,
 });
+
+let reportSubmission: number | undefined;
+/** A submitted report to read (one, submitted through the service on first use). */
+async function aSubmission(): Promise<number> {
+  if (reportSubmission === undefined) {
+    const admin = await database.db
+      .selectFrom('app_user')
+      .selectAll()
+      .where('email', '=', IDENTITIES.admin.email)
+      .executeTakeFirstOrThrow();
+    const caller = { id: admin.id, email: admin.email, name: admin.name, role: admin.role, university: null };
+    const submitted = await submitReport(
+      database.db,
+      caller,
+      { id: admin.id, email: admin.email, address: null },
+      {
+        period: parsePeriod('2024-Q2')!,
+        lang: 'en',
+      },
+    );
+    reportSubmission = submitted.id;
+  }
+  return reportSubmission;
+}
 
 /** A fresh USST contract for each call that changes or deletes one. */
 async function freshContract(): Promise<number> {
@@ -108,6 +134,11 @@ const SAMPLES: Record<string, Sample> = {
     ok: 204,
   },
   'GET /openapi.json': { path: '/openapi.json', ok: 200 },
+  'GET /report': { path: '/report?period=2024-Q1&lang=zh', ok: 200 },
+  'GET /report/submissions': { path: '/report/submissions', ok: 200 },
+  'POST /report/submissions': { path: '/report/submissions', body: { period: '2024-Q1', lang: 'zh' }, ok: 201 },
+  'GET /report/submissions/:id': { path: async () => `/report/submissions/${await aSubmission()}`, ok: 200 },
+  'GET /report/submissions/:id/document': { path: async () => `/report/submissions/${await aSubmission()}/document`, ok: 200 },
   'POST /imports/:kind': {
     path: '/imports/tech_transfer',
     body: () =>

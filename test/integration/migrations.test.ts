@@ -38,6 +38,7 @@ describe(`migrations (${TEST_DB})`, () => {
       'import_batch',
       'incubation',
       'region',
+      'report_submission',
       ...Object.values(ROLLUPS)
         .flat()
         .map((r) => r.table)

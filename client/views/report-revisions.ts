@@ -1,0 +1,117 @@
+import { element } from '../dom';
+import { reportDelta, reportNumber, reportPercent, reportTime } from '../lib/report-format';
+import type { SubmissionAnswer } from '../lib/report-types';
+import { type ReportWords, type Row, reportTable } from './report-tables';
+
+/**
+ * The last section of a submitted report: what the audit log recorded since the submission,
+ * each change with the figures of Table 1 it moves, then every figure that differs today.
+ */
+export function revisionsSection(w: ReportWords, answer: SubmissionAnswer): HTMLElement {
+  const { doc } = w;
+  const section = element(
+    'section',
+    { class: 'report-section', 'data-section': 'revisions' },
+    element('h2', {}, w.t('report.section.revisions')),
+    element('p', {}, w.t('report.rev.intro', { year: doc.targetYear })),
+  );
+  if (answer.revisions.length === 0 && answer.differences.length === 0) {
+    section.append(element('p', { class: 'no-revisions' }, w.t('report.rev.none')));
+    return section;
+  }
+  const rows: Row[] = answer.revisions.map((r) => {
+    const [kind, rest] = r.subject.split(':');
+    let figures: string;
+    if (r.action === 'import') {
+      const d = (r.detail ?? {}) as { rows?: number; inserted?: number; updated?: number };
+      figures = w.t('report.rev.import', { rows: d.rows ?? 0, inserted: d.inserted ?? 0, updated: d.updated ?? 0 });
+    } else if (r.action === 'target_change') {
+      const value = (x: unknown) => ((x as { value?: number } | null)?.value ?? '—').toString();
+      figures = w.t('report.rev.target', { before: value(r.before), after: value(r.after) });
+    } else if (r.figures.length === 0) {
+      figures = w.t('report.rev.noFigure');
+    } else {
+      figures = r.figures
+        .map((f) =>
+          w.t('report.rev.delta', {
+            university: f.university,
+            measure: w.measureName(f.measure),
+            span: w.t(`report.span.${f.span}`),
+            delta: reportDelta(f.delta, w.measure.get(f.measure)?.unit ?? 'count', w.lang),
+          }),
+        )
+        .join('\n');
+    }
+    return {
+      key: String(r.auditId),
+      cells: [
+        { text: reportTime(r.at, w.lang), header: true },
+        { text: r.user ?? '—' },
+        { text: w.t(`report.rev.action.${r.action}`) },
+        { text: r.action === 'target_change' ? (rest ?? r.subject) : `${kind ?? ''} ${rest ?? ''}`.trim() },
+        { text: figures },
+      ],
+    };
+  });
+  if (rows.length > 0) {
+    section.append(
+      reportTable({
+        id: 'revisions',
+        caption: w.t('report.table.revisions'),
+        lang: w.lang,
+        csv: '',
+        columns: [
+          { label: w.t('report.rev.col.at') },
+          { label: w.t('report.rev.col.user') },
+          { label: w.t('report.rev.col.action') },
+          { label: w.t('report.rev.col.record') },
+          { label: w.t('report.rev.col.figures') },
+        ],
+        rows,
+      }),
+    );
+  }
+  const scopeName = (code: string | null) => {
+    if (code === null) return w.t('report.row.alliance');
+    if (doc.universities.some((u) => u.code === code)) return w.university(code);
+    return w.t('report.row.subtotal', { name: w.region(code) });
+  };
+  const show = (field: string, measure: string, v: number | null) =>
+    field === 'attainment' ? reportPercent(v, w.lang) : reportNumber(v, w.measure.get(measure)?.unit ?? 'count', w.lang);
+  const differences: Row[] = answer.differences.map((d, i) => ({
+    key: `${d.table}-${d.scope ?? 'alliance'}-${d.measure}-${d.field}-${i}`,
+    cells: [
+      {
+        text: `${scopeName(d.scope)} · ${w.measureName(d.measure)} · ${w.t(`report.diff.field.${d.field}` as never, { period: doc.period.label[w.lang] })}`,
+        header: true,
+      },
+      { text: show(d.field, d.measure, d.submitted), value: d.submitted },
+      { text: show(d.field, d.measure, d.now), value: d.now },
+      {
+        text:
+          d.submitted === null || d.now === null || d.field === 'attainment'
+            ? '—'
+            : reportDelta(d.now - d.submitted, w.measure.get(d.measure)?.unit ?? 'count', w.lang),
+      },
+    ],
+  }));
+  section.append(
+    differences.length === 0
+      ? element('p', {}, w.t('report.diff.none'))
+      : reportTable({
+          id: 'differences',
+          caption: w.t('report.table.differences'),
+          lang: w.lang,
+          csv: '',
+          columns: [
+            { label: w.t('report.diff.col.figure') },
+            { label: w.t('report.diff.col.submitted'), numeric: true },
+            { label: w.t('report.diff.col.now'), numeric: true },
+            { label: w.t('report.diff.col.delta'), numeric: true },
+          ],
+          rows: differences,
+        }),
+  );
+  for (const tools of section.querySelectorAll('.table-tools')) tools.remove();
+  return section;
+}

@@ -1,0 +1,243 @@
+import { escapeTextCell, moneyCell } from '../csv/cells.js';
+import type { CsvRow } from '../csv/csv-response.js';
+import type { MeasureId } from '../kpi/measure-ids.js';
+import type { Breakdown, Figure, ReportDocument, ReportMeasure } from './report.types.js';
+
+/**
+ * The report's tables as CSV, one file per table, from the document alone: the live report and
+ * a submitted one export the same way. Numbers are raw (yuan with two decimals, counts whole), so
+ * Excel adds them up; headers and labels are in the language asked for.
+ */
+export const REPORT_TABLES = [
+  'summary',
+  'comparisons',
+  'attainment',
+  'tech-transfer-modes',
+  'tech-transfer-bands',
+  'incubation-fields',
+  'joint-training-levels',
+  'credit-recognition',
+  'credit-students',
+] as const;
+export type ReportTable = (typeof REPORT_TABLES)[number];
+
+type Lang = 'zh' | 'en';
+
+export interface CsvTable {
+  header: string[];
+  rows: CsvRow[];
+}
+
+const TITLES: Record<ReportTable, { en: string; zh: string }> = {
+  summary: { en: 'summary', zh: '汇总表' },
+  comparisons: { en: 'targets-and-comparisons', zh: '目标与同比环比' },
+  attainment: { en: 'attainment-by-university', zh: '各校目标完成率' },
+  'tech-transfer-modes': { en: 'tech-transfer-by-mode', zh: '技术合同按方式' },
+  'tech-transfer-bands': { en: 'tech-transfer-by-value-band', zh: '技术合同按金额区间' },
+  'incubation-fields': { en: 'incubation-by-field', zh: '孵化按技术领域' },
+  'joint-training-levels': { en: 'joint-training-by-level', zh: '联合培养按层次' },
+  'credit-recognition': { en: 'credits-recognised-by-pair', zh: '学分互认矩阵' },
+  'credit-students': { en: 'students-by-pair', zh: '学分互认学生人次矩阵' },
+};
+
+/** The file name of a table's CSV, in the language asked for and in English (for the ASCII fallback). */
+export function reportCsvFileName(
+  periodKey: string,
+  table: ReportTable,
+  lang: Lang,
+  submission?: number,
+): { name: string; ascii: string } {
+  const build = (l: Lang) => `report-${periodKey}${submission ? `-submission-${submission}` : ''}-${TITLES[table][l]}.csv`;
+  return { name: build(lang), ascii: build('en') };
+}
+
+const L = (lang: Lang, en: string, zh: string) => (lang === 'zh' ? zh : en);
+
+function numberCell(measure: ReportMeasure | undefined, value: number | null): string | null {
+  if (value === null) return null;
+  return measure?.unit === 'cny' ? moneyCell(value) : String(value);
+}
+const ratioCell = (value: number | null): string | null => (value === null ? null : value.toFixed(6));
+const text = (value: string): string => escapeTextCell(value);
+
+export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): CsvTable {
+  const measure = new Map(doc.measures.map((m) => [m.id, m]));
+  const nameOf = (id: MeasureId) => measure.get(id)!.name[lang];
+  const unitOf = (id: MeasureId) => {
+    const unit = measure.get(id)!.unit;
+    // A count's unit depends on what is counted (contracts, projects, jobs): its name says it.
+    return lang === 'zh'
+      ? { count: '', cny: '元', people: '人', credits: '学分' }[unit]
+      : { count: '', cny: 'CNY', people: 'people', credits: 'credits' }[unit];
+  };
+  const universityName = new Map(doc.universities.map((u) => [u.code, u.name[lang]]));
+  const regionName = new Map(doc.regions.map((r) => [r.code, r.name[lang]]));
+  const label = (code: string | null) => (code === null ? L(lang, 'Total', '合计') : (doc.labels[code]?.[lang] ?? code));
+  const scopeName = (row: { level: string; code: string | null }) =>
+    row.level === 'university'
+      ? (universityName.get(row.code!) ?? row.code!)
+      : row.level === 'region'
+        ? L(lang, `${regionName.get(row.code!) ?? row.code} subtotal`, `${regionName.get(row.code!) ?? row.code}小计`)
+        : L(lang, 'Alliance total', '联盟合计');
+  const levelName = (level: string) =>
+    ({
+      university: L(lang, 'university', '高校'),
+      region: L(lang, 'province subtotal', '省市小计'),
+      alliance: L(lang, 'alliance total', '联盟合计'),
+    })[level] ?? level;
+  const figureCells = (ids: readonly MeasureId[], figures: Partial<Record<MeasureId, Figure>>) =>
+    ids.flatMap((id) => [numberCell(measure.get(id), figures[id]?.value ?? 0), String(figures[id]?.records ?? 0)]);
+  const figureHeader = (ids: readonly MeasureId[]) =>
+    ids.flatMap((id) => [
+      unitOf(id) ? `${nameOf(id)} (${unitOf(id)})` : nameOf(id),
+      L(lang, `${nameOf(id)}: records`, `${nameOf(id)}：记录数`),
+    ]);
+
+  switch (table) {
+    case 'summary':
+      return {
+        header: [
+          L(lang, 'Row', '行类别'),
+          L(lang, 'Code', '代码'),
+          L(lang, 'Name', '名称'),
+          L(lang, 'Province', '省市'),
+          ...figureHeader(doc.summary.measures),
+        ],
+        rows: doc.summary.rows.map((row) => [
+          levelName(row.level),
+          row.code,
+          text(scopeName(row)),
+          row.level === 'university' ? text(regionName.get(row.region!) ?? row.region!) : null,
+          ...figureCells(doc.summary.measures, row.cells),
+        ]),
+      };
+    case 'comparisons':
+      return {
+        header: [
+          L(lang, 'Measure', '指标'),
+          L(lang, 'Unit', '单位'),
+          L(lang, `Value ${doc.period.label.en}`, `本期（${doc.period.label.zh}）`),
+          L(lang, 'Records', '记录数'),
+          L(lang, `Target ${doc.targetYear}`, `${doc.targetYear}年目标`),
+          L(
+            lang,
+            `Year to date ${doc.yearToDate.from} – ${doc.yearToDate.to}`,
+            `年初至期末（${doc.yearToDate.from}至${doc.yearToDate.to}）`,
+          ),
+          L(lang, 'Attainment (year to date ÷ target)', '目标完成率（年初至期末÷年度目标）'),
+          L(lang, `Previous period ${doc.previousPeriod.label.en}`, `上期（${doc.previousPeriod.label.zh}）`),
+          L(lang, 'Change on previous period', '环比'),
+          L(lang, `Same period a year before ${doc.yearAgoPeriod.label.en}`, `上年同期（${doc.yearAgoPeriod.label.zh}）`),
+          L(lang, 'Change on a year before', '同比'),
+          L(lang, 'Matched panel: universities', '可比口径：高校'),
+          L(lang, 'Matched panel: change on a year before', '可比口径同比'),
+        ],
+        rows: doc.comparisons.map((c) => {
+          const m = measure.get(c.measure);
+          return [
+            text(nameOf(c.measure)),
+            unitOf(c.measure),
+            numberCell(m, c.value),
+            String(c.records),
+            numberCell(m, c.target),
+            numberCell(m, m?.temporality === 'stock' ? null : c.yearToDate),
+            ratioCell(c.attainment),
+            numberCell(m, c.previous),
+            ratioCell(c.change),
+            numberCell(m, c.yearAgo),
+            ratioCell(c.yearOnYear),
+            c.panel.universities.join(' '),
+            ratioCell(c.panel.change),
+          ];
+        }),
+      };
+    case 'attainment': {
+      const ids = doc.attainmentByUniversity.measures;
+      return {
+        header: [
+          L(lang, 'Row', '行类别'),
+          L(lang, 'Code', '代码'),
+          L(lang, 'Name', '名称'),
+          ...ids.flatMap((id) => [
+            L(lang, `${nameOf(id)}: target`, `${nameOf(id)}：目标`),
+            L(lang, `${nameOf(id)}: year to date`, `${nameOf(id)}：年初至期末`),
+            L(lang, `${nameOf(id)}: attainment`, `${nameOf(id)}：完成率`),
+          ]),
+        ],
+        rows: doc.attainmentByUniversity.rows.map((row) => [
+          levelName(row.level),
+          row.code,
+          text(scopeName(row)),
+          ...ids.flatMap((id) => {
+            const cell = row.cells[id];
+            return [
+              numberCell(measure.get(id), cell?.target ?? null),
+              numberCell(measure.get(id), cell?.yearToDate ?? 0),
+              ratioCell(cell?.attainment ?? null),
+            ];
+          }),
+        ]),
+      };
+    }
+    case 'tech-transfer-modes':
+    case 'tech-transfer-bands':
+    case 'incubation-fields':
+    case 'joint-training-levels': {
+      const breakdown: Breakdown =
+        table === 'tech-transfer-modes'
+          ? doc.techTransfer.byMode
+          : table === 'tech-transfer-bands'
+            ? doc.techTransfer.byValueBand
+            : table === 'incubation-fields'
+              ? doc.incubation.byField
+              : doc.talent.byLevel;
+      return {
+        header: [L(lang, 'Row', '行类别'), L(lang, 'Code', '代码'), L(lang, 'Name', '名称'), ...figureHeader(breakdown.measures)],
+        rows: breakdown.rows.map((row) => [
+          row.level === 'item'
+            ? L(lang, 'item', '项')
+            : row.level === 'subtotal'
+              ? L(lang, 'subtotal', '小计')
+              : L(lang, 'total', '合计'),
+          row.code,
+          text(label(row.code)),
+          ...figureCells(breakdown.measures, row.figures),
+        ]),
+      };
+    }
+    case 'credit-recognition':
+    case 'credit-students': {
+      const matrix = doc.credits.matrices.find(
+        (m) => m.measure === (table === 'credit-recognition' ? 'credits.credits' : 'credits.students'),
+      )!;
+      const codes = doc.credits.universities;
+      const m = measure.get(matrix.measure);
+      return {
+        header: [
+          L(
+            lang,
+            `Home university \\ host university: ${nameOf(matrix.measure)} (${unitOf(matrix.measure)})`,
+            `学生所在高校＼开课高校：${nameOf(matrix.measure)}（${unitOf(matrix.measure)}）`,
+          ),
+          ...codes.map((c) => text(universityName.get(c) ?? c)),
+          L(lang, 'Total', '合计'),
+          L(lang, 'Records', '记录数'),
+        ],
+        rows: [
+          ...codes.map((home, i) => [
+            text(universityName.get(home) ?? home),
+            ...matrix.cells[i]!.map((cell) => numberCell(m, cell.value)),
+            numberCell(m, matrix.rowTotals[i]!.value),
+            String(matrix.rowTotals[i]!.records),
+          ]),
+          [
+            L(lang, 'Total', '合计'),
+            ...matrix.columnTotals.map((cell) => numberCell(m, cell.value)),
+            numberCell(m, matrix.total.value),
+            String(matrix.total.records),
+          ],
+        ],
+      };
+    }
+  }
+}

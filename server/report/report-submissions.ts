@@ -1,0 +1,176 @@
+import type { Kysely } from 'kysely';
+import { type Actor, writeAudit } from '../audit/audit.queries.js';
+import type { Database, ReportSubmissionRow } from '../db/schema.js';
+import { Conflict, NotFound } from '../http/problems.js';
+import type { Caller } from '../http/route.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { parsePeriod, type ReportPeriod } from './report-period.js';
+import { buildReport } from './report.service.js';
+import type { ReportDocument } from './report.types.js';
+import { differences, type FigureDifference, type Revision, revisionsSince } from './report-revisions.js';
+
+/** A report with its canonical text and digest: what is shown, hashed and (on submission) stored. */
+export interface SealedReport {
+  document: ReportDocument;
+  canonical: string;
+  sha256: string;
+}
+
+export function seal(document: ReportDocument): SealedReport {
+  const canonical = canonicalJson(document);
+  return { document, canonical, sha256: sha256Hex(canonical) };
+}
+
+/**
+ * The live report, built inside one read-only snapshot (repeatable read), so that its tables
+ * come from one state of the data even while others write: its totals always add up.
+ */
+export function liveReport(db: Kysely<Database>, period: ReportPeriod): Promise<SealedReport> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => seal(await buildReport(trx, period)));
+}
+
+export interface Submission {
+  id: number;
+  period: string;
+  from: string;
+  to: string;
+  lang: 'zh' | 'en';
+  sha256: string;
+  dataVersion: number;
+  submittedAt: string;
+  submittedBy: { id: number | null; email: string; name: string };
+  note: string | null;
+}
+
+const toSubmission = (row: Omit<ReportSubmissionRow, 'document'>): Submission => ({
+  id: Number(row.id),
+  period: row.period,
+  from: row.period_from,
+  to: row.period_to,
+  lang: row.lang,
+  sha256: row.sha256,
+  dataVersion: Number(row.data_version),
+  submittedAt: new Date(row.submitted_at).toISOString(),
+  submittedBy: {
+    id: row.submitted_by === null ? null : Number(row.submitted_by),
+    email: row.submitted_by_email,
+    name: row.submitted_by_name,
+  },
+  note: row.note,
+});
+
+const META_COLUMNS = [
+  'id',
+  'period',
+  'period_from',
+  'period_to',
+  'lang',
+  'sha256',
+  'data_version',
+  'submitted_by',
+  'submitted_by_email',
+  'submitted_by_name',
+  'submitted_at',
+  'note',
+] as const;
+
+export interface SubmitInput {
+  period: ReportPeriod;
+  lang: 'zh' | 'en';
+  note?: string | undefined;
+  /** The digest of the report the submitter reviewed: refused (409) when the data has moved on since. */
+  expectedSha256?: string | undefined;
+}
+
+/**
+ * Freezes the report of a period: builds it in the same transaction that stores it (so what is
+ * stored is what the data said at that instant), checks it is the one the submitter reviewed,
+ * stores its canonical JSON and digest, and audits the submission.
+ */
+export async function submitReport(db: Kysely<Database>, caller: Caller, actor: Actor, input: SubmitInput): Promise<Submission> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const sealed = seal(await buildReport(trx, input.period));
+      if (input.expectedSha256 && input.expectedSha256 !== sealed.sha256) {
+        throw new Conflict(
+          `The data changed after you reviewed the report of ${input.period.key} (it is now ${sealed.sha256.slice(0, 12)}…, you reviewed ${input.expectedSha256.slice(0, 12)}…); reload it, check it and submit again.`,
+        );
+      }
+      const row = await trx
+        .insertInto('report_submission')
+        .values({
+          period: input.period.key,
+          period_from: input.period.from,
+          period_to: input.period.to,
+          lang: input.lang,
+          document: sealed.canonical,
+          sha256: sealed.sha256,
+          data_version: sealed.document.data.version,
+          submitted_by: caller.id,
+          submitted_by_email: caller.email,
+          submitted_by_name: caller.name,
+          note: input.note ?? null,
+        })
+        .returning(META_COLUMNS)
+        .executeTakeFirstOrThrow();
+      const submission = toSubmission(row);
+      await writeAudit(trx, actor, {
+        action: 'report_submit',
+        subject: `report:${input.period.key}`,
+        detail: { submission: submission.id, sha256: submission.sha256, lang: input.lang, dataVersion: submission.dataVersion },
+      });
+      return submission;
+    });
+}
+
+export async function listSubmissions(db: Kysely<Database>, period?: string): Promise<Submission[]> {
+  const rows = await db
+    .selectFrom('report_submission')
+    .select(META_COLUMNS)
+    .$if(period !== undefined, (q) => q.where('period', '=', period!))
+    .orderBy('submitted_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toSubmission);
+}
+
+export interface StoredSubmission {
+  submission: Submission;
+  /** The canonical JSON exactly as stored and hashed. */
+  canonical: string;
+}
+
+export async function readSubmission(db: Kysely<Database>, id: number): Promise<StoredSubmission> {
+  const row = await db.selectFrom('report_submission').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound(`There is no submitted report ${id}.`);
+  return { submission: toSubmission(row), canonical: row.document };
+}
+
+export interface SubmissionWithRevisions {
+  submission: Submission;
+  report: ReportDocument;
+  /** The report as it would be made today: its digest, and whether it is still the one submitted. */
+  live: { sha256: string; unchanged: boolean; dataVersion: number };
+  revisions: Revision[];
+  differences: FigureDifference[];
+}
+
+/** A submitted report as submitted, beside what has changed since. */
+export async function submissionWithRevisions(db: Kysely<Database>, id: number): Promise<SubmissionWithRevisions> {
+  const stored = await readSubmission(db, id);
+  const report = JSON.parse(stored.canonical) as ReportDocument;
+  const live = await liveReport(db, parsePeriod(stored.submission.period)!);
+  const revisions = await revisionsSince(db, report, new Date(stored.submission.submittedAt));
+  return {
+    submission: stored.submission,
+    report,
+    live: { sha256: live.sha256, unchanged: live.sha256 === stored.submission.sha256, dataVersion: live.document.data.version },
+    revisions,
+    differences: differences(report, live.document),
+  };
+}

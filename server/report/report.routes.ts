@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { actorOf } from '../audit/actor.js';
+import { contentDisposition } from '../csv/cells.js';
+import { streamCsv } from '../csv/csv-response.js';
+import type { Database } from '../db/schema.js';
+import { requestReader } from '../db/versioned.js';
+import { auditExport } from '../exports/export-audit.js';
+import { route } from '../http/route.js';
+import { type ReportTable, reportCsv, reportCsvFileName } from './report-csv.js';
+import {
+  ReportQuerySchema,
+  SubmissionParamsSchema,
+  SubmissionQuerySchema,
+  SubmissionsListQuerySchema,
+  SubmitBodySchema,
+} from './report.schemas.js';
+import type { ReportDocument } from './report.types.js';
+import { listSubmissions, liveReport, readSubmission, submissionWithRevisions, submitReport } from './report-submissions.js';
+
+const SubmissionSchema = z.object({
+  id: z.number(),
+  period: z.string(),
+  from: z.string(),
+  to: z.string(),
+  lang: z.enum(['zh', 'en']),
+  sha256: z.string(),
+  dataVersion: z.number(),
+  submittedAt: z.string(),
+  submittedBy: z.object({ id: z.number().nullable(), email: z.string(), name: z.string() }),
+  note: z.string().nullable(),
+});
+
+/** The commission report: live, as CSV per table, and submitted (frozen) with its revisions since. */
+export function reportRoutes(db: Kysely<Database>) {
+  const sendCsv = async (
+    req: Parameters<typeof auditExport>[1],
+    res: import('express').Response,
+    caller: Parameters<typeof auditExport>[2],
+    doc: ReportDocument,
+    csv: { table: ReportTable; bom: boolean },
+    lang: 'zh' | 'en',
+    submission?: number,
+  ) => {
+    const table = reportCsv(doc, csv.table, lang);
+    const rows = await streamCsv(
+      res,
+      { fileName: reportCsvFileName(doc.period.key, csv.table, lang, submission), bom: csv.bom, header: table.header },
+      [table.rows],
+    );
+    await auditExport(db, req, caller, `report/${csv.table}`, rows);
+  };
+
+  return [
+    route({
+      method: 'get',
+      path: '/report',
+      access: 'signed_in',
+      cached: true,
+      summary:
+        'The commission report of a period (period=2024, 2024-H1 or 2024-Q3): every table, definitions, the data’s as-of time and the records behind each figure, with the SHA-256 of its canonical JSON; format=csv&table=… downloads one table.',
+      query: ReportQuerySchema,
+      response: z.object({ lang: z.enum(['zh', 'en']), sha256: z.string(), report: z.record(z.string(), z.unknown()) }),
+      async handle({ req, res, query, caller }) {
+        // A cached read: from the replica when the request was given one, like the other dashboard reads.
+        const live = await liveReport(requestReader(db), query.period);
+        if (query.csv) return sendCsv(req, res, caller, live.document, query.csv, query.lang);
+        return { lang: query.lang, sha256: live.sha256, report: live.document };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/report/submissions',
+      access: 'signed_in',
+      summary: 'The reports submitted to the commission, newest first; period=… for one period’s.',
+      query: SubmissionsListQuerySchema,
+      response: z.object({ submissions: z.array(SubmissionSchema) }),
+      async handle({ query }) {
+        return { submissions: await listSubmissions(db, query.period) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/report/submissions',
+      access: ['admin', 'leadership'],
+      summary:
+        'Submits the report of a period: its figures are frozen as they are now (canonical JSON and its SHA-256, who, when). expectedSha256 refuses (409) if the data changed after the submitter reviewed it.',
+      body: SubmitBodySchema,
+      response: z.object({ submission: SubmissionSchema }),
+      async handle({ req, res, body, caller }) {
+        const submission = await submitReport(db, caller!, actorOf(req, caller), body);
+        res.status(201).location(`/api/v1/report/submissions/${submission.id}`);
+        return { submission };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/report/submissions/:id',
+      access: 'signed_in',
+      summary:
+        'A submitted report exactly as submitted, the report as it would be today (its digest), the revisions since submission from the audit log with the figures each moves, and every figure that differs; format=csv&table=… downloads a table as submitted.',
+      params: SubmissionParamsSchema,
+      query: SubmissionQuerySchema,
+      response: z.object({
+        submission: SubmissionSchema,
+        report: z.record(z.string(), z.unknown()),
+        live: z.object({ sha256: z.string(), unchanged: z.boolean(), dataVersion: z.number() }),
+        revisions: z.array(z.record(z.string(), z.unknown())),
+        differences: z.array(z.record(z.string(), z.unknown())),
+      }),
+      async handle({ req, res, params, query, caller }) {
+        if (query.csv) {
+          const stored = await readSubmission(db, params.id);
+          const doc = JSON.parse(stored.canonical) as ReportDocument;
+          return sendCsv(req, res, caller, doc, query.csv, query.lang, params.id);
+        }
+        return submissionWithRevisions(db, params.id);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/report/submissions/:id/document',
+      access: 'signed_in',
+      summary:
+        'The submitted report’s canonical JSON, byte for byte as stored and hashed: its SHA-256 is the submission’s (also in the Repr-Digest header).',
+      params: SubmissionParamsSchema,
+      async handle({ res, params }) {
+        const stored = await readSubmission(db, params.id);
+        const bytes = Buffer.from(stored.canonical, 'utf8');
+        res.set({
+          'Content-Type': 'application/json; charset=utf-8',
+          'Repr-Digest': `sha-256=:${Buffer.from(stored.submission.sha256, 'hex').toString('base64')}:`,
+          'X-Report-SHA256': stored.submission.sha256,
+          'Content-Disposition': contentDisposition(
+            `report-${stored.submission.period}-submission-${stored.submission.id}.json`,
+          ).replace(/^attachment/, 'inline'),
+          // Frozen for ever: any cache may keep it.
+          'Cache-Control': 'private, max-age=31536000, immutable',
+        });
+        res.send(bytes);
+      },
+    }),
+  ];
+}

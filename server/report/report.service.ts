@@ -1,0 +1,297 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { BadRequest } from '../http/problems.js';
+import { today } from '../lib/dates.js';
+import { type AggregateRow, type KpiFilters, recordsColumn } from '../kpi/compile.js';
+import type { SummaryRequest } from '../kpi/kpi.schemas.js';
+import { aggregate, type MeasureSummary, summary } from '../kpi/kpi.service.js';
+import { MEASURE_IDS, type MeasureId } from '../kpi/measure-ids.js';
+import { DIMENSION_VALUES, MEASURES, STANDARDS, VALUE_LABELS } from '../kpi/registry.js';
+import { getMeta } from '../meta/meta.service.js';
+import { previousOf, type ReportPeriod, yearAgoOf } from './report-period.js';
+import { dataVersionStamp } from './report.queries.js';
+import {
+  type Attainment,
+  type Breakdown,
+  type BreakdownRow,
+  type Comparison,
+  type Figure,
+  type Figures,
+  type PairMatrix,
+  type PeriodInfo,
+  REPORT_FORMAT,
+  type ReportDocument,
+  type ScopeRow,
+} from './report.types.js';
+
+/**
+ * Builds the commission report for a period. Every figure is an answer of the KPI services
+ * (`summary` per university, province and the alliance; `aggregate` for the breakdowns), so it
+ * equals what `/summary` and `/aggregate` answer for the same period; nothing here writes SQL.
+ */
+
+const TECH: MeasureId[] = ['tech_transfer.contracts', 'tech_transfer.contract_value', 'tech_transfer.received'];
+const INCUBATION: MeasureId[] = [
+  'incubation.entered',
+  'incubation.graduated',
+  'incubation.portfolio',
+  'incubation.funding',
+  'incubation.jobs',
+];
+const TALENT: MeasureId[] = ['talent.trainees', 'talent.graduates'];
+const CREDITS: MeasureId[] = ['credits.credits', 'credits.students'];
+/** Joint training other than of technology-transfer managers, which the report shows apart. */
+const DEGREE_LEVELS = ['undergraduate', 'master', 'doctoral', 'other'];
+
+const NO_CSV = { csv: false, bom: true, lang: 'en', formatted: false } as const;
+
+const info = (period: ReportPeriod): PeriodInfo => ({
+  key: period.key,
+  grain: period.grain,
+  from: period.from,
+  to: period.to,
+  label: period.label,
+});
+
+/** Refuses a period that has not begun: there is nothing to report yet. */
+export function assertReportable(period: ReportPeriod, now = today()): void {
+  if (period.from > now) {
+    throw new BadRequest(`The period ${period.key} has not begun (today is ${now}).`, [
+      { path: 'query.period', message: `must have begun: ${period.key} starts on ${period.from}` },
+    ]);
+  }
+}
+
+const figureOf = (row: AggregateRow | undefined, measure: MeasureId): Figure => ({
+  value: Number(row?.[measure] ?? 0),
+  records: Number(row?.[recordsColumn(measure)] ?? 0),
+});
+
+const figuresOf = (row: AggregateRow | undefined, measures: readonly MeasureId[]): Figures =>
+  Object.fromEntries(measures.map((m) => [m, figureOf(row, m)]));
+
+export async function buildReport(db: Kysely<Database>, period: ReportPeriod, now = today()): Promise<ReportDocument> {
+  assertReportable(period, now);
+  const meta = await getMeta(db);
+  const stamp = await dataVersionStamp(db);
+  const measures = [...MEASURE_IDS];
+  const span: KpiFilters = { from: period.from, to: period.to };
+  const summaryOf = (filters: KpiFilters) =>
+    summary(db, { measures, filters: { ...span, ...filters }, output: NO_CSV } satisfies SummaryRequest);
+  const grouped = async (ms: MeasureId[], by: string[], filters: KpiFilters = {}) =>
+    (
+      await aggregate(db, {
+        measures: ms,
+        by: by as never,
+        filters: { ...span, ...filters },
+        withRecords: true,
+        fill: false,
+        output: NO_CSV,
+      })
+    ).rows;
+
+  // The scopes of the tables by university: each member, each province with members, the alliance.
+  const regionsWithMembers = meta.regions.filter((r) => meta.universities.some((u) => u.region === r.code));
+  const scopes: Array<{ level: ScopeRow<unknown>['level']; code: string | null; region: string | null; filters: KpiFilters }> =
+    [];
+  for (const region of regionsWithMembers) {
+    for (const u of meta.universities.filter((m) => m.region === region.code))
+      scopes.push({ level: 'university', code: u.code, region: region.code, filters: { university: [u.code] } });
+    scopes.push({ level: 'region', code: region.code, region: null, filters: { region: [region.code] } });
+  }
+  scopes.push({ level: 'alliance', code: null, region: null, filters: {} });
+  const summaries = await Promise.all(scopes.map((scope) => summaryOf(scope.filters)));
+  const alliance = summaries.at(-1)!;
+  const byMeasure = (s: (typeof summaries)[number]) => new Map(s.measures.map((m) => [m.measure, m]));
+
+  const summaryRows = scopes.map((scope, i) => {
+    const found = byMeasure(summaries[i]!);
+    const cells: Figures = Object.fromEntries(
+      measures.map((m) => [m, { value: found.get(m)!.value, records: found.get(m)!.records }]),
+    );
+    return { level: scope.level, code: scope.code, region: scope.region, cells };
+  });
+
+  const targeted = measures.filter((m) => MEASURES[m].temporality === 'flow');
+  const attainmentRows = scopes.map((scope, i) => {
+    const found = byMeasure(summaries[i]!);
+    const cells: Partial<Record<MeasureId, Attainment>> = Object.fromEntries(
+      targeted.map((m) => {
+        const s = found.get(m)!;
+        return [m, { target: s.target, yearToDate: s.yearToDate, attainment: s.progress }];
+      }),
+    );
+    return { level: scope.level, code: scope.code, region: scope.region, cells };
+  });
+
+  const comparisons: Comparison[] = alliance.measures.map((s: MeasureSummary) => ({
+    measure: s.measure,
+    value: s.value,
+    records: s.records,
+    previous: s.previous,
+    change: s.change,
+    yearAgo: s.yearAgo,
+    yearOnYear: s.yearOnYear,
+    panel: s.panel,
+    target: s.target,
+    yearToDate: s.yearToDate,
+    attainment: s.progress,
+  }));
+
+  // Technology transfer as the national annual report splits it.
+  const [byMode, byGroup, byBand, techTotal] = await Promise.all([
+    grouped(TECH, ['mode']),
+    grouped(TECH, ['mode_group']),
+    grouped(TECH, ['value_band']),
+    grouped(TECH, []),
+  ]);
+  const rowWhere = (rows: AggregateRow[], key: string, code: string) => rows.find((r) => r[key] === code);
+  const modeRows: BreakdownRow[] = [];
+  for (const group of DIMENSION_VALUES.mode_group) {
+    const modes = group === 'transformation' ? ['transfer', 'license', 'equity'] : ['development', 'consulting', 'service'];
+    for (const mode of modes)
+      modeRows.push({ level: 'item', code: mode, figures: figuresOf(rowWhere(byMode, 'mode', mode), TECH) });
+    modeRows.push({ level: 'subtotal', code: group, figures: figuresOf(rowWhere(byGroup, 'mode_group', group), TECH) });
+  }
+  modeRows.push({ level: 'total', code: null, figures: figuresOf(techTotal[0], TECH) });
+  const techTransfer = {
+    byMode: { dimension: 'mode', measures: TECH, rows: modeRows } satisfies Breakdown,
+    byValueBand: {
+      dimension: 'value_band',
+      measures: TECH,
+      rows: [
+        ...DIMENSION_VALUES.value_band.map(
+          (band): BreakdownRow => ({ level: 'item', code: band, figures: figuresOf(rowWhere(byBand, 'value_band', band), TECH) }),
+        ),
+        { level: 'total', code: null, figures: figuresOf(techTotal[0], TECH) },
+      ],
+    } satisfies Breakdown,
+  };
+
+  // Incubation by technology field (the stock held on the period's last day).
+  const [byField, incubationTotal] = await Promise.all([grouped(INCUBATION, ['field']), grouped(INCUBATION, [])]);
+  const incubation = {
+    byField: {
+      dimension: 'field',
+      measures: INCUBATION,
+      rows: [
+        ...meta.fields.map(
+          (f): BreakdownRow => ({
+            level: 'item',
+            code: f.code,
+            figures: figuresOf(rowWhere(byField, 'field', f.code), INCUBATION),
+          }),
+        ),
+        { level: 'total', code: null, figures: figuresOf(incubationTotal[0], INCUBATION) },
+      ],
+    } satisfies Breakdown,
+  };
+
+  // Joint training by level; technology-transfer managers apart from the degree programmes.
+  const [byLevel, degreeTotal, talentTotal] = await Promise.all([
+    grouped(TALENT, ['level']),
+    grouped(TALENT, [], { level: DEGREE_LEVELS }),
+    grouped(TALENT, []),
+  ]);
+  const talent = {
+    byLevel: {
+      dimension: 'level',
+      measures: TALENT,
+      rows: [
+        ...DEGREE_LEVELS.map(
+          (level): BreakdownRow => ({
+            level: 'item',
+            code: level,
+            figures: figuresOf(rowWhere(byLevel, 'level', level), TALENT),
+          }),
+        ),
+        { level: 'subtotal', code: 'degree_and_other', figures: figuresOf(degreeTotal[0], TALENT) },
+        { level: 'item', code: 'tech_manager', figures: figuresOf(rowWhere(byLevel, 'level', 'tech_manager'), TALENT) },
+        { level: 'total', code: null, figures: figuresOf(talentTotal[0], TALENT) },
+      ],
+    } satisfies Breakdown,
+  };
+
+  // Credit recognition between each pair of members: home university × host university.
+  const codes = meta.universities.map((u) => u.code);
+  const [pairs, byHost, byHome, creditTotal] = await Promise.all([
+    grouped(CREDITS, ['university', 'partner_university']),
+    grouped(CREDITS, ['partner_university']),
+    grouped(CREDITS, ['university']),
+    grouped(CREDITS, []),
+  ]);
+  const matrices: PairMatrix[] = CREDITS.map((measure) => ({
+    measure,
+    cells: codes.map((home) =>
+      codes.map((host) =>
+        figureOf(
+          pairs.find((r) => r.university === home && r.partner_university === host),
+          measure,
+        ),
+      ),
+    ),
+    rowTotals: codes.map((home) => figureOf(rowWhere(byHome, 'university', home), measure)),
+    columnTotals: codes.map((host) => figureOf(rowWhere(byHost, 'partner_university', host), measure)),
+    total: figureOf(creditTotal[0], measure),
+  }));
+
+  const previous = previousOf(period);
+  const yearAgo = yearAgoOf(period);
+  const labels: Record<string, { en: string; zh: string }> = {
+    ...Object.fromEntries(
+      [...DIMENSION_VALUES.mode, ...DIMENSION_VALUES.mode_group, ...DIMENSION_VALUES.value_band, ...DIMENSION_VALUES.level].map(
+        (code) => [code, VALUE_LABELS[code]!],
+      ),
+    ),
+    degree_and_other: { en: 'Degree and other programmes', zh: '学历及其他培养' },
+    ...Object.fromEntries(meta.fields.map((f) => [f.code, { en: f.nameEn, zh: f.nameZh }])),
+  };
+
+  return {
+    format: REPORT_FORMAT,
+    period: info(period),
+    previousPeriod: info(previous),
+    yearAgoPeriod: info(yearAgo),
+    yearToDate: alliance.yearToDate,
+    targetYear: period.year,
+    attainmentBasis: period.grain === 'year' ? 'value' : 'year_to_date',
+    complete: period.to < now,
+    data: {
+      synthetic: meta.dataset.synthetic,
+      asOf: stamp.at,
+      version: stamp.version,
+      firstDate: meta.dateRange.from,
+      lastDate: meta.dateRange.to,
+    },
+    universities: meta.universities.map((u) => ({
+      code: u.code,
+      name: { en: u.nameEn, zh: u.nameZh },
+      region: u.region,
+      lead: u.lead,
+    })),
+    regions: regionsWithMembers.map((r) => ({ code: r.code, name: { en: r.nameEn, zh: r.nameZh } })),
+    labels,
+    standards: { ...STANDARDS },
+    measures: measures.map((id) => {
+      const m = MEASURES[id];
+      return {
+        id,
+        kind: m.kind,
+        unit: m.unit,
+        temporality: m.temporality,
+        dateColumn: m.dateColumn,
+        aggregate: m.aggregate.fn,
+        name: m.name,
+        definition: m.definition,
+        standard: { code: m.standard.code, name: STANDARDS[m.standard.code], reference: m.standard.reference },
+      };
+    }),
+    summary: { measures, rows: summaryRows },
+    comparisons,
+    attainmentByUniversity: { measures: targeted, rows: attainmentRows },
+    techTransfer,
+    incubation,
+    talent,
+    credits: { universities: codes, matrices },
+  };
+}

@@ -1,0 +1,241 @@
+import { writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { today } from '../../server/lib/dates.js';
+import { pdfPageCount, printReport } from '../../server/report/report-pdf.js';
+import {
+  api,
+  type Dashboard,
+  type DashboardApi,
+  describeBrowser,
+  openPage,
+  poll,
+  screenshot,
+  startDashboard,
+  waitForView,
+} from './harness.js';
+import { pdfPageTexts } from './pdf-text.js';
+
+/**
+ * The Report view in Chromium: the figures on the page are the API's, it prints to A4 PDF in
+ * both languages through the same path as `npm run cli -- report` (server/report/report-pdf.ts),
+ * with sane page counts, no blank pages, repeated table heads where a table breaks, and the
+ * totals in the PDF's text; a submission through the page freezes what it shows.
+ * `UPDATE_REPORT_SAMPLES=1` also writes docs/report-sample-{zh,en}.pdf from the demo data.
+ */
+
+const PERIOD = String(Number(today().slice(0, 4)) - 1);
+/** Text without spaces, ligatures undone (ﬁ → fi). */
+const squash = (text: string) => text.normalize('NFKC').replaceAll(/\s+/g, '');
+
+/**
+ * Whether the PDF's text has `needle` at its start (`^`) or anywhere. A CJK font draws some
+ * ideographs with the glyph of a radical (长 and ⻓ share one), and the PDF's ToUnicode map names
+ * the radical: an ideograph of the needle also matches any radical.
+ */
+function pdfMatch(text: string, needle: string, anchor = ''): boolean {
+  const pattern = [...squash(needle)]
+    .map((c) => (/\p{Script=Han}/u.test(c) ? `(?:${c}|[\u2E80-\u2FDF])` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`${anchor}${pattern}`, 'u').test(squash(text));
+}
+
+interface Doc {
+  summary: { rows: Array<{ code: string | null; cells: Record<string, { value: number; records: number }> }> };
+  data: { synthetic: boolean };
+}
+
+/** What a page of the PDF says besides Chromium's footer and the watermark. */
+function bodyText(page: string, footer: string, watermark: string): string {
+  return squash(page)
+    .replace(squash(footer), '')
+    .replaceAll(squash(watermark), '')
+    .replace(/\d+\/\d+$/, '');
+}
+
+async function cellText(page: Page, table: string, row: string, measure: string): Promise<{ text: string; value: string }> {
+  const index = await page.evaluate(
+    ({ table, measure }) => {
+      const root = document.querySelector(`#report-table-${table}`)!;
+      const cells = [...root.querySelectorAll('thead tr:last-child th')];
+      return cells.findIndex((th) => th.getAttribute('data-measure') === measure);
+    },
+    { table, measure },
+  );
+  const cell = page.locator(`#report-table-${table} tbody tr[data-row="${row}"] > *`).nth(index);
+  const value = (await cell.getAttribute('data-value')) ?? '';
+  const text = ((await cell.evaluate((node) => node.firstChild?.textContent ?? '')) as string).trim();
+  return { text, value };
+}
+
+describeBrowser('the commission report: the page, its PDF in both languages, and submission', () => {
+  let dashboard: Dashboard;
+  let leadership: DashboardApi;
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+    leadership = await api(dashboard, 'leadership');
+  });
+  afterAll(() => dashboard?.close());
+
+  for (const lang of ['zh', 'en'] as const) {
+    test(`prints the ${lang} report to A4 PDF: a sane page count, no blank page, the totals in its text`, async () => {
+      const tab = await openPage(dashboard, 'commission', { lang, path: `/#/report?period=${PERIOD}&lang=${lang}` });
+      const { page } = tab;
+      await waitForView(page, 'report');
+      const live = await leadership.json<{ sha256: string; report: Doc }>(`/report?period=${PERIOD}&lang=${lang}`);
+      expect(await page.locator('.view-report').getAttribute('data-sha256')).toBe(live.sha256);
+      // The demo data is synthetic: watermarked, and said so on the cover and in the footer.
+      expect(live.report.data.synthetic).toBe(true);
+      await expect.poll(() => page.locator('.report-watermark').count()).toBe(1);
+      const footer = (await page.locator('.view-report').getAttribute('data-footer'))!;
+      const watermark = (await page.locator('.report-watermark').textContent())!;
+      expect(footer).toContain(watermark);
+      // Every figure on the page is the document's; the alliance's totals are the API's.
+      const total = live.report.summary.rows.at(-1)!;
+      const checks: Array<[string, string]> = [
+        ['summary', 'tech_transfer.contracts'],
+        ['summary', 'tech_transfer.contract_value'],
+        ['summary', 'incubation.entered'],
+        ['summary-b', 'talent.trainees'],
+        ['summary-b', 'credits.credits'],
+      ];
+      const totals: string[] = [];
+      for (const [table, measure] of checks) {
+        const cell = await cellText(page, table, 'alliance', measure);
+        expect(Number(cell.value), measure).toBe(total.cells[measure]!.value);
+        totals.push(cell.text);
+      }
+      await screenshot(page, `report-${lang}`);
+
+      const pdf = await printReport(page);
+      const pages = pdfPageTexts(pdf);
+      expect(pages.length).toBe(pdfPageCount(pdf));
+      // Eight sections, each from a new page; a long one may take two.
+      expect(pages.length).toBeGreaterThanOrEqual(6);
+      expect(pages.length).toBeLessThanOrEqual(12);
+      for (const [i, text] of pages.entries()) {
+        expect(bodyText(text, footer, watermark).length, `page ${i + 1} is blank`).toBeGreaterThan(40);
+        expect(squash(text), `page ${i + 1} has no number`).toContain(`${i + 1}/${pages.length}`);
+        expect(pdfMatch(text, watermark), `page ${i + 1} has no watermark`).toBe(true);
+      }
+      for (const text of totals) expect(pdfMatch(pages[0]!, text), `the total ${text} is not on page 1`).toBe(true);
+      // Each section starts a page, with its heading at the top.
+      const headings = await page.$$eval('.report-section > h2', (hs) => hs.map((h) => h.textContent ?? ''));
+      for (const heading of headings.slice(1)) {
+        expect(
+          pages.some((text) => bodyText(text, footer, watermark).startsWith(squash(heading))),
+          heading,
+        ).toBe(true);
+      }
+      if (process.env.UPDATE_REPORT_SAMPLES) writeFileSync(new URL(`../../docs/report-sample-${lang}.pdf`, import.meta.url), pdf);
+      tab.expectNoErrors();
+    });
+  }
+
+  test('a table longer than a page is cut only where its title and column heads repeat', async () => {
+    // Forty more members: Table 1a no longer fits on a page.
+    const extra = Array.from({ length: 40 }, (_, i) => ({
+      code: `XM${String(i + 1).padStart(2, '0')}`,
+      name_en: `Extra Member ${String(i + 1).padStart(2, '0')}`,
+      name_zh: `增补成员${String(i + 1).padStart(2, '0')}`,
+      region_code: 'ZJ',
+      member_since: '2020-01-01',
+    }));
+    await dashboard.database.db.insertInto('university').values(extra).execute();
+    try {
+      const tab = await openPage(dashboard, 'commission', { lang: 'en', path: `/#/report?period=${PERIOD}&lang=en` });
+      await waitForView(tab.page, 'report');
+      const caption = (await tab.page.locator('#report-table-summary .caption-row th').textContent())!;
+      const pdf = await printReport(tab.page);
+      const pages = pdfPageTexts(pdf).map(squash);
+      const withRows = pages.filter((text) => text.includes('ExtraMember'));
+      const withTable1a = pages.filter((text) => text.includes(squash(caption)));
+      // Table 1a runs over more than one page, and its title repeats on each.
+      expect(withTable1a.length).toBeGreaterThanOrEqual(2);
+      for (const text of withRows) {
+        // Any page with member rows has the head of the table they are in: its title and "University".
+        expect(text).toMatch(/Table\d[ab]?\./);
+        expect(text).toContain('University');
+      }
+      for (const [i, text] of pages.entries()) expect(text.length, `page ${i + 1}`).toBeGreaterThan(60);
+      tab.expectNoErrors();
+    } finally {
+      await dashboard.database.db.deleteFrom('university').where('code', 'like', 'XM%').execute();
+    }
+  });
+
+  test('print CSS: no navigation, no controls; the period and language pickers change the URL and the report', async () => {
+    const tab = await openPage(dashboard, 'commission', { lang: 'en', path: `/#/report?period=${PERIOD}&lang=en` });
+    const { page } = tab;
+    await waitForView(page, 'report');
+    // Commission reads, it does not submit.
+    expect(await page.locator('[data-action="submit-report"]').count()).toBe(0);
+    await page.emulateMedia({ media: 'print' });
+    for (const selector of ['.app-header', '.app-footer', '.report-controls', '.table-tools'])
+      expect(
+        await page
+          .locator(selector)
+          .first()
+          .evaluate((el) => getComputedStyle(el).display),
+        selector,
+      ).toBe('none');
+    await page.emulateMedia({ media: 'screen' });
+    await waitForView(page, 'report', { after: () => page.selectOption('#report-part', 'H1') });
+    expect(page.url()).toContain(`period=${PERIOD}-H1`);
+    expect(await page.locator('.report-cover h1').textContent()).toContain(`H1 ${PERIOD}`);
+    await waitForView(page, 'report', { after: () => page.locator('[data-report-lang="zh"]').click() });
+    expect(page.url()).toContain('lang=zh');
+    expect(await page.locator('.report-cover h1').textContent()).toContain(`${PERIOD}年上半年`);
+    expect(await page.locator('.report-page').getAttribute('lang')).toBe('zh-CN');
+    // "Download CSV" of a table is the API's CSV of it.
+    const href = (await page.locator('[data-table="tech-transfer-modes"] [data-action="download-csv"]').getAttribute('href'))!;
+    expect(href).toBe(`/api/v1/report?period=${PERIOD}-H1&format=csv&table=tech-transfer-modes&lang=zh`);
+    const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    expect(csv.split('\r\n')[0]).toContain('技术合同签订数');
+    expect(csv).toContain('作价投资');
+    tab.expectNoErrors();
+  });
+
+  test('leadership submits from the page; the submission reopens exactly as submitted and lists a later change', async () => {
+    const period = `${PERIOD}-Q2`;
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: `/#/report?period=${period}&lang=en` });
+    const { page } = tab;
+    await waitForView(page, 'report');
+    const liveSha = (await page.locator('.view-report').getAttribute('data-sha256'))!;
+    const before = await cellText(page, 'summary', 'alliance', 'tech_transfer.contract_value');
+    await page.locator('[data-action="submit-report"]').click();
+    await page.locator('#report-submit-note').fill('Q2 to the commission');
+    await waitForView(page, 'report', { after: () => page.locator('[data-action="confirm-submit"]').click() });
+    expect(page.url()).toMatch(/submission=\d+/);
+    const id = Number(new URLSearchParams(page.url().split('?')[1]).get('submission'));
+    expect(await page.locator('.view-report').getAttribute('data-sha256')).toBe(liveSha);
+    expect(await page.locator('.report-cover').textContent()).toContain(liveSha);
+
+    // A contract of the quarter changes afterwards.
+    const admin = await api(dashboard, 'admin');
+    const { rows: records } = await admin.json<{ rows: Array<{ id: number; contract_value_cny: number }> }>(
+      `/records/tech_transfer?from=${PERIOD}-04-01&to=${PERIOD}-06-30&pageSize=1`,
+    );
+    const contract = records[0]!;
+    expect(
+      (await admin.patch(`/records/tech_transfer/${contract.id}`, { contract_value_cny: contract.contract_value_cny + 10_000 }))
+        .status,
+    ).toBe(200);
+
+    await page.reload();
+    await waitForView(page, 'report');
+    const after = await cellText(page, 'summary', 'alliance', 'tech_transfer.contract_value');
+    expect(after).toEqual(before);
+    expect(await page.locator('.report-cover .status.changed').count()).toBe(1);
+    await poll(() => page.locator('#report-table-revisions tbody tr').count()).toBe(1);
+    expect(await page.locator('#report-table-revisions tbody').textContent()).toContain('+1.00');
+    expect(await page.locator('#report-table-differences tbody tr').count()).toBeGreaterThan(0);
+    await screenshot(page, 'report-submitted-en');
+    // The live report has moved on.
+    const live = await leadership.json<{ sha256: string }>(`/report?period=${period}`);
+    expect(live.sha256).not.toBe(liveSha);
+    const frozen = await leadership.json<{ submission: { sha256: string } }>(`/report/submissions/${id}`);
+    expect(frozen.submission.sha256).toBe(liveSha);
+    tab.expectNoErrors();
+  });
+});
