@@ -96,8 +96,8 @@ async function statementsOf(path: string): Promise<string[]> {
   const captured = capture;
   capture = null;
   return captured
-    .map(inlineParameters)
-    .filter((text) => !/from "session"|from "app_setting"|"app_user"|update "session"/.test(text));
+    .filter((query) => !/from "session"|from "app_setting"|"app_user"|update "session"/.test(query.sql))
+    .map(inlineParameters);
 }
 
 /** Per-request times (ms) of the statements replayed `n` times in one psql session. */
