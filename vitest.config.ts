@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Three projects from the same files: pure unit tests; the integration tests against
  * embedded PGlite; and the same integration tests against the PostgreSQL server named
- * by TEST_DATABASE_URL, when it is set (CI always sets it).
+ * by TEST_DATABASE_URL, when it is set (CI always sets it). A fourth, `browser`, runs the
+ * end-to-end tests once, on PGlite, in headless Chromium (skipped where Chromium is missing).
  */
 const integration = (name: 'pglite' | 'postgres') => ({
   extends: true as const,
@@ -30,6 +31,20 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       integration('pglite'),
       ...(process.env.TEST_DATABASE_URL ? [integration('postgres')] : []),
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/e2e/**/*.test.ts'],
+          env: { TEST_DB: 'pglite' },
+          // Builds the client once per run; prints the hint when Chromium is missing.
+          globalSetup: ['test/e2e/global-setup.ts'],
+          // One Chromium and one migrated PGlite per worker, shared by the files it runs.
+          isolate: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,36 @@
+import { DEMO_PASSWORD, ensureDemoAccounts } from '../../server/auth/demo-accounts.js';
+import type { LoginLimits } from '../../server/auth/login-limits.js';
+import type { DatabaseHandle } from '../../server/db/connect.js';
+import { DEMO_RECORDS, DEMO_SEED } from '../../server/demo/demo-mode.js';
+import { seedDemoData } from '../../server/demo/seed.js';
+import { today } from '../../server/lib/dates.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/** Every browser test signs in many times from 127.0.0.1: the production limits would refuse it. */
+const E2E_LOGIN_LIMITS: LoginLimits = { windowMs: 60_000, perAddress: 100_000, perAccount: 1000, perAccountAnywhere: 100_000 };
+
+export interface DemoServerOptions {
+  /** The demo data's "today" (default: today in Shanghai, as `npm start` does). */
+  asOf?: string;
+  /** Extra environment for the server's configuration (e.g. `{ LOG_LEVEL: 'debug' }`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * What `npm start` does in demo mode, over a migrated, empty database: the deterministic demo
+ * dataset (seed 42, 5,000 records), the demo accounts, and the app serving the built client in
+ * `distDir`, on 127.0.0.1 at a free port.
+ */
+export async function serveDemo(
+  database: DatabaseHandle,
+  distDir: string,
+  { asOf = today(), env = {} }: DemoServerOptions = {},
+): Promise<TestServer> {
+  await seedDemoData(database.db, { seed: DEMO_SEED, records: DEMO_RECORDS, asOf });
+  const accounts = await ensureDemoAccounts(database.db);
+  return startTestServer(database, env, {
+    demo: { accounts, password: DEMO_PASSWORD },
+    loginLimits: E2E_LOGIN_LIMITS,
+    distDir,
+  });
+}

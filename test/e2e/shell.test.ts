@@ -1,0 +1,169 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import {
+  api,
+  type Dashboard,
+  type DemoUser,
+  demoEmail,
+  describeBrowser,
+  openPage,
+  poll,
+  screenshot,
+  signInThroughForm,
+  startDashboard,
+} from './harness.js';
+
+/** What each role is shown, stated here on its own rather than read from client/view.ts. */
+const ROLES: Array<{ who: DemoUser; name: string; role: string; nav: string[] }> = [
+  {
+    who: 'admin',
+    name: 'Demo administrator',
+    role: 'Administrator',
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Admin', 'Members'],
+  },
+  {
+    who: 'leadership',
+    name: 'Demo alliance leadership',
+    role: 'Alliance leadership',
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Members'],
+  },
+  {
+    who: 'commission',
+    name: 'Demo commission officer',
+    role: 'Commission',
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Members'],
+  },
+  {
+    who: 'steward.usst',
+    name: 'Demo data steward, USST',
+    role: 'Data steward · USST',
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Members'],
+  },
+];
+
+const navLabels = (page: Page): Promise<string[]> => page.locator('.app-nav a').allTextContents();
+
+describeBrowser('the shell: sign-in, header, navigation, language', () => {
+  let dashboard: Dashboard;
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+  });
+  afterAll(() => dashboard?.close());
+
+  test.each(ROLES)(
+    '$who signs in through the form and sees its name, its role and its views',
+    async ({ who, name, role, nav }) => {
+      const tab = await openPage(dashboard, who, { signIn: 'form', lang: 'en' });
+      const { page } = tab;
+      await poll(() => page.locator('.user-box .user-name').textContent()).toBe(name);
+      expect(await page.locator('.user-box .user-role').textContent()).toBe(role);
+      expect(await navLabels(page)).toEqual(nav);
+      if (who === 'commission') expect(await navLabels(page)).not.toContain('Records');
+      if (who !== 'admin') expect(await navLabels(page)).not.toContain('Admin');
+      // Signed in, the app opens its first view, and the header marks it.
+      await poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/overview/);
+      expect(await page.locator('.app-nav a[aria-current=page]').textContent()).toBe('Overview');
+      tab.expectNoErrors();
+    },
+  );
+
+  test('a view the role may not see sends it to its first view', async () => {
+    const tab = await openPage(dashboard, 'commission', { path: '/#/admin' });
+    await poll(() => tab.page.evaluate(() => location.hash)).toMatch(/^#\/overview/);
+    tab.expectNoErrors();
+  });
+
+  test('signing out returns to the sign-in form and ends the session', async () => {
+    const tab = await openPage(dashboard, 'leadership');
+    const { page } = tab;
+    await page.locator('[data-action=sign-out]').click();
+    await page.locator('form.sign-in-form').waitFor();
+    expect(await page.locator('.user-box').count()).toBe(0);
+    expect(await navLabels(page)).toEqual([]);
+    // The session is gone on the server too: a reload stays signed out.
+    await page.reload();
+    await page.locator('form.sign-in-form').waitFor();
+    expect(await page.locator('.user-box').count()).toBe(0);
+    tab.expectNoErrors();
+  });
+
+  test('in demo mode the sign-in page lists every demo account, and a click fills the form in', async () => {
+    const tab = await openPage(dashboard, null);
+    const { page } = tab;
+    const listed = await page
+      .locator('.demo-accounts button[data-email]')
+      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-email')));
+    const options = (await (await fetch(`${dashboard.url}/api/v1/auth/login`)).json()) as { accounts: Array<{ email: string }> };
+    expect(listed).toEqual(options.accounts.map((a) => a.email));
+    expect(listed).toEqual(
+      ['admin', 'leadership', 'commission', 'steward.usst', 'steward.njtech', 'steward.ujs', 'steward.zjut', 'steward.ahut'].map(
+        (who) => demoEmail(who as DemoUser),
+      ),
+    );
+    await page.locator(`.demo-accounts button[data-email="${demoEmail('steward.usst')}"]`).click();
+    expect(await page.locator('#sign-in-email').inputValue()).toBe(demoEmail('steward.usst'));
+    expect(await page.locator('#sign-in-password').inputValue()).toBe('alliance-demo');
+    await page.locator('form.sign-in-form button[type=submit]').click();
+    await poll(() => page.locator('.user-box .user-name').textContent()).toBe('Demo data steward, USST');
+    tab.expectNoErrors();
+  });
+
+  test('a wrong password is refused on the form, with a message', async () => {
+    const tab = await openPage(dashboard, null, { lang: 'en' });
+    await signInThroughForm(tab.page, demoEmail('admin'), 'not-the-password');
+    await poll(() => tab.page.locator('.form-error').textContent()).toBe('The email or password is not right.');
+    expect(await tab.page.locator('.user-box').count()).toBe(0);
+    tab.expectNoErrors(/^HTTP 401 POST \/api\/v1\/auth\/login$/);
+  });
+
+  test('the language switch changes the header, and the choice survives a reload', async () => {
+    const tab = await openPage(dashboard, 'steward.usst', { lang: 'en', path: '/#/members' });
+    const { page } = tab;
+    expect(await navLabels(page)).toContain('Overview');
+    expect(await page.locator('[data-action=sign-out]').textContent()).toBe('Sign out');
+
+    await page.locator('[data-lang=zh]').click();
+    await poll(() => navLabels(page)).toEqual(['总览', '各高校', '地区', '趋势', '协作', '报告', '记录', '成员']);
+    expect(await page.locator('.user-box .user-role').textContent()).toBe('数据管理员 · USST');
+    expect(await page.locator('[data-action=sign-out]').textContent()).toBe('退出登录');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await page.locator('[data-lang=zh]').getAttribute('aria-pressed')).toBe('true');
+    // Remembered by the page and by the account.
+    const steward = await api(dashboard, 'steward.usst');
+    await poll(async () => (await steward.json<{ lang: string }>('/auth/me')).lang).toBe('zh');
+
+    await page.reload();
+    await poll(() => navLabels(page)).toContain('总览');
+    expect(await page.evaluate(() => localStorage.getItem('alliance-outcomes.lang'))).toBe('zh');
+
+    await page.locator('[data-lang=en]').click();
+    await poll(() => navLabels(page)).toContain('Overview');
+    await page.reload();
+    await poll(() => navLabels(page)).toContain('Overview');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    tab.expectNoErrors();
+  });
+
+  test('signed out, the language switch changes the sign-in page and is remembered', async () => {
+    const tab = await openPage(dashboard, null, { lang: 'en' });
+    const { page } = tab;
+    expect(await page.locator('.sign-in-form h1').textContent()).toBe('Sign in');
+    await page.locator('[data-lang=zh]').click();
+    await poll(() => page.locator('.sign-in-form h1').textContent()).toBe('登录');
+    await page.reload();
+    await poll(() => page.locator('.sign-in-form h1').textContent()).toBe('登录');
+    expect(await page.locator('.demo-panel h2').textContent()).toBe('演示账号');
+    tab.expectNoErrors();
+  });
+
+  test('screenshots of the sign-in page in both languages', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const tab = await openPage(dashboard, null, { lang });
+      await tab.page.locator('.demo-accounts button').first().waitFor();
+      await tab.page.evaluate(() => document.fonts.ready);
+      await screenshot(tab.page, `sign-in-${lang}`);
+      tab.expectNoErrors();
+      await tab.close();
+    }
+  });
+});
