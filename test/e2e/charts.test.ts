@@ -214,6 +214,11 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
         expect(await canvasHasPixels(page, '#view canvas')).toBe(true);
         await screenshot(page, `${view}-${lang}`);
       }
+      // The member list has no chart: its table, in the language chosen.
+      await page.evaluate(() => void (location.hash = '#/members'));
+      await poll(() => page.locator('#view table tbody tr').count()).toBe(5);
+      expect(await page.locator('#view h1').textContent()).toBe(lang === 'zh' ? '成员高校' : 'Member universities');
+      await screenshot(page, `members-${lang}`);
     }
     tab.expectNoErrors();
   });
