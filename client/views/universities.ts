@@ -4,6 +4,7 @@ import { element } from '../dom';
 
 /** The member list: who is in the alliance, where, since when. */
 export function renderMembers(container: HTMLElement, { meta }: ViewContext): void {
+  container.dataset.state = 'ready';
   const regionName = new Map(meta.regions.map((r) => [r.code, lang() === 'zh' ? r.nameZh : r.nameEn]));
   const { from, to } = meta.dateRange;
   container.replaceChildren(
