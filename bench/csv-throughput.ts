@@ -114,9 +114,7 @@ const raw = new pg.Client({ connectionString: url.toString() });
 await raw.connect();
 
 const file = contractsCsv(ROWS, 42);
-const existing = Number(
-  (await sql<{ n: number }>`select count(*)::bigint as n from tech_transfer`.execute(db)).rows[0]!.n,
-);
+const existing = Number((await sql<{ n: number }>`select count(*)::bigint as n from tech_transfer`.execute(db)).rows[0]!.n);
 console.log(
   `\n${ROWS.toLocaleString('en')} technology-transfer rows, ${(file.length / 1024 / 1024).toFixed(1)} MB of CSV${existing > 0 ? `, imported into a table of ${existing.toLocaleString('en')} contracts` : ''}\n`,
 );

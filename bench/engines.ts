@@ -29,7 +29,10 @@ const iterations = Number(values.iterations);
 
 const QUERIES = [
   { name: '/summary', path: '/summary' },
-  { name: '/aggregate?by=university,quarter', path: '/aggregate?measures=tech_transfer.contracts,tech_transfer.contract_value&by=university,quarter' },
+  {
+    name: '/aggregate?by=university,quarter',
+    path: '/aggregate?measures=tech_transfer.contracts,tech_transfer.contract_value&by=university,quarter',
+  },
   { name: '/aggregate?by=region,year&measures=<all>', path: `/aggregate?measures=${MEASURE_IDS.join(',')}&by=region,year` },
   { name: '/collaboration', path: '/collaboration?measure=credits.credits' },
 ];
