@@ -13,7 +13,7 @@ import {
   TIME_DIMENSIONS,
   type TimeDimension,
 } from './registry.js';
-import { ROLLUPS, type Rollup } from './rollups.js';
+import { DAY_ROLLUPS, ROLLUPS, type Rollup } from './rollups.js';
 
 /** Dimensions that can filter as well as group (the time dimensions filter through from/to). */
 export const FILTER_DIMENSIONS = [
@@ -157,8 +157,8 @@ export function setRollupsEnabled(enabled: boolean): void {
   rollupsEnabled = enabled;
 }
 
-/** The smallest rollup of the kind that has every column the query groups or filters by. */
-function rollupFor(kind: FactKind, query: AggregateQuery): Rollup | null {
+/** The smallest rollup of the kind (of the given levels) that has every column the query groups or filters by. */
+function rollupFor(kind: FactKind, query: AggregateQuery, levels: readonly Rollup[] = ROLLUPS[kind]): Rollup | null {
   if (!rollupsEnabled) return null;
   const used = new Set<string>();
   for (const dimension of query.by) {
@@ -171,9 +171,8 @@ function rollupFor(kind: FactKind, query: AggregateQuery): Rollup | null {
     if (column) used.add(column);
   }
   return (
-    ROLLUPS[kind].find((rollup) =>
-      [...used].every((c) => rollup.columns.includes(c) || (c === 'value_band' && rollup.valueBand)),
-    ) ?? null
+    levels.find((rollup) => [...used].every((c) => rollup.columns.includes(c) || (c === 'value_band' && rollup.valueBand))) ??
+    null
   );
 }
 
@@ -201,17 +200,18 @@ interface Part {
  * partial last month. A bound beyond the data (before its first day, after its last) counts as a
  * month's edge, since no record lies between; so `to = today` reads the current month whole.
  */
-function flowParts(filters: KpiFilters, range: DataRange, rollup: Rollup | null): Part[] {
+function flowParts(filters: KpiFilters, range: DataRange, rollup: Rollup | null, daily: Rollup | null): Part[] {
   const { from, to } = filters;
   if (!rollup) return [{ from, to, rollup: null }];
   const fromAligned = from === undefined || from.endsWith('-01') || (range.first !== null && from <= range.first);
   const toAligned = to === undefined || to === monthEnd(to) || (range.last !== null && to >= range.last);
   const bodyFrom = from === undefined ? undefined : fromAligned ? monthStart(from) : addDays(monthEnd(from), 1);
   const bodyTo = to === undefined ? undefined : toAligned ? to : addDays(monthStart(to), -1);
-  if (bodyFrom !== undefined && bodyTo !== undefined && bodyFrom > bodyTo) return [{ from, to, rollup: null }];
+  // The days of a partial month: from a day rollup where one covers the query, else from the facts.
+  if (bodyFrom !== undefined && bodyTo !== undefined && bodyFrom > bodyTo) return [{ from, to, rollup: daily }];
   const parts: Part[] = [{ from: bodyFrom, to: bodyTo, rollup }];
-  if (!fromAligned) parts.push({ from, to: monthEnd(from!), rollup: null });
-  if (!toAligned) parts.push({ from: monthStart(to!), to, rollup: null });
+  if (!fromAligned) parts.push({ from, to: monthEnd(from!), rollup: daily });
+  if (!toAligned) parts.push({ from: monthStart(to!), to, rollup: daily });
   return parts;
 }
 
@@ -345,7 +345,8 @@ function groupSelects(
       ]),
     ];
   }
-  return flowParts(query.filters, range, rollup).map((part) =>
+  const daily = rollupFor(kind, query, DAY_ROLLUPS[kind] ?? []);
+  return flowParts(query.filters, range, rollup, daily).map((part) =>
     partSelect(group, query, allMeasures, part.rollup, flowDateConditions(group.dateColumn, part)),
   );
 }

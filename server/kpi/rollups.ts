@@ -22,6 +22,11 @@ export interface Rollup {
   readonly valueBand: boolean;
   /** The columns summed. */
   readonly sums: readonly string[];
+  /**
+   * `month`: dates truncated to the first of their month, read for whole months. `day`: dates
+   * kept as they are, read for the days of a partial month instead of the facts (sql/0011).
+   */
+  readonly grain: 'month' | 'day';
 }
 
 const TT_SUMS = ['contract_value_cny', 'received_cny', 'patents'];
@@ -37,7 +42,8 @@ const level = (
   dates: string[],
   sums: string[],
   valueBand = false,
-): Rollup => ({ table: `rollup_${kind}_${suffix}`, kind, columns, dates, valueBand, sums });
+  grain: 'month' | 'day' = 'month',
+): Rollup => ({ table: `rollup_${kind}_${suffix}`, kind, columns, dates, valueBand, sums, grain });
 
 export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
   tech_transfer: [
@@ -67,6 +73,21 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
   ],
 };
 
+/**
+ * Day-grain rollups of the university level, for the days of partial months (a period that starts
+ * on the 30th, a year-ago period that ends on the 2nd): a few thousand rows each, where the facts of
+ * a few busy days are thousands. Incubation has none: its partial months are few rows, read from the
+ * covering indexes.
+ */
+export const DAY_ROLLUPS: Readonly<Partial<Record<FactKind, readonly Rollup[]>>> = {
+  tech_transfer: [level('tech_transfer', 'ud', ['university_code'], ['signed_on'], TT_SUMS, false, 'day')],
+  talent: [level('talent', 'ud', ['university_code'], ['started_on'], TAL_SUMS, false, 'day')],
+  credit: [level('credit', 'ud', ['university_code'], ['recognized_on'], CR_SUMS, false, 'day')],
+};
+
+/** Every rollup a kind's triggers maintain: the month levels and the day levels. */
+export const allRollups = (kind: FactKind): readonly Rollup[] => [...ROLLUPS[kind], ...(DAY_ROLLUPS[kind] ?? [])];
+
 /** The keys of a rollup row, in order: dimension columns, month-truncated dates, the value band. */
 export const rollupKeys = (rollup: Rollup): string[] => [
   ...rollup.columns,
@@ -83,7 +104,7 @@ export const VALUE_BAND_SQL = `case
 
 const keyExpression = (key: string, rollup: Rollup): string => {
   if (key === 'value_band') return VALUE_BAND_SQL;
-  if (rollup.dates.includes(key)) return `date_trunc('month', ${key})::date`;
+  if (rollup.dates.includes(key)) return rollup.grain === 'day' ? key : `date_trunc('month', ${key})::date`;
   return key;
 };
 
@@ -100,7 +121,51 @@ export function rollupSelect(rollup: Rollup, source: string, sign: 1 | -1): stri
   return `select ${selects.join(', ')} from ${source} group by ${groupBy} order by ${groupBy}`;
 }
 
-/** The SQL that creates the rollups, fills them from the facts and keeps them exact: migration 0007. */
+/** The table, its unique key and its backfill from the facts. */
+function tableSql(kind: FactKind, rollup: Rollup): string[] {
+  const keys = rollupKeys(rollup);
+  const columnType = (k: string) => (rollup.dates.includes(k) ? 'date' : 'text');
+  const definitions = [
+    ...keys.map(
+      (k) => `  ${k} ${columnType(k)}${k === 'university_code' || k === 'stage' || rollup.dates[0] === k ? ' not null' : ''}`,
+    ),
+    '  records bigint not null',
+    ...rollup.sums.map((c) => `  ${c} numeric not null`),
+  ];
+  return [
+    `create table ${rollup.table} (\n${definitions.join(',\n')}\n);`,
+    `create unique index ${rollup.table}_key on ${rollup.table} (${keys.join(', ')}) nulls not distinct;`,
+    `insert into ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n  ${rollupSelect(rollup, kind, 1)};`,
+    '',
+  ];
+}
+
+/** The trigger functions of a kind over the given levels (`or replace` when they exist already). */
+function functionsSql(kind: FactKind, levels: readonly Rollup[], replace: boolean): string[] {
+  const create = replace ? 'create or replace function' : 'create function';
+  const apply = (source: string, sign: 1 | -1) =>
+    levels.map((rollup) => {
+      const keys = rollupKeys(rollup);
+      const updates = ['records', ...rollup.sums].map((c) => `${c} = ${rollup.table}.${c} + excluded.${c}`).join(', ');
+      return `    insert into ${rollup.table} as ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n      ${rollupSelect(rollup, source, sign)}\n      on conflict (${keys.join(', ')}) do update set ${updates};`;
+    });
+  return [
+    `${create} ${kind}_rollup() returns trigger language plpgsql as $$
+begin
+  if tg_op in ('DELETE', 'UPDATE') then
+${apply('old_rows', -1).join('\n')}
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+${apply('new_rows', 1).join('\n')}
+  end if;
+  return null;
+end
+$$;`,
+    `${create} ${kind}_rollup_truncate() returns trigger language plpgsql as $$\nbegin\n${levels.map((r) => `  truncate ${r.table};`).join('\n')}\n  return null;\nend\n$$;`,
+  ];
+}
+
+/** The SQL that creates the month rollups, fills them from the facts and keeps them exact: migration 0007. */
 export function rollupMigrationSql(): string {
   const out: string[] = [
     '-- Rollups of the facts per month and dimension columns (see server/kpi/rollups.ts, which',
@@ -111,48 +176,30 @@ export function rollupMigrationSql(): string {
     '',
   ];
   for (const [kind, levels] of Object.entries(ROLLUPS) as Array<[FactKind, readonly Rollup[]]>) {
-    for (const rollup of levels) {
-      const keys = rollupKeys(rollup);
-      const columnType = (k: string) => (rollup.dates.includes(k) ? 'date' : 'text');
-      const definitions = [
-        ...keys.map(
-          (k) => `  ${k} ${columnType(k)}${k === 'university_code' || k === 'stage' || rollup.dates[0] === k ? ' not null' : ''}`,
-        ),
-        '  records bigint not null',
-        ...rollup.sums.map((c) => `  ${c} numeric not null`),
-      ];
-      out.push(`create table ${rollup.table} (\n${definitions.join(',\n')}\n);`);
-      out.push(`create unique index ${rollup.table}_key on ${rollup.table} (${keys.join(', ')}) nulls not distinct;`);
-      out.push(
-        `insert into ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n  ${rollupSelect(rollup, kind, 1)};`,
-      );
-      out.push('');
-    }
-    const apply = (source: string, sign: 1 | -1) =>
-      levels.map((rollup) => {
-        const keys = rollupKeys(rollup);
-        const updates = ['records', ...rollup.sums].map((c) => `${c} = ${rollup.table}.${c} + excluded.${c}`).join(', ');
-        return `    insert into ${rollup.table} as ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n      ${rollupSelect(rollup, source, sign)}\n      on conflict (${keys.join(', ')}) do update set ${updates};`;
-      });
-    out.push(`create function ${kind}_rollup() returns trigger language plpgsql as $$
-begin
-  if tg_op in ('DELETE', 'UPDATE') then
-${apply('old_rows', -1).join('\n')}
-  end if;
-  if tg_op in ('INSERT', 'UPDATE') then
-${apply('new_rows', 1).join('\n')}
-  end if;
-  return null;
-end
-$$;`);
+    for (const rollup of levels) out.push(...tableSql(kind, rollup));
+    out.push(...functionsSql(kind, levels, false));
     out.push(
-      `create function ${kind}_rollup_truncate() returns trigger language plpgsql as $$\nbegin\n${levels.map((r) => `  truncate ${r.table};`).join('\n')}\n  return null;\nend\n$$;`,
       `create trigger ${kind}_rollup_truncate after truncate on ${kind} for each statement execute function ${kind}_rollup_truncate();`,
       `create trigger ${kind}_rollup_insert after insert on ${kind} referencing new table as new_rows for each statement execute function ${kind}_rollup();`,
       `create trigger ${kind}_rollup_update after update on ${kind} referencing old table as old_rows new table as new_rows for each statement execute function ${kind}_rollup();`,
       `create trigger ${kind}_rollup_delete after delete on ${kind} referencing old table as old_rows for each statement execute function ${kind}_rollup();`,
       '',
     );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The day rollups, and the trigger functions again with every level: migration 0011. */
+export function dayRollupMigrationSql(): string {
+  const out: string[] = [
+    '-- Day-grain rollups of the university level (see server/kpi/rollups.ts, which generates this',
+    '-- file: `npm run sql:rollups`), read for the days of partial months. The trigger functions of',
+    '-- sql/0007 are replaced by ones that keep these too, in the same statements.',
+    '',
+  ];
+  for (const [kind, levels] of Object.entries(DAY_ROLLUPS) as Array<[FactKind, readonly Rollup[]]>) {
+    for (const rollup of levels) out.push(...tableSql(kind, rollup));
+    out.push(...functionsSql(kind, allRollups(kind), true), '');
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ROLLUPS } from '../../server/kpi/rollups.js';
+import { DAY_ROLLUPS, ROLLUPS } from '../../server/kpi/rollups.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { migrateToLatest, SQL_DIR } from '../../server/db/migrate.js';
@@ -39,7 +39,7 @@ describe(`migrations (${TEST_DB})`, () => {
       'incubation',
       'region',
       'report_submission',
-      ...Object.values(ROLLUPS)
+      ...[...Object.values(ROLLUPS), ...Object.values(DAY_ROLLUPS)]
         .flat()
         .map((r) => r.table)
         .sort(),
