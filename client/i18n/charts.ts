@@ -95,6 +95,9 @@ export const chartsEn = {
   'drill.close': 'Close',
   'drill.records': '{count} records make up this figure.',
   'drill.period': 'Period: {from} to {to}',
+  'drill.ownRecords': 'Records of {university} in this figure',
+  'drill.stewardNote':
+    'The figure counts every university’s records; as the steward of {university} you see {university}’s only.',
 } as const;
 
 export const chartsZh: Record<keyof typeof chartsEn, string> = {
@@ -190,4 +193,6 @@ export const chartsZh: Record<keyof typeof chartsEn, string> = {
   'drill.close': '关闭',
   'drill.records': '该数值由 {count} 条记录构成。',
   'drill.period': '期间：{from} 至 {to}',
+  'drill.ownRecords': '查看其中{university}的记录',
+  'drill.stewardNote': '该数值计入各高校的记录；作为{university}的数据管理员，您只能查看{university}的记录。',
 };

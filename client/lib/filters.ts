@@ -7,6 +7,14 @@ export type Grain = 'month' | 'quarter' | 'year';
 const GRAINS: readonly Grain[] = ['month', 'quarter', 'year'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real calendar day (not 2024-02-30) from the founding of the records' era to today; else null. */
+function validDay(value: string | null, latest: string): string | null {
+  if (!value || !DATE.test(value)) return null;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) return null;
+  return value >= '1949-10-01' && value <= latest ? value : null;
+}
+
 /** The day the alliance's framework agreement was signed; "since the agreement" starts here. */
 export const AGREEMENT_DAY = '2019-10-25';
 
@@ -36,7 +44,7 @@ export interface FilterDefaults {
 const list = (value: string | null, known: ReadonlySet<string>): string[] =>
   (value ?? '')
     .split(',')
-    .map((v) => v.trim())
+    .map((v) => v.trim().toUpperCase())
     .filter((v) => known.has(v));
 
 /** Reads the filters from the URL, keeping only what is valid, with the view's defaults for the rest. */
@@ -48,8 +56,8 @@ export function readFilters(params: URLSearchParams, meta: Meta, defaults: Filte
   const allowed = new Set(defaults.measures ?? meta.measures.map((m) => m.id));
   const measure = params.get('measure');
   const firstDay = `${end.slice(0, 4)}-01-01`;
-  let f = from && DATE.test(from) ? from : (defaults.from ?? firstDay);
-  let l = to && DATE.test(to) ? to : end;
+  let f = validDay(from, end) ?? defaults.from ?? firstDay;
+  let l = validDay(to, end) ?? end;
   if (f > l) [f, l] = [l, f];
   return {
     from: f,

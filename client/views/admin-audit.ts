@@ -268,7 +268,16 @@ export function renderAuditTab(panel: HTMLElement, first: ViewContext, setState:
           element(
             'td',
             { class: 'when', title: entry.at },
-            element('time', { datetime: entry.at }, at.toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'medium' })),
+            element(
+              'time',
+              { datetime: entry.at },
+              at.toLocaleString(locale(), {
+                dateStyle: 'medium',
+                timeStyle: 'medium',
+                // The alliance's clock, as the report's times are.
+                timeZone: 'Asia/Shanghai',
+              }),
+            ),
           ),
           element('td', {}, entry.user ?? '—'),
           element('td', {}, element('span', { class: 'action-badge' }, actionLabel(entry.action))),

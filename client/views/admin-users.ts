@@ -214,7 +214,7 @@ export function renderUsersTab(panel: HTMLElement, first: ViewContext, setState:
   }
 
   function table(users: User[]): HTMLTableElement {
-    const when = (iso: string) => new Date(iso).toLocaleDateString(locale(), { dateStyle: 'medium' });
+    const when = (iso: string) => new Date(iso).toLocaleDateString(locale(), { dateStyle: 'medium', timeZone: 'Asia/Shanghai' });
     return element(
       'table',
       { class: 'data-table users-table' },

@@ -58,6 +58,14 @@ interface ListState {
   pageSize: number;
 }
 
+/** A sort the records API takes (a column of the kind, `-` for descending); anything else is dropped. */
+function sortOf(value: string | null, kind: Kind): string | undefined {
+  if (!value) return undefined;
+  const column = value.replace(/^-/, '');
+  const known = ['id', 'created_at', 'updated_at', ...KIND_COLUMNS[kind].map((c) => c.name)];
+  return known.includes(column) ? value : undefined;
+}
+
 function readState(params: URLSearchParams): ListState {
   const kind = params.get('kind');
   const filters = new Map<FilterKey, string[]>();
@@ -80,7 +88,7 @@ function readState(params: URLSearchParams): ListState {
     filters,
     q: params.get('q')?.trim() ?? '',
     measure: /^[a-z_]+\.[a-z_]+$/.test(params.get('measure') ?? '') ? params.get('measure')! : undefined,
-    sort: params.get('sort') || undefined,
+    sort: sortOf(params.get('sort'), isKind(kind) ? kind : 'tech_transfer'),
     page: positiveInt(params.get('page'), 1),
     pageSize: positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE, 1000),
   };

@@ -138,8 +138,11 @@ function draw(
     footer: [
       { text: t('table.alliance'), header: true },
       { text: formatValue(total, measure.unit, { exact: true }), value: total },
-      { text: '100%' },
-      { text: '' },
+      { text: total > 0 ? '100%' : '—' },
+      (() => {
+        const records = rows.reduce((sum, r) => sum + Number(r[`${measure.id}:records`] ?? 0), 0);
+        return { text: records.toLocaleString(), value: records };
+      })(),
     ],
   });
   slot.set({

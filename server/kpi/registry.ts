@@ -195,7 +195,8 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
     kind: 'incubation',
     dateColumn: 'entered_on',
     aggregate: { fn: 'sum', column: 'jobs' },
-    unit: 'count',
+    // People employed: counted in 人, like the joint-training figures.
+    unit: 'people',
     temporality: 'flow',
     name: { en: 'Jobs created', zh: '带动就业人数' },
     definition: {

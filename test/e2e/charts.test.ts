@@ -193,6 +193,45 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     tab.expectNoErrors();
   });
 
+  test('a steward, who sees its own records only, gets another university’s figure as a count, and its own as records', async () => {
+    const tab = await openPage(dashboard, 'steward.usst', {
+      lang: 'en',
+      path: '/#/universities?grain=year&from=2024-01-01&to=2024-12-31&measure=tech_transfer.contracts',
+    });
+    const { page } = tab;
+    await waitForView(page, 'universities');
+    const aggregate = await getJson(
+      '/aggregate?measures=tech_transfer.contracts&by=university&from=2024-01-01&to=2024-12-31&withRecords=true',
+    );
+    const ujs = aggregate.rows.find((r: { university: string }) => r.university === 'UJS');
+    await page.locator('[data-figure="by-university"] tbody tr', { hasText: 'UJS' }).locator('button.cell-link').first().click();
+    const dialog = page.locator('dialog.drill-dialog');
+    await poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('[data-records]').getAttribute('data-records')).toBe(
+      String(ujs['tech_transfer.contracts:records']),
+    );
+    expect(await dialog.locator('[data-action="own-records"]').count()).toBe(0);
+    await dialog.locator('[data-action="close"]').click();
+    const usst = aggregate.rows.find((r: { university: string }) => r.university === 'USST');
+    await waitForView(page, 'records', {
+      after: () =>
+        page.locator('[data-figure="by-university"] tbody tr', { hasText: 'USST' }).locator('button.cell-link').first().click(),
+    });
+    expect(await page.locator('.records-total').getAttribute('data-total')).toBe(String(usst['tech_transfer.contracts:records']));
+    tab.expectNoErrors();
+  });
+
+  test('dates that are not days (2024-02-30, month 13, the year 1900) fall back to the defaults instead of failing', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'zh', path: '/#/universities?from=2024-02-30&to=2024-13-01' });
+    const { page } = tab;
+    await waitForView(page, 'universities');
+    expect(await canvasHasPixels(page, '[data-figure="by-university"] canvas')).toBe(true);
+    await gotoView(page, 'overview', { from: '1900-01-01', to: '1900-12-31' });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    tab.expectNoErrors();
+  });
+
   test('the language switch changes labels and units, and every view is drawn in both languages', async () => {
     const tab = await openPage(dashboard, 'admin', { lang: 'en', path: '/#/overview' });
     const { page } = tab;
