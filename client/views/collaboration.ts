@@ -191,9 +191,10 @@ function draw(
         },
         y: {
           type: 'category',
+          // The first university on top, as in the table.
           labels: rows,
           offset: true,
-          reverse: true,
+          reverse: false,
           grid: { display: false },
           title: { display: true, text: t('collaboration.universityAxis') },
         },
