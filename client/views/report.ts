@@ -468,6 +468,16 @@ export const renderReport: RenderView = async (container, first) => {
 
   const load = async (ctx: ViewContext) => {
     const p = readParams(ctx.params);
+    // A period or language the URL names but no report has (2024-Q5, fr): the URL is set to what is shown.
+    const givenPeriod = ctx.params.get('period');
+    const givenLang = ctx.params.get('lang');
+    if ((givenPeriod !== null && givenPeriod !== p.period) || (givenLang !== null && givenLang !== p.lang)) {
+      const corrected = new URLSearchParams(ctx.params);
+      corrected.set('period', p.period);
+      corrected.set('lang', p.lang);
+      ctx.navigate('report', corrected, { replace: true });
+      return;
+    }
     release();
     setViewState(container, 'loading');
     container.replaceChildren(element('p', { class: 'state' }, reportText(p.lang, 'report.controls')));

@@ -232,6 +232,18 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     tab.expectNoErrors();
   });
 
+  test('a report period no report has (2024-Q5) is replaced in the URL by the one shown', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/report?period=2024-Q5&lang=fr' });
+    const { page } = tab;
+    await waitForView(page, 'report');
+    const lastYear = String(
+      Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).slice(0, 4)) - 1,
+    );
+    expect(hashParams(page).get('period')).toBe(lastYear);
+    expect(hashParams(page).get('lang')).toBe('en');
+    tab.expectNoErrors();
+  });
+
   test('the language switch changes labels and units, and every view is drawn in both languages', async () => {
     const tab = await openPage(dashboard, 'admin', { lang: 'en', path: '/#/overview' });
     const { page } = tab;
