@@ -42,7 +42,8 @@ export function barChart(spec: BarSpec): { element: HTMLElement; slot: ChartSlot
   slot.set({
     type: 'bar',
     data: {
-      labels: spec.labels,
+      // Long English names on a bar's side go on two lines, so the fixed-width chart never cuts them.
+      labels: spec.horizontal ? spec.labels.map(wrapLabel) : spec.labels,
       datasets: [
         {
           data: spec.values.map(scale),
@@ -69,4 +70,14 @@ export function barChart(spec: BarSpec): { element: HTMLElement; slot: ChartSlot
     element('p', { class: 'sr-only' }, alt),
   );
   return { element: figure, slot };
+}
+
+/** A label of more than 20 characters split at the space nearest its middle (a Chart.js multi-line label). */
+function wrapLabel(label: string): string | string[] {
+  if (label.length <= 20 || !label.includes(' ')) return label;
+  const middle = label.length / 2;
+  let best = -1;
+  for (let i = label.indexOf(' '); i >= 0; i = label.indexOf(' ', i + 1))
+    if (best < 0 || Math.abs(i - middle) < Math.abs(best - middle)) best = i;
+  return [label.slice(0, best), label.slice(best + 1)];
 }
