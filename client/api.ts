@@ -1,3 +1,5 @@
+import { lang } from './i18n';
+import { serverText } from './lib/server-text';
 /** Typed wrappers over the API: each returns plain data or throws an ApiError with the problem's detail. */
 
 export interface University {
@@ -131,7 +133,10 @@ export interface ProblemDetail {
   path?: string;
   line?: number;
   column?: string;
+  /** In the interface's language where the server's message is known (see lib/server-text.ts). */
   message: string;
+  /** The server's own words. */
+  original?: string;
 }
 
 export class ApiError extends Error {
@@ -177,7 +182,10 @@ export async function problemOf(response: Response, path: string): Promise<ApiEr
   const problem = (await response.json().catch(() => undefined)) as { detail?: string; errors?: ProblemDetail[] } | undefined;
   if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me')
     for (const listener of unauthorizedListeners) listener();
-  return new ApiError(response.status, problem?.detail ?? `${response.status} ${response.statusText}`, problem?.errors ?? []);
+  const language = lang();
+  const errors = (problem?.errors ?? []).map((e) => ({ ...e, original: e.message, message: serverText(e.message, language) }));
+  const detail = problem?.detail ? serverText(problem.detail, language) : `${response.status} ${response.statusText}`;
+  return new ApiError(response.status, detail, errors);
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {

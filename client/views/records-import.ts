@@ -331,7 +331,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     }
     const { problem, errorCount } = error;
     const rows = problem.errors.filter((e) => e.line !== undefined || e.column !== undefined);
-    const headline = problem.errors.some((e) => e.message === NOT_UTF8)
+    const headline = problem.errors.some((e) => (e.original ?? e.message) === NOT_UTF8)
       ? t('records.import.notUtf8')
       : problem.status === 413
         ? t('records.import.tooLarge')
@@ -346,7 +346,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
       element('p', { class: 'import-error', role: 'alert' }, headline),
       element('p', { class: 'problem-detail' }, problem.message),
     ];
-    const listed = rows.length > 0 && !problem.errors.every((e) => e.message === NOT_UTF8);
+    const listed = rows.length > 0 && !problem.errors.every((e) => (e.original ?? e.message) === NOT_UTF8);
     if (listed) {
       const lines = new Set(rows.map((r) => r.line).filter((l) => l !== undefined)).size;
       parts.push(

@@ -1,3 +1,4 @@
+import { serverText } from '../../client/lib/server-text.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { KIND_COLUMNS } from '../../server/records/record-columns.js';
@@ -371,7 +372,9 @@ describeBrowser('the records view', () => {
       .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     expect(shown.map(([line]) => Number(line))).toEqual(problem.errors!.map((e) => e.line));
     expect(shown.map(([, column]) => column!.split(' ')[0])).toEqual(problem.errors!.map((e) => e.column));
-    expect(shown.map(([, , message]) => message)).toEqual(problem.errors!.map((e) => e.message));
+    // The Chinese interface shows the server's messages in Chinese (lib/server-text.ts).
+    expect(shown.map(([, , message]) => message)).toEqual(problem.errors!.map((e) => serverText(e.message, 'zh')));
+    expect(shown.some(([, , message]) => /[\u4e00-\u9fff]/.test(message ?? ''))).toBe(true);
     expect([...new Set(shown.map(([line]) => Number(line)))]).toEqual([2, 3, 5]);
     expect(await page.locator('[data-error-count]').getAttribute('data-error-count')).toBe(String(problem.errorCount));
     expect(await page.locator('.import-result [data-action=apply]').count()).toBe(0);

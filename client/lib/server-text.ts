@@ -1,0 +1,68 @@
+/**
+ * The server's problem messages are English. In the Chinese interface the common ones are shown in
+ * Chinese: exact messages from a table, templated ones (with a code, a number, a line) by pattern.
+ * Anything not listed is shown as the server wrote it, so nothing is ever lost.
+ */
+const EXACT: Readonly<Record<string, string>> = {
+  'is required': '必填',
+  'must not be negative': '不能为负数',
+  'must be a whole number': '必须是整数',
+  'must not be in the future': '不能晚于今天',
+  'must be a real date written YYYY-MM-DD': '必须是真实的日期，格式为 YYYY-MM-DD',
+  'must be a date written YYYY-MM-DD': '必须是日期，格式为 YYYY-MM-DD',
+  'must be one date written YYYY-MM-DD': '必须是一个日期，格式为 YYYY-MM-DD',
+  'must differ from university_code': '不能与本校相同',
+  'must differ from university_code (the home university)': '不能与学生所在高校相同',
+  'must be a term such as 2024-2025-1': '必须是学期，如 2024-2025-1',
+  'must name two consecutive years, such as 2024-2025-1': '学年须为相邻两年，如 2024-2025-1',
+  'is taken': '已被使用',
+  'is taken within this university': '在本校已被使用',
+  'is too long': '过长',
+  'is too large': '过大',
+  'must be text': '必须是文本',
+  'must be one line without control characters': '必须是一行文字，不含控制字符',
+  'must not hold control characters': '不能含控制字符',
+  'must be an email address': '必须是电子邮件地址',
+  'must be a number or null': '必须是数字或留空',
+  'must be a year': '必须是年份',
+  'must not be after to': '不能晚于截止日期',
+  'must be a code such as USST': '必须是代码，如 USST',
+  'the file is not UTF-8': '文件不是 UTF-8 编码',
+  'The record is not valid.': '记录无效。',
+  'The record names codes that do not exist.': '记录中有不存在的代码。',
+  "The request's query is not valid.": '请求的参数无效。',
+  "The request's body is not valid.": '请求的内容无效。',
+};
+
+const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
+  [/^must be one of (.+)$/, (list) => `必须是以下之一：${list}`],
+  [/^must be at most (\d+) characters$/, (n) => `最多 ${n} 个字符`],
+  [/^must be a whole number from (\d+) to (\d+)$/, (a, b) => `必须是 ${a} 到 ${b} 之间的整数`],
+  [/^must not exceed (\w+) \((.+)\)$/, (column, value) => `不能超过 ${column}（${value}）`],
+  [/^must not be before (\w+) \((.+)\)$/, (column, value) => `不能早于 ${column}（${value}）`],
+  [/^must be a code such as (\w+)$/, (example) => `必须是代码，如 ${example}`],
+  [/^unknown university (\S+); known: (.+)$/, (code, known) => `未知的高校代码 ${code}；可用：${known}`],
+  [/^unknown region (\S+); known: (.+)$/, (code, known) => `未知的地区代码 ${code}；可用：${known}`],
+  [/^unknown field (\S+); known: (.+)$/, (code, known) => `未知的技术领域代码 ${code}；可用：${known}`],
+  [/^ref (.+) of (\S+) is also on line (\d+)$/, (ref, u, line) => `编号 ${ref}（${u}）与第 ${line} 行重复`],
+  [/^(\d+) problem\(s\) in the file; nothing was imported\.$/, (n) => `文件中有 ${n} 处问题，未导入任何记录。`],
+  [/^The period (\S+) has not begun \(today is (\S+)\)\.$/, (p, today) => `期间 ${p} 尚未开始（今天是 ${today}）。`],
+];
+
+/** The server's message in the interface's language (Chinese where it is known; as written otherwise). */
+export function serverText(message: string, lang: 'zh' | 'en'): string {
+  if (lang !== 'zh') return message;
+  const exact = EXACT[message];
+  if (exact) return exact;
+  for (const [pattern, render] of PATTERNS) {
+    const match = pattern.exec(message);
+    if (match) return render(...match.slice(1));
+  }
+  // A list of messages joined by "; " (several problems of one field).
+  if (message.includes('; ') && !message.includes('known:')) {
+    const parts = message.split('; ');
+    const translated = parts.map((part) => serverText(part, lang));
+    if (translated.some((t, i) => t !== parts[i])) return translated.join('；');
+  }
+  return message;
+}

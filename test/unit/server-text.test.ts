@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { serverText } from '../../client/lib/server-text.js';
+
+describe('the server’s messages in the Chinese interface', () => {
+  it('when a message is known, then it is in Chinese, with its codes, numbers and lines kept', () => {
+    expect(serverText('must not be negative', 'zh')).toBe('不能为负数');
+    expect(serverText('unknown university XX; known: USST, NJTECH', 'zh')).toBe('未知的高校代码 XX；可用：USST, NJTECH');
+    expect(serverText('ref TT-1 of USST is also on line 2', 'zh')).toBe('编号 TT-1（USST）与第 2 行重复');
+    expect(serverText('must not exceed contract_value_cny (100)', 'zh')).toBe('不能超过 contract_value_cny（100）');
+    expect(serverText('is required; must be a code such as IT_AI', 'zh')).toBe('必填；必须是代码，如 IT_AI');
+    expect(serverText('10 problem(s) in the file; nothing was imported.', 'zh')).toBe('文件中有 10 处问题，未导入任何记录。');
+  });
+
+  it('when a message is unknown, or the interface is English, then it is shown as the server wrote it', () => {
+    expect(serverText('something new went wrong', 'zh')).toBe('something new went wrong');
+    expect(serverText('must not be negative', 'en')).toBe('must not be negative');
+  });
+});
