@@ -67,9 +67,3 @@ export function drillDown(ctx: ViewContext, target: DrillTarget): void {
   dialog.showModal();
   close.focus();
 }
-
-/** Marks a view's root with its state, for people (styles) and for tests (`data-state`). */
-export function setViewState(container: HTMLElement, state: 'loading' | 'ready' | 'empty' | 'error'): void {
-  container.dataset.state = state;
-  container.setAttribute('aria-busy', String(state === 'loading'));
-}

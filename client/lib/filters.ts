@@ -312,7 +312,13 @@ function shiftYear(day: string, years: number, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Where a figure's records are: the Records view filtered to them (for the roles that may see records). */
-export function mayBrowseRecords(ctx: ViewContext): boolean {
-  return ctx.me.role !== 'commission';
+/** The filters of the scope (universities, provinces) as the Records view reads them. */
+export function scopeFilters(filters: Filters): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (filters.universities.length > 0) out.university = filters.universities.join(',');
+  if (filters.regions.length > 0) out.region = filters.regions.join(',');
+  return out;
 }
+
+/** A granularity inside a sentence: "quarter" in English, 季度 in Chinese. */
+export const grainWord = (grain: Grain): string => (lang() === 'zh' ? t(`grain.${grain}`) : t(`grain.${grain}`).toLowerCase());

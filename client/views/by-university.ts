@@ -2,7 +2,8 @@ import { api, csvUrl } from '../api';
 import { element } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { ChartSlot, colour } from '../lib/charts';
-import { drillDown, setViewState } from '../lib/drill';
+import { drillDown } from '../lib/drill';
+import { ViewStatus } from '../lib/view-status';
 import { Figure } from '../lib/figure';
 import {
   apiScope,
@@ -13,10 +14,10 @@ import {
   periodRange,
   readFilters,
   universityLabel,
+  scopeFilters,
 } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
 import type { RenderView, ViewContext } from '../view';
-import { scopeFilters } from './overview';
 
 /** Bars per university for one measure: a bar per period (grouped) or the periods stacked, and a table. */
 export const renderByUniversity: RenderView = (container, first) => {
@@ -24,8 +25,8 @@ export const renderByUniversity: RenderView = (container, first) => {
   const barSlot = element('div');
   const figure = new Figure('by-university', { tall: true, showTable: true });
   const chart = new ChartSlot<'bar'>(figure.canvas);
-  const errorBox = element('p', { class: 'state error', role: 'alert', hidden: '' });
-  container.append(element('h1', {}, t('byUniversity.title')), barSlot, errorBox, figure.element);
+  const status = new ViewStatus(container);
+  container.append(element('h1', {}, t('byUniversity.title')), barSlot, status.errorBox, figure.element);
 
   const load = async (ctx: ViewContext) => {
     const filters = readFilters(ctx.params, meta, { grain: 'year', measure: 'tech_transfer.contract_value', from: '2020-01-01' });
@@ -51,14 +52,12 @@ export const renderByUniversity: RenderView = (container, first) => {
         () => ({ layout: layout.value }),
       ),
     );
-    setViewState(container, 'loading');
-    errorBox.hidden = true;
     const measure = measureOf(meta, filters.measure);
     const query = apiScope(filters);
     query.set('measures', measure.id);
     query.set('by', `university,${filters.grain}`);
     query.set('withRecords', 'true');
-    try {
+    await status.run(ctx.signal, async () => {
       const answer = await api.aggregate(query, ctx.signal);
       if (ctx.signal.aborted) return;
       const universities = meta.universities
@@ -156,13 +155,8 @@ export const renderByUniversity: RenderView = (container, first) => {
           },
         },
       });
-      setViewState(container, answer.rows.length === 0 ? 'empty' : 'ready');
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      errorBox.hidden = false;
-      errorBox.textContent = t('state.error', { message: (error as Error).message });
-      setViewState(container, 'error');
-    }
+      return answer.rows.length === 0 ? 'empty' : 'ready';
+    });
   };
   void load(first);
   return { update: load, destroy: () => chart.destroy() };

@@ -3,7 +3,8 @@ import { api, type CollaborationAnswer, csvUrl } from '../api';
 import { element } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { Chart, ChartSlot } from '../lib/charts';
-import { drillDown, setViewState } from '../lib/drill';
+import { drillDown } from '../lib/drill';
+import { ViewStatus } from '../lib/view-status';
 import { Figure } from '../lib/figure';
 import { apiScope, filterBar, measureOf, readFilters, universityLabel } from '../lib/filters';
 import { formatValue } from '../lib/format';
@@ -44,9 +45,9 @@ export const renderCollaboration: RenderView = (container, first) => {
   const barSlot = element('div');
   const figure = new Figure('collaboration', { tall: true, showTable: true });
   const chart = new ChartSlot<'matrix'>(figure.canvas);
-  const errorBox = element('p', { class: 'state error', role: 'alert', hidden: '' });
+  const status = new ViewStatus(container);
   const explain = element('p', { class: 'muted' });
-  container.append(element('h1', {}, t('collaboration.title')), barSlot, errorBox, explain, figure.element);
+  container.append(element('h1', {}, t('collaboration.title')), barSlot, status.errorBox, explain, figure.element);
 
   const load = async (ctx: ViewContext) => {
     const filters = readFilters(ctx.params, meta, {
@@ -62,13 +63,11 @@ export const renderCollaboration: RenderView = (container, first) => {
         regions: true,
       }),
     );
-    setViewState(container, 'loading');
-    errorBox.hidden = true;
     const measure = measureOf(meta, filters.measure);
     explain.textContent = t(`collaboration.explain.${measure.kind}` as 'collaboration.explain.credit');
     const query = apiScope(filters);
     query.set('measure', measure.id);
-    try {
+    await status.run(ctx.signal, async () => {
       // The record count behind each cell comes from the same grouping as an aggregate.
       const countQuery = new URLSearchParams(query);
       countQuery.delete('measure');
@@ -81,13 +80,8 @@ export const renderCollaboration: RenderView = (container, first) => {
         Number(counts.rows.find((r) => r.university === u && r.partner_university === p)?.[`${measure.id}:records`] ?? 0);
       draw(ctx, figure, chart, answer, filters.from, filters.to, query, records);
       const empty = answer.totals.every((v) => v === 0);
-      setViewState(container, empty ? 'empty' : 'ready');
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      errorBox.hidden = false;
-      errorBox.textContent = t('state.error', { message: (error as Error).message });
-      setViewState(container, 'error');
-    }
+      return empty ? 'empty' : 'ready';
+    });
   };
   void load(first);
   return { update: load, destroy: () => chart.destroy() };

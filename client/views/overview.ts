@@ -2,7 +2,8 @@ import { api, csvUrl, type Meta, type MeasureSummary, type SummaryAnswer, type A
 import { element } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { ChartSlot, colour, tint } from '../lib/charts';
-import { drillDown, setViewState } from '../lib/drill';
+import { drillDown } from '../lib/drill';
+import { ViewStatus } from '../lib/view-status';
 import { Figure } from '../lib/figure';
 import { formatChange, formatPercent, formatTick, formatValue } from '../lib/format';
 import {
@@ -15,6 +16,8 @@ import {
   periodLabel,
   periodRange,
   readFilters,
+  grainWord,
+  scopeFilters,
 } from '../lib/filters';
 import type { RenderView, ViewContext } from '../view';
 
@@ -150,16 +153,14 @@ export const renderOverview: RenderView = (container, first) => {
   const summaryFigure = new Figure('summary');
   const headline = new Figure('headline', { tall: true });
   const headlineChart = new ChartSlot<'line'>(headline.canvas);
-  const errorBox = element('p', { class: 'state error', role: 'alert', hidden: '' });
-  container.append(heading, subtitle, barSlot, errorBox, cardsBox, headline.element, summaryFigure.element);
+  const status = new ViewStatus(container);
+  container.append(heading, subtitle, barSlot, status.errorBox, cardsBox, headline.element, summaryFigure.element);
 
   const load = async (ctx: ViewContext) => {
     const filters = readFilters(ctx.params, meta, { measure: HEADLINE_DEFAULT, grain: 'quarter' });
     barSlot.replaceChildren(
       filterBar('overview', ctx, filters, { grain: true, measure: true, universities: true, regions: true }),
     );
-    setViewState(container, 'loading');
-    errorBox.hidden = true;
     const scope = apiScope(filters);
     const spark = sparkWindow(filters.to);
     const sparkQuery = new URLSearchParams(scope);
@@ -173,7 +174,7 @@ export const renderOverview: RenderView = (container, first) => {
     headlineQuery.set('by', filters.grain);
     headlineQuery.set('fill', 'true');
     headlineQuery.set('withRecords', 'true');
-    try {
+    await status.run(ctx.signal, async () => {
       // One request per kind of answer, in parallel: never one per card.
       const [summary, sparks, trend] = await Promise.all([
         api.summary(scope, ctx.signal),
@@ -191,13 +192,8 @@ export const renderOverview: RenderView = (container, first) => {
       }
       drawSummaryTable(summaryFigure, summary, scope, meta);
       drawHeadline(ctx, headline, headlineChart, trend, filters, headlineQuery);
-      setViewState(container, 'ready');
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      errorBox.hidden = false;
-      errorBox.textContent = t('state.error', { message: (error as Error).message });
-      setViewState(container, 'error');
-    }
+      return 'ready';
+    });
   };
 
   void load(first);
@@ -220,7 +216,6 @@ function drawSummaryTable(figure: Figure, summary: SummaryAnswer, scope: URLSear
   figure.element.querySelector('.chart-box')?.remove();
   figure.element.querySelector('[data-action="toggle-table"]')?.remove();
   figure.element.querySelector<HTMLElement>('.table-box')!.hidden = false;
-  namesById = new Map(meta.measures.map((m) => [m.id, pick(m.name)]));
   figure.table({
     columns: [
       t('table.measure'),
@@ -236,7 +231,8 @@ function drawSummaryTable(figure: Figure, summary: SummaryAnswer, scope: URLSear
     rows: summary.measures.map((m) => {
       const unit = m.unit;
       return [
-        { text: m.measure, header: true, value: m.measure },
+        // The measure's name for people; its id stays in data-value.
+        { text: pick(measureOf(meta, m.measure).name), header: true, value: m.measure },
         { text: formatValue(m.value, unit, { exact: true }), value: m.value },
         { text: formatValue(m.previous, unit, { exact: true }), value: m.previous },
         { text: formatChange(m.change), value: m.change },
@@ -248,16 +244,6 @@ function drawSummaryTable(figure: Figure, summary: SummaryAnswer, scope: URLSear
       ];
     }),
   });
-  // The measure's name, not its id, for people; the id stays in data-value.
-  for (const th of figure.element.querySelectorAll<HTMLElement>('tbody th[data-value]')) {
-    const id = th.dataset.value!;
-    th.textContent = nameOf(id);
-  }
-}
-
-let namesById: Map<string, string> | undefined;
-function nameOf(id: string): string {
-  return namesById?.get(id) ?? id;
 }
 
 function drawHeadline(
@@ -276,7 +262,7 @@ function drawHeadline(
   figure.describe({
     title: t('overview.headline', {
       name: pick(measure.name),
-      grain: lang() === 'zh' ? t(`grain.${filters.grain}`) : t(`grain.${filters.grain}`).toLowerCase(),
+      grain: grainWord(filters.grain),
     }),
     csv: csvUrl('/aggregate', query, lang()),
     measures: [measure],
@@ -342,12 +328,4 @@ function drawHeadline(
       },
     },
   });
-}
-
-/** The filters of the scope (universities, provinces) as the Records view reads them. */
-export function scopeFilters(filters: Filters): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (filters.universities.length > 0) out.university = filters.universities.join(',');
-  if (filters.regions.length > 0) out.region = filters.regions.join(',');
-  return out;
 }

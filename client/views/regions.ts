@@ -2,12 +2,12 @@ import { api, csvUrl, type AggregateAnswer, type MeasureInfo } from '../api';
 import { element } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { ChartSlot, colour } from '../lib/charts';
-import { drillDown, setViewState } from '../lib/drill';
+import { drillDown } from '../lib/drill';
+import { ViewStatus } from '../lib/view-status';
 import { Figure } from '../lib/figure';
-import { apiScope, filterBar, type Filters, measureOf, readFilters, regionName } from '../lib/filters';
+import { apiScope, filterBar, type Filters, measureOf, readFilters, regionName, scopeFilters } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
 import type { RenderView, ViewContext } from '../view';
-import { scopeFilters } from './overview';
 
 /**
  * By province: the chosen measure per province of the universities, and, for technology
@@ -20,19 +20,17 @@ export const renderRegions: RenderView = (container, first) => {
   const partner = new Figure('by-partner-region', { showTable: true });
   const homeChart = new ChartSlot<'bar'>(home.canvas);
   const partnerChart = new ChartSlot<'bar'>(partner.canvas);
-  const errorBox = element('p', { class: 'state error', role: 'alert', hidden: '' });
+  const status = new ViewStatus(container);
   container.append(
     element('h1', {}, t('regions.title')),
     barSlot,
-    errorBox,
+    status.errorBox,
     element('div', { class: 'figure-pair' }, home.element, partner.element),
   );
 
   const load = async (ctx: ViewContext) => {
     const filters = readFilters(ctx.params, meta, { measure: 'tech_transfer.contract_value' });
     barSlot.replaceChildren(filterBar('regions', ctx, filters, { measure: true, universities: true, regions: true }));
-    setViewState(container, 'loading');
-    errorBox.hidden = true;
     const measure = measureOf(meta, filters.measure);
     // Where technology goes is a property of contracts: for other measures, show contract value.
     const flowMeasure = measure.kind === 'tech_transfer' ? measure : measureOf(meta, 'tech_transfer.contract_value');
@@ -44,7 +42,7 @@ export const renderRegions: RenderView = (container, first) => {
     partnerQuery.set('measures', flowMeasure.id);
     partnerQuery.set('by', 'partner_region');
     partnerQuery.set('withRecords', 'true');
-    try {
+    await status.run(ctx.signal, async () => {
       const [byHome, byPartner] = await Promise.all([
         api.aggregate(homeQuery, ctx.signal),
         api.aggregate(partnerQuery, ctx.signal),
@@ -63,13 +61,8 @@ export const renderRegions: RenderView = (container, first) => {
         'regions.partnerTitle',
         2,
       );
-      setViewState(container, byHome.rows.length + byPartner.rows.length === 0 ? 'empty' : 'ready');
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      errorBox.hidden = false;
-      errorBox.textContent = t('state.error', { message: (error as Error).message });
-      setViewState(container, 'error');
-    }
+      return byHome.rows.length + byPartner.rows.length === 0 ? 'empty' : 'ready';
+    });
   };
   void load(first);
   return {

@@ -2,7 +2,7 @@ import '../report.css';
 import { ApiError, request } from '../api';
 import { element } from '../dom';
 import type { ChartSlot } from '../lib/charts';
-import { setViewState } from '../lib/drill';
+import { setViewState } from '../lib/view-status';
 import { type ReportKey, reportText, reportTime, unitText } from '../lib/report-format';
 import type { LiveReportAnswer, ReportDocument, ReportLang, Submission, SubmissionAnswer } from '../lib/report-types';
 import { lang as interfaceLang, t } from '../i18n';

@@ -2,7 +2,8 @@ import { api, csvUrl, type MeasureInfo, type Target } from '../api';
 import { element } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { ChartSlot, colour } from '../lib/charts';
-import { drillDown, setViewState } from '../lib/drill';
+import { drillDown } from '../lib/drill';
+import { ViewStatus } from '../lib/view-status';
 import { Figure } from '../lib/figure';
 import {
   AGREEMENT_DAY,
@@ -15,16 +16,13 @@ import {
   periodRange,
   readFilters,
   universityLabel,
+  grainWord,
+  scopeFilters,
 } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
 import type { RenderView, ViewContext } from '../view';
-import { scopeFilters } from './overview';
 
 const PER_YEAR = { year: 1, quarter: 4, month: 12 } as const;
-
-/** "quarter" inside an English sentence, 季度 in Chinese. */
-export const grainWord = (grain: 'month' | 'quarter' | 'year'): string =>
-  lang() === 'zh' ? t(`grain.${grain}`) : t(`grain.${grain}`).toLowerCase();
 
 interface Series {
   label: string;
@@ -46,9 +44,9 @@ export const renderTrends: RenderView = (container, first) => {
   const barSlot = element('div');
   const figure = new Figure('trend', { tall: true });
   const chart = new ChartSlot<'line'>(figure.canvas);
-  const errorBox = element('p', { class: 'state error', role: 'alert', hidden: '' });
+  const status = new ViewStatus(container);
   const note = element('p', { class: 'muted target-note' });
-  container.append(element('h1', {}, t('trends.title')), barSlot, errorBox, figure.element, note);
+  container.append(element('h1', {}, t('trends.title')), barSlot, status.errorBox, figure.element, note);
 
   const load = async (ctx: ViewContext) => {
     const filters = readFilters(ctx.params, meta, {
@@ -117,8 +115,6 @@ export const renderTrends: RenderView = (container, first) => {
         extraParams,
       ),
     );
-    setViewState(container, 'loading');
-    errorBox.hidden = true;
 
     const query = apiScope(filters);
     if (mode === 'measures') {
@@ -131,7 +127,7 @@ export const renderTrends: RenderView = (container, first) => {
     query.set('fill', 'true');
     query.set('withRecords', 'true');
     const targetQuery = new URLSearchParams({ measure: measures.join(',') });
-    try {
+    await status.run(ctx.signal, async () => {
       const [answer, { targets }] = await Promise.all([api.aggregate(query, ctx.signal), api.targets(targetQuery, ctx.signal)]);
       if (ctx.signal.aborted) return;
       const periods = [...new Set(answer.rows.map((r) => String(r[filters.grain])))].sort();
@@ -174,13 +170,8 @@ export const renderTrends: RenderView = (container, first) => {
       draw(ctx, figure, chart, series, periods, labels, filters, query, mode);
       note.textContent =
         filters.grain === 'year' ? t('trends.targetNoteYear') : t('trends.targetNote', { n: PER_YEAR[filters.grain] });
-      setViewState(container, answer.rows.length === 0 ? 'empty' : 'ready');
-    } catch (error) {
-      if (ctx.signal.aborted) return;
-      errorBox.hidden = false;
-      errorBox.textContent = t('state.error', { message: (error as Error).message });
-      setViewState(container, 'error');
-    }
+      return answer.rows.length === 0 ? 'empty' : 'ready';
+    });
   };
   void load(first);
   return { update: load, destroy: () => chart.destroy() };
