@@ -103,7 +103,7 @@ async function connectPostgres(
   log?: (event: LogEvent) => void,
   readUrl?: string,
 ): Promise<DatabaseHandle> {
-  const pool = createPool(databaseUrl, poolSize);
+  const pool = createPool(databaseUrl, poolSize, 'reads');
   try {
     await probe(pool);
   } catch (error) {
@@ -116,11 +116,11 @@ async function connectPostgres(
     return connectPostgres(databaseUrl, poolSize, watch, log, readUrl);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }), ...(log ? { log } : {}) });
-  const bulkPool = createPool(databaseUrl, BULK_POOL_SIZE, BULK_STATEMENT_TIMEOUT_MS);
+  const bulkPool = createPool(databaseUrl, BULK_POOL_SIZE, 'bulk');
   const bulk = new Kysely<Database>({ dialect: new PostgresDialect({ pool: bulkPool, cursor: Cursor }) });
   const availability = new AvailabilityMonitor(databaseUrl);
   if (watch) availability.start();
-  const replicaPool = readUrl ? createPool(readUrl, poolSize) : undefined;
+  const replicaPool = readUrl ? createPool(readUrl, poolSize, 'reads') : undefined;
   const replica = replicaPool
     ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: replicaPool, cursor: Cursor }), ...(log ? { log } : {}) })
     : undefined;
@@ -149,11 +149,19 @@ async function connectPostgres(
  * A node-postgres pool. `connectionTimeoutMillis` bounds both a new connection and the wait for a
  * free one, so a request that cannot get a connection in time fails (503) instead of queueing forever.
  */
-function createPool(databaseUrl: string, max: number, statementTimeoutMs = STATEMENT_TIMEOUT_MS): pg.Pool {
-  // The dashboard's statements read rollups of a few thousand rows: starting parallel workers for
-  // them costs more (several milliseconds) than it saves, so only plans ten times dearer than
-  // PostgreSQL's default threshold get workers. The bulk pool keeps the default.
-  const parallel = statementTimeoutMs === STATEMENT_TIMEOUT_MS ? ' -c parallel_setup_cost=10000' : '';
+/**
+ * What a pool's connections are for. `reads`: requests, with the short timeout; their statements
+ * read rollups of a few thousand rows, for which starting parallel workers costs more (several
+ * milliseconds) than it saves, so only plans ten times dearer than PostgreSQL's default threshold
+ * get workers. `bulk`: imports and exports, with the long timeout and PostgreSQL's defaults.
+ */
+const POOL_USE = {
+  reads: { statementTimeoutMs: STATEMENT_TIMEOUT_MS, settings: ' -c parallel_setup_cost=10000' },
+  bulk: { statementTimeoutMs: BULK_STATEMENT_TIMEOUT_MS, settings: '' },
+} as const;
+
+function createPool(databaseUrl: string, max: number, use: keyof typeof POOL_USE): pg.Pool {
+  const { statementTimeoutMs, settings } = POOL_USE[use];
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
@@ -162,7 +170,7 @@ function createPool(databaseUrl: string, max: number, statementTimeoutMs = STATE
     idleTimeoutMillis: 30_000,
     statement_timeout: statementTimeoutMs,
     idle_in_transaction_session_timeout: statementTimeoutMs,
-    options: `-c TimeZone=UTC -c DateStyle=ISO,YMD${parallel}`,
+    options: `-c TimeZone=UTC -c DateStyle=ISO,YMD${settings}`,
   });
   // A client that loses its server emits 'error': idle ones on the pool, checked-out ones on
   // themselves. Without a listener either would crash the process; the query that was running

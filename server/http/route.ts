@@ -149,7 +149,7 @@ async function handleRequest(
     stored = { version, etag };
   }
   const result = await spec.handle({ req, res, query, params, body, caller });
-  if (!reading && req.method !== 'GET' && caller && res.statusCode < 400) services.replica?.writers.wrote(caller);
+  if (req.method !== 'GET' && caller && res.statusCode < 400) services.replica?.writers.wrote(caller);
   if (result === undefined || res.headersSent) return;
   if (stored && services.answers && res.statusCode === 200) {
     const json = Buffer.from(JSON.stringify(result));

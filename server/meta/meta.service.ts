@@ -4,6 +4,9 @@ import type { Database } from '../db/schema.js';
 import { DIMENSION_VALUES, DIMENSIONS, MEASURE_LIST, STANDARDS, VALUE_LABELS } from '../kpi/registry.js';
 import { dataDateRange, listFields, listRegions, listUniversities, readDataset } from './meta.queries.js';
 
+/** The registry as /meta gives it: each measure with whether it takes a yearly target. */
+const META_MEASURES = MEASURE_LIST.map((m) => ({ ...m, targeted: TARGETED_MEASURES.includes(m.id) }));
+
 export interface University {
   code: string;
   nameEn: string;
@@ -47,7 +50,7 @@ export async function getMeta(db: Kysely<Database>): Promise<Meta> {
     fields: fields.map((f) => ({ code: f.code, nameEn: f.name_en, nameZh: f.name_zh })),
     dateRange: { from: range.first, to: range.last },
     dataset: { synthetic: dataset.synthetic },
-    measures: MEASURE_LIST.map((m) => ({ ...m, targeted: TARGETED_MEASURES.includes(m.id) })),
+    measures: META_MEASURES,
     dimensions: Object.values(DIMENSIONS).map((d) => {
       const values = DIMENSION_VALUES[d.id as keyof typeof DIMENSION_VALUES];
       return values ? { ...d, values: values.map((code) => ({ code, ...VALUE_LABELS[code]! })) } : d;

@@ -9,6 +9,7 @@ import { createSession, endSession, SESSION_COOKIE } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { AppUserRow } from '../db/schema.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -18,15 +19,6 @@ import type { Logger } from '../logger.js';
  * language, waits for its `data-state="ready"` and prints A4 with page numbers in the footer.
  * The browser tests print through `printReport` too, so they check exactly this path.
  */
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Chromium or playwright-core is missing: the message says how to get it. */
 export class ChromiumMissing extends Error {
@@ -83,7 +75,7 @@ async function launch(): Promise<Browser> {
   } catch {
     throw new ChromiumMissing('playwright-core is not installed: run npm install (it drives the system Chromium to print)');
   }
-  const executablePath = process.env.CHROMIUM_PATH || CHROMIUM_PATH;
+  const executablePath = CHROMIUM_PATH;
   if (!existsSync(executablePath)) {
     throw new ChromiumMissing(
       `Chromium is not installed at ${executablePath}: apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM_PATH), or use --format csv`,
