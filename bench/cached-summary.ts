@@ -5,18 +5,15 @@
  * (200, the answer cached for the data version), (3) node:http sending the 200's bytes.
  * Usage: npm run bench:cached -- [--database URL] [--seconds 10] [--connections 50]
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { createApp } from '../server/app.js';
-import { hashPassword } from '../server/auth/password.js';
-import { loadConfig } from '../server/config.js';
 import { connectDatabase } from '../server/db/connect.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDemoData, hasAnyRecords } from '../server/demo/seed.js';
 import { today } from '../server/lib/dates.js';
-import { createLogger } from '../server/logger.js';
+import { serveForBench } from './bench-app.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,27 +28,9 @@ const connections = Number(values.connections);
 const database = await connectDatabase({ databaseUrl: values.database });
 await migrateToLatest(database.db);
 if (!(await hasAnyRecords(database.db))) await seedDemoData(database.db, { seed: 42, records: 5000, asOf: today() });
-await database.db
-  .insertInto('app_user')
-  .values({
-    email: 'bench@alliance.example',
-    name: 'Bench',
-    role: 'leadership',
-    password_hash: await hashPassword('bench password 1'),
-  })
-  .onConflict((oc) => oc.column('email').doNothing())
-  .execute();
-const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: values.database });
-const app = createApp({ database, config, log: createLogger(config) });
-const server = app.express.listen(0, '127.0.0.1');
-await new Promise((resolve) => server.once('listening', resolve));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const login = await fetch(`${base}/api/v1/auth/login`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email: 'bench@alliance.example', password: 'bench password 1' }),
-});
-const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+// The answer cache on: this measures what a room of people opening the dashboard gets.
+const app = await serveForBench(database, { env: { DATABASE_URL: values.database! }, cacheAnswers: true });
+const { origin: base, cookie } = app;
 const first = await fetch(`${base}/api/v1/summary`, { headers: { cookie } });
 const etag = first.headers.get('etag')!;
 const body = Buffer.from(await first.arrayBuffer());
@@ -92,6 +71,6 @@ console.log('server                            |  req/s   | p50 ms | p99 ms | no
 line('bare node:http, same bytes', floor);
 line('/summary, If-None-Match (304)', notModified, `= ${(notModified.rps / floor.rps).toFixed(2)} of node:http (target ≥ 0.6)`);
 line('/summary, 200 (cached answer)', cached, `= ${(cached.rps / floor.rps).toFixed(2)} of node:http (target ≥ 0.6)`);
-server.close();
+app.close();
 bare.close();
 await database.close();

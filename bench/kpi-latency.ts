@@ -3,11 +3,7 @@
  * PGlite and on PostgreSQL, side by side with the same aggregate SQL run directly through the
  * driver. Usage: npm run bench:kpi -- [--iterations 200] [--records 5000] [--postgres URL]
  */
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createApp } from '../server/app.js';
-import { hashPassword } from '../server/auth/password.js';
-import { loadConfig } from '../server/config.js';
 import { connectDatabase, type DatabaseHandle } from '../server/db/connect.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDemoData } from '../server/demo/seed.js';
@@ -15,7 +11,7 @@ import { compileAggregate } from '../server/kpi/compile.js';
 import { readDataRange } from '../server/kpi/kpi.service.js';
 import { today } from '../server/lib/dates.js';
 import { scratchDatabase } from './scratch-database.js';
-import { createLogger } from '../server/logger.js';
+import { percentile, serveForBench } from './bench-app.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,11 +22,6 @@ const { values } = parseArgs({
 });
 const iterations = Number(values.iterations);
 const records = Number(values.records);
-
-const percentile = (samples: number[], p: number): number => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 
 async function time(fn: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < 20; i++) await fn();
@@ -46,31 +37,8 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
 async function measure(name: string, database: DatabaseHandle) {
   await migrateToLatest(database.db);
   await seedDemoData(database.db, { seed: 42, records, asOf: today() });
-  await database.db
-    .insertInto('app_user')
-    .values({
-      email: 'bench@alliance.example',
-      name: 'Bench',
-      role: 'leadership',
-      password_hash: await hashPassword('bench password 1'),
-    })
-    .execute();
-  const config = loadConfig({ LOG_LEVEL: 'silent' });
-  const app = createApp({ database, config, log: createLogger(config), cacheAnswers: false });
-  const server = app.express.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
-  const login = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@alliance.example', password: 'bench password 1' }),
-  });
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-  const get = (path: string) => async () => {
-    const response = await fetch(`${base}${path}`, { headers: { cookie } });
-    if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
-    await response.arrayBuffer();
-  };
+  const app = await serveForBench(database);
+  const get = (path: string) => () => app.get(path);
   const range = await readDataRange(database.db);
   const rawQuery = compileAggregate(
     {
@@ -89,7 +57,7 @@ async function measure(name: string, database: DatabaseHandle) {
     ),
     rawSql: await time(() => rawQuery.execute(database.db)),
   };
-  server.close();
+  app.close();
   await database.close();
   return { name, results };
 }

@@ -7,18 +7,13 @@
  * Usage: npm run bench:kpi-scale -- [--database URL] [--iterations 50] [--naive-iterations 5]
  */
 import { spawnSync } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { CompiledQuery, LogEvent } from 'kysely';
 import { sql } from 'kysely';
-import { createApp } from '../server/app.js';
-import { hashPassword } from '../server/auth/password.js';
-import { loadConfig } from '../server/config.js';
 import { connectDatabase, inlineParameters } from '../server/db/connect.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { setRollupsEnabled } from '../server/kpi/compile.js';
-import { MEASURE_IDS } from '../server/kpi/measure-ids.js';
-import { createLogger } from '../server/logger.js';
+import { DASHBOARD_QUERIES, percentile, serveForBench } from './bench-app.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,21 +25,6 @@ const { values } = parseArgs({
 const iterations = Number(values.iterations);
 const naiveIterations = Number(values['naive-iterations']);
 
-const QUERIES: Array<{ name: string; path: string }> = [
-  { name: '/summary', path: '/summary' },
-  {
-    name: '/aggregate?by=university,quarter',
-    path: '/aggregate?measures=tech_transfer.contracts,tech_transfer.contract_value&by=university,quarter',
-  },
-  { name: '/aggregate?by=region,year&measures=<all>', path: `/aggregate?measures=${MEASURE_IDS.join(',')}&by=region,year` },
-  { name: '/collaboration', path: '/collaboration?measure=credits.credits' },
-];
-
-const percentile = (samples: number[], p: number): number => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
-
 let capture: CompiledQuery[] | null = null;
 const log = (event: LogEvent) => {
   if (capture && event.level === 'query') capture.push(event.query);
@@ -55,38 +35,9 @@ const counts = await sql<{ kind: string; n: number }>`
   select 'tech_transfer' as kind, count(*)::int as n from tech_transfer union all select 'incubation', count(*)::int from incubation
   union all select 'talent', count(*)::int from talent union all select 'credit', count(*)::int from credit`.execute(database.db);
 const total = counts.rows.reduce((s, r) => s + r.n, 0);
-await database.db
-  .insertInto('app_user')
-  .values({
-    email: 'bench@alliance.example',
-    name: 'Bench',
-    role: 'leadership',
-    password_hash: await hashPassword('bench password 1'),
-  })
-  .onConflict((oc) => oc.column('email').doNothing())
-  .execute();
-const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: values.database });
 // No answer cache: the API must run its queries every time, as the floor and the naive way do.
-const app = createApp({ database, config, log: createLogger(config), cacheAnswers: false });
-const server = app.express.listen(0, '127.0.0.1');
-await new Promise((resolve) => server.once('listening', resolve));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
-const login = await fetch(`${base}/auth/login`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email: 'bench@alliance.example', password: 'bench password 1' }),
-});
-const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-const get = async (path: string, retry = true): Promise<string> => {
-  // A keep-alive socket may have been closed while psql ran for minutes: one retry on a fresh one.
-  const response = await fetch(`${base}${path}`, { headers: { cookie } }).catch((error: unknown) => {
-    if (retry) return null;
-    throw error;
-  });
-  if (!response) return get(path, false);
-  if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.text();
-};
+const app = await serveForBench(database, { env: { DATABASE_URL: values.database! } });
+const get = app.get;
 
 /** The statements one request runs (the data version and the session are part of the API's cost, not of the query's). */
 async function statementsOf(path: string): Promise<string[]> {
@@ -137,7 +88,7 @@ console.log(
 console.log(
   '------------------------------------------|---------|---------|-----------|-----------|-------------|-------------|-----------',
 );
-for (const query of QUERIES) {
+for (const query of DASHBOARD_QUERIES) {
   setRollupsEnabled(false);
   const naiveStatements = await statementsOf(query.path);
   const naive = psqlTimes(naiveStatements, naiveIterations);
@@ -154,5 +105,5 @@ for (const query of QUERIES) {
 console.log(
   "\ntimes in ms; floor = the API's own statements (rollups) in psql; naive = the same request's statements with rollups off, in psql",
 );
-server.close();
+app.close();
 await database.close();

@@ -3,18 +3,14 @@
  * data, reporting latency p50/p99, non-2xx answers and the server's memory before and after.
  * Usage: npm run bench:load -- [--requests 100000] [--connections 50] [--postgres URL | --pglite]
  */
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { createApp } from '../server/app.js';
-import { hashPassword } from '../server/auth/password.js';
-import { loadConfig } from '../server/config.js';
 import { connectDatabase, type DatabaseHandle } from '../server/db/connect.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDemoData } from '../server/demo/seed.js';
 import { today } from '../server/lib/dates.js';
 import { scratchDatabase } from './scratch-database.js';
-import { createLogger } from '../server/logger.js';
+import { serveForBench } from './bench-app.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,26 +33,8 @@ if (values.pglite) {
 }
 await migrateToLatest(database.db);
 await seedDemoData(database.db, { seed: 42, records: 5000, asOf: today() });
-await database.db
-  .insertInto('app_user')
-  .values({
-    email: 'load@alliance.example',
-    name: 'Load',
-    role: 'leadership',
-    password_hash: await hashPassword('load test password'),
-  })
-  .execute();
-const config = loadConfig({ LOG_LEVEL: 'silent' });
-const app = createApp({ database, config, log: createLogger(config), cacheAnswers: false });
-const server = app.express.listen(0, '127.0.0.1');
-await new Promise((resolve) => server.once('listening', resolve));
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const login = await fetch(`${origin}/api/v1/auth/login`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email: 'load@alliance.example', password: 'load test password' }),
-});
-const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+const app = await serveForBench(database);
+const { origin, cookie, server } = app;
 
 const memory = () => {
   global.gc?.();
