@@ -3,101 +3,21 @@ import type { Bilingual } from '../api';
 
 export type ReportLang = 'zh' | 'en';
 
-export interface Figure {
-  value: number;
-  records: number;
-}
-export type Figures = Record<string, Figure | undefined>;
-
-export interface PeriodInfo {
-  key: string;
-  grain: 'year' | 'half' | 'quarter';
-  from: string;
-  to: string;
-  label: Bilingual;
-}
-
-export interface ReportMeasure {
-  id: string;
-  kind: string;
-  unit: 'count' | 'cny' | 'people' | 'credits';
-  temporality: 'flow' | 'stock';
-  dateColumn: string;
-  aggregate: 'count' | 'sum';
-  name: Bilingual;
-  definition: Bilingual;
-  standard: { code: string; name: Bilingual; reference: Bilingual };
-}
-
-export interface ScopeRow<T> {
-  level: 'university' | 'region' | 'alliance';
-  code: string | null;
-  region: string | null;
-  cells: T;
-}
-
-export interface Attainment {
-  target: number | null;
-  yearToDate: number;
-  attainment: number | null;
-}
-
-export interface Comparison {
-  measure: string;
-  value: number;
-  records: number;
-  previous: number;
-  change: number | null;
-  yearAgo: number;
-  yearOnYear: number | null;
-  panel: { universities: string[]; value: number; yearAgo: number; change: number | null };
-  target: number | null;
-  yearToDate: number;
-  attainment: number | null;
-}
-
-export interface BreakdownRow {
-  level: 'item' | 'subtotal' | 'total';
-  code: string | null;
-  figures: Figures;
-}
-export interface Breakdown {
-  dimension: string;
-  measures: string[];
-  rows: BreakdownRow[];
-}
-
-export interface PairMatrix {
-  measure: string;
-  cells: Figure[][];
-  rowTotals: Figure[];
-  columnTotals: Figure[];
-  total: Figure;
-}
-
-export interface ReportDocument {
-  format: string;
-  period: PeriodInfo;
-  previousPeriod: PeriodInfo;
-  yearAgoPeriod: PeriodInfo;
-  yearToDate: { from: string; to: string };
-  targetYear: number;
-  attainmentBasis: 'value' | 'year_to_date';
-  complete: boolean;
-  data: { synthetic: boolean; asOf: string | null; version: number; firstDate: string | null; lastDate: string | null };
-  universities: Array<{ code: string; name: Bilingual; region: string; lead: boolean }>;
-  regions: Array<{ code: string; name: Bilingual }>;
-  labels: Record<string, Bilingual>;
-  standards: Record<string, Bilingual>;
-  measures: ReportMeasure[];
-  summary: { measures: string[]; rows: Array<ScopeRow<Figures>> };
-  comparisons: Comparison[];
-  attainmentByUniversity: { measures: string[]; rows: Array<ScopeRow<Record<string, Attainment | undefined>>> };
-  techTransfer: { byMode: Breakdown; byValueBand: Breakdown };
-  incubation: { byField: Breakdown };
-  talent: { byLevel: Breakdown };
-  credits: { universities: string[]; matrices: PairMatrix[] };
-}
+// The document's shape is the server's own (one definition, checked on both sides).
+import type { ReportDocument } from '../../server/report/report.types';
+export type {
+  Attainment,
+  Breakdown,
+  BreakdownRow,
+  Comparison,
+  Figure,
+  Figures,
+  PairMatrix,
+  PeriodInfo,
+  ReportDocument,
+  ReportMeasure,
+  ScopeRow,
+} from '../../server/report/report.types';
 
 export interface Submission {
   id: number;

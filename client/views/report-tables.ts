@@ -1,3 +1,4 @@
+import type { MeasureId } from '../../server/kpi/measure-ids';
 import { element } from '../dom';
 import { type ReportKey, reportChange, reportNumber, reportPercent, reportText, unitText } from '../lib/report-format';
 import type { Breakdown, Figure, PairMatrix, ReportDocument, ReportLang, ReportMeasure, ScopeRow } from '../lib/report-types';
@@ -146,7 +147,13 @@ export class ReportWords {
 const kindOf = (level: ScopeRow<unknown>['level']): Row['kind'] =>
   level === 'university' ? 'item' : level === 'region' ? 'subtotal' : 'total';
 
-export function summaryTable(w: ReportWords, id: string, caption: string, measures: string[], csv: string): HTMLElement {
+export function summaryTable(
+  w: ReportWords,
+  id: string,
+  caption: string,
+  measures: readonly MeasureId[],
+  csv: string,
+): HTMLElement {
   return reportTable({
     id,
     caption,
