@@ -1,5 +1,5 @@
 /** What the benchmarks share: the application on a loopback port, signed in, and their statistics. */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../server/app.js';
 import { hashPassword } from '../server/auth/password.js';
@@ -39,7 +39,7 @@ export async function serveForBench(
     .execute();
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const app = createApp({ database, config, log: createLogger(config), cacheAnswers });
-  const server = app.express.listen(0, '127.0.0.1');
+  const server = createServer(app.handler).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const base = `${origin}/api/v1`;

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -8,9 +8,12 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/connect.js';
 import { currentDataVersion, requestReader } from './db/versioned.js';
 import { AnswerCache } from './http/answer-cache.js';
+import { answerFront } from './http/answer-front.js';
+import { requestId } from './http/request-id.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createAuthenticator } from './auth/authenticate.js';
+import { SessionMemo } from './auth/sessions.js';
 import type { DemoAccount } from './auth/demo-accounts.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-limits.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -46,6 +49,8 @@ export interface AppDependencies {
 }
 
 export interface App {
+  /** What a node:http server runs: stored answers from memory (answer-front.ts), everything else by Express. */
+  handler: RequestListener;
   express: Express;
   /** Every API route, with who may call it: the source of the API document and the access tests. */
   routes: readonly RouteSpec<any, any, any>[];
@@ -70,8 +75,7 @@ export function createApp({
     pinoHttp({
       logger: log,
       genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        const id = requestId(req);
         res.setHeader('X-Request-Id', id);
         return id;
       },
@@ -111,7 +115,11 @@ export function createApp({
   );
 
   const { db } = database;
-  const authenticate: Authenticate = createAuthenticator(db);
+  // Listening from here on: the version and the sessions are then known without asking.
+  database.changes.start();
+  const sessions = new SessionMemo(database.changes);
+  const authenticate: Authenticate = createAuthenticator(db, sessions);
+  const answers = cacheAnswers ? new AnswerCache() : undefined;
   const routes: RouteSpec<any, any, any>[] = [
     ...healthRoutes(database),
     ...authRoutes(db, { limits: loginLimits, demo }),
@@ -160,8 +168,17 @@ export function createApp({
     authenticate,
     // The version of the data the request reads: the replica's, when it reads the replica.
     dataVersion: () => currentDataVersion(requestReader(db)),
-    ...(cacheAnswers ? { answers: new AnswerCache() } : {}),
-    ...(database.replica ? { replica: { db: database.replica, writers: new RecentWriters() } } : {}),
+    ...(answers ? { answers } : {}),
+    ...(database.replica
+      ? {
+          replica: {
+            db: database.replica,
+            writers: new RecentWriters(),
+            ...(cacheAnswers ? { answers: new AnswerCache() } : {}),
+          },
+        }
+      : {}),
+    changes: database.changes,
   });
   api.use(apiNotFound);
   app.use(API_PREFIX, api);
@@ -179,7 +196,11 @@ export function createApp({
     });
   }
   app.use(errorHandler(log));
-  return { express: app, routes };
+  const front = answers
+    ? answerFront({ answers, sessions, changes: database.changes, log, ...(availability ? { availability } : {}) })
+    : undefined;
+  const handler = front ? (req: IncomingMessage, res: ServerResponse) => front(req, res, () => app(req, res)) : app;
+  return { handler, express: app, routes };
 }
 
 /** Vite fingerprints everything under assets/, so those files never change. */

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, stackTracesWanted, type Config } from './config.js';
 import { connectDatabase, DatabaseUnavailableError, redact, type DatabaseHandle } from './db/connect.js';
@@ -23,8 +23,8 @@ async function main(): Promise<void> {
     if (applied.length > 0) log.info({ applied }, 'applied migrations');
     const demoMode = await prepareDemoData(database, config, log);
     const demo = demoMode ? { accounts: await ensureDemoAccounts(database.db), password: DEMO_PASSWORD } : null;
-    const { express } = createApp({ database, config, log, demo });
-    const server = await listen(express, config);
+    const { handler } = createApp({ database, config, log, demo });
+    const server = await listen(handler, config);
     log.info(
       { database: database.kind, where: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, demo: demoMode },
       `alliance-outcomes is serving http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
@@ -41,9 +41,9 @@ async function main(): Promise<void> {
   }
 }
 
-function listen(app: ReturnType<typeof createApp>['express'], config: Config): Promise<Server> {
+function listen(handler: RequestListener, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, config.host);
+    const server = createServer(handler).listen(config.port, config.host);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(

@@ -5,12 +5,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { Forbidden } from '../http/problems.js';
 import type { Authenticate } from '../http/route.js';
-import { ABSOLUTE_TIMEOUT_MS, resolveSession, SESSION_COOKIE, type ActiveSession } from './sessions.js';
+import { ABSOLUTE_TIMEOUT_MS, resolveSession, SESSION_COOKIE, type ActiveSession, type SessionMemo } from './sessions.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function sessionToken(req: Request): string | undefined {
+/** The session token in a request's cookies. */
+export function sessionToken(req: Pick<Request, 'headers'>): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   return parseCookies(header)[SESSION_COOKIE] || undefined;
@@ -65,11 +66,11 @@ function sameToken(given: string, expected: string): boolean {
  * Finds the caller from the session cookie. On a state-changing request a session must be
  * accompanied by its CSRF token in `X-CSRF-Token` (a cross-site form cannot send a header).
  */
-export function createAuthenticator(db: Kysely<Database>): Authenticate {
+export function createAuthenticator(db: Kysely<Database>, memo?: SessionMemo): Authenticate {
   return async (req, res) => {
     const token = sessionToken(req);
     if (!token) return null;
-    const session = await resolveSession(db, token);
+    const session = await resolveSession(db, token, memo);
     if (!session) {
       clearSessionCookie(req, res);
       return null;

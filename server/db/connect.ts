@@ -8,6 +8,8 @@ import { to as copyTo } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { PGliteDialect } from './pglite-dialect.js';
 import { AvailabilityMonitor } from './availability.js';
+import { ChangeFeed, pgliteChangeSource, postgresChangeSource } from './change-feed.js';
+import { attachChangeFeed } from './versioned.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -34,6 +36,11 @@ export interface DatabaseHandle {
   readonly kind: DatabaseKind;
   /** PostgreSQL only: whether the server answers right now (watched once a second). */
   readonly availability?: AvailabilityMonitor;
+  /**
+   * The writes to `db` as they commit (sql/0012): the data version and account changes, kept in
+   * memory. Not listening until started (the application starts it; short commands never do).
+   */
+  readonly changes: ChangeFeed;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -124,8 +131,11 @@ async function connectPostgres(
   const replica = replicaPool
     ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: replicaPool, cursor: Cursor }), ...(log ? { log } : {}) })
     : undefined;
+  const changes = new ChangeFeed(postgresChangeSource(databaseUrl));
+  attachChangeFeed(db, changes);
   return {
     db,
+    changes,
     bulk,
     ...(replica ? { replica } : {}),
     copyOut: (query, options) => copyOutOf(bulkPool, query, options),
@@ -133,6 +143,7 @@ async function connectPostgres(
     availability,
     ping: (timeoutMs = 2000) => pingWithTimeout(db, timeoutMs),
     close: async () => {
+      await changes.stop();
       await availability.stop();
       // Kysely only ends a pool it has used; end them in any case.
       await db.destroy();
@@ -293,12 +304,16 @@ async function connectPglite(options: ConnectOptions): Promise<DatabaseHandle> {
   }
   await pglite.exec(`set time zone 'UTC'`);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, { parsers: PGLITE_PARSERS }) });
+  const changes = new ChangeFeed(pgliteChangeSource(pglite, db));
+  attachChangeFeed(db, changes);
   return {
     db,
     bulk: db,
+    changes,
     kind: 'pglite',
     ping: (timeoutMs = 2000) => pingWithTimeout(db, timeoutMs),
     close: async () => {
+      await changes.stop();
       await db.destroy();
       if (!pglite.closed) await pglite.close();
       release();

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
+import type { ChangeFeed } from './change-feed.js';
 import { readDataVersion } from './data-version.js';
 import type { Database } from './schema.js';
 
@@ -8,6 +9,8 @@ import type { Database } from './schema.js';
  * data version rather than once per request. The version itself is read at most once per request
  * (the ETag needs it too), and is bumped by a trigger on every statement that writes the data
  * (sql/0008), so a write by any process, even from outside the application, is seen at once.
+ * Where the database has a settled change feed (sql/0012), the version is the one it announced,
+ * and no request needs to ask for it.
  */
 interface RequestScope {
   /** The data version of each database the request reads, read at most once. */
@@ -33,14 +36,26 @@ export function requestReader(primary: Kysely<Database>): Kysely<Database> {
   return request.getStore()?.reader ?? primary;
 }
 
-/** The data version, read once per request and database (or once per call outside a request). */
+const feeds = new WeakMap<Kysely<Database>, ChangeFeed>();
+
+/** The feed that announces the writes to `db`: its version is used while it is settled. */
+export function attachChangeFeed(db: Kysely<Database>, feed: ChangeFeed): void {
+  feeds.set(db, feed);
+}
+
+function readVersion(db: Kysely<Database>): Promise<number> {
+  const announced = feeds.get(db)?.version;
+  return announced === undefined ? readDataVersion(db) : Promise.resolve(announced);
+}
+
+/** The data version, taken once per request and database (or once per call outside a request). */
 export function currentDataVersion(db: Kysely<Database>): Promise<number> {
   if (db.isTransaction) return readDataVersion(db);
   const scope = request.getStore();
-  if (!scope) return readDataVersion(db);
+  if (!scope) return readVersion(db);
   let version = scope.versions.get(db);
   if (!version) {
-    version = readDataVersion(db).catch((error: unknown) => {
+    version = readVersion(db).catch((error: unknown) => {
       scope.versions.delete(db);
       throw error;
     });

@@ -1,44 +1,78 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+
 /**
- * The JSON answers of cached routes, kept for the data version they were computed at: an ETag
- * names the version, the URL, the caller's scope and the day, so an answer stored under it can be
- * sent again as long as the version is current. A dashboard opened by a room full of people asks
- * the same questions: the first asks the database, the rest are answered from here.
- * Bounded by count and bytes; entries of older versions go when a newer version is seen.
+ * The JSON answers of cached routes, kept per caller scope (role and university) and URL for the
+ * data version and the day they were computed at. A dashboard opened by a room full of people asks
+ * the same questions: the first asks the database, the rest are answered from here, by the route
+ * layer or, before the request reaches Express at all, by the answer front (answer-front.ts).
+ * Bounded by count and bytes, least recently used first; entries of older versions go when a newer
+ * version is stored.
  */
 const MAX_ENTRIES = 2000;
 const MAX_BYTES = 64 * 1024 * 1024;
 
+export interface Answer {
+  version: number;
+  /** The alliance's date the answer was computed on (part of the ETag). */
+  day: string;
+  etag: string;
+  body: Buffer;
+  /** The 200's headers as the route layer sent them, less the request's own (X-Request-Id, Set-Cookie). */
+  headers: OutgoingHttpHeaders;
+  /** The same for a 304: no Content-Type or Content-Length. */
+  notModifiedHeaders: OutgoingHttpHeaders;
+}
+
+/** The cache key of a caller scope and a URL (path and query, as received). */
+export const answerKey = (scope: string, url: string): string => `${scope}\n${url}`;
+
+/** Headers that belong to one request, never to a stored answer. */
+const OWN_HEADERS = new Set(['x-request-id', 'set-cookie', 'content-length', 'date', 'connection', 'keep-alive']);
+
+/** The headers of a response about to send a stored answer, fit to send again for the same key. */
+export function answerHeaders(headers: OutgoingHttpHeaders): Pick<Answer, 'headers' | 'notModifiedHeaders'> {
+  const kept: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (!OWN_HEADERS.has(name) && value !== undefined) kept[name] = value;
+  const { 'content-type': _type, ...notModifiedHeaders } = kept;
+  return { headers: kept, notModifiedHeaders };
+}
+
 export class AnswerCache {
-  #entries = new Map<string, Buffer>();
+  #entries = new Map<string, Answer>();
   #bytes = 0;
   #version = -1;
 
-  get(version: number, etag: string): Buffer | undefined {
+  /** The answer stored under `key` for `version`, if any. */
+  get(key: string, version: number): Answer | undefined {
     if (version !== this.#version) return undefined;
-    const body = this.#entries.get(etag);
-    if (body) {
+    const answer = this.#entries.get(key);
+    if (answer && answer.version === version) {
       // Most recently used last, so eviction takes the least recently used first.
-      this.#entries.delete(etag);
-      this.#entries.set(etag, body);
+      this.#entries.delete(key);
+      this.#entries.set(key, answer);
+      return answer;
     }
-    return body;
+    return undefined;
   }
 
-  set(version: number, etag: string, body: Buffer): void {
-    if (version < this.#version || body.length > MAX_BYTES / 16) return;
-    if (version > this.#version) {
+  set(key: string, answer: Answer): void {
+    if (answer.version < this.#version || answer.body.length > MAX_BYTES / 16) return;
+    if (answer.version > this.#version) {
       this.#entries.clear();
       this.#bytes = 0;
-      this.#version = version;
+      this.#version = answer.version;
     }
-    const old = this.#entries.get(etag);
-    if (old) this.#bytes -= old.length;
-    this.#entries.set(etag, body);
-    this.#bytes += body.length;
-    for (const [key, value] of this.#entries) {
-      if (this.#entries.size <= MAX_ENTRIES && this.#bytes <= MAX_BYTES) break;
+    const old = this.#entries.get(key);
+    if (old) {
+      this.#bytes -= old.body.length;
       this.#entries.delete(key);
-      this.#bytes -= value.length;
+    }
+    this.#entries.set(key, answer);
+    this.#bytes += answer.body.length;
+    for (const [oldest, value] of this.#entries) {
+      if (this.#entries.size <= MAX_ENTRIES && this.#bytes <= MAX_BYTES) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= value.body.length;
     }
   }
 

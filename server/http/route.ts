@@ -6,7 +6,8 @@ import { today } from '../lib/dates.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { readFromForRequest, withRequestScope } from '../db/versioned.js';
-import type { AnswerCache } from './answer-cache.js';
+import type { ChangeFeed } from '../db/change-feed.js';
+import { type AnswerCache, answerHeaders, answerKey } from './answer-cache.js';
 import { BadRequest, Forbidden, HttpProblem, type ProblemDetail, Unauthorized } from './problems.js';
 
 /** Who may call a route: everyone, anyone signed in, or the listed roles. */
@@ -91,7 +92,9 @@ export interface RouteServices {
   /** Where the JSON answers of cached routes are kept for their data version. */
   answers?: AnswerCache;
   /** A read replica: cached reads go there, except a caller's own reads right after its write. */
-  replica?: { db: Kysely<Database>; writers: RecentWriters };
+  replica?: { db: Kysely<Database>; writers: RecentWriters; answers?: AnswerCache };
+  /** Told of every request that may write, so that its writes are heard before anything is answered from memory. */
+  changes?: ChangeFeed;
 }
 
 /**
@@ -101,9 +104,14 @@ export interface RouteServices {
 export function registerRoutes(router: Router, specs: readonly RouteSpec<any, any, any>[], services: RouteServices): void {
   for (const spec of specs) {
     assertDeclared(spec);
-    router[spec.method](spec.path, ...(spec.middleware ?? []), (req: Request, res: Response) =>
-      withRequestScope(() => handleRequest(spec, services, req, res)),
-    );
+    router[spec.method](spec.path, ...(spec.middleware ?? []), async (req: Request, res: Response) => {
+      const release = spec.method === 'get' ? undefined : services.changes?.hold();
+      try {
+        await withRequestScope(() => handleRequest(spec, services, req, res));
+      } finally {
+        release?.();
+      }
+    });
   }
 }
 
@@ -117,7 +125,10 @@ async function handleRequest(
   const caller = spec.access === 'anyone' ? null : await services.authenticate(req, res);
   authorize(spec.access, caller);
   const reading = req.method === 'GET' && spec.cached === true;
-  if (services.replica && reading && !services.replica.writers.wroteRecently(caller)) readFromForRequest(services.replica.db);
+  const fromReplica = services.replica !== undefined && reading && !services.replica.writers.wroteRecently(caller);
+  if (fromReplica) readFromForRequest(services.replica!.db);
+  // Answers read on the replica are kept apart: its versions are its own, and the answer front serves the primary's only.
+  const answers = fromReplica ? services.replica!.answers : services.answers;
   if (!spec.query && Object.keys(req.query).length > 0) {
     throw new BadRequest(
       `${spec.method.toUpperCase()} ${spec.path} takes no query parameters.`,
@@ -132,29 +143,32 @@ async function handleRequest(
   const query = parse(spec.query, req.query, 'query');
   const params = parse(spec.params, req.params, 'params');
   const body = parse(spec.body, req.body, 'body');
-  let stored: { version: number; etag: string } | undefined;
+  let stored: { key: string; version: number; etag: string; day: string } | undefined;
   if (spec.cached && req.method === 'GET') {
     const version = await services.dataVersion();
-    const etag = entityTag(version, req.originalUrl, caller);
+    const day = today();
+    const etag = entityTag(version, req.originalUrl, caller, day);
     res.set('ETag', etag);
     if (matches(req.get('if-none-match'), etag)) {
       res.status(304).end();
       return;
     }
-    const hit = services.answers?.get(version, etag);
-    if (hit) {
-      res.type('application/json').send(hit);
+    const key = answerKey(callerScope(caller), req.originalUrl);
+    const hit = answers?.get(key, version);
+    if (hit && hit.etag === etag) {
+      res.type('application/json').send(hit.body);
       return;
     }
-    stored = { version, etag };
+    stored = { key, version, etag, day };
   }
   const result = await spec.handle({ req, res, query, params, body, caller });
   if (req.method !== 'GET' && caller && res.statusCode < 400) services.replica?.writers.wrote(caller);
   if (result === undefined || res.headersSent) return;
-  if (stored && services.answers && res.statusCode === 200) {
-    const json = Buffer.from(JSON.stringify(result));
-    services.answers.set(stored.version, stored.etag, json);
-    res.type('application/json').send(json);
+  if (stored && answers && res.statusCode === 200) {
+    const body = Buffer.from(JSON.stringify(result));
+    res.type('application/json');
+    answers.set(stored.key, { ...stored, body, ...answerHeaders(res.getHeaders()) });
+    res.send(body);
     return;
   }
   res.json(result);
@@ -184,15 +198,23 @@ export class RecentWriters {
   }
 }
 
+/** What an answer may depend on about its caller: the role and the university. */
+export function callerScope(caller: Caller | null): string {
+  return caller ? `${caller.role}:${caller.university ?? ''}` : 'anonymous';
+}
+
 /** Weak, since the same data may be written as JSON or CSV with different bytes. */
-function entityTag(version: number, url: string, caller: Caller | null): string {
-  const scope = caller ? `${caller.role}:${caller.university ?? ''}` : 'anonymous';
+function entityTag(version: number, url: string, caller: Caller | null, day: string): string {
   // Today is part of the answer where a period defaults to "this year to date".
-  const digest = createHash('sha256').update(`${url}\n${scope}\n${today()}`).digest('base64url').slice(0, 22);
+  const digest = createHash('sha256')
+    .update(`${url}\n${callerScope(caller)}\n${day}`)
+    .digest('base64url')
+    .slice(0, 22);
   return `W/"${version}-${digest}"`;
 }
 
-function matches(header: string | undefined, etag: string): boolean {
+/** Whether an If-None-Match header names `etag` (weak comparison). */
+export function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   const bare = etag.replace(/^W\//, '');

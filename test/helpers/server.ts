@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { type App, type AppDependencies, createApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { DatabaseHandle } from '../../server/db/connect.js';
@@ -18,12 +18,14 @@ export interface TestServer {
 export async function startTestServer(
   database: DatabaseHandle,
   env: NodeJS.ProcessEnv = {},
-  options: Partial<Pick<AppDependencies, 'demo' | 'loginLimits' | 'distDir'>> = {},
+  options: Partial<Pick<AppDependencies, 'demo' | 'loginLimits' | 'distDir' | 'log'>> = {},
 ): Promise<TestServer> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const app = createApp({ database, config, log: createLogger(config), ...options });
+  // Listening before the first request, so that a test sees the same server every time.
+  await database.changes.ready();
   const server: Server = await new Promise((resolve) => {
-    const listening = app.express.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createServer(app.handler).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,35 +1,61 @@
 import { describe, expect, it } from 'vitest';
-import { AnswerCache } from '../../server/http/answer-cache.js';
+import { type Answer, AnswerCache, answerHeaders } from '../../server/http/answer-cache.js';
+
+const answer = (version: number, text: string | Buffer): Answer => ({
+  version,
+  day: '2026-12-01',
+  etag: `W/"${version}-x"`,
+  body: typeof text === 'string' ? Buffer.from(text) : text,
+  ...answerHeaders({ 'content-type': 'application/json; charset=utf-8', etag: `W/"${version}-x"` }),
+});
 
 describe('the cache of answers per data version', () => {
-  const body = (text: string) => Buffer.from(text);
-
   it('when the version moves on, then answers of the older version are gone and are not stored again', () => {
     const cache = new AnswerCache();
-    cache.set(7, 'W/"7-a"', body('a'));
-    expect(cache.get(7, 'W/"7-a"')?.toString()).toBe('a');
-    cache.set(8, 'W/"8-b"', body('b'));
-    expect(cache.get(7, 'W/"7-a"')).toBeUndefined();
+    cache.set('a', answer(7, 'a'));
+    expect(cache.get('a', 7)?.body.toString()).toBe('a');
+    cache.set('b', answer(8, 'b'));
+    expect(cache.get('a', 7)).toBeUndefined();
+    expect(cache.get('a', 8)).toBeUndefined();
     expect(cache.size).toBe(1);
     // A slow request that began before the write must not put its old answer back.
-    cache.set(7, 'W/"7-a"', body('a'));
-    expect(cache.get(7, 'W/"7-a"')).toBeUndefined();
-    expect(cache.get(8, 'W/"8-b"')?.toString()).toBe('b');
+    cache.set('a', answer(7, 'a'));
+    expect(cache.get('a', 7)).toBeUndefined();
+    expect(cache.get('b', 8)?.body.toString()).toBe('b');
+    // Asked for another version than the one stored: nothing.
+    expect(cache.get('b', 9)).toBeUndefined();
   });
 
   it('when more answers than it holds arrive, then the least recently used go first', () => {
     const cache = new AnswerCache();
-    for (let i = 0; i < 2000; i++) cache.set(1, `k${i}`, body(String(i)));
-    expect(cache.get(1, 'k0')?.toString()).toBe('0'); // k0 is now the most recently used
-    cache.set(1, 'k2000', body('2000'));
+    for (let i = 0; i < 2000; i++) cache.set(`k${i}`, answer(1, String(i)));
+    expect(cache.get('k0', 1)?.body.toString()).toBe('0'); // k0 is now the most recently used
+    cache.set('k2000', answer(1, '2000'));
     expect(cache.size).toBe(2000);
-    expect(cache.get(1, 'k0')).toBeDefined();
-    expect(cache.get(1, 'k1')).toBeUndefined();
+    expect(cache.get('k0', 1)).toBeDefined();
+    expect(cache.get('k1', 1)).toBeUndefined();
   });
 
   it('when an answer is very large, then it is not kept', () => {
     const cache = new AnswerCache();
-    cache.set(1, 'big', Buffer.alloc(5 * 1024 * 1024));
-    expect(cache.get(1, 'big')).toBeUndefined();
+    cache.set('big', answer(1, Buffer.alloc(5 * 1024 * 1024)));
+    expect(cache.get('big', 1)).toBeUndefined();
+  });
+
+  it("when an answer's headers are kept, then the request's own are not, and a 304 has no content type", () => {
+    const kept = answerHeaders({
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': '12',
+      'x-request-id': 'abc',
+      'set-cookie': ['a=b'],
+      etag: 'W/"1-x"',
+      'cache-control': 'private, no-cache',
+    });
+    expect(kept.headers).toEqual({
+      'content-type': 'application/json; charset=utf-8',
+      etag: 'W/"1-x"',
+      'cache-control': 'private, no-cache',
+    });
+    expect(kept.notModifiedHeaders).toEqual({ etag: 'W/"1-x"', 'cache-control': 'private, no-cache' });
   });
 });

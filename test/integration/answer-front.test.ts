@@ -1,0 +1,177 @@
+import { Writable } from 'node:stream';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { insertFacts, randomFacts } from '../helpers/facts.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { addStandardUsers, addUser, Client, IDENTITIES } from '../helpers/users.js';
+
+/**
+ * Repeated dashboard reads are answered from memory (the answer front, the session memo, the data
+ * version announced by the database): these tests prove that such an answer is the one the whole
+ * stack gives, and that no write, sign-out or disabled account is ever answered from memory after
+ * it is known.
+ */
+describe(`answers from memory (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  let leadership: Client;
+  let admin: Client;
+  const lines: Array<Record<string, any>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  /** How the last request to `path` was answered, from the request log. */
+  const answeredFrom = (path: string) => lines.filter((l) => l.req?.url === `/api/v1${path}`).at(-1)?.answeredFrom ?? 'stack';
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await insertFacts(database.db, randomFacts(11, 40));
+    await addStandardUsers(database.db);
+    server = await startTestServer(database, {}, { log: pino({ level: 'info' }, sink) });
+    leadership = await Client.signIn(server, IDENTITIES.leadership.email);
+    admin = await Client.signIn(server, IDENTITIES.admin.email);
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.close();
+  });
+
+  const SUMMARY = '/summary?from=2024-01-01&to=2024-12-31';
+  const creditsOf = async (client: Client) =>
+    (await (await client.get('/aggregate?measures=credits.credits&from=2020-01-01&to=2030-12-31')).json()).rows[0][
+      'credits.credits'
+    ];
+  /** Everything but what belongs to one response. */
+  const headersOf = (response: Response) =>
+    Object.fromEntries([...response.headers].filter(([name]) => name !== 'date' && name !== 'x-request-id'));
+
+  it('when the same read is repeated, then memory answers it with the bytes and headers the whole stack sent, and logs it', async () => {
+    const first = await leadership.get(SUMMARY);
+    expect(first.status).toBe(200);
+    expect(answeredFrom(SUMMARY)).toBe('stack');
+    const firstBody = await first.text();
+    const second = await leadership.get(SUMMARY, { 'x-request-id': 'front-check-1' });
+    expect(second.status).toBe(200);
+    expect(answeredFrom(SUMMARY)).toBe('memory');
+    expect(await second.text()).toBe(firstBody);
+    expect(headersOf(second)).toEqual(headersOf(first));
+    expect(second.headers.get('x-request-id')).toBe('front-check-1');
+    expect(second.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const line = lines.at(-1)!;
+    expect(line).toMatchObject({ msg: 'request completed', req: { id: 'front-check-1', method: 'GET' }, res: { status: 200 } });
+    expect(typeof line.responseTime).toBe('number');
+  });
+
+  it('when the ETag is sent back, then memory answers 304 with the headers the whole stack sends for it', async () => {
+    const etag = (await leadership.get(SUMMARY)).headers.get('etag')!;
+    const fromMemory = await leadership.get(SUMMARY, { 'if-none-match': etag });
+    expect(fromMemory.status).toBe(304);
+    expect(answeredFrom(SUMMARY)).toBe('memory');
+    // The same 304 from the whole stack: another URL of the same answer is not stored yet.
+    const other = `${SUMMARY}&measures=credits.credits`;
+    const otherEtag = (await leadership.get(other)).headers.get('etag')!;
+    const fromStack = await leadership.get(`${SUMMARY}&measures=credits.students`, { 'if-none-match': otherEtag });
+    expect(fromStack.status).toBe(200); // another URL, another tag
+    const stack304 = await leadership.get(other, { 'if-none-match': otherEtag });
+    expect(stack304.status).toBe(304);
+    expect(Object.keys(headersOf(fromMemory)).sort()).toEqual(Object.keys(headersOf(stack304)).sort());
+    expect(await fromMemory.text()).toBe('');
+  });
+
+  it('when an answer is stored for one role or university, then another is never given it', async () => {
+    const usst = await Client.signIn(server, IDENTITIES.stewardUSST.email);
+    const njtech = await Client.signIn(server, IDENTITIES.stewardNJTECH.email);
+    const path = '/records/credit?pageSize=5';
+    await usst.get(path);
+    await usst.get(path);
+    expect(answeredFrom(path)).toBe('memory');
+    expect((await njtech.get(path)).status).toBe(200);
+    expect(answeredFrom(path)).toBe('stack');
+    expect((await leadership.get(path)).status).toBe(200);
+    expect(answeredFrom(path)).toBe('stack');
+    // A route the role may not call stays refused, however often others read it.
+    await admin.get('/users');
+    await admin.get('/users');
+    expect((await usst.get('/users')).status).toBe(403);
+    expect((await Client.anonymous(server).get(SUMMARY)).status).toBe(401);
+    expect((await leadership.get(SUMMARY, { cookie: 'ao_session=not-a-session-token-at-all-xx' })).status).toBe(401);
+  });
+
+  it('when a record is written through the API, then the very next read, from anyone, has it', async () => {
+    for (let i = 0; i < 10; i++) {
+      const before = await creditsOf(leadership);
+      await creditsOf(leadership); // stored, and answered from memory
+      const created = await admin.post('/records/credit', {
+        university_code: 'ZJUT',
+        ref: `FRONT-WRITE-${i}`,
+        host_university_code: 'AHUT',
+        course: 'Control theory',
+        term: '2024-2025-1',
+        recognized_on: '2024-10-09',
+        students: 2,
+        credits: 7.5,
+      });
+      expect(created.status).toBe(201);
+      expect(await creditsOf(leadership)).toBeCloseTo(before + 7.5, 6);
+    }
+  });
+
+  it('when an admin disables an account, then its next request is refused, though its reads were answered from memory', async () => {
+    await addUser(database.db, { email: 'soon-off@test.example', role: 'leadership' });
+    const user = await Client.signIn(server, 'soon-off@test.example');
+    await user.get(SUMMARY);
+    await user.get(SUMMARY);
+    expect(answeredFrom(SUMMARY)).toBe('memory');
+    const { id } = await database.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', 'soon-off@test.example')
+      .executeTakeFirstOrThrow();
+    expect((await admin.patch(`/users/${id}`, { disabled: true })).status).toBe(200);
+    expect((await user.get(SUMMARY)).status).toBe(401);
+  });
+
+  it('when the user signs out, then the old cookie is refused at once', async () => {
+    const user = await Client.signIn(server, IDENTITIES.commission.email);
+    await user.get(SUMMARY);
+    await user.get(SUMMARY);
+    expect((await user.post('/auth/logout')).status).toBeLessThan(300);
+    expect((await user.get(SUMMARY)).status).toBe(401);
+  });
+
+  /** A write from elsewhere is heard when the database announces it: well within a second. */
+  const HEARD = { timeout: 1000, interval: 2 };
+
+  it('when another process writes records or disables an account, then memory stops answering as soon as the database announces it', async () => {
+    const other = await createOtherConnection();
+    try {
+      const before = await creditsOf(leadership);
+      await creditsOf(leadership);
+      await other.run(sql`insert into credit (university_code, ref, host_university_code, course, term, recognized_on, students, credits)
+        values ('USST', 'FROM-ANOTHER-PROCESS', 'UJS', 'Optics', '2024-2025-1', '2024-05-05'::date, 1, 3)`);
+      await expect.poll(() => creditsOf(leadership), HEARD).toBeCloseTo(before + 3, 6);
+
+      await addUser(database.db, { email: 'off-elsewhere@test.example', role: 'leadership' });
+      const user = await Client.signIn(server, 'off-elsewhere@test.example');
+      await user.get(SUMMARY);
+      await user.get(SUMMARY);
+      await other.run(sql`update app_user set disabled = true where email = 'off-elsewhere@test.example'`);
+      await expect.poll(async () => (await user.get(SUMMARY)).status, HEARD).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  /** A second connection, as psql or another server would be (PGlite is one process: the same engine). */
+  async function createOtherConnection() {
+    if (TEST_DB === 'pglite') return { run: (query: any) => query.execute(database.db), close: async () => undefined };
+    const { connectDatabase } = await import('../../server/db/connect.js');
+    const other = await connectDatabase({ databaseUrl: database.url!, watch: false, poolSize: 1 });
+    return { run: (query: any) => query.execute(other.db), close: () => other.close() };
+  }
+});
