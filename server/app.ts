@@ -116,6 +116,8 @@ export function createApp({
 
   const { db } = database;
   // Listening from here on: the version and the sessions are then known without asking.
+  database.changes.onError = (error) =>
+    log.warn({ err: error }, 'the change feed lost its connection; every request asks the database until it listens again');
   database.changes.start();
   const sessions = new SessionMemo(database.changes);
   const authenticate: Authenticate = createAuthenticator(db, sessions);

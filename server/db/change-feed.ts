@@ -49,10 +49,20 @@ export class ChangeFeed {
   #starting: Promise<void> | undefined;
   #retry: NodeJS.Timeout | undefined;
   #retryMs = 0;
+  #heartbeat: NodeJS.Timeout | undefined;
+  /** The heartbeat sent and not yet heard back; 0 when none is out. */
+  #beatOut = 0;
 
+  /**
+   * `heartbeatMs`: how often the feed sends itself a marker while listening. One not heard back by
+   * the next beat means the connection is no longer delivering (a half-open socket, a pooler that
+   * does not pass notifications): the feed drops it and listens again.
+   */
   constructor(
     private readonly source: ChangeSource,
-    private readonly onError: (error: unknown) => void = () => undefined,
+    /** Told when a settled feed loses its connection (the application logs it). */
+    public onError: (error: unknown) => void = () => undefined,
+    private readonly heartbeatMs = 10_000,
   ) {}
 
   /** Starts listening in the background (idempotent); until then and after a loss, the feed is unsettled. */
@@ -107,6 +117,7 @@ export class ChangeFeed {
     this.#stopped = true;
     this.#subscribed = false;
     clearTimeout(this.#retry);
+    clearInterval(this.#heartbeat);
     await this.#starting?.catch(() => undefined);
     await this.source.stop().catch(() => undefined);
   }
@@ -132,6 +143,8 @@ export class ChangeFeed {
       this.#authEpoch++;
     } else if (what === 'sync') {
       if (Number(value) >= this.#awaitedSync) this.#awaitedSync = 0;
+    } else if (what === 'beat') {
+      if (Number(value) === this.#beatOut) this.#beatOut = 0;
     }
   }
 
@@ -148,6 +161,10 @@ export class ChangeFeed {
       // Sessions remembered before listening began may have changed unannounced.
       this.#authEpoch++;
       this.#retryMs = 0;
+      this.#beatOut = 0;
+      clearInterval(this.#heartbeat);
+      this.#heartbeat = setInterval(() => this.#beat(), this.heartbeatMs);
+      this.#heartbeat.unref();
       // Settles once everything committed before now has been heard: a write that committed
       // between LISTEN and the version's read is announced before this marker.
       this.#sync();
@@ -156,7 +173,19 @@ export class ChangeFeed {
     }
   }
 
+  #beat(): void {
+    if (!this.#subscribed) return;
+    if (this.#beatOut !== 0) {
+      this.#lose(new Error(`the change feed heard nothing back for ${this.heartbeatMs} ms`));
+      return;
+    }
+    this.#beatOut = ++this.#syncs;
+    this.source.notify(`beat ${this.#beatOut}`).catch((error: unknown) => this.#lose(error));
+  }
+
   #lose(error: unknown): void {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
     const wasSettled = this.#subscribed && this.#version !== undefined;
     this.#subscribed = false;
     this.#version = undefined;

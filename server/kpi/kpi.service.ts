@@ -102,11 +102,18 @@ export async function summary(db: Kysely<Database>, request: SummaryRequest): Pr
   const measures = [...request.measures];
   const run = (span: Span) =>
     runAggregate(db, { measures, by: ['university'], filters: { ...request.filters, ...span }, withRecords: true }, range);
-  const current = await run(period);
-  const before = await run(previous);
-  const ago = await run(yearAgo);
-  const ytd = await run(yearToDate);
-  const targets = await targetsFor(db, measures, targetYear, request.filters, references);
+  // The four spans are independent statements: on PostgreSQL they run side by side on the pool
+  // (PGlite and a transaction take them one after another on their one connection). The default
+  // period is the year to date itself, which is then asked once.
+  const ytdIsPeriod = yearToDate.from === period.from && yearToDate.to === period.to;
+  const [current, before, ago, ytdOwn, targets] = await Promise.all([
+    run(period),
+    run(previous),
+    run(yearAgo),
+    ytdIsPeriod ? undefined : run(yearToDate),
+    targetsFor(db, measures, targetYear, request.filters, references),
+  ]);
+  const ytd = ytdOwn ?? current;
 
   return {
     period,

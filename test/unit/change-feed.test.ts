@@ -144,3 +144,28 @@ describe('the change feed', () => {
     await feed.stop();
   });
 });
+
+describe('the change feed heartbeat', () => {
+  it('when its own marker does not come back by the next beat, then the connection is dropped and the feed listens again', async () => {
+    const source = new FakeSource();
+    const feed = new ChangeFeed(source, () => undefined, 40);
+    feed.start();
+    await tick();
+    source.deliver();
+    expect(feed.settled).toBe(true);
+    // Beats that come back keep it settled.
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 45));
+      source.deliver();
+    }
+    expect(feed.settled).toBe(true);
+    expect(source.listens).toBe(1);
+    // A connection that stops delivering: the next beat finds the last one missing.
+    source.notify = async () => undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(feed.settled).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(source.listens).toBe(2);
+    await feed.stop();
+  });
+});
