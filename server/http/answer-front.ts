@@ -5,7 +5,7 @@ import type { AvailabilityMonitor } from '../db/availability.js';
 import type { ChangeFeed } from '../db/change-feed.js';
 import { today } from '../lib/dates.js';
 import type { Logger } from '../logger.js';
-import { type AnswerCache, answerKey } from './answer-cache.js';
+import { type Answer, type AnswerCache, answerKey, headerList } from './answer-cache.js';
 import { requestId } from './request-id.js';
 import { callerScope, matches } from './route.js';
 
@@ -25,6 +25,22 @@ export interface AnswerFrontOptions {
  * Anything else (no stored answer, a write in flight, the feed unsettled, the database unavailable)
  * goes on to `next`, the whole stack, as if the front were not there.
  */
+type HeaderList = ReturnType<typeof headerList>;
+const lists = new WeakMap<Answer, { ok: HeaderList; notModified: HeaderList }>();
+
+/** The answer's headers as flat lists, made once per answer. */
+function listsOf(answer: Answer): { ok: HeaderList; notModified: HeaderList } {
+  let made = lists.get(answer);
+  if (!made) {
+    made = {
+      ok: headerList(answer.headers, { 'content-length': answer.body.length }),
+      notModified: headerList(answer.notModifiedHeaders),
+    };
+    lists.set(answer, made);
+  }
+  return made;
+}
+
 export function answerFront({ answers, sessions, changes, log, availability }: AnswerFrontOptions) {
   const logging = () => log.isLevelEnabled('info');
   const send = (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -39,11 +55,12 @@ export function answerFront({ answers, sessions, changes, log, availability }: A
     const logged = logging();
     const started = logged ? performance.now() : 0;
     const ownId = requestId(req);
+    const lists = listsOf(answer);
     if (matches(req.headers['if-none-match'], answer.etag)) {
-      res.writeHead(304, { ...answer.notModifiedHeaders, 'x-request-id': ownId });
+      res.writeHead(304, lists.notModified.concat('x-request-id', ownId));
       res.end();
     } else {
-      res.writeHead(200, { ...answer.headers, 'content-length': answer.body.length, 'x-request-id': ownId });
+      res.writeHead(200, lists.ok.concat('x-request-id', ownId));
       res.end(answer.body);
     }
     if (logged) {
