@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -5,18 +6,28 @@ import pg from 'pg';
 import { readDataVersion } from './data-version.js';
 import type { Database } from './schema.js';
 
-/** The channel of sql/0012: `data <version>`, `auth`, and the feed's own `sync <n>` markers. */
+/** The channel of sql/0012: `data <version>`, `auth`, and each feed's own `sync`/`beat` markers. */
 export const CHANGE_CHANNEL = 'ao_change';
 
-/** Where the announcements come from: a LISTEN connection of its own (PostgreSQL) or PGlite's listener. */
-export interface ChangeSource {
-  /** Subscribes; resolves once listening. `lost` is called once if the subscription ends. */
-  listen(notice: (payload: string) => void, lost: (error: unknown) => void): Promise<void>;
+/** One subscription: one connection's LISTEN, and what is done over that connection. */
+export interface ChangeSubscription {
   /** The committed data version, read after listening began. */
   readVersion(): Promise<number>;
   /** Sends a notification on the channel (delivered after every notification committed before it). */
   notify(payload: string): Promise<void>;
+  /** Ends this subscription only; resolves when it has ended (never rejects). */
   stop(): Promise<void>;
+}
+
+/** Where the announcements come from: a LISTEN connection of its own (PostgreSQL) or PGlite's one session. */
+export interface ChangeSource {
+  /** Subscribes; resolves once listening. `lost` is called (at most once) if the subscription ends by itself. */
+  listen(notice: (payload: string) => void, lost: (error: unknown) => void): Promise<ChangeSubscription>;
+  /**
+   * Whether a connection can stop delivering without telling (a network between): the feed then
+   * sends itself a heartbeat. PGlite is in the process and needs none.
+   */
+  readonly remote: boolean;
 }
 
 /**
@@ -29,12 +40,15 @@ export interface ChangeSource {
  * received a marker it sent after the request ended: PostgreSQL delivers notifications in commit
  * order, so by then the write's own announcements have arrived. A caller's next request after a
  * write therefore always sees it. Another process's writes are seen as soon as PostgreSQL delivers
- * their announcement, a fraction of a millisecond after their commit on the same host.
+ * their announcement, a fraction of a millisecond after their commit on the same host. Markers carry
+ * the feed's own id: another server's markers on the same channel never settle this one.
  *
  * When the subscription is lost, the feed is unsettled (every request asks the database, as without
  * a feed) until it listens again; then it re-reads the version and drops every remembered session.
+ * Everything that arrives from a subscription that is no longer the current one is ignored.
  */
 export class ChangeFeed {
+  readonly #id = randomUUID();
   #version: number | undefined;
   /** The highest version announced since the subscription began (before the version was read, too). */
   #heard = 0;
@@ -42,9 +56,11 @@ export class ChangeFeed {
   #holds = 0;
   /** The marker the feed waits to hear back before it settles; 0 when none. */
   #awaitedSync = 0;
-  #syncs = 0;
-  /** LISTEN acknowledged on a live connection. */
-  #subscribed = false;
+  #markers = 0;
+  /** The current subscription, once LISTEN is acknowledged; undefined while not listening. */
+  #subscription: ChangeSubscription | undefined;
+  /** Bumped by every connection attempt and every loss: events of an older generation are ignored. */
+  #generation = 0;
   #stopped = false;
   #starting: Promise<void> | undefined;
   #retry: NodeJS.Timeout | undefined;
@@ -54,9 +70,9 @@ export class ChangeFeed {
   #beatOut = 0;
 
   /**
-   * `heartbeatMs`: how often the feed sends itself a marker while listening. One not heard back by
-   * the next beat means the connection is no longer delivering (a half-open socket, a pooler that
-   * does not pass notifications): the feed drops it and listens again.
+   * `heartbeatMs`: how often the feed sends itself a marker while listening to a remote source. One
+   * not heard back by the next beat means the connection is no longer delivering (a half-open
+   * socket, a pooler that does not pass notifications): the feed drops it and listens again.
    */
   constructor(
     private readonly source: ChangeSource,
@@ -67,9 +83,11 @@ export class ChangeFeed {
 
   /** Starts listening in the background (idempotent); until then and after a loss, the feed is unsettled. */
   start(): void {
-    if (this.#stopped || this.#starting || this.#subscribed) return;
+    if (this.#stopped || this.#starting || this.#subscription) return;
     this.#starting = this.#connect().finally(() => {
       this.#starting = undefined;
+      // Lost while connecting: the retry may have found the attempt still running.
+      if (!this.#subscription && !this.#stopped) this.#scheduleRetry();
     });
   }
 
@@ -85,7 +103,7 @@ export class ChangeFeed {
 
   /** Whether the version and remembered sessions can be trusted without asking the database. */
   get settled(): boolean {
-    return this.#subscribed && this.#version !== undefined && this.#holds === 0 && this.#awaitedSync === 0;
+    return this.#subscription !== undefined && this.#version !== undefined && this.#holds === 0 && this.#awaitedSync === 0;
   }
 
   /** The committed data version while settled, else undefined (ask the database). */
@@ -115,11 +133,13 @@ export class ChangeFeed {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#subscribed = false;
+    this.#generation++;
     clearTimeout(this.#retry);
     clearInterval(this.#heartbeat);
+    const subscription = this.#subscription;
+    this.#subscription = undefined;
+    await subscription?.stop();
     await this.#starting?.catch(() => undefined);
-    await this.source.stop().catch(() => undefined);
   }
 
   /**
@@ -127,74 +147,99 @@ export class ChangeFeed {
    * version and sends a marker of its own after every write released before it.
    */
   #sync(): void {
-    const marker = ++this.#syncs;
+    const marker = ++this.#markers;
     this.#awaitedSync = marker;
-    if (this.#subscribed) this.source.notify(`sync ${marker}`).catch((error: unknown) => this.#lose(error));
+    this.#send(`sync ${this.#id} ${marker}`);
   }
 
-  #notice(payload: string): void {
-    const [what, value] = payload.split(' ');
+  #send(payload: string): void {
+    const subscription = this.#subscription;
+    if (!subscription) return;
+    const generation = this.#generation;
+    subscription.notify(payload).catch((error: unknown) => this.#lose(error, generation));
+  }
+
+  #notice(payload: string, generation: number): void {
+    if (generation !== this.#generation) return;
+    const [what, first, second] = payload.split(' ');
     if (what === 'data') {
-      const version = Number(value);
+      const version = Number(first);
       if (!Number.isSafeInteger(version)) return;
       this.#heard = Math.max(this.#heard, version);
+      // The version only grows (one that arrives late, for a commit the version's read already saw, is older).
       if (this.#version !== undefined) this.#version = Math.max(this.#version, version);
     } else if (what === 'auth') {
       this.#authEpoch++;
-    } else if (what === 'sync') {
-      if (Number(value) >= this.#awaitedSync) this.#awaitedSync = 0;
-    } else if (what === 'beat') {
-      if (Number(value) === this.#beatOut) this.#beatOut = 0;
+    } else if (first === this.#id) {
+      const marker = Number(second);
+      if (what === 'sync' && marker >= this.#awaitedSync) this.#awaitedSync = 0;
+      if (what === 'beat' && marker === this.#beatOut) this.#beatOut = 0;
     }
   }
 
   async #connect(): Promise<void> {
+    const generation = ++this.#generation;
+    let subscription: ChangeSubscription | undefined;
     try {
-      await this.source.listen(
-        (payload) => this.#notice(payload),
-        (error) => this.#lose(error),
+      subscription = await this.source.listen(
+        (payload) => this.#notice(payload, generation),
+        (error) => this.#lose(error, generation),
       );
-      this.#subscribed = true;
-      const version = await this.source.readVersion();
-      if (this.#stopped || !this.#subscribed) return;
+      if (generation !== this.#generation) {
+        await subscription.stop();
+        return;
+      }
+      this.#subscription = subscription;
+      const version = await subscription.readVersion();
+      if (generation !== this.#generation) return;
       this.#version = Math.max(version, this.#heard);
       // Sessions remembered before listening began may have changed unannounced.
       this.#authEpoch++;
       this.#retryMs = 0;
       this.#beatOut = 0;
-      clearInterval(this.#heartbeat);
-      this.#heartbeat = setInterval(() => this.#beat(), this.heartbeatMs);
-      this.#heartbeat.unref();
+      if (this.source.remote) {
+        clearInterval(this.#heartbeat);
+        this.#heartbeat = setInterval(() => this.#beat(), this.heartbeatMs);
+        this.#heartbeat.unref();
+      }
       // Settles once everything committed before now has been heard: a write that committed
       // between LISTEN and the version's read is announced before this marker.
       this.#sync();
     } catch (error) {
-      this.#lose(error);
+      if (subscription && !this.#subscription) await subscription.stop();
+      this.#lose(error, generation);
     }
   }
 
   #beat(): void {
-    if (!this.#subscribed) return;
+    if (!this.#subscription) return;
     if (this.#beatOut !== 0) {
-      this.#lose(new Error(`the change feed heard nothing back for ${this.heartbeatMs} ms`));
+      this.#lose(new Error(`the change feed heard nothing back for ${this.heartbeatMs} ms`), this.#generation);
       return;
     }
-    this.#beatOut = ++this.#syncs;
-    this.source.notify(`beat ${this.#beatOut}`).catch((error: unknown) => this.#lose(error));
+    this.#beatOut = ++this.#markers;
+    this.#send(`beat ${this.#id} ${this.#beatOut}`);
   }
 
-  #lose(error: unknown): void {
+  /** The subscription of `generation` ended or failed: forget it and listen again (if it is the current one). */
+  #lose(error: unknown, generation: number): void {
+    if (generation !== this.#generation || this.#stopped) return;
+    this.#generation++;
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
-    const wasSettled = this.#subscribed && this.#version !== undefined;
-    this.#subscribed = false;
+    const wasSettled = this.#subscription !== undefined && this.#version !== undefined;
+    const subscription = this.#subscription;
+    this.#subscription = undefined;
     this.#version = undefined;
     this.#heard = 0;
     this.#authEpoch++;
-    if (this.#stopped) return;
     if (wasSettled) this.onError(error);
-    void this.source.stop().catch(() => undefined);
-    if (this.#retry) return;
+    void subscription?.stop();
+    this.#scheduleRetry();
+  }
+
+  #scheduleRetry(): void {
+    if (this.#retry || this.#stopped) return;
     this.#retryMs = Math.min(5000, this.#retryMs === 0 ? 250 : this.#retryMs * 2);
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
@@ -204,13 +249,21 @@ export class ChangeFeed {
   }
 }
 
+/** How long the feed's own statements (LISTEN, the version, a marker) may take before the connection counts as lost. */
+const FEED_STATEMENT_TIMEOUT_MS = 5000;
+
 /** A PostgreSQL LISTEN connection of its own, outside the pools (a pooled connection would be shared). */
 export function postgresChangeSource(databaseUrl: string): ChangeSource {
-  let client: pg.Client | undefined;
   return {
+    remote: true,
     async listen(notice, lost) {
-      const connection = new pg.Client({ connectionString: databaseUrl, keepAlive: true, connectionTimeoutMillis: 5000 });
-      client = connection;
+      const connection = new pg.Client({
+        connectionString: databaseUrl,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+        connectionTimeoutMillis: FEED_STATEMENT_TIMEOUT_MS,
+        query_timeout: FEED_STATEMENT_TIMEOUT_MS,
+      });
       let ended = false;
       const end = (error: unknown) => {
         if (ended) return;
@@ -220,53 +273,65 @@ export function postgresChangeSource(databaseUrl: string): ChangeSource {
       connection.on('error', end);
       connection.on('end', () => end(new Error('the change feed connection ended')));
       connection.on('notification', (message) => {
-        if (message.channel === CHANGE_CHANNEL && message.payload !== undefined) notice(message.payload);
+        if (!ended && message.channel === CHANGE_CHANNEL && message.payload !== undefined) notice(message.payload);
       });
-      await connection.connect();
-      // The socket's end, not the client's: node-postgres reports the loss only when the socket
-      // has closed, a turn of the event loop later, and a request read in between must know it.
-      connection.connection.stream.once('end', () => end(new Error('the database closed the change feed connection')));
-      await connection.query(`listen ${CHANGE_CHANNEL}`);
-    },
-    async readVersion() {
-      if (!client) throw new Error('not listening');
-      const result = await client.query<{ value: unknown }>(`select value from app_setting where key = 'data_version'`);
-      return Number(result.rows[0]?.value ?? 0);
-    },
-    async notify(payload) {
-      if (!client) throw new Error('not listening');
-      await client.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, payload]);
-    },
-    async stop() {
-      const connection = client;
-      client = undefined;
-      connection?.removeAllListeners('end');
-      connection?.removeAllListeners('notification');
-      connection?.on('error', () => undefined);
-      await connection?.end();
+      const subscription: ChangeSubscription = {
+        async readVersion() {
+          const result = await connection.query<{ value: unknown }>(`select value from app_setting where key = 'data_version'`);
+          return Number(result.rows[0]?.value ?? 0);
+        },
+        async notify(payload) {
+          await connection.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, payload]);
+        },
+        async stop() {
+          ended = true;
+          await connection.end().catch(() => undefined);
+        },
+      };
+      try {
+        await connection.connect();
+        // The socket's end, not the client's: node-postgres reports the loss only when the socket
+        // has closed, a turn of the event loop later, and a request read in between must know it.
+        connection.connection.stream.once('end', () => end(new Error('the database closed the change feed connection')));
+        await connection.query(`listen ${CHANGE_CHANNEL}`);
+      } catch (error) {
+        await subscription.stop();
+        throw error;
+      }
+      return subscription;
     },
   };
 }
 
 /**
- * PGlite's own listener. PGlite is one session, so its notifications (its own) are delivered as the
- * statement that committed them returns. Markers go through Kysely, never around a transaction
- * that holds the single connection.
+ * PGlite's one session. Its notifications (its own) are delivered as the statement that committed
+ * them returns. LISTEN and the markers go through Kysely, so they never run inside a transaction
+ * that holds the single connection; the callback is registered with PGlite without SQL.
  */
 export function pgliteChangeSource(pglite: PGlite, db: Kysely<Database>): ChangeSource {
-  let unlisten: (() => Promise<void>) | undefined;
   return {
+    remote: false,
     async listen(notice) {
-      unlisten = await pglite.listen(CHANGE_CHANNEL, notice);
-    },
-    readVersion: () => readDataVersion(db),
-    async notify(payload) {
-      await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(db);
-    },
-    async stop() {
-      const stop = unlisten;
-      unlisten = undefined;
-      if (stop && !pglite.closed) await stop();
+      let active = true;
+      const off = pglite.onNotification((channel, payload) => {
+        if (active && channel === CHANGE_CHANNEL) notice(payload);
+      });
+      try {
+        await sql`listen ${sql.raw(CHANGE_CHANNEL)}`.execute(db);
+      } catch (error) {
+        off();
+        throw error;
+      }
+      return {
+        readVersion: () => readDataVersion(db),
+        async notify(payload) {
+          await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(db);
+        },
+        async stop() {
+          active = false;
+          off();
+        },
+      };
     },
   };
 }

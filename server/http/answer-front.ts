@@ -77,7 +77,9 @@ export function answerFront({ answers, sessions, changes, log, availability }: A
     return true;
   };
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    if (req.method !== 'GET' || req.url === undefined || !req.url.startsWith('/api/v1/')) {
+    // A GET with a body goes through the whole stack, which reads (and may refuse) it.
+    const hasBody = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;
+    if (req.method !== 'GET' || hasBody || req.url === undefined || !req.url.startsWith('/api/v1/')) {
       next();
       return;
     }

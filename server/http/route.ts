@@ -104,14 +104,9 @@ export interface RouteServices {
 export function registerRoutes(router: Router, specs: readonly RouteSpec<any, any, any>[], services: RouteServices): void {
   for (const spec of specs) {
     assertDeclared(spec);
-    router[spec.method](spec.path, ...(spec.middleware ?? []), async (req: Request, res: Response) => {
-      const release = spec.method === 'get' ? undefined : services.changes?.hold();
-      try {
-        await withRequestScope(() => handleRequest(spec, services, req, res));
-      } finally {
-        release?.();
-      }
-    });
+    router[spec.method](spec.path, ...(spec.middleware ?? []), (req: Request, res: Response) =>
+      withRequestScope(() => handleRequest(spec, services, req, res)),
+    );
   }
 }
 
@@ -124,6 +119,28 @@ async function handleRequest(
   // Routes open to anyone need no caller, so they never wait on the session store (health must not).
   const caller = spec.access === 'anyone' ? null : await services.authenticate(req, res);
   authorize(spec.access, caller);
+  if (spec.method !== 'get' && services.changes) {
+    // A request that may write: nothing is answered from memory until its writes have been heard.
+    // Released when the handler is done, or when the client has gone and the response is closed.
+    const release = services.changes.hold();
+    res.once('close', release);
+    try {
+      await handleAuthorized(spec, services, req, res, caller);
+    } finally {
+      release();
+    }
+    return;
+  }
+  await handleAuthorized(spec, services, req, res, caller);
+}
+
+async function handleAuthorized(
+  spec: RouteSpec<any, any, any>,
+  services: RouteServices,
+  req: Request,
+  res: Response,
+  caller: Caller | null,
+): Promise<void> {
   const reading = req.method === 'GET' && spec.cached === true;
   const fromReplica = services.replica !== undefined && reading && !services.replica.writers.wroteRecently(caller);
   if (fromReplica) readFromForRequest(services.replica!.db);

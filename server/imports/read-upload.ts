@@ -96,6 +96,12 @@ function readMultipart(req: Request, limit: number): Promise<Upload> {
         reject(new BadRequest('The form has no part named file.', [{ path: 'body.file', message: 'is required' }]));
       else resolve(upload);
     });
+    // A client that goes away mid-upload: busboy is never told, so the request's end is watched here.
+    const aborted = () => reject(new BadRequest('The upload was interrupted before it was complete.'));
+    req.once('error', aborted);
+    req.once('close', () => {
+      if (!req.complete) aborted();
+    });
     req.pipe(parser);
   });
 }

@@ -1,36 +1,58 @@
 import { describe, expect, it } from 'vitest';
-import { ChangeFeed, type ChangeSource } from '../../server/db/change-feed.js';
+import { ChangeFeed, type ChangeSource, type ChangeSubscription } from '../../server/db/change-feed.js';
 
 /**
- * A source that behaves like a LISTEN connection: notifications are delivered in the order they
- * were sent, when `deliver()` is called (the network), and the connection can be cut.
+ * A source that behaves like LISTEN connections to one database: notifications are delivered in
+ * the order they were committed, to every live connection, when `deliver()` is called (the
+ * network); a connection can be cut, and its late events can still fire.
  */
+class FakeConnection {
+  live = true;
+  constructor(
+    readonly source: FakeSource,
+    readonly notice: (payload: string) => void,
+    readonly lost: (error: unknown) => void,
+  ) {}
+}
+
 class FakeSource implements ChangeSource {
+  readonly remote = true;
   committed = 10;
   queue: string[] = [];
-  notice: ((payload: string) => void) | undefined;
-  lost: ((error: unknown) => void) | undefined;
-  listens = 0;
+  connections: FakeConnection[] = [];
   failNextListen = false;
+  /** While set, a version read waits for it. */
+  readGate: Promise<void> | undefined;
+  swallowNotify = false;
 
-  async listen(notice: (payload: string) => void, lost: (error: unknown) => void): Promise<void> {
+  get listens(): number {
+    return this.connections.length;
+  }
+  get current(): FakeConnection | undefined {
+    return this.connections.filter((c) => c.live).at(-1);
+  }
+
+  async listen(notice: (payload: string) => void, lost: (error: unknown) => void): Promise<ChangeSubscription> {
     if (this.failNextListen) {
       this.failNextListen = false;
       throw new Error('connection refused');
     }
-    this.listens++;
-    this.notice = notice;
-    this.lost = lost;
-  }
-  async readVersion(): Promise<number> {
-    return this.committed;
-  }
-  async notify(payload: string): Promise<void> {
-    if (!this.notice) throw new Error('not connected');
-    this.queue.push(payload);
-  }
-  async stop(): Promise<void> {
-    this.notice = undefined;
+    const connection = new FakeConnection(this, notice, lost);
+    this.connections.push(connection);
+    return {
+      readVersion: async () => {
+        await this.readGate;
+        if (!connection.live) throw new Error('connection reset');
+        return this.committed;
+      },
+      notify: async (payload) => {
+        if (!connection.live) throw new Error('not connected');
+        if (!this.swallowNotify) this.queue.push(payload);
+      },
+      stop: async () => {
+        connection.live = false;
+      },
+    };
   }
   /** Another process commits a write. */
   commit(): void {
@@ -40,13 +62,15 @@ class FakeSource implements ChangeSource {
   deliver(): void {
     const due = this.queue;
     this.queue = [];
-    for (const payload of due) this.notice?.(payload);
+    for (const connection of this.connections.filter((c) => c.live)) for (const payload of due) connection.notice(payload);
   }
-  cut(): void {
-    const lost = this.lost;
-    this.notice = undefined;
+  /** The current connection drops; its own lost() fires. */
+  cut(): FakeConnection {
+    const connection = this.current!;
+    connection.live = false;
     this.queue = [];
-    lost?.(new Error('connection reset'));
+    connection.lost(new Error('connection reset'));
+    return connection;
   }
 }
 
@@ -127,6 +151,7 @@ describe('the change feed', () => {
     expect(source.listens).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 600)); // the next (500 ms later) succeeds
     expect(source.listens).toBe(2);
+    expect(feed.settled).toBe(false); // until its own marker comes back
     source.deliver();
     expect(feed.version).toBe(42);
     await feed.stop();
@@ -161,10 +186,65 @@ describe('the change feed heartbeat', () => {
     expect(feed.settled).toBe(true);
     expect(source.listens).toBe(1);
     // A connection that stops delivering: the next beat finds the last one missing.
-    source.notify = async () => undefined;
+    source.swallowNotify = true;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(feed.settled).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(source.listens).toBe(2);
+    await feed.stop();
+  });
+});
+
+describe('the change feed and what is not its own', () => {
+  it("when another server's marker arrives, then it does not settle this feed", async () => {
+    const { source, feed } = await settledFeed();
+    const release = feed.hold();
+    release();
+    // Another server on the same channel sends markers with high numbers, and the write's own
+    // announcement has not arrived yet.
+    source.queue.unshift('sync 00000000-0000-0000-0000-000000000000 999999');
+    const own = source.queue.pop()!;
+    source.deliver();
+    expect(feed.settled).toBe(false);
+    source.commit();
+    source.queue.push(own);
+    source.deliver();
+    expect(feed.settled).toBe(true);
+    expect(feed.version).toBe(11);
+  });
+
+  it('when the connection is lost while the version is being read, then the feed still listens again', async () => {
+    const source = new FakeSource();
+    const feed = new ChangeFeed(source, () => undefined, 60_000);
+    let open!: () => void;
+    source.readGate = new Promise((resolve) => (open = resolve));
+    feed.start();
+    await tick();
+    source.cut(); // during the read
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the retry fires while the first attempt still waits
+    open();
+    source.readGate = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(source.listens).toBeGreaterThanOrEqual(2);
+    source.deliver();
+    expect(feed.settled).toBe(true);
+    expect(feed.version).toBe(10);
+    await feed.stop();
+  });
+
+  it("when an old connection's events come late, then they touch neither the new connection nor the version", async () => {
+    const { source, feed } = await settledFeed();
+    const old = source.cut();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    source.deliver();
+    expect(feed.settled).toBe(true);
+    const epoch = feed.authEpoch;
+    // The old connection reports its end again, and a stale announcement arrives on it.
+    old.lost(new Error('late error'));
+    old.notice('auth');
+    old.notice('data 5');
+    expect(feed.settled).toBe(true);
+    expect(feed.authEpoch).toBe(epoch);
     expect(source.listens).toBe(2);
     await feed.stop();
   });
