@@ -161,7 +161,9 @@ describe(`answers from memory (${TEST_DB})`, () => {
       },
     });
     req.on('error', () => undefined);
-    req.write('--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nuniversity_code,ref\r\n');
+    req.write(
+      '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nuniversity_code,ref\r\n',
+    );
     await expect.poll(() => database.changes.settled, { timeout: 2000, interval: 5 }).toBe(false);
     req.destroy();
     await expect.poll(() => database.changes.settled, { timeout: 2000, interval: 5 }).toBe(true);
