@@ -66,10 +66,10 @@ const okList = headerList(okHeaders);
 const notModifiedList = headerList(notModifiedHeaders);
 const bare = createServer((req, res) => {
   if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304, notModifiedList.concat('x-request-id', crypto.randomUUID()));
+    res.writeHead(304, ['X-Request-Id', crypto.randomUUID(), ...notModifiedList]);
     res.end();
   } else {
-    res.writeHead(200, okList.concat('x-request-id', crypto.randomUUID()));
+    res.writeHead(200, ['X-Request-Id', crypto.randomUUID(), ...okList]);
     res.end(body);
   }
 });

@@ -21,8 +21,11 @@ export interface ChangeSubscription {
 
 /** Where the announcements come from: a LISTEN connection of its own (PostgreSQL) or PGlite's one session. */
 export interface ChangeSource {
-  /** Subscribes; resolves once listening. `lost` is called (at most once) if the subscription ends by itself. */
-  listen(notice: (payload: string) => void, lost: (error: unknown) => void): Promise<ChangeSubscription>;
+  /**
+   * Subscribes; resolves once listening. `notice` gets each payload, and whether this connection's
+   * own session sent it; `lost` is called (at most once) if the subscription ends by itself.
+   */
+  listen(notice: (payload: string, fromSelf: boolean) => void, lost: (error: unknown) => void): Promise<ChangeSubscription>;
   /**
    * Whether a connection can stop delivering without telling (a network between): the feed then
    * sends itself a heartbeat. PGlite is in the process and needs none.
@@ -40,8 +43,10 @@ export interface ChangeSource {
  * received a marker it sent after the request ended: PostgreSQL delivers notifications in commit
  * order, so by then the write's own announcements have arrived. A caller's next request after a
  * write therefore always sees it. Another process's writes are seen as soon as PostgreSQL delivers
- * their announcement, a fraction of a millisecond after their commit on the same host. Markers carry
- * the feed's own id: another server's markers on the same channel never settle this one.
+ * their announcement, a fraction of a millisecond after their commit on the same host. An
+ * announcement is a hint, never a number to believe: on each, the feed reads the version over its
+ * own connection (and is unsettled until it has), so a NOTIFY sent by anyone can make it ask again,
+ * no more. Markers count only from the feed's own session and carry its id.
  *
  * When the subscription is lost, the feed is unsettled (every request asks the database, as without
  * a feed) until it listens again; then it re-reads the version and drops every remembered session.
@@ -50,8 +55,10 @@ export interface ChangeSource {
 export class ChangeFeed {
   readonly #id = randomUUID();
   #version: number | undefined;
-  /** The highest version announced since the subscription began (before the version was read, too). */
-  #heard = 0;
+  /** Data announcements heard, and how many of them a completed read of the version covers. */
+  #announced = 0;
+  #readThrough = 0;
+  #reading = false;
   #authEpoch = 0;
   #holds = 0;
   /** The marker the feed waits to hear back before it settles; 0 when none. */
@@ -103,7 +110,13 @@ export class ChangeFeed {
 
   /** Whether the version and remembered sessions can be trusted without asking the database. */
   get settled(): boolean {
-    return this.#subscription !== undefined && this.#version !== undefined && this.#holds === 0 && this.#awaitedSync === 0;
+    return (
+      this.#subscription !== undefined &&
+      this.#version !== undefined &&
+      this.#readThrough === this.#announced &&
+      this.#holds === 0 &&
+      this.#awaitedSync === 0
+    );
   }
 
   /** The committed data version while settled, else undefined (ask the database). */
@@ -159,22 +172,44 @@ export class ChangeFeed {
     subscription.notify(payload).catch((error: unknown) => this.#lose(error, generation));
   }
 
-  #notice(payload: string, generation: number): void {
+  #notice(payload: string, fromSelf: boolean, generation: number): void {
     if (generation !== this.#generation) return;
     const [what, first, second] = payload.split(' ');
     if (what === 'data') {
-      const version = Number(first);
-      if (!Number.isSafeInteger(version)) return;
-      this.#heard = Math.max(this.#heard, version);
-      // The version only grows (one that arrives late, for a commit the version's read already saw, is older).
-      if (this.#version !== undefined) this.#version = Math.max(this.#version, version);
+      this.#announced++;
+      if (this.#version !== undefined) this.#refresh();
     } else if (what === 'auth') {
       this.#authEpoch++;
-    } else if (first === this.#id) {
+    } else if (fromSelf && first === this.#id) {
       const marker = Number(second);
       if (what === 'sync' && marker >= this.#awaitedSync) this.#awaitedSync = 0;
       if (what === 'beat' && marker === this.#beatOut) this.#beatOut = 0;
     }
+  }
+
+  /**
+   * Reads the version for the announcements heard so far. Reads run one at a time, in order, on
+   * the feed's own connection, so the last one to finish saw the latest commit.
+   */
+  #refresh(): void {
+    const subscription = this.#subscription;
+    if (this.#reading || !subscription) return;
+    this.#reading = true;
+    const generation = this.#generation;
+    const covers = this.#announced;
+    subscription
+      .readVersion()
+      .then((version) => {
+        if (generation !== this.#generation) return;
+        this.#reading = false;
+        this.#version = version;
+        this.#readThrough = covers;
+        if (this.#announced > this.#readThrough) this.#refresh();
+      })
+      .catch((error: unknown) => {
+        if (generation === this.#generation) this.#reading = false;
+        this.#lose(error, generation);
+      });
   }
 
   async #connect(): Promise<void> {
@@ -182,7 +217,7 @@ export class ChangeFeed {
     let subscription: ChangeSubscription | undefined;
     try {
       subscription = await this.source.listen(
-        (payload) => this.#notice(payload, generation),
+        (payload, fromSelf) => this.#notice(payload, fromSelf, generation),
         (error) => this.#lose(error, generation),
       );
       if (generation !== this.#generation) {
@@ -190,9 +225,12 @@ export class ChangeFeed {
         return;
       }
       this.#subscription = subscription;
+      const covers = this.#announced;
       const version = await subscription.readVersion();
       if (generation !== this.#generation) return;
-      this.#version = Math.max(version, this.#heard);
+      this.#version = version;
+      this.#readThrough = covers;
+      if (this.#announced > this.#readThrough) this.#refresh();
       // Sessions remembered before listening began may have changed unannounced.
       this.#authEpoch++;
       this.#retryMs = 0;
@@ -231,7 +269,9 @@ export class ChangeFeed {
     const subscription = this.#subscription;
     this.#subscription = undefined;
     this.#version = undefined;
-    this.#heard = 0;
+    this.#announced = 0;
+    this.#readThrough = 0;
+    this.#reading = false;
     this.#authEpoch++;
     if (wasSettled) this.onError(error);
     void subscription?.stop();
@@ -273,7 +313,9 @@ export function postgresChangeSource(databaseUrl: string): ChangeSource {
       connection.on('error', end);
       connection.on('end', () => end(new Error('the change feed connection ended')));
       connection.on('notification', (message) => {
-        if (!ended && message.channel === CHANGE_CHANNEL && message.payload !== undefined) notice(message.payload);
+        if (ended || message.channel !== CHANGE_CHANNEL || message.payload === undefined) return;
+        // The backend that sent it: this connection's own for the feed's markers.
+        notice(message.payload, message.processId === (connection as unknown as { processID: number }).processID);
       });
       const subscription: ChangeSubscription = {
         async readVersion() {
@@ -313,8 +355,9 @@ export function pgliteChangeSource(pglite: PGlite, db: Kysely<Database>): Change
     remote: false,
     async listen(notice) {
       let active = true;
+      // One session: every notification is its own.
       const off = pglite.onNotification((channel, payload) => {
-        if (active && channel === CHANGE_CHANNEL) notice(payload);
+        if (active && channel === CHANGE_CHANNEL) notice(payload, true);
       });
       try {
         await sql`listen ${sql.raw(CHANGE_CHANNEL)}`.execute(db);

@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /**
  * The JSON answers of cached routes, kept per caller scope (role and university) and URL for the
@@ -39,12 +39,29 @@ export const answerKey = (scope: string, url: string): string => `${scope}\n${ur
 /** Headers that belong to one request, never to a stored answer. */
 const OWN_HEADERS = new Set(['x-request-id', 'set-cookie', 'content-length', 'date', 'connection', 'keep-alive']);
 
-/** The headers of a response about to send a stored answer, fit to send again for the same key. */
+/**
+ * The headers of a response about to send a stored answer, fit to send again for the same key:
+ * in the order and the letter case they were set (`Content-Security-Policy`, `ETag`).
+ */
 export function answerHeaders(headers: OutgoingHttpHeaders): Pick<Answer, 'headers' | 'notModifiedHeaders'> {
   const kept: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) if (!OWN_HEADERS.has(name) && value !== undefined) kept[name] = value;
-  const { 'content-type': _type, ...notModifiedHeaders } = kept;
+  const notModifiedHeaders: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (OWN_HEADERS.has(lower) || value === undefined) continue;
+    kept[name] = value;
+    if (lower !== 'content-type') notModifiedHeaders[name] = value;
+  }
   return { headers: kept, notModifiedHeaders };
+}
+
+/** A response's headers as it will send them: the names in the case and order they were set. */
+export function sentHeaders(res: ServerResponse): OutgoingHttpHeaders {
+  // On every OutgoingMessage since Node 15; the type declarations know it on ClientRequest only.
+  const names = (res as ServerResponse & { getRawHeaderNames(): string[] }).getRawHeaderNames();
+  const headers: OutgoingHttpHeaders = {};
+  for (const name of names) headers[name] = res.getHeader(name);
+  return headers;
 }
 
 export class AnswerCache {

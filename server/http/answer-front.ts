@@ -33,7 +33,7 @@ function listsOf(answer: Answer): { ok: HeaderList; notModified: HeaderList } {
   let made = lists.get(answer);
   if (!made) {
     made = {
-      ok: headerList(answer.headers, { 'content-length': answer.body.length }),
+      ok: headerList(answer.headers, { 'Content-Length': answer.body.length }),
       notModified: headerList(answer.notModifiedHeaders),
     };
     lists.set(answer, made);
@@ -57,10 +57,10 @@ export function answerFront({ answers, sessions, changes, log, availability }: A
     const ownId = requestId(req);
     const lists = listsOf(answer);
     if (matches(req.headers['if-none-match'], answer.etag)) {
-      res.writeHead(304, lists.notModified.concat('x-request-id', ownId));
+      res.writeHead(304, ['X-Request-Id', ownId, ...lists.notModified]);
       res.end();
     } else {
-      res.writeHead(200, lists.ok.concat('x-request-id', ownId));
+      res.writeHead(200, ['X-Request-Id', ownId, ...lists.ok]);
       res.end(answer.body);
     }
     if (logged) {

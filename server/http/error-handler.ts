@@ -34,7 +34,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   return (
     typeof message === 'string' &&
-    /timeout exceeded when trying to connect|Connection terminated|connection timeout/i.test(message)
+    /timeout exceeded when trying to connect|Connection terminated|connection timeout|not queryable/i.test(message)
   );
 }
 

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { readFromForRequest, withRequestScope } from '../db/versioned.js';
 import type { ChangeFeed } from '../db/change-feed.js';
-import { type AnswerCache, answerHeaders, answerKey } from './answer-cache.js';
+import { type AnswerCache, answerHeaders, answerKey, sentHeaders } from './answer-cache.js';
 import { BadRequest, Forbidden, HttpProblem, type ProblemDetail, Unauthorized } from './problems.js';
 
 /** Who may call a route: everyone, anyone signed in, or the listed roles. */
@@ -141,7 +141,8 @@ async function handleAuthorized(
   res: Response,
   caller: Caller | null,
 ): Promise<void> {
-  const reading = req.method === 'GET' && spec.cached === true;
+  // HEAD is a GET without the body (Express routes it to the GET handler): the same tags and answers.
+  const reading = (req.method === 'GET' || req.method === 'HEAD') && spec.cached === true;
   const fromReplica = services.replica !== undefined && reading && !services.replica.writers.wroteRecently(caller);
   if (fromReplica) readFromForRequest(services.replica!.db);
   // Answers read on the replica are kept apart: its versions are its own, and the answer front serves the primary's only.
@@ -161,7 +162,7 @@ async function handleAuthorized(
   const params = parse(spec.params, req.params, 'params');
   const body = parse(spec.body, req.body, 'body');
   let stored: { key: string; version: number; etag: string; day: string } | undefined;
-  if (spec.cached && req.method === 'GET') {
+  if (reading) {
     const version = await services.dataVersion();
     const day = today();
     const etag = entityTag(version, req.originalUrl, caller, day);
@@ -184,7 +185,7 @@ async function handleAuthorized(
   if (stored && answers && res.statusCode === 200) {
     const body = Buffer.from(JSON.stringify(result));
     res.type('application/json');
-    answers.set(stored.key, { ...stored, body, ...answerHeaders(res.getHeaders()) });
+    answers.set(stored.key, { ...stored, body, ...answerHeaders(sentHeaders(res)) });
     res.send(body);
     return;
   }

@@ -68,6 +68,38 @@ describe(`answers from memory (${TEST_DB})`, () => {
     expect(typeof line.responseTime).toBe('number');
   });
 
+  it('when the same read is repeated, then even the header names come in the same case and order', async () => {
+    const path = `/api/v1${SUMMARY}&measures=tech_transfer.received`;
+    const raw = () =>
+      new Promise<string[]>((resolve, reject) => {
+        const req = httpRequest(`${server.url}${path}`, { headers: { cookie: leadership.cookie! } });
+        req.once('response', (response) => {
+          response.resume();
+          resolve(response.rawHeaders);
+        });
+        req.once('error', reject);
+        req.end();
+      });
+    const names = (headers: string[]) => headers.filter((_, i) => i % 2 === 0);
+    const values = (headers: string[]) => headers.filter((_, i) => i % 2 === 1 && !/^(Date|X-Request-Id)$/.test(headers[i - 1]!));
+    const first = await raw();
+    const second = await raw();
+    expect(answeredFrom(path.slice('/api/v1'.length))).toBe('memory');
+    expect(names(second)).toEqual(names(first));
+    expect(values(second)).toEqual(values(first));
+    expect(names(first)).toContain('Content-Security-Policy');
+  });
+
+  it('when HEAD asks for a stored answer, then it gets its headers and tag without the work', async () => {
+    const get = await leadership.get(SUMMARY);
+    const head = await leadership.request('HEAD', SUMMARY);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+    const revalidated = await leadership.request('HEAD', SUMMARY, undefined, { 'if-none-match': get.headers.get('etag')! });
+    expect(revalidated.status).toBe(304);
+  });
+
   it('when the ETag is sent back, then memory answers 304 with the headers the whole stack sends for it', async () => {
     const etag = (await leadership.get(SUMMARY)).headers.get('etag')!;
     const fromMemory = await leadership.get(SUMMARY, { 'if-none-match': etag });
@@ -212,6 +244,41 @@ describe(`answers from memory (${TEST_DB})`, () => {
       await user.get(SUMMARY);
       await other.run(sql`update app_user set disabled = true where email = 'off-elsewhere@test.example'`);
       await expect.poll(async () => (await user.get(SUMMARY)).status, HEARD).toBe(401);
+
+      // A session cut short by hand (not deleted) is refused as soon as that is announced too.
+      await addUser(database.db, { email: 'cut-short@test.example', role: 'leadership' });
+      const short = await Client.signIn(server, 'cut-short@test.example');
+      await short.get(SUMMARY);
+      await short.get(SUMMARY);
+      await other.run(sql`update session set expires_at = now() - interval '1 second'
+        where user_id = (select id from app_user where email = 'cut-short@test.example')`);
+      await expect.poll(async () => (await short.get(SUMMARY)).status, HEARD).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('when someone sends a forged announcement, or tries to set the data version back, then no answer goes stale', async () => {
+    const other = await createOtherConnection();
+    try {
+      const before = await creditsOf(leadership);
+      await creditsOf(leadership);
+      await other.run(sql`select pg_notify('ao_change', 'data 9000000000000')`);
+      await other.run(sql`select pg_notify('ao_change', 'sync 00000000-0000-0000-0000-000000000000 999999999')`);
+      await expect(other.run(sql`update app_setting set value = to_jsonb(1) where key = 'data_version'`)).rejects.toThrow(
+        /only grows/,
+      );
+      await other.run(sql`insert into credit (university_code, ref, host_university_code, course, term, recognized_on, students, credits)
+        values ('UJS', 'AFTER-A-FORGERY', 'USST', 'Optics', '2024-2025-1', '2024-05-07'::date, 1, 6)`);
+      await expect.poll(() => creditsOf(leadership), HEARD).toBeCloseTo(before + 6, 6);
+      // And memory answers again afterwards, with the true version in its tags.
+      const version = Number(
+        (await sql<{ v: string }>`select value #>> '{}' as v from app_setting where key = 'data_version'`.execute(database.db))
+          .rows[0]!.v,
+      );
+      await creditsOf(leadership);
+      const tagged = await leadership.get('/aggregate?measures=credits.credits&from=2020-01-01&to=2030-12-31');
+      expect(tagged.headers.get('etag')).toMatch(new RegExp(`^W/"${version}-`));
     } finally {
       await other.close();
     }

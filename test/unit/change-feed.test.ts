@@ -10,7 +10,7 @@ class FakeConnection {
   live = true;
   constructor(
     readonly source: FakeSource,
-    readonly notice: (payload: string) => void,
+    readonly notice: (payload: string, fromSelf: boolean) => void,
     readonly lost: (error: unknown) => void,
   ) {}
 }
@@ -18,7 +18,8 @@ class FakeConnection {
 class FakeSource implements ChangeSource {
   readonly remote = true;
   committed = 10;
-  queue: string[] = [];
+  /** In commit order: a payload and the connection whose session sent it (none: another session). */
+  queue: Array<{ payload: string; from?: FakeConnection }> = [];
   connections: FakeConnection[] = [];
   failNextListen = false;
   /** While set, a version read waits for it. */
@@ -32,7 +33,7 @@ class FakeSource implements ChangeSource {
     return this.connections.filter((c) => c.live).at(-1);
   }
 
-  async listen(notice: (payload: string) => void, lost: (error: unknown) => void): Promise<ChangeSubscription> {
+  async listen(notice: (payload: string, fromSelf: boolean) => void, lost: (error: unknown) => void): Promise<ChangeSubscription> {
     if (this.failNextListen) {
       this.failNextListen = false;
       throw new Error('connection refused');
@@ -47,7 +48,7 @@ class FakeSource implements ChangeSource {
       },
       notify: async (payload) => {
         if (!connection.live) throw new Error('not connected');
-        if (!this.swallowNotify) this.queue.push(payload);
+        if (!this.swallowNotify) this.queue.push({ payload, from: connection });
       },
       stop: async () => {
         connection.live = false;
@@ -57,12 +58,13 @@ class FakeSource implements ChangeSource {
   /** Another process commits a write. */
   commit(): void {
     this.committed++;
-    this.queue.push(`data ${this.committed}`);
+    this.queue.push({ payload: `data ${this.committed}` });
   }
   deliver(): void {
     const due = this.queue;
     this.queue = [];
-    for (const connection of this.connections.filter((c) => c.live)) for (const payload of due) connection.notice(payload);
+    for (const connection of this.connections.filter((c) => c.live))
+      for (const { payload, from } of due) connection.notice(payload, from === connection);
   }
   /** The current connection drops; its own lost() fires. */
   cut(): FakeConnection {
@@ -75,6 +77,13 @@ class FakeSource implements ChangeSource {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Delivers until nothing is left: each announcement makes the feed read the version, which takes a turn. */
+async function deliverAll(source: FakeSource): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    source.deliver();
+    await tick();
+  }
+}
 
 async function settledFeed(): Promise<{ source: FakeSource; feed: ChangeFeed }> {
   const source = new FakeSource();
@@ -94,16 +103,45 @@ describe('the change feed', () => {
     expect(feed.version).toBe(10);
   });
 
-  it('when another process commits, then the version moves as the announcement arrives, not before', async () => {
+  it('when another process commits, then the feed reads the version as the announcement arrives, and is unsettled until it has', async () => {
     const { source, feed } = await settledFeed();
     source.commit();
     expect(feed.version).toBe(10);
     source.deliver();
+    expect(feed.settled).toBe(false); // the read is on its way
+    await tick();
     expect(feed.version).toBe(11);
-    // An announcement older than what is known never moves it back.
-    source.queue.push('data 5');
-    source.deliver();
+  });
+
+  it('when anyone sends a forged announcement, then the feed only reads the version again: the number is never believed', async () => {
+    const { source, feed } = await settledFeed();
+    for (const forged of ['data 9000000000000', 'data 5', 'data x', 'data']) {
+      source.queue.push({ payload: forged });
+      await deliverAll(source);
+      expect(feed.version).toBe(10);
+      expect(feed.settled).toBe(true);
+    }
+    // And the next real write is seen as usual.
+    source.commit();
+    await deliverAll(source);
     expect(feed.version).toBe(11);
+  });
+
+  it('when announcements come faster than reads, then the last read covers the last announcement', async () => {
+    const { source, feed } = await settledFeed();
+    let open!: () => void;
+    source.readGate = new Promise((resolve) => (open = resolve));
+    source.commit();
+    source.deliver(); // a read starts and waits
+    source.commit();
+    source.commit();
+    source.deliver(); // announced while the read is out
+    source.readGate = undefined;
+    open();
+    await tick();
+    await tick();
+    expect(feed.settled).toBe(true);
+    expect(feed.version).toBe(13);
   });
 
   it('when this process writes, then the feed is unsettled from the start of the write until its marker returns', async () => {
@@ -115,6 +153,8 @@ describe('the change feed', () => {
     release(); // a second release changes nothing
     expect(feed.version).toBeUndefined();
     source.deliver(); // the announcement, then the marker
+    expect(feed.settled).toBe(false); // the version's read is still out
+    await tick();
     expect(feed.version).toBe(11);
   });
 
@@ -133,7 +173,7 @@ describe('the change feed', () => {
   it('when an account or session changes, then the auth epoch moves', async () => {
     const { source, feed } = await settledFeed();
     const before = feed.authEpoch;
-    source.queue.push('auth');
+    source.queue.push({ payload: 'auth' });
     source.deliver();
     expect(feed.authEpoch).toBe(before + 1);
   });
@@ -200,15 +240,16 @@ describe('the change feed and what is not its own', () => {
     const { source, feed } = await settledFeed();
     const release = feed.hold();
     release();
-    // Another server on the same channel sends markers with high numbers, and the write's own
-    // announcement has not arrived yet.
-    source.queue.unshift('sync 00000000-0000-0000-0000-000000000000 999999');
+    // Another server on the same channel sends markers with high numbers, one even copying this
+    // feed's own (it can see them on the channel), and the write's own announcement has not arrived yet.
     const own = source.queue.pop()!;
+    const [, id] = own.payload.split(' ');
+    source.queue.push({ payload: 'sync 00000000-0000-0000-0000-000000000000 999999' }, { payload: `sync ${id} 999999` });
     source.deliver();
     expect(feed.settled).toBe(false);
     source.commit();
     source.queue.push(own);
-    source.deliver();
+    await deliverAll(source);
     expect(feed.settled).toBe(true);
     expect(feed.version).toBe(11);
   });
@@ -241,8 +282,8 @@ describe('the change feed and what is not its own', () => {
     const epoch = feed.authEpoch;
     // The old connection reports its end again, and a stale announcement arrives on it.
     old.lost(new Error('late error'));
-    old.notice('auth');
-    old.notice('data 5');
+    old.notice('auth', false);
+    old.notice('data 5', false);
     expect(feed.settled).toBe(true);
     expect(feed.authEpoch).toBe(epoch);
     expect(source.listens).toBe(2);
