@@ -33,7 +33,10 @@ class FakeSource implements ChangeSource {
     return this.connections.filter((c) => c.live).at(-1);
   }
 
-  async listen(notice: (payload: string, fromSelf: boolean) => void, lost: (error: unknown) => void): Promise<ChangeSubscription> {
+  async listen(
+    notice: (payload: string, fromSelf: boolean) => void,
+    lost: (error: unknown) => void,
+  ): Promise<ChangeSubscription> {
     if (this.failNextListen) {
       this.failNextListen = false;
       throw new Error('connection refused');
