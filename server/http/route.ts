@@ -119,19 +119,15 @@ async function handleRequest(
   // Routes open to anyone need no caller, so they never wait on the session store (health must not).
   const caller = spec.access === 'anyone' ? null : await services.authenticate(req, res);
   authorize(spec.access, caller);
-  if (spec.method !== 'get' && services.changes) {
-    // A request that may write: nothing is answered from memory until its writes have been heard.
-    // Released when the handler is done, or when the client has gone and the response is closed.
-    const release = services.changes.hold();
-    res.once('close', release);
-    try {
-      await handleAuthorized(spec, services, req, res, caller);
-    } finally {
-      release();
-    }
-    return;
+  // A request that may write: nothing is answered from memory until its writes have been heard.
+  // Released when the handler is done, or when the client has gone and the response is closed.
+  const release = spec.method === 'get' ? undefined : services.changes?.hold();
+  if (release) res.once('close', release);
+  try {
+    await handleAuthorized(spec, services, req, res, caller);
+  } finally {
+    release?.();
   }
-  await handleAuthorized(spec, services, req, res, caller);
 }
 
 async function handleAuthorized(
@@ -180,7 +176,7 @@ async function handleAuthorized(
     stored = { key, version, etag, day };
   }
   const result = await spec.handle({ req, res, query, params, body, caller });
-  if (req.method !== 'GET' && caller && res.statusCode < 400) services.replica?.writers.wrote(caller);
+  if (spec.method !== 'get' && caller && res.statusCode < 400) services.replica?.writers.wrote(caller);
   if (result === undefined || res.headersSent) return;
   if (stored && answers && res.statusCode === 200) {
     const body = Buffer.from(JSON.stringify(result));

@@ -61,6 +61,9 @@ describe('reads from a replica (postgres)', () => {
     expect(await credits(leadership)).toBe(onPrimary + 1000);
     const records = await (await leadership.get('/records/credit?q=ONLY-ON-THE-REPLICA')).json();
     expect(records.total).toBe(0);
+    // A HEAD is a read: it does not send the caller's next reads to the primary.
+    expect((await leadership.request('HEAD', '/meta')).status).toBe(200);
+    expect(await credits(leadership)).toBe(onPrimary + 1000);
   });
 
   it('when a caller writes, then its own reads go to the primary for a while, and everyone else’s still to the replica', async () => {
