@@ -199,7 +199,14 @@ export function createApp({
   }
   app.use(errorHandler(log));
   const front = answers
-    ? answerFront({ answers, sessions, changes: database.changes, log, ...(availability ? { availability } : {}) })
+    ? answerFront({
+        answers,
+        sessions,
+        changes: database.changes,
+        log,
+        prefix: API_PREFIX,
+        ...(availability ? { availability } : {}),
+      })
     : undefined;
   const handler = front ? (req: IncomingMessage, res: ServerResponse) => front(req, res, () => app(req, res)) : app;
   return { handler, express: app, routes };

@@ -157,10 +157,6 @@ async function connectPostgres(
 }
 
 /**
- * A node-postgres pool. `connectionTimeoutMillis` bounds both a new connection and the wait for a
- * free one, so a request that cannot get a connection in time fails (503) instead of queueing forever.
- */
-/**
  * What a pool's connections are for. `reads`: requests, with the short timeout; their statements
  * read rollups of a few thousand rows, for which starting parallel workers costs more (several
  * milliseconds) than it saves, so only plans ten times dearer than PostgreSQL's default threshold
@@ -171,6 +167,10 @@ const POOL_USE = {
   bulk: { statementTimeoutMs: BULK_STATEMENT_TIMEOUT_MS, settings: '' },
 } as const;
 
+/**
+ * A node-postgres pool. `connectionTimeoutMillis` bounds both a new connection and the wait for a
+ * free one, so a request that cannot get a connection in time fails (503) instead of queueing forever.
+ */
 function createPool(databaseUrl: string, max: number, use: keyof typeof POOL_USE): pg.Pool {
   const { statementTimeoutMs, settings } = POOL_USE[use];
   const pool = new pg.Pool({

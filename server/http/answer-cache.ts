@@ -11,25 +11,28 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 const MAX_ENTRIES = 2000;
 const MAX_BYTES = 64 * 1024 * 1024;
 
+/** Headers as node:http takes them fastest: one flat list of names and values. */
+export type HeaderList = Array<string | number | string[]>;
+
 export interface Answer {
   version: number;
   /** The alliance's date the answer was computed on (part of the ETag). */
   day: string;
   etag: string;
   body: Buffer;
-  /** The 200's headers as the route layer sent them, less the request's own (X-Request-Id, Set-Cookie). */
-  headers: OutgoingHttpHeaders;
+  /**
+   * The 200's headers as the route layer sent them, in their order and letter case, less the
+   * request's own (X-Request-Id, Set-Cookie, Date); with the body's Content-Length.
+   */
+  headers: HeaderList;
   /** The same for a 304: no Content-Type or Content-Length. */
-  notModifiedHeaders: OutgoingHttpHeaders;
+  notModifiedHeaders: HeaderList;
 }
 
-/** An answer's headers as node:http takes them fastest: a flat list of names and values. */
-export function headerList(
-  headers: OutgoingHttpHeaders,
-  extra: Record<string, string | number> = {},
-): Array<string | number | string[]> {
-  const list: Array<string | number | string[]> = [];
-  for (const [name, value] of Object.entries({ ...headers, ...extra })) if (value !== undefined) list.push(name, value);
+/** Headers as a flat list of names and values. */
+export function headerList(headers: OutgoingHttpHeaders): HeaderList {
+  const list: HeaderList = [];
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) list.push(name, value);
   return list;
 }
 
@@ -40,18 +43,19 @@ export const answerKey = (scope: string, url: string): string => `${scope}\n${ur
 const OWN_HEADERS = new Set(['x-request-id', 'set-cookie', 'content-length', 'date', 'connection', 'keep-alive']);
 
 /**
- * The headers of a response about to send a stored answer, fit to send again for the same key:
- * in the order and the letter case they were set (`Content-Security-Policy`, `ETag`).
+ * The headers of a response about to send a stored answer of `bodyLength` bytes, fit to send again
+ * for the same key: in the order and the letter case they were set (`Content-Security-Policy`, `ETag`).
  */
-export function answerHeaders(headers: OutgoingHttpHeaders): Pick<Answer, 'headers' | 'notModifiedHeaders'> {
-  const kept: OutgoingHttpHeaders = {};
-  const notModifiedHeaders: OutgoingHttpHeaders = {};
+export function answerHeaders(headers: OutgoingHttpHeaders, bodyLength: number): Pick<Answer, 'headers' | 'notModifiedHeaders'> {
+  const kept: HeaderList = [];
+  const notModifiedHeaders: HeaderList = [];
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (OWN_HEADERS.has(lower) || value === undefined) continue;
-    kept[name] = value;
-    if (lower !== 'content-type') notModifiedHeaders[name] = value;
+    kept.push(name, value);
+    if (lower !== 'content-type') notModifiedHeaders.push(name, value);
   }
+  kept.push('Content-Length', bodyLength);
   return { headers: kept, notModifiedHeaders };
 }
 
@@ -71,15 +75,15 @@ export class AnswerCache {
 
   /** The answer stored under `key` for `version`, if any. */
   get(key: string, version: number): Answer | undefined {
+    // Every entry is of the latest version stored: older ones go when a newer one arrives.
     if (version !== this.#version) return undefined;
     const answer = this.#entries.get(key);
-    if (answer && answer.version === version) {
+    if (answer) {
       // Most recently used last, so eviction takes the least recently used first.
       this.#entries.delete(key);
       this.#entries.set(key, answer);
-      return answer;
     }
-    return undefined;
+    return answer;
   }
 
   set(key: string, answer: Answer): void {

@@ -5,7 +5,7 @@ import type { AvailabilityMonitor } from '../db/availability.js';
 import type { ChangeFeed } from '../db/change-feed.js';
 import { today } from '../lib/dates.js';
 import type { Logger } from '../logger.js';
-import { type Answer, type AnswerCache, answerKey, headerList } from './answer-cache.js';
+import { type AnswerCache, answerKey } from './answer-cache.js';
 import { requestId } from './request-id.js';
 import { callerScope, matches } from './route.js';
 
@@ -14,6 +14,8 @@ export interface AnswerFrontOptions {
   sessions: SessionMemo;
   changes: ChangeFeed;
   log: Logger;
+  /** Where the API is (`/api/v1`): nothing else is answered here. */
+  prefix: string;
   availability?: AvailabilityMonitor;
 }
 
@@ -25,23 +27,7 @@ export interface AnswerFrontOptions {
  * Anything else (no stored answer, a write in flight, the feed unsettled, the database unavailable)
  * goes on to `next`, the whole stack, as if the front were not there.
  */
-type HeaderList = ReturnType<typeof headerList>;
-const lists = new WeakMap<Answer, { ok: HeaderList; notModified: HeaderList }>();
-
-/** The answer's headers as flat lists, made once per answer. */
-function listsOf(answer: Answer): { ok: HeaderList; notModified: HeaderList } {
-  let made = lists.get(answer);
-  if (!made) {
-    made = {
-      ok: headerList(answer.headers, { 'Content-Length': answer.body.length }),
-      notModified: headerList(answer.notModifiedHeaders),
-    };
-    lists.set(answer, made);
-  }
-  return made;
-}
-
-export function answerFront({ answers, sessions, changes, log, availability }: AnswerFrontOptions) {
+export function answerFront({ answers, sessions, changes, log, prefix, availability }: AnswerFrontOptions) {
   const logging = () => log.isLevelEnabled('info');
   const send = (req: IncomingMessage, res: ServerResponse): boolean => {
     const version = changes.version;
@@ -55,12 +41,11 @@ export function answerFront({ answers, sessions, changes, log, availability }: A
     const logged = logging();
     const started = logged ? performance.now() : 0;
     const ownId = requestId(req);
-    const lists = listsOf(answer);
     if (matches(req.headers['if-none-match'], answer.etag)) {
-      res.writeHead(304, ['X-Request-Id', ownId, ...lists.notModified]);
+      res.writeHead(304, ['X-Request-Id', ownId, ...answer.notModifiedHeaders]);
       res.end();
     } else {
-      res.writeHead(200, ['X-Request-Id', ownId, ...lists.ok]);
+      res.writeHead(200, ['X-Request-Id', ownId, ...answer.headers]);
       res.end(answer.body);
     }
     if (logged) {
@@ -79,7 +64,7 @@ export function answerFront({ answers, sessions, changes, log, availability }: A
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     // A GET with a body goes through the whole stack, which reads (and may refuse) it.
     const hasBody = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;
-    if (req.method !== 'GET' || hasBody || req.url === undefined || !req.url.startsWith('/api/v1/')) {
+    if (req.method !== 'GET' || hasBody || req.url === undefined || !req.url.startsWith(`${prefix}/`)) {
       next();
       return;
     }

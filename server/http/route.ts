@@ -181,7 +181,7 @@ async function handleAuthorized(
   if (stored && answers && res.statusCode === 200) {
     const body = Buffer.from(JSON.stringify(result));
     res.type('application/json');
-    answers.set(stored.key, { ...stored, body, ...answerHeaders(sentHeaders(res)) });
+    answers.set(stored.key, { ...stored, body, ...answerHeaders(sentHeaders(res), body.length) });
     res.send(body);
     return;
   }

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { type Answer, AnswerCache, answerHeaders } from '../../server/http/answer-cache.js';
 
-const answer = (version: number, text: string | Buffer): Answer => ({
-  version,
-  day: '2026-12-01',
-  etag: `W/"${version}-x"`,
-  body: typeof text === 'string' ? Buffer.from(text) : text,
-  ...answerHeaders({ 'content-type': 'application/json; charset=utf-8', etag: `W/"${version}-x"` }),
-});
+const answer = (version: number, text: string | Buffer): Answer => {
+  const body = typeof text === 'string' ? Buffer.from(text) : text;
+  return {
+    version,
+    day: '2026-12-01',
+    etag: `W/"${version}-x"`,
+    body,
+    ...answerHeaders({ 'content-type': 'application/json; charset=utf-8', etag: `W/"${version}-x"` }, body.length),
+  };
+};
 
 describe('the cache of answers per data version', () => {
   it('when the version moves on, then answers of the older version are gone and are not stored again', () => {
@@ -43,19 +46,28 @@ describe('the cache of answers per data version', () => {
   });
 
   it("when an answer's headers are kept, then the request's own are not, and a 304 has no content type", () => {
-    const kept = answerHeaders({
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': '12',
-      'x-request-id': 'abc',
-      'set-cookie': ['a=b'],
-      etag: 'W/"1-x"',
-      'cache-control': 'private, no-cache',
-    });
-    expect(kept.headers).toEqual({
-      'content-type': 'application/json; charset=utf-8',
-      etag: 'W/"1-x"',
-      'cache-control': 'private, no-cache',
-    });
-    expect(kept.notModifiedHeaders).toEqual({ etag: 'W/"1-x"', 'cache-control': 'private, no-cache' });
+    const kept = answerHeaders(
+      {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': '12',
+        'X-Request-Id': 'abc',
+        'Set-Cookie': ['a=b'],
+        ETag: 'W/"1-x"',
+        'Cache-Control': 'private, no-cache',
+      },
+      12,
+    );
+    // In the order and the case they were set; the body's own length last.
+    expect(kept.headers).toEqual([
+      'Content-Type',
+      'application/json; charset=utf-8',
+      'ETag',
+      'W/"1-x"',
+      'Cache-Control',
+      'private, no-cache',
+      'Content-Length',
+      12,
+    ]);
+    expect(kept.notModifiedHeaders).toEqual(['ETag', 'W/"1-x"', 'Cache-Control', 'private, no-cache']);
   });
 });
