@@ -57,6 +57,15 @@ const university = (name: string, label: Bilingual, csvZh: string, hint: Bilingu
   hint,
 });
 
+const FIELD: Column = {
+  name: 'field_code',
+  label: { en: 'Technology field', zh: '技术领域' },
+  csvZh: '技术领域',
+  type: 'code',
+  domain: 'field',
+  hint: { en: 'The technology field.', zh: '所属技术领域。' },
+};
+
 const REF: Column = {
   name: 'ref',
   label: { en: 'Reference', zh: '编号' },
@@ -110,14 +119,7 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       { en: 'A second alliance university when the contract is joint.', zh: '联合签约时的另一所联盟高校。' },
       true,
     ),
-    {
-      name: 'field_code',
-      label: { en: 'Technology field', zh: '技术领域' },
-      csvZh: '技术领域',
-      type: 'code',
-      domain: 'field',
-      hint: { en: 'The technology field.', zh: '所属技术领域。' },
-    },
+    FIELD,
     {
       name: 'signed_on',
       label: { en: 'Signed on', zh: '签订日期' },
@@ -164,14 +166,7 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       maxLength: 200,
       hint: { en: "The project's name.", zh: '项目名称。' },
     },
-    {
-      name: 'field_code',
-      label: { en: 'Technology field', zh: '技术领域' },
-      csvZh: '技术领域',
-      type: 'code',
-      domain: 'field',
-      hint: { en: 'The technology field.', zh: '所属技术领域。' },
-    },
+    FIELD,
     {
       name: 'stage',
       label: { en: 'Stage', zh: '孵化阶段' },
