@@ -26,11 +26,15 @@ export interface FigureDelta {
   records: number;
 }
 
+/** The audit log's actions that can move a report's figures. */
+const REVISION_ACTIONS = ['create', 'update', 'delete', 'import', 'target_change'] as const satisfies readonly AuditAction[];
+export type RevisionAction = (typeof REVISION_ACTIONS)[number];
+
 export interface Revision {
   auditId: number;
   at: string;
   user: string | null;
-  action: AuditAction;
+  action: RevisionAction;
   subject: string;
   kind: FactKind | null;
   before: unknown;
@@ -109,7 +113,7 @@ export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, 
     .selectFrom('audit_log')
     .selectAll()
     .where('at', '>=', since)
-    .where('action', 'in', ['create', 'update', 'delete', 'import', 'target_change'])
+    .where('action', 'in', REVISION_ACTIONS)
     .orderBy('id')
     .execute();
   const revisions: Revision[] = [];
@@ -118,7 +122,8 @@ export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, 
       auditId: Number(entry.id),
       at: new Date(entry.at).toISOString(),
       user: entry.user_email,
-      action: entry.action,
+      // The query takes these actions only.
+      action: entry.action as RevisionAction,
       subject: entry.subject,
       before: entry.before,
       after: entry.after,
