@@ -214,6 +214,10 @@ const PAIRS = {
     '导入 {rows} 行（新增 {inserted}，修改 {updated}）；审计日志未逐行记录，影响见表8b',
   ],
   'report.rev.target': ['{before} → {after}', '{before} → {after}'],
+  'report.rev.figuresOnly': [
+    'Changes are shown as the figures they move; the records changed and who changed them are shown to the alliance’s administrators and leadership, and to each university’s data steward for its own records.',
+    '变动仅列示其影响的数据；所改记录及操作人仅向联盟管理员、领导及各校数据管理员（限本校记录）显示。',
+  ],
   'report.rev.noFigure': ['no figure of Table 1', '不影响表1数据'],
   'report.rev.delta': ['{university} · {measure} ({span}): {delta}', '{university} · {measure}（{span}）：{delta}'],
   'report.span.period': ['this period', '本期'],

@@ -19,15 +19,15 @@ export function revisionsSection(w: ReportWords, answer: SubmissionAnswer): HTML
     section.append(element('p', { class: 'no-revisions' }, w.t('report.rev.none')));
     return section;
   }
-  const rows: Row[] = answer.revisions.map((r) => {
-    const [kind, rest] = r.subject.split(':');
+  // The audit detail (record, editor) comes only to those who may see it; the rest see figures only.
+  const audited = answer.revisions.some((r) => r.visibility === 'audit');
+  const rows: Row[] = answer.revisions.map((r, i) => {
     let figures: string;
-    if (r.action === 'import') {
-      const d = (r.detail ?? {}) as { rows?: number; inserted?: number; updated?: number };
-      figures = w.t('report.rev.import', { rows: d.rows ?? 0, inserted: d.inserted ?? 0, updated: d.updated ?? 0 });
-    } else if (r.action === 'target_change') {
-      const value = (x: unknown) => ((x as { value?: number } | null)?.value ?? '—').toString();
-      figures = w.t('report.rev.target', { before: value(r.before), after: value(r.after) });
+    if (r.import) {
+      figures = w.t('report.rev.import', r.import);
+    } else if (r.target) {
+      const value = (x: number | null) => (x ?? '—').toString();
+      figures = w.t('report.rev.target', { before: value(r.target.before), after: value(r.target.after) });
     } else if (r.figures.length === 0) {
       figures = w.t('report.rev.noFigure');
     } else {
@@ -42,13 +42,18 @@ export function revisionsSection(w: ReportWords, answer: SubmissionAnswer): HTML
         )
         .join('\n');
     }
+    const what = r.target
+      ? `${r.target.measure}/${r.target.year}/${r.target.university ?? 'alliance'}`
+      : r.visibility === 'audit' && r.itemized
+        ? r.subject.replace(':', ' ')
+        : [r.kind ?? '', r.universities.join(', ')].filter(Boolean).join(' · ');
     return {
-      key: String(r.auditId),
+      key: r.visibility === 'audit' ? String(r.auditId) : `revision-${i}`,
       cells: [
         { text: reportTime(r.at, w.lang), header: true },
-        { text: r.user ?? '—' },
+        ...(audited ? [{ text: (r.visibility === 'audit' ? r.user : null) ?? '—' }] : []),
         { text: w.t(`report.rev.action.${r.action}`) },
-        { text: r.action === 'target_change' ? (rest ?? r.subject) : `${kind ?? ''} ${rest ?? ''}`.trim() },
+        { text: what },
         { text: figures },
       ],
     };
@@ -62,7 +67,7 @@ export function revisionsSection(w: ReportWords, answer: SubmissionAnswer): HTML
         csv: '',
         columns: [
           { label: w.t('report.rev.col.at') },
-          { label: w.t('report.rev.col.user') },
+          ...(audited ? [{ label: w.t('report.rev.col.user') }] : []),
           { label: w.t('report.rev.col.action') },
           { label: w.t('report.rev.col.record') },
           { label: w.t('report.rev.col.figures') },
@@ -70,6 +75,9 @@ export function revisionsSection(w: ReportWords, answer: SubmissionAnswer): HTML
         rows,
       }),
     );
+    if (answer.revisions.some((r) => r.visibility === 'figures')) {
+      section.append(element('p', { 'data-note': 'figures-only' }, w.t('report.rev.figuresOnly')));
+    }
   }
   const scopeName = (code: string | null) => {
     if (code === null) return w.t('report.row.alliance');

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { AuditAction, Database, FactKind } from '../db/schema.js';
 import { FACT_KINDS } from '../db/schema.js';
-import type { MeasureId } from '../kpi/measure-ids.js';
+import type { Caller } from '../http/route.js';
+import { MEASURE_IDS, type MeasureId } from '../kpi/measure-ids.js';
 import { MEASURE_LIST, type MeasureDef } from '../kpi/registry.js';
 import type { ReportDocument } from './report.types.js';
 
@@ -10,51 +12,125 @@ import type { ReportDocument } from './report.types.js';
  * report's periods (records created, changed or deleted; imports; targets of its year), each with
  * the figures of the summary table it moves, and the figures that differ between the document
  * as submitted and the report as it would be made today.
+ *
+ * Who sees what: every role may read the report's figures, but not every role may read records or
+ * accounts. So each revision is sent in one of two shapes. `figures`: when, what kind of change,
+ * the universities whose figures it moves and by how much (a target's old and new value, an
+ * import's counts), and nothing of the records themselves or of who made the change. `audit`: the
+ * same plus the audit log's entry (its subject, the record before and after, the editor's e-mail),
+ * for admin and leadership, who read every record, and for a steward on its own university's
+ * records only.
  */
 
 /** The spans a report's figures cover: the period, the periods it is compared with, the year to date. */
-export type SpanName = 'period' | 'previousPeriod' | 'yearAgoPeriod' | 'yearToDate';
-const SPANS: readonly SpanName[] = ['period', 'previousPeriod', 'yearAgoPeriod', 'yearToDate'];
+export const SPANS = ['period', 'previousPeriod', 'yearAgoPeriod', 'yearToDate'] as const;
+export type SpanName = (typeof SPANS)[number];
 
-export interface FigureDelta {
-  span: SpanName;
-  measure: MeasureId;
-  university: string;
-  /** How much the figure moves: the record's part after the change minus its part before. */
-  delta: number;
-  /** How the number of records behind the figure moves (−1, 0, +1). */
-  records: number;
-}
+export const FigureDeltaSchema = z
+  .object({
+    span: z.enum(SPANS),
+    measure: z.enum(MEASURE_IDS),
+    university: z.string(),
+    /** How much the figure moves: the record's part after the change minus its part before. */
+    delta: z.number(),
+    /** How the number of records behind the figure moves (−1, 0, +1). */
+    records: z.number(),
+  })
+  .strict();
+export type FigureDelta = z.infer<typeof FigureDeltaSchema>;
 
 /** The audit log's actions that can move a report's figures. */
 const REVISION_ACTIONS = ['create', 'update', 'delete', 'import', 'target_change'] as const satisfies readonly AuditAction[];
 export type RevisionAction = (typeof REVISION_ACTIONS)[number];
 
-export interface Revision {
-  auditId: number;
-  at: string;
-  user: string | null;
-  action: RevisionAction;
-  subject: string;
-  kind: FactKind | null;
-  before: unknown;
-  after: unknown;
-  /** False for an import, whose rows the audit log does not list one by one. */
-  itemized: boolean;
-  detail: unknown;
-  figures: FigureDelta[];
-}
+/** The fields every role may see: figures, never records or people. */
+const revisionFigures = {
+  at: z.string(),
+  action: z.enum(REVISION_ACTIONS),
+  kind: z.enum(FACT_KINDS).nullable(),
+  /** The universities whose records the change touched (a record may move between two); [] for an import or target. */
+  universities: z.array(z.string()),
+  /** False for an import, whose inserted rows the audit log does not list one by one. */
+  itemized: z.boolean(),
+  figures: z.array(FigureDeltaSchema),
+  /** A target change: which target, its value before and after (null: none). */
+  target: z
+    .object({
+      measure: z.enum(MEASURE_IDS),
+      year: z.number(),
+      university: z.string().nullable(),
+      before: z.number().nullable(),
+      after: z.number().nullable(),
+    })
+    .strict()
+    .nullable(),
+  /** An import: how many rows its file had, and how many of them it inserted and updated. */
+  import: z.object({ rows: z.number(), inserted: z.number(), updated: z.number() }).strict().nullable(),
+};
 
-export interface FigureDifference {
-  table: 'summary' | 'comparisons' | 'attainment';
-  /** The university's or province's code, or null for the alliance. */
-  scope: string | null;
-  measure: MeasureId;
-  field: string;
-  submitted: number | null;
-  now: number | null;
-}
+/** A revision as the commission, and a steward on other universities' records, see it. */
+export const RevisionFiguresSchema = z.object({ visibility: z.literal('figures'), ...revisionFigures }).strict();
 
+/** A revision with its audit entry: for admin and leadership, and for a steward on its own university's records. */
+export const RevisionAuditSchema = z
+  .object({
+    visibility: z.literal('audit'),
+    ...revisionFigures,
+    auditId: z.number(),
+    /** The e-mail of the account that made the change. */
+    user: z.string().nullable(),
+    subject: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+    detail: z.unknown(),
+  })
+  .strict();
+
+export const RevisionSchema = z.discriminatedUnion('visibility', [RevisionFiguresSchema, RevisionAuditSchema]);
+export type Revision = z.infer<typeof RevisionSchema>;
+export type RevisionAudit = z.infer<typeof RevisionAuditSchema>;
+export type RevisionFigures = z.infer<typeof RevisionFiguresSchema>;
+
+export const FigureDifferenceSchema = z
+  .object({
+    table: z.enum(['summary', 'comparisons', 'attainment']),
+    /** The university's or province's code, or null for the alliance. */
+    scope: z.string().nullable(),
+    measure: z.enum(MEASURE_IDS),
+    field: z.string(),
+    submitted: z.number().nullable(),
+    now: z.number().nullable(),
+  })
+  .strict();
+export type FigureDifference = z.infer<typeof FigureDifferenceSchema>;
+
+/** Who is asking: what they may see depends on their role and, for a steward, its university. */
+export type Viewer = Pick<Caller, 'role' | 'university'>;
+
+/** The shape of a revision a viewer may see (see the note at the top). */
+export function revisionFor(revision: RevisionAudit, viewer: Viewer): Revision {
+  if (viewer.role === 'admin' || viewer.role === 'leadership') return revision;
+  const ownRecord =
+    viewer.role === 'steward' &&
+    revision.kind !== null &&
+    revision.itemized &&
+    revision.action !== 'import' &&
+    revision.universities.length > 0 &&
+    revision.universities.every((code) => code === viewer.university);
+  if (ownRecord) return revision;
+  // Built field by field from what every role may see: nothing else of the entry can slip through.
+  return {
+    visibility: 'figures',
+    at: revision.at,
+    action: revision.action,
+    kind: revision.kind,
+    universities: revision.universities,
+    itemized: revision.itemized,
+    figures: revision.figures,
+    target: revision.target,
+    import: revision.import,
+  };
+}
 type Values = Record<string, unknown>;
 
 const MEASURES_OF: Record<FactKind, MeasureDef[]> = Object.fromEntries(
@@ -107,8 +183,23 @@ function touches(doc: ReportDocument, kind: FactKind, record: Values | null): bo
 
 const asValues = (value: unknown): Values | null => (value && typeof value === 'object' ? (value as Values) : null);
 
-/** The audit log's entries since `since` that bear on the report, oldest first. */
-export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, since: Date): Promise<Revision[]> {
+const asNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** A target change's subject, `target:<measure>/<year>/<university or alliance>`, and its values. */
+function targetChange(subject: string, before: Values | null, after: Values | null): RevisionAudit['target'] {
+  const [measure, year, scope] = subject.slice('target:'.length).split('/');
+  if (!MEASURE_IDS.includes(measure as MeasureId)) return null;
+  return {
+    measure: measure as MeasureId,
+    year: Number(year),
+    university: scope === undefined || scope === 'alliance' ? null : scope,
+    before: asNumber(before?.value),
+    after: asNumber(after?.value),
+  };
+}
+
+/** The audit log's entries since `since` that bear on the report, oldest first, each with its whole entry. */
+export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, since: Date): Promise<RevisionAudit[]> {
   const entries = await db
     .selectFrom('audit_log')
     .selectAll()
@@ -116,9 +207,12 @@ export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, 
     .where('action', 'in', REVISION_ACTIONS)
     .orderBy('id')
     .execute();
-  const revisions: Revision[] = [];
+  const revisions: RevisionAudit[] = [];
   for (const entry of entries) {
+    const before = asValues(entry.before);
+    const after = asValues(entry.after);
     const base = {
+      visibility: 'audit' as const,
       auditId: Number(entry.id),
       at: new Date(entry.at).toISOString(),
       user: entry.user_email,
@@ -128,25 +222,31 @@ export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, 
       before: entry.before,
       after: entry.after,
       detail: entry.detail,
+      target: null,
+      import: null,
     };
     if (entry.action === 'target_change') {
-      // target:<measure>/<year>/<university or alliance>
-      const year = Number(entry.subject.split('/')[1]);
-      if (year === doc.targetYear) revisions.push({ ...base, kind: null, itemized: true, figures: [] });
+      const target = targetChange(entry.subject, before, after);
+      if (target?.year === doc.targetYear)
+        revisions.push({ ...base, kind: null, universities: [], itemized: true, figures: [], target });
       continue;
     }
     const kind = entry.subject.split(':')[0] as FactKind;
     if (!FACT_KINDS.includes(kind)) continue;
     if (entry.action === 'import') {
       const detail = asValues(entry.detail);
-      if (Number(detail?.inserted ?? 0) + Number(detail?.updated ?? 0) > 0)
-        revisions.push({ ...base, kind, itemized: false, figures: [] });
+      const counts = {
+        rows: Number(detail?.rows ?? 0),
+        inserted: Number(detail?.inserted ?? 0),
+        updated: Number(detail?.updated ?? 0),
+      };
+      if (counts.inserted + counts.updated > 0)
+        revisions.push({ ...base, kind, universities: [], itemized: false, figures: [], import: counts });
       continue;
     }
-    const before = asValues(entry.before);
-    const after = asValues(entry.after);
     if (!touches(doc, kind, before) && !touches(doc, kind, after)) continue;
-    revisions.push({ ...base, kind, itemized: true, figures: figureDeltas(doc, kind, before, after) });
+    const universities = [...new Set([before, after].flatMap((r) => (r ? [String(r.university_code)] : [])))];
+    revisions.push({ ...base, kind, universities, itemized: true, figures: figureDeltas(doc, kind, before, after) });
   }
   return revisions;
 }

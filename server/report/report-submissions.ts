@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { Database, ReportSubmissionRow } from '../db/schema.js';
 import { Conflict, NotFound } from '../http/problems.js';
@@ -7,7 +8,14 @@ import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { parsePeriod, type ReportPeriod } from './report-period.js';
 import { buildReport } from './report.service.js';
 import type { ReportDocument } from './report.types.js';
-import { differences, type FigureDifference, type Revision, revisionsSince } from './report-revisions.js';
+import {
+  differences,
+  FigureDifferenceSchema,
+  RevisionSchema,
+  revisionFor,
+  revisionsSince,
+  type Viewer,
+} from './report-revisions.js';
 
 /** A report with its canonical text and digest: what is shown, hashed and (on submission) stored. */
 export interface SealedReport {
@@ -32,17 +40,37 @@ export function liveReport(db: Kysely<Database>, period: ReportPeriod): Promise<
     .execute(async (trx) => seal(await buildReport(trx, period)));
 }
 
-export interface Submission {
-  id: number;
-  period: string;
-  from: string;
-  to: string;
-  lang: 'zh' | 'en';
-  sha256: string;
-  dataVersion: number;
-  submittedAt: string;
-  submittedBy: { id: number | null; email: string; name: string };
-  note: string | null;
+/**
+ * Who submitted a report: its reader sees the submitter's name (the report is signed with it); the
+ * account's e-mail and id are account data, for admin and leadership only.
+ */
+const SubmitterSchema = z.union([
+  z.object({ id: z.number().nullable(), email: z.string(), name: z.string() }).strict(),
+  z.object({ name: z.string() }).strict(),
+]);
+
+export const SubmissionSchema = z
+  .object({
+    id: z.number(),
+    period: z.string(),
+    from: z.string(),
+    to: z.string(),
+    lang: z.enum(['zh', 'en']),
+    sha256: z.string(),
+    dataVersion: z.number(),
+    submittedAt: z.string(),
+    submittedBy: SubmitterSchema,
+    note: z.string().nullable(),
+  })
+  .strict();
+export type Submission = z.infer<typeof SubmissionSchema>;
+
+/** Whether a viewer reads accounts and the audit log's detail (admin and leadership do). */
+const readsAccounts = (viewer: Viewer): boolean => viewer.role === 'admin' || viewer.role === 'leadership';
+
+/** A submission as a viewer may see it: the submitter's e-mail and id only to those who read accounts. */
+export function submissionFor(submission: Submission, viewer: Viewer): Submission {
+  return readsAccounts(viewer) ? submission : { ...submission, submittedBy: { name: submission.submittedBy.name } };
 }
 
 const toSubmission = (row: Omit<ReportSubmissionRow, 'document'>): Submission => ({
@@ -128,7 +156,7 @@ export async function submitReport(db: Kysely<Database>, caller: Caller, actor: 
     });
 }
 
-export async function listSubmissions(db: Kysely<Database>, period?: string): Promise<Submission[]> {
+export async function listSubmissions(db: Kysely<Database>, viewer: Viewer, period?: string): Promise<Submission[]> {
   const rows = await db
     .selectFrom('report_submission')
     .select(META_COLUMNS)
@@ -136,7 +164,7 @@ export async function listSubmissions(db: Kysely<Database>, period?: string): Pr
     .orderBy('submitted_at', 'desc')
     .orderBy('id', 'desc')
     .execute();
-  return rows.map(toSubmission);
+  return rows.map((row) => submissionFor(toSubmission(row), viewer));
 }
 
 export interface StoredSubmission {
@@ -151,26 +179,33 @@ export async function readSubmission(db: Kysely<Database>, id: number): Promise<
   return { submission: toSubmission(row), canonical: row.document };
 }
 
-export interface SubmissionWithRevisions {
-  submission: Submission;
-  report: ReportDocument;
-  /** The report as it would be made today: its digest, and whether it is still the one submitted. */
-  live: { sha256: string; unchanged: boolean; dataVersion: number };
-  revisions: Revision[];
-  differences: FigureDifference[];
-}
+export const SubmissionWithRevisionsSchema = z
+  .object({
+    submission: SubmissionSchema,
+    report: z.record(z.string(), z.unknown()),
+    /** The report as it would be made today: its digest, and whether it is still the one submitted. */
+    live: z.object({ sha256: z.string(), unchanged: z.boolean(), dataVersion: z.number() }).strict(),
+    revisions: z.array(RevisionSchema),
+    differences: z.array(FigureDifferenceSchema),
+  })
+  .strict();
+export type SubmissionWithRevisions = Omit<z.infer<typeof SubmissionWithRevisionsSchema>, 'report'> & { report: ReportDocument };
 
-/** A submitted report as submitted, beside what has changed since. */
-export async function submissionWithRevisions(db: Kysely<Database>, id: number): Promise<SubmissionWithRevisions> {
+/** A submitted report as submitted, beside what has changed since, as the viewer may see it. */
+export async function submissionWithRevisions(
+  db: Kysely<Database>,
+  id: number,
+  viewer: Viewer,
+): Promise<SubmissionWithRevisions> {
   const stored = await readSubmission(db, id);
   const report = JSON.parse(stored.canonical) as ReportDocument;
   const live = await liveReport(db, parsePeriod(stored.submission.period)!);
   const revisions = await revisionsSince(db, report, new Date(stored.submission.submittedAt));
   return {
-    submission: stored.submission,
+    submission: submissionFor(stored.submission, viewer),
     report,
     live: { sha256: live.sha256, unchanged: live.sha256 === stored.submission.sha256, dataVersion: live.document.data.version },
-    revisions,
+    revisions: revisions.map((revision) => revisionFor(revision, viewer)),
     differences: differences(report, live.document),
   };
 }

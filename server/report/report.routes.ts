@@ -16,20 +16,15 @@ import {
   SubmitBodySchema,
 } from './report.schemas.js';
 import type { ReportDocument } from './report.types.js';
-import { listSubmissions, liveReport, readSubmission, submissionWithRevisions, submitReport } from './report-submissions.js';
-
-const SubmissionSchema = z.object({
-  id: z.number(),
-  period: z.string(),
-  from: z.string(),
-  to: z.string(),
-  lang: z.enum(['zh', 'en']),
-  sha256: z.string(),
-  dataVersion: z.number(),
-  submittedAt: z.string(),
-  submittedBy: z.object({ id: z.number().nullable(), email: z.string(), name: z.string() }),
-  note: z.string().nullable(),
-});
+import {
+  listSubmissions,
+  liveReport,
+  readSubmission,
+  SubmissionSchema,
+  SubmissionWithRevisionsSchema,
+  submissionWithRevisions,
+  submitReport,
+} from './report-submissions.js';
 
 /** The commission report: live, as CSV per table, and submitted (frozen) with its revisions since. */
 export function reportRoutes(db: Kysely<Database>) {
@@ -72,11 +67,12 @@ export function reportRoutes(db: Kysely<Database>) {
       method: 'get',
       path: '/report/submissions',
       access: 'signed_in',
-      summary: 'The reports submitted to the commission, newest first; period=… for one period’s.',
+      summary:
+        'The reports submitted to the commission, newest first; period=… for one period’s. The submitter’s e-mail and account id go to admin and leadership only; others get the name.',
       query: SubmissionsListQuerySchema,
       response: z.object({ submissions: z.array(SubmissionSchema) }),
-      async handle({ query }) {
-        return { submissions: await listSubmissions(db, query.period) };
+      async handle({ query, caller }) {
+        return { submissions: await listSubmissions(db, caller!, query.period) };
       },
     }),
     route({
@@ -98,23 +94,17 @@ export function reportRoutes(db: Kysely<Database>) {
       path: '/report/submissions/:id',
       access: 'signed_in',
       summary:
-        'A submitted report exactly as submitted, the report as it would be today (its digest), the revisions since submission from the audit log with the figures each moves, and every figure that differs; format=csv&table=… downloads a table as submitted.',
+        'A submitted report exactly as submitted, the report as it would be today (its digest), the revisions since submission with the figures each moves, and every figure that differs; format=csv&table=… downloads a table as submitted. A revision is `audit` (with the audit entry: subject, record before and after, editor) for admin and leadership, and for a steward on its own university’s records; otherwise `figures` (when, what kind of change, which figures move and by how much), never records or editors.',
       params: SubmissionParamsSchema,
       query: SubmissionQuerySchema,
-      response: z.object({
-        submission: SubmissionSchema,
-        report: z.record(z.string(), z.unknown()),
-        live: z.object({ sha256: z.string(), unchanged: z.boolean(), dataVersion: z.number() }),
-        revisions: z.array(z.record(z.string(), z.unknown())),
-        differences: z.array(z.record(z.string(), z.unknown())),
-      }),
+      response: SubmissionWithRevisionsSchema,
       async handle({ req, res, params, query, caller }) {
         if (query.csv) {
           const stored = await readSubmission(db, params.id);
           const doc = JSON.parse(stored.canonical) as ReportDocument;
           return sendCsv(req, res, caller, doc, query.csv, query.lang, params.id);
         }
-        return submissionWithRevisions(db, params.id);
+        return submissionWithRevisions(db, params.id, caller!);
       },
     }),
     route({
