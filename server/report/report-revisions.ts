@@ -231,7 +231,9 @@ export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, 
         revisions.push({ ...base, kind: null, universities: [], itemized: true, figures: [], target });
       continue;
     }
-    const kind = entry.subject.split(':')[0] as FactKind;
+    // A record's subject is `<kind>:<university>/<ref>`, an import's `import:<kind>`.
+    const [prefix, rest] = entry.subject.split(':');
+    const kind = (entry.action === 'import' ? rest : prefix) as FactKind;
     if (!FACT_KINDS.includes(kind)) continue;
     if (entry.action === 'import') {
       const detail = asValues(entry.detail);
