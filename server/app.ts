@@ -16,6 +16,7 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { SessionMemo } from './auth/sessions.js';
 import type { DemoAccount } from './auth/demo-accounts.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-limits.js';
+import { type PasswordWork, processPasswordWork } from './auth/password.js';
 import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler, sendProblem } from './http/error-handler.js';
 import { ServiceUnavailable } from './http/problems.js';
@@ -43,7 +44,10 @@ export interface AppDependencies {
   distDir?: string;
   /** Demo mode: the demo accounts the sign-in page shows, and their password. */
   demo?: { accounts: readonly DemoAccount[]; password: string } | null;
-  loginLimits?: LoginLimits;
+  /** Sign-in limits; those not given are the defaults. */
+  loginLimits?: Partial<LoginLimits>;
+  /** The gate every password hash goes through; the process's own unless a test hands in a smaller one. */
+  passwords?: PasswordWork;
   /** Keep the JSON answers of cached routes per data version (default on; benchmarks of the queries turn it off). */
   cacheAnswers?: boolean;
 }
@@ -65,6 +69,7 @@ export function createApp({
   cacheAnswers = true,
   demo = null,
   loginLimits = DEFAULT_LOGIN_LIMITS,
+  passwords = processPasswordWork,
 }: AppDependencies): App {
   const app = express();
   app.disable('x-powered-by');
@@ -124,14 +129,14 @@ export function createApp({
   const answers = cacheAnswers ? new AnswerCache() : undefined;
   const routes: RouteSpec<any, any, any>[] = [
     ...healthRoutes(database),
-    ...authRoutes(db, { limits: loginLimits, demo }),
+    ...authRoutes(db, { limits: loginLimits, passwords, demo }),
     ...metaRoutes(db),
     ...kpiRoutes(db),
     ...recordsRoutes(db, database.bulk, database.copyOut),
     ...importsRoutes(db, database.bulk),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),
-    ...usersRoutes(db),
+    ...usersRoutes(db, passwords),
     ...auditRoutes(db),
     ...reportRoutes(db),
   ];

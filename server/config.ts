@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -28,9 +29,7 @@ const EnvSchema = z.object({
   DATABASE_READ_URL: optional(postgresUrl),
   DATA_DIR: optional(z.string()).default('./data'),
   DEMO_DATA: optional(z.enum(['auto', 'on', 'off'], { error: 'must be one of auto, on, off' })).default('auto'),
-  TRUST_PROXY: optional(
-    z.string().regex(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, 'must be true, false, a hop count or a list of proxy addresses'),
-  ).default('false'),
+  TRUST_PROXY: optional(z.string().transform(parseTrustProxy)).default(false),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })).default('info'),
 });
 
@@ -44,8 +43,12 @@ export interface Config {
   readonly dataDir: string;
   readonly demoData: 'auto' | 'on' | 'off';
   readonly logLevel: (typeof LOG_LEVELS)[number];
-  /** Express's `trust proxy`: whether X-Forwarded-For/-Proto are believed (for addresses and Secure cookies). */
-  readonly trustProxy: boolean | number | string;
+  /**
+   * Express's `trust proxy`: which X-Forwarded-For/-Proto entries are believed (for client addresses,
+   * and so sign-in limits and the audit log, and for Secure cookies). False: none; a number: that
+   * many proxies in front, counted from the right; a list: the proxies' own addresses.
+   */
+  readonly trustProxy: false | number | readonly string[];
 }
 
 /** A bad environment: the message names every variable at fault. */
@@ -75,15 +78,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.DATA_DIR),
     demoData: e.DEMO_DATA,
     logLevel: e.LOG_LEVEL,
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    trustProxy: e.TRUST_PROXY,
   });
 }
 
-function parseTrustProxy(value: string): boolean | number | string {
-  if (value === 'true') return true;
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR block (`10.0.0.0/8`, `fd00::/8`) or one of Express's names for a range. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY names the proxies in front, never "all": `true` would believe any X-Forwarded-For a
+ * client writes, and with it the address that sign-in limits count and the audit log records.
+ * Accepted: a hop count (1 for one proxy), or a comma-separated list of the proxies' addresses,
+ * CIDR blocks and `loopback`, `linklocal`, `uniquelocal`; `false` is the default (no proxy).
+ */
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | number | readonly string[] {
   if (value === 'false') return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value;
+  if (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 32) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (!/^\d+$/.test(value) && entries.every(isProxyAddress)) return Object.freeze(entries);
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      value === 'true'
+        ? 'must name the proxies in front: a hop count (1 for one proxy) or their addresses; true would believe any client-written X-Forwarded-For'
+        : 'must be a hop count from 1 to 32, or a comma-separated list of proxy addresses, CIDR blocks, loopback, linklocal or uniquelocal',
+  });
+  return z.NEVER;
 }
 
 /** Whether a start-up failure should print its stack: only when the log level asks for detail. */

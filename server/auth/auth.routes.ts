@@ -8,15 +8,20 @@ import { LoginBodySchema, LoginOptionsSchema, MePatchSchema, MeSchema, type Me }
 import { login, logout } from './auth.service.js';
 import { assertSameOrigin, clearSessionCookie, requestSession, sessionToken, setSessionCookie } from './authenticate.js';
 import type { DemoAccount } from './demo-accounts.js';
-import { loginLimiters, type LoginLimits } from './login-limits.js';
+import { LoginLimiter, type LoginLimits } from './login-limits.js';
+import type { PasswordWork } from './password.js';
 
 export interface AuthRouteOptions {
-  limits: LoginLimits;
+  /** Sign-in limits; those not given are the defaults. */
+  limits: Partial<LoginLimits>;
+  /** The process's gate for password hashing, shared with the users' routes. */
+  passwords: PasswordWork;
   /** In demo mode, the accounts the sign-in page may show; null otherwise. */
   demo: { accounts: readonly DemoAccount[]; password: string } | null;
 }
 
-export function authRoutes(db: Kysely<Database>, { limits, demo }: AuthRouteOptions) {
+export function authRoutes(db: Kysely<Database>, { limits, passwords, demo }: AuthRouteOptions) {
+  const limiter = new LoginLimiter(limits);
   return [
     route({
       method: 'get',
@@ -33,10 +38,9 @@ export function authRoutes(db: Kysely<Database>, { limits, demo }: AuthRouteOpti
       summary: 'Sign in with email and password; sets the session cookie.',
       body: LoginBodySchema,
       response: MeSchema,
-      middleware: loginLimiters(limits),
       async handle({ req, res, body }): Promise<Me> {
         assertSameOrigin(req);
-        const { caller, session } = await login(db, body, req.ip ?? null);
+        const { caller, session } = await limiter.attempt(req.ip, body.email, () => login(db, body, req.ip ?? null, passwords));
         setSessionCookie(req, res, session.token);
         const user = await db.selectFrom('app_user').select('lang').where('id', '=', caller.id).executeTakeFirstOrThrow();
         return {

@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import { Unauthorized } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
 import type { LoginBody } from './auth.schemas.js';
-import { dummyHash, verifyPassword } from './password.js';
+import { dummyHash, type PasswordWork, verifyPassword } from './password.js';
 import { createSession, endSession, type NewSession } from './sessions.js';
 
 export const WRONG_CREDENTIALS = 'The email or password is not right.';
@@ -17,10 +17,11 @@ export async function login(
   db: Kysely<Database>,
   { email, password }: LoginBody,
   address: string | null,
+  passwords: PasswordWork,
 ): Promise<{ caller: Caller; session: NewSession }> {
   const user = await db.selectFrom('app_user').selectAll().where('email', '=', email).executeTakeFirst();
   const usable = user !== undefined && !user.disabled;
-  const matches = await verifyPassword(password, usable ? user.password_hash : await dummyHash());
+  const matches = await verifyPassword(password, usable ? user.password_hash : await dummyHash(), passwords);
   if (!usable || !matches) {
     await writeAudit(db, { id: user?.id ?? null, email, address }, { action: 'login_failed', subject: `user:${email}` });
     throw new Unauthorized(WRONG_CREDENTIALS);

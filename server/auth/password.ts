@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ServiceUnavailable } from '../http/problems.js';
 
 /**
  * Passwords are hashed with scrypt at OWASP's recommended cost (N=2^17, r=8, p=1: 128 MiB
@@ -13,21 +15,99 @@ const KEY_LENGTH = 32;
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 1024;
 
-function derive(password: string, salt: Buffer, log2n: number, r: number, p: number): Promise<Buffer> {
-  const options: ScryptOptions = { N: 2 ** log2n, r, p, maxmem: 256 * 2 ** log2n * r + 2 ** 20 };
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+export interface PasswordWorkLimits {
+  /** Hashes computed at once: each holds 128 MiB and a thread of libuv's pool (4 by default). */
+  concurrency: number;
+  /** Hashes waiting for their turn; one more is refused with a 503 and Retry-After. */
+  queue: number;
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * Two hashes at once on a small machine, four at most: more would only share the same cores
+ * (and libuv's four threads) while holding 128 MiB each. Thirty-two waiting is about eight
+ * seconds of work at two at a time, the longest a right password waits under attack.
+ */
+export const DEFAULT_PASSWORD_WORK: PasswordWorkLimits = {
+  concurrency: Math.min(4, Math.max(2, availableParallelism())),
+  queue: 32,
+};
+
+/** Thrown when the password work's queue is full: a 503 whose Retry-After says when a turn is likely. */
+export class PasswordWorkBusy extends ServiceUnavailable {
+  constructor(retryAfterSeconds: number) {
+    super('Too many passwords are being checked at once; try again in a few seconds.', retryAfterSeconds);
+  }
+}
+
+/**
+ * The one gate every scrypt computation of the process goes through (sign-ins, the unknown-email
+ * decoy, new and changed passwords): at most `concurrency` at once and `queue` waiting, first come
+ * first served, so that memory stays bounded and a flood of sign-ins costs a known wait, not minutes.
+ */
+export class PasswordWork {
+  #active = 0;
+  readonly #waiting: Array<() => void> = [];
+  /** A running mean of one hash's duration, for Retry-After. */
+  #meanMs = 500;
+
+  constructor(readonly limits: PasswordWorkLimits = DEFAULT_PASSWORD_WORK) {}
+
+  get active(): number {
+    return this.#active;
+  }
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /** Runs `work` when a place is free; throws PasswordWorkBusy at once when the queue is full. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#active >= this.limits.concurrency) {
+      if (this.#waiting.length >= this.limits.queue) {
+        const ahead = this.#active + this.#waiting.length;
+        throw new PasswordWorkBusy(Math.ceil((ahead / this.limits.concurrency) * (this.#meanMs / 1000)));
+      }
+      // The place is handed over by the one that frees it, so #active never drops below the limit in between.
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else {
+      this.#active++;
+    }
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.#meanMs = 0.8 * this.#meanMs + 0.2 * (performance.now() - started);
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#active--;
+    }
+  }
+}
+
+/** The process's gate, for callers that are not handed one (the command line, demo accounts). */
+export const processPasswordWork = new PasswordWork();
+
+function derive(password: string, salt: Buffer, log2n: number, r: number, p: number, work: PasswordWork): Promise<Buffer> {
+  const options: ScryptOptions = { N: 2 ** log2n, r, p, maxmem: 256 * 2 ** log2n * r + 2 ** 20 };
+  return work.run(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
+      }),
+  );
+}
+
+export async function hashPassword(password: string, work: PasswordWork = processPasswordWork): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, LOG2_N, R, P);
+  const key = await derive(password, salt, LOG2_N, R, P, work);
   return ['scrypt', LOG2_N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** True when `password` matches `stored`; a malformed hash simply does not match. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string,
+  work: PasswordWork = processPasswordWork,
+): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [log2n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
@@ -35,7 +115,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
   if (expected.length !== KEY_LENGTH) return false;
-  const key = await derive(password, salt, log2n, r, p);
+  const key = await derive(password, salt, log2n, r, p, work);
   return timingSafeEqual(key, expected);
 }
 
@@ -46,7 +126,12 @@ let dummy: Promise<string> | undefined;
  * costs, so an unknown email takes as long to refuse as a wrong password.
  */
 export function dummyHash(): Promise<string> {
-  return (dummy ??= hashPassword(randomBytes(24).toString('base64url')));
+  // A failed first computation (a full queue) is not kept: the next caller tries again.
+  dummy ??= hashPassword(randomBytes(24).toString('base64url')).catch((error: unknown) => {
+    dummy = undefined;
+    throw error;
+  });
+  return dummy;
 }
 
 /** A password to hand out once: 20 characters from an alphabet without look-alikes. */

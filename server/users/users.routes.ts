@@ -2,11 +2,13 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
+import type { PasswordWork } from '../auth/password.js';
 import { route } from '../http/route.js';
 import { NewUserSchema, UserIdParamsSchema, UserPatchSchema, UserSchema } from './users.schemas.js';
 import { createUser, listUsers, updateUser } from './users.service.js';
 
-export function usersRoutes(db: Kysely<Database>) {
+/** `passwords`: the process's gate for password hashing, which sign-ins go through too. */
+export function usersRoutes(db: Kysely<Database>, passwords: PasswordWork) {
   return [
     route({
       method: 'get',
@@ -24,7 +26,7 @@ export function usersRoutes(db: Kysely<Database>) {
       body: NewUserSchema,
       response: UserSchema,
       async handle({ req, res, body, caller }) {
-        const user = await createUser(db, actorOf(req, caller), body);
+        const user = await createUser(db, actorOf(req, caller), body, passwords);
         res.status(201);
         return user;
       },
@@ -37,7 +39,7 @@ export function usersRoutes(db: Kysely<Database>) {
       params: UserIdParamsSchema,
       body: UserPatchSchema,
       response: UserSchema,
-      handle: ({ req, params, body, caller }) => updateUser(db, actorOf(req, caller), params.id, body),
+      handle: ({ req, params, body, caller }) => updateUser(db, actorOf(req, caller), params.id, body, passwords),
     }),
   ];
 }

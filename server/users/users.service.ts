@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword, type PasswordWork, processPasswordWork } from '../auth/password.js';
 import { endUserSessions } from '../auth/sessions.js';
 import type { AppUserRow, Database } from '../db/schema.js';
 import { BadRequest, Conflict, NotFound } from '../http/problems.js';
@@ -42,9 +42,14 @@ async function assertUniversityExists(db: Kysely<Database>, code: string | null 
     throw new BadRequest('The university does not exist.', [{ path: 'body.university', message: `unknown university ${code}` }]);
 }
 
-export async function createUser(db: Kysely<Database>, actor: Actor, input: NewUserInput): Promise<User> {
+export async function createUser(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: NewUserInput,
+  passwords: PasswordWork = processPasswordWork,
+): Promise<User> {
   await assertUniversityExists(db, input.university);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, passwords);
   return db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom('app_user').select('id').where('email', '=', input.email).executeTakeFirst();
     if (taken)
@@ -72,8 +77,14 @@ export async function createUser(db: Kysely<Database>, actor: Actor, input: NewU
  * Changes an account. Disabling it or changing its password ends its sessions at once. The
  * last active administrator cannot be disabled or demoted, so the alliance is never locked out.
  */
-export async function updateUser(db: Kysely<Database>, actor: Actor, id: number, patch: UserPatch): Promise<User> {
-  const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+export async function updateUser(
+  db: Kysely<Database>,
+  actor: Actor,
+  id: number,
+  patch: UserPatch,
+  passwords: PasswordWork = processPasswordWork,
+): Promise<User> {
+  const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password, passwords);
   return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('app_user').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!current) throw new NotFound(`There is no user ${id}.`);

@@ -7,7 +7,12 @@ import { today } from '../../server/lib/dates.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Every browser test signs in many times from 127.0.0.1: the production limits would refuse it. */
-const E2E_LOGIN_LIMITS: LoginLimits = { windowMs: 60_000, perAddress: 100_000, perAccount: 1000, perAccountAnywhere: 100_000 };
+const E2E_LOGIN_LIMITS: Partial<LoginLimits> = {
+  windowMs: 60_000,
+  perAddress: 100_000,
+  perAccount: 1000,
+  perAccountAnywhere: 100_000,
+};
 
 export interface DemoServerOptions {
   /** The demo data's "today" (default: today in Shanghai, as `npm start` does). */

@@ -62,6 +62,31 @@ describe('loadConfig', () => {
     );
   });
 
+  it.each([
+    ['1', 1],
+    ['2', 2],
+    ['false', false],
+    ['10.0.0.5', ['10.0.0.5']],
+    ['loopback, 10.0.0.0/8,fd00::/8', ['loopback', '10.0.0.0/8', 'fd00::/8']],
+    ['linklocal,uniquelocal,::1', ['linklocal', 'uniquelocal', '::1']],
+  ])('when TRUST_PROXY is %j, then it names those proxies', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['true', 'TRUE', '0', '33', '-1', '1.5', 'yes', '10.0.0.0/33', '300.1.1.1', 'example.com', 'loopback,', '*'])(
+    'when TRUST_PROXY is %j, then start-up is refused with one line naming it',
+    (value) => {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^invalid configuration: TRUST_PROXY [^\n]+$/);
+    },
+  );
+
+  it('when TRUST_PROXY is true, then the refusal says why', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(
+      /TRUST_PROXY must name the proxies.*any client-written X-Forwarded-For/,
+    );
+  });
+
   it('when several variables are bad, then every one is named', () => {
     expect(() => loadConfig({ PORT: 'x', DEMO_DATA: 'y' })).toThrow(/PORT.*DEMO_DATA/);
   });
