@@ -9,6 +9,7 @@ import type { DatabaseHandle } from './db/connect.js';
 import { currentDataVersion, requestReader } from './db/versioned.js';
 import { AnswerCache } from './http/answer-cache.js';
 import { answerFront } from './http/answer-front.js';
+import { parseQueryString } from './http/query-string.js';
 import { requestId } from './http/request-id.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -17,6 +18,7 @@ import { SessionMemo } from './auth/sessions.js';
 import type { DemoAccount } from './auth/demo-accounts.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-limits.js';
 import { type PasswordWork, processPasswordWork } from './auth/password.js';
+import { demoRoutes } from './demo/demo.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler, sendProblem } from './http/error-handler.js';
 import { ServiceUnavailable } from './http/problems.js';
@@ -74,7 +76,7 @@ export function createApp({
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.set('query parser', 'simple');
+  app.set('query parser', parseQueryString);
 
   app.use(
     pinoHttp({
@@ -116,8 +118,15 @@ export function createApp({
         },
       },
       crossOriginEmbedderPolicy: false,
+      // Sent below on secure requests only.
+      strictTransportSecurity: false,
     }),
   );
+  // HSTS binds a browser to https for a year: said over plain HTTP (a LAN install) it is a promise the
+  // server cannot keep, and RFC 6797 has browsers ignore it there. Behind a TLS proxy, req.secure
+  // believes X-Forwarded-Proto only from the proxies TRUST_PROXY names.
+  const hsts = helmet.strictTransportSecurity();
+  app.use((req, res, next) => (req.secure ? hsts(req, res, next) : next()));
 
   const { db } = database;
   // Listening from here on: the version and the sessions are then known without asking.
@@ -138,6 +147,7 @@ export function createApp({
     ...universitiesRoutes(db),
     ...usersRoutes(db, passwords),
     ...auditRoutes(db),
+    ...demoRoutes(db, database.bulk),
     ...reportRoutes(db),
   ];
   routes.push(

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { AUDIT_ACTIONS, type Database } from '../db/schema.js';
 import { route } from '../http/route.js';
 import { wholeNumber } from '../records/records.schemas.js';
-import { singleLine } from '../http/text.js';
-import { IsoDateSchema as IsoDate } from '../kpi/kpi.schemas.js';
+import { ONCE_VALID, singleLine } from '../http/text.js';
+import { IsoDateSchema as IsoDate, listParameter } from '../kpi/kpi.schemas.js';
 import { listAudit } from './audit.queries.js';
 
 export const AuditQuerySchema = z
@@ -14,22 +14,16 @@ export const AuditQuerySchema = z
     user: singleLine(254)
       .transform((u) => u.toLowerCase())
       .optional(),
-    action: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((a) => a.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(AUDIT_ACTIONS, { error: `must be among ${AUDIT_ACTIONS.join(', ')}` })).max(AUDIT_ACTIONS.length))
-      .optional(),
+    action: listParameter(
+      z.enum(AUDIT_ACTIONS, { error: `must be among ${AUDIT_ACTIONS.join(', ')}` }),
+      AUDIT_ACTIONS.length,
+    ).optional(),
     subject: singleLine(200).optional(),
     from: IsoDate.optional(),
     to: IsoDate.optional(),
   })
   .strict()
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], message: 'must not be after to' });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], message: 'must not be after to', ...ONCE_VALID });
 
 const AuditEntrySchema = z.object({
   id: z.number(),

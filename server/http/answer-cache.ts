@@ -39,8 +39,16 @@ export function headerList(headers: OutgoingHttpHeaders): HeaderList {
 /** The cache key of a caller scope and a URL (path and query, as received). */
 export const answerKey = (scope: string, url: string): string => `${scope}\n${url}`;
 
-/** Headers that belong to one request, never to a stored answer. */
-const OWN_HEADERS = new Set(['x-request-id', 'set-cookie', 'content-length', 'date', 'connection', 'keep-alive']);
+/** Headers that belong to one request, never to a stored answer (HSTS goes on secure requests only). */
+const OWN_HEADERS = new Set([
+  'x-request-id',
+  'set-cookie',
+  'content-length',
+  'date',
+  'connection',
+  'keep-alive',
+  'strict-transport-security',
+]);
 
 /**
  * The headers of a response about to send a stored answer of `bodyLength` bytes, fit to send again

@@ -74,22 +74,31 @@ function fromExposedError(error: unknown): HttpProblem | undefined {
       : typeof message === 'string' && message
         ? message
         : 'The request cannot be read.';
-  return new HttpProblem(code, TITLES[code] ?? 'Bad Request', detail);
+  // Express decodes path parameters itself; which one it could not decode, it does not say.
+  const where = error instanceof URIError ? [{ path: 'path', message: 'has a percent-escape that is not UTF-8 text' }] : [];
+  return new HttpProblem(code, TITLES[code] ?? 'Bad Request', detail, where);
 }
 
-/** A value the database refused that validation let through: the caller's input, never a 500. */
+/**
+ * A value the database refused that validation let through (classes 22, data, and 23, integrity):
+ * the caller's input, never a 500. The answer names the column where the database says which
+ * (a NOT NULL or a check on one column) and never shows the database's code or message, which
+ * describe the database rather than the request; the log keeps them.
+ */
 function fromDatabaseRefusal(error: unknown): HttpProblem | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
+  const { code, column } = (error ?? {}) as { code?: unknown; column?: unknown };
   if (typeof code !== 'string' || !/^2[23][0-9A-Z]{3}$/.test(code)) return undefined;
   if (code === '23505') return new Conflict('A record with the same key exists already.');
-  return new BadRequest(`The database refused a value (${code}).`);
+  const field = typeof column === 'string' && column !== '' ? [{ path: column, message: 'cannot be stored as given' }] : [];
+  return new BadRequest('A value cannot be stored as given.', field);
 }
 
 /** The one place a failed request ends: problem+json, never a stack trace. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    let problem =
-      error instanceof HttpProblem ? error : (fromBodyParser(error) ?? fromDatabaseRefusal(error) ?? fromExposedError(error));
+    const refusal = error instanceof HttpProblem ? undefined : fromDatabaseRefusal(error);
+    if (refusal) (req.log ?? log).warn({ err: error }, 'the database refused a value');
+    let problem = error instanceof HttpProblem ? error : (fromBodyParser(error) ?? refusal ?? fromExposedError(error));
     if (!problem && isDatabaseUnavailable(error)) {
       problem = new ServiceUnavailable();
       (req.log ?? log).warn({ err: error }, 'database unavailable');

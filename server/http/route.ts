@@ -6,9 +6,22 @@ import { today } from '../lib/dates.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { readFromForRequest, withRequestScope } from '../db/versioned.js';
+import type { AvailabilityMonitor } from '../db/availability.js';
 import type { ChangeFeed } from '../db/change-feed.js';
+import { RequestConnections } from '../db/request-connections.js';
+import { sendProblem } from './error-handler.js';
 import { type AnswerCache, answerHeaders, answerKey, sentHeaders } from './answer-cache.js';
-import { BadRequest, Forbidden, HttpProblem, type ProblemDetail, Unauthorized } from './problems.js';
+import {
+  BadRequest,
+  Forbidden,
+  HttpProblem,
+  type ProblemDetail,
+  ServiceUnavailable,
+  Unauthorized,
+  WriteNotApplied,
+  WriteOutcomeUnknown,
+} from './problems.js';
+import { unrepresentableText } from './text.js';
 
 /** Who may call a route: everyone, anyone signed in, or the listed roles. */
 export type Access = 'anyone' | 'signed_in' | readonly Role[];
@@ -95,6 +108,8 @@ export interface RouteServices {
   replica?: { db: Kysely<Database>; writers: RecentWriters; answers?: AnswerCache };
   /** Told of every request that may write, so that its writes are heard before anything is answered from memory. */
   changes?: ChangeFeed;
+  /** PostgreSQL: whether the server answers. While it does not, requests are refused, and those running are cut short. */
+  availability?: AvailabilityMonitor;
 }
 
 /**
@@ -104,9 +119,10 @@ export interface RouteServices {
 export function registerRoutes(router: Router, specs: readonly RouteSpec<any, any, any>[], services: RouteServices): void {
   for (const spec of specs) {
     assertDeclared(spec);
-    router[spec.method](spec.path, ...(spec.middleware ?? []), (req: Request, res: Response) =>
-      withRequestScope(() => handleRequest(spec, services, req, res)),
-    );
+    router[spec.method](spec.path, ...(spec.middleware ?? []), (req: Request, res: Response) => {
+      const connections = new RequestConnections();
+      return withRequestScope(() => handleRequest(spec, services, req, res, connections), connections);
+    });
   }
 }
 
@@ -115,7 +131,48 @@ async function handleRequest(
   services: RouteServices,
   req: Request,
   res: Response,
+  connections: RequestConnections,
 ): Promise<void> {
+  const availability = services.availability;
+  if (availability) {
+    if (!availability.available) throw new ServiceUnavailable();
+    const off = availability.onChange((up) => {
+      if (!up) cutShort(spec, res, connections);
+    });
+    res.once('close', off);
+  }
+  try {
+    await handleCaller(spec, services, req, res);
+  } catch (error) {
+    // Answered already by cutShort: what failed is the work it cut off, and its failure is that answer.
+    if (connections.closed && res.headersSent) return;
+    throw error;
+  }
+}
+
+/**
+ * The database stopped answering while this request ran. Its connections are reset first, so that
+ * the server rolls back whatever it had begun and nothing of it can commit later; only then is it
+ * answered 503, and it may not reach the database again. A COMMIT already sent is the exception:
+ * its own path (request-connections.ts) asks the server what became of it and answers accordingly.
+ */
+function cutShort(spec: RouteSpec<any, any, any>, res: Response, connections: RequestConnections): void {
+  if (res.headersSent || connections.closed) return;
+  const cut = connections.cut();
+  if (cut.commitInDoubt) return;
+  connections.close();
+  const writes = spec.method !== 'get';
+  sendProblem(
+    res,
+    !writes
+      ? new ServiceUnavailable()
+      : cut.statementInDoubt
+        ? new WriteOutcomeUnknown('The database stopped answering while a statement of this request ran outside a transaction')
+        : new WriteNotApplied(),
+  );
+}
+
+async function handleCaller(spec: RouteSpec<any, any, any>, services: RouteServices, req: Request, res: Response): Promise<void> {
   // Routes open to anyone need no caller, so they never wait on the session store (health must not).
   const caller = spec.access === 'anyone' ? null : await services.authenticate(req, res);
   authorize(spec.access, caller);
@@ -244,6 +301,8 @@ function authorize(access: Access, caller: Caller | null): void {
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'query' | 'params' | 'body'): T {
   if (!schema) return undefined as T;
+  const unstorable = unrepresentableText(value, where);
+  if (unstorable) throw new BadRequest(`The request's ${where === 'params' ? 'path' : where} is not valid.`, [unstorable]);
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   throw new BadRequest(`The request's ${where === 'params' ? 'path' : where} is not valid.`, zodProblems(result.error, where));

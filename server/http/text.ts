@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProblemDetail } from './problems.js';
 
 /** C0 control characters other than tab, line feed and carriage return, and DEL: never valid in stored text. */
 export function isControl(char: string): boolean {
@@ -17,3 +18,47 @@ export function singleLine(max: number) {
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !/[\r\n\t]/.test(s) && !hasControl(s), 'must be one line without control characters');
 }
+
+/**
+ * Text no database can hold: a UTF-16 surrogate without its pair (JSON may escape one, `"\ud800"`,
+ * which neither UTF-8 nor PostgreSQL's jsonb can represent) or NUL (PostgreSQL's text refuses it).
+ * In a `u` regular expression a surrogate class matches only a lone one: a pair is one code point.
+ */
+const UNREPRESENTABLE = /[\ud800-\udfff\0]/u;
+
+export const isRepresentable = (text: string): boolean => !UNREPRESENTABLE.test(text);
+
+export const UNREPRESENTABLE_MESSAGE = 'must be Unicode text without a lone surrogate or a NUL character';
+
+/**
+ * The first string in a request's query, path parameters or JSON body (at any depth, keys too)
+ * that no database can store, as a problem naming where it is (`body.partner_name`), or undefined.
+ * Checked once at the edge for every route, before its schema, so that no such text reaches a
+ * query (where the database would refuse it with a code of its own) whatever the schema says.
+ */
+export function unrepresentableText(value: unknown, path: string): ProblemDetail | undefined {
+  if (typeof value === 'string') return isRepresentable(value) ? undefined : { path, message: UNREPRESENTABLE_MESSAGE };
+  if (typeof value !== 'object' || value === null) return undefined;
+  // An explicit stack, not recursion: a deeply nested body must not exhaust the call stack.
+  const stack: Array<[unknown, string]> = [[value, path]];
+  while (stack.length > 0) {
+    const [item, at] = stack.pop()!;
+    if (typeof item === 'string') {
+      if (!isRepresentable(item)) return { path: at, message: UNREPRESENTABLE_MESSAGE };
+    } else if (typeof item === 'object' && item !== null) {
+      for (const [key, child] of Object.entries(item)) {
+        if (!isRepresentable(key)) return { path: at, message: `has a key that ${UNREPRESENTABLE_MESSAGE}` };
+        stack.push([child, `${at}.${key}`]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * For an object schema's own checks (`.superRefine(check, ONCE_VALID)`): run them only once every
+ * field has passed its checks. Zod runs an object's refinements after a field's failed check that
+ * does not abort, on the raw input (a list still a string): the check would read a value its type
+ * does not describe. One problem per field is enough to say what to fix.
+ */
+export const ONCE_VALID = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };

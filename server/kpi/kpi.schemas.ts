@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { csvShape, toCsvRequest } from '../exports/exports.schemas.js';
+import { ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, LAST_DATE } from '../lib/dates.js';
 import { FILTER_DIMENSIONS, type FilterDimension, type KpiFilters } from './compile.js';
 import { MEASURE_IDS, type MeasureId } from './measure-ids.js';
@@ -14,13 +15,19 @@ export const IsoDateSchema = z
   .refine(isValidIsoDate, 'must be a real date written YYYY-MM-DD')
   .refine((d) => d >= FIRST_DATE && d <= LAST_DATE, `must be between ${FIRST_DATE} and ${LAST_DATE}`);
 
-/** A comma-separated list, also accepted as a repeated parameter (`a=x&a=y`). */
+/** Longest list parameter, in characters: room for every code there is, with spaces. */
+export const MAX_LIST_TEXT = 4000;
+
+/**
+ * A comma-separated list, also accepted as a repeated parameter (`a=x&a=y`). A list too long
+ * aborts there: nothing after it (the split, the items, the object's own checks) sees the raw text.
+ */
 function list<O extends string>(item: z.ZodType<O, string>, max = MAX_LIST) {
   return z.preprocess(
     (value) => (Array.isArray(value) ? value.join(',') : value),
     z
       .string({ error: 'must be a comma-separated list' })
-      .max(4000, 'is too long')
+      .max(MAX_LIST_TEXT, { error: `is too long: at most ${MAX_LIST_TEXT} characters`, abort: true })
       .transform((text) =>
         text
           .split(',')
@@ -114,7 +121,7 @@ export const AggregateQuerySchema = z
     const by = value.by ?? [];
     if (new Set(by).size !== by.length) ctx.addIssue({ code: 'custom', path: ['by'], message: 'names a dimension twice' });
     checkDimensions(value.measures, [...by.map((d): [string, DimensionId] => ['by', d]), ...usedFilterDimensions(value)], ctx);
-  })
+  }, ONCE_VALID)
   .transform((value) => ({
     measures: [...new Set(value.measures)],
     by: value.by ?? [],
@@ -131,7 +138,7 @@ export const SummaryQuerySchema = z
   .superRefine((value, ctx) => {
     checkRange(value, ctx);
     if (value.measures) checkDimensions(value.measures, usedFilterDimensions(value), ctx);
-  })
+  }, ONCE_VALID)
   .transform((value) => {
     const filters = toFilters(value);
     const used = FILTER_DIMENSIONS.filter((d) => filters[d]);
@@ -155,7 +162,7 @@ export const CollaborationQuerySchema = z
   .superRefine((value, ctx) => {
     checkRange(value, ctx);
     checkDimensions([value.measure], usedFilterDimensions(value), ctx);
-  })
+  }, ONCE_VALID)
   .transform((value) => ({ measure: value.measure, filters: toFilters(value), output: toCsvRequest(value) }));
 export type CollaborationRequest = z.infer<typeof CollaborationQuerySchema>;
 

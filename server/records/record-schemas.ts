@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FactKind } from '../db/schema.js';
-import { isControl } from '../http/text.js';
+import { isControl, ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, today } from '../lib/dates.js';
 import { type ColumnSpec, KIND_COLUMNS } from './record-columns.js';
 
@@ -184,7 +184,7 @@ function buildSchema(kind: FactKind) {
     .strict()
     .superRefine((record, ctx) => {
       for (const issue of CROSS_RULES[kind](record)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
-    });
+    }, ONCE_VALID);
 }
 
 export type RecordValues = Record<string, string | number | null>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { csvShape, toCsvRequest } from '../exports/exports.schemas.js';
 import { checkRange, filterShape, toFilters, usedFilterDimensions } from '../kpi/kpi.schemas.js';
-import { hasControl } from '../http/text.js';
+import { hasControl, ONCE_VALID } from '../http/text.js';
 import { MEASURE_IDS } from '../kpi/measure-ids.js';
 import { MEASURE_LIST, MEASURES } from '../kpi/registry.js';
 import { KIND_COLUMNS, MAIN_DATE } from './record-columns.js';
@@ -66,7 +66,7 @@ export function recordsQuerySchema(kind: FactKind) {
         if (!allowed.has(dimension))
           ctx.addIssue({ code: 'custom', path: [path], message: `${kind} records have no dimension ${dimension}` });
       }
-    })
+    }, ONCE_VALID)
     .transform((value) => {
       const sort = value.sort ?? `-${MAIN_DATE[kind]}`;
       return {

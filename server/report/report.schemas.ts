@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLine } from '../http/text.js';
+import { ONCE_VALID, singleLine } from '../http/text.js';
 import { PERIOD_PATTERN, parsePeriod, type ReportPeriod } from './report-period.js';
 import { REPORT_TABLES } from './report-csv.js';
 
@@ -43,14 +43,14 @@ const toOutput = (value: {
 export const ReportQuerySchema = z
   .object({ period: Period, ...outputShape })
   .strict()
-  .superRefine(checkTable)
+  .superRefine(checkTable, ONCE_VALID)
   .transform((value) => ({ period: value.period, ...toOutput(value) }));
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
 
 export const SubmissionQuerySchema = z
   .object(outputShape)
   .strict()
-  .superRefine(checkTable)
+  .superRefine(checkTable, ONCE_VALID)
   .transform((value) => toOutput(value));
 
 export const SubmissionsListQuerySchema = z

@@ -6,6 +6,7 @@ import { bumpDataVersion } from '../db/data-version.js';
 import type { Database } from '../db/schema.js';
 import { BadRequest } from '../http/problems.js';
 import { route } from '../http/route.js';
+import { ONCE_VALID } from '../http/text.js';
 import { listParameter } from '../kpi/kpi.schemas.js';
 import { MEASURE_IDS, TARGETED_MEASURES } from '../kpi/measure-ids.js';
 import { loadReferences } from '../kpi/references.js';
@@ -57,7 +58,7 @@ const TargetsBodySchema = z
         ctx.addIssue({ code: 'custom', path: ['targets', i], message: `the same target as targets.${first}` });
       else seen.set(key, i);
     });
-  });
+  }, ONCE_VALID);
 
 const TargetSchema = z.object({
   measure: z.string(),

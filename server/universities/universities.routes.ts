@@ -6,7 +6,7 @@ import { bumpDataVersion } from '../db/data-version.js';
 import { FACT_KINDS, type Database, type UniversityRow } from '../db/schema.js';
 import { BadRequest, Conflict, NotFound } from '../http/problems.js';
 import { route } from '../http/route.js';
-import { singleLine } from '../http/text.js';
+import { ONCE_VALID, singleLine } from '../http/text.js';
 import { IsoDateSchema } from '../kpi/kpi.schemas.js';
 import { today } from '../lib/dates.js';
 import { listUniversities } from '../meta/meta.queries.js';
@@ -34,7 +34,7 @@ const UniversityPatchSchema = z
     lead: Lead.optional(),
   })
   .strict()
-  .refine((p) => Object.keys(p).length > 0, 'name at least one field to change');
+  .refine((p) => Object.keys(p).length > 0, { message: 'name at least one field to change', ...ONCE_VALID });
 const CodeParams = z.object({ code: Code });
 
 const UniversitySchema = z.object({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EmailSchema } from '../auth/auth.schemas.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password.js';
 import { ROLES } from '../http/route.js';
-import { singleLine } from '../http/text.js';
+import { ONCE_VALID, singleLine } from '../http/text.js';
 
 export const RoleSchema = z.enum(ROLES as ['admin', 'leadership', 'steward', 'commission'], {
   error: `must be one of ${ROLES.join(', ')}`,
@@ -41,7 +41,7 @@ export const NewUserSchema = z
     password: PasswordSchema,
   })
   .strict()
-  .superRefine(stewardRule);
+  .superRefine(stewardRule, ONCE_VALID);
 export type NewUserInput = z.infer<typeof NewUserSchema>;
 
 export const UserPatchSchema = z
@@ -53,7 +53,7 @@ export const UserPatchSchema = z
     password: PasswordSchema.optional(),
   })
   .strict()
-  .refine((value) => Object.keys(value).length > 0, 'name at least one field to change');
+  .refine((value) => Object.keys(value).length > 0, { message: 'name at least one field to change', ...ONCE_VALID });
 export type UserPatch = z.infer<typeof UserPatchSchema>;
 
 export const UserIdParamsSchema = z.object({
