@@ -19,6 +19,7 @@ import type { DemoAccount } from './auth/demo-accounts.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-limits.js';
 import { type PasswordWork, processPasswordWork } from './auth/password.js';
 import { demoRoutes } from './demo/demo.routes.js';
+import { demoRoutes } from './demo/demo.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler, sendProblem } from './http/error-handler.js';
 import { ServiceUnavailable } from './http/problems.js';
@@ -147,6 +148,7 @@ export function createApp({
     ...universitiesRoutes(db),
     ...usersRoutes(db, passwords),
     ...auditRoutes(db),
+    ...demoRoutes(db, database.bulk),
     ...demoRoutes(db, database.bulk),
     ...reportRoutes(db),
   ];

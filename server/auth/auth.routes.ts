@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
+import { readDemoStatus } from '../demo/demo-status.js';
 import { Unauthorized } from '../http/problems.js';
 import { route } from '../http/route.js';
 import { LoginBodySchema, LoginOptionsSchema, MePatchSchema, MeSchema, type Me } from './auth.schemas.js';
@@ -27,9 +28,14 @@ export function authRoutes(db: Kysely<Database>, { limits, passwords, demo }: Au
       method: 'get',
       path: '/auth/login',
       access: 'anyone',
-      summary: 'What the sign-in page needs to know: in demo mode, the demo accounts and their password.',
+      summary:
+        'What the sign-in page needs to know: in demo mode, while the database holds nothing but the demo, the demo accounts and their password.',
       response: LoginOptionsSchema,
-      handle: () => (demo ? { demo: true, password: demo.password, accounts: demo.accounts } : { demo: false }),
+      // Asked on every request: one real account or one real change ends the advertisement at once.
+      handle: async () =>
+        demo && (await readDemoStatus(db)).purelySynthetic
+          ? { demo: true, password: demo.password, accounts: demo.accounts }
+          : { demo: false },
     }),
     route({
       method: 'post',

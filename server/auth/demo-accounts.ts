@@ -47,6 +47,7 @@ export async function ensureDemoAccounts(db: Kysely<Database>): Promise<DemoAcco
           role: a.role,
           university_code: a.university,
           password_hash: passwordHash,
+          demo: true,
         })),
       )
       .execute();

@@ -30,6 +30,7 @@ import { liveReport, readSubmission } from '../report/report-submissions.js';
 import type { ReportDocument } from '../report/report.types.js';
 import { connectDatabase, DatabaseUnavailableError, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { leaveDemo } from '../demo/leave-demo.js';
 import { Forbidden, HttpProblem } from '../http/problems.js';
 import { type Caller, zodProblems } from '../http/route.js';
 import { NewUserSchema, PasswordSchema, UserPatchSchema } from '../users/users.schemas.js';
@@ -48,6 +49,7 @@ const USAGE = `usage: npm run cli -- <command>
   report --period 2024|2024-H1|2024-Q3 [--lang zh|en] --out report.pdf [--submission ID] [--as EMAIL]
   report --period P --format csv [--table T] [--out FILE or DIRECTORY] [--lang zh|en] [--submission ID] [--no-bom]
   report --period P --format json [--out FILE] [--submission ID]
+  leave-demo --keep-records | --remove-records
 
 Kinds: tech_transfer, incubation, talent, credit. import exits 0 when applied (or a clean dry
 run), 1 when the file is rejected (every problem printed), 2 for wrong usage. --as imports as
@@ -58,6 +60,11 @@ CHROMIUM_PATH), read as --as EMAIL or else the first active administrator, leade
 commission account; --format csv writes its tables (one table with --table, else one file per
 table into the --out directory), --format json its canonical JSON. --submission prints a submitted
 report exactly as submitted.
+
+leave-demo ends demo mode: it removes the demo accounts (published password) and their
+sessions; --remove-records also removes the records and targets the demo generator wrote and the
+synthetic label, --keep-records keeps them (still labelled synthetic). Records entered since stay.
+It needs an active administrator account of your own first (user add --role admin).
 
 The password is read from standard input (one line), or generated and printed once with
 --generate-password. It must be at least 12 characters. The configured database is used
@@ -422,6 +429,30 @@ async function reportCommand(database: DatabaseHandle, args: string[], config: C
   return 0;
 }
 
+async function leaveDemoCommand(database: DatabaseHandle, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { 'keep-records': { type: 'boolean', default: false }, 'remove-records': { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (values['keep-records'] === values['remove-records'])
+    throw new UsageError('leave-demo needs one of --keep-records or --remove-records');
+  const result = await leaveDemo(database.bulk, CLI_ACTOR, { removeRecords: values['remove-records'] });
+  process.stdout.write(
+    `left demo mode: removed ${result.removedAccounts.length} demo account(s)${result.removedAccounts.length ? ` (${result.removedAccounts.join(', ')})` : ''}\n`,
+  );
+  if (result.removedRecords) {
+    const counts = FACT_KINDS.map((kind) => `${kind} ${result.removedRecords![kind]}`).join(', ');
+    process.stdout.write(`removed the demo records (${counts}) and ${result.removedTargets} targets\n`);
+  }
+  process.stdout.write(
+    result.synthetic
+      ? 'the records are kept and still labelled synthetic; remove them with leave-demo --remove-records\n'
+      : 'the data is no longer labelled synthetic\n',
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -433,6 +464,7 @@ async function main(argv: string[]): Promise<number> {
     import: importCommand,
     export: exportCommand,
     report: reportCommand,
+    'leave-demo': leaveDemoCommand,
   };
   const run = commands[command];
   if (!run) throw new UsageError(`unknown command ${command}`);

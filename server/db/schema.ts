@@ -40,6 +40,8 @@ export interface AppUserTable {
   role: Role;
   university_code: string | null;
   disabled: Generated<boolean>;
+  /** Made for the demo (sql/0013): its password is published; leaving demo mode removes it. */
+  demo: Generated<boolean>;
   lang: 'zh' | 'en' | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import { today } from '../lib/dates.js';
 import type { Logger } from '../logger.js';
-import { readDataset } from '../meta/meta.queries.js';
+import { readDemoStatus } from './demo-status.js';
 import { hasAnyRecords, seedDemoData } from './seed.js';
 
 export const DEMO_SEED = 42;
@@ -10,16 +10,25 @@ export const DEMO_RECORDS = 5000;
 
 /**
  * Fills an empty database with the demo dataset when the configuration asks for it:
- * `auto` fills only the embedded database, `on` any database, `off` none.
- * Returns whether the server runs in demo mode (embedded database holding demo data).
+ * `auto` fills only the embedded database, `on` any database, `off` none; a database that has
+ * left demo mode is never filled again. Returns whether the server runs in demo mode: an
+ * embedded database holding nothing but the demo (see `readDemoStatus`), whose demo accounts
+ * the sign-in page may show. Demo accounts on any other database are warned of.
  */
 export async function prepareDemoData(database: DatabaseHandle, config: Config, log: Logger): Promise<boolean> {
   const wanted = config.demoData === 'on' || (config.demoData === 'auto' && database.kind === 'pglite');
-  if (wanted && !(await hasAnyRecords(database.db))) {
+  if (wanted && !(await readDemoStatus(database.db)).left && !(await hasAnyRecords(database.db))) {
     const started = Date.now();
     const summary = await seedDemoData(database.db, { seed: DEMO_SEED, records: DEMO_RECORDS, asOf: today() });
     log.info({ ...summary, ms: Date.now() - started }, 'wrote the synthetic demo dataset');
   }
-  const dataset = await readDataset(database.db);
-  return database.kind === 'pglite' && dataset.synthetic;
+  const status = await readDemoStatus(database.db);
+  const demoMode = database.kind === 'pglite' && status.purelySynthetic;
+  if (!demoMode && status.demoAccounts > 0) {
+    log.warn(
+      { demoAccounts: status.demoAccounts },
+      'demo accounts with the published demo password exist on a database that holds more than the demo data: leave demo mode (Admin, Users; or npm run cli -- leave-demo --keep-records or --remove-records)',
+    );
+  }
+  return demoMode;
 }
