@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { Response } from 'express';
-import { contentDisposition } from './cells.js';
+import { type CsvCell, contentDisposition, csvCell, escapeTextCell } from './cells.js';
 
 export interface CsvOptions {
   fileName: { name: string; ascii: string };
@@ -12,28 +12,30 @@ export interface CsvOptions {
   header: readonly string[];
 }
 
-export type CsvRow = readonly (string | null)[];
+/** Text, a figure or empty: `csvCell` writes each (text safe from formulas). */
+export type CsvRow = readonly CsvCell[];
 
 /** Rows arrive in chunks (a cursor's fetch), so that the per-row work stays synchronous. */
 export type CsvChunks = AsyncIterable<readonly CsvRow[]> | Iterable<readonly CsvRow[]>;
 
-/**
- * Writes CSV rows (cells already as text, null for empty) to a stream: RFC 4180, CRLF, quoting
- * where needed, never a `sep=` line. Respects back-pressure; returns the number of rows.
- */
 // A lone LF or CR inside a cell must be quoted too, or a CRLF reader splits the row.
 const STRINGIFY_OPTIONS = { record_delimiter: 'windows', eof: true, quoted_match: /[\r\n]/ } as const;
+
+/**
+ * Writes CSV rows to a stream: RFC 4180, CRLF, quoting where needed, never a `sep=` line; every
+ * cell, the header's too, written by `csvCell`. Respects back-pressure; returns the number of rows.
+ */
 
 export async function writeCsv(out: Writable, options: Pick<CsvOptions, 'bom' | 'header'>, chunks: CsvChunks): Promise<number> {
   const stringifier = stringify({ ...STRINGIFY_OPTIONS, bom: options.bom });
   stringifier.pipe(out);
   const finished = once(out, 'finish');
-  stringifier.write(options.header);
+  stringifier.write(options.header.map(escapeTextCell));
   let count = 0;
   for await (const chunk of chunks) {
     if (out.destroyed) throw new Error('the reader went away during the export');
     let room = true;
-    for (const row of chunk) room = stringifier.write(row.map((cell) => cell ?? ''));
+    for (const row of chunk) room = stringifier.write(row.map(csvCell));
     count += chunk.length;
     if (!room) await once(stringifier, 'drain');
   }
@@ -106,7 +108,7 @@ export async function writeCopiedCsv(
   body: AsyncIterable<Buffer>,
 ): Promise<number> {
   const finished = once(out, 'finish');
-  out.write(stringifySync([options.header], { ...STRINGIFY_OPTIONS, bom: options.bom }));
+  out.write(stringifySync([options.header.map(escapeTextCell)], { ...STRINGIFY_OPTIONS, bom: options.bom }));
   const rows = new CrlfRows();
   for await (const chunk of body) {
     if (out.destroyed) throw new Error('the reader went away during the export');

@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { escapeTextCell, moneyCell } from '../csv/cells.js';
+import { type CsvCell, FORMULA_FIRST_CODES, FORMULA_SQL_PATTERN, moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import { displayNumber, type Labels, type Lang, unitLabel } from '../csv/labels.js';
 import type { CopyOut } from '../db/connect.js';
@@ -30,19 +30,17 @@ const DIMENSION_DOMAIN: Partial<Record<DimensionId, 'university' | 'region' | 'f
 const COLUMN_DOMAIN = (column: ColumnSpec): 'university' | 'region' | 'field' | 'value' | undefined =>
   column.domain ?? (column.type === 'enum' ? 'value' : undefined);
 
-/** One cell of a record: money with two decimals, counts as numbers, text safe from formulas. */
-function recordCell(column: ColumnSpec, value: unknown, options: CsvRequest, labels: Labels): string | null {
+/** One cell of a record: money with two decimals, counts as numbers, the rest text (the writer escapes it). */
+function recordCell(column: ColumnSpec, value: unknown, options: CsvRequest, labels: Labels): CsvCell {
   if (value === null || value === undefined) return null;
   const domain = COLUMN_DOMAIN(column);
-  if (options.formatted && domain) return escapeTextCell(labels.name(domain, String(value)));
+  if (options.formatted && domain) return labels.name(domain, String(value));
   switch (column.type) {
     case 'money':
-      return options.formatted ? displayNumber(Number(value), 'cny', options.lang) : moneyCell(Number(value));
+      return numberCell(options.formatted ? displayNumber(Number(value), 'cny', options.lang) : moneyCell(Number(value)));
     case 'count':
     case 'credits':
-      return String(Number(value));
-    case 'text':
-      return escapeTextCell(String(value));
+      return numberCell(String(Number(value)));
     default:
       return String(value);
   }
@@ -79,6 +77,10 @@ export async function* recordRows(
   }
 }
 
+// Inlined, not bound: COPY takes no parameters.
+const FORMULA_CODES_SQL = sql.raw(FORMULA_FIRST_CODES.join(', '));
+const FORMULA_SQL = sql.raw(`'${FORMULA_SQL_PATTERN.replaceAll("'", "''")}'`);
+
 /**
  * The same cells as `recordCell` gives for a raw export, rendered by PostgreSQL: money as the
  * numeric's own two decimals, credits without trailing zeros, ISO dates (every connection runs
@@ -92,9 +94,9 @@ function renderedColumn(column: ColumnSpec): RawBuilder<unknown> {
     case 'credits':
       return sql`trim_scale(${ref})::text`;
     case 'text':
-      // The pattern of `escapeTextCell` (a text value cannot hold NUL in PostgreSQL); the test of
-      // the first character (' = + - @ tab CR) spares the regular expression for almost every cell.
-      return sql`case when ascii(${ref}) in (39, 61, 43, 45, 64, 9, 13) and ${ref} ~ '^''*[-=+@\\t\\r]' then '''' || ${ref} else ${ref} end`;
+      // `escapeTextCell` (csv/cells.ts) in SQL; the test of the first character spares the pattern
+      // almost every cell.
+      return sql`case when ascii(${ref}) in (${FORMULA_CODES_SQL}) and ${ref} ~ ${FORMULA_SQL} then '''' || ${ref} else ${ref} end`;
     default:
       return sql`${ref}::text`;
   }
@@ -151,10 +153,10 @@ export function aggregateHeader(
   ];
 }
 
-export function measureCell(id: MeasureId, value: number, options: CsvRequest): string {
+export function measureCell(id: MeasureId, value: number, options: CsvRequest): NumberCell {
   const def = MEASURES[id];
-  if (options.formatted) return displayNumber(value, def.unit, options.lang);
-  return def.unit === 'cny' ? moneyCell(value) : String(value);
+  if (options.formatted) return numberCell(displayNumber(value, def.unit, options.lang));
+  return numberCell(def.unit === 'cny' ? moneyCell(value) : String(value));
 }
 
 export function aggregateRows(
@@ -173,7 +175,7 @@ export function aggregateRows(
       return options.formatted && domain ? labels.name(domain, String(value)) : String(value);
     }),
     ...measures.map((m) => measureCell(m, Number(row[m]), options)),
-    ...(withRecords ? measures.map((m) => String(row[`${m}:records`] ?? 0)) : []),
+    ...(withRecords ? measures.map((m) => numberCell(String(row[`${m}:records`] ?? 0))) : []),
   ]);
 }
 
@@ -224,7 +226,7 @@ export function summaryHeader(options: CsvRequest): string[] {
 
 export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
   const ratio = (value: number | null) =>
-    value === null ? null : options.formatted ? `${(value * 100).toFixed(1)}%` : value.toFixed(6);
+    value === null ? null : numberCell(options.formatted ? `${(value * 100).toFixed(1)}%` : value.toFixed(6));
   return summary.measures.map((m) => {
     const number = (value: number | null) => (value === null ? null : measureCell(m.measure, value, options));
     return [
@@ -233,7 +235,7 @@ export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
       summary.period.from,
       summary.period.to,
       number(m.value),
-      String(m.records),
+      numberCell(String(m.records)),
       number(m.previous),
       ratio(m.change),
       number(m.yearAgo),
@@ -242,7 +244,7 @@ export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
       number(m.panel.value),
       number(m.panel.yearAgo),
       ratio(m.panel.change),
-      String(m.targetYear),
+      numberCell(String(m.targetYear)),
       number(m.target),
       number(m.yearToDate),
       ratio(m.progress),

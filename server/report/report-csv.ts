@@ -1,4 +1,4 @@
-import { escapeTextCell, moneyCell } from '../csv/cells.js';
+import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import type { Breakdown, Figure, ReportDocument, ReportMeasure } from './report.types.js';
@@ -53,12 +53,12 @@ export function reportCsvFileName(
 
 const L = (lang: Lang, en: string, zh: string) => (lang === 'zh' ? zh : en);
 
-function numberCell(measure: ReportMeasure | undefined, value: number | null): string | null {
+function figureCell(measure: ReportMeasure | undefined, value: number | null): NumberCell | null {
   if (value === null) return null;
-  return measure?.unit === 'cny' ? moneyCell(value) : String(value);
+  return numberCell(measure?.unit === 'cny' ? moneyCell(value) : String(value));
 }
-const ratioCell = (value: number | null): string | null => (value === null ? null : value.toFixed(6));
-const text = (value: string): string => escapeTextCell(value);
+const ratioCell = (value: number | null): NumberCell | null => (value === null ? null : numberCell(value.toFixed(6)));
+const countCell = (value: number): NumberCell => numberCell(String(value));
 
 export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): CsvTable {
   const measure = new Map(doc.measures.map((m) => [m.id, m]));
@@ -86,7 +86,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
       alliance: L(lang, 'alliance total', '联盟合计'),
     })[level] ?? level;
   const figureCells = (ids: readonly MeasureId[], figures: Partial<Record<MeasureId, Figure>>) =>
-    ids.flatMap((id) => [numberCell(measure.get(id), figures[id]?.value ?? 0), String(figures[id]?.records ?? 0)]);
+    ids.flatMap((id) => [figureCell(measure.get(id), figures[id]?.value ?? 0), countCell(figures[id]?.records ?? 0)]);
   const figureHeader = (ids: readonly MeasureId[]) =>
     ids.flatMap((id) => [
       unitOf(id) ? `${nameOf(id)} (${unitOf(id)})` : nameOf(id),
@@ -106,8 +106,8 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
         rows: doc.summary.rows.map((row) => [
           levelName(row.level),
           row.code,
-          text(scopeName(row)),
-          row.level === 'university' ? text(regionName.get(row.region!) ?? row.region!) : null,
+          scopeName(row),
+          row.level === 'university' ? (regionName.get(row.region!) ?? row.region!) : null,
           ...figureCells(doc.summary.measures, row.cells),
         ]),
       };
@@ -135,16 +135,16 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
         rows: doc.comparisons.map((c) => {
           const m = measure.get(c.measure);
           return [
-            text(nameOf(c.measure)),
+            nameOf(c.measure),
             unitOf(c.measure),
-            numberCell(m, c.value),
-            String(c.records),
-            numberCell(m, c.target),
-            numberCell(m, m?.temporality === 'stock' ? null : c.yearToDate),
+            figureCell(m, c.value),
+            countCell(c.records),
+            figureCell(m, c.target),
+            figureCell(m, m?.temporality === 'stock' ? null : c.yearToDate),
             ratioCell(c.attainment),
-            numberCell(m, c.previous),
+            figureCell(m, c.previous),
             ratioCell(c.change),
-            numberCell(m, c.yearAgo),
+            figureCell(m, c.yearAgo),
             ratioCell(c.yearOnYear),
             c.panel.universities.join(' '),
             ratioCell(c.panel.change),
@@ -167,12 +167,12 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
         rows: doc.attainmentByUniversity.rows.map((row) => [
           levelName(row.level),
           row.code,
-          text(scopeName(row)),
+          scopeName(row),
           ...ids.flatMap((id) => {
             const cell = row.cells[id];
             return [
-              numberCell(measure.get(id), cell?.target ?? null),
-              numberCell(measure.get(id), cell?.yearToDate ?? 0),
+              figureCell(measure.get(id), cell?.target ?? null),
+              figureCell(measure.get(id), cell?.yearToDate ?? 0),
               ratioCell(cell?.attainment ?? null),
             ];
           }),
@@ -200,7 +200,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
               ? L(lang, 'subtotal', '小计')
               : L(lang, 'total', '合计'),
           row.code,
-          text(label(row.code)),
+          label(row.code),
           ...figureCells(breakdown.measures, row.figures),
         ]),
       };
@@ -219,22 +219,22 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
             `Home university \\ host university: ${nameOf(matrix.measure)} (${unitOf(matrix.measure)})`,
             `学生所在高校＼开课高校：${nameOf(matrix.measure)}（${unitOf(matrix.measure)}）`,
           ),
-          ...codes.map((c) => text(universityName.get(c) ?? c)),
+          ...codes.map((c) => universityName.get(c) ?? c),
           L(lang, 'Total', '合计'),
           L(lang, 'Records', '记录数'),
         ],
         rows: [
           ...codes.map((home, i) => [
-            text(universityName.get(home) ?? home),
-            ...matrix.cells[i]!.map((cell) => numberCell(m, cell.value)),
-            numberCell(m, matrix.rowTotals[i]!.value),
-            String(matrix.rowTotals[i]!.records),
+            universityName.get(home) ?? home,
+            ...matrix.cells[i]!.map((cell) => figureCell(m, cell.value)),
+            figureCell(m, matrix.rowTotals[i]!.value),
+            countCell(matrix.rowTotals[i]!.records),
           ]),
           [
             L(lang, 'Total', '合计'),
-            ...matrix.columnTotals.map((cell) => numberCell(m, cell.value)),
-            numberCell(m, matrix.total.value),
-            String(matrix.total.records),
+            ...matrix.columnTotals.map((cell) => figureCell(m, cell.value)),
+            figureCell(m, matrix.total.value),
+            countCell(matrix.total.records),
           ],
         ],
       };
