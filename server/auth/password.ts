@@ -62,10 +62,9 @@ export class PasswordWork {
   /** Runs `work` when a place is free; throws PasswordWorkBusy at once when the queue is full. */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.#active >= this.limits.concurrency) {
-      if (this.#waiting.length >= this.limits.queue) {
-        const ahead = this.#active + this.#waiting.length;
-        throw new PasswordWorkBusy(Math.ceil((ahead / this.limits.concurrency) * (this.#meanMs / 1000)));
-      }
+      // Retry-After: when a place in the queue is likely free again (one hash done), not when it is empty.
+      if (this.#waiting.length >= this.limits.queue)
+        throw new PasswordWorkBusy(Math.max(1, Math.ceil(this.#meanMs / this.limits.concurrency / 1000)));
       // The place is handed over by the one that frees it, so #active never drops below the limit in between.
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
