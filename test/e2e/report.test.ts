@@ -237,5 +237,16 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     const frozen = await leadership.json<{ submission: { sha256: string } }>(`/report/submissions/${id}`);
     expect(frozen.submission.sha256).toBe(liveSha);
     tab.expectNoErrors();
+
+    // The commission sees the same change as the figures it moves: no record, no editor.
+    const seen = await openPage(dashboard, 'commission', { lang: 'en', path: `/${new URL(page.url()).hash}` });
+    await waitForView(seen.page, 'report');
+    await poll(() => seen.page.locator('#report-table-revisions tbody tr').count()).toBe(1);
+    const revisions = (await seen.page.locator('#report-table-revisions').textContent())!;
+    expect(revisions).toContain('+1.00');
+    expect(revisions).not.toContain('@');
+    expect(await seen.page.locator('#report-table-revisions thead tr:not(.caption-row) th').count()).toBe(4);
+    expect(await seen.page.locator('[data-note="figures-only"]').count()).toBe(1);
+    seen.expectNoErrors();
   });
 });
