@@ -57,7 +57,7 @@ export async function leaveDemo(db: Kysely<Database>, actor: Actor, options: Lea
 
     const dataset = await trx
       .selectFrom('app_setting')
-      .select(['value', 'updated_at'])
+      .select('value')
       .where('key', '=', 'dataset')
       .forUpdate()
       .executeTakeFirst();
@@ -67,8 +67,9 @@ export async function leaveDemo(db: Kysely<Database>, actor: Actor, options: Lea
     let removedTargets = 0;
     if (options.removeRecords && dataset && synthetic) {
       // The generator's rows carry no account and were written no later than the dataset setting
-      // (see readDemoStatus); a row entered since, even through the command line, is later.
-      const writtenBy = dataset.updated_at;
+      // (see readDemoStatus); a row entered since, even through the command line, is later. Compared
+      // in SQL: a JavaScript Date would drop the microseconds and miss rows of the same instant.
+      const writtenBy = trx.selectFrom('app_setting').select('updated_at').where('key', '=', 'dataset');
       removedRecords = { tech_transfer: 0, incubation: 0, talent: 0, credit: 0 };
       for (const kind of FACT_KINDS) {
         const result = await trx
