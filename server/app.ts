@@ -21,7 +21,7 @@ import { type PasswordWork, processPasswordWork } from './auth/password.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { healthRoutes } from './health/health.routes.js';
-import { apiNotFound, errorHandler, sendProblem } from './http/error-handler.js';
+import { apiNotFound, errorHandler } from './http/error-handler.js';
 import { ServiceUnavailable } from './http/problems.js';
 import { openApiDocument } from './http/openapi.js';
 import { type Authenticate, RecentWriters, type RouteSpec, registerRoutes, route } from './http/route.js';
@@ -166,16 +166,12 @@ export function createApp({
   const api = express.Router();
   const availability = database.availability;
   if (availability) {
-    // While PostgreSQL does not answer, every API call is a prompt 503, and the calls already
-    // waiting on it are cut short with one: nobody's request hangs on a dead server.
-    api.use((req, res, next) => {
-      if (req.path === '/health') return next();
-      if (!availability.available) throw new ServiceUnavailable();
-      const off = availability.onChange((up) => {
-        if (!up && !res.headersSent) sendProblem(res, new ServiceUnavailable());
-      });
-      res.once('close', off);
-      next();
+    // While PostgreSQL does not answer, every API call is a prompt 503 (health says so itself). The
+    // calls already running are cut short by the route layer, which first cuts their connections,
+    // so that a write answered 503 is never applied.
+    api.use((req, _res, next) => {
+      if (req.path === '/health' || availability.available) return next();
+      throw new ServiceUnavailable();
     });
   }
   api.use(express.json({ limit: '1mb' }));
@@ -198,6 +194,7 @@ export function createApp({
         }
       : {}),
     changes: database.changes,
+    ...(availability ? { availability } : {}),
   });
   api.use(apiNotFound);
   app.use(API_PREFIX, api);

@@ -108,9 +108,18 @@ export class ChangeFeed {
     }
   }
 
+  /**
+   * Whether the network to the database is known to carry traffic now (PostgreSQL: the availability
+   * monitor's `answering`). A stalled network holds the feed's socket open and silent, so a loss is
+   * not seen there: without this the feed would stay settled on a version the database may have
+   * moved past, for as long as the stall lasts.
+   */
+  reachable: () => boolean = () => true;
+
   /** Whether the version and remembered sessions can be trusted without asking the database. */
   get settled(): boolean {
     return (
+      this.reachable() &&
       this.#subscription !== undefined &&
       this.#version !== undefined &&
       this.#readThrough === this.#announced &&

@@ -9,7 +9,8 @@ import Cursor from 'pg-cursor';
 import { PGliteDialect } from './pglite-dialect.js';
 import { AvailabilityMonitor } from './availability.js';
 import { ChangeFeed, pgliteChangeSource, postgresChangeSource } from './change-feed.js';
-import { attachChangeFeed } from './versioned.js';
+import { type TrackedPool, trackedPool } from './request-connections.js';
+import { attachChangeFeed, requestConnections } from './versioned.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -89,12 +90,21 @@ export interface ConnectOptions {
   readUrl?: string | undefined;
   /** Sees every query run through `db` (benchmarks replay them; debugging). */
   log?: (event: LogEvent) => void;
+  /** PostgreSQL only: how long a COMMIT cut off by a lost connection waits to learn its outcome (default 10 s). */
+  commitWaitMs?: number;
 }
 
 /** Builds the process's Kysely: node-postgres when a URL is given, PGlite otherwise. */
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
-    ? connectPostgres(options.databaseUrl, options.poolSize ?? 10, options.watch ?? true, options.log, options.readUrl)
+    ? connectPostgres(
+        options.databaseUrl,
+        options.poolSize ?? 10,
+        options.watch ?? true,
+        options.log,
+        options.readUrl,
+        options.commitWaitMs,
+      )
     : connectPglite(options);
 }
 
@@ -102,6 +112,11 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
 const BULK_POOL_SIZE = 2;
 const STATEMENT_TIMEOUT_MS = 30_000;
 const BULK_STATEMENT_TIMEOUT_MS = 30 * 60_000;
+/**
+ * A COMMIT in doubt holds its answer at most this long while the server is asked what became of it:
+ * long enough for a network that hiccups to come back, short enough for a person waiting on a save.
+ */
+const COMMIT_WAIT_MS = 10_000;
 
 async function connectPostgres(
   databaseUrl: string,
@@ -109,6 +124,7 @@ async function connectPostgres(
   watch: boolean,
   log?: (event: LogEvent) => void,
   readUrl?: string,
+  commitWaitMs = COMMIT_WAIT_MS,
 ): Promise<DatabaseHandle> {
   const pool = createPool(databaseUrl, poolSize, 'reads');
   try {
@@ -120,25 +136,38 @@ async function connectPostgres(
     await createDatabaseOn(databaseUrl).catch((createError: unknown) => {
       throw unavailable(databaseUrl, createError);
     });
-    return connectPostgres(databaseUrl, poolSize, watch, log, readUrl);
+    return connectPostgres(databaseUrl, poolSize, watch, log, readUrl, commitWaitMs);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }), ...(log ? { log } : {}) });
+  // Every checkout is registered with the request it serves, so that a request answered 503 can be
+  // cut off from the database before the answer goes (request-connections.ts).
+  const track = (from: pg.Pool, url: string): TrackedPool =>
+    trackedPool(from, { connectionString: url, current: requestConnections, commitWaitMs });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: track(pool, databaseUrl), cursor: Cursor }),
+    ...(log ? { log } : {}),
+  });
   const bulkPool = createPool(databaseUrl, BULK_POOL_SIZE, 'bulk');
-  const bulk = new Kysely<Database>({ dialect: new PostgresDialect({ pool: bulkPool, cursor: Cursor }) });
+  const trackedBulk = track(bulkPool, databaseUrl);
+  const bulk = new Kysely<Database>({ dialect: new PostgresDialect({ pool: trackedBulk, cursor: Cursor }) });
   const availability = new AvailabilityMonitor(databaseUrl);
   if (watch) availability.start();
   const replicaPool = readUrl ? createPool(readUrl, poolSize, 'reads') : undefined;
   const replica = replicaPool
-    ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: replicaPool, cursor: Cursor }), ...(log ? { log } : {}) })
+    ? new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: track(replicaPool, readUrl!), cursor: Cursor }),
+        ...(log ? { log } : {}),
+      })
     : undefined;
   const changes = new ChangeFeed(postgresChangeSource(databaseUrl));
+  // A stall keeps the feed's socket open and silent: its version holds only while the server answers.
+  changes.reachable = () => availability.answering;
   attachChangeFeed(db, changes);
   return {
     db,
     changes,
     bulk,
     ...(replica ? { replica } : {}),
-    copyOut: (query, options) => copyOutOf(bulkPool, query, options),
+    copyOut: (query, options) => copyOutOf(trackedBulk, query, options),
     kind: 'postgres',
     availability,
     ping: (timeoutMs = 2000) => pingWithTimeout(db, timeoutMs),
@@ -237,7 +266,7 @@ class Coalesce extends Transform {
   }
 }
 
-async function* copyOutOf(pool: pg.Pool, query: CompiledQuery, options: string): AsyncGenerator<Buffer> {
+async function* copyOutOf(pool: TrackedPool, query: CompiledQuery, options: string): AsyncGenerator<Buffer> {
   const text = `copy (${inlineParameters(query)}) to stdout with (${options})`;
   const client = await pool.connect();
   const stream = client.query(copyTo(text));

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 import type { ChangeFeed } from './change-feed.js';
 import { readDataVersion } from './data-version.js';
+import { RequestConnections } from './request-connections.js';
 import type { Database } from './schema.js';
 
 /**
@@ -17,12 +18,19 @@ interface RequestScope {
   versions: Map<Kysely<Database>, Promise<number>>;
   /** Where the request's reads go: a replica, or unset for the primary. */
   reader?: Kysely<Database>;
+  /** The PostgreSQL connections the request holds (request-connections.ts). */
+  connections: RequestConnections;
 }
 const request = new AsyncLocalStorage<RequestScope>();
 
-/** Runs a request's work with its own memo of the data version. */
-export function withRequestScope<T>(work: () => T): T {
-  return request.run({ versions: new Map() }, work);
+/** Runs a request's work with its own memo of the data version, and its own record of the connections it holds. */
+export function withRequestScope<T>(work: () => T, connections = new RequestConnections()): T {
+  return request.run({ versions: new Map(), connections }, work);
+}
+
+/** The connections of the request the caller runs for; undefined outside a request. */
+export function requestConnections(): RequestConnections | undefined {
+  return request.getStore()?.connections;
 }
 
 /** Sends this request's dashboard reads to `reader` (a read replica). */

@@ -10,6 +10,7 @@ export function healthRoutes(database: DatabaseHandle) {
       method: 'get',
       path: '/health',
       access: 'anyone',
+      reportsAvailability: true,
       summary: 'Whether the server and its database answer (503 when the database does not).',
       response: HealthSchema,
       async handle({ res }) {

@@ -97,3 +97,33 @@ export class ServiceUnavailable extends HttpProblem {
 export function isHttpProblem(error: unknown): error is HttpProblem {
   return error instanceof HttpProblem;
 }
+
+/** The database went away before this write committed: its transaction was rolled back, nothing of it applied. */
+export class WriteNotApplied extends ServiceUnavailable {
+  constructor() {
+    super(
+      'The database stopped answering before this change was committed: nothing of it was applied. Send it again when the service is back.',
+    );
+  }
+}
+
+/**
+ * The database went away while this write was being committed (or ran outside a transaction), and
+ * whether it was applied cannot be known yet. Every write can be sent again without being applied twice.
+ */
+export class WriteOutcomeUnknown extends ServiceUnavailable {
+  constructor(why: string) {
+    super(
+      `${why}, so whether this change was applied is unknown. Sending it again is safe: a change is never applied twice (records and imports are keyed by university and ref, a report submission by its period and digest), and a retry says what it found.`,
+    );
+  }
+}
+
+/** A COMMIT whose outcome the database did not come back in time to tell. */
+export class CommitOutcomeUnknown extends WriteOutcomeUnknown {
+  constructor(waitedMs: number) {
+    super(
+      `The database stopped answering while this change was being committed and did not come back within ${Math.round(waitedMs / 1000)} s`,
+    );
+  }
+}

@@ -71,6 +71,8 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
    * it gets an ETag from the data version, and If-None-Match is answered 304 without work.
    */
   cached?: boolean;
+  /** The route reports the database's availability itself (health): it is neither refused nor cut short while the database is away. */
+  reportsAvailability?: boolean;
   /** Returns the JSON to send, or sends the response itself and returns undefined. */
   handle(ctx: RouteContext<Q, B, P>): Promise<unknown> | unknown;
 }
@@ -133,7 +135,7 @@ async function handleRequest(
   res: Response,
   connections: RequestConnections,
 ): Promise<void> {
-  const availability = services.availability;
+  const availability = spec.reportsAvailability ? undefined : services.availability;
   if (availability) {
     if (!availability.available) throw new ServiceUnavailable();
     const off = availability.onChange((up) => {
