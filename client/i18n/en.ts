@@ -28,6 +28,7 @@ export const en = {
   'signIn.submit': 'Sign in',
   'signIn.wrong': 'The email or password is not right.',
   'signIn.tooMany': 'Too many attempts; wait a few minutes and try again.',
+  'signIn.busy': 'The server is checking many sign-ins at once; try again in a few seconds.',
   'signIn.demoTitle': 'Demo accounts',
   'signIn.demoHint':
     'This server runs on synthetic demo data. Every demo account has the password “{password}”; click one to fill it in.',

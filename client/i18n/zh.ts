@@ -30,6 +30,7 @@ export const zh: Record<keyof typeof en, string> = {
   'signIn.submit': '登录',
   'signIn.wrong': '邮箱或密码不正确。',
   'signIn.tooMany': '尝试次数过多，请几分钟后再试。',
+  'signIn.busy': '服务器正在同时核对大量登录，请几秒钟后再试。',
   'signIn.demoTitle': '演示账号',
   'signIn.demoHint': '本服务器运行的是合成演示数据。所有演示账号的密码均为“{password}”，点击即可填入。',
   signOut: '退出登录',

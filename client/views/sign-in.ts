@@ -37,7 +37,9 @@ export function renderSignIn(container: HTMLElement, options: LoginOptions, onSi
           ? t('signIn.wrong')
           : failure instanceof ApiError && failure.status === 429
             ? t('signIn.tooMany')
-            : t('state.error', { message: failure instanceof Error ? failure.message : String(failure) });
+            : failure instanceof ApiError && failure.status === 503
+              ? t('signIn.busy')
+              : t('state.error', { message: failure instanceof Error ? failure.message : String(failure) });
     } finally {
       submit.disabled = false;
     }
