@@ -8,6 +8,29 @@ export const adminEn = {
   'admin.tab.targets': 'Targets',
   'admin.tab.audit': 'Audit log',
 
+  'admin.demo.title': 'Demo mode',
+  'admin.demo.accounts':
+    '{n} demo accounts share the published password “alliance-demo”: anyone who has read it can sign in, as an administrator too.',
+  'admin.demo.explain':
+    'Before real use, leave demo mode: the demo accounts and their sessions are removed, and demo mode is never set up on this database again. Records entered since the demo data was written stay.',
+  'admin.demo.keptExplain':
+    'The records the demo generator wrote are kept, and every figure is labelled synthetic while they are. Remove them, with the demo targets, to lift the label; records entered since stay.',
+  'admin.demo.records': 'The demo records',
+  'admin.demo.records.keep': 'Keep them (still labelled synthetic)',
+  'admin.demo.records.remove': 'Remove the generated records and targets',
+  'admin.demo.leave': 'Leave demo mode',
+  'admin.demo.removeRecords': 'Remove the demo records',
+  'admin.demo.needAdmin':
+    'First add an administrator account of your own (Add account, role Administrator): the demo administrator is removed with the others.',
+  'admin.demo.confirmTitle': 'Leave demo mode?',
+  'admin.demo.confirmKeep':
+    'The {n} demo accounts are removed and signed out at once; the records stay, labelled synthetic. This cannot be undone.',
+  'admin.demo.confirmRemove':
+    'The {n} demo accounts are removed and signed out at once, and the records and targets the demo generator wrote are deleted. This cannot be undone.',
+  'admin.demo.doneKept': 'Demo mode is left: {accounts} demo accounts removed; the records are kept, labelled synthetic.',
+  'admin.demo.doneRemoved': 'Demo mode is left: {accounts} demo accounts and {records} demo records removed.',
+  'admin.demo.failed': 'Demo mode was not left: {message}',
+
   'admin.users.title': 'Accounts',
   'admin.users.intro':
     'A data steward belongs to one university and writes only its records; the commission reads aggregates and reports. Disabling an account, changing its role or its password ends its sessions at once.',
@@ -129,6 +152,26 @@ export const adminZh: Record<keyof typeof adminEn, string> = {
   'admin.tab.users': '用户',
   'admin.tab.targets': '目标',
   'admin.tab.audit': '审计日志',
+
+  'admin.demo.title': '演示模式',
+  'admin.demo.accounts': '{n} 个演示账户共用公开的密码“alliance-demo”：任何看到它的人都能登录，包括以管理员身份。',
+  'admin.demo.explain':
+    '正式使用前请退出演示模式：演示账户及其会话将被删除，此数据库不会再进入演示模式。演示数据生成之后录入的记录保留。',
+  'admin.demo.keptExplain':
+    '演示数据生成器写入的记录仍保留，保留期间所有数字都标注为模拟数据。删除这些记录及演示目标即可取消该标注；之后录入的记录保留。',
+  'admin.demo.records': '演示记录',
+  'admin.demo.records.keep': '保留（仍标注为模拟数据）',
+  'admin.demo.records.remove': '删除生成的记录和目标',
+  'admin.demo.leave': '退出演示模式',
+  'admin.demo.removeRecords': '删除演示记录',
+  'admin.demo.needAdmin':
+    '请先添加一个自己的系统管理员账户（添加账户，角色选系统管理员）：演示管理员会与其他演示账户一起被删除。',
+  'admin.demo.confirmTitle': '退出演示模式？',
+  'admin.demo.confirmKeep': '{n} 个演示账户将被删除并立即退出登录；记录保留，并标注为模拟数据。此操作无法撤销。',
+  'admin.demo.confirmRemove': '{n} 个演示账户将被删除并立即退出登录，演示数据生成器写入的记录和目标将被删除。此操作无法撤销。',
+  'admin.demo.doneKept': '已退出演示模式：删除了 {accounts} 个演示账户；记录保留，标注为模拟数据。',
+  'admin.demo.doneRemoved': '已退出演示模式：删除了 {accounts} 个演示账户和 {records} 条演示记录。',
+  'admin.demo.failed': '未能退出演示模式：{message}',
 
   'admin.users.title': '账户',
   'admin.users.intro':

@@ -3,6 +3,7 @@ import { element } from '../dom';
 import { lang, t } from '../i18n';
 import type { ViewContext } from '../view';
 import type { TabHandle, TabState } from './admin';
+import { demoSection } from './admin-demo';
 import {
   type Control,
   confirmDialog,
@@ -179,7 +180,9 @@ export function renderUsersTab(panel: HTMLElement, first: ViewContext, setState:
   const results = element('div', { class: 'records-results', 'data-state': 'loading', 'aria-busy': 'true' }, status, list);
   const add = element('button', { type: 'button', class: 'primary', 'data-action': 'add-user' }, t('admin.users.add'));
   add.addEventListener('click', () => openUserForm(undefined));
+  const demoHost = element('div');
   root.append(
+    demoHost,
     element('div', { class: 'admin-bar' }, element('h2', {}, t('admin.users.title')), add),
     element('p', { class: 'muted' }, t('admin.users.intro')),
     results,
@@ -195,8 +198,16 @@ export function renderUsersTab(panel: HTMLElement, first: ViewContext, setState:
       element('p', { class: error ? 'records-error' : 'records-note', role: error ? 'alert' : 'status' }, message),
     );
 
+  // After leaving demo mode, the accounts are listed again (or, when this was a demo account, the sign-in page shows).
+  const demo = demoSection(
+    demoHost,
+    (message, error) => say(message, error),
+    () => void load(),
+  );
+
   async function load(): Promise<void> {
     const { signal } = ctx;
+    void demo.load(signal);
     mark('loading');
     results.setAttribute('aria-busy', 'true');
     try {
