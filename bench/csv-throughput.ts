@@ -9,6 +9,7 @@
  * The import runs the same code as the API and the CLI (parse, check every row, upsert in one
  * transaction); only the 50 MB upload limit is left out, since a million contracts take ~110 MB.
  */
+import { writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { spawnSync } from 'node:child_process';
@@ -25,7 +26,8 @@ import { Random } from '../server/demo/random.js';
 import { scratchDatabase } from './scratch-database.js';
 import { copiedRecords, recordRows, recordsHeader } from '../server/exports/exports.js';
 import { applyImport } from '../server/imports/apply-import.js';
-import { parseImport } from '../server/imports/parse-import.js';
+import { checkImport } from '../server/imports/parse-import.js';
+import { spoolFile } from '../server/imports/spool.js';
 import { loadReferences } from '../server/kpi/references.js';
 import { KIND_COLUMNS } from '../server/records/record-columns.js';
 
@@ -141,19 +143,24 @@ const copyBareSeconds = await copyInto('copy_target');
 let started = performance.now();
 
 // 2. Our import: parse, check every row (schema, codes, duplicates), upsert in one transaction.
+// The file goes to disk first, as an upload does; the checks stream it, the rows stream from their spool.
+const upload = spoolFile('upload');
+await writeFile(upload.path, file);
 const references = await loadReferences(db);
-const { rows } = await parseImport('tech_transfer', file, references, null);
+const checked = await checkImport('tech_transfer', upload, references, null);
 const parsedSeconds = (performance.now() - started) / 1000;
 // The bulk pool, as the API's import route uses (its statements may run for minutes).
 const imported = await applyImport(
   database.bulk,
   'tech_transfer',
-  rows,
-  { name: 'bench.csv', bytes: file },
+  checked,
+  { name: 'bench.csv', sha256: 'bench' },
   null,
   { id: null, email: 'bench', address: null },
   { dryRun: false },
 );
+await checked.spool.dispose();
+await upload.dispose();
 const importSeconds = (performance.now() - started) / 1000;
 if (imported.inserted !== ROWS) throw new Error(`imported ${imported.inserted}, expected ${ROWS}`);
 await sql`analyze tech_transfer`.execute(db);

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -10,8 +10,9 @@ import { writeCopiedCsv, writeCsv } from '../csv/csv-response.js';
 import { loadLabels } from '../csv/labels.js';
 import { FACT_KINDS } from '../db/schema.js';
 import { aggregateHeader, aggregateRows, copiedRecords, recordRows, recordsHeader } from '../exports/exports.js';
-import { applyImport, recordRejectedImport } from '../imports/apply-import.js';
-import { ImportRejected, parseImport } from '../imports/parse-import.js';
+import { importFile } from '../imports/import-file.js';
+import { ImportRejected } from '../imports/parse-import.js';
+import { existingFile, sha256OfFile } from '../imports/spool.js';
 import { MAX_UPLOAD_BYTES } from '../imports/read-upload.js';
 import { AggregateQuerySchema } from '../kpi/kpi.schemas.js';
 import { aggregate } from '../kpi/kpi.service.js';
@@ -191,14 +192,13 @@ async function importCommand(database: DatabaseHandle, args: string[]): Promise<
   if (positionals.length !== 2) throw new UsageError('import needs a kind and a file: import <kind> <file.csv>');
   const kind = checkedUsage(KIND, positionals[0], 'the kind');
   const path = positionals[1]!;
-  let bytes: Buffer;
+  let size: number;
   try {
-    bytes = await readFile(path);
+    size = (await stat(path)).size;
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  if (bytes.length > MAX_UPLOAD_BYTES)
-    throw new Refused(`${path} is larger than 50 MB; split it and import the parts one after another`);
+  if (size > MAX_UPLOAD_BYTES) throw new Refused(`${path} is larger than 50 MB; split it and import the parts one after another`);
   const { db } = database;
   let caller: Caller | null = null;
   let actor: Actor = CLI_ACTOR;
@@ -210,21 +210,23 @@ async function importCommand(database: DatabaseHandle, args: string[]): Promise<
     caller = { id: user.id, email: user.email, name: user.name, role: user.role, university: user.university_code };
     actor = { id: user.id, email: user.email, address: 'command line' };
   }
-  const file = { name: basename(path), bytes };
-  let rows: Awaited<ReturnType<typeof parseImport>>['rows'];
+  const dryRun = values['dry-run'];
+  let result: Awaited<ReturnType<typeof importFile>>;
   try {
-    rows = (
-      await parseImport(
-        kind,
-        bytes,
-        await loadReferences(db),
-        caller ? ownUniversityOnly(caller) : null,
-        progress('checking', bytes.length),
-      )
-    ).rows;
+    result = await importFile(db, database.bulk, {
+      kind,
+      file: existingFile(path),
+      name: basename(path),
+      sha256: await sha256OfFile(path),
+      caller,
+      actor,
+      ownUniversity: caller ? ownUniversityOnly(caller) : null,
+      dryRun,
+      onChecking: progress('checking', size),
+      onWriting: (done, rows) => progress(dryRun ? 'trying' : 'writing', rows)(done),
+    });
   } catch (error) {
     if (error instanceof ImportRejected || error instanceof Forbidden) {
-      if (error instanceof ImportRejected && !values['dry-run']) await recordRejectedImport(db, kind, file, caller, error.total);
       process.stderr.write(`alliance-outcomes: ${path} is rejected: ${error.message}\n`);
       for (const problem of error.errors) {
         process.stderr.write(`  line ${problem.line ?? '?'}${problem.column ? `, ${problem.column}` : ''}: ${problem.message}\n`);
@@ -235,10 +237,6 @@ async function importCommand(database: DatabaseHandle, args: string[]): Promise<
     }
     throw error;
   }
-  const result = await applyImport(database.bulk, kind, rows, file, caller, actor, {
-    dryRun: values['dry-run'],
-    onProgress: progress(values['dry-run'] ? 'trying' : 'writing', rows.length),
-  });
   process.stdout.write(
     `${result.dryRun ? 'dry run, nothing written: would insert' : 'imported: inserted'} ${result.inserted}, ${result.dryRun ? 'update' : 'updated'} ${result.updated}, unchanged ${result.unchanged} (${result.rows} rows of ${kind}${result.batchId ? `, batch ${result.batchId}` : ''})\n`,
   );

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { Database, FactKind } from '../db/schema.js';
-import { Unprocessable } from '../http/problems.js';
+import { type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
 import { type ColumnType, KIND_COLUMNS } from '../records/record-columns.js';
-import type { RecordValues } from '../records/record-schemas.js';
+import { type CheckedImport, ImportRejected, MAX_REPORTED_ERRORS } from './parse-import.js';
+import { spoolLines } from './spool.js';
 
 export interface ImportCounts {
   inserted: number;
@@ -22,8 +22,6 @@ export interface ImportResult extends ImportCounts {
   fileName: string | null;
   sha256: string;
 }
-
-export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Thrown inside the transaction of a dry run, so that nothing it wrote survives. */
 class DryRunRollback extends Error {
@@ -46,73 +44,139 @@ const SQL_TYPE: Readonly<Record<ColumnType, string>> = {
   term: 'text',
 };
 
-/** Rows per round trip into the staging table: one array per column. */
-const STAGE_BATCH = 20_000;
+/**
+ * Rows per batch: staged, checked for duplicate refs and merged by a few statements each. Small
+ * enough that no statement holds the embedded database (and so its event loop) for long, large
+ * enough that a million rows cost a few hundred round trips.
+ */
+export const STAGE_BATCH = 5000;
 
 /**
  * Applies checked rows in one transaction: upsert on (university_code, ref); a row whose
  * values are all the same is left alone (`unchanged`), so the same file twice changes nothing.
  * Each changed row is audited with its values before and after; the batch as a whole too.
- * A dry run does the same work and rolls it back, so its counts are exact.
+ * A dry run does the same work and rolls it back, so its counts are exact. A ref that appears
+ * twice in the file rejects it (422, both lines named), nothing applied.
  *
- * The rows are staged in a temporary table, then merged by three set-based statements, so a
- * million rows cost a few statements rather than a million.
+ * The rows stream from their spool file a batch at a time: each batch is staged in a temporary
+ * table, its keys recorded (which finds duplicates across the whole file), then merged by
+ * set-based statements. Memory holds one batch, whatever the file.
  */
 export async function applyImport(
   db: Kysely<Database>,
   kind: FactKind,
-  rows: readonly RecordValues[],
-  file: { name: string | null; bytes: Buffer },
+  checked: CheckedImport,
+  file: { name: string | null; sha256: string },
   caller: Caller | null,
   actor: Actor,
   options: { dryRun: boolean; onProgress?: (done: number) => void },
 ): Promise<ImportResult> {
-  const digest = sha256(file.bytes);
+  const digest = file.sha256;
   const specs = KIND_COLUMNS[kind];
   const columns = specs.map((c) => c.name);
   const userId = caller?.id ?? null;
   const refs = (names: readonly string[], alias?: string) =>
     sql.join(names.map((c) => (alias ? sql.ref(`${alias}.${c}`) : sql.ref(c))));
+  const differs = sql`(${refs(columns, 't')}) is distinct from (${refs(columns, 'i')})`;
+  const updates = sql.join(
+    [...columns.filter((c) => c !== 'university_code' && c !== 'ref'), 'updated_by'].map(
+      (c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`,
+    ),
+  );
+  const universityAt = columns.indexOf('university_code') + 1;
+  const refAt = columns.indexOf('ref') + 1;
+
   const run = async (trx: Kysely<Database>): Promise<ImportCounts & { batchId: number | null }> => {
     await sql`create temporary table import_rows on commit drop as select ${refs(columns)} from ${sql.table(kind)} with no data`.execute(
       trx,
     );
-    for (let start = 0; start < rows.length; start += STAGE_BATCH) {
-      const batch = rows.slice(start, start + STAGE_BATCH);
-      const arrays = specs.map((spec) => sql`${batch.map((row) => row[spec.name] ?? null)}::${sql.raw(SQL_TYPE[spec.type])}[]`);
-      await sql`insert into import_rows (${refs(columns)}) select * from unnest(${sql.join(arrays)})`.execute(trx);
-      options.onProgress?.(Math.min(rows.length, start + STAGE_BATCH));
-    }
-    const differs = sql`(${refs(columns, 't')}) is distinct from (${refs(columns, 'i')})`;
-    // The audit log first, while the old values are still there: one entry per row the import changes.
-    const audited = await sql`
-      insert into audit_log (user_id, user_email, address, action, subject, before, after, detail)
-      select ${actor.id}::bigint, ${actor.email}::text, ${actor.address}::text, 'update', ${`${kind}:`} || t.university_code || '/' || t.ref,
-             jsonb_build_object(${sql.join(columns.map((c) => sql`${c}::text, ${sql.ref(`t.${c}`)}`))}),
-             jsonb_build_object(${sql.join(columns.map((c) => sql`${c}::text, ${sql.ref(`i.${c}`)}`))}),
-             jsonb_build_object('import', ${digest}::text)
-      from ${sql.table(kind)} as t inner join import_rows as i using (university_code, ref)
-      where ${differs}`.execute(trx);
-    const updates = sql.join(
-      [...columns.filter((c) => c !== 'university_code' && c !== 'ref'), 'updated_by'].map(
-        (c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`,
-      ),
-    );
-    const merged = await sql<{ inserted: number; updated: number }>`
-      with merged as (
-        insert into ${sql.table(kind)} as t (${refs([...columns, 'created_by', 'updated_by'])})
-        select ${refs(columns, 'i')}, ${userId}::bigint, ${userId}::bigint from import_rows as i
-        on conflict (university_code, ref) do update set ${updates}, updated_at = now()
-        where (${refs(columns, 't')}) is distinct from (${refs(columns, 'excluded')})
-        returning (xmax = 0) as inserted
-      )
-      select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from merged`.execute(
+    await sql`create temporary table import_keys (university_code text, ref text, line integer not null, primary key (university_code, ref)) on commit drop`.execute(
       trx,
     );
-    const inserted = Number(merged.rows[0]?.inserted ?? 0);
-    const updated = Number(merged.rows[0]?.updated ?? 0);
-    if (updated !== Number(audited.numAffectedRows ?? 0)) throw new Error('the audit entries and the updated rows disagree');
-    const counts: ImportCounts = { inserted, updated, unchanged: rows.length - inserted - updated };
+    const counts: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
+    const duplicates: ProblemDetail[] = [];
+    let duplicateCount = 0;
+    let done = 0;
+
+    const stage = async (batch: unknown[][]): Promise<void> => {
+      // The keys first: a key already staged (earlier in this batch or in an earlier one) is a duplicate.
+      const lines = batch.map((row) => row[0] as number);
+      const staged = await sql<{ line: number }>`
+        insert into import_keys (university_code, ref, line)
+        select * from unnest(${batch.map((row) => row[universityAt])}::text[], ${batch.map((row) => row[refAt])}::text[], ${lines}::integer[])
+        on conflict do nothing returning line`.execute(trx);
+      if (staged.rows.length < batch.length) {
+        const fresh = new Set(staged.rows.map((r) => Number(r.line)));
+        for (const row of batch) {
+          if (fresh.has(row[0] as number)) continue;
+          duplicateCount++;
+          if (duplicates.length >= MAX_REPORTED_ERRORS) continue;
+          const first = await sql<{ line: number }>`
+            select line from import_keys where university_code = ${row[universityAt]} and ref = ${row[refAt]}`.execute(trx);
+          duplicates.push({
+            line: row[0] as number,
+            column: 'ref',
+            message: `ref ${String(row[refAt])} of ${String(row[universityAt])} is also on line ${first.rows[0]?.line}`,
+          });
+        }
+      }
+      // A file with a duplicate is refused whole: the rest is only read for the other duplicates.
+      if (duplicateCount > 0) return;
+      const arrays = specs.map(
+        (spec, index) => sql`${batch.map((row) => row[index + 1] ?? null)}::${sql.raw(SQL_TYPE[spec.type])}[]`,
+      );
+      await sql`insert into import_rows (${refs(columns)}) select * from unnest(${sql.join(arrays)})`.execute(trx);
+      // The audit log first, while the old values are still there: one entry per row the import changes.
+      const audited = await sql`
+        insert into audit_log (user_id, user_email, address, action, subject, before, after, detail)
+        select ${actor.id}::bigint, ${actor.email}::text, ${actor.address}::text, 'update', ${`${kind}:`} || t.university_code || '/' || t.ref,
+               jsonb_build_object(${sql.join(columns.map((c) => sql`${c}::text, ${sql.ref(`t.${c}`)}`))}),
+               jsonb_build_object(${sql.join(columns.map((c) => sql`${c}::text, ${sql.ref(`i.${c}`)}`))}),
+               jsonb_build_object('import', ${digest}::text)
+        from ${sql.table(kind)} as t inner join import_rows as i using (university_code, ref)
+        where ${differs}`.execute(trx);
+      const merged = await sql<{ inserted: number; updated: number }>`
+        with merged as (
+          insert into ${sql.table(kind)} as t (${refs([...columns, 'created_by', 'updated_by'])})
+          select ${refs(columns, 'i')}, ${userId}::bigint, ${userId}::bigint from import_rows as i
+          on conflict (university_code, ref) do update set ${updates}, updated_at = now()
+          where (${refs(columns, 't')}) is distinct from (${refs(columns, 'excluded')})
+          returning (xmax = 0) as inserted
+        )
+        select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from merged`.execute(
+        trx,
+      );
+      const inserted = Number(merged.rows[0]?.inserted ?? 0);
+      const updated = Number(merged.rows[0]?.updated ?? 0);
+      if (updated !== Number(audited.numAffectedRows ?? 0)) throw new Error('the audit entries and the updated rows disagree');
+      counts.inserted += inserted;
+      counts.updated += updated;
+      counts.unchanged += batch.length - inserted - updated;
+      await sql`truncate import_rows`.execute(trx);
+    };
+
+    let batch: unknown[][] = [];
+    for await (const text of spoolLines(checked.spool)) {
+      batch.push(JSON.parse(text) as unknown[]);
+      if (batch.length < STAGE_BATCH) continue;
+      await stage(batch);
+      done += batch.length;
+      batch = [];
+      options.onProgress?.(done);
+      // Let the event loop in between batches: the embedded database runs on it.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (batch.length > 0) {
+      await stage(batch);
+      done += batch.length;
+      options.onProgress?.(done);
+    }
+    if (duplicateCount > 0)
+      throw new ImportRejected(
+        `${duplicateCount} row(s) repeat a ref of an earlier row; nothing was imported.`,
+        duplicates,
+        duplicateCount,
+      );
     if (options.dryRun) throw new DryRunRollback(counts);
     const batchRow = await trx
       .insertInto('import_batch')
@@ -121,7 +185,7 @@ export async function applyImport(
         file_name: file.name,
         sha256: digest,
         status: 'applied',
-        row_count: rows.length,
+        row_count: checked.rows,
         ...counts,
         user_id: userId,
       })
@@ -130,17 +194,17 @@ export async function applyImport(
     await writeAudit(trx, actor, {
       action: 'import',
       subject: `import:${kind}`,
-      detail: { batch: batchRow.id, file: file.name, sha256: digest, rows: rows.length, ...counts },
+      detail: { batch: batchRow.id, file: file.name, sha256: digest, rows: checked.rows, ...counts },
     });
     if (counts.inserted + counts.updated > 0) await bumpDataVersion(trx);
     return { ...counts, batchId: batchRow.id };
   };
   try {
     const outcome = await db.transaction().execute(run);
-    return { kind, rows: rows.length, dryRun: false, fileName: file.name, sha256: digest, ...outcome };
+    return { kind, rows: checked.rows, dryRun: false, fileName: file.name, sha256: digest, ...outcome };
   } catch (error) {
     if (error instanceof DryRunRollback)
-      return { kind, rows: rows.length, dryRun: true, batchId: null, fileName: file.name, sha256: digest, ...error.counts };
+      return { kind, rows: checked.rows, dryRun: true, batchId: null, fileName: file.name, sha256: digest, ...error.counts };
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('23')) {
       throw new Unprocessable(`The database refused the file (${(error as Error).message}); nothing was imported.`);
@@ -153,7 +217,7 @@ export async function applyImport(
 export async function recordRejectedImport(
   db: Kysely<Database>,
   kind: FactKind,
-  file: { name: string | null; bytes: Buffer },
+  file: { name: string | null; sha256: string },
   caller: Caller | null,
   errorCount: number,
 ): Promise<void> {
@@ -162,7 +226,7 @@ export async function recordRejectedImport(
     .values({
       kind,
       file_name: file.name,
-      sha256: sha256(file.bytes),
+      sha256: file.sha256,
       status: 'rejected',
       error_count: errorCount,
       user_id: caller?.id ?? null,

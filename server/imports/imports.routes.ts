@@ -5,11 +5,10 @@ import { ownUniversityOnly } from '../auth/guard.js';
 import type { Database } from '../db/schema.js';
 import { route } from '../http/route.js';
 import { singleLine } from '../http/text.js';
-import { loadReferences } from '../kpi/references.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
-import { applyImport, recordRejectedImport } from './apply-import.js';
-import { ImportRejected, parseImport } from './parse-import.js';
-import { readUpload } from './read-upload.js';
+import { importFile } from './import-file.js';
+import { ImportGate } from './import-gate.js';
+import { receiveUpload } from './read-upload.js';
 
 const ImportQuerySchema = z
   .object({
@@ -30,31 +29,60 @@ export const ImportResultSchema = z.object({
   sha256: z.string(),
 });
 
+/**
+ * The process's import budget. Uploads being received cost a few buffers each and their bytes go
+ * to disk: eight at once. Checking and applying cost a block of the file and a batch of rows each,
+ * and the bulk pool has two connections: two at once, four more waiting their turn.
+ */
+export interface ImportLimits {
+  uploads: number;
+  running: number;
+  waiting: number;
+}
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = { uploads: 8, running: 2, waiting: 4 };
+
 /** `bulk` runs the import's long transaction, away from the connections that dashboard reads use. */
-export function importsRoutes(db: Kysely<Database>, bulk: Kysely<Database>) {
+export function importsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, limits: ImportLimits = DEFAULT_IMPORT_LIMITS) {
+  const uploads = new ImportGate('uploads', limits.uploads, 0);
+  const imports = new ImportGate('imports', limits.running, limits.waiting);
   return [
     route({
       method: 'post',
       path: '/imports/:kind',
       access: ['admin', 'steward'],
       summary:
-        'Import a CSV of one kind (text/csv body, or multipart/form-data with a part named file), all or nothing, upserting on (university_code, ref); dryRun=true reports the counts and writes nothing. 422 lists every bad row by line and column.',
+        'Import a CSV of one kind (text/csv body, or multipart/form-data with a part named file), all or nothing, upserting on (university_code, ref); dryRun=true reports the counts and writes nothing. 422 lists every bad row by line and column. 503 with Retry-After when too many imports run at once.',
       params: KindParamsSchema,
       query: ImportQuerySchema,
       bodyTypes: ['text/csv', 'multipart/form-data'],
       response: ImportResultSchema,
       async handle({ req, params, query, caller }) {
-        const upload = await readUpload(req);
-        const file = { name: upload.fileName ?? query.fileName ?? null, bytes: upload.bytes };
-        const dryRun = query.dryRun === 'true';
-        let rows: Awaited<ReturnType<typeof parseImport>>['rows'];
+        const receiving = await uploads.enter();
+        let upload: Awaited<ReturnType<typeof receiveUpload>>;
         try {
-          rows = (await parseImport(params.kind, upload.bytes, await loadReferences(db), ownUniversityOnly(caller!))).rows;
-        } catch (error) {
-          if (error instanceof ImportRejected && !dryRun) await recordRejectedImport(db, params.kind, file, caller, error.total);
-          throw error;
+          upload = await receiveUpload(req);
+        } finally {
+          receiving();
         }
-        return applyImport(bulk, params.kind, rows, file, caller, actorOf(req, caller), { dryRun });
+        try {
+          const running = await imports.enter();
+          try {
+            return await importFile(db, bulk, {
+              kind: params.kind,
+              file: upload.file,
+              name: upload.fileName ?? query.fileName ?? null,
+              sha256: upload.sha256,
+              caller,
+              actor: actorOf(req, caller),
+              ownUniversity: ownUniversityOnly(caller!),
+              dryRun: query.dryRun === 'true',
+            });
+          } finally {
+            running();
+          }
+        } finally {
+          await upload.file.dispose();
+        }
       },
     }),
   ];

@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { unescapeTextCell } from '../csv/cells.js';
 import type { FactKind } from '../db/schema.js';
@@ -6,6 +9,7 @@ import type { References } from '../kpi/references.js';
 import { type ColumnSpec, KIND_COLUMNS } from '../records/record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
+import { type SpoolFile, SpoolWriter, spoolFile } from './spool.js';
 
 export const MAX_IMPORT_ROWS = 1_000_000;
 /** The 422 lists this many problems at most, with the total. */
@@ -24,10 +28,6 @@ export class ImportRejected extends Unprocessable {
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), errorCount: this.total };
   }
-}
-
-export interface ParsedImport {
-  rows: RecordValues[];
 }
 
 /** What csv-parse's errors mean, said for a person holding a spreadsheet. */
@@ -79,12 +79,6 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
   return { columns, problems };
 }
 
-function countLines(text: string): number {
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
-}
-
 /** The code cells of a row that failed its schema, as the codes they would be, for the code checks. */
 function codeCells(kind: FactKind, input: Record<string, unknown>, flagged: ReadonlySet<string>): RecordValues {
   const codes: RecordValues = {};
@@ -96,71 +90,124 @@ function codeCells(kind: FactKind, input: Record<string, unknown>, flagged: Read
   return codes;
 }
 
-function decodeUtf8(bytes: Buffer): string {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new ImportRejected(
-      'The file is UTF-16, not UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.',
-      [{ line: 1, message: 'the file is not UTF-8' }],
-      1,
-    );
+const NOT_UTF8 =
+  'The file is not UTF-8 (it may be GBK or Windows-1252). In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.';
+
+/**
+ * Checks that a stream is UTF-8 as it passes, refusing a UTF-16 file and any byte that is not
+ * UTF-8, with the line it is on. Counts the bytes read, for progress.
+ */
+class Utf8Lines extends Transform {
+  bytes = 0;
+  #lines = 1;
+  #first = true;
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.#first) {
+      this.#first = false;
+      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
+        done(
+          new ImportRejected(
+            'The file is UTF-16, not UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.',
+            [{ line: 1, message: 'the file is not UTF-8' }],
+            1,
+          ),
+        );
+        return;
+      }
+    }
+    try {
+      // Decoded to be checked only: the parser reads the bytes as they are.
+      this.#decoder.decode(chunk, { stream: true });
+    } catch {
+      done(new ImportRejected(NOT_UTF8, [{ line: this.#lines + lineOfInvalidByte(chunk), message: 'the file is not UTF-8' }], 1));
+      return;
+    }
+    this.bytes += chunk.length;
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) this.#lines++;
+    done(null, chunk);
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new ImportRejected(
-      'The file is not UTF-8 (it may be GBK or Windows-1252). In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.',
-      [{ line: lineOfFirstInvalidByte(bytes), message: 'the file is not UTF-8' }],
-      1,
-    );
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.#decoder.decode();
+      done();
+    } catch {
+      done(new ImportRejected(NOT_UTF8, [{ line: this.#lines, message: 'the file ends inside a character' }], 1));
+    }
   }
 }
 
-function lineOfFirstInvalidByte(bytes: Buffer): number {
+/** How many line ends stand before the first line of `chunk` that is not UTF-8 on its own. */
+function lineOfInvalidByte(chunk: Buffer): number {
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let line = 1;
+  let before = 0;
   let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length || bytes[i] === 0x0a) {
+  for (let i = 0; i <= chunk.length; i++) {
+    if (i === chunk.length || chunk[i] === 0x0a) {
       try {
-        decoder.decode(bytes.subarray(start, i));
+        decoder.decode(chunk.subarray(start, i));
       } catch {
-        return line;
+        return before;
       }
-      line++;
+      before++;
       start = i + 1;
     }
   }
-  return 1;
+  return 0;
 }
 
+/** Rows that passed every check, one JSON array a line (`[line, …values in column order]`), on disk. */
+export interface CheckedImport {
+  rows: number;
+  spool: SpoolFile;
+}
+
+/** How long the checks run before they let the event loop serve other requests. */
+const SLICE_MS = 10;
+
 /**
- * Parses and checks a whole file: every row with the kind's schema, its codes against the
- * database, a steward's university, duplicate refs. Returns the rows, or throws with every
- * problem found (lines numbered as a spreadsheet shows them, the header being line 1).
+ * Reads a file as it streams and checks every row: the kind's schema, codes that exist, a
+ * steward's university. Returns the rows that passed, spooled to disk, or throws with every
+ * problem found (up to 1000 listed, lines numbered as a spreadsheet shows them, the header being
+ * line 1). Memory stays flat whatever the file: a block of it at a time, the problems listed,
+ * nothing per row. Duplicate refs are found when the rows are applied (apply-import.ts).
  */
-export async function parseImport(
+export async function checkImport(
   kind: FactKind,
-  bytes: Buffer,
+  source: SpoolFile,
   references: References,
   /** A steward's university: rows of any other are refused (403). Null for an administrator. */
   ownUniversity: string | null,
   onProgress: (bytesRead: number) => void = () => undefined,
-): Promise<ParsedImport> {
-  const text = decodeUtf8(bytes);
-  if (text.replace(/^\uFEFF/, '').trim() === '')
-    throw new ImportRejected(
-      'The file is empty.',
-      [{ line: 1, message: 'the file is empty: it needs a header and at least one row' }],
-      1,
-    );
-
-  // A file with far more lines than allowed, and no quotes that could hold line breaks, is refused at once.
-  if (!text.includes('"') && countLines(text) > MAX_IMPORT_ROWS + 1) {
-    throw new PayloadTooLarge(
-      `The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows; split it and import the parts one after another.`,
-    );
+): Promise<CheckedImport> {
+  const spool = spoolFile('rows');
+  const out = new SpoolWriter(spool);
+  try {
+    const rows = await checkRows(kind, source, references, ownUniversity, onProgress, out);
+    await out.close();
+    return { rows, spool };
+  } catch (error) {
+    await out.abandon();
+    throw error;
   }
-  const parser = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: false, info: true });
+}
+
+async function checkRows(
+  kind: FactKind,
+  source: SpoolFile,
+  references: References,
+  own: string | null,
+  onProgress: (bytesRead: number) => void,
+  out: SpoolWriter,
+): Promise<number> {
+  const decoder = new Utf8Lines();
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
+  // The pipeline ends every stream, and reports the first failure, whatever fails and whenever.
+  const reading = pipeline(createReadStream(source.path, { highWaterMark: 16 * 1024 }), decoder, parser);
+  reading.catch(() => undefined); // read through the loop below
+
   const problems: ProblemDetail[] = [];
   let problemCount = 0;
   const report = (problem: ProblemDetail) => {
@@ -168,21 +215,27 @@ export async function parseImport(
     if (problems.length < MAX_REPORTED_ERRORS) problems.push(problem);
   };
   const foreign: ProblemDetail[] = [];
-  const rows: RecordValues[] = [];
-  const seenRefs = new Map<string, number>();
+  let foreignCount = 0;
+  const specs = KIND_COLUMNS[kind];
   let columns: Array<ColumnSpec | null> | undefined;
   let headerWidth = 0;
   let line = 0;
-  const own = ownUniversity;
+  let rows = 0;
+  let sliceStart = performance.now();
+  let sawContent = false;
 
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+    for await (const record of parser as AsyncIterable<string[]>) {
       line++;
-      if (line % 2000 === 0) {
-        onProgress(info.bytes);
+      if (performance.now() - sliceStart > SLICE_MS) {
+        onProgress(decoder.bytes);
         await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
       }
+      const blankRow = record.length === 1 && record[0]!.trim() === '';
       if (!columns) {
+        if (blankRow) continue;
+        sawContent = true;
         const matched = matchHeader(kind, record);
         if (matched.problems.length > 0)
           throw new ImportRejected(
@@ -194,11 +247,8 @@ export async function parseImport(
         headerWidth = record.length;
         continue;
       }
-      if (record.length === 1 && record[0]!.trim() === '') continue; // a blank row
-      if (line - 1 > MAX_IMPORT_ROWS)
-        throw new PayloadTooLarge(
-          `The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows; split it and import the parts one after another.`,
-        );
+      if (blankRow) continue;
+      if (line - 1 > MAX_IMPORT_ROWS) throw tooManyRows();
       if (record.length !== headerWidth) {
         report({ line, message: `the row has ${record.length} cells, the header ${headerWidth}` });
         continue;
@@ -209,7 +259,7 @@ export async function parseImport(
         const cell = record[index]!;
         input[column.name] = column.type === 'text' ? unescapeTextCell(cell.trim()) : cell;
       });
-      for (const column of KIND_COLUMNS[kind]) if (!(column.name in input)) input[column.name] = '';
+      for (const column of specs) if (!(column.name in input)) input[column.name] = '';
       const parsed = RECORD_SCHEMAS[kind].safeParse(input);
       const flagged = new Set<string>();
       if (!parsed.success) {
@@ -226,21 +276,23 @@ export async function parseImport(
       for (const issue of referenceIssues) report({ line, column: issue.path!, message: issue.message });
       const university = codes.university_code;
       if (own && typeof university === 'string' && university !== own && !flagged.has('university_code')) {
-        foreign.push({ line, column: 'university_code', message: `a steward of ${own} may not import records of ${university}` });
+        foreignCount++;
+        if (foreign.length < MAX_REPORTED_ERRORS)
+          foreign.push({
+            line,
+            column: 'university_code',
+            message: `a steward of ${own} may not import records of ${university}`,
+          });
         continue;
       }
-      if (!parsed.success || referenceIssues.length > 0) continue;
+      if (!parsed.success || referenceIssues.length > 0 || problemCount > 0) continue;
       const values = parsed.data;
-      const key = `${values.university_code}\u0000${values.ref}`;
-      const first = seenRefs.get(key);
-      if (first !== undefined) {
-        report({ line, column: 'ref', message: `ref ${values.ref} of ${values.university_code} is also on line ${first}` });
-        continue;
-      }
-      seenRefs.set(key, line);
-      rows.push(values);
+      await out.line(JSON.stringify([line, ...specs.map((spec) => values[spec.name] ?? null)]));
+      rows++;
     }
+    await reading;
   } catch (error) {
+    parser.destroy();
     if (error instanceof ImportRejected || error instanceof PayloadTooLarge) throw error;
     if (error instanceof CsvError) {
       // The record that could not be read starts on the next spreadsheet line.
@@ -254,19 +306,32 @@ export async function parseImport(
     }
     throw error;
   }
-  if (foreign.length > 0) {
+  onProgress(decoder.bytes);
+  if (!sawContent)
+    throw new ImportRejected(
+      'The file is empty.',
+      [{ line: 1, message: 'the file is empty: it needs a header and at least one row' }],
+      1,
+    );
+  if (foreignCount > 0) {
     throw new Forbidden(
-      `A steward of ${own} may import only its own university's records; ${foreign.length} row(s) belong to another.`,
-      foreign.slice(0, MAX_REPORTED_ERRORS),
+      `A steward of ${own} may import only its own university's records; ${foreignCount} row(s) belong to another.`,
+      foreign,
     );
   }
   if (problemCount > 0)
     throw new ImportRejected(`${problemCount} problem(s) in the file; nothing was imported.`, problems, problemCount);
-  if (rows.length === 0)
+  if (rows === 0)
     throw new ImportRejected(
       'The file has a header but no rows.',
       [{ line: 2, message: 'there are no rows under the header' }],
       1,
     );
-  return { rows };
+  return rows;
+}
+
+function tooManyRows(): PayloadTooLarge {
+  return new PayloadTooLarge(
+    `The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows; split it and import the parts one after another.`,
+  );
 }

@@ -1,32 +1,43 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { BadRequest, PayloadTooLarge } from '../http/problems.js';
 import { isControl } from '../http/text.js';
+import { type SpoolFile, spoolFile } from './spool.js';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
+/** An uploaded file, kept on disk while its import runs: never whole in memory. */
 export interface Upload {
   fileName: string | null;
-  bytes: Buffer;
+  file: SpoolFile;
+  size: number;
+  sha256: string;
 }
 
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'];
 
 /**
- * Reads an uploaded CSV: the raw body (`text/csv`) or the `file` part of a multipart form, up
- * to 50 MB (413 beyond, read no further).
+ * Receives an uploaded CSV, the raw body (`text/csv`) or the `file` part of a multipart form, up
+ * to 50 MB (413 beyond, read no further), into a file on disk, hashing it on the way. A body cut
+ * off anywhere (in the headers, in a part, before the final boundary) is a 400, and its file is
+ * removed: no error of any stream involved is left without a listener.
  */
-export async function readUpload(req: Request, limit = MAX_UPLOAD_BYTES): Promise<Upload> {
+export async function receiveUpload(req: Request, limit = MAX_UPLOAD_BYTES): Promise<Upload> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (type === 'multipart/form-data') return readMultipart(req, limit);
+  if (type === 'multipart/form-data') return receiveMultipart(req, limit);
   if (!CSV_TYPES.includes(type)) {
     throw new BadRequest(`Send the file as text/csv or as multipart/form-data, not ${type || 'no content type'}.`, [
       { path: 'headers.content-type', message: `must be text/csv or multipart/form-data` },
     ]);
   }
-  return { fileName: null, bytes: await readBody(req, limit) };
+  return receiveBody(req, limit);
 }
 
 function tooLarge(limit: number): PayloadTooLarge {
@@ -35,72 +46,156 @@ function tooLarge(limit: number): PayloadTooLarge {
   );
 }
 
-function readBody(req: Request, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
+const interrupted = () => new BadRequest('The upload was interrupted before it was complete.');
+
+/** Counts and hashes what passes, and fails with a 413 at the first byte past the limit. */
+class Meter extends Transform {
+  size = 0;
+  readonly #hash = createHash('sha256');
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      done(tooLarge(this.limit));
+      return;
+    }
+    this.#hash.update(chunk);
+    done(null, chunk);
+  }
+  digest(): string {
+    return this.#hash.digest('hex');
+  }
 }
 
-function readMultipart(req: Request, limit: number): Promise<Upload> {
+/** Writes a stream to a new spool file; on any failure the file is removed and the error rethrown. */
+async function spool(source: Readable, limit: number, fileName: string | null): Promise<Upload> {
+  const file = spoolFile('upload');
+  const meter = new Meter(limit);
+  const out = createWriteStream(file.path, { flags: 'wx', mode: 0o600 });
+  try {
+    await pipeline(source, meter, out);
+  } catch (error) {
+    // A stream destroyed while its file is still opening creates the file after all: wait for it to close.
+    if (!out.closed) await once(out, 'close').catch(() => undefined);
+    await file.dispose();
+    throw error;
+  }
+  return { fileName, file, size: meter.size, sha256: meter.digest() };
+}
+
+/**
+ * Watches the request for a client that goes away before its body is complete. Node reports
+ * that as an 'error' (ECONNRESET, "aborted") and as a 'close' with `complete` false.
+ */
+function onCutOff(req: Request, cut: () => void): () => void {
+  const onClose = () => {
+    if (!req.complete) cut();
+  };
+  req.on('error', cut);
+  req.once('close', onClose);
+  return () => {
+    req.off('error', cut);
+    req.off('close', onClose);
+  };
+}
+
+async function receiveBody(req: Request, limit: number): Promise<Upload> {
+  // The request is not handed to `pipeline`, which would destroy its socket on a 413: the client
+  // is still owed the answer, so the rest of its body is read and dropped instead.
+  const body = new Transform({ transform: (chunk, _encoding, done) => done(null, chunk) });
+  const stopWatching = onCutOff(req, () => body.destroy(interrupted()));
+  req.pipe(body);
+  try {
+    return await spool(body, limit, null);
+  } catch (error) {
+    req.unpipe(body);
+    req.resume();
+    throw error;
+  } finally {
+    stopWatching();
+  }
+}
+
+function receiveMultipart(req: Request, limit: number): Promise<Upload> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
       parser = busboy({
         headers: req.headers,
         defParamCharset: 'utf8',
-        limits: { fileSize: limit, files: 2, fields: 10, parts: 12 },
+        // One byte past our own limit, so that the meter (not a silent truncation) says 413.
+        limits: { fileSize: limit + 1, files: 2, fields: 10, parts: 12, headerPairs: 50 },
       });
     } catch (error) {
       reject(new BadRequest(`The multipart form cannot be read: ${(error as Error).message}`));
       return;
     }
-    let upload: Upload | undefined;
-    let failure: Error | undefined;
+    let settled = false;
+    /** The `file` part being written to disk, and the promise of its upload. */
+    let part: Readable | undefined;
+    let upload: Promise<Upload> | undefined;
+    const stopWatching = onCutOff(req, () => fail(interrupted()));
+
+    function fail(error: unknown): void {
+      if (settled) return;
+      settled = true;
+      stopWatching();
+      req.unpipe(parser);
+      req.resume();
+      // Ends the part's own pipeline, which then removes its file. With an error: a part that has
+      // pushed its end but not yet emitted it would otherwise count as finished, and its pipeline wait forever.
+      part?.destroy(new Error('the upload was abandoned'));
+      void upload?.then((done) => done.file.dispose()).catch(() => undefined);
+      reject(error);
+    }
+
     parser.on('file', (name, stream, info) => {
-      if (name !== 'file') {
+      // Every part's stream reports a cut-off body as an 'error': each one gets a listener.
+      if (name !== 'file' || settled) {
+        stream.on('error', () => undefined);
         stream.resume();
         return;
       }
-      if (upload || failure) {
-        failure ??= new BadRequest('Send one file at a time.', [{ path: 'body.file', message: 'appears more than once' }]);
+      if (part) {
+        stream.on('error', () => undefined);
         stream.resume();
+        fail(new BadRequest('Send one file at a time.', [{ path: 'body.file', message: 'appears more than once' }]));
         return;
       }
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => {
-        failure = tooLarge(limit);
-      });
-      stream.on('end', () => {
-        if (!failure) upload = { fileName: cleanFileName(info.filename), bytes: Buffer.concat(chunks) };
+      part = stream;
+      upload = spool(stream, limit, cleanFileName(info.filename));
+      upload.catch((error: unknown) => {
+        // busboy's own message for a form cut short ("Unexpected end of form") means the client stopped.
+        fail(error instanceof PayloadTooLarge ? error : interrupted());
       });
     });
-    parser.on('error', (error: Error) => reject(new BadRequest(`The multipart form cannot be read: ${error.message}`)));
+    parser.on('error', (error: Error) =>
+      fail(
+        /unexpected end of form/i.test(error.message)
+          ? interrupted()
+          : new BadRequest(`The multipart form cannot be read: ${error.message}`),
+      ),
+    );
     parser.on('close', () => {
-      if (failure) reject(failure);
-      else if (!upload)
-        reject(new BadRequest('The form has no part named file.', [{ path: 'body.file', message: 'is required' }]));
-      else resolve(upload);
-    });
-    // A client that goes away mid-upload: busboy is never told, so the request's end is watched here.
-    const aborted = () => reject(new BadRequest('The upload was interrupted before it was complete.'));
-    req.once('error', aborted);
-    req.once('close', () => {
-      if (!req.complete) aborted();
+      if (settled) return;
+      if (!upload) {
+        fail(new BadRequest('The form has no part named file.', [{ path: 'body.file', message: 'is required' }]));
+        return;
+      }
+      upload.then(
+        (done) => {
+          if (settled) {
+            void done.file.dispose();
+            return;
+          }
+          settled = true;
+          stopWatching();
+          resolve(done);
+        },
+        () => undefined, // already failed through the catch above
+      );
     });
     req.pipe(parser);
   });

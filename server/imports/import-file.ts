@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../audit/audit.queries.js';
+import type { Database, FactKind } from '../db/schema.js';
+import type { Caller } from '../http/route.js';
+import { loadReferences } from '../kpi/references.js';
+import { applyImport, type ImportResult, recordRejectedImport } from './apply-import.js';
+import { checkImport, ImportRejected } from './parse-import.js';
+import type { SpoolFile } from './spool.js';
+
+export interface ImportFile {
+  kind: FactKind;
+  /** The file as received, on disk. */
+  file: SpoolFile;
+  name: string | null;
+  sha256: string;
+  /** Null for the command line's own account. */
+  caller: Caller | null;
+  actor: Actor;
+  /** A steward's university: rows of any other are refused. Null for an administrator. */
+  ownUniversity: string | null;
+  dryRun: boolean;
+  onChecking?: (bytesRead: number) => void;
+  onWriting?: (rowsDone: number, rows: number) => void;
+}
+
+/**
+ * The story of an import, for the API and the command line alike: check every row of the file
+ * (nothing is written if any is wrong, and a rejected file is recorded), then apply the rows in
+ * one transaction. `db` answers the short questions; `bulk` runs the long transaction.
+ */
+export async function importFile(db: Kysely<Database>, bulk: Kysely<Database>, request: ImportFile): Promise<ImportResult> {
+  const file = { name: request.name, sha256: request.sha256 };
+  const rejected = async (error: unknown) => {
+    if (error instanceof ImportRejected && !request.dryRun)
+      await recordRejectedImport(db, request.kind, file, request.caller, error.total);
+  };
+  let checked: Awaited<ReturnType<typeof checkImport>>;
+  try {
+    checked = await checkImport(request.kind, request.file, await loadReferences(db), request.ownUniversity, request.onChecking);
+  } catch (error) {
+    await rejected(error);
+    throw error;
+  }
+  try {
+    return await applyImport(bulk, request.kind, checked, file, request.caller, request.actor, {
+      dryRun: request.dryRun,
+      onProgress: (done) => request.onWriting?.(done, checked.rows),
+    });
+  } catch (error) {
+    await rejected(error);
+    throw error;
+  } finally {
+    await checked.spool.dispose();
+  }
+}

@@ -1,0 +1,72 @@
+import { ServiceUnavailable } from '../http/problems.js';
+
+/**
+ * The process's budget for imports: so many run at once, so many more wait their turn, and the
+ * rest are told at once to come back (503 with Retry-After). With each import's memory bounded by
+ * design (a block of the file, a batch of rows, the problems it lists), the whole process's is
+ * bounded by the slots.
+ */
+export class ImportGate {
+  #running = 0;
+  readonly #waiting: Array<{ admit: () => void; timer: NodeJS.Timeout }> = [];
+
+  constructor(
+    /** What the gate admits, for the message: "imports", "uploads". */
+    readonly what: string,
+    readonly slots: number,
+    readonly queue: number,
+    /** How long a waiting request waits at most before it is told to come back. */
+    readonly waitMs = 120_000,
+    readonly retryAfterSeconds = 30,
+  ) {}
+
+  get running(): number {
+    return this.#running;
+  }
+
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /** Resolves when the caller may go on, with the function that gives its place back (call it once). */
+  async enter(): Promise<() => void> {
+    if (this.#running < this.slots) {
+      this.#running++;
+      return this.#release();
+    }
+    if (this.#waiting.length >= this.queue) throw this.#busy();
+    await new Promise<void>((resolve, reject) => {
+      const entry = {
+        admit: () => {
+          clearTimeout(entry.timer);
+          resolve();
+        },
+        timer: setTimeout(() => {
+          this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+          reject(this.#busy());
+        }, this.waitMs),
+      };
+      this.#waiting.push(entry);
+    });
+    return this.#release();
+  }
+
+  #release(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.#waiting.shift();
+      // The place passes straight to the next in line, so `running` never dips below what runs.
+      if (next) next.admit();
+      else this.#running--;
+    };
+  }
+
+  #busy(): ServiceUnavailable {
+    return new ServiceUnavailable(
+      `Too many ${this.what} at once (${this.#running} running, ${this.#waiting.length} waiting); try again shortly.`,
+      this.retryAfterSeconds,
+    );
+  }
+}

@@ -1,0 +1,136 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+
+/**
+ * Files an import keeps on disk while it runs (the upload as it arrived, the rows that passed
+ * their checks), so that its memory does not grow with the file. Each is removed when its import
+ * ends, however it ends; files a killed process left behind are swept at the next start.
+ */
+const SPOOL_DIR = join(tmpdir(), 'alliance-outcomes-imports');
+/** A file older than this belongs to no running import (the longest one takes minutes). */
+const STALE_MS = 6 * 60 * 60 * 1000;
+
+export interface SpoolFile {
+  readonly path: string;
+  /** Removes the file; safe to call more than once, never throws. */
+  dispose(): Promise<void>;
+}
+
+let prepared = false;
+
+function prepare(): void {
+  if (prepared) return;
+  mkdirSync(SPOOL_DIR, { recursive: true, mode: 0o700 });
+  const now = Date.now();
+  for (const name of readdirSync(SPOOL_DIR)) {
+    const path = join(SPOOL_DIR, name);
+    try {
+      if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+    } catch {
+      // Gone meanwhile, or another process's: not ours to mind.
+    }
+  }
+  prepared = true;
+}
+
+/** A new, unique path in the spool folder; nothing is created until the caller writes it. */
+export function spoolFile(suffix: string): SpoolFile {
+  prepare();
+  const path = join(SPOOL_DIR, `${process.pid}-${randomBytes(8).toString('hex')}.${suffix}`);
+  return { path, dispose: () => rm(path, { force: true }).catch(() => undefined) };
+}
+
+/** Lines written to a spool file in blocks of about 256 KB, waiting for the disk when it lags. */
+export class SpoolWriter {
+  readonly #out: WriteStream;
+  #parts: string[] = [];
+  #size = 0;
+  #failure: Error | undefined;
+
+  constructor(readonly file: SpoolFile) {
+    this.#out = createWriteStream(file.path, { flags: 'wx', mode: 0o600 });
+    // A full disk says so here, whenever it happens; the next write or close rethrows it.
+    this.#out.on('error', (error) => {
+      this.#failure ??= error;
+    });
+  }
+
+  async line(text: string): Promise<void> {
+    this.#parts.push(text, '\n');
+    this.#size += text.length + 1;
+    if (this.#size >= 256 * 1024) await this.#flush();
+  }
+
+  async close(): Promise<void> {
+    await this.#flush();
+    this.#out.end();
+    await finished(this.#out).catch((error: Error) => {
+      this.#failure ??= error;
+    });
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** Closes without caring for the outcome, and removes the file (once it is closed: an opening file would come back). */
+  async abandon(): Promise<void> {
+    if (!this.#out.closed) {
+      const closed = once(this.#out, 'close').catch(() => undefined);
+      this.#out.destroy();
+      await closed;
+    }
+    await this.file.dispose();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    if (this.#size === 0) return;
+    const block = this.#parts.join('');
+    this.#parts = [];
+    this.#size = 0;
+    if (!this.#out.write(block)) await waitForDrain(this.#out);
+    if (this.#failure) throw this.#failure;
+  }
+}
+
+function waitForDrain(out: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
+
+/** The lines of a spool file, in order, read a block at a time. */
+export async function* spoolLines(file: SpoolFile): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of createReadStream(file.path, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      yield text.slice(start, end);
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest !== '') yield rest;
+}
+
+/** A file of the caller's (the command line's argument) read like a spool file; it is never removed. */
+export function existingFile(path: string): SpoolFile {
+  return { path, dispose: async () => undefined };
+}
+
+/** The SHA-256 of a file, read as it streams. */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -1,0 +1,202 @@
+import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+
+/**
+ * Uploads cut off at every stage, in both content types: each ends in an answer (or a closed
+ * socket when the client has gone), the process stays up, nothing is written, and no file of the
+ * upload is left on disk.
+ */
+
+const HEADER = 'university_code,ref,host_university_code,course,term,recognized_on,students,credits';
+const ROW = (i: number) => `USST,UPLOAD-${i},ZJUT,Fluid mechanics,2024-2025-1,2024-10-09,3,6`;
+const B = 'XyZb';
+const FILE_PART_HEAD = `--${B}\r\nContent-Disposition: form-data; name="file"; filename="cut.csv"\r\nContent-Type: text/csv\r\n\r\n`;
+const FIELD_PART = `--${B}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n`;
+const CSV = `${HEADER}\r\n${ROW(1)}\r\n${ROW(2)}\r\n`;
+
+/** A spool file of this process left on disk. */
+const leftovers = (): string[] => {
+  try {
+    return readdirSync(join(tmpdir(), 'alliance-outcomes-imports')).filter((name) => name.startsWith(`${process.pid}-`));
+  } catch {
+    return [];
+  }
+};
+
+describe(`uploads cut off at every stage (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  let steward: Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await addStandardUsers(database.db);
+    server = await startTestServer(database);
+    steward = await Client.signIn(server, IDENTITIES.stewardUSST.email);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
+  });
+
+  /**
+   * Sends the request head and `body` over a raw socket, then either half-closes (the client
+   * waits for the answer: `end`) or goes away (`destroy`). Resolves to the status line, or
+   * `closed` when the server closed without one.
+   */
+  function send(head: Record<string, string>, body: string, how: 'end' | 'destroy' | 'headers-only'): Promise<string> {
+    const url = new URL(server.url);
+    return new Promise((resolve) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let answer = '';
+      socket.on('data', (chunk) => {
+        answer += chunk.toString('latin1');
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(answer.split('\r\n')[0] || 'closed'));
+      const lines = [
+        'POST /api/v1/imports/credit?dryRun=true HTTP/1.1',
+        `Host: ${url.host}`,
+        `Cookie: ${steward.cookie}`,
+        `X-CSRF-Token: ${steward.csrfToken}`,
+        ...Object.entries(head).map(([name, value]) => `${name}: ${value}`),
+      ];
+      if (how === 'headers-only') {
+        // Cut inside the head: half of its last line, no blank line.
+        socket.write(`${lines.join('\r\n')}\r\nX-Cut: hal`);
+        setTimeout(() => socket.destroy(), 100);
+        return;
+      }
+      socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
+      if (how === 'end') socket.end();
+      else setTimeout(() => socket.destroy(), 150);
+      // A server that neither answers nor closes would hang the test: give up on it.
+      setTimeout(() => socket.destroy(), 10_000);
+    });
+  }
+
+  const multipart = { 'Content-Type': `multipart/form-data; boundary=${B}` };
+  const csv = { 'Content-Type': 'text/csv' };
+  const withLength = (head: Record<string, string>, body: string, extra = 0) => ({
+    ...head,
+    'Content-Length': String(Buffer.byteLength(body) + extra),
+  });
+
+  /** Each case: the head, the body as sent, how the client stops, and the answers allowed. */
+  const cases: Array<{ name: string; head: Record<string, string>; body: string; how: 'end' | 'destroy' | 'headers-only' }> = [
+    { name: 'in the request head', head: multipart, body: '', how: 'headers-only' },
+    {
+      name: 'multipart: in a part’s headers, the client waiting',
+      head: withLength(multipart, `--${B}\r\nContent-Disposition: form-da`),
+      body: `--${B}\r\nContent-Disposition: form-da`,
+      how: 'end',
+    },
+    {
+      name: 'multipart: inside the file, the whole declared body sent (no closing boundary)',
+      head: withLength(multipart, `${FILE_PART_HEAD}${HEADER}\r\n${ROW(1)}\r\n`),
+      body: `${FILE_PART_HEAD}${HEADER}\r\n${ROW(1)}\r\n`,
+      how: 'end',
+    },
+    {
+      name: 'multipart: inside the file, chunked, the client waiting',
+      head: { ...multipart, 'Transfer-Encoding': 'chunked' },
+      body: chunked(`${FILE_PART_HEAD}${HEADER}\r\n${ROW(1)}\r\n`, true),
+      how: 'end',
+    },
+    {
+      name: 'multipart: inside the file, the client gone',
+      head: withLength(multipart, `${FILE_PART_HEAD}${HEADER}\r\n`, 5000),
+      body: `${FILE_PART_HEAD}${HEADER}\r\n`,
+      how: 'destroy',
+    },
+    {
+      name: 'multipart: before the final boundary',
+      head: withLength(multipart, `${FILE_PART_HEAD}${CSV}\r\n--${B}\r\n`),
+      body: `${FILE_PART_HEAD}${CSV}\r\n--${B}\r\n`,
+      how: 'end',
+    },
+    {
+      name: 'multipart: after a part that is not the file',
+      head: withLength(multipart, FIELD_PART),
+      body: FIELD_PART,
+      how: 'end',
+    },
+    {
+      name: 'multipart: after a part that is not the file, the client gone',
+      head: withLength(multipart, FIELD_PART, 5000),
+      body: FIELD_PART,
+      how: 'destroy',
+    },
+    {
+      name: 'multipart: a second file part cut off',
+      head: withLength(multipart, `${FILE_PART_HEAD}${CSV}\r\n${FILE_PART_HEAD}${HEADER}\r\n`),
+      body: `${FILE_PART_HEAD}${CSV}\r\n${FILE_PART_HEAD}${HEADER}\r\n`,
+      how: 'end',
+    },
+    {
+      name: 'text/csv: fewer bytes than declared, the client gone',
+      head: withLength(csv, CSV, 5000),
+      body: CSV,
+      how: 'destroy',
+    },
+    {
+      name: 'text/csv: chunked, cut inside a chunk',
+      head: { ...csv, 'Transfer-Encoding': 'chunked' },
+      body: `${(CSV.length + 100).toString(16)}\r\n${CSV}`,
+      how: 'destroy',
+    },
+    {
+      name: 'text/csv: chunked, no last chunk, the client waiting',
+      head: { ...csv, 'Transfer-Encoding': 'chunked' },
+      body: chunked(CSV, true),
+      how: 'end',
+    },
+  ];
+
+  for (const c of cases) {
+    it(`when an upload is cut off ${c.name}, then the server answers or closes, stays up and keeps nothing`, async () => {
+      const status = await send(c.head, c.body, c.how);
+      // A client that is still there is told why (400); one that has gone gets nothing, or a 400 it never reads.
+      if (c.how === 'end') expect(status).toMatch(/^HTTP\/1\.1 400 |^closed$/);
+      else expect(status).toMatch(/^HTTP\/1\.1 400 |^closed$/);
+      const health = await server.fetch('/api/v1/health');
+      expect(health.status).toBe(200);
+      await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+    });
+  }
+
+  it('when the cut-off uploads are over, then a whole upload in either content type is still checked as usual', async () => {
+    const raw = await steward.post('/imports/credit?dryRun=true', CSV);
+    expect(raw.status).toBe(200);
+    expect((await raw.json()).inserted).toBe(2);
+    const form = new FormData();
+    form.append('file', new Blob([CSV], { type: 'text/csv' }), 'whole.csv');
+    const response = await server.fetch('/api/v1/imports/credit?dryRun=true', {
+      method: 'POST',
+      headers: { cookie: steward.cookie!, 'x-csrf-token': steward.csrfToken! },
+      body: form,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ inserted: 2, fileName: 'whole.csv', dryRun: true });
+    const written = await database.db
+      .selectFrom('credit')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(written.n)).toBe(0);
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+/** A body in chunked transfer coding; `cut` leaves off the last (zero-length) chunk. */
+function chunked(body: string, cut: boolean): string {
+  const half = Math.floor(body.length / 2);
+  const parts = [body.slice(0, half), body.slice(half)].map((part) => `${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`);
+  return parts.join('') + (cut ? '' : '0\r\n\r\n');
+}
