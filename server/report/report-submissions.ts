@@ -113,47 +113,91 @@ export interface SubmitInput {
   expectedSha256?: string | undefined;
 }
 
+export interface SubmitOutcome {
+  submission: Submission;
+  /** False when the same document had been submitted for the period already: that submission is the answer. */
+  created: boolean;
+}
+
 /**
  * Freezes the report of a period: builds it in the same transaction that stores it (so what is
  * stored is what the data said at that instant), checks it is the one the submitter reviewed,
- * stores its canonical JSON and digest, and audits the submission.
+ * stores its canonical JSON and digest, and audits the submission. Idempotent: the same document
+ * for the same period (a retry whose first answer was lost) gives the submission already made,
+ * never a second one (sql/0014 holds it when two race).
  */
-export async function submitReport(db: Kysely<Database>, caller: Caller, actor: Actor, input: SubmitInput): Promise<Submission> {
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      const sealed = seal(await buildReport(trx, input.period));
-      if (input.expectedSha256 && input.expectedSha256 !== sealed.sha256) {
-        throw new Conflict(
-          `The data changed after you reviewed the report of ${input.period.key} (it is now ${sealed.sha256.slice(0, 12)}…, you reviewed ${input.expectedSha256.slice(0, 12)}…); reload it, check it and submit again.`,
-        );
-      }
-      const row = await trx
-        .insertInto('report_submission')
-        .values({
-          period: input.period.key,
-          period_from: input.period.from,
-          period_to: input.period.to,
-          lang: input.lang,
-          document: sealed.canonical,
-          sha256: sealed.sha256,
-          data_version: sealed.document.data.version,
-          submitted_by: caller.id,
-          submitted_by_email: caller.email,
-          submitted_by_name: caller.name,
-          note: input.note ?? null,
-        })
-        .returning(META_COLUMNS)
-        .executeTakeFirstOrThrow();
-      const submission = toSubmission(row);
-      await writeAudit(trx, actor, {
-        action: 'report_submit',
-        subject: `report:${input.period.key}`,
-        detail: { submission: submission.id, sha256: submission.sha256, lang: input.lang, dataVersion: submission.dataVersion },
+export async function submitReport(
+  db: Kysely<Database>,
+  caller: Caller,
+  actor: Actor,
+  input: SubmitInput,
+): Promise<SubmitOutcome> {
+  let digest: string | undefined;
+  const made = (executor: Kysely<Database>, sha256: string) =>
+    executor
+      .selectFrom('report_submission')
+      .select(META_COLUMNS)
+      .where('period', '=', input.period.key)
+      .where('sha256', '=', sha256)
+      .orderBy('id')
+      .limit(1);
+  try {
+    return await db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        const sealed = seal(await buildReport(trx, input.period));
+        if (input.expectedSha256 && input.expectedSha256 !== sealed.sha256) {
+          throw new Conflict(
+            `The data changed after you reviewed the report of ${input.period.key} (it is now ${sealed.sha256.slice(0, 12)}…, you reviewed ${input.expectedSha256.slice(0, 12)}…); reload it, check it and submit again.`,
+          );
+        }
+        digest = sealed.sha256;
+        const earlier = await made(trx, sealed.sha256).executeTakeFirst();
+        if (earlier) return { submission: toSubmission(earlier), created: false };
+        return { submission: await storeSubmission(trx, caller, actor, input, sealed), created: true };
       });
-      return submission;
-    });
+  } catch (error) {
+    // A twin committed while this one ran: the index refused this one, and the twin is the answer.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (digest === undefined || (code !== '23505' && code !== '40001')) throw error;
+    const twin = await made(db, digest).executeTakeFirst();
+    if (!twin) throw error;
+    return { submission: toSubmission(twin), created: false };
+  }
+}
+
+async function storeSubmission(
+  trx: Kysely<Database>,
+  caller: Caller,
+  actor: Actor,
+  input: SubmitInput,
+  sealed: SealedReport,
+): Promise<Submission> {
+  const row = await trx
+    .insertInto('report_submission')
+    .values({
+      period: input.period.key,
+      period_from: input.period.from,
+      period_to: input.period.to,
+      lang: input.lang,
+      document: sealed.canonical,
+      sha256: sealed.sha256,
+      data_version: sealed.document.data.version,
+      submitted_by: caller.id,
+      submitted_by_email: caller.email,
+      submitted_by_name: caller.name,
+      note: input.note ?? null,
+    })
+    .returning(META_COLUMNS)
+    .executeTakeFirstOrThrow();
+  const submission = toSubmission(row);
+  await writeAudit(trx, actor, {
+    action: 'report_submit',
+    subject: `report:${input.period.key}`,
+    detail: { submission: submission.id, sha256: submission.sha256, lang: input.lang, dataVersion: submission.dataVersion },
+  });
+  return submission;
 }
 
 export async function listSubmissions(db: Kysely<Database>, viewer: Viewer, period?: string): Promise<Submission[]> {

@@ -80,12 +80,13 @@ export function reportRoutes(db: Kysely<Database>) {
       path: '/report/submissions',
       access: ['admin', 'leadership'],
       summary:
-        'Submits the report of a period: its figures are frozen as they are now (canonical JSON and its SHA-256, who, when). expectedSha256 refuses (409) if the data changed after the submitter reviewed it.',
+        'Submits the report of a period: its figures are frozen as they are now (canonical JSON and its SHA-256, who, when); 201. The same document for the same period again answers 200 with the submission already made, so a retry never makes a second. expectedSha256 refuses (409) if the data changed after the submitter reviewed it.',
       body: SubmitBodySchema,
       response: z.object({ submission: SubmissionSchema }),
       async handle({ req, res, body, caller }) {
-        const submission = await submitReport(db, caller!, actorOf(req, caller), body);
-        res.status(201).location(`/api/v1/report/submissions/${submission.id}`);
+        const { submission, created } = await submitReport(db, caller!, actorOf(req, caller), body);
+        // The same document for the same period again is the submission already made (a retry is safe).
+        res.status(created ? 201 : 200).location(`/api/v1/report/submissions/${submission.id}`);
         return { submission };
       },
     }),

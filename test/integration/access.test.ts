@@ -59,7 +59,7 @@ async function aSubmission(): Promise<number> {
         lang: 'en',
       },
     );
-    reportSubmission = submitted.id;
+    reportSubmission = submitted.submission.id;
   }
   return reportSubmission;
 }
