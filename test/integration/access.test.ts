@@ -93,6 +93,9 @@ const SAMPLES: Record<string, Sample> = {
   },
   'PATCH /users/:id': { path: () => `/users/${patchTarget}`, body: () => ({ name: `Renamed ${++unique}` }), ok: 200 },
   'GET /audit': { path: '/audit', ok: 200 },
+  'GET /demo': { path: '/demo', ok: 200 },
+  // No demo accounts here: leaving removes none, and may be asked again and again.
+  'POST /demo/leave': { path: '/demo/leave', body: { records: 'keep' }, ok: 200 },
   'GET /aggregate': { path: '/aggregate?measures=tech_transfer.contracts&by=university', ok: 200 },
   'GET /summary': { path: '/summary', ok: 200 },
   'GET /collaboration': { path: '/collaboration?measure=credits.credits', ok: 200 },
