@@ -275,4 +275,43 @@ describeBrowser('the admin view', () => {
       }
     }
   });
+
+  // Last: it removes the demo accounts every other test signs in with.
+  test('the administrator leaves demo mode: refused until an administrator of its own exists, then confirmed, the demo accounts and records are gone and the sign-in page no longer lists them', async () => {
+    const admin = await api(dashboard, 'admin');
+    const tab = await openPage(dashboard, 'admin', { path: '/#/admin?tab=users' });
+    const { page } = tab;
+    await waitForView(page, 'admin');
+    const box = page.locator('.admin-demo');
+    await expect.poll(() => box.getAttribute('data-demo-accounts')).toBe('8');
+    expect(await box.locator('[data-action=leave-demo]').isDisabled()).toBe(true);
+    expect(await box.textContent()).toContain('administrator account of your own');
+
+    const own = await admin.post('/users', {
+      email: 'ops@alliance.test',
+      name: 'Operations',
+      role: 'admin',
+      password: 'an operator password',
+    });
+    expect(own.status).toBe(201);
+    await page.reload();
+    await waitForView(page, 'admin');
+    await expect.poll(() => box.locator('[data-action=leave-demo]').isEnabled()).toBe(true);
+    await box.locator('[data-demo-records=remove]').check();
+    await box.locator('[data-action=leave-demo]').click();
+    const dialog = page.locator('.confirm-dialog');
+    expect(await dialog.textContent()).toContain('8 demo accounts');
+    await dialog.locator('[data-action=confirm]').click();
+
+    // The demo administrator's own session went with it: the page signs out, and lists no demo account.
+    await page.locator('.sign-in-form').waitFor();
+    expect(await page.locator('.demo-accounts').count()).toBe(0);
+    expect(await (await dashboard.server.fetch('/api/v1/auth/login')).json()).toEqual({ demo: false });
+    const ops = await Client.signIn(dashboard.server, 'ops@alliance.test', 'an operator password');
+    const users = (await (await ops.get('/users')).json()) as { users: User[] };
+    expect(users.users.map((u) => u.email)).not.toContain('admin@alliance.example');
+    expect(await dashboard.database.db.selectFrom('app_user').select('email').where('demo', '=', true).execute()).toEqual([]);
+    expect((await (await ops.get('/meta')).json()).dataset).toEqual({ synthetic: false });
+    tab.expectNoErrors(/401/);
+  });
 });
