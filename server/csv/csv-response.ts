@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { type CsvCell, contentDisposition, csvCell, escapeTextCell } from './cells.js';
@@ -24,23 +23,25 @@ const STRINGIFY_OPTIONS = { record_delimiter: 'windows', eof: true, quoted_match
 /**
  * Writes CSV rows to a stream: RFC 4180, CRLF, quoting where needed, never a `sep=` line; every
  * cell, the header's too, written by `csvCell`. Respects back-pressure; returns the number of rows.
+ * One pipeline runs from the rows to the reader: a reader that goes away, or a source that fails,
+ * ends every stage and runs the source's own clean-up (its cursor, its connection); nothing waits
+ * for a 'drain' that will never come.
  */
-
 export async function writeCsv(out: Writable, options: Pick<CsvOptions, 'bom' | 'header'>, chunks: CsvChunks): Promise<number> {
-  const stringifier = stringify({ ...STRINGIFY_OPTIONS, bom: options.bom });
-  stringifier.pipe(out);
-  const finished = once(out, 'finish');
-  stringifier.write(options.header.map(escapeTextCell));
   let count = 0;
-  for await (const chunk of chunks) {
-    if (out.destroyed) throw new Error('the reader went away during the export');
-    let room = true;
-    for (const row of chunk) room = stringifier.write(row.map(csvCell));
-    count += chunk.length;
-    if (!room) await once(stringifier, 'drain');
+  // A chunk of rows (a cursor's fetch) is written as one block: the per-row work stays synchronous.
+  async function* blocks(): AsyncGenerator<string> {
+    yield stringifySync([options.header.map(escapeTextCell)], { ...STRINGIFY_OPTIONS, bom: options.bom });
+    for await (const chunk of chunks) {
+      if (chunk.length === 0) continue;
+      yield stringifySync(
+        chunk.map((row) => row.map(csvCell)),
+        STRINGIFY_OPTIONS,
+      );
+      count += chunk.length;
+    }
   }
-  stringifier.end();
-  await finished;
+  await pipeline(Readable.from(blocks()), out);
   return count;
 }
 
@@ -107,15 +108,13 @@ export async function writeCopiedCsv(
   options: Pick<CsvOptions, 'bom' | 'header'>,
   body: AsyncIterable<Buffer>,
 ): Promise<number> {
-  const finished = once(out, 'finish');
-  out.write(stringifySync([options.header.map(escapeTextCell)], { ...STRINGIFY_OPTIONS, bom: options.bom }));
   const rows = new CrlfRows();
-  for await (const chunk of body) {
-    if (out.destroyed) throw new Error('the reader went away during the export');
-    if (!out.write(rows.convert(chunk))) await once(out, 'drain');
+  async function* bytes(): AsyncGenerator<Buffer> {
+    yield Buffer.from(stringifySync([options.header.map(escapeTextCell)], { ...STRINGIFY_OPTIONS, bom: options.bom }));
+    for await (const chunk of body) yield rows.convert(chunk);
   }
-  out.end();
-  await finished;
+  // One pipeline from the source to the reader, as in writeCsv.
+  await pipeline(Readable.from(bytes()), out);
   return rows.rows;
 }
 

@@ -281,7 +281,12 @@ async function* copyOutOf(pool: TrackedPool, query: CompiledQuery, options: stri
   } finally {
     // A consumer that stopped early leaves the COPY running on the connection: drop that connection.
     const finished = stream.readableEnded && !broken;
-    if (!finished) stream.destroy();
+    if (!finished) {
+      // Dropping the connection fails the COPY once more ("Connection terminated"), after the loop
+      // above has stopped listening: without a listener that error would end the process.
+      stream.on('error', () => undefined);
+      stream.destroy();
+    }
     client.release(finished ? undefined : true);
   }
 }
@@ -340,7 +345,7 @@ async function connectPglite(options: ConnectOptions): Promise<DatabaseHandle> {
     bulk: db,
     changes,
     kind: 'pglite',
-    ping: (timeoutMs = 2000) => pingWithTimeout(db, timeoutMs),
+    ping: (timeoutMs = 2000) => pingPglite(pglite, timeoutMs),
     close: async () => {
       await changes.stop();
       await db.destroy();
@@ -386,12 +391,29 @@ function isAlive(pid: number): boolean {
 }
 
 async function pingWithTimeout(db: Kysely<Database>, timeoutMs: number): Promise<void> {
+  await withTimeout(sql`select 1`.execute(db), timeoutMs);
+}
+
+/**
+ * The embedded database answers when its engine runs a statement. The ping goes to PGlite itself,
+ * not through the one connection that Kysely hands to a transaction at a time: a long import
+ * holds that connection, but runs statement by statement, and the ping takes its turn between
+ * two of them. Inside that transaction, a refusal of its state (class 25) is an answer too.
+ */
+async function pingPglite(pglite: PGlite, timeoutMs: number): Promise<void> {
+  const answered = pglite.query('select 1').catch((error: unknown) => {
+    if (!pgCode(error)?.startsWith('25')) throw error;
+  });
+  await withTimeout(answered, timeoutMs);
+}
+
+async function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([sql`select 1`.execute(db), timeout]);
+    await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
   }
