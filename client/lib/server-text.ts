@@ -32,11 +32,17 @@ const EXACT: Readonly<Record<string, string>> = {
   'The record names codes that do not exist.': '记录中有不存在的代码。',
   "The request's query is not valid.": '请求的参数无效。',
   "The request's body is not valid.": '请求的内容无效。',
+  "The request's path is not valid.": '请求的路径无效。',
+  'must be Unicode text without a lone surrogate or a NUL character': '必须是有效的 Unicode 文本，不含孤立代理字符或 NUL 字符',
+  'has a percent-escape that is not UTF-8 text': '含有不是 UTF-8 文本的百分号编码',
+  'cannot be stored as given': '无法按原样保存',
+  'A value cannot be stored as given.': '有一个值无法按原样保存。',
 };
 
 const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
   [/^must be one of (.+)$/, (list) => `必须是以下之一：${list}`],
   [/^must be at most (\d+) characters$/, (n) => `最多 ${n} 个字符`],
+  [/^is too long: at most (\d+) characters$/, (n) => `过长：最多 ${n} 个字符`],
   [/^must be a whole number from (\d+) to (\d+)$/, (a, b) => `必须是 ${a} 到 ${b} 之间的整数`],
   [/^must not exceed (\w+) \((.+)\)$/, (column, value) => `不能超过 ${column}（${value}）`],
   [/^must not be before (\w+) \((.+)\)$/, (column, value) => `不能早于 ${column}（${value}）`],

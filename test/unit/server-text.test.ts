@@ -9,6 +9,10 @@ describe('the server’s messages in the Chinese interface', () => {
     expect(serverText('must not exceed contract_value_cny (100)', 'zh')).toBe('不能超过 contract_value_cny（100）');
     expect(serverText('is required; must be a code such as IT_AI', 'zh')).toBe('必填；必须是代码，如 IT_AI');
     expect(serverText('10 problem(s) in the file; nothing was imported.', 'zh')).toBe('文件中有 10 处问题，未导入任何记录。');
+    expect(serverText('is too long: at most 4000 characters', 'zh')).toBe('过长：最多 4000 个字符');
+    expect(serverText('must be Unicode text without a lone surrogate or a NUL character', 'zh')).toMatch(
+      /^必须是有效的 Unicode 文本/,
+    );
   });
 
   it('when a message is unknown, or the interface is English, then it is shown as the server wrote it', () => {
