@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ensureDemoAccounts } from '../../server/auth/demo-accounts.js';
+import { connectDatabase } from '../../server/db/connect.js';
 import { TEST_DB } from '../helpers/database.js';
 import { runTs, waitForOk } from '../helpers/process.js';
 import { serverSetup, signInOver } from '../helpers/server-process.js';
+import { addUser } from '../helpers/users.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ao-startup-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -19,6 +22,8 @@ const DEMO_EMAILS = [
   'steward.zjut@alliance.example',
   'steward.ahut@alliance.example',
 ];
+
+const DEMO_WARNING = 'demo accounts with the published demo password exist';
 
 describe(`start, stop and start again (${TEST_DB})`, () => {
   it('when started, then it serves health and meta, and after SIGTERM and a restart the same records are there', async () => {
@@ -58,6 +63,24 @@ describe(`start, stop and start again (${TEST_DB})`, () => {
     await waitForOk(`${base}/health`, second);
     expect(await snapshot()).toEqual(before);
     second.process.kill('SIGINT');
-    expect((await second.exited).code).toBe(0);
+    const secondExit = await second.exited;
+    expect(secondExit.code).toBe(0);
+    expect(secondExit.stdout).not.toContain(DEMO_WARNING);
+
+    // Demo accounts beside an account of the alliance's own: no longer shown, and warned of at start-up.
+    const database = await connectDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, watch: false });
+    await ensureDemoAccounts(database.db);
+    await addUser(database.db, { email: 'own.admin@test.example', role: 'admin' });
+    await database.close();
+    const third = runTs('server/main.ts', [], env);
+    await waitForOk(`${base}/health`, third);
+    expect(await (await fetch(`${base}/auth/login`)).json()).toEqual({ demo: false });
+    third.process.kill('SIGTERM');
+    const thirdExit = await third.exited;
+    expect(thirdExit.code).toBe(0);
+    const warnings = thirdExit.stdout.split('\n').filter((line) => line.includes(DEMO_WARNING));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, demoAccounts: DEMO_EMAILS.length });
+    expect(thirdExit.stdout).not.toContain('alliance-demo"');
   });
 });
