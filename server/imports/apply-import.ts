@@ -49,7 +49,7 @@ const SQL_TYPE: Readonly<Record<ColumnType, string>> = {
  * enough that no statement holds the embedded database (and so its event loop) for long, large
  * enough that a million rows cost a few hundred round trips.
  */
-export const STAGE_BATCH = 5000;
+export const STAGE_BATCH = 2000;
 
 /**
  * Applies checked rows in one transaction: upsert on (university_code, ref); a row whose
@@ -58,7 +58,7 @@ export const STAGE_BATCH = 5000;
  * A dry run does the same work and rolls it back, so its counts are exact. A ref that appears
  * twice in the file rejects it (422, both lines named), nothing applied.
  *
- * The rows stream from their spool file a batch at a time: each batch is staged in a temporary
+ * The rows stream from their spool file a batch at a time (2,000 rows): each batch is staged in a temporary
  * table, its keys recorded (which finds duplicates across the whole file), then merged by
  * set-based statements. Memory holds one batch, whatever the file.
  */

@@ -14,6 +14,12 @@ import { type SpoolFile, SpoolWriter, spoolFile } from './spool.js';
 export const MAX_IMPORT_ROWS = 1_000_000;
 /** The 422 lists this many problems at most, with the total. */
 export const MAX_REPORTED_ERRORS = 1000;
+/**
+ * A file this wrong is the wrong file: the check stops counting here, and says so. Without the
+ * stop, a file of a million one-character lines is a million problems (the CSV parser makes an
+ * error object for each row of the wrong width, the costliest thing it does).
+ */
+export const MAX_COUNTED_ERRORS = 10_000;
 
 /** A file that cannot be imported: every bad row's line and column (up to 1000) and how many there are in all. */
 export class ImportRejected extends Unprocessable {
@@ -168,7 +174,7 @@ export interface CheckedImport {
 const SLICE_MS = 10;
 
 /**
- * Reads a file as it streams and checks every row: the kind's schema, codes that exist, a
+ * Reads a file as it streams and checks every row (until 10,000 problems): the kind's schema, codes that exist, a
  * steward's university. Returns the rows that passed, spooled to disk, or throws with every
  * problem found (up to 1000 listed, lines numbered as a spreadsheet shows them, the header being
  * line 1). Memory stays flat whatever the file: a block of it at a time, the problems listed,
@@ -205,7 +211,7 @@ async function checkRows(
   const decoder = new Utf8Lines();
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
   // The pipeline ends every stream, and reports the first failure, whatever fails and whenever.
-  const reading = pipeline(createReadStream(source.path, { highWaterMark: 16 * 1024 }), decoder, parser);
+  const reading = pipeline(createReadStream(source.path, { highWaterMark: 8 * 1024 }), decoder, parser);
   reading.catch(() => undefined); // read through the loop below
 
   const problems: ProblemDetail[] = [];
@@ -213,6 +219,12 @@ async function checkRows(
   const report = (problem: ProblemDetail) => {
     problemCount++;
     if (problems.length < MAX_REPORTED_ERRORS) problems.push(problem);
+    if (problemCount >= MAX_COUNTED_ERRORS)
+      throw new ImportRejected(
+        `${MAX_COUNTED_ERRORS.toLocaleString('en')} or more problems in the file (the check stopped there); is it the right file for this kind of record? Nothing was imported.`,
+        problems,
+        problemCount,
+      );
   };
   const foreign: ProblemDetail[] = [];
   let foreignCount = 0;
