@@ -19,7 +19,6 @@ import type { DemoAccount } from './auth/demo-accounts.js';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-limits.js';
 import { type PasswordWork, processPasswordWork } from './auth/password.js';
 import { demoRoutes } from './demo/demo.routes.js';
-import { demoRoutes } from './demo/demo.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler } from './http/error-handler.js';
 import { ServiceUnavailable } from './http/problems.js';
@@ -148,7 +147,6 @@ export function createApp({
     ...universitiesRoutes(db),
     ...usersRoutes(db, passwords),
     ...auditRoutes(db),
-    ...demoRoutes(db, database.bulk),
     ...demoRoutes(db, database.bulk),
     ...reportRoutes(db),
   ];
