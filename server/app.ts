@@ -25,7 +25,7 @@ import { ServiceUnavailable } from './http/problems.js';
 import { openApiDocument } from './http/openapi.js';
 import { type Authenticate, RecentWriters, type RouteSpec, registerRoutes, route } from './http/route.js';
 import type { Logger } from './logger.js';
-import { importsRoutes } from './imports/imports.routes.js';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits, importsRoutes } from './imports/imports.routes.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { metaRoutes } from './meta/meta.routes.js';
 import { recordsRoutes } from './records/records.routes.js';
@@ -50,6 +50,8 @@ export interface AppDependencies {
   loginLimits?: Partial<LoginLimits>;
   /** The gate every password hash goes through; the process's own unless a test hands in a smaller one. */
   passwords?: PasswordWork;
+  /** How many imports the process admits at once (tests make it small). */
+  importLimits?: ImportLimits;
   /** Keep the JSON answers of cached routes per data version (default on; benchmarks of the queries turn it off). */
   cacheAnswers?: boolean;
 }
@@ -72,6 +74,7 @@ export function createApp({
   demo = null,
   loginLimits = DEFAULT_LOGIN_LIMITS,
   passwords = processPasswordWork,
+  importLimits = DEFAULT_IMPORT_LIMITS,
 }: AppDependencies): App {
   const app = express();
   app.disable('x-powered-by');
@@ -142,7 +145,7 @@ export function createApp({
     ...metaRoutes(db),
     ...kpiRoutes(db),
     ...recordsRoutes(db, database.bulk, database.copyOut),
-    ...importsRoutes(db, database.bulk),
+    ...importsRoutes(db, database.bulk, importLimits),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),
     ...usersRoutes(db, passwords),

@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ServiceUnavailable } from '../../server/http/problems.js';
+import { ImportGate } from '../../server/imports/import-gate.js';
+
+describe('the import gate', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('when the slots are taken, then callers wait in line up to the queue and the rest get a 503 with Retry-After', async () => {
+    const gate = new ImportGate('imports', 2, 1, 60_000, 30);
+    const first = await gate.enter();
+    const second = await gate.enter();
+    expect(gate.running).toBe(2);
+    let thirdIn = false;
+    const third = gate.enter().then((release) => {
+      thirdIn = true;
+      return release;
+    });
+    await Promise.resolve();
+    expect(gate.waiting).toBe(1);
+    const refused = await gate.enter().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ServiceUnavailable);
+    expect((refused as ServiceUnavailable).headers['Retry-After']).toBe('30');
+    expect(thirdIn).toBe(false);
+    first();
+    first(); // a second release changes nothing
+    const releaseThird = await third;
+    expect(thirdIn).toBe(true);
+    expect(gate.running).toBe(2);
+    expect(gate.waiting).toBe(0);
+    second();
+    releaseThird();
+    expect(gate.running).toBe(0);
+  });
+
+  it('when a caller has waited its longest, then it is told to come back and leaves the line', async () => {
+    vi.useFakeTimers();
+    const gate = new ImportGate('imports', 1, 2, 1000);
+    const held = await gate.enter();
+    const waiting = gate.enter().catch((error: unknown) => error);
+    expect(gate.waiting).toBe(1);
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(await waiting).toBeInstanceOf(ServiceUnavailable);
+    expect(gate.waiting).toBe(0);
+    held();
+    expect(gate.running).toBe(0);
+  });
+});
