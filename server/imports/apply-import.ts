@@ -52,6 +52,12 @@ const SQL_TYPE: Readonly<Record<ColumnType, string>> = {
 export const STAGE_BATCH = 2000;
 
 /**
+ * Lets the event loop in. The embedded database runs each statement on it and goes on to the next
+ * without a pause: between two statements of a batch, other requests (a health check) get their turn.
+ */
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
  * Applies checked rows in one transaction: upsert on (university_code, ref); a row whose
  * values are all the same is left alone (`unchanged`), so the same file twice changes nothing.
  * Each changed row is audited with its values before and after; the batch as a whole too.
@@ -105,6 +111,7 @@ export async function applyImport(
         insert into import_keys (university_code, ref, line)
         select * from unnest(${batch.map((row) => row[universityAt])}::text[], ${batch.map((row) => row[refAt])}::text[], ${lines}::integer[])
         on conflict do nothing returning line`.execute(trx);
+      await breathe();
       if (staged.rows.length < batch.length) {
         const fresh = new Set(staged.rows.map((r) => Number(r.line)));
         for (const row of batch) {
@@ -126,6 +133,7 @@ export async function applyImport(
         (spec, index) => sql`${batch.map((row) => row[index + 1] ?? null)}::${sql.raw(SQL_TYPE[spec.type])}[]`,
       );
       await sql`insert into import_rows (${refs(columns)}) select * from unnest(${sql.join(arrays)})`.execute(trx);
+      await breathe();
       // The audit log first, while the old values are still there: one entry per row the import changes.
       const audited = await sql`
         insert into audit_log (user_id, user_email, address, action, subject, before, after, detail)
@@ -135,6 +143,7 @@ export async function applyImport(
                jsonb_build_object('import', ${digest}::text)
         from ${sql.table(kind)} as t inner join import_rows as i using (university_code, ref)
         where ${differs}`.execute(trx);
+      await breathe();
       const merged = await sql<{ inserted: number; updated: number }>`
         with merged as (
           insert into ${sql.table(kind)} as t (${refs([...columns, 'created_by', 'updated_by'])})
@@ -148,6 +157,7 @@ export async function applyImport(
       );
       const inserted = Number(merged.rows[0]?.inserted ?? 0);
       const updated = Number(merged.rows[0]?.updated ?? 0);
+      await breathe();
       if (updated !== Number(audited.numAffectedRows ?? 0)) throw new Error('the audit entries and the updated rows disagree');
       counts.inserted += inserted;
       counts.updated += updated;
@@ -163,8 +173,6 @@ export async function applyImport(
       done += batch.length;
       batch = [];
       options.onProgress?.(done);
-      // Let the event loop in between batches: the embedded database runs on it.
-      await new Promise((resolve) => setImmediate(resolve));
     }
     if (batch.length > 0) {
       await stage(batch);

@@ -211,7 +211,7 @@ async function checkRows(
   const decoder = new Utf8Lines();
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
   // The pipeline ends every stream, and reports the first failure, whatever fails and whenever.
-  const reading = pipeline(createReadStream(source.path, { highWaterMark: 8 * 1024 }), decoder, parser);
+  const reading = pipeline(createReadStream(source.path, { highWaterMark: 4 * 1024 }), decoder, parser);
   reading.catch(() => undefined); // read through the loop below
 
   const problems: ProblemDetail[] = [];
