@@ -161,12 +161,17 @@ export function csvDocs(): string {
     '- Every row is checked: types, codes that exist, real dates not in the future, non-negative amounts,',
     "  the rules between columns, a steward's own university, and duplicate refs within the file. One bad row",
     '  rejects the whole file: the 422 answer lists every bad row by line (as a spreadsheet numbers it,',
-    '  the header being line 1) and column, up to the first 1,000, with the total count.',
+    '  the header being line 1) and column, up to the first 1,000, with the total count (`errorCount`).',
+    '  The check stops counting at 10,000 problems and says so: such a file is the wrong file. Duplicate',
+    '  refs are found once every other check has passed, as the rows are staged, and are listed the same way.',
     '- A good file is applied in one transaction, upserting on (`university_code`, `ref`): the answer is',
     '  `{ inserted, updated, unchanged }`, and importing the same file twice changes nothing the second time.',
     '  Each updated record is in the audit log with its values before and after; the batch is recorded',
     '  with its file name and SHA-256.',
     '- At most 50 MB and 1,000,000 rows per file.',
+    '- The file is kept on disk while it is checked and applied, never whole in memory; the server runs',
+    '  two imports at once, with four more waiting their turn, and receives at most eight uploads at once.',
+    '  Beyond that the answer is 503 with `Retry-After`: send the file again then.',
     '',
   ];
   for (const kind of FACT_KINDS) {
