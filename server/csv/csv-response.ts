@@ -41,9 +41,12 @@ export async function writeCsv(out: Writable, options: Pick<CsvOptions, 'bom' | 
       count += chunk.length;
     }
   }
-  await pipeline(Readable.from(blocks()), out);
+  await pipeline(Readable.from(blocks()), out, { end: ends(out) });
   return count;
 }
+
+/** The process's own output is never ended by an export (the command line writes to it): every other stream is. */
+const ends = (out: Writable): boolean => out !== process.stdout && out !== process.stderr;
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -114,7 +117,7 @@ export async function writeCopiedCsv(
     for await (const chunk of body) yield rows.convert(chunk);
   }
   // One pipeline from the source to the reader, as in writeCsv.
-  await pipeline(Readable.from(bytes()), out);
+  await pipeline(Readable.from(bytes()), out, { end: ends(out) });
   return rows.rows;
 }
 
