@@ -59,10 +59,11 @@ export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], ver
       },
       ...(spec.access === 'anyone' ? { security: [] } : {}),
     };
-    if (spec.body) {
-      const content: Record<string, JsonSchema> = {
-        'application/json': { schema: spec.bodyDocument ?? jsonSchema(spec.body, 'input') },
-      };
+    // A route may take only other types than JSON (an import's CSV or form): the document says so too.
+    if (spec.body || spec.bodyTypes?.length) {
+      const content: Record<string, JsonSchema> = spec.body
+        ? { 'application/json': { schema: spec.bodyDocument ?? jsonSchema(spec.body, 'input') } }
+        : {};
       for (const type of spec.bodyTypes ?? []) content[type] = { schema: { type: 'string' } };
       operation.requestBody = { required: true, content };
     }

@@ -175,6 +175,10 @@ const jsonish = fc.oneof(
   fc.constantFrom(Number.MAX_SAFE_INTEGER, -1, 0, 1e21, 2 ** 31, -(2 ** 63)),
 );
 
+/** A generated value as a parameter or cell: JSON for objects (some have no prototype to convert them). */
+const asText = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+
 function regexOf(pattern: unknown): RegExp | undefined {
   if (typeof pattern !== 'string') return undefined;
   try {
@@ -239,7 +243,18 @@ export function validish(schema: Schema | undefined, ctx: FuzzContext, depth = 0
       });
     case 'object': {
       const properties = (schema.properties ?? {}) as Record<string, Schema>;
-      const model = Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, validish(s, ctx, depth + 1)]));
+      const model = Object.fromEntries(
+        Object.entries(properties).map(([k, s]) => [
+          k,
+          // A valid password costs a full scrypt hash (128 MiB, a third of a second): one in twenty is enough.
+          /password/i.test(k)
+            ? fc.oneof(
+                { weight: 1, arbitrary: validish(s, ctx, depth + 1) },
+                { weight: 19, arbitrary: fc.constantFrom('', 'short') },
+              )
+            : validish(s, ctx, depth + 1),
+        ]),
+      );
       return fc.record(model, { requiredKeys: (schema.required ?? []).filter((k: string) => k in properties) });
     }
     default:
@@ -271,7 +286,7 @@ type Mutation =
   | { kind: 'whole'; value: unknown };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 8, arbitrary: fc.constant({ kind: 'none' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
   { weight: 2, arbitrary: fc.nat(20).map((index) => ({ kind: 'drop' as const, index })) },
   {
     weight: 2,
@@ -306,7 +321,8 @@ function mutate(value: unknown, m: Mutation): unknown {
 }
 
 /** JSON text, sometimes not JSON at all, sometimes nested until a recursive parser gives up. */
-function jsonBody(schema: Schema | undefined, ctx: FuzzContext): fc.Arbitrary<string> {
+function jsonBody(schema: Schema | undefined, ctx: FuzzContext, hostile = true): fc.Arbitrary<string> {
+  if (!hostile) return validish(schema, ctx).map((value) => JSON.stringify(value) ?? 'null');
   const shaped = fc.tuple(validish(schema, ctx), mutation).map(([value, m]) => JSON.stringify(mutate(value, m)) ?? 'null');
   return fc.oneof(
     { weight: 20, arbitrary: shaped },
@@ -342,28 +358,32 @@ function jsonBody(schema: Schema | undefined, ctx: FuzzContext): fc.Arbitrary<st
 }
 
 /** A CSV file of a record shape (its columns), with valid-ish cells, broken cells, quotes, BOMs and bad bytes. */
-function csvBody(ctx: FuzzContext, preferred: Schema | undefined): fc.Arbitrary<Buffer> {
-  if (preferred) return csvOfShape(preferred, ctx);
-  return fc.oneof(...[...ctx.shapes.values()].map((shape) => csvOfShape(shape, ctx)));
+function csvBody(ctx: FuzzContext, preferred: Schema | undefined, hostile: boolean): fc.Arbitrary<Buffer> {
+  if (preferred) return csvOfShape(preferred, ctx, hostile);
+  return fc.oneof(...[...ctx.shapes.values()].map((shape) => csvOfShape(shape, ctx, hostile)));
 }
 
-const csvArbitraries = new WeakMap<Schema, fc.Arbitrary<Buffer>>();
+const csvArbitraries = {
+  good: new WeakMap<Schema, fc.Arbitrary<Buffer>>(),
+  hostile: new WeakMap<Schema, fc.Arbitrary<Buffer>>(),
+};
 
-function csvOfShape(schema: Schema, ctx: FuzzContext): fc.Arbitrary<Buffer> {
-  const made = csvArbitraries.get(schema);
+function csvOfShape(schema: Schema, ctx: FuzzContext, hostile: boolean): fc.Arbitrary<Buffer> {
+  const cache = hostile ? csvArbitraries.hostile : csvArbitraries.good;
+  const made = cache.get(schema);
   if (made) return made;
-  const arbitrary = csvFile(schema, ctx);
-  csvArbitraries.set(schema, arbitrary);
+  const arbitrary = csvFile(schema, ctx, hostile);
+  cache.set(schema, arbitrary);
   return arbitrary;
 }
 
-function csvFile(schema: Schema, ctx: FuzzContext): fc.Arbitrary<Buffer> {
+function csvFile(schema: Schema, ctx: FuzzContext, hostile: boolean): fc.Arbitrary<Buffer> {
   const columns = Object.keys(schema.properties ?? {});
   const cell = (name: string): fc.Arbitrary<string> =>
     fc.oneof(
-      { weight: 6, arbitrary: validish(schema.properties[name], ctx).map((v) => (v === null ? '' : String(v))) },
-      { weight: 1, arbitrary: nastyString },
-      { weight: 1, arbitrary: fc.constantFrom('"', '""', '"a,b"', '"unterminated', 'a"b', '\r', '=1+1') },
+      { weight: 6, arbitrary: validish(schema.properties[name], ctx).map((v) => asText(v)) },
+      { weight: hostile ? 1 : 0, arbitrary: nastyString },
+      { weight: hostile ? 1 : 0, arbitrary: fc.constantFrom('"', '""', '"a,b"', '"unterminated', 'a"b', '\r', '=1+1') },
     );
   const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
   const row = fc.tuple(...columns.map(cell)).map((cells) => cells.map(quote).join(','));
@@ -371,21 +391,21 @@ function csvFile(schema: Schema, ctx: FuzzContext): fc.Arbitrary<Buffer> {
     .record({
       header: fc.oneof(
         { weight: 6, arbitrary: fc.constant(columns) },
-        { weight: 1, arbitrary: fc.shuffledSubarray(columns) },
-        { weight: 1, arbitrary: fc.array(fc.oneof(fc.constantFrom(...columns), nastyString), { maxLength: 6 }) },
+        { weight: hostile ? 1 : 0, arbitrary: fc.shuffledSubarray(columns) },
+        { weight: hostile ? 1 : 0, arbitrary: fc.array(fc.oneof(fc.constantFrom(...columns), nastyString), { maxLength: 6 }) },
       ),
       rows: fc.array(row, { maxLength: 6 }),
       extra: fc.oneof(
         { weight: 8, arbitrary: fc.constant('') },
-        { weight: 1, arbitrary: fc.constantFrom(',,,,', '"', 'a,b,c,d,e,f,g,h,i,j,k,l,m', '\u0000') },
+        { weight: hostile ? 1 : 0, arbitrary: fc.constantFrom(',,,,', '"', 'a,b,c,d,e,f,g,h,i,j,k,l,m', '\u0000') },
         // Many short lines: memory and time must not grow with the number of lines beyond the budget.
-        { weight: 1, arbitrary: fc.constantFrom(200, 5_000).map((n) => '\n'.repeat(n)) },
+        { weight: hostile ? 1 : 0, arbitrary: fc.constantFrom(200, 5_000).map((n) => '\n'.repeat(n)) },
       ),
       eol: fc.constantFrom('\r\n', '\n', '\r'),
       bom: fc.boolean(),
       badBytes: fc.oneof(
         { weight: 8, arbitrary: fc.constant(null) },
-        { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 6 }) },
+        { weight: hostile ? 1 : 0, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 6 }) },
       ),
     })
     .map(({ header, rows, extra, eol, bom, badBytes }) => {
@@ -406,22 +426,22 @@ export type MultipartShape =
   | 'no-blank-line';
 
 /** A multipart form with the file part named `file`, well formed or broken in one of the ways clients break it. */
-function multipartBody(csv: fc.Arbitrary<Buffer>): fc.Arbitrary<{ type: string; body: Buffer }> {
+function multipartBody(csv: fc.Arbitrary<Buffer>, hostile: boolean): fc.Arbitrary<{ type: string; body: Buffer }> {
   return fc
     .record({
-      shape: fc.constantFrom<MultipartShape>(
-        'whole',
-        'whole',
-        'cut',
-        'cut',
-        'cut',
-        'wrong-boundary',
-        'no-boundary',
-        'field-only',
-        'two-files',
-        'other-name',
-        'no-blank-line',
-      ),
+      shape: hostile
+        ? fc.constantFrom<MultipartShape>(
+            'cut',
+            'cut',
+            'cut',
+            'wrong-boundary',
+            'no-boundary',
+            'field-only',
+            'two-files',
+            'other-name',
+            'no-blank-line',
+          )
+        : fc.constant<MultipartShape>('whole'),
       file: csv,
       cut: fc.double({ min: 0, max: 1, noNaN: true }),
       fileName: fc.oneof(fc.constant('records.csv'), nastyString),
@@ -488,19 +508,29 @@ interface Payload {
 }
 
 /** A body and its content type for an operation: the documented types mostly, any other now and then. */
-function bodyFor(op: Operation, ctx: FuzzContext, shape: Schema | undefined): fc.Arbitrary<Payload> {
+function bodyFor(op: Operation, ctx: FuzzContext, shape: Schema | undefined, hostile: boolean): fc.Arbitrary<Payload> {
   const content = (op.spec.requestBody?.content ?? {}) as Record<string, { schema?: Schema }>;
   const jsonSchema = content['application/json']?.schema;
-  const json = jsonBody(jsonSchema, ctx).map((text) => ({ type: 'application/json', body: Buffer.from(text, 'utf8') }));
-  const csv = csvBody(ctx, shape).map((body) => ({ type: 'text/csv', body }));
-  const multipart = multipartBody(csvBody(ctx, shape));
-  const none = fc.constant({ type: undefined, body: undefined });
-  const documented = Object.keys(content).length > 0;
+  const json = jsonBody(jsonSchema, ctx, hostile).map((text) => ({ type: 'application/json', body: Buffer.from(text, 'utf8') }));
+  const csv = csvBody(ctx, shape, hostile).map((body) => ({ type: 'text/csv', body }));
+  const multipart = multipartBody(csvBody(ctx, shape, false), hostile);
+  const none = fc.constant<Payload>({ type: undefined, body: undefined });
+  const documented = Object.keys(content);
+  if (!hostile) {
+    // What the document says the operation takes, well formed.
+    const byType: Record<string, fc.Arbitrary<Payload>> = {
+      'application/json': json,
+      'text/csv': csv,
+      'multipart/form-data': multipart,
+    };
+    const good = documented.map((type) => byType[type]).filter((a): a is fc.Arbitrary<Payload> => a !== undefined);
+    return good.length ? fc.oneof(...good) : none;
+  }
   return fc.oneof(
-    { weight: documented ? 12 : 3, arbitrary: json },
-    { weight: 3, arbitrary: csv },
-    { weight: 3, arbitrary: multipart },
-    { weight: documented ? 1 : 6, arbitrary: none },
+    { weight: 6, arbitrary: json },
+    { weight: documented.includes('text/csv') ? 6 : 2, arbitrary: csv },
+    { weight: documented.includes('multipart/form-data') ? 6 : 2, arbitrary: multipart },
+    { weight: 1, arbitrary: none },
     {
       weight: 2,
       arbitrary: fc
@@ -528,29 +558,30 @@ function encodeComponent(value: string): string {
           .map((b) => `%${b.toString(16).toUpperCase()}`)
           .join('');
       }
-      return encodeURIComponent(c);
+      return c === ',' ? c : encodeURIComponent(c);
     })
     .join('');
 }
 
 /** Query parameters: the documented ones, other routes' and unknown names, repeated, sometimes badly escaped. */
-function queryFor(op: Operation, ctx: FuzzContext): fc.Arbitrary<string> {
+function queryFor(op: Operation, ctx: FuzzContext, hostile: boolean): fc.Arbitrary<string> {
   const documented = ((op.spec.parameters ?? []) as Schema[]).filter((p) => p.in === 'query');
   const value = (schema: Schema | undefined) =>
     fc.oneof(
-      { weight: 6, arbitrary: validish(schema, ctx).map((v) => (v === null ? '' : String(v))) },
+      { weight: 6, arbitrary: validish(schema, ctx).map((v) => asText(v)) },
       { weight: 2, arbitrary: nastyString },
       { weight: 1, arbitrary: listOfWords(ctx) },
     );
+  const good = (schema: Schema | undefined) => validish(schema, ctx).map((v) => asText(v));
   const own = documented.map((p) =>
     fc.oneof(
-      { weight: p.required ? 1 : 4, arbitrary: fc.constant([]) },
-      { weight: p.required ? 8 : 3, arbitrary: value(p.schema).map((v) => [[p.name, v]]) },
+      { weight: p.required ? (hostile ? 1 : 0) : 4, arbitrary: fc.constant([]) },
+      { weight: p.required ? 8 : 3, arbitrary: (hostile ? value(p.schema) : good(p.schema)).map((v) => [[p.name, v]]) },
     ),
   );
   const names = [...ctx.queryNames, '__proto__', 'constructor', 'x', 'measures[]', 'by[0]', 'a[b]', ''];
   const extra = fc.oneof(
-    { weight: 6, arbitrary: fc.constant([] as string[][]) },
+    { weight: hostile ? 2 : 1, arbitrary: fc.constant([] as string[][]) },
     { weight: 2, arbitrary: fc.array(fc.tuple(fc.constantFrom(...names), value(undefined)), { minLength: 1, maxLength: 3 }) },
     // The same parameter twice: `?a=1&a=2` arrives as an array.
     ...(documented.length
@@ -566,7 +597,7 @@ function queryFor(op: Operation, ctx: FuzzContext): fc.Arbitrary<string> {
       : []),
   );
   const raw = fc.oneof(
-    { weight: 12, arbitrary: fc.constant('') },
+    { weight: 8, arbitrary: fc.constant('') },
     {
       weight: 1,
       arbitrary: fc.constantFrom(
@@ -583,6 +614,12 @@ function queryFor(op: Operation, ctx: FuzzContext): fc.Arbitrary<string> {
       ),
     },
   );
+  if (!hostile)
+    return fc
+      .tuple(...own)
+      .map((pairs) =>
+        (pairs.flat() as [string, string][]).map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`).join('&'),
+      );
   return fc.tuple(fc.tuple(...own), extra, raw).map(([ownPairs, extraPairs, tail]) => {
     const pairs = [...ownPairs.flat(), ...extraPairs] as [string, string][];
     const text = pairs.map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`).join('&') + tail;
@@ -591,7 +628,7 @@ function queryFor(op: Operation, ctx: FuzzContext): fc.Arbitrary<string> {
 }
 
 /** A concrete path for a template: existing ids and codes mostly, missing ones and hostile strings the rest. */
-function pathFor(op: Operation, ctx: FuzzContext): fc.Arbitrary<string> {
+function pathFor(op: Operation, ctx: FuzzContext, hostile: boolean): fc.Arbitrary<string> {
   const params = new Map<string, Schema>(
     ((op.spec.parameters ?? []) as Schema[]).filter((p) => p.in === 'path').map((p) => [p.name, p.schema]),
   );
@@ -607,9 +644,12 @@ function pathFor(op: Operation, ctx: FuzzContext): fc.Arbitrary<string> {
     return fc
       .oneof(
         { weight: valid.length ? 10 : 0, arbitrary: valid.length ? fc.constantFrom(...valid) : fc.constant('') },
-        { weight: 4, arbitrary: validish(schema, ctx).map((v) => String(v)) },
-        { weight: 2, arbitrary: fc.constantFrom('999999999', '0', '-1', '1.5', '01', '1e3', '9'.repeat(20), 'NOPE', 'usst') },
-        { weight: 2, arbitrary: nastyString },
+        { weight: valid.length ? 1 : 4, arbitrary: validish(schema, ctx).map(asText) },
+        {
+          weight: hostile ? 4 : 0,
+          arbitrary: fc.constantFrom('999999999', '0', '-1', '1.5', '01', '1e3', '9'.repeat(20), 'NOPE', 'usst'),
+        },
+        { weight: hostile ? 8 : 0, arbitrary: nastyString },
       )
       .map(encodeComponent);
   });
@@ -618,73 +658,98 @@ function pathFor(op: Operation, ctx: FuzzContext): fc.Arbitrary<string> {
 
 const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'SEARCH', 'TRACE', 'FOO'];
 
+/** What a case breaks: nothing, one part of an otherwise good request, or everything at once. */
+const FAULTS = ['none', 'caller', 'method', 'path', 'query', 'body', 'headers', 'everything'] as const;
+type Fault = (typeof FAULTS)[number];
+const FAULT_WEIGHTS: Record<Fault, number> = {
+  none: 6,
+  caller: 2,
+  method: 1,
+  path: 2,
+  query: 4,
+  body: 5,
+  headers: 1,
+  everything: 3,
+};
+
 /**
- * Requests of one operation. The body is chosen after the path, so that a CSV sent to
- * `/imports/credit` has the credit columns: the payloads of each record shape are built once.
+ * Requests of one operation. Most cases are a request the document allows with one part broken,
+ * so that the fault reaches the code behind validation; the rest are good, or broken throughout.
+ * The body is chosen after the path, so that a CSV sent to `/imports/credit` has the credit
+ * columns; every arbitrary is built once, not per case.
  */
 function operationRequest(op: Operation, ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
-  const reads = op.method === 'GET' || op.method === 'DELETE';
+  const reads = op.method === 'GET' || op.method === 'DELETE' || op.method === 'HEAD';
+  const access = op.spec['x-access'] as 'anyone' | 'signed_in' | string[] | undefined;
+  const allowed = FUZZ_ROLES.filter(
+    (r) => access === 'anyone' || (r !== 'anonymous' && (access === 'signed_in' || access?.includes(r))),
+  );
   const payloads = new Map<string, fc.Arbitrary<Payload>>();
-  const payloadFor = (path: string): fc.Arbitrary<Payload> => {
+  const payloadFor = (path: string, hostile: boolean): fc.Arbitrary<Payload> => {
     const segments = path.split('/');
     const title = [...ctx.shapes.keys()].find((t) => segments.includes(t)) ?? '';
-    let payload = payloads.get(title);
+    const key = `${title}|${hostile}`;
+    let payload = payloads.get(key);
     if (!payload) {
-      payload = fc.oneof(
-        { weight: reads ? 1 : 12, arbitrary: bodyFor(op, ctx, ctx.shapes.get(title)) },
-        { weight: reads ? 10 : 1, arbitrary: fc.constant<Payload>({ type: undefined, body: undefined }) },
-      );
-      payloads.set(title, payload);
+      payload = hostile
+        ? fc.oneof(
+            { weight: reads ? 1 : 12, arbitrary: bodyFor(op, ctx, ctx.shapes.get(title), true) },
+            { weight: reads ? 4 : 1, arbitrary: fc.constant<Payload>({ type: undefined, body: undefined }) },
+          )
+        : bodyFor(op, ctx, ctx.shapes.get(title), false);
+      payloads.set(key, payload);
     }
     return payload;
   };
-  const target = pathFor(op, ctx).chain((path) => payloadFor(path).map((payload) => ({ path, payload })));
+  const target = (hostilePath: boolean, hostileBody: boolean) =>
+    pathFor(op, ctx, hostilePath).chain((path) => payloadFor(path, hostileBody).map((payload) => ({ path, payload })));
+  const goodCaller = fc.record({
+    role: fc.constantFrom(...(allowed.length ? allowed : FUZZ_ROLES)),
+    credentials: fc.constant<Credentials>('session'),
+  });
+  const anyCaller = fc.record({
+    role: fc.constantFrom(...FUZZ_ROLES),
+    credentials: fc.constantFrom<Credentials>('session', 'session', 'no-csrf', 'wrong-csrf', 'forged-cookie', 'ended-session'),
+  });
+  const goodMethod = op.method === 'GET' ? fc.constantFrom('GET', 'GET', 'GET', 'HEAD') : fc.constant(op.method);
+  const anyMethod = fc.constantFrom(...OTHER_METHODS);
+  const noHeaders = fc.constant({ accept: undefined, conditional: undefined, origin: undefined });
+  const oddHeaders = fc.record({
+    accept: fc.constantFrom(undefined, 'text/csv', 'application/problem+json', '*/*', 'text/html', 'x/y;q=foo'),
+    conditional: fc.constantFrom(undefined, '*', 'W/"1-x"', '""'),
+    origin: fc.constantFrom(undefined, 'http://evil.example', 'null'),
+  });
+  const noCut = fc.constant(undefined);
+  const cases = (fault: Fault) => {
+    const all = fault === 'everything';
+    return fc.record({
+      caller: all || fault === 'caller' ? anyCaller : goodCaller,
+      method: all || fault === 'method' ? anyMethod : goodMethod,
+      target: target(all || fault === 'path', all || fault === 'body'),
+      query: queryFor(op, ctx, all || fault === 'query'),
+      headers: all || fault === 'headers' ? oddHeaders : noHeaders,
+      // A client that goes away mid-body, now and then.
+      cut:
+        all || fault === 'body'
+          ? fc.oneof({ weight: 20, arbitrary: noCut }, { weight: 1, arbitrary: fc.double({ min: 0, max: 0.99, noNaN: true }) })
+          : noCut,
+    });
+  };
+  const byFault = new Map(FAULTS.map((fault) => [fault, cases(fault)]));
   return fc
-    .record({
-      role: fc.constantFrom(...FUZZ_ROLES),
-      credentials: fc.constantFrom<Credentials>(
-        ...Array<Credentials>(20).fill('session'),
-        'no-csrf',
-        'wrong-csrf',
-        'forged-cookie',
-        'ended-session',
-      ),
-      method: fc.oneof(
-        { weight: 16, arbitrary: fc.constant(op.method) },
-        { weight: op.method === 'GET' ? 2 : 0, arbitrary: fc.constant('HEAD') },
-        { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) },
-      ),
-      target,
-      query: queryFor(op, ctx),
-      accept: fc.constantFrom(
-        undefined,
-        undefined,
-        undefined,
-        'text/csv',
-        'application/problem+json',
-        '*/*',
-        'text/html',
-        'x/y;q=foo',
-      ),
-      conditional: fc.constantFrom(undefined, undefined, undefined, undefined, undefined, undefined, '*', 'W/"1-x"', '""'),
-      origin: fc.constantFrom(undefined, undefined, undefined, 'http://evil.example', 'null'),
-      cut: fc.oneof(
-        { weight: 40, arbitrary: fc.constant(undefined) },
-        { weight: 1, arbitrary: fc.double({ min: 0, max: 0.99, noNaN: true }) },
-      ),
-    })
+    .oneof(...FAULTS.map((fault) => ({ weight: FAULT_WEIGHTS[fault], arbitrary: byFault.get(fault)! })))
     .map((r): FuzzRequest => {
       const { path, payload } = r.target;
       const headers: Record<string, string> = {};
       if (payload.type !== undefined) headers['content-type'] = payload.type;
       if (payload.encoding) headers['content-encoding'] = payload.encoding;
-      if (r.accept) headers.accept = r.accept;
-      if (r.conditional) headers['if-none-match'] = r.conditional;
-      if (r.origin) headers.origin = r.origin;
+      if (r.headers.accept) headers.accept = r.headers.accept;
+      if (r.headers.conditional) headers['if-none-match'] = r.headers.conditional;
+      if (r.headers.origin) headers.origin = r.headers.origin;
       const request: FuzzRequest = {
         operation: `${op.method} ${op.path}`,
-        role: r.role,
-        credentials: r.role === 'anonymous' ? 'session' : r.credentials,
+        role: r.caller.role,
+        credentials: r.caller.role === 'anonymous' ? 'session' : r.caller.credentials,
         method: r.method,
         path: r.query ? `${path}?${r.query}` : path,
         headers,
