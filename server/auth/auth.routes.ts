@@ -43,6 +43,7 @@ export function authRoutes(db: Kysely<Database>, { limits, passwords, demo }: Au
       access: 'anyone',
       summary: 'Sign in with email and password; sets the session cookie.',
       body: LoginBodySchema,
+      problems: [429],
       response: MeSchema,
       async handle({ req, res, body }): Promise<Me> {
         assertSameOrigin(req);

@@ -56,6 +56,11 @@ export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], ver
         ...(spec.access === 'anyone' ? {} : { '401': { $ref: '#/components/responses/Problem' } }),
         ...(Array.isArray(spec.access) ? { '403': { $ref: '#/components/responses/Problem' } } : {}),
         '400': { $ref: '#/components/responses/Problem' },
+        ...Object.fromEntries(
+          (spec.problems ?? []).map((status) => [String(status), { $ref: '#/components/responses/Problem' }]),
+        ),
+        // Every route may answer 503 with Retry-After: the database does not answer, or the server is at capacity.
+        '503': { $ref: '#/components/responses/Problem' },
       },
       ...(spec.access === 'anyone' ? { security: [] } : {}),
     };

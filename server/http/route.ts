@@ -60,6 +60,11 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
   params?: z.ZodType<P>;
   /** Content types of the body the route accepts besides JSON (for the API document). */
   bodyTypes?: readonly string[];
+  /**
+   * Problems the route answers besides 400, 401, 403 and 503 (which every route may), for the API
+   * document: 413 and 422 for a file, 429 for a limit.
+   */
+  problems?: readonly (404 | 409 | 413 | 422 | 429)[];
   /** The body's JSON schema in the API document, where the zod schema cannot say it (checked in the handler). */
   bodyDocument?: Record<string, unknown>;
   /** The response's JSON schema for the API document. */

@@ -55,6 +55,7 @@ export function importsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, limi
       params: KindParamsSchema,
       query: ImportQuerySchema,
       bodyTypes: ['text/csv', 'multipart/form-data'],
+      problems: [413, 422],
       response: ImportResultSchema,
       async handle({ req, params, query, caller }) {
         const receiving = await uploads.enter();
