@@ -8,7 +8,8 @@ import { DEMO_PASSWORD, type DemoAccount, ensureDemoAccounts } from './auth/demo
 import { prepareDemoData } from './demo/demo-mode.js';
 import { createLogger, type Logger } from './logger.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+// As long as an orchestrator waits by default (30 s): room for an import to finish its transaction.
+const SHUTDOWN_GRACE_MS = 30_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -57,7 +58,7 @@ function listen(handler: RequestListener, config: Config): Promise<Server> {
   });
 }
 
-/** SIGTERM or SIGINT: stop accepting, let requests in flight finish (up to 10 s), close the database, exit 0. */
+/** SIGTERM or SIGINT: stop accepting, let requests in flight finish (up to 30 s), close the database, exit 0. */
 function handleShutdown(server: Server, database: DatabaseHandle, log: Logger): void {
   let stopping = false;
   const stop = (signal: string): void => {

@@ -45,6 +45,11 @@ export interface RouteContext<Q, B, P> {
   params: P;
   /** Null only on routes open to anyone. */
   caller: Caller | null;
+  /**
+   * For a route that holds the change feed `late`: holds it from now until the request is done
+   * (call it just before the write commits). Elsewhere it does nothing: the hold was taken already.
+   */
+  holdChanges: () => void;
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -60,6 +65,12 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
   params?: z.ZodType<P>;
   /** Content types of the body the route accepts besides JSON (for the API document). */
   bodyTypes?: readonly string[];
+  /**
+   * When a request that may write holds the change feed (nothing answered from memory while held):
+   * `request`, from its access check to its end (the default); `late`, from when the handler calls
+   * `holdChanges` (a long import, which until its commit changes nothing anyone can read).
+   */
+  holdsChanges?: 'request' | 'late';
   /**
    * Problems the route answers besides 400, 401, 403 and 503 (which every route may), for the API
    * document: 413 and 422 for a file, 429 for a limit.
@@ -185,10 +196,15 @@ async function handleCaller(spec: RouteSpec<any, any, any>, services: RouteServi
   authorize(spec.access, caller);
   // A request that may write: nothing is answered from memory until its writes have been heard.
   // Released when the handler is done, or when the client has gone and the response is closed.
-  const release = spec.method === 'get' ? undefined : services.changes?.hold();
-  if (release) res.once('close', release);
+  let release: (() => void) | undefined;
+  const holdChanges = () => {
+    if (release || spec.method === 'get' || !services.changes) return;
+    release = services.changes.hold();
+    res.once('close', release);
+  };
+  if (spec.holdsChanges !== 'late') holdChanges();
   try {
-    await handleAuthorized(spec, services, req, res, caller);
+    await handleAuthorized(spec, services, req, res, caller, holdChanges);
   } finally {
     release?.();
   }
@@ -200,6 +216,7 @@ async function handleAuthorized(
   req: Request,
   res: Response,
   caller: Caller | null,
+  holdChanges: () => void,
 ): Promise<void> {
   // HEAD is a GET without the body (Express routes it to the GET handler): the same tags and answers.
   const reading = (req.method === 'GET' || req.method === 'HEAD') && spec.cached === true;
@@ -239,7 +256,7 @@ async function handleAuthorized(
     }
     stored = { key, version, etag, day };
   }
-  const result = await spec.handle({ req, res, query, params, body, caller });
+  const result = await spec.handle({ req, res, query, params, body, caller, holdChanges });
   if (spec.method !== 'get' && caller && res.statusCode < 400) services.replica?.writers.wrote(caller);
   if (result === undefined || res.headersSent) return;
   if (stored && answers && res.statusCode === 200) {

@@ -75,7 +75,12 @@ export async function applyImport(
   file: { name: string | null; sha256: string },
   caller: Caller | null,
   actor: Actor,
-  options: { dryRun: boolean; onProgress?: (done: number) => void },
+  options: {
+    dryRun: boolean;
+    onProgress?: (done: number) => void;
+    /** Called inside the transaction, once its last statement has run: the write is about to commit. */
+    beforeCommit?: () => void;
+  },
 ): Promise<ImportResult> {
   const digest = file.sha256;
   const specs = KIND_COLUMNS[kind];
@@ -205,6 +210,7 @@ export async function applyImport(
       detail: { batch: batchRow.id, file: file.name, sha256: digest, rows: checked.rows, ...counts },
     });
     if (counts.inserted + counts.updated > 0) await bumpDataVersion(trx);
+    options.beforeCommit?.();
     return { ...counts, batchId: batchRow.id };
   };
   try {

@@ -21,6 +21,8 @@ export interface ImportFile {
   dryRun: boolean;
   onChecking?: (bytesRead: number) => void;
   onWriting?: (rowsDone: number, rows: number) => void;
+  /** Called just before anything of the import is written for good (its commit, or the record of a rejected file). */
+  beforeWrite?: () => void;
 }
 
 /**
@@ -31,8 +33,10 @@ export interface ImportFile {
 export async function importFile(db: Kysely<Database>, bulk: Kysely<Database>, request: ImportFile): Promise<ImportResult> {
   const file = { name: request.name, sha256: request.sha256 };
   const rejected = async (error: unknown) => {
-    if (error instanceof ImportRejected && !request.dryRun)
+    if (error instanceof ImportRejected && !request.dryRun) {
+      request.beforeWrite?.();
       await recordRejectedImport(db, request.kind, file, request.caller, error.total);
+    }
   };
   let checked: Awaited<ReturnType<typeof checkImport>>;
   try {
@@ -45,6 +49,7 @@ export async function importFile(db: Kysely<Database>, bulk: Kysely<Database>, r
     return await applyImport(bulk, request.kind, checked, file, request.caller, request.actor, {
       dryRun: request.dryRun,
       onProgress: (done) => request.onWriting?.(done, checked.rows),
+      ...(request.beforeWrite ? { beforeCommit: request.beforeWrite } : {}),
     });
   } catch (error) {
     await rejected(error);

@@ -57,7 +57,9 @@ export function importsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, limi
       bodyTypes: ['text/csv', 'multipart/form-data'],
       problems: [413, 422],
       response: ImportResultSchema,
-      async handle({ req, params, query, caller }) {
+      // Until it commits, an import changes nothing anyone can read: answers from memory stay good meanwhile.
+      holdsChanges: 'late',
+      async handle({ req, params, query, caller, holdChanges }) {
         const receiving = await uploads.enter();
         let upload: Awaited<ReturnType<typeof receiveUpload>>;
         try {
@@ -77,6 +79,7 @@ export function importsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, limi
               actor: actorOf(req, caller),
               ownUniversity: ownUniversityOnly(caller!),
               dryRun: query.dryRun === 'true',
+              beforeWrite: holdChanges,
             });
           } finally {
             running();
