@@ -65,6 +65,20 @@ describe('the route layer and the change feed', () => {
           handle: noting,
         }),
         route({
+          method: 'post',
+          path: '/late',
+          access: ['admin'],
+          summary: 'l',
+          holdsChanges: 'late',
+          handle: ({ holdChanges }) => {
+            seen.push(holds);
+            holdChanges();
+            holdChanges(); // a second call takes no second hold
+            seen.push(holds);
+            return { ok: true };
+          },
+        }),
+        route({
           method: 'put',
           path: '/slow',
           access: ['admin'],
@@ -97,6 +111,15 @@ describe('the route layer and the change feed', () => {
     const before = released;
     expect((await call('POST', '/write', 'admin')).status).toBe(200);
     expect(seen).toEqual([1]);
+    expect(holds).toBe(0);
+    expect(released).toBe(before + 1);
+  });
+
+  it('when a write holds late, then nothing is held until it asks, and its hold ends with it', async () => {
+    seen.length = 0;
+    const before = released;
+    expect((await call('POST', '/late', 'admin')).status).toBe(200);
+    expect(seen).toEqual([0, 1]);
     expect(holds).toBe(0);
     expect(released).toBe(before + 1);
   });
