@@ -9,6 +9,7 @@
  * The import runs the same code as the API and the CLI (parse, check every row, upsert in one
  * transaction); only the 50 MB upload limit is left out, since a million contracts take ~110 MB.
  */
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,7 +26,7 @@ import { migrateToLatest } from '../server/db/migrate.js';
 import { Random } from '../server/demo/random.js';
 import { scratchDatabase } from './scratch-database.js';
 import { copiedRecords, recordRows, recordsHeader } from '../server/exports/exports.js';
-import { applyImport } from '../server/imports/apply-import.js';
+import { applyImport, mergeRowsFor } from '../server/imports/apply-import.js';
 import { checkImport } from '../server/imports/parse-import.js';
 import { spoolFile } from '../server/imports/spool.js';
 import { loadReferences } from '../server/kpi/references.js';
@@ -154,10 +155,10 @@ const imported = await applyImport(
   database.bulk,
   'tech_transfer',
   checked,
-  { name: 'bench.csv', sha256: 'bench' },
+  { name: 'bench.csv', sha256: createHash('sha256').update(file).digest('hex') },
   null,
   { id: null, email: 'bench', address: null },
-  { dryRun: false },
+  { dryRun: false, mergeRows: mergeRowsFor(database.kind) },
 );
 await checked.spool.dispose();
 await upload.dispose();

@@ -145,7 +145,7 @@ export function createApp({
     ...metaRoutes(db),
     ...kpiRoutes(db),
     ...recordsRoutes(db, database.bulk, database.copyOut),
-    ...importsRoutes(db, database.bulk, importLimits),
+    ...importsRoutes(db, database.bulk, database.kind, importLimits),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),
     ...usersRoutes(db, passwords),

@@ -21,6 +21,8 @@ export interface ImportFile {
   dryRun: boolean;
   onChecking?: (bytesRead: number) => void;
   onWriting?: (rowsDone: number, rows: number) => void;
+  /** How many staged rows each merge takes: `mergeRowsFor(engine)`. */
+  mergeRows?: number;
   /** Called just before anything of the import is written for good (its commit, or the record of a rejected file). */
   beforeWrite?: () => void;
 }
@@ -50,6 +52,7 @@ export async function importFile(db: Kysely<Database>, bulk: Kysely<Database>, r
       dryRun: request.dryRun,
       onProgress: (done) => request.onWriting?.(done, checked.rows),
       ...(request.beforeWrite ? { beforeCommit: request.beforeWrite } : {}),
+      ...(request.mergeRows ? { mergeRows: request.mergeRows } : {}),
     });
   } catch (error) {
     await rejected(error);

@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import { ownUniversityOnly } from '../auth/guard.js';
+import type { DatabaseKind } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { route } from '../http/route.js';
 import { singleLine } from '../http/text.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
+import { mergeRowsFor } from './apply-import.js';
 import { importFile } from './import-file.js';
 import { ImportGate } from './import-gate.js';
 import { receiveUpload } from './read-upload.js';
@@ -42,7 +44,12 @@ export interface ImportLimits {
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = { uploads: 8, running: 2, waiting: 4 };
 
 /** `bulk` runs the import's long transaction, away from the connections that dashboard reads use. */
-export function importsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, limits: ImportLimits = DEFAULT_IMPORT_LIMITS) {
+export function importsRoutes(
+  db: Kysely<Database>,
+  bulk: Kysely<Database>,
+  engine: DatabaseKind,
+  limits: ImportLimits = DEFAULT_IMPORT_LIMITS,
+) {
   const uploads = new ImportGate('uploads', limits.uploads, 0);
   const imports = new ImportGate('imports', limits.running, limits.waiting);
   return [
@@ -80,6 +87,7 @@ export function importsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, limi
               ownUniversity: ownUniversityOnly(caller!),
               dryRun: query.dryRun === 'true',
               beforeWrite: holdChanges,
+              mergeRows: mergeRowsFor(engine),
             });
           } finally {
             running();
