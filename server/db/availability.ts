@@ -76,13 +76,17 @@ export class AvailabilityMonitor {
     this.#busy = true;
     const sentAt = performance.now();
     try {
-      if (!this.#client) {
-        const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: this.windowMs });
-        client.on('error', () => void this.#drop());
-        this.#client = client;
-        await client.connect();
-      }
-      await this.#client.query('select 1');
+      // Bounded on its own: a client dropped while it connects is never told (node-postgres settles no
+      // connect() once end() has been called), and a probe that never settles would stop every later one.
+      await this.#withTimeout(async () => {
+        if (!this.#client) {
+          const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: this.windowMs });
+          client.on('error', () => void this.#drop());
+          this.#client = client;
+          await client.connect();
+        }
+        await this.#client.query('select 1');
+      });
       this.#aliveAt = Math.max(this.#aliveAt, sentAt);
       this.#answeredAt = performance.now();
       this.#arm();
@@ -94,6 +98,20 @@ export class AvailabilityMonitor {
       this.#busy = false;
     }
     return this.#available;
+  }
+
+  async #withTimeout(work: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        work(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer')), this.windowMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Switches to unavailable when no probe has been answered for `windowMs`. */
