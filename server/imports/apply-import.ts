@@ -93,6 +93,8 @@ export async function applyImport(
     beforeCommit?: () => void;
     /** How many staged rows each merge takes (default `STAGE_BATCH`); see `mergeRowsFor`. */
     mergeRows?: number;
+    /** Stops the work between two batches (its reason is thrown, and everything rolls back). */
+    signal?: AbortSignal;
   },
 ): Promise<ImportResult> {
   const mergeRows = options.mergeRows ?? STAGE_BATCH;
@@ -203,6 +205,7 @@ export async function applyImport(
       done += batch.length;
       batch = [];
       options.onProgress?.(done);
+      options.signal?.throwIfAborted();
     }
     if (batch.length > 0) {
       await stage(batch);

@@ -21,6 +21,8 @@ export interface ImportFile {
   dryRun: boolean;
   onChecking?: (bytesRead: number) => void;
   onWriting?: (rowsDone: number, rows: number) => void;
+  /** The caller went away: the checks stop, and so does a dry run (a real import, once checked, is applied). */
+  signal?: AbortSignal;
   /** How many staged rows each merge takes: `mergeRowsFor(engine)`. */
   mergeRows?: number;
   /** Called just before anything of the import is written for good (its commit, or the record of a rejected file). */
@@ -42,7 +44,14 @@ export async function importFile(db: Kysely<Database>, bulk: Kysely<Database>, r
   };
   let checked: Awaited<ReturnType<typeof checkImport>>;
   try {
-    checked = await checkImport(request.kind, request.file, await loadReferences(db), request.ownUniversity, request.onChecking);
+    checked = await checkImport(
+      request.kind,
+      request.file,
+      await loadReferences(db),
+      request.ownUniversity,
+      request.onChecking,
+      request.signal,
+    );
   } catch (error) {
     await rejected(error);
     throw error;
@@ -53,6 +62,7 @@ export async function importFile(db: Kysely<Database>, bulk: Kysely<Database>, r
       onProgress: (done) => request.onWriting?.(done, checked.rows),
       ...(request.beforeWrite ? { beforeCommit: request.beforeWrite } : {}),
       ...(request.mergeRows ? { mergeRows: request.mergeRows } : {}),
+      ...(request.signal && request.dryRun ? { signal: request.signal } : {}),
     });
   } catch (error) {
     await rejected(error);

@@ -28,25 +28,36 @@ export class ImportGate {
     return this.#waiting.length;
   }
 
-  /** Resolves when the caller may go on, with the function that gives its place back (call it once). */
-  async enter(): Promise<() => void> {
+  /**
+   * Resolves when the caller may go on, with the function that gives its place back (call it once).
+   * A caller that goes away while it waits (`signal`) leaves the line, and is rejected with the signal's reason.
+   */
+  async enter(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
     if (this.#running < this.slots) {
       this.#running++;
       return this.#release();
     }
     if (this.#waiting.length >= this.queue) throw this.#busy();
     await new Promise<void>((resolve, reject) => {
+      const leave = (reason: unknown) => {
+        clearTimeout(entry.timer);
+        signal?.removeEventListener('abort', onAbort);
+        const index = this.#waiting.indexOf(entry);
+        if (index !== -1) this.#waiting.splice(index, 1);
+        reject(reason);
+      };
+      const onAbort = () => leave(signal?.reason);
       const entry = {
         admit: () => {
           clearTimeout(entry.timer);
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
-        timer: setTimeout(() => {
-          this.#waiting.splice(this.#waiting.indexOf(entry), 1);
-          reject(this.#busy());
-        }, this.waitMs),
+        timer: setTimeout(() => leave(this.#busy()), this.waitMs),
       };
       this.#waiting.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
     return this.#release();
   }

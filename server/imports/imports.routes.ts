@@ -4,6 +4,7 @@ import { actorOf } from '../audit/actor.js';
 import { ownUniversityOnly } from '../auth/guard.js';
 import type { DatabaseKind } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
+import { BadRequest } from '../http/problems.js';
 import { route } from '../http/route.js';
 import { singleLine } from '../http/text.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
@@ -66,8 +67,13 @@ export function importsRoutes(
       response: ImportResultSchema,
       // Until it commits, an import changes nothing anyone can read: answers from memory stay good meanwhile.
       holdsChanges: 'late',
-      async handle({ req, params, query, caller, holdChanges }) {
-        const receiving = await uploads.enter();
+      async handle({ req, res, params, query, caller, holdChanges }) {
+        // A client that has gone gives up its place in line, and a dry run nobody will read stops.
+        const gone = new AbortController();
+        res.once('close', () => {
+          if (!res.writableFinished) gone.abort(new BadRequest('The client went away before the import was done.'));
+        });
+        const receiving = await uploads.enter(gone.signal);
         let upload: Awaited<ReturnType<typeof receiveUpload>>;
         try {
           upload = await receiveUpload(req);
@@ -75,7 +81,7 @@ export function importsRoutes(
           receiving();
         }
         try {
-          const running = await imports.enter();
+          const running = await imports.enter(gone.signal);
           try {
             return await importFile(db, bulk, {
               kind: params.kind,
@@ -88,6 +94,7 @@ export function importsRoutes(
               dryRun: query.dryRun === 'true',
               beforeWrite: holdChanges,
               mergeRows: mergeRowsFor(engine),
+              signal: gone.signal,
             });
           } finally {
             running();

@@ -187,11 +187,13 @@ export async function checkImport(
   /** A steward's university: rows of any other are refused (403). Null for an administrator. */
   ownUniversity: string | null,
   onProgress: (bytesRead: number) => void = () => undefined,
+  /** Stops the checks (its reason is thrown): the caller went away. */
+  signal?: AbortSignal,
 ): Promise<CheckedImport> {
   const spool = spoolFile('rows');
   const out = new SpoolWriter(spool);
   try {
-    const rows = await checkRows(kind, source, references, ownUniversity, onProgress, out);
+    const rows = await checkRows(kind, source, references, ownUniversity, onProgress, out, signal);
     await out.close();
     return { rows, spool };
   } catch (error) {
@@ -207,6 +209,7 @@ async function checkRows(
   own: string | null,
   onProgress: (bytesRead: number) => void,
   out: SpoolWriter,
+  signal: AbortSignal | undefined,
 ): Promise<number> {
   const decoder = new Utf8Lines();
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
@@ -242,6 +245,7 @@ async function checkRows(
       if (performance.now() - sliceStart > SLICE_MS) {
         onProgress(decoder.bytes);
         await new Promise((resolve) => setImmediate(resolve));
+        signal?.throwIfAborted();
         sliceStart = performance.now();
       }
       const blankRow = record.length === 1 && record[0]!.trim() === '';

@@ -86,13 +86,20 @@ async function spool(source: Readable, limit: number, fileName: string | null): 
 }
 
 /**
- * Watches the request for a client that goes away before its body is complete. Node reports
- * that as an 'error' (ECONNRESET, "aborted") and as a 'close' with `complete` false.
+ * Watches the request for a body that will never be read to its end: a client that goes away
+ * before sending it all (Node reports an 'error', ECONNRESET "aborted", and a 'close'), or one
+ * that half-closes its socket after sending it, which makes Node drop the request's unread bytes
+ * (`complete`, yet never ended). Called before anything is read: a request already dropped (while
+ * the route checked the caller) is cut at once.
  */
 function onCutOff(req: Request, cut: () => void): () => void {
   const onClose = () => {
-    if (!req.complete) cut();
+    if (!req.readableEnded) cut();
   };
+  if (req.destroyed && !req.readableEnded) {
+    queueMicrotask(cut);
+    return () => undefined;
+  }
   req.on('error', cut);
   req.once('close', onClose);
   return () => {

@@ -171,6 +171,19 @@ describe(`uploads cut off at every stage (${TEST_DB})`, () => {
     });
   }
 
+  it('when whole uploads are sent by clients that half-close their socket, then none of them keeps an upload slot or a file', async () => {
+    const form = `${FILE_PART_HEAD}${CSV}\r\n--${B}--\r\n`;
+    // More than the eight uploads the process receives at once: a request that hung would keep its slot.
+    for (let i = 0; i < 10; i++) {
+      const status =
+        i % 2 === 0 ? await send(withLength(csv, CSV), CSV, 'end') : await send(withLength(multipart, form), form, 'end');
+      expect(status).toMatch(/^HTTP\/1\.1 (200|400) |^closed$/);
+    }
+    const after = await steward.post('/imports/credit?dryRun=true', CSV);
+    expect(after.status).toBe(200);
+    await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+  });
+
   it('when the cut-off uploads are over, then a whole upload in either content type is still checked as usual', async () => {
     const raw = await steward.post('/imports/credit?dryRun=true', CSV);
     expect(raw.status).toBe(200);

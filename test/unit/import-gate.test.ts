@@ -46,4 +46,22 @@ describe('the import gate', () => {
     held();
     expect(gate.running).toBe(0);
   });
+
+  it('when a waiting caller goes away, then it leaves the line and the next one is admitted in its place', async () => {
+    const gate = new ImportGate('imports', 1, 2);
+    const held = await gate.enter();
+    const gone = new AbortController();
+    const first = gate.enter(gone.signal).catch((error: unknown) => error);
+    const second = gate.enter();
+    expect(gate.waiting).toBe(2);
+    gone.abort(new Error('went away'));
+    expect(((await first) as Error).message).toBe('went away');
+    expect(gate.waiting).toBe(1);
+    held();
+    const release = await second;
+    expect(gate.running).toBe(1);
+    release();
+    expect(gate.running).toBe(0);
+    await expect(gate.enter(gone.signal)).rejects.toThrow('went away');
+  });
 });
