@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
@@ -111,7 +111,7 @@ function onCutOff(req: Request, cut: () => void): () => void {
 async function receiveBody(req: Request, limit: number): Promise<Upload> {
   // The request is not handed to `pipeline`, which would destroy its socket on a 413: the client
   // is still owed the answer, so the rest of its body is read and dropped instead.
-  const body = new Transform({ transform: (chunk, _encoding, done) => done(null, chunk) });
+  const body = new PassThrough();
   const stopWatching = onCutOff(req, () => body.destroy(interrupted()));
   req.pipe(body);
   try {
