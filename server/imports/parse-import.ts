@@ -9,6 +9,7 @@ import type { References } from '../kpi/references.js';
 import { type ColumnSpec, KIND_COLUMNS } from '../records/record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
+import { RecordBounds, RowOutOfBounds } from './record-bounds.js';
 import { type SpoolFile, SpoolWriter, spoolFile } from './spool.js';
 
 export const MAX_IMPORT_ROWS = 1_000_000;
@@ -20,6 +21,12 @@ export const MAX_REPORTED_ERRORS = 1000;
  * error object for each row of the wrong width, the costliest thing it does).
  */
 export const MAX_COUNTED_ERRORS = 10_000;
+/**
+ * Empty rows (blank lines, or rows of empty cells as Excel writes below a table) are passed over,
+ * up to this many: each costs the parser what a row costs, so a file of nothing but line ends would
+ * otherwise cost seconds per megabyte.
+ */
+export const MAX_EMPTY_ROWS = 10_000;
 
 /** A file that cannot be imported: every bad row's line and column (up to 1000) and how many there are in all. */
 export class ImportRejected extends Unprocessable {
@@ -46,6 +53,9 @@ const CSV_MESSAGES: Record<string, string> = {
 
 const normalize = (name: string): string => name.normalize('NFKC').trim().replaceAll(/\s+/g, ' ').toLowerCase();
 
+/** A cell of the file, shown in a message: never more than 60 characters of it. */
+const shown = (cell: string): string => (cell.length > 60 ? `${cell.slice(0, 59)}…` : cell);
+
 /** Header cells matched to the kind's columns, by English or Chinese name (case, width and spacing aside). */
 function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnSpec | null>; problems: ProblemDetail[] } {
   const byName = new Map<string, ColumnSpec>();
@@ -60,11 +70,11 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
     if (!column) {
       problems.push({
         line: 1,
-        column: cell,
-        message: `unknown column "${cell}"; the columns of ${kind} are ${KIND_COLUMNS[kind].map((c) => c.name).join(', ')}`,
+        column: shown(cell),
+        message: `unknown column "${shown(cell)}"; the columns of ${kind} are ${KIND_COLUMNS[kind].map((c) => c.name).join(', ')}`,
       });
     } else if (seen.has(column.name)) {
-      problems.push({ line: 1, column: cell, message: `the column ${column.name} appears twice` });
+      problems.push({ line: 1, column: shown(cell), message: `the column ${column.name} appears twice` });
     } else {
       seen.add(column.name);
     }
@@ -212,9 +222,10 @@ async function checkRows(
   signal: AbortSignal | undefined,
 ): Promise<number> {
   const decoder = new Utf8Lines();
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
+  // Line ends as a spreadsheet takes them, mixed in one file too (a header saved with CRLF, rows added with LF).
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'] });
   // The pipeline ends every stream, and reports the first failure, whatever fails and whenever.
-  const reading = pipeline(createReadStream(source.path, { highWaterMark: 4 * 1024 }), decoder, parser);
+  const reading = pipeline(createReadStream(source.path, { highWaterMark: 4 * 1024 }), decoder, new RecordBounds(), parser);
   reading.catch(() => undefined); // read through the loop below
 
   const problems: ProblemDetail[] = [];
@@ -236,6 +247,9 @@ async function checkRows(
   let headerWidth = 0;
   let line = 0;
   let rows = 0;
+  /** Rows under the header, empty ones aside: the million-row cap counts these. */
+  let rowsRead = 0;
+  let emptyRows = 0;
   let sliceStart = performance.now();
   let sawContent = false;
 
@@ -248,7 +262,13 @@ async function checkRows(
         signal?.throwIfAborted();
         sliceStart = performance.now();
       }
-      const blankRow = record.length === 1 && record[0]!.trim() === '';
+      const blankRow = record.every((cell) => cell.trim() === '');
+      if (blankRow && ++emptyRows > MAX_EMPTY_ROWS)
+        throw new ImportRejected(
+          `The file has more than ${MAX_EMPTY_ROWS.toLocaleString('en')} empty rows; is it the right file? Nothing was imported.`,
+          [{ line, message: `more than ${MAX_EMPTY_ROWS.toLocaleString('en')} empty rows by this line` }],
+          1,
+        );
       if (!columns) {
         if (blankRow) continue;
         sawContent = true;
@@ -264,7 +284,7 @@ async function checkRows(
         continue;
       }
       if (blankRow) continue;
-      if (line - 1 > MAX_IMPORT_ROWS) throw tooManyRows();
+      if (++rowsRead > MAX_IMPORT_ROWS) throw tooManyRows();
       if (record.length !== headerWidth) {
         report({ line, message: `the row has ${record.length} cells, the header ${headerWidth}` });
         continue;
@@ -310,6 +330,10 @@ async function checkRows(
   } catch (error) {
     parser.destroy();
     if (error instanceof ImportRejected || error instanceof PayloadTooLarge) throw error;
+    if (error instanceof RowOutOfBounds) {
+      report({ line: error.line, message: error.message });
+      throw new ImportRejected('The file is not valid CSV.', problems, problemCount);
+    }
     if (error instanceof CsvError) {
       // The record that could not be read starts on the next spreadsheet line.
       // csv-parse parses ahead of the loop: its own count says which record it was reading.

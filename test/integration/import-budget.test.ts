@@ -50,6 +50,70 @@ describe(`the import budget (${TEST_DB})`, () => {
     expect(batches).toEqual([{ status: 'rejected', error_count: 10_000 }]);
   });
 
+  /** Sends a file and samples this process's resident memory meanwhile (the server runs in it): the growth, in MB. */
+  async function postMeasured(path: string, file: string): Promise<{ response: Response; growthMb: number }> {
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 5);
+    try {
+      const response = await steward.post(path, file);
+      await response.clone().arrayBuffer();
+      return { response, growthMb: (peak - before) / 1024 / 1024 };
+    } finally {
+      clearInterval(sampler);
+    }
+  }
+
+  it('when a file of a million line ends is sent, then it is refused after 10,000 empty rows, not read to its end', async () => {
+    const { response } = await postMeasured('/imports/credit?dryRun=true', `${HEADER}\n${'\n'.repeat(1_000_000)}`);
+    expect(response.status).toBe(422);
+    const problem = await response.json();
+    expect(problem.detail).toMatch(/more than 10,000 empty rows/);
+    // The header is line 1, the 10,001st empty row line 10,002.
+    expect(problem.errors).toEqual([{ line: 10_002, message: 'more than 10,000 empty rows by this line' }]);
+  });
+
+  it('when one row is 40 MB of empty cells, then it is refused at its 101st cell, naming its line, without holding the row', async () => {
+    const { response, growthMb } = await postMeasured('/imports/credit?dryRun=true', `${HEADER}\n${','.repeat(40_000_000)}\n`);
+    expect(response.status).toBe(422);
+    expect((await response.json()).errors).toEqual([{ line: 2, message: 'the row has more than 100 cells' }]);
+    // Before, the parser built the row's 40 million cells: about 2 GB.
+    expect(growthMb).toBeLessThan(300);
+  });
+
+  it('when a quoted cell runs for 45 MB, then the row is refused at 64 KB, naming its line', async () => {
+    const file = `${HEADER}\nUSST,R-1,ZJUT,"${'x'.repeat(45_000_000)}",2024-2025-1,2024-10-09,3,6\n`;
+    const { response, growthMb } = await postMeasured('/imports/credit?dryRun=true', file);
+    expect(response.status).toBe(422);
+    expect((await response.json()).errors).toEqual([
+      { line: 2, message: 'the row is longer than 64 KB (there it is inside a quoted cell: is a closing " missing?)' },
+    ]);
+    expect(growthMb).toBeLessThan(300);
+  });
+
+  it('when a header cell is long, then the answer shows 60 characters of it, not the cell', async () => {
+    const long = 'y'.repeat(60_000);
+    const response = await steward.post(
+      '/imports/credit?dryRun=true',
+      `${HEADER},${long}\nUSST,R-1,ZJUT,Optics,2024-2025-1,2024-10-09,3,6,\n`,
+    );
+    expect(response.status).toBe(422);
+    const text = await response.text();
+    expect(text.length).toBeLessThan(2000);
+    const [problem] = JSON.parse(text).errors;
+    expect(problem.column).toBe(`${'y'.repeat(59)}…`);
+  });
+
+  it('when a header ends in CRLF and the rows in LF, or rows of empty cells close the table, then the file reads as a spreadsheet shows it', async () => {
+    const file = `${HEADER}\r\nUSST,R-1,ZJUT,Optics,2024-2025-1,2024-10-09,3,6\nUSST,R-2,ZJUT,Optics,2024-2025-1,2024-10-09,3,6\r,,,,,,,\n,,,,,,,\r\n`;
+    const response = await steward.post('/imports/credit?dryRun=true', file);
+    expect(await response.json()).toMatchObject({ rows: 2, inserted: 2, dryRun: true });
+    expect(response.status).toBe(200);
+  });
+
   it('when the uploads the process admits are all being received, then another is told at once to come back later', async () => {
     // The one upload slot: a body that arrives slowly (its head and a first line, the rest held back).
     const url = new URL(server.url);
