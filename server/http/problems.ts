@@ -70,6 +70,13 @@ export class Conflict extends HttpProblem {
   }
 }
 
+/** The client sends its request too slowly to be waited for; the connection is closed after this answer. */
+export class RequestTimeout extends HttpProblem {
+  constructor(detail: string) {
+    super(408, 'Request Timeout', detail, [], { Connection: 'close' });
+  }
+}
+
 export class PayloadTooLarge extends HttpProblem {
   constructor(detail: string) {
     super(413, 'Payload Too Large', detail);

@@ -73,9 +73,9 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
   holdsChanges?: 'request' | 'late';
   /**
    * Problems the route answers besides 400, 401, 403 and 503 (which every route may), for the API
-   * document: 413 and 422 for a file, 429 for a limit.
+   * document: 408, 413 and 422 for a file, 429 for a limit.
    */
-  problems?: readonly (404 | 409 | 413 | 422 | 429)[];
+  problems?: readonly (404 | 408 | 409 | 413 | 422 | 429)[];
   /** The body's JSON schema in the API document, where the zod schema cannot say it (checked in the handler). */
   bodyDocument?: Record<string, unknown>;
   /** The response's JSON schema for the API document. */

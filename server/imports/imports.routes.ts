@@ -4,14 +4,14 @@ import { actorOf } from '../audit/actor.js';
 import { ownUniversityOnly } from '../auth/guard.js';
 import type { DatabaseKind } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
-import { BadRequest } from '../http/problems.js';
+import { BadRequest, TooManyRequests } from '../http/problems.js';
 import { route } from '../http/route.js';
 import { singleLine } from '../http/text.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
 import { mergeRowsFor } from './apply-import.js';
 import { importFile } from './import-file.js';
 import { ImportGate } from './import-gate.js';
-import { receiveUpload } from './read-upload.js';
+import { DEFAULT_UPLOAD_PACE, receiveUpload, type UploadPace } from './read-upload.js';
 
 const ImportQuerySchema = z
   .object({
@@ -34,15 +34,21 @@ export const ImportResultSchema = z.object({
 
 /**
  * The process's import budget. Uploads being received cost a few buffers each and their bytes go
- * to disk: eight at once. Checking and applying cost a block of the file and a batch of rows each,
- * and the bulk pool has two connections: two at once, four more waiting their turn.
+ * to disk: eight at once, two of them per account (so that one account cannot hold every place),
+ * each arriving at a pace the server can wait for. Checking and applying cost a block of the file
+ * and a batch of rows each, and the bulk pool has two connections: two at once, four more waiting
+ * their turn.
  */
 export interface ImportLimits {
   uploads: number;
   running: number;
   waiting: number;
+  /** Uploads one account may send at once; the next is answered 429 (default 2). */
+  uploadsPerAccount?: number;
+  pace?: UploadPace;
 }
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = { uploads: 8, running: 2, waiting: 4 };
+const DEFAULT_UPLOADS_PER_ACCOUNT = 2;
 
 /** `bulk` runs the import's long transaction, away from the connections that dashboard reads use. */
 export function importsRoutes(
@@ -53,17 +59,20 @@ export function importsRoutes(
 ) {
   const uploads = new ImportGate('uploads', limits.uploads, 0);
   const imports = new ImportGate('imports', limits.running, limits.waiting);
+  const perAccount = limits.uploadsPerAccount ?? DEFAULT_UPLOADS_PER_ACCOUNT;
+  /** Uploads being received, by account. */
+  const sending = new Map<number, number>();
   return [
     route({
       method: 'post',
       path: '/imports/:kind',
       access: ['admin', 'steward'],
       summary:
-        'Import a CSV of one kind (text/csv body, or multipart/form-data with a part named file), all or nothing, upserting on (university_code, ref); dryRun=true reports the counts and writes nothing. 422 lists every bad row by line and column. 503 with Retry-After when too many imports run at once.',
+        'Import a CSV of one kind (text/csv body, or multipart/form-data with a part named file), all or nothing, upserting on (university_code, ref); dryRun=true reports the counts and writes nothing. 422 lists every bad row by line and column. 408 for an upload that stalls or arrives under 8 KB/s; 429 for an account sending more than two files at once; 503 with Retry-After when too many imports run at once.',
       params: KindParamsSchema,
       query: ImportQuerySchema,
       bodyTypes: ['text/csv', 'multipart/form-data'],
-      problems: [413, 422],
+      problems: [408, 413, 422, 429],
       response: ImportResultSchema,
       // Until it commits, an import changes nothing anyone can read: answers from memory stay good meanwhile.
       holdsChanges: 'late',
@@ -73,12 +82,34 @@ export function importsRoutes(
         res.once('close', () => {
           if (!res.writableFinished) gone.abort(new BadRequest('The client went away before the import was done.'));
         });
-        const receiving = await uploads.enter(gone.signal);
+        const account = caller!.id;
+        const mine = sending.get(account) ?? 0;
+        if (mine >= perAccount)
+          throw new TooManyRequests(
+            `This account is sending ${mine} files already; wait for one of them to arrive before sending another.`,
+            10,
+          );
+        sending.set(account, mine + 1);
+        // The account's place comes back when its file has arrived, or at once when its client has gone.
+        let sent = false;
+        const arrived = () => {
+          if (sent) return;
+          sent = true;
+          const left = (sending.get(account) ?? 1) - 1;
+          if (left > 0) sending.set(account, left);
+          else sending.delete(account);
+        };
+        res.once('close', arrived);
         let upload: Awaited<ReturnType<typeof receiveUpload>>;
         try {
-          upload = await receiveUpload(req);
+          const receiving = await uploads.enter(gone.signal);
+          try {
+            upload = await receiveUpload(req, undefined, limits.pace ?? DEFAULT_UPLOAD_PACE);
+          } finally {
+            receiving();
+          }
         } finally {
-          receiving();
+          arrived();
         }
         try {
           const running = await imports.enter(gone.signal);

@@ -5,7 +5,7 @@ import { PassThrough, type Readable, Transform, type TransformCallback } from 'n
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { BadRequest, PayloadTooLarge } from '../http/problems.js';
+import { BadRequest, PayloadTooLarge, RequestTimeout } from '../http/problems.js';
 import { isControl } from '../http/text.js';
 import { type SpoolFile, spoolFile } from './spool.js';
 
@@ -19,6 +19,20 @@ export interface Upload {
   sha256: string;
 }
 
+/**
+ * How slowly an upload may arrive. An upload holds one of the process's few upload places while it
+ * arrives: one that trickles in (a byte every few seconds) would hold it until Node's five-minute
+ * request limit. So an upload that sends nothing for `idleMs`, or that after its first `graceMs`
+ * has averaged less than `minBytesPerSecond`, is answered 408 and its connection closed. The
+ * default floor, 8 KB/s, is far below what a 50 MB file needs to arrive within Node's limit at all.
+ */
+export interface UploadPace {
+  graceMs: number;
+  idleMs: number;
+  minBytesPerSecond: number;
+}
+export const DEFAULT_UPLOAD_PACE: UploadPace = { graceMs: 10_000, idleMs: 20_000, minBytesPerSecond: 8 * 1024 };
+
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'];
 
 /**
@@ -27,17 +41,57 @@ const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd
  * off anywhere (in the headers, in a part, before the final boundary) is a 400, and its file is
  * removed: no error of any stream involved is left without a listener.
  */
-export async function receiveUpload(req: Request, limit = MAX_UPLOAD_BYTES): Promise<Upload> {
+export async function receiveUpload(req: Request, limit = MAX_UPLOAD_BYTES, pace = DEFAULT_UPLOAD_PACE): Promise<Upload> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (type === 'multipart/form-data') return receiveMultipart(req, limit);
+  if (type === 'multipart/form-data') return receiveMultipart(req, limit, pace);
   if (!CSV_TYPES.includes(type)) {
     throw new BadRequest(`Send the file as text/csv or as multipart/form-data, not ${type || 'no content type'}.`, [
       { path: 'headers.content-type', message: `must be text/csv or multipart/form-data` },
     ]);
   }
-  return receiveBody(req, limit);
+  return receiveBody(req, limit, pace);
+}
+
+/**
+ * Watches the pace at which the request's body arrives (see `UploadPace`) and calls `slow` once
+ * with a 408 when it falls behind. Returns the function that stops watching.
+ */
+function watchPace(req: Request, pace: UploadPace, slow: (error: RequestTimeout) => void): () => void {
+  const start = Date.now();
+  let received = 0;
+  let last = start;
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    last = Date.now();
+  };
+  const check = () => {
+    const now = Date.now();
+    if (now - last > pace.idleMs) {
+      stop();
+      slow(
+        new RequestTimeout(
+          `The upload sent nothing for ${Math.round(pace.idleMs / 1000)} s; it was stopped. Send the file again.`,
+        ),
+      );
+    } else if (now - start > pace.graceMs && received < (pace.minBytesPerSecond * (now - start)) / 1000) {
+      stop();
+      slow(
+        new RequestTimeout(
+          `The upload arrives too slowly (under ${Math.round(pace.minBytesPerSecond / 1024)} KB/s); it was stopped. Send the file again from a faster connection.`,
+        ),
+      );
+    }
+  };
+  const timer = setInterval(check, Math.min(1000, pace.graceMs, pace.idleMs / 2));
+  timer.unref();
+  req.on('data', onData);
+  function stop(): void {
+    clearInterval(timer);
+    req.off('data', onData);
+  }
+  return stop;
 }
 
 function tooLarge(limit: number): PayloadTooLarge {
@@ -108,12 +162,13 @@ function onCutOff(req: Request, cut: () => void): () => void {
   };
 }
 
-async function receiveBody(req: Request, limit: number): Promise<Upload> {
+async function receiveBody(req: Request, limit: number, pace: UploadPace): Promise<Upload> {
   // The request is not handed to `pipeline`, which would destroy its socket on a 413: the client
   // is still owed the answer, so the rest of its body is read and dropped instead.
   const body = new PassThrough();
   const stopWatching = onCutOff(req, () => body.destroy(interrupted()));
   req.pipe(body);
+  const stopPace = watchPace(req, pace, (error) => body.destroy(error));
   try {
     return await spool(body, limit, null);
   } catch (error) {
@@ -122,10 +177,11 @@ async function receiveBody(req: Request, limit: number): Promise<Upload> {
     throw error;
   } finally {
     stopWatching();
+    stopPace();
   }
 }
 
-function receiveMultipart(req: Request, limit: number): Promise<Upload> {
+function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promise<Upload> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -144,11 +200,13 @@ function receiveMultipart(req: Request, limit: number): Promise<Upload> {
     let part: Readable | undefined;
     let upload: Promise<Upload> | undefined;
     const stopWatching = onCutOff(req, () => fail(interrupted()));
+    let stopPace = () => undefined as void;
 
     function fail(error: unknown): void {
       if (settled) return;
       settled = true;
       stopWatching();
+      stopPace();
       req.unpipe(parser);
       req.resume();
       // Ends the part's own pipeline, which then removes its file. With an error: a part that has
@@ -199,12 +257,14 @@ function receiveMultipart(req: Request, limit: number): Promise<Upload> {
           }
           settled = true;
           stopWatching();
+          stopPace();
           resolve(done);
         },
         () => undefined, // already failed through the catch above
       );
     });
     req.pipe(parser);
+    stopPace = watchPace(req, pace, fail);
   });
 }
 

@@ -177,10 +177,20 @@ describe(`uploads cut off at every stage (${TEST_DB})`, () => {
     for (let i = 0; i < 10; i++) {
       const status =
         i % 2 === 0 ? await send(withLength(csv, CSV), CSV, 'end') : await send(withLength(multipart, form), form, 'end');
-      expect(status).toMatch(/^HTTP\/1\.1 (200|400) |^closed$/);
+      // 429: the account's previous upload, dropped a moment ago, was not yet counted out.
+      expect(status).toMatch(/^HTTP\/1\.1 (200|400|429) |^closed$/);
     }
-    const after = await steward.post('/imports/credit?dryRun=true', CSV);
-    expect(after.status).toBe(200);
+    // Whatever the last one left behind a moment ago, nothing stays held.
+    await expect
+      .poll(
+        async () => {
+          const response = await steward.post('/imports/credit?dryRun=true', CSV);
+          await response.arrayBuffer();
+          return response.status;
+        },
+        { timeout: 5000, interval: 50 },
+      )
+      .toBe(200);
     await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
   });
 
