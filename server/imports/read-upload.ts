@@ -200,7 +200,7 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
     let part: Readable | undefined;
     let upload: Promise<Upload> | undefined;
     const stopWatching = onCutOff(req, () => fail(interrupted()));
-    let stopPace = () => undefined as void;
+    let stopPace: () => void = () => undefined;
 
     function fail(error: unknown): void {
       if (settled) return;
