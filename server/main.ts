@@ -6,6 +6,7 @@ import { MigrationError, migrateToLatest } from './db/migrate.js';
 import { deleteExpiredSessions } from './auth/sessions.js';
 import { DEMO_PASSWORD, type DemoAccount, ensureDemoAccounts } from './auth/demo-accounts.js';
 import { prepareDemoData } from './demo/demo-mode.js';
+import { prepareSpool } from './imports/spool.js';
 import { createLogger, type Logger } from './logger.js';
 
 // As long as an orchestrator waits by default (30 s): room for an import to finish its transaction.
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) log.info({ applied }, 'applied migrations');
+    sweepSpoolAtStart(log);
     const demoMode = await prepareDemoData(database, config, log);
     const demo = demoMode ? { accounts: await ensureDemoAccounts(database.db), password: DEMO_PASSWORD } : null;
     const { handler } = createApp({ database, config, log, demo });
@@ -39,6 +41,16 @@ async function main(): Promise<void> {
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Import files that ended processes left behind go now; a folder that cannot be made fails imports, not the start. */
+function sweepSpoolAtStart(log: Logger): void {
+  try {
+    const swept = prepareSpool();
+    if (swept.length > 0) log.info({ files: swept.length }, 'removed import files that ended processes left behind');
+  } catch (error) {
+    log.warn({ err: error }, 'the folder for import files cannot be made: imports will fail until it can');
   }
 }
 

@@ -9,7 +9,8 @@ import { finished } from 'node:stream/promises';
 /**
  * Files an import keeps on disk while it runs (the upload as it arrived, the rows that passed
  * their checks), so that its memory does not grow with the file. Each is removed when its import
- * ends, however it ends; files a killed process left behind are swept at the next start.
+ * ends, however it ends; files a killed process left behind are swept at the next start (see
+ * `sweepSpool`).
  */
 const SPOOL_DIR = join(tmpdir(), 'alliance-outcomes-imports');
 /** A file older than this belongs to no running import (the longest one takes minutes). */
@@ -23,24 +24,68 @@ export interface SpoolFile {
 
 let prepared = false;
 
-function prepare(): void {
-  if (prepared) return;
+/**
+ * Makes the spool folder and sweeps it, once per process: the server calls it at start, and the
+ * first spool file of any other process (the command line) does. Returns the names it removed.
+ */
+export function prepareSpool(): string[] {
+  if (prepared) return [];
   mkdirSync(SPOOL_DIR, { recursive: true, mode: 0o700 });
-  const now = Date.now();
-  for (const name of readdirSync(SPOOL_DIR)) {
-    const path = join(SPOOL_DIR, name);
+  prepared = true;
+  return sweepSpool(SPOOL_DIR);
+}
+
+/** The process id a spool file's name starts with (`${pid}-…`), or null for any other name. */
+function ownerOf(name: string): number | null {
+  const match = /^([1-9]\d{0,9})-/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/** Whether a process with this id runs: only "no such process" says it does not (EPERM: it runs, as another user). */
+export function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes from `dir` the files no running import can own: those named by a process that has
+ * ended, those named by this process but older than its start (an earlier process that had the
+ * same id, as a container's first process has at every start), and any file older than 6 h
+ * whatever its name. A file of a running process younger than 6 h is never removed. Never throws.
+ */
+export function sweepSpool(dir: string, now = Date.now()): string[] {
+  const started = now - process.uptime() * 1000;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
     try {
-      if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+      const { mtimeMs } = statSync(path);
+      const owner = ownerOf(name);
+      const orphan =
+        now - mtimeMs > STALE_MS || (owner !== null && (owner === process.pid ? mtimeMs < started : !processRuns(owner)));
+      if (!orphan) continue;
+      rmSync(path, { force: true });
+      removed.push(name);
     } catch {
-      // Gone meanwhile, or another process's: not ours to mind.
+      // Gone meanwhile, or not ours to remove: not ours to mind.
     }
   }
-  prepared = true;
+  return removed;
 }
 
 /** A new, unique path in the spool folder; nothing is created until the caller writes it. */
 export function spoolFile(suffix: string): SpoolFile {
-  prepare();
+  prepareSpool();
   const path = join(SPOOL_DIR, `${process.pid}-${randomBytes(8).toString('hex')}.${suffix}`);
   return { path, dispose: () => rm(path, { force: true }).catch(() => undefined) };
 }
