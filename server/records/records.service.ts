@@ -148,8 +148,16 @@ export const recordsFrom = (kind: FactKind, filters: KpiFilters) =>
     ? sql`${sql.table(kind)} as f inner join university as u on u.code = f.university_code`
     : sql`${sql.table(kind)} as f`;
 
-async function findRecord(db: Kysely<Database>, kind: FactKind, id: number): Promise<Record<string, unknown>> {
-  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(kind)} where id = ${id} for update`.execute(db);
+/**
+ * The record to change, locked. One the caller may not read (another university's, to a steward)
+ * is missing to it, with the same answer as an id that does not exist: otherwise a 403 would tell
+ * a steward which ids other universities' records have.
+ */
+async function findRecord(db: Kysely<Database>, kind: FactKind, id: number, caller: Caller): Promise<Record<string, unknown>> {
+  const own = ownUniversityOnly(caller);
+  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(kind)} where id = ${id}${
+    own === null ? sql`` : sql` and university_code = ${own}`
+  } for update`.execute(db);
   if (!rows[0]) throw new NotFound(`There is no ${kind} record ${id}.`);
   return rows[0];
 }
@@ -206,7 +214,7 @@ export async function updateRecord(
     );
   if (Object.keys(patch).length === 0) throw new BadRequest('The change names no field.');
   return db.transaction().execute(async (trx) => {
-    const current = await findRecord(trx, kind, id);
+    const current = await findRecord(trx, kind, id, caller);
     assertMayWriteUniversity(caller, String(current.university_code));
     const before = columnsOf(kind, current);
     const record = validateRecord(kind, { ...before, ...patch }, references);
@@ -236,7 +244,7 @@ export async function deleteRecord(
   actor: Actor,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const current = await findRecord(trx, kind, id);
+    const current = await findRecord(trx, kind, id, caller);
     assertMayWriteUniversity(caller, String(current.university_code));
     await trx.deleteFrom(kind).where('id', '=', id).execute();
     const before = columnsOf(kind, current);

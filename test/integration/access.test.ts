@@ -72,7 +72,10 @@ async function freshContract(): Promise<number> {
   return row.id;
 }
 
+/** A steward of another university may not write there (a body naming USST). */
 const STEWARD_ELSEWHERE = { stewardNJTECH: 403 } as const;
+/** A USST record by its id: to a steward of another university it does not exist (see below). */
+const STEWARD_ELSEWHERE_MISSING = { stewardNJTECH: 404 } as const;
 
 const SAMPLES: Record<string, Sample> = {
   'GET /health': { path: '/health', ok: 200 },
@@ -107,12 +110,12 @@ const SAMPLES: Record<string, Sample> = {
     path: async () => `/records/tech_transfer/${await freshContract()}`,
     body: { patents: 3 },
     ok: 200,
-    except: STEWARD_ELSEWHERE,
+    except: STEWARD_ELSEWHERE_MISSING,
   },
   'DELETE /records/:kind/:id': {
     path: async () => `/records/tech_transfer/${await freshContract()}`,
     ok: 204,
-    except: STEWARD_ELSEWHERE,
+    except: STEWARD_ELSEWHERE_MISSING,
   },
   'GET /targets': { path: '/targets', ok: 200 },
   'PUT /targets': {
@@ -208,5 +211,105 @@ describe(`the authorization matrix (${TEST_DB})`, () => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+/**
+ * Every route whose path names a thing by its id or code: either the thing is row-scoped (some
+ * callers of the route may see some of them and not others), with how to make one that a given
+ * caller may not see; or why every caller of the route sees every one. A route added with an id
+ * fails the first test until it is declared here.
+ */
+type Scoped = {
+  /** A request to the route for the thing at `id`. */
+  request: (id: number) => { method: string; path: string; body?: unknown };
+  /** The id of a fresh thing of USST's, or of NJTECH's. */
+  make: (university: 'USST' | 'NJTECH') => Promise<number>;
+  /** The thing as stored, to check that a refused request left it alone. */
+  read: (id: number) => Promise<unknown>;
+};
+const readContract = (id: number) => database.db.selectFrom('tech_transfer').selectAll().where('id', '=', id).executeTakeFirst();
+const makeContract = async (university: 'USST' | 'NJTECH') =>
+  (
+    await database.db
+      .insertInto('tech_transfer')
+      .values({ ...usstContract(), university_code: university })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+const ID_ROUTES: Record<string, Scoped | string> = {
+  'PATCH /records/:kind/:id': {
+    request: (id) => ({ method: 'PATCH', path: `/records/tech_transfer/${id}`, body: { patents: 7 } }),
+    make: makeContract,
+    read: readContract,
+  },
+  'DELETE /records/:kind/:id': {
+    request: (id) => ({ method: 'DELETE', path: `/records/tech_transfer/${id}` }),
+    make: makeContract,
+    read: readContract,
+  },
+  'PATCH /users/:id': 'admin only, and an admin sees every account',
+  'GET /report/submissions/:id': 'every signed-in caller lists every submission; what it shows of one depends on the role',
+  'GET /report/submissions/:id/document': 'every signed-in caller lists every submission',
+  'PATCH /universities/:code': 'reference data every signed-in caller reads',
+  'DELETE /universities/:code': 'reference data every signed-in caller reads',
+};
+
+describe(`a thing a caller may not see answers as a missing one (${TEST_DB})`, () => {
+  let server: TestServer;
+  const clients = {} as Record<Identity, Client>;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await addStandardUsers(database.db);
+    server = await startTestServer(database);
+    for (const who of Object.keys(IDENTITIES) as Identity[]) clients[who] = await Client.signIn(server, IDENTITIES[who].email);
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.close();
+  });
+
+  it('when the route table is read, then every route with an id in its path is declared row-scoped or not', () => {
+    const keys = server.app.routes.filter((r) => r.path.includes('/:')).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    const withId = keys.filter((key) => /:(id|code)\b/.test(key));
+    expect(withId.filter((key) => !(key in ID_ROUTES))).toEqual([]);
+    expect(Object.keys(ID_ROUTES).filter((key) => !withId.includes(key))).toEqual([]);
+  });
+
+  it('when a steward asks for another university’s record by id, then the answer is the one for an id that does not exist, and nothing changes', async () => {
+    const differences: string[] = [];
+    const missingId = 2_000_000_000;
+    for (const spec of server.app.routes) {
+      const key = `${spec.method.toUpperCase()} ${spec.path}`;
+      const scoped = ID_ROUTES[key];
+      if (typeof scoped !== 'object') continue;
+      for (const who of ['stewardUSST', 'stewardNJTECH'] as const) {
+        const own = IDENTITIES[who].university;
+        const foreignId = await scoped.make(own === 'USST' ? 'NJTECH' : 'USST');
+        const before = await scoped.read(foreignId);
+        const answer = async (id: number) => {
+          const { method, path, body } = scoped.request(id);
+          const response = await clients[who].request(method, path, body);
+          const text = (await response.text()).replace(new RegExp(`\\b${id}\\b`, 'g'), '<id>');
+          return { status: response.status, type: response.headers.get('content-type'), text };
+        };
+        const foreign = await answer(foreignId);
+        const missing = await answer(missingId);
+        if (missing.status !== 404) differences.push(`${key} as ${who}: a missing id answers ${missing.status}`);
+        if (JSON.stringify(foreign) !== JSON.stringify(missing))
+          differences.push(`${key} as ${who}: ${JSON.stringify(foreign)} differs from ${JSON.stringify(missing)}`);
+        expect(await scoped.read(foreignId)).toEqual(before);
+        // Its own university's thing is still its to change: the scope is not a blanket refusal.
+        const ownId = await scoped.make(own);
+        const { method, path, body } = scoped.request(ownId);
+        const mine = await clients[who].request(method, path, body);
+        if (mine.status >= 300) differences.push(`${key} as ${who}: its own thing answers ${mine.status}`);
+      }
+      // An admin sees every university's: the same request succeeds.
+      const { method, path, body } = scoped.request(await scoped.make('NJTECH'));
+      const admin = await clients.admin.request(method, path, body);
+      if (admin.status >= 300) differences.push(`${key} as admin: ${admin.status}`);
+    }
+    expect(differences).toEqual([]);
   });
 });

@@ -77,7 +77,7 @@ describe(`records: one at a time (${TEST_DB})`, () => {
     expect(entry.after).toMatchObject({ ref: 'TT-NEW-1', contract_value_cny: 1200000.5 });
   });
 
-  it('when a steward creates, changes, moves or deletes another university’s record, then each is 403 and nothing changes', async () => {
+  it('when a steward creates, changes, moves or deletes another university’s record, then each is refused (404 by id, 403 by body) and nothing changes', async () => {
     const [own] = await database.db
       .selectFrom('tech_transfer')
       .select('id')
@@ -93,7 +93,9 @@ describe(`records: one at a time (${TEST_DB})`, () => {
       await njtech.delete(`/records/tech_transfer/${own!.id}`),
       await usst.patch(`/records/tech_transfer/${own!.id}`, { university_code: 'NJTECH' }),
     ];
-    expect(attempts.map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
+    // By its id, another university's record is missing to a steward (no probing which ids exist);
+    // naming another university in the body is refused outright.
+    expect(attempts.map((r) => r.status)).toEqual([403, 404, 404, 404, 403]);
     expect(await snapshot()).toBe(before);
     expect(await auditCount()).toBe(audits);
   });
