@@ -144,6 +144,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly errors: ProblemDetail[] = [],
+    /** The problem's `type` URI, which names its kind (e.g. `…/demo-password-retired`). */
+    readonly type?: string,
   ) {
     super(message);
   }
@@ -179,13 +181,15 @@ export function query(params: Record<string, string | number | boolean | undefin
 
 /** Raises the API's problem as an ApiError (and tells the app when the session is gone). */
 export async function problemOf(response: Response, path: string): Promise<ApiError> {
-  const problem = (await response.json().catch(() => undefined)) as { detail?: string; errors?: ProblemDetail[] } | undefined;
+  const problem = (await response.json().catch(() => undefined)) as
+    | { type?: string; detail?: string; errors?: ProblemDetail[] }
+    | undefined;
   if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me')
     for (const listener of unauthorizedListeners) listener();
   const language = lang();
   const errors = (problem?.errors ?? []).map((e) => ({ ...e, original: e.message, message: serverText(e.message, language) }));
   const detail = problem?.detail ? serverText(problem.detail, language) : `${response.status} ${response.statusText}`;
-  return new ApiError(response.status, detail, errors);
+  return new ApiError(response.status, detail, errors, problem?.type);
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {

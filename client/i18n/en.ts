@@ -27,6 +27,8 @@ export const en = {
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
   'signIn.wrong': 'The email or password is not right.',
+  'signIn.demoRetired':
+    'This demo account’s password is published, and this server now holds more than the demo data, so it no longer signs in with it. An operator should leave demo mode (npm run cli -- leave-demo) or give the account a password of its own (npm run cli -- user set-password).',
   'signIn.tooMany': 'Too many attempts; wait a few minutes and try again.',
   'signIn.busy': 'The server is checking many sign-ins at once; try again in a few seconds.',
   'signIn.demoTitle': 'Demo accounts',

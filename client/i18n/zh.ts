@@ -29,6 +29,8 @@ export const zh: Record<keyof typeof en, string> = {
   'signIn.password': '密码',
   'signIn.submit': '登录',
   'signIn.wrong': '邮箱或密码不正确。',
+  'signIn.demoRetired':
+    '该演示账号的密码是公开的，而本服务器现在保存的已不只是演示数据，因此不能再用它登录。请运维人员退出演示模式（npm run cli -- leave-demo），或为该账号设置自己的密码（npm run cli -- user set-password）。',
   'signIn.tooMany': '尝试次数过多，请几分钟后再试。',
   'signIn.busy': '服务器正在同时核对大量登录，请几秒钟后再试。',
   'signIn.demoTitle': '演示账号',

@@ -34,7 +34,9 @@ export function renderSignIn(container: HTMLElement, options: LoginOptions, onSi
     } catch (failure) {
       error.textContent =
         failure instanceof ApiError && failure.status === 401
-          ? t('signIn.wrong')
+          ? failure.type?.endsWith('/demo-password-retired')
+            ? t('signIn.demoRetired')
+            : t('signIn.wrong')
           : failure instanceof ApiError && failure.status === 429
             ? t('signIn.tooMany')
             : failure instanceof ApiError && failure.status === 503

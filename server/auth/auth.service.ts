@@ -1,17 +1,35 @@
 import type { Kysely } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { Database } from '../db/schema.js';
-import { Unauthorized } from '../http/problems.js';
+import { readDemoStatus } from '../demo/demo-status.js';
+import { HttpProblem, Unauthorized } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
 import type { LoginBody } from './auth.schemas.js';
+import { DEMO_PASSWORD } from './demo-accounts.js';
 import { dummyHash, type PasswordWork, verifyPassword } from './password.js';
 import { createSession, endSession, type NewSession } from './sessions.js';
 
 export const WRONG_CREDENTIALS = 'The email or password is not right.';
 
 /**
+ * A demo account signing in with the published demo password on a database that holds more than
+ * the demo (see `readDemoStatus`). A 401 of its own kind (`type` ends in `demo-password-retired`),
+ * and not an Unauthorized: the password was right, so it is no guess for the sign-in limits to count.
+ */
+export class DemoPasswordRetired extends HttpProblem {
+  constructor() {
+    super(
+      401,
+      'Demo Password Retired',
+      'This demo account still has the published demo password, and the database now holds more than the demo data, so it may no longer sign in with it. An operator should leave demo mode (npm run cli -- leave-demo --keep-records, or --remove-records), or set the account a password of its own (npm run cli -- user set-password --email <email>).',
+    );
+  }
+}
+
+/**
  * Checks the credentials and opens a session. An unknown email, a disabled account and a
- * wrong password get the same answer after the same work (one scrypt verification).
+ * wrong password get the same answer after the same work (one scrypt verification). A demo
+ * account with the published password is refused once the database holds more than the demo.
  */
 export async function login(
   db: Kysely<Database>,
@@ -25,6 +43,17 @@ export async function login(
   if (!usable || !matches) {
     await writeAudit(db, { id: user?.id ?? null, email, address }, { action: 'login_failed', subject: `user:${email}` });
     throw new Unauthorized(WRONG_CREDENTIALS);
+  }
+  // The demo password is published: it opens a demo account only while the sign-in page would show
+  // it, that is while the database holds nothing but the demo. A demo account given a password of
+  // its own signs in as any other.
+  if (user.demo && password === DEMO_PASSWORD && !(await readDemoStatus(db)).purelySynthetic) {
+    await writeAudit(
+      db,
+      { id: user.id, email: user.email, address },
+      { action: 'login_failed', subject: `user:${user.email}`, detail: { refused: 'published demo password' } },
+    );
+    throw new DemoPasswordRetired();
   }
   const session = await createSession(db, user.id, address);
   await writeAudit(db, { id: user.id, email: user.email, address }, { action: 'login', subject: `user:${user.email}` });

@@ -13,7 +13,8 @@ export const DEMO_RECORDS = 5000;
  * `auto` fills only the embedded database, `on` any database, `off` none; a database that has
  * left demo mode is never filled again. Returns whether the server runs in demo mode: an
  * embedded database holding nothing but the demo (see `readDemoStatus`), whose demo accounts
- * the sign-in page may show. Demo accounts on any other database are warned of.
+ * the sign-in page may show. Demo accounts on any other database are warned of: the published
+ * password no longer signs them in there (see `login`).
  */
 export async function prepareDemoData(database: DatabaseHandle, config: Config, log: Logger): Promise<boolean> {
   const wanted = config.demoData === 'on' || (config.demoData === 'auto' && database.kind === 'pglite');
@@ -27,7 +28,7 @@ export async function prepareDemoData(database: DatabaseHandle, config: Config, 
   if (!demoMode && status.demoAccounts > 0) {
     log.warn(
       { demoAccounts: status.demoAccounts },
-      'demo accounts with the published demo password exist on a database that holds more than the demo data: leave demo mode (Admin, Users; or npm run cli -- leave-demo --keep-records or --remove-records)',
+      'demo accounts with the published demo password exist on a database that holds more than the demo data, and that password no longer signs them in: leave demo mode (Admin, Users; or npm run cli -- leave-demo --keep-records or --remove-records), or give an account a password of its own (npm run cli -- user set-password --email E)',
     );
   }
   return demoMode;

@@ -2,7 +2,19 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { today } from '../../server/lib/dates.js';
 import { Client } from '../helpers/users.js';
-import { api, type Dashboard, describeBrowser, openPage, screenshot, startDashboard, waitForView } from './harness.js';
+import { DEMO_PASSWORD } from '../../server/auth/demo-accounts.js';
+import {
+  api,
+  type Dashboard,
+  demoEmail,
+  describeBrowser,
+  openPage,
+  poll,
+  screenshot,
+  signInThroughForm,
+  startDashboard,
+  waitForView,
+} from './harness.js';
 
 interface User {
   id: number;
@@ -68,6 +80,17 @@ describeBrowser('the admin view', () => {
   });
 
   test('the administrator adds a steward (a bad email is marked beside its field), hands over the generated password, changes its role, disables and enables it', async () => {
+    // An account of its own makes the database more than the demo, after which the demo password
+    // signs nobody in: this test has a dashboard of its own, so the others still sign in as demo accounts.
+    const dashboard = await startDashboard();
+    try {
+      await addsASteward(dashboard);
+    } finally {
+      await dashboard.close();
+    }
+  });
+
+  async function addsASteward(dashboard: Dashboard): Promise<void> {
     const admin = await api(dashboard, 'admin');
     const tab = await openPage(dashboard, 'admin', { path: '/#/admin?tab=users' });
     const { page } = tab;
@@ -144,7 +167,17 @@ describeBrowser('the admin view', () => {
     expect(await row.locator('td').nth(3).getAttribute('data-value')).toBe('active');
     await Client.signIn(dashboard.server, 'e2e.steward@alliance.example', password);
     tab.expectNoErrors(/^HTTP 400 POST \/api\/v1\/users$/);
-  });
+
+    // The database holds an account of its own now: the published demo password opens no demo account,
+    // and the form says why instead of calling the password wrong.
+    const signedOut = await openPage(dashboard, null, { lang: 'en' });
+    await signInThroughForm(signedOut.page, demoEmail('admin'), DEMO_PASSWORD);
+    await poll(() => signedOut.page.locator('.form-error').textContent()).toMatch(
+      /^This demo account’s password is published.*leave-demo/,
+    );
+    expect(await signedOut.page.locator('.user-box').count()).toBe(0);
+    signedOut.expectNoErrors(/^HTTP 401 POST \/api\/v1\/auth\/login$/);
+  }
 
   test('the administrator edits targets: only changed cells are sent, /targets and /summary show them, an emptied cell removes one, and bad values are marked beside their cells', async () => {
     const admin = await api(dashboard, 'admin');

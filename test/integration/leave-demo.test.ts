@@ -109,6 +109,76 @@ describe(`leaving demo mode (${TEST_DB})`, () => {
     expect(await loginOptions(demo)).toEqual({ demo: false });
   });
 
+  it('when the database holds more than the demo, then the published password signs no demo account in (401 saying what to do), unless the account was given a password of its own', async () => {
+    const demo = await open();
+    const signIn = (email: string, password = DEMO_PASSWORD) =>
+      Client.anonymous(demo.server).post('/auth/login', { email, password });
+    // While the demo is all there is, every demo account signs in with the published password.
+    for (const email of demo.emails) expect((await signIn(email)).status).toBe(200);
+
+    // A record entered by an account of the alliance's own: real data beside the demo's.
+    await addUser(demo.database.db, OWN_ADMIN);
+    const own = await Client.signIn(demo.server, OWN_ADMIN.email);
+    expect((await own.post('/records/credit', CREDIT)).status).toBe(201);
+    expect(await loginOptions(demo)).toEqual({ demo: false });
+    const failedBefore = await demo.database.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'login_failed')
+      .execute();
+
+    for (const email of demo.emails) {
+      const refused = await signIn(email);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(refused.headers.getSetCookie()).toEqual([]);
+      const problem = await refused.json();
+      expect(problem.type).toMatch(/\/demo-password-retired$/);
+      expect(problem.detail).toMatch(/published demo password/);
+      expect(problem.detail).toMatch(/npm run cli -- leave-demo/);
+      expect(problem.detail).toMatch(/user set-password/);
+    }
+    const refusals = await demo.database.db
+      .selectFrom('audit_log')
+      .select(['subject', 'detail'])
+      .where('action', '=', 'login_failed')
+      .where('id', 'not in', failedBefore.length > 0 ? failedBefore.map((r) => r.id) : [0])
+      .orderBy('id')
+      .execute();
+    expect(refusals).toEqual(
+      demo.emails.map((email) => ({ subject: `user:${email}`, detail: { refused: 'published demo password' } })),
+    );
+    // A wrong password gets the usual answer: nothing is told of an account before its password is right.
+    const wrong = await signIn('admin@alliance.example', 'not the password');
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).detail).toBe('The email or password is not right.');
+
+    // Given a password of its own, a demo account signs in again (and with the demo password still not).
+    const steward = await demo.database.db
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', 'steward.usst@alliance.example')
+      .executeTakeFirstOrThrow();
+    expect((await own.patch(`/users/${steward.id}`, { password: 'a password of its own' })).status).toBe(200);
+    expect((await signIn('steward.usst@alliance.example', 'a password of its own')).status).toBe(200);
+    expect((await signIn('steward.usst@alliance.example')).status).toBe(401);
+    expect((await signIn('admin@alliance.example')).status).toBe(401);
+  });
+
+  it('when the only change beside the demo is an import from the command line, then the demo password is refused too', async () => {
+    const demo = await open();
+    await demo.database.db
+      .insertInto('audit_log')
+      .values({ user_id: null, user_email: 'cli', address: 'command line', action: 'import', subject: 'import:credit' })
+      .execute();
+    const refused = await Client.anonymous(demo.server).post('/auth/login', {
+      email: 'admin@alliance.example',
+      password: DEMO_PASSWORD,
+    });
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).type).toMatch(/\/demo-password-retired$/);
+  });
+
   it('when each role asks for the demo status or to leave, then the admin gets it, the others 403, and signed out 401', async () => {
     const demo = await open();
     await addStandardUsers(demo.database.db);
@@ -138,8 +208,9 @@ describe(`leaving demo mode (${TEST_DB})`, () => {
 
   it('when no active administrator of its own exists, then leaving is refused (409) and nothing changes', async () => {
     const demo = await open();
-    await addUser(demo.database.db, { email: 'gone@test.example', role: 'admin', disabled: true });
+    // Signed in while the demo was all there was: once an account of its own exists, the demo password opens nothing.
     const demoAdmin = await Client.signIn(demo.server, 'admin@alliance.example', DEMO_PASSWORD);
+    await addUser(demo.database.db, { email: 'gone@test.example', role: 'admin', disabled: true });
     const refused = await demoAdmin.post('/demo/leave', { records: 'remove' });
     expect(refused.status).toBe(409);
     expect((await refused.json()).detail).toMatch(/administrator account of your own/);
@@ -150,8 +221,8 @@ describe(`leaving demo mode (${TEST_DB})`, () => {
 
   it('when the records are kept, then the demo accounts and their sessions are gone, the demo password signs nobody in, and the records stay labelled synthetic', async () => {
     const demo = await open();
-    const own = await addUser(demo.database.db, OWN_ADMIN);
     const steward = await Client.signIn(demo.server, 'steward.usst@alliance.example', DEMO_PASSWORD);
+    const own = await addUser(demo.database.db, OWN_ADMIN);
     expect((await steward.post('/records/credit', CREDIT)).status).toBe(201);
     const admin = await Client.signIn(demo.server, OWN_ADMIN.email);
 
@@ -192,10 +263,10 @@ describe(`leaving demo mode (${TEST_DB})`, () => {
 
   it('when the records are removed, by the demo administrator itself, then only what the generator wrote goes, with the synthetic label', async () => {
     const demo = await open();
-    await addUser(demo.database.db, OWN_ADMIN);
     const steward = await Client.signIn(demo.server, 'steward.usst@alliance.example', DEMO_PASSWORD);
-    expect((await steward.post('/records/credit', CREDIT)).status).toBe(201);
     const demoAdmin = await Client.signIn(demo.server, 'admin@alliance.example', DEMO_PASSWORD);
+    await addUser(demo.database.db, OWN_ADMIN);
+    expect((await steward.post('/records/credit', CREDIT)).status).toBe(201);
     const metaBefore = await demoAdmin.get('/meta');
 
     const left = await demoAdmin.post('/demo/leave', { records: 'remove' });
