@@ -6,7 +6,15 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { FACT_KINDS, type FactKind } from '../server/db/schema.js';
-import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES } from '../server/records/record-columns.js';
+import {
+  type ColumnSpec,
+  formatLimit,
+  KIND_COLUMNS,
+  KIND_NAMES,
+  MAX_COUNT,
+  MAX_CREDITS,
+  MAX_MONEY_CNY,
+} from '../server/records/record-columns.js';
 
 const TYPE_NAMES: Record<ColumnSpec['type'], string> = {
   code: 'code',
@@ -14,9 +22,9 @@ const TYPE_NAMES: Record<ColumnSpec['type'], string> = {
   text: 'text',
   date: 'date YYYY-MM-DD',
   optional_date: 'date YYYY-MM-DD or empty',
-  money: 'yuan, ≤ 2 decimals',
-  count: 'whole number ≥ 0',
-  credits: 'number ≥ 0, ≤ 1 decimal',
+  money: `yuan, ≤ 2 decimals, ≤ ${formatLimit(MAX_MONEY_CNY)}`,
+  count: `whole number ≥ 0, ≤ ${formatLimit(MAX_COUNT)}`,
+  credits: `number ≥ 0, ≤ 1 decimal, ≤ ${formatLimit(MAX_CREDITS)}`,
   enum: 'one of the values',
   term: 'term such as 2024-2025-1',
 };

@@ -42,6 +42,7 @@ const EXACT: Readonly<Record<string, string>> = {
 const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
   [/^must be one of (.+)$/, (list) => `必须是以下之一：${list}`],
   [/^must be at most (\d+) characters$/, (n) => `最多 ${n} 个字符`],
+  [/^must be at most ([\d,.]+)$/, (n) => `不能超过 ${n}`],
   [/^is too long: at most (\d+) characters$/, (n) => `过长：最多 ${n} 个字符`],
   [/^must be a whole number from (\d+) to (\d+)$/, (a, b) => `必须是 ${a} 到 ${b} 之间的整数`],
   [/^must not exceed (\w+) \((.+)\)$/, (column, value) => `不能超过 ${column}（${value}）`],

@@ -16,6 +16,20 @@ export type ColumnType =
   | 'enum'
   | 'term';
 
+/**
+ * The largest amount one record may hold, in yuan: 10 trillion (10^15 fen, below 2^53, so every
+ * amount is exact to the fen as a JavaScript number; numeric(16,2) holds it). No contract comes
+ * near it. The schemas, the API document, docs/csv.md and the problem message all say this one.
+ */
+export const MAX_MONEY_CNY = 10_000_000_000_000;
+/** The largest number of credits one record may hold. */
+export const MAX_CREDITS = 999_999_999.9;
+/** The largest count one record may hold (a PostgreSQL integer). */
+export const MAX_COUNT = 2_147_483_647;
+
+/** A limit as people read it: 10,000,000,000,000. */
+export const formatLimit = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
 export interface ColumnSpec {
   name: string;
   zh: string;
@@ -258,9 +272,14 @@ const JSON_TYPES: Readonly<Record<ColumnType, Record<string, unknown>>> = {
   text: { type: 'string', minLength: 1 },
   date: { type: 'string', format: 'date' },
   optional_date: { type: ['string', 'null'], format: 'date' },
-  money: { type: ['number', 'string'], minimum: 0, description: 'yuan, up to two decimals' },
-  count: { type: ['integer', 'string'], minimum: 0 },
-  credits: { type: ['number', 'string'], minimum: 0, description: 'up to one decimal' },
+  money: {
+    type: ['number', 'string'],
+    minimum: 0,
+    maximum: MAX_MONEY_CNY,
+    description: `yuan, up to two decimals, at most ${formatLimit(MAX_MONEY_CNY)}`,
+  },
+  count: { type: ['integer', 'string'], minimum: 0, maximum: MAX_COUNT },
+  credits: { type: ['number', 'string'], minimum: 0, maximum: MAX_CREDITS, description: 'up to one decimal' },
   enum: { type: 'string' },
   term: { type: 'string', pattern: '^[0-9]{4}-[0-9]{4}-[1-3]$' },
 };

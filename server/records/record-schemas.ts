@@ -2,19 +2,12 @@ import { z } from 'zod';
 import type { FactKind } from '../db/schema.js';
 import { isControl, ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, today } from '../lib/dates.js';
-import { type ColumnSpec, KIND_COLUMNS } from './record-columns.js';
+import { type ColumnSpec, formatLimit, KIND_COLUMNS, MAX_COUNT, MAX_CREDITS, MAX_MONEY_CNY } from './record-columns.js';
 
 /**
  * One schema per kind of record, built from its columns: the same rules check a record sent
  * as JSON and a row of an imported CSV (where every cell is text).
  */
-
-/**
- * Up to 10 trillion yuan (10^15 fen, below 2^53) every amount is exact to the fen as a
- * JavaScript number; no contract comes near it, and numeric(16,2) holds it.
- */
-const MAX_MONEY = 10_000_000_000_000;
-const MAX_COUNT = 2_147_483_647;
 
 /** Text as sent: a CSV cell, or a JSON string; numbers also come as numbers from JSON. */
 const blank = (value: unknown): boolean =>
@@ -74,7 +67,7 @@ function decimal(decimals: number, max: number, what: string) {
     z
       .number({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) })
       .refine((n) => n >= 0, 'must not be negative')
-      .refine((n) => n <= max, `must be at most ${max}`)
+      .refine((n) => n <= max, `must be at most ${formatLimit(max)}`)
       .refine(
         (n) => Math.abs(n * factor - Math.round(n * factor)) < 1e-6,
         `must have at most ${decimals} decimal${decimals === 1 ? '' : 's'}`,
@@ -94,7 +87,7 @@ const count = z.preprocess(
     .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number') })
     .int('must be a whole number')
     .min(0, 'must not be negative')
-    .max(MAX_COUNT, `must be at most ${MAX_COUNT}`),
+    .max(MAX_COUNT, `must be at most ${formatLimit(MAX_COUNT)}`),
 );
 
 const term = z
@@ -120,9 +113,9 @@ function columnSchema(spec: ColumnSpec): z.ZodType {
     case 'optional_date':
       return date(true);
     case 'money':
-      return decimal(2, MAX_MONEY, 'an amount in yuan such as 1200000.50');
+      return decimal(2, MAX_MONEY_CNY, 'an amount in yuan such as 1200000.50');
     case 'credits':
-      return decimal(1, 999_999_999.9, 'a number of credits such as 4.5');
+      return decimal(1, MAX_CREDITS, 'a number of credits such as 4.5');
     case 'count':
       return count;
     case 'enum':
