@@ -5,10 +5,12 @@
  * memory before and at its peak (sampled every 20 ms from /proc), the upload's answer and time,
  * and the worst and median `/health` latency while it ran.
  *
- * Files: a 50 MB CSV of credit records (about 800,000 good rows; `--mb` for another size), and a
- * 2 MB file of a million one-character lines under a good header (refused, 422).
+ * Files: a 50 MB CSV of credit records (about 800,000 good rows; `--mb` for another size), and,
+ * under a good header, files built to cost the most for their size (each refused, 422): 2 MB of a
+ * million one-character lines, 1 MB of a million line ends, a 40 MB row of empty cells, a 45 MB
+ * quoted cell.
  *
- *   npm run bench:import-memory -- [--postgres postgres://postgres@127.0.0.1:5432/postgres] [--root DIR]
+ *   npm run bench:import-memory -- [--postgres postgres://postgres@127.0.0.1:5432/postgres] [--root DIR] [--only pglite|postgres] [--file TEXT]
  *
  * `--root` runs another checkout's server (to compare with an earlier version) with the same files.
  */
@@ -19,6 +21,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../test/helpers/process.js';
 import { percentile } from './bench-app.js';
 import { scratchDatabase } from './scratch-database.js';
 
@@ -27,6 +30,8 @@ const { values } = parseArgs({
     postgres: { type: 'string' },
     root: { type: 'string' },
     only: { type: 'string' },
+    /** Runs only the files whose name contains this. */
+    file: { type: 'string' },
     mb: { type: 'string', default: '50' },
   },
 });
@@ -100,7 +105,7 @@ async function cli(env: NodeJS.ProcessEnv, args: string[], input: string): Promi
 }
 
 async function measure(engine: string, env: NodeJS.ProcessEnv, file: { name: string; bytes: Buffer }): Promise<Run> {
-  const port = 3900 + Math.floor(Math.random() * 500);
+  const port = await freePort(); // a random one could be another service's (4369 is Erlang's)
   const base = `http://127.0.0.1:${port}/api/v1`;
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
@@ -179,12 +184,16 @@ async function measure(engine: string, env: NodeJS.ProcessEnv, file: { name: str
 const files = [
   { name: `${values.mb} MB of credit rows`, bytes: creditsCsv(Number(values.mb) * 1024 * 1024 - 4096) },
   { name: '2 MB of a million one-character lines', bytes: tinyLines(1_000_000) },
+  { name: '1 MB of a million line ends', bytes: Buffer.from(`${HEADER}\n${'\n'.repeat(1_000_000)}`) },
+  { name: 'a 40 MB row of empty cells', bytes: Buffer.from(`${HEADER}\n${','.repeat(40_000_000)}\n`) },
+  { name: 'a 45 MB quoted cell', bytes: Buffer.from(`${HEADER}\nUSST,Q-1,ZJUT,"${'x'.repeat(45_000_000)}",2024-2025-1,2024-10-09,3,6\n`) },
 ];
 const runs: Run[] = [];
 for (const engine of ['pglite', 'postgres'] as const) {
   if (values.only && values.only !== engine) continue;
   if (engine === 'postgres' && !values.postgres) continue;
   for (const file of files) {
+    if (values.file && !file.name.includes(values.file)) continue;
     // A fresh database per run, with one administrator made by the command line.
     const scratchDir = await mkdtemp(join(tmpdir(), 'ao-bench-import-'));
     const scratch =
