@@ -20,7 +20,7 @@ import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './auth/login-limits.js';
 import { type PasswordWork, processPasswordWork } from './auth/password.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { healthRoutes } from './health/health.routes.js';
-import { apiNotFound, errorHandler } from './http/error-handler.js';
+import { apiNotFound, errorHandler, isClientDeparture } from './http/error-handler.js';
 import { ServiceUnavailable } from './http/problems.js';
 import { openApiDocument } from './http/openapi.js';
 import { type Authenticate, RecentWriters, type RouteSpec, registerRoutes, route } from './http/route.js';
@@ -98,7 +98,13 @@ export function createApp({
         }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // A client that left midway is no server fault: its request is logged by its status, as "request aborted".
+      customLogLevel: (req, res, error) =>
+        (error && !isClientDeparture(error, req, res)) || res.statusCode >= 500
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : 'info',
       autoLogging: { ignore: (req) => req.url === `${API_PREFIX}/health` },
     }),
   );

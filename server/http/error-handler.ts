@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.js';
 // The request's `log` and `id` are pino-http's; whoever type-checks this file (the client too, through the route types) sees them.
@@ -38,6 +39,29 @@ function isDatabaseUnavailable(error: unknown): boolean {
     typeof message === 'string' &&
     /timeout exceeded when trying to connect|Connection terminated|connection timeout|not queryable/i.test(message)
   );
+}
+
+/** What a stream or a socket raises when the other end has gone: a closed tab, a cancelled download or upload. */
+const DEPARTURE_CODES = new Set([
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+]);
+
+/**
+ * The client went away before its answer was whole, and the error is what that raises: its
+ * connection is closed, and the error is a stream's or a socket's ("Premature close", "aborted",
+ * ECONNRESET, EPIPE). Nothing of the server's is at fault, so it is logged at debug, not as an
+ * error; any other failure, the client gone or not, is still one.
+ */
+export function isClientDeparture(error: unknown, req: Pick<IncomingMessage, 'socket'>, res: ServerResponse): boolean {
+  const gone = req.socket?.destroyed === true || (res.destroyed && !res.writableFinished);
+  if (!gone || typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (typeof code === 'string' && DEPARTURE_CODES.has(code)) || message === 'aborted';
 }
 
 /** Maps what body parsers throw onto our problems. */
@@ -98,6 +122,11 @@ function fromDatabaseRefusal(error: unknown): HttpProblem | undefined {
 /** The one place a failed request ends: problem+json, never a stack trace. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    if (isClientDeparture(error, req, res)) {
+      (req.log ?? log).debug({ err: error }, 'the client left before its answer was complete');
+      res.destroy();
+      return;
+    }
     const refusal = error instanceof HttpProblem ? undefined : fromDatabaseRefusal(error);
     if (refusal) (req.log ?? log).warn({ err: error }, 'the database refused a value');
     let problem = error instanceof HttpProblem ? error : (fromBodyParser(error) ?? refusal ?? fromExposedError(error));

@@ -1,0 +1,151 @@
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { Writable } from 'node:stream';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+
+/**
+ * A client that leaves in the middle of a download or an upload is no fault of the server's: the
+ * log says so at debug ("the client left…") and pino-http's "request aborted" at info, never at
+ * error and never as the database being away. The server's own faults stay errors (unit test:
+ * test/unit/error-handler.test.ts).
+ */
+const ROWS = 40_000;
+const HEADER = 'university_code,ref,host_university_code,course,term,recognized_on,students,credits';
+const BOUNDARY = 'XyZb';
+
+interface LogLine {
+  level: number;
+  msg: string;
+  err?: { code?: string; message?: string };
+  req?: { url?: string };
+}
+
+describe(`clients that leave midway, in the log (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  let admin: Client;
+  const lines: LogLine[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await addStandardUsers(database.db);
+    await sql`
+      insert into credit (university_code, ref, host_university_code, course, term, recognized_on, students, credits)
+      select 'USST', 'LEFT-' || n, 'ZJUT', 'A course with a long enough name to fill the pipes ' || n, '2024-2025-1', date '2024-10-09', 3, 6
+      from generate_series(1, ${ROWS}) as n`.execute(database.db);
+    const log = pino(
+      { level: 'debug' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(JSON.parse(chunk.toString()) as LogLine);
+          done();
+        },
+      }),
+    );
+    server = await startTestServer(database, {}, { log });
+    admin = await Client.signIn(server, IDENTITIES.admin.email);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
+  });
+
+  beforeEach(() => {
+    lines.length = 0;
+  });
+
+  /** Waits until a line about the request to `url` with this message is logged. */
+  async function logged(url: string, message: RegExp): Promise<LogLine> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const line = lines.find((l) => l.req?.url === url && message.test(l.msg));
+      if (line) return line;
+      if (Date.now() > deadline) throw new Error(`nothing logged of ${url} matching ${message}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  /** pino-http's line: the response is over, one way or another. */
+  const over = (url: string) => logged(url, /^request (aborted|completed|errored)$/);
+
+  const faults = () => lines.filter((line) => line.level >= 50 || line.msg === 'database unavailable');
+
+  for (const path of ['/records/credit?format=csv', '/records/credit?format=csv&formatted=true&lang=zh']) {
+    it(`when the reader of ${path} goes away midway, then nothing is logged as an error`, async () => {
+      await new Promise<void>((resolve, reject) => {
+        const req = request(`${server.url}/api/v1${path}`, { headers: { cookie: admin.cookie! } }, (res) => {
+          res.once('data', () => {
+            // Stop reading, so that the server's writes back up; then leave.
+            res.pause();
+            setTimeout(() => {
+              res.destroy();
+              resolve();
+            }, 200);
+          });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      // The export's failure reaches the error handler once its stream has ended: after the request's own line.
+      expect(await over(`/api/v1${path}`)).toMatchObject({ level: 30, msg: 'request aborted' });
+      expect(await logged(`/api/v1${path}`, /^the client left before its answer was complete$/)).toMatchObject({
+        level: 20,
+        err: { code: 'ERR_STREAM_PREMATURE_CLOSE' },
+      });
+      expect(faults()).toEqual([]);
+      // The server goes on: a whole download still arrives whole.
+      const whole = await admin.get(path);
+      expect((await whole.text()).trimEnd().split('\r\n')).toHaveLength(ROWS + 1);
+    });
+  }
+
+  const rows = Array.from({ length: 20_000 }, (_, i) => `USST,UP-${i},ZJUT,Fluid mechanics,2024-2025-1,2024-10-09,3,6\r\n`);
+  const csv = `${HEADER}\r\n${rows.join('')}`;
+  const form = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="left.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${BOUNDARY}--\r\n`;
+  const uploads = [
+    { name: 'text/csv cut midway', type: 'text/csv', body: csv.slice(0, csv.length / 2), length: csv.length, wait: 300 },
+    {
+      name: 'a form cut midway',
+      type: `multipart/form-data; boundary=${BOUNDARY}`,
+      body: form.slice(0, form.length / 2),
+      length: form.length,
+      wait: 300,
+    },
+    { name: 'text/csv sent whole, then gone', type: 'text/csv', body: csv, length: csv.length, wait: 5 },
+    {
+      name: 'a form sent whole, then gone',
+      type: `multipart/form-data; boundary=${BOUNDARY}`,
+      body: form,
+      length: form.length,
+      wait: 5,
+    },
+  ];
+  for (const upload of uploads) {
+    it(`when the client of an upload leaves (${upload.name}), then nothing is logged as an error`, async () => {
+      const url = new URL(server.url);
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.write(
+            `POST /api/v1/imports/credit HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${admin.cookie}\r\nX-CSRF-Token: ${admin.csrfToken}\r\n` +
+              `Content-Type: ${upload.type}\r\nContent-Length: ${upload.length}\r\n\r\n${upload.body}`,
+          );
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, upload.wait);
+        });
+        socket.on('error', () => undefined);
+      });
+      await over('/api/v1/imports/credit');
+      // Whatever the import does after its client left (it is stopped, or runs to its end) has a second to show in the log.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect((await admin.get('/health')).status).toBe(200);
+      expect(faults()).toEqual([]);
+    });
+  }
+});
