@@ -5,7 +5,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
-import type { DatabaseHandle } from './db/connect.js';
+import { BULK_POOL_SIZE, type DatabaseHandle } from './db/connect.js';
 import { currentDataVersion, requestReader } from './db/versioned.js';
 import { AnswerCache } from './http/answer-cache.js';
 import { answerFront } from './http/answer-front.js';
@@ -26,6 +26,7 @@ import { openApiDocument } from './http/openapi.js';
 import { type Authenticate, RecentWriters, type RouteSpec, registerRoutes, route } from './http/route.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits, importsRoutes } from './imports/imports.routes.js';
+import { CsvDownloads, DEFAULT_EXPORT_LIMITS, type ExportLimits } from './csv/csv-download.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { metaRoutes } from './meta/meta.routes.js';
 import { recordsRoutes } from './records/records.routes.js';
@@ -52,6 +53,8 @@ export interface AppDependencies {
   passwords?: PasswordWork;
   /** How many imports the process admits at once (tests make it small). */
   importLimits?: ImportLimits;
+  /** How many CSV downloads the process admits at once, and how long a stalled reader is kept (tests make it short). */
+  exportLimits?: Partial<ExportLimits>;
   /** Keep the JSON answers of cached routes per data version (default on; benchmarks of the queries turn it off). */
   cacheAnswers?: boolean;
 }
@@ -75,6 +78,7 @@ export function createApp({
   loginLimits = DEFAULT_LOGIN_LIMITS,
   passwords = processPasswordWork,
   importLimits = DEFAULT_IMPORT_LIMITS,
+  exportLimits = {},
 }: AppDependencies): App {
   const app = express();
   app.disable('x-powered-by');
@@ -145,19 +149,25 @@ export function createApp({
   const sessions = new SessionMemo(database.changes);
   const authenticate: Authenticate = createAuthenticator(db, sessions);
   const answers = cacheAnswers ? new AnswerCache() : undefined;
+  // One budget for every CSV download of the process; as many write at once as there are bulk connections.
+  const downloads = new CsvDownloads({
+    ...DEFAULT_EXPORT_LIMITS,
+    writing: database.kind === 'pglite' ? 1 : BULK_POOL_SIZE,
+    ...exportLimits,
+  });
   const routes: RouteSpec<any, any, any>[] = [
     ...healthRoutes(database),
     ...authRoutes(db, { limits: loginLimits, passwords, demo }),
     ...metaRoutes(db),
-    ...kpiRoutes(db),
-    ...recordsRoutes(db, database.bulk, database.copyOut),
+    ...kpiRoutes(db, downloads),
+    ...recordsRoutes(db, database.bulk, downloads, database.copyOut),
     ...importsRoutes(db, database.bulk, database.kind, importLimits),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),
     ...usersRoutes(db, passwords),
     ...auditRoutes(db),
     ...demoRoutes(db, database.bulk),
-    ...reportRoutes(db),
+    ...reportRoutes(db, downloads),
   ];
   routes.push(
     route({

@@ -1,8 +1,7 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify as stringifySync } from 'csv-stringify/sync';
-import type { Response } from 'express';
-import { type CsvCell, contentDisposition, csvCell, escapeTextCell } from './cells.js';
+import { type CsvCell, csvCell, escapeTextCell } from './cells.js';
 
 export interface CsvOptions {
   fileName: { name: string; ascii: string };
@@ -23,9 +22,10 @@ const STRINGIFY_OPTIONS = { record_delimiter: 'windows', eof: true, quoted_match
 /**
  * Writes CSV rows to a stream: RFC 4180, CRLF, quoting where needed, never a `sep=` line; every
  * cell, the header's too, written by `csvCell`. Respects back-pressure; returns the number of rows.
- * One pipeline runs from the rows to the reader: a reader that goes away, or a source that fails,
- * ends every stage and runs the source's own clean-up (its cursor, its connection); nothing waits
- * for a 'drain' that will never come.
+ * One pipeline runs from the rows to `out` (a download's spool file, see csv-download.ts, or the
+ * command line's file): an output that fails or is destroyed, or a source that fails, ends every
+ * stage and runs the source's own clean-up (its cursor, its connection); nothing waits for a
+ * 'drain' that will never come.
  */
 export async function writeCsv(out: Writable, options: Pick<CsvOptions, 'bom' | 'header'>, chunks: CsvChunks): Promise<number> {
   let count = 0;
@@ -116,27 +116,7 @@ export async function writeCopiedCsv(
     yield Buffer.from(stringifySync([options.header.map(escapeTextCell)], { ...STRINGIFY_OPTIONS, bom: options.bom }));
     for await (const chunk of body) yield rows.convert(chunk);
   }
-  // One pipeline from the source to the reader, as in writeCsv.
+  // One pipeline from the source to `out`, as in writeCsv.
   await pipeline(Readable.from(bytes()), out, { end: ends(out) });
   return rows.rows;
-}
-
-/** Sets the status and headers of a CSV download whose file name says what it holds. */
-function startCsvDownload(res: Response, options: CsvOptions): void {
-  res.status(200).set({
-    'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': contentDisposition(options.fileName.name, options.fileName.ascii),
-  });
-}
-
-/** `writeCopiedCsv` as an HTTP download. */
-export async function streamCopiedCsv(res: Response, options: CsvOptions, body: AsyncIterable<Buffer>): Promise<number> {
-  startCsvDownload(res, options);
-  return writeCopiedCsv(res, options, body);
-}
-
-/** The same, as an HTTP download whose file name says what it holds. */
-export async function streamCsv(res: Response, options: CsvOptions, chunks: CsvChunks): Promise<number> {
-  startCsvDownload(res, options);
-  return writeCsv(res, options, chunks);
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { type CompiledQuery, Kysely, type LogEvent, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -109,7 +109,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
 }
 
 /** Connections of the bulk pool: imports and exports queue for these two, never for the readers'. */
-const BULK_POOL_SIZE = 2;
+export const BULK_POOL_SIZE = 2;
 const STATEMENT_TIMEOUT_MS = 30_000;
 const BULK_STATEMENT_TIMEOUT_MS = 30 * 60_000;
 /**
@@ -273,8 +273,10 @@ async function* copyOutOf(pool: TrackedPool, query: CompiledQuery, options: stri
   let broken = false;
   try {
     // The server sends a message per row; gather them into chunks of about 64 KB, so that the
-    // consumer's work (and its await) is per chunk, not per row.
-    for await (const chunk of stream.pipe(new Coalesce(), { end: true })) yield chunk as Buffer;
+    // consumer's work (and its await) is per chunk, not per row. Through `pipeline`, not `pipe`: a
+    // COPY that fails (its backend ended, its connection lost) must fail this loop, where `pipe`
+    // would leave the loop waiting for ever and the error, with no listener, ending the process.
+    for await (const chunk of pipeline(stream, new Coalesce(), () => undefined)) yield chunk as Buffer;
   } catch (error) {
     broken = true;
     throw error;

@@ -8,11 +8,12 @@ import { finished } from 'node:stream/promises';
 
 /**
  * Files an import keeps on disk while it runs (the upload as it arrived, the rows that passed
- * their checks), so that its memory does not grow with the file. Each is removed when its import
- * ends, however it ends; files a killed process left behind are swept at the next start (see
- * `sweepSpool`).
+ * their checks), so that its memory does not grow with the file, and the file of a CSV download
+ * between the database and its reader (csv/csv-download.ts). Each is removed when its import or
+ * download ends, however it ends; files a killed process left behind are swept at the next start
+ * (see `sweepSpool`).
  */
-const SPOOL_DIR = join(tmpdir(), 'alliance-outcomes-imports');
+export const SPOOL_DIR = join(tmpdir(), 'alliance-outcomes-imports');
 /** A file older than this belongs to no running import (the longest one takes minutes). */
 const STALE_MS = 6 * 60 * 60 * 1000;
 

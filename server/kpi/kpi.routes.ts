@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
-import { streamCsv } from '../csv/csv-response.js';
+import type { CsvDownloads } from '../csv/csv-download.js';
+import { writeCsv } from '../csv/csv-response.js';
 import { loadLabels } from '../csv/labels.js';
 import { auditExport } from '../exports/export-audit.js';
 import {
@@ -22,7 +23,8 @@ import { MEASURES } from './registry.js';
 
 const Span = z.object({ from: z.string(), to: z.string() });
 
-export function kpiRoutes(db: Kysely<Database>) {
+/** The CSV forms are computed in memory first (a bounded result); `downloads` spools and sends them as every export. */
+export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
   return [
     route({
       method: 'get',
@@ -41,16 +43,17 @@ export function kpiRoutes(db: Kysely<Database>) {
         const result = await aggregate(requestReader(db), query);
         if (!query.output.csv) return result;
         const labels = await loadLabels(db, query.output.lang);
-        const rows = await streamCsv(
-          res,
-          {
-            fileName: measuresFileName(query.measures, query.by, query.filters, query.output.lang),
-            bom: query.output.bom,
-            header: aggregateHeader(query.by, query.measures, query.output, query.withRecords),
-          },
-          [aggregateRows(result.rows, query.by, query.measures, query.output, labels, query.withRecords)],
-        );
-        await auditExport(db, req, caller, 'aggregate', rows);
+        const csv = {
+          fileName: measuresFileName(query.measures, query.by, query.filters, query.output.lang),
+          bom: query.output.bom,
+          header: aggregateHeader(query.by, query.measures, query.output, query.withRecords),
+        };
+        const rows = aggregateRows(result.rows, query.by, query.measures, query.output, labels, query.withRecords);
+        await downloads.send(req, res, {
+          csv,
+          write: (out) => writeCsv(out, csv, [rows]),
+          audit: (count) => auditExport(db, req, caller, 'aggregate', count),
+        });
       },
     }),
     route({
@@ -72,16 +75,16 @@ export function kpiRoutes(db: Kysely<Database>) {
         const result = await summary(requestReader(db), query);
         if (!query.output.csv) return result;
         const period = summaryPeriod(query.filters);
-        const rows = await streamCsv(
-          res,
-          {
-            fileName: exportFileName({ what: { en: 'summary', zh: '指标汇总' }, filters: period, lang: query.output.lang }),
-            bom: query.output.bom,
-            header: summaryHeader(query.output),
-          },
-          [summaryRows(result, query.output)],
-        );
-        await auditExport(db, req, caller, 'summary', rows);
+        const csv = {
+          fileName: exportFileName({ what: { en: 'summary', zh: '指标汇总' }, filters: period, lang: query.output.lang }),
+          bom: query.output.bom,
+          header: summaryHeader(query.output),
+        };
+        await downloads.send(req, res, {
+          csv,
+          write: (out) => writeCsv(out, csv, [summaryRows(result, query.output)]),
+          audit: (count) => auditExport(db, req, caller, 'summary', count),
+        });
       },
     }),
     route({
@@ -114,23 +117,22 @@ export function kpiRoutes(db: Kysely<Database>) {
           label('合计', 'Total', 'total'),
         ];
         const cell = (v: number) => measureCell(query.measure, v, query.output);
-        const rows = await streamCsv(
-          res,
-          {
-            fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),
-            bom: query.output.bom,
-            header,
-          },
-          [
-            result.universities.map((u, i) => [
-              name(u),
-              ...result.matrix[i]!.map(cell),
-              cell(result.withoutPartner[i]!),
-              cell(result.totals[i]!),
-            ]),
-          ],
-        );
-        await auditExport(db, req, caller, 'collaboration', rows);
+        const csv = {
+          fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),
+          bom: query.output.bom,
+          header,
+        };
+        const rows = result.universities.map((u, i) => [
+          name(u),
+          ...result.matrix[i]!.map(cell),
+          cell(result.withoutPartner[i]!),
+          cell(result.totals[i]!),
+        ]);
+        await downloads.send(req, res, {
+          csv,
+          write: (out) => writeCsv(out, csv, [rows]),
+          audit: (count) => auditExport(db, req, caller, 'collaboration', count),
+        });
       },
     }),
   ];

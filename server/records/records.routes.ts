@@ -8,7 +8,8 @@ import { assertKnownCodes, loadReferences } from '../kpi/references.js';
 import { recordBodyJsonSchema } from './record-columns.js';
 import { RecordBodySchema } from './record-schemas.js';
 import { KindParamsSchema, RECORDS_QUERY_SCHEMAS, RecordParamsSchema } from './records.schemas.js';
-import { streamCopiedCsv, streamCsv } from '../csv/csv-response.js';
+import type { CsvDownloads } from '../csv/csv-download.js';
+import { writeCopiedCsv, writeCsv } from '../csv/csv-response.js';
 import type { CopyOut } from '../db/connect.js';
 import { loadLabels } from '../csv/labels.js';
 import { auditExport } from '../exports/export-audit.js';
@@ -17,8 +18,11 @@ import { createRecord, deleteRecord, listRecords, scopedFilters, updateRecord } 
 
 const RecordSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
-/** `bulk` streams the CSV exports, away from the connections that dashboard reads use. */
-export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, copyOut?: CopyOut) {
+/**
+ * `bulk` reads the CSV exports, away from the connections that dashboard reads use; `downloads`
+ * spools each to disk before it is sent, so no reader holds a connection.
+ */
+export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, downloads: CsvDownloads, copyOut?: CopyOut) {
   return [
     route({
       method: 'get',
@@ -43,7 +47,7 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, copy
         assertKnownCodes(parsed.data.filters, await loadReferences(db));
         const { output } = parsed.data;
         if (output.csv) {
-          // The whole selection, streamed through a cursor: no page, no row limit.
+          // The whole selection, read through a cursor (or COPY) into a file, then sent: no page, no row limit.
           const filters = scopedFilters(parsed.data.filters, caller!);
           const labels = await loadLabels(db, output.lang);
           const csv = {
@@ -52,10 +56,14 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, copy
             header: recordsHeader(params.kind, output),
           };
           const copied = filters && copiedRecords(bulk, copyOut, params.kind, filters, parsed.data, output);
-          const count = copied
-            ? await streamCopiedCsv(res, csv, copied)
-            : await streamCsv(res, csv, filters ? recordRows(bulk, params.kind, filters, parsed.data, output, labels) : []);
-          await auditExport(db, req, caller, `records/${params.kind}`, count);
+          await downloads.send(req, res, {
+            csv,
+            write: (out) =>
+              copied
+                ? writeCopiedCsv(out, csv, copied)
+                : writeCsv(out, csv, filters ? recordRows(bulk, params.kind, filters, parsed.data, output, labels) : []),
+            audit: (rows) => auditExport(db, req, caller, `records/${params.kind}`, rows),
+          });
           return;
         }
         const { total, rows } = await listRecords(db, params.kind, parsed.data, caller!);

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import { contentDisposition } from '../csv/cells.js';
-import { streamCsv } from '../csv/csv-response.js';
+import type { CsvDownloads } from '../csv/csv-download.js';
+import { writeCsv } from '../csv/csv-response.js';
 import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
 import { auditExport } from '../exports/export-audit.js';
@@ -26,8 +27,11 @@ import {
   submitReport,
 } from './report-submissions.js';
 
-/** The commission report: live, as CSV per table, and submitted (frozen) with its revisions since. */
-export function reportRoutes(db: Kysely<Database>) {
+/**
+ * The commission report: live, as CSV per table, and submitted (frozen) with its revisions since.
+ * A CSV table is computed in memory first; `downloads` spools and sends it as every export.
+ */
+export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
   const sendCsv = async (
     req: Parameters<typeof auditExport>[1],
     res: import('express').Response,
@@ -38,12 +42,16 @@ export function reportRoutes(db: Kysely<Database>) {
     submission?: number,
   ) => {
     const table = reportCsv(doc, csv.table, lang);
-    const rows = await streamCsv(
-      res,
-      { fileName: reportCsvFileName(doc.period.key, csv.table, lang, submission), bom: csv.bom, header: table.header },
-      [table.rows],
-    );
-    await auditExport(db, req, caller, `report/${csv.table}`, rows);
+    const options = {
+      fileName: reportCsvFileName(doc.period.key, csv.table, lang, submission),
+      bom: csv.bom,
+      header: table.header,
+    };
+    await downloads.send(req, res, {
+      csv: options,
+      write: (out) => writeCsv(out, options, [table.rows]),
+      audit: (rows) => auditExport(db, req, caller, `report/${csv.table}`, rows),
+    });
   };
 
   return [

@@ -18,7 +18,9 @@ export interface TestServer {
 export async function startTestServer(
   database: DatabaseHandle,
   env: NodeJS.ProcessEnv = {},
-  options: Partial<Pick<AppDependencies, 'demo' | 'loginLimits' | 'passwords' | 'importLimits' | 'distDir' | 'log'>> = {},
+  options: Partial<
+    Pick<AppDependencies, 'demo' | 'loginLimits' | 'passwords' | 'importLimits' | 'exportLimits' | 'distDir' | 'log'>
+  > = {},
 ): Promise<TestServer> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const app = createApp({ database, config, log: createLogger(config), ...options });

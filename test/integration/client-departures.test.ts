@@ -14,7 +14,9 @@ import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
  * error and never as the database being away. The server's own faults stay errors (unit test:
  * test/unit/error-handler.test.ts).
  */
-const ROWS = 40_000;
+// About 10 MB: more than the socket buffers between server and reader hold (about 4 MB on loopback), so
+// that the download, sent from its file at disk speed, is still being sent when its reader leaves.
+const ROWS = 100_000;
 const HEADER = 'university_code,ref,host_university_code,course,term,recognized_on,students,credits';
 const BOUNDARY = 'XyZb';
 

@@ -1,0 +1,182 @@
+import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Request, Response } from 'express';
+// The request's `log` is pino-http's.
+import type {} from 'pino-http';
+import { isClientDeparture } from '../http/error-handler.js';
+import { ServiceUnavailable } from '../http/problems.js';
+import { ImportGate } from '../imports/import-gate.js';
+import { spoolFile } from '../imports/spool.js';
+import { contentDisposition } from './cells.js';
+import type { CsvOptions } from './csv-response.js';
+
+/**
+ * The process's budget for CSV downloads. Each admitted download has at most one spool file on
+ * disk, from its first row written to its last byte sent, so `sending` bounds the files (and, with
+ * each file at most one whole export, the disk); `writing` bounds those reading the database at
+ * once, to the connections there are for it.
+ */
+export interface ExportLimits {
+  /** Downloads admitted at once, from their first row spooled to their last byte sent. */
+  sending: number;
+  /** More that wait for a place, each at most `waitMs`; beyond that, 503 with Retry-After. */
+  waiting: number;
+  /** Downloads reading the database into their file at once: the bulk pool's connections (PGlite: its one). */
+  writing: number;
+  /** A reader that takes nothing for this long is cut off, and its file removed. */
+  stallMs: number;
+  /** How long a download waits for a place at most before it is told to come back. */
+  waitMs: number;
+}
+
+export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
+  sending: 8,
+  waiting: 16,
+  writing: 2,
+  stallMs: 60_000,
+  waitMs: 30_000,
+};
+
+/** What a download is: its file name and header, how its rows are written, and how it is audited. */
+export interface CsvDownload {
+  csv: CsvOptions;
+  /** Writes the whole CSV to `out` (`writeCsv` or `writeCopiedCsv`, which end it); returns the rows written. */
+  write(out: Writable): Promise<number>;
+  /** Records the export, once its file is whole and before a byte of it is sent. */
+  audit(rows: number): Promise<void>;
+}
+
+/**
+ * The client went away before its download was sent: nothing more is done for it, and it is no
+ * fault of the server's (its code is the socket's for a connection its peer gave up, so the error
+ * handler logs it as a departure, at debug).
+ */
+class ClientGone extends Error {
+  override readonly name = 'ClientGone';
+  readonly code = 'ECONNABORTED';
+  constructor() {
+    super('the client went away before its download was sent');
+  }
+}
+
+/** Disk full (or over quota) while a download is spooled: the server's room, not the request, is at fault. */
+const NO_ROOM = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * Every CSV download of the API goes through here: spool, then send. The rows are written at the
+ * database's own speed into a file on disk, so the connection (on PGlite the only one) is given
+ * back as soon as the database has said everything, whatever the reader does after; only then are
+ * the audit entry written and the status sent, so a failure of the database is a problem status
+ * (503 and the like), never a 200 that is cut. The file then goes to the reader through one
+ * stream pipeline, with its length in Content-Length; a reader that takes nothing for `stallMs` is
+ * cut off. The file is removed however the download ends.
+ */
+export class CsvDownloads {
+  readonly #admitted: ImportGate;
+  readonly #writing: ImportGate;
+
+  constructor(readonly limits: ExportLimits = DEFAULT_EXPORT_LIMITS) {
+    this.#admitted = new ImportGate('downloads', limits.sending, limits.waiting, limits.waitMs, 10);
+    // Only admitted downloads wait here, so the line never needs to be longer than they are.
+    this.#writing = new ImportGate('downloads being written', limits.writing, limits.sending, limits.waitMs, 10);
+  }
+
+  async send(req: Request, res: Response, download: CsvDownload): Promise<void> {
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) gone.abort(new ClientGone());
+    };
+    res.once('close', onClose);
+    const file = spoolFile('export');
+    let leave: (() => void) | undefined;
+    try {
+      leave = await this.#admitted.enter(gone.signal);
+      const rows = await this.#spool(file.path, download, gone.signal);
+      await download.audit(rows);
+      gone.signal.throwIfAborted();
+      await this.#sendFile(req, res, file.path, download.csv);
+    } catch (error) {
+      const left = gone.signal.aborted || (res.destroyed && !res.writableFinished);
+      // Whatever failed after the client left failed for nobody: the error handler ends it as a departure.
+      throw left && !isClientDeparture(error, req, res) ? new ClientGone() : error;
+    } finally {
+      res.off('close', onClose);
+      leave?.();
+      await file.dispose();
+    }
+  }
+
+  /** Writes the download into its file, with a place among those reading the database; returns the rows. */
+  async #spool(path: string, download: CsvDownload, gone: AbortSignal): Promise<number> {
+    const release = await this.#writing.enter(gone);
+    const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+    // Failures arrive through the writer's pipeline; one after it has settled has nobody to tell.
+    out.on('error', () => undefined);
+    // A client that leaves stops the writing too: the pipeline ends, and the source's clean-up gives its connection back.
+    const stop = () => out.destroy(gone.reason as Error);
+    gone.addEventListener('abort', stop, { once: true });
+    try {
+      return await download.write(out);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      if (typeof code === 'string' && NO_ROOM.has(code)) {
+        throw new ServiceUnavailable('The server has no room on disk to prepare this download; try again later.', 60);
+      }
+      throw error;
+    } finally {
+      gone.removeEventListener('abort', stop);
+      release();
+      // The file is removed once it is closed: one still opening would come back after its removal.
+      out.destroy();
+      await closed;
+    }
+  }
+
+  /** Sends the spooled file: status and headers only now, then the bytes, cutting a reader that stalls. */
+  async #sendFile(req: Request, res: Response, path: string, csv: CsvOptions): Promise<void> {
+    const handle = await open(path, 'r');
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    // Closes the handle when it ends or is destroyed.
+    const source = handle.createReadStream({ highWaterMark: 64 * 1024 });
+    let stalled = false;
+    const watchdog = setTimeout(() => {
+      stalled = true;
+      // A reset, not a close: the kernel drops at once what it still holds for this reader (megabytes,
+      // behind a window the reader does not open) instead of keeping it through minutes of probes.
+      res.socket?.resetAndDestroy();
+      res.destroy();
+    }, this.limits.stallMs);
+    // A chunk is let through only once the reader has taken what went before (back-pressure): each is progress.
+    const progress = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        watchdog.refresh();
+        done(null, chunk);
+      },
+    });
+    try {
+      res.status(200).set({
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': contentDisposition(csv.fileName.name, csv.fileName.ascii),
+        'Content-Length': String(size),
+      });
+      await pipeline(source, progress, res);
+    } catch (error) {
+      if (!stalled) throw error;
+      req.log?.warn(
+        { bytes: size, stallMs: this.limits.stallMs },
+        'the reader of a download took nothing for too long: its connection was cut',
+      );
+    } finally {
+      clearTimeout(watchdog);
+    }
+  }
+}
