@@ -27,6 +27,13 @@ export interface ExportLimits {
   writing: number;
   /** A reader that takes nothing for this long is cut off, and its file removed. */
   stallMs: number;
+  /**
+   * A reader that, after its first `graceMs`, has taken less than this on average is cut off too:
+   * one that takes a block a minute would otherwise keep its place for hours. Far below any
+   * browser's or spreadsheet's pace.
+   */
+  minBytesPerSecond: number;
+  graceMs: number;
   /** How long a download waits for a place at most before it is told to come back. */
   waitMs: number;
 }
@@ -36,6 +43,8 @@ export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
   waiting: 16,
   writing: 2,
   stallMs: 60_000,
+  minBytesPerSecond: 8 * 1024,
+  graceMs: 30_000,
   waitMs: 30_000,
 };
 
@@ -70,8 +79,8 @@ const NO_ROOM = new Set(['ENOSPC', 'EDQUOT']);
  * back as soon as the database has said everything, whatever the reader does after; only then are
  * the audit entry written and the status sent, so a failure of the database is a problem status
  * (503 and the like), never a 200 that is cut. The file then goes to the reader through one
- * stream pipeline, with its length in Content-Length; a reader that takes nothing for `stallMs` is
- * cut off. The file is removed however the download ends.
+ * stream pipeline, with its length in Content-Length; a reader that takes nothing for `stallMs`,
+ * or averages under `minBytesPerSecond` after its first `graceMs`, is cut off. The file is removed however the download ends.
  */
 export class CsvDownloads {
   readonly #admitted: ImportGate;
@@ -147,18 +156,32 @@ export class CsvDownloads {
     }
     // Closes the handle when it ends or is destroyed.
     const source = handle.createReadStream({ highWaterMark: 64 * 1024 });
-    let stalled = false;
-    const watchdog = setTimeout(() => {
-      stalled = true;
+    let stalled: 'stalled' | 'too slow' | null = null;
+    const cut = (why: 'stalled' | 'too slow') => {
+      stalled = why;
       // A reset, not a close: the kernel drops at once what it still holds for this reader (megabytes,
       // behind a window the reader does not open) instead of keeping it through minutes of probes.
       res.socket?.resetAndDestroy();
       res.destroy();
-    }, this.limits.stallMs);
+    };
+    const watchdog = setTimeout(() => cut('stalled'), this.limits.stallMs);
+    const { minBytesPerSecond, graceMs } = this.limits;
+    const start = Date.now();
+    let taken = 0;
+    // The pace is checked on a clock: the chunks a slow reader lets through come as seldom as TCP opens its window.
+    const pace = setInterval(
+      () => {
+        const elapsed = Date.now() - start;
+        if (elapsed > graceMs && taken < (minBytesPerSecond * elapsed) / 1000) cut('too slow');
+      },
+      Math.min(1000, graceMs),
+    );
+    pace.unref();
     // A chunk is let through only once the reader has taken what went before (back-pressure): each is progress.
     const progress = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         watchdog.refresh();
+        taken += chunk.length;
         done(null, chunk);
       },
     });
@@ -172,11 +195,14 @@ export class CsvDownloads {
     } catch (error) {
       if (!stalled) throw error;
       req.log?.warn(
-        { bytes: size, stallMs: this.limits.stallMs },
-        'the reader of a download took nothing for too long: its connection was cut',
+        { bytes: size, taken, stallMs: this.limits.stallMs, minBytesPerSecond },
+        stalled === 'stalled'
+          ? 'the reader of a download took nothing for too long: its connection was cut'
+          : 'the reader of a download took it too slowly: its connection was cut',
       );
     } finally {
       clearTimeout(watchdog);
+      clearInterval(pace);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { Writable } from 'node:stream';
@@ -223,6 +224,31 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
       // The server goes on.
       const page = await reader.get('/records/credit?pageSize=5');
       expect(page.status).toBe(200);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('when a reader takes a block now and then, never stalling but far below the floor, then it is cut once its grace is over', async () => {
+    const quick = await startTestServer(database, {}, { log, exportLimits: { graceMs: 1000, minBytesPerSecond: 4 * 1024 * 1024 } });
+    try {
+      const reader = await Client.signIn(quick, IDENTITIES.admin.email);
+      const slow = () => lines.find((line) => line.level === 40 && /took it too slowly/.test(line.msg));
+      const url = new URL(quick.url);
+      const socket = connect(Number(url.port), url.hostname);
+      socket.on('error', () => undefined);
+      let received = 0;
+      socket.on('data', (chunk) => {
+        received += chunk.length;
+        socket.pause(); // one block, then a pause: about 64 KB every 400 ms, far under 4 MB/s
+        setTimeout(() => socket.resume(), 400);
+      });
+      socket.write(`GET /api/v1${EXPORT} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${reader.cookie}\r\n\r\n`);
+      await until(() => slow() !== undefined, 'the slow reader to be cut', 15_000);
+      await until(() => spoolFiles().length === 0, 'the export file to be removed');
+      expect(received).toBeGreaterThan(0);
+      expect(faults()).toEqual([]);
+      socket.destroy();
     } finally {
       await quick.close();
     }
