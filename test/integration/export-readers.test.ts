@@ -230,7 +230,11 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
   });
 
   it('when a reader takes a block now and then, never stalling but far below the floor, then it is cut once its grace is over', async () => {
-    const quick = await startTestServer(database, {}, { log, exportLimits: { graceMs: 1000, minBytesPerSecond: 4 * 1024 * 1024 } });
+    const quick = await startTestServer(
+      database,
+      {},
+      { log, exportLimits: { graceMs: 1000, minBytesPerSecond: 4 * 1024 * 1024 } },
+    );
     try {
       const reader = await Client.signIn(quick, IDENTITIES.admin.email);
       const slow = () => lines.find((line) => line.level === 40 && /took it too slowly/.test(line.msg));
