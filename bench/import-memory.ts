@@ -186,7 +186,10 @@ const files = [
   { name: '2 MB of a million one-character lines', bytes: tinyLines(1_000_000) },
   { name: '1 MB of a million line ends', bytes: Buffer.from(`${HEADER}\n${'\n'.repeat(1_000_000)}`) },
   { name: 'a 40 MB row of empty cells', bytes: Buffer.from(`${HEADER}\n${','.repeat(40_000_000)}\n`) },
-  { name: 'a 45 MB quoted cell', bytes: Buffer.from(`${HEADER}\nUSST,Q-1,ZJUT,"${'x'.repeat(45_000_000)}",2024-2025-1,2024-10-09,3,6\n`) },
+  {
+    name: 'a 45 MB quoted cell',
+    bytes: Buffer.from(`${HEADER}\nUSST,Q-1,ZJUT,"${'x'.repeat(45_000_000)}",2024-2025-1,2024-10-09,3,6\n`),
+  },
 ];
 const runs: Run[] = [];
 for (const engine of ['pglite', 'postgres'] as const) {
