@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 // The request's `log` is pino-http's.
 import type {} from 'pino-http';
 import { isClientDeparture } from '../http/error-handler.js';
+import { type PaceFault, watchPace } from '../http/pace.js';
 import { ServiceUnavailable } from '../http/problems.js';
 import { ImportGate } from '../imports/import-gate.js';
 import { spoolFile } from '../imports/spool.js';
@@ -156,32 +157,19 @@ export class CsvDownloads {
     }
     // Closes the handle when it ends or is destroyed.
     const source = handle.createReadStream({ highWaterMark: 64 * 1024 });
-    let stalled: 'stalled' | 'too slow' | null = null;
-    const cut = (why: 'stalled' | 'too slow') => {
+    let stalled: PaceFault | null = null;
+    const { stallMs, minBytesPerSecond, graceMs } = this.limits;
+    const pace = watchPace({ idleMs: stallMs, graceMs, minBytesPerSecond }, (why) => {
       stalled = why;
       // A reset, not a close: the kernel drops at once what it still holds for this reader (megabytes,
       // behind a window the reader does not open) instead of keeping it through minutes of probes.
       res.socket?.resetAndDestroy();
       res.destroy();
-    };
-    const watchdog = setTimeout(() => cut('stalled'), this.limits.stallMs);
-    const { minBytesPerSecond, graceMs } = this.limits;
-    const start = Date.now();
-    let taken = 0;
-    // The pace is checked on a clock: the chunks a slow reader lets through come as seldom as TCP opens its window.
-    const pace = setInterval(
-      () => {
-        const elapsed = Date.now() - start;
-        if (elapsed > graceMs && taken < (minBytesPerSecond * elapsed) / 1000) cut('too slow');
-      },
-      Math.min(1000, graceMs),
-    );
-    pace.unref();
+    });
     // A chunk is let through only once the reader has taken what went before (back-pressure): each is progress.
     const progress = new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        watchdog.refresh();
-        taken += chunk.length;
+        pace.moved(chunk.length);
         done(null, chunk);
       },
     });
@@ -195,14 +183,13 @@ export class CsvDownloads {
     } catch (error) {
       if (!stalled) throw error;
       req.log?.warn(
-        { bytes: size, taken, stallMs: this.limits.stallMs, minBytesPerSecond },
+        { bytes: size, taken: pace.bytes, stallMs, minBytesPerSecond },
         stalled === 'stalled'
           ? 'the reader of a download took nothing for too long: its connection was cut'
           : 'the reader of a download took it too slowly: its connection was cut',
       );
     } finally {
-      clearTimeout(watchdog);
-      clearInterval(pace);
+      pace.stop();
     }
   }
 }

@@ -5,6 +5,7 @@ import { PassThrough, type Readable, Transform, type TransformCallback } from 'n
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
+import { type Pace, watchPace } from '../http/pace.js';
 import { BadRequest, PayloadTooLarge, RequestTimeout } from '../http/problems.js';
 import { isControl } from '../http/text.js';
 import { type SpoolFile, spoolFile } from './spool.js';
@@ -26,11 +27,7 @@ export interface Upload {
  * has averaged less than `minBytesPerSecond`, is answered 408 and its connection closed. The
  * default floor, 8 KB/s, is far below what a 50 MB file needs to arrive within Node's limit at all.
  */
-export interface UploadPace {
-  graceMs: number;
-  idleMs: number;
-  minBytesPerSecond: number;
-}
+export type UploadPace = Pace;
 export const DEFAULT_UPLOAD_PACE: UploadPace = { graceMs: 10_000, idleMs: 20_000, minBytesPerSecond: 8 * 1024 };
 
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'];
@@ -58,40 +55,23 @@ export async function receiveUpload(req: Request, limit = MAX_UPLOAD_BYTES, pace
  * Watches the pace at which the request's body arrives (see `UploadPace`) and calls `slow` once
  * with a 408 when it falls behind. Returns the function that stops watching.
  */
-function watchPace(req: Request, pace: UploadPace, slow: (error: RequestTimeout) => void): () => void {
-  const start = Date.now();
-  let received = 0;
-  let last = start;
-  const onData = (chunk: Buffer) => {
-    received += chunk.length;
-    last = Date.now();
-  };
-  const check = () => {
-    const now = Date.now();
-    if (now - last > pace.idleMs) {
-      stop();
-      slow(
-        new RequestTimeout(
-          `The upload sent nothing for ${Math.round(pace.idleMs / 1000)} s; it was stopped. Send the file again.`,
-        ),
-      );
-    } else if (now - start > pace.graceMs && received < (pace.minBytesPerSecond * (now - start)) / 1000) {
-      stop();
-      slow(
-        new RequestTimeout(
-          `The upload arrives too slowly (under ${Math.round(pace.minBytesPerSecond / 1024)} KB/s); it was stopped. Send the file again from a faster connection.`,
-        ),
-      );
-    }
-  };
-  const timer = setInterval(check, Math.min(1000, pace.graceMs, pace.idleMs / 2));
-  timer.unref();
-  req.on('data', onData);
-  function stop(): void {
-    clearInterval(timer);
+function watchUploadPace(req: Request, pace: UploadPace, slow: (error: RequestTimeout) => void): () => void {
+  const watch = watchPace(pace, (why) => {
     req.off('data', onData);
-  }
-  return stop;
+    slow(
+      new RequestTimeout(
+        why === 'stalled'
+          ? `The upload sent nothing for ${Math.round(pace.idleMs / 1000)} s; it was stopped. Send the file again.`
+          : `The upload arrives too slowly (under ${Math.round(pace.minBytesPerSecond / 1024)} KB/s); it was stopped. Send the file again from a faster connection.`,
+      ),
+    );
+  });
+  const onData = (chunk: Buffer) => watch.moved(chunk.length);
+  req.on('data', onData);
+  return () => {
+    watch.stop();
+    req.off('data', onData);
+  };
 }
 
 function tooLarge(limit: number): PayloadTooLarge {
@@ -168,7 +148,7 @@ async function receiveBody(req: Request, limit: number, pace: UploadPace): Promi
   const body = new PassThrough();
   const stopWatching = onCutOff(req, () => body.destroy(interrupted()));
   req.pipe(body);
-  const stopPace = watchPace(req, pace, (error) => body.destroy(error));
+  const stopPace = watchUploadPace(req, pace, (error) => body.destroy(error));
   try {
     return await spool(body, limit, null);
   } catch (error) {
@@ -264,7 +244,7 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
       );
     });
     req.pipe(parser);
-    stopPace = watchPace(req, pace, fail);
+    stopPace = watchUploadPace(req, pace, fail);
   });
 }
 
