@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +8,7 @@ import { isClientDeparture } from '../http/error-handler.js';
 import { type PaceFault, watchPace } from '../http/pace.js';
 import { ServiceUnavailable } from '../http/problems.js';
 import { ImportGate } from '../imports/import-gate.js';
-import { spoolFile } from '../imports/spool.js';
+import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../imports/spool.js';
 import { contentDisposition } from './cells.js';
 import type { CsvOptions } from './csv-response.js';
 
@@ -103,7 +102,7 @@ export class CsvDownloads {
     let leave: (() => void) | undefined;
     try {
       leave = await this.#admitted.enter(gone.signal);
-      const rows = await this.#spool(file.path, download, gone.signal);
+      const rows = await this.#spool(file, download, gone.signal);
       await download.audit(rows);
       gone.signal.throwIfAborted();
       await this.#sendFile(req, res, file.path, download.csv);
@@ -119,10 +118,9 @@ export class CsvDownloads {
   }
 
   /** Writes the download into its file, with a place among those reading the database; returns the rows. */
-  async #spool(path: string, download: CsvDownload, gone: AbortSignal): Promise<number> {
+  async #spool(file: SpoolFile, download: CsvDownload, gone: AbortSignal): Promise<number> {
     const release = await this.#writing.enter(gone);
-    const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
-    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+    const out = createSpoolStream(file);
     // Failures arrive through the writer's pipeline; one after it has settled has nobody to tell.
     out.on('error', () => undefined);
     // A client that leaves stops the writing too: the pipeline ends, and the source's clean-up gives its connection back.
@@ -139,9 +137,7 @@ export class CsvDownloads {
     } finally {
       gone.removeEventListener('abort', stop);
       release();
-      // The file is removed once it is closed: one still opening would come back after its removal.
-      out.destroy();
-      await closed;
+      await closeSpoolStream(out);
     }
   }
 

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
@@ -8,7 +6,7 @@ import type { Request } from 'express';
 import { type Pace, watchPace } from '../http/pace.js';
 import { BadRequest, PayloadTooLarge, RequestTimeout } from '../http/problems.js';
 import { isControl } from '../http/text.js';
-import { type SpoolFile, spoolFile } from './spool.js';
+import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from './spool.js';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
@@ -107,12 +105,11 @@ class Meter extends Transform {
 async function spool(source: Readable, limit: number, fileName: string | null): Promise<Upload> {
   const file = spoolFile('upload');
   const meter = new Meter(limit);
-  const out = createWriteStream(file.path, { flags: 'wx', mode: 0o600 });
+  const out = createSpoolStream(file);
   try {
     await pipeline(source, meter, out);
   } catch (error) {
-    // A stream destroyed while its file is still opening creates the file after all: wait for it to close.
-    if (!out.closed) await once(out, 'close').catch(() => undefined);
+    await closeSpoolStream(out);
     await file.dispose();
     throw error;
   }

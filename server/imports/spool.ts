@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -91,6 +90,22 @@ export function spoolFile(suffix: string): SpoolFile {
   return { path, dispose: () => rm(path, { force: true }).catch(() => undefined) };
 }
 
+/** A write stream to a new spool file: never one that exists, readable by this user alone. */
+export function createSpoolStream(file: SpoolFile): WriteStream {
+  return createWriteStream(file.path, { flags: 'wx', mode: 0o600 });
+}
+
+/**
+ * Destroys a spool file's stream, if it is still open, and waits for it to close: a file still
+ * opening when its stream is destroyed is created after all, and would come back after its removal.
+ */
+export async function closeSpoolStream(out: WriteStream): Promise<void> {
+  if (out.closed) return;
+  const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+  out.destroy();
+  await closed;
+}
+
 /** Lines written to a spool file in blocks of about 256 KB, waiting for the disk when it lags. */
 export class SpoolWriter {
   readonly #out: WriteStream;
@@ -99,7 +114,7 @@ export class SpoolWriter {
   #failure: Error | undefined;
 
   constructor(readonly file: SpoolFile) {
-    this.#out = createWriteStream(file.path, { flags: 'wx', mode: 0o600 });
+    this.#out = createSpoolStream(file);
     // A full disk says so here, whenever it happens; the next write or close rethrows it.
     this.#out.on('error', (error) => {
       this.#failure ??= error;
@@ -121,13 +136,9 @@ export class SpoolWriter {
     if (this.#failure) throw this.#failure;
   }
 
-  /** Closes without caring for the outcome, and removes the file (once it is closed: an opening file would come back). */
+  /** Closes without caring for the outcome, and removes the file once it is closed. */
   async abandon(): Promise<void> {
-    if (!this.#out.closed) {
-      const closed = once(this.#out, 'close').catch(() => undefined);
-      this.#out.destroy();
-      await closed;
-    }
+    await closeSpoolStream(this.#out);
     await this.file.dispose();
   }
 
