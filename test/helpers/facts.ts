@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, FactKind } from '../../server/db/schema.js';
 import { Random } from '../../server/demo/random.js';
 
@@ -118,4 +118,15 @@ export async function insertFacts(db: Kysely<Database>, facts: RawFacts): Promis
         .execute();
     }
   }
+}
+
+/**
+ * `rows` credit records of USST (refs `<prefix>-1` …), each about a hundred bytes as CSV: enough to
+ * fill the socket buffers of a download, so that it is still being sent when its reader acts.
+ */
+export async function insertBulkCredits(db: Kysely<Database>, prefix: string, rows: number): Promise<void> {
+  await sql`
+    insert into credit (university_code, ref, host_university_code, course, term, recognized_on, students, credits)
+    select 'USST', ${`${prefix}-`} || n, 'ZJUT', 'A course with a long enough name to fill the pipes ' || n, '2024-2025-1', date '2024-10-09', 3, 6
+    from generate_series(1, ${rows}) as n`.execute(db);
 }

@@ -1,9 +1,8 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
-import { sql } from 'kysely';
-import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { insertBulkCredits } from '../helpers/facts.js';
+import { type LogLine, captureLog } from '../helpers/log.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
@@ -20,35 +19,16 @@ const ROWS = 100_000;
 const HEADER = 'university_code,ref,host_university_code,course,term,recognized_on,students,credits';
 const BOUNDARY = 'XyZb';
 
-interface LogLine {
-  level: number;
-  msg: string;
-  err?: { code?: string; message?: string };
-  req?: { url?: string };
-}
-
 describe(`clients that leave midway, in the log (${TEST_DB})`, () => {
   let database: TestDatabase;
   let server: TestServer;
   let admin: Client;
-  const lines: LogLine[] = [];
+  const { log, lines } = captureLog();
 
   beforeAll(async () => {
     database = await createTestDatabase();
     await addStandardUsers(database.db);
-    await sql`
-      insert into credit (university_code, ref, host_university_code, course, term, recognized_on, students, credits)
-      select 'USST', 'LEFT-' || n, 'ZJUT', 'A course with a long enough name to fill the pipes ' || n, '2024-2025-1', date '2024-10-09', 3, 6
-      from generate_series(1, ${ROWS}) as n`.execute(database.db);
-    const log = pino(
-      { level: 'debug' },
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(JSON.parse(chunk.toString()) as LogLine);
-          done();
-        },
-      }),
-    );
+    await insertBulkCredits(database.db, 'LEFT', ROWS);
     server = await startTestServer(database, {}, { log });
     admin = await Client.signIn(server, IDENTITIES.admin.email);
   });

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertBulkCredits } from '../helpers/facts.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
@@ -23,10 +23,7 @@ describe(`downloads cut off by the reader (${TEST_DB})`, () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     await addStandardUsers(database.db);
-    await sql`
-      insert into credit (university_code, ref, host_university_code, course, term, recognized_on, students, credits)
-      select 'USST', 'DL-' || n, 'ZJUT', 'A course with a long enough name to fill the pipes ' || n, '2024-2025-1', date '2024-10-09', 3, 6
-      from generate_series(1, ${ROWS}) as n`.execute(database.db);
+    await insertBulkCredits(database.db, 'DL', ROWS);
     server = await startTestServer(database);
     admin = await Client.signIn(server, IDENTITIES.admin.email);
   });

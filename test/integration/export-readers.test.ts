@@ -1,12 +1,12 @@
 import { connect } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
-import { Writable } from 'node:stream';
 import { type KyselyPlugin, type PluginTransformResultArgs, type QueryResult, sql, type UnknownRow } from 'kysely';
 import pg from 'pg';
-import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SPOOL_DIR } from '../../server/imports/spool.js';
+import { insertBulkCredits } from '../helpers/facts.js';
+import { captureLog } from '../helpers/log.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
@@ -22,13 +22,6 @@ import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 const ROWS = 100_000;
 const EXPORT = '/records/credit?format=csv';
 const FORMATTED = '/records/credit?format=csv&formatted=true&lang=zh';
-
-interface LogLine {
-  level: number;
-  time: number;
-  msg: string;
-  req?: { url?: string };
-}
 
 /** A download whose reader stopped reading as soon as its status line arrived. */
 interface Held {
@@ -82,25 +75,13 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
   let database: TestDatabase;
   let server: TestServer;
   let admin: Client;
-  const lines: LogLine[] = [];
-  const log = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()) as LogLine);
-        done();
-      },
-    }),
-  );
+  const { log, lines } = captureLog();
   const faults = () => lines.filter((line) => line.level >= 50);
 
   beforeAll(async () => {
     database = await createTestDatabase();
     await addStandardUsers(database.db);
-    await sql`
-      insert into credit (university_code, ref, host_university_code, course, term, recognized_on, students, credits)
-      select 'USST', 'SLOW-' || n, 'ZJUT', 'A course with a long enough name to fill the pipes ' || n, '2024-2025-1', date '2024-10-09', 3, 6
-      from generate_series(1, ${ROWS}) as n`.execute(database.db);
+    await insertBulkCredits(database.db, 'SLOW', ROWS);
     server = await startTestServer(database, {}, { log });
     admin = await Client.signIn(server, IDENTITIES.admin.email);
   });

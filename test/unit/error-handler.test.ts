@@ -1,41 +1,26 @@
 import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import express from 'express';
-import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../server/http/error-handler.js';
+import { captureLog } from '../helpers/log.js';
 
 /**
  * The one error handler's log: a client that left midway is debug; a fault of the server's is an
  * error whether or not the client is still there; a socket error while the client is there is the
  * database's (warn, 503), as before.
  */
-interface LogLine {
-  level: number;
-  msg: string;
-  err?: { code?: string; message?: string };
-}
-
 describe('what the error handler logs', () => {
-  const lines: LogLine[] = [];
+  const { log, lines } = captureLog();
   let server: Server;
   let base: string;
   /** Resolves when the route named has handed its error on. */
   const handed = new Map<string, () => void>();
 
   beforeAll(async () => {
-    const log = pino(
-      { level: 'debug' },
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(JSON.parse(chunk.toString()) as LogLine);
-          done();
-        },
-      }),
-    );
     const app = express();
     // A download that never ends, the way every CSV export streams: one pipeline into the response.
     app.get('/endless', async (_req, res) => {
