@@ -109,3 +109,10 @@ export function sessionCookie(response: Response): string | undefined {
   const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('ao_session='));
   return setCookie?.split(';')[0];
 }
+
+/** The status of an answer, once its body is read (so that its connection is free again): for `expect.poll`. */
+export async function answerStatus(answer: Promise<Response>): Promise<number> {
+  const response = await answer;
+  await response.arrayBuffer();
+  return response.status;
+}

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { addStandardUsers, answerStatus, Client, IDENTITIES } from '../helpers/users.js';
 
 /**
  * An upload holds one of the process's few upload places while it arrives. One that trickles in,
@@ -104,14 +104,7 @@ describe(`the pace of uploads (${TEST_DB})`, () => {
     const held = [open(steward, 'text/csv', 10_000), open(steward, 'text/csv', 10_000)];
     // Both are being received once the server answers the account's third with 429.
     await expect
-      .poll(
-        async () => {
-          const response = await steward.post('/imports/credit?dryRun=true', CSV);
-          await response.arrayBuffer();
-          return response.status;
-        },
-        { timeout: 5000, interval: 50 },
-      )
+      .poll(() => answerStatus(steward.post('/imports/credit?dryRun=true', CSV)), { timeout: 5000, interval: 50 })
       .toBe(429);
     const third = await steward.post('/imports/credit?dryRun=true', CSV);
     expect(third.status).toBe(429);
@@ -122,14 +115,7 @@ describe(`the pace of uploads (${TEST_DB})`, () => {
     for (const { socket } of held) socket.destroy();
     // Their places come back: the account may send again.
     await expect
-      .poll(
-        async () => {
-          const response = await steward.post('/imports/credit?dryRun=true', CSV);
-          await response.arrayBuffer();
-          return response.status;
-        },
-        { timeout: 5000, interval: 50 },
-      )
+      .poll(() => answerStatus(steward.post('/imports/credit?dryRun=true', CSV)), { timeout: 5000, interval: 50 })
       .toBe(200);
   });
 
@@ -143,14 +129,7 @@ describe(`the pace of uploads (${TEST_DB})`, () => {
     }
     // None keeps its place: a moment later, an upload is received as usual.
     await expect
-      .poll(
-        async () => {
-          const response = await steward.post('/imports/credit?dryRun=true', CSV);
-          await response.arrayBuffer();
-          return response.status;
-        },
-        { timeout: 5000, interval: 50 },
-      )
+      .poll(() => answerStatus(steward.post('/imports/credit?dryRun=true', CSV)), { timeout: 5000, interval: 50 })
       .toBe(200);
   });
 });

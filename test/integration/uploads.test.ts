@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { addStandardUsers, answerStatus, Client, IDENTITIES } from '../helpers/users.js';
 
 /**
  * Uploads cut off at every stage, in both content types: each ends in an answer (or a closed
@@ -182,14 +182,7 @@ describe(`uploads cut off at every stage (${TEST_DB})`, () => {
     }
     // Whatever the last one left behind a moment ago, nothing stays held.
     await expect
-      .poll(
-        async () => {
-          const response = await steward.post('/imports/credit?dryRun=true', CSV);
-          await response.arrayBuffer();
-          return response.status;
-        },
-        { timeout: 5000, interval: 50 },
-      )
+      .poll(() => answerStatus(steward.post('/imports/credit?dryRun=true', CSV)), { timeout: 5000, interval: 50 })
       .toBe(200);
     await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
   });
