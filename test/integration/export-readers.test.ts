@@ -136,6 +136,15 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
     });
   }
 
+  /** A held reader was never cut: reading on, it gets the whole export, as long as its Content-Length says. */
+  async function expectWhole(held: Held): Promise<void> {
+    expect(held.isClosed()).toBe(false);
+    const rest = await held.readRest();
+    expect(rest.complete).toBe(true);
+    expect(rest.body.length).toBe(Number(held.headers['content-length']));
+    expect(lineCount(rest.body.toString('utf8'))).toBe(ROWS + 1);
+  }
+
   async function timed(work: () => Promise<Response>): Promise<{ response: Response; ms: number }> {
     const start = performance.now();
     const response = await work();
@@ -166,11 +175,7 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
     }
 
     // The held reader was never cut meanwhile, and its download is whole when it reads on.
-    expect(held.isClosed()).toBe(false);
-    const rest = await held.readRest();
-    expect(rest.complete).toBe(true);
-    expect(rest.body.length).toBe(Number(held.headers['content-length']));
-    expect(lineCount(rest.body.toString('utf8'))).toBe(ROWS + 1);
+    await expectWhole(held);
     await until(() => spoolFiles().length === 0, 'the export files to be removed');
     expect(faults()).toEqual([]);
   });
@@ -349,11 +354,7 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
 
       for (const reader of readers) {
         expect(reader.status).toBe(200);
-        expect(reader.isClosed()).toBe(false);
-        const rest = await reader.readRest();
-        expect(rest.complete).toBe(true);
-        expect(rest.body.length).toBe(Number(reader.headers['content-length']));
-        expect(lineCount(rest.body.toString('utf8'))).toBe(ROWS + 1);
+        await expectWhole(reader);
       }
       await until(() => spoolFiles().length === 0, 'the export files to be removed');
       expect(faults()).toEqual([]);
