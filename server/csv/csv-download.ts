@@ -7,7 +7,7 @@ import type {} from 'pino-http';
 import { isClientDeparture } from '../http/error-handler.js';
 import { type PaceFault, watchPace } from '../http/pace.js';
 import { ServiceUnavailable } from '../http/problems.js';
-import { ImportGate } from '../imports/import-gate.js';
+import { Gate } from '../http/gate.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../imports/spool.js';
 import { contentDisposition } from './cells.js';
 import type { CsvOptions } from './csv-response.js';
@@ -83,13 +83,13 @@ const NO_ROOM = new Set(['ENOSPC', 'EDQUOT']);
  * or averages under `minBytesPerSecond` after its first `graceMs`, is cut off. The file is removed however the download ends.
  */
 export class CsvDownloads {
-  readonly #admitted: ImportGate;
-  readonly #writing: ImportGate;
+  readonly #admitted: Gate;
+  readonly #writing: Gate;
 
   constructor(readonly limits: ExportLimits = DEFAULT_EXPORT_LIMITS) {
-    this.#admitted = new ImportGate('downloads', limits.sending, limits.waiting, limits.waitMs, 10);
+    this.#admitted = new Gate('downloads', limits.sending, limits.waiting, limits.waitMs, 10);
     // Only admitted downloads wait here, so the line never needs to be longer than they are.
-    this.#writing = new ImportGate('downloads being written', limits.writing, limits.sending, limits.waitMs, 10);
+    this.#writing = new Gate('downloads being written', limits.writing, limits.sending, limits.waitMs, 10);
   }
 
   async send(req: Request, res: Response, download: CsvDownload): Promise<void> {

@@ -10,7 +10,7 @@ import { singleLine } from '../http/text.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
 import { mergeRowsFor } from './apply-import.js';
 import { importFile } from './import-file.js';
-import { ImportGate } from './import-gate.js';
+import { Gate } from '../http/gate.js';
 import { DEFAULT_UPLOAD_PACE, receiveUpload, type UploadPace } from './read-upload.js';
 
 const ImportQuerySchema = z
@@ -57,8 +57,8 @@ export function importsRoutes(
   engine: DatabaseKind,
   limits: ImportLimits = DEFAULT_IMPORT_LIMITS,
 ) {
-  const uploads = new ImportGate('uploads', limits.uploads, 0);
-  const imports = new ImportGate('imports', limits.running, limits.waiting);
+  const uploads = new Gate('uploads', limits.uploads, 0);
+  const imports = new Gate('imports', limits.running, limits.waiting);
   const perAccount = limits.uploadsPerAccount ?? DEFAULT_UPLOADS_PER_ACCOUNT;
   /** Uploads being received, by account. */
   const sending = new Map<number, number>();

@@ -1,12 +1,12 @@
-import { ServiceUnavailable } from '../http/problems.js';
+import { ServiceUnavailable } from './problems.js';
 
 /**
- * The process's budget for imports: so many run at once, so many more wait their turn, and the
- * rest are told at once to come back (503 with Retry-After). With each import's memory bounded by
- * design (a block of the file, a batch of rows, the problems it lists), the whole process's is
- * bounded by the slots.
+ * A budget of the process for one kind of heavy work (uploads being received, imports running,
+ * downloads being prepared and sent): so many run at once, so many more wait their turn, and the
+ * rest are told at once to come back (503 with Retry-After). With each one's memory (or disk)
+ * bounded by design, the whole process's is bounded by the slots.
  */
-export class ImportGate {
+export class Gate {
   #running = 0;
   readonly #waiting: Array<{ admit: () => void; timer: NodeJS.Timeout }> = [];
 

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceUnavailable } from '../../server/http/problems.js';
-import { ImportGate } from '../../server/imports/import-gate.js';
+import { Gate } from '../../server/http/gate.js';
 
-describe('the import gate', () => {
+describe('the gate of a budget (uploads, imports, downloads)', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
   it('when the slots are taken, then callers wait in line up to the queue and the rest get a 503 with Retry-After', async () => {
-    const gate = new ImportGate('imports', 2, 1, 60_000, 30);
+    const gate = new Gate('imports', 2, 1, 60_000, 30);
     const first = await gate.enter();
     const second = await gate.enter();
     expect(gate.running).toBe(2);
@@ -36,7 +36,7 @@ describe('the import gate', () => {
 
   it('when a caller has waited its longest, then it is told to come back and leaves the line', async () => {
     vi.useFakeTimers();
-    const gate = new ImportGate('imports', 1, 2, 1000);
+    const gate = new Gate('imports', 1, 2, 1000);
     const held = await gate.enter();
     const waiting = gate.enter().catch((error: unknown) => error);
     expect(gate.waiting).toBe(1);
@@ -48,7 +48,7 @@ describe('the import gate', () => {
   });
 
   it('when a waiting caller goes away, then it leaves the line and the next one is admitted in its place', async () => {
-    const gate = new ImportGate('imports', 1, 2);
+    const gate = new Gate('imports', 1, 2);
     const held = await gate.enter();
     const gone = new AbortController();
     const first = gate.enter(gone.signal).catch((error: unknown) => error);
