@@ -164,6 +164,7 @@ const PAIRS = {
   ],
   'report.date.graduated_on': ['graduation date', '毕业日期'],
   'report.date.started_on': ['cohort start date', '开班日期'],
+  'report.date.completed_on': ['cohort completion date', '结业日期'],
   'report.date.recognized_on': ['recognition date', '学分认定日期'],
   'report.bases.title': ['Bases of the figures', '统计口径说明'],
   'report.bases.period': [

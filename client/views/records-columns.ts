@@ -193,6 +193,16 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       },
     },
     {
+      name: 'closed_on',
+      label: { en: 'Closed on', zh: '终止日期' },
+      csvZh: '终止日期',
+      type: 'optional_date',
+      hint: {
+        en: 'Required when the stage is closed, empty otherwise; not before the entry date.',
+        zh: '阶段为“已终止”时必填，否则留空；不早于入孵日期。',
+      },
+    },
+    {
       name: 'funding_cny',
       label: { en: 'Funding raised', zh: '融资额' },
       csvZh: '融资额（元）',
@@ -257,6 +267,16 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       hint: { en: 'The day the cohort started.', zh: '开班日。' },
     },
     {
+      name: 'completed_on',
+      label: { en: 'Completed on', zh: '结业日期' },
+      csvZh: '结业日期',
+      type: 'optional_date',
+      hint: {
+        en: 'Empty while the cohort runs; required once there are graduates (they are counted on this day).',
+        zh: '在读期间留空；有结业人数时必填（结业人数按此日期计）。',
+      },
+    },
+    {
       name: 'trainees',
       label: { en: 'Trainees', zh: '招收人数' },
       csvZh: '招收人数',
@@ -268,7 +288,10 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       label: { en: 'Graduates', zh: '结业人数' },
       csvZh: '结业人数',
       type: 'count',
-      hint: { en: 'People who completed it so far; at most the trainees.', zh: '目前已结业人数，不超过招收人数。' },
+      hint: {
+        en: 'People who completed it; at most the trainees, and 0 until the completion date is given.',
+        zh: '已结业人数，不超过招收人数；填写结业日期前为 0。',
+      },
     },
   ],
   credit: [

@@ -93,6 +93,8 @@ export interface IncubationTable extends FactColumns {
   stage: IncubationStage;
   entered_on: IsoDate;
   graduated_on: IsoDate | null;
+  /** The day a closed project left the incubator: set exactly when the stage is closed (sql/0015). */
+  closed_on: IsoDate | null;
   funding_cny: number;
   jobs: number;
   partner_university_code: string | null;
@@ -106,6 +108,8 @@ export interface TalentTable extends FactColumns {
   level: TalentLevel;
   program: string;
   started_on: IsoDate;
+  /** The day the cohort completed; null while it runs (sql/0015). Graduates are counted on it. */
+  completed_on: IsoDate | null;
   trainees: number;
   graduates: number;
 }

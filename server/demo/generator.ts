@@ -262,6 +262,8 @@ export class DemoDataGenerator {
   readonly #samplers: Record<DemoRecord['kind'], DaySampler>;
   readonly #actuals: Actuals = new Map();
   #done = false;
+  /** The stream of closing and completion dates (see `records`). */
+  #dates = new Random(0);
 
   constructor(options: DemoOptions) {
     if (!Number.isInteger(options.records) || options.records < 0) throw new RangeError('records must be a whole number');
@@ -285,6 +287,8 @@ export class DemoDataGenerator {
 
   *records(): Generator<DemoRecord> {
     const random = new Random(this.#options.seed);
+    // Closing and completion dates come from a stream of their own, so every other value stays as it was.
+    this.#dates = new Random(this.#options.seed ^ 0xda7e);
     const counts = DemoDataGenerator.split(this.#options.records);
     const sequence = new Map<string, number>();
     const nextRef = (prefix: string, university: string, day: number): string => {
@@ -416,13 +420,18 @@ export class DemoDataGenerator {
       case 'incubation': {
         let stage: IncubationStage = 'incubating';
         let graduated: number | null = null;
+        let closed: number | null = null;
         if (age > 365) {
           const r = random.next();
           const graduateAfter = random.int(300, 1100);
           if (r < Math.min(0.6, (age / 365) * 0.2) && graduateAfter <= age) {
             stage = 'graduated';
             graduated = day + graduateAfter;
-          } else if (r > 0.85) stage = 'closed';
+          } else if (r > 0.85) {
+            stage = 'closed';
+            // Most projects that fail do so in their second or third year.
+            closed = day + Math.min(age, this.#dates.int(180, 1000));
+          }
         }
         const funding = contractRound(random.logNormal(1_500_000, 1.1) * (stage === 'graduated' ? 3 : 1));
         const jobs = Math.round(2 + random.logNormal(8, 0.7) * (stage === 'graduated' ? 2 : 1));
@@ -434,6 +443,7 @@ export class DemoDataGenerator {
           stage,
           entered_on: isoDate(day),
           graduated_on: graduated === null ? null : isoDate(graduated),
+          closed_on: closed === null ? null : isoDate(closed),
           funding_cny: funding,
           jobs: stage === 'closed' ? Math.round(jobs / 3) : jobs,
           partner_university_code: random.chance(0.15) ? this.#otherUniversity(random, university) : null,
@@ -449,6 +459,8 @@ export class DemoDataGenerator {
         const [min, max, length] = COHORT[level];
         const trainees = random.int(min, max);
         const graduates = age >= length ? Math.round(trainees * random.uniform(0.85, 1)) : 0;
+        // A cohort completes at the end of its course, give or take a fortnight, and never after today.
+        const completed = graduates > 0 ? Math.min(day + length + this.#dates.int(0, 14), this.#end) : null;
         const row: NewTalent = {
           university_code: university.code,
           ref: nextRef('TAL', university.code, day),
@@ -458,11 +470,12 @@ export class DemoDataGenerator {
           level,
           program: `${random.pick(PROGRAMS[level])}（${isoDate(day).slice(0, 4)}级）`,
           started_on: isoDate(day),
+          completed_on: completed === null ? null : isoDate(completed),
           trainees,
           graduates,
         };
         this.#count('talent.trainees', university.code, day, trainees);
-        this.#count('talent.graduates', university.code, day, graduates);
+        this.#count('talent.graduates', university.code, completed, graduates);
         return { kind, row };
       }
       case 'credit': {

@@ -8,6 +8,7 @@ import {
   type DimensionId,
   isTimeDimension,
   MEASURES,
+  type Held,
   type MeasureDef,
   PARTNER_COLUMN,
   TIME_DIMENSIONS,
@@ -157,8 +158,16 @@ export function setRollupsEnabled(enabled: boolean): void {
   rollupsEnabled = enabled;
 }
 
-/** The smallest rollup of the kind (of the given levels) that has every column the query groups or filters by. */
-function rollupFor(kind: FactKind, query: AggregateQuery, levels: readonly Rollup[] = ROLLUPS[kind]): Rollup | null {
+/**
+ * The smallest rollup of the kind (of the given levels) that has every column the query groups or
+ * filters by, and every date the measures read (a day rollup keeps only some of them).
+ */
+function rollupFor(
+  kind: FactKind,
+  query: AggregateQuery,
+  dates: readonly string[],
+  levels: readonly Rollup[] = ROLLUPS[kind],
+): Rollup | null {
   if (!rollupsEnabled) return null;
   const used = new Set<string>();
   for (const dimension of query.by) {
@@ -171,8 +180,11 @@ function rollupFor(kind: FactKind, query: AggregateQuery, levels: readonly Rollu
     if (column) used.add(column);
   }
   return (
-    levels.find((rollup) => [...used].every((c) => rollup.columns.includes(c) || (c === 'value_band' && rollup.valueBand))) ??
-    null
+    levels.find(
+      (rollup) =>
+        [...used].every((c) => rollup.columns.includes(c) || (c === 'value_band' && rollup.valueBand)) &&
+        dates.every((d) => rollup.dates.includes(d)),
+    ) ?? null
   );
 }
 
@@ -226,9 +238,14 @@ const needsUniversityJoin = (query: AggregateQuery): boolean =>
 interface Group {
   kind: FactKind;
   dateColumn: string;
-  stock: boolean;
+  /** How a stock holds its records; null for flows. */
+  held: Held | null;
   measures: MeasureDef[];
 }
+
+/** The dates a group's scans read: a flow's own date, or a stock's start and ends. */
+const groupDates = (group: Group): readonly string[] =>
+  group.held ? [group.held.from, ...group.held.until] : [group.dateColumn];
 
 /** Measures that read the same rows the same way are computed by one scan. */
 function groupsOf(measures: readonly MeasureId[]): Group[] {
@@ -237,7 +254,12 @@ function groupsOf(measures: readonly MeasureId[]): Group[] {
     const def = MEASURES[id];
     const stock = def.temporality === 'stock';
     const key = `${def.kind}|${def.dateColumn}|${stock ? id : 'flow'}`;
-    const group = groups.get(key) ?? { kind: def.kind, dateColumn: def.dateColumn, stock, measures: [] };
+    const group = groups.get(key) ?? {
+      kind: def.kind,
+      dateColumn: def.dateColumn,
+      held: def.temporality === 'stock' ? def.held : null,
+      measures: [],
+    };
     group.measures.push(def);
     groups.set(key, group);
   }
@@ -259,9 +281,31 @@ function finestGrain(by: readonly DimensionId[]): TimeDimension | null {
   return grains.find((grain) => by.includes(grain)) ?? null;
 }
 
-/** A stock's records on a day (alias `f`): projects in incubation then: entered, not graduated, not closed. */
-const heldAt = (end: RawBuilder<unknown>) =>
-  sql`f.entered_on <= ${end} and (f.graduated_on is null or f.graduated_on > ${end}) and f.stage <> 'closed'`;
+/** A stock's records held on a day (alias `f`): started by then, and no end date on or before it. */
+const heldAt = (held: Held, day: RawBuilder<unknown>) =>
+  sql.join(
+    [
+      sql`${sql.ref(`f.${held.from}`)} <= ${day}`,
+      ...held.until.map((c) => sql`(${sql.ref(`f.${c}`)} is null or ${sql.ref(`f.${c}`)} > ${day})`),
+    ],
+    sql` and `,
+  );
+
+/**
+ * A stock's records that end in (after, last]: the first of their end dates falls there. Split by
+ * which end date comes first (ties to the earlier column), so each record is in one part only.
+ */
+const endingIn = (held: Held, after: string, last: string): RawBuilder<unknown>[] =>
+  held.until.map((column, i) => {
+    const date = sql.ref(`f.${column}`);
+    // Earlier columns win ties: one listed before must come strictly later, one listed after not before.
+    const others = held.until.flatMap((other, k) => {
+      if (k === i) return [];
+      const ref = sql.ref(`f.${other}`);
+      return [k < i ? sql`(${ref} is null or ${ref} > ${date})` : sql`(${ref} is null or ${ref} >= ${date})`];
+    });
+    return sql.join([sql`${date} > ${after}::date`, sql`${date} <= ${last}::date`, ...others], sql` and `);
+  });
 
 /** A flow's records in the filters' range (alias `f`): its own date column within from … to. */
 function flowDateConditions(
@@ -282,7 +326,7 @@ function flowDateConditions(
  */
 export function measureDateConditions(id: MeasureId, filters: KpiFilters): RawBuilder<unknown>[] {
   const def = MEASURES[id];
-  if (def.temporality === 'stock') return [heldAt(sql`${filters.to ?? today()}::date`)];
+  if (def.temporality === 'stock') return [heldAt(def.held, sql`${filters.to ?? today()}::date`)];
   return flowDateConditions(def.dateColumn, filters);
 }
 
@@ -302,11 +346,11 @@ function groupSelects(
   allMeasures: readonly MeasureId[],
   range: DataRange,
 ): RawBuilder<unknown>[] {
-  const { kind } = group;
-  const rollup = rollupFor(kind, query);
+  const { kind, held } = group;
+  const rollup = rollupFor(kind, query, groupDates(group));
   const grain = finestGrain(query.by);
-  if (group.stock) {
-    // Projects in incubation at the end of each period (or of the range).
+  if (held) {
+    // The stock at the end of each period (or of the range).
     if (grain) {
       const start = rangeStart(query.filters, range);
       if (!start) return [];
@@ -320,32 +364,31 @@ function groupSelects(
       const values = sql.join(periods.map((p) => sql`(${p.year}::int, ${p.quarter}::text, ${p.month}::text, ${p.end}::date)`));
       return [
         partSelect(group, query, allMeasures, source, [], {
-          join: sql`inner join (values ${values}) as p(year, quarter, month, period_end) on ${heldAt(sql`p.period_end`)}`,
+          join: sql`inner join (values ${values}) as p(year, quarter, month, period_end) on ${heldAt(held, sql`p.period_end`)}`,
           date: sql`p.period_end`,
         }),
       ];
     }
     const end = rangeEnd(query.filters, range);
     const source = stockRollup([end], range, rollup);
-    if (source || !rollup) return [partSelect(group, query, allMeasures, source, [heldAt(sql`${end}::date`)])];
-    // Held on a day inside a month: the rollup has every project entered before that month and
-    // graduated after it (or not at all); the facts add those entered in the month by that day,
-    // and those graduating later in the month. The three parts are disjoint and make up the whole.
+    if (source || !rollup) return [partSelect(group, query, allMeasures, source, [heldAt(held, sql`${end}::date`)])];
+    // Held on a day inside a month: the rollup (dates truncated to the month) has every record
+    // started before that month and ending after it, or never; the facts add those started in the
+    // month by that day and not ended by it, and those started before the month that end later in
+    // it. The parts are disjoint and make up the whole.
     const first = monthStart(end);
     const last = monthEnd(end);
+    const startedBefore = sql`${sql.ref(`f.${held.from}`)} < ${first}::date`;
     return [
-      partSelect(group, query, allMeasures, rollup, [
-        sql`f.entered_on < ${first}::date and (f.graduated_on is null or f.graduated_on > ${first}::date) and f.stage <> 'closed'`,
-      ]),
+      partSelect(group, query, allMeasures, rollup, [startedBefore, heldAt(held, sql`${first}::date`)]),
       partSelect(group, query, allMeasures, null, [
-        sql`f.entered_on between ${first}::date and ${end}::date and (f.graduated_on is null or f.graduated_on > ${end}::date) and f.stage <> 'closed'`,
+        sql`${sql.ref(`f.${held.from}`)} >= ${first}::date`,
+        heldAt(held, sql`${end}::date`),
       ]),
-      partSelect(group, query, allMeasures, null, [
-        sql`f.entered_on < ${first}::date and f.graduated_on > ${end}::date and f.graduated_on <= ${last}::date and f.stage <> 'closed'`,
-      ]),
+      ...endingIn(held, end, last).map((ending) => partSelect(group, query, allMeasures, null, [startedBefore, ending])),
     ];
   }
-  const daily = rollupFor(kind, query, DAY_ROLLUPS[kind] ?? []);
+  const daily = rollupFor(kind, query, groupDates(group), DAY_ROLLUPS[kind] ?? []);
   return flowParts(query.filters, range, rollup, daily).map((part) =>
     partSelect(group, query, allMeasures, part.rollup, flowDateConditions(group.dateColumn, part)),
   );

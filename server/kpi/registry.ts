@@ -50,7 +50,27 @@ const INCUBATION: readonly DimensionId[] = [...COMMON, 'field', 'stage'];
 const TALENT: readonly DimensionId[] = [...COMMON, 'level'];
 const CREDIT: readonly DimensionId[] = COMMON;
 
-export interface MeasureDef {
+/**
+ * How a stock holds a record: from its `from` date (inclusive) until the first of its `until`
+ * dates (exclusive; a record with none is still held). Projects in incubation: from entry until
+ * graduation or closure.
+ */
+export interface Held {
+  from: string;
+  until: readonly string[];
+}
+
+/** Whether a record is held by a stock on a day (ISO dates compare as text). */
+export function isHeld(held: Held, record: Readonly<Record<string, unknown>>, day: string): boolean {
+  const from = record[held.from];
+  if (typeof from !== 'string' || from > day) return false;
+  return held.until.every((column) => {
+    const until = record[column];
+    return typeof until !== 'string' || until > day;
+  });
+}
+
+interface MeasureBase {
   id: MeasureId;
   kind: FactKind;
   /** The date a record counts on. */
@@ -58,13 +78,14 @@ export interface MeasureDef {
   /** `count` of records, or `sum` of a column. */
   aggregate: { fn: 'count' } | { fn: 'sum'; column: string };
   unit: Unit;
-  /** A flow is summed over the period; a stock is its level at the end of the period. */
-  temporality: 'flow' | 'stock';
   name: Bilingual;
   definition: Bilingual;
   standard: Standard;
   dimensions: readonly DimensionId[];
 }
+
+/** A flow is summed over the period; a stock is its level at the end of the period. */
+export type MeasureDef = MeasureBase & ({ temporality: 'flow' } | { temporality: 'stock'; held: Held });
 
 const CN_REPORT = (zh: string, en: string): Standard => ({
   code: 'cn-annual-report',
@@ -213,10 +234,11 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
     aggregate: { fn: 'count' },
     unit: 'count',
     temporality: 'stock',
+    held: { from: 'entered_on', until: ['graduated_on', 'closed_on'] },
     name: { en: 'Projects in incubation', zh: '在孵项目数' },
     definition: {
-      en: 'Projects in incubation on the last day of the period: entered by then, not graduated by then, and not closed (a closed project carries no closing date, so it is left out of every period).',
-      zh: '期末在孵的项目数：期末前已入孵、期末时尚未毕业且未终止（终止项目无终止日期，各期均不计入）。',
+      en: 'Projects in incubation on the last day of the period: entered by then, and neither graduated nor closed by then. A project closed later still counts in the periods before its closing date.',
+      zh: '期末在孵的项目数：期末前已入孵，且期末时尚未毕业、未终止；后来终止的项目仍计入其终止日期之前的各期。',
     },
     standard: ALLIANCE('期末在孵项目存量', 'projects in incubation at the end of the period'),
     dimensions: INCUBATION,
@@ -239,16 +261,16 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'talent.graduates': {
     id: 'talent.graduates',
     kind: 'talent',
-    dateColumn: 'started_on',
+    dateColumn: 'completed_on',
     aggregate: { fn: 'sum', column: 'graduates' },
     unit: 'people',
     temporality: 'flow',
     name: { en: 'People who completed joint training', zh: '联合培养结业人数' },
     definition: {
-      en: 'People who completed the joint-training cohorts that started in the period (cohorts still running count none yet).',
-      zh: '期内开班的联合培养项目已结业人数（未结业批次暂计为零）。',
+      en: 'People who completed joint-training cohorts in the period, counted on the day each cohort completed (cohorts still running count none).',
+      zh: '期内结业的联合培养人数，按各批次结业日期计（尚未结业的批次不计）。',
     },
-    standard: ALLIANCE('按开班批次归集的结业人数', 'completions of each cohort, by start date'),
+    standard: ALLIANCE('按结业日期计的联合培养结业人数', 'completions of joint training, by completion date'),
     dimensions: TALENT,
   },
   'credits.credits': {

@@ -31,8 +31,9 @@ export interface Rollup {
 
 const TT_SUMS = ['contract_value_cny', 'received_cny', 'patents'];
 const INC_SUMS = ['funding_cny', 'jobs'];
-const INC_DATES = ['entered_on', 'graduated_on'];
+const INC_DATES = ['entered_on', 'graduated_on', 'closed_on'];
 const TAL_SUMS = ['trainees', 'graduates'];
+const TAL_DATES = ['started_on', 'completed_on'];
 const CR_SUMS = ['students', 'credits'];
 
 const level = (
@@ -64,8 +65,8 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
     level('incubation', 'all', ['university_code', 'stage', 'partner_university_code', 'field_code'], INC_DATES, INC_SUMS),
   ],
   talent: [
-    level('talent', 'u', ['university_code'], ['started_on'], TAL_SUMS),
-    level('talent', 'all', ['university_code', 'partner_university_code', 'level'], ['started_on'], TAL_SUMS),
+    level('talent', 'u', ['university_code'], TAL_DATES, TAL_SUMS),
+    level('talent', 'all', ['university_code', 'partner_university_code', 'level'], TAL_DATES, TAL_SUMS),
   ],
   credit: [
     level('credit', 'u', ['university_code'], ['recognized_on'], CR_SUMS),
@@ -77,7 +78,8 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
  * Day-grain rollups of the university level, for the days of partial months (a period that starts
  * on the 30th, a year-ago period that ends on the 2nd): a few thousand rows each, where the facts of
  * a few busy days are thousands. Incubation has none: its partial months are few rows, read from the
- * covering indexes.
+ * covering indexes; nor do completions of joint training (read from `talent_completed_cover_idx`).
+ * A day rollup serves a measure only when it keeps the measure's own date (see `rollup.dates`).
  */
 export const DAY_ROLLUPS: Readonly<Partial<Record<FactKind, readonly Rollup[]>>> = {
   tech_transfer: [level('tech_transfer', 'ud', ['university_code'], ['signed_on'], TT_SUMS, false, 'day')],
@@ -165,17 +167,26 @@ $$;`,
   ];
 }
 
-/** The SQL that creates the month rollups, fills them from the facts and keeps them exact: migration 0007. */
-export function rollupMigrationSql(): string {
-  const out: string[] = [
-    '-- Rollups of the facts per month and dimension columns (see server/kpi/rollups.ts, which',
-    '-- generates this file: `npm run sql:rollups`). Kept exact by statement-level triggers in the',
-    '-- same transaction as every insert, update and delete; the query compiler reads them for',
-    '-- whole months and the facts for the days of a partial month. A row whose facts are all gone',
-    '-- keeps `records = 0` (cleaning it would cost a scan per statement); readers skip such rows.',
-    '',
-  ];
-  for (const [kind, levels] of Object.entries(ROLLUPS) as Array<[FactKind, readonly Rollup[]]>) {
+/** The name of a kind's triggers that keep its rollups, as sql/0007 created them. */
+const TRIGGERS = ['truncate', 'insert', 'update', 'delete'] as const;
+
+/**
+ * Every rollup dropped and built again from the facts, with its trigger functions and triggers:
+ * the block a migration holds when the rollup registry changes (`npm run sql:rollups -- sql/NNNN_name.sql`).
+ * An applied migration is never edited (test/integration/rollups.test.ts pins them); a database
+ * that applied the earlier rollups gets these in its next migration, like a fresh one.
+ */
+export function rollupRebuildSql(): string {
+  const out: string[] = [];
+  for (const kind of Object.keys(ROLLUPS) as FactKind[]) {
+    const levels = allRollups(kind);
+    out.push(
+      ...TRIGGERS.map((t) => `drop trigger if exists ${kind}_rollup_${t} on ${kind};`),
+      `drop function if exists ${kind}_rollup();`,
+      `drop function if exists ${kind}_rollup_truncate();`,
+      ...levels.map((r) => `drop table if exists ${r.table};`),
+      '',
+    );
     for (const rollup of levels) out.push(...tableSql(kind, rollup));
     out.push(...functionsSql(kind, levels, false));
     out.push(
@@ -186,20 +197,26 @@ export function rollupMigrationSql(): string {
       '',
     );
   }
-  return `${out.join('\n')}\n`;
+  return out.join('\n');
 }
 
-/** The day rollups, and the trigger functions again with every level: migration 0011. */
-export function dayRollupMigrationSql(): string {
-  const out: string[] = [
-    '-- Day-grain rollups of the university level (see server/kpi/rollups.ts, which generates this',
-    '-- file: `npm run sql:rollups`), read for the days of partial months. The trigger functions of',
-    '-- sql/0007 are replaced by ones that keep these too, in the same statements.',
-    '',
-  ];
-  for (const [kind, levels] of Object.entries(DAY_ROLLUPS) as Array<[FactKind, readonly Rollup[]]>) {
-    for (const rollup of levels) out.push(...tableSql(kind, rollup));
-    out.push(...functionsSql(kind, allRollups(kind), true), '');
-  }
-  return `${out.join('\n')}\n`;
+/** The lines that mark a migration's generated rollup block. */
+export const ROLLUP_BLOCK_BEGIN =
+  '-- rollups: begin (generated from server/kpi/rollups.ts by `npm run sql:rollups`; do not edit)';
+export const ROLLUP_BLOCK_END = '-- rollups: end';
+
+/** A migration's text with its rollup block (between the markers) replaced by the registry's. */
+export function withRollupBlock(migration: string): string {
+  const begin = migration.indexOf(ROLLUP_BLOCK_BEGIN);
+  const end = migration.indexOf(ROLLUP_BLOCK_END);
+  if (begin < 0 || end < begin)
+    throw new Error(`the migration has no block between "${ROLLUP_BLOCK_BEGIN}" and "${ROLLUP_BLOCK_END}"`);
+  return `${migration.slice(0, begin + ROLLUP_BLOCK_BEGIN.length)}\n${rollupRebuildSql()}${migration.slice(end)}`;
+}
+
+/** The rollup block of a migration, or null when it has none. */
+export function rollupBlockOf(migration: string): string | null {
+  const begin = migration.indexOf(ROLLUP_BLOCK_BEGIN);
+  const end = migration.indexOf(ROLLUP_BLOCK_END);
+  return begin < 0 || end < begin ? null : migration.slice(begin + ROLLUP_BLOCK_BEGIN.length + 1, end);
 }

@@ -32,8 +32,9 @@ export async function dataDateRange(db: Kysely<Database>): Promise<DateRangeRow>
     select min(d)::text as first, max(d)::text as last from (
       select min(signed_on) as d from tech_transfer union all select max(signed_on) from tech_transfer
       union all select min(entered_on) from incubation union all select max(entered_on) from incubation
-      union all select max(graduated_on) from incubation
+      union all select max(graduated_on) from incubation union all select max(closed_on) from incubation
       union all select min(started_on) from talent union all select max(started_on) from talent
+      union all select max(completed_on) from talent
       union all select min(recognized_on) from credit union all select max(recognized_on) from credit
     ) as dates`.execute(db);
   return result.rows[0] ?? { first: null, last: null };

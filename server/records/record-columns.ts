@@ -163,6 +163,14 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
       example: '2024-05-20',
     },
     {
+      name: 'closed_on',
+      zh: '终止日期',
+      type: 'optional_date',
+      description:
+        'The day it was closed (left the incubator without graduating): required when the stage is closed, empty otherwise, not before entered_on.',
+      example: '',
+    },
+    {
       name: 'funding_cny',
       zh: '融资额（元）',
       type: 'money',
@@ -198,12 +206,20 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
       example: '长三角技术经理人联合培训（2024级）',
     },
     { name: 'started_on', zh: '开班日期', type: 'date', description: 'The day the cohort started.', example: '2024-09-02' },
+    {
+      name: 'completed_on',
+      zh: '结业日期',
+      type: 'optional_date',
+      description:
+        'The day the cohort completed; empty while it runs. Required when graduates is above 0 (they are counted on this day), not before started_on.',
+      example: '2025-06-30',
+    },
     { name: 'trainees', zh: '招收人数', type: 'count', description: 'People enrolled.', example: '45' },
     {
       name: 'graduates',
       zh: '结业人数',
       type: 'count',
-      description: 'People who completed it so far; at most trainees.',
+      description: 'People who completed it; at most trainees, and 0 until completed_on is given.',
       example: '43',
     },
   ],

@@ -150,6 +150,13 @@ const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]
     ...(r.graduated_on && r.entered_on && r.graduated_on < r.entered_on
       ? [{ path: 'graduated_on', message: `must not be before entered_on (${r.entered_on})` }]
       : []),
+    ...(r.stage === 'closed' && !r.closed_on ? [{ path: 'closed_on', message: 'is required when the stage is closed' }] : []),
+    ...(r.stage !== 'closed' && r.closed_on
+      ? [{ path: 'closed_on', message: `must be empty unless the stage is closed (it is ${r.stage})` }]
+      : []),
+    ...(r.closed_on && r.entered_on && r.closed_on < r.entered_on
+      ? [{ path: 'closed_on', message: `must not be before entered_on (${r.entered_on})` }]
+      : []),
     ...(r.partner_university_code && r.partner_university_code === r.university_code
       ? [{ path: 'partner_university_code', message: 'must differ from university_code' }]
       : []),
@@ -157,6 +164,17 @@ const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]
   talent: (r) => [
     ...(r.trainees >= 0 && r.graduates > r.trainees
       ? [{ path: 'graduates', message: `must not exceed trainees (${r.trainees})` }]
+      : []),
+    ...(r.graduates > 0 && !r.completed_on
+      ? [
+          {
+            path: 'completed_on',
+            message: 'is required when graduates is above 0 (graduates are counted on the day the cohort completed)',
+          },
+        ]
+      : []),
+    ...(r.completed_on && r.started_on && r.completed_on < r.started_on
+      ? [{ path: 'completed_on', message: `must not be before started_on (${r.started_on})` }]
       : []),
     ...(r.partner_university_code && r.partner_university_code === r.university_code
       ? [{ path: 'partner_university_code', message: 'must differ from university_code' }]

@@ -4,7 +4,7 @@ import type { AuditAction, Database, FactKind } from '../db/schema.js';
 import { FACT_KINDS } from '../db/schema.js';
 import type { Caller } from '../http/route.js';
 import { MEASURE_IDS, type MeasureId } from '../kpi/measure-ids.js';
-import { MEASURE_LIST, type MeasureDef } from '../kpi/registry.js';
+import { isHeld, MEASURE_LIST, type MeasureDef } from '../kpi/registry.js';
 import type { ReportDocument } from './report.types.js';
 
 /**
@@ -139,12 +139,7 @@ const MEASURES_OF: Record<FactKind, MeasureDef[]> = Object.fromEntries(
 
 /** Whether a record counts in a measure over a span, as the registry defines the measure. */
 function counts(def: MeasureDef, record: Values, span: { from: string; to: string }): boolean {
-  if (def.temporality === 'stock') {
-    // Projects held on the span's last day: entered by then, not graduated by then, not closed.
-    const entered = record.entered_on as string | null;
-    const graduated = record.graduated_on as string | null;
-    return entered !== null && entered <= span.to && (graduated === null || graduated > span.to) && record.stage !== 'closed';
-  }
+  if (def.temporality === 'stock') return isHeld(def.held, record, span.to);
   const date = record[def.dateColumn] as string | null | undefined;
   return typeof date === 'string' && date >= span.from && date <= span.to;
 }

@@ -42,6 +42,14 @@ const maybePartner = (random: Random, code: string): string | null => (random.ch
 /** Random records of every kind, with nulls, edge dates, huge and tiny amounts and odd text. */
 export function randomFacts(seed: number, perKind: number): RawFacts {
   const random = new Random(seed);
+  // Closing and completion dates from a stream of their own: the other values stay as they were.
+  const dates = new Random(seed ^ 0xda7e);
+  /** A date on or after `start`: the same day now and then (an edge), else any later one. */
+  const onOrAfter = (start: string): string => {
+    if (dates.chance(0.2)) return start;
+    const day = randomDate(dates);
+    return day < start ? start : day;
+  };
   const facts: RawFacts = { tech_transfer: [], incubation: [], talent: [], credit: [] };
   for (let i = 0; i < perKind; i++) {
     const u = random.pick(UNIVERSITIES);
@@ -73,6 +81,7 @@ export function randomFacts(seed: number, perKind: number): RawFacts {
       stage,
       entered_on: entered,
       graduated_on: graduated && graduated < entered ? entered : graduated,
+      closed_on: stage === 'closed' ? onOrAfter(entered) : null,
       funding_cny: money(random, 20_000_000),
       jobs: random.int(0, 80),
       partner_university_code: maybePartner(random, u),
@@ -81,15 +90,19 @@ export function randomFacts(seed: number, perKind: number): RawFacts {
   for (let i = 0; i < perKind; i++) {
     const u = random.pick(UNIVERSITIES);
     const trainees = random.int(0, 90);
+    const started = randomDate(random);
+    const graduates = random.int(0, trainees);
     facts.talent.push({
       university_code: u,
       ref: `TAL-${i}`,
       partner_university_code: maybePartner(random, u),
       level: random.pick(LEVELS),
       program: `Programme ${i}`,
-      started_on: randomDate(random),
+      started_on: started,
+      // A cohort with graduates has completed; one without may have completed too, or still run.
+      completed_on: graduates > 0 || dates.chance(0.3) ? onOrAfter(started) : null,
       trainees,
-      graduates: random.int(0, trainees),
+      graduates,
     });
   }
   for (let i = 0; i < perKind; i++) {

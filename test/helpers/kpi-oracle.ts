@@ -15,6 +15,12 @@ interface OracleMeasure {
 }
 
 const one = () => 1;
+
+/** A project in incubation on a day: entered by then, and neither graduated nor closed by then. */
+export const inIncubation = (row: RawRow, day: string): boolean =>
+  String(row.entered_on) <= day &&
+  (row.graduated_on == null || String(row.graduated_on) > day) &&
+  (row.closed_on == null || String(row.closed_on) > day);
 const column = (name: string) => (row: RawRow) => Number(row[name]);
 
 export const ORACLE_MEASURES: Record<string, OracleMeasure> = {
@@ -27,7 +33,7 @@ export const ORACLE_MEASURES: Record<string, OracleMeasure> = {
   'incubation.jobs': { kind: 'incubation', date: 'entered_on', value: column('jobs') },
   'incubation.portfolio': { kind: 'incubation', date: 'entered_on', value: one, stock: true },
   'talent.trainees': { kind: 'talent', date: 'started_on', value: column('trainees') },
-  'talent.graduates': { kind: 'talent', date: 'started_on', value: column('graduates') },
+  'talent.graduates': { kind: 'talent', date: 'completed_on', value: column('graduates') },
   'credits.credits': { kind: 'credit', date: 'recognized_on', value: column('credits') },
   'credits.students': { kind: 'credit', date: 'recognized_on', value: column('students') },
 };
@@ -85,8 +91,8 @@ export interface OracleQuery {
 export function dataRange(facts: RawFacts): { first: string; last: string } {
   const dates = [
     ...facts.tech_transfer.map((r) => r.signed_on),
-    ...facts.incubation.flatMap((r) => [r.entered_on, r.graduated_on]),
-    ...facts.talent.map((r) => r.started_on),
+    ...facts.incubation.flatMap((r) => [r.entered_on, r.graduated_on, r.closed_on]),
+    ...facts.talent.flatMap((r) => [r.started_on, r.completed_on]),
     ...facts.credit.map((r) => r.recognized_on),
   ].filter((d): d is string => typeof d === 'string');
   dates.sort();
@@ -139,10 +145,7 @@ export function oracleAggregate(facts: RawFacts, query: OracleQuery): OracleRow[
       if (!passes(row, measure.kind)) continue;
       const hundredths = Math.round(measure.value(row) * 100);
       if (measure.stock) {
-        const held = (end: string) =>
-          String(row.entered_on) <= end &&
-          (row.graduated_on === null || String(row.graduated_on) > end) &&
-          row.stage !== 'closed';
+        const held = (end: string) => inIncubation(row, end);
         const grain = [...TIME].reverse().find((g) => query.by.includes(g));
         const ends = grain ? periodEnds(grain, from ?? range.first, to ?? range.last) : [to ?? range.last];
         for (const end of ends) {

@@ -70,6 +70,7 @@ describe(`KPI edge cases (${TEST_DB})`, () => {
           stage: 'closed',
           entered_on: '2023-05-01',
           graduated_on: null,
+          closed_on: '2024-02-10',
           funding_cny: 30,
           jobs: 3,
           partner_university_code: null,
@@ -146,11 +147,15 @@ describe(`KPI edge cases (${TEST_DB})`, () => {
       'measures=incubation.portfolio,incubation.entered,incubation.graduated&by=month&from=2024-01-01&to=2024-03-31',
     );
     expect(months).toEqual([
-      // I1 (entered 2023-02, graduates 2024-02-15) and I2 (entered 2024-01-20) at the end of January; the closed I3 never counts.
-      { month: '2024-01', 'incubation.portfolio': 2, 'incubation.entered': 1, 'incubation.graduated': 0 },
+      // I1 (entered 2023-02, graduates 2024-02-15), I2 (entered 2024-01-20) and I3 (entered 2023-05,
+      // closed 2024-02-10) at the end of January; I2 alone from the end of February.
+      { month: '2024-01', 'incubation.portfolio': 3, 'incubation.entered': 1, 'incubation.graduated': 0 },
       { month: '2024-02', 'incubation.portfolio': 1, 'incubation.entered': 0, 'incubation.graduated': 1 },
       { month: '2024-03', 'incubation.portfolio': 1, 'incubation.entered': 0, 'incubation.graduated': 0 },
     ]);
+    // Inside February: I3 is held until the day before it closed, I1 until the day before it graduated.
+    expect(await rows('measures=incubation.portfolio&to=2024-02-09')).toEqual([{ 'incubation.portfolio': 3 }]);
+    expect(await rows('measures=incubation.portfolio&to=2024-02-10')).toEqual([{ 'incubation.portfolio': 2 }]);
     expect(await rows('measures=incubation.portfolio&to=2024-02-14')).toEqual([{ 'incubation.portfolio': 2 }]);
     expect(await rows('measures=incubation.portfolio&to=2024-02-15')).toEqual([{ 'incubation.portfolio': 1 }]);
   });

@@ -5,7 +5,7 @@ import { MEASURE_IDS, type MeasureId } from '../../server/kpi/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES } from '../../server/kpi/registry.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, type RawFacts, randomFacts, UNIVERSITIES } from '../helpers/facts.js';
-import { type OracleQuery, oracleAggregate } from '../helpers/kpi-oracle.js';
+import { inIncubation, type OracleQuery, oracleAggregate } from '../helpers/kpi-oracle.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
@@ -219,10 +219,7 @@ function hasRecordsIn(facts: RawFacts, measure: string, university: string, from
   const def = MEASURES[measure as MeasureId];
   return facts[def.kind].some((row) => {
     if (row.university_code !== university) return false;
-    if (def.temporality === 'stock')
-      return (
-        String(row.entered_on) <= to && (row.graduated_on === null || String(row.graduated_on) > to) && row.stage !== 'closed'
-      );
+    if (def.temporality === 'stock') return inIncubation(row, to);
     const date = row[def.dateColumn] as string | null;
     return date !== null && date >= from && date <= to;
   });

@@ -3,7 +3,7 @@ import type { FactKind } from '../../server/db/schema.js';
 import { MEASURE_IDS } from '../../server/kpi/measure-ids.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, type RawFacts, type RawRow, REGION_OF, randomFacts, UNIVERSITIES } from '../helpers/facts.js';
-import { ORACLE_MEASURES, oracleAggregate } from '../helpers/kpi-oracle.js';
+import { inIncubation, ORACLE_MEASURES, oracleAggregate } from '../helpers/kpi-oracle.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
@@ -82,10 +82,7 @@ function recordsOf(
   const m = ORACLE_MEASURES[measure]!;
   return facts[m.kind as FactKind].filter((row) => {
     if (!keep(row)) return false;
-    if (m.stock)
-      return (
-        String(row.entered_on) <= to && (row.graduated_on === null || String(row.graduated_on) > to) && row.stage !== 'closed'
-      );
+    if (m.stock) return inIncubation(row, to);
     const date = row[m.date] as string | null;
     return date !== null && date >= from && date <= to;
   }).length;

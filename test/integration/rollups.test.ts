@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQL_DIR } from '../../server/db/migrate.js';
 import type { FactKind } from '../../server/db/schema.js';
-import { allRollups, dayRollupMigrationSql, rollupKeys, rollupMigrationSql, rollupSelect } from '../../server/kpi/rollups.js';
+import { allRollups, rollupBlockOf, rollupKeys, rollupRebuildSql, rollupSelect } from '../../server/kpi/rollups.js';
 import { csvOf } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, randomFacts } from '../helpers/facts.js';
@@ -12,6 +13,24 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
 const KINDS: FactKind[] = ['tech_transfer', 'incubation', 'talent', 'credit'];
+
+/** The migrations that have landed, pinned by SHA-256: add each new one here once it lands. */
+const APPLIED: ReadonlyArray<readonly [string, string]> = [
+  ['0001_dimensions.sql', 'dc3a540dea76db7817a7274983b8d4d34aeaa01e31396ce7f3b726e0ef11f7bc'],
+  ['0002_accounts.sql', '3f2463a0f05730d0bea395560eb804c4ed2303fe0c48765abbae5aa1ea448c9a'],
+  ['0003_facts.sql', 'd57732e01b977e6cb9dcfa240562ca9d5ac2f20cf8bb60d6d02ef4584307413e'],
+  ['0004_targets_audit.sql', '6be0aa7b09d63c83a0c1bceba8494e8d1c6fb03f0ea061693fd1bdc3b885737c'],
+  ['0005_reference_data.sql', '641f849a8962f6fe3323b7bef56e7c1078aebd56c124ff73dce1e2e1e871f72c'],
+  ['0006_sessions_csrf.sql', 'd2379cb02454500625093be6b6f806242a3ab627232e14e61b78296773dd1f67'],
+  ['0007_rollups.sql', '564a975f174023ef66a774166e096e4c8492d39346c5fe933c3addf34a596ec8'],
+  ['0008_data_version_triggers.sql', '2183898f731df3e80b351fb6602b2bb61f86b1f856a45dea412c1a4ebea70c04'],
+  ['0009_report_submissions.sql', 'bc5d1d13cdd48f6e36943fd3e30aa464da125516c24f07fdb7e5a87cca4c4ac0'],
+  ['0010_covering_indexes.sql', 'd8b850c5ecab8cce0717fb3c558729290fd3d4877554cde630020e1ba597b083'],
+  ['0011_day_rollups.sql', 'd2da96ee7d7964fcafaaa0d78fc6bcf0fb2aaddfdcefd6b5d97a8452dbf2bb1f'],
+  ['0012_change_announcements.sql', '5d4d16b2ed8fe12c8e367f9a0110951462de04ae1abb83cbbbe3fbb30afda012'],
+  ['0013_demo_accounts.sql', 'd0982759dc2c1417b79fa53a0e23365f91d4ee42d32b1cb58f175949cf1e4b64'],
+  ['0014_report_submission_once.sql', 'd5b8519b4d3fe3476093a0eeb8afb203a0be2374498e7ddd6a6e0b3009aa66c6'],
+];
 
 describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
   let database: TestDatabase;
@@ -47,9 +66,27 @@ describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
   };
   const allZero = (d: Record<string, number>) => Object.fromEntries(Object.keys(d).map((k) => [k, 0]));
 
-  it('when the migrations are compared with the registry, then they are the SQL the registry generates', () => {
-    expect(readFileSync(join(SQL_DIR, '0007_rollups.sql'), 'utf8')).toBe(rollupMigrationSql());
-    expect(readFileSync(join(SQL_DIR, '0011_day_rollups.sql'), 'utf8')).toBe(dayRollupMigrationSql());
+  it('when the landed migrations are read, then none has been edited: a database that ran one never sees an edit', () => {
+    const edited = APPLIED.filter(
+      ([file, sha]) =>
+        createHash('sha256')
+          .update(readFileSync(join(SQL_DIR, file)))
+          .digest('hex') !== sha,
+    );
+    expect(
+      edited.map(([file]) => file),
+      'write a new migration instead of editing a landed one',
+    ).toEqual([]);
+  });
+
+  it('when the rollup registry is compared with the migrations, then the newest rollup block is what it generates', () => {
+    const files = readdirSync(SQL_DIR)
+      .filter((f) => /^\d{4}_.*\.sql$/.test(f))
+      .sort();
+    const newest = files.findLast((f) => rollupBlockOf(readFileSync(join(SQL_DIR, f), 'utf8')) !== null);
+    expect(newest, 'a migration with a rollup block').toBeDefined();
+    // On a change of server/kpi/rollups.ts: a new migration, `npm run sql:rollups -- sql/NNNN_name.sql`.
+    expect(rollupBlockOf(readFileSync(join(SQL_DIR, newest!), 'utf8'))).toBe(rollupRebuildSql());
   });
 
   it('when facts are inserted, changed (moved between months, universities and bands), deleted and imported, then every rollup equals a fresh sum', async () => {
@@ -76,6 +113,7 @@ describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
       await admin.patch(`/records/incubation/${row.id}`, {
         stage: 'graduated',
         graduated_on: '2025-06-30',
+        closed_on: null,
         entered_on: '2020-01-15',
       });
     }
@@ -89,7 +127,7 @@ describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
     >;
     const file = csvOf('talent', [
       ...facts.talent.map((r, i) => ({ ...r, ref: `IMP-${i}` })),
-      ...existing.map((r) => ({ ...r, started_on: '2022-11-30', trainees: 90, graduates: 1 })),
+      ...existing.map((r) => ({ ...r, started_on: '2022-11-30', completed_on: '2023-06-30', trainees: 90, graduates: 1 })),
     ]);
     const imported = await admin.request('POST', '/imports/talent', file, { 'content-type': 'text/csv' });
     expect(imported.status).toBe(200);

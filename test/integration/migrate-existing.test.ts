@@ -1,0 +1,161 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, SQL_DIR } from '../../server/db/migrate.js';
+import type { Database } from '../../server/db/schema.js';
+import { allRollups, rollupSelect } from '../../server/kpi/rollups.js';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { randomFacts, type RawRow } from '../helpers/facts.js';
+import { oracleAggregate } from '../helpers/kpi-oracle.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+
+/**
+ * A database that landed before sql/0015 holds records; upgraded, it must equal a fresh one
+ * (tables, constraints, indexes, triggers, rollups) and show the figures it showed before.
+ */
+
+const LANDED = '0014_report_submission_once.sql';
+
+/** The catalog of what the migrations build: everything but the data. */
+async function schemaOf(db: Kysely<Database>): Promise<Record<string, unknown[]>> {
+  const query = async (text: string) => (await sql.raw(text).execute(db)).rows;
+  return {
+    columns: await query(`select table_name, column_name, data_type, is_nullable, column_default, ordinal_position
+      from information_schema.columns where table_schema = 'public' order by 1, 2`),
+    constraints: await query(`select conrelid::regclass::text as on_table, conname, pg_get_constraintdef(oid) as definition
+      from pg_constraint where connamespace = 'public'::regnamespace order by 1, 2`),
+    indexes: await query(`select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by 1, 2`),
+    triggers: await query(`select tgrelid::regclass::text as on_table, tgname, pg_get_triggerdef(oid) as definition
+      from pg_trigger where not tgisinternal order by 1, 2`),
+    functions: await query(`select proname, prosrc from pg_proc where pronamespace = 'public'::regnamespace order by 1`),
+  };
+}
+
+/** Rows of each rollup that differ from a fresh sum of the facts (both ways). */
+async function rollupDifferences(db: Kysely<Database>): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const kind of ['tech_transfer', 'incubation', 'talent', 'credit'] as const) {
+    for (const rollup of allRollups(kind)) {
+      const stored = `select * from ${rollup.table} where records <> 0`;
+      const fresh = `select * from (${rollupSelect(rollup, kind, 1)}) s`;
+      const { rows } = await sql<{ n: number }>`select (select count(*) from (${sql.raw(stored)} except all ${sql.raw(fresh)}) a)
+        + (select count(*) from (${sql.raw(fresh)} except all ${sql.raw(stored)}) b) as n`.execute(db);
+      out[rollup.table] = Number(rows[0]!.n);
+    }
+  }
+  return out;
+}
+
+/** A raw row as the schema before sql/0015 holds it: without the new dates. */
+const before0015 = (row: RawRow): RawRow => {
+  const { closed_on: _closed, completed_on: _completed, ...rest } = row;
+  return rest;
+};
+
+/** The portfolio and completions by year as the definitions before sql/0015 counted them, over raw rows. */
+function oldFigures(facts: { incubation: RawRow[]; talent: RawRow[] }, years: number[]) {
+  return years.map((year) => {
+    const end = `${year}-12-31`;
+    const portfolio = facts.incubation.filter(
+      (r) => String(r.entered_on) <= end && (r.graduated_on === null || String(r.graduated_on) > end) && r.stage !== 'closed',
+    ).length;
+    const graduates = facts.talent
+      .filter((r) => String(r.started_on).startsWith(String(year)))
+      .reduce((sum, r) => sum + Number(r.graduates), 0);
+    return { year, 'incubation.portfolio': portfolio, 'talent.graduates': graduates };
+  });
+}
+
+describe(`a database migrated from the landed schema (${TEST_DB})`, () => {
+  let upgraded: TestDatabase;
+  let fresh: TestDatabase;
+  let server: TestServer;
+  let lead: Client;
+  let landedFolder: string;
+  const facts = randomFacts(15, 200);
+  const landedFacts = { incubation: facts.incubation.map(before0015), talent: facts.talent.map(before0015) };
+  // The years the random rows span (test/helpers/facts.ts).
+  const YEARS = [2022, 2023, 2024, 2025];
+  let figuresBefore: unknown;
+
+  beforeAll(async () => {
+    landedFolder = mkdtempSync(join(tmpdir(), 'landed-migrations-'));
+    for (const file of readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql') && f <= LANDED)) {
+      copyFileSync(join(SQL_DIR, file), join(landedFolder, file));
+    }
+    upgraded = await createTestDatabase({ migrated: false });
+    expect((await migrateToLatest(upgraded.db, landedFolder)).at(-1)).toBe(LANDED.replace('.sql', ''));
+    await upgraded.db
+      .insertInto('tech_transfer')
+      .values(facts.tech_transfer as never)
+      .execute();
+    await upgraded.db
+      .insertInto('incubation')
+      .values(landedFacts.incubation as never)
+      .execute();
+    await upgraded.db
+      .insertInto('talent')
+      .values(landedFacts.talent as never)
+      .execute();
+    await upgraded.db
+      .insertInto('credit')
+      .values(facts.credit as never)
+      .execute();
+    figuresBefore = oldFigures(landedFacts, YEARS);
+    const applied = await migrateToLatest(upgraded.db);
+    expect(applied).toContain('0015_standard_dates');
+    fresh = await createTestDatabase();
+    await addStandardUsers(upgraded.db);
+    server = await startTestServer(upgraded);
+    lead = await Client.signIn(server, IDENTITIES.leadership.email);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await upgraded?.close();
+    await fresh?.close();
+    rmSync(landedFolder, { recursive: true, force: true });
+  });
+
+  it('when upgraded, then its tables, constraints, indexes, triggers and functions are those of a fresh database', async () => {
+    expect(await schemaOf(upgraded.db)).toEqual(await schemaOf(fresh.db));
+  });
+
+  it('when upgraded, then every rollup equals a fresh sum of the facts it holds', async () => {
+    const differences = await rollupDifferences(upgraded.db);
+    expect(differences).toEqual(Object.fromEntries(Object.keys(differences).map((table) => [table, 0])));
+  });
+
+  it('when upgraded, then closed projects and completed cohorts get the stated defaults', async () => {
+    const incubation = await upgraded.db.selectFrom('incubation').select(['ref', 'stage', 'entered_on', 'closed_on']).execute();
+    expect(incubation.length).toBe(facts.incubation.length);
+    for (const row of incubation) expect(row.closed_on).toBe(row.stage === 'closed' ? row.entered_on : null);
+    const talent = await upgraded.db.selectFrom('talent').select(['ref', 'graduates', 'started_on', 'completed_on']).execute();
+    for (const row of talent) expect(row.completed_on).toBe(row.graduates > 0 ? row.started_on : null);
+    expect(incubation.some((r) => r.stage === 'closed')).toBe(true);
+    expect(talent.some((r) => r.graduates > 0)).toBe(true);
+  });
+
+  it('when upgraded, then the figures are those it showed before, and those of the new definitions over its rows', async () => {
+    const response = await lead.get(
+      '/aggregate?measures=incubation.portfolio,talent.graduates&by=year&from=2022-01-01&to=2025-12-31',
+    );
+    expect(response.status, await response.clone().text()).toBe(200);
+    const rows = (await response.json()).rows;
+    expect(rows).toEqual(figuresBefore);
+    const migrated = {
+      ...facts,
+      incubation: (await upgraded.db.selectFrom('incubation').selectAll().execute()) as unknown as RawRow[],
+      talent: (await upgraded.db.selectFrom('talent').selectAll().execute()) as unknown as RawRow[],
+    };
+    expect(
+      oracleAggregate(migrated, {
+        measures: ['incubation.portfolio', 'talent.graduates'],
+        by: ['year'],
+        filters: { from: '2022-01-01', to: '2025-12-31' },
+      }),
+    ).toEqual(rows);
+  });
+});
