@@ -116,6 +116,11 @@ function checkRecord(record: DemoRecord): void {
         within(r.graduated_on);
         expect(r.graduated_on >= r.entered_on).toBe(true);
       }
+      expect(r.stage === 'closed').toBe(Boolean(r.closed_on));
+      if (r.closed_on) {
+        within(r.closed_on);
+        expect(r.closed_on >= r.entered_on).toBe(true);
+      }
       expect(r.partner_university_code).not.toBe(r.university_code);
       break;
     }
@@ -123,6 +128,12 @@ function checkRecord(record: DemoRecord): void {
       const r = record.row;
       within(r.started_on);
       expect(r.graduates).toBeLessThanOrEqual(r.trainees);
+      // Graduates are counted on the completion day: a cohort with graduates has one.
+      expect(r.graduates! > 0).toBe(Boolean(r.completed_on));
+      if (r.completed_on) {
+        within(r.completed_on);
+        expect(r.completed_on >= r.started_on).toBe(true);
+      }
       expect(r.partner_university_code).not.toBe(r.university_code);
       break;
     }
