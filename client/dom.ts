@@ -9,3 +9,23 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   node.append(...children);
   return node;
 }
+
+/**
+ * A box that scrolls a wide table sideways: reachable from the keyboard (so the columns beyond
+ * the edge can be scrolled to with the arrow keys) and named for a screen reader. Every table
+ * that may be wider than its column sits in one.
+ */
+export function scrollBox(
+  name: string | { labelledBy: string },
+  attributes: Record<string, string> = {},
+  ...children: Array<Node | string>
+): HTMLDivElement {
+  const { class: extra, ...rest } = attributes;
+  const naming: Record<string, string> =
+    typeof name === 'string' ? { 'aria-label': name } : { 'aria-labelledby': name.labelledBy };
+  return element(
+    'div',
+    { class: `table-scroll${extra ? ` ${extra}` : ''}`, tabindex: '0', role: 'region', ...naming, ...rest },
+    ...children,
+  );
+}

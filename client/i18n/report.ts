@@ -142,7 +142,7 @@ const PAIRS = {
   'report.row.alliance': ['Alliance total', '联盟合计'],
   'report.row.total': ['Total', '合计'],
   'report.csv': ['Download CSV', '下载 CSV'],
-  'report.csvOf': ['Download {table} as CSV', '下载{table}（CSV）'],
+  'report.csvOf': ['Download CSV: {table}', '下载 CSV：{table}'],
   'report.basis.value': ['the year’s value ÷ the year’s target', '全年值 ÷ 年度目标'],
   'report.basis.ytd': ['year to date ({from} to {to}) ÷ the whole year’s target', '年初至期末（{from}至{to}）÷ 全年目标'],
   'report.stock': ['stock', '存量'],

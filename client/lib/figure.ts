@@ -1,5 +1,5 @@
 import type { MeasureInfo } from '../api';
-import { element } from '../dom';
+import { element, scrollBox } from '../dom';
 import { pick, t } from '../i18n';
 
 /** One cell of a figure's table: what is shown, and the raw value that tests and screen readers get. */
@@ -43,7 +43,7 @@ export class Figure {
     this.#title = element('h2', { class: 'figure-title', id: `figure-${id}-title` });
     this.#summary = element('p', { class: 'sr-only chart-summary', id: `figure-${id}-summary` });
     this.canvas.setAttribute('aria-describedby', this.#summary.id);
-    this.#tableBox = element('div', { class: 'table-box' });
+    this.#tableBox = scrollBox({ labelledBy: this.#title.id }, { class: 'table-box' });
     this.#tableBox.hidden = !showTable;
     this.#toggle = element(
       'button',

@@ -1,5 +1,5 @@
 import { ApiError, query, request } from '../api';
-import { element } from '../dom';
+import { element, scrollBox } from '../dom';
 import { t } from '../i18n';
 import type { ViewContext } from '../view';
 import type { TabHandle, TabState } from './admin';
@@ -103,9 +103,9 @@ function entryDetail(entry: AuditEntry): HTMLElement {
         'div',
         {},
         element('h4', {}, t('admin.audit.changes')),
-        element(
-          'div',
-          { class: 'table-scroll' },
+        scrollBox(
+          t('admin.audit.changes'),
+          {},
           element(
             'table',
             { class: 'data-table compact audit-diff' },
@@ -194,7 +194,7 @@ export function renderAuditTab(panel: HTMLElement, first: ViewContext, setState:
   );
   const totalLine = element('p', { class: 'records-total', 'aria-live': 'polite' });
   const status = element('div', { class: 'records-status' });
-  const tableBox = element('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('admin.audit.title') });
+  const tableBox = scrollBox(t('admin.audit.title'));
   const pagerBox = element('div', { class: 'records-pager' });
   const results = element(
     'div',

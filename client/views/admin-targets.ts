@@ -1,5 +1,5 @@
 import { ApiError, type MeasureInfo, request, type Target } from '../api';
-import { element } from '../dom';
+import { element, scrollBox } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { formatValue, unitName } from '../lib/format';
 import type { ViewContext } from '../view';
@@ -50,12 +50,7 @@ export function renderTargetsTab(panel: HTMLElement, first: ViewContext, setStat
   const yearSelect = element('select', { id: 'targets-year', 'data-action': 'year' });
   const status = element('div', { class: 'records-status', 'aria-live': 'polite' });
   const problems = formErrorBox();
-  const gridBox = element('div', {
-    class: 'table-scroll',
-    tabindex: '0',
-    role: 'region',
-    'aria-label': t('admin.targets.title'),
-  });
+  const gridBox = scrollBox(t('admin.targets.title'));
   const results = element('div', { class: 'records-results', 'data-state': 'loading', 'aria-busy': 'true' }, gridBox);
   const save = element('button', { type: 'button', class: 'primary', 'data-action': 'save-targets' }, t('admin.targets.save'));
   const discard = element(

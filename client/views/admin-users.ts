@@ -1,5 +1,5 @@
 import { type Me, type Meta, request, type Role } from '../api';
-import { element } from '../dom';
+import { element, scrollBox } from '../dom';
 import { lang, t } from '../i18n';
 import type { ViewContext } from '../view';
 import type { TabHandle, TabState } from './admin';
@@ -176,7 +176,7 @@ export function renderUsersTab(panel: HTMLElement, first: ViewContext, setState:
   let ctx = first;
   const root = element('section', { class: 'admin-users' });
   const status = element('div', { class: 'records-status' });
-  const list = element('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('admin.users.title') });
+  const list = scrollBox(t('admin.users.title'));
   const results = element('div', { class: 'records-results', 'data-state': 'loading', 'aria-busy': 'true' }, status, list);
   const add = element('button', { type: 'button', class: 'primary', 'data-action': 'add-user' }, t('admin.users.add'));
   add.addEventListener('click', () => openUserForm(undefined));

@@ -1,5 +1,5 @@
 import { ApiError, currentCsrfToken, type Me, type ProblemDetail, problemOf, query } from '../api';
-import { element } from '../dom';
+import { element, scrollBox } from '../dom';
 import { pick, t } from '../i18n';
 import { KIND_COLUMNS, KIND_NAMES, type Kind } from './records-columns';
 import type { Labels } from './records-labels';
@@ -139,9 +139,9 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     'details',
     { class: 'import-columns' },
     element('summary', {}, t('records.import.columns')),
-    element(
-      'div',
-      { class: 'table-scroll' },
+    scrollBox(
+      t('records.import.columns'),
+      {},
       element(
         'table',
         { class: 'data-table compact' },
@@ -370,9 +370,9 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
       const column = columns.find((c) => c.name === name);
       return column ? `${name} (${pick(column.label)})` : name;
     };
-    return element(
-      'div',
-      { class: 'table-scroll import-errors-box', tabindex: '0', role: 'region', 'aria-label': t('records.import.errorsCaption') },
+    return scrollBox(
+      t('records.import.errorsCaption'),
+      { class: 'import-errors-box' },
       element(
         'table',
         { class: 'data-table compact import-errors' },

@@ -1,6 +1,6 @@
 import '../records.css';
 import { ApiError, csvUrl, type Me, type Meta, query, request } from '../api';
-import { element } from '../dom';
+import { element, scrollBox } from '../dom';
 import { lang, pick, t } from '../i18n';
 import type { RenderView, ViewContext } from '../view';
 import {
@@ -235,7 +235,8 @@ class RecordsView {
     this.download = element('a', { class: 'button-link', 'data-action': 'download-csv', download: '' }, t('records.download'));
     this.status = element('div', { class: 'records-status' });
     this.notice = element('div', { class: 'records-status records-notice' });
-    this.tableBox = element('div', { class: 'table-scroll', tabindex: '0', role: 'region' });
+    // Named after the kind of record it shows, once a kind is chosen (see below).
+    this.tableBox = scrollBox('');
     this.pagerBox = element('div', { class: 'records-pager' });
     this.results = element(
       'section',

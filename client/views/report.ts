@@ -444,7 +444,10 @@ function drawReport(
       'data-synthetic': String(doc.data.synthetic),
     },
     ...(doc.data.synthetic
-      ? [element('div', { class: 'report-watermark', 'aria-hidden': 'true' }, w.t('report.watermark'))]
+      ? [
+          // Drawn from an attribute, not the DOM's text: decorative, and said in words on the cover and in the footer.
+          element('div', { class: 'report-watermark', 'aria-hidden': 'true', 'data-text': w.t('report.watermark') }),
+        ]
       : []),
     cover,
     summarySection,

@@ -88,7 +88,7 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
       expect(live.report.data.synthetic).toBe(true);
       await expect.poll(() => page.locator('.report-watermark').count()).toBe(1);
       const footer = (await page.locator('.view-report').getAttribute('data-footer'))!;
-      const watermark = (await page.locator('.report-watermark').textContent())!;
+      const watermark = (await page.locator('.report-watermark').getAttribute('data-text'))!;
       expect(footer).toContain(watermark);
       // Every figure on the page is the document's; the alliance's totals are the API's.
       const total = live.report.summary.rows.at(-1)!;
