@@ -6,6 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { FACT_KINDS, type FactKind } from '../server/db/schema.js';
+import { MAX_EMPTY_ROWS } from '../server/imports/parse-import.js';
+import { MAX_ROW_BYTES, MAX_ROW_CELLS } from '../server/imports/record-bounds.js';
 import {
   type ColumnSpec,
   formatLimit,
@@ -146,7 +148,8 @@ export function csvDocs(): string {
     '## Files the dashboard writes',
     '',
     '- RFC 4180, CRLF line ends, UTF-8 with a byte-order mark (Excel in a Chinese locale needs it;',
-    '  `bom=false` drops it). Never a `sep=` line.',
+    '  `bom=false` drops it). Never a `sep=` line. LibreOffice Calc and WPS ask for the character set when',
+    '  they open a CSV file: choose UTF-8 (Unicode), or Chinese text shows garbled.',
     '- A header row of stable English column names; `lang=zh` gives the Chinese names below.',
     '- Raw values by default: numbers as numbers, money with two decimals, ISO dates. `formatted=true`',
     '  writes display units and labels (万元 and Chinese names with `lang=zh`, thousands separators in English);',
@@ -170,6 +173,8 @@ export function csvDocs(): string {
     '  reports what would happen and writes nothing.',
     '- UTF-8 (with or without BOM). A file in GBK or Windows-1252 is refused with the hint to save it',
     '  from Excel as “CSV UTF-8 (Comma delimited)”.',
+    '- Dates are written `YYYY-MM-DD`. A spreadsheet may show and save them its own way (`2024/6/28`):',
+    '  format date columns as text, or as `yyyy-mm-dd`, before saving; such a cell is named in the answer.',
     '- The header names the columns in English or in Chinese, in any order; optional columns may be left out.',
     '- Every row is checked: types, codes that exist, real dates not in the future, non-negative amounts,',
     "  the rules between columns, a steward's own university, and duplicate refs within the file. One bad row",
@@ -181,7 +186,9 @@ export function csvDocs(): string {
     '  `{ inserted, updated, unchanged }`, and importing the same file twice changes nothing the second time.',
     '  Each updated record is in the audit log with its values before and after; the batch is recorded',
     '  with its file name and SHA-256.',
-    '- At most 50 MB and 1,000,000 rows per file.',
+    `- At most 50 MB and 1,000,000 rows per file; a row at most ${MAX_ROW_BYTES / 1024} KB and ${MAX_ROW_CELLS} cells (a larger`,
+    '  one is refused at once, naming its line); empty rows (as a spreadsheet leaves under a table) are',
+    `  passed over, up to ${MAX_EMPTY_ROWS.toLocaleString('en')}.`,
     '- The file is kept on disk while it is checked and applied, never whole in memory; the server runs',
     '  two imports at once, with four more waiting their turn, and receives at most eight uploads at once.',
     '  Beyond that the answer is 503 with `Retry-After`: send the file again then.',

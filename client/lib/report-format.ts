@@ -37,10 +37,19 @@ export function reportChange(ratio: number | null | undefined, lang: ReportLang)
   return `${sign}${grouped(Math.abs(ratio) * 100, 1, lang)}%`;
 }
 
-/** A signed difference (revisions): +1,000.00 */
+/** A signed difference (revisions), with its unit where it is not a plain count: +100.00 万元. */
 export function reportDelta(value: number, unit: ReportMeasure['unit'], lang: ReportLang): string {
   const sign = value > 0 ? '+' : value < 0 ? '−' : '±';
-  return `${sign}${reportNumber(Math.abs(value), unit, lang)}`;
+  const text = `${sign}${reportNumber(Math.abs(value), unit, lang)}`;
+  return unit === 'count' ? text : `${text} ${unitText(unit, lang)}`;
+}
+
+/** The difference between two ratios, in percentage points: +0.5 pp (百分点). */
+export function reportChangePoints(before: number | null, after: number | null, lang: ReportLang): string {
+  if (before === null || after === null || !Number.isFinite(before) || !Number.isFinite(after)) return '—';
+  const points = (after - before) * 100;
+  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
+  return `${sign}${grouped(Math.abs(points), 1, lang)} ${reportText(lang, 'report.unit.points')}`;
 }
 
 export function unitText(unit: ReportMeasure['unit'], lang: ReportLang): string {

@@ -28,6 +28,10 @@ const EXACT: Readonly<Record<string, string>> = {
   'must not be after to': '不能晚于截止日期',
   'must be a code such as USST': '必须是代码，如 USST',
   'the file is not UTF-8': '文件不是 UTF-8 编码',
+  'is required when the stage is closed': '阶段为“已终止”时必填',
+  'is required when the stage is graduated': '阶段为“已毕业”时必填',
+  'is required when graduates is above 0 (graduates are counted on the day the cohort completed)':
+    '结业人数大于 0 时必填（结业人数按结业日期计）',
   'The record is not valid.': '记录无效。',
   'The record names codes that do not exist.': '记录中有不存在的代码。',
   "The request's query is not valid.": '请求的参数无效。',
@@ -52,7 +56,20 @@ const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
   [/^unknown region (\S+); known: (.+)$/, (code, known) => `未知的地区代码 ${code}；可用：${known}`],
   [/^unknown field (\S+); known: (.+)$/, (code, known) => `未知的技术领域代码 ${code}；可用：${known}`],
   [/^ref (.+) of (\S+) is also on line (\d+)$/, (ref, u, line) => `编号 ${ref}（${u}）与第 ${line} 行重复`],
-  [/^(\d+) problem\(s\) in the file; nothing was imported\.$/, (n) => `文件中有 ${n} 处问题，未导入任何记录。`],
+  [/^The file has ([\d,]+) problems?: nothing was imported\.$/, (n) => `文件中有 ${n} 处问题，未导入任何记录。`],
+  [/^must be a real date written YYYY-MM-DD: there is no (.+)$/, (d) => `必须是真实的日期（YYYY-MM-DD）：不存在 ${d}`],
+  [
+    /^must be a date written YYYY-MM-DD, not (.+) \(a spreadsheet may have reformatted it: format the column as text or as yyyy-mm-dd\)$/,
+    (v) => `必须是 YYYY-MM-DD 格式的日期，而不是 ${v}（可能被电子表格改了格式：请把该列设为文本或 yyyy-mm-dd 格式）`,
+  ],
+  [/^must be a real date written YYYY-MM-DD, not "(.*)"$/, (v) => `必须是真实的日期，格式为 YYYY-MM-DD，而不是“${v}”`],
+  [/^must be empty unless the stage is (\w+) \(it is (\w+)\)$/, (stage, now) => `阶段为 ${stage} 时才可填写（当前为 ${now}）`],
+  [/^unknown column "(.*)"$/, (column) => `未知的列“${column}”`],
+  [/^the columns of (\w+) are (.+)$/, (kind, list) => `${kind} 的列为：${list}`],
+  [
+    /^the header is that of (.+) \((\w+)\), not of (.+) \((\w+)\): import the file as (\w+)$/,
+    (_a, other, _b, kind, as) => `表头属于 ${other} 记录，不是 ${kind} 记录：请按 ${as} 导入`,
+  ],
   [/^The period (\S+) has not begun \(today is (\S+)\)\.$/, (p, today) => `期间 ${p} 尚未开始（今天是 ${today}）。`],
 ];
 

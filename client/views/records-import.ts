@@ -339,26 +339,27 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
           ? t('records.import.unsupported')
           : problem.status === 403
             ? t('records.import.forbidden')
-            : problem.status === 422 || rows.length > 0
-              ? t('records.import.rejected')
-              : t('records.import.refused');
-    const parts: Node[] = [
-      element('p', { class: 'import-error', role: 'alert' }, headline),
-      element('p', { class: 'problem-detail' }, problem.message),
-    ];
+            : problem.status === 422
+              ? problem.message
+              : rows.length > 0
+                ? t('records.import.rejected')
+                : t('records.import.refused');
+    // A 422 says what is wrong in its headline; other answers say it under the headline.
+    const parts: Node[] = [element('p', { class: 'import-error', role: 'alert' }, headline)];
+    if (problem.status !== 422) parts.push(element('p', { class: 'problem-detail' }, problem.message));
     const listed = rows.length > 0 && !problem.errors.every((e) => (e.original ?? e.message) === NOT_UTF8);
     if (listed) {
       const lines = new Set(rows.map((r) => r.line).filter((l) => l !== undefined)).size;
-      parts.push(
-        element(
-          'p',
-          { 'data-error-count': String(errorCount) },
-          errorCount > rows.length
-            ? t('records.import.problemsTruncated', { count: formatCount(errorCount), listed: formatCount(rows.length) })
-            : t('records.import.problems', { count: formatCount(errorCount), lines: formatCount(lines) }),
-        ),
-        errorTable(rows),
-      );
+      const count =
+        errorCount > rows.length
+          ? t('records.import.problemsTruncated', { count: formatCount(errorCount), listed: formatCount(rows.length) })
+          : errorCount > 1 && lines > 1
+            ? t('records.import.problems', { count: formatCount(errorCount), lines: formatCount(lines) })
+            : '';
+      const countLine = element('p', { 'data-error-count': String(errorCount) }, count);
+      countLine.hidden = count === '';
+      parts.push(countLine);
+      parts.push(errorTable(rows));
     }
     parts.push(element('p', { class: 'muted' }, t(listed ? 'records.import.nothingApplied' : 'records.import.nothingImported')));
     setResult('rejected', ...parts);

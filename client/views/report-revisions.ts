@@ -1,6 +1,6 @@
 import { element } from '../dom';
-import { reportDelta, reportNumber, reportPercent, reportTime } from '../lib/report-format';
-import type { SubmissionAnswer } from '../lib/report-types';
+import { type ReportKey, reportChangePoints, reportDelta, reportNumber, reportPercent, reportTime } from '../lib/report-format';
+import type { FigureDifference, SubmissionAnswer } from '../lib/report-types';
 import { type ReportWords, type Row, reportTable } from './report-tables';
 
 /**
@@ -84,22 +84,33 @@ export function revisionsSection(w: ReportWords, answer: SubmissionAnswer): HTML
     if (doc.universities.some((u) => u.code === code)) return w.university(code);
     return w.t('report.row.subtotal', { name: w.region(code) });
   };
-  const show = (field: string, measure: string, v: number | null) =>
-    field === 'attainment' ? reportPercent(v, w.lang) : reportNumber(v, w.measure.get(measure)?.unit ?? 'count', w.lang);
+  /** Where a figure is: its row (and a matrix's column), in the table's own terms. */
+  const place = (d: FigureDifference): string => {
+    if (d.table === 'summary' || d.table === 'attainment' || d.table === 'comparisons') return scopeName(d.scope);
+    if (d.table === 'matrix') {
+      const name = (code: string | null | undefined) => (code ? w.university(code) : w.t('report.row.total'));
+      return `${name(d.scope)} → ${name(d.partner)}`;
+    }
+    const code = d.scope?.startsWith('subtotal:') ? d.scope.slice('subtotal:'.length) : d.scope;
+    return `${w.t(`report.diff.table.${d.table}` as ReportKey)} · ${w.label(code ?? null)}`;
+  };
+  const RATIOS = new Set(['attainment', 'change', 'yearOnYear', 'panelChange']);
+  const unitOf = (d: FigureDifference) => (d.field === 'records' ? 'count' : (w.measure.get(d.measure)?.unit ?? 'count'));
+  const show = (d: FigureDifference, v: number | null) =>
+    RATIOS.has(d.field) ? reportPercent(v, w.lang) : reportNumber(v, unitOf(d), w.lang);
   const differences: Row[] = answer.differences.map((d, i) => ({
-    key: `${d.table}-${d.scope ?? 'alliance'}-${d.measure}-${d.field}-${i}`,
+    key: `${d.table}-${d.scope ?? 'alliance'}-${d.partner ?? ''}-${d.measure}-${d.field}-${i}`,
     cells: [
       {
-        text: `${scopeName(d.scope)} · ${w.measureName(d.measure)} · ${w.t(`report.diff.field.${d.field}` as never, { period: doc.period.label[w.lang] })}`,
+        text: `${place(d)} · ${w.measureName(d.measure)} · ${w.t(`report.diff.field.${d.field}` as ReportKey, { period: doc.period.label[w.lang] })}`,
         header: true,
       },
-      { text: show(d.field, d.measure, d.submitted), value: d.submitted },
-      { text: show(d.field, d.measure, d.now), value: d.now },
+      { text: show(d, d.submitted), value: d.submitted },
+      { text: show(d, d.now), value: d.now },
       {
-        text:
-          d.submitted === null || d.now === null || d.field === 'attainment'
-            ? '—'
-            : reportDelta(d.now - d.submitted, w.measure.get(d.measure)?.unit ?? 'count', w.lang),
+        text: RATIOS.has(d.field)
+          ? reportChangePoints(d.submitted, d.now, w.lang)
+          : reportDelta((d.now ?? 0) - (d.submitted ?? 0), unitOf(d), w.lang),
       },
     ],
   }));

@@ -29,6 +29,8 @@ export interface TableSpec {
   rows: Row[];
   /** Address of the table's CSV. */
   csv: string;
+  /** What the CSV link says when its file holds more than this table. */
+  csvText?: string;
   lang: ReportLang;
   notes?: string[];
 }
@@ -81,9 +83,9 @@ export function reportTable(spec: TableSpec): HTMLElement {
       href: spec.csv,
       download: '',
       'data-action': 'download-csv',
-      'aria-label': reportText(spec.lang, 'report.csvOf', { table: spec.caption }),
+      'aria-label': spec.csvText ?? reportText(spec.lang, 'report.csvOf', { table: spec.caption }),
     },
-    reportText(spec.lang, 'report.csv'),
+    spec.csvText ?? reportText(spec.lang, 'report.csv'),
   );
   return element(
     'div',
@@ -159,6 +161,8 @@ export function summaryTable(
     caption,
     lang: w.lang,
     csv,
+    // Tables 1a and 1b are the two halves of one summary: one file holds both.
+    csvText: w.t('report.csvSummary'),
     columns: [
       { label: w.t('report.col.university') },
       ...measures.map((m) => ({ label: w.measureHead(m), numeric: true, measure: m })),

@@ -42,6 +42,10 @@ export function displayNumber(value: number, unit: Unit, lang: Lang): string {
   });
 }
 
+/** A name with its unit, as a header writes it: `合同金额（元）` in Chinese, `Contract value (yuan)` in English. */
+export const withUnit = (name: string, unit: string, lang: Lang): string =>
+  unit === '' ? name : lang === 'zh' ? `${name}（${unit}）` : `${name} (${unit})`;
+
 /** The unit a column header names: 万元 for formatted Chinese money. */
 export function unitLabel(unit: Unit, lang: Lang, formatted: boolean): string {
   if (unit === 'cny' && lang === 'zh' && formatted) return '万元';

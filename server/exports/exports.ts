@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type CsvCell, FORMULA_FIRST_CODES, FORMULA_SQL_PATTERN, moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
-import { displayNumber, type Labels, type Lang, unitLabel } from '../csv/labels.js';
+import { displayNumber, type Labels, type Lang, unitLabel, withUnit } from '../csv/labels.js';
 import type { CopyOut } from '../db/connect.js';
 import { streamChunks } from '../db/stream.js';
 import type { Database, FactKind } from '../db/schema.js';
@@ -131,9 +131,7 @@ function measureHeader(id: MeasureId, options: CsvRequest): string {
   if (!options.formatted && options.lang === 'en') return id;
   const def = MEASURES[id];
   const unit = unitLabel(def.unit, options.lang, options.formatted);
-  const name = def.name[options.lang];
-  if (!unit) return name;
-  return options.lang === 'zh' ? `${name}（${unit}）` : `${name} (${unit})`;
+  return withUnit(def.name[options.lang], unit, options.lang);
 }
 
 function dimensionHeader(id: DimensionId, options: CsvRequest): string {

@@ -3,13 +3,13 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { unescapeTextCell } from '../csv/cells.js';
-import type { FactKind } from '../db/schema.js';
+import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { References } from '../kpi/references.js';
-import { type ColumnSpec, KIND_COLUMNS } from '../records/record-columns.js';
+import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
-import { RecordBounds, RowOutOfBounds } from './record-bounds.js';
+import { MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';
 import { type SpoolFile, SpoolWriter, spoolFile } from './spool.js';
 
 export const MAX_IMPORT_ROWS = 1_000_000;
@@ -53,11 +53,36 @@ const CSV_MESSAGES: Record<string, string> = {
 
 const normalize = (name: string): string => name.normalize('NFKC').trim().replaceAll(/\s+/g, ' ').toLowerCase();
 
+/** The message of a file refused for its rows' problems. */
+export const problemsInFile = (count: number): string =>
+  `The file has ${count.toLocaleString('en')} problem${count === 1 ? '' : 's'}: nothing was imported.`;
+
 /** A cell of the file, shown in a message: never more than 60 characters of it. */
 const shown = (cell: string): string => (cell.length > 60 ? `${cell.slice(0, 59)}…` : cell);
 
+/** The kind whose columns a header names, when it names no unknown column of that kind. */
+function kindOfHeader(header: readonly string[]): FactKind | null {
+  const cells = header.map(normalize).filter((cell) => cell !== '');
+  return (
+    FACT_KINDS.find((kind) => {
+      const names = new Set(KIND_COLUMNS[kind].flatMap((c) => [normalize(c.name), normalize(c.zh)]));
+      return cells.length > 0 && cells.every((cell) => names.has(cell));
+    }) ?? null
+  );
+}
+
 /** Header cells matched to the kind's columns, by English or Chinese name (case, width and spacing aside). */
 function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnSpec | null>; problems: ProblemDetail[] } {
+  // A header in one cell split by another delimiter: that is the one problem; the rest follows from it.
+  if (header.length === 1 && /[;\t|]/.test(header[0] ?? '')) {
+    const delimiter = header[0]!.includes(';') ? 'semicolons' : header[0]!.includes('\t') ? 'tabs' : 'vertical bars';
+    return {
+      columns: [],
+      problems: [
+        { line: 1, message: `the header is separated by ${delimiter}, not commas: save the file as CSV (comma delimited)` },
+      ],
+    };
+  }
   const byName = new Map<string, ColumnSpec>();
   for (const column of KIND_COLUMNS[kind]) {
     byName.set(normalize(column.name), column);
@@ -68,11 +93,7 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
   const columns = header.map((cell) => {
     const column = byName.get(normalize(cell)) ?? null;
     if (!column) {
-      problems.push({
-        line: 1,
-        column: shown(cell),
-        message: `unknown column "${shown(cell)}"; the columns of ${kind} are ${KIND_COLUMNS[kind].map((c) => c.name).join(', ')}`,
-      });
+      problems.push({ line: 1, column: shown(cell), message: `unknown column "${shown(cell)}"` });
     } else if (seen.has(column.name)) {
       problems.push({ line: 1, column: shown(cell), message: `the column ${column.name} appears twice` });
     } else {
@@ -85,13 +106,21 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
     if (!seen.has(column.name) && !optional)
       problems.push({ line: 1, column: column.name, message: `the column ${column.name} (${column.zh}) is missing` });
   }
-  if (header.length === 1 && /[;\t|]/.test(header[0] ?? '')) {
-    const delimiter = header[0]!.includes(';') ? 'semicolons' : header[0]!.includes('\t') ? 'tabs' : 'vertical bars';
-    problems.unshift({
-      line: 1,
-      message: `the header is separated by ${delimiter}, not commas: save the file as CSV (comma delimited)`,
-    });
+  if (problems.length === 0) return { columns, problems };
+  // The header of another kind of record: the file was chosen for the wrong kind.
+  const other = kindOfHeader(header);
+  if (other && other !== kind) {
+    return {
+      columns,
+      problems: [
+        {
+          line: 1,
+          message: `the header is that of ${KIND_NAMES[other].en} (${other}), not of ${KIND_NAMES[kind].en} (${kind}): import the file as ${other}`,
+        },
+      ],
+    };
   }
+  problems.push({ line: 1, message: `the columns of ${kind} are ${KIND_COLUMNS[kind].map((c) => c.name).join(', ')}` });
   return { columns, problems };
 }
 
@@ -332,7 +361,11 @@ async function checkRows(
     if (error instanceof ImportRejected || error instanceof PayloadTooLarge) throw error;
     if (error instanceof RowOutOfBounds) {
       report({ line: error.line, message: error.message });
-      throw new ImportRejected('The file is not valid CSV.', problems, problemCount);
+      throw new ImportRejected(
+        `A row of the file is larger than a record can be (${MAX_ROW_BYTES / 1024} KB, ${MAX_ROW_CELLS} cells); nothing was imported.`,
+        problems,
+        problemCount,
+      );
     }
     if (error instanceof CsvError) {
       // The record that could not be read starts on the next spreadsheet line.
@@ -359,8 +392,7 @@ async function checkRows(
       foreign,
     );
   }
-  if (problemCount > 0)
-    throw new ImportRejected(`${problemCount} problem(s) in the file; nothing was imported.`, problems, problemCount);
+  if (problemCount > 0) throw new ImportRejected(problemsInFile(problemCount), problems, problemCount);
   if (rows === 0)
     throw new ImportRejected(
       'The file has a header but no rows.',

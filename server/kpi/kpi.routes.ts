@@ -15,7 +15,7 @@ import {
   summaryHeader,
   summaryRows,
 } from '../exports/exports.js';
-import { unitLabel } from '../csv/labels.js';
+import { unitLabel, withUnit } from '../csv/labels.js';
 import { route } from '../http/route.js';
 import { AggregateQuerySchema, CollaborationQuerySchema, SummaryQuerySchema } from './kpi.schemas.js';
 import { aggregate, collaboration, summary, summaryPeriod } from './kpi.service.js';
@@ -111,7 +111,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         const label = (zh: string, en: string, raw: string) => (lang === 'zh' ? zh : formatted ? en : raw);
         const unit = unitLabel(MEASURES[query.measure].unit, lang, formatted);
         const header = [
-          `${label('高校＼合作高校', 'University \\ partner', 'university \\ partner')}${formatted && unit ? (lang === 'zh' ? `（${unit}）` : ` (${unit})`) : ''}`,
+          withUnit(label('高校＼合作高校', 'University \\ partner', 'university \\ partner'), formatted ? unit : '', lang),
           ...result.partners.map(name),
           label('无合作高校', 'Without a partner university', 'without_partner'),
           label('合计', 'Total', 'total'),

@@ -37,6 +37,19 @@ function codeSchema(spec: ColumnSpec) {
     );
 }
 
+/**
+ * Why a text is not a date, with the text (cut to 40 characters): a spreadsheet that reformatted
+ * a date column (`2024/6/28`, `28/06/2024`) is named, so the steward knows what to change.
+ */
+export function notADate(input: unknown): string {
+  const text = String(input);
+  const found = text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `must be a real date written YYYY-MM-DD: there is no ${found}`;
+  if (/^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}$/.test(text))
+    return `must be a date written YYYY-MM-DD, not ${found} (a spreadsheet may have reformatted it: format the column as text or as yyyy-mm-dd)`;
+  return `must be a real date written YYYY-MM-DD, not "${found}"`;
+}
+
 function date(optional: boolean) {
   const schema = z
     .string({ error: 'must be a date written YYYY-MM-DD' })
@@ -44,7 +57,7 @@ function date(optional: boolean) {
     .pipe(
       z
         .string()
-        .refine(isValidIsoDate, { message: 'must be a real date written YYYY-MM-DD', abort: true })
+        .refine(isValidIsoDate, { error: (issue) => notADate(issue.input), abort: true })
         .refine((d) => d <= today(), 'must not be in the future')
         .refine((d) => d >= FIRST_DATE, `must not be before ${FIRST_DATE}`),
     );

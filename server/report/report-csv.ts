@@ -1,5 +1,6 @@
 import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
+import { withUnit } from '../csv/labels.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import type { Breakdown, Figure, ReportDocument, ReportMeasure } from './report.types.js';
 
@@ -88,10 +89,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
   const figureCells = (ids: readonly MeasureId[], figures: Partial<Record<MeasureId, Figure>>) =>
     ids.flatMap((id) => [figureCell(measure.get(id), figures[id]?.value ?? 0), countCell(figures[id]?.records ?? 0)]);
   const figureHeader = (ids: readonly MeasureId[]) =>
-    ids.flatMap((id) => [
-      unitOf(id) ? `${nameOf(id)} (${unitOf(id)})` : nameOf(id),
-      L(lang, `${nameOf(id)}: records`, `${nameOf(id)}：记录数`),
-    ]);
+    ids.flatMap((id) => [withUnit(nameOf(id), unitOf(id), lang), L(lang, `${nameOf(id)}: records`, `${nameOf(id)}：记录数`)]);
 
   switch (table) {
     case 'summary':
@@ -216,8 +214,8 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
         header: [
           L(
             lang,
-            `Home university \\ host university: ${nameOf(matrix.measure)} (${unitOf(matrix.measure)})`,
-            `学生所在高校＼开课高校：${nameOf(matrix.measure)}（${unitOf(matrix.measure)}）`,
+            `Home university \\ host university: ${withUnit(nameOf(matrix.measure), unitOf(matrix.measure), lang)}`,
+            `学生所在高校＼开课高校：${withUnit(nameOf(matrix.measure), unitOf(matrix.measure), lang)}`,
           ),
           ...codes.map((c) => universityName.get(c) ?? c),
           L(lang, 'Total', '合计'),

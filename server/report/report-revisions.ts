@@ -5,7 +5,7 @@ import { FACT_KINDS } from '../db/schema.js';
 import type { Caller } from '../http/route.js';
 import { MEASURE_IDS, type MeasureId } from '../kpi/measure-ids.js';
 import { isHeld, MEASURE_LIST, type MeasureDef } from '../kpi/registry.js';
-import type { ReportDocument } from './report.types.js';
+import type { Breakdown, ReportDocument } from './report.types.js';
 
 /**
  * What changed after a report was submitted: the audit log's entries since then that touch the
@@ -91,11 +91,28 @@ export type Revision = z.infer<typeof RevisionSchema>;
 export type RevisionAudit = z.infer<typeof RevisionAuditSchema>;
 export type RevisionFigures = z.infer<typeof RevisionFiguresSchema>;
 
+/** The tables of a report whose figures a difference names. */
+export const DIFFERENCE_TABLES = [
+  'summary',
+  'comparisons',
+  'attainment',
+  'byMode',
+  'byValueBand',
+  'byField',
+  'byLevel',
+  'matrix',
+] as const;
+
 export const FigureDifferenceSchema = z
   .object({
-    table: z.enum(['summary', 'comparisons', 'attainment']),
-    /** The university's or province's code, or null for the alliance. */
+    table: z.enum(DIFFERENCE_TABLES),
+    /**
+     * The row: a university's or province's code (null for the alliance) in the tables by university;
+     * the dimension's value (null for the total) in a breakdown; the home university in a matrix.
+     */
     scope: z.string().nullable(),
+    /** A matrix's column: the host university (null for the row's total). */
+    partner: z.string().nullable().optional(),
     measure: z.enum(MEASURE_IDS),
     field: z.string(),
     submitted: z.number().nullable(),
@@ -248,48 +265,91 @@ export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, 
   return revisions;
 }
 
-/** Every figure of the summary, comparison and attainment tables that differs between two documents. */
-export function differences(submitted: ReportDocument, now: ReportDocument): FigureDifference[] {
-  const out: FigureDifference[] = [];
-  const push = (d: FigureDifference) => {
-    if (d.submitted !== d.now) out.push(d);
+type FigureEntry = Omit<FigureDifference, 'submitted' | 'now'> & { value: number | null };
+
+/** Every figure a report prints (its tables' numbers and the records behind them), each once, keyed by where it is. */
+export function reportFigures(doc: ReportDocument): Map<string, FigureEntry> {
+  const out = new Map<string, FigureEntry>();
+  const add = (entry: Omit<FigureEntry, 'value'>, value: number | null | undefined) => {
+    const key = [entry.table, entry.scope ?? '', entry.partner ?? '', entry.measure, entry.field].join('|');
+    out.set(key, { ...entry, value: value ?? null });
   };
-  const rowsOf = <T>(rows: Array<{ code: string | null; cells: T }>) => new Map(rows.map((r) => [r.code ?? '', r.cells]));
-  const nowSummary = rowsOf(now.summary.rows);
-  for (const row of submitted.summary.rows) {
-    const other = nowSummary.get(row.code ?? '');
-    for (const measure of submitted.summary.measures) {
-      push({
-        table: 'summary',
-        scope: row.code,
-        measure,
-        field: 'value',
-        submitted: row.cells[measure]?.value ?? null,
-        now: other?.[measure]?.value ?? null,
-      });
+  const figure = (
+    table: FigureDifference['table'],
+    scope: string | null,
+    measure: MeasureId,
+    f: { value: number; records: number } | undefined,
+    partner?: string | null,
+  ) => {
+    const where = partner === undefined ? {} : { partner };
+    add({ table, scope, measure, field: 'value', ...where }, f?.value);
+    add({ table, scope, measure, field: 'records', ...where }, f?.records);
+  };
+  for (const row of doc.summary.rows) for (const m of doc.summary.measures) figure('summary', row.code, m, row.cells[m]);
+  for (const c of doc.comparisons) {
+    const at = (field: string, value: number | null) =>
+      add({ table: 'comparisons', scope: null, measure: c.measure, field }, value);
+    at('value', c.value);
+    at('records', c.records);
+    at('previous', c.previous);
+    at('change', c.change);
+    at('yearAgo', c.yearAgo);
+    at('yearOnYear', c.yearOnYear);
+    at('panelValue', c.panel.value);
+    at('panelYearAgo', c.panel.yearAgo);
+    at('panelChange', c.panel.change);
+    at('target', c.target);
+    at('yearToDate', c.yearToDate);
+    at('attainment', c.attainment);
+  }
+  for (const row of doc.attainmentByUniversity.rows) {
+    for (const m of doc.attainmentByUniversity.measures) {
+      const cell = row.cells[m];
+      for (const field of ['target', 'yearToDate', 'attainment'] as const)
+        add({ table: 'attainment', scope: row.code, measure: m, field }, cell?.[field]);
     }
   }
-  const nowComparisons = new Map(now.comparisons.map((c) => [c.measure, c]));
-  for (const c of submitted.comparisons) {
-    const other = nowComparisons.get(c.measure);
-    for (const field of ['previous', 'yearAgo', 'target', 'yearToDate', 'attainment'] as const) {
-      push({ table: 'comparisons', scope: null, measure: c.measure, field, submitted: c[field], now: other?.[field] ?? null });
+  const breakdowns: Array<[FigureDifference['table'], Breakdown]> = [
+    ['byMode', doc.techTransfer.byMode],
+    ['byValueBand', doc.techTransfer.byValueBand],
+    ['byField', doc.incubation.byField],
+    ['byLevel', doc.talent.byLevel],
+  ];
+  for (const [table, breakdown] of breakdowns) {
+    for (const row of breakdown.rows) {
+      // A subtotal's code is its group's; the same code never names an item too.
+      const scope = row.level === 'subtotal' ? `subtotal:${row.code}` : row.code;
+      for (const m of breakdown.measures) figure(table, scope, m, row.figures[m]);
     }
   }
-  const nowAttainment = rowsOf(now.attainmentByUniversity.rows);
-  for (const row of submitted.attainmentByUniversity.rows) {
-    if (row.level === 'alliance') continue;
-    const other = nowAttainment.get(row.code ?? '');
-    for (const measure of submitted.attainmentByUniversity.measures) {
-      push({
-        table: 'attainment',
-        scope: row.code,
-        measure,
-        field: 'target',
-        submitted: row.cells[measure]?.target ?? null,
-        now: other?.[measure]?.target ?? null,
-      });
+  const codes = doc.credits.universities;
+  for (const matrix of doc.credits.matrices) {
+    for (const [i, cells] of matrix.cells.entries()) {
+      for (const [j, cell] of cells.entries()) figure('matrix', codes[i] ?? null, matrix.measure, cell, codes[j] ?? null);
+      figure('matrix', codes[i] ?? null, matrix.measure, matrix.rowTotals[i], null);
     }
+    for (const [j, cell] of matrix.columnTotals.entries()) figure('matrix', null, matrix.measure, cell, codes[j] ?? null);
+    figure('matrix', null, matrix.measure, matrix.total, null);
+  }
+  return out;
+}
+
+/** Every figure the report prints that differs between two documents of the same period. */
+export function differences(submitted: ReportDocument, now: ReportDocument): FigureDifference[] {
+  const before = reportFigures(submitted);
+  const after = reportFigures(now);
+  const out: FigureDifference[] = [];
+  for (const [key, entry] of before) {
+    const today = after.get(key)?.value ?? null;
+    if (entry.value === today) continue;
+    const { value, ...where } = entry;
+    out.push({ ...where, submitted: value, now: today });
+  }
+  // A figure that exists only today (a new row of a breakdown): submitted as nothing.
+  for (const [key, entry] of after) {
+    if (before.has(key) || entry.value === null || entry.value === 0) continue;
+    const { value, ...where } = entry;
+    out.push({ ...where, submitted: null, now: value });
   }
   return out;
 }

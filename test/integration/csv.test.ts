@@ -211,6 +211,26 @@ describe(`CSV in and out (${TEST_DB})`, () => {
 
   const header = KIND_COLUMNS.tech_transfer.map((c) => c.name).join(',');
   const good = 'USST,X-1,license,Acme,SH,,OPTO,2024-05-01,1000.00,0.00,0';
+
+  it('when the header is wrong for one reason, then that reason is the one problem listed, not its consequences', async () => {
+    const semicolons = await importCsv(
+      admin,
+      'tech_transfer',
+      `${header.replaceAll(',', ';')}\r\n${good.replaceAll(',', ';')}\r\n`,
+    );
+    expect(semicolons.status).toBe(422);
+    expect((await semicolons.json()).errors).toEqual([
+      { line: 1, message: 'the header is separated by semicolons, not commas: save the file as CSV (comma delimited)' },
+    ]);
+    // Unknown columns are named one by one; the expected columns are listed once.
+    const unknown = await importCsv(admin, 'tech_transfer', `${header},colour,size\r\n${good},red,L\r\n`);
+    const errors = (await unknown.json()).errors as Array<{ message: string }>;
+    expect(errors.map((e) => e.message)).toEqual([
+      'unknown column "colour"',
+      'unknown column "size"',
+      `the columns of tech_transfer are ${KIND_COLUMNS.tech_transfer.map((c) => c.name).join(', ')}`,
+    ]);
+  });
   it.each([
     ['a semicolon delimiter', header.replaceAll(',', ';') + '\r\n' + good.replaceAll(',', ';'), 422, /separated by semicolons/],
     [
@@ -238,6 +258,19 @@ describe(`CSV in and out (${TEST_DB})`, () => {
     ['a duplicate ref', `${header}\r\n${good}\r\n${good}\r\n`, 422, /ref X-1 of USST is also on line 2/],
     ['an unknown university', `${header}\r\n${good.replace('USST', 'HARVARD')}\r\n`, 422, /unknown university HARVARD/],
     ['a negative amount', `${header}\r\n${good.replace('1000.00', '-1000.00')}\r\n`, 422, /must not be negative/],
+    [
+      'a date a spreadsheet reformatted',
+      `${header}\r\n${good.replace('2024-05-01', '2024/5/1')}\r\n`,
+      422,
+      /must be a date written YYYY-MM-DD, not 2024\/5\/1 \(a spreadsheet may have reformatted it/,
+    ],
+    ['a date that does not exist', `${header}\r\n${good.replace('2024-05-01', '2024-02-30')}\r\n`, 422, /there is no 2024-02-30/],
+    [
+      "another kind's header",
+      `${KIND_COLUMNS.credit.map((c) => c.zh).join(',')}\r\nUSST,CR-1,ZJUT,Course,2024-2025-1,2025-01-20,3,9\r\n`,
+      422,
+      /the header is that of Credit recognition \(credit\), not of Technology transfers \(tech_transfer\): import the file as credit/,
+    ],
   ])(
     'when the file has %s, then it is rejected with a clear error and the database is as it was',
     async (_what, body, status, message) => {

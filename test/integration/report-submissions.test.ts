@@ -14,6 +14,33 @@ import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
+/** The sections of a report that hold figures; the rest is its frame (period, names, definitions). */
+const FIGURE_SECTIONS = ['summary', 'comparisons', 'attainmentByUniversity', 'techTransfer', 'incubation', 'talent', 'credits'];
+
+/**
+ * Every number a report's figure sections hold (and every null where a number may be), by path,
+ * written without the server's code: array elements are keyed by their level and code or measure.
+ */
+function numberLeaves(doc: Record<string, unknown>): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === 'number' || value === null) out.set(path, value);
+    else if (Array.isArray(value))
+      value.forEach((item, i) => {
+        const o = item as Record<string, unknown> | null;
+        const key =
+          o && typeof o === 'object' && !Array.isArray(o) && ('code' in o || 'measure' in o)
+            ? `${String(o.level ?? '')}:${String(o.code ?? o.measure)}`
+            : String(i);
+        walk(item, `${path}[${key}]`);
+      });
+    else if (typeof value === 'object' && value !== undefined)
+      for (const [k, v] of Object.entries(value as object)) if (typeof v !== 'string') walk(v, `${path}.${k}`);
+  };
+  for (const section of FIGURE_SECTIONS) walk(doc[section], section);
+  return out;
+}
+
 interface Submission {
   id: number;
   period: string;
@@ -201,6 +228,16 @@ describe(`submitting the commission report (${TEST_DB})`, () => {
       delta: 12,
       records: 1,
     });
+    // Every number that differs between the frozen and the live document is listed, once.
+    const frozenLeaves = numberLeaves(opened.report as unknown as Record<string, unknown>);
+    const liveLeaves = numberLeaves(live.report as unknown as Record<string, unknown>);
+    const changed = [...new Set([...frozenLeaves.keys(), ...liveLeaves.keys()])].filter((path) => {
+      const before = frozenLeaves.get(path) ?? null;
+      const now = liveLeaves.get(path) ?? null;
+      return before !== now && (frozenLeaves.has(path) || (now !== null && now !== 0));
+    });
+    expect(changed.length).toBeGreaterThan(10);
+    expect(opened.differences).toHaveLength(changed.length);
     // Today's figures beside the submitted ones: the university's row, its province's and the alliance's.
     for (const scope of ['UJS', 'JS', null]) {
       const d = opened.differences.find(

@@ -8,7 +8,17 @@ describe('the server’s messages in the Chinese interface', () => {
     expect(serverText('ref TT-1 of USST is also on line 2', 'zh')).toBe('编号 TT-1（USST）与第 2 行重复');
     expect(serverText('must not exceed contract_value_cny (100)', 'zh')).toBe('不能超过 contract_value_cny（100）');
     expect(serverText('is required; must be a code such as IT_AI', 'zh')).toBe('必填；必须是代码，如 IT_AI');
-    expect(serverText('10 problem(s) in the file; nothing was imported.', 'zh')).toBe('文件中有 10 处问题，未导入任何记录。');
+    expect(serverText('The file has 10 problems: nothing was imported.', 'zh')).toBe('文件中有 10 处问题，未导入任何记录。');
+    expect(serverText('The file has 1 problem: nothing was imported.', 'zh')).toBe('文件中有 1 处问题，未导入任何记录。');
+    expect(
+      serverText(
+        'must be a date written YYYY-MM-DD, not 2024/6/28 (a spreadsheet may have reformatted it: format the column as text or as yyyy-mm-dd)',
+        'zh',
+      ),
+    ).toMatch(/^必须是 YYYY-MM-DD 格式的日期，而不是 2024\/6\/28/);
+    expect(serverText('must be a real date written YYYY-MM-DD: there is no 2024-02-30', 'zh')).toBe(
+      '必须是真实的日期（YYYY-MM-DD）：不存在 2024-02-30',
+    );
     expect(serverText('is too long: at most 4000 characters', 'zh')).toBe('过长：最多 4000 个字符');
     expect(serverText('must be Unicode text without a lone surrogate or a NUL character', 'zh')).toMatch(
       /^必须是有效的 Unicode 文本/,
