@@ -26,7 +26,7 @@ import { migrateToLatest } from '../server/db/migrate.js';
 import { Random } from '../server/demo/random.js';
 import { scratchDatabase } from './scratch-database.js';
 import { copiedRecords, recordRows, recordsHeader } from '../server/exports/exports.js';
-import { applyImport, mergeRowsFor } from '../server/imports/apply-import.js';
+import { applyImport } from '../server/imports/apply-import.js';
 import { checkImport } from '../server/imports/parse-import.js';
 import { spoolFile } from '../server/imports/spool.js';
 import { loadReferences } from '../server/kpi/references.js';
@@ -158,7 +158,7 @@ const imported = await applyImport(
   { name: 'bench.csv', sha256: createHash('sha256').update(file).digest('hex') },
   null,
   { id: null, email: 'bench', address: null },
-  { dryRun: false, mergeRows: mergeRowsFor(database.kind) },
+  { dryRun: false, engine: database.kind },
 );
 await checked.spool.dispose();
 await upload.dispose();

@@ -103,8 +103,10 @@ export function createApp({
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       // A client that left midway is no server fault: its request is logged by its status, as "request aborted".
+      // A 503 is an answer by design (too busy: come back after Retry-After; the database away: said at
+      // warn where it was seen), so a warning; any other 5xx is an error.
       customLogLevel: (req, res, error) =>
-        (error && !isClientDeparture(error, req, res)) || res.statusCode >= 500
+        (error && !isClientDeparture(error, req, res)) || (res.statusCode >= 500 && res.statusCode !== 503)
           ? 'error'
           : res.statusCode >= 400
             ? 'warn'

@@ -1,4 +1,5 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
+import { createHttpServer } from './http/http-server.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, stackTracesWanted, type Config } from './config.js';
 import { connectDatabase, DatabaseUnavailableError, redact, type DatabaseHandle } from './db/connect.js';
@@ -56,7 +57,7 @@ function sweepSpoolAtStart(log: Logger): void {
 
 function listen(handler: RequestListener, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(handler).listen(config.port, config.host);
+    const server = createHttpServer(handler).listen(config.port, config.host);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(

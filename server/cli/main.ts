@@ -10,7 +10,6 @@ import { writeCopiedCsv, writeCsv } from '../csv/csv-response.js';
 import { loadLabels } from '../csv/labels.js';
 import { FACT_KINDS } from '../db/schema.js';
 import { aggregateHeader, aggregateRows, copiedRecords, recordRows, recordsHeader } from '../exports/exports.js';
-import { mergeRowsFor } from '../imports/apply-import.js';
 import { importFile } from '../imports/import-file.js';
 import { ImportRejected } from '../imports/parse-import.js';
 import { existingFile, sha256OfFile } from '../imports/spool.js';
@@ -223,7 +222,7 @@ async function importCommand(database: DatabaseHandle, args: string[]): Promise<
       actor,
       ownUniversity: caller ? ownUniversityOnly(caller) : null,
       dryRun,
-      mergeRows: mergeRowsFor(database.kind),
+      engine: database.kind,
       onChecking: progress('checking', size),
       onWriting: (done, rows) => progress(dryRun ? 'trying' : 'writing', rows)(done),
     });

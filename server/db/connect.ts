@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { type CompiledQuery, Kysely, type LogEvent, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import Cursor from 'pg-cursor';
+import { ClosingCursor } from './closing-cursor.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { AvailabilityMonitor } from './availability.js';
 import { ChangeFeed, pgliteChangeSource, postgresChangeSource } from './change-feed.js';
@@ -143,18 +143,18 @@ async function connectPostgres(
   const track = (from: pg.Pool, url: string): TrackedPool =>
     trackedPool(from, { connectionString: url, current: requestConnections, commitWaitMs });
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: track(pool, databaseUrl), cursor: Cursor }),
+    dialect: new PostgresDialect({ pool: track(pool, databaseUrl), cursor: ClosingCursor }),
     ...(log ? { log } : {}),
   });
   const bulkPool = createPool(databaseUrl, BULK_POOL_SIZE, 'bulk');
   const trackedBulk = track(bulkPool, databaseUrl);
-  const bulk = new Kysely<Database>({ dialect: new PostgresDialect({ pool: trackedBulk, cursor: Cursor }) });
+  const bulk = new Kysely<Database>({ dialect: new PostgresDialect({ pool: trackedBulk, cursor: ClosingCursor }) });
   const availability = new AvailabilityMonitor(databaseUrl);
   if (watch) availability.start();
   const replicaPool = readUrl ? createPool(readUrl, poolSize, 'reads') : undefined;
   const replica = replicaPool
     ? new Kysely<Database>({
-        dialect: new PostgresDialect({ pool: track(replicaPool, readUrl!), cursor: Cursor }),
+        dialect: new PostgresDialect({ pool: track(replicaPool, readUrl!), cursor: ClosingCursor }),
         ...(log ? { log } : {}),
       })
     : undefined;

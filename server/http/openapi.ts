@@ -56,6 +56,8 @@ export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], ver
         ...(spec.access === 'anyone' ? {} : { '401': { $ref: '#/components/responses/Problem' } }),
         ...(Array.isArray(spec.access) ? { '403': { $ref: '#/components/responses/Problem' } } : {}),
         '400': { $ref: '#/components/responses/Problem' },
+        // A route that reads a body refuses one it cannot read as sent (another type, an encoding).
+        ...(spec.body || spec.bodyTypes?.length ? { '415': { $ref: '#/components/responses/Problem' } } : {}),
         ...Object.fromEntries(
           (spec.problems ?? []).map((status) => [String(status), { $ref: '#/components/responses/Problem' }]),
         ),

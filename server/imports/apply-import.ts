@@ -24,13 +24,6 @@ export interface ImportResult extends ImportCounts {
   sha256: string;
 }
 
-/** Thrown inside the transaction of a dry run, so that nothing it wrote survives. */
-class DryRunRollback extends Error {
-  constructor(readonly counts: ImportCounts) {
-    super('dry run');
-  }
-}
-
 /** The SQL type of each kind of column, for the arrays the rows travel in. */
 const SQL_TYPE: Readonly<Record<ColumnType, string>> = {
   code: 'text',
@@ -67,6 +60,21 @@ export function mergeRowsFor(engine: DatabaseKind): number {
  */
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+export interface ApplyOptions {
+  dryRun: boolean;
+  /** Which engine `db` is: how large each merge is, and how a dry run holds its session. */
+  engine: DatabaseKind;
+  onProgress?: (done: number) => void;
+  /** Called inside the transaction, once its last statement has run: the write is about to commit. */
+  beforeCommit?: () => void;
+  /** Stops the work between two batches (its reason is thrown, and everything rolls back). */
+  signal?: AbortSignal;
+}
+
+/** The message of a file refused for refs that repeat. */
+const repeatedRefs = (count: number): string =>
+  `${count.toLocaleString('en')} row${count === 1 ? '' : 's'} repeat${count === 1 ? 's' : ''} a ref of an earlier row; nothing was imported.`;
+
 /**
  * Applies checked rows in one transaction: upsert on (university_code, ref); a row whose
  * values are all the same is left alone (`unchanged`), so the same file twice changes nothing.
@@ -86,18 +94,10 @@ export async function applyImport(
   file: { name: string | null; sha256: string },
   caller: Caller | null,
   actor: Actor,
-  options: {
-    dryRun: boolean;
-    onProgress?: (done: number) => void;
-    /** Called inside the transaction, once its last statement has run: the write is about to commit. */
-    beforeCommit?: () => void;
-    /** How many staged rows each merge takes (default `STAGE_BATCH`); see `mergeRowsFor`. */
-    mergeRows?: number;
-    /** Stops the work between two batches (its reason is thrown, and everything rolls back). */
-    signal?: AbortSignal;
-  },
+  options: ApplyOptions,
 ): Promise<ImportResult> {
-  const mergeRows = options.mergeRows ?? STAGE_BATCH;
+  if (options.dryRun) return dryRunImport(db, kind, checked, file, options);
+  const mergeRows = mergeRowsFor(options.engine);
   const digest = file.sha256;
   const specs = KIND_COLUMNS[kind];
   const columns = specs.map((c) => c.name);
@@ -213,13 +213,7 @@ export async function applyImport(
       options.onProgress?.(done);
     }
     if (duplicateCount === 0) await merge();
-    if (duplicateCount > 0)
-      throw new ImportRejected(
-        `${duplicateCount} row(s) repeat a ref of an earlier row; nothing was imported.`,
-        duplicates,
-        duplicateCount,
-      );
-    if (options.dryRun) throw new DryRunRollback(counts);
+    if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
     const batchRow = await trx
       .insertInto('import_batch')
       .values({
@@ -246,14 +240,113 @@ export async function applyImport(
     const outcome = await db.transaction().execute(run);
     return { kind, rows: checked.rows, dryRun: false, fileName: file.name, sha256: digest, ...outcome };
   } catch (error) {
-    if (error instanceof DryRunRollback)
-      return { kind, rows: checked.rows, dryRun: true, batchId: null, fileName: file.name, sha256: digest, ...error.counts };
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('23')) {
       throw new Unprocessable(`The database refused the file (${(error as Error).message}); nothing was imported.`);
     }
     throw error;
   }
+}
+
+let dryRunNumber = 0;
+
+/**
+ * A dry run: what the import would do, found by reading, never by writing, and without holding a
+ * transaction. Each batch is one short statement (its keys recorded in a temporary table, which
+ * finds refs that repeat across the file; its rows compared with the stored ones), so on the
+ * embedded database, whose one connection a transaction would hold from the first batch to the
+ * last, other requests are answered between two batches. The counts are those the import would
+ * make: a row whose key is not stored is inserted, one whose values all equal the stored ones is
+ * unchanged, any other is updated.
+ */
+async function dryRunImport(
+  db: Kysely<Database>,
+  kind: FactKind,
+  checked: CheckedImport,
+  file: { name: string | null; sha256: string },
+  options: ApplyOptions,
+): Promise<ImportResult> {
+  const specs = KIND_COLUMNS[kind];
+  const columns = specs.map((c) => c.name);
+  const universityAt = columns.indexOf('university_code') + 1;
+  const refAt = columns.indexOf('ref') + 1;
+  const keys = `dry_run_keys_${process.pid}_${++dryRunNumber}`;
+  const refs = (names: readonly string[], alias: string) => sql.join(names.map((c) => sql.ref(`${alias}.${c}`)));
+  const counts: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  const duplicates: ProblemDetail[] = [];
+  let duplicateCount = 0;
+
+  // A temporary table lives in one session: PostgreSQL's pool lends one connection for the whole
+  // run; the embedded database is one session already, and is taken statement by statement.
+  const inSession = <T>(work: (session: Kysely<Database>) => Promise<T>): Promise<T> =>
+    options.engine === 'postgres' ? db.connection().execute(work) : work(db);
+
+  return inSession(async (session) => {
+    await sql`create temporary table ${sql.table(keys)} (university_code text, ref text, line integer not null, primary key (university_code, ref))`.execute(
+      session,
+    );
+    try {
+      const compare = async (batch: unknown[][]): Promise<void> => {
+        const lines = batch.map((row) => row[0] as number);
+        const fresh = await sql<{ line: number }>`
+          insert into ${sql.table(keys)} (university_code, ref, line)
+          select * from unnest(${batch.map((row) => row[universityAt])}::text[], ${batch.map((row) => row[refAt])}::text[], ${lines}::integer[])
+          on conflict do nothing returning line`.execute(session);
+        if (fresh.rows.length < batch.length) {
+          const first = new Set(fresh.rows.map((r) => Number(r.line)));
+          for (const row of batch) {
+            if (first.has(row[0] as number)) continue;
+            duplicateCount++;
+            if (duplicates.length >= MAX_REPORTED_ERRORS) continue;
+            const earlier = await sql<{ line: number }>`
+              select line from ${sql.table(keys)} where university_code = ${row[universityAt]} and ref = ${row[refAt]}`.execute(
+              session,
+            );
+            duplicates.push({
+              line: row[0] as number,
+              column: 'ref',
+              message: `ref ${String(row[refAt])} of ${String(row[universityAt])} is also on line ${earlier.rows[0]?.line}`,
+            });
+          }
+        }
+        await breathe();
+        if (duplicateCount > 0) return;
+        const arrays = specs.map(
+          (spec, index) => sql`${batch.map((row) => row[index + 1] ?? null)}::${sql.raw(SQL_TYPE[spec.type])}[]`,
+        );
+        const compared = await sql<{ inserted: number; updated: number }>`
+          select count(*) filter (where t.id is null) as inserted,
+                 count(*) filter (where t.id is not null and (${refs(columns, 't')}) is distinct from (${refs(columns, 'i')})) as updated
+          from unnest(${sql.join(arrays)}) as i (${sql.join(columns.map((c) => sql.ref(c)))})
+          left join ${sql.table(kind)} as t on t.university_code = i.university_code and t.ref = i.ref`.execute(session);
+        const inserted = Number(compared.rows[0]?.inserted ?? 0);
+        const updated = Number(compared.rows[0]?.updated ?? 0);
+        counts.inserted += inserted;
+        counts.updated += updated;
+        counts.unchanged += batch.length - inserted - updated;
+        await breathe();
+      };
+      let batch: unknown[][] = [];
+      let done = 0;
+      for await (const text of spoolLines(checked.spool)) {
+        batch.push(JSON.parse(text) as unknown[]);
+        if (batch.length < STAGE_BATCH) continue;
+        await compare(batch);
+        done += batch.length;
+        batch = [];
+        options.onProgress?.(done);
+        options.signal?.throwIfAborted();
+      }
+      if (batch.length > 0) {
+        await compare(batch);
+        options.onProgress?.(done + batch.length);
+      }
+      if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
+      return { kind, rows: checked.rows, dryRun: true, batchId: null, fileName: file.name, sha256: file.sha256, ...counts };
+    } finally {
+      await sql`drop table if exists ${sql.table(keys)}`.execute(session);
+    }
+  });
 }
 
 /** A rejected file is recorded too (file name, digest, how many problems), though nothing of it is applied. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../audit/audit.queries.js';
+import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
 import type { Caller } from '../http/route.js';
 import { loadReferences } from '../kpi/references.js';
@@ -23,8 +24,8 @@ export interface ImportFile {
   onWriting?: (rowsDone: number, rows: number) => void;
   /** The caller went away: the checks stop, and so does a dry run (a real import, once checked, is applied). */
   signal?: AbortSignal;
-  /** How many staged rows each merge takes: `mergeRowsFor(engine)`. */
-  mergeRows?: number;
+  /** Which engine `bulk` is (see `ApplyOptions.engine`). */
+  engine: DatabaseKind;
   /** Called just before anything of the import is written for good (its commit, or the record of a rejected file). */
   beforeWrite?: () => void;
 }
@@ -61,7 +62,7 @@ export async function importFile(db: Kysely<Database>, bulk: Kysely<Database>, r
       dryRun: request.dryRun,
       onProgress: (done) => request.onWriting?.(done, checked.rows),
       ...(request.beforeWrite ? { beforeCommit: request.beforeWrite } : {}),
-      ...(request.mergeRows ? { mergeRows: request.mergeRows } : {}),
+      engine: request.engine,
       ...(request.signal && request.dryRun ? { signal: request.signal } : {}),
     });
   } catch (error) {

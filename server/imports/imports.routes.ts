@@ -8,7 +8,6 @@ import { BadRequest, TooManyRequests } from '../http/problems.js';
 import { route } from '../http/route.js';
 import { singleLine } from '../http/text.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
-import { mergeRowsFor } from './apply-import.js';
 import { importFile } from './import-file.js';
 import { Gate } from '../http/gate.js';
 import { DEFAULT_UPLOAD_PACE, receiveUpload, type UploadPace } from './read-upload.js';
@@ -124,7 +123,7 @@ export function importsRoutes(
               ownUniversity: ownUniversityOnly(caller!),
               dryRun: query.dryRun === 'true',
               beforeWrite: holdChanges,
-              mergeRows: mergeRowsFor(engine),
+              engine,
               signal: gone.signal,
             });
           } finally {

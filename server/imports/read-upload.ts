@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { type Pace, watchPace } from '../http/pace.js';
-import { BadRequest, PayloadTooLarge, RequestTimeout } from '../http/problems.js';
+import { BadRequest, HttpProblem, PayloadTooLarge, RequestTimeout } from '../http/problems.js';
 import { isControl } from '../http/text.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from './spool.js';
 
@@ -40,6 +40,13 @@ export async function receiveUpload(req: Request, limit = MAX_UPLOAD_BYTES, pace
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  // A compressed body would be read as its compressed bytes: refused, not misread.
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') {
+    throw new HttpProblem(415, 'Unsupported Media Type', `Send the file as it is, not encoded as ${encoding}.`, [
+      { path: 'headers.content-encoding', message: 'must be absent (or identity)' },
+    ]);
+  }
   if (type === 'multipart/form-data') return receiveMultipart(req, limit, pace);
   if (!CSV_TYPES.includes(type)) {
     throw new BadRequest(`Send the file as text/csv or as multipart/form-data, not ${type || 'no content type'}.`, [
@@ -213,6 +220,11 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
         fail(error instanceof PayloadTooLarge ? error : interrupted());
       });
     });
+    // A part named file sent as text (curl -F 'file=<a.csv', a form without a file input): said so.
+    let fileAsText = false;
+    parser.on('field', (name) => {
+      if (name === 'file') fileAsText = true;
+    });
     parser.on('error', (error: Error) =>
       fail(
         /unexpected end of form/i.test(error.message)
@@ -223,7 +235,13 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
     parser.on('close', () => {
       if (settled) return;
       if (!upload) {
-        fail(new BadRequest('The form has no part named file.', [{ path: 'body.file', message: 'is required' }]));
+        fail(
+          fileAsText
+            ? new BadRequest('The form part named file is text, not a file: attach the CSV as a file (with a file name).', [
+                { path: 'body.file', message: 'must be a file, with a file name' },
+              ])
+            : new BadRequest('The form has no part named file.', [{ path: 'body.file', message: 'is required' }]),
+        );
         return;
       }
       upload.then(

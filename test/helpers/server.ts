@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createHttpServer } from '../../server/http/http-server.js';
 import { type App, type AppDependencies, createApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { DatabaseHandle } from '../../server/db/connect.js';
@@ -27,7 +28,7 @@ export async function startTestServer(
   // Listening before the first request, so that a test sees the same server every time.
   await database.changes.ready();
   const server: Server = await new Promise((resolve) => {
-    const listening = createServer(app.handler).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createHttpServer(app.handler).listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

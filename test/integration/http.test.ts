@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -114,5 +115,33 @@ describe(`malformed requests (${TEST_DB})`, () => {
     const response = await server.fetch(path, init as RequestInit);
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/problem\+json/);
+  });
+
+  /** Sends bytes on a socket of its own, half-closed after them, and returns what came back. */
+  const raw = (bytes: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const url = new URL(server.url);
+      const socket = connect(Number(url.port), url.hostname, () => socket.end(bytes));
+      let answer = '';
+      socket.on('data', (chunk) => {
+        answer += chunk.toString();
+      });
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+
+  it.each([
+    ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400],
+    [
+      'a body that ends before its declared length',
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":',
+      400,
+    ],
+    ['headers too large', `GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+  ])('when a client sends %s, then it is answered with a problem, as every error is', async (_what, bytes, status) => {
+    const answer = await raw(bytes);
+    expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`);
+    expect(answer).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status });
   });
 });

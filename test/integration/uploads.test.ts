@@ -207,6 +207,24 @@ describe(`uploads cut off at every stage (${TEST_DB})`, () => {
     expect(Number(written.n)).toBe(0);
     expect(leftovers()).toEqual([]);
   });
+
+  it('when a body is compressed, or the file is sent as a text field, then the answer says what to send instead', async () => {
+    const gzipped = await steward.post('/imports/credit?dryRun=true', CSV, { 'content-encoding': 'gzip' });
+    expect(gzipped.status).toBe(415);
+    expect((await gzipped.json()).errors).toEqual([
+      { path: 'headers.content-encoding', message: 'must be absent (or identity)' },
+    ]);
+    const form = new FormData();
+    form.append('file', CSV);
+    const text = await server.fetch('/api/v1/imports/credit?dryRun=true', {
+      method: 'POST',
+      headers: { cookie: steward.cookie!, 'x-csrf-token': steward.csrfToken! },
+      body: form,
+    });
+    expect(text.status).toBe(400);
+    expect((await text.json()).detail).toMatch(/the form part named file is text, not a file/i);
+    expect(leftovers()).toEqual([]);
+  });
 });
 
 /** A body in chunked transfer coding; `cut` leaves off the last (zero-length) chunk. */
