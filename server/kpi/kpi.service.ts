@@ -90,13 +90,18 @@ export function summaryPeriod(filters: KpiFilters, now = today()): Span {
  * Per measure: the period's value, the previous period of the same length, the same period a
  * year before (also over the matched panel of universities), and the year's target.
  */
-export async function summary(db: Kysely<Database>, request: SummaryRequest): Promise<Summary> {
+export async function summary(
+  db: Kysely<Database>,
+  request: SummaryRequest,
+  /** The spans to compare with, where the caller chooses them (the report); by default from the period. */
+  compare?: { previous: Span; yearAgo: Span },
+): Promise<Summary> {
   const references = await loadReferences(db);
   assertKnownCodes(request.filters, references);
   const range = await readDataRange(db);
   const period = summaryPeriod(request.filters);
-  const previous = previousPeriod(period.from, period.to);
-  const yearAgo = { from: shiftYears(period.from, -1), to: shiftYears(period.to, -1) };
+  const previous = compare?.previous ?? previousPeriod(period.from, period.to);
+  const yearAgo = compare?.yearAgo ?? { from: shiftYears(period.from, -1), to: shiftYears(period.to, -1) };
   const targetYear = Number(period.to.slice(0, 4));
   const yearToDate = { from: `${targetYear}-01-01`, to: period.to };
   const measures = [...request.measures];

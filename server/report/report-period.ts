@@ -72,3 +72,43 @@ export function previousOf(period: ReportPeriod): ReportPeriod {
 export function yearAgoOf(period: ReportPeriod): ReportPeriod {
   return makePeriod(period.grain, period.year - 1, period.index);
 }
+
+/** A period cut at `to` (when it ends later), its label saying so: the part of it that has passed. */
+function cutAt(period: ReportPeriod, to: string): ReportPeriod {
+  if (to >= period.to) return period;
+  return {
+    ...period,
+    to,
+    label: { en: `${period.label.en}, to ${to}`, zh: `${period.label.zh}（截至${to}）` },
+  };
+}
+
+/** The same day `months` months before (or after), the day cut to the month's last: 31 May → 30 April. */
+function shiftMonths(date: string, months: number): string {
+  const total = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  return `${year}-${pad(month)}-${pad(Math.min(Number(date.slice(8, 10)), lastDay(year, month)))}`;
+}
+
+/**
+ * The spans a report compares, like with like. A period that has ended is compared whole with the
+ * period before and the same period a year before. One still running (its figures are to `today`)
+ * is compared with the same part of each, day for day on the calendar: 2026 on 5 December with
+ * 1 January to 5 December 2025, not all of 2025; the second quarter on 15 May with 1 January to
+ * 15 February.
+ */
+export function comparedSpans(
+  period: ReportPeriod,
+  today: string,
+): { current: ReportPeriod; previous: ReportPeriod; yearAgo: ReportPeriod } {
+  const previous = previousOf(period);
+  const yearAgo = yearAgoOf(period);
+  if (today >= period.to) return { current: period, previous, yearAgo };
+  const months = period.grain === 'year' ? 12 : period.grain === 'half' ? 6 : 3;
+  return {
+    current: cutAt(period, today),
+    previous: cutAt(previous, shiftMonths(today, -months)),
+    yearAgo: cutAt(yearAgo, shiftMonths(today, -12)),
+  };
+}

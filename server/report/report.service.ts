@@ -8,7 +8,7 @@ import { aggregate, type MeasureSummary, summary } from '../kpi/kpi.service.js';
 import { MEASURE_IDS, type MeasureId } from '../kpi/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES, STANDARDS, VALUE_LABELS } from '../kpi/registry.js';
 import { getMeta } from '../meta/meta.service.js';
-import { previousOf, type ReportPeriod, yearAgoOf } from './report-period.js';
+import { comparedSpans, type ReportPeriod } from './report-period.js';
 import { dataVersionStamp } from './report.queries.js';
 import {
   type Attainment,
@@ -75,9 +75,15 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
   const meta = await getMeta(db);
   const stamp = await dataVersionStamp(db);
   const measures = [...MEASURE_IDS];
-  const span: KpiFilters = { from: period.from, to: period.to };
+  // A period still running is reported to today and compared with the same part of the others.
+  const spans = comparedSpans(period, now);
+  const span: KpiFilters = { from: spans.current.from, to: spans.current.to };
+  const compare = {
+    previous: { from: spans.previous.from, to: spans.previous.to },
+    yearAgo: { from: spans.yearAgo.from, to: spans.yearAgo.to },
+  };
   const summaryOf = (filters: KpiFilters) =>
-    summary(db, { measures, filters: { ...span, ...filters }, output: NO_CSV } satisfies SummaryRequest);
+    summary(db, { measures, filters: { ...span, ...filters }, output: NO_CSV } satisfies SummaryRequest, compare);
   const grouped = async (ms: MeasureId[], by: string[], filters: KpiFilters = {}) =>
     (
       await aggregate(db, {
@@ -235,8 +241,6 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
     total: figureOf(creditTotal[0], measure),
   }));
 
-  const previous = previousOf(period);
-  const yearAgo = yearAgoOf(period);
   const labels: Record<string, { en: string; zh: string }> = {
     ...Object.fromEntries(
       [...DIMENSION_VALUES.mode, ...DIMENSION_VALUES.mode_group, ...DIMENSION_VALUES.value_band, ...DIMENSION_VALUES.level].map(
@@ -250,8 +254,8 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
   return {
     format: REPORT_FORMAT,
     period: info(period),
-    previousPeriod: info(previous),
-    yearAgoPeriod: info(yearAgo),
+    previousPeriod: info(spans.previous),
+    yearAgoPeriod: info(spans.yearAgo),
     yearToDate: alliance.yearToDate,
     targetYear: period.year,
     attainmentBasis: period.grain === 'year' ? 'value' : 'year_to_date',

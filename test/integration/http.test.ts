@@ -140,7 +140,9 @@ describe(`malformed requests (${TEST_DB})`, () => {
     ['headers too large', `GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
   ])('when a client sends %s, then it is answered with a problem, as every error is', async (_what, bytes, status) => {
     const answer = await raw(bytes);
-    expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`);
+    expect(answer.split('\r\n')[0]).toBe(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+    );
     expect(answer).toMatch(/content-type: application\/problem\+json/i);
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status });
   });

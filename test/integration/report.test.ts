@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactKind } from '../../server/db/schema.js';
 import { MEASURE_IDS } from '../../server/kpi/measure-ids.js';
+import { parsePeriod } from '../../server/report/report-period.js';
+import { buildReport } from '../../server/report/report.service.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, type RawFacts, type RawRow, REGION_OF, randomFacts, UNIVERSITIES } from '../helpers/facts.js';
 import { inIncubation, ORACLE_MEASURES, oracleAggregate } from '../helpers/kpi-oracle.js';
@@ -25,6 +27,7 @@ interface Doc {
   yearToDate: { from: string; to: string };
   targetYear: number;
   attainmentBasis: string;
+  complete: boolean;
   data: { synthetic: boolean; asOf: string | null; version: number };
   summary: {
     measures: string[];
@@ -327,6 +330,32 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
         for (const [j] of doc.credits.universities.entries())
           expect(matrix.columnTotals[j]!.value).toBeCloseTo(round2(matrix.cells.reduce((s, r) => s + r[j]!.value, 0)), 2);
         expect(matrix.total.value).toBeCloseTo(round2(matrix.rowTotals.reduce((s, c) => s + c.value, 0)), 2);
+      }
+    },
+  );
+
+  it.each([
+    // [period, today, the period to date, the same part of the period before, of the year before]
+    ['2024-Q2', '2024-05-15', ['2024-04-01', '2024-05-15'], ['2024-01-01', '2024-02-15'], ['2023-04-01', '2023-05-15']],
+    // 31 May: the previous quarter's part ends on the last day of February (a leap year's 29th).
+    ['2024-Q2', '2024-05-31', ['2024-04-01', '2024-05-31'], ['2024-01-01', '2024-02-29'], ['2023-04-01', '2023-05-31']],
+    ['2024', '2024-05-15', ['2024-01-01', '2024-05-15'], ['2023-01-01', '2023-05-15'], ['2023-01-01', '2023-05-15']],
+    ['2024-H2', '2024-12-31', ['2024-07-01', '2024-12-31'], ['2024-01-01', '2024-06-30'], ['2023-07-01', '2023-12-31']],
+  ] as const)(
+    'when the report of %s is made on %s, then its figures are to that day and compared with the same part of the others',
+    async (key, today, current, previous, yearAgo) => {
+      const doc = (await buildReport(database.db, parsePeriod(key)!, today)) as unknown as Doc;
+      // Not complete until the period's last day is over.
+      expect(doc.complete).toBe(false);
+      expect([doc.previousPeriod.from, doc.previousPeriod.to]).toEqual(previous);
+      expect([doc.yearAgoPeriod.from, doc.yearAgoPeriod.to]).toEqual(yearAgo);
+      const at = (span: readonly [string, string]) =>
+        oracleAggregate(facts, { measures, by: [], filters: { from: span[0], to: span[1] } })[0]!;
+      const [now, before, ago] = [at(current), at(previous), at(yearAgo)];
+      for (const c of doc.comparisons) {
+        expect(c.value, `${c.measure} to date`).toBeCloseTo(Number(now[c.measure]), 2);
+        expect(c.previous, `${c.measure} previous`).toBeCloseTo(Number(before[c.measure]), 2);
+        expect(c.yearAgo, `${c.measure} a year before`).toBeCloseTo(Number(ago[c.measure]), 2);
       }
     },
   );
