@@ -11,6 +11,8 @@ export const adminEn = {
   'admin.demo.title': 'Demo mode',
   'admin.demo.accounts':
     '{n} demo accounts share the published password “alliance-demo”: anyone who has read it can sign in, as an administrator too.',
+  'admin.demo.accountsRetired':
+    '{n} demo accounts remain. The published password no longer signs them in, since this database holds more than the demo; sessions they opened before go on until they end, and an account given a password of its own still signs in.',
   'admin.demo.explain':
     'Before real use, leave demo mode: the demo accounts and their sessions are removed, and demo mode is never set up on this database again. Records entered since the demo data was written stay.',
   'admin.demo.keptExplain':
@@ -155,6 +157,8 @@ export const adminZh: Record<keyof typeof adminEn, string> = {
 
   'admin.demo.title': '演示模式',
   'admin.demo.accounts': '{n} 个演示账户共用公开的密码“alliance-demo”：任何看到它的人都能登录，包括以管理员身份。',
+  'admin.demo.accountsRetired':
+    '仍有 {n} 个演示账户。由于数据库中已有演示数据以外的内容，公开密码已不能再登录这些账户；此前已登录的会话在到期前仍然有效，另设了密码的账户仍可登录。',
   'admin.demo.explain':
     '正式使用前请退出演示模式：演示账户及其会话将被删除，此数据库不会再进入演示模式。演示数据生成之后录入的记录保留。',
   'admin.demo.keptExplain':

@@ -65,6 +65,10 @@ const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
   [/^must be a real date written YYYY-MM-DD, not "(.*)"$/, (v) => `必须是真实的日期，格式为 YYYY-MM-DD，而不是“${v}”`],
   [/^must be empty unless the stage is (\w+) \(it is (\w+)\)$/, (stage, now) => `阶段为 ${stage} 时才可填写（当前为 ${now}）`],
   [/^unknown column "(.*)"$/, (column) => `未知的列“${column}”`],
+  [
+    /^must be written without thousands separators: (\S+), not (\S+)$/,
+    (plain, given) => `不要使用千位分隔符：应写 ${plain}，而不是 ${given}`,
+  ],
   [/^the columns of (\w+) are (.+)$/, (kind, list) => `${kind} 的列为：${list}`],
   [
     /^the header is that of (.+) \((\w+)\), not of (.+) \((\w+)\): import the file as (\w+)$/,

@@ -77,7 +77,14 @@ export function demoSection(
     section.replaceChildren(
       element('h2', {}, t('admin.demo.title')),
       ...(status.demoAccounts > 0
-        ? [element('p', { class: 'import-warning' }, t('admin.demo.accounts', { n: status.demoAccounts }))]
+        ? [
+            element(
+              'p',
+              { class: 'import-warning' },
+              // The published password signs in only while the database is purely the demo.
+              t(status.purelySynthetic ? 'admin.demo.accounts' : 'admin.demo.accountsRetired', { n: status.demoAccounts }),
+            ),
+          ]
         : []),
       element('p', { class: 'muted' }, t(status.demoAccounts > 0 ? 'admin.demo.explain' : 'admin.demo.keptExplain')),
       ...(status.demoAccounts > 0 && status.synthetic

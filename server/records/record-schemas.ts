@@ -78,7 +78,14 @@ function decimal(decimals: number, max: number, what: string) {
       return /^-\d{1,15}(\.\d+)?$/.test(text) ? Number(text) : text;
     },
     z
-      .number({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) })
+      .number({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'is required'
+            : typeof issue.input === 'string' && /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(issue.input)
+              ? `must be written without thousands separators: ${issue.input.replaceAll(',', '')}, not ${issue.input}`
+              : `must be ${what}`,
+      })
       .refine((n) => n >= 0, 'must not be negative')
       .refine((n) => n <= max, `must be at most ${formatLimit(max)}`)
       .refine(

@@ -264,6 +264,12 @@ describe(`CSV in and out (${TEST_DB})`, () => {
       422,
       /must be a date written YYYY-MM-DD, not 2024\/5\/1 \(a spreadsheet may have reformatted it/,
     ],
+    [
+      'an amount with thousands separators',
+      `${header}\r\n${good.replace('1000.00', '"1,000.00"')}\r\n`,
+      422,
+      /must be written without thousands separators: 1000.00, not 1,000.00/,
+    ],
     ['a date that does not exist', `${header}\r\n${good.replace('2024-05-01', '2024-02-30')}\r\n`, 422, /there is no 2024-02-30/],
     [
       "another kind's header",
