@@ -25,6 +25,16 @@ export function createHttpServer(handler: RequestListener): Server {
       'Bad Request',
       'The request cannot be read as HTTP.',
     ];
+    // An answer to HEAD has no body: where the request may have been one (or its first bytes are
+    // unknown), the status line alone, as Node would send it.
+    // The method: from the request Node had read (a body cut short), else from the bytes it could not.
+    const method =
+      (socket as { parser?: { incoming?: { method?: string } | null } }).parser?.incoming?.method ??
+      (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1');
+    if (method === undefined || method.toUpperCase().startsWith('HEAD')) {
+      socket.end(`HTTP/1.1 ${status} ${title}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
     const body = JSON.stringify({ type: 'about:blank', title, status, detail });
     socket.end(
       `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -146,4 +146,9 @@ describe(`malformed requests (${TEST_DB})`, () => {
     expect(answer).toMatch(/content-type: application\/problem\+json/i);
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status });
   });
+
+  it('when a HEAD request cannot be read, then the answer is its status line alone: a HEAD answer has no body', async () => {
+    const answer = await raw(`HEAD /api/v1/health?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(answer).toBe('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+  });
 });
