@@ -30,6 +30,7 @@ const APPLIED: ReadonlyArray<readonly [string, string]> = [
   ['0012_change_announcements.sql', '5d4d16b2ed8fe12c8e367f9a0110951462de04ae1abb83cbbbe3fbb30afda012'],
   ['0013_demo_accounts.sql', 'd0982759dc2c1417b79fa53a0e23365f91d4ee42d32b1cb58f175949cf1e4b64'],
   ['0014_report_submission_once.sql', 'd5b8519b4d3fe3476093a0eeb8afb203a0be2374498e7ddd6a6e0b3009aa66c6'],
+  ['0015_standard_dates.sql', '1c64a20c6f9a95d10e18ea2bd51ae8c055003582847e07c65452b6b6908b2e38'],
 ];
 
 describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
