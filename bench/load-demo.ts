@@ -17,7 +17,7 @@ import { FACT_KINDS, type FactKind } from '../server/db/schema.js';
 import { DemoDataGenerator } from '../server/demo/generator.js';
 import { markSynthetic } from '../server/demo/seed.js';
 import { today } from '../server/lib/dates.js';
-import { KIND_COLUMNS } from '../server/records/record-columns.js';
+import { INPUT_COLUMNS } from '../server/records/record-columns.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,16 +45,17 @@ async function prepare(url: string): Promise<void> {
 await prepare(values.database!);
 const database = await connectDatabase({ databaseUrl: values.database, watch: false });
 await migrateToLatest(database.db);
-await sql`truncate tech_transfer, incubation, talent, credit, target restart identity cascade`.execute(database.db);
+await sql`truncate tech_transfer, payment, incubation, talent, credit, target restart identity cascade`.execute(database.db);
 const client = new pg.Client({ connectionString: values.database });
 await client.connect();
 
 const generator = new DemoDataGenerator({ seed: Number(values.seed), records, asOf: today() });
-const columns = (kind: FactKind) => KIND_COLUMNS[kind].map((c) => c.name);
+const columns = (kind: FactKind) => INPUT_COLUMNS[kind].map((c) => c.name);
 const buffers = new Map<FactKind, unknown[][]>(FACT_KINDS.map((k) => [k, []]));
-const counts: Record<FactKind, number> = { tech_transfer: 0, incubation: 0, talent: 0, credit: 0 };
+const counts: Record<FactKind, number> = { tech_transfer: 0, payment: 0, incubation: 0, talent: 0, credit: 0 };
 
 async function copy(kind: FactKind, rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
   const text = stringify(rows, { record_delimiter: 'unix' });
   await pipeline(
     (async function* () {
@@ -77,6 +78,11 @@ for (const record of generator.records()) {
   if (buffer.length >= STATEMENT_ROWS) {
     generating += performance.now() - t;
     t = performance.now();
+    // A payment names its contract: the contracts buffered so far go first.
+    if (record.kind === 'payment') {
+      await copy('tech_transfer', buffers.get('tech_transfer')!);
+      buffers.set('tech_transfer', []);
+    }
     buffers.set(record.kind, []);
     await copy(record.kind, buffer);
     copying += performance.now() - t;

@@ -11,6 +11,7 @@ import { MAX_ROW_BYTES, MAX_ROW_CELLS } from '../server/imports/record-bounds.js
 import {
   type ColumnSpec,
   formatLimit,
+  INPUT_COLUMNS,
   KIND_COLUMNS,
   KIND_NAMES,
   MAX_COUNT,
@@ -44,7 +45,6 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       field_code: 'ADV_MFG',
       signed_on: '2024-12-31',
       contract_value_cny: '850000',
-      received_cny: '850000',
       patents: '0',
     },
     {
@@ -55,9 +55,14 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       field_code: 'NEW_MAT',
       signed_on: '2025-01-01',
       contract_value_cny: '12000000.00',
-      received_cny: '0',
       patents: '5',
     },
+  ],
+  // On the sample contracts above: import docs/samples/tech_transfer.csv first.
+  payment: [
+    { ref: 'SAMPLE-PAY-0001', contract_ref: 'SAMPLE-TT-0001', received_on: '2024-07-15', amount_cny: '300000.00' },
+    { ref: 'SAMPLE-PAY-0002', contract_ref: 'SAMPLE-TT-0001', received_on: '2025-03-10', amount_cny: '400000' },
+    { ref: 'SAMPLE-PAY-0003', contract_ref: 'SAMPLE-TT-0002', received_on: '2025-02-01', amount_cny: '850000' },
   ],
   incubation: [
     { ref: 'SAMPLE-INC-0001' },
@@ -132,7 +137,7 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
 };
 
 export function sampleCsv(kind: FactKind): string {
-  const columns = KIND_COLUMNS[kind];
+  const columns = INPUT_COLUMNS[kind];
   const base = Object.fromEntries(columns.map((c) => [c.name, c.example]));
   const rows = SAMPLES[kind].map((over) => columns.map((c) => ({ ...base, ...over })[c.name] ?? ''));
   return stringify([columns.map((c) => c.name), ...rows], { bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
@@ -182,6 +187,14 @@ export function csvDocs(): string {
     '  the header being line 1) and column, up to the first 1,000, with the total count (`errorCount`).',
     '  The check stops counting at 10,000 problems and says so: such a file is the wrong file. Duplicate',
     '  refs are found once every other check has passed, as the rows are staged, and are listed the same way.',
+    '- Payments are checked against their contracts: the contract (`contract_ref`) exists in the same',
+    "  university, no payment is dated before its contract was signed, and a contract's payments, those stored",
+    '  and those of the file together (a payment the file updates counts with its new amount), sum to at most',
+    '  its value; the line named is the first at which they pass it. A contract file is checked against the',
+    '  payments stored on it: its value covers them, and it is signed no later than the first. Import',
+    '  contracts before their payments.',
+    "- A column marked *read only* (`received_cny`, the sum of a contract's payments) is written by the",
+    '  export and ignored by the import, so an exported file can be imported back: record payments instead.',
     '- A good file is applied in one transaction, upserting on (`university_code`, `ref`): the answer is',
     '  `{ inserted, updated, unchanged }`, and importing the same file twice changes nothing the second time.',
     '  Each updated record is in the audit log with its values before and after; the batch is recorded',
@@ -202,7 +215,7 @@ export function csvDocs(): string {
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const c of KIND_COLUMNS[kind]) {
-      const required = c.type === 'optional_code' || c.type === 'optional_date' ? 'no' : 'yes';
+      const required = c.derived ? 'read only' : c.type === 'optional_code' || c.type === 'optional_date' ? 'no' : 'yes';
       const allowed = c.values
         ? c.values.map((v) => `\`${v}\``).join(', ')
         : c.domain

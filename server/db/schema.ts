@@ -80,8 +80,23 @@ export interface TechTransferTable extends FactColumns {
   field_code: string;
   signed_on: IsoDate;
   contract_value_cny: number;
-  received_cny: number;
+  /**
+   * Cash received to date: the sum of the contract's payments, kept by the database (sql/0016);
+   * a write of its own is ignored.
+   */
+  received_cny: Generated<number>;
   patents: number;
+}
+
+/**
+ * One receipt of cash on a technology contract (sql/0016): the contract is named by its
+ * university and ref. The database refuses payments that would sum above the contract value,
+ * and one dated before the contract was signed.
+ */
+export interface PaymentTable extends FactColumns {
+  contract_ref: string;
+  received_on: IsoDate;
+  amount_cny: number;
 }
 
 export const INCUBATION_STAGES = ['incubating', 'graduated', 'closed'] as const;
@@ -211,6 +226,7 @@ export interface Database {
   incubation: IncubationTable;
   talent: TalentTable;
   credit: CreditTable;
+  payment: PaymentTable;
   target: TargetTable;
   audit_log: AuditLogTable;
   import_batch: ImportBatchTable;
@@ -218,7 +234,7 @@ export interface Database {
   report_submission: ReportSubmissionTable;
 }
 
-export const FACT_KINDS = ['tech_transfer', 'incubation', 'talent', 'credit'] as const;
+export const FACT_KINDS = ['tech_transfer', 'payment', 'incubation', 'talent', 'credit'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export type RegionRow = Selectable<RegionTable>;
@@ -237,6 +253,8 @@ export type TalentRow = Selectable<TalentTable>;
 export type NewTalent = Insertable<TalentTable>;
 export type CreditRow = Selectable<CreditTable>;
 export type NewCredit = Insertable<CreditTable>;
+export type PaymentRow = Selectable<PaymentTable>;
+export type NewPayment = Insertable<PaymentTable>;
 export type TargetRow = Selectable<TargetTable>;
 export type NewTarget = Insertable<TargetTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;

@@ -4,6 +4,7 @@ import type {
   IncubationStage,
   NewCredit,
   NewIncubation,
+  NewPayment,
   NewTalent,
   NewTarget,
   NewTechTransfer,
@@ -17,13 +18,17 @@ export const AGREEMENT_DATE = '2019-10-25';
 
 export type DemoRecord =
   | { kind: 'tech_transfer'; row: NewTechTransfer }
+  | { kind: 'payment'; row: NewPayment }
   | { kind: 'incubation'; row: NewIncubation }
   | { kind: 'talent'; row: NewTalent }
   | { kind: 'credit'; row: NewCredit };
 
+/** The kinds drawn from the calendar; each contract brings its payments besides. */
+type DrawnKind = Exclude<DemoRecord['kind'], 'payment'>;
+
 export interface DemoOptions {
   seed: number;
-  /** Records of all four kinds together. */
+  /** Records of the four drawn kinds together; the payments on the contracts come besides. */
   records: number;
   /** The last day records may carry; the same seed and as-of day give the same rows. */
   asOf: string;
@@ -69,7 +74,7 @@ const UNIVERSITIES: readonly DemoUniversity[] = [
 const KIND_SHARE = { tech_transfer: 0.4, credit: 0.35, incubation: 0.13, talent: 0.12 } as const;
 
 /** Relative activity per calendar month (index 0 = January), by kind of record. */
-const SEASON: Readonly<Record<DemoRecord['kind'], readonly number[]>> = {
+const SEASON: Readonly<Record<DrawnKind, readonly number[]>> = {
   // Contracts bunch before the year-end closing and thin out at the Spring Festival.
   tech_transfer: [0.7, 0.45, 0.9, 0.95, 1.0, 1.15, 1.0, 0.85, 0.95, 1.0, 1.1, 1.6],
   incubation: [0.8, 0.5, 1.1, 1.1, 1.1, 1.0, 0.9, 0.8, 1.2, 1.1, 1.0, 0.9],
@@ -88,7 +93,7 @@ function growth(day: number, start: number): number {
   return ramp * pandemic;
 }
 
-function dayWeight(kind: DemoRecord['kind'], day: number, start: number): number {
+function dayWeight(kind: DrawnKind, day: number, start: number): number {
   if (day < start) return 0;
   const month = new Date(day * 86_400_000).getUTCMonth();
   return growth(day, start) * SEASON[kind][month]!;
@@ -99,7 +104,7 @@ class DaySampler {
   readonly #cumulative: Float64Array;
 
   constructor(
-    private readonly kind: DemoRecord['kind'],
+    private readonly kind: DrawnKind,
     private readonly start: number,
     end: number,
   ) {
@@ -259,11 +264,13 @@ export class DemoDataGenerator {
   readonly #options: DemoOptions;
   readonly #start = dayNumber(AGREEMENT_DATE);
   readonly #end: number;
-  readonly #samplers: Record<DemoRecord['kind'], DaySampler>;
+  readonly #samplers: Record<DrawnKind, DaySampler>;
   readonly #actuals: Actuals = new Map();
   #done = false;
   /** The stream of closing and completion dates (see `records`). */
   #dates = new Random(0);
+  /** The stream of payment schedules: another stream, so that the contracts stay as they were. */
+  #payments = new Random(0);
 
   constructor(options: DemoOptions) {
     if (!Number.isInteger(options.records) || options.records < 0) throw new RangeError('records must be a whole number');
@@ -278,7 +285,7 @@ export class DemoDataGenerator {
   }
 
   /** How many records of each kind `records` splits into. */
-  static split(records: number): Record<DemoRecord['kind'], number> {
+  static split(records: number): Record<DrawnKind, number> {
     const tech = Math.round(records * KIND_SHARE.tech_transfer);
     const credit = Math.round(records * KIND_SHARE.credit);
     const incubation = Math.round(records * KIND_SHARE.incubation);
@@ -289,6 +296,7 @@ export class DemoDataGenerator {
     const random = new Random(this.#options.seed);
     // Closing and completion dates come from a stream of their own, so every other value stays as it was.
     this.#dates = new Random(this.#options.seed ^ 0xda7e);
+    this.#payments = new Random(this.#options.seed ^ 0xca54);
     const counts = DemoDataGenerator.split(this.#options.records);
     const sequence = new Map<string, number>();
     const nextRef = (prefix: string, university: string, day: number): string => {
@@ -302,7 +310,7 @@ export class DemoDataGenerator {
     let left = this.#options.records;
     while (left > 0) {
       let r = random.next() * left;
-      let kind: DemoRecord['kind'] = 'tech_transfer';
+      let kind: DrawnKind = 'tech_transfer';
       for (const k of ['tech_transfer', 'credit', 'incubation', 'talent'] as const) {
         r -= remaining[k];
         if (r < 0) {
@@ -310,12 +318,14 @@ export class DemoDataGenerator {
           break;
         }
       }
-      if (remaining[kind] === 0) kind = (Object.keys(remaining) as Array<DemoRecord['kind']>).find((k) => remaining[k] > 0)!;
+      if (remaining[kind] === 0) kind = (Object.keys(remaining) as DrawnKind[]).find((k) => remaining[k] > 0)!;
       remaining[kind]--;
       left--;
       const university = this.#pickUniversity(random);
       const day = this.#samplers[kind].draw(random);
-      yield this.#make(kind, random, university, day, nextRef);
+      const record = this.#make(kind, random, university, day, nextRef);
+      yield record;
+      if (record.kind === 'tech_transfer') yield* this.#paymentsOn(record.row, nextRef);
     }
     this.#done = true;
   }
@@ -332,7 +342,7 @@ export class DemoDataGenerator {
       const [measure, university, yearText] = key.split('|') as [MeasureId, string, string];
       const year = Number(yearText);
       if (year < firstYear || year > lastYear) continue;
-      const kind = measure.startsWith('credits') ? 'credit' : (measure.split('.')[0] as DemoRecord['kind']);
+      const kind = measure.startsWith('credits') ? 'credit' : (measure.split('.')[0] as DrawnKind);
       const share = year === lastYear ? this.#samplers[kind].shareOfYearBy(this.#end) : 1;
       const projected = this.#actuals.get(key)! / Math.max(share, 0.05);
       const value = roundTarget(measure, projected * random.uniform(0.92, 1.22));
@@ -368,8 +378,62 @@ export class DemoDataGenerator {
     this.#actuals.set(key, (this.#actuals.get(key) ?? 0) + amount);
   }
 
+  /**
+   * The payments on a contract, received by the as-of day: most contracts are paid within a year of
+   * signing, in one to three parts; some over three years; licences pay a part up front and yearly
+   * royalties; equity investment is paid in shares, with at most a small cash part soon after
+   * signing. Some contracts are never paid in full. All from the payment stream.
+   */
+  *#paymentsOn(
+    contract: NewTechTransfer,
+    nextRef: (prefix: string, university: string, day: number) => string,
+  ): Generator<DemoRecord> {
+    const random = this.#payments;
+    const signed = dayNumber(contract.signed_on);
+    const value = contract.contract_value_cny;
+    const schedule: Array<[offset: number, share: number]> = [];
+    const collected = random.chance(0.15) ? random.uniform(0.3, 0.9) : 1;
+    switch (contract.mode) {
+      case 'equity':
+        if (random.chance(0.3)) schedule.push([random.int(0, 90), random.uniform(0.02, 0.1)]);
+        break;
+      case 'license': {
+        const years = random.int(2, 5);
+        const upfront = random.uniform(0.2, 0.4);
+        schedule.push([random.int(0, 60), upfront]);
+        for (let y = 1; y <= years; y++) schedule.push([365 * y + random.int(-20, 40), (1 - upfront) / years]);
+        break;
+      }
+      default: {
+        const spread = random.chance(0.2) ? 3 * 365 : 365;
+        const parts = random.int(1, 3);
+        for (let i = 0; i < parts; i++) {
+          const start = Math.floor((spread * i) / parts);
+          schedule.push([random.int(start, Math.floor((spread * (i + 1)) / parts)), 1 / parts]);
+        }
+      }
+    }
+    let paid = 0;
+    for (const [offset, share] of schedule) {
+      const day = signed + Math.max(0, offset);
+      if (day > this.#end) break;
+      const amount = Math.min(round2(value * share * collected), round2(value - paid));
+      if (amount <= 0) continue;
+      paid = round2(paid + amount);
+      const row: NewPayment = {
+        university_code: contract.university_code,
+        ref: nextRef('PAY', contract.university_code, day),
+        contract_ref: contract.ref,
+        received_on: isoDate(day),
+        amount_cny: amount,
+      };
+      this.#count('tech_transfer.received', contract.university_code, day, amount);
+      yield { kind: 'payment', row };
+    }
+  }
+
   #make(
-    kind: DemoRecord['kind'],
+    kind: DrawnKind,
     random: Random,
     university: DemoUniversity,
     day: number,
@@ -384,9 +448,8 @@ export class DemoDataGenerator {
         let value = random.logNormal(median, sigma);
         if (random.chance(0.004)) value *= random.uniform(30, 200); // the rare landmark contract
         value = contractRound(Math.min(value, 800_000_000));
-        // Equity investment pays in shares; cash arrives over the first year or so otherwise.
-        const paid = mode === 'equity' ? random.uniform(0, 0.1) : (1 - Math.exp(-age / 300)) * random.uniform(0.6, 1.1);
-        const received = round2(Math.min(value, value * Math.max(0, paid)));
+        // Drawn still, so that every later value stays as it was; the cash comes from the payments now.
+        random.uniform(0, 1);
         const partnerRegion = random.weighted({
           [university.region]: 45,
           SH: 20,
@@ -405,7 +468,6 @@ export class DemoDataGenerator {
           field_code: field,
           signed_on: isoDate(day),
           contract_value_cny: value,
-          received_cny: received,
           patents: ['transfer', 'license', 'equity'].includes(mode)
             ? 1 + Math.floor(-Math.log(1 - random.next()) * 2)
             : random.chance(0.15)
@@ -414,7 +476,6 @@ export class DemoDataGenerator {
         };
         this.#count('tech_transfer.contracts', university.code, day, 1);
         this.#count('tech_transfer.contract_value', university.code, day, value);
-        this.#count('tech_transfer.received', university.code, day, received);
         return { kind, row };
       }
       case 'incubation': {

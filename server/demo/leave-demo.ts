@@ -70,15 +70,30 @@ export async function leaveDemo(db: Kysely<Database>, actor: Actor, options: Lea
       // (see readDemoStatus); a row entered since, even through the command line, is later. Compared
       // in SQL: a JavaScript Date would drop the microseconds and miss rows of the same instant.
       const writtenBy = trx.selectFrom('app_setting').select('updated_at').where('key', '=', 'dataset');
-      removedRecords = { tech_transfer: 0, incubation: 0, talent: 0, credit: 0 };
-      for (const kind of FACT_KINDS) {
+      const removed: Partial<Record<FactKind, number>> = {};
+      // Payments before their contracts; a demo contract that someone has since entered a payment
+      // on stays, with that payment.
+      for (const kind of ['payment', ...FACT_KINDS.filter((k) => k !== 'payment')] as const) {
         const result = await trx
           .deleteFrom(kind)
           .where('created_by', 'is', null)
           .where('created_at', '<=', writtenBy)
+          .$if(kind === 'tech_transfer', (q) =>
+            q.where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom('payment as p')
+                    .select('p.id')
+                    .whereRef('p.university_code', '=', 'tech_transfer.university_code')
+                    .whereRef('p.contract_ref', '=', 'tech_transfer.ref'),
+                ),
+              ),
+            ),
+          )
           .executeTakeFirst();
-        removedRecords[kind] = Number(result.numDeletedRows);
+        removed[kind] = Number(result.numDeletedRows);
       }
+      removedRecords = removed as Record<FactKind, number>;
       const targets = await trx
         .deleteFrom('target')
         .where('updated_by', 'is', null)

@@ -37,7 +37,7 @@ export async function seedDemoData(
   onProgress: (progress: SeedProgress) => void = () => undefined,
 ): Promise<SeedSummary> {
   const generator = new DemoDataGenerator(options);
-  const written: Record<FactKind, number> = { tech_transfer: 0, incubation: 0, talent: 0, credit: 0 };
+  const written: Record<FactKind, number> = { tech_transfer: 0, payment: 0, incubation: 0, talent: 0, credit: 0 };
   const write = async (trx: Kysely<Database>, kind: FactKind, rows: DemoRecord['row'][]): Promise<void> => {
     await trx
       .insertInto(kind)
@@ -47,8 +47,16 @@ export async function seedDemoData(
     onProgress({ written: total(written), total: options.records });
   };
   const run = async (trx: Kysely<Database>, batched: boolean): Promise<number> => {
-    const buffers: Record<FactKind, DemoRecord['row'][]> = { tech_transfer: [], incubation: [], talent: [], credit: [] };
+    const buffers: Record<FactKind, DemoRecord['row'][]> = {
+      tech_transfer: [],
+      payment: [],
+      incubation: [],
+      talent: [],
+      credit: [],
+    };
     const flush = async (kind: FactKind): Promise<void> => {
+      // A payment names its contract: the contracts go first.
+      if (kind === 'payment') await flush('tech_transfer');
       const rows = buffers[kind];
       if (rows.length === 0) return;
       buffers[kind] = [];
@@ -92,6 +100,7 @@ export async function markSynthetic(db: Kysely<Database>, options: DemoOptions):
   await bumpDataVersion(db);
 }
 
+/** The records written of the drawn kinds, which `records` counts (the payments come besides). */
 function total(counts: Record<FactKind, number>): number {
   return counts.tech_transfer + counts.incubation + counts.talent + counts.credit;
 }

@@ -5,8 +5,9 @@ import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
-import { type ColumnType, KIND_COLUMNS } from '../records/record-columns.js';
-import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS } from './parse-import.js';
+import { stagedContractProblems, stagedPaymentProblems } from '../records/contract-rules.js';
+import { type ColumnType, INPUT_COLUMNS } from '../records/record-columns.js';
+import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from './spool.js';
 
 export interface ImportCounts {
@@ -50,8 +51,10 @@ export const STAGE_BATCH = 2000;
  * merge for the whole file. The embedded database runs each on the server's own event loop: merges
  * stay small enough that other requests get their turn between two of them.
  */
-export function mergeRowsFor(engine: DatabaseKind): number {
-  return engine === 'postgres' ? MAX_IMPORT_ROWS : STAGE_BATCH;
+export function mergeRowsFor(engine: DatabaseKind, kind?: FactKind): number {
+  // Payments are checked as a whole file (a contract's payments may be split over many lines), then
+  // merged at once: a merge of part of the file could pass a contract's value on the way.
+  return engine === 'postgres' || kind === 'payment' ? MAX_IMPORT_ROWS : STAGE_BATCH;
 }
 
 /**
@@ -97,9 +100,9 @@ export async function applyImport(
   options: ApplyOptions,
 ): Promise<ImportResult> {
   if (options.dryRun) return dryRunImport(db, kind, checked, file, options);
-  const mergeRows = mergeRowsFor(options.engine);
+  const mergeRows = mergeRowsFor(options.engine, kind);
   const digest = file.sha256;
-  const specs = KIND_COLUMNS[kind];
+  const specs = INPUT_COLUMNS[kind];
   const columns = specs.map((c) => c.name);
   const userId = caller?.id ?? null;
   const refs = (names: readonly string[], alias?: string) =>
@@ -127,6 +130,9 @@ export async function applyImport(
 
     /** Rows staged in `import_rows` and not merged yet. */
     let staged = 0;
+    /** Rows that break a rule of their contract (payments) or of their payments (contracts). */
+    const broken: ProblemDetail[] = [];
+    let brokenCount = 0;
 
     const stage = async (batch: unknown[][]): Promise<void> => {
       // The keys first: a key already staged (earlier in this batch or in an earlier one) is a duplicate.
@@ -165,6 +171,21 @@ export async function applyImport(
     /** Audits and merges the staged rows, then empties the stage. */
     const merge = async (): Promise<void> => {
       if (staged === 0) return;
+      // The rules between contracts and payments, checked on the staged rows with their lines: a
+      // file that breaks one is refused whole, and the rest of it is only checked, not merged.
+      const check =
+        kind === 'payment'
+          ? await stagedPaymentProblems(trx, 'import_rows', 'import_keys')
+          : kind === 'tech_transfer'
+            ? await stagedContractProblems(trx, 'import_rows', 'import_keys')
+            : { problems: [], total: 0 };
+      brokenCount += check.total;
+      broken.push(...check.problems.slice(0, MAX_REPORTED_ERRORS - broken.length));
+      if (brokenCount > 0) {
+        staged = 0;
+        await sql`truncate import_rows`.execute(trx);
+        return;
+      }
       // The audit log first, while the old values are still there: one entry per row the import changes.
       const audited = await sql`
         insert into audit_log (user_id, user_email, address, action, subject, before, after, detail)
@@ -214,6 +235,7 @@ export async function applyImport(
     }
     if (duplicateCount === 0) await merge();
     if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
+    if (brokenCount > 0) throw new ImportRejected(problemsInFile(brokenCount), broken, brokenCount);
     const batchRow = await trx
       .insertInto('import_batch')
       .values({
@@ -266,11 +288,14 @@ async function dryRunImport(
   file: { name: string | null; sha256: string },
   options: ApplyOptions,
 ): Promise<ImportResult> {
-  const specs = KIND_COLUMNS[kind];
+  const specs = INPUT_COLUMNS[kind];
   const columns = specs.map((c) => c.name);
   const universityAt = columns.indexOf('university_code') + 1;
   const refAt = columns.indexOf('ref') + 1;
   const keys = `dry_run_keys_${process.pid}_${++dryRunNumber}`;
+  // The rows themselves too, where the rules between contracts and payments are checked on them.
+  const withRows = kind === 'payment' || kind === 'tech_transfer';
+  const rowsTable = `dry_run_rows_${process.pid}_${dryRunNumber}`;
   const refs = (names: readonly string[], alias: string) => sql.join(names.map((c) => sql.ref(`${alias}.${c}`)));
   const counts: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const duplicates: ProblemDetail[] = [];
@@ -285,6 +310,10 @@ async function dryRunImport(
     await sql`create temporary table ${sql.table(keys)} (university_code text, ref text, line integer not null, primary key (university_code, ref))`.execute(
       session,
     );
+    if (withRows)
+      await sql`create temporary table ${sql.table(rowsTable)} as select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(kind)} with no data`.execute(
+        session,
+      );
     try {
       const compare = async (batch: unknown[][]): Promise<void> => {
         const lines = batch.map((row) => row[0] as number);
@@ -314,6 +343,10 @@ async function dryRunImport(
         const arrays = specs.map(
           (spec, index) => sql`${batch.map((row) => row[index + 1] ?? null)}::${sql.raw(SQL_TYPE[spec.type])}[]`,
         );
+        if (withRows)
+          await sql`insert into ${sql.table(rowsTable)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(
+            session,
+          );
         const compared = await sql<{ inserted: number; updated: number }>`
           select count(*) filter (where t.id is null) as inserted,
                  count(*) filter (where t.id is not null and (${refs(columns, 't')}) is distinct from (${refs(columns, 'i')})) as updated
@@ -342,9 +375,17 @@ async function dryRunImport(
         options.onProgress?.(done + batch.length);
       }
       if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
+      if (withRows) {
+        const check =
+          kind === 'payment'
+            ? await stagedPaymentProblems(session, rowsTable, keys)
+            : await stagedContractProblems(session, rowsTable, keys);
+        if (check.total > 0) throw new ImportRejected(problemsInFile(check.total), check.problems, check.total);
+      }
       return { kind, rows: checked.rows, dryRun: true, batchId: null, fileName: file.name, sha256: file.sha256, ...counts };
     } finally {
       await sql`drop table if exists ${sql.table(keys)}`.execute(session);
+      if (withRows) await sql`drop table if exists ${sql.table(rowsTable)}`.execute(session);
     }
   });
 }

@@ -6,7 +6,7 @@ import { unescapeTextCell } from '../csv/cells.js';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { References } from '../kpi/references.js';
-import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
+import { type ColumnSpec, INPUT_COLUMNS, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
 import { MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';
@@ -101,7 +101,8 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
     }
     return column;
   });
-  for (const column of KIND_COLUMNS[kind]) {
+  // A derived column (an export's received_cny) may be there or not: its cells are not read.
+  for (const column of INPUT_COLUMNS[kind]) {
     const optional = column.type === 'optional_code' || column.type === 'optional_date';
     if (!seen.has(column.name) && !optional)
       problems.push({ line: 1, column: column.name, message: `the column ${column.name} (${column.zh}) is missing` });
@@ -120,7 +121,7 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
       ],
     };
   }
-  problems.push({ line: 1, message: `the columns of ${kind} are ${KIND_COLUMNS[kind].map((c) => c.name).join(', ')}` });
+  problems.push({ line: 1, message: `the columns of ${kind} are ${INPUT_COLUMNS[kind].map((c) => c.name).join(', ')}` });
   return { columns, problems };
 }
 
@@ -271,7 +272,7 @@ async function checkRows(
   };
   const foreign: ProblemDetail[] = [];
   let foreignCount = 0;
-  const specs = KIND_COLUMNS[kind];
+  const specs = INPUT_COLUMNS[kind];
   let columns: Array<ColumnSpec | null> | undefined;
   let headerWidth = 0;
   let line = 0;
@@ -320,7 +321,7 @@ async function checkRows(
       }
       const input: Record<string, unknown> = {};
       columns.forEach((column, index) => {
-        if (!column) return;
+        if (!column || column.derived) return;
         const cell = record[index]!;
         input[column.name] = column.type === 'text' ? unescapeTextCell(cell.trim()) : cell;
       });

@@ -16,6 +16,12 @@ import {
 } from './registry.js';
 import { DAY_ROLLUPS, ROLLUPS, type Rollup } from './rollups.js';
 
+/**
+ * Where a kind's records are read with their dimensions: its own table, or for payments the view
+ * `payment_fact` (sql/0016), each payment with its contract's mode, field, partner and value.
+ */
+export const factSource = (kind: FactKind): string => (kind === 'payment' ? 'payment_fact' : kind);
+
 /** Dimensions that can filter as well as group (the time dimensions filter through from/to). */
 export const FILTER_DIMENSIONS = [
   'university',
@@ -425,7 +431,7 @@ function partSelect(
   }
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const groupBy = keys.length > 0 ? sql`group by ${sql.join(keys.map((_, i) => sql.raw(String(i + 1))))}` : sql``;
-  const table = sql.table(rollup ? rollup.table : kind);
+  const table = sql.table(rollup ? rollup.table : factSource(kind));
   return sql`select ${sql.join([...keys, ...values])} from ${table} as f ${sql.join(joins, sql` `)} ${where} ${groupBy}`;
 }
 

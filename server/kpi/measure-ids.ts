@@ -3,6 +3,7 @@ export const MEASURE_IDS = [
   'tech_transfer.contracts',
   'tech_transfer.contract_value',
   'tech_transfer.received',
+  'tech_transfer.received_to_date',
   'incubation.entered',
   'incubation.graduated',
   'incubation.funding',
@@ -16,5 +17,10 @@ export const MEASURE_IDS = [
 
 export type MeasureId = (typeof MEASURE_IDS)[number];
 
-/** Measures that have yearly targets in the demo data (the stock has none: it is a level, not an output). */
-export const TARGETED_MEASURES: readonly MeasureId[] = MEASURE_IDS.filter((id) => id !== 'incubation.portfolio');
+/**
+ * Measures that take yearly targets: not the stock (a level, not an output), nor cash received to
+ * date on a signing cohort (it keeps changing after its year; cash received in the year is targeted).
+ */
+export const TARGETED_MEASURES: readonly MeasureId[] = MEASURE_IDS.filter(
+  (id) => id !== 'incubation.portfolio' && id !== 'tech_transfer.received_to_date',
+);

@@ -70,9 +70,16 @@ export function isHeld(held: Held, record: Readonly<Record<string, unknown>>, da
   });
 }
 
+/** The blocks the dashboard shows measures in: a payment's figures belong with its contracts. */
+export const MEASURE_GROUPS = ['tech_transfer', 'incubation', 'talent', 'credit'] as const;
+export type MeasureGroup = (typeof MEASURE_GROUPS)[number];
+
 interface MeasureBase {
   id: MeasureId;
+  /** The records the measure counts (and a drill-down lists). */
   kind: FactKind;
+  /** The block it is shown in. */
+  group: MeasureGroup;
   /** The date a record counts on. */
   dateColumn: string;
   /** `count` of records, or `sum` of a column. */
@@ -103,6 +110,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'tech_transfer.contracts': {
     id: 'tech_transfer.contracts',
     kind: 'tech_transfer',
+    group: 'tech_transfer',
     dateColumn: 'signed_on',
     aggregate: { fn: 'count' },
     unit: 'count',
@@ -121,6 +129,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'tech_transfer.contract_value': {
     id: 'tech_transfer.contract_value',
     kind: 'tech_transfer',
+    group: 'tech_transfer',
     dateColumn: 'signed_on',
     aggregate: { fn: 'sum', column: 'contract_value_cny' },
     unit: 'cny',
@@ -135,28 +144,43 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   },
   'tech_transfer.received': {
     id: 'tech_transfer.received',
-    kind: 'tech_transfer',
-    dateColumn: 'signed_on',
-    aggregate: { fn: 'sum', column: 'received_cny' },
+    kind: 'payment',
+    group: 'tech_transfer',
+    dateColumn: 'received_on',
+    aggregate: { fn: 'sum', column: 'amount_cny' },
     unit: 'cny',
     temporality: 'flow',
     name: { en: 'Cash received', zh: '到账金额' },
     definition: {
-      en: 'Cash received to date, in yuan, on the contracts signed in the period (license income received, in AUTM terms).',
-      zh: '期内签订合同截至目前的实际到账金额（元）。',
+      en: 'Cash received in the period, in yuan: the payments received on technology contracts between its first and last day, whatever year each contract was signed in. Grouped by the contract (its university, mode, field, partner and value band).',
+      zh: '期内实际到账金额（元）：到账日期在期内的技术合同收款之和，不论合同签订于哪一年；按合同的高校、转化方式、技术领域、合作方与金额区间归类。',
     },
-    standard: {
-      code: 'cn-annual-report',
-      reference: {
-        zh: '《中国科技成果转化年度报告》：实际到账金额；AUTM：许可收入（License Income Received）',
-        en: 'China annual report: cash received; AUTM Licensing Activity Survey: license income received',
-      },
+    standard: CN_REPORT('当年到账金额', 'cash received in the year'),
+    dimensions: TECH,
+  },
+  'tech_transfer.received_to_date': {
+    id: 'tech_transfer.received_to_date',
+    kind: 'tech_transfer',
+    group: 'tech_transfer',
+    dateColumn: 'signed_on',
+    aggregate: { fn: 'sum', column: 'received_cny' },
+    unit: 'cny',
+    temporality: 'flow',
+    name: { en: 'Cash received to date on contracts signed', zh: '期内签订合同累计到账金额' },
+    definition: {
+      en: 'Cash received to date, in yuan, on the contracts signed in the period: every payment on them so far, whenever it arrived. It grows as payments arrive, so a past period changes; cash received in the period is the national figure.',
+      zh: '期内签订的合同截至目前累计到账的金额（元），不论何时到账；随后续到账而变化。国家年度报告口径为“当年到账金额”。',
     },
+    standard: ALLIANCE(
+      '按签订批次归集的累计到账金额（非国家报告口径）',
+      'cash received to date on each signing cohort (not the national report figure)',
+    ),
     dimensions: TECH,
   },
   'incubation.entered': {
     id: 'incubation.entered',
     kind: 'incubation',
+    group: 'incubation',
     dateColumn: 'entered_on',
     aggregate: { fn: 'count' },
     unit: 'count',
@@ -178,6 +202,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'incubation.graduated': {
     id: 'incubation.graduated',
     kind: 'incubation',
+    group: 'incubation',
     dateColumn: 'graduated_on',
     aggregate: { fn: 'count' },
     unit: 'count',
@@ -199,6 +224,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'incubation.funding': {
     id: 'incubation.funding',
     kind: 'incubation',
+    group: 'incubation',
     dateColumn: 'entered_on',
     aggregate: { fn: 'sum', column: 'funding_cny' },
     unit: 'cny',
@@ -214,6 +240,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'incubation.jobs': {
     id: 'incubation.jobs',
     kind: 'incubation',
+    group: 'incubation',
     dateColumn: 'entered_on',
     aggregate: { fn: 'sum', column: 'jobs' },
     // People employed: counted in 人, like the joint-training figures.
@@ -230,6 +257,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'incubation.portfolio': {
     id: 'incubation.portfolio',
     kind: 'incubation',
+    group: 'incubation',
     dateColumn: 'entered_on',
     aggregate: { fn: 'count' },
     unit: 'count',
@@ -246,6 +274,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'talent.trainees': {
     id: 'talent.trainees',
     kind: 'talent',
+    group: 'talent',
     dateColumn: 'started_on',
     aggregate: { fn: 'sum', column: 'trainees' },
     unit: 'people',
@@ -261,6 +290,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'talent.graduates': {
     id: 'talent.graduates',
     kind: 'talent',
+    group: 'talent',
     dateColumn: 'completed_on',
     aggregate: { fn: 'sum', column: 'graduates' },
     unit: 'people',
@@ -276,6 +306,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'credits.credits': {
     id: 'credits.credits',
     kind: 'credit',
+    group: 'credit',
     dateColumn: 'recognized_on',
     aggregate: { fn: 'sum', column: 'credits' },
     unit: 'credits',
@@ -291,6 +322,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
   'credits.students': {
     id: 'credits.students',
     kind: 'credit',
+    group: 'credit',
     dateColumn: 'recognized_on',
     aggregate: { fn: 'sum', column: 'students' },
     unit: 'people',
@@ -362,9 +394,10 @@ export const DIMENSIONS: Readonly<Record<DimensionId, DimensionDef>> = {
   level: { id: 'level', name: { en: 'Level', zh: '培养层次' }, domain: 'enum' },
 };
 
-/** Which column of each fact table holds the partner university. */
+/** Which column of each fact table holds the partner university (a payment's: its contract's, in `payment_fact`). */
 export const PARTNER_COLUMN: Readonly<Record<FactKind, string>> = {
   tech_transfer: 'co_university_code',
+  payment: 'co_university_code',
   incubation: 'partner_university_code',
   talent: 'partner_university_code',
   credit: 'host_university_code',
@@ -383,7 +416,7 @@ export const STANDARDS: Readonly<Record<Standard['code'], Bilingual>> = {
   autm: { en: 'AUTM Licensing Activity Survey', zh: 'AUTM 许可活动调查' },
   'ec-kti': { en: 'European Commission knowledge-transfer core indicators', zh: '欧盟委员会知识转移核心指标' },
   alliance: {
-    en: 'Alliance definition: joint training and credit recognition have no published standard',
-    zh: '联盟自定义口径：联合培养与学分互认暂无公开标准',
+    en: 'Alliance definition: figures with no published standard (joint training, credit recognition, cohort views)',
+    zh: '联盟自定义口径：无公开标准的指标（联合培养、学分互认、按批次归集的指标）',
   },
 };

@@ -35,6 +35,16 @@ const INC_DATES = ['entered_on', 'graduated_on', 'closed_on'];
 const TAL_SUMS = ['trainees', 'graduates'];
 const TAL_DATES = ['started_on', 'completed_on'];
 const CR_SUMS = ['students', 'credits'];
+const PAY_SUMS = ['amount_cny'];
+/** A payment's own columns a rollup reads, and those it takes from its contract. */
+const PAYMENT_OWN = ['university_code', 'received_on', 'amount_cny'];
+export const PAYMENT_CONTRACT_COLUMNS = [
+  'co_university_code',
+  'mode',
+  'partner_region_code',
+  'field_code',
+  'contract_value_cny',
+] as const;
 
 const level = (
   kind: FactKind,
@@ -57,6 +67,18 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
       ['university_code', 'co_university_code', 'mode', 'partner_region_code', 'field_code'],
       ['signed_on'],
       TT_SUMS,
+      true,
+    ),
+  ],
+  // Payments are rolled up by the day received, with their contract's dimensions (see `paymentSource`).
+  payment: [
+    level('payment', 'u', ['university_code'], ['received_on'], PAY_SUMS),
+    level(
+      'payment',
+      'all',
+      ['university_code', 'co_university_code', 'mode', 'partner_region_code', 'field_code'],
+      ['received_on'],
+      PAY_SUMS,
       true,
     ),
   ],
@@ -83,6 +105,7 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
  */
 export const DAY_ROLLUPS: Readonly<Partial<Record<FactKind, readonly Rollup[]>>> = {
   tech_transfer: [level('tech_transfer', 'ud', ['university_code'], ['signed_on'], TT_SUMS, false, 'day')],
+  payment: [level('payment', 'ud', ['university_code'], ['received_on'], PAY_SUMS, false, 'day')],
   talent: [level('talent', 'ud', ['university_code'], ['started_on'], TAL_SUMS, false, 'day')],
   credit: [level('credit', 'ud', ['university_code'], ['recognized_on'], CR_SUMS, false, 'day')],
 };
@@ -123,6 +146,44 @@ export function rollupSelect(rollup: Rollup, source: string, sign: 1 | -1): stri
   return `select ${selects.join(', ')} from ${source} group by ${groupBy} order by ${groupBy}`;
 }
 
+/**
+ * The payments of `payments` (a table or transition table) with their contract's dimensions, as
+ * one source aliased `f`: a payment is grouped by the mode, field, partner and value band of the
+ * contract it was received on. `contracts` gives those dimensions (the contract table, or the
+ * contracts' rows before an update).
+ */
+export function paymentSource(payments: string, contracts = 'tech_transfer', where = ''): string {
+  const own = PAYMENT_OWN.map((c) => `p.${c}`);
+  const theirs = PAYMENT_CONTRACT_COLUMNS.map((c) => `t.${c}`);
+  return `(select ${[...own, ...theirs].join(', ')} from ${payments} as p inner join ${contracts} as t on t.university_code = p.university_code and t.ref = p.contract_ref${where}) as f`;
+}
+
+/** Where a kind's rollups read its rows: the rows themselves, or for payments the rows with their contracts. */
+const rowsOf = (kind: FactKind, rows: string): string => (kind === 'payment' ? paymentSource(rows) : rows);
+
+/**
+ * A contract whose dimensions change moves its payments between rollup rows: their sums leave the
+ * keys of the contract as it was and join those of the contract as it is. Only contracts whose
+ * dimensions changed are read (a change of `received_cny`, made by the payments themselves, moves nothing).
+ */
+function paymentRekeySql(): string[] {
+  const list = (alias: string, columns: readonly string[]) => columns.map((c) => `${alias}.${c}`).join(', ');
+  const apply = (sign: 1 | -1, contract: 'o' | 'n') =>
+    allRollups('payment')
+      // A level keyed by the university alone keeps its sums whatever the contract's other dimensions.
+      .filter(
+        (rollup) => rollup.valueBand || rollup.columns.some((c) => (PAYMENT_CONTRACT_COLUMNS as readonly string[]).includes(c)),
+      )
+      .map((rollup) => {
+        const keys = rollupKeys(rollup);
+        const updates = ['records', ...rollup.sums].map((c) => `${c} = ${rollup.table}.${c} + excluded.${c}`).join(', ');
+        // Each payment of a changed contract, with the contract as it was (o) or as it is (n).
+        const source = `(select ${list('p', PAYMENT_OWN)}, ${list(contract, PAYMENT_CONTRACT_COLUMNS)} from old_rows as o inner join new_rows as n on n.id = o.id inner join payment as p on p.university_code = ${contract}.university_code and p.contract_ref = ${contract}.ref where (${list('o', PAYMENT_CONTRACT_COLUMNS)}) is distinct from (${list('n', PAYMENT_CONTRACT_COLUMNS)})) as f`;
+        return `    insert into ${rollup.table} as ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n      ${rollupSelect(rollup, source, sign)}\n      on conflict (${keys.join(', ')}) do update set ${updates};`;
+      });
+  return [...apply(-1, 'o'), ...apply(1, 'n')];
+}
+
 /** The table, its unique key and its backfill from the facts. */
 function tableSql(kind: FactKind, rollup: Rollup): string[] {
   const keys = rollupKeys(rollup);
@@ -137,7 +198,7 @@ function tableSql(kind: FactKind, rollup: Rollup): string[] {
   return [
     `create table ${rollup.table} (\n${definitions.join(',\n')}\n);`,
     `create unique index ${rollup.table}_key on ${rollup.table} (${keys.join(', ')}) nulls not distinct;`,
-    `insert into ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n  ${rollupSelect(rollup, kind, 1)};`,
+    `insert into ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n  ${rollupSelect(rollup, rowsOf(kind, kind), 1)};`,
     '',
   ];
 }
@@ -149,8 +210,10 @@ function functionsSql(kind: FactKind, levels: readonly Rollup[], replace: boolea
     levels.map((rollup) => {
       const keys = rollupKeys(rollup);
       const updates = ['records', ...rollup.sums].map((c) => `${c} = ${rollup.table}.${c} + excluded.${c}`).join(', ');
-      return `    insert into ${rollup.table} as ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n      ${rollupSelect(rollup, source, sign)}\n      on conflict (${keys.join(', ')}) do update set ${updates};`;
+      return `    insert into ${rollup.table} as ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n      ${rollupSelect(rollup, rowsOf(kind, source), sign)}\n      on conflict (${keys.join(', ')}) do update set ${updates};`;
     });
+  // A contract's payments follow its dimensions (see `paymentRekeySql`).
+  const rekey = kind === 'tech_transfer' ? ["  if tg_op = 'UPDATE' then", ...paymentRekeySql(), '  end if;'] : [];
   return [
     `${create} ${kind}_rollup() returns trigger language plpgsql as $$
 begin
@@ -160,6 +223,7 @@ ${apply('old_rows', -1).join('\n')}
   if tg_op in ('INSERT', 'UPDATE') then
 ${apply('new_rows', 1).join('\n')}
   end if;
+${rekey.join('\n')}
   return null;
 end
 $$;`,

@@ -41,6 +41,14 @@ export interface ColumnSpec {
   /** Which dimension table a code must exist in. */
   domain?: 'university' | 'region' | 'field';
   maxLength?: number;
+  /** A money column that must be above 0, not just 0 or more. */
+  positive?: boolean;
+  /**
+   * Kept by the database from other records, never written: shown in the API and in exports,
+   * ignored in an imported file (so an export can be imported back), refused in a JSON body.
+   * The text says where the value comes from.
+   */
+  derived?: string;
   example: string;
 }
 
@@ -121,12 +129,47 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
     },
     {
       name: 'received_cny',
-      zh: '到账金额（元）',
+      zh: '累计到账金额（元）',
       type: 'money',
-      description: 'Cash received to date in yuan; at most the contract value.',
+      description:
+        "Cash received to date in yuan: the sum of the contract's payments, kept by the database. Read only: an import ignores it; record payments instead.",
+      derived: "the sum of the contract's payments: record a payment instead",
       example: '300000.00',
     },
     { name: 'patents', zh: '涉及专利数', type: 'count', description: 'Patents the contract covers.', example: '2' },
+  ],
+  payment: [
+    university('university_code', '高校代码', 'The alliance university that signed the contract the payment is for.'),
+    {
+      ...REF,
+      description:
+        "The payment's own reference, unique within its university: imports update the payment with the same university and ref.",
+      example: 'PAY-USST-2025-00042',
+    },
+    {
+      name: 'contract_ref',
+      zh: '合同编号',
+      type: 'text',
+      maxLength: 64,
+      description: 'The ref of the technology contract (a tech_transfer record of the same university) the cash was received on.',
+      example: 'TT-USST-2024-00017',
+    },
+    {
+      name: 'received_on',
+      zh: '到账日期',
+      type: 'date',
+      description: 'The day the cash was received (YYYY-MM-DD): not before the contract was signed.',
+      example: '2025-03-10',
+    },
+    {
+      name: 'amount_cny',
+      zh: '到账金额（元）',
+      type: 'money',
+      positive: true,
+      description:
+        "The amount received in yuan, above 0, up to two decimals; all of a contract's payments together at most its contract value.",
+      example: '300000.00',
+    },
   ],
   incubation: [
     university('university_code', '高校代码', 'The university whose incubator hosts the project.'),
@@ -259,9 +302,15 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
   ],
 };
 
+/** The columns a record is written with: all but the derived ones. */
+export const INPUT_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = Object.fromEntries(
+  FACT_KINDS.map((kind) => [kind, KIND_COLUMNS[kind].filter((c) => !c.derived)]),
+) as unknown as Record<FactKind, readonly ColumnSpec[]>;
+
 /** The date a kind's records are filtered and sorted by in the records view. */
 export const MAIN_DATE: Readonly<Record<FactKind, string>> = {
   tech_transfer: 'signed_on',
+  payment: 'received_on',
   incubation: 'entered_on',
   talent: 'started_on',
   credit: 'recognized_on',
@@ -270,6 +319,7 @@ export const MAIN_DATE: Readonly<Record<FactKind, string>> = {
 /** The text columns the records search looks in. */
 export const SEARCH_COLUMNS: Readonly<Record<FactKind, readonly string[]>> = {
   tech_transfer: ['ref', 'partner_name'],
+  payment: ['ref', 'contract_ref'],
   incubation: ['ref', 'name'],
   talent: ['ref', 'program'],
   credit: ['ref', 'course'],
@@ -277,6 +327,7 @@ export const SEARCH_COLUMNS: Readonly<Record<FactKind, readonly string[]>> = {
 
 export const KIND_NAMES: Readonly<Record<FactKind, { en: string; zh: string }>> = {
   tech_transfer: { en: 'Technology transfers', zh: '科技成果转化合同' },
+  payment: { en: 'Payments received', zh: '合同到账' },
   incubation: { en: 'Incubated projects', zh: '孵化项目' },
   talent: { en: 'Joint training', zh: '联合培养' },
   credit: { en: 'Credit recognition', zh: '学分互认' },
@@ -312,6 +363,8 @@ export function recordJsonSchema(kind: FactKind, partial: boolean): Record<strin
         c.name,
         {
           ...JSON_TYPES[c.type],
+          ...(c.positive ? { exclusiveMinimum: 0, minimum: undefined } : {}),
+          ...(c.derived ? { readOnly: true } : {}),
           ...(c.values ? { enum: c.values } : {}),
           ...(c.maxLength ? { maxLength: c.maxLength } : {}),
           description: c.description,
@@ -321,7 +374,11 @@ export function recordJsonSchema(kind: FactKind, partial: boolean): Record<strin
     ),
     ...(partial
       ? {}
-      : { required: columns.filter((c) => c.type !== 'optional_code' && c.type !== 'optional_date').map((c) => c.name) }),
+      : {
+          required: columns
+            .filter((c) => c.type !== 'optional_code' && c.type !== 'optional_date' && !c.derived)
+            .map((c) => c.name),
+        }),
   };
 }
 

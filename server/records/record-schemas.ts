@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FactKind } from '../db/schema.js';
 import { isControl, ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, today } from '../lib/dates.js';
-import { type ColumnSpec, formatLimit, KIND_COLUMNS, MAX_COUNT, MAX_CREDITS, MAX_MONEY_CNY } from './record-columns.js';
+import { type ColumnSpec, formatLimit, INPUT_COLUMNS, MAX_COUNT, MAX_CREDITS, MAX_MONEY_CNY } from './record-columns.js';
 
 /**
  * One schema per kind of record, built from its columns: the same rules check a record sent
@@ -64,8 +64,8 @@ function date(optional: boolean) {
   return optional ? z.preprocess((v) => (blank(v) ? null : v), schema.nullable()) : schema;
 }
 
-/** A decimal written with at most `decimals` places, as text or as a JSON number. */
-function decimal(decimals: number, max: number, what: string) {
+/** A decimal written with at most `decimals` places, as text or as a JSON number; `positive` refuses 0. */
+function decimal(decimals: number, max: number, what: string, positive = false) {
   const pattern = new RegExp(`^\\d{1,15}(\\.\\d{1,${decimals}})?$`);
   const factor = 10 ** decimals;
   return z.preprocess(
@@ -87,6 +87,7 @@ function decimal(decimals: number, max: number, what: string) {
               : `must be ${what}`,
       })
       .refine((n) => n >= 0, 'must not be negative')
+      .refine((n) => !positive || n > 0, 'must be above 0')
       .refine((n) => n <= max, `must be at most ${formatLimit(max)}`)
       .refine(
         (n) => Math.abs(n * factor - Math.round(n * factor)) < 1e-6,
@@ -133,7 +134,7 @@ function columnSchema(spec: ColumnSpec): z.ZodType {
     case 'optional_date':
       return date(true);
     case 'money':
-      return decimal(2, MAX_MONEY_CNY, 'an amount in yuan such as 1200000.50');
+      return decimal(2, MAX_MONEY_CNY, 'an amount in yuan such as 1200000.50', spec.positive);
     case 'credits':
       return decimal(1, MAX_CREDITS, 'a number of credits such as 4.5');
     case 'count':
@@ -153,13 +154,13 @@ type Issue = { path: string; message: string };
 /** The rules that tie columns together, also enforced by the database. */
 const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]>> = {
   tech_transfer: (r) => [
-    ...(r.received_cny > r.contract_value_cny
-      ? [{ path: 'received_cny', message: `must not exceed contract_value_cny (${r.contract_value_cny})` }]
-      : []),
     ...(r.co_university_code && r.co_university_code === r.university_code
       ? [{ path: 'co_university_code', message: 'must differ from university_code' }]
       : []),
   ],
+  // A payment's rules that involve its contract (it exists, is not signed later, is not overpaid)
+  // are checked against the stored contract: see `paymentProblems`.
+  payment: () => [],
   incubation: (r) => [
     ...(r.stage === 'graduated' && !r.graduated_on
       ? [{ path: 'graduated_on', message: 'is required when the stage is graduated' }]
@@ -209,7 +210,7 @@ const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]
 
 function buildSchema(kind: FactKind) {
   const shape: Record<string, z.ZodType> = {};
-  for (const spec of KIND_COLUMNS[kind]) shape[spec.name] = columnSchema(spec);
+  for (const spec of INPUT_COLUMNS[kind]) shape[spec.name] = columnSchema(spec);
   return z
     .object(shape)
     .strict()
@@ -222,6 +223,7 @@ export type RecordValues = Record<string, string | number | null>;
 
 export const RECORD_SCHEMAS: Readonly<Record<FactKind, z.ZodType<RecordValues>>> = {
   tech_transfer: buildSchema('tech_transfer') as z.ZodType<RecordValues>,
+  payment: buildSchema('payment') as z.ZodType<RecordValues>,
   incubation: buildSchema('incubation') as z.ZodType<RecordValues>,
   talent: buildSchema('talent') as z.ZodType<RecordValues>,
   credit: buildSchema('credit') as z.ZodType<RecordValues>,

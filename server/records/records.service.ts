@@ -5,10 +5,11 @@ import { bumpDataVersion } from '../db/data-version.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { BadRequest, Conflict, NotFound, type ProblemDetail } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
-import { filterSql, type KpiFilters, measureDateConditions } from '../kpi/compile.js';
+import { factSource, filterSql, type KpiFilters, measureDateConditions } from '../kpi/compile.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import type { References } from '../kpi/references.js';
-import { KIND_COLUMNS, MAIN_DATE, SEARCH_COLUMNS } from './record-columns.js';
+import { contractChangeProblems, contractRuleProblem, paymentProblems, paymentsOf } from './contract-rules.js';
+import { INPUT_COLUMNS, KIND_COLUMNS, MAIN_DATE, SEARCH_COLUMNS } from './record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from './record-schemas.js';
 
 /** A record as the API shows it: its columns, its id and when it was written. */
@@ -22,10 +23,10 @@ export function toApiRecord(kind: FactKind, row: Record<string, unknown>): ApiRe
   return record as ApiRecord;
 }
 
-/** The record's columns only: what the audit log keeps as before and after. */
+/** The record's written columns only (not the derived): what the audit log keeps as before and after. */
 function columnsOf(kind: FactKind, record: Record<string, unknown>): RecordValues {
   const values: RecordValues = {};
-  for (const column of KIND_COLUMNS[kind]) values[column.name] = (record[column.name] ?? null) as string | number | null;
+  for (const column of INPUT_COLUMNS[kind]) values[column.name] = (record[column.name] ?? null) as string | number | null;
   return values;
 }
 
@@ -51,6 +52,14 @@ export function referenceProblems(kind: FactKind, record: RecordValues, referenc
 
 /** Validates a whole record (schema, then codes); a 400 lists every field at fault. */
 export function validateRecord(kind: FactKind, input: unknown, references: References, prefix = 'body'): RecordValues {
+  const derived = KIND_COLUMNS[kind].filter(
+    (c) => c.derived && typeof input === 'object' && input !== null && (input as Record<string, unknown>)[c.name] !== undefined,
+  );
+  if (derived.length > 0)
+    throw new BadRequest(
+      'The record names fields that are kept by the database, not written.',
+      derived.map((c) => ({ path: `${prefix}.${c.name}`, message: `is read only: ${c.derived}` })),
+    );
   const parsed = RECORD_SCHEMAS[kind].safeParse(input);
   if (!parsed.success) {
     throw new BadRequest(
@@ -145,8 +154,8 @@ export function recordConditions(kind: FactKind, filters: KpiFilters, { q, measu
 /** The records of a kind (alias `f`), joined to their university (alias `u`) only when a province filter needs it. */
 export const recordsFrom = (kind: FactKind, filters: KpiFilters) =>
   filters.region?.length
-    ? sql`${sql.table(kind)} as f inner join university as u on u.code = f.university_code`
-    : sql`${sql.table(kind)} as f`;
+    ? sql`${sql.table(factSource(kind))} as f inner join university as u on u.code = f.university_code`
+    : sql`${sql.table(factSource(kind))} as f`;
 
 /**
  * The record to change, locked. One the caller may not read (another university's, to a steward)
@@ -160,6 +169,15 @@ async function findRecord(db: Kysely<Database>, kind: FactKind, id: number, call
   } for update`.execute(db);
   if (!rows[0]) throw new NotFound(`There is no ${kind} record ${id}.`);
   return rows[0];
+}
+
+/** A 400 naming each field of a record that breaks a rule of its contract. */
+function assertNoProblems(problems: readonly ProblemDetail[]): void {
+  if (problems.length > 0)
+    throw new BadRequest(
+      'The record breaks a rule of its contract.',
+      problems.map((p) => ({ ...p, path: `body.${p.path}` })),
+    );
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -177,6 +195,7 @@ export async function createRecord(
   const record = validateRecord(kind, input, references);
   assertMayWriteUniversity(caller, String(record.university_code));
   return db.transaction().execute(async (trx) => {
+    if (kind === 'payment') assertNoProblems(await paymentProblems(trx, record, null));
     const row = await trx
       .insertInto(kind)
       .values({ ...record, created_by: caller.id, updated_by: caller.id } as never)
@@ -188,7 +207,7 @@ export async function createRecord(
             { path: 'body.ref', message: 'is taken within this university' },
           ]);
         }
-        throw error;
+        throw contractRuleProblem(error) ?? error;
       });
     await writeAudit(trx, actor, { action: 'create', subject: subject(kind, record), after: record });
     await bumpDataVersion(trx);
@@ -219,6 +238,12 @@ export async function updateRecord(
     const before = columnsOf(kind, current);
     const record = validateRecord(kind, { ...before, ...patch }, references);
     assertMayWriteUniversity(caller, String(current.university_code), String(record.university_code));
+    if (kind === 'payment') assertNoProblems(await paymentProblems(trx, record, before));
+    if (kind === 'tech_transfer') {
+      const { conflict, problems } = await contractChangeProblems(trx, before, record);
+      if (conflict) throw new Conflict(conflict);
+      assertNoProblems(problems);
+    }
     const row = await trx
       .updateTable(kind)
       .set({ ...record, updated_by: caller.id, updated_at: new Date() } as never)
@@ -228,7 +253,7 @@ export async function updateRecord(
       .catch((error: unknown) => {
         if (isUniqueViolation(error))
           throw new Conflict(`A ${kind} record ${record.ref} of ${record.university_code} exists already.`);
-        throw error;
+        throw contractRuleProblem(error) ?? error;
       });
     await writeAudit(trx, actor, { action: 'update', subject: subject(kind, record), before, after: record });
     await bumpDataVersion(trx);
@@ -246,8 +271,21 @@ export async function deleteRecord(
   await db.transaction().execute(async (trx) => {
     const current = await findRecord(trx, kind, id, caller);
     assertMayWriteUniversity(caller, String(current.university_code));
-    await trx.deleteFrom(kind).where('id', '=', id).execute();
     const before = columnsOf(kind, current);
+    if (kind === 'tech_transfer') {
+      const payments = await paymentsOf(trx, before);
+      if (payments > 0)
+        throw new Conflict(
+          `Contract ${before.ref} of ${before.university_code} has ${payments} payment${payments === 1 ? '' : 's'}: delete them first.`,
+        );
+    }
+    await trx
+      .deleteFrom(kind)
+      .where('id', '=', id)
+      .execute()
+      .catch((error: unknown) => {
+        throw contractRuleProblem(error) ?? error;
+      });
     await writeAudit(trx, actor, { action: 'delete', subject: subject(kind, before), before });
     await bumpDataVersion(trx);
   });

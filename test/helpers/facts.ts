@@ -50,23 +50,58 @@ export function randomFacts(seed: number, perKind: number): RawFacts {
     const day = randomDate(dates);
     return day < start ? start : day;
   };
-  const facts: RawFacts = { tech_transfer: [], incubation: [], talent: [], credit: [] };
+  // Payment schedules from a third stream, so the contracts stay as they were.
+  const pay = new Random(seed ^ 0xca54);
+  /** A date on or after `start` from the payment stream: the same day now and then. */
+  const paidOn = (start: string): string => {
+    if (pay.chance(0.2)) return start;
+    const day = randomDate(pay);
+    return day < start ? start : day;
+  };
+  const facts: RawFacts = { tech_transfer: [], payment: [], incubation: [], talent: [], credit: [] };
   for (let i = 0; i < perKind; i++) {
     const u = random.pick(UNIVERSITIES);
     const value = random.chance(0.05) ? money(random, 900_000_000) : money(random, 5_000_000);
+    const draws = {
+      mode: random.pick(MODES),
+      partner: random.pick(['上海某公司, "甲"', '=cmd|x', 'Partner\nwith newline', 'Ltd.']),
+      region: random.pick(REGIONS),
+      co: maybePartner(random, u),
+      field: random.pick(FIELDS),
+      signed: randomDate(random),
+      // The draw that was the received amount stays, so that every later value stays as it was.
+      received: random.next(),
+      patents: random.int(0, 5),
+    };
     facts.tech_transfer.push({
       university_code: u,
       ref: `TT-${i}`,
-      mode: random.pick(MODES),
-      partner_name: random.pick(['上海某公司, "甲"', '=cmd|x', 'Partner\nwith newline', 'Ltd.']),
-      partner_region_code: random.pick(REGIONS),
-      co_university_code: maybePartner(random, u),
-      field_code: random.pick(FIELDS),
-      signed_on: randomDate(random),
+      mode: draws.mode,
+      partner_name: draws.partner,
+      partner_region_code: draws.region,
+      co_university_code: draws.co,
+      field_code: draws.field,
+      signed_on: draws.signed,
       contract_value_cny: value,
-      received_cny: Math.round(value * random.next() * 100) / 100,
-      patents: random.int(0, 5),
+      received_cny: 0,
+      patents: draws.patents,
     });
+    // None to four payments, any of them up to the rest of the value; one in twenty paid in full.
+    const contract = facts.tech_transfer[facts.tech_transfer.length - 1]!;
+    let left = Math.round(value * 100);
+    const parts = pay.int(0, 4);
+    for (let n = 1; n <= parts && left > 0; n++) {
+      const fen = n === parts && pay.chance(0.05) ? left : Math.max(1, Math.round(left * pay.next()));
+      left -= fen;
+      facts.payment.push({
+        university_code: u,
+        ref: `PAY-${i}-${n}`,
+        contract_ref: `TT-${i}`,
+        received_on: paidOn(String(contract.signed_on)),
+        amount_cny: fen / 100,
+      });
+    }
+    contract.received_cny = (Math.round(value * 100) - left) / 100;
   }
   for (let i = 0; i < perKind; i++) {
     const u = random.pick(UNIVERSITIES);

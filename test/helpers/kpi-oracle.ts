@@ -10,9 +10,12 @@ import { REGION_OF, type RawFacts, type RawRow } from './facts.js';
 interface OracleMeasure {
   kind: FactKind;
   date: string;
-  value: (row: RawRow) => number;
+  value: (row: RawRow, paid: ReadonlyMap<string, number>) => number;
   stock?: boolean;
 }
+
+/** A contract's key, as a payment names it. */
+const contractKey = (university: unknown, ref: unknown): string => `${String(university)}|${String(ref)}`;
 
 const one = () => 1;
 
@@ -26,7 +29,14 @@ const column = (name: string) => (row: RawRow) => Number(row[name]);
 export const ORACLE_MEASURES: Record<string, OracleMeasure> = {
   'tech_transfer.contracts': { kind: 'tech_transfer', date: 'signed_on', value: one },
   'tech_transfer.contract_value': { kind: 'tech_transfer', date: 'signed_on', value: column('contract_value_cny') },
-  'tech_transfer.received': { kind: 'tech_transfer', date: 'signed_on', value: column('received_cny') },
+  // Cash received in the period: each payment on its own date, with its contract's dimensions.
+  'tech_transfer.received': { kind: 'payment', date: 'received_on', value: column('amount_cny') },
+  // Cash received to date on the contracts signed in the period: the sum of all their payments.
+  'tech_transfer.received_to_date': {
+    kind: 'tech_transfer',
+    date: 'signed_on',
+    value: (row, paid) => (paid.get(contractKey(row.university_code, row.ref)) ?? 0) / 100,
+  },
   'incubation.entered': { kind: 'incubation', date: 'entered_on', value: one },
   'incubation.graduated': { kind: 'incubation', date: 'graduated_on', value: one },
   'incubation.funding': { kind: 'incubation', date: 'entered_on', value: column('funding_cny') },
@@ -40,6 +50,7 @@ export const ORACLE_MEASURES: Record<string, OracleMeasure> = {
 
 const PARTNER: Record<FactKind, string> = {
   tech_transfer: 'co_university_code',
+  payment: 'co_university_code',
   incubation: 'partner_university_code',
   talent: 'partner_university_code',
   credit: 'host_university_code',
@@ -91,6 +102,7 @@ export interface OracleQuery {
 export function dataRange(facts: RawFacts): { first: string; last: string } {
   const dates = [
     ...facts.tech_transfer.map((r) => r.signed_on),
+    ...facts.payment.map((r) => r.received_on),
     ...facts.incubation.flatMap((r) => [r.entered_on, r.graduated_on, r.closed_on]),
     ...facts.talent.flatMap((r) => [r.started_on, r.completed_on]),
     ...facts.credit.map((r) => r.recognized_on),
@@ -139,11 +151,23 @@ export function oracleAggregate(facts: RawFacts, query: OracleQuery): OracleRow[
       return list.includes(attribute(row, kind, dimension) as string);
     });
 
+  // Payments in fen per contract, and each payment with its contract's columns (its own win).
+  const contracts = new Map(facts.tech_transfer.map((c) => [contractKey(c.university_code, c.ref), c]));
+  const paid = new Map<string, number>();
+  for (const p of facts.payment) {
+    const key = contractKey(p.university_code, p.contract_ref);
+    paid.set(key, (paid.get(key) ?? 0) + Math.round(Number(p.amount_cny) * 100));
+  }
+  const rowsOf = (kind: FactKind): RawRow[] =>
+    kind === 'payment'
+      ? facts.payment.map((p) => ({ ...contracts.get(contractKey(p.university_code, p.contract_ref))!, ...p }))
+      : facts[kind];
+
   for (const id of query.measures) {
     const measure = ORACLE_MEASURES[id]!;
-    for (const row of facts[measure.kind]) {
+    for (const row of rowsOf(measure.kind)) {
       if (!passes(row, measure.kind)) continue;
-      const hundredths = Math.round(measure.value(row) * 100);
+      const hundredths = Math.round(measure.value(row, paid) * 100);
       if (measure.stock) {
         const held = (end: string) => inIncubation(row, end);
         const grain = [...TIME].reverse().find((g) => query.by.includes(g));

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, FactKind } from '../../server/db/schema.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
@@ -15,8 +15,14 @@ const VALID: Record<FactKind, Record<string, unknown>> = {
     field_code: 'OPTO',
     signed_on: '2024-03-31',
     contract_value_cny: 1000000,
-    received_cny: 250000,
     patents: 2,
+  },
+  payment: {
+    university_code: 'USST',
+    ref: 'PAY-1',
+    contract_ref: 'TT-1',
+    received_on: '2024-04-15',
+    amount_cny: 250000,
   },
   incubation: {
     university_code: 'ZJUT',
@@ -56,9 +62,14 @@ const VALID: Record<FactKind, Record<string, unknown>> = {
 /** [what, kind, change, SQLSTATE]: 23514 check, 23503 foreign key, 23505 unique, 23502 not null. */
 const CASES: Array<[string, FactKind, Record<string, unknown>, string]> = [
   ['an unknown mode', 'tech_transfer', { mode: 'gift' }, '23514'],
-  ['a negative contract value', 'tech_transfer', { contract_value_cny: -1, received_cny: 0 }, '23514'],
-  ['more received than the contract is worth', 'tech_transfer', { received_cny: 1000000.01 }, '23514'],
-  ['a negative amount received', 'tech_transfer', { received_cny: -0.01 }, '23514'],
+  ['a negative contract value', 'tech_transfer', { contract_value_cny: -1 }, '23514'],
+  ['a zero amount', 'payment', { amount_cny: 0 }, '23514'],
+  ['a negative amount', 'payment', { amount_cny: -0.01 }, '23514'],
+  ['a contract that does not exist', 'payment', { contract_ref: 'TT-404' }, '23503'],
+  ["another university's contract", 'payment', { university_code: 'ZJUT' }, '23503'],
+  ['a date before the contract was signed', 'payment', { received_on: '2024-03-30' }, '23514'],
+  ['payments above the contract value', 'payment', { amount_cny: 750000.01 }, '23514'],
+  ['no date received', 'payment', { received_on: null }, '23502'],
   ['negative patents', 'tech_transfer', { patents: -1 }, '23514'],
   ['an unknown university', 'tech_transfer', { university_code: 'MIT' }, '23503'],
   ['an unknown partner region', 'tech_transfer', { partner_region_code: 'XX' }, '23503'],
@@ -170,5 +181,60 @@ describe(`database constraints (${TEST_DB})`, () => {
       );
     expect(String(remove)).toMatch(/append-only/);
     expect(await database.db.selectFrom('audit_log').select('subject').execute()).toEqual([{ subject: 'test' }]);
+  });
+});
+
+describe(`the payment ledger's rules in the database (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  const received = async (ref = 'TT-1'): Promise<number> =>
+    Number(
+      (await database.db.selectFrom('tech_transfer').select('received_cny').where('ref', '=', ref).executeTakeFirstOrThrow())
+        .received_cny,
+    );
+  const fails = (work: Promise<unknown>): Promise<string | undefined> =>
+    work.then(
+      () => 'no error',
+      (error: unknown) => errorCode(error),
+    );
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await insert(database.db, 'tech_transfer', { ...VALID.tech_transfer, received_cny: 999 });
+  });
+  afterAll(() => database.close());
+
+  it("when a contract is written with received_cny, then the database keeps its payments' sum instead", async () => {
+    expect(await received()).toBe(0);
+    await insert(database.db, 'payment', VALID.payment);
+    await insert(database.db, 'payment', { ...VALID.payment, ref: 'PAY-2', received_on: '2025-02-01', amount_cny: 100000.5 });
+    expect(await received()).toBe(350000.5);
+    await database.db.updateTable('tech_transfer').set({ received_cny: 1 }).where('ref', '=', 'TT-1').execute();
+    expect(await received()).toBe(350000.5);
+  });
+
+  it('when payments change, move or go, then the contract follows them, and a truncate zeroes it', async () => {
+    await insert(database.db, 'tech_transfer', { ...VALID.tech_transfer, ref: 'TT-2', signed_on: '2023-01-01' });
+    await database.db.updateTable('payment').set({ amount_cny: 200000 }).where('ref', '=', 'PAY-2').execute();
+    expect(await received()).toBe(450000);
+    await database.db.updateTable('payment').set({ contract_ref: 'TT-2' }).where('ref', '=', 'PAY-2').execute();
+    expect([await received(), await received('TT-2')]).toEqual([250000, 200000]);
+    await database.db.deleteFrom('payment').where('ref', '=', 'PAY-2').execute();
+    expect(await received('TT-2')).toBe(0);
+  });
+
+  it('when a contract with payments is deleted, renamed, lowered below them or signed after them, then the database refuses', async () => {
+    const contract = database.db.updateTable('tech_transfer').where('ref', '=', 'TT-1');
+    expect(await fails(database.db.deleteFrom('tech_transfer').where('ref', '=', 'TT-1').execute())).toBe('23503');
+    expect(await fails(contract.set({ ref: 'TT-1b' }).execute())).toBe('23503');
+    expect(await fails(contract.set({ contract_value_cny: 249999.99 }).execute())).toBe('23514');
+    expect(await fails(contract.set({ signed_on: '2024-04-16' }).execute())).toBe('23514');
+    expect(await fails(contract.set({ signed_on: '2024-04-15', contract_value_cny: 250000 }).execute())).toBe('no error');
+    expect(await received()).toBe(250000);
+  });
+
+  it('when the payments are truncated, then every contract has received nothing', async () => {
+    await database.db.deleteFrom('payment').execute();
+    await insert(database.db, 'payment', VALID.payment);
+    await sql`truncate payment`.execute(database.db);
+    expect(await received()).toBe(0);
   });
 });

@@ -37,6 +37,8 @@ describe(`migrations (${TEST_DB})`, () => {
       'field',
       'import_batch',
       'incubation',
+      'payment',
+      'payment_fact',
       'region',
       'report_submission',
       ...[...Object.values(ROLLUPS), ...Object.values(DAY_ROLLUPS)]

@@ -26,6 +26,7 @@ describe('reads from a replica (postgres)', () => {
     await insertFacts(replica.db, facts);
     await insertFacts(replica.db, {
       tech_transfer: [],
+      payment: [],
       incubation: [],
       talent: [],
       credit: [

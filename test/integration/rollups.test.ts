@@ -5,14 +5,21 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQL_DIR } from '../../server/db/migrate.js';
 import type { FactKind } from '../../server/db/schema.js';
-import { allRollups, rollupBlockOf, rollupKeys, rollupRebuildSql, rollupSelect } from '../../server/kpi/rollups.js';
+import {
+  allRollups,
+  paymentSource,
+  rollupBlockOf,
+  rollupKeys,
+  rollupRebuildSql,
+  rollupSelect,
+} from '../../server/kpi/rollups.js';
 import { csvOf } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, randomFacts } from '../helpers/facts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
-const KINDS: FactKind[] = ['tech_transfer', 'incubation', 'talent', 'credit'];
+const KINDS: FactKind[] = ['tech_transfer', 'payment', 'incubation', 'talent', 'credit'];
 
 /** The migrations that have landed, pinned by SHA-256: add each new one here once it lands. */
 const APPLIED: ReadonlyArray<readonly [string, string]> = [
@@ -55,7 +62,8 @@ describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
       for (const rollup of allRollups(kind)) {
         const columns = [...rollupKeys(rollup), 'records', ...rollup.sums].join(', ');
         const stored = `select ${columns} from ${rollup.table} where records <> 0`;
-        const fresh = `select ${columns} from (${rollupSelect(rollup, kind, 1)}) as fresh`;
+        const source = kind === 'payment' ? paymentSource('payment') : kind;
+        const fresh = `select ${columns} from (${rollupSelect(rollup, source, 1)}) as fresh`;
         const { rows } = await sql<{
           n: number;
         }>`select (select count(*) from (${sql.raw(stored)} except all ${sql.raw(fresh)}) a)
@@ -100,7 +108,7 @@ describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
     for (const [i, row] of (rows as Array<{ id: number; contract_value_cny: number }>).entries()) {
       const change =
         i % 3 === 0
-          ? { signed_on: '2021-02-28', contract_value_cny: 150_000_000, received_cny: 0 }
+          ? { signed_on: '2021-02-28', contract_value_cny: 150_000_000 }
           : i % 3 === 1
             ? { university_code: 'AHUT', co_university_code: null }
             : { mode: 'service', partner_region_code: 'OTHER' };
@@ -108,7 +116,24 @@ describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
       if (response.status === 200) changed++;
       else if (response.status !== 409) throw new Error(`${response.status} ${await response.text()}`);
     }
-    expect(changed).toBeGreaterThanOrEqual(15);
+    expect(changed).toBeGreaterThanOrEqual(12);
+    // Payments move between months and contracts, change and go.
+    const payments = (await (await admin.get('/records/payment?pageSize=30&sort=id')).json()).rows as Array<{
+      id: number;
+      amount_cny: number;
+    }>;
+    expect(payments.length).toBe(30);
+    for (const [i, row] of payments.entries()) {
+      const response =
+        i % 3 === 0
+          ? await admin.patch(`/records/payment/${row.id}`, { received_on: '2025-12-31' })
+          : i % 3 === 1
+            ? await admin.patch(`/records/payment/${row.id}`, {
+                amount_cny: Math.max(0.01, Math.round(row.amount_cny * 50) / 100),
+              })
+            : await admin.delete(`/records/payment/${row.id}`);
+      expect(response.status, await response.clone().text()).toBeLessThan(300);
+    }
     const incubation = (await (await admin.get('/records/incubation?pageSize=10&sort=id')).json()).rows as Array<{ id: number }>;
     for (const row of incubation.slice(0, 5)) {
       await admin.patch(`/records/incubation/${row.id}`, {
@@ -134,9 +159,34 @@ describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
     expect(imported.status).toBe(200);
     expect(await imported.json()).toMatchObject({ inserted: 60, updated: 20 });
     expect(await differences()).toEqual(allZero(await differences()));
+
+    // Payments imported: a cent more on each of twenty contracts with room left, and twenty stored ones halved.
+    const contracts = (await (await admin.get('/records/tech_transfer?pageSize=200&sort=id')).json()).rows as Array<
+      Record<string, string | number>
+    >;
+    const roomy = contracts.filter((c) => Number(c.contract_value_cny) - Number(c.received_cny) >= 0.01).slice(0, 20);
+    const stored = (await (await admin.get('/records/payment?pageSize=20&sort=-id')).json()).rows as Array<
+      Record<string, string | number>
+    >;
+    const paymentFile = csvOf('payment', [
+      ...roomy.map((c, i) => ({
+        university_code: c.university_code!,
+        ref: `IMP-PAY-${i}`,
+        contract_ref: c.ref!,
+        received_on: '2025-12-31',
+        amount_cny: 0.01,
+      })),
+      ...stored.map((p) => ({ ...p, amount_cny: Math.max(0.01, Math.round(Number(p.amount_cny) * 50) / 100) })),
+    ]);
+    const paid = await admin.request('POST', '/imports/payment', paymentFile, { 'content-type': 'text/csv' });
+    expect(paid.status, await paid.clone().text()).toBe(200);
+    expect(await differences()).toEqual(allZero(await differences()));
   });
 
   it('when a fact table is emptied, then its rollups are empty too', async () => {
+    await sql`truncate payment`.execute(database.db);
+    const payments = await sql<{ n: number }>`select count(*) as n from rollup_payment_all`.execute(database.db);
+    expect(Number(payments.rows[0]!.n)).toBe(0);
     await sql`truncate credit`.execute(database.db);
     const { rows } = await sql<{ n: number }>`select count(*) as n from rollup_credit_u`.execute(database.db);
     expect(Number(rows[0]!.n)).toBe(0);

@@ -1,0 +1,205 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { Conflict, type HttpProblem, type ProblemDetail } from '../http/problems.js';
+import { MAX_REPORTED_ERRORS } from '../imports/parse-import.js';
+import type { RecordValues } from './record-schemas.js';
+
+/**
+ * The rules that tie a payment to its contract (sql/0016): the contract exists in the payment's
+ * university, the payment is not dated before the contract was signed, and a contract's payments
+ * sum to at most its value. The database enforces them; these checks name the field or the line
+ * and column at fault first, with the figures, so that nothing reaches the database's refusal.
+ */
+
+const yuan = (n: number): string => n.toFixed(2);
+
+interface Contract {
+  signed_on: string;
+  contract_value_cny: number;
+  received_cny: number;
+}
+
+/** The contract of a payment, locked against other payments until the transaction ends. */
+async function lockContract(db: Kysely<Database>, university: string, ref: string): Promise<Contract | null> {
+  const { rows } = await sql<Contract>`
+    select signed_on, contract_value_cny, received_cny from tech_transfer
+    where university_code = ${university} and ref = ${ref} for update`.execute(db);
+  const row = rows[0];
+  return row
+    ? { signed_on: row.signed_on, contract_value_cny: Number(row.contract_value_cny), received_cny: Number(row.received_cny) }
+    : null;
+}
+
+/** Problems with a payment written as JSON, against its (locked) contract; `before` is the payment as stored. */
+export async function paymentProblems(
+  db: Kysely<Database>,
+  payment: RecordValues,
+  before: RecordValues | null,
+): Promise<ProblemDetail[]> {
+  const university = String(payment.university_code);
+  const ref = String(payment.contract_ref);
+  const contract = await lockContract(db, university, ref);
+  if (!contract) return [{ path: 'contract_ref', message: `there is no contract ${ref} of ${university}` }];
+  const problems: ProblemDetail[] = [];
+  if (String(payment.received_on) < contract.signed_on)
+    problems.push({ path: 'received_on', message: `must not be before the contract was signed (${contract.signed_on})` });
+  const same = before !== null && before.university_code === university && before.contract_ref === ref;
+  const others = contract.received_cny - (same ? Number(before.amount_cny) : 0);
+  const total = Math.round((others + Number(payment.amount_cny)) * 100) / 100;
+  if (total > contract.contract_value_cny)
+    problems.push({
+      path: 'amount_cny',
+      message: `would bring the payments on contract ${ref} to ${yuan(total)}, above its contract value ${yuan(contract.contract_value_cny)} (${yuan(others)} received on it otherwise)`,
+    });
+  return problems;
+}
+
+/** Problems with a change of a contract that has payments: it keeps its key, its value covers them, its date precedes them. */
+export async function contractChangeProblems(
+  db: Kysely<Database>,
+  before: RecordValues,
+  after: RecordValues,
+): Promise<{ conflict: string | null; problems: ProblemDetail[] }> {
+  const { rows } = await sql<{ payments: number; received: string | null; first: string | null }>`
+    select count(*) as payments, sum(amount_cny) as received, min(received_on) as first from payment
+    where university_code = ${String(before.university_code)} and contract_ref = ${String(before.ref)}`.execute(db);
+  const payments = Number(rows[0]?.payments ?? 0);
+  if (payments === 0) return { conflict: null, problems: [] };
+  if (before.university_code !== after.university_code || before.ref !== after.ref)
+    return {
+      conflict: `Contract ${before.ref} of ${before.university_code} has ${payments} payment${payments === 1 ? '' : 's'}: its university and ref cannot change while they name it.`,
+      problems: [],
+    };
+  const problems: ProblemDetail[] = [];
+  const received = Number(rows[0]?.received ?? 0);
+  if (Number(after.contract_value_cny) < received)
+    problems.push({ path: 'contract_value_cny', message: `must not be below the cash received on it (${yuan(received)})` });
+  const first = rows[0]?.first ?? null;
+  if (first !== null && String(after.signed_on) > first)
+    problems.push({ path: 'signed_on', message: `must not be after its first payment (received ${first})` });
+  return { conflict: null, problems };
+}
+
+/** How many payments name a contract: one with any cannot be deleted. */
+export async function paymentsOf(db: Kysely<Database>, contract: RecordValues): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*) as n from payment
+    where university_code = ${String(contract.university_code)} and contract_ref = ${String(contract.ref)}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * The database's refusal of a payment rule, as a problem: a backstop for a write that raced
+ * another (the checks above run first). Null for any other error.
+ */
+export function contractRuleProblem(error: unknown): HttpProblem | null {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  if (code === '23503' && constraint === 'payment_contract_fkey')
+    return new Conflict('The payment names a contract that does not exist, or the contract still has payments.');
+  if (code === '23514' && constraint === 'tech_transfer_received_within_value')
+    return new Conflict('The payments on a contract would sum above its contract value; nothing was written.');
+  if (code === '23514' && constraint === 'payment_not_before_signing')
+    return new Conflict('A payment would be dated before its contract was signed; nothing was written.');
+  return null;
+}
+
+/**
+ * The problems of payments staged for an import (`rows`, with each row's line in `keys`), against
+ * the stored contracts and payments: each a line and column. The file counts as a whole: a
+ * contract's payments are those stored, less the ones the file replaces, plus the file's; the
+ * line named for an overshoot is the first at which the file's payments on it, in order, pass its value.
+ */
+export async function stagedPaymentProblems(
+  db: Kysely<Database>,
+  rows: string,
+  keys: string,
+): Promise<{ problems: ProblemDetail[]; total: number }> {
+  const staged = sql`${sql.table(rows)} as i inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref`;
+  const money = (value: RawBuilder<unknown>) => sql`to_char(${value}, 'FM999999999999990.00')`;
+  const { rows: found } = await sql<{ line: number; col: string; message: string; total: number }>`
+    with kept as (
+      -- Each contract's stored payments that the file does not replace.
+      select p.university_code, p.contract_ref, sum(p.amount_cny) as amount
+      from payment as p
+      where (p.university_code, p.contract_ref) in (select university_code, contract_ref from ${sql.table(rows)})
+        and not exists (select 1 from ${sql.table(keys)} as f where f.university_code = p.university_code and f.ref = p.ref)
+      group by 1, 2
+    ),
+    sums as (
+      select k.line, i.university_code, i.contract_ref, t.contract_value_cny, coalesce(kept.amount, 0) as kept,
+             coalesce(kept.amount, 0) + sum(i.amount_cny) over (partition by i.university_code, i.contract_ref order by k.line) as running
+      from ${staged}
+      inner join tech_transfer as t on t.university_code = i.university_code and t.ref = i.contract_ref
+      left join kept on kept.university_code = i.university_code and kept.contract_ref = i.contract_ref
+    ),
+    problems as (
+      select k.line, 'contract_ref' as col, 'there is no contract ' || i.contract_ref || ' of ' || i.university_code as message
+      from ${staged}
+      left join tech_transfer as t on t.university_code = i.university_code and t.ref = i.contract_ref
+      where t.id is null
+      union all
+      select k.line, 'received_on', 'must not be before the contract was signed (' || to_char(t.signed_on, 'YYYY-MM-DD') || ')'
+      from ${staged}
+      inner join tech_transfer as t on t.university_code = i.university_code and t.ref = i.contract_ref
+      where i.received_on < t.signed_on
+      union all
+      select * from (
+        -- The first line at which a contract's payments pass its value.
+        select distinct on (university_code, contract_ref) line, 'amount_cny',
+               'would bring the payments on contract ' || contract_ref || ' to ' || ${money(sql`running`)}
+               || ', above its contract value ' || ${money(sql`contract_value_cny`)}
+               || ' (' || ${money(sql`kept`)} || ' received on it besides this file)'
+        from sums
+        where running > contract_value_cny
+        order by university_code, contract_ref, line
+      ) as first_over
+    )
+    select line, col, message, count(*) over () as total from problems order by line, col limit ${MAX_REPORTED_ERRORS}`.execute(
+    db,
+  );
+  return {
+    problems: found.map((p) => ({ line: Number(p.line), column: p.col, message: p.message })),
+    total: Number(found[0]?.total ?? 0),
+  };
+}
+
+/**
+ * The problems of contracts staged for an import (`rows`, lines in `keys`), against their stored
+ * payments: a contract's value must cover the cash received on it, and it must be signed no later
+ * than its first payment.
+ */
+export async function stagedContractProblems(
+  db: Kysely<Database>,
+  rows: string,
+  keys: string,
+): Promise<{ problems: ProblemDetail[]; total: number }> {
+  const money = (value: RawBuilder<unknown>) => sql`to_char(${value}, 'FM999999999999990.00')`;
+  const { rows: found } = await sql<{ line: number; col: string; message: string; total: number }>`
+    with paid as (
+      select p.university_code, p.contract_ref, sum(p.amount_cny) as received, min(p.received_on) as first
+      from payment as p
+      where (p.university_code, p.contract_ref) in (select university_code, ref from ${sql.table(rows)})
+      group by 1, 2
+    ),
+    problems as (
+      select k.line, 'contract_value_cny' as col,
+             'must not be below the cash received on it (' || ${money(sql`paid.received`)} || ')' as message
+      from ${sql.table(rows)} as i
+      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
+      inner join paid on paid.university_code = i.university_code and paid.contract_ref = i.ref
+      where i.contract_value_cny < paid.received
+      union all
+      select k.line, 'signed_on', 'must not be after its first payment (received ' || to_char(paid.first, 'YYYY-MM-DD') || ')'
+      from ${sql.table(rows)} as i
+      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
+      inner join paid on paid.university_code = i.university_code and paid.contract_ref = i.ref
+      where i.signed_on > paid.first
+    )
+    select line, col, message, count(*) over () as total from problems order by line, col limit ${MAX_REPORTED_ERRORS}`.execute(
+    db,
+  );
+  return {
+    problems: found.map((p) => ({ line: Number(p.line), column: p.col, message: p.message })),
+    total: Number(found[0]?.total ?? 0),
+  };
+}
