@@ -27,7 +27,10 @@ export type DimensionId = string;
 
 export interface MeasureInfo {
   id: MeasureId;
-  kind: 'tech_transfer' | 'incubation' | 'talent' | 'credit';
+  /** The records the measure counts (what a drill-down lists). */
+  kind: 'tech_transfer' | 'payment' | 'incubation' | 'talent' | 'credit';
+  /** The block it is shown in: cash received (counted from payments) belongs with the contracts. */
+  group: 'tech_transfer' | 'incubation' | 'talent' | 'credit';
   dateColumn: string;
   unit: 'count' | 'cny' | 'people' | 'credits';
   temporality: 'flow' | 'stock';

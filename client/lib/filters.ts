@@ -237,7 +237,7 @@ export function filterBar(
     const select = element('select', { name: 'measure', id: `${view}-measure` });
     const allowed = options.measures ?? meta.measures.map((m) => m.id);
     for (const kind of ['tech_transfer', 'incubation', 'talent', 'credit'] as const) {
-      const inKind = meta.measures.filter((m) => m.kind === kind && allowed.includes(m.id));
+      const inKind = meta.measures.filter((m) => m.group === kind && allowed.includes(m.id));
       if (inKind.length === 0) continue;
       const group = element('optgroup', { label: t(`kind.${kind}`) });
       for (const m of inKind) {

@@ -144,7 +144,7 @@ export function renderTargetsTab(panel: HTMLElement, first: ViewContext, setStat
     ];
     const body = element('tbody');
     for (const kind of KINDS) {
-      const rows = measures.filter((m) => m.kind === kind);
+      const rows = measures.filter((m) => m.group === kind);
       if (rows.length === 0) continue;
       body.append(
         element(

@@ -64,7 +64,7 @@ export const renderCollaboration: RenderView = (container, first) => {
       }),
     );
     const measure = measureOf(meta, filters.measure);
-    explain.textContent = t(`collaboration.explain.${measure.kind}` as 'collaboration.explain.credit');
+    explain.textContent = t(`collaboration.explain.${measure.group}` as 'collaboration.explain.credit');
     const query = apiScope(filters);
     query.set('measure', measure.id);
     await status.run(ctx.signal, async () => {

@@ -88,7 +88,7 @@ class MeasureLine {
       });
       this.#progressText.dataset.value = String(m.progress);
     }
-    const color = colour(KINDS.indexOf(this.measure.kind));
+    const color = colour(KINDS.indexOf(this.measure.group));
     this.#spark.canvas.setAttribute('aria-label', t('overview.sparkline', { name: pick(this.measure.name) }));
     this.#spark.set({
       type: 'line',
@@ -141,7 +141,7 @@ export const renderOverview: RenderView = (container, first) => {
   const cardsBox = element('div', { class: 'kpi-grid' });
   const lines = new Map<string, MeasureLine>();
   for (const kind of KINDS) {
-    const measures = meta.measures.filter((m) => m.kind === kind);
+    const measures = meta.measures.filter((m) => m.group === kind);
     const card = element('article', { class: 'kpi-card', 'data-group': kind }, element('h2', {}, t(`kind.${kind}`)));
     for (const m of measures) {
       const line = new MeasureLine(m);

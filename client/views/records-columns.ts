@@ -8,13 +8,14 @@ import type { Bilingual, Meta } from '../api';
  * request. `test/e2e/records.test.ts` checks that the two lists name the same columns.
  */
 
-export const KINDS = ['tech_transfer', 'incubation', 'talent', 'credit'] as const;
+export const KINDS = ['tech_transfer', 'payment', 'incubation', 'talent', 'credit'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export const isKind = (value: string | null): value is Kind => (KINDS as readonly string[]).includes(value ?? '');
 
 export const KIND_NAMES: Readonly<Record<Kind, Bilingual>> = {
   tech_transfer: { en: 'Technology transfers', zh: '科技成果转化合同' },
+  payment: { en: 'Payments received', zh: '合同到账' },
   incubation: { en: 'Incubated projects', zh: '孵化项目' },
   talent: { en: 'Joint training', zh: '联合培养' },
   credit: { en: 'Credit recognition', zh: '学分互认' },
@@ -45,6 +46,8 @@ export interface Column {
   /** The dimension (in `/meta`) whose values an `enum` column takes. */
   dimension?: 'mode' | 'stage' | 'level';
   maxLength?: number;
+  /** Kept by the server from other records (a contract's received_cny, from its payments): shown, never edited. */
+  derived?: true;
   hint: Bilingual;
 }
 
@@ -136,12 +139,13 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
     },
     {
       name: 'received_cny',
-      label: { en: 'Received', zh: '到账金额' },
-      csvZh: '到账金额（元）',
+      label: { en: 'Received to date', zh: '累计到账' },
+      csvZh: '累计到账金额（元）',
       type: 'money',
+      derived: true,
       hint: {
-        en: 'Cash received to date, in yuan; at most the contract value.',
-        zh: '截至目前的到账金额（元），不超过合同金额。',
+        en: "The sum of the contract's payments, in yuan: record payments to change it.",
+        zh: '该合同各笔到账之和（元）：通过登记到账记录更改。',
       },
     },
     {
@@ -150,6 +154,47 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       csvZh: '涉及专利数',
       type: 'count',
       hint: { en: 'Patents the contract covers.', zh: '合同涉及的专利数。' },
+    },
+  ],
+  payment: [
+    university('university_code', { en: 'University', zh: '高校' }, '高校代码', {
+      en: 'The alliance university that signed the contract.',
+      zh: '签订该合同的联盟高校。',
+    }),
+    {
+      ...REF,
+      hint: {
+        en: "The payment's own reference, unique within the university; an import updates the payment with the same university and reference.",
+        zh: '到账记录编号，在本校内唯一；导入时按“高校 + 编号”更新已有记录。',
+      },
+    },
+    {
+      name: 'contract_ref',
+      label: { en: 'Contract', zh: '合同编号' },
+      csvZh: '合同编号',
+      type: 'text',
+      maxLength: 64,
+      hint: {
+        en: "The reference of the university's technology contract the cash was received on.",
+        zh: '收款所对应的本校技术合同编号。',
+      },
+    },
+    {
+      name: 'received_on',
+      label: { en: 'Received on', zh: '到账日期' },
+      csvZh: '到账日期',
+      type: 'date',
+      hint: { en: 'The day the cash arrived; not before the contract was signed.', zh: '款项到账日，不早于合同签订日。' },
+    },
+    {
+      name: 'amount_cny',
+      label: { en: 'Amount', zh: '到账金额' },
+      csvZh: '到账金额（元）',
+      type: 'money',
+      hint: {
+        en: "In yuan, above 0, up to two decimals; the contract's payments together at most its value.",
+        zh: '单位：元，大于 0，最多两位小数；同一合同的到账合计不超过合同金额。',
+      },
     },
   ],
   incubation: [
@@ -349,6 +394,7 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
 /** The date each kind's records are filtered (`from`, `to`) and sorted by, newest first by default. */
 export const MAIN_DATE: Readonly<Record<Kind, string>> = {
   tech_transfer: 'signed_on',
+  payment: 'received_on',
   incubation: 'entered_on',
   talent: 'started_on',
   credit: 'recognized_on',
@@ -357,6 +403,7 @@ export const MAIN_DATE: Readonly<Record<Kind, string>> = {
 /** What the search box looks in, besides the reference. */
 export const SEARCH_COLUMN: Readonly<Record<Kind, string>> = {
   tech_transfer: 'partner_name',
+  payment: 'contract_ref',
   incubation: 'name',
   talent: 'program',
   credit: 'course',

@@ -110,7 +110,7 @@ export function openRecordForm(host: HTMLElement, options: RecordFormOptions): v
   });
   const fields = new Map<string, Field>();
   const grid = element('div', { class: 'form-grid' });
-  for (const column of KIND_COLUMNS[kind]) {
+  for (const column of KIND_COLUMNS[kind].filter((c) => !c.derived)) {
     const initial =
       record !== undefined
         ? String(record[column.name] ?? '')
@@ -151,7 +151,7 @@ export function openRecordForm(host: HTMLElement, options: RecordFormOptions): v
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const values: Record<string, string | null> = {};
-    for (const column of KIND_COLUMNS[kind]) {
+    for (const column of KIND_COLUMNS[kind].filter((c) => !c.derived)) {
       const value = controlValue(column, fields.get(column.name)!.control);
       if (!record || !same(column, record[column.name], value)) values[column.name] = value;
     }

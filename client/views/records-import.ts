@@ -134,7 +134,8 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
   let inFlight: AbortController | undefined;
   cancelUpload.addEventListener('click', () => inFlight?.abort());
 
-  const columns = KIND_COLUMNS[kind];
+  // The columns an import reads: a derived one (received_cny) may be there, and is passed over.
+  const columns = KIND_COLUMNS[kind].filter((c) => !c.derived);
   const reference = element(
     'details',
     { class: 'import-columns' },

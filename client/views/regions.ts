@@ -33,7 +33,7 @@ export const renderRegions: RenderView = (container, first) => {
     barSlot.replaceChildren(filterBar('regions', ctx, filters, { measure: true, universities: true, regions: true }));
     const measure = measureOf(meta, filters.measure);
     // Where technology goes is a property of contracts: for other measures, show contract value.
-    const flowMeasure = measure.kind === 'tech_transfer' ? measure : measureOf(meta, 'tech_transfer.contract_value');
+    const flowMeasure = measure.group === 'tech_transfer' ? measure : measureOf(meta, 'tech_transfer.contract_value');
     const homeQuery = apiScope(filters);
     homeQuery.set('measures', measure.id);
     homeQuery.set('by', 'region');

@@ -51,21 +51,20 @@ export function referenceProblems(kind: FactKind, record: RecordValues, referenc
 }
 
 /** Validates a whole record (schema, then codes); a 400 lists every field at fault. */
-export function validateRecord(kind: FactKind, input: unknown, references: References, prefix = 'body'): RecordValues {
-  const derived = KIND_COLUMNS[kind].filter(
-    (c) => c.derived && typeof input === 'object' && input !== null && (input as Record<string, unknown>)[c.name] !== undefined,
-  );
-  if (derived.length > 0)
-    throw new BadRequest(
-      'The record names fields that are kept by the database, not written.',
-      derived.map((c) => ({ path: `${prefix}.${c.name}`, message: `is read only: ${c.derived}` })),
-    );
-  const parsed = RECORD_SCHEMAS[kind].safeParse(input);
-  if (!parsed.success) {
-    throw new BadRequest(
-      'The record is not valid.',
-      parsed.error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message })),
-    );
+export function validateRecord(
+  kind: FactKind,
+  input: unknown,
+  references: References,
+  prefix = 'body',
+  stored: Record<string, unknown> | null = null,
+): RecordValues {
+  const { body, problems: derived } = withoutDerived(kind, input, stored, prefix);
+  const parsed = RECORD_SCHEMAS[kind].safeParse(body);
+  if (!parsed.success || derived.length > 0) {
+    throw new BadRequest('The record is not valid.', [
+      ...derived,
+      ...(parsed.error?.issues ?? []).map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message })),
+    ]);
   }
   const problems = referenceProblems(kind, parsed.data, references);
   if (problems.length > 0)
@@ -74,6 +73,30 @@ export function validateRecord(kind: FactKind, input: unknown, references: Refer
       problems.map((p) => ({ ...p, path: `${prefix}.${p.path}` })),
     );
   return parsed.data;
+}
+
+/**
+ * A body without the derived fields (a contract's received_cny): one may be sent as it is stored
+ * (0 for a new record), as a client that sends back what it read does; any other value is a 400.
+ */
+function withoutDerived(
+  kind: FactKind,
+  input: unknown,
+  stored: Record<string, unknown> | null,
+  prefix: string,
+): { body: unknown; problems: ProblemDetail[] } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { body: input, problems: [] };
+  const body = { ...(input as Record<string, unknown>) };
+  const problems: ProblemDetail[] = [];
+  for (const column of KIND_COLUMNS[kind]) {
+    if (!column.derived || !(column.name in body)) continue;
+    const sent = body[column.name];
+    delete body[column.name];
+    const now = Number(stored?.[column.name] ?? 0);
+    const same = sent === null || sent === '' || (sent !== undefined && String(sent).trim() !== '' && Number(sent) === now);
+    if (!same) problems.push({ path: `${prefix}.${column.name}`, message: `is read only (${now}): ${column.derived}` });
+  }
+  return { body, problems };
 }
 
 /**
@@ -236,7 +259,7 @@ export async function updateRecord(
     const current = await findRecord(trx, kind, id, caller);
     assertMayWriteUniversity(caller, String(current.university_code));
     const before = columnsOf(kind, current);
-    const record = validateRecord(kind, { ...before, ...patch }, references);
+    const record = validateRecord(kind, { ...before, ...patch }, references, 'body', current);
     assertMayWriteUniversity(caller, String(current.university_code), String(record.university_code));
     if (kind === 'payment') assertNoProblems(await paymentProblems(trx, record, before));
     if (kind === 'tech_transfer') {

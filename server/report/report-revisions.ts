@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuditAction, Database, FactKind } from '../db/schema.js';
 import { FACT_KINDS } from '../db/schema.js';
 import type { Caller } from '../http/route.js';
-import { MEASURE_IDS, type MeasureId } from '../kpi/measure-ids.js';
+import { MEASURE_IDS, type MeasureId, REPORT_MEASURES } from '../kpi/measure-ids.js';
 import { isHeld, MEASURE_LIST, type MeasureDef } from '../kpi/registry.js';
 import type { Breakdown, ReportDocument } from './report.types.js';
 
@@ -150,8 +150,9 @@ export function revisionFor(revision: RevisionAudit, viewer: Viewer): Revision {
 }
 type Values = Record<string, unknown>;
 
+/** The report's measures that count each kind of record. */
 const MEASURES_OF: Record<FactKind, MeasureDef[]> = Object.fromEntries(
-  FACT_KINDS.map((kind) => [kind, MEASURE_LIST.filter((m) => m.kind === kind)]),
+  FACT_KINDS.map((kind) => [kind, MEASURE_LIST.filter((m) => m.kind === kind && REPORT_MEASURES.includes(m.id))]),
 ) as Record<FactKind, MeasureDef[]>;
 
 /** Whether a record counts in a measure over a span, as the registry defines the measure. */

@@ -5,7 +5,7 @@ import { today } from '../lib/dates.js';
 import { type AggregateRow, type KpiFilters, recordsColumn } from '../kpi/compile.js';
 import type { SummaryRequest } from '../kpi/kpi.schemas.js';
 import { aggregate, type MeasureSummary, summary } from '../kpi/kpi.service.js';
-import { MEASURE_IDS, type MeasureId } from '../kpi/measure-ids.js';
+import { type MeasureId, REPORT_MEASURES } from '../kpi/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES, STANDARDS, VALUE_LABELS } from '../kpi/registry.js';
 import { getMeta } from '../meta/meta.service.js';
 import { comparedSpans, type ReportPeriod } from './report-period.js';
@@ -74,7 +74,7 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
   assertReportable(period, now);
   const meta = await getMeta(db);
   const stamp = await dataVersionStamp(db);
-  const measures = [...MEASURE_IDS];
+  const measures = [...REPORT_MEASURES];
   // A period still running is reported to today and compared with the same part of the others.
   const spans = comparedSpans(period, now);
   const span: KpiFilters = { from: spans.current.from, to: spans.current.to };

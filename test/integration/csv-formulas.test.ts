@@ -51,12 +51,19 @@ describe(`every CSV answer defuses formula-like text in every text field (${TEST
     // Every free-text column of every kind of record, each hostile value in turn.
     const facts = randomFacts(14, 24);
     for (const kind of FACT_KINDS) {
-      const text = KIND_COLUMNS[kind].filter((c) => c.type === 'text' && c.name !== 'ref').map((c) => c.name);
+      // The refs stay (a payment's contract_ref names its contract's ref).
+      const text = KIND_COLUMNS[kind]
+        .filter((c) => c.type === 'text' && c.name !== 'ref' && c.name !== 'contract_ref')
+        .map((c) => c.name);
       facts[kind] = facts[kind].map((row, i) => ({
         ...row,
         ...Object.fromEntries(text.map((name, j) => [name, `${HOSTILE[(i + j) % HOSTILE.length]} ${i}`])),
       }));
     }
+    // Contract refs too, and the payments that name them: a payment's only text is a ref.
+    const renamed = new Map(facts.tech_transfer.map((row, i) => [row.ref, `${HOSTILE[i % HOSTILE.length]}${row.ref}`]));
+    facts.tech_transfer = facts.tech_transfer.map((row) => ({ ...row, ref: renamed.get(row.ref)! }));
+    facts.payment = facts.payment.map((row) => ({ ...row, contract_ref: renamed.get(row.contract_ref)! }));
     await insertFacts(db, facts);
     server = await startTestServer(database);
     admin = await Client.signIn(server, IDENTITIES.admin.email);

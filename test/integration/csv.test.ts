@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactKind } from '../../server/db/schema.js';
-import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { INPUT_COLUMNS, KIND_COLUMNS } from '../../server/records/record-columns.js';
 import { csvOf, parseCsv } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { type RawRow, randomFacts } from '../helpers/facts.js';
@@ -228,7 +228,7 @@ describe(`CSV in and out (${TEST_DB})`, () => {
     expect(errors.map((e) => e.message)).toEqual([
       'unknown column "colour"',
       'unknown column "size"',
-      `the columns of tech_transfer are ${KIND_COLUMNS.tech_transfer.map((c) => c.name).join(', ')}`,
+      `the columns of tech_transfer are ${INPUT_COLUMNS.tech_transfer.map((c) => c.name).join(', ')}`,
     ]);
   });
   it.each([

@@ -14,7 +14,8 @@ const contract = (over: Record<string, unknown> = {}) => ({
   field_code: 'OPTO',
   signed_on: '2024-03-31',
   contract_value_cny: 1200000.5,
-  received_cny: '300000.25',
+  // Read only (the sum of the payments): a new record may send it as 0, as a client that sends back what it read.
+  received_cny: '0',
   patents: 2,
   ...over,
 });
@@ -53,7 +54,7 @@ describe(`records: one at a time (${TEST_DB})`, () => {
       university_code: 'USST',
       ref: 'TT-NEW-1',
       contract_value_cny: 1200000.5,
-      received_cny: 300000.25,
+      received_cny: 0,
       patents: 2,
     });
     const after = await (
@@ -123,9 +124,16 @@ describe(`records: one at a time (${TEST_DB})`, () => {
       path: 'body.university_code',
       message: expect.stringMatching(/unknown university MIT/),
     });
-    const crossRule = await admin.post('/records/tech_transfer', contract({ ref: 'TT-BAD3', received_cny: 2000000 }));
+    const crossRule = await admin.post('/records/tech_transfer', contract({ ref: 'TT-BAD3', co_university_code: 'USST' }));
     expect((await crossRule.json()).errors).toEqual([
-      { path: 'body.received_cny', message: 'must not exceed contract_value_cny (1200000.5)' },
+      { path: 'body.co_university_code', message: 'must differ from university_code' },
+    ]);
+    const derived = await admin.post('/records/tech_transfer', contract({ ref: 'TT-BAD4', received_cny: 2000000 }));
+    expect((await derived.json()).errors).toEqual([
+      {
+        path: 'body.received_cny',
+        message: "is read only (0): the sum of the contract's payments: record a payment instead",
+      },
     ]);
     expect(await snapshot()).toBe(before);
   });
@@ -136,17 +144,17 @@ describe(`records: one at a time (${TEST_DB})`, () => {
 
   it('when a record is changed, then the audit keeps before and after; when deleted, the audit keeps it whole', async () => {
     const [row] = await database.db.selectFrom('tech_transfer').select(['id', 'patents']).where('ref', '=', 'TT-NEW-1').execute();
-    const changed = await usst.patch(`/records/tech_transfer/${row!.id}`, { patents: 5, received_cny: 1200000.5 });
+    const changed = await usst.patch(`/records/tech_transfer/${row!.id}`, { patents: 5, contract_value_cny: 1300000 });
     expect(changed.status).toBe(200);
-    expect(await changed.json()).toMatchObject({ patents: 5, received_cny: 1200000.5 });
+    expect(await changed.json()).toMatchObject({ patents: 5, contract_value_cny: 1300000, received_cny: 0 });
     const update = await database.db
       .selectFrom('audit_log')
       .selectAll()
       .where('action', '=', 'update')
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    expect(update.before).toMatchObject({ patents: 2, received_cny: 300000.25 });
-    expect(update.after).toMatchObject({ patents: 5, received_cny: 1200000.5 });
+    expect(update.before).toMatchObject({ patents: 2, contract_value_cny: 1200000.5 });
+    expect(update.after).toMatchObject({ patents: 5, contract_value_cny: 1300000 });
     expect((await usst.patch(`/records/tech_transfer/${row!.id}`, { patents: -1 })).status).toBe(400);
     expect((await usst.patch(`/records/tech_transfer/${row!.id}`, { colour: 'red' })).status).toBe(400);
     expect((await usst.delete(`/records/tech_transfer/${row!.id}`)).status).toBe(204);

@@ -22,7 +22,9 @@ describe(`writing the demo data (${TEST_DB})`, () => {
   it('when seeded, then every generated record is stored (each passed the constraints) and the dataset is marked synthetic', async () => {
     const versionBefore = await readDataVersion(database.db);
     const summary = await seedDemoData(database.db, OPTIONS);
-    expect(summary.records).toEqual(DemoDataGenerator.split(OPTIONS.records));
+    const { payment, ...drawn } = summary.records;
+    expect(drawn).toEqual(DemoDataGenerator.split(OPTIONS.records));
+    expect(payment).toBeGreaterThan(drawn.tech_transfer);
     for (const kind of FACT_KINDS) {
       const { n } = await database.db
         .selectFrom(kind)
@@ -50,13 +52,15 @@ describe(`writing the demo data (${TEST_DB})`, () => {
     let value = 0;
     let received = 0;
     for (const record of generator.records()) {
-      if (record.kind !== 'tech_transfer') continue;
-      value += Math.round(record.row.contract_value_cny * 100);
-      received += Math.round(record.row.received_cny! * 100);
+      if (record.kind === 'tech_transfer') value += Math.round(record.row.contract_value_cny * 100);
+      if (record.kind === 'payment') received += Math.round(record.row.amount_cny * 100);
     }
-    const { rows } = await sql<{ value: number; received: number }>`
-      select sum(contract_value_cny) as value, sum(received_cny) as received from tech_transfer`.execute(database.db);
+    const { rows } = await sql<{ value: number; received: number; paid: number }>`
+      select sum(contract_value_cny) as value, sum(received_cny) as received, (select sum(amount_cny) from payment) as paid
+      from tech_transfer`.execute(database.db);
     expect(Math.round(rows[0]!.value * 100)).toBe(value);
+    // Each contract's received_cny is kept by the database as the sum of its payments.
+    expect(Math.round(rows[0]!.paid * 100)).toBe(received);
     expect(Math.round(rows[0]!.received * 100)).toBe(received);
   });
 });

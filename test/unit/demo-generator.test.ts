@@ -25,12 +25,46 @@ describe('the demo-data generator', () => {
     expect(digest(generate(8, 500).rows)).not.toBe(digest(generate(9, 500).rows));
   });
 
-  it('when asked for N records, then it writes exactly N, split over the four kinds', () => {
+  it('when asked for N records, then it writes exactly N, split over the four kinds, and the payments on the contracts besides', () => {
     const { rows } = generate(1, 2345);
-    expect(rows).toHaveLength(2345);
     const byKind = new Map<string, number>();
     for (const { kind } of rows) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-    expect(Object.fromEntries(byKind)).toEqual(DemoDataGenerator.split(2345));
+    const { payment, ...drawn } = Object.fromEntries(byKind);
+    expect(drawn).toEqual(DemoDataGenerator.split(2345));
+    // At least one payment per contract on average (equity is paid in shares).
+    expect(payment).toBeGreaterThan(DemoDataGenerator.split(2345).tech_transfer);
+  });
+
+  it('when paying, then each payment follows its contract, is not before its signing, and the payments stay within its value', () => {
+    const { rows } = generate(4, 8000);
+    const contracts = new Map<string, { signed_on: string; value: number; mode: string; paid: number; last: string }>();
+    let late = 0;
+    for (const { kind, row } of rows) {
+      if (kind === 'tech_transfer') {
+        contracts.set(`${row.university_code}|${row.ref}`, {
+          signed_on: row.signed_on,
+          value: row.contract_value_cny,
+          mode: row.mode,
+          paid: 0,
+          last: row.signed_on,
+        });
+      } else if (kind === 'payment') {
+        const contract = contracts.get(`${row.university_code}|${row.contract_ref}`)!;
+        expect(contract, 'a payment follows its contract in the stream').toBeDefined();
+        expect(row.received_on >= contract.signed_on && row.received_on <= AS_OF).toBe(true);
+        expect(row.amount_cny).toBeGreaterThan(0);
+        expect(Math.round(row.amount_cny * 100) / 100).toBe(row.amount_cny);
+        contract.paid = Math.round((contract.paid + row.amount_cny) * 100) / 100;
+        expect(contract.paid).toBeLessThanOrEqual(contract.value);
+        const days = (Date.parse(row.received_on) - Date.parse(contract.signed_on)) / 86_400_000;
+        if (contract.mode === 'equity') expect(days).toBeLessThanOrEqual(90);
+        if (days > 365 && contract.mode !== 'license') late++;
+      }
+    }
+    // Most within a year of signing, some over three years; licences pay royalties for years.
+    expect(late).toBeGreaterThan(0);
+    const licences = [...contracts.values()].filter((c) => c.mode === 'license' && c.paid > 0);
+    expect(licences.length).toBeGreaterThan(0);
   });
 
   it('when generating, then every record keeps the rules the database enforces', () => {
@@ -101,11 +135,17 @@ function checkRecord(record: DemoRecord): void {
       const r = record.row;
       within(r.signed_on);
       cents(r.contract_value_cny);
-      cents(r.received_cny!);
-      expect(r.received_cny).toBeGreaterThanOrEqual(0);
-      expect(r.received_cny).toBeLessThanOrEqual(r.contract_value_cny);
+      // The database keeps received_cny from the payments: the generator writes none.
+      expect(r.received_cny).toBeUndefined();
       expect(r.co_university_code).not.toBe(r.university_code);
       expect(r.partner_name.trim()).not.toBe('');
+      break;
+    }
+    case 'payment': {
+      const r = record.row;
+      within(r.received_on);
+      cents(r.amount_cny);
+      expect(r.amount_cny).toBeGreaterThan(0);
       break;
     }
     case 'incubation': {

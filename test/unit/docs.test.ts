@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MEASURE_LIST } from '../../server/kpi/registry.js';
-import { formatLimit, KIND_COLUMNS, MAX_MONEY_CNY, recordJsonSchema } from '../../server/records/record-columns.js';
+import { formatLimit, INPUT_COLUMNS, MAX_MONEY_CNY, recordJsonSchema } from '../../server/records/record-columns.js';
 import { RECORD_SCHEMAS } from '../../server/records/record-schemas.js';
 import { type RevisionAudit, revisionFor, type Viewer } from '../../server/report/report-revisions.js';
 
@@ -34,9 +34,9 @@ const clauses = (text: string): string[] =>
     .flatMap((paragraph) => paragraph.split(/(?<=\.)\s+(?=[A-Z*`(])|;/));
 
 describe('the largest amount, as the documents state it', () => {
-  const example = Object.fromEntries(KIND_COLUMNS.tech_transfer.map((c) => [c.name, c.example]));
+  const example = Object.fromEntries(INPUT_COLUMNS.tech_transfer.map((c) => [c.name, c.example]));
   const problemsOf = (amount: number) =>
-    (RECORD_SCHEMAS.tech_transfer.safeParse({ ...example, contract_value_cny: amount, received_cny: 0 }).error?.issues ?? []).map(
+    (RECORD_SCHEMAS.tech_transfer.safeParse({ ...example, contract_value_cny: amount }).error?.issues ?? []).map(
       (issue) => `${issue.path.join('.')}: ${issue.message}`,
     );
 
