@@ -69,7 +69,15 @@ export const percentile = (samples: number[], p: number): number => {
 
 /** The dashboard's queries that the scale benchmarks time. */
 export const DASHBOARD_QUERIES: ReadonlyArray<{ name: string; path: string }> = [
+  // This year to date: a period that ends inside a month, with its previous and year-ago spans.
   { name: '/summary', path: '/summary' },
+  // A whole year: every span made of whole months.
+  { name: '/summary (whole months)', path: '/summary?from=2025-01-01&to=2025-12-31' },
+  {
+    name: '/aggregate cash received by mode, month',
+    path: '/aggregate?measures=tech_transfer.received,tech_transfer.received_to_date&by=mode,month&from=2025-01-01&to=2025-12-31',
+  },
+  { name: '/collaboration (cash received)', path: '/collaboration?measure=tech_transfer.received' },
   {
     name: '/aggregate?by=university,quarter',
     path: '/aggregate?measures=tech_transfer.contracts,tech_transfer.contract_value&by=university,quarter',

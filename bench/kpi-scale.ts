@@ -32,7 +32,8 @@ const log = (event: LogEvent) => {
 const database = await connectDatabase({ databaseUrl: values.database, watch: false, log });
 await migrateToLatest(database.db);
 const counts = await sql<{ kind: string; n: number }>`
-  select 'tech_transfer' as kind, count(*)::int as n from tech_transfer union all select 'incubation', count(*)::int from incubation
+  select 'tech_transfer' as kind, count(*)::int as n from tech_transfer union all select 'payment', count(*)::int from payment
+  union all select 'incubation', count(*)::int from incubation
   union all select 'talent', count(*)::int from talent union all select 'credit', count(*)::int from credit`.execute(database.db);
 const total = counts.rows.reduce((s, r) => s + r.n, 0);
 // No answer cache: the API must run its queries every time, as the floor and the naive way do.
