@@ -160,6 +160,7 @@ const PAIRS = {
   'report.unit.count': ['number', '个/项'],
   'report.unit.points': ['pp', '个百分点'],
   'report.date.signed_on': ['signing date', '合同签订日'],
+  'report.date.received_on': ['date received (each payment)', '到账日期（逐笔）'],
   'report.date.entered_on': [
     'date of entry to incubation (stock: held on the period’s last day)',
     '入孵日期（存量：报告期末在孵）',

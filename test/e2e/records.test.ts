@@ -294,33 +294,40 @@ describeBrowser('the records view', () => {
     const tab = await openPage(dashboard, 'steward.usst', { path: '/#/records?kind=tech_transfer' });
     const { page } = tab;
     await waitForView(page, 'records');
-    const record = (await steward.json<RecordsAnswer>('/records/tech_transfer')).rows[0]!;
-    const tooMuch = String(Number(record.contract_value_cny) + 1);
+    // A contract with payments on it: its value may not fall below the cash received.
+    const record = (await steward.json<RecordsAnswer>('/records/tech_transfer?pageSize=200')).rows.find(
+      (r) => Number(r.received_cny) >= 1,
+    )!;
+    const tooLow = String(Math.floor(Number(record.received_cny)) - 1);
     // What the server says of this change.
-    const refused = await steward.patch(`/records/tech_transfer/${record.id}`, { received_cny: tooMuch });
+    const refused = await steward.patch(`/records/tech_transfer/${record.id}`, { contract_value_cny: tooLow });
     expect(refused.status).toBe(400);
     const problem = (await refused.json()) as Problem;
-    const message = problem.errors!.find((e) => e.path === 'body.received_cny')!.message;
+    const message = problem.errors!.find((e) => e.path === 'body.contract_value_cny')!.message;
+    expect(message).toMatch(/must not be below the cash received on it/);
 
+    await waitForView(page, 'records', { after: () => page.locator('#records-search').fill(String(record.ref)) });
     await page.locator(`.records-table tbody tr[data-id="${record.id}"] [data-action=edit]`).click();
     const dialog = page.locator('dialog[open]');
-    await dialog.locator('[name=received_cny]').fill(tooMuch);
+    // The contract's received total is the payments' sum: shown in the table, not a field of the form.
+    expect(await dialog.locator('[name=received_cny]').count()).toBe(0);
+    await dialog.locator('[name=contract_value_cny]').fill(tooLow);
     await dialog.locator('[data-action=save]').click();
-    const field = dialog.locator('[data-field=received_cny]');
+    const field = dialog.locator('[data-field=contract_value_cny]');
     await expect.poll(() => field.locator('.field-error').textContent()).toBe(message);
     const input = field.locator('input');
     expect(await input.getAttribute('aria-invalid')).toBe('true');
     const errorId = await field.locator('.field-error').getAttribute('id');
     expect((await input.getAttribute('aria-describedby'))?.split(' ')).toContain(errorId);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('received_cny');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('contract_value_cny');
     expect(await dialog.locator('.form-problems').textContent()).toContain(problem.detail);
     // Only that field is marked.
     expect(await dialog.locator('[aria-invalid=true]').count()).toBe(1);
     await screenshot(page, 'records-form-error-en');
     await page.keyboard.press('Escape');
     // Nothing was saved.
-    expect((await steward.json<RecordsAnswer>(`/records/tech_transfer?q=${record.ref}`)).rows[0]!.received_cny).toBe(
-      record.received_cny,
+    expect((await steward.json<RecordsAnswer>(`/records/tech_transfer?q=${record.ref}`)).rows[0]!.contract_value_cny).toBe(
+      record.contract_value_cny,
     );
 
     // A new record with a reference the university already has: the 409 names body.ref.
@@ -333,7 +340,6 @@ describeBrowser('the records view', () => {
     await create.locator('[name=field_code]').selectOption({ index: 1 });
     await create.locator('[name=signed_on]').fill('2024-06-28');
     await create.locator('[name=contract_value_cny]').fill('100');
-    await create.locator('[name=received_cny]').fill('0');
     await create.locator('[name=patents]').fill('0');
     await create.locator('[data-action=save]').click();
     await expect
@@ -350,7 +356,7 @@ describeBrowser('the records view', () => {
     const before = (await steward.json<RecordsAnswer>('/records/tech_transfer')).total;
     const lines = [
       HEADER,
-      'USST,E2E-BAD-1,license,A Co,JS,,OPTO,2024-06-28,100,300,2',
+      'USST,E2E-BAD-1,license,A Co,JS,USST,OPTO,2024-06-28,100,300,2',
       'USST,E2E-BAD-2,lease,B Co,JS,,OPTO,2024-13-01,100,0,1',
       'USST,E2E-GOOD-3,license,C Co,JS,,OPTO,2024-06-28,100,0,1',
       'USST,E2E-BAD-4,license,D Co,XX,,OPTO,2024-06-28,100,0,-1',
@@ -486,9 +492,9 @@ describeBrowser('the records view', () => {
     await waitForView(page, 'records');
     await page.locator('#records-tab-tech_transfer').focus();
     await waitForView(page, 'records', { after: () => page.keyboard.press('ArrowRight') });
-    expect(await hash(page)).toContain('kind=incubation');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('records-tab-incubation');
-    expect(await page.locator('#records-tab-incubation').getAttribute('aria-selected')).toBe('true');
+    expect(await hash(page)).toContain('kind=payment');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('records-tab-payment');
+    expect(await page.locator('#records-tab-payment').getAttribute('aria-selected')).toBe('true');
 
     await page.locator('[data-action=new-record]').focus();
     await page.keyboard.press('Enter');
