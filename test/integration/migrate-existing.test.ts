@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, SQL_DIR } from '../../server/db/migrate.js';
 import type { Database } from '../../server/db/schema.js';
-import { allRollups, rollupSelect } from '../../server/kpi/rollups.js';
+import { allRollups, paymentSource, rollupSelect } from '../../server/kpi/rollups.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { randomFacts, type RawRow } from '../helpers/facts.js';
 import { oracleAggregate } from '../helpers/kpi-oracle.js';
@@ -13,8 +13,8 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
 /**
- * A database that landed before sql/0015 holds records; upgraded, it must equal a fresh one
- * (tables, constraints, indexes, triggers, rollups) and show the figures it showed before.
+ * A database that landed before sql/0015 and sql/0016 holds records; upgraded, it must equal a
+ * fresh one (tables, constraints, indexes, triggers, rollups) and show the figures it showed before.
  */
 
 const LANDED = '0014_report_submission_once.sql';
@@ -37,10 +37,10 @@ async function schemaOf(db: Kysely<Database>): Promise<Record<string, unknown[]>
 /** Rows of each rollup that differ from a fresh sum of the facts (both ways). */
 async function rollupDifferences(db: Kysely<Database>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const kind of ['tech_transfer', 'incubation', 'talent', 'credit'] as const) {
+  for (const kind of ['tech_transfer', 'payment', 'incubation', 'talent', 'credit'] as const) {
     for (const rollup of allRollups(kind)) {
       const stored = `select * from ${rollup.table} where records <> 0`;
-      const fresh = `select * from (${rollupSelect(rollup, kind, 1)}) s`;
+      const fresh = `select * from (${rollupSelect(rollup, kind === 'payment' ? paymentSource('payment') : kind, 1)}) s`;
       const { rows } = await sql<{ n: number }>`select (select count(*) from (${sql.raw(stored)} except all ${sql.raw(fresh)}) a)
         + (select count(*) from (${sql.raw(fresh)} except all ${sql.raw(stored)}) b) as n`.execute(db);
       out[rollup.table] = Number(rows[0]!.n);
@@ -107,6 +107,7 @@ describe(`a database migrated from the landed schema (${TEST_DB})`, () => {
     figuresBefore = oldFigures(landedFacts, YEARS);
     const applied = await migrateToLatest(upgraded.db);
     expect(applied).toContain('0015_standard_dates');
+    expect(applied).toContain('0016_payment_ledger');
     fresh = await createTestDatabase();
     await addStandardUsers(upgraded.db);
     server = await startTestServer(upgraded);
@@ -157,5 +158,41 @@ describe(`a database migrated from the landed schema (${TEST_DB})`, () => {
         filters: { from: '2022-01-01', to: '2025-12-31' },
       }),
     ).toEqual(rows);
+  });
+
+  it("when upgraded, then each contract's cash received is one payment dated its signing, and every figure of cash received is as before", async () => {
+    // The landed schema kept one received_cny per contract (here the sum of the random payments).
+    const received = facts.tech_transfer.filter((c) => Number(c.received_cny) > 0);
+    expect(received.length).toBeGreaterThan(50);
+    const payments = await upgraded.db
+      .selectFrom('payment')
+      .select(['university_code', 'ref', 'contract_ref', 'received_on', 'amount_cny'])
+      .orderBy('contract_ref')
+      .execute();
+    expect(payments).toEqual(
+      received
+        .map((c) => ({
+          university_code: c.university_code,
+          ref: `${c.ref}-P1`,
+          contract_ref: c.ref,
+          received_on: c.signed_on,
+          amount_cny: Number(c.received_cny),
+        }))
+        .sort((a, b) => (String(a.contract_ref) < String(b.contract_ref) ? -1 : 1)),
+    );
+    const contracts = await upgraded.db.selectFrom('tech_transfer').select(['ref', 'received_cny']).execute();
+    const was = new Map(facts.tech_transfer.map((c) => [c.ref, Number(c.received_cny)]));
+    for (const c of contracts) expect(c.received_cny).toBe(was.get(c.ref));
+    // What the old definition showed by year (cash to date, on the year of signing), from the raw rows.
+    const byYear = new Map<number, number>();
+    for (const c of received) {
+      const year = Number(String(c.signed_on).slice(0, 4));
+      byYear.set(year, (byYear.get(year) ?? 0) + Math.round(Number(c.received_cny) * 100));
+    }
+    const answer = await lead.get('/aggregate?measures=tech_transfer.received,tech_transfer.received_to_date&by=year');
+    const rows = (await answer.json()).rows as Array<Record<string, number>>;
+    expect(rows.map((r) => [r.year, r['tech_transfer.received'], r['tech_transfer.received_to_date']])).toEqual(
+      [...byYear.entries()].sort((a, b) => a[0] - b[0]).map(([year, fen]) => [year, fen / 100, fen / 100]),
+    );
   });
 });
