@@ -56,6 +56,27 @@ select p.id, p.university_code, p.ref, p.contract_ref, p.received_on, p.amount_c
 from payment as p
 inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref;
 
+-- A contract's payments sum to at most its value. Was a check on the row (sql/0003); now a
+-- constraint trigger, checked when each statement ends like the check was, which a transaction may
+-- defer to its commit (`set constraints tech_transfer_received_within_value deferred`): an import of
+-- payments merged in parts may pass a value on the way (a later line lowers another payment).
+alter table tech_transfer drop constraint tech_transfer_received_within_value;
+create function tech_transfer_received_within_value() returns trigger language plpgsql as $$
+begin
+  -- The row as it is now: a deferred check sees the end of the transaction, not the event.
+  perform 1 from tech_transfer where id = new.id and received_cny > contract_value_cny;
+  if found then
+    raise exception 'the payments on contract % of % sum above its contract value', new.ref, new.university_code
+      using errcode = '23514', constraint = 'tech_transfer_received_within_value';
+  end if;
+  return null;
+end
+$$;
+create constraint trigger tech_transfer_received_within_value after insert or update on tech_transfer
+  deferrable initially immediate
+  for each row when (new.received_cny > new.contract_value_cny)
+  execute function tech_transfer_received_within_value();
+
 -- A contract's received_cny is the sum of its payments. A write of its own (depth 1) is ignored:
 -- a new contract has received nothing, a changed one keeps its sum; only the payments' trigger
 -- below (depth 2) sets it.
@@ -149,6 +170,18 @@ end
 $$;
 create trigger tech_transfer_signed_check after update on tech_transfer
   referencing new table as new_rows for each statement execute function tech_transfer_signed_check();
+
+-- The portfolio held on a day inside a month is read from these indexes alone: since sql/0015 a
+-- project is held until the first of its graduation and closing dates, so each carries both.
+drop index incubation_entered_cover_idx;
+create index incubation_entered_cover_idx on incubation (entered_on)
+  include (university_code, stage, graduated_on, closed_on, funding_cny, jobs);
+drop index incubation_graduated_cover_idx;
+create index incubation_graduated_cover_idx on incubation (graduated_on)
+  include (university_code, stage, entered_on, closed_on) where graduated_on is not null;
+drop index incubation_closed_cover_idx;
+create index incubation_closed_cover_idx on incubation (closed_on)
+  include (university_code, stage, entered_on, graduated_on) where closed_on is not null;
 
 -- rollups: begin (generated from server/kpi/rollups.ts by `npm run sql:rollups`; do not edit)
 drop trigger if exists tech_transfer_rollup_truncate on tech_transfer;
@@ -280,6 +313,12 @@ begin
       on conflict (university_code, signed_on) do update set records = rollup_tech_transfer_ud.records + excluded.records, contract_value_cny = rollup_tech_transfer_ud.contract_value_cny + excluded.contract_value_cny, received_cny = rollup_tech_transfer_ud.received_cny + excluded.received_cny, patents = rollup_tech_transfer_ud.patents + excluded.patents;
   end if;
   if tg_op = 'UPDATE' then
+    insert into rollup_payment_up as rollup_payment_up (university_code, co_university_code, received_on, records, amount_cny)
+      select university_code as university_code, co_university_code as co_university_code, date_trunc('month', received_on)::date as received_on, -count(*) as records, -sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, o.co_university_code, o.mode, o.partner_region_code, o.field_code, o.contract_value_cny from old_rows as o inner join new_rows as n on n.id = o.id inner join payment as p on p.university_code = o.university_code and p.contract_ref = o.ref where (o.co_university_code, o.mode, o.partner_region_code, o.field_code, o.contract_value_cny) is distinct from (n.co_university_code, n.mode, n.partner_region_code, n.field_code, n.contract_value_cny)) as f group by 1, 2, 3 order by 1, 2, 3
+      on conflict (university_code, co_university_code, received_on) do update set records = rollup_payment_up.records + excluded.records, amount_cny = rollup_payment_up.amount_cny + excluded.amount_cny;
+    insert into rollup_payment_umr as rollup_payment_umr (university_code, mode, partner_region_code, received_on, records, amount_cny)
+      select university_code as university_code, mode as mode, partner_region_code as partner_region_code, date_trunc('month', received_on)::date as received_on, -count(*) as records, -sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, o.co_university_code, o.mode, o.partner_region_code, o.field_code, o.contract_value_cny from old_rows as o inner join new_rows as n on n.id = o.id inner join payment as p on p.university_code = o.university_code and p.contract_ref = o.ref where (o.co_university_code, o.mode, o.partner_region_code, o.field_code, o.contract_value_cny) is distinct from (n.co_university_code, n.mode, n.partner_region_code, n.field_code, n.contract_value_cny)) as f group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      on conflict (university_code, mode, partner_region_code, received_on) do update set records = rollup_payment_umr.records + excluded.records, amount_cny = rollup_payment_umr.amount_cny + excluded.amount_cny;
     insert into rollup_payment_all as rollup_payment_all (university_code, co_university_code, mode, partner_region_code, field_code, received_on, value_band, records, amount_cny)
       select university_code as university_code, co_university_code as co_university_code, mode as mode, partner_region_code as partner_region_code, field_code as field_code, date_trunc('month', received_on)::date as received_on, case
   when contract_value_cny < 1000000 then 'under_1m'
@@ -287,6 +326,12 @@ begin
   when contract_value_cny < 100000000 then '10m_to_100m'
   else '100m_and_over' end as value_band, -count(*) as records, -sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, o.co_university_code, o.mode, o.partner_region_code, o.field_code, o.contract_value_cny from old_rows as o inner join new_rows as n on n.id = o.id inner join payment as p on p.university_code = o.university_code and p.contract_ref = o.ref where (o.co_university_code, o.mode, o.partner_region_code, o.field_code, o.contract_value_cny) is distinct from (n.co_university_code, n.mode, n.partner_region_code, n.field_code, n.contract_value_cny)) as f group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
       on conflict (university_code, co_university_code, mode, partner_region_code, field_code, received_on, value_band) do update set records = rollup_payment_all.records + excluded.records, amount_cny = rollup_payment_all.amount_cny + excluded.amount_cny;
+    insert into rollup_payment_up as rollup_payment_up (university_code, co_university_code, received_on, records, amount_cny)
+      select university_code as university_code, co_university_code as co_university_code, date_trunc('month', received_on)::date as received_on, count(*) as records, sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, n.co_university_code, n.mode, n.partner_region_code, n.field_code, n.contract_value_cny from old_rows as o inner join new_rows as n on n.id = o.id inner join payment as p on p.university_code = n.university_code and p.contract_ref = n.ref where (o.co_university_code, o.mode, o.partner_region_code, o.field_code, o.contract_value_cny) is distinct from (n.co_university_code, n.mode, n.partner_region_code, n.field_code, n.contract_value_cny)) as f group by 1, 2, 3 order by 1, 2, 3
+      on conflict (university_code, co_university_code, received_on) do update set records = rollup_payment_up.records + excluded.records, amount_cny = rollup_payment_up.amount_cny + excluded.amount_cny;
+    insert into rollup_payment_umr as rollup_payment_umr (university_code, mode, partner_region_code, received_on, records, amount_cny)
+      select university_code as university_code, mode as mode, partner_region_code as partner_region_code, date_trunc('month', received_on)::date as received_on, count(*) as records, sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, n.co_university_code, n.mode, n.partner_region_code, n.field_code, n.contract_value_cny from old_rows as o inner join new_rows as n on n.id = o.id inner join payment as p on p.university_code = n.university_code and p.contract_ref = n.ref where (o.co_university_code, o.mode, o.partner_region_code, o.field_code, o.contract_value_cny) is distinct from (n.co_university_code, n.mode, n.partner_region_code, n.field_code, n.contract_value_cny)) as f group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      on conflict (university_code, mode, partner_region_code, received_on) do update set records = rollup_payment_umr.records + excluded.records, amount_cny = rollup_payment_umr.amount_cny + excluded.amount_cny;
     insert into rollup_payment_all as rollup_payment_all (university_code, co_university_code, mode, partner_region_code, field_code, received_on, value_band, records, amount_cny)
       select university_code as university_code, co_university_code as co_university_code, mode as mode, partner_region_code as partner_region_code, field_code as field_code, date_trunc('month', received_on)::date as received_on, case
   when contract_value_cny < 1000000 then 'under_1m'
@@ -320,6 +365,8 @@ drop trigger if exists payment_rollup_delete on payment;
 drop function if exists payment_rollup();
 drop function if exists payment_rollup_truncate();
 drop table if exists rollup_payment_u;
+drop table if exists rollup_payment_up;
+drop table if exists rollup_payment_umr;
 drop table if exists rollup_payment_all;
 drop table if exists rollup_payment_ud;
 
@@ -332,6 +379,29 @@ create table rollup_payment_u (
 create unique index rollup_payment_u_key on rollup_payment_u (university_code, received_on) nulls not distinct;
 insert into rollup_payment_u (university_code, received_on, records, amount_cny)
   select university_code as university_code, date_trunc('month', received_on)::date as received_on, count(*) as records, sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from payment as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2 order by 1, 2;
+
+create table rollup_payment_up (
+  university_code text not null,
+  co_university_code text,
+  received_on date not null,
+  records bigint not null,
+  amount_cny numeric not null
+);
+create unique index rollup_payment_up_key on rollup_payment_up (university_code, co_university_code, received_on) nulls not distinct;
+insert into rollup_payment_up (university_code, co_university_code, received_on, records, amount_cny)
+  select university_code as university_code, co_university_code as co_university_code, date_trunc('month', received_on)::date as received_on, count(*) as records, sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from payment as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2, 3 order by 1, 2, 3;
+
+create table rollup_payment_umr (
+  university_code text not null,
+  mode text,
+  partner_region_code text,
+  received_on date not null,
+  records bigint not null,
+  amount_cny numeric not null
+);
+create unique index rollup_payment_umr_key on rollup_payment_umr (university_code, mode, partner_region_code, received_on) nulls not distinct;
+insert into rollup_payment_umr (university_code, mode, partner_region_code, received_on, records, amount_cny)
+  select university_code as university_code, mode as mode, partner_region_code as partner_region_code, date_trunc('month', received_on)::date as received_on, count(*) as records, sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from payment as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2, 3, 4 order by 1, 2, 3, 4;
 
 create table rollup_payment_all (
   university_code text not null,
@@ -368,6 +438,12 @@ begin
     insert into rollup_payment_u as rollup_payment_u (university_code, received_on, records, amount_cny)
       select university_code as university_code, date_trunc('month', received_on)::date as received_on, -count(*) as records, -sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from old_rows as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2 order by 1, 2
       on conflict (university_code, received_on) do update set records = rollup_payment_u.records + excluded.records, amount_cny = rollup_payment_u.amount_cny + excluded.amount_cny;
+    insert into rollup_payment_up as rollup_payment_up (university_code, co_university_code, received_on, records, amount_cny)
+      select university_code as university_code, co_university_code as co_university_code, date_trunc('month', received_on)::date as received_on, -count(*) as records, -sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from old_rows as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2, 3 order by 1, 2, 3
+      on conflict (university_code, co_university_code, received_on) do update set records = rollup_payment_up.records + excluded.records, amount_cny = rollup_payment_up.amount_cny + excluded.amount_cny;
+    insert into rollup_payment_umr as rollup_payment_umr (university_code, mode, partner_region_code, received_on, records, amount_cny)
+      select university_code as university_code, mode as mode, partner_region_code as partner_region_code, date_trunc('month', received_on)::date as received_on, -count(*) as records, -sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from old_rows as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      on conflict (university_code, mode, partner_region_code, received_on) do update set records = rollup_payment_umr.records + excluded.records, amount_cny = rollup_payment_umr.amount_cny + excluded.amount_cny;
     insert into rollup_payment_all as rollup_payment_all (university_code, co_university_code, mode, partner_region_code, field_code, received_on, value_band, records, amount_cny)
       select university_code as university_code, co_university_code as co_university_code, mode as mode, partner_region_code as partner_region_code, field_code as field_code, date_trunc('month', received_on)::date as received_on, case
   when contract_value_cny < 1000000 then 'under_1m'
@@ -383,6 +459,12 @@ begin
     insert into rollup_payment_u as rollup_payment_u (university_code, received_on, records, amount_cny)
       select university_code as university_code, date_trunc('month', received_on)::date as received_on, count(*) as records, sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from new_rows as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2 order by 1, 2
       on conflict (university_code, received_on) do update set records = rollup_payment_u.records + excluded.records, amount_cny = rollup_payment_u.amount_cny + excluded.amount_cny;
+    insert into rollup_payment_up as rollup_payment_up (university_code, co_university_code, received_on, records, amount_cny)
+      select university_code as university_code, co_university_code as co_university_code, date_trunc('month', received_on)::date as received_on, count(*) as records, sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from new_rows as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2, 3 order by 1, 2, 3
+      on conflict (university_code, co_university_code, received_on) do update set records = rollup_payment_up.records + excluded.records, amount_cny = rollup_payment_up.amount_cny + excluded.amount_cny;
+    insert into rollup_payment_umr as rollup_payment_umr (university_code, mode, partner_region_code, received_on, records, amount_cny)
+      select university_code as university_code, mode as mode, partner_region_code as partner_region_code, date_trunc('month', received_on)::date as received_on, count(*) as records, sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from new_rows as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      on conflict (university_code, mode, partner_region_code, received_on) do update set records = rollup_payment_umr.records + excluded.records, amount_cny = rollup_payment_umr.amount_cny + excluded.amount_cny;
     insert into rollup_payment_all as rollup_payment_all (university_code, co_university_code, mode, partner_region_code, field_code, received_on, value_band, records, amount_cny)
       select university_code as university_code, co_university_code as co_university_code, mode as mode, partner_region_code as partner_region_code, field_code as field_code, date_trunc('month', received_on)::date as received_on, case
   when contract_value_cny < 1000000 then 'under_1m'
@@ -401,6 +483,8 @@ $$;
 create function payment_rollup_truncate() returns trigger language plpgsql as $$
 begin
   truncate rollup_payment_u;
+  truncate rollup_payment_up;
+  truncate rollup_payment_umr;
   truncate rollup_payment_all;
   truncate rollup_payment_ud;
   return null;

@@ -52,7 +52,7 @@ const USAGE = `usage: npm run cli -- <command>
   report --period P --format json [--out FILE] [--submission ID]
   leave-demo --keep-records | --remove-records
 
-Kinds: tech_transfer, incubation, talent, credit. import exits 0 when applied (or a clean dry
+Kinds: ${FACT_KINDS.join(', ')} (import contracts before their payments). import exits 0 when applied (or a clean dry
 run), 1 when the file is rejected (every problem printed), 2 for wrong usage. --as imports as
 that account (a steward only its own university's rows); without it, as an administrator.
 

@@ -113,6 +113,9 @@ function fromExposedError(error: unknown): HttpProblem | undefined {
  */
 function fromDatabaseRefusal(error: unknown): HttpProblem | undefined {
   const { code, column } = (error ?? {}) as { code?: unknown; column?: unknown };
+  // Two writes that met (a deadlock, a serialization failure): this one was rolled back whole.
+  if (code === '40P01' || code === '40001')
+    return new ServiceUnavailable('The change met another made at the same moment and was not written; send it again.', 1);
   if (typeof code !== 'string' || !/^2[23][0-9A-Z]{3}$/.test(code)) return undefined;
   if (code === '23505') return new Conflict('A record with the same key exists already.');
   const field = typeof column === 'string' && column !== '' ? [{ path: column, message: 'cannot be stored as given' }] : [];

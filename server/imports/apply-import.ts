@@ -1,11 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
-import { stagedContractProblems, stagedPaymentProblems } from '../records/contract-rules.js';
+import { contractRuleProblem, stagedContractProblems, stagedPaymentProblems } from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../records/record-columns.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from './spool.js';
@@ -51,10 +51,8 @@ export const STAGE_BATCH = 2000;
  * merge for the whole file. The embedded database runs each on the server's own event loop: merges
  * stay small enough that other requests get their turn between two of them.
  */
-export function mergeRowsFor(engine: DatabaseKind, kind?: FactKind): number {
-  // Payments are checked as a whole file (a contract's payments may be split over many lines), then
-  // merged at once: a merge of part of the file could pass a contract's value on the way.
-  return engine === 'postgres' || kind === 'payment' ? MAX_IMPORT_ROWS : STAGE_BATCH;
+export function mergeRowsFor(engine: DatabaseKind): number {
+  return engine === 'postgres' ? MAX_IMPORT_ROWS : STAGE_BATCH;
 }
 
 /**
@@ -100,7 +98,12 @@ export async function applyImport(
   options: ApplyOptions,
 ): Promise<ImportResult> {
   if (options.dryRun) return dryRunImport(db, kind, checked, file, options);
-  const mergeRows = mergeRowsFor(options.engine, kind);
+  const mergeRows = mergeRowsFor(options.engine);
+  // Payments are checked as one file (a contract's payments may be split over many lines): every row
+  // is staged first, then the file is checked and merged, in parts of `mergeRows` lines. A part may
+  // pass a contract's value on the way (a later line lowers another payment), so the contracts' sum
+  // rule waits for the commit (sql/0016 makes it deferrable), when the whole file is in.
+  const wholeFile = kind === 'payment';
   const digest = file.sha256;
   const specs = INPUT_COLUMNS[kind];
   const columns = specs.map((c) => c.name);
@@ -165,7 +168,7 @@ export async function applyImport(
       await sql`insert into import_rows (${refs(columns)}) select * from unnest(${sql.join(arrays)})`.execute(trx);
       await breathe();
       staged += batch.length;
-      if (staged >= mergeRows) await merge();
+      if (!wholeFile && staged >= mergeRows) await merge();
     };
 
     /** Audits and merges the staged rows, then empties the stage. */
@@ -186,6 +189,31 @@ export async function applyImport(
         await sql`truncate import_rows`.execute(trx);
         return;
       }
+      if (!wholeFile) {
+        await mergePart(sql`true`);
+      } else {
+        const { rows: span } = await sql<{ first: number; last: number }>`
+          select min(line) as first, max(line) as last from import_keys`.execute(trx);
+        const first = Number(span[0]?.first ?? 0);
+        const last = Number(span[0]?.last ?? 0);
+        if (first + mergeRows <= last) await sql`set constraints tech_transfer_received_within_value deferred`.execute(trx);
+        for (let from = first; from <= last; from += mergeRows) {
+          await mergePart(sql`exists (select 1 from import_keys as k
+            where k.university_code = i.university_code and k.ref = i.ref and k.line >= ${from} and k.line < ${from + mergeRows})`);
+          options.signal?.throwIfAborted();
+        }
+      }
+      counts.unchanged += staged - mergedNow;
+      mergedNow = 0;
+      staged = 0;
+      await sql`truncate import_rows`.execute(trx);
+    };
+
+    /** Rows of the stage merged (inserted or updated) since it was last emptied. */
+    let mergedNow = 0;
+
+    /** Audits and merges the staged rows that `part` (over alias `i`) keeps. */
+    const mergePart = async (part: RawBuilder<unknown>): Promise<void> => {
       // The audit log first, while the old values are still there: one entry per row the import changes.
       const audited = await sql`
         insert into audit_log (user_id, user_email, address, action, subject, before, after, detail)
@@ -194,12 +222,12 @@ export async function applyImport(
                jsonb_build_object(${sql.join(columns.map((c) => sql`${c}::text, ${sql.ref(`i.${c}`)}`))}),
                jsonb_build_object('import', ${digest}::text)
         from ${sql.table(kind)} as t inner join import_rows as i using (university_code, ref)
-        where ${differs}`.execute(trx);
+        where ${differs} and ${part}`.execute(trx);
       await breathe();
       const merged = await sql<{ inserted: number; updated: number }>`
         with merged as (
           insert into ${sql.table(kind)} as t (${refs([...columns, 'created_by', 'updated_by'])})
-          select ${refs(columns, 'i')}, ${userId}::bigint, ${userId}::bigint from import_rows as i
+          select ${refs(columns, 'i')}, ${userId}::bigint, ${userId}::bigint from import_rows as i where ${part}
           on conflict (university_code, ref) do update set ${updates}, updated_at = now()
           where (${refs(columns, 't')}) is distinct from (${refs(columns, 'excluded')})
           returning (xmax = 0) as inserted
@@ -213,9 +241,7 @@ export async function applyImport(
       if (updated !== Number(audited.numAffectedRows ?? 0)) throw new Error('the audit entries and the updated rows disagree');
       counts.inserted += inserted;
       counts.updated += updated;
-      counts.unchanged += staged - inserted - updated;
-      staged = 0;
-      await sql`truncate import_rows`.execute(trx);
+      mergedNow += inserted + updated;
     };
 
     let batch: unknown[][] = [];
@@ -263,8 +289,15 @@ export async function applyImport(
     return { kind, rows: checked.rows, dryRun: false, fileName: file.name, sha256: digest, ...outcome };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
+    const rule = contractRuleProblem(error);
+    // A rule between contracts and payments broken by a write made meanwhile (the file was checked first).
+    if (rule)
+      throw new Unprocessable(
+        `${rule.message.replace(/; nothing was written\.$/, '')}: another write got there first; nothing was imported.`,
+      );
     if (typeof code === 'string' && code.startsWith('23')) {
-      throw new Unprocessable(`The database refused the file (${(error as Error).message}); nothing was imported.`);
+      // The answer says what it means for the file, never the database's own message.
+      throw new Unprocessable('The database refused a value of the file; nothing was imported.');
     }
     throw error;
   }

@@ -73,6 +73,8 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
   // Payments are rolled up by the day received, with their contract's dimensions (see `paymentSource`).
   payment: [
     level('payment', 'u', ['university_code'], ['received_on'], PAY_SUMS),
+    level('payment', 'up', ['university_code', 'co_university_code'], ['received_on'], PAY_SUMS),
+    level('payment', 'umr', ['university_code', 'mode', 'partner_region_code'], ['received_on'], PAY_SUMS),
     level(
       'payment',
       'all',

@@ -38,7 +38,13 @@ export async function paymentProblems(
 ): Promise<ProblemDetail[]> {
   const university = String(payment.university_code);
   const ref = String(payment.contract_ref);
+  // A payment that moves changes two contracts: both are locked, always in the same order, so two
+  // moves the other way round wait for each other instead of deadlocking.
+  const from = before ? { university: String(before.university_code), ref: String(before.contract_ref) } : null;
+  const moves = from !== null && (from.university !== university || from.ref !== ref);
+  if (moves && `${from.university}|${from.ref}` < `${university}|${ref}`) await lockContract(db, from.university, from.ref);
   const contract = await lockContract(db, university, ref);
+  if (moves && `${from.university}|${from.ref}` > `${university}|${ref}`) await lockContract(db, from.university, from.ref);
   if (!contract) return [{ path: 'contract_ref', message: `there is no contract ${ref} of ${university}` }];
   const problems: ProblemDetail[] = [];
   if (String(payment.received_on) < contract.signed_on)

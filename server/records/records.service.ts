@@ -93,7 +93,9 @@ function withoutDerived(
     const sent = body[column.name];
     delete body[column.name];
     const now = Number(stored?.[column.name] ?? 0);
-    const same = sent === null || sent === '' || (sent !== undefined && String(sent).trim() !== '' && Number(sent) === now);
+    // Empty is what a new record holds (0); any other value must be the stored one.
+    const blank = sent === null || sent === undefined || String(sent).trim() === '';
+    const same = blank ? now === 0 : Number(sent) === now;
     if (!same) problems.push({ path: `${prefix}.${column.name}`, message: `is read only (${now}): ${column.derived}` });
   }
   return { body, problems };

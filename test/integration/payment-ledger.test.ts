@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setRollupsEnabled } from '../../server/kpi/compile.js';
 import { csvOf, parseCsv } from '../helpers/csv.js';
@@ -363,5 +364,73 @@ describe(`the payment ledger (${TEST_DB})`, () => {
       const csv = await (await client.get('/records/payment?format=csv')).text();
       expect(parseCsv(csv).rows.every((r) => r[0] === own)).toBe(true);
     }
+  });
+
+  it('when a long file passes a value on the way and a later line lowers a stored payment, then it imports: the sum is checked at the end', async () => {
+    const contracts = await admin.request(
+      'POST',
+      '/imports/tech_transfer',
+      csvOf('tech_transfer', [contract('BIG-1', '2024-01-01', 1_000_000), contract('BIG-2', '2024-01-01', 1_000_000)]),
+      { 'content-type': 'text/csv' },
+    );
+    expect(contracts.status).toBe(200);
+    expect((await admin.post('/records/payment', payment('BIG-S', 'BIG-1', '2024-02-01', 900_000))).status).toBe(201);
+    // Line 2 takes BIG-1 to 1,400,000 while BIG-S is still 900,000; the last line, 2,500 lines on
+    // (past the embedded engine's parts of 2,000), lowers BIG-S to 100,000: 600,000 at the end.
+    const filler = Array.from({ length: 2498 }, (_, i) => payment(`BIG-F-${i}`, 'BIG-2', '2024-03-01', 1));
+    const file = csvOf('payment', [
+      payment('BIG-N', 'BIG-1', '2024-03-01', 500_000),
+      ...filler,
+      payment('BIG-S', 'BIG-1', '2024-02-01', 100_000),
+    ]);
+    const imported = await admin.request('POST', '/imports/payment', file, { 'content-type': 'text/csv' });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+    expect(await imported.json()).toMatchObject({ inserted: 2499, updated: 1 });
+    const received = async (ref: string) =>
+      Number(
+        (await database.db.selectFrom('tech_transfer').select('received_cny').where('ref', '=', ref).executeTakeFirstOrThrow())
+          .received_cny,
+      );
+    expect([await received('BIG-1'), await received('BIG-2')]).toEqual([600_000, 2498]);
+    // The other way round (the last line raises instead): refused, nothing written.
+    const over = csvOf('payment', [
+      payment('BIG-S', 'BIG-1', '2024-02-01', 100_000),
+      ...filler,
+      payment('BIG-N', 'BIG-1', '2024-03-01', 900_000.01),
+    ]);
+    const refused = await admin.request('POST', '/imports/payment', over, { 'content-type': 'text/csv' });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { errors: Array<{ line: number; column: string }> }).errors).toEqual([
+      expect.objectContaining({ line: 2501, column: 'amount_cny' }),
+    ]);
+    expect(await received('BIG-1')).toBe(600_000);
+  });
+
+  it('when two payments move crosswise between two contracts at the same moment, then each is written or answered 503, never a 500', async () => {
+    const made = await admin.request(
+      'POST',
+      '/imports/tech_transfer',
+      csvOf('tech_transfer', [contract('X-A', '2024-01-01', 1_000_000), contract('X-B', '2024-01-01', 1_000_000)]),
+      { 'content-type': 'text/csv' },
+    );
+    expect(made.status).toBe(200);
+    const a = ((await (await admin.post('/records/payment', payment('X-PA', 'X-A', '2024-02-01', 10))).json()) as { id: number })
+      .id;
+    const b = ((await (await admin.post('/records/payment', payment('X-PB', 'X-B', '2024-02-01', 20))).json()) as { id: number })
+      .id;
+    const statuses = new Set<number>();
+    for (let round = 0; round < 10; round++) {
+      const [one, two] = await Promise.all([
+        admin.patch(`/records/payment/${a}`, { contract_ref: round % 2 === 0 ? 'X-B' : 'X-A' }),
+        admin.patch(`/records/payment/${b}`, { contract_ref: round % 2 === 0 ? 'X-A' : 'X-B' }),
+      ]);
+      statuses.add(one.status).add(two.status);
+    }
+    expect([...statuses].every((status) => status === 200 || status === 503)).toBe(true);
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from tech_transfer as t
+      where t.received_cny <> coalesce((select sum(amount_cny) from payment as p
+        where p.university_code = t.university_code and p.contract_ref = t.ref), 0)`.execute(database.db);
+    expect(Number(rows[0]!.n)).toBe(0);
   });
 });
