@@ -211,6 +211,39 @@ function targetChange(subject: string, before: Values | null, after: Values | nu
   };
 }
 
+/** The columns of a contract its payments' figures are grouped by (mode, field, partner, value band). */
+const PAYMENT_GROUPING = ['mode', 'field_code', 'partner_region_code', 'co_university_code', 'contract_value_cny'] as const;
+
+/**
+ * Whether a change of a contract moves the report's figures of cash received through its payments:
+ * its grouping columns changed, and a payment on it (under its ref before or after) was received in
+ * one of the report's spans. Its own dates may be years away from them.
+ */
+async function movesPayments(
+  db: Kysely<Database>,
+  doc: ReportDocument,
+  kind: FactKind,
+  before: Values | null,
+  after: Values | null,
+): Promise<boolean> {
+  if (kind !== 'tech_transfer' || !before || !after) return false;
+  if (PAYMENT_GROUPING.every((c) => String(before[c] ?? '') === String(after[c] ?? ''))) return false;
+  const contracts = [before, after].map((r) => [String(r.university_code), String(r.ref)] as const);
+  const spans = SPANS.map((span) => doc[span]);
+  const found = await db
+    .selectFrom('payment')
+    .select('id')
+    .where((eb) =>
+      eb.and([
+        eb.or(contracts.map(([u, ref]) => eb.and([eb('university_code', '=', u), eb('contract_ref', '=', ref)]))),
+        eb.or(spans.map((span) => eb.and([eb('received_on', '>=', span.from), eb('received_on', '<=', span.to)]))),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return found !== undefined;
+}
+
 /** The audit log's entries since `since` that bear on the report, oldest first, each with its whole entry. */
 export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, since: Date): Promise<RevisionAudit[]> {
   const entries = await db
@@ -259,7 +292,8 @@ export async function revisionsSince(db: Kysely<Database>, doc: ReportDocument, 
         revisions.push({ ...base, kind, universities: [], itemized: false, figures: [], import: counts });
       continue;
     }
-    if (!touches(doc, kind, before) && !touches(doc, kind, after)) continue;
+    if (!touches(doc, kind, before) && !touches(doc, kind, after) && !(await movesPayments(db, doc, kind, before, after)))
+      continue;
     const universities = [...new Set([before, after].flatMap((r) => (r ? [String(r.university_code)] : [])))];
     revisions.push({ ...base, kind, universities, itemized: true, figures: figureDeltas(doc, kind, before, after) });
   }

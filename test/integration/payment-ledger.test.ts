@@ -185,6 +185,20 @@ describe(`the payment ledger (${TEST_DB})`, () => {
     expect(Buffer.from(await (await commission.get(`/report/submissions/${submission.id}/document`)).arrayBuffer())).toEqual(
       frozen,
     );
+
+    // A contract signed in 2022 changes its mode: its 2024 payments move between the report's
+    // rows by mode, so the change is a revision, though its own date is outside the period.
+    const c2022 = ((await (await admin.get('/records/tech_transfer?q=C-2022')).json()).rows as Array<{ id: number }>)[0]!;
+    expect((await admin.patch(`/records/tech_transfer/${c2022.id}`, { mode: 'transfer' })).status).toBe(200);
+    const moved = (await (await leadership.get(`/report/submissions/${submission.id}`)).json()) as {
+      revisions: Array<{ action: string; subject: string }>;
+      differences: Array<{ table: string; measure?: string }>;
+    };
+    expect(moved.revisions.map((r) => [r.action, r.subject])).toEqual([
+      ['create', 'payment:UJS/P-LATE'],
+      ['update', 'tech_transfer:UJS/C-2022'],
+    ]);
+    expect(moved.differences.some((d) => d.measure === 'tech_transfer.received')).toBe(true);
   });
 
   it('when a payment breaks a rule of its contract, then it is a 400 naming the field with the figures, and nothing is written', async () => {
