@@ -34,7 +34,7 @@ const EXACT: Readonly<Record<string, string>> = {
     '结业人数大于 0 时必填（结业人数按结业日期计）',
   'The record is not valid.': '记录无效。',
   'must be above 0': '必须大于 0',
-  'The record breaks a rule of its contract.': '记录不符合其合同的规则。',
+  'The record breaks a rule between a contract and its payments.': '记录不符合合同与其到账记录之间的规则。',
   'The record names codes that do not exist.': '记录中有不存在的代码。',
   "The request's query is not valid.": '请求的参数无效。',
   "The request's body is not valid.": '请求的内容无效。',
@@ -57,12 +57,30 @@ const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
   [/^there is no contract (.+) of (\S+)$/, (ref, u) => `${u} 没有编号为 ${ref} 的合同`],
   [/^must not be before the contract was signed \((.+)\)$/, (d) => `不能早于合同签订日（${d}）`],
   [
-    /^would bring the payments on contract (.+) to ([\d.]+), above its contract value ([\d.]+) \(([\d.]+) received on it (?:otherwise|besides this file)\)$/,
-    (ref, total, value, other) => `将使合同 ${ref} 的到账合计达到 ${total}，超过合同金额 ${value}（其余到账 ${other}）`,
+    /^would bring the payments on contract (.+) to ([\d.]+), above its contract value ([\d.]+): at most ([\d.]+) can be received on it besides its other payments$/,
+    (ref, total, value, room) =>
+      `将使合同 ${ref} 的到账合计达到 ${total}，超过合同金额 ${value}：除其他到账外最多还可登记 ${room}`,
+  ],
+  [
+    /^would bring the payments on contract (.+) to ([\d.]+), above its contract value ([\d.]+): at most ([\d.]+) can be received on this line \(([\d.]+) received on it besides this file\)$/,
+    (ref, total, value, room, other) =>
+      `将使合同 ${ref} 的到账合计达到 ${total}，超过合同金额 ${value}：本行最多可登记 ${room}（本文件以外已到账 ${other}）`,
+  ],
+  [/^A (\w+) record (.+) of (\S+) exists already\.$/, (kind, ref, u) => `${u} 已有编号为 ${ref} 的记录（${kind}）。`],
+  [
+    /^Contract (.+) of (\S+) has (\d+) payments?: delete (?:it|them) first\.$/,
+    (ref, u, n) => `合同 ${ref}（${u}）有 ${n} 笔到账记录：请先删除。`,
+  ],
+  [
+    /^Contract (.+) of (\S+) has (\d+) payments?: its university and ref cannot change while (?:it names|they name) it\.$/,
+    (ref, u, n) => `合同 ${ref}（${u}）有 ${n} 笔到账记录：在其引用期间不能更改高校或编号。`,
   ],
   [/^must not be below the cash received on it \((.+)\)$/, (v) => `不能低于已到账金额（${v}）`],
   [/^must not be after its first payment \(received (.+)\)$/, (d) => `不能晚于首笔到账日期（${d}）`],
-  [/^is read only \((.+)\): the sum of the contract's payments: record a payment instead$/, (v) => `只读（${v}）：为合同各笔到账之和，请登记到账记录`],
+  [
+    /^is read only \((.+)\): the sum of the contract's payments: record a payment instead$/,
+    (v) => `只读（${v}）：为合同各笔到账之和，请登记到账记录`,
+  ],
   [/^unknown university (\S+); known: (.+)$/, (code, known) => `未知的高校代码 ${code}；可用：${known}`],
   [/^unknown region (\S+); known: (.+)$/, (code, known) => `未知的地区代码 ${code}；可用：${known}`],
   [/^unknown field (\S+); known: (.+)$/, (code, known) => `未知的技术领域代码 ${code}；可用：${known}`],

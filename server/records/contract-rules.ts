@@ -55,7 +55,7 @@ export async function paymentProblems(
   if (total > contract.contract_value_cny)
     problems.push({
       path: 'amount_cny',
-      message: `would bring the payments on contract ${ref} to ${yuan(total)}, above its contract value ${yuan(contract.contract_value_cny)} (${yuan(others)} received on it otherwise)`,
+      message: `would bring the payments on contract ${ref} to ${yuan(total)}, above its contract value ${yuan(contract.contract_value_cny)}: at most ${yuan(Math.max(0, contract.contract_value_cny - others))} can be received on it besides its other payments`,
     });
   return problems;
 }
@@ -73,7 +73,7 @@ export async function contractChangeProblems(
   if (payments === 0) return { conflict: null, problems: [] };
   if (before.university_code !== after.university_code || before.ref !== after.ref)
     return {
-      conflict: `Contract ${before.ref} of ${before.university_code} has ${payments} payment${payments === 1 ? '' : 's'}: its university and ref cannot change while they name it.`,
+      conflict: `Contract ${before.ref} of ${before.university_code} has ${payments} payment${payments === 1 ? '' : 's'}: its university and ref cannot change while ${payments === 1 ? 'it names' : 'they name'} it.`,
       problems: [],
     };
   const problems: ProblemDetail[] = [];
@@ -132,7 +132,7 @@ export async function stagedPaymentProblems(
       group by 1, 2
     ),
     sums as (
-      select k.line, i.university_code, i.contract_ref, t.contract_value_cny, coalesce(kept.amount, 0) as kept,
+      select k.line, i.university_code, i.contract_ref, i.amount_cny, t.contract_value_cny, coalesce(kept.amount, 0) as kept,
              coalesce(kept.amount, 0) + sum(i.amount_cny) over (partition by i.university_code, i.contract_ref order by k.line) as running
       from ${staged}
       inner join tech_transfer as t on t.university_code = i.university_code and t.ref = i.contract_ref
@@ -154,7 +154,8 @@ export async function stagedPaymentProblems(
         select distinct on (university_code, contract_ref) line, 'amount_cny',
                'would bring the payments on contract ' || contract_ref || ' to ' || ${money(sql`running`)}
                || ', above its contract value ' || ${money(sql`contract_value_cny`)}
-               || ' (' || ${money(sql`kept`)} || ' received on it besides this file)'
+               || ': at most ' || ${money(sql`greatest(contract_value_cny - (running - amount_cny), 0)`)}
+               || ' can be received on this line (' || ${money(sql`kept`)} || ' received on it besides this file)'
         from sums
         where running > contract_value_cny
         order by university_code, contract_ref, line

@@ -52,11 +52,14 @@ export function notADate(input: unknown): string {
 
 function date(optional: boolean) {
   const schema = z
-    .string({ error: 'must be a date written YYYY-MM-DD' })
+    .string({
+      error: (issue) => (issue.input === undefined || issue.input === null ? 'is required' : 'must be a date written YYYY-MM-DD'),
+    })
     .transform((s) => s.trim())
     .pipe(
       z
         .string()
+        .min(1, { error: 'is required', abort: true })
         .refine(isValidIsoDate, { error: (issue) => notADate(issue.input), abort: true })
         .refine((d) => d <= today(), 'must not be in the future')
         .refine((d) => d >= FIRST_DATE, `must not be before ${FIRST_DATE}`),
@@ -86,8 +89,7 @@ function decimal(decimals: number, max: number, what: string, positive = false) 
               ? `must be written without thousands separators: ${issue.input.replaceAll(',', '')}, not ${issue.input}`
               : `must be ${what}`,
       })
-      .refine((n) => n >= 0, 'must not be negative')
-      .refine((n) => !positive || n > 0, 'must be above 0')
+      .refine((n) => (positive ? n > 0 : n >= 0), positive ? 'must be above 0' : 'must not be negative')
       .refine((n) => n <= max, `must be at most ${formatLimit(max)}`)
       .refine(
         (n) => Math.abs(n * factor - Math.round(n * factor)) < 1e-6,

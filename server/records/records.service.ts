@@ -200,7 +200,7 @@ async function findRecord(db: Kysely<Database>, kind: FactKind, id: number, call
 function assertNoProblems(problems: readonly ProblemDetail[]): void {
   if (problems.length > 0)
     throw new BadRequest(
-      'The record breaks a rule of its contract.',
+      'The record breaks a rule between a contract and its payments.',
       problems.map((p) => ({ ...p, path: `body.${p.path}` })),
     );
 }
@@ -301,7 +301,7 @@ export async function deleteRecord(
       const payments = await paymentsOf(trx, before);
       if (payments > 0)
         throw new Conflict(
-          `Contract ${before.ref} of ${before.university_code} has ${payments} payment${payments === 1 ? '' : 's'}: delete them first.`,
+          `Contract ${before.ref} of ${before.university_code} has ${payments} payment${payments === 1 ? '' : 's'}: delete ${payments === 1 ? 'it' : 'them'} first.`,
         );
     }
     await trx

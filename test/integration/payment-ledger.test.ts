@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverText } from '../../client/lib/server-text.js';
 import { setRollupsEnabled } from '../../server/kpi/compile.js';
 import { csvOf, parseCsv } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
@@ -208,9 +209,13 @@ describe(`the payment ledger (${TEST_DB})`, () => {
       [payment('X-1', 'C-404', '2024-01-01', 1), 'body.contract_ref', /no contract C-404 of UJS/],
       [payment('X-2', 'C-2023', '2023-06-29', 1), 'body.received_on', /before the contract was signed \(2023-06-30\)/],
       // C-2023: 500,000 in value, 250,000.25 received.
-      [payment('X-3', 'C-2023', '2025-01-01', 249_999.76), 'body.amount_cny', /to 500000.01, above its contract value 500000.00/],
+      [
+        payment('X-3', 'C-2023', '2025-01-01', 249_999.76),
+        'body.amount_cny',
+        /to 500000\.01, above its contract value 500000\.00: at most 249999\.75 can be received on it/,
+      ],
       [payment('X-4', 'C-2023', '2025-01-01', 0), 'body.amount_cny', /above 0/],
-      [payment('X-5', 'C-2023', '2025-01-01', -5), 'body.amount_cny', /negative/],
+      [payment('X-5', 'C-2023', '2025-01-01', -5), 'body.amount_cny', /^must be above 0$/],
       [payment('X-6', 'C-2023', '2999-01-01', 5), 'body.received_on', /future/],
     ];
     for (const [body, path, message] of cases) {
@@ -268,7 +273,7 @@ describe(`the payment ledger (${TEST_DB})`, () => {
           line: 3,
           column: 'amount_cny',
           message:
-            'would bring the payments on contract C-2023 to 500000.26, above its contract value 500000.00 (250000.25 received on it besides this file)',
+            'would bring the payments on contract C-2023 to 500000.26, above its contract value 500000.00: at most 149999.75 can be received on this line (250000.25 received on it besides this file)',
         },
         {
           line: 4,
@@ -296,6 +301,8 @@ describe(`the payment ledger (${TEST_DB})`, () => {
     const deleted = await admin.delete(`/records/tech_transfer/${id}`);
     expect(deleted.status).toBe(409);
     expect(((await deleted.json()) as { detail: string }).detail).toMatch(/has 4 payments: delete them first/);
+    const problem = (await (await admin.delete(`/records/tech_transfer/${id}`)).json()) as { detail: string };
+    expect(serverText(problem.detail, 'zh')).toBe('合同 C-2022（UJS）有 4 笔到账记录：请先删除。');
     const lowered = await admin.patch(`/records/tech_transfer/${id}`, { contract_value_cny: 1 });
     expect(((await lowered.json()) as { errors: unknown[] }).errors).toEqual([
       { path: 'body.contract_value_cny', message: 'must not be below the cash received on it (601234.50)' },
