@@ -181,7 +181,7 @@ export function csvDocs(): string {
     '- Dates are written `YYYY-MM-DD`. A spreadsheet may show and save them its own way (`2024/6/28`):',
     '  format date columns as text, or as `yyyy-mm-dd`, before saving; such a cell is named in the answer.',
     '- The header names the columns in English or in Chinese, in any order; optional columns may be left out.',
-    '- Every row is checked: types, codes that exist, real dates not in the future, non-negative amounts,',
+    '- Every row is checked: types, codes that exist, real dates not in the future, amounts not below 0 (a payment above 0),',
     "  the rules between columns, a steward's own university, and duplicate refs within the file. One bad row",
     '  rejects the whole file: the 422 answer lists every bad row by line (as a spreadsheet numbers it,',
     '  the header being line 1) and column, up to the first 1,000, with the total count (`errorCount`).',

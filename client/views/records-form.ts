@@ -1,4 +1,5 @@
 import { type Me, type Meta, request } from '../api';
+import { formatValue } from '../lib/format';
 import { element } from '../dom';
 import { pick, t } from '../i18n';
 import { type Column, isNumeric, KIND_COLUMNS, KIND_NAMES, type Kind } from './records-columns';
@@ -95,6 +96,50 @@ function same(column: Column, before: unknown, after: string | null): boolean {
 }
 
 /**
+ * A payment names its contract by ref: the field offers the university's contracts (newest first),
+ * each with its partner, value and what it has received, so a steward picks one instead of copying
+ * its ref from the other tab. The list follows the university chosen; the server still checks the ref.
+ */
+function offerContracts(grid: HTMLElement, fields: Map<string, Field>): void {
+  const input = fields.get('contract_ref')?.control;
+  const university = fields.get('university_code')?.control;
+  if (!(input instanceof HTMLInputElement) || !university) return;
+  const list = element('datalist', { id: 'payment-contracts' });
+  input.setAttribute('list', list.id);
+  grid.append(list);
+  let asked = 0;
+  const load = async (): Promise<void> => {
+    const code = university.value;
+    const mine = ++asked;
+    list.replaceChildren();
+    if (!code) return;
+    const params = new URLSearchParams({ university: code, pageSize: '1000', sort: '-signed_on' });
+    try {
+      const answer = await request<{ rows: RecordRow[] }>('GET', `/records/tech_transfer?${params}`);
+      if (mine !== asked) return;
+      list.replaceChildren(
+        ...answer.rows.map((c) =>
+          element(
+            'option',
+            { value: String(c.ref) },
+            t('records.form.contractOption', {
+              partner: String(c.partner_name),
+              signed: String(c.signed_on),
+              value: formatValue(Number(c.contract_value_cny), 'cny', { exact: true }),
+              received: formatValue(Number(c.received_cny), 'cny', { exact: true }),
+            }),
+          ),
+        ),
+      );
+    } catch {
+      // No list: the field still takes a ref typed by hand.
+    }
+  };
+  university.addEventListener('change', () => void load());
+  void load();
+}
+
+/**
  * Opens the dialog that creates or edits one record: one labelled field per column. The server
  * checks everything; its problems are shown beside the fields they name (`body.received_cny`),
  * the rest at the top of the form.
@@ -125,6 +170,7 @@ export function openRecordForm(host: HTMLElement, options: RecordFormOptions): v
     fields.set(column.name, f);
     grid.append(f.wrapper);
   }
+  if (kind === 'payment') offerContracts(grid, fields);
   const problems = formErrorBox();
   const save = element('button', { type: 'submit', class: 'primary', 'data-action': 'save' }, t('records.form.save'));
   const cancel = element('button', { type: 'button', class: 'secondary' }, t('records.dialog.cancel'));

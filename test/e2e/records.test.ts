@@ -486,6 +486,33 @@ describeBrowser('the records view', () => {
     tab.expectNoErrors();
   });
 
+  test("a payment's contract is picked from its university's contracts, and the contract's received total follows", async () => {
+    const steward = await api(dashboard, 'steward.usst');
+    const contracts = (await steward.json<RecordsAnswer>('/records/tech_transfer?pageSize=1000&sort=-signed_on')).rows;
+    const roomy = contracts.find((c) => Number(c.contract_value_cny) - Number(c.received_cny) >= 1)!;
+    const tab = await openPage(dashboard, 'steward.usst', { path: '/#/records?kind=payment', lang: 'zh' });
+    const { page } = tab;
+    await waitForView(page, 'records');
+    await page.locator('[data-action=new-record]').click();
+    const dialog = page.locator('dialog[open]');
+    await expect.poll(() => dialog.locator('#payment-contracts option').count()).toBe(contracts.length);
+    const offered = await dialog
+      .locator('#payment-contracts option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(contracts.map((c) => c.ref));
+    expect(await dialog.locator('[name=contract_ref]').getAttribute('list')).toBe('payment-contracts');
+    await dialog.locator('[name=ref]').fill('E2E-PAY-1');
+    await dialog.locator('[name=contract_ref]').fill(String(roomy.ref));
+    await dialog.locator('[name=received_on]').fill(String(roomy.signed_on));
+    await dialog.locator('[name=amount_cny]').fill('1');
+    await dialog.locator('[data-action=save]').click();
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    const after = (await steward.json<RecordsAnswer>(`/records/tech_transfer?q=${roomy.ref}`)).rows[0]!;
+    expect(Number(after.received_cny)).toBeCloseTo(Number(roomy.received_cny) + 1, 2);
+    await screenshot(page, 'records-payment-zh');
+    tab.expectNoErrors();
+  });
+
   test('keyboard: tabs move with the arrow keys; a dialog takes the focus and Escape gives it back', async () => {
     const tab = await openPage(dashboard, 'admin', { path: '/#/records?kind=tech_transfer' });
     const { page } = tab;
