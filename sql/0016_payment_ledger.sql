@@ -501,8 +501,21 @@ drop trigger if exists incubation_rollup_update on incubation;
 drop trigger if exists incubation_rollup_delete on incubation;
 drop function if exists incubation_rollup();
 drop function if exists incubation_rollup_truncate();
+drop table if exists rollup_incubation_ue;
 drop table if exists rollup_incubation_u;
 drop table if exists rollup_incubation_all;
+drop table if exists rollup_incubation_ud;
+
+create table rollup_incubation_ue (
+  university_code text not null,
+  entered_on date not null,
+  records bigint not null,
+  funding_cny numeric not null,
+  jobs numeric not null
+);
+create unique index rollup_incubation_ue_key on rollup_incubation_ue (university_code, entered_on) nulls not distinct;
+insert into rollup_incubation_ue (university_code, entered_on, records, funding_cny, jobs)
+  select university_code as university_code, date_trunc('month', entered_on)::date as entered_on, count(*) as records, sum(funding_cny) as funding_cny, sum(jobs) as jobs from incubation group by 1, 2 order by 1, 2;
 
 create table rollup_incubation_u (
   university_code text not null,
@@ -534,23 +547,46 @@ create unique index rollup_incubation_all_key on rollup_incubation_all (universi
 insert into rollup_incubation_all (university_code, stage, partner_university_code, field_code, entered_on, graduated_on, closed_on, records, funding_cny, jobs)
   select university_code as university_code, stage as stage, partner_university_code as partner_university_code, field_code as field_code, date_trunc('month', entered_on)::date as entered_on, date_trunc('month', graduated_on)::date as graduated_on, date_trunc('month', closed_on)::date as closed_on, count(*) as records, sum(funding_cny) as funding_cny, sum(jobs) as jobs from incubation group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7;
 
+create table rollup_incubation_ud (
+  university_code text not null,
+  entered_on date not null,
+  records bigint not null,
+  funding_cny numeric not null,
+  jobs numeric not null
+);
+create unique index rollup_incubation_ud_key on rollup_incubation_ud (university_code, entered_on) nulls not distinct;
+insert into rollup_incubation_ud (university_code, entered_on, records, funding_cny, jobs)
+  select university_code as university_code, entered_on as entered_on, count(*) as records, sum(funding_cny) as funding_cny, sum(jobs) as jobs from incubation group by 1, 2 order by 1, 2;
+
 create function incubation_rollup() returns trigger language plpgsql as $$
 begin
   if tg_op in ('DELETE', 'UPDATE') then
+    insert into rollup_incubation_ue as rollup_incubation_ue (university_code, entered_on, records, funding_cny, jobs)
+      select university_code as university_code, date_trunc('month', entered_on)::date as entered_on, -count(*) as records, -sum(funding_cny) as funding_cny, -sum(jobs) as jobs from old_rows group by 1, 2 order by 1, 2
+      on conflict (university_code, entered_on) do update set records = rollup_incubation_ue.records + excluded.records, funding_cny = rollup_incubation_ue.funding_cny + excluded.funding_cny, jobs = rollup_incubation_ue.jobs + excluded.jobs;
     insert into rollup_incubation_u as rollup_incubation_u (university_code, stage, entered_on, graduated_on, closed_on, records, funding_cny, jobs)
       select university_code as university_code, stage as stage, date_trunc('month', entered_on)::date as entered_on, date_trunc('month', graduated_on)::date as graduated_on, date_trunc('month', closed_on)::date as closed_on, -count(*) as records, -sum(funding_cny) as funding_cny, -sum(jobs) as jobs from old_rows group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
       on conflict (university_code, stage, entered_on, graduated_on, closed_on) do update set records = rollup_incubation_u.records + excluded.records, funding_cny = rollup_incubation_u.funding_cny + excluded.funding_cny, jobs = rollup_incubation_u.jobs + excluded.jobs;
     insert into rollup_incubation_all as rollup_incubation_all (university_code, stage, partner_university_code, field_code, entered_on, graduated_on, closed_on, records, funding_cny, jobs)
       select university_code as university_code, stage as stage, partner_university_code as partner_university_code, field_code as field_code, date_trunc('month', entered_on)::date as entered_on, date_trunc('month', graduated_on)::date as graduated_on, date_trunc('month', closed_on)::date as closed_on, -count(*) as records, -sum(funding_cny) as funding_cny, -sum(jobs) as jobs from old_rows group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
       on conflict (university_code, stage, partner_university_code, field_code, entered_on, graduated_on, closed_on) do update set records = rollup_incubation_all.records + excluded.records, funding_cny = rollup_incubation_all.funding_cny + excluded.funding_cny, jobs = rollup_incubation_all.jobs + excluded.jobs;
+    insert into rollup_incubation_ud as rollup_incubation_ud (university_code, entered_on, records, funding_cny, jobs)
+      select university_code as university_code, entered_on as entered_on, -count(*) as records, -sum(funding_cny) as funding_cny, -sum(jobs) as jobs from old_rows group by 1, 2 order by 1, 2
+      on conflict (university_code, entered_on) do update set records = rollup_incubation_ud.records + excluded.records, funding_cny = rollup_incubation_ud.funding_cny + excluded.funding_cny, jobs = rollup_incubation_ud.jobs + excluded.jobs;
   end if;
   if tg_op in ('INSERT', 'UPDATE') then
+    insert into rollup_incubation_ue as rollup_incubation_ue (university_code, entered_on, records, funding_cny, jobs)
+      select university_code as university_code, date_trunc('month', entered_on)::date as entered_on, count(*) as records, sum(funding_cny) as funding_cny, sum(jobs) as jobs from new_rows group by 1, 2 order by 1, 2
+      on conflict (university_code, entered_on) do update set records = rollup_incubation_ue.records + excluded.records, funding_cny = rollup_incubation_ue.funding_cny + excluded.funding_cny, jobs = rollup_incubation_ue.jobs + excluded.jobs;
     insert into rollup_incubation_u as rollup_incubation_u (university_code, stage, entered_on, graduated_on, closed_on, records, funding_cny, jobs)
       select university_code as university_code, stage as stage, date_trunc('month', entered_on)::date as entered_on, date_trunc('month', graduated_on)::date as graduated_on, date_trunc('month', closed_on)::date as closed_on, count(*) as records, sum(funding_cny) as funding_cny, sum(jobs) as jobs from new_rows group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
       on conflict (university_code, stage, entered_on, graduated_on, closed_on) do update set records = rollup_incubation_u.records + excluded.records, funding_cny = rollup_incubation_u.funding_cny + excluded.funding_cny, jobs = rollup_incubation_u.jobs + excluded.jobs;
     insert into rollup_incubation_all as rollup_incubation_all (university_code, stage, partner_university_code, field_code, entered_on, graduated_on, closed_on, records, funding_cny, jobs)
       select university_code as university_code, stage as stage, partner_university_code as partner_university_code, field_code as field_code, date_trunc('month', entered_on)::date as entered_on, date_trunc('month', graduated_on)::date as graduated_on, date_trunc('month', closed_on)::date as closed_on, count(*) as records, sum(funding_cny) as funding_cny, sum(jobs) as jobs from new_rows group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
       on conflict (university_code, stage, partner_university_code, field_code, entered_on, graduated_on, closed_on) do update set records = rollup_incubation_all.records + excluded.records, funding_cny = rollup_incubation_all.funding_cny + excluded.funding_cny, jobs = rollup_incubation_all.jobs + excluded.jobs;
+    insert into rollup_incubation_ud as rollup_incubation_ud (university_code, entered_on, records, funding_cny, jobs)
+      select university_code as university_code, entered_on as entered_on, count(*) as records, sum(funding_cny) as funding_cny, sum(jobs) as jobs from new_rows group by 1, 2 order by 1, 2
+      on conflict (university_code, entered_on) do update set records = rollup_incubation_ud.records + excluded.records, funding_cny = rollup_incubation_ud.funding_cny + excluded.funding_cny, jobs = rollup_incubation_ud.jobs + excluded.jobs;
   end if;
 
   return null;
@@ -558,8 +594,10 @@ end
 $$;
 create function incubation_rollup_truncate() returns trigger language plpgsql as $$
 begin
+  truncate rollup_incubation_ue;
   truncate rollup_incubation_u;
   truncate rollup_incubation_all;
+  truncate rollup_incubation_ud;
   return null;
 end
 $$;

@@ -59,6 +59,8 @@ export const recordsEn = {
   'records.form.required': 'Fields marked * are required. The server checks every field when you save.',
   'records.form.choose': '— choose —',
   'records.form.none': '— none —',
+  'records.import.ignored':
+    'The column {columns} is read only (the sum of each contract’s payments) and was not read: to change it, import or enter payments.',
   'records.form.contractOption': '{partner} · signed {signed} · {value}, received {received}',
   'records.form.ownUniversity': 'Fixed: a data steward writes its own university’s records.',
   'records.form.save': 'Save',
@@ -176,6 +178,7 @@ export const recordsZh: Record<keyof typeof recordsEn, string> = {
   'records.form.required': '标 * 的为必填项。保存时由服务器检查每个字段。',
   'records.form.choose': '— 请选择 —',
   'records.form.none': '— 无 —',
+  'records.import.ignored': '“{columns}”列为只读（各合同到账记录之和），未读取：如需更改，请导入或登记到账记录。',
   'records.form.contractOption': '{partner} · {signed} 签订 · {value}，已到账 {received}',
   'records.form.ownUniversity': '固定：数据管理员只能填写本校的记录。',
   'records.form.save': '保存',

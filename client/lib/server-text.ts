@@ -66,6 +66,11 @@ const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
     (ref, total, value, room, other) =>
       `将使合同 ${ref} 的到账合计达到 ${total}，超过合同金额 ${value}：本行最多可登记 ${room}（本文件以外已到账 ${other}）`,
   ],
+  [/^a steward of (\S+) may not import records of (\S+)$/, (own, other) => `${own} 的管理员不能导入 ${other} 的记录`],
+  [
+    /^A steward of (\S+) may import only its own university's records; (\d+) row\(s\) belong to another\.$/,
+    (own, n) => `${own} 的管理员只能导入本校记录；有 ${n} 行属于其他高校。`,
+  ],
   [/^A (\w+) record (.+) of (\S+) exists already\.$/, (kind, ref, u) => `${u} 已有编号为 ${ref} 的记录（${kind}）。`],
   [
     /^Contract (.+) of (\S+) has (\d+) payments?: delete (?:it|them) first\.$/,

@@ -16,6 +16,8 @@ export interface ImportResult {
   batchId: number | null;
   fileName: string | null;
   sha256: string;
+  /** Read-only columns of the file that were not read (a contract's received_cny). */
+  ignored: string[];
 }
 
 /** The server refuses files above 50 MB (server/imports/read-upload.ts); the client says so before sending one. */
@@ -289,6 +291,18 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
       ]),
     );
 
+  /** Read-only columns the file carried: their cells were not read, which the user must know. */
+  const ignoredNote = (answer: ImportResult) =>
+    (answer.ignored ?? []).length > 0
+      ? [
+          element(
+            'p',
+            { class: 'import-ignored', 'data-ignored': answer.ignored.join(',') },
+            t('records.import.ignored', { columns: answer.ignored.join(', ') }),
+          ),
+        ]
+      : [];
+
   function showPreview(answer: ImportResult): void {
     checkedDigest = answer.sha256;
     const apply = element('button', { type: 'button', class: 'primary', 'data-action': 'apply' }, t('records.import.apply'));
@@ -299,6 +313,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
       element('h3', {}, t('records.import.previewTitle')),
       element('p', {}, t('records.import.previewIntro', { file: answer.fileName ?? '' })),
       counts(answer, 'preview'),
+      ...ignoredNote(answer),
       ...(nothing ? [element('p', { class: 'muted' }, t('records.import.nothing'))] : []),
       element('div', { class: 'dialog-actions start' }, apply),
     );
@@ -314,6 +329,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
       element('h3', {}, t('records.import.appliedTitle')),
       element('p', { role: 'status' }, t('records.import.appliedIntro', { file: answer.fileName ?? '' })),
       counts(answer, 'applied'),
+      ...ignoredNote(answer),
       ...(changed ? [element('p', { class: 'import-warning' }, t('records.import.fileChanged'))] : []),
       element('div', { class: 'dialog-actions' }, done),
     );

@@ -18,6 +18,8 @@ export interface ImportCounts {
 
 export interface ImportResult extends ImportCounts {
   kind: FactKind;
+  /** Read-only columns of the file that were not read (a contract's received_cny): say so to the user. */
+  ignored: string[];
   rows: number;
   dryRun: boolean;
   batchId: number | null;
@@ -286,7 +288,7 @@ export async function applyImport(
   };
   try {
     const outcome = await db.transaction().execute(run);
-    return { kind, rows: checked.rows, dryRun: false, fileName: file.name, sha256: digest, ...outcome };
+    return { kind, rows: checked.rows, dryRun: false, fileName: file.name, sha256: digest, ignored: checked.ignored, ...outcome };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const rule = contractRuleProblem(error);
@@ -415,7 +417,16 @@ async function dryRunImport(
             : await stagedContractProblems(session, rowsTable, keys);
         if (check.total > 0) throw new ImportRejected(problemsInFile(check.total), check.problems, check.total);
       }
-      return { kind, rows: checked.rows, dryRun: true, batchId: null, fileName: file.name, sha256: file.sha256, ...counts };
+      return {
+        kind,
+        rows: checked.rows,
+        dryRun: true,
+        batchId: null,
+        fileName: file.name,
+        sha256: file.sha256,
+        ignored: checked.ignored,
+        ...counts,
+      };
     } finally {
       await sql`drop table if exists ${sql.table(keys)}`.execute(session);
       if (withRows) await sql`drop table if exists ${sql.table(rowsTable)}`.execute(session);

@@ -29,6 +29,8 @@ export const ImportResultSchema = z.object({
   batchId: z.number().nullable(),
   fileName: z.string().nullable(),
   sha256: z.string(),
+  /** Read-only columns of the file that were not read (a contract's received_cny). */
+  ignored: z.array(z.string()),
 });
 
 /**

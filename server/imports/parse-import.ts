@@ -208,6 +208,8 @@ function lineOfInvalidByte(chunk: Buffer): number {
 export interface CheckedImport {
   rows: number;
   spool: SpoolFile;
+  /** Read-only columns the header names (an export's received_cny): their cells were not read. */
+  ignored: string[];
 }
 
 /** How long the checks run before they let the event loop serve other requests. */
@@ -233,9 +235,10 @@ export async function checkImport(
   const spool = spoolFile('rows');
   const out = new SpoolWriter(spool);
   try {
-    const rows = await checkRows(kind, source, references, ownUniversity, onProgress, out, signal);
+    const ignored: string[] = [];
+    const rows = await checkRows(kind, source, references, ownUniversity, onProgress, out, signal, ignored);
     await out.close();
-    return { rows, spool };
+    return { rows, spool, ignored };
   } catch (error) {
     await out.abandon();
     throw error;
@@ -250,6 +253,7 @@ async function checkRows(
   onProgress: (bytesRead: number) => void,
   out: SpoolWriter,
   signal: AbortSignal | undefined,
+  ignored: string[] = [],
 ): Promise<number> {
   const decoder = new Utf8Lines();
   // Line ends as a spreadsheet takes them, mixed in one file too (a header saved with CRLF, rows added with LF).
@@ -310,6 +314,7 @@ async function checkRows(
             matched.problems.length,
           );
         columns = matched.columns;
+        ignored.push(...columns.flatMap((column) => (column?.derived ? [column.name] : [])));
         headerWidth = record.length;
         continue;
       }

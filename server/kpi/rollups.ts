@@ -85,6 +85,9 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
     ),
   ],
   incubation: [
+    // Projects entering by university: the flows dated on entry read a few hundred rows, not every
+    // combination of entry, graduation and closing months the stock needs.
+    level('incubation', 'ue', ['university_code'], ['entered_on'], INC_SUMS),
     level('incubation', 'u', ['university_code', 'stage'], INC_DATES, INC_SUMS),
     level('incubation', 'all', ['university_code', 'stage', 'partner_university_code', 'field_code'], INC_DATES, INC_SUMS),
   ],
@@ -101,13 +104,15 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
 /**
  * Day-grain rollups of the university level, for the days of partial months (a period that starts
  * on the 30th, a year-ago period that ends on the 2nd): a few thousand rows each, where the facts of
- * a few busy days are thousands. Incubation has none: its partial months are few rows, read from the
- * covering indexes; nor do completions of joint training (read from `talent_completed_cover_idx`).
+ * a few busy days are thousands. Incubation has one for the flows dated on entry; its graduations and
+ * its stock read partial months from the covering indexes, as do completions of joint training
+ * (`talent_completed_cover_idx`).
  * A day rollup serves a measure only when it keeps the measure's own date (see `rollup.dates`).
  */
 export const DAY_ROLLUPS: Readonly<Partial<Record<FactKind, readonly Rollup[]>>> = {
   tech_transfer: [level('tech_transfer', 'ud', ['university_code'], ['signed_on'], TT_SUMS, false, 'day')],
   payment: [level('payment', 'ud', ['university_code'], ['received_on'], PAY_SUMS, false, 'day')],
+  incubation: [level('incubation', 'ud', ['university_code'], ['entered_on'], INC_SUMS, false, 'day')],
   talent: [level('talent', 'ud', ['university_code'], ['started_on'], TAL_SUMS, false, 'day')],
   credit: [level('credit', 'ud', ['university_code'], ['recognized_on'], CR_SUMS, false, 'day')],
 };

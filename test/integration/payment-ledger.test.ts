@@ -141,7 +141,8 @@ describe(`the payment ledger (${TEST_DB})`, () => {
     const exported = await (await admin.get('/records/tech_transfer?format=csv')).text();
     expect(parseCsv(exported).header).toContain('received_cny');
     const again = await admin.request('POST', '/imports/tech_transfer', exported, { 'content-type': 'text/csv' });
-    expect(await again.json()).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+    // The read-only column is named as not read, so an edit of it is not lost without a word.
+    expect(await again.json()).toMatchObject({ inserted: 0, updated: 0, unchanged: 3, ignored: ['received_cny'] });
   });
 
   it('when a report is submitted and a payment dated after its period is entered, then the frozen report is byte-identical and no revision is listed; one dated inside is', async () => {
