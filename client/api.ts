@@ -40,6 +40,8 @@ export interface MeasureInfo {
   definition: Bilingual;
   standard: { code: string; reference: Bilingual };
   dimensions: DimensionId[];
+  /** Counted to date on the period's records: it keeps growing, so comparisons are not like for like. */
+  cohort?: boolean;
 }
 
 export interface DimensionInfo {

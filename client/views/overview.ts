@@ -61,14 +61,19 @@ class MeasureLine {
       from: summary.previousPeriod.from,
       to: summary.previousPeriod.to,
     });
-    this.#change.dataset.trend = trend(m.change);
+    // A cohort figure keeps growing after its period: its change is shown, without the arrows of a trend.
+    const cohort = this.measure.cohort === true;
+    const cohortNote = cohort ? ` ${t('overview.cohort')}` : '';
+    this.#change.textContent += cohortNote;
+    this.#change.dataset.trend = cohort ? 'cohort' : trend(m.change);
     this.#change.dataset.value = String(m.change);
     const panelNote =
       m.panel.universities.length > 0 && m.panel.change !== m.yearOnYear
         ? ` ${t('overview.panel', { universities: m.panel.universities.join(', '), change: formatChange(m.panel.change) })}`
         : '';
     this.#yoy.textContent = `${t('overview.vsYearAgo', { change: formatChange(m.yearOnYear), from: summary.yearAgoPeriod.from, to: summary.yearAgoPeriod.to })}${panelNote}`;
-    this.#yoy.dataset.trend = trend(m.yearOnYear);
+    this.#yoy.textContent += cohortNote;
+    this.#yoy.dataset.trend = cohort ? 'cohort' : trend(m.yearOnYear);
     this.#yoy.dataset.value = String(m.yearOnYear);
     if (m.target === null || m.progress === null) {
       this.#progress.hidden = true;

@@ -89,6 +89,12 @@ interface MeasureBase {
   definition: Bilingual;
   standard: Standard;
   dimensions: readonly DimensionId[];
+  /**
+   * Counted to date on the records dated in the period (funding raised so far by a cohort of
+   * projects, cash received so far on the contracts signed): a past period's figure keeps growing,
+   * so its change against an earlier period is not like for like, and the dashboard says so.
+   */
+  cohort?: true;
 }
 
 /** A flow is summed over the period; a stock is its level at the end of the period. */
@@ -176,6 +182,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       'cash received to date on each signing cohort (not the national report figure)',
     ),
     dimensions: TECH,
+    cohort: true,
   },
   'incubation.entered': {
     id: 'incubation.entered',
@@ -236,6 +243,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
     },
     standard: ALLIANCE('按入孵批次归集的累计融资额', 'cumulative funding of each entry cohort'),
     dimensions: INCUBATION,
+    cohort: true,
   },
   'incubation.jobs': {
     id: 'incubation.jobs',
@@ -253,6 +261,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
     },
     standard: ALLIANCE('按入孵批次归集的就业岗位数', 'jobs of each entry cohort'),
     dimensions: INCUBATION,
+    cohort: true,
   },
   'incubation.portfolio': {
     id: 'incubation.portfolio',

@@ -52,6 +52,12 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     const contracts = page.locator('.kpi-line[data-measure="tech_transfer.contracts"]');
     expect(await contracts.locator('.kpi-changes').textContent()).toContain(summary.previousPeriod.from);
     expect(Number(await contracts.locator('.progress').getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    // A cohort figure (cash received to date on the contracts signed) keeps growing after its period:
+    // its changes carry no trend arrow and say why.
+    const cohort = page.locator('.kpi-line[data-measure="tech_transfer.received_to_date"] .kpi-change');
+    expect(await cohort.evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.trend))).toEqual(['cohort', 'cohort']);
+    expect(await cohort.first().textContent()).toContain('not like for like');
+    expect(await contracts.locator('.kpi-change').first().getAttribute('data-trend')).not.toBe('cohort');
     // "Download CSV" of the table is the API's CSV of the same figures.
     const href = await page.locator('[data-figure="summary"] [data-action="download-csv"]').getAttribute('href');
     expect(href).toMatch(/^\/api\/v1\/summary\?/);
