@@ -5,7 +5,7 @@ import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
-import { contractRuleProblem, stagedContractProblems, stagedPaymentProblems } from '../records/contract-rules.js';
+import { brokenContractRule, STAGED_CHECKS } from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../records/record-columns.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from './spool.js';
@@ -178,12 +178,7 @@ export async function applyImport(
       if (staged === 0) return;
       // The rules between contracts and payments, checked on the staged rows with their lines: a
       // file that breaks one is refused whole, and the rest of it is only checked, not merged.
-      const check =
-        kind === 'payment'
-          ? await stagedPaymentProblems(trx, 'import_rows', 'import_keys')
-          : kind === 'tech_transfer'
-            ? await stagedContractProblems(trx, 'import_rows', 'import_keys')
-            : { problems: [], total: 0 };
+      const check = (await STAGED_CHECKS[kind]?.(trx, 'import_rows', 'import_keys')) ?? { problems: [], total: 0 };
       brokenCount += check.total;
       broken.push(...check.problems.slice(0, MAX_REPORTED_ERRORS - broken.length));
       if (brokenCount > 0) {
@@ -191,8 +186,9 @@ export async function applyImport(
         await sql`truncate import_rows`.execute(trx);
         return;
       }
+      let merged = 0;
       if (!wholeFile) {
-        await mergePart(sql`true`);
+        merged = await mergePart(sql`true`);
       } else {
         const { rows: span } = await sql<{ first: number; last: number }>`
           select min(line) as first, max(line) as last from import_keys`.execute(trx);
@@ -200,22 +196,18 @@ export async function applyImport(
         const last = Number(span[0]?.last ?? 0);
         if (first + mergeRows <= last) await sql`set constraints tech_transfer_received_within_value deferred`.execute(trx);
         for (let from = first; from <= last; from += mergeRows) {
-          await mergePart(sql`exists (select 1 from import_keys as k
+          merged += await mergePart(sql`exists (select 1 from import_keys as k
             where k.university_code = i.university_code and k.ref = i.ref and k.line >= ${from} and k.line < ${from + mergeRows})`);
           options.signal?.throwIfAborted();
         }
       }
-      counts.unchanged += staged - mergedNow;
-      mergedNow = 0;
+      counts.unchanged += staged - merged;
       staged = 0;
       await sql`truncate import_rows`.execute(trx);
     };
 
-    /** Rows of the stage merged (inserted or updated) since it was last emptied. */
-    let mergedNow = 0;
-
-    /** Audits and merges the staged rows that `part` (over alias `i`) keeps. */
-    const mergePart = async (part: RawBuilder<unknown>): Promise<void> => {
+    /** Audits and merges the staged rows that `part` (over alias `i`) keeps: how many it inserted or updated. */
+    const mergePart = async (part: RawBuilder<unknown>): Promise<number> => {
       // The audit log first, while the old values are still there: one entry per row the import changes.
       const audited = await sql`
         insert into audit_log (user_id, user_email, address, action, subject, before, after, detail)
@@ -243,7 +235,7 @@ export async function applyImport(
       if (updated !== Number(audited.numAffectedRows ?? 0)) throw new Error('the audit entries and the updated rows disagree');
       counts.inserted += inserted;
       counts.updated += updated;
-      mergedNow += inserted + updated;
+      return inserted + updated;
     };
 
     let batch: unknown[][] = [];
@@ -291,12 +283,9 @@ export async function applyImport(
     return { kind, rows: checked.rows, dryRun: false, fileName: file.name, sha256: digest, ignored: checked.ignored, ...outcome };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    const rule = contractRuleProblem(error);
+    const rule = brokenContractRule(error);
     // A rule between contracts and payments broken by a write made meanwhile (the file was checked first).
-    if (rule)
-      throw new Unprocessable(
-        `${rule.message.replace(/; nothing was written\.$/, '')}: another write got there first; nothing was imported.`,
-      );
+    if (rule) throw new Unprocessable(`${rule}: another write got there first; nothing was imported.`);
     if (typeof code === 'string' && code.startsWith('23')) {
       // The answer says what it means for the file, never the database's own message.
       throw new Unprocessable('The database refused a value of the file; nothing was imported.');
@@ -329,7 +318,8 @@ async function dryRunImport(
   const refAt = columns.indexOf('ref') + 1;
   const keys = `dry_run_keys_${process.pid}_${++dryRunNumber}`;
   // The rows themselves too, where the rules between contracts and payments are checked on them.
-  const withRows = kind === 'payment' || kind === 'tech_transfer';
+  const stagedCheck = STAGED_CHECKS[kind];
+  const withRows = stagedCheck !== undefined;
   const rowsTable = `dry_run_rows_${process.pid}_${dryRunNumber}`;
   const refs = (names: readonly string[], alias: string) => sql.join(names.map((c) => sql.ref(`${alias}.${c}`)));
   const counts: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
@@ -410,11 +400,8 @@ async function dryRunImport(
         options.onProgress?.(done + batch.length);
       }
       if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
-      if (withRows) {
-        const check =
-          kind === 'payment'
-            ? await stagedPaymentProblems(session, rowsTable, keys)
-            : await stagedContractProblems(session, rowsTable, keys);
+      if (stagedCheck) {
+        const check = await stagedCheck(session, rowsTable, keys);
         if (check.total > 0) throw new ImportRejected(problemsInFile(check.total), check.problems, check.total);
       }
       return {

@@ -165,6 +165,13 @@ export function paymentSource(payments: string, contracts = 'tech_transfer', whe
   return `(select ${[...own, ...theirs].join(', ')} from ${payments} as p inner join ${contracts} as t on t.university_code = p.university_code and t.ref = p.contract_ref${where}) as f`;
 }
 
+/** A trigger's statement that adds the rows of `source`, summed (sign +1 or -1), into a rollup. */
+function addToRollup(rollup: Rollup, source: string, sign: 1 | -1): string {
+  const keys = rollupKeys(rollup);
+  const updates = ['records', ...rollup.sums].map((c) => `${c} = ${rollup.table}.${c} + excluded.${c}`).join(', ');
+  return `    insert into ${rollup.table} as ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n      ${rollupSelect(rollup, source, sign)}\n      on conflict (${keys.join(', ')}) do update set ${updates};`;
+}
+
 /** Where a kind's rollups read its rows: the rows themselves, or for payments the rows with their contracts. */
 const rowsOf = (kind: FactKind, rows: string): string => (kind === 'payment' ? paymentSource(rows) : rows);
 
@@ -182,11 +189,9 @@ function paymentRekeySql(): string[] {
         (rollup) => rollup.valueBand || rollup.columns.some((c) => (PAYMENT_CONTRACT_COLUMNS as readonly string[]).includes(c)),
       )
       .map((rollup) => {
-        const keys = rollupKeys(rollup);
-        const updates = ['records', ...rollup.sums].map((c) => `${c} = ${rollup.table}.${c} + excluded.${c}`).join(', ');
         // Each payment of a changed contract, with the contract as it was (o) or as it is (n).
         const source = `(select ${list('p', PAYMENT_OWN)}, ${list(contract, PAYMENT_CONTRACT_COLUMNS)} from old_rows as o inner join new_rows as n on n.id = o.id inner join payment as p on p.university_code = ${contract}.university_code and p.contract_ref = ${contract}.ref where (${list('o', PAYMENT_CONTRACT_COLUMNS)}) is distinct from (${list('n', PAYMENT_CONTRACT_COLUMNS)})) as f`;
-        return `    insert into ${rollup.table} as ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n      ${rollupSelect(rollup, source, sign)}\n      on conflict (${keys.join(', ')}) do update set ${updates};`;
+        return addToRollup(rollup, source, sign);
       });
   return [...apply(-1, 'o'), ...apply(1, 'n')];
 }
@@ -213,12 +218,7 @@ function tableSql(kind: FactKind, rollup: Rollup): string[] {
 /** The trigger functions of a kind over the given levels (`or replace` when they exist already). */
 function functionsSql(kind: FactKind, levels: readonly Rollup[], replace: boolean): string[] {
   const create = replace ? 'create or replace function' : 'create function';
-  const apply = (source: string, sign: 1 | -1) =>
-    levels.map((rollup) => {
-      const keys = rollupKeys(rollup);
-      const updates = ['records', ...rollup.sums].map((c) => `${c} = ${rollup.table}.${c} + excluded.${c}`).join(', ');
-      return `    insert into ${rollup.table} as ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n      ${rollupSelect(rollup, rowsOf(kind, source), sign)}\n      on conflict (${keys.join(', ')}) do update set ${updates};`;
-    });
+  const apply = (source: string, sign: 1 | -1) => levels.map((rollup) => addToRollup(rollup, rowsOf(kind, source), sign));
   // A contract's payments follow its dimensions (see `paymentRekeySql`).
   const rekey = kind === 'tech_transfer' ? ["  if tg_op = 'UPDATE' then", ...paymentRekeySql(), '  end if;'] : [];
   return [

@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Database, FactKind } from '../db/schema.js';
 import { Conflict, type HttpProblem, type ProblemDetail } from '../http/problems.js';
 import { MAX_REPORTED_ERRORS } from '../imports/parse-import.js';
 import type { RecordValues } from './record-schemas.js';
@@ -12,6 +12,8 @@ import type { RecordValues } from './record-schemas.js';
  */
 
 const yuan = (n: number): string => n.toFixed(2);
+/** `yuan` in SQL: two decimals, no grouping, as a CSV cell holds the amount. */
+const money = (value: RawBuilder<unknown>) => sql`to_char(${value}, 'FM999999999999990.00')`;
 
 interface Contract {
   signed_on: string;
@@ -66,10 +68,7 @@ export async function contractChangeProblems(
   before: RecordValues,
   after: RecordValues,
 ): Promise<{ conflict: string | null; problems: ProblemDetail[] }> {
-  const { rows } = await sql<{ payments: number; received: string | null; first: string | null }>`
-    select count(*) as payments, sum(amount_cny) as received, min(received_on) as first from payment
-    where university_code = ${String(before.university_code)} and contract_ref = ${String(before.ref)}`.execute(db);
-  const payments = Number(rows[0]?.payments ?? 0);
+  const { payments, received, first } = await paymentsOf(db, before);
   if (payments === 0) return { conflict: null, problems: [] };
   if (before.university_code !== after.university_code || before.ref !== after.ref)
     return {
@@ -77,37 +76,59 @@ export async function contractChangeProblems(
       problems: [],
     };
   const problems: ProblemDetail[] = [];
-  const received = Number(rows[0]?.received ?? 0);
   if (Number(after.contract_value_cny) < received)
     problems.push({ path: 'contract_value_cny', message: `must not be below the cash received on it (${yuan(received)})` });
-  const first = rows[0]?.first ?? null;
   if (first !== null && String(after.signed_on) > first)
     problems.push({ path: 'signed_on', message: `must not be after its first payment (received ${first})` });
   return { conflict: null, problems };
 }
 
-/** How many payments name a contract: one with any cannot be deleted. */
-export async function paymentsOf(db: Kysely<Database>, contract: RecordValues): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    select count(*) as n from payment
+/** The payments that name a contract: how many (one with any cannot be deleted), their sum and the first day. */
+export async function paymentsOf(
+  db: Kysely<Database>,
+  contract: RecordValues,
+): Promise<{ payments: number; received: number; first: string | null }> {
+  const { rows } = await sql<{ payments: number; received: string | null; first: string | null }>`
+    select count(*) as payments, sum(amount_cny) as received, min(received_on) as first from payment
     where university_code = ${String(contract.university_code)} and contract_ref = ${String(contract.ref)}`.execute(db);
-  return Number(rows[0]?.n ?? 0);
+  return { payments: Number(rows[0]?.payments ?? 0), received: Number(rows[0]?.received ?? 0), first: rows[0]?.first ?? null };
 }
 
 /**
- * The database's refusal of a payment rule, as a problem: a backstop for a write that raced
- * another (the checks above run first). Null for any other error.
+ * Which rule between contracts and payments the database refused, as a sentence: a backstop for a
+ * write that raced another (the checks above run first). Null for any other error.
  */
-export function contractRuleProblem(error: unknown): HttpProblem | null {
+export function brokenContractRule(error: unknown): string | null {
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
   if (code === '23503' && constraint === 'payment_contract_fkey')
-    return new Conflict('The payment names a contract that does not exist, or the contract still has payments.');
+    return 'The payment names a contract that does not exist, or the contract still has payments';
   if (code === '23514' && constraint === 'tech_transfer_received_within_value')
-    return new Conflict('The payments on a contract would sum above its contract value; nothing was written.');
+    return 'The payments on a contract would sum above its contract value';
   if (code === '23514' && constraint === 'payment_not_before_signing')
-    return new Conflict('A payment would be dated before its contract was signed; nothing was written.');
+    return 'A payment would be dated before its contract was signed';
   return null;
 }
+
+/** The refusal of one record's write, as its answer: 409, nothing written. Null for any other error. */
+export function contractRuleProblem(error: unknown): HttpProblem | null {
+  const rule = brokenContractRule(error);
+  return rule === null ? null : new Conflict(`${rule}; nothing was written.`);
+}
+
+/** A staged check's rows (the CTE `problems`), as its answer lists them. */
+type ListedRow = { line: number; col: string; message: string; total: number };
+const LISTED = sql`select line, col, message, count(*) over () as total from problems order by line, col limit ${MAX_REPORTED_ERRORS}`;
+
+/** What a staged check finds: the first problems by line and column, and how many in all. */
+export interface StagedProblems {
+  problems: ProblemDetail[];
+  total: number;
+}
+
+const listed = (rows: readonly ListedRow[]): StagedProblems => ({
+  problems: rows.map((p) => ({ line: Number(p.line), column: p.col, message: p.message })),
+  total: Number(rows[0]?.total ?? 0),
+});
 
 /**
  * The problems of payments staged for an import (`rows`, with each row's line in `keys`), against
@@ -115,14 +136,9 @@ export function contractRuleProblem(error: unknown): HttpProblem | null {
  * contract's payments are those stored, less the ones the file replaces, plus the file's; the
  * line named for an overshoot is the first at which the file's payments on it, in order, pass its value.
  */
-export async function stagedPaymentProblems(
-  db: Kysely<Database>,
-  rows: string,
-  keys: string,
-): Promise<{ problems: ProblemDetail[]; total: number }> {
+export async function stagedPaymentProblems(db: Kysely<Database>, rows: string, keys: string): Promise<StagedProblems> {
   const staged = sql`${sql.table(rows)} as i inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref`;
-  const money = (value: RawBuilder<unknown>) => sql`to_char(${value}, 'FM999999999999990.00')`;
-  const { rows: found } = await sql<{ line: number; col: string; message: string; total: number }>`
+  const { rows: found } = await sql<ListedRow>`
     with kept as (
       -- Each contract's stored payments that the file does not replace.
       select p.university_code, p.contract_ref, sum(p.amount_cny) as amount
@@ -161,13 +177,8 @@ export async function stagedPaymentProblems(
         order by university_code, contract_ref, line
       ) as first_over
     )
-    select line, col, message, count(*) over () as total from problems order by line, col limit ${MAX_REPORTED_ERRORS}`.execute(
-    db,
-  );
-  return {
-    problems: found.map((p) => ({ line: Number(p.line), column: p.col, message: p.message })),
-    total: Number(found[0]?.total ?? 0),
-  };
+    ${LISTED}`.execute(db);
+  return listed(found);
 }
 
 /**
@@ -175,13 +186,8 @@ export async function stagedPaymentProblems(
  * payments: a contract's value must cover the cash received on it, and it must be signed no later
  * than its first payment.
  */
-export async function stagedContractProblems(
-  db: Kysely<Database>,
-  rows: string,
-  keys: string,
-): Promise<{ problems: ProblemDetail[]; total: number }> {
-  const money = (value: RawBuilder<unknown>) => sql`to_char(${value}, 'FM999999999999990.00')`;
-  const { rows: found } = await sql<{ line: number; col: string; message: string; total: number }>`
+export async function stagedContractProblems(db: Kysely<Database>, rows: string, keys: string): Promise<StagedProblems> {
+  const { rows: found } = await sql<ListedRow>`
     with paid as (
       select p.university_code, p.contract_ref, sum(p.amount_cny) as received, min(p.received_on) as first
       from payment as p
@@ -202,11 +208,11 @@ export async function stagedContractProblems(
       inner join paid on paid.university_code = i.university_code and paid.contract_ref = i.ref
       where i.signed_on > paid.first
     )
-    select line, col, message, count(*) over () as total from problems order by line, col limit ${MAX_REPORTED_ERRORS}`.execute(
-    db,
-  );
-  return {
-    problems: found.map((p) => ({ line: Number(p.line), column: p.col, message: p.message })),
-    total: Number(found[0]?.total ?? 0),
-  };
+    ${LISTED}`.execute(db);
+  return listed(found);
 }
+
+/** The checks of staged rows against other records, per kind: a file of such a kind is checked whole before it is applied. */
+export const STAGED_CHECKS: Readonly<
+  Partial<Record<FactKind, (db: Kysely<Database>, rows: string, keys: string) => Promise<StagedProblems>>>
+> = { payment: stagedPaymentProblems, tech_transfer: stagedContractProblems };

@@ -298,7 +298,7 @@ export async function deleteRecord(
     assertMayWriteUniversity(caller, String(current.university_code));
     const before = columnsOf(kind, current);
     if (kind === 'tech_transfer') {
-      const payments = await paymentsOf(trx, before);
+      const { payments } = await paymentsOf(trx, before);
       if (payments > 0)
         throw new Conflict(
           `Contract ${before.ref} of ${before.university_code} has ${payments} payment${payments === 1 ? '' : 's'}: delete ${payments === 1 ? 'it' : 'them'} first.`,

@@ -4,6 +4,7 @@ import type { AuditAction, Database, FactKind } from '../db/schema.js';
 import { FACT_KINDS } from '../db/schema.js';
 import type { Caller } from '../http/route.js';
 import { MEASURE_IDS, type MeasureId, REPORT_MEASURES } from '../kpi/measure-ids.js';
+import { PAYMENT_CONTRACT_COLUMNS } from '../kpi/rollups.js';
 import { isHeld, MEASURE_LIST, type MeasureDef } from '../kpi/registry.js';
 import type { Breakdown, ReportDocument } from './report.types.js';
 
@@ -211,9 +212,6 @@ function targetChange(subject: string, before: Values | null, after: Values | nu
   };
 }
 
-/** The columns of a contract its payments' figures are grouped by (mode, field, partner, value band). */
-const PAYMENT_GROUPING = ['mode', 'field_code', 'partner_region_code', 'co_university_code', 'contract_value_cny'] as const;
-
 /**
  * Whether a change of a contract moves the report's figures of cash received through its payments:
  * its grouping columns changed, and a payment on it (under its ref before or after) was received in
@@ -227,7 +225,7 @@ async function movesPayments(
   after: Values | null,
 ): Promise<boolean> {
   if (kind !== 'tech_transfer' || !before || !after) return false;
-  if (PAYMENT_GROUPING.every((c) => String(before[c] ?? '') === String(after[c] ?? ''))) return false;
+  if (PAYMENT_CONTRACT_COLUMNS.every((c) => String(before[c] ?? '') === String(after[c] ?? ''))) return false;
   const contracts = [before, after].map((r) => [String(r.university_code), String(r.ref)] as const);
   const spans = SPANS.map((span) => doc[span]);
   const found = await db
