@@ -38,6 +38,7 @@ const APPLIED: ReadonlyArray<readonly [string, string]> = [
   ['0013_demo_accounts.sql', 'd0982759dc2c1417b79fa53a0e23365f91d4ee42d32b1cb58f175949cf1e4b64'],
   ['0014_report_submission_once.sql', 'd5b8519b4d3fe3476093a0eeb8afb203a0be2374498e7ddd6a6e0b3009aa66c6'],
   ['0015_standard_dates.sql', '1c64a20c6f9a95d10e18ea2bd51ae8c055003582847e07c65452b6b6908b2e38'],
+  ['0016_payment_ledger.sql', '19614cf0578e986336fdd3a98035fc3808e37d6e012fc18079c476d4d52c4f50'],
 ];
 
 describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {
