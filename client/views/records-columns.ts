@@ -409,20 +409,9 @@ export const SEARCH_COLUMN: Readonly<Record<Kind, string>> = {
   credit: 'course',
 };
 
-/** The dimensions that filter records (the time dimensions filter through from/to). */
-export const FILTER_DIMENSIONS = [
-  'university',
-  'region',
-  'partner_university',
-  'partner_region',
-  'field',
-  'mode',
-  'mode_group',
-  'value_band',
-  'stage',
-  'level',
-] as const;
-export type FilterDimension = (typeof FILTER_DIMENSIONS)[number];
+/** The dimensions that filter records (the time dimensions filter through from/to): the server's list. */
+export { FILTER_DIMENSIONS, type FilterDimension } from '../../server/kpi/dimension-ids';
+import { FILTER_DIMENSIONS, type FilterDimension } from '../../server/kpi/dimension-ids';
 
 /** The filters a kind's records take: the filter dimensions its measures have, as `/meta` says. */
 export function kindFilters(meta: Meta, kind: Kind): FilterDimension[] {

@@ -13,18 +13,10 @@ import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES, MAIN_DATE } from '../records
 import { type RecordSearch, recordConditions, recordsFrom } from '../records/records.service.js';
 import type { CsvRequest } from './exports.schemas.js';
 
-/** The domain whose names label a dimension's codes in a formatted export. */
-const DIMENSION_DOMAIN: Partial<Record<DimensionId, 'university' | 'region' | 'field' | 'value'>> = {
-  university: 'university',
-  partner_university: 'university',
-  region: 'region',
-  partner_region: 'region',
-  field: 'field',
-  mode: 'value',
-  mode_group: 'value',
-  value_band: 'value',
-  stage: 'value',
-  level: 'value',
+/** The domain whose names label a dimension's codes in a formatted export (none for a period). */
+const dimensionDomain = (id: DimensionId): 'university' | 'region' | 'field' | 'value' | undefined => {
+  const { domain } = DIMENSIONS[id];
+  return domain === 'period' ? undefined : domain === 'enum' ? 'value' : domain;
 };
 
 const COLUMN_DOMAIN = (column: ColumnSpec): 'university' | 'region' | 'field' | 'value' | undefined =>
@@ -169,7 +161,7 @@ export function aggregateRows(
     ...by.map((d) => {
       const value = row[d];
       if (value === null || value === undefined) return null;
-      const domain = DIMENSION_DOMAIN[d];
+      const domain = dimensionDomain(d);
       return options.formatted && domain ? labels.name(domain, String(value)) : String(value);
     }),
     ...measures.map((m) => measureCell(m, Number(row[m]), options)),

@@ -5,37 +5,27 @@ import { today } from '../lib/dates.js';
 import type { MeasureId } from './measure-ids.js';
 import { type Period, periodKey, periodsBetween } from './periods.js';
 import {
+  DIMENSIONS,
   type DimensionId,
+  dimensionColumn,
+  FILTER_DIMENSIONS,
+  type FilterDimension,
+  type Held,
   isTimeDimension,
   MEASURES,
-  type Held,
   type MeasureDef,
-  PARTNER_COLUMN,
   TIME_DIMENSIONS,
   type TimeDimension,
 } from './registry.js';
-import { DAY_ROLLUPS, ROLLUPS, type Rollup } from './rollups.js';
+import { DAY_ROLLUPS, ROLLUPS, type Rollup, rollupKeys } from './rollups.js';
+
+export { FILTER_DIMENSIONS, type FilterDimension };
 
 /**
  * Where a kind's records are read with their dimensions: its own table, or for payments the view
  * `payment_fact` (sql/0016), each payment with its contract's mode, field, partner and value.
  */
 export const factSource = (kind: FactKind): string => (kind === 'payment' ? 'payment_fact' : kind);
-
-/** Dimensions that can filter as well as group (the time dimensions filter through from/to). */
-export const FILTER_DIMENSIONS = [
-  'university',
-  'region',
-  'partner_university',
-  'mode',
-  'mode_group',
-  'value_band',
-  'partner_region',
-  'field',
-  'stage',
-  'level',
-] as const satisfies readonly DimensionId[];
-export type FilterDimension = (typeof FILTER_DIMENSIONS)[number];
 
 export type KpiFilters = { from?: string | undefined; to?: string | undefined } & Partial<
   Record<FilterDimension, readonly string[]>
@@ -76,49 +66,17 @@ export interface DataRange {
   last: string | null;
 }
 
-const MODE_GROUP = sql`case when f.mode in ('transfer', 'license', 'equity') then 'transformation' else 'technical_services' end`;
-const VALUE_BAND = sql`case
-  when f.contract_value_cny < 1000000 then 'under_1m'
-  when f.contract_value_cny < 10000000 then '1m_to_10m'
-  when f.contract_value_cny < 100000000 then '10m_to_100m'
-  else '100m_and_over' end`;
-
-/** The SQL of a dimension over fact alias `f` (and university alias `u`); time keys from `date`. */
+/** The SQL of a dimension's key over fact (or rollup) alias `f` (and university alias `u`); time keys from `date`. */
 function dimensionSql(
   dimension: DimensionId,
   kind: FactKind,
   date: RawBuilder<unknown>,
   rollup: Rollup | null = null,
 ): RawBuilder<unknown> {
-  switch (dimension) {
-    case 'university':
-      return sql`f.university_code`;
-    case 'region':
-      return sql`u.region_code`;
-    case 'partner_university':
-      return sql.ref(`f.${PARTNER_COLUMN[kind]}`);
-    case 'year':
-      return sql`extract(year from ${date})::int`;
-    case 'quarter':
-      return sql`to_char(${date}, 'YYYY') || '-Q' || to_char(${date}, 'Q')`;
-    case 'month':
-      return sql`to_char(${date}, 'YYYY-MM')`;
-    case 'mode':
-      return sql`f.mode`;
-    case 'mode_group':
-      return MODE_GROUP;
-    case 'value_band':
-      // A band is a property of each contract: a rollup keeps it as a key of its own.
-      return rollup ? sql`f.value_band` : VALUE_BAND;
-    case 'partner_region':
-      return sql`f.partner_region_code`;
-    case 'field':
-      return sql`f.field_code`;
-    case 'stage':
-      return sql`f.stage`;
-    case 'level':
-      return sql`f.level`;
-  }
+  const def = DIMENSIONS[dimension];
+  const name = dimensionColumn(dimension, kind);
+  const column = name === null ? sql`null` : sql.ref(`f.${name}`);
+  return def.key ? def.key({ column, date, rollup: rollup !== null }) : column;
 }
 
 /** The conditions of the dimension filters over fact alias `f` (and university alias `u`, for region). */
@@ -132,31 +90,9 @@ export function filterSql(filters: KpiFilters, kind: FactKind, rollup: Rollup | 
   return conditions;
 }
 
-/** The fact (or rollup) column a dimension reads; null for the time dimensions. */
-function dimensionColumn(dimension: DimensionId, kind: FactKind): string | null {
-  switch (dimension) {
-    case 'university':
-    case 'region':
-      return 'university_code';
-    case 'partner_university':
-      return PARTNER_COLUMN[kind];
-    case 'mode':
-    case 'mode_group':
-      return 'mode';
-    case 'value_band':
-      return 'value_band';
-    case 'partner_region':
-      return 'partner_region_code';
-    case 'field':
-      return 'field_code';
-    case 'stage':
-      return 'stage';
-    case 'level':
-      return 'level';
-    default:
-      return null;
-  }
-}
+/** The key a rollup keeps a dimension under: its column, or a key of its own (the value band). */
+const rollupKeyOf = (dimension: DimensionId, kind: FactKind): string | null =>
+  DIMENSIONS[dimension].rollupKey ?? dimensionColumn(dimension, kind);
 
 let rollupsEnabled = true;
 /** Whether the compiler may read the rollups (on by default; off answers every query from the facts). */
@@ -177,20 +113,19 @@ function rollupFor(
   if (!rollupsEnabled) return null;
   const used = new Set<string>();
   for (const dimension of query.by) {
-    const column = dimensionColumn(dimension, kind);
-    if (column) used.add(column);
+    const key = rollupKeyOf(dimension, kind);
+    if (key) used.add(key);
   }
   for (const dimension of FILTER_DIMENSIONS) {
     if ((query.filters[dimension]?.length ?? 0) === 0) continue;
-    const column = dimensionColumn(dimension, kind);
-    if (column) used.add(column);
+    const key = rollupKeyOf(dimension, kind);
+    if (key) used.add(key);
   }
   return (
-    levels.find(
-      (rollup) =>
-        [...used].every((c) => rollup.columns.includes(c) || (c === 'value_band' && rollup.valueBand)) &&
-        dates.every((d) => rollup.dates.includes(d)),
-    ) ?? null
+    levels.find((rollup) => {
+      const keys = rollupKeys(rollup);
+      return [...used].every((c) => keys.includes(c)) && dates.every((d) => rollup.dates.includes(d));
+    }) ?? null
   );
 }
 
@@ -239,7 +174,9 @@ function stockRollup(ends: readonly string[], range: DataRange, rollup: Rollup |
 }
 
 const needsUniversityJoin = (query: AggregateQuery): boolean =>
-  query.by.includes('region') || (query.filters.region?.length ?? 0) > 0;
+  [...query.by, ...FILTER_DIMENSIONS.filter((d) => (query.filters[d]?.length ?? 0) > 0)].some(
+    (d) => DIMENSIONS[d].joinsUniversity,
+  );
 
 interface Group {
   kind: FactKind;

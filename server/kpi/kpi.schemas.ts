@@ -4,7 +4,7 @@ import { ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, LAST_DATE } from '../lib/dates.js';
 import { FILTER_DIMENSIONS, type FilterDimension, type KpiFilters } from './compile.js';
 import { MEASURE_IDS, type MeasureId } from './measure-ids.js';
-import { DIMENSION_IDS, DIMENSION_VALUES, type DimensionId, MEASURES, PARTNER_MEASURES } from './registry.js';
+import { DIMENSION_IDS, DIMENSIONS, type DimensionId, MEASURES, PARTNER_MEASURES } from './registry.js';
 
 /** Most codes a list parameter may hold: far more than the alliance has, far fewer than an attack sends. */
 const MAX_LIST = 100;
@@ -46,25 +46,23 @@ const code = z
 const measureId = z.enum(MEASURE_IDS, { error: `must be a measure: one of ${MEASURE_IDS.join(', ')}` });
 const dimensionId = z.enum(DIMENSION_IDS, { error: `must be a dimension: one of ${DIMENSION_IDS.join(', ')}` });
 
-const enumValue = (dimension: keyof typeof DIMENSION_VALUES) =>
-  z.enum(DIMENSION_VALUES[dimension] as unknown as [string, ...string[]], {
-    error: `must be one of ${DIMENSION_VALUES[dimension].join(', ')}`,
-  });
+const enumValue = (values: readonly string[]) =>
+  z.enum(values as [string, ...string[]], { error: `must be one of ${values.join(', ')}` });
 
-/** The filters every KPI read takes; codes are checked against the database afterwards. */
+/** A dimension's filter: a list of its values, or of codes checked against the database afterwards. */
+const dimensionFilter = (dimension: FilterDimension) => {
+  const { values } = DIMENSIONS[dimension];
+  return list(values ? enumValue(values) : code).optional();
+};
+
+/** The filters every KPI read takes: a period and a list for each filter dimension of the registry. */
 export const filterShape = {
   from: IsoDateSchema.optional(),
   to: IsoDateSchema.optional(),
-  university: list(code).optional(),
-  region: list(code).optional(),
-  partner_university: list(code).optional(),
-  partner_region: list(code).optional(),
-  field: list(code).optional(),
-  mode: list(enumValue('mode')).optional(),
-  mode_group: list(enumValue('mode_group')).optional(),
-  value_band: list(enumValue('value_band')).optional(),
-  stage: list(enumValue('stage')).optional(),
-  level: list(enumValue('level')).optional(),
+  ...(Object.fromEntries(FILTER_DIMENSIONS.map((d) => [d, dimensionFilter(d)])) as Record<
+    FilterDimension,
+    ReturnType<typeof dimensionFilter>
+  >),
 };
 
 export type ParsedFilters = { [K in keyof typeof filterShape]?: z.infer<(typeof filterShape)[K]> };

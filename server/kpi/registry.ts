@@ -1,6 +1,26 @@
-import type { FactKind } from '../db/schema.js';
-import { INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
+import type {
+  CreditTable,
+  FactKind,
+  IncubationTable,
+  PaymentTable,
+  TalentTable,
+  TechTransferTable,
+  TransferMode,
+} from '../db/schema.js';
+import { FACT_KINDS, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
+import { DIMENSION_IDS, type DimensionId, isTimeDimension } from './dimension-ids.js';
 import type { MeasureId } from './measure-ids.js';
+
+export {
+  DIMENSION_IDS,
+  type DimensionId,
+  FILTER_DIMENSIONS,
+  type FilterDimension,
+  isTimeDimension,
+  TIME_DIMENSIONS,
+  type TimeDimension,
+} from './dimension-ids.js';
 
 /**
  * The semantic layer: every measure and every dimension of the dashboard, named once. Every
@@ -22,42 +42,36 @@ export interface Standard {
   reference: Bilingual;
 }
 
-export const DIMENSION_IDS = [
-  'university',
-  'region',
-  'partner_university',
-  'year',
-  'quarter',
-  'month',
-  'mode',
-  'mode_group',
-  'value_band',
-  'partner_region',
-  'field',
-  'stage',
-  'level',
-] as const;
-export type DimensionId = (typeof DIMENSION_IDS)[number];
+/** A payment as the measures read it: with its contract's dimensions (the view `payment_fact`, sql/0016). */
+export interface PaymentFactView
+  extends PaymentTable,
+    Pick<TechTransferTable, 'co_university_code' | 'mode' | 'partner_region_code' | 'field_code' | 'contract_value_cny'> {}
 
-export const TIME_DIMENSIONS = ['year', 'quarter', 'month'] as const;
-export type TimeDimension = (typeof TIME_DIMENSIONS)[number];
-
-export const isTimeDimension = (id: DimensionId): id is TimeDimension => (TIME_DIMENSIONS as readonly string[]).includes(id);
-
-const COMMON: readonly DimensionId[] = ['university', 'region', 'partner_university', 'year', 'quarter', 'month'];
-const TECH: readonly DimensionId[] = [...COMMON, 'mode', 'mode_group', 'value_band', 'partner_region', 'field'];
-const INCUBATION: readonly DimensionId[] = [...COMMON, 'field', 'stage'];
-const TALENT: readonly DimensionId[] = [...COMMON, 'level'];
-const CREDIT: readonly DimensionId[] = COMMON;
+/** The rows each kind's measures read, typed as the database has them. */
+export interface FactRows {
+  tech_transfer: TechTransferTable;
+  payment: PaymentFactView;
+  incubation: IncubationTable;
+  talent: TalentTable;
+  credit: CreditTable;
+}
+export type FactColumn<K extends FactKind> = keyof FactRows[K] & string;
+/** A kind's date columns (every one is named `…_on`). */
+export type DateColumn<K extends FactKind> = Extract<FactColumn<K>, `${string}_on`>;
+/** A kind's numeric columns that a measure may sum: its figures, not its keys. */
+export type NumericColumn<K extends FactKind> = Exclude<
+  { [C in FactColumn<K>]: Selectable<FactRows[K]>[C & keyof Selectable<FactRows[K]>] extends number ? C : never }[FactColumn<K>],
+  'id' | 'created_by' | 'updated_by'
+>;
 
 /**
  * How a stock holds a record: from its `from` date (inclusive) until the first of its `until`
  * dates (exclusive; a record with none is still held). Projects in incubation: from entry until
  * graduation or closure.
  */
-export interface Held {
-  from: string;
-  until: readonly string[];
+export interface Held<K extends FactKind = FactKind> {
+  from: DateColumn<K>;
+  until: readonly DateColumn<K>[];
 }
 
 /** Whether a record is held by a stock on a day (ISO dates compare as text). */
@@ -74,31 +88,221 @@ export function isHeld(held: Held, record: Readonly<Record<string, unknown>>, da
 export const MEASURE_GROUPS = ['tech_transfer', 'incubation', 'talent', 'credit'] as const;
 export type MeasureGroup = (typeof MEASURE_GROUPS)[number];
 
-interface MeasureBase {
+/** A measure as it is declared: its columns typed against its kind's rows. */
+interface MeasureInput<K extends FactKind> {
   id: MeasureId;
   /** The records the measure counts (and a drill-down lists). */
-  kind: FactKind;
+  kind: K;
   /** The block it is shown in. */
   group: MeasureGroup;
   /** The date a record counts on. */
-  dateColumn: string;
+  dateColumn: DateColumn<K>;
   /** `count` of records, or `sum` of a column. */
-  aggregate: { fn: 'count' } | { fn: 'sum'; column: string };
+  aggregate: { fn: 'count' } | { fn: 'sum'; column: NumericColumn<K> };
   unit: Unit;
   name: Bilingual;
   definition: Bilingual;
   standard: Standard;
-  dimensions: readonly DimensionId[];
   /**
    * Counted to date on the records dated in the period (funding raised so far by a cohort of
    * projects, cash received so far on the contracts signed): a past period's figure keeps growing,
    * so its change against an earlier period is not like for like, and the dashboard says so.
    */
   cohort?: true;
+  /** `false`: the measure takes no yearly target (a level, or a figure that keeps changing after its year). */
+  targeted?: false;
+  /** `false`: the commission report leaves it out (it is no figure of the national report, and it keeps changing). */
+  reported?: false;
 }
 
 /** A flow is summed over the period; a stock is its level at the end of the period. */
-export type MeasureDef = MeasureBase & ({ temporality: 'flow' } | { temporality: 'stock'; held: Held });
+type Temporality<K extends FactKind> = { temporality: 'flow' } | { temporality: 'stock'; held: Held<K> };
+
+/** A measure as the compiler reads it, with the dimensions its kind has. */
+export type MeasureDef = Omit<MeasureInput<FactKind>, 'dateColumn' | 'aggregate'> & {
+  dateColumn: string;
+  aggregate: { fn: 'count' } | { fn: 'sum'; column: string };
+  dimensions: readonly DimensionId[];
+} & ({ temporality: 'flow' } | { temporality: 'stock'; held: Held });
+
+/** Declares a measure: its columns checked against its kind's rows, its dimensions those its kind has. */
+function measure<K extends FactKind>(input: MeasureInput<K> & Temporality<K>): MeasureDef {
+  return { ...input, dimensions: dimensionsOf(input.kind) } as MeasureDef;
+}
+
+/** The modes whose contracts transform achievements (转让、许可、作价投资); the rest are technical services. */
+export const TRANSFORMATION_MODES: readonly TransferMode[] = ['transfer', 'license', 'equity'];
+export const MODE_GROUPS = ['transformation', 'technical_services'] as const;
+
+/** The contract value bands, each below its bound in yuan (the last has none). */
+export const VALUE_BANDS = [
+  { code: 'under_1m', below: 1_000_000 },
+  { code: '1m_to_10m', below: 10_000_000 },
+  { code: '10m_to_100m', below: 100_000_000 },
+  { code: '100m_and_over', below: null },
+] as const;
+
+/** The value band of a contract value (`column`), as SQL text: for the generated migrations. */
+export function valueBandSqlText(column: string): string {
+  const bounded = VALUE_BANDS.flatMap((b) => (b.below === null ? [] : [`  when ${column} < ${b.below} then '${b.code}'`]));
+  return `case\n${bounded.join('\n')}\n  else '${VALUE_BANDS[VALUE_BANDS.length - 1]!.code}' end`;
+}
+
+/** What a dimension's key is built from: its column (alias `f`), and the measure's date for the time dimensions. */
+export interface KeyContext {
+  column: RawBuilder<unknown>;
+  date: RawBuilder<unknown>;
+  /** Whether it is read from a rollup, which keeps some keys (the value band) as keys of their own. */
+  rollup: boolean;
+}
+
+/** The columns of each kind that hold a dimension; a kind that has none does not have the dimension. */
+type KindColumns = { readonly [K in FactKind]?: FactColumn<K> };
+
+export interface DimensionDef {
+  id: DimensionId;
+  name: Bilingual;
+  /** Codes checked against a dimension table, or a fixed list of values, or a period. */
+  domain: 'university' | 'region' | 'field' | 'enum' | 'period';
+  /** The values of an enumerated dimension, labelled in `VALUE_LABELS`. */
+  values?: readonly string[];
+  /** Where each kind holds it; `date` for the time dimensions, which read each measure's own date. */
+  columns: KindColumns | 'date';
+  /** The rollup key it is kept under when that is not its column (a contract's value band). */
+  rollupKey?: string;
+  /** Whether its key reads the university table (alias `u`). */
+  joinsUniversity?: true;
+  /** Its key over the facts or a rollup (alias `f`); by default the column itself. */
+  key?: (context: KeyContext) => RawBuilder<unknown>;
+}
+
+const every = <C extends string>(column: C) =>
+  Object.fromEntries(FACT_KINDS.map((kind) => [kind, column])) as { readonly [K in FactKind]: C };
+const contracts = <C extends FactColumn<'tech_transfer'> & FactColumn<'payment'>>(column: C) =>
+  ({ tech_transfer: column, payment: column }) as const;
+
+export const DIMENSIONS: Readonly<Record<DimensionId, DimensionDef>> = {
+  university: {
+    id: 'university',
+    name: { en: 'University', zh: '高校' },
+    domain: 'university',
+    columns: every('university_code'),
+  },
+  region: {
+    id: 'region',
+    name: { en: 'Province', zh: '省市' },
+    domain: 'region',
+    columns: every('university_code'),
+    joinsUniversity: true,
+    key: () => sql`u.region_code`,
+  },
+  partner_university: {
+    id: 'partner_university',
+    name: { en: 'Partner university', zh: '合作高校' },
+    domain: 'university',
+    columns: {
+      tech_transfer: 'co_university_code',
+      payment: 'co_university_code',
+      incubation: 'partner_university_code',
+      talent: 'partner_university_code',
+      credit: 'host_university_code',
+    },
+  },
+  year: {
+    id: 'year',
+    name: { en: 'Year', zh: '年份' },
+    domain: 'period',
+    columns: 'date',
+    key: ({ date }) => sql`extract(year from ${date})::int`,
+  },
+  quarter: {
+    id: 'quarter',
+    name: { en: 'Quarter', zh: '季度' },
+    domain: 'period',
+    columns: 'date',
+    key: ({ date }) => sql`to_char(${date}, 'YYYY') || '-Q' || to_char(${date}, 'Q')`,
+  },
+  month: {
+    id: 'month',
+    name: { en: 'Month', zh: '月份' },
+    domain: 'period',
+    columns: 'date',
+    key: ({ date }) => sql`to_char(${date}, 'YYYY-MM')`,
+  },
+  mode: { id: 'mode', name: { en: 'Mode', zh: '转化方式' }, domain: 'enum', values: TRANSFER_MODES, columns: contracts('mode') },
+  mode_group: {
+    id: 'mode_group',
+    name: { en: 'Mode group', zh: '合同类别' },
+    domain: 'enum',
+    values: MODE_GROUPS,
+    columns: contracts('mode'),
+    key: ({ column }) =>
+      sql`case when ${column} in (${sql.join(TRANSFORMATION_MODES.map((m) => sql.lit(m)))}) then 'transformation' else 'technical_services' end`,
+  },
+  value_band: {
+    id: 'value_band',
+    name: { en: 'Contract value band', zh: '合同金额区间' },
+    domain: 'enum',
+    values: VALUE_BANDS.map((b) => b.code),
+    columns: contracts('contract_value_cny'),
+    // A band is a property of each contract: a rollup keeps it as a key of its own.
+    rollupKey: 'value_band',
+    key: ({ column, rollup }) =>
+      rollup
+        ? sql`f.value_band`
+        : sql`case ${sql.join(
+            VALUE_BANDS.map((b) =>
+              b.below === null ? sql`else ${sql.lit(b.code)}` : sql`when ${column} < ${sql.lit(b.below)} then ${sql.lit(b.code)}`,
+            ),
+            sql` `,
+          )} end`,
+  },
+  partner_region: {
+    id: 'partner_region',
+    name: { en: 'Partner region', zh: '合作方地区' },
+    domain: 'region',
+    columns: contracts('partner_region_code'),
+  },
+  field: {
+    id: 'field',
+    name: { en: 'Technology field', zh: '技术领域' },
+    domain: 'field',
+    columns: { ...contracts('field_code'), incubation: 'field_code' },
+  },
+  stage: {
+    id: 'stage',
+    name: { en: 'Stage', zh: '孵化阶段' },
+    domain: 'enum',
+    values: INCUBATION_STAGES,
+    columns: { incubation: 'stage' },
+  },
+  level: {
+    id: 'level',
+    name: { en: 'Level', zh: '培养层次' },
+    domain: 'enum',
+    values: TALENT_LEVELS,
+    columns: { talent: 'level' },
+  },
+};
+
+/** The column of a kind that holds a dimension; null for the time dimensions (and a kind without it). */
+export function dimensionColumn(dimension: DimensionId, kind: FactKind): string | null {
+  const { columns } = DIMENSIONS[dimension];
+  return columns === 'date' ? null : (columns[kind] ?? null);
+}
+
+/** The dimensions a kind's measures have, in the registry's order. */
+export function dimensionsOf(kind: FactKind): readonly DimensionId[] {
+  return DIMENSION_IDS.filter((id) => isTimeDimension(id) || dimensionColumn(id, kind) !== null);
+}
+
+/** The labelled values of the enumerated dimensions. */
+export const DIMENSION_VALUES = Object.fromEntries(
+  Object.values(DIMENSIONS).flatMap((d) => (d.values ? [[d.id, d.values]] : [])),
+) as Readonly<Record<'mode' | 'mode_group' | 'value_band' | 'stage' | 'level', readonly string[]>>;
+
+/** Which column of each fact table holds the partner university (a payment's: its contract's, in `payment_fact`). */
+export const PARTNER_COLUMN = DIMENSIONS.partner_university.columns as Readonly<Record<FactKind, string>>;
 
 const CN_REPORT = (zh: string, en: string): Standard => ({
   code: 'cn-annual-report',
@@ -113,7 +317,7 @@ const ALLIANCE = (zh: string, en: string): Standard => ({
 });
 
 export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
-  'tech_transfer.contracts': {
+  'tech_transfer.contracts': measure({
     id: 'tech_transfer.contracts',
     kind: 'tech_transfer',
     group: 'tech_transfer',
@@ -130,9 +334,8 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       '转让、许可、作价投资合同项数与技术开发、咨询、服务合同项数',
       'number of transfer, license and equity-investment contracts, and of development, consulting and service contracts',
     ),
-    dimensions: TECH,
-  },
-  'tech_transfer.contract_value': {
+  }),
+  'tech_transfer.contract_value': measure({
     id: 'tech_transfer.contract_value',
     kind: 'tech_transfer',
     group: 'tech_transfer',
@@ -146,9 +349,8 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       zh: '期内签订合同的合同总金额（元），按签订日全额计入。',
     },
     standard: CN_REPORT('合同金额', 'contract value'),
-    dimensions: TECH,
-  },
-  'tech_transfer.received': {
+  }),
+  'tech_transfer.received': measure({
     id: 'tech_transfer.received',
     kind: 'payment',
     group: 'tech_transfer',
@@ -162,9 +364,8 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       zh: '期内实际到账金额（元）：到账日期在期内的技术合同收款之和，不论合同签订于哪一年；按合同的高校、转化方式、技术领域、合作方与金额区间归类。',
     },
     standard: CN_REPORT('当年到账金额', 'cash received in the year'),
-    dimensions: TECH,
-  },
-  'tech_transfer.received_to_date': {
+  }),
+  'tech_transfer.received_to_date': measure({
     id: 'tech_transfer.received_to_date',
     kind: 'tech_transfer',
     group: 'tech_transfer',
@@ -181,10 +382,12 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       '按签订批次归集的累计到账金额（非国家报告口径）',
       'cash received to date on each signing cohort (not the national report figure)',
     ),
-    dimensions: TECH,
     cohort: true,
-  },
-  'incubation.entered': {
+    // It keeps changing after its year (cash received in the year is targeted and reported).
+    targeted: false,
+    reported: false,
+  }),
+  'incubation.entered': measure({
     id: 'incubation.entered',
     kind: 'incubation',
     group: 'incubation',
@@ -204,9 +407,8 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
         en: 'AUTM Licensing Activity Survey: start-up companies formed (counted at entry to incubation)',
       },
     },
-    dimensions: INCUBATION,
-  },
-  'incubation.graduated': {
+  }),
+  'incubation.graduated': measure({
     id: 'incubation.graduated',
     kind: 'incubation',
     group: 'incubation',
@@ -226,9 +428,8 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
         en: 'European Commission knowledge-transfer core indicators: spin-offs created',
       },
     },
-    dimensions: INCUBATION,
-  },
-  'incubation.funding': {
+  }),
+  'incubation.funding': measure({
     id: 'incubation.funding',
     kind: 'incubation',
     group: 'incubation',
@@ -242,10 +443,9 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       zh: '期内入孵项目截至目前累计获得的融资额（元）。',
     },
     standard: ALLIANCE('按入孵批次归集的累计融资额', 'cumulative funding of each entry cohort'),
-    dimensions: INCUBATION,
     cohort: true,
-  },
-  'incubation.jobs': {
+  }),
+  'incubation.jobs': measure({
     id: 'incubation.jobs',
     kind: 'incubation',
     group: 'incubation',
@@ -260,10 +460,9 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       zh: '期内入孵项目截至目前带动的就业岗位数。',
     },
     standard: ALLIANCE('按入孵批次归集的就业岗位数', 'jobs of each entry cohort'),
-    dimensions: INCUBATION,
     cohort: true,
-  },
-  'incubation.portfolio': {
+  }),
+  'incubation.portfolio': measure({
     id: 'incubation.portfolio',
     kind: 'incubation',
     group: 'incubation',
@@ -272,15 +471,16 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
     unit: 'count',
     temporality: 'stock',
     held: { from: 'entered_on', until: ['graduated_on', 'closed_on'] },
+    // A level, not an output of the year.
+    targeted: false,
     name: { en: 'Projects in incubation', zh: '在孵项目数' },
     definition: {
       en: 'Projects in incubation on the last day of the period: entered by then, and neither graduated nor closed by then. A project closed later still counts in the periods before its closing date.',
       zh: '期末在孵的项目数：期末前已入孵，且期末时尚未毕业、未终止；后来终止的项目仍计入其终止日期之前的各期。',
     },
     standard: ALLIANCE('期末在孵项目存量', 'projects in incubation at the end of the period'),
-    dimensions: INCUBATION,
-  },
-  'talent.trainees': {
+  }),
+  'talent.trainees': measure({
     id: 'talent.trainees',
     kind: 'talent',
     group: 'talent',
@@ -294,9 +494,8 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       zh: '期内开班的联合培养项目招收人数（含技术经理人）。',
     },
     standard: ALLIANCE('按开班日期计的联合培养招收人数', 'enrolment of joint-training cohorts by start date'),
-    dimensions: TALENT,
-  },
-  'talent.graduates': {
+  }),
+  'talent.graduates': measure({
     id: 'talent.graduates',
     kind: 'talent',
     group: 'talent',
@@ -310,9 +509,8 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       zh: '期内结业的联合培养人数，按各批次结业日期计（尚未结业的批次不计）。',
     },
     standard: ALLIANCE('按结业日期计的联合培养结业人数', 'completions of joint training, by completion date'),
-    dimensions: TALENT,
-  },
-  'credits.credits': {
+  }),
+  'credits.credits': measure({
     id: 'credits.credits',
     kind: 'credit',
     group: 'credit',
@@ -326,9 +524,8 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       zh: '期内成员高校为本校学生在其他成员高校修读课程认定的学分总数。',
     },
     standard: ALLIANCE('学分互认：按认定日期计的认定学分', 'mutual credit recognition: credits recognised, by recognition date'),
-    dimensions: CREDIT,
-  },
-  'credits.students': {
+  }),
+  'credits.students': measure({
     id: 'credits.students',
     kind: 'credit',
     group: 'credit',
@@ -342,20 +539,19 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       zh: '期内在其他成员高校修读课程并获学分认定的学生人次（按课程计）。',
     },
     standard: ALLIANCE('学分互认学生人次', 'mutual credit recognition: students, once per course'),
-    dimensions: CREDIT,
-  },
+  }),
 };
 
 export const MEASURE_LIST: readonly MeasureDef[] = Object.values(MEASURES);
 
-/** The labelled values of the enumerated dimensions. */
-export const DIMENSION_VALUES = {
-  mode: TRANSFER_MODES,
-  mode_group: ['transformation', 'technical_services'],
-  value_band: ['under_1m', '1m_to_10m', '10m_to_100m', '100m_and_over'],
-  stage: INCUBATION_STAGES,
-  level: TALENT_LEVELS,
-} as const;
+/**
+ * The measures of the commission report: those the registry does not leave out. A submitted report
+ * then changes only by revisions dated inside its period.
+ */
+export const REPORT_MEASURES: readonly MeasureId[] = MEASURE_LIST.filter((m) => m.reported !== false).map((m) => m.id);
+
+/** Measures that take yearly targets. */
+export const TARGETED_MEASURES: readonly MeasureId[] = MEASURE_LIST.filter((m) => m.targeted !== false).map((m) => m.id);
 
 export const VALUE_LABELS: Readonly<Record<string, Bilingual>> = {
   transfer: { en: 'Transfer', zh: '转让' },
@@ -378,38 +574,6 @@ export const VALUE_LABELS: Readonly<Record<string, Bilingual>> = {
   doctoral: { en: 'Doctoral', zh: '博士研究生' },
   tech_manager: { en: 'Technology-transfer managers', zh: '技术经理人' },
   other: { en: 'Other', zh: '其他' },
-};
-
-export interface DimensionDef {
-  id: DimensionId;
-  name: Bilingual;
-  /** Codes checked against a dimension table, or a fixed list of values, or a period. */
-  domain: 'university' | 'region' | 'field' | 'enum' | 'period';
-}
-
-export const DIMENSIONS: Readonly<Record<DimensionId, DimensionDef>> = {
-  university: { id: 'university', name: { en: 'University', zh: '高校' }, domain: 'university' },
-  region: { id: 'region', name: { en: 'Province', zh: '省市' }, domain: 'region' },
-  partner_university: { id: 'partner_university', name: { en: 'Partner university', zh: '合作高校' }, domain: 'university' },
-  year: { id: 'year', name: { en: 'Year', zh: '年份' }, domain: 'period' },
-  quarter: { id: 'quarter', name: { en: 'Quarter', zh: '季度' }, domain: 'period' },
-  month: { id: 'month', name: { en: 'Month', zh: '月份' }, domain: 'period' },
-  mode: { id: 'mode', name: { en: 'Mode', zh: '转化方式' }, domain: 'enum' },
-  mode_group: { id: 'mode_group', name: { en: 'Mode group', zh: '合同类别' }, domain: 'enum' },
-  value_band: { id: 'value_band', name: { en: 'Contract value band', zh: '合同金额区间' }, domain: 'enum' },
-  partner_region: { id: 'partner_region', name: { en: 'Partner region', zh: '合作方地区' }, domain: 'region' },
-  field: { id: 'field', name: { en: 'Technology field', zh: '技术领域' }, domain: 'field' },
-  stage: { id: 'stage', name: { en: 'Stage', zh: '孵化阶段' }, domain: 'enum' },
-  level: { id: 'level', name: { en: 'Level', zh: '培养层次' }, domain: 'enum' },
-};
-
-/** Which column of each fact table holds the partner university (a payment's: its contract's, in `payment_fact`). */
-export const PARTNER_COLUMN: Readonly<Record<FactKind, string>> = {
-  tech_transfer: 'co_university_code',
-  payment: 'co_university_code',
-  incubation: 'partner_university_code',
-  talent: 'partner_university_code',
-  credit: 'host_university_code',
 };
 
 /** Measures that have a partner dimension: the ones the collaboration matrix can show. */

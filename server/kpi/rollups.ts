@@ -1,4 +1,5 @@
-import type { FactKind } from '../db/schema.js';
+import type { FactKind, PaymentTable } from '../db/schema.js';
+import { type PaymentFactView, valueBandSqlText } from './registry.js';
 
 /**
  * Rollups: the facts summed per month and per a set of dimension columns, kept exact by
@@ -44,7 +45,7 @@ export const PAYMENT_CONTRACT_COLUMNS = [
   'partner_region_code',
   'field_code',
   'contract_value_cny',
-] as const;
+] as const satisfies ReadonlyArray<Exclude<keyof PaymentFactView, keyof PaymentTable>>;
 
 const level = (
   kind: FactKind,
@@ -127,12 +128,8 @@ export const rollupKeys = (rollup: Rollup): string[] => [
   ...(rollup.valueBand ? ['value_band'] : []),
 ];
 
-/** The value band of a contract, as the compiler's `value_band` dimension defines it. */
-export const VALUE_BAND_SQL = `case
-  when contract_value_cny < 1000000 then 'under_1m'
-  when contract_value_cny < 10000000 then '1m_to_10m'
-  when contract_value_cny < 100000000 then '10m_to_100m'
-  else '100m_and_over' end`;
+/** The value band of a contract, as the registry's `value_band` dimension defines it. */
+export const VALUE_BAND_SQL = valueBandSqlText('contract_value_cny');
 
 const keyExpression = (key: string, rollup: Rollup): string => {
   if (key === 'value_band') return VALUE_BAND_SQL;

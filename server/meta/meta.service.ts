@@ -1,11 +1,28 @@
-import { TARGETED_MEASURES } from '../kpi/measure-ids.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { DIMENSION_VALUES, DIMENSIONS, MEASURE_LIST, STANDARDS, VALUE_LABELS } from '../kpi/registry.js';
+import {
+  type DimensionDef,
+  DIMENSIONS,
+  MEASURE_LIST,
+  type MeasureDef,
+  REPORT_MEASURES,
+  STANDARDS,
+  TARGETED_MEASURES,
+  VALUE_LABELS,
+} from '../kpi/registry.js';
 import { dataDateRange, listFields, listRegions, listUniversities, readDataset } from './meta.queries.js';
 
-/** The registry as /meta gives it: each measure with whether it takes a yearly target. */
-const META_MEASURES = MEASURE_LIST.map((m) => ({ ...m, targeted: TARGETED_MEASURES.includes(m.id) }));
+/** The registry as /meta gives it: each measure with whether it takes a yearly target and is in the commission report. */
+const META_MEASURES: Meta['measures'] = MEASURE_LIST.map((m) => ({
+  ...m,
+  targeted: TARGETED_MEASURES.includes(m.id),
+  reported: REPORT_MEASURES.includes(m.id),
+}));
+
+/** The dimensions as /meta gives them: what a client labels and filters by (not how the server reads them). */
+const META_DIMENSIONS: Meta['dimensions'] = Object.values(DIMENSIONS).map(({ id, name, domain, values }) =>
+  values ? { id, name, domain, values: values.map((code) => ({ code, ...VALUE_LABELS[code]! })) } : { id, name, domain },
+);
 
 export interface University {
   code: string;
@@ -23,8 +40,9 @@ export interface Meta {
   dateRange: { from: string | null; to: string | null };
   dataset: { synthetic: boolean };
   /** The registry's measures; `targeted` says whether a measure takes a yearly target. */
-  measures: Array<(typeof MEASURE_LIST)[number] & { targeted: boolean }>;
-  dimensions: Array<(typeof DIMENSIONS)[keyof typeof DIMENSIONS] & { values?: Array<{ code: string; en: string; zh: string }> }>;
+  measures: Array<Omit<MeasureDef, 'targeted' | 'reported'> & { targeted: boolean; reported: boolean }>;
+  /** The registry's dimensions: each with its name, domain and, when enumerated, its labelled values. */
+  dimensions: Array<Pick<DimensionDef, 'id' | 'name' | 'domain'> & { values?: Array<{ code: string; en: string; zh: string }> }>;
   standards: typeof STANDARDS;
 }
 
@@ -51,10 +69,7 @@ export async function getMeta(db: Kysely<Database>): Promise<Meta> {
     dateRange: { from: range.first, to: range.last },
     dataset: { synthetic: dataset.synthetic },
     measures: META_MEASURES,
-    dimensions: Object.values(DIMENSIONS).map((d) => {
-      const values = DIMENSION_VALUES[d.id as keyof typeof DIMENSION_VALUES];
-      return values ? { ...d, values: values.map((code) => ({ code, ...VALUE_LABELS[code]! })) } : d;
-    }),
+    dimensions: META_DIMENSIONS,
     standards: STANDARDS,
   };
 }

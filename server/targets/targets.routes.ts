@@ -8,7 +8,8 @@ import { BadRequest } from '../http/problems.js';
 import { route } from '../http/route.js';
 import { ONCE_VALID } from '../http/text.js';
 import { listParameter } from '../kpi/kpi.schemas.js';
-import { MEASURE_IDS, TARGETED_MEASURES } from '../kpi/measure-ids.js';
+import { MEASURE_IDS } from '../kpi/measure-ids.js';
+import { TARGETED_MEASURES } from '../kpi/registry.js';
 import { loadReferences } from '../kpi/references.js';
 
 const measure = z.enum(MEASURE_IDS, { error: `must be a measure: one of ${MEASURE_IDS.join(', ')}` });

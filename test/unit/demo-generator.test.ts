@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AGREEMENT_DATE, DemoDataGenerator, type DemoRecord } from '../../server/demo/generator.js';
-import { TARGETED_MEASURES } from '../../server/kpi/measure-ids.js';
+import { TARGETED_MEASURES } from '../../server/kpi/registry.js';
 import { isValidIsoDate } from '../../server/lib/dates.js';
 
 const AS_OF = '2026-06-30';

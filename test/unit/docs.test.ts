@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MEASURE_LIST } from '../../server/kpi/registry.js';
+import { withRegistryDocs } from '../../server/kpi/registry-docs.js';
 import { formatLimit, INPUT_COLUMNS, MAX_MONEY_CNY, recordJsonSchema } from '../../server/records/record-columns.js';
 import { RECORD_SCHEMAS } from '../../server/records/record-schemas.js';
 import { type RevisionAudit, revisionFor, type Viewer } from '../../server/report/report-revisions.js';
 
 describe('the API documentation', () => {
   const text = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+
+  it('when the registry changes, then docs/api.md holds the tables it generates (`npm run docs:api`)', () => {
+    expect(text).toBe(withRegistryDocs(text));
+  });
 
   it('when the registry changes, then docs/api.md lists every measure with its unit, temporality and date', () => {
     for (const measure of MEASURE_LIST) {
