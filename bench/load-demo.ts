@@ -74,7 +74,8 @@ let t = performance.now();
 for (const record of generator.records()) {
   const row = record.row as Record<string, unknown>;
   const buffer = buffers.get(record.kind)!;
-  buffer.push(columns(record.kind).map((c) => row[c] ?? null));
+  // A column the row leaves out takes its default (a contract without rewards: 0).
+  buffer.push(INPUT_COLUMNS[record.kind].map((c) => row[c.name] ?? c.default ?? null));
   if (buffer.length >= STATEMENT_ROWS) {
     generating += performance.now() - t;
     t = performance.now();

@@ -46,6 +46,10 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       signed_on: '2024-12-31',
       contract_value_cny: '850000',
       patents: '0',
+      reward_cash_cny: '',
+      reward_equity_cny: '',
+      rewarded_people: '',
+      rewarded_on: '',
     },
     {
       ref: 'SAMPLE-TT-0003',
@@ -56,6 +60,10 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       signed_on: '2025-01-01',
       contract_value_cny: '12000000.00',
       patents: '5',
+      reward_cash_cny: '0',
+      reward_equity_cny: '6000000.00',
+      rewarded_people: '4',
+      rewarded_on: '2025-03-18',
     },
   ],
   // On the sample contracts above: import docs/samples/tech_transfer.csv first.
@@ -193,6 +201,10 @@ export function csvDocs(): string {
     '  its value; the line named is the first at which they pass it. A contract file is checked against the',
     '  payments stored on it: its value covers them, and it is signed no later than the first. Import',
     '  contracts before their payments.',
+    "- A contract's rewards to individuals (`reward_cash_cny`, `reward_equity_cny`) sum to at most its value; a",
+    '  reward has its people (`rewarded_people` at least 1) and its day (`rewarded_on`, not before signing), and',
+    '  a contract without one has neither. A column marked *no (0)* may be left out of the header or left blank:',
+    '  it is 0, so a file written before the reward columns existed imports as it did.',
     "- A column marked *read only* (`received_cny`, the sum of a contract's payments) is written by the",
     '  export and not read by the import, so an exported file can be imported back; the answer names such',
     '  columns (`ignored`), and the Records view says so: record payments instead. The rules between',
@@ -217,7 +229,13 @@ export function csvDocs(): string {
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const c of KIND_COLUMNS[kind]) {
-      const required = c.derived ? 'read only' : c.type === 'optional_code' || c.type === 'optional_date' ? 'no' : 'yes';
+      const required = c.derived
+        ? 'read only'
+        : c.default !== undefined
+          ? `no (${c.default})`
+          : c.type === 'optional_code' || c.type === 'optional_date'
+            ? 'no'
+            : 'yes';
       const allowed = c.values
         ? c.values.map((v) => `\`${v}\``).join(', ')
         : c.domain

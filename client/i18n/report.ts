@@ -161,6 +161,7 @@ const PAIRS = {
   'report.unit.points': ['pp', '个百分点'],
   'report.date.signed_on': ['signing date', '合同签订日'],
   'report.date.received_on': ['date received (each payment)', '到账日期（逐笔）'],
+  'report.date.rewarded_on': ['date the reward was granted', '奖励日期'],
   'report.date.entered_on': [
     'date of entry to incubation (stock: held on the period’s last day)',
     '入孵日期（存量：报告期末在孵）',

@@ -48,6 +48,8 @@ export interface Column {
   maxLength?: number;
   /** Kept by the server from other records (a contract's received_cny, from its payments): shown, never edited. */
   derived?: true;
+  /** May be left blank: the server takes its default (a contract's rewards: 0). */
+  optional?: true;
   hint: Bilingual;
 }
 
@@ -154,6 +156,46 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       csvZh: '涉及专利数',
       type: 'count',
       hint: { en: 'Patents the contract covers.', zh: '合同涉及的专利数。' },
+    },
+    {
+      name: 'reward_cash_cny',
+      label: { en: 'Cash rewards', zh: '现金奖励' },
+      csvZh: '现金奖励（元）',
+      type: 'money',
+      optional: true,
+      hint: {
+        en: 'Cash rewarded to the people behind the achievement, in yuan; with equity rewards, at most the contract value. Blank: none.',
+        zh: '给予成果完成人等个人的现金奖励（元）；与股权奖励合计不超过合同金额。留空即无。',
+      },
+    },
+    {
+      name: 'reward_equity_cny',
+      label: { en: 'Equity rewards', zh: '股权奖励' },
+      csvZh: '股权奖励（元）',
+      type: 'money',
+      optional: true,
+      hint: { en: 'Equity rewarded to them, valued in yuan. Blank: none.', zh: '给予个人的股权奖励（折算金额，元）。留空即无。' },
+    },
+    {
+      name: 'rewarded_people',
+      label: { en: 'People rewarded', zh: '奖励人次' },
+      csvZh: '奖励人次',
+      type: 'count',
+      optional: true,
+      hint: {
+        en: 'How many people were rewarded: at least 1 with a reward, 0 without.',
+        zh: '获奖励人次：有奖励时至少为 1，无奖励时为 0。',
+      },
+    },
+    {
+      name: 'rewarded_on',
+      label: { en: 'Rewarded on', zh: '奖励日期' },
+      csvZh: '奖励日期',
+      type: 'optional_date',
+      hint: {
+        en: 'The day the rewards were granted, not before signing; blank when there is none.',
+        zh: '奖励发放日期，不早于签订日期；无奖励时留空。',
+      },
     },
   ],
   payment: [

@@ -19,7 +19,8 @@ export interface RecordFormOptions {
   onSaved(record: RecordRow, created: boolean): void;
 }
 
-const isOptional = (column: Column): boolean => column.type === 'optional_code' || column.type === 'optional_date';
+const isOptional = (column: Column): boolean =>
+  column.type === 'optional_code' || column.type === 'optional_date' || column.optional === true;
 
 function select(options: Array<{ value: string; label: string }>, value: string): HTMLSelectElement {
   const control = element('select');

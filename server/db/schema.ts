@@ -86,6 +86,11 @@ export interface TechTransferTable extends FactColumns {
    */
   received_cny: Generated<number>;
   patents: number;
+  /** Rewards to individuals (sql/0017): cash and equity in yuan, people rewarded, and the day granted. */
+  reward_cash_cny: Generated<number>;
+  reward_equity_cny: Generated<number>;
+  rewarded_people: Generated<number>;
+  rewarded_on: IsoDate | null;
 }
 
 /**

@@ -271,6 +271,8 @@ export class DemoDataGenerator {
   #dates = new Random(0);
   /** The stream of payment schedules: another stream, so that the contracts stay as they were. */
   #payments = new Random(0);
+  /** The stream of rewards to individuals on the contracts: another stream again. */
+  #rewards = new Random(0);
 
   constructor(options: DemoOptions) {
     if (!Number.isInteger(options.records) || options.records < 0) throw new RangeError('records must be a whole number');
@@ -297,6 +299,7 @@ export class DemoDataGenerator {
     // Closing and completion dates come from a stream of their own, so every other value stays as it was.
     this.#dates = new Random(this.#options.seed ^ 0xda7e);
     this.#payments = new Random(this.#options.seed ^ 0xca54);
+    this.#rewards = new Random(this.#options.seed ^ 0x7e3a);
     const counts = DemoDataGenerator.split(this.#options.records);
     const sequence = new Map<string, number>();
     const nextRef = (prefix: string, university: string, day: number): string => {
@@ -432,6 +435,29 @@ export class DemoDataGenerator {
     }
   }
 
+  /**
+   * The rewards to individuals on a contract, from the reward stream: most contracts that transform
+   * an achievement reward its makers (cash, or for equity investment mostly shares), some technical
+   * services do; granted two months to a year and more after signing, if that day has come.
+   */
+  #rewardsOn(contract: NewTechTransfer): Partial<NewTechTransfer> {
+    const random = this.#rewards;
+    const transformation = ['transfer', 'license', 'equity'].includes(contract.mode);
+    if (!random.chance(transformation ? 0.55 : 0.12)) return {};
+    const day = dayNumber(contract.signed_on) + random.int(60, 420);
+    if (day > this.#end) return {};
+    const value = contract.contract_value_cny;
+    const equity = contract.mode === 'equity' ? round2(value * random.uniform(0.3, 0.7)) : 0;
+    const cash =
+      contract.mode === 'equity'
+        ? random.chance(0.3)
+          ? round2(value * random.uniform(0.01, 0.05))
+          : 0
+        : round2(value * (transformation ? random.uniform(0.3, 0.6) : random.uniform(0.05, 0.2)));
+    if (cash + equity <= 0) return {};
+    return { reward_cash_cny: cash, reward_equity_cny: equity, rewarded_people: random.int(1, 9), rewarded_on: isoDate(day) };
+  }
+
   #make(
     kind: DrawnKind,
     random: Random,
@@ -474,6 +500,7 @@ export class DemoDataGenerator {
               ? 1
               : 0,
         };
+        Object.assign(row, this.#rewardsOn(row));
         this.#count('tech_transfer.contracts', university.code, day, 1);
         this.#count('tech_transfer.contract_value', university.code, day, value);
         return { kind, row };

@@ -176,6 +176,7 @@ export async function applyImport(
     /** Audits and merges the staged rows, then empties the stage. */
     const merge = async (): Promise<void> => {
       if (staged === 0) return;
+      await keepAbsentColumns(trx, kind, 'import_rows', checked.absent);
       // The rules between contracts and payments, checked on the staged rows with their lines: a
       // file that breaks one is refused whole, and the rest of it is only checked, not merged.
       const check = (await STAGED_CHECKS[kind]?.(trx, 'import_rows', 'import_keys')) ?? { problems: [], total: 0 };
@@ -297,6 +298,17 @@ export async function applyImport(
 let dryRunNumber = 0;
 
 /**
+ * Gives the staged rows of stored records the stored values of the columns the file leaves out:
+ * a file written before a column existed keeps what the records hold (a new record keeps the
+ * column's default). The checks, the comparison and the merge then read what each record would be.
+ */
+async function keepAbsentColumns(db: Kysely<Database>, kind: FactKind, staged: string, absent: readonly string[]): Promise<void> {
+  if (absent.length === 0) return;
+  await sql`update ${sql.table(staged)} as i set ${sql.join(absent.map((c) => sql`${sql.ref(c)} = t.${sql.ref(c)}`))}
+    from ${sql.table(kind)} as t where t.university_code = i.university_code and t.ref = i.ref`.execute(db);
+}
+
+/**
  * A dry run: what the import would do, found by reading, never by writing, and without holding a
  * transaction. Each batch is one short statement (its keys recorded in a temporary table, which
  * finds refs that repeat across the file; its rows compared with the stored ones), so on the
@@ -314,6 +326,8 @@ async function dryRunImport(
 ): Promise<ImportResult> {
   const specs = INPUT_COLUMNS[kind];
   const columns = specs.map((c) => c.name);
+  // A stored record keeps the columns the file leaves out: they are not compared.
+  const compared = columns.filter((c) => !checked.absent.includes(c));
   const universityAt = columns.indexOf('university_code') + 1;
   const refAt = columns.indexOf('ref') + 1;
   const keys = `dry_run_keys_${process.pid}_${++dryRunNumber}`;
@@ -372,13 +386,13 @@ async function dryRunImport(
           await sql`insert into ${sql.table(rowsTable)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(
             session,
           );
-        const compared = await sql<{ inserted: number; updated: number }>`
+        const counted = await sql<{ inserted: number; updated: number }>`
           select count(*) filter (where t.id is null) as inserted,
-                 count(*) filter (where t.id is not null and (${refs(columns, 't')}) is distinct from (${refs(columns, 'i')})) as updated
+                 count(*) filter (where t.id is not null and (${refs(compared, 't')}) is distinct from (${refs(compared, 'i')})) as updated
           from unnest(${sql.join(arrays)}) as i (${sql.join(columns.map((c) => sql.ref(c)))})
           left join ${sql.table(kind)} as t on t.university_code = i.university_code and t.ref = i.ref`.execute(session);
-        const inserted = Number(compared.rows[0]?.inserted ?? 0);
-        const updated = Number(compared.rows[0]?.updated ?? 0);
+        const inserted = Number(counted.rows[0]?.inserted ?? 0);
+        const updated = Number(counted.rows[0]?.updated ?? 0);
         counts.inserted += inserted;
         counts.updated += updated;
         counts.unchanged += batch.length - inserted - updated;
@@ -401,6 +415,7 @@ async function dryRunImport(
       }
       if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
       if (stagedCheck) {
+        await keepAbsentColumns(session, kind, rowsTable, checked.absent);
         const check = await stagedCheck(session, rowsTable, keys);
         if (check.total > 0) throw new ImportRejected(problemsInFile(check.total), check.problems, check.total);
       }

@@ -9,12 +9,11 @@ import type { References } from '../kpi/references.js';
 import { type ColumnSpec, INPUT_COLUMNS, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
-import { MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';
+import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';
 import { type SpoolFile, SpoolWriter, spoolFile } from './spool.js';
 
 export const MAX_IMPORT_ROWS = 1_000_000;
-/** The 422 lists this many problems at most, with the total. */
-export const MAX_REPORTED_ERRORS = 1000;
+export { MAX_REPORTED_ERRORS } from './record-bounds.js';
 /**
  * A file this wrong is the wrong file: the check stops counting here, and says so. Without the
  * stop, a file of a million one-character lines is a million problems (the CSV parser makes an
@@ -103,7 +102,7 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
   });
   // A derived column (an export's received_cny) may be there or not: its cells are not read.
   for (const column of INPUT_COLUMNS[kind]) {
-    const optional = column.type === 'optional_code' || column.type === 'optional_date';
+    const optional = column.type === 'optional_code' || column.type === 'optional_date' || column.default !== undefined;
     if (!seen.has(column.name) && !optional)
       problems.push({ line: 1, column: column.name, message: `the column ${column.name} (${column.zh}) is missing` });
   }
@@ -210,6 +209,11 @@ export interface CheckedImport {
   spool: SpoolFile;
   /** Read-only columns the header names (an export's received_cny): their cells were not read. */
   ignored: string[];
+  /**
+   * Columns the header leaves out (optional ones only: a file written before they existed). A new
+   * record takes their defaults; a stored one keeps its values.
+   */
+  absent: string[];
 }
 
 /** How long the checks run before they let the event loop serve other requests. */
@@ -236,9 +240,10 @@ export async function checkImport(
   const out = new SpoolWriter(spool);
   try {
     const ignored: string[] = [];
-    const rows = await checkRows(kind, source, references, ownUniversity, onProgress, out, signal, ignored);
+    const absent: string[] = [];
+    const rows = await checkRows(kind, source, references, ownUniversity, onProgress, out, signal, ignored, absent);
     await out.close();
-    return { rows, spool, ignored };
+    return { rows, spool, ignored, absent };
   } catch (error) {
     await out.abandon();
     throw error;
@@ -254,6 +259,7 @@ async function checkRows(
   out: SpoolWriter,
   signal: AbortSignal | undefined,
   ignored: string[] = [],
+  absent: string[] = [],
 ): Promise<number> {
   const decoder = new Utf8Lines();
   // Line ends as a spreadsheet takes them, mixed in one file too (a header saved with CRLF, rows added with LF).
@@ -315,6 +321,8 @@ async function checkRows(
           );
         columns = matched.columns;
         ignored.push(...columns.flatMap((column) => (column?.derived ? [column.name] : [])));
+        const named = new Set(columns.map((column) => column?.name));
+        absent.push(...INPUT_COLUMNS[kind].filter((column) => !named.has(column.name)).map((column) => column.name));
         headerWidth = record.length;
         continue;
       }

@@ -1,5 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 
+/** The 422 lists this many problems at most, with the total. */
+export const MAX_REPORTED_ERRORS = 1000;
+
 /** No row of any kind comes near this (a text cell holds 200 characters): a longer one is not a row. */
 export const MAX_ROW_BYTES = 64 * 1024;
 /** The widest kind has a score of columns: a row with more cells than this is not a row of ours. */

@@ -107,9 +107,11 @@ export function setRollupsEnabled(enabled: boolean): void {
 function rollupFor(
   kind: FactKind,
   query: AggregateQuery,
-  dates: readonly string[],
+  group: Group,
   levels: readonly Rollup[] = ROLLUPS[kind],
 ): Rollup | null {
+  const dates = groupDates(group);
+  const sums = group.measures.flatMap((m) => (m.aggregate.fn === 'sum' ? [m.aggregate.column] : []));
   if (!rollupsEnabled) return null;
   const used = new Set<string>();
   for (const dimension of query.by) {
@@ -124,7 +126,11 @@ function rollupFor(
   return (
     levels.find((rollup) => {
       const keys = rollupKeys(rollup);
-      return [...used].every((c) => keys.includes(c)) && dates.every((d) => rollup.dates.includes(d));
+      return (
+        [...used].every((c) => keys.includes(c)) &&
+        dates.every((d) => rollup.dates.includes(d)) &&
+        sums.every((c) => rollup.sums.includes(c))
+      );
     }) ?? null
   );
 }
@@ -290,7 +296,7 @@ function groupSelects(
   range: DataRange,
 ): RawBuilder<unknown>[] {
   const { kind, held } = group;
-  const rollup = rollupFor(kind, query, groupDates(group));
+  const rollup = rollupFor(kind, query, group);
   const grain = finestGrain(query.by);
   if (held) {
     // The stock at the end of each period (or of the range).
@@ -331,7 +337,7 @@ function groupSelects(
       ...endingIn(held, end, last).map((ending) => partSelect(group, query, allMeasures, null, [startedBefore, ending])),
     ];
   }
-  const daily = rollupFor(kind, query, groupDates(group), DAY_ROLLUPS[kind] ?? []);
+  const daily = rollupFor(kind, query, group, DAY_ROLLUPS[kind] ?? []);
   return flowParts(query.filters, range, rollup, daily).map((part) =>
     partSelect(group, query, allMeasures, part.rollup, flowDateConditions(group.dateColumn, part)),
   );

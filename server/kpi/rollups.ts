@@ -28,9 +28,16 @@ export interface Rollup {
    * kept as they are, read for the days of a partial month instead of the facts (sql/0011).
    */
   readonly grain: 'month' | 'day';
+  /**
+   * Whether only the facts that have its first date are rolled up: a date not every fact has (a
+   * contract's rewards are dated when there are any).
+   */
+  readonly datedOnly: boolean;
 }
 
 const TT_SUMS = ['contract_value_cny', 'received_cny', 'patents'];
+/** Rewards to individuals, rolled up on the day they were granted (contracts with none are left out). */
+const REWARD_SUMS = ['reward_cash_cny', 'reward_equity_cny', 'rewarded_people'];
 const INC_SUMS = ['funding_cny', 'jobs'];
 const INC_DATES = ['entered_on', 'graduated_on', 'closed_on'];
 const TAL_SUMS = ['trainees', 'graduates'];
@@ -53,9 +60,8 @@ const level = (
   columns: string[],
   dates: string[],
   sums: string[],
-  valueBand = false,
-  grain: 'month' | 'day' = 'month',
-): Rollup => ({ table: `rollup_${kind}_${suffix}`, kind, columns, dates, valueBand, sums, grain });
+  { valueBand = false, grain = 'month', datedOnly = false }: Partial<Pick<Rollup, 'valueBand' | 'grain' | 'datedOnly'>> = {},
+): Rollup => ({ table: `rollup_${kind}_${suffix}`, kind, columns, dates, valueBand, sums, grain, datedOnly });
 
 export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
   tech_transfer: [
@@ -68,7 +74,16 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
       ['university_code', 'co_university_code', 'mode', 'partner_region_code', 'field_code'],
       ['signed_on'],
       TT_SUMS,
-      true,
+      { valueBand: true },
+    ),
+    level('tech_transfer', 'ru', ['university_code'], ['rewarded_on'], REWARD_SUMS, { datedOnly: true }),
+    level(
+      'tech_transfer',
+      'rall',
+      ['university_code', 'co_university_code', 'mode', 'partner_region_code', 'field_code'],
+      ['rewarded_on'],
+      REWARD_SUMS,
+      { valueBand: true, datedOnly: true },
     ),
   ],
   // Payments are rolled up by the day received, with their contract's dimensions (see `paymentSource`).
@@ -82,7 +97,7 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
       ['university_code', 'co_university_code', 'mode', 'partner_region_code', 'field_code'],
       ['received_on'],
       PAY_SUMS,
-      true,
+      { valueBand: true },
     ),
   ],
   incubation: [
@@ -111,11 +126,14 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
  * A day rollup serves a measure only when it keeps the measure's own date (see `rollup.dates`).
  */
 export const DAY_ROLLUPS: Readonly<Partial<Record<FactKind, readonly Rollup[]>>> = {
-  tech_transfer: [level('tech_transfer', 'ud', ['university_code'], ['signed_on'], TT_SUMS, false, 'day')],
-  payment: [level('payment', 'ud', ['university_code'], ['received_on'], PAY_SUMS, false, 'day')],
-  incubation: [level('incubation', 'ud', ['university_code'], ['entered_on'], INC_SUMS, false, 'day')],
-  talent: [level('talent', 'ud', ['university_code'], ['started_on'], TAL_SUMS, false, 'day')],
-  credit: [level('credit', 'ud', ['university_code'], ['recognized_on'], CR_SUMS, false, 'day')],
+  tech_transfer: [
+    level('tech_transfer', 'ud', ['university_code'], ['signed_on'], TT_SUMS, { grain: 'day' }),
+    level('tech_transfer', 'rud', ['university_code'], ['rewarded_on'], REWARD_SUMS, { grain: 'day', datedOnly: true }),
+  ],
+  payment: [level('payment', 'ud', ['university_code'], ['received_on'], PAY_SUMS, { grain: 'day' })],
+  incubation: [level('incubation', 'ud', ['university_code'], ['entered_on'], INC_SUMS, { grain: 'day' })],
+  talent: [level('talent', 'ud', ['university_code'], ['started_on'], TAL_SUMS, { grain: 'day' })],
+  credit: [level('credit', 'ud', ['university_code'], ['recognized_on'], CR_SUMS, { grain: 'day' })],
 };
 
 /** Every rollup a kind's triggers maintain: the month levels and the day levels. */
@@ -147,7 +165,8 @@ export function rollupSelect(rollup: Rollup, source: string, sign: 1 | -1): stri
     ...rollup.sums.map((c) => `${minus}sum(${c}) as ${c}`),
   ];
   const groupBy = keys.map((_, i) => String(i + 1)).join(', ');
-  return `select ${selects.join(', ')} from ${source} group by ${groupBy} order by ${groupBy}`;
+  const where = rollup.datedOnly ? ` where ${rollup.dates[0]} is not null` : '';
+  return `select ${selects.join(', ')} from ${source}${where} group by ${groupBy} order by ${groupBy}`;
 }
 
 /**

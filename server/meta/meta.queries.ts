@@ -31,6 +31,7 @@ export async function dataDateRange(db: Kysely<Database>): Promise<DateRangeRow>
   const result = await sql<DateRangeRow>`
     select min(d)::text as first, max(d)::text as last from (
       select min(signed_on) as d from tech_transfer union all select max(signed_on) from tech_transfer
+      union all select max(rewarded_on) from tech_transfer
       union all select max(received_on) from payment
       union all select min(entered_on) from incubation union all select max(entered_on) from incubation
       union all select max(graduated_on) from incubation union all select max(closed_on) from incubation

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, FactKind } from '../db/schema.js';
 import { Conflict, type HttpProblem, type ProblemDetail } from '../http/problems.js';
-import { MAX_REPORTED_ERRORS } from '../imports/parse-import.js';
+import { MAX_REPORTED_ERRORS } from '../imports/record-bounds.js';
 import type { RecordValues } from './record-schemas.js';
 
 /**
@@ -207,6 +207,19 @@ export async function stagedContractProblems(db: Kysely<Database>, rows: string,
       inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
       inner join paid on paid.university_code = i.university_code and paid.contract_ref = i.ref
       where i.signed_on > paid.first
+      union all
+      -- The rewards a record keeps when the file leaves them out, against the file's value and date.
+      select k.line, 'reward_cash_cny',
+             'the rewards (cash ' || ${money(sql`i.reward_cash_cny`)} || ' and equity ' || ${money(sql`i.reward_equity_cny`)}
+               || ') must not exceed contract_value_cny (' || ${money(sql`i.contract_value_cny`)} || ')'
+      from ${sql.table(rows)} as i
+      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
+      where i.reward_cash_cny + i.reward_equity_cny > i.contract_value_cny
+      union all
+      select k.line, 'rewarded_on', 'must not be before signed_on (' || to_char(i.signed_on, 'YYYY-MM-DD') || ')'
+      from ${sql.table(rows)} as i
+      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
+      where i.rewarded_on < i.signed_on
     )
     ${LISTED}`.execute(db);
   return listed(found);

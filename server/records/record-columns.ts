@@ -49,6 +49,11 @@ export interface ColumnSpec {
    * The text says where the value comes from.
    */
   derived?: string;
+  /**
+   * The value of a column a file or a new record may leave out (a blank cell too): files written
+   * before the column existed still import.
+   */
+  default?: string;
   example: string;
 }
 
@@ -137,6 +142,40 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
       example: '300000.00',
     },
     { name: 'patents', zh: '涉及专利数', type: 'count', description: 'Patents the contract covers.', example: '2' },
+    {
+      name: 'reward_cash_cny',
+      zh: '现金奖励（元）',
+      type: 'money',
+      description:
+        'Cash rewards to the individuals behind the achievement, in yuan (现金奖励). With the equity rewards, at most the contract value. May be left out: 0.',
+      default: '0',
+      example: '150000.00',
+    },
+    {
+      name: 'reward_equity_cny',
+      zh: '股权奖励（元）',
+      type: 'money',
+      description: 'Equity rewards to those individuals, valued in yuan (股权奖励). May be left out: 0.',
+      default: '0',
+      example: '0',
+    },
+    {
+      name: 'rewarded_people',
+      zh: '奖励人次',
+      type: 'count',
+      description:
+        'How many people were rewarded (奖励人次): at least 1 when there is a reward, 0 when there is none. May be left out: 0.',
+      default: '0',
+      example: '3',
+    },
+    {
+      name: 'rewarded_on',
+      zh: '奖励日期',
+      type: 'optional_date',
+      description:
+        'The day the rewards were granted, not before signing: required when there is a reward, empty when there is none. The reward figures count on it.',
+      example: '2024-12-20',
+    },
   ],
   payment: [
     university('university_code', '高校代码', 'The alliance university that signed the contract the payment is for.'),

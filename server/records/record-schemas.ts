@@ -124,6 +124,12 @@ const term = z
   );
 
 function columnSchema(spec: ColumnSpec): z.ZodType {
+  const schema = typedSchema(spec);
+  // A column left out (or blank) takes its default.
+  return spec.default === undefined ? schema : z.preprocess((v) => (blank(v) ? spec.default : v), schema);
+}
+
+function typedSchema(spec: ColumnSpec): z.ZodType {
   switch (spec.type) {
     case 'code':
       return codeSchema(spec);
@@ -153,12 +159,49 @@ function columnSchema(spec: ColumnSpec): z.ZodType {
 
 type Issue = { path: string; message: string };
 
+const fen = (yuan: unknown): number => (typeof yuan === 'number' ? Math.round(yuan * 100) : Number.NaN);
+
+/**
+ * A contract's rewards: at most its value together, and a reward, its people and its day go
+ * together (sql/0017, tech_transfer_rewards_within_value and tech_transfer_rewards_complete).
+ */
+function rewardProblems(r: Record<string, any>): Issue[] {
+  const cash = fen(r.reward_cash_cny);
+  const equity = fen(r.reward_equity_cny);
+  const value = fen(r.contract_value_cny);
+  const people = typeof r.rewarded_people === 'number' ? r.rewarded_people : Number.NaN;
+  if ([cash, equity, people].some(Number.isNaN)) return [];
+  const rewarded = cash + equity > 0;
+  const issues: Issue[] = [];
+  if (!Number.isNaN(value) && cash + equity > value)
+    issues.push({
+      path: equity > 0 ? 'reward_equity_cny' : 'reward_cash_cny',
+      message: `the rewards (cash ${(cash / 100).toFixed(2)} and equity ${(equity / 100).toFixed(2)}) must not exceed contract_value_cny (${(value / 100).toFixed(2)})`,
+    });
+  if (rewarded && people === 0) issues.push({ path: 'rewarded_people', message: 'must be at least 1 when there is a reward' });
+  if (!rewarded && people > 0)
+    issues.push({
+      path: 'rewarded_people',
+      message: 'must be 0 when there is no reward (reward_cash_cny and reward_equity_cny are 0)',
+    });
+  if (rewarded && !r.rewarded_on) issues.push({ path: 'rewarded_on', message: 'is required when there is a reward' });
+  if (!rewarded && r.rewarded_on)
+    issues.push({
+      path: 'rewarded_on',
+      message: 'must be empty when there is no reward (reward_cash_cny and reward_equity_cny are 0)',
+    });
+  if (r.rewarded_on && r.signed_on && r.rewarded_on < r.signed_on)
+    issues.push({ path: 'rewarded_on', message: `must not be before signed_on (${r.signed_on})` });
+  return issues;
+}
+
 /** The rules that tie columns together, also enforced by the database. */
 const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]>> = {
   tech_transfer: (r) => [
     ...(r.co_university_code && r.co_university_code === r.university_code
       ? [{ path: 'co_university_code', message: 'must differ from university_code' }]
       : []),
+    ...rewardProblems(r),
   ],
   // A payment's rules that involve its contract (it exists, is not signed later, is not overpaid)
   // are checked against the stored contract: see `paymentProblems`.

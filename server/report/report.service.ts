@@ -6,7 +6,7 @@ import { type AggregateRow, type KpiFilters, recordsColumn } from '../kpi/compil
 import type { SummaryRequest } from '../kpi/kpi.schemas.js';
 import { aggregate, type MeasureSummary, summary } from '../kpi/kpi.service.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
-import { DIMENSION_VALUES, MEASURES, REPORT_MEASURES, STANDARDS, VALUE_LABELS } from '../kpi/registry.js';
+import { DIMENSION_VALUES, MEASURES, REPORT_MEASURES, STANDARDS, TARGETED_MEASURES, VALUE_LABELS } from '../kpi/registry.js';
 import { getMeta } from '../meta/meta.service.js';
 import { comparedSpans, type ReportPeriod } from './report-period.js';
 import { dataVersionStamp } from './report.queries.js';
@@ -118,7 +118,7 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
     return { level: scope.level, code: scope.code, region: scope.region, cells };
   });
 
-  const targeted = measures.filter((m) => MEASURES[m].temporality === 'flow');
+  const targeted = measures.filter((m) => TARGETED_MEASURES.includes(m));
   const attainmentRows = scopes.map((scope, i) => {
     const found = byMeasure(summaries[i]!);
     const cells: Partial<Record<MeasureId, Attainment>> = Object.fromEntries(

@@ -17,6 +17,15 @@ export function csvOf(kind: FactKind, rows: RawRow[], { bom = true } = {}): stri
   );
 }
 
+/** A kind's header up to and including `last`: a file that leaves out the columns after it (as files written before them do). */
+export function headerThrough(kind: FactKind, last: string): string {
+  const columns = KIND_COLUMNS[kind];
+  return columns
+    .slice(0, columns.findIndex((c) => c.name === last) + 1)
+    .map((c) => c.name)
+    .join(',');
+}
+
 /** Parses a CSV answer into header and rows (dropping the BOM). */
 export function parseCsv(text: string): { header: string[]; rows: string[][] } {
   const [header, ...rows] = parse(text, { bom: true, relax_column_count: false }) as string[][];

@@ -58,6 +58,8 @@ export function randomFacts(seed: number, perKind: number): RawFacts {
     const day = randomDate(pay);
     return day < start ? start : day;
   };
+  // Rewards to individuals from a fourth stream.
+  const reward = new Random(seed ^ 0x7e3a);
   const facts: RawFacts = { tech_transfer: [], payment: [], incubation: [], talent: [], credit: [] };
   for (let i = 0; i < perKind; i++) {
     const u = random.pick(UNIVERSITIES);
@@ -85,6 +87,7 @@ export function randomFacts(seed: number, perKind: number): RawFacts {
       contract_value_cny: value,
       received_cny: 0,
       patents: draws.patents,
+      ...rewardsOn(reward, value, draws.signed),
     });
     // None to four payments, any of them up to the rest of the value; one in twenty paid in full.
     const contract = facts.tech_transfer[facts.tech_transfer.length - 1]!;
@@ -155,6 +158,25 @@ export function randomFacts(seed: number, perKind: number): RawFacts {
     });
   }
   return facts;
+}
+
+/**
+ * A contract's rewards, from their own stream: none on most; else cash, equity or both up to the
+ * value (now and then all of it), one to six people, granted on signing or later.
+ */
+function rewardsOn(random: Random, value: number, signed: string): RawRow {
+  const none = { reward_cash_cny: 0, reward_equity_cny: 0, rewarded_people: 0, rewarded_on: null };
+  const fen = Math.round(value * 100);
+  if (fen < 2 || !random.chance(0.4)) return none;
+  const total = random.chance(0.1) ? fen : Math.max(1, Math.round(fen * random.next()));
+  const equity = random.chance(0.3) ? Math.round(total * random.next()) : 0;
+  const day = random.chance(0.2) ? signed : randomDate(random);
+  return {
+    reward_cash_cny: (total - equity) / 100,
+    reward_equity_cny: equity / 100,
+    rewarded_people: random.int(1, 6),
+    rewarded_on: day < signed ? signed : day,
+  };
 }
 
 export async function insertFacts(db: Kysely<Database>, facts: RawFacts): Promise<void> {

@@ -37,6 +37,10 @@ export const ORACLE_MEASURES: Record<string, OracleMeasure> = {
     date: 'signed_on',
     value: (row, paid) => (paid.get(contractKey(row.university_code, row.ref)) ?? 0) / 100,
   },
+  // Rewards on the day they were granted.
+  'tech_transfer.reward_cash': { kind: 'tech_transfer', date: 'rewarded_on', value: column('reward_cash_cny') },
+  'tech_transfer.reward_equity': { kind: 'tech_transfer', date: 'rewarded_on', value: column('reward_equity_cny') },
+  'tech_transfer.rewarded_people': { kind: 'tech_transfer', date: 'rewarded_on', value: column('rewarded_people') },
   'incubation.entered': { kind: 'incubation', date: 'entered_on', value: one },
   'incubation.graduated': { kind: 'incubation', date: 'graduated_on', value: one },
   'incubation.funding': { kind: 'incubation', date: 'entered_on', value: column('funding_cny') },
@@ -101,7 +105,7 @@ export interface OracleQuery {
 /** Every date any record carries (for the data's range, as a stock needs it). */
 export function dataRange(facts: RawFacts): { first: string; last: string } {
   const dates = [
-    ...facts.tech_transfer.map((r) => r.signed_on),
+    ...facts.tech_transfer.flatMap((r) => [r.signed_on, r.rewarded_on]),
     ...facts.payment.map((r) => r.received_on),
     ...facts.incubation.flatMap((r) => [r.entered_on, r.graduated_on, r.closed_on]),
     ...facts.talent.flatMap((r) => [r.started_on, r.completed_on]),

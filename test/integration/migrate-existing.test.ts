@@ -55,6 +55,12 @@ const before0015 = (row: RawRow): RawRow => {
   return rest;
 };
 
+/** A contract as the landed schema holds it: without the rewards of sql/0017. */
+const beforeRewards = (row: RawRow): RawRow => {
+  const { reward_cash_cny: _c, reward_equity_cny: _e, rewarded_people: _p, rewarded_on: _d, ...rest } = row;
+  return rest;
+};
+
 /** The portfolio and completions by year as the definitions before sql/0015 counted them, over raw rows. */
 function oldFigures(facts: { incubation: RawRow[]; talent: RawRow[] }, years: number[]) {
   return years.map((year) => {
@@ -90,7 +96,7 @@ describe(`a database migrated from the landed schema (${TEST_DB})`, () => {
     expect((await migrateToLatest(upgraded.db, landedFolder)).at(-1)).toBe(LANDED.replace('.sql', ''));
     await upgraded.db
       .insertInto('tech_transfer')
-      .values(facts.tech_transfer as never)
+      .values(facts.tech_transfer.map(beforeRewards) as never)
       .execute();
     await upgraded.db
       .insertInto('incubation')
@@ -108,6 +114,7 @@ describe(`a database migrated from the landed schema (${TEST_DB})`, () => {
     const applied = await migrateToLatest(upgraded.db);
     expect(applied).toContain('0015_standard_dates');
     expect(applied).toContain('0016_payment_ledger');
+    expect(applied).toContain('0017_rewards');
     fresh = await createTestDatabase();
     await addStandardUsers(upgraded.db);
     server = await startTestServer(upgraded);
@@ -127,6 +134,21 @@ describe(`a database migrated from the landed schema (${TEST_DB})`, () => {
   it('when upgraded, then every rollup equals a fresh sum of the facts it holds', async () => {
     const differences = await rollupDifferences(upgraded.db);
     expect(differences).toEqual(Object.fromEntries(Object.keys(differences).map((table) => [table, 0])));
+  });
+
+  it('when upgraded, then every contract carries no reward until one is entered', async () => {
+    const rows = await upgraded.db
+      .selectFrom('tech_transfer')
+      .select(['reward_cash_cny', 'reward_equity_cny', 'rewarded_people', 'rewarded_on'])
+      .execute();
+    expect(rows.length).toBe(facts.tech_transfer.length);
+    expect(
+      new Set(
+        rows.map((r) =>
+          JSON.stringify([Number(r.reward_cash_cny), Number(r.reward_equity_cny), r.rewarded_people, r.rewarded_on]),
+        ),
+      ),
+    ).toEqual(new Set([JSON.stringify([0, 0, 0, null])]));
   });
 
   it('when upgraded, then closed projects and completed cohorts get the stated defaults', async () => {
