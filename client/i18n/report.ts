@@ -158,6 +158,7 @@ const PAIRS = {
   'report.unit.people': ['people', '人'],
   'report.unit.credits': ['credits', '学分'],
   'report.unit.count': ['number', '个/项'],
+  'report.unit.ratio': ['%', '%'],
   'report.unit.points': ['pp', '个百分点'],
   'report.date.signed_on': ['signing date', '合同签订日'],
   'report.date.received_on': ['date received (each payment)', '到账日期（逐笔）'],

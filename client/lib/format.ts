@@ -1,6 +1,8 @@
 import { lang } from '../i18n';
 
-export type Unit = 'count' | 'cny' | 'people' | 'credits';
+/** The registry's units, one definition for server and client. */
+export type { Unit } from '../../server/kpi/registry';
+import type { Unit } from '../../server/kpi/registry';
 
 const WAN = 10_000;
 const YI = 100_000_000;
@@ -20,6 +22,8 @@ function grouped(value: number, digits: number): string {
 export function formatValue(value: number | null | undefined, unit: Unit, { exact = false } = {}): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const zh = lang() === 'zh';
+  // A share: 0.4567 is 45.7% (45.67% exact).
+  if (unit === 'ratio') return `${grouped(value * 100, exact ? 2 : 1)}%`;
   const fraction = unit === 'credits' && !Number.isInteger(value) ? 1 : 0;
   if (unit === 'cny') {
     if (exact) return zh ? `${grouped(value, 2)} 元` : `¥${grouped(value, 2)}`;
@@ -38,6 +42,7 @@ export function formatValue(value: number | null | undefined, unit: Unit, { exac
 
 /** An axis tick: short, in the unit's scale. */
 export function formatTick(value: number, unit: Unit): string {
+  if (unit === 'ratio') return `${+(value * 100).toFixed(1)}%`;
   const zh = lang() === 'zh';
   const abs = Math.abs(value);
   if (zh) {
@@ -73,6 +78,8 @@ export function unitName(unit: Unit): string {
       return zh ? '人' : 'people';
     case 'credits':
       return zh ? '学分' : 'credits';
+    case 'ratio':
+      return '%';
     default:
       return zh ? '项' : 'count';
   }

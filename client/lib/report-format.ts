@@ -21,6 +21,7 @@ function grouped(value: number, digits: number, lang: ReportLang): string {
 /** A figure in a report table: money in 万元 with two decimals, counts whole, credits with their tenths. */
 export function reportNumber(value: number | null | undefined, unit: ReportMeasure['unit'], lang: ReportLang): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (unit === 'ratio') return `${grouped(value * 100, 2, lang)}%`;
   if (unit === 'cny') return grouped(value / 10_000, 2, lang);
   if (unit === 'credits' && !Number.isInteger(value)) return grouped(value, 1, lang);
   return grouped(value, 0, lang);

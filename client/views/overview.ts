@@ -78,7 +78,11 @@ class MeasureLine {
     if (m.target === null || m.progress === null) {
       this.#progress.hidden = true;
       this.#progressText.textContent =
-        this.measure.temporality === 'stock' ? t('overview.stock') : t('overview.noTarget', { year: m.targetYear });
+        this.measure.temporality === 'stock'
+          ? t('overview.stock')
+          : this.measure.targeted
+            ? t('overview.noTarget', { year: m.targetYear })
+            : t('overview.untargeted');
     } else {
       const percent = Math.round(m.progress * 1000) / 10;
       this.#progress.hidden = false;

@@ -28,12 +28,13 @@ export async function loadLabels(db: Kysely<Database>, lang: Lang): Promise<Labe
 }
 
 const UNIT_LABEL: Record<Lang, Record<Unit, string>> = {
-  en: { count: '', cny: 'CNY', people: 'people', credits: 'credits' },
-  zh: { count: '项', cny: '元', people: '人', credits: '学分' },
+  en: { count: '', cny: 'CNY', people: 'people', credits: 'credits', ratio: 'share' },
+  zh: { count: '项', cny: '元', people: '人', credits: '学分', ratio: '比率' },
 };
 
 /** A money amount or a count for people to read: 万元 in Chinese, thousands separators in English. */
 export function displayNumber(value: number, unit: Unit, lang: Lang): string {
+  if (unit === 'ratio') return `${(value * 100).toFixed(2)}%`;
   if (unit === 'cny' && lang === 'zh') return (value / 10_000).toFixed(2);
   const decimals = unit === 'cny' ? 2 : Number.isInteger(value) ? 0 : 1;
   return value.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', {

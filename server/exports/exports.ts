@@ -5,7 +5,7 @@ import { displayNumber, type Labels, type Lang, unitLabel, withUnit } from '../c
 import type { CopyOut } from '../db/connect.js';
 import { streamChunks } from '../db/stream.js';
 import type { Database, FactKind } from '../db/schema.js';
-import type { AggregateRow, KpiFilters } from '../kpi/compile.js';
+import { type AggregateRow, denominatorColumn, type KpiFilters, numeratorColumn, recordsColumn } from '../kpi/compile.js';
 import type { Summary } from '../kpi/kpi.service.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import { type Bilingual, DIMENSIONS, type DimensionId, MEASURES } from '../kpi/registry.js';
@@ -130,6 +130,21 @@ function dimensionHeader(id: DimensionId, options: CsvRequest): string {
   return !options.formatted && options.lang === 'en' ? id : DIMENSIONS[id].name[options.lang];
 }
 
+/** The ratios among the measures, each shown with its numerator and denominator. */
+const ratiosOf = (measures: readonly MeasureId[]) =>
+  measures.flatMap((id) => {
+    const { aggregate } = MEASURES[id];
+    return aggregate.fn === 'ratio' ? [{ id, numerator: aggregate.numerator, denominator: aggregate.denominator }] : [];
+  });
+
+/** The header of a ratio's numerator or denominator: `tech_transfer.average_value:denominator`, or its measure's name. */
+function ratioPartHeader(ratio: MeasureId, part: 'numerator' | 'denominator', measure: MeasureId, options: CsvRequest): string {
+  if (!options.formatted && options.lang === 'en') return `${ratio}:${part}`;
+  const role = options.lang === 'zh' ? (part === 'numerator' ? '分子' : '分母') : part;
+  const name = measureHeader(measure, options);
+  return options.lang === 'zh' ? `${MEASURES[ratio].name.zh}${role}：${name}` : `${MEASURES[ratio].name.en}, ${role}: ${name}`;
+}
+
 export function aggregateHeader(
   by: readonly DimensionId[],
   measures: readonly MeasureId[],
@@ -140,10 +155,16 @@ export function aggregateHeader(
     ...by.map((d) => dimensionHeader(d, options)),
     ...measures.map((m) => measureHeader(m, options)),
     ...(withRecords ? measures.map((m) => (options.lang === 'zh' ? `${MEASURES[m].name.zh}记录数` : `${m}:records`)) : []),
+    ...ratiosOf(measures).flatMap((r) => [
+      ratioPartHeader(r.id, 'numerator', r.numerator, options),
+      ratioPartHeader(r.id, 'denominator', r.denominator, options),
+    ]),
   ];
 }
 
-export function measureCell(id: MeasureId, value: number, options: CsvRequest): NumberCell {
+/** A figure's cell; none for a ratio without a denominator. */
+export function measureCell(id: MeasureId, value: number | null, options: CsvRequest): NumberCell | null {
+  if (value === null) return null;
   const def = MEASURES[id];
   if (options.formatted) return numberCell(displayNumber(value, def.unit, options.lang));
   return numberCell(def.unit === 'cny' ? moneyCell(value) : String(value));
@@ -164,8 +185,12 @@ export function aggregateRows(
       const domain = dimensionDomain(d);
       return options.formatted && domain ? labels.name(domain, String(value)) : String(value);
     }),
-    ...measures.map((m) => measureCell(m, Number(row[m]), options)),
-    ...(withRecords ? measures.map((m) => numberCell(String(row[`${m}:records`] ?? 0))) : []),
+    ...measures.map((m) => measureCell(m, row[m] === null ? null : Number(row[m]), options)),
+    ...(withRecords ? measures.map((m) => numberCell(String(row[recordsColumn(m)] ?? 0))) : []),
+    ...ratiosOf(measures).flatMap((r) => [
+      measureCell(r.numerator, Number(row[numeratorColumn(r.id)] ?? 0), options),
+      measureCell(r.denominator, Number(row[denominatorColumn(r.id)] ?? 0), options),
+    ]),
   ]);
 }
 
@@ -188,6 +213,8 @@ const SUMMARY_COLUMNS = [
   'target',
   'year_to_date',
   'progress',
+  'numerator',
+  'denominator',
 ] as const;
 const SUMMARY_ZH = [
   '指标',
@@ -208,6 +235,8 @@ const SUMMARY_ZH = [
   '年度目标',
   '年初至今',
   '目标完成率',
+  '分子',
+  '分母',
 ];
 
 export function summaryHeader(options: CsvRequest): string[] {
@@ -215,6 +244,11 @@ export function summaryHeader(options: CsvRequest): string[] {
 }
 
 export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
+  const parts = (m: Summary['measures'][number]) => {
+    const { aggregate } = MEASURES[m.measure];
+    if (aggregate.fn !== 'ratio' || m.numerator === null || m.denominator === null) return [null, null];
+    return [measureCell(aggregate.numerator, m.numerator, options), measureCell(aggregate.denominator, m.denominator, options)];
+  };
   const ratio = (value: number | null) =>
     value === null ? null : numberCell(options.formatted ? `${(value * 100).toFixed(1)}%` : value.toFixed(6));
   return summary.measures.map((m) => {
@@ -238,6 +272,8 @@ export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
       number(m.target),
       number(m.yearToDate),
       ratio(m.progress),
+      // A ratio's two sums over the period (its numerator's and denominator's own units).
+      ...parts(m),
     ];
   });
 }

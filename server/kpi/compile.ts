@@ -4,6 +4,7 @@ import { BadRequest } from '../http/problems.js';
 import { today } from '../lib/dates.js';
 import type { MeasureId } from './measure-ids.js';
 import { type Period, periodKey, periodsBetween } from './periods.js';
+import { ratioOf } from './ratio.js';
 import {
   DIMENSIONS,
   type DimensionId,
@@ -43,6 +44,9 @@ export interface AggregateQuery {
 
 /** The column that holds the number of records behind a measure's figure. */
 export const recordsColumn = (measure: MeasureId): string => `${measure}:records`;
+/** The columns that hold a ratio's two sums, beside its figure. */
+export const numeratorColumn = (measure: MeasureId): string => `${measure}:numerator`;
+export const denominatorColumn = (measure: MeasureId): string => `${measure}:denominator`;
 
 export type AggregateRow = Record<string, string | number | null>;
 
@@ -217,6 +221,8 @@ function groupsOf(measures: readonly MeasureId[]): Group[] {
 
 function aggregateSql(def: MeasureDef, rollup: Rollup | null): RawBuilder<unknown> {
   if (def.aggregate.fn === 'count') return recordsSql(rollup);
+  // A ratio is read as its two sums (see `runAggregate`).
+  if (def.aggregate.fn === 'ratio') throw new Error(`${def.id} is a ratio: ask for its numerator and denominator`);
   return sql`sum(${sql.ref(`f.${def.aggregate.column}`)})::numeric`;
 }
 
@@ -401,8 +407,50 @@ export function compileAggregate(query: AggregateQuery, range: DataRange): RawBu
   return sql<AggregateRow>`select ${sql.join([...keys, ...values])} from (${stacked}) as stacked ${groupBy}`;
 }
 
-/** Runs a query and names its columns by measure id; `fill` completes the calendar in memory. */
+/** The additive measures a query reads: its own, with each ratio's numerator and denominator in its place. */
+export function additiveParts(measures: readonly MeasureId[]): MeasureId[] {
+  return [
+    ...new Set(
+      measures.flatMap((id) => {
+        const { aggregate } = MEASURES[id];
+        return aggregate.fn === 'ratio' ? [aggregate.numerator, aggregate.denominator] : [id];
+      }),
+    ),
+  ];
+}
+
+/**
+ * Runs a query and names its columns by measure id; `fill` completes the calendar in memory. A
+ * ratio is its numerator's sum over each group divided by its denominator's (`ratioOf`), with both
+ * sums beside it and its denominator's records as its own.
+ */
 export async function runAggregate(db: Kysely<Database>, query: AggregateQuery, range: DataRange): Promise<AggregateRow[]> {
+  const parts = additiveParts(query.measures);
+  if (parts.length === query.measures.length && parts.every((id, i) => id === query.measures[i]))
+    return runAdditive(db, query, range);
+  const rows = await runAdditive(db, { ...query, measures: parts }, range);
+  return rows.map((row) => {
+    const out: AggregateRow = {};
+    for (const dimension of query.by) out[dimension] = row[dimension] ?? null;
+    for (const id of query.measures) {
+      const def = MEASURES[id];
+      const figure = def.aggregate.fn === 'ratio' ? def.aggregate.denominator : id;
+      if (def.aggregate.fn === 'ratio') {
+        const numerator = Number(row[def.aggregate.numerator]);
+        const denominator = Number(row[def.aggregate.denominator]);
+        out[id] = ratioOf(numerator, denominator, def.aggregate.decimals);
+        out[numeratorColumn(id)] = numerator;
+        out[denominatorColumn(id)] = denominator;
+      } else {
+        out[id] = row[id]!;
+      }
+      if (query.withRecords) out[recordsColumn(id)] = row[recordsColumn(figure)]!;
+    }
+    return out;
+  });
+}
+
+async function runAdditive(db: Kysely<Database>, query: AggregateQuery, range: DataRange): Promise<AggregateRow[]> {
   const { rows } = await compileAggregate(query, range).execute(db);
   const named = rows.map((row) => {
     const out: AggregateRow = {};

@@ -3,12 +3,22 @@ import type { Database } from '../db/schema.js';
 import { today } from '../lib/dates.js';
 import { dataDateRange } from '../meta/meta.queries.js';
 import { versioned } from '../db/versioned.js';
-import { type AggregateRow, type DataRange, FILTER_DIMENSIONS, type KpiFilters, recordsColumn, runAggregate } from './compile.js';
+import {
+  type AggregateRow,
+  type DataRange,
+  denominatorColumn,
+  FILTER_DIMENSIONS,
+  type KpiFilters,
+  numeratorColumn,
+  recordsColumn,
+  runAggregate,
+} from './compile.js';
 import type { AggregateRequest, CollaborationRequest, SummaryRequest } from './kpi.schemas.js';
 import type { MeasureId } from './measure-ids.js';
 import { previousPeriod, shiftYears } from './periods.js';
 import { assertKnownCodes, loadReferences, type References, universitiesInScope } from './references.js';
-import { MEASURES } from './registry.js';
+import { ratioOf } from './ratio.js';
+import { isRatio, MEASURES } from './registry.js';
 
 /** The data's first and last days: read once per data version. */
 export function readDataRange(db: Kysely<Database>): Promise<DataRange> {
@@ -36,24 +46,33 @@ export interface Span {
   to: string;
 }
 
+/**
+ * A figure of the summary: a number, or for a ratio (`unit` of the registry, `aggregate.fn` ratio)
+ * null where its denominator is 0.
+ */
+export type SummaryFigure = number | null;
+
 export interface MeasureSummary {
   measure: MeasureId;
   unit: string;
   temporality: 'flow' | 'stock';
-  value: number;
+  value: SummaryFigure;
   records: number;
-  previous: number;
+  previous: SummaryFigure;
   /** Relative change against the previous period of the same length; null when that was zero. */
   change: number | null;
-  yearAgo: number;
+  yearAgo: SummaryFigure;
   yearOnYear: number | null;
   /** Year on year over the universities with records in both periods, as the national report compares. */
-  panel: { universities: string[]; value: number; yearAgo: number; change: number | null };
+  panel: { universities: string[]; value: SummaryFigure; yearAgo: SummaryFigure; change: number | null };
   targetYear: number;
   target: number | null;
-  yearToDate: number;
+  yearToDate: SummaryFigure;
   /** Year to date ÷ the year's target; null without a comparable target. */
   progress: number | null;
+  /** A ratio's two sums over the period (null for any other measure). */
+  numerator: number | null;
+  denominator: number | null;
 }
 
 export interface Summary {
@@ -64,20 +83,46 @@ export interface Summary {
   measures: MeasureSummary[];
 }
 
-const ratio = (value: number, base: number): number | null => (base === 0 ? null : value / base - 1);
+const change = (value: SummaryFigure, base: SummaryFigure): number | null =>
+  value === null || base === null || base === 0 ? null : value / base - 1;
 const round = (value: number): number => Math.round(value * 100) / 100;
 
-function byUniversity(rows: AggregateRow[], measure: MeasureId): Map<string, { value: number; records: number }> {
-  const result = new Map<string, { value: number; records: number }>();
+/** A university's part of a figure: its value, its records, and for a ratio its two sums. */
+interface Part {
+  value: number;
+  records: number;
+  numerator: number;
+  denominator: number;
+}
+
+function byUniversity(rows: AggregateRow[], measure: MeasureId): Map<string, Part> {
+  const result = new Map<string, Part>();
   for (const row of rows) {
     const records = Number(row[recordsColumn(measure)] ?? 0);
-    if (records > 0) result.set(String(row.university), { value: Number(row[measure]), records });
+    if (records > 0)
+      result.set(String(row.university), {
+        value: Number(row[measure] ?? 0),
+        records,
+        numerator: Number(row[numeratorColumn(measure)] ?? 0),
+        denominator: Number(row[denominatorColumn(measure)] ?? 0),
+      });
   }
   return result;
 }
 
-const total = (map: Map<string, { value: number }>, only?: readonly string[]): number =>
-  round([...map].filter(([code]) => !only || only.includes(code)).reduce((sum, [, v]) => sum + v.value, 0));
+const sumOf = (map: Map<string, Part>, pick: (p: Part) => number, only?: readonly string[]): number =>
+  round([...map].filter(([code]) => !only || only.includes(code)).reduce((sum, [, part]) => sum + pick(part), 0));
+
+/** The figure over the universities (or only some): a sum, or for a ratio its sums divided, never its values summed. */
+function total(measure: MeasureId, map: Map<string, Part>, only?: readonly string[]): SummaryFigure {
+  const { aggregate } = MEASURES[measure];
+  if (aggregate.fn !== 'ratio') return sumOf(map, (p) => p.value, only);
+  return ratioOf(
+    sumOf(map, (p) => p.numerator, only),
+    sumOf(map, (p) => p.denominator, only),
+    aggregate.decimals,
+  );
+}
 
 /** The period the summary covers: the filter's, else the current year to date. */
 export function summaryPeriod(filters: KpiFilters, now = today()): Span {
@@ -128,14 +173,14 @@ export async function summary(
     measures: measures.map((measure) => {
       const now = byUniversity(current, measure);
       const then = byUniversity(ago, measure);
-      const value = total(now);
-      const previousValue = total(byUniversity(before, measure));
-      const yearAgoValue = total(then);
+      const value = total(measure, now);
+      const previousValue = total(measure, byUniversity(before, measure));
+      const yearAgoValue = total(measure, then);
       const panel = [...now.keys()].filter((code) => then.has(code));
       const panelOrdered = references.universities.filter((code) => panel.includes(code));
-      const panelValue = total(now, panel);
-      const panelYearAgo = total(then, panel);
-      const ytdValue = total(byUniversity(ytd, measure));
+      const panelValue = total(measure, now, panel);
+      const panelYearAgo = total(measure, then, panel);
+      const ytdValue = total(measure, byUniversity(ytd, measure));
       const target = targets.get(measure) ?? null;
       return {
         measure,
@@ -144,14 +189,16 @@ export async function summary(
         value,
         records: [...now.values()].reduce((sum, v) => sum + v.records, 0),
         previous: previousValue,
-        change: ratio(value, previousValue),
+        change: change(value, previousValue),
         yearAgo: yearAgoValue,
-        yearOnYear: ratio(value, yearAgoValue),
-        panel: { universities: panelOrdered, value: panelValue, yearAgo: panelYearAgo, change: ratio(panelValue, panelYearAgo) },
+        yearOnYear: change(value, yearAgoValue),
+        panel: { universities: panelOrdered, value: panelValue, yearAgo: panelYearAgo, change: change(panelValue, panelYearAgo) },
         targetYear,
         target,
         yearToDate: ytdValue,
-        progress: target === null || target === 0 ? null : ytdValue / target,
+        progress: target === null || target === 0 || ytdValue === null ? null : ytdValue / target,
+        numerator: isRatio(MEASURES[measure]) ? sumOf(now, (p) => p.numerator) : null,
+        denominator: isRatio(MEASURES[measure]) ? sumOf(now, (p) => p.denominator) : null,
       };
     }),
   };

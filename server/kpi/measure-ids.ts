@@ -7,6 +7,8 @@ export const MEASURE_IDS = [
   'tech_transfer.reward_cash',
   'tech_transfer.reward_equity',
   'tech_transfer.rewarded_people',
+  'tech_transfer.average_value',
+  'tech_transfer.collection_rate',
   'incubation.entered',
   'incubation.graduated',
   'incubation.funding',

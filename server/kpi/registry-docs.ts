@@ -7,8 +7,20 @@ export const REGISTRY_DOCS_END = '<!-- registry: end -->';
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
+/** How the figure is made from the records: counted, summed, or one sum over another. */
+const figureOf = (m: MeasureDef): string => {
+  switch (m.aggregate.fn) {
+    case 'count':
+      return 'count of records';
+    case 'sum':
+      return `sum of \`${m.aggregate.column}\``;
+    case 'ratio':
+      return `\`${m.aggregate.numerator}\` ÷ \`${m.aggregate.denominator}\`, summed over the group first, ${m.aggregate.decimals} decimals`;
+  }
+};
+
 const measureRow = (m: MeasureDef): string =>
-  `| \`${m.id}\` | ${cell(m.name.en)} / ${cell(m.name.zh)} | ${m.unit} | ${m.temporality} | \`${m.dateColumn}\` | ${cell(m.standard.reference.en)} | ${m.dimensions.join(', ')} |`;
+  `| \`${m.id}\` | ${cell(m.name.en)} / ${cell(m.name.zh)} | ${m.unit} | ${m.temporality} | \`${m.dateColumn}\` | ${figureOf(m)} | ${cell(m.standard.reference.en)} | ${m.dimensions.join(', ')} |`;
 
 /** The measures and dimensions of the registry, as docs/api.md shows them. */
 export function registryDocs(): string {
@@ -21,8 +33,8 @@ export function registryDocs(): string {
     return `| \`${d.id}\` | ${d.name.en} / ${d.name.zh} | ${values} |`;
   });
   return [
-    '| measure | name | unit | flow or stock | date | standard | dimensions |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| measure | name | unit | flow or stock | date | figure | standard | dimensions |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...MEASURE_LIST.map(measureRow),
     '',
     '| dimension | name | values |',

@@ -10,7 +10,7 @@ import type {
 } from '../db/schema.js';
 import { FACT_KINDS, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
 import { DIMENSION_IDS, type DimensionId, isTimeDimension } from './dimension-ids.js';
-import type { MeasureId } from './measure-ids.js';
+import { MEASURE_IDS, type MeasureId } from './measure-ids.js';
 
 export {
   DIMENSION_IDS,
@@ -28,7 +28,8 @@ export {
  * else writes KPI SQL.
  */
 
-export type Unit = 'count' | 'cny' | 'people' | 'credits';
+/** `ratio`: a share (0.25 is 25%). */
+export type Unit = 'count' | 'cny' | 'people' | 'credits' | 'ratio';
 
 export interface Bilingual {
   en: string;
@@ -118,12 +119,58 @@ interface MeasureInput<K extends FactKind> {
 /** A flow is summed over the period; a stock is its level at the end of the period. */
 type Temporality<K extends FactKind> = { temporality: 'flow' } | { temporality: 'stock'; held: Held<K> };
 
+/**
+ * A ratio of two measures of the same records and date: the sum of the numerator over a group
+ * divided by the sum of the denominator over it (never an average of averages), rounded to
+ * `decimals` places; no figure where the denominator is 0. Never summed over groups.
+ */
+export interface RatioAggregate {
+  fn: 'ratio';
+  numerator: MeasureId;
+  denominator: MeasureId;
+  decimals: number;
+}
+
 /** A measure as the compiler reads it, with the dimensions its kind has. */
-export type MeasureDef = Omit<MeasureInput<FactKind>, 'dateColumn' | 'aggregate'> & {
+export type MeasureDef = Omit<MeasureInput<FactKind>, 'dateColumn' | 'aggregate' | 'unit'> & {
+  unit: Unit;
   dateColumn: string;
-  aggregate: { fn: 'count' } | { fn: 'sum'; column: string };
+  aggregate: { fn: 'count' } | { fn: 'sum'; column: string } | RatioAggregate;
   dimensions: readonly DimensionId[];
 } & ({ temporality: 'flow' } | { temporality: 'stock'; held: Held });
+
+/** A ratio as it is declared: its two measures, and what it shows. */
+interface RatioInput
+  extends Pick<MeasureInput<FactKind>, 'id' | 'group' | 'name' | 'definition' | 'standard' | 'cohort' | 'reported'> {
+  numerator: MeasureDef;
+  denominator: MeasureDef;
+  unit: 'cny' | 'ratio';
+  decimals: number;
+}
+
+/** Declares a ratio: its records, date and dimensions are those its two flows share. */
+function ratio(input: RatioInput): MeasureDef {
+  const { numerator, denominator, decimals, ...rest } = input;
+  if (
+    numerator.kind !== denominator.kind ||
+    numerator.dateColumn !== denominator.dateColumn ||
+    numerator.temporality !== 'flow' ||
+    denominator.temporality !== 'flow'
+  )
+    throw new Error(`ratio ${input.id}: its measures must be flows of the same records and date`);
+  return {
+    ...rest,
+    kind: numerator.kind,
+    dateColumn: numerator.dateColumn,
+    aggregate: { fn: 'ratio', numerator: numerator.id, denominator: denominator.id, decimals },
+    temporality: 'flow',
+    dimensions: numerator.dimensions,
+    // A ratio is no output to plan a year's target for.
+    targeted: false,
+  };
+}
+
+export const isRatio = (def: MeasureDef): def is MeasureDef & { aggregate: RatioAggregate } => def.aggregate.fn === 'ratio';
 
 /** Declares a measure: its columns checked against its kind's rows, its dimensions those its kind has. */
 function measure<K extends FactKind>(input: MeasureInput<K> & Temporality<K>): MeasureDef {
@@ -316,7 +363,7 @@ const ALLIANCE = (zh: string, en: string): Standard => ({
   reference: { zh: `联盟自定义口径（无公开标准）：${zh}`, en: `Alliance definition (no published standard): ${en}` },
 });
 
-export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
+const ADDITIVE = {
   'tech_transfer.contracts': measure({
     id: 'tech_transfer.contracts',
     kind: 'tech_transfer',
@@ -589,9 +636,48 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
     },
     standard: ALLIANCE('学分互认学生人次', 'mutual credit recognition: students, once per course'),
   }),
+} satisfies Partial<Record<MeasureId, MeasureDef>>;
+
+export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
+  ...ADDITIVE,
+  'tech_transfer.average_value': ratio({
+    id: 'tech_transfer.average_value',
+    group: 'tech_transfer',
+    numerator: ADDITIVE['tech_transfer.contract_value'],
+    denominator: ADDITIVE['tech_transfer.contracts'],
+    unit: 'cny',
+    decimals: 2,
+    name: { en: 'Average contract value', zh: '平均合同金额' },
+    definition: {
+      en: 'Contract value divided by the number of contracts signed in the period, over the same group (never an average of averages), in yuan.',
+      zh: '期内签订合同的合同金额除以合同项数（元），按同一分组的合计计算，不对平均数再平均。',
+    },
+    standard: CN_REPORT('平均合同金额', 'average contract value'),
+  }),
+  'tech_transfer.collection_rate': ratio({
+    id: 'tech_transfer.collection_rate',
+    group: 'tech_transfer',
+    numerator: ADDITIVE['tech_transfer.received_to_date'],
+    denominator: ADDITIVE['tech_transfer.contract_value'],
+    unit: 'ratio',
+    decimals: 4,
+    name: { en: 'Collection rate of contracts signed', zh: '期内签订合同到账率' },
+    definition: {
+      en: 'Cash received to date on the contracts signed in the period, divided by their contract value. It grows as payments arrive, so a past period changes.',
+      zh: '期内签订合同截至目前的累计到账金额除以其合同金额；随后续到账而变化。',
+    },
+    standard: ALLIANCE(
+      '按签订批次计算的到账率（累计到账金额 ÷ 合同金额）',
+      'collection rate of each signing cohort (cash received to date ÷ contract value)',
+    ),
+    cohort: true,
+    // It keeps changing after its period, like the cash received to date it divides.
+    reported: false,
+  }),
 };
 
-export const MEASURE_LIST: readonly MeasureDef[] = Object.values(MEASURES);
+/** The measures in the order of `MEASURE_IDS`: the order every list shows them in. */
+export const MEASURE_LIST: readonly MeasureDef[] = MEASURE_IDS.map((id) => MEASURES[id]);
 
 /**
  * The measures of the commission report: those the registry does not leave out. A submitted report
@@ -626,9 +712,9 @@ export const VALUE_LABELS: Readonly<Record<string, Bilingual>> = {
 };
 
 /** Measures that have a partner dimension: the ones the collaboration matrix can show. */
-export const PARTNER_MEASURES: readonly MeasureId[] = MEASURE_LIST.filter((m) => m.dimensions.includes('partner_university')).map(
-  (m) => m.id,
-);
+export const PARTNER_MEASURES: readonly MeasureId[] = MEASURE_LIST.filter(
+  (m) => m.dimensions.includes('partner_university') && !isRatio(m),
+).map((m) => m.id);
 
 export const STANDARDS: Readonly<Record<Standard['code'], Bilingual>> = {
   'cn-annual-report': {

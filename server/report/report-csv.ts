@@ -1,6 +1,6 @@
 import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
-import { withUnit } from '../csv/labels.js';
+import { unitLabel, withUnit } from '../csv/labels.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import type { Breakdown, Figure, ReportDocument, ReportMeasure } from './report.types.js';
 
@@ -67,9 +67,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
   const unitOf = (id: MeasureId) => {
     const unit = measure.get(id)!.unit;
     // A count's unit depends on what is counted (contracts, projects, jobs): its name says it.
-    return lang === 'zh'
-      ? { count: '', cny: '元', people: '人', credits: '学分' }[unit]
-      : { count: '', cny: 'CNY', people: 'people', credits: 'credits' }[unit];
+    return unit === 'count' ? '' : unitLabel(unit, lang, false);
   };
   const universityName = new Map(doc.universities.map((u) => [u.code, u.name[lang]]));
   const regionName = new Map(doc.regions.map((r) => [r.code, r.name[lang]]));

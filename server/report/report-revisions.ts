@@ -153,7 +153,11 @@ type Values = Record<string, unknown>;
 
 /** The report's measures that count each kind of record. */
 const MEASURES_OF: Record<FactKind, MeasureDef[]> = Object.fromEntries(
-  FACT_KINDS.map((kind) => [kind, MEASURE_LIST.filter((m) => m.kind === kind && REPORT_MEASURES.includes(m.id))]),
+  // A ratio moves with its two sums, which are listed; its own change is no sum of changes.
+  FACT_KINDS.map((kind) => [
+    kind,
+    MEASURE_LIST.filter((m) => m.kind === kind && REPORT_MEASURES.includes(m.id) && m.aggregate.fn !== 'ratio'),
+  ]),
 ) as Record<FactKind, MeasureDef[]>;
 
 /** Whether a record counts in a measure over a span, as the registry defines the measure. */
@@ -164,7 +168,7 @@ function counts(def: MeasureDef, record: Values, span: { from: string; to: strin
 }
 
 const partOf = (def: MeasureDef, record: Values): number =>
-  def.aggregate.fn === 'count' ? 1 : Number(record[def.aggregate.column] ?? 0);
+  def.aggregate.fn === 'sum' ? Number(record[def.aggregate.column] ?? 0) : 1;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -311,7 +315,7 @@ export function reportFigures(doc: ReportDocument): Map<string, FigureEntry> {
     table: FigureDifference['table'],
     scope: string | null,
     measure: MeasureId,
-    f: { value: number; records: number } | undefined,
+    f: { value: number | null; records: number } | undefined,
     partner?: string | null,
   ) => {
     const where = partner === undefined ? {} : { partner };

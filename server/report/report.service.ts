@@ -62,10 +62,19 @@ export function assertReportable(period: ReportPeriod, now = today()): void {
   }
 }
 
-const figureOf = (row: AggregateRow | undefined, measure: MeasureId): Figure => ({
-  value: Number(row?.[measure] ?? 0),
-  records: Number(row?.[recordsColumn(measure)] ?? 0),
-});
+const figureOf = (row: AggregateRow | undefined, measure: MeasureId): Figure => {
+  const value = row?.[measure];
+  return {
+    // A ratio without a denominator has no figure; a sum over no records is 0.
+    value:
+      MEASURES[measure].aggregate.fn === 'ratio'
+        ? value === null || value === undefined
+          ? null
+          : Number(value)
+        : Number(value ?? 0),
+    records: Number(row?.[recordsColumn(measure)] ?? 0),
+  };
+};
 
 const figuresOf = (row: AggregateRow | undefined, measures: readonly MeasureId[]): Figures =>
   Object.fromEntries(measures.map((m) => [m, figureOf(row, m)]));

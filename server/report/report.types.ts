@@ -11,7 +11,8 @@ export const REPORT_FORMAT = 'alliance-outcomes.report/1';
 
 /** One figure and the number of records behind it. */
 export interface Figure {
-  value: number;
+  /** A sum or a count; for a ratio, null where its denominator is 0. */
+  value: number | null;
   records: number;
 }
 
@@ -31,8 +32,8 @@ export interface ReportMeasure {
   unit: Unit;
   temporality: 'flow' | 'stock';
   dateColumn: string;
-  /** `count`: the figure is the number of records; `sum`: a sum over them. */
-  aggregate: 'count' | 'sum';
+  /** `count`: the figure is the number of records; `sum`: a sum over them; `ratio`: one sum over another. */
+  aggregate: 'count' | 'sum' | 'ratio';
   name: Bilingual;
   definition: Bilingual;
   standard: { code: Standard['code']; name: Bilingual; reference: Bilingual };
@@ -57,17 +58,18 @@ export interface Attainment {
 
 export interface Comparison {
   measure: MeasureId;
-  value: number;
+  /** Figures are null only for a ratio whose denominator is 0. */
+  value: number | null;
   records: number;
-  previous: number;
+  previous: number | null;
   /** value ÷ previous − 1; null when previous is zero. */
   change: number | null;
-  yearAgo: number;
+  yearAgo: number | null;
   yearOnYear: number | null;
   /** Year on year over the universities with records in both periods (the national report's matched panel). */
-  panel: { universities: string[]; value: number; yearAgo: number; change: number | null };
+  panel: { universities: string[]; value: number | null; yearAgo: number | null; change: number | null };
   target: number | null;
-  yearToDate: number;
+  yearToDate: number | null;
   attainment: number | null;
 }
 

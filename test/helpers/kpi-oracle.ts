@@ -52,6 +52,32 @@ export const ORACLE_MEASURES: Record<string, OracleMeasure> = {
   'credits.students': { kind: 'credit', date: 'recognized_on', value: column('students') },
 };
 
+/**
+ * Ratios, from DESIGN's definitions: one figure's sum over a group divided by another's over the
+ * same group, rounded half up to `decimals` places; no figure where the divisor is 0.
+ */
+export const ORACLE_RATIOS: Record<string, { numerator: string; denominator: string; decimals: number }> = {
+  'tech_transfer.average_value': {
+    numerator: 'tech_transfer.contract_value',
+    denominator: 'tech_transfer.contracts',
+    decimals: 2,
+  },
+  'tech_transfer.collection_rate': {
+    numerator: 'tech_transfer.received_to_date',
+    denominator: 'tech_transfer.contract_value',
+    decimals: 4,
+  },
+};
+
+/** a ÷ b (both whole hundredths, b > 0, a ≥ 0) to `decimals` places, rounded half up, with integer arithmetic. */
+export function exactQuotient(a: number, b: number, decimals: number): number {
+  const scale = 10n ** BigInt(decimals);
+  const scaled = BigInt(a) * scale;
+  let q = scaled / BigInt(b);
+  if ((scaled % BigInt(b)) * 2n >= BigInt(b)) q += 1n;
+  return Number(q) / Number(scale);
+}
+
 const PARTNER: Record<FactKind, string> = {
   tech_transfer: 'co_university_code',
   payment: 'co_university_code',
@@ -167,7 +193,13 @@ export function oracleAggregate(facts: RawFacts, query: OracleQuery): OracleRow[
       ? facts.payment.map((p) => ({ ...contracts.get(contractKey(p.university_code, p.contract_ref))!, ...p }))
       : facts[kind];
 
-  for (const id of query.measures) {
+  // A ratio is computed from its two figures' sums.
+  const computed = [
+    ...new Set(
+      query.measures.flatMap((id) => (ORACLE_RATIOS[id] ? [ORACLE_RATIOS[id].numerator, ORACLE_RATIOS[id].denominator] : [id])),
+    ),
+  ];
+  for (const id of computed) {
     const measure = ORACLE_MEASURES[id]!;
     for (const row of rowsOf(measure.kind)) {
       if (!passes(row, measure.kind)) continue;
@@ -195,7 +227,18 @@ export function oracleAggregate(facts: RawFacts, query: OracleQuery): OracleRow[
   if (query.by.length === 0 && sums.size === 0) sums.set('[]', {});
   for (const [id, entry] of sums) {
     const row: OracleRow = { ...(keysOf.get(id) ?? {}) };
-    for (const measure of query.measures) row[measure] = (entry[measure] ?? 0) / 100;
+    for (const measure of query.measures) {
+      const ratio = ORACLE_RATIOS[measure];
+      if (!ratio) {
+        row[measure] = (entry[measure] ?? 0) / 100;
+        continue;
+      }
+      const numerator = entry[ratio.numerator] ?? 0;
+      const denominator = entry[ratio.denominator] ?? 0;
+      row[measure] = denominator === 0 ? null : exactQuotient(numerator, denominator, ratio.decimals);
+      row[`${measure}:numerator`] = numerator / 100;
+      row[`${measure}:denominator`] = denominator / 100;
+    }
     rows.push(row);
   }
   const compare = (a: unknown, b: unknown): number => {

@@ -5,7 +5,7 @@ import { MEASURE_IDS, type MeasureId } from '../../server/kpi/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES } from '../../server/kpi/registry.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, type RawFacts, randomFacts, UNIVERSITIES } from '../helpers/facts.js';
-import { inIncubation, type OracleQuery, oracleAggregate } from '../helpers/kpi-oracle.js';
+import { exactQuotient, inIncubation, ORACLE_RATIOS, type OracleQuery, oracleAggregate } from '../helpers/kpi-oracle.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
@@ -126,15 +126,26 @@ describe.each(['rollups', 'facts'] as const)(
           const rows = await aggregate(query);
           expect(rows).toEqual(oracleAggregate(facts, query));
           // Flows sum over any grouping to the ungrouped total; a stock only over groupings without time.
+          // A ratio is never summed: its numerator and denominator are, and the total is their quotient.
+          const ratios = query.measures.filter((m) => ORACLE_RATIOS[m]);
           const summable = query.measures.filter(
             (m) =>
-              MEASURES[m as MeasureId].temporality === 'flow' || !query.by.some((d) => ['year', 'quarter', 'month'].includes(d)),
+              !ORACLE_RATIOS[m] &&
+              (MEASURES[m as MeasureId].temporality === 'flow' ||
+                !query.by.some((d) => ['year', 'quarter', 'month'].includes(d))),
           );
-          if (query.by.length > 0 && summable.length > 0) {
-            const [total] = await aggregate({ ...query, measures: summable, by: [] });
-            for (const measure of summable) {
-              const sum = rows.reduce((acc, row) => acc + Math.round(Number(row[measure]) * 100), 0);
-              expect(sum).toBe(Math.round(Number(total![measure]) * 100));
+          if (query.by.length > 0 && summable.length + ratios.length > 0) {
+            const [total] = await aggregate({ ...query, measures: [...summable, ...ratios], by: [] });
+            const sumOf = (column: string) => rows.reduce((acc, row) => acc + Math.round(Number(row[column]) * 100), 0);
+            for (const measure of summable) expect(sumOf(measure)).toBe(Math.round(Number(total![measure]) * 100));
+            for (const measure of ratios) {
+              const numerator = sumOf(`${measure}:numerator`);
+              const denominator = sumOf(`${measure}:denominator`);
+              expect(Math.round(Number(total![`${measure}:numerator`]) * 100)).toBe(numerator);
+              expect(Math.round(Number(total![`${measure}:denominator`]) * 100)).toBe(denominator);
+              expect(total![measure]).toBe(
+                denominator === 0 ? null : exactQuotient(numerator, denominator, ORACLE_RATIOS[measure]!.decimals),
+              );
             }
           }
         }),
@@ -172,6 +183,20 @@ describe.each(['rollups', 'facts'] as const)(
                 .map((r) => String(r.university))
                 .filter((u) => hasRecordsIn(facts, entry.measure, u, summary.yearAgoPeriod.from, summary.yearAgoPeriod.to));
               expect([...entry.panel.universities].sort()).toEqual([...panel].sort());
+              const ratio = ORACLE_RATIOS[entry.measure];
+              if (ratio) {
+                // Over the matched panel, the quotient of the panel's sums (never the members' ratios summed).
+                const panel = (rows: typeof perUniversityNow) => {
+                  const inPanel = rows.filter((r) => entry.panel.universities.includes(String(r.university)));
+                  const sum = (column: string) => inPanel.reduce((s, r) => s + Math.round(Number(r[column]) * 100), 0);
+                  const den = sum(`${entry.measure}:denominator`);
+                  return den === 0 ? null : exactQuotient(sum(`${entry.measure}:numerator`), den, ratio.decimals);
+                };
+                expect(entry.panel.value).toBe(panel(perUniversityNow));
+                expect(entry.panel.yearAgo).toBe(panel(perUniversityAgo));
+                expect(entry.denominator).toBe(current![`${entry.measure}:denominator`]);
+                continue;
+              }
               const panelValue = perUniversityNow
                 .filter((r) => panel.includes(String(r.university)))
                 .reduce((s, r) => s + Math.round(Number(r[entry.measure]) * 100), 0);
@@ -216,7 +241,8 @@ describe.each(['rollups', 'facts'] as const)(
 
 /** Whether a university has any record behind a measure in a period (its own date column). */
 function hasRecordsIn(facts: RawFacts, measure: string, university: string, from: string, to: string): boolean {
-  const def = MEASURES[measure as MeasureId];
+  // A ratio's records are its denominator's.
+  const def = MEASURES[(ORACLE_RATIOS[measure]?.denominator ?? measure) as MeasureId];
   return facts[def.kind].some((row) => {
     if (row.university_code !== university) return false;
     if (def.temporality === 'stock') return inIncubation(row, to);

@@ -8,6 +8,8 @@ describe("the report's own text", () => {
       const key = `report.date.${measure.dateColumn}` as keyof typeof reportEn;
       expect(reportEn[key], `${measure.id}: ${key}`).toEqual(expect.any(String));
       expect(reportZh[key], `${measure.id}: ${key}`).toEqual(expect.any(String));
+      const unit = `report.unit.${measure.unit}` as keyof typeof reportEn;
+      expect(reportEn[unit], `${measure.id}: ${unit}`).toEqual(expect.any(String));
     }
   });
 });
