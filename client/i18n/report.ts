@@ -251,6 +251,21 @@ const PAIRS = {
   'report.diff.table.byValueBand': ['by contract value', '按合同金额'],
   'report.diff.table.byField': ['by field', '按技术领域'],
   'report.diff.table.byLevel': ['by level', '按培养层次'],
+  'report.diff.table.national': ['national report block', '国家年度报告口径汇总表'],
+  'report.national.allModes': ['six modes', '六种方式合计'],
+  'report.table.national': [
+    'Table 3c. Transformation of achievements by member, as the national annual report counts it',
+    '表3c　各成员单位科技成果转化情况（国家年度报告口径）',
+  ],
+  'report.col.indicator': ['Indicator', '指标'],
+  'report.national.above': [
+    'Members whose contract value over the six modes reached {threshold}: {count} ({members}).',
+    '六种方式合同金额达到{threshold}及以上的成员单位：{count}家（{members}）。',
+  ],
+  'report.national.note': [
+    'Averages divide the contract value by the number of contracts over the same cells, never averaging averages. Cash received counts the payments received in the period, whatever year their contracts were signed in; rewards count on the day granted. Exact yuan are in the CSV.',
+    '平均合同金额为同一口径的合同金额除以合同项数，不对平均数再平均；当年到账金额按到账日期统计期内收款，不论合同签订于哪一年；奖励按奖励日期统计。精确到元的数据见 CSV。',
+  ],
   'report.footer': ['{alliance} · {title} · {period}', '{alliance} · {title} · {period}'],
   'report.footerSubmitted': ['submission no. {id}, SHA-256 {sha}', '报送第 {id} 号，SHA-256 {sha}'],
   'report.footerLive': ['live report, not submitted', '实时报告（非报送版本）'],

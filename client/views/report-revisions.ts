@@ -91,6 +91,8 @@ export function revisionsSection(w: ReportWords, answer: SubmissionAnswer): HTML
       const name = (code: string | null | undefined) => (code ? w.university(code) : w.t('report.row.total'));
       return `${name(d.scope)} → ${name(d.partner)}`;
     }
+    if (d.table === 'national')
+      return `${w.t('report.diff.table.national')} · ${scopeName(d.scope)} · ${d.partner ? w.label(d.partner) : w.t('report.national.allModes')}`;
     const code = d.scope?.startsWith('subtotal:') ? d.scope.slice('subtotal:'.length) : d.scope;
     return `${w.t(`report.diff.table.${d.table}` as ReportKey)} · ${w.label(code ?? null)}`;
   };

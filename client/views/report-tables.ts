@@ -133,7 +133,8 @@ export class ReportWords {
   }
   figure(id: string, figure: Figure | undefined): Cell {
     const m = this.measure.get(id);
-    const value = figure?.value ?? 0;
+    // No figure at all is 0; a ratio without a denominator stays null ('—').
+    const value = figure ? figure.value : 0;
     return {
       text: reportNumber(value, m?.unit ?? 'count', this.lang),
       value,
@@ -172,6 +173,53 @@ export function summaryTable(
       key: row.code ?? 'alliance',
       cells: [{ text: w.scopeName(row), header: true }, ...measures.map((m) => w.figure(m, row.cells[m]))],
     })),
+  });
+}
+
+/**
+ * The national report's table (《中国科技成果转化年度报告》): one line per figure it prints for a
+ * unit, one column per member and the alliance; amounts in 万元 with two decimals, as it prints them.
+ */
+export function nationalTable(w: ReportWords, csv: string): HTMLElement | null {
+  const block = w.doc.national;
+  if (!block) return null;
+  const above = block.above.universities;
+  return reportTable({
+    id: 'national',
+    caption: w.t('report.table.national'),
+    lang: w.lang,
+    csv,
+    columns: [
+      { label: w.t('report.col.indicator') },
+      ...block.columns.map((c) => ({
+        label: c.code === null ? w.t('report.row.alliance') : w.university(c.code),
+        numeric: true,
+      })),
+    ],
+    rows: block.rows.map((row) => {
+      const line = block.lines.find((l) => l.id === row.line)!;
+      const m = w.measure.get(line.measure);
+      const unit = m && m.unit !== 'count' ? `（${unitText(m.unit, w.lang)}）` : '';
+      return {
+        key: row.line,
+        kind: line.mode === null ? 'subtotal' : 'item',
+        cells: [
+          { text: `${line.name[w.lang]}${w.lang === 'zh' ? unit : unit.replace('（', ' (').replace('）', ')')}`, header: true },
+          ...row.cells.map((cell) => w.figure(line.measure, cell)),
+        ],
+      };
+    }),
+    notes: [
+      w.t('report.national.above', {
+        threshold:
+          w.lang === 'zh'
+            ? `${block.above.threshold / 100_000_000}亿元`
+            : `${(block.above.threshold / 1_000_000).toLocaleString('en-GB')} million yuan`,
+        count: above.length,
+        members: above.length > 0 ? above.map((c) => w.university(c)).join(w.lang === 'zh' ? '、' : ', ') : '—',
+      }),
+      w.t('report.national.note'),
+    ],
   });
 }
 

@@ -15,6 +15,7 @@ import {
   comparisonsTable,
   definitionsTable,
   matrixTable,
+  nationalTable,
   ReportWords,
   summaryTable,
 } from './report-tables';
@@ -267,8 +268,10 @@ function drawReport(
   );
 
   const summaryMeasures = doc.summary.measures;
-  const partA = summaryMeasures.filter((m) => m.startsWith('tech_transfer.') || m.startsWith('incubation.'));
-  const partB = summaryMeasures.filter((m) => !partA.includes(m));
+  // Technology transfer's headline figures and incubation; rewards and averages are in the national block (Table 3c).
+  const partA = summaryMeasures.filter((m) => doc.techTransfer.byMode.measures.includes(m) || m.startsWith('incubation.'));
+  const partB = summaryMeasures.filter((m) => !m.startsWith('tech_transfer.') && !partA.includes(m));
+  const national = nationalTable(w, csv('national'));
   const universities = doc.summary.rows.filter((r) => r.level === 'university');
   const cny = unitText('cny', p.lang);
 
@@ -284,7 +287,7 @@ function drawReport(
     'targets',
     'report.section.targets',
     comparisonsTable(w, csv('comparisons')),
-    attainmentTable(w, csv('attainment')),
+    // The alliance's attainment beside its table, then each member's: no chart left alone on a page.
     chart({
       title: w.t('report.chart.attainment', { year: doc.targetYear }),
       labels: targeted.map((c) => w.measureName(c.measure)),
@@ -296,6 +299,7 @@ function drawReport(
       reference: 1,
       height: 240,
     }),
+    attainmentTable(w, csv('attainment')),
   );
 
   const modes = doc.techTransfer.byMode.rows.filter((r) => r.level === 'item');
@@ -337,6 +341,8 @@ function drawReport(
         height: 180,
       }),
     ),
+    // A document submitted before the national block has none.
+    ...(national ? [national] : []),
   );
 
   const incubationSection = section(

@@ -1,6 +1,7 @@
 import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import { unitLabel, withUnit } from '../csv/labels.js';
+import { NotFound } from '../http/problems.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import type { Breakdown, Figure, ReportDocument, ReportMeasure } from './report.types.js';
 
@@ -19,6 +20,7 @@ export const REPORT_TABLES = [
   'joint-training-levels',
   'credit-recognition',
   'credit-students',
+  'national',
 ] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
@@ -38,6 +40,7 @@ const TITLES: Record<ReportTable, { en: string; zh: string }> = {
   'incubation-fields': { en: 'incubation-by-field', zh: '孵化按技术领域' },
   'joint-training-levels': { en: 'joint-training-by-level', zh: '联合培养按层次' },
   'credit-recognition': { en: 'credits-recognised-by-pair', zh: '学分互认矩阵' },
+  national: { en: 'national-report-block', zh: '国家年度报告口径汇总表' },
   'credit-students': { en: 'students-by-pair', zh: '学分互认学生人次矩阵' },
 };
 
@@ -199,6 +202,38 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
           label(row.code),
           ...figureCells(breakdown.measures, row.figures),
         ]),
+      };
+    }
+    case 'national': {
+      const block = doc.national;
+      if (!block) throw new NotFound('This report was submitted before it had the national block: it has no such table.');
+      const columnName = (c: { code: string | null }) =>
+        c.code === null ? L(lang, 'Alliance total', '联盟合计') : (universityName.get(c.code) ?? c.code);
+      const above = new Set(block.above.universities);
+      return {
+        header: [
+          L(lang, 'Line', '行代码'),
+          L(lang, 'Indicator', '指标'),
+          L(lang, 'Unit', '单位'),
+          ...block.columns.map(columnName),
+        ],
+        rows: [
+          ...block.rows.map((row) => {
+            const line = block.lines.find((l) => l.id === row.line)!;
+            const m = measure.get(line.measure);
+            return [row.line, line.name[lang], unitOf(line.measure), ...row.cells.map((cell) => figureCell(m, cell.value))];
+          }),
+          [
+            'above_threshold',
+            L(
+              lang,
+              `Members whose contract value over the six modes reached ${block.above.threshold} yuan (1 = yes; the alliance column counts them)`,
+              `六种方式合同金额达到${block.above.threshold / 100_000_000}亿元及以上的成员（1 为是；联盟列为单位数）`,
+            ),
+            '',
+            ...block.columns.map((c) => countCell(c.code === null ? block.above.universities.length : above.has(c.code) ? 1 : 0)),
+          ],
+        ],
       };
     }
     case 'credit-recognition':

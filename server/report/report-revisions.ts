@@ -102,6 +102,7 @@ export const DIFFERENCE_TABLES = [
   'byField',
   'byLevel',
   'matrix',
+  'national',
 ] as const;
 
 export const FigureDifferenceSchema = z
@@ -112,7 +113,10 @@ export const FigureDifferenceSchema = z
      * the dimension's value (null for the total) in a breakdown; the home university in a matrix.
      */
     scope: z.string().nullable(),
-    /** A matrix's column: the host university (null for the row's total). */
+    /**
+     * A matrix's column: the host university (null for the row's total). In the national block:
+     * the line's mode (null for the six modes together).
+     */
     partner: z.string().nullable().optional(),
     measure: z.enum(MEASURE_IDS),
     field: z.string(),
@@ -367,6 +371,15 @@ export function reportFigures(doc: ReportDocument): Map<string, FigureEntry> {
     }
     for (const [j, cell] of matrix.columnTotals.entries()) figure('matrix', null, matrix.measure, cell, codes[j] ?? null);
     figure('matrix', null, matrix.measure, matrix.total, null);
+  }
+  // The national block (documents of format 2): per member (null: the alliance), per line's mode.
+  if (doc.national) {
+    const { lines, columns, rows } = doc.national;
+    for (const row of rows) {
+      const line = lines.find((l) => l.id === row.line);
+      if (!line) continue;
+      for (const [i, cell] of row.cells.entries()) figure('national', columns[i]?.code ?? null, line.measure, cell, line.mode);
+    }
   }
   return out;
 }

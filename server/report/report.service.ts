@@ -8,6 +8,7 @@ import { aggregate, type MeasureSummary, summary } from '../kpi/kpi.service.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES, REPORT_MEASURES, STANDARDS, TARGETED_MEASURES, VALUE_LABELS } from '../kpi/registry.js';
 import { getMeta } from '../meta/meta.service.js';
+import { NATIONAL_MEASURES, nationalBlock } from './national-block.js';
 import { comparedSpans, type ReportPeriod } from './report-period.js';
 import { dataVersionStamp } from './report.queries.js';
 import {
@@ -250,6 +251,24 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
     total: figureOf(creditTotal[0], measure),
   }));
 
+  // The national report's table, per member and for the alliance.
+  const [nationalByUniversityMode, nationalByUniversity, nationalByMode, nationalTotal] = await Promise.all([
+    grouped([...NATIONAL_MEASURES], ['university', 'mode']),
+    grouped([...NATIONAL_MEASURES], ['university']),
+    grouped([...NATIONAL_MEASURES], ['mode']),
+    grouped([...NATIONAL_MEASURES], []),
+  ]);
+  const national = nationalBlock(
+    codes,
+    {
+      byUniversityMode: nationalByUniversityMode,
+      byUniversity: nationalByUniversity,
+      byMode: nationalByMode,
+      total: nationalTotal,
+    },
+    figureOf,
+  );
+
   const labels: Record<string, { en: string; zh: string }> = {
     ...Object.fromEntries(
       [...DIMENSION_VALUES.mode, ...DIMENSION_VALUES.mode_group, ...DIMENSION_VALUES.value_band, ...DIMENSION_VALUES.level].map(
@@ -262,6 +281,7 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
 
   return {
     format: REPORT_FORMAT,
+    national,
     period: info(period),
     previousPeriod: info(spans.previous),
     yearAgoPeriod: info(spans.yearAgo),

@@ -1,3 +1,4 @@
+import type { TransferMode } from '../db/schema.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import type { Bilingual, Standard, Unit } from '../kpi/registry.js';
 import type { PeriodGrain } from './report-period.js';
@@ -6,8 +7,9 @@ import type { PeriodGrain } from './report-period.js';
  * The commission report as data: self-contained (names, definitions and figures as they were
  * when it was made), language-neutral (every label in both languages), and serialised
  * canonically so that its SHA-256 identifies it. A submitted report is this document, frozen.
+ * Format 2 adds the national block (`national`); a document of format 1, submitted before it, has none.
  */
-export const REPORT_FORMAT = 'alliance-outcomes.report/1';
+export const REPORT_FORMAT = 'alliance-outcomes.report/2';
 
 /** One figure and the number of records behind it. */
 export interface Figure {
@@ -129,4 +131,24 @@ export interface ReportDocument {
   incubation: { byField: Breakdown };
   talent: { byLevel: Breakdown };
   credits: { universities: string[]; matrices: PairMatrix[] };
+  /** The national report's table for each member and the alliance; absent from documents of format 1. */
+  national?: NationalBlock;
+}
+
+/** One line of the national block: a registry measure, for one mode or for all six. */
+export interface NationalLine {
+  id: string;
+  measure: MeasureId;
+  mode: TransferMode | null;
+  name: Bilingual;
+}
+
+export interface NationalBlock {
+  lines: NationalLine[];
+  /** The members in the report's order, then the alliance. */
+  columns: Array<{ level: 'university' | 'alliance'; code: string | null }>;
+  /** Per line (in `lines` order), one figure per column. */
+  rows: Array<{ line: string; cells: Figure[] }>;
+  /** The members whose contract value over the six modes in the period reached the threshold (yuan). */
+  above: { threshold: number; universities: string[] };
 }

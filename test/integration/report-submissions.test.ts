@@ -15,7 +15,16 @@ import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** The sections of a report that hold figures; the rest is its frame (period, names, definitions). */
-const FIGURE_SECTIONS = ['summary', 'comparisons', 'attainmentByUniversity', 'techTransfer', 'incubation', 'talent', 'credits'];
+const FIGURE_SECTIONS = [
+  'summary',
+  'comparisons',
+  'attainmentByUniversity',
+  'techTransfer',
+  'incubation',
+  'talent',
+  'credits',
+  'national',
+];
 
 /**
  * Every number a report's figure sections hold (and every null where a number may be), by path,

@@ -4,6 +4,7 @@ import type { MeasureId } from '../../server/kpi/measure-ids.js';
 import { REPORT_MEASURES, TARGETED_MEASURES } from '../../server/kpi/registry.js';
 import { parsePeriod } from '../../server/report/report-period.js';
 import { buildReport } from '../../server/report/report.service.js';
+import { parseCsv } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, type RawFacts, type RawRow, REGION_OF, randomFacts, UNIVERSITIES } from '../helpers/facts.js';
 import { inIncubation, ORACLE_MEASURES, ORACLE_RATIOS, oracleAggregate } from '../helpers/kpi-oracle.js';
@@ -59,6 +60,12 @@ interface Doc {
   credits: {
     universities: string[];
     matrices: Array<{ measure: string; cells: Figure[][]; rowTotals: Figure[]; columnTotals: Figure[]; total: Figure }>;
+  };
+  national?: {
+    lines: Array<{ id: string; measure: string; mode: string | null }>;
+    columns: Array<{ level: string; code: string | null }>;
+    rows: Array<{ line: string; cells: Array<{ value: number | null; records: number }> }>;
+    above: { threshold: number; universities: string[] };
   };
 }
 interface Breakdown {
@@ -166,6 +173,50 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
       }
     }
   });
+
+  it.each(Object.keys(PERIODS))(
+    'when the report of %s is made, then its national block equals the raw rows for every member and the alliance',
+    (key) => {
+      const doc = reports.get(key)!;
+      const { from, to } = PERIODS[key as keyof typeof PERIODS];
+      const block = doc.national!;
+      expect(block.columns.map((c) => c.code)).toEqual([...UNIVERSITIES, null]);
+      // The lines the national report prints, in its order.
+      expect(block.rows.map((r) => r.line)).toEqual([
+        ...['transfer', 'license', 'equity'].flatMap((m) => [`${m}.contracts`, `${m}.value`, `${m}.average`]),
+        ...['development', 'consulting', 'service'].flatMap((m) => [`${m}.contracts`, `${m}.value`]),
+        'total.contracts',
+        'total.value',
+        'total.average',
+        'received',
+        'reward_cash',
+        'reward_equity',
+        'rewarded_people',
+      ]);
+      for (const row of block.rows) {
+        const line = block.lines.find((l) => l.id === row.line)!;
+        block.columns.forEach((column, i) => {
+          const filters = {
+            from,
+            to,
+            ...(column.code === null ? {} : { university: column.code }),
+            ...(line.mode === null ? {} : { mode: line.mode }),
+          };
+          const [expected] = oracleAggregate(facts, { measures: [line.measure], by: [], filters });
+          expect(row.cells[i]!.value, `${row.line} ${column.code ?? 'alliance'}`).toBe(expected![line.measure]);
+        });
+      }
+      // Members whose six-mode contract value in the period reached 1亿元, from the raw rows.
+      const value = (u: string) =>
+        facts.tech_transfer
+          .filter((c) => c.university_code === u && String(c.signed_on) >= from && String(c.signed_on) <= to)
+          .reduce((sum, c) => sum + Math.round(Number(c.contract_value_cny) * 100), 0);
+      expect(block.above).toEqual({
+        threshold: 100_000_000,
+        universities: UNIVERSITIES.filter((u) => value(u) >= 100_000_000 * 100),
+      });
+    },
+  );
 
   it.each(Object.keys(PERIODS))(
     'when the report of %s is read, then every province subtotal and the alliance total add up the rows above them',
@@ -387,6 +438,20 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
     expect(total[0]).toBe('联盟合计');
     expect(Number(total[6])).toBe(doc.summary.rows.at(-1)!.cells['tech_transfer.contract_value']!.value);
     expect(lines).toHaveLength(doc.summary.rows.length + 1);
+  });
+
+  it('when the national block is downloaded as CSV, then each line holds the exact yuan of the document, a column per member', async () => {
+    const doc = reports.get('2024')!;
+    const csv = parseCsv(await (await client.get('/report?period=2024&lang=en&format=csv&table=national')).text());
+    expect(csv.header).toEqual(['Line', 'Indicator', 'Unit', ...UNIVERSITIES.map(() => expect.any(String)), 'Alliance total']);
+    const block = doc.national!;
+    for (const row of block.rows) {
+      const line = csv.rows.find((r) => r[0] === row.line)!;
+      expect(line.slice(3).map((v) => (v === '' ? null : Number(v)))).toEqual(row.cells.map((c) => c.value));
+    }
+    const above = csv.rows.at(-1)!;
+    expect(above[0]).toBe('above_threshold');
+    expect(Number(above.at(-1))).toBe(block.above.universities.length);
   });
 
   it('when the period is malformed, has not begun or the CSV names no table, then the answer is a 400 that says why', async () => {
