@@ -79,6 +79,14 @@ export const DASHBOARD_QUERIES: ReadonlyArray<{ name: string; path: string }> = 
   },
   { name: '/collaboration (cash received)', path: '/collaboration?measure=tech_transfer.received' },
   {
+    name: '/aggregate rewards by mode, month',
+    path: '/aggregate?measures=tech_transfer.reward_cash,tech_transfer.reward_equity,tech_transfer.rewarded_people&by=mode,month&from=2025-01-01&to=2025-12-31',
+  },
+  {
+    name: '/aggregate ratios by university, year',
+    path: '/aggregate?measures=tech_transfer.average_value,tech_transfer.collection_rate&by=university,year',
+  },
+  {
     name: '/aggregate?by=university,quarter',
     path: '/aggregate?measures=tech_transfer.contracts,tech_transfer.contract_value&by=university,quarter',
   },

@@ -25,24 +25,8 @@ export interface Bilingual {
 export type MeasureId = string;
 export type DimensionId = string;
 
-export interface MeasureInfo {
-  id: MeasureId;
-  /** The records the measure counts (what a drill-down lists). */
-  kind: 'tech_transfer' | 'payment' | 'incubation' | 'talent' | 'credit';
-  /** The block it is shown in: cash received (counted from payments) belongs with the contracts. */
-  group: 'tech_transfer' | 'incubation' | 'talent' | 'credit';
-  dateColumn: string;
-  unit: 'count' | 'cny' | 'people' | 'credits';
-  temporality: 'flow' | 'stock';
-  /** Whether the measure takes a yearly target (a stock does not). */
-  targeted: boolean;
-  name: Bilingual;
-  definition: Bilingual;
-  standard: { code: string; reference: Bilingual };
-  dimensions: DimensionId[];
-  /** Counted to date on the period's records: it keeps growing, so comparisons are not like for like. */
-  cohort?: boolean;
-}
+/** A measure as `/meta` gives it: the server's registry entry, one definition for both. */
+export type MeasureInfo = import('../server/meta/meta.service').Meta['measures'][number];
 
 export interface DimensionInfo {
   id: DimensionId;

@@ -12,7 +12,8 @@ export interface DrillTarget {
   to: string;
   /** What the figure is, e.g. "USST, Q3 2024". */
   label: string;
-  value: number;
+  /** The figure; null for a ratio without a denominator. */
+  value: number | null;
   /** How many records the figure is made of (from `withRecords=true`). */
   records: number;
 }

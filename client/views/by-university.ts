@@ -16,6 +16,7 @@ import {
   universityLabel,
   scopeFilters,
 } from '../lib/filters';
+import { additive, combine } from '../lib/combine';
 import { formatTick, formatValue } from '../lib/format';
 import type { RenderView, ViewContext } from '../view';
 
@@ -70,14 +71,23 @@ export const renderByUniversity: RenderView = (container, first) => {
         );
       const periods = [...new Set(answer.rows.map((r) => String(r[filters.grain])))].sort();
       const cell = (u: string, p: string) => answer.rows.find((r) => r.university === u && String(r[filters.grain]) === p);
-      const value = (u: string, p: string) => Number(cell(u, p)?.[measure.id] ?? 0);
+      // A ratio's cell may have no figure (null); the totals divide its sums (lib/combine.ts).
+      const value = (u: string, p: string): number | null => {
+        const figure = cell(u, p)?.[measure.id];
+        return figure === null ? null : Number(figure ?? 0);
+      };
       const records = (u: string, p: string) => Number(cell(u, p)?.[`${measure.id}:records`] ?? 0);
       // A stock (projects in incubation) is not summed over time: its total is the last period's.
       const stock = measure.temporality === 'stock';
       const totals = universities.map((u) =>
-        stock ? value(u, periods.at(-1) ?? '') : periods.reduce((sum, p) => sum + value(u, p), 0),
+        stock
+          ? value(u, periods.at(-1) ?? '')
+          : combine(
+              measure,
+              periods.map((p) => cell(u, p)),
+            ),
       );
-      const top = universities[totals.indexOf(Math.max(...totals))];
+      const top = universities[totals.indexOf(Math.max(...totals.map((v) => v ?? Number.NEGATIVE_INFINITY)))];
       figure.describe({
         title: t('byUniversity.chartTitle', { name: pick(measure.name), from: filters.from, to: filters.to }),
         csv: csvUrl('/aggregate', query, lang()),
@@ -118,15 +128,26 @@ export const renderByUniversity: RenderView = (container, first) => {
         footer: [
           { text: t('table.alliance'), header: true },
           ...periods.map((p) => {
-            const sum = universities.reduce((s, u) => s + value(u, p), 0);
+            const sum = combine(
+              measure,
+              universities.map((u) => cell(u, p)),
+            );
             return { text: formatValue(sum, measure.unit, { exact: true }), value: sum };
           }),
           (() => {
-            const sum = totals.reduce((a, b) => a + b, 0);
+            // The alliance over the whole range: every cell's sums (a stock: the last period's).
+            const sum = stock
+              ? combine(
+                  measure,
+                  universities.map((u) => cell(u, periods.at(-1) ?? '')),
+                )
+              : combine(measure, answer.rows);
             return { text: formatValue(sum, measure.unit, { exact: true }), value: sum };
           })(),
         ],
       });
+      // Ratios side by side only: stacked, they would read as a sum.
+      const stack = stacked && additive(measure);
       chart.set({
         type: 'bar',
         data: {
@@ -136,7 +157,7 @@ export const renderByUniversity: RenderView = (container, first) => {
             data: universities.map((u) => value(u, p)),
             backgroundColor: colour(i),
             borderColor: '#ffffff',
-            borderWidth: stacked ? 1 : 0,
+            borderWidth: stack ? 1 : 0,
           })),
         },
         options: {
@@ -146,8 +167,8 @@ export const renderByUniversity: RenderView = (container, first) => {
             tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y, measure.unit)}` } },
           },
           scales: {
-            x: { stacked },
-            y: { stacked, beginAtZero: true, ticks: { callback: (v) => formatTick(Number(v), measure.unit) } },
+            x: { stacked: stack },
+            y: { stacked: stack, beginAtZero: true, ticks: { callback: (v) => formatTick(Number(v), measure.unit) } },
           },
           onClick: (_event, elements) => {
             const hit = elements[0];

@@ -6,6 +6,7 @@ import { drillDown } from '../lib/drill';
 import { ViewStatus } from '../lib/view-status';
 import { Figure } from '../lib/figure';
 import { apiScope, filterBar, type Filters, measureOf, readFilters, regionName, scopeFilters } from '../lib/filters';
+import { additive, combine } from '../lib/combine';
 import { formatTick, formatValue } from '../lib/format';
 import type { RenderView, ViewContext } from '../view';
 
@@ -90,8 +91,10 @@ function draw(
   const order = meta.regions.map((r) => r.code);
   const rows = [...answer.rows].sort((a, b) => order.indexOf(String(a[by])) - order.indexOf(String(b[by])));
   const labels = rows.map((r) => (r[by] === null ? t('regions.none') : regionName(meta, String(r[by]))));
-  const values = rows.map((r) => Number(r[measure.id] ?? 0));
-  const total = values.reduce((a, b) => a + b, 0);
+  const values = rows.map((r) => (r[measure.id] === null ? null : Number(r[measure.id] ?? 0)));
+  // The total divides a ratio's sums; a ratio has no shares of a total.
+  const total = combine(measure, rows);
+  const shares = additive(measure) && total !== null && total > 0;
   const open = (i: number) => {
     const row = rows[i]!;
     const key = row[by];
@@ -125,13 +128,13 @@ function draw(
     rows: rows.map((r, i) => [
       { text: labels[i]!, header: true, value: r[by] === null ? '' : String(r[by]) },
       { text: formatValue(values[i]!, measure.unit, { exact: true }), value: values[i]!, drill: () => open(i) },
-      { text: total > 0 ? `${((values[i]! / total) * 100).toFixed(1)}%` : '—' },
+      { text: shares ? `${(((values[i] ?? 0) / total!) * 100).toFixed(1)}%` : '—' },
       { text: String(r[`${measure.id}:records`] ?? 0), value: Number(r[`${measure.id}:records`] ?? 0) },
     ]),
     footer: [
       { text: t('table.alliance'), header: true },
       { text: formatValue(total, measure.unit, { exact: true }), value: total },
-      { text: total > 0 ? '100%' : '—' },
+      { text: shares ? '100%' : '—' },
       (() => {
         const records = rows.reduce((sum, r) => sum + Number(r[`${measure.id}:records`] ?? 0), 0);
         return { text: records.toLocaleString(), value: records };

@@ -55,7 +55,7 @@ export const renderTrends: RenderView = (container, first) => {
       from: AGREEMENT_DAY,
     });
     const mode = ctx.params.get('series') === 'measures' ? 'measures' : 'universities';
-    const known = new Set(meta.measures.map((m) => m.id));
+    const known = new Set<string>(meta.measures.map((m) => m.id));
     const chosen = (ctx.params.get('measures') ?? '').split(',').filter((m) => known.has(m));
     const measures = mode === 'measures' ? (chosen.length > 0 ? chosen : [filters.measure]) : [filters.measure];
     const subject = meta.universities.some((u) => u.code === ctx.params.get('subject')) ? ctx.params.get('subject')! : '';
