@@ -38,6 +38,7 @@ drop table if exists rollup_tech_transfer_up;
 drop table if exists rollup_tech_transfer_umr;
 drop table if exists rollup_tech_transfer_all;
 drop table if exists rollup_tech_transfer_ru;
+drop table if exists rollup_tech_transfer_rumr;
 drop table if exists rollup_tech_transfer_rall;
 drop table if exists rollup_tech_transfer_ud;
 drop table if exists rollup_tech_transfer_rud;
@@ -114,6 +115,20 @@ create unique index rollup_tech_transfer_ru_key on rollup_tech_transfer_ru (univ
 insert into rollup_tech_transfer_ru (university_code, rewarded_on, records, reward_cash_cny, reward_equity_cny, rewarded_people)
   select university_code as university_code, date_trunc('month', rewarded_on)::date as rewarded_on, count(*) as records, sum(reward_cash_cny) as reward_cash_cny, sum(reward_equity_cny) as reward_equity_cny, sum(rewarded_people) as rewarded_people from tech_transfer where rewarded_on is not null group by 1, 2 order by 1, 2;
 
+create table rollup_tech_transfer_rumr (
+  university_code text not null,
+  mode text,
+  partner_region_code text,
+  rewarded_on date not null,
+  records bigint not null,
+  reward_cash_cny numeric not null,
+  reward_equity_cny numeric not null,
+  rewarded_people numeric not null
+);
+create unique index rollup_tech_transfer_rumr_key on rollup_tech_transfer_rumr (university_code, mode, partner_region_code, rewarded_on) nulls not distinct;
+insert into rollup_tech_transfer_rumr (university_code, mode, partner_region_code, rewarded_on, records, reward_cash_cny, reward_equity_cny, rewarded_people)
+  select university_code as university_code, mode as mode, partner_region_code as partner_region_code, date_trunc('month', rewarded_on)::date as rewarded_on, count(*) as records, sum(reward_cash_cny) as reward_cash_cny, sum(reward_equity_cny) as reward_equity_cny, sum(rewarded_people) as rewarded_people from tech_transfer where rewarded_on is not null group by 1, 2, 3, 4 order by 1, 2, 3, 4;
+
 create table rollup_tech_transfer_rall (
   university_code text not null,
   co_university_code text,
@@ -181,6 +196,9 @@ begin
     insert into rollup_tech_transfer_ru as rollup_tech_transfer_ru (university_code, rewarded_on, records, reward_cash_cny, reward_equity_cny, rewarded_people)
       select university_code as university_code, date_trunc('month', rewarded_on)::date as rewarded_on, -count(*) as records, -sum(reward_cash_cny) as reward_cash_cny, -sum(reward_equity_cny) as reward_equity_cny, -sum(rewarded_people) as rewarded_people from old_rows where rewarded_on is not null group by 1, 2 order by 1, 2
       on conflict (university_code, rewarded_on) do update set records = rollup_tech_transfer_ru.records + excluded.records, reward_cash_cny = rollup_tech_transfer_ru.reward_cash_cny + excluded.reward_cash_cny, reward_equity_cny = rollup_tech_transfer_ru.reward_equity_cny + excluded.reward_equity_cny, rewarded_people = rollup_tech_transfer_ru.rewarded_people + excluded.rewarded_people;
+    insert into rollup_tech_transfer_rumr as rollup_tech_transfer_rumr (university_code, mode, partner_region_code, rewarded_on, records, reward_cash_cny, reward_equity_cny, rewarded_people)
+      select university_code as university_code, mode as mode, partner_region_code as partner_region_code, date_trunc('month', rewarded_on)::date as rewarded_on, -count(*) as records, -sum(reward_cash_cny) as reward_cash_cny, -sum(reward_equity_cny) as reward_equity_cny, -sum(rewarded_people) as rewarded_people from old_rows where rewarded_on is not null group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      on conflict (university_code, mode, partner_region_code, rewarded_on) do update set records = rollup_tech_transfer_rumr.records + excluded.records, reward_cash_cny = rollup_tech_transfer_rumr.reward_cash_cny + excluded.reward_cash_cny, reward_equity_cny = rollup_tech_transfer_rumr.reward_equity_cny + excluded.reward_equity_cny, rewarded_people = rollup_tech_transfer_rumr.rewarded_people + excluded.rewarded_people;
     insert into rollup_tech_transfer_rall as rollup_tech_transfer_rall (university_code, co_university_code, mode, partner_region_code, field_code, rewarded_on, value_band, records, reward_cash_cny, reward_equity_cny, rewarded_people)
       select university_code as university_code, co_university_code as co_university_code, mode as mode, partner_region_code as partner_region_code, field_code as field_code, date_trunc('month', rewarded_on)::date as rewarded_on, case
   when contract_value_cny < 1000000 then 'under_1m'
@@ -215,6 +233,9 @@ begin
     insert into rollup_tech_transfer_ru as rollup_tech_transfer_ru (university_code, rewarded_on, records, reward_cash_cny, reward_equity_cny, rewarded_people)
       select university_code as university_code, date_trunc('month', rewarded_on)::date as rewarded_on, count(*) as records, sum(reward_cash_cny) as reward_cash_cny, sum(reward_equity_cny) as reward_equity_cny, sum(rewarded_people) as rewarded_people from new_rows where rewarded_on is not null group by 1, 2 order by 1, 2
       on conflict (university_code, rewarded_on) do update set records = rollup_tech_transfer_ru.records + excluded.records, reward_cash_cny = rollup_tech_transfer_ru.reward_cash_cny + excluded.reward_cash_cny, reward_equity_cny = rollup_tech_transfer_ru.reward_equity_cny + excluded.reward_equity_cny, rewarded_people = rollup_tech_transfer_ru.rewarded_people + excluded.rewarded_people;
+    insert into rollup_tech_transfer_rumr as rollup_tech_transfer_rumr (university_code, mode, partner_region_code, rewarded_on, records, reward_cash_cny, reward_equity_cny, rewarded_people)
+      select university_code as university_code, mode as mode, partner_region_code as partner_region_code, date_trunc('month', rewarded_on)::date as rewarded_on, count(*) as records, sum(reward_cash_cny) as reward_cash_cny, sum(reward_equity_cny) as reward_equity_cny, sum(rewarded_people) as rewarded_people from new_rows where rewarded_on is not null group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      on conflict (university_code, mode, partner_region_code, rewarded_on) do update set records = rollup_tech_transfer_rumr.records + excluded.records, reward_cash_cny = rollup_tech_transfer_rumr.reward_cash_cny + excluded.reward_cash_cny, reward_equity_cny = rollup_tech_transfer_rumr.reward_equity_cny + excluded.reward_equity_cny, rewarded_people = rollup_tech_transfer_rumr.rewarded_people + excluded.rewarded_people;
     insert into rollup_tech_transfer_rall as rollup_tech_transfer_rall (university_code, co_university_code, mode, partner_region_code, field_code, rewarded_on, value_band, records, reward_cash_cny, reward_equity_cny, rewarded_people)
       select university_code as university_code, co_university_code as co_university_code, mode as mode, partner_region_code as partner_region_code, field_code as field_code, date_trunc('month', rewarded_on)::date as rewarded_on, case
   when contract_value_cny < 1000000 then 'under_1m'
@@ -267,6 +288,7 @@ begin
   truncate rollup_tech_transfer_umr;
   truncate rollup_tech_transfer_all;
   truncate rollup_tech_transfer_ru;
+  truncate rollup_tech_transfer_rumr;
   truncate rollup_tech_transfer_rall;
   truncate rollup_tech_transfer_ud;
   truncate rollup_tech_transfer_rud;

@@ -63,6 +63,18 @@ export function formatChange(change: number | null | undefined): string {
   return `${sign}${(Math.abs(change) * 100).toFixed(1)}%`;
 }
 
+/**
+ * A change of a figure between two values: relative for amounts and counts (formatChange), in
+ * percentage points for a share (a collection rate from 62.4% to 26.4% is −36.0 points, not −57.7%).
+ */
+export function formatChangeOf(unit: Unit, value: number | null, base: number | null, relative: number | null): string {
+  if (unit !== 'ratio') return formatChange(relative);
+  if (value === null || base === null) return '—';
+  const points = Math.round((value - base) * 1000) / 10;
+  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
+  return `${sign}${Math.abs(points).toFixed(1)}${lang() === 'zh' ? ' 个百分点' : ' pp'}`;
+}
+
 export function formatPercent(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
   return `${(ratio * 100).toFixed(1)}%`;

@@ -34,6 +34,14 @@ const EXACT: Readonly<Record<string, string>> = {
     '结业人数大于 0 时必填（结业人数按结业日期计）',
   'The record is not valid.': '记录无效。',
   'must be above 0': '必须大于 0',
+  'must be at least 1 when there is a reward': '有奖励时至少为 1',
+  'is required when there is a reward': '有奖励时必填',
+  'must be 0 when there is no reward (reward_cash_cny and reward_equity_cny are 0)':
+    '无奖励（现金奖励与股权奖励均为 0）时必须为 0',
+  'must be empty when there is no reward (reward_cash_cny and reward_equity_cny are 0)':
+    '无奖励（现金奖励与股权奖励均为 0）时必须留空',
+  'must be an amount in yuan such as 1200000.50': '必须是以元为单位的金额，如 1200000.50',
+  'must be a number of credits such as 4.5': '必须是学分数，如 4.5',
   'The record breaks a rule between a contract and its payments.': '记录不符合合同与其到账记录之间的规则。',
   'The record names codes that do not exist.': '记录中有不存在的代码。',
   "The request's query is not valid.": '请求的参数无效。',
@@ -45,14 +53,34 @@ const EXACT: Readonly<Record<string, string>> = {
   'A value cannot be stored as given.': '有一个值无法按原样保存。',
 };
 
+/** The columns a message names, as the Chinese forms and files call them. */
+const COLUMN_NAMES: Readonly<Record<string, string>> = {
+  signed_on: '签订日期',
+  contract_value_cny: '合同金额',
+  entered_on: '入孵日期',
+  started_on: '开班日期',
+  received_on: '到账日期',
+};
+const columnName = (column: string): string => COLUMN_NAMES[column] ?? column;
+
 const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
   [/^must be one of (.+)$/, (list) => `必须是以下之一：${list}`],
   [/^must be at most (\d+) characters$/, (n) => `最多 ${n} 个字符`],
+  [/^must have at most (\d+) decimals?$/, (n) => `最多 ${n} 位小数`],
   [/^must be at most ([\d,.]+)$/, (n) => `不能超过 ${n}`],
   [/^is too long: at most (\d+) characters$/, (n) => `过长：最多 ${n} 个字符`],
   [/^must be a whole number from (\d+) to (\d+)$/, (a, b) => `必须是 ${a} 到 ${b} 之间的整数`],
-  [/^must not exceed (\w+) \((.+)\)$/, (column, value) => `不能超过 ${column}（${value}）`],
-  [/^must not be before (\w+) \((.+)\)$/, (column, value) => `不能早于 ${column}（${value}）`],
+  [/^must not exceed (\w+) \((.+)\)$/, (column, value) => `不能超过${columnName(column)}（${value}）`],
+  [/^must not be before (\w+) \((.+)\)$/, (column, value) => `不能早于${columnName(column)}（${value}）`],
+  [
+    /^the rewards \(cash ([\d.]+) and equity ([\d.]+)\) must not exceed contract_value_cny \(([\d.]+)\)$/,
+    (cash, equity, value) => `现金奖励（${cash}）与股权奖励（${equity}）合计不能超过合同金额（${value}）`,
+  ],
+  [
+    /^the reward \(cash ([\d.]+), equity ([\d.]+), people (\d+), day (\S+)\) is incomplete: .*$/,
+    (cash, equity, people, day) =>
+      `奖励信息不完整（现金 ${cash}，股权 ${equity}，人次 ${people}，日期 ${day === 'none' ? '无' : day}）：有奖励时须有至少 1 人次及奖励日期，无奖励时两者皆无（文件未列出的列按已存值计）`,
+  ],
   [/^must be a code such as (\w+)$/, (example) => `必须是代码，如 ${example}`],
   [/^there is no contract (.+) of (\S+)$/, (ref, u) => `${u} 没有编号为 ${ref} 的合同`],
   [/^must not be before the contract was signed \((.+)\)$/, (d) => `不能早于合同签订日（${d}）`],

@@ -5,7 +5,7 @@ import { ChartSlot, colour, tint } from '../lib/charts';
 import { drillDown } from '../lib/drill';
 import { ViewStatus } from '../lib/view-status';
 import { Figure } from '../lib/figure';
-import { formatChange, formatPercent, formatTick, formatValue } from '../lib/format';
+import { formatChangeOf, formatPercent, formatTick, formatValue, type Unit } from '../lib/format';
 import {
   AGREEMENT_DAY,
   apiScope,
@@ -57,7 +57,7 @@ class MeasureLine {
     this.#value.title = formatValue(m.value, unit, { exact: true });
     const trend = (change: number | null) => (change === null ? 'flat' : change > 0 ? 'up' : change < 0 ? 'down' : 'flat');
     this.#change.textContent = t('overview.vsPrevious', {
-      change: formatChange(m.change),
+      change: formatChangeOf(unit, m.value, m.previous, m.change),
       from: summary.previousPeriod.from,
       to: summary.previousPeriod.to,
     });
@@ -69,9 +69,9 @@ class MeasureLine {
     this.#change.dataset.value = String(m.change);
     const panelNote =
       m.panel.universities.length > 0 && m.panel.change !== m.yearOnYear
-        ? ` ${t('overview.panel', { universities: m.panel.universities.join(', '), change: formatChange(m.panel.change) })}`
+        ? ` ${t('overview.panel', { universities: m.panel.universities.join(', '), change: formatChangeOf(unit, m.panel.value, m.panel.yearAgo, m.panel.change) })}`
         : '';
-    this.#yoy.textContent = `${t('overview.vsYearAgo', { change: formatChange(m.yearOnYear), from: summary.yearAgoPeriod.from, to: summary.yearAgoPeriod.to })}${panelNote}`;
+    this.#yoy.textContent = `${t('overview.vsYearAgo', { change: formatChangeOf(unit, m.value, m.yearAgo, m.yearOnYear), from: summary.yearAgoPeriod.from, to: summary.yearAgoPeriod.to })}${panelNote}`;
     this.#yoy.textContent += cohortNote;
     this.#yoy.dataset.trend = cohort ? 'cohort' : trend(m.yearOnYear);
     this.#yoy.dataset.value = String(m.yearOnYear);
@@ -244,9 +244,9 @@ function drawSummaryTable(figure: Figure, summary: SummaryAnswer, scope: URLSear
         { text: pick(measureOf(meta, m.measure).name), header: true, value: m.measure },
         { text: formatValue(m.value, unit, { exact: true }), value: m.value },
         { text: formatValue(m.previous, unit, { exact: true }), value: m.previous },
-        { text: formatChange(m.change), value: m.change },
+        { text: formatChangeOf(unit as Unit, m.value, m.previous, m.change), value: m.change },
         { text: formatValue(m.yearAgo, unit, { exact: true }), value: m.yearAgo },
-        { text: formatChange(m.yearOnYear), value: m.yearOnYear },
+        { text: formatChangeOf(unit as Unit, m.value, m.yearAgo, m.yearOnYear), value: m.yearOnYear },
         { text: formatValue(m.target, unit, { exact: true }), value: m.target },
         { text: formatPercent(m.progress), value: m.progress },
         { text: m.records.toLocaleString(), value: m.records },

@@ -1,6 +1,14 @@
 import type { MeasureId } from '../../server/kpi/measure-ids';
 import { element } from '../dom';
-import { type ReportKey, reportChange, reportNumber, reportPercent, reportText, unitText } from '../lib/report-format';
+import {
+  type ReportKey,
+  reportChange,
+  reportChangePoints,
+  reportNumber,
+  reportPercent,
+  reportText,
+  unitText,
+} from '../lib/report-format';
 import type { Breakdown, Figure, PairMatrix, ReportDocument, ReportLang, ReportMeasure, ScopeRow } from '../lib/report-types';
 
 /**
@@ -235,6 +243,10 @@ export function comparisonsTable(w: ReportWords, csv: string): HTMLElement {
       panelNotes.push(
         `${w.measureName(c.measure)}: ${c.panel.universities.map((u) => w.university(u)).join(w.lang === 'zh' ? '、' : ', ')}`,
       );
+    // A share changes in percentage points, an amount or a count relatively.
+    const share = w.measure.get(c.measure)?.unit === 'ratio';
+    const change = (value: number | null, base: number | null, relative: number | null) =>
+      share ? reportChangePoints(base, value, w.lang) : reportChange(relative, w.lang);
     return {
       key: c.measure,
       cells: [
@@ -244,11 +256,11 @@ export function comparisonsTable(w: ReportWords, csv: string): HTMLElement {
         stock ? { text: '—' } : w.number(c.measure, c.yearToDate),
         { text: stock ? '—' : reportPercent(c.attainment, w.lang), value: c.attainment },
         w.number(c.measure, c.previous),
-        { text: reportChange(c.change, w.lang), value: c.change },
+        { text: change(c.value, c.previous, c.change), value: c.change },
         w.number(c.measure, c.yearAgo),
-        { text: reportChange(c.yearOnYear, w.lang), value: c.yearOnYear },
+        { text: change(c.value, c.yearAgo, c.yearOnYear), value: c.yearOnYear },
         {
-          text: `${reportChange(c.panel.change, w.lang)}${panelDiffers && c.panel.universities.length > 0 ? ' *' : ''}`,
+          text: `${change(c.panel.value, c.panel.yearAgo, c.panel.change)}${panelDiffers && c.panel.universities.length > 0 ? ' *' : ''}`,
           value: c.panel.change,
         },
       ],

@@ -408,7 +408,10 @@ async function reportCommand(database: DatabaseHandle, args: string[], config: C
     await audit('json', 1);
     return 0;
   }
-  const tables = values.table ? [checkedUsage(z.enum(REPORT_TABLES), values.table, '--table')] : [...REPORT_TABLES];
+  // A submission made before the national block has no such table: every other one is written.
+  const tables = values.table
+    ? [checkedUsage(z.enum(REPORT_TABLES), values.table, '--table')]
+    : REPORT_TABLES.filter((t) => t !== 'national' || document.national !== undefined);
   let rows = 0;
   if (values.table) {
     const table = reportCsv(document, tables[0]!, lang);

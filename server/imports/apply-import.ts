@@ -113,8 +113,9 @@ export async function applyImport(
   const refs = (names: readonly string[], alias?: string) =>
     sql.join(names.map((c) => (alias ? sql.ref(`${alias}.${c}`) : sql.ref(c))));
   const differs = sql`(${refs(columns, 't')}) is distinct from (${refs(columns, 'i')})`;
+  // The columns the file names: the only ones an update writes (those it leaves out keep their values).
   const updates = sql.join(
-    [...columns.filter((c) => c !== 'university_code' && c !== 'ref'), 'updated_by'].map(
+    [...columns.filter((c) => c !== 'university_code' && c !== 'ref' && !checked.absent.includes(c)), 'updated_by'].map(
       (c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`,
     ),
   );
@@ -176,7 +177,7 @@ export async function applyImport(
     /** Audits and merges the staged rows, then empties the stage. */
     const merge = async (): Promise<void> => {
       if (staged === 0) return;
-      await keepAbsentColumns(trx, kind, 'import_rows', checked.absent);
+      await keepAbsentColumns(trx, kind, 'import_rows', checked.absent, true);
       // The rules between contracts and payments, checked on the staged rows with their lines: a
       // file that breaks one is refused whole, and the rest of it is only checked, not merged.
       const check = (await STAGED_CHECKS[kind]?.(trx, 'import_rows', 'import_keys')) ?? { problems: [], total: 0 };
@@ -300,9 +301,20 @@ let dryRunNumber = 0;
 /**
  * Gives the staged rows of stored records the stored values of the columns the file leaves out:
  * a file written before a column existed keeps what the records hold (a new record keeps the
- * column's default). The checks, the comparison and the merge then read what each record would be.
+ * column's default). The checks, the comparison and the audit then read what each record would be;
+ * the merge never writes those columns. In an import's transaction (`lock`) the stored records are
+ * locked first, in id order, so no write between this read and the merge is lost or misreported.
  */
-async function keepAbsentColumns(db: Kysely<Database>, kind: FactKind, staged: string, absent: readonly string[]): Promise<void> {
+async function keepAbsentColumns(
+  db: Kysely<Database>,
+  kind: FactKind,
+  staged: string,
+  absent: readonly string[],
+  lock: boolean,
+): Promise<void> {
+  if (lock)
+    await sql`select t.id from ${sql.table(kind)} as t inner join ${sql.table(staged)} as i using (university_code, ref)
+      order by t.id for update of t`.execute(db);
   if (absent.length === 0) return;
   await sql`update ${sql.table(staged)} as i set ${sql.join(absent.map((c) => sql`${sql.ref(c)} = t.${sql.ref(c)}`))}
     from ${sql.table(kind)} as t where t.university_code = i.university_code and t.ref = i.ref`.execute(db);
@@ -415,7 +427,7 @@ async function dryRunImport(
       }
       if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
       if (stagedCheck) {
-        await keepAbsentColumns(session, kind, rowsTable, checked.absent);
+        await keepAbsentColumns(session, kind, rowsTable, checked.absent, false);
         const check = await stagedCheck(session, rowsTable, keys);
         if (check.total > 0) throw new ImportRejected(problemsInFile(check.total), check.problems, check.total);
       }

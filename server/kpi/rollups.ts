@@ -77,6 +77,9 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
       { valueBand: true },
     ),
     level('tech_transfer', 'ru', ['university_code'], ['rewarded_on'], REWARD_SUMS, { datedOnly: true }),
+    level('tech_transfer', 'rumr', ['university_code', 'mode', 'partner_region_code'], ['rewarded_on'], REWARD_SUMS, {
+      datedOnly: true,
+    }),
     level(
       'tech_transfer',
       'rall',

@@ -220,6 +220,17 @@ export async function stagedContractProblems(db: Kysely<Database>, rows: string,
       from ${sql.table(rows)} as i
       inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
       where i.rewarded_on < i.signed_on
+      union all
+      -- A reward, its people and its day go together, the stored ones with the file's.
+      select k.line,
+             case when (i.reward_cash_cny + i.reward_equity_cny > 0) <> (i.rewarded_people > 0) then 'rewarded_people' else 'rewarded_on' end,
+             'the reward (cash ' || ${money(sql`i.reward_cash_cny`)} || ', equity ' || ${money(sql`i.reward_equity_cny`)}
+               || ', people ' || i.rewarded_people || ', day ' || coalesce(to_char(i.rewarded_on, 'YYYY-MM-DD'), 'none')
+               || ') is incomplete: a reward needs at least 1 person and its day, no reward neither (the file leaves some of these columns out, so the stored ones count)'
+      from ${sql.table(rows)} as i
+      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
+      where (i.reward_cash_cny + i.reward_equity_cny > 0) <> (i.rewarded_people > 0)
+         or (i.rewarded_people > 0) <> (i.rewarded_on is not null)
     )
     ${LISTED}`.execute(db);
   return listed(found);

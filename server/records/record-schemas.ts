@@ -77,6 +77,8 @@ function decimal(decimals: number, max: number, what: string, positive = false) 
       if (typeof v !== 'string') return v;
       const text = v.trim();
       if (pattern.test(text)) return Number(text);
+      // Too many decimals is said as such (1.005 has three), not as unreadable; 1.000 is 1.
+      if (/^\d{1,15}\.\d+$/.test(text)) return Number(text);
       // A negative amount is reported as negative, not as unreadable.
       return /^-\d{1,15}(\.\d+)?$/.test(text) ? Number(text) : text;
     },

@@ -6,7 +6,8 @@ import { Conflict, NotFound } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { parsePeriod, type ReportPeriod } from './report-period.js';
-import { buildReport } from './report.service.js';
+import { assertReportable, buildReport } from './report.service.js';
+import { today } from '../lib/dates.js';
 import type { ReportDocument } from './report.types.js';
 import {
   differences,
@@ -141,6 +142,8 @@ export async function submitReport(
       .where('sha256', '=', sha256)
       .orderBy('id')
       .limit(1);
+  // A period not begun is named where it was sent: the body.
+  assertReportable(input.period, today(), 'body.period');
   try {
     return await db
       .transaction()

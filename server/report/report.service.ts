@@ -55,10 +55,10 @@ const info = (period: ReportPeriod): PeriodInfo => ({
 });
 
 /** Refuses a period that has not begun: there is nothing to report yet. */
-export function assertReportable(period: ReportPeriod, now = today()): void {
+export function assertReportable(period: ReportPeriod, now = today(), path = 'query.period'): void {
   if (period.from > now) {
     throw new BadRequest(`The period ${period.key} has not begun (today is ${now}).`, [
-      { path: 'query.period', message: `must have begun: ${period.key} starts on ${period.from}` },
+      { path, message: `must have begun: ${period.key} starts on ${period.from}` },
     ]);
   }
 }

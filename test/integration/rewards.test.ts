@@ -199,12 +199,15 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
     expect(audit.entries[0]!.after).toMatchObject({ patents: 7, reward_equity_cny: 2_000_000, co_university_code: 'USST' });
 
     // The stored rewards still bind the file's values: a value below them, a signing after them.
-    for (const [row, column, message] of [
-      [line('1000000'), 'reward_cash_cny', /must not exceed contract_value_cny \(1000000\.00\)/],
-      [line('3000000', '2025-01-05'), 'rewarded_on', /must not be before signed_on \(2025-01-05\)/],
+    for (const [file, column, message] of [
+      [[header, line('1000000')], 'reward_cash_cny', /must not exceed contract_value_cny \(1000000\.00\)/],
+      [[header, line('3000000', '2025-01-05')], 'rewarded_on', /must not be before signed_on \(2025-01-05\)/],
+      // Some reward columns named, others left out: the file's blank day with the stored reward.
+      [[`${header},rewarded_on`, `${line('3000000')},`], 'rewarded_on', /is incomplete/],
+      [[`${header},rewarded_people`, `${line('3000000')},0`], 'rewarded_people', /is incomplete/],
     ] as const) {
       for (const dryRun of [true, false]) {
-        const refused = await send([header, row].join('\r\n'), dryRun);
+        const refused = await send(file.join('\r\n'), dryRun);
         expect(refused.status).toBe(422);
         expect(((await refused.json()) as { errors: unknown[] }).errors).toContainEqual({
           line: 2,
@@ -251,6 +254,12 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
       { reward_cash_cny: -1, rewarded_people: 1, rewarded_on: '2024-07-01' },
       'reward_cash_cny',
       /must not be negative/,
+    ],
+    [
+      'a reward with three decimals',
+      { reward_cash_cny: '10.005', rewarded_people: 1, rewarded_on: '2024-07-01' },
+      'reward_cash_cny',
+      /must have at most 2 decimals/,
     ],
     [
       'a reward granted in the future',

@@ -6,7 +6,13 @@ describe('the server’s messages in the Chinese interface', () => {
     expect(serverText('must not be negative', 'zh')).toBe('不能为负数');
     expect(serverText('unknown university XX; known: USST, NJTECH', 'zh')).toBe('未知的高校代码 XX；可用：USST, NJTECH');
     expect(serverText('ref TT-1 of USST is also on line 2', 'zh')).toBe('编号 TT-1（USST）与第 2 行重复');
-    expect(serverText('must not exceed contract_value_cny (100)', 'zh')).toBe('不能超过 contract_value_cny（100）');
+    expect(serverText('must not exceed contract_value_cny (100)', 'zh')).toBe('不能超过合同金额（100）');
+    expect(serverText('must not be before signed_on (2024-06-01)', 'zh')).toBe('不能早于签订日期（2024-06-01）');
+    expect(serverText('must be at least 1 when there is a reward', 'zh')).toBe('有奖励时至少为 1');
+    expect(
+      serverText('the rewards (cash 1000000.00 and equity 500000.00) must not exceed contract_value_cny (1200000.00)', 'zh'),
+    ).toBe('现金奖励（1000000.00）与股权奖励（500000.00）合计不能超过合同金额（1200000.00）');
+    expect(serverText('must be an amount in yuan such as 1200000.50', 'zh')).toBe('必须是以元为单位的金额，如 1200000.50');
     expect(serverText('is required; must be a code such as IT_AI', 'zh')).toBe('必填；必须是代码，如 IT_AI');
     expect(serverText('The file has 10 problems: nothing was imported.', 'zh')).toBe('文件中有 10 处问题，未导入任何记录。');
     expect(serverText('The file has 1 problem: nothing was imported.', 'zh')).toBe('文件中有 1 处问题，未导入任何记录。');
