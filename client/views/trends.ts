@@ -168,8 +168,13 @@ export const renderTrends: RenderView = (container, first) => {
         }
       }
       draw(ctx, figure, chart, series, periods, labels, filters, query, mode);
-      note.textContent =
-        filters.grain === 'year' ? t('trends.targetNoteYear') : t('trends.targetNote', { n: PER_YEAR[filters.grain] });
+      // The dashed targets only where a measure shown takes one.
+      const anyTargeted = measures.some((id) => meta.measures.find((m) => m.id === id)?.targeted);
+      note.textContent = !anyTargeted
+        ? t('overview.untargeted')
+        : filters.grain === 'year'
+          ? t('trends.targetNoteYear')
+          : t('trends.targetNote', { n: PER_YEAR[filters.grain] });
       return answer.rows.length === 0 ? 'empty' : 'ready';
     });
   };
