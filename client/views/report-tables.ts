@@ -238,6 +238,8 @@ export function comparisonsTable(w: ReportWords, csv: string): HTMLElement {
   const rows: Row[] = doc.comparisons.map((c) => {
     const m = w.measure.get(c.measure);
     const stock = m?.temporality === 'stock';
+    // A measure that takes no target says so, as the stock does (the attainment table lists those that do).
+    const untargeted = stock || !doc.attainmentByUniversity.measures.includes(c.measure);
     const panelDiffers = c.panel.universities.join(',') !== members;
     if (panelDiffers && c.panel.universities.length > 0)
       panelNotes.push(
@@ -252,7 +254,7 @@ export function comparisonsTable(w: ReportWords, csv: string): HTMLElement {
       cells: [
         { text: w.measureHead(c.measure), header: true },
         { ...w.figure(c.measure, { value: c.value, records: c.records }) },
-        stock ? { text: w.t('report.noTarget') } : w.number(c.measure, c.target),
+        untargeted ? { text: w.t('report.noTarget') } : w.number(c.measure, c.target),
         stock ? { text: '—' } : w.number(c.measure, c.yearToDate),
         { text: stock ? '—' : reportPercent(c.attainment, w.lang), value: c.attainment },
         w.number(c.measure, c.previous),
