@@ -45,14 +45,23 @@ async function prepare(url: string): Promise<void> {
 await prepare(values.database!);
 const database = await connectDatabase({ databaseUrl: values.database, watch: false });
 await migrateToLatest(database.db);
-await sql`truncate tech_transfer, payment, incubation, talent, credit, target restart identity cascade`.execute(database.db);
+await sql`truncate tech_transfer, payment, incubation, talent, credit, capacity, target restart identity cascade`.execute(
+  database.db,
+);
 const client = new pg.Client({ connectionString: values.database });
 await client.connect();
 
 const generator = new DemoDataGenerator({ seed: Number(values.seed), records, asOf: today() });
 const columns = (kind: FactKind) => INPUT_COLUMNS[kind].map((c) => c.name);
 const buffers = new Map<FactKind, unknown[][]>(FACT_KINDS.map((k) => [k, []]));
-const counts: Record<FactKind, number> = { tech_transfer: 0, payment: 0, incubation: 0, talent: 0, credit: 0 };
+const counts: Record<FactKind, number> = {
+  tech_transfer: 0,
+  payment: 0,
+  incubation: 0,
+  talent: 0,
+  credit: 0,
+  capacity: 0,
+};
 
 async function copy(kind: FactKind, rows: unknown[][]): Promise<void> {
   if (rows.length === 0) return;

@@ -12,6 +12,7 @@ import {
   type ColumnSpec,
   formatLimit,
   INPUT_COLUMNS,
+  isOptionalType,
   KIND_COLUMNS,
   KIND_NAMES,
   MAX_COUNT,
@@ -29,6 +30,7 @@ const TYPE_NAMES: Record<ColumnSpec['type'], string> = {
   count: `whole number ≥ 0, ≤ ${formatLimit(MAX_COUNT)}`,
   credits: `number ≥ 0, ≤ 1 decimal, ≤ ${formatLimit(MAX_CREDITS)}`,
   enum: 'one of the values',
+  optional_enum: 'one of the values or empty',
   term: 'term such as 2024-2025-1',
 };
 
@@ -85,6 +87,8 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       funding_cny: '1500000',
       jobs: '9',
       partner_university_code: '',
+      company_registered_on: '',
+      company_stake: '',
     },
     {
       ref: 'SAMPLE-INC-0003',
@@ -97,6 +101,8 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       funding_cny: '0',
       jobs: '0',
       partner_university_code: 'NJTECH',
+      company_registered_on: '2021-06-18',
+      company_stake: 'shareholder',
     },
   ],
   talent: [
@@ -140,6 +146,18 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
       recognized_on: '2025-01-22',
       students: '3',
       credits: '4.5',
+    },
+  ],
+  capacity: [
+    { ref: 'SAMPLE-CAP-2023', snapshot_on: '2023-12-31', transfer_offices: '1', staff: '9', tech_managers: '4', co_built: '2' },
+    { ref: 'SAMPLE-CAP-2024' },
+    {
+      ref: 'SAMPLE-CAP-2025-H1',
+      snapshot_on: '2025-06-30',
+      transfer_offices: '1',
+      staff: '14',
+      tech_managers: '8',
+      co_built: '3',
     },
   ],
 };
@@ -234,7 +252,7 @@ export function csvDocs(): string {
         ? 'read only'
         : c.default !== undefined
           ? `no (${c.default})`
-          : c.type === 'optional_code' || c.type === 'optional_date'
+          : isOptionalType(c.type)
             ? 'no'
             : 'yes';
       const allowed = c.values

@@ -171,6 +171,8 @@ const PAIRS = {
   'report.date.started_on': ['cohort start date', '开班日期'],
   'report.date.completed_on': ['cohort completion date', '结业日期'],
   'report.date.recognized_on': ['recognition date', '学分认定日期'],
+  'report.date.company_registered_on': ['company registration date', '公司注册日期'],
+  'report.date.snapshot_on': ['last snapshot by the end of the period', '期末及之前最近一次填报'],
   'report.bases.title': ['Bases of the figures', '统计口径说明'],
   'report.bases.period': [
     'Period: {label}, {from} to {to}. A flow counts each record on its own date (contracts on the signing date, graduations on the graduation date); the one stock, projects in incubation, is the number held on the period’s last day and is never summed over time.',

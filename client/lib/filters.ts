@@ -1,4 +1,5 @@
 import type { Meta, MeasureInfo } from '../api';
+import { MEASURE_GROUPS } from '../../server/kpi/measure-ids';
 import { element } from '../dom';
 import { lang, pick, t } from '../i18n';
 import type { ViewContext, ViewName } from '../view';
@@ -236,7 +237,7 @@ export function filterBar(
   if (options.measure) {
     const select = element('select', { name: 'measure', id: `${view}-measure` });
     const allowed = options.measures ?? meta.measures.map((m) => m.id);
-    for (const kind of ['tech_transfer', 'incubation', 'talent', 'credit'] as const) {
+    for (const kind of MEASURE_GROUPS) {
       const inKind = meta.measures.filter((m) => m.group === kind && allowed.includes(m.id));
       if (inKind.length === 0) continue;
       const group = element('optgroup', { label: t(`kind.${kind}`) });

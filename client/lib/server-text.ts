@@ -51,6 +51,9 @@ const EXACT: Readonly<Record<string, string>> = {
   'has a percent-escape that is not UTF-8 text': '含有不是 UTF-8 文本的百分号编码',
   'cannot be stored as given': '无法按原样保存',
   'A value cannot be stored as given.': '有一个值无法按原样保存。',
+  'is required when company_stake is given': '填写高校持股方式时必填',
+  'is required when company_registered_on is given (founded or shareholder)': '填写公司注册日期时必填（创设或参股）',
+  'has a snapshot of this university already: one per university and day': '本校该日已有填报：每所高校每天一条',
 };
 
 /** The columns a message names, as the Chinese forms and files call them. */
@@ -60,6 +63,8 @@ const COLUMN_NAMES: Readonly<Record<string, string>> = {
   entered_on: '入孵日期',
   started_on: '开班日期',
   received_on: '到账日期',
+  snapshot_on: '统计日期',
+  company_registered_on: '公司注册日期',
 };
 const columnName = (column: string): string => COLUMN_NAMES[column] ?? column;
 
@@ -137,6 +142,15 @@ const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
     (_a, other, _b, kind, as) => `表头属于 ${other} 记录，不是 ${kind} 记录：请按 ${as} 导入`,
   ],
   [/^The period (\S+) has not begun \(today is (\S+)\)\.$/, (p, today) => `期间 ${p} 尚未开始（今天是 ${today}）。`],
+  [
+    /^is also the day of the snapshot of (\S+) on line (\d+): one snapshot per university and day$/,
+    (u, line) => `与第 ${line} 行 ${u} 的填报为同一天：每所高校每天一条`,
+  ],
+  [
+    /^is the day of the stored snapshot (.+) of (\S+): one snapshot per university and day \(update that one with its ref, or choose another day\)$/,
+    (ref, u) => `${u} 已有该日的填报 ${ref}：每所高校每天一条（请用其编号更新，或另选日期）`,
+  ],
+  [/^(\S+) has a capacity snapshot on (\S+) already\.$/, (u, day) => `${u} 在 ${day} 已有技术转移机构能力填报。`],
 ];
 
 /** The server's message in the interface's language (Chinese where it is known; as written otherwise). */

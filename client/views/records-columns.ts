@@ -8,7 +8,7 @@ import type { Bilingual, Meta } from '../api';
  * request. `test/e2e/records.test.ts` checks that the two lists name the same columns.
  */
 
-export const KINDS = ['tech_transfer', 'payment', 'incubation', 'talent', 'credit'] as const;
+export const KINDS = ['tech_transfer', 'payment', 'incubation', 'talent', 'credit', 'capacity'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export const isKind = (value: string | null): value is Kind => (KINDS as readonly string[]).includes(value ?? '');
@@ -19,6 +19,7 @@ export const KIND_NAMES: Readonly<Record<Kind, Bilingual>> = {
   incubation: { en: 'Incubated projects', zh: '孵化项目' },
   talent: { en: 'Joint training', zh: '联合培养' },
   credit: { en: 'Credit recognition', zh: '学分互认' },
+  capacity: { en: 'Transfer-office capacity', zh: '技术转移机构能力' },
 };
 
 export type ColumnType =
@@ -44,7 +45,7 @@ export interface Column {
   /** Where a code's values come from; `enum` columns name the dimension that labels them. */
   domain?: 'university' | 'region' | 'field';
   /** The dimension (in `/meta`) whose values an `enum` column takes. */
-  dimension?: 'mode' | 'stage' | 'level';
+  dimension?: 'mode' | 'stage' | 'level' | 'company_stake';
   maxLength?: number;
   /** Kept by the server from other records (a contract's received_cny, from its payments): shown, never edited. */
   derived?: true;
@@ -310,6 +311,28 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       { en: 'A co-founding alliance university, if any.', zh: '共同创办的联盟高校（如有）。' },
       true,
     ),
+    {
+      name: 'company_registered_on',
+      label: { en: 'Company registered on', zh: '公司注册日期' },
+      csvZh: '公司注册日期',
+      type: 'optional_date',
+      hint: {
+        en: 'The day the project’s company was registered, when the university founded it or holds shares in it; empty otherwise. Given with the stake.',
+        zh: '项目公司的注册日期（高校创设或参股的公司）；没有则留空。须与持股方式同时填写。',
+      },
+    },
+    {
+      name: 'company_stake',
+      label: { en: 'University’s stake', zh: '高校持股方式' },
+      csvZh: '高校持股方式',
+      type: 'enum',
+      dimension: 'company_stake',
+      optional: true,
+      hint: {
+        en: 'Founded (创设) or shareholder (参股); empty when there is no such company.',
+        zh: '创设或参股；没有这样的公司则留空。',
+      },
+    },
   ],
   talent: [
     university('university_code', { en: 'Host university', zh: '主办高校' }, '主办高校代码', {
@@ -431,6 +454,54 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       hint: { en: 'Credits recognised in all, up to one decimal.', zh: '认定学分总数，最多一位小数。' },
     },
   ],
+  capacity: [
+    university('university_code', { en: 'University', zh: '高校' }, '高校代码', {
+      en: 'The university whose technology-transfer organisation the snapshot describes.',
+      zh: '所填报技术转移机构所属的高校。',
+    }),
+    REF,
+    {
+      name: 'snapshot_on',
+      label: { en: 'As of', zh: '统计日期' },
+      csvZh: '统计日期',
+      type: 'date',
+      hint: {
+        en: 'The day the counts hold on; one snapshot per university and day. A period shows each university’s last snapshot by its end.',
+        zh: '数据所对应的日期，每所高校每天一条。各期取期末及之前最近一次填报。',
+      },
+    },
+    {
+      name: 'transfer_offices',
+      label: { en: 'Transfer offices', zh: '技术转移机构数' },
+      csvZh: '技术转移机构数',
+      type: 'count',
+      hint: { en: 'Dedicated technology-transfer offices; 0 when there is none.', zh: '专门的技术转移机构数，没有填 0。' },
+    },
+    {
+      name: 'staff',
+      label: { en: 'Full-time staff', zh: '专职人员数' },
+      csvZh: '专职人员数',
+      type: 'count',
+      hint: { en: 'Full-time technology-transfer staff.', zh: '专职从事科技成果转化工作的人员数。' },
+    },
+    {
+      name: 'tech_managers',
+      label: { en: 'Technology managers', zh: '技术经理人数' },
+      csvZh: '技术经理人数',
+      type: 'count',
+      hint: { en: 'Technology managers on the staff.', zh: '技术经理人数。' },
+    },
+    {
+      name: 'co_built',
+      label: { en: 'Co-built institutions', zh: '共建机构数' },
+      csvZh: '共建机构数',
+      type: 'count',
+      hint: {
+        en: 'Transfer institutions co-built with local governments or companies.',
+        zh: '与地方政府、企业等共建的技术转移机构数。',
+      },
+    },
+  ],
 };
 
 /** The date each kind's records are filtered (`from`, `to`) and sorted by, newest first by default. */
@@ -440,6 +511,7 @@ export const MAIN_DATE: Readonly<Record<Kind, string>> = {
   incubation: 'entered_on',
   talent: 'started_on',
   credit: 'recognized_on',
+  capacity: 'snapshot_on',
 };
 
 /** What the search box looks in, besides the reference. */
@@ -449,6 +521,7 @@ export const SEARCH_COLUMN: Readonly<Record<Kind, string>> = {
   incubation: 'name',
   talent: 'program',
   credit: 'course',
+  capacity: 'ref',
 };
 
 /** The dimensions that filter records (the time dimensions filter through from/to): the server's list. */

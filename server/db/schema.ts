@@ -118,6 +118,25 @@ export interface IncubationTable extends FactColumns {
   funding_cny: number;
   jobs: number;
   partner_university_code: string | null;
+  /** The company the project registered (sql/0018): its registration day, and the university's stake; both or neither. */
+  company_registered_on: IsoDate | null;
+  company_stake: CompanyStake | null;
+}
+
+/** How the university is in a company: it founded it (创设) or holds shares in it (参股). */
+export const COMPANY_STAKES = ['founded', 'shareholder'] as const;
+export type CompanyStake = (typeof COMPANY_STAKES)[number];
+
+/**
+ * A snapshot of a university's technology-transfer organisation on a day (sql/0018): a stock, read
+ * as each university's last snapshot on or before a day. One per university and day.
+ */
+export interface CapacityTable extends FactColumns {
+  snapshot_on: IsoDate;
+  transfer_offices: number;
+  staff: number;
+  tech_managers: number;
+  co_built: number;
 }
 
 export const TALENT_LEVELS = ['undergraduate', 'master', 'doctoral', 'tech_manager', 'other'] as const;
@@ -232,6 +251,7 @@ export interface Database {
   talent: TalentTable;
   credit: CreditTable;
   payment: PaymentTable;
+  capacity: CapacityTable;
   target: TargetTable;
   audit_log: AuditLogTable;
   import_batch: ImportBatchTable;
@@ -239,7 +259,7 @@ export interface Database {
   report_submission: ReportSubmissionTable;
 }
 
-export const FACT_KINDS = ['tech_transfer', 'payment', 'incubation', 'talent', 'credit'] as const;
+export const FACT_KINDS = ['tech_transfer', 'payment', 'incubation', 'talent', 'credit', 'capacity'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 
 export type RegionRow = Selectable<RegionTable>;
@@ -258,6 +278,8 @@ export type TalentRow = Selectable<TalentTable>;
 export type NewTalent = Insertable<TalentTable>;
 export type CreditRow = Selectable<CreditTable>;
 export type NewCredit = Insertable<CreditTable>;
+export type CapacityRow = Selectable<CapacityTable>;
+export type NewCapacity = Insertable<CapacityTable>;
 export type PaymentRow = Selectable<PaymentTable>;
 export type NewPayment = Insertable<PaymentTable>;
 export type TargetRow = Selectable<TargetTable>;

@@ -1,7 +1,9 @@
 import { dayNumber, isoDate } from '../lib/dates.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import type {
+  CompanyStake,
   IncubationStage,
+  NewCapacity,
   NewCredit,
   NewIncubation,
   NewPayment,
@@ -21,10 +23,11 @@ export type DemoRecord =
   | { kind: 'payment'; row: NewPayment }
   | { kind: 'incubation'; row: NewIncubation }
   | { kind: 'talent'; row: NewTalent }
-  | { kind: 'credit'; row: NewCredit };
+  | { kind: 'credit'; row: NewCredit }
+  | { kind: 'capacity'; row: NewCapacity };
 
-/** The kinds drawn from the calendar; each contract brings its payments besides. */
-type DrawnKind = Exclude<DemoRecord['kind'], 'payment'>;
+/** The kinds drawn from the calendar; each contract brings its payments besides, and each year its capacity snapshots. */
+type DrawnKind = Exclude<DemoRecord['kind'], 'payment' | 'capacity'>;
 
 export interface DemoOptions {
   seed: number;
@@ -273,6 +276,8 @@ export class DemoDataGenerator {
   #payments = new Random(0);
   /** The stream of rewards to individuals on the contracts: another stream again. */
   #rewards = new Random(0);
+  /** The stream of the companies the incubated projects registered. */
+  #companies = new Random(0);
 
   constructor(options: DemoOptions) {
     if (!Number.isInteger(options.records) || options.records < 0) throw new RangeError('records must be a whole number');
@@ -300,6 +305,7 @@ export class DemoDataGenerator {
     this.#dates = new Random(this.#options.seed ^ 0xda7e);
     this.#payments = new Random(this.#options.seed ^ 0xca54);
     this.#rewards = new Random(this.#options.seed ^ 0x7e3a);
+    this.#companies = new Random(this.#options.seed ^ 0xc0c0);
     const counts = DemoDataGenerator.split(this.#options.records);
     const sequence = new Map<string, number>();
     const nextRef = (prefix: string, university: string, day: number): string => {
@@ -330,7 +336,59 @@ export class DemoDataGenerator {
       yield record;
       if (record.kind === 'tech_transfer') yield* this.#paymentsOn(record.row, nextRef);
     }
+    yield* this.#capacitySnapshots();
     this.#done = true;
+  }
+
+  /**
+   * Each university's transfer organisation at each year's end that has come (on the agreement
+   * day too): growing with the alliance and with the university's size, from a stream of its own.
+   */
+  *#capacitySnapshots(): Generator<DemoRecord> {
+    const random = new Random(this.#options.seed ^ 0xcaba);
+    const firstYear = Number(AGREEMENT_DATE.slice(0, 4));
+    for (const university of UNIVERSITIES) {
+      let offices = random.chance(0.7) ? 1 : 0;
+      let staff = Math.round(university.weight * random.uniform(3, 7));
+      let managers = Math.round(staff * random.uniform(0.2, 0.5));
+      let coBuilt = random.int(0, 2);
+      for (let year = firstYear; ; year++) {
+        const day = year === firstYear ? dayNumber(AGREEMENT_DATE) : dayNumber(`${year}-12-31`);
+        if (day > this.#end) break;
+        if (year > firstYear) {
+          if (offices === 0 && random.chance(0.6)) offices = 1;
+          staff += random.int(0, Math.max(1, Math.round(university.weight * 3)));
+          // Technology managers come from the alliance's joint courses: more each year, never more than the staff.
+          managers = Math.min(staff, managers + random.int(0, 3));
+          if (random.chance(0.35)) coBuilt += 1;
+        }
+        const row: NewCapacity = {
+          university_code: university.code,
+          ref: `CAP-${university.code}-${isoDate(day)}`,
+          snapshot_on: isoDate(day),
+          transfer_offices: offices,
+          staff,
+          tech_managers: managers,
+          co_built: coBuilt,
+        };
+        yield { kind: 'capacity', row };
+      }
+    }
+  }
+
+  /**
+   * The company an incubated project registered, from the company stream: about a third do, most
+   * founded by the university (创设), the rest with the university holding shares (参股); registered
+   * up to four months before entry or within a year and a half after, if that day has come.
+   */
+  #companyOf(entered: number, university: string): Pick<NewIncubation, 'company_registered_on' | 'company_stake'> {
+    const random = this.#companies;
+    if (!random.chance(0.35)) return {};
+    const day = Math.max(dayNumber(AGREEMENT_DATE) - 365, entered + random.int(-120, 540));
+    const stake: CompanyStake = random.chance(0.65) ? 'founded' : 'shareholder';
+    if (day > this.#end) return {};
+    this.#count('incubation.companies', university, day, 1);
+    return { company_registered_on: isoDate(day), company_stake: stake };
   }
 
   /** Targets per measure, year and university (and alliance-wide), set near what was achieved. */
@@ -536,6 +594,7 @@ export class DemoDataGenerator {
           jobs: stage === 'closed' ? Math.round(jobs / 3) : jobs,
           partner_university_code: random.chance(0.15) ? this.#otherUniversity(random, university) : null,
         };
+        Object.assign(row, this.#companyOf(day, university.code));
         this.#count('incubation.entered', university.code, day, 1);
         this.#count('incubation.graduated', university.code, graduated, 1);
         this.#count('incubation.funding', university.code, day, funding);

@@ -37,7 +37,14 @@ export async function seedDemoData(
   onProgress: (progress: SeedProgress) => void = () => undefined,
 ): Promise<SeedSummary> {
   const generator = new DemoDataGenerator(options);
-  const written: Record<FactKind, number> = { tech_transfer: 0, payment: 0, incubation: 0, talent: 0, credit: 0 };
+  const written: Record<FactKind, number> = {
+    tech_transfer: 0,
+    payment: 0,
+    incubation: 0,
+    talent: 0,
+    credit: 0,
+    capacity: 0,
+  };
   const write = async (trx: Kysely<Database>, kind: FactKind, rows: DemoRecord['row'][]): Promise<void> => {
     await trx
       .insertInto(kind)
@@ -53,6 +60,7 @@ export async function seedDemoData(
       incubation: [],
       talent: [],
       credit: [],
+      capacity: [],
     };
     const flush = async (kind: FactKind): Promise<void> => {
       // A payment names its contract: the contracts go first.
@@ -100,7 +108,7 @@ export async function markSynthetic(db: Kysely<Database>, options: DemoOptions):
   await bumpDataVersion(db);
 }
 
-/** The records written of the drawn kinds, which `records` counts (the payments come besides). */
+/** The records written of the drawn kinds, which `records` counts (the payments and capacity snapshots come besides). */
 function total(counts: Record<FactKind, number>): number {
   return counts.tech_transfer + counts.incubation + counts.talent + counts.credit;
 }

@@ -5,7 +5,7 @@ import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
-import { brokenContractRule, STAGED_CHECKS } from '../records/contract-rules.js';
+import { brokenContractRule, STAGED_CHECKS, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../records/record-columns.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from './spool.js';
@@ -38,6 +38,7 @@ const SQL_TYPE: Readonly<Record<ColumnType, string>> = {
   count: 'integer',
   credits: 'numeric',
   enum: 'text',
+  optional_enum: 'text',
   term: 'text',
 };
 
@@ -105,7 +106,8 @@ export async function applyImport(
   // is staged first, then the file is checked and merged, in parts of `mergeRows` lines. A part may
   // pass a contract's value on the way (a later line lowers another payment), so the contracts' sum
   // rule waits for the commit (sql/0016 makes it deferrable), when the whole file is in.
-  const wholeFile = kind === 'payment';
+  // Snapshots likewise: one per university and day, whichever lines name them.
+  const wholeFile = WHOLE_FILE_KINDS.includes(kind);
   const digest = file.sha256;
   const specs = INPUT_COLUMNS[kind];
   const columns = specs.map((c) => c.name);

@@ -6,7 +6,7 @@ import { unescapeTextCell } from '../csv/cells.js';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { References } from '../kpi/references.js';
-import { type ColumnSpec, INPUT_COLUMNS, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
+import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
 import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';
@@ -102,7 +102,7 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
   });
   // A derived column (an export's received_cny) may be there or not: its cells are not read.
   for (const column of INPUT_COLUMNS[kind]) {
-    const optional = column.type === 'optional_code' || column.type === 'optional_date' || column.default !== undefined;
+    const optional = isOptionalType(column.type) || column.default !== undefined;
     if (!seen.has(column.name) && !optional)
       problems.push({ line: 1, column: column.name, message: `the column ${column.name} (${column.zh}) is missing` });
   }

@@ -23,10 +23,12 @@ import { DAY_ROLLUPS, ROLLUPS, type Rollup, rollupKeys } from './rollups.js';
 export { FILTER_DIMENSIONS, type FilterDimension };
 
 /**
- * Where a kind's records are read with their dimensions: its own table, or for payments the view
- * `payment_fact` (sql/0016), each payment with its contract's mode, field, partner and value.
+ * Where a kind's records are read with their dimensions: its own table, or a view: for payments
+ * `payment_fact` (sql/0016), each payment with its contract's mode, field, partner and value; for
+ * capacity snapshots `capacity_fact` (sql/0018), each with the day the next one replaces it.
  */
-export const factSource = (kind: FactKind): string => (kind === 'payment' ? 'payment_fact' : kind);
+export const factSource = (kind: FactKind): string =>
+  kind === 'payment' ? 'payment_fact' : kind === 'capacity' ? 'capacity_fact' : kind;
 
 export type KpiFilters = { from?: string | undefined; to?: string | undefined } & Partial<
   Record<FilterDimension, readonly string[]>
@@ -151,6 +153,9 @@ const addDays = (day: string, days: number): string => {
   return d.toISOString().slice(0, 10);
 };
 
+/** The longest partial range read from a day rollup alone (see `flowParts`). */
+const DAILY_SPAN_DAYS = 731;
+
 /** A part of a flow's date range and where it is read: the rollup for whole months, the facts for the rest. */
 interface Part {
   from?: string | undefined;
@@ -168,6 +173,16 @@ function flowParts(filters: KpiFilters, range: DataRange, rollup: Rollup | null,
   if (!rollup) return [{ from, to, rollup: null }];
   const fromAligned = from === undefined || from.endsWith('-01') || (range.first !== null && from <= range.first);
   const toAligned = to === undefined || to === monthEnd(to) || (range.last !== null && to >= range.last);
+  // A partial range of up to two years reads the day rollup alone: one scan of a few thousand rows
+  // where the month rollup and the days of the partial months would be two or three.
+  if (
+    daily &&
+    (!fromAligned || !toAligned) &&
+    from !== undefined &&
+    to !== undefined &&
+    Date.parse(to) - Date.parse(from) <= DAILY_SPAN_DAYS * 86_400_000
+  )
+    return [{ from, to, rollup: daily }];
   const bodyFrom = from === undefined ? undefined : fromAligned ? monthStart(from) : addDays(monthEnd(from), 1);
   const bodyTo = to === undefined ? undefined : toAligned ? to : addDays(monthStart(to), -1);
   // The days of a partial month: from a day rollup where one covers the query, else from the facts.

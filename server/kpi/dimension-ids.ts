@@ -16,6 +16,7 @@ export const DIMENSION_IDS = [
   'field',
   'stage',
   'level',
+  'company_stake',
 ] as const;
 export type DimensionId = (typeof DIMENSION_IDS)[number];
 

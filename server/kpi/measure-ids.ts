@@ -14,10 +14,19 @@ export const MEASURE_IDS = [
   'incubation.funding',
   'incubation.jobs',
   'incubation.portfolio',
+  'incubation.companies',
   'talent.trainees',
   'talent.graduates',
   'credits.credits',
   'credits.students',
+  'capacity.transfer_offices',
+  'capacity.staff',
+  'capacity.tech_managers',
+  'capacity.co_built',
 ] as const;
 
 export type MeasureId = (typeof MEASURE_IDS)[number];
+
+/** The blocks the dashboard shows measures in: a payment's figures belong with its contracts. */
+export const MEASURE_GROUPS = ['tech_transfer', 'incubation', 'talent', 'credit', 'capacity'] as const;
+export type MeasureGroup = (typeof MEASURE_GROUPS)[number];

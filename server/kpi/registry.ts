@@ -1,5 +1,6 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type {
+  CapacityTable,
   CreditTable,
   FactKind,
   IncubationTable,
@@ -8,9 +9,9 @@ import type {
   TechTransferTable,
   TransferMode,
 } from '../db/schema.js';
-import { FACT_KINDS, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
+import { COMPANY_STAKES, FACT_KINDS, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
 import { DIMENSION_IDS, type DimensionId, isTimeDimension } from './dimension-ids.js';
-import { MEASURE_IDS, type MeasureId } from './measure-ids.js';
+import { MEASURE_IDS, type MeasureGroup, type MeasureId } from './measure-ids.js';
 
 export {
   DIMENSION_IDS,
@@ -48,6 +49,14 @@ export interface PaymentFactView
   extends PaymentTable,
     Pick<TechTransferTable, 'co_university_code' | 'mode' | 'partner_region_code' | 'field_code' | 'contract_value_cny'> {}
 
+/**
+ * A capacity snapshot as the measures read it: with the day the next snapshot of its university
+ * replaces it (the view `capacity_fact`, sql/0018; null for the latest).
+ */
+export interface CapacityFactView extends CapacityTable {
+  superseded_on: string | null;
+}
+
 /** The rows each kind's measures read, typed as the database has them. */
 export interface FactRows {
   tech_transfer: TechTransferTable;
@@ -55,6 +64,7 @@ export interface FactRows {
   incubation: IncubationTable;
   talent: TalentTable;
   credit: CreditTable;
+  capacity: CapacityFactView;
 }
 export type FactColumn<K extends FactKind> = keyof FactRows[K] & string;
 /** A kind's date columns (every one is named `…_on`). */
@@ -86,8 +96,7 @@ export function isHeld(held: Held, record: Readonly<Record<string, unknown>>, da
 }
 
 /** The blocks the dashboard shows measures in: a payment's figures belong with its contracts. */
-export const MEASURE_GROUPS = ['tech_transfer', 'incubation', 'talent', 'credit'] as const;
-export type MeasureGroup = (typeof MEASURE_GROUPS)[number];
+export { MEASURE_GROUPS, type MeasureGroup } from './measure-ids.js';
 
 /** A measure as it is declared: its columns typed against its kind's rows. */
 interface MeasureInput<K extends FactKind> {
@@ -330,6 +339,13 @@ export const DIMENSIONS: Readonly<Record<DimensionId, DimensionDef>> = {
     values: TALENT_LEVELS,
     columns: { talent: 'level' },
   },
+  company_stake: {
+    id: 'company_stake',
+    name: { en: "University's stake in the company", zh: '公司持股方式' },
+    domain: 'enum',
+    values: COMPANY_STAKES,
+    columns: { incubation: 'company_stake' },
+  },
 };
 
 /** The column of a kind that holds a dimension; null for the time dimensions (and a kind without it). */
@@ -346,7 +362,7 @@ export function dimensionsOf(kind: FactKind): readonly DimensionId[] {
 /** The labelled values of the enumerated dimensions. */
 export const DIMENSION_VALUES = Object.fromEntries(
   Object.values(DIMENSIONS).flatMap((d) => (d.values ? [[d.id, d.values]] : [])),
-) as Readonly<Record<'mode' | 'mode_group' | 'value_band' | 'stage' | 'level', readonly string[]>>;
+) as Readonly<Record<'mode' | 'mode_group' | 'value_band' | 'stage' | 'level' | 'company_stake', readonly string[]>>;
 
 /** Which column of each fact table holds the partner university (a payment's: its contract's, in `payment_fact`). */
 export const PARTNER_COLUMN = DIMENSIONS.partner_university.columns as Readonly<Record<FactKind, string>>;
@@ -362,6 +378,9 @@ const ALLIANCE = (zh: string, en: string): Standard => ({
   code: 'alliance',
   reference: { zh: `联盟自定义口径（无公开标准）：${zh}`, en: `Alliance definition (no published standard): ${en}` },
 });
+
+/** A capacity snapshot is held from its day until the next snapshot of its university (`capacity_fact`). */
+const SNAPSHOT: Held<'capacity'> = { from: 'snapshot_on', until: ['superseded_on'] };
 
 const ADDITIVE = {
   'tech_transfer.contracts': measure({
@@ -576,6 +595,21 @@ const ADDITIVE = {
     },
     standard: ALLIANCE('期末在孵项目存量', 'projects in incubation at the end of the period'),
   }),
+  'incubation.companies': measure({
+    id: 'incubation.companies',
+    kind: 'incubation',
+    group: 'incubation',
+    dateColumn: 'company_registered_on',
+    aggregate: { fn: 'count' },
+    unit: 'count',
+    temporality: 'flow',
+    name: { en: 'Companies created or held', zh: '创设和参股公司数' },
+    definition: {
+      en: 'Companies registered in the period by projects of the member incubators that the university founded (创设) or holds shares in (参股), counted once per project on the day the company was registered. Counted from the incubation records, not from the equity-investment contracts (one company may take several contracts). Split by the university’s stake.',
+      zh: '期内成员高校孵化项目注册成立、由高校创设或参股的公司数，按公司注册日期计，每个项目计一家；依据孵化项目记录统计，而非作价投资合同（同一公司可能对应多份合同）；可按持股方式（创设、参股）细分。',
+    },
+    standard: CN_REPORT('创设和参股公司数', 'companies created or held through the transformation of achievements'),
+  }),
   'talent.trainees': measure({
     id: 'talent.trainees',
     kind: 'talent',
@@ -635,6 +669,74 @@ const ADDITIVE = {
       zh: '期内在其他成员高校修读课程并获学分认定的学生人次（按课程计）。',
     },
     standard: ALLIANCE('学分互认学生人次', 'mutual credit recognition: students, once per course'),
+  }),
+  'capacity.transfer_offices': measure({
+    id: 'capacity.transfer_offices',
+    kind: 'capacity',
+    group: 'capacity',
+    dateColumn: 'snapshot_on',
+    aggregate: { fn: 'sum', column: 'transfer_offices' },
+    unit: 'count',
+    temporality: 'stock',
+    held: SNAPSHOT,
+    targeted: false,
+    name: { en: 'Technology-transfer offices', zh: '技术转移机构数' },
+    definition: {
+      en: 'Dedicated technology-transfer offices (技术转移机构) of the member universities at the end of the period. Each university’s last snapshot on or before the last day of the period, summed over universities (never over time).',
+      zh: '期末成员高校设立的专门技术转移机构数。取各高校在期末及之前的最近一次填报，按高校加总（不跨时间累加）。',
+    },
+    standard: CN_REPORT('技术转移机构', 'technology-transfer offices'),
+  }),
+  'capacity.staff': measure({
+    id: 'capacity.staff',
+    kind: 'capacity',
+    group: 'capacity',
+    dateColumn: 'snapshot_on',
+    aggregate: { fn: 'sum', column: 'staff' },
+    unit: 'people',
+    temporality: 'stock',
+    held: SNAPSHOT,
+    targeted: false,
+    name: { en: 'Full-time technology-transfer staff', zh: '专职人员数' },
+    definition: {
+      en: 'Full-time technology-transfer staff (专职人员) at the end of the period. Each university’s last snapshot on or before the last day of the period, summed over universities (never over time).',
+      zh: '期末技术转移机构专职从事科技成果转化工作的人员数。取各高校在期末及之前的最近一次填报，按高校加总（不跨时间累加）。',
+    },
+    standard: CN_REPORT('专职人员', 'full-time transfer staff'),
+  }),
+  'capacity.tech_managers': measure({
+    id: 'capacity.tech_managers',
+    kind: 'capacity',
+    group: 'capacity',
+    dateColumn: 'snapshot_on',
+    aggregate: { fn: 'sum', column: 'tech_managers' },
+    unit: 'people',
+    temporality: 'stock',
+    held: SNAPSHOT,
+    targeted: false,
+    name: { en: 'Technology managers', zh: '技术经理人数' },
+    definition: {
+      en: 'Technology managers (技术经理人) at the end of the period. Each university’s last snapshot on or before the last day of the period, summed over universities (never over time).',
+      zh: '期末技术转移机构中的技术经理人数。取各高校在期末及之前的最近一次填报，按高校加总（不跨时间累加）。',
+    },
+    standard: CN_REPORT('技术经理人', 'technology managers'),
+  }),
+  'capacity.co_built': measure({
+    id: 'capacity.co_built',
+    kind: 'capacity',
+    group: 'capacity',
+    dateColumn: 'snapshot_on',
+    aggregate: { fn: 'sum', column: 'co_built' },
+    unit: 'count',
+    temporality: 'stock',
+    held: SNAPSHOT,
+    targeted: false,
+    name: { en: 'Co-built transfer institutions', zh: '共建机构数' },
+    definition: {
+      en: 'Transfer institutions co-built with local governments or companies (共建机构) at the end of the period. Each university’s last snapshot on or before the last day of the period, summed over universities (never over time).',
+      zh: '期末与地方政府、企业等共建的技术转移机构数。取各高校在期末及之前的最近一次填报，按高校加总（不跨时间累加）。',
+    },
+    standard: CN_REPORT('共建技术转移机构', 'transfer institutions co-built with governments or companies'),
   }),
 } satisfies Partial<Record<MeasureId, MeasureDef>>;
 
@@ -709,6 +811,8 @@ export const VALUE_LABELS: Readonly<Record<string, Bilingual>> = {
   doctoral: { en: 'Doctoral', zh: '博士研究生' },
   tech_manager: { en: 'Technology-transfer managers', zh: '技术经理人' },
   other: { en: 'Other', zh: '其他' },
+  founded: { en: 'Founded by the university', zh: '创设' },
+  shareholder: { en: 'Shares held by the university', zh: '参股' },
 };
 
 /** Measures that have a partner dimension: the ones the collaboration matrix can show. */

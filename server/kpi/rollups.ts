@@ -109,6 +109,8 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
     level('incubation', 'ue', ['university_code'], ['entered_on'], INC_SUMS),
     level('incubation', 'u', ['university_code', 'stage'], INC_DATES, INC_SUMS),
     level('incubation', 'all', ['university_code', 'stage', 'partner_university_code', 'field_code'], INC_DATES, INC_SUMS),
+    // Companies created or held, by the day registered: projects with a company only.
+    level('incubation', 'cu', ['university_code', 'company_stake'], ['company_registered_on'], [], { datedOnly: true }),
   ],
   talent: [
     level('talent', 'u', ['university_code'], TAL_DATES, TAL_SUMS),
@@ -118,14 +120,16 @@ export const ROLLUPS: Readonly<Record<FactKind, readonly Rollup[]>> = {
     level('credit', 'u', ['university_code'], ['recognized_on'], CR_SUMS),
     level('credit', 'all', ['university_code', 'host_university_code'], ['recognized_on'], CR_SUMS),
   ],
+  // A few snapshots per university and year: read from the view `capacity_fact` directly.
+  capacity: [],
 };
 
 /**
  * Day-grain rollups of the university level, for the days of partial months (a period that starts
  * on the 30th, a year-ago period that ends on the 2nd): a few thousand rows each, where the facts of
- * a few busy days are thousands. Incubation has one for the flows dated on entry; its graduations and
- * its stock read partial months from the covering indexes, as do completions of joint training
- * (`talent_completed_cover_idx`).
+ * a few busy days are thousands. Incubation has them for the flows dated on entry, on graduation and
+ * on a company's registration, joint training for starts and completions; the incubation stock reads
+ * partial months from the covering indexes.
  * A day rollup serves a measure only when it keeps the measure's own date (see `rollup.dates`).
  */
 export const DAY_ROLLUPS: Readonly<Partial<Record<FactKind, readonly Rollup[]>>> = {
@@ -134,8 +138,15 @@ export const DAY_ROLLUPS: Readonly<Partial<Record<FactKind, readonly Rollup[]>>>
     level('tech_transfer', 'rud', ['university_code'], ['rewarded_on'], REWARD_SUMS, { grain: 'day', datedOnly: true }),
   ],
   payment: [level('payment', 'ud', ['university_code'], ['received_on'], PAY_SUMS, { grain: 'day' })],
-  incubation: [level('incubation', 'ud', ['university_code'], ['entered_on'], INC_SUMS, { grain: 'day' })],
-  talent: [level('talent', 'ud', ['university_code'], ['started_on'], TAL_SUMS, { grain: 'day' })],
+  incubation: [
+    level('incubation', 'ud', ['university_code'], ['entered_on'], INC_SUMS, { grain: 'day' }),
+    level('incubation', 'gud', ['university_code'], ['graduated_on'], [], { grain: 'day', datedOnly: true }),
+    level('incubation', 'cud', ['university_code'], ['company_registered_on'], [], { grain: 'day', datedOnly: true }),
+  ],
+  talent: [
+    level('talent', 'ud', ['university_code'], ['started_on'], TAL_SUMS, { grain: 'day' }),
+    level('talent', 'cud', ['university_code'], ['completed_on'], ['graduates'], { grain: 'day', datedOnly: true }),
+  ],
   credit: [level('credit', 'ud', ['university_code'], ['recognized_on'], CR_SUMS, { grain: 'day' })],
 };
 
@@ -270,6 +281,8 @@ export function rollupRebuildSql(): string {
   const out: string[] = [];
   for (const kind of Object.keys(ROLLUPS) as FactKind[]) {
     const levels = allRollups(kind);
+    // A kind without rollups (capacity snapshots) has no triggers to keep them either.
+    if (levels.length === 0) continue;
     out.push(
       ...TRIGGERS.map((t) => `drop trigger if exists ${kind}_rollup_${t} on ${kind};`),
       `drop function if exists ${kind}_rollup();`,

@@ -35,9 +35,11 @@ export async function dataDateRange(db: Kysely<Database>): Promise<DateRangeRow>
       union all select max(received_on) from payment
       union all select min(entered_on) from incubation union all select max(entered_on) from incubation
       union all select max(graduated_on) from incubation union all select max(closed_on) from incubation
+      union all select min(company_registered_on) from incubation union all select max(company_registered_on) from incubation
       union all select min(started_on) from talent union all select max(started_on) from talent
       union all select max(completed_on) from talent
       union all select min(recognized_on) from credit union all select max(recognized_on) from credit
+      union all select min(snapshot_on) from capacity union all select max(snapshot_on) from capacity
     ) as dates`.execute(db);
   return result.rows[0] ?? { first: null, last: null };
 }

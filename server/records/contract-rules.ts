@@ -236,7 +236,60 @@ export async function stagedContractProblems(db: Kysely<Database>, rows: string,
   return listed(found);
 }
 
+/**
+ * The problems of capacity snapshots staged for an import: one snapshot per university and day
+ * (sql/0018, capacity_one_per_day), within the file and against the stored snapshots it does not
+ * replace. The file is staged whole before it is checked (see `applyImport`).
+ */
+export async function stagedCapacityProblems(db: Kysely<Database>, rows: string, keys: string): Promise<StagedProblems> {
+  const { rows: found } = await sql<ListedRow>`
+    with staged as (
+      select k.line, i.university_code, i.ref, i.snapshot_on,
+             min(k.line) over (partition by i.university_code, i.snapshot_on) as first
+      from ${sql.table(rows)} as i
+      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
+    ),
+    problems as (
+      select line, 'snapshot_on' as col,
+             'is also the day of the snapshot of ' || university_code || ' on line ' || first
+               || ': one snapshot per university and day' as message
+      from staged
+      where line > first
+      union all
+      select s.line, 'snapshot_on',
+             'is the day of the stored snapshot ' || c.ref || ' of ' || c.university_code
+               || ': one snapshot per university and day (update that one with its ref, or choose another day)'
+      from staged as s
+      inner join capacity as c on c.university_code = s.university_code and c.snapshot_on = s.snapshot_on
+      where not exists (select 1 from ${sql.table(keys)} as f where f.university_code = c.university_code and f.ref = c.ref)
+    )
+    ${LISTED}`.execute(db);
+  return listed(found);
+}
+
 /** The checks of staged rows against other records, per kind: a file of such a kind is checked whole before it is applied. */
 export const STAGED_CHECKS: Readonly<
   Partial<Record<FactKind, (db: Kysely<Database>, rows: string, keys: string) => Promise<StagedProblems>>>
-> = { payment: stagedPaymentProblems, tech_transfer: stagedContractProblems };
+> = { payment: stagedPaymentProblems, tech_transfer: stagedContractProblems, capacity: stagedCapacityProblems };
+
+/**
+ * Kinds whose files are staged whole before they are checked and merged: a payment's rule spans
+ * the lines on one contract, a snapshot's the lines of one university and day.
+ */
+export const WHOLE_FILE_KINDS: readonly FactKind[] = ['payment', 'capacity'];
+
+/**
+ * A refusal of a record's write by a unique key, as its answer (409 naming the field); null for any
+ * other error. A snapshot takes one day of its university; any record, its ref.
+ */
+export function uniqueKeyProblem(kind: FactKind, record: Readonly<Record<string, unknown>>, error: unknown): HttpProblem | null {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  if (code !== '23505') return null;
+  if (constraint === 'capacity_one_per_day')
+    return new Conflict(`${String(record.university_code)} has a capacity snapshot on ${String(record.snapshot_on)} already.`, [
+      { path: 'body.snapshot_on', message: 'has a snapshot of this university already: one per university and day' },
+    ]);
+  return new Conflict(`A ${kind} record ${String(record.ref)} of ${String(record.university_code)} exists already.`, [
+    { path: 'body.ref', message: 'is taken within this university' },
+  ]);
+}

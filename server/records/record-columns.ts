@@ -1,4 +1,4 @@
-import { FACT_KINDS, type FactKind, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
+import { COMPANY_STAKES, FACT_KINDS, type FactKind, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
 
 /**
  * The columns of each kind of record, named once: the JSON of the records API, the header of
@@ -14,6 +14,7 @@ export type ColumnType =
   | 'count'
   | 'credits'
   | 'enum'
+  | 'optional_enum'
   | 'term';
 
 /**
@@ -36,7 +37,7 @@ export interface ColumnSpec {
   type: ColumnType;
   /** What the column holds, for the documentation. */
   description: string;
-  /** Allowed values of an `enum` column. */
+  /** Allowed values of an `enum` or `optional_enum` column. */
   values?: readonly string[];
   /** Which dimension table a code must exist in. */
   domain?: 'university' | 'region' | 'field';
@@ -261,6 +262,23 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
     },
     { name: 'jobs', zh: '带动就业人数', type: 'count', description: 'Jobs created to date.', example: '18' },
     university('partner_university_code', '合作高校代码', 'A co-founding alliance university, or empty.', true),
+    {
+      name: 'company_registered_on',
+      zh: '公司注册日期',
+      type: 'optional_date',
+      description:
+        'The day the company of the project was registered (创设/参股公司), when the university founded it or holds shares in it; empty otherwise. Given with company_stake. Companies are counted on this day.',
+      example: '2023-04-12',
+    },
+    {
+      name: 'company_stake',
+      zh: '高校持股方式',
+      type: 'optional_enum',
+      values: COMPANY_STAKES,
+      description:
+        'founded (创设: the university founded the company) or shareholder (参股: it holds shares in it); empty when there is no such company. Given with company_registered_on.',
+      example: 'founded',
+    },
   ],
   talent: [
     university('university_code', '主办高校代码', 'The host university of the joint-training cohort.'),
@@ -339,7 +357,56 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
       example: '36',
     },
   ],
+  capacity: [
+    university('university_code', '高校代码', 'The university whose technology-transfer organisation the snapshot describes.'),
+    {
+      ...REF,
+      description:
+        "The snapshot's own reference, unique within its university: imports update the snapshot with the same university and ref.",
+      example: 'CAP-USST-2024',
+    },
+    {
+      name: 'snapshot_on',
+      zh: '统计日期',
+      type: 'date',
+      description:
+        'The day the counts hold on (YYYY-MM-DD), one snapshot per university and day. A period counts each university’s last snapshot on or before its last day.',
+      example: '2024-12-31',
+    },
+    {
+      name: 'transfer_offices',
+      zh: '技术转移机构数',
+      type: 'count',
+      description: 'Dedicated technology-transfer offices of the university (技术转移机构), 0 when it has none.',
+      example: '1',
+    },
+    {
+      name: 'staff',
+      zh: '专职人员数',
+      type: 'count',
+      description: 'Full-time technology-transfer staff (专职人员).',
+      example: '12',
+    },
+    {
+      name: 'tech_managers',
+      zh: '技术经理人数',
+      type: 'count',
+      description: 'Technology managers (技术经理人) on the staff of the transfer organisation.',
+      example: '7',
+    },
+    {
+      name: 'co_built',
+      zh: '共建机构数',
+      type: 'count',
+      description: 'Transfer institutions co-built with local governments or companies (共建机构).',
+      example: '3',
+    },
+  ],
 };
+
+/** Whether a column of the type may be empty. */
+export const isOptionalType = (type: ColumnType): boolean =>
+  type === 'optional_code' || type === 'optional_date' || type === 'optional_enum';
 
 /** The columns a record is written with: all but the derived ones. */
 export const INPUT_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = Object.fromEntries(
@@ -353,6 +420,7 @@ export const MAIN_DATE: Readonly<Record<FactKind, string>> = {
   incubation: 'entered_on',
   talent: 'started_on',
   credit: 'recognized_on',
+  capacity: 'snapshot_on',
 };
 
 /** The text columns the records search looks in. */
@@ -362,6 +430,7 @@ export const SEARCH_COLUMNS: Readonly<Record<FactKind, readonly string[]>> = {
   incubation: ['ref', 'name'],
   talent: ['ref', 'program'],
   credit: ['ref', 'course'],
+  capacity: ['ref'],
 };
 
 export const KIND_NAMES: Readonly<Record<FactKind, { en: string; zh: string }>> = {
@@ -370,6 +439,7 @@ export const KIND_NAMES: Readonly<Record<FactKind, { en: string; zh: string }>> 
   incubation: { en: 'Incubated projects', zh: '孵化项目' },
   talent: { en: 'Joint training', zh: '联合培养' },
   credit: { en: 'Credit recognition', zh: '学分互认' },
+  capacity: { en: 'Transfer-office capacity', zh: '技术转移机构能力' },
 };
 
 const JSON_TYPES: Readonly<Record<ColumnType, Record<string, unknown>>> = {
@@ -387,6 +457,7 @@ const JSON_TYPES: Readonly<Record<ColumnType, Record<string, unknown>>> = {
   count: { type: ['integer', 'string'], minimum: 0, maximum: MAX_COUNT },
   credits: { type: ['number', 'string'], minimum: 0, maximum: MAX_CREDITS, description: 'up to one decimal' },
   enum: { type: 'string' },
+  optional_enum: { type: ['string', 'null'] },
   term: { type: 'string', pattern: '^[0-9]{4}-[0-9]{4}-[1-3]$' },
 };
 
@@ -414,9 +485,7 @@ export function recordJsonSchema(kind: FactKind, partial: boolean): Record<strin
     ...(partial
       ? {}
       : {
-          required: columns
-            .filter((c) => c.type !== 'optional_code' && c.type !== 'optional_date' && !c.derived)
-            .map((c) => c.name),
+          required: columns.filter((c) => !isOptionalType(c.type) && c.default === undefined && !c.derived).map((c) => c.name),
         }),
   };
 }

@@ -125,6 +125,13 @@ const term = z
       .refine((s) => Number(s.slice(5, 9)) === Number(s.slice(0, 4)) + 1, 'must name two consecutive years, such as 2024-2025-1'),
   );
 
+function enumSchema(spec: ColumnSpec) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(spec.values as [string, ...string[]], { error: `must be one of ${spec.values!.join(', ')}` }),
+  );
+}
+
 function columnSchema(spec: ColumnSpec): z.ZodType {
   const schema = typedSchema(spec);
   // A column left out (or blank) takes its default.
@@ -150,10 +157,9 @@ function typedSchema(spec: ColumnSpec): z.ZodType {
     case 'count':
       return count;
     case 'enum':
-      return z.preprocess(
-        (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
-        z.enum(spec.values as [string, ...string[]], { error: `must be one of ${spec.values!.join(', ')}` }),
-      );
+      return enumSchema(spec);
+    case 'optional_enum':
+      return z.preprocess((v) => (blank(v) ? null : v), enumSchema(spec).nullable());
     case 'term':
       return term;
   }
@@ -228,6 +234,13 @@ const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]
     ...(r.partner_university_code && r.partner_university_code === r.university_code
       ? [{ path: 'partner_university_code', message: 'must differ from university_code' }]
       : []),
+    // sql/0018, incubation_company_complete: a company has its day and the university's stake.
+    ...(r.company_stake && !r.company_registered_on
+      ? [{ path: 'company_registered_on', message: 'is required when company_stake is given' }]
+      : []),
+    ...(r.company_registered_on && !r.company_stake
+      ? [{ path: 'company_stake', message: 'is required when company_registered_on is given (founded or shareholder)' }]
+      : []),
   ],
   talent: (r) => [
     ...(r.trainees >= 0 && r.graduates > r.trainees
@@ -253,6 +266,8 @@ const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]
       ? [{ path: 'host_university_code', message: 'must differ from university_code (the home university)' }]
       : []),
   ],
+  // One snapshot per university and day (sql/0018, capacity_one_per_day) is checked against the stored ones.
+  capacity: () => [],
 };
 
 function buildSchema(kind: FactKind) {
@@ -274,6 +289,7 @@ export const RECORD_SCHEMAS: Readonly<Record<FactKind, z.ZodType<RecordValues>>>
   incubation: buildSchema('incubation') as z.ZodType<RecordValues>,
   talent: buildSchema('talent') as z.ZodType<RecordValues>,
   credit: buildSchema('credit') as z.ZodType<RecordValues>,
+  capacity: buildSchema('capacity') as z.ZodType<RecordValues>,
 };
 
 /** A record body as sent: any JSON object, checked whole once merged (see the records service). */

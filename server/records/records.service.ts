@@ -8,7 +8,7 @@ import type { Caller } from '../http/route.js';
 import { factSource, filterSql, type KpiFilters, measureDateConditions } from '../kpi/compile.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import type { References } from '../kpi/references.js';
-import { contractChangeProblems, contractRuleProblem, paymentProblems, paymentsOf } from './contract-rules.js';
+import { contractChangeProblems, contractRuleProblem, paymentProblems, paymentsOf, uniqueKeyProblem } from './contract-rules.js';
 import { INPUT_COLUMNS, KIND_COLUMNS, MAIN_DATE, SEARCH_COLUMNS } from './record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from './record-schemas.js';
 
@@ -205,10 +205,6 @@ function assertNoProblems(problems: readonly ProblemDetail[]): void {
     );
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
-}
-
 export async function createRecord(
   db: Kysely<Database>,
   kind: FactKind,
@@ -227,12 +223,7 @@ export async function createRecord(
       .returningAll()
       .executeTakeFirstOrThrow()
       .catch((error: unknown) => {
-        if (isUniqueViolation(error)) {
-          throw new Conflict(`A ${kind} record ${record.ref} of ${record.university_code} exists already.`, [
-            { path: 'body.ref', message: 'is taken within this university' },
-          ]);
-        }
-        throw contractRuleProblem(error) ?? error;
+        throw uniqueKeyProblem(kind, record, error) ?? contractRuleProblem(error) ?? error;
       });
     await writeAudit(trx, actor, { action: 'create', subject: subject(kind, record), after: record });
     await bumpDataVersion(trx);
@@ -276,9 +267,7 @@ export async function updateRecord(
       .returningAll()
       .executeTakeFirstOrThrow()
       .catch((error: unknown) => {
-        if (isUniqueViolation(error))
-          throw new Conflict(`A ${kind} record ${record.ref} of ${record.university_code} exists already.`);
-        throw contractRuleProblem(error) ?? error;
+        throw uniqueKeyProblem(kind, record, error) ?? contractRuleProblem(error) ?? error;
       });
     await writeAudit(trx, actor, { action: 'update', subject: subject(kind, record), before, after: record });
     await bumpDataVersion(trx);

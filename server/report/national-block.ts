@@ -10,8 +10,9 @@ import type { Figure, NationalBlock, NationalLine } from './report.types.js';
  * The national block: each member's technology transfer as the national annual report
  * (《中国科技成果转化年度报告》) prints it for every unit. Transfer, license and equity investment
  * each with contract count, contract value and average; development, consulting and service with
- * count and value; the six modes' total; cash received in the year; rewards to individuals; and how
- * many members signed 1亿元 or more. Every line is a measure of the registry, for one mode or all.
+ * count and value; the six modes' total; cash received in the year; rewards to individuals; companies
+ * created or held; the transfer organisation's capacity at the period's end; and how many members
+ * signed 1亿元 or more. Every line is a measure of the registry, for one mode or all.
  */
 
 const line = (id: string, measure: MeasureId, mode: TransferMode | null, name: Bilingual): NationalLine => ({
@@ -57,10 +58,25 @@ export const NATIONAL_LINES: readonly NationalLine[] = [
   line('reward_cash', 'tech_transfer.reward_cash', null, { en: 'Cash rewards to individuals', zh: '现金奖励金额' }),
   line('reward_equity', 'tech_transfer.reward_equity', null, { en: 'Equity rewards to individuals', zh: '股权奖励金额' }),
   line('rewarded_people', 'tech_transfer.rewarded_people', null, { en: 'People rewarded', zh: '奖励人次' }),
+  line('companies', 'incubation.companies', null, { en: 'Companies created or held', zh: '创设和参股公司数' }),
+  line('transfer_offices', 'capacity.transfer_offices', null, {
+    en: 'Technology-transfer offices (end of period)',
+    zh: '技术转移机构数（期末）',
+  }),
+  line('staff', 'capacity.staff', null, { en: 'Full-time transfer staff (end of period)', zh: '专职人员数（期末）' }),
+  line('tech_managers', 'capacity.tech_managers', null, {
+    en: 'Technology managers (end of period)',
+    zh: '技术经理人数（期末）',
+  }),
+  line('co_built', 'capacity.co_built', null, { en: 'Co-built transfer institutions (end of period)', zh: '共建机构数（期末）' }),
 ];
 
 /** The measures the block reads, each once. */
 export const NATIONAL_MEASURES: readonly MeasureId[] = [...new Set(NATIONAL_LINES.map((l) => l.measure))];
+/** The measures of the lines by mode: those read by university and mode, and by mode. */
+export const NATIONAL_MODE_MEASURES: readonly MeasureId[] = [
+  ...new Set(NATIONAL_LINES.filter((l) => l.mode !== null).map((l) => l.measure)),
+];
 
 /** A member counts when its contract value over the six modes reaches this: 1亿元, the top value band's bound. */
 export const NATIONAL_THRESHOLD_CNY: number = VALUE_BANDS.find((b) => b.code === '10m_to_100m')!.below;
@@ -106,8 +122,8 @@ export function nationalBlock(
   };
 }
 
-/** Every line's measure is in the registry and of the technology-transfer block. */
+/** A line by mode reads a measure that has the mode. */
 for (const l of NATIONAL_LINES) {
-  if (MEASURES[l.measure].group !== 'tech_transfer')
-    throw new Error(`national line ${l.id}: ${l.measure} is not a technology-transfer measure`);
+  if (l.mode !== null && !MEASURES[l.measure].dimensions.includes('mode'))
+    throw new Error(`national line ${l.id}: ${l.measure} has no mode`);
 }

@@ -178,6 +178,10 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** The figures of the summary table one record change moves, over each of the report's spans. */
 export function figureDeltas(doc: ReportDocument, kind: FactKind, before: Values | null, after: Values | null): FigureDelta[] {
+  // A capacity snapshot counts until its university's next one: what its change moves depends on
+  // the other snapshots, so it is listed without deltas (the differences table has the figures).
+  // It touches a span it may bear on: one it is dated before the end of.
+  if (kind === 'capacity') return [];
   const deltas = new Map<string, FigureDelta>();
   const add = (record: Values, sign: 1 | -1) => {
     for (const def of MEASURES_OF[kind]) {
@@ -395,9 +399,11 @@ export function differences(submitted: ReportDocument, now: ReportDocument): Fig
     const { value, ...where } = entry;
     out.push({ ...where, submitted: value, now: today });
   }
-  // A figure that exists only today (a new row of a breakdown): submitted as nothing.
+  // A figure that exists only today (a new row of a breakdown): submitted as nothing. A measure the
+  // submitted report did not print at all (added to the report since) is no revision of it.
+  const printed = new Set([...before.values()].map((entry) => entry.measure));
   for (const [key, entry] of after) {
-    if (before.has(key) || entry.value === null || entry.value === 0) continue;
+    if (before.has(key) || entry.value === null || entry.value === 0 || !printed.has(entry.measure)) continue;
     const { value, ...where } = entry;
     out.push({ ...where, submitted: null, now: value });
   }

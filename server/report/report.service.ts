@@ -8,7 +8,7 @@ import { aggregate, type MeasureSummary, summary } from '../kpi/kpi.service.js';
 import type { MeasureId } from '../kpi/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES, REPORT_MEASURES, STANDARDS, TARGETED_MEASURES, VALUE_LABELS } from '../kpi/registry.js';
 import { getMeta } from '../meta/meta.service.js';
-import { NATIONAL_MEASURES, nationalBlock } from './national-block.js';
+import { NATIONAL_MEASURES, NATIONAL_MODE_MEASURES, nationalBlock } from './national-block.js';
 import { comparedSpans, type ReportPeriod } from './report-period.js';
 import { dataVersionStamp } from './report.queries.js';
 import {
@@ -253,9 +253,9 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
 
   // The national report's table, per member and for the alliance.
   const [nationalByUniversityMode, nationalByUniversity, nationalByMode, nationalTotal] = await Promise.all([
-    grouped([...NATIONAL_MEASURES], ['university', 'mode']),
+    grouped([...NATIONAL_MODE_MEASURES], ['university', 'mode']),
     grouped([...NATIONAL_MEASURES], ['university']),
-    grouped([...NATIONAL_MEASURES], ['mode']),
+    grouped([...NATIONAL_MODE_MEASURES], ['mode']),
     grouped([...NATIONAL_MEASURES], []),
   ]);
   const national = nationalBlock(

@@ -60,7 +60,10 @@ export function randomFacts(seed: number, perKind: number): RawFacts {
   };
   // Rewards to individuals from a fourth stream.
   const reward = new Random(seed ^ 0x7e3a);
-  const facts: RawFacts = { tech_transfer: [], payment: [], incubation: [], talent: [], credit: [] };
+  // Companies of the incubated projects from a fifth, capacity snapshots from a sixth.
+  const company = new Random(seed ^ 0xc0c0);
+  const capacity = new Random(seed ^ 0xcaba);
+  const facts: RawFacts = { tech_transfer: [], payment: [], incubation: [], talent: [], credit: [], capacity: [] };
   for (let i = 0; i < perKind; i++) {
     const u = random.pick(UNIVERSITIES);
     const value = random.chance(0.05) ? money(random, 900_000_000) : money(random, 5_000_000);
@@ -123,6 +126,13 @@ export function randomFacts(seed: number, perKind: number): RawFacts {
       funding_cny: money(random, 20_000_000),
       jobs: random.int(0, 80),
       partner_university_code: maybePartner(random, u),
+      // A company registered before entry, on it, or after; most projects have none.
+      ...(company.chance(0.4)
+        ? {
+            company_registered_on: company.chance(0.2) ? entered : randomDate(company),
+            company_stake: company.pick(['founded', 'shareholder']),
+          }
+        : { company_registered_on: null, company_stake: null }),
     });
   }
   for (let i = 0; i < perKind; i++) {
@@ -142,6 +152,23 @@ export function randomFacts(seed: number, perKind: number): RawFacts {
       trainees,
       graduates,
     });
+  }
+  // Up to a quarter of perKind snapshots per university, on distinct days (edges among them); some universities have none.
+  for (const u of UNIVERSITIES) {
+    const days = new Set<string>();
+    const wanted = capacity.chance(0.15) ? 0 : capacity.int(1, Math.max(1, Math.ceil(perKind / 4)));
+    for (let n = 0; n < wanted; n++) days.add(randomDate(capacity));
+    for (const [n, day] of [...days].entries()) {
+      facts.capacity.push({
+        university_code: u,
+        ref: `CAP-${u}-${n}`,
+        snapshot_on: day,
+        transfer_offices: capacity.int(0, 2),
+        staff: capacity.int(0, 60),
+        tech_managers: capacity.int(0, 30),
+        co_built: capacity.int(0, 8),
+      });
+    }
   }
   for (let i = 0; i < perKind; i++) {
     const u = random.pick(UNIVERSITIES);

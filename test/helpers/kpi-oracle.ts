@@ -11,7 +11,8 @@ interface OracleMeasure {
   kind: FactKind;
   date: string;
   value: (row: RawRow, paid: ReadonlyMap<string, number>) => number;
-  stock?: boolean;
+  /** A stock: `incubation` (held from entry to graduation or closure) or `snapshot` (the last snapshot by the day). */
+  stock?: 'incubation' | 'snapshot';
 }
 
 /** A contract's key, as a payment names it. */
@@ -25,6 +26,26 @@ export const inIncubation = (row: RawRow, day: string): boolean =>
   (row.graduated_on == null || String(row.graduated_on) > day) &&
   (row.closed_on == null || String(row.closed_on) > day);
 const column = (name: string) => (row: RawRow) => Number(row[name]);
+
+/**
+ * A university's capacity on a day, from DESIGN's definition: its last snapshot on or before that
+ * day (none before its first). Found by scanning every snapshot of the university, not by order.
+ */
+export function lastSnapshot(snapshots: readonly RawRow[], university: string, day: string): RawRow | null {
+  let best: RawRow | null = null;
+  for (const s of snapshots) {
+    if (s.university_code !== university || String(s.snapshot_on) > day) continue;
+    if (best === null || String(s.snapshot_on) > String(best.snapshot_on)) best = s;
+  }
+  return best;
+}
+
+/** Whether a stock's record counts on a day: a project in incubation then, or its university's last snapshot by then. */
+export function heldOn(facts: RawFacts, measure: OracleMeasure, row: RawRow, day: string): boolean {
+  return measure.stock === 'incubation'
+    ? inIncubation(row, day)
+    : lastSnapshot(facts.capacity, String(row.university_code), day) === row;
+}
 
 export const ORACLE_MEASURES: Record<string, OracleMeasure> = {
   'tech_transfer.contracts': { kind: 'tech_transfer', date: 'signed_on', value: one },
@@ -45,11 +66,17 @@ export const ORACLE_MEASURES: Record<string, OracleMeasure> = {
   'incubation.graduated': { kind: 'incubation', date: 'graduated_on', value: one },
   'incubation.funding': { kind: 'incubation', date: 'entered_on', value: column('funding_cny') },
   'incubation.jobs': { kind: 'incubation', date: 'entered_on', value: column('jobs') },
-  'incubation.portfolio': { kind: 'incubation', date: 'entered_on', value: one, stock: true },
+  'incubation.portfolio': { kind: 'incubation', date: 'entered_on', value: one, stock: 'incubation' },
+  // Companies on the day they were registered (projects with none have no such day).
+  'incubation.companies': { kind: 'incubation', date: 'company_registered_on', value: one },
   'talent.trainees': { kind: 'talent', date: 'started_on', value: column('trainees') },
   'talent.graduates': { kind: 'talent', date: 'completed_on', value: column('graduates') },
   'credits.credits': { kind: 'credit', date: 'recognized_on', value: column('credits') },
   'credits.students': { kind: 'credit', date: 'recognized_on', value: column('students') },
+  'capacity.transfer_offices': { kind: 'capacity', date: 'snapshot_on', value: column('transfer_offices'), stock: 'snapshot' },
+  'capacity.staff': { kind: 'capacity', date: 'snapshot_on', value: column('staff'), stock: 'snapshot' },
+  'capacity.tech_managers': { kind: 'capacity', date: 'snapshot_on', value: column('tech_managers'), stock: 'snapshot' },
+  'capacity.co_built': { kind: 'capacity', date: 'snapshot_on', value: column('co_built'), stock: 'snapshot' },
 };
 
 /**
@@ -84,6 +111,7 @@ const PARTNER: Record<FactKind, string> = {
   incubation: 'partner_university_code',
   talent: 'partner_university_code',
   credit: 'host_university_code',
+  capacity: 'none',
 };
 
 function valueBand(value: number): string {
@@ -136,6 +164,8 @@ export function dataRange(facts: RawFacts): { first: string; last: string } {
     ...facts.incubation.flatMap((r) => [r.entered_on, r.graduated_on, r.closed_on]),
     ...facts.talent.flatMap((r) => [r.started_on, r.completed_on]),
     ...facts.credit.map((r) => r.recognized_on),
+    ...facts.incubation.map((r) => r.company_registered_on),
+    ...facts.capacity.map((r) => r.snapshot_on),
   ].filter((d): d is string => typeof d === 'string');
   dates.sort();
   return { first: dates[0]!, last: dates[dates.length - 1]! };
@@ -205,7 +235,7 @@ export function oracleAggregate(facts: RawFacts, query: OracleQuery): OracleRow[
       if (!passes(row, measure.kind)) continue;
       const hundredths = Math.round(measure.value(row, paid) * 100);
       if (measure.stock) {
-        const held = (end: string) => inIncubation(row, end);
+        const held = (end: string) => heldOn(facts, measure, row, end);
         const grain = [...TIME].reverse().find((g) => query.by.includes(g));
         const ends = grain ? periodEnds(grain, from ?? range.first, to ?? range.last) : [to ?? range.last];
         for (const end of ends) {

@@ -57,6 +57,15 @@ const VALID: Record<FactKind, Record<string, unknown>> = {
     students: 12,
     credits: 36,
   },
+  capacity: {
+    university_code: 'UJS',
+    ref: 'CAP-1',
+    snapshot_on: '2024-12-31',
+    transfer_offices: 1,
+    staff: 9,
+    tech_managers: 4,
+    co_built: 2,
+  },
 };
 
 /** [what, kind, change, SQLSTATE]: 23514 check, 23503 foreign key, 23505 unique, 23502 not null. */
@@ -97,6 +106,16 @@ const CASES: Array<[string, FactKind, Record<string, unknown>, string]> = [
   ['negative credits', 'credit', { credits: -1 }, '23514'],
   ['negative students', 'credit', { students: -3 }, '23514'],
   ['an unknown host university', 'credit', { host_university_code: 'NOPE' }, '23503'],
+  ['a company stake without its day', 'incubation', { company_stake: 'founded' }, '23514'],
+  ['a company day without its stake', 'incubation', { company_registered_on: '2022-05-01' }, '23514'],
+  ['an unknown company stake', 'incubation', { company_registered_on: '2022-05-01', company_stake: 'owner' }, '23514'],
+  ['negative staff', 'capacity', { staff: -1, snapshot_on: '2024-06-30' }, '23514'],
+  ['negative technology managers', 'capacity', { tech_managers: -1, snapshot_on: '2024-06-30' }, '23514'],
+  ['negative offices', 'capacity', { transfer_offices: -1, snapshot_on: '2024-06-30' }, '23514'],
+  ['negative co-built institutions', 'capacity', { co_built: -2, snapshot_on: '2024-06-30' }, '23514'],
+  ['a second snapshot of the day', 'capacity', {}, '23505'],
+  ['no snapshot day', 'capacity', { snapshot_on: null }, '23502'],
+  ['an unknown university', 'capacity', { university_code: 'MIT' }, '23503'],
 ];
 
 function errorCode(error: unknown): string | undefined {

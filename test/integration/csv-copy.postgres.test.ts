@@ -101,7 +101,14 @@ describe('records exported by COPY equal those written by csv-stringify (postgre
             ref: `H${round}-${i}`,
             partner_name: partner,
           }));
-          await insertFacts(database.db, { tech_transfer: rows, payment: [], incubation: [], talent: [], credit: [] });
+          await insertFacts(database.db, {
+            tech_transfer: rows,
+            payment: [],
+            incubation: [],
+            talent: [],
+            credit: [],
+            capacity: [],
+          });
           const filters: KpiFilters = {
             ...(universities.length > 0 ? { university: universities } : {}),
             from: '2019-10-01',

@@ -5,7 +5,14 @@ import { MEASURE_IDS, type MeasureId } from '../../server/kpi/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES } from '../../server/kpi/registry.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, type RawFacts, randomFacts, UNIVERSITIES } from '../helpers/facts.js';
-import { exactQuotient, inIncubation, ORACLE_RATIOS, type OracleQuery, oracleAggregate } from '../helpers/kpi-oracle.js';
+import {
+  exactQuotient,
+  heldOn,
+  ORACLE_MEASURES,
+  ORACLE_RATIOS,
+  type OracleQuery,
+  oracleAggregate,
+} from '../helpers/kpi-oracle.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
@@ -245,7 +252,7 @@ function hasRecordsIn(facts: RawFacts, measure: string, university: string, from
   const def = MEASURES[(ORACLE_RATIOS[measure]?.denominator ?? measure) as MeasureId];
   return facts[def.kind].some((row) => {
     if (row.university_code !== university) return false;
-    if (def.temporality === 'stock') return inIncubation(row, to);
+    if (def.temporality === 'stock') return heldOn(facts, ORACLE_MEASURES[def.id]!, row, to);
     const date = row[def.dateColumn] as string | null;
     return date !== null && date >= from && date <= to;
   });

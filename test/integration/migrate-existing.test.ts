@@ -37,7 +37,7 @@ async function schemaOf(db: Kysely<Database>): Promise<Record<string, unknown[]>
 /** Rows of each rollup that differ from a fresh sum of the facts (both ways). */
 async function rollupDifferences(db: Kysely<Database>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const kind of ['tech_transfer', 'payment', 'incubation', 'talent', 'credit'] as const) {
+  for (const kind of ['tech_transfer', 'payment', 'incubation', 'talent', 'credit', 'capacity'] as const) {
     for (const rollup of allRollups(kind)) {
       const stored = `select * from ${rollup.table} where records <> 0`;
       const fresh = `select * from (${rollupSelect(rollup, kind === 'payment' ? paymentSource('payment') : kind, 1)}) s`;
@@ -49,9 +49,15 @@ async function rollupDifferences(db: Kysely<Database>): Promise<Record<string, n
   return out;
 }
 
-/** A raw row as the schema before sql/0015 holds it: without the new dates. */
+/** A raw row as the schema before sql/0015 holds it: without the new dates (nor the companies of sql/0018). */
 const before0015 = (row: RawRow): RawRow => {
-  const { closed_on: _closed, completed_on: _completed, ...rest } = row;
+  const {
+    closed_on: _closed,
+    completed_on: _completed,
+    company_registered_on: _registered,
+    company_stake: _stake,
+    ...rest
+  } = row;
   return rest;
 };
 
@@ -115,6 +121,7 @@ describe(`a database migrated from the landed schema (${TEST_DB})`, () => {
     expect(applied).toContain('0015_standard_dates');
     expect(applied).toContain('0016_payment_ledger');
     expect(applied).toContain('0017_rewards');
+    expect(applied).toContain('0018_capacity_companies');
     fresh = await createTestDatabase();
     await addStandardUsers(upgraded.db);
     server = await startTestServer(upgraded);
@@ -134,6 +141,16 @@ describe(`a database migrated from the landed schema (${TEST_DB})`, () => {
   it('when upgraded, then every rollup equals a fresh sum of the facts it holds', async () => {
     const differences = await rollupDifferences(upgraded.db);
     expect(differences).toEqual(Object.fromEntries(Object.keys(differences).map((table) => [table, 0])));
+  });
+
+  it('when upgraded, then no project has a company and no university a capacity snapshot until one is entered', async () => {
+    const companies = await upgraded.db
+      .selectFrom('incubation')
+      .select(({ fn }) => fn.countAll<string>().as('n'))
+      .where((eb) => eb.or([eb('company_registered_on', 'is not', null), eb('company_stake', 'is not', null)]))
+      .executeTakeFirstOrThrow();
+    expect(Number(companies.n)).toBe(0);
+    expect(await upgraded.db.selectFrom('capacity').selectAll().execute()).toEqual([]);
   });
 
   it('when upgraded, then every contract carries no reward until one is entered', async () => {

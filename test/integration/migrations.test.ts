@@ -33,6 +33,8 @@ describe(`migrations (${TEST_DB})`, () => {
       'app_setting',
       'app_user',
       'audit_log',
+      'capacity',
+      'capacity_fact',
       'credit',
       'field',
       'import_batch',

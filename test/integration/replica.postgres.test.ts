@@ -25,6 +25,7 @@ describe('reads from a replica (postgres)', () => {
     await insertFacts(primary.db, facts);
     await insertFacts(replica.db, facts);
     await insertFacts(replica.db, {
+      capacity: [],
       tech_transfer: [],
       payment: [],
       incubation: [],

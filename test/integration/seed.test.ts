@@ -22,8 +22,10 @@ describe(`writing the demo data (${TEST_DB})`, () => {
   it('when seeded, then every generated record is stored (each passed the constraints) and the dataset is marked synthetic', async () => {
     const versionBefore = await readDataVersion(database.db);
     const summary = await seedDemoData(database.db, OPTIONS);
-    const { payment, ...drawn } = summary.records;
+    const { payment, capacity, ...drawn } = summary.records;
     expect(drawn).toEqual(DemoDataGenerator.split(OPTIONS.records));
+    // Each university's snapshot at each year end that has come, and on the agreement day.
+    expect(capacity).toBeGreaterThanOrEqual(5);
     expect(payment).toBeGreaterThan(drawn.tech_transfer);
     for (const kind of FACT_KINDS) {
       const { n } = await database.db

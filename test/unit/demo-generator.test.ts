@@ -25,14 +25,53 @@ describe('the demo-data generator', () => {
     expect(digest(generate(8, 500).rows)).not.toBe(digest(generate(9, 500).rows));
   });
 
-  it('when asked for N records, then it writes exactly N, split over the four kinds, and the payments on the contracts besides', () => {
+  it('when asked for N records, then it writes exactly N, split over the four kinds, and the payments and capacity snapshots besides', () => {
     const { rows } = generate(1, 2345);
     const byKind = new Map<string, number>();
     for (const { kind } of rows) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-    const { payment, ...drawn } = Object.fromEntries(byKind);
+    const { payment, capacity, ...drawn } = Object.fromEntries(byKind);
     expect(drawn).toEqual(DemoDataGenerator.split(2345));
+    expect(capacity).toBeGreaterThan(0);
     // At least one payment per contract on average (equity is paid in shares).
     expect(payment).toBeGreaterThan(DemoDataGenerator.split(2345).tech_transfer);
+  });
+
+  it('when snapshots are written, then each university has one per year end that has come (and the agreement day), never falling, staff covering managers', () => {
+    const { rows } = generate(5, 300, '2026-12-04');
+    const byUniversity = new Map<string, Array<Record<string, any>>>();
+    for (const { kind, row } of rows) {
+      if (kind !== 'capacity') continue;
+      byUniversity.set(row.university_code, [...(byUniversity.get(row.university_code) ?? []), row]);
+    }
+    expect([...byUniversity.keys()].sort()).toEqual(['AHUT', 'NJTECH', 'UJS', 'USST', 'ZJUT']);
+    for (const snapshots of byUniversity.values()) {
+      expect(snapshots.map((s) => s.snapshot_on)).toEqual([
+        '2019-10-25',
+        '2020-12-31',
+        '2021-12-31',
+        '2022-12-31',
+        '2023-12-31',
+        '2024-12-31',
+        '2025-12-31',
+      ]);
+      for (const [i, s] of snapshots.entries()) {
+        expect(s.tech_managers).toBeLessThanOrEqual(s.staff);
+        if (i === 0) continue;
+        for (const column of ['transfer_offices', 'staff', 'tech_managers', 'co_built'])
+          expect(s[column]).toBeGreaterThanOrEqual(snapshots[i - 1]![column]);
+      }
+    }
+  });
+
+  it('when a project has a company, then its day and stake come together, and none lies after the as-of day', () => {
+    const { rows } = generate(6, 3000, '2026-12-04');
+    const incubation = rows.filter((r) => r.kind === 'incubation').map((r) => r.row as Record<string, any>);
+    const withCompany = incubation.filter((r) => r.company_registered_on);
+    expect(withCompany.length).toBeGreaterThan(incubation.length * 0.2);
+    expect(withCompany.length).toBeLessThan(incubation.length * 0.5);
+    for (const r of incubation) expect(Boolean(r.company_registered_on)).toBe(Boolean(r.company_stake));
+    expect(new Set(withCompany.map((r) => r.company_stake))).toEqual(new Set(['founded', 'shareholder']));
+    expect(withCompany.every((r) => r.company_registered_on <= '2026-12-04')).toBe(true);
   });
 
   it('when paying, then each payment follows its contract, is not before its signing, and the payments stay within its value', () => {
