@@ -26,9 +26,9 @@ describe('the server’s messages in the Chinese interface', () => {
       '必须是真实的日期（YYYY-MM-DD）：不存在 2024-02-30',
     );
     expect(serverText('is too long: at most 4000 characters', 'zh')).toBe('过长：最多 4000 个字符');
-    expect(
-      serverText('is also the day of the snapshot of UJS on line 2: one snapshot per university and day', 'zh'),
-    ).toBe('与第 2 行 UJS 的填报为同一天：每所高校每天一条');
+    expect(serverText('is also the day of the snapshot of UJS on line 2: one snapshot per university and day', 'zh')).toBe(
+      '与第 2 行 UJS 的填报为同一天：每所高校每天一条',
+    );
     expect(
       serverText(
         'is the day of the stored snapshot CAP-1 of USST: one snapshot per university and day (update that one with its ref, or choose another day)',
