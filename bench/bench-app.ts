@@ -87,6 +87,15 @@ export const DASHBOARD_QUERIES: ReadonlyArray<{ name: string; path: string }> = 
     path: '/aggregate?measures=tech_transfer.average_value,tech_transfer.collection_rate&by=university,year',
   },
   {
+    name: '/aggregate companies by stake, month',
+    path: '/aggregate?measures=incubation.companies&by=company_stake,month&from=2025-01-01&to=2025-12-31',
+  },
+  {
+    // A stock read from the few snapshots: no rollup (the naive way is the same statement).
+    name: '/aggregate capacity by university, quarter',
+    path: '/aggregate?measures=capacity.transfer_offices,capacity.staff,capacity.tech_managers,capacity.co_built&by=university,quarter',
+  },
+  {
     name: '/aggregate?by=university,quarter',
     path: '/aggregate?measures=tech_transfer.contracts,tech_transfer.contract_value&by=university,quarter',
   },
