@@ -149,8 +149,16 @@ const SAMPLES: Record<FactKind, Array<Record<string, string>>> = {
     },
   ],
   capacity: [
-    { ref: 'SAMPLE-CAP-2023', snapshot_on: '2023-12-31', transfer_offices: '1', staff: '9', tech_managers: '4', co_built: '2' },
-    { ref: 'SAMPLE-CAP-2024' },
+    // Mid-year days: the demo data holds each university's year-end snapshots.
+    {
+      ref: 'SAMPLE-CAP-2023-H1',
+      snapshot_on: '2023-06-30',
+      transfer_offices: '1',
+      staff: '9',
+      tech_managers: '4',
+      co_built: '2',
+    },
+    { ref: 'SAMPLE-CAP-2024-H1' },
     {
       ref: 'SAMPLE-CAP-2025-H1',
       snapshot_on: '2025-06-30',

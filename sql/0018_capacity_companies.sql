@@ -27,8 +27,9 @@ create table capacity (
   created_by       bigint references app_user (id),
   updated_by       bigint references app_user (id),
   constraint capacity_ref_key unique (university_code, ref),
-  -- One snapshot per university and day: the last one on or before a day is then one row.
-  constraint capacity_one_per_day unique (university_code, snapshot_on)
+  -- One snapshot per university and day: the last one on or before a day is then one row. Deferrable:
+  -- an import that moves snapshots between days (two swapped) is checked whole, at its commit.
+  constraint capacity_one_per_day unique (university_code, snapshot_on) deferrable initially immediate
 );
 
 create trigger capacity_data_version after insert or update or delete or truncate on capacity

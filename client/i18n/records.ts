@@ -8,6 +8,7 @@ export const recordsEn = {
   'records.scope.steward': 'The records of {university}: you see and change your own university’s records only.',
 
   'records.search.label': 'Search the reference or {column}',
+  'records.search.refOnly': 'Search the reference',
   'records.search.submit': 'Search',
   'records.filters.title': 'Filters',
   'records.filters.period': 'Period ({column})',
@@ -128,6 +129,7 @@ export const recordsZh: Record<keyof typeof recordsEn, string> = {
   'records.scope.steward': '{university}的记录：您只能查看和修改本校的记录。',
 
   'records.search.label': '搜索编号或{column}',
+  'records.search.refOnly': '搜索编号',
   'records.search.submit': '搜索',
   'records.filters.title': '筛选',
   'records.filters.period': '期间（{column}）',

@@ -150,6 +150,11 @@ const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
     /^is the day of the stored snapshot (.+) of (\S+): one snapshot per university and day \(update that one with its ref, or choose another day\)$/,
     (ref, u) => `${u} 已有该日的填报 ${ref}：每所高校每天一条（请用其编号更新，或另选日期）`,
   ],
+  [
+    /^the company is incomplete \(registered (\S+), stake (\S+)\): give both or neither .*$/,
+    (day, stake) =>
+      `公司信息不完整（注册日期 ${day === 'none' ? '无' : day}，持股方式 ${stake === 'none' ? '无' : stake}）：须同时填写或同时留空（文件未列出的列按已存值计）`,
+  ],
   [/^(\S+) has a capacity snapshot on (\S+) already\.$/, (u, day) => `${u} 在 ${day} 已有技术转移机构能力填报。`],
 ];
 

@@ -489,7 +489,10 @@ export const KIND_COLUMNS: Readonly<Record<Kind, readonly Column[]>> = {
       label: { en: 'Technology managers', zh: '技术经理人数' },
       csvZh: '技术经理人数',
       type: 'count',
-      hint: { en: 'Technology managers on the staff.', zh: '技术经理人数。' },
+      hint: {
+        en: 'Technology managers working for the transfer organisation, full-time or not (they may outnumber the full-time staff).',
+        zh: '在技术转移机构工作的技术经理人数（含兼职，可多于专职人员数）。',
+      },
     },
     {
       name: 'co_built',

@@ -336,7 +336,11 @@ class RecordsView {
     this.tableBox.setAttribute('aria-label', pick(KIND_NAMES[kind]));
     const searchColumn = KIND_COLUMNS[kind].find((c) => c.name === SEARCH_COLUMN[kind])!;
     const column = pick(searchColumn.label);
-    this.searchLabel.textContent = t('records.search.label', { column: lang() === 'en' ? column.toLowerCase() : column });
+    // A kind searched by its reference alone (capacity snapshots) says just that.
+    this.searchLabel.textContent =
+      searchColumn.name === 'ref'
+        ? t('records.search.refOnly')
+        : t('records.search.label', { column: lang() === 'en' ? column.toLowerCase() : column });
 
     const dateColumn = KIND_COLUMNS[kind].find((c) => c.name === MAIN_DATE[kind])!;
     const from = element('input', { type: 'date', id: 'records-from', 'data-filter': 'from' });

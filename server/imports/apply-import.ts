@@ -107,7 +107,7 @@ export async function applyImport(
   // pass a contract's value on the way (a later line lowers another payment), so the contracts' sum
   // rule waits for the commit (sql/0016 makes it deferrable), when the whole file is in.
   // Snapshots likewise: one per university and day, whichever lines name them.
-  const wholeFile = WHOLE_FILE_KINDS.includes(kind);
+  const wholeFile = WHOLE_FILE_KINDS[kind];
   const digest = file.sha256;
   const specs = INPUT_COLUMNS[kind];
   const columns = specs.map((c) => c.name);
@@ -198,7 +198,7 @@ export async function applyImport(
           select min(line) as first, max(line) as last from import_keys`.execute(trx);
         const first = Number(span[0]?.first ?? 0);
         const last = Number(span[0]?.last ?? 0);
-        if (first + mergeRows <= last) await sql`set constraints tech_transfer_received_within_value deferred`.execute(trx);
+        await sql`set constraints ${sql.ref(wholeFile.deferred)} deferred`.execute(trx);
         for (let from = first; from <= last; from += mergeRows) {
           merged += await mergePart(sql`exists (select 1 from import_keys as k
             where k.university_code = i.university_code and k.ref = i.ref and k.line >= ${from} and k.line < ${from + mergeRows})`);

@@ -7,7 +7,7 @@ import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { References } from '../kpi/references.js';
 import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
-import { RECORD_SCHEMAS, type RecordValues } from '../records/record-schemas.js';
+import { CELL_SCHEMAS, crossRuleProblems, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
 import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';
 import { type SpoolFile, SpoolWriter, spoolFile } from './spool.js';
@@ -339,15 +339,23 @@ async function checkRows(
         input[column.name] = column.type === 'text' ? unescapeTextCell(cell.trim()) : cell;
       });
       for (const column of specs) if (!(column.name in input)) input[column.name] = '';
-      const parsed = RECORD_SCHEMAS[kind].safeParse(input);
+      const cells = CELL_SCHEMAS[kind].safeParse(input);
       const flagged = new Set<string>();
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
+      if (!cells.success) {
+        for (const issue of cells.error.issues) {
           const column = String(issue.path[0] ?? '');
           flagged.add(column);
           report({ line, column, message: issue.message });
         }
+      } else {
+        // A rule that names a column the file leaves out is judged with the stored value, once staged.
+        for (const issue of crossRuleProblems(kind, cells.data)) {
+          if (absent.includes(issue.path)) continue;
+          flagged.add(issue.path);
+          report({ line, column: issue.path, message: issue.message });
+        }
       }
+      const parsed = cells.success && flagged.size === 0 ? cells : { success: false as const };
       // The codes and the steward's university are checked even on a row with other faults, so
       // that one pass lists everything wrong with the file.
       const codes = parsed.success ? parsed.data : codeCells(kind, input, flagged);

@@ -364,9 +364,6 @@ export const DIMENSION_VALUES = Object.fromEntries(
   Object.values(DIMENSIONS).flatMap((d) => (d.values ? [[d.id, d.values]] : [])),
 ) as Readonly<Record<'mode' | 'mode_group' | 'value_band' | 'stage' | 'level' | 'company_stake', readonly string[]>>;
 
-/** Which column of each fact table holds the partner university (a payment's: its contract's, in `payment_fact`). */
-export const PARTNER_COLUMN = DIMENSIONS.partner_university.columns as Readonly<Record<FactKind, string>>;
-
 const CN_REPORT = (zh: string, en: string): Standard => ({
   code: 'cn-annual-report',
   reference: {

@@ -267,16 +267,47 @@ export async function stagedCapacityProblems(db: Kysely<Database>, rows: string,
   return listed(found);
 }
 
+/**
+ * The problems of incubated projects staged for an import, with the stored values of the columns
+ * the file leaves out: a company's day and the university's stake go together (sql/0018,
+ * incubation_company_complete).
+ */
+export async function stagedIncubationProblems(db: Kysely<Database>, rows: string, keys: string): Promise<StagedProblems> {
+  const { rows: found } = await sql<ListedRow>`
+    with problems as (
+      select k.line, case when i.company_stake is null then 'company_stake' else 'company_registered_on' end as col,
+             'the company is incomplete (registered ' || coalesce(to_char(i.company_registered_on, 'YYYY-MM-DD'), 'none')
+               || ', stake ' || coalesce(i.company_stake, 'none')
+               || '): give both or neither (the file leaves one of these columns out, so the stored one counts)' as message
+      from ${sql.table(rows)} as i
+      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
+      where (i.company_registered_on is null) <> (i.company_stake is null)
+    )
+    ${LISTED}`.execute(db);
+  return listed(found);
+}
+
 /** The checks of staged rows against other records, per kind: a file of such a kind is checked whole before it is applied. */
 export const STAGED_CHECKS: Readonly<
   Partial<Record<FactKind, (db: Kysely<Database>, rows: string, keys: string) => Promise<StagedProblems>>>
-> = { payment: stagedPaymentProblems, tech_transfer: stagedContractProblems, capacity: stagedCapacityProblems };
+> = {
+  payment: stagedPaymentProblems,
+  tech_transfer: stagedContractProblems,
+  capacity: stagedCapacityProblems,
+  incubation: stagedIncubationProblems,
+};
 
 /**
  * Kinds whose files are staged whole before they are checked and merged: a payment's rule spans
- * the lines on one contract, a snapshot's the lines of one university and day.
+ * the lines on one contract, a snapshot's the lines of one university and day. Each with the
+ * constraints its merge defers to the commit (the staged check has seen the file whole): a
+ * contract's payments may pass its value between two parts of a merge, and snapshots moved between
+ * days may take each other's day within one statement.
  */
-export const WHOLE_FILE_KINDS: readonly FactKind[] = ['payment', 'capacity'];
+export const WHOLE_FILE_KINDS: Readonly<Partial<Record<FactKind, { deferred: string }>>> = {
+  payment: { deferred: 'tech_transfer_received_within_value' },
+  capacity: { deferred: 'capacity_one_per_day' },
+};
 
 /**
  * A refusal of a record's write by a unique key, as its answer (409 naming the field); null for any

@@ -363,7 +363,7 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
       ...REF,
       description:
         "The snapshot's own reference, unique within its university: imports update the snapshot with the same university and ref.",
-      example: 'CAP-USST-2024',
+      example: 'CAP-USST-2024-H1',
     },
     {
       name: 'snapshot_on',
@@ -371,7 +371,7 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
       type: 'date',
       description:
         'The day the counts hold on (YYYY-MM-DD), one snapshot per university and day. A period counts each university’s last snapshot on or before its last day.',
-      example: '2024-12-31',
+      example: '2024-06-30',
     },
     {
       name: 'transfer_offices',
@@ -391,7 +391,8 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
       name: 'tech_managers',
       zh: '技术经理人数',
       type: 'count',
-      description: 'Technology managers (技术经理人) on the staff of the transfer organisation.',
+      description:
+        'Technology managers (技术经理人) working for the transfer organisation, full-time or not (so they may outnumber the full-time staff).',
       example: '7',
     },
     {

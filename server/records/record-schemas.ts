@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FactKind } from '../db/schema.js';
+import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { isControl, ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, today } from '../lib/dates.js';
 import { type ColumnSpec, formatLimit, INPUT_COLUMNS, MAX_COUNT, MAX_CREDITS, MAX_MONEY_CNY } from './record-columns.js';
@@ -270,16 +270,28 @@ const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]
   capacity: () => [],
 };
 
-function buildSchema(kind: FactKind) {
+/** A kind's cells, each checked on its own (no rule between columns). */
+function cellSchema(kind: FactKind) {
   const shape: Record<string, z.ZodType> = {};
   for (const spec of INPUT_COLUMNS[kind]) shape[spec.name] = columnSchema(spec);
-  return z
-    .object(shape)
-    .strict()
-    .superRefine((record, ctx) => {
-      for (const issue of CROSS_RULES[kind](record)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
-    }, ONCE_VALID);
+  return z.object(shape).strict();
 }
+
+function buildSchema(kind: FactKind) {
+  return cellSchema(kind).superRefine((record, ctx) => {
+    for (const issue of CROSS_RULES[kind](record)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+  }, ONCE_VALID);
+}
+
+/**
+ * Each kind's cells without the rules between its columns, and those rules apart: an imported row
+ * is checked cell by cell, then by the rules, except those that name a column the file leaves out
+ * (the stored value counts there: the staged checks judge the row with it, see `STAGED_CHECKS`).
+ */
+export const CELL_SCHEMAS: Readonly<Record<FactKind, z.ZodType<RecordValues>>> = Object.fromEntries(
+  FACT_KINDS.map((kind) => [kind, cellSchema(kind)]),
+) as unknown as Record<FactKind, z.ZodType<RecordValues>>;
+export const crossRuleProblems = (kind: FactKind, record: RecordValues): Issue[] => CROSS_RULES[kind](record);
 
 export type RecordValues = Record<string, string | number | null>;
 

@@ -10,7 +10,7 @@ import { ONCE_VALID, singleLine } from '../http/text.js';
 import { IsoDateSchema } from '../kpi/kpi.schemas.js';
 import { today } from '../lib/dates.js';
 import { listUniversities } from '../meta/meta.queries.js';
-import { PARTNER_COLUMN } from '../kpi/registry.js';
+import { KIND_COLUMNS } from '../records/record-columns.js';
 
 const Code = z
   .string()
@@ -67,10 +67,12 @@ async function assertRegion(db: Kysely<Database>, region: string | undefined): P
 async function isReferenced(db: Kysely<Database>, code: string): Promise<boolean> {
   // A payment's university is its contract's, which the contracts' check finds.
   for (const kind of FACT_KINDS.filter((k) => k !== 'payment')) {
+    // Every column of the kind that names a university (the owner, a partner, a host), from its column list.
+    const columns = KIND_COLUMNS[kind].filter((c) => c.domain === 'university').map((c) => c.name as 'university_code');
     const row = await db
       .selectFrom(kind)
       .select('id')
-      .where((eb) => eb.or([eb('university_code', '=', code), eb(PARTNER_COLUMN[kind] as 'university_code', '=', code)]))
+      .where((eb) => eb.or(columns.map((column) => eb(column, '=', code))))
       .limit(1)
       .executeTakeFirst();
     if (row) return true;

@@ -119,6 +119,21 @@ describe(`capacity snapshots and companies (${TEST_DB})`, () => {
     expect(answer.rows).toEqual(want);
   });
 
+  it('when the records behind a capacity figure are listed, then they are each university’s last snapshot by the period end', async () => {
+    for (const day of ['2023-12-31', '2024-06-30']) {
+      const page = (await (
+        await leadership.get(`/records/capacity?measure=capacity.staff&from=${day.slice(0, 4)}-01-01&to=${day}&sort=ref`)
+      ).json()) as { total: number; rows: Array<Record<string, unknown>> };
+      const want = ALL.flatMap((u) => {
+        const last = lastSnapshot(SNAPSHOTS, u, day);
+        return last ? [String(last.ref)] : [];
+      }).sort();
+      expect(page.rows.map((r) => r.ref)).toEqual(want);
+      // The record as the API shows it: its columns, not the view's.
+      expect(Object.keys(page.rows[0]!)).not.toContain('superseded_on');
+    }
+  });
+
   it('when a snapshot repeats a day of its university, then the API refuses it naming snapshot_on, and nothing is written', async () => {
     const before = await count('capacity');
     const answer = await steward.request('POST', '/records/capacity', {
@@ -202,6 +217,50 @@ describe(`capacity snapshots and companies (${TEST_DB})`, () => {
     expect((await admin.request('POST', '/imports/capacity', back, { 'content-type': 'text/csv' })).status).toBe(200);
   });
 
+  it('when a university has only capacity snapshots, then it cannot be deleted; once they are gone, it can', async () => {
+    const added = await admin.post('/universities', {
+      code: 'SHU',
+      nameEn: 'Shanghai University',
+      nameZh: '上海大学',
+      region: 'SH',
+      memberSince: '2025-09-01',
+    });
+    expect(added.status).toBe(201);
+    const created = await admin.request('POST', '/records/capacity', snapshot('SHU', '2025-12-31', 4));
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect((await admin.delete('/universities/SHU')).status).toBe(409);
+    const { id } = (await created.json()) as { id: number };
+    expect((await admin.delete(`/records/capacity/${id}`)).status).toBe(204);
+    expect((await admin.delete('/universities/SHU')).status).toBe(204);
+  });
+
+  it('when a file swaps the days of two stored snapshots, then the dry run and the import agree, whatever the order of the lines', async () => {
+    for (const order of [0, 1]) {
+      const a = snapshot('USST', '2023-12-31', 14, { ref: 'CAP-USST-2022-12-31', co_built: 2 });
+      const b = snapshot('USST', '2022-12-31', 10, { ref: 'CAP-USST-2023-12-31' });
+      const lines = order === 0 ? [a, b] : [b, a];
+      const file = csvOf('capacity', lines);
+      const dry = await admin.request('POST', '/imports/capacity?dryRun=true', file, { 'content-type': 'text/csv' });
+      expect(dry.status, await dry.clone().text()).toBe(200);
+      const applied = await admin.request('POST', '/imports/capacity', file, { 'content-type': 'text/csv' });
+      expect(applied.status, await applied.clone().text()).toBe(200);
+      expect(await applied.json()).toMatchObject({ updated: 2 });
+      // And back, so the figures above stay as they were.
+      const back = csvOf('capacity', [snapshot('USST', '2022-12-31', 10), snapshot('USST', '2023-12-31', 14, { co_built: 2 })]);
+      expect((await admin.request('POST', '/imports/capacity', back, { 'content-type': 'text/csv' })).status).toBe(200);
+    }
+    const stored = await database.db
+      .selectFrom('capacity')
+      .select(['ref', 'snapshot_on', 'staff'])
+      .where('university_code', '=', 'USST')
+      .orderBy('ref')
+      .execute();
+    expect(stored.slice(0, 2).map((r) => [r.ref, String(r.snapshot_on), r.staff])).toEqual([
+      ['CAP-USST-2022-12-31', '2022-12-31', 10],
+      ['CAP-USST-2023-12-31', '2023-12-31', 14],
+    ]);
+  });
+
   it('when projects registered companies, then they count on the day registered, split by the university’s stake', async () => {
     const project = (ref: string, entered: string, company: string | null, stake: string | null): RawRow => ({
       university_code: 'NJTECH',
@@ -239,6 +298,37 @@ describe(`capacity snapshots and companies (${TEST_DB})`, () => {
       { year: 2024, company_stake: 'founded', 'incubation.companies': 1, 'incubation.entered': 0 },
       { year: 2024, company_stake: null, 'incubation.companies': 0, 'incubation.entered': 1 },
     ]);
+    // A file that names one of the two columns: the stored other one counts, in the dry run as in the import.
+    const stakeOnly = [
+      'university_code,ref,name,field_code,stage,entered_on,funding_cny,jobs,company_stake',
+      'NJTECH,C-2,Project C-2,NEW_MAT,incubating,2023-05-05,100000,3,founded',
+    ].join('\r\n');
+    for (const dryRun of [true, false]) {
+      const changed = await admin.request('POST', `/imports/incubation${dryRun ? '?dryRun=true' : ''}`, stakeOnly, {
+        'content-type': 'text/csv',
+      });
+      expect(changed.status, await changed.clone().text()).toBe(200);
+      expect(await changed.json()).toMatchObject({ updated: 1 });
+    }
+    const c2 = await database.db
+      .selectFrom('incubation')
+      .select(['company_registered_on', 'company_stake'])
+      .where('ref', '=', 'C-2')
+      .executeTakeFirstOrThrow();
+    expect([String(c2.company_registered_on), c2.company_stake]).toEqual(['2023-05-05', 'founded']);
+    // A stake for a project with no company day (stored or given) is refused, naming the line and column, in both.
+    const noDay = [
+      'university_code,ref,name,field_code,stage,entered_on,funding_cny,jobs,company_stake',
+      'NJTECH,C-4,Project C-4,NEW_MAT,incubating,2024-03-01,100000,3,shareholder',
+    ].join('\r\n');
+    for (const dryRun of [true, false]) {
+      const refused = await admin.request('POST', `/imports/incubation${dryRun ? '?dryRun=true' : ''}`, noDay, {
+        'content-type': 'text/csv',
+      });
+      expect(refused.status).toBe(422);
+      const problem = (await refused.json()) as { errors: Array<{ line: number; column: string }> };
+      expect(problem.errors.map((e) => [e.line, e.column])).toEqual([[2, 'company_registered_on']]);
+    }
     // A stake without its day (and the other way round) is refused naming the field.
     for (const [change, path] of [
       [{ company_registered_on: null }, 'body.company_registered_on'],
