@@ -319,6 +319,26 @@ function groupSelects(
   const { kind, held } = group;
   const rollup = rollupFor(kind, query, group);
   const grain = finestGrain(query.by);
+  if (held?.latest) {
+    // Snapshots: each university's latest on or before each period's end (or the range's), looked up.
+    const periods: Array<Pick<Period, 'year' | 'quarter' | 'month' | 'end'>> = grain
+      ? (() => {
+          const start = rangeStart(query.filters, range);
+          return start ? boundedPeriods(grain, start, rangeEnd(query.filters, range)) : [];
+        })()
+      : [{ year: 0, quarter: '', month: '', end: rangeEnd(query.filters, range) }];
+    if (periods.length === 0) return [];
+    const values = sql.join(periods.map((p) => sql`(${p.year}::int, ${p.quarter}::text, ${p.month}::text, ${p.end}::date)`));
+    const date = sql.ref(`c.${held.from}`);
+    const from = sql`(values ${values}) as p(year, quarter, month, period_end)
+      cross join university as uu
+      cross join lateral (
+        select c.* from ${sql.table(held.latest.table)} as c
+        where c.university_code = uu.code and ${date} <= p.period_end
+        order by ${date} desc limit 1
+      ) as f`;
+    return [partSelect(group, query, allMeasures, null, [], grain ? { join: sql``, date: sql`p.period_end` } : undefined, from)];
+  }
   if (held) {
     // The stock at the end of each period (or of the range).
     if (grain) {
@@ -372,6 +392,8 @@ function partSelect(
   rollup: Rollup | null,
   dateConditions: RawBuilder<unknown>[],
   stockByPeriod?: { join: RawBuilder<unknown>; date: RawBuilder<unknown> },
+  /** The rows read, aliased `f`, when they are not the kind's facts or a rollup (snapshots looked up per period). */
+  from?: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   const { kind } = group;
   const joins: RawBuilder<unknown>[] = [];
@@ -395,8 +417,8 @@ function partSelect(
   }
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const groupBy = keys.length > 0 ? sql`group by ${sql.join(keys.map((_, i) => sql.raw(String(i + 1))))}` : sql``;
-  const table = sql.table(rollup ? rollup.table : factSource(kind));
-  return sql`select ${sql.join([...keys, ...values])} from ${table} as f ${sql.join(joins, sql` `)} ${where} ${groupBy}`;
+  const source = from ?? sql`${sql.table(rollup ? rollup.table : factSource(kind))} as f`;
+  return sql`select ${sql.join([...keys, ...values])} from ${source} ${sql.join(joins, sql` `)} ${where} ${groupBy}`;
 }
 
 /** The one SQL statement that answers a query: per-table scans stacked, then merged on the keys. */

@@ -83,6 +83,13 @@ export type NumericColumn<K extends FactKind> = Exclude<
 export interface Held<K extends FactKind = FactKind> {
   from: DateColumn<K>;
   until: readonly DateColumn<K>[];
+  /**
+   * A stock of snapshots: on a day, each university holds its latest record dated on or before it
+   * (`until` is then the next one's date, from a view). Read per university and day through the
+   * table's index on (university_code, from), so many snapshots cost a lookup each, not a join of
+   * every snapshot with every period.
+   */
+  latest?: { table: K };
 }
 
 /** Whether a record is held by a stock on a day (ISO dates compare as text). */
@@ -377,7 +384,7 @@ const ALLIANCE = (zh: string, en: string): Standard => ({
 });
 
 /** A capacity snapshot is held from its day until the next snapshot of its university (`capacity_fact`). */
-const SNAPSHOT: Held<'capacity'> = { from: 'snapshot_on', until: ['superseded_on'] };
+const SNAPSHOT: Held<'capacity'> = { from: 'snapshot_on', until: ['superseded_on'], latest: { table: 'capacity' } };
 
 const ADDITIVE = {
   'tech_transfer.contracts': measure({
