@@ -379,12 +379,13 @@ export class DemoDataGenerator {
   /**
    * The company an incubated project registered, from the company stream: about a third do, most
    * founded by the university (创设), the rest with the university holding shares (参股); registered
-   * up to four months before entry or within a year and a half after, if that day has come.
+   * up to four months before entry (not before the agreement) or within a year and a half after, if that day has come.
    */
   #companyOf(entered: number, university: string): Pick<NewIncubation, 'company_registered_on' | 'company_stake'> {
     const random = this.#companies;
     if (!random.chance(0.35)) return {};
-    const day = Math.max(dayNumber(AGREEMENT_DATE) - 365, entered + random.int(-120, 540));
+    // Not before the agreement, where the demo's records start.
+    const day = Math.max(dayNumber(AGREEMENT_DATE), entered + random.int(-120, 540));
     const stake: CompanyStake = random.chance(0.65) ? 'founded' : 'shareholder';
     if (day > this.#end) return {};
     this.#count('incubation.companies', university, day, 1);

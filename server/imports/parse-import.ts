@@ -8,6 +8,7 @@ import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '.
 import type { References } from '../kpi/references.js';
 import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
 import { CELL_SCHEMAS, crossRuleProblems, type RecordValues } from '../records/record-schemas.js';
+import { STAGED_RULE_COLUMNS } from '../records/contract-rules.js';
 import { referenceProblems } from '../records/records.service.js';
 import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';
 import { type SpoolFile, SpoolWriter, spoolFile } from './spool.js';
@@ -285,6 +286,8 @@ async function checkRows(
   const specs = INPUT_COLUMNS[kind];
   let columns: Array<ColumnSpec | null> | undefined;
   let headerWidth = 0;
+  /** The columns whose rules are judged once staged, with the stored values (see `STAGED_RULE_COLUMNS`). */
+  const deferred = new Set<string>();
   let line = 0;
   let rows = 0;
   /** Rows under the header, empty ones aside: the million-row cap counts these. */
@@ -323,6 +326,8 @@ async function checkRows(
         ignored.push(...columns.flatMap((column) => (column?.derived ? [column.name] : [])));
         const named = new Set(columns.map((column) => column?.name));
         absent.push(...INPUT_COLUMNS[kind].filter((column) => !named.has(column.name)).map((column) => column.name));
+        const group = STAGED_RULE_COLUMNS[kind] ?? [];
+        if (group.some((column) => absent.includes(column))) for (const column of group) deferred.add(column);
         headerWidth = record.length;
         continue;
       }
@@ -348,9 +353,9 @@ async function checkRows(
           report({ line, column, message: issue.message });
         }
       } else {
-        // A rule that names a column the file leaves out is judged with the stored value, once staged.
+        // A rule on a group of columns the file leaves part of out is judged with the stored values, once staged.
         for (const issue of crossRuleProblems(kind, cells.data)) {
-          if (absent.includes(issue.path)) continue;
+          if (deferred.has(issue.path)) continue;
           flagged.add(issue.path);
           report({ line, column: issue.path, message: issue.message });
         }

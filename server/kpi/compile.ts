@@ -220,8 +220,8 @@ function groupsOf(measures: readonly MeasureId[]): Group[] {
   const groups = new Map<string, Group>();
   for (const id of measures) {
     const def = MEASURES[id];
-    const stock = def.temporality === 'stock';
-    const key = `${def.kind}|${def.dateColumn}|${stock ? id : 'flow'}`;
+    // Stocks held alike (the four capacity stocks) share one scan, as the flows of one date do.
+    const key = `${def.kind}|${def.dateColumn}|${def.temporality === 'stock' ? JSON.stringify(def.held) : 'flow'}`;
     const group = groups.get(key) ?? {
       kind: def.kind,
       dateColumn: def.dateColumn,

@@ -287,6 +287,18 @@ export async function stagedIncubationProblems(db: Kysely<Database>, rows: strin
   return listed(found);
 }
 
+/**
+ * The columns whose rules between them a kind's staged check judges again with the stored values
+ * (`stagedContractProblems`: the rewards; `stagedIncubationProblems`: the company). When a file
+ * leaves out one of a group, the row's own rules on the group are passed over at parse time (they
+ * would read the default, not what the record holds) and judged once staged. Every other rule is
+ * judged on the row as the file gives it.
+ */
+export const STAGED_RULE_COLUMNS: Readonly<Partial<Record<FactKind, readonly string[]>>> = {
+  tech_transfer: ['reward_cash_cny', 'reward_equity_cny', 'rewarded_people', 'rewarded_on'],
+  incubation: ['company_registered_on', 'company_stake'],
+};
+
 /** The checks of staged rows against other records, per kind: a file of such a kind is checked whole before it is applied. */
 export const STAGED_CHECKS: Readonly<
   Partial<Record<FactKind, (db: Kysely<Database>, rows: string, keys: string) => Promise<StagedProblems>>>

@@ -476,7 +476,7 @@ export function recordJsonSchema(kind: FactKind, partial: boolean): Record<strin
           ...JSON_TYPES[c.type],
           ...(c.positive ? { exclusiveMinimum: 0, minimum: undefined } : {}),
           ...(c.derived ? { readOnly: true } : {}),
-          ...(c.values ? { enum: c.values } : {}),
+          ...(c.values ? { enum: c.type === 'optional_enum' ? [...c.values, null] : c.values } : {}),
           ...(c.maxLength ? { maxLength: c.maxLength } : {}),
           description: c.description,
           examples: [c.example],

@@ -290,6 +290,45 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
     },
   );
 
+  it('when a file gives some reward columns and leaves the others out, then the stored ones count with them, in the dry run as in the import', async () => {
+    // R-2024 holds an equity reward and two people; the file names the cash and the day only.
+    const header =
+      'university_code,ref,mode,partner_name,partner_region_code,field_code,signed_on,contract_value_cny,patents,reward_cash_cny,rewarded_on';
+    const file = [header, 'ZJUT,R-2024,equity,Partner of R-2024,ZJ,NEW_MAT,2024-05-20,3000000,1,0,2024-12-31'].join('\r\n');
+    for (const dryRun of [true, false]) {
+      const answer = await admin.request('POST', `/imports/tech_transfer${dryRun ? '?dryRun=true' : ''}`, file, {
+        'content-type': 'text/csv',
+      });
+      expect(answer.status, await answer.clone().text()).toBe(200);
+    }
+    const row = (await (await admin.get('/records/tech_transfer?q=R-2024')).json()).rows[0] as Record<string, unknown>;
+    expect(row).toMatchObject({
+      reward_cash_cny: 0,
+      reward_equity_cny: 2_000_000,
+      rewarded_people: 2,
+      rewarded_on: '2024-12-31',
+    });
+    // Back as it was.
+    const back = [header, 'ZJUT,R-2024,equity,Partner of R-2024,ZJ,NEW_MAT,2024-05-20,3000000,1,0.5,2024-12-31'].join('\r\n');
+    expect((await admin.request('POST', '/imports/tech_transfer', back, { 'content-type': 'text/csv' })).status).toBe(200);
+  });
+
+  it('when a file leaves out an optional column that a rule of the row needs, then the row is refused naming it, in the dry run as in the import', async () => {
+    // A graduated project needs its graduation day; a file without the column gives none.
+    const file = [
+      'university_code,ref,name,field_code,stage,entered_on,funding_cny,jobs',
+      'ZJUT,GRAD-1,Graduated project,IT_AI,graduated,2022-01-10,0,1',
+    ].join('\r\n');
+    for (const dryRun of [true, false]) {
+      const answer = await admin.request('POST', `/imports/incubation${dryRun ? '?dryRun=true' : ''}`, file, {
+        'content-type': 'text/csv',
+      });
+      expect(answer.status).toBe(422);
+      const problem = (await answer.json()) as { errors: Array<{ line: number; column: string }> };
+      expect(problem.errors.map((e) => [e.line, e.column])).toEqual([[2, 'graduated_on']]);
+    }
+  });
+
   it('when a contract is changed so that its value falls below its rewards, then the change is refused naming the field', async () => {
     const row = (await (await admin.get('/records/tech_transfer?q=R-2022')).json()).rows[0] as { id: number };
     const answer = await admin.patch(`/records/tech_transfer/${row.id}`, { contract_value_cny: 99_999.99 });
