@@ -190,6 +190,7 @@ create table rollup_tech_transfer_ud (
   patents numeric not null
 );
 create unique index rollup_tech_transfer_ud_key on rollup_tech_transfer_ud (university_code, signed_on) nulls not distinct;
+create index rollup_tech_transfer_ud_day on rollup_tech_transfer_ud (signed_on);
 insert into rollup_tech_transfer_ud (university_code, signed_on, records, contract_value_cny, received_cny, patents)
   select university_code as university_code, signed_on as signed_on, count(*) as records, sum(contract_value_cny) as contract_value_cny, sum(received_cny) as received_cny, sum(patents) as patents from tech_transfer group by 1, 2 order by 1, 2;
 
@@ -202,6 +203,7 @@ create table rollup_tech_transfer_rud (
   rewarded_people numeric not null
 );
 create unique index rollup_tech_transfer_rud_key on rollup_tech_transfer_rud (university_code, rewarded_on) nulls not distinct;
+create index rollup_tech_transfer_rud_day on rollup_tech_transfer_rud (rewarded_on);
 insert into rollup_tech_transfer_rud (university_code, rewarded_on, records, reward_cash_cny, reward_equity_cny, rewarded_people)
   select university_code as university_code, rewarded_on as rewarded_on, count(*) as records, sum(reward_cash_cny) as reward_cash_cny, sum(reward_equity_cny) as reward_equity_cny, sum(rewarded_people) as rewarded_people from tech_transfer where rewarded_on is not null group by 1, 2 order by 1, 2;
 
@@ -402,6 +404,7 @@ create table rollup_payment_ud (
   amount_cny numeric not null
 );
 create unique index rollup_payment_ud_key on rollup_payment_ud (university_code, received_on) nulls not distinct;
+create index rollup_payment_ud_day on rollup_payment_ud (received_on);
 insert into rollup_payment_ud (university_code, received_on, records, amount_cny)
   select university_code as university_code, received_on as received_on, count(*) as records, sum(amount_cny) as amount_cny from (select p.university_code, p.received_on, p.amount_cny, t.co_university_code, t.mode, t.partner_region_code, t.field_code, t.contract_value_cny from payment as p inner join tech_transfer as t on t.university_code = p.university_code and t.ref = p.contract_ref) as f group by 1, 2 order by 1, 2;
 
@@ -541,6 +544,7 @@ create table rollup_incubation_ud (
   jobs numeric not null
 );
 create unique index rollup_incubation_ud_key on rollup_incubation_ud (university_code, entered_on) nulls not distinct;
+create index rollup_incubation_ud_day on rollup_incubation_ud (entered_on);
 insert into rollup_incubation_ud (university_code, entered_on, records, funding_cny, jobs)
   select university_code as university_code, entered_on as entered_on, count(*) as records, sum(funding_cny) as funding_cny, sum(jobs) as jobs from incubation group by 1, 2 order by 1, 2;
 
@@ -550,6 +554,7 @@ create table rollup_incubation_gud (
   records bigint not null
 );
 create unique index rollup_incubation_gud_key on rollup_incubation_gud (university_code, graduated_on) nulls not distinct;
+create index rollup_incubation_gud_day on rollup_incubation_gud (graduated_on);
 insert into rollup_incubation_gud (university_code, graduated_on, records)
   select university_code as university_code, graduated_on as graduated_on, count(*) as records from incubation where graduated_on is not null group by 1, 2 order by 1, 2;
 
@@ -559,6 +564,7 @@ create table rollup_incubation_cud (
   records bigint not null
 );
 create unique index rollup_incubation_cud_key on rollup_incubation_cud (university_code, company_registered_on) nulls not distinct;
+create index rollup_incubation_cud_day on rollup_incubation_cud (company_registered_on);
 insert into rollup_incubation_cud (university_code, company_registered_on, records)
   select university_code as university_code, company_registered_on as company_registered_on, count(*) as records from incubation where company_registered_on is not null group by 1, 2 order by 1, 2;
 
@@ -676,6 +682,7 @@ create table rollup_talent_ud (
   graduates numeric not null
 );
 create unique index rollup_talent_ud_key on rollup_talent_ud (university_code, started_on) nulls not distinct;
+create index rollup_talent_ud_day on rollup_talent_ud (started_on);
 insert into rollup_talent_ud (university_code, started_on, records, trainees, graduates)
   select university_code as university_code, started_on as started_on, count(*) as records, sum(trainees) as trainees, sum(graduates) as graduates from talent group by 1, 2 order by 1, 2;
 
@@ -686,6 +693,7 @@ create table rollup_talent_cud (
   graduates numeric not null
 );
 create unique index rollup_talent_cud_key on rollup_talent_cud (university_code, completed_on) nulls not distinct;
+create index rollup_talent_cud_day on rollup_talent_cud (completed_on);
 insert into rollup_talent_cud (university_code, completed_on, records, graduates)
   select university_code as university_code, completed_on as completed_on, count(*) as records, sum(graduates) as graduates from talent where completed_on is not null group by 1, 2 order by 1, 2;
 
@@ -778,6 +786,7 @@ create table rollup_credit_ud (
   credits numeric not null
 );
 create unique index rollup_credit_ud_key on rollup_credit_ud (university_code, recognized_on) nulls not distinct;
+create index rollup_credit_ud_day on rollup_credit_ud (recognized_on);
 insert into rollup_credit_ud (university_code, recognized_on, records, students, credits)
   select university_code as university_code, recognized_on as recognized_on, count(*) as records, sum(students) as students, sum(credits) as credits from credit group by 1, 2 order by 1, 2;
 

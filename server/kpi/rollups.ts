@@ -240,6 +240,8 @@ function tableSql(kind: FactKind, rollup: Rollup): string[] {
   return [
     `create table ${rollup.table} (\n${definitions.join(',\n')}\n);`,
     `create unique index ${rollup.table}_key on ${rollup.table} (${keys.join(', ')}) nulls not distinct;`,
+    // A day level is read by a range of days over every university: by its date.
+    ...(rollup.grain === 'day' ? [`create index ${rollup.table}_day on ${rollup.table} (${rollup.dates[0]});`] : []),
     `insert into ${rollup.table} (${[...keys, 'records', ...rollup.sums].join(', ')})\n  ${rollupSelect(rollup, rowsOf(kind, kind), 1)};`,
     '',
   ];
