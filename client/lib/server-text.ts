@@ -81,11 +81,6 @@ const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
     /^the rewards \(cash ([\d.]+) and equity ([\d.]+)\) must not exceed contract_value_cny \(([\d.]+)\)$/,
     (cash, equity, value) => `现金奖励（${cash}）与股权奖励（${equity}）合计不能超过合同金额（${value}）`,
   ],
-  [
-    /^the reward \(cash ([\d.]+), equity ([\d.]+), people (\d+), day (\S+)\) is incomplete: .*$/,
-    (cash, equity, people, day) =>
-      `奖励信息不完整（现金 ${cash}，股权 ${equity}，人次 ${people}，日期 ${day === 'none' ? '无' : day}）：有奖励时须有至少 1 人次及奖励日期，无奖励时两者皆无（文件未列出的列按已存值计）`,
-  ],
   [/^must be a code such as (\w+)$/, (example) => `必须是代码，如 ${example}`],
   [/^there is no contract (.+) of (\S+)$/, (ref, u) => `${u} 没有编号为 ${ref} 的合同`],
   [/^must not be before the contract was signed \((.+)\)$/, (d) => `不能早于合同签订日（${d}）`],
@@ -149,11 +144,6 @@ const PATTERNS: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
   [
     /^is the day of the stored snapshot (.+) of (\S+): one snapshot per university and day \(update that one with its ref, or choose another day\)$/,
     (ref, u) => `${u} 已有该日的填报 ${ref}：每所高校每天一条（请用其编号更新，或另选日期）`,
-  ],
-  [
-    /^the company is incomplete \(registered (\S+), stake (\S+)\): give both or neither .*$/,
-    (day, stake) =>
-      `公司信息不完整（注册日期 ${day === 'none' ? '无' : day}，持股方式 ${stake === 'none' ? '无' : stake}）：须同时填写或同时留空（文件未列出的列按已存值计）`,
   ],
   [/^(\S+) has a capacity snapshot on (\S+) already\.$/, (u, day) => `${u} 在 ${day} 已有技术转移机构能力填报。`],
 ];

@@ -5,7 +5,7 @@ import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
-import { brokenContractRule, STAGED_CHECKS, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
+import { brokenContractRule, hasStagedChecks, stagedProblems, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../records/record-columns.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from './spool.js';
@@ -182,7 +182,7 @@ export async function applyImport(
       await keepAbsentColumns(trx, kind, 'import_rows', checked.absent, true);
       // The rules between contracts and payments, checked on the staged rows with their lines: a
       // file that breaks one is refused whole, and the rest of it is only checked, not merged.
-      const check = (await STAGED_CHECKS[kind]?.(trx, 'import_rows', 'import_keys')) ?? { problems: [], total: 0 };
+      const check = await stagedProblems(trx, kind, 'import_rows', 'import_keys', checked.absent);
       brokenCount += check.total;
       broken.push(...check.problems.slice(0, MAX_REPORTED_ERRORS - broken.length));
       if (brokenCount > 0) {
@@ -345,9 +345,9 @@ async function dryRunImport(
   const universityAt = columns.indexOf('university_code') + 1;
   const refAt = columns.indexOf('ref') + 1;
   const keys = `dry_run_keys_${process.pid}_${++dryRunNumber}`;
-  // The rows themselves too, where the rules between contracts and payments are checked on them.
-  const stagedCheck = STAGED_CHECKS[kind];
-  const withRows = stagedCheck !== undefined;
+  // The rows themselves too, where they are checked staged: against other records, or by their own
+  // rules with the stored values of the columns the file leaves out.
+  const withRows = hasStagedChecks(kind, checked.absent);
   const rowsTable = `dry_run_rows_${process.pid}_${dryRunNumber}`;
   const refs = (names: readonly string[], alias: string) => sql.join(names.map((c) => sql.ref(`${alias}.${c}`)));
   const counts: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
@@ -428,9 +428,9 @@ async function dryRunImport(
         options.onProgress?.(done + batch.length);
       }
       if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
-      if (stagedCheck) {
+      if (withRows) {
         await keepAbsentColumns(session, kind, rowsTable, checked.absent, false);
-        const check = await stagedCheck(session, rowsTable, keys);
+        const check = await stagedProblems(session, kind, rowsTable, keys, checked.absent);
         if (check.total > 0) throw new ImportRejected(problemsInFile(check.total), check.problems, check.total);
       }
       return {

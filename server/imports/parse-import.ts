@@ -8,7 +8,6 @@ import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '.
 import type { References } from '../kpi/references.js';
 import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
 import { CELL_SCHEMAS, crossRuleProblems, type RecordValues } from '../records/record-schemas.js';
-import { STAGED_RULE_COLUMNS } from '../records/contract-rules.js';
 import { referenceProblems } from '../records/records.service.js';
 import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';
 import { type SpoolFile, SpoolWriter, spoolFile } from './spool.js';
@@ -286,8 +285,11 @@ async function checkRows(
   const specs = INPUT_COLUMNS[kind];
   let columns: Array<ColumnSpec | null> | undefined;
   let headerWidth = 0;
-  /** The columns whose rules are judged once staged, with the stored values (see `STAGED_RULE_COLUMNS`). */
-  const deferred = new Set<string>();
+  /**
+   * Whether the rules between a row's columns wait for the row to be staged: when the file leaves
+   * columns out, they read the stored values there (`stagedRowRules`), not the defaults.
+   */
+  let rulesStaged = false;
   let line = 0;
   let rows = 0;
   /** Rows under the header, empty ones aside: the million-row cap counts these. */
@@ -326,8 +328,7 @@ async function checkRows(
         ignored.push(...columns.flatMap((column) => (column?.derived ? [column.name] : [])));
         const named = new Set(columns.map((column) => column?.name));
         absent.push(...INPUT_COLUMNS[kind].filter((column) => !named.has(column.name)).map((column) => column.name));
-        const group = STAGED_RULE_COLUMNS[kind] ?? [];
-        if (group.some((column) => absent.includes(column))) for (const column of group) deferred.add(column);
+        rulesStaged = absent.length > 0;
         headerWidth = record.length;
         continue;
       }
@@ -352,10 +353,8 @@ async function checkRows(
           flagged.add(column);
           report({ line, column, message: issue.message });
         }
-      } else {
-        // A rule on a group of columns the file leaves part of out is judged with the stored values, once staged.
+      } else if (!rulesStaged) {
         for (const issue of crossRuleProblems(kind, cells.data)) {
-          if (deferred.has(issue.path)) continue;
           flagged.add(issue.path);
           report({ line, column: issue.path, message: issue.message });
         }

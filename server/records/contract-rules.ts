@@ -1,8 +1,9 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, FactKind } from '../db/schema.js';
 import { Conflict, type HttpProblem, type ProblemDetail } from '../http/problems.js';
+import { streamChunks } from '../db/stream.js';
 import { MAX_REPORTED_ERRORS } from '../imports/record-bounds.js';
-import type { RecordValues } from './record-schemas.js';
+import { crossRuleProblems, type RecordValues } from './record-schemas.js';
 
 /**
  * The rules that tie a payment to its contract (sql/0016): the contract exists in the payment's
@@ -184,7 +185,8 @@ export async function stagedPaymentProblems(db: Kysely<Database>, rows: string, 
 /**
  * The problems of contracts staged for an import (`rows`, lines in `keys`), against their stored
  * payments: a contract's value must cover the cash received on it, and it must be signed no later
- * than its first payment.
+ * than its first payment. (The rules between a contract's own columns, its rewards among them, are
+ * `stagedRowRules`.)
  */
 export async function stagedContractProblems(db: Kysely<Database>, rows: string, keys: string): Promise<StagedProblems> {
   const { rows: found } = await sql<ListedRow>`
@@ -207,30 +209,7 @@ export async function stagedContractProblems(db: Kysely<Database>, rows: string,
       inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
       inner join paid on paid.university_code = i.university_code and paid.contract_ref = i.ref
       where i.signed_on > paid.first
-      union all
-      -- The rewards a record keeps when the file leaves them out, against the file's value and date.
-      select k.line, 'reward_cash_cny',
-             'the rewards (cash ' || ${money(sql`i.reward_cash_cny`)} || ' and equity ' || ${money(sql`i.reward_equity_cny`)}
-               || ') must not exceed contract_value_cny (' || ${money(sql`i.contract_value_cny`)} || ')'
-      from ${sql.table(rows)} as i
-      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
-      where i.reward_cash_cny + i.reward_equity_cny > i.contract_value_cny
-      union all
-      select k.line, 'rewarded_on', 'must not be before signed_on (' || to_char(i.signed_on, 'YYYY-MM-DD') || ')'
-      from ${sql.table(rows)} as i
-      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
-      where i.rewarded_on < i.signed_on
-      union all
-      -- A reward, its people and its day go together, the stored ones with the file's.
-      select k.line,
-             case when (i.reward_cash_cny + i.reward_equity_cny > 0) <> (i.rewarded_people > 0) then 'rewarded_people' else 'rewarded_on' end,
-             'the reward (cash ' || ${money(sql`i.reward_cash_cny`)} || ', equity ' || ${money(sql`i.reward_equity_cny`)}
-               || ', people ' || i.rewarded_people || ', day ' || coalesce(to_char(i.rewarded_on, 'YYYY-MM-DD'), 'none')
-               || ') is incomplete: a reward needs at least 1 person and its day, no reward neither (the file leaves some of these columns out, so the stored ones count)'
-      from ${sql.table(rows)} as i
-      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
-      where (i.reward_cash_cny + i.reward_equity_cny > 0) <> (i.rewarded_people > 0)
-         or (i.rewarded_people > 0) <> (i.rewarded_on is not null)
+
     )
     ${LISTED}`.execute(db);
   return listed(found);
@@ -267,38 +246,6 @@ export async function stagedCapacityProblems(db: Kysely<Database>, rows: string,
   return listed(found);
 }
 
-/**
- * The problems of incubated projects staged for an import, with the stored values of the columns
- * the file leaves out: a company's day and the university's stake go together (sql/0018,
- * incubation_company_complete).
- */
-export async function stagedIncubationProblems(db: Kysely<Database>, rows: string, keys: string): Promise<StagedProblems> {
-  const { rows: found } = await sql<ListedRow>`
-    with problems as (
-      select k.line, case when i.company_stake is null then 'company_stake' else 'company_registered_on' end as col,
-             'the company is incomplete (registered ' || coalesce(to_char(i.company_registered_on, 'YYYY-MM-DD'), 'none')
-               || ', stake ' || coalesce(i.company_stake, 'none')
-               || '): give both or neither (the file leaves one of these columns out, so the stored one counts)' as message
-      from ${sql.table(rows)} as i
-      inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
-      where (i.company_registered_on is null) <> (i.company_stake is null)
-    )
-    ${LISTED}`.execute(db);
-  return listed(found);
-}
-
-/**
- * The columns whose rules between them a kind's staged check judges again with the stored values
- * (`stagedContractProblems`: the rewards; `stagedIncubationProblems`: the company). When a file
- * leaves out one of a group, the row's own rules on the group are passed over at parse time (they
- * would read the default, not what the record holds) and judged once staged. Every other rule is
- * judged on the row as the file gives it.
- */
-export const STAGED_RULE_COLUMNS: Readonly<Partial<Record<FactKind, readonly string[]>>> = {
-  tech_transfer: ['reward_cash_cny', 'reward_equity_cny', 'rewarded_people', 'rewarded_on'],
-  incubation: ['company_registered_on', 'company_stake'],
-};
-
 /** The checks of staged rows against other records, per kind: a file of such a kind is checked whole before it is applied. */
 export const STAGED_CHECKS: Readonly<
   Partial<Record<FactKind, (db: Kysely<Database>, rows: string, keys: string) => Promise<StagedProblems>>>
@@ -306,8 +253,56 @@ export const STAGED_CHECKS: Readonly<
   payment: stagedPaymentProblems,
   tech_transfer: stagedContractProblems,
   capacity: stagedCapacityProblems,
-  incubation: stagedIncubationProblems,
 };
+
+/**
+ * The rules between a record's columns (`crossRuleProblems`), on the rows staged for an import as
+ * they would be stored: with the stored values of the columns the file leaves out (see
+ * `keepAbsentColumns`). Read back in line order through a cursor, a chunk at a time (memory stays
+ * flat whatever the file). A file that names every column had them checked row by row already.
+ */
+export async function stagedRowRules(db: Kysely<Database>, kind: FactKind, rows: string, keys: string): Promise<StagedProblems> {
+  const problems: ProblemDetail[] = [];
+  let total = 0;
+  const query = sql<RecordValues & { _line: number }>`
+    select k.line as _line, i.* from ${sql.table(rows)} as i
+    inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
+    order by k.line`;
+  for await (const chunk of streamChunks(db, query, 2000)) {
+    for (const row of chunk) {
+      const { _line: line, ...record } = row;
+      for (const issue of crossRuleProblems(kind, record as RecordValues)) {
+        total++;
+        if (problems.length < MAX_REPORTED_ERRORS)
+          problems.push({ line: Number(line), column: issue.path, message: issue.message });
+      }
+    }
+  }
+  return { problems, total };
+}
+
+/**
+ * Every check of staged rows a file of the kind takes: the rules between each row's columns when the
+ * file leaves some out (with the stored values there), then those against other records.
+ */
+export async function stagedProblems(
+  db: Kysely<Database>,
+  kind: FactKind,
+  rows: string,
+  keys: string,
+  absent: readonly string[],
+): Promise<StagedProblems> {
+  const own = absent.length > 0 ? await stagedRowRules(db, kind, rows, keys) : { problems: [], total: 0 };
+  const others = (await STAGED_CHECKS[kind]?.(db, rows, keys)) ?? { problems: [], total: 0 };
+  const problems = [...own.problems, ...others.problems]
+    .sort((x, y) => (x.line ?? 0) - (y.line ?? 0))
+    .slice(0, MAX_REPORTED_ERRORS);
+  return { problems, total: own.total + others.total };
+}
+
+/** Whether a file of the kind is staged row by row for checks (see `stagedProblems`). */
+export const hasStagedChecks = (kind: FactKind, absent: readonly string[]): boolean =>
+  absent.length > 0 || STAGED_CHECKS[kind] !== undefined;
 
 /**
  * Kinds whose files are staged whole before they are checked and merged: a payment's rule spans

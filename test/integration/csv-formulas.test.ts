@@ -64,6 +64,8 @@ describe(`every CSV answer defuses formula-like text in every text field (${TEST
     const renamed = new Map(facts.tech_transfer.map((row, i) => [row.ref, `${HOSTILE[i % HOSTILE.length]}${row.ref}`]));
     facts.tech_transfer = facts.tech_transfer.map((row) => ({ ...row, ref: renamed.get(row.ref)! }));
     facts.payment = facts.payment.map((row) => ({ ...row, contract_ref: renamed.get(row.contract_ref)! }));
+    // A capacity snapshot's only text is its ref.
+    facts.capacity = facts.capacity.map((row, i) => ({ ...row, ref: `${HOSTILE[i % HOSTILE.length]}${row.ref}` }));
     await insertFacts(db, facts);
     server = await startTestServer(database);
     admin = await Client.signIn(server, IDENTITIES.admin.email);

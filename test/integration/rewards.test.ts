@@ -200,11 +200,11 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
 
     // The stored rewards still bind the file's values: a value below them, a signing after them.
     for (const [file, column, message] of [
-      [[header, line('1000000')], 'reward_cash_cny', /must not exceed contract_value_cny \(1000000\.00\)/],
+      [[header, line('1000000')], 'reward_equity_cny', /must not exceed contract_value_cny \(1000000\.00\)/],
       [[header, line('3000000', '2025-01-05')], 'rewarded_on', /must not be before signed_on \(2025-01-05\)/],
       // Some reward columns named, others left out: the file's blank day with the stored reward.
-      [[`${header},rewarded_on`, `${line('3000000')},`], 'rewarded_on', /is incomplete/],
-      [[`${header},rewarded_people`, `${line('3000000')},0`], 'rewarded_people', /is incomplete/],
+      [[`${header},rewarded_on`, `${line('3000000')},`], 'rewarded_on', /is required when there is a reward/],
+      [[`${header},rewarded_people`, `${line('3000000')},0`], 'rewarded_people', /must be at least 1 when there is a reward/],
     ] as const) {
       for (const dryRun of [true, false]) {
         const refused = await send(file.join('\r\n'), dryRun);
@@ -311,6 +311,34 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
     // Back as it was.
     const back = [header, 'ZJUT,R-2024,equity,Partner of R-2024,ZJ,NEW_MAT,2024-05-20,3000000,1,0.5,2024-12-31'].join('\r\n');
     expect((await admin.request('POST', '/imports/tech_transfer', back, { 'content-type': 'text/csv' })).status).toBe(200);
+  });
+
+  it('when a file leaves out date columns that a stored project holds and changes its stage, then the stored dates count: refused naming them, in the dry run as in the import', async () => {
+    const project = [
+      'university_code,ref,name,field_code,stage,entered_on,graduated_on,closed_on,funding_cny,jobs',
+      'ZJUT,GRAD-0,Graduated project,IT_AI,graduated,2022-01-10,2023-06-30,,0,1',
+    ].join('\r\n');
+    expect((await admin.request('POST', '/imports/incubation', project, { 'content-type': 'text/csv' })).status).toBe(200);
+    // Back to incubating, without the date columns: the stored graduation day stays, which incubating forbids.
+    const file = [
+      'university_code,ref,name,field_code,stage,entered_on,funding_cny,jobs',
+      'ZJUT,GRAD-0,Graduated project,IT_AI,incubating,2022-01-10,0,1',
+    ].join('\r\n');
+    for (const dryRun of [true, false]) {
+      const answer = await admin.request('POST', `/imports/incubation${dryRun ? '?dryRun=true' : ''}`, file, {
+        'content-type': 'text/csv',
+      });
+      expect(answer.status).toBe(422);
+      const problem = (await answer.json()) as { errors: Array<{ line: number; column: string; message: string }> };
+      expect(problem.errors).toEqual([
+        { line: 2, column: 'graduated_on', message: 'must be empty unless the stage is graduated (it is incubating)' },
+      ]);
+    }
+    // The same file with the stage it has: the stored graduation day counts, and nothing changes.
+    const same = file.replace(',incubating,', ',graduated,');
+    const unchanged = await admin.request('POST', '/imports/incubation', same, { 'content-type': 'text/csv' });
+    expect(unchanged.status, await unchanged.clone().text()).toBe(200);
+    expect(await unchanged.json()).toMatchObject({ unchanged: 1 });
   });
 
   it('when a file leaves out an optional column that a rule of the row needs, then the row is refused naming it, in the dry run as in the import', async () => {
