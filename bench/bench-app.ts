@@ -91,6 +91,11 @@ export const DASHBOARD_QUERIES: ReadonlyArray<{ name: string; path: string }> = 
     path: '/aggregate?measures=incubation.companies&by=company_stake,month&from=2025-01-01&to=2025-12-31',
   },
   {
+    // Trends' default view of the companies: every quarter since the agreement.
+    name: '/aggregate companies by university, quarter',
+    path: '/aggregate?measures=incubation.companies&by=university,quarter',
+  },
+  {
     // A stock read from the few snapshots: no rollup (the naive way is the same statement).
     name: '/aggregate capacity by university, quarter',
     path: '/aggregate?measures=capacity.transfer_offices,capacity.staff,capacity.tech_managers,capacity.co_built&by=university,quarter',
