@@ -285,11 +285,6 @@ async function checkRows(
   const specs = INPUT_COLUMNS[kind];
   let columns: Array<ColumnSpec | null> | undefined;
   let headerWidth = 0;
-  /**
-   * Whether the rules between a row's columns wait for the row to be staged: when the file leaves
-   * columns out, they read the stored values there (`stagedRowRules`), not the defaults.
-   */
-  let rulesStaged = false;
   let line = 0;
   let rows = 0;
   /** Rows under the header, empty ones aside: the million-row cap counts these. */
@@ -328,7 +323,6 @@ async function checkRows(
         ignored.push(...columns.flatMap((column) => (column?.derived ? [column.name] : [])));
         const named = new Set(columns.map((column) => column?.name));
         absent.push(...INPUT_COLUMNS[kind].filter((column) => !named.has(column.name)).map((column) => column.name));
-        rulesStaged = absent.length > 0;
         headerWidth = record.length;
         continue;
       }
@@ -353,8 +347,9 @@ async function checkRows(
           flagged.add(column);
           report({ line, column, message: issue.message });
         }
-      } else if (!rulesStaged) {
-        for (const issue of crossRuleProblems(kind, cells.data)) {
+      } else {
+        // The rules that read a column the file leaves out wait for the stored value (`stagedRowRules`).
+        for (const issue of crossRuleProblems(kind, cells.data, absent)) {
           flagged.add(issue.path);
           report({ line, column: issue.path, message: issue.message });
         }

@@ -203,71 +203,121 @@ function rewardProblems(r: Record<string, any>): Issue[] {
   return issues;
 }
 
-/** The rules that tie columns together, also enforced by the database. */
-const CROSS_RULES: Readonly<Record<FactKind, (r: Record<string, any>) => Issue[]>> = {
-  tech_transfer: (r) => [
-    ...(r.co_university_code && r.co_university_code === r.university_code
-      ? [{ path: 'co_university_code', message: 'must differ from university_code' }]
-      : []),
-    ...rewardProblems(r),
+/** A rule that ties columns together (also enforced by the database), with the columns it reads. */
+interface CrossRule {
+  reads: readonly string[];
+  check: (r: Record<string, any>) => Issue[];
+}
+const rule = (reads: readonly string[], check: CrossRule['check']): CrossRule => ({ reads, check });
+const when = (broken: boolean, path: string, message: string): Issue[] => (broken ? [{ path, message }] : []);
+
+const REWARD_READS = [
+  'reward_cash_cny',
+  'reward_equity_cny',
+  'rewarded_people',
+  'rewarded_on',
+  'contract_value_cny',
+  'signed_on',
+];
+
+/** The rules of each kind, each with the columns it reads. */
+const CROSS_RULES: Readonly<Record<FactKind, readonly CrossRule[]>> = {
+  tech_transfer: [
+    rule(['co_university_code', 'university_code'], (r) =>
+      when(
+        Boolean(r.co_university_code) && r.co_university_code === r.university_code,
+        'co_university_code',
+        'must differ from university_code',
+      ),
+    ),
+    rule(REWARD_READS, rewardProblems),
   ],
   // A payment's rules that involve its contract (it exists, is not signed later, is not overpaid)
   // are checked against the stored contract: see `paymentProblems`.
-  payment: () => [],
-  incubation: (r) => [
-    ...(r.stage === 'graduated' && !r.graduated_on
-      ? [{ path: 'graduated_on', message: 'is required when the stage is graduated' }]
-      : []),
-    ...(r.stage !== 'graduated' && r.graduated_on
-      ? [{ path: 'graduated_on', message: `must be empty unless the stage is graduated (it is ${r.stage})` }]
-      : []),
-    ...(r.graduated_on && r.entered_on && r.graduated_on < r.entered_on
-      ? [{ path: 'graduated_on', message: `must not be before entered_on (${r.entered_on})` }]
-      : []),
-    ...(r.stage === 'closed' && !r.closed_on ? [{ path: 'closed_on', message: 'is required when the stage is closed' }] : []),
-    ...(r.stage !== 'closed' && r.closed_on
-      ? [{ path: 'closed_on', message: `must be empty unless the stage is closed (it is ${r.stage})` }]
-      : []),
-    ...(r.closed_on && r.entered_on && r.closed_on < r.entered_on
-      ? [{ path: 'closed_on', message: `must not be before entered_on (${r.entered_on})` }]
-      : []),
-    ...(r.partner_university_code && r.partner_university_code === r.university_code
-      ? [{ path: 'partner_university_code', message: 'must differ from university_code' }]
-      : []),
+  payment: [],
+  incubation: [
+    rule(['stage', 'graduated_on', 'entered_on'], (r) => [
+      ...when(r.stage === 'graduated' && !r.graduated_on, 'graduated_on', 'is required when the stage is graduated'),
+      ...when(
+        r.stage !== 'graduated' && Boolean(r.graduated_on),
+        'graduated_on',
+        `must be empty unless the stage is graduated (it is ${r.stage})`,
+      ),
+      ...when(
+        Boolean(r.graduated_on && r.entered_on) && r.graduated_on < r.entered_on,
+        'graduated_on',
+        `must not be before entered_on (${r.entered_on})`,
+      ),
+    ]),
+    rule(['stage', 'closed_on', 'entered_on'], (r) => [
+      ...when(r.stage === 'closed' && !r.closed_on, 'closed_on', 'is required when the stage is closed'),
+      ...when(
+        r.stage !== 'closed' && Boolean(r.closed_on),
+        'closed_on',
+        `must be empty unless the stage is closed (it is ${r.stage})`,
+      ),
+      ...when(
+        Boolean(r.closed_on && r.entered_on) && r.closed_on < r.entered_on,
+        'closed_on',
+        `must not be before entered_on (${r.entered_on})`,
+      ),
+    ]),
+    rule(['partner_university_code', 'university_code'], (r) =>
+      when(
+        Boolean(r.partner_university_code) && r.partner_university_code === r.university_code,
+        'partner_university_code',
+        'must differ from university_code',
+      ),
+    ),
     // sql/0018, incubation_company_complete: a company has its day and the university's stake.
-    ...(r.company_stake && !r.company_registered_on
-      ? [{ path: 'company_registered_on', message: 'is required when company_stake is given' }]
-      : []),
-    ...(r.company_registered_on && !r.company_stake
-      ? [{ path: 'company_stake', message: 'is required when company_registered_on is given (founded or shareholder)' }]
-      : []),
+    rule(['company_registered_on', 'company_stake'], (r) => [
+      ...when(
+        Boolean(r.company_stake) && !r.company_registered_on,
+        'company_registered_on',
+        'is required when company_stake is given',
+      ),
+      ...when(
+        Boolean(r.company_registered_on) && !r.company_stake,
+        'company_stake',
+        'is required when company_registered_on is given (founded or shareholder)',
+      ),
+    ]),
   ],
-  talent: (r) => [
-    ...(r.trainees >= 0 && r.graduates > r.trainees
-      ? [{ path: 'graduates', message: `must not exceed trainees (${r.trainees})` }]
-      : []),
-    ...(r.graduates > 0 && !r.completed_on
-      ? [
-          {
-            path: 'completed_on',
-            message: 'is required when graduates is above 0 (graduates are counted on the day the cohort completed)',
-          },
-        ]
-      : []),
-    ...(r.completed_on && r.started_on && r.completed_on < r.started_on
-      ? [{ path: 'completed_on', message: `must not be before started_on (${r.started_on})` }]
-      : []),
-    ...(r.partner_university_code && r.partner_university_code === r.university_code
-      ? [{ path: 'partner_university_code', message: 'must differ from university_code' }]
-      : []),
+  talent: [
+    rule(['trainees', 'graduates'], (r) =>
+      when(r.trainees >= 0 && r.graduates > r.trainees, 'graduates', `must not exceed trainees (${r.trainees})`),
+    ),
+    rule(['graduates', 'completed_on', 'started_on'], (r) => [
+      ...when(
+        r.graduates > 0 && !r.completed_on,
+        'completed_on',
+        'is required when graduates is above 0 (graduates are counted on the day the cohort completed)',
+      ),
+      ...when(
+        Boolean(r.completed_on && r.started_on) && r.completed_on < r.started_on,
+        'completed_on',
+        `must not be before started_on (${r.started_on})`,
+      ),
+    ]),
+    rule(['partner_university_code', 'university_code'], (r) =>
+      when(
+        Boolean(r.partner_university_code) && r.partner_university_code === r.university_code,
+        'partner_university_code',
+        'must differ from university_code',
+      ),
+    ),
   ],
-  credit: (r) => [
-    ...(r.host_university_code === r.university_code
-      ? [{ path: 'host_university_code', message: 'must differ from university_code (the home university)' }]
-      : []),
+  credit: [
+    rule(['host_university_code', 'university_code'], (r) =>
+      when(
+        r.host_university_code === r.university_code,
+        'host_university_code',
+        'must differ from university_code (the home university)',
+      ),
+    ),
   ],
   // One snapshot per university and day (sql/0018, capacity_one_per_day) is checked against the stored ones.
-  capacity: () => [],
+  capacity: [],
 };
 
 /** A kind's cells, each checked on its own (no rule between columns). */
@@ -279,19 +329,24 @@ function cellSchema(kind: FactKind) {
 
 function buildSchema(kind: FactKind) {
   return cellSchema(kind).superRefine((record, ctx) => {
-    for (const issue of CROSS_RULES[kind](record)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+    for (const issue of crossRuleProblems(kind, record))
+      ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
   }, ONCE_VALID);
 }
 
 /**
  * Each kind's cells without the rules between its columns, and those rules apart: an imported row
- * is checked cell by cell, then by the rules, except those that name a column the file leaves out
- * (the stored value counts there: the staged checks judge the row with it, see `STAGED_CHECKS`).
+ * is checked cell by cell, then by the rules that read only columns the file names; a rule that
+ * reads a column the file leaves out is judged once the row is staged with the stored value there
+ * (`stagedRowRules`).
  */
 export const CELL_SCHEMAS: Readonly<Record<FactKind, z.ZodType<RecordValues>>> = Object.fromEntries(
   FACT_KINDS.map((kind) => [kind, cellSchema(kind)]),
 ) as unknown as Record<FactKind, z.ZodType<RecordValues>>;
-export const crossRuleProblems = (kind: FactKind, record: RecordValues): Issue[] => CROSS_RULES[kind](record);
+/** The problems a record's rules find; with `absent`, only the rules that read none of those columns. */
+export function crossRuleProblems(kind: FactKind, record: Record<string, any>, absent: readonly string[] = []): Issue[] {
+  return CROSS_RULES[kind].filter((r) => !r.reads.some((column) => absent.includes(column))).flatMap((r) => r.check(record));
+}
 
 export type RecordValues = Record<string, string | number | null>;
 
