@@ -349,7 +349,7 @@ async function checkRows(
         }
       } else {
         // The rules that read a column the file leaves out wait for the stored value (`stagedRowRules`).
-        for (const issue of crossRuleProblems(kind, cells.data, absent)) {
+        for (const issue of crossRuleProblems(kind, cells.data, { notReading: absent })) {
           flagged.add(issue.path);
           report({ line, column: issue.path, message: issue.message });
         }

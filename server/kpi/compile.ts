@@ -309,6 +309,16 @@ function rangeStart(filters: KpiFilters, range: DataRange): string | null {
   return filters.from ?? range.first;
 }
 
+/** The periods a stock by time is read at: from the range's start (none without data) to its end. */
+function stockPeriods(grain: TimeDimension, query: AggregateQuery, range: DataRange): Period[] {
+  const start = rangeStart(query.filters, range);
+  return start ? boundedPeriods(grain, start, rangeEnd(query.filters, range)) : [];
+}
+
+/** Periods as a table `p(year, quarter, month, period_end)` that a stock's records are held at. */
+const periodValues = (periods: ReadonlyArray<Pick<Period, 'year' | 'quarter' | 'month' | 'end'>>): RawBuilder<unknown> =>
+  sql`(values ${sql.join(periods.map((p) => sql`(${p.year}::int, ${p.quarter}::text, ${p.month}::text, ${p.end}::date)`))}) as p(year, quarter, month, period_end)`;
+
 /** One SELECT per group; every SELECT yields the same columns, so they stack with UNION ALL. */
 function groupSelects(
   group: Group,
@@ -321,16 +331,12 @@ function groupSelects(
   const grain = finestGrain(query.by);
   if (held?.latest) {
     // Snapshots: each university's latest on or before each period's end (or the range's), looked up.
-    const periods: Array<Pick<Period, 'year' | 'quarter' | 'month' | 'end'>> = grain
-      ? (() => {
-          const start = rangeStart(query.filters, range);
-          return start ? boundedPeriods(grain, start, rangeEnd(query.filters, range)) : [];
-        })()
+    const periods = grain
+      ? stockPeriods(grain, query, range)
       : [{ year: 0, quarter: '', month: '', end: rangeEnd(query.filters, range) }];
     if (periods.length === 0) return [];
-    const values = sql.join(periods.map((p) => sql`(${p.year}::int, ${p.quarter}::text, ${p.month}::text, ${p.end}::date)`));
     const date = sql.ref(`c.${held.from}`);
-    const from = sql`(values ${values}) as p(year, quarter, month, period_end)
+    const from = sql`${periodValues(periods)}
       cross join university as uu
       cross join lateral (
         select c.* from ${sql.table(held.latest.table)} as c
@@ -342,19 +348,16 @@ function groupSelects(
   if (held) {
     // The stock at the end of each period (or of the range).
     if (grain) {
-      const start = rangeStart(query.filters, range);
-      if (!start) return [];
-      const periods = boundedPeriods(grain, start, rangeEnd(query.filters, range));
+      const periods = stockPeriods(grain, query, range);
       if (periods.length === 0) return [];
       const source = stockRollup(
         periods.map((p) => p.end),
         range,
         rollup,
       );
-      const values = sql.join(periods.map((p) => sql`(${p.year}::int, ${p.quarter}::text, ${p.month}::text, ${p.end}::date)`));
       return [
         partSelect(group, query, allMeasures, source, [], {
-          join: sql`inner join (values ${values}) as p(year, quarter, month, period_end) on ${heldAt(held, sql`p.period_end`)}`,
+          join: sql`inner join ${periodValues(periods)} on ${heldAt(held, sql`p.period_end`)}`,
           date: sql`p.period_end`,
         }),
       ];

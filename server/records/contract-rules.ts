@@ -209,7 +209,6 @@ export async function stagedContractProblems(db: Kysely<Database>, rows: string,
       inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
       inner join paid on paid.university_code = i.university_code and paid.contract_ref = i.ref
       where i.signed_on > paid.first
-
     )
     ${LISTED}`.execute(db);
   return listed(found);
@@ -261,7 +260,13 @@ export const STAGED_CHECKS: Readonly<
  * `keepAbsentColumns`). Read back in line order through a cursor, a chunk at a time (memory stays
  * flat whatever the file). A file that names every column had them checked row by row already.
  */
-export async function stagedRowRules(db: Kysely<Database>, kind: FactKind, rows: string, keys: string): Promise<StagedProblems> {
+export async function stagedRowRules(
+  db: Kysely<Database>,
+  kind: FactKind,
+  rows: string,
+  keys: string,
+  absent: readonly string[],
+): Promise<StagedProblems> {
   const problems: ProblemDetail[] = [];
   let total = 0;
   const query = sql<RecordValues & { _line: number }>`
@@ -271,7 +276,8 @@ export async function stagedRowRules(db: Kysely<Database>, kind: FactKind, rows:
   for await (const chunk of streamChunks(db, query, 2000)) {
     for (const row of chunk) {
       const { _line: line, ...record } = row;
-      for (const issue of crossRuleProblems(kind, record as RecordValues)) {
+      // The rules the row took at parse time (they read only columns the file names) passed then.
+      for (const issue of crossRuleProblems(kind, record as RecordValues, { reading: absent })) {
         total++;
         if (problems.length < MAX_REPORTED_ERRORS)
           problems.push({ line: Number(line), column: issue.path, message: issue.message });
@@ -292,7 +298,7 @@ export async function stagedProblems(
   keys: string,
   absent: readonly string[],
 ): Promise<StagedProblems> {
-  const own = absent.length > 0 ? await stagedRowRules(db, kind, rows, keys) : { problems: [], total: 0 };
+  const own = absent.length > 0 ? await stagedRowRules(db, kind, rows, keys, absent) : { problems: [], total: 0 };
   const others = (await STAGED_CHECKS[kind]?.(db, rows, keys)) ?? { problems: [], total: 0 };
   const problems = [...own.problems, ...others.problems]
     .sort((x, y) => (x.line ?? 0) - (y.line ?? 0))

@@ -343,9 +343,20 @@ function buildSchema(kind: FactKind) {
 export const CELL_SCHEMAS: Readonly<Record<FactKind, z.ZodType<RecordValues>>> = Object.fromEntries(
   FACT_KINDS.map((kind) => [kind, cellSchema(kind)]),
 ) as unknown as Record<FactKind, z.ZodType<RecordValues>>;
-/** The problems a record's rules find; with `absent`, only the rules that read none of those columns. */
-export function crossRuleProblems(kind: FactKind, record: Record<string, any>, absent: readonly string[] = []): Issue[] {
-  return CROSS_RULES[kind].filter((r) => !r.reads.some((column) => absent.includes(column))).flatMap((r) => r.check(record));
+/**
+ * The problems a record's rules find: every rule, or only those that read none of the columns
+ * `notReading` names (a file's row, whose left-out columns are not known yet), or only those that
+ * read one of the columns `reading` names (the same row staged, with the stored values there).
+ */
+export function crossRuleProblems(
+  kind: FactKind,
+  record: Record<string, any>,
+  which: { notReading?: readonly string[]; reading?: readonly string[] } = {},
+): Issue[] {
+  const reads = (r: CrossRule, columns: readonly string[]) => r.reads.some((column) => columns.includes(column));
+  return CROSS_RULES[kind]
+    .filter((r) => (!which.notReading || !reads(r, which.notReading)) && (!which.reading || reads(r, which.reading)))
+    .flatMap((r) => r.check(record));
 }
 
 export type RecordValues = Record<string, string | number | null>;

@@ -178,13 +178,13 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** The figures of the summary table one record change moves, over each of the report's spans. */
 export function figureDeltas(doc: ReportDocument, kind: FactKind, before: Values | null, after: Values | null): FigureDelta[] {
-  // A capacity snapshot counts until its university's next one: what its change moves depends on
-  // the other snapshots, so it is listed without deltas (the differences table has the figures).
-  // It touches a span it may bear on: one it is dated before the end of.
-  if (kind === 'capacity') return [];
   const deltas = new Map<string, FigureDelta>();
   const add = (record: Values, sign: 1 | -1) => {
     for (const def of MEASURES_OF[kind]) {
+      // A snapshot counts until its university's next one: what its change moves depends on the
+      // other snapshots, so it has no delta of its own (the differences table has the figures).
+      // It still touches a span it may bear on: one it is dated before the end of.
+      if (def.temporality === 'stock' && def.held.latest) continue;
       for (const span of SPANS) {
         if (!counts(def, record, doc[span])) continue;
         const university = String(record.university_code);
