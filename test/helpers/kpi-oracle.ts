@@ -105,13 +105,12 @@ export function exactQuotient(a: number, b: number, decimals: number): number {
   return Number(q) / Number(scale);
 }
 
-const PARTNER: Record<FactKind, string> = {
+const PARTNER: Record<Exclude<FactKind, 'capacity'>, string> = {
   tech_transfer: 'co_university_code',
   payment: 'co_university_code',
   incubation: 'partner_university_code',
   talent: 'partner_university_code',
   credit: 'host_university_code',
-  capacity: 'none',
 };
 
 function valueBand(value: number): string {
@@ -128,7 +127,8 @@ function attribute(row: RawRow, kind: FactKind, dimension: string): string | nul
     case 'region':
       return REGION_OF[String(row.university_code)] ?? null;
     case 'partner_university':
-      return (row[PARTNER[kind]] as string | null) ?? null;
+      // A capacity snapshot has no partner.
+      return kind === 'capacity' ? null : ((row[PARTNER[kind]] as string | null) ?? null);
     case 'mode_group':
       return ['transfer', 'license', 'equity'].includes(String(row.mode)) ? 'transformation' : 'technical_services';
     case 'value_band':
