@@ -1,0 +1,40 @@
+import { lang } from '../i18n';
+
+/**
+ * The alliance's calendar and clock: every date and time the client shows or defaults to is
+ * Shanghai's (UTC+8), as the server counts them. The one place the client reads the clock.
+ */
+const ZONE = 'Asia/Shanghai';
+
+/** The locale the interface's numbers and dates are written in. */
+export const locale = (): string => (lang() === 'zh' ? 'zh-CN' : 'en-US');
+
+/** Today in Shanghai, as YYYY-MM-DD: the latest date a record may carry, the end of "to date". */
+export function today(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** A day as a person reads it in the interface's language (1 Mar 2024, 2024年3月1日). */
+export function formatDay(iso: string): string {
+  return new Date(iso).toLocaleDateString(locale(), { dateStyle: 'medium', timeZone: ZONE });
+}
+
+/** A moment as a person reads it in the interface's language, on the alliance's clock. */
+export function formatMoment(iso: string): string {
+  return new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'medium', timeZone: ZONE });
+}
+
+/** A moment as the printed report writes it, whatever the interface's language: 2024-12-31 17:05. */
+export function reportMoment(iso: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
