@@ -5,7 +5,7 @@ import { createApp } from '../server/app.js';
 import { hashPassword } from '../server/auth/password.js';
 import { loadConfig } from '../server/config.js';
 import type { DatabaseHandle } from '../server/db/connect.js';
-import { MEASURE_IDS } from '../server/kpi/measure-ids.js';
+import { MEASURE_IDS } from '../contract/measure-ids.js';
 import { createLogger } from '../server/logger.js';
 
 export interface BenchApp {

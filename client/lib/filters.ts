@@ -1,5 +1,5 @@
 import type { Meta, MeasureInfo } from '../api';
-import { MEASURE_GROUPS } from '../../server/kpi/measure-ids';
+import { MEASURE_GROUPS } from '../../contract/measure-ids';
 import { element } from '../dom';
 import { lang, pick, t } from '../i18n';
 import type { ViewContext, ViewName } from '../view';

@@ -11,7 +11,7 @@ import { allianceToday, confirmDialog, formatCount, formErrorBox, messageOf, nex
  * Yearly targets: a grid of measures × (alliance, each university) for one year, typed in
  * place; "Save" sends only the cells that changed, an emptied cell removes its target. Only
  * flows take targets: the server refuses the one stock (projects in incubation), a level and
- * not an output (server/kpi/measure-ids.ts, `TARGETED_MEASURES`).
+ * not an output (contract/measure-ids.ts, `TARGETED_MEASURES`).
  */
 
 const FIRST_YEAR = 2019;

@@ -21,7 +21,7 @@ import {
 } from '../lib/filters';
 import type { RenderView, ViewContext } from '../view';
 
-import { MEASURE_GROUPS as KINDS } from '../../server/kpi/measure-ids';
+import { MEASURE_GROUPS as KINDS } from '../../contract/measure-ids';
 const HEADLINE_DEFAULT = 'tech_transfer.contract_value';
 
 /** A measure's line in its group's card; built once, its texts and sparkline updated in place. */

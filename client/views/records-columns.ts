@@ -528,8 +528,8 @@ export const SEARCH_COLUMN: Readonly<Record<Kind, string>> = {
 };
 
 /** The dimensions that filter records (the time dimensions filter through from/to): the server's list. */
-export { FILTER_DIMENSIONS, type FilterDimension } from '../../server/kpi/dimension-ids';
-import { FILTER_DIMENSIONS, type FilterDimension } from '../../server/kpi/dimension-ids';
+export { FILTER_DIMENSIONS, type FilterDimension } from '../../contract/dimension-ids';
+import { FILTER_DIMENSIONS, type FilterDimension } from '../../contract/dimension-ids';
 
 /** The filters a kind's records take: the filter dimensions its measures have, as `/meta` says. */
 export function kindFilters(meta: Meta, kind: Kind): FilterDimension[] {

@@ -1,4 +1,4 @@
-import type { MeasureId } from '../../server/kpi/measure-ids';
+import type { MeasureId } from '../../contract/measure-ids';
 import { element } from '../dom';
 import {
   type ReportKey,

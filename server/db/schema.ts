@@ -1,4 +1,35 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import {
+  type AuditAction,
+  AUDIT_ACTIONS,
+  type CompanyStake,
+  COMPANY_STAKES,
+  type FactKind,
+  FACT_KINDS,
+  type IncubationStage,
+  INCUBATION_STAGES,
+  type Role,
+  type TalentLevel,
+  TALENT_LEVELS,
+  type TransferMode,
+  TRANSFER_MODES,
+} from '../../contract/enums.js';
+
+export {
+  type AuditAction,
+  AUDIT_ACTIONS,
+  type CompanyStake,
+  COMPANY_STAKES,
+  type FactKind,
+  FACT_KINDS,
+  type IncubationStage,
+  INCUBATION_STAGES,
+  type Role,
+  type TalentLevel,
+  TALENT_LEVELS,
+  type TransferMode,
+  TRANSFER_MODES,
+};
 
 /** An ISO calendar date, `YYYY-MM-DD`: PostgreSQL `date` arrives as this string, never as a `Date`. */
 export type IsoDate = string;
@@ -29,8 +60,6 @@ export interface FieldTable {
   name_en: string;
   name_zh: string;
 }
-
-export type Role = 'admin' | 'leadership' | 'steward' | 'commission';
 
 export interface AppUserTable {
   id: Generated<number>;
@@ -69,9 +98,6 @@ interface FactColumns {
   updated_by: number | null;
 }
 
-export const TRANSFER_MODES = ['transfer', 'license', 'equity', 'development', 'consulting', 'service'] as const;
-export type TransferMode = (typeof TRANSFER_MODES)[number];
-
 export interface TechTransferTable extends FactColumns {
   mode: TransferMode;
   partner_name: string;
@@ -104,9 +130,6 @@ export interface PaymentTable extends FactColumns {
   amount_cny: number;
 }
 
-export const INCUBATION_STAGES = ['incubating', 'graduated', 'closed'] as const;
-export type IncubationStage = (typeof INCUBATION_STAGES)[number];
-
 export interface IncubationTable extends FactColumns {
   name: string;
   field_code: string;
@@ -124,8 +147,6 @@ export interface IncubationTable extends FactColumns {
 }
 
 /** How the university is in a company: it founded it (创设) or holds shares in it (参股). */
-export const COMPANY_STAKES = ['founded', 'shareholder'] as const;
-export type CompanyStake = (typeof COMPANY_STAKES)[number];
 
 /**
  * A snapshot of a university's technology-transfer organisation on a day (sql/0018): a stock, read
@@ -138,9 +159,6 @@ export interface CapacityTable extends FactColumns {
   tech_managers: number;
   co_built: number;
 }
-
-export const TALENT_LEVELS = ['undergraduate', 'master', 'doctoral', 'tech_manager', 'other'] as const;
-export type TalentLevel = (typeof TALENT_LEVELS)[number];
 
 export interface TalentTable extends FactColumns {
   partner_university_code: string | null;
@@ -171,22 +189,6 @@ export interface TargetTable {
   updated_at: CreatedAt;
   updated_by: number | null;
 }
-
-export const AUDIT_ACTIONS = [
-  'login',
-  'login_failed',
-  'logout',
-  'create',
-  'update',
-  'delete',
-  'import',
-  'export',
-  'user_change',
-  'target_change',
-  'university_change',
-  'report_submit',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditLogTable {
   id: Generated<number>;
@@ -258,9 +260,6 @@ export interface Database {
   app_setting: AppSettingTable;
   report_submission: ReportSubmissionTable;
 }
-
-export const FACT_KINDS = ['tech_transfer', 'payment', 'incubation', 'talent', 'credit', 'capacity'] as const;
-export type FactKind = (typeof FACT_KINDS)[number];
 
 export type RegionRow = Selectable<RegionTable>;
 export type UniversityRow = Selectable<UniversityTable>;

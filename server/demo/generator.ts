@@ -1,5 +1,5 @@
 import { dayNumber, isoDate } from '../lib/dates.js';
-import type { MeasureId } from '../kpi/measure-ids.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import type {
   CompanyStake,
   IncubationStage,

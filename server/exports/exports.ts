@@ -7,7 +7,7 @@ import { streamChunks } from '../db/stream.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { type AggregateRow, denominatorColumn, type KpiFilters, numeratorColumn, recordsColumn } from '../kpi/compile.js';
 import type { Summary } from '../kpi/kpi.service.js';
-import type { MeasureId } from '../kpi/measure-ids.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import { type Bilingual, DIMENSIONS, type DimensionId, MEASURES } from '../kpi/registry.js';
 import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES, MAIN_DATE } from '../records/record-columns.js';
 import { type RecordSearch, recordConditions, recordsFrom } from '../records/records.service.js';

@@ -26,7 +26,9 @@ import { unrepresentableText } from './text.js';
 /** Who may call a route: everyone, anyone signed in, or the listed roles. */
 export type Access = 'anyone' | 'signed_in' | readonly Role[];
 
-export const ROLES: readonly Role[] = ['admin', 'leadership', 'steward', 'commission'];
+import { ROLES } from '../../contract/enums.js';
+
+export { ROLES };
 
 /** The signed-in caller, as the routes see them. */
 export interface Caller {

@@ -2,7 +2,7 @@ import { type AliasedRawBuilder, type Kysely, type RawBuilder, sql } from 'kysel
 import type { Database, FactKind } from '../db/schema.js';
 import { BadRequest } from '../http/problems.js';
 import { today } from '../lib/dates.js';
-import type { MeasureId } from './measure-ids.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import { type Period, periodKey, periodsBetween } from './periods.js';
 import { ratioOf } from './ratio.js';
 import {

@@ -3,7 +3,7 @@ import { csvShape, toCsvRequest } from '../exports/exports.schemas.js';
 import { ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, LAST_DATE } from '../lib/dates.js';
 import { FILTER_DIMENSIONS, type FilterDimension, type KpiFilters } from './compile.js';
-import { MEASURE_IDS, type MeasureId } from './measure-ids.js';
+import { MEASURE_IDS, type MeasureId } from '../../contract/measure-ids.js';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId, MEASURES, PARTNER_MEASURES } from './registry.js';
 
 /** Most codes a list parameter may hold: far more than the alliance has, far fewer than an attack sends. */

@@ -14,7 +14,7 @@ import {
   runAggregate,
 } from './compile.js';
 import type { AggregateRequest, CollaborationRequest, SummaryRequest } from './kpi.schemas.js';
-import type { MeasureId } from './measure-ids.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import { previousPeriod, shiftYears } from './periods.js';
 import { assertKnownCodes, loadReferences, type References, universitiesInScope } from './references.js';
 import { ratioOf } from './ratio.js';

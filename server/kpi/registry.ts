@@ -10,8 +10,8 @@ import type {
   TransferMode,
 } from '../db/schema.js';
 import { COMPANY_STAKES, FACT_KINDS, INCUBATION_STAGES, TALENT_LEVELS, TRANSFER_MODES } from '../db/schema.js';
-import { DIMENSION_IDS, type DimensionId, isTimeDimension } from './dimension-ids.js';
-import { MEASURE_IDS, type MeasureGroup, type MeasureId } from './measure-ids.js';
+import { DIMENSION_IDS, type DimensionId, isTimeDimension } from '../../contract/dimension-ids.js';
+import { MEASURE_IDS, type MeasureGroup, type MeasureId } from '../../contract/measure-ids.js';
 
 export {
   DIMENSION_IDS,
@@ -21,7 +21,7 @@ export {
   isTimeDimension,
   TIME_DIMENSIONS,
   type TimeDimension,
-} from './dimension-ids.js';
+} from '../../contract/dimension-ids.js';
 
 /**
  * The semantic layer: every measure and every dimension of the dashboard, named once. Every
@@ -103,7 +103,7 @@ export function isHeld(held: Held, record: Readonly<Record<string, unknown>>, da
 }
 
 /** The blocks the dashboard shows measures in: a payment's figures belong with its contracts. */
-export { MEASURE_GROUPS, type MeasureGroup } from './measure-ids.js';
+export { MEASURE_GROUPS, type MeasureGroup } from '../../contract/measure-ids.js';
 
 /** A measure as it is declared: its columns typed against its kind's rows. */
 interface MeasureInput<K extends FactKind> {

@@ -3,7 +3,7 @@ import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { csvShape, toCsvRequest } from '../exports/exports.schemas.js';
 import { checkRange, filterShape, toFilters, usedFilterDimensions } from '../kpi/kpi.schemas.js';
 import { hasControl, ONCE_VALID } from '../http/text.js';
-import { MEASURE_IDS } from '../kpi/measure-ids.js';
+import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import { MEASURE_LIST, MEASURES } from '../kpi/registry.js';
 import { KIND_COLUMNS, MAIN_DATE } from './record-columns.js';
 

@@ -6,7 +6,7 @@ import type { Database, FactKind } from '../db/schema.js';
 import { BadRequest, Conflict, NotFound, type ProblemDetail } from '../http/problems.js';
 import type { Caller } from '../http/route.js';
 import { factSource, filterSql, type KpiFilters, measureDateConditions } from '../kpi/compile.js';
-import type { MeasureId } from '../kpi/measure-ids.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import type { References } from '../kpi/references.js';
 import { contractChangeProblems, contractRuleProblem, paymentProblems, paymentsOf, uniqueKeyProblem } from './contract-rules.js';
 import { INPUT_COLUMNS, KIND_COLUMNS, MAIN_DATE, SEARCH_COLUMNS } from './record-columns.js';

@@ -1,6 +1,6 @@
 import type { TransferMode } from '../db/schema.js';
 import type { AggregateRow } from '../kpi/compile.js';
-import type { MeasureId } from '../kpi/measure-ids.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import { MEASURES, TRANSFORMATION_MODES, VALUE_BANDS } from '../kpi/registry.js';
 import type { Bilingual } from '../kpi/registry.js';
 import { TRANSFER_MODES } from '../db/schema.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuditAction, Database, FactKind } from '../db/schema.js';
 import { FACT_KINDS } from '../db/schema.js';
 import type { Caller } from '../http/route.js';
-import { MEASURE_IDS, type MeasureId } from '../kpi/measure-ids.js';
+import { MEASURE_IDS, type MeasureId } from '../../contract/measure-ids.js';
 import { PAYMENT_CONTRACT_COLUMNS } from '../kpi/rollups.js';
 import { isHeld, MEASURE_LIST, type MeasureDef, REPORT_MEASURES } from '../kpi/registry.js';
 import type { Breakdown, ReportDocument } from './report.types.js';

@@ -5,7 +5,7 @@ import { today } from '../lib/dates.js';
 import { type AggregateRow, type KpiFilters, recordsColumn } from '../kpi/compile.js';
 import type { SummaryRequest } from '../kpi/kpi.schemas.js';
 import { aggregate, type MeasureSummary, summary } from '../kpi/kpi.service.js';
-import type { MeasureId } from '../kpi/measure-ids.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES, REPORT_MEASURES, STANDARDS, TARGETED_MEASURES, VALUE_LABELS } from '../kpi/registry.js';
 import { getMeta } from '../meta/meta.service.js';
 import { NATIONAL_MEASURES, NATIONAL_MODE_MEASURES, nationalBlock } from './national-block.js';

@@ -1,5 +1,5 @@
 import type { TransferMode } from '../db/schema.js';
-import type { MeasureId } from '../kpi/measure-ids.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import type { Bilingual, Standard, Unit } from '../kpi/registry.js';
 import type { PeriodGrain } from './report-period.js';
 

@@ -8,7 +8,7 @@ import { BadRequest } from '../http/problems.js';
 import { route } from '../http/route.js';
 import { ONCE_VALID } from '../http/text.js';
 import { listParameter } from '../kpi/kpi.schemas.js';
-import { MEASURE_IDS } from '../kpi/measure-ids.js';
+import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import { TARGETED_MEASURES } from '../kpi/registry.js';
 import { loadReferences } from '../kpi/references.js';
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { MEASURE_IDS } from '../../server/kpi/measure-ids.js';
+import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import {
   api,
   canvasHasPixels,

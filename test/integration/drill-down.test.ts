@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MEASURE_IDS } from '../../server/kpi/measure-ids.js';
+import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import { MEASURES } from '../../server/kpi/registry.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, type RawFacts, randomFacts, UNIVERSITIES } from '../helpers/facts.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setRollupsEnabled } from '../../server/kpi/compile.js';
-import { MEASURE_IDS, type MeasureId } from '../../server/kpi/measure-ids.js';
+import { MEASURE_IDS, type MeasureId } from '../../contract/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES } from '../../server/kpi/registry.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, type RawFacts, randomFacts, UNIVERSITIES } from '../helpers/facts.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactKind } from '../../server/db/schema.js';
-import type { MeasureId } from '../../server/kpi/measure-ids.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import { REPORT_MEASURES, TARGETED_MEASURES } from '../../server/kpi/registry.js';
 import { parsePeriod } from '../../server/report/report-period.js';
 import { buildReport } from '../../server/report/report.service.js';
