@@ -20,15 +20,15 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { writeCopiedCsv, writeCsv } from '../server/csv/csv-response.js';
-import { loadLabels } from '../server/csv/labels.js';
+import { loadLabels } from '../server/kpi/labels.js';
 import { connectDatabase } from '../server/db/connect.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { Random } from '../server/demo/random.js';
 import { scratchDatabase } from './scratch-database.js';
-import { copiedRecords, recordRows, recordsHeader } from '../server/exports/exports.js';
+import { copiedRecords, recordRows, recordsHeader } from '../server/records/records.csv.js';
 import { applyImport } from '../server/imports/apply-import.js';
 import { checkImport } from '../server/imports/parse-import.js';
-import { spoolFile } from '../server/imports/spool.js';
+import { spoolFile } from '../server/lib/spool.js';
 import { loadReferences } from '../server/kpi/references.js';
 import { KIND_COLUMNS } from '../server/records/record-columns.js';
 

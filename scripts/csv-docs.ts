@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { FACT_KINDS, type FactKind } from '../server/db/schema.js';
 import { MAX_EMPTY_ROWS } from '../server/imports/parse-import.js';
-import { MAX_ROW_BYTES, MAX_ROW_CELLS } from '../server/imports/record-bounds.js';
+import { MAX_ROW_BYTES, MAX_ROW_CELLS } from '../server/csv/record-bounds.js';
 import {
   type ColumnSpec,
   formatLimit,

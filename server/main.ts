@@ -7,7 +7,7 @@ import { MigrationError, migrateToLatest } from './db/migrate.js';
 import { deleteExpiredSessions } from './auth/sessions.js';
 import { DEMO_PASSWORD, type DemoAccount, ensureDemoAccounts } from './auth/demo-accounts.js';
 import { prepareDemoData } from './demo/demo-mode.js';
-import { prepareSpool } from './imports/spool.js';
+import { prepareSpool } from './lib/spool.js';
 import { createLogger, type Logger } from './logger.js';
 
 // As long as an orchestrator waits by default (30 s): room for an import to finish its transaction.

@@ -1,4 +1,4 @@
-import { ratioOf } from '../../server/kpi/ratio.js';
+import { ratioOf } from '../../contract/ratio.js';
 import type { MeasureDef } from '../../server/kpi/registry.js';
 
 type Measure = Pick<MeasureDef, 'id' | 'aggregate'>;

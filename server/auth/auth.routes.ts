@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
 import { readDemoStatus } from '../demo/demo-status.js';
-import { Unauthorized } from '../http/problems.js';
+import { Unauthorized } from '../lib/problems.js';
 import { route } from '../http/route.js';
 import { LoginBodySchema, LoginOptionsSchema, MePatchSchema, MeSchema, type Me } from './auth.schemas.js';
 import { login, logout } from './auth.service.js';

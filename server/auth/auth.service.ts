@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { Database } from '../db/schema.js';
 import { readDemoStatus } from '../demo/demo-status.js';
-import { HttpProblem, Unauthorized } from '../http/problems.js';
+import { HttpProblem, Unauthorized } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import type { LoginBody } from './auth.schemas.js';
 import { DEMO_PASSWORD } from './demo-accounts.js';

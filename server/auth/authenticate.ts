@@ -3,7 +3,7 @@ import { parse as parseCookies, serialize } from 'cookie';
 import type { Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { Forbidden } from '../http/problems.js';
+import { Forbidden } from '../lib/problems.js';
 import type { Authenticate } from '../http/route.js';
 import { ABSOLUTE_TIMEOUT_MS, resolveSession, SESSION_COOKIE, type ActiveSession, type SessionMemo } from './sessions.js';
 

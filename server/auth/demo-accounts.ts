@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/schema.js';
-import { listUniversities } from '../meta/meta.queries.js';
+import { listUniversities } from '../kpi/references.queries.js';
 import { hashPassword } from './password.js';
 
 /** The password of every demo account; demo mode only (embedded database holding demo data). */

@@ -1,4 +1,4 @@
-import { Forbidden } from '../http/problems.js';
+import { Forbidden } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 
 /** Roles that may write records at all; a steward only its own university's. */

@@ -1,5 +1,5 @@
 import { ipKeyGenerator } from 'express-rate-limit';
-import { TooManyRequests, Unauthorized } from '../http/problems.js';
+import { TooManyRequests, Unauthorized } from '../lib/problems.js';
 
 export interface LoginLimits {
   windowMs: number;

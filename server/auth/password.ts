@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { ServiceUnavailable } from '../http/problems.js';
+import { ServiceUnavailable } from '../lib/problems.js';
 
 /**
  * Passwords are hashed with scrypt at OWASP's recommended cost (N=2^17, r=8, p=1: 128 MiB

@@ -6,9 +6,9 @@ import type { Request, Response } from 'express';
 import type {} from 'pino-http';
 import { isClientDeparture } from '../http/error-handler.js';
 import { type PaceFault, watchPace } from '../http/pace.js';
-import { ServiceUnavailable } from '../http/problems.js';
+import { ServiceUnavailable } from '../lib/problems.js';
 import { Gate } from '../http/gate.js';
-import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../imports/spool.js';
+import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 import { contentDisposition } from './cells.js';
 import type { CsvOptions } from './csv-response.js';
 

@@ -1,6 +1,6 @@
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import pg from 'pg';
-import { CommitOutcomeUnknown, WriteNotApplied } from '../http/problems.js';
+import { CommitOutcomeUnknown, WriteNotApplied } from '../lib/problems.js';
 
 /**
  * The PostgreSQL connections a request holds, so that a request answered with a failure can never

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { type Database, FACT_KINDS, type FactKind } from '../db/schema.js';
-import { Conflict } from '../http/problems.js';
+import { Conflict } from '../lib/problems.js';
 import { DEMO_LEFT_KEY } from './demo-status.js';
 
 export interface LeaveDemoOptions {

@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.js';
 // The request's `log` and `id` are pino-http's; whoever type-checks this file (the client too, through the route types) sees them.
 import type {} from 'pino-http';
-import { BadRequest, Conflict, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable } from './problems.js';
+import { BadRequest, Conflict, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable } from '../lib/problems.js';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 

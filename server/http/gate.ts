@@ -1,4 +1,4 @@
-import { ServiceUnavailable } from './problems.js';
+import { ServiceUnavailable } from '../lib/problems.js';
 
 /**
  * A budget of the process for one kind of heavy work (uploads being received, imports running,

@@ -20,7 +20,7 @@ import {
   Unauthorized,
   WriteNotApplied,
   WriteOutcomeUnknown,
-} from './problems.js';
+} from '../lib/problems.js';
 import { unrepresentableText } from './text.js';
 
 /** Who may call a route: everyone, anyone signed in, or the listed roles. */

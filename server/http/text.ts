@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProblemDetail } from './problems.js';
+import type { ProblemDetail } from '../lib/problems.js';
 
 /** C0 control characters other than tab, line feed and carriage return, and DEL: never valid in stored text. */
 export function isControl(char: string): boolean {

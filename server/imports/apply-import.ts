@@ -3,12 +3,12 @@ import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
-import { type ProblemDetail, Unprocessable } from '../http/problems.js';
+import { type ProblemDetail, Unprocessable } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import { brokenContractRule, hasStagedChecks, stagedProblems, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../records/record-columns.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
-import { spoolLines } from './spool.js';
+import { spoolLines } from '../lib/spool.js';
 
 export interface ImportCounts {
   inserted: number;

@@ -6,7 +6,7 @@ import type { Caller } from '../http/route.js';
 import { loadReferences } from '../kpi/references.js';
 import { applyImport, type ImportResult, recordRejectedImport } from './apply-import.js';
 import { checkImport, ImportRejected } from './parse-import.js';
-import type { SpoolFile } from './spool.js';
+import type { SpoolFile } from '../lib/spool.js';
 
 export interface ImportFile {
   kind: FactKind;

@@ -4,7 +4,7 @@ import { actorOf } from '../audit/actor.js';
 import { ownUniversityOnly } from '../auth/guard.js';
 import type { DatabaseKind } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
-import { BadRequest, TooManyRequests } from '../http/problems.js';
+import { BadRequest, TooManyRequests } from '../lib/problems.js';
 import { route } from '../http/route.js';
 import { singleLine } from '../http/text.js';
 import { KindParamsSchema } from '../records/records.schemas.js';

@@ -4,16 +4,16 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { unescapeTextCell } from '../csv/cells.js';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
-import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '../http/problems.js';
+import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '../lib/problems.js';
 import type { References } from '../kpi/references.js';
 import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
 import { CELL_SCHEMAS, crossRuleProblems, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
-import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';
-import { type SpoolFile, SpoolWriter, spoolFile } from './spool.js';
+import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from '../csv/record-bounds.js';
+import { type SpoolFile, SpoolWriter, spoolFile } from '../lib/spool.js';
 
 export const MAX_IMPORT_ROWS = 1_000_000;
-export { MAX_REPORTED_ERRORS } from './record-bounds.js';
+export { MAX_REPORTED_ERRORS } from '../csv/record-bounds.js';
 /**
  * A file this wrong is the wrong file: the check stops counting here, and says so. Without the
  * stop, a file of a million one-character lines is a million problems (the CSV parser makes an

@@ -4,9 +4,9 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { type Pace, watchPace } from '../http/pace.js';
-import { BadRequest, HttpProblem, PayloadTooLarge, RequestTimeout } from '../http/problems.js';
+import { BadRequest, HttpProblem, PayloadTooLarge, RequestTimeout } from '../lib/problems.js';
 import { isControl } from '../http/text.js';
-import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from './spool.js';
+import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 

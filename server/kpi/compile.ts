@@ -1,10 +1,10 @@
 import { type AliasedRawBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, FactKind } from '../db/schema.js';
-import { BadRequest } from '../http/problems.js';
+import { BadRequest } from '../lib/problems.js';
 import { today } from '../lib/dates.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { type Period, periodKey, periodsBetween } from './periods.js';
-import { ratioOf } from './ratio.js';
+import { ratioOf } from '../../contract/ratio.js';
 import {
   DIMENSIONS,
   type DimensionId,

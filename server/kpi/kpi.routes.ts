@@ -4,8 +4,8 @@ import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
 import type { CsvDownloads } from '../csv/csv-download.js';
 import { writeCsv } from '../csv/csv-response.js';
-import { loadLabels } from '../csv/labels.js';
-import { auditExport } from '../exports/export-audit.js';
+import { loadLabels } from './labels.js';
+import { auditExport } from '../csv/export-audit.js';
 import {
   aggregateHeader,
   aggregateRows,
@@ -14,8 +14,8 @@ import {
   measuresFileName,
   summaryHeader,
   summaryRows,
-} from '../exports/exports.js';
-import { unitLabel, withUnit } from '../csv/labels.js';
+} from './kpi.csv.js';
+import { unitLabel, withUnit } from './labels.js';
 import { route } from '../http/route.js';
 import { AggregateQuerySchema, CollaborationQuerySchema, SummaryQuerySchema } from './kpi.schemas.js';
 import { aggregate, collaboration, summary, summaryPeriod } from './kpi.service.js';

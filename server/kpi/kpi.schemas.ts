@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { csvShape, toCsvRequest } from '../exports/exports.schemas.js';
+import { csvShape, toCsvRequest } from '../csv/csv-request.js';
 import { ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, LAST_DATE } from '../lib/dates.js';
 import { FILTER_DIMENSIONS, type FilterDimension, type KpiFilters } from './compile.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { today } from '../lib/dates.js';
-import { dataDateRange } from '../meta/meta.queries.js';
+import { dataDateRange } from './references.queries.js';
 import { versioned } from '../db/versioned.js';
 import {
   type AggregateRow,
@@ -17,7 +17,7 @@ import type { AggregateRequest, CollaborationRequest, SummaryRequest } from './k
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { previousPeriod, shiftYears } from './periods.js';
 import { assertKnownCodes, loadReferences, type References, universitiesInScope } from './references.js';
-import { ratioOf } from './ratio.js';
+import { ratioOf } from '../../contract/ratio.js';
 import { isRatio, MEASURES } from './registry.js';
 
 /** The data's first and last days: read once per data version. */

@@ -1,8 +1,8 @@
 import { versioned } from '../db/versioned.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { BadRequest, type ProblemDetail } from '../http/problems.js';
-import { listFields, listRegions, listUniversities } from '../meta/meta.queries.js';
+import { BadRequest, type ProblemDetail } from '../lib/problems.js';
+import { listFields, listRegions, listUniversities } from './references.queries.js';
 import type { KpiFilters } from './compile.js';
 
 /** The codes that exist: universities (in display order) with their province, regions, fields. */

@@ -10,7 +10,7 @@ import {
   TARGETED_MEASURES,
   VALUE_LABELS,
 } from '../kpi/registry.js';
-import { dataDateRange, listFields, listRegions, listUniversities, readDataset } from './meta.queries.js';
+import { dataDateRange, listFields, listRegions, listUniversities, readDataset } from '../kpi/references.queries.js';
 
 /** The registry as /meta gives it: each measure with whether it takes a yearly target and is in the commission report. */
 const META_MEASURES: Meta['measures'] = MEASURE_LIST.map((m) => ({

@@ -1,8 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, FactKind } from '../db/schema.js';
-import { Conflict, type HttpProblem, type ProblemDetail } from '../http/problems.js';
+import { Conflict, type HttpProblem, type ProblemDetail } from '../lib/problems.js';
 import { streamChunks } from '../db/stream.js';
-import { MAX_REPORTED_ERRORS } from '../imports/record-bounds.js';
+import { MAX_REPORTED_ERRORS } from '../csv/record-bounds.js';
 import { crossRuleProblems, type RecordValues } from './record-schemas.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
-import { BadRequest } from '../http/problems.js';
+import { BadRequest } from '../lib/problems.js';
 import { route, zodProblems } from '../http/route.js';
 import { assertKnownCodes, loadReferences } from '../kpi/references.js';
 import { recordBodyJsonSchema } from './record-columns.js';
@@ -11,9 +11,9 @@ import { KindParamsSchema, RECORDS_QUERY_SCHEMAS, RecordParamsSchema } from './r
 import type { CsvDownloads } from '../csv/csv-download.js';
 import { writeCopiedCsv, writeCsv } from '../csv/csv-response.js';
 import type { CopyOut } from '../db/connect.js';
-import { loadLabels } from '../csv/labels.js';
-import { auditExport } from '../exports/export-audit.js';
-import { copiedRecords, recordRows, recordsFileName, recordsHeader } from '../exports/exports.js';
+import { loadLabels } from '../kpi/labels.js';
+import { auditExport } from '../csv/export-audit.js';
+import { copiedRecords, recordRows, recordsFileName, recordsHeader } from './records.csv.js';
 import { createRecord, deleteRecord, listRecords, scopedFilters, updateRecord } from './records.service.js';
 
 const RecordSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
-import { csvShape, toCsvRequest } from '../exports/exports.schemas.js';
+import { csvShape, toCsvRequest } from '../csv/csv-request.js';
 import { checkRange, filterShape, toFilters, usedFilterDimensions } from '../kpi/kpi.schemas.js';
 import { hasControl, ONCE_VALID } from '../http/text.js';
 import { MEASURE_IDS } from '../../contract/measure-ids.js';

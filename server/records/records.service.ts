@@ -3,7 +3,7 @@ import { type Actor, escapeLike, writeAudit } from '../audit/audit.queries.js';
 import { assertMayWriteUniversity, ownUniversityOnly } from '../auth/guard.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { Database, FactKind } from '../db/schema.js';
-import { BadRequest, Conflict, NotFound, type ProblemDetail } from '../http/problems.js';
+import { BadRequest, Conflict, NotFound, type ProblemDetail } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import { factSource, filterSql, type KpiFilters, measureDateConditions } from '../kpi/compile.js';
 import type { MeasureId } from '../../contract/measure-ids.js';

@@ -1,7 +1,7 @@
 import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
-import { unitLabel, withUnit } from '../csv/labels.js';
-import { NotFound } from '../http/problems.js';
+import { unitLabel, withUnit } from '../kpi/labels.js';
+import { NotFound } from '../lib/problems.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import type { Breakdown, Figure, ReportDocument, ReportMeasure } from './report.types.js';
 

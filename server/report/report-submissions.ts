@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { Database, ReportSubmissionRow } from '../db/schema.js';
-import { Conflict, NotFound } from '../http/problems.js';
+import { Conflict, NotFound } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { parsePeriod, type ReportPeriod } from './report-period.js';

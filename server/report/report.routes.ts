@@ -6,7 +6,7 @@ import type { CsvDownloads } from '../csv/csv-download.js';
 import { writeCsv } from '../csv/csv-response.js';
 import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
-import { auditExport } from '../exports/export-audit.js';
+import { auditExport } from '../csv/export-audit.js';
 import { route } from '../http/route.js';
 import { type ReportTable, reportCsv, reportCsvFileName } from './report-csv.js';
 import {

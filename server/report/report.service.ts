@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { BadRequest } from '../http/problems.js';
+import { BadRequest } from '../lib/problems.js';
 import { today } from '../lib/dates.js';
 import { type AggregateRow, type KpiFilters, recordsColumn } from '../kpi/compile.js';
 import type { SummaryRequest } from '../kpi/kpi.schemas.js';

@@ -4,7 +4,7 @@ import { actorOf } from '../audit/actor.js';
 import { writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { Database } from '../db/schema.js';
-import { BadRequest } from '../http/problems.js';
+import { BadRequest } from '../lib/problems.js';
 import { route } from '../http/route.js';
 import { ONCE_VALID } from '../http/text.js';
 import { listParameter } from '../kpi/kpi.schemas.js';

@@ -4,12 +4,12 @@ import { actorOf } from '../audit/actor.js';
 import { writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { FACT_KINDS, type Database, type UniversityRow } from '../db/schema.js';
-import { BadRequest, Conflict, NotFound } from '../http/problems.js';
+import { BadRequest, Conflict, NotFound } from '../lib/problems.js';
 import { route } from '../http/route.js';
 import { ONCE_VALID, singleLine } from '../http/text.js';
 import { IsoDateSchema } from '../kpi/kpi.schemas.js';
 import { today } from '../lib/dates.js';
-import { listUniversities } from '../meta/meta.queries.js';
+import { listUniversities } from '../kpi/references.queries.js';
 import { KIND_COLUMNS } from '../records/record-columns.js';
 
 const Code = z

@@ -3,7 +3,7 @@ import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { hashPassword, type PasswordWork, processPasswordWork } from '../auth/password.js';
 import { endUserSessions } from '../auth/sessions.js';
 import type { AppUserRow, Database } from '../db/schema.js';
-import { BadRequest, Conflict, NotFound } from '../http/problems.js';
+import { BadRequest, Conflict, NotFound } from '../lib/problems.js';
 import { type NewUserInput, stewardProblem, type User, type UserPatch } from './users.schemas.js';
 
 /** An account as the API shows it: never the password hash. */

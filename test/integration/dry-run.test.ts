@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyImport } from '../../server/imports/apply-import.js';
 import { checkImport, ImportRejected } from '../../server/imports/parse-import.js';
-import { existingFile } from '../../server/imports/spool.js';
+import { existingFile } from '../../server/lib/spool.js';
 import { loadReferences } from '../../server/kpi/references.js';
 import { csvOf } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';

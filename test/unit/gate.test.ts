@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ServiceUnavailable } from '../../server/http/problems.js';
+import { ServiceUnavailable } from '../../server/lib/problems.js';
 import { Gate } from '../../server/http/gate.js';
 
 describe('the gate of a budget (uploads, imports, downloads)', () => {

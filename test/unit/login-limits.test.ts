@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoginLimiter } from '../../server/auth/login-limits.js';
-import { TooManyRequests, Unauthorized } from '../../server/http/problems.js';
+import { TooManyRequests, Unauthorized } from '../../server/lib/problems.js';
 
 const wrong = async (): Promise<never> => {
   await new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { MAX_ROW_BYTES, RecordBounds, type RowOutOfBounds } from '../../server/imports/record-bounds.js';
+import { MAX_ROW_BYTES, RecordBounds, type RowOutOfBounds } from '../../server/csv/record-bounds.js';
 
 /** Passes `text` through the bounds in chunks of `size` bytes: the error it fails with, or null. */
 async function scan(text: string | Buffer, size = 3): Promise<RowOutOfBounds | null> {

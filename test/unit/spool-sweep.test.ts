@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processRuns, spoolFile, sweepSpool } from '../../server/imports/spool.js';
+import { processRuns, spoolFile, sweepSpool } from '../../server/lib/spool.js';
 
 /**
  * The spool sweep: a file whose owner (the process id its name starts with) has ended is removed

@@ -5,9 +5,9 @@ import type { AvailabilityMonitor } from '../db/availability.js';
 import type { ChangeFeed } from '../db/change-feed.js';
 import { today } from '../lib/dates.js';
 import type { Logger } from '../logger.js';
-import { type AnswerCache, answerKey } from './answer-cache.js';
-import { requestId } from './request-id.js';
-import { callerScope, matches } from './route.js';
+import { type AnswerCache, answerKey } from '../http/answer-cache.js';
+import { requestId } from '../http/request-id.js';
+import { callerScope, matches } from '../http/route.js';
 
 export interface AnswerFrontOptions {
   answers: AnswerCache;

@@ -1,123 +1,22 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type CsvCell, FORMULA_FIRST_CODES, FORMULA_SQL_PATTERN, moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
-import type { CsvRow } from '../csv/csv-response.js';
-import { displayNumber, type Labels, type Lang, unitLabel, withUnit } from '../csv/labels.js';
-import type { CopyOut } from '../db/connect.js';
-import { streamChunks } from '../db/stream.js';
-import type { Database, FactKind } from '../db/schema.js';
-import { type AggregateRow, denominatorColumn, type KpiFilters, numeratorColumn, recordsColumn } from '../kpi/compile.js';
-import type { Summary } from '../kpi/kpi.service.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
-import { type Bilingual, DIMENSIONS, type DimensionId, MEASURES } from '../kpi/registry.js';
-import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES, MAIN_DATE } from '../records/record-columns.js';
-import { type RecordSearch, recordConditions, recordsFrom } from '../records/records.service.js';
-import type { CsvRequest } from './exports.schemas.js';
+import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
+import type { CsvRequest } from '../csv/csv-request.js';
+import type { CsvRow } from '../csv/csv-response.js';
+import { type AggregateRow, denominatorColumn, type KpiFilters, numeratorColumn, recordsColumn } from './compile.js';
+import type { Summary } from './kpi.service.js';
+import { displayNumber, type Labels, type Lang, unitLabel, withUnit } from './labels.js';
+import { type Bilingual, DIMENSIONS, type DimensionId, MEASURES } from './registry.js';
+
+/**
+ * The CSV projections of the measures: the aggregate's and the summary's header and rows, and the
+ * file name of any export (what, grouped how, for which period).
+ */
 
 /** The domain whose names label a dimension's codes in a formatted export (none for a period). */
 const dimensionDomain = (id: DimensionId): 'university' | 'region' | 'field' | 'value' | undefined => {
   const { domain } = DIMENSIONS[id];
   return domain === 'period' ? undefined : domain === 'enum' ? 'value' : domain;
 };
-
-const COLUMN_DOMAIN = (column: ColumnSpec): 'university' | 'region' | 'field' | 'value' | undefined =>
-  column.domain ?? (column.type === 'enum' ? 'value' : undefined);
-
-/** One cell of a record: money with two decimals, counts as numbers, the rest text (the writer escapes it). */
-function recordCell(column: ColumnSpec, value: unknown, options: CsvRequest, labels: Labels): CsvCell {
-  if (value === null || value === undefined) return null;
-  const domain = COLUMN_DOMAIN(column);
-  if (options.formatted && domain) return labels.name(domain, String(value));
-  switch (column.type) {
-    case 'money':
-      return numberCell(options.formatted ? displayNumber(Number(value), 'cny', options.lang) : moneyCell(Number(value)));
-    case 'count':
-    case 'credits':
-      return numberCell(String(Number(value)));
-    default:
-      return String(value);
-  }
-}
-
-function recordHeader(column: ColumnSpec, options: CsvRequest): string {
-  if (options.lang === 'en') return column.name;
-  if (options.formatted && column.type === 'money') return column.zh.replace('（元）', '（万元）');
-  return column.zh;
-}
-
-export function recordsHeader(kind: FactKind, options: CsvRequest): string[] {
-  return KIND_COLUMNS[kind].map((column) => recordHeader(column, options));
-}
-
-/** Every record of a kind that the filters keep (a steward's own only), streamed in the export's order. */
-export async function* recordRows(
-  db: Kysely<Database>,
-  kind: FactKind,
-  filters: KpiFilters,
-  search: RecordSearch,
-  options: CsvRequest,
-  labels: Labels,
-): AsyncGenerator<CsvRow[]> {
-  const query = recordsQuery(
-    kind,
-    filters,
-    search,
-    KIND_COLUMNS[kind].map((c) => sql.ref(`f.${c.name}`)),
-  );
-  const columns = KIND_COLUMNS[kind];
-  for await (const rows of streamChunks(db, query)) {
-    yield rows.map((row) => columns.map((column) => recordCell(column, row[column.name], options, labels)));
-  }
-}
-
-// Inlined, not bound: COPY takes no parameters.
-const FORMULA_CODES_SQL = sql.raw(FORMULA_FIRST_CODES.join(', '));
-const FORMULA_SQL = sql.raw(`'${FORMULA_SQL_PATTERN.replaceAll("'", "''")}'`);
-
-/**
- * The same cells as `recordCell` gives for a raw export, rendered by PostgreSQL: money as the
- * numeric's own two decimals, credits without trailing zeros, ISO dates (every connection runs
- * with `DateStyle=ISO`), text safe from formulas.
- */
-function renderedColumn(column: ColumnSpec): RawBuilder<unknown> {
-  const ref = sql.ref(`f.${column.name}`);
-  switch (column.type) {
-    case 'money':
-      return sql`${ref}::text`;
-    case 'credits':
-      return sql`trim_scale(${ref})::text`;
-    case 'text':
-      // `escapeTextCell` (csv/cells.ts) in SQL; the test of the first character spares the pattern
-      // almost every cell.
-      return sql`case when ascii(${ref}) in (${FORMULA_CODES_SQL}) and ${ref} ~ ${FORMULA_SQL} then '''' || ${ref} else ${ref} end`;
-    default:
-      return sql`${ref}::text`;
-  }
-}
-
-function recordsQuery(kind: FactKind, filters: KpiFilters, search: RecordSearch, columns: RawBuilder<unknown>[]) {
-  const conditions = recordConditions(kind, filters, search);
-  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-  return sql<
-    Record<string, unknown>
-  >`select ${sql.join(columns)} from ${recordsFrom(kind, filters)} ${where} order by ${sql.ref(`f.${MAIN_DATE[kind]}`)}, f.university_code, f.ref`;
-}
-
-/**
- * A raw records export written by PostgreSQL itself (`COPY … TO STDOUT`, CSV): the fast path for
- * large exports. Null where it does not apply (PGlite, or formatted cells, which need labels).
- */
-export function copiedRecords(
-  db: Kysely<Database>,
-  copyOut: CopyOut | undefined,
-  kind: FactKind,
-  filters: KpiFilters,
-  search: RecordSearch,
-  options: CsvRequest,
-): AsyncIterable<Buffer> | null {
-  if (!copyOut || options.formatted) return null;
-  const query = recordsQuery(kind, filters, search, KIND_COLUMNS[kind].map(renderedColumn));
-  return copyOut(query.compile(db), 'format csv');
-}
 
 function measureHeader(id: MeasureId, options: CsvRequest): string {
   if (!options.formatted && options.lang === 'en') return id;
@@ -309,10 +208,6 @@ export function exportFileName(parts: {
       .replaceAll(/[\\/:*?"<>|]/g, '-')}.csv`;
   };
   return { name: build(parts.lang), ascii: build('en') };
-}
-
-export function recordsFileName(kind: FactKind, filters: KpiFilters, lang: Lang): FileName {
-  return exportFileName({ what: { en: `records-${kind}`, zh: KIND_NAMES[kind].zh }, filters, lang });
 }
 
 export function measuresFileName(

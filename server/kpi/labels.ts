@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { type Unit, VALUE_LABELS } from '../kpi/registry.js';
-import { listFields, listRegions, listUniversities } from '../meta/meta.queries.js';
+import { type Unit, VALUE_LABELS } from './registry.js';
+import { listFields, listRegions, listUniversities } from './references.queries.js';
 
 export type Lang = 'en' | 'zh';
 

@@ -5,7 +5,7 @@ import { route } from '../http/route.js';
 import { wholeNumber } from '../records/records.schemas.js';
 import { ONCE_VALID, singleLine } from '../http/text.js';
 import { IsoDateSchema as IsoDate, listParameter } from '../kpi/kpi.schemas.js';
-import { listAudit } from './audit.queries.js';
+import { listAudit } from '../audit/audit.queries.js';
 
 export const AuditQuerySchema = z
   .object({
