@@ -374,9 +374,7 @@ async function reportCommand(database: DatabaseHandle, args: string[], config: C
     let result: { pdf: Buffer; pages: number };
     try {
       result = await renderReportPdf({
-        database,
-        config,
-        log: createLogger({ logLevel: 'silent' }),
+        db,
         user,
         period: period.key,
         lang,

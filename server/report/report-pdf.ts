@@ -1,23 +1,26 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { createApp, DIST_DIR } from '../app.js';
-import { createSession, endSession, SESSION_COOKIE } from '../auth/sessions.js';
-import type { Config } from '../config.js';
-import type { DatabaseHandle } from '../db/connect.js';
-import type { AppUserRow } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Browser, Page, Route } from 'playwright-core';
+import type { AppUserRow, Database } from '../db/schema.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium.js';
-import type { Logger } from '../logger.js';
+import { HttpProblem, NotFound } from '../lib/problems.js';
+import { getMeta } from '../meta/meta.service.js';
+import { parsePeriod } from './report-period.js';
+import { listSubmissions, liveReport, submissionWithRevisions } from './report-submissions.js';
 
 /**
- * The report as a PDF: the Report view itself, printed by headless Chromium. The command line
- * starts the application in-process on a free port of 127.0.0.1, signs in a report-capable
- * account through a session of its own (ended afterwards), opens the view for the period and
- * language, waits for its `data-state="ready"` and prints A4 with page numbers in the footer.
- * The browser tests print through `printReport` too, so they check exactly this path.
+ * The report as a PDF: the Report view itself, printed by headless Chromium, without the
+ * application. The page is the built client, loaded from its files under an origin of its own
+ * (`http://report.invalid`); every request it makes is answered in-process (Playwright's request
+ * interception): the files from the build, and the few reads the view makes (the account, /meta,
+ * the live report or a submission and the period's submissions) from the same use cases the API's
+ * routes call, read as the given account. No HTTP server starts and no session is made, so a PDF
+ * needs a database connection and Chromium, nothing else. The view prints A4 with page numbers in
+ * the footer once its `data-state` is `ready`; the browser tests print the running app's view
+ * through `printReport` too, so they check exactly this path.
  */
 
 /** Chromium or playwright-core is missing: the message says how to get it. */
@@ -84,7 +87,10 @@ async function launch(): Promise<Browser> {
   return playwright.chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }
 
-/** The client to serve: a fresh build when Vite is at hand (never into dist/, which a server may be serving), else dist/. */
+/** Where `npm run build` puts the client (the server serves it from there). */
+const DIST_DIR = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** The client to print: a fresh build when Vite is at hand (never into dist/, which a server may be serving), else dist/. */
 async function clientDir(): Promise<{ dir: string; cleanup: () => void }> {
   try {
     const { build } = await import('vite');
@@ -104,47 +110,114 @@ async function clientDir(): Promise<{ dir: string; cleanup: () => void }> {
 }
 
 export interface RenderPdfOptions {
-  database: DatabaseHandle;
-  config: Config;
-  log: Logger;
-  /** The account the report is read as (any role may read reports). */
+  db: Kysely<Database>;
+  /** The account the report is read as (any role may read reports): it decides what the revisions show. */
   user: AppUserRow;
   period: string;
   lang: 'zh' | 'en';
   submission?: number | undefined;
 }
 
+const ORIGIN = 'http://report.invalid';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/**
+ * The answers the Report view reads, from the use cases behind the API's routes of the same paths
+ * (`auth.routes.ts`, `meta.routes.ts`, `report.routes.ts`), read as `options.user`. Anything else
+ * under /api is a 404, as it would be for a route that does not exist.
+ */
+async function answer(options: RenderPdfOptions, method: string, url: URL): Promise<unknown> {
+  const { db, user } = options;
+  const viewer = { id: user.id, email: user.email, name: user.name, role: user.role, university: user.university_code };
+  const path = url.pathname.replace(/^\/api\/v1/, '');
+  const submission = /^\/report\/submissions\/(\d+)$/.exec(path);
+  if (method === 'GET' && path === '/auth/login') return { demo: false };
+  if (path === '/auth/me') {
+    // The view may remember the language (PATCH): the print has no session to keep it in.
+    if (method === 'PATCH') return { lang: options.lang };
+    const { email, name, role, university } = viewer;
+    return { email, name, role, university, lang: options.lang, csrfToken: '' };
+  }
+  if (method === 'GET' && path === '/meta') return getMeta(db);
+  if (method === 'GET' && path === '/report') {
+    const period = parsePeriod(url.searchParams.get('period') ?? '');
+    if (!period) throw new NotFound(`There is no period ${url.searchParams.get('period')}.`);
+    const live = await liveReport(db, period);
+    return { lang: options.lang, sha256: live.sha256, report: live.document };
+  }
+  if (method === 'GET' && path === '/report/submissions')
+    return { submissions: await listSubmissions(db, viewer, url.searchParams.get('period') ?? undefined) };
+  if (method === 'GET' && submission) return submissionWithRevisions(db, Number(submission[1]), viewer);
+  throw new NotFound(`The report's page does not read ${method} ${path}.`);
+}
+
+/** Answers one request of the page: a file of the client's build, or a read of the API. */
+async function serve(route: Route, options: RenderPdfOptions, clientDir: string): Promise<void> {
+  const request = route.request();
+  const url = new URL(request.url());
+  if (url.origin !== ORIGIN) return route.abort('blockedbyclient');
+  if (url.pathname.startsWith('/api/')) {
+    try {
+      const body = await answer(options, request.method(), url);
+      return route.fulfill({ status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      return route.fulfill({
+        status: error.status,
+        contentType: 'application/problem+json; charset=utf-8',
+        body: JSON.stringify(error.toJSON()),
+      });
+    }
+  }
+  // Only files under the build: a path that climbs out of it is not one.
+  const file = normalize(join(clientDir, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
+  if (!file.startsWith(normalize(clientDir)) || !existsSync(file)) return route.fulfill({ status: 404, body: '' });
+  return route.fulfill({ path: file, contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+}
+
 export async function renderReportPdf(options: RenderPdfOptions): Promise<{ pdf: Buffer; pages: number }> {
   const browser = await launch();
   const client = await clientDir();
-  const { express } = createApp({ database: options.database, config: options.config, log: options.log, distDir: client.dir });
-  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
-    const listening = express.listen(0, '127.0.0.1', () => resolve(listening));
-    listening.once('error', reject);
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const session = await createSession(options.database.db, options.user.id, 'command line');
   try {
     const context = await browser.newContext({
-      baseURL: url,
+      baseURL: ORIGIN,
       locale: options.lang === 'zh' ? 'zh-CN' : 'en-GB',
       timezoneId: 'Asia/Shanghai',
       reducedMotion: 'reduce',
       viewport: { width: 1100, height: 1400 },
     });
-    await context.addCookies([{ name: SESSION_COOKIE, value: session.token, url, httpOnly: true, sameSite: 'Lax' }]);
+    let failure: unknown;
+    await context.route('**/*', (route) =>
+      serve(route, options, client.dir).catch(async (error: unknown) => {
+        // The view shows a failed read as its error state; the first cause is what the command says.
+        failure ??= error;
+        await route.fulfill({ status: 500, contentType: 'application/problem+json', body: '{"status":500}' });
+      }),
+    );
     await context.addInitScript((lang) => localStorage.setItem('alliance-outcomes.lang', lang), options.lang);
     const page = await context.newPage();
     const params = new URLSearchParams({ period: options.period, lang: options.lang });
     if (options.submission) params.set('submission', String(options.submission));
     await page.goto(`/#/report?${params}`);
-    const pdf = await printReport(page);
+    let pdf: Buffer;
+    try {
+      pdf = await printReport(page);
+    } catch (error) {
+      throw failure ?? error;
+    }
     await context.close();
     return { pdf, pages: pdfPageCount(pdf) };
   } finally {
-    await endSession(options.database.db, session.token);
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
     await browser.close();
     client.cleanup();
   }

@@ -1,16 +1,12 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
-import { writeAudit } from '../audit/audit.queries.js';
-import { bumpDataVersion } from '../db/data-version.js';
-import { FACT_KINDS, type Database, type UniversityRow } from '../db/schema.js';
-import { BadRequest, Conflict, NotFound } from '../lib/problems.js';
+import type { Database } from '../db/schema.js';
 import { route } from '../http/route.js';
 import { ONCE_VALID, singleLine } from '../http/text.js';
 import { IsoDateSchema } from '../kpi/kpi.schemas.js';
 import { today } from '../lib/dates.js';
-import { listUniversities } from '../kpi/references.queries.js';
-import { KIND_COLUMNS } from '../records/record-columns.js';
+import { addUniversity, changeUniversity, listUniversities, removeUniversity } from './universities.service.js';
 
 const Code = z
   .string()
@@ -45,52 +41,6 @@ const UniversitySchema = z.object({
   memberSince: z.string(),
   lead: z.boolean(),
 });
-type University = z.infer<typeof UniversitySchema>;
-
-const toUniversity = (u: UniversityRow): University => ({
-  code: u.code,
-  nameEn: u.name_en,
-  nameZh: u.name_zh,
-  region: u.region_code,
-  memberSince: u.member_since,
-  lead: u.is_lead,
-});
-
-async function assertRegion(db: Kysely<Database>, region: string | undefined): Promise<void> {
-  if (!region) return;
-  if (!(await db.selectFrom('region').select('code').where('code', '=', region).executeTakeFirst())) {
-    throw new BadRequest('The province does not exist.', [{ path: 'body.region', message: `unknown region ${region}` }]);
-  }
-}
-
-/** Whether anything refers to the university: records (as owner or partner), accounts, targets. */
-async function isReferenced(db: Kysely<Database>, code: string): Promise<boolean> {
-  // A payment's university is its contract's, which the contracts' check finds.
-  for (const kind of FACT_KINDS.filter((k) => k !== 'payment')) {
-    // Every column of the kind that names a university (the owner, a partner, a host), from its column list.
-    const columns = KIND_COLUMNS[kind].filter((c) => c.domain === 'university').map((c) => c.name as 'university_code');
-    const row = await db
-      .selectFrom(kind)
-      .select('id')
-      .where((eb) => eb.or(columns.map((column) => eb(column, '=', code))))
-      .limit(1)
-      .executeTakeFirst();
-    if (row) return true;
-  }
-  if (await db.selectFrom('app_user').select('id').where('university_code', '=', code).limit(1).executeTakeFirst()) return true;
-  return Boolean(await db.selectFrom('target').select('id').where('university_code', '=', code).limit(1).executeTakeFirst());
-}
-
-/** The alliance has one lead university: naming a new one takes the role from any other. */
-async function moveLeadTo(db: Kysely<Database>, code: string): Promise<void> {
-  await db
-    .updateTable('university')
-    .set({ is_lead: false, updated_at: new Date() })
-    .where('is_lead', '=', true)
-    .where('code', '<>', code)
-    .execute();
-}
-
 export function universitiesRoutes(db: Kysely<Database>) {
   return [
     route({
@@ -100,7 +50,7 @@ export function universitiesRoutes(db: Kysely<Database>) {
       cached: true,
       summary: 'The member universities, the lead first.',
       response: z.object({ universities: z.array(UniversitySchema) }),
-      handle: async () => ({ universities: (await listUniversities(db)).map(toUniversity) }),
+      handle: async () => ({ universities: await listUniversities(db) }),
     }),
     route({
       method: 'post',
@@ -110,33 +60,7 @@ export function universitiesRoutes(db: Kysely<Database>) {
       body: NewUniversitySchema,
       response: UniversitySchema,
       async handle({ req, res, body, caller }) {
-        await assertRegion(db, body.region);
-        const created = await db.transaction().execute(async (trx) => {
-          if (await trx.selectFrom('university').select('code').where('code', '=', body.code).executeTakeFirst()) {
-            throw new Conflict(`The university ${body.code} exists already.`, [{ path: 'body.code', message: 'is taken' }]);
-          }
-          if (body.lead) await moveLeadTo(trx, body.code);
-          const row = await trx
-            .insertInto('university')
-            .values({
-              code: body.code,
-              name_en: body.nameEn,
-              name_zh: body.nameZh,
-              region_code: body.region,
-              member_since: body.memberSince,
-              is_lead: body.lead ?? false,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          const university = toUniversity(row);
-          await writeAudit(trx, actorOf(req, caller), {
-            action: 'university_change',
-            subject: `university:${body.code}`,
-            after: university,
-          });
-          await bumpDataVersion(trx);
-          return university;
-        });
+        const created = await addUniversity(db, actorOf(req, caller), body);
         res.status(201);
         return created;
       },
@@ -149,41 +73,7 @@ export function universitiesRoutes(db: Kysely<Database>) {
       params: CodeParams,
       body: UniversityPatchSchema,
       response: UniversitySchema,
-      async handle({ req, params, body, caller }) {
-        await assertRegion(db, body.region);
-        return db.transaction().execute(async (trx) => {
-          const current = await trx
-            .selectFrom('university')
-            .selectAll()
-            .where('code', '=', params.code)
-            .forUpdate()
-            .executeTakeFirst();
-          if (!current) throw new NotFound(`There is no university ${params.code}.`);
-          if (body.lead) await moveLeadTo(trx, params.code);
-          const row = await trx
-            .updateTable('university')
-            .set({
-              ...(body.nameEn !== undefined ? { name_en: body.nameEn } : {}),
-              ...(body.nameZh !== undefined ? { name_zh: body.nameZh } : {}),
-              ...(body.region !== undefined ? { region_code: body.region } : {}),
-              ...(body.memberSince !== undefined ? { member_since: body.memberSince } : {}),
-              ...(body.lead !== undefined ? { is_lead: body.lead } : {}),
-              updated_at: new Date(),
-            })
-            .where('code', '=', params.code)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          const after = toUniversity(row);
-          await writeAudit(trx, actorOf(req, caller), {
-            action: 'university_change',
-            subject: `university:${params.code}`,
-            before: toUniversity(current),
-            after,
-          });
-          await bumpDataVersion(trx);
-          return after;
-        });
-      },
+      handle: ({ req, params, body, caller }) => changeUniversity(db, actorOf(req, caller), params.code, body),
     }),
     route({
       method: 'delete',
@@ -192,28 +82,7 @@ export function universitiesRoutes(db: Kysely<Database>) {
       summary: 'Remove a university entered by mistake; one with records, accounts or targets is never deleted (409).',
       params: CodeParams,
       async handle({ req, res, params, caller }) {
-        await db.transaction().execute(async (trx) => {
-          const current = await trx
-            .selectFrom('university')
-            .selectAll()
-            .where('code', '=', params.code)
-            .forUpdate()
-            .executeTakeFirst();
-          if (!current) throw new NotFound(`There is no university ${params.code}.`);
-          if (await isReferenced(trx, params.code)) {
-            throw new Conflict(
-              `The university ${params.code} has records, accounts or targets, so it is kept; rename it instead.`,
-            );
-          }
-          await trx.deleteFrom('university').where('code', '=', params.code).execute();
-          await writeAudit(trx, actorOf(req, caller), {
-            action: 'university_change',
-            subject: `university:${params.code}`,
-            before: toUniversity(current),
-            after: null,
-          });
-          await bumpDataVersion(trx);
-        });
+        await removeUniversity(db, actorOf(req, caller), params.code);
         res.status(204).end();
       },
     }),

@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import { type Actor, writeAudit } from '../audit/audit.queries.js';
+import { bumpDataVersion } from '../db/data-version.js';
+import type { Database } from '../db/schema.js';
+import { loadReferences } from '../kpi/references.js';
+import { BadRequest } from '../lib/problems.js';
+import { deleteTarget, findTargets, insertTarget, lockTarget, type TargetKey, updateTargetValue } from './targets.queries.js';
+
+/** A target as the API gives it: null university for the alliance's own. */
+export interface Target {
+  measure: string;
+  year: number;
+  university: string | null;
+  value: number;
+  updatedAt: string;
+}
+
+export interface TargetQuery {
+  year?: number | undefined;
+  measure?: readonly string[] | undefined;
+  /** University codes in any case, or `alliance`. */
+  university?: readonly string[] | undefined;
+}
+
+/** A change: `value` null removes the target. */
+export interface TargetChange extends TargetKey {
+  value: number | null;
+}
+
+export interface TargetCounts {
+  set: number;
+  removed: number;
+  unchanged: number;
+}
+
+/** The targets a query asks for; a university code that is no member is refused (400), naming the known ones. */
+export async function listTargets(db: Kysely<Database>, query: TargetQuery): Promise<Target[]> {
+  const universities = query.university?.filter((u) => u !== 'alliance').map((u) => u.toUpperCase());
+  const known = (await loadReferences(db)).universities;
+  const unknown = (universities ?? []).filter((u) => !known.includes(u));
+  if (unknown.length > 0) {
+    throw new BadRequest(
+      'The query names universities that do not exist.',
+      unknown.map((u) => ({ path: 'query.university', message: `unknown code ${u}; known: ${known.join(', ')}, alliance` })),
+    );
+  }
+  const rows = await findTargets(db, {
+    year: query.year,
+    measures: query.measure,
+    universities,
+    alliance: query.university?.includes('alliance'),
+  });
+  return rows.map((r) => ({
+    measure: r.measure,
+    year: r.year,
+    university: r.university_code,
+    value: Number(r.value),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  }));
+}
+
+/**
+ * Sets targets, all or none: the universities must exist (400 names each one that does not);
+ * then one transaction locks each target, sets, removes or leaves it, audits every change, and
+ * bumps the data version when anything changed.
+ */
+export async function setTargets(
+  db: Kysely<Database>,
+  actor: Actor,
+  userId: number,
+  changes: readonly TargetChange[],
+): Promise<TargetCounts> {
+  const { universities } = await loadReferences(db);
+  const unknown = changes
+    .map((t, i) => ({ t, i }))
+    .filter(({ t }) => t.university !== null && !universities.includes(t.university));
+  if (unknown.length > 0) {
+    throw new BadRequest(
+      'Targets name universities that do not exist.',
+      unknown.map(({ t, i }) => ({ path: `body.targets.${i}.university`, message: `unknown university ${t.university}` })),
+    );
+  }
+  return db.transaction().execute(async (trx) => {
+    const counts: TargetCounts = { set: 0, removed: 0, unchanged: 0 };
+    for (const change of changes) {
+      const existing = await lockTarget(trx, change);
+      const before = existing ? { value: Number(existing.value) } : null;
+      if (change.value === null) {
+        if (!existing) {
+          counts.unchanged++;
+          continue;
+        }
+        await deleteTarget(trx, existing.id);
+        counts.removed++;
+      } else if (existing) {
+        if (Number(existing.value) === change.value) {
+          counts.unchanged++;
+          continue;
+        }
+        await updateTargetValue(trx, existing.id, change.value, userId);
+        counts.set++;
+      } else {
+        await insertTarget(trx, change, change.value, userId);
+        counts.set++;
+      }
+      await writeAudit(trx, actor, {
+        action: 'target_change',
+        subject: `target:${change.measure}/${change.year}/${change.university ?? 'alliance'}`,
+        before,
+        after: change.value === null ? null : { value: change.value },
+      });
+    }
+    if (counts.set + counts.removed > 0) await bumpDataVersion(trx);
+    return counts;
+  });
+}

@@ -1,0 +1,124 @@
+import type { Kysely } from 'kysely';
+import { type Actor, writeAudit } from '../audit/audit.queries.js';
+import { bumpDataVersion } from '../db/data-version.js';
+import type { Database, UniversityRow } from '../db/schema.js';
+import { BadRequest, Conflict, NotFound } from '../lib/problems.js';
+import {
+  deleteUniversity,
+  insertUniversity,
+  isReferenced,
+  listUniversities as listUniversityRows,
+  lockUniversity,
+  moveLeadTo,
+  regionExists,
+  universityExists,
+  updateUniversity,
+} from './universities.queries.js';
+
+/** A member university as the API gives it. */
+export interface University {
+  code: string;
+  nameEn: string;
+  nameZh: string;
+  region: string;
+  memberSince: string;
+  lead: boolean;
+}
+
+export type NewUniversityInput = Omit<University, 'lead'> & { lead?: boolean | undefined };
+export type UniversityPatch = { [K in keyof NewUniversityInput as Exclude<K, 'code'>]?: NewUniversityInput[K] | undefined };
+
+const toUniversity = (u: UniversityRow): University => ({
+  code: u.code,
+  nameEn: u.name_en,
+  nameZh: u.name_zh,
+  region: u.region_code,
+  memberSince: u.member_since,
+  lead: u.is_lead,
+});
+
+async function assertRegion(db: Kysely<Database>, region: string | undefined): Promise<void> {
+  if (region && !(await regionExists(db, region))) {
+    throw new BadRequest('The province does not exist.', [{ path: 'body.region', message: `unknown region ${region}` }]);
+  }
+}
+
+/** The member universities, the lead first. */
+export async function listUniversities(db: Kysely<Database>): Promise<University[]> {
+  return (await listUniversityRows(db)).map(toUniversity);
+}
+
+/** Adds a member (409 if its code is taken); as the lead it takes the role from any other. Audited. */
+export async function addUniversity(db: Kysely<Database>, actor: Actor, input: NewUniversityInput): Promise<University> {
+  await assertRegion(db, input.region);
+  return db.transaction().execute(async (trx) => {
+    if (await universityExists(trx, input.code)) {
+      throw new Conflict(`The university ${input.code} exists already.`, [{ path: 'body.code', message: 'is taken' }]);
+    }
+    if (input.lead) await moveLeadTo(trx, input.code);
+    const university = toUniversity(
+      await insertUniversity(trx, {
+        code: input.code,
+        name_en: input.nameEn,
+        name_zh: input.nameZh,
+        region_code: input.region,
+        member_since: input.memberSince,
+        is_lead: input.lead ?? false,
+      }),
+    );
+    await writeAudit(trx, actor, { action: 'university_change', subject: `university:${input.code}`, after: university });
+    await bumpDataVersion(trx);
+    return university;
+  });
+}
+
+/** Renames a member, or changes its province, join date or lead flag (404 if there is none). Audited. */
+export async function changeUniversity(
+  db: Kysely<Database>,
+  actor: Actor,
+  code: string,
+  patch: UniversityPatch,
+): Promise<University> {
+  await assertRegion(db, patch.region);
+  return db.transaction().execute(async (trx) => {
+    const current = await lockUniversity(trx, code);
+    if (!current) throw new NotFound(`There is no university ${code}.`);
+    if (patch.lead) await moveLeadTo(trx, code);
+    const after = toUniversity(
+      await updateUniversity(trx, code, {
+        ...(patch.nameEn !== undefined ? { name_en: patch.nameEn } : {}),
+        ...(patch.nameZh !== undefined ? { name_zh: patch.nameZh } : {}),
+        ...(patch.region !== undefined ? { region_code: patch.region } : {}),
+        ...(patch.memberSince !== undefined ? { member_since: patch.memberSince } : {}),
+        ...(patch.lead !== undefined ? { is_lead: patch.lead } : {}),
+      }),
+    );
+    await writeAudit(trx, actor, {
+      action: 'university_change',
+      subject: `university:${code}`,
+      before: toUniversity(current),
+      after,
+    });
+    await bumpDataVersion(trx);
+    return after;
+  });
+}
+
+/** Removes a university entered by mistake: 404 if there is none, 409 if records, accounts or targets name it. Audited. */
+export async function removeUniversity(db: Kysely<Database>, actor: Actor, code: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const current = await lockUniversity(trx, code);
+    if (!current) throw new NotFound(`There is no university ${code}.`);
+    if (await isReferenced(trx, code)) {
+      throw new Conflict(`The university ${code} has records, accounts or targets, so it is kept; rename it instead.`);
+    }
+    await deleteUniversity(trx, code);
+    await writeAudit(trx, actor, {
+      action: 'university_change',
+      subject: `university:${code}`,
+      before: toUniversity(current),
+      after: null,
+    });
+    await bumpDataVersion(trx);
+  });
+}

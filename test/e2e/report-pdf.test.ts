@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { today } from '../../server/lib/dates.js';
+import { pdfPageCount, printReport, renderReportPdf } from '../../server/report/report-pdf.js';
+import { type Dashboard, demoEmail, describeBrowser, openPage, startDashboard, waitForView } from './harness.js';
+import { pdfPageTexts } from './pdf-text.js';
+
+/**
+ * `npm run cli -- report --out report.pdf` prints through `renderReportPdf`: the built client fed
+ * by the report's use cases inside Chromium, with no HTTP server. Its PDF says what the running
+ * dashboard's Report view prints for the same account, period and language, page for page.
+ */
+
+const PERIOD = String(Number(today().slice(0, 4)) - 1);
+const squash = (text: string) => text.normalize('NFKC').replaceAll(/\s+/g, '');
+
+describeBrowser('the report printed without the application', () => {
+  let dashboard: Dashboard;
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+  });
+  afterAll(() => dashboard?.close());
+
+  for (const lang of ['en', 'zh'] as const) {
+    test(`when the ${lang} report is printed from its document, then it is the view's PDF page for page`, async () => {
+      const { db } = dashboard.database;
+      const user = await db
+        .selectFrom('app_user')
+        .selectAll()
+        .where('email', '=', demoEmail('commission'))
+        .executeTakeFirstOrThrow();
+      const printed = await renderReportPdf({ db, user, period: PERIOD, lang });
+      expect(printed.pages).toBe(pdfPageCount(printed.pdf));
+      expect(printed.pages).toBeGreaterThanOrEqual(6);
+
+      const tab = await openPage(dashboard, 'commission', { lang, path: `/#/report?period=${PERIOD}&lang=${lang}` });
+      await waitForView(tab.page, 'report');
+      const viewed = pdfPageTexts(await printReport(tab.page)).map(squash);
+      const texts = pdfPageTexts(printed.pdf).map(squash);
+      expect(texts.length).toBe(viewed.length);
+      for (const [i, text] of texts.entries()) {
+        expect(text.length, `page ${i + 1} is blank`).toBeGreaterThan(40);
+        expect(text, `page ${i + 1}`).toBe(viewed[i]);
+      }
+      tab.expectNoErrors();
+      await tab.close();
+    });
+  }
+
+  test('when the submission does not exist, then the print fails with the reason, not a blank PDF', async () => {
+    const { db } = dashboard.database;
+    const user = await db
+      .selectFrom('app_user')
+      .selectAll()
+      .where('email', '=', demoEmail('commission'))
+      .executeTakeFirstOrThrow();
+    await expect(renderReportPdf({ db, user, period: PERIOD, lang: 'en', submission: 999_999 })).rejects.toThrow(
+      /the report did not load/,
+    );
+  });
+});
