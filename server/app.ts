@@ -152,7 +152,7 @@ export function createApp({
   const authenticate: Authenticate = createAuthenticator(db, sessions);
   const answers = cacheAnswers ? new AnswerCache() : undefined;
   // One budget for every CSV download of the process; as many write at once as there are bulk connections.
-  const downloads = new CsvDownloads({
+  const downloads = new CsvDownloads(db, {
     ...DEFAULT_EXPORT_LIMITS,
     writing: database.kind === 'pglite' ? 1 : BULK_POOL_SIZE,
     ...exportLimits,

@@ -2,15 +2,20 @@ import { open } from 'node:fs/promises';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
+import type { Kysely } from 'kysely';
 // The request's `log` is pino-http's.
 import type {} from 'pino-http';
+import type { Database } from '../db/schema.js';
 import { isClientDeparture } from '../http/error-handler.js';
 import { type PaceFault, watchPace } from '../http/pace.js';
+import type { Caller } from '../http/route.js';
 import { ServiceUnavailable } from '../lib/problems.js';
 import { Gate } from '../http/gate.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 import { contentDisposition } from './cells.js';
 import type { CsvOptions } from './csv-response.js';
+import { type CsvProjection, writeProjection } from './csv-projection.js';
+import { auditExport } from './export-audit.js';
 
 /**
  * The process's budget for CSV downloads. Each admitted download has at most one spool file on
@@ -49,7 +54,7 @@ export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
 };
 
 /** What a download is: its file name and header, how its rows are written, and how it is audited. */
-export interface CsvDownload {
+interface CsvDownload {
   csv: CsvOptions;
   /** Writes the whole CSV to `out` (`writeCsv` or `writeCopiedCsv`, which end it); returns the rows written. */
   write(out: Writable): Promise<number>;
@@ -86,13 +91,26 @@ export class CsvDownloads {
   readonly #admitted: Gate;
   readonly #writing: Gate;
 
-  constructor(readonly limits: ExportLimits = DEFAULT_EXPORT_LIMITS) {
+  constructor(
+    /** Where the audit entries go. */
+    private readonly db: Kysely<Database>,
+    readonly limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
+  ) {
     this.#admitted = new Gate('downloads', limits.sending, limits.waiting, limits.waitMs, 10);
     // Only admitted downloads wait here, so the line never needs to be longer than they are.
     this.#writing = new Gate('downloads being written', limits.writing, limits.sending, limits.waitMs, 10);
   }
 
-  async send(req: Request, res: Response, download: CsvDownload): Promise<void> {
+  /** Sends the projection's CSV as the answer to `req`, audited as the caller's export of its subject. */
+  export(req: Request, res: Response, caller: Caller | null, projection: CsvProjection): Promise<void> {
+    return this.#send(req, res, {
+      csv: projection,
+      write: (out) => writeProjection(out, projection),
+      audit: (rows) => auditExport(this.db, req, caller, projection.subject, rows),
+    });
+  }
+
+  async #send(req: Request, res: Response, download: CsvDownload): Promise<void> {
     const gone = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) gone.abort(new ClientGone());

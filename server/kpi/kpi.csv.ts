@@ -1,8 +1,10 @@
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
+import type { CsvProjection } from '../csv/csv-projection.js';
 import type { CsvRequest } from '../csv/csv-request.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import { type AggregateRow, denominatorColumn, type KpiFilters, numeratorColumn, recordsColumn } from './compile.js';
+import type { AggregateRequest } from './kpi.schemas.js';
 import type { Summary } from './kpi.service.js';
 import { displayNumber, type Labels, type Lang, unitLabel, withUnit } from './labels.js';
 import { type Bilingual, DIMENSIONS, type DimensionId, MEASURES } from './registry.js';
@@ -222,4 +224,16 @@ export function measuresFileName(
     filters,
     lang,
   });
+}
+
+/** The aggregate's CSV export: what GET /aggregate?format=csv and `cli export --measures` write. */
+export function aggregateProjection(rows: readonly AggregateRow[], request: AggregateRequest, labels: Labels): CsvProjection {
+  const { by, measures, output, filters, withRecords } = request;
+  return {
+    fileName: measuresFileName(measures, by, filters, output.lang),
+    bom: output.bom,
+    header: aggregateHeader(by, measures, output, withRecords),
+    rows: [aggregateRows(rows, by, measures, output, labels, withRecords)],
+    subject: 'aggregate',
+  };
 }

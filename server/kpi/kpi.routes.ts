@@ -3,18 +3,8 @@ import { z } from 'zod';
 import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
 import type { CsvDownloads } from '../csv/csv-download.js';
-import { writeCsv } from '../csv/csv-response.js';
 import { loadLabels } from './labels.js';
-import { auditExport } from '../csv/export-audit.js';
-import {
-  aggregateHeader,
-  aggregateRows,
-  exportFileName,
-  measureCell,
-  measuresFileName,
-  summaryHeader,
-  summaryRows,
-} from './kpi.csv.js';
+import { exportFileName, measureCell, measuresFileName, summaryHeader, summaryRows, aggregateProjection } from './kpi.csv.js';
 import { unitLabel, withUnit } from './labels.js';
 import { route } from '../http/route.js';
 import { AggregateQuerySchema, CollaborationQuerySchema, SummaryQuerySchema } from './kpi.schemas.js';
@@ -43,17 +33,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         const result = await aggregate(requestReader(db), query);
         if (!query.output.csv) return result;
         const labels = await loadLabels(db, query.output.lang);
-        const csv = {
-          fileName: measuresFileName(query.measures, query.by, query.filters, query.output.lang),
-          bom: query.output.bom,
-          header: aggregateHeader(query.by, query.measures, query.output, query.withRecords),
-        };
-        const rows = aggregateRows(result.rows, query.by, query.measures, query.output, labels, query.withRecords);
-        await downloads.send(req, res, {
-          csv,
-          write: (out) => writeCsv(out, csv, [rows]),
-          audit: (count) => auditExport(db, req, caller, 'aggregate', count),
-        });
+        await downloads.export(req, res, caller, aggregateProjection(result.rows, query, labels));
       },
     }),
     route({
@@ -75,15 +55,12 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         const result = await summary(requestReader(db), query);
         if (!query.output.csv) return result;
         const period = summaryPeriod(query.filters);
-        const csv = {
+        await downloads.export(req, res, caller, {
           fileName: exportFileName({ what: { en: 'summary', zh: '指标汇总' }, filters: period, lang: query.output.lang }),
           bom: query.output.bom,
           header: summaryHeader(query.output),
-        };
-        await downloads.send(req, res, {
-          csv,
-          write: (out) => writeCsv(out, csv, [summaryRows(result, query.output)]),
-          audit: (count) => auditExport(db, req, caller, 'summary', count),
+          rows: [summaryRows(result, query.output)],
+          subject: 'summary',
         });
       },
     }),
@@ -117,21 +94,18 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
           label('合计', 'Total', 'total'),
         ];
         const cell = (v: number) => measureCell(query.measure, v, query.output);
-        const csv = {
-          fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),
-          bom: query.output.bom,
-          header,
-        };
         const rows = result.universities.map((u, i) => [
           name(u),
           ...result.matrix[i]!.map(cell),
           cell(result.withoutPartner[i]!),
           cell(result.totals[i]!),
         ]);
-        await downloads.send(req, res, {
-          csv,
-          write: (out) => writeCsv(out, csv, [rows]),
-          audit: (count) => auditExport(db, req, caller, 'collaboration', count),
+        await downloads.export(req, res, caller, {
+          fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),
+          bom: query.output.bom,
+          header,
+          rows: [rows],
+          subject: 'collaboration',
         });
       },
     }),

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type CsvCell, FORMULA_FIRST_CODES, FORMULA_SQL_PATTERN, moneyCell, numberCell } from '../csv/cells.js';
+import type { CsvProjection } from '../csv/csv-projection.js';
 import type { CsvRequest } from '../csv/csv-request.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import type { CopyOut } from '../db/connect.js';
@@ -115,4 +116,28 @@ export function copiedRecords(
 
 export function recordsFileName(kind: FactKind, filters: KpiFilters, lang: Lang): FileName {
   return exportFileName({ what: { en: `records-${kind}`, zh: KIND_NAMES[kind].zh }, filters, lang });
+}
+
+/**
+ * A kind's records export: what GET /records/:kind?format=csv and `cli export <kind>` write. Raw
+ * on PostgreSQL, PostgreSQL writes the rows itself (COPY); else a cursor streams them. `filters`
+ * null (a caller who may read none of them) exports the header alone.
+ */
+export function recordsProjection(
+  db: Kysely<Database>,
+  copyOut: CopyOut | undefined,
+  kind: FactKind,
+  filters: KpiFilters | null,
+  request: RecordSearch & { filters: KpiFilters; output: CsvRequest },
+  labels: Labels,
+): CsvProjection {
+  const { output } = request;
+  const copied = filters && copiedRecords(db, copyOut, kind, filters, request, output);
+  return {
+    fileName: recordsFileName(kind, request.filters, output.lang),
+    bom: output.bom,
+    header: recordsHeader(kind, output),
+    rows: copied ? { copied } : filters ? recordRows(db, kind, filters, request, output, labels) : [],
+    subject: `records/${kind}`,
+  };
 }

@@ -9,11 +9,9 @@ import { recordBodyJsonSchema } from './record-columns.js';
 import { RecordBodySchema } from './record-schemas.js';
 import { KindParamsSchema, RECORDS_QUERY_SCHEMAS, RecordParamsSchema } from './records.schemas.js';
 import type { CsvDownloads } from '../csv/csv-download.js';
-import { writeCopiedCsv, writeCsv } from '../csv/csv-response.js';
 import type { CopyOut } from '../db/connect.js';
 import { loadLabels } from '../kpi/labels.js';
-import { auditExport } from '../csv/export-audit.js';
-import { copiedRecords, recordRows, recordsFileName, recordsHeader } from './records.csv.js';
+import { recordsProjection } from './records.csv.js';
 import { createRecord, deleteRecord, listRecords, scopedFilters, updateRecord } from './records.service.js';
 
 const RecordSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
@@ -50,20 +48,7 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
           // The whole selection, read through a cursor (or COPY) into a file, then sent: no page, no row limit.
           const filters = scopedFilters(parsed.data.filters, caller!);
           const labels = await loadLabels(db, output.lang);
-          const csv = {
-            fileName: recordsFileName(params.kind, parsed.data.filters, output.lang),
-            bom: output.bom,
-            header: recordsHeader(params.kind, output),
-          };
-          const copied = filters && copiedRecords(bulk, copyOut, params.kind, filters, parsed.data, output);
-          await downloads.send(req, res, {
-            csv,
-            write: (out) =>
-              copied
-                ? writeCopiedCsv(out, csv, copied)
-                : writeCsv(out, csv, filters ? recordRows(bulk, params.kind, filters, parsed.data, output, labels) : []),
-            audit: (rows) => auditExport(db, req, caller, `records/${params.kind}`, rows),
-          });
+          await downloads.export(req, res, caller, recordsProjection(bulk, copyOut, params.kind, filters, parsed.data, labels));
           return;
         }
         const { total, rows } = await listRecords(db, params.kind, parsed.data, caller!);

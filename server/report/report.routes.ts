@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import { contentDisposition } from '../csv/cells.js';
 import type { CsvDownloads } from '../csv/csv-download.js';
-import { writeCsv } from '../csv/csv-response.js';
 import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
-import { auditExport } from '../csv/export-audit.js';
+import type { auditExport } from '../csv/export-audit.js';
 import { route } from '../http/route.js';
 import { type ReportTable, reportCsv, reportCsvFileName } from './report-csv.js';
 import {
@@ -42,15 +41,12 @@ export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
     submission?: number,
   ) => {
     const table = reportCsv(doc, csv.table, lang);
-    const options = {
+    await downloads.export(req, res, caller, {
       fileName: reportCsvFileName(doc.period.key, csv.table, lang, submission),
       bom: csv.bom,
       header: table.header,
-    };
-    await downloads.send(req, res, {
-      csv: options,
-      write: (out) => writeCsv(out, options, [table.rows]),
-      audit: (rows) => auditExport(db, req, caller, `report/${csv.table}`, rows),
+      rows: [table.rows],
+      subject: `report/${csv.table}`,
     });
   };
 

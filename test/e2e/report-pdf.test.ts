@@ -21,6 +21,7 @@ describeBrowser('the report printed without the application', () => {
   afterAll(() => dashboard?.close());
 
   for (const lang of ['en', 'zh'] as const) {
+    // Builds the client, launches a Chromium of its own and prints twice: minutes on a loaded machine.
     test(`when the ${lang} report is printed from its document, then it is the view's PDF page for page`, async () => {
       const { db } = dashboard.database;
       const user = await db
@@ -43,7 +44,7 @@ describeBrowser('the report printed without the application', () => {
       }
       tab.expectNoErrors();
       await tab.close();
-    });
+    }, 240_000);
   }
 
   test('when the submission does not exist, then the print fails with the reason, not a blank PDF', async () => {
@@ -56,5 +57,5 @@ describeBrowser('the report printed without the application', () => {
     await expect(renderReportPdf({ db, user, period: PERIOD, lang: 'en', submission: 999_999 })).rejects.toThrow(
       /the report did not load/,
     );
-  });
+  }, 240_000);
 });

@@ -1,0 +1,88 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Actor } from '../../audit/audit.queries.js';
+import { ownUniversityOnly } from '../../auth/guard.js';
+import { importFile } from '../../imports/import-file.js';
+import { ImportRejected } from '../../imports/parse-import.js';
+import { existingFile, sha256OfFile } from '../../lib/spool.js';
+import { MAX_UPLOAD_BYTES } from '../../imports/read-upload.js';
+import { Forbidden } from '../../lib/problems.js';
+import type { Caller } from '../../http/route.js';
+import { findUserByEmail } from '../../users/users.service.js';
+import { CLI_ACTOR, checkedUsage, type Command, KIND, Refused, UsageError } from '../command.js';
+
+/** A progress bar on a terminal; nothing when the output is not one. */
+function progress(label: string, total: number): (done: number) => void {
+  if (!process.stderr.isTTY || total === 0) return () => undefined;
+  return (done) => {
+    const share = Math.min(1, done / total);
+    const width = 30;
+    process.stderr.write(
+      `\r${label} [${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ${(share * 100).toFixed(0).padStart(3)}%`,
+    );
+    if (share >= 1) process.stderr.write('\n');
+  };
+}
+
+export const importCommand: Command = async (database, args) => {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { 'dry-run': { type: 'boolean', default: false }, as: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 2) throw new UsageError('import needs a kind and a file: import <kind> <file.csv>');
+  const kind = checkedUsage(KIND, positionals[0], 'the kind');
+  const path = positionals[1]!;
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (size > MAX_UPLOAD_BYTES) throw new Refused(`${path} is larger than 50 MB; split it and import the parts one after another`);
+  const { db } = database;
+  let caller: Caller | null = null;
+  let actor: Actor = CLI_ACTOR;
+  if (values.as) {
+    const user = await findUserByEmail(db, values.as);
+    if (!user || user.disabled) throw new Refused(`there is no active user ${values.as}`);
+    if (user.role !== 'admin' && user.role !== 'steward')
+      throw new Refused(`${user.email} is ${user.role}: only an admin or a steward may import`);
+    caller = { id: user.id, email: user.email, name: user.name, role: user.role, university: user.university_code };
+    actor = { id: user.id, email: user.email, address: 'command line' };
+  }
+  const dryRun = values['dry-run'];
+  let result: Awaited<ReturnType<typeof importFile>>;
+  try {
+    result = await importFile(db, database.bulk, {
+      kind,
+      file: existingFile(path),
+      name: basename(path),
+      sha256: await sha256OfFile(path),
+      caller,
+      actor,
+      ownUniversity: caller ? ownUniversityOnly(caller) : null,
+      dryRun,
+      engine: database.kind,
+      onChecking: progress('checking', size),
+      onWriting: (done, rows) => progress(dryRun ? 'trying' : 'writing', rows)(done),
+    });
+  } catch (error) {
+    if (error instanceof ImportRejected || error instanceof Forbidden) {
+      process.stderr.write(`alliance-outcomes: ${path} is rejected: ${error.message}\n`);
+      for (const problem of error.errors) {
+        process.stderr.write(`  line ${problem.line ?? '?'}${problem.column ? `, ${problem.column}` : ''}: ${problem.message}\n`);
+      }
+      if (error instanceof ImportRejected && error.total > error.errors.length)
+        process.stderr.write(`  … and ${error.total - error.errors.length} more\n`);
+      return 1;
+    }
+    throw error;
+  }
+  process.stdout.write(
+    `${result.dryRun ? 'dry run, nothing written: would insert' : 'imported: inserted'} ${result.inserted}, ${result.dryRun ? 'update' : 'updated'} ${result.updated}, unchanged ${result.unchanged} (${result.rows} rows of ${kind}${result.batchId ? `, batch ${result.batchId}` : ''})\n`,
+  );
+  return 0;
+};
