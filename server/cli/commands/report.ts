@@ -2,12 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { writeAudit } from '../../audit/audit.queries.js';
-import { writeCsv } from '../../csv/csv-response.js';
+import { writeProjection } from '../../csv/csv-projection.js';
+import { auditExportBy } from '../../csv/export-audit.js';
 import type { AppUserRow } from '../../db/schema.js';
 import { today } from '../../lib/dates.js';
 import { canonicalJson } from '../../report/canonical-json.js';
-import { REPORT_TABLES, reportCsv, reportCsvFileName } from '../../report/report-csv.js';
+import { REPORT_TABLES, type ReportTable, reportCsv, reportCsvFileName } from '../../report/report-csv.js';
 import { parsePeriod } from '../../report/report-period.js';
 import { ChromiumMissing, renderReportPdf } from '../../report/report-pdf.js';
 import { liveReport, readSubmission } from '../../report/report-submissions.js';
@@ -41,8 +41,7 @@ export const reportCommand: Command = async (database, args) => {
   if (submission !== undefined && !(Number.isInteger(submission) && submission > 0))
     throw new UsageError('--submission must be a submission number');
   const { db } = database;
-  const audit = (what: string, rows: number) =>
-    writeAudit(db, CLI_ACTOR, { action: 'export', subject: `export:report/${what}`, detail: { query: args.join(' '), rows } });
+  const audit = (what: string, rows: number) => auditExportBy(db, CLI_ACTOR, `report/${what}`, args.join(' '), rows);
 
   if (format === 'pdf') {
     if (!values.out) throw new UsageError('report --format pdf needs --out FILE.pdf');
@@ -98,18 +97,27 @@ export const reportCommand: Command = async (database, args) => {
   const tables = values.table
     ? [checkedUsage(z.enum(REPORT_TABLES), values.table, '--table')]
     : REPORT_TABLES.filter((t) => t !== 'national' || document.national !== undefined);
+  /** A table of the report as CSV: the projection the API's `format=csv&table=…` sends. */
+  const tableProjection = (name: ReportTable) => {
+    const table = reportCsv(document, name, lang);
+    return {
+      fileName: reportCsvFileName(document.period.key, name, lang, submission),
+      bom: !values['no-bom'],
+      header: table.header,
+      rows: [table.rows],
+      subject: `report/${name}`,
+    };
+  };
   let rows = 0;
   if (values.table) {
-    const table = reportCsv(document, tables[0]!, lang);
     const out = values.out ? await openForWriting(values.out) : process.stdout;
-    rows += await writeCsv(out, { bom: !values['no-bom'], header: table.header }, [table.rows]);
+    rows += await writeProjection(out, tableProjection(tables[0]!));
   } else {
     if (!values.out) throw new UsageError('report --format csv without --table needs --out DIRECTORY (one file per table)');
     await mkdir(values.out, { recursive: true });
     for (const name of tables) {
-      const table = reportCsv(document, name, lang);
-      const file = join(values.out, reportCsvFileName(document.period.key, name, lang, submission).name);
-      rows += await writeCsv(await openForWriting(file), { bom: !values['no-bom'], header: table.header }, [table.rows]);
+      const projection = tableProjection(name);
+      rows += await writeProjection(await openForWriting(join(values.out, projection.fileName.name)), projection);
     }
   }
   await audit('csv', rows);
