@@ -1,5 +1,8 @@
 import { lang } from './i18n';
-import { serverText } from './lib/server-text';
+import type { Lang, ProblemCode, RenderContext } from '../contract/problems';
+import { problemText } from './lib/problem-text';
+// Repoint to contract/record-columns.ts once the record columns live there.
+import { KIND_COLUMNS } from './views/records-columns';
 /** Typed wrappers over the API: each returns plain data or throws an ApiError with the problem's detail. */
 
 export interface University {
@@ -122,9 +125,12 @@ export interface ProblemDetail {
   path?: string;
   line?: number;
   column?: string;
-  /** In the interface's language where the server's message is known (see lib/server-text.ts). */
+  /** The problem's stable name in the catalogue (contract/problems.ts), and its params. */
+  code?: ProblemCode;
+  params?: unknown;
+  /** In the interface's language, rendered from the code and params. */
   message: string;
-  /** The server's own words. */
+  /** The server's own words (English). */
   original?: string;
 }
 
@@ -168,16 +174,23 @@ export function query(params: Record<string, string | number | boolean | undefin
   return text ? `?${text}` : '';
 }
 
+/** How a problem names a record's column: by its label in the interface's language. */
+function columnNames(lang: Lang): RenderContext {
+  const labels = new Map(Object.values(KIND_COLUMNS).flatMap((columns) => columns.map((c) => [c.name, c.label] as const)));
+  return { column: (name) => labels.get(name)?.[lang] ?? name };
+}
+
 /** Raises the API's problem as an ApiError (and tells the app when the session is gone). */
 export async function problemOf(response: Response, path: string): Promise<ApiError> {
   const problem = (await response.json().catch(() => undefined)) as
-    | { type?: string; detail?: string; errors?: ProblemDetail[] }
+    | { type?: string; detail?: string; code?: ProblemCode; params?: unknown; errors?: ProblemDetail[] }
     | undefined;
   if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me')
     for (const listener of unauthorizedListeners) listener();
   const language = lang();
-  const errors = (problem?.errors ?? []).map((e) => ({ ...e, original: e.message, message: serverText(e.message, language) }));
-  const detail = problem?.detail ? serverText(problem.detail, language) : `${response.status} ${response.statusText}`;
+  const names = columnNames(language);
+  const errors = (problem?.errors ?? []).map((e) => ({ ...e, original: e.message, message: problemText(e, language, names) }));
+  const detail = problem?.detail ? problemText(problem, language, names) : `${response.status} ${response.statusText}`;
   return new ApiError(response.status, detail, errors, problem?.type);
 }
 

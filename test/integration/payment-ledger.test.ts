@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverText } from '../../client/lib/server-text.js';
+import { problemText } from '../../client/lib/problem-text.js';
 import { setRollupsEnabled } from '../../server/kpi/compile.js';
 import { csvOf, parseCsv } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
@@ -303,7 +303,7 @@ describe(`the payment ledger (${TEST_DB})`, () => {
     expect(deleted.status).toBe(409);
     expect(((await deleted.json()) as { detail: string }).detail).toMatch(/has 4 payments: delete them first/);
     const problem = (await (await admin.delete(`/records/tech_transfer/${id}`)).json()) as { detail: string };
-    expect(serverText(problem.detail, 'zh')).toBe('合同 C-2022（UJS）有 4 笔到账记录：请先删除。');
+    expect(problemText(problem, 'zh')).toBe('合同 C-2022（UJS）有 4 笔到账记录：请先删除。');
     const lowered = await admin.patch(`/records/tech_transfer/${id}`, { contract_value_cny: 1 });
     expect(((await lowered.json()) as { errors: unknown[] }).errors).toEqual([
       { path: 'body.contract_value_cny', message: 'must not be below the cash received on it (601234.50)' },
