@@ -1,4 +1,7 @@
 import { lang } from './i18n';
+import type { Role } from '../contract/enums';
+import type { AggregateAnswer, CollaborationAnswer, SummaryAnswer } from '../contract/kpi';
+import type { MeasureId } from '../contract/measure-ids';
 import type { Lang, ProblemCode, RenderContext } from '../contract/problems';
 import { problemText } from './lib/problem-text';
 // Repoint to contract/record-columns.ts once the record columns live there.
@@ -25,7 +28,7 @@ export interface Bilingual {
   zh: string;
 }
 
-export type MeasureId = string;
+export type { MeasureId } from '../contract/measure-ids';
 export type DimensionId = string;
 
 /** A measure as `/meta` gives it: the server's registry entry, one definition for both. */
@@ -49,52 +52,15 @@ export interface Meta {
   standards: Record<string, Bilingual>;
 }
 
-export type AggregateRow = Record<string, string | number | null>;
-
-export interface AggregateAnswer {
-  measures: MeasureId[];
-  by: DimensionId[];
-  rows: AggregateRow[];
-}
-
-export interface MeasureSummary {
-  measure: MeasureId;
-  unit: MeasureInfo['unit'];
-  temporality: 'flow' | 'stock';
-  value: number;
-  records: number;
-  previous: number | null;
-  change: number | null;
-  yearAgo: number | null;
-  yearOnYear: number | null;
-  panel: { universities: string[]; value: number | null; yearAgo: number | null; change: number | null };
-  targetYear: number;
-  target: number | null;
-  yearToDate: number | null;
-  progress: number | null;
-}
-
-export interface Period {
-  from: string;
-  to: string;
-}
-
-export interface SummaryAnswer {
-  period: Period;
-  previousPeriod: Period;
-  yearAgoPeriod: Period;
-  yearToDate: Period;
-  measures: MeasureSummary[];
-}
-
-export interface CollaborationAnswer {
-  measure: MeasureId;
-  universities: string[];
-  partners: string[];
-  matrix: number[][];
-  withoutPartner: number[];
-  totals: number[];
-}
+// The KPI answers, as the server's routes declare them (contract/kpi.ts): derived, not copied.
+export type {
+  AggregateAnswer,
+  CollaborationAnswer,
+  MeasureSummary,
+  SummaryAnswer,
+} from '../contract/kpi';
+export type AggregateRow = AggregateAnswer['rows'][number];
+export type Period = SummaryAnswer['period'];
 
 export interface Target {
   measure: MeasureId;
@@ -104,7 +70,7 @@ export interface Target {
   updatedAt: string;
 }
 
-export type Role = 'admin' | 'leadership' | 'steward' | 'commission';
+export type { Role } from '../contract/enums';
 
 export interface Me {
   email: string;
