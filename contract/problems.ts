@@ -162,9 +162,53 @@ export const PROBLEMS = {
     (p) => `must not be before ${p.first}`,
     (p) => `不能早于 ${p.first}`,
   ),
-  after_to: entry(
-    () => 'must not be after to',
-    () => '不能晚于截止日期',
+  after_to: entry<{ from: string; to: string }>(
+    (p) => `must not be after to (${p.from} > ${p.to})`,
+    (p) => `不能晚于截止日期（${p.from} > ${p.to}）`,
+  ),
+  no_measure: entry(
+    () => 'name at least one measure',
+    () => '请至少指定一个指标',
+  ),
+  true_or_false: entry(
+    () => 'must be true or false',
+    () => '必须是 true 或 false',
+  ),
+  dimension_twice: entry(
+    () => 'names a dimension twice',
+    () => '重复指定了同一维度',
+  ),
+  partner_measure_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be one measure with a partner university: one of ${p.values.join(', ')}`,
+    (p) => `必须是一个有合作高校的指标：${p.values.join(', ')} 之一`,
+  ),
+  date_between: entry<{ first: string; last: string }>(
+    (p) => `must be between ${p.first} and ${p.last}`,
+    (p) => `必须在 ${p.first} 与 ${p.last} 之间`,
+  ),
+  comma_list: entry(
+    () => 'must be a comma-separated list',
+    () => '必须是以逗号分隔的列表',
+  ),
+  list_too_long: entry<{ max: number }>(
+    (p) => `is too long: at most ${p.max} characters`,
+    (p) => `过长：最多 ${p.max} 个字符`,
+  ),
+  list_too_many: entry<{ max: number }>(
+    (p) => `may name at most ${p.max} values`,
+    (p) => `最多可列 ${p.max} 个值`,
+  ),
+  measure_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be a measure: one of ${p.values.join(', ')}`,
+    (p) => `必须是以下指标之一：${p.values.join(', ')}`,
+  ),
+  dimension_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be a dimension: one of ${p.values.join(', ')}`,
+    (p) => `必须是以下维度之一：${p.values.join(', ')}`,
+  ),
+  measure_lacks_dimension: entry<{ measure: string; dimension: string; dimensions: readonly string[] }>(
+    (p) => `measure ${p.measure} has no dimension ${p.dimension}; its dimensions are ${p.dimensions.join(', ')}`,
+    (p) => `指标 ${p.measure} 没有维度 ${p.dimension}；其维度为 ${p.dimensions.join(', ')}`,
   ),
   // Rules between a record's columns.
   differs_from_university: entry<{ home: boolean }>(
