@@ -166,6 +166,30 @@ export const PROBLEMS = {
     (p) => `must not be after to (${p.from} > ${p.to})`,
     (p) => `不能晚于截止日期（${p.from} > ${p.to}）`,
   ),
+  kind_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be a kind of record: one of ${p.values.join(', ')}`,
+    (p) => `必须是以下记录类型之一：${p.values.join(', ')}`,
+  ),
+  record_id: entry<{ positive: boolean }>(
+    (p) => (p.positive ? 'must be a record id: a positive whole number' : 'must be a record id'),
+    (p) => (p.positive ? '必须是记录编号：正整数' : '必须是记录编号'),
+  ),
+  sort_format: entry(
+    () => 'must be a column name, with - before it for descending',
+    () => '必须是列名，降序时在前面加 -',
+  ),
+  sort_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be one of ${p.values.join(', ')} (with - for descending)`,
+    (p) => `必须是以下之一：${p.values.join(', ')}（降序时加 -）`,
+  ),
+  measure_of_kind: entry<{ kind: string }>(
+    (p) => `must be a measure of ${p.kind} records`,
+    (p) => `必须是 ${p.kind} 记录的指标`,
+  ),
+  kind_lacks_dimension: entry<{ kind: string; dimension: string }>(
+    (p) => `${p.kind} records have no dimension ${p.dimension}`,
+    (p) => `${p.kind} 记录没有维度 ${p.dimension}`,
+  ),
   no_measure: entry(
     () => 'name at least one measure',
     () => '请至少指定一个指标',
