@@ -1,5 +1,11 @@
 import { lang } from './i18n';
-import { serverText } from './lib/server-text';
+import type { Role } from '../contract/enums';
+import type { AggregateAnswer, CollaborationAnswer, SummaryAnswer } from '../contract/kpi';
+import type { MeasureId } from '../contract/measure-ids';
+import type { Lang, ProblemCode, RenderContext } from '../contract/problems';
+import { problemText } from './lib/problem-text';
+// Repoint to contract/record-columns.ts once the record columns live there.
+import { KIND_COLUMNS } from './views/records-columns';
 /** Typed wrappers over the API: each returns plain data or throws an ApiError with the problem's detail. */
 
 export interface University {
@@ -22,7 +28,7 @@ export interface Bilingual {
   zh: string;
 }
 
-export type MeasureId = string;
+export type { MeasureId } from '../contract/measure-ids';
 export type DimensionId = string;
 
 /** A measure as `/meta` gives it: the server's registry entry, one definition for both. */
@@ -46,52 +52,15 @@ export interface Meta {
   standards: Record<string, Bilingual>;
 }
 
-export type AggregateRow = Record<string, string | number | null>;
-
-export interface AggregateAnswer {
-  measures: MeasureId[];
-  by: DimensionId[];
-  rows: AggregateRow[];
-}
-
-export interface MeasureSummary {
-  measure: MeasureId;
-  unit: MeasureInfo['unit'];
-  temporality: 'flow' | 'stock';
-  value: number;
-  records: number;
-  previous: number | null;
-  change: number | null;
-  yearAgo: number | null;
-  yearOnYear: number | null;
-  panel: { universities: string[]; value: number | null; yearAgo: number | null; change: number | null };
-  targetYear: number;
-  target: number | null;
-  yearToDate: number | null;
-  progress: number | null;
-}
-
-export interface Period {
-  from: string;
-  to: string;
-}
-
-export interface SummaryAnswer {
-  period: Period;
-  previousPeriod: Period;
-  yearAgoPeriod: Period;
-  yearToDate: Period;
-  measures: MeasureSummary[];
-}
-
-export interface CollaborationAnswer {
-  measure: MeasureId;
-  universities: string[];
-  partners: string[];
-  matrix: number[][];
-  withoutPartner: number[];
-  totals: number[];
-}
+// The KPI answers, as the server's routes declare them (contract/kpi.ts): derived, not copied.
+export type {
+  AggregateAnswer,
+  CollaborationAnswer,
+  MeasureSummary,
+  SummaryAnswer,
+} from '../contract/kpi';
+export type AggregateRow = AggregateAnswer['rows'][number];
+export type Period = SummaryAnswer['period'];
 
 export interface Target {
   measure: MeasureId;
@@ -101,7 +70,7 @@ export interface Target {
   updatedAt: string;
 }
 
-export type Role = 'admin' | 'leadership' | 'steward' | 'commission';
+export type { Role } from '../contract/enums';
 
 export interface Me {
   email: string;
@@ -122,9 +91,12 @@ export interface ProblemDetail {
   path?: string;
   line?: number;
   column?: string;
-  /** In the interface's language where the server's message is known (see lib/server-text.ts). */
+  /** The problem's stable name in the catalogue (contract/problems.ts), and its params. */
+  code?: ProblemCode;
+  params?: unknown;
+  /** In the interface's language, rendered from the code and params. */
   message: string;
-  /** The server's own words. */
+  /** The server's own words (English). */
   original?: string;
 }
 
@@ -168,16 +140,23 @@ export function query(params: Record<string, string | number | boolean | undefin
   return text ? `?${text}` : '';
 }
 
+/** How a problem names a record's column: by its label in the interface's language. */
+function columnNames(lang: Lang): RenderContext {
+  const labels = new Map(Object.values(KIND_COLUMNS).flatMap((columns) => columns.map((c) => [c.name, c.label] as const)));
+  return { column: (name) => labels.get(name)?.[lang] ?? name };
+}
+
 /** Raises the API's problem as an ApiError (and tells the app when the session is gone). */
 export async function problemOf(response: Response, path: string): Promise<ApiError> {
   const problem = (await response.json().catch(() => undefined)) as
-    | { type?: string; detail?: string; errors?: ProblemDetail[] }
+    | { type?: string; detail?: string; code?: ProblemCode; params?: unknown; errors?: ProblemDetail[] }
     | undefined;
   if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me')
     for (const listener of unauthorizedListeners) listener();
   const language = lang();
-  const errors = (problem?.errors ?? []).map((e) => ({ ...e, original: e.message, message: serverText(e.message, language) }));
-  const detail = problem?.detail ? serverText(problem.detail, language) : `${response.status} ${response.statusText}`;
+  const names = columnNames(language);
+  const errors = (problem?.errors ?? []).map((e) => ({ ...e, original: e.message, message: problemText(e, language, names) }));
+  const detail = problem?.detail ? problemText(problem, language, names) : `${response.status} ${response.statusText}`;
   return new ApiError(response.status, detail, errors, problem?.type);
 }
 

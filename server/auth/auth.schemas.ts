@@ -1,20 +1,24 @@
+import { zodSays } from '../../contract/problems.js';
 import { z } from 'zod';
 import { hasControl } from '../http/text.js';
 import { MAX_PASSWORD_LENGTH } from './password.js';
 
 /** Emails compare without case and surrounding spaces. */
 export const EmailSchema = z
-  .string({ error: 'must be an email address' })
+  .string({ error: zodSays('email') })
   .trim()
   .toLowerCase()
-  .max(254, 'must be at most 254 characters')
-  .regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address')
-  .refine((email) => !hasControl(email), 'must be an email address');
+  .max(254, zodSays('max_characters', { max: 254 }))
+  .regex(/^[^@\s]+@[^@\s]+$/, zodSays('email'))
+  .refine((email) => !hasControl(email), zodSays('email'));
 
 export const LoginBodySchema = z
   .object({
     email: EmailSchema,
-    password: z.string({ error: 'is required' }).min(1, 'is required').max(MAX_PASSWORD_LENGTH, 'is too long'),
+    password: z
+      .string({ error: zodSays('required') })
+      .min(1, zodSays('required'))
+      .max(MAX_PASSWORD_LENGTH, zodSays('too_long')),
   })
   .strict();
 export type LoginBody = z.infer<typeof LoginBodySchema>;

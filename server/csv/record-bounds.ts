@@ -1,3 +1,4 @@
+import { english, type Said, said } from '../../contract/problems.js';
 import { Transform, type TransformCallback } from 'node:stream';
 
 /** The 422 lists this many problems at most, with the total. */
@@ -21,9 +22,9 @@ type At = (typeof At)[keyof typeof At];
 export class RowOutOfBounds extends Error {
   constructor(
     readonly line: number,
-    message: string,
+    readonly problem: Said,
   ) {
-    super(message);
+    super(english(problem));
   }
 }
 
@@ -65,7 +66,7 @@ export class RecordBounds extends Transform {
       } else if (byte === COMMA) {
         this.#at = At.CellStart;
         if (++this.#cells > MAX_ROW_CELLS) {
-          done(new RowOutOfBounds(this.#line, `the row has more than ${MAX_ROW_CELLS} cells`));
+          done(new RowOutOfBounds(this.#line, said('row_too_many_cells', { cells: MAX_ROW_CELLS })));
           return;
         }
       } else if (byte === LF || byte === CR) {
@@ -80,8 +81,8 @@ export class RecordBounds extends Transform {
         this.#at = At.Unquoted;
       }
       if (++this.#bytes > MAX_ROW_BYTES) {
-        const unclosed = this.#at === At.Quoted ? ' (there it is inside a quoted cell: is a closing " missing?)' : '';
-        done(new RowOutOfBounds(this.#line, `the row is longer than ${MAX_ROW_BYTES / 1024} KB${unclosed}`));
+        const inQuotes = this.#at === At.Quoted;
+        done(new RowOutOfBounds(this.#line, said('row_too_long', { kilobytes: MAX_ROW_BYTES / 1024, inQuotes })));
         return;
       }
     }

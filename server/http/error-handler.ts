@@ -3,13 +3,13 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.js';
 // The request's `log` and `id` are pino-http's; whoever type-checks this file (the client too, through the route types) sees them.
 import type {} from 'pino-http';
-import { BadRequest, Conflict, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable } from '../lib/problems.js';
+import { BadRequest, Conflict, detail, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable, said } from '../lib/problems.js';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
 /** Unknown API paths are a 404 problem, not the client's HTML. */
 export const apiNotFound: RequestHandler = (req) => {
-  throw new NotFound(`There is no ${req.method} ${req.baseUrl}${req.path}.`);
+  throw new NotFound(said('no_such_route', { method: req.method, path: `${req.baseUrl}${req.path}` }));
 };
 
 /** Connection-level failures: the database is away, not the request at fault. */
@@ -68,10 +68,10 @@ export function isClientDeparture(error: unknown, req: Pick<IncomingMessage, 'so
 function fromBodyParser(error: unknown): HttpProblem | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
   const { type, limit } = error as { type?: unknown; limit?: unknown };
-  if (type === 'entity.too.large') return new PayloadTooLarge(`The body is larger than the limit of ${limit} bytes.`);
-  if (type === 'entity.parse.failed') return new BadRequest('The body must be a JSON object.');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new BadRequest('The body must be UTF-8.');
-  if (type === 'request.aborted') return new BadRequest('The request was aborted before its body arrived.');
+  if (type === 'entity.too.large') return new PayloadTooLarge(said('body_too_large', { limit: String(limit) }));
+  if (type === 'entity.parse.failed') return new BadRequest(said('body_not_json'));
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new BadRequest(said('body_not_utf8'));
+  if (type === 'request.aborted') return new BadRequest(said('request_aborted'));
   return undefined;
 }
 
@@ -94,15 +94,16 @@ function fromExposedError(error: unknown): HttpProblem | undefined {
   };
   const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
   if (code === undefined || code < 400 || code > 499 || expose === false) return undefined;
-  const detail =
+  // Express's own words, when it gives them, are passed on as they are.
+  const text =
     error instanceof URIError
-      ? 'The path has a malformed percent-escape.'
+      ? said('malformed_escape')
       : typeof message === 'string' && message
-        ? message
-        : 'The request cannot be read.';
+        ? said('unlisted', { text: message })
+        : said('request_unreadable');
   // Express decodes path parameters itself; which one it could not decode, it does not say.
-  const where = error instanceof URIError ? [{ path: 'path', message: 'has a percent-escape that is not UTF-8 text' }] : [];
-  return new HttpProblem(code, TITLES[code] ?? 'Bad Request', detail, where);
+  const where = error instanceof URIError ? [detail({ path: 'path' }, said('escape_not_utf8'))] : [];
+  return new HttpProblem(code, TITLES[code] ?? 'Bad Request', text, where);
 }
 
 /**
@@ -114,12 +115,11 @@ function fromExposedError(error: unknown): HttpProblem | undefined {
 function fromDatabaseRefusal(error: unknown): HttpProblem | undefined {
   const { code, column } = (error ?? {}) as { code?: unknown; column?: unknown };
   // Two writes that met (a deadlock, a serialization failure): this one was rolled back whole.
-  if (code === '40P01' || code === '40001')
-    return new ServiceUnavailable('The change met another made at the same moment and was not written; send it again.', 1);
+  if (code === '40P01' || code === '40001') return new ServiceUnavailable(said('write_met_another'), 1);
   if (typeof code !== 'string' || !/^2[23][0-9A-Z]{3}$/.test(code)) return undefined;
-  if (code === '23505') return new Conflict('A record with the same key exists already.');
-  const field = typeof column === 'string' && column !== '' ? [{ path: column, message: 'cannot be stored as given' }] : [];
-  return new BadRequest('A value cannot be stored as given.', field);
+  if (code === '23505') return new Conflict(said('same_key'));
+  const field = typeof column === 'string' && column !== '' ? [detail({ path: column }, said('cannot_store'))] : [];
+  return new BadRequest(said('value_cannot_store'), field);
 }
 
 /** The one place a failed request ends: problem+json, never a stack trace. */
@@ -139,11 +139,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (!problem) {
       (req.log ?? log).error({ err: error }, 'unhandled error');
-      problem = new HttpProblem(
-        500,
-        'Internal Server Error',
-        `Something went wrong on our side. Quote request id ${String(req.id ?? '')} when you report it.`,
-      );
+      problem = new HttpProblem(500, 'Internal Server Error', said('internal_error', { requestId: String(req.id ?? '') }));
     }
     if (res.headersSent) {
       // A streamed response failed midway: all we can do is cut it, so the client sees it is incomplete.

@@ -1,4 +1,4 @@
-import { ServiceUnavailable } from '../lib/problems.js';
+import { ServiceUnavailable, said } from '../lib/problems.js';
 
 /**
  * A budget of the process for one kind of heavy work (uploads being received, imports running,
@@ -76,7 +76,7 @@ export class Gate {
 
   #busy(): ServiceUnavailable {
     return new ServiceUnavailable(
-      `Too many ${this.what} at once (${this.#running} running, ${this.#waiting.length} waiting); try again shortly.`,
+      said('too_busy', { what: this.what, running: this.#running, waiting: this.#waiting.length }),
       this.retryAfterSeconds,
     );
   }

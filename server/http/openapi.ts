@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import type { RouteSpec } from './route.js';
+import { PROBLEMS } from '../../contract/problems.js';
+
+/** A problem's stable name: one of the catalogue's codes (contract/problems.ts), which says it in English and Chinese. */
+const PROBLEM_CODE = { type: 'string', enum: Object.keys(PROBLEMS) };
+const PROBLEM_PARAMS = {
+  type: 'object',
+  description: "The problem's particulars, named by its code.",
+  additionalProperties: true,
+};
 
 type JsonSchema = Record<string, unknown>;
 
@@ -100,7 +109,9 @@ export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], ver
                   type: { type: 'string' },
                   title: { type: 'string' },
                   status: { type: 'integer' },
-                  detail: { type: 'string' },
+                  detail: { type: 'string', description: 'In English, rendered from code and params.' },
+                  code: PROBLEM_CODE,
+                  params: PROBLEM_PARAMS,
                   errors: {
                     type: 'array',
                     items: {
@@ -109,13 +120,15 @@ export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], ver
                         path: { type: 'string' },
                         line: { type: 'integer' },
                         column: { type: 'string' },
-                        message: { type: 'string' },
+                        code: PROBLEM_CODE,
+                        params: PROBLEM_PARAMS,
+                        message: { type: 'string', description: 'In English, rendered from code and params.' },
                       },
-                      required: ['message'],
+                      required: ['code', 'params', 'message'],
                     },
                   },
                 },
-                required: ['title', 'status'],
+                required: ['title', 'status', 'code', 'params'],
               },
             },
           },

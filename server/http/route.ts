@@ -15,7 +15,10 @@ import {
   BadRequest,
   Forbidden,
   HttpProblem,
+  detail,
+  issueDetail,
   type ProblemDetail,
+  said,
   ServiceUnavailable,
   Unauthorized,
   WriteNotApplied,
@@ -182,14 +185,7 @@ function cutShort(spec: RouteSpec<any, any, any>, res: Response, connections: Re
   if (cut.commitInDoubt) return;
   connections.close();
   const writes = spec.method !== 'get';
-  sendProblem(
-    res,
-    !writes
-      ? new ServiceUnavailable()
-      : cut.statementInDoubt
-        ? new WriteOutcomeUnknown('The database stopped answering while a statement of this request ran outside a transaction')
-        : new WriteNotApplied(),
-  );
+  sendProblem(res, !writes ? new ServiceUnavailable() : cut.statementInDoubt ? new WriteOutcomeUnknown() : new WriteNotApplied());
 }
 
 async function handleCaller(spec: RouteSpec<any, any, any>, services: RouteServices, req: Request, res: Response): Promise<void> {
@@ -228,13 +224,13 @@ async function handleAuthorized(
   const answers = fromReplica ? services.replica!.answers : services.answers;
   if (!spec.query && Object.keys(req.query).length > 0) {
     throw new BadRequest(
-      `${spec.method.toUpperCase()} ${spec.path} takes no query parameters.`,
-      Object.keys(req.query).map((key) => ({ path: `query.${key}`, message: 'is not a parameter of this route' })),
+      said('no_query_parameters', { method: spec.method.toUpperCase(), path: spec.path }),
+      Object.keys(req.query).map((key) => detail({ path: `query.${key}` }, said('not_a_parameter'))),
     );
   }
   if (spec.body && !req.is('application/json') && !spec.bodyTypes?.some((type) => req.is(type))) {
-    throw new HttpProblem(415, 'Unsupported Media Type', 'Send the body as application/json.', [
-      { path: 'headers.content-type', message: 'must be application/json' },
+    throw new HttpProblem(415, 'Unsupported Media Type', said('send_json'), [
+      detail({ path: 'headers.content-type' }, said('must_be_json_type')),
     ]);
   }
   const query = parse(spec.query, req.query, 'query');
@@ -322,22 +318,22 @@ function authorize(access: Access, caller: Caller | null): void {
   if (access === 'anyone') return;
   if (!caller) throw new Unauthorized();
   if (access === 'signed_in') return;
-  if (!access.includes(caller.role)) throw new Forbidden(`This needs the role ${access.join(' or ')}; you are ${caller.role}.`);
+  if (!access.includes(caller.role)) throw new Forbidden(said('role_needed', { roles: access, role: caller.role }));
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'query' | 'params' | 'body'): T {
   if (!schema) return undefined as T;
   const unstorable = unrepresentableText(value, where);
-  if (unstorable) throw new BadRequest(`The request's ${where === 'params' ? 'path' : where} is not valid.`, [unstorable]);
+  const invalid = said('request_invalid', { where: where === 'params' ? 'path' : where });
+  if (unstorable) throw new BadRequest(invalid, [unstorable]);
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  throw new BadRequest(`The request's ${where === 'params' ? 'path' : where} is not valid.`, zodProblems(result.error, where));
+  throw new BadRequest(invalid, zodProblems(result.error, where));
 }
 
-/** Zod issues as problem details, with the parameter's path (`query.by`) and a readable message. */
+/** Zod issues as problem details, with the parameter's path (`query.by`) and the problem each issue says. */
 export function zodProblems(error: z.ZodError, prefix?: string): ProblemDetail[] {
-  return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
-    message: issue.message,
-  }));
+  return error.issues.map((issue) =>
+    issueDetail({ path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)' }, issue.message),
+  );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ProblemDetail } from '../lib/problems.js';
+import { zodSays } from '../../contract/problems.js';
+import { detail, type ProblemDetail, said } from '../lib/problems.js';
 
 /** C0 control characters other than tab, line feed and carriage return, and DEL: never valid in stored text. */
 export function isControl(char: string): boolean {
@@ -12,11 +13,11 @@ export const hasControl = (text: string): boolean => [...text].some(isControl);
 /** One line of text from outside: trimmed, not empty, bounded, with no control characters (PostgreSQL refuses NUL). */
 export function singleLine(max: number) {
   return z
-    .string({ error: 'must be text' })
+    .string({ error: zodSays('not_text') })
     .trim()
-    .min(1, 'is required')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !/[\r\n\t]/.test(s) && !hasControl(s), 'must be one line without control characters');
+    .min(1, zodSays('required'))
+    .max(max, zodSays('max_characters', { max }))
+    .refine((s) => !/[\r\n\t]/.test(s) && !hasControl(s), zodSays('not_one_line'));
 }
 
 /**
@@ -28,8 +29,6 @@ const UNREPRESENTABLE = /[\ud800-\udfff\0]/u;
 
 export const isRepresentable = (text: string): boolean => !UNREPRESENTABLE.test(text);
 
-export const UNREPRESENTABLE_MESSAGE = 'must be Unicode text without a lone surrogate or a NUL character';
-
 /**
  * The first string in a request's query, path parameters or JSON body (at any depth, keys too)
  * that no database can store, as a problem naming where it is (`body.partner_name`), or undefined.
@@ -37,17 +36,17 @@ export const UNREPRESENTABLE_MESSAGE = 'must be Unicode text without a lone surr
  * query (where the database would refuse it with a code of its own) whatever the schema says.
  */
 export function unrepresentableText(value: unknown, path: string): ProblemDetail | undefined {
-  if (typeof value === 'string') return isRepresentable(value) ? undefined : { path, message: UNREPRESENTABLE_MESSAGE };
+  if (typeof value === 'string') return isRepresentable(value) ? undefined : detail({ path }, said('unrepresentable'));
   if (typeof value !== 'object' || value === null) return undefined;
   // An explicit stack, not recursion: a deeply nested body must not exhaust the call stack.
   const stack: Array<[unknown, string]> = [[value, path]];
   while (stack.length > 0) {
     const [item, at] = stack.pop()!;
     if (typeof item === 'string') {
-      if (!isRepresentable(item)) return { path: at, message: UNREPRESENTABLE_MESSAGE };
+      if (!isRepresentable(item)) return detail({ path: at }, said('unrepresentable'));
     } else if (typeof item === 'object' && item !== null) {
       for (const [key, child] of Object.entries(item)) {
-        if (!isRepresentable(key)) return { path: at, message: `has a key that ${UNREPRESENTABLE_MESSAGE}` };
+        if (!isRepresentable(key)) return detail({ path: at }, said('key_unrepresentable'));
         stack.push([child, `${at}.${key}`]);
       }
     }

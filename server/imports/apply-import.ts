@@ -3,7 +3,7 @@ import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
-import { type ProblemDetail, Unprocessable } from '../lib/problems.js';
+import { detail, type ProblemDetail, said, Unprocessable } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import { brokenContractRule, hasStagedChecks, stagedProblems, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../records/record-columns.js';
@@ -76,8 +76,7 @@ export interface ApplyOptions {
 }
 
 /** The message of a file refused for refs that repeat. */
-const repeatedRefs = (count: number): string =>
-  `${count.toLocaleString('en')} row${count === 1 ? '' : 's'} repeat${count === 1 ? 's' : ''} a ref of an earlier row; nothing was imported.`;
+const repeatedRefs = (count: number) => said('repeated_refs', { count });
 
 /**
  * Applies checked rows in one transaction: upsert on (university_code, ref); a row whose
@@ -158,11 +157,16 @@ export async function applyImport(
           if (duplicates.length >= MAX_REPORTED_ERRORS) continue;
           const earlier = await sql<{ line: number }>`
             select line from import_keys where university_code = ${row[universityAt]} and ref = ${row[refAt]}`.execute(trx);
-          duplicates.push({
-            line: row[0] as number,
-            column: 'ref',
-            message: `ref ${String(row[refAt])} of ${String(row[universityAt])} is also on line ${earlier.rows[0]?.line}`,
-          });
+          duplicates.push(
+            detail(
+              { line: row[0] as number, column: 'ref' },
+              said('duplicate_ref', {
+                ref: String(row[refAt]),
+                university: String(row[universityAt]),
+                line: Number(earlier.rows[0]?.line),
+              }),
+            ),
+          );
         }
       }
       // A file with a duplicate is refused whole: the rest is only read for the other duplicates.
@@ -289,10 +293,10 @@ export async function applyImport(
     const code = (error as { code?: unknown }).code;
     const rule = brokenContractRule(error);
     // A rule between contracts and payments broken by a write made meanwhile (the file was checked first).
-    if (rule) throw new Unprocessable(`${rule}: another write got there first; nothing was imported.`);
+    if (rule) throw new Unprocessable(said('contract_rule_refused', { rule, during: 'import' }));
     if (typeof code === 'string' && code.startsWith('23')) {
       // The answer says what it means for the file, never the database's own message.
-      throw new Unprocessable('The database refused a value of the file; nothing was imported.');
+      throw new Unprocessable(said('file_value_refused'));
     }
     throw error;
   }
@@ -384,11 +388,16 @@ async function dryRunImport(
               select line from ${sql.table(keys)} where university_code = ${row[universityAt]} and ref = ${row[refAt]}`.execute(
               session,
             );
-            duplicates.push({
-              line: row[0] as number,
-              column: 'ref',
-              message: `ref ${String(row[refAt])} of ${String(row[universityAt])} is also on line ${earlier.rows[0]?.line}`,
-            });
+            duplicates.push(
+              detail(
+                { line: row[0] as number, column: 'ref' },
+                said('duplicate_ref', {
+                  ref: String(row[refAt]),
+                  university: String(row[universityAt]),
+                  line: Number(earlier.rows[0]?.line),
+                }),
+              ),
+            );
           }
         }
         await breathe();

@@ -4,7 +4,17 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { unescapeTextCell } from '../csv/cells.js';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
-import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '../lib/problems.js';
+import type { Said } from '../../contract/problems.js';
+import {
+  detail,
+  Forbidden,
+  movedTo,
+  PayloadTooLarge,
+  type ProblemDetail,
+  said,
+  issueDetail,
+  Unprocessable,
+} from '../lib/problems.js';
 import type { References } from '../kpi/references.js';
 import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
 import { CELL_SCHEMAS, crossRuleProblems, type RecordValues } from '../records/record-schemas.js';
@@ -30,11 +40,11 @@ export const MAX_EMPTY_ROWS = 10_000;
 /** A file that cannot be imported: every bad row's line and column (up to 1000) and how many there are in all. */
 export class ImportRejected extends Unprocessable {
   constructor(
-    detail: string,
+    problem: Said,
     errors: readonly ProblemDetail[],
     readonly total: number,
   ) {
-    super(detail, errors.slice(0, MAX_REPORTED_ERRORS));
+    super(problem, errors.slice(0, MAX_REPORTED_ERRORS));
   }
 
   override toJSON(): Record<string, unknown> {
@@ -43,18 +53,17 @@ export class ImportRejected extends Unprocessable {
 }
 
 /** What csv-parse's errors mean, said for a person holding a spreadsheet. */
-const CSV_MESSAGES: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quoted cell is never closed (a " is missing)',
-  INVALID_OPENING_QUOTE: 'a " appears inside a cell that does not start with one; quote the whole cell and double the " inside',
-  CSV_INVALID_CLOSING_QUOTE: 'a quoted cell goes on after its closing "; double any " inside the cell',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a quoted cell goes on after its closing "; double any " inside the cell',
+const CSV_MESSAGES: Record<string, Said> = {
+  CSV_QUOTE_NOT_CLOSED: said('csv_quote_not_closed'),
+  INVALID_OPENING_QUOTE: said('csv_quote_inside'),
+  CSV_INVALID_CLOSING_QUOTE: said('csv_after_closing_quote'),
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: said('csv_after_closing_quote'),
 };
 
 const normalize = (name: string): string => name.normalize('NFKC').trim().replaceAll(/\s+/g, ' ').toLowerCase();
 
-/** The message of a file refused for its rows' problems. */
-export const problemsInFile = (count: number): string =>
-  `The file has ${count.toLocaleString('en')} problem${count === 1 ? '' : 's'}: nothing was imported.`;
+/** What a file refused for its rows' problems says. */
+export const problemsInFile = (count: number): Said => said('file_problems', { count });
 
 /** A cell of the file, shown in a message: never more than 60 characters of it. */
 const shown = (cell: string): string => (cell.length > 60 ? `${cell.slice(0, 59)}…` : cell);
@@ -77,9 +86,7 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
     const delimiter = header[0]!.includes(';') ? 'semicolons' : header[0]!.includes('\t') ? 'tabs' : 'vertical bars';
     return {
       columns: [],
-      problems: [
-        { line: 1, message: `the header is separated by ${delimiter}, not commas: save the file as CSV (comma delimited)` },
-      ],
+      problems: [detail({ line: 1 }, said('header_delimiter', { delimiter }))],
     };
   }
   const byName = new Map<string, ColumnSpec>();
@@ -92,9 +99,9 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
   const columns = header.map((cell) => {
     const column = byName.get(normalize(cell)) ?? null;
     if (!column) {
-      problems.push({ line: 1, column: shown(cell), message: `unknown column "${shown(cell)}"` });
+      problems.push(detail({ line: 1, column: shown(cell) }, said('unknown_column', { column: shown(cell) })));
     } else if (seen.has(column.name)) {
-      problems.push({ line: 1, column: shown(cell), message: `the column ${column.name} appears twice` });
+      problems.push(detail({ line: 1, column: shown(cell) }, said('column_twice', { column: column.name })));
     } else {
       seen.add(column.name);
     }
@@ -104,7 +111,7 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
   for (const column of INPUT_COLUMNS[kind]) {
     const optional = isOptionalType(column.type) || column.default !== undefined;
     if (!seen.has(column.name) && !optional)
-      problems.push({ line: 1, column: column.name, message: `the column ${column.name} (${column.zh}) is missing` });
+      problems.push(detail({ line: 1, column: column.name }, said('column_missing', { column: column.name, zh: column.zh })));
   }
   if (problems.length === 0) return { columns, problems };
   // The header of another kind of record: the file was chosen for the wrong kind.
@@ -113,14 +120,20 @@ function matchHeader(kind: FactKind, header: string[]): { columns: Array<ColumnS
     return {
       columns,
       problems: [
-        {
-          line: 1,
-          message: `the header is that of ${KIND_NAMES[other].en} (${other}), not of ${KIND_NAMES[kind].en} (${kind}): import the file as ${other}`,
-        },
+        detail(
+          { line: 1 },
+          said('header_of_other_kind', {
+            kind,
+            kindName: KIND_NAMES[kind].en,
+            other,
+            otherName: KIND_NAMES[other].en,
+            otherNameZh: KIND_NAMES[other].zh,
+          }),
+        ),
       ],
     };
   }
-  problems.push({ line: 1, message: `the columns of ${kind} are ${INPUT_COLUMNS[kind].map((c) => c.name).join(', ')}` });
+  problems.push(detail({ line: 1 }, said('columns_of_kind', { kind, columns: INPUT_COLUMNS[kind].map((c) => c.name) })));
   return { columns, problems };
 }
 
@@ -135,8 +148,7 @@ function codeCells(kind: FactKind, input: Record<string, unknown>, flagged: Read
   return codes;
 }
 
-const NOT_UTF8 =
-  'The file is not UTF-8 (it may be GBK or Windows-1252). In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.';
+const NOT_UTF8 = said('file_not_utf8', { utf16: false });
 
 /**
  * Checks that a stream is UTF-8 as it passes, refusing a UTF-16 file and any byte that is not
@@ -152,13 +164,7 @@ class Utf8Lines extends Transform {
     if (this.#first) {
       this.#first = false;
       if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-        done(
-          new ImportRejected(
-            'The file is UTF-16, not UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.',
-            [{ line: 1, message: 'the file is not UTF-8' }],
-            1,
-          ),
-        );
+        done(new ImportRejected(said('file_not_utf8', { utf16: true }), [detail({ line: 1 }, said('not_utf8'))], 1));
         return;
       }
     }
@@ -166,7 +172,7 @@ class Utf8Lines extends Transform {
       // Decoded to be checked only: the parser reads the bytes as they are.
       this.#decoder.decode(chunk, { stream: true });
     } catch {
-      done(new ImportRejected(NOT_UTF8, [{ line: this.#lines + lineOfInvalidByte(chunk), message: 'the file is not UTF-8' }], 1));
+      done(new ImportRejected(NOT_UTF8, [detail({ line: this.#lines + lineOfInvalidByte(chunk) }, said('not_utf8'))], 1));
       return;
     }
     this.bytes += chunk.length;
@@ -179,7 +185,7 @@ class Utf8Lines extends Transform {
       this.#decoder.decode();
       done();
     } catch {
-      done(new ImportRejected(NOT_UTF8, [{ line: this.#lines, message: 'the file ends inside a character' }], 1));
+      done(new ImportRejected(NOT_UTF8, [detail({ line: this.#lines }, said('ends_inside_character'))], 1));
     }
   }
 }
@@ -274,11 +280,7 @@ async function checkRows(
     problemCount++;
     if (problems.length < MAX_REPORTED_ERRORS) problems.push(problem);
     if (problemCount >= MAX_COUNTED_ERRORS)
-      throw new ImportRejected(
-        `${MAX_COUNTED_ERRORS.toLocaleString('en')} or more problems in the file (the check stopped there); is it the right file for this kind of record? Nothing was imported.`,
-        problems,
-        problemCount,
-      );
+      throw new ImportRejected(said('too_many_problems', { count: MAX_COUNTED_ERRORS }), problems, problemCount);
   };
   const foreign: ProblemDetail[] = [];
   let foreignCount = 0;
@@ -305,8 +307,8 @@ async function checkRows(
       const blankRow = record.every((cell) => cell.trim() === '');
       if (blankRow && ++emptyRows > MAX_EMPTY_ROWS)
         throw new ImportRejected(
-          `The file has more than ${MAX_EMPTY_ROWS.toLocaleString('en')} empty rows; is it the right file? Nothing was imported.`,
-          [{ line, message: `more than ${MAX_EMPTY_ROWS.toLocaleString('en')} empty rows by this line` }],
+          said('too_many_empty_rows', { count: MAX_EMPTY_ROWS }),
+          [detail({ line }, said('empty_rows_by_line', { count: MAX_EMPTY_ROWS }))],
           1,
         );
       if (!columns) {
@@ -314,11 +316,7 @@ async function checkRows(
         sawContent = true;
         const matched = matchHeader(kind, record);
         if (matched.problems.length > 0)
-          throw new ImportRejected(
-            'The header does not match the columns of this kind of record.',
-            matched.problems,
-            matched.problems.length,
-          );
+          throw new ImportRejected(said('header_mismatch'), matched.problems, matched.problems.length);
         columns = matched.columns;
         ignored.push(...columns.flatMap((column) => (column?.derived ? [column.name] : [])));
         const named = new Set(columns.map((column) => column?.name));
@@ -329,7 +327,7 @@ async function checkRows(
       if (blankRow) continue;
       if (++rowsRead > MAX_IMPORT_ROWS) throw tooManyRows();
       if (record.length !== headerWidth) {
-        report({ line, message: `the row has ${record.length} cells, the header ${headerWidth}` });
+        report(detail({ line }, said('row_width', { cells: record.length, header: headerWidth })));
         continue;
       }
       const input: Record<string, unknown> = {};
@@ -345,13 +343,13 @@ async function checkRows(
         for (const issue of cells.error.issues) {
           const column = String(issue.path[0] ?? '');
           flagged.add(column);
-          report({ line, column, message: issue.message });
+          report(issueDetail({ line, column }, issue.message));
         }
       } else {
         // The rules that read a column the file leaves out wait for the stored value (`stagedRowRules`).
         for (const issue of crossRuleProblems(kind, cells.data, { notReading: absent })) {
           flagged.add(issue.path);
-          report({ line, column: issue.path, message: issue.message });
+          report(movedTo({ line, column: issue.path }, issue));
         }
       }
       const parsed = cells.success && flagged.size === 0 ? cells : { success: false as const };
@@ -359,16 +357,12 @@ async function checkRows(
       // that one pass lists everything wrong with the file.
       const codes = parsed.success ? parsed.data : codeCells(kind, input, flagged);
       const referenceIssues = referenceProblems(kind, codes, references).filter((issue) => !flagged.has(issue.path!));
-      for (const issue of referenceIssues) report({ line, column: issue.path!, message: issue.message });
+      for (const issue of referenceIssues) report(movedTo({ line, column: issue.path! }, issue));
       const university = codes.university_code;
       if (own && typeof university === 'string' && university !== own && !flagged.has('university_code')) {
         foreignCount++;
         if (foreign.length < MAX_REPORTED_ERRORS)
-          foreign.push({
-            line,
-            column: 'university_code',
-            message: `a steward of ${own} may not import records of ${university}`,
-          });
+          foreign.push(detail({ line, column: 'university_code' }, said('steward_foreign_row', { own, university })));
         continue;
       }
       if (!parsed.success || referenceIssues.length > 0 || problemCount > 0) continue;
@@ -381,9 +375,9 @@ async function checkRows(
     parser.destroy();
     if (error instanceof ImportRejected || error instanceof PayloadTooLarge) throw error;
     if (error instanceof RowOutOfBounds) {
-      report({ line: error.line, message: error.message });
+      report(detail({ line: error.line }, error.problem));
       throw new ImportRejected(
-        `A row of the file is larger than a record can be (${MAX_ROW_BYTES / 1024} KB, ${MAX_ROW_CELLS} cells); nothing was imported.`,
+        said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }),
         problems,
         problemCount,
       );
@@ -392,39 +386,26 @@ async function checkRows(
       // The record that could not be read starts on the next spreadsheet line.
       // csv-parse parses ahead of the loop: its own count says which record it was reading.
       const records = (error as CsvError & { records?: number }).records;
-      report({
-        line: (typeof records === 'number' ? records : line) + 1,
-        message: CSV_MESSAGES[error.code] ?? `the CSV cannot be read: ${error.message}`,
-      });
-      throw new ImportRejected('The file is not valid CSV.', problems, problemCount);
+      report(
+        detail(
+          { line: (typeof records === 'number' ? records : line) + 1 },
+          CSV_MESSAGES[error.code] ?? said('csv_unreadable', { reason: error.message }),
+        ),
+      );
+      throw new ImportRejected(said('csv_invalid'), problems, problemCount);
     }
     throw error;
   }
   onProgress(decoder.bytes);
-  if (!sawContent)
-    throw new ImportRejected(
-      'The file is empty.',
-      [{ line: 1, message: 'the file is empty: it needs a header and at least one row' }],
-      1,
-    );
+  if (!sawContent) throw new ImportRejected(said('file_empty'), [detail({ line: 1 }, said('file_empty_here'))], 1);
   if (foreignCount > 0) {
-    throw new Forbidden(
-      `A steward of ${own} may import only its own university's records; ${foreignCount} row(s) belong to another.`,
-      foreign,
-    );
+    throw new Forbidden(said('steward_foreign_file', { own: own ?? '', count: foreignCount }), foreign);
   }
   if (problemCount > 0) throw new ImportRejected(problemsInFile(problemCount), problems, problemCount);
-  if (rows === 0)
-    throw new ImportRejected(
-      'The file has a header but no rows.',
-      [{ line: 2, message: 'there are no rows under the header' }],
-      1,
-    );
+  if (rows === 0) throw new ImportRejected(said('no_rows'), [detail({ line: 2 }, said('no_rows_here'))], 1);
   return rows;
 }
 
 function tooManyRows(): PayloadTooLarge {
-  return new PayloadTooLarge(
-    `The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows; split it and import the parts one after another.`,
-  );
+  return new PayloadTooLarge(said('too_many_rows', { max: MAX_IMPORT_ROWS }));
 }

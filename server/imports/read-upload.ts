@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { type Pace, watchPace } from '../http/pace.js';
-import { BadRequest, HttpProblem, PayloadTooLarge, RequestTimeout } from '../lib/problems.js';
+import { BadRequest, detail, HttpProblem, PayloadTooLarge, RequestTimeout, said } from '../lib/problems.js';
 import { isControl } from '../http/text.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 
@@ -43,15 +43,13 @@ export async function receiveUpload(req: Request, limit = MAX_UPLOAD_BYTES, pace
   // A compressed body would be read as its compressed bytes: refused, not misread.
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== '') {
-    throw new HttpProblem(415, 'Unsupported Media Type', `Send the file as it is, not encoded as ${encoding}.`, [
-      { path: 'headers.content-encoding', message: 'must be absent (or identity)' },
+    throw new HttpProblem(415, 'Unsupported Media Type', said('upload_encoded', { encoding }), [
+      detail({ path: 'headers.content-encoding' }, said('must_be_identity')),
     ]);
   }
   if (type === 'multipart/form-data') return receiveMultipart(req, limit, pace);
   if (!CSV_TYPES.includes(type)) {
-    throw new BadRequest(`Send the file as text/csv or as multipart/form-data, not ${type || 'no content type'}.`, [
-      { path: 'headers.content-type', message: `must be text/csv or multipart/form-data` },
-    ]);
+    throw new BadRequest(said('upload_type', { type }), [detail({ path: 'headers.content-type' }, said('must_be_csv_or_form'))]);
   }
   return receiveBody(req, limit, pace);
 }
@@ -66,8 +64,8 @@ function watchUploadPace(req: Request, pace: UploadPace, slow: (error: RequestTi
     slow(
       new RequestTimeout(
         why === 'stalled'
-          ? `The upload sent nothing for ${Math.round(pace.idleMs / 1000)} s; it was stopped. Send the file again.`
-          : `The upload arrives too slowly (under ${Math.round(pace.minBytesPerSecond / 1024)} KB/s); it was stopped. Send the file again from a faster connection.`,
+          ? said('upload_idle', { seconds: Math.round(pace.idleMs / 1000) })
+          : said('upload_slow', { kilobytesPerSecond: Math.round(pace.minBytesPerSecond / 1024) }),
       ),
     );
   });
@@ -80,12 +78,10 @@ function watchUploadPace(req: Request, pace: UploadPace, slow: (error: RequestTi
 }
 
 function tooLarge(limit: number): PayloadTooLarge {
-  return new PayloadTooLarge(
-    `The file is larger than ${Math.round(limit / 1024 / 1024)} MB; split it and import the parts one after another.`,
-  );
+  return new PayloadTooLarge(said('file_too_large', { megabytes: Math.round(limit / 1024 / 1024) }));
 }
 
-const interrupted = () => new BadRequest('The upload was interrupted before it was complete.');
+const interrupted = () => new BadRequest(said('upload_interrupted'));
 
 /** Counts and hashes what passes, and fails with a 413 at the first byte past the limit. */
 class Meter extends Transform {
@@ -176,7 +172,7 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
         limits: { fileSize: limit + 1, files: 2, fields: 10, parts: 12, headerPairs: 50 },
       });
     } catch (error) {
-      reject(new BadRequest(`The multipart form cannot be read: ${(error as Error).message}`));
+      reject(new BadRequest(said('form_unreadable', { reason: (error as Error).message })));
       return;
     }
     let settled = false;
@@ -210,7 +206,7 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
       if (part) {
         stream.on('error', () => undefined);
         stream.resume();
-        fail(new BadRequest('Send one file at a time.', [{ path: 'body.file', message: 'appears more than once' }]));
+        fail(new BadRequest(said('one_file'), [detail({ path: 'body.file' }, said('appears_twice'))]));
         return;
       }
       part = stream;
@@ -229,7 +225,7 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
       fail(
         /unexpected end of form/i.test(error.message)
           ? interrupted()
-          : new BadRequest(`The multipart form cannot be read: ${error.message}`),
+          : new BadRequest(said('form_unreadable', { reason: error.message })),
       ),
     );
     parser.on('close', () => {
@@ -237,10 +233,8 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
       if (!upload) {
         fail(
           fileAsText
-            ? new BadRequest('The form part named file is text, not a file: attach the CSV as a file (with a file name).', [
-                { path: 'body.file', message: 'must be a file, with a file name' },
-              ])
-            : new BadRequest('The form has no part named file.', [{ path: 'body.file', message: 'is required' }]),
+            ? new BadRequest(said('form_file_is_text'), [detail({ path: 'body.file' }, said('must_be_file'))])
+            : new BadRequest(said('form_no_file'), [detail({ path: 'body.file' }, said('required'))]),
         );
         return;
       }

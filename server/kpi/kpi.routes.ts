@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import { AggregateAnswerSchema, CollaborationAnswerSchema, SummaryAnswerSchema } from '../../contract/kpi.js';
 import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
 import type { CsvDownloads } from '../csv/csv-download.js';
@@ -10,8 +10,6 @@ import { route } from '../http/route.js';
 import { AggregateQuerySchema, CollaborationQuerySchema, SummaryQuerySchema } from './kpi.schemas.js';
 import { aggregate, collaboration, summary, summaryPeriod } from './kpi.service.js';
 import { MEASURES } from './registry.js';
-
-const Span = z.object({ from: z.string(), to: z.string() });
 
 /** The CSV forms are computed in memory first (a bounded result); `downloads` spools and sends them as every export. */
 export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
@@ -24,11 +22,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       summary:
         'Measures grouped by up to three dimensions, filtered; rows sorted by the dimensions. Missing combinations are absent unless fill=true.',
       query: AggregateQuerySchema,
-      response: z.object({
-        measures: z.array(z.string()),
-        by: z.array(z.string()),
-        rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
-      }),
+      response: AggregateAnswerSchema,
       async handle({ req, res, query, caller }) {
         const result = await aggregate(requestReader(db), query);
         if (!query.output.csv) return result;
@@ -44,13 +38,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       summary:
         'Per measure: the value for the period (default: this year to date), the previous period of the same length, the same period a year before (also over the matched panel), the year’s target and progress.',
       query: SummaryQuerySchema,
-      response: z.object({
-        period: Span,
-        previousPeriod: Span,
-        yearAgoPeriod: Span,
-        yearToDate: Span,
-        measures: z.array(z.record(z.string(), z.unknown())),
-      }),
+      response: SummaryAnswerSchema,
       async handle({ req, res, query, caller }) {
         const result = await summary(requestReader(db), query);
         if (!query.output.csv) return result;
@@ -71,14 +59,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       cached: true,
       summary: 'The university × partner university matrix of one measure: matrix[i][j] is university i with partner j.',
       query: CollaborationQuerySchema,
-      response: z.object({
-        measure: z.string(),
-        universities: z.array(z.string()),
-        partners: z.array(z.string()),
-        matrix: z.array(z.array(z.number())),
-        withoutPartner: z.array(z.number()),
-        totals: z.array(z.number()),
-      }),
+      response: CollaborationAnswerSchema,
       async handle({ req, res, query, caller }) {
         const result = await collaboration(requestReader(db), query);
         if (!query.output.csv) return result;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodSays } from '../../contract/problems.js';
 import { csvShape, toCsvRequest } from '../csv/csv-request.js';
 import { ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, LAST_DATE } from '../lib/dates.js';
@@ -11,9 +12,9 @@ const MAX_LIST = 100;
 export const MAX_GROUPING = 3;
 
 export const IsoDateSchema = z
-  .string({ error: 'must be one date written YYYY-MM-DD' })
-  .refine(isValidIsoDate, 'must be a real date written YYYY-MM-DD')
-  .refine((d) => d >= FIRST_DATE && d <= LAST_DATE, `must be between ${FIRST_DATE} and ${LAST_DATE}`);
+  .string({ error: zodSays('one_date') })
+  .refine(isValidIsoDate, zodSays('real_date'))
+  .refine((d) => d >= FIRST_DATE && d <= LAST_DATE, zodSays('date_between', { first: FIRST_DATE, last: LAST_DATE }));
 
 /** Longest list parameter, in characters: room for every code there is, with spaces. */
 export const MAX_LIST_TEXT = 4000;
@@ -26,28 +27,28 @@ function list<O extends string>(item: z.ZodType<O, string>, max = MAX_LIST) {
   return z.preprocess(
     (value) => (Array.isArray(value) ? value.join(',') : value),
     z
-      .string({ error: 'must be a comma-separated list' })
-      .max(MAX_LIST_TEXT, { error: `is too long: at most ${MAX_LIST_TEXT} characters`, abort: true })
+      .string({ error: zodSays('comma_list') })
+      .max(MAX_LIST_TEXT, { error: zodSays('list_too_long', { max: MAX_LIST_TEXT }), abort: true })
       .transform((text) =>
         text
           .split(',')
           .map((part) => part.trim())
           .filter((part) => part !== ''),
       )
-      .pipe(z.array(item).max(max, `may name at most ${max} values`)),
+      .pipe(z.array(item).max(max, zodSays('list_too_many', { max }))),
   );
 }
 
 const code = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, 'must be a code such as USST')
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, zodSays('code_format', { example: 'USST' }))
   .transform((c) => c.toUpperCase());
 
-const measureId = z.enum(MEASURE_IDS, { error: `must be a measure: one of ${MEASURE_IDS.join(', ')}` });
-const dimensionId = z.enum(DIMENSION_IDS, { error: `must be a dimension: one of ${DIMENSION_IDS.join(', ')}` });
+const measureId = z.enum(MEASURE_IDS, { error: zodSays('measure_one_of', { values: MEASURE_IDS }) });
+const dimensionId = z.enum(DIMENSION_IDS, { error: zodSays('dimension_one_of', { values: DIMENSION_IDS }) });
 
 const enumValue = (values: readonly string[]) =>
-  z.enum(values as [string, ...string[]], { error: `must be one of ${values.join(', ')}` });
+  z.enum(values as [string, ...string[]], { error: zodSays('one_of', { values }) });
 
 /** A dimension's filter: a list of its values, or of codes checked against the database afterwards. */
 const dimensionFilter = (dimension: FilterDimension) => {
@@ -69,7 +70,7 @@ export type ParsedFilters = { [K in keyof typeof filterShape]?: z.infer<(typeof 
 
 export function checkRange(value: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
   if (value.from && value.to && value.from > value.to) {
-    ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${value.from} > ${value.to})` });
+    ctx.addIssue({ code: 'custom', path: ['from'], message: zodSays('after_to', { from: value.from, to: value.to }) });
   }
 }
 
@@ -82,7 +83,7 @@ function checkDimensions(measures: readonly MeasureId[], dimensions: Array<[stri
         ctx.addIssue({
           code: 'custom',
           path: [path],
-          message: `measure ${id} has no dimension ${dimension}; its dimensions are ${def.dimensions.join(', ')}`,
+          message: zodSays('measure_lacks_dimension', { measure: id, dimension, dimensions: def.dimensions }),
         });
       }
     }
@@ -106,10 +107,10 @@ export function toFilters(parsed: ParsedFilters): KpiFilters {
 
 export const AggregateQuerySchema = z
   .object({
-    measures: list(measureId, MEASURE_IDS.length).refine((m) => m.length > 0, 'name at least one measure'),
+    measures: list(measureId, MEASURE_IDS.length).refine((m) => m.length > 0, zodSays('no_measure')),
     by: list(dimensionId, MAX_GROUPING).optional(),
-    fill: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
-    withRecords: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+    fill: z.enum(['true', 'false'], { error: zodSays('true_or_false') }).optional(),
+    withRecords: z.enum(['true', 'false'], { error: zodSays('true_or_false') }).optional(),
     ...csvShape,
     ...filterShape,
   })
@@ -117,7 +118,7 @@ export const AggregateQuerySchema = z
   .superRefine((value, ctx) => {
     checkRange(value, ctx);
     const by = value.by ?? [];
-    if (new Set(by).size !== by.length) ctx.addIssue({ code: 'custom', path: ['by'], message: 'names a dimension twice' });
+    if (new Set(by).size !== by.length) ctx.addIssue({ code: 'custom', path: ['by'], message: zodSays('dimension_twice') });
     checkDimensions(value.measures, [...by.map((d): [string, DimensionId] => ['by', d]), ...usedFilterDimensions(value)], ctx);
   }, ONCE_VALID)
   .transform((value) => ({
@@ -151,7 +152,7 @@ export type SummaryRequest = z.infer<typeof SummaryQuerySchema>;
 export const CollaborationQuerySchema = z
   .object({
     measure: z.enum(PARTNER_MEASURES as [MeasureId, ...MeasureId[]], {
-      error: `must be one measure with a partner university: one of ${PARTNER_MEASURES.join(', ')}`,
+      error: zodSays('partner_measure_one_of', { values: PARTNER_MEASURES }),
     }),
     ...csvShape,
     ...filterShape,

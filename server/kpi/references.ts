@@ -1,7 +1,7 @@
 import { versioned } from '../db/versioned.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { BadRequest, type ProblemDetail } from '../lib/problems.js';
+import { BadRequest, detail, type ProblemDetail, said } from '../lib/problems.js';
 import { listFields, listRegions, listUniversities } from './references.queries.js';
 import type { KpiFilters } from './compile.js';
 
@@ -45,10 +45,10 @@ export function assertKnownCodes(filters: KpiFilters, references: References, pr
     const known = references[domain];
     for (const value of filters[dimension] ?? []) {
       if (!known.includes(value))
-        problems.push({ path: `${prefix}.${dimension}`, message: `unknown code ${value}; known: ${known.join(', ')}` });
+        problems.push(detail({ path: `${prefix}.${dimension}` }, said('unknown_filter_code', { code: value, known })));
     }
   }
-  if (problems.length > 0) throw new BadRequest('The query names codes that do not exist.', problems);
+  if (problems.length > 0) throw new BadRequest(said('query_unknown_codes'), problems);
 }
 
 /** The universities a filter leaves in scope (university and region filters together). */

@@ -30,7 +30,8 @@ export {
  */
 
 /** `ratio`: a share (0.25 is 25%). */
-export type Unit = 'count' | 'cny' | 'people' | 'credits' | 'ratio';
+export type { Unit } from '../../contract/kpi.js';
+import type { Unit } from '../../contract/kpi.js';
 
 export interface Bilingual {
   en: string;

@@ -1,26 +1,70 @@
 /**
  * The few typed errors that end a request. Thrown anywhere below the routes, turned into
- * `application/problem+json` (RFC 9457) by the one error middleware.
+ * `application/problem+json` (RFC 9457) by the one error middleware. Each carries a problem code
+ * and its params from the one catalogue (contract/problems.ts), and its English message.
  */
+import { english, fromIssueMessage, type ProblemCode, type Said, said } from '../../contract/problems.js';
 
-export interface ProblemDetail {
+export { said, type Said };
+
+/** Where a problem is, and what it is. */
+export interface ProblemPlace {
   /** A query or body parameter, e.g. `by` or `body.email`. */
   path?: string;
   /** A CSV line, numbered as a spreadsheet shows it (the header is line 1). */
   line?: number;
   column?: string;
+}
+
+export interface ProblemDetail extends ProblemPlace {
+  code: ProblemCode;
+  params: Said['params'];
+  /** In English, rendered from the catalogue. */
   message: string;
 }
 
+/** A problem at a place: its code, params and English message. */
+export function detail(place: ProblemPlace, problem: Said): ProblemDetail {
+  return { ...place, code: problem.code, params: problem.params, message: english(problem) };
+}
+
+/** A detail moved to another place (a record's field to a file's line and column). */
+export const movedTo = (place: ProblemPlace, given: ProblemDetail): ProblemDetail => ({
+  ...place,
+  code: given.code,
+  params: given.params,
+  message: given.message,
+});
+
+/** A zod issue's message (a catalogue problem encoded by `zodSays`, or zod's own words) at a place. */
+export const issueDetail = (place: ProblemPlace, message: string): ProblemDetail => detail(place, fromIssueMessage(message));
+
+/** A detail said in English only, by a module still to be converted: sent under the code `unlisted`. */
+export type DetailGiven = ProblemDetail | (ProblemPlace & { message: string; code?: undefined });
+
+const asDetail = (given: DetailGiven): ProblemDetail =>
+  given.code === undefined ? { ...given, code: 'unlisted', params: { text: given.message } } : given;
+
+/** What a problem says: a catalogue entry, or (from a module still to be converted) English text. */
+export type ProblemText = Said | string;
+
+const asSaid = (text: ProblemText): Said => (typeof text === 'string' ? said('unlisted', { text }) : text);
+
 export class HttpProblem extends Error {
+  readonly problem: Said;
+  readonly errors: readonly ProblemDetail[];
+
   constructor(
     readonly status: number,
     readonly title: string,
-    detail: string,
-    readonly errors: readonly ProblemDetail[] = [],
+    text: ProblemText,
+    errors: readonly DetailGiven[] = [],
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    super(detail);
+    const problem = asSaid(text);
+    super(english(problem));
+    this.problem = problem;
+    this.errors = errors.map(asDetail);
     this.name = new.target.name;
   }
 
@@ -35,68 +79,70 @@ export class HttpProblem extends Error {
       title: this.title,
       status: this.status,
       detail: this.message,
+      code: this.problem.code,
+      params: this.problem.params,
       ...(this.errors.length > 0 ? { errors: this.errors } : {}),
     };
   }
 }
 
 export class BadRequest extends HttpProblem {
-  constructor(detail: string, errors: readonly ProblemDetail[] = []) {
+  constructor(detail: ProblemText, errors: readonly DetailGiven[] = []) {
     super(400, 'Bad Request', detail, errors);
   }
 }
 
 export class Unauthorized extends HttpProblem {
-  constructor(detail = 'Sign in first.') {
+  constructor(detail: ProblemText = said('sign_in_first')) {
     super(401, 'Unauthorized', detail);
   }
 }
 
 export class Forbidden extends HttpProblem {
-  constructor(detail = 'Your role may not do this.', errors: readonly ProblemDetail[] = []) {
+  constructor(detail: ProblemText = said('role_may_not'), errors: readonly DetailGiven[] = []) {
     super(403, 'Forbidden', detail, errors);
   }
 }
 
 export class NotFound extends HttpProblem {
-  constructor(detail = 'Not found.') {
+  constructor(detail: ProblemText = said('not_found')) {
     super(404, 'Not Found', detail);
   }
 }
 
 export class Conflict extends HttpProblem {
-  constructor(detail: string, errors: readonly ProblemDetail[] = []) {
+  constructor(detail: ProblemText, errors: readonly DetailGiven[] = []) {
     super(409, 'Conflict', detail, errors);
   }
 }
 
 /** The client sends its request too slowly to be waited for; the connection is closed after this answer. */
 export class RequestTimeout extends HttpProblem {
-  constructor(detail: string) {
+  constructor(detail: ProblemText) {
     super(408, 'Request Timeout', detail, [], { Connection: 'close' });
   }
 }
 
 export class PayloadTooLarge extends HttpProblem {
-  constructor(detail: string) {
+  constructor(detail: ProblemText) {
     super(413, 'Payload Too Large', detail);
   }
 }
 
 export class Unprocessable extends HttpProblem {
-  constructor(detail: string, errors: readonly ProblemDetail[] = []) {
+  constructor(detail: ProblemText, errors: readonly DetailGiven[] = []) {
     super(422, 'Unprocessable Content', detail, errors);
   }
 }
 
 export class TooManyRequests extends HttpProblem {
-  constructor(detail: string, retryAfterSeconds: number) {
+  constructor(detail: ProblemText, retryAfterSeconds: number) {
     super(429, 'Too Many Requests', detail, [], { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
   }
 }
 
 export class ServiceUnavailable extends HttpProblem {
-  constructor(detail = 'The database is not answering; try again shortly.', retryAfterSeconds = 5) {
+  constructor(detail: ProblemText = said('database_unavailable'), retryAfterSeconds = 5) {
     super(503, 'Service Unavailable', detail, [], { 'Retry-After': String(retryAfterSeconds) });
   }
 }
@@ -108,9 +154,7 @@ export function isHttpProblem(error: unknown): error is HttpProblem {
 /** The database went away before this write committed: its transaction was rolled back, nothing of it applied. */
 export class WriteNotApplied extends ServiceUnavailable {
   constructor() {
-    super(
-      'The database stopped answering before this change was committed: nothing of it was applied. Send it again when the service is back.',
-    );
+    super(said('write_not_applied'));
   }
 }
 
@@ -119,18 +163,14 @@ export class WriteNotApplied extends ServiceUnavailable {
  * whether it was applied cannot be known yet. Every write can be sent again without being applied twice.
  */
 export class WriteOutcomeUnknown extends ServiceUnavailable {
-  constructor(why: string) {
-    super(
-      `${why}, so whether this change was applied is unknown. Sending it again is safe: a change is never applied twice (records and imports are keyed by university and ref, a report submission by its period and digest), and a retry says what it found.`,
-    );
+  constructor(problem: Said<'write_outcome_unknown'> = said('write_outcome_unknown', { during: 'statement' })) {
+    super(problem);
   }
 }
 
 /** A COMMIT whose outcome the database did not come back in time to tell. */
 export class CommitOutcomeUnknown extends WriteOutcomeUnknown {
   constructor(waitedMs: number) {
-    super(
-      `The database stopped answering while this change was being committed and did not come back within ${Math.round(waitedMs / 1000)} s`,
-    );
+    super(said('write_outcome_unknown', { during: 'commit', seconds: Math.round(waitedMs / 1000) }));
   }
 }

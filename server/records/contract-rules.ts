@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, FactKind } from '../db/schema.js';
-import { Conflict, type HttpProblem, type ProblemDetail } from '../lib/problems.js';
+import type { Said } from '../../contract/problems.js';
+import { Conflict, detail, type HttpProblem, movedTo, type ProblemDetail, said } from '../lib/problems.js';
 import { streamChunks } from '../db/stream.js';
 import { MAX_REPORTED_ERRORS } from '../csv/record-bounds.js';
 import { crossRuleProblems, type RecordValues } from './record-schemas.js';
@@ -48,18 +49,25 @@ export async function paymentProblems(
   if (moves && `${from.university}|${from.ref}` < `${university}|${ref}`) await lockContract(db, from.university, from.ref);
   const contract = await lockContract(db, university, ref);
   if (moves && `${from.university}|${from.ref}` > `${university}|${ref}`) await lockContract(db, from.university, from.ref);
-  if (!contract) return [{ path: 'contract_ref', message: `there is no contract ${ref} of ${university}` }];
+  if (!contract) return [detail({ path: 'contract_ref' }, said('no_contract', { ref, university }))];
   const problems: ProblemDetail[] = [];
   if (String(payment.received_on) < contract.signed_on)
-    problems.push({ path: 'received_on', message: `must not be before the contract was signed (${contract.signed_on})` });
+    problems.push(detail({ path: 'received_on' }, said('before_signed', { signed: contract.signed_on })));
   const same = before !== null && before.university_code === university && before.contract_ref === ref;
   const others = contract.received_cny - (same ? Number(before.amount_cny) : 0);
   const total = Math.round((others + Number(payment.amount_cny)) * 100) / 100;
   if (total > contract.contract_value_cny)
-    problems.push({
-      path: 'amount_cny',
-      message: `would bring the payments on contract ${ref} to ${yuan(total)}, above its contract value ${yuan(contract.contract_value_cny)}: at most ${yuan(Math.max(0, contract.contract_value_cny - others))} can be received on it besides its other payments`,
-    });
+    problems.push(
+      detail(
+        { path: 'amount_cny' },
+        said('amount_exceeds_contract', {
+          ref,
+          total: yuan(total),
+          value: yuan(contract.contract_value_cny),
+          room: yuan(Math.max(0, contract.contract_value_cny - others)),
+        }),
+      ),
+    );
   return problems;
 }
 
@@ -68,19 +76,24 @@ export async function contractChangeProblems(
   db: Kysely<Database>,
   before: RecordValues,
   after: RecordValues,
-): Promise<{ conflict: string | null; problems: ProblemDetail[] }> {
+): Promise<{ conflict: Said | null; problems: ProblemDetail[] }> {
   const { payments, received, first } = await paymentsOf(db, before);
   if (payments === 0) return { conflict: null, problems: [] };
   if (before.university_code !== after.university_code || before.ref !== after.ref)
     return {
-      conflict: `Contract ${before.ref} of ${before.university_code} has ${payments} payment${payments === 1 ? '' : 's'}: its university and ref cannot change while ${payments === 1 ? 'it names' : 'they name'} it.`,
+      conflict: said('contract_has_payments', {
+        ref: String(before.ref),
+        university: String(before.university_code),
+        count: payments,
+        rekey: true,
+      }),
       problems: [],
     };
   const problems: ProblemDetail[] = [];
   if (Number(after.contract_value_cny) < received)
-    problems.push({ path: 'contract_value_cny', message: `must not be below the cash received on it (${yuan(received)})` });
+    problems.push(detail({ path: 'contract_value_cny' }, said('below_received', { received: yuan(received) })));
   if (first !== null && String(after.signed_on) > first)
-    problems.push({ path: 'signed_on', message: `must not be after its first payment (received ${first})` });
+    problems.push(detail({ path: 'signed_on' }, said('after_first_payment', { received: first })));
   return { conflict: null, problems };
 }
 
@@ -95,30 +108,29 @@ export async function paymentsOf(
   return { payments: Number(rows[0]?.payments ?? 0), received: Number(rows[0]?.received ?? 0), first: rows[0]?.first ?? null };
 }
 
+export type ContractRule = 'missing_contract' | 'over_value' | 'before_signing';
+
 /**
- * Which rule between contracts and payments the database refused, as a sentence: a backstop for a
- * write that raced another (the checks above run first). Null for any other error.
+ * Which rule between contracts and payments the database refused: a backstop for a write that
+ * raced another (the checks above run first). Null for any other error.
  */
-export function brokenContractRule(error: unknown): string | null {
+export function brokenContractRule(error: unknown): ContractRule | null {
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  if (code === '23503' && constraint === 'payment_contract_fkey')
-    return 'The payment names a contract that does not exist, or the contract still has payments';
-  if (code === '23514' && constraint === 'tech_transfer_received_within_value')
-    return 'The payments on a contract would sum above its contract value';
-  if (code === '23514' && constraint === 'payment_not_before_signing')
-    return 'A payment would be dated before its contract was signed';
+  if (code === '23503' && constraint === 'payment_contract_fkey') return 'missing_contract';
+  if (code === '23514' && constraint === 'tech_transfer_received_within_value') return 'over_value';
+  if (code === '23514' && constraint === 'payment_not_before_signing') return 'before_signing';
   return null;
 }
 
 /** The refusal of one record's write, as its answer: 409, nothing written. Null for any other error. */
 export function contractRuleProblem(error: unknown): HttpProblem | null {
   const rule = brokenContractRule(error);
-  return rule === null ? null : new Conflict(`${rule}; nothing was written.`);
+  return rule === null ? null : new Conflict(said('contract_rule_refused', { rule, during: 'write' }));
 }
 
 /** A staged check's rows (the CTE `problems`), as its answer lists them. */
-type ListedRow = { line: number; col: string; message: string; total: number };
-const LISTED = sql`select line, col, message, count(*) over () as total from problems order by line, col limit ${MAX_REPORTED_ERRORS}`;
+type ListedRow = { line: number; col: string; code: Said['code']; params: Said['params']; total: number };
+const LISTED = sql`select line, col, code, params, count(*) over () as total from problems order by line, col limit ${MAX_REPORTED_ERRORS}`;
 
 /** What a staged check finds: the first problems by line and column, and how many in all. */
 export interface StagedProblems {
@@ -127,7 +139,7 @@ export interface StagedProblems {
 }
 
 const listed = (rows: readonly ListedRow[]): StagedProblems => ({
-  problems: rows.map((p) => ({ line: Number(p.line), column: p.col, message: p.message })),
+  problems: rows.map((p) => detail({ line: Number(p.line), column: p.col }, { code: p.code, params: p.params } as Said)),
   total: Number(rows[0]?.total ?? 0),
 });
 
@@ -156,23 +168,27 @@ export async function stagedPaymentProblems(db: Kysely<Database>, rows: string, 
       left join kept on kept.university_code = i.university_code and kept.contract_ref = i.contract_ref
     ),
     problems as (
-      select k.line, 'contract_ref' as col, 'there is no contract ' || i.contract_ref || ' of ' || i.university_code as message
+      select k.line, 'contract_ref' as col, 'no_contract' as code,
+             jsonb_build_object('ref', i.contract_ref, 'university', i.university_code) as params
       from ${staged}
       left join tech_transfer as t on t.university_code = i.university_code and t.ref = i.contract_ref
       where t.id is null
       union all
-      select k.line, 'received_on', 'must not be before the contract was signed (' || to_char(t.signed_on, 'YYYY-MM-DD') || ')'
+      select k.line, 'received_on', 'before_signed', jsonb_build_object('signed', to_char(t.signed_on, 'YYYY-MM-DD'))
       from ${staged}
       inner join tech_transfer as t on t.university_code = i.university_code and t.ref = i.contract_ref
       where i.received_on < t.signed_on
       union all
       select * from (
         -- The first line at which a contract's payments pass its value.
-        select distinct on (university_code, contract_ref) line, 'amount_cny',
-               'would bring the payments on contract ' || contract_ref || ' to ' || ${money(sql`running`)}
-               || ', above its contract value ' || ${money(sql`contract_value_cny`)}
-               || ': at most ' || ${money(sql`greatest(contract_value_cny - (running - amount_cny), 0)`)}
-               || ' can be received on this line (' || ${money(sql`kept`)} || ' received on it besides this file)'
+        select distinct on (university_code, contract_ref) line, 'amount_cny', 'amount_exceeds_contract',
+               jsonb_build_object(
+                 'ref', contract_ref,
+                 'total', ${money(sql`running`)},
+                 'value', ${money(sql`contract_value_cny`)},
+                 'room', ${money(sql`greatest(contract_value_cny - (running - amount_cny), 0)`)},
+                 'other', ${money(sql`kept`)}
+               )
         from sums
         where running > contract_value_cny
         order by university_code, contract_ref, line
@@ -197,14 +213,14 @@ export async function stagedContractProblems(db: Kysely<Database>, rows: string,
       group by 1, 2
     ),
     problems as (
-      select k.line, 'contract_value_cny' as col,
-             'must not be below the cash received on it (' || ${money(sql`paid.received`)} || ')' as message
+      select k.line, 'contract_value_cny' as col, 'below_received' as code,
+             jsonb_build_object('received', ${money(sql`paid.received`)}) as params
       from ${sql.table(rows)} as i
       inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
       inner join paid on paid.university_code = i.university_code and paid.contract_ref = i.ref
       where i.contract_value_cny < paid.received
       union all
-      select k.line, 'signed_on', 'must not be after its first payment (received ' || to_char(paid.first, 'YYYY-MM-DD') || ')'
+      select k.line, 'signed_on', 'after_first_payment', jsonb_build_object('received', to_char(paid.first, 'YYYY-MM-DD'))
       from ${sql.table(rows)} as i
       inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
       inner join paid on paid.university_code = i.university_code and paid.contract_ref = i.ref
@@ -228,15 +244,12 @@ export async function stagedCapacityProblems(db: Kysely<Database>, rows: string,
       inner join ${sql.table(keys)} as k on k.university_code = i.university_code and k.ref = i.ref
     ),
     problems as (
-      select line, 'snapshot_on' as col,
-             'is also the day of the snapshot of ' || university_code || ' on line ' || first
-               || ': one snapshot per university and day' as message
+      select line, 'snapshot_on' as col, 'snapshot_same_day_line' as code,
+             jsonb_build_object('university', university_code, 'line', first) as params
       from staged
       where line > first
       union all
-      select s.line, 'snapshot_on',
-             'is the day of the stored snapshot ' || c.ref || ' of ' || c.university_code
-               || ': one snapshot per university and day (update that one with its ref, or choose another day)'
+      select s.line, 'snapshot_on', 'snapshot_same_day_stored', jsonb_build_object('ref', c.ref, 'university', c.university_code)
       from staged as s
       inner join capacity as c on c.university_code = s.university_code and c.snapshot_on = s.snapshot_on
       where not exists (select 1 from ${sql.table(keys)} as f where f.university_code = c.university_code and f.ref = c.ref)
@@ -279,8 +292,7 @@ export async function stagedRowRules(
       // The rules the row took at parse time (they read only columns the file names) passed then.
       for (const issue of crossRuleProblems(kind, record as RecordValues, { reading: absent })) {
         total++;
-        if (problems.length < MAX_REPORTED_ERRORS)
-          problems.push({ line: Number(line), column: issue.path, message: issue.message });
+        if (problems.length < MAX_REPORTED_ERRORS) problems.push(movedTo({ line: Number(line), column: issue.path }, issue));
       }
     }
   }
@@ -330,10 +342,11 @@ export function uniqueKeyProblem(kind: FactKind, record: Readonly<Record<string,
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
   if (code !== '23505') return null;
   if (constraint === 'capacity_one_per_day')
-    return new Conflict(`${String(record.university_code)} has a capacity snapshot on ${String(record.snapshot_on)} already.`, [
-      { path: 'body.snapshot_on', message: 'has a snapshot of this university already: one per university and day' },
-    ]);
-  return new Conflict(`A ${kind} record ${String(record.ref)} of ${String(record.university_code)} exists already.`, [
-    { path: 'body.ref', message: 'is taken within this university' },
+    return new Conflict(
+      said('capacity_snapshot_exists', { university: String(record.university_code), day: String(record.snapshot_on) }),
+      [detail({ path: 'body.snapshot_on' }, said('snapshot_taken'))],
+    );
+  return new Conflict(said('record_exists', { kind, ref: String(record.ref), university: String(record.university_code) }), [
+    detail({ path: 'body.ref' }, said('taken_in_university')),
   ]);
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
+import { type Said, zodSaid, zodSays } from '../../contract/problems.js';
+import { detail, type ProblemDetail, said } from '../lib/problems.js';
 import { isControl, ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, today } from '../lib/dates.js';
 import { type ColumnSpec, formatLimit, INPUT_COLUMNS, MAX_COUNT, MAX_CREDITS, MAX_MONEY_CNY } from './record-columns.js';
@@ -17,23 +19,23 @@ function text(spec: ColumnSpec) {
   return z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() : v),
     z
-      .string({ error: 'is required' })
-      .min(1, 'is required')
-      .max(spec.maxLength ?? 200, `must be at most ${spec.maxLength ?? 200} characters`)
-      .refine((s) => ![...s].some(isControl), 'must not hold control characters'),
+      .string({ error: zodSays('required') })
+      .min(1, zodSays('required'))
+      .max(spec.maxLength ?? 200, zodSays('max_characters', { max: spec.maxLength ?? 200 }))
+      .refine((s) => ![...s].some(isControl), zodSays('control_characters')),
   );
 }
 
 function codeSchema(spec: ColumnSpec) {
   const example = spec.example || (spec.domain === 'university' ? 'USST' : 'SH');
   return z
-    .string({ error: 'is required' })
+    .string({ error: zodSays('required') })
     .transform((s) => s.trim().toUpperCase())
     .pipe(
       z
         .string()
-        .min(1, 'is required')
-        .regex(/^[A-Z][A-Z0-9_]{1,15}$/, `must be a code such as ${example}`),
+        .min(1, zodSays('required'))
+        .regex(/^[A-Z][A-Z0-9_]{1,15}$/, zodSays('code_format', { example })),
     );
 }
 
@@ -41,34 +43,36 @@ function codeSchema(spec: ColumnSpec) {
  * Why a text is not a date, with the text (cut to 40 characters): a spreadsheet that reformatted
  * a date column (`2024/6/28`, `28/06/2024`) is named, so the steward knows what to change.
  */
-export function notADate(input: unknown): string {
+export function notADate(input: unknown): Said {
   const text = String(input);
-  const found = text.length > 40 ? `${text.slice(0, 39)}…` : text;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `must be a real date written YYYY-MM-DD: there is no ${found}`;
-  if (/^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}$/.test(text))
-    return `must be a date written YYYY-MM-DD, not ${found} (a spreadsheet may have reformatted it: format the column as text or as yyyy-mm-dd)`;
-  return `must be a real date written YYYY-MM-DD, not "${found}"`;
+  const value = text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return said('no_such_day', { value });
+  if (/^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}$/.test(text)) return said('date_reformatted', { value });
+  return said('not_a_date', { value });
 }
 
 function date(optional: boolean) {
   const schema = z
     .string({
-      error: (issue) => (issue.input === undefined || issue.input === null ? 'is required' : 'must be a date written YYYY-MM-DD'),
+      error: (issue) => (issue.input === undefined || issue.input === null ? zodSays('required') : zodSays('date_format')),
     })
     .transform((s) => s.trim())
     .pipe(
       z
         .string()
-        .min(1, { error: 'is required', abort: true })
-        .refine(isValidIsoDate, { error: (issue) => notADate(issue.input), abort: true })
-        .refine((d) => d <= today(), 'must not be in the future')
-        .refine((d) => d >= FIRST_DATE, `must not be before ${FIRST_DATE}`),
+        .min(1, { error: zodSays('required'), abort: true })
+        .refine(isValidIsoDate, {
+          error: (issue) => zodSaid(notADate(issue.input)),
+          abort: true,
+        })
+        .refine((d) => d <= today(), zodSays('in_future'))
+        .refine((d) => d >= FIRST_DATE, zodSays('before_first_date', { first: FIRST_DATE })),
     );
   return optional ? z.preprocess((v) => (blank(v) ? null : v), schema.nullable()) : schema;
 }
 
 /** A decimal written with at most `decimals` places, as text or as a JSON number; `positive` refuses 0. */
-function decimal(decimals: number, max: number, what: string, positive = false) {
+function decimal(decimals: number, max: number, what: 'money_format' | 'credits_format', positive = false) {
   const pattern = new RegExp(`^\\d{1,15}(\\.\\d{1,${decimals}})?$`);
   const factor = 10 ** decimals;
   return z.preprocess(
@@ -86,17 +90,14 @@ function decimal(decimals: number, max: number, what: string, positive = false) 
       .number({
         error: (issue) =>
           issue.input === undefined
-            ? 'is required'
+            ? zodSays('required')
             : typeof issue.input === 'string' && /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(issue.input)
-              ? `must be written without thousands separators: ${issue.input.replaceAll(',', '')}, not ${issue.input}`
-              : `must be ${what}`,
+              ? zodSays('thousands_separators', { plain: issue.input.replaceAll(',', ''), given: issue.input })
+              : zodSays(what),
       })
-      .refine((n) => (positive ? n > 0 : n >= 0), positive ? 'must be above 0' : 'must not be negative')
-      .refine((n) => n <= max, `must be at most ${formatLimit(max)}`)
-      .refine(
-        (n) => Math.abs(n * factor - Math.round(n * factor)) < 1e-6,
-        `must have at most ${decimals} decimal${decimals === 1 ? '' : 's'}`,
-      )
+      .refine((n) => (positive ? n > 0 : n >= 0), positive ? zodSays('above_zero') : zodSays('not_negative'))
+      .refine((n) => n <= max, zodSays('at_most', { limit: formatLimit(max) }))
+      .refine((n) => Math.abs(n * factor - Math.round(n * factor)) < 1e-6, zodSays('max_decimals', { decimals }))
       .transform((n) => Math.round(n * factor) / factor),
   );
 }
@@ -109,26 +110,26 @@ const count = z.preprocess(
     return /^-?\d{1,10}$/.test(text) ? Number(text) : text;
   },
   z
-    .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number') })
-    .int('must be a whole number')
-    .min(0, 'must not be negative')
-    .max(MAX_COUNT, `must be at most ${formatLimit(MAX_COUNT)}`),
+    .number({ error: (issue) => (issue.input === undefined ? zodSays('required') : zodSays('whole_number')) })
+    .int(zodSays('whole_number'))
+    .min(0, zodSays('not_negative'))
+    .max(MAX_COUNT, zodSays('at_most', { limit: formatLimit(MAX_COUNT) })),
 );
 
 const term = z
-  .string({ error: 'must be a term such as 2024-2025-1' })
+  .string({ error: zodSays('term_format') })
   .transform((s) => s.trim())
   .pipe(
     z
       .string()
-      .regex(/^\d{4}-\d{4}-[1-3]$/, 'must be a term such as 2024-2025-1')
-      .refine((s) => Number(s.slice(5, 9)) === Number(s.slice(0, 4)) + 1, 'must name two consecutive years, such as 2024-2025-1'),
+      .regex(/^\d{4}-\d{4}-[1-3]$/, zodSays('term_format'))
+      .refine((s) => Number(s.slice(5, 9)) === Number(s.slice(0, 4)) + 1, zodSays('term_years')),
   );
 
 function enumSchema(spec: ColumnSpec) {
   return z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
-    z.enum(spec.values as [string, ...string[]], { error: `must be one of ${spec.values!.join(', ')}` }),
+    z.enum(spec.values as [string, ...string[]], { error: zodSays('one_of', { values: spec.values! }) }),
   );
 }
 
@@ -151,9 +152,9 @@ function typedSchema(spec: ColumnSpec): z.ZodType {
     case 'optional_date':
       return date(true);
     case 'money':
-      return decimal(2, MAX_MONEY_CNY, 'an amount in yuan such as 1200000.50', spec.positive);
+      return decimal(2, MAX_MONEY_CNY, 'money_format', spec.positive);
     case 'credits':
-      return decimal(1, MAX_CREDITS, 'a number of credits such as 4.5');
+      return decimal(1, MAX_CREDITS, 'credits_format');
     case 'count':
       return count;
     case 'enum':
@@ -165,7 +166,9 @@ function typedSchema(spec: ColumnSpec): z.ZodType {
   }
 }
 
-type Issue = { path: string; message: string };
+/** A problem of a record's field, named by the column (`path`). */
+type Issue = ProblemDetail & { path: string };
+const issue = (path: string, problem: Said): Issue => detail({ path }, problem) as Issue;
 
 const fen = (yuan: unknown): number => (typeof yuan === 'number' ? Math.round(yuan * 100) : Number.NaN);
 
@@ -182,24 +185,22 @@ function rewardProblems(r: Record<string, any>): Issue[] {
   const rewarded = cash + equity > 0;
   const issues: Issue[] = [];
   if (!Number.isNaN(value) && cash + equity > value)
-    issues.push({
-      path: equity > 0 ? 'reward_equity_cny' : 'reward_cash_cny',
-      message: `the rewards (cash ${(cash / 100).toFixed(2)} and equity ${(equity / 100).toFixed(2)}) must not exceed contract_value_cny (${(value / 100).toFixed(2)})`,
-    });
-  if (rewarded && people === 0) issues.push({ path: 'rewarded_people', message: 'must be at least 1 when there is a reward' });
-  if (!rewarded && people > 0)
-    issues.push({
-      path: 'rewarded_people',
-      message: 'must be 0 when there is no reward (reward_cash_cny and reward_equity_cny are 0)',
-    });
-  if (rewarded && !r.rewarded_on) issues.push({ path: 'rewarded_on', message: 'is required when there is a reward' });
-  if (!rewarded && r.rewarded_on)
-    issues.push({
-      path: 'rewarded_on',
-      message: 'must be empty when there is no reward (reward_cash_cny and reward_equity_cny are 0)',
-    });
+    issues.push(
+      issue(
+        equity > 0 ? 'reward_equity_cny' : 'reward_cash_cny',
+        said('rewards_exceed_value', {
+          cash: (cash / 100).toFixed(2),
+          equity: (equity / 100).toFixed(2),
+          value: (value / 100).toFixed(2),
+        }),
+      ),
+    );
+  if (rewarded && people === 0) issues.push(issue('rewarded_people', said('reward_needs_people')));
+  if (!rewarded && people > 0) issues.push(issue('rewarded_people', said('no_reward_no_people')));
+  if (rewarded && !r.rewarded_on) issues.push(issue('rewarded_on', said('reward_needs_day')));
+  if (!rewarded && r.rewarded_on) issues.push(issue('rewarded_on', said('no_reward_no_day')));
   if (r.rewarded_on && r.signed_on && r.rewarded_on < r.signed_on)
-    issues.push({ path: 'rewarded_on', message: `must not be before signed_on (${r.signed_on})` });
+    issues.push(issue('rewarded_on', said('before_column', { column: 'signed_on', value: String(r.signed_on) })));
   return issues;
 }
 
@@ -209,7 +210,7 @@ interface CrossRule {
   check: (r: Record<string, any>) => Issue[];
 }
 const rule = (reads: readonly string[], check: CrossRule['check']): CrossRule => ({ reads, check });
-const when = (broken: boolean, path: string, message: string): Issue[] => (broken ? [{ path, message }] : []);
+const when = (broken: boolean, path: string, problem: Said): Issue[] => (broken ? [issue(path, problem)] : []);
 
 const REWARD_READS = [
   'reward_cash_cny',
@@ -227,7 +228,7 @@ const CROSS_RULES: Readonly<Record<FactKind, readonly CrossRule[]>> = {
       when(
         Boolean(r.co_university_code) && r.co_university_code === r.university_code,
         'co_university_code',
-        'must differ from university_code',
+        said('differs_from_university', { home: false }),
       ),
     ),
     rule(REWARD_READS, rewardProblems),
@@ -237,83 +238,71 @@ const CROSS_RULES: Readonly<Record<FactKind, readonly CrossRule[]>> = {
   payment: [],
   incubation: [
     rule(['stage', 'graduated_on', 'entered_on'], (r) => [
-      ...when(r.stage === 'graduated' && !r.graduated_on, 'graduated_on', 'is required when the stage is graduated'),
+      ...when(r.stage === 'graduated' && !r.graduated_on, 'graduated_on', said('required_for_stage', { stage: 'graduated' })),
       ...when(
         r.stage !== 'graduated' && Boolean(r.graduated_on),
         'graduated_on',
-        `must be empty unless the stage is graduated (it is ${r.stage})`,
+        said('empty_unless_stage', { stage: 'graduated', now: String(r.stage) }),
       ),
       ...when(
         Boolean(r.graduated_on && r.entered_on) && r.graduated_on < r.entered_on,
         'graduated_on',
-        `must not be before entered_on (${r.entered_on})`,
+        said('before_column', { column: 'entered_on', value: String(r.entered_on) }),
       ),
     ]),
     rule(['stage', 'closed_on', 'entered_on'], (r) => [
-      ...when(r.stage === 'closed' && !r.closed_on, 'closed_on', 'is required when the stage is closed'),
+      ...when(r.stage === 'closed' && !r.closed_on, 'closed_on', said('required_for_stage', { stage: 'closed' })),
       ...when(
         r.stage !== 'closed' && Boolean(r.closed_on),
         'closed_on',
-        `must be empty unless the stage is closed (it is ${r.stage})`,
+        said('empty_unless_stage', { stage: 'closed', now: String(r.stage) }),
       ),
       ...when(
         Boolean(r.closed_on && r.entered_on) && r.closed_on < r.entered_on,
         'closed_on',
-        `must not be before entered_on (${r.entered_on})`,
+        said('before_column', { column: 'entered_on', value: String(r.entered_on) }),
       ),
     ]),
     rule(['partner_university_code', 'university_code'], (r) =>
       when(
         Boolean(r.partner_university_code) && r.partner_university_code === r.university_code,
         'partner_university_code',
-        'must differ from university_code',
+        said('differs_from_university', { home: false }),
       ),
     ),
     // sql/0018, incubation_company_complete: a company has its day and the university's stake.
     rule(['company_registered_on', 'company_stake'], (r) => [
-      ...when(
-        Boolean(r.company_stake) && !r.company_registered_on,
-        'company_registered_on',
-        'is required when company_stake is given',
-      ),
-      ...when(
-        Boolean(r.company_registered_on) && !r.company_stake,
-        'company_stake',
-        'is required when company_registered_on is given (founded or shareholder)',
-      ),
+      ...when(Boolean(r.company_stake) && !r.company_registered_on, 'company_registered_on', said('required_with_stake')),
+      ...when(Boolean(r.company_registered_on) && !r.company_stake, 'company_stake', said('required_with_registration')),
     ]),
   ],
   talent: [
     rule(['trainees', 'graduates'], (r) =>
-      when(r.trainees >= 0 && r.graduates > r.trainees, 'graduates', `must not exceed trainees (${r.trainees})`),
+      when(
+        r.trainees >= 0 && r.graduates > r.trainees,
+        'graduates',
+        said('exceeds_column', { column: 'trainees', value: r.trainees }),
+      ),
     ),
     rule(['graduates', 'completed_on', 'started_on'], (r) => [
-      ...when(
-        r.graduates > 0 && !r.completed_on,
-        'completed_on',
-        'is required when graduates is above 0 (graduates are counted on the day the cohort completed)',
-      ),
+      ...when(r.graduates > 0 && !r.completed_on, 'completed_on', said('required_with_graduates')),
       ...when(
         Boolean(r.completed_on && r.started_on) && r.completed_on < r.started_on,
         'completed_on',
-        `must not be before started_on (${r.started_on})`,
+        said('before_column', { column: 'started_on', value: String(r.started_on) }),
       ),
     ]),
     rule(['partner_university_code', 'university_code'], (r) =>
       when(
         Boolean(r.partner_university_code) && r.partner_university_code === r.university_code,
         'partner_university_code',
-        'must differ from university_code',
+        said('differs_from_university', { home: false }),
       ),
     ),
   ],
   credit: [
     rule(['host_university_code', 'university_code'], (r) =>
-      when(
-        r.host_university_code === r.university_code,
-        'host_university_code',
-        'must differ from university_code (the home university)',
-      ),
+      when(r.host_university_code === r.university_code, 'host_university_code', said('differs_from_university', { home: true })),
     ),
   ],
   // One snapshot per university and day (sql/0018, capacity_one_per_day) is checked against the stored ones.
@@ -330,7 +319,7 @@ function cellSchema(kind: FactKind) {
 function buildSchema(kind: FactKind) {
   return cellSchema(kind).superRefine((record, ctx) => {
     for (const issue of crossRuleProblems(kind, record))
-      ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+      ctx.addIssue({ code: 'custom', path: [issue.path], message: zodSaid(issue) });
   }, ONCE_VALID);
 }
 
@@ -371,4 +360,4 @@ export const RECORD_SCHEMAS: Readonly<Record<FactKind, z.ZodType<RecordValues>>>
 };
 
 /** A record body as sent: any JSON object, checked whole once merged (see the records service). */
-export const RecordBodySchema = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
+export const RecordBodySchema = z.record(z.string(), z.unknown(), { error: zodSays('must_be_object') });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodSays } from '../../contract/problems.js';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { csvShape, toCsvRequest } from '../csv/csv-request.js';
 import { checkRange, filterShape, toFilters, usedFilterDimensions } from '../kpi/kpi.schemas.js';
@@ -8,23 +9,23 @@ import { MEASURE_LIST, MEASURES } from '../kpi/registry.js';
 import { KIND_COLUMNS, MAIN_DATE } from './record-columns.js';
 
 export const KindParamsSchema = z.object({
-  kind: z.enum(FACT_KINDS, { error: `must be a kind of record: one of ${FACT_KINDS.join(', ')}` }),
+  kind: z.enum(FACT_KINDS, { error: zodSays('kind_one_of', { values: FACT_KINDS }) }),
 });
 
 export const RecordParamsSchema = KindParamsSchema.extend({
   id: z
-    .string({ error: 'must be a record id' })
-    .regex(/^[1-9]\d{0,14}$/, 'must be a record id: a positive whole number')
+    .string({ error: zodSays('record_id', { positive: false }) })
+    .regex(/^[1-9]\d{0,14}$/, zodSays('record_id', { positive: true }))
     .transform(Number),
 });
 
 /** A whole number in a query string, within bounds, with messages that say so. */
 export function wholeNumber(min: number, max: number) {
   return z
-    .string({ error: 'must be a whole number' })
-    .regex(/^\d{1,9}$/, `must be a whole number from ${min} to ${max}`)
+    .string({ error: zodSays('whole_number') })
+    .regex(/^\d{1,9}$/, zodSays('whole_number_between', { min, max }))
     .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+    .refine((n) => n >= min && n <= max, zodSays('whole_number_between', { min, max }));
 }
 
 /** The dimensions a kind's records can be filtered by: those of its measures. */
@@ -43,17 +44,17 @@ export function recordsQuerySchema(kind: FactKind) {
       q: z
         .string()
         .trim()
-        .max(100, 'must be at most 100 characters')
-        .refine((s) => !hasControl(s), 'must not hold control characters')
+        .max(100, zodSays('max_characters', { max: 100 }))
+        .refine((s) => !hasControl(s), zodSays('control_characters'))
         .optional(),
       sort: z
         .string()
-        .regex(/^-?[a-z_]+$/, 'must be a column name, with - before it for descending')
-        .refine((s) => columns.includes(s.replace(/^-/, '')), `must be one of ${columns.join(', ')} (with - for descending)`)
+        .regex(/^-?[a-z_]+$/, zodSays('sort_format'))
+        .refine((s) => columns.includes(s.replace(/^-/, '')), zodSays('sort_one_of', { values: columns }))
         .optional(),
       measure: z
-        .enum(MEASURE_IDS, { error: `must be a measure: one of ${MEASURE_IDS.join(', ')}` })
-        .refine((id) => MEASURES[id].kind === kind, `must be a measure of ${kind} records`)
+        .enum(MEASURE_IDS, { error: zodSays('measure_one_of', { values: MEASURE_IDS }) })
+        .refine((id) => MEASURES[id].kind === kind, zodSays('measure_of_kind', { kind }))
         .optional(),
       page: wholeNumber(1, 1_000_000).optional(),
       pageSize: wholeNumber(1, 1000).optional(),
@@ -64,7 +65,7 @@ export function recordsQuerySchema(kind: FactKind) {
       const allowed = kindDimensions(kind);
       for (const [path, dimension] of usedFilterDimensions(value)) {
         if (!allowed.has(dimension))
-          ctx.addIssue({ code: 'custom', path: [path], message: `${kind} records have no dimension ${dimension}` });
+          ctx.addIssue({ code: 'custom', path: [path], message: zodSays('kind_lacks_dimension', { kind, dimension }) });
       }
     }, ONCE_VALID)
     .transform((value) => {

@@ -3,7 +3,7 @@ import { type Actor, escapeLike, writeAudit } from '../audit/audit.queries.js';
 import { assertMayWriteUniversity, ownUniversityOnly } from '../auth/guard.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { Database, FactKind } from '../db/schema.js';
-import { BadRequest, Conflict, NotFound, type ProblemDetail } from '../lib/problems.js';
+import { BadRequest, Conflict, detail, issueDetail, NotFound, type ProblemDetail, said } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import { factSource, filterSql, type KpiFilters, measureDateConditions } from '../kpi/compile.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
@@ -45,7 +45,7 @@ export function referenceProblems(kind: FactKind, record: RecordValues, referenc
           ? references.regions
           : references.fields;
     if (!known.includes(String(value)))
-      problems.push({ path: column.name, message: `unknown ${column.domain} ${value}; known: ${known.join(', ')}` });
+      problems.push(detail({ path: column.name }, said('unknown_code', { domain: column.domain, code: String(value), known })));
   }
   return problems;
 }
@@ -61,15 +61,15 @@ export function validateRecord(
   const { body, problems: derived } = withoutDerived(kind, input, stored, prefix);
   const parsed = RECORD_SCHEMAS[kind].safeParse(body);
   if (!parsed.success || derived.length > 0) {
-    throw new BadRequest('The record is not valid.', [
+    throw new BadRequest(said('record_invalid'), [
       ...derived,
-      ...(parsed.error?.issues ?? []).map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message })),
+      ...(parsed.error?.issues ?? []).map((i) => issueDetail({ path: [prefix, ...i.path.map(String)].join('.') }, i.message)),
     ]);
   }
   const problems = referenceProblems(kind, parsed.data, references);
   if (problems.length > 0)
     throw new BadRequest(
-      'The record names codes that do not exist.',
+      said('unknown_codes'),
       problems.map((p) => ({ ...p, path: `${prefix}.${p.path}` })),
     );
   return parsed.data;
@@ -96,7 +96,7 @@ function withoutDerived(
     // Empty is what a new record holds (0); any other value must be the stored one.
     const blank = sent === null || sent === undefined || String(sent).trim() === '';
     const same = blank ? now === 0 : Number(sent) === now;
-    if (!same) problems.push({ path: `${prefix}.${column.name}`, message: `is read only (${now}): ${column.derived}` });
+    if (!same) problems.push(detail({ path: `${prefix}.${column.name}` }, said('received_read_only', { value: String(now) })));
   }
   return { body, problems };
 }
@@ -192,7 +192,7 @@ async function findRecord(db: Kysely<Database>, kind: FactKind, id: number, call
   const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(kind)} where id = ${id}${
     own === null ? sql`` : sql` and university_code = ${own}`
   } for update`.execute(db);
-  if (!rows[0]) throw new NotFound(`There is no ${kind} record ${id}.`);
+  if (!rows[0]) throw new NotFound(said('record_not_found', { kind, id }));
   return rows[0];
 }
 
@@ -200,7 +200,7 @@ async function findRecord(db: Kysely<Database>, kind: FactKind, id: number, call
 function assertNoProblems(problems: readonly ProblemDetail[]): void {
   if (problems.length > 0)
     throw new BadRequest(
-      'The record breaks a rule between a contract and its payments.',
+      said('contract_rule_broken'),
       problems.map((p) => ({ ...p, path: `body.${p.path}` })),
     );
 }
@@ -244,10 +244,10 @@ export async function updateRecord(
   const unknown = Object.keys(patch).filter((key) => !KIND_COLUMNS[kind].some((c) => c.name === key));
   if (unknown.length > 0)
     throw new BadRequest(
-      'The change names fields a record does not have.',
-      unknown.map((key) => ({ path: `body.${key}`, message: 'is not a field of this kind of record' })),
+      said('change_unknown_fields'),
+      unknown.map((key) => detail({ path: `body.${key}` }, said('not_a_field'))),
     );
-  if (Object.keys(patch).length === 0) throw new BadRequest('The change names no field.');
+  if (Object.keys(patch).length === 0) throw new BadRequest(said('change_empty'));
   return db.transaction().execute(async (trx) => {
     const current = await findRecord(trx, kind, id, caller);
     assertMayWriteUniversity(caller, String(current.university_code));
@@ -290,7 +290,12 @@ export async function deleteRecord(
       const { payments } = await paymentsOf(trx, before);
       if (payments > 0)
         throw new Conflict(
-          `Contract ${before.ref} of ${before.university_code} has ${payments} payment${payments === 1 ? '' : 's'}: delete ${payments === 1 ? 'it' : 'them'} first.`,
+          said('contract_has_payments', {
+            ref: String(before.ref),
+            university: String(before.university_code),
+            count: payments,
+            rekey: false,
+          }),
         );
     }
     await trx

@@ -1,4 +1,4 @@
-import { serverText } from '../../client/lib/server-text.js';
+import { problemText } from '../../client/lib/problem-text.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { KIND_COLUMNS } from '../../server/records/record-columns.js';
@@ -380,8 +380,8 @@ describeBrowser('the records view', () => {
       .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     expect(shown.map(([line]) => Number(line))).toEqual(problem.errors!.map((e) => e.line));
     expect(shown.map(([, column]) => column!.split(' ')[0])).toEqual(problem.errors!.map((e) => e.column));
-    // The Chinese interface shows the server's messages in Chinese (lib/server-text.ts).
-    expect(shown.map(([, , message]) => message)).toEqual(problem.errors!.map((e) => serverText(e.message, 'zh')));
+    // The Chinese interface says the server's problems in Chinese, from their codes (contract/problems.ts).
+    expect(shown.map(([, , message]) => message)).toEqual(problem.errors!.map((e) => problemText(e, 'zh')));
     expect(shown.some(([, , message]) => /[\u4e00-\u9fff]/.test(message ?? ''))).toBe(true);
     expect([...new Set(shown.map(([line]) => Number(line)))]).toEqual([2, 3, 5]);
     expect(await page.locator('[data-error-count]').getAttribute('data-error-count')).toBe(String(problem.errorCount));

@@ -42,7 +42,7 @@ describe(`the import budget (${TEST_DB})`, () => {
     const problem = await response.json();
     expect(problem.errorCount).toBe(10_000);
     expect(problem.errors).toHaveLength(1000);
-    expect(problem.errors[0]).toEqual({ line: 2, message: 'the row has 1 cells, the header 8' });
+    expect(problem.errors[0]).toMatchObject({ line: 2, message: 'the row has 1 cells, the header 8' });
     expect(problem.detail).toMatch(/10,000 or more problems/);
     // Before, the parser kept an object per line: about 3 GB for this file.
     expect((peak - before) / 1024 / 1024).toBeLessThan(300);
@@ -73,13 +73,13 @@ describe(`the import budget (${TEST_DB})`, () => {
     const problem = await response.json();
     expect(problem.detail).toMatch(/more than 10,000 empty rows/);
     // The header is line 1, the 10,001st empty row line 10,002.
-    expect(problem.errors).toEqual([{ line: 10_002, message: 'more than 10,000 empty rows by this line' }]);
+    expect(problem.errors).toMatchObject([{ line: 10_002, message: 'more than 10,000 empty rows by this line' }]);
   });
 
   it('when one row is 40 MB of empty cells, then it is refused at its 101st cell, naming its line, without holding the row', async () => {
     const { response, growthMb } = await postMeasured('/imports/credit?dryRun=true', `${HEADER}\n${','.repeat(40_000_000)}\n`);
     expect(response.status).toBe(422);
-    expect((await response.json()).errors).toEqual([{ line: 2, message: 'the row has more than 100 cells' }]);
+    expect((await response.json()).errors).toMatchObject([{ line: 2, message: 'the row has more than 100 cells' }]);
     // Before, the parser built the row's 40 million cells: about 2 GB.
     expect(growthMb).toBeLessThan(300);
   });
@@ -88,7 +88,7 @@ describe(`the import budget (${TEST_DB})`, () => {
     const file = `${HEADER}\nUSST,R-1,ZJUT,"${'x'.repeat(45_000_000)}",2024-2025-1,2024-10-09,3,6\n`;
     const { response, growthMb } = await postMeasured('/imports/credit?dryRun=true', file);
     expect(response.status).toBe(422);
-    expect((await response.json()).errors).toEqual([
+    expect((await response.json()).errors).toMatchObject([
       { line: 2, message: 'the row is longer than 64 KB (there it is inside a quoted cell: is a closing " missing?)' },
     ]);
     expect(growthMb).toBeLessThan(300);

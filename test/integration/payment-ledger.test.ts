@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverText } from '../../client/lib/server-text.js';
+import { problemText } from '../../client/lib/problem-text.js';
 import { setRollupsEnabled } from '../../server/kpi/compile.js';
 import { csvOf, parseCsv } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
@@ -223,7 +223,7 @@ describe(`the payment ledger (${TEST_DB})`, () => {
       const response = await admin.post('/records/payment', body);
       const problem = (await response.json()) as { errors: Array<{ path: string; message: string }> };
       expect(response.status, JSON.stringify(problem)).toBe(400);
-      expect(problem.errors).toContainEqual({ path, message: expect.stringMatching(message) });
+      expect(problem.errors).toContainEqual(expect.objectContaining({ path, message: expect.stringMatching(message) }));
     }
     // Up to the fen is allowed.
     const exact = await admin.post('/records/payment', payment('X-7', 'C-2023', '2025-01-01', 249_999.75));
@@ -269,7 +269,7 @@ describe(`the payment ledger (${TEST_DB})`, () => {
       const response = await admin.request('POST', `/imports/payment?dryRun=${dryRun}`, file, { 'content-type': 'text/csv' });
       const problem = (await response.json()) as { errorCount: number; errors: Array<Record<string, unknown>> };
       expect(response.status, JSON.stringify(problem)).toBe(422);
-      expect(problem.errors).toEqual([
+      expect(problem.errors).toMatchObject([
         {
           line: 3,
           column: 'amount_cny',
@@ -303,13 +303,13 @@ describe(`the payment ledger (${TEST_DB})`, () => {
     expect(deleted.status).toBe(409);
     expect(((await deleted.json()) as { detail: string }).detail).toMatch(/has 4 payments: delete them first/);
     const problem = (await (await admin.delete(`/records/tech_transfer/${id}`)).json()) as { detail: string };
-    expect(serverText(problem.detail, 'zh')).toBe('合同 C-2022（UJS）有 4 笔到账记录：请先删除。');
+    expect(problemText(problem, 'zh')).toBe('合同 C-2022（UJS）有 4 笔到账记录：请先删除。');
     const lowered = await admin.patch(`/records/tech_transfer/${id}`, { contract_value_cny: 1 });
-    expect(((await lowered.json()) as { errors: unknown[] }).errors).toEqual([
+    expect(((await lowered.json()) as { errors: unknown[] }).errors).toMatchObject([
       { path: 'body.contract_value_cny', message: 'must not be below the cash received on it (601234.50)' },
     ]);
     const later = await admin.patch(`/records/tech_transfer/${id}`, { signed_on: '2023-01-02' });
-    expect(((await later.json()) as { errors: unknown[] }).errors).toEqual([
+    expect(((await later.json()) as { errors: unknown[] }).errors).toMatchObject([
       { path: 'body.signed_on', message: 'must not be after its first payment (received 2023-01-01)' },
     ]);
     const renamed = await admin.patch(`/records/tech_transfer/${id}`, { ref: 'C-2022-B' });
@@ -321,7 +321,7 @@ describe(`the payment ledger (${TEST_DB})`, () => {
     const file = csvOf('tech_transfer', [contract('C-2022', '2023-01-02', 1)]);
     const imported = await admin.request('POST', '/imports/tech_transfer', file, { 'content-type': 'text/csv' });
     expect(imported.status).toBe(422);
-    expect(((await imported.json()) as { errors: unknown[] }).errors).toEqual([
+    expect(((await imported.json()) as { errors: unknown[] }).errors).toMatchObject([
       { line: 2, column: 'contract_value_cny', message: 'must not be below the cash received on it (601234.50)' },
       { line: 2, column: 'signed_on', message: 'must not be after its first payment (received 2023-01-01)' },
     ]);
@@ -422,7 +422,7 @@ describe(`the payment ledger (${TEST_DB})`, () => {
     ]);
     const refused = await admin.request('POST', '/imports/payment', over, { 'content-type': 'text/csv' });
     expect(refused.status).toBe(422);
-    expect(((await refused.json()) as { errors: Array<{ line: number; column: string }> }).errors).toEqual([
+    expect(((await refused.json()) as { errors: Array<{ line: number; column: string }> }).errors).toMatchObject([
       expect.objectContaining({ line: 2501, column: 'amount_cny' }),
     ]);
     expect(await received('BIG-1')).toBe(600_000);

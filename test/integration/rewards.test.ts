@@ -209,11 +209,9 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
       for (const dryRun of [true, false]) {
         const refused = await send(file.join('\r\n'), dryRun);
         expect(refused.status).toBe(422);
-        expect(((await refused.json()) as { errors: unknown[] }).errors).toContainEqual({
-          line: 2,
-          column,
-          message: expect.stringMatching(message),
-        });
+        expect(((await refused.json()) as { errors: unknown[] }).errors).toContainEqual(
+          expect.objectContaining({ line: 2, column, message: expect.stringMatching(message) }),
+        );
       }
     }
     expect((await (await admin.get('/records/tech_transfer?q=R-2024')).json()).rows[0]).toMatchObject({
@@ -277,7 +275,9 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
       const created = await steward.post('/records/tech_transfer', record);
       expect(created.status).toBe(400);
       const body = (await created.json()) as { errors: Array<{ path: string; message: string }> };
-      expect(body.errors).toContainEqual({ path: `body.${field}`, message: expect.stringMatching(message) });
+      expect(body.errors).toContainEqual(
+        expect.objectContaining({ path: `body.${field}`, message: expect.stringMatching(message) }),
+      );
       // The same row as line 3 of a file, after a good one: the whole file is refused.
       const good = contract('GOOD-1', '2024-06-01', 1000, { university_code: 'USST' });
       const file = await steward.request('POST', '/imports/tech_transfer', csvOf('tech_transfer', [good, record]), {
@@ -285,7 +285,9 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
       });
       expect(file.status).toBe(422);
       const problems = (await file.json()) as { errors: Array<{ line: number; column: string; message: string }> };
-      expect(problems.errors).toContainEqual({ line: 3, column: field, message: expect.stringMatching(message) });
+      expect(problems.errors).toContainEqual(
+        expect.objectContaining({ line: 3, column: field, message: expect.stringMatching(message) }),
+      );
       expect(await contractCount()).toBe(before);
     },
   );
@@ -330,7 +332,7 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
       });
       expect(answer.status).toBe(422);
       const problem = (await answer.json()) as { errors: Array<{ line: number; column: string; message: string }> };
-      expect(problem.errors).toEqual([
+      expect(problem.errors).toMatchObject([
         { line: 2, column: 'graduated_on', message: 'must be empty unless the stage is graduated (it is incubating)' },
       ]);
     }
@@ -362,6 +364,8 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
     const answer = await admin.patch(`/records/tech_transfer/${row.id}`, { contract_value_cny: 99_999.99 });
     expect(answer.status).toBe(400);
     expect(((await answer.json()) as { errors: unknown[] }).errors).toContainEqual({
+      code: 'rewards_exceed_value',
+      params: expect.anything(),
       path: 'body.reward_cash_cny',
       message: expect.stringMatching(/must not exceed contract_value_cny \(99999\.99\)/),
     });

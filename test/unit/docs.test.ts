@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MEASURE_LIST } from '../../server/kpi/registry.js';
 import { withRegistryDocs } from '../../server/kpi/registry-docs.js';
 import { formatLimit, INPUT_COLUMNS, MAX_MONEY_CNY, recordJsonSchema } from '../../server/records/record-columns.js';
+import { issueDetail } from '../../server/lib/problems.js';
 import { RECORD_SCHEMAS } from '../../server/records/record-schemas.js';
 import { type RevisionAudit, revisionFor, type Viewer } from '../../server/report/report-revisions.js';
 
@@ -42,7 +43,7 @@ describe('the largest amount, as the documents state it', () => {
   const example = Object.fromEntries(INPUT_COLUMNS.tech_transfer.map((c) => [c.name, c.example]));
   const problemsOf = (amount: number) =>
     (RECORD_SCHEMAS.tech_transfer.safeParse({ ...example, contract_value_cny: amount }).error?.issues ?? []).map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+      (issue) => `${issue.path.join('.')}: ${issueDetail({}, issue.message).message}`,
     );
 
   it('when a record holds the largest amount, then it passes; a fen more is refused with the limit in the message', () => {

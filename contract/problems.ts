@@ -1,0 +1,801 @@
+/**
+ * Every problem the API can answer, named once: a stable `code`, its `params`, and how each
+ * language says it. The server sends the code, the params and the English `message` (for API
+ * users and the CSV error reports); the client renders the code and params in the interface's
+ * language. Nothing here imports from the server or the client.
+ */
+
+export type Lang = 'en' | 'zh';
+
+/** How a message names a record's column: its id in English, its label where one is known. */
+export interface RenderContext {
+  column: (name: string) => string;
+}
+
+interface Entry<P> {
+  en: (p: P, ctx: RenderContext) => string;
+  zh: (p: P, ctx: RenderContext) => string;
+}
+
+const entry = <P = Record<string, never>>(en: Entry<P>['en'], zh: Entry<P>['zh']): Entry<P> => ({ en, zh });
+
+type Where = 'query' | 'body' | 'path';
+const WHERE_ZH: Record<Where, string> = { query: '参数', body: '内容', path: '路径' };
+type Domain = 'university' | 'region' | 'field';
+const DOMAIN_ZH: Record<Domain, string> = { university: '高校', region: '地区', field: '技术领域' };
+const plural = (n: number, word: string): string => `${word}${n === 1 ? '' : 's'}`;
+const count = (n: number): string => n.toLocaleString('en');
+
+export const PROBLEMS = {
+  // Cells and fields.
+  required: entry(
+    () => 'is required',
+    () => '必填',
+  ),
+  not_text: entry(
+    () => 'must be text',
+    () => '必须是文本',
+  ),
+  not_one_line: entry(
+    () => 'must be one line without control characters',
+    () => '必须是一行文字，不含控制字符',
+  ),
+  control_characters: entry(
+    () => 'must not hold control characters',
+    () => '不能含控制字符',
+  ),
+  unrepresentable: entry(
+    () => 'must be Unicode text without a lone surrogate or a NUL character',
+    () => '必须是有效的 Unicode 文本，不含孤立代理字符或 NUL 字符',
+  ),
+  key_unrepresentable: entry(
+    () => 'has a key that must be Unicode text without a lone surrogate or a NUL character',
+    () => '有一个键不是有效的 Unicode 文本（含孤立代理字符或 NUL 字符）',
+  ),
+  max_characters: entry<{ max: number }>(
+    (p) => `must be at most ${p.max} characters`,
+    (p) => `最多 ${p.max} 个字符`,
+  ),
+  too_long: entry(
+    () => 'is too long',
+    () => '过长',
+  ),
+  too_large: entry(
+    () => 'is too large',
+    () => '过大',
+  ),
+  not_negative: entry(
+    () => 'must not be negative',
+    () => '不能为负数',
+  ),
+  above_zero: entry(
+    () => 'must be above 0',
+    () => '必须大于 0',
+  ),
+  whole_number: entry(
+    () => 'must be a whole number',
+    () => '必须是整数',
+  ),
+  whole_number_between: entry<{ min: number; max: number }>(
+    (p) => `must be a whole number from ${p.min} to ${p.max}`,
+    (p) => `必须是 ${p.min} 到 ${p.max} 之间的整数`,
+  ),
+  at_most: entry<{ limit: string }>(
+    (p) => `must be at most ${p.limit}`,
+    (p) => `不能超过 ${p.limit}`,
+  ),
+  max_decimals: entry<{ decimals: number }>(
+    (p) => `must have at most ${p.decimals} ${plural(p.decimals, 'decimal')}`,
+    (p) => `最多 ${p.decimals} 位小数`,
+  ),
+  money_format: entry(
+    () => 'must be an amount in yuan such as 1200000.50',
+    () => '必须是以元为单位的金额，如 1200000.50',
+  ),
+  credits_format: entry(
+    () => 'must be a number of credits such as 4.5',
+    () => '必须是学分数，如 4.5',
+  ),
+  number_or_null: entry(
+    () => 'must be a number or null',
+    () => '必须是数字或留空',
+  ),
+  thousands_separators: entry<{ plain: string; given: string }>(
+    (p) => `must be written without thousands separators: ${p.plain}, not ${p.given}`,
+    (p) => `不要使用千位分隔符：应写 ${p.plain}，而不是 ${p.given}`,
+  ),
+  one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be one of ${p.values.join(', ')}`,
+    (p) => `必须是以下之一：${p.values.join(', ')}`,
+  ),
+  code_format: entry<{ example: string }>(
+    (p) => `must be a code such as ${p.example}`,
+    (p) => `必须是代码，如 ${p.example}`,
+  ),
+  email: entry(
+    () => 'must be an email address',
+    () => '必须是电子邮件地址',
+  ),
+  year: entry(
+    () => 'must be a year',
+    () => '必须是年份',
+  ),
+  term_format: entry(
+    () => 'must be a term such as 2024-2025-1',
+    () => '必须是学期，如 2024-2025-1',
+  ),
+  term_years: entry(
+    () => 'must name two consecutive years, such as 2024-2025-1',
+    () => '学年须为相邻两年，如 2024-2025-1',
+  ),
+  // Dates.
+  date_format: entry(
+    () => 'must be a date written YYYY-MM-DD',
+    () => '必须是日期，格式为 YYYY-MM-DD',
+  ),
+  real_date: entry(
+    () => 'must be a real date written YYYY-MM-DD',
+    () => '必须是真实的日期，格式为 YYYY-MM-DD',
+  ),
+  one_date: entry(
+    () => 'must be one date written YYYY-MM-DD',
+    () => '必须是一个日期，格式为 YYYY-MM-DD',
+  ),
+  no_such_day: entry<{ value: string }>(
+    (p) => `must be a real date written YYYY-MM-DD: there is no ${p.value}`,
+    (p) => `必须是真实的日期（YYYY-MM-DD）：不存在 ${p.value}`,
+  ),
+  date_reformatted: entry<{ value: string }>(
+    (p) =>
+      `must be a date written YYYY-MM-DD, not ${p.value} (a spreadsheet may have reformatted it: format the column as text or as yyyy-mm-dd)`,
+    (p) => `必须是 YYYY-MM-DD 格式的日期，而不是 ${p.value}（可能被电子表格改了格式：请把该列设为文本或 yyyy-mm-dd 格式）`,
+  ),
+  not_a_date: entry<{ value: string }>(
+    (p) => `must be a real date written YYYY-MM-DD, not "${p.value}"`,
+    (p) => `必须是真实的日期，格式为 YYYY-MM-DD，而不是“${p.value}”`,
+  ),
+  in_future: entry(
+    () => 'must not be in the future',
+    () => '不能晚于今天',
+  ),
+  before_first_date: entry<{ first: string }>(
+    (p) => `must not be before ${p.first}`,
+    (p) => `不能早于 ${p.first}`,
+  ),
+  after_to: entry<{ from: string; to: string }>(
+    (p) => `must not be after to (${p.from} > ${p.to})`,
+    (p) => `不能晚于截止日期（${p.from} > ${p.to}）`,
+  ),
+  kind_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be a kind of record: one of ${p.values.join(', ')}`,
+    (p) => `必须是以下记录类型之一：${p.values.join(', ')}`,
+  ),
+  record_id: entry<{ positive: boolean }>(
+    (p) => (p.positive ? 'must be a record id: a positive whole number' : 'must be a record id'),
+    (p) => (p.positive ? '必须是记录编号：正整数' : '必须是记录编号'),
+  ),
+  sort_format: entry(
+    () => 'must be a column name, with - before it for descending',
+    () => '必须是列名，降序时在前面加 -',
+  ),
+  sort_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be one of ${p.values.join(', ')} (with - for descending)`,
+    (p) => `必须是以下之一：${p.values.join(', ')}（降序时加 -）`,
+  ),
+  measure_of_kind: entry<{ kind: string }>(
+    (p) => `must be a measure of ${p.kind} records`,
+    (p) => `必须是 ${p.kind} 记录的指标`,
+  ),
+  kind_lacks_dimension: entry<{ kind: string; dimension: string }>(
+    (p) => `${p.kind} records have no dimension ${p.dimension}`,
+    (p) => `${p.kind} 记录没有维度 ${p.dimension}`,
+  ),
+  no_measure: entry(
+    () => 'name at least one measure',
+    () => '请至少指定一个指标',
+  ),
+  true_or_false: entry(
+    () => 'must be true or false',
+    () => '必须是 true 或 false',
+  ),
+  dimension_twice: entry(
+    () => 'names a dimension twice',
+    () => '重复指定了同一维度',
+  ),
+  partner_measure_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be one measure with a partner university: one of ${p.values.join(', ')}`,
+    (p) => `必须是一个有合作高校的指标：${p.values.join(', ')} 之一`,
+  ),
+  date_between: entry<{ first: string; last: string }>(
+    (p) => `must be between ${p.first} and ${p.last}`,
+    (p) => `必须在 ${p.first} 与 ${p.last} 之间`,
+  ),
+  comma_list: entry(
+    () => 'must be a comma-separated list',
+    () => '必须是以逗号分隔的列表',
+  ),
+  list_too_long: entry<{ max: number }>(
+    (p) => `is too long: at most ${p.max} characters`,
+    (p) => `过长：最多 ${p.max} 个字符`,
+  ),
+  list_too_many: entry<{ max: number }>(
+    (p) => `may name at most ${p.max} values`,
+    (p) => `最多可列 ${p.max} 个值`,
+  ),
+  measure_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be a measure: one of ${p.values.join(', ')}`,
+    (p) => `必须是以下指标之一：${p.values.join(', ')}`,
+  ),
+  dimension_one_of: entry<{ values: readonly string[] }>(
+    (p) => `must be a dimension: one of ${p.values.join(', ')}`,
+    (p) => `必须是以下维度之一：${p.values.join(', ')}`,
+  ),
+  measure_lacks_dimension: entry<{ measure: string; dimension: string; dimensions: readonly string[] }>(
+    (p) => `measure ${p.measure} has no dimension ${p.dimension}; its dimensions are ${p.dimensions.join(', ')}`,
+    (p) => `指标 ${p.measure} 没有维度 ${p.dimension}；其维度为 ${p.dimensions.join(', ')}`,
+  ),
+  // Rules between a record's columns.
+  differs_from_university: entry<{ home: boolean }>(
+    (p) => (p.home ? 'must differ from university_code (the home university)' : 'must differ from university_code'),
+    (p) => (p.home ? '不能与学生所在高校相同' : '不能与本校相同'),
+  ),
+  exceeds_column: entry<{ column: string; value: string | number }>(
+    (p) => `must not exceed ${p.column} (${p.value})`,
+    (p, ctx) => `不能超过${ctx.column(p.column)}（${p.value}）`,
+  ),
+  before_column: entry<{ column: string; value: string }>(
+    (p) => `must not be before ${p.column} (${p.value})`,
+    (p, ctx) => `不能早于${ctx.column(p.column)}（${p.value}）`,
+  ),
+  required_for_stage: entry<{ stage: string }>(
+    (p) => `is required when the stage is ${p.stage}`,
+    (p) => `阶段为“${p.stage === 'closed' ? '已终止' : p.stage === 'graduated' ? '已毕业' : p.stage}”时必填`,
+  ),
+  empty_unless_stage: entry<{ stage: string; now: string }>(
+    (p) => `must be empty unless the stage is ${p.stage} (it is ${p.now})`,
+    (p) => `阶段为 ${p.stage} 时才可填写（当前为 ${p.now}）`,
+  ),
+  required_with_graduates: entry(
+    () => 'is required when graduates is above 0 (graduates are counted on the day the cohort completed)',
+    () => '结业人数大于 0 时必填（结业人数按结业日期计）',
+  ),
+  required_with_stake: entry(
+    () => 'is required when company_stake is given',
+    () => '填写高校持股方式时必填',
+  ),
+  required_with_registration: entry(
+    () => 'is required when company_registered_on is given (founded or shareholder)',
+    () => '填写公司注册日期时必填（创设或参股）',
+  ),
+  rewards_exceed_value: entry<{ cash: string; equity: string; value: string }>(
+    (p) => `the rewards (cash ${p.cash} and equity ${p.equity}) must not exceed contract_value_cny (${p.value})`,
+    (p) => `现金奖励（${p.cash}）与股权奖励（${p.equity}）合计不能超过合同金额（${p.value}）`,
+  ),
+  reward_needs_people: entry(
+    () => 'must be at least 1 when there is a reward',
+    () => '有奖励时至少为 1',
+  ),
+  reward_needs_day: entry(
+    () => 'is required when there is a reward',
+    () => '有奖励时必填',
+  ),
+  no_reward_no_people: entry(
+    () => 'must be 0 when there is no reward (reward_cash_cny and reward_equity_cny are 0)',
+    () => '无奖励（现金奖励与股权奖励均为 0）时必须为 0',
+  ),
+  no_reward_no_day: entry(
+    () => 'must be empty when there is no reward (reward_cash_cny and reward_equity_cny are 0)',
+    () => '无奖励（现金奖励与股权奖励均为 0）时必须留空',
+  ),
+  // Contracts and their payments.
+  no_contract: entry<{ ref: string; university: string }>(
+    (p) => `there is no contract ${p.ref} of ${p.university}`,
+    (p) => `${p.university} 没有编号为 ${p.ref} 的合同`,
+  ),
+  before_signed: entry<{ signed: string }>(
+    (p) => `must not be before the contract was signed (${p.signed})`,
+    (p) => `不能早于合同签订日（${p.signed}）`,
+  ),
+  amount_exceeds_contract: entry<{ ref: string; total: string; value: string; room: string; other?: string }>(
+    (p) =>
+      p.other === undefined
+        ? `would bring the payments on contract ${p.ref} to ${p.total}, above its contract value ${p.value}: at most ${p.room} can be received on it besides its other payments`
+        : `would bring the payments on contract ${p.ref} to ${p.total}, above its contract value ${p.value}: at most ${p.room} can be received on this line (${p.other} received on it besides this file)`,
+    (p) =>
+      p.other === undefined
+        ? `将使合同 ${p.ref} 的到账合计达到 ${p.total}，超过合同金额 ${p.value}：除其他到账外最多还可登记 ${p.room}`
+        : `将使合同 ${p.ref} 的到账合计达到 ${p.total}，超过合同金额 ${p.value}：本行最多可登记 ${p.room}（本文件以外已到账 ${p.other}）`,
+  ),
+  below_received: entry<{ received: string }>(
+    (p) => `must not be below the cash received on it (${p.received})`,
+    (p) => `不能低于已到账金额（${p.received}）`,
+  ),
+  after_first_payment: entry<{ received: string }>(
+    (p) => `must not be after its first payment (received ${p.received})`,
+    (p) => `不能晚于首笔到账日期（${p.received}）`,
+  ),
+  received_read_only: entry<{ value: string }>(
+    (p) => `is read only (${p.value}): the sum of the contract's payments: record a payment instead`,
+    (p) => `只读（${p.value}）：为合同各笔到账之和，请登记到账记录`,
+  ),
+  contract_has_payments: entry<{ ref: string; university: string; count: number; rekey: boolean }>(
+    (p) =>
+      p.rekey
+        ? `Contract ${p.ref} of ${p.university} has ${p.count} ${plural(p.count, 'payment')}: its university and ref cannot change while ${p.count === 1 ? 'it names' : 'they name'} it.`
+        : `Contract ${p.ref} of ${p.university} has ${p.count} ${plural(p.count, 'payment')}: delete ${p.count === 1 ? 'it' : 'them'} first.`,
+    (p) =>
+      p.rekey
+        ? `合同 ${p.ref}（${p.university}）有 ${p.count} 笔到账记录：在其引用期间不能更改高校或编号。`
+        : `合同 ${p.ref}（${p.university}）有 ${p.count} 笔到账记录：请先删除。`,
+  ),
+  contract_rule_refused: entry<{ rule: 'missing_contract' | 'over_value' | 'before_signing'; during: 'write' | 'import' }>(
+    (p) =>
+      `${
+        p.rule === 'missing_contract'
+          ? 'The payment names a contract that does not exist, or the contract still has payments'
+          : p.rule === 'over_value'
+            ? 'The payments on a contract would sum above its contract value'
+            : 'A payment would be dated before its contract was signed'
+      }${p.during === 'write' ? '; nothing was written.' : ': another write got there first; nothing was imported.'}`,
+    (p) =>
+      `${
+        p.rule === 'missing_contract'
+          ? '到账记录所指的合同不存在，或该合同仍有到账记录'
+          : p.rule === 'over_value'
+            ? '合同的到账合计将超过合同金额'
+            : '到账日期将早于合同签订日'
+      }${p.during === 'write' ? '；未写入任何内容。' : '：另一写入先行完成；未导入任何记录。'}`,
+  ),
+  record_exists: entry<{ kind: string; ref: string; university: string }>(
+    (p) => `A ${p.kind} record ${p.ref} of ${p.university} exists already.`,
+    (p) => `${p.university} 已有编号为 ${p.ref} 的记录（${p.kind}）。`,
+  ),
+  capacity_snapshot_exists: entry<{ university: string; day: string }>(
+    (p) => `${p.university} has a capacity snapshot on ${p.day} already.`,
+    (p) => `${p.university} 在 ${p.day} 已有技术转移机构能力填报。`,
+  ),
+  snapshot_same_day_line: entry<{ university: string; line: number }>(
+    (p) => `is also the day of the snapshot of ${p.university} on line ${p.line}: one snapshot per university and day`,
+    (p) => `与第 ${p.line} 行 ${p.university} 的填报为同一天：每所高校每天一条`,
+  ),
+  snapshot_same_day_stored: entry<{ ref: string; university: string }>(
+    (p) =>
+      `is the day of the stored snapshot ${p.ref} of ${p.university}: one snapshot per university and day (update that one with its ref, or choose another day)`,
+    (p) => `${p.university} 已有该日的填报 ${p.ref}：每所高校每天一条（请用其编号更新，或另选日期）`,
+  ),
+  contract_rule_broken: entry(
+    () => 'The record breaks a rule between a contract and its payments.',
+    () => '记录不符合合同与其到账记录之间的规则。',
+  ),
+  // Keys and references.
+  taken: entry(
+    () => 'is taken',
+    () => '已被使用',
+  ),
+  taken_in_university: entry(
+    () => 'is taken within this university',
+    () => '在本校已被使用',
+  ),
+  unknown_code: entry<{ domain: Domain; code: string; known: readonly string[] }>(
+    (p) => `unknown ${p.domain} ${p.code}; known: ${p.known.join(', ')}`,
+    (p) => `未知的${DOMAIN_ZH[p.domain]}代码 ${p.code}；可用：${p.known.join(', ')}`,
+  ),
+  unknown_filter_code: entry<{ code: string; known: readonly string[] }>(
+    (p) => `unknown code ${p.code}; known: ${p.known.join(', ')}`,
+    (p) => `未知的代码 ${p.code}；可用：${p.known.join(', ')}`,
+  ),
+  query_unknown_codes: entry(
+    () => 'The query names codes that do not exist.',
+    () => '查询中有不存在的代码。',
+  ),
+  record_not_found: entry<{ kind: string; id: number }>(
+    (p) => `There is no ${p.kind} record ${p.id}.`,
+    (p) => `没有编号为 ${p.id} 的 ${p.kind} 记录。`,
+  ),
+  change_unknown_fields: entry(
+    () => 'The change names fields a record does not have.',
+    () => '修改中有记录不存在的字段。',
+  ),
+  not_a_field: entry(
+    () => 'is not a field of this kind of record',
+    () => '不是此类记录的字段',
+  ),
+  change_empty: entry(
+    () => 'The change names no field.',
+    () => '修改未指定任何字段。',
+  ),
+  unknown_codes: entry(
+    () => 'The record names codes that do not exist.',
+    () => '记录中有不存在的代码。',
+  ),
+  snapshot_taken: entry(
+    () => 'has a snapshot of this university already: one per university and day',
+    () => '本校该日已有填报：每所高校每天一条',
+  ),
+  record_invalid: entry(
+    () => 'The record is not valid.',
+    () => '记录无效。',
+  ),
+  // Imported files.
+  not_utf8: entry(
+    () => 'the file is not UTF-8',
+    () => '文件不是 UTF-8 编码',
+  ),
+  file_not_utf8: entry<{ utf16: boolean }>(
+    (p) =>
+      p.utf16
+        ? 'The file is UTF-16, not UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.'
+        : 'The file is not UTF-8 (it may be GBK or Windows-1252). In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.',
+    (p) =>
+      p.utf16
+        ? '文件是 UTF-16 编码，不是 UTF-8。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。'
+        : '文件不是 UTF-8 编码（可能是 GBK 或 Windows-1252）。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。',
+  ),
+  header_mismatch: entry(
+    () => 'The header does not match the columns of this kind of record.',
+    () => '表头与此类记录的列不符。',
+  ),
+  ends_inside_character: entry(
+    () => 'the file ends inside a character',
+    () => '文件在一个字符中间结束',
+  ),
+  file_problems: entry<{ count: number }>(
+    (p) => `The file has ${count(p.count)} ${plural(p.count, 'problem')}: nothing was imported.`,
+    (p) => `文件中有 ${count(p.count)} 处问题，未导入任何记录。`,
+  ),
+  too_many_problems: entry<{ count: number }>(
+    (p) =>
+      `${count(p.count)} or more problems in the file (the check stopped there); is it the right file for this kind of record? Nothing was imported.`,
+    (p) => `文件中的问题达到 ${count(p.count)} 处或以上（检查已停止）；是否选错了文件？未导入任何记录。`,
+  ),
+  too_many_empty_rows: entry<{ count: number }>(
+    (p) => `The file has more than ${count(p.count)} empty rows; is it the right file? Nothing was imported.`,
+    (p) => `文件中有超过 ${count(p.count)} 个空行；是否选错了文件？未导入任何记录。`,
+  ),
+  empty_rows_by_line: entry<{ count: number }>(
+    (p) => `more than ${count(p.count)} empty rows by this line`,
+    (p) => `到此行为止已有超过 ${count(p.count)} 个空行`,
+  ),
+  header_delimiter: entry<{ delimiter: string }>(
+    (p) => `the header is separated by ${p.delimiter}, not commas: save the file as CSV (comma delimited)`,
+    (p) => `表头以 ${p.delimiter} 分隔，而不是逗号：请另存为 CSV（逗号分隔）`,
+  ),
+  unknown_column: entry<{ column: string }>(
+    (p) => `unknown column "${p.column}"`,
+    (p) => `未知的列“${p.column}”`,
+  ),
+  column_twice: entry<{ column: string }>(
+    (p) => `the column ${p.column} appears twice`,
+    (p, ctx) => `列 ${ctx.column(p.column)} 出现了两次`,
+  ),
+  column_missing: entry<{ column: string; zh: string }>(
+    (p) => `the column ${p.column} (${p.zh}) is missing`,
+    (p) => `缺少列 ${p.column}（${p.zh}）`,
+  ),
+  header_of_other_kind: entry<{ kind: string; kindName: string; other: string; otherName: string; otherNameZh: string }>(
+    (p) => `the header is that of ${p.otherName} (${p.other}), not of ${p.kindName} (${p.kind}): import the file as ${p.other}`,
+    (p) => `表头属于${p.otherNameZh}（${p.other}），不是 ${p.kind} 记录：请按 ${p.other} 导入`,
+  ),
+  columns_of_kind: entry<{ kind: string; columns: readonly string[] }>(
+    (p) => `the columns of ${p.kind} are ${p.columns.join(', ')}`,
+    (p) => `${p.kind} 的列为：${p.columns.join(', ')}`,
+  ),
+  row_width: entry<{ cells: number; header: number }>(
+    (p) => `the row has ${p.cells} cells, the header ${p.header}`,
+    (p) => `该行有 ${p.cells} 个单元格，表头有 ${p.header} 个`,
+  ),
+  duplicate_ref: entry<{ ref: string; university: string; line: number }>(
+    (p) => `ref ${p.ref} of ${p.university} is also on line ${p.line}`,
+    (p) => `编号 ${p.ref}（${p.university}）与第 ${p.line} 行重复`,
+  ),
+  repeated_refs: entry<{ count: number }>(
+    (p) =>
+      `${count(p.count)} ${plural(p.count, 'row')} repeat${p.count === 1 ? 's' : ''} a ref of an earlier row; nothing was imported.`,
+    (p) => `有 ${count(p.count)} 行重复了前面某行的编号；未导入任何记录。`,
+  ),
+  file_value_refused: entry(
+    () => 'The database refused a value of the file; nothing was imported.',
+    () => '数据库拒绝了文件中的一个值；未导入任何记录。',
+  ),
+  steward_foreign_row: entry<{ own: string; university: string }>(
+    (p) => `a steward of ${p.own} may not import records of ${p.university}`,
+    (p) => `${p.own} 的管理员不能导入 ${p.university} 的记录`,
+  ),
+  steward_foreign_file: entry<{ own: string; count: number }>(
+    (p) => `A steward of ${p.own} may import only its own university's records; ${p.count} row(s) belong to another.`,
+    (p) => `${p.own} 的管理员只能导入本校记录；有 ${p.count} 行属于其他高校。`,
+  ),
+  row_too_large: entry<{ kilobytes: number; cells: number }>(
+    (p) => `A row of the file is larger than a record can be (${p.kilobytes} KB, ${p.cells} cells); nothing was imported.`,
+    (p) => `文件中有一行超过了一条记录的上限（${p.kilobytes} KB，${p.cells} 个单元格）；未导入任何记录。`,
+  ),
+  row_too_many_cells: entry<{ cells: number }>(
+    (p) => `the row has more than ${p.cells} cells`,
+    (p) => `该行超过 ${p.cells} 个单元格`,
+  ),
+  row_too_long: entry<{ kilobytes: number; inQuotes: boolean }>(
+    (p) =>
+      `the row is longer than ${p.kilobytes} KB${p.inQuotes ? ' (there it is inside a quoted cell: is a closing " missing?)' : ''}`,
+    (p) => `该行超过 ${p.kilobytes} KB${p.inQuotes ? '（此处位于带引号的单元格内：是否缺少闭合的 "？）' : ''}`,
+  ),
+  csv_quote_not_closed: entry(
+    () => 'a quoted cell is never closed (a " is missing)',
+    () => '带引号的单元格没有闭合（缺少一个 "）',
+  ),
+  csv_quote_inside: entry(
+    () => 'a " appears inside a cell that does not start with one; quote the whole cell and double the " inside',
+    () => '不以 " 开头的单元格中出现了 "；请给整个单元格加引号，并把其中的 " 写两遍',
+  ),
+  csv_after_closing_quote: entry(
+    () => 'a quoted cell goes on after its closing "; double any " inside the cell',
+    () => '带引号的单元格在闭合的 " 之后还有内容；单元格中的 " 请写两遍',
+  ),
+  csv_unreadable: entry<{ reason: string }>(
+    (p) => `the CSV cannot be read: ${p.reason}`,
+    (p) => `无法读取 CSV：${p.reason}`,
+  ),
+  csv_invalid: entry(
+    () => 'The file is not valid CSV.',
+    () => '文件不是有效的 CSV。',
+  ),
+  file_empty: entry(
+    () => 'The file is empty.',
+    () => '文件为空。',
+  ),
+  file_empty_here: entry(
+    () => 'the file is empty: it needs a header and at least one row',
+    () => '文件为空：需要表头和至少一行数据',
+  ),
+  no_rows: entry(
+    () => 'The file has a header but no rows.',
+    () => '文件只有表头，没有数据行。',
+  ),
+  no_rows_here: entry(
+    () => 'there are no rows under the header',
+    () => '表头下没有数据行',
+  ),
+  too_many_rows: entry<{ max: number }>(
+    (p) => `The file has more than ${count(p.max)} rows; split it and import the parts one after another.`,
+    (p) => `文件超过 ${count(p.max)} 行；请拆分后依次导入。`,
+  ),
+  file_too_large: entry<{ megabytes: number }>(
+    (p) => `The file is larger than ${p.megabytes} MB; split it and import the parts one after another.`,
+    (p) => `文件大于 ${p.megabytes} MB；请拆分后依次导入。`,
+  ),
+  // Uploads.
+  upload_encoded: entry<{ encoding: string }>(
+    (p) => `Send the file as it is, not encoded as ${p.encoding}.`,
+    (p) => `请直接发送文件，不要以 ${p.encoding} 编码。`,
+  ),
+  must_be_identity: entry(
+    () => 'must be absent (or identity)',
+    () => '必须省略（或为 identity）',
+  ),
+  upload_type: entry<{ type: string }>(
+    (p) => `Send the file as text/csv or as multipart/form-data, not ${p.type || 'no content type'}.`,
+    (p) => `请以 text/csv 或 multipart/form-data 发送文件，而不是 ${p.type || '无内容类型'}。`,
+  ),
+  must_be_csv_or_form: entry(
+    () => 'must be text/csv or multipart/form-data',
+    () => '必须是 text/csv 或 multipart/form-data',
+  ),
+  upload_idle: entry<{ seconds: number }>(
+    (p) => `The upload sent nothing for ${p.seconds} s; it was stopped. Send the file again.`,
+    (p) => `上传已有 ${p.seconds} 秒没有发送数据，已被停止。请重新发送文件。`,
+  ),
+  upload_slow: entry<{ kilobytesPerSecond: number }>(
+    (p) =>
+      `The upload arrives too slowly (under ${p.kilobytesPerSecond} KB/s); it was stopped. Send the file again from a faster connection.`,
+    (p) => `上传速度过慢（低于 ${p.kilobytesPerSecond} KB/s），已被停止。请在更快的网络下重新发送。`,
+  ),
+  upload_interrupted: entry(
+    () => 'The upload was interrupted before it was complete.',
+    () => '上传在完成前被中断。',
+  ),
+  form_unreadable: entry<{ reason: string }>(
+    (p) => `The multipart form cannot be read: ${p.reason}`,
+    (p) => `无法读取表单：${p.reason}`,
+  ),
+  one_file: entry(
+    () => 'Send one file at a time.',
+    () => '请一次发送一个文件。',
+  ),
+  appears_twice: entry(
+    () => 'appears more than once',
+    () => '出现了不止一次',
+  ),
+  form_file_is_text: entry(
+    () => 'The form part named file is text, not a file: attach the CSV as a file (with a file name).',
+    () => '表单中名为 file 的部分是文本而不是文件：请以文件（带文件名）附加 CSV。',
+  ),
+  must_be_file: entry(
+    () => 'must be a file, with a file name',
+    () => '必须是带文件名的文件',
+  ),
+  form_no_file: entry(
+    () => 'The form has no part named file.',
+    () => '表单中没有名为 file 的部分。',
+  ),
+  // Requests.
+  request_invalid: entry<{ where: Where }>(
+    (p) => `The request's ${p.where} is not valid.`,
+    (p) => `请求的${WHERE_ZH[p.where]}无效。`,
+  ),
+  no_query_parameters: entry<{ method: string; path: string }>(
+    (p) => `${p.method} ${p.path} takes no query parameters.`,
+    (p) => `${p.method} ${p.path} 不接受查询参数。`,
+  ),
+  not_a_parameter: entry(
+    () => 'is not a parameter of this route',
+    () => '不是此接口的参数',
+  ),
+  send_json: entry(
+    () => 'Send the body as application/json.',
+    () => '请以 application/json 发送内容。',
+  ),
+  must_be_json_type: entry(
+    () => 'must be application/json',
+    () => '必须是 application/json',
+  ),
+  must_be_object: entry(
+    () => 'must be a JSON object',
+    () => '必须是 JSON 对象',
+  ),
+  body_too_large: entry<{ limit: string }>(
+    (p) => `The body is larger than the limit of ${p.limit} bytes.`,
+    (p) => `内容超过了 ${p.limit} 字节的上限。`,
+  ),
+  body_not_json: entry(
+    () => 'The body must be a JSON object.',
+    () => '内容必须是 JSON 对象。',
+  ),
+  body_not_utf8: entry(
+    () => 'The body must be UTF-8.',
+    () => '内容必须是 UTF-8 编码。',
+  ),
+  request_aborted: entry(
+    () => 'The request was aborted before its body arrived.',
+    () => '请求在内容到达前被中止。',
+  ),
+  malformed_escape: entry(
+    () => 'The path has a malformed percent-escape.',
+    () => '路径中有格式错误的百分号编码。',
+  ),
+  escape_not_utf8: entry(
+    () => 'has a percent-escape that is not UTF-8 text',
+    () => '含有不是 UTF-8 文本的百分号编码',
+  ),
+  request_unreadable: entry(
+    () => 'The request cannot be read.',
+    () => '无法读取请求。',
+  ),
+  no_such_route: entry<{ method: string; path: string }>(
+    (p) => `There is no ${p.method} ${p.path}.`,
+    (p) => `没有 ${p.method} ${p.path}。`,
+  ),
+  not_found: entry(
+    () => 'Not found.',
+    () => '未找到。',
+  ),
+  sign_in_first: entry(
+    () => 'Sign in first.',
+    () => '请先登录。',
+  ),
+  role_may_not: entry(
+    () => 'Your role may not do this.',
+    () => '您的角色无权执行此操作。',
+  ),
+  role_needed: entry<{ roles: readonly string[]; role: string }>(
+    (p) => `This needs the role ${p.roles.join(' or ')}; you are ${p.role}.`,
+    (p) => `此操作需要 ${p.roles.join(' 或 ')} 角色；您的角色是 ${p.role}。`,
+  ),
+  // Storage and availability.
+  cannot_store: entry(
+    () => 'cannot be stored as given',
+    () => '无法按原样保存',
+  ),
+  value_cannot_store: entry(
+    () => 'A value cannot be stored as given.',
+    () => '有一个值无法按原样保存。',
+  ),
+  same_key: entry(
+    () => 'A record with the same key exists already.',
+    () => '已有相同键的记录。',
+  ),
+  write_met_another: entry(
+    () => 'The change met another made at the same moment and was not written; send it again.',
+    () => '该修改与同时进行的另一修改冲突，未被写入；请重新发送。',
+  ),
+  database_unavailable: entry(
+    () => 'The database is not answering; try again shortly.',
+    () => '数据库暂无响应，请稍后再试。',
+  ),
+  write_not_applied: entry(
+    () =>
+      'The database stopped answering before this change was committed: nothing of it was applied. Send it again when the service is back.',
+    () => '数据库在提交此修改前停止响应：修改未生效。请在服务恢复后重新发送。',
+  ),
+  write_outcome_unknown: entry<{ during: 'statement' | 'commit'; seconds?: number }>(
+    (p) =>
+      `${
+        p.during === 'statement'
+          ? 'The database stopped answering while a statement of this request ran outside a transaction'
+          : `The database stopped answering while this change was being committed and did not come back within ${p.seconds ?? 0} s`
+      }, so whether this change was applied is unknown. Sending it again is safe: a change is never applied twice (records and imports are keyed by university and ref, a report submission by its period and digest), and a retry says what it found.`,
+    (p) =>
+      `${p.during === 'statement' ? '数据库在执行此请求的语句时停止响应' : `数据库在提交此修改时停止响应，且 ${p.seconds ?? 0} 秒内未恢复`}，无法确定修改是否生效。重新发送是安全的：同一修改不会生效两次，重试会说明其结果。`,
+  ),
+  internal_error: entry<{ requestId: string }>(
+    (p) => `Something went wrong on our side. Quote request id ${p.requestId} when you report it.`,
+    (p) => `服务器出错。报告问题时请提供请求编号 ${p.requestId}。`,
+  ),
+  too_busy: entry<{ what: string; running: number; waiting: number }>(
+    (p) => `Too many ${p.what} at once (${p.running} running, ${p.waiting} waiting); try again shortly.`,
+    (p) => `同时进行的${p.what === 'uploads' ? '上传' : p.what === 'imports' ? '导入' : p.what}过多（${p.running} 个进行中，${p.waiting} 个等待中）；请稍后再试。`,
+  ),
+  period_not_begun: entry<{ period: string; today: string }>(
+    (p) => `The period ${p.period} has not begun (today is ${p.today}).`,
+    (p) => `期间 ${p.period} 尚未开始（今天是 ${p.today}）。`,
+  ),
+  /**
+   * A message not yet given a code of its own (sent by a module still to be converted, or a
+   * library's own words): shown as written. test/unit/problems.test.ts lists where it may come from.
+   */
+  unlisted: entry<{ text: string }>(
+    (p) => p.text,
+    (p) => p.text,
+  ),
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+export type ProblemParams<C extends ProblemCode> = Parameters<(typeof PROBLEMS)[C]['en']>[0];
+
+/** A problem as data: what the server sends beside its English message, what the client renders. */
+export type Said<C extends ProblemCode = ProblemCode> = C extends ProblemCode ? { code: C; params: ProblemParams<C> } : never;
+
+/** Builds a problem; the params are typed by the code. */
+export function said<C extends ProblemCode>(
+  code: C,
+  ...params: ProblemParams<C> extends Record<string, never> ? [] : [ProblemParams<C>]
+): Said<C> {
+  return { code, params: (params[0] ?? {}) as ProblemParams<C> } as Said<C>;
+}
+
+const AS_IS: RenderContext = { column: (name) => name };
+
+export const isProblemCode = (code: unknown): code is ProblemCode => typeof code === 'string' && Object.hasOwn(PROBLEMS, code);
+
+/** A problem in a language. A code this build does not know is shown by its English message, if any. */
+export function renderProblem(problem: { code: string; params?: unknown }, lang: Lang, ctx: RenderContext = AS_IS): string {
+  if (!isProblemCode(problem.code)) return problem.code;
+  const render = PROBLEMS[problem.code][lang] as (p: unknown, ctx: RenderContext) => string;
+  return render(problem.params ?? {}, ctx);
+}
+
+/** The English message of a problem (the server's `message` and `detail`). */
+export const english = (problem: Said): string => renderProblem(problem, 'en');
+
+/**
+ * A problem said inside a zod schema (whose messages are strings), encoded so that the edge can
+ * turn the issue back into its code and params (`fromIssueMessage`). Never shown as it is.
+ */
+const ZOD_MARK = '\u2063problem:';
+export function zodSays<C extends ProblemCode>(
+  code: C,
+  ...params: ProblemParams<C> extends Record<string, never> ? [] : [ProblemParams<C>]
+): string {
+  return zodSaid(said(code, ...params));
+}
+
+/** `zodSays` for a problem built already. */
+export const zodSaid = (problem: { code: ProblemCode; params: unknown }): string =>
+  `${ZOD_MARK}${JSON.stringify({ code: problem.code, params: problem.params })}`;
+
+/** The problem a zod issue's message encodes; zod's own messages are kept as written. */
+export function fromIssueMessage(message: string): Said {
+  if (message.startsWith(ZOD_MARK)) {
+    const decoded = JSON.parse(message.slice(ZOD_MARK.length)) as { code: unknown; params: unknown };
+    if (isProblemCode(decoded.code)) return decoded as Said;
+  }
+  return { code: 'unlisted', params: { text: message } };
+}
