@@ -6,6 +6,14 @@ import { defineConfig } from 'vitest/config';
  * by TEST_DATABASE_URL, when it is set (CI always sets it). A fourth, `browser`, runs the
  * end-to-end tests once, on PGlite, in headless Chromium (skipped where Chromium is missing).
  */
+/**
+ * Every project hashes passwords at a low scrypt cost (N=2^10 instead of production's 2^17: a
+ * millisecond and 1 MiB instead of a third of a second and 128 MiB per sign-in). Stored hashes carry
+ * their cost, so nothing else changes; test/unit/password-work.test.ts proves the production default.
+ * Child servers started by the tests get it through test/helpers/process.ts.
+ */
+const TEST_ENV = { PASSWORD_HASH_LOG2N: '10' };
+
 const integration = (name: 'pglite' | 'postgres') => ({
   extends: true as const,
   test: {
@@ -14,7 +22,7 @@ const integration = (name: 'pglite' | 'postgres') => ({
     // `*.once.test.ts` does not depend on the database: it runs in the PGlite project only.
     // `*.postgres.test.ts` tests what only a database server can do (go away): PostgreSQL only.
     exclude: name === 'postgres' ? ['test/integration/**/*.once.test.ts'] : ['test/integration/**/*.postgres.test.ts'],
-    env: { TEST_DB: name },
+    env: { ...TEST_ENV, TEST_DB: name },
     globalSetup: ['test/helpers/global-setup.ts'],
     // One migrated template per worker, cloned per file: keep the module cache across files.
     isolate: false,
@@ -28,7 +36,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env: TEST_ENV } },
       integration('pglite'),
       ...(process.env.TEST_DATABASE_URL ? [integration('postgres')] : []),
       {
@@ -36,7 +44,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/e2e/**/*.test.ts'],
-          env: { TEST_DB: 'pglite' },
+          env: { ...TEST_ENV, TEST_DB: 'pglite' },
           // Builds the client once per run; prints the hint when Chromium is missing.
           globalSetup: ['test/e2e/global-setup.ts'],
           // One Chromium and one migrated PGlite per worker, shared by the files it runs.

@@ -22,6 +22,19 @@ const port = z.coerce
   .min(0, 'must be a whole number from 0 to 65535')
   .max(65535, 'must be a whole number from 0 to 65535');
 
+/**
+ * scrypt's cost as log2 N. Production keeps OWASP's recommendation (N=2^17, r=8, p=1: 128 MiB and a
+ * few hundred milliseconds per hash); tests lower it, since each stored hash carries its own cost and
+ * verifies at that cost whatever the setting. The bounds are the ones a stored hash may carry.
+ */
+export const PASSWORD_HASH_LOG2N = { default: 17, min: 10, max: 20 } as const;
+
+const passwordHashLog2n = z.coerce
+  .number({ error: `must be a whole number from ${PASSWORD_HASH_LOG2N.min} to ${PASSWORD_HASH_LOG2N.max}` })
+  .int(`must be a whole number from ${PASSWORD_HASH_LOG2N.min} to ${PASSWORD_HASH_LOG2N.max}`)
+  .min(PASSWORD_HASH_LOG2N.min, `must be a whole number from ${PASSWORD_HASH_LOG2N.min} to ${PASSWORD_HASH_LOG2N.max}`)
+  .max(PASSWORD_HASH_LOG2N.max, `must be a whole number from ${PASSWORD_HASH_LOG2N.min} to ${PASSWORD_HASH_LOG2N.max}`);
+
 const EnvSchema = z.object({
   PORT: optional(port).default(3000),
   HOST: optional(z.string()).default('127.0.0.1'),
@@ -31,6 +44,7 @@ const EnvSchema = z.object({
   DEMO_DATA: optional(z.enum(['auto', 'on', 'off'], { error: 'must be one of auto, on, off' })).default('auto'),
   TRUST_PROXY: optional(z.string().transform(parseTrustProxy)).default(false),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })).default('info'),
+  PASSWORD_HASH_LOG2N: optional(passwordHashLog2n).default(PASSWORD_HASH_LOG2N.default),
 });
 
 export interface Config {
@@ -49,6 +63,8 @@ export interface Config {
    * many proxies in front, counted from the right; a list: the proxies' own addresses.
    */
   readonly trustProxy: false | number | readonly string[];
+  /** scrypt's cost (log2 N) for new password hashes; see PASSWORD_HASH_LOG2N. */
+  readonly passwordHashLog2n: number;
 }
 
 /** A bad environment: the message names every variable at fault. */
@@ -79,7 +95,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    passwordHashLog2n: e.PASSWORD_HASH_LOG2N,
   });
+}
+
+/**
+ * The password-hash cost alone, for the process's hashing gate, which is made before any config is
+ * passed around (the command line and demo accounts hash too). Start-up has already refused a bad
+ * value through loadConfig; here a bad value throws the same ConfigError.
+ */
+export function loadPasswordHashLog2n(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = optional(passwordHashLog2n).default(PASSWORD_HASH_LOG2N.default).safeParse(env.PASSWORD_HASH_LOG2N);
+  if (!parsed.success)
+    throw new ConfigError(
+      `invalid configuration: PASSWORD_HASH_LOG2N ${parsed.error.issues[0]?.message} (got ${JSON.stringify(env.PASSWORD_HASH_LOG2N)})`,
+    );
+  return parsed.data;
 }
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];

@@ -1,13 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { loadPasswordHashLog2n, PASSWORD_HASH_LOG2N } from '../config.js';
 import { ServiceUnavailable } from '../lib/problems.js';
 
 /**
  * Passwords are hashed with scrypt at OWASP's recommended cost (N=2^17, r=8, p=1: 128 MiB
  * and a few hundred milliseconds per hash), stored as `scrypt$<log2 N>$<r>$<p>$<salt>$<key>`
- * so that a later change of cost can still verify old hashes.
+ * so that a later change of cost can still verify old hashes. The cost of new hashes is the
+ * setting PASSWORD_HASH_LOG2N (default 17; the tests lower it, which is why a hash carries its own).
  */
-const LOG2_N = 17;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
@@ -47,16 +48,35 @@ export class PasswordWorkBusy extends ServiceUnavailable {
 export class PasswordWork {
   #active = 0;
   readonly #waiting: Array<() => void> = [];
+  #done = 0;
   /** A running mean of one hash's duration, for Retry-After. */
   #meanMs = 500;
+  #log2n: number | undefined;
 
-  constructor(readonly limits: PasswordWorkLimits = DEFAULT_PASSWORD_WORK) {}
+  /** `log2n`: the cost of the hashes this gate makes; PASSWORD_HASH_LOG2N's when not given, read on first use. */
+  constructor(
+    readonly limits: PasswordWorkLimits = DEFAULT_PASSWORD_WORK,
+    log2n?: number,
+  ) {
+    if (log2n !== undefined && !validCost(log2n, R, P)) throw new RangeError(`scrypt log2 N must be ${COST_RANGE}`);
+    this.#log2n = log2n;
+  }
+
+  /** scrypt's log2 N for new hashes made through this gate. */
+  get log2n(): number {
+    this.#log2n ??= loadPasswordHashLog2n();
+    return this.#log2n;
+  }
 
   get active(): number {
     return this.#active;
   }
   get waiting(): number {
     return this.#waiting.length;
+  }
+  /** Pieces of work finished (or failed) through this gate since it was made: what a sign-in cost, countably. */
+  get done(): number {
+    return this.#done;
   }
 
   /** Runs `work` when a place is free; throws PasswordWorkBusy at once when the queue is full. */
@@ -74,6 +94,7 @@ export class PasswordWork {
     try {
       return await work();
     } finally {
+      this.#done++;
       this.#meanMs = 0.8 * this.#meanMs + 0.2 * (performance.now() - started);
       const next = this.#waiting.shift();
       if (next) next();
@@ -95,10 +116,27 @@ function derive(password: string, salt: Buffer, log2n: number, r: number, p: num
   );
 }
 
+const COST_RANGE = `a whole number from ${PASSWORD_HASH_LOG2N.min} to ${PASSWORD_HASH_LOG2N.max}`;
+
+/** The costs a stored hash may carry: what verification is willing to spend on one. */
+function validCost(log2n: number, r: number, p: number): boolean {
+  return (
+    [log2n, r, p].every(Number.isInteger) &&
+    log2n >= PASSWORD_HASH_LOG2N.min &&
+    log2n <= PASSWORD_HASH_LOG2N.max &&
+    r >= 1 &&
+    r <= 32 &&
+    p >= 1 &&
+    p <= 16
+  );
+}
+
+/** A new hash of `password` at the gate's cost (PASSWORD_HASH_LOG2N for the process's gate). */
 export async function hashPassword(password: string, work: PasswordWork = processPasswordWork): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, LOG2_N, R, P, work);
-  return ['scrypt', LOG2_N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const log2n = work.log2n;
+  const key = await derive(password, salt, log2n, R, P, work);
+  return ['scrypt', log2n, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** True when `password` matches `stored`; a malformed hash simply does not match. */
@@ -110,7 +148,7 @@ export async function verifyPassword(
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [log2n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![log2n, r, p].every(Number.isInteger) || log2n < 10 || log2n > 20 || r < 1 || r > 32 || p < 1 || p > 16) return false;
+  if (!validCost(log2n, r, p)) return false;
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
   if (expected.length !== KEY_LENGTH) return false;

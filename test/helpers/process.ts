@@ -18,10 +18,20 @@ export interface Child {
   exited: Promise<Exit>;
 }
 
+/**
+ * Runs `script` with only the environment given, plus PATH, HOME and the test suite's low
+ * password-hash cost (vitest.config.ts), which `env` may override: a child server signs in and
+ * makes demo accounts as cheaply as the tests' own process does.
+ */
 export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...(process.env.PASSWORD_HASH_LOG2N ? { PASSWORD_HASH_LOG2N: process.env.PASSWORD_HASH_LOG2N } : {}),
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -30,16 +30,48 @@ export async function startTestServer(
   const server: Server = await new Promise((resolve) => {
     const listening = createHttpServer(app.handler).listen(0, '127.0.0.1', () => resolve(listening));
   });
+  // The client closes idle connections, never the server: see fetchOnce below.
+  server.keepAliveTimeout = 0;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     app,
     config,
-    fetch: (path, init) => fetch(`${url}${path}`, init),
+    fetch: (path, init) => fetchOnce(`${url}${path}`, init),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * Why a test's request could fail with ECONNRESET though the server is well (access.test.ts did,
+ * one run in two): fetch keeps connections alive and reuses an idle one; Node's server closes a
+ * connection idle for its keepAliveTimeout (5 s), and fetch drops one a little sooner (the server's
+ * `Keep-Alive: timeout=5` hint, less a margin), checked on a coarse timer. Server and client share
+ * this process's event loop, which PGlite's queries hold for seconds at a time under load: when it
+ * comes back, a test's next request can be written to a connection idle past 5 s whose close is
+ * due in the same turn, and the server's timer, due first, resets it before it reads the request.
+ *
+ * Two answers: the test server keeps idle connections open (keepAliveTimeout 0: no timer, no hint),
+ * so only the client closes one, and it never writes to a connection it has closed; and a request
+ * that is safe to send twice (RFC 9110 §9.2.2) is sent once more if its connection is reset before
+ * any answer, as browsers do on a reused connection. A request that may change something is never
+ * retried: a reset of it fails the test.
+ */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+export async function fetchOnce(url: string, init: RequestInit = {}): Promise<Response> {
+  const method = (init.method ?? 'GET').toUpperCase();
+  const replayable = init.body === undefined || init.body === null || typeof init.body === 'string';
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    if (!IDEMPOTENT.has(method) || !replayable || !RESET.has(String(code)) || init.signal?.aborted) throw error;
+    return fetch(url, init);
+  }
 }

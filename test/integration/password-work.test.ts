@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PasswordWork } from '../../server/auth/password.js';
+import { hashPassword, PasswordWork } from '../../server/auth/password.js';
+import { PASSWORD_HASH_LOG2N } from '../../server/config.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES, TEST_PASSWORD } from '../helpers/users.js';
@@ -28,6 +29,14 @@ describe(`one gate for all password hashing (${TEST_DB})`, () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     await addStandardUsers(database.db);
+    // The test watches hashes wait in the gate: the accounts it checks carry production's cost (the
+    // suite's own is too cheap to be seen waiting), and a stored hash is verified at its own cost.
+    const slow = await hashPassword(TEST_PASSWORD, new PasswordWork(undefined, PASSWORD_HASH_LOG2N.default));
+    await database.db
+      .updateTable('app_user')
+      .set({ password_hash: slow })
+      .where('email', 'in', [IDENTITIES.leadership.email, IDENTITIES.stewardUSST.email])
+      .execute();
     server = await startTestServer(database, { TRUST_PROXY: '1' }, { passwords: work });
   });
   afterAll(async () => {

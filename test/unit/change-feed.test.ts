@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChangeFeed, type ChangeSource, type ChangeSubscription } from '../../server/db/change-feed.js';
 
 /**
@@ -21,6 +21,8 @@ class FakeSource implements ChangeSource {
   /** In commit order: a payload and the connection whose session sent it (none: another session). */
   queue: Array<{ payload: string; from?: FakeConnection }> = [];
   connections: FakeConnection[] = [];
+  /** Every call of listen(), those refused included. */
+  attempts = 0;
   failNextListen = false;
   /** While set, a version read waits for it. */
   readGate: Promise<void> | undefined;
@@ -37,6 +39,7 @@ class FakeSource implements ChangeSource {
     notice: (payload: string, fromSelf: boolean) => void,
     lost: (error: unknown) => void,
   ): Promise<ChangeSubscription> {
+    this.attempts++;
     if (this.failNextListen) {
       this.failNextListen = false;
       throw new Error('connection refused');
@@ -79,7 +82,22 @@ class FakeSource implements ChangeSource {
   }
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Time is the test's: the feed's retries (250 ms, then doubling) and heartbeats run on fake timers,
+ * moved on by `wait`, so that every run sees the same order of events and none waits for real.
+ */
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+/** Moves the clock by `ms`, running the timers due and the promise reactions they start. */
+const wait = async (ms: number): Promise<void> => {
+  await vi.advanceTimersByTimeAsync(ms);
+};
+/** A turn: the promise reactions waiting now run (a version read, a listen) without the clock moving. */
+const tick = () => wait(0);
 /** Delivers until nothing is left: each announcement makes the feed read the version, which takes a turn. */
 async function deliverAll(source: FakeSource): Promise<void> {
   for (let i = 0; i < 5; i++) {
@@ -190,10 +208,15 @@ describe('the change feed', () => {
     expect(feed.authEpoch).toBeGreaterThan(epoch);
     source.committed = 42; // written while nobody listened
     source.failNextListen = true;
-    await new Promise((resolve) => setTimeout(resolve, 300)); // first retry (250 ms) fails
-    expect(source.listens).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 600)); // the next (500 ms later) succeeds
-    expect(source.listens).toBe(2);
+    // The first retry comes 250 ms after the loss, and fails; the next 500 ms after that, and succeeds.
+    await wait(249);
+    expect(source.attempts).toBe(1);
+    await wait(1);
+    expect([source.attempts, source.listens]).toEqual([2, 1]);
+    await wait(499);
+    expect(source.attempts).toBe(2);
+    await wait(1);
+    expect([source.attempts, source.listens]).toEqual([3, 2]);
     expect(feed.settled).toBe(false); // until its own marker comes back
     source.deliver();
     expect(feed.version).toBe(42);
@@ -206,7 +229,7 @@ describe('the change feed', () => {
     source.cut();
     release(); // no marker can be sent now
     expect(feed.settled).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await wait(350);
     source.deliver();
     expect(feed.settled).toBe(true);
     await feed.stop();
@@ -223,16 +246,16 @@ describe('the change feed heartbeat', () => {
     expect(feed.settled).toBe(true);
     // Beats that come back keep it settled.
     for (let i = 0; i < 3; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 45));
+      await wait(45);
       source.deliver();
     }
     expect(feed.settled).toBe(true);
     expect(source.listens).toBe(1);
     // A connection that stops delivering: the next beat finds the last one missing.
     source.swallowNotify = true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await wait(100);
     expect(feed.settled).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await wait(300);
     expect(source.listens).toBe(2);
     await feed.stop();
   });
@@ -265,10 +288,10 @@ describe('the change feed and what is not its own', () => {
     feed.start();
     await tick();
     source.cut(); // during the read
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the retry fires while the first attempt still waits
+    await wait(300); // the retry fires while the first attempt still waits
     open();
     source.readGate = undefined;
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await wait(800);
     expect(source.listens).toBeGreaterThanOrEqual(2);
     source.deliver();
     expect(feed.settled).toBe(true);
@@ -279,7 +302,7 @@ describe('the change feed and what is not its own', () => {
   it("when an old connection's events come late, then they touch neither the new connection nor the version", async () => {
     const { source, feed } = await settledFeed();
     const old = source.cut();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await wait(300);
     source.deliver();
     expect(feed.settled).toBe(true);
     const epoch = feed.authEpoch;

@@ -11,6 +11,8 @@ describe('loadConfig', () => {
       demoData: 'auto',
       logLevel: 'info',
       trustProxy: false,
+      // OWASP's scrypt cost, N=2^17: the tests run lower, production never does unless told.
+      passwordHashLog2n: 17,
     });
     expect(config.dataDir).toMatch(/\/data$/);
     expect(Object.isFrozen(config)).toBe(true);
@@ -36,6 +38,7 @@ describe('loadConfig', () => {
       DEMO_DATA: 'off',
       LOG_LEVEL: 'warn',
       TRUST_PROXY: '1',
+      PASSWORD_HASH_LOG2N: '12',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -44,6 +47,7 @@ describe('loadConfig', () => {
       demoData: 'off',
       logLevel: 'warn',
       trustProxy: 1,
+      passwordHashLog2n: 12,
     });
   });
 
@@ -55,6 +59,10 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_URL', 'mysql://localhost/x'],
     ['DATABASE_URL', 'not a url'],
+    ['PASSWORD_HASH_LOG2N', '9'],
+    ['PASSWORD_HASH_LOG2N', '21'],
+    ['PASSWORD_HASH_LOG2N', '12.5'],
+    ['PASSWORD_HASH_LOG2N', 'cheap'],
   ])('when %s is %j, then the error names the variable and the value', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(
