@@ -167,7 +167,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
               'tr',
               {},
               element('td', {}, element('code', {}, c.name)),
-              element('td', {}, c.csvZh),
+              element('td', {}, c.zh),
               element('td', {}, pick(c.hint)),
             ),
           ),

@@ -9,7 +9,7 @@ import { type AggregateRow, denominatorColumn, type KpiFilters, numeratorColumn,
 import type { Summary } from '../kpi/kpi.service.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { type Bilingual, DIMENSIONS, type DimensionId, MEASURES } from '../kpi/registry.js';
-import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES, MAIN_DATE } from '../records/record-columns.js';
+import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES, MAIN_DATE } from '../../contract/record-columns.js';
 import { type RecordSearch, recordConditions, recordsFrom } from '../records/records.service.js';
 import type { CsvRequest } from './exports.schemas.js';
 

@@ -6,7 +6,7 @@ import { unescapeTextCell } from '../csv/cells.js';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { Forbidden, PayloadTooLarge, type ProblemDetail, Unprocessable } from '../http/problems.js';
 import type { References } from '../kpi/references.js';
-import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
+import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../../contract/record-columns.js';
 import { CELL_SCHEMAS, crossRuleProblems, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
 import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from './record-bounds.js';

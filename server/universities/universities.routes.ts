@@ -10,7 +10,7 @@ import { ONCE_VALID, singleLine } from '../http/text.js';
 import { IsoDateSchema } from '../kpi/kpi.schemas.js';
 import { today } from '../lib/dates.js';
 import { listUniversities } from '../meta/meta.queries.js';
-import { KIND_COLUMNS } from '../records/record-columns.js';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
 
 const Code = z
   .string()

@@ -1,7 +1,7 @@
 import { serverText } from '../../client/lib/server-text.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { headerThrough } from '../helpers/csv.js';
 import {
   api,

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MEASURE_LIST } from '../../server/kpi/registry.js';
 import { withRegistryDocs } from '../../server/kpi/registry-docs.js';
-import { formatLimit, INPUT_COLUMNS, MAX_MONEY_CNY, recordJsonSchema } from '../../server/records/record-columns.js';
+import { formatLimit, INPUT_COLUMNS, MAX_MONEY_CNY } from '../../contract/record-columns.js';
+import { recordJsonSchema } from '../../server/records/record-columns.js';
 import { RECORD_SCHEMAS } from '../../server/records/record-schemas.js';
 import { type RevisionAudit, revisionFor, type Viewer } from '../../server/report/report-revisions.js';
 
