@@ -348,7 +348,8 @@ class RecordsView {
         <input type="date" id="records-${key}" data-filter=${key} .value=${live(filters.get(key)?.[0] ?? '')}
           @change=${(e: Event) => {
             const { value } = e.target as HTMLInputElement;
-            this.setFilter(key, value ? [value] : []);
+            // A year still being typed (0002, 0020, 0202 on the way to 2024) is no date anyone means.
+            if (!value.startsWith('0')) this.setFilter(key, value ? [value] : []);
           }} />`;
     const group = (dimension: FilterDimension) => {
       const chosen = filters.get(dimension) ?? [];
