@@ -4,48 +4,13 @@ import { locale } from './dates';
 
 /**
  * A table of one page of rows whose page, size and sort live in the URL: the view reads them
- * with `readPaging`, writes them back with `writePaging`, and renders `pagedTable`, `pager` and
- * `pageSizeSelect` in place. Nothing here holds state: a click calls back with the new state,
- * the view navigates, and the URL's next state renders.
+ * with `readPaging`, writes them back with `writePaging` (lib/paging.ts), and renders
+ * `pagedTable`, `pager` and `pageSizeSelect` in place. Nothing here holds state: a click calls
+ * back with the new state, the view navigates, and the URL's next state renders.
  */
-
-export interface Paging {
-  page: number;
-  pageSize: number;
-  /** A column's key, `-` in front for descending; undefined for the list's default order. */
-  sort: string | undefined;
-}
 
 /** A whole count as a person reads it: 1,234. */
 export const formatCount = (value: number): string => value.toLocaleString(locale());
-
-/** A positive whole number from the URL, or the default. */
-export function positiveInt(value: string | null, fallback: number, max = 1_000_000): number {
-  if (!value || !/^\d{1,9}$/.test(value)) return fallback;
-  const n = Number(value);
-  return n >= 1 && n <= max ? n : fallback;
-}
-
-/** The paging a URL names; a sort on a column not in `sortable` is dropped. */
-export function readPaging(
-  params: URLSearchParams,
-  options: { defaultPageSize: number; maxPageSize?: number; sortable: readonly string[] },
-): Paging {
-  const sort = params.get('sort') ?? '';
-  return {
-    page: positiveInt(params.get('page'), 1),
-    pageSize: positiveInt(params.get('pageSize'), options.defaultPageSize, options.maxPageSize ?? 1000),
-    sort: options.sortable.includes(sort.replace(/^-/, '')) ? sort : undefined,
-  };
-}
-
-/** Writes the paging into URL parameters, defaults left out so that URLs stay short. */
-export function writePaging(params: URLSearchParams, paging: Paging, defaultPageSize: number): URLSearchParams {
-  if (paging.sort) params.set('sort', paging.sort);
-  if (paging.page !== 1) params.set('page', String(paging.page));
-  if (paging.pageSize !== defaultPageSize) params.set('pageSize', String(paging.pageSize));
-  return params;
-}
 
 export interface TableColumn<Row> {
   key: string;

@@ -11,7 +11,8 @@ import { pager } from '../lib/paged-table';
  * as an element. The rest is re-exported from where it now lives.
  */
 export { confirmDialog, type Dialog, messageOf, nextId, openDialog } from '../lib/form-dialog';
-export { formatCount, positiveInt } from '../lib/paged-table';
+export { formatCount } from '../lib/paged-table';
+export { positiveInt } from '../lib/paging';
 export { today as allianceToday, locale } from '../lib/dates';
 
 export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;

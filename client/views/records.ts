@@ -6,7 +6,8 @@ import { isNumericColumn } from '../../contract/record-columns';
 import { ApiError, csvUrl, type Me, query, request } from '../api';
 import { lang, pick, t } from '../i18n';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
-import { formatCount, type Paging, pagedTable, pageSizeSelect, pager, readPaging, writePaging } from '../lib/paged-table';
+import { formatCount, pagedTable, pageSizeSelect, pager } from '../lib/paged-table';
+import { type Paging, readPaging, writePaging } from '../lib/paging';
 import { setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import {

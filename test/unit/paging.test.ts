@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { positiveInt, readPaging, writePaging } from '../../client/lib/paged-table.js';
+import { positiveInt, readPaging, writePaging } from '../../client/lib/paging.js';
 
 const options = { defaultPageSize: 50, sortable: ['ref', 'signed_on'] };
 
