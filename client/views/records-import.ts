@@ -27,7 +27,7 @@ const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 const NOT_UTF8 = 'the file is not UTF-8';
 
 /** A refused import: the API's problem, and how many problems the file has in all (the 422 lists at most 1000). */
-export class ImportProblem extends Error {
+class ImportProblem extends Error {
   constructor(
     readonly problem: ApiError,
     readonly errorCount: number,
@@ -40,7 +40,7 @@ export class ImportProblem extends Error {
  * Uploads a CSV as `multipart/form-data` (part `file`) with XMLHttpRequest, which, unlike
  * fetch, reports upload progress. The session cookie and the CSRF token go with it.
  */
-export function uploadImport(
+function uploadImport(
   kind: Kind,
   file: File,
   dryRun: boolean,

@@ -35,7 +35,7 @@ import { debounce } from './records-ui';
  * state in place: the controls keep their nodes, so the focus stays where it is.
  */
 
-export const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 50;
 const PAGE_SIZES = [25, 50, 100, 200];
 const CODE_FILTERS = new Set<FilterDimension>(['university', 'region', 'partner_university', 'partner_region', 'field']);
 
