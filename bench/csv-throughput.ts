@@ -30,7 +30,7 @@ import { applyImport } from '../server/imports/apply-import.js';
 import { checkImport } from '../server/imports/parse-import.js';
 import { spoolFile } from '../server/lib/spool.js';
 import { loadReferences } from '../server/kpi/references.js';
-import { KIND_COLUMNS } from '../server/records/record-columns.js';
+import { KIND_COLUMNS } from '../contract/record-columns.js';
 
 class Counter extends Writable {
   bytes = 0;

@@ -17,7 +17,7 @@ import { FACT_KINDS, type FactKind } from '../server/db/schema.js';
 import { DemoDataGenerator } from '../server/demo/generator.js';
 import { markSynthetic } from '../server/demo/seed.js';
 import { today } from '../server/lib/dates.js';
-import { INPUT_COLUMNS } from '../server/records/record-columns.js';
+import { INPUT_COLUMNS } from '../contract/record-columns.js';
 
 const { values } = parseArgs({
   options: {

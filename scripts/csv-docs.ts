@@ -18,7 +18,7 @@ import {
   MAX_COUNT,
   MAX_CREDITS,
   MAX_MONEY_CNY,
-} from '../server/records/record-columns.js';
+} from '../contract/record-columns.js';
 
 const TYPE_NAMES: Record<ColumnSpec['type'], string> = {
   code: 'code',
@@ -182,7 +182,7 @@ export function csvDocs(): string {
     '# CSV formats',
     '',
     'One CSV per kind of record, with the same columns as its export. This page is generated from the',
-    'column registry (`server/records/record-columns.ts`) by `npm run docs:csv`; a test keeps it current.',
+    'column registry (`contract/record-columns.ts`) by `npm run docs:csv`; a test keeps it current.',
     '',
     '## Files the dashboard writes',
     '',

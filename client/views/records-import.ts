@@ -1,9 +1,10 @@
+import { html, nothing, render } from 'lit-html';
 import { ApiError, currentCsrfToken, type Me, type ProblemDetail, problemOf, query } from '../api';
-import { element, scrollBox } from '../dom';
 import { pick, t } from '../i18n';
+import { messageOf, nextId, openDialog } from '../lib/form-dialog';
+import { formatCount } from '../lib/paged-table';
 import { KIND_COLUMNS, KIND_NAMES, type Kind } from './records-columns';
 import type { Labels } from './records-labels';
-import { formatCount, messageOf, nextId, openDialog } from './records-ui';
 
 /** The import's answer (server/imports/imports.routes.ts, `ImportResultSchema`). */
 export interface ImportResult {
@@ -26,7 +27,7 @@ const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 const NOT_UTF8 = 'the file is not UTF-8';
 
 /** A refused import: the API's problem, and how many problems the file has in all (the 422 lists at most 1000). */
-export class ImportProblem extends Error {
+class ImportProblem extends Error {
   constructor(
     readonly problem: ApiError,
     readonly errorCount: number,
@@ -39,7 +40,7 @@ export class ImportProblem extends Error {
  * Uploads a CSV as `multipart/form-data` (part `file`) with XMLHttpRequest, which, unlike
  * fetch, reports upload progress. The session cookie and the CSRF token go with it.
  */
-export function uploadImport(
+function uploadImport(
   kind: Kind,
   file: File,
   dryRun: boolean,
@@ -105,6 +106,46 @@ export interface ImportDialogOptions {
 
 const isAbort = (error: unknown): boolean => error instanceof DOMException && error.name === 'AbortError';
 
+const COUNT_LABELS = {
+  preview: {
+    rows: 'records.import.count.rows',
+    inserted: 'records.import.count.wouldInsert',
+    updated: 'records.import.count.wouldUpdate',
+    unchanged: 'records.import.count.unchanged',
+  },
+  applied: {
+    rows: 'records.import.count.rows',
+    inserted: 'records.import.count.inserted',
+    updated: 'records.import.count.updated',
+    unchanged: 'records.import.count.unchanged',
+  },
+} as const;
+
+const counts = (answer: ImportResult, stage: keyof typeof COUNT_LABELS) =>
+  html`<dl class="import-counts">${(['rows', 'inserted', 'updated', 'unchanged'] as const).map(
+    (key) => html`<dt>${t(COUNT_LABELS[stage][key])}</dt><dd data-count=${key}>${formatCount(answer[key])}</dd>`,
+  )}</dl>`;
+
+/** Read-only columns the file carried: their cells were not read, which the user must know. */
+const ignoredNote = (answer: ImportResult) =>
+  (answer.ignored ?? []).length > 0
+    ? html`<p class="import-ignored" data-ignored=${answer.ignored.join(',')}>${t('records.import.ignored', {
+        columns: answer.ignored.join(', '),
+      })}</p>`
+    : nothing;
+
+/** A refusal's headline: what a person can do about it, by what the server said. */
+function headline(problem: ApiError, rows: readonly ProblemDetail[]): string {
+  if (problem.errors.some((e) => (e.original ?? e.message) === NOT_UTF8)) return t('records.import.notUtf8');
+  const byStatus: Record<number, string> = {
+    413: t('records.import.tooLarge'),
+    415: t('records.import.unsupported'),
+    403: t('records.import.forbidden'),
+    422: problem.message,
+  };
+  return byStatus[problem.status] ?? t(rows.length > 0 ? 'records.import.rejected' : 'records.import.refused');
+}
+
 /**
  * The CSV import: choose a file, a dry run shows what it would do (or every bad row by line and
  * column, and nothing is written), then "Apply" imports it for real and shows the counts.
@@ -122,306 +163,181 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
       options.signal.removeEventListener('abort', abortOnLeave);
     },
   });
-
   const fileId = nextId('import-file');
-  const input = element('input', { type: 'file', id: fileId, accept: '.csv,text/csv', 'data-action': 'choose-file' });
-  const check = element('button', { type: 'button', class: 'primary', 'data-action': 'dry-run' }, t('records.import.check'));
-  check.disabled = true;
-  const progressLabel = element('span', { class: 'progress-label' });
-  const progress = element('progress', { max: '100', 'aria-label': t('records.import.progress') });
-  const cancelUpload = element('button', { type: 'button', class: 'secondary' }, t('records.import.cancelUpload'));
-  const progressBox = element('div', { class: 'import-progress', hidden: '' }, progressLabel, progress, cancelUpload);
-  const result = element('div', { class: 'import-result', 'aria-live': 'polite', 'data-state': 'idle' });
-
-  let inFlight: AbortController | undefined;
-  cancelUpload.addEventListener('click', () => inFlight?.abort());
-
   // The columns an import reads: a derived one (received_cny) may be there, and is passed over.
   const columns = KIND_COLUMNS[kind].filter((c) => !c.derived);
-  const reference = element(
-    'details',
-    { class: 'import-columns' },
-    element('summary', {}, t('records.import.columns')),
-    scrollBox(
-      t('records.import.columns'),
-      {},
-      element(
-        'table',
-        { class: 'data-table compact' },
-        element(
-          'thead',
-          {},
-          element(
-            'tr',
-            {},
-            element('th', { scope: 'col' }, t('records.import.column')),
-            element('th', { scope: 'col' }, t('records.import.columnZh')),
-            element('th', { scope: 'col' }, t('records.import.meaning')),
-          ),
-        ),
-        element(
-          'tbody',
-          {},
-          ...columns.map((c) =>
-            element(
-              'tr',
-              {},
-              element('td', {}, element('code', {}, c.name)),
-              element('td', {}, c.csvZh),
-              element('td', {}, pick(c.hint)),
-            ),
-          ),
-        ),
-      ),
-    ),
-  );
 
-  body.append(
-    element('p', {}, t('records.import.intro')),
-    ...(me.role === 'steward' && me.university
-      ? [
-          element(
-            'p',
-            { class: 'muted' },
-            t('records.import.stewardNote', { university: options.labels.university(me.university) }),
-          ),
-        ]
-      : []),
-    reference,
-    element(
-      'div',
-      { class: 'form-field' },
-      element('label', { for: fileId }, t('records.import.file')),
-      input,
-      element('p', { class: 'field-hint' }, t('records.import.fileHint')),
-    ),
-    element('div', { class: 'dialog-actions start' }, check),
-    progressBox,
-    result,
-  );
-
-  const setResult = (state: string, ...children: Node[]) => {
-    result.dataset.state = state;
-    result.replaceChildren(...children);
-  };
-
-  input.addEventListener('change', () => {
-    inFlight?.abort();
-    check.disabled = !input.files?.[0];
-    setResult('idle');
-  });
-  check.addEventListener('click', () => void run(true));
-
+  let file: File | undefined;
+  let inFlight: AbortController | undefined;
+  /** The upload's progress in percent; undefined once sent, while the server checks (an indeterminate bar). */
+  let progress: { label: string; percent: number | undefined } | undefined;
+  let result: { state: string; content: unknown } = { state: 'idle', content: nothing };
   let checkedDigest: string | undefined;
 
+  const draw = (focus?: string) => {
+    render(template(), body);
+    if (focus) body.querySelector<HTMLElement>(focus)?.focus();
+  };
+  const show = (state: string, content: unknown, focus?: string) => {
+    result = { state, content };
+    draw(focus);
+  };
+
+  const template = () => html`<p>${t('records.import.intro')}</p>
+    ${
+      me.role === 'steward' && me.university
+        ? html`<p class="muted">${t('records.import.stewardNote', { university: options.labels.university(me.university) })}</p>`
+        : nothing
+    }
+    <details class="import-columns"><summary>${t('records.import.columns')}</summary>
+      <div class="table-scroll" tabindex="0" role="region" aria-label=${t('records.import.columns')}>
+        <table class="data-table compact">
+          <thead><tr><th scope="col">${t('records.import.column')}</th><th scope="col">${t('records.import.columnZh')}</th>
+            <th scope="col">${t('records.import.meaning')}</th></tr></thead>
+          <tbody>${columns.map((c) => html`<tr><td><code>${c.name}</code></td><td>${c.zh}</td><td>${pick(c.hint)}</td></tr>`)}</tbody>
+        </table>
+      </div>
+    </details>
+    <div class="form-field">
+      <label for=${fileId}>${t('records.import.file')}</label>
+      <input type="file" id=${fileId} accept=".csv,text/csv" data-action="choose-file" ?disabled=${progress !== undefined}
+        @change=${(e: Event) => {
+          inFlight?.abort();
+          file = (e.target as HTMLInputElement).files?.[0];
+          show('idle', nothing);
+        }} />
+      <p class="field-hint">${t('records.import.fileHint')}</p>
+    </div>
+    <div class="dialog-actions start">
+      <button type="button" class="primary" data-action="dry-run" ?disabled=${!file || progress !== undefined}
+        @click=${() => void run(true)}>${t('records.import.check')}</button>
+    </div>
+    <div class="import-progress" ?hidden=${progress === undefined}>
+      <span class="progress-label">${progress?.label}</span>
+      <progress max="100" value=${progress?.percent ?? nothing} aria-label=${t('records.import.progress')}></progress>
+      <button type="button" class="secondary" @click=${() => inFlight?.abort()}>${t('records.import.cancelUpload')}</button>
+    </div>
+    <div class="import-result" aria-live="polite" data-state=${result.state}>${result.content}</div>`;
+
   async function run(dryRun: boolean): Promise<void> {
-    const file = input.files?.[0];
-    if (!file) return;
-    if (file.size > MAX_UPLOAD_BYTES) {
-      setResult('error', element('p', { class: 'import-error', role: 'alert' }, t('records.import.tooLarge')));
+    const chosen = file;
+    if (!chosen) return;
+    if (chosen.size > MAX_UPLOAD_BYTES) {
+      show('error', html`<p class="import-error" role="alert">${t('records.import.tooLarge')}</p>`);
       return;
     }
-    inFlight = new AbortController();
-    const mine = inFlight;
-    const signal = AbortSignal.any([controller.signal, mine.signal]);
-    check.disabled = true;
-    input.disabled = true;
-    setResult(dryRun ? 'checking' : 'applying');
-    progressBox.hidden = false;
-    progress.value = 0;
-    progress.max = 100;
-    progressLabel.textContent = t('records.import.uploading', { file: file.name, percent: '0' });
+    const mine = new AbortController();
+    inFlight = mine;
+    const uploading = (percent: number) => t('records.import.uploading', { file: chosen.name, percent: String(percent) });
+    progress = { label: uploading(0), percent: 0 };
+    show(dryRun ? 'checking' : 'applying', nothing);
+    let outcome: () => void;
     try {
       const answer = await uploadImport(
         kind,
-        file,
+        chosen,
         dryRun,
         {
           progress(loaded, total) {
             const percent = total > 0 ? Math.round((loaded / total) * 100) : 0;
-            progress.value = percent;
-            progressLabel.textContent = t('records.import.uploading', { file: file.name, percent: String(percent) });
+            progress = { label: uploading(percent), percent };
+            draw();
           },
           sent() {
             // The server now reads and checks every row: no figure to show, so the bar is indeterminate.
-            progress.removeAttribute('value');
-            progressLabel.textContent = t(dryRun ? 'records.import.checking' : 'records.import.applying');
+            progress = { label: t(dryRun ? 'records.import.checking' : 'records.import.applying'), percent: undefined };
+            draw();
           },
         },
-        signal,
+        AbortSignal.any([controller.signal, mine.signal]),
       );
-      if (dryRun) showPreview(answer);
-      else showApplied(answer);
+      outcome = () => (dryRun ? showPreview(answer) : showApplied(answer));
     } catch (error) {
-      if (isAbort(error)) {
-        if (!controller.signal.aborted) setResult('idle', element('p', { class: 'muted' }, t('records.import.cancelled')));
-        return;
-      }
-      showFailure(error);
+      if (isAbort(error) && controller.signal.aborted) return;
+      outcome = () =>
+        isAbort(error) ? show('idle', html`<p class="muted">${t('records.import.cancelled')}</p>`) : showFailure(error);
     } finally {
       if (inFlight === mine) inFlight = undefined;
-      progressBox.hidden = true;
-      input.disabled = false;
-      check.disabled = !input.files?.[0];
+      progress = undefined;
     }
+    outcome();
   }
-
-  const COUNT_LABELS = {
-    preview: {
-      rows: 'records.import.count.rows',
-      inserted: 'records.import.count.wouldInsert',
-      updated: 'records.import.count.wouldUpdate',
-      unchanged: 'records.import.count.unchanged',
-    },
-    applied: {
-      rows: 'records.import.count.rows',
-      inserted: 'records.import.count.inserted',
-      updated: 'records.import.count.updated',
-      unchanged: 'records.import.count.unchanged',
-    },
-  } as const;
-
-  const counts = (answer: ImportResult, stage: keyof typeof COUNT_LABELS) =>
-    element(
-      'dl',
-      { class: 'import-counts' },
-      ...(['rows', 'inserted', 'updated', 'unchanged'] as const).flatMap((key) => [
-        element('dt', {}, t(COUNT_LABELS[stage][key])),
-        element('dd', { 'data-count': key }, formatCount(answer[key])),
-      ]),
-    );
-
-  /** Read-only columns the file carried: their cells were not read, which the user must know. */
-  const ignoredNote = (answer: ImportResult) =>
-    (answer.ignored ?? []).length > 0
-      ? [
-          element(
-            'p',
-            { class: 'import-ignored', 'data-ignored': answer.ignored.join(',') },
-            t('records.import.ignored', { columns: answer.ignored.join(', ') }),
-          ),
-        ]
-      : [];
 
   function showPreview(answer: ImportResult): void {
     checkedDigest = answer.sha256;
-    const apply = element('button', { type: 'button', class: 'primary', 'data-action': 'apply' }, t('records.import.apply'));
-    apply.addEventListener('click', () => void run(false));
-    const nothing = answer.inserted + answer.updated === 0;
-    setResult(
+    show(
       'preview',
-      element('h3', {}, t('records.import.previewTitle')),
-      element('p', {}, t('records.import.previewIntro', { file: answer.fileName ?? '' })),
-      counts(answer, 'preview'),
-      ...ignoredNote(answer),
-      ...(nothing ? [element('p', { class: 'muted' }, t('records.import.nothing'))] : []),
-      element('div', { class: 'dialog-actions start' }, apply),
+      html`<h3>${t('records.import.previewTitle')}</h3>
+        <p>${t('records.import.previewIntro', { file: answer.fileName ?? '' })}</p>
+        ${counts(answer, 'preview')}${ignoredNote(answer)}
+        ${answer.inserted + answer.updated === 0 ? html`<p class="muted">${t('records.import.nothing')}</p>` : nothing}
+        <div class="dialog-actions start">
+          <button type="button" class="primary" data-action="apply" @click=${() => void run(false)}>${t('records.import.apply')}</button>
+        </div>`,
+      '[data-action=apply]',
     );
-    apply.focus();
   }
 
   function showApplied(answer: ImportResult): void {
-    const done = element('button', { type: 'button', class: 'primary', 'data-action': 'close-import' }, t('records.import.done'));
-    done.addEventListener('click', close);
     const changed = checkedDigest !== undefined && checkedDigest !== answer.sha256;
-    setResult(
-      'applied',
-      element('h3', {}, t('records.import.appliedTitle')),
-      element('p', { role: 'status' }, t('records.import.appliedIntro', { file: answer.fileName ?? '' })),
-      counts(answer, 'applied'),
-      ...ignoredNote(answer),
-      ...(changed ? [element('p', { class: 'import-warning' }, t('records.import.fileChanged'))] : []),
-      element('div', { class: 'dialog-actions' }, done),
-    );
-    done.focus();
     checkedDigest = undefined;
+    show(
+      'applied',
+      html`<h3>${t('records.import.appliedTitle')}</h3>
+        <p role="status">${t('records.import.appliedIntro', { file: answer.fileName ?? '' })}</p>
+        ${counts(answer, 'applied')}${ignoredNote(answer)}
+        ${changed ? html`<p class="import-warning">${t('records.import.fileChanged')}</p>` : nothing}
+        <div class="dialog-actions">
+          <button type="button" class="primary" data-action="close-import" @click=${close}>${t('records.import.done')}</button>
+        </div>`,
+      '[data-action=close-import]',
+    );
     options.onApplied(answer);
   }
 
   function showFailure(error: unknown): void {
     if (!(error instanceof ImportProblem)) {
-      setResult(
-        'error',
-        element('p', { class: 'import-error', role: 'alert' }, t('records.import.failed', { message: messageOf(error) })),
-      );
+      show('error', html`<p class="import-error" role="alert">${t('records.import.failed', { message: messageOf(error) })}</p>`);
       return;
     }
     const { problem, errorCount } = error;
     const rows = problem.errors.filter((e) => e.line !== undefined || e.column !== undefined);
-    const headline = problem.errors.some((e) => (e.original ?? e.message) === NOT_UTF8)
-      ? t('records.import.notUtf8')
-      : problem.status === 413
-        ? t('records.import.tooLarge')
-        : problem.status === 415
-          ? t('records.import.unsupported')
-          : problem.status === 403
-            ? t('records.import.forbidden')
-            : problem.status === 422
-              ? problem.message
-              : rows.length > 0
-                ? t('records.import.rejected')
-                : t('records.import.refused');
-    // A 422 says what is wrong in its headline; other answers say it under the headline.
-    const parts: Node[] = [element('p', { class: 'import-error', role: 'alert' }, headline)];
-    if (problem.status !== 422) parts.push(element('p', { class: 'problem-detail' }, problem.message));
     const listed = rows.length > 0 && !problem.errors.every((e) => (e.original ?? e.message) === NOT_UTF8);
-    if (listed) {
-      const lines = new Set(rows.map((r) => r.line).filter((l) => l !== undefined)).size;
-      const count =
-        errorCount > rows.length
-          ? t('records.import.problemsTruncated', { count: formatCount(errorCount), listed: formatCount(rows.length) })
-          : errorCount > 1 && lines > 1
-            ? t('records.import.problems', { count: formatCount(errorCount), lines: formatCount(lines) })
-            : '';
-      const countLine = element('p', { 'data-error-count': String(errorCount) }, count);
-      countLine.hidden = count === '';
-      parts.push(countLine);
-      parts.push(errorTable(rows));
-    }
-    parts.push(element('p', { class: 'muted' }, t(listed ? 'records.import.nothingApplied' : 'records.import.nothingImported')));
-    setResult('rejected', ...parts);
-  }
-
-  function errorTable(rows: ProblemDetail[]): HTMLElement {
+    const lines = new Set(rows.map((r) => r.line).filter((l) => l !== undefined)).size;
+    const count =
+      errorCount > rows.length
+        ? t('records.import.problemsTruncated', { count: formatCount(errorCount), listed: formatCount(rows.length) })
+        : errorCount > 1 && lines > 1
+          ? t('records.import.problems', { count: formatCount(errorCount), lines: formatCount(lines) })
+          : '';
     const label = (name: string | undefined): string => {
-      if (!name) return '—';
       const column = columns.find((c) => c.name === name);
-      return column ? `${name} (${pick(column.label)})` : name;
+      return column ? `${name} (${pick(column.label)})` : (name ?? '—');
     };
-    return scrollBox(
-      t('records.import.errorsCaption'),
-      { class: 'import-errors-box' },
-      element(
-        'table',
-        { class: 'data-table compact import-errors' },
-        element('caption', { class: 'visually-hidden' }, t('records.import.errorsCaption')),
-        element(
-          'thead',
-          {},
-          element(
-            'tr',
-            {},
-            element('th', { scope: 'col', class: 'numeric' }, t('records.import.line')),
-            element('th', { scope: 'col' }, t('records.import.column')),
-            element('th', { scope: 'col' }, t('records.import.message')),
-          ),
-        ),
-        element(
-          'tbody',
-          {},
-          ...rows.map((r) =>
-            element(
-              'tr',
-              { 'data-line': String(r.line ?? '') },
-              element('td', { class: 'numeric' }, r.line === undefined ? '—' : String(r.line)),
-              element('td', {}, label(r.column)),
-              element('td', {}, r.message),
-            ),
-          ),
-        ),
-      ),
+    // A 422 says what is wrong in its headline; other answers say it under the headline.
+    show(
+      'rejected',
+      html`<p class="import-error" role="alert">${headline(problem, rows)}</p>
+        ${problem.status !== 422 ? html`<p class="problem-detail">${problem.message}</p>` : nothing}
+        ${
+          listed
+            ? html`<p data-error-count=${errorCount} ?hidden=${count === ''}>${count}</p>
+              <div class="table-scroll import-errors-box" tabindex="0" role="region" aria-label=${t('records.import.errorsCaption')}>
+                <table class="data-table compact import-errors">
+                  <caption class="visually-hidden">${t('records.import.errorsCaption')}</caption>
+                  <thead><tr><th scope="col" class="numeric">${t('records.import.line')}</th>
+                    <th scope="col">${t('records.import.column')}</th><th scope="col">${t('records.import.message')}</th></tr></thead>
+                  <tbody>${rows.map(
+                    (r) => html`<tr data-line=${r.line ?? ''}><td class="numeric">${r.line ?? '—'}</td><td>${label(r.column)}</td>
+                      <td>${r.message}</td></tr>`,
+                  )}</tbody>
+                </table>
+              </div>`
+            : nothing
+        }
+        <p class="muted">${t(listed ? 'records.import.nothingApplied' : 'records.import.nothingImported')}</p>`,
     );
   }
 
-  input.focus();
+  draw(`#${fileId}`);
 }

@@ -36,6 +36,22 @@ export class Labels {
     return (this.meta.dimensions.find((d) => d.id === dimension)?.values ?? []).map((v) => ({ code: v.code, label: pick(v) }));
   }
 
+  /** The choices of a filter: codes and their labels. */
+  filterOptions(dimension: FilterDimension): Array<{ code: string; label: string }> {
+    switch (dimension) {
+      case 'university':
+      case 'partner_university':
+        return this.meta.universities.map((u) => ({ code: u.code, label: `${u.code} · ${this.university(u.code)}` }));
+      case 'region':
+      case 'partner_region':
+        return this.meta.regions.map((r) => ({ code: r.code, label: this.region(r.code) }));
+      case 'field':
+        return this.meta.fields.map((f) => ({ code: f.code, label: this.field(f.code) }));
+      default:
+        return this.options(dimension);
+    }
+  }
+
   /** How a filter's value reads on its chip: universities by code (short), the rest by name. */
   filterValue(key: FilterKey, code: string): string {
     switch (key) {
@@ -67,7 +83,9 @@ export class Labels {
             ? this.region(text)
             : this.field(text);
       case 'enum':
-        return this.value(column.dimension ?? column.name, text);
+      case 'optional_enum':
+        // An enumerated column's values are labelled under the dimension of its name.
+        return this.value(column.name, text);
       case 'money':
         return formatValue(Number(value), 'cny', { exact: true });
       case 'count':

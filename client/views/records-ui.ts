@@ -1,101 +1,19 @@
+import { render } from 'lit-html';
 import { ApiError, type ProblemDetail } from '../api';
 import { element } from '../dom';
-import { lang, t } from '../i18n';
+import { t } from '../i18n';
+import { messageOf, nextId } from '../lib/form-dialog';
+import { pager } from '../lib/paged-table';
 
 /**
- * Small building blocks shared by the records and admin views: a modal dialog that takes the
- * focus and gives it back, labelled form fields that show the server's problem beside them,
- * a pager, and number formatting for counts.
+ * What the admin views still take from the records views, until they adopt the shared
+ * components (lib/form-dialog.ts, lib/paged-table.ts): form fields built by hand, and a pager
+ * as an element. The rest is re-exported from where it now lives.
  */
-
-let uid = 0;
-/** A document-unique id for labels and descriptions. */
-export const nextId = (prefix: string): string => `${prefix}-${++uid}`;
-
-export const locale = (): string => (lang() === 'zh' ? 'zh-CN' : 'en-US');
-
-/** A whole count as a person reads it: 1,234. */
-export const formatCount = (value: number): string => value.toLocaleString(locale());
-
-/** Today where the alliance is (Shanghai), as YYYY-MM-DD: the latest date a record may carry. */
-export function allianceToday(): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
-}
-
-export interface Dialog {
-  dialog: HTMLDialogElement;
-  body: HTMLElement;
-  close(): void;
-}
-
-/**
- * Opens a modal dialog inside `host`. The browser keeps the focus inside it and Escape closes
- * it; on closing, the focus returns to what had it before (or to `fallbackFocus`).
- */
-export function openDialog(
-  host: HTMLElement,
-  options: { title: string; className?: string; onClose?: () => void; fallbackFocus?: () => HTMLElement | null },
-): Dialog {
-  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-  const titleId = nextId('dialog-title');
-  const closeButton = element('button', { type: 'button', class: 'dialog-close', 'aria-label': t('records.dialog.close') }, '×');
-  const body = element('div', { class: 'dialog-body' });
-  const dialog = element(
-    'dialog',
-    { class: `records-dialog ${options.className ?? ''}`.trim(), 'aria-labelledby': titleId },
-    element('div', { class: 'dialog-head' }, element('h2', { id: titleId }, options.title), closeButton),
-    body,
-  );
-  let closed = false;
-  const close = (): void => {
-    if (!closed && dialog.open) dialog.close();
-  };
-  closeButton.addEventListener('click', close);
-  dialog.addEventListener('close', () => {
-    if (closed) return;
-    closed = true;
-    options.onClose?.();
-    dialog.remove();
-    const target = opener?.isConnected ? opener : options.fallbackFocus?.();
-    target?.focus();
-  });
-  host.append(dialog);
-  dialog.showModal();
-  return { dialog, body, close };
-}
-
-/** Asks a yes-or-no question in a modal dialog; resolves true when the person confirms. */
-export function confirmDialog(
-  host: HTMLElement,
-  options: { title: string; message: string; confirm: string; danger?: boolean },
-): Promise<boolean> {
-  return new Promise((resolve) => {
-    let answer = false;
-    const { body, close } = openDialog(host, {
-      title: options.title,
-      className: 'confirm-dialog',
-      onClose: () => resolve(answer),
-    });
-    const cancel = element('button', { type: 'button', class: 'secondary' }, t('records.dialog.cancel'));
-    const ok = element(
-      'button',
-      { type: 'button', class: options.danger ? 'danger' : 'primary', 'data-action': 'confirm' },
-      options.confirm,
-    );
-    cancel.addEventListener('click', close);
-    ok.addEventListener('click', () => {
-      answer = true;
-      close();
-    });
-    body.append(element('p', {}, options.message), element('div', { class: 'dialog-actions' }, cancel, ok));
-    cancel.focus();
-  });
-}
+export { confirmDialog, type Dialog, messageOf, nextId, openDialog } from '../lib/form-dialog';
+export { formatCount } from '../lib/paged-table';
+export { positiveInt } from '../lib/paging';
+export { today as allianceToday, locale } from '../lib/dates';
 
 export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
@@ -146,13 +64,6 @@ export function setFieldError(target: Field, message: string | null): void {
   }
 }
 
-/** The message of anything thrown, for a person. */
-export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
 /**
  * Shows a failed request on a form: each problem whose path names a field (`body.received_cny`)
  * beside that field, everything else (and the problem's detail) at the top. The first field at
@@ -195,40 +106,15 @@ export function clearProblems(fields: ReadonlyMap<string, Field>, top: HTMLEleme
 export const formErrorBox = (): HTMLElement =>
   element('div', { class: 'form-problems', role: 'alert', tabindex: '-1', hidden: '' });
 
-/** First, previous, "page X of Y", next, last; `go` is called with the page to show. */
+/** The pager of lib/paged-table.ts, as an element. */
 export function renderPager(
   state: { page: number; pageSize: number; total: number },
   go: (page: number) => void,
   label: string,
 ): HTMLElement {
-  const pages = Math.max(1, Math.ceil(state.total / state.pageSize));
-  const page = Math.min(state.page, pages);
-  const button = (key: 'first' | 'previous' | 'next' | 'last', target: number, disabled: boolean) => {
-    const b = element('button', { type: 'button', class: 'secondary', 'data-page': key }, t(`records.pager.${key}`));
-    b.disabled = disabled;
-    b.addEventListener('click', () => go(target));
-    return b;
-  };
-  return element(
-    'nav',
-    { class: 'pager', 'aria-label': label },
-    button('first', 1, page <= 1),
-    button('previous', page - 1, page <= 1),
-    element(
-      'span',
-      { class: 'pager-position', 'data-page-number': String(page), 'data-page-count': String(pages) },
-      t('records.pager.position', { page: formatCount(page), pages: formatCount(pages) }),
-    ),
-    button('next', page + 1, page >= pages),
-    button('last', pages, page >= pages),
-  );
-}
-
-/** A positive whole number from the URL, or the default. */
-export function positiveInt(value: string | null, fallback: number, max = 1_000_000): number {
-  if (!value || !/^\d{1,9}$/.test(value)) return fallback;
-  const n = Number(value);
-  return n >= 1 && n <= max ? n : fallback;
+  const box = document.createElement('div');
+  render(pager({ ...state, label, go }), box);
+  return box.querySelector('nav')!;
 }
 
 /** Waits `ms` after the last call before running `run`; `flush` runs it now. */

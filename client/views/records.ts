@@ -1,35 +1,43 @@
 import '../records.css';
-import { ApiError, csvUrl, type Me, type Meta, query, request } from '../api';
-import { element, scrollBox } from '../dom';
+import { html, nothing, render } from 'lit-html';
+import { live } from 'lit-html/directives/live.js';
+import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
+import { isNumericColumn } from '../../contract/record-columns';
+import { ApiError, csvUrl, type Me, query, request } from '../api';
 import { lang, pick, t } from '../i18n';
+import { confirmDialog, messageOf } from '../lib/form-dialog';
+import { formatCount, pagedTable, pageSizeSelect, pager } from '../lib/paged-table';
+import { type Paging, readPaging, writePaging } from '../lib/paging';
+import { setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import {
-  FILTER_DIMENSIONS,
+  type Column,
   type FilterDimension,
   isKind,
-  isNumeric,
   KIND_COLUMNS,
   KIND_NAMES,
   KINDS,
   type Kind,
   kindFilters,
   MAIN_DATE,
-  SEARCH_COLUMN,
+  searchColumn,
 } from './records-columns';
 import { openRecordForm, type RecordRow } from './records-form';
-import { type FilterKey, Labels } from './records-labels';
 import { openImportDialog } from './records-import';
-import { confirmDialog, debounce, formatCount, messageOf, positiveInt, renderPager } from './records-ui';
+import { type FilterKey, Labels } from './records-labels';
+import { debounce } from './records-ui';
 
 /**
  * The records view: browse one kind of record through the filters, search, sort and page held
  * in the URL (so a chart's drill-down, a bookmark and the back button all land on the same
  * selection), download exactly that selection as CSV, and — for an administrator, or a steward
- * for its own university — create, edit, delete and import records.
+ * for its own university — create, edit, delete and import records. It renders from the URL's
+ * state in place: the controls keep their nodes, so the focus stays where it is.
  */
 
-export const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 50;
 const PAGE_SIZES = [25, 50, 100, 200];
+const CODE_FILTERS = new Set<FilterDimension>(['university', 'region', 'partner_university', 'partner_region', 'field']);
 
 interface RecordsPage {
   kind: Kind;
@@ -39,11 +47,8 @@ interface RecordsPage {
   rows: RecordRow[];
 }
 
-type RangeKey = 'from' | 'to';
-const CODE_FILTERS = new Set<FilterDimension>(['university', 'region', 'partner_university', 'partner_region', 'field']);
-
 /** The view's state, read from the URL only. */
-interface ListState {
+interface ListState extends Paging {
   kind: Kind;
   filters: Map<FilterKey, string[]>;
   q: string;
@@ -53,21 +58,10 @@ interface ListState {
    * projects held at its end, so the total equals the figure's record count.
    */
   measure: string | undefined;
-  sort: string | undefined;
-  page: number;
-  pageSize: number;
-}
-
-/** A sort the records API takes (a column of the kind, `-` for descending); anything else is dropped. */
-function sortOf(value: string | null, kind: Kind): string | undefined {
-  if (!value) return undefined;
-  const column = value.replace(/^-/, '');
-  const known = ['id', 'created_at', 'updated_at', ...KIND_COLUMNS[kind].map((c) => c.name)];
-  return known.includes(column) ? value : undefined;
 }
 
 function readState(params: URLSearchParams): ListState {
-  const kind = params.get('kind');
+  const kind = isKind(params.get('kind')) ? (params.get('kind') as Kind) : 'tech_transfer';
   const filters = new Map<FilterKey, string[]>();
   for (const key of ['from', 'to'] as const) {
     const value = params.get(key)?.trim();
@@ -83,35 +77,32 @@ function readState(params: URLSearchParams): ListState {
       .map((v) => (CODE_FILTERS.has(dimension) ? v.toUpperCase() : v));
     if (values.length > 0) filters.set(dimension, [...new Set(values)]);
   }
+  const measure = params.get('measure') ?? '';
   return {
-    kind: isKind(kind) ? kind : 'tech_transfer',
+    kind,
     filters,
     q: params.get('q')?.trim() ?? '',
-    measure: /^[a-z_]+\.[a-z_]+$/.test(params.get('measure') ?? '') ? params.get('measure')! : undefined,
-    sort: sortOf(params.get('sort'), isKind(kind) ? kind : 'tech_transfer'),
-    page: positiveInt(params.get('page'), 1),
-    pageSize: positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE, 1000),
+    measure: /^[a-z_]+\.[a-z_]+$/.test(measure) ? measure : undefined,
+    ...readPaging(params, {
+      defaultPageSize: DEFAULT_PAGE_SIZE,
+      sortable: ['id', 'created_at', 'updated_at', ...KIND_COLUMNS[kind].map((c) => c.name)],
+    }),
   };
 }
 
-/** The URL parameters of a state (defaults left out, so URLs stay short). */
-function stateParams(state: ListState): URLSearchParams {
-  const params = new URLSearchParams({ kind: state.kind });
+/** The selection's parameters: the filters, search and measure (the API's and the URL's alike). */
+function selection(state: ListState, params = new URLSearchParams()): URLSearchParams {
   for (const [key, values] of state.filters) params.set(key, values.join(','));
   if (state.q) params.set('q', state.q);
   if (state.measure) params.set('measure', state.measure);
-  if (state.sort) params.set('sort', state.sort);
-  if (state.page !== 1) params.set('page', String(state.page));
-  if (state.pageSize !== DEFAULT_PAGE_SIZE) params.set('pageSize', String(state.pageSize));
   return params;
 }
 
-/** The records API's query for a state: the filters, search and sort, and (for a page) paging. */
+const stateParams = (state: ListState) =>
+  writePaging(selection(state, new URLSearchParams({ kind: state.kind })), state, DEFAULT_PAGE_SIZE);
+
 function apiParams(state: ListState, paged: boolean): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [key, values] of state.filters) params.set(key, values.join(','));
-  if (state.q) params.set('q', state.q);
-  if (state.measure) params.set('measure', state.measure);
+  const params = selection(state);
   if (state.sort) params.set('sort', state.sort);
   if (paged) {
     params.set('page', String(state.page));
@@ -123,165 +114,37 @@ function apiParams(state: ListState, paged: boolean): URLSearchParams {
 const canWrite = (me: Me): boolean => me.role === 'admin' || me.role === 'steward';
 const mayEdit = (me: Me, row: RecordRow): boolean =>
   me.role === 'admin' || (me.role === 'steward' && row.university_code === me.university);
+const columnClass = (c: Column) => `col-${c.type}${isNumericColumn(c) ? ' numeric' : ''}`;
 
-/** The options of a filter: codes and their labels. */
-function filterOptions(labels: Labels, meta: Meta, dimension: FilterDimension): Array<{ code: string; label: string }> {
-  switch (dimension) {
-    case 'university':
-    case 'partner_university':
-      return meta.universities.map((u) => ({ code: u.code, label: `${u.code} · ${labels.university(u.code)}` }));
-    case 'region':
-    case 'partner_region':
-      return meta.regions.map((r) => ({ code: r.code, label: labels.region(r.code) }));
-    case 'field':
-      return meta.fields.map((f) => ({ code: f.code, label: labels.field(f.code) }));
-    default:
-      return labels.options(dimension);
-  }
-}
+type Notice = { text: string; action?: { label: string; run(): void } } | { error: string };
 
 class RecordsView {
-  private ctx: ViewContext;
   private state: ListState;
-  private labels: Labels;
-  private builtKind: Kind | undefined;
-  private lastPage: RecordsPage | undefined;
+  private readonly labels: Labels;
+  private answer: RecordsPage | undefined;
+  private error: unknown;
+  /** What the last change did ("Saved …"), kept until the URL state changes. */
+  private notice: Notice | undefined;
+  private announce = '';
   private destroyed = false;
   /** Aborted when the view is left: uploads and dialogs live as long as the view, not one URL state. */
   private readonly lifetime = new AbortController();
-
-  private readonly tabs = new Map<Kind, HTMLButtonElement>();
-  private readonly panel: HTMLElement;
-  private readonly search: HTMLInputElement;
-  private readonly searchLabel: HTMLElement;
-  private readonly filtersBox: HTMLDetailsElement;
-  private readonly filtersBody: HTMLElement;
-  private readonly chips: HTMLElement;
-  private readonly totalLine: HTMLElement;
-  private readonly download: HTMLAnchorElement;
-  private readonly status: HTMLElement;
-  /** What the last change did ("Saved …"), kept until the URL state changes. */
-  private readonly notice: HTMLElement;
-  private readonly results: HTMLElement;
-  private readonly tableBox: HTMLElement;
-  private readonly pagerBox: HTMLElement;
-  private readonly announce: HTMLElement;
-  private readonly searchTyping = debounce(() => this.applySearch({ replace: true }), 350);
+  private readonly searchTyping = debounce(() => this.applySearch(true), 350);
 
   constructor(
     private readonly container: HTMLElement,
-    ctx: ViewContext,
+    private ctx: ViewContext,
   ) {
-    this.ctx = ctx;
     this.state = readState(ctx.params);
     this.labels = new Labels(ctx.meta);
-
-    const tablist = element('div', { class: 'records-tabs', role: 'tablist', 'aria-label': t('records.kinds') });
-    for (const kind of KINDS) {
-      const tab = element(
-        'button',
-        { type: 'button', role: 'tab', id: `records-tab-${kind}`, 'aria-controls': 'records-panel', 'data-kind': kind },
-        pick(KIND_NAMES[kind]),
-      );
-      tab.addEventListener('click', () => this.switchKind(kind));
-      tab.addEventListener('keydown', (event) => this.onTabKey(event, kind));
-      this.tabs.set(kind, tab);
-      tablist.append(tab);
-    }
-
-    this.search = element('input', { type: 'search', id: 'records-search', autocomplete: 'off', maxlength: '100' });
-    this.search.addEventListener('input', () => this.searchTyping.schedule());
-    this.searchLabel = element('label', { for: 'records-search' });
-    const searchForm = element(
-      'form',
-      { class: 'records-search', role: 'search' },
-      this.searchLabel,
-      element(
-        'div',
-        { class: 'search-row' },
-        this.search,
-        element('button', { type: 'submit', class: 'secondary' }, t('records.search.submit')),
-      ),
-    );
-    searchForm.addEventListener('submit', (event) => {
-      event.preventDefault();
-      this.searchTyping.cancel();
-      this.applySearch({ replace: false });
-    });
-
-    this.filtersBody = element('div', { class: 'filters-body' });
-    this.filtersBox = element(
-      'details',
-      { class: 'records-filters' },
-      element('summary', {}, t('records.filters.title')),
-      this.filtersBody,
-    );
-
-    const actions = element('div', { class: 'records-actions' });
-    if (canWrite(ctx.me)) {
-      const create = element('button', { type: 'button', class: 'primary', 'data-action': 'new-record' }, t('records.new'));
-      create.addEventListener('click', () => this.openForm(undefined));
-      const importButton = element(
-        'button',
-        { type: 'button', class: 'secondary', 'data-action': 'import' },
-        t('records.import.open'),
-      );
-      importButton.addEventListener('click', () => this.openImport());
-      actions.append(create, importButton);
-    }
-
-    this.chips = element('div', { class: 'records-chips' });
-    this.totalLine = element('p', { class: 'records-total', 'aria-live': 'polite' });
-    this.download = element('a', { class: 'button-link', 'data-action': 'download-csv', download: '' }, t('records.download'));
-    this.status = element('div', { class: 'records-status' });
-    this.notice = element('div', { class: 'records-status records-notice' });
-    // Named after the kind of record it shows, once a kind is chosen (see below).
-    this.tableBox = scrollBox('');
-    this.pagerBox = element('div', { class: 'records-pager' });
-    this.results = element(
-      'section',
-      { class: 'records-results', 'data-state': 'loading', 'aria-busy': 'true' },
-      element('div', { class: 'records-summary' }, this.totalLine, this.download),
-      this.notice,
-      this.status,
-      this.tableBox,
-      this.pagerBox,
-    );
-    this.announce = element('p', { class: 'visually-hidden', role: 'status' });
-    this.panel = element(
-      'div',
-      { id: 'records-panel', role: 'tabpanel', class: 'records-panel' },
-      element('div', { class: 'records-toolbar' }, searchForm, actions),
-      this.filtersBox,
-      this.chips,
-      this.results,
-    );
-
-    container.replaceChildren(
-      element('div', { class: 'records-head' }, element('h1', { tabindex: '-1' }, t('records.title')), this.roleNote()),
-      tablist,
-      this.panel,
-      this.announce,
-    );
-  }
-
-  private roleNote(): HTMLElement {
-    const { me } = this.ctx;
-    const text =
-      me.role === 'steward'
-        ? t('records.scope.steward', { university: me.university ? this.labels.university(me.university) : '' })
-        : me.role === 'leadership'
-          ? t('records.scope.readOnly')
-          : t('records.scope.admin');
-    return element('p', { class: 'muted' }, text);
   }
 
   async update(ctx: ViewContext): Promise<void> {
+    const kind = this.state.kind;
     this.ctx = ctx;
     this.state = readState(ctx.params);
-    this.notice.replaceChildren();
-    if (this.state.kind !== this.builtKind) this.buildKind();
-    this.syncControls();
+    this.notice = undefined;
+    if (this.state.kind !== kind) this.answer = undefined;
     await this.load();
   }
 
@@ -291,424 +154,91 @@ class RecordsView {
     this.lifetime.abort();
   }
 
-  private navigate(state: ListState, options: { replace?: boolean } = {}): void {
-    this.ctx.navigate('records', stateParams(state), options);
+  private navigate(changes: Partial<ListState>, options: { replace?: boolean } = {}): void {
+    const page = changes.page ?? 1;
+    this.ctx.navigate('records', stateParams({ ...this.state, ...changes, page }), options);
   }
 
-  private with(changes: Partial<ListState>): ListState {
-    return { ...this.state, filters: new Map(this.state.filters), ...changes };
+  private setFilter(key: FilterKey, values: string[]): void {
+    const filters = new Map(this.state.filters);
+    if (values.length > 0) filters.set(key, values);
+    else filters.delete(key);
+    this.navigate({ filters });
   }
-
-  // --- kind tabs -------------------------------------------------------------------------
 
   private switchKind(kind: Kind): void {
     if (kind === this.state.kind) return;
     // Keep the filters the new kind has too; a sort column may not exist there.
     const allowed = new Set<FilterKey>(['from', 'to', ...kindFilters(this.ctx.meta, kind)]);
     const filters = new Map([...this.state.filters].filter(([key]) => allowed.has(key)));
-    this.navigate({ ...this.state, kind, filters, measure: undefined, sort: undefined, page: 1 });
+    this.navigate({ kind, filters, measure: undefined, sort: undefined });
   }
 
   private onTabKey(event: KeyboardEvent, kind: Kind): void {
     const index = KINDS.indexOf(kind);
-    const next =
-      event.key === 'ArrowRight'
-        ? KINDS[(index + 1) % KINDS.length]
-        : event.key === 'ArrowLeft'
-          ? KINDS[(index + KINDS.length - 1) % KINDS.length]
-          : event.key === 'Home'
-            ? KINDS[0]
-            : event.key === 'End'
-              ? KINDS[KINDS.length - 1]
-              : undefined;
-    if (!next) return;
+    const next = { ArrowRight: index + 1, ArrowLeft: index + KINDS.length - 1, Home: 0, End: KINDS.length - 1 }[event.key];
+    if (next === undefined) return;
     event.preventDefault();
-    this.tabs.get(next)?.focus();
-    this.switchKind(next);
+    const target = KINDS[next % KINDS.length]!;
+    this.container.querySelector<HTMLElement>(`#records-tab-${target}`)?.focus();
+    this.switchKind(target);
   }
 
-  /** Builds what depends on the kind: the filter controls and the search label. */
-  private buildKind(): void {
-    const kind = this.state.kind;
-    this.builtKind = kind;
-    this.lastPage = undefined;
-    this.tableBox.replaceChildren();
-    this.tableBox.setAttribute('aria-label', pick(KIND_NAMES[kind]));
-    const searchColumn = KIND_COLUMNS[kind].find((c) => c.name === SEARCH_COLUMN[kind])!;
-    const column = pick(searchColumn.label);
-    // A kind searched by its reference alone (capacity snapshots) says just that.
-    this.searchLabel.textContent =
-      searchColumn.name === 'ref'
-        ? t('records.search.refOnly')
-        : t('records.search.label', { column: lang() === 'en' ? column.toLowerCase() : column });
-
-    const dateColumn = KIND_COLUMNS[kind].find((c) => c.name === MAIN_DATE[kind])!;
-    const from = element('input', { type: 'date', id: 'records-from', 'data-filter': 'from' });
-    const to = element('input', { type: 'date', id: 'records-to', 'data-filter': 'to' });
-    for (const input of [from, to]) {
-      input.addEventListener('change', () => {
-        const key = input.dataset.filter as RangeKey;
-        const filters = new Map(this.state.filters);
-        if (input.value) filters.set(key, [input.value]);
-        else filters.delete(key);
-        this.navigate({ ...this.state, filters, page: 1 });
-      });
-    }
-    const period = element(
-      'fieldset',
-      { class: 'filter-group filter-period' },
-      element('legend', {}, t('records.filters.period', { column: pick(dateColumn.label) })),
-      element('label', { for: 'records-from' }, t('records.filter.from')),
-      from,
-      element('label', { for: 'records-to' }, t('records.filter.to')),
-      to,
-    );
-
-    const groups = kindFilters(this.ctx.meta, kind)
-      // A steward's records are its own university's: there is nothing to choose.
-      .filter((d) => !(d === 'university' && this.ctx.me.role === 'steward'))
-      .map((dimension) => {
-        const group = element(
-          'fieldset',
-          { class: 'filter-group', 'data-dimension': dimension },
-          element('legend', {}, this.labels.dimension(dimension)),
-        );
-        for (const option of filterOptions(this.labels, this.ctx.meta, dimension)) {
-          const box = element('input', { type: 'checkbox', value: option.code, 'data-filter': dimension });
-          box.addEventListener('change', () => this.toggleFilter(dimension, option.code, box.checked));
-          group.append(element('label', { class: 'filter-check' }, box, element('span', {}, option.label)));
-        }
-        return group;
-      });
-    this.filtersBody.replaceChildren(period, ...groups);
-  }
-
-  private toggleFilter(dimension: FilterDimension, code: string, on: boolean): void {
-    const filters = new Map(this.state.filters);
-    const values = new Set(filters.get(dimension) ?? []);
-    if (on) values.add(code);
-    else values.delete(code);
-    if (values.size > 0) filters.set(dimension, [...values]);
-    else filters.delete(dimension);
-    this.navigate({ ...this.state, filters, page: 1 });
-  }
-
-  /** Makes the controls show the URL's state (the URL is the only source of truth). */
-  private syncControls(): void {
-    for (const [kind, tab] of this.tabs) {
-      const selected = kind === this.state.kind;
-      tab.setAttribute('aria-selected', String(selected));
-      tab.tabIndex = selected ? 0 : -1;
-    }
-    this.panel.setAttribute('aria-labelledby', `records-tab-${this.state.kind}`);
-    if (document.activeElement !== this.search && this.search.value.trim() !== this.state.q) this.search.value = this.state.q;
-    for (const input of this.filtersBody.querySelectorAll<HTMLInputElement>('input[data-filter]')) {
-      const key = input.dataset.filter as FilterKey;
-      const values = this.state.filters.get(key) ?? [];
-      if (input.type === 'checkbox') input.checked = values.includes(input.value);
-      else input.value = values[0] ?? '';
-    }
-    this.renderChips();
-    this.download.href = csvUrl(`/records/${this.state.kind}`, apiParams(this.state, false), lang());
-  }
-
-  private applySearch(options: { replace: boolean }): void {
-    if (this.destroyed) return;
-    const q = this.search.value.trim();
-    if (q === this.state.q) return;
-    this.navigate(this.with({ q, page: 1 }), options);
-  }
-
-  private renderChips(): void {
-    const chips: HTMLElement[] = [];
-    const chip = (key: string, text: string, remove: () => void) => {
-      const button = element(
-        'button',
-        { type: 'button', class: 'chip', 'data-chip': key, 'aria-label': t('records.chip.remove', { filter: text }) },
-        element('span', {}, text),
-        element('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'),
-      );
-      button.addEventListener('click', remove);
-      chips.push(element('li', {}, button));
-    };
-    for (const [key, values] of this.state.filters) {
-      const name = key === 'from' || key === 'to' ? t(`records.filter.${key}`) : this.labels.dimension(key);
-      for (const value of values) {
-        chip(`${key}=${value}`, t('records.chip.text', { name, value: this.labels.filterValue(key, value) }), () => {
-          const filters = new Map(this.state.filters);
-          const rest = values.filter((v) => v !== value);
-          if (rest.length > 0) filters.set(key, rest);
-          else filters.delete(key);
-          this.navigate({ ...this.state, filters, page: 1 });
-        });
-      }
-    }
-    const measure = this.ctx.meta.measures.find((m) => m.id === this.state.measure);
-    if (this.state.measure) {
-      chip('measure', t('records.chip.measure', { name: measure ? pick(measure.name) : this.state.measure }), () =>
-        this.navigate({ ...this.state, measure: undefined, page: 1 }),
-      );
-    }
-    if (this.state.q) {
-      chip('q', t('records.chip.text', { name: t('records.chip.search'), value: this.state.q }), () => {
-        this.search.value = '';
-        this.navigate(this.with({ q: '', page: 1 }));
-      });
-    }
-    if (chips.length === 0) {
-      this.chips.replaceChildren();
-      return;
-    }
-    const clear = element(
-      'button',
-      { type: 'button', class: 'link-button', 'data-action': 'clear-filters' },
-      t('records.chip.clear'),
-    );
-    clear.addEventListener('click', () => {
-      this.search.value = '';
-      this.navigate({ ...this.state, filters: new Map(), q: '', measure: undefined, page: 1 });
-    });
-    this.chips.replaceChildren(
-      element('span', { class: 'chips-label', id: 'records-chips-label' }, t('records.chip.label')),
-      element('ul', { class: 'chips', 'aria-labelledby': 'records-chips-label' }, ...chips),
-      ...(chips.length > 1 ? [clear] : []),
-    );
-  }
-
-  // --- loading and the table --------------------------------------------------------------
-
-  private setState(state: 'loading' | 'ready' | 'empty' | 'error'): void {
-    // On the view's root too: that is where the app (and its browser tests) read a view's state.
-    this.container.dataset.state = state;
-    this.results.dataset.state = state;
-    this.results.setAttribute('aria-busy', String(state === 'loading'));
+  private applySearch(replace: boolean): void {
+    const q = this.container.querySelector<HTMLInputElement>('#records-search')?.value.trim() ?? '';
+    if (!this.destroyed && q !== this.state.q) this.navigate({ q }, { replace });
   }
 
   /** Fetches the page the URL names and draws it. */
   async load(): Promise<void> {
     const { signal } = this.ctx;
     const state = this.state;
-    this.setState('loading');
-    if (!this.lastPage) this.status.replaceChildren(element('p', { class: 'state' }, t('state.loading')));
+    this.error = undefined;
+    setViewState(this.container, 'loading');
+    this.draw();
     let answer: RecordsPage;
     try {
       answer = await request<RecordsPage>('GET', `/records/${state.kind}${query(apiParams(state, true))}`, undefined, signal);
     } catch (error) {
       if (signal.aborted || this.destroyed) return;
-      this.showError(error);
+      this.answer = undefined;
+      this.error = error;
+      setViewState(this.container, 'error');
+      this.draw();
       return;
     }
     if (signal.aborted || this.destroyed) return;
     const pages = Math.max(1, Math.ceil(answer.total / state.pageSize));
     if (answer.rows.length === 0 && answer.total > 0 && state.page > pages) {
       // The page is past the end (records were deleted, or the URL was edited): show the last one.
-      this.navigate({ ...state, page: pages }, { replace: true });
+      this.navigate({ page: pages }, { replace: true });
       return;
     }
-    this.lastPage = answer;
-    this.status.replaceChildren();
-    this.totalLine.dataset.total = String(answer.total);
-    this.totalLine.textContent = t(answer.total === 1 ? 'records.total.one' : 'records.total', {
-      count: formatCount(answer.total),
-    });
-    if (answer.total === 0) {
-      this.setState('empty');
-      this.tableBox.replaceChildren();
-      this.tableBox.hidden = true;
-      this.pagerBox.replaceChildren();
-      this.status.replaceChildren(
-        element(
-          'div',
-          { class: 'records-empty' },
-          element('p', {}, t('records.empty')),
-          element(
-            'p',
-            { class: 'muted' },
-            state.filters.size > 0 || state.q ? t('records.empty.filtered') : t('records.empty.none'),
-          ),
-        ),
-      );
-      return;
-    }
-    this.tableBox.hidden = false;
-    this.tableBox.replaceChildren(this.table(answer));
-    this.pagerBox.replaceChildren(
-      renderPager(
-        { page: state.page, pageSize: state.pageSize, total: answer.total },
-        (page) => this.navigate(this.with({ page })),
-        t('records.pager.label'),
-      ),
-      this.pageSizeControl(),
-    );
-    this.setState('ready');
+    this.answer = answer;
+    setViewState(this.container, answer.total === 0 ? 'empty' : 'ready');
+    this.draw();
   }
 
-  private showError(error: unknown): void {
-    this.setState('error');
-    this.lastPage = undefined;
-    this.tableBox.replaceChildren();
-    this.pagerBox.replaceChildren();
-    this.totalLine.textContent = '';
-    delete this.totalLine.dataset.total;
-    const retry = element('button', { type: 'button', class: 'secondary' }, t('state.retry'));
-    retry.addEventListener('click', () => void this.load());
-    const details = error instanceof ApiError ? error.errors : [];
-    this.status.replaceChildren(
-      element(
-        'div',
-        { class: 'records-error', role: 'alert' },
-        element('p', {}, t('state.error', { message: messageOf(error) })),
-        ...(details.length > 0
-          ? [
-              element(
-                'ul',
-                {},
-                ...details.map((d) => element('li', {}, d.path ? `${d.path.replace(/^query\./, '')}: ${d.message}` : d.message)),
-              ),
-            ]
-          : []),
-        retry,
-      ),
-    );
+  private say(text: string, action?: { label: string; run(): void }): void {
+    this.announce = text;
+    this.notice = { text, action };
+    this.draw();
   }
 
-  private table(answer: RecordsPage): HTMLTableElement {
-    const kind = this.state.kind;
-    const columns = KIND_COLUMNS[kind];
-    const sort = this.state.sort ?? `-${MAIN_DATE[kind]}`;
-    const sortColumn = sort.replace(/^-/, '');
-    const descending = sort.startsWith('-');
-    const writable = canWrite(this.ctx.me);
-
-    const head = element('tr');
-    for (const column of columns) {
-      const sorted = column.name === sortColumn;
-      const th = element('th', {
-        scope: 'col',
-        'data-column': column.name,
-        class: `col-${column.type}${isNumeric(column) ? ' numeric' : ''}`,
-      });
-      if (sorted) th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
-      const button = element(
-        'button',
-        { type: 'button', class: 'sort-button', 'data-sort': column.name },
-        pick(column.label),
-        element('span', { class: 'sort-mark', 'aria-hidden': 'true' }, sorted ? (descending ? ' ▼' : ' ▲') : ' ↕'),
-      );
-      button.title = t('records.sort.hint');
-      button.addEventListener('click', () => {
-        const next = sorted && !descending ? `-${column.name}` : column.name;
-        this.navigate(this.with({ sort: next, page: 1 }));
-      });
-      th.append(button);
-      head.append(th);
-    }
-    if (writable) head.append(element('th', { scope: 'col', class: 'actions' }, t('records.actions')));
-
-    const body = element('tbody');
-    for (const row of answer.rows) {
-      const tr = element('tr', { 'data-id': String(row.id) });
-      for (const column of columns) {
-        const raw = row[column.name];
-        const attributes: Record<string, string> = {
-          'data-column': column.name,
-          'data-value': raw === null || raw === undefined ? '' : String(raw),
-          class: `col-${column.type}${isNumeric(column) ? ' numeric' : ''}`,
-        };
-        const cell = column.name === 'ref' ? element('th', { ...attributes, scope: 'row' }) : element('td', attributes);
-        const code = column.type === 'code' || column.type === 'optional_code' ? String(raw ?? '') : '';
-        if (code && column.domain === 'university' && lang() === 'en') {
-          // The English names run to fifty characters: the alliance's own short codes, named on hover and to screen readers.
-          cell.append(element('abbr', { title: this.labels.university(code) }, code));
-        } else {
-          if (code) cell.title = code;
-          cell.textContent = this.labels.cell(column, raw);
-        }
-        tr.append(cell);
-      }
-      if (writable) {
-        const cell = element('td', { class: 'actions' });
-        if (mayEdit(this.ctx.me, row)) {
-          const edit = element(
-            'button',
-            {
-              type: 'button',
-              class: 'link-button',
-              'data-action': 'edit',
-              'aria-label': t('records.edit.label', { ref: String(row.ref) }),
-            },
-            t('records.edit'),
-          );
-          edit.addEventListener('click', () => this.openForm(row));
-          const remove = element(
-            'button',
-            {
-              type: 'button',
-              class: 'link-button danger-link',
-              'data-action': 'delete',
-              'aria-label': t('records.delete.label', { ref: String(row.ref) }),
-            },
-            t('records.delete'),
-          );
-          remove.addEventListener('click', () => void this.deleteRecord(row));
-          cell.append(edit, remove);
-        }
-        tr.append(cell);
-      }
-      body.append(tr);
-    }
-    return element(
-      'table',
-      { class: 'data-table records-table', 'data-kind': kind },
-      element('caption', { class: 'visually-hidden' }, `${pick(KIND_NAMES[kind])} — ${this.totalLine.textContent ?? ''}`),
-      element('thead', {}, head),
-      body,
-    );
-  }
-
-  private pageSizeControl(): HTMLElement {
-    const select = element('select', { id: 'records-page-size' });
-    const sizes = [...new Set([...PAGE_SIZES, this.state.pageSize])].sort((a, b) => a - b);
-    for (const size of sizes) {
-      const option = element('option', { value: String(size) }, formatCount(size));
-      if (size === this.state.pageSize) option.selected = true;
-      select.append(option);
-    }
-    select.addEventListener('change', () => this.navigate(this.with({ pageSize: Number(select.value), page: 1 })));
-    return element(
-      'div',
-      { class: 'page-size' },
-      element('label', { for: 'records-page-size' }, t('records.pager.size')),
-      select,
-    );
-  }
-
-  // --- changes ----------------------------------------------------------------------------
-
-  private say(message: string, action?: { label: string; run(): void }): void {
-    this.announce.textContent = message;
-    const note = element('p', { class: 'records-note', role: 'status' }, message);
-    if (action) {
-      const button = element('button', { type: 'button', class: 'link-button', 'data-action': 'show-saved' }, action.label);
-      button.addEventListener('click', action.run);
-      note.append(' ', button);
-    }
-    this.notice.replaceChildren(note);
-  }
-
-  private openForm(row: RecordRow | undefined): void {
+  private openForm(record: RecordRow | undefined): void {
+    const { meta, me } = this.ctx;
     openRecordForm(this.container, {
       kind: this.state.kind,
-      meta: this.ctx.meta,
-      me: this.ctx.me,
+      meta,
+      me,
       labels: this.labels,
-      record: row,
+      record,
       onSaved: (saved, created) => {
         const ref = String(saved.ref);
         // A new record may sort onto another page, or fall outside the filters: offer to show it.
         const show = {
           label: t('records.saved.show', { ref }),
-          run: () => this.navigate({ ...this.state, filters: new Map(), q: ref, sort: undefined, page: 1 }),
+          run: () => this.navigate({ filters: new Map(), q: ref, measure: undefined, sort: undefined }),
         };
         void this.load().then(() =>
           this.say(t(created ? 'records.saved.created' : 'records.saved.updated', { ref }), created ? show : undefined),
@@ -718,7 +248,7 @@ class RecordsView {
   }
 
   private async deleteRecord(row: RecordRow): Promise<void> {
-    const kind = this.state.kind;
+    const { kind } = this.state;
     const ref = String(row.ref);
     const confirmed = await confirmDialog(this.container, {
       title: t('records.delete.title'),
@@ -730,9 +260,8 @@ class RecordsView {
     try {
       await request<void>('DELETE', `/records/${kind}/${row.id}`);
     } catch (error) {
-      this.notice.replaceChildren(
-        element('p', { class: 'records-error', role: 'alert' }, t('records.delete.failed', { message: messageOf(error) })),
-      );
+      this.notice = { error: t('records.delete.failed', { message: messageOf(error) }) };
+      this.draw();
       return;
     }
     await this.load();
@@ -748,19 +277,251 @@ class RecordsView {
       onApplied: () => void this.load(),
     });
   }
+
+  private draw(): void {
+    render(this.template(), this.container);
+  }
+
+  // --- templates ---------------------------------------------------------------------------
+
+  private template() {
+    const { me } = this.ctx;
+    const { kind } = this.state;
+    const scope =
+      me.role === 'steward'
+        ? t('records.scope.steward', { university: me.university ? this.labels.university(me.university) : '' })
+        : t(me.role === 'leadership' ? 'records.scope.readOnly' : 'records.scope.admin');
+    const tab = (k: Kind) =>
+      html`<button type="button" role="tab" id="records-tab-${k}" aria-controls="records-panel" data-kind=${k}
+        aria-selected=${k === kind} tabindex=${k === kind ? 0 : -1}
+        @click=${() => this.switchKind(k)} @keydown=${(e: KeyboardEvent) => this.onTabKey(e, k)}>${pick(KIND_NAMES[k])}</button>`;
+    return html`<div class="records-head"><h1 tabindex="-1">${t('records.title')}</h1><p class="muted">${scope}</p></div>
+      <div class="records-tabs" role="tablist" aria-label=${t('records.kinds')}>${KINDS.map(tab)}</div>
+      <div id="records-panel" role="tabpanel" class="records-panel" aria-labelledby="records-tab-${kind}">
+        <div class="records-toolbar">${this.searchForm()}${
+          canWrite(me)
+            ? html`<div class="records-actions">
+                <button type="button" class="primary" data-action="new-record" @click=${() => this.openForm(undefined)}>${t('records.new')}</button>
+                <button type="button" class="secondary" data-action="import" @click=${() => this.openImport()}>${t('records.import.open')}</button>
+              </div>`
+            : html`<div class="records-actions"></div>`
+        }</div>
+        <details class="records-filters"><summary>${t('records.filters.title')}</summary>
+          <div class="filters-body">${this.filterControls()}</div>
+        </details>
+        <div class="records-chips">${this.chips()}</div>
+        ${this.results()}
+      </div>
+      <p class="visually-hidden" role="status">${this.announce}</p>`;
+  }
+
+  private searchForm() {
+    const column = searchColumn(this.state.kind);
+    const name = pick(column.label);
+    // A kind searched by its reference alone (capacity snapshots) says just that.
+    const label =
+      column.name === 'ref'
+        ? t('records.search.refOnly')
+        : t('records.search.label', { column: lang() === 'en' ? name.toLowerCase() : name });
+    // While the person types, the box keeps what they typed; otherwise it shows the URL's search.
+    const box = this.container.querySelector<HTMLInputElement>('#records-search');
+    const value = box && document.activeElement === box ? box.value : this.state.q;
+    const submit = (event: Event) => {
+      event.preventDefault();
+      this.searchTyping.cancel();
+      this.applySearch(false);
+    };
+    return html`<form class="records-search" role="search" @submit=${submit}>
+      <label for="records-search">${label}</label>
+      <div class="search-row">
+        <input type="search" id="records-search" autocomplete="off" maxlength="100" .value=${value}
+          @input=${() => this.searchTyping.schedule()} />
+        <button type="submit" class="secondary">${t('records.search.submit')}</button>
+      </div>
+    </form>`;
+  }
+
+  private filterControls() {
+    const { kind, filters } = this.state;
+    const date = KIND_COLUMNS[kind].find((c) => c.name === MAIN_DATE[kind])!;
+    const day = (key: 'from' | 'to') =>
+      html`<label for="records-${key}">${t(`records.filter.${key}`)}</label>
+        <input type="date" id="records-${key}" data-filter=${key} .value=${live(filters.get(key)?.[0] ?? '')}
+          @change=${(e: Event) => {
+            const { value } = e.target as HTMLInputElement;
+            // A year still being typed (0002, 0020, 0202 on the way to 2024) is no date anyone means.
+            if (!value.startsWith('0')) this.setFilter(key, value ? [value] : []);
+          }} />`;
+    const group = (dimension: FilterDimension) => {
+      const chosen = filters.get(dimension) ?? [];
+      const toggle = (code: string, on: boolean) =>
+        this.setFilter(dimension, on ? [...chosen, code] : chosen.filter((c) => c !== code));
+      return html`<fieldset class="filter-group" data-dimension=${dimension}>
+        <legend>${this.labels.dimension(dimension)}</legend>
+        ${this.labels.filterOptions(dimension).map(
+          (o) => html`<label class="filter-check"><input type="checkbox" value=${o.code} data-filter=${dimension}
+            .checked=${live(chosen.includes(o.code))}
+            @change=${(e: Event) => toggle(o.code, (e.target as HTMLInputElement).checked)} /><span>${o.label}</span></label>`,
+        )}
+      </fieldset>`;
+    };
+    return html`<fieldset class="filter-group filter-period">
+        <legend>${t('records.filters.period', { column: pick(date.label) })}</legend>${day('from')}${day('to')}
+      </fieldset>
+      ${kindFilters(this.ctx.meta, kind)
+        // A steward's records are its own university's: there is nothing to choose.
+        .filter((d) => !(d === 'university' && this.ctx.me.role === 'steward'))
+        .map(group)}`;
+  }
+
+  private chips() {
+    const { filters, measure, q } = this.state;
+    const chip = (key: string, text: string, remove: () => void) =>
+      html`<li><button type="button" class="chip" data-chip=${key} aria-label=${t('records.chip.remove', { filter: text })}
+        @click=${remove}><span>${text}</span><span class="chip-x" aria-hidden="true">×</span></button></li>`;
+    const list = [...filters].flatMap(([key, values]) => {
+      const name = key === 'from' || key === 'to' ? t(`records.filter.${key}`) : this.labels.dimension(key);
+      return values.map((value) =>
+        chip(`${key}=${value}`, t('records.chip.text', { name, value: this.labels.filterValue(key, value) }), () =>
+          this.setFilter(
+            key,
+            values.filter((v) => v !== value),
+          ),
+        ),
+      );
+    });
+    if (measure) {
+      const found = this.ctx.meta.measures.find((m) => m.id === measure);
+      list.push(
+        chip('measure', t('records.chip.measure', { name: found ? pick(found.name) : measure }), () =>
+          this.navigate({ measure: undefined }),
+        ),
+      );
+    }
+    if (q)
+      list.push(chip('q', t('records.chip.text', { name: t('records.chip.search'), value: q }), () => this.navigate({ q: '' })));
+    if (list.length === 0) return nothing;
+    return html`<span class="chips-label" id="records-chips-label">${t('records.chip.label')}</span>
+      <ul class="chips" aria-labelledby="records-chips-label">${list}</ul>
+      ${
+        list.length > 1
+          ? html`<button type="button" class="link-button" data-action="clear-filters"
+              @click=${() => this.navigate({ filters: new Map(), q: '', measure: undefined })}>${t('records.chip.clear')}</button>`
+          : nothing
+      }`;
+  }
+
+  private results() {
+    const { answer, state } = this;
+    const loading = this.container.dataset.state === 'loading';
+    const total = answer
+      ? t(answer.total === 1 ? 'records.total.one' : 'records.total', { count: formatCount(answer.total) })
+      : '';
+    const notice = this.notice;
+    return html`<section class="records-results" data-state=${this.container.dataset.state ?? 'loading'} aria-busy=${loading}>
+      <div class="records-summary">
+        <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
+        <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('records.download')}</a>
+      </div>
+      <div class="records-status records-notice">${
+        notice === undefined
+          ? nothing
+          : 'error' in notice
+            ? html`<p class="records-error" role="alert">${notice.error}</p>`
+            : html`<p class="records-note" role="status">${notice.text}${
+                notice.action
+                  ? html` <button type="button" class="link-button" data-action="show-saved" @click=${notice.action.run}>${notice.action.label}</button>`
+                  : nothing
+              }</p>`
+      }</div>
+      <div class="records-status">${this.status(loading)}</div>
+      <div class="table-scroll" tabindex="0" role="region" aria-label=${pick(KIND_NAMES[state.kind])} ?hidden=${!answer?.total}>
+        ${answer?.total ? this.table(answer, total) : nothing}
+      </div>
+      <div class="records-pager">${
+        answer?.total
+          ? html`${pager({ ...state, total: answer.total, label: t('records.pager.label'), go: (page) => this.navigate({ page }) })}
+            ${pageSizeSelect({
+              id: 'records-page-size',
+              sizes: PAGE_SIZES,
+              value: state.pageSize,
+              onChange: (pageSize) => this.navigate({ pageSize }),
+            })}`
+          : nothing
+      }</div>
+    </section>`;
+  }
+
+  private status(loading: boolean) {
+    if (this.error !== undefined) {
+      const details = this.error instanceof ApiError ? this.error.errors : [];
+      return html`<div class="records-error" role="alert">
+        <p>${t('state.error', { message: messageOf(this.error) })}</p>
+        ${
+          details.length > 0
+            ? html`<ul>${details.map((d) => html`<li>${d.path ? `${d.path.replace(/^query\./, '')}: ${d.message}` : d.message}</li>`)}</ul>`
+            : nothing
+        }
+        <button type="button" class="secondary" @click=${() => void this.load()}>${t('state.retry')}</button>
+      </div>`;
+    }
+    if (!this.answer) return loading ? html`<p class="state">${t('state.loading')}</p>` : nothing;
+    if (this.answer.total > 0) return nothing;
+    const filtered = this.state.filters.size > 0 || this.state.q;
+    return html`<div class="records-empty">
+      <p>${t('records.empty')}</p>
+      <p class="muted">${filtered ? t('records.empty.filtered') : t('records.empty.none')}</p>
+    </div>`;
+  }
+
+  private table(answer: RecordsPage, total: string) {
+    const { kind } = this.state;
+    const { me } = this.ctx;
+    const cell = (column: Column) => (row: RecordRow) => {
+      const raw = row[column.name];
+      const code = column.type === 'code' || column.type === 'optional_code' ? String(raw ?? '') : '';
+      // The English names run to fifty characters: the alliance's own short codes, named on hover and to screen readers.
+      if (code && column.domain === 'university' && lang() === 'en')
+        return html`<abbr title=${this.labels.university(code)}>${code}</abbr>`;
+      return code ? html`<span title=${code}>${this.labels.cell(column, raw)}</span>` : this.labels.cell(column, raw);
+    };
+    const actions = (row: RecordRow) =>
+      mayEdit(me, row)
+        ? html`<button type="button" class="link-button" data-action="edit" aria-label=${t('records.edit.label', { ref: String(row.ref) })}
+              @click=${() => this.openForm(row)}>${t('records.edit')}</button><button type="button" class="link-button danger-link"
+              data-action="delete" aria-label=${t('records.delete.label', { ref: String(row.ref) })}
+              @click=${() => void this.deleteRecord(row)}>${t('records.delete')}</button>`
+        : nothing;
+    return pagedTable<RecordRow>({
+      columns: KIND_COLUMNS[kind].map((column) => ({
+        key: column.name,
+        label: pick(column.label),
+        className: columnClass(column),
+        cell: cell(column),
+        value: (row) => String(row[column.name] ?? ''),
+        rowHeader: column.name === 'ref',
+        sortable: true,
+      })),
+      rows: answer.rows,
+      rowKey: (row) => String(row.id),
+      caption: `${pick(KIND_NAMES[kind])} — ${total}`,
+      className: 'records-table',
+      kind,
+      sort: this.state.sort ?? `-${MAIN_DATE[kind]}`,
+      onSort: (sort) => this.navigate({ sort }),
+      actions: canWrite(me) ? { label: t('records.actions'), cell: actions } : undefined,
+    });
+  }
 }
 
 export const renderRecords: RenderView = async (container, ctx) => {
   if (ctx.me.role === 'commission') {
     // The router never shows this view to the commission; if it is reached anyway, it shows no records.
-    container.dataset.state = 'error';
-    container.replaceChildren(
-      element('h1', {}, t('records.title')),
-      element('p', { class: 'state error', role: 'alert' }, t('records.forbidden')),
-    );
+    setViewState(container, 'error');
+    render(html`<h1>${t('records.title')}</h1><p class="state error" role="alert">${t('records.forbidden')}</p>`, container);
     return;
   }
   const view = new RecordsView(container, ctx);
-  await view.update(ctx);
+  await view.load();
   return { update: (next) => view.update(next), destroy: () => view.destroy() };
 };

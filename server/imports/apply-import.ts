@@ -6,7 +6,7 @@ import type { Database, FactKind } from '../db/schema.js';
 import { detail, type ProblemDetail, said, Unprocessable } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import { brokenContractRule, hasStagedChecks, stagedProblems, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
-import { type ColumnType, INPUT_COLUMNS } from '../records/record-columns.js';
+import { type ColumnType, INPUT_COLUMNS } from '../../contract/record-columns.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from '../lib/spool.js';
 

@@ -16,7 +16,7 @@ import {
   Unprocessable,
 } from '../lib/problems.js';
 import type { References } from '../kpi/references.js';
-import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../records/record-columns.js';
+import { type ColumnSpec, INPUT_COLUMNS, isOptionalType, KIND_COLUMNS, KIND_NAMES } from '../../contract/record-columns.js';
 import { CELL_SCHEMAS, crossRuleProblems, type RecordValues } from '../records/record-schemas.js';
 import { referenceProblems } from '../records/records.service.js';
 import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from '../csv/record-bounds.js';

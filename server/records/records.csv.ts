@@ -9,7 +9,7 @@ import { streamChunks } from '../db/stream.js';
 import type { KpiFilters } from '../kpi/compile.js';
 import { exportFileName, type FileName } from '../kpi/kpi.csv.js';
 import { displayNumber, type Labels, type Lang } from '../kpi/labels.js';
-import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES, MAIN_DATE } from './record-columns.js';
+import { type ColumnSpec, KIND_COLUMNS, KIND_NAMES, MAIN_DATE } from '../../contract/record-columns.js';
 import { type RecordSearch, recordConditions, recordsFrom } from './records.service.js';
 
 /** The CSV projection of a kind's records: header, cells, the streamed rows, PostgreSQL's own COPY, the file name. */

@@ -6,7 +6,7 @@ import { checkRange, filterShape, toFilters, usedFilterDimensions } from '../kpi
 import { hasControl, ONCE_VALID } from '../http/text.js';
 import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import { MEASURE_LIST, MEASURES } from '../kpi/registry.js';
-import { KIND_COLUMNS, MAIN_DATE } from './record-columns.js';
+import { KIND_COLUMNS, MAIN_DATE } from '../../contract/record-columns.js';
 
 export const KindParamsSchema = z.object({
   kind: z.enum(FACT_KINDS, { error: zodSays('kind_one_of', { values: FACT_KINDS }) }),

@@ -9,7 +9,7 @@ import { factSource, filterSql, type KpiFilters, measureDateConditions } from '.
 import type { MeasureId } from '../../contract/measure-ids.js';
 import type { References } from '../kpi/references.js';
 import { contractChangeProblems, contractRuleProblem, paymentProblems, paymentsOf, uniqueKeyProblem } from './contract-rules.js';
-import { INPUT_COLUMNS, KIND_COLUMNS, MAIN_DATE, SEARCH_COLUMNS } from './record-columns.js';
+import { INPUT_COLUMNS, KIND_COLUMNS, MAIN_DATE, SEARCH_COLUMNS } from '../../contract/record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from './record-schemas.js';
 
 /** A record as the API shows it: its columns, its id and when it was written. */

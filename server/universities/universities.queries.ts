@@ -1,6 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import { type Database, FACT_KINDS, type UniversityRow, type UniversityTable } from '../db/schema.js';
-import { KIND_COLUMNS } from '../records/record-columns.js';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
 
 export { listUniversities } from '../kpi/references.queries.js';
 

@@ -1,7 +1,7 @@
 import { problemText } from '../../client/lib/problem-text.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { headerThrough } from '../helpers/csv.js';
 import {
   api,
@@ -534,6 +534,43 @@ describeBrowser('the records view', () => {
     await page.keyboard.press('Escape');
     expect(await page.locator('dialog[open]').count()).toBe(0);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('new-record');
+    tab.expectNoErrors();
+  });
+
+  test('keyboard: typing a search, a date or ticking a filter changes the URL and the focus stays where it was', async () => {
+    const tab = await openPage(dashboard, 'admin', { path: '/#/records?kind=incubation' });
+    const { page } = tab;
+    await waitForView(page, 'records');
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('value'));
+
+    // The search: the URL follows the typing; the box keeps the focus and every key typed, also after the list is drawn again.
+    await page.locator('#records-search').focus();
+    await waitForView(page, 'records', { after: () => page.keyboard.type('INC-USST') });
+    expect(await hash(page)).toContain('q=INC-USST');
+    expect(await focused()).toBe('records-search');
+    await waitForView(page, 'records', { after: () => page.keyboard.type('-2024') });
+    expect(await hash(page)).toContain('q=INC-USST-2024');
+    expect(await focused()).toBe('records-search');
+    expect(await page.locator('#records-search').inputValue()).toBe('INC-USST-2024');
+
+    // A date typed into the period's first day.
+    await page.locator('.records-filters summary').click();
+    await page.locator('#records-from').focus();
+    await page.keyboard.type('01012024');
+    await expect.poll(() => hash(page)).toContain('from=2024-01-01');
+    await waitForView(page, 'records');
+    expect(await focused()).toBe('records-from');
+    expect(await page.locator('#records-from').inputValue()).toBe('2024-01-01');
+
+    // A university ticked with the space bar: the URL gains it, the box stays ticked and focused.
+    const box = page.locator('input[data-filter=university][value=USST]');
+    await box.focus();
+    await waitForView(page, 'records', { after: () => page.keyboard.press('Space') });
+    expect(await hash(page)).toContain('university=USST');
+    expect(await box.isChecked()).toBe(true);
+    expect(await focused()).toBe('USST');
+    expect(await chips(page)).toContain('University: USST');
+    expect((await shownRows(page)).every((r) => r.cells.university_code === 'USST')).toBe(true);
     tab.expectNoErrors();
   });
 

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { FactKind } from '../../server/db/schema.js';
-import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import type { RawRow } from './facts.js';
 
 /** A CSV file of records as a spreadsheet would save it (CRLF, quotes where needed, UTF-8 BOM). */

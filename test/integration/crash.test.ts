@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { TEST_DB } from '../helpers/database.js';
 import { type Child, runTs, waitForOk } from '../helpers/process.js';
 import { serverSetup, signInOver } from '../helpers/server-process.js';

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACT_KINDS } from '../../server/db/schema.js';
-import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { REPORT_TABLES } from '../../server/report/report-csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, randomFacts } from '../helpers/facts.js';

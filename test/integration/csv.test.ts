@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactKind } from '../../server/db/schema.js';
-import { INPUT_COLUMNS, KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { INPUT_COLUMNS, KIND_COLUMNS } from '../../contract/record-columns.js';
 import { csvOf, headerThrough, parseCsv } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { type RawRow, randomFacts } from '../helpers/facts.js';

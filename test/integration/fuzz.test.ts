@@ -9,7 +9,7 @@ import { createSession, endSession, SESSION_COOKIE } from '../../server/auth/ses
 import { connectDatabase } from '../../server/db/connect.js';
 import { migrateToLatest } from '../../server/db/migrate.js';
 import type { Database } from '../../server/db/schema.js';
-import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { insertFacts, randomFacts } from '../helpers/facts.js';
 import { distinctFailures, type Failure, type FuzzTarget, type RunResult, runFuzz, type Sessions } from '../helpers/fuzz-http.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type DatabaseHandle } from '../../server/db/connect.js';
-import { KIND_COLUMNS } from '../../server/records/record-columns.js';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { insertFacts, randomFacts } from '../helpers/facts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -1,0 +1,223 @@
+import { html, nothing, render, type TemplateResult } from 'lit-html';
+import { live } from 'lit-html/directives/live.js';
+import { ApiError } from '../api';
+import { t } from '../i18n';
+
+/**
+ * Modal dialogs, and the form dialog every editing view shares: labelled fields with their hints,
+ * the server's problems beside the fields they name and the rest at the top, the first field at
+ * fault focused. The browser keeps the focus inside a modal dialog and Escape closes it; on
+ * closing, the focus returns to what had it before.
+ */
+
+let uid = 0;
+/** A document-unique id for labels and descriptions. */
+export const nextId = (prefix: string): string => `${prefix}-${++uid}`;
+
+/** The message of anything thrown, for a person. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export interface Dialog {
+  dialog: HTMLDialogElement;
+  body: HTMLElement;
+  close(): void;
+}
+
+/** Opens a modal dialog inside `host`; `onClose` runs once, however it is closed. */
+export function openDialog(
+  host: HTMLElement,
+  options: { title: string; className?: string; onClose?: () => void; fallbackFocus?: () => HTMLElement | null },
+): Dialog {
+  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const titleId = nextId('dialog-title');
+  const close = (): void => {
+    if (dialog.open) dialog.close();
+  };
+  const fragment = document.createDocumentFragment();
+  render(
+    html`<dialog class="records-dialog ${options.className ?? ''}" aria-labelledby=${titleId}>
+      <div class="dialog-head">
+        <h2 id=${titleId}>${options.title}</h2>
+        <button type="button" class="dialog-close" aria-label=${t('records.dialog.close')} @click=${close}>×</button>
+      </div>
+      <div class="dialog-body"></div>
+    </dialog>`,
+    fragment,
+  );
+  const dialog = fragment.querySelector('dialog')!;
+  dialog.addEventListener(
+    'close',
+    () => {
+      options.onClose?.();
+      dialog.remove();
+      (opener?.isConnected ? opener : options.fallbackFocus?.())?.focus();
+    },
+    { once: true },
+  );
+  host.append(fragment);
+  dialog.showModal();
+  return { dialog, body: dialog.querySelector<HTMLElement>('.dialog-body')!, close };
+}
+
+/** Asks a yes-or-no question in a modal dialog; resolves true when the person confirms. */
+export function confirmDialog(
+  host: HTMLElement,
+  options: { title: string; message: string; confirm: string; danger?: boolean },
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    let answer = false;
+    const { body, close } = openDialog(host, {
+      title: options.title,
+      className: 'confirm-dialog',
+      onClose: () => resolve(answer),
+    });
+    const yes = () => {
+      answer = true;
+      close();
+    };
+    render(
+      html`<p>${options.message}</p>
+        <div class="dialog-actions">
+          <button type="button" class="secondary" @click=${close}>${t('records.dialog.cancel')}</button>
+          <button type="button" class=${options.danger ? 'danger' : 'primary'} data-action="confirm" @click=${yes}>${options.confirm}</button>
+        </div>`,
+      body,
+    );
+    body.querySelector<HTMLElement>('button.secondary')?.focus();
+  });
+}
+
+/** What a field's control must carry: its id and name, and the ARIA state of its hint and problem. */
+export interface ControlAttributes {
+  id: string;
+  name: string;
+  describedBy: string | typeof nothing;
+  invalid: 'true' | typeof nothing;
+  required: 'true' | typeof nothing;
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  hint?: string;
+  required?: boolean;
+  className?: string;
+  control(a: ControlAttributes): TemplateResult;
+}
+
+type InputOptions = Partial<Record<'type' | 'inputmode' | 'placeholder' | 'maxlength' | 'max' | 'list', string>>;
+
+/** A text, date or number input bound to a field. */
+export const input = (a: ControlAttributes, value: string, o: InputOptions = {}): TemplateResult =>
+  html`<input id=${a.id} name=${a.name} type=${o.type ?? 'text'} autocomplete="off" .value=${live(value)}
+    inputmode=${o.inputmode ?? nothing} placeholder=${o.placeholder ?? nothing} maxlength=${o.maxlength ?? nothing}
+    max=${o.max ?? nothing} list=${o.list ?? nothing}
+    aria-describedby=${a.describedBy} aria-invalid=${a.invalid} aria-required=${a.required} />`;
+
+/** A select bound to a field; a value the options do not know (a code since removed) stays visible. */
+export function select(
+  a: ControlAttributes,
+  options: ReadonlyArray<{ value: string; label: string }>,
+  value: string,
+  disabled = false,
+): TemplateResult {
+  const all = value && !options.some((o) => o.value === value) ? [...options, { value, label: value }] : options;
+  return html`<select id=${a.id} name=${a.name} ?disabled=${disabled}
+    aria-describedby=${a.describedBy} aria-invalid=${a.invalid} aria-required=${a.required}>
+    ${all.map((o) => html`<option value=${o.value} .selected=${o.value === value}>${o.label}</option>`)}
+  </select>`;
+}
+
+export interface FormDialogOptions {
+  title: string;
+  className?: string;
+  formClass?: string;
+  kind?: string;
+  fields: readonly FormField[];
+  /** What the form shows above the fields, and below them (after the grid). */
+  intro?: () => unknown;
+  outro?: () => unknown;
+  /** Sends the form's values; a thrown ApiError's problems are shown, anything else closes the dialog. */
+  submit(values: Record<string, string>): Promise<void>;
+  /** The field a problem's path names (`body.received_cny` → received_cny). */
+  fieldOf?: (path: string) => string;
+}
+
+export interface FormDialog extends Dialog {
+  /** Renders the form again (after something it shows has changed). */
+  refresh(): void;
+}
+
+/** Opens a form in a modal dialog; saving shows the server's problems beside their fields. */
+export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDialog {
+  const dialog = openDialog(host, { title: o.title, className: o.className });
+  const ids = new Map(o.fields.map((f) => [f.name, nextId(`field-${f.name}`)]));
+  let beside = new Map<string, string[]>();
+  let top: string[] = [];
+  let busy = false;
+  const fieldOf = o.fieldOf ?? ((path: string) => path.replace(/^body\./, ''));
+
+  const field = (f: FormField) => {
+    const id = ids.get(f.name)!;
+    const problem = beside.get(f.name)?.join('; ');
+    const describedBy = [f.hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ');
+    return html`<div class="form-field ${f.className ?? ''}" data-field=${f.name}>
+      <label for=${id}>${f.label}${f.required ? html`<span class="required-mark" aria-hidden="true"> *</span>` : nothing}</label>
+      ${f.control({
+        id,
+        name: f.name,
+        describedBy: describedBy || nothing,
+        invalid: problem ? 'true' : nothing,
+        required: f.required ? 'true' : nothing,
+      })}
+      ${f.hint ? html`<p class="field-hint" id="${id}-hint">${f.hint}</p>` : nothing}
+      <p class="field-error" id="${id}-error" ?hidden=${!problem}>${problem ?? ''}</p>
+    </div>`;
+  };
+
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const values: Record<string, string> = {};
+    for (const f of o.fields) values[f.name] = (form.elements.namedItem(f.name) as HTMLInputElement | null)?.value.trim() ?? '';
+    busy = true;
+    refresh();
+    try {
+      await o.submit(values);
+      dialog.close();
+      return;
+    } catch (error) {
+      beside = new Map();
+      const unplaced: string[] = [];
+      for (const p of error instanceof ApiError ? error.errors : []) {
+        const name = p.path ? fieldOf(p.path) : undefined;
+        if (name && ids.has(name)) beside.set(name, [...(beside.get(name) ?? []), p.message]);
+        else unplaced.push(p.path ? `${p.path}: ${p.message}` : p.message);
+      }
+      top = [beside.size > 0 ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
+    }
+    busy = false;
+    refresh();
+    const first = o.fields.find((f) => beside.has(f.name));
+    (first ? document.getElementById(ids.get(first.name)!) : dialog.body.querySelector<HTMLElement>('.form-problems'))?.focus();
+  };
+
+  const refresh = () =>
+    render(
+      html`<form class=${o.formClass ?? nothing} novalidate data-kind=${o.kind ?? nothing} aria-busy=${busy ? 'true' : nothing}
+        @submit=${onSubmit}>
+        <div class="form-problems" role="alert" tabindex="-1" ?hidden=${top.length === 0}>${top.map((line) => html`<p>${line}</p>`)}</div>
+        ${o.intro?.()}
+        <div class="form-grid">${o.fields.map(field)}</div>
+        ${o.outro?.()}
+        <div class="dialog-actions">
+          <button type="button" class="secondary" @click=${dialog.close}>${t('records.dialog.cancel')}</button>
+          <button type="submit" class="primary" data-action="save" ?disabled=${busy}>${t('records.form.save')}</button>
+        </div>
+      </form>`,
+      dialog.body,
+    );
+  refresh();
+  dialog.body.querySelector<HTMLElement>('.form-grid :is(input, select, textarea):not(:disabled)')?.focus();
+  return { ...dialog, refresh };
+}
