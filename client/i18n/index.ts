@@ -35,7 +35,7 @@ export function lang(): Lang {
 export function setLang(next: Lang): void {
   if (next === current) return;
   current = next;
-  localStorage.setItem(STORAGE_KEY, next);
+  globalThis.localStorage?.setItem(STORAGE_KEY, next);
   for (const listener of listeners) listener(next);
 }
 

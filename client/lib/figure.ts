@@ -94,9 +94,9 @@ export class Figure<T extends ChartType = ChartType> {
         <div class="figure-tools">
           ${
             withChart
-              ? html`<button type="button" class="tool" data-action="toggle-table" aria-pressed=${String(this.#showTable)} @click=${toggle}>
-                  ${t('figure.table')}
-                </button>`
+              ? html`<button type="button" class="tool" data-action="toggle-table" aria-pressed=${String(this.#showTable)} @click=${toggle}
+                >${t('figure.table')}</button
+              >`
               : nothing
           }
           <a class="tool" data-action="download-csv" download href=${c?.csv ?? nothing}>${t('figure.download')}</a>

@@ -37,6 +37,27 @@ export function sparkWindow(to: string): { from: string; to: string } {
   return { from: start.toISOString().slice(0, 10), to };
 }
 
+/** Sets a bar's width through the CSSOM: the page's CSP refuses inline style attributes. */
+const widthOf = (percent: number) => (bar?: Element) => {
+  if (bar) (bar as HTMLElement).style.width = `${percent}%`;
+};
+
+/** The line under a measure's figure: its progress towards the year's target, or why there is none. */
+function progressText(measure: MeasureInfo, m: MeasureSummary | undefined): string {
+  if (!m) return '';
+  if (m.target !== null && m.progress !== null) {
+    const unit = measure.unit;
+    return t('overview.progress', {
+      percent: formatPercent(m.progress),
+      done: formatValue(m.yearToDate, unit),
+      target: formatValue(m.target, unit),
+      year: m.targetYear,
+    });
+  }
+  if (measure.temporality === 'stock') return t('overview.stock');
+  return measure.targeted ? t('overview.noTarget', { year: m.targetYear }) : t('overview.untargeted');
+}
+
 const trend = (change: number | null) => (change === null ? 'flat' : change > 0 ? 'up' : change < 0 ? 'down' : 'flat');
 
 export const renderOverview: RenderView = (container, first) => {
@@ -68,9 +89,9 @@ export const renderOverview: RenderView = (container, first) => {
     const info = `${pick(measure.definition)} ${t('figure.standard', { standard: pick(measure.standard.reference) })}`;
     return html`<div class="kpi-line" data-measure=${measure.id}>
       <div class="kpi-name">${pick(measure.name)}<abbr class="info" title=${info} tabindex="0" aria-label=${info}>ⓘ</abbr></div>
-      <span class="kpi-value" data-value=${m ? String(m.value) : nothing} title=${m ? formatValue(m.value, unit, { exact: true }) : nothing}>
-        ${m ? formatValue(m.value, unit) : ''}
-      </span>
+      <span class="kpi-value" data-value=${m ? String(m.value) : nothing} title=${m ? formatValue(m.value, unit, { exact: true }) : nothing}
+        >${m ? formatValue(m.value, unit) : ''}</span
+      >
       <div class="kpi-changes">
         ${
           m && summary
@@ -85,26 +106,9 @@ export const renderOverview: RenderView = (container, first) => {
       <div class="kpi-target">
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}
           aria-label=${m ? t('overview.progressLabel', { year: m.targetYear }) : nothing} ?hidden=${m?.target == null || m.progress === null}>
-          <span class="progress-bar" style="width: ${percent}%"></span>
+          <span class="progress-bar" ${ref(widthOf(percent))}></span>
         </div>
-        <span class="progress-text" data-value=${m?.progress == null ? nothing : String(m.progress)}>
-          ${
-            !m
-              ? ''
-              : m.target === null || m.progress === null
-                ? measure.temporality === 'stock'
-                  ? t('overview.stock')
-                  : measure.targeted
-                    ? t('overview.noTarget', { year: m.targetYear })
-                    : t('overview.untargeted')
-                : t('overview.progress', {
-                    percent: formatPercent(m.progress),
-                    done: formatValue(m.yearToDate, unit),
-                    target: formatValue(m.target, unit),
-                    year: m.targetYear,
-                  })
-          }
-        </span>
+        <span class="progress-text" data-value=${m?.progress == null ? nothing : String(m.progress)}>${progressText(measure, m)}</span>
       </div>
       <div class="spark-box">
         <canvas class="sparkline" role="img" ${ref(sparks.get(measure.id)!.canvas)}
