@@ -4,6 +4,7 @@ import { createRef, ref } from 'lit-html/directives/ref.js';
 import type { MeasureInfo } from '../api';
 import { pick, t } from '../i18n';
 import { ChartSlot } from './charts';
+import { formatValue } from './format';
 
 /** One cell of a figure's table: what is shown, and the raw value that tests and screen readers get. */
 export interface Cell {
@@ -58,11 +59,12 @@ export class Figure<T extends ChartType = ChartType> {
   readonly #canvas = createRef<HTMLCanvasElement>();
   #slot: ChartSlot<T> | undefined;
 
+  /** Re-renders the view's template when the table is shown or hidden (set by `chartView`). */
+  changed: () => void = () => undefined;
+
   constructor(
     readonly id: string,
-    private readonly options: FigureOptions,
-    /** Re-renders the view's template (the table's toggle changes what is shown). */
-    private readonly changed: () => void,
+    private readonly options: FigureOptions = {},
   ) {
     this.#showTable = options.showTable === true || options.chart === false;
   }
@@ -139,6 +141,13 @@ export class Figure<T extends ChartType = ChartType> {
     this.#slot?.destroy();
   }
 }
+
+/** A table cell of a figure to the fen, with its raw value (and the records behind it, when it has a drill-down). */
+export const exactCell = (value: number | null, unit: MeasureInfo['unit'], drill?: () => void): Cell => ({
+  text: formatValue(value, unit, { exact: true }),
+  value,
+  ...(drill ? { drill } : {}),
+});
 
 /** A measure's definition and the standard it follows, from the registry. */
 export function definitionOf(measure: MeasureInfo): TemplateResult {

@@ -72,6 +72,13 @@ export function apiScope(filters: Filters): URLSearchParams {
   return new URLSearchParams({ from: filters.from, to: filters.to, ...scopeFilters(filters) });
 }
 
+/** The API's query of the filters' period and scope with more parameters (`measures`, `by`, `withRecords`…). */
+export function aggregateQuery(filters: Filters, params: Record<string, string>): URLSearchParams {
+  const query = apiScope(filters);
+  for (const [name, value] of Object.entries(params)) query.set(name, value);
+  return query;
+}
+
 /** The filters as URL state (the defaults are written out too, so that a link says what it shows). */
 export function filterParams(
   filters: Filters,
@@ -184,6 +191,10 @@ export interface FilterBarOptions {
 export const control = (id: string, label: string, input: TemplateResult, wide = false): TemplateResult =>
   html`<div class="control ${wide ? 'wide' : ''}"><label for=${id}>${label}</label>${input}</div>`;
 
+/** An option of a select, selected as the URL says (`live`: also after the person chose another). */
+export const option = (value: string, label: string, selected: boolean): TemplateResult =>
+  html`<option value=${value} .selected=${live(selected)}>${label}</option>`;
+
 /** A group of checkboxes, one per option, checked as `chosen` says. */
 export const checkGroup = (
   name: string,
@@ -238,8 +249,6 @@ export function filterBar(view: ViewName, ctx: ViewContext, filters: Filters, op
   };
   const dateInput = (name: 'from' | 'to') =>
     html`<input type="date" name=${name} id=${id(name)} min=${EARLIEST} max=${end} .value=${live(filters[name])} />`;
-  const option = (value: string, label: string, selected: boolean) =>
-    html`<option value=${value} .selected=${live(selected)}>${label}</option>`;
   return html`<form class="filters" role="search" aria-label=${t('filters.label')} @submit=${(e: Event) => e.preventDefault()} @change=${onChange}>
     ${control(
       id('preset'),

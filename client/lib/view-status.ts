@@ -1,5 +1,7 @@
-import { html, nothing, type TemplateResult } from 'lit-html';
+import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { t } from '../i18n';
+import type { ViewContext, ViewHandle } from '../view';
+import type { Figure } from './figure';
 
 export type ViewState = 'loading' | 'ready' | 'empty' | 'error';
 
@@ -44,4 +46,51 @@ export class ViewStatus {
   alert(): TemplateResult | typeof nothing {
     return this.#message === undefined ? nothing : html`<p class="state error" role="alert">${this.#message}</p>`;
   }
+}
+
+export interface ChartViewSpec {
+  /** The view's figures: their table toggles re-render the view; they are drawn after each load. */
+  figures: readonly Figure[];
+  /** Reads the view's state from the URL: called on every navigation, before the template renders it. */
+  read(ctx: ViewContext): void;
+  /** The whole view; `alert` is the last load's error, if any. */
+  template(ctx: ViewContext, alert: ReturnType<ViewStatus['alert']>): TemplateResult;
+  /** Fetches with `ctx.signal` and sets the figures' content; says what it found, or nothing when superseded. */
+  load(ctx: ViewContext): Promise<'ready' | 'empty' | undefined>;
+  /** Draws what is not a figure (the overview's sparklines), after the figures. */
+  draw?(): void;
+  destroy?(): void;
+}
+
+/**
+ * A chart view's loop: on each URL change it reads its state and renders its template in place at
+ * once (the filter bar keeps its nodes and focus), loads, then renders again and draws its charts.
+ */
+export function chartView(container: HTMLElement, first: ViewContext, spec: ChartViewSpec): ViewHandle {
+  let ctx = first;
+  const paint = () => render(spec.template(ctx, status.alert()), container);
+  const status = new ViewStatus(container, paint);
+  for (const figure of spec.figures) figure.changed = paint;
+  const update = async (next: ViewContext) => {
+    ctx = next;
+    spec.read(ctx);
+    paint();
+    const { signal } = ctx;
+    await status.run(signal, async () => {
+      const state = await spec.load(ctx);
+      if (!state || signal.aborted) return undefined;
+      paint();
+      for (const figure of spec.figures) figure.draw();
+      spec.draw?.();
+      return state;
+    });
+  };
+  void update(first);
+  return {
+    update,
+    destroy() {
+      for (const figure of spec.figures) figure.destroy();
+      spec.destroy?.();
+    },
+  };
 }

@@ -1,13 +1,13 @@
-import { html, render } from 'lit-html';
+import { html } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { type AggregateAnswer, api, csvUrl } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour } from '../lib/charts';
+import { colour, onHit } from '../lib/charts';
 import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
-import { Figure, type FigureContent } from '../lib/figure';
+import { exactCell, Figure, type FigureContent } from '../lib/figure';
 import {
-  apiScope,
+  aggregateQuery,
   clampRange,
   control,
   type Filters,
@@ -20,56 +20,45 @@ import {
   universityLabel,
 } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
-import { ViewStatus } from '../lib/view-status';
+import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
 /** Bars per university for one measure: a bar per period (grouped) or the periods stacked, and a table. */
 export const renderByUniversity: RenderView = (container, first) => {
   const { meta } = first;
-  let ctx = first;
   let filters: Filters;
   let stacked = false;
-  const paint = () => render(template(), container);
-  const status = new ViewStatus(container, paint);
-  const figure = new Figure<'bar'>('by-university', { tall: true, showTable: true }, paint);
+  const figure = new Figure<'bar'>('by-university', { tall: true, showTable: true });
   const layout = () => html`<select name="layout" id="universities-layout">
-    ${['grouped', 'stacked'].map(
+    ${(['grouped', 'stacked'] as const).map(
       (value) =>
-        html`<option value=${value} .selected=${live((value === 'stacked') === stacked)}>${t(`layout.${value as 'grouped'}`)}</option>`,
+        html`<option value=${value} .selected=${live((value === 'stacked') === stacked)}>${t(`layout.${value}`)}</option>`,
     )}
   </select>`;
-  const template = () => html`<h1>${t('byUniversity.title')}</h1>
-    ${filterBar('universities', ctx, filters, {
-      grain: true,
-      measure: true,
-      universities: true,
-      regions: true,
-      extra: control('universities-layout', t('filters.layout'), layout()),
-      extraParams: (data) => ({ layout: String(data.get('layout')) }),
-    })}
-    ${status.alert()} ${figure.template()}`;
-
-  const load = async (next: ViewContext) => {
-    ctx = next;
-    filters = readFilters(ctx.params, meta, { grain: 'year', measure: 'tech_transfer.contract_value', from: '2020-01-01' });
-    stacked = ctx.params.get('layout') === 'stacked';
-    paint();
-    const query = apiScope(filters);
-    query.set('measures', filters.measure);
-    query.set('by', `university,${filters.grain}`);
-    query.set('withRecords', 'true');
-    const { signal } = ctx;
-    await status.run(signal, async () => {
-      const answer = await api.aggregate(query, signal);
-      if (signal.aborted) return;
+  return chartView(container, first, {
+    figures: [figure],
+    read(ctx) {
+      filters = readFilters(ctx.params, meta, { grain: 'year', measure: 'tech_transfer.contract_value', from: '2020-01-01' });
+      stacked = ctx.params.get('layout') === 'stacked';
+    },
+    template: (ctx, alert) => html`<h1>${t('byUniversity.title')}</h1>
+      ${filterBar('universities', ctx, filters, {
+        grain: true,
+        measure: true,
+        universities: true,
+        regions: true,
+        extra: control('universities-layout', t('filters.layout'), layout()),
+        extraParams: (data) => ({ layout: String(data.get('layout')) }),
+      })}
+      ${alert} ${figure.template()}`,
+    async load(ctx) {
+      const by = `university,${filters.grain}`;
+      const query = aggregateQuery(filters, { measures: filters.measure, by, withRecords: 'true' });
+      const answer = await api.aggregate(query, ctx.signal);
       figure.set(content(ctx, answer, filters, query, stacked));
-      paint();
-      figure.draw();
       return answer.rows.length === 0 ? 'empty' : 'ready';
-    });
-  };
-  void load(first);
-  return { update: load, destroy: () => figure.destroy() };
+    },
+  });
 };
 
 function content(
@@ -118,7 +107,7 @@ function content(
       value: value(u, periods[j]!),
       records: Number(cell(u, periods[j]!)?.[`${measure.id}:records`] ?? 0),
     });
-  const exact = (v: number | null) => ({ text: formatValue(v, measure.unit, { exact: true }), value: v });
+  const exact = (v: number | null, drill?: () => void) => exactCell(v, measure.unit, drill);
   // Ratios side by side only: stacked, they would read as a sum.
   const stack = stacked && additive(measure);
   return {
@@ -138,7 +127,7 @@ function content(
       columns: [t('table.university'), ...periodLabels, stock ? t('table.atEnd') : t('table.total')],
       rows: universities.map((u, i) => [
         { text: universityLabel(meta, u), header: true, value: u },
-        ...periods.map((p, j) => ({ ...exact(value(u, p)), drill: () => open(u, j) })),
+        ...periods.map((p, j) => exact(value(u, p), () => open(u, j))),
         exact(totals[i]!),
       ]),
       footer: [
@@ -184,10 +173,7 @@ function content(
           x: { stacked: stack },
           y: { stacked: stack, beginAtZero: true, ticks: { callback: (v) => formatTick(Number(v), measure.unit) } },
         },
-        onClick: (_event, elements) => {
-          const hit = elements[0];
-          if (hit) open(universities[hit.index]!, hit.datasetIndex);
-        },
+        onClick: onHit((i, dataset) => open(universities[i]!, dataset)),
       },
     },
   };

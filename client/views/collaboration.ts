@@ -1,13 +1,13 @@
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
-import { html, render } from 'lit-html';
+import { html } from 'lit-html';
 import { api, type CollaborationAnswer, csvUrl } from '../api';
 import { lang, pick, t } from '../i18n';
-import { Chart } from '../lib/charts';
+import { Chart, onHit } from '../lib/charts';
 import { drillDown } from '../lib/drill';
-import { Figure, type FigureContent } from '../lib/figure';
-import { AGREEMENT_DAY, apiScope, type Filters, filterBar, measureOf, readFilters, universityLabel } from '../lib/filters';
+import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { aggregateQuery, AGREEMENT_DAY, type Filters, filterBar, measureOf, readFilters, universityLabel } from '../lib/filters';
 import { formatValue } from '../lib/format';
-import { ViewStatus } from '../lib/view-status';
+import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
 Chart.register(MatrixController, MatrixElement);
@@ -42,51 +42,33 @@ function shade(ratio: number): string {
 /** University × partner: who works with whom, for credits, joint training and joint contracts. */
 export const renderCollaboration: RenderView = (container, first) => {
   const { meta } = first;
-  let ctx = first;
   let filters: Filters;
-  const paint = () => render(template(), container);
-  const status = new ViewStatus(container, paint);
-  const figure = new Figure<'matrix'>('collaboration', { tall: true, showTable: true }, paint);
-  const template = () => html`<h1>${t('collaboration.title')}</h1>
-    ${filterBar('collaboration', ctx, filters, {
-      measure: true,
-      measures: COLLABORATION_MEASURES,
-      universities: true,
-      regions: true,
-    })}
-    ${status.alert()}
-    <p class="muted">${t(`collaboration.explain.${measureOf(meta, filters.measure).group}` as 'collaboration.explain.credit')}</p>
-    ${figure.template()}`;
-
-  const load = async (next: ViewContext) => {
-    ctx = next;
-    filters = readFilters(ctx.params, meta, {
-      measure: 'credits.credits',
-      measures: COLLABORATION_MEASURES,
-      from: AGREEMENT_DAY,
-    });
-    paint();
-    const query = apiScope(filters);
-    query.set('measure', filters.measure);
-    // The record count behind each cell comes from the same grouping as an aggregate.
-    const countQuery = apiScope(filters);
-    countQuery.set('measures', filters.measure);
-    countQuery.set('by', 'university,partner_university');
-    countQuery.set('withRecords', 'true');
-    const { signal } = ctx;
-    await status.run(signal, async () => {
-      const [answer, counts] = await Promise.all([api.collaboration(query, signal), api.aggregate(countQuery, signal)]);
-      if (signal.aborted) return;
+  const figure = new Figure<'matrix'>('collaboration', { tall: true, showTable: true });
+  return chartView(container, first, {
+    figures: [figure],
+    read: (ctx) =>
+      void (filters = readFilters(ctx.params, meta, {
+        measure: 'credits.credits',
+        measures: COLLABORATION_MEASURES,
+        from: AGREEMENT_DAY,
+      })),
+    template: (ctx, alert) => html`<h1>${t('collaboration.title')}</h1>
+      ${filterBar('collaboration', ctx, filters, { measure: true, measures: COLLABORATION_MEASURES, universities: true, regions: true })}
+      ${alert}
+      <p class="muted">${t(`collaboration.explain.${measureOf(meta, filters.measure).group}` as 'collaboration.explain.credit')}</p>
+      ${figure.template()}`,
+    async load(ctx) {
+      const query = aggregateQuery(filters, { measure: filters.measure });
+      // The record count behind each cell comes from the same grouping as an aggregate.
+      const by = 'university,partner_university';
+      const countQuery = aggregateQuery(filters, { measures: filters.measure, by, withRecords: 'true' });
+      const [answer, counts] = await Promise.all([api.collaboration(query, ctx.signal), api.aggregate(countQuery, ctx.signal)]);
       const records = (u: string, p: string) =>
         Number(counts.rows.find((r) => r.university === u && r.partner_university === p)?.[`${filters.measure}:records`] ?? 0);
       figure.set(content(ctx, answer, filters, query, records));
-      paint();
-      figure.draw();
       return answer.totals.every((v) => v === 0) ? 'empty' : 'ready';
-    });
-  };
-  void load(first);
-  return { update: load, destroy: () => figure.destroy() };
+    },
+  });
 };
 
 function content(
@@ -115,7 +97,7 @@ function content(
       records: records(c.u, c.p),
     });
   const strongest = cells.filter((c) => c.u !== c.p).sort((a, b) => b.v - a.v)[0];
-  const exact = (v: number) => ({ text: formatValue(v, measure.unit, { exact: true }), value: v });
+  const exact = (v: number, drill?: () => void) => exactCell(v, measure.unit, drill);
   return {
     title: t('collaboration.chartTitle', { name: pick(measure.name), from, to }),
     csv: csvUrl('/collaboration', query, lang()),
@@ -133,7 +115,7 @@ function content(
       columns: [t('collaboration.rowsAre'), ...columns, t('collaboration.withoutPartner'), t('table.total')],
       rows: answer.universities.map((u, i) => [
         { text: rows[i]!, header: true, value: u },
-        ...answer.matrix[i]!.map((v, j) => ({ ...exact(v), drill: () => open(cells[i * answer.partners.length + j]!) })),
+        ...answer.matrix[i]!.map((v, j) => exact(v, () => open(cells[i * answer.partners.length + j]!))),
         exact(answer.withoutPartner[i]!),
         exact(answer.totals[i]!),
       ]),
@@ -188,10 +170,7 @@ function content(
             title: { display: true, text: t('collaboration.universityAxis') },
           },
         },
-        onClick: (_event, elements) => {
-          const hit = elements[0];
-          if (hit) open(cells[hit.index]!);
-        },
+        onClick: onHit((i) => open(cells[i]!)),
       },
       plugins: [
         {

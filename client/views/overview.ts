@@ -1,13 +1,14 @@
-import { html, nothing, render } from 'lit-html';
+import { html, nothing } from 'lit-html';
 import { createRef, type Ref, ref } from 'lit-html/directives/ref.js';
 import { MEASURE_GROUPS as KINDS } from '../../contract/measure-ids';
 import { type AggregateAnswer, api, csvUrl, type MeasureInfo, type MeasureSummary, type SummaryAnswer } from '../api';
 import { lang, pick, t } from '../i18n';
-import { ChartSlot, colour, tint } from '../lib/charts';
+import { ChartSlot, colour, onHit, tint } from '../lib/charts';
 import { drillDown } from '../lib/drill';
-import { Figure, type FigureContent } from '../lib/figure';
+import { exactCell, Figure, type FigureContent } from '../lib/figure';
 import {
   AGREEMENT_DAY,
+  aggregateQuery,
   apiScope,
   clampRange,
   type Filters,
@@ -20,7 +21,7 @@ import {
   scopeFilters,
 } from '../lib/filters';
 import { formatChangeOf, formatPercent, formatTick, formatValue } from '../lib/format';
-import { ViewStatus } from '../lib/view-status';
+import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
 const HEADLINE_DEFAULT = 'tech_transfer.contract_value';
@@ -62,17 +63,14 @@ const trend = (change: number | null) => (change === null ? 'flat' : change > 0 
 
 export const renderOverview: RenderView = (container, first) => {
   const { meta } = first;
-  let ctx = first;
   let filters: Filters;
   let summary: SummaryAnswer | undefined;
   const lines = new Map<string, Line>();
   const sparks = new Map<string, { canvas: Ref<HTMLCanvasElement>; slot?: ChartSlot<'line'> }>(
     meta.measures.map((m) => [m.id, { canvas: createRef() }]),
   );
-  const paint = () => render(template(), container);
-  const status = new ViewStatus(container, paint);
-  const table = new Figure('summary', { chart: false }, paint);
-  const headline = new Figure<'line'>('headline', { tall: true }, paint);
+  const table = new Figure('summary', { chart: false });
+  const headline = new Figure<'line'>('headline', { tall: true });
 
   const lineTemplate = (measure: MeasureInfo) => {
     const line = lines.get(measure.id);
@@ -117,20 +115,6 @@ export const renderOverview: RenderView = (container, first) => {
     </div>`;
   };
 
-  const template = () => html`<h1>${t('overview.title')}</h1>
-    <p class="muted period-line">${summary ? t('overview.period', { ...summary.period }) : ''}</p>
-    ${filterBar('overview', ctx, filters, { grain: true, measure: true, universities: true, regions: true })}
-    ${status.alert()}
-    <div class="kpi-grid">
-      ${KINDS.map(
-        (kind) => html`<article class="kpi-card" data-group=${kind}>
-          <h2>${t(`kind.${kind}`)}</h2>
-          ${meta.measures.filter((m) => m.group === kind).map(lineTemplate)}
-        </article>`,
-      )}
-    </div>
-    ${headline.template()} ${table.template()}`;
-
   const drawSparks = () => {
     for (const measure of meta.measures) {
       const spark = sparks.get(measure.id)!;
@@ -164,44 +148,6 @@ export const renderOverview: RenderView = (container, first) => {
     }
   };
 
-  const load = async (next: ViewContext) => {
-    ctx = next;
-    filters = readFilters(ctx.params, meta, { measure: HEADLINE_DEFAULT, grain: 'quarter' });
-    paint();
-    const scope = apiScope(filters);
-    const sparkQuery = new URLSearchParams(scope);
-    sparkQuery.set('from', sparkWindow(filters.to).from);
-    sparkQuery.set('measures', meta.measures.map((m) => m.id).join(','));
-    sparkQuery.set('by', 'month');
-    sparkQuery.set('fill', 'true');
-    const headlineQuery = new URLSearchParams(scope);
-    headlineQuery.set('from', AGREEMENT_DAY < filters.from ? AGREEMENT_DAY : filters.from);
-    headlineQuery.set('measures', filters.measure);
-    headlineQuery.set('by', filters.grain);
-    headlineQuery.set('fill', 'true');
-    headlineQuery.set('withRecords', 'true');
-    const { signal } = ctx;
-    await status.run(signal, async () => {
-      // One request per kind of answer, in parallel: never one per card.
-      const [answer, sparkAnswer, trendAnswer] = await Promise.all([
-        api.summary(scope, signal),
-        api.aggregate(sparkQuery, signal),
-        api.aggregate(headlineQuery, signal),
-      ]);
-      if (signal.aborted) return;
-      summary = answer;
-      for (const m of answer.measures) {
-        lines.set(m.measure, { summary: m, series: sparkAnswer.rows.map((r) => Number(r[m.measure] ?? 0)) });
-      }
-      table.set(summaryContent(answer, scope));
-      headline.set(headlineContent(ctx, trendAnswer, filters, headlineQuery));
-      paint();
-      drawSparks();
-      headline.draw();
-      return 'ready';
-    });
-  };
-
   const summaryContent = (answer: SummaryAnswer, scope: URLSearchParams): FigureContent<'line'> => ({
     title: t('overview.summaryTitle'),
     csv: csvUrl('/summary', scope, lang()),
@@ -221,7 +167,7 @@ export const renderOverview: RenderView = (container, first) => {
         t('table.records'),
       ],
       rows: answer.measures.map((m) => {
-        const exact = (value: number | null) => ({ text: formatValue(value, m.unit, { exact: true }), value });
+        const exact = (value: number | null) => exactCell(value, m.unit);
         return [
           // The measure's name for people; its id stays in data-value.
           { text: pick(measureOf(meta, m.measure).name), header: true, value: m.measure },
@@ -238,14 +184,56 @@ export const renderOverview: RenderView = (container, first) => {
     },
   });
 
-  void load(first);
-  return {
-    update: load,
+  return chartView(container, first, {
+    figures: [headline, table],
+    read: (ctx) => void (filters = readFilters(ctx.params, meta, { measure: HEADLINE_DEFAULT, grain: 'quarter' })),
+    template: (ctx, alert) => html`<h1>${t('overview.title')}</h1>
+      <p class="muted period-line">${summary ? t('overview.period', { ...summary.period }) : ''}</p>
+      ${filterBar('overview', ctx, filters, { grain: true, measure: true, universities: true, regions: true })}
+      ${alert}
+      <div class="kpi-grid">
+        ${KINDS.map(
+          (kind) => html`<article class="kpi-card" data-group=${kind}>
+            <h2>${t(`kind.${kind}`)}</h2>
+            ${meta.measures.filter((m) => m.group === kind).map(lineTemplate)}
+          </article>`,
+        )}
+      </div>
+      ${headline.template()} ${table.template()}`,
+    async load(ctx) {
+      const scope = apiScope(filters);
+      const sparkQuery = aggregateQuery(filters, {
+        from: sparkWindow(filters.to).from,
+        measures: meta.measures.map((m) => m.id).join(','),
+        by: 'month',
+        fill: 'true',
+      });
+      const headlineQuery = aggregateQuery(filters, {
+        from: AGREEMENT_DAY < filters.from ? AGREEMENT_DAY : filters.from,
+        measures: filters.measure,
+        by: filters.grain,
+        fill: 'true',
+        withRecords: 'true',
+      });
+      // One request per kind of answer, in parallel: never one per card.
+      const [answer, sparkAnswer, trendAnswer] = await Promise.all([
+        api.summary(scope, ctx.signal),
+        api.aggregate(sparkQuery, ctx.signal),
+        api.aggregate(headlineQuery, ctx.signal),
+      ]);
+      summary = answer;
+      for (const m of answer.measures) {
+        lines.set(m.measure, { summary: m, series: sparkAnswer.rows.map((r) => Number(r[m.measure] ?? 0)) });
+      }
+      table.set(summaryContent(answer, scope));
+      headline.set(headlineContent(ctx, trendAnswer, filters, headlineQuery));
+      return 'ready';
+    },
+    draw: drawSparks,
     destroy() {
       for (const spark of sparks.values()) spark.slot?.destroy();
-      headline.destroy();
     },
-  };
+  });
 };
 
 /** The headline measure since the agreement, by the chosen grain: a line, its table and drill-down. */
@@ -292,7 +280,7 @@ function headlineContent(
       columns: [t(`grain.${filters.grain}`), name, t('table.records')],
       rows: rows.map((r, i) => [
         { text: labels[i]!, header: true, value: String(r[filters.grain]) },
-        { text: formatValue(values[i]!, measure.unit, { exact: true }), value: values[i]!, drill: () => open(i) },
+        exactCell(values[i]!, measure.unit, () => open(i)),
         { text: String(records[i]), value: records[i]! },
       ]),
     },
@@ -320,10 +308,7 @@ function headlineContent(
           tooltip: { callbacks: { label: (item) => `${name}: ${formatValue(item.parsed.y, measure.unit)}` } },
         },
         scales: { y: { beginAtZero: true, ticks: { callback: (v) => formatTick(Number(v), measure.unit) } } },
-        onClick: (_event, elements) => {
-          const hit = elements[0];
-          if (hit) open(hit.index);
-        },
+        onClick: onHit(open),
       },
     },
   };

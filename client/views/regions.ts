@@ -1,13 +1,13 @@
-import { html, render } from 'lit-html';
+import { html } from 'lit-html';
 import { type AggregateAnswer, api, csvUrl, type MeasureInfo } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour } from '../lib/charts';
+import { colour, onHit } from '../lib/charts';
 import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
-import { Figure, type FigureContent } from '../lib/figure';
-import { apiScope, type Filters, filterBar, measureOf, readFilters, regionName, scopeFilters } from '../lib/filters';
+import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { aggregateQuery, type Filters, filterBar, measureOf, readFilters, regionName, scopeFilters } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
-import { ViewStatus } from '../lib/view-status';
+import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
 type By = 'region' | 'partner_region';
@@ -18,53 +18,30 @@ type By = 'region' | 'partner_region';
  */
 export const renderRegions: RenderView = (container, first) => {
   const { meta } = first;
-  let ctx = first;
   let filters: Filters;
-  const paint = () => render(template(), container);
-  const status = new ViewStatus(container, paint);
-  const home = new Figure<'bar'>('by-region', { showTable: true }, paint);
-  const partner = new Figure<'bar'>('by-partner-region', { showTable: true }, paint);
-  const template = () => html`<h1>${t('regions.title')}</h1>
-    ${filterBar('regions', ctx, filters, { measure: true, universities: true, regions: true })}
-    ${status.alert()}
-    <div class="figure-pair">${home.template()}${partner.template()}</div>`;
-
-  const load = async (next: ViewContext) => {
-    ctx = next;
-    filters = readFilters(ctx.params, meta, { measure: 'tech_transfer.contract_value' });
-    paint();
-    const measure = measureOf(meta, filters.measure);
-    // Where technology goes is a property of contracts: for other measures, show contract value.
-    const flowMeasure = measure.group === 'tech_transfer' ? measure : measureOf(meta, 'tech_transfer.contract_value');
-    const query = (m: MeasureInfo, by: By) => {
-      const q = apiScope(filters);
-      q.set('measures', m.id);
-      q.set('by', by);
-      q.set('withRecords', 'true');
-      return q;
-    };
-    const homeQuery = query(measure, 'region');
-    const partnerQuery = query(flowMeasure, 'partner_region');
-    const { signal } = ctx;
-    await status.run(signal, async () => {
-      const [byHome, byPartner] = await Promise.all([api.aggregate(homeQuery, signal), api.aggregate(partnerQuery, signal)]);
-      if (signal.aborted) return;
+  const home = new Figure<'bar'>('by-region', { showTable: true });
+  const partner = new Figure<'bar'>('by-partner-region', { showTable: true });
+  return chartView(container, first, {
+    figures: [home, partner],
+    read: (ctx) => void (filters = readFilters(ctx.params, meta, { measure: 'tech_transfer.contract_value' })),
+    template: (ctx, alert) => html`<h1>${t('regions.title')}</h1>
+      ${filterBar('regions', ctx, filters, { measure: true, universities: true, regions: true })} ${alert}
+      <div class="figure-pair">${home.template()}${partner.template()}</div>`,
+    async load(ctx) {
+      const measure = measureOf(meta, filters.measure);
+      // Where technology goes is a property of contracts: for other measures, show contract value.
+      const flow = measure.group === 'tech_transfer' ? measure : measureOf(meta, 'tech_transfer.contract_value');
+      const homeQuery = aggregateQuery(filters, { measures: measure.id, by: 'region', withRecords: 'true' });
+      const partnerQuery = aggregateQuery(filters, { measures: flow.id, by: 'partner_region', withRecords: 'true' });
+      const [byHome, byPartner] = await Promise.all([
+        api.aggregate(homeQuery, ctx.signal),
+        api.aggregate(partnerQuery, ctx.signal),
+      ]);
       home.set(content(ctx, byHome, measure, 'region', filters, homeQuery, 0));
-      partner.set(content(ctx, byPartner, flowMeasure, 'partner_region', filters, partnerQuery, 2));
-      paint();
-      home.draw();
-      partner.draw();
+      partner.set(content(ctx, byPartner, flow, 'partner_region', filters, partnerQuery, 2));
       return byHome.rows.length + byPartner.rows.length === 0 ? 'empty' : 'ready';
-    });
-  };
-  void load(first);
-  return {
-    update: load,
-    destroy() {
-      home.destroy();
-      partner.destroy();
     },
-  };
+  });
 };
 
 function content(
@@ -112,13 +89,13 @@ function content(
       columns: [t(by === 'region' ? 'table.region' : 'table.partnerRegion'), name, t('table.share'), t('table.records')],
       rows: rows.map((r, i) => [
         { text: labels[i]!, header: true, value: r[by] === null ? '' : String(r[by]) },
-        { text: formatValue(values[i]!, measure.unit, { exact: true }), value: values[i]!, drill: () => open(i) },
+        exactCell(values[i]!, measure.unit, () => open(i)),
         { text: shares ? `${(((values[i] ?? 0) / total!) * 100).toFixed(1)}%` : '—' },
         { text: String(records[i]), value: records[i]! },
       ]),
       footer: [
         { text: t('table.alliance'), header: true },
-        { text: formatValue(total, measure.unit, { exact: true }), value: total },
+        exactCell(total, measure.unit),
         { text: shares ? '100%' : '—' },
         { text: allRecords.toLocaleString(), value: allRecords },
       ],
@@ -134,10 +111,7 @@ function content(
           tooltip: { callbacks: { label: (item) => `${name}: ${formatValue(item.parsed.x, measure.unit)}` } },
         },
         scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatTick(Number(v), measure.unit) } } },
-        onClick: (_event, elements) => {
-          const hit = elements[0];
-          if (hit) open(hit.index);
-        },
+        onClick: onHit(open),
       },
     },
   };

@@ -1,16 +1,16 @@
-import { html, nothing, render } from 'lit-html';
-import { live } from 'lit-html/directives/live.js';
+import { html, nothing } from 'lit-html';
 import { api, csvUrl, type MeasureInfo, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
 import { colour } from '../lib/charts';
 import { drillDown } from '../lib/drill';
-import { Figure, type FigureContent } from '../lib/figure';
+import { exactCell, Figure, type FigureContent } from '../lib/figure';
 import {
   AGREEMENT_DAY,
-  apiScope,
+  aggregateQuery,
   checkGroup,
   clampRange,
   control,
+  option,
   type Filters,
   filterBar,
   grainWord,
@@ -22,7 +22,7 @@ import {
   universityLabel,
 } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
-import { ViewStatus } from '../lib/view-status';
+import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
 const PER_YEAR = { year: 1, quarter: 4, month: 12 } as const;
@@ -53,18 +53,13 @@ interface Choice {
  */
 export const renderTrends: RenderView = (container, first) => {
   const { meta } = first;
-  let ctx = first;
   let filters: Filters;
   let choice: Choice;
   let note = '';
-  const paint = () => render(template(), container);
-  const status = new ViewStatus(container, paint);
-  const figure = new Figure<'line'>('trend', { tall: true }, paint);
+  const figure = new Figure<'line'>('trend', { tall: true });
 
   const extra = () => {
     const { mode, subject, measures } = choice;
-    const option = (value: string, label: string, selected: boolean) =>
-      html`<option value=${value} .selected=${live(selected)}>${label}</option>`;
     return html`${control(
       'trends-series',
       t('trends.series'),
@@ -100,48 +95,42 @@ export const renderTrends: RenderView = (container, first) => {
       measures: byMeasures && boxes.length > 0 ? boxes.join(',') : undefined,
     };
   };
-  const template = () => {
-    const byUniversity = choice.mode === 'universities';
-    return html`<h1>${t('trends.title')}</h1>
-      ${filterBar('trends', ctx, filters, {
-        grain: true,
-        measure: byUniversity,
-        universities: byUniversity,
-        regions: byUniversity,
-        extra: extra(),
-        extraParams,
-      })}
-      ${status.alert()} ${figure.template()}
-      <p class="muted target-note">${note}</p>`;
-  };
-
-  const load = async (next: ViewContext) => {
-    ctx = next;
-    filters = readFilters(ctx.params, meta, { grain: 'quarter', measure: 'tech_transfer.contract_value', from: AGREEMENT_DAY });
-    const mode: Mode = ctx.params.get('series') === 'measures' ? 'measures' : 'universities';
-    const known = new Set<string>(meta.measures.map((m) => m.id));
-    const chosen = (ctx.params.get('measures') ?? '').split(',').filter((m) => known.has(m));
-    const measures = mode === 'measures' && chosen.length > 0 ? chosen : [filters.measure];
-    const wanted = ctx.params.get('subject') ?? '';
-    const subject = meta.universities.some((u) => u.code === wanted) ? wanted : '';
-    choice = { mode, measures, subject };
-    paint();
-
-    const query = apiScope(filters);
-    if (mode === 'measures') {
-      query.delete('region');
-      if (subject) query.set('university', subject);
-      else query.delete('university');
-    }
-    query.set('measures', measures.join(','));
-    query.set('by', mode === 'universities' ? `university,${filters.grain}` : filters.grain);
-    query.set('fill', 'true');
-    query.set('withRecords', 'true');
-    const targetQuery = new URLSearchParams({ measure: measures.join(',') });
-    const { signal } = ctx;
-    await status.run(signal, async () => {
-      const [answer, { targets }] = await Promise.all([api.aggregate(query, signal), api.targets(targetQuery, signal)]);
-      if (signal.aborted) return;
+  return chartView(container, first, {
+    figures: [figure],
+    read(ctx) {
+      filters = readFilters(ctx.params, meta, { grain: 'quarter', measure: 'tech_transfer.contract_value', from: AGREEMENT_DAY });
+      const mode: Mode = ctx.params.get('series') === 'measures' ? 'measures' : 'universities';
+      const known = new Set<string>(meta.measures.map((m) => m.id));
+      const chosen = (ctx.params.get('measures') ?? '').split(',').filter((m) => known.has(m));
+      const wanted = ctx.params.get('subject') ?? '';
+      choice = {
+        mode,
+        measures: mode === 'measures' && chosen.length > 0 ? chosen : [filters.measure],
+        subject: meta.universities.some((u) => u.code === wanted) ? wanted : '',
+      };
+    },
+    template(ctx, alert) {
+      const byUniversity = choice.mode === 'universities';
+      return html`<h1>${t('trends.title')}</h1>
+        ${filterBar('trends', ctx, filters, {
+          grain: true,
+          measure: byUniversity,
+          universities: byUniversity,
+          regions: byUniversity,
+          extra: extra(),
+          extraParams,
+        })}
+        ${alert} ${figure.template()}
+        <p class="muted target-note">${note}</p>`;
+    },
+    async load(ctx) {
+      const { mode, measures, subject } = choice;
+      // Several measures are one university's (the subject) or the alliance's, whatever the scope's filters say.
+      const scope = mode === 'measures' ? { ...filters, universities: subject ? [subject] : [], regions: [] } : filters;
+      const by = mode === 'universities' ? `university,${filters.grain}` : filters.grain;
+      const query = aggregateQuery(scope, { measures: measures.join(','), by, fill: 'true', withRecords: 'true' });
+      const targetQuery = new URLSearchParams({ measure: measures.join(',') });
+      const [answer, { targets }] = await Promise.all([api.aggregate(query, ctx.signal), api.targets(targetQuery, ctx.signal)]);
       const periods = [...new Set(answer.rows.map((r) => String(r[filters.grain])))].sort();
       const targetFor = (measure: MeasureInfo, university: string | null, period: string): number | null => {
         if (measure.temporality === 'stock') return null;
@@ -171,19 +160,15 @@ export const renderTrends: RenderView = (container, first) => {
           : measures.map((id) => seriesOf(pick(measureOf(meta, id).name), measureOf(meta, id), subject || null));
       figure.set(content(ctx, series, periods, filters, query, mode));
       // The dashed targets only where a measure shown takes one.
-      const anyTargeted = measures.some((id) => measureOf(meta, id)?.targeted);
+      const anyTargeted = measures.some((id) => measureOf(meta, id).targeted);
       note = !anyTargeted
         ? t('overview.untargeted')
         : filters.grain === 'year'
           ? t('trends.targetNoteYear')
           : t('trends.targetNote', { n: PER_YEAR[filters.grain] });
-      paint();
-      figure.draw();
       return answer.rows.length === 0 ? 'empty' : 'ready';
-    });
-  };
-  void load(first);
-  return { update: load, destroy: () => figure.destroy() };
+    },
+  });
 };
 
 function content(
@@ -247,7 +232,7 @@ function content(
       rows: periods.map((p, i) => [
         { text: labels[i]!, header: true, value: p },
         ...series.flatMap((s) => [
-          { text: formatValue(s.values[i]!, s.measure.unit, { exact: true }), value: s.values[i]!, drill: () => open(s, i) },
+          exactCell(s.values[i]!, s.measure.unit, () => open(s, i)),
           { text: formatValue(s.target[i], s.measure.unit), value: s.target[i] ?? null },
         ]),
       ]),
