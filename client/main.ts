@@ -1,5 +1,5 @@
 import { ApiError, api, type Me, type Meta, onUnauthorized } from './api';
-import { element } from './dom';
+import { html, nothing, render } from 'lit-html';
 import { type Lang, lang, type MessageKey, onLangChange, setLang, t, translateDom } from './i18n';
 import {
   locationOf,
@@ -15,7 +15,7 @@ import { renderSignIn } from './views/sign-in';
 
 const view = document.querySelector<HTMLElement>('#view')!;
 const nav = document.querySelector<HTMLElement>('.app-nav')!;
-const tools = document.querySelector<HTMLElement>('.header-tools')!;
+const userSlot = document.querySelector<HTMLElement>('.user-slot')!;
 const banner = document.querySelector<HTMLElement>('.demo-banner')!;
 
 /** Each view is its own module, loaded when first shown (the sign-in page needs none of them). */
@@ -33,7 +33,6 @@ const VIEWS: Record<ViewName, () => Promise<RenderView>> = {
 
 let me: Me | null = null;
 let meta: Meta | undefined;
-let userBox: HTMLElement | undefined;
 
 /** The view on screen: its name, what it holds, and the controller of its requests. */
 let current: { name: ViewName; handle: ViewHandle | void; controller: AbortController } | undefined;
@@ -42,34 +41,33 @@ let generation = 0;
 
 const allowedViews = (): ViewName[] => (me ? VIEW_NAMES.filter((v) => VIEW_ACCESS[v].includes(me!.role)) : []);
 
+/** The header: the views this person may see, who is signed in, and the language chosen. */
 function renderHeader(active?: ViewName): void {
-  nav.replaceChildren(
-    ...allowedViews().map((name) =>
-      element(
-        'a',
-        { href: `#/${name}`, ...(name === active ? { 'aria-current': 'page' } : {}), 'data-view': name },
-        t(`nav.${name}` as MessageKey),
-      ),
+  render(
+    allowedViews().map(
+      (name) =>
+        html`<a href="#/${name}" aria-current=${name === active ? 'page' : nothing} data-view=${name}>${t(`nav.${name}` as MessageKey)}</a>`,
     ),
+    nav,
   );
-  userBox?.remove();
-  userBox = undefined;
-  if (me) {
-    const signOut = element('button', { type: 'button', class: 'link-button', 'data-action': 'sign-out' }, t('signOut'));
-    signOut.addEventListener('click', () => void signOutAndShowForm());
-    userBox = element(
-      'div',
-      { class: 'user-box' },
-      element('span', { class: 'user-name' }, me.name),
-      element('span', { class: 'user-role' }, `${t(`role.${me.role}`)}${me.university ? ` · ${me.university}` : ''}`),
-      signOut,
-    );
-    tools.prepend(userBox);
-  }
+  render(
+    me
+      ? html`<div class="user-box">
+          <span class="user-name">${me.name}</span>
+          <span class="user-role">${t(`role.${me.role}`)}${me.university ? ` · ${me.university}` : ''}</span>
+          <button type="button" class="link-button" data-action="sign-out" @click=${() => void signOutAndShowForm()}>${t('signOut')}</button>
+        </div>`
+      : nothing,
+    userSlot,
+  );
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) {
     button.setAttribute('aria-pressed', String(button.dataset.lang === lang()));
   }
 }
+
+/** Shows one thing in the view's place: a message, an error, or a view's own container. */
+const show = (content: unknown) => render(content, view);
+const loading = () => show(html`<p class="state">${t('state.loading')}</p>`);
 
 function leaveView(): void {
   if (!current) return;
@@ -115,14 +113,15 @@ async function showView({ fresh = false } = {}): Promise<void> {
     return;
   }
   leaveView();
-  view.replaceChildren(element('p', { class: 'state' }, t('state.loading')));
+  loading();
   try {
-    const render = await VIEWS[name]();
+    const draw = await VIEWS[name]();
     if (mine !== generation) return;
-    const container = element('div', { class: `view-${name}` });
-    view.replaceChildren(container);
+    const container = document.createElement('div');
+    container.className = `view-${name}`;
+    show(container);
     current = { name, handle: undefined, controller };
-    current.handle = await render(container, ctx);
+    current.handle = await draw(container, ctx);
   } catch (error) {
     if (mine !== generation || controller.signal.aborted) return;
     if (error instanceof ApiError && error.status === 401) return;
@@ -132,9 +131,10 @@ async function showView({ fresh = false } = {}): Promise<void> {
 
 function showError(error: unknown, retry: () => void): void {
   const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
-  const button = element('button', { type: 'button' }, t('state.retry'));
-  button.addEventListener('click', retry);
-  view.replaceChildren(element('p', { class: 'state error', role: 'alert' }, t('state.error', { message })), button);
+  show(
+    html`<p class="state error" role="alert">${t('state.error', { message })}</p>
+      <button type="button" @click=${retry}>${t('state.retry')}</button>`,
+  );
 }
 
 async function showSignIn(): Promise<void> {
@@ -147,7 +147,10 @@ async function showSignIn(): Promise<void> {
   try {
     const options = await api.loginOptions();
     banner.hidden = !options.demo;
-    renderSignIn(view, options, (signedIn) => {
+    // The sign-in form draws into a container of its own, as every view does.
+    const container = document.createElement('div');
+    show(container);
+    renderSignIn(container, options, (signedIn) => {
       me = signedIn;
       if (signedIn.lang) setLang(signedIn.lang);
       void showApp();
@@ -164,7 +167,7 @@ async function showApp(): Promise<void> {
   if (first) void VIEWS[first]().catch(() => undefined);
   translateDom();
   renderHeader();
-  view.replaceChildren(element('p', { class: 'state' }, t('state.loading')));
+  loading();
   try {
     meta = await api.meta();
     await showView({ fresh: true });

@@ -1,20 +1,30 @@
-import { chartsEn, chartsZh } from './charts';
-import { en as baseEn } from './en';
-import { recordsEn, recordsZh } from './records';
 import { adminEn, adminZh } from './admin';
+import { base } from './base';
+import { charts } from './charts';
+import { recordsEn, recordsZh } from './records';
 import { reportEn, reportZh } from './report';
-import { zh as baseZh } from './zh';
 
 export type Lang = 'zh' | 'en';
 
+/** A catalogue of messages, each in English and in Chinese: [en, zh]. */
+export type Catalogue = Record<string, readonly [en: string, zh: string]>;
+
+/** One language's side of a catalogue. */
+function side<K extends string>(catalogue: Record<K, readonly [string, string]>, lang: Lang): Record<K, string> {
+  const index = lang === 'en' ? 0 : 1;
+  return Object.fromEntries(
+    Object.entries<readonly [string, string]>(catalogue).map(([key, pair]) => [key, pair[index]]),
+  ) as Record<K, string>;
+}
+
 /**
  * One catalogue per part of the interface, merged: each view's messages live beside the others'
- * but in a file of their own. Every key has both languages (the Chinese catalogues are typed
- * by the English ones).
+ * but in a file of their own. Every key has both languages: a `Catalogue` holds both side by
+ * side; the others' Chinese catalogues are typed by their English ones.
  */
-const en = { ...baseEn, ...chartsEn, ...recordsEn, ...adminEn, ...reportEn };
+const en = { ...side(base, 'en'), ...side(charts, 'en'), ...recordsEn, ...adminEn, ...reportEn };
 export type MessageKey = keyof typeof en;
-const zh: Record<MessageKey, string> = { ...baseZh, ...chartsZh, ...recordsZh, ...adminZh, ...reportZh };
+const zh: Record<MessageKey, string> = { ...side(base, 'zh'), ...side(charts, 'zh'), ...recordsZh, ...adminZh, ...reportZh };
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, zh };
 const STORAGE_KEY = 'alliance-outcomes.lang';
@@ -35,7 +45,7 @@ export function lang(): Lang {
 export function setLang(next: Lang): void {
   if (next === current) return;
   current = next;
-  localStorage.setItem(STORAGE_KEY, next);
+  globalThis.localStorage?.setItem(STORAGE_KEY, next);
   for (const listener of listeners) listener(next);
 }
 

@@ -5,6 +5,7 @@ import {
   Chart,
   type ChartConfiguration,
   type ChartType,
+  type ActiveElement,
   Filler,
   Legend,
   LinearScale,
@@ -89,5 +90,13 @@ export class ChartSlot<T extends ChartType> {
     this.#chart = undefined;
   }
 }
+
+/** A chart's click handler: what was hit (its index and dataset's), when something was. */
+export const onHit =
+  (open: (index: number, dataset: number) => void) =>
+  (_event: unknown, elements: ActiveElement[]): void => {
+    const hit = elements[0];
+    if (hit) open(hit.index, hit.datasetIndex);
+  };
 
 export { Chart };

@@ -1,5 +1,5 @@
-import type { MeasureInfo } from '../api';
-import { element } from '../dom';
+import type { MeasureInfo, Me } from '../api';
+import { html, nothing, render } from 'lit-html';
 import { pick, t } from '../i18n';
 import type { ViewContext } from '../view';
 import { formatValue } from './format';
@@ -34,37 +34,55 @@ export function drillDown(ctx: ViewContext, target: DrillTarget): void {
       from: target.from,
       to: target.to,
     });
-  const own = ctx.me.role === 'steward' ? ctx.me.university : null;
-  const universities = target.filters.university?.split(',');
-  if (ctx.me.role === 'admin' || ctx.me.role === 'leadership' || (own && universities?.length === 1 && universities[0] === own)) {
+  const access = drillAccess(ctx.me, target.filters);
+  if (access.records) {
     records(target.filters);
     return;
   }
-  const close = element('button', { type: 'button', class: 'primary', 'data-action': 'close' }, t('drill.close'));
-  close.addEventListener('click', () => dialog.close());
-  const actions: HTMLElement[] = [close];
-  if (own && (!universities || universities.includes(own))) {
-    const mine = element('button', { type: 'button', 'data-action': 'own-records' }, t('drill.ownRecords', { university: own }));
-    mine.addEventListener('click', () => {
-      dialog.close();
-      records({ ...target.filters, university: own });
-    });
-    actions.unshift(mine);
-  }
-  const dialog = element(
-    'dialog',
-    { class: 'drill-dialog', 'aria-labelledby': 'drill-title' },
-    element('h2', { id: 'drill-title' }, `${pick(target.measure.name)} · ${target.label}`),
-    element('p', { class: 'drill-value' }, formatValue(target.value, target.measure.unit, { exact: true })),
-    element('p', { 'data-records': String(target.records) }, t('drill.records', { count: target.records.toLocaleString() })),
-    ...(own ? [element('p', { class: 'muted' }, t('drill.stewardNote', { university: own }))] : []),
-    element('p', { class: 'muted' }, t('drill.period', { from: target.from, to: target.to })),
-    element('p', {}, pick(target.measure.definition)),
-    element('p', { class: 'muted' }, t('figure.standard', { standard: pick(target.measure.standard.reference) })),
-    element('form', { method: 'dialog', class: 'drill-actions' }, ...actions),
+  const own = access.own;
+  const dialog = document.createElement('dialog');
+  dialog.className = 'drill-dialog';
+  dialog.setAttribute('aria-labelledby', 'drill-title');
+  const mine = () => {
+    dialog.close();
+    if (own) records({ ...target.filters, university: own });
+  };
+  const { measure } = target;
+  render(
+    html`<h2 id="drill-title">${pick(measure.name)} · ${target.label}</h2>
+      <p class="drill-value">${formatValue(target.value, measure.unit, { exact: true })}</p>
+      <p data-records=${target.records}>${t('drill.records', { count: target.records.toLocaleString() })}</p>
+      ${own ? html`<p class="muted">${t('drill.stewardNote', { university: own })}</p>` : nothing}
+      <p class="muted">${t('drill.period', { from: target.from, to: target.to })}</p>
+      <p>${pick(measure.definition)}</p>
+      <p class="muted">${t('figure.standard', { standard: pick(measure.standard.reference) })}</p>
+      <form method="dialog" class="drill-actions">
+        ${
+          own && access.ownPart
+            ? html`<button type="button" data-action="own-records" @click=${mine}>${t('drill.ownRecords', { university: own })}</button>`
+            : nothing
+        }
+        <button type="button" class="primary" data-action="close" @click=${() => dialog.close()}>${t('drill.close')}</button>
+      </form>`,
+    dialog,
   );
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
-  close.focus();
+  dialog.querySelector<HTMLElement>('[data-action="close"]')?.focus();
+}
+
+/**
+ * Whether a person may open a figure's records (admin and leadership, a steward its own university's
+ * alone); else `own` is the steward's university, and `ownPart` whether the figure includes it.
+ */
+export function drillAccess(
+  me: Pick<Me, 'role' | 'university'>,
+  filters: Record<string, string>,
+): { records: boolean; own: string | null; ownPart: boolean } {
+  const own = me.role === 'steward' ? me.university : null;
+  const universities = filters.university?.split(',');
+  if (me.role === 'admin' || me.role === 'leadership') return { records: true, own, ownPart: false };
+  const ownPart = own !== null && (!universities || universities.includes(own));
+  return { records: ownPart && universities?.length === 1, own, ownPart };
 }

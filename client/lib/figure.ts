@@ -1,6 +1,10 @@
+import type { ChartConfiguration, ChartType } from 'chart.js';
+import { html, nothing, type TemplateResult } from 'lit-html';
+import { createRef, ref } from 'lit-html/directives/ref.js';
 import type { MeasureInfo } from '../api';
-import { element, scrollBox } from '../dom';
 import { pick, t } from '../i18n';
+import { ChartSlot } from './charts';
+import { formatValue } from './format';
 
 /** One cell of a figure's table: what is shown, and the raw value that tests and screen readers get. */
 export interface Cell {
@@ -19,124 +23,137 @@ export interface TableData {
   footer?: Cell[];
 }
 
+/** What a figure shows: set once per load, rendered by the view's template. */
+export interface FigureContent<T extends ChartType> {
+  title: string;
+  /** The API's CSV of the same query. */
+  csv: string;
+  /** The measures shown, for their definitions. */
+  measures: readonly MeasureInfo[];
+  /** The chart's text alternative. */
+  summary: string;
+  /** No data for the chosen filters: say so instead of drawing an empty chart. */
+  empty: boolean;
+  table: TableData;
+  /** The chart; a figure made with `chart: false` is its table alone. */
+  chart?: ChartConfiguration<T> & { type: T };
+}
+
+export interface FigureOptions {
+  tall?: boolean;
+  /** The table open from the start. */
+  showTable?: boolean;
+  /** Whether the figure has a chart (default) or is only its table, always shown. */
+  chart?: boolean;
+}
+
 /**
- * A chart with what every chart here has: a title, the measure's definition and standard
- * one click away, a text alternative, a table view of the same figures, and "Download CSV"
- * of exactly what is shown (the API's CSV of the same query).
+ * A chart with what every chart here has: a title, the measure's definition and standard one
+ * click away, a text alternative, a table view of the same figures, and "Download CSV" of exactly
+ * what is shown. The view sets its content after each load, renders `template()` in its own
+ * template, then calls `draw()` so the chart changes in place on the same canvas.
  */
-export class Figure {
-  readonly element: HTMLElement;
-  readonly canvas: HTMLCanvasElement;
-  readonly #title: HTMLElement;
-  readonly #summary: HTMLElement;
-  readonly #tableBox: HTMLElement;
-  readonly #download: HTMLAnchorElement;
-  readonly #toggle: HTMLButtonElement;
-  readonly #definition: HTMLElement;
-  readonly #state: HTMLElement;
+export class Figure<T extends ChartType = ChartType> {
+  #content: FigureContent<T> | undefined;
+  #showTable: boolean;
+  readonly #canvas = createRef<HTMLCanvasElement>();
+  #slot: ChartSlot<T> | undefined;
+
+  /** Re-renders the view's template when the table is shown or hidden (set by `chartView`). */
+  changed: () => void = () => undefined;
 
   constructor(
     readonly id: string,
-    { tall = false, showTable = false } = {},
+    private readonly options: FigureOptions = {},
   ) {
-    this.canvas = element('canvas', { role: 'img' });
-    this.#title = element('h2', { class: 'figure-title', id: `figure-${id}-title` });
-    this.#summary = element('p', { class: 'sr-only chart-summary', id: `figure-${id}-summary` });
-    this.canvas.setAttribute('aria-describedby', this.#summary.id);
-    this.#tableBox = scrollBox({ labelledBy: this.#title.id }, { class: 'table-box' });
-    this.#tableBox.hidden = !showTable;
-    this.#toggle = element(
-      'button',
-      { type: 'button', class: 'tool', 'data-action': 'toggle-table', 'aria-pressed': String(showTable) },
-      t('figure.table'),
-    );
-    this.#toggle.addEventListener('click', () => {
-      this.#tableBox.hidden = !this.#tableBox.hidden;
-      this.#toggle.setAttribute('aria-pressed', String(!this.#tableBox.hidden));
-    });
-    this.#download = element('a', { class: 'tool', 'data-action': 'download-csv', download: '' }, t('figure.download'));
-    this.#definition = element('div', { class: 'definitions' });
-    this.#state = element('p', { class: 'figure-state', role: 'status' });
-    this.element = element(
-      'figure',
-      { class: 'figure', 'data-figure': id, 'aria-labelledby': this.#title.id },
-      element(
-        'div',
-        { class: 'figure-head' },
-        this.#title,
-        element('div', { class: 'figure-tools' }, this.#toggle, this.#download),
-      ),
-      this.#state,
-      element('div', { class: `chart-box${tall ? ' tall' : ''}` }, this.canvas),
-      this.#summary,
-      this.#tableBox,
-      this.#definition,
-    );
+    this.#showTable = options.showTable === true || options.chart === false;
   }
 
-  /** Title, CSV address, the measures it shows (for their definitions) and its text alternative. */
-  describe(options: { title: string; csv: string; measures: readonly MeasureInfo[]; summary: string }): void {
-    this.#title.textContent = options.title;
-    this.#download.href = options.csv;
-    this.canvas.setAttribute('aria-label', options.title);
-    this.#summary.textContent = options.summary;
-    this.#definition.replaceChildren(...options.measures.map(definitionOf));
+  set(content: FigureContent<T>): void {
+    this.#content = content;
   }
 
-  /** No data for the chosen filters: say so instead of drawing an empty chart. */
-  empty(isEmpty: boolean): void {
-    this.#state.textContent = isEmpty ? t('state.empty') : '';
-    this.element.dataset.empty = String(isEmpty);
-  }
-
-  table(data: TableData): void {
-    const cell = (c: Cell, tag: 'td' | 'th') => {
-      let content: Node | string = c.text;
-      if (c.drill) {
-        const button = element('button', { type: 'button', class: 'cell-link', title: t('figure.drill') }, c.text);
-        button.addEventListener('click', c.drill);
-        content = button;
-      }
-      const node = element(tag, tag === 'th' ? { scope: 'row' } : {}, content);
-      if (c.value !== undefined && c.value !== null) node.dataset.value = String(c.value);
-      return node;
+  template(): TemplateResult {
+    const c = this.#content;
+    const titleId = `figure-${this.id}-title`;
+    const summaryId = `figure-${this.id}-summary`;
+    const withChart = this.options.chart !== false;
+    const cell = (x: Cell) => {
+      const content = x.drill
+        ? html`<button type="button" class="cell-link" title=${t('figure.drill')} @click=${x.drill}>${x.text}</button>`
+        : x.text;
+      const value = x.value === undefined || x.value === null ? nothing : String(x.value);
+      return x.header ? html`<th scope="row" data-value=${value}>${content}</th>` : html`<td data-value=${value}>${content}</td>`;
     };
-    const row = (cells: Cell[]) => element('tr', {}, ...cells.map((c) => cell(c, c.header ? 'th' : 'td')));
-    this.#tableBox.replaceChildren(
-      element(
-        'table',
-        { class: 'data-table numeric' },
-        element('thead', {}, element('tr', {}, ...data.columns.map((c) => element('th', { scope: 'col' }, c)))),
-        element('tbody', {}, ...data.rows.map(row)),
-        ...(data.footer ? [element('tfoot', {}, row(data.footer))] : []),
-      ),
-    );
+    const row = (cells: Cell[]) => html`<tr>${cells.map(cell)}</tr>`;
+    const toggle = () => {
+      this.#showTable = !this.#showTable;
+      this.changed();
+    };
+    return html`<figure class="figure" data-figure=${this.id} aria-labelledby=${titleId} data-empty=${String(c?.empty ?? false)}>
+      <div class="figure-head">
+        <h2 class="figure-title" id=${titleId}>${c?.title}</h2>
+        <div class="figure-tools">
+          ${
+            withChart
+              ? html`<button type="button" class="tool" data-action="toggle-table" aria-pressed=${String(this.#showTable)} @click=${toggle}
+                >${t('figure.table')}</button
+              >`
+              : nothing
+          }
+          <a class="tool" data-action="download-csv" download href=${c?.csv ?? nothing}>${t('figure.download')}</a>
+        </div>
+      </div>
+      <p class="figure-state" role="status">${c?.empty ? t('state.empty') : ''}</p>
+      ${
+        withChart
+          ? html`<div class="chart-box ${this.options.tall ? 'tall' : ''}">
+                <canvas ${ref(this.#canvas)} role="img" aria-label=${c?.title ?? nothing} aria-describedby=${summaryId}></canvas>
+              </div>
+              <p class="sr-only chart-summary" id=${summaryId}>${c?.summary}</p>`
+          : nothing
+      }
+      <div class="table-scroll table-box" tabindex="0" role="region" aria-labelledby=${titleId} ?hidden=${!this.#showTable}>
+        ${
+          c
+            ? html`<table class="data-table numeric">
+                <thead><tr>${c.table.columns.map((name) => html`<th scope="col">${name}</th>`)}</tr></thead>
+                <tbody>${c.table.rows.map(row)}</tbody>
+                ${c.table.footer ? html`<tfoot>${row(c.table.footer)}</tfoot>` : nothing}
+              </table>`
+            : nothing
+        }
+      </div>
+      <div class="definitions">${c?.measures.map(definitionOf)}</div>
+    </figure>`;
+  }
+
+  /** Draws the content's chart into the canvas rendered by `template()`: call after rendering. */
+  draw(): void {
+    const config = this.#content?.chart;
+    const canvas = this.#canvas.value;
+    if (!config || !canvas) return;
+    this.#slot ??= new ChartSlot<T>(canvas);
+    this.#slot.set(config);
+  }
+
+  destroy(): void {
+    this.#slot?.destroy();
   }
 }
+
+/** A table cell of a figure to the fen, with its raw value (and the records behind it, when it has a drill-down). */
+export const exactCell = (value: number | null, unit: MeasureInfo['unit'], drill?: () => void): Cell => ({
+  text: formatValue(value, unit, { exact: true }),
+  value,
+  ...(drill ? { drill } : {}),
+});
 
 /** A measure's definition and the standard it follows, from the registry. */
-export function definitionOf(measure: MeasureInfo): HTMLElement {
-  return element(
-    'details',
-    { class: 'definition', 'data-measure': measure.id },
-    element('summary', {}, t('figure.definitionOf', { name: pick(measure.name) })),
-    element('p', {}, pick(measure.definition)),
-    element('p', { class: 'muted' }, t('figure.standard', { standard: pick(measure.standard.reference) })),
-  );
-}
-
-/** A small (i) button whose tooltip is the measure's definition and standard. */
-export function infoButton(measure: MeasureInfo): HTMLElement {
-  const text = `${pick(measure.definition)} — ${pick(measure.standard.reference)}`;
-  const tip = element(
-    'span',
-    { class: 'tip', role: 'tooltip', id: `tip-${measure.id.replace('.', '-')}-${Math.random().toString(36).slice(2, 7)}` },
-    text,
-  );
-  const button = element(
-    'button',
-    { type: 'button', class: 'info', 'aria-label': t('figure.about', { name: pick(measure.name) }), 'aria-describedby': tip.id },
-    'i',
-  );
-  return element('span', { class: 'info-wrap' }, button, tip);
+export function definitionOf(measure: MeasureInfo): TemplateResult {
+  return html`<details class="definition" data-measure=${measure.id}>
+    <summary>${t('figure.definitionOf', { name: pick(measure.name) })}</summary>
+    <p>${pick(measure.definition)}</p>
+    <p class="muted">${t('figure.standard', { standard: pick(measure.standard.reference) })}</p>
+  </details>`;
 }

@@ -1,4 +1,5 @@
 import { lang } from '../i18n';
+import { locale } from './dates';
 
 /** The registry's units, one definition for server and client. */
 export type { Unit } from '../../server/kpi/registry';
@@ -7,12 +8,8 @@ import type { Unit } from '../../server/kpi/registry';
 const WAN = 10_000;
 const YI = 100_000_000;
 
-function grouped(value: number, digits: number): string {
-  return value.toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-}
+const grouped = (value: number, digits: number): string =>
+  value.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /**
  * A figure as a person reads it: in Chinese, money in 万元 / 亿元 and large counts in 万;
@@ -53,7 +50,7 @@ export function formatTick(value: number, unit: Unit): string {
   if (abs >= 1e9) return `${+(value / 1e9).toFixed(1)}bn`;
   if (abs >= 1e6) return `${+(value / 1e6).toFixed(1)}m`;
   if (abs >= 1e3) return `${+(value / 1e3).toFixed(1)}k`;
-  return String(+value.toFixed(1)) + (unit === 'cny' ? '' : '');
+  return String(+value.toFixed(1));
 }
 
 /** A relative change (0.12 → "+12.0%"); null when there is nothing to compare with. */
@@ -80,19 +77,12 @@ export function formatPercent(ratio: number | null | undefined): string {
   return `${(ratio * 100).toFixed(1)}%`;
 }
 
-/** The unit's name after a figure or in an axis title. */
-export function unitName(unit: Unit): string {
-  const zh = lang() === 'zh';
-  switch (unit) {
-    case 'cny':
-      return zh ? '元' : 'yuan';
-    case 'people':
-      return zh ? '人' : 'people';
-    case 'credits':
-      return zh ? '学分' : 'credits';
-    case 'ratio':
-      return '%';
-    default:
-      return zh ? '项' : 'count';
-  }
-}
+/** The unit's name after a figure or in an axis title: [English, Chinese]. */
+const UNIT_NAMES: Record<Unit, readonly [string, string]> = {
+  cny: ['yuan', '元'],
+  people: ['people', '人'],
+  credits: ['credits', '学分'],
+  ratio: ['%', '%'],
+  count: ['count', '项'],
+};
+export const unitName = (unit: Unit): string => UNIT_NAMES[unit][lang() === 'zh' ? 1 : 0];

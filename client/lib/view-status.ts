@@ -1,5 +1,7 @@
-import { element } from '../dom';
+import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { t } from '../i18n';
+import type { ViewContext, ViewHandle } from '../view';
+import type { Figure } from './figure';
 
 export type ViewState = 'loading' | 'ready' | 'empty' | 'error';
 
@@ -10,27 +12,85 @@ export function setViewState(container: HTMLElement, state: ViewState): void {
 }
 
 /**
- * A chart view's state through each load: `loading`, then what the load found (`ready` or
- * `empty`), or the error in the view's alert box. A load superseded by a newer one (its signal
- * aborted) leaves the state to the newer one.
+ * A view's state through each load: `loading`, then what the load found (`ready` or `empty`), or
+ * the error, which `alert()` renders in the view's template. A load superseded by a newer one (its
+ * signal aborted) leaves the state to the newer one. `changed` re-renders the view's template.
  */
 export class ViewStatus {
-  readonly errorBox = element('p', { class: 'state error', role: 'alert', hidden: '' });
+  #message: string | undefined;
 
-  constructor(private readonly container: HTMLElement) {}
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   /** Runs one load; `work` returns the state it drew, or nothing when it was superseded. */
   async run(signal: AbortSignal, work: () => Promise<'ready' | 'empty' | undefined>): Promise<void> {
     setViewState(this.container, 'loading');
-    this.errorBox.hidden = true;
+    if (this.#message !== undefined) {
+      this.#message = undefined;
+      this.changed();
+    }
     try {
       const state = await work();
       if (state && !signal.aborted) setViewState(this.container, state);
     } catch (error) {
       if (signal.aborted) return;
-      this.errorBox.hidden = false;
-      this.errorBox.textContent = t('state.error', { message: (error as Error).message });
+      this.#message = t('state.error', { message: (error as Error).message });
+      this.changed();
       setViewState(this.container, 'error');
     }
   }
+
+  /** The last load's error, as the view's alert; nothing while there is none. */
+  alert(): TemplateResult | typeof nothing {
+    return this.#message === undefined ? nothing : html`<p class="state error" role="alert">${this.#message}</p>`;
+  }
+}
+
+export interface ChartViewSpec {
+  /** The view's figures: their table toggles re-render the view; they are drawn after each load. */
+  figures: readonly Figure[];
+  /** Reads the view's state from the URL: called on every navigation, before the template renders it. */
+  read(ctx: ViewContext): void;
+  /** The whole view; `alert` is the last load's error, if any. */
+  template(ctx: ViewContext, alert: ReturnType<ViewStatus['alert']>): TemplateResult;
+  /** Fetches with `ctx.signal` and sets the figures' content; says what it found, or nothing when superseded. */
+  load(ctx: ViewContext): Promise<'ready' | 'empty' | undefined>;
+  /** Draws what is not a figure (the overview's sparklines), after the figures. */
+  draw?(): void;
+  destroy?(): void;
+}
+
+/**
+ * A chart view's loop: on each URL change it reads its state and renders its template in place at
+ * once (the filter bar keeps its nodes and focus), loads, then renders again and draws its charts.
+ */
+export function chartView(container: HTMLElement, first: ViewContext, spec: ChartViewSpec): ViewHandle {
+  let ctx = first;
+  const paint = () => render(spec.template(ctx, status.alert()), container);
+  const status = new ViewStatus(container, paint);
+  for (const figure of spec.figures) figure.changed = paint;
+  const update = async (next: ViewContext) => {
+    ctx = next;
+    spec.read(ctx);
+    paint();
+    const { signal } = ctx;
+    await status.run(signal, async () => {
+      const state = await spec.load(ctx);
+      if (!state || signal.aborted) return undefined;
+      paint();
+      for (const figure of spec.figures) figure.draw();
+      spec.draw?.();
+      return state;
+    });
+  };
+  void update(first);
+  return {
+    update,
+    destroy() {
+      for (const figure of spec.figures) figure.destroy();
+      spec.destroy?.();
+    },
+  };
 }

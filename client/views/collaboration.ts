@@ -1,13 +1,13 @@
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+import { html } from 'lit-html';
 import { api, type CollaborationAnswer, csvUrl } from '../api';
-import { element } from '../dom';
 import { lang, pick, t } from '../i18n';
-import { Chart, ChartSlot } from '../lib/charts';
+import { Chart, onHit } from '../lib/charts';
 import { drillDown } from '../lib/drill';
-import { ViewStatus } from '../lib/view-status';
-import { Figure } from '../lib/figure';
-import { apiScope, filterBar, measureOf, readFilters, universityLabel } from '../lib/filters';
+import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { aggregateQuery, AGREEMENT_DAY, type Filters, filterBar, measureOf, readFilters, universityLabel } from '../lib/filters';
 import { formatValue } from '../lib/format';
+import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
 Chart.register(MatrixController, MatrixElement);
@@ -42,61 +42,42 @@ function shade(ratio: number): string {
 /** University × partner: who works with whom, for credits, joint training and joint contracts. */
 export const renderCollaboration: RenderView = (container, first) => {
   const { meta } = first;
-  const barSlot = element('div');
-  const figure = new Figure('collaboration', { tall: true, showTable: true });
-  const chart = new ChartSlot<'matrix'>(figure.canvas);
-  const status = new ViewStatus(container);
-  const explain = element('p', { class: 'muted' });
-  container.append(element('h1', {}, t('collaboration.title')), barSlot, status.errorBox, explain, figure.element);
-
-  const load = async (ctx: ViewContext) => {
-    const filters = readFilters(ctx.params, meta, {
-      measure: 'credits.credits',
-      measures: COLLABORATION_MEASURES,
-      from: '2019-10-25',
-    });
-    barSlot.replaceChildren(
-      filterBar('collaboration', ctx, filters, {
-        measure: true,
+  let filters: Filters;
+  const figure = new Figure<'matrix'>('collaboration', { tall: true, showTable: true });
+  return chartView(container, first, {
+    figures: [figure],
+    read: (ctx) =>
+      void (filters = readFilters(ctx.params, meta, {
+        measure: 'credits.credits',
         measures: COLLABORATION_MEASURES,
-        universities: true,
-        regions: true,
-      }),
-    );
-    const measure = measureOf(meta, filters.measure);
-    explain.textContent = t(`collaboration.explain.${measure.group}` as 'collaboration.explain.credit');
-    const query = apiScope(filters);
-    query.set('measure', measure.id);
-    await status.run(ctx.signal, async () => {
+        from: AGREEMENT_DAY,
+      })),
+    template: (ctx, alert) => html`<h1>${t('collaboration.title')}</h1>
+      ${filterBar('collaboration', ctx, filters, { measure: true, measures: COLLABORATION_MEASURES, universities: true, regions: true })}
+      ${alert}
+      <p class="muted">${t(`collaboration.explain.${measureOf(meta, filters.measure).group}` as 'collaboration.explain.credit')}</p>
+      ${figure.template()}`,
+    async load(ctx) {
+      const query = aggregateQuery(filters, { measure: filters.measure });
       // The record count behind each cell comes from the same grouping as an aggregate.
-      const countQuery = new URLSearchParams(query);
-      countQuery.delete('measure');
-      countQuery.set('measures', measure.id);
-      countQuery.set('by', 'university,partner_university');
-      countQuery.set('withRecords', 'true');
+      const by = 'university,partner_university';
+      const countQuery = aggregateQuery(filters, { measures: filters.measure, by, withRecords: 'true' });
       const [answer, counts] = await Promise.all([api.collaboration(query, ctx.signal), api.aggregate(countQuery, ctx.signal)]);
-      if (ctx.signal.aborted) return;
       const records = (u: string, p: string) =>
-        Number(counts.rows.find((r) => r.university === u && r.partner_university === p)?.[`${measure.id}:records`] ?? 0);
-      draw(ctx, figure, chart, answer, filters.from, filters.to, query, records);
-      const empty = answer.totals.every((v) => v === 0);
-      return empty ? 'empty' : 'ready';
-    });
-  };
-  void load(first);
-  return { update: load, destroy: () => chart.destroy() };
+        Number(counts.rows.find((r) => r.university === u && r.partner_university === p)?.[`${filters.measure}:records`] ?? 0);
+      figure.set(content(ctx, answer, filters, query, records));
+      return answer.totals.every((v) => v === 0) ? 'empty' : 'ready';
+    },
+  });
 };
 
-function draw(
+function content(
   ctx: ViewContext,
-  figure: Figure,
-  slot: ChartSlot<'matrix'>,
   answer: CollaborationAnswer,
-  from: string,
-  to: string,
+  { from, to }: Filters,
   query: URLSearchParams,
   records: (university: string, partner: string) => number,
-): void {
+): FigureContent<'matrix'> {
   const { meta } = ctx;
   const measure = measureOf(meta, answer.measure);
   const rows = answer.universities.map((u) => universityLabel(meta, u));
@@ -116,7 +97,8 @@ function draw(
       records: records(c.u, c.p),
     });
   const strongest = cells.filter((c) => c.u !== c.p).sort((a, b) => b.v - a.v)[0];
-  figure.describe({
+  const exact = (v: number, drill?: () => void) => exactCell(v, measure.unit, drill);
+  return {
     title: t('collaboration.chartTitle', { name: pick(measure.name), from, to }),
     csv: csvUrl('/collaboration', query, lang()),
     measures: [measure],
@@ -128,100 +110,93 @@ function draw(
           value: formatValue(strongest.v, measure.unit),
         })
       : t('state.empty'),
-  });
-  figure.empty(answer.totals.every((v) => v === 0));
-  figure.table({
-    columns: [t('collaboration.rowsAre'), ...columns, t('collaboration.withoutPartner'), t('table.total')],
-    rows: answer.universities.map((u, i) => [
-      { text: rows[i]!, header: true, value: u },
-      ...answer.matrix[i]!.map((v, j) => ({
-        text: formatValue(v, measure.unit, { exact: true }),
-        value: v,
-        drill: () => open(cells[i * answer.partners.length + j]!),
-      })),
-      { text: formatValue(answer.withoutPartner[i]!, measure.unit, { exact: true }), value: answer.withoutPartner[i]! },
-      { text: formatValue(answer.totals[i]!, measure.unit, { exact: true }), value: answer.totals[i]! },
-    ]),
-  });
-  slot.set({
-    type: 'matrix',
-    data: {
-      datasets: [
-        {
-          label: pick(measure.name),
-          data: cells,
-          backgroundColor: (c) => {
-            const v = (c.raw as { v: number } | undefined)?.v ?? 0;
-            return shade(v / max);
-          },
-          borderColor: '#ffffff',
-          borderWidth: 1,
-          width: (c) => (c.chart.chartArea ? c.chart.chartArea.width / columns.length - 2 : 10),
-          height: (c) => (c.chart.chartArea ? c.chart.chartArea.height / rows.length - 2 : 10),
-        },
-      ],
+    empty: answer.totals.every((v) => v === 0),
+    table: {
+      columns: [t('collaboration.rowsAre'), ...columns, t('collaboration.withoutPartner'), t('table.total')],
+      rows: answer.universities.map((u, i) => [
+        { text: rows[i]!, header: true, value: u },
+        ...answer.matrix[i]!.map((v, j) => exact(v, () => open(cells[i * answer.partners.length + j]!))),
+        exact(answer.withoutPartner[i]!),
+        exact(answer.totals[i]!),
+      ]),
     },
-    options: {
-      responsive: true,
-      plugins: {
-        legend: { display: false },
-        tooltip: {
-          callbacks: {
-            title: () => '',
-            label: (item) => {
-              const c = item.raw as (typeof cells)[number];
-              return `${c.y} ← ${c.x}: ${formatValue(c.v, measure.unit)}`;
+    chart: {
+      type: 'matrix',
+      data: {
+        datasets: [
+          {
+            label: pick(measure.name),
+            data: cells,
+            backgroundColor: (c) => {
+              const v = (c.raw as { v: number } | undefined)?.v ?? 0;
+              return shade(v / max);
+            },
+            borderColor: '#ffffff',
+            borderWidth: 1,
+            width: (c) => (c.chart.chartArea ? c.chart.chartArea.width / columns.length - 2 : 10),
+            height: (c) => (c.chart.chartArea ? c.chart.chartArea.height / rows.length - 2 : 10),
+          },
+        ],
+      },
+      options: {
+        responsive: true,
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              title: () => '',
+              label: (item) => {
+                const c = item.raw as (typeof cells)[number];
+                return `${c.y} ← ${c.x}: ${formatValue(c.v, measure.unit)}`;
+              },
             },
           },
         },
-      },
-      scales: {
-        x: {
-          type: 'category',
-          labels: columns,
-          offset: true,
-          grid: { display: false },
-          title: { display: true, text: t('collaboration.partnerAxis') },
+        scales: {
+          x: {
+            type: 'category',
+            labels: columns,
+            offset: true,
+            grid: { display: false },
+            title: { display: true, text: t('collaboration.partnerAxis') },
+          },
+          y: {
+            type: 'category',
+            // The first university on top, as in the table.
+            labels: rows,
+            offset: true,
+            reverse: false,
+            grid: { display: false },
+            title: { display: true, text: t('collaboration.universityAxis') },
+          },
         },
-        y: {
-          type: 'category',
-          // The first university on top, as in the table.
-          labels: rows,
-          offset: true,
-          reverse: false,
-          grid: { display: false },
-          title: { display: true, text: t('collaboration.universityAxis') },
+        onClick: onHit((i) => open(cells[i]!)),
+      },
+      plugins: [
+        {
+          // The figure in each cell, dark on light and light on dark.
+          id: 'cell-labels',
+          afterDatasetsDraw(chart) {
+            const { ctx: g } = chart;
+            const points = chart.getDatasetMeta(0).data as unknown as Array<{
+              x: number;
+              y: number;
+              width: number;
+              height: number;
+            }>;
+            g.save();
+            g.font = '12px system-ui, sans-serif';
+            g.textAlign = 'center';
+            g.textBaseline = 'middle';
+            points.forEach((point, i) => {
+              const c = cells[i]!;
+              g.fillStyle = c.v / max > 0.55 ? '#ffffff' : '#1d2433';
+              g.fillText(formatValue(c.v, measure.unit), point.x + point.width / 2, point.y + point.height / 2);
+            });
+            g.restore();
+          },
         },
-      },
-      onClick: (_event, elements) => {
-        const hit = elements[0];
-        if (hit) open(cells[hit.index]!);
-      },
+      ],
     },
-    plugins: [
-      {
-        // The figure in each cell, dark on light and light on dark.
-        id: 'cell-labels',
-        afterDatasetsDraw(chart) {
-          const { ctx: g } = chart;
-          const points = chart.getDatasetMeta(0).data as unknown as Array<{
-            x: number;
-            y: number;
-            width: number;
-            height: number;
-          }>;
-          g.save();
-          g.font = '12px system-ui, sans-serif';
-          g.textAlign = 'center';
-          g.textBaseline = 'middle';
-          points.forEach((point, i) => {
-            const c = cells[i]!;
-            g.fillStyle = c.v / max > 0.55 ? '#ffffff' : '#1d2433';
-            g.fillText(formatValue(c.v, measure.unit), point.x + point.width / 2, point.y + point.height / 2);
-          });
-          g.restore();
-        },
-      },
-    ],
-  });
+  };
 }

@@ -108,6 +108,68 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     tab.expectNoErrors();
   });
 
+  test('from the keyboard alone, typing a date and toggling a university keep focus where it was, and the charts follow', async () => {
+    const tab = await openPage(dashboard, 'leadership', {
+      lang: 'en',
+      path: '/#/universities?grain=year&from=2021-01-01&to=2023-12-31',
+    });
+    const { page } = tab;
+    await waitForView(page, 'universities');
+    const before = await tableValues(page, 'by-university');
+    /** The focused control, and whether it is the very node remembered by `remember` (not a rebuilt copy). */
+    const focused = () =>
+      page.evaluate(() => {
+        const active = document.activeElement as HTMLInputElement | null;
+        const remembered = (window as unknown as { remembered?: Element }).remembered;
+        return {
+          id: active?.id,
+          name: active?.name,
+          value: active?.value,
+          checked: active?.checked,
+          same: active === remembered,
+        };
+      });
+    const remember = () =>
+      page.evaluate(() => void ((window as unknown as { remembered?: Element }).remembered = document.activeElement!));
+    /** Tabs forward until `selector` has the focus (a date input's day and year are Tab stops of their own). */
+    const tabTo = async (selector: string) => {
+      for (let i = 0; i < 60 && !(await page.evaluate((s) => document.activeElement?.matches(s), selector)); i++)
+        await page.keyboard.press('Tab');
+      expect(await page.evaluate((s) => document.activeElement?.matches(s), selector)).toBe(true);
+    };
+    /** Waits until the URL says `name=value` and the view has drawn it. */
+    const settled = async (name: string, value: string) => {
+      await poll(() => hashParams(page).get(name)).toBe(value);
+      await waitForView(page, 'universities');
+    };
+
+    await tabTo('#universities-from');
+    await remember();
+    // Month, day and year: each finished part is a new day, so the URL changes while typing.
+    await page.keyboard.type('03052022');
+    await settled('from', '2022-03-05');
+    expect(await focused()).toMatchObject({ id: 'universities-from', name: 'from', value: '2022-03-05', same: true });
+    const typed = await tableValues(page, 'by-university');
+    expect(typed).not.toEqual(before);
+    const answer = await getJson(
+      '/aggregate?measures=tech_transfer.contract_value&by=university,year&from=2022-03-05&to=2023-12-31',
+    );
+    for (const row of answer.rows) {
+      const line = typed.find((r) => r[0] === row.university)!;
+      expect(Number(line[1 + ['2022', '2023'].indexOf(String(row.year))])).toBe(row['tech_transfer.contract_value']);
+    }
+    expect(await page.locator('[data-figure="by-university"] .figure-title').textContent()).toContain('2022-03-05');
+
+    await tabTo('input[name="university"][value="USST"]');
+    await remember();
+    await page.keyboard.press('Space');
+    await settled('university', 'USST');
+    expect(await focused()).toMatchObject({ name: 'university', value: 'USST', checked: true, same: true });
+    expect((await tableValues(page, 'by-university')).map((r) => r[0])).toEqual(['USST']);
+    await screenshot(page, 'filters-keyboard-focus-en');
+    tab.expectNoErrors();
+  });
+
   test('regions, trends and collaboration draw and agree with the API', async () => {
     const tab = await openPage(dashboard, 'admin', { lang: 'en' });
     const { page } = tab;

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLang } from '../../client/i18n/index.js';
+import { formatChange, formatChangeOf, formatPercent, formatTick, formatValue, unitName } from '../../client/lib/format.js';
+
+afterEach(() => setLang('en'));
+
+describe('figures as a person reads them', () => {
+  it('when money is shown in English, then it is in yuan with separators, rounded unless exact', () => {
+    setLang('en');
+    expect(formatValue(1_234_567.891, 'cny')).toBe('¥1.2 m');
+    expect(formatValue(1_234_567.891, 'cny', { exact: true })).toBe('¥1,234,567.89');
+    expect(formatValue(2_500_000_000, 'cny')).toBe('¥2.50 bn');
+    expect(formatValue(999, 'cny')).toBe('¥999');
+  });
+
+  it('when money is shown in Chinese, then it is in 万元 and 亿元', () => {
+    setLang('zh');
+    expect(formatValue(1_234_567.891, 'cny')).toBe('123.5 万元');
+    expect(formatValue(250_000_000, 'cny')).toBe('2.50 亿元');
+    expect(formatValue(9_999, 'cny')).toBe('9,999 元');
+    expect(formatValue(1_234_567.891, 'cny', { exact: true })).toBe('1,234,567.89 元');
+  });
+
+  it('when counts, credits and shares are shown, then each keeps its own precision', () => {
+    expect(formatValue(12_345, 'count')).toBe('12,345');
+    expect(formatValue(12.5, 'credits')).toBe('12.5');
+    expect(formatValue(0.4567, 'ratio')).toBe('45.7%');
+    expect(formatValue(0.4567, 'ratio', { exact: true })).toBe('45.67%');
+    setLang('zh');
+    expect(formatValue(12_345, 'people')).toBe('1.2 万');
+    expect(formatValue(1_234_567, 'count')).toBe('123 万');
+    expect(formatValue(12_345, 'people', { exact: true })).toBe('12,345');
+  });
+
+  it.each([null, undefined, Number.NaN, Number.POSITIVE_INFINITY])(
+    'when there is no figure (%s), then a dash is shown',
+    (value) => {
+      expect(formatValue(value, 'cny')).toBe('—');
+      expect(formatPercent(value)).toBe('—');
+      expect(formatChange(value)).toBe('—');
+    },
+  );
+
+  it('when an axis is labelled, then its ticks are short, in the language’s scale', () => {
+    expect([formatTick(1_500, 'count'), formatTick(2_500_000, 'cny'), formatTick(3e9, 'cny'), formatTick(12, 'count')]).toEqual([
+      '1.5k',
+      '2.5m',
+      '3bn',
+      '12',
+    ]);
+    expect(formatTick(0.25, 'ratio')).toBe('25%');
+    setLang('zh');
+    expect([formatTick(15_000, 'count'), formatTick(2.5e8, 'cny'), formatTick(1_500, 'count')]).toEqual([
+      '1.5万',
+      '2.5亿',
+      '1500',
+    ]);
+  });
+
+  it('when a change is shown, then it is signed, relative for amounts and in points for a share', () => {
+    expect([formatChange(0.12), formatChange(-0.05), formatChange(0)]).toEqual(['+12.0%', '−5.0%', '±0.0%']);
+    expect(formatChangeOf('cny', 112, 100, 0.12)).toBe('+12.0%');
+    // A collection rate from 62.4% to 26.4% is 36 points down, not 57.7% down.
+    expect(formatChangeOf('ratio', 0.264, 0.624, -0.577)).toBe('−36.0 pp');
+    expect(formatChangeOf('ratio', 0.264, null, null)).toBe('—');
+    setLang('zh');
+    expect(formatChangeOf('ratio', 0.5, 0.25, 1)).toBe('+25.0 个百分点');
+  });
+
+  it('when a unit is named, then it is named in the interface’s language', () => {
+    expect(unitName('cny')).toBe('yuan');
+    expect(formatPercent(0.1234)).toBe('12.3%');
+    setLang('zh');
+    expect([unitName('cny'), unitName('people'), unitName('count'), unitName('credits')]).toEqual(['元', '人', '项', '学分']);
+  });
+});
