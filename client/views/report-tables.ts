@@ -86,6 +86,8 @@ export class ReportWords {
   constructor(
     readonly doc: ReportDocument,
     readonly lang: ReportLang,
+    /** The address of one of the report's CSV tables. */
+    readonly csv: (table: string) => string = () => '',
   ) {
     this.measure = new Map(doc.measures.map((m) => [m.id, m]));
   }
@@ -147,11 +149,11 @@ const kindOf = (level: ScopeRow<unknown>['level']): Row['kind'] =>
   level === 'university' ? 'item' : level === 'region' ? 'subtotal' : 'total';
 const scopeKey = (row: { code: string | null }) => row.code ?? 'alliance';
 
-export function summaryTable(w: ReportWords, id: string, caption: string, measures: readonly MeasureId[], csv: string) {
+export function summaryTable(w: ReportWords, id: string, caption: ReportKey, measures: readonly MeasureId[]) {
   return w.table({
     id,
-    caption,
-    csv,
+    caption: w.t(caption),
+    csv: w.csv('summary'),
     // Tables 1a and 1b are the two halves of one summary: one file holds both.
     csvText: w.t('report.csvSummary'),
     columns: [
@@ -170,7 +172,7 @@ export function summaryTable(w: ReportWords, id: string, caption: string, measur
  * The national report's table (《中国科技成果转化年度报告》): one line per figure it prints for a
  * unit, one column per member and the alliance; amounts in 万元 with two decimals, as it prints them.
  */
-export function nationalTable(w: ReportWords, csv: string) {
+export function nationalTable(w: ReportWords) {
   const block = w.doc.national;
   // A document submitted before the national block has none.
   if (!block) return nothing;
@@ -182,7 +184,7 @@ export function nationalTable(w: ReportWords, csv: string) {
   return w.table({
     id: 'national',
     caption: w.t('report.table.national'),
-    csv,
+    csv: w.csv('national'),
     columns: [
       { label: w.t('report.col.indicator') },
       ...block.columns.map((c) => ({
@@ -214,7 +216,7 @@ export function nationalTable(w: ReportWords, csv: string) {
   });
 }
 
-export function comparisonsTable(w: ReportWords, csv: string) {
+export function comparisonsTable(w: ReportWords) {
   const { doc } = w;
   const members = doc.universities.map((u) => u.code).join(',');
   const panelNotes: string[] = [];
@@ -247,7 +249,7 @@ export function comparisonsTable(w: ReportWords, csv: string) {
   return w.table({
     id: 'comparisons',
     caption: w.t('report.table.comparisons', { year: doc.targetYear }),
-    csv,
+    csv: w.csv('comparisons'),
     columns: [
       { label: w.t('report.col.measure') },
       numeric(doc.period.label[w.lang]),
@@ -265,7 +267,7 @@ export function comparisonsTable(w: ReportWords, csv: string) {
   });
 }
 
-export function attainmentTable(w: ReportWords, csv: string) {
+export function attainmentTable(w: ReportWords) {
   const { doc } = w;
   const { measures, rows } = doc.attainmentByUniversity;
   const basis =
@@ -275,7 +277,7 @@ export function attainmentTable(w: ReportWords, csv: string) {
   return w.table({
     id: 'attainment',
     caption: w.t('report.table.attainment', { year: doc.targetYear, basis }),
-    csv,
+    csv: w.csv('attainment'),
     columns: [
       { label: w.t('report.col.university') },
       ...measures.map((m) => ({ label: w.measureName(m), numeric: true, measure: m })),
@@ -294,12 +296,16 @@ export function attainmentTable(w: ReportWords, csv: string) {
   });
 }
 
-export function breakdownTable(w: ReportWords, id: string, caption: string, head: string, breakdown: Breakdown, csv: string) {
+/** A breakdown by one dimension: its table's title is `report.table.<caption>`, its first column's `report.col.<head>`. */
+export function breakdownTable(w: ReportWords, id: string, caption: string, head: string, breakdown: Breakdown) {
   return w.table({
     id,
-    caption,
-    csv,
-    columns: [{ label: head }, ...breakdown.measures.map((m) => ({ label: w.measureHead(m), numeric: true, measure: m }))],
+    caption: w.t(`report.table.${caption}` as ReportKey),
+    csv: w.csv(id),
+    columns: [
+      { label: w.t(`report.col.${head}` as ReportKey) },
+      ...breakdown.measures.map((m) => ({ label: w.measureHead(m), numeric: true, measure: m })),
+    ],
     rows: breakdown.rows.map((row) => ({
       kind: row.level,
       key: row.code ?? 'total',
@@ -308,15 +314,15 @@ export function breakdownTable(w: ReportWords, id: string, caption: string, head
   });
 }
 
-export function matrixTable(w: ReportWords, id: string, caption: string, matrix: PairMatrix | undefined, csv: string) {
+export function matrixTable(w: ReportWords, id: string, caption: ReportKey, matrix: PairMatrix | undefined) {
   if (!matrix) return nothing;
   const codes = w.doc.credits.universities;
   const n = (f: Figure): Cell => ({ text: reportNumber(f.value, w.unit(matrix.measure), w.lang), value: f.value });
   const withRecords = (f: Figure): Cell => ({ ...n(f), records: f.records });
   return w.table({
     id,
-    caption,
-    csv,
+    caption: w.t(caption),
+    csv: w.csv(id),
     columns: [
       { label: w.t('report.col.homeHost') },
       ...codes.map((c) => ({ label: c, numeric: true })),

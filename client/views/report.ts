@@ -7,7 +7,7 @@ import { type ReportKey, reportText, reportTime, unitText } from '../lib/report-
 import type { LiveReportAnswer, ReportDocument, ReportLang, Submission, SubmissionAnswer } from '../lib/report-types';
 import { ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
-import { ReportCharts } from './report-charts';
+import { type BarSpec, ReportCharts } from './report-charts';
 import { revisionsSection } from './report-revisions';
 import {
   attainmentTable,
@@ -206,180 +206,121 @@ export const renderReport: RenderView = async (container, first) => {
       ? `/api/v1/report?period=${encodeURIComponent(doc.period.key)}&format=csv&table=${table}&lang=${p.lang}`
       : `/api/v1/report/submissions/${p.submission}?format=csv&table=${table}&lang=${p.lang}`;
 
+  /** What the figures are: as submitted (and whether they still stand), or live (and against the last submission). */
+  const standing = (w: ReportWords, { live, submitted, submissions: [last, ...rest] }: Loaded) => {
+    if (submitted) {
+      const { submission: s, live: now } = submitted;
+      return html`<p class="status submitted">${w.t('report.submitted', { at: reportTime(s.submittedAt, p.lang), who: s.submittedBy.name, id: s.id })}</p>
+        <p class="mono">${w.t('report.sha', { sha: s.sha256 })}</p>
+        ${s.note ? html`<p>${w.t('report.note', { note: s.note })}</p>` : nothing}
+        <p class="status ${now.unchanged ? 'same' : 'changed'}">${now.unchanged ? w.t('report.unchanged') : w.t('report.changed', { count: submitted.revisions.length, figures: submitted.differences.length })}</p>`;
+    }
+    if (!live) return nothing;
+    const before =
+      last &&
+      w.t('report.liveSubmitted', {
+        count: rest.length + 1,
+        at: reportTime(last.submittedAt, p.lang),
+        who: last.submittedBy.name,
+      });
+    return html`<p class="status live">${last ? `${before} ${w.t(last.sha256 === live.sha256 ? 'report.liveSame' : 'report.liveDiffers')}` : w.t('report.live')}</p>
+      <p class="mono">${w.t('report.sha', { sha: live.sha256 })}</p>`;
+  };
+
   /** The printed report: cover lines, the six sections of figures, definitions, and revisions when submitted. */
-  const page = ({ doc, live, submitted, submissions }: Loaded) => {
-    const w = new ReportWords(doc, p.lang);
-    const csv = csvOf(doc);
-    const label = doc.period.label[p.lang];
+  const page = (shown: Loaded) => {
+    const { doc, submitted } = shown;
+    const w = new ReportWords(doc, p.lang, csvOf(doc));
     const span = (period: ReportDocument['period']) => ({ label: period.label[p.lang], from: period.from, to: period.to });
     const cny = unitText('cny', p.lang);
-    const section = (id: string, title: ReportKey, body: unknown) =>
-      html`<section class="report-section" data-section=${id}><h2>${w.t(title)}</h2>${body}</section>`;
+    const section = (id: string, body: unknown) =>
+      html`<section class="report-section" data-section=${id}><h2>${w.t(`report.section.${id}` as ReportKey)}</h2>${body}</section>`;
     const side = (table: unknown, figure: unknown) => html`<div class="side-by-side">${table}${figure}</div>`;
-
-    // What the figures are: as submitted (and whether they still stand), or live (and against the last submission).
-    const last = submissions[0];
-    const standing = submitted
-      ? html`<p class="status submitted">${w.t('report.submitted', { at: reportTime(submitted.submission.submittedAt, p.lang), who: submitted.submission.submittedBy.name, id: submitted.submission.id })}</p>
-          <p class="mono">${w.t('report.sha', { sha: submitted.submission.sha256 })}</p>
-          ${submitted.submission.note ? html`<p>${w.t('report.note', { note: submitted.submission.note })}</p>` : nothing}
-          <p class=${submitted.live.unchanged ? 'status same' : 'status changed'}>
-            ${submitted.live.unchanged ? w.t('report.unchanged') : w.t('report.changed', { count: submitted.revisions.length, figures: submitted.differences.length })}
-          </p>`
-      : live
-        ? html`<p class="status live">
-              ${
-                last
-                  ? `${w.t('report.liveSubmitted', { count: submissions.length, at: reportTime(last.submittedAt, p.lang), who: last.submittedBy.name })} ${w.t(last.sha256 === live.sha256 ? 'report.liveSame' : 'report.liveDiffers')}`
-                  : w.t('report.live')
-              }
-            </p>
-            <p class="mono">${w.t('report.sha', { sha: live.sha256 })}</p>`
-        : nothing;
-
+    const bars = (id: string, title: string, rows: Array<[string, number]>, more: Partial<BarSpec> = {}) =>
+      charts.figure({
+        id,
+        title,
+        labels: rows.map(([l]) => l),
+        values: rows.map(([, v]) => v),
+        unit: 'count',
+        lang: p.lang,
+        ...more,
+      });
+    const items = <R extends { level: string }>(rows: R[], level = 'item') => rows.filter((r) => r.level === level);
     const summary = doc.summary.measures;
     // Technology transfer's headline figures and incubation; rewards and averages are in the national block (Table 3c).
     const partA = summary.filter((m) => doc.techTransfer.byMode.measures.includes(m) || m.startsWith('incubation.'));
     const partB = summary.filter((m) => !m.startsWith('tech_transfer.') && !partA.includes(m));
-    const targeted = doc.comparisons.filter((c) => c.target !== null && c.attainment !== null);
-    const modes = doc.techTransfer.byMode.rows.filter((r) => r.level === 'item');
-    const levels = doc.talent.byLevel.rows.filter((r) => r.level === 'item');
-    const universities = doc.summary.rows.filter((r) => r.level === 'university');
     const [credits, students] = doc.credits.matrices;
-    const standards = [...new Set(doc.measures.map((m) => m.standard.code))];
+    const value = 'tech_transfer.contract_value';
 
     return html`<article class="report-page" lang=${p.lang === 'zh' ? 'zh-CN' : 'en'} data-period=${doc.period.key} data-synthetic=${doc.data.synthetic}>
-      ${
-        doc.data.synthetic
-          ? // Drawn from an attribute, not the DOM's text: decorative, and said in words on the cover and in the footer.
-            html`<div class="report-watermark" aria-hidden="true" data-text=${w.t('report.watermark')}></div>`
-          : nothing
-      }
+      <!-- The watermark is drawn from an attribute, not the DOM's text: decorative, and said in words on the cover and in the footer. -->
+      ${doc.data.synthetic ? html`<div class="report-watermark" aria-hidden="true" data-text=${w.t('report.watermark')}></div>` : nothing}
       <header class="report-cover">
         <p class="report-alliance">${w.t('report.alliance')}</p>
-        <h1>${label} ${w.t('report.title')}</h1>
+        <h1>${doc.period.label[p.lang]} ${w.t('report.title')}</h1>
         <p class="report-addressee">${w.t('report.addressee')}</p>
         <p>${w.t('report.period', span(doc.period))}</p>
         ${doc.complete ? nothing : html`<p class="status changed">${w.t('report.incomplete')}</p>`}
-        <p data-as-of=${doc.data.asOf ?? ''}>
-          ${w.t('report.asOf', { time: reportTime(doc.data.asOf, p.lang), version: doc.data.version, first: doc.data.firstDate ?? '—', last: doc.data.lastDate ?? '—' })}
-        </p>
+        <p data-as-of=${doc.data.asOf ?? ''}>${w.t('report.asOf', { time: reportTime(doc.data.asOf, p.lang), version: doc.data.version, first: doc.data.firstDate ?? '—', last: doc.data.lastDate ?? '—' })}</p>
         ${doc.data.synthetic ? html`<p class="synthetic-note">${w.t('report.synthetic')}</p>` : nothing}
-        ${standing}
+        ${standing(w, shown)}
         <p class="muted">${w.t('report.moneyNote')} ${w.t('report.recordsNote')}</p>
       </header>
-      ${section(
-        'summary',
-        'report.section.summary',
-        html`${summaryTable(w, 'summary', w.t('report.table.summaryA'), partA, csv('summary'))}
-        ${summaryTable(w, 'summary-b', w.t('report.table.summaryB'), partB, csv('summary'))}`,
-      )}
+      ${section('summary', html`${summaryTable(w, 'summary', 'report.table.summaryA', partA)}${summaryTable(w, 'summary-b', 'report.table.summaryB', partB)}`)}
       ${section(
         'targets',
-        'report.section.targets',
         // The alliance's attainment beside its table, then each member's: no chart left alone on a page.
-        html`${comparisonsTable(w, csv('comparisons'))}
-        ${charts.figure({
-          id: 'attainment',
-          title: w.t('report.chart.attainment', { year: doc.targetYear }),
-          labels: targeted.map((c) => w.measureName(c.measure)),
-          values: targeted.map((c) => c.attainment ?? 0),
-          unit: 'count',
-          lang: p.lang,
-          percent: true,
-          horizontal: true,
-          reference: 1,
-          height: 240,
-        })}
-        ${attainmentTable(w, csv('attainment'))}`,
+        html`${comparisonsTable(w)}
+        ${bars(
+          'attainment',
+          w.t('report.chart.attainment', { year: doc.targetYear }),
+          doc.comparisons
+            .filter((c) => c.target !== null && c.attainment !== null)
+            .map((c) => [w.measureName(c.measure), c.attainment ?? 0]),
+          { percent: true, horizontal: true, reference: 1, height: 240 },
+        )}
+        ${attainmentTable(w)}`,
       )}
       ${section(
         'tech',
-        'report.section.tech',
         html`${side(
-          breakdownTable(
-            w,
-            'tech-transfer-modes',
-            w.t('report.table.modes'),
-            w.t('report.col.mode'),
-            doc.techTransfer.byMode,
-            csv('tech-transfer-modes'),
+          breakdownTable(w, 'tech-transfer-modes', 'modes', 'mode', doc.techTransfer.byMode),
+          bars(
+            'modes',
+            w.t('report.chart.modes', { unit: cny }),
+            items(doc.techTransfer.byMode.rows).map((r) => [w.label(r.code), r.figures[value]?.value ?? 0]),
+            { unit: 'cny' },
           ),
-          charts.figure({
-            id: 'modes',
-            title: w.t('report.chart.modes', { unit: cny }),
-            labels: modes.map((r) => w.label(r.code)),
-            values: modes.map((r) => r.figures['tech_transfer.contract_value']?.value ?? 0),
-            unit: 'cny',
-            lang: p.lang,
-          }),
         )}
         ${side(
-          breakdownTable(
-            w,
-            'tech-transfer-bands',
-            w.t('report.table.bands'),
-            w.t('report.col.band'),
-            doc.techTransfer.byValueBand,
-            csv('tech-transfer-bands'),
+          breakdownTable(w, 'tech-transfer-bands', 'bands', 'band', doc.techTransfer.byValueBand),
+          bars(
+            'by-university',
+            w.t('report.chart.byUniversity', { unit: cny }),
+            items(doc.summary.rows, 'university').map((r) => [r.code!, r.cells[value]?.value ?? 0]),
+            { unit: 'cny', height: 180 },
           ),
-          charts.figure({
-            id: 'by-university',
-            title: w.t('report.chart.byUniversity', { unit: cny }),
-            labels: universities.map((r) => r.code!),
-            values: universities.map((r) => r.cells['tech_transfer.contract_value']?.value ?? 0),
-            unit: 'cny',
-            lang: p.lang,
-            height: 180,
-          }),
         )}
-        ${nationalTable(w, csv('national'))}`,
+        ${nationalTable(w)}`,
       )}
-      ${section(
-        'incubation',
-        'report.section.incubation',
-        breakdownTable(
-          w,
-          'incubation-fields',
-          w.t('report.table.fields'),
-          w.t('report.col.field'),
-          doc.incubation.byField,
-          csv('incubation-fields'),
-        ),
-      )}
+      ${section('incubation', breakdownTable(w, 'incubation-fields', 'fields', 'field', doc.incubation.byField))}
       ${section(
         'talent',
-        'report.section.talent',
         side(
-          breakdownTable(
-            w,
-            'joint-training-levels',
-            w.t('report.table.levels'),
-            w.t('report.col.level'),
-            doc.talent.byLevel,
-            csv('joint-training-levels'),
+          breakdownTable(w, 'joint-training-levels', 'levels', 'level', doc.talent.byLevel),
+          bars(
+            'levels',
+            w.t('report.chart.levels'),
+            items(doc.talent.byLevel.rows).map((r) => [w.label(r.code), r.figures['talent.trainees']?.value ?? 0]),
+            { unit: 'people', horizontal: true, height: 180 },
           ),
-          charts.figure({
-            id: 'levels',
-            title: w.t('report.chart.levels'),
-            labels: levels.map((r) => w.label(r.code)),
-            values: levels.map((r) => r.figures['talent.trainees']?.value ?? 0),
-            unit: 'people',
-            lang: p.lang,
-            horizontal: true,
-            height: 180,
-          }),
         ),
       )}
-      ${section(
-        'credits',
-        'report.section.credits',
-        html`${matrixTable(w, 'credit-recognition', w.t('report.table.credits'), credits, csv('credit-recognition'))}
-        ${matrixTable(w, 'credit-students', w.t('report.table.students'), students, csv('credit-students'))}`,
-      )}
+      ${section('credits', html`${matrixTable(w, 'credit-recognition', 'report.table.credits', credits)}${matrixTable(w, 'credit-students', 'report.table.students', students)}`)}
       ${section(
         'definitions',
-        'report.section.definitions',
         html`${definitionsTable(w)}
         <h3>${w.t('report.bases.title')}</h3>
         <ul class="bases">
@@ -392,7 +333,7 @@ export const renderReport: RenderView = async (container, first) => {
         </ul>
         <h3>${w.t('report.bases.standards')}</h3>
         <ul class="standards">
-          ${standards.map((code) => html`<li data-standard=${code}>${doc.standards[code]?.[p.lang] ?? code}</li>`)}
+          ${[...new Set(doc.measures.map((m) => m.standard.code))].map((code) => html`<li data-standard=${code}>${doc.standards[code]?.[p.lang] ?? code}</li>`)}
         </ul>`,
       )}
       ${submitted ? revisionsSection(w, submitted) : nothing}
