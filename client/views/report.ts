@@ -70,7 +70,6 @@ function begun(period: string): boolean {
 export const renderReport: RenderView = async (container, first) => {
   const status = new ViewStatus(container);
   const charts = new ReportCharts();
-  container.append(status.errorBox);
   let ctx = first;
   let p = readParams(first.params);
   let loaded: Loaded | undefined;
@@ -88,7 +87,11 @@ export const renderReport: RenderView = async (container, first) => {
   };
 
   const draw = () => {
-    render(html`${controls()}${loaded ? page(loaded) : nothing}${submitDialog()}`, container);
+    // The error box sits in a box of its own: hidden, it is no `.view-report > .state.error` for the printer to find.
+    render(
+      html`${controls()}<div class="report-state">${status.errorBox}</div>${loaded ? page(loaded) : nothing}${submitDialog()}`,
+      container,
+    );
     charts.draw(container);
     const open = container.querySelector('dialog');
     if (open && !open.open) {

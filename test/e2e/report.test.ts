@@ -153,9 +153,9 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     await dashboard.database.db.insertInto('university').values(extra).execute();
     try {
       const tab = await openPage(dashboard, 'commission', { lang: 'en', path: `/#/report?period=${PERIOD}&lang=en` });
-      await waitForView(tab.page, 'report');
-      const caption = (await tab.page.locator('#report-table-summary .caption-row th').textContent())!;
+      // Printed as the command line prints: straight after opening, printReport waits for the view itself.
       const pdf = await printReport(tab.page);
+      const caption = (await tab.page.locator('#report-table-summary .caption-row th').textContent())!;
       const pages = pdfPageTexts(pdf).map(squash);
       const withRows = pages.filter((text) => text.includes('ExtraMember'));
       const withTable1a = pages.filter((text) => text.includes(squash(caption)));
