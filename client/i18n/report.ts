@@ -42,7 +42,6 @@ const PAIRS = {
     'The data has changed since that submission: open it to see the revisions.',
     '该次报送后数据已有变动，打开报送版本可查看修订。',
   ],
-  'report.openSubmitted': ['Open as submitted', '查看报送版本'],
   'report.submitted': ['As submitted on {at} by {who} (submission no. {id}).', '报送版本：{at} 由 {who} 报送（第 {id} 号）。'],
   'report.sha': ['SHA-256 of the canonical JSON: {sha}', '规范化 JSON 的 SHA-256：{sha}'],
   'report.note': ['Note: {note}', '备注：{note}'],
@@ -79,7 +78,6 @@ const PAIRS = {
   'report.part.Q4': ['Q4', '第四季度'],
   'report.langLabel': ['Report language', '报告语言'],
   'report.submissionsLabel': ['Submissions', '报送记录'],
-  'report.contents': ['Contents', '目录'],
   'report.section.summary': ['1. Summary by university', '一、分校汇总'],
   'report.section.targets': ['2. Targets and comparisons', '二、目标完成与同比、环比'],
   'report.section.tech': ['3. Technology transfer', '三、科技成果转化'],
@@ -118,7 +116,6 @@ const PAIRS = {
   'report.table.differences': ['Table 8b. Figures as submitted and as they are today', '表8b　报送数与当前数对照'],
   'report.col.university': ['University', '高校'],
   'report.col.measure': ['Measure', '指标'],
-  'report.col.value': ['{label}', '{label}'],
   'report.col.target': ['Target {year}', '{year}年目标'],
   'report.col.ytd': ['Year to date', '年初至期末'],
   'report.col.attainment': ['Attainment', '完成率'],
@@ -134,7 +131,6 @@ const PAIRS = {
   'report.col.homeHost': ['Home \\ host', '所在＼开课'],
   'report.col.total': ['Total', '合计'],
   'report.col.unit': ['Unit', '单位'],
-  'report.col.kindOf': ['Flow or stock', '流量/存量'],
   'report.col.countedOn': ['Counted on', '计入日期'],
   'report.col.definition': ['Definition', '定义'],
   'report.col.standard': ['Standard', '依据标准'],
@@ -153,7 +149,6 @@ const PAIRS = {
   'report.chart.attainment': ['Attainment of the {year} targets (%)', '{year}年目标完成率（%）'],
   'report.chart.modes': ['Contract value by mode ({unit})', '各转化方式合同金额（{unit}）'],
   'report.chart.levels': ['People in joint training by level', '各培养层次联合培养人数'],
-  'report.chart.alt': ['{title}: {values}', '{title}：{values}'],
   'report.unit.cny': ['10,000 yuan', '万元'],
   'report.unit.people': ['people', '人'],
   'report.unit.credits': ['credits', '学分'],
@@ -271,7 +266,6 @@ const PAIRS = {
   'report.footer': ['{alliance} · {title} · {period}', '{alliance} · {title} · {period}'],
   'report.footerSubmitted': ['submission no. {id}, SHA-256 {sha}', '报送第 {id} 号，SHA-256 {sha}'],
   'report.footerLive': ['live report, not submitted', '实时报告（非报送版本）'],
-  'report.empty': ['No records in this period yet.', '本期尚无记录。'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 type ReportKey = keyof typeof PAIRS;

@@ -1,27 +1,23 @@
-/** The report document as the API sends it (server/report/report.types.ts): what the view draws. */
-
-export type ReportLang = 'zh' | 'en';
-
-// The document's shape is the server's own (one definition, checked on both sides).
+/** The report's shapes are the server's own (server/report/): imported, never copied. */
+import type { z } from 'zod';
 import type { ReportDocument } from '../../server/report/report.types';
+import type { SubmitBodySchema } from '../../server/report/report.schemas';
+
 export type {
-  Attainment,
   Breakdown,
-  BreakdownRow,
-  Comparison,
   Figure,
-  Figures,
   PairMatrix,
-  PeriodInfo,
   ReportDocument,
   ReportMeasure,
   ScopeRow,
 } from '../../server/report/report.types';
-
-// Submissions and what changed since, likewise the server's own types.
 export type { Submission, SubmissionWithRevisions as SubmissionAnswer } from '../../server/report/report-submissions';
-export type { FigureDelta, FigureDifference, Revision } from '../../server/report/report-revisions';
+export type { FigureDifference } from '../../server/report/report-revisions';
 
+/** The languages a report is written in, as the API accepts them. */
+export type ReportLang = z.input<typeof SubmitBodySchema>['lang'];
+
+/** GET /report: the live document, in the language asked for, and its digest. */
 export interface LiveReportAnswer {
   lang: ReportLang;
   sha256: string;

@@ -1,14 +1,16 @@
-import { element } from '../dom';
+import { html, type TemplateResult } from 'lit-html';
 import { ChartSlot, colour } from '../lib/charts';
 import { reportNumber } from '../lib/report-format';
 import type { ReportLang, ReportMeasure } from '../lib/report-types';
 
 /**
- * A chart of the printed report: fixed size (a printed page does not resize), no animation (the
+ * The charts of the printed report: fixed size (a printed page does not resize), no animation (the
  * page is printed the moment it is ready), drawn at twice the pixel density so the PDF is sharp.
- * Its text alternative lists the values it shows.
+ * Each one's text alternative lists the values it shows.
  */
 export interface BarSpec {
+  /** Names the chart across renders, so that a redraw updates it in place. */
+  id: string;
   title: string;
   labels: string[];
   values: number[];
@@ -22,16 +24,56 @@ export interface BarSpec {
   height?: number;
 }
 
-export function barChart(spec: BarSpec): { element: HTMLElement; slot: ChartSlot<'bar'> } {
-  const width = 300;
-  const height = spec.height ?? 220;
-  const canvas = element('canvas', { width: String(width), height: String(height), role: 'img' });
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
-  const show = (v: number) => (spec.percent ? `${(v * 100).toFixed(1)}%` : reportNumber(v, spec.unit, spec.lang));
-  const alt = `${spec.title}: ${spec.labels.map((l, i) => `${l} ${show(spec.values[i] ?? 0)}`).join(spec.lang === 'zh' ? '；' : '; ')}`;
-  canvas.setAttribute('aria-label', alt);
-  const slot = new ChartSlot<'bar'>(canvas);
+const WIDTH = 300;
+
+/** The report's charts: `figure` puts one in a template, `draw` paints those of the last render. */
+export class ReportCharts {
+  readonly #slots = new Map<string, ChartSlot<'bar'>>();
+  #specs: BarSpec[] = [];
+
+  /** Called while a render builds its template; `draw` forgets the charts of earlier renders. */
+  figure(spec: BarSpec): TemplateResult {
+    this.#specs.push(spec);
+    const height = spec.height ?? 220;
+    const alt = `${spec.title}: ${spec.labels.map((l, i) => `${l} ${show(spec, spec.values[i] ?? 0)}`).join(spec.lang === 'zh' ? '；' : '; ')}`;
+    return html`<figure class="report-chart">
+      <canvas data-chart=${spec.id} width=${WIDTH} height=${height} role="img" aria-label=${alt}></canvas>
+      <figcaption>${spec.title}</figcaption>
+      <p class="sr-only">${alt}</p>
+    </figure>`;
+  }
+
+  draw(root: HTMLElement): void {
+    const drawn = new Set<string>();
+    for (const spec of this.#specs) {
+      const canvas = root.querySelector<HTMLCanvasElement>(`canvas[data-chart="${spec.id}"]`);
+      if (!canvas) continue;
+      let slot = this.#slots.get(spec.id);
+      if (slot?.canvas !== canvas) {
+        slot?.destroy();
+        slot = new ChartSlot<'bar'>(canvas);
+        this.#slots.set(spec.id, slot);
+      }
+      slot.set(config(spec));
+      drawn.add(spec.id);
+    }
+    this.#specs = [];
+    for (const [id, slot] of this.#slots) {
+      if (drawn.has(id)) continue;
+      slot.destroy();
+      this.#slots.delete(id);
+    }
+  }
+
+  destroy(): void {
+    for (const slot of this.#slots.values()) slot.destroy();
+    this.#slots.clear();
+  }
+}
+
+const show = (spec: BarSpec, v: number) => (spec.percent ? `${(v * 100).toFixed(1)}%` : reportNumber(v, spec.unit, spec.lang));
+
+function config(spec: BarSpec): Parameters<ChartSlot<'bar'>['set']>[0] {
   const scale = (v: number) => (spec.percent ? v * 100 : spec.unit === 'cny' ? v / 10_000 : v);
   const valueAxis = {
     beginAtZero: true,
@@ -39,7 +81,7 @@ export function barChart(spec: BarSpec): { element: HTMLElement; slot: ChartSlot
     ticks: { font: { size: 9 }, callback: (v: string | number) => (spec.percent ? `${v}%` : Number(v).toLocaleString()) },
   };
   const categoryAxis = { grid: { display: false }, ticks: { font: { size: 9 }, autoSkip: false } };
-  slot.set({
+  return {
     type: 'bar',
     data: {
       // Long English names on a bar's side go on two lines, so the fixed-width chart never cuts them.
@@ -61,15 +103,7 @@ export function barChart(spec: BarSpec): { element: HTMLElement; slot: ChartSlot
       scales: spec.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
       events: [],
     },
-  });
-  const figure = element(
-    'figure',
-    { class: 'report-chart' },
-    canvas,
-    element('figcaption', {}, spec.title),
-    element('p', { class: 'sr-only' }, alt),
-  );
-  return { element: figure, slot };
+  };
 }
 
 /** A label of more than 20 characters split at the space nearest its middle (a Chart.js multi-line label). */

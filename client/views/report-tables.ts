@@ -1,5 +1,6 @@
+import { html, nothing, type TemplateResult } from 'lit-html';
+import { ifDefined } from 'lit-html/directives/if-defined.js';
 import type { MeasureId } from '../../contract/measure-ids';
-import { element } from '../dom';
 import {
   type ReportKey,
   reportChange,
@@ -13,7 +14,8 @@ import type { Breakdown, Figure, PairMatrix, ReportDocument, ReportLang, ReportM
 
 /**
  * The report's tables, drawn from the document alone (live or as submitted). Each table's title
- * is a row of its <thead>, so that a table broken across pages repeats its title and column heads.
+ * is a row of its <thead>, so that a table broken across pages repeats its title and column heads;
+ * on a narrow screen a table scrolls sideways in a named region reachable from the keyboard.
  */
 
 export interface Cell {
@@ -35,73 +37,47 @@ export interface TableSpec {
   caption: string;
   columns: Array<{ label: string; numeric?: boolean; measure?: string }>;
   rows: Row[];
-  /** Address of the table's CSV. */
-  csv: string;
+  /** Address of the table's CSV; a table without one has no download link. */
+  csv?: string;
   /** What the CSV link says when its file holds more than this table. */
   csvText?: string;
-  lang: ReportLang;
   notes?: string[];
+  className?: string;
 }
 
-export function reportTable(spec: TableSpec): HTMLElement {
-  const width = spec.columns.length;
-  const head = element(
-    'thead',
-    {},
-    element('tr', { class: 'caption-row' }, element('th', { colspan: String(width), scope: 'colgroup' }, spec.caption)),
-    element(
-      'tr',
-      {},
-      ...spec.columns.map((c) =>
-        element(
-          'th',
-          { scope: 'col', class: c.numeric ? 'num' : '', ...(c.measure ? { 'data-measure': c.measure } : {}) },
-          c.label,
-        ),
-      ),
-    ),
-  );
-  const body = element(
-    'tbody',
-    {},
-    ...spec.rows.map((row) =>
-      element(
-        'tr',
-        { class: row.kind ?? 'item', ...(row.key ? { 'data-row': row.key } : {}) },
-        ...row.cells.map((cell, i) => {
-          const node = element(
-            cell.header ? 'th' : 'td',
-            { ...(cell.header ? { scope: 'row' } : {}), class: spec.columns[i]?.numeric ? 'num' : '' },
-            cell.text,
-          );
-          if (cell.value !== undefined && cell.value !== null) node.dataset.value = String(cell.value);
-          if (cell.records !== undefined && cell.records !== null) {
-            node.dataset.records = String(cell.records);
-            node.append(element('span', { class: 'records' }, cell.records.toLocaleString('en-GB')));
-          }
-          return node;
-        }),
-      ),
-    ),
-  );
-  const download = element(
-    'a',
-    {
-      class: 'tool no-print',
-      href: spec.csv,
-      download: '',
-      'data-action': 'download-csv',
-      'aria-label': spec.csvText ?? reportText(spec.lang, 'report.csvOf', { table: spec.caption }),
-    },
-    spec.csvText ?? reportText(spec.lang, 'report.csv'),
-  );
-  return element(
-    'div',
-    { class: 'report-table-block', 'data-table': spec.id },
-    element('div', { class: 'table-tools no-print' }, download),
-    element('table', { class: 'report-table', id: `report-table-${spec.id}` }, head, body),
-    ...(spec.notes ?? []).map((note) => element('p', { class: 'table-note' }, note)),
-  );
+const present = (n: number | null | undefined) => (n === null || n === undefined ? undefined : n);
+
+export function reportTable(lang: ReportLang, spec: TableSpec): TemplateResult {
+  const num = (i: number) => (spec.columns[i]?.numeric ? 'num' : '');
+  const cell = (c: Cell, i: number) => {
+    const records = present(c.records);
+    const content = html`${c.text}${records === undefined ? nothing : html`<span class="records">${records.toLocaleString('en-GB')}</span>`}`;
+    return c.header
+      ? html`<th scope="row" class=${num(i)} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</th>`
+      : html`<td class=${num(i)} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</td>`;
+  };
+  const csvText = spec.csvText ?? reportText(lang, 'report.csvOf', { table: spec.caption });
+  return html`<div class="report-table-block" data-table=${spec.id}>
+    ${
+      spec.csv
+        ? html`<div class="table-tools no-print">
+          <a class="tool" href=${spec.csv} download data-action="download-csv" aria-label=${csvText}>${spec.csvText ?? reportText(lang, 'report.csv')}</a>
+        </div>`
+        : nothing
+    }
+    <div class="table-scroll" role="region" tabindex="0" aria-label=${spec.caption}>
+      <table class="report-table ${spec.className ?? ''}" id="report-table-${spec.id}">
+        <thead>
+          <tr class="caption-row"><th colspan=${spec.columns.length} scope="colgroup">${spec.caption}</th></tr>
+          <tr>${spec.columns.map((c, i) => html`<th scope="col" class=${num(i)} data-measure=${ifDefined(c.measure)}>${c.label}</th>`)}</tr>
+        </thead>
+        <tbody>
+          ${spec.rows.map((row) => html`<tr class=${row.kind ?? 'item'} data-row=${ifDefined(row.key)}>${row.cells.map(cell)}</tr>`)}
+        </tbody>
+      </table>
+    </div>
+    ${(spec.notes ?? []).map((note) => html`<p class="table-note">${note}</p>`)}
+  </div>`;
 }
 
 /** Names and lookups over one document, in the report's language. */
@@ -110,11 +86,20 @@ export class ReportWords {
   constructor(
     readonly doc: ReportDocument,
     readonly lang: ReportLang,
+    /** The address of one of the report's CSV tables. */
+    readonly csv: (table: string) => string = () => '',
   ) {
     this.measure = new Map(doc.measures.map((m) => [m.id, m]));
   }
   t(key: ReportKey, values?: Record<string, string | number>): string {
     return reportText(this.lang, key, values);
+  }
+  table(spec: TableSpec): TemplateResult {
+    return reportTable(this.lang, spec);
+  }
+  /** A list of names in the language's way: 甲、乙 or A, B. */
+  list(names: string[]): string {
+    return names.join(this.lang === 'zh' ? '、' : ', ');
   }
   university(code: string): string {
     return this.doc.universities.find((u) => u.code === code)?.name[this.lang] ?? code;
@@ -128,11 +113,13 @@ export class ReportWords {
   measureName(id: string): string {
     return this.measure.get(id)?.name[this.lang] ?? id;
   }
+  unit(id: string): ReportMeasure['unit'] {
+    return this.measure.get(id)?.unit ?? 'count';
+  }
   /** A measure's column head: its name, and its unit where it is not a plain count. */
   measureHead(id: string): string {
-    const m = this.measure.get(id);
-    if (!m) return id;
-    return m.unit === 'count' ? m.name[this.lang] : `${m.name[this.lang]} (${unitText(m.unit, this.lang)})`;
+    const unit = this.unit(id);
+    return unit === 'count' ? this.measureName(id) : `${this.measureName(id)} (${unitText(unit, this.lang)})`;
   }
   scopeName(row: { level: string; code: string | null }): string {
     if (row.level === 'university') return this.university(row.code!);
@@ -140,36 +127,33 @@ export class ReportWords {
     return this.t('report.row.alliance');
   }
   figure(id: string, figure: Figure | undefined): Cell {
-    const m = this.measure.get(id);
     // No figure at all is 0; a ratio without a denominator stays null ('—').
     const value = figure ? figure.value : 0;
-    return {
-      text: reportNumber(value, m?.unit ?? 'count', this.lang),
-      value,
-      // A count is itself its number of records: say it once, not twice.
-      records: m?.aggregate === 'sum' ? (figure?.records ?? 0) : null,
-    };
+    // A count is itself its number of records: say it once, not twice.
+    const records = this.measure.get(id)?.aggregate === 'sum' ? (figure?.records ?? 0) : null;
+    return { text: reportNumber(value, this.unit(id), this.lang), value, records };
   }
   number(id: string, value: number | null): Cell {
-    return { text: reportNumber(value, this.measure.get(id)?.unit ?? 'count', this.lang), value };
+    return { text: reportNumber(value, this.unit(id), this.lang), value };
+  }
+  /** How attainment is reckoned for the target year: the year's value, or the year to date. */
+  attainmentBasis(): string {
+    const { doc } = this;
+    return doc.attainmentBasis === 'value'
+      ? this.t('report.bases.attainment.value', { year: doc.targetYear })
+      : this.t('report.bases.attainment.ytd', { year: doc.targetYear, from: doc.yearToDate.from, to: doc.yearToDate.to });
   }
 }
 
 const kindOf = (level: ScopeRow<unknown>['level']): Row['kind'] =>
   level === 'university' ? 'item' : level === 'region' ? 'subtotal' : 'total';
+const scopeKey = (row: { code: string | null }) => row.code ?? 'alliance';
 
-export function summaryTable(
-  w: ReportWords,
-  id: string,
-  caption: string,
-  measures: readonly MeasureId[],
-  csv: string,
-): HTMLElement {
-  return reportTable({
+export function summaryTable(w: ReportWords, id: string, caption: ReportKey, measures: readonly MeasureId[]) {
+  return w.table({
     id,
-    caption,
-    lang: w.lang,
-    csv,
+    caption: w.t(caption),
+    csv: w.csv('summary'),
     // Tables 1a and 1b are the two halves of one summary: one file holds both.
     csvText: w.t('report.csvSummary'),
     columns: [
@@ -178,7 +162,7 @@ export function summaryTable(
     ],
     rows: w.doc.summary.rows.map((row) => ({
       kind: kindOf(row.level),
-      key: row.code ?? 'alliance',
+      key: scopeKey(row),
       cells: [{ text: w.scopeName(row), header: true }, ...measures.map((m) => w.figure(m, row.cells[m]))],
     })),
   });
@@ -188,15 +172,19 @@ export function summaryTable(
  * The national report's table (《中国科技成果转化年度报告》): one line per figure it prints for a
  * unit, one column per member and the alliance; amounts in 万元 with two decimals, as it prints them.
  */
-export function nationalTable(w: ReportWords, csv: string): HTMLElement | null {
+export function nationalTable(w: ReportWords) {
   const block = w.doc.national;
-  if (!block) return null;
+  // A document submitted before the national block has none.
+  if (!block) return nothing;
   const above = block.above.universities;
-  return reportTable({
+  const threshold =
+    w.lang === 'zh'
+      ? `${block.above.threshold / 100_000_000}亿元`
+      : `${(block.above.threshold / 1_000_000).toLocaleString('en-GB')} million yuan`;
+  return w.table({
     id: 'national',
     caption: w.t('report.table.national'),
-    lang: w.lang,
-    csv,
+    csv: w.csv('national'),
     columns: [
       { label: w.t('report.col.indicator') },
       ...block.columns.map((c) => ({
@@ -206,54 +194,46 @@ export function nationalTable(w: ReportWords, csv: string): HTMLElement | null {
     ],
     rows: block.rows.map((row) => {
       const line = block.lines.find((l) => l.id === row.line)!;
-      const m = w.measure.get(line.measure);
-      const unit = m && m.unit !== 'count' ? `（${unitText(m.unit, w.lang)}）` : '';
+      const unit = w.unit(line.measure);
+      const suffix = unit === 'count' ? '' : w.lang === 'zh' ? `（${unitText(unit, w.lang)}）` : ` (${unitText(unit, w.lang)})`;
       return {
         key: row.line,
         kind: line.mode === null ? 'subtotal' : 'item',
         cells: [
-          { text: `${line.name[w.lang]}${w.lang === 'zh' ? unit : unit.replace('（', ' (').replace('）', ')')}`, header: true },
+          { text: `${line.name[w.lang]}${suffix}`, header: true },
           ...row.cells.map((cell) => w.figure(line.measure, cell)),
         ],
       };
     }),
     notes: [
       w.t('report.national.above', {
-        threshold:
-          w.lang === 'zh'
-            ? `${block.above.threshold / 100_000_000}亿元`
-            : `${(block.above.threshold / 1_000_000).toLocaleString('en-GB')} million yuan`,
+        threshold,
         count: above.length,
-        members: above.length > 0 ? above.map((c) => w.university(c)).join(w.lang === 'zh' ? '、' : ', ') : '—',
+        members: above.length > 0 ? w.list(above.map((c) => w.university(c))) : '—',
       }),
       w.t('report.national.note'),
     ],
   });
 }
 
-export function comparisonsTable(w: ReportWords, csv: string): HTMLElement {
+export function comparisonsTable(w: ReportWords) {
   const { doc } = w;
   const members = doc.universities.map((u) => u.code).join(',');
   const panelNotes: string[] = [];
   const rows: Row[] = doc.comparisons.map((c) => {
-    const m = w.measure.get(c.measure);
-    const stock = m?.temporality === 'stock';
+    const stock = w.measure.get(c.measure)?.temporality === 'stock';
     // A measure that takes no target says so, as the stock does (the attainment table lists those that do).
     const untargeted = stock || !doc.attainmentByUniversity.measures.includes(c.measure);
-    const panelDiffers = c.panel.universities.join(',') !== members;
-    if (panelDiffers && c.panel.universities.length > 0)
-      panelNotes.push(
-        `${w.measureName(c.measure)}: ${c.panel.universities.map((u) => w.university(u)).join(w.lang === 'zh' ? '、' : ', ')}`,
-      );
+    const panelNamed = c.panel.universities.length > 0 && c.panel.universities.join(',') !== members;
+    if (panelNamed) panelNotes.push(`* ${w.measureName(c.measure)}: ${w.list(c.panel.universities.map((u) => w.university(u)))}`);
     // A share changes in percentage points, an amount or a count relatively.
-    const share = w.measure.get(c.measure)?.unit === 'ratio';
     const change = (value: number | null, base: number | null, relative: number | null) =>
-      share ? reportChangePoints(base, value, w.lang) : reportChange(relative, w.lang);
+      w.unit(c.measure) === 'ratio' ? reportChangePoints(base, value, w.lang) : reportChange(relative, w.lang);
     return {
       key: c.measure,
       cells: [
         { text: w.measureHead(c.measure), header: true },
-        { ...w.figure(c.measure, { value: c.value, records: c.records }) },
+        w.figure(c.measure, { value: c.value, records: c.records }),
         untargeted ? { text: w.t('report.noTarget') } : w.number(c.measure, c.target),
         stock ? { text: '—' } : w.number(c.measure, c.yearToDate),
         { text: stock ? '—' : reportPercent(c.attainment, w.lang), value: c.attainment },
@@ -261,101 +241,88 @@ export function comparisonsTable(w: ReportWords, csv: string): HTMLElement {
         { text: change(c.value, c.previous, c.change), value: c.change },
         w.number(c.measure, c.yearAgo),
         { text: change(c.value, c.yearAgo, c.yearOnYear), value: c.yearOnYear },
-        {
-          text: `${change(c.panel.value, c.panel.yearAgo, c.panel.change)}${panelDiffers && c.panel.universities.length > 0 ? ' *' : ''}`,
-          value: c.panel.change,
-        },
+        { text: `${change(c.panel.value, c.panel.yearAgo, c.panel.change)}${panelNamed ? ' *' : ''}`, value: c.panel.change },
       ],
     };
   });
-  return reportTable({
+  const numeric = (label: string) => ({ label, numeric: true });
+  return w.table({
     id: 'comparisons',
     caption: w.t('report.table.comparisons', { year: doc.targetYear }),
-    lang: w.lang,
-    csv,
+    csv: w.csv('comparisons'),
     columns: [
       { label: w.t('report.col.measure') },
-      { label: doc.period.label[w.lang], numeric: true },
-      { label: w.t('report.col.target', { year: doc.targetYear }), numeric: true },
-      { label: w.t('report.col.ytd'), numeric: true },
-      { label: w.t('report.col.attainment'), numeric: true },
-      { label: w.t('report.col.previous', { label: doc.previousPeriod.label[w.lang] }), numeric: true },
-      { label: w.t('report.col.change'), numeric: true },
-      { label: w.t('report.col.yearAgo', { label: doc.yearAgoPeriod.label[w.lang] }), numeric: true },
-      { label: w.t('report.col.yoy'), numeric: true },
-      { label: w.t('report.col.panel'), numeric: true },
+      numeric(doc.period.label[w.lang]),
+      numeric(w.t('report.col.target', { year: doc.targetYear })),
+      numeric(w.t('report.col.ytd')),
+      numeric(w.t('report.col.attainment')),
+      numeric(w.t('report.col.previous', { label: doc.previousPeriod.label[w.lang] })),
+      numeric(w.t('report.col.change')),
+      numeric(w.t('report.col.yearAgo', { label: doc.yearAgoPeriod.label[w.lang] })),
+      numeric(w.t('report.col.yoy')),
+      numeric(w.t('report.col.panel')),
     ],
     rows,
-    notes: [
-      doc.attainmentBasis === 'value'
-        ? w.t('report.bases.attainment.value', { year: doc.targetYear })
-        : w.t('report.bases.attainment.ytd', { year: doc.targetYear, from: doc.yearToDate.from, to: doc.yearToDate.to }),
-      ...panelNotes.map((n) => `* ${n}`),
-    ],
+    notes: [w.attainmentBasis(), ...panelNotes],
   });
 }
 
-export function attainmentTable(w: ReportWords, csv: string): HTMLElement {
+export function attainmentTable(w: ReportWords) {
   const { doc } = w;
-  const measures = doc.attainmentByUniversity.measures;
+  const { measures, rows } = doc.attainmentByUniversity;
   const basis =
     doc.attainmentBasis === 'value'
       ? w.t('report.basis.value')
       : w.t('report.basis.ytd', { from: doc.yearToDate.from, to: doc.yearToDate.to });
-  return reportTable({
+  return w.table({
     id: 'attainment',
     caption: w.t('report.table.attainment', { year: doc.targetYear, basis }),
-    lang: w.lang,
-    csv,
+    csv: w.csv('attainment'),
     columns: [
       { label: w.t('report.col.university') },
       ...measures.map((m) => ({ label: w.measureName(m), numeric: true, measure: m })),
     ],
-    rows: doc.attainmentByUniversity.rows.map((row) => ({
+    rows: rows.map((row) => ({
       kind: kindOf(row.level),
-      key: row.code ?? 'alliance',
+      key: scopeKey(row),
       cells: [
         { text: w.scopeName(row), header: true },
-        ...measures.map((m) => ({
-          text: reportPercent(row.cells[m]?.attainment ?? null, w.lang),
-          value: row.cells[m]?.attainment ?? null,
-        })),
+        ...measures.map((m) => {
+          const value = row.cells[m]?.attainment ?? null;
+          return { text: reportPercent(value, w.lang), value };
+        }),
       ],
     })),
   });
 }
 
-export function breakdownTable(
-  w: ReportWords,
-  id: string,
-  caption: string,
-  head: string,
-  breakdown: Breakdown,
-  csv: string,
-): HTMLElement {
-  return reportTable({
+/** A breakdown by one dimension: its table's title is `report.table.<caption>`, its first column's `report.col.<head>`. */
+export function breakdownTable(w: ReportWords, id: string, caption: string, head: string, breakdown: Breakdown) {
+  return w.table({
     id,
-    caption,
-    lang: w.lang,
-    csv,
-    columns: [{ label: head }, ...breakdown.measures.map((m) => ({ label: w.measureHead(m), numeric: true, measure: m }))],
+    caption: w.t(`report.table.${caption}` as ReportKey),
+    csv: w.csv(id),
+    columns: [
+      { label: w.t(`report.col.${head}` as ReportKey) },
+      ...breakdown.measures.map((m) => ({ label: w.measureHead(m), numeric: true, measure: m })),
+    ],
     rows: breakdown.rows.map((row) => ({
-      kind: row.level === 'item' ? 'item' : row.level,
+      kind: row.level,
       key: row.code ?? 'total',
       cells: [{ text: w.label(row.code), header: true }, ...breakdown.measures.map((m) => w.figure(m, row.figures[m]))],
     })),
   });
 }
 
-export function matrixTable(w: ReportWords, id: string, caption: string, matrix: PairMatrix, csv: string): HTMLElement {
+export function matrixTable(w: ReportWords, id: string, caption: ReportKey, matrix: PairMatrix | undefined) {
+  if (!matrix) return nothing;
   const codes = w.doc.credits.universities;
-  const unit = w.measure.get(matrix.measure)?.unit ?? 'count';
-  const n = (f: Figure) => ({ text: reportNumber(f.value, unit, w.lang), value: f.value });
-  return reportTable({
+  const n = (f: Figure): Cell => ({ text: reportNumber(f.value, w.unit(matrix.measure), w.lang), value: f.value });
+  const withRecords = (f: Figure): Cell => ({ ...n(f), records: f.records });
+  return w.table({
     id,
-    caption,
-    lang: w.lang,
-    csv,
+    caption: w.t(caption),
+    csv: w.csv(id),
     columns: [
       { label: w.t('report.col.homeHost') },
       ...codes.map((c) => ({ label: c, numeric: true })),
@@ -367,50 +334,37 @@ export function matrixTable(w: ReportWords, id: string, caption: string, matrix:
         cells: [
           { text: w.university(home), header: true },
           ...matrix.cells[i]!.map((cell, j) => (i === j ? { text: '—' } : n(cell))),
-          { ...n(matrix.rowTotals[i]!), records: matrix.rowTotals[i]!.records },
+          withRecords(matrix.rowTotals[i]!),
         ],
       })),
       {
         kind: 'total' as const,
         key: 'total',
-        cells: [
-          { text: w.t('report.col.total'), header: true },
-          ...matrix.columnTotals.map(n),
-          { ...n(matrix.total), records: matrix.total.records },
-        ],
+        cells: [{ text: w.t('report.col.total'), header: true }, ...matrix.columnTotals.map(n), withRecords(matrix.total)],
       },
     ],
   });
 }
 
-export function definitionsTable(w: ReportWords): HTMLElement {
-  const rows = w.doc.measures.map((m) => ({
-    key: m.id,
-    cells: [
-      { text: m.name[w.lang], header: true },
-      { text: m.unit === 'count' ? unitText('count', w.lang) : unitText(m.unit, w.lang) },
-      {
-        text: `${m.temporality === 'stock' ? w.t('report.stock') : w.t('report.flow')}; ${w.t(`report.date.${m.dateColumn}` as ReportKey)}`,
-      },
-      { text: m.definition[w.lang] },
-      { text: m.standard.reference[w.lang] },
-    ],
-  }));
-  const block = reportTable({
+export function definitionsTable(w: ReportWords) {
+  return w.table({
     id: 'definitions',
     caption: w.t('report.table.definitions'),
-    lang: w.lang,
-    csv: '',
-    columns: [
-      { label: w.t('report.col.measure') },
-      { label: w.t('report.col.unit') },
-      { label: w.t('report.col.countedOn') },
-      { label: w.t('report.col.definition') },
-      { label: w.t('report.col.standard') },
-    ],
-    rows,
+    className: 'definitions-table',
+    columns: ['measure', 'unit', 'countedOn', 'definition', 'standard'].map((c) => ({
+      label: w.t(`report.col.${c}` as ReportKey),
+    })),
+    rows: w.doc.measures.map((m) => ({
+      key: m.id,
+      cells: [
+        { text: m.name[w.lang], header: true },
+        { text: unitText(m.unit, w.lang) },
+        {
+          text: `${w.t(m.temporality === 'stock' ? 'report.stock' : 'report.flow')}; ${w.t(`report.date.${m.dateColumn}` as ReportKey)}`,
+        },
+        { text: m.definition[w.lang] },
+        { text: m.standard.reference[w.lang] },
+      ],
+    })),
   });
-  block.querySelector('.table-tools')?.remove();
-  block.querySelector('table')?.classList.add('definitions-table');
-  return block;
 }

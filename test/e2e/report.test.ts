@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { today } from '../../server/lib/dates.js';
@@ -64,7 +65,15 @@ async function cellText(page: Page, table: string, row: string, measure: string)
   );
   const cell = page.locator(`#report-table-${table} tbody tr[data-row="${row}"] > *`).nth(index);
   const value = (await cell.getAttribute('data-value')) ?? '';
-  const text = ((await cell.evaluate((node) => node.firstChild?.textContent ?? '')) as string).trim();
+  // The figure is the cell's own text; the records behind it are in a span of their own.
+  const text = (
+    await cell.evaluate((node) =>
+      [...node.childNodes]
+        .filter((child) => child.nodeType === Node.TEXT_NODE)
+        .map((child) => child.textContent)
+        .join(''),
+    )
+  ).trim();
   return { text, value };
 }
 
@@ -144,9 +153,9 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     await dashboard.database.db.insertInto('university').values(extra).execute();
     try {
       const tab = await openPage(dashboard, 'commission', { lang: 'en', path: `/#/report?period=${PERIOD}&lang=en` });
-      await waitForView(tab.page, 'report');
-      const caption = (await tab.page.locator('#report-table-summary .caption-row th').textContent())!;
+      // Printed as the command line prints: straight after opening, printReport waits for the view itself.
       const pdf = await printReport(tab.page);
+      const caption = (await tab.page.locator('#report-table-summary .caption-row th').textContent())!;
       const pages = pdfPageTexts(pdf).map(squash);
       const withRows = pages.filter((text) => text.includes('ExtraMember'));
       const withTable1a = pages.filter((text) => text.includes(squash(caption)));
@@ -248,5 +257,84 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     expect(await seen.page.locator('#report-table-revisions thead tr:not(.caption-row) th').count()).toBe(4);
     expect(await seen.page.locator('[data-note="figures-only"]').count()).toBe(1);
     seen.expectNoErrors();
+  });
+  test('keyboard focus stays where it is when the period or the language changes', async () => {
+    const tab = await openPage(dashboard, 'commission', { lang: 'en', path: `/#/report?period=${PERIOD}&lang=en` });
+    const { page } = tab;
+    await waitForView(page, 'report');
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-report-lang'));
+    await page.locator('#report-part').focus();
+    await waitForView(page, 'report', { after: () => page.keyboard.press('ArrowDown') });
+    expect(page.url()).toContain(`period=${PERIOD}-H1`);
+    expect(await page.locator('.report-cover h1').textContent()).toContain(`H1 ${PERIOD}`);
+    expect(await focused()).toBe('report-part');
+    await page.locator('[data-report-lang="zh"]').focus();
+    await waitForView(page, 'report', { after: () => page.keyboard.press('Enter') });
+    expect(await page.locator('.report-cover h1').textContent()).toContain(`${PERIOD}年上半年`);
+    expect(await focused()).toBe('zh');
+    expect(await page.locator('[data-report-lang="zh"]').getAttribute('aria-pressed')).toBe('true');
+    tab.expectNoErrors();
+  });
+
+  test('on a 390 px phone the report reflows: only named, focusable regions scroll sideways; axe finds nothing after the language switch', async () => {
+    const tab = await openPage(dashboard, 'leadership', {
+      lang: 'en',
+      width: 390,
+      height: 844,
+      path: `/#/report?period=${PERIOD}&lang=en`,
+    });
+    const { page } = tab;
+    await waitForView(page, 'report');
+    await waitForView(page, 'report', { after: () => page.locator('[data-report-lang="zh"]').click() });
+    expect(await page.locator('.report-page').getAttribute('lang')).toBe('zh-CN');
+    const layout = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      /** The region that scrolls `node` sideways: named, reachable from the keyboard. */
+      const region = (node: Element) => {
+        const box = node.parentElement?.closest('[role="region"]');
+        return box &&
+          box.getAttribute('tabindex') === '0' &&
+          box.getAttribute('aria-label') &&
+          getComputedStyle(box).overflowX === 'auto'
+          ? box
+          : null;
+      };
+      const outside = [...document.querySelectorAll('body *')].filter((node) => {
+        const box = node.getBoundingClientRect();
+        return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5) && !region(node);
+      });
+      const regions = [...document.querySelectorAll('.view-report [role="region"]')];
+      return {
+        width,
+        pageWidth: document.documentElement.scrollWidth,
+        outside: outside.map((node) => `${node.tagName.toLowerCase()}.${node.className} "${node.textContent?.slice(0, 40)}"`),
+        regions: regions.length,
+        scrolling: regions.filter((box) => box.scrollWidth > box.clientWidth && region(box.firstElementChild!) === box).length,
+      };
+    });
+    expect(layout.width).toBe(390);
+    expect(layout.outside).toEqual([]);
+    expect(layout.pageWidth).toBeLessThanOrEqual(layout.width);
+    // The wide tables (the comparisons, the national block, the matrices) scroll in their regions.
+    expect(layout.scrolling).toBeGreaterThan(0);
+    await screenshot(page, 'report-phone-390');
+
+    // axe-core, on the report as switched: no violation (aria-pressed stays on the buttons).
+    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: string): Promise<AxeResults> } }).axe;
+      interface AxeResults {
+        violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }>;
+      }
+      const results = await axe.run('#view');
+      return results.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    expect(violations).toEqual([]);
+    expect(await page.$$eval('[aria-pressed]', (nodes) => nodes.map((n) => n.tagName))).toEqual(
+      expect.arrayContaining(['BUTTON']),
+    );
+    expect(await page.$$eval('[aria-pressed]', (nodes) => nodes.filter((n) => n.tagName !== 'BUTTON').length)).toBe(0);
+    tab.expectNoErrors();
   });
 });
