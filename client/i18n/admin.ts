@@ -1,5 +1,30 @@
+import { AUDIT_ACTIONS, type AuditAction } from '../../contract/enums';
+
+/** The audit log's actions by name: a new action (contract/enums.ts) does not compile until it is labelled here. */
+const ACTION_LABELS: Record<AuditAction, { en: string; zh: string }> = {
+  login: { en: 'Sign-in', zh: '登录' },
+  login_failed: { en: 'Failed sign-in', zh: '登录失败' },
+  logout: { en: 'Sign-out', zh: '退出登录' },
+  create: { en: 'Record added', zh: '新增记录' },
+  update: { en: 'Record changed', zh: '修改记录' },
+  delete: { en: 'Record deleted', zh: '删除记录' },
+  import: { en: 'Import', zh: '导入' },
+  export: { en: 'Export', zh: '导出' },
+  user_change: { en: 'Account change', zh: '账户变更' },
+  target_change: { en: 'Target change', zh: '目标变更' },
+  university_change: { en: 'Member change', zh: '成员高校变更' },
+  report_submit: { en: 'Report submitted', zh: '提交报告' },
+};
+
+const actionLabels = (lang: 'en' | 'zh') =>
+  Object.fromEntries(AUDIT_ACTIONS.map((a) => [`admin.audit.action.${a}`, ACTION_LABELS[a][lang]])) as Record<
+    `admin.audit.action.${AuditAction}`,
+    string
+  >;
+
 /** Messages of the admin view. */
 export const adminEn = {
+  ...actionLabels('en'),
   'admin.title': 'Administration',
   'admin.intro': 'Accounts, the yearly targets and the audit log.',
   'admin.forbidden': 'Only an administrator may open this page.',
@@ -100,6 +125,7 @@ export const adminEn = {
   'admin.targets.leaveTitle': 'Discard the changes?',
   'admin.targets.leaveMessage': '{count} changed cells of {year} have not been saved.',
   'admin.targets.leaveConfirm': 'Discard and change year',
+  'admin.targets.overAlliance': 'The universities’ targets add up to {sum}, more than the alliance’s.',
 
   'admin.audit.title': 'Audit log',
   'admin.audit.intro':
@@ -132,21 +158,10 @@ export const adminEn = {
   'admin.audit.changedMarked': 'Changed values are highlighted.',
   'admin.audit.detail': 'Detail',
   'admin.audit.noDetail': 'Nothing more is recorded for this entry.',
-  'admin.audit.action.login': 'Sign-in',
-  'admin.audit.action.login_failed': 'Failed sign-in',
-  'admin.audit.action.logout': 'Sign-out',
-  'admin.audit.action.create': 'Record added',
-  'admin.audit.action.update': 'Record changed',
-  'admin.audit.action.delete': 'Record deleted',
-  'admin.audit.action.import': 'Import',
-  'admin.audit.action.export': 'Export',
-  'admin.audit.action.user_change': 'Account change',
-  'admin.audit.action.target_change': 'Target change',
-  'admin.audit.action.university_change': 'Member change',
-  'admin.audit.action.report_submit': 'Report submitted',
 } as const;
 
 export const adminZh: Record<keyof typeof adminEn, string> = {
+  ...actionLabels('zh'),
   'admin.title': '系统管理',
   'admin.intro': '账户、年度目标和审计日志。',
   'admin.forbidden': '只有系统管理员可以打开此页面。',
@@ -241,6 +256,7 @@ export const adminZh: Record<keyof typeof adminEn, string> = {
   'admin.targets.leaveTitle': '放弃修改？',
   'admin.targets.leaveMessage': '{year} 年有 {count} 个已修改的单元格尚未保存。',
   'admin.targets.leaveConfirm': '放弃并切换年份',
+  'admin.targets.overAlliance': '各高校目标合计 {sum}，超过全联盟目标。',
 
   'admin.audit.title': '审计日志',
   'admin.audit.intro': '所有修改、导入、导出和登录，按时间倒序，附修改前后的记录。审计日志不可编辑。',
@@ -272,16 +288,4 @@ export const adminZh: Record<keyof typeof adminEn, string> = {
   'admin.audit.changedMarked': '有变化的值已高亮显示。',
   'admin.audit.detail': '详情',
   'admin.audit.noDetail': '此条目没有更多记录。',
-  'admin.audit.action.login': '登录',
-  'admin.audit.action.login_failed': '登录失败',
-  'admin.audit.action.logout': '退出登录',
-  'admin.audit.action.create': '新增记录',
-  'admin.audit.action.update': '修改记录',
-  'admin.audit.action.delete': '删除记录',
-  'admin.audit.action.import': '导入',
-  'admin.audit.action.export': '导出',
-  'admin.audit.action.user_change': '账户变更',
-  'admin.audit.action.target_change': '目标变更',
-  'admin.audit.action.university_change': '成员高校变更',
-  'admin.audit.action.report_submit': '提交报告',
 };
