@@ -149,13 +149,15 @@ export const mountAuditTab: MountTab = (host, first, status) => {
   const open = new Set<number>();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const go = (next: AuditState, replace = false) => {
+  /** Moves the URL; unless the filters are the ones typed, the fields show them. */
+  const go = (next: AuditState, replace = false, typed = false) => {
     clearTimeout(timer);
     sent = next.filters;
+    if (!typed) draft = { ...next.filters };
     ctx.navigate('admin', stateParams(next), { replace });
   };
   const applyDraft = (replace: boolean) => {
-    if (!sameFilters(draft, state.filters)) go({ ...state, filters: trimmed(draft), page: 1 }, replace);
+    if (!sameFilters(draft, state.filters)) go({ ...state, filters: trimmed(draft), page: 1 }, replace, true);
   };
   const type = (key: keyof Filters, value: string, wait: boolean) => {
     draft = { ...draft, [key]: value };

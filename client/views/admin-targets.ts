@@ -151,11 +151,9 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
 
   const draw = () => {
     const n = changed().length;
-    const count = formatCount(n);
-    const plural = (
-      one: 'admin.targets.saveOne' | 'admin.targets.pendingOne',
-      many: 'admin.targets.saveCount' | 'admin.targets.pending',
-    ) => t(n === 1 ? one : many, { count });
+    const count = { count: formatCount(n) };
+    const save = n === 0 ? t('admin.targets.save') : n === 1 ? t('admin.targets.saveOne') : t('admin.targets.saveCount', count);
+    const pending = n === 0 ? 'noChanges' : n === 1 ? 'pendingOne' : 'pending';
     render(
       html`<section class="admin-targets">
         <div class="admin-bar">
@@ -163,26 +161,20 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
           <div class="form-field">
             <label for="targets-year">${t('admin.targets.year')}</label>
             <select id="targets-year" data-action="year" .value=${live(String(year))} @change=${chooseYear}>
-              ${years().map((y) => html`<option value=${y} ?selected=${y === year}>${lang() === 'zh' ? `${y} 年` : String(y)}</option>`)}
+              ${years().map((y) => html`<option value=${y} ?selected=${y === year}>${lang() === 'zh' ? `${y} 年` : y}</option>`)}
             </select>
           </div>
         </div>
         <p class="muted">${t('admin.targets.intro')}</p>
-        <div class="records-status" aria-live="polite">
-          ${saved ? html`<p class="records-note" role="status" data-saved>${saved}</p>` : nothing}
-        </div>
-        <div class="form-problems" role="alert" tabindex="-1" ?hidden=${problems.length === 0}>${problems.map((p) => html`<p>${p}</p>`)}</div>
+        <div class="records-status" aria-live="polite">${saved ? html`<p class="records-note" role="status" data-saved>${saved}</p>` : nothing}</div>
+        <div class="form-problems" role="alert" tabindex="-1" ?hidden=${!problems.length}>${problems.map((p) => html`<p>${p}</p>`)}</div>
         <div class="records-results">
           <div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.targets.title')}>${loaded ? grid() : nothing}</div>
         </div>
         <div class="save-bar">
-          <button type="button" class="primary" data-action="save-targets" ?disabled=${n === 0 || busy} @click=${() => void submit()}>
-            ${n === 0 ? t('admin.targets.save') : plural('admin.targets.saveOne', 'admin.targets.saveCount')}
-          </button>
-          <button type="button" class="secondary" data-action="discard-targets" ?disabled=${n === 0} @click=${discard}>
-            ${t('admin.targets.discard')}
-          </button>
-          <p class="muted" aria-live="polite">${n === 0 ? t('admin.targets.noChanges') : plural('admin.targets.pendingOne', 'admin.targets.pending')}</p>
+          <button type="button" class="primary" data-action="save-targets" ?disabled=${n === 0 || busy} @click=${submit}>${save}</button>
+          <button type="button" class="secondary" data-action="discard-targets" ?disabled=${n === 0} @click=${discard}>${t('admin.targets.discard')}</button>
+          <p class="muted" aria-live="polite">${t(`admin.targets.${pending}`, count)}</p>
         </div>
       </section>`,
       host,

@@ -46,23 +46,7 @@ const universityTitle = (meta: Meta, code: string | null): string => (code ? `${
 
 type FieldName = 'email' | 'name' | 'role' | 'university' | 'password';
 type PasswordMode = 'keep' | 'generate' | 'type';
-
-/** A labelled field with its hint and the server's message about it; `control` gets `describedBy(name)`. */
-function field(
-  name: FieldName,
-  label: string,
-  control: unknown,
-  errors: Partial<Record<FieldName, string>>,
-  hint?: string,
-  required = false,
-) {
-  return html`<div class="form-field" data-field=${name}>
-    <label for="user-${name}">${label}${required ? html`<span class="required-mark" aria-hidden="true"> *</span>` : nothing}</label>
-    ${control}
-    ${hint ? html`<p class="field-hint" id="user-${name}-hint">${hint}</p>` : nothing}
-    <p class="field-error" id="user-${name}-error" ?hidden=${!errors[name]}>${errors[name] ?? ''}</p>
-  </div>`;
-}
+const REQUIRED: readonly FieldName[] = ['email', 'name', 'role'];
 
 /**
  * The form to add an account or change one, in a dialog. With a generated password, the dialog
@@ -74,22 +58,54 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
     className: 'user-dialog',
   });
   const v = { email: '', name: user?.name ?? '', role: user?.role ?? '', university: user?.university ?? '', password: '' };
-  let mode: PasswordMode = user ? 'keep' : 'generate';
+  const modes: PasswordMode[] = user ? ['keep', 'generate', 'type'] : ['generate', 'type'];
+  let mode = modes[0]!;
   let errors: Partial<Record<FieldName, string>> = {};
   let problems: string[] = [];
   let busy = false;
   let generated: { email: string; password: string } | undefined;
   let copied = '';
   const steward = () => v.role === 'steward';
-  const modes: PasswordMode[] = user ? ['keep', 'generate', 'type'] : ['generate', 'type'];
   const set = (key: keyof typeof v) => (e: Event) => {
     v[key] = (e.target as HTMLInputElement | HTMLSelectElement).value;
     draw();
   };
-  const aria = (name: FieldName, hint = false) => ({
-    describedBy: [hint ? `user-${name}-hint` : '', errors[name] ? `user-${name}-error` : ''].filter(Boolean).join(' ') || nothing,
-    invalid: errors[name] ? 'true' : nothing,
-  });
+  const hints: Partial<Record<FieldName, string>> = {
+    university: t('admin.users.universityHint'),
+    password: t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH }),
+  };
+
+  /** A labelled field: its control gets the id, name, description and validity; the server's message shows beneath. */
+  const field = (name: FieldName, control: (a: { id: string; describedBy: string; invalid: string }) => unknown) => {
+    const id = `user-${name}`;
+    const describedBy = [hints[name] ? `${id}-hint` : '', errors[name] ? `${id}-error` : ''].join(' ').trim();
+    const required = REQUIRED.includes(name);
+    return html`<div class="form-field" data-field=${name}>
+      <label for=${id}>${name === 'password' ? t('admin.users.password') : t(`admin.users.col.${name}`)}${
+        required ? html`<span class="required-mark" aria-hidden="true"> *</span>` : nothing
+      }</label>
+      ${control({ id, describedBy, invalid: errors[name] ? 'true' : '' })}
+      ${hints[name] ? html`<p class="field-hint" id="${id}-hint">${hints[name]}</p>` : nothing}
+      <p class="field-error" id="${id}-error" ?hidden=${!errors[name]}>${errors[name] ?? ''}</p>
+    </div>`;
+  };
+  const input = (name: 'email' | 'name' | 'password', type: string) =>
+    field(
+      name,
+      (a) => html`<input type=${type} id=${a.id} name=${name} aria-describedby=${a.describedBy || nothing}
+        aria-invalid=${a.invalid || nothing} aria-required=${REQUIRED.includes(name) ? 'true' : nothing}
+        autocomplete=${name === 'password' ? 'new-password' : 'off'} maxlength=${name === 'name' ? 200 : nothing}
+        minlength=${name === 'password' ? MIN_PASSWORD_LENGTH : nothing} ?disabled=${name === 'password' && mode !== 'type'}
+        .value=${live(v[name])} @input=${set(name)} />`,
+    );
+  const select = (name: 'role' | 'university', options: unknown, value: string, disabled = false) =>
+    field(
+      name,
+      (
+        a,
+      ) => html`<select id=${a.id} name=${name} aria-describedby=${a.describedBy || nothing} aria-invalid=${a.invalid || nothing}
+        aria-required=${REQUIRED.includes(name) ? 'true' : nothing} ?disabled=${disabled} .value=${live(value)} @change=${set(name)}>${options}</select>`,
+    );
 
   const copy = async () => {
     body.querySelector<HTMLInputElement>('[data-generated-password]')?.select();
@@ -106,50 +122,44 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
     event.preventDefault();
     const password = mode === 'keep' ? null : mode === 'generate' ? generatePassword() : v.password;
     const university = steward() ? v.university || null : null;
-    let payload: Record<string, unknown>;
-    if (user) {
-      payload = {};
-      if (v.name.trim() !== user.name) payload.name = v.name;
-      if (v.role !== user.role) payload.role = v.role;
-      if (university !== user.university) payload.university = university;
-      if (password !== null) payload.password = password;
-      if (Object.keys(payload).length === 0) return close();
-    } else payload = { email: v.email, name: v.name, role: v.role, university, password };
+    const payload = user
+      ? {
+          ...(v.name.trim() !== user.name ? { name: v.name } : {}),
+          ...(v.role !== user.role ? { role: v.role } : {}),
+          ...(university !== user.university ? { university } : {}),
+          ...(password !== null ? { password } : {}),
+        }
+      : { email: v.email, name: v.name, role: v.role, university, password };
+    if (Object.keys(payload).length === 0) return close();
     errors = {};
     problems = [];
     busy = true;
     draw();
     try {
-      const answer = user
-        ? await request<User>('PATCH', `/users/${user.id}`, payload)
-        : await request<User>('POST', '/users', payload);
+      const answer = await request<User>(user ? 'PATCH' : 'POST', user ? `/users/${user.id}` : '/users', payload);
       saved(answer);
       if (password === null || mode !== 'generate') return close();
       generated = { email: answer.email, password };
     } catch (error) {
       // Each problem beside its field (`body.email`), the rest above the form.
-      const placed = new Set<string>(['email', 'name', 'role', 'university', 'password']);
       const rest: string[] = [];
       for (const p of error instanceof ApiError ? error.errors : []) {
-        const name = p.path?.replace(/^body\./, '') as FieldName | undefined;
-        if (name && placed.has(name) && (user === undefined || name !== 'email'))
-          errors[name] = errors[name] ? `${errors[name]}; ${p.message}` : p.message;
+        const name = p.path?.replace(/^body\./, '') as FieldName;
+        if (name in v && (!user || name !== 'email')) errors[name] = errors[name] ? `${errors[name]}; ${p.message}` : p.message;
         else rest.push(p.path ? `${p.path}: ${p.message}` : p.message);
       }
-      const some = Object.keys(errors).length > 0;
-      problems = [some ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...rest];
+      const placed = Object.keys(errors).length > 0;
+      problems = [placed ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...rest];
     } finally {
       busy = false;
       draw();
     }
-    if (generated) {
-      const output = body.querySelector<HTMLInputElement>('[data-generated-password]')!;
-      output.focus();
-      output.select();
-    } else {
-      const first = (Object.keys(errors) as FieldName[])[0];
-      body.querySelector<HTMLElement>(first ? `[name=${first}]` : '.form-problems')?.focus();
-    }
+    const first = Object.keys(errors)[0];
+    const focus = body.querySelector<HTMLInputElement>(
+      generated ? '[data-generated-password]' : first ? `[name=${first}]` : '.form-problems',
+    );
+    focus?.focus();
+    if (generated) focus?.select();
   }
 
   const passwordOnce = (g: { email: string; password: string }) => html`
@@ -164,104 +174,53 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
     </div>
     <div class="dialog-actions"><button type="button" class="primary" @click=${close}>${t('admin.users.done')}</button></div>`;
 
-  const form = () => {
-    const [email, name, role, university, password] = (['email', 'name', 'role', 'university', 'password'] as const).map((n) =>
-      aria(n, n === 'university' || n === 'password'),
-    ) as [
-      ReturnType<typeof aria>,
-      ReturnType<typeof aria>,
-      ReturnType<typeof aria>,
-      ReturnType<typeof aria>,
-      ReturnType<typeof aria>,
-    ];
-    return html`<form class="user-form" novalidate @submit=${submit}>
-      <div class="form-problems" role="alert" tabindex="-1" ?hidden=${problems.length === 0}>${problems.map((p) => html`<p>${p}</p>`)}</div>
-      <div class="form-grid">
-        ${
-          user
-            ? nothing
-            : field(
-                'email',
-                t('admin.users.col.email'),
-                html`<input type="email" id="user-email" name="email" autocomplete="off" aria-required="true"
-                  aria-describedby=${email.describedBy} aria-invalid=${email.invalid} .value=${live(v.email)} @input=${set('email')} />`,
-                errors,
-                undefined,
-                true,
-              )
-        }
-        ${field(
-          'name',
-          t('admin.users.col.name'),
-          html`<input type="text" id="user-name" name="name" autocomplete="off" maxlength="200" aria-required="true"
-            aria-describedby=${name.describedBy} aria-invalid=${name.invalid} .value=${live(v.name)} @input=${set('name')} />`,
-          errors,
-          undefined,
-          true,
-        )}
-        ${field(
-          'role',
-          t('admin.users.col.role'),
-          html`<select id="user-role" name="role" aria-required="true" aria-describedby=${role.describedBy}
-            aria-invalid=${role.invalid} @change=${set('role')}>
-            ${v.role === '' ? html`<option value="" selected>${t('records.form.choose')}</option>` : nothing}
-            ${ROLES.map((r) => html`<option value=${r} ?selected=${r === v.role}>${t(`role.${r}`)}</option>`)}
-          </select>`,
-          errors,
-          undefined,
-          true,
-        )}
-        ${field(
+  const form = () => html`<form class="user-form" novalidate @submit=${submit}>
+    <div class="form-problems" role="alert" tabindex="-1" ?hidden=${!problems.length}>${problems.map((p) => html`<p>${p}</p>`)}</div>
+    <div class="form-grid">
+      ${user ? nothing : input('email', 'email')} ${input('name', 'text')}
+      ${select(
+        'role',
+        html`${v.role === '' ? html`<option value="" selected>${t('records.form.choose')}</option>` : nothing}
+        ${ROLES.map((r) => html`<option value=${r} ?selected=${r === v.role}>${t(`role.${r}`)}</option>`)}`,
+        v.role,
+      )}
+      ${
+        // Only a steward belongs to a university.
+        select(
           'university',
-          t('admin.users.col.university'),
-          // Only a steward belongs to a university.
-          html`<select id="user-university" name="university" aria-describedby=${university.describedBy}
-            aria-invalid=${university.invalid} ?disabled=${!steward()} .value=${live(steward() ? v.university : '')}
-            @change=${set('university')}>
-            <option value="">${t('records.form.none')}</option>
-            ${ctx.meta.universities.map(
-              (u) =>
-                html`<option value=${u.code} ?selected=${steward() && u.code === v.university}>${universityTitle(ctx.meta, u.code)}</option>`,
-            )}
-          </select>`,
-          errors,
-          t('admin.users.universityHint'),
+          html`<option value="" ?selected=${!steward()}>${t('records.form.none')}</option>
+          ${ctx.meta.universities.map(
+            (u) =>
+              html`<option value=${u.code} ?selected=${steward() && u.code === v.university}>${universityTitle(ctx.meta, u.code)}</option>`,
+          )}`,
+          steward() ? v.university : '',
+          !steward(),
+        )
+      }
+    </div>
+    <fieldset class="filter-group">
+      <legend>${t('admin.users.passwordChoice')}</legend>
+      <div class="radio-row">
+        ${modes.map(
+          (m) => html`<label class="filter-check">
+            <input type="radio" name="password-mode" value=${m} data-password-mode=${m} .checked=${live(mode === m)}
+              @change=${() => {
+                mode = m;
+                draw();
+              }} />
+            <span>${t(`admin.users.password.${m}`)}</span>
+          </label>`,
         )}
       </div>
-      <fieldset class="filter-group">
-        <legend>${t('admin.users.passwordChoice')}</legend>
-        <div class="radio-row">
-          ${modes.map(
-            (m) => html`<label class="filter-check">
-              <input type="radio" name="password-mode" value=${m} data-password-mode=${m} .checked=${live(mode === m)}
-                @change=${() => {
-                  mode = m;
-                  draw();
-                }} />
-              <span>${t(`admin.users.password.${m}`)}</span>
-            </label>`,
-          )}
-        </div>
-        <div ?hidden=${mode !== 'type'}>
-          ${field(
-            'password',
-            t('admin.users.password'),
-            html`<input type="password" id="user-password" name="password" autocomplete="new-password"
-              minlength=${MIN_PASSWORD_LENGTH} ?disabled=${mode !== 'type'} aria-describedby=${password.describedBy}
-              aria-invalid=${password.invalid} .value=${live(v.password)} @input=${set('password')} />`,
-            errors,
-            t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH }),
-          )}
-        </div>
-      </fieldset>
-      ${user?.email === ctx.me.email ? html`<p class="import-warning">${t('admin.users.selfWarning')}</p>` : nothing}
-      ${user ? html`<p class="muted">${t('admin.users.sessionsNote')}</p>` : nothing}
-      <div class="dialog-actions">
-        <button type="button" class="secondary" @click=${close}>${t('records.dialog.cancel')}</button>
-        <button type="submit" class="primary" data-action="save-user" ?disabled=${busy}>${t('records.form.save')}</button>
-      </div>
-    </form>`;
-  };
+      <div ?hidden=${mode !== 'type'}>${input('password', 'password')}</div>
+    </fieldset>
+    ${user?.email === ctx.me.email ? html`<p class="import-warning">${t('admin.users.selfWarning')}</p>` : nothing}
+    ${user ? html`<p class="muted">${t('admin.users.sessionsNote')}</p>` : nothing}
+    <div class="dialog-actions">
+      <button type="button" class="secondary" @click=${close}>${t('records.dialog.cancel')}</button>
+      <button type="submit" class="primary" data-action="save-user" ?disabled=${busy}>${t('records.form.save')}</button>
+    </div>
+  </form>`;
 
   const draw = () => render(generated ? passwordOnce(generated) : form(), body);
   draw();

@@ -333,7 +333,7 @@ describeBrowser('the admin view', () => {
     await waitForView(page, 'admin');
     const measure = 'talent.trainees';
     const row = page.locator(`.targets-grid tr[data-measure="${measure}"]`);
-    const warning = row.locator('td', { has: cell(page, measure, 'alliance') }).locator('.target-warning');
+    const warning = row.locator('td', { has: page.locator('input[data-university=alliance]') }).locator('.target-warning');
     const members = async () =>
       (
         await row
