@@ -15,6 +15,7 @@ import { formatCount, positiveInt } from './records-ui';
  * and page are in the URL; typing in a filter updates the URL (and the list) in place.
  */
 
+/** An entry of the log and a page of them, as `/audit` sends them (server/audit/audit.routes.ts). */
 export interface AuditEntry {
   id: number;
   at: string;
@@ -22,17 +23,12 @@ export interface AuditEntry {
   address: string | null;
   action: AuditAction;
   subject: string;
+  /** The row before and after, and the rest, as JSON. */
   before: unknown;
   after: unknown;
   detail: unknown;
 }
-
-interface AuditPage {
-  page: number;
-  pageSize: number;
-  total: number;
-  entries: AuditEntry[];
-}
+type AuditPage = { page: number; pageSize: number; total: number; entries: AuditEntry[] };
 
 const FILTERS = ['user', 'action', 'subject', 'from', 'to'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
@@ -42,23 +38,12 @@ const DEFAULT_PAGE_SIZE = 50;
 const TYPING_PAUSE_MS = 400;
 const COLUMNS = ['time', 'user', 'action', 'subject', 'address', 'detail'] as const;
 
-interface AuditState {
-  filters: Filters;
-  page: number;
-  pageSize: number;
-}
+type AuditState = { filters: Filters; page: number; pageSize: number };
 
 function readState(params: URLSearchParams): AuditState {
-  const filters: Filters = {};
-  for (const key of FILTERS) {
-    const value = params.get(key)?.trim();
-    if (value) filters[key] = value;
-  }
-  return {
-    filters,
-    page: positiveInt(params.get('page'), 1),
-    pageSize: positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE, 1000),
-  };
+  const filters = Object.fromEntries(FILTERS.flatMap((key) => (params.get(key)?.trim() ? [[key, params.get(key)!.trim()]] : [])));
+  const page = positiveInt(params.get('page'), 1);
+  return { filters, page, pageSize: positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE, 1000) };
 }
 
 const stateParams = (state: AuditState): Record<string, string | undefined> => ({
@@ -125,9 +110,9 @@ function pager(state: AuditState, total: number, go: (page: number) => void) {
   const pages = Math.max(1, Math.ceil(total / state.pageSize));
   const page = Math.min(state.page, pages);
   const button = (key: 'first' | 'previous' | 'next' | 'last', target: number, disabled: boolean) =>
-    html`<button type="button" class="secondary" data-page=${key} ?disabled=${disabled} @click=${() => go(target)}>
-      ${t(`records.pager.${key}`)}
-    </button>`;
+    html`<button type="button" class="secondary" data-page=${key} ?disabled=${disabled} @click=${() => go(target)}>${t(
+      `records.pager.${key}`,
+    )}</button>`;
   return html`<nav class="pager" aria-label=${t('admin.audit.pages')}>
     ${button('first', 1, page <= 1)}${button('previous', page - 1, page <= 1)}
     <span class="pager-position" data-page-number=${page} data-page-count=${pages}>
@@ -185,9 +170,8 @@ export const mountAuditTab: MountTab = (host, first, status) => {
       <td>${entry.address ?? '—'}</td>
       <td class="actions">
         <button type="button" class="link-button" aria-expanded=${open.has(entry.id)} aria-controls="audit-detail-${entry.id}"
-          data-action="expand" aria-label=${t('admin.audit.showLabel', { id: String(entry.id) })} @click=${() => toggle(entry.id)}>
-          ${t(open.has(entry.id) ? 'admin.audit.hide' : 'admin.audit.show')}
-        </button>
+          data-action="expand" aria-label=${t('admin.audit.showLabel', { id: String(entry.id) })} @click=${() => toggle(entry.id)}
+          >${t(open.has(entry.id) ? 'admin.audit.hide' : 'admin.audit.show')}</button>
       </td>
     </tr>
     <tr class="audit-detail-row" id="audit-detail-${entry.id}" ?hidden=${!open.has(entry.id)}>
@@ -243,9 +227,9 @@ export const mountAuditTab: MountTab = (host, first, status) => {
         </form>
         <div class="records-results">
           <div class="records-summary">
-            <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>
-              ${answer ? t('admin.audit.total', { count: formatCount(answer.total) }) : ''}
-            </p>
+            <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${
+              answer ? t('admin.audit.total', { count: formatCount(answer.total) }) : ''
+            }</p>
           </div>
           <div class="records-status">
             ${problems.length ? html`<div class="records-error">${problems.map((p) => html`<p>${p}</p>`)}</div>` : nothing}
