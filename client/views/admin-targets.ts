@@ -116,9 +116,10 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
       ${
         over === undefined
           ? nothing
-          : html`<p class="target-warning" id="${id}-over" role="note" data-over-alliance=${over}>
-              ${t('admin.targets.overAlliance', { sum: formatValue(over, cell.measure.unit, { exact: true }) })}
-            </p>`
+          : html`<p class="target-warning field-hint import-warning" id="${id}-over" role="note" data-over-alliance=${over}>${t(
+              'admin.targets.overAlliance',
+              { sum: formatValue(over, cell.measure.unit, { exact: true }) },
+            )}</p>`
       }
     </td>`;
   };
