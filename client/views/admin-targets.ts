@@ -198,7 +198,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     const next = (event.target as HTMLSelectElement).value;
     const n = changed().length;
     if (n > 0) {
-      const sure = await confirmDialog(host, {
+      const sure = await confirmDialog(host.querySelector<HTMLElement>('.admin-targets') ?? host, {
         title: t('admin.targets.leaveTitle'),
         message: t('admin.targets.leaveMessage', { count: formatCount(n), year: String(year) }),
         confirm: t('admin.targets.leaveConfirm'),

@@ -231,6 +231,7 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
 export const mountUsersTab: MountTab = (host, first, status) => {
   let ctx = first;
   let users: User[] = [];
+  let loaded = false;
   let note: { message: string; error: boolean } | undefined;
   const say = (message: string, error = false) => {
     note = { message, error };
@@ -315,6 +316,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
       const answer = await request<{ users: User[] }>('GET', '/users', undefined, signal);
       if (signal.aborted) return undefined;
       users = answer.users;
+      loaded = true;
       draw();
       return 'ready';
     });
@@ -326,7 +328,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
     update(next) {
       ctx = next;
       // The app aborts a view's requests when its URL changes: a list still loading is asked for again.
-      if (host.closest<HTMLElement>('[data-state]')?.dataset.state === 'loading') void load();
+      if (!loaded) void load();
     },
   };
 };
