@@ -4,7 +4,6 @@ import { AUDIT_ACTIONS, type AuditAction } from '../../contract/enums';
 import { ApiError, query, request } from '../api';
 import { t } from '../i18n';
 import { formatMoment } from '../lib/dates';
-import type { ViewContext } from '../view';
 import type { MountTab } from './admin';
 import type { User } from './admin-users';
 import { formatCount, positiveInt } from './records-ui';
