@@ -4,22 +4,15 @@ import { t } from '../i18n';
 import { confirmDialog, messageOf } from './records-ui';
 
 /** What `/demo` sends (server/demo/demo.schemas.ts, `DemoStatusSchema`). */
-interface DemoStatus {
+type DemoStatus = {
   synthetic: boolean;
   demoAccounts: number;
   left: boolean;
   purelySynthetic: boolean;
   ownAdministrators: number;
-}
-
+};
 /** What `POST /demo/leave` sends (`LeaveDemoResultSchema`). */
-interface LeaveDemoResult {
-  removedAccounts: string[];
-  removedRecords: Record<string, number> | null;
-  removedTargets: number;
-  synthetic: boolean;
-}
-
+type LeaveDemoResult = { removedAccounts: string[]; removedRecords: Record<string, number> | null; synthetic: boolean };
 type KeepOrRemove = 'keep' | 'remove';
 
 /**
@@ -38,11 +31,10 @@ export function demoSection(options: {
   let busy = false;
 
   async function leave(current: DemoStatus): Promise<void> {
-    const leaveWord = t(current.demoAccounts > 0 ? 'admin.demo.leave' : 'admin.demo.removeRecords');
     const sure = await confirmDialog(options.host(), {
       title: t('admin.demo.confirmTitle'),
       message: t(records === 'remove' ? 'admin.demo.confirmRemove' : 'admin.demo.confirmKeep', { n: current.demoAccounts }),
-      confirm: leaveWord,
+      confirm: t(current.demoAccounts > 0 ? 'admin.demo.leave' : 'admin.demo.removeRecords'),
       danger: true,
     });
     if (!sure) return;

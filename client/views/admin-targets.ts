@@ -33,11 +33,7 @@ const yearOf = (params: URLSearchParams): number => {
 };
 
 /** A cell of the grid: a measure and a university (null: the alliance). */
-interface Cell {
-  key: string;
-  measure: MeasureInfo;
-  university: string | null;
-}
+type Cell = { key: string; measure: MeasureInfo; university: string | null };
 const keyOf = (measure: string, university: string | null) => `${measure}|${university ?? ''}`;
 
 export const mountTargetsTab: MountTab = (host, first, status) => {
@@ -92,13 +88,13 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     const p = parsed(cell.key);
     const error = errors.get(cell.key);
     const over = cell.university === null ? overAlliance(cell.measure) : undefined;
-    // Large amounts are hard to read as typed: they are shown as 万元 / million yuan beneath.
-    const readable = !p.ok
-      ? ''
-      : p.value === null
+    // Large amounts are hard to read as typed: they are shown as 万元 / million yuan beneath; an empty cell says so.
+    const value = p.ok ? p.value : undefined;
+    const readable =
+      value === null
         ? t('admin.targets.none')
-        : p.value >= 10_000
-          ? formatValue(p.value, cell.measure.unit)
+        : value !== undefined && value >= 10_000
+          ? formatValue(value, cell.measure.unit)
           : '';
     return html`<td class=${isChanged(cell.key) ? 'dirty' : ''}>
       <input type="text" inputmode="decimal" autocomplete="off" id=${id} .value=${live(text(cell.key))}
