@@ -1,34 +1,20 @@
+import { html, nothing, render } from 'lit-html';
+import { live } from 'lit-html/directives/live.js';
+import { AUDIT_ACTIONS, type AuditAction } from '../../contract/enums';
 import { ApiError, query, request } from '../api';
-import { element, scrollBox } from '../dom';
 import { t } from '../i18n';
-import type { ViewContext } from '../view';
-import type { TabHandle, TabState } from './admin';
+import { formatMoment } from '../lib/dates';
+import type { MountTab } from './admin';
 import type { User } from './admin-users';
-import { formatCount, locale, messageOf, positiveInt, renderPager } from './records-ui';
+import { formatCount, positiveInt } from './records-ui';
 
 /**
  * The audit log, newest first: who did what to which subject, when and from where; each entry
  * opens to show the row before and after (changed values marked) and the detail. Its filters
- * and page are in the URL.
+ * and page are in the URL; typing in a filter updates the URL (and the list) in place.
  */
 
-/** The actions the log records (server/db/schema.ts, `AUDIT_ACTIONS`). */
-export const AUDIT_ACTIONS = [
-  'login',
-  'login_failed',
-  'logout',
-  'create',
-  'update',
-  'delete',
-  'import',
-  'export',
-  'user_change',
-  'target_change',
-  'university_change',
-  'report_submit',
-] as const;
-type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
+/** An entry of the log and a page of them, as `/audit` sends them (server/audit/audit.routes.ts). */
 export interface AuditEntry {
   id: number;
   at: string;
@@ -36,50 +22,39 @@ export interface AuditEntry {
   address: string | null;
   action: AuditAction;
   subject: string;
+  /** The row before and after, and the rest, as JSON. */
   before: unknown;
   after: unknown;
   detail: unknown;
 }
-
-interface AuditPage {
-  page: number;
-  pageSize: number;
-  total: number;
-  entries: AuditEntry[];
-}
+type AuditPage = { page: number; pageSize: number; total: number; entries: AuditEntry[] };
 
 const FILTERS = ['user', 'action', 'subject', 'from', 'to'] as const;
-type AuditFilter = (typeof FILTERS)[number];
+type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 const PAGE_SIZES = [25, 50, 100, 200];
 const DEFAULT_PAGE_SIZE = 50;
+/** How long typing pauses before the URL follows it. */
+const TYPING_PAUSE_MS = 400;
+const COLUMNS = ['time', 'user', 'action', 'subject', 'address', 'detail'] as const;
 
-interface AuditState {
-  filters: Partial<Record<AuditFilter, string>>;
-  page: number;
-  pageSize: number;
-}
+type AuditState = { filters: Filters; page: number; pageSize: number };
 
 function readState(params: URLSearchParams): AuditState {
-  const filters: AuditState['filters'] = {};
-  for (const key of FILTERS) {
-    const value = params.get(key)?.trim();
-    if (value) filters[key] = value;
-  }
-  return {
-    filters,
-    page: positiveInt(params.get('page'), 1),
-    pageSize: positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE, 1000),
-  };
+  const filters = Object.fromEntries(FILTERS.flatMap((key) => (params.get(key)?.trim() ? [[key, params.get(key)!.trim()]] : [])));
+  const page = positiveInt(params.get('page'), 1);
+  return { filters, page, pageSize: positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE, 1000) };
 }
 
-function stateParams(state: AuditState): Record<string, string | undefined> {
-  return {
-    tab: 'audit',
-    ...state.filters,
-    page: state.page === 1 ? undefined : String(state.page),
-    pageSize: state.pageSize === DEFAULT_PAGE_SIZE ? undefined : String(state.pageSize),
-  };
-}
+const stateParams = (state: AuditState): Record<string, string | undefined> => ({
+  tab: 'audit',
+  ...state.filters,
+  page: state.page === 1 ? undefined : String(state.page),
+  pageSize: state.pageSize === DEFAULT_PAGE_SIZE ? undefined : String(state.pageSize),
+});
+
+const trimmed = (draft: Filters): Filters =>
+  Object.fromEntries(Object.entries(draft).flatMap(([k, v]) => (v?.trim() ? [[k, v.trim()]] : [])));
+const sameFilters = (a: Filters, b: Filters) => JSON.stringify(trimmed(a)) === JSON.stringify(trimmed(b));
 
 const actionLabel = (action: string): string =>
   (AUDIT_ACTIONS as readonly string[]).includes(action) ? t(`admin.audit.action.${action as AuditAction}`) : action;
@@ -89,305 +64,234 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const show = (value: unknown): string =>
   value === undefined ? '' : value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
+const json = (value: unknown) => html`<pre>${JSON.stringify(value, null, 2)}</pre>`;
 
-/** The before and after of an entry: a field-by-field table when both are rows, else the JSON of each. */
-function entryDetail(entry: AuditEntry): HTMLElement {
-  const parts: HTMLElement[] = [];
-  const { before, after } = entry;
-  if (isObject(before) || isObject(after)) {
-    const b = isObject(before) ? before : {};
-    const a = isObject(after) ? after : {};
-    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
-    parts.push(
-      element(
-        'div',
-        {},
-        element('h4', {}, t('admin.audit.changes')),
-        scrollBox(
-          t('admin.audit.changes'),
-          {},
-          element(
-            'table',
-            { class: 'data-table compact audit-diff' },
-            element(
-              'thead',
-              {},
-              element(
-                'tr',
-                {},
-                element('th', { scope: 'col' }, t('admin.audit.field')),
-                element('th', { scope: 'col' }, t('admin.audit.before')),
-                element('th', { scope: 'col' }, t('admin.audit.after')),
-              ),
-            ),
-            element(
-              'tbody',
-              {},
-              ...keys.map((key) => {
-                const changed = before !== null && after !== null && JSON.stringify(b[key]) !== JSON.stringify(a[key]);
-                return element(
-                  'tr',
-                  { 'data-field': key, ...(changed ? { 'data-changed': '' } : {}) },
-                  element('th', { scope: 'row' }, key),
-                  element('td', { class: changed ? 'changed' : '' }, before === null ? '—' : show(b[key])),
-                  element('td', { class: changed ? 'changed' : '' }, after === null ? '—' : show(a[key])),
-                );
-              }),
-            ),
-          ),
-        ),
-        ...(before !== null && after !== null ? [element('p', { class: 'muted' }, t('admin.audit.changedMarked'))] : []),
-      ),
-    );
-  } else if (before !== null || after !== null) {
-    parts.push(
-      element(
-        'div',
-        {},
-        element('h4', {}, t('admin.audit.before')),
-        element('pre', {}, JSON.stringify(before, null, 2)),
-        element('h4', {}, t('admin.audit.after')),
-        element('pre', {}, JSON.stringify(after, null, 2)),
-      ),
-    );
-  }
-  if (entry.detail !== null && entry.detail !== undefined) {
-    parts.push(
-      element('div', {}, element('h4', {}, t('admin.audit.detail')), element('pre', {}, JSON.stringify(entry.detail, null, 2))),
-    );
-  }
-  if (parts.length === 0) parts.push(element('p', { class: 'muted' }, t('admin.audit.noDetail')));
-  return element('div', { class: 'audit-detail' }, ...parts);
+/** The before and after of an entry: a field-by-field table when either is a row, else the JSON of each. */
+function entryDetail({ before, after, detail }: AuditEntry) {
+  const b = isObject(before) ? before : {};
+  const a = isObject(after) ? after : {};
+  const both = before !== null && after !== null;
+  const changed = (key: string) => both && JSON.stringify(b[key]) !== JSON.stringify(a[key]);
+  const rows = isObject(before) || isObject(after);
+  const hasDetail = detail !== null && detail !== undefined;
+  return html`<div class="audit-detail">
+    ${
+      rows
+        ? html`<div>
+            <h4>${t('admin.audit.changes')}</h4>
+            <div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.audit.changes')}>
+              <table class="data-table compact audit-diff">
+                <thead><tr>${(['field', 'before', 'after'] as const).map((k) => html`<th scope="col">${t(`admin.audit.${k}`)}</th>`)}</tr></thead>
+                <tbody>
+                  ${[...new Set([...Object.keys(b), ...Object.keys(a)])].map(
+                    (key) => html`<tr data-field=${key} ?data-changed=${changed(key)}>
+                      <th scope="row">${key}</th>
+                      <td class=${changed(key) ? 'changed' : ''}>${before === null ? '—' : show(b[key])}</td>
+                      <td class=${changed(key) ? 'changed' : ''}>${after === null ? '—' : show(a[key])}</td>
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>
+            ${both ? html`<p class="muted">${t('admin.audit.changedMarked')}</p>` : nothing}
+          </div>`
+        : before !== null || after !== null
+          ? html`<div><h4>${t('admin.audit.before')}</h4>${json(before)}<h4>${t('admin.audit.after')}</h4>${json(after)}</div>`
+          : nothing
+    }
+    ${hasDetail ? html`<div><h4>${t('admin.audit.detail')}</h4>${json(detail)}</div>` : nothing}
+    ${!rows && before === null && after === null && !hasDetail ? html`<p class="muted">${t('admin.audit.noDetail')}</p>` : nothing}
+  </div>`;
 }
 
-export function renderAuditTab(panel: HTMLElement, first: ViewContext, setState: (state: TabState) => void): TabHandle {
+/** First, previous, "page X of Y", next, last. */
+function pager(state: AuditState, total: number, go: (page: number) => void) {
+  const pages = Math.max(1, Math.ceil(total / state.pageSize));
+  const page = Math.min(state.page, pages);
+  const button = (key: 'first' | 'previous' | 'next' | 'last', target: number, disabled: boolean) =>
+    html`<button type="button" class="secondary" data-page=${key} ?disabled=${disabled} @click=${() => go(target)}>${t(
+      `records.pager.${key}`,
+    )}</button>`;
+  return html`<nav class="pager" aria-label=${t('admin.audit.pages')}>
+    ${button('first', 1, page <= 1)}${button('previous', page - 1, page <= 1)}
+    <span class="pager-position" data-page-number=${page} data-page-count=${pages}>
+      ${t('records.pager.position', { page: formatCount(page), pages: formatCount(pages) })}
+    </span>
+    ${button('next', page + 1, page >= pages)}${button('last', pages, page >= pages)}
+  </nav>`;
+}
+
+export const mountAuditTab: MountTab = (host, first, status) => {
   let ctx = first;
   let state = readState(ctx.params);
+  /** The filters as typed, ahead of the URL while typing pauses; `sent` is what the URL was last given. */
+  let draft: Filters = { ...state.filters };
+  let sent: Filters = draft;
+  let answer: AuditPage | undefined;
+  let problems: string[] = [];
+  let users: User[] = [];
+  const open = new Set<number>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const root = element('section', { class: 'admin-audit' });
-  const controls = {
-    user: element('input', { type: 'email', id: 'audit-user', list: 'audit-users', autocomplete: 'off' }),
-    action: element('select', { id: 'audit-action' }),
-    subject: element('input', { type: 'text', id: 'audit-subject', autocomplete: 'off', placeholder: 'tech_transfer:USST/' }),
-    from: element('input', { type: 'date', id: 'audit-from' }),
-    to: element('input', { type: 'date', id: 'audit-to' }),
+  /** Moves the URL; unless the filters are the ones typed, the fields show them. */
+  const go = (next: AuditState, replace = false, typed = false) => {
+    clearTimeout(timer);
+    sent = next.filters;
+    if (!typed) draft = { ...next.filters };
+    ctx.navigate('admin', stateParams(next), { replace });
   };
-  controls.action.append(
-    element('option', { value: '' }, t('admin.audit.anyAction')),
-    ...AUDIT_ACTIONS.map((a) => element('option', { value: a }, actionLabel(a))),
-  );
-  const users = element('datalist', { id: 'audit-users' });
-  const apply = element('button', { type: 'submit', class: 'primary' }, t('admin.audit.apply'));
-  const reset = element('button', { type: 'button', class: 'secondary' }, t('admin.audit.reset'));
-  const filterField = (key: AuditFilter, control: HTMLElement) =>
-    element('div', { class: 'form-field' }, element('label', { for: `audit-${key}` }, t(`admin.audit.filter.${key}`)), control);
-  const form = element(
-    'form',
-    { class: 'audit-filters', role: 'search', 'aria-label': t('admin.audit.filters') },
-    filterField('user', controls.user),
-    filterField('action', controls.action),
-    filterField('subject', controls.subject),
-    filterField('from', controls.from),
-    filterField('to', controls.to),
-    element('div', { class: 'dialog-actions' }, apply, reset),
-    users,
-  );
-  const totalLine = element('p', { class: 'records-total', 'aria-live': 'polite' });
-  const status = element('div', { class: 'records-status' });
-  const tableBox = scrollBox(t('admin.audit.title'));
-  const pagerBox = element('div', { class: 'records-pager' });
-  const results = element(
-    'div',
-    { class: 'records-results', 'data-state': 'loading', 'aria-busy': 'true' },
-    element('div', { class: 'records-summary' }, totalLine),
-    status,
-    tableBox,
-    pagerBox,
-  );
-  root.append(
-    element('div', { class: 'admin-bar' }, element('h2', {}, t('admin.audit.title'))),
-    element('p', { class: 'muted' }, t('admin.audit.intro')),
-    form,
-    results,
-  );
-  panel.append(root);
-  const mark = (state: TabState) => {
-    results.dataset.state = state;
-    setState(state);
+  const applyDraft = (replace: boolean) => {
+    if (!sameFilters(draft, state.filters)) go({ ...state, filters: trimmed(draft), page: 1 }, replace, true);
+  };
+  const type = (key: keyof Filters, value: string, wait: boolean) => {
+    draft = { ...draft, [key]: value };
+    clearTimeout(timer);
+    if (wait) timer = setTimeout(() => applyDraft(true), TYPING_PAUSE_MS);
+    else applyDraft(false);
+  };
+  const toggle = (id: number) => {
+    if (!open.delete(id)) open.add(id);
+    draw();
   };
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const filters: AuditState['filters'] = {};
-    for (const key of FILTERS) {
-      const value = controls[key].value.trim();
-      if (value) filters[key] = value;
-    }
-    ctx.navigate('admin', stateParams({ ...state, filters, page: 1 }));
-  });
-  reset.addEventListener('click', () => ctx.navigate('admin', stateParams({ ...state, filters: {}, page: 1 })));
+  const filterField = (key: keyof Filters, control: unknown) =>
+    html`<div class="form-field"><label for="audit-${key}">${t(`admin.audit.filter.${key}`)}</label>${control}</div>`;
+  const textInput = (key: 'user' | 'subject' | 'from' | 'to', kind: string, extra = '') =>
+    html`<input type=${kind} id="audit-${key}" autocomplete="off" list=${key === 'user' ? 'audit-users' : nothing}
+      placeholder=${extra || nothing} .value=${live(draft[key] ?? '')}
+      @input=${(e: Event) => type(key, (e.target as HTMLInputElement).value, true)} />`;
+
+  const row = (entry: AuditEntry) => html`<tr data-id=${entry.id} data-action=${entry.action}>
+      <td class="when" title=${entry.at}><time datetime=${entry.at}>${formatMoment(entry.at)}</time></td>
+      <td>${entry.user ?? '—'}</td>
+      <td><span class="action-badge">${actionLabel(entry.action)}</span></td>
+      <td class="subject">${entry.subject}</td>
+      <td>${entry.address ?? '—'}</td>
+      <td class="actions">
+        <button type="button" class="link-button" aria-expanded=${open.has(entry.id)} aria-controls="audit-detail-${entry.id}"
+          data-action="expand" aria-label=${t('admin.audit.showLabel', { id: String(entry.id) })} @click=${() => toggle(entry.id)}
+          >${t(open.has(entry.id) ? 'admin.audit.hide' : 'admin.audit.show')}</button>
+      </td>
+    </tr>
+    <tr class="audit-detail-row" id="audit-detail-${entry.id}" ?hidden=${!open.has(entry.id)}>
+      <td colspan="6">${open.has(entry.id) ? entryDetail(entry) : nothing}</td>
+    </tr>`;
+
+  const results = (page: AuditPage) =>
+    html`<div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.audit.title')}>
+        <table class="data-table audit-table">
+          <caption class="visually-hidden">${t('admin.audit.title')}</caption>
+          <thead><tr>${COLUMNS.map((key) => html`<th scope="col">${t(`admin.audit.col.${key}`)}</th>`)}</tr></thead>
+          <tbody>${page.entries.map(row)}</tbody>
+        </table>
+      </div>
+      <div class="records-pager">
+        ${pager(state, page.total, (p) => go({ ...state, page: p }))}
+        <div class="page-size">
+          <label for="audit-page-size">${t('records.pager.size')}</label>
+          <select id="audit-page-size" .value=${live(String(state.pageSize))} @change=${(e: Event) => go({ ...state, pageSize: Number((e.target as HTMLSelectElement).value), page: 1 })}>
+            ${[...new Set([...PAGE_SIZES, state.pageSize])]
+              .sort((a, b) => a - b)
+              .map((size) => html`<option value=${size} ?selected=${size === state.pageSize}>${formatCount(size)}</option>`)}
+          </select>
+        </div>
+      </div>`;
+
+  const draw = () =>
+    render(
+      html`<section class="admin-audit">
+        <div class="admin-bar"><h2>${t('admin.audit.title')}</h2></div>
+        <p class="muted">${t('admin.audit.intro')}</p>
+        <form class="audit-filters" role="search" aria-label=${t('admin.audit.filters')}
+          @submit=${(e: Event) => {
+            e.preventDefault();
+            applyDraft(false);
+          }}>
+          ${filterField('user', textInput('user', 'email'))}
+          ${filterField(
+            'action',
+            html`<select id="audit-action" .value=${live(draft.action ?? '')}
+              @change=${(e: Event) => type('action', (e.target as HTMLSelectElement).value, false)}>
+              <option value="">${t('admin.audit.anyAction')}</option>
+              ${AUDIT_ACTIONS.map((a) => html`<option value=${a} ?selected=${a === draft.action}>${actionLabel(a)}</option>`)}
+            </select>`,
+          )}
+          ${filterField('subject', textInput('subject', 'text', 'tech_transfer:USST/'))}
+          ${filterField('from', textInput('from', 'date'))} ${filterField('to', textInput('to', 'date'))}
+          <div class="dialog-actions">
+            <button type="submit" class="primary">${t('admin.audit.apply')}</button>
+            <button type="button" class="secondary" @click=${() => go({ ...state, filters: {}, page: 1 })}>${t('admin.audit.reset')}</button>
+          </div>
+          <datalist id="audit-users">${users.map((u) => html`<option value=${u.email}>${u.name}</option>`)}</datalist>
+        </form>
+        <div class="records-results">
+          <div class="records-summary">
+            <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${
+              answer ? t('admin.audit.total', { count: formatCount(answer.total) }) : ''
+            }</p>
+          </div>
+          <div class="records-status">
+            ${problems.length ? html`<div class="records-error">${problems.map((p) => html`<p>${p}</p>`)}</div>` : nothing}
+            ${answer?.total === 0 ? html`<div class="records-empty"><p>${t('admin.audit.empty')}</p></div>` : nothing}
+          </div>
+          ${answer && answer.total > 0 ? results(answer) : nothing}
+        </div>
+      </section>`,
+      host,
+    );
+
+  const load = (): Promise<void> => {
+    const { signal } = ctx;
+    const shown = state;
+    return status.run(signal, async () => {
+      problems = [];
+      try {
+        const page = await request<AuditPage>(
+          'GET',
+          `/audit${query({ ...shown.filters, page: shown.page, pageSize: shown.pageSize })}`,
+          undefined,
+          signal,
+        );
+        if (signal.aborted) return undefined;
+        const pages = Math.max(1, Math.ceil(page.total / shown.pageSize));
+        if (page.entries.length === 0 && page.total > 0 && shown.page > pages) {
+          go({ ...shown, page: pages }, true);
+          return undefined;
+        }
+        answer = page;
+        return page.total === 0 ? 'empty' : 'ready';
+      } catch (error) {
+        // The fields at fault, under the view's error line.
+        answer = undefined;
+        if (!signal.aborted && error instanceof ApiError)
+          problems = error.errors.map((d) => (d.path ? `${d.path.replace(/^query\./, '')}: ${d.message}` : d.message));
+        throw error;
+      } finally {
+        if (!signal.aborted) draw();
+      }
+    });
+  };
 
   // The accounts' emails, to pick from in the user filter.
   void request<{ users: User[] }>('GET', '/users', undefined, ctx.signal)
-    .then(({ users: list }) => users.replaceChildren(...list.map((u) => element('option', { value: u.email }, u.name))))
+    .then((list) => {
+      users = list.users;
+      draw();
+    })
     .catch(() => undefined);
 
-  function sync(): void {
-    for (const key of FILTERS) controls[key].value = state.filters[key] ?? '';
-  }
-
-  function table(answer: AuditPage): HTMLTableElement {
-    const body = element('tbody');
-    for (const entry of answer.entries) {
-      const detailId = `audit-detail-${entry.id}`;
-      const toggle = element(
-        'button',
-        {
-          type: 'button',
-          class: 'link-button',
-          'aria-expanded': 'false',
-          'aria-controls': detailId,
-          'data-action': 'expand',
-          'aria-label': t('admin.audit.showLabel', { id: String(entry.id) }),
-        },
-        t('admin.audit.show'),
-      );
-      const detailRow = element('tr', { class: 'audit-detail-row', id: detailId, hidden: '' }, element('td', { colspan: '6' }));
-      toggle.addEventListener('click', () => {
-        const open = toggle.getAttribute('aria-expanded') !== 'true';
-        toggle.setAttribute('aria-expanded', String(open));
-        toggle.textContent = t(open ? 'admin.audit.hide' : 'admin.audit.show');
-        if (open && !detailRow.firstElementChild!.hasChildNodes()) detailRow.firstElementChild!.append(entryDetail(entry));
-        detailRow.hidden = !open;
-      });
-      const at = new Date(entry.at);
-      body.append(
-        element(
-          'tr',
-          { 'data-id': String(entry.id), 'data-action': entry.action },
-          element(
-            'td',
-            { class: 'when', title: entry.at },
-            element(
-              'time',
-              { datetime: entry.at },
-              at.toLocaleString(locale(), {
-                dateStyle: 'medium',
-                timeStyle: 'medium',
-                // The alliance's clock, as the report's times are.
-                timeZone: 'Asia/Shanghai',
-              }),
-            ),
-          ),
-          element('td', {}, entry.user ?? '—'),
-          element('td', {}, element('span', { class: 'action-badge' }, actionLabel(entry.action))),
-          element('td', { class: 'subject' }, entry.subject),
-          element('td', {}, entry.address ?? '—'),
-          element('td', { class: 'actions' }, toggle),
-        ),
-        detailRow,
-      );
-    }
-    return element(
-      'table',
-      { class: 'data-table audit-table' },
-      element('caption', { class: 'visually-hidden' }, t('admin.audit.title')),
-      element(
-        'thead',
-        {},
-        element(
-          'tr',
-          {},
-          ...(['time', 'user', 'action', 'subject', 'address', 'detail'] as const).map((key) =>
-            element('th', { scope: 'col' }, t(`admin.audit.col.${key}`)),
-          ),
-        ),
-      ),
-      body,
-    );
-  }
-
-  function pageSizeControl(): HTMLElement {
-    const select = element('select', { id: 'audit-page-size' });
-    for (const size of [...new Set([...PAGE_SIZES, state.pageSize])].sort((a, b) => a - b)) {
-      const option = element('option', { value: String(size) }, formatCount(size));
-      option.selected = size === state.pageSize;
-      select.append(option);
-    }
-    select.addEventListener('change', () =>
-      ctx.navigate('admin', stateParams({ ...state, pageSize: Number(select.value), page: 1 })),
-    );
-    return element('div', { class: 'page-size' }, element('label', { for: 'audit-page-size' }, t('records.pager.size')), select);
-  }
-
-  async function load(): Promise<void> {
-    const { signal } = ctx;
-    const shown = state;
-    mark('loading');
-    results.setAttribute('aria-busy', 'true');
-    let answer: AuditPage;
-    try {
-      answer = await request<AuditPage>(
-        'GET',
-        `/audit${query({ ...shown.filters, page: shown.page, pageSize: shown.pageSize })}`,
-        undefined,
-        signal,
-      );
-    } catch (error) {
-      if (signal.aborted) return;
-      mark('error');
-      results.setAttribute('aria-busy', 'false');
-      tableBox.replaceChildren();
-      pagerBox.replaceChildren();
-      totalLine.textContent = '';
-      const details = error instanceof ApiError ? error.errors : [];
-      status.replaceChildren(
-        element(
-          'div',
-          { class: 'records-error', role: 'alert' },
-          element('p', {}, t('state.error', { message: messageOf(error) })),
-          ...details.map((d) => element('p', {}, d.path ? `${d.path.replace(/^query\./, '')}: ${d.message}` : d.message)),
-        ),
-      );
-      return;
-    }
-    if (signal.aborted) return;
-    const pages = Math.max(1, Math.ceil(answer.total / shown.pageSize));
-    if (answer.entries.length === 0 && answer.total > 0 && shown.page > pages) {
-      ctx.navigate('admin', stateParams({ ...shown, page: pages }), { replace: true });
-      return;
-    }
-    status.replaceChildren();
-    totalLine.dataset.total = String(answer.total);
-    totalLine.textContent = t('admin.audit.total', { count: formatCount(answer.total) });
-    results.setAttribute('aria-busy', 'false');
-    if (answer.total === 0) {
-      mark('empty');
-      tableBox.replaceChildren();
-      pagerBox.replaceChildren();
-      status.replaceChildren(element('div', { class: 'records-empty' }, element('p', {}, t('admin.audit.empty'))));
-      return;
-    }
-    tableBox.replaceChildren(table(answer));
-    pagerBox.replaceChildren(
-      renderPager(
-        { page: shown.page, pageSize: shown.pageSize, total: answer.total },
-        (page) => ctx.navigate('admin', stateParams({ ...shown, page })),
-        t('admin.audit.pages'),
-      ),
-      pageSizeControl(),
-    );
-    mark('ready');
-  }
-
-  sync();
+  draw();
   void load();
   return {
-    async update(next) {
+    update(next) {
       ctx = next;
       state = readState(ctx.params);
-      sync();
-      await load();
+      // The URL caught up with typing: keep what was typed since. Otherwise (back, reset) the URL wins.
+      if (!sameFilters(state.filters, sent)) draft = { ...state.filters };
+      sent = state.filters;
+      draw();
+      void load();
     },
+    destroy: () => clearTimeout(timer),
   };
-}
+};

@@ -1,122 +1,110 @@
+import { html, nothing } from 'lit-html';
 import { request } from '../api';
-import { element } from '../dom';
 import { t } from '../i18n';
 import { confirmDialog, messageOf } from './records-ui';
 
 /** What `/demo` sends (server/demo/demo.schemas.ts, `DemoStatusSchema`). */
-interface DemoStatus {
+type DemoStatus = {
   synthetic: boolean;
   demoAccounts: number;
   left: boolean;
   purelySynthetic: boolean;
   ownAdministrators: number;
-}
-
+};
 /** What `POST /demo/leave` sends (`LeaveDemoResultSchema`). */
-interface LeaveDemoResult {
-  removedAccounts: string[];
-  removedRecords: Record<string, number> | null;
-  removedTargets: number;
-  synthetic: boolean;
-}
+type LeaveDemoResult = { removedAccounts: string[]; removedRecords: Record<string, number> | null; synthetic: boolean };
+type KeepOrRemove = 'keep' | 'remove';
 
 /**
  * Leaving demo mode, above the accounts: shown while demo accounts (whose password is published)
  * exist, or records the demo generator wrote are kept. `done` is called after the server answers;
  * when the signed-in account was a demo account, its session is gone and the next request signs out.
  */
-export function demoSection(
-  host: HTMLElement,
-  say: (message: string, error?: boolean) => void,
-  done: () => void,
-): { load(signal: AbortSignal): Promise<void> } {
-  const section = element('section', { class: 'admin-demo', hidden: '' });
-  host.append(section);
+export function demoSection(options: {
+  say: (message: string, error?: boolean) => void;
+  done: () => void;
+  redraw: () => void;
+  host: () => HTMLElement;
+}) {
+  let status: DemoStatus | undefined;
+  let records: KeepOrRemove = 'keep';
+  let busy = false;
 
-  function render(status: DemoStatus): void {
-    section.hidden = status.demoAccounts === 0 && !status.synthetic;
-    if (section.hidden) return;
-    section.dataset.demoAccounts = String(status.demoAccounts);
-    const choices = (['keep', 'remove'] as const).map((records, i) => {
-      const radio = element('input', { type: 'radio', name: 'demo-records', value: records, 'data-demo-records': records });
-      radio.checked = status.demoAccounts === 0 ? records === 'remove' : i === 0;
-      return { records, radio };
+  async function leave(current: DemoStatus): Promise<void> {
+    const sure = await confirmDialog(options.host(), {
+      title: t('admin.demo.confirmTitle'),
+      message: t(records === 'remove' ? 'admin.demo.confirmRemove' : 'admin.demo.confirmKeep', { n: current.demoAccounts }),
+      confirm: t(current.demoAccounts > 0 ? 'admin.demo.leave' : 'admin.demo.removeRecords'),
+      danger: true,
     });
-    const chosen = () => choices.find((c) => c.radio.checked)?.records ?? 'keep';
-    const leave = element(
-      'button',
-      { type: 'button', class: 'danger', 'data-action': 'leave-demo' },
-      t(status.demoAccounts > 0 ? 'admin.demo.leave' : 'admin.demo.removeRecords'),
-    );
-    const ready = status.ownAdministrators > 0;
-    leave.disabled = !ready;
-    leave.addEventListener('click', async () => {
-      const records = chosen();
-      const sure = await confirmDialog(section, {
-        title: t('admin.demo.confirmTitle'),
-        message: t(records === 'remove' ? 'admin.demo.confirmRemove' : 'admin.demo.confirmKeep', { n: status.demoAccounts }),
-        confirm: t(status.demoAccounts > 0 ? 'admin.demo.leave' : 'admin.demo.removeRecords'),
-        danger: true,
-      });
-      if (!sure) return;
-      leave.disabled = true;
-      try {
-        const result = await request<LeaveDemoResult>('POST', '/demo/leave', { records });
-        const removed = result.removedRecords ? Object.values(result.removedRecords).reduce((a, b) => a + b, 0) : 0;
-        say(
-          t(result.synthetic ? 'admin.demo.doneKept' : 'admin.demo.doneRemoved', {
-            accounts: result.removedAccounts.length,
-            records: removed,
-          }),
-        );
-      } catch (error) {
-        say(t('admin.demo.failed', { message: messageOf(error) }), true);
-      }
-      done();
-    });
-    section.replaceChildren(
-      element('h2', {}, t('admin.demo.title')),
-      ...(status.demoAccounts > 0
-        ? [
-            element(
-              'p',
-              { class: 'import-warning' },
-              // The published password signs in only while the database is purely the demo.
-              t(status.purelySynthetic ? 'admin.demo.accounts' : 'admin.demo.accountsRetired', { n: status.demoAccounts }),
-            ),
-          ]
-        : []),
-      element('p', { class: 'muted' }, t(status.demoAccounts > 0 ? 'admin.demo.explain' : 'admin.demo.keptExplain')),
-      ...(status.demoAccounts > 0 && status.synthetic
-        ? [
-            element(
-              'fieldset',
-              { class: 'filter-group' },
-              element('legend', {}, t('admin.demo.records')),
-              element(
-                'div',
-                { class: 'radio-row' },
-                ...choices.map(({ records, radio }) =>
-                  element('label', { class: 'filter-check' }, radio, element('span', {}, t(`admin.demo.records.${records}`))),
-                ),
-              ),
-            ),
-          ]
-        : []),
-      ...(ready ? [] : [element('p', { class: 'records-error', role: 'note' }, t('admin.demo.needAdmin'))]),
-      element('div', { class: 'dialog-actions start' }, leave),
-    );
+    if (!sure) return;
+    busy = true;
+    options.redraw();
+    try {
+      const result = await request<LeaveDemoResult>('POST', '/demo/leave', { records });
+      const removed = Object.values(result.removedRecords ?? {}).reduce((a, b) => a + b, 0);
+      const key = result.synthetic ? 'admin.demo.doneKept' : 'admin.demo.doneRemoved';
+      options.say(t(key, { accounts: result.removedAccounts.length, records: removed }));
+    } catch (error) {
+      options.say(t('admin.demo.failed', { message: messageOf(error) }), true);
+    }
+    busy = false;
+    options.done();
   }
 
   return {
-    async load(signal) {
+    async load(signal: AbortSignal): Promise<void> {
       try {
-        const status = await request<DemoStatus>('GET', '/demo', undefined, signal);
-        if (!signal.aborted) render(status);
+        const next = await request<DemoStatus>('GET', '/demo', undefined, signal);
+        if (signal.aborted) return;
+        if (next.demoAccounts !== status?.demoAccounts) records = next.demoAccounts === 0 ? 'remove' : 'keep';
+        status = next;
       } catch {
         // The section is a convenience: the accounts below say what went wrong with the request.
-        section.hidden = true;
+        status = undefined;
       }
+      options.redraw();
+    },
+
+    view() {
+      const s = status;
+      if (!s || (s.demoAccounts === 0 && !s.synthetic)) return html`<section class="admin-demo" hidden></section>`;
+      const accounts = s.demoAccounts > 0;
+      const ready = s.ownAdministrators > 0;
+      return html`<section class="admin-demo" data-demo-accounts=${s.demoAccounts}>
+        <h2>${t('admin.demo.title')}</h2>
+        ${
+          accounts
+            ? // The published password signs in only while the database is purely the demo.
+              html`<p class="import-warning">
+                ${t(s.purelySynthetic ? 'admin.demo.accounts' : 'admin.demo.accountsRetired', { n: s.demoAccounts })}
+              </p>`
+            : nothing
+        }
+        <p class="muted">${t(accounts ? 'admin.demo.explain' : 'admin.demo.keptExplain')}</p>
+        ${
+          accounts && s.synthetic
+            ? html`<fieldset class="filter-group">
+                <legend>${t('admin.demo.records')}</legend>
+                <div class="radio-row">
+                  ${(['keep', 'remove'] as const).map(
+                    (choice) => html`<label class="filter-check">
+                      <input type="radio" name="demo-records" value=${choice} data-demo-records=${choice}
+                        .checked=${records === choice} @change=${() => (records = choice)} />
+                      <span>${t(`admin.demo.records.${choice}`)}</span>
+                    </label>`,
+                  )}
+                </div>
+              </fieldset>`
+            : nothing
+        }
+        ${ready ? nothing : html`<p class="records-error" role="note">${t('admin.demo.needAdmin')}</p>`}
+        <div class="dialog-actions start">
+          <button type="button" class="danger" data-action="leave-demo" ?disabled=${!ready || busy} @click=${() => void leave(s)}>
+            ${t(accounts ? 'admin.demo.leave' : 'admin.demo.removeRecords')}
+          </button>
+        </div>
+      </section>`;
     },
   };
 }

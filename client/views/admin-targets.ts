@@ -1,30 +1,22 @@
+import { html, nothing, render } from 'lit-html';
+import { live } from 'lit-html/directives/live.js';
+import { MEASURE_GROUPS } from '../../contract/measure-ids';
 import { ApiError, type MeasureInfo, request, type Target } from '../api';
-import { element, scrollBox } from '../dom';
 import { lang, pick, t } from '../i18n';
+import { today } from '../lib/dates';
 import { formatValue, unitName } from '../lib/format';
-import type { ViewContext } from '../view';
-import type { TabHandle, TabState } from './admin';
-import { KIND_NAMES, KINDS } from './records-columns';
-import { allianceToday, confirmDialog, formatCount, formErrorBox, messageOf, nextId } from './records-ui';
+import type { MountTab } from './admin';
+import { confirmDialog, formatCount, messageOf } from './records-ui';
 
 /**
  * Yearly targets: a grid of measures × (alliance, each university) for one year, typed in
  * place; "Save" sends only the cells that changed, an emptied cell removes its target. Only
  * flows take targets: the server refuses the one stock (projects in incubation), a level and
- * not an output (contract/measure-ids.ts, `TARGETED_MEASURES`).
+ * not an output (contract/measure-ids.ts, `TARGETED_MEASURES`). When the members' targets for a
+ * measure add up to more than the alliance's, a warning says so beside the alliance's cell.
  */
 
 const FIRST_YEAR = 2019;
-
-interface Cell {
-  measure: MeasureInfo;
-  university: string | null;
-  input: HTMLInputElement;
-  td: HTMLTableCellElement;
-  error: HTMLElement;
-  readable: HTMLElement;
-  original: number | null;
-}
 
 /** What a cell holds: a target (thousands separators allowed), none (empty), or something that is not a number. */
 export function parseTarget(text: string): { ok: true; value: number | null } | { ok: false } {
@@ -34,245 +26,226 @@ export function parseTarget(text: string): { ok: true; value: number | null } | 
   return { ok: true, value: Number(clean) };
 }
 
+const thisYear = () => Number(today().slice(0, 4));
 const yearOf = (params: URLSearchParams): number => {
   const value = Number(params.get('year'));
-  return Number.isInteger(value) && value >= 2000 && value <= 2100 ? value : Number(allianceToday().slice(0, 4));
+  return Number.isInteger(value) && value >= 2000 && value <= 2100 ? value : thisYear();
 };
 
-export function renderTargetsTab(panel: HTMLElement, first: ViewContext, setState: (state: TabState) => void): TabHandle {
+/** A cell of the grid: a measure and a university (null: the alliance). */
+type Cell = { key: string; measure: MeasureInfo; university: string | null };
+const keyOf = (measure: string, university: string | null) => `${measure}|${university ?? ''}`;
+
+export const mountTargetsTab: MountTab = (host, first, status) => {
   let ctx = first;
   let year = yearOf(ctx.params);
-  let cells: Cell[] = [];
   const measures = ctx.meta.measures.filter((m) => m.targeted);
-  const universities = ctx.meta.universities;
-
-  const root = element('section', { class: 'admin-targets' });
-  const yearSelect = element('select', { id: 'targets-year', 'data-action': 'year' });
-  const status = element('div', { class: 'records-status', 'aria-live': 'polite' });
-  const problems = formErrorBox();
-  const gridBox = scrollBox(t('admin.targets.title'));
-  const results = element('div', { class: 'records-results', 'data-state': 'loading', 'aria-busy': 'true' }, gridBox);
-  const save = element('button', { type: 'button', class: 'primary', 'data-action': 'save-targets' }, t('admin.targets.save'));
-  const discard = element(
-    'button',
-    { type: 'button', class: 'secondary', 'data-action': 'discard-targets' },
-    t('admin.targets.discard'),
+  const columns = [
+    { code: null, label: t('admin.targets.alliance'), title: t('admin.targets.allianceTitle') },
+    ...ctx.meta.universities.map((u) => ({ code: u.code, label: u.code, title: lang() === 'zh' ? u.nameZh : u.nameEn })),
+  ];
+  const cells: Cell[] = measures.flatMap((measure) =>
+    columns.map(({ code }) => ({ key: keyOf(measure.id, code), measure, university: code })),
   );
-  const pending = element('p', { class: 'muted', 'aria-live': 'polite' });
-  const saveBar = element('div', { class: 'save-bar' }, save, discard, pending);
+  /** The saved targets and the cells as typed, by cell key. */
+  let original = new Map<string, number>();
+  let typed = new Map<string, string>();
+  let errors = new Map<string, string>();
+  let problems: string[] = [];
+  let saved = '';
+  let loaded = false;
+  let busy = false;
 
-  root.append(
-    element(
-      'div',
-      { class: 'admin-bar' },
-      element('h2', {}, t('admin.targets.title')),
-      element('div', { class: 'form-field' }, element('label', { for: 'targets-year' }, t('admin.targets.year')), yearSelect),
-    ),
-    element('p', { class: 'muted' }, t('admin.targets.intro')),
-    status,
-    problems,
-    results,
-    saveBar,
-  );
-  panel.append(root);
-  const mark = (state: TabState) => {
-    results.dataset.state = state;
-    setState(state);
+  const text = (key: string) => typed.get(key) ?? '';
+  const parsed = (key: string) => parseTarget(text(key));
+  const isChanged = (key: string) => {
+    const p = parsed(key);
+    return !p.ok || p.value !== (original.get(key) ?? null);
+  };
+  const changed = () => cells.filter((c) => isChanged(c.key));
+  const numberAt = (key: string): number | null => {
+    const p = parsed(key);
+    return p.ok ? p.value : null;
   };
 
-  function fillYears(): void {
+  /** The members' targets for a measure, summed, when they add up to more than the alliance's. */
+  const overAlliance = (measure: MeasureInfo): number | undefined => {
+    const alliance = numberAt(keyOf(measure.id, null));
+    const members = columns.filter((c) => c.code !== null).map((c) => numberAt(keyOf(measure.id, c.code)) ?? 0);
+    const sum = Math.round(members.reduce((a, b) => a + b, 0) * 100) / 100;
+    return alliance !== null && sum > alliance ? sum : undefined;
+  };
+
+  const years = () => {
     const firstData = Number((ctx.meta.dateRange.from ?? '').slice(0, 4)) || FIRST_YEAR;
-    const last = Number(allianceToday().slice(0, 4)) + 3;
-    const years = new Set<number>([year]);
-    for (let y = Math.min(FIRST_YEAR, firstData); y <= last; y++) years.add(y);
-    yearSelect.replaceChildren(
-      ...[...years]
-        .sort((a, b) => a - b)
-        .map((y) => {
-          const option = element('option', { value: String(y) }, lang() === 'zh' ? `${y} 年` : String(y));
-          option.selected = y === year;
-          return option;
-        }),
-    );
-  }
+    const all = new Set<number>([year]);
+    for (let y = Math.min(FIRST_YEAR, firstData); y <= thisYear() + 3; y++) all.add(y);
+    return [...all].sort((a, b) => a - b);
+  };
 
-  const changed = (): Cell[] =>
-    cells.filter((c) => {
-      const parsed = parseTarget(c.input.value);
-      return !parsed.ok || parsed.value !== c.original;
-    });
-
-  function refreshPending(): void {
-    const n = changed().length;
-    save.disabled = n === 0;
-    discard.disabled = n === 0;
-    const count = formatCount(n);
-    save.textContent =
-      n === 0 ? t('admin.targets.save') : t(n === 1 ? 'admin.targets.saveOne' : 'admin.targets.saveCount', { count });
-    pending.textContent =
-      n === 0 ? t('admin.targets.noChanges') : t(n === 1 ? 'admin.targets.pendingOne' : 'admin.targets.pending', { count });
-  }
-
-  function setCellError(cell: Cell, message: string | null): void {
-    const ids = [cell.readable.id, message ? cell.error.id : undefined].filter(Boolean).join(' ');
-    cell.input.setAttribute('aria-describedby', ids);
-    if (message) cell.input.setAttribute('aria-invalid', 'true');
-    else cell.input.removeAttribute('aria-invalid');
-    cell.error.textContent = message ?? '';
-    cell.error.hidden = !message;
-  }
-
-  function showReadable(cell: Cell): void {
-    const parsed = parseTarget(cell.input.value);
-    // Large amounts are hard to read as typed: they are shown as 万元 / million yuan beneath.
-    cell.readable.textContent = !parsed.ok
-      ? ''
-      : parsed.value === null
+  const input = (cell: Cell, column: { title: string }) => {
+    const id = `target-${cell.key.replace(/[^\w-]/g, '-')}`;
+    const p = parsed(cell.key);
+    const error = errors.get(cell.key);
+    const over = cell.university === null ? overAlliance(cell.measure) : undefined;
+    // Large amounts are hard to read as typed: they are shown as 万元 / million yuan beneath; an empty cell says so.
+    const value = p.ok ? p.value : undefined;
+    const readable =
+      value === null
         ? t('admin.targets.none')
-        : parsed.value >= 10_000
-          ? formatValue(parsed.value, cell.measure.unit)
+        : value !== undefined && value >= 10_000
+          ? formatValue(value, cell.measure.unit)
           : '';
-    cell.td.classList.toggle('dirty', !parsed.ok || parsed.value !== cell.original);
-  }
-
-  function grid(targets: Target[]): HTMLTableElement {
-    const value = new Map(targets.map((x) => [`${x.measure}|${x.university ?? ''}`, x.value]));
-    cells = [];
-    const columns: Array<{ code: string | null; label: string; title: string }> = [
-      { code: null, label: t('admin.targets.alliance'), title: t('admin.targets.allianceTitle') },
-      ...universities.map((u) => ({ code: u.code, label: u.code, title: lang() === 'zh' ? u.nameZh : u.nameEn })),
-    ];
-    const body = element('tbody');
-    for (const kind of KINDS) {
-      const rows = measures.filter((m) => m.group === kind);
-      if (rows.length === 0) continue;
-      body.append(
-        element(
-          'tr',
-          { class: 'group-row' },
-          element('th', { scope: 'colgroup', colspan: String(columns.length + 1) }, pick(KIND_NAMES[kind])),
-        ),
-      );
-      for (const measure of rows) {
-        const tr = element(
-          'tr',
-          { 'data-measure': measure.id },
-          element(
-            'th',
-            { scope: 'row', title: pick(measure.definition) },
-            pick(measure.name),
-            element('span', { class: 'unit-note' }, unitName(measure.unit)),
-          ),
-        );
-        for (const column of columns) {
-          const original = value.get(`${measure.id}|${column.code ?? ''}`) ?? null;
-          const id = nextId('target');
-          const input = element('input', {
-            type: 'text',
-            inputmode: 'decimal',
-            autocomplete: 'off',
-            id,
-            value: original === null ? '' : String(original),
-            'data-measure': measure.id,
-            'data-university': column.code ?? 'alliance',
-            'aria-label': t('admin.targets.cellLabel', {
-              measure: pick(measure.name),
-              university: column.title,
-              year: String(year),
-            }),
-          });
-          const readable = element('span', { class: 'target-readable', id: `${id}-readable` });
-          const error = element('p', { class: 'field-error', id: `${id}-error`, hidden: '' });
-          const td = element('td', {}, input, readable, error);
-          const cell: Cell = { measure, university: column.code, input, td, error, readable, original };
-          input.setAttribute('aria-describedby', readable.id);
-          input.addEventListener('input', () => {
-            setCellError(cell, null);
-            showReadable(cell);
-            refreshPending();
-          });
-          showReadable(cell);
-          cells.push(cell);
-          tr.append(td);
-        }
-        body.append(tr);
+    return html`<td class=${isChanged(cell.key) ? 'dirty' : ''}>
+      <input type="text" inputmode="decimal" autocomplete="off" id=${id} .value=${live(text(cell.key))}
+        data-measure=${cell.measure.id} data-university=${cell.university ?? 'alliance'}
+        aria-label=${t('admin.targets.cellLabel', { measure: pick(cell.measure.name), university: column.title, year: String(year) })}
+        aria-describedby=${[`${id}-readable`, error ? `${id}-error` : '', over ? `${id}-over` : ''].filter(Boolean).join(' ')}
+        aria-invalid=${error ? 'true' : nothing}
+        @input=${(e: Event) => {
+          typed.set(cell.key, (e.target as HTMLInputElement).value);
+          errors.delete(cell.key);
+          draw();
+        }} />
+      <span class="target-readable" id="${id}-readable">${readable}</span>
+      <p class="field-error" id="${id}-error" ?hidden=${!error}>${error ?? ''}</p>
+      ${
+        over === undefined
+          ? nothing
+          : html`<p class="target-warning field-hint import-warning" id="${id}-over" role="note" data-over-alliance=${over}>${t(
+              'admin.targets.overAlliance',
+              { sum: formatValue(over, cell.measure.unit, { exact: true }) },
+            )}</p>`
       }
-    }
-    return element(
-      'table',
-      { class: 'data-table targets-grid', 'data-year': String(year) },
-      element('caption', { class: 'visually-hidden' }, t('admin.targets.caption', { year: String(year) })),
-      element(
-        'thead',
-        {},
-        element(
-          'tr',
-          {},
-          element('th', { scope: 'col' }, t('admin.targets.measure')),
-          ...columns.map((c) => element('th', { scope: 'col', title: c.title, class: 'numeric' }, c.label)),
-        ),
-      ),
-      body,
+    </td>`;
+  };
+
+  const grid = () => html`<table class="data-table targets-grid" data-year=${year}>
+    <caption class="visually-hidden">${t('admin.targets.caption', { year: String(year) })}</caption>
+    <thead>
+      <tr>
+        <th scope="col">${t('admin.targets.measure')}</th>
+        ${columns.map((c) => html`<th scope="col" title=${c.title} class="numeric">${c.label}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${MEASURE_GROUPS.map((group) => {
+        const rows = measures.filter((m) => m.group === group);
+        return rows.length === 0
+          ? nothing
+          : html`<tr class="group-row"><th scope="colgroup" colspan=${columns.length + 1}>${t(`kind.${group}`)}</th></tr>
+              ${rows.map(
+                (measure) => html`<tr data-measure=${measure.id}>
+                  <th scope="row" title=${pick(measure.definition)}>
+                    ${pick(measure.name)}<span class="unit-note">${unitName(measure.unit)}</span>
+                  </th>
+                  ${columns.map((column) => input(cells.find((c) => c.key === keyOf(measure.id, column.code))!, column))}
+                </tr>`,
+              )}`;
+      })}
+    </tbody>
+  </table>`;
+
+  const draw = () => {
+    const n = changed().length;
+    const count = { count: formatCount(n) };
+    const save = n === 0 ? t('admin.targets.save') : n === 1 ? t('admin.targets.saveOne') : t('admin.targets.saveCount', count);
+    const pending = n === 0 ? 'noChanges' : n === 1 ? 'pendingOne' : 'pending';
+    render(
+      html`<section class="admin-targets">
+        <div class="admin-bar">
+          <h2>${t('admin.targets.title')}</h2>
+          <div class="form-field">
+            <label for="targets-year">${t('admin.targets.year')}</label>
+            <select id="targets-year" data-action="year" .value=${live(String(year))} @change=${chooseYear}>
+              ${years().map((y) => html`<option value=${y} ?selected=${y === year}>${lang() === 'zh' ? `${y} 年` : y}</option>`)}
+            </select>
+          </div>
+        </div>
+        <p class="muted">${t('admin.targets.intro')}</p>
+        <div class="records-status" aria-live="polite">${saved ? html`<p class="records-note" role="status" data-saved>${saved}</p>` : nothing}</div>
+        <div class="form-problems" role="alert" tabindex="-1" ?hidden=${!problems.length}>${problems.map((p) => html`<p>${p}</p>`)}</div>
+        <div class="records-results">
+          <div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.targets.title')}>${loaded ? grid() : nothing}</div>
+        </div>
+        <div class="save-bar">
+          <button type="button" class="primary" data-action="save-targets" ?disabled=${n === 0 || busy} @click=${submit}>${save}</button>
+          <button type="button" class="secondary" data-action="discard-targets" ?disabled=${n === 0} @click=${discard}>${t('admin.targets.discard')}</button>
+          <p class="muted" aria-live="polite">${t(`admin.targets.${pending}`, count)}</p>
+        </div>
+      </section>`,
+      host,
     );
+  };
+
+  const focusCell = (cell: Cell) =>
+    host
+      .querySelector<HTMLElement>(`input[data-measure="${cell.measure.id}"][data-university="${cell.university ?? 'alliance'}"]`)
+      ?.focus();
+
+  function discard(): void {
+    typed = new Map([...original].map(([k, v]) => [k, String(v)]));
+    errors = new Map();
+    problems = [];
+    draw();
   }
 
-  async function load(): Promise<void> {
+  async function chooseYear(event: Event): Promise<void> {
+    const next = (event.target as HTMLSelectElement).value;
+    const n = changed().length;
+    if (n > 0) {
+      const sure = await confirmDialog(host.querySelector<HTMLElement>('.admin-targets') ?? host, {
+        title: t('admin.targets.leaveTitle'),
+        message: t('admin.targets.leaveMessage', { count: formatCount(n), year: String(year) }),
+        confirm: t('admin.targets.leaveConfirm'),
+      });
+      // Kept: the select shows this year again.
+      if (!sure) return draw();
+    }
+    ctx.navigate('admin', { tab: 'targets', year: next });
+  }
+
+  function load(): Promise<void> {
     const { signal } = ctx;
     const shownYear = year;
-    mark('loading');
-    results.setAttribute('aria-busy', 'true');
-    problems.hidden = true;
-    try {
+    return status.run(signal, async () => {
       const { targets } = await request<{ targets: Target[] }>('GET', `/targets?year=${shownYear}`, undefined, signal);
-      if (signal.aborted || shownYear !== year) return;
-      gridBox.replaceChildren(grid(targets));
-      mark('ready');
-      refreshPending();
-    } catch (error) {
-      if (signal.aborted) return;
-      mark('error');
-      status.replaceChildren(
-        element('p', { class: 'records-error', role: 'alert' }, t('state.error', { message: messageOf(error) })),
-      );
-    } finally {
-      results.setAttribute('aria-busy', 'false');
-    }
+      if (signal.aborted || shownYear !== year) return undefined;
+      original = new Map(targets.map((x) => [keyOf(x.measure, x.university), x.value]));
+      discard();
+      loaded = true;
+      draw();
+      return 'ready';
+    });
   }
 
   async function submit(): Promise<void> {
     const changes = changed();
     if (changes.length === 0) return;
-    for (const c of cells) setCellError(c, null);
-    problems.hidden = true;
-    status.replaceChildren();
-    const invalid = changes.filter((c) => !parseTarget(c.input.value).ok);
+    errors = new Map();
+    problems = [];
+    saved = '';
+    const invalid = changes.filter((c) => !parsed(c.key).ok);
     if (invalid.length > 0) {
-      for (const c of invalid) setCellError(c, t('admin.targets.notNumber'));
-      invalid[0]!.input.focus();
-      return;
+      for (const c of invalid) errors.set(c.key, t('admin.targets.notNumber'));
+      draw();
+      return focusCell(invalid[0]!);
     }
-    const targets = changes.map((c) => ({
-      measure: c.measure.id,
-      year,
-      university: c.university,
-      value: (parseTarget(c.input.value) as { value: number | null }).value,
-    }));
-    save.disabled = true;
+    busy = true;
+    draw();
     try {
-      const counts = await request<{ set: number; removed: number; unchanged: number }>('PUT', '/targets', { targets });
+      const answer = await request<{ set: number; removed: number; unchanged: number }>('PUT', '/targets', {
+        targets: changes.map((c) => ({ measure: c.measure.id, year, university: c.university, value: numberAt(c.key) })),
+      });
+      busy = false;
+      saved = t('admin.targets.saved', {
+        set: formatCount(answer.set),
+        removed: formatCount(answer.removed),
+        unchanged: formatCount(answer.unchanged),
+      });
       await load();
-      status.replaceChildren(
-        element(
-          'p',
-          { class: 'records-note', role: 'status', 'data-saved': '' },
-          t('admin.targets.saved', {
-            set: formatCount(counts.set),
-            removed: formatCount(counts.removed),
-            unchanged: formatCount(counts.unchanged),
-          }),
-        ),
-      );
     } catch (error) {
+      busy = false;
       // `body.targets.3.value` names the fourth cell sent.
       const unplaced: string[] = [];
       let first: Cell | undefined;
@@ -280,48 +253,18 @@ export function renderTargetsTab(panel: HTMLElement, first: ViewContext, setStat
         const match = /^body\.targets\.(\d+)(?:\.|$)/.exec(problem.path ?? '');
         const cell = match ? changes[Number(match[1])] : undefined;
         if (cell) {
-          setCellError(cell, problem.message);
+          errors.set(cell.key, problem.message);
           first ??= cell;
         } else unplaced.push(problem.path ? `${problem.path}: ${problem.message}` : problem.message);
       }
-      problems.replaceChildren(
-        element('p', {}, first ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error)),
-        ...unplaced.map((line) => element('p', {}, line)),
-      );
-      problems.hidden = false;
-      (first?.input ?? problems).focus();
-      refreshPending();
+      problems = [first ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
+      draw();
+      if (first) focusCell(first);
+      else host.querySelector<HTMLElement>('.form-problems')?.focus();
     }
   }
 
-  save.addEventListener('click', () => void submit());
-  discard.addEventListener('click', () => {
-    for (const c of cells) {
-      c.input.value = c.original === null ? '' : String(c.original);
-      setCellError(c, null);
-      showReadable(c);
-    }
-    problems.hidden = true;
-    refreshPending();
-  });
-  yearSelect.addEventListener('change', async () => {
-    const next = Number(yearSelect.value);
-    if (changed().length > 0) {
-      const discardChanges = await confirmDialog(root, {
-        title: t('admin.targets.leaveTitle'),
-        message: t('admin.targets.leaveMessage', { count: formatCount(changed().length), year: String(year) }),
-        confirm: t('admin.targets.leaveConfirm'),
-      });
-      if (!discardChanges) {
-        yearSelect.value = String(year);
-        return;
-      }
-    }
-    ctx.navigate('admin', { tab: 'targets', year: String(next) });
-  });
-
-  fillYears();
-  refreshPending();
+  draw();
   void load();
   return {
     update(next) {
@@ -329,13 +272,14 @@ export function renderTargetsTab(panel: HTMLElement, first: ViewContext, setStat
       const nextYear = yearOf(ctx.params);
       // The app aborts a view's requests when its URL changes: a grid still loading is asked for again.
       if (nextYear === year) {
-        if (results.dataset.state === 'loading') void load();
+        if (!loaded) void load();
         return;
       }
       year = nextYear;
-      fillYears();
-      status.replaceChildren();
+      saved = '';
+      loaded = false;
+      draw();
       void load();
     },
   };
-}
+};

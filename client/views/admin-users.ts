@@ -1,21 +1,15 @@
-import { type Me, type Meta, request, type Role } from '../api';
-import { element, scrollBox } from '../dom';
-import { lang, t } from '../i18n';
+import { html, nothing, render } from 'lit-html';
+import { live } from 'lit-html/directives/live.js';
+import { type Role, ROLES } from '../../contract/enums';
+import { ApiError, request } from '../api';
+import { t } from '../i18n';
+import { formatDay } from '../lib/dates';
+import { universityName } from '../lib/filters';
+import type { Meta } from '../api';
 import type { ViewContext } from '../view';
-import type { TabHandle, TabState } from './admin';
+import type { MountTab } from './admin';
 import { demoSection } from './admin-demo';
-import {
-  type Control,
-  confirmDialog,
-  type Field,
-  field,
-  formErrorBox,
-  locale,
-  messageOf,
-  openDialog,
-  setFieldError,
-  showProblems,
-} from './records-ui';
+import { confirmDialog, messageOf, openDialog } from './records-ui';
 
 /** An account as `/users` sends it (server/users/users.schemas.ts, `UserSchema`). */
 export interface User {
@@ -29,9 +23,9 @@ export interface User {
   updatedAt: string;
 }
 
-const ROLES: readonly Role[] = ['admin', 'leadership', 'steward', 'commission'];
 /** The server's rule (server/auth/password.ts). */
 const MIN_PASSWORD_LENGTH = 12;
+const COLUMNS = ['name', 'email', 'role', 'university', 'status', 'created', 'actions'] as const;
 
 /** A password of 20 characters from an alphabet without look-alikes (0/O, 1/l/I), from the browser's CSPRNG. */
 export function generatePassword(length = 20): string {
@@ -48,255 +42,208 @@ export function generatePassword(length = 20): string {
   return out.length === length ? out : generatePassword(length);
 }
 
-const universityName = (meta: Meta, code: string | null): string => {
-  if (!code) return '—';
-  const u = meta.universities.find((x) => x.code === code);
-  return u ? `${code} · ${lang() === 'zh' ? u.nameZh : u.nameEn}` : code;
-};
+const universityTitle = (meta: Meta, code: string | null): string => (code ? `${code} · ${universityName(meta, code)}` : '—');
 
-function roleSelect(value: Role | ''): HTMLSelectElement {
-  const select = element('select');
-  if (value === '') select.append(element('option', { value: '' }, t('records.form.choose')));
-  for (const role of ROLES) {
-    const option = element('option', { value: role }, t(`role.${role}`));
-    if (role === value) option.selected = true;
-    select.append(option);
-  }
-  return select;
-}
-
-function universitySelect(meta: Meta, value: string | null): HTMLSelectElement {
-  const select = element('select');
-  select.append(element('option', { value: '' }, t('records.form.none')));
-  for (const u of meta.universities) {
-    const option = element('option', { value: u.code }, universityName(meta, u.code));
-    if (u.code === value) option.selected = true;
-    select.append(option);
-  }
-  return select;
-}
-
-/** Only a steward belongs to a university: the field is enabled for that role alone. */
-function linkRoleAndUniversity(role: HTMLSelectElement, university: HTMLSelectElement): void {
-  const sync = () => {
-    const steward = role.value === 'steward';
-    university.disabled = !steward;
-    if (!steward) university.value = '';
-  };
-  role.addEventListener('change', sync);
-  sync();
-}
+type FieldName = 'email' | 'name' | 'role' | 'university' | 'password';
+type PasswordMode = 'keep' | 'generate' | 'type';
+const REQUIRED: readonly FieldName[] = ['email', 'name', 'role'];
 
 /**
- * The password part of a form: generate one (shown once after saving) or type one. Returns the
- * field and a function that gives the password to send (or null when none is asked for).
+ * The form to add an account or change one, in a dialog. With a generated password, the dialog
+ * then shows it once, to be passed on. `saved` is called with the account the server answered.
  */
-function passwordChoice(
-  name: string,
-  optional: boolean,
-): { node: HTMLElement; field: Field; value(): string | null; generated(): boolean } {
-  const group = `${name}-mode`;
-  const modes = optional ? (['keep', 'generate', 'type'] as const) : (['generate', 'type'] as const);
-  const radios = modes.map((mode, i) => {
-    const radio = element('input', { type: 'radio', name: group, value: mode, 'data-password-mode': mode });
-    if (i === 0) radio.checked = true;
-    return radio;
+function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefined, saved: (user: User) => void): void {
+  const { body, close } = openDialog(host, {
+    title: user ? t('admin.users.editTitle', { email: user.email }) : t('admin.users.addTitle'),
+    className: 'user-dialog',
   });
-  const input = element('input', { type: 'password', autocomplete: 'new-password', minlength: String(MIN_PASSWORD_LENGTH) });
-  const f = field(name, t('admin.users.password'), input, { hint: t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH }) });
-  const mode = () => radios.find((r) => r.checked)?.value ?? modes[0];
-  const sync = () => {
-    input.disabled = mode() !== 'type';
-    f.wrapper.hidden = mode() !== 'type';
+  const v = { email: '', name: user?.name ?? '', role: user?.role ?? '', university: user?.university ?? '', password: '' };
+  const modes: PasswordMode[] = user ? ['keep', 'generate', 'type'] : ['generate', 'type'];
+  let mode = modes[0]!;
+  let errors: Partial<Record<FieldName, string>> = {};
+  let problems: string[] = [];
+  let busy = false;
+  let generated: { email: string; password: string } | undefined;
+  let copied = '';
+  const steward = () => v.role === 'steward';
+  const set = (key: keyof typeof v) => (e: Event) => {
+    v[key] = (e.target as HTMLInputElement | HTMLSelectElement).value;
+    draw();
   };
-  for (const r of radios) r.addEventListener('change', sync);
-  sync();
-  const fieldset = element(
-    'fieldset',
-    { class: 'filter-group' },
-    element('legend', {}, t('admin.users.passwordChoice')),
-    element(
-      'div',
-      { class: 'radio-row' },
-      ...radios.map((radio, i) =>
-        element('label', { class: 'filter-check' }, radio, element('span', {}, t(`admin.users.password.${modes[i]!}`))),
-      ),
-    ),
-    f.wrapper,
-  );
-  let last: string | null = null;
-  return {
-    node: fieldset,
-    field: f,
-    value() {
-      const m = mode();
-      last = m === 'keep' ? null : m === 'generate' ? generatePassword() : input.value;
-      return last;
-    },
-    generated: () => mode() === 'generate',
+  const hints: Partial<Record<FieldName, string>> = {
+    university: t('admin.users.universityHint'),
+    password: t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH }),
   };
-}
 
-/** After an account is saved with a generated password: show it once, to be passed on. */
-function showPasswordOnce(body: HTMLElement, email: string, password: string, close: () => void): void {
-  const id = `generated-${Date.now()}`;
-  const output = element('input', {
-    type: 'text',
-    id,
-    readonly: '',
-    class: 'generated-password',
-    value: password,
-    'data-generated-password': '',
-  });
-  const copy = element('button', { type: 'button', class: 'secondary' }, t('admin.users.copy'));
-  const copied = element('span', { class: 'muted', role: 'status' });
-  copy.addEventListener('click', async () => {
-    output.select();
+  /** A labelled field: its control gets the id, name, description and validity; the server's message shows beneath. */
+  const field = (name: FieldName, control: (a: { id: string; describedBy: string; invalid: string }) => unknown) => {
+    const id = `user-${name}`;
+    const describedBy = [hints[name] ? `${id}-hint` : '', errors[name] ? `${id}-error` : ''].join(' ').trim();
+    const required = REQUIRED.includes(name);
+    return html`<div class="form-field" data-field=${name}>
+      <label for=${id}>${name === 'password' ? t('admin.users.password') : t(`admin.users.col.${name}`)}${
+        required ? html`<span class="required-mark" aria-hidden="true"> *</span>` : nothing
+      }</label>
+      ${control({ id, describedBy, invalid: errors[name] ? 'true' : '' })}
+      ${hints[name] ? html`<p class="field-hint" id="${id}-hint">${hints[name]}</p>` : nothing}
+      <p class="field-error" id="${id}-error" ?hidden=${!errors[name]}>${errors[name] ?? ''}</p>
+    </div>`;
+  };
+  const input = (name: 'email' | 'name' | 'password', type: string) =>
+    field(
+      name,
+      (a) => html`<input type=${type} id=${a.id} name=${name} aria-describedby=${a.describedBy || nothing}
+        aria-invalid=${a.invalid || nothing} aria-required=${REQUIRED.includes(name) ? 'true' : nothing}
+        autocomplete=${name === 'password' ? 'new-password' : 'off'} maxlength=${name === 'name' ? 200 : nothing}
+        minlength=${name === 'password' ? MIN_PASSWORD_LENGTH : nothing} ?disabled=${name === 'password' && mode !== 'type'}
+        .value=${live(v[name])} @input=${set(name)} />`,
+    );
+  const select = (name: 'role' | 'university', options: unknown, value: string, disabled = false) =>
+    field(
+      name,
+      (
+        a,
+      ) => html`<select id=${a.id} name=${name} aria-describedby=${a.describedBy || nothing} aria-invalid=${a.invalid || nothing}
+        aria-required=${REQUIRED.includes(name) ? 'true' : nothing} ?disabled=${disabled} .value=${live(value)} @change=${set(name)}>${options}</select>`,
+    );
+
+  const copy = async () => {
+    body.querySelector<HTMLInputElement>('[data-generated-password]')?.select();
     try {
-      await navigator.clipboard.writeText(password);
-      copied.textContent = t('admin.users.copied');
+      await navigator.clipboard.writeText(generated!.password);
+      copied = t('admin.users.copied');
     } catch {
-      copied.textContent = t('admin.users.copyManually');
+      copied = t('admin.users.copyManually');
     }
-  });
-  const done = element('button', { type: 'button', class: 'primary' }, t('admin.users.done'));
-  done.addEventListener('click', close);
-  body.replaceChildren(
-    element('div', { class: 'one-time', role: 'status' }, element('p', {}, t('admin.users.passwordOnce', { email }))),
-    element('div', { class: 'form-field' }, element('label', { for: id }, t('admin.users.password')), output),
-    element('div', { class: 'dialog-actions start' }, copy, copied),
-    element('div', { class: 'dialog-actions' }, done),
-  );
-  output.focus();
-  output.select();
+    draw();
+  };
+
+  async function submit(event: Event): Promise<void> {
+    event.preventDefault();
+    const password = mode === 'keep' ? null : mode === 'generate' ? generatePassword() : v.password;
+    const university = steward() ? v.university || null : null;
+    const payload = user
+      ? {
+          ...(v.name.trim() !== user.name ? { name: v.name } : {}),
+          ...(v.role !== user.role ? { role: v.role } : {}),
+          ...(university !== user.university ? { university } : {}),
+          ...(password !== null ? { password } : {}),
+        }
+      : { email: v.email, name: v.name, role: v.role, university, password };
+    if (Object.keys(payload).length === 0) return close();
+    errors = {};
+    problems = [];
+    busy = true;
+    draw();
+    try {
+      const answer = await request<User>(user ? 'PATCH' : 'POST', user ? `/users/${user.id}` : '/users', payload);
+      saved(answer);
+      if (password === null || mode !== 'generate') return close();
+      generated = { email: answer.email, password };
+    } catch (error) {
+      // Each problem beside its field (`body.email`), the rest above the form.
+      const rest: string[] = [];
+      for (const p of error instanceof ApiError ? error.errors : []) {
+        const name = p.path?.replace(/^body\./, '') as FieldName;
+        if (name in v && (!user || name !== 'email')) errors[name] = errors[name] ? `${errors[name]}; ${p.message}` : p.message;
+        else rest.push(p.path ? `${p.path}: ${p.message}` : p.message);
+      }
+      const placed = Object.keys(errors).length > 0;
+      problems = [placed ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...rest];
+    } finally {
+      busy = false;
+      draw();
+    }
+    const first = Object.keys(errors)[0];
+    const focus = body.querySelector<HTMLInputElement>(
+      generated ? '[data-generated-password]' : first ? `[name=${first}]` : '.form-problems',
+    );
+    focus?.focus();
+    if (generated) focus?.select();
+  }
+
+  const passwordOnce = (g: { email: string; password: string }) => html`
+    <div class="one-time" role="status"><p>${t('admin.users.passwordOnce', { email: g.email })}</p></div>
+    <div class="form-field">
+      <label for="generated-password">${t('admin.users.password')}</label>
+      <input type="text" id="generated-password" readonly class="generated-password" .value=${g.password} data-generated-password />
+    </div>
+    <div class="dialog-actions start">
+      <button type="button" class="secondary" @click=${copy}>${t('admin.users.copy')}</button>
+      <span class="muted" role="status">${copied}</span>
+    </div>
+    <div class="dialog-actions"><button type="button" class="primary" @click=${close}>${t('admin.users.done')}</button></div>`;
+
+  const form = () => html`<form class="user-form" novalidate @submit=${submit}>
+    <div class="form-problems" role="alert" tabindex="-1" ?hidden=${!problems.length}>${problems.map((p) => html`<p>${p}</p>`)}</div>
+    <div class="form-grid">
+      ${user ? nothing : input('email', 'email')} ${input('name', 'text')}
+      ${select(
+        'role',
+        html`${v.role === '' ? html`<option value="" selected>${t('records.form.choose')}</option>` : nothing}
+        ${ROLES.map((r) => html`<option value=${r} ?selected=${r === v.role}>${t(`role.${r}`)}</option>`)}`,
+        v.role,
+      )}
+      ${
+        // Only a steward belongs to a university.
+        select(
+          'university',
+          html`<option value="" ?selected=${!steward()}>${t('records.form.none')}</option>
+          ${ctx.meta.universities.map(
+            (u) =>
+              html`<option value=${u.code} ?selected=${steward() && u.code === v.university}>${universityTitle(ctx.meta, u.code)}</option>`,
+          )}`,
+          steward() ? v.university : '',
+          !steward(),
+        )
+      }
+    </div>
+    <fieldset class="filter-group">
+      <legend>${t('admin.users.passwordChoice')}</legend>
+      <div class="radio-row">
+        ${modes.map(
+          (m) => html`<label class="filter-check">
+            <input type="radio" name="password-mode" value=${m} data-password-mode=${m} .checked=${live(mode === m)}
+              @change=${() => {
+                mode = m;
+                draw();
+              }} />
+            <span>${t(`admin.users.password.${m}`)}</span>
+          </label>`,
+        )}
+      </div>
+      <div ?hidden=${mode !== 'type'}>${input('password', 'password')}</div>
+    </fieldset>
+    ${user?.email === ctx.me.email ? html`<p class="import-warning">${t('admin.users.selfWarning')}</p>` : nothing}
+    ${user ? html`<p class="muted">${t('admin.users.sessionsNote')}</p>` : nothing}
+    <div class="dialog-actions">
+      <button type="button" class="secondary" @click=${close}>${t('records.dialog.cancel')}</button>
+      <button type="submit" class="primary" data-action="save-user" ?disabled=${busy}>${t('records.form.save')}</button>
+    </div>
+  </form>`;
+
+  const draw = () => render(generated ? passwordOnce(generated) : form(), body);
+  draw();
+  body.querySelector<HTMLElement>(user ? '[name=name]' : '[name=email]')?.focus();
 }
 
 /** The accounts: list, add, change role or name, set a password, disable and enable. */
-export function renderUsersTab(panel: HTMLElement, first: ViewContext, setState: (state: TabState) => void): TabHandle {
+export const mountUsersTab: MountTab = (host, first, status) => {
   let ctx = first;
-  const root = element('section', { class: 'admin-users' });
-  const status = element('div', { class: 'records-status' });
-  const list = scrollBox(t('admin.users.title'));
-  const results = element('div', { class: 'records-results', 'data-state': 'loading', 'aria-busy': 'true' }, status, list);
-  const add = element('button', { type: 'button', class: 'primary', 'data-action': 'add-user' }, t('admin.users.add'));
-  add.addEventListener('click', () => openUserForm(undefined));
-  const demoHost = element('div');
-  root.append(
-    demoHost,
-    element('div', { class: 'admin-bar' }, element('h2', {}, t('admin.users.title')), add),
-    element('p', { class: 'muted' }, t('admin.users.intro')),
-    results,
-  );
-  panel.append(root);
-  const mark = (state: TabState) => {
-    results.dataset.state = state;
-    setState(state);
+  let users: User[] = [];
+  let loaded = false;
+  let note: { message: string; error: boolean } | undefined;
+  const say = (message: string, error = false) => {
+    note = { message, error };
+    draw();
   };
-
-  const say = (message: string, error = false) =>
-    status.replaceChildren(
-      element('p', { class: error ? 'records-error' : 'records-note', role: error ? 'alert' : 'status' }, message),
-    );
-
+  const root = () => host.querySelector<HTMLElement>('.admin-users') ?? host;
   // After leaving demo mode, the accounts are listed again (or, when this was a demo account, the sign-in page shows).
-  const demo = demoSection(
-    demoHost,
-    (message, error) => say(message, error),
-    () => void load(),
-  );
-
-  async function load(): Promise<void> {
-    const { signal } = ctx;
-    void demo.load(signal);
-    mark('loading');
-    results.setAttribute('aria-busy', 'true');
-    try {
-      const { users } = await request<{ users: User[] }>('GET', '/users', undefined, signal);
-      if (signal.aborted) return;
-      list.replaceChildren(table(users));
-      mark('ready');
-    } catch (error) {
-      if (signal.aborted) return;
-      mark('error');
-      say(t('state.error', { message: messageOf(error) }), true);
-    } finally {
-      results.setAttribute('aria-busy', 'false');
-    }
-  }
-
-  function table(users: User[]): HTMLTableElement {
-    const when = (iso: string) => new Date(iso).toLocaleDateString(locale(), { dateStyle: 'medium', timeZone: 'Asia/Shanghai' });
-    return element(
-      'table',
-      { class: 'data-table users-table' },
-      element(
-        'thead',
-        {},
-        element(
-          'tr',
-          {},
-          ...(['name', 'email', 'role', 'university', 'status', 'created', 'actions'] as const).map((key) =>
-            element('th', { scope: 'col' }, t(`admin.users.col.${key}`)),
-          ),
-        ),
-      ),
-      element(
-        'tbody',
-        {},
-        ...users.map((user) => {
-          const edit = element(
-            'button',
-            {
-              type: 'button',
-              class: 'link-button',
-              'data-action': 'edit-user',
-              'aria-label': t('admin.users.editLabel', { email: user.email }),
-            },
-            t('admin.users.edit'),
-          );
-          edit.addEventListener('click', () => openUserForm(user));
-          const toggle = element(
-            'button',
-            {
-              type: 'button',
-              class: user.disabled ? 'link-button' : 'link-button danger-link',
-              'data-action': user.disabled ? 'enable-user' : 'disable-user',
-              'aria-label': t(user.disabled ? 'admin.users.enableLabel' : 'admin.users.disableLabel', { email: user.email }),
-            },
-            t(user.disabled ? 'admin.users.enable' : 'admin.users.disable'),
-          );
-          toggle.addEventListener('click', () => void setDisabled(user, !user.disabled));
-          return element(
-            'tr',
-            { 'data-email': user.email, class: user.disabled ? 'user-disabled' : '' },
-            element('th', { scope: 'row' }, user.name),
-            element('td', {}, user.email),
-            element('td', { 'data-value': user.role }, t(`role.${user.role}`)),
-            element(
-              'td',
-              { 'data-value': user.university ?? '', title: universityName(ctx.meta, user.university) },
-              user.university ?? '—',
-            ),
-            element(
-              'td',
-              { 'data-value': user.disabled ? 'disabled' : 'active' },
-              element(
-                'span',
-                { class: `status-badge ${user.disabled ? 'disabled' : 'active'}` },
-                t(user.disabled ? 'admin.users.disabled' : 'admin.users.active'),
-              ),
-            ),
-            element('td', { title: user.createdAt }, when(user.createdAt)),
-            element('td', { class: 'actions' }, edit, ' ', toggle),
-          );
-        }),
-      ),
-    );
-  }
+  const demo = demoSection({ say, done: () => void load(), redraw: () => draw(), host: root });
 
   async function setDisabled(user: User, disabled: boolean): Promise<void> {
     if (disabled) {
-      const sure = await confirmDialog(root, {
+      const sure = await confirmDialog(root(), {
         title: t('admin.users.disableTitle'),
         message: t('admin.users.disableMessage', { name: user.name, email: user.email }),
         confirm: t('admin.users.disable'),
@@ -307,104 +254,81 @@ export function renderUsersTab(panel: HTMLElement, first: ViewContext, setState:
     try {
       await request<User>('PATCH', `/users/${user.id}`, { disabled });
     } catch (error) {
-      say(t('admin.users.failed', { message: messageOf(error) }), true);
-      return;
+      return say(t('admin.users.failed', { message: messageOf(error) }), true);
     }
     await load();
     say(t(disabled ? 'admin.users.disabledDone' : 'admin.users.enabledDone', { email: user.email }));
   }
 
-  function openUserForm(user: User | undefined): void {
-    const me: Me = ctx.me;
-    const { body, close } = openDialog(root, {
-      title: user ? t('admin.users.editTitle', { email: user.email }) : t('admin.users.addTitle'),
-      className: 'user-dialog',
+  const edit = (user?: User) =>
+    openUserForm(root(), ctx, user, (saved) => {
+      void load().then(() => say(t(user ? 'admin.users.saved' : 'admin.users.created', { email: saved.email })));
     });
-    const fields = new Map<string, Field>();
-    const add = (name: string, label: string, control: Control, hint?: string, required = false) => {
-      const f = field(name, label, control, { ...(hint ? { hint } : {}), required });
-      fields.set(name, f);
-      return f;
-    };
-    const email = element('input', { type: 'email', autocomplete: 'off', value: user?.email ?? '' });
-    const name = element('input', { type: 'text', autocomplete: 'off', maxlength: '200', value: user?.name ?? '' });
-    const role = roleSelect(user?.role ?? '');
-    const university = universitySelect(ctx.meta, user?.university ?? null);
-    linkRoleAndUniversity(role, university);
-    const password = passwordChoice('password', user !== undefined);
-    fields.set('password', password.field);
-    const grid = element(
-      'div',
-      { class: 'form-grid' },
-      ...(user ? [] : [add('email', t('admin.users.col.email'), email, undefined, true).wrapper]),
-      add('name', t('admin.users.col.name'), name, undefined, true).wrapper,
-      add('role', t('admin.users.col.role'), role, undefined, true).wrapper,
-      add('university', t('admin.users.col.university'), university, t('admin.users.universityHint')).wrapper,
+
+  const row = (user: User) => {
+    const [state, action] = user.disabled ? (['disabled', 'enable'] as const) : (['active', 'disable'] as const);
+    return html`<tr data-email=${user.email} class=${user.disabled ? 'user-disabled' : ''}>
+      <th scope="row">${user.name}</th>
+      <td>${user.email}</td>
+      <td data-value=${user.role}>${t(`role.${user.role}`)}</td>
+      <td data-value=${user.university ?? ''} title=${universityTitle(ctx.meta, user.university)}>${user.university ?? '—'}</td>
+      <td data-value=${state}><span class="status-badge ${state}">${t(`admin.users.${state}`)}</span></td>
+      <td title=${user.createdAt}>${formatDay(user.createdAt)}</td>
+      <td class="actions">
+        <button type="button" class="link-button" data-action="edit-user" aria-label=${t('admin.users.editLabel', { email: user.email })}
+          @click=${() => edit(user)}>${t('admin.users.edit')}</button>
+        <button type="button" class="link-button ${user.disabled ? '' : 'danger-link'}" data-action="${action}-user"
+          aria-label=${t(`admin.users.${action}Label`, { email: user.email })} @click=${() => void setDisabled(user, !user.disabled)}>
+          ${t(`admin.users.${action}`)}
+        </button>
+      </td>
+    </tr>`;
+  };
+
+  const draw = () =>
+    render(
+      html`<section class="admin-users">
+        ${demo.view()}
+        <div class="admin-bar">
+          <h2>${t('admin.users.title')}</h2>
+          <button type="button" class="primary" data-action="add-user" @click=${() => edit()}>${t('admin.users.add')}</button>
+        </div>
+        <p class="muted">${t('admin.users.intro')}</p>
+        <div class="records-results">
+          <div class="records-status">
+            ${note ? html`<p class=${note.error ? 'records-error' : 'records-note'} role=${note.error ? 'alert' : 'status'}>${note.message}</p>` : nothing}
+          </div>
+          <div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.users.title')}>
+            <table class="data-table users-table">
+              <thead><tr>${COLUMNS.map((key) => html`<th scope="col">${t(`admin.users.col.${key}`)}</th>`)}</tr></thead>
+              <tbody>${users.map(row)}</tbody>
+            </table>
+          </div>
+        </div>
+      </section>`,
+      host,
     );
-    const problems = formErrorBox();
-    const save = element('button', { type: 'submit', class: 'primary', 'data-action': 'save-user' }, t('records.form.save'));
-    const cancel = element('button', { type: 'button', class: 'secondary' }, t('records.dialog.cancel'));
-    cancel.addEventListener('click', close);
-    const self = user?.email === me.email;
-    const form = element(
-      'form',
-      { class: 'user-form', novalidate: '' },
-      problems,
-      grid,
-      password.node,
-      ...(self ? [element('p', { class: 'import-warning' }, t('admin.users.selfWarning'))] : []),
-      ...(user ? [element('p', { class: 'muted' }, t('admin.users.sessionsNote'))] : []),
-      element('div', { class: 'dialog-actions' }, cancel, save),
-    );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const chosenPassword = password.value();
-      const chosenUniversity = role.value === 'steward' ? university.value || null : null;
-      let payload: Record<string, unknown>;
-      if (user) {
-        payload = {};
-        if (name.value.trim() !== user.name) payload.name = name.value;
-        if (role.value !== user.role) payload.role = role.value;
-        if (chosenUniversity !== user.university) payload.university = chosenUniversity;
-        if (chosenPassword !== null) payload.password = chosenPassword;
-        if (Object.keys(payload).length === 0) {
-          close();
-          return;
-        }
-      } else {
-        payload = {
-          email: email.value,
-          name: name.value,
-          role: role.value,
-          university: chosenUniversity,
-          password: chosenPassword,
-        };
-      }
-      for (const f of fields.values()) setFieldError(f, null);
-      save.disabled = true;
-      try {
-        const saved = user
-          ? await request<User>('PATCH', `/users/${user.id}`, payload)
-          : await request<User>('POST', '/users', payload);
-        void load().then(() => say(t(user ? 'admin.users.saved' : 'admin.users.created', { email: saved.email })));
-        if (chosenPassword !== null && password.generated()) showPasswordOnce(body, saved.email, chosenPassword, close);
-        else close();
-      } catch (error) {
-        showProblems(error, fields, problems);
-      } finally {
-        save.disabled = false;
-      }
+
+  function load(): Promise<void> {
+    const { signal } = ctx;
+    void demo.load(signal);
+    return status.run(signal, async () => {
+      const answer = await request<{ users: User[] }>('GET', '/users', undefined, signal);
+      if (signal.aborted) return undefined;
+      users = answer.users;
+      loaded = true;
+      draw();
+      return 'ready';
     });
-    body.append(form);
-    (user ? name : email).focus();
   }
 
+  draw();
   void load();
   return {
     update(next) {
       ctx = next;
       // The app aborts a view's requests when its URL changes: a list still loading is asked for again.
-      if (results.dataset.state === 'loading') void load();
+      if (!loaded) void load();
     },
   };
-}
+};

@@ -1,10 +1,11 @@
 import '../records.css';
-import { element } from '../dom';
+import { html, render } from 'lit-html';
 import { t } from '../i18n';
+import { setViewState, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
-import { renderAuditTab } from './admin-audit';
-import { renderTargetsTab } from './admin-targets';
-import { renderUsersTab } from './admin-users';
+import { mountAuditTab } from './admin-audit';
+import { mountTargetsTab } from './admin-targets';
+import { mountUsersTab } from './admin-users';
 
 /**
  * The administrator's view: accounts, yearly targets and the audit log, one tab each. The tab
@@ -15,116 +16,80 @@ import { renderUsersTab } from './admin-users';
 export const ADMIN_TABS = ['users', 'targets', 'audit'] as const;
 export type AdminTab = (typeof ADMIN_TABS)[number];
 
-/** What a tab returns: `update` when only its URL state changed, `destroy` when it is left. */
+/** A tab drawn into `host`; `update` when only its URL state changed, `destroy` when it is left. */
 export interface TabHandle {
-  update?(ctx: ViewContext): void | Promise<void>;
+  update?(ctx: ViewContext): void;
   destroy?(): void;
 }
-/** The state of a tab's data, shown as the view's `data-state`. */
-export type TabState = 'loading' | 'ready' | 'empty' | 'error';
-export type RenderTab = (
-  panel: HTMLElement,
-  ctx: ViewContext,
-  setState: (state: TabState) => void,
-) => Promise<TabHandle> | TabHandle;
+/** A tab reports its loads through the view's one `status` (its `data-state` and error box). */
+export type MountTab = (host: HTMLElement, ctx: ViewContext, status: ViewStatus) => TabHandle;
 
-const RENDER: Record<AdminTab, RenderTab> = { users: renderUsersTab, targets: renderTargetsTab, audit: renderAuditTab };
+const MOUNT: Record<AdminTab, MountTab> = { users: mountUsersTab, targets: mountTargetsTab, audit: mountAuditTab };
 
 const tabOf = (params: URLSearchParams): AdminTab => {
   const tab = params.get('tab');
   return (ADMIN_TABS as readonly string[]).includes(tab ?? '') ? (tab as AdminTab) : 'users';
 };
 
-export const renderAdmin: RenderView = async (container, first) => {
+/** The tab an arrow, Home or End key moves to from `index`. */
+const KEY_STEP: Record<string, (index: number) => number> = {
+  ArrowRight: (i) => (i + 1) % ADMIN_TABS.length,
+  ArrowLeft: (i) => (i + ADMIN_TABS.length - 1) % ADMIN_TABS.length,
+  Home: () => 0,
+  End: () => ADMIN_TABS.length - 1,
+};
+
+export const renderAdmin: RenderView = (container, first) => {
   if (first.me.role !== 'admin') {
-    container.dataset.state = 'error';
-    container.replaceChildren(
-      element('h1', {}, t('admin.title')),
-      element('p', { class: 'state error', role: 'alert' }, t('admin.forbidden')),
-    );
+    setViewState(container, 'error');
+    render(html`<h1>${t('admin.title')}</h1><p class="state error" role="alert">${t('admin.forbidden')}</p>`, container);
     return;
   }
   let ctx = first;
-  let shown: { tab: AdminTab; handle: TabHandle } | undefined;
-  const tabs = new Map<AdminTab, HTMLButtonElement>();
-  const tablist = element('div', { class: 'records-tabs', role: 'tablist', 'aria-label': t('admin.tabs') });
-  const panel = element('div', { class: 'admin-panel', role: 'tabpanel', id: 'admin-panel', tabindex: '-1' });
-
+  let shown: { tab: AdminTab; host: HTMLElement; handle: TabHandle } | undefined;
+  const status = new ViewStatus(container);
   const go = (tab: AdminTab) => {
     if (tab !== tabOf(ctx.params)) ctx.navigate('admin', { tab });
   };
-  ADMIN_TABS.forEach((tab, index) => {
-    const button = element(
-      'button',
-      { type: 'button', role: 'tab', id: `admin-tab-${tab}`, 'aria-controls': 'admin-panel', 'data-tab': tab },
-      t(`admin.tab.${tab}`),
+  const onKey = (event: KeyboardEvent, index: number) => {
+    const step = KEY_STEP[event.key];
+    if (!step) return;
+    event.preventDefault();
+    const next = ADMIN_TABS[step(index)]!;
+    container.querySelector<HTMLElement>(`#admin-tab-${next}`)?.focus();
+    go(next);
+  };
+
+  const draw = (tab: AdminTab, host: HTMLElement) =>
+    render(
+      html`<div class="records-head"><h1>${t('admin.title')}</h1><p class="muted">${t('admin.intro')}</p></div>
+        <div class="records-tabs" role="tablist" aria-label=${t('admin.tabs')}>
+          ${ADMIN_TABS.map(
+            (name, index) => html`<button type="button" role="tab" id="admin-tab-${name}" aria-controls="admin-panel"
+              data-tab=${name} aria-selected=${name === tab} .tabIndex=${name === tab ? 0 : -1}
+              @click=${() => go(name)} @keydown=${(e: KeyboardEvent) => onKey(e, index)}>${t(`admin.tab.${name}`)}</button>`,
+          )}
+        </div>
+        ${status.errorBox}
+        <div class="admin-panel" role="tabpanel" id="admin-panel" tabindex="-1" aria-labelledby="admin-tab-${tab}" data-tab=${tab}>
+          ${host}
+        </div>`,
+      container,
     );
-    button.addEventListener('click', () => go(tab));
-    button.addEventListener('keydown', (event) => {
-      const next =
-        event.key === 'ArrowRight'
-          ? ADMIN_TABS[(index + 1) % ADMIN_TABS.length]
-          : event.key === 'ArrowLeft'
-            ? ADMIN_TABS[(index + ADMIN_TABS.length - 1) % ADMIN_TABS.length]
-            : event.key === 'Home'
-              ? ADMIN_TABS[0]
-              : event.key === 'End'
-                ? ADMIN_TABS[ADMIN_TABS.length - 1]
-                : undefined;
-      if (!next) return;
-      event.preventDefault();
-      tabs.get(next)?.focus();
-      go(next);
-    });
-    tabs.set(tab, button);
-    tablist.append(button);
-  });
 
-  container.replaceChildren(
-    element(
-      'div',
-      { class: 'records-head' },
-      element('h1', {}, t('admin.title')),
-      element('p', { class: 'muted' }, t('admin.intro')),
-    ),
-    tablist,
-    panel,
-  );
-
-  let generation = 0;
-  const show = async (next: ViewContext): Promise<void> => {
+  const show = (next: ViewContext): void => {
     ctx = next;
     const tab = tabOf(ctx.params);
-    for (const [name, button] of tabs) {
-      button.setAttribute('aria-selected', String(name === tab));
-      button.tabIndex = name === tab ? 0 : -1;
-    }
-    panel.setAttribute('aria-labelledby', `admin-tab-${tab}`);
-    panel.dataset.tab = tab;
     if (shown?.tab === tab) {
-      await shown.handle.update?.(ctx);
+      shown.handle.update?.(ctx);
       return;
     }
-    // A new tab: its state reports count only while it is the one on screen.
-    const mine = ++generation;
     shown?.handle.destroy?.();
-    shown = undefined;
-    panel.replaceChildren();
-    container.dataset.state = 'loading';
-    const handle = await RENDER[tab](panel, ctx, (state) => {
-      if (mine === generation) container.dataset.state = state;
-    });
-    if (mine !== generation) {
-      // Another tab was chosen while this one loaded: that one draws the panel.
-      handle.destroy?.();
-      return;
-    }
-    shown = { tab, handle };
+    const host = document.createElement('div');
+    draw(tab, host);
+    shown = { tab, host, handle: MOUNT[tab](host, ctx, status) };
   };
 
-  await show(first);
-  return {
-    update: show,
-    destroy: () => shown?.handle.destroy?.(),
-  };
+  show(first);
+  return { update: show, destroy: () => shown?.handle.destroy?.() };
 };

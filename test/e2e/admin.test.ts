@@ -88,7 +88,8 @@ describeBrowser('the admin view', () => {
     } finally {
       await dashboard.close();
     }
-  });
+    // Its own dashboard (5,000 records seeded) comes first: on a shared two-core machine that alone can take half a minute.
+  }, 120_000);
 
   async function addsASteward(dashboard: Dashboard): Promise<void> {
     const admin = await api(dashboard, 'admin');
@@ -284,15 +285,78 @@ describeBrowser('the admin view', () => {
     ]);
     await screenshot(page, 'admin-audit-detail-en');
 
-    // Filter through the form: the URL and the list follow.
-    await page.locator('#audit-action').selectOption('login');
-    await waitForView(page, 'admin', { after: () => page.locator('.audit-filters button[type=submit]').click() });
+    // Filter through the form: choosing an action moves the URL, and the list follows.
+    await waitForView(page, 'admin', { after: () => page.locator('#audit-action').selectOption('login') });
     expect(await hash(page)).toContain('action=login');
     const logins = await admin.json<AuditAnswer>('/audit?action=login');
     expect(Number(await page.locator('.records-total').getAttribute('data-total'))).toBe(logins.total);
     expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action'))))).toEqual(new Set(['login']));
     await waitForView(page, 'admin', { after: () => page.locator('.audit-filters button.secondary').click() });
     expect(await hash(page)).toBe('#/admin?tab=audit');
+    tab.expectNoErrors();
+  });
+
+  test('typing in the audit log’s filters moves the URL and the list while the keyboard focus stays in the field', async () => {
+    const admin = await api(dashboard, 'admin');
+    const tab = await openPage(dashboard, 'admin', { path: '/#/admin?tab=audit' });
+    const { page } = tab;
+    await waitForView(page, 'admin');
+    const focused = () => page.evaluate(() => document.activeElement?.id);
+    const total = async () => Number(await page.locator('.records-total').getAttribute('data-total'));
+
+    await page.locator('#audit-subject').focus();
+    await waitForView(page, 'admin', { after: () => page.keyboard.type('target:') });
+    await poll(() => hash(page)).toBe('#/admin?tab=audit&subject=target:');
+    expect(await focused()).toBe('audit-subject');
+    expect(await page.locator('#audit-subject').inputValue()).toBe('target:');
+    await poll(total).toBe((await admin.json<AuditAnswer>('/audit?subject=target%3A')).total);
+
+    // A date typed from the keyboard, segment by segment (the page's locale writes month/day/year).
+    const from = `${YEAR}-01-01`;
+    await page.locator('#audit-from').focus();
+    await waitForView(page, 'admin', { after: () => page.keyboard.type(`0101${YEAR}`) });
+    await poll(() => hash(page)).toBe(`#/admin?tab=audit&subject=target:&from=${from}`);
+    expect(await focused()).toBe('audit-from');
+    expect(await page.locator('#audit-from').inputValue()).toBe(from);
+    await poll(total).toBe((await admin.json<AuditAnswer>(`/audit?subject=target%3A&from=${from}`)).total);
+
+    // Reset: the URL wins over what was typed.
+    await waitForView(page, 'admin', { after: () => page.locator('.audit-filters button.secondary').click() });
+    expect(await hash(page)).toBe('#/admin?tab=audit');
+    expect(await page.locator('#audit-from').inputValue()).toBe('');
+    expect(await page.locator('#audit-subject').inputValue()).toBe('');
+    tab.expectNoErrors();
+  });
+
+  test('a warning stands beside the alliance’s target when the universities’ targets for the measure add up to more', async () => {
+    const tab = await openPage(dashboard, 'admin', { path: `/#/admin?tab=targets&year=${YEAR}` });
+    const { page } = tab;
+    await waitForView(page, 'admin');
+    const measure = 'talent.trainees';
+    const row = page.locator(`.targets-grid tr[data-measure="${measure}"]`);
+    const warning = row.locator('td', { has: page.locator('input[data-university=alliance]') }).locator('.target-warning');
+    const members = async () =>
+      (
+        await row
+          .locator('input:not([data-university=alliance])')
+          .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
+      )
+        .map((v) => Number(v.replaceAll(',', '') || 0))
+        .reduce((a, b) => a + b, 0);
+
+    // The members at least 1 above the alliance: the warning names their sum.
+    await cell(page, measure, 'USST').fill(String(Number((await cell(page, measure, 'USST').inputValue()) || 0) + 1));
+    const sum = await members();
+    await cell(page, measure, 'alliance').fill(String(sum - 1));
+    await poll(() => warning.getAttribute('data-over-alliance')).toBe(String(sum));
+    expect(await warning.textContent()).toContain('more than the alliance’s');
+    expect(await cell(page, measure, 'alliance').getAttribute('aria-describedby')).toContain(await warning.getAttribute('id'));
+    await screenshot(page, 'admin-targets-warning-en');
+
+    // Equal is not above: no warning.
+    await cell(page, measure, 'alliance').fill(String(sum));
+    expect(await warning.count()).toBe(0);
+    await page.locator('[data-action=discard-targets]').click();
     tab.expectNoErrors();
   });
 
