@@ -105,6 +105,12 @@ export function scopeFilters(filters: Filters): Record<string, string> {
 
 export const measureOf = (meta: Pick<Meta, 'measures'>, id: string): MeasureInfo => meta.measures.find((m) => m.id === id)!;
 
+/** A university's name in the interface's language; its code when it is not a member. */
+export const universityName = (meta: Meta, code: string): string => {
+  const u = meta.universities.find((x) => x.code === code);
+  return u ? pick({ en: u.nameEn, zh: u.nameZh }) : code;
+};
+
 /** A short name for charts: the code in English, the Chinese name in Chinese. */
 export const universityLabel = (meta: Pick<Meta, 'universities'>, code: string): string => {
   const u = meta.universities.find((x) => x.code === code);
@@ -247,8 +253,14 @@ export function filterBar(view: ViewName, ctx: ViewContext, filters: Filters, op
     };
     ctx.navigate(view, filterParams(next, options.extraParams?.(data)));
   };
+  // A render that lands while a day is half typed (its year at 0002) must not put the old day back.
+  const shown = (name: 'from' | 'to'): string => {
+    const input = document.getElementById(id(name));
+    const typing = input instanceof HTMLInputElement && input === document.activeElement && !input.validity.valid;
+    return typing ? input.value : filters[name];
+  };
   const dateInput = (name: 'from' | 'to') =>
-    html`<input type="date" name=${name} id=${id(name)} min=${EARLIEST} max=${end} .value=${live(filters[name])} />`;
+    html`<input type="date" name=${name} id=${id(name)} min=${EARLIEST} max=${end} .value=${live(shown(name))} />`;
   return html`<form class="filters" role="search" aria-label=${t('filters.label')} @submit=${(e: Event) => e.preventDefault()} @change=${onChange}>
     ${control(
       id('preset'),

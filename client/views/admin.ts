@@ -47,7 +47,9 @@ export const renderAdmin: RenderView = (container, first) => {
   }
   let ctx = first;
   let shown: { tab: AdminTab; host: HTMLElement; handle: TabHandle } | undefined;
-  const status = new ViewStatus(container);
+  // The tab on screen, set before its tab mounts (a mount may load at once and clear an old error).
+  let drawn: { tab: AdminTab; host: HTMLElement } | undefined;
+  const status = new ViewStatus(container, () => drawn && draw(drawn.tab, drawn.host));
   const go = (tab: AdminTab) => {
     if (tab !== tabOf(ctx.params)) ctx.navigate('admin', { tab });
   };
@@ -70,7 +72,7 @@ export const renderAdmin: RenderView = (container, first) => {
               @click=${() => go(name)} @keydown=${(e: KeyboardEvent) => onKey(e, index)}>${t(`admin.tab.${name}`)}</button>`,
           )}
         </div>
-        ${status.errorBox}
+        ${status.alert()}
         <div class="admin-panel" role="tabpanel" id="admin-panel" tabindex="-1" aria-labelledby="admin-tab-${tab}" data-tab=${tab}>
           ${host}
         </div>`,
@@ -86,6 +88,7 @@ export const renderAdmin: RenderView = (container, first) => {
     }
     shown?.handle.destroy?.();
     const host = document.createElement('div');
+    drawn = { tab, host };
     draw(tab, host);
     shown = { tab, host, handle: MOUNT[tab](host, ctx, status) };
   };

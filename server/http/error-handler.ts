@@ -3,7 +3,16 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.js';
 // The request's `log` and `id` are pino-http's; whoever type-checks this file (the client too, through the route types) sees them.
 import type {} from 'pino-http';
-import { BadRequest, Conflict, detail, HttpProblem, NotFound, PayloadTooLarge, ServiceUnavailable, said } from '../lib/problems.js';
+import {
+  BadRequest,
+  Conflict,
+  detail,
+  HttpProblem,
+  NotFound,
+  PayloadTooLarge,
+  ServiceUnavailable,
+  said,
+} from '../lib/problems.js';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 

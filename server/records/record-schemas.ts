@@ -4,7 +4,14 @@ import { type Said, zodSaid, zodSays } from '../../contract/problems.js';
 import { detail, type ProblemDetail, said } from '../lib/problems.js';
 import { isControl, ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, today } from '../lib/dates.js';
-import { type ColumnSpec, formatLimit, INPUT_COLUMNS, MAX_COUNT, MAX_CREDITS, MAX_MONEY_CNY } from '../../contract/record-columns.js';
+import {
+  type ColumnSpec,
+  formatLimit,
+  INPUT_COLUMNS,
+  MAX_COUNT,
+  MAX_CREDITS,
+  MAX_MONEY_CNY,
+} from '../../contract/record-columns.js';
 
 /**
  * One schema per kind of record, built from its columns: the same rules check a record sent

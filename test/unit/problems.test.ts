@@ -233,23 +233,26 @@ describe('the problem catalogue', () => {
  * no longer does.
  */
 const STILL_WORDED = new Set([
-  'audit/audit.routes.ts',
+  'audit-log/audit.routes.ts',
   'auth/authenticate.ts',
   'auth/guard.ts',
   'auth/login-limits.ts',
   'csv/csv-download.ts',
+  'csv/csv-request.ts',
   'demo/demo.schemas.ts',
   'demo/leave-demo.ts',
-  'exports/exports.schemas.ts',
   'imports/imports.routes.ts',
   'kpi/compile.ts',
   'records/records.routes.ts',
   'report/report-csv.ts',
+  'report/report-pdf.ts',
   'report/report-submissions.ts',
   'report/report.schemas.ts',
   'report/report.service.ts',
   'targets/targets.routes.ts',
+  'targets/targets.service.ts',
   'universities/universities.routes.ts',
+  'universities/universities.service.ts',
   'users/users.schemas.ts',
   'users/users.service.ts',
 ]);
