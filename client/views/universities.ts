@@ -9,8 +9,9 @@ export function renderMembers(container: HTMLElement, { meta }: ViewContext): vo
   const { from, to } = meta.dateRange;
   const columns = ['universities.code', 'universities.name', 'universities.region', 'universities.memberSince'] as const;
   render(
-    html`<h1>${t('universities.title')}</h1>
+    html`<h1 id="members-title">${t('universities.title')}</h1>
       <p class="muted">${from && to ? t('universities.range', { from, to }) : t('universities.noRecords')}</p>
+      <div class="table-scroll" tabindex="0" role="region" aria-labelledby="members-title">
       <table class="data-table">
         <thead><tr>${columns.map((key) => html`<th scope="col">${t(key)}</th>`)}</tr></thead>
         <tbody>
@@ -23,7 +24,8 @@ export function renderMembers(container: HTMLElement, { meta }: ViewContext): vo
             </tr>`,
           )}
         </tbody>
-      </table>`,
+      </table>
+      </div>`,
     container,
   );
   setViewState(container, 'ready');
