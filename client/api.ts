@@ -8,14 +8,9 @@ import { problemText } from './lib/problem-text';
 import { KIND_COLUMNS } from './views/records-columns';
 /** Typed wrappers over the API: each returns plain data or throws an ApiError with the problem's detail. */
 
-export interface University {
-  code: string;
-  nameEn: string;
-  nameZh: string;
-  region: string;
-  memberSince: string;
-  lead: boolean;
-}
+import type { University } from '../contract/universities';
+
+export type { University };
 
 export interface NamedCode {
   code: string;

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { University } from '../../contract/universities.js';
+import { toUniversity } from '../universities/universities.service.js';
 import type { Database } from '../db/schema.js';
 import {
   type DimensionDef,
@@ -24,15 +26,6 @@ const META_DIMENSIONS: Meta['dimensions'] = Object.values(DIMENSIONS).map(({ id,
   values ? { id, name, domain, values: values.map((code) => ({ code, ...VALUE_LABELS[code]! })) } : { id, name, domain },
 );
 
-export interface University {
-  code: string;
-  nameEn: string;
-  nameZh: string;
-  region: string;
-  memberSince: string;
-  lead: boolean;
-}
-
 export interface Meta {
   universities: University[];
   regions: Array<{ code: string; nameEn: string; nameZh: string }>;
@@ -56,14 +49,7 @@ export async function getMeta(db: Kysely<Database>): Promise<Meta> {
     readDataset(db),
   ]);
   return {
-    universities: universities.map((u) => ({
-      code: u.code,
-      nameEn: u.name_en,
-      nameZh: u.name_zh,
-      region: u.region_code,
-      memberSince: u.member_since,
-      lead: u.is_lead,
-    })),
+    universities: universities.map(toUniversity),
     regions: regions.map((r) => ({ code: r.code, nameEn: r.name_en, nameZh: r.name_zh })),
     fields: fields.map((f) => ({ code: f.code, nameEn: f.name_en, nameZh: f.name_zh })),
     dateRange: { from: range.first, to: range.last },

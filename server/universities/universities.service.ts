@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { University } from '../../contract/universities.js';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { Database, UniversityRow } from '../db/schema.js';
@@ -15,20 +16,13 @@ import {
   updateUniversity,
 } from './universities.queries.js';
 
-/** A member university as the API gives it. */
-export interface University {
-  code: string;
-  nameEn: string;
-  nameZh: string;
-  region: string;
-  memberSince: string;
-  lead: boolean;
-}
+export type { University };
 
 export type NewUniversityInput = Omit<University, 'lead'> & { lead?: boolean | undefined };
 export type UniversityPatch = { [K in keyof NewUniversityInput as Exclude<K, 'code'>]?: NewUniversityInput[K] | undefined };
 
-const toUniversity = (u: UniversityRow): University => ({
+/** A university's row as the API gives it. */
+export const toUniversity = (u: UniversityRow): University => ({
   code: u.code,
   nameEn: u.name_en,
   nameZh: u.name_zh,
