@@ -23,9 +23,9 @@
  *
  * - `describeBrowser`: `describe`, or `describe.skip` when /usr/bin/chromium is missing (the run
  *   prints the hint once; CI refuses a run with skipped tests).
- * - `startDashboard(options?)`: per test file, in `beforeAll`. A PGlite database of its own holding
- *   the demo data (seed 42, 5,000 records, as of today) and the demo accounts, and the app serving
- *   the client built for this run, on 127.0.0.1. `{ url, database, server, close() }`; `close()`
+ * - `startDashboard(options?)`: per test file, in `beforeAll`. A PGlite database of its own (a clone
+ *   of one the worker wrote once) holding the demo data (seed 42, 5,000 records, as of today) and
+ *   the demo accounts, and the app serving the client built for this run, on 127.0.0.1. `{ url, database, server, close() }`; `close()`
  *   also closes every page opened on it.
  * - `openPage(dashboard, who, options?)`: a fresh browser context (empty cache and storage, reduced
  *   motion, time zone Asia/Shanghai, 1280×800 unless `width`/`height`) on the worker's one Chromium.
@@ -62,11 +62,11 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, inject, onTestFinished } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/auth/demo-accounts.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import type { TestDatabase } from '../helpers/database.js';
 import type { TestServer } from '../helpers/server.js';
 import { Client } from '../helpers/users.js';
 import { chromiumInstalled, launchChromium } from './chromium.js';
-import { type DemoServerOptions, serveDemo } from './demo-server.js';
+import { type DemoServerOptions, serveDemoInTest } from './demo-server.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -111,14 +111,7 @@ const openTabs = new WeakMap<Dashboard, Set<DashboardPage>>();
 export async function startDashboard(options: DemoServerOptions = {}): Promise<Dashboard> {
   const distDir = inject('clientDist');
   if (!distDir) throw new Error('startDashboard() needs the browser project (and Chromium): use describeBrowser');
-  const database = await createTestDatabase();
-  let server: TestServer;
-  try {
-    server = await serveDemo(database, distDir, options);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const { database, server } = await serveDemoInTest(distDir, options);
   const dashboard: Dashboard = {
     url: server.url,
     database,

@@ -65,3 +65,40 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
   const handle = await connectDatabase({ databaseUrl: url, poolSize: 5 });
   return { ...handle, url };
 }
+
+const preparedPglite = new Map<string, Promise<{ source: PGlite; value: unknown }>>();
+
+/**
+ * A migrated database that `prepare` has filled, e.g. with the demo data: on PGlite, `prepare`
+ * runs once per worker and key, and each call gets a clone of its result (cloning is faster than
+ * writing the data again); on PostgreSQL it runs for each database. The answer carries what
+ * `prepare` returned. Close the database in `afterAll`.
+ */
+export async function createPreparedDatabase<T>(
+  key: string,
+  prepare: (database: DatabaseHandle) => Promise<T>,
+): Promise<{ database: TestDatabase; value: T }> {
+  if (TEST_DB !== 'pglite') {
+    const database = await createTestDatabase();
+    try {
+      return { database, value: await prepare(database) };
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
+  let prepared = preparedPglite.get(key);
+  if (!prepared) {
+    prepared = (async () => {
+      const source = (await (await pgliteSource(true)).clone()) as PGlite;
+      // The handle is dropped unclosed, since closing would close the source the clones come from.
+      const value = await prepare(await connectDatabase({ pglite: source }));
+      return { source, value };
+    })();
+    preparedPglite.set(key, prepared);
+    prepared.catch(() => preparedPglite.delete(key));
+  }
+  const { source, value } = await prepared;
+  const handle = await connectDatabase({ pglite: (await source.clone()) as PGlite });
+  return { database: { ...handle, url: undefined }, value: value as T };
+}

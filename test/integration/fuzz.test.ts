@@ -34,13 +34,21 @@ import { addStandardUsers, addUser, Client, IDENTITIES } from '../helpers/users.
  * application in this process (its uncaught errors counted); a share goes to the server run as
  * a process of its own, which a fault would really stop.
  *
- * FUZZ_SEED and FUZZ_CASES run other or more cases; FUZZ_ONLY=12,345 replays single cases.
+ * A run sends CASES distinct cases. When it runs on both engines (TEST_DATABASE_URL set, as in CI),
+ * PGlite takes the first half of them and PostgreSQL the second, so that the run still tries every
+ * one of them once, and neither engine repeats what the other sent (FUZZ_EVERY_ENGINE=1 sends all
+ * of them to each). FUZZ_SEED and FUZZ_CASES run other or more cases; FUZZ_ONLY=12,345 replays
+ * single cases (on whichever engine holds them, or on both with FUZZ_EVERY_ENGINE=1).
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_614);
 const CASES = Number(process.env.FUZZ_CASES ?? 20_000);
 const ONLY = process.env.FUZZ_ONLY ? new Set(process.env.FUZZ_ONLY.split(',').map(Number)) : undefined;
-/** Cases from here on go to the server process. */
-const CHILD_FROM = Math.floor(CASES * 0.9);
+const SHARED = Boolean(process.env.TEST_DATABASE_URL) && !process.env.FUZZ_EVERY_ENGINE;
+/** The cases [FROM, TO) this engine sends. */
+const FROM = SHARED && TEST_DB === 'postgres' ? Math.floor(CASES / 2) : 0;
+const TO = SHARED && TEST_DB === 'pglite' ? Math.floor(CASES / 2) : CASES;
+/** Cases from here on go to the server process: the last tenth of this engine's share. */
+const CHILD_FROM = FROM + Math.floor((TO - FROM) * 0.9);
 const BATCH = 250;
 const CONCURRENCY = 4;
 /** FUZZ_PROGRESS=<file>: where a long run writes how far it is. */
@@ -218,18 +226,18 @@ describe(`fuzzing every route of the API document (${TEST_DB})`, () => {
     await database?.close();
   });
 
-  it(`when ${CASES} random requests hit every route, then none is a 5xx or leaks, and the server stands`, {
+  it(`when ${TO - FROM} random requests hit every route, then none is a 5xx or leaks, and the server stands`, {
     timeout: 600_000,
   }, async () => {
     const started = Date.now();
     console.log(
-      `fuzz (${TEST_DB}): seed ${SEED}, ${CASES} cases (${CHILD_FROM} in this process, the rest to a server process); FUZZ_SEED, FUZZ_CASES, FUZZ_ONLY to change`,
+      `fuzz (${TEST_DB}): seed ${SEED}, cases ${FROM}–${TO - 1} of ${CASES} (up to ${CHILD_FROM - 1} in this process, the rest to a server process); FUZZ_SEED, FUZZ_CASES, FUZZ_ONLY, FUZZ_EVERY_ENGINE to change`,
     );
     const results: RunResult[] = [];
     results.push(
       await runFuzz(
         inProcess,
-        { seed: SEED, from: 0, to: CHILD_FROM, batchSize: BATCH, concurrency: CONCURRENCY, ...(ONLY ? { only: ONLY } : {}) },
+        { seed: SEED, from: FROM, to: CHILD_FROM, batchSize: BATCH, concurrency: CONCURRENCY, ...(ONLY ? { only: ONLY } : {}) },
         () => processErrors,
       ),
     );
@@ -241,7 +249,7 @@ describe(`fuzzing every route of the API document (${TEST_DB})`, () => {
           {
             seed: SEED,
             from: CHILD_FROM,
-            to: CASES,
+            to: TO,
             batchSize: BATCH,
             concurrency: CONCURRENCY,
             ...(ONLY ? { only: ONLY } : {}),
@@ -272,7 +280,7 @@ describe(`fuzzing every route of the API document (${TEST_DB})`, () => {
         .map(([op, ms]) => `${op} ${Math.round(ms)} ms`)
         .join('; ')}`,
     );
-    if (!ONLY) expect(sent).toBe(CASES);
+    if (!ONLY) expect(sent).toBe(TO - FROM);
     expect(failures.length, `faults found by the fuzz:\n${report(failures)}`).toBe(0);
   });
 
