@@ -29,3 +29,15 @@ export function scrollBox(
     ...children,
   );
 }
+
+/** Waits `ms` after the last call before running `run`. */
+export function debounce(run: () => void, ms: number): { schedule(): void; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(run, ms);
+    },
+    cancel: () => clearTimeout(timer),
+  };
+}

@@ -6,7 +6,8 @@ import { lang, pick, t } from '../i18n';
 import { today } from '../lib/dates';
 import { formatValue, unitName } from '../lib/format';
 import type { MountTab } from './admin';
-import { confirmDialog, formatCount, messageOf } from './records-ui';
+import { confirmDialog, messageOf } from '../lib/form-dialog';
+import { formatCount } from '../lib/paged-table';
 
 /**
  * Yearly targets: a grid of measures × (alliance, each university) for one year, typed in

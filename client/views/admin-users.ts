@@ -9,7 +9,7 @@ import type { Meta } from '../api';
 import type { ViewContext } from '../view';
 import type { MountTab } from './admin';
 import { demoSection } from './admin-demo';
-import { confirmDialog, messageOf, openDialog } from './records-ui';
+import { confirmDialog, messageOf, openDialog } from '../lib/form-dialog';
 
 /** An account as `/users` sends it (server/users/users.schemas.ts, `UserSchema`). */
 export interface User {

@@ -4,6 +4,7 @@ import { live } from 'lit-html/directives/live.js';
 import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
 import { isNumericColumn } from '../../contract/record-columns';
 import { ApiError, csvUrl, type Me, query, request } from '../api';
+import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
 import { formatCount, pagedTable, pageSizeSelect, pager } from '../lib/paged-table';
@@ -25,7 +26,6 @@ import {
 import { openRecordForm, type RecordRow } from './records-form';
 import { openImportDialog } from './records-import';
 import { type FilterKey, Labels } from './records-labels';
-import { debounce } from './records-ui';
 
 /**
  * The records view: browse one kind of record through the filters, search, sort and page held
