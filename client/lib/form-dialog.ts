@@ -1,5 +1,4 @@
 import { html, nothing, render, type TemplateResult } from 'lit-html';
-import { live } from 'lit-html/directives/live.js';
 import { ApiError } from '../api';
 import { t } from '../i18n';
 
@@ -109,7 +108,7 @@ type InputOptions = Partial<Record<'type' | 'inputmode' | 'placeholder' | 'maxle
 
 /** A text, date or number input bound to a field. */
 export const input = (a: ControlAttributes, value: string, o: InputOptions = {}): TemplateResult =>
-  html`<input id=${a.id} name=${a.name} type=${o.type ?? 'text'} autocomplete="off" .value=${live(value)}
+  html`<input id=${a.id} name=${a.name} type=${o.type ?? 'text'} autocomplete="off" .value=${value}
     inputmode=${o.inputmode ?? nothing} placeholder=${o.placeholder ?? nothing} maxlength=${o.maxlength ?? nothing}
     max=${o.max ?? nothing} list=${o.list ?? nothing}
     aria-describedby=${a.describedBy} aria-invalid=${a.invalid} aria-required=${a.required} />`;
@@ -133,6 +132,8 @@ export interface FormDialogOptions {
   className?: string;
   formClass?: string;
   kind?: string;
+  /** The save button's `data-action` (default `save`). */
+  saveAction?: string;
   fields: readonly FormField[];
   /** What the form shows above the fields, and below them (after the grid). */
   intro?: () => unknown;
@@ -212,7 +213,7 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
         ${o.outro?.()}
         <div class="dialog-actions">
           <button type="button" class="secondary" @click=${dialog.close}>${t('records.dialog.cancel')}</button>
-          <button type="submit" class="primary" data-action="save" ?disabled=${busy}>${t('records.form.save')}</button>
+          <button type="submit" class="primary" data-action=${o.saveAction ?? 'save'} ?disabled=${busy}>${t('records.form.save')}</button>
         </div>
       </form>`,
       dialog.body,
