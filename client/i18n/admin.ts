@@ -103,7 +103,6 @@ const MESSAGES = {
   'admin.users.enabledDone': ['{email} is enabled again.', '已重新启用 {email}。'],
   'admin.users.failed': ['The account was not changed: {message}', '账户未修改：{message}'],
   'admin.users.universityHint': ['Data stewards only.', '仅数据管理员需要。'],
-  'admin.users.passwordChoice': ['Password', '密码'],
   'admin.users.password.generate': ['Generate a strong password', '自动生成强密码'],
   'admin.users.password.type': ['Type a password', '手动输入密码'],
   'admin.users.password.keep': ['Keep the current password', '保留当前密码'],

@@ -10,7 +10,6 @@ export const charts = {
   'figure.download': ['Download CSV', '下载 CSV'],
   'figure.definitionOf': ['Definition: {name}', '口径：{name}'],
   'figure.standard': ['Standard: {standard}', '依据：{standard}'],
-  'figure.about': ['About {name}', '关于{name}'],
   'figure.drill': ['The records behind this figure', '查看构成该数值的记录'],
   'filters.label': ['Filters', '筛选'],
   'filters.period': ['Period', '期间'],

@@ -122,13 +122,10 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
       label: t('admin.users.password'),
       hint: t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH }),
       className: 'type-text',
-      control: (a) => html`<fieldset class="filter-group">
-          <legend>${t('admin.users.passwordChoice')}</legend>
-          <div class="radio-row">${modes.map(
-            (m) => html`<label class="filter-check"><input type="radio" name="password-mode" value=${m} data-password-mode=${m}
+      control: (a) => html`<div class="radio-row" role="radiogroup" aria-label=${t('admin.users.password')}>${modes.map(
+        (m) => html`<label class="filter-check"><input type="radio" name="password-mode" value=${m} data-password-mode=${m}
               .checked=${mode === m} /><span>${t(`admin.users.password.${m}`)}</span></label>`,
-          )}</div>
-        </fieldset>
+      )}</div>
         <input type="password" id=${a.id} name=${a.name} autocomplete="new-password" minlength=${MIN_PASSWORD_LENGTH}
           ?disabled=${mode !== 'type'} ?hidden=${mode !== 'type'} aria-describedby=${a.describedBy} aria-invalid=${a.invalid} />`,
     },
