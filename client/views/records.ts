@@ -9,6 +9,7 @@ import { lang, pick, t } from '../i18n';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
 import { formatCount, pagedTable, pageSizeSelect, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
+import { tabList } from '../lib/tabs';
 import { setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import {
@@ -174,16 +175,6 @@ class RecordsView {
     this.navigate({ kind, filters, measure: undefined, sort: undefined });
   }
 
-  private onTabKey(event: KeyboardEvent, kind: Kind): void {
-    const index = KINDS.indexOf(kind);
-    const next = { ArrowRight: index + 1, ArrowLeft: index + KINDS.length - 1, Home: 0, End: KINDS.length - 1 }[event.key];
-    if (next === undefined) return;
-    event.preventDefault();
-    const target = KINDS[next % KINDS.length]!;
-    this.container.querySelector<HTMLElement>(`#records-tab-${target}`)?.focus();
-    this.switchKind(target);
-  }
-
   private applySearch(replace: boolean): void {
     const q = this.container.querySelector<HTMLInputElement>('#records-search')?.value.trim() ?? '';
     if (!this.destroyed && q !== this.state.q) this.navigate({ q }, { replace });
@@ -291,12 +282,8 @@ class RecordsView {
       me.role === 'steward'
         ? t('records.scope.steward', { university: me.university ? this.labels.university(me.university) : '' })
         : t(me.role === 'leadership' ? 'records.scope.readOnly' : 'records.scope.admin');
-    const tab = (k: Kind) =>
-      html`<button type="button" role="tab" id="records-tab-${k}" aria-controls="records-panel" data-kind=${k}
-        aria-selected=${k === kind} tabindex=${k === kind ? 0 : -1}
-        @click=${() => this.switchKind(k)} @keydown=${(e: KeyboardEvent) => this.onTabKey(e, k)}>${pick(KIND_NAMES[k])}</button>`;
     return html`<div class="records-head"><h1 tabindex="-1">${t('records.title')}</h1><p class="muted">${scope}</p></div>
-      <div class="records-tabs" role="tablist" aria-label=${t('records.kinds')}>${KINDS.map(tab)}</div>
+      ${tabList({ id: 'records', label: t('records.kinds'), tabs: KINDS, selected: kind, name: (k) => pick(KIND_NAMES[k]), go: (k) => this.switchKind(k) })}
       <div id="records-panel" role="tabpanel" class="records-panel" aria-labelledby="records-tab-${kind}">
         <div class="records-toolbar">${this.searchForm()}${
           canWrite(me)
