@@ -97,7 +97,7 @@ function entryDetail({ before, after, detail }: AuditEntry) {
           ? html`<div><h4>${t('admin.audit.before')}</h4>${json(before)}<h4>${t('admin.audit.after')}</h4>${json(after)}</div>`
           : nothing
     }
-    ${hasDetail ? html`<div><h4>${t('admin.audit.detail')}</h4>${json(detail)}</div>` : nothing}
+    ${hasDetail ? html`<div><h4>${t('admin.audit.col.detail')}</h4>${json(detail)}</div>` : nothing}
     ${!rows && before === null && after === null && !hasDetail ? html`<p class="muted">${t('admin.audit.noDetail')}</p>` : nothing}
   </div>`;
 }
@@ -159,9 +159,9 @@ export const mountAuditTab: MountTab = (host, first, status) => {
     </tr>`;
 
   const results = (page: AuditPage) =>
-    html`<div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.audit.title')}>
+    html`<div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.tab.audit')}>
         <table class="data-table audit-table">
-          <caption class="visually-hidden">${t('admin.audit.title')}</caption>
+          <caption class="visually-hidden">${t('admin.tab.audit')}</caption>
           <thead><tr>${COLUMNS.map((key) => html`<th scope="col">${t(`admin.audit.col.${key}`)}</th>`)}</tr></thead>
           <tbody>${page.entries.map(row)}</tbody>
         </table>
@@ -179,7 +179,7 @@ export const mountAuditTab: MountTab = (host, first, status) => {
   const draw = () =>
     render(
       html`<section class="admin-audit">
-        <div class="admin-bar"><h2>${t('admin.audit.title')}</h2></div>
+        <div class="admin-bar"><h2>${t('admin.tab.audit')}</h2></div>
         <p class="muted">${t('admin.audit.intro')}</p>
         <form class="audit-filters" role="search" aria-label=${t('admin.audit.filters')}
           @submit=${(e: Event) => {

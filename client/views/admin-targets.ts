@@ -150,7 +150,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   const draw = () => {
     const n = changed().length;
     const count = { count: formatCount(n) };
-    const save = n === 0 ? t('admin.targets.save') : n === 1 ? t('admin.targets.saveOne') : t('admin.targets.saveCount', count);
+    const save = n === 0 ? t('records.form.save') : n === 1 ? t('admin.targets.saveOne') : t('admin.targets.saveCount', count);
     const pending = n === 0 ? 'noChanges' : n === 1 ? 'pendingOne' : 'pending';
     render(
       html`<section class="admin-targets">

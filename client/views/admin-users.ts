@@ -63,7 +63,7 @@ function showPassword(host: HTMLElement, title: string, email: string, password:
     render(
       html`<div class="one-time" role="status"><p>${t('admin.users.passwordOnce', { email })}</p></div>
         <div class="form-field">
-          <label for="generated-password">${t('admin.users.password')}</label>
+          <label for="generated-password">${t('signIn.password')}</label>
           <input type="text" id="generated-password" readonly class="generated-password" .value=${password} data-generated-password />
         </div>
         <div class="dialog-actions start">
@@ -119,10 +119,10 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
     },
     {
       name: 'password',
-      label: t('admin.users.password'),
+      label: t('signIn.password'),
       hint: t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH }),
       className: 'type-text',
-      control: (a) => html`<div class="radio-row" role="radiogroup" aria-label=${t('admin.users.password')}>${modes.map(
+      control: (a) => html`<div class="radio-row" role="radiogroup" aria-label=${t('signIn.password')}>${modes.map(
         (m) => html`<label class="filter-check"><input type="radio" name="password-mode" value=${m} data-password-mode=${m}
               .checked=${mode === m} /><span>${t(`admin.users.password.${m}`)}</span></label>`,
       )}</div>
@@ -219,7 +219,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
       <td data-value=${state}><span class="status-badge ${state}">${t(`admin.users.${state}`)}</span></td>
       <td title=${user.createdAt}>${formatDay(user.createdAt)}</td>
       <td class="actions">
-        <button type="button" class="link-button" data-action="edit-user" aria-label=${t('admin.users.editLabel', { email: user.email })}
+        <button type="button" class="link-button" data-action="edit-user" aria-label=${t('admin.users.editTitle', { email: user.email })}
           @click=${() => edit(user)}>${t('admin.users.edit')}</button>
         <button type="button" class="link-button ${user.disabled ? '' : 'danger-link'}" data-action="${action}-user"
           aria-label=${t(`admin.users.${action}Label`, { email: user.email })} @click=${() => void setDisabled(user, !user.disabled)}>

@@ -50,7 +50,7 @@ export const renderAdmin: RenderView = (container, first) => {
   const draw = (tab: AdminTab, host: HTMLElement) =>
     render(
       html`<div class="records-head"><h1>${t('admin.title')}</h1><p class="muted">${t('admin.intro')}</p></div>
-        ${tabList({ id: 'admin', label: t('admin.tabs'), tabs: ADMIN_TABS, selected: tab, name: (n) => t(`admin.tab.${n}`), go })}
+        ${tabList({ id: 'admin', label: t('admin.title'), tabs: ADMIN_TABS, selected: tab, name: (n) => t(`admin.tab.${n}`), go })}
         ${status.alert()}
         <div class="admin-panel" role="tabpanel" id="admin-panel" tabindex="-1" aria-labelledby="admin-tab-${tab}" data-tab=${tab}>
           ${host}

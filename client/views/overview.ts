@@ -187,7 +187,7 @@ export const renderOverview: RenderView = (container, first) => {
   return chartView(container, first, {
     figures: [headline, table],
     read: (ctx) => void (filters = readFilters(ctx.params, meta, { measure: HEADLINE_DEFAULT, grain: 'quarter' })),
-    template: (ctx, alert) => html`<h1>${t('overview.title')}</h1>
+    template: (ctx, alert) => html`<h1>${t('nav.overview')}</h1>
       <p class="muted period-line">${summary ? t('overview.period', { ...summary.period }) : ''}</p>
       ${filterBar('overview', ctx, filters, { grain: true, measure: true, universities: true, regions: true })}
       ${alert}

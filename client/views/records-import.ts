@@ -215,7 +215,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     <div class="import-progress" ?hidden=${progress === undefined}>
       <span class="progress-label">${progress?.label}</span>
       <progress max="100" value=${progress?.percent ?? nothing} aria-label=${t('records.import.progress')}></progress>
-      <button type="button" class="secondary" @click=${() => inFlight?.abort()}>${t('records.import.cancelUpload')}</button>
+      <button type="button" class="secondary" @click=${() => inFlight?.abort()}>${t('records.dialog.cancel')}</button>
     </div>
     <div class="import-result" aria-live="polite" data-state=${result.state}>${result.content}</div>`;
 

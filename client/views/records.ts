@@ -244,7 +244,7 @@ class RecordsView {
     const confirmed = await confirmDialog(this.container, {
       title: t('records.delete.title'),
       message: t('records.delete.message', { kind: pick(KIND_NAMES[kind]), ref, university: String(row.university_code) }),
-      confirm: t('records.delete.confirm'),
+      confirm: t('records.delete'),
       danger: true,
     });
     if (!confirmed || this.destroyed) return;
@@ -293,7 +293,7 @@ class RecordsView {
               </div>`
             : html`<div class="records-actions"></div>`
         }</div>
-        <details class="records-filters"><summary>${t('records.filters.title')}</summary>
+        <details class="records-filters"><summary>${t('filters.label')}</summary>
           <div class="filters-body">${this.filterControls()}</div>
         </details>
         <div class="records-chips">${this.chips()}</div>
@@ -386,7 +386,9 @@ class RecordsView {
       );
     }
     if (q)
-      list.push(chip('q', t('records.chip.text', { name: t('records.chip.search'), value: q }), () => this.navigate({ q: '' })));
+      list.push(
+        chip('q', t('records.chip.text', { name: t('records.search.submit'), value: q }), () => this.navigate({ q: '' })),
+      );
     if (list.length === 0) return nothing;
     return html`<span class="chips-label" id="records-chips-label">${t('records.chip.label')}</span>
       <ul class="chips" aria-labelledby="records-chips-label">${list}</ul>
@@ -408,7 +410,7 @@ class RecordsView {
     return html`<section class="records-results" data-state=${this.container.dataset.state ?? 'loading'} aria-busy=${loading}>
       <div class="records-summary">
         <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
-        <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('records.download')}</a>
+        <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
       </div>
       <div class="records-status records-notice">${
         notice === undefined
