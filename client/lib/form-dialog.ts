@@ -16,6 +16,20 @@ export const nextId = (prefix: string): string => `${prefix}-${++uid}`;
 /** The message of anything thrown, for a person. */
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/**
+ * The lines at the top of a form that a request failed: the problem's headline, and each of its
+ * problems that `place` did not put beside a field (it returns true when it did).
+ */
+export function problemLines(error: unknown, place: (path: string, message: string) => boolean): string[] {
+  const unplaced: string[] = [];
+  let placed = false;
+  for (const p of error instanceof ApiError ? error.errors : []) {
+    if (p.path && place(p.path, p.message)) placed = true;
+    else unplaced.push(p.path ? `${p.path}: ${p.message}` : p.message);
+  }
+  return [placed ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
+}
+
 export interface Dialog {
   dialog: HTMLDialogElement;
   body: HTMLElement;
@@ -189,13 +203,12 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
       return;
     } catch (error) {
       beside = new Map();
-      const unplaced: string[] = [];
-      for (const p of error instanceof ApiError ? error.errors : []) {
-        const name = p.path ? fieldOf(p.path) : undefined;
-        if (name && ids.has(name)) beside.set(name, [...(beside.get(name) ?? []), p.message]);
-        else unplaced.push(p.path ? `${p.path}: ${p.message}` : p.message);
-      }
-      top = [beside.size > 0 ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
+      top = problemLines(error, (path, message) => {
+        const name = fieldOf(path);
+        if (!ids.has(name)) return false;
+        beside.set(name, [...(beside.get(name) ?? []), message]);
+        return true;
+      });
     }
     busy = false;
     refresh();

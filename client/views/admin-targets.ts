@@ -1,12 +1,12 @@
 import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { MEASURE_GROUPS } from '../../contract/measure-ids';
-import { ApiError, type MeasureInfo, request, type Target } from '../api';
+import { type MeasureInfo, request, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
 import { today } from '../lib/dates';
 import { formatValue, unitName } from '../lib/format';
 import type { MountTab } from './admin';
-import { confirmDialog, messageOf } from '../lib/form-dialog';
+import { confirmDialog, problemLines } from '../lib/form-dialog';
 import { formatCount } from '../lib/paged-table';
 
 /**
@@ -248,17 +248,14 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     } catch (error) {
       busy = false;
       // `body.targets.3.value` names the fourth cell sent.
-      const unplaced: string[] = [];
       let first: Cell | undefined;
-      for (const problem of error instanceof ApiError ? error.errors : []) {
-        const match = /^body\.targets\.(\d+)(?:\.|$)/.exec(problem.path ?? '');
+      problems = problemLines(error, (path, message) => {
+        const match = /^body\.targets\.(\d+)(?:\.|$)/.exec(path);
         const cell = match ? changes[Number(match[1])] : undefined;
-        if (cell) {
-          errors.set(cell.key, problem.message);
-          first ??= cell;
-        } else unplaced.push(problem.path ? `${problem.path}: ${problem.message}` : problem.message);
-      }
-      problems = [first ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
+        if (cell) errors.set(cell.key, message);
+        first ??= cell;
+        return cell !== undefined;
+      });
       draw();
       if (first) focusCell(first);
       else host.querySelector<HTMLElement>('.form-problems')?.focus();
