@@ -155,17 +155,9 @@ export const renderOverview: RenderView = (container, first) => {
     summary: t('overview.summaryAlt', { ...answer.period }),
     empty: false,
     table: {
-      columns: [
-        t('table.measure'),
-        t('table.value'),
-        t('table.previous'),
-        t('table.change'),
-        t('table.yearAgo'),
-        t('table.yearOnYear'),
-        t('table.target'),
-        t('table.progress'),
-        t('table.records'),
-      ],
+      columns: (
+        ['measure', 'value', 'previous', 'change', 'yearAgo', 'yearOnYear', 'target', 'progress', 'records'] as const
+      ).map((key) => t(`table.${key}`)),
       rows: answer.measures.map((m) => {
         const exact = (value: number | null) => exactCell(value, m.unit);
         return [
