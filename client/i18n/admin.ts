@@ -21,7 +21,6 @@ const MESSAGES = {
   'admin.title': ['Administration', '系统管理'],
   'admin.intro': ['Accounts, the yearly targets and the audit log.', '账户、年度目标和审计日志。'],
   'admin.forbidden': ['Only an administrator may open this page.', '只有系统管理员可以打开此页面。'],
-  'admin.tabs': ['Administration', '系统管理'],
   'admin.tab.users': ['Users', '用户'],
   'admin.tab.targets': ['Targets', '目标'],
   'admin.tab.audit': ['Audit log', '审计日志'],
@@ -80,7 +79,6 @@ const MESSAGES = {
   'admin.users.addTitle': ['New account', '新账户'],
   'admin.users.editTitle': ['Change {email}', '修改 {email}'],
   'admin.users.edit': ['Change', '修改'],
-  'admin.users.editLabel': ['Change {email}', '修改 {email}'],
   'admin.users.col.name': ['Name', '姓名'],
   'admin.users.col.email': ['Email', '邮箱'],
   'admin.users.col.role': ['Role', '角色'],
@@ -103,11 +101,9 @@ const MESSAGES = {
   'admin.users.enabledDone': ['{email} is enabled again.', '已重新启用 {email}。'],
   'admin.users.failed': ['The account was not changed: {message}', '账户未修改：{message}'],
   'admin.users.universityHint': ['Data stewards only.', '仅数据管理员需要。'],
-  'admin.users.passwordChoice': ['Password', '密码'],
   'admin.users.password.generate': ['Generate a strong password', '自动生成强密码'],
   'admin.users.password.type': ['Type a password', '手动输入密码'],
   'admin.users.password.keep': ['Keep the current password', '保留当前密码'],
-  'admin.users.password': ['Password', '密码'],
   'admin.users.passwordHint': ['At least {min} characters.', '至少 {min} 个字符。'],
   'admin.users.passwordOnce': [
     'The account {email} is saved. Its password is shown this once: pass it on in person or by a safe channel.',
@@ -147,7 +143,6 @@ const MESSAGES = {
     'Enter a number of at most two decimals, or leave the cell empty.',
     '请输入最多两位小数的数字，或留空。',
   ],
-  'admin.targets.save': ['Save', '保存'],
   'admin.targets.saveCount': ['Save {count} changes', '保存 {count} 处修改'],
   'admin.targets.saveOne': ['Save 1 change', '保存 1 处修改'],
   'admin.targets.discard': ['Discard changes', '放弃修改'],
@@ -169,7 +164,6 @@ const MESSAGES = {
     '各高校目标合计 {sum}，超过全联盟目标。',
   ],
 
-  'admin.audit.title': ['Audit log', '审计日志'],
   'admin.audit.intro': [
     'Every change, import, export and sign-in, newest first, with the row before and after. The log cannot be edited.',
     '所有修改、导入、导出和登录，按时间倒序，附修改前后的记录。审计日志不可编辑。',
@@ -200,7 +194,6 @@ const MESSAGES = {
   'admin.audit.before': ['Before', '修改前'],
   'admin.audit.after': ['After', '修改后'],
   'admin.audit.changedMarked': ['Changed values are highlighted.', '有变化的值已高亮显示。'],
-  'admin.audit.detail': ['Detail', '详情'],
   'admin.audit.noDetail': ['Nothing more is recorded for this entry.', '此条目没有更多记录。'],
 } as const;
 

@@ -25,8 +25,6 @@ export const base = {
   'universities.title': ['Member universities', '成员高校'],
   'universities.lead': ['Lead university', '牵头高校'],
   'universities.code': ['Code', '代码'],
-  'universities.name': ['University', '高校'],
-  'universities.region': ['Province', '省市'],
   'universities.memberSince': ['Member since', '加入时间'],
   'universities.range': ['Records from {from} to {to}', '数据时间范围：{from} 至 {to}'],
   'universities.noRecords': ['No records yet.', '暂无记录。'],

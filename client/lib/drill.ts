@@ -53,7 +53,7 @@ export function drillDown(ctx: ViewContext, target: DrillTarget): void {
       <p class="drill-value">${formatValue(target.value, measure.unit, { exact: true })}</p>
       <p data-records=${target.records}>${t('drill.records', { count: target.records.toLocaleString() })}</p>
       ${own ? html`<p class="muted">${t('drill.stewardNote', { university: own })}</p>` : nothing}
-      <p class="muted">${t('drill.period', { from: target.from, to: target.to })}</p>
+      <p class="muted">${t('overview.period', { from: target.from, to: target.to })}</p>
       <p>${pick(measure.definition)}</p>
       <p class="muted">${t('figure.standard', { standard: pick(measure.standard.reference) })}</p>
       <form method="dialog" class="drill-actions">
@@ -62,7 +62,7 @@ export function drillDown(ctx: ViewContext, target: DrillTarget): void {
             ? html`<button type="button" data-action="own-records" @click=${mine}>${t('drill.ownRecords', { university: own })}</button>`
             : nothing
         }
-        <button type="button" class="primary" data-action="close" @click=${() => dialog.close()}>${t('drill.close')}</button>
+        <button type="button" class="primary" data-action="close" @click=${() => dialog.close()}>${t('records.dialog.close')}</button>
       </form>`,
     dialog,
   );

@@ -1,5 +1,4 @@
 import { html, nothing, render, type TemplateResult } from 'lit-html';
-import { live } from 'lit-html/directives/live.js';
 import { ApiError } from '../api';
 import { t } from '../i18n';
 
@@ -16,6 +15,20 @@ export const nextId = (prefix: string): string => `${prefix}-${++uid}`;
 
 /** The message of anything thrown, for a person. */
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The lines at the top of a form that a request failed: the problem's headline, and each of its
+ * problems that `place` did not put beside a field (it returns true when it did).
+ */
+export function problemLines(error: unknown, place: (path: string, message: string) => boolean): string[] {
+  const unplaced: string[] = [];
+  let placed = false;
+  for (const p of error instanceof ApiError ? error.errors : []) {
+    if (p.path && place(p.path, p.message)) placed = true;
+    else unplaced.push(p.path ? `${p.path}: ${p.message}` : p.message);
+  }
+  return [placed ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
+}
 
 export interface Dialog {
   dialog: HTMLDialogElement;
@@ -109,7 +122,7 @@ type InputOptions = Partial<Record<'type' | 'inputmode' | 'placeholder' | 'maxle
 
 /** A text, date or number input bound to a field. */
 export const input = (a: ControlAttributes, value: string, o: InputOptions = {}): TemplateResult =>
-  html`<input id=${a.id} name=${a.name} type=${o.type ?? 'text'} autocomplete="off" .value=${live(value)}
+  html`<input id=${a.id} name=${a.name} type=${o.type ?? 'text'} autocomplete="off" .value=${value}
     inputmode=${o.inputmode ?? nothing} placeholder=${o.placeholder ?? nothing} maxlength=${o.maxlength ?? nothing}
     max=${o.max ?? nothing} list=${o.list ?? nothing}
     aria-describedby=${a.describedBy} aria-invalid=${a.invalid} aria-required=${a.required} />`;
@@ -133,6 +146,8 @@ export interface FormDialogOptions {
   className?: string;
   formClass?: string;
   kind?: string;
+  /** The save button's `data-action` (default `save`). */
+  saveAction?: string;
   fields: readonly FormField[];
   /** What the form shows above the fields, and below them (after the grid). */
   intro?: () => unknown;
@@ -188,13 +203,12 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
       return;
     } catch (error) {
       beside = new Map();
-      const unplaced: string[] = [];
-      for (const p of error instanceof ApiError ? error.errors : []) {
-        const name = p.path ? fieldOf(p.path) : undefined;
-        if (name && ids.has(name)) beside.set(name, [...(beside.get(name) ?? []), p.message]);
-        else unplaced.push(p.path ? `${p.path}: ${p.message}` : p.message);
-      }
-      top = [beside.size > 0 ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
+      top = problemLines(error, (path, message) => {
+        const name = fieldOf(path);
+        if (!ids.has(name)) return false;
+        beside.set(name, [...(beside.get(name) ?? []), message]);
+        return true;
+      });
     }
     busy = false;
     refresh();
@@ -212,7 +226,7 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
         ${o.outro?.()}
         <div class="dialog-actions">
           <button type="button" class="secondary" @click=${dialog.close}>${t('records.dialog.cancel')}</button>
-          <button type="submit" class="primary" data-action="save" ?disabled=${busy}>${t('records.form.save')}</button>
+          <button type="submit" class="primary" data-action=${o.saveAction ?? 'save'} ?disabled=${busy}>${t('records.form.save')}</button>
         </div>
       </form>`,
       dialog.body,

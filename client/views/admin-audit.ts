@@ -2,11 +2,13 @@ import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { AUDIT_ACTIONS, type AuditAction } from '../../contract/enums';
 import { ApiError, query, request } from '../api';
+import { debounce } from '../dom';
 import { t } from '../i18n';
 import { formatMoment } from '../lib/dates';
+import { formatCount, pageSizeSelect, pager } from '../lib/paged-table';
+import { type Paging, readPaging, writePaging } from '../lib/paging';
 import type { MountTab } from './admin';
 import type { User } from './admin-users';
-import { formatCount, positiveInt } from './records-ui';
 
 /**
  * The audit log, newest first: who did what to which subject, when and from where; each entry
@@ -37,23 +39,19 @@ const DEFAULT_PAGE_SIZE = 50;
 const TYPING_PAUSE_MS = 400;
 const COLUMNS = ['time', 'user', 'action', 'subject', 'address', 'detail'] as const;
 
-type AuditState = { filters: Filters; page: number; pageSize: number };
-
-function readState(params: URLSearchParams): AuditState {
-  const filters = Object.fromEntries(FILTERS.flatMap((key) => (params.get(key)?.trim() ? [[key, params.get(key)!.trim()]] : [])));
-  const page = positiveInt(params.get('page'), 1);
-  return { filters, page, pageSize: positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE, 1000) };
-}
-
-const stateParams = (state: AuditState): Record<string, string | undefined> => ({
-  tab: 'audit',
-  ...state.filters,
-  page: state.page === 1 ? undefined : String(state.page),
-  pageSize: state.pageSize === DEFAULT_PAGE_SIZE ? undefined : String(state.pageSize),
-});
-
 const trimmed = (draft: Filters): Filters =>
   Object.fromEntries(Object.entries(draft).flatMap(([k, v]) => (v?.trim() ? [[k, v.trim()]] : [])));
+
+type AuditState = Paging & { filters: Filters };
+
+const readState = (params: URLSearchParams): AuditState => ({
+  filters: trimmed(Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? undefined]))),
+  ...readPaging(params, { defaultPageSize: DEFAULT_PAGE_SIZE, sortable: [] }),
+});
+
+const stateParams = (state: AuditState): URLSearchParams =>
+  writePaging(new URLSearchParams({ tab: 'audit', ...(state.filters as Record<string, string>) }), state, DEFAULT_PAGE_SIZE);
+
 const sameFilters = (a: Filters, b: Filters) => JSON.stringify(trimmed(a)) === JSON.stringify(trimmed(b));
 
 const actionLabel = (action: string): string =>
@@ -99,26 +97,9 @@ function entryDetail({ before, after, detail }: AuditEntry) {
           ? html`<div><h4>${t('admin.audit.before')}</h4>${json(before)}<h4>${t('admin.audit.after')}</h4>${json(after)}</div>`
           : nothing
     }
-    ${hasDetail ? html`<div><h4>${t('admin.audit.detail')}</h4>${json(detail)}</div>` : nothing}
+    ${hasDetail ? html`<div><h4>${t('admin.audit.col.detail')}</h4>${json(detail)}</div>` : nothing}
     ${!rows && before === null && after === null && !hasDetail ? html`<p class="muted">${t('admin.audit.noDetail')}</p>` : nothing}
   </div>`;
-}
-
-/** First, previous, "page X of Y", next, last. */
-function pager(state: AuditState, total: number, go: (page: number) => void) {
-  const pages = Math.max(1, Math.ceil(total / state.pageSize));
-  const page = Math.min(state.page, pages);
-  const button = (key: 'first' | 'previous' | 'next' | 'last', target: number, disabled: boolean) =>
-    html`<button type="button" class="secondary" data-page=${key} ?disabled=${disabled} @click=${() => go(target)}>${t(
-      `records.pager.${key}`,
-    )}</button>`;
-  return html`<nav class="pager" aria-label=${t('admin.audit.pages')}>
-    ${button('first', 1, page <= 1)}${button('previous', page - 1, page <= 1)}
-    <span class="pager-position" data-page-number=${page} data-page-count=${pages}>
-      ${t('records.pager.position', { page: formatCount(page), pages: formatCount(pages) })}
-    </span>
-    ${button('next', page + 1, page >= pages)}${button('last', pages, page >= pages)}
-  </nav>`;
 }
 
 export const mountAuditTab: MountTab = (host, first, status) => {
@@ -131,11 +112,10 @@ export const mountAuditTab: MountTab = (host, first, status) => {
   let problems: string[] = [];
   let users: User[] = [];
   const open = new Set<number>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Moves the URL; unless the filters are the ones typed, the fields show them. */
   const go = (next: AuditState, replace = false, typed = false) => {
-    clearTimeout(timer);
+    typing.cancel();
     sent = next.filters;
     if (!typed) draft = { ...next.filters };
     ctx.navigate('admin', stateParams(next), { replace });
@@ -143,10 +123,11 @@ export const mountAuditTab: MountTab = (host, first, status) => {
   const applyDraft = (replace: boolean) => {
     if (!sameFilters(draft, state.filters)) go({ ...state, filters: trimmed(draft), page: 1 }, replace, true);
   };
+  const typing = debounce(() => applyDraft(true), TYPING_PAUSE_MS);
   const type = (key: keyof Filters, value: string, wait: boolean) => {
     draft = { ...draft, [key]: value };
-    clearTimeout(timer);
-    if (wait) timer = setTimeout(() => applyDraft(true), TYPING_PAUSE_MS);
+    typing.cancel();
+    if (wait) typing.schedule();
     else applyDraft(false);
   };
   const toggle = (id: number) => {
@@ -178,29 +159,27 @@ export const mountAuditTab: MountTab = (host, first, status) => {
     </tr>`;
 
   const results = (page: AuditPage) =>
-    html`<div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.audit.title')}>
+    html`<div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.tab.audit')}>
         <table class="data-table audit-table">
-          <caption class="visually-hidden">${t('admin.audit.title')}</caption>
+          <caption class="visually-hidden">${t('admin.tab.audit')}</caption>
           <thead><tr>${COLUMNS.map((key) => html`<th scope="col">${t(`admin.audit.col.${key}`)}</th>`)}</tr></thead>
           <tbody>${page.entries.map(row)}</tbody>
         </table>
       </div>
       <div class="records-pager">
-        ${pager(state, page.total, (p) => go({ ...state, page: p }))}
-        <div class="page-size">
-          <label for="audit-page-size">${t('records.pager.size')}</label>
-          <select id="audit-page-size" .value=${live(String(state.pageSize))} @change=${(e: Event) => go({ ...state, pageSize: Number((e.target as HTMLSelectElement).value), page: 1 })}>
-            ${[...new Set([...PAGE_SIZES, state.pageSize])]
-              .sort((a, b) => a - b)
-              .map((size) => html`<option value=${size} ?selected=${size === state.pageSize}>${formatCount(size)}</option>`)}
-          </select>
-        </div>
+        ${pager({ ...state, total: page.total, label: t('admin.audit.pages'), go: (p) => go({ ...state, page: p }) })}
+        ${pageSizeSelect({
+          id: 'audit-page-size',
+          sizes: PAGE_SIZES,
+          value: state.pageSize,
+          onChange: (pageSize) => go({ ...state, pageSize, page: 1 }),
+        })}
       </div>`;
 
   const draw = () =>
     render(
       html`<section class="admin-audit">
-        <div class="admin-bar"><h2>${t('admin.audit.title')}</h2></div>
+        <div class="admin-bar"><h2>${t('admin.tab.audit')}</h2></div>
         <p class="muted">${t('admin.audit.intro')}</p>
         <form class="audit-filters" role="search" aria-label=${t('admin.audit.filters')}
           @submit=${(e: Event) => {
@@ -292,6 +271,6 @@ export const mountAuditTab: MountTab = (host, first, status) => {
       draw();
       void load();
     },
-    destroy: () => clearTimeout(timer),
+    destroy: () => typing.cancel(),
   };
 };

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit-html';
 import { request } from '../api';
 import { t } from '../i18n';
-import { confirmDialog, messageOf } from './records-ui';
+import { confirmDialog, messageOf } from '../lib/form-dialog';
 
 /** What `/demo` sends (server/demo/demo.schemas.ts, `DemoStatusSchema`). */
 type DemoStatus = {

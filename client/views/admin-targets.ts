@@ -1,12 +1,13 @@
 import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { MEASURE_GROUPS } from '../../contract/measure-ids';
-import { ApiError, type MeasureInfo, request, type Target } from '../api';
+import { type MeasureInfo, request, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
 import { today } from '../lib/dates';
 import { formatValue, unitName } from '../lib/format';
 import type { MountTab } from './admin';
-import { confirmDialog, formatCount, messageOf } from './records-ui';
+import { confirmDialog, problemLines } from '../lib/form-dialog';
+import { formatCount } from '../lib/paged-table';
 
 /**
  * Yearly targets: a grid of measures × (alliance, each university) for one year, typed in
@@ -149,7 +150,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   const draw = () => {
     const n = changed().length;
     const count = { count: formatCount(n) };
-    const save = n === 0 ? t('admin.targets.save') : n === 1 ? t('admin.targets.saveOne') : t('admin.targets.saveCount', count);
+    const save = n === 0 ? t('records.form.save') : n === 1 ? t('admin.targets.saveOne') : t('admin.targets.saveCount', count);
     const pending = n === 0 ? 'noChanges' : n === 1 ? 'pendingOne' : 'pending';
     render(
       html`<section class="admin-targets">
@@ -247,17 +248,14 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     } catch (error) {
       busy = false;
       // `body.targets.3.value` names the fourth cell sent.
-      const unplaced: string[] = [];
       let first: Cell | undefined;
-      for (const problem of error instanceof ApiError ? error.errors : []) {
-        const match = /^body\.targets\.(\d+)(?:\.|$)/.exec(problem.path ?? '');
+      problems = problemLines(error, (path, message) => {
+        const match = /^body\.targets\.(\d+)(?:\.|$)/.exec(path);
         const cell = match ? changes[Number(match[1])] : undefined;
-        if (cell) {
-          errors.set(cell.key, problem.message);
-          first ??= cell;
-        } else unplaced.push(problem.path ? `${problem.path}: ${problem.message}` : problem.message);
-      }
-      problems = [first ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
+        if (cell) errors.set(cell.key, message);
+        first ??= cell;
+        return cell !== undefined;
+      });
       draw();
       if (first) focusCell(first);
       else host.querySelector<HTMLElement>('.form-problems')?.focus();

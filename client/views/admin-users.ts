@@ -1,15 +1,14 @@
 import { html, nothing, render } from 'lit-html';
-import { live } from 'lit-html/directives/live.js';
 import { type Role, ROLES } from '../../contract/enums';
-import { ApiError, request } from '../api';
+import { request } from '../api';
 import { t } from '../i18n';
+import type { Meta } from '../api';
 import { formatDay } from '../lib/dates';
 import { universityName } from '../lib/filters';
-import type { Meta } from '../api';
+import { confirmDialog, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
 import type { ViewContext } from '../view';
 import type { MountTab } from './admin';
 import { demoSection } from './admin-demo';
-import { confirmDialog, messageOf, openDialog } from './records-ui';
 
 /** An account as `/users` sends it (server/users/users.schemas.ts, `UserSchema`). */
 export interface User {
@@ -44,187 +43,132 @@ export function generatePassword(length = 20): string {
 
 const universityTitle = (meta: Meta, code: string | null): string => (code ? `${code} · ${universityName(meta, code)}` : '—');
 
-type FieldName = 'email' | 'name' | 'role' | 'university' | 'password';
 type PasswordMode = 'keep' | 'generate' | 'type';
-const REQUIRED: readonly FieldName[] = ['email', 'name', 'role'];
 
-/**
- * The form to add an account or change one, in a dialog. With a generated password, the dialog
- * then shows it once, to be passed on. `saved` is called with the account the server answered.
- */
-function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefined, saved: (user: User) => void): void {
-  const { body, close } = openDialog(host, {
-    title: user ? t('admin.users.editTitle', { email: user.email }) : t('admin.users.addTitle'),
-    className: 'user-dialog',
-  });
-  const v = { email: '', name: user?.name ?? '', role: user?.role ?? '', university: user?.university ?? '', password: '' };
-  const modes: PasswordMode[] = user ? ['keep', 'generate', 'type'] : ['generate', 'type'];
-  let mode = modes[0]!;
-  let errors: Partial<Record<FieldName, string>> = {};
-  let problems: string[] = [];
-  let busy = false;
-  let generated: { email: string; password: string } | undefined;
+/** Shows a generated password once, to be passed on. */
+function showPassword(host: HTMLElement, title: string, email: string, password: string): void {
+  const { body, close } = openDialog(host, { title, className: 'user-dialog' });
   let copied = '';
-  const steward = () => v.role === 'steward';
-  const set = (key: keyof typeof v) => (e: Event) => {
-    v[key] = (e.target as HTMLInputElement | HTMLSelectElement).value;
-    draw();
-  };
-  const hints: Partial<Record<FieldName, string>> = {
-    university: t('admin.users.universityHint'),
-    password: t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH }),
-  };
-
-  /** A labelled field: its control gets the id, name, description and validity; the server's message shows beneath. */
-  const field = (name: FieldName, control: (a: { id: string; describedBy: string; invalid: string }) => unknown) => {
-    const id = `user-${name}`;
-    const describedBy = [hints[name] ? `${id}-hint` : '', errors[name] ? `${id}-error` : ''].join(' ').trim();
-    const required = REQUIRED.includes(name);
-    return html`<div class="form-field" data-field=${name}>
-      <label for=${id}>${name === 'password' ? t('admin.users.password') : t(`admin.users.col.${name}`)}${
-        required ? html`<span class="required-mark" aria-hidden="true"> *</span>` : nothing
-      }</label>
-      ${control({ id, describedBy, invalid: errors[name] ? 'true' : '' })}
-      ${hints[name] ? html`<p class="field-hint" id="${id}-hint">${hints[name]}</p>` : nothing}
-      <p class="field-error" id="${id}-error" ?hidden=${!errors[name]}>${errors[name] ?? ''}</p>
-    </div>`;
-  };
-  const input = (name: 'email' | 'name' | 'password', type: string) =>
-    field(
-      name,
-      (a) => html`<input type=${type} id=${a.id} name=${name} aria-describedby=${a.describedBy || nothing}
-        aria-invalid=${a.invalid || nothing} aria-required=${REQUIRED.includes(name) ? 'true' : nothing}
-        autocomplete=${name === 'password' ? 'new-password' : 'off'} maxlength=${name === 'name' ? 200 : nothing}
-        minlength=${name === 'password' ? MIN_PASSWORD_LENGTH : nothing} ?disabled=${name === 'password' && mode !== 'type'}
-        .value=${live(v[name])} @input=${set(name)} />`,
-    );
-  const select = (name: 'role' | 'university', options: unknown, value: string, disabled = false) =>
-    field(
-      name,
-      (
-        a,
-      ) => html`<select id=${a.id} name=${name} aria-describedby=${a.describedBy || nothing} aria-invalid=${a.invalid || nothing}
-        aria-required=${REQUIRED.includes(name) ? 'true' : nothing} ?disabled=${disabled} .value=${live(value)} @change=${set(name)}>${options}</select>`,
-    );
-
   const copy = async () => {
     body.querySelector<HTMLInputElement>('[data-generated-password]')?.select();
     try {
-      await navigator.clipboard.writeText(generated!.password);
+      await navigator.clipboard.writeText(password);
       copied = t('admin.users.copied');
     } catch {
       copied = t('admin.users.copyManually');
     }
     draw();
   };
+  const draw = () =>
+    render(
+      html`<div class="one-time" role="status"><p>${t('admin.users.passwordOnce', { email })}</p></div>
+        <div class="form-field">
+          <label for="generated-password">${t('signIn.password')}</label>
+          <input type="text" id="generated-password" readonly class="generated-password" .value=${password} data-generated-password />
+        </div>
+        <div class="dialog-actions start">
+          <button type="button" class="secondary" @click=${copy}>${t('admin.users.copy')}</button>
+          <span class="muted" role="status">${copied}</span>
+        </div>
+        <div class="dialog-actions"><button type="button" class="primary" @click=${close}>${t('admin.users.done')}</button></div>`,
+      body,
+    );
+  draw();
+  const output = body.querySelector<HTMLInputElement>('[data-generated-password]')!;
+  output.focus();
+  output.select();
+}
 
-  async function submit(event: Event): Promise<void> {
-    event.preventDefault();
-    const password = mode === 'keep' ? null : mode === 'generate' ? generatePassword() : v.password;
-    const university = steward() ? v.university || null : null;
-    const payload = user
-      ? {
-          ...(v.name.trim() !== user.name ? { name: v.name } : {}),
-          ...(v.role !== user.role ? { role: v.role } : {}),
-          ...(university !== user.university ? { university } : {}),
-          ...(password !== null ? { password } : {}),
-        }
-      : { email: v.email, name: v.name, role: v.role, university, password };
-    if (Object.keys(payload).length === 0) return close();
-    errors = {};
-    problems = [];
-    busy = true;
-    draw();
-    try {
+/**
+ * The form to add an account or change one, in a dialog. With a generated password, a dialog
+ * then shows it once, to be passed on. `saved` is called with the account the server answered.
+ */
+function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefined, saved: (user: User) => void): void {
+  const title = user ? t('admin.users.editTitle', { email: user.email }) : t('admin.users.addTitle');
+  const modes: PasswordMode[] = user ? ['keep', 'generate', 'type'] : ['generate', 'type'];
+  let mode = modes[0]!;
+  // Only a steward belongs to a university.
+  let steward = user?.role === 'steward';
+  const universities = ctx.meta.universities.map((u) => ({ value: u.code, label: universityTitle(ctx.meta, u.code) }));
+  const roles = ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }));
+  const fields = (<FormField[]>[
+    { name: 'email', label: t('admin.users.col.email'), required: true, control: (a) => input(a, '', { type: 'email' }) },
+    {
+      name: 'name',
+      label: t('admin.users.col.name'),
+      required: true,
+      control: (a) => input(a, user?.name ?? '', { maxlength: '200' }),
+    },
+    {
+      name: 'role',
+      label: t('admin.users.col.role'),
+      required: true,
+      control: (a) => select(a, [...(user ? [] : [{ value: '', label: t('records.form.choose') }]), ...roles], user?.role ?? ''),
+    },
+    {
+      name: 'university',
+      label: t('admin.users.col.university'),
+      hint: t('admin.users.universityHint'),
+      control: (a) =>
+        select(
+          a,
+          [{ value: '', label: t('records.form.none') }, ...universities],
+          steward ? (user?.university ?? '') : '',
+          !steward,
+        ),
+    },
+    {
+      name: 'password',
+      label: t('signIn.password'),
+      hint: t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH }),
+      className: 'type-text',
+      control: (a) => html`<div class="radio-row" role="radiogroup" aria-label=${t('signIn.password')}>${modes.map(
+        (m) => html`<label class="filter-check"><input type="radio" name="password-mode" value=${m} data-password-mode=${m}
+              .checked=${mode === m} /><span>${t(`admin.users.password.${m}`)}</span></label>`,
+      )}</div>
+        <input type="password" id=${a.id} name=${a.name} autocomplete="new-password" minlength=${MIN_PASSWORD_LENGTH}
+          ?disabled=${mode !== 'type'} ?hidden=${mode !== 'type'} aria-describedby=${a.describedBy} aria-invalid=${a.invalid} />`,
+    },
+  ]).filter((f) => !user || f.name !== 'email');
+  let generated: { email: string; password: string } | undefined;
+  const dialog = openFormDialog(host, {
+    title,
+    className: 'user-dialog',
+    formClass: 'user-form',
+    saveAction: 'save-user',
+    fields,
+    outro:
+      () => html`${user?.email === ctx.me.email ? html`<p class="import-warning">${t('admin.users.selfWarning')}</p>` : nothing}
+      ${user ? html`<p class="muted">${t('admin.users.sessionsNote')}</p>` : nothing}`,
+    async submit(v) {
+      // As typed: a password is not trimmed.
+      const typed = dialog.body.querySelector<HTMLInputElement>('[name=password]')!.value;
+      const password = mode === 'keep' ? null : mode === 'generate' ? generatePassword() : typed;
+      const university = v.role === 'steward' ? v.university || null : null;
+      const payload = user
+        ? {
+            ...(v.name !== user.name ? { name: v.name } : {}),
+            ...(v.role !== user.role ? { role: v.role } : {}),
+            ...(university !== user.university ? { university } : {}),
+            ...(password !== null ? { password } : {}),
+          }
+        : { email: v.email, name: v.name, role: v.role, university, password };
+      if (Object.keys(payload).length === 0) return;
       const answer = await request<User>(user ? 'PATCH' : 'POST', user ? `/users/${user.id}` : '/users', payload);
       saved(answer);
-      if (password === null || mode !== 'generate') return close();
-      generated = { email: answer.email, password };
-    } catch (error) {
-      // Each problem beside its field (`body.email`), the rest above the form.
-      const rest: string[] = [];
-      for (const p of error instanceof ApiError ? error.errors : []) {
-        const name = p.path?.replace(/^body\./, '') as FieldName;
-        if (name in v && (!user || name !== 'email')) errors[name] = errors[name] ? `${errors[name]}; ${p.message}` : p.message;
-        else rest.push(p.path ? `${p.path}: ${p.message}` : p.message);
-      }
-      const placed = Object.keys(errors).length > 0;
-      problems = [placed ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...rest];
-    } finally {
-      busy = false;
-      draw();
-    }
-    const first = Object.keys(errors)[0];
-    const focus = body.querySelector<HTMLInputElement>(
-      generated ? '[data-generated-password]' : first ? `[name=${first}]` : '.form-problems',
-    );
-    focus?.focus();
-    if (generated) focus?.select();
-  }
-
-  const passwordOnce = (g: { email: string; password: string }) => html`
-    <div class="one-time" role="status"><p>${t('admin.users.passwordOnce', { email: g.email })}</p></div>
-    <div class="form-field">
-      <label for="generated-password">${t('admin.users.password')}</label>
-      <input type="text" id="generated-password" readonly class="generated-password" .value=${g.password} data-generated-password />
-    </div>
-    <div class="dialog-actions start">
-      <button type="button" class="secondary" @click=${copy}>${t('admin.users.copy')}</button>
-      <span class="muted" role="status">${copied}</span>
-    </div>
-    <div class="dialog-actions"><button type="button" class="primary" @click=${close}>${t('admin.users.done')}</button></div>`;
-
-  const form = () => html`<form class="user-form" novalidate @submit=${submit}>
-    <div class="form-problems" role="alert" tabindex="-1" ?hidden=${!problems.length}>${problems.map((p) => html`<p>${p}</p>`)}</div>
-    <div class="form-grid">
-      ${user ? nothing : input('email', 'email')} ${input('name', 'text')}
-      ${select(
-        'role',
-        html`${v.role === '' ? html`<option value="" selected>${t('records.form.choose')}</option>` : nothing}
-        ${ROLES.map((r) => html`<option value=${r} ?selected=${r === v.role}>${t(`role.${r}`)}</option>`)}`,
-        v.role,
-      )}
-      ${
-        // Only a steward belongs to a university.
-        select(
-          'university',
-          html`<option value="" ?selected=${!steward()}>${t('records.form.none')}</option>
-          ${ctx.meta.universities.map(
-            (u) =>
-              html`<option value=${u.code} ?selected=${steward() && u.code === v.university}>${universityTitle(ctx.meta, u.code)}</option>`,
-          )}`,
-          steward() ? v.university : '',
-          !steward(),
-        )
-      }
-    </div>
-    <fieldset class="filter-group">
-      <legend>${t('admin.users.passwordChoice')}</legend>
-      <div class="radio-row">
-        ${modes.map(
-          (m) => html`<label class="filter-check">
-            <input type="radio" name="password-mode" value=${m} data-password-mode=${m} .checked=${live(mode === m)}
-              @change=${() => {
-                mode = m;
-                draw();
-              }} />
-            <span>${t(`admin.users.password.${m}`)}</span>
-          </label>`,
-        )}
-      </div>
-      <div ?hidden=${mode !== 'type'}>${input('password', 'password')}</div>
-    </fieldset>
-    ${user?.email === ctx.me.email ? html`<p class="import-warning">${t('admin.users.selfWarning')}</p>` : nothing}
-    ${user ? html`<p class="muted">${t('admin.users.sessionsNote')}</p>` : nothing}
-    <div class="dialog-actions">
-      <button type="button" class="secondary" @click=${close}>${t('records.dialog.cancel')}</button>
-      <button type="submit" class="primary" data-action="save-user" ?disabled=${busy}>${t('records.form.save')}</button>
-    </div>
-  </form>`;
-
-  const draw = () => render(generated ? passwordOnce(generated) : form(), body);
-  draw();
-  body.querySelector<HTMLElement>(user ? '[name=name]' : '[name=email]')?.focus();
+      if (password !== null && mode === 'generate') generated = { email: answer.email, password };
+    },
+  });
+  dialog.body.addEventListener('change', (e) => {
+    const target = e.target as HTMLInputElement;
+    if (target.name === 'role') steward = target.value === 'steward';
+    else if (target.name === 'password-mode') mode = target.value as PasswordMode;
+    else return;
+    dialog.refresh();
+  });
+  dialog.dialog.addEventListener('close', () => generated && showPassword(host, title, generated.email, generated.password), {
+    once: true,
+  });
 }
 
 /** The accounts: list, add, change role or name, set a password, disable and enable. */
@@ -275,7 +219,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
       <td data-value=${state}><span class="status-badge ${state}">${t(`admin.users.${state}`)}</span></td>
       <td title=${user.createdAt}>${formatDay(user.createdAt)}</td>
       <td class="actions">
-        <button type="button" class="link-button" data-action="edit-user" aria-label=${t('admin.users.editLabel', { email: user.email })}
+        <button type="button" class="link-button" data-action="edit-user" aria-label=${t('admin.users.editTitle', { email: user.email })}
           @click=${() => edit(user)}>${t('admin.users.edit')}</button>
         <button type="button" class="link-button ${user.disabled ? '' : 'danger-link'}" data-action="${action}-user"
           aria-label=${t(`admin.users.${action}Label`, { email: user.email })} @click=${() => void setDisabled(user, !user.disabled)}>

@@ -1,6 +1,7 @@
 import '../records.css';
 import { html, render } from 'lit-html';
 import { t } from '../i18n';
+import { tabList } from '../lib/tabs';
 import { setViewState, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import { mountAuditTab } from './admin-audit';
@@ -31,14 +32,6 @@ const tabOf = (params: URLSearchParams): AdminTab => {
   return (ADMIN_TABS as readonly string[]).includes(tab ?? '') ? (tab as AdminTab) : 'users';
 };
 
-/** The tab an arrow, Home or End key moves to from `index`. */
-const KEY_STEP: Record<string, (index: number) => number> = {
-  ArrowRight: (i) => (i + 1) % ADMIN_TABS.length,
-  ArrowLeft: (i) => (i + ADMIN_TABS.length - 1) % ADMIN_TABS.length,
-  Home: () => 0,
-  End: () => ADMIN_TABS.length - 1,
-};
-
 export const renderAdmin: RenderView = (container, first) => {
   if (first.me.role !== 'admin') {
     setViewState(container, 'error');
@@ -53,25 +46,11 @@ export const renderAdmin: RenderView = (container, first) => {
   const go = (tab: AdminTab) => {
     if (tab !== tabOf(ctx.params)) ctx.navigate('admin', { tab });
   };
-  const onKey = (event: KeyboardEvent, index: number) => {
-    const step = KEY_STEP[event.key];
-    if (!step) return;
-    event.preventDefault();
-    const next = ADMIN_TABS[step(index)]!;
-    container.querySelector<HTMLElement>(`#admin-tab-${next}`)?.focus();
-    go(next);
-  };
 
   const draw = (tab: AdminTab, host: HTMLElement) =>
     render(
       html`<div class="records-head"><h1>${t('admin.title')}</h1><p class="muted">${t('admin.intro')}</p></div>
-        <div class="records-tabs" role="tablist" aria-label=${t('admin.tabs')}>
-          ${ADMIN_TABS.map(
-            (name, index) => html`<button type="button" role="tab" id="admin-tab-${name}" aria-controls="admin-panel"
-              data-tab=${name} aria-selected=${name === tab} .tabIndex=${name === tab ? 0 : -1}
-              @click=${() => go(name)} @keydown=${(e: KeyboardEvent) => onKey(e, index)}>${t(`admin.tab.${name}`)}</button>`,
-          )}
-        </div>
+        ${tabList({ id: 'admin', label: t('admin.title'), tabs: ADMIN_TABS, selected: tab, name: (n) => t(`admin.tab.${n}`), go })}
         ${status.alert()}
         <div class="admin-panel" role="tabpanel" id="admin-panel" tabindex="-1" aria-labelledby="admin-tab-${tab}" data-tab=${tab}>
           ${host}

@@ -41,7 +41,7 @@ export const renderByUniversity: RenderView = (container, first) => {
       filters = readFilters(ctx.params, meta, { grain: 'year', measure: 'tech_transfer.contract_value', from: '2020-01-01' });
       stacked = ctx.params.get('layout') === 'stacked';
     },
-    template: (ctx, alert) => html`<h1>${t('byUniversity.title')}</h1>
+    template: (ctx, alert) => html`<h1>${t('nav.universities')}</h1>
       ${filterBar('universities', ctx, filters, {
         grain: true,
         measure: true,

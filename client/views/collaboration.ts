@@ -52,7 +52,7 @@ export const renderCollaboration: RenderView = (container, first) => {
         measures: COLLABORATION_MEASURES,
         from: AGREEMENT_DAY,
       })),
-    template: (ctx, alert) => html`<h1>${t('collaboration.title')}</h1>
+    template: (ctx, alert) => html`<h1>${t('nav.collaboration')}</h1>
       ${filterBar('collaboration', ctx, filters, { measure: true, measures: COLLABORATION_MEASURES, universities: true, regions: true })}
       ${alert}
       <p class="muted">${t(`collaboration.explain.${measureOf(meta, filters.measure).group}` as 'collaboration.explain.credit')}</p>
@@ -167,7 +167,7 @@ function content(
             offset: true,
             reverse: false,
             grid: { display: false },
-            title: { display: true, text: t('collaboration.universityAxis') },
+            title: { display: true, text: t('table.university') },
           },
         },
         onClick: onHit((i) => open(cells[i]!)),

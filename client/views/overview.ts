@@ -155,17 +155,9 @@ export const renderOverview: RenderView = (container, first) => {
     summary: t('overview.summaryAlt', { ...answer.period }),
     empty: false,
     table: {
-      columns: [
-        t('table.measure'),
-        t('table.value'),
-        t('table.previous'),
-        t('table.change'),
-        t('table.yearAgo'),
-        t('table.yearOnYear'),
-        t('table.target'),
-        t('table.progress'),
-        t('table.records'),
-      ],
+      columns: (
+        ['measure', 'value', 'previous', 'change', 'yearAgo', 'yearOnYear', 'target', 'progress', 'records'] as const
+      ).map((key) => t(`table.${key}`)),
       rows: answer.measures.map((m) => {
         const exact = (value: number | null) => exactCell(value, m.unit);
         return [
@@ -187,7 +179,7 @@ export const renderOverview: RenderView = (container, first) => {
   return chartView(container, first, {
     figures: [headline, table],
     read: (ctx) => void (filters = readFilters(ctx.params, meta, { measure: HEADLINE_DEFAULT, grain: 'quarter' })),
-    template: (ctx, alert) => html`<h1>${t('overview.title')}</h1>
+    template: (ctx, alert) => html`<h1>${t('nav.overview')}</h1>
       <p class="muted period-line">${summary ? t('overview.period', { ...summary.period }) : ''}</p>
       ${filterBar('overview', ctx, filters, { grain: true, measure: true, universities: true, regions: true })}
       ${alert}

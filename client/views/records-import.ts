@@ -106,24 +106,18 @@ export interface ImportDialogOptions {
 
 const isAbort = (error: unknown): boolean => error instanceof DOMException && error.name === 'AbortError';
 
+/** Each count's label, as a preview and once applied. */
 const COUNT_LABELS = {
-  preview: {
-    rows: 'records.import.count.rows',
-    inserted: 'records.import.count.wouldInsert',
-    updated: 'records.import.count.wouldUpdate',
-    unchanged: 'records.import.count.unchanged',
-  },
-  applied: {
-    rows: 'records.import.count.rows',
-    inserted: 'records.import.count.inserted',
-    updated: 'records.import.count.updated',
-    unchanged: 'records.import.count.unchanged',
-  },
+  rows: ['records.import.count.rows', 'records.import.count.rows'],
+  inserted: ['records.import.count.wouldInsert', 'records.import.count.inserted'],
+  updated: ['records.import.count.wouldUpdate', 'records.import.count.updated'],
+  unchanged: ['records.import.count.unchanged', 'records.import.count.unchanged'],
 } as const;
 
-const counts = (answer: ImportResult, stage: keyof typeof COUNT_LABELS) =>
+const counts = (answer: ImportResult, stage: 'preview' | 'applied') =>
   html`<dl class="import-counts">${(['rows', 'inserted', 'updated', 'unchanged'] as const).map(
-    (key) => html`<dt>${t(COUNT_LABELS[stage][key])}</dt><dd data-count=${key}>${formatCount(answer[key])}</dd>`,
+    (key) =>
+      html`<dt>${t(COUNT_LABELS[key][stage === 'preview' ? 0 : 1])}</dt><dd data-count=${key}>${formatCount(answer[key])}</dd>`,
   )}</dl>`;
 
 /** Read-only columns the file carried: their cells were not read, which the user must know. */
@@ -215,7 +209,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     <div class="import-progress" ?hidden=${progress === undefined}>
       <span class="progress-label">${progress?.label}</span>
       <progress max="100" value=${progress?.percent ?? nothing} aria-label=${t('records.import.progress')}></progress>
-      <button type="button" class="secondary" @click=${() => inFlight?.abort()}>${t('records.import.cancelUpload')}</button>
+      <button type="button" class="secondary" @click=${() => inFlight?.abort()}>${t('records.dialog.cancel')}</button>
     </div>
     <div class="import-result" aria-live="polite" data-state=${result.state}>${result.content}</div>`;
 

@@ -4,10 +4,12 @@ import { live } from 'lit-html/directives/live.js';
 import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
 import { isNumericColumn } from '../../contract/record-columns';
 import { ApiError, csvUrl, type Me, query, request } from '../api';
+import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
 import { formatCount, pagedTable, pageSizeSelect, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
+import { tabList } from '../lib/tabs';
 import { setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import {
@@ -25,7 +27,6 @@ import {
 import { openRecordForm, type RecordRow } from './records-form';
 import { openImportDialog } from './records-import';
 import { type FilterKey, Labels } from './records-labels';
-import { debounce } from './records-ui';
 
 /**
  * The records view: browse one kind of record through the filters, search, sort and page held
@@ -174,16 +175,6 @@ class RecordsView {
     this.navigate({ kind, filters, measure: undefined, sort: undefined });
   }
 
-  private onTabKey(event: KeyboardEvent, kind: Kind): void {
-    const index = KINDS.indexOf(kind);
-    const next = { ArrowRight: index + 1, ArrowLeft: index + KINDS.length - 1, Home: 0, End: KINDS.length - 1 }[event.key];
-    if (next === undefined) return;
-    event.preventDefault();
-    const target = KINDS[next % KINDS.length]!;
-    this.container.querySelector<HTMLElement>(`#records-tab-${target}`)?.focus();
-    this.switchKind(target);
-  }
-
   private applySearch(replace: boolean): void {
     const q = this.container.querySelector<HTMLInputElement>('#records-search')?.value.trim() ?? '';
     if (!this.destroyed && q !== this.state.q) this.navigate({ q }, { replace });
@@ -253,7 +244,7 @@ class RecordsView {
     const confirmed = await confirmDialog(this.container, {
       title: t('records.delete.title'),
       message: t('records.delete.message', { kind: pick(KIND_NAMES[kind]), ref, university: String(row.university_code) }),
-      confirm: t('records.delete.confirm'),
+      confirm: t('records.delete'),
       danger: true,
     });
     if (!confirmed || this.destroyed) return;
@@ -291,12 +282,8 @@ class RecordsView {
       me.role === 'steward'
         ? t('records.scope.steward', { university: me.university ? this.labels.university(me.university) : '' })
         : t(me.role === 'leadership' ? 'records.scope.readOnly' : 'records.scope.admin');
-    const tab = (k: Kind) =>
-      html`<button type="button" role="tab" id="records-tab-${k}" aria-controls="records-panel" data-kind=${k}
-        aria-selected=${k === kind} tabindex=${k === kind ? 0 : -1}
-        @click=${() => this.switchKind(k)} @keydown=${(e: KeyboardEvent) => this.onTabKey(e, k)}>${pick(KIND_NAMES[k])}</button>`;
     return html`<div class="records-head"><h1 tabindex="-1">${t('records.title')}</h1><p class="muted">${scope}</p></div>
-      <div class="records-tabs" role="tablist" aria-label=${t('records.kinds')}>${KINDS.map(tab)}</div>
+      ${tabList({ id: 'records', label: t('records.kinds'), tabs: KINDS, selected: kind, name: (k) => pick(KIND_NAMES[k]), go: (k) => this.switchKind(k) })}
       <div id="records-panel" role="tabpanel" class="records-panel" aria-labelledby="records-tab-${kind}">
         <div class="records-toolbar">${this.searchForm()}${
           canWrite(me)
@@ -306,7 +293,7 @@ class RecordsView {
               </div>`
             : html`<div class="records-actions"></div>`
         }</div>
-        <details class="records-filters"><summary>${t('records.filters.title')}</summary>
+        <details class="records-filters"><summary>${t('filters.label')}</summary>
           <div class="filters-body">${this.filterControls()}</div>
         </details>
         <div class="records-chips">${this.chips()}</div>
@@ -399,7 +386,9 @@ class RecordsView {
       );
     }
     if (q)
-      list.push(chip('q', t('records.chip.text', { name: t('records.chip.search'), value: q }), () => this.navigate({ q: '' })));
+      list.push(
+        chip('q', t('records.chip.text', { name: t('records.search.submit'), value: q }), () => this.navigate({ q: '' })),
+      );
     if (list.length === 0) return nothing;
     return html`<span class="chips-label" id="records-chips-label">${t('records.chip.label')}</span>
       <ul class="chips" aria-labelledby="records-chips-label">${list}</ul>
@@ -421,7 +410,7 @@ class RecordsView {
     return html`<section class="records-results" data-state=${this.container.dataset.state ?? 'loading'} aria-busy=${loading}>
       <div class="records-summary">
         <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
-        <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('records.download')}</a>
+        <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
       </div>
       <div class="records-status records-notice">${
         notice === undefined

@@ -24,7 +24,7 @@ export const renderRegions: RenderView = (container, first) => {
   return chartView(container, first, {
     figures: [home, partner],
     read: (ctx) => void (filters = readFilters(ctx.params, meta, { measure: 'tech_transfer.contract_value' })),
-    template: (ctx, alert) => html`<h1>${t('regions.title')}</h1>
+    template: (ctx, alert) => html`<h1>${t('nav.regions')}</h1>
       ${filterBar('regions', ctx, filters, { measure: true, universities: true, regions: true })} ${alert}
       <div class="figure-pair">${home.template()}${partner.template()}</div>`,
     async load(ctx) {

@@ -111,7 +111,7 @@ export const renderTrends: RenderView = (container, first) => {
     },
     template(ctx, alert) {
       const byUniversity = choice.mode === 'universities';
-      return html`<h1>${t('trends.title')}</h1>
+      return html`<h1>${t('nav.trends')}</h1>
         ${filterBar('trends', ctx, filters, {
           grain: true,
           measure: byUniversity,

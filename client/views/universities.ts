@@ -7,7 +7,7 @@ import type { ViewContext } from '../view';
 /** The member list: who is in the alliance, where, since when. */
 export function renderMembers(container: HTMLElement, { meta }: ViewContext): void {
   const { from, to } = meta.dateRange;
-  const columns = ['universities.code', 'universities.name', 'universities.region', 'universities.memberSince'] as const;
+  const columns = ['universities.code', 'table.university', 'table.region', 'universities.memberSince'] as const;
   render(
     html`<h1 id="members-title">${t('universities.title')}</h1>
       <p class="muted">${from && to ? t('universities.range', { from, to }) : t('universities.noRecords')}</p>
