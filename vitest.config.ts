@@ -36,7 +36,12 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env: TEST_ENV } },
+      {
+        extends: true,
+        // Some unit tests do real work (a production-cost hash, thousands of generated rows): on a
+        // shared two-core machine 5 s is not always enough, and a timeout is not what they test.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env: TEST_ENV, testTimeout: 30_000 },
+      },
       integration('pglite'),
       ...(process.env.TEST_DATABASE_URL ? [integration('postgres')] : []),
       {
