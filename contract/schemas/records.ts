@@ -15,7 +15,9 @@ export const RecordParamsSchema = KindParamsSchema.extend({
 });
 
 /** A record as the API gives it: its columns (contract/record-columns.ts) by name, with id and times. */
-export const RecordSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+export const RecordSchema = z
+  .object({ id: z.number(), created_at: z.string(), updated_at: z.string() })
+  .catchall(z.union([z.string(), z.number(), z.null()]));
 export type RecordRow = z.infer<typeof RecordSchema>;
 
 export const RecordsPageSchema = z.object({
