@@ -149,7 +149,7 @@ function address<N extends EndpointName>(endpoint: Endpoint<N>, input: CallInput
  */
 export function call<N extends EndpointName>(
   endpoint: Endpoint<N>,
-  ...[input]: {} extends CallInput<N> ? [input?: CallInput<N>] : [input: CallInput<N>]
+  ...[input]: Record<never, never> extends CallInput<N> ? [input?: CallInput<N>] : [input: CallInput<N>]
 ): Promise<Answer<N>> {
   const given = (input ?? {}) as CallInput<N>;
   return request<Answer<N>>(endpoint.method.toUpperCase(), address(endpoint, given), given.body, given.signal);

@@ -1,6 +1,6 @@
 import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
-import { type Role, ROLES } from '../../contract/enums';
+import { ROLES } from '../../contract/enums';
 import { ApiError, request } from '../api';
 import { t } from '../i18n';
 import { formatDay } from '../lib/dates';

@@ -3,7 +3,7 @@
  * `application/problem+json` (RFC 9457) by the one error middleware. Each carries a problem code
  * and its params from the one catalogue (contract/problems.ts), and its English message.
  */
-import { english, fromIssueMessage, type ProblemCode, type Said, said } from '../../contract/problems.js';
+import { english, fromIssueMessage, type Said, said } from '../../contract/problems.js';
 
 export { said, type Said };
 
