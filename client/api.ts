@@ -1,53 +1,23 @@
 import { lang } from './i18n';
-import type { Role } from '../contract/enums';
-import type { AggregateAnswer, CollaborationAnswer, SummaryAnswer } from '../contract/kpi';
-import type { MeasureId } from '../contract/measure-ids';
+import type { Me } from '../contract/schemas/auth';
+import type { AggregateAnswer, SummaryAnswer } from '../contract/kpi';
 import type { Lang, ProblemCode, RenderContext } from '../contract/problems';
 import { problemText } from './lib/problem-text';
 // Repoint to contract/record-columns.ts once the record columns live there.
 import { KIND_COLUMNS } from './views/records-columns';
 /** Typed wrappers over the API: each returns plain data or throws an ApiError with the problem's detail. */
 
-import type { University } from '../contract/universities';
+import { type EndpointName, type Endpoint, endpoints } from '../contract/endpoints';
+import type { Answer, Declared, Input } from '../contract/endpoint-schemas';
+import type { ProblemDetail as SentDetail } from '../contract/problems';
 
-export type { University };
-
-export interface NamedCode {
-  code: string;
-  nameEn: string;
-  nameZh: string;
-}
-
-export interface Bilingual {
-  en: string;
-  zh: string;
-}
-
+// The API's shapes are the contract's (contract/schemas/, contract/kpi.ts): derived, never copied.
+export type { University } from '../contract/universities';
+export type { Bilingual, DimensionInfo, MeasureInfo, Meta, NamedCode } from '../contract/schemas/meta';
+export type { Me, LoginOptions } from '../contract/schemas/auth';
+export type { Target } from '../contract/schemas/targets';
 export type { MeasureId } from '../contract/measure-ids';
 export type DimensionId = string;
-
-/** A measure as `/meta` gives it: the server's registry entry, one definition for both. */
-export type MeasureInfo = import('../server/meta/meta.service').Meta['measures'][number];
-
-export interface DimensionInfo {
-  id: DimensionId;
-  name: Bilingual;
-  domain: 'university' | 'region' | 'period' | 'enum' | 'field';
-  values?: Array<{ code: string } & Bilingual>;
-}
-
-export interface Meta {
-  universities: University[];
-  regions: NamedCode[];
-  fields: NamedCode[];
-  dateRange: { from: string | null; to: string | null };
-  dataset: { synthetic: boolean };
-  measures: MeasureInfo[];
-  dimensions: DimensionInfo[];
-  standards: Record<string, Bilingual>;
-}
-
-// The KPI answers, as the server's routes declare them (contract/kpi.ts): derived, not copied.
 export type {
   AggregateAnswer,
   CollaborationAnswer,
@@ -56,44 +26,21 @@ export type {
 } from '../contract/kpi';
 export type AggregateRow = AggregateAnswer['rows'][number];
 export type Period = SummaryAnswer['period'];
-
-export interface Target {
-  measure: MeasureId;
-  year: number;
-  university: string | null;
-  value: number;
-  updatedAt: string;
-}
-
 export type { Role } from '../contract/enums';
+export { endpoints };
 
-export interface Me {
-  email: string;
-  name: string;
-  role: Role;
-  university: string | null;
-  lang: 'zh' | 'en' | null;
-  csrfToken: string;
-}
-
-export interface LoginOptions {
-  demo: boolean;
-  password?: string;
-  accounts?: Array<{ email: string; role: Role; university: string | null }>;
-}
-
-export interface ProblemDetail {
-  path?: string;
-  line?: number;
-  column?: string;
-  /** The problem's stable name in the catalogue (contract/problems.ts), and its params. */
-  code?: ProblemCode;
-  params?: unknown;
-  /** In the interface's language, rendered from the code and params. */
-  message: string;
-  /** The server's own words (English). */
-  original?: string;
-}
+/**
+ * One of a problem's `errors` as the interface shows it: as sent (contract/problems.ts), with its
+ * message rendered in the interface's language and the server's own words kept as `original`.
+ * A failure that is no problem of the API (a proxy's page) has no code.
+ */
+export type ProblemDetail = Omit<SentDetail, 'code' | 'params' | 'message'> &
+  Partial<Pick<SentDetail, 'code' | 'params'>> & {
+    /** In the interface's language, rendered from the code and params. */
+    message: string;
+    /** The server's own words (English). */
+    original?: string;
+  };
 
 export class ApiError extends Error {
   constructor(
@@ -171,16 +118,53 @@ export async function request<T>(method: string, path: string, body?: unknown, s
   return (await response.json()) as T;
 }
 
+/**
+ * What a call sends: the path's parameters, the query and the body as the contract's schemas take
+ * them (an endpoint whose query the server alone checks takes a prepared `search` instead).
+ */
+export type CallInput<N extends EndpointName> = { signal?: AbortSignal | undefined } & (Declared<N, 'params'> extends true
+  ? { params: Input<N, 'params'> }
+  : { params?: never }) &
+  (Declared<N, 'query'> extends true
+    ? { query?: Input<N, 'query'>; search?: never }
+    : { query?: never; search?: URLSearchParams }) &
+  (Declared<N, 'body'> extends true ? { body: Input<N, 'body'> } : { body?: unknown });
+
+type QueryValue = string | number | boolean | readonly (string | number)[] | null | undefined;
+
+/** The request of an endpoint: its path with the parameters filled in, and its query string. */
+function address<N extends EndpointName>(endpoint: Endpoint<N>, input: CallInput<N>): string {
+  const params = (input.params ?? {}) as Record<string, string | number>;
+  const path = endpoint.path.replaceAll(/:(\w+)/g, (_, name: string) => encodeURIComponent(String(params[name])));
+  if (input.search) return `${path}${query(input.search)}`;
+  const entries = Object.entries((input.query ?? {}) as Record<string, QueryValue>).map(
+    ([key, value]) => [key, Array.isArray(value) ? value.join(',') : (value as Exclude<QueryValue, readonly unknown[]>)] as const,
+  );
+  return `${path}${query(Object.fromEntries(entries))}`;
+}
+
+/**
+ * Calls an endpoint of the contract (contract/endpoints.ts): what it takes and what it resolves
+ * to are its schemas' types (`import type` only: no schema reaches the bundle).
+ */
+export function call<N extends EndpointName>(
+  endpoint: Endpoint<N>,
+  ...[input]: Record<never, never> extends CallInput<N> ? [input?: CallInput<N>] : [input: CallInput<N>]
+): Promise<Answer<N>> {
+  const given = (input ?? {}) as CallInput<N>;
+  return request<Answer<N>>(endpoint.method.toUpperCase(), address(endpoint, given), given.body, given.signal);
+}
+
 export const api = {
-  loginOptions: () => request<LoginOptions>('GET', '/auth/login'),
+  loginOptions: () => call(endpoints.loginOptions),
   async login(email: string, password: string): Promise<Me> {
-    const me = await request<Me>('POST', '/auth/login', { email, password });
+    const me = await call(endpoints.login, { body: { email, password } });
     csrfToken = me.csrfToken;
     return me;
   },
   async me(): Promise<Me | null> {
     try {
-      const me = await request<Me>('GET', '/auth/me');
+      const me = await call(endpoints.me);
       csrfToken = me.csrfToken;
       return me;
     } catch (error) {
@@ -189,19 +173,16 @@ export const api = {
     }
   },
   async logout(): Promise<void> {
-    await request<void>('POST', '/auth/logout');
+    await call(endpoints.logout);
     csrfToken = undefined;
   },
-  setLang: (lang: 'zh' | 'en') => request<{ lang: string }>('PATCH', '/auth/me', { lang }),
-  meta: (signal?: AbortSignal) => request<Meta>('GET', '/meta', undefined, signal),
-  aggregate: (params: URLSearchParams, signal?: AbortSignal) =>
-    request<AggregateAnswer>('GET', `/aggregate${query(params)}`, undefined, signal),
-  summary: (params: URLSearchParams, signal?: AbortSignal) =>
-    request<SummaryAnswer>('GET', `/summary${query(params)}`, undefined, signal),
-  collaboration: (params: URLSearchParams, signal?: AbortSignal) =>
-    request<CollaborationAnswer>('GET', `/collaboration${query(params)}`, undefined, signal),
-  targets: (params: URLSearchParams, signal?: AbortSignal) =>
-    request<{ targets: Target[] }>('GET', `/targets${query(params)}`, undefined, signal),
+  setLang: (lang: 'zh' | 'en') => call(endpoints.setMe, { body: { lang } }),
+  meta: (signal?: AbortSignal) => call(endpoints.meta, { signal }),
+  aggregate: (search: URLSearchParams, signal?: AbortSignal) => call(endpoints.aggregate, { search, signal }),
+  summary: (search: URLSearchParams, signal?: AbortSignal) => call(endpoints.summary, { search, signal }),
+  collaboration: (search: URLSearchParams, signal?: AbortSignal) => call(endpoints.collaboration, { search, signal }),
+  targets: (search: URLSearchParams, signal?: AbortSignal) =>
+    request<Answer<'targets'>>('GET', `/targets${query(search)}`, undefined, signal),
 };
 
 /** The address of the API's CSV of a read: the same query with `format=csv` and the page's language. */

@@ -799,3 +799,20 @@ export function fromIssueMessage(message: string): Said {
   }
   return { code: 'unlisted', params: { text: message } };
 }
+
+/** Where a problem is: a query or body parameter (`by`, `body.email`), or a CSV line and column. */
+export interface ProblemPlace {
+  /** A query or body parameter, e.g. `by` or `body.email`. */
+  path?: string;
+  /** A CSV line, numbered as a spreadsheet shows it (the header is line 1). */
+  line?: number;
+  column?: string;
+}
+
+/** One of a problem's `errors`, as the API sends it: where, which problem, and its English words. */
+export interface ProblemDetail extends ProblemPlace {
+  code: ProblemCode;
+  params: Said['params'];
+  /** In English, rendered from the catalogue. */
+  message: string;
+}

@@ -23,7 +23,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler, isClientDeparture } from './http/error-handler.js';
 import { ServiceUnavailable } from './lib/problems.js';
 import { openApiDocument } from './http/openapi.js';
-import { type Authenticate, RecentWriters, type RouteSpec, registerRoutes, route } from './http/route.js';
+import { type Authenticate, endpoints, RecentWriters, type RouteSpec, registerRoutes, route } from './http/route.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits, importsRoutes } from './imports/imports.routes.js';
 import { CsvDownloads, DEFAULT_EXPORT_LIMITS, type ExportLimits } from './csv/csv-download.js';
@@ -172,9 +172,7 @@ export function createApp({
     ...reportRoutes(db, downloads),
   ];
   routes.push(
-    route({
-      method: 'get',
-      path: '/openapi.json',
+    route(endpoints.openApi, {
       access: 'anyone',
       summary: 'This document: the OpenAPI 3.1 description of every route, generated from the route table.',
       handle: () => document,

@@ -1,7 +1,7 @@
 import { ratioOf } from '../../contract/ratio.js';
-import type { MeasureDef } from '../../server/kpi/registry.js';
+import type { MeasureInfo } from '../../contract/schemas/meta.js';
 
-type Measure = Pick<MeasureDef, 'id' | 'aggregate'>;
+type Measure = Pick<MeasureInfo, 'id' | 'aggregate'>;
 type Row = Readonly<Record<string, string | number | null>>;
 
 /**

@@ -2,8 +2,8 @@ import { lang } from '../i18n';
 import { locale } from './dates';
 
 /** The registry's units, one definition for server and client. */
-export type { Unit } from '../../server/kpi/registry';
-import type { Unit } from '../../server/kpi/registry';
+export type { Unit } from '../../contract/kpi';
+import type { Unit } from '../../contract/kpi';
 
 const WAN = 10_000;
 const YI = 100_000_000;

@@ -1,7 +1,5 @@
-/** The report's shapes are the server's own (server/report/): imported, never copied. */
-import type { z } from 'zod';
-import type { ReportDocument } from '../../server/report/report.types';
-import type { SubmitBodySchema } from '../../server/report/report.schemas';
+/** The report's shapes are the contract's (contract/report.ts, contract/schemas/report.ts): imported, never copied. */
+import type { LiveReport } from '../../contract/schemas/report';
 
 export type {
   Breakdown,
@@ -10,16 +8,15 @@ export type {
   ReportDocument,
   ReportMeasure,
   ScopeRow,
-} from '../../server/report/report.types';
-export type { Submission, SubmissionWithRevisions as SubmissionAnswer } from '../../server/report/report-submissions';
-export type { FigureDifference } from '../../server/report/report-revisions';
+} from '../../contract/report';
+export type {
+  FigureDifference,
+  Submission,
+  SubmissionWithRevisions as SubmissionAnswer,
+} from '../../contract/schemas/report';
 
 /** The languages a report is written in, as the API accepts them. */
-export type ReportLang = z.input<typeof SubmitBodySchema>['lang'];
+export type ReportLang = LiveReport['lang'];
 
 /** GET /report: the live document, in the language asked for, and its digest. */
-export interface LiveReportAnswer {
-  lang: ReportLang;
-  sha256: string;
-  report: ReportDocument;
-}
+export type LiveReportAnswer = LiveReport;

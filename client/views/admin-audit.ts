@@ -9,6 +9,7 @@ import { formatCount, pageSizeSelect, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
 import type { MountTab } from './admin';
 import type { User } from './admin-users';
+import type { AuditEntry, AuditPage } from '../../contract/schemas/audit';
 
 /**
  * The audit log, newest first: who did what to which subject, when and from where; each entry
@@ -16,20 +17,7 @@ import type { User } from './admin-users';
  * and page are in the URL; typing in a filter updates the URL (and the list) in place.
  */
 
-/** An entry of the log and a page of them, as `/audit` sends them (server/audit/audit.routes.ts). */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  user: string | null;
-  address: string | null;
-  action: AuditAction;
-  subject: string;
-  /** The row before and after, and the rest, as JSON. */
-  before: unknown;
-  after: unknown;
-  detail: unknown;
-}
-type AuditPage = { page: number; pageSize: number; total: number; entries: AuditEntry[] };
+export type { AuditEntry } from '../../contract/schemas/audit';
 
 const FILTERS = ['user', 'action', 'subject', 'from', 'to'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;

@@ -1,18 +1,9 @@
 import { html, nothing } from 'lit-html';
+import type { DemoStatus, LeaveDemoResult } from '../../contract/schemas/demo';
 import { request } from '../api';
 import { t } from '../i18n';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
 
-/** What `/demo` sends (server/demo/demo.schemas.ts, `DemoStatusSchema`). */
-type DemoStatus = {
-  synthetic: boolean;
-  demoAccounts: number;
-  left: boolean;
-  purelySynthetic: boolean;
-  ownAdministrators: number;
-};
-/** What `POST /demo/leave` sends (`LeaveDemoResultSchema`). */
-type LeaveDemoResult = { removedAccounts: string[]; removedRecords: Record<string, number> | null; synthetic: boolean };
 type KeepOrRemove = 'keep' | 'remove';
 
 /**

@@ -6,24 +6,13 @@ import type { Meta } from '../api';
 import { formatDay } from '../lib/dates';
 import { universityName } from '../lib/filters';
 import { confirmDialog, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
+import type { User } from '../../contract/schemas/users';
+import { MIN_PASSWORD_LENGTH } from '../../contract/limits';
 import type { ViewContext } from '../view';
 import type { MountTab } from './admin';
 import { demoSection } from './admin-demo';
 
-/** An account as `/users` sends it (server/users/users.schemas.ts, `UserSchema`). */
-export interface User {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  university: string | null;
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The server's rule (server/auth/password.ts). */
-const MIN_PASSWORD_LENGTH = 12;
+export type { User } from '../../contract/schemas/users';
 const COLUMNS = ['name', 'email', 'role', 'university', 'status', 'created', 'actions'] as const;
 
 /** A password of 20 characters from an alphabet without look-alikes (0/O, 1/l/I), from the browser's CSPRNG. */

@@ -9,7 +9,8 @@ import { type Column, KIND_COLUMNS, KIND_NAMES, type Kind } from './records-colu
 import type { Labels } from './records-labels';
 
 /** A record as the records API sends it: its columns, its id, and when it was created and last changed. */
-export type RecordRow = { id: number; created_at: string; updated_at: string } & Record<string, string | number | null>;
+export type { RecordRow } from '../../contract/schemas/records';
+import type { RecordRow } from '../../contract/schemas/records';
 
 export interface RecordFormOptions {
   kind: Kind;

@@ -6,20 +6,9 @@ import { formatCount } from '../lib/paged-table';
 import { KIND_COLUMNS, KIND_NAMES, type Kind } from './records-columns';
 import type { Labels } from './records-labels';
 
-/** The import's answer (server/imports/imports.routes.ts, `ImportResultSchema`). */
-export interface ImportResult {
-  kind: Kind;
-  rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  dryRun: boolean;
-  batchId: number | null;
-  fileName: string | null;
-  sha256: string;
-  /** Read-only columns of the file that were not read (a contract's received_cny). */
-  ignored: string[];
-}
+import type { ImportResult } from '../../contract/schemas/records';
+
+export type { ImportResult };
 
 /** The server refuses files above 50 MB (server/imports/read-upload.ts); the client says so before sending one. */
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;

@@ -24,6 +24,7 @@ import {
   MAIN_DATE,
   searchColumn,
 } from './records-columns';
+import type { RecordsPage } from '../../contract/schemas/records';
 import { openRecordForm, type RecordRow } from './records-form';
 import { openImportDialog } from './records-import';
 import { type FilterKey, Labels } from './records-labels';
@@ -39,14 +40,6 @@ import { type FilterKey, Labels } from './records-labels';
 const DEFAULT_PAGE_SIZE = 50;
 const PAGE_SIZES = [25, 50, 100, 200];
 const CODE_FILTERS = new Set<FilterDimension>(['university', 'region', 'partner_university', 'partner_region', 'field']);
-
-interface RecordsPage {
-  kind: Kind;
-  page: number;
-  pageSize: number;
-  total: number;
-  rows: RecordRow[];
-}
 
 /** The view's state, read from the URL only. */
 interface ListState extends Paging {

@@ -1,51 +1,13 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import { AUDIT_ACTIONS, type Database } from '../db/schema.js';
-import { route } from '../http/route.js';
-import { wholeNumber } from '../records/records.schemas.js';
-import { ONCE_VALID, singleLine } from '../http/text.js';
-import { IsoDateSchema as IsoDate, listParameter } from '../kpi/kpi.schemas.js';
+import type { Database } from '../db/schema.js';
+import { endpoints, route } from '../http/route.js';
 import { listAudit } from '../audit/audit.queries.js';
-
-export const AuditQuerySchema = z
-  .object({
-    page: wholeNumber(1, 1_000_000).default(1),
-    pageSize: wholeNumber(1, 1000).default(50),
-    user: singleLine(254)
-      .transform((u) => u.toLowerCase())
-      .optional(),
-    action: listParameter(
-      z.enum(AUDIT_ACTIONS, { error: `must be among ${AUDIT_ACTIONS.join(', ')}` }),
-      AUDIT_ACTIONS.length,
-    ).optional(),
-    subject: singleLine(200).optional(),
-    from: IsoDate.optional(),
-    to: IsoDate.optional(),
-  })
-  .strict()
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], message: 'must not be after to', ...ONCE_VALID });
-
-const AuditEntrySchema = z.object({
-  id: z.number(),
-  at: z.string(),
-  user: z.string().nullable(),
-  address: z.string().nullable(),
-  action: z.enum(AUDIT_ACTIONS),
-  subject: z.string(),
-  before: z.unknown(),
-  after: z.unknown(),
-  detail: z.unknown(),
-});
 
 export function auditRoutes(db: Kysely<Database>) {
   return [
-    route({
-      method: 'get',
-      path: '/audit',
+    route(endpoints.audit, {
       access: ['admin'],
       summary: 'The audit log, newest first, paged; filter by user (email), action (comma-separated), subject prefix and date.',
-      query: AuditQuerySchema,
-      response: z.object({ page: z.number(), pageSize: z.number(), total: z.number(), entries: z.array(AuditEntrySchema) }),
       async handle({ query }) {
         const { rows, total } = await listAudit(
           db,

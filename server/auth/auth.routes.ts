@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
 import { readDemoStatus } from '../demo/demo-status.js';
 import { Unauthorized } from '../lib/problems.js';
-import { route } from '../http/route.js';
-import { LoginBodySchema, LoginOptionsSchema, MePatchSchema, MeSchema, type Me } from './auth.schemas.js';
+import { endpoints, route } from '../http/route.js';
+import { LoginBodySchema, MePatchSchema, type Me } from './auth.schemas.js';
 import { login, logout } from './auth.service.js';
 import { assertSameOrigin, clearSessionCookie, requestSession, sessionToken, setSessionCookie } from './authenticate.js';
 import type { DemoAccount } from './demo-accounts.js';
@@ -24,27 +23,21 @@ export interface AuthRouteOptions {
 export function authRoutes(db: Kysely<Database>, { limits, passwords, demo }: AuthRouteOptions) {
   const limiter = new LoginLimiter(limits);
   return [
-    route({
-      method: 'get',
-      path: '/auth/login',
+    route(endpoints.loginOptions, {
       access: 'anyone',
       summary:
         'What the sign-in page needs to know: in demo mode, while the database holds nothing but the demo, the demo accounts and their password.',
-      response: LoginOptionsSchema,
       // Asked on every request: one real account or one real change ends the advertisement at once.
       handle: async () =>
         demo && (await readDemoStatus(db)).purelySynthetic
           ? { demo: true, password: demo.password, accounts: demo.accounts }
           : { demo: false },
     }),
-    route({
-      method: 'post',
-      path: '/auth/login',
+    route(endpoints.login, {
       access: 'anyone',
       summary: 'Sign in with email and password; sets the session cookie.',
       body: LoginBodySchema,
       problems: [429],
-      response: MeSchema,
       async handle({ req, res, body }): Promise<Me> {
         assertSameOrigin(req);
         const { caller, session } = await limiter.attempt(req.ip, body.email, () => login(db, body, req.ip ?? null, passwords));
@@ -60,9 +53,7 @@ export function authRoutes(db: Kysely<Database>, { limits, passwords, demo }: Au
         };
       },
     }),
-    route({
-      method: 'post',
-      path: '/auth/logout',
+    route(endpoints.logout, {
       access: 'signed_in',
       summary: 'Sign out: ends the session at once.',
       async handle({ req, res, caller }) {
@@ -72,12 +63,9 @@ export function authRoutes(db: Kysely<Database>, { limits, passwords, demo }: Au
         res.status(204).end();
       },
     }),
-    route({
-      method: 'get',
-      path: '/auth/me',
+    route(endpoints.me, {
       access: 'signed_in',
       summary: 'The signed-in user, with the CSRF token that every change must send in X-CSRF-Token.',
-      response: MeSchema,
       handle({ res, caller }): Me {
         const session = requestSession(res);
         if (!session || !caller) throw new Unauthorized();
@@ -86,13 +74,10 @@ export function authRoutes(db: Kysely<Database>, { limits, passwords, demo }: Au
         return { email, name, role, university, lang: session.lang, csrfToken: session.csrfToken };
       },
     }),
-    route({
-      method: 'patch',
-      path: '/auth/me',
+    route(endpoints.setMe, {
       access: 'signed_in',
       summary: "Change the signed-in user's own preferences (the interface language).",
       body: MePatchSchema,
-      response: z.object({ lang: z.enum(['zh', 'en']) }),
       async handle({ body, caller }) {
         await db.updateTable('app_user').set({ lang: body.lang }).where('id', '=', caller!.id).execute();
         return { lang: body.lang };

@@ -13,8 +13,7 @@ const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
 
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 1024;
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../contract/limits.js';
 
 export interface PasswordWorkLimits {
   /** Hashes computed at once: each holds 128 MiB and a thread of libuv's pool (4 by default). */

@@ -1,28 +1,7 @@
-import { z } from 'zod';
-import { FACT_KINDS } from '../db/schema.js';
-
-/** `readDemoStatus` (demo-status.ts), and how many active administrators are not demo accounts. */
-export const DemoStatusSchema = z.object({
-  synthetic: z.boolean(),
-  demoAccounts: z.number().int(),
-  left: z.boolean(),
-  purelySynthetic: z.boolean(),
-  ownAdministrators: z.number().int(),
-});
-export type DemoStatusAnswer = z.infer<typeof DemoStatusSchema>;
-
-export const LeaveDemoBodySchema = z
-  .object({
-    records: z.enum(['keep', 'remove'], {
-      error: 'must be keep (the demo records stay, labelled synthetic) or remove (the generated records and targets go)',
-    }),
-  })
-  .strict();
-
-/** `leaveDemo` (leave-demo.ts). */
-export const LeaveDemoResultSchema = z.object({
-  removedAccounts: z.array(z.string()),
-  removedRecords: z.record(z.enum(FACT_KINDS), z.number().int()).nullable(),
-  removedTargets: z.number().int(),
-  synthetic: z.boolean(),
-});
+/** The demo mode's schemas are the contract's (contract/schemas/demo.ts). */
+export {
+  DemoStatusSchema,
+  type DemoStatus as DemoStatusAnswer,
+  LeaveDemoBodySchema,
+  LeaveDemoResultSchema,
+} from '../../contract/schemas/demo.js';

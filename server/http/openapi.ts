@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteSpec } from './route.js';
 import { PROBLEMS } from '../../contract/problems.js';
+import type { OpenApiDocument } from '../../contract/schemas/openapi.js';
 
 /** A problem's stable name: one of the catalogue's codes (contract/problems.ts), which says it in English and Chinese. */
 const PROBLEM_CODE = { type: 'string', enum: Object.keys(PROBLEMS) };
@@ -47,7 +48,7 @@ function parameters(spec: RouteSpec<any, any, any>): JsonSchema[] {
 }
 
 /** The OpenAPI 3.1 document of the route table, from the same zod schemas that validate requests. */
-export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], version: string): JsonSchema {
+export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], version: string): OpenApiDocument {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const spec of routes) {
     const path = `/api/v1${toOpenApiPath(spec.path)}`;
@@ -55,7 +56,7 @@ export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], ver
       summary: spec.summary,
       description: who(spec.access),
       'x-access': spec.access,
-      operationId: `${spec.method}${spec.path.replaceAll(/[/:]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      operationId: spec.name ?? `${spec.method}${spec.path.replaceAll(/[/:]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
       parameters: parameters(spec),
       responses: {
         '200': {

@@ -25,6 +25,16 @@ import {
   WriteOutcomeUnknown,
 } from '../lib/problems.js';
 import { unrepresentableText } from './text.js';
+import { type Endpoint, type EndpointName, endpoints, type Method } from '../../contract/endpoints.js';
+import {
+  type AnswerInput,
+  type EndpointSchemas,
+  endpointSchemas,
+  type Input,
+  type Parsed,
+} from '../../contract/endpoint-schemas.js';
+
+export { endpoints };
 
 /** Who may call a route: everyone, anyone signed in, or the listed roles. */
 export type Access = 'anyone' | 'signed_in' | readonly Role[];
@@ -57,9 +67,9 @@ export interface RouteContext<Q, B, P> {
   holdChanges: () => void;
 }
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
 export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
+  /** The endpoint's name in the contract (contract/endpoints.ts): the operation's id in the API document. */
+  name?: string;
   method: Method;
   /** Below `/api/v1`, in Express syntax: `/records/:kind/:id`. */
   path: string;
@@ -98,8 +108,52 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
   handle(ctx: RouteContext<Q, B, P>): Promise<unknown> | unknown;
 }
 
-/** Declares a route; the types of `query`, `body` and `params` flow into `handle`. */
-export function route<Q = undefined, B = undefined, P = undefined>(spec: RouteSpec<Q, B, P>): RouteSpec<Q, B, P> {
+/** What a route declares beside its endpoint: who may call it, what it does, how it is served. */
+export interface RouteOptions<N extends EndpointName, Q, B, P>
+  extends Omit<RouteSpec<Q, B, P>, 'name' | 'method' | 'path' | 'query' | 'body' | 'params' | 'response' | 'handle'> {
+  /**
+   * The request's schemas where the contract has none (they depend on the server's registry), or a
+   * stricter one of the server's: either way it must take what the contract says the client sends.
+   */
+  query?: z.ZodType<Q, Input<N, 'query'>>;
+  body?: z.ZodType<B, Input<N, 'body'>>;
+  params?: z.ZodType<P, Input<N, 'params'>>;
+  /**
+   * Returns the endpoint's answer as its response schema describes it (checked by `tsc`), or sends
+   * the response itself (CSV, 204, a file) and returns undefined.
+   */
+  handle(ctx: RouteContext<Q, B, P>): Handled<N> | Promise<Handled<N>>;
+}
+
+/** What a handler returns: the answer, or nothing when it has answered itself. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that answers itself returns nothing at all.
+export type Handled<N extends EndpointName> = AnswerInput<N> | void;
+
+/**
+ * Declares the route of a contract endpoint (contract/endpoints.ts): its method and path, its
+ * response schema and the request schemas the contract has come from there; the types of `query`,
+ * `body` and `params` flow into `handle`, whose answer must be the response schema's.
+ */
+export function route<N extends EndpointName, Q = Parsed<N, 'query'>, B = Parsed<N, 'body'>, P = Parsed<N, 'params'>>(
+  endpoint: Endpoint<N>,
+  options: RouteOptions<N, Q, B, P>,
+): RouteSpec<Q, B, P> {
+  const schemas: EndpointSchemas = endpointSchemas[endpoint.name];
+  const { query = schemas.query, body = schemas.body, params = schemas.params } = options;
+  return {
+    ...options,
+    name: endpoint.name,
+    method: endpoint.method,
+    path: endpoint.path,
+    ...(query ? { query: query as z.ZodType<Q> } : {}),
+    ...(body ? { body: body as z.ZodType<B> } : {}),
+    ...(params ? { params: params as z.ZodType<P> } : {}),
+    ...(schemas.response ? { response: schemas.response } : {}),
+  };
+}
+
+/** A route outside the contract, typed by its own schemas only: for tests of the route layer. */
+export function untypedRoute<Q = undefined, B = undefined, P = undefined>(spec: RouteSpec<Q, B, P>): RouteSpec<Q, B, P> {
   return spec;
 }
 

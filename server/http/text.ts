@@ -1,24 +1,6 @@
-import { z } from 'zod';
-import { zodSays } from '../../contract/problems.js';
 import { detail, type ProblemDetail, said } from '../lib/problems.js';
 
-/** C0 control characters other than tab, line feed and carriage return, and DEL: never valid in stored text. */
-export function isControl(char: string): boolean {
-  const code = char.charCodeAt(0);
-  return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
-}
-
-export const hasControl = (text: string): boolean => [...text].some(isControl);
-
-/** One line of text from outside: trimmed, not empty, bounded, with no control characters (PostgreSQL refuses NUL). */
-export function singleLine(max: number) {
-  return z
-    .string({ error: zodSays('not_text') })
-    .trim()
-    .min(1, zodSays('required'))
-    .max(max, zodSays('max_characters', { max }))
-    .refine((s) => !/[\r\n\t]/.test(s) && !hasControl(s), zodSays('not_one_line'));
-}
+export { hasControl, isControl, ONCE_VALID, singleLine } from '../../contract/text.js';
 
 /**
  * Text no database can hold: a UTF-16 surrogate without its pair (JSON may escape one, `"\ud800"`,
@@ -53,11 +35,3 @@ export function unrepresentableText(value: unknown, path: string): ProblemDetail
   }
   return undefined;
 }
-
-/**
- * For an object schema's own checks (`.superRefine(check, ONCE_VALID)`): run them only once every
- * field has passed its checks. Zod runs an object's refinements after a field's failed check that
- * does not abort, on the raw input (a list still a string): the check would read a value its type
- * does not describe. One problem per field is enough to say what to fix.
- */
-export const ONCE_VALID = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };

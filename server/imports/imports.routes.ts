@@ -1,37 +1,16 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import { ownUniversityOnly } from '../auth/guard.js';
 import type { DatabaseKind } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { BadRequest, TooManyRequests } from '../lib/problems.js';
-import { route } from '../http/route.js';
-import { singleLine } from '../http/text.js';
+import { endpoints, route } from '../http/route.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
 import { importFile } from './import-file.js';
 import { Gate } from '../http/gate.js';
 import { DEFAULT_UPLOAD_PACE, receiveUpload, type UploadPace } from './read-upload.js';
 
-const ImportQuerySchema = z
-  .object({
-    dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
-    fileName: singleLine(200).optional(),
-  })
-  .strict();
-
-export const ImportResultSchema = z.object({
-  kind: z.string(),
-  rows: z.number(),
-  inserted: z.number(),
-  updated: z.number(),
-  unchanged: z.number(),
-  dryRun: z.boolean(),
-  batchId: z.number().nullable(),
-  fileName: z.string().nullable(),
-  sha256: z.string(),
-  /** Read-only columns of the file that were not read (a contract's received_cny). */
-  ignored: z.array(z.string()),
-});
+export { ImportResultSchema } from '../../contract/schemas/records.js';
 
 /**
  * The process's import budget. Uploads being received cost a few buffers each and their bytes go
@@ -64,17 +43,13 @@ export function importsRoutes(
   /** Uploads being received, by account. */
   const sending = new Map<number, number>();
   return [
-    route({
-      method: 'post',
-      path: '/imports/:kind',
+    route(endpoints.importRecords, {
       access: ['admin', 'steward'],
       summary:
         'Import a CSV of one kind (text/csv body, or multipart/form-data with a part named file), all or nothing, upserting on (university_code, ref); dryRun=true reports the counts and writes nothing. 422 lists every bad row by line and column. 408 for an upload that stalls or arrives under 8 KB/s; 429 for an account sending more than two files at once; 503 with Retry-After when too many imports run at once.',
       params: KindParamsSchema,
-      query: ImportQuerySchema,
       bodyTypes: ['text/csv', 'multipart/form-data'],
       problems: [408, 413, 422, 429],
-      response: ImportResultSchema,
       // Until it commits, an import changes nothing anyone can read: answers from memory stay good meanwhile.
       holdsChanges: 'late',
       async handle({ req, res, params, query, caller, holdChanges }) {

@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
-import { AggregateAnswerSchema, CollaborationAnswerSchema, SummaryAnswerSchema } from '../../contract/kpi.js';
 import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
 import type { CsvDownloads } from '../csv/csv-download.js';
 import { loadLabels } from './labels.js';
 import { exportFileName, measureCell, measuresFileName, summaryHeader, summaryRows, aggregateProjection } from './kpi.csv.js';
 import { unitLabel, withUnit } from './labels.js';
-import { route } from '../http/route.js';
+import { endpoints, route } from '../http/route.js';
 import { AggregateQuerySchema, CollaborationQuerySchema, SummaryQuerySchema } from './kpi.schemas.js';
 import { aggregate, collaboration, summary, summaryPeriod } from './kpi.service.js';
 import { MEASURES } from './registry.js';
@@ -14,15 +13,12 @@ import { MEASURES } from './registry.js';
 /** The CSV forms are computed in memory first (a bounded result); `downloads` spools and sends them as every export. */
 export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
   return [
-    route({
-      method: 'get',
-      path: '/aggregate',
+    route(endpoints.aggregate, {
       access: 'signed_in',
       cached: true,
       summary:
         'Measures grouped by up to three dimensions, filtered; rows sorted by the dimensions. Missing combinations are absent unless fill=true.',
       query: AggregateQuerySchema,
-      response: AggregateAnswerSchema,
       async handle({ req, res, query, caller }) {
         const result = await aggregate(requestReader(db), query);
         if (!query.output.csv) return result;
@@ -30,15 +26,12 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         await downloads.export(req, res, caller, aggregateProjection(result.rows, query, labels));
       },
     }),
-    route({
-      method: 'get',
-      path: '/summary',
+    route(endpoints.summary, {
       access: 'signed_in',
       cached: true,
       summary:
         'Per measure: the value for the period (default: this year to date), the previous period of the same length, the same period a year before (also over the matched panel), the year’s target and progress.',
       query: SummaryQuerySchema,
-      response: SummaryAnswerSchema,
       async handle({ req, res, query, caller }) {
         const result = await summary(requestReader(db), query);
         if (!query.output.csv) return result;
@@ -52,14 +45,11 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         });
       },
     }),
-    route({
-      method: 'get',
-      path: '/collaboration',
+    route(endpoints.collaboration, {
       access: 'signed_in',
       cached: true,
       summary: 'The university × partner university matrix of one measure: matrix[i][j] is university i with partner j.',
       query: CollaborationQuerySchema,
-      response: CollaborationAnswerSchema,
       async handle({ req, res, query, caller }) {
         const result = await collaboration(requestReader(db), query);
         if (!query.output.csv) return result;

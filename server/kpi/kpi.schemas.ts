@@ -2,42 +2,14 @@ import { z } from 'zod';
 import { zodSays } from '../../contract/problems.js';
 import { csvShape, toCsvRequest } from '../csv/csv-request.js';
 import { ONCE_VALID } from '../http/text.js';
-import { FIRST_DATE, isValidIsoDate, LAST_DATE } from '../lib/dates.js';
+import { IsoDateSchema, listParameter, listParameter as list } from '../../contract/text.js';
 import { FILTER_DIMENSIONS, type FilterDimension, type KpiFilters } from './compile.js';
 import { MEASURE_IDS, type MeasureId } from '../../contract/measure-ids.js';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId, MEASURES, PARTNER_MEASURES } from './registry.js';
 
-/** Most codes a list parameter may hold: far more than the alliance has, far fewer than an attack sends. */
-const MAX_LIST = 100;
+export { IsoDateSchema, MAX_LIST_TEXT } from '../../contract/text.js';
+
 export const MAX_GROUPING = 3;
-
-export const IsoDateSchema = z
-  .string({ error: zodSays('one_date') })
-  .refine(isValidIsoDate, zodSays('real_date'))
-  .refine((d) => d >= FIRST_DATE && d <= LAST_DATE, zodSays('date_between', { first: FIRST_DATE, last: LAST_DATE }));
-
-/** Longest list parameter, in characters: room for every code there is, with spaces. */
-export const MAX_LIST_TEXT = 4000;
-
-/**
- * A comma-separated list, also accepted as a repeated parameter (`a=x&a=y`). A list too long
- * aborts there: nothing after it (the split, the items, the object's own checks) sees the raw text.
- */
-function list<O extends string>(item: z.ZodType<O, string>, max = MAX_LIST) {
-  return z.preprocess(
-    (value) => (Array.isArray(value) ? value.join(',') : value),
-    z
-      .string({ error: zodSays('comma_list') })
-      .max(MAX_LIST_TEXT, { error: zodSays('list_too_long', { max: MAX_LIST_TEXT }), abort: true })
-      .transform((text) =>
-        text
-          .split(',')
-          .map((part) => part.trim())
-          .filter((part) => part !== ''),
-      )
-      .pipe(z.array(item).max(max, zodSays('list_too_many', { max }))),
-  );
-}
 
 const code = z
   .string()
@@ -165,4 +137,4 @@ export const CollaborationQuerySchema = z
   .transform((value) => ({ measure: value.measure, filters: toFilters(value), output: toCsvRequest(value) }));
 export type CollaborationRequest = z.infer<typeof CollaborationQuerySchema>;
 
-export { list as listParameter };
+export { listParameter };

@@ -1,3 +1,4 @@
+import type { Unit } from '../../contract/kpi.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { today } from '../lib/dates.js';
@@ -54,7 +55,7 @@ export type SummaryFigure = number | null;
 
 export interface MeasureSummary {
   measure: MeasureId;
-  unit: string;
+  unit: Unit;
   temporality: 'flow' | 'stock';
   value: SummaryFigure;
   records: number;

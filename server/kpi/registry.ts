@@ -33,17 +33,9 @@ export {
 export type { Unit } from '../../contract/kpi.js';
 import type { Unit } from '../../contract/kpi.js';
 
-export interface Bilingual {
-  en: string;
-  zh: string;
-}
+import type { Bilingual, Standard } from '../../contract/schemas/meta.js';
 
-export interface Standard {
-  /** A short key: `cn-annual-report`, `autm`, `ec-kti`, `alliance`. */
-  code: 'cn-annual-report' | 'autm' | 'ec-kti' | 'alliance';
-  /** Which indicator of that standard, in both languages. */
-  reference: Bilingual;
-}
+export type { Bilingual, Standard };
 
 /** A payment as the measures read it: with its contract's dimensions (the view `payment_fact`, sql/0016). */
 export interface PaymentFactView

@@ -24,13 +24,4 @@ export function today(now: Date = new Date()): string {
   return DAY_IN_ALLIANCE.format(now);
 }
 
-/** The earliest and latest dates a record or a query may name. */
-export const FIRST_DATE = '1949-10-01';
-export const LAST_DATE = '2100-12-31';
-
-/** True for a real calendar date written `YYYY-MM-DD` (no 2023-02-30). */
-export function isValidIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
-}
+export { FIRST_DATE, isValidIsoDate, LAST_DATE } from '../../contract/text.js';

@@ -3,25 +3,12 @@
  * `application/problem+json` (RFC 9457) by the one error middleware. Each carries a problem code
  * and its params from the one catalogue (contract/problems.ts), and its English message.
  */
-import { english, fromIssueMessage, type ProblemCode, type Said, said } from '../../contract/problems.js';
+import { english, fromIssueMessage, type Said, said } from '../../contract/problems.js';
 
 export { said, type Said };
 
-/** Where a problem is, and what it is. */
-export interface ProblemPlace {
-  /** A query or body parameter, e.g. `by` or `body.email`. */
-  path?: string;
-  /** A CSV line, numbered as a spreadsheet shows it (the header is line 1). */
-  line?: number;
-  column?: string;
-}
-
-export interface ProblemDetail extends ProblemPlace {
-  code: ProblemCode;
-  params: Said['params'];
-  /** In English, rendered from the catalogue. */
-  message: string;
-}
+export type { ProblemDetail, ProblemPlace } from '../../contract/problems.js';
+import type { ProblemDetail, ProblemPlace } from '../../contract/problems.js';
 
 /** A problem at a place: its code, params and English message. */
 export function detail(place: ProblemPlace, problem: Said): ProblemDetail {

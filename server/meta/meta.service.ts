@@ -1,17 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { University } from '../../contract/universities.js';
+import type { Meta } from '../../contract/schemas/meta.js';
 import { toUniversity } from '../universities/universities.service.js';
 import type { Database } from '../db/schema.js';
-import {
-  type DimensionDef,
-  DIMENSIONS,
-  MEASURE_LIST,
-  type MeasureDef,
-  REPORT_MEASURES,
-  STANDARDS,
-  TARGETED_MEASURES,
-  VALUE_LABELS,
-} from '../kpi/registry.js';
+import { DIMENSIONS, MEASURE_LIST, REPORT_MEASURES, STANDARDS, TARGETED_MEASURES, VALUE_LABELS } from '../kpi/registry.js';
 import { dataDateRange, listFields, listRegions, listUniversities, readDataset } from '../kpi/references.queries.js';
 
 /** The registry as /meta gives it: each measure with whether it takes a yearly target and is in the commission report. */
@@ -26,18 +17,7 @@ const META_DIMENSIONS: Meta['dimensions'] = Object.values(DIMENSIONS).map(({ id,
   values ? { id, name, domain, values: values.map((code) => ({ code, ...VALUE_LABELS[code]! })) } : { id, name, domain },
 );
 
-export interface Meta {
-  universities: University[];
-  regions: Array<{ code: string; nameEn: string; nameZh: string }>;
-  fields: Array<{ code: string; nameEn: string; nameZh: string }>;
-  dateRange: { from: string | null; to: string | null };
-  dataset: { synthetic: boolean };
-  /** The registry's measures; `targeted` says whether a measure takes a yearly target. */
-  measures: Array<Omit<MeasureDef, 'targeted' | 'reported'> & { targeted: boolean; reported: boolean }>;
-  /** The registry's dimensions: each with its name, domain and, when enumerated, its labelled values. */
-  dimensions: Array<Pick<DimensionDef, 'id' | 'name' | 'domain'> & { values?: Array<{ code: string; en: string; zh: string }> }>;
-  standards: typeof STANDARDS;
-}
+export type { Meta };
 
 /** Everything a client needs to label and filter: members, provinces, fields, the data's span. */
 export async function getMeta(db: Kysely<Database>): Promise<Meta> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
 import { BadRequest } from '../lib/problems.js';
-import { route, zodProblems } from '../http/route.js';
+import { endpoints, route, zodProblems } from '../http/route.js';
 import { assertKnownCodes, loadReferences } from '../kpi/references.js';
 import { recordBodyJsonSchema } from './record-columns.js';
 import { RecordBodySchema } from './record-schemas.js';
@@ -14,17 +14,13 @@ import { loadLabels } from '../kpi/labels.js';
 import { recordsProjection } from './records.csv.js';
 import { createRecord, deleteRecord, listRecords, scopedFilters, updateRecord } from './records.service.js';
 
-const RecordSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
-
 /**
  * `bulk` reads the CSV exports, away from the connections that dashboard reads use; `downloads`
  * spools each to disk before it is sent, so no reader holds a connection.
  */
 export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, downloads: CsvDownloads, copyOut?: CopyOut) {
   return [
-    route({
-      method: 'get',
-      path: '/records/:kind',
+    route(endpoints.records, {
       access: ['admin', 'leadership', 'steward'],
       cached: true,
       summary:
@@ -32,13 +28,6 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
       params: KindParamsSchema,
       // The filters depend on the kind, so the query is checked in the handler against that kind's schema.
       query: z.record(z.string(), z.unknown()),
-      response: z.object({
-        kind: z.string(),
-        page: z.number(),
-        pageSize: z.number(),
-        total: z.number(),
-        rows: z.array(RecordSchema),
-      }),
       async handle({ req, res, params, caller }) {
         const parsed = RECORDS_QUERY_SCHEMAS[params.kind].safeParse(req.query);
         if (!parsed.success) throw new BadRequest("The request's query is not valid.", zodProblems(parsed.error, 'query'));
@@ -55,37 +44,29 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
         return { kind: params.kind, page: parsed.data.page, pageSize: parsed.data.pageSize, total, rows };
       },
     }),
-    route({
-      method: 'post',
-      path: '/records/:kind',
+    route(endpoints.createRecord, {
       access: ['admin', 'steward'],
       summary: 'Create one record, checked as an import row is; a steward only for its own university.',
       params: KindParamsSchema,
       body: RecordBodySchema,
       bodyDocument: recordBodyJsonSchema(false),
-      response: RecordSchema,
       async handle({ req, res, params, body, caller }) {
         const record = await createRecord(db, params.kind, body, await loadReferences(db), caller!, actorOf(req, caller));
         res.status(201);
         return record;
       },
     }),
-    route({
-      method: 'patch',
-      path: '/records/:kind/:id',
+    route(endpoints.updateRecord, {
       access: ['admin', 'steward'],
       summary:
         'Change fields of one record; the result is checked whole. A steward may not change or move another university’s record.',
       params: RecordParamsSchema,
       body: RecordBodySchema,
       bodyDocument: recordBodyJsonSchema(true),
-      response: RecordSchema,
       handle: async ({ req, params, body, caller }) =>
         updateRecord(db, params.kind, params.id, body, await loadReferences(db), caller!, actorOf(req, caller)),
     }),
-    route({
-      method: 'delete',
-      path: '/records/:kind/:id',
+    route(endpoints.deleteRecord, {
       access: ['admin', 'steward'],
       summary: 'Delete one record; the audit log keeps it as it was.',
       params: RecordParamsSchema,

@@ -8,25 +8,12 @@ import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import { MEASURE_LIST, MEASURES } from '../kpi/registry.js';
 import { KIND_COLUMNS, MAIN_DATE } from '../../contract/record-columns.js';
 
-export const KindParamsSchema = z.object({
-  kind: z.enum(FACT_KINDS, { error: zodSays('kind_one_of', { values: FACT_KINDS }) }),
-});
-
-export const RecordParamsSchema = KindParamsSchema.extend({
-  id: z
-    .string({ error: zodSays('record_id', { positive: false }) })
-    .regex(/^[1-9]\d{0,14}$/, zodSays('record_id', { positive: true }))
-    .transform(Number),
-});
+export { KindParamsSchema, RecordParamsSchema } from '../../contract/schemas/records.js';
 
 /** A whole number in a query string, within bounds, with messages that say so. */
-export function wholeNumber(min: number, max: number) {
-  return z
-    .string({ error: zodSays('whole_number') })
-    .regex(/^\d{1,9}$/, zodSays('whole_number_between', { min, max }))
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, zodSays('whole_number_between', { min, max }));
-}
+import { wholeNumber } from '../../contract/text.js';
+
+export { wholeNumber };
 
 /** The dimensions a kind's records can be filtered by: those of its measures. */
 const kindDimensions = (kind: FactKind): Set<string> =>

@@ -4,7 +4,9 @@ import type { Bilingual } from '../kpi/registry.js';
  * A report's period: a calendar year (`2024`), a half (`2024-H1`) or a quarter (`2024-Q3`),
  * with the periods it is compared with, named once.
  */
-export type PeriodGrain = 'year' | 'half' | 'quarter';
+import type { PeriodGrain } from '../../contract/report.js';
+
+export type { PeriodGrain };
 
 export interface ReportPeriod {
   key: string;

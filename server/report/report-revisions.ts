@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import type { AuditAction, Database, FactKind } from '../db/schema.js';
+import type { Database, FactKind } from '../db/schema.js';
 import { FACT_KINDS } from '../db/schema.js';
 import type { Caller } from '../http/route.js';
 import { MEASURE_IDS, type MeasureId } from '../../contract/measure-ids.js';
@@ -23,108 +22,24 @@ import type { Breakdown, ReportDocument } from './report.types.js';
  * records only.
  */
 
-/** The spans a report's figures cover: the period, the periods it is compared with, the year to date. */
-export const SPANS = ['period', 'previousPeriod', 'yearAgoPeriod', 'yearToDate'] as const;
-export type SpanName = (typeof SPANS)[number];
-
-export const FigureDeltaSchema = z
-  .object({
-    span: z.enum(SPANS),
-    measure: z.enum(MEASURE_IDS),
-    university: z.string(),
-    /** How much the figure moves: the record's part after the change minus its part before. */
-    delta: z.number(),
-    /** How the number of records behind the figure moves (−1, 0, +1). */
-    records: z.number(),
-  })
-  .strict();
-export type FigureDelta = z.infer<typeof FigureDeltaSchema>;
-
-/** The audit log's actions that can move a report's figures. */
-const REVISION_ACTIONS = ['create', 'update', 'delete', 'import', 'target_change'] as const satisfies readonly AuditAction[];
-export type RevisionAction = (typeof REVISION_ACTIONS)[number];
-
-/** The fields every role may see: figures, never records or people. */
-const revisionFigures = {
-  at: z.string(),
-  action: z.enum(REVISION_ACTIONS),
-  kind: z.enum(FACT_KINDS).nullable(),
-  /** The universities whose records the change touched (a record may move between two); [] for an import or target. */
-  universities: z.array(z.string()),
-  /** False for an import, whose inserted rows the audit log does not list one by one. */
-  itemized: z.boolean(),
-  figures: z.array(FigureDeltaSchema),
-  /** A target change: which target, its value before and after (null: none). */
-  target: z
-    .object({
-      measure: z.enum(MEASURE_IDS),
-      year: z.number(),
-      university: z.string().nullable(),
-      before: z.number().nullable(),
-      after: z.number().nullable(),
-    })
-    .strict()
-    .nullable(),
-  /** An import: how many rows its file had, and how many of them it inserted and updated. */
-  import: z.object({ rows: z.number(), inserted: z.number(), updated: z.number() }).strict().nullable(),
-};
-
-/** A revision as the commission, and a steward on other universities' records, see it. */
-export const RevisionFiguresSchema = z.object({ visibility: z.literal('figures'), ...revisionFigures }).strict();
-
-/** A revision with its audit entry: for admin and leadership, and for a steward on its own university's records. */
-export const RevisionAuditSchema = z
-  .object({
-    visibility: z.literal('audit'),
-    ...revisionFigures,
-    auditId: z.number(),
-    /** The e-mail of the account that made the change. */
-    user: z.string().nullable(),
-    subject: z.string(),
-    before: z.unknown(),
-    after: z.unknown(),
-    detail: z.unknown(),
-  })
-  .strict();
-
-export const RevisionSchema = z.discriminatedUnion('visibility', [RevisionFiguresSchema, RevisionAuditSchema]);
-export type Revision = z.infer<typeof RevisionSchema>;
-export type RevisionAudit = z.infer<typeof RevisionAuditSchema>;
-export type RevisionFigures = z.infer<typeof RevisionFiguresSchema>;
-
-/** The tables of a report whose figures a difference names. */
-export const DIFFERENCE_TABLES = [
-  'summary',
-  'comparisons',
-  'attainment',
-  'byMode',
-  'byValueBand',
-  'byField',
-  'byLevel',
-  'matrix',
-  'national',
-] as const;
-
-export const FigureDifferenceSchema = z
-  .object({
-    table: z.enum(DIFFERENCE_TABLES),
-    /**
-     * The row: a university's or province's code (null for the alliance) in the tables by university;
-     * the dimension's value (null for the total) in a breakdown; the home university in a matrix.
-     */
-    scope: z.string().nullable(),
-    /**
-     * A matrix's column: the host university (null for the row's total). In the national block:
-     * the line's mode (null for the six modes together).
-     */
-    partner: z.string().nullable().optional(),
-    measure: z.enum(MEASURE_IDS),
-    field: z.string(),
-    submitted: z.number().nullable(),
-    now: z.number().nullable(),
-  })
-  .strict();
-export type FigureDifference = z.infer<typeof FigureDifferenceSchema>;
+export {
+  DIFFERENCE_TABLES,
+  type FigureDelta,
+  FigureDeltaSchema,
+  type FigureDifference,
+  FigureDifferenceSchema,
+  type Revision,
+  type RevisionAction,
+  type RevisionAudit,
+  RevisionAuditSchema,
+  type RevisionFigures,
+  RevisionFiguresSchema,
+  RevisionSchema,
+  SPANS,
+  type SpanName,
+} from '../../contract/schemas/report.js';
+import type { FigureDelta, FigureDifference, Revision, RevisionAction, RevisionAudit } from '../../contract/schemas/report.js';
+import { REVISION_ACTIONS, SPANS } from '../../contract/schemas/report.js';
 
 /** Who is asking: what they may see depends on their role and, for a steward, its university. */
 export type Viewer = Pick<Caller, 'role' | 'university'>;

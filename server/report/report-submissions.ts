@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { Database, ReportSubmissionRow } from '../db/schema.js';
 import { Conflict, NotFound } from '../lib/problems.js';
@@ -9,14 +8,7 @@ import { parsePeriod, type ReportPeriod } from './report-period.js';
 import { assertReportable, buildReport } from './report.service.js';
 import { today } from '../lib/dates.js';
 import type { ReportDocument } from './report.types.js';
-import {
-  differences,
-  FigureDifferenceSchema,
-  RevisionSchema,
-  revisionFor,
-  revisionsSince,
-  type Viewer,
-} from './report-revisions.js';
+import { differences, revisionFor, revisionsSince, type Viewer } from './report-revisions.js';
 
 /** A report with its canonical text and digest: what is shown, hashed and (on submission) stored. */
 export interface SealedReport {
@@ -41,30 +33,14 @@ export function liveReport(db: Kysely<Database>, period: ReportPeriod): Promise<
     .execute(async (trx) => seal(await buildReport(trx, period)));
 }
 
-/**
- * Who submitted a report: its reader sees the submitter's name (the report is signed with it); the
- * account's e-mail and id are account data, for admin and leadership only.
- */
-const SubmitterSchema = z.union([
-  z.object({ id: z.number().nullable(), email: z.string(), name: z.string() }).strict(),
-  z.object({ name: z.string() }).strict(),
-]);
+import {
+  type Submission,
+  SubmissionSchema,
+  type SubmissionWithRevisions,
+  SubmissionWithRevisionsSchema,
+} from '../../contract/schemas/report.js';
 
-export const SubmissionSchema = z
-  .object({
-    id: z.number(),
-    period: z.string(),
-    from: z.string(),
-    to: z.string(),
-    lang: z.enum(['zh', 'en']),
-    sha256: z.string(),
-    dataVersion: z.number(),
-    submittedAt: z.string(),
-    submittedBy: SubmitterSchema,
-    note: z.string().nullable(),
-  })
-  .strict();
-export type Submission = z.infer<typeof SubmissionSchema>;
+export { type Submission, SubmissionSchema, type SubmissionWithRevisions, SubmissionWithRevisionsSchema };
 
 /** Whether a viewer reads accounts and the audit log's detail (admin and leadership do). */
 const readsAccounts = (viewer: Viewer): boolean => viewer.role === 'admin' || viewer.role === 'leadership';
@@ -225,18 +201,6 @@ export async function readSubmission(db: Kysely<Database>, id: number): Promise<
   if (!row) throw new NotFound(`There is no submitted report ${id}.`);
   return { submission: toSubmission(row), canonical: row.document };
 }
-
-export const SubmissionWithRevisionsSchema = z
-  .object({
-    submission: SubmissionSchema,
-    report: z.record(z.string(), z.unknown()),
-    /** The report as it would be made today: its digest, and whether it is still the one submitted. */
-    live: z.object({ sha256: z.string(), unchanged: z.boolean(), dataVersion: z.number() }).strict(),
-    revisions: z.array(RevisionSchema),
-    differences: z.array(FigureDifferenceSchema),
-  })
-  .strict();
-export type SubmissionWithRevisions = Omit<z.infer<typeof SubmissionWithRevisionsSchema>, 'report'> & { report: ReportDocument };
 
 /** A submitted report as submitted, beside what has changed since, as the viewer may see it. */
 export async function submissionWithRevisions(

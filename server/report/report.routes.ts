@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import { contentDisposition } from '../csv/cells.js';
 import type { CsvDownloads } from '../csv/csv-download.js';
 import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
 import type { auditExport } from '../csv/export-audit.js';
-import { route } from '../http/route.js';
+import { endpoints, route } from '../http/route.js';
 import { type ReportTable, reportCsv, reportCsvFileName } from './report-csv.js';
 import {
   ReportQuerySchema,
@@ -16,15 +15,7 @@ import {
   SubmitBodySchema,
 } from './report.schemas.js';
 import type { ReportDocument } from './report.types.js';
-import {
-  listSubmissions,
-  liveReport,
-  readSubmission,
-  SubmissionSchema,
-  SubmissionWithRevisionsSchema,
-  submissionWithRevisions,
-  submitReport,
-} from './report-submissions.js';
+import { listSubmissions, liveReport, readSubmission, submissionWithRevisions, submitReport } from './report-submissions.js';
 
 /**
  * The commission report: live, as CSV per table, and submitted (frozen) with its revisions since.
@@ -51,15 +42,12 @@ export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
   };
 
   return [
-    route({
-      method: 'get',
-      path: '/report',
+    route(endpoints.report, {
       access: 'signed_in',
       cached: true,
       summary:
         'The commission report of a period (period=2024, 2024-H1 or 2024-Q3): every table, definitions, the data’s as-of time and the records behind each figure, with the SHA-256 of its canonical JSON; format=csv&table=… downloads one table.',
       query: ReportQuerySchema,
-      response: z.object({ lang: z.enum(['zh', 'en']), sha256: z.string(), report: z.record(z.string(), z.unknown()) }),
       async handle({ req, res, query, caller }) {
         // A cached read: from the replica when the request was given one, like the other dashboard reads.
         const live = await liveReport(requestReader(db), query.period);
@@ -67,26 +55,20 @@ export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         return { lang: query.lang, sha256: live.sha256, report: live.document };
       },
     }),
-    route({
-      method: 'get',
-      path: '/report/submissions',
+    route(endpoints.submissions, {
       access: 'signed_in',
       summary:
         'The reports submitted to the commission, newest first; period=… for one period’s. The submitter’s e-mail and account id go to admin and leadership only; others get the name.',
       query: SubmissionsListQuerySchema,
-      response: z.object({ submissions: z.array(SubmissionSchema) }),
       async handle({ query, caller }) {
         return { submissions: await listSubmissions(db, caller!, query.period) };
       },
     }),
-    route({
-      method: 'post',
-      path: '/report/submissions',
+    route(endpoints.submitReport, {
       access: ['admin', 'leadership'],
       summary:
         'Submits the report of a period: its figures are frozen as they are now (canonical JSON and its SHA-256, who, when); 201. The same document for the same period again answers 200 with the submission already made, so a retry never makes a second. expectedSha256 refuses (409) if the data changed after the submitter reviewed it.',
       body: SubmitBodySchema,
-      response: z.object({ submission: SubmissionSchema }),
       async handle({ req, res, body, caller }) {
         const { submission, created } = await submitReport(db, caller!, actorOf(req, caller), body);
         // The same document for the same period again is the submission already made (a retry is safe).
@@ -94,15 +76,12 @@ export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         return { submission };
       },
     }),
-    route({
-      method: 'get',
-      path: '/report/submissions/:id',
+    route(endpoints.submission, {
       access: 'signed_in',
       summary:
         'A submitted report exactly as submitted, the report as it would be today (its digest), the revisions since submission with the figures each moves, and every figure that differs; format=csv&table=… downloads a table as submitted. A revision is `audit` (with the audit entry: subject, record before and after, editor) for admin and leadership, and for a steward on its own university’s records; otherwise `figures` (when, what kind of change, which figures move and by how much), never records or editors.',
       params: SubmissionParamsSchema,
       query: SubmissionQuerySchema,
-      response: SubmissionWithRevisionsSchema,
       async handle({ req, res, params, query, caller }) {
         if (query.csv) {
           const stored = await readSubmission(db, params.id);
@@ -112,9 +91,7 @@ export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         return submissionWithRevisions(db, params.id, caller!);
       },
     }),
-    route({
-      method: 'get',
-      path: '/report/submissions/:id/document',
+    route(endpoints.submissionDocument, {
       access: 'signed_in',
       summary:
         'The submitted report’s canonical JSON, byte for byte as stored and hashed: its SHA-256 is the submission’s (also in the Repr-Digest header).',

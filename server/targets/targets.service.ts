@@ -7,13 +7,9 @@ import { BadRequest } from '../lib/problems.js';
 import { deleteTarget, findTargets, insertTarget, lockTarget, type TargetKey, updateTargetValue } from './targets.queries.js';
 
 /** A target as the API gives it: null university for the alliance's own. */
-export interface Target {
-  measure: string;
-  year: number;
-  university: string | null;
-  value: number;
-  updatedAt: string;
-}
+export type { Target } from '../../contract/schemas/targets.js';
+import type { Target } from '../../contract/schemas/targets.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 
 export interface TargetQuery {
   year?: number | undefined;
@@ -51,7 +47,8 @@ export async function listTargets(db: Kysely<Database>, query: TargetQuery): Pro
     alliance: query.university?.includes('alliance'),
   });
   return rows.map((r) => ({
-    measure: r.measure,
+    // Written only through setTargets, whose schema admits measure ids alone.
+    measure: r.measure as MeasureId,
     year: r.year,
     university: r.university_code,
     value: Number(r.value),

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
-import { route } from '../http/route.js';
+import { endpoints, route } from '../http/route.js';
 import { ONCE_VALID, singleLine } from '../http/text.js';
 import { IsoDateSchema } from '../kpi/kpi.schemas.js';
 import { today } from '../lib/dates.js';
@@ -33,51 +33,32 @@ const UniversityPatchSchema = z
   .refine((p) => Object.keys(p).length > 0, { message: 'name at least one field to change', ...ONCE_VALID });
 const CodeParams = z.object({ code: Code });
 
-const UniversitySchema = z.object({
-  code: z.string(),
-  nameEn: z.string(),
-  nameZh: z.string(),
-  region: z.string(),
-  memberSince: z.string(),
-  lead: z.boolean(),
-});
 export function universitiesRoutes(db: Kysely<Database>) {
   return [
-    route({
-      method: 'get',
-      path: '/universities',
+    route(endpoints.universities, {
       access: 'signed_in',
       cached: true,
       summary: 'The member universities, the lead first.',
-      response: z.object({ universities: z.array(UniversitySchema) }),
       handle: async () => ({ universities: await listUniversities(db) }),
     }),
-    route({
-      method: 'post',
-      path: '/universities',
+    route(endpoints.addUniversity, {
       access: ['admin'],
       summary: 'Add a member university.',
       body: NewUniversitySchema,
-      response: UniversitySchema,
       async handle({ req, res, body, caller }) {
         const created = await addUniversity(db, actorOf(req, caller), body);
         res.status(201);
         return created;
       },
     }),
-    route({
-      method: 'patch',
-      path: '/universities/:code',
+    route(endpoints.changeUniversity, {
       access: ['admin'],
       summary: 'Rename a member, or change its province, join date or lead flag.',
       params: CodeParams,
       body: UniversityPatchSchema,
-      response: UniversitySchema,
       handle: ({ req, params, body, caller }) => changeUniversity(db, actorOf(req, caller), params.code, body),
     }),
-    route({
-      method: 'delete',
-      path: '/universities/:code',
+    route(endpoints.removeUniversity, {
       access: ['admin'],
       summary: 'Remove a university entered by mistake; one with records, accounts or targets is never deleted (409).',
       params: CodeParams,

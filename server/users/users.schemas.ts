@@ -1,76 +1,13 @@
-import { z } from 'zod';
-import { EmailSchema } from '../auth/auth.schemas.js';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password.js';
-import { ROLES } from '../http/route.js';
-import { ONCE_VALID, singleLine } from '../http/text.js';
-
-export const RoleSchema = z.enum(ROLES as ['admin', 'leadership', 'steward', 'commission'], {
-  error: `must be one of ${ROLES.join(', ')}`,
-});
-
-export const PasswordSchema = z
-  .string({ error: 'is required' })
-  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
-
-const UniversityCode = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z][A-Z0-9_]{1,15}$/, 'must be a university code');
-const Name = singleLine(200);
-
-/** A steward belongs to exactly one university; nobody else belongs to one. Returns what is wrong, or null. */
-export function stewardProblem(role: string, university: string | null | undefined): string | null {
-  if (role === 'steward' && !university) return 'is required for a steward';
-  if (role !== 'steward' && university) return `must be empty for the role ${role}`;
-  return null;
-}
-
-function stewardRule(value: { role: string; university?: string | null | undefined }, ctx: z.RefinementCtx): void {
-  const problem = stewardProblem(value.role, value.university);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['university'], message: problem });
-}
-
-export const NewUserSchema = z
-  .object({
-    email: EmailSchema,
-    name: Name,
-    role: RoleSchema,
-    university: UniversityCode.nullable().optional(),
-    password: PasswordSchema,
-  })
-  .strict()
-  .superRefine(stewardRule, ONCE_VALID);
-export type NewUserInput = z.infer<typeof NewUserSchema>;
-
-export const UserPatchSchema = z
-  .object({
-    name: Name.optional(),
-    role: RoleSchema.optional(),
-    university: UniversityCode.nullable().optional(),
-    disabled: z.boolean().optional(),
-    password: PasswordSchema.optional(),
-  })
-  .strict()
-  .refine((value) => Object.keys(value).length > 0, { message: 'name at least one field to change', ...ONCE_VALID });
-export type UserPatch = z.infer<typeof UserPatchSchema>;
-
-export const UserIdParamsSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,14}$/, 'must be a user id: a positive whole number')
-    .transform(Number),
-});
-
-export const UserSchema = z.object({
-  id: z.number(),
-  email: z.string(),
-  name: z.string(),
-  role: RoleSchema,
-  university: z.string().nullable(),
-  disabled: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type User = z.infer<typeof UserSchema>;
+/** The accounts' schemas are the contract's (contract/schemas/users.ts): the client sends what they check. */
+export {
+  NewUserSchema,
+  type NewUserInput,
+  PasswordSchema,
+  RoleSchema,
+  stewardProblem,
+  type User,
+  UserIdParamsSchema,
+  type UserPatch,
+  UserPatchSchema,
+  UserSchema,
+} from '../../contract/schemas/users.js';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { AuditQuerySchema } from '../../server/audit-log/audit.routes.js';
+import { AuditQuerySchema } from '../../contract/schemas/audit.js';
 import { errorHandler } from '../../server/http/error-handler.js';
 import { parseQueryString } from '../../server/http/query-string.js';
 import { unrepresentableText } from '../../server/http/text.js';

@@ -1,10 +1,11 @@
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { assertMayWriteUniversity } from '../../server/auth/guard.js';
-import { type Caller, registerRoutes, route, UndeclaredAccessError } from '../../server/http/route.js';
+import { type Caller, registerRoutes, untypedRoute, UndeclaredAccessError } from '../../server/http/route.js';
 
 const noOne = { authenticate: async () => null, dataVersion: async () => 1 };
-const spec = (access: unknown) => route({ method: 'get', path: '/x', summary: 'x', access: access as never, handle: () => ({}) });
+const spec = (access: unknown) =>
+  untypedRoute({ method: 'get', path: '/x', summary: 'x', access: access as never, handle: () => ({}) });
 
 describe('the route guard', () => {
   it.each([

@@ -4,7 +4,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeFeed } from '../../server/db/change-feed.js';
 import { errorHandler } from '../../server/http/error-handler.js';
-import { type Caller, registerRoutes, route } from '../../server/http/route.js';
+import { type Caller, registerRoutes, untypedRoute } from '../../server/http/route.js';
 import { createLogger } from '../../server/logger.js';
 
 /** Every request that may write holds the change feed from after its access check until it is done. */
@@ -40,14 +40,14 @@ describe('the route layer and the change feed', () => {
     registerRoutes(
       router,
       [
-        route({
+        untypedRoute({
           method: 'post',
           path: '/write',
           access: ['admin'],
           summary: 'w',
           handle: noting,
         }),
-        route({
+        untypedRoute({
           method: 'delete',
           path: '/fails',
           access: ['admin'],
@@ -57,14 +57,14 @@ describe('the route layer and the change feed', () => {
             throw new Error('boom');
           },
         }),
-        route({
+        untypedRoute({
           method: 'get',
           path: '/read',
           access: 'signed_in',
           summary: 'r',
           handle: noting,
         }),
-        route({
+        untypedRoute({
           method: 'post',
           path: '/late',
           access: ['admin'],
@@ -78,7 +78,7 @@ describe('the route layer and the change feed', () => {
             return { ok: true };
           },
         }),
-        route({
+        untypedRoute({
           method: 'put',
           path: '/slow',
           access: ['admin'],

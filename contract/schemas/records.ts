@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { FACT_KINDS } from '../enums.js';
+import { zodSays } from '../problems.js';
+import { singleLine } from '../text.js';
+
+export const KindParamsSchema = z.object({
+  kind: z.enum(FACT_KINDS, { error: zodSays('kind_one_of', { values: FACT_KINDS }) }),
+});
+
+export const RecordParamsSchema = KindParamsSchema.extend({
+  id: z
+    .string({ error: zodSays('record_id', { positive: false }) })
+    .regex(/^[1-9]\d{0,14}$/, zodSays('record_id', { positive: true }))
+    .transform(Number),
+});
+
+/** A record as the API gives it: its columns (contract/record-columns.ts) by name, with id and times. */
+export const RecordSchema = z
+  .object({ id: z.number(), created_at: z.string(), updated_at: z.string() })
+  .catchall(z.union([z.string(), z.number(), z.null()]));
+export type RecordRow = z.infer<typeof RecordSchema>;
+
+export const RecordsPageSchema = z.object({
+  kind: z.enum(FACT_KINDS),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+  rows: z.array(RecordSchema),
+});
+export type RecordsPage = z.infer<typeof RecordsPageSchema>;
+
+/** POST /imports/:kind: a dry run writes nothing; the file's name, when the body is bare CSV. */
+export const ImportQuerySchema = z
+  .object({
+    dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+    fileName: singleLine(200).optional(),
+  })
+  .strict();
+
+export const ImportResultSchema = z.object({
+  kind: z.enum(FACT_KINDS),
+  rows: z.number(),
+  inserted: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  dryRun: z.boolean(),
+  batchId: z.number().nullable(),
+  fileName: z.string().nullable(),
+  sha256: z.string(),
+  /** Read-only columns of the file that were not read (a contract's received_cny). */
+  ignored: z.array(z.string()),
+});
+export type ImportResult = z.infer<typeof ImportResultSchema>;
