@@ -7,7 +7,7 @@ import { problemText } from './lib/problem-text';
 import { KIND_COLUMNS } from './views/records-columns';
 /** Typed wrappers over the API: each returns plain data or throws an ApiError with the problem's detail. */
 
-import { type EndpointName, type Endpoint, endpoints } from '../contract/endpoints';
+import { type EndpointName, type Endpoint, endpoints, type PathParams } from '../contract/endpoints';
 import type { Answer, Declared, Input } from '../contract/endpoint-schemas';
 import type { ProblemDetail as SentDetail } from '../contract/problems';
 
@@ -102,7 +102,7 @@ export async function problemOf(response: Response, path: string): Promise<ApiEr
   return new ApiError(response.status, detail, errors, problem?.type);
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -122,13 +122,16 @@ export async function request<T>(method: string, path: string, body?: unknown, s
  * What a call sends: the path's parameters, the query and the body as the contract's schemas take
  * them (an endpoint whose query the server alone checks takes a prepared `search` instead).
  */
-export type CallInput<N extends EndpointName> = { signal?: AbortSignal | undefined } & (Declared<N, 'params'> extends true
-  ? { params: Input<N, 'params'> }
-  : { params?: never }) &
+export type CallInput<N extends EndpointName> = { signal?: AbortSignal | undefined } & ([keyof PathParams<N>] extends [never]
+  ? { params?: never }
+  : { params: Declared<N, 'params'> extends true ? AddressParams<Input<N, 'params'>> : PathParams<N> }) &
   (Declared<N, 'query'> extends true
-    ? { query?: Input<N, 'query'>; search?: never }
+    ? { query?: AddressParams<Input<N, 'query'>>; search?: never }
     : { query?: never; search?: URLSearchParams }) &
   (Declared<N, 'body'> extends true ? { body: Input<N, 'body'> } : { body?: unknown });
+
+/** A parameter of the address that the contract reads as text (an id, a page) may be given as a number. */
+type AddressParams<T> = { [K in keyof T]: string extends T[K] ? T[K] | number : T[K] };
 
 type QueryValue = string | number | boolean | readonly (string | number)[] | null | undefined;
 
@@ -182,7 +185,7 @@ export const api = {
   summary: (search: URLSearchParams, signal?: AbortSignal) => call(endpoints.summary, { search, signal }),
   collaboration: (search: URLSearchParams, signal?: AbortSignal) => call(endpoints.collaboration, { search, signal }),
   targets: (search: URLSearchParams, signal?: AbortSignal) =>
-    request<Answer<'targets'>>('GET', `/targets${query(search)}`, undefined, signal),
+    call(endpoints.targets, { query: Object.fromEntries(search) as Input<'targets', 'query'>, signal }),
 };
 
 /** The address of the API's CSV of a read: the same query with `format=csv` and the page's language. */

@@ -57,3 +57,13 @@ type Table = typeof TABLE;
 export const endpoints = Object.fromEntries(
   Object.entries(TABLE).map(([name, [method, path]]) => [name, { name, method, path }]),
 ) as { readonly [N in EndpointName]: { readonly name: N; readonly method: Table[N][0]; readonly path: Table[N][1] } };
+
+/** The names of a path's parameters: `'/records/:kind/:id'` gives `'kind' | 'id'`. */
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+/** The parameters an endpoint's path holds, as the address takes them (text or a number). */
+export type PathParams<N extends EndpointName> = { readonly [K in ParamNames<Table[N][1]>]: string | number };

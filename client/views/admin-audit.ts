@@ -1,7 +1,7 @@
 import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { AUDIT_ACTIONS, type AuditAction } from '../../contract/enums';
-import { ApiError, query, request } from '../api';
+import { ApiError, call, endpoints } from '../api';
 import { debounce } from '../dom';
 import { t } from '../i18n';
 import { formatMoment } from '../lib/dates';
@@ -213,12 +213,10 @@ export const mountAuditTab: MountTab = (host, first, status) => {
     return status.run(signal, async () => {
       problems = [];
       try {
-        const page = await request<AuditPage>(
-          'GET',
-          `/audit${query({ ...shown.filters, page: shown.page, pageSize: shown.pageSize })}`,
-          undefined,
+        const page = await call(endpoints.audit, {
+          query: { ...shown.filters, page: shown.page, pageSize: shown.pageSize },
           signal,
-        );
+        });
         if (signal.aborted) return undefined;
         const pages = Math.max(1, Math.ceil(page.total / shown.pageSize));
         if (page.entries.length === 0 && page.total > 0 && shown.page > pages) {
@@ -240,7 +238,7 @@ export const mountAuditTab: MountTab = (host, first, status) => {
   };
 
   // The accounts' emails, to pick from in the user filter.
-  void request<{ users: User[] }>('GET', '/users', undefined, ctx.signal)
+  void call(endpoints.users, { signal: ctx.signal })
     .then((list) => {
       users = list.users;
       draw();

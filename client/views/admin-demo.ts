@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit-html';
-import type { DemoStatus, LeaveDemoResult } from '../../contract/schemas/demo';
-import { request } from '../api';
+import type { DemoStatus } from '../../contract/schemas/demo';
+import { call, endpoints } from '../api';
 import { t } from '../i18n';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
 
@@ -32,7 +32,7 @@ export function demoSection(options: {
     busy = true;
     options.redraw();
     try {
-      const result = await request<LeaveDemoResult>('POST', '/demo/leave', { records });
+      const result = await call(endpoints.leaveDemo, { body: { records } });
       const removed = Object.values(result.removedRecords ?? {}).reduce((a, b) => a + b, 0);
       const key = result.synthetic ? 'admin.demo.doneKept' : 'admin.demo.doneRemoved';
       options.say(t(key, { accounts: result.removedAccounts.length, records: removed }));
@@ -46,7 +46,7 @@ export function demoSection(options: {
   return {
     async load(signal: AbortSignal): Promise<void> {
       try {
-        const next = await request<DemoStatus>('GET', '/demo', undefined, signal);
+        const next = await call(endpoints.demo, { signal });
         if (signal.aborted) return;
         if (next.demoAccounts !== status?.demoAccounts) records = next.demoAccounts === 0 ? 'remove' : 'keep';
         status = next;

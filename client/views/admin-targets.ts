@@ -1,7 +1,7 @@
 import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { MEASURE_GROUPS } from '../../contract/measure-ids';
-import { type MeasureInfo, request, type Target } from '../api';
+import { type MeasureInfo, call, endpoints } from '../api';
 import { lang, pick, t } from '../i18n';
 import { today } from '../lib/dates';
 import { formatValue, unitName } from '../lib/format';
@@ -210,7 +210,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     const { signal } = ctx;
     const shownYear = year;
     return status.run(signal, async () => {
-      const { targets } = await request<{ targets: Target[] }>('GET', `/targets?year=${shownYear}`, undefined, signal);
+      const { targets } = await call(endpoints.targets, { query: { year: shownYear }, signal });
       if (signal.aborted || shownYear !== year) return undefined;
       original = new Map(targets.map((x) => [keyOf(x.measure, x.university), x.value]));
       discard();
@@ -235,8 +235,10 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     busy = true;
     draw();
     try {
-      const answer = await request<{ set: number; removed: number; unchanged: number }>('PUT', '/targets', {
-        targets: changes.map((c) => ({ measure: c.measure.id, year, university: c.university, value: numberAt(c.key) })),
+      const answer = await call(endpoints.setTargets, {
+        body: {
+          targets: changes.map((c) => ({ measure: c.measure.id, year, university: c.university, value: numberAt(c.key) })),
+        },
       });
       busy = false;
       saved = t('admin.targets.saved', {

@@ -1,6 +1,6 @@
 import { html, nothing, render } from 'lit-html';
 import { type Role, ROLES } from '../../contract/enums';
-import { request } from '../api';
+import { call, endpoints } from '../api';
 import { t } from '../i18n';
 import type { Meta } from '../api';
 import { formatDay } from '../lib/dates';
@@ -134,16 +134,23 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
       const typed = dialog.body.querySelector<HTMLInputElement>('[name=password]')!.value;
       const password = mode === 'keep' ? null : mode === 'generate' ? generatePassword() : typed;
       const university = v.role === 'steward' ? v.university || null : null;
-      const payload = user
-        ? {
-            ...(v.name !== user.name ? { name: v.name } : {}),
-            ...(v.role !== user.role ? { role: v.role } : {}),
-            ...(university !== user.university ? { university } : {}),
-            ...(password !== null ? { password } : {}),
-          }
-        : { email: v.email, name: v.name, role: v.role, university, password };
-      if (Object.keys(payload).length === 0) return;
-      const answer = await request<User>(user ? 'PATCH' : 'POST', user ? `/users/${user.id}` : '/users', payload);
+      // The select offers the roles only; the server checks every field again.
+      const role = v.role as Role;
+      let answer: User;
+      if (user) {
+        const changes = {
+          ...(v.name !== user.name ? { name: v.name } : {}),
+          ...(role !== user.role ? { role } : {}),
+          ...(university !== user.university ? { university } : {}),
+          ...(password !== null ? { password } : {}),
+        };
+        if (Object.keys(changes).length === 0) return;
+        answer = await call(endpoints.updateUser, { params: { id: user.id }, body: changes });
+      } else {
+        answer = await call(endpoints.createUser, {
+          body: { email: v.email ?? '', name: v.name ?? '', role, university, password: password ?? '' },
+        });
+      }
       saved(answer);
       if (password !== null && mode === 'generate') generated = { email: answer.email, password };
     },
@@ -185,7 +192,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
       if (!sure) return;
     }
     try {
-      await request<User>('PATCH', `/users/${user.id}`, { disabled });
+      await call(endpoints.updateUser, { params: { id: user.id }, body: { disabled } });
     } catch (error) {
       return say(t('admin.users.failed', { message: messageOf(error) }), true);
     }
@@ -246,7 +253,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
     const { signal } = ctx;
     void demo.load(signal);
     return status.run(signal, async () => {
-      const answer = await request<{ users: User[] }>('GET', '/users', undefined, signal);
+      const answer = await call(endpoints.users, { signal });
       if (signal.aborted) return undefined;
       users = answer.users;
       loaded = true;

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit-html';
 import { isNumericColumn, mayBeBlank } from '../../contract/record-columns';
-import { type Me, type Meta, request } from '../api';
+import { type Me, type Meta, call, endpoints } from '../api';
 import { pick, t } from '../i18n';
 import { formatMoment, today } from '../lib/dates';
 import { type ControlAttributes, type FormField, input, openFormDialog, select } from '../lib/form-dialog';
@@ -134,8 +134,8 @@ export function openRecordForm(host: HTMLElement, o: RecordFormOptions): void {
       }
       if (record && Object.keys(values).length === 0) return;
       const saved = record
-        ? await request<RecordRow>('PATCH', `/records/${kind}/${record.id}`, values)
-        : await request<RecordRow>('POST', `/records/${kind}`, values);
+        ? await call(endpoints.updateRecord, { params: { kind, id: record.id }, body: values })
+        : await call(endpoints.createRecord, { params: { kind }, body: values });
       o.onSaved(saved, !record);
     },
   });
@@ -149,7 +149,7 @@ export function openRecordForm(host: HTMLElement, o: RecordFormOptions): void {
     if (!university?.value) return;
     const params = new URLSearchParams({ university: university.value, pageSize: '1000', sort: '-signed_on' });
     try {
-      const answer = await request<{ rows: RecordRow[] }>('GET', `/records/tech_transfer?${params}`);
+      const answer = await call(endpoints.records, { params: { kind: 'tech_transfer' }, search: params });
       if (mine !== asked) return;
       contracts = answer.rows;
       dialog.refresh();

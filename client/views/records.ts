@@ -3,7 +3,7 @@ import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
 import { isNumericColumn } from '../../contract/record-columns';
-import { ApiError, csvUrl, type Me, query, request } from '../api';
+import { ApiError, csvUrl, type Me, call, endpoints } from '../api';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
@@ -182,7 +182,7 @@ class RecordsView {
     this.draw();
     let answer: RecordsPage;
     try {
-      answer = await request<RecordsPage>('GET', `/records/${state.kind}${query(apiParams(state, true))}`, undefined, signal);
+      answer = await call(endpoints.records, { params: { kind: state.kind }, search: apiParams(state, true), signal });
     } catch (error) {
       if (signal.aborted || this.destroyed) return;
       this.answer = undefined;
@@ -242,7 +242,7 @@ class RecordsView {
     });
     if (!confirmed || this.destroyed) return;
     try {
-      await request<void>('DELETE', `/records/${kind}/${row.id}`);
+      await call(endpoints.deleteRecord, { params: { kind, id: row.id } });
     } catch (error) {
       this.notice = { error: t('records.delete.failed', { message: messageOf(error) }) };
       this.draw();

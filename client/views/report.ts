@@ -1,6 +1,6 @@
 import '../report.css';
 import { html, nothing, render } from 'lit-html';
-import { ApiError, request } from '../api';
+import { ApiError, call, endpoints } from '../api';
 import { lang as interfaceLang } from '../i18n';
 import { today } from '../lib/dates';
 import { type ReportKey, reportText, reportTime, unitText } from '../lib/report-format';
@@ -175,11 +175,8 @@ export const renderReport: RenderView = async (container, first) => {
       const note = (event.target as HTMLFormElement).querySelector('textarea')!.value.trim();
       showDialog({ busy: true });
       try {
-        const answer = await request<{ submission: Submission }>('POST', '/report/submissions', {
-          period: live.report.period.key,
-          lang: p.lang,
-          expectedSha256: live.sha256,
-          ...(note ? { note } : {}),
+        const answer = await call(endpoints.submitReport, {
+          body: { period: live.report.period.key, lang: p.lang, expectedSha256: live.sha256, ...(note ? { note } : {}) },
         });
         showDialog(undefined);
         ctx.navigate('report', { period: live.report.period.key, lang: p.lang, submission: String(answer.submission.id) });
@@ -354,20 +351,14 @@ export const renderReport: RenderView = async (container, first) => {
     ].join(' · ');
 
   const fetchReport = async (signal: AbortSignal): Promise<Loaded> => {
-    const list = (period: string) =>
-      request<{ submissions: Submission[] }>(
-        'GET',
-        `/report/submissions?period=${encodeURIComponent(period)}`,
-        undefined,
-        signal,
-      );
+    const list = (period: string) => call(endpoints.submissions, { search: new URLSearchParams({ period }), signal });
     if (p.submission !== null) {
-      const submitted = await request<SubmissionAnswer>('GET', `/report/submissions/${p.submission}`, undefined, signal);
+      const submitted = await call(endpoints.submission, { params: { id: p.submission }, signal });
       p.period = submitted.report.period.key;
       return { doc: submitted.report, submitted, submissions: (await list(p.period)).submissions };
     }
     const [live, listed] = await Promise.all([
-      request<LiveReportAnswer>('GET', `/report?period=${encodeURIComponent(p.period)}&lang=${p.lang}`, undefined, signal),
+      call(endpoints.report, { search: new URLSearchParams({ period: p.period, lang: p.lang }), signal }),
       list(p.period),
     ]);
     return { doc: live.report, live, submissions: listed.submissions };

@@ -9,8 +9,14 @@ function typedCalls(signal: AbortSignal) {
   return [
     // @ts-expect-error: /audit takes no `pgae`.
     call(endpoints.audit, { query: { pgae: '2' }, signal }),
-    // @ts-expect-error: a page is sent as text, as the query string has it.
+    // @ts-expect-error: a page is a number (or its digits), never a flag.
+    call(endpoints.audit, { query: { page: true } }),
     call(endpoints.audit, { query: { page: 2 } }),
+    // @ts-expect-error: a record's kind is one of the kinds, not any text.
+    call(endpoints.deleteRecord, { params: { kind: 'contracts', id: 7 } }),
+    // @ts-expect-error: the path of a submission names it.
+    call(endpoints.submission, {}),
+    call(endpoints.submission, { params: { id: 7 } }),
     // @ts-expect-error: a new account needs a password.
     call(endpoints.createUser, { body: { email: 'a@b.c', name: 'A', role: 'admin' } }),
     // @ts-expect-error: the path names the account.
