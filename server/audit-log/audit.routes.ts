@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { zodSays } from '../../contract/problems.js';
 import { AUDIT_ACTIONS, type Database } from '../db/schema.js';
 import { route } from '../http/route.js';
 import { wholeNumber } from '../records/records.schemas.js';
@@ -15,7 +16,7 @@ export const AuditQuerySchema = z
       .transform((u) => u.toLowerCase())
       .optional(),
     action: listParameter(
-      z.enum(AUDIT_ACTIONS, { error: `must be among ${AUDIT_ACTIONS.join(', ')}` }),
+      z.enum(AUDIT_ACTIONS, { error: zodSays('among', { values: AUDIT_ACTIONS }) }),
       AUDIT_ACTIONS.length,
     ).optional(),
     subject: singleLine(200).optional(),
@@ -23,7 +24,10 @@ export const AuditQuerySchema = z
     to: IsoDate.optional(),
   })
   .strict()
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], message: 'must not be after to', ...ONCE_VALID });
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.from > q.to)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: zodSays('after_to', { from: q.from, to: q.to }) });
+  }, ONCE_VALID);
 
 const AuditEntrySchema = z.object({
   id: z.number(),

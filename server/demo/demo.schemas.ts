@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodSays } from '../../contract/problems.js';
 import { FACT_KINDS } from '../db/schema.js';
 
 /** `readDemoStatus` (demo-status.ts), and how many active administrators are not demo accounts. */
@@ -13,9 +14,7 @@ export type DemoStatusAnswer = z.infer<typeof DemoStatusSchema>;
 
 export const LeaveDemoBodySchema = z
   .object({
-    records: z.enum(['keep', 'remove'], {
-      error: 'must be keep (the demo records stay, labelled synthetic) or remove (the generated records and targets go)',
-    }),
+    records: z.enum(['keep', 'remove'], { error: zodSays('demo_records_choice') }),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { zodSays } from '../../contract/problems.js';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
 import { route } from '../http/route.js';
@@ -9,19 +10,19 @@ import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import { TARGETED_MEASURES } from '../kpi/registry.js';
 import { listTargets, setTargets } from './targets.service.js';
 
-const measure = z.enum(MEASURE_IDS, { error: `must be a measure: one of ${MEASURE_IDS.join(', ')}` });
+const measure = z.enum(MEASURE_IDS, { error: zodSays('measure_one_of', { values: MEASURE_IDS }) });
 /** A stock (projects in incubation) is a level, not an output: it has no yearly target. */
 const targetedMeasure = z.enum(TARGETED_MEASURES as [string, ...string[]], {
-  error: `must be a measure that takes a target: one of ${TARGETED_MEASURES.join(', ')}`,
+  error: zodSays('targeted_measure_one_of', { values: TARGETED_MEASURES }),
 });
 const year = z.coerce
-  .number({ error: 'must be a year' })
-  .int('must be a year')
-  .min(2000, 'must be 2000 or later')
-  .max(2100, 'must be 2100 or earlier');
+  .number({ error: zodSays('year') })
+  .int(zodSays('year'))
+  .min(2000, zodSays('year_from', { min: 2000 }))
+  .max(2100, zodSays('year_to', { max: 2100 }));
 const universityCode = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{1,15}$/, 'must be a university code')
+  .regex(/^[A-Za-z][A-Za-z0-9_]{1,15}$/, zodSays('university_code'))
   .transform((c) => c.toUpperCase());
 
 const TargetsQuerySchema = z
@@ -29,7 +30,7 @@ const TargetsQuerySchema = z
     year: year.optional(),
     measure: listParameter(measure, MEASURE_IDS.length).optional(),
     university: listParameter(
-      z.string().regex(/^([A-Za-z][A-Za-z0-9_]{1,15}|alliance)$/, 'must be a university code or alliance'),
+      z.string().regex(/^([A-Za-z][A-Za-z0-9_]{1,15}|alliance)$/, zodSays('university_code_or_alliance')),
     ).optional(),
   })
   .strict();
@@ -37,23 +38,35 @@ const TargetsQuerySchema = z
 const TargetInput = z
   .object({
     measure: targetedMeasure,
-    year: z.number({ error: 'must be a year' }).int('must be a year').min(2000).max(2100),
+    year: z
+      .number({ error: zodSays('year') })
+      .int(zodSays('year'))
+      .min(2000, zodSays('year_from', { min: 2000 }))
+      .max(2100, zodSays('year_to', { max: 2100 })),
     university: universityCode.nullable(),
     /** null removes the target. */
-    value: z.number({ error: 'must be a number or null' }).min(0, 'must not be negative').max(1e15, 'is too large').nullable(),
+    value: z
+      .number({ error: zodSays('number_or_null') })
+      .min(0, zodSays('not_negative'))
+      .max(1e15, zodSays('too_large'))
+      .nullable(),
   })
   .strict();
 
 const TargetsBodySchema = z
-  .object({ targets: z.array(TargetInput).min(1, 'name at least one target').max(2000, 'at most 2000 at once') })
+  .object({
+    targets: z
+      .array(TargetInput)
+      .min(1, zodSays('no_target'))
+      .max(2000, zodSays('at_most_at_once', { max: 2000 })),
+  })
   .strict()
   .superRefine((body, ctx) => {
     const seen = new Map<string, number>();
     body.targets.forEach((t, i) => {
       const key = `${t.measure}|${t.year}|${t.university ?? ''}`;
       const first = seen.get(key);
-      if (first !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['targets', i], message: `the same target as targets.${first}` });
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['targets', i], message: zodSays('same_target', { first }) });
       else seen.set(key, i);
     });
   }, ONCE_VALID);
