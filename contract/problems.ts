@@ -48,6 +48,10 @@ export const PROBLEMS = {
     () => 'must not hold control characters',
     () => '不能含控制字符',
   ),
+  bidi_controls: entry(
+    () => 'must not hold bidirectional control characters (U+202A–U+202E, U+2066–U+2069)',
+    () => '不能含双向文本控制字符（U+202A–U+202E、U+2066–U+2069）',
+  ),
   unrepresentable: entry(
     () => 'must be Unicode text without a lone surrogate or a NUL character',
     () => '必须是有效的 Unicode 文本，不含孤立代理字符或 NUL 字符',
@@ -672,6 +676,34 @@ export const PROBLEMS = {
   request_unreadable: entry(
     () => 'The request cannot be read.',
     () => '无法读取请求。',
+  ),
+  method_not_allowed: entry<{ method: string; path: string; allow: readonly string[] }>(
+    (p) => `${p.path} does not take ${p.method}; it takes ${p.allow.join(', ')}.`,
+    (p) => `${p.path} 不接受 ${p.method} 请求；可用的方法：${p.allow.join('、')}。`,
+  ),
+  headers_too_large: entry(
+    () => 'The request headers are too large.',
+    () => '请求头过大。',
+  ),
+  request_too_slow: entry(
+    () => 'The request took too long to arrive.',
+    () => '请求到达耗时过长。',
+  ),
+  body_cut_short: entry(
+    () => 'The request ended before its body was whole.',
+    () => '请求在内容完整到达之前就结束了。',
+  ),
+  not_http: entry(
+    () => 'The request cannot be read as HTTP.',
+    () => '无法按 HTTP 读取该请求。',
+  ),
+  request_too_large: entry(
+    () => 'The request is too large.',
+    () => '请求过大。',
+  ),
+  media_type_unsupported: entry(
+    () => 'The request’s content type is not supported here.',
+    () => '此处不支持该请求的内容类型。',
   ),
   no_such_route: entry<{ method: string; path: string }>(
     (p) => `There is no ${p.method} ${p.path}.`,

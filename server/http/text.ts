@@ -10,6 +10,19 @@ export function isControl(char: string): boolean {
 
 export const hasControl = (text: string): boolean => [...text].some(isControl);
 
+/**
+ * The bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069):
+ * they make stored text read otherwise than it is (a ref or a name shown reversed, a comment
+ * hiding what follows it), and no field needs them: names in Chinese and English read as they are.
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
+export const isBidiControl = (char: string): boolean => BIDI_CONTROL.test(char);
+export const hasBidiControl = (text: string): boolean => BIDI_CONTROL.test(text);
+
+/** A password is the one text that is never shown, so any character may be in it. */
+const SECRET = /password$/i;
+
 /** One line of text from outside: trimmed, not empty, bounded, with no control characters (PostgreSQL refuses NUL). */
 export function singleLine(max: number) {
   return z
@@ -17,7 +30,8 @@ export function singleLine(max: number) {
     .trim()
     .min(1, zodSays('required'))
     .max(max, zodSays('max_characters', { max }))
-    .refine((s) => !/[\r\n\t]/.test(s) && !hasControl(s), zodSays('not_one_line'));
+    .refine((s) => !/[\r\n\t]/.test(s) && !hasControl(s), zodSays('not_one_line'))
+    .refine((s) => !hasBidiControl(s), zodSays('bidi_controls'));
 }
 
 /**
@@ -31,19 +45,21 @@ export const isRepresentable = (text: string): boolean => !UNREPRESENTABLE.test(
 
 /**
  * The first string in a request's query, path parameters or JSON body (at any depth, keys too)
- * that no database can store, as a problem naming where it is (`body.partner_name`), or undefined.
- * Checked once at the edge for every route, before its schema, so that no such text reaches a
- * query (where the database would refuse it with a code of its own) whatever the schema says.
+ * that no database can store, or (a password apart) that holds a bidirectional control, as a
+ * problem naming where it is (`body.partner_name`), or undefined. Checked once at the edge for
+ * every route, before its schema, so that no such text reaches a query (where the database would
+ * refuse it with a code of its own) or is stored, whatever the schema says.
  */
 export function unrepresentableText(value: unknown, path: string): ProblemDetail | undefined {
-  if (typeof value === 'string') return isRepresentable(value) ? undefined : detail({ path }, said('unrepresentable'));
+  if (typeof value === 'string') return textProblem(value, path);
   if (typeof value !== 'object' || value === null) return undefined;
   // An explicit stack, not recursion: a deeply nested body must not exhaust the call stack.
   const stack: Array<[unknown, string]> = [[value, path]];
   while (stack.length > 0) {
     const [item, at] = stack.pop()!;
     if (typeof item === 'string') {
-      if (!isRepresentable(item)) return detail({ path: at }, said('unrepresentable'));
+      const problem = textProblem(item, at);
+      if (problem) return problem;
     } else if (typeof item === 'object' && item !== null) {
       for (const [key, child] of Object.entries(item)) {
         if (!isRepresentable(key)) return detail({ path: at }, said('key_unrepresentable'));
@@ -51,6 +67,12 @@ export function unrepresentableText(value: unknown, path: string): ProblemDetail
       }
     }
   }
+  return undefined;
+}
+
+function textProblem(text: string, path: string): ProblemDetail | undefined {
+  if (!isRepresentable(text)) return detail({ path }, said('unrepresentable'));
+  if (hasBidiControl(text) && !SECRET.test(path)) return detail({ path }, said('bidi_controls'));
   return undefined;
 }
 
