@@ -624,6 +624,43 @@ export const PROBLEMS = {
     () => 'The form has no part named file.',
     () => '表单中没有名为 file 的部分。',
   ),
+  // What a schema says of a value without words of its own (zod's checks, said by the catalogue).
+  not_a_number: entry(
+    () => 'must be a number',
+    () => '必须是数字',
+  ),
+  not_a_list: entry(
+    () => 'must be a list',
+    () => '必须是列表',
+  ),
+  wrong_type: entry<{ expected: string }>(
+    (p) => `must be of type ${p.expected}`,
+    (p) => `类型必须是 ${p.expected}`,
+  ),
+  at_least: entry<{ limit: string }>(
+    (p) => `must be at least ${p.limit}`,
+    (p) => `不能小于 ${p.limit}`,
+  ),
+  list_too_short: entry<{ min: number }>(
+    (p) => `must hold at least ${p.min} ${plural(p.min, 'item')}`,
+    (p) => `至少需要 ${p.min} 项`,
+  ),
+  multiple_of: entry<{ divisor: string }>(
+    (p) => `must be a multiple of ${p.divisor}`,
+    (p) => `必须是 ${p.divisor} 的倍数`,
+  ),
+  wrong_format: entry(
+    () => 'is not in the expected form',
+    () => '格式不正确',
+  ),
+  unknown_keys: entry<{ keys: readonly string[] }>(
+    (p) => `has unknown ${plural(p.keys.length, 'key')}: ${p.keys.join(', ')}`,
+    (p) => `含有未知的键：${p.keys.join('、')}`,
+  ),
+  invalid: entry(
+    () => 'is not valid',
+    () => '无效',
+  ),
   // Requests.
   request_invalid: entry<{ where: Where }>(
     (p) => `The request's ${p.where} is not valid.`,

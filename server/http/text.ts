@@ -1,6 +1,54 @@
 import { z } from 'zod';
-import { zodSays } from '../../contract/problems.js';
+import { type Said, zodSaid, zodSays } from '../../contract/problems.js';
 import { detail, type ProblemDetail, said } from '../lib/problems.js';
+
+/**
+ * What zod says of a value whose schema has no words of its own (an unknown key, a boolean sent
+ * as text): a catalogue problem too, so that no answer carries zod's English alone. A schema's
+ * own `error` still comes first; this is zod's fallback, set once for the process here, where
+ * every route's parsing passes.
+ */
+export function zodOwnProblem(issue: z.core.$ZodRawIssue): Said {
+  const { code } = issue;
+  const bound = (value: unknown) => String(value);
+  if (code === 'invalid_type') {
+    if (issue.input === undefined) return { code: 'required', params: {} };
+    const expected = String(issue.expected);
+    if (expected === 'string') return { code: 'not_text', params: {} };
+    if (expected === 'number' || expected === 'bigint') return { code: 'not_a_number', params: {} };
+    if (expected === 'int') return { code: 'whole_number', params: {} };
+    if (expected === 'boolean') return { code: 'true_or_false', params: {} };
+    if (expected === 'array') return { code: 'not_a_list', params: {} };
+    if (expected === 'object' || expected === 'record') return { code: 'must_be_object', params: {} };
+    return { code: 'wrong_type', params: { expected } };
+  }
+  if (code === 'too_big') {
+    if (issue.origin === 'string') return { code: 'max_characters', params: { max: Number(issue.maximum) } };
+    if (issue.origin === 'array' || issue.origin === 'set')
+      return { code: 'list_too_many', params: { max: Number(issue.maximum) } };
+    if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')
+      return { code: 'at_most', params: { limit: bound(issue.maximum) } };
+    return { code: 'too_large', params: {} };
+  }
+  if (code === 'too_small') {
+    const min = Number(issue.minimum);
+    if (issue.origin === 'string')
+      return min <= 1 ? { code: 'required', params: {} } : { code: 'min_characters', params: { min } };
+    if (issue.origin === 'array' || issue.origin === 'set') return { code: 'list_too_short', params: { min } };
+    if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')
+      return { code: 'at_least', params: { limit: bound(issue.minimum) } };
+    return { code: 'invalid', params: {} };
+  }
+  if (code === 'invalid_format')
+    return issue.format === 'email' ? { code: 'email', params: {} } : { code: 'wrong_format', params: {} };
+  if (code === 'not_multiple_of') return { code: 'multiple_of', params: { divisor: bound(issue.divisor) } };
+  if (code === 'unrecognized_keys') return { code: 'unknown_keys', params: { keys: issue.keys } };
+  if (code === 'invalid_value' && issue.values.length > 0)
+    return { code: 'one_of', params: { values: issue.values.map(String) } };
+  return { code: 'invalid', params: {} };
+}
+
+z.config({ customError: (issue) => zodSaid(zodOwnProblem(issue)) });
 
 /** C0 control characters other than tab, line feed and carriage return, and DEL: never valid in stored text. */
 export function isControl(char: string): boolean {

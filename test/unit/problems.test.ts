@@ -12,7 +12,10 @@ import {
   said,
   zodSays,
 } from '../../contract/problems.js';
+import { z } from 'zod';
 import { HttpProblem } from '../../server/lib/problems.js';
+// Sets zod's fallback for schemas without words of their own.
+import '../../server/http/text.js';
 import { problemText } from '../../client/lib/problem-text.js';
 
 /** Params for each code: the type makes a code without a sample fail to compile. */
@@ -154,6 +157,15 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   form_file_is_text: {},
   must_be_file: {},
   form_no_file: {},
+  not_a_number: {},
+  not_a_list: {},
+  wrong_type: { expected: 'X1' },
+  at_least: { limit: 'X1' },
+  list_too_short: { min: 3 },
+  multiple_of: { divisor: 'X1' },
+  wrong_format: {},
+  unknown_keys: { keys: ['A1', 'B2'] },
+  invalid: {},
   request_invalid: { where: 'body' },
   no_query_parameters: { method: 'X1', path: 'X1' },
   not_a_parameter: {},
@@ -273,6 +285,26 @@ describe('the problem catalogue', () => {
   it('when a zod message encodes a problem, then the edge reads its code back; zod’s own words pass as unlisted', () => {
     expect(fromIssueMessage(zodSays('max_characters', { max: 40 }))).toEqual({ code: 'max_characters', params: { max: 40 } });
     expect(fromIssueMessage('Invalid input')).toEqual({ code: 'unlisted', params: { text: 'Invalid input' } });
+  });
+
+  it('when a schema has no words of its own, then what zod says is a catalogue problem too', () => {
+    const schema = z
+      .object({ flag: z.boolean(), name: z.string().max(3), count: z.number().min(2), kind: z.enum(['a', 'b']) })
+      .strict();
+    const result = schema.safeParse({ flag: 'yes', name: 'long', count: 1, kind: 'c', extra: 1 });
+    const said = result.error!.issues.map((issue) => fromIssueMessage(issue.message));
+    expect(said).toEqual([
+      { code: 'true_or_false', params: {} },
+      { code: 'max_characters', params: { max: 3 } },
+      { code: 'at_least', params: { limit: '2' } },
+      { code: 'one_of', params: { values: ['a', 'b'] } },
+      { code: 'unknown_keys', params: { keys: ['extra'] } },
+    ]);
+    // A schema's own words come first.
+    expect(fromIssueMessage(z.string({ error: zodSays('not_text') }).safeParse(1).error!.issues[0]!.message)).toEqual({
+      code: 'not_text',
+      params: {},
+    });
   });
 
   it('when the server answers a problem, then it sends the code, the params and the English message, and the client says it in Chinese', () => {
