@@ -827,6 +827,20 @@ export const PROBLEMS = {
     (p) => `A steward of ${p.university} may change only its own university's records.`,
     (p) => `${p.university} 的数据管理员只能修改本校的记录。`,
   ),
+  wrong_credentials: entry(
+    () => 'The email or password is not right.',
+    () => '电子邮件或密码不正确。',
+  ),
+  demo_password_retired: entry(
+    () =>
+      'This demo account still has the published demo password, and the database now holds more than the demo data, so it may no longer sign in with it. An operator should leave demo mode (npm run cli -- leave-demo --keep-records, or --remove-records), or set the account a password of its own (npm run cli -- user set-password --email <email>).',
+    () =>
+      '此演示账号仍在使用公开的演示密码，而数据库中已不只有演示数据，因此不能再用该密码登录。请运维人员退出演示模式（npm run cli -- leave-demo --keep-records 或 --remove-records），或为该账号设置自己的密码（npm run cli -- user set-password --email <email>）。',
+  ),
+  passwords_busy: entry(
+    () => 'Too many passwords are being checked at once; try again in a few seconds.',
+    () => '同时校验的密码过多，请几秒后再试。',
+  ),
   sign_ins_at_once: entry(
     () => 'Too many sign-ins at once from this address; try again in a moment.',
     () => '此地址同时进行的登录过多，请稍后再试。',
@@ -1040,8 +1054,8 @@ export const PROBLEMS = {
     () => '服务器磁盘空间不足，无法准备此下载，请稍后再试。',
   ),
   /**
-   * A message not yet given a code of its own (sent by a module still to be converted, or a
-   * library's own words): shown as written. test/unit/problems.test.ts lists where it may come from.
+   * Words without a code of their own, shown as written: what a library might still say that no
+   * fallback caught. The server never words a problem itself (test/unit/problems.test.ts).
    */
   unlisted: entry<{ text: string }>(
     (p) => p.text,
