@@ -14,6 +14,16 @@ export function isControl(char: string): boolean {
 
 export const hasControl = (text: string): boolean => [...text].some(isControl);
 
+/**
+ * The bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069):
+ * they make stored text read otherwise than it is (a ref or a name shown reversed, a comment
+ * hiding what follows it), and no field needs them: names in Chinese and English read as they are.
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
+export const isBidiControl = (char: string): boolean => BIDI_CONTROL.test(char);
+export const hasBidiControl = (text: string): boolean => BIDI_CONTROL.test(text);
+
 /** One line of text from outside: trimmed, not empty, bounded, with no control characters (PostgreSQL refuses NUL). */
 export function singleLine(max: number) {
   return z
@@ -21,7 +31,8 @@ export function singleLine(max: number) {
     .trim()
     .min(1, zodSays('required'))
     .max(max, zodSays('max_characters', { max }))
-    .refine((s) => !/[\r\n\t]/.test(s) && !hasControl(s), zodSays('not_one_line'));
+    .refine((s) => !/[\r\n\t]/.test(s) && !hasControl(s), zodSays('not_one_line'))
+    .refine((s) => !hasBidiControl(s), zodSays('bidi_controls'));
 }
 
 /**

@@ -21,6 +21,7 @@ import { type PasswordWork, processPasswordWork } from './auth/password.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler, isClientDeparture } from './http/error-handler.js';
+import { apiMethodNotAllowed, pageNotFound } from './http/not-allowed.js';
 import { ServiceUnavailable } from './lib/problems.js';
 import { openApiDocument } from './http/openapi.js';
 import { type Authenticate, endpoints, RecentWriters, type RouteSpec, registerRoutes, route } from './http/route.js';
@@ -213,10 +214,12 @@ export function createApp({
     changes: database.changes,
     ...(availability ? { availability } : {}),
   });
+  api.use(apiMethodNotAllowed(routes));
   api.use(apiNotFound);
   app.use(API_PREFIX, api);
 
-  if (existsSync(distDir)) {
+  const shell = existsSync(distDir);
+  if (shell) {
     app.use(express.static(distDir, { index: false, maxAge: '1h', setHeaders: immutableAssets }));
     // The client routes in the browser: every other GET gets the shell.
     app.get(/^\/(?!api\/).*/, (_req, res) => {
@@ -228,6 +231,7 @@ export function createApp({
       res.type('text/plain').send('The client is not built yet: run `npm run build`, then reload.');
     });
   }
+  app.use(pageNotFound(shell));
   app.use(errorHandler(log));
   const front = answers
     ? answerFront({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodSays } from '../problems.js';
 import { AUDIT_ACTIONS } from '../enums.js';
 import { IsoDateSchema, listParameter, ONCE_VALID, singleLine, wholeNumber } from '../text.js';
 
@@ -11,7 +12,7 @@ export const AuditQuerySchema = z
       .transform((u) => u.toLowerCase())
       .optional(),
     action: listParameter(
-      z.enum(AUDIT_ACTIONS, { error: `must be among ${AUDIT_ACTIONS.join(', ')}` }),
+      z.enum(AUDIT_ACTIONS, { error: zodSays('among', { values: AUDIT_ACTIONS }) }),
       AUDIT_ACTIONS.length,
     ).optional(),
     subject: singleLine(200).optional(),
@@ -19,7 +20,10 @@ export const AuditQuerySchema = z
     to: IsoDateSchema.optional(),
   })
   .strict()
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], message: 'must not be after to', ...ONCE_VALID });
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.from > q.to)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: zodSays('after_to', { from: q.from, to: q.to }) });
+  }, ONCE_VALID);
 
 export const AuditEntrySchema = z.object({
   id: z.number(),

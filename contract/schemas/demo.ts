@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodSays } from '../problems.js';
 import { FACT_KINDS } from '../enums.js';
 
 /** Whether the database is in demo mode, and how many active administrators are not demo accounts. */
@@ -13,9 +14,7 @@ export type DemoStatus = z.infer<typeof DemoStatusSchema>;
 
 export const LeaveDemoBodySchema = z
   .object({
-    records: z.enum(['keep', 'remove'], {
-      error: 'must be keep (the demo records stay, labelled synthetic) or remove (the generated records and targets go)',
-    }),
+    records: z.enum(['keep', 'remove'], { error: zodSays('demo_records_choice') }),
   })
   .strict();
 

@@ -32,7 +32,7 @@ export type RecordsPage = z.infer<typeof RecordsPageSchema>;
 /** POST /imports/:kind: a dry run writes nothing; the file's name, when the body is bare CSV. */
 export const ImportQuerySchema = z
   .object({
-    dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+    dryRun: z.enum(['true', 'false'], { error: zodSays('true_or_false') }).optional(),
     fileName: singleLine(200).optional(),
   })
   .strict();

@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { zodSays } from '../problems.js';
 import { MEASURE_IDS } from '../measure-ids.js';
 import { listParameter } from '../text.js';
 
-const measure = z.enum(MEASURE_IDS, { error: `must be a measure: one of ${MEASURE_IDS.join(', ')}` });
+const measure = z.enum(MEASURE_IDS, { error: zodSays('measure_one_of', { values: MEASURE_IDS }) });
 const year = z.coerce
-  .number({ error: 'must be a year' })
-  .int('must be a year')
-  .min(2000, 'must be 2000 or later')
-  .max(2100, 'must be 2100 or earlier');
+  .number({ error: zodSays('year') })
+  .int(zodSays('year'))
+  .min(2000, zodSays('year_from', { min: 2000 }))
+  .max(2100, zodSays('year_to', { max: 2100 }));
 const universityCode = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{1,15}$/, 'must be a university code')
+  .regex(/^[A-Za-z][A-Za-z0-9_]{1,15}$/, zodSays('university_code'))
   .transform((c) => c.toUpperCase());
 
 /** GET /targets: filter by year, measures and universities (`alliance` for the alliance-wide targets). */
@@ -19,7 +20,7 @@ export const TargetsQuerySchema = z
     year: year.optional(),
     measure: listParameter(measure, MEASURE_IDS.length).optional(),
     university: listParameter(
-      z.string().regex(/^([A-Za-z][A-Za-z0-9_]{1,15}|alliance)$/, 'must be a university code or alliance'),
+      z.string().regex(/^([A-Za-z][A-Za-z0-9_]{1,15}|alliance)$/, zodSays('university_code_or_alliance')),
     ).optional(),
   })
   .strict();
@@ -28,15 +29,28 @@ export const TargetsQuerySchema = z
 export const TargetInputSchema = z
   .object({
     measure,
-    year: z.number({ error: 'must be a year' }).int('must be a year').min(2000).max(2100),
+    year: z
+      .number({ error: zodSays('year') })
+      .int(zodSays('year'))
+      .min(2000, zodSays('year_from', { min: 2000 }))
+      .max(2100, zodSays('year_to', { max: 2100 })),
     university: universityCode.nullable(),
     /** null removes the target. */
-    value: z.number({ error: 'must be a number or null' }).min(0, 'must not be negative').max(1e15, 'is too large').nullable(),
+    value: z
+      .number({ error: zodSays('number_or_null') })
+      .min(0, zodSays('not_negative'))
+      .max(1e15, zodSays('too_large'))
+      .nullable(),
   })
   .strict();
 
 export const TargetsBodySchema = z
-  .object({ targets: z.array(TargetInputSchema).min(1, 'name at least one target').max(2000, 'at most 2000 at once') })
+  .object({
+    targets: z
+      .array(TargetInputSchema)
+      .min(1, zodSays('no_target'))
+      .max(2000, zodSays('at_most_at_once', { max: 2000 })),
+  })
   .strict();
 
 export const TargetSchema = z.object({

@@ -1,33 +1,34 @@
 import { z } from 'zod';
+import { type Said, said, zodSaid, zodSays } from '../problems.js';
 import { ROLES } from '../enums.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../limits.js';
 import { ONCE_VALID, singleLine } from '../text.js';
 import { EmailSchema } from './auth.js';
 
-export const RoleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
+export const RoleSchema = z.enum(ROLES, { error: zodSays('one_of', { values: ROLES }) });
 
 export const PasswordSchema = z
-  .string({ error: 'is required' })
-  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  .string({ error: zodSays('required') })
+  .min(MIN_PASSWORD_LENGTH, zodSays('min_characters', { min: MIN_PASSWORD_LENGTH }))
+  .max(MAX_PASSWORD_LENGTH, zodSays('max_characters', { max: MAX_PASSWORD_LENGTH }));
 
 const UniversityCode = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z][A-Z0-9_]{1,15}$/, 'must be a university code');
+  .regex(/^[A-Z][A-Z0-9_]{1,15}$/, zodSays('university_code'));
 const Name = singleLine(200);
 
 /** A steward belongs to exactly one university; nobody else belongs to one. Returns what is wrong, or null. */
-export function stewardProblem(role: string, university: string | null | undefined): string | null {
-  if (role === 'steward' && !university) return 'is required for a steward';
-  if (role !== 'steward' && university) return `must be empty for the role ${role}`;
+export function stewardProblem(role: string, university: string | null | undefined): Said | null {
+  if (role === 'steward' && !university) return said('required_for_steward');
+  if (role !== 'steward' && university) return said('empty_for_role', { role });
   return null;
 }
 
 function stewardRule(value: { role: string; university?: string | null | undefined }, ctx: z.RefinementCtx): void {
   const problem = stewardProblem(value.role, value.university);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['university'], message: problem });
+  if (problem) ctx.addIssue({ code: 'custom', path: ['university'], message: zodSaid(problem) });
 }
 
 export const NewUserSchema = z
@@ -51,13 +52,13 @@ export const UserPatchSchema = z
     password: PasswordSchema.optional(),
   })
   .strict()
-  .refine((value) => Object.keys(value).length > 0, { message: 'name at least one field to change', ...ONCE_VALID });
+  .refine((value) => Object.keys(value).length > 0, { message: zodSays('change_no_field'), ...ONCE_VALID });
 export type UserPatch = z.infer<typeof UserPatchSchema>;
 
 export const UserIdParamsSchema = z.object({
   id: z
     .string()
-    .regex(/^[1-9]\d{0,14}$/, 'must be a user id: a positive whole number')
+    .regex(/^[1-9]\d{0,14}$/, zodSays('user_id'))
     .transform(Number),
 });
 

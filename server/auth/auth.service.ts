@@ -2,14 +2,12 @@ import type { Kysely } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { Database } from '../db/schema.js';
 import { readDemoStatus } from '../demo/demo-status.js';
-import { HttpProblem, Unauthorized } from '../lib/problems.js';
+import { HttpProblem, said, Unauthorized } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import type { LoginBody } from './auth.schemas.js';
 import { DEMO_PASSWORD } from './demo-accounts.js';
 import { dummyHash, type PasswordWork, verifyPassword } from './password.js';
 import { createSession, endSession, type NewSession } from './sessions.js';
-
-export const WRONG_CREDENTIALS = 'The email or password is not right.';
 
 /**
  * A demo account signing in with the published demo password on a database that holds more than
@@ -18,11 +16,7 @@ export const WRONG_CREDENTIALS = 'The email or password is not right.';
  */
 export class DemoPasswordRetired extends HttpProblem {
   constructor() {
-    super(
-      401,
-      'Demo Password Retired',
-      'This demo account still has the published demo password, and the database now holds more than the demo data, so it may no longer sign in with it. An operator should leave demo mode (npm run cli -- leave-demo --keep-records, or --remove-records), or set the account a password of its own (npm run cli -- user set-password --email <email>).',
-    );
+    super(401, 'Demo Password Retired', said('demo_password_retired'));
   }
 }
 
@@ -42,7 +36,7 @@ export async function login(
   const matches = await verifyPassword(password, usable ? user.password_hash : await dummyHash(), passwords);
   if (!usable || !matches) {
     await writeAudit(db, { id: user?.id ?? null, email, address }, { action: 'login_failed', subject: `user:${email}` });
-    throw new Unauthorized(WRONG_CREDENTIALS);
+    throw new Unauthorized(said('wrong_credentials'));
   }
   // The demo password is published: it opens a demo account only while the sign-in page would show
   // it, that is while the database holds nothing but the demo. A demo account given a password of

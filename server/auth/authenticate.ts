@@ -3,7 +3,7 @@ import { parse as parseCookies, serialize } from 'cookie';
 import type { Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { Forbidden } from '../lib/problems.js';
+import { Forbidden, said } from '../lib/problems.js';
 import type { Authenticate } from '../http/route.js';
 import { ABSOLUTE_TIMEOUT_MS, resolveSession, SESSION_COOKIE, type ActiveSession, type SessionMemo } from './sessions.js';
 
@@ -50,10 +50,10 @@ export function assertSameOrigin(req: Request): void {
   if (SAFE_METHODS.has(req.method)) return;
   const origin = req.headers.origin;
   if (origin !== undefined) {
-    if (origin !== `${req.protocol}://${req.get('host')}`) throw new Forbidden('This request comes from another site.');
+    if (origin !== `${req.protocol}://${req.get('host')}`) throw new Forbidden(said('other_site'));
     return;
   }
-  if (req.headers['sec-fetch-site'] === 'cross-site') throw new Forbidden('This request comes from another site.');
+  if (req.headers['sec-fetch-site'] === 'cross-site') throw new Forbidden(said('other_site'));
 }
 
 function sameToken(given: string, expected: string): boolean {
@@ -79,7 +79,7 @@ export function createAuthenticator(db: Kysely<Database>, memo?: SessionMemo): A
       assertSameOrigin(req);
       const given = req.get(CSRF_HEADER);
       if (!given || !sameToken(given, session.csrfToken)) {
-        throw new Forbidden(`A signed-in change needs the ${CSRF_HEADER} header from /api/v1/auth/me.`);
+        throw new Forbidden(said('csrf_needed', { header: CSRF_HEADER }));
       }
     }
     res.locals.session = session;

@@ -1,4 +1,4 @@
-import { Forbidden } from '../lib/problems.js';
+import { Forbidden, said } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 
 /** Roles that may write records at all; a steward only its own university's. */
@@ -10,11 +10,11 @@ const WRITERS = new Set(['admin', 'steward']);
  * that moving a record out of (or into) another university is refused too.
  */
 export function assertMayWriteUniversity(caller: Caller, ...universities: ReadonlyArray<string | null | undefined>): void {
-  if (!WRITERS.has(caller.role)) throw new Forbidden(`The role ${caller.role} may not change records.`);
+  if (!WRITERS.has(caller.role)) throw new Forbidden(said('role_may_not_write', { role: caller.role }));
   if (caller.role === 'admin') return;
   for (const university of universities) {
     if (university !== null && university !== undefined && university !== caller.university) {
-      throw new Forbidden(`A steward of ${caller.university} may change only its own university's records.`);
+      throw new Forbidden(said('steward_own_university', { university: String(caller.university) }));
     }
   }
 }

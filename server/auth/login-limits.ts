@@ -1,5 +1,5 @@
 import { ipKeyGenerator } from 'express-rate-limit';
-import { TooManyRequests, Unauthorized } from '../lib/problems.js';
+import { said, TooManyRequests, Unauthorized } from '../lib/problems.js';
 
 export interface LoginLimits {
   windowMs: number;
@@ -94,8 +94,7 @@ export class LoginLimiter {
     const account = `account:${accountKey(email)}`;
     const accountHere = `${account}|${ip}`;
     const lane = this.#lanes.get(ip) ?? { tail: Promise.resolve(), length: 0 };
-    if (lane.length > this.limits.queuePerAddress)
-      throw new TooManyRequests('Too many sign-ins at once from this address; try again in a moment.', 1);
+    if (lane.length > this.limits.queuePerAddress) throw new TooManyRequests(said('sign_ins_at_once'), 1);
     lane.length++;
     this.#lanes.set(ip, lane);
     const previous = lane.tail;
@@ -125,13 +124,13 @@ export class LoginLimiter {
 
   #check(ip: string, account: string, accountHere: string): void {
     const now = Date.now();
-    const refuse = (count: Count, what: string) =>
-      new TooManyRequests(`Too many failed sign-ins ${what}; try again later.`, (count.resetAt - now) / 1000);
+    const refuse = (count: Count, by: 'address' | 'account') =>
+      new TooManyRequests(said('sign_ins_failed', { by }), (count.resetAt - now) / 1000);
     const fromAddress = this.#counts.get(ip, now);
-    if (fromAddress && fromAddress.failures >= this.limits.perAddress) throw refuse(fromAddress, 'from this address');
+    if (fromAddress && fromAddress.failures >= this.limits.perAddress) throw refuse(fromAddress, 'address');
     const here = this.#counts.get(accountHere, now);
-    if (here && here.failures >= this.limits.perAccount) throw refuse(here, 'for this account');
+    if (here && here.failures >= this.limits.perAccount) throw refuse(here, 'account');
     const anywhere = this.#counts.get(account, now);
-    if (here && anywhere && anywhere.failures >= this.limits.perAccountAnywhere) throw refuse(anywhere, 'for this account');
+    if (here && anywhere && anywhere.failures >= this.limits.perAccountAnywhere) throw refuse(anywhere, 'account');
   }
 }

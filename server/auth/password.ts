@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { loadPasswordHashLog2n, PASSWORD_HASH_LOG2N } from '../config.js';
-import { ServiceUnavailable } from '../lib/problems.js';
+import { ServiceUnavailable, said } from '../lib/problems.js';
 
 /**
  * Passwords are hashed with scrypt at OWASP's recommended cost (N=2^17, r=8, p=1: 128 MiB
@@ -35,7 +35,7 @@ export const DEFAULT_PASSWORD_WORK: PasswordWorkLimits = {
 /** Thrown when the password work's queue is full: a 503 whose Retry-After says when a turn is likely. */
 export class PasswordWorkBusy extends ServiceUnavailable {
   constructor(retryAfterSeconds: number) {
-    super('Too many passwords are being checked at once; try again in a few seconds.', retryAfterSeconds);
+    super(said('passwords_busy'), retryAfterSeconds);
   }
 }
 

@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.js';
 import { isClientDeparture } from '../http/error-handler.js';
 import { type PaceFault, watchPace } from '../http/pace.js';
 import type { Caller } from '../http/route.js';
-import { ServiceUnavailable } from '../lib/problems.js';
+import { ServiceUnavailable, said } from '../lib/problems.js';
 import { Gate } from '../http/gate.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 import { contentDisposition } from './cells.js';
@@ -149,7 +149,7 @@ export class CsvDownloads {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException | null)?.code;
       if (typeof code === 'string' && NO_ROOM.has(code)) {
-        throw new ServiceUnavailable('The server has no room on disk to prepare this download; try again later.', 60);
+        throw new ServiceUnavailable(said('no_disk_room'), 60);
       }
       throw error;
     } finally {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { zodSays } from '../../contract/problems.js';
 
-const flag = z.enum(['true', 'false'], { error: 'must be true or false' });
+const flag = z.enum(['true', 'false'], { error: zodSays('true_or_false') });
 
 /** The parameters every CSV download takes, beside the query's own. */
 export const csvShape = {
-  format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).optional(),
+  format: z.enum(['json', 'csv'], { error: zodSays('either', { a: 'json', b: 'csv' }) }).optional(),
   bom: flag.optional(),
-  lang: z.enum(['en', 'zh'], { error: 'must be en or zh' }).optional(),
+  lang: z.enum(['en', 'zh'], { error: zodSays('either', { a: 'en', b: 'zh' }) }).optional(),
   formatted: flag.optional(),
 };
 

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import { type Database, FACT_KINDS, type FactKind } from '../db/schema.js';
-import { Conflict } from '../lib/problems.js';
+import { Conflict, said } from '../lib/problems.js';
 import { DEMO_LEFT_KEY } from './demo-status.js';
 
 export interface LeaveDemoOptions {
@@ -50,10 +50,7 @@ export async function leaveDemo(db: Kysely<Database>, actor: Actor, options: Lea
       .where('disabled', '=', false)
       .where('demo', '=', false)
       .executeTakeFirstOrThrow();
-    if (Number(own.n) === 0)
-      throw new Conflict(
-        'Leaving demo mode removes the demo administrator: add an active administrator account of your own first, then leave demo mode.',
-      );
+    if (Number(own.n) === 0) throw new Conflict(said('leave_demo_needs_admin'));
 
     const dataset = await trx
       .selectFrom('app_setting')

@@ -95,21 +95,20 @@ const TITLES: Record<number, string> = {
 /** Express and its parsers mark their own client errors (a bad escape in the path, an unreadable encoding) with a 4xx status. */
 function fromExposedError(error: unknown): HttpProblem | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { status, statusCode, expose, message } = error as {
-    status?: unknown;
-    statusCode?: unknown;
-    expose?: unknown;
-    message?: unknown;
-  };
+  const { status, statusCode, expose } = error as { status?: unknown; statusCode?: unknown; expose?: unknown };
   const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
   if (code === undefined || code < 400 || code > 499 || expose === false) return undefined;
-  // Express's own words, when it gives them, are passed on as they are.
+  // Said by status from the catalogue: Express's own words would reach the client in English only.
   const text =
     error instanceof URIError
       ? said('malformed_escape')
-      : typeof message === 'string' && message
-        ? said('unlisted', { text: message })
-        : said('request_unreadable');
+      : code === 404
+        ? said('not_found')
+        : code === 413
+          ? said('request_too_large')
+          : code === 415
+            ? said('media_type_unsupported')
+            : said('request_unreadable');
   // Express decodes path parameters itself; which one it could not decode, it does not say.
   const where = error instanceof URIError ? [detail({ path: 'path' }, said('escape_not_utf8'))] : [];
   return new HttpProblem(code, TITLES[code] ?? 'Bad Request', text, where);

@@ -3,7 +3,7 @@ import { actorOf } from '../audit/actor.js';
 import { ownUniversityOnly } from '../auth/guard.js';
 import type { DatabaseKind } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
-import { BadRequest, TooManyRequests } from '../lib/problems.js';
+import { BadRequest, said, TooManyRequests } from '../lib/problems.js';
 import { endpoints, route } from '../http/route.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
 import { importFile } from './import-file.js';
@@ -56,15 +56,11 @@ export function importsRoutes(
         // A client that has gone gives up its place in line, and a dry run nobody will read stops.
         const gone = new AbortController();
         res.once('close', () => {
-          if (!res.writableFinished) gone.abort(new BadRequest('The client went away before the import was done.'));
+          if (!res.writableFinished) gone.abort(new BadRequest(said('client_left_import')));
         });
         const account = caller!.id;
         const mine = sending.get(account) ?? 0;
-        if (mine >= perAccount)
-          throw new TooManyRequests(
-            `This account is sending ${mine} files already; wait for one of them to arrive before sending another.`,
-            10,
-          );
+        if (mine >= perAccount) throw new TooManyRequests(said('sending_files', { count: mine }), 10);
         sending.set(account, mine + 1);
         // The account's place comes back when its file has arrived, or at once when its client has gone.
         let sent = false;

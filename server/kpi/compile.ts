@@ -1,6 +1,6 @@
 import { type AliasedRawBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, FactKind } from '../db/schema.js';
-import { BadRequest } from '../lib/problems.js';
+import { BadRequest, detail, said } from '../lib/problems.js';
 import { today } from '../lib/dates.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { type Period, periodKey, periodsBetween } from './periods.js';
@@ -59,8 +59,8 @@ export const MAX_PERIODS = 1200;
 function boundedPeriods(grain: TimeDimension, from: string, to: string): Period[] {
   const periods = periodsBetween(grain, from, to);
   if (periods.length > MAX_PERIODS) {
-    throw new BadRequest(`The range spans ${periods.length} periods by ${grain}; at most ${MAX_PERIODS} can be listed.`, [
-      { path: 'query.from', message: `narrow from and to, or group by a coarser period than ${grain}` },
+    throw new BadRequest(said('too_many_periods', { count: periods.length, grain, max: MAX_PERIODS }), [
+      detail({ path: 'query.from' }, said('narrow_range', { grain })),
     ]);
   }
   return periods;

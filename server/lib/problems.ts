@@ -26,16 +26,11 @@ export const movedTo = (place: ProblemPlace, given: ProblemDetail): ProblemDetai
 /** A zod issue's message (a catalogue problem encoded by `zodSays`, or zod's own words) at a place. */
 export const issueDetail = (place: ProblemPlace, message: string): ProblemDetail => detail(place, fromIssueMessage(message));
 
-/** A detail said in English only, by a module still to be converted: sent under the code `unlisted`. */
-export type DetailGiven = ProblemDetail | (ProblemPlace & { message: string; code?: undefined });
+/** A problem's detail: always a catalogue entry at a place (`detail(...)`), never words alone. */
+export type DetailGiven = ProblemDetail;
 
-const asDetail = (given: DetailGiven): ProblemDetail =>
-  given.code === undefined ? { ...given, code: 'unlisted', params: { text: given.message } } : given;
-
-/** What a problem says: a catalogue entry, or (from a module still to be converted) English text. */
-export type ProblemText = Said | string;
-
-const asSaid = (text: ProblemText): Said => (typeof text === 'string' ? said('unlisted', { text }) : text);
+/** What a problem says: always a catalogue entry (`said(...)`), never words alone. */
+export type ProblemText = Said;
 
 export class HttpProblem extends Error {
   readonly problem: Said;
@@ -48,10 +43,9 @@ export class HttpProblem extends Error {
     errors: readonly DetailGiven[] = [],
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    const problem = asSaid(text);
-    super(english(problem));
-    this.problem = problem;
-    this.errors = errors.map(asDetail);
+    super(english(text));
+    this.problem = text;
+    this.errors = errors;
     this.name = new.target.name;
   }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
-import { BadRequest } from '../lib/problems.js';
+import { BadRequest, said } from '../lib/problems.js';
 import { endpoints, route, zodProblems } from '../http/route.js';
 import { assertKnownCodes, loadReferences } from '../kpi/references.js';
 import { recordBodyJsonSchema } from './record-columns.js';
@@ -30,7 +30,8 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
       query: z.record(z.string(), z.unknown()),
       async handle({ req, res, params, caller }) {
         const parsed = RECORDS_QUERY_SCHEMAS[params.kind].safeParse(req.query);
-        if (!parsed.success) throw new BadRequest("The request's query is not valid.", zodProblems(parsed.error, 'query'));
+        if (!parsed.success)
+          throw new BadRequest(said('request_invalid', { where: 'query' }), zodProblems(parsed.error, 'query'));
         assertKnownCodes(parsed.data.filters, await loadReferences(db));
         const { output } = parsed.data;
         if (output.csv) {

@@ -1,7 +1,7 @@
 import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import { unitLabel, withUnit } from '../kpi/labels.js';
-import { NotFound } from '../lib/problems.js';
+import { NotFound, said } from '../lib/problems.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import type { Breakdown, Figure, ReportDocument, ReportMeasure } from './report.types.js';
 
@@ -206,7 +206,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
     }
     case 'national': {
       const block = doc.national;
-      if (!block) throw new NotFound('This report was submitted before it had the national block: it has no such table.');
+      if (!block) throw new NotFound(said('no_national_block'));
       const columnName = (c: { code: string | null }) =>
         c.code === null ? L(lang, 'Alliance total', '联盟合计') : (universityName.get(c.code) ?? c.code);
       const above = new Set(block.above.universities);

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Browser, Page, Route } from 'playwright-core';
 import type { AppUserRow, Database } from '../db/schema.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium.js';
-import { HttpProblem, NotFound } from '../lib/problems.js';
+import { HttpProblem, NotFound, said } from '../lib/problems.js';
 import { getMeta } from '../meta/meta.service.js';
 import { parsePeriod } from './report-period.js';
 import { listSubmissions, liveReport, submissionWithRevisions } from './report-submissions.js';
@@ -151,14 +151,14 @@ async function answer(options: RenderPdfOptions, method: string, url: URL): Prom
   if (method === 'GET' && path === '/meta') return getMeta(db);
   if (method === 'GET' && path === '/report') {
     const period = parsePeriod(url.searchParams.get('period') ?? '');
-    if (!period) throw new NotFound(`There is no period ${url.searchParams.get('period')}.`);
+    if (!period) throw new NotFound(said('no_such_period', { period: String(url.searchParams.get('period')) }));
     const live = await liveReport(db, period);
     return { lang: options.lang, sha256: live.sha256, report: live.document };
   }
   if (method === 'GET' && path === '/report/submissions')
     return { submissions: await listSubmissions(db, viewer, url.searchParams.get('period') ?? undefined) };
   if (method === 'GET' && submission) return submissionWithRevisions(db, Number(submission[1]), viewer);
-  throw new NotFound(`The report's page does not read ${method} ${path}.`);
+  throw new NotFound(said('report_page_reads_not', { method, path }));
 }
 
 /** Answers one request of the page: a file of the client's build, or a read of the API. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { Database, ReportSubmissionRow } from '../db/schema.js';
-import { Conflict, NotFound } from '../lib/problems.js';
+import { Conflict, NotFound, said } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { parsePeriod, type ReportPeriod } from './report-period.js';
@@ -128,7 +128,11 @@ export async function submitReport(
         const sealed = seal(await buildReport(trx, input.period));
         if (input.expectedSha256 && input.expectedSha256 !== sealed.sha256) {
           throw new Conflict(
-            `The data changed after you reviewed the report of ${input.period.key} (it is now ${sealed.sha256.slice(0, 12)}…, you reviewed ${input.expectedSha256.slice(0, 12)}…); reload it, check it and submit again.`,
+            said('report_changed', {
+              period: input.period.key,
+              now: sealed.sha256.slice(0, 12),
+              reviewed: input.expectedSha256.slice(0, 12),
+            }),
           );
         }
         digest = sealed.sha256;
@@ -198,7 +202,7 @@ export interface StoredSubmission {
 
 export async function readSubmission(db: Kysely<Database>, id: number): Promise<StoredSubmission> {
   const row = await db.selectFrom('report_submission').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFound(`There is no submitted report ${id}.`);
+  if (!row) throw new NotFound(said('no_submission', { id }));
   return { submission: toSubmission(row), canonical: row.document };
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { BadRequest } from '../lib/problems.js';
+import { BadRequest, detail, said } from '../lib/problems.js';
 import { today } from '../lib/dates.js';
 import { type AggregateRow, type KpiFilters, recordsColumn } from '../kpi/compile.js';
 import type { SummaryRequest } from '../kpi/kpi.schemas.js';
@@ -57,8 +57,8 @@ const info = (period: ReportPeriod): PeriodInfo => ({
 /** Refuses a period that has not begun: there is nothing to report yet. */
 export function assertReportable(period: ReportPeriod, now = today(), path = 'query.period'): void {
   if (period.from > now) {
-    throw new BadRequest(`The period ${period.key} has not begun (today is ${now}).`, [
-      { path, message: `must have begun: ${period.key} starts on ${period.from}` },
+    throw new BadRequest(said('period_not_begun', { period: period.key, today: now }), [
+      detail({ path }, said('must_have_begun', { period: period.key, from: period.from })),
     ]);
   }
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { zodSays } from '../../contract/problems.js';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
 import { endpoints, route } from '../http/route.js';
@@ -18,12 +19,11 @@ const TargetsBodySchema = ContractTargetsBody.superRefine((body, ctx) => {
       ctx.addIssue({
         code: 'custom',
         path: ['targets', i, 'measure'],
-        message: `must be a measure that takes a target: one of ${TARGETED_MEASURES.join(', ')}`,
+        message: zodSays('targeted_measure_one_of', { values: TARGETED_MEASURES }),
       });
     const key = `${t.measure}|${t.year}|${t.university ?? ''}`;
     const first = seen.get(key);
-    if (first !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['targets', i], message: `the same target as targets.${first}` });
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['targets', i], message: zodSays('same_target', { first }) });
     else seen.set(key, i);
   });
 }, ONCE_VALID);

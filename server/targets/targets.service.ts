@@ -3,7 +3,7 @@ import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { Database } from '../db/schema.js';
 import { loadReferences } from '../kpi/references.js';
-import { BadRequest } from '../lib/problems.js';
+import { BadRequest, detail, said } from '../lib/problems.js';
 import { deleteTarget, findTargets, insertTarget, lockTarget, type TargetKey, updateTargetValue } from './targets.queries.js';
 
 /** A target as the API gives it: null university for the alliance's own. */
@@ -36,8 +36,10 @@ export async function listTargets(db: Kysely<Database>, query: TargetQuery): Pro
   const unknown = (universities ?? []).filter((u) => !known.includes(u));
   if (unknown.length > 0) {
     throw new BadRequest(
-      'The query names universities that do not exist.',
-      unknown.map((u) => ({ path: 'query.university', message: `unknown code ${u}; known: ${known.join(', ')}, alliance` })),
+      said('query_unknown_universities'),
+      unknown.map((u) =>
+        detail({ path: 'query.university' }, said('unknown_filter_code', { code: u, known: [...known, 'alliance'] })),
+      ),
     );
   }
   const rows = await findTargets(db, {
@@ -73,8 +75,13 @@ export async function setTargets(
     .filter(({ t }) => t.university !== null && !universities.includes(t.university));
   if (unknown.length > 0) {
     throw new BadRequest(
-      'Targets name universities that do not exist.',
-      unknown.map(({ t, i }) => ({ path: `body.targets.${i}.university`, message: `unknown university ${t.university}` })),
+      said('targets_unknown_universities'),
+      unknown.map(({ t, i }) =>
+        detail(
+          { path: `body.targets.${i}.university` },
+          said('unknown_named', { domain: 'university', code: String(t.university) }),
+        ),
+      ),
     );
   }
   return db.transaction().execute(async (trx) => {

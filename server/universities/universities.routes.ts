@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { zodSays } from '../../contract/problems.js';
 import { actorOf } from '../audit/actor.js';
 import type { Database } from '../db/schema.js';
 import { endpoints, route } from '../http/route.js';
@@ -12,11 +13,11 @@ const Code = z
   .string()
   .trim()
   .toUpperCase()
-  .pipe(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/, 'must be 2–16 letters, digits or _, starting with a letter'));
+  .pipe(z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/, zodSays('code_letters')));
 const Name = singleLine(200);
 
-const MemberSince = IsoDateSchema.refine((d) => d <= today(), 'must not be in the future');
-const Lead = z.boolean({ error: 'must be true or false' });
+const MemberSince = IsoDateSchema.refine((d) => d <= today(), zodSays('in_future'));
+const Lead = z.boolean({ error: zodSays('true_or_false') });
 
 const NewUniversitySchema = z
   .object({ code: Code, nameEn: Name, nameZh: Name, region: Code, memberSince: MemberSince, lead: Lead.optional() })
@@ -30,7 +31,7 @@ const UniversityPatchSchema = z
     lead: Lead.optional(),
   })
   .strict()
-  .refine((p) => Object.keys(p).length > 0, { message: 'name at least one field to change', ...ONCE_VALID });
+  .refine((p) => Object.keys(p).length > 0, { message: zodSays('change_no_field'), ...ONCE_VALID });
 const CodeParams = z.object({ code: Code });
 
 export function universitiesRoutes(db: Kysely<Database>) {

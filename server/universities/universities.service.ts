@@ -3,7 +3,7 @@ import type { University } from '../../contract/universities.js';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { Database, UniversityRow } from '../db/schema.js';
-import { BadRequest, Conflict, NotFound } from '../lib/problems.js';
+import { BadRequest, Conflict, detail, NotFound, said } from '../lib/problems.js';
 import {
   deleteUniversity,
   insertUniversity,
@@ -33,7 +33,9 @@ export const toUniversity = (u: UniversityRow): University => ({
 
 async function assertRegion(db: Kysely<Database>, region: string | undefined): Promise<void> {
   if (region && !(await regionExists(db, region))) {
-    throw new BadRequest('The province does not exist.', [{ path: 'body.region', message: `unknown region ${region}` }]);
+    throw new BadRequest(said('no_such_province'), [
+      detail({ path: 'body.region' }, said('unknown_named', { domain: 'region', code: region })),
+    ]);
   }
 }
 
@@ -47,7 +49,7 @@ export async function addUniversity(db: Kysely<Database>, actor: Actor, input: N
   await assertRegion(db, input.region);
   return db.transaction().execute(async (trx) => {
     if (await universityExists(trx, input.code)) {
-      throw new Conflict(`The university ${input.code} exists already.`, [{ path: 'body.code', message: 'is taken' }]);
+      throw new Conflict(said('university_exists', { code: input.code }), [detail({ path: 'body.code' }, said('taken'))]);
     }
     if (input.lead) await moveLeadTo(trx, input.code);
     const university = toUniversity(
@@ -76,7 +78,7 @@ export async function changeUniversity(
   await assertRegion(db, patch.region);
   return db.transaction().execute(async (trx) => {
     const current = await lockUniversity(trx, code);
-    if (!current) throw new NotFound(`There is no university ${code}.`);
+    if (!current) throw new NotFound(said('no_university', { code }));
     if (patch.lead) await moveLeadTo(trx, code);
     const after = toUniversity(
       await updateUniversity(trx, code, {
@@ -102,9 +104,9 @@ export async function changeUniversity(
 export async function removeUniversity(db: Kysely<Database>, actor: Actor, code: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const current = await lockUniversity(trx, code);
-    if (!current) throw new NotFound(`There is no university ${code}.`);
+    if (!current) throw new NotFound(said('no_university', { code }));
     if (await isReferenced(trx, code)) {
-      throw new Conflict(`The university ${code} has records, accounts or targets, so it is kept; rename it instead.`);
+      throw new Conflict(said('university_in_use', { code }));
     }
     await deleteUniversity(trx, code);
     await writeAudit(trx, actor, {

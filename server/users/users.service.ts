@@ -3,7 +3,7 @@ import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { hashPassword, type PasswordWork, processPasswordWork } from '../auth/password.js';
 import { endUserSessions } from '../auth/sessions.js';
 import type { AppUserRow, Database } from '../db/schema.js';
-import { BadRequest, Conflict, NotFound } from '../lib/problems.js';
+import { BadRequest, Conflict, detail, NotFound, said } from '../lib/problems.js';
 import { type NewUserInput, stewardProblem, type User, type UserPatch } from './users.schemas.js';
 
 /** An account as the API shows it: never the password hash. */
@@ -39,7 +39,9 @@ async function assertUniversityExists(db: Kysely<Database>, code: string | null 
   if (!code) return;
   const found = await db.selectFrom('university').select('code').where('code', '=', code).executeTakeFirst();
   if (!found)
-    throw new BadRequest('The university does not exist.', [{ path: 'body.university', message: `unknown university ${code}` }]);
+    throw new BadRequest(said('no_such_university'), [
+      detail({ path: 'body.university' }, said('unknown_named', { domain: 'university', code })),
+    ]);
 }
 
 export async function createUser(
@@ -53,9 +55,7 @@ export async function createUser(
   return db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom('app_user').select('id').where('email', '=', input.email).executeTakeFirst();
     if (taken)
-      throw new Conflict(`An account with the email ${input.email} exists already.`, [
-        { path: 'body.email', message: 'is taken' },
-      ]);
+      throw new Conflict(said('account_exists', { email: input.email }), [detail({ path: 'body.email' }, said('taken'))]);
     const row = await trx
       .insertInto('app_user')
       .values({
@@ -87,13 +87,12 @@ export async function updateUser(
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password, passwords);
   return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('app_user').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!current) throw new NotFound(`There is no user ${id}.`);
+    if (!current) throw new NotFound(said('no_user', { id }));
     const role = patch.role ?? current.role;
     // Changing the role away from steward clears the university unless another is given.
     const university = patch.university !== undefined ? patch.university : role === 'steward' ? current.university_code : null;
     const problem = stewardProblem(role, university);
-    if (problem)
-      throw new BadRequest('The change would leave the account inconsistent.', [{ path: 'body.university', message: problem }]);
+    if (problem) throw new BadRequest(said('account_inconsistent'), [detail({ path: 'body.university' }, problem)]);
     await assertUniversityExists(trx, university);
     const losesAdmin = current.role === 'admin' && !current.disabled && (role !== 'admin' || patch.disabled === true);
     if (losesAdmin) {
@@ -106,7 +105,7 @@ export async function updateUser(
         .where('disabled', '=', false)
         .where('id', '<>', id)
         .executeTakeFirstOrThrow();
-      if (others.n === 0) throw new Conflict('This is the last active administrator: appoint another first.');
+      if (others.n === 0) throw new Conflict(said('last_admin'));
     }
     const row = await trx
       .updateTable('app_user')

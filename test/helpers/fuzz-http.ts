@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { Agent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import fc from 'fast-check';
+import { isProblemCode } from '../../contract/problems.js';
 import { type FuzzContext, type FuzzRequest, type FuzzRole, fuzzRequest, type Operation } from './fuzz-requests.js';
 
 /** The cookie and CSRF token each fuzzing identity sends, and a session that has ended. */
@@ -145,7 +146,7 @@ export function verdict(request: FuzzRequest, outcome: Outcome, operation: Opera
     if (!type.startsWith('application/problem+json'))
       return `${status} as ${type || 'no content type'}, not application/problem+json`;
     if (request.method === 'HEAD') return undefined;
-    let problem: { title?: unknown; status?: unknown };
+    let problem: { title?: unknown; status?: unknown; code?: unknown; errors?: Array<{ code?: unknown }> };
     try {
       problem = JSON.parse(text);
     } catch {
@@ -153,6 +154,9 @@ export function verdict(request: FuzzRequest, outcome: Outcome, operation: Opera
     }
     if (typeof problem.title !== 'string' || problem.status !== status)
       return `${status}: the problem has no title or a wrong status`;
+    // Every problem, and every detail of one, is said by a code of the catalogue, never by words alone.
+    const uncoded = [problem, ...(problem.errors ?? [])].find((said) => !isProblemCode(said.code) || said.code === 'unlisted');
+    if (uncoded) return `${status}: a problem without a catalogue code (${JSON.stringify(uncoded).slice(0, 200)})`;
     const leak = LEAKS.find((pattern) => pattern.test(text) && !pattern.test(sent));
     if (leak) return `${status}: the problem shows what the database or runtime said (${leak.source})`;
   }

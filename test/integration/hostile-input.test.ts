@@ -7,11 +7,13 @@ import { createLogger } from '../../server/logger.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { csvOf } from '../helpers/csv.js';
+import { problemText } from '../../client/lib/problem-text.js';
 
 interface Problem {
   status: number;
   detail: string;
-  errors?: Array<{ path?: string; message: string }>;
+  errors?: Array<{ path?: string; line?: number; column?: string; code?: string; params?: unknown; message: string }>;
 }
 
 /** Every list parameter of every route, with the rest of a query that is otherwise valid. */
@@ -159,6 +161,51 @@ describe(`hostile input at the edge (${TEST_DB})`, () => {
       expect(paths(problem), path).toEqual([path]);
       expect(JSON.stringify(problem)).not.toMatch(/22P02|\(2[23]/);
     }
+  });
+
+  it('when a name, a ref or a note holds a bidirectional control, then each is a 400 with a code naming the field, and nothing is written', async () => {
+    const records = async () => (await database.db.selectFrom('tech_transfer').select('id').execute()).length;
+    const before = await records();
+    const cases: Array<[Promise<Response>, string]> = [
+      ...['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'].map(
+        (control): [Promise<Response>, string] => [
+          admin.post('/records/tech_transfer', contract({ partner_name: `Acme ${control}gpj.exe` })),
+          'body.partner_name',
+        ],
+      ),
+      [admin.post('/records/tech_transfer', contract({ ref: 'TT-\u202e1' })), 'body.ref'],
+      [
+        admin.post('/users', { email: 'bidi@test.example', name: 'Eve \u2067', role: 'leadership', password: 'a long password' }),
+        'body.name',
+      ],
+      [admin.post('/report/submissions', { period: '2024', lang: 'en', note: 'ok \u202d' }), 'body.note'],
+      [admin.patch('/universities/USST', { nameEn: 'USST \u202e' }), 'body.nameEn'],
+      [admin.get('/records/tech_transfer?q=%E2%80%AE'), 'query.q'],
+    ];
+    for (const [request, path] of cases) {
+      const response = await request;
+      expect(response.status, path).toBe(400);
+      const problem = await problemOf(response);
+      expect(problem.errors, path).toEqual([expect.objectContaining({ path, code: 'bidi_controls' })]);
+      expect(problemText(problem.errors![0]!, 'zh')).toMatch(/双向/);
+    }
+    expect(await records()).toBe(before);
+    // A password may hold any character: it is never shown.
+    const secret = await admin.post('/users', {
+      email: 'bidi-secret@test.example',
+      name: 'Bidi Secret',
+      role: 'leadership',
+      password: 'a long \u202e password',
+    });
+    expect(secret.status).toBe(201);
+  });
+
+  it('when a CSV cell holds a bidirectional control, then the import names its line and column with a code', async () => {
+    const file = csvOf('tech_transfer', [contract({ ref: 'TT-BIDI-1', partner_name: 'Acme \u202egpj.exe' })]);
+    const response = await admin.post('/imports/tech_transfer?dryRun=true', file);
+    expect(response.status).toBe(422);
+    const problem = await problemOf(response);
+    expect(problem.errors).toEqual([expect.objectContaining({ line: 2, column: 'partner_name', code: 'bidi_controls' })]);
   });
 
   it('when a query or path parameter holds the bytes of a lone surrogate or other non-UTF-8, then it is a 400 naming it', async () => {

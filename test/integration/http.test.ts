@@ -1,7 +1,18 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemText } from '../../client/lib/problem-text.js';
+import { isProblemCode } from '../../contract/problems.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/** A problem answer: problem+json, with a catalogue code the client says in Chinese too. */
+function expectCoded(problem: { code?: unknown; params?: unknown; detail?: unknown }, code: string): void {
+  expect(problem.code).toBe(code);
+  expect(isProblemCode(problem.code)).toBe(true);
+  const said = { code: String(problem.code), params: problem.params };
+  expect(problemText(said, 'en')).toBe(problem.detail);
+  expect(problemText(said, 'zh')).toMatch(/[\u4e00-\u9fff]/);
+}
 
 describe(`the HTTP foundation (${TEST_DB})`, () => {
   let database: TestDatabase;
@@ -28,6 +39,34 @@ describe(`the HTTP foundation (${TEST_DB})`, () => {
     const problem = await response.json();
     expect(problem).toMatchObject({ status: 404, title: 'Not Found', detail: 'There is no GET /api/v1/no-such-thing.' });
     expect(problem.type).toMatch(/^https:\/\//);
+    expectCoded(problem, 'no_such_route');
+  });
+
+  it.each([
+    ['DELETE', '/api/v1/health', 'GET, HEAD'],
+    ['PUT', '/api/v1/users/7', 'PATCH'],
+    ['GET', '/api/v1/auth/logout', 'POST'],
+    ['POST', '/api/v1/records/tech_transfer/12', 'PATCH, DELETE'],
+  ])('when %s %s is asked, then it is a 405 naming what it takes (%s) in Allow, a coded problem', async (method, path, allow) => {
+    const response = await server.fetch(path, { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe(allow);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = await response.json();
+    expect(problem).toMatchObject({ status: 405, title: 'Method Not Allowed', params: { method, path } });
+    expectCoded(problem, 'method_not_allowed');
+  });
+
+  it('when a path outside the API is asked, then a page is read only (405) and nothing else is there (404), each a coded problem', async () => {
+    const post = await server.fetch('/', { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect(post.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expectCoded(await post.json(), 'method_not_allowed');
+    const api = await server.fetch('/api/v2/health');
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expectCoded(await api.json(), 'no_such_route');
   });
 
   it('when a body is not JSON, then it is a 400 problem without a stack trace', async () => {
@@ -40,6 +79,8 @@ describe(`the HTTP foundation (${TEST_DB})`, () => {
     const text = await response.text();
     expect(text).not.toMatch(/at .*\.(ts|js):\d+/);
     expect(JSON.parse(text)).toMatchObject({ status: 400, detail: 'The body must be a JSON object.' });
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expectCoded(JSON.parse(text), 'body_not_json');
   });
 
   it('when a JSON body is over the limit, then it is a 413 problem', async () => {
@@ -131,21 +172,32 @@ describe(`malformed requests (${TEST_DB})`, () => {
     });
 
   it.each([
-    ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400],
+    ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400, 'not_http'],
     [
       'a body that ends before its declared length',
       'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":',
       400,
+      'body_cut_short',
     ],
-    ['headers too large', `GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
-  ])('when a client sends %s, then it is answered with a problem, as every error is', async (_what, bytes, status) => {
-    const answer = await raw(bytes);
-    expect(answer.split('\r\n')[0]).toBe(
-      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
-    );
-    expect(answer).toMatch(/content-type: application\/problem\+json/i);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status });
-  });
+    [
+      'headers too large',
+      `GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+    ],
+  ])(
+    'when a client sends %s, then it is answered with a coded problem, as every error is',
+    async (_what, bytes, status, code) => {
+      const answer = await raw(bytes);
+      expect(answer.split('\r\n')[0]).toBe(
+        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+      );
+      expect(answer).toMatch(/content-type: application\/problem\+json/i);
+      const problem = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(problem).toMatchObject({ status });
+      expectCoded(problem, code);
+    },
+  );
 
   it('when a HEAD request cannot be read, then the answer is its status line alone: a HEAD answer has no body', async () => {
     const answer = await raw(`HEAD /api/v1/health?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);

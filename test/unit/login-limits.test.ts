@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LoginLimiter } from '../../server/auth/login-limits.js';
-import { TooManyRequests, Unauthorized } from '../../server/lib/problems.js';
+import { said, TooManyRequests, Unauthorized } from '../../server/lib/problems.js';
 
 const wrong = async (): Promise<never> => {
   await new Promise((resolve) => setTimeout(resolve, 5));
-  throw new Unauthorized('wrong');
+  throw new Unauthorized(said('wrong_credentials'));
 };
 const right = async (): Promise<string> => {
   await new Promise((resolve) => setTimeout(resolve, 5));
