@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvailabilityMonitor } from '../../server/db/availability.js';
 import { connectDatabase, type DatabaseHandle } from '../../server/db/connect.js';
 import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { createTestDatabase } from '../helpers/database.js';
@@ -14,10 +15,12 @@ describe('when the database server goes away (postgres)', () => {
   let database: DatabaseHandle;
   let server: TestServer;
   let client: Client;
+  let directUrl: string;
   beforeAll(async () => {
     const direct = await createTestDatabase();
     await insertFacts(direct.db, randomFacts(3, 30));
     await addStandardUsers(direct.db);
+    directUrl = direct.url!;
     const url = new URL(direct.url!);
     await direct.close();
     proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
@@ -54,6 +57,37 @@ describe('when the database server goes away (postgres)', () => {
     return Date.now() - started;
   };
   const AGGREGATE = '/aggregate?measures=tech_transfer.contracts&by=university';
+
+  it('when this process itself is busy past the window (a long computation), then the database is not taken for away', async () => {
+    // A monitor of its own, on a direct connection: the proxy runs in this process, and would be held too.
+    const monitor = new AvailabilityMonitor(directUrl);
+    const changes: boolean[] = [];
+    monitor.onChange((available) => changes.push(available));
+    monitor.start();
+    try {
+      // Connected and answering (a check while the first probe is still out answers at once).
+      await until(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return monitor.answering && (await monitor.check());
+      }, 5_000);
+      changes.length = 0;
+      for (let i = 0; i < 3; i++) {
+        // A probe goes out, then the event loop is held for longer than the window: the answer
+        // arrives meanwhile and must be read before the probe's deadline is judged.
+        const probe = monitor.check();
+        const end = performance.now() + monitor.windowMs + 500;
+        while (performance.now() < end);
+        expect(await probe).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(changes).toEqual([]);
+    } finally {
+      await monitor.stop();
+      // The app's own monitor reaches the database through the proxy, which runs in this process and
+      // was held too: it may have taken the database for away. It comes back by itself.
+      await until(async () => (await timed('/health')).status === 200, 10_000);
+    }
+  });
 
   it('when it is cut, then health and every call answer 503 with Retry-After within 5 s, and after it is back the next calls succeed without a restart', async () => {
     expect((await timed(AGGREGATE)).status).toBe(200);
