@@ -3,8 +3,7 @@ import type { Me } from '../contract/schemas/auth';
 import type { AggregateAnswer, SummaryAnswer } from '../contract/kpi';
 import type { Lang, ProblemCode, RenderContext } from '../contract/problems';
 import { problemText } from './lib/problem-text';
-// Repoint to contract/record-columns.ts once the record columns live there.
-import { KIND_COLUMNS } from './views/records-columns';
+import { KIND_COLUMNS } from '../contract/record-columns';
 /** Typed wrappers over the API: each returns plain data or throws an ApiError with the problem's detail. */
 
 import { type EndpointName, type Endpoint, endpoints, type PathParams } from '../contract/endpoints';
@@ -17,7 +16,7 @@ export type { Bilingual, DimensionInfo, MeasureInfo, Meta, NamedCode } from '../
 export type { Me, LoginOptions } from '../contract/schemas/auth';
 export type { Target } from '../contract/schemas/targets';
 export type { MeasureId } from '../contract/measure-ids';
-export type DimensionId = string;
+export type { DimensionId } from '../contract/dimension-ids';
 export type {
   AggregateAnswer,
   CollaborationAnswer,

@@ -7,6 +7,7 @@ import { DemoStatusSchema, LeaveDemoBodySchema, LeaveDemoResultSchema } from './
 import { HealthSchema } from './schemas/health.js';
 import { MetaSchema } from './schemas/meta.js';
 import { OpenApiDocumentSchema } from './schemas/openapi.js';
+import { ReportDocumentSchema } from './report.js';
 import {
   ImportQuerySchema,
   ImportResultSchema,
@@ -73,7 +74,8 @@ export const endpointSchemas = {
   submissions: { response: SubmissionsAnswerSchema },
   submitReport: { response: SubmitAnswerSchema },
   submission: { response: SubmissionWithRevisionsSchema },
-  submissionDocument: {},
+  // Sent as stored (the canonical bytes its digest names): the schema documents what they hold.
+  submissionDocument: { response: ReportDocumentSchema },
   openApi: { response: OpenApiDocumentSchema },
 } as const satisfies { readonly [N in EndpointName]: EndpointSchemas };
 

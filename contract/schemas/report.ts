@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS, FACT_KINDS, type AuditAction } from '../enums.js';
 import { MEASURE_IDS } from '../measure-ids.js';
-import type { ReportDocument } from '../report.js';
+import { ReportDocumentSchema } from '../report.js';
 
 /**
  * The answers of the commission report's routes: the live report, the submissions, and what was
@@ -136,14 +136,6 @@ export const SubmissionSchema = z
   .strict();
 export type Submission = z.infer<typeof SubmissionSchema>;
 
-/**
- * The report document: typed by its interface (contract/report.ts), not checked field by field:
- * the server builds it, and a submitted one is served exactly as it was frozen.
- */
-export const ReportDocumentSchema = z.custom<ReportDocument>((value) => typeof value === 'object' && value !== null).meta({
-  description: 'The report document (format alliance-outcomes.report/2): see contract/report.ts.',
-});
-
 /** GET /report: the live document, in the language asked for, and the SHA-256 of its canonical JSON. */
 export const LiveReportSchema = z.object({ lang: z.enum(['zh', 'en']), sha256: z.string(), report: ReportDocumentSchema });
 export type LiveReport = z.infer<typeof LiveReportSchema>;
@@ -154,7 +146,7 @@ export const SubmitAnswerSchema = z.object({ submission: SubmissionSchema });
 export const SubmissionWithRevisionsSchema = z
   .object({
     submission: SubmissionSchema,
-    /** The document as submitted (its shape: contract/report.ts). */
+    /** The document as submitted: of format 1 if it was submitted before the national block. */
     report: ReportDocumentSchema,
     /** The report as it would be made today: its digest, and whether it is still the one submitted. */
     live: z.object({ sha256: z.string(), unchanged: z.boolean(), dataVersion: z.number() }).strict(),

@@ -7,7 +7,7 @@ import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { parsePeriod, type ReportPeriod } from './report-period.js';
 import { assertReportable, buildReport } from './report.service.js';
 import { today } from '../lib/dates.js';
-import type { ReportDocument } from './report.types.js';
+import { type ReportDocument, ReportDocumentSchema } from './report.types.js';
 import { differences, revisionFor, revisionsSince, type Viewer } from './report-revisions.js';
 
 /** A report with its canonical text and digest: what is shown, hashed and (on submission) stored. */
@@ -157,6 +157,9 @@ async function storeSubmission(
   input: SubmitInput,
   sealed: SealedReport,
 ): Promise<Submission> {
+  // What is frozen is never changed: a document the contract does not describe is never stored.
+  const checked = ReportDocumentSchema.safeParse(sealed.document);
+  if (!checked.success) throw new Error(`The report document does not match its schema: ${checked.error.message}`);
   const row = await trx
     .insertInto('report_submission')
     .values({

@@ -77,8 +77,12 @@ const figureOf = (row: AggregateRow | undefined, measure: MeasureId): Figure => 
   };
 };
 
+/** One cell per measure, typed: the entries are pairs, so a cell that is not the table's type does not compile. */
+const perMeasure = <T>(measures: readonly MeasureId[], cell: (m: MeasureId) => T): Partial<Record<MeasureId, T>> =>
+  Object.fromEntries(measures.map((m) => [m, cell(m)] as const));
+
 const figuresOf = (row: AggregateRow | undefined, measures: readonly MeasureId[]): Figures =>
-  Object.fromEntries(measures.map((m) => [m, figureOf(row, m)]));
+  perMeasure(measures, (m) => figureOf(row, m));
 
 export async function buildReport(db: Kysely<Database>, period: ReportPeriod, now = today()): Promise<ReportDocument> {
   assertReportable(period, now);
@@ -122,21 +126,17 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
 
   const summaryRows = scopes.map((scope, i) => {
     const found = byMeasure(summaries[i]!);
-    const cells: Figures = Object.fromEntries(
-      measures.map((m) => [m, { value: found.get(m)!.value, records: found.get(m)!.records }]),
-    );
+    const cells: Figures = perMeasure(measures, (m) => ({ value: found.get(m)!.value, records: found.get(m)!.records }));
     return { level: scope.level, code: scope.code, region: scope.region, cells };
   });
 
   const targeted = measures.filter((m) => TARGETED_MEASURES.includes(m));
   const attainmentRows = scopes.map((scope, i) => {
     const found = byMeasure(summaries[i]!);
-    const cells: Partial<Record<MeasureId, Attainment>> = Object.fromEntries(
-      targeted.map((m) => {
-        const s = found.get(m)!;
-        return [m, { target: s.target, yearToDate: s.yearToDate, attainment: s.progress }];
-      }),
-    );
+    const cells = perMeasure(targeted, (m): Attainment => {
+      const s = found.get(m)!;
+      return { target: s.target, yearToDate: s.yearToDate, attainment: s.progress };
+    });
     return { level: scope.level, code: scope.code, region: scope.region, cells };
   });
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactKind } from '../../server/db/schema.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
+import { REPORT_FORMAT_1, ReportDocumentSchema } from '../../contract/report.js';
+import { LiveReportSchema, SubmissionWithRevisionsSchema } from '../../contract/schemas/report.js';
 import { REPORT_MEASURES, TARGETED_MEASURES } from '../../server/kpi/registry.js';
 import { parsePeriod } from '../../server/report/report-period.js';
 import { buildReport } from '../../server/report/report.service.js';
@@ -485,5 +487,71 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
     const again = (await (await client.get('/report?period=2024-Q3')).json()) as { sha256: string };
     expect(again.sha256).toBe(body.sha256);
     expect((await client.get('/report?period=2024-Q3', { 'if-none-match': etag })).status).toBe(304);
+  });
+
+  it.each(Object.keys(PERIODS))("when the report of %s is made, then the contract's schema accepts it as it is", (key) => {
+    const doc = reports.get(key)!;
+    // Parsing keeps every field (the schema is strict: nothing is stripped), so the document is unchanged.
+    expect(ReportDocumentSchema.parse(doc)).toEqual(doc);
+  });
+
+  it("when the live answer is read, then the whole answer is the endpoint's schema", async () => {
+    const answer: unknown = await (await client.get('/report?period=2024-H1&lang=en')).json();
+    expect(LiveReportSchema.safeParse(answer).error).toBeUndefined();
+  });
+
+  it('when a document is malformed, then the schema refuses it and says where', () => {
+    const doc = reports.get('2024')!;
+    const broken = (change: (d: any) => void) => {
+      const copy = structuredClone(doc) as any;
+      change(copy);
+      const result = ReportDocumentSchema.safeParse(copy);
+      expect(result.success).toBe(false);
+      return result.error!.issues.map((issue) => issue.path.join('.'));
+    };
+    expect(broken((d) => (d.summary.rows[0].cells['tech_transfer.contracts'].value = '12'))).toContain(
+      'summary.rows.0.cells.tech_transfer.contracts.value',
+    );
+    expect(broken((d) => (d.summary.rows[0].cells['tech_transfer.no_such_measure'] = { value: 1, records: 1 }))).toContain(
+      'summary.rows.0.cells',
+    );
+    expect(broken((d) => (d.techTransfer.byMode.rows[0].level = 'grand_total'))).toContain('techTransfer.byMode.rows.0.level');
+    expect(broken((d) => (d.credits.matrices[0].total.records = -1))).toContain('credits.matrices.0.total.records');
+    expect(broken((d) => (d.period.from = '2024/01/01'))).toContain('period.from');
+    expect(broken((d) => (d.comparisons[0].surplus = 1))).toContain('comparisons.0');
+    expect(broken((d) => delete d.talent)).toContain('talent');
+    expect(broken((d) => (d.format = 'alliance-outcomes.report/3'))).toContain('format');
+    // Format 2 has the national block; format 1, made before it, has none.
+    expect(broken((d) => delete d.national)).toEqual(['national']);
+    expect(broken((d) => (d.format = REPORT_FORMAT_1))).toEqual(['national']);
+    const formatOne = structuredClone(doc);
+    delete formatOne.national;
+    expect(ReportDocumentSchema.safeParse({ ...formatOne, format: REPORT_FORMAT_1 }).error).toBeUndefined();
+  });
+
+  it("when a report is submitted, then the submission as read back is the endpoint's schema", async () => {
+    const admin = await Client.signIn(server, IDENTITIES.admin.email);
+    const submitted = await admin.post('/report/submissions', { period: '2024-Q1', lang: 'en' });
+    expect(submitted.status).toBe(201);
+    const { submission } = (await submitted.json()) as { submission: { id: number } };
+    const answer: unknown = await (await admin.get(`/report/submissions/${submission.id}`)).json();
+    expect(SubmissionWithRevisionsSchema.safeParse(answer).error).toBeUndefined();
+  });
+
+  it('when the API document is read, then the report endpoints describe the document field by field', async () => {
+    const document = (await (await client.get('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: { '200': { content: { 'application/json': { schema: any } } } } }>>;
+    };
+    const answerOf = (path: string) => document.paths[path]!.get!.responses['200'].content['application/json'].schema;
+    for (const report of [
+      answerOf('/api/v1/report').properties.report,
+      answerOf('/api/v1/report/submissions/{id}').properties.report,
+      answerOf('/api/v1/report/submissions/{id}/document'),
+    ]) {
+      expect(report.additionalProperties).toBe(false);
+      expect(report.properties.format.enum).toEqual(['alliance-outcomes.report/2', REPORT_FORMAT_1]);
+      expect(Object.keys(report.properties)).toEqual(expect.arrayContaining(['summary', 'comparisons', 'credits', 'national']));
+      expect(report.required).not.toContain('national');
+    }
   });
 });
