@@ -11,6 +11,13 @@ export interface Exit {
   stderr: string;
 }
 
+/**
+ * The patience of a test that starts processes of its own: each start loads the sources through
+ * the TypeScript loader and opens the database (3–10 s on a busy two-core machine, more under a
+ * full test run), and such a test starts several. Their work is not what they time.
+ */
+export const CHILD_TEST_TIMEOUT = 180_000;
+
 /** A child process of this project's TypeScript, run the way `npm start` runs it. */
 export interface Child {
   process: ChildProcess;

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../server/auth/password.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { createTestDatabase, TEST_DB } from '../helpers/database.js';
-import { ROOT, runTs } from '../helpers/process.js';
+import { CHILD_TEST_TIMEOUT, ROOT, runTs } from '../helpers/process.js';
 
-describe(`user administration from the command line (${TEST_DB})`, () => {
+describe(`user administration from the command line (${TEST_DB})`, { timeout: CHILD_TEST_TIMEOUT }, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'ao-cli-'));
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {

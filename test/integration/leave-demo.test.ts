@@ -14,7 +14,7 @@ import { readDemoStatus } from '../../server/demo/demo-status.js';
 import { ACCOUNT_REFERENCE_COLUMNS, leaveDemo } from '../../server/demo/leave-demo.js';
 import { seedDemoData, type SeedSummary } from '../../server/demo/seed.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
-import { ROOT, runTs } from '../helpers/process.js';
+import { CHILD_TEST_TIMEOUT, ROOT, runTs } from '../helpers/process.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, addUser, Client, IDENTITIES } from '../helpers/users.js';
 
@@ -338,7 +338,7 @@ describe(`leaving demo mode (${TEST_DB})`, () => {
   });
 });
 
-describe(`leaving demo mode from the command line (${TEST_DB})`, () => {
+describe(`leaving demo mode from the command line (${TEST_DB})`, { timeout: CHILD_TEST_TIMEOUT }, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'ao-leave-demo-'));
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {

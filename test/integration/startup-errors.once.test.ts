@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTs } from '../helpers/process.js';
+import { CHILD_TEST_TIMEOUT, runTs } from '../helpers/process.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ao-startup-errors-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Start-up failures: one line that names the cause, a non-zero exit, no stack trace. */
-describe('start-up with bad input', () => {
+describe('start-up with bad input', { timeout: CHILD_TEST_TIMEOUT }, () => {
   it.each([
     ['a bad PORT', { PORT: 'eighty' }, /^alliance-outcomes: invalid configuration: PORT .*\(got "eighty"\)$/],
     ['a bad DEMO_DATA', { DEMO_DATA: 'sometimes' }, /DEMO_DATA must be one of auto, on, off/],

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDemoAccounts } from '../../server/auth/demo-accounts.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { TEST_DB } from '../helpers/database.js';
-import { runTs, waitForOk } from '../helpers/process.js';
+import { CHILD_TEST_TIMEOUT, runTs, waitForOk } from '../helpers/process.js';
 import { serverSetup, signInOver } from '../helpers/server-process.js';
 import { addUser } from '../helpers/users.js';
 
@@ -25,7 +25,7 @@ const DEMO_EMAILS = [
 
 const DEMO_WARNING = 'demo accounts with the published demo password exist';
 
-describe(`start, stop and start again (${TEST_DB})`, () => {
+describe(`start, stop and start again (${TEST_DB})`, { timeout: CHILD_TEST_TIMEOUT }, () => {
   it('when started, then it serves health and meta, and after SIGTERM and a restart the same records are there', async () => {
     const { base, env, credentials } = await serverSetup(join(scratch, 'data'));
 
