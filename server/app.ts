@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
@@ -21,7 +22,7 @@ import { type PasswordWork, processPasswordWork } from './auth/password.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { apiNotFound, errorHandler, isClientDeparture } from './http/error-handler.js';
-import { apiMethodNotAllowed, pageNotFound } from './http/not-allowed.js';
+import { apiMethodNotAllowed, PAGE_PATH, pageNotFound } from './http/not-allowed.js';
 import { ServiceUnavailable } from './lib/problems.js';
 import { openApiDocument } from './http/openapi.js';
 import { type Authenticate, endpoints, RecentWriters, type RouteSpec, registerRoutes, route } from './http/route.js';
@@ -106,12 +107,15 @@ export function createApp({
       // A client that left midway is no server fault: its request is logged by its status, as "request aborted".
       // A 503 is an answer by design (too busy: come back after Retry-After; the database away: said at
       // warn where it was seen), so a warning; any other 5xx is an error.
+      // The page and its assets, answered well, are not worth a line each at info: debug.
       customLogLevel: (req, res, error) =>
         (error && !isClientDeparture(error, req, res)) || (res.statusCode >= 500 && res.statusCode !== 503)
           ? 'error'
           : res.statusCode >= 400
             ? 'warn'
-            : 'info',
+            : ((req as express.Request).originalUrl ?? req.url)?.startsWith(`${API_PREFIX}/`)
+              ? 'info'
+              : 'debug',
       autoLogging: { ignore: (req) => req.url === `${API_PREFIX}/health` },
     }),
   );
@@ -220,11 +224,19 @@ export function createApp({
 
   const shell = existsSync(distDir);
   if (shell) {
-    app.use(express.static(distDir, { index: false, maxAge: '1h', setHeaders: immutableAssets }));
-    // The client routes in the browser: every other GET gets the shell.
-    app.get(/^\/(?!api\/).*/, (_req, res) => {
-      res.set('Cache-Control', 'no-cache');
-      res.sendFile('index.html', { root: distDir });
+    // The build writes each file also compressed (.br, .gz: vite.config.ts); a browser gets the smallest it accepts.
+    const files = expressStaticGzip(distDir, {
+      index: false,
+      enableBrotli: true,
+      orderPreference: ['br', 'gz'],
+      serveStatic: { maxAge: '1h', setHeaders: cacheHeaders },
+    });
+    app.use(files);
+    // The client routes in the browser: every page (a path without a file's extension) gets index.html;
+    // a file that is not there (/favicon.ico, /assets/old.js) is a 404, never the page's HTML.
+    app.get(PAGE_PATH, (req, res, next) => {
+      req.url = '/index.html';
+      files(req, res, next);
     });
   } else {
     app.get('/', (_req, res) => {
@@ -247,7 +259,11 @@ export function createApp({
   return { handler, express: app, routes };
 }
 
-/** Vite fingerprints everything under assets/, so those files never change. */
-function immutableAssets(res: express.Response, path: string): void {
+/**
+ * Vite fingerprints everything under assets/, so those files never change; the page that names
+ * them is asked again each time (a new build names new ones).
+ */
+function cacheHeaders(res: ServerResponse, path: string): void {
   if (/[\\/]assets[\\/]/.test(path)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+  else if (/[\\/]index\.html(?:\.br|\.gz)?$/.test(path)) res.setHeader('Cache-Control', 'no-cache');
 }

@@ -42,12 +42,18 @@ export function apiMethodNotAllowed(routes: readonly { method: string; path: str
 }
 
 /**
+ * The client's pages: outside the API, a path whose last part has no file extension (`/`,
+ * `/overview`). The page's HTML answers them; a path with an extension is a file or nothing.
+ */
+export const PAGE_PATH = /^\/(?!api\/)(?:[^.]*\/)?[^/.]*$/;
+
+/**
  * Last of all, outside the API: the client's pages are read (GET, HEAD) and nothing else, so
  * another method on one is a 405; a path nothing answers is a 404 problem, as in the API.
  */
 export function pageNotFound(shell: boolean): RequestHandler {
   return (req) => {
-    const page = shell ? !req.path.startsWith('/api/') : req.path === '/';
+    const page = shell ? PAGE_PATH.test(req.path) : req.path === '/';
     if (page && req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method, req.path, ['GET', 'HEAD']);
     throw new NotFound(said('no_such_route', { method: req.method, path: req.path }));
   };

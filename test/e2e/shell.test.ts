@@ -67,6 +67,35 @@ describeBrowser('the shell: sign-in, header, navigation, language', () => {
     },
   );
 
+  test('the page, its scripts and its styles arrive compressed; robots.txt is text', async () => {
+    const tab = await openPage(dashboard, 'leadership');
+    const { page } = tab;
+    const arrived: Array<{ url: string; type: string; encoding: string | undefined; bytes: number }> = [];
+    page.on('response', (response) => {
+      const type = response.request().resourceType();
+      if (type !== 'document' && type !== 'script' && type !== 'stylesheet') return;
+      const headers = response.headers();
+      arrived.push({
+        url: response.url(),
+        type,
+        encoding: headers['content-encoding'],
+        bytes: Number(headers['content-length'] ?? 0),
+      });
+    });
+    await page.reload();
+    await page.locator('#view > .view-overview[data-state=ready]').waitFor();
+    expect(arrived.filter((r) => r.type === 'script').length).toBeGreaterThan(1);
+    expect(arrived.filter((r) => r.type === 'stylesheet').length).toBeGreaterThan(0);
+    // Every one above a kilobyte (below, the headers would weigh more than the saving).
+    for (const r of arrived.filter((a) => a.encoding === undefined)) expect(r.bytes, `${r.type} ${r.url}`).toBeLessThan(1024);
+    expect(arrived.filter((a) => a.encoding !== undefined).map((a) => a.encoding)).toEqual(expect.arrayContaining(['br']));
+    const robots = await page.request.get(`${dashboard.url}/robots.txt`);
+    expect(robots.status()).toBe(200);
+    expect(robots.headers()['content-type']).toMatch(/^text\/plain/);
+    expect(await robots.text()).toMatch(/^User-agent: \*\nDisallow: \/\n$/);
+    tab.expectNoErrors();
+  });
+
   test('a view the role may not see sends it to its first view', async () => {
     const tab = await openPage(dashboard, 'commission', { path: '/#/admin' });
     await poll(() => tab.page.evaluate(() => location.hash)).toMatch(/^#\/overview/);
