@@ -6,7 +6,6 @@ import { lang, pick, t } from '../i18n';
 import type { ViewContext, ViewName } from '../view';
 import { today } from './dates';
 
-export { today };
 export type Grain = 'month' | 'quarter' | 'year';
 const GRAINS: readonly Grain[] = ['month', 'quarter', 'year'];
 /** The earliest day a filter takes: the founding of the records' era. */

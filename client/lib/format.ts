@@ -2,7 +2,6 @@ import { lang } from '../i18n';
 import { locale } from './dates';
 
 /** The registry's units, one definition for server and client. */
-export type { Unit } from '../../contract/kpi';
 import type { Unit } from '../../contract/kpi';
 
 const WAN = 10_000;

@@ -17,8 +17,6 @@ import type { AuditEntry, AuditPage } from '../../contract/schemas/audit';
  * and page are in the URL; typing in a filter updates the URL (and the list) in place.
  */
 
-export type { AuditEntry } from '../../contract/schemas/audit';
-
 const FILTERS = ['user', 'action', 'subject', 'from', 'to'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 const PAGE_SIZES = [25, 50, 100, 200];

@@ -8,8 +8,6 @@ import type { Labels } from './records-labels';
 
 import type { ImportResult } from '../../contract/schemas/records';
 
-export type { ImportResult };
-
 /** The server refuses files above 50 MB (server/imports/read-upload.ts); the client says so before sending one. */
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** The message the server gives a file that is not UTF-8 (server/imports/parse-import.ts). */
