@@ -4,6 +4,7 @@ import { MEASURE_GROUPS } from '../../contract/measure-ids';
 import { type MeasureInfo, call, endpoints } from '../api';
 import { lang, pick, t } from '../i18n';
 import { today } from '../lib/dates';
+import { universityName } from '../lib/filters';
 import { formatValue, unitName } from '../lib/format';
 import type { MountTab } from './admin';
 import { confirmDialog, problemLines } from '../lib/form-dialog';
@@ -43,7 +44,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   const measures = ctx.meta.measures.filter((m) => m.targeted);
   const columns = [
     { code: null, label: t('admin.targets.alliance'), title: t('admin.targets.allianceTitle') },
-    ...ctx.meta.universities.map((u) => ({ code: u.code, label: u.code, title: lang() === 'zh' ? u.nameZh : u.nameEn })),
+    ...ctx.meta.universities.map((u) => ({ code: u.code, label: u.code, title: universityName(ctx.meta, u.code) })),
   ];
   const cells: Cell[] = measures.flatMap((measure) =>
     columns.map(({ code }) => ({ key: keyOf(measure.id, code), measure, university: code })),

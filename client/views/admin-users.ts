@@ -2,9 +2,8 @@ import { html, nothing, render } from 'lit-html';
 import { type Role, ROLES } from '../../contract/enums';
 import { call, endpoints } from '../api';
 import { t } from '../i18n';
-import type { Meta } from '../api';
 import { formatDay } from '../lib/dates';
-import { universityName } from '../lib/filters';
+import { universityTitle } from '../lib/filters';
 import { confirmDialog, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
 import type { User } from '../../contract/schemas/users';
 import { MIN_PASSWORD_LENGTH } from '../../contract/limits';
@@ -29,8 +28,6 @@ export function generatePassword(length = 20): string {
   }
   return out.length === length ? out : generatePassword(length);
 }
-
-const universityTitle = (meta: Meta, code: string | null): string => (code ? `${code} · ${universityName(meta, code)}` : '—');
 
 type PasswordMode = 'keep' | 'generate' | 'type';
 
@@ -211,7 +208,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
       <th scope="row">${user.name}</th>
       <td>${user.email}</td>
       <td data-value=${user.role}>${t(`role.${user.role}`)}</td>
-      <td data-value=${user.university ?? ''} title=${universityTitle(ctx.meta, user.university)}>${user.university ?? '—'}</td>
+      <td data-value=${user.university ?? ''} title=${user.university ? universityTitle(ctx.meta, user.university) : '—'}>${user.university ?? '—'}</td>
       <td data-value=${state}><span class="status-badge ${state}">${t(`admin.users.${state}`)}</span></td>
       <td title=${user.createdAt}>${formatDay(user.createdAt)}</td>
       <td class="actions">
