@@ -1,5 +1,4 @@
 import { html } from 'lit-html';
-import { live } from 'lit-html/directives/live.js';
 import { type AggregateAnswer, api, csvUrl } from '../api';
 import { lang, pick, t } from '../i18n';
 import { colour, onHit } from '../lib/charts';
@@ -13,6 +12,7 @@ import {
   type Filters,
   filterBar,
   measureOf,
+  option,
   periodLabel,
   periodRange,
   readFilters,
@@ -30,10 +30,7 @@ export const renderByUniversity: RenderView = (container, first) => {
   let stacked = false;
   const figure = new Figure<'bar'>('by-university', { tall: true, showTable: true });
   const layout = () => html`<select name="layout" id="universities-layout">
-    ${(['grouped', 'stacked'] as const).map(
-      (value) =>
-        html`<option value=${value} .selected=${live((value === 'stacked') === stacked)}>${t(`layout.${value}`)}</option>`,
-    )}
+    ${(['grouped', 'stacked'] as const).map((value) => option(value, t(`layout.${value}`), (value === 'stacked') === stacked))}
   </select>`;
   return chartView(container, first, {
     figures: [figure],
