@@ -7,7 +7,7 @@ import { ApiError, csvUrl, type Me, call, endpoints } from '../api';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
-import { formatCount, pagedTable, pageSizeSelect, pager } from '../lib/paged-table';
+import { DEFAULT_PAGE_SIZE, formatCount, pagedTable, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
 import { tabList } from '../lib/tabs';
 import { setViewState } from '../lib/view-status';
@@ -37,8 +37,6 @@ import { type FilterKey, Labels } from './records-labels';
  * state in place: the controls keep their nodes, so the focus stays where it is.
  */
 
-const DEFAULT_PAGE_SIZE = 50;
-const PAGE_SIZES = [25, 50, 100, 200];
 const CODE_FILTERS = new Set<FilterDimension>(['university', 'region', 'partner_university', 'partner_region', 'field']);
 
 /** The view's state, read from the URL only. */
@@ -422,13 +420,13 @@ class RecordsView {
       </div>
       <div class="records-pager">${
         answer?.total
-          ? html`${pager({ ...state, total: answer.total, label: t('records.pager.label'), go: (page) => this.navigate({ page }) })}
-            ${pageSizeSelect({
+          ? pager({
+              ...state,
               id: 'records-page-size',
-              sizes: PAGE_SIZES,
-              value: state.pageSize,
-              onChange: (pageSize) => this.navigate({ pageSize }),
-            })}`
+              total: answer.total,
+              label: t('records.pager.label'),
+              go: (p) => this.navigate(p),
+            })
           : nothing
       }</div>
     </section>`;
