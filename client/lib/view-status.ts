@@ -11,6 +11,12 @@ export function setViewState(container: HTMLElement, state: ViewState): void {
   container.setAttribute('aria-busy', String(state === 'loading'));
 }
 
+/** A view this person may not see: its title, and why, as the view's error. */
+export function refuse(container: HTMLElement, title: string, message: string): void {
+  setViewState(container, 'error');
+  render(html`<h1>${title}</h1><p class="state error" role="alert">${message}</p>`, container);
+}
+
 /**
  * A view's state through each load: `loading`, then what the load found (`ready` or `empty`), or
  * the error, which `alert()` renders in the view's template. A load superseded by a newer one (its

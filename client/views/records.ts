@@ -10,7 +10,7 @@ import { confirmDialog, messageOf } from '../lib/form-dialog';
 import { DEFAULT_PAGE_SIZE, formatCount, pagedTable, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
 import { tabList } from '../lib/tabs';
-import { setViewState } from '../lib/view-status';
+import { refuse, setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import {
   type Column,
@@ -495,12 +495,8 @@ class RecordsView {
 }
 
 export const renderRecords: RenderView = async (container, ctx) => {
-  if (ctx.me.role === 'commission') {
-    // The router never shows this view to the commission; if it is reached anyway, it shows no records.
-    setViewState(container, 'error');
-    render(html`<h1>${t('records.title')}</h1><p class="state error" role="alert">${t('records.forbidden')}</p>`, container);
-    return;
-  }
+  // The router never shows this view to the commission; if it is reached anyway, it shows no records.
+  if (ctx.me.role === 'commission') return refuse(container, t('records.title'), t('records.forbidden'));
   const view = new RecordsView(container, ctx);
   await view.load();
   return { update: (next) => view.update(next), destroy: () => view.destroy() };
