@@ -161,7 +161,6 @@ function content(
         })),
       },
       options: {
-        responsive: true,
         plugins: {
           legend: { position: 'bottom' },
           tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y, measure.unit)}` } },

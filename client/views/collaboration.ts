@@ -139,7 +139,6 @@ function content(
         ],
       },
       options: {
-        responsive: true,
         plugins: {
           legend: { display: false },
           tooltip: {

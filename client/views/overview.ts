@@ -139,7 +139,6 @@ export const renderOverview: RenderView = (container, first) => {
           ],
         },
         options: {
-          responsive: true,
           plugins: { legend: { display: false }, tooltip: { enabled: false } },
           scales: { x: { display: false }, y: { display: false, beginAtZero: true } },
           events: [],
@@ -293,7 +292,6 @@ function headlineContent(
         ],
       },
       options: {
-        responsive: true,
         interaction: { mode: 'index', intersect: false },
         plugins: {
           legend: { display: false },

@@ -104,7 +104,6 @@ function content(
       type: 'bar',
       data: { labels, datasets: [{ label: name, data: values, backgroundColor: colour(colourIndex) }] },
       options: {
-        responsive: true,
         indexAxis: 'y',
         plugins: {
           legend: { display: false },

@@ -241,7 +241,6 @@ function content(
       type: 'line',
       data: { labels, datasets },
       options: {
-        responsive: true,
         interaction: { mode: 'nearest', intersect: false },
         plugins: {
           legend: { position: 'bottom' },
