@@ -9,16 +9,12 @@ export type FilterKey = 'from' | 'to' | FilterDimension;
 
 /** Labels for codes and values, from `/meta`, in the current language. */
 export class Labels {
-  private readonly values: Map<string, Map<string, string>>;
-
-  constructor(readonly meta: Meta) {
-    this.values = new Map(meta.dimensions.map((d) => [d.id, new Map((d.values ?? []).map((v) => [v.code, pick(v)]))]));
-  }
+  constructor(readonly meta: Meta) {}
 
   university = (code: string): string => universityName(this.meta, code);
   region = (code: string): string => regionName(this.meta, code);
   field = (code: string): string => nameOf(this.meta.fields, code);
-  value = (dimension: string, code: string): string => this.values.get(dimension)?.get(code) ?? code;
+  value = (dimension: string, code: string): string => this.options(dimension).find((o) => o.code === code)?.label ?? code;
 
   dimension(id: string): string {
     const found = this.meta.dimensions.find((d) => d.id === id);
@@ -81,11 +77,9 @@ export class Labels {
         // An enumerated column's values are labelled under the dimension of its name.
         return this.value(column.name, text);
       case 'money':
-        return formatValue(Number(value), 'cny', { exact: true });
       case 'count':
-        return formatValue(Number(value), 'count', { exact: true });
       case 'credits':
-        return formatValue(Number(value), 'credits', { exact: true });
+        return formatValue(Number(value), column.type === 'money' ? 'cny' : column.type, { exact: true });
       default:
         return text;
     }
