@@ -93,6 +93,12 @@ function content(
           periods.map((p) => cell(u, p)),
         ),
   );
+  /** The alliance in one period: every university's cell of it combined. */
+  const alliance = (p: string) =>
+    combine(
+      measure,
+      universities.map((u) => cell(u, p)),
+    );
   const top = universities[totals.indexOf(Math.max(...totals.map((v) => v ?? Number.NEGATIVE_INFINITY)))];
   const periodLabels = periods.map((p) => periodLabel(p, filters.grain));
   const open = (u: string, j: number) =>
@@ -129,23 +135,9 @@ function content(
       ]),
       footer: [
         { text: t('table.alliance'), header: true },
-        ...periods.map((p) =>
-          exact(
-            combine(
-              measure,
-              universities.map((u) => cell(u, p)),
-            ),
-          ),
-        ),
+        ...periods.map((p) => exact(alliance(p))),
         // The alliance over the whole range: every cell's sums (a stock: the last period's).
-        exact(
-          stock
-            ? combine(
-                measure,
-                universities.map((u) => cell(u, last)),
-              )
-            : combine(measure, answer.rows),
-        ),
+        exact(stock ? alliance(last) : combine(measure, answer.rows)),
       ],
     },
     chart: {
