@@ -11,6 +11,18 @@ export function setViewState(container: HTMLElement, state: ViewState): void {
   container.setAttribute('aria-busy', String(state === 'loading'));
 }
 
+/** What the last change did, with what may follow it (a status), or why it failed (an alert). */
+export interface Notice {
+  text: string;
+  error?: boolean;
+  action?: TemplateResult;
+}
+
+export const noticeLine = (n: Notice | undefined): TemplateResult | typeof nothing =>
+  n
+    ? html`<p class=${n.error ? 'records-error' : 'records-note'} role=${n.error ? 'alert' : 'status'}>${n.text}${n.action ?? nothing}</p>`
+    : nothing;
+
 /** A view this person may not see: its title, and why, as the view's error. */
 export function refuse(container: HTMLElement, title: string, message: string): void {
   setViewState(container, 'error');

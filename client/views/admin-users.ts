@@ -8,6 +8,7 @@ import { confirmDialog, type FormField, input, messageOf, openDialog, openFormDi
 import type { User } from '../../contract/schemas/users';
 import { MIN_PASSWORD_LENGTH } from '../../contract/limits';
 import type { ViewContext } from '../view';
+import { type Notice, noticeLine } from '../lib/view-status';
 import type { MountTab } from './admin';
 import { demoSection } from './admin-demo';
 
@@ -169,9 +170,9 @@ export const mountUsersTab: MountTab = (host, first, status) => {
   let ctx = first;
   let users: User[] = [];
   let loaded = false;
-  let note: { message: string; error: boolean } | undefined;
-  const say = (message: string, error = false) => {
-    note = { message, error };
+  let note: Notice | undefined;
+  const say = (text: string, error = false) => {
+    note = { text, error };
     draw();
   };
   const root = () => host.querySelector<HTMLElement>('.admin-users') ?? host;
@@ -233,7 +234,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
         <p class="muted">${t('admin.users.intro')}</p>
         <div class="records-results">
           <div class="records-status">
-            ${note ? html`<p class=${note.error ? 'records-error' : 'records-note'} role=${note.error ? 'alert' : 'status'}>${note.message}</p>` : nothing}
+            ${noticeLine(note)}
           </div>
           <div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.users.title')}>
             <table class="data-table users-table">

@@ -1,5 +1,5 @@
 import '../records.css';
-import { html, nothing, render } from 'lit-html';
+import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
 import { isNumericColumn } from '../../contract/record-columns';
@@ -10,7 +10,7 @@ import { confirmDialog, messageOf } from '../lib/form-dialog';
 import { DEFAULT_PAGE_SIZE, formatCount, pagedTable, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
 import { tabList } from '../lib/tabs';
-import { refuse, setViewState } from '../lib/view-status';
+import { type Notice, noticeLine, refuse, setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import {
   type Column,
@@ -108,8 +108,6 @@ const mayEdit = (me: Me, row: RecordRow): boolean =>
   me.role === 'admin' || (me.role === 'steward' && row.university_code === me.university);
 const columnClass = (c: Column) => `col-${c.type}${isNumericColumn(c) ? ' numeric' : ''}`;
 
-type Notice = { text: string; action?: { label: string; run(): void } } | { error: string };
-
 class RecordsView {
   private state: ListState;
   private readonly labels: Labels;
@@ -201,7 +199,7 @@ class RecordsView {
     this.draw();
   }
 
-  private say(text: string, action?: { label: string; run(): void }): void {
+  private say(text: string, action?: TemplateResult): void {
     this.announce = text;
     this.notice = { text, action };
     this.draw();
@@ -218,10 +216,8 @@ class RecordsView {
       onSaved: (saved, created) => {
         const ref = String(saved.ref);
         // A new record may sort onto another page, or fall outside the filters: offer to show it.
-        const show = {
-          label: t('records.saved.show', { ref }),
-          run: () => this.navigate({ filters: new Map(), q: ref, measure: undefined, sort: undefined }),
-        };
+        const show = html` <button type="button" class="link-button" data-action="show-saved"
+          @click=${() => this.navigate({ filters: new Map(), q: ref, measure: undefined, sort: undefined })}>${t('records.saved.show', { ref })}</button>`;
         void this.load().then(() =>
           this.say(t(created ? 'records.saved.created' : 'records.saved.updated', { ref }), created ? show : undefined),
         );
@@ -242,7 +238,7 @@ class RecordsView {
     try {
       await call(endpoints.deleteRecord, { params: { kind, id: row.id } });
     } catch (error) {
-      this.notice = { error: t('records.delete.failed', { message: messageOf(error) }) };
+      this.notice = { text: t('records.delete.failed', { message: messageOf(error) }), error: true };
       this.draw();
       return;
     }
@@ -397,23 +393,12 @@ class RecordsView {
     const total = answer
       ? t(answer.total === 1 ? 'records.total.one' : 'records.total', { count: formatCount(answer.total) })
       : '';
-    const notice = this.notice;
     return html`<section class="records-results" data-state=${this.container.dataset.state ?? 'loading'} aria-busy=${loading}>
       <div class="records-summary">
         <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
         <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
       </div>
-      <div class="records-status records-notice">${
-        notice === undefined
-          ? nothing
-          : 'error' in notice
-            ? html`<p class="records-error" role="alert">${notice.error}</p>`
-            : html`<p class="records-note" role="status">${notice.text}${
-                notice.action
-                  ? html` <button type="button" class="link-button" data-action="show-saved" @click=${notice.action.run}>${notice.action.label}</button>`
-                  : nothing
-              }</p>`
-      }</div>
+      <div class="records-status records-notice">${noticeLine(this.notice)}</div>
       <div class="records-status">${this.status(loading)}</div>
       <div class="table-scroll" tabindex="0" role="region" aria-label=${pick(KIND_NAMES[state.kind])} ?hidden=${!answer?.total}>
         ${answer?.total ? this.table(answer, total) : nothing}
