@@ -35,10 +35,8 @@ function uploadImport(
   signal: AbortSignal,
 ): Promise<ImportResult> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new DOMException('aborted', 'AbortError'));
-      return;
-    }
+    // Cancelled before it starts: the promise rejects with the signal's AbortError.
+    signal.throwIfAborted();
     const path = `/imports/${kind}`;
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1${path}${query({ dryRun: String(dryRun) })}`);
