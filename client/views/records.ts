@@ -116,7 +116,6 @@ class RecordsView {
   /** What the last change did ("Saved …"), kept until the URL state changes. */
   private notice: Notice | undefined;
   private announce = '';
-  private destroyed = false;
   /** Aborted when the view is left: uploads and dialogs live as long as the view, not one URL state. */
   private readonly lifetime = new AbortController();
   private readonly searchTyping = debounce(() => this.applySearch(true), 350);
@@ -139,7 +138,6 @@ class RecordsView {
   }
 
   destroy(): void {
-    this.destroyed = true;
     this.searchTyping.cancel();
     this.lifetime.abort();
   }
@@ -166,7 +164,7 @@ class RecordsView {
 
   private applySearch(replace: boolean): void {
     const q = this.container.querySelector<HTMLInputElement>('#records-search')?.value.trim() ?? '';
-    if (!this.destroyed && q !== this.state.q) this.navigate({ q }, { replace });
+    if (!this.lifetime.signal.aborted && q !== this.state.q) this.navigate({ q }, { replace });
   }
 
   /** Fetches the page the URL names and draws it. */
@@ -180,14 +178,14 @@ class RecordsView {
     try {
       answer = await call(endpoints.records, { params: { kind: state.kind }, search: apiParams(state, true), signal });
     } catch (error) {
-      if (signal.aborted || this.destroyed) return;
+      if (signal.aborted || this.lifetime.signal.aborted) return;
       this.answer = undefined;
       this.error = error;
       setViewState(this.container, 'error');
       this.draw();
       return;
     }
-    if (signal.aborted || this.destroyed) return;
+    if (signal.aborted || this.lifetime.signal.aborted) return;
     const pages = Math.max(1, Math.ceil(answer.total / state.pageSize));
     if (answer.rows.length === 0 && answer.total > 0 && state.page > pages) {
       // The page is past the end (records were deleted, or the URL was edited): show the last one.
@@ -234,7 +232,7 @@ class RecordsView {
       confirm: t('records.delete'),
       danger: true,
     });
-    if (!confirmed || this.destroyed) return;
+    if (!confirmed || this.lifetime.signal.aborted) return;
     try {
       await call(endpoints.deleteRecord, { params: { kind, id: row.id } });
     } catch (error) {
