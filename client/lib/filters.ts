@@ -118,11 +118,8 @@ export const universityTitle = (meta: Pick<Meta, 'universities'>, code: string):
   `${code} · ${universityName(meta, code)}`;
 
 /** A short name for charts: the code in English, the Chinese name in Chinese. */
-export const universityLabel = (meta: Pick<Meta, 'universities'>, code: string): string => {
-  const u = meta.universities.find((x) => x.code === code);
-  if (!u) return code;
-  return lang() === 'zh' ? u.nameZh : u.code;
-};
+export const universityLabel = (meta: Pick<Meta, 'universities'>, code: string): string =>
+  lang() === 'zh' ? universityName(meta, code) : code;
 
 export const regionName = (meta: Pick<Meta, 'regions'>, code: string): string => nameOf(meta.regions, code);
 
