@@ -15,7 +15,6 @@ import {
   option,
   periodLabel,
   periodRange,
-  readFilters,
   scopeFilters,
   universityLabel,
 } from '../lib/filters';
@@ -25,8 +24,6 @@ import type { RenderView, ViewContext } from '../view';
 
 /** Bars per university for one measure: a bar per period (grouped) or the periods stacked, and a table. */
 export const renderByUniversity: RenderView = (container, first) => {
-  const { meta } = first;
-  let filters: Filters;
   let stacked = false;
   const figure = new Figure<'bar'>('by-university', { tall: true, showTable: true });
   const layout = () => html`<select name="layout" id="universities-layout">
@@ -34,11 +31,9 @@ export const renderByUniversity: RenderView = (container, first) => {
   </select>`;
   return chartView(container, first, {
     figures: [figure],
-    read(ctx) {
-      filters = readFilters(ctx.params, meta, { grain: 'year', measure: 'tech_transfer.contract_value', from: '2020-01-01' });
-      stacked = ctx.params.get('layout') === 'stacked';
-    },
-    template: (ctx, alert) => html`<h1>${t('nav.universities')}</h1>
+    filters: { grain: 'year', measure: 'tech_transfer.contract_value', from: '2020-01-01' },
+    read: (ctx) => void (stacked = ctx.params.get('layout') === 'stacked'),
+    template: (ctx, alert, filters) => html`<h1>${t('nav.universities')}</h1>
       ${filterBar('universities', ctx, filters, {
         grain: true,
         measure: true,
@@ -48,7 +43,7 @@ export const renderByUniversity: RenderView = (container, first) => {
         extraParams: (data) => ({ layout: String(data.get('layout')) }),
       })}
       ${alert} ${figure.template()}`,
-    async load(ctx) {
+    async load(ctx, filters) {
       const by = `university,${filters.grain}`;
       const query = aggregateQuery(filters, { measures: filters.measure, by, withRecords: 'true' });
       const answer = await api.aggregate(query, ctx.signal);
