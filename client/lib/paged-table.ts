@@ -23,7 +23,6 @@ export interface TableColumn<Row> {
   value?(row: Row): string;
   /** The cell names its row (a record's reference): a row header for screen readers. */
   rowHeader?: boolean;
-  sortable?: boolean;
 }
 
 export interface PagedTableOptions<Row> {
@@ -47,11 +46,9 @@ export function pagedTable<Row>(o: PagedTableOptions<Row>): TemplateResult {
   const descending = o.sort.startsWith('-');
   const header = (c: TableColumn<Row>) => {
     const sorted = c.key === sortKey;
-    const label = c.sortable
-      ? html`<button type="button" class="sort-button" data-sort=${c.key} title=${t('records.sort.hint')}
-          @click=${() => o.onSort(sorted && !descending ? `-${c.key}` : c.key)}>${c.label}<span class="sort-mark"
-            aria-hidden="true">${sorted ? (descending ? ' ▼' : ' ▲') : ' ↕'}</span></button>`
-      : c.label;
+    const label = html`<button type="button" class="sort-button" data-sort=${c.key} title=${t('records.sort.hint')}
+      @click=${() => o.onSort(sorted && !descending ? `-${c.key}` : c.key)}>${c.label}<span class="sort-mark"
+        aria-hidden="true">${sorted ? (descending ? ' ▼' : ' ▲') : ' ↕'}</span></button>`;
     return html`<th scope="col" data-column=${c.key} class=${c.className ?? nothing}
       aria-sort=${sorted ? (descending ? 'descending' : 'ascending') : nothing}>${label}</th>`;
   };

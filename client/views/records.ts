@@ -463,7 +463,6 @@ class RecordsView {
         cell: cell(column),
         value: (row) => String(row[column.name] ?? ''),
         rowHeader: column.name === 'ref',
-        sortable: true,
       })),
       rows: answer.rows,
       rowKey: (row) => String(row.id),
