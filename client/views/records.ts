@@ -270,14 +270,12 @@ class RecordsView {
     return html`<div class="records-head"><h1 tabindex="-1">${t('records.title')}</h1><p class="muted">${scope}</p></div>
       ${tabList({ id: 'records', label: t('records.kinds'), tabs: KINDS, selected: kind, name: (k) => pick(KIND_NAMES[k]), go: (k) => this.switchKind(k) })}
       <div id="records-panel" role="tabpanel" class="records-panel" aria-labelledby="records-tab-${kind}">
-        <div class="records-toolbar">${this.searchForm()}${
+        <div class="records-toolbar">${this.searchForm()}<div class="records-actions">${
           canWrite(me)
-            ? html`<div class="records-actions">
-                <button type="button" class="primary" data-action="new-record" @click=${() => this.openForm(undefined)}>${t('records.new')}</button>
-                <button type="button" class="secondary" data-action="import" @click=${() => this.openImport()}>${t('records.import.open')}</button>
-              </div>`
-            : html`<div class="records-actions"></div>`
-        }</div>
+            ? html`<button type="button" class="primary" data-action="new-record" @click=${() => this.openForm(undefined)}>${t('records.new')}</button>
+                <button type="button" class="secondary" data-action="import" @click=${() => this.openImport()}>${t('records.import.open')}</button>`
+            : nothing
+        }</div></div>
         <details class="records-filters"><summary>${t('filters.label')}</summary>
           <div class="filters-body">${this.filterControls()}</div>
         </details>
