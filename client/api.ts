@@ -150,18 +150,18 @@ export function call<N extends EndpointName>(
   return request<Answer<N>>(endpoint.method.toUpperCase(), address(endpoint, given), given.body, given.signal);
 }
 
+/** A session signed in to or found: its CSRF token is kept for the changes to come. */
+function remember(me: Me): Me {
+  csrfToken = me.csrfToken;
+  return me;
+}
+
 export const api = {
   loginOptions: () => call(endpoints.loginOptions),
-  async login(email: string, password: string): Promise<Me> {
-    const me = await call(endpoints.login, { body: { email, password } });
-    csrfToken = me.csrfToken;
-    return me;
-  },
+  login: (email: string, password: string): Promise<Me> => call(endpoints.login, { body: { email, password } }).then(remember),
   async me(): Promise<Me | null> {
     try {
-      const me = await call(endpoints.me);
-      csrfToken = me.csrfToken;
-      return me;
+      return remember(await call(endpoints.me));
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return null;
       throw error;
