@@ -1,6 +1,5 @@
 import { lang } from './i18n';
 import type { Me } from '../contract/schemas/auth';
-import type { AggregateAnswer, SummaryAnswer } from '../contract/kpi';
 import type { Lang, ProblemCode, RenderContext } from '../contract/problems';
 import { problemText } from './lib/problem-text';
 import { KIND_COLUMNS } from '../contract/record-columns';
@@ -11,21 +10,15 @@ import type { Answer, Declared, Input } from '../contract/endpoint-schemas';
 import type { ProblemDetail as SentDetail } from '../contract/problems';
 
 // The API's shapes are the contract's (contract/schemas/, contract/kpi.ts): derived, never copied.
-export type { University } from '../contract/universities';
-export type { Bilingual, DimensionInfo, MeasureInfo, Meta, NamedCode } from '../contract/schemas/meta';
+export type { MeasureInfo, Meta } from '../contract/schemas/meta';
 export type { Me, LoginOptions } from '../contract/schemas/auth';
 export type { Target } from '../contract/schemas/targets';
-export type { MeasureId } from '../contract/measure-ids';
-export type { DimensionId } from '../contract/dimension-ids';
 export type {
   AggregateAnswer,
   CollaborationAnswer,
   MeasureSummary,
   SummaryAnswer,
 } from '../contract/kpi';
-export type AggregateRow = AggregateAnswer['rows'][number];
-export type Period = SummaryAnswer['period'];
-export type { Role } from '../contract/enums';
 export { endpoints };
 
 /**
@@ -157,18 +150,18 @@ export function call<N extends EndpointName>(
   return request<Answer<N>>(endpoint.method.toUpperCase(), address(endpoint, given), given.body, given.signal);
 }
 
+/** A session signed in to or found: its CSRF token is kept for the changes to come. */
+function remember(me: Me): Me {
+  csrfToken = me.csrfToken;
+  return me;
+}
+
 export const api = {
   loginOptions: () => call(endpoints.loginOptions),
-  async login(email: string, password: string): Promise<Me> {
-    const me = await call(endpoints.login, { body: { email, password } });
-    csrfToken = me.csrfToken;
-    return me;
-  },
+  login: (email: string, password: string): Promise<Me> => call(endpoints.login, { body: { email, password } }).then(remember),
   async me(): Promise<Me | null> {
     try {
-      const me = await call(endpoints.me);
-      csrfToken = me.csrfToken;
-      return me;
+      return remember(await call(endpoints.me));
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return null;
       throw error;

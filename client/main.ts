@@ -11,6 +11,7 @@ import {
   type ViewHandle,
   type ViewName,
 } from './view';
+import { messageOf } from './lib/form-dialog';
 import { renderSignIn } from './views/sign-in';
 
 const view = document.querySelector<HTMLElement>('#view')!;
@@ -130,9 +131,8 @@ async function showView({ fresh = false } = {}): Promise<void> {
 }
 
 function showError(error: unknown, retry: () => void): void {
-  const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
   show(
-    html`<p class="state error" role="alert">${t('state.error', { message })}</p>
+    html`<p class="state error" role="alert">${t('state.error', { message: messageOf(error) })}</p>
       <button type="button" @click=${retry}>${t('state.retry')}</button>`,
   );
 }

@@ -1,4 +1,4 @@
-import type { Me, Meta } from './api';
+import { type Me, type Meta, query } from './api';
 
 /** The names of the views, as they appear in the URL (`#/overview?…`). */
 export const VIEW_NAMES = [
@@ -60,11 +60,5 @@ export function parseLocation(hash: string): { view: string; params: URLSearchPa
   return { view: match?.[1] ?? '', params: new URLSearchParams(match?.[2] ?? '') };
 }
 
-export function locationOf(view: ViewName, params: URLSearchParams | Record<string, string | undefined>): string {
-  const search =
-    params instanceof URLSearchParams
-      ? new URLSearchParams(params)
-      : new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
-  const query = search.toString();
-  return `#/${view}${query ? `?${query}` : ''}`;
-}
+export const locationOf = (view: ViewName, params: URLSearchParams | Record<string, string | undefined>): string =>
+  `#/${view}${query(params)}`;

@@ -197,17 +197,11 @@ const MESSAGES = {
   'admin.audit.noDetail': ['Nothing more is recorded for this entry.', '此条目没有更多记录。'],
 } as const;
 
-type AdminKey = keyof typeof MESSAGES | `admin.audit.action.${AuditAction}`;
-const catalogue = (index: 0 | 1): Record<AdminKey, string> => ({
-  ...(Object.fromEntries(Object.entries(MESSAGES).map(([key, texts]) => [key, texts[index]])) as Record<
-    keyof typeof MESSAGES,
-    string
-  >),
-  ...(Object.fromEntries(AUDIT_ACTIONS.map((a) => [`admin.audit.action.${a}`, ACTION_LABELS[a][index]])) as Record<
+/** The admin view's messages and the audit log's actions, each as [English, Chinese]. */
+export const admin = {
+  ...MESSAGES,
+  ...(Object.fromEntries(AUDIT_ACTIONS.map((a) => [`admin.audit.action.${a}`, ACTION_LABELS[a]])) as Record<
     `admin.audit.action.${AuditAction}`,
-    string
+    readonly [string, string]
   >),
-});
-
-export const adminEn = catalogue(0);
-export const adminZh = catalogue(1);
+};

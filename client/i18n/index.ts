@@ -1,7 +1,7 @@
-import { adminEn, adminZh } from './admin';
+import { admin } from './admin';
 import { base } from './base';
 import { charts } from './charts';
-import { recordsEn, recordsZh } from './records';
+import { records } from './records';
 import { reportEn, reportZh } from './report';
 
 export type Lang = 'zh' | 'en';
@@ -20,11 +20,12 @@ function side<K extends string>(catalogue: Record<K, readonly [string, string]>,
 /**
  * One catalogue per part of the interface, merged: each view's messages live beside the others'
  * but in a file of their own. Every key has both languages: a `Catalogue` holds both side by
- * side; the others' Chinese catalogues are typed by their English ones.
+ * side; the report's Chinese catalogue is typed by its English one.
  */
-const en = { ...side(base, 'en'), ...side(charts, 'en'), ...recordsEn, ...adminEn, ...reportEn };
+const pairs = { ...base, ...charts, ...records, ...admin };
+const en = { ...side(pairs, 'en'), ...reportEn };
 export type MessageKey = keyof typeof en;
-const zh: Record<MessageKey, string> = { ...side(base, 'zh'), ...side(charts, 'zh'), ...recordsZh, ...adminZh, ...reportZh };
+const zh: Record<MessageKey, string> = { ...side(pairs, 'zh'), ...reportZh };
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, zh };
 const STORAGE_KEY = 'alliance-outcomes.lang';

@@ -81,10 +81,6 @@ export class ChartSlot<T extends ChartType> {
     this.#chart = new Chart(this.canvas, config);
   }
 
-  get chart(): Chart<T> | undefined {
-    return this.#chart;
-  }
-
   destroy(): void {
     this.#chart?.destroy();
     this.#chart = undefined;

@@ -2,11 +2,11 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { MEASURE_GROUPS } from '../../contract/measure-ids';
 import type { MeasureInfo, Meta } from '../api';
+import type { NamedCode } from '../../contract/schemas/meta';
 import { lang, pick, t } from '../i18n';
 import type { ViewContext, ViewName } from '../view';
 import { today } from './dates';
 
-export { today };
 export type Grain = 'month' | 'quarter' | 'year';
 const GRAINS: readonly Grain[] = ['month', 'quarter', 'year'];
 /** The earliest day a filter takes: the founding of the records' era. */
@@ -105,23 +105,23 @@ export function scopeFilters(filters: Filters): Record<string, string> {
 
 export const measureOf = (meta: Pick<Meta, 'measures'>, id: string): MeasureInfo => meta.measures.find((m) => m.id === id)!;
 
-/** A university's name in the interface's language; its code when it is not a member. */
-export const universityName = (meta: Meta, code: string): string => {
-  const u = meta.universities.find((x) => x.code === code);
-  return u ? pick({ en: u.nameEn, zh: u.nameZh }) : code;
+/** A university's, province's or field's name in the interface's language; its code when the registry has none. */
+export const nameOf = (list: readonly NamedCode[], code: string): string => {
+  const x = list.find((x) => x.code === code);
+  return x ? (lang() === 'zh' ? x.nameZh : x.nameEn) : code;
 };
+
+export const universityName = (meta: Pick<Meta, 'universities'>, code: string): string => nameOf(meta.universities, code);
+
+/** A university by code and name, as the lists to choose from show it: `USST · 上海理工大学`. */
+export const universityTitle = (meta: Pick<Meta, 'universities'>, code: string): string =>
+  `${code} · ${universityName(meta, code)}`;
 
 /** A short name for charts: the code in English, the Chinese name in Chinese. */
-export const universityLabel = (meta: Pick<Meta, 'universities'>, code: string): string => {
-  const u = meta.universities.find((x) => x.code === code);
-  if (!u) return code;
-  return lang() === 'zh' ? u.nameZh : u.code;
-};
+export const universityLabel = (meta: Pick<Meta, 'universities'>, code: string): string =>
+  lang() === 'zh' ? universityName(meta, code) : code;
 
-export const regionName = (meta: Pick<Meta, 'regions'>, code: string): string => {
-  const r = meta.regions.find((x) => x.code === code);
-  return r ? (lang() === 'zh' ? r.nameZh : r.nameEn) : code;
-};
+export const regionName = (meta: Pick<Meta, 'regions'>, code: string): string => nameOf(meta.regions, code);
 
 /** The days a period key covers: 2024, 2024-Q3, 2024-07. */
 export function periodRange(key: string | number): { from: string; to: string } {

@@ -37,10 +37,7 @@ export interface Dialog {
 }
 
 /** Opens a modal dialog inside `host`; `onClose` runs once, however it is closed. */
-export function openDialog(
-  host: HTMLElement,
-  options: { title: string; className?: string; onClose?: () => void; fallbackFocus?: () => HTMLElement | null },
-): Dialog {
+export function openDialog(host: HTMLElement, options: { title: string; className?: string; onClose?: () => void }): Dialog {
   const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   const titleId = nextId('dialog-title');
   const close = (): void => {
@@ -63,7 +60,7 @@ export function openDialog(
     () => {
       options.onClose?.();
       dialog.remove();
-      (opener?.isConnected ? opener : options.fallbackFocus?.())?.focus();
+      if (opener?.isConnected) opener.focus();
     },
     { once: true },
   );
@@ -154,8 +151,6 @@ export interface FormDialogOptions {
   outro?: () => unknown;
   /** Sends the form's values; a thrown ApiError's problems are shown, anything else closes the dialog. */
   submit(values: Record<string, string>): Promise<void>;
-  /** The field a problem's path names (`body.received_cny` → received_cny). */
-  fieldOf?: (path: string) => string;
 }
 
 export interface FormDialog extends Dialog {
@@ -170,7 +165,6 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
   let beside = new Map<string, string[]>();
   let top: string[] = [];
   let busy = false;
-  const fieldOf = o.fieldOf ?? ((path: string) => path.replace(/^body\./, ''));
 
   const field = (f: FormField) => {
     const id = ids.get(f.name)!;
@@ -204,7 +198,8 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
     } catch (error) {
       beside = new Map();
       top = problemLines(error, (path, message) => {
-        const name = fieldOf(path);
+        // The field a problem's path names (`body.received_cny` → received_cny).
+        const name = path.replace(/^body\./, '');
         if (!ids.has(name)) return false;
         beside.set(name, [...(beside.get(name) ?? []), message]);
         return true;

@@ -2,7 +2,6 @@ import { lang } from '../i18n';
 import { locale } from './dates';
 
 /** The registry's units, one definition for server and client. */
-export type { Unit } from '../../contract/kpi';
 import type { Unit } from '../../contract/kpi';
 
 const WAN = 10_000;
@@ -53,11 +52,13 @@ export function formatTick(value: number, unit: Unit): string {
   return String(+value.toFixed(1));
 }
 
+/** The sign written before a change: +, − (a minus, not a hyphen), or ± for none. */
+export const signOf = (n: number): string => (n > 0 ? '+' : n < 0 ? '−' : '±');
+
 /** A relative change (0.12 → "+12.0%"); null when there is nothing to compare with. */
 export function formatChange(change: number | null | undefined): string {
   if (change === null || change === undefined || !Number.isFinite(change)) return '—';
-  const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
-  return `${sign}${(Math.abs(change) * 100).toFixed(1)}%`;
+  return `${signOf(change)}${(Math.abs(change) * 100).toFixed(1)}%`;
 }
 
 /**
@@ -68,8 +69,7 @@ export function formatChangeOf(unit: Unit, value: number | null, base: number | 
   if (unit !== 'ratio') return formatChange(relative);
   if (value === null || base === null) return '—';
   const points = Math.round((value - base) * 1000) / 10;
-  const sign = points > 0 ? '+' : points < 0 ? '−' : '±';
-  return `${sign}${Math.abs(points).toFixed(1)}${lang() === 'zh' ? ' 个百分点' : ' pp'}`;
+  return `${signOf(points)}${Math.abs(points).toFixed(1)}${lang() === 'zh' ? ' 个百分点' : ' pp'}`;
 }
 
 export function formatPercent(ratio: number | null | undefined): string {

@@ -5,7 +5,7 @@ import { locale } from './dates';
 /**
  * A table of one page of rows whose page, size and sort live in the URL: the view reads them
  * with `readPaging`, writes them back with `writePaging` (lib/paging.ts), and renders
- * `pagedTable`, `pager` and `pageSizeSelect` in place. Nothing here holds state: a click calls
+ * `pagedTable` and `pager` in place. Nothing here holds state: a click calls
  * back with the new state, the view navigates, and the URL's next state renders.
  */
 
@@ -23,7 +23,6 @@ export interface TableColumn<Row> {
   value?(row: Row): string;
   /** The cell names its row (a record's reference): a row header for screen readers. */
   rowHeader?: boolean;
-  sortable?: boolean;
 }
 
 export interface PagedTableOptions<Row> {
@@ -47,11 +46,9 @@ export function pagedTable<Row>(o: PagedTableOptions<Row>): TemplateResult {
   const descending = o.sort.startsWith('-');
   const header = (c: TableColumn<Row>) => {
     const sorted = c.key === sortKey;
-    const label = c.sortable
-      ? html`<button type="button" class="sort-button" data-sort=${c.key} title=${t('records.sort.hint')}
-          @click=${() => o.onSort(sorted && !descending ? `-${c.key}` : c.key)}>${c.label}<span class="sort-mark"
-            aria-hidden="true">${sorted ? (descending ? ' ▼' : ' ▲') : ' ↕'}</span></button>`
-      : c.label;
+    const label = html`<button type="button" class="sort-button" data-sort=${c.key} title=${t('records.sort.hint')}
+      @click=${() => o.onSort(sorted && !descending ? `-${c.key}` : c.key)}>${c.label}<span class="sort-mark"
+        aria-hidden="true">${sorted ? (descending ? ' ▼' : ' ▲') : ' ↕'}</span></button>`;
     return html`<th scope="col" data-column=${c.key} class=${c.className ?? nothing}
       aria-sort=${sorted ? (descending ? 'descending' : 'ascending') : nothing}>${label}</th>`;
   };
@@ -71,42 +68,42 @@ export function pagedTable<Row>(o: PagedTableOptions<Row>): TemplateResult {
   </table>`;
 }
 
-/** First, previous, "page X of Y", next, last; `go` is called with the page to show. */
+/** The rows-per-page choices of a paged list, and the size it shows unless its URL says otherwise. */
+const PAGE_SIZES = [25, 50, 100, 200];
+export const DEFAULT_PAGE_SIZE = 50;
+
+/**
+ * First, previous, "page X of Y", next, last, and the rows-per-page choice (a size the URL names
+ * that is not offered is offered too); `go` is called with the page and size to show.
+ */
 export function pager(o: {
+  /** The id of the rows-per-page select. */
+  id: string;
   page: number;
   pageSize: number;
   total: number;
   label: string;
-  go(page: number): void;
+  go(paging: { page: number; pageSize: number }): void;
 }): TemplateResult {
   const pages = Math.max(1, Math.ceil(o.total / o.pageSize));
   const page = Math.min(o.page, pages);
   const button = (key: 'first' | 'previous' | 'next' | 'last', target: number, disabled: boolean) =>
-    html`<button type="button" class="secondary" data-page=${key} ?disabled=${disabled} @click=${() => o.go(target)}>${t(
-      `records.pager.${key}`,
-    )}</button>`;
+    html`<button type="button" class="secondary" data-page=${key} ?disabled=${disabled}
+      @click=${() => o.go({ page: target, pageSize: o.pageSize })}>${t(`records.pager.${key}`)}</button>`;
+  const sizes = [...new Set([...PAGE_SIZES, o.pageSize])].sort((a, b) => a - b);
+  const resize = (e: Event) => o.go({ page: 1, pageSize: Number((e.target as HTMLSelectElement).value) });
   return html`<nav class="pager" aria-label=${o.label}>
-    ${button('first', 1, page <= 1)}${button('previous', page - 1, page <= 1)}
-    <span class="pager-position" data-page-number=${page} data-page-count=${pages}>${t('records.pager.position', {
-      page: formatCount(page),
-      pages: formatCount(pages),
-    })}</span>
-    ${button('next', page + 1, page >= pages)}${button('last', pages, page >= pages)}
-  </nav>`;
-}
-
-/** The rows-per-page choice; a size the URL names that is not offered is offered too. */
-export function pageSizeSelect(o: {
-  id: string;
-  sizes: readonly number[];
-  value: number;
-  onChange(size: number): void;
-}): TemplateResult {
-  const sizes = [...new Set([...o.sizes, o.value])].sort((a, b) => a - b);
-  return html`<div class="page-size">
-    <label for=${o.id}>${t('records.pager.size')}</label>
-    <select id=${o.id} @change=${(e: Event) => o.onChange(Number((e.target as HTMLSelectElement).value))}>
-      ${sizes.map((size) => html`<option value=${size} .selected=${size === o.value}>${formatCount(size)}</option>`)}
-    </select>
-  </div>`;
+      ${button('first', 1, page <= 1)}${button('previous', page - 1, page <= 1)}
+      <span class="pager-position" data-page-number=${page} data-page-count=${pages}>${t('records.pager.position', {
+        page: formatCount(page),
+        pages: formatCount(pages),
+      })}</span>
+      ${button('next', page + 1, page >= pages)}${button('last', pages, page >= pages)}
+    </nav>
+    <div class="page-size">
+      <label for=${o.id}>${t('records.pager.size')}</label>
+      <select id=${o.id} @change=${resize}>
+        ${sizes.map((size) => html`<option value=${size} .selected=${size === o.pageSize}>${formatCount(size)}</option>`)}
+      </select>
+    </div>`;
 }

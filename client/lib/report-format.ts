@@ -1,5 +1,6 @@
 import { reportEn, reportZh } from '../i18n/report';
 import { reportMoment } from './dates';
+import { signOf } from './format';
 import type { ReportLang, ReportMeasure } from './report-types';
 
 /**
@@ -18,7 +19,6 @@ export function reportText(lang: ReportLang, key: ReportKey, values: Record<stri
 const grouped = (value: number, digits: number, lang: ReportLang): string =>
   value.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const finite = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);
-const sign = (value: number) => (value > 0 ? '+' : value < 0 ? '−' : '±');
 
 /** A figure in a report table: money in 万元 with two decimals, counts whole, credits with their tenths. */
 export function reportNumber(value: number | null | undefined, unit: Unit, lang: ReportLang): string {
@@ -34,12 +34,12 @@ export function reportPercent(ratio: number | null | undefined, lang: ReportLang
 
 /** A relative change, signed: +12.5%, −3.0%, ±0.0%. */
 export function reportChange(ratio: number | null | undefined, lang: ReportLang): string {
-  return finite(ratio) ? `${sign(ratio)}${grouped(Math.abs(ratio) * 100, 1, lang)}%` : '—';
+  return finite(ratio) ? `${signOf(ratio)}${grouped(Math.abs(ratio) * 100, 1, lang)}%` : '—';
 }
 
 /** A signed difference (revisions), with its unit where it is not a plain count: +100.00 万元. */
 export function reportDelta(value: number, unit: Unit, lang: ReportLang): string {
-  const text = `${sign(value)}${reportNumber(Math.abs(value), unit, lang)}`;
+  const text = `${signOf(value)}${reportNumber(Math.abs(value), unit, lang)}`;
   return unit === 'count' ? text : `${text} ${unitText(unit, lang)}`;
 }
 
@@ -47,7 +47,7 @@ export function reportDelta(value: number, unit: Unit, lang: ReportLang): string
 export function reportChangePoints(before: number | null, after: number | null, lang: ReportLang): string {
   if (!finite(before) || !finite(after)) return '—';
   const points = (after - before) * 100;
-  return `${sign(points)}${grouped(Math.abs(points), 1, lang)} ${reportText(lang, 'report.unit.points')}`;
+  return `${signOf(points)}${grouped(Math.abs(points), 1, lang)} ${reportText(lang, 'report.unit.points')}`;
 }
 
 export const unitText = (unit: Unit, lang: ReportLang): string => reportText(lang, `report.unit.${unit}`);

@@ -2,6 +2,7 @@ import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { t } from '../i18n';
 import type { ViewContext, ViewHandle } from '../view';
 import type { Figure } from './figure';
+import { type FilterDefaults, type Filters, readFilters } from './filters';
 
 export type ViewState = 'loading' | 'ready' | 'empty' | 'error';
 
@@ -9,6 +10,24 @@ export type ViewState = 'loading' | 'ready' | 'empty' | 'error';
 export function setViewState(container: HTMLElement, state: ViewState): void {
   container.dataset.state = state;
   container.setAttribute('aria-busy', String(state === 'loading'));
+}
+
+/** What the last change did, with what may follow it (a status), or why it failed (an alert). */
+export interface Notice {
+  text: string;
+  error?: boolean;
+  action?: TemplateResult;
+}
+
+export const noticeLine = (n: Notice | undefined): TemplateResult | typeof nothing =>
+  n
+    ? html`<p class=${n.error ? 'records-error' : 'records-note'} role=${n.error ? 'alert' : 'status'}>${n.text}${n.action ?? nothing}</p>`
+    : nothing;
+
+/** A view this person may not see: its title, and why, as the view's error. */
+export function refuse(container: HTMLElement, title: string, message: string): void {
+  setViewState(container, 'error');
+  render(html`<h1>${title}</h1><p class="state error" role="alert">${message}</p>`, container);
 }
 
 /**
@@ -51,33 +70,38 @@ export class ViewStatus {
 export interface ChartViewSpec {
   /** The view's figures: their table toggles re-render the view; they are drawn after each load. */
   figures: readonly Figure[];
-  /** Reads the view's state from the URL: called on every navigation, before the template renders it. */
-  read(ctx: ViewContext): void;
+  /** The view's filters where its URL names none: on every navigation they are read from the URL. */
+  filters: FilterDefaults;
+  /** Reads the rest of the view's state from the URL: called after its filters, before the template renders it. */
+  read?(ctx: ViewContext, filters: Filters): void;
   /** The whole view; `alert` is the last load's error, if any. */
-  template(ctx: ViewContext, alert: ReturnType<ViewStatus['alert']>): TemplateResult;
+  template(ctx: ViewContext, alert: ReturnType<ViewStatus['alert']>, filters: Filters): TemplateResult;
   /** Fetches with `ctx.signal` and sets the figures' content; says what it found, or nothing when superseded. */
-  load(ctx: ViewContext): Promise<'ready' | 'empty' | undefined>;
+  load(ctx: ViewContext, filters: Filters): Promise<'ready' | 'empty' | undefined>;
   /** Draws what is not a figure (the overview's sparklines), after the figures. */
   draw?(): void;
   destroy?(): void;
 }
 
 /**
- * A chart view's loop: on each URL change it reads its state and renders its template in place at
- * once (the filter bar keeps its nodes and focus), loads, then renders again and draws its charts.
+ * A chart view's loop: on each URL change it reads its filters and state and renders its template
+ * in place at once (the filter bar keeps its nodes and focus), loads, then renders again and draws
+ * its charts.
  */
 export function chartView(container: HTMLElement, first: ViewContext, spec: ChartViewSpec): ViewHandle {
   let ctx = first;
-  const paint = () => render(spec.template(ctx, status.alert()), container);
+  let filters: Filters;
+  const paint = () => render(spec.template(ctx, status.alert(), filters), container);
   const status = new ViewStatus(container, paint);
   for (const figure of spec.figures) figure.changed = paint;
   const update = async (next: ViewContext) => {
     ctx = next;
-    spec.read(ctx);
+    filters = readFilters(ctx.params, ctx.meta, spec.filters);
+    spec.read?.(ctx, filters);
     paint();
     const { signal } = ctx;
     await status.run(signal, async () => {
-      const state = await spec.load(ctx);
+      const state = await spec.load(ctx, filters);
       if (!state || signal.aborted) return undefined;
       paint();
       for (const figure of spec.figures) figure.draw();

@@ -5,7 +5,7 @@ import { ApiError, call, endpoints } from '../api';
 import { debounce } from '../dom';
 import { t } from '../i18n';
 import { formatMoment } from '../lib/dates';
-import { formatCount, pageSizeSelect, pager } from '../lib/paged-table';
+import { DEFAULT_PAGE_SIZE, formatCount, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
 import type { MountTab } from './admin';
 import type { User } from './admin-users';
@@ -17,12 +17,8 @@ import type { AuditEntry, AuditPage } from '../../contract/schemas/audit';
  * and page are in the URL; typing in a filter updates the URL (and the list) in place.
  */
 
-export type { AuditEntry } from '../../contract/schemas/audit';
-
 const FILTERS = ['user', 'action', 'subject', 'from', 'to'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
-const PAGE_SIZES = [25, 50, 100, 200];
-const DEFAULT_PAGE_SIZE = 50;
 /** How long typing pauses before the URL follows it. */
 const TYPING_PAUSE_MS = 400;
 const COLUMNS = ['time', 'user', 'action', 'subject', 'address', 'detail'] as const;
@@ -155,13 +151,7 @@ export const mountAuditTab: MountTab = (host, first, status) => {
         </table>
       </div>
       <div class="records-pager">
-        ${pager({ ...state, total: page.total, label: t('admin.audit.pages'), go: (p) => go({ ...state, page: p }) })}
-        ${pageSizeSelect({
-          id: 'audit-page-size',
-          sizes: PAGE_SIZES,
-          value: state.pageSize,
-          onChange: (pageSize) => go({ ...state, pageSize, page: 1 }),
-        })}
+        ${pager({ ...state, id: 'audit-page-size', total: page.total, label: t('admin.audit.pages'), go: (p) => go({ ...state, ...p }) })}
       </div>`;
 
   const draw = () =>

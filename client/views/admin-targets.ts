@@ -4,6 +4,7 @@ import { MEASURE_GROUPS } from '../../contract/measure-ids';
 import { type MeasureInfo, call, endpoints } from '../api';
 import { lang, pick, t } from '../i18n';
 import { today } from '../lib/dates';
+import { universityName } from '../lib/filters';
 import { formatValue, unitName } from '../lib/format';
 import type { MountTab } from './admin';
 import { confirmDialog, problemLines } from '../lib/form-dialog';
@@ -19,12 +20,11 @@ import { formatCount } from '../lib/paged-table';
 
 const FIRST_YEAR = 2019;
 
-/** What a cell holds: a target (thousands separators allowed), none (empty), or something that is not a number. */
-export function parseTarget(text: string): { ok: true; value: number | null } | { ok: false } {
+/** What a cell holds: a target (thousands separators allowed), none (null: empty), or undefined when it is not a number. */
+export function parseTarget(text: string): number | null | undefined {
   const clean = text.replace(/[\s,，_]/g, '');
-  if (clean === '') return { ok: true, value: null };
-  if (!/^\d{1,16}(\.\d{1,2})?$/.test(clean)) return { ok: false };
-  return { ok: true, value: Number(clean) };
+  if (clean === '') return null;
+  return /^\d{1,16}(\.\d{1,2})?$/.test(clean) ? Number(clean) : undefined;
 }
 
 const thisYear = () => Number(today().slice(0, 4));
@@ -43,7 +43,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   const measures = ctx.meta.measures.filter((m) => m.targeted);
   const columns = [
     { code: null, label: t('admin.targets.alliance'), title: t('admin.targets.allianceTitle') },
-    ...ctx.meta.universities.map((u) => ({ code: u.code, label: u.code, title: lang() === 'zh' ? u.nameZh : u.nameEn })),
+    ...ctx.meta.universities.map((u) => ({ code: u.code, label: u.code, title: universityName(ctx.meta, u.code) })),
   ];
   const cells: Cell[] = measures.flatMap((measure) =>
     columns.map(({ code }) => ({ key: keyOf(measure.id, code), measure, university: code })),
@@ -59,15 +59,10 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
 
   const text = (key: string) => typed.get(key) ?? '';
   const parsed = (key: string) => parseTarget(text(key));
-  const isChanged = (key: string) => {
-    const p = parsed(key);
-    return !p.ok || p.value !== (original.get(key) ?? null);
-  };
+  // A cell that is not a number differs from every saved target.
+  const isChanged = (key: string) => parsed(key) !== (original.get(key) ?? null);
   const changed = () => cells.filter((c) => isChanged(c.key));
-  const numberAt = (key: string): number | null => {
-    const p = parsed(key);
-    return p.ok ? p.value : null;
-  };
+  const numberAt = (key: string): number | null => parsed(key) ?? null;
 
   /** The members' targets for a measure, summed, when they add up to more than the alliance's. */
   const overAlliance = (measure: MeasureInfo): number | undefined => {
@@ -86,11 +81,10 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
 
   const input = (cell: Cell, column: { title: string }) => {
     const id = `target-${cell.key.replace(/[^\w-]/g, '-')}`;
-    const p = parsed(cell.key);
     const error = errors.get(cell.key);
     const over = cell.university === null ? overAlliance(cell.measure) : undefined;
     // Large amounts are hard to read as typed: they are shown as 万元 / million yuan beneath; an empty cell says so.
-    const value = p.ok ? p.value : undefined;
+    const value = parsed(cell.key);
     const readable =
       value === null
         ? t('admin.targets.none')
@@ -226,7 +220,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     errors = new Map();
     problems = [];
     saved = '';
-    const invalid = changes.filter((c) => !parsed(c.key).ok);
+    const invalid = changes.filter((c) => parsed(c.key) === undefined);
     if (invalid.length > 0) {
       for (const c of invalid) errors.set(c.key, t('admin.targets.notNumber'));
       draw();

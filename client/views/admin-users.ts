@@ -2,13 +2,13 @@ import { html, nothing, render } from 'lit-html';
 import { type Role, ROLES } from '../../contract/enums';
 import { call, endpoints } from '../api';
 import { t } from '../i18n';
-import type { Meta } from '../api';
 import { formatDay } from '../lib/dates';
-import { universityName } from '../lib/filters';
+import { universityTitle } from '../lib/filters';
 import { confirmDialog, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
 import type { User } from '../../contract/schemas/users';
 import { MIN_PASSWORD_LENGTH } from '../../contract/limits';
 import type { ViewContext } from '../view';
+import { type Notice, noticeLine } from '../lib/view-status';
 import type { MountTab } from './admin';
 import { demoSection } from './admin-demo';
 
@@ -29,8 +29,6 @@ export function generatePassword(length = 20): string {
   }
   return out.length === length ? out : generatePassword(length);
 }
-
-const universityTitle = (meta: Meta, code: string | null): string => (code ? `${code} · ${universityName(meta, code)}` : '—');
 
 type PasswordMode = 'keep' | 'generate' | 'type';
 
@@ -172,9 +170,9 @@ export const mountUsersTab: MountTab = (host, first, status) => {
   let ctx = first;
   let users: User[] = [];
   let loaded = false;
-  let note: { message: string; error: boolean } | undefined;
-  const say = (message: string, error = false) => {
-    note = { message, error };
+  let note: Notice | undefined;
+  const say = (text: string, error = false) => {
+    note = { text, error };
     draw();
   };
   const root = () => host.querySelector<HTMLElement>('.admin-users') ?? host;
@@ -211,7 +209,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
       <th scope="row">${user.name}</th>
       <td>${user.email}</td>
       <td data-value=${user.role}>${t(`role.${user.role}`)}</td>
-      <td data-value=${user.university ?? ''} title=${universityTitle(ctx.meta, user.university)}>${user.university ?? '—'}</td>
+      <td data-value=${user.university ?? ''} title=${user.university ? universityTitle(ctx.meta, user.university) : '—'}>${user.university ?? '—'}</td>
       <td data-value=${state}><span class="status-badge ${state}">${t(`admin.users.${state}`)}</span></td>
       <td title=${user.createdAt}>${formatDay(user.createdAt)}</td>
       <td class="actions">
@@ -236,7 +234,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
         <p class="muted">${t('admin.users.intro')}</p>
         <div class="records-results">
           <div class="records-status">
-            ${note ? html`<p class=${note.error ? 'records-error' : 'records-note'} role=${note.error ? 'alert' : 'status'}>${note.message}</p>` : nothing}
+            ${noticeLine(note)}
           </div>
           <div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.users.title')}>
             <table class="data-table users-table">

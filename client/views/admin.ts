@@ -2,8 +2,8 @@ import '../records.css';
 import { html, render } from 'lit-html';
 import { t } from '../i18n';
 import { tabList } from '../lib/tabs';
-import { setViewState, ViewStatus } from '../lib/view-status';
-import type { RenderView, ViewContext } from '../view';
+import { refuse, ViewStatus } from '../lib/view-status';
+import type { RenderView, ViewContext, ViewHandle } from '../view';
 import { mountAuditTab } from './admin-audit';
 import { mountTargetsTab } from './admin-targets';
 import { mountUsersTab } from './admin-users';
@@ -17,13 +17,11 @@ import { mountUsersTab } from './admin-users';
 export const ADMIN_TABS = ['users', 'targets', 'audit'] as const;
 export type AdminTab = (typeof ADMIN_TABS)[number];
 
-/** A tab drawn into `host`; `update` when only its URL state changed, `destroy` when it is left. */
-export interface TabHandle {
-  update?(ctx: ViewContext): void;
-  destroy?(): void;
-}
-/** A tab reports its loads through the view's one `status` (its `data-state` and error box). */
-export type MountTab = (host: HTMLElement, ctx: ViewContext, status: ViewStatus) => TabHandle;
+/**
+ * A tab drawn into `host`: updated when only its URL state changed, destroyed when it is left. It
+ * reports its loads through the view's one `status` (its `data-state` and error box).
+ */
+export type MountTab = (host: HTMLElement, ctx: ViewContext, status: ViewStatus) => ViewHandle;
 
 const MOUNT: Record<AdminTab, MountTab> = { users: mountUsersTab, targets: mountTargetsTab, audit: mountAuditTab };
 
@@ -33,13 +31,9 @@ const tabOf = (params: URLSearchParams): AdminTab => {
 };
 
 export const renderAdmin: RenderView = (container, first) => {
-  if (first.me.role !== 'admin') {
-    setViewState(container, 'error');
-    render(html`<h1>${t('admin.title')}</h1><p class="state error" role="alert">${t('admin.forbidden')}</p>`, container);
-    return;
-  }
+  if (first.me.role !== 'admin') return refuse(container, t('admin.title'), t('admin.forbidden'));
   let ctx = first;
-  let shown: { tab: AdminTab; host: HTMLElement; handle: TabHandle } | undefined;
+  let shown: { tab: AdminTab; host: HTMLElement; handle: ViewHandle } | undefined;
   // The tab on screen, set before its tab mounts (a mount may load at once and clear an old error).
   let drawn: { tab: AdminTab; host: HTMLElement } | undefined;
   const status = new ViewStatus(container, () => drawn && draw(drawn.tab, drawn.host));

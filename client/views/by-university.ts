@@ -1,5 +1,4 @@
 import { html } from 'lit-html';
-import { live } from 'lit-html/directives/live.js';
 import { type AggregateAnswer, api, csvUrl } from '../api';
 import { lang, pick, t } from '../i18n';
 import { colour, onHit } from '../lib/charts';
@@ -13,9 +12,9 @@ import {
   type Filters,
   filterBar,
   measureOf,
+  option,
   periodLabel,
   periodRange,
-  readFilters,
   scopeFilters,
   universityLabel,
 } from '../lib/filters';
@@ -25,23 +24,16 @@ import type { RenderView, ViewContext } from '../view';
 
 /** Bars per university for one measure: a bar per period (grouped) or the periods stacked, and a table. */
 export const renderByUniversity: RenderView = (container, first) => {
-  const { meta } = first;
-  let filters: Filters;
   let stacked = false;
   const figure = new Figure<'bar'>('by-university', { tall: true, showTable: true });
   const layout = () => html`<select name="layout" id="universities-layout">
-    ${(['grouped', 'stacked'] as const).map(
-      (value) =>
-        html`<option value=${value} .selected=${live((value === 'stacked') === stacked)}>${t(`layout.${value}`)}</option>`,
-    )}
+    ${(['grouped', 'stacked'] as const).map((value) => option(value, t(`layout.${value}`), (value === 'stacked') === stacked))}
   </select>`;
   return chartView(container, first, {
     figures: [figure],
-    read(ctx) {
-      filters = readFilters(ctx.params, meta, { grain: 'year', measure: 'tech_transfer.contract_value', from: '2020-01-01' });
-      stacked = ctx.params.get('layout') === 'stacked';
-    },
-    template: (ctx, alert) => html`<h1>${t('nav.universities')}</h1>
+    filters: { grain: 'year', measure: 'tech_transfer.contract_value', from: '2020-01-01' },
+    read: (ctx) => void (stacked = ctx.params.get('layout') === 'stacked'),
+    template: (ctx, alert, filters) => html`<h1>${t('nav.universities')}</h1>
       ${filterBar('universities', ctx, filters, {
         grain: true,
         measure: true,
@@ -51,7 +43,7 @@ export const renderByUniversity: RenderView = (container, first) => {
         extraParams: (data) => ({ layout: String(data.get('layout')) }),
       })}
       ${alert} ${figure.template()}`,
-    async load(ctx) {
+    async load(ctx, filters) {
       const by = `university,${filters.grain}`;
       const query = aggregateQuery(filters, { measures: filters.measure, by, withRecords: 'true' });
       const answer = await api.aggregate(query, ctx.signal);
@@ -96,6 +88,12 @@ function content(
           periods.map((p) => cell(u, p)),
         ),
   );
+  /** The alliance in one period: every university's cell of it combined. */
+  const alliance = (p: string) =>
+    combine(
+      measure,
+      universities.map((u) => cell(u, p)),
+    );
   const top = universities[totals.indexOf(Math.max(...totals.map((v) => v ?? Number.NEGATIVE_INFINITY)))];
   const periodLabels = periods.map((p) => periodLabel(p, filters.grain));
   const open = (u: string, j: number) =>
@@ -132,23 +130,9 @@ function content(
       ]),
       footer: [
         { text: t('table.alliance'), header: true },
-        ...periods.map((p) =>
-          exact(
-            combine(
-              measure,
-              universities.map((u) => cell(u, p)),
-            ),
-          ),
-        ),
+        ...periods.map((p) => exact(alliance(p))),
         // The alliance over the whole range: every cell's sums (a stock: the last period's).
-        exact(
-          stock
-            ? combine(
-                measure,
-                universities.map((u) => cell(u, last)),
-              )
-            : combine(measure, answer.rows),
-        ),
+        exact(stock ? alliance(last) : combine(measure, answer.rows)),
       ],
     },
     chart: {
@@ -164,7 +148,6 @@ function content(
         })),
       },
       options: {
-        responsive: true,
         plugins: {
           legend: { position: 'bottom' },
           tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y, measure.unit)}` } },

@@ -5,7 +5,7 @@ import { lang, pick, t } from '../i18n';
 import { Chart, onHit } from '../lib/charts';
 import { drillDown } from '../lib/drill';
 import { exactCell, Figure, type FigureContent } from '../lib/figure';
-import { aggregateQuery, AGREEMENT_DAY, type Filters, filterBar, measureOf, readFilters, universityLabel } from '../lib/filters';
+import { aggregateQuery, AGREEMENT_DAY, type Filters, filterBar, measureOf, universityLabel } from '../lib/filters';
 import { formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
@@ -42,22 +42,20 @@ function shade(ratio: number): string {
 /** University × partner: who works with whom, for credits, joint training and joint contracts. */
 export const renderCollaboration: RenderView = (container, first) => {
   const { meta } = first;
-  let filters: Filters;
   const figure = new Figure<'matrix'>('collaboration', { tall: true, showTable: true });
   return chartView(container, first, {
     figures: [figure],
-    read: (ctx) =>
-      void (filters = readFilters(ctx.params, meta, {
-        measure: 'credits.credits',
-        measures: COLLABORATION_MEASURES,
-        from: AGREEMENT_DAY,
-      })),
-    template: (ctx, alert) => html`<h1>${t('nav.collaboration')}</h1>
+    filters: {
+      measure: 'credits.credits',
+      measures: COLLABORATION_MEASURES,
+      from: AGREEMENT_DAY,
+    },
+    template: (ctx, alert, filters) => html`<h1>${t('nav.collaboration')}</h1>
       ${filterBar('collaboration', ctx, filters, { measure: true, measures: COLLABORATION_MEASURES, universities: true, regions: true })}
       ${alert}
       <p class="muted">${t(`collaboration.explain.${measureOf(meta, filters.measure).group}` as 'collaboration.explain.credit')}</p>
       ${figure.template()}`,
-    async load(ctx) {
+    async load(ctx, filters) {
       const query = aggregateQuery(filters, { measure: filters.measure });
       // The record count behind each cell comes from the same grouping as an aggregate.
       const by = 'university,partner_university';
@@ -139,7 +137,6 @@ function content(
         ],
       },
       options: {
-        responsive: true,
         plugins: {
           legend: { display: false },
           tooltip: {

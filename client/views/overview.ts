@@ -17,7 +17,6 @@ import {
   measureOf,
   periodLabel,
   periodRange,
-  readFilters,
   scopeFilters,
 } from '../lib/filters';
 import { formatChangeOf, formatPercent, formatTick, formatValue } from '../lib/format';
@@ -63,7 +62,6 @@ const trend = (change: number | null) => (change === null ? 'flat' : change > 0 
 
 export const renderOverview: RenderView = (container, first) => {
   const { meta } = first;
-  let filters: Filters;
   let summary: SummaryAnswer | undefined;
   const lines = new Map<string, Line>();
   const sparks = new Map<string, { canvas: Ref<HTMLCanvasElement>; slot?: ChartSlot<'line'> }>(
@@ -139,7 +137,6 @@ export const renderOverview: RenderView = (container, first) => {
           ],
         },
         options: {
-          responsive: true,
           plugins: { legend: { display: false }, tooltip: { enabled: false } },
           scales: { x: { display: false }, y: { display: false, beginAtZero: true } },
           events: [],
@@ -178,8 +175,8 @@ export const renderOverview: RenderView = (container, first) => {
 
   return chartView(container, first, {
     figures: [headline, table],
-    read: (ctx) => void (filters = readFilters(ctx.params, meta, { measure: HEADLINE_DEFAULT, grain: 'quarter' })),
-    template: (ctx, alert) => html`<h1>${t('nav.overview')}</h1>
+    filters: { measure: HEADLINE_DEFAULT, grain: 'quarter' },
+    template: (ctx, alert, filters) => html`<h1>${t('nav.overview')}</h1>
       <p class="muted period-line">${summary ? t('overview.period', { ...summary.period }) : ''}</p>
       ${filterBar('overview', ctx, filters, { grain: true, measure: true, universities: true, regions: true })}
       ${alert}
@@ -192,7 +189,7 @@ export const renderOverview: RenderView = (container, first) => {
         )}
       </div>
       ${headline.template()} ${table.template()}`,
-    async load(ctx) {
+    async load(ctx, filters) {
       const scope = apiScope(filters);
       const sparkQuery = aggregateQuery(filters, {
         from: sparkWindow(filters.to).from,
@@ -293,7 +290,6 @@ function headlineContent(
         ],
       },
       options: {
-        responsive: true,
         interaction: { mode: 'index', intersect: false },
         plugins: {
           legend: { display: false },

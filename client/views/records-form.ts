@@ -4,6 +4,7 @@ import { type Me, type Meta, call, endpoints } from '../api';
 import { pick, t } from '../i18n';
 import { formatMoment, today } from '../lib/dates';
 import { type ControlAttributes, type FormField, input, openFormDialog, select } from '../lib/form-dialog';
+import { universityTitle } from '../lib/filters';
 import { formatValue } from '../lib/format';
 import { type Column, KIND_COLUMNS, KIND_NAMES, type Kind } from './records-columns';
 import type { Labels } from './records-labels';
@@ -33,26 +34,18 @@ const PLACEHOLDERS: Partial<Record<Column['type'], string>> = {
 function control(column: Column, o: RecordFormOptions, value: string, a: ControlAttributes, fixed: boolean) {
   const { meta, labels } = o;
   const empty = { value: '', label: mayBeBlank(column) ? t('records.form.none') : t('records.form.choose') };
-  const universities = () => meta.universities.map((u) => ({ value: u.code, label: `${u.code} · ${labels.university(u.code)}` }));
+  const choices = (list: Array<{ code: string; label: string }>) => [
+    empty,
+    ...list.map((o) => ({ value: o.code, label: o.label })),
+  ];
   switch (column.type) {
     case 'code':
     case 'optional_code':
-      if (fixed) return select(a, [{ value, label: `${value} · ${labels.university(value)}` }], value, true);
-      return select(
-        a,
-        [
-          empty,
-          ...(column.domain === 'university'
-            ? universities()
-            : column.domain === 'region'
-              ? meta.regions.map((r) => ({ value: r.code, label: labels.region(r.code) }))
-              : meta.fields.map((f) => ({ value: f.code, label: labels.field(f.code) }))),
-        ],
-        value,
-      );
+      if (fixed) return select(a, [{ value, label: universityTitle(meta, value) }], value, true);
+      return select(a, choices(labels.filterOptions(column.domain ?? 'field')), value);
     case 'enum':
     case 'optional_enum':
-      return select(a, [empty, ...labels.options(column.name).map((v) => ({ value: v.code, label: v.label }))], value);
+      return select(a, choices(labels.options(column.name)), value);
     case 'date':
     case 'optional_date':
       return input(a, value, { type: 'date', max: today() });

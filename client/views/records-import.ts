@@ -8,8 +8,6 @@ import type { Labels } from './records-labels';
 
 import type { ImportResult } from '../../contract/schemas/records';
 
-export type { ImportResult };
-
 /** The server refuses files above 50 MB (server/imports/read-upload.ts); the client says so before sending one. */
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** The message the server gives a file that is not UTF-8 (server/imports/parse-import.ts). */
@@ -37,10 +35,8 @@ function uploadImport(
   signal: AbortSignal,
 ): Promise<ImportResult> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new DOMException('aborted', 'AbortError'));
-      return;
-    }
+    // Cancelled before it starts: the promise rejects with the signal's AbortError.
+    signal.throwIfAborted();
     const path = `/imports/${kind}`;
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1${path}${query({ dryRun: String(dryRun) })}`);
@@ -165,6 +161,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     result = { state, content };
     draw(focus);
   };
+  const fail = (message: string) => show('error', html`<p class="import-error" role="alert">${message}</p>`);
 
   const template = () => html`<p>${t('records.import.intro')}</p>
     ${
@@ -205,10 +202,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
   async function run(dryRun: boolean): Promise<void> {
     const chosen = file;
     if (!chosen) return;
-    if (chosen.size > MAX_UPLOAD_BYTES) {
-      show('error', html`<p class="import-error" role="alert">${t('records.import.tooLarge')}</p>`);
-      return;
-    }
+    if (chosen.size > MAX_UPLOAD_BYTES) return fail(t('records.import.tooLarge'));
     const mine = new AbortController();
     inFlight = mine;
     const uploading = (percent: number) => t('records.import.uploading', { file: chosen.name, percent: String(percent) });
@@ -278,11 +272,8 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     options.onApplied(answer);
   }
 
-  function showFailure(error: unknown): void {
-    if (!(error instanceof ImportProblem)) {
-      show('error', html`<p class="import-error" role="alert">${t('records.import.failed', { message: messageOf(error) })}</p>`);
-      return;
-    }
+  function showFailure(error: unknown) {
+    if (!(error instanceof ImportProblem)) return fail(t('records.import.failed', { message: messageOf(error) }));
     const { problem, errorCount } = error;
     const rows = problem.errors.filter((e) => e.line !== undefined || e.column !== undefined);
     const listed = rows.length > 0 && !problem.errors.every((e) => (e.original ?? e.message) === NOT_UTF8);

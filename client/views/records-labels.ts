@@ -1,5 +1,6 @@
 import type { Meta } from '../api';
-import { lang, pick } from '../i18n';
+import { pick } from '../i18n';
+import { nameOf, regionName, universityName, universityTitle } from '../lib/filters';
 import { formatValue } from '../lib/format';
 import type { Column, FilterDimension } from './records-columns';
 
@@ -8,23 +9,12 @@ export type FilterKey = 'from' | 'to' | FilterDimension;
 
 /** Labels for codes and values, from `/meta`, in the current language. */
 export class Labels {
-  private readonly universities: Map<string, string>;
-  private readonly regions: Map<string, string>;
-  private readonly fields: Map<string, string>;
-  private readonly values: Map<string, Map<string, string>>;
+  constructor(readonly meta: Meta) {}
 
-  constructor(readonly meta: Meta) {
-    const zh = lang() === 'zh';
-    this.universities = new Map(meta.universities.map((u) => [u.code, zh ? u.nameZh : u.nameEn]));
-    this.regions = new Map(meta.regions.map((r) => [r.code, zh ? r.nameZh : r.nameEn]));
-    this.fields = new Map(meta.fields.map((f) => [f.code, zh ? f.nameZh : f.nameEn]));
-    this.values = new Map(meta.dimensions.map((d) => [d.id, new Map((d.values ?? []).map((v) => [v.code, pick(v)]))]));
-  }
-
-  university = (code: string): string => this.universities.get(code) ?? code;
-  region = (code: string): string => this.regions.get(code) ?? code;
-  field = (code: string): string => this.fields.get(code) ?? code;
-  value = (dimension: string, code: string): string => this.values.get(dimension)?.get(code) ?? code;
+  university = (code: string): string => universityName(this.meta, code);
+  region = (code: string): string => regionName(this.meta, code);
+  field = (code: string): string => nameOf(this.meta.fields, code);
+  value = (dimension: string, code: string): string => this.options(dimension).find((o) => o.code === code)?.label ?? code;
 
   dimension(id: string): string {
     const found = this.meta.dimensions.find((d) => d.id === id);
@@ -41,7 +31,7 @@ export class Labels {
     switch (dimension) {
       case 'university':
       case 'partner_university':
-        return this.meta.universities.map((u) => ({ code: u.code, label: `${u.code} · ${this.university(u.code)}` }));
+        return this.meta.universities.map((u) => ({ code: u.code, label: universityTitle(this.meta, u.code) }));
       case 'region':
       case 'partner_region':
         return this.meta.regions.map((r) => ({ code: r.code, label: this.region(r.code) }));
@@ -87,11 +77,9 @@ export class Labels {
         // An enumerated column's values are labelled under the dimension of its name.
         return this.value(column.name, text);
       case 'money':
-        return formatValue(Number(value), 'cny', { exact: true });
       case 'count':
-        return formatValue(Number(value), 'count', { exact: true });
       case 'credits':
-        return formatValue(Number(value), 'credits', { exact: true });
+        return formatValue(Number(value), column.type === 'money' ? 'cny' : column.type, { exact: true });
       default:
         return text;
     }

@@ -1,5 +1,5 @@
 import '../records.css';
-import { html, nothing, render } from 'lit-html';
+import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
 import { isNumericColumn } from '../../contract/record-columns';
@@ -7,10 +7,10 @@ import { ApiError, csvUrl, type Me, call, endpoints } from '../api';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
-import { formatCount, pagedTable, pageSizeSelect, pager } from '../lib/paged-table';
+import { DEFAULT_PAGE_SIZE, formatCount, pagedTable, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
 import { tabList } from '../lib/tabs';
-import { setViewState } from '../lib/view-status';
+import { type Notice, noticeLine, refuse, setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import {
   type Column,
@@ -37,8 +37,6 @@ import { type FilterKey, Labels } from './records-labels';
  * state in place: the controls keep their nodes, so the focus stays where it is.
  */
 
-const DEFAULT_PAGE_SIZE = 50;
-const PAGE_SIZES = [25, 50, 100, 200];
 const CODE_FILTERS = new Set<FilterDimension>(['university', 'region', 'partner_university', 'partner_region', 'field']);
 
 /** The view's state, read from the URL only. */
@@ -110,8 +108,6 @@ const mayEdit = (me: Me, row: RecordRow): boolean =>
   me.role === 'admin' || (me.role === 'steward' && row.university_code === me.university);
 const columnClass = (c: Column) => `col-${c.type}${isNumericColumn(c) ? ' numeric' : ''}`;
 
-type Notice = { text: string; action?: { label: string; run(): void } } | { error: string };
-
 class RecordsView {
   private state: ListState;
   private readonly labels: Labels;
@@ -120,7 +116,6 @@ class RecordsView {
   /** What the last change did ("Saved …"), kept until the URL state changes. */
   private notice: Notice | undefined;
   private announce = '';
-  private destroyed = false;
   /** Aborted when the view is left: uploads and dialogs live as long as the view, not one URL state. */
   private readonly lifetime = new AbortController();
   private readonly searchTyping = debounce(() => this.applySearch(true), 350);
@@ -143,7 +138,6 @@ class RecordsView {
   }
 
   destroy(): void {
-    this.destroyed = true;
     this.searchTyping.cancel();
     this.lifetime.abort();
   }
@@ -170,7 +164,7 @@ class RecordsView {
 
   private applySearch(replace: boolean): void {
     const q = this.container.querySelector<HTMLInputElement>('#records-search')?.value.trim() ?? '';
-    if (!this.destroyed && q !== this.state.q) this.navigate({ q }, { replace });
+    if (!this.lifetime.signal.aborted && q !== this.state.q) this.navigate({ q }, { replace });
   }
 
   /** Fetches the page the URL names and draws it. */
@@ -184,14 +178,14 @@ class RecordsView {
     try {
       answer = await call(endpoints.records, { params: { kind: state.kind }, search: apiParams(state, true), signal });
     } catch (error) {
-      if (signal.aborted || this.destroyed) return;
+      if (signal.aborted || this.lifetime.signal.aborted) return;
       this.answer = undefined;
       this.error = error;
       setViewState(this.container, 'error');
       this.draw();
       return;
     }
-    if (signal.aborted || this.destroyed) return;
+    if (signal.aborted || this.lifetime.signal.aborted) return;
     const pages = Math.max(1, Math.ceil(answer.total / state.pageSize));
     if (answer.rows.length === 0 && answer.total > 0 && state.page > pages) {
       // The page is past the end (records were deleted, or the URL was edited): show the last one.
@@ -203,7 +197,7 @@ class RecordsView {
     this.draw();
   }
 
-  private say(text: string, action?: { label: string; run(): void }): void {
+  private say(text: string, action?: TemplateResult): void {
     this.announce = text;
     this.notice = { text, action };
     this.draw();
@@ -220,10 +214,8 @@ class RecordsView {
       onSaved: (saved, created) => {
         const ref = String(saved.ref);
         // A new record may sort onto another page, or fall outside the filters: offer to show it.
-        const show = {
-          label: t('records.saved.show', { ref }),
-          run: () => this.navigate({ filters: new Map(), q: ref, measure: undefined, sort: undefined }),
-        };
+        const show = html` <button type="button" class="link-button" data-action="show-saved"
+          @click=${() => this.navigate({ filters: new Map(), q: ref, measure: undefined, sort: undefined })}>${t('records.saved.show', { ref })}</button>`;
         void this.load().then(() =>
           this.say(t(created ? 'records.saved.created' : 'records.saved.updated', { ref }), created ? show : undefined),
         );
@@ -240,11 +232,11 @@ class RecordsView {
       confirm: t('records.delete'),
       danger: true,
     });
-    if (!confirmed || this.destroyed) return;
+    if (!confirmed || this.lifetime.signal.aborted) return;
     try {
       await call(endpoints.deleteRecord, { params: { kind, id: row.id } });
     } catch (error) {
-      this.notice = { error: t('records.delete.failed', { message: messageOf(error) }) };
+      this.notice = { text: t('records.delete.failed', { message: messageOf(error) }), error: true };
       this.draw();
       return;
     }
@@ -278,14 +270,12 @@ class RecordsView {
     return html`<div class="records-head"><h1 tabindex="-1">${t('records.title')}</h1><p class="muted">${scope}</p></div>
       ${tabList({ id: 'records', label: t('records.kinds'), tabs: KINDS, selected: kind, name: (k) => pick(KIND_NAMES[k]), go: (k) => this.switchKind(k) })}
       <div id="records-panel" role="tabpanel" class="records-panel" aria-labelledby="records-tab-${kind}">
-        <div class="records-toolbar">${this.searchForm()}${
+        <div class="records-toolbar">${this.searchForm()}<div class="records-actions">${
           canWrite(me)
-            ? html`<div class="records-actions">
-                <button type="button" class="primary" data-action="new-record" @click=${() => this.openForm(undefined)}>${t('records.new')}</button>
-                <button type="button" class="secondary" data-action="import" @click=${() => this.openImport()}>${t('records.import.open')}</button>
-              </div>`
-            : html`<div class="records-actions"></div>`
-        }</div>
+            ? html`<button type="button" class="primary" data-action="new-record" @click=${() => this.openForm(undefined)}>${t('records.new')}</button>
+                <button type="button" class="secondary" data-action="import" @click=${() => this.openImport()}>${t('records.import.open')}</button>`
+            : nothing
+        }</div></div>
         <details class="records-filters"><summary>${t('filters.label')}</summary>
           <div class="filters-body">${this.filterControls()}</div>
         </details>
@@ -399,36 +389,25 @@ class RecordsView {
     const total = answer
       ? t(answer.total === 1 ? 'records.total.one' : 'records.total', { count: formatCount(answer.total) })
       : '';
-    const notice = this.notice;
     return html`<section class="records-results" data-state=${this.container.dataset.state ?? 'loading'} aria-busy=${loading}>
       <div class="records-summary">
         <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
         <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
       </div>
-      <div class="records-status records-notice">${
-        notice === undefined
-          ? nothing
-          : 'error' in notice
-            ? html`<p class="records-error" role="alert">${notice.error}</p>`
-            : html`<p class="records-note" role="status">${notice.text}${
-                notice.action
-                  ? html` <button type="button" class="link-button" data-action="show-saved" @click=${notice.action.run}>${notice.action.label}</button>`
-                  : nothing
-              }</p>`
-      }</div>
+      <div class="records-status records-notice">${noticeLine(this.notice)}</div>
       <div class="records-status">${this.status(loading)}</div>
       <div class="table-scroll" tabindex="0" role="region" aria-label=${pick(KIND_NAMES[state.kind])} ?hidden=${!answer?.total}>
         ${answer?.total ? this.table(answer, total) : nothing}
       </div>
       <div class="records-pager">${
         answer?.total
-          ? html`${pager({ ...state, total: answer.total, label: t('records.pager.label'), go: (page) => this.navigate({ page }) })}
-            ${pageSizeSelect({
+          ? pager({
+              ...state,
               id: 'records-page-size',
-              sizes: PAGE_SIZES,
-              value: state.pageSize,
-              onChange: (pageSize) => this.navigate({ pageSize }),
-            })}`
+              total: answer.total,
+              label: t('records.pager.label'),
+              go: (p) => this.navigate(p),
+            })
           : nothing
       }</div>
     </section>`;
@@ -482,7 +461,6 @@ class RecordsView {
         cell: cell(column),
         value: (row) => String(row[column.name] ?? ''),
         rowHeader: column.name === 'ref',
-        sortable: true,
       })),
       rows: answer.rows,
       rowKey: (row) => String(row.id),
@@ -497,12 +475,8 @@ class RecordsView {
 }
 
 export const renderRecords: RenderView = async (container, ctx) => {
-  if (ctx.me.role === 'commission') {
-    // The router never shows this view to the commission; if it is reached anyway, it shows no records.
-    setViewState(container, 'error');
-    render(html`<h1>${t('records.title')}</h1><p class="state error" role="alert">${t('records.forbidden')}</p>`, container);
-    return;
-  }
+  // The router never shows this view to the commission; if it is reached anyway, it shows no records.
+  if (ctx.me.role === 'commission') return refuse(container, t('records.title'), t('records.forbidden'));
   const view = new RecordsView(container, ctx);
   await view.load();
   return { update: (next) => view.update(next), destroy: () => view.destroy() };

@@ -5,7 +5,7 @@ import { colour, onHit } from '../lib/charts';
 import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
 import { exactCell, Figure, type FigureContent } from '../lib/figure';
-import { aggregateQuery, type Filters, filterBar, measureOf, readFilters, regionName, scopeFilters } from '../lib/filters';
+import { aggregateQuery, type Filters, filterBar, measureOf, regionName, scopeFilters } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
@@ -18,16 +18,15 @@ type By = 'region' | 'partner_region';
  */
 export const renderRegions: RenderView = (container, first) => {
   const { meta } = first;
-  let filters: Filters;
   const home = new Figure<'bar'>('by-region', { showTable: true });
   const partner = new Figure<'bar'>('by-partner-region', { showTable: true });
   return chartView(container, first, {
     figures: [home, partner],
-    read: (ctx) => void (filters = readFilters(ctx.params, meta, { measure: 'tech_transfer.contract_value' })),
-    template: (ctx, alert) => html`<h1>${t('nav.regions')}</h1>
+    filters: { measure: 'tech_transfer.contract_value' },
+    template: (ctx, alert, filters) => html`<h1>${t('nav.regions')}</h1>
       ${filterBar('regions', ctx, filters, { measure: true, universities: true, regions: true })} ${alert}
       <div class="figure-pair">${home.template()}${partner.template()}</div>`,
-    async load(ctx) {
+    async load(ctx, filters) {
       const measure = measureOf(meta, filters.measure);
       // Where technology goes is a property of contracts: for other measures, show contract value.
       const flow = measure.group === 'tech_transfer' ? measure : measureOf(meta, 'tech_transfer.contract_value');
@@ -104,7 +103,6 @@ function content(
       type: 'bar',
       data: { labels, datasets: [{ label: name, data: values, backgroundColor: colour(colourIndex) }] },
       options: {
-        responsive: true,
         indexAxis: 'y',
         plugins: {
           legend: { display: false },

@@ -47,39 +47,6 @@ export interface TableSpec {
 
 const present = (n: number | null | undefined) => (n === null || n === undefined ? undefined : n);
 
-export function reportTable(lang: ReportLang, spec: TableSpec): TemplateResult {
-  const num = (i: number) => (spec.columns[i]?.numeric ? 'num' : '');
-  const cell = (c: Cell, i: number) => {
-    const records = present(c.records);
-    const content = html`${c.text}${records === undefined ? nothing : html`<span class="records">${records.toLocaleString('en-GB')}</span>`}`;
-    return c.header
-      ? html`<th scope="row" class=${num(i)} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</th>`
-      : html`<td class=${num(i)} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</td>`;
-  };
-  const csvText = spec.csvText ?? reportText(lang, 'report.csvOf', { table: spec.caption });
-  return html`<div class="report-table-block" data-table=${spec.id}>
-    ${
-      spec.csv
-        ? html`<div class="table-tools no-print">
-          <a class="tool" href=${spec.csv} download data-action="download-csv" aria-label=${csvText}>${spec.csvText ?? reportText(lang, 'report.csv')}</a>
-        </div>`
-        : nothing
-    }
-    <div class="table-scroll" role="region" tabindex="0" aria-label=${spec.caption}>
-      <table class="report-table ${spec.className ?? ''}" id="report-table-${spec.id}">
-        <thead>
-          <tr class="caption-row"><th colspan=${spec.columns.length} scope="colgroup">${spec.caption}</th></tr>
-          <tr>${spec.columns.map((c, i) => html`<th scope="col" class=${num(i)} data-measure=${ifDefined(c.measure)}>${c.label}</th>`)}</tr>
-        </thead>
-        <tbody>
-          ${spec.rows.map((row) => html`<tr class=${row.kind ?? 'item'} data-row=${ifDefined(row.key)}>${row.cells.map(cell)}</tr>`)}
-        </tbody>
-      </table>
-    </div>
-    ${(spec.notes ?? []).map((note) => html`<p class="table-note">${note}</p>`)}
-  </div>`;
-}
-
 /** Names and lookups over one document, in the report's language. */
 export class ReportWords {
   readonly measure: Map<string, ReportMeasure>;
@@ -95,7 +62,36 @@ export class ReportWords {
     return reportText(this.lang, key, values);
   }
   table(spec: TableSpec): TemplateResult {
-    return reportTable(this.lang, spec);
+    const num = (i: number) => (spec.columns[i]?.numeric ? 'num' : '');
+    const cell = (c: Cell, i: number) => {
+      const records = present(c.records);
+      const content = html`${c.text}${records === undefined ? nothing : html`<span class="records">${records.toLocaleString('en-GB')}</span>`}`;
+      return c.header
+        ? html`<th scope="row" class=${num(i)} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</th>`
+        : html`<td class=${num(i)} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</td>`;
+    };
+    const csvText = spec.csvText ?? this.t('report.csvOf', { table: spec.caption });
+    return html`<div class="report-table-block" data-table=${spec.id}>
+      ${
+        spec.csv
+          ? html`<div class="table-tools no-print">
+            <a class="tool" href=${spec.csv} download data-action="download-csv" aria-label=${csvText}>${spec.csvText ?? this.t('report.csv')}</a>
+          </div>`
+          : nothing
+      }
+      <div class="table-scroll" role="region" tabindex="0" aria-label=${spec.caption}>
+        <table class="report-table ${spec.className ?? ''}" id="report-table-${spec.id}">
+          <thead>
+            <tr class="caption-row"><th colspan=${spec.columns.length} scope="colgroup">${spec.caption}</th></tr>
+            <tr>${spec.columns.map((c, i) => html`<th scope="col" class=${num(i)} data-measure=${ifDefined(c.measure)}>${c.label}</th>`)}</tr>
+          </thead>
+          <tbody>
+            ${spec.rows.map((row) => html`<tr class=${row.kind ?? 'item'} data-row=${ifDefined(row.key)}>${row.cells.map(cell)}</tr>`)}
+          </tbody>
+        </table>
+      </div>
+      ${(spec.notes ?? []).map((note) => html`<p class="table-note">${note}</p>`)}
+    </div>`;
   }
   /** A list of names in the language's way: 甲、乙 or A, B. */
   list(names: string[]): string {

@@ -1,11 +1,11 @@
 import { html, render } from 'lit-html';
 import { ApiError, api, type LoginOptions, type Me } from '../api';
 import { t } from '../i18n';
+import { messageOf } from '../lib/form-dialog';
 
 /** Why a sign-in failed, in the person's words. */
 function failureText(failure: unknown): string {
-  if (!(failure instanceof ApiError))
-    return t('state.error', { message: failure instanceof Error ? failure.message : String(failure) });
+  if (!(failure instanceof ApiError)) return t('state.error', { message: messageOf(failure) });
   if (failure.status === 401) return t(failure.type?.endsWith('/demo-password-retired') ? 'signIn.demoRetired' : 'signIn.wrong');
   if (failure.status === 429) return t('signIn.tooMany');
   if (failure.status === 503) return t('signIn.busy');

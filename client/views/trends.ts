@@ -17,7 +17,6 @@ import {
   measureOf,
   periodLabel,
   periodRange,
-  readFilters,
   scopeFilters,
   universityLabel,
 } from '../lib/filters';
@@ -53,7 +52,6 @@ interface Choice {
  */
 export const renderTrends: RenderView = (container, first) => {
   const { meta } = first;
-  let filters: Filters;
   let choice: Choice;
   let note = '';
   const figure = new Figure<'line'>('trend', { tall: true });
@@ -97,8 +95,8 @@ export const renderTrends: RenderView = (container, first) => {
   };
   return chartView(container, first, {
     figures: [figure],
-    read(ctx) {
-      filters = readFilters(ctx.params, meta, { grain: 'quarter', measure: 'tech_transfer.contract_value', from: AGREEMENT_DAY });
+    filters: { grain: 'quarter', measure: 'tech_transfer.contract_value', from: AGREEMENT_DAY },
+    read(ctx, filters) {
       const mode: Mode = ctx.params.get('series') === 'measures' ? 'measures' : 'universities';
       const known = new Set<string>(meta.measures.map((m) => m.id));
       const chosen = (ctx.params.get('measures') ?? '').split(',').filter((m) => known.has(m));
@@ -109,7 +107,7 @@ export const renderTrends: RenderView = (container, first) => {
         subject: meta.universities.some((u) => u.code === wanted) ? wanted : '',
       };
     },
-    template(ctx, alert) {
+    template(ctx, alert, filters) {
       const byUniversity = choice.mode === 'universities';
       return html`<h1>${t('nav.trends')}</h1>
         ${filterBar('trends', ctx, filters, {
@@ -123,7 +121,7 @@ export const renderTrends: RenderView = (container, first) => {
         ${alert} ${figure.template()}
         <p class="muted target-note">${note}</p>`;
     },
-    async load(ctx) {
+    async load(ctx, filters) {
       const { mode, measures, subject } = choice;
       // Several measures are one university's (the subject) or the alliance's, whatever the scope's filters say.
       const scope = mode === 'measures' ? { ...filters, universities: subject ? [subject] : [], regions: [] } : filters;
@@ -241,7 +239,6 @@ function content(
       type: 'line',
       data: { labels, datasets },
       options: {
-        responsive: true,
         interaction: { mode: 'nearest', intersect: false },
         plugins: {
           legend: { position: 'bottom' },

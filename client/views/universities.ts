@@ -1,6 +1,6 @@
 import { html, nothing, render } from 'lit-html';
-import { lang, t } from '../i18n';
-import { regionName } from '../lib/filters';
+import { t } from '../i18n';
+import { regionName, universityName } from '../lib/filters';
 import { setViewState } from '../lib/view-status';
 import type { ViewContext } from '../view';
 
@@ -18,7 +18,7 @@ export function renderMembers(container: HTMLElement, { meta }: ViewContext): vo
           ${meta.universities.map(
             (u) => html`<tr data-university=${u.code}>
               <td><code>${u.code}</code></td>
-              <td>${lang() === 'zh' ? u.nameZh : u.nameEn}${u.lead ? html`<span class="badge">${t('universities.lead')}</span>` : nothing}</td>
+              <td>${universityName(meta, u.code)}${u.lead ? html`<span class="badge">${t('universities.lead')}</span>` : nothing}</td>
               <td>${regionName(meta, u.region)}</td>
               <td>${u.memberSince}</td>
             </tr>`,
