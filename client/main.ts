@@ -167,11 +167,16 @@ async function showApp(): Promise<void> {
   if (first) void VIEWS[first]().catch(() => undefined);
   translateDom();
   renderHeader();
-  loading();
+  // The registry usually comes at once: only a slow one is worth a word, which the banner above the
+  // view (shown once the registry says the data are synthetic) would otherwise push down as it appears.
+  show(nothing);
+  const slow = setTimeout(loading, 1000);
   try {
     meta = await api.meta();
+    clearTimeout(slow);
     await showView({ fresh: true });
   } catch (error) {
+    clearTimeout(slow);
     if (error instanceof ApiError && error.status === 401) return;
     showError(error, () => void showApp());
   }

@@ -11,6 +11,30 @@ export const UNITS = ['count', 'cny', 'people', 'credits', 'ratio'] as const;
 export type Unit = (typeof UNITS)[number];
 
 const MeasureId = z.enum(MEASURE_IDS);
+
+/** How far a year's progress stands from the share of the year gone by. */
+export const PACE_STATUSES = ['ahead', 'on_pace', 'behind'] as const;
+export type PaceStatus = (typeof PACE_STATUSES)[number];
+/** Within this many points of the expected share of the target, a measure is on pace. */
+export const PACE_TOLERANCE = 0.05;
+
+/**
+ * A flow's target accrues over its year: by the period's last day, `expected` of it (the days of
+ * the year gone by, that day included, over the year's days). `status`: `on_pace` when the progress
+ * is within PACE_TOLERANCE of that, `ahead` above, `behind` below.
+ */
+export const PaceSchema = z.object({ expected: z.number(), status: z.enum(PACE_STATUSES) });
+export type Pace = z.infer<typeof PaceSchema>;
+
+/** The pace of `progress` by `day` (YYYY-MM-DD) of its year. */
+export function paceOf(progress: number, day: string): Pace {
+  const year = Number(day.slice(0, 4));
+  const start = Date.UTC(year, 0, 1);
+  const elapsed = (Date.parse(`${day}T00:00:00Z`) - start) / 86_400_000 + 1;
+  const expected = elapsed / ((Date.UTC(year + 1, 0, 1) - start) / 86_400_000);
+  const status = progress > expected + PACE_TOLERANCE ? 'ahead' : progress < expected - PACE_TOLERANCE ? 'behind' : 'on_pace';
+  return { expected, status };
+}
 const Span = z.object({ from: z.string(), to: z.string() });
 /** A figure of a summary: null where it cannot be said (a ratio over nothing). */
 const Figure = z.number().nullable();
@@ -39,6 +63,8 @@ export const MeasureSummarySchema = z.object({
   yearToDate: Figure,
   /** Year to date ÷ the year's target; null without a comparable target. */
   progress: z.number().nullable(),
+  /** Where the year's progress stands against the pace the target asks (flows with a target only; see PaceSchema). */
+  pace: PaceSchema.nullable(),
   /** A ratio's two sums over the period (null for any other measure). */
   numerator: z.number().nullable(),
   denominator: z.number().nullable(),

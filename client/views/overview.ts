@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit-html';
 import { createRef, type Ref, ref } from 'lit-html/directives/ref.js';
+import { shiftYears } from '../../contract/days';
 import { MEASURE_GROUPS as KINDS } from '../../contract/measure-ids';
 import { type AggregateAnswer, api, csvUrl, type MeasureInfo, type MeasureSummary, type SummaryAnswer } from '../api';
 import { lang, pick, t } from '../i18n';
@@ -37,9 +38,12 @@ export function sparkWindow(to: string): { from: string; to: string } {
   return { from: start.toISOString().slice(0, 10), to };
 }
 
-/** Sets a bar's width through the CSSOM: the page's CSP refuses inline style attributes. */
+/** Sets a bar's width (or a marker's place) through the CSSOM: the page's CSP refuses inline style attributes. */
 const widthOf = (percent: number) => (bar?: Element) => {
   if (bar) (bar as HTMLElement).style.width = `${percent}%`;
+};
+const leftOf = (percent: number) => (marker?: Element) => {
+  if (marker) (marker as HTMLElement).style.left = `${percent}%`;
 };
 
 /** The line under a measure's figure: its progress towards the year's target, or why there is none. */
@@ -71,41 +75,56 @@ export const renderOverview: RenderView = (container, first) => {
   const headline = new Figure<'line'>('headline', { tall: true });
 
   const lineTemplate = (measure: MeasureInfo) => {
-    const line = lines.get(measure.id);
-    const m = line?.summary;
+    const m = lines.get(measure.id)?.summary;
     const unit = measure.unit;
     // A cohort figure keeps growing after its period: its change is shown, without the arrows of a trend.
     const cohort = measure.cohort === true;
-    const cohortNote = cohort ? ` ${t('overview.cohort')}` : '';
+    const cohortNote = cohort ? t('overview.cohort') : '';
     const panelNote =
       m && m.panel.universities.length > 0 && m.panel.change !== m.yearOnYear
-        ? ` ${t('overview.panel', { universities: m.panel.universities.join(', '), change: formatChangeOf(unit, m.panel.value, m.panel.yearAgo, m.panel.change) })}`
+        ? t('overview.panel', {
+            universities: m.panel.universities.join(', '),
+            change: formatChangeOf(unit, m.panel.value, m.panel.yearAgo, m.panel.change),
+          })
         : '';
     const percent = m?.progress == null ? 0 : Math.min(100, Math.round(m.progress * 1000) / 10);
+    const expected = m?.pace ? Math.round(m.pace.expected * 1000) / 10 : undefined;
     const info = `${pick(measure.definition)} ${t('figure.standard', { standard: pick(measure.standard.reference) })}`;
     return html`<div class="kpi-line" data-measure=${measure.id}>
       <div class="kpi-name">${pick(measure.name)}<abbr class="info" title=${info} tabindex="0" aria-label=${info}>ⓘ</abbr></div>
       <span class="kpi-value" data-value=${m ? String(m.value) : nothing} title=${m ? formatValue(m.value, unit, { exact: true }) : nothing}
         >${m ? formatValue(m.value, unit) : ''}</span
       >
-      <div class="kpi-changes">
+      <div class="kpi-changes">${
+        m
+          ? html`<span class="kpi-change" data-trend=${cohort ? 'cohort' : trend(m.yearOnYear)} data-value=${String(m.yearOnYear)}
+              title=${cohortNote || nothing}>${t('overview.yoy', { change: formatChangeOf(unit, m.value, m.yearAgo, m.yearOnYear) })}</span>`
+          : nothing
+      }</div>
+      <div class="kpi-target" data-status=${m?.pace?.status ?? nothing}>
+        <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}
+          aria-valuetext=${expected === undefined ? nothing : t('overview.progressValue', { percent: formatPercent(m!.progress), expected: formatPercent(m!.pace!.expected) })}
+          aria-label=${m ? t('overview.progressLabel', { year: m.targetYear }) : nothing} ?hidden=${m?.target == null || m.progress === null}>
+          <span class="progress-bar" ${ref(widthOf(percent))}></span>${
+            expected === undefined
+              ? nothing
+              : html`<span class="progress-expected" data-expected=${String(m!.pace!.expected)} ${ref(leftOf(expected))}></span>`
+          }
+        </div>
+        <span class="progress-text" data-value=${m?.progress == null ? nothing : String(m.progress)}>${
+          m?.pace ? html`<strong class="pace">${t(`overview.pace.${m.pace.status}`)}</strong> · ` : nothing
+        }${progressText(measure, m)}</span>
+      </div>
+      <details class="kpi-more ${m ? '' : 'pending'}">
+        <summary>${t('overview.details')}</summary>
         ${
           m && summary
-            ? html`<span class="kpi-change" data-trend=${cohort ? 'cohort' : trend(m.change)} data-value=${String(m.change)}
-                  >${t('overview.vsPrevious', { change: formatChangeOf(unit, m.value, m.previous, m.change), ...summary.previousPeriod })}${cohortNote}</span
-                ><span class="kpi-change" data-trend=${cohort ? 'cohort' : trend(m.yearOnYear)} data-value=${String(m.yearOnYear)}
-                  >${t('overview.vsYearAgo', { change: formatChangeOf(unit, m.value, m.yearAgo, m.yearOnYear), ...summary.yearAgoPeriod })}${panelNote}${cohortNote}</span
-                >`
+            ? html`<p class="kpi-change" data-trend=${cohort ? 'cohort' : trend(m.change)} data-value=${String(m.change)}>${t('overview.vsPrevious', { change: formatChangeOf(unit, m.value, m.previous, m.change), ...summary.previousPeriod })}</p>
+              ${expected === undefined ? nothing : html`<p>${t('overview.expected', { percent: formatPercent(m.pace!.expected) })}</p>`}
+              ${panelNote ? html`<p>${panelNote}</p>` : nothing} ${cohortNote ? html`<p>${cohortNote}</p>` : nothing}`
             : nothing
         }
-      </div>
-      <div class="kpi-target">
-        <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}
-          aria-label=${m ? t('overview.progressLabel', { year: m.targetYear }) : nothing} ?hidden=${m?.target == null || m.progress === null}>
-          <span class="progress-bar" ${ref(widthOf(percent))}></span>
-        </div>
-        <span class="progress-text" data-value=${m?.progress == null ? nothing : String(m.progress)}>${progressText(measure, m)}</span>
-      </div>
+      </details>
       <div class="spark-box">
         <canvas class="sparkline" role="img" ${ref(sparks.get(measure.id)!.canvas)}
           aria-label=${t('overview.sparkline', { name: pick(measure.name) })}></canvas>
@@ -177,7 +196,7 @@ export const renderOverview: RenderView = (container, first) => {
     figures: [headline, table],
     filters: { measure: HEADLINE_DEFAULT, grain: 'quarter' },
     template: (ctx, alert, filters) => html`<h1>${t('nav.overview')}</h1>
-      <p class="muted period-line">${summary ? t('overview.period', { ...summary.period }) : ''}</p>
+      <p class="muted period-line">${t('overview.period', { from: filters.from, to: filters.to })} · ${t('overview.basis', { from: shiftYears(filters.from, -1), to: shiftYears(filters.to, -1) })}</p>
       ${filterBar('overview', ctx, filters, { grain: true, measure: true, universities: true, regions: true })}
       ${alert}
       <div class="kpi-grid">

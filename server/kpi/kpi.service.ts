@@ -1,4 +1,4 @@
-import type { Unit } from '../../contract/kpi.js';
+import { type Pace, paceOf, type Unit } from '../../contract/kpi.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { today } from '../lib/dates.js';
@@ -71,6 +71,8 @@ export interface MeasureSummary {
   yearToDate: SummaryFigure;
   /** Year to date ÷ the year's target; null without a comparable target. */
   progress: number | null;
+  /** The progress against the target's pace by the period's end: flows with a target only (contract/kpi.ts). */
+  pace: Pace | null;
   /** A ratio's two sums over the period (null for any other measure). */
   numerator: number | null;
   denominator: number | null;
@@ -183,6 +185,7 @@ export async function summary(
       const panelYearAgo = total(measure, then, panel);
       const ytdValue = total(measure, byUniversity(ytd, measure));
       const target = targets.get(measure) ?? null;
+      const progress = target === null || target === 0 || ytdValue === null ? null : ytdValue / target;
       return {
         measure,
         unit: MEASURES[measure].unit,
@@ -197,7 +200,11 @@ export async function summary(
         targetYear,
         target,
         yearToDate: ytdValue,
-        progress: target === null || target === 0 || ytdValue === null ? null : ytdValue / target,
+        progress,
+        pace:
+          progress === null || MEASURES[measure].temporality !== 'flow' || isRatio(MEASURES[measure])
+            ? null
+            : paceOf(progress, period.to),
         numerator: isRatio(MEASURES[measure]) ? sumOf(now, (p) => p.numerator) : null,
         denominator: isRatio(MEASURES[measure]) ? sumOf(now, (p) => p.denominator) : null,
       };

@@ -1,4 +1,7 @@
+import { lastDayOf, shiftYears } from '../../contract/days.js';
 import { dayNumber, isoDate } from '../lib/dates.js';
+
+export { shiftYears };
 import type { TimeDimension } from './registry.js';
 
 /** The key of the period a date falls in, as the API writes it: 2024, 2024-Q3, 2024-07. */
@@ -48,25 +51,11 @@ export function periodsBetween(grain: TimeDimension, from: string, to: string): 
   return periods;
 }
 
-const lastDayOf = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
-
 /**
- * Shifts a date by whole years. The last day of a month stays the last day of its month, so
- * February a year before a leap-year February keeps its 29th (and 29 February becomes the 28th).
- */
-export function shiftYears(date: string, years: number): string {
-  const year = Number(date.slice(0, 4));
-  const month = Number(date.slice(5, 7));
-  const day = Number(date.slice(8, 10));
-  const target = year + years;
-  const shiftedDay = day === lastDayOf(year, month) ? lastDayOf(target, month) : Math.min(day, lastDayOf(target, month));
-  return `${String(target).padStart(4, '0')}-${date.slice(5, 7)}-${String(shiftedDay).padStart(2, '0')}`;
-}
-
-/**
- * The period of the same length that ends the day before `from`. Whole calendar months stay
- * whole months (the previous quarter of Q3 is Q2, though Q3 has a day more); other spans
- * are counted in days.
+ * The period to compare a period with: the one of the same length that ends the day before
+ * `from`. Whole calendar months stay whole months (the previous quarter of Q3 is Q2, though Q3
+ * has a day more); a year to date (1 January to a day before the year's end) is compared with the
+ * same span of the year before, as a year's seasons are; other spans are counted in days.
  */
 export function previousPeriod(from: string, to: string): { from: string; to: string } {
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
@@ -83,6 +72,7 @@ export function previousPeriod(from: string, to: string): { from: string; to: st
       to: `${String(endYear).padStart(4, '0')}-${pad((end % 12) + 1)}-${pad(lastDayOf(endYear, (end % 12) + 1))}`,
     };
   }
+  if (fm === 1 && fd === 1 && ty === fy) return { from: shiftYears(from, -1), to: shiftYears(to, -1) };
   const length = dayNumber(to) - dayNumber(from);
   const previousTo = dayNumber(from) - 1;
   return { from: isoDate(previousTo - length), to: isoDate(previousTo) };

@@ -48,15 +48,45 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     const rows = await tableValues(page, 'summary');
     expect(rows.map((r) => r[0])).toEqual(summary.measures.map((m: { measure: string }) => m.measure));
     expect(rows.map((r) => Number(r[1]))).toEqual(summary.measures.map((m: { value: number }) => m.value));
-    // The cards name the comparison's basis and show progress towards the year's target.
+    // The page names the comparison's basis once; each card states its change on a year before, with
+    // the previous period in its details, and its progress towards the year's target.
+    expect(await page.locator('.period-line').textContent()).toContain(
+      `same days a year before (${summary.yearAgoPeriod.from} – ${summary.yearAgoPeriod.to})`,
+    );
     const contracts = page.locator('.kpi-line[data-measure="tech_transfer.contracts"]');
-    expect(await contracts.locator('.kpi-changes').textContent()).toContain(summary.previousPeriod.from);
+    expect(await contracts.locator('.kpi-changes').textContent()).toMatch(/ on a year before$/);
+    expect(await contracts.locator('.kpi-more').textContent()).toContain(summary.previousPeriod.from);
     expect(Number(await contracts.locator('.progress').getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    // Pace: where each flow with a target should be by the period's last day, against an independent count of the days.
+    const year = Number(summary.period.to.slice(0, 4));
+    const daysOfYear = (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86_400_000;
+    const daysGone = (Date.parse(`${summary.period.to}T00:00:00Z`) - Date.UTC(year, 0, 1)) / 86_400_000 + 1;
+    const expected = daysGone / daysOfYear;
+    let paced = 0;
+    for (const m of summary.measures) {
+      const line = page.locator(`.kpi-line[data-measure="${m.measure}"]`);
+      const marker = line.locator('.progress-expected');
+      const measure = (await getJson('/meta')).measures.find((x: { id: string }) => x.id === m.measure);
+      if (m.progress === null || measure.temporality !== 'flow' || m.unit === 'ratio') {
+        expect(await marker.count(), m.measure).toBe(0);
+        continue;
+      }
+      paced++;
+      expect(Number(await marker.getAttribute('data-expected')), m.measure).toBeCloseTo(expected, 12);
+      expect(await marker.evaluate((n) => (n as HTMLElement).style.left), m.measure).toBe(`${Math.round(expected * 1000) / 10}%`);
+      const status = m.progress > expected + 0.05 ? 'ahead' : m.progress < expected - 0.05 ? 'behind' : 'on_pace';
+      expect(await line.locator('.kpi-target').getAttribute('data-status'), m.measure).toBe(status);
+      expect(await line.locator('.pace').textContent(), m.measure).toBe(
+        { ahead: 'Ahead of pace', on_pace: 'On pace', behind: 'Behind pace' }[status],
+      );
+    }
+    expect(paced).toBeGreaterThan(0);
     // A cohort figure (cash received to date on the contracts signed) keeps growing after its period:
-    // its changes carry no trend arrow and say why.
-    const cohort = page.locator('.kpi-line[data-measure="tech_transfer.received_to_date"] .kpi-change');
-    expect(await cohort.evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.trend))).toEqual(['cohort', 'cohort']);
-    expect(await cohort.first().textContent()).toContain('not like for like');
+    // its change carries no trend arrow and says why.
+    const cohort = page.locator('.kpi-line[data-measure="tech_transfer.received_to_date"]');
+    expect(await cohort.locator('.kpi-changes .kpi-change').getAttribute('data-trend')).toBe('cohort');
+    expect(await cohort.locator('.kpi-changes .kpi-change').getAttribute('title')).toContain('not like for like');
+    expect(await cohort.locator('.kpi-more').textContent()).toContain('not like for like');
     expect(await contracts.locator('.kpi-change').first().getAttribute('data-trend')).not.toBe('cohort');
     // "Download CSV" of the table is the API's CSV of the same figures.
     const href = await page.locator('[data-figure="summary"] [data-action="download-csv"]').getAttribute('href');

@@ -160,6 +160,13 @@ describe(`KPI edge cases (${TEST_DB})`, () => {
     expect(await rows('measures=incubation.portfolio&to=2024-02-15')).toEqual([{ 'incubation.portfolio': 1 }]);
   });
 
+  it('when the period is a year to date, then the previous period is the same span of the year before', async () => {
+    const summary = await (await lead.get('/summary?from=2024-01-01&to=2024-02-20&measures=tech_transfer.contracts')).json();
+    expect(summary.previousPeriod).toEqual({ from: '2023-01-01', to: '2023-02-20' });
+    expect(summary.previousPeriod).toEqual(summary.yearAgoPeriod);
+    expect(summary.measures[0].previous).toBe(summary.measures[0].yearAgo);
+  });
+
   it('when only one university has records in both years, then the matched panel is that university alone', async () => {
     const summary = await (await lead.get('/summary?from=2024-01-01&to=2024-03-31&measures=tech_transfer.contracts')).json();
     const [entry] = summary.measures;
@@ -177,15 +184,18 @@ describe(`KPI edge cases (${TEST_DB})`, () => {
     const all = (await (await lead.get('/summary?from=2024-01-01&to=2024-06-30&measures=tech_transfer.contracts')).json())
       .measures[0];
     expect(all).toMatchObject({ target: 10, yearToDate: 3, progress: 0.3 });
+    // By 30 June of a leap year 182 of 366 days are gone: 30% against about 49.7% expected is behind.
+    expect(all.pace).toEqual({ expected: 182 / 366, status: 'behind' });
     const two = (
       await (
         await lead.get('/summary?from=2024-04-01&to=2024-06-30&measures=tech_transfer.contracts&university=USST,ZJUT')
       ).json()
     ).measures[0];
     expect(two).toMatchObject({ value: 1, target: 6, yearToDate: 3, progress: 0.5 });
+    expect(two.pace).toEqual({ expected: 182 / 366, status: 'on_pace' });
     const noTarget = (await (await lead.get('/summary?to=2024-06-30&measures=tech_transfer.contracts&university=UJS')).json())
       .measures[0];
-    expect(noTarget).toMatchObject({ target: null, progress: null });
+    expect(noTarget).toMatchObject({ target: null, progress: null, pace: null });
     const crossCut = (await (await lead.get('/summary?to=2024-06-30&measures=tech_transfer.contracts&mode=license')).json())
       .measures[0];
     expect(crossCut.target).toBeNull();

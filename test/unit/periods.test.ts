@@ -19,8 +19,18 @@ describe('periods', () => {
     expect(previousPeriod('2024-03-01', '2024-03-31')).toEqual({ from: '2024-02-01', to: '2024-02-29' });
     expect(previousPeriod('2025-01-01', '2025-12-31')).toEqual({ from: '2024-01-01', to: '2024-12-31' });
     expect(previousPeriod('2025-01-01', '2025-03-31')).toEqual({ from: '2024-10-01', to: '2024-12-31' });
-    expect(previousPeriod('2025-01-01', '2025-01-01')).toEqual({ from: '2024-12-31', to: '2024-12-31' });
     expect(previousPeriod('2024-01-10', '2024-01-19')).toEqual({ from: '2023-12-31', to: '2024-01-09' });
+    expect(previousPeriod('2025-12-25', '2026-01-03')).toEqual({ from: '2025-12-15', to: '2025-12-24' });
+  });
+
+  it('when a period is a year to date, then the previous one is the same span of the year before', () => {
+    expect(previousPeriod('2026-01-01', '2026-12-05')).toEqual({ from: '2025-01-01', to: '2025-12-05' });
+    expect(previousPeriod('2025-01-01', '2025-03-15')).toEqual({ from: '2024-01-01', to: '2024-03-15' });
+    expect(previousPeriod('2025-01-01', '2025-01-01')).toEqual({ from: '2024-01-01', to: '2024-01-01' });
+    // 29 February's year to date ends a year before on the 28th, the month's end.
+    expect(previousPeriod('2024-01-01', '2024-02-28')).toEqual({ from: '2023-01-01', to: '2023-02-28' });
+    // Whole months stay whole months: January to February is compared with November and December.
+    expect(previousPeriod('2024-01-01', '2024-02-29')).toEqual({ from: '2023-11-01', to: '2023-12-31' });
   });
 
   it('when dates sit on boundaries, then the keys are right', () => {
