@@ -5,7 +5,7 @@ import type { MeasureInfo, Meta } from '../api';
 import type { NamedCode } from '../../contract/schemas/meta';
 import { lang, pick, t } from '../i18n';
 import type { ViewContext, ViewName } from '../view';
-import { today } from './dates';
+import { formatter, today } from './dates';
 
 export type Grain = 'month' | 'quarter' | 'year';
 const GRAINS: readonly Grain[] = ['month', 'quarter', 'year'];
@@ -148,7 +148,9 @@ export function periodLabel(key: string | number, grain: Grain): string {
   }
   if (grain === 'month') {
     const [y, m] = text.split('-');
-    const month = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString('en', { month: 'short', timeZone: 'UTC' });
+    const month = formatter('month', () => new Intl.DateTimeFormat('en', { month: 'short', timeZone: 'UTC' })).format(
+      new Date(Date.UTC(Number(y), Number(m) - 1, 1)),
+    );
     return zh ? `${y}年${Number(m)}月` : `${month} ${y}`;
   }
   return zh ? `${text}年` : text;

@@ -1,5 +1,5 @@
 import { lang } from '../i18n';
-import { locale } from './dates';
+import { formatter, locale } from './dates';
 
 /** The registry's units, one definition for server and client. */
 import type { Unit } from '../../contract/kpi';
@@ -7,8 +7,13 @@ import type { Unit } from '../../contract/kpi';
 const WAN = 10_000;
 const YI = 100_000_000;
 
-const grouped = (value: number, digits: number): string =>
-  value.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const grouped = (value: number, digits: number): string => {
+  const tag = locale();
+  return formatter(
+    `number ${tag} ${digits}`,
+    () => new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+  ).format(value);
+};
 
 /**
  * A figure as a person reads it: in Chinese, money in 万元 / 亿元 and large counts in 万;

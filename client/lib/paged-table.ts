@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { t } from '../i18n';
-import { locale } from './dates';
+import { formatter, locale } from './dates';
 
 /**
  * A table of one page of rows whose page, size and sort live in the URL: the view reads them
@@ -10,7 +10,10 @@ import { locale } from './dates';
  */
 
 /** A whole count as a person reads it: 1,234. */
-export const formatCount = (value: number): string => value.toLocaleString(locale());
+export const formatCount = (value: number): string => {
+  const tag = locale();
+  return formatter(`count ${tag}`, () => new Intl.NumberFormat(tag)).format(value);
+};
 
 export interface TableColumn<Row> {
   key: string;

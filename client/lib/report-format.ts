@@ -1,5 +1,5 @@
 import { reportEn, reportZh } from '../i18n/report';
-import { reportMoment } from './dates';
+import { formatter, reportMoment } from './dates';
 import { signOf } from './format';
 import type { ReportLang, ReportMeasure } from './report-types';
 
@@ -16,8 +16,13 @@ export function reportText(lang: ReportLang, key: ReportKey, values: Record<stri
   );
 }
 
-const grouped = (value: number, digits: number, lang: ReportLang): string =>
-  value.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const grouped = (value: number, digits: number, lang: ReportLang): string => {
+  const tag = lang === 'zh' ? 'zh-CN' : 'en-GB';
+  return formatter(
+    `number ${tag} ${digits}`,
+    () => new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+  ).format(value);
+};
 const finite = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** A figure in a report table: money in 万元 with two decimals, counts whole, credits with their tenths. */

@@ -1,10 +1,10 @@
-import { html, nothing } from 'lit-html';
-import { createRef, type Ref, ref } from 'lit-html/directives/ref.js';
+import { html, nothing, svg } from 'lit-html';
+import { ref } from 'lit-html/directives/ref.js';
 import { shiftYears } from '../../contract/days';
 import { MEASURE_GROUPS as KINDS } from '../../contract/measure-ids';
 import { type AggregateAnswer, api, csvUrl, type MeasureInfo, type MeasureSummary, type SummaryAnswer } from '../api';
 import { lang, pick, t } from '../i18n';
-import { ChartSlot, colour, onHit, tint } from '../lib/charts';
+import { colour, onHit, tint } from '../lib/charts';
 import { drillDown } from '../lib/drill';
 import { exactCell, Figure, type FigureContent } from '../lib/figure';
 import {
@@ -46,6 +46,23 @@ const leftOf = (percent: number) => (marker?: Element) => {
   if (marker) (marker as HTMLElement).style.left = `${percent}%`;
 };
 
+/**
+ * A measure's last 24 months as a small line over its filled area, drawn by the template as SVG:
+ * two dozen of them cost the page next to nothing, where as many charts cost a phone a second.
+ * The lowest point is zero (or the lowest month below it); the highest month touches the top.
+ */
+export function sparkline(series: readonly number[] | undefined, color: string, label: string) {
+  if (!series || series.length === 0) return svg``;
+  const low = Math.min(0, ...series);
+  const span = Math.max(...series) - low || 1;
+  const x = (i: number) => (series.length === 1 ? 50 : (i / (series.length - 1)) * 100);
+  const y = (v: number) => 29 - ((v - low) / span) * 28;
+  const points = series.map((v, i) => `${x(i).toFixed(2)},${y(v).toFixed(2)}`).join(' ');
+  return html`<svg class="sparkline" viewBox="0 0 100 30" preserveAspectRatio="none" role="img" aria-label=${label}
+    data-points=${series.join(',')}>${svg`<polygon points=${`0,${y(low)} ${points} 100,${y(low)}`} fill=${tint(color, 0.15)} />
+    <polyline points=${points} fill="none" stroke=${color} stroke-width="1.5" vector-effect="non-scaling-stroke" />`}</svg>`;
+}
+
 /** The line under a measure's figure: its progress towards the year's target, or why there is none. */
 function progressText(measure: MeasureInfo, m: MeasureSummary | undefined): string {
   if (!m) return '';
@@ -68,9 +85,6 @@ export const renderOverview: RenderView = (container, first) => {
   const { meta } = first;
   let summary: SummaryAnswer | undefined;
   const lines = new Map<string, Line>();
-  const sparks = new Map<string, { canvas: Ref<HTMLCanvasElement>; slot?: ChartSlot<'line'> }>(
-    meta.measures.map((m) => [m.id, { canvas: createRef() }]),
-  );
   const table = new Figure('summary', { chart: false });
   const headline = new Figure<'line'>('headline', { tall: true });
 
@@ -125,43 +139,8 @@ export const renderOverview: RenderView = (container, first) => {
             : nothing
         }
       </details>
-      <div class="spark-box">
-        <canvas class="sparkline" role="img" ${ref(sparks.get(measure.id)!.canvas)}
-          aria-label=${t('overview.sparkline', { name: pick(measure.name) })}></canvas>
-      </div>
+      <div class="spark-box">${sparkline(lines.get(measure.id)?.series, colour(KINDS.indexOf(measure.group)), t('overview.sparkline', { name: pick(measure.name) }))}</div>
     </div>`;
-  };
-
-  const drawSparks = () => {
-    for (const measure of meta.measures) {
-      const spark = sparks.get(measure.id)!;
-      const series = lines.get(measure.id)?.series;
-      if (!series || !spark.canvas.value) continue;
-      spark.slot ??= new ChartSlot(spark.canvas.value);
-      const color = colour(KINDS.indexOf(measure.group));
-      spark.slot.set({
-        type: 'line',
-        data: {
-          labels: series.map((_, i) => i),
-          datasets: [
-            {
-              data: series,
-              borderColor: color,
-              backgroundColor: tint(color, 0.15),
-              fill: true,
-              pointRadius: 0,
-              borderWidth: 1.5,
-              tension: 0.3,
-            },
-          ],
-        },
-        options: {
-          plugins: { legend: { display: false }, tooltip: { enabled: false } },
-          scales: { x: { display: false }, y: { display: false, beginAtZero: true } },
-          events: [],
-        },
-      });
-    }
   };
 
   const summaryContent = (answer: SummaryAnswer, scope: URLSearchParams): FigureContent<'line'> => ({
@@ -236,10 +215,6 @@ export const renderOverview: RenderView = (container, first) => {
       table.set(summaryContent(answer, scope));
       headline.set(headlineContent(ctx, trendAnswer, filters, headlineQuery));
       return 'ready';
-    },
-    draw: drawSparks,
-    destroy() {
-      for (const spark of sparks.values()) spark.slot?.destroy();
     },
   });
 };

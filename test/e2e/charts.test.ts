@@ -38,8 +38,19 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     const { page } = tab;
     await waitForView(page, 'overview');
     expect(await canvasHasPixels(page, '[data-figure="headline"] canvas')).toBe(true);
-    expect(await canvasHasPixels(page, '.kpi-line[data-measure="tech_transfer.contracts"] canvas')).toBe(true);
     const summary = await getJson('/summary');
+    // Each card's sparkline is the measure's last 24 months, as /aggregate counts them; the highest month touches the top.
+    const to = summary.period.to as string;
+    const sparkFrom = new Date(Date.UTC(Number(to.slice(0, 4)), Number(to.slice(5, 7)) - 24, 1)).toISOString().slice(0, 10);
+    const monthly = await getJson(`/aggregate?measures=tech_transfer.contracts&by=month&fill=true&from=${sparkFrom}&to=${to}`);
+    const months = monthly.rows.map((r: Record<string, number>) => Number(r['tech_transfer.contracts'] ?? 0));
+    expect(months).toHaveLength(24);
+    const spark = page.locator('.kpi-line[data-measure="tech_transfer.contracts"] svg.sparkline');
+    expect((await spark.getAttribute('data-points'))!.split(',').map(Number)).toEqual(months);
+    const points = (await spark.locator('polyline').getAttribute('points'))!.split(' ').map((p) => p.split(',').map(Number));
+    expect(points).toHaveLength(24);
+    expect(points[months.indexOf(Math.max(...months))]![1]).toBeCloseTo(1, 6);
+    expect(await spark.locator('polyline').evaluate((n) => n.getBoundingClientRect().width)).toBeGreaterThan(50);
     for (const m of summary.measures) {
       expect(await page.locator(`.kpi-line[data-measure="${m.measure}"] .kpi-value`).getAttribute('data-value')).toBe(
         String(m.value),
