@@ -78,10 +78,13 @@ export interface ChartViewSpec {
   template(ctx: ViewContext, alert: ReturnType<ViewStatus['alert']>, filters: Filters): TemplateResult;
   /** Fetches with `ctx.signal` and sets the figures' content; says what it found, or nothing when superseded. */
   load(ctx: ViewContext, filters: Filters): Promise<'ready' | 'empty' | undefined>;
-  /** Draws what is not a figure (the overview's sparklines), after the figures. */
+  /** Draws what is not a figure, after the figures. */
   draw?(): void;
   destroy?(): void;
 }
+
+/** Lets the browser paint and answer input before the work that follows. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
  * A chart view's loop: on each URL change it reads its filters and state and renders its template
@@ -93,7 +96,9 @@ export function chartView(container: HTMLElement, first: ViewContext, spec: Char
   let filters: Filters;
   const paint = () => render(spec.template(ctx, status.alert(), filters), container);
   const status = new ViewStatus(container, paint);
-  for (const figure of spec.figures) figure.changed = paint;
+  // A figure given its content while the view loads is drawn with the rest once the load is done.
+  let loading = 0;
+  for (const figure of spec.figures) figure.changed = () => loading === 0 && paint();
   const update = async (next: ViewContext) => {
     ctx = next;
     filters = readFilters(ctx.params, ctx.meta, spec.filters);
@@ -101,10 +106,21 @@ export function chartView(container: HTMLElement, first: ViewContext, spec: Char
     paint();
     const { signal } = ctx;
     await status.run(signal, async () => {
-      const state = await spec.load(ctx, filters);
+      loading++;
+      let state: 'ready' | 'empty' | undefined;
+      try {
+        state = await spec.load(ctx, filters);
+      } finally {
+        loading--;
+      }
       if (!state || signal.aborted) return undefined;
       paint();
-      for (const figure of spec.figures) figure.draw();
+      // Each chart in a task of its own: the page answers a tap between them (a phone takes a tenth of a second per chart).
+      for (const figure of spec.figures) {
+        await nextTask();
+        if (signal.aborted) return undefined;
+        figure.draw();
+      }
       spec.draw?.();
       return state;
     });
