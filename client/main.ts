@@ -190,6 +190,9 @@ async function signOutAndShowForm(): Promise<void> {
 async function boot(): Promise<void> {
   translateDom();
   renderHeader();
+  // Most visits are signed in: fetch the code of the view the address names while asking who it is.
+  const named = parseLocation(location.hash).view;
+  void VIEWS[Object.hasOwn(VIEWS, named) ? (named as ViewName) : 'overview']().catch(() => undefined);
   try {
     me = await api.me();
   } catch (error) {

@@ -20,12 +20,16 @@ export function formatter<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key
   return made;
 }
 
-/** Today in Shanghai, as YYYY-MM-DD: the latest date a record may carry, the end of "to date". */
+/** Shanghai's offset from UTC: eight hours, with no summer time since 1991. */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * Today in Shanghai, as YYYY-MM-DD: the latest date a record may carry, the end of "to date". By
+ * the fixed offset rather than the time-zone database, whose first use costs a slow phone a
+ * tenth of a second on the first screen.
+ */
 export function today(now: Date = new Date()): string {
-  return formatter(
-    'today',
-    () => new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }),
-  ).format(now);
+  return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** A day as a person reads it in the interface's language (1 Mar 2024, 2024年3月1日). */

@@ -20,6 +20,22 @@ describe("the client's dates", () => {
     expect(today(new Date('2024-02-28T16:30:00Z'))).toBe('2024-02-29');
   });
 
+  it('when any moment since 1992 is given, then today agrees with the time-zone database for Asia/Shanghai', () => {
+    const shanghai = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    const start = Date.UTC(1992, 0, 1);
+    const end = Date.UTC(2040, 0, 1);
+    // Every hour boundary around midnight in Shanghai for a few thousand days, and a spread of moments between.
+    for (let i = 0; i < 5000; i++) {
+      const moment = new Date(start + Math.floor(((end - start) / 5000) * i) + (i % 7) * 3_600_000);
+      expect(today(moment), moment.toISOString()).toBe(shanghai.format(moment));
+    }
+  });
+
   it('when no moment is given, then today is the current day in Shanghai', () => {
     const before = today(new Date(Date.now() - 1000));
     const now = today();
