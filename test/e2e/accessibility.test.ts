@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type Dashboard, type DemoUser, describeBrowser, gotoView, openPage, startDashboard } from './harness.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+type Lang = 'en' | 'zh';
+type Role = 'admin' | 'leadership' | 'commission' | 'steward';
+interface Sitting {
+  who: DemoUser;
+  role: Role;
+  lang: Lang;
+  width: 1366 | 390;
+}
+
+/** The views (and the administrator's tabs) each role is shown, stated here on their own (as the shell's test does). */
+type Place = [view: string, params?: Record<string, string>];
+const CHARTS: Place[] = [['overview'], ['universities'], ['regions'], ['trends'], ['collaboration'], ['report']];
+const VIEWS: Record<Role, Place[]> = {
+  admin: [
+    ...CHARTS,
+    ['records'],
+    ['admin', { tab: 'users' }],
+    ['admin', { tab: 'targets' }],
+    ['admin', { tab: 'audit' }],
+    ['members'],
+  ],
+  leadership: [...CHARTS, ['records'], ['members']],
+  steward: [...CHARTS, ['records'], ['members']],
+  commission: [...CHARTS, ['members']],
+};
+
+/**
+ * Every view as the administrator (who sees them all) in both languages at 1366 px and on a 390 px
+ * phone; every view of each other role in one language and width, so that what a role alone is
+ * shown (a steward's edit buttons, the commission's record counts) is judged too.
+ */
+const SITTINGS: Sitting[] = [
+  { who: 'admin', role: 'admin', lang: 'en', width: 1366 },
+  { who: 'admin', role: 'admin', lang: 'zh', width: 1366 },
+  { who: 'admin', role: 'admin', lang: 'en', width: 390 },
+  { who: 'admin', role: 'admin', lang: 'zh', width: 390 },
+  { who: 'leadership', role: 'leadership', lang: 'zh', width: 1366 },
+  { who: 'commission', role: 'commission', lang: 'en', width: 390 },
+  { who: 'steward.usst', role: 'steward', lang: 'zh', width: 390 },
+];
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** axe-core on the whole page as it stands: what is serious or critical, and any content outside the landmarks. */
+async function violations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run(document)).violations;
+  });
+  return (found as Violation[])
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'region')
+    .map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describeBrowser('accessibility: axe-core on every view, for every role, in both languages, at desk and phone widths', () => {
+  let dashboard: Dashboard;
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+  });
+  afterAll(() => dashboard?.close());
+
+  test.each(SITTINGS)(
+    '$who in $lang at $width px: no serious or critical violation, nothing outside the landmarks',
+    async ({ who, role, lang, width }) => {
+      const tab = await openPage(dashboard, who, { lang, width, height: width === 390 ? 844 : 900 });
+      const { page } = tab;
+      const found: string[] = [];
+      for (const [view, params] of VIEWS[role]) {
+        await gotoView(page, view, params);
+        for (const line of await violations(page)) found.push(`${view}${params ? ` ${JSON.stringify(params)}` : ''}: ${line}`);
+      }
+      expect(found).toEqual([]);
+      tab.expectNoErrors();
+    },
+  );
+});
