@@ -89,8 +89,21 @@ function navigate(
   void showView();
 }
 
+/**
+ * Where the keyboard goes once a view is drawn: to a new view's heading when a navigation brought
+ * it (a link, Back, a drill-down), so that its name is read and Tab goes on from there; within the
+ * same view it stays where it was, unless what held it is gone.
+ */
+function placeFocus(container: ParentNode, newView: boolean): void {
+  if (!newView && document.activeElement !== document.body && document.activeElement !== null) return;
+  const heading = container.querySelector<HTMLElement>('h1');
+  if (!heading) return;
+  heading.tabIndex = -1;
+  heading.focus({ preventScroll: !newView });
+}
+
 /** Draws the view the URL names; the same view with other state is updated in place when it can be. */
-async function showView({ fresh = false } = {}): Promise<void> {
+async function showView({ fresh = false, navigated = true } = {}): Promise<void> {
   if (!me || !meta) return;
   const parsed = parseLocation(location.hash);
   const allowed = allowedViews();
@@ -108,6 +121,7 @@ async function showView({ fresh = false } = {}): Promise<void> {
     current.controller = controller;
     try {
       await current.handle.update(ctx);
+      if (navigated && mine === generation) placeFocus(view, false);
     } catch (error) {
       if (!controller.signal.aborted) showError(error, () => void showView({ fresh: true }));
     }
@@ -123,6 +137,7 @@ async function showView({ fresh = false } = {}): Promise<void> {
     show(container);
     current = { name, handle: undefined, controller };
     current.handle = await draw(container, ctx);
+    if (navigated && mine === generation) placeFocus(container, true);
   } catch (error) {
     if (mine !== generation || controller.signal.aborted) return;
     if (error instanceof ApiError && error.status === 401) return;
@@ -174,7 +189,7 @@ async function showApp(): Promise<void> {
   try {
     meta = await api.meta();
     clearTimeout(slow);
-    await showView({ fresh: true });
+    await showView({ fresh: true, navigated: false });
   } catch (error) {
     clearTimeout(slow);
     if (error instanceof ApiError && error.status === 401) return;
@@ -213,10 +228,15 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')
 }
 onLangChange(() => {
   translateDom();
-  if (me) void showView({ fresh: true });
+  if (me) void showView({ fresh: true, navigated: false });
   else void showSignIn();
 });
 addEventListener('popstate', () => void showView());
 addEventListener('hashchange', () => void showView());
+// The skip link takes the keyboard past the header to the view (its #view would be read as a route).
+document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  placeFocus(view, true);
+});
 onUnauthorized(() => void showSignIn());
 void boot();

@@ -2,6 +2,7 @@ import type { Catalogue } from './index';
 
 /** Messages of the shell (title, navigation, roles, sign-in, loading states), in English and Chinese. */
 export const base = {
+  skip: ['Skip to the content', '跳到正文'],
   'app.title': ['YRD University Technology Park Alliance · Outcomes', '长三角高校科技园联盟 · 合作成效'],
   'app.footer': [
     'Yangtze River Delta University Technology Park Alliance — founded 25 October 2019, led by USST.',

@@ -1,3 +1,4 @@
+import { amountInYuan } from '../../contract/amounts';
 import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { MEASURE_GROUPS } from '../../contract/measure-ids';
@@ -20,11 +21,14 @@ import { formatCount } from '../lib/paged-table';
 
 const FIRST_YEAR = 2019;
 
-/** What a cell holds: a target (thousands separators allowed), none (null: empty), or undefined when it is not a number. */
+/**
+ * What a cell holds: a target as people write it (12,000,000, 9000万, 1.2亿: contract/amounts.ts),
+ * none (null: empty), or undefined when it is not a number of at most two decimals.
+ */
 export function parseTarget(text: string): number | null | undefined {
-  const clean = text.replace(/[\s,，_]/g, '');
-  if (clean === '') return null;
-  return /^\d{1,16}(\.\d{1,2})?$/.test(clean) ? Number(clean) : undefined;
+  if (text.trim() === '') return null;
+  const plain = amountInYuan(text);
+  return plain !== undefined && /^\d{1,16}(\.\d{1,2})?$/.test(plain) ? Number(plain) : undefined;
 }
 
 const thisYear = () => Number(today().slice(0, 4));

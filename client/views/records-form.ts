@@ -1,3 +1,4 @@
+import { amountInYuan } from '../../contract/amounts';
 import { html, nothing } from 'lit-html';
 import { isNumericColumn, mayBeBlank } from '../../contract/record-columns';
 import { type Me, type Meta, call, endpoints } from '../api';
@@ -24,7 +25,7 @@ export interface RecordFormOptions {
 }
 
 const PLACEHOLDERS: Partial<Record<Column['type'], string>> = {
-  money: '1200000.00',
+  money: '1200000.00 / 120万',
   credits: '4.5',
   count: '0',
   term: '2024-2025-1',
@@ -122,7 +123,10 @@ export function openRecordForm(host: HTMLElement, o: RecordFormOptions): void {
     async submit(form) {
       const values: Record<string, string | null> = {};
       for (const column of columns) {
-        const value = form[column.name] === '' && mayBeBlank(column) ? null : (form[column.name] ?? '');
+        const typed = form[column.name] ?? '';
+        // An amount may be typed as people write it (9000万, 1.2亿, 12,000,000): it goes as the yuan it means.
+        const value =
+          typed === '' && mayBeBlank(column) ? null : column.type === 'money' ? (amountInYuan(typed) ?? typed) : typed;
         if (!record || !same(column, record[column.name], value)) values[column.name] = value;
       }
       if (record && Object.keys(values).length === 0) return;

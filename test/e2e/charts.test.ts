@@ -276,6 +276,11 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     // The page says so too, and names the measure whose records these are.
     expect(await page.locator('.records-total').getAttribute('data-total')).toBe(String(usst['incubation.graduated:records']));
     expect(await page.locator('[data-chip="measure"]').textContent()).toContain('Projects graduated');
+    // The keyboard is on the records' heading, not lost to the page: Tab goes on into the records.
+    expect(await page.evaluate(() => document.activeElement?.matches('#view h1') ?? false)).toBe(true);
+    // Back returns to the figure, the keyboard to its view's heading.
+    await waitForView(page, 'universities', { after: () => page.goBack() });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Universities');
     tab.expectNoErrors();
   });
 

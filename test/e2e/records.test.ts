@@ -234,6 +234,15 @@ describeBrowser('the records view', () => {
     expect((await steward.json<Record<string, unknown>>(`/records/tech_transfer?q=${record.ref}`)) as unknown).toMatchObject({
       rows: [{ id: record.id, contract_value_cny: raised }],
     });
+    // An amount typed as an office writes it: 9000万 is saved as 90,000,000 yuan.
+    await row.locator('[data-action=edit]').click();
+    await dialog.locator('[name=contract_value_cny]').fill('9000万');
+    await waitForView(page, 'records', { after: () => dialog.locator('[data-action=save]').click() });
+    expect(await page.locator('dialog[open]').count()).toBe(0);
+    expect(Number(await row.locator('[data-column=contract_value_cny]').getAttribute('data-value'))).toBe(90_000_000);
+    expect((await steward.json<Record<string, unknown>>(`/records/tech_transfer?q=${record.ref}`)) as unknown).toMatchObject({
+      rows: [{ id: record.id, contract_value_cny: 90_000_000 }],
+    });
     tab.expectNoErrors();
   });
 

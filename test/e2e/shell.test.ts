@@ -11,6 +11,7 @@ import {
   screenshot,
   signInThroughForm,
   startDashboard,
+  waitForView,
 } from './harness.js';
 
 /** What each role is shown, stated here on its own rather than read from client/view.ts. */
@@ -93,6 +94,38 @@ describeBrowser('the shell: sign-in, header, navigation, language', () => {
     expect(robots.status()).toBe(200);
     expect(robots.headers()['content-type']).toMatch(/^text\/plain/);
     expect(await robots.text()).toMatch(/^User-agent: \*\nDisallow: \/\n$/);
+    tab.expectNoErrors();
+  });
+
+  test('from the keyboard: the skip link is the first stop and leads into the view; a view change and Back put the keyboard on the new heading', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/overview' });
+    const { page } = tab;
+    await waitForView(page, 'overview');
+    const focused = () =>
+      page.evaluate(() => {
+        const node = document.activeElement as HTMLElement | null;
+        return {
+          tag: node?.tagName.toLowerCase(),
+          text: node?.textContent?.trim(),
+          inView: Boolean(node?.closest('#view')),
+          top: node?.getBoundingClientRect().top ?? -1,
+        };
+      });
+    // The page opens with nothing focused: the first Tab reaches the skip link, shown where it can be seen.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toMatchObject({ tag: 'a', text: 'Skip to the content', inView: false });
+    expect((await focused()).top).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    expect(await focused()).toMatchObject({ tag: 'h1', text: 'Overview', inView: true });
+    expect(await page.evaluate(() => location.hash)).toMatch(/^#\/overview/);
+    await page.keyboard.press('Tab');
+    expect((await focused()).inView).toBe(true);
+    // A view chosen from the header, by the keyboard: its heading takes the focus.
+    await page.locator('.app-nav a[data-view="trends"]').focus();
+    await waitForView(page, 'trends', { after: () => page.keyboard.press('Enter') });
+    expect(await focused()).toMatchObject({ tag: 'h1', text: 'Trends', inView: true });
+    await waitForView(page, 'overview', { after: () => page.goBack() });
+    expect(await focused()).toMatchObject({ tag: 'h1', text: 'Overview', inView: true });
     tab.expectNoErrors();
   });
 
