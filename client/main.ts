@@ -42,12 +42,23 @@ let generation = 0;
 
 const allowedViews = (): ViewName[] => (me ? VIEW_NAMES.filter((v) => VIEW_ACCESS[v].includes(me!.role)) : []);
 
+/** The views that read the shared filters: a period and a scope chosen in one goes with the person to the others. */
+const FILTERED_VIEWS: readonly ViewName[] = ['overview', 'universities', 'regions', 'trends', 'collaboration'];
+const CARRIED = ['from', 'to', 'university', 'region'] as const;
+
+/** A view's link from the header: from one filtered view to another, with the period and scope on screen. */
+function hrefOf(name: ViewName, active: ViewName | undefined): string {
+  if (!active || !FILTERED_VIEWS.includes(active) || !FILTERED_VIEWS.includes(name)) return `#/${name}`;
+  const params = parseLocation(location.hash).params;
+  return locationOf(name, Object.fromEntries(CARRIED.map((key) => [key, params.get(key) ?? undefined])));
+}
+
 /** The header: the views this person may see, who is signed in, and the language chosen. */
 function renderHeader(active?: ViewName): void {
   render(
     allowedViews().map(
       (name) =>
-        html`<a href="#/${name}" aria-current=${name === active ? 'page' : nothing} data-view=${name}>${t(`nav.${name}` as MessageKey)}</a>`,
+        html`<a href=${hrefOf(name, active)} aria-current=${name === active ? 'page' : nothing} data-view=${name}>${t(`nav.${name}` as MessageKey)}</a>`,
     ),
     nav,
   );

@@ -51,6 +51,7 @@ export const charts = {
   'table.total': ['Total', '合计'],
   'table.atEnd': ['At the end', '期末'],
   'table.alliance': ['Alliance', '联盟合计'],
+  'period.partial': ['{label} (part)', '{label}（不完整）'],
   'overview.period': ['Period: {from} to {to}', '期间：{from} 至 {to}'],
   'overview.basis': [
     'Changes compare with the same days a year before ({from} – {to}).',

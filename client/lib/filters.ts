@@ -33,8 +33,11 @@ export interface Filters {
   measure: string;
 }
 
+/**
+ * A view's own defaults. The period is not one of them: every view that reads the filters starts on
+ * the same one (this year to date), and a period chosen in one goes with the person to the others.
+ */
 export interface FilterDefaults {
-  from?: string;
   grain?: Grain;
   measure?: string;
   /** Restricts the measure list (e.g. the collaboration view's measures). */
@@ -54,7 +57,7 @@ export function readFilters(params: URLSearchParams, meta: MetaLists, defaults: 
   const grain = params.get('grain') as Grain | null;
   const allowed = new Set(defaults.measures ?? meta.measures.map((m) => m.id));
   const measure = params.get('measure');
-  let from = validDay(params.get('from'), end) ?? defaults.from ?? `${end.slice(0, 4)}-01-01`;
+  let from = validDay(params.get('from'), end) ?? `${end.slice(0, 4)}-01-01`;
   let to = validDay(params.get('to'), end) ?? end;
   if (from > to) [from, to] = [to, from];
   return {
@@ -138,8 +141,19 @@ export function periodRange(key: string | number): { from: string; to: string } 
   return { from: `${text}-01-01`, to: `${text}-12-31` };
 }
 
-/** A period key as shown: 2024年Q3 / Q3 2024, 2024年7月 / Jul 2024, 2024年 / 2024. */
-export function periodLabel(key: string | number, grain: Grain): string {
+/**
+ * A period key as shown: 2024年Q3 / Q3 2024, 2024年7月 / Jul 2024, 2024年 / 2024. With `within`, the
+ * span the figures cover, a period it cuts is marked as part of one (the agreement's first quarter,
+ * the current one), so that its lower figure is not read as a fall.
+ */
+export function periodLabel(key: string | number, grain: Grain, within?: { from: string; to: string }): string {
+  const label = wholePeriodLabel(key, grain);
+  if (!within) return label;
+  const range = periodRange(key);
+  return range.from < within.from || range.to > within.to ? t('period.partial', { label }) : label;
+}
+
+function wholePeriodLabel(key: string | number, grain: Grain): string {
   const text = String(key);
   const zh = lang() === 'zh';
   if (grain === 'quarter') {

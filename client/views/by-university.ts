@@ -31,7 +31,7 @@ export const renderByUniversity: RenderView = (container, first) => {
   </select>`;
   return chartView(container, first, {
     figures: [figure],
-    filters: { grain: 'year', measure: 'tech_transfer.contract_value', from: '2020-01-01' },
+    filters: { grain: 'year', measure: 'tech_transfer.contract_value' },
     read: (ctx) => void (stacked = ctx.params.get('layout') === 'stacked'),
     template: (ctx, alert, filters) => html`<h1>${t('nav.universities')}</h1>
       ${filterBar('universities', ctx, filters, {
@@ -95,7 +95,7 @@ function content(
       universities.map((u) => cell(u, p)),
     );
   const top = universities[totals.indexOf(Math.max(...totals.map((v) => v ?? Number.NEGATIVE_INFINITY)))];
-  const periodLabels = periods.map((p) => periodLabel(p, filters.grain));
+  const periodLabels = periods.map((p) => periodLabel(p, filters.grain, filters));
   const open = (u: string, j: number) =>
     drillDown(ctx, {
       measure,

@@ -5,7 +5,7 @@ import { lang, pick, t } from '../i18n';
 import { Chart, onHit } from '../lib/charts';
 import { drillDown } from '../lib/drill';
 import { exactCell, Figure, type FigureContent } from '../lib/figure';
-import { aggregateQuery, AGREEMENT_DAY, type Filters, filterBar, measureOf, universityLabel } from '../lib/filters';
+import { aggregateQuery, type Filters, filterBar, measureOf, universityLabel } from '../lib/filters';
 import { formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
@@ -48,7 +48,6 @@ export const renderCollaboration: RenderView = (container, first) => {
     filters: {
       measure: 'credits.credits',
       measures: COLLABORATION_MEASURES,
-      from: AGREEMENT_DAY,
     },
     template: (ctx, alert, filters) => html`<h1>${t('nav.collaboration')}</h1>
       ${filterBar('collaboration', ctx, filters, { measure: true, measures: COLLABORATION_MEASURES, universities: true, regions: true })}

@@ -230,7 +230,7 @@ function headlineContent(
   const rows = trend.rows;
   const values = rows.map((r) => Number(r[measure.id] ?? 0));
   const records = rows.map((r) => Number(r[`${measure.id}:records`] ?? 0));
-  const labels = rows.map((r) => periodLabel(r[filters.grain]!, filters.grain));
+  const labels = rows.map((r) => periodLabel(r[filters.grain]!, filters.grain, { from: query.get('from')!, to: filters.to }));
   const peakValue = Math.max(...values);
   const peak = rows[values.indexOf(peakValue)];
   const name = pick(measure.name);

@@ -5,7 +5,6 @@ import { colour } from '../lib/charts';
 import { drillDown } from '../lib/drill';
 import { exactCell, Figure, type FigureContent } from '../lib/figure';
 import {
-  AGREEMENT_DAY,
   aggregateQuery,
   checkGroup,
   clampRange,
@@ -95,7 +94,7 @@ export const renderTrends: RenderView = (container, first) => {
   };
   return chartView(container, first, {
     figures: [figure],
-    filters: { grain: 'quarter', measure: 'tech_transfer.contract_value', from: AGREEMENT_DAY },
+    filters: { grain: 'month', measure: 'tech_transfer.contract_value' },
     read(ctx, filters) {
       const mode: Mode = ctx.params.get('series') === 'measures' ? 'measures' : 'universities';
       const known = new Set<string>(meta.measures.map((m) => m.id));
@@ -177,7 +176,7 @@ function content(
   query: URLSearchParams,
   mode: Mode,
 ): FigureContent<'line'> {
-  const labels = periods.map((p) => periodLabel(p, filters.grain));
+  const labels = periods.map((p) => periodLabel(p, filters.grain, filters));
   const open = (s: Series, i: number) =>
     drillDown(ctx, {
       measure: s.measure,

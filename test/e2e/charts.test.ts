@@ -335,6 +335,41 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     tab.expectNoErrors();
   });
 
+  test('every view starts on the same period; a period and scope chosen in one go with the person to the others', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/trends' });
+    const { page } = tab;
+    await waitForView(page, 'trends');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const shown = (view: string) =>
+      page.evaluate((v) => {
+        const value = (name: string) => (document.getElementById(`${v}-${name}`) as HTMLInputElement | null)?.value;
+        const checked = [...document.querySelectorAll<HTMLInputElement>('.filters input[name=university]:checked')].map(
+          (b) => b.value,
+        );
+        return { from: value('from'), to: value('to'), universities: checked };
+      }, view);
+    // The one default: this year to date, whatever the view.
+    for (const view of ['trends', 'universities', 'regions', 'collaboration', 'overview']) {
+      await gotoView(page, view);
+      expect(await shown(view), view).toEqual({ from: `${today.slice(0, 4)}-01-01`, to: today, universities: [] });
+    }
+    // Chosen in the overview, taken along from the header to each other view that reads them.
+    await gotoView(page, 'overview', { from: '2023-01-01', to: '2023-12-31', university: 'USST,NJTECH' });
+    for (const view of ['universities', 'regions', 'trends', 'collaboration', 'overview']) {
+      await waitForView(page, view, { after: () => page.locator(`.app-nav a[data-view="${view}"]`).click() });
+      expect(Object.fromEntries(hashParams(page)), view).toMatchObject({
+        from: '2023-01-01',
+        to: '2023-12-31',
+        university: 'USST,NJTECH',
+      });
+      expect(await shown(view), view).toEqual({ from: '2023-01-01', to: '2023-12-31', universities: ['USST', 'NJTECH'] });
+    }
+    // Records and the report read periods of their own: their links carry nothing.
+    expect(await page.locator('.app-nav a[data-view="records"]').getAttribute('href')).toBe('#/records');
+    expect(await page.locator('.app-nav a[data-view="report"]').getAttribute('href')).toBe('#/report');
+    tab.expectNoErrors();
+  });
+
   test('dates that are not days (2024-02-30, month 13, the year 1900) fall back to the defaults instead of failing', async () => {
     const tab = await openPage(dashboard, 'leadership', { lang: 'zh', path: '/#/universities?from=2024-02-30&to=2024-13-01' });
     const { page } = tab;

@@ -44,10 +44,11 @@ describe('the chart views’ filters read from the URL', () => {
     });
   });
 
-  it('when the URL is empty, then the period is this year to date and the view’s defaults fill the rest', () => {
+  it('when the URL is empty, then the period is this year to date, in every view, and the view’s defaults fill the rest', () => {
     expect(read('')).toMatchObject({ from: '2025-01-01', to: TODAY, grain: 'quarter', universities: [], regions: [] });
-    expect(read('', { from: AGREEMENT_DAY, grain: 'year', measure: 'talent.trainees' })).toMatchObject({
-      from: AGREEMENT_DAY,
+    expect(read('', { grain: 'year', measure: 'talent.trainees' })).toMatchObject({
+      from: '2025-01-01',
+      to: TODAY,
       grain: 'year',
       measure: 'talent.trainees',
     });
@@ -133,6 +134,21 @@ describe('periods of the charts', () => {
       '2024年',
     ]);
     expect(grainWord('quarter')).toBe('季度');
+  });
+
+  it('when the figures cover part of a period only, then its label says so', () => {
+    setLang('en');
+    const since = { from: '2019-10-25', to: '2026-12-06' };
+    expect(periodLabel('2019-Q4', 'quarter', since)).toBe('Q4 2019 (part)');
+    expect(periodLabel('2024-Q3', 'quarter', since)).toBe('Q3 2024');
+    expect(periodLabel('2026-Q4', 'quarter', since)).toBe('Q4 2026 (part)');
+    expect(periodLabel('2026-11', 'month', since)).toBe('Nov 2026');
+    expect(periodLabel('2026-12', 'month', since)).toBe('Dec 2026 (part)');
+    expect(periodLabel(2019, 'year', since)).toBe('2019 (part)');
+    expect(periodLabel(2020, 'year', since)).toBe('2020');
+    expect(periodLabel('2024-Q1', 'quarter', { from: '2024-01-01', to: '2024-03-31' })).toBe('Q1 2024');
+    setLang('zh');
+    expect(periodLabel('2019-Q4', 'quarter', since)).toBe('2019年Q4（不完整）');
   });
 
   it('when a bar’s period reaches beyond the filter’s, then its drill-down keeps to their overlap', () => {
