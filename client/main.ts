@@ -1,5 +1,6 @@
 import { ApiError, api, type Me, type Meta, onUnauthorized } from './api';
 import { html, nothing, render } from 'lit-html';
+import { watchScrollRegions } from './lib/scroll-cue';
 import { type Lang, lang, type MessageKey, onLangChange, setLang, t, translateDom } from './i18n';
 import {
   locationOf,
@@ -242,6 +243,7 @@ onLangChange(() => {
   if (me) void showView({ fresh: true, navigated: false });
   else void showSignIn();
 });
+watchScrollRegions(view);
 addEventListener('popstate', () => void showView());
 addEventListener('hashchange', () => void showView());
 // The skip link takes the keyboard past the header to the view (its #view would be read as a route).

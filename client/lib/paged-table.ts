@@ -39,7 +39,7 @@ export interface PagedTableOptions<Row> {
   /** The sort in force, the default one included, so its header shows it. */
   sort: string;
   onSort(sort: string): void;
-  /** A last column of actions (edit, delete), when the person may take any. */
+  /** A first column of actions (edit, delete), when the person may take any: in sight however wide the table. */
   actions?: { label: string; cell(row: Row): unknown };
 }
 
@@ -61,12 +61,12 @@ export function pagedTable<Row>(o: PagedTableOptions<Row>): TemplateResult {
       : html`<td data-column=${c.key} data-value=${c.value?.(row) ?? nothing} class=${c.className ?? nothing}>${c.cell(row)}</td>`;
   return html`<table class="data-table ${o.className ?? ''}" data-kind=${o.kind ?? nothing}>
     <caption class="visually-hidden">${o.caption}</caption>
-    <thead><tr>${o.columns.map(header)}${o.actions ? html`<th scope="col" class="actions">${o.actions.label}</th>` : nothing}</tr></thead>
+    <thead><tr>${o.actions ? html`<th scope="col" class="actions">${o.actions.label}</th>` : nothing}${o.columns.map(header)}</tr></thead>
     <tbody>${o.rows.map(
       (row) =>
-        html`<tr data-id=${o.rowKey(row)}>${o.columns.map((c) => cell(c, row))}${
-          o.actions ? html`<td class="actions">${o.actions.cell(row)}</td>` : nothing
-        }</tr>`,
+        html`<tr data-id=${o.rowKey(row)}>${o.actions ? html`<td class="actions">${o.actions.cell(row)}</td>` : nothing}${o.columns.map(
+          (c) => cell(c, row),
+        )}</tr>`,
     )}</tbody>
   </table>`;
 }

@@ -66,6 +66,42 @@ async function violations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/**
+ * What is wider than its place: the page must not be; inside it, only a region made to scroll
+ * sideways, reachable from the keyboard, named, and showing its cue (a shadow on the side) while it has more.
+ */
+async function overflowing(page: Page): Promise<string[]> {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.table-scroll')].every((b) => (b as HTMLElement).dataset.overflow),
+  );
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1)
+      found.push(`the page scrolls sideways (${root.scrollWidth} > ${root.clientWidth})`);
+    for (const node of document.querySelectorAll<HTMLElement>('#view *')) {
+      if (node.scrollWidth <= node.clientWidth + 1 || node.clientWidth <= 1) continue;
+      // What scrolls sideways for a person: not a field's own text, not what is clipped on purpose.
+      if (node.matches('input, textarea, select')) continue;
+      const style = getComputedStyle(node);
+      if (style.overflowX !== 'auto' && style.overflowX !== 'scroll') continue;
+      const name = `${node.tagName.toLowerCase()}.${node.className}`;
+      const region =
+        node.matches('.table-scroll[role="region"][tabindex="0"]') &&
+        (node.getAttribute('aria-label') || node.getAttribute('aria-labelledby'));
+      if (!region) found.push(`${name} scrolls sideways but is not a named, focusable region`);
+      else if (
+        node.scrollWidth - node.clientWidth - node.scrollLeft > 1 &&
+        !['end', 'both'].includes(node.dataset.overflow ?? '')
+      )
+        found.push(`${name} has more to its side without its cue (data-overflow=${node.dataset.overflow})`);
+      else if (node.dataset.overflow !== 'none' && getComputedStyle(node).boxShadow === 'none')
+        found.push(`${name} shows no cue (data-overflow=${node.dataset.overflow})`);
+    }
+    return found;
+  });
+}
+
 describeBrowser('accessibility: axe-core on every view, for every role, in both languages, at desk and phone widths', () => {
   let dashboard: Dashboard;
   beforeAll(async () => {
@@ -74,14 +110,16 @@ describeBrowser('accessibility: axe-core on every view, for every role, in both 
   afterAll(() => dashboard?.close());
 
   test.each(SITTINGS)(
-    '$who in $lang at $width px: no serious or critical violation, nothing outside the landmarks',
+    '$who in $lang at $width px: no serious or critical violation, nothing outside the landmarks, no table wider than its place without its cue',
     async ({ who, role, lang, width }) => {
       const tab = await openPage(dashboard, who, { lang, width, height: width === 390 ? 844 : 900 });
       const { page } = tab;
       const found: string[] = [];
       for (const [view, params] of VIEWS[role]) {
         await gotoView(page, view, params);
-        for (const line of await violations(page)) found.push(`${view}${params ? ` ${JSON.stringify(params)}` : ''}: ${line}`);
+        const where = `${view}${params ? ` ${JSON.stringify(params)}` : ''}`;
+        for (const line of await violations(page)) found.push(`${where}: ${line}`);
+        for (const line of await overflowing(page)) found.push(`${where}: ${line}`);
       }
       expect(found).toEqual([]);
       tab.expectNoErrors();
