@@ -11,19 +11,13 @@
  *
  * Usage: npm run bench:first-chart -- [--runs 10] [--warmup 1] [--lang zh|en] [--view overview] [--pixels] [--reduced-motion]
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../server/auth/demo-accounts.js';
-import { connectDatabase } from '../server/db/connect.js';
-import { migrateToLatest } from '../server/db/migrate.js';
-import { sessionCookie } from '../test/helpers/users.js';
 import { CHROMIUM_PATH, chromiumInstalled, launchChromium } from '../test/e2e/chromium.js';
-import { buildClient } from '../test/e2e/client-build.js';
-import { serveDemo } from '../test/e2e/demo-server.js';
+import { withDemoDashboard } from './demo-dashboard.js';
 
 const TARGET_MS = 1500;
 const TARGET_GZIP_BYTES = 150_000;
@@ -184,37 +178,19 @@ const verdict = (ok: boolean): string => (ok ? 'pass' : 'FAIL');
 
 async function main(): Promise<void> {
   if (!chromiumInstalled()) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`);
-  const distDir = mkdtempSync(join(tmpdir(), 'alliance-bench-client-'));
-  const database = await connectDatabase({ inMemory: true });
-  let browser: Browser | undefined;
-  try {
-    await buildClient(distDir);
-    await migrateToLatest(database.db);
-    const server = await serveDemo(database, distDir);
+  await withDemoDashboard('alliance-bench-client-', async ({ server, distDir, cookie }) => {
+    const browser = await launchChromium();
     try {
-      const login = await server.fetch('/api/v1/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'leadership@alliance.example', password: DEMO_PASSWORD }),
-      });
-      const cookie = sessionCookie(login);
-      if (login.status !== 200 || !cookie) throw new Error(`sign-in failed: ${login.status}`);
-      browser = await launchChromium();
       const mark = clientMarksFirstChart(distDir);
       const timing: Timing = { mark, pixels: values.pixels || !mark };
-
       for (let i = 0; i < warmup; i++) await loadOnce(browser, server.url, cookie, timing);
       const loads: Load[] = [];
       for (let i = 0; i < runs; i++) loads.push(await loadOnce(browser, server.url, cookie, timing));
       report(loads, timing, distDir, browser.version());
     } finally {
-      await server.close();
+      await browser.close();
     }
-  } finally {
-    await browser?.close();
-    await database.close();
-    rmSync(distDir, { recursive: true, force: true });
-  }
+  });
 }
 
 function report(loads: Load[], timing: Timing, distDir: string, version: string): void {

@@ -9,19 +9,13 @@
  * Usage: npm run bench:lighthouse -- [--runs 3] [--lang zh|en] [--view overview] [--json out.json] [--keep folder]
  * Each preset runs `--runs` times; the report gives the median run by performance score.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { type Flags, type RunnerResult } from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
-import { DEMO_PASSWORD } from '../server/auth/demo-accounts.js';
-import { connectDatabase } from '../server/db/connect.js';
-import { migrateToLatest } from '../server/db/migrate.js';
-import { buildClient } from '../test/e2e/client-build.js';
-import { serveDemo } from '../test/e2e/demo-server.js';
-import { sessionCookie } from '../test/helpers/users.js';
+import { withDemoDashboard } from './demo-dashboard.js';
 
 const { values } = parseArgs({
   options: {
@@ -68,62 +62,42 @@ function summarise(preset: Run['preset'], result: RunnerResult): Run {
 async function main(): Promise<void> {
   const runs = Number(values.runs);
   const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-  const distDir = mkdtempSync(join(tmpdir(), 'alliance-lighthouse-client-'));
-  const database = await connectDatabase({ inMemory: true });
-  try {
-    await buildClient(distDir);
-    await migrateToLatest(database.db);
-    const server = await serveDemo(database, distDir);
-    try {
-      const login = await server.fetch('/api/v1/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'leadership@alliance.example', password: DEMO_PASSWORD }),
+  await withDemoDashboard('alliance-lighthouse-client-', async ({ server, cookie, csrfToken }) => {
+    // The interface's language is the account's stored one, else the browser's: set it for the run.
+    await server.fetch('/api/v1/auth/me', {
+      method: 'PATCH',
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ lang: values.lang === 'en' ? 'en' : 'zh' }),
+    });
+    const url = `${server.url}/#/${values.view}`;
+    const all: Run[] = [];
+    for (const preset of ['desktop', 'mobile'] as const) {
+      const chrome = await chromeLauncher.launch({
+        chromePath,
+        chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
       });
-      const cookie = sessionCookie(login);
-      if (login.status !== 200 || !cookie) throw new Error(`sign-in failed: ${login.status}`);
-      // The interface's language is the account's stored one, else the browser's: set it for the run.
-      const me = (await login.json()) as { csrfToken: string };
-      await server.fetch('/api/v1/auth/me', {
-        method: 'PATCH',
-        headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' },
-        body: JSON.stringify({ lang: values.lang === 'en' ? 'en' : 'zh' }),
-      });
-      const url = `${server.url}/#/${values.view}`;
-      const all: Run[] = [];
-      for (const preset of ['desktop', 'mobile'] as const) {
-        const chrome = await chromeLauncher.launch({
-          chromePath,
-          chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
-        });
-        try {
-          const flags: Flags = { port: chrome.port, output: 'json', logLevel: 'error', extraHeaders: { Cookie: cookie } };
-          const presetRuns: Run[] = [];
-          for (let i = 0; i < runs; i++) {
-            const result = await lighthouse(
-              url,
-              { ...flags, onlyCategories: [...CATEGORIES] },
-              preset === 'desktop' ? desktopConfig : undefined,
-            );
-            if (!result) throw new Error('lighthouse gave no result');
-            if (values.keep) writeFileSync(join(values.keep, `${preset}-${i + 1}.json`), JSON.stringify(result.lhr));
-            presetRuns.push(summarise(preset, result));
-          }
-          presetRuns.sort((a, b) => a.scores.performance - b.scores.performance);
-          all.push(...presetRuns);
-          report(preset, presetRuns, presetRuns[Math.floor(presetRuns.length / 2)]!);
-        } finally {
-          chrome.kill();
+      try {
+        const flags: Flags = { port: chrome.port, output: 'json', logLevel: 'error', extraHeaders: { Cookie: cookie } };
+        const presetRuns: Run[] = [];
+        for (let i = 0; i < runs; i++) {
+          const result = await lighthouse(
+            url,
+            { ...flags, onlyCategories: [...CATEGORIES] },
+            preset === 'desktop' ? desktopConfig : undefined,
+          );
+          if (!result) throw new Error('lighthouse gave no result');
+          if (values.keep) writeFileSync(join(values.keep, `${preset}-${i + 1}.json`), JSON.stringify(result.lhr));
+          presetRuns.push(summarise(preset, result));
         }
+        presetRuns.sort((a, b) => a.scores.performance - b.scores.performance);
+        all.push(...presetRuns);
+        report(preset, presetRuns, presetRuns[Math.floor(presetRuns.length / 2)]!);
+      } finally {
+        chrome.kill();
       }
-      if (values.json) writeFileSync(values.json, `${JSON.stringify(all, null, 2)}\n`);
-    } finally {
-      await server.close();
     }
-  } finally {
-    await database.close();
-    rmSync(distDir, { recursive: true, force: true });
-  }
+    if (values.json) writeFileSync(values.json, `${JSON.stringify(all, null, 2)}\n`);
+  });
 }
 
 function report(preset: Run['preset'], runs: Run[], median: Run): void {

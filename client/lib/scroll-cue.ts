@@ -1,7 +1,7 @@
 /**
  * The cue of a table wider than its place: every `.table-scroll` region says by `data-overflow`
  * which of its sides has more to scroll to (`start`, `end`, `both`, or `none`), and the style
- * fades that side out. One watcher for the whole page: regions are found as views render them.
+ * shades that side. One watcher for the whole page: regions are found as views render them.
  */
 export function watchScrollRegions(root: HTMLElement): void {
   const mark = (box: HTMLElement) => {
