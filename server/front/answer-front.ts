@@ -6,6 +6,7 @@ import type { ChangeFeed } from '../db/change-feed.js';
 import { today } from '../lib/dates.js';
 import type { Logger } from '../logger.js';
 import { type AnswerCache, answerKey } from '../http/answer-cache.js';
+import { codingFor } from '../http/json-encoding.js';
 import { requestId } from '../http/request-id.js';
 import { callerScope, matches } from '../http/route.js';
 
@@ -36,7 +37,8 @@ export function answerFront({ answers, sessions, changes, log, prefix, availabil
     const id = token === undefined ? null : sessionId(token);
     const session = id === null ? undefined : sessions.recall(id);
     if (!session) return false;
-    const answer = answers.get(answerKey(callerScope(session.caller), req.url!), version);
+    const key = answerKey(callerScope(session.caller), req.url!);
+    const answer = answers.get(key, version);
     if (!answer || answer.day !== today()) return false;
     const logged = logging();
     const started = logged ? performance.now() : 0;
@@ -45,8 +47,9 @@ export function answerFront({ answers, sessions, changes, log, prefix, availabil
       res.writeHead(304, ['X-Request-Id', ownId, ...answer.notModifiedHeaders]);
       res.end();
     } else {
-      res.writeHead(200, ['X-Request-Id', ownId, ...answer.headers]);
-      res.end(answer.body);
+      const form = answers.form(key, answer, codingFor(req.headers['accept-encoding'], answer.body.length));
+      res.writeHead(200, ['X-Request-Id', ownId, ...form.headers]);
+      res.end(form.body);
     }
     if (logged) {
       log.info(

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { type Coding, encodeBody } from './json-encoding.js';
 
 /**
  * The JSON answers of cached routes, kept per caller scope (role and university) and URL for the
@@ -27,6 +28,14 @@ export interface Answer {
   headers: HeaderList;
   /** The same for a 304: no Content-Type or Content-Length. */
   notModifiedHeaders: HeaderList;
+  /** The body compressed, made on first demand and kept with the answer. */
+  encoded?: Partial<Record<Exclude<Coding, 'identity'>, Buffer>>;
+}
+
+/** What to send of a stored answer in `coding`: its body and its 200's headers. */
+export interface AnswerForm {
+  body: Buffer;
+  headers: HeaderList;
 }
 
 /** Headers as a flat list of names and values. */
@@ -103,19 +112,57 @@ export class AnswerCache {
     }
     const old = this.#entries.get(key);
     if (old) {
-      this.#bytes -= old.body.length;
+      this.#bytes -= weight(old);
       this.#entries.delete(key);
     }
     this.#entries.set(key, answer);
-    this.#bytes += answer.body.length;
+    this.#bytes += weight(answer);
+    this.#evict();
+  }
+
+  /** Drops the least recently used entries until the cache is within its bounds again. */
+  #evict(): void {
     for (const [oldest, value] of this.#entries) {
       if (this.#entries.size <= MAX_ENTRIES && this.#bytes <= MAX_BYTES) break;
       this.#entries.delete(oldest);
-      this.#bytes -= value.body.length;
+      this.#bytes -= weight(value);
     }
+  }
+
+  /**
+   * `answer` as it goes in `coding`: the plain body, or the compressed one, made once and counted in
+   * the cache's bytes while the answer is kept.
+   */
+  form(key: string, answer: Answer, coding: Coding): AnswerForm {
+    if (coding === 'identity') return { body: answer.body, headers: answer.headers };
+    let body = answer.encoded?.[coding];
+    if (!body) {
+      body = encodeBody(answer.body, coding);
+      answer.encoded = { ...answer.encoded, [coding]: body };
+      if (this.#entries.get(key) === answer) {
+        this.#bytes += body.length;
+        this.#evict();
+      }
+    }
+    return { body, headers: encodedHeaders(answer.headers, coding, body.length) };
   }
 
   get size(): number {
     return this.#entries.size;
   }
+}
+
+/** The bytes an answer holds: its body and the compressed forms made of it. */
+const weight = (answer: Answer): number =>
+  answer.body.length + (answer.encoded?.br?.length ?? 0) + (answer.encoded?.gzip?.length ?? 0);
+
+/** A stored answer's headers for its body in `coding` of `length` bytes. */
+function encodedHeaders(headers: HeaderList, coding: Exclude<Coding, 'identity'>, length: number): HeaderList {
+  const list: HeaderList = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    if (String(headers[i]).toLowerCase() === 'content-length') continue;
+    list.push(headers[i]!, headers[i + 1]!);
+  }
+  list.push('Content-Encoding', coding, 'Content-Length', length);
+  return list;
 }

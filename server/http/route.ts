@@ -11,6 +11,7 @@ import type { ChangeFeed } from '../db/change-feed.js';
 import { RequestConnections } from '../db/request-connections.js';
 import { sendProblem } from './error-handler.js';
 import { type AnswerCache, answerHeaders, answerKey, sentHeaders } from './answer-cache.js';
+import { type Coding, codingFor, encodeBody } from './json-encoding.js';
 import {
   BadRequest,
   Forbidden,
@@ -295,7 +296,8 @@ async function handleAuthorized(
     const version = await services.dataVersion();
     const day = today();
     const etag = entityTag(version, req.originalUrl, caller, day);
-    res.set('ETag', etag);
+    // The 304 names what its 200 varies by, as the 200 does.
+    res.set('ETag', etag).vary('Accept-Encoding');
     if (matches(req.get('if-none-match'), etag)) {
       res.status(304).end();
       return;
@@ -303,7 +305,8 @@ async function handleAuthorized(
     const key = answerKey(callerScope(caller), req.originalUrl);
     const hit = answers?.get(key, version);
     if (hit && hit.etag === etag) {
-      res.type('application/json').send(hit.body);
+      const coding = codingFor(req.headers['accept-encoding'], hit.body.length);
+      sendJson(res, answers!.form(key, hit, coding).body, coding);
       return;
     }
     stored = { key, version, etag, day };
@@ -311,14 +314,23 @@ async function handleAuthorized(
   const result = await spec.handle({ req, res, query, params, body, caller, holdChanges });
   if (spec.method !== 'get' && caller && res.statusCode < 400) services.replica?.writers.wrote(caller);
   if (result === undefined || res.headersSent) return;
+  const json = Buffer.from(JSON.stringify(result));
+  const coding = codingFor(req.headers['accept-encoding'], json.length);
   if (stored && answers && res.statusCode === 200) {
-    const body = Buffer.from(JSON.stringify(result));
-    res.type('application/json');
-    answers.set(stored.key, { ...stored, body, ...answerHeaders(sentHeaders(res), body.length) });
-    res.send(body);
+    res.type('application/json').vary('Accept-Encoding');
+    const answer = { ...stored, body: json, ...answerHeaders(sentHeaders(res), json.length) };
+    answers.set(stored.key, answer);
+    sendJson(res, answers.form(stored.key, answer, coding).body, coding);
     return;
   }
-  res.json(result);
+  sendJson(res, coding === 'identity' ? json : encodeBody(json, coding), coding);
+}
+
+/** Sends a JSON body already in `coding`, saying how it is encoded and that the encoding varies. */
+function sendJson(res: Response, body: Buffer, coding: Coding): void {
+  res.type('application/json').vary('Accept-Encoding');
+  if (coding !== 'identity') res.set('Content-Encoding', coding);
+  res.send(body);
 }
 
 /**

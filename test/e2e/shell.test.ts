@@ -68,13 +68,13 @@ describeBrowser('the shell: sign-in, header, navigation, language', () => {
     },
   );
 
-  test('the page, its scripts and its styles arrive compressed; robots.txt is text', async () => {
+  test('the page, its scripts, its styles and its JSON arrive compressed; robots.txt is text', async () => {
     const tab = await openPage(dashboard, 'leadership');
     const { page } = tab;
     const arrived: Array<{ url: string; type: string; encoding: string | undefined; bytes: number }> = [];
     page.on('response', (response) => {
       const type = response.request().resourceType();
-      if (type !== 'document' && type !== 'script' && type !== 'stylesheet') return;
+      if (type !== 'document' && type !== 'script' && type !== 'stylesheet' && type !== 'fetch') return;
       const headers = response.headers();
       arrived.push({
         url: response.url(),
@@ -87,6 +87,10 @@ describeBrowser('the shell: sign-in, header, navigation, language', () => {
     await page.locator('#view > .view-overview[data-state=ready]').waitFor();
     expect(arrived.filter((r) => r.type === 'script').length).toBeGreaterThan(1);
     expect(arrived.filter((r) => r.type === 'stylesheet').length).toBeGreaterThan(0);
+    // The Overview's summary is several kilobytes of JSON: it too travels compressed.
+    expect(
+      arrived.filter((r) => r.type === 'fetch' && r.url.includes('/api/v1/summary') && r.encoding === 'br'),
+    ).not.toHaveLength(0);
     // Every one above a kilobyte (below, the headers would weigh more than the saving).
     for (const r of arrived.filter((a) => a.encoding === undefined)) expect(r.bytes, `${r.type} ${r.url}`).toBeLessThan(1024);
     expect(arrived.filter((a) => a.encoding !== undefined).map((a) => a.encoding)).toEqual(expect.arrayContaining(['br']));

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -310,4 +311,61 @@ describe(`answers from memory (${TEST_DB})`, () => {
     const other = await connectDatabase({ databaseUrl: database.url!, watch: false, poolSize: 1 });
     return { run: (query: any) => query.execute(other.db), close: () => other.close() };
   }
+
+  it('when the client accepts brotli or gzip, then the JSON comes compressed, the same from memory as from the whole stack', async () => {
+    const raw = (path: string, acceptEncoding: string | undefined) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        const headers: Record<string, string> = { cookie: leadership.cookie! };
+        if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
+        const req = httpRequest(`${server.url}/api/v1${path}`, { headers });
+        req.once('response', (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.once('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+        });
+        req.once('error', reject);
+        req.end();
+      });
+    const decode: Record<string, (body: Buffer) => Buffer> = {
+      br: (body) => brotliDecompressSync(body),
+      gzip: (body) => gunzipSync(body),
+      identity: (body) => body,
+    };
+    const cases: Array<[string | undefined, string]> = [
+      ['gzip, deflate, br, zstd', 'br'], // a browser's: brotli wins the tie
+      ['gzip', 'gzip'],
+      ['br;q=0.5, gzip', 'gzip'],
+      [undefined, 'identity'],
+      ['deflate', 'identity'],
+      ['br;q=0, gzip;q=0', 'identity'],
+      ['identity;q=0, br;q=0, gzip;q=0', 'identity'],
+    ];
+    for (const [index, [accept, coding]] of cases.entries()) {
+      // A URL of its own for each case: the first request computes it, the second comes from memory.
+      const path = `/summary?from=2024-01-${String(index + 1).padStart(2, '0')}&to=2024-12-31`;
+      const fromStack = await raw(path, accept);
+      expect(answeredFrom(path)).toBe('stack');
+      const fromMemory = await raw(path, accept);
+      expect(answeredFrom(path)).toBe('memory');
+      const plain = await raw(path, undefined);
+      expect(plain.body.length).toBeGreaterThan(1024);
+      for (const answer of [fromStack, fromMemory]) {
+        expect(answer.headers['content-encoding'] ?? 'identity', String(accept)).toBe(coding);
+        expect(answer.headers.vary).toMatch(/accept-encoding/i);
+        expect(Number(answer.headers['content-length'])).toBe(answer.body.length);
+        expect(JSON.parse(decode[coding]!(answer.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+        if (coding !== 'identity') expect(answer.body.length).toBeLessThan(plain.body.length / 3);
+      }
+      expect(fromMemory.body.equals(fromStack.body)).toBe(true);
+    }
+  });
+
+  it('when a read is not kept in memory, then its JSON is compressed all the same', async () => {
+    const response = await admin.get('/audit?pageSize=50', { 'accept-encoding': 'gzip' });
+    expect(response.status).toBe(200);
+    // fetch decodes the body; the header says how it travelled.
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(response.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(Array.isArray((await response.json()).entries)).toBe(true);
+  });
 });

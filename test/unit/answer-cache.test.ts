@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { type Answer, AnswerCache, answerHeaders } from '../../server/http/answer-cache.js';
+import { COMPRESS_FROM_BYTES, codingFor } from '../../server/http/json-encoding.js';
 
 const answer = (version: number, text: string | Buffer): Answer => {
   const body = typeof text === 'string' ? Buffer.from(text) : text;
@@ -69,5 +71,41 @@ describe('the cache of answers per data version', () => {
       12,
     ]);
     expect(kept.notModifiedHeaders).toEqual(['ETag', 'W/"1-x"', 'Cache-Control', 'private, no-cache']);
+  });
+
+  it('when a compressed form is asked for, then it is made once, decodes to the body, and says so in its headers', () => {
+    const cache = new AnswerCache();
+    const body = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ university: 'USST', value: i })) });
+    const stored = answer(3, body);
+    cache.set('k', stored);
+    const br = cache.form('k', stored, 'br');
+    expect(brotliDecompressSync(br.body).toString()).toBe(body);
+    expect(cache.form('k', stored, 'br').body).toBe(br.body); // the same buffer: made once
+    const gzip = cache.form('k', stored, 'gzip');
+    expect(gunzipSync(gzip.body).toString()).toBe(body);
+    const header = (list: Array<unknown>, name: string) => list[list.findIndex((v) => String(v).toLowerCase() === name) + 1];
+    expect(header(br.headers, 'content-encoding')).toBe('br');
+    expect(header(br.headers, 'content-length')).toBe(br.body.length);
+    expect(br.headers.filter((v) => String(v).toLowerCase() === 'content-length')).toHaveLength(1);
+    expect(header(gzip.headers, 'content-type')).toBe('application/json; charset=utf-8');
+    expect(cache.form('k', stored, 'identity')).toEqual({ body: stored.body, headers: stored.headers });
+  });
+});
+
+describe('the coding of a JSON answer', () => {
+  const big = COMPRESS_FROM_BYTES;
+  it.each([
+    ['gzip, deflate, br, zstd', big, 'br'],
+    ['gzip, deflate', big, 'gzip'],
+    ['br;q=0.2, gzip;q=0.8', big, 'gzip'],
+    ['*', big, 'br'],
+    ['identity', big, 'identity'],
+    ['deflate', big, 'identity'],
+    ['br;q=0, gzip;q=0, identity;q=0', big, 'identity'],
+    ['', big, 'identity'],
+    [undefined, big, 'identity'],
+    ['gzip, br', big - 1, 'identity'],
+  ])('when Accept-Encoding is %j for %i bytes, then it goes as %s', (header, bytes, coding) => {
+    expect(codingFor(header, bytes)).toBe(coding);
   });
 });
