@@ -5,7 +5,6 @@ import {
   Chart,
   type ChartConfiguration,
   type ChartType,
-  type ActiveElement,
   Filler,
   Legend,
   LinearScale,
@@ -36,19 +35,6 @@ else Chart.defaults.animation = { duration: 400 };
 Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
 Chart.defaults.color = '#1d2433';
 Chart.defaults.maintainAspectRatio = false;
-
-/**
- * Okabe & Ito's palette, distinguishable with every common colour-vision deficiency;
- * the order puts the most distinct pairs first.
- */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
-export const colour = (index: number): string => PALETTE[index % PALETTE.length]!;
-
-/** A colour with an alpha, for fills. */
-export function tint(hex: string, alpha: number): string {
-  const n = Number.parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-}
 
 let firstChartMarked = false;
 /** Marks, once per page load, when the first chart is first drawn on screen (read by the first-chart benchmark). */
@@ -86,13 +72,5 @@ export class ChartSlot<T extends ChartType> {
     this.#chart = undefined;
   }
 }
-
-/** A chart's click handler: what was hit (its index and dataset's), when something was. */
-export const onHit =
-  (open: (index: number, dataset: number) => void) =>
-  (_event: unknown, elements: ActiveElement[]): void => {
-    const hit = elements[0];
-    if (hit) open(hit.index, hit.datasetIndex);
-  };
 
 export { Chart };

@@ -3,7 +3,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { createRef, ref } from 'lit-html/directives/ref.js';
 import type { MeasureInfo } from '../api';
 import { pick, t } from '../i18n';
-import { ChartSlot } from './charts';
+import type { ChartSlot } from './charts';
 import { formatValue } from './format';
 
 /** One cell of a figure's table: what is shown, and the raw value that tests and screen readers get. */
@@ -58,6 +58,8 @@ export class Figure<T extends ChartType = ChartType> {
   #showTable: boolean;
   readonly #canvas = createRef<HTMLCanvasElement>();
   #slot: ChartSlot<T> | undefined;
+  /** A first draw waiting for the canvas to come near the screen. */
+  #waiting: AbortController | undefined;
 
   /** Re-renders the view's template when the table is shown or hidden (set by `chartView`). */
   changed: () => void = () => undefined;
@@ -128,18 +130,60 @@ export class Figure<T extends ChartType = ChartType> {
     </figure>`;
   }
 
-  /** Draws the content's chart into the canvas rendered by `template()`: call after rendering. */
+  /**
+   * Draws the content's chart into the canvas rendered by `template()`: call after rendering. A
+   * chart below the first screen is drawn when it comes near the screen (or the page is printed):
+   * Chart.js is not even loaded for a page whose charts nobody scrolls to.
+   */
   draw(): void {
     const config = this.#content?.chart;
     const canvas = this.#canvas.value;
     if (!config || !canvas) return;
-    this.#slot ??= new ChartSlot<T>(canvas);
-    this.#slot.set(config);
+    if (this.#slot) {
+      this.#slot.set(config);
+      return;
+    }
+    this.#waiting?.abort();
+    const waiting = new AbortController();
+    this.#waiting = waiting;
+    void nearScreen(canvas, waiting.signal)
+      .then(() => import('./charts'))
+      .then(({ ChartSlot }) => {
+        if (waiting.signal.aborted) return;
+        this.#waiting = undefined;
+        this.#slot = new ChartSlot<T>(canvas);
+        // The content may have changed while Chart.js was on its way: draw the latest.
+        this.#slot.set(this.#content?.chart ?? config);
+      })
+      // Chart.js could not be fetched (the network went away): the figure keeps its table and CSV.
+      .catch(() => undefined);
   }
 
   destroy(): void {
+    this.#waiting?.abort();
     this.#slot?.destroy();
   }
+}
+
+/** Resolves when `element` is within a screen's height of the viewport, or the page is about to print. */
+function nearScreen(element: Element, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof IntersectionObserver === 'undefined') return resolve();
+    const done = () => {
+      observer.disconnect();
+      removeEventListener('beforeprint', done);
+      resolve();
+    };
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && done(), {
+      rootMargin: '100% 0px',
+    });
+    observer.observe(element);
+    addEventListener('beforeprint', done, { once: true });
+    signal.addEventListener('abort', () => {
+      observer.disconnect();
+      removeEventListener('beforeprint', done);
+    });
+  });
 }
 
 /** A table cell of a figure to the fen, with its raw value (and the records behind it, when it has a drill-down). */

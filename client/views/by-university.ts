@@ -1,7 +1,7 @@
 import { html } from 'lit-html';
 import { type AggregateAnswer, api, csvUrl } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour, onHit } from '../lib/charts';
+import { colour, onHit } from '../lib/palette';
 import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
 import { exactCell, Figure, type FigureContent } from '../lib/figure';

@@ -4,7 +4,7 @@ import { shiftYears } from '../../contract/days';
 import { MEASURE_GROUPS as KINDS } from '../../contract/measure-ids';
 import { type AggregateAnswer, api, csvUrl, type MeasureInfo, type MeasureSummary, type SummaryAnswer } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour, onHit, tint } from '../lib/charts';
+import { colour, onHit, tint } from '../lib/palette';
 import { drillDown } from '../lib/drill';
 import { exactCell, Figure, type FigureContent } from '../lib/figure';
 import {

@@ -1,5 +1,6 @@
 import { html, type TemplateResult } from 'lit-html';
-import { ChartSlot, colour } from '../lib/charts';
+import { ChartSlot } from '../lib/charts';
+import { colour } from '../lib/palette';
 import { reportNumber } from '../lib/report-format';
 import type { ReportLang, ReportMeasure } from '../lib/report-types';
 

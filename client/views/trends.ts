@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit-html';
 import { api, csvUrl, type MeasureInfo, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour } from '../lib/charts';
+import { colour } from '../lib/palette';
 import { drillDown } from '../lib/drill';
 import { exactCell, Figure, type FigureContent } from '../lib/figure';
 import {

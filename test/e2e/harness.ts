@@ -400,6 +400,8 @@ async function describeView(page: Page): Promise<string> {
 export async function canvasHasPixels(page: Page, selector: string, { timeout = 2000 } = {}): Promise<boolean> {
   const canvas = page.locator(selector).first();
   await canvas.waitFor({ state: 'attached' });
+  // A chart is drawn when it comes near the screen, as for a person who scrolls to it.
+  await canvas.scrollIntoViewIfNeeded();
   return canvas.evaluate(async (element, waitMs) => {
     if (!(element instanceof HTMLCanvasElement)) throw new Error(`${element.tagName} is not a canvas`);
     const drawn = (): boolean => {
@@ -423,6 +425,26 @@ export async function canvasHasPixels(page: Page, selector: string, { timeout = 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = `${ARTIFACTS}${name.replaceAll(/[^\w.-]+/g, '-').slice(0, 120)}.png`;
+  await drawEveryChart(page);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Scrolls the page from top to bottom and back, as a reader would: the charts below the first
+ * screen are drawn when they come near it, and a full-page picture should show them drawn.
+ */
+export async function drawEveryChart(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const start = scrollY;
+    for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+      scrollTo(0, y);
+      await frame();
+    }
+    scrollTo(0, start);
+    await frame();
+  });
+  // Chart.js arrives and the charts finish their short entrance.
+  await page.waitForTimeout(600);
 }

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
   api,
+  canvasHasPixels,
   type Dashboard,
   type DemoUser,
   demoEmail,
@@ -98,6 +99,27 @@ describeBrowser('the shell: sign-in, header, navigation, language', () => {
     expect(robots.status()).toBe(200);
     expect(robots.headers()['content-type']).toMatch(/^text\/plain/);
     expect(await robots.text()).toMatch(/^User-agent: \*\nDisallow: \/\n$/);
+    tab.expectNoErrors();
+  });
+
+  test('a chart below the first screen, and Chart.js with it, loads when the reader scrolls to it', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/overview' });
+    const { page } = tab;
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    await page.reload();
+    await waitForView(page, 'overview');
+    const headline = page.locator('[data-figure="headline"] canvas');
+    const below = await headline.evaluate((canvas) => canvas.getBoundingClientRect().top > 2 * innerHeight);
+    expect(below).toBe(true);
+    // Time for anything that would load on its own.
+    await page.waitForTimeout(500);
+    const chartModule = (list: string[]) => list.filter((path) => /\/charts-[\w-]+\.js$/.test(path));
+    expect(chartModule(scripts)).toEqual([]);
+    expect(await canvasHasPixels(page, '[data-figure="headline"] canvas', { timeout: 5000 })).toBe(true);
+    expect(chartModule(scripts)).toHaveLength(1);
     tab.expectNoErrors();
   });
 

@@ -1,0 +1,27 @@
+import type { ActiveElement } from 'chart.js';
+
+/*
+ * What views need to describe a chart, without Chart.js itself: the palette and the click handler.
+ * Chart.js is loaded (client/lib/charts.ts) only when a chart is about to be drawn on screen.
+ */
+
+/**
+ * Okabe & Ito's palette, distinguishable with every common colour-vision deficiency;
+ * the order puts the most distinct pairs first.
+ */
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
+export const colour = (index: number): string => PALETTE[index % PALETTE.length]!;
+
+/** A colour with an alpha, for fills. */
+export function tint(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** A chart's click handler: what was hit (its index and dataset's), when something was. */
+export const onHit =
+  (open: (index: number, dataset: number) => void) =>
+  (_event: unknown, elements: ActiveElement[]): void => {
+    const hit = elements[0];
+    if (hit) open(hit.index, hit.datasetIndex);
+  };
