@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Dashboard, type DemoUser, describeBrowser, gotoView, openPage, startDashboard } from './harness.js';
+import { type Dashboard, type DemoUser, describeBrowser, gotoView, openPage, screenshot, startDashboard } from './harness.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -120,6 +120,8 @@ describeBrowser('accessibility: axe-core on every view, for every role, in both 
         const where = `${view}${params ? ` ${JSON.stringify(params)}` : ''}`;
         for (const line of await violations(page)) found.push(`${where}: ${line}`);
         for (const line of await overflowing(page)) found.push(`${where}: ${line}`);
+        // The administrator sees every view: a picture of each, in both languages, at both widths.
+        if (role === 'admin') await screenshot(page, `view-${view}${params?.tab ? `-${params.tab}` : ''}-${lang}-${width}`);
       }
       expect(found).toEqual([]);
       tab.expectNoErrors();

@@ -444,7 +444,17 @@ export async function drawEveryChart(page: Page): Promise<void> {
     }
     scrollTo(0, start);
     await frame();
+    // Until every chart of the view has drawn (Chart.js arrives, the short entrance ends), 3 s at most.
+    const drawn = (canvas: HTMLCanvasElement) => {
+      const context = canvas.width > 0 && canvas.height > 0 ? canvas.getContext('2d') : null;
+      if (!context) return false;
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      for (let alpha = 3; alpha < data.length; alpha += 4) if (data[alpha] !== 0) return true;
+      return false;
+    };
+    const until = performance.now() + 3000;
+    while (performance.now() < until && ![...document.querySelectorAll<HTMLCanvasElement>('#view canvas')].every(drawn))
+      await frame();
+    await new Promise((resolve) => setTimeout(resolve, 450));
   });
-  // Chart.js arrives and the charts finish their short entrance.
-  await page.waitForTimeout(600);
 }
