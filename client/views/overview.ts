@@ -6,7 +6,7 @@ import { type AggregateAnswer, api, csvUrl, type MeasureInfo, type MeasureSummar
 import { lang, pick, t } from '../i18n';
 import { colour, onHit, tint } from '../lib/charts';
 import { drillDown } from '../lib/drill';
-import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { type Column, Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
 import {
   AGREEMENT_DAY,
   aggregateQuery,
@@ -20,11 +20,13 @@ import {
   periodRange,
   scopeFilters,
 } from '../lib/filters';
-import { formatChangeOf, formatPercent, formatTick, formatValue } from '../lib/format';
+import { formatChangeOf, formatPercent, formatTick, formatValue, tableUnit } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
 const HEADLINE_DEFAULT = 'tech_transfer.contract_value';
+/** The summary table's columns a phone hides: the name, value, change on a year before and progress stay. */
+const SUMMARY_SECONDARY = new Set(['previous', 'change', 'yearAgo', 'target', 'records']);
 
 /** A measure's card line: its figure, changes, target progress and sparkline of the last 24 months. */
 interface Line {
@@ -150,14 +152,16 @@ export const renderOverview: RenderView = (container, first) => {
     summary: t('overview.summaryAlt', { ...answer.period }),
     empty: false,
     table: {
+      // A measure a row: each row's money is in its table unit, named in its row header. On a phone the
+      // measure, its value, its change on a year before and its progress stay; the rest is secondary.
       columns: (
         ['measure', 'value', 'previous', 'change', 'yearAgo', 'yearOnYear', 'target', 'progress', 'records'] as const
-      ).map((key) => t(`table.${key}`)),
+      ).map((key): Column => ({ label: t(`table.${key}`), secondary: SUMMARY_SECONDARY.has(key) })),
       rows: answer.measures.map((m) => {
-        const exact = (value: number | null) => exactCell(value, m.unit);
+        const exact = (value: number | null) => figureCell(value, m.unit);
         return [
           // The measure's name for people; its id stays in data-value.
-          { text: pick(measureOf(meta, m.measure).name), header: true, value: m.measure },
+          { text: pick(measureOf(meta, m.measure).name), header: true, value: m.measure, unit: tableUnit(m.unit).name },
           exact(m.value),
           exact(m.previous),
           { text: formatChangeOf(m.unit, m.value, m.previous, m.change), value: m.change },
@@ -260,10 +264,10 @@ function headlineContent(
       : t('state.empty'),
     empty: values.every((v) => v === 0),
     table: {
-      columns: [t(`grain.${filters.grain}`), name, t('table.records')],
+      columns: [t(`grain.${filters.grain}`), unitColumn(name, measure.unit), { label: t('table.records'), secondary: true }],
       rows: rows.map((r, i) => [
         { text: labels[i]!, header: true, value: String(r[filters.grain]) },
-        exactCell(values[i]!, measure.unit, () => open(i)),
+        figureCell(values[i]!, measure.unit, () => open(i)),
         { text: String(records[i]), value: records[i]! },
       ]),
     },

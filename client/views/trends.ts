@@ -3,7 +3,7 @@ import { api, csvUrl, type MeasureInfo, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
 import { colour } from '../lib/charts';
 import { drillDown } from '../lib/drill';
-import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { figureCell, Figure, type FigureContent } from '../lib/figure';
 import {
   aggregateQuery,
   checkGroup,
@@ -229,7 +229,7 @@ function content(
       rows: periods.map((p, i) => [
         { text: labels[i]!, header: true, value: p },
         ...series.flatMap((s) => [
-          exactCell(s.values[i]!, s.measure.unit, () => open(s, i)),
+          figureCell(s.values[i]!, s.measure.unit, () => open(s, i)),
           { text: formatValue(s.target[i], s.measure.unit), value: s.target[i] ?? null },
         ]),
       ]),
