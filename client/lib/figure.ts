@@ -135,7 +135,12 @@ export class Figure<T extends ChartType = ChartType> {
       this.#showTable = !this.#showTable;
       this.changed();
     };
-    return html`<figure class="figure" data-figure=${this.id} aria-labelledby=${titleId} data-empty=${String(c?.empty ?? false)}>
+    // How many lines or bar series are drawn (every small multiple's together): a hook for the tests.
+    const drawn = multiples
+      ? multiples.reduce((n, m) => n + m.chart.data.datasets.length, 0)
+      : c?.chart?.data.datasets.length;
+    return html`<figure class="figure" data-figure=${this.id} aria-labelledby=${titleId} data-empty=${String(c?.empty ?? false)}
+      data-datasets=${drawn ?? nothing} data-multiples=${multiples ? String(multiples.length) : nothing}>
       <div class="figure-head">
         <h2 class="figure-title" id=${titleId}>${c?.title}</h2>
         <div class="figure-tools">

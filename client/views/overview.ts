@@ -4,7 +4,7 @@ import { shiftYears } from '../../contract/days';
 import { MEASURE_GROUPS as KINDS } from '../../contract/measure-ids';
 import { type AggregateAnswer, api, csvUrl, type MeasureInfo, type MeasureSummary, type SummaryAnswer } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour, onHit, tint } from '../lib/charts';
+import { colour, onHit, partialLine, tint } from '../lib/charts';
 import { drillDown } from '../lib/drill';
 import { type Column, Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
 import {
@@ -16,6 +16,7 @@ import {
   filterBar,
   grainWord,
   measureOf,
+  isPartialPeriod,
   periodLabel,
   periodRange,
   scopeFilters,
@@ -234,7 +235,10 @@ function headlineContent(
   const rows = trend.rows;
   const values = rows.map((r) => Number(r[measure.id] ?? 0));
   const records = rows.map((r) => Number(r[`${measure.id}:records`] ?? 0));
-  const labels = rows.map((r) => periodLabel(r[filters.grain]!, filters.grain, { from: query.get('from')!, to: filters.to }));
+  const span = { from: query.get('from')!, to: filters.to };
+  const labels = rows.map((r) => periodLabel(r[filters.grain]!, filters.grain, span));
+  // The agreement's first period and the current one are cut: drawn dotted, with hollow points.
+  const partial = rows.map((r) => isPartialPeriod(r[filters.grain]!, span));
   const peakValue = Math.max(...values);
   const peak = rows[values.indexOf(peakValue)];
   const name = pick(measure.name);
@@ -263,6 +267,12 @@ function headlineContent(
         })
       : t('state.empty'),
     empty: values.every((v) => v === 0),
+    legendNote: partial.some(Boolean)
+      ? html`<span class="partial-key" aria-hidden="true"></span><span
+            data-partial=${rows.filter((_, i) => partial[i]).map((r) => String(r[filters.grain])).join(',')}
+            >${t('overview.partialNote')}</span
+          >`
+      : undefined,
     table: {
       columns: [t(`grain.${filters.grain}`), unitColumn(name, measure.unit), { label: t('table.records'), secondary: true }],
       rows: rows.map((r, i) => [
@@ -282,7 +292,7 @@ function headlineContent(
             borderColor: color,
             backgroundColor: tint(color, 0.12),
             fill: true,
-            pointRadius: 2,
+            ...partialLine(partial, color),
             tension: 0.25,
           },
         ],
