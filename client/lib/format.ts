@@ -144,3 +144,10 @@ export const withTableUnit = (label: string, unit: Unit): string => {
 
 /** A unit's name after a label: " (CNY thousand)", "（万元）". */
 export const unitSuffix = (name: string): string => (lang() === 'zh' ? `（${name}）` : ` (${name})`);
+
+/** A figure on a line of its own in its table unit, the unit named after it ("1,234.56 万元"), as a table shows it. */
+export function formatInTableUnit(value: number | null | undefined, unit: Unit): string {
+  const shown = tableUnit(unit);
+  const text = shown.cell(value);
+  return shown.name && text !== '—' ? `${text} ${shown.name}` : text;
+}

@@ -153,7 +153,7 @@ describeBrowser('the records view', () => {
     expect(await chips(page)).toEqual([
       'From: 2024-01-01',
       'To: 2024-06-30',
-      'University: USST',
+      'University: University of Shanghai for Science and Technology',
       'Mode group: Transformation of achievements (transfer, license, equity)',
     ]);
     const expected = await aggregateRecords(leadership, 'tech_transfer.contracts', filters);
@@ -578,7 +578,7 @@ describeBrowser('the records view', () => {
     expect(await hash(page)).toContain('university=USST');
     expect(await box.isChecked()).toBe(true);
     expect(await focused()).toBe('USST');
-    expect(await chips(page)).toContain('University: USST');
+    expect(await chips(page)).toContain('University: University of Shanghai for Science and Technology');
     expect((await shownRows(page)).every((r) => r.cells.university_code === 'USST')).toBe(true);
     tab.expectNoErrors();
   });
