@@ -136,9 +136,7 @@ export class Figure<T extends ChartType = ChartType> {
       this.changed();
     };
     // How many lines or bar series are drawn (every small multiple's together): a hook for the tests.
-    const drawn = multiples
-      ? multiples.reduce((n, m) => n + m.chart.data.datasets.length, 0)
-      : c?.chart?.data.datasets.length;
+    const drawn = multiples ? multiples.reduce((n, m) => n + m.chart.data.datasets.length, 0) : c?.chart?.data.datasets.length;
     return html`<figure class="figure" data-figure=${this.id} aria-labelledby=${titleId} data-empty=${String(c?.empty ?? false)}
       data-datasets=${drawn ?? nothing} data-multiples=${multiples ? String(multiples.length) : nothing}>
       <div class="figure-head">

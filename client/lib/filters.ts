@@ -369,7 +369,11 @@ export function filterBar(view: ViewName, ctx: ViewContext, filters: Filters, op
 let filtersOpen = false;
 
 /** What the filters choose, on one line: the period, the grain, the measure and the scope. */
-export function filterSummary(meta: Pick<Meta, 'measures' | 'universities' | 'regions'>, filters: Filters, options: FilterBarOptions): string {
+export function filterSummary(
+  meta: Pick<Meta, 'measures' | 'universities' | 'regions'>,
+  filters: Filters,
+  options: FilterBarOptions,
+): string {
   const parts = [`${filters.from} – ${filters.to}`];
   if (options.grain) parts.push(t(`grain.${filters.grain}`));
   if (options.measure) {

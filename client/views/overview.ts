@@ -269,7 +269,10 @@ function headlineContent(
     empty: values.every((v) => v === 0),
     legendNote: partial.some(Boolean)
       ? html`<span class="partial-key" aria-hidden="true"></span><span
-            data-partial=${rows.filter((_, i) => partial[i]).map((r) => String(r[filters.grain])).join(',')}
+            data-partial=${rows
+              .filter((_, i) => partial[i])
+              .map((r) => String(r[filters.grain]))
+              .join(',')}
             >${t('overview.partialNote')}</span
           >`
       : undefined,

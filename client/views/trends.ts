@@ -21,7 +21,7 @@ import {
   scopeFilters,
   universityLabel,
 } from '../lib/filters';
-import { formatTick, formatValue, tableUnit } from '../lib/format';
+import { formatTick, formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
@@ -272,11 +272,7 @@ function content(
     return lines;
   };
   const tick = (unit: MeasureInfo['unit']) => (v: string | number) => formatTick(Number(v), unit);
-  const lineOptions = (
-    owners: Array<{ series: Series; target: boolean }>,
-    scales: Record<string, unknown>,
-    legend: boolean,
-  ) => ({
+  const lineOptions = (owners: Array<{ series: Series; target: boolean }>, scales: Record<string, unknown>, legend: boolean) => ({
     interaction: { mode: 'nearest' as const, intersect: false },
     plugins: {
       legend: { display: legend, position: 'bottom' as const },
@@ -315,7 +311,11 @@ function content(
           chart: {
             type: 'line',
             data: { labels, datasets: data as never },
-            options: lineOptions(own, { y: { beginAtZero: true, ticks: { callback: tick(s.measure.unit), maxTicksLimit: 5 } } }, false) as never,
+            options: lineOptions(
+              own,
+              { y: { beginAtZero: true, ticks: { callback: tick(s.measure.unit), maxTicksLimit: 5 } } },
+              false,
+            ) as never,
           },
         };
       })
@@ -324,7 +324,10 @@ function content(
   return {
     title:
       mode !== 'measures' && first
-        ? t(mode === 'alliance' ? 'trends.chartTitleAlliance' : 'trends.chartTitle', { name: pick(first.name), grain: grainWord(filters.grain) })
+        ? t(mode === 'alliance' ? 'trends.chartTitleAlliance' : 'trends.chartTitle', {
+            name: pick(first.name),
+            grain: grainWord(filters.grain),
+          })
         : t('trends.chartTitleMeasures', { grain: grainWord(filters.grain) }),
     csv: csvUrl('/aggregate', query, lang()),
     measures: [...new Map(series.map((s) => [s.measure.id, s.measure])).values()],
@@ -370,7 +373,14 @@ function content(
         {
           y: { beginAtZero: true, ticks: { callback: tick(unitOfAxis('y')) } },
           ...(units.length > 1
-            ? { y2: { position: 'right' as const, beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { callback: tick('cny') } } }
+            ? {
+                y2: {
+                  position: 'right' as const,
+                  beginAtZero: true,
+                  grid: { drawOnChartArea: false },
+                  ticks: { callback: tick('cny') },
+                },
+              }
             : {}),
         },
         true,

@@ -141,7 +141,9 @@ describeBrowser('tables, drill-down totals, Trends and the phone layout', () => 
       });
       const { page } = tab;
       await waitForView(page, 'universities');
-      const byQuarter = await getJson(`/aggregate?measures=${measure}&by=university,quarter&from=${from}&to=${to}&withRecords=true`);
+      const byQuarter = await getJson(
+        `/aggregate?measures=${measure}&by=university,quarter&from=${from}&to=${to}&withRecords=true`,
+      );
       const whole = await getJson(`/aggregate?measures=${measure}&by=university&from=${from}&to=${to}&withRecords=true`);
       const row = page.locator('[data-figure="by-university"] tbody tr', { has: page.locator('th[data-value="USST"]') });
       // At a desk, the first quarter's cell; on a phone, where the quarters are the chart's, the total's.
@@ -149,7 +151,9 @@ describeBrowser('tables, drill-down totals, Trends and the phone layout', () => 
       expect(await cell.isVisible()).toBe(true);
       const figure =
         width === 1366
-          ? byQuarter.rows.find((r: { university: string; quarter: string }) => r.university === 'USST' && r.quarter === '2024-Q1')
+          ? byQuarter.rows.find(
+              (r: { university: string; quarter: string }) => r.university === 'USST' && r.quarter === '2024-Q1',
+            )
           : whole.rows.find((r: { university: string }) => r.university === 'USST');
       expect(Number(await cell.getAttribute('data-value'))).toBeCloseTo(figure[measure], 2);
       const cellText = (await cell.textContent())!.trim();
@@ -175,13 +179,18 @@ describeBrowser('tables, drill-down totals, Trends and the phone layout', () => 
     });
     const { page } = tab;
     await waitForView(page, 'regions');
-    const cell = page.locator('[data-figure="by-region"] tbody tr', { has: page.locator('th[data-value="SH"]') }).locator('td').first();
+    const cell = page
+      .locator('[data-figure="by-region"] tbody tr', { has: page.locator('th[data-value="SH"]') })
+      .locator('td')
+      .first();
     const text = (await cell.textContent())!.trim();
     await cell.locator('button.cell-link').click();
     const dialog = page.locator('dialog.drill-dialog');
     await poll(() => dialog.isVisible()).toBe(true);
     expect(await dialog.locator('.drill-value').textContent()).toBe(`${text} CNY thousand`);
-    expect(Number(await dialog.locator('.drill-value').getAttribute('data-value'))).toBe(Number(await cell.getAttribute('data-value')));
+    expect(Number(await dialog.locator('.drill-value').getAttribute('data-value'))).toBe(
+      Number(await cell.getAttribute('data-value')),
+    );
     tab.expectNoErrors();
   });
 
@@ -203,7 +212,10 @@ describeBrowser('tables, drill-down totals, Trends and the phone layout', () => 
       if (view === 'overview') expect((await first.textContent())!.trim().length).toBeGreaterThan(0);
       // Tables keep their name and main figure in sight: no sideways scroll to reach the total.
       if (view === 'universities') {
-        const right = await page.$eval('[data-figure="by-university"] tbody tr td:last-child', (td) => td.getBoundingClientRect().right);
+        const right = await page.$eval(
+          '[data-figure="by-university"] tbody tr td:last-child',
+          (td) => td.getBoundingClientRect().right,
+        );
         expect(right).toBeLessThanOrEqual(390);
         expect(await page.locator('[data-figure="by-university"] thead th:visible').count()).toBe(2);
       }
@@ -214,7 +226,9 @@ describeBrowser('tables, drill-down totals, Trends and the phone layout', () => 
     expect(await page.locator('form.filters').isVisible()).toBe(true);
     expect(await page.locator('.filters-toggle').getAttribute('aria-expanded')).toBe('true');
     // The language toggle: both buttons on one line.
-    const tops = await page.$$eval('.lang-switch button', (buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
+    const tops = await page.$$eval('.lang-switch button', (buttons) =>
+      buttons.map((b) => Math.round(b.getBoundingClientRect().top)),
+    );
     expect(new Set(tops).size).toBe(1);
     tab.expectNoErrors();
   });
@@ -248,7 +262,9 @@ describeBrowser('tables, drill-down totals, Trends and the phone layout', () => 
       rows.map((r) => Number((r.querySelectorAll('td')[0] as HTMLElement).dataset.value)),
     );
     expect(column).toHaveLength(alliance.rows.length);
-    alliance.rows.forEach((r: Record<string, number>, i: number) => expect(column[i]).toBeCloseTo(r[measure]!, 2));
+    alliance.rows.forEach((r: Record<string, number>, i: number) => {
+      expect(column[i]).toBeCloseTo(r[measure]!, 2);
+    });
 
     // A line per university: a small chart each, its target beside it.
     await gotoView(page, 'trends', { grain: 'quarter', from, to, measure, series: 'universities' });
@@ -256,7 +272,9 @@ describeBrowser('tables, drill-down totals, Trends and the phone layout', () => 
     const universities = byUniversity.rows.length;
     expect(await figure.getAttribute('data-multiples')).toBe(String(universities));
     expect(await page.locator('[data-figure="trend"] .multiple canvas').count()).toBe(universities);
-    const targeted = new Set(targets.filter((x) => x.university !== null && x.year >= 2021 && x.year <= 2023).map((x) => x.university));
+    const targeted = new Set(
+      targets.filter((x) => x.university !== null && x.year >= 2021 && x.year <= 2023).map((x) => x.university),
+    );
     expect(Number(await figure.getAttribute('data-datasets'))).toBe(universities + targeted.size);
     await screenshot(page, 'trends-multiples-en');
     // On one scale: the lines alone.
@@ -284,10 +302,13 @@ describeBrowser('tables, drill-down totals, Trends and the phone layout', () => 
     const labels = await page.$$eval('[data-figure="trend"] tbody th', (cells) =>
       cells.map((c) => [(c as HTMLElement).dataset.value, c.textContent]),
     );
-    for (const [key, label] of labels) expect(label!.includes(lang === 'zh' ? '（不完整）' : '(part)'), key).toBe(expected.includes(key!));
+    for (const [key, label] of labels)
+      expect(label!.includes(lang === 'zh' ? '（不完整）' : '(part)'), key).toBe(expected.includes(key!));
     // The overview's trend since the agreement marks them as well.
     await gotoView(page, 'overview', { grain: 'quarter' });
-    expect(await page.locator('[data-figure="headline"] .legend-note [data-partial]').getAttribute('data-partial')).toContain('2019-Q4');
+    expect(await page.locator('[data-figure="headline"] .legend-note [data-partial]').getAttribute('data-partial')).toContain(
+      '2019-Q4',
+    );
     tab.expectNoErrors();
   });
 });
