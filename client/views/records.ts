@@ -6,7 +6,7 @@ import { isNumericColumn } from '../../contract/record-columns';
 import { ApiError, csvUrl, type Me, call, endpoints } from '../api';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
-import { formatInTableUnit, formatValue } from '../lib/format';
+import { formatInTableUnit, formatValue, tableUnit, withTableUnit } from '../lib/format';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
 import { DEFAULT_PAGE_SIZE, formatCount, pagedTable, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
@@ -463,8 +463,13 @@ class RecordsView {
       // The English names run to fifty characters: the alliance's own short codes, named on hover and to screen readers.
       if (code && column.domain === 'university' && lang() === 'en')
         return html`<abbr title=${this.labels.university(code)}>${code}</abbr>`;
-      return code ? html`<span title=${code}>${this.labels.cell(column, raw)}</span>` : this.labels.cell(column, raw);
+      if (code) return html`<span title=${code}>${this.labels.cell(column, raw)}</span>`;
+      // Money in the table unit its header names (万元, thousands of yuan); the exact yuan on hover.
+      if (column.type === 'money' && raw !== null && raw !== undefined && raw !== '')
+        return html`<span title=${money.exact(Number(raw)) ?? nothing}>${money.cell(Number(raw))}</span>`;
+      return this.labels.cell(column, raw);
     };
+    const money = tableUnit('cny');
     const actions = (row: RecordRow) =>
       mayEdit(me, row)
         ? html`<button type="button" class="link-button" data-action="edit" aria-label=${t('records.edit.label', { ref: String(row.ref) })}
@@ -475,7 +480,8 @@ class RecordsView {
     return pagedTable<RecordRow>({
       columns: KIND_COLUMNS[kind].map((column) => ({
         key: column.name,
-        label: pick(column.label),
+        label: column.type === 'money' ? withTableUnit(pick(column.label), 'cny') : pick(column.label),
+        unit: column.type === 'money' ? money.name : null,
         className: columnClass(column),
         cell: cell(column),
         value: (row) => String(row[column.name] ?? ''),
