@@ -164,6 +164,29 @@ describeBrowser('tables, drill-down totals, Trends and the phone layout', () => 
       // Shown in the unit of the figure's table: the same number, the unit named.
       expect(await total.textContent()).toContain(`${cellText} 万元`);
       expect(await total.isVisible()).toBe(true);
+      // The records' own money columns are in the same unit, named in their headers.
+      const money = await page.$$eval('.records-table', (tables) =>
+        tables.flatMap((table) => {
+          const heads = [...table.querySelectorAll('thead th')];
+          return [...table.querySelectorAll('tbody tr')].flatMap((tr) =>
+            [...tr.children].map((cell, i) => ({
+              head: (heads[i] as HTMLElement | undefined)?.dataset.unit ?? null,
+              unit: (cell as HTMLElement).dataset.unit ?? null,
+              text: (cell.textContent ?? '').trim(),
+              value: (cell as HTMLElement).dataset.value ?? '',
+            })),
+          );
+        }),
+      );
+      const moneyCells = money.filter((c) => c.head !== null);
+      expect(moneyCells.length).toBeGreaterThan(0);
+      for (const c of moneyCells) {
+        expect(c.head).toBe('万元');
+        expect(c.unit).toBe('万元');
+        expect(c.text).not.toMatch(UNIT_IN_CELL);
+        if (c.value !== '')
+          expect(Math.abs(Number(c.text.replace(/,/g, '')) * 10_000 - Number(c.value))).toBeLessThanOrEqual(50.000001);
+      }
       // The chips name the university, not its code.
       expect(await page.locator('.records-chips .chip[data-chip="university=USST"]').textContent()).toContain('上海理工大学');
       await screenshot(page, `drill-total-${width}`);
