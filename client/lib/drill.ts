@@ -2,7 +2,7 @@ import type { MeasureInfo, Me } from '../api';
 import { html, nothing, render } from 'lit-html';
 import { pick, t } from '../i18n';
 import type { ViewContext } from '../view';
-import { formatValue } from './format';
+import { formatInTableUnit, formatValue } from './format';
 
 export interface DrillTarget {
   measure: MeasureInfo;
@@ -50,7 +50,7 @@ export function drillDown(ctx: ViewContext, target: DrillTarget): void {
   const { measure } = target;
   render(
     html`<h2 id="drill-title">${pick(measure.name)} · ${target.label}</h2>
-      <p class="drill-value">${formatValue(target.value, measure.unit, { exact: true })}</p>
+      <p class="drill-value" data-value=${target.value ?? nothing} title=${formatValue(target.value, measure.unit, { exact: true })}>${formatInTableUnit(target.value, measure.unit)}</p>
       <p data-records=${target.records}>${t('drill.records', { count: target.records.toLocaleString() })}</p>
       ${own ? html`<p class="muted">${t('drill.stewardNote', { university: own })}</p>` : nothing}
       <p class="muted">${t('overview.period', { from: target.from, to: target.to })}</p>

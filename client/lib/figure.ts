@@ -4,7 +4,7 @@ import { createRef, ref } from 'lit-html/directives/ref.js';
 import type { MeasureInfo } from '../api';
 import { pick, t } from '../i18n';
 import type { ChartSlot } from './charts';
-import { formatValue } from './format';
+import { tableUnit, unitSuffix } from './format';
 
 /** One cell of a figure's table: what is shown, and the raw value that tests and screen readers get. */
 export interface Cell {
@@ -14,13 +14,36 @@ export interface Cell {
   header?: boolean;
   /** Opens the records behind the figure: the table is the keyboard's way to what a click on the chart does. */
   drill?: () => void;
+  /** The exact figure (to the fen), shown on hover. */
+  title?: string | null;
+  /**
+   * The table unit the cell's number is in ('万元'): a money cell's, or, on a row header, the unit
+   * of the row's money cells (a table of measures by row).
+   */
+  unit?: string | null;
+}
+
+/** A column of a figure's table: its label, the unit its money is in, and whether a phone may hide it. */
+export interface Column {
+  label: string;
+  /** The table unit of the column's money ('万元', 'CNY thousand'), named in the header. */
+  unit?: string | null;
+  /** Hidden below the phone breakpoint: the name and the main figure stay. */
+  secondary?: boolean;
 }
 
 export interface TableData {
-  columns: string[];
+  columns: Array<string | Column>;
   rows: Cell[][];
   /** A last row of totals, in a <tfoot>. */
   footer?: Cell[];
+}
+
+/** One small chart of a set drawn side by side, each on its own scale. */
+export interface Multiple<T extends ChartType> {
+  id: string;
+  title: string;
+  chart: ChartConfiguration<T> & { type: T };
 }
 
 /** What a figure shows: set once per load, rendered by the view's template. */
@@ -37,6 +60,10 @@ export interface FigureContent<T extends ChartType> {
   table: TableData;
   /** The chart; a figure made with `chart: false` is its table alone. */
   chart?: ChartConfiguration<T> & { type: T };
+  /** Small multiples instead of the one chart: one per series, each on its own scale. */
+  multiples?: Array<Multiple<T>>;
+  /** A line under the chart that says what its marks mean (e.g. a partial period). */
+  legendNote?: TemplateResult | string;
 }
 
 export interface FigureOptions {
@@ -60,6 +87,9 @@ export class Figure<T extends ChartType = ChartType> {
   #slot: ChartSlot<T> | undefined;
   /** A first draw waiting for the canvas to come near the screen. */
   #waiting: AbortController | undefined;
+  /** The small multiples' canvases and charts, by the multiple's id. */
+  readonly #multipleCanvases = new Map<string, HTMLCanvasElement>();
+  readonly #multipleSlots = new Map<string, ChartSlot<T>>();
 
   /** Re-renders the view's template when the table is shown or hidden (set by `chartView`). */
   changed: () => void = () => undefined;
@@ -80,19 +110,37 @@ export class Figure<T extends ChartType = ChartType> {
     const titleId = `figure-${this.id}-title`;
     const summaryId = `figure-${this.id}-summary`;
     const withChart = this.options.chart !== false;
-    const cell = (x: Cell) => {
+    const columns = (c?.table.columns ?? []).map((x): Column => (typeof x === 'string' ? { label: x } : x));
+    const cell = (x: Cell, i: number) => {
       const content = x.drill
-        ? html`<button type="button" class="cell-link" title=${t('figure.drill')} @click=${x.drill}>${x.text}</button>`
+        ? html`<button type="button" class="cell-link" title=${x.title ? `${x.title} · ${t('figure.drill')}` : t('figure.drill')} @click=${x.drill}>${x.text}</button>`
         : x.text;
       const value = x.value === undefined || x.value === null ? nothing : String(x.value);
-      return x.header ? html`<th scope="row" data-value=${value}>${content}</th>` : html`<td data-value=${value}>${content}</td>`;
+      const secondary = columns[i]?.secondary ? 'col-secondary' : '';
+      const title = x.title ?? nothing;
+      const unit = x.unit ?? nothing;
+      return x.header
+        ? html`<th scope="row" class=${secondary} data-value=${value} data-unit=${unit}>${content}${x.unit ? html`<span class="col-unit">${unitSuffix(x.unit)}</span>` : nothing}</th>`
+        : html`<td class=${secondary} data-value=${value} data-unit=${unit} title=${title}>${content}</td>`;
     };
+    const head = (x: Column) =>
+      html`<th scope="col" class=${x.secondary ? 'col-secondary' : ''} data-unit=${x.unit ?? nothing}>${x.label}${
+        x.unit ? html`<span class="col-unit">${unitSuffix(x.unit)}</span>` : nothing
+      }</th>`;
     const row = (cells: Cell[]) => html`<tr>${cells.map(cell)}</tr>`;
+    const multiples = c?.multiples;
+    const multipleCanvas = (id: string) => (element?: Element) => {
+      if (element) this.#multipleCanvases.set(id, element as HTMLCanvasElement);
+      else this.#multipleCanvases.delete(id);
+    };
     const toggle = () => {
       this.#showTable = !this.#showTable;
       this.changed();
     };
-    return html`<figure class="figure" data-figure=${this.id} aria-labelledby=${titleId} data-empty=${String(c?.empty ?? false)}>
+    // How many lines or bar series are drawn (every small multiple's together): a hook for the tests.
+    const drawn = multiples ? multiples.reduce((n, m) => n + m.chart.data.datasets.length, 0) : c?.chart?.data.datasets.length;
+    return html`<figure class="figure" data-figure=${this.id} aria-labelledby=${titleId} data-empty=${String(c?.empty ?? false)}
+      data-datasets=${drawn ?? nothing} data-multiples=${multiples ? String(multiples.length) : nothing}>
       <div class="figure-head">
         <h2 class="figure-title" id=${titleId}>${c?.title}</h2>
         <div class="figure-tools">
@@ -109,9 +157,22 @@ export class Figure<T extends ChartType = ChartType> {
       <p class="figure-state" role="status">${c?.empty ? t('state.empty') : ''}</p>
       ${
         withChart
-          ? html`<div class="chart-box ${this.options.tall ? 'tall' : ''}">
+          ? html`<div class="chart-box ${this.options.tall ? 'tall' : ''}" ?hidden=${multiples !== undefined}>
                 <canvas ${ref(this.#canvas)} role="img" aria-label=${c?.title ?? nothing} aria-describedby=${summaryId}></canvas>
               </div>
+              ${
+                multiples
+                  ? html`<div class="multiples">${multiples.map(
+                      (m) => html`<div class="multiple" data-multiple=${m.id}>
+                        <h3 class="multiple-title">${m.title}</h3>
+                        <div class="chart-box small">
+                          <canvas ${ref(multipleCanvas(m.id))} role="img" aria-label=${m.title} aria-describedby=${summaryId}></canvas>
+                        </div>
+                      </div>`,
+                    )}</div>`
+                  : nothing
+              }
+              ${c?.legendNote ? html`<p class="legend-note">${c.legendNote}</p>` : nothing}
               <p class="sr-only chart-summary" id=${summaryId}>${c?.summary}</p>`
           : nothing
       }
@@ -119,7 +180,7 @@ export class Figure<T extends ChartType = ChartType> {
         ${
           c
             ? html`<table class="data-table numeric">
-                <thead><tr>${c.table.columns.map((name) => html`<th scope="col">${name}</th>`)}</tr></thead>
+                <thead><tr>${columns.map(head)}</tr></thead>
                 <tbody>${c.table.rows.map(row)}</tbody>
                 ${c.table.footer ? html`<tfoot>${row(c.table.footer)}</tfoot>` : nothing}
               </table>`
@@ -136,34 +197,70 @@ export class Figure<T extends ChartType = ChartType> {
    * Chart.js is not even loaded for a page whose charts nobody scrolls to.
    */
   draw(): void {
-    const config = this.#content?.chart;
-    const canvas = this.#canvas.value;
-    if (!config || !canvas) return;
-    if (this.#slot) {
-      this.#slot.set(config);
+    // A chart already drawn changes in place at once; a first one waits to be near the screen.
+    if (charts && (this.#slot || this.#multipleSlots.size > 0)) {
+      this.#drawWith(charts.ChartSlot);
       return;
     }
+    const near = this.#canvas.value ?? this.#multipleCanvases.values().next().value;
+    if (!near || (!this.#content?.chart && !this.#content?.multiples?.length)) return;
     this.#waiting?.abort();
     const waiting = new AbortController();
     this.#waiting = waiting;
-    void nearScreen(canvas, waiting.signal)
-      .then(() => import('./charts'))
+    void nearScreen(near, waiting.signal)
+      .then(loadCharts)
       .then(({ ChartSlot }) => {
         if (waiting.signal.aborted) return;
         this.#waiting = undefined;
-        this.#slot = new ChartSlot<T>(canvas);
-        // The content may have changed while Chart.js was on its way: draw the latest.
-        this.#slot.set(this.#content?.chart ?? config);
+        // The content may have changed while Chart.js was on its way: this draws the latest.
+        this.#drawWith(ChartSlot);
       })
       // Chart.js could not be fetched (the network went away): the figure keeps its table and CSV.
       .catch(() => undefined);
   }
 
+  #drawWith(Slot: typeof ChartSlot): void {
+    const multiples = this.#content?.multiples ?? [];
+    // Small multiples and the one chart take turns: what is not shown is released.
+    for (const [id, slot] of this.#multipleSlots) {
+      const canvas = this.#multipleCanvases.get(id);
+      if (!multiples.some((m) => m.id === id) || slot.canvas !== canvas) {
+        slot.destroy();
+        this.#multipleSlots.delete(id);
+      }
+    }
+    for (const m of multiples) {
+      const canvas = this.#multipleCanvases.get(m.id);
+      if (!canvas) continue;
+      let slot = this.#multipleSlots.get(m.id);
+      if (!slot) {
+        slot = new Slot<T>(canvas);
+        this.#multipleSlots.set(m.id, slot);
+      }
+      slot.set(m.chart);
+    }
+    const config = this.#content?.chart;
+    const canvas = this.#canvas.value;
+    if (!config || !canvas || this.#content?.multiples) {
+      this.#slot?.destroy();
+      this.#slot = undefined;
+      return;
+    }
+    this.#slot ??= new Slot<T>(canvas);
+    this.#slot.set(config);
+  }
+
   destroy(): void {
     this.#waiting?.abort();
     this.#slot?.destroy();
+    for (const slot of this.#multipleSlots.values()) slot.destroy();
+    this.#multipleSlots.clear();
   }
 }
+
+/** Chart.js and the chart slot, once a chart has come near the screen. */
+let charts: typeof import('./charts') | undefined;
+const loadCharts = async () => (charts ??= await import('./charts'));
 
 /** Resolves when `element` is within a screen's height of the viewport, or the page is about to print. */
 function nearScreen(element: Element, signal: AbortSignal): Promise<void> {
@@ -186,11 +283,27 @@ function nearScreen(element: Element, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** A table cell of a figure to the fen, with its raw value (and the records behind it, when it has a drill-down). */
-export const exactCell = (value: number | null, unit: MeasureInfo['unit'], drill?: () => void): Cell => ({
-  text: formatValue(value, unit, { exact: true }),
-  value,
-  ...(drill ? { drill } : {}),
+/**
+ * A table cell of a figure: the number in its table unit (money in 万元 / thousands of yuan, the
+ * one unit of its column, `tableUnit`), the exact figure on hover, its raw value in `data-value`,
+ * and the records behind it, when it has a drill-down.
+ */
+export const figureCell = (value: number | null, unit: MeasureInfo['unit'], drill?: () => void): Cell => {
+  const shown = tableUnit(unit);
+  return {
+    text: shown.cell(value),
+    value,
+    title: shown.exact(value),
+    unit: shown.name,
+    ...(drill ? { drill } : {}),
+  };
+};
+
+/** A column of a measure's figures: its header names the table unit of its money. */
+export const unitColumn = (label: string, unit: MeasureInfo['unit'], secondary = false): Column => ({
+  label,
+  unit: tableUnit(unit).name,
+  secondary,
 });
 
 /** A measure's definition and the standard it follows, from the registry. */

@@ -148,9 +148,21 @@ export function periodRange(key: string | number): { from: string; to: string } 
  */
 export function periodLabel(key: string | number, grain: Grain, within?: { from: string; to: string }): string {
   const label = wholePeriodLabel(key, grain);
-  if (!within) return label;
+  return within && isPartialPeriod(key, within) ? t('period.partial', { label }) : label;
+}
+
+/** Whether the span the figures cover cuts the period (the agreement's first quarter, the current one). */
+export function isPartialPeriod(key: string | number, within: { from: string; to: string }): boolean {
   const range = periodRange(key);
-  return range.from < within.from || range.to > within.to ? t('period.partial', { label }) : label;
+  return range.from < within.from || range.to > within.to;
+}
+
+/** The share of a period's days that the span covers (1 for a whole period), for a target spread over it. */
+export function coveredShare(key: string | number, within: { from: string; to: string }): number {
+  const range = periodRange(key);
+  const { from, to } = clampRange(range, within);
+  const days = (a: string, b: string) => (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000 + 1;
+  return from > to ? 0 : days(from, to) / days(range.from, range.to);
 }
 
 function wholePeriodLabel(key: string | number, grain: Grain): string {
@@ -277,7 +289,20 @@ export function filterBar(view: ViewName, ctx: ViewContext, filters: Filters, op
   };
   const dateInput = (name: 'from' | 'to') =>
     html`<input type="date" name=${name} id=${id(name)} min=${EARLIEST} max=${end} .value=${live(shown(name))} />`;
-  return html`<form class="filters" role="search" aria-label=${t('filters.label')} @submit=${(e: Event) => e.preventDefault()} @change=${onChange}>
+  // On a phone the form folds behind a one-line summary of what it filters by; on a desk it is always open.
+  const formId = id('filters');
+  const toggle = (event: Event) => {
+    filtersOpen = !filtersOpen;
+    const button = event.currentTarget as HTMLButtonElement;
+    button.setAttribute('aria-expanded', String(filtersOpen));
+    button.closest('.filters-panel')?.setAttribute('data-open', String(filtersOpen));
+  };
+  return html`<div class="filters-panel" data-open=${String(filtersOpen)}>
+    <button type="button" class="filters-toggle" aria-expanded=${String(filtersOpen)} aria-controls=${formId} @click=${toggle}>
+      <span class="filters-toggle-label">${t('filters.label')}</span>
+      <span class="filters-summary" data-summary>${filterSummary(meta, filters, options)}</span>
+    </button>
+    <form class="filters" id=${formId} role="search" aria-label=${t('filters.label')} @submit=${(e: Event) => e.preventDefault()} @change=${onChange}>
     ${control(
       id('preset'),
       t('filters.period'),
@@ -337,5 +362,31 @@ export function filterBar(view: ViewName, ctx: ViewContext, filters: Filters, op
         : nothing
     }
     ${options.extra ?? nothing}
-  </form>`;
+  </form></div>`;
+}
+
+/** Whether a phone shows the filter form: folded until the person opens it, and kept so from view to view. */
+let filtersOpen = false;
+
+/** What the filters choose, on one line: the period, the grain, the measure and the scope. */
+export function filterSummary(
+  meta: Pick<Meta, 'measures' | 'universities' | 'regions'>,
+  filters: Filters,
+  options: FilterBarOptions,
+): string {
+  const parts = [`${filters.from} – ${filters.to}`];
+  if (options.grain) parts.push(t(`grain.${filters.grain}`));
+  if (options.measure) {
+    const measure = meta.measures.find((m) => m.id === filters.measure);
+    if (measure) parts.push(pick(measure.name));
+  }
+  if (options.universities)
+    parts.push(
+      filters.universities.length > 0
+        ? filters.universities.map((code) => universityLabel(meta, code)).join(lang() === 'zh' ? '、' : ', ')
+        : t('filters.allUniversities'),
+    );
+  if (options.regions && filters.regions.length > 0)
+    parts.push(filters.regions.map((code) => regionName(meta, code)).join(lang() === 'zh' ? '、' : ', '));
+  return parts.join(' · ');
 }

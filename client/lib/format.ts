@@ -91,3 +91,63 @@ const UNIT_NAMES: Record<Unit, readonly [string, string]> = {
   count: ['count', '项'],
 };
 export const unitName = (unit: Unit): string => UNIT_NAMES[unit][lang() === 'zh' ? 1 : 0];
+
+/**
+ * How a table shows one column (or, in a table of measures by row, one row) of figures: money in
+ * one unit for the whole column, named in its header (万元 in Chinese, thousands of yuan in
+ * English), each cell the bare number in that unit, the exact yuan kept for the cell's title; other
+ * units as their exact figures, with no unit to name. Cards keep their own adaptive units
+ * (`formatValue`); the CSV downloads keep exact yuan.
+ */
+export interface TableUnit {
+  /** The unit's name for the header ('万元', 'CNY thousand'); null when the column needs none. */
+  name: string | null;
+  /** Yuan per unit (10,000 or 1,000); 1 for what is not money. */
+  scale: number;
+  /** The cell's text: the number in the unit, without the unit. */
+  cell(value: number | null | undefined): string;
+  /** The exact figure with its unit (to the fen for money), for the cell's title; null when it adds nothing. */
+  exact(value: number | null | undefined): string | null;
+}
+
+/** Decimal places of money in a table: 万元 to the hundred yuan (0.01 万), thousands to the hundred yuan (0.1 k). */
+const MONEY_DIGITS = { zh: 2, en: 1 } as const;
+
+/** The one place that chooses a table's unit for a measure's unit: every table reads it. */
+export function tableUnit(unit: Unit): TableUnit {
+  if (unit !== 'cny') {
+    return {
+      name: null,
+      scale: 1,
+      cell: (value) => formatValue(value, unit, { exact: true }),
+      exact: () => null,
+    };
+  }
+  const zh = lang() === 'zh';
+  const scale = zh ? WAN : 1_000;
+  const digits = zh ? MONEY_DIGITS.zh : MONEY_DIGITS.en;
+  const known = (value: number | null | undefined): value is number =>
+    value !== null && value !== undefined && Number.isFinite(value);
+  return {
+    name: zh ? '万元' : 'CNY thousand',
+    scale,
+    cell: (value) => (known(value) ? grouped(value / scale, digits) : '—'),
+    exact: (value) => (known(value) ? formatValue(value, 'cny', { exact: true }) : null),
+  };
+}
+
+/** A label with its table unit: "Contract value (CNY thousand)", "合同总金额（万元）", or the label alone. */
+export const withTableUnit = (label: string, unit: Unit): string => {
+  const name = tableUnit(unit).name;
+  return name ? `${label}${unitSuffix(name)}` : label;
+};
+
+/** A unit's name after a label: " (CNY thousand)", "（万元）". */
+export const unitSuffix = (name: string): string => (lang() === 'zh' ? `（${name}）` : ` (${name})`);
+
+/** A figure on a line of its own in its table unit, the unit named after it ("1,234.56 万元"), as a table shows it. */
+export function formatInTableUnit(value: number | null | undefined, unit: Unit): string {
+  const shown = tableUnit(unit);
+  const text = shown.cell(value);
+  return shown.name && text !== '—' ? `${text} ${shown.name}` : text;
+}

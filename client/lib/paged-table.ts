@@ -26,6 +26,8 @@ export interface TableColumn<Row> {
   value?(row: Row): string;
   /** The cell names its row (a record's reference): a row header for screen readers. */
   rowHeader?: boolean;
+  /** The table unit the column's money is shown in ('万元'), named in its header (lib/format.ts `tableUnit`). */
+  unit?: string | null;
 }
 
 export interface PagedTableOptions<Row> {
@@ -52,13 +54,14 @@ export function pagedTable<Row>(o: PagedTableOptions<Row>): TemplateResult {
     const label = html`<button type="button" class="sort-button" data-sort=${c.key} title=${t('records.sort.hint')}
       @click=${() => o.onSort(sorted && !descending ? `-${c.key}` : c.key)}>${c.label}<span class="sort-mark"
         aria-hidden="true">${sorted ? (descending ? ' ▼' : ' ▲') : ' ↕'}</span></button>`;
-    return html`<th scope="col" data-column=${c.key} class=${c.className ?? nothing}
+    return html`<th scope="col" data-column=${c.key} class=${c.className ?? nothing} data-unit=${c.unit ?? nothing}
       aria-sort=${sorted ? (descending ? 'descending' : 'ascending') : nothing}>${label}</th>`;
   };
   const cell = (c: TableColumn<Row>, row: Row) =>
     c.rowHeader
       ? html`<th scope="row" data-column=${c.key} data-value=${c.value?.(row) ?? nothing} class=${c.className ?? nothing}>${c.cell(row)}</th>`
-      : html`<td data-column=${c.key} data-value=${c.value?.(row) ?? nothing} class=${c.className ?? nothing}>${c.cell(row)}</td>`;
+      : html`<td data-column=${c.key} data-value=${c.value?.(row) ?? nothing} class=${c.className ?? nothing}
+          data-unit=${c.unit ?? nothing}>${c.cell(row)}</td>`;
   return html`<table class="data-table ${o.className ?? ''}" data-kind=${o.kind ?? nothing}>
     <caption class="visually-hidden">${o.caption}</caption>
     <thead><tr>${o.actions ? html`<th scope="col" class="actions">${o.actions.label}</th>` : nothing}${o.columns.map(header)}</tr></thead>

@@ -25,3 +25,22 @@ export const onHit =
     const hit = elements[0];
     if (hit) open(hit.index, hit.datasetIndex);
   };
+
+/**
+ * A line's look where a period is only partly inside the dates chosen (the agreement's first
+ * quarter, the current one): the segments that reach it dotted and its point hollow, so that its
+ * lower figure does not read as a fall. The chart says so in its legend note (`partialNote`).
+ */
+export function partialLine(partial: readonly boolean[], color: string) {
+  const cut = (i: number) => partial[i] === true;
+  return {
+    segment: {
+      borderDash: (ctx: { p0DataIndex: number; p1DataIndex: number }) =>
+        cut(ctx.p0DataIndex) || cut(ctx.p1DataIndex) ? [3, 4] : undefined,
+    },
+    pointBackgroundColor: partial.map((p) => (p ? '#ffffff' : color)),
+    pointBorderColor: color,
+    pointBorderWidth: partial.map((p) => (p ? 2 : 1)),
+    pointRadius: partial.map((p) => (p ? 4 : 2)),
+  };
+}

@@ -4,7 +4,7 @@ import { lang, pick, t } from '../i18n';
 import { colour, onHit } from '../lib/palette';
 import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
-import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
 import {
   aggregateQuery,
   clampRange,
@@ -103,9 +103,23 @@ function content(
       ...clampRange(periodRange(periods[j]!), filters),
       label: `${universityLabel(meta, u)} · ${periodLabels[j]}`,
       value: value(u, periods[j]!),
-      records: Number(cell(u, periods[j]!)?.[`${measure.id}:records`] ?? 0),
+      records: recordsOf(u, periods[j]!),
     });
-  const exact = (v: number | null, drill?: () => void) => exactCell(v, measure.unit, drill);
+  const recordsOf = (u: string, p: string) => Number(cell(u, p)?.[`${measure.id}:records`] ?? 0);
+  /** A university over the whole range (a stock: its last period), the figure in its total column. */
+  const openTotal = (u: string, i: number) =>
+    stock
+      ? open(u, periods.length - 1)
+      : drillDown(ctx, {
+          measure,
+          filters: { ...scopeFilters(filters), university: u },
+          from: filters.from,
+          to: filters.to,
+          label: `${universityLabel(meta, u)} · ${filters.from} – ${filters.to}`,
+          value: totals[i]!,
+          records: periods.reduce((sum, p) => sum + recordsOf(u, p), 0),
+        });
+  const exact = (v: number | null, drill?: () => void) => figureCell(v, measure.unit, drill);
   // Ratios side by side only: stacked, they would read as a sum.
   const stack = stacked && additive(measure);
   return {
@@ -122,11 +136,16 @@ function content(
           }),
     empty: answer.rows.length === 0,
     table: {
-      columns: [t('table.university'), ...periodLabels, stock ? t('table.atEnd') : t('table.total')],
+      // On a phone the university and its total stay; the periods are the chart's.
+      columns: [
+        t('table.university'),
+        ...periodLabels.map((label) => unitColumn(label, measure.unit, true)),
+        unitColumn(stock ? t('table.atEnd') : t('table.total'), measure.unit),
+      ],
       rows: universities.map((u, i) => [
         { text: universityLabel(meta, u), header: true, value: u },
         ...periods.map((p, j) => exact(value(u, p), () => open(u, j))),
-        exact(totals[i]!),
+        exact(totals[i]!, periods.length > 0 ? () => openTotal(u, i) : undefined),
       ]),
       footer: [
         { text: t('table.alliance'), header: true },

@@ -5,7 +5,7 @@ import { lang, pick, t } from '../i18n';
 import { Chart } from '../lib/charts';
 import { onHit } from '../lib/palette';
 import { drillDown } from '../lib/drill';
-import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
 import { aggregateQuery, type Filters, filterBar, measureOf, universityLabel } from '../lib/filters';
 import { formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
@@ -95,7 +95,7 @@ function content(
       records: records(c.u, c.p),
     });
   const strongest = cells.filter((c) => c.u !== c.p).sort((a, b) => b.v - a.v)[0];
-  const exact = (v: number, drill?: () => void) => exactCell(v, measure.unit, drill);
+  const exact = (v: number, drill?: () => void) => figureCell(v, measure.unit, drill);
   return {
     title: t('collaboration.chartTitle', { name: pick(measure.name), from, to }),
     csv: csvUrl('/collaboration', query, lang()),
@@ -110,7 +110,13 @@ function content(
       : t('state.empty'),
     empty: answer.totals.every((v) => v === 0),
     table: {
-      columns: [t('collaboration.rowsAre'), ...columns, t('collaboration.withoutPartner'), t('table.total')],
+      // On a phone the university and its total stay; the pairs are the heatmap's.
+      columns: [
+        t('collaboration.rowsAre'),
+        ...columns.map((label) => unitColumn(label, measure.unit, true)),
+        unitColumn(t('collaboration.withoutPartner'), measure.unit, true),
+        unitColumn(t('table.total'), measure.unit),
+      ],
       rows: answer.universities.map((u, i) => [
         { text: rows[i]!, header: true, value: u },
         ...answer.matrix[i]!.map((v, j) => exact(v, () => open(cells[i * answer.partners.length + j]!))),

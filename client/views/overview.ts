@@ -4,9 +4,9 @@ import { shiftYears } from '../../contract/days';
 import { MEASURE_GROUPS as KINDS } from '../../contract/measure-ids';
 import { type AggregateAnswer, api, csvUrl, type MeasureInfo, type MeasureSummary, type SummaryAnswer } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour, onHit, tint } from '../lib/palette';
+import { colour, onHit, partialLine, tint } from '../lib/palette';
 import { drillDown } from '../lib/drill';
-import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { type Column, Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
 import {
   AGREEMENT_DAY,
   aggregateQuery,
@@ -16,15 +16,18 @@ import {
   filterBar,
   grainWord,
   measureOf,
+  isPartialPeriod,
   periodLabel,
   periodRange,
   scopeFilters,
 } from '../lib/filters';
-import { formatChangeOf, formatPercent, formatTick, formatValue } from '../lib/format';
+import { formatChangeOf, formatPercent, formatTick, formatValue, tableUnit } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
 const HEADLINE_DEFAULT = 'tech_transfer.contract_value';
+/** The summary table's columns a phone hides: the name, value, change on a year before and progress stay. */
+const SUMMARY_SECONDARY = new Set(['previous', 'change', 'yearAgo', 'target', 'records']);
 
 /** A measure's card line: its figure, changes, target progress and sparkline of the last 24 months. */
 interface Line {
@@ -150,14 +153,16 @@ export const renderOverview: RenderView = (container, first) => {
     summary: t('overview.summaryAlt', { ...answer.period }),
     empty: false,
     table: {
+      // A measure a row: each row's money is in its table unit, named in its row header. On a phone the
+      // measure, its value, its change on a year before and its progress stay; the rest is secondary.
       columns: (
         ['measure', 'value', 'previous', 'change', 'yearAgo', 'yearOnYear', 'target', 'progress', 'records'] as const
-      ).map((key) => t(`table.${key}`)),
+      ).map((key): Column => ({ label: t(`table.${key}`), secondary: SUMMARY_SECONDARY.has(key) })),
       rows: answer.measures.map((m) => {
-        const exact = (value: number | null) => exactCell(value, m.unit);
+        const exact = (value: number | null) => figureCell(value, m.unit);
         return [
           // The measure's name for people; its id stays in data-value.
-          { text: pick(measureOf(meta, m.measure).name), header: true, value: m.measure },
+          { text: pick(measureOf(meta, m.measure).name), header: true, value: m.measure, unit: tableUnit(m.unit).name },
           exact(m.value),
           exact(m.previous),
           { text: formatChangeOf(m.unit, m.value, m.previous, m.change), value: m.change },
@@ -230,7 +235,10 @@ function headlineContent(
   const rows = trend.rows;
   const values = rows.map((r) => Number(r[measure.id] ?? 0));
   const records = rows.map((r) => Number(r[`${measure.id}:records`] ?? 0));
-  const labels = rows.map((r) => periodLabel(r[filters.grain]!, filters.grain, { from: query.get('from')!, to: filters.to }));
+  const span = { from: query.get('from')!, to: filters.to };
+  const labels = rows.map((r) => periodLabel(r[filters.grain]!, filters.grain, span));
+  // The agreement's first period and the current one are cut: drawn dotted, with hollow points.
+  const partial = rows.map((r) => isPartialPeriod(r[filters.grain]!, span));
   const peakValue = Math.max(...values);
   const peak = rows[values.indexOf(peakValue)];
   const name = pick(measure.name);
@@ -259,11 +267,20 @@ function headlineContent(
         })
       : t('state.empty'),
     empty: values.every((v) => v === 0),
+    legendNote: partial.some(Boolean)
+      ? html`<span class="partial-key" aria-hidden="true"></span><span
+            data-partial=${rows
+              .filter((_, i) => partial[i])
+              .map((r) => String(r[filters.grain]))
+              .join(',')}
+            >${t('overview.partialNote')}</span
+          >`
+      : undefined,
     table: {
-      columns: [t(`grain.${filters.grain}`), name, t('table.records')],
+      columns: [t(`grain.${filters.grain}`), unitColumn(name, measure.unit), { label: t('table.records'), secondary: true }],
       rows: rows.map((r, i) => [
         { text: labels[i]!, header: true, value: String(r[filters.grain]) },
-        exactCell(values[i]!, measure.unit, () => open(i)),
+        figureCell(values[i]!, measure.unit, () => open(i)),
         { text: String(records[i]), value: records[i]! },
       ]),
     },
@@ -278,7 +295,7 @@ function headlineContent(
             borderColor: color,
             backgroundColor: tint(color, 0.12),
             fill: true,
-            pointRadius: 2,
+            ...partialLine(partial, color),
             tension: 0.25,
           },
         ],

@@ -42,14 +42,15 @@ export class Labels {
     }
   }
 
-  /** How a filter's value reads on its chip: universities by code (short), the rest by name. */
+  /** How a filter's value reads on its chip: by name in the interface's language (universities, provinces, modes…). */
   filterValue(key: FilterKey, code: string): string {
     switch (key) {
       case 'from':
       case 'to':
+        return code;
       case 'university':
       case 'partner_university':
-        return code;
+        return this.university(code);
       case 'region':
       case 'partner_region':
         return this.region(code);

@@ -6,6 +6,7 @@ import { isNumericColumn } from '../../contract/record-columns';
 import { ApiError, csvUrl, type Me, call, endpoints } from '../api';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
+import { formatInTableUnit, formatValue, tableUnit, withTableUnit } from '../lib/format';
 import { confirmDialog, messageOf } from '../lib/form-dialog';
 import { DEFAULT_PAGE_SIZE, formatCount, pagedTable, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
@@ -392,6 +393,7 @@ class RecordsView {
     return html`<section class="records-results" data-state=${this.container.dataset.state ?? 'loading'} aria-busy=${loading}>
       <div class="records-summary">
         <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
+        ${this.figureTotal()}
         <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
       </div>
       <div class="records-status records-notice">${noticeLine(this.notice)}</div>
@@ -411,6 +413,23 @@ class RecordsView {
           : nothing
       }</div>
     </section>`;
+  }
+
+  /**
+   * Records opened from a figure: their count and the measure's amount over them, in the unit the
+   * figure's table shows it, so that they tie back to the figure clicked.
+   */
+  private figureTotal() {
+    const { answer } = this;
+    const measure = this.ctx.meta.measures.find((m) => m.id === this.state.measure);
+    if (!answer || !measure || answer.sum === undefined) return nothing;
+    const count = formatCount(answer.total);
+    const amount = answer.sum === null ? null : formatInTableUnit(answer.sum, measure.unit);
+    return html`<p class="records-figure-total" data-count=${answer.total} data-sum=${answer.sum ?? nothing}
+      title=${answer.sum === null ? nothing : formatValue(answer.sum, measure.unit, { exact: true })}>
+      <strong>${t('records.figureTotal', { name: pick(measure.name) })}</strong>
+      ${amount === null ? t('records.figureTotal.count', { count }) : t('records.figureTotal.sum', { count, amount })}
+    </p>`;
   }
 
   private status(loading: boolean) {
@@ -444,8 +463,13 @@ class RecordsView {
       // The English names run to fifty characters: the alliance's own short codes, named on hover and to screen readers.
       if (code && column.domain === 'university' && lang() === 'en')
         return html`<abbr title=${this.labels.university(code)}>${code}</abbr>`;
-      return code ? html`<span title=${code}>${this.labels.cell(column, raw)}</span>` : this.labels.cell(column, raw);
+      if (code) return html`<span title=${code}>${this.labels.cell(column, raw)}</span>`;
+      // Money in the table unit its header names (万元, thousands of yuan); the exact yuan on hover.
+      if (column.type === 'money' && raw !== null && raw !== undefined && raw !== '')
+        return html`<span title=${money.exact(Number(raw)) ?? nothing}>${money.cell(Number(raw))}</span>`;
+      return this.labels.cell(column, raw);
     };
+    const money = tableUnit('cny');
     const actions = (row: RecordRow) =>
       mayEdit(me, row)
         ? html`<button type="button" class="link-button" data-action="edit" aria-label=${t('records.edit.label', { ref: String(row.ref) })}
@@ -456,7 +480,8 @@ class RecordsView {
     return pagedTable<RecordRow>({
       columns: KIND_COLUMNS[kind].map((column) => ({
         key: column.name,
-        label: pick(column.label),
+        label: column.type === 'money' ? withTableUnit(pick(column.label), 'cny') : pick(column.label),
+        unit: column.type === 'money' ? money.name : null,
         className: columnClass(column),
         cell: cell(column),
         value: (row) => String(row[column.name] ?? ''),

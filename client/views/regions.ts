@@ -4,7 +4,7 @@ import { lang, pick, t } from '../i18n';
 import { colour, onHit } from '../lib/palette';
 import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
-import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
 import { aggregateQuery, type Filters, filterBar, measureOf, regionName, scopeFilters } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
@@ -85,16 +85,21 @@ function content(
         : labels.map((label, i) => `${label} ${formatValue(values[i]!, measure.unit)}`).join('; '),
     empty: rows.length === 0,
     table: {
-      columns: [t(by === 'region' ? 'table.region' : 'table.partnerRegion'), name, t('table.share'), t('table.records')],
+      columns: [
+        t(by === 'region' ? 'table.region' : 'table.partnerRegion'),
+        unitColumn(name, measure.unit),
+        { label: t('table.share'), secondary: true },
+        { label: t('table.records'), secondary: true },
+      ],
       rows: rows.map((r, i) => [
         { text: labels[i]!, header: true, value: r[by] === null ? '' : String(r[by]) },
-        exactCell(values[i]!, measure.unit, () => open(i)),
+        figureCell(values[i]!, measure.unit, () => open(i)),
         { text: shares ? `${(((values[i] ?? 0) / total!) * 100).toFixed(1)}%` : '—' },
         { text: String(records[i]), value: records[i]! },
       ]),
       footer: [
         { text: t('table.alliance'), header: true },
-        exactCell(total, measure.unit),
+        figureCell(total, measure.unit),
         { text: shares ? '100%' : '—' },
         { text: allRecords.toLocaleString(), value: allRecords },
       ],

@@ -1,14 +1,16 @@
 import { html, nothing } from 'lit-html';
 import { api, csvUrl, type MeasureInfo, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour } from '../lib/palette';
+import { colour, partialLine } from '../lib/palette';
 import { drillDown } from '../lib/drill';
-import { exactCell, Figure, type FigureContent } from '../lib/figure';
+import { Figure, type FigureContent, figureCell, type Multiple, unitColumn } from '../lib/figure';
 import {
   aggregateQuery,
   checkGroup,
   clampRange,
   control,
+  coveredShare,
+  isPartialPeriod,
   option,
   type Filters,
   filterBar,
@@ -24,30 +26,43 @@ import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
 const PER_YEAR = { year: 1, quarter: 4, month: 12 } as const;
-type Mode = 'universities' | 'measures';
+/**
+ * What the lines are: the alliance (or the scope chosen) with its target, the default, two lines
+ * that read at a glance; a line per university; or several measures of one university.
+ */
+type Mode = 'alliance' | 'universities' | 'measures';
+const MODES: readonly Mode[] = ['alliance', 'universities', 'measures'];
+/**
+ * A line per university: small multiples by default, each university on its own scale with its own
+ * target, so that one large university does not flatten the others; or all on one chart and scale
+ * (lines only) to compare sizes.
+ */
+type Layout = 'multiples' | 'together';
 
 interface Series {
   label: string;
   measure: MeasureInfo;
-  /** The university the line is for; null for the alliance as a whole. */
+  /** The university the line is for; null for the alliance as a whole (or the scope chosen). */
   university: string | null;
   values: number[];
   records: number[];
-  /** The yearly target, spread evenly over the periods of a year (null where none is set). */
+  /** The yearly target, spread evenly over the periods of a year, a cut period its share of days (null where none is set). */
   target: Array<number | null>;
 }
 
-/** What the trends view reads from its URL beyond the filters: one measure per university, or several of one. */
+/** What the trends view reads from its URL beyond the filters. */
 interface Choice {
   mode: Mode;
+  layout: Layout;
   measures: string[];
   /** The university whose measures are shown; '' for the alliance. */
   subject: string;
 }
 
 /**
- * Lines by month, quarter or year: one measure per university, or several measures of one
- * university (or of the alliance); each with its target as a dashed, labelled line.
+ * Lines by month, quarter or year: by default the alliance's (or the chosen scope's) total with its
+ * target; a line per university, drawn as small multiples or on one scale; or several measures of
+ * one university. Periods the dates cut are drawn dotted with hollow points.
  */
 export const renderTrends: RenderView = (container, first) => {
   const { meta } = first;
@@ -56,14 +71,25 @@ export const renderTrends: RenderView = (container, first) => {
   const figure = new Figure<'line'>('trend', { tall: true });
 
   const extra = () => {
-    const { mode, subject, measures } = choice;
+    const { mode, subject, measures, layout } = choice;
     return html`${control(
       'trends-series',
       t('trends.series'),
       html`<select name="series" id="trends-series">
-        ${(['universities', 'measures'] as const).map((v) => option(v, t(`trends.series.${v}`), v === mode))}
+        ${MODES.map((v) => option(v, t(`trends.series.${v}`), v === mode))}
       </select>`,
     )}
+    ${
+      mode === 'universities'
+        ? control(
+            'trends-layout',
+            t('trends.layout'),
+            html`<select name="layout" id="trends-layout">
+              ${(['multiples', 'together'] as const).map((v) => option(v, t(`trends.layout.${v}`), v === layout))}
+            </select>`,
+          )
+        : nothing
+    }
     ${
       mode === 'measures'
         ? html`${control(
@@ -84,10 +110,12 @@ export const renderTrends: RenderView = (container, first) => {
     }`;
   };
   const extraParams = (data: FormData) => {
-    const byMeasures = data.get('series') === 'measures';
+    const series = String(data.get('series') ?? 'alliance');
+    const byMeasures = series === 'measures';
     const boxes = data.getAll('measures').map(String);
     return {
-      series: String(data.get('series')),
+      series: series === 'alliance' ? undefined : series,
+      layout: series === 'universities' && data.get('layout') === 'together' ? 'together' : undefined,
       subject: byMeasures ? String(data.get('subject') ?? '') || undefined : undefined,
       measures: byMeasures && boxes.length > 0 ? boxes.join(',') : undefined,
     };
@@ -96,24 +124,26 @@ export const renderTrends: RenderView = (container, first) => {
     figures: [figure],
     filters: { grain: 'month', measure: 'tech_transfer.contract_value' },
     read(ctx, filters) {
-      const mode: Mode = ctx.params.get('series') === 'measures' ? 'measures' : 'universities';
+      const asked = ctx.params.get('series') as Mode | null;
+      const mode: Mode = asked && MODES.includes(asked) ? asked : 'alliance';
       const known = new Set<string>(meta.measures.map((m) => m.id));
       const chosen = (ctx.params.get('measures') ?? '').split(',').filter((m) => known.has(m));
       const wanted = ctx.params.get('subject') ?? '';
       choice = {
         mode,
+        layout: ctx.params.get('layout') === 'together' ? 'together' : 'multiples',
         measures: mode === 'measures' && chosen.length > 0 ? chosen : [filters.measure],
         subject: meta.universities.some((u) => u.code === wanted) ? wanted : '',
       };
     },
     template(ctx, alert, filters) {
-      const byUniversity = choice.mode === 'universities';
+      const scoped = choice.mode !== 'measures';
       return html`<h1>${t('nav.trends')}</h1>
         ${filterBar('trends', ctx, filters, {
           grain: true,
-          measure: byUniversity,
-          universities: byUniversity,
-          regions: byUniversity,
+          measure: scoped,
+          universities: scoped,
+          regions: scoped,
           extra: extra(),
           extraParams,
         })}
@@ -121,7 +151,7 @@ export const renderTrends: RenderView = (container, first) => {
         <p class="muted target-note">${note}</p>`;
     },
     async load(ctx, filters) {
-      const { mode, measures, subject } = choice;
+      const { mode, measures, subject, layout } = choice;
       // Several measures are one university's (the subject) or the alliance's, whatever the scope's filters say.
       const scope = mode === 'measures' ? { ...filters, universities: subject ? [subject] : [], regions: [] } : filters;
       const by = mode === 'universities' ? `university,${filters.grain}` : filters.grain;
@@ -129,11 +159,24 @@ export const renderTrends: RenderView = (container, first) => {
       const targetQuery = new URLSearchParams({ measure: measures.join(',') });
       const [answer, { targets }] = await Promise.all([api.aggregate(query, ctx.signal), api.targets(targetQuery, ctx.signal)]);
       const periods = [...new Set(answer.rows.map((r) => String(r[filters.grain])))].sort();
+      // The universities the scope takes in: the alliance's target is theirs summed when the scope is narrowed.
+      const inScope = meta.universities
+        .filter((u) => filters.universities.length === 0 || filters.universities.includes(u.code))
+        .filter((u) => filters.regions.length === 0 || filters.regions.includes(u.region))
+        .map((u) => u.code);
+      const narrowed = mode === 'alliance' && (filters.universities.length > 0 || filters.regions.length > 0);
+      const yearTarget = (measure: MeasureInfo, university: string | null, year: number): number | null => {
+        const of = (code: string | null) =>
+          targets.find((x: Target) => x.measure === measure.id && x.year === year && x.university === code)?.value;
+        if (university !== null || !narrowed) return of(university) ?? null;
+        const parts = inScope.map(of).filter((v): v is number => v !== undefined);
+        return parts.length === 0 ? null : parts.reduce((sum, v) => sum + v, 0);
+      };
       const targetFor = (measure: MeasureInfo, university: string | null, period: string): number | null => {
         if (measure.temporality === 'stock') return null;
-        const year = Number(period.slice(0, 4));
-        const hit = targets.find((x: Target) => x.measure === measure.id && x.year === year && x.university === university);
-        return hit ? hit.value / PER_YEAR[filters.grain] : null;
+        const year = yearTarget(measure, university, Number(period.slice(0, 4)));
+        // A period the dates cut is held to the share of its target that its days are.
+        return year === null ? null : (year / PER_YEAR[filters.grain]) * coveredShare(period, filters);
       };
       const seriesOf = (label: string, measure: MeasureInfo, university: string | null, code?: string): Series => {
         const rows = periods.map((p) =>
@@ -148,25 +191,32 @@ export const renderTrends: RenderView = (container, first) => {
           target: periods.map((p) => targetFor(measure, university, p)),
         };
       };
+      const measure = measureOf(meta, filters.measure);
       const series =
-        mode === 'universities'
-          ? meta.universities
-              .map((u) => u.code)
-              .filter((c) => answer.rows.some((r) => r.university === c))
-              .map((code) => seriesOf(universityLabel(meta, code), measureOf(meta, filters.measure), code, code))
-          : measures.map((id) => seriesOf(pick(measureOf(meta, id).name), measureOf(meta, id), subject || null));
-      figure.set(content(ctx, series, periods, filters, query, mode));
+        mode === 'alliance'
+          ? [seriesOf(narrowed ? t('trends.scope') : t('table.alliance'), measure, null)]
+          : mode === 'universities'
+            ? meta.universities
+                .map((u) => u.code)
+                .filter((c) => answer.rows.some((r) => r.university === c))
+                .map((code) => seriesOf(universityLabel(meta, code), measure, code, code))
+            : measures.map((id) => seriesOf(pick(measureOf(meta, id).name), measureOf(meta, id), subject || null));
+      figure.set(content(ctx, series, periods, filters, query, mode, layout));
       // The dashed targets only where a measure shown takes one.
       const anyTargeted = measures.some((id) => measureOf(meta, id).targeted);
       note = !anyTargeted
         ? t('overview.untargeted')
-        : filters.grain === 'year'
-          ? t('trends.targetNoteYear')
-          : t('trends.targetNote', { n: PER_YEAR[filters.grain] });
+        : mode === 'universities' && layout === 'together'
+          ? t('trends.targetNoteTogether')
+          : filters.grain === 'year'
+            ? t('trends.targetNoteYear')
+            : t('trends.targetNote', { n: PER_YEAR[filters.grain] });
       return answer.rows.length === 0 ? 'empty' : 'ready';
     },
   });
 };
+
+type LineDataset = Record<string, unknown> & { label: string; data: Array<number | null> };
 
 function content(
   ctx: ViewContext,
@@ -175,13 +225,15 @@ function content(
   filters: Filters,
   query: URLSearchParams,
   mode: Mode,
+  layout: Layout,
 ): FigureContent<'line'> {
   const labels = periods.map((p) => periodLabel(p, filters.grain, filters));
+  const partial = periods.map((p) => isPartialPeriod(p, filters));
   const open = (s: Series, i: number) =>
     drillDown(ctx, {
       measure: s.measure,
       filters: {
-        ...(mode === 'universities' ? scopeFilters(filters) : {}),
+        ...(mode === 'measures' ? {} : scopeFilters(filters)),
         ...(s.university ? { university: s.university } : {}),
       },
       ...clampRange(periodRange(periods[i]!), filters),
@@ -192,25 +244,90 @@ function content(
   const units = [...new Set(series.map((s) => s.measure.unit))];
   const axisOf = (s: Series) => (units.length > 1 && s.measure.unit === 'cny' ? 'y2' : 'y');
   const first = series[0]?.measure;
-  // Each dataset's series, and whether it is the target line: tooltips and clicks read these.
-  const owners: Array<{ series: Series; target: boolean }> = [];
-  const datasets = series.flatMap((s, i) => {
+  const multiples = mode === 'universities' && layout === 'multiples';
+  // Targets are drawn beside their line, except on one chart of every university (five more lines).
+  const withTargets = !(mode === 'universities' && layout === 'together');
+  /** A series' line (dotted where a period is cut), and its target dashed. */
+  const linesOf = (s: Series, i: number, axis: 'y' | 'y2'): Array<{ dataset: LineDataset; target: boolean }> => {
     const color = colour(i);
-    const line = { borderColor: color, backgroundColor: color, yAxisID: axisOf(s) };
-    owners.push({ series: s, target: false });
-    const lines = [{ ...line, label: s.label, data: s.values, pointRadius: 2, cubicInterpolationMode: 'monotone' as const }];
-    if (s.target.some((v) => v !== null)) {
-      owners.push({ series: s, target: true });
-      const label = t('trends.targetOf', { label: s.label });
-      lines.push({ ...line, label, data: s.target as number[], borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 } as never);
-    }
+    const line = { borderColor: color, backgroundColor: color, yAxisID: axis };
+    const lines: Array<{ dataset: LineDataset; target: boolean }> = [
+      {
+        dataset: { ...line, ...partialLine(partial, color), label: s.label, data: s.values, cubicInterpolationMode: 'monotone' },
+        target: false,
+      },
+    ];
+    if (withTargets && s.target.some((v) => v !== null))
+      lines.push({
+        dataset: {
+          ...line,
+          label: t('trends.targetOf', { label: s.label }),
+          data: s.target,
+          borderDash: [6, 4],
+          borderWidth: 1.5,
+          pointRadius: 0,
+        },
+        target: true,
+      });
     return lines;
+  };
+  const tick = (unit: MeasureInfo['unit']) => (v: string | number) => formatTick(Number(v), unit);
+  const lineOptions = (owners: Array<{ series: Series; target: boolean }>, scales: Record<string, unknown>, legend: boolean) => ({
+    interaction: { mode: 'nearest' as const, intersect: false },
+    plugins: {
+      legend: { display: legend, position: 'bottom' as const },
+      tooltip: {
+        callbacks: {
+          label: (item: { dataset: { label?: string }; parsed: { y: number | null }; datasetIndex: number }) =>
+            `${item.dataset.label}: ${formatValue(item.parsed.y, owners[item.datasetIndex]!.series.measure.unit)}`,
+        },
+      },
+    },
+    scales,
+    onClick: (_event: unknown, elements: Array<{ datasetIndex: number; index: number }>) => {
+      const hit = elements[0];
+      const owner = hit && owners[hit.datasetIndex];
+      if (hit && owner && !owner.target) open(owner.series, hit.index); // a target line has no records behind it
+    },
   });
+  const owners: Array<{ series: Series; target: boolean }> = [];
+  const datasets = series.flatMap((s, i) =>
+    linesOf(s, i, axisOf(s)).map(({ dataset, target }) => {
+      owners.push({ series: s, target });
+      return dataset;
+    }),
+  );
   const unitOfAxis = (axis: 'y' | 'y2') => series.find((s) => axisOf(s) === axis)?.measure.unit ?? 'count';
+  const small: Array<Multiple<'line'>> | undefined = multiples
+    ? series.map((s, i) => {
+        const own: Array<{ series: Series; target: boolean }> = [];
+        const data = linesOf(s, i, 'y').map(({ dataset, target }) => {
+          own.push({ series: s, target });
+          return dataset;
+        });
+        return {
+          id: s.university ?? s.label,
+          title: s.label,
+          chart: {
+            type: 'line',
+            data: { labels, datasets: data as never },
+            options: lineOptions(
+              own,
+              { y: { beginAtZero: true, ticks: { callback: tick(s.measure.unit), maxTicksLimit: 5 } } },
+              false,
+            ) as never,
+          },
+        };
+      })
+    : undefined;
+  const cut = periods.filter((_, i) => partial[i]);
   return {
     title:
-      mode === 'universities' && first
-        ? t('trends.chartTitle', { name: pick(first.name), grain: grainWord(filters.grain) })
+      mode !== 'measures' && first
+        ? t(mode === 'alliance' ? 'trends.chartTitleAlliance' : 'trends.chartTitle', {
+            name: pick(first.name),
+            grain: grainWord(filters.grain),
+          })
         : t('trends.chartTitleMeasures', { grain: grainWord(filters.grain) }),
     csv: csvUrl('/aggregate', query, lang()),
     measures: [...new Map(series.map((s) => [s.measure.id, s.measure])).values()],
@@ -224,49 +341,50 @@ function content(
             )
             .join('; '),
     empty: series.length === 0 || series.every((s) => s.values.every((v) => v === 0)),
+    legendNote:
+      cut.length > 0
+        ? html`<span class="partial-key" aria-hidden="true"></span><span data-partial=${cut.join(',')}
+            >${t('trends.partialNote', { periods: cut.map((p) => periodLabel(p, filters.grain)).join(lang() === 'zh' ? '、' : ', ') })}</span
+          >`
+        : undefined,
     table: {
-      columns: [t(`grain.${filters.grain}`), ...series.flatMap((s) => [s.label, t('trends.targetOf', { label: s.label })])],
+      // On a phone the period and the lines stay; the targets are secondary.
+      columns: [
+        t(`grain.${filters.grain}`),
+        ...series.flatMap((s) => [
+          unitColumn(s.label, s.measure.unit),
+          unitColumn(t('trends.targetOf', { label: s.label }), s.measure.unit, true),
+        ]),
+      ],
       rows: periods.map((p, i) => [
         { text: labels[i]!, header: true, value: p },
         ...series.flatMap((s) => [
-          exactCell(s.values[i]!, s.measure.unit, () => open(s, i)),
-          { text: formatValue(s.target[i], s.measure.unit), value: s.target[i] ?? null },
+          figureCell(s.values[i]!, s.measure.unit, () => open(s, i)),
+          figureCell(s.target[i] ?? null, s.measure.unit),
         ]),
       ]),
     },
+    ...(small ? { multiples: small } : {}),
     chart: {
       type: 'line',
-      data: { labels, datasets },
-      options: {
-        interaction: { mode: 'nearest', intersect: false },
-        plugins: {
-          legend: { position: 'bottom' },
-          tooltip: {
-            callbacks: {
-              label: (item) =>
-                `${item.dataset.label}: ${formatValue(item.parsed.y, owners[item.datasetIndex]!.series.measure.unit)}`,
-            },
-          },
-        },
-        scales: {
-          y: { beginAtZero: true, ticks: { callback: (v) => formatTick(Number(v), unitOfAxis('y')) } },
+      data: { labels, datasets: datasets as never },
+      options: lineOptions(
+        owners,
+        {
+          y: { beginAtZero: true, ticks: { callback: tick(unitOfAxis('y')) } },
           ...(units.length > 1
             ? {
                 y2: {
                   position: 'right' as const,
                   beginAtZero: true,
                   grid: { drawOnChartArea: false },
-                  ticks: { callback: (v: string | number) => formatTick(Number(v), 'cny') },
+                  ticks: { callback: tick('cny') },
                 },
               }
             : {}),
         },
-        onClick: (_event, elements) => {
-          const hit = elements[0];
-          const owner = hit && owners[hit.datasetIndex];
-          if (hit && owner && !owner.target) open(owner.series, hit.index); // a target line has no records behind it
-        },
-      },
+        true,
+      ) as never,
     },
   };
 }

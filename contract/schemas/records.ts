@@ -25,6 +25,11 @@ export const RecordsPageSchema = z.object({
   page: z.number(),
   pageSize: z.number(),
   total: z.number(),
+  /**
+   * With `measure`: that measure's amount over every record of the selection (a sum's column
+   * summed, a count's records counted; null for a ratio), the figure the records make.
+   */
+  sum: z.number().nullable().optional(),
   rows: z.array(RecordSchema),
 });
 export type RecordsPage = z.infer<typeof RecordsPageSchema>;

@@ -13,7 +13,7 @@ limit $4 offset $5;
 -- the contracts behind the year’s contract value (as admin) (statement 2 of 2)
 -- GET /api/v1/records/tech_transfer?from=2024-01-01&to=2024-12-31&mode=license&measure=tech_transfer.contract_value&sort=-signed_on&page=1&pageSize=50
 -- parameters: ["license","2024-01-01","2024-12-31"]
-select count(*) as n
+select count(*) as n, coalesce(sum("f"."contract_value_cny"), 0) as s
 from "tech_transfer" as f
 where "f"."mode" in ($1) and "f"."signed_on" is not null and "f"."signed_on" >= $2::date and "f"."signed_on" <= $3::date;
 
@@ -46,7 +46,7 @@ limit $4 offset $5;
 -- the capacity snapshots held at the end of the year (as admin) (statement 2 of 2)
 -- GET /api/v1/records/capacity?from=2024-01-01&to=2024-12-31&region=JS&measure=capacity.staff&sort=university_code&page=1&pageSize=50
 -- parameters: ["JS","2024-12-31","2024-12-31"]
-select count(*) as n
+select count(*) as n, coalesce(sum("f"."staff"), 0) as s
 from "capacity_fact" as f
 inner join university as u on u.code = f.university_code
 where u.region_code in ($1) and "f"."snapshot_on" <= $2::date and ("f"."superseded_on" is null or "f"."superseded_on" > $3::date);

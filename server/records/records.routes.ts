@@ -41,8 +41,15 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
           await downloads.export(req, res, caller, recordsProjection(bulk, copyOut, params.kind, filters, parsed.data, labels));
           return;
         }
-        const { total, rows } = await listRecords(db, params.kind, parsed.data, caller!);
-        return { kind: params.kind, page: parsed.data.page, pageSize: parsed.data.pageSize, total, rows };
+        const { total, sum, rows } = await listRecords(db, params.kind, parsed.data, caller!);
+        return {
+          kind: params.kind,
+          page: parsed.data.page,
+          pageSize: parsed.data.pageSize,
+          total,
+          ...(sum === undefined ? {} : { sum }),
+          rows,
+        };
       },
     }),
     route(endpoints.createRecord, {

@@ -6,6 +6,7 @@ import type { Database, FactKind } from '../db/schema.js';
 import { BadRequest, Conflict, detail, issueDetail, NotFound, type ProblemDetail, said } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import { factSource, filterSql, type KpiFilters, measureDateConditions } from '../kpi/compile.js';
+import { MEASURES } from '../kpi/registry.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import type { References } from '../kpi/references.js';
 import { contractChangeProblems, contractRuleProblem, paymentProblems, paymentsOf, uniqueKeyProblem } from './contract-rules.js';
@@ -125,21 +126,44 @@ export async function listRecords(
   kind: FactKind,
   request: ListRequest,
   caller: Caller,
-): Promise<{ total: number; rows: ApiRecord[] }> {
+): Promise<{ total: number; sum?: number | null; rows: ApiRecord[] }> {
   const filters = scopedFilters(request.filters, caller);
-  if (!filters) return { total: 0, rows: [] };
+  const measured = request.measure !== undefined;
+  if (!filters) return { total: 0, ...(measured ? { sum: measureSum(request.measure!, 0, 0) } : {}), rows: [] };
   const conditions = recordConditions(kind, filters, request);
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const order = sql`order by ${sql.ref(`f.${request.sort.column}`)} ${sql.raw(request.sort.descending ? 'desc' : 'asc')} nulls last, f.id ${sql.raw(request.sort.descending ? 'desc' : 'asc')}`;
   const offset = (request.page - 1) * request.pageSize;
+  const summed = summedColumn(request.measure);
   const [rows, count] = await Promise.all([
     sql<
       Record<string, unknown>
     >`select f.* from ${recordsFrom(kind, filters)} ${where} ${order} limit ${request.pageSize} offset ${offset}`.execute(db),
-    sql<{ n: number }>`select count(*) as n from ${recordsFrom(kind, filters)} ${where}`.execute(db),
+    sql<{ n: number; s: string | number | null }>`select count(*) as n${
+      summed ? sql`, coalesce(sum(${sql.ref(`f.${summed}`)}), 0) as s` : sql``
+    } from ${recordsFrom(kind, filters)} ${where}`.execute(db),
   ]);
-  return { total: Number(count.rows[0]?.n ?? 0), rows: rows.rows.map((row) => toApiRecord(kind, row)) };
+  const total = Number(count.rows[0]?.n ?? 0);
+  const sum = measured ? measureSum(request.measure!, total, count.rows[0]?.s ?? null) : undefined;
+  return { total, ...(sum === undefined ? {} : { sum }), rows: rows.rows.map((row) => toApiRecord(kind, row)) };
 }
+
+/**
+ * The measure's amount over the records listed, to tie them back to the figure they make: a sum's
+ * column summed, a count's records counted; a ratio has none (null).
+ */
+function measureSum(measure: MeasureId, total: number, summed: string | number | null): number | null {
+  const aggregate = MEASURES[measure].aggregate;
+  if (aggregate.fn === 'count') return total;
+  if (aggregate.fn === 'sum') return Number(summed ?? 0);
+  return null;
+}
+
+/** The column a measure sums over its records, when it sums one. */
+const summedColumn = (measure: MeasureId | undefined): string | undefined => {
+  const aggregate = measure ? MEASURES[measure].aggregate : undefined;
+  return aggregate?.fn === 'sum' ? aggregate.column : undefined;
+};
 
 /** What narrows a records query beyond the KPI filters: a text search, and the measure whose figure the records make. */
 export interface RecordSearch {

@@ -97,11 +97,16 @@ describeBrowser('the records view', () => {
     const pages = Math.ceil(first.total / 25);
     expect(await page.locator('.pager-position').textContent()).toBe(`Page 1 of ${pages}`);
     expect(await page.locator('thead th[data-column=ref]').getAttribute('aria-sort')).toBe('ascending');
-    // Shown formatted, with the raw value beside: money in yuan, codes by name.
+    // Shown formatted, with the raw value beside: money in the thousands of yuan its header names, the exact yuan on hover.
     const funding = page.locator('.records-table tbody tr').first().locator('[data-column=funding_cny]');
+    const yuan = Number(first.rows[0]!.funding_cny);
     expect(await funding.textContent()).toBe(
-      `¥${Number(first.rows[0]!.funding_cny).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+      (yuan / 1000).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
     );
+    expect(await funding.locator('span').getAttribute('title')).toBe(
+      `¥${yuan.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+    );
+    expect(await page.locator('thead th[data-column=funding_cny]').getAttribute('data-unit')).toBe('CNY thousand');
 
     // Next page, then the last one: the URL holds the page, the rows are the API's.
     await waitForView(page, 'records', { after: () => page.locator('[data-page=next]').first().click() });
@@ -153,7 +158,7 @@ describeBrowser('the records view', () => {
     expect(await chips(page)).toEqual([
       'From: 2024-01-01',
       'To: 2024-06-30',
-      'University: USST',
+      'University: University of Shanghai for Science and Technology',
       'Mode group: Transformation of achievements (transfer, license, equity)',
     ]);
     const expected = await aggregateRecords(leadership, 'tech_transfer.contracts', filters);
@@ -578,7 +583,7 @@ describeBrowser('the records view', () => {
     expect(await hash(page)).toContain('university=USST');
     expect(await box.isChecked()).toBe(true);
     expect(await focused()).toBe('USST');
-    expect(await chips(page)).toContain('University: USST');
+    expect(await chips(page)).toContain('University: University of Shanghai for Science and Technology');
     expect((await shownRows(page)).every((r) => r.cells.university_code === 'USST')).toBe(true);
     tab.expectNoErrors();
   });

@@ -53,10 +53,17 @@ describe(`the records behind a figure (${TEST_DB})`, () => {
           expect(listed.total).toBe(counted);
           // And the listed records sum to the figure (a count measure: their number).
           const def = MEASURES[measure];
+          const figure = Number(aggregate.rows[0]?.[measure] ?? 0);
           if (def.aggregate.fn === 'sum') {
             const column = (def.aggregate as { column: string }).column;
             const sum = listed.rows.reduce((s: number, r: Record<string, number>) => s + Number(r[column]), 0);
-            expect(Math.round(sum * 100)).toBe(Math.round(Number(aggregate.rows[0]?.[measure] ?? 0) * 100));
+            expect(Math.round(sum * 100)).toBe(Math.round(figure * 100));
+            // The page's own total (`sum`, over every record, not just this page) is the figure too.
+            expect(Math.round(listed.sum * 100)).toBe(Math.round(figure * 100));
+          } else if (def.aggregate.fn === 'count') {
+            expect(listed.sum).toBe(listed.total);
+          } else {
+            expect(listed.sum).toBeNull();
           }
         },
       ),
@@ -72,6 +79,9 @@ describe(`the records behind a figure (${TEST_DB})`, () => {
       await admin.get('/records/incubation?measure=incubation.graduated&from=2023-01-01&to=2024-12-31&pageSize=1000')
     ).json();
     expect(body.total).toBe(graduated.length);
+    // A count's total is its records; without a measure there is no figure to total: no `sum`.
+    expect(body.sum).toBe(graduated.length);
+    expect('sum' in (await (await admin.get('/records/incubation?from=2023-01-01&to=2024-12-31&pageSize=1')).json())).toBe(false);
     expect(body.rows.map((r: { ref: string }) => r.ref).sort()).toEqual(graduated.map((r) => r.ref).sort());
   });
 

@@ -5,8 +5,11 @@ import {
   AGREEMENT_DAY,
   apiScope,
   clampRange,
+  coveredShare,
   filterParams,
+  filterSummary,
   grainWord,
+  isPartialPeriod,
   periodLabel,
   periodPresets,
   periodRange,
@@ -171,5 +174,41 @@ describe('periods of the charts', () => {
     ]);
     expect(shiftYear('2025-01-01', -1, 1)).toBe('2024-01-02');
     expect(shiftYear('2024-12-31', 1, 1)).toBe('2026-01-01');
+  });
+});
+
+describe('periods the dates cut, and the filters on one line', () => {
+  it('when the span cuts a period, then it is partial and its covered share is its days inside over its days', () => {
+    const since = { from: '2019-10-25', to: '2026-12-06' };
+    expect(isPartialPeriod('2019-Q4', since)).toBe(true);
+    expect(isPartialPeriod('2024-Q3', since)).toBe(false);
+    expect(isPartialPeriod('2026-Q4', since)).toBe(true);
+    // 25 Oct – 31 Dec 2019: 68 of the quarter's 92 days; 1 Oct – 6 Dec 2026: 67 of 92.
+    expect(coveredShare('2019-Q4', since)).toBeCloseTo(68 / 92, 12);
+    expect(coveredShare('2026-Q4', since)).toBeCloseTo(67 / 92, 12);
+    expect(coveredShare('2024-Q3', since)).toBe(1);
+    expect(coveredShare('2024-02', { from: '2024-02-01', to: '2024-02-29' })).toBe(1);
+    expect(coveredShare('2030', since)).toBe(0);
+  });
+
+  it('when the filter bar is folded, then its summary names the period, grain, measure and scope in the language chosen', () => {
+    const filters = readFilters(
+      new URLSearchParams('from=2024-01-01&to=2024-06-30&grain=quarter&university=USST,UJS&region=SH'),
+      meta,
+      {},
+      TODAY,
+    );
+    const named = {
+      ...meta,
+      measures: [{ id: filters.measure, name: { en: 'Contracts', zh: '合同数' } }],
+    } as unknown as Parameters<typeof filterSummary>[0];
+    const all = { grain: true, measure: true, universities: true, regions: true };
+    setLang('en');
+    expect(filterSummary(named, filters, all)).toBe('2024-01-01 – 2024-06-30 · Quarter · Contracts · USST, UJS · Shanghai');
+    expect(filterSummary(named, { ...filters, universities: [], regions: [] }, all)).toBe(
+      '2024-01-01 – 2024-06-30 · Quarter · Contracts · All universities',
+    );
+    setLang('zh');
+    expect(filterSummary(named, filters, { universities: true })).toBe('2024-01-01 – 2024-06-30 · 上海理工大学、江苏大学');
   });
 });

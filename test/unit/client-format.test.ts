@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLang } from '../../client/i18n/index.js';
-import { formatChange, formatChangeOf, formatPercent, formatTick, formatValue, unitName } from '../../client/lib/format.js';
+import {
+  formatChange,
+  formatChangeOf,
+  formatInTableUnit,
+  formatPercent,
+  formatTick,
+  formatValue,
+  tableUnit,
+  unitName,
+  withTableUnit,
+} from '../../client/lib/format.js';
 
 afterEach(() => setLang('en'));
 
@@ -73,4 +83,57 @@ describe('figures as a person reads them', () => {
     setLang('zh');
     expect([unitName('cny'), unitName('people'), unitName('count'), unitName('credits')]).toEqual(['元', '人', '项', '学分']);
   });
+});
+
+describe('a table’s unit: one per money column, named in its header', () => {
+  it('when a table shows money in Chinese, then every cell is in 万元 to the hundred yuan, the exact yuan kept for its title', () => {
+    setLang('zh');
+    const unit = tableUnit('cny');
+    expect(unit.name).toBe('万元');
+    expect(unit.scale).toBe(10_000);
+    // The same column holds a small and a very large figure: both in 万元, neither switches to 元 or 亿元.
+    expect(unit.cell(1_214_456_500)).toBe('121,445.65');
+    expect(unit.cell(3_500)).toBe('0.35');
+    expect(unit.cell(0)).toBe('0.00');
+    expect(unit.exact(1_214_456_500)).toBe('1,214,456,500.00 元');
+    expect(withTableUnit('合同金额', 'cny')).toBe('合同金额（万元）');
+    expect(formatInTableUnit(1_214_456_500, 'cny')).toBe('121,445.65 万元');
+  });
+
+  it('when a table shows money in English, then every cell is in thousands of yuan, named CNY thousand', () => {
+    setLang('en');
+    const unit = tableUnit('cny');
+    expect(unit.name).toBe('CNY thousand');
+    expect(unit.scale).toBe(1_000);
+    expect(unit.cell(1_214_456_500)).toBe('1,214,456.5');
+    expect(unit.cell(-2_450)).toBe('-2.5');
+    expect(unit.exact(1_214_456_500)).toBe('¥1,214,456,500.00');
+    expect(withTableUnit('Contract value', 'cny')).toBe('Contract value (CNY thousand)');
+    expect(formatInTableUnit(12_345, 'cny')).toBe('12.3 CNY thousand');
+  });
+
+  it.each(['en', 'zh'] as const)('when a cell of money has no figure in %s, then it shows a dash and no title', (lang) => {
+    setLang(lang);
+    const unit = tableUnit('cny');
+    for (const value of [null, undefined, Number.NaN]) {
+      expect(unit.cell(value)).toBe('—');
+      expect(unit.exact(value)).toBeNull();
+      expect(formatInTableUnit(value, 'cny')).toBe('—');
+    }
+  });
+
+  it.each(['en', 'zh'] as const)(
+    'when a table shows counts, credits or shares in %s, then they need no unit and stay exact',
+    (lang) => {
+      setLang(lang);
+      for (const unit of ['count', 'people', 'credits', 'ratio'] as const) {
+        expect(tableUnit(unit).name).toBeNull();
+        expect(tableUnit(unit).exact(12_345)).toBeNull();
+        expect(withTableUnit('X', unit)).toBe('X');
+      }
+      // Never 1.2 万 in a table, whatever the language.
+      expect(tableUnit('people').cell(12_345)).toBe('12,345');
+      expect(tableUnit('ratio').cell(0.4567)).toBe('45.67%');
+    },
+  );
 });
