@@ -350,12 +350,14 @@ describeBrowser('the admin view', () => {
     const usst = Number((await cell(page, measure, 'USST').inputValue()) || 0);
     await cell(page, measure, 'USST').fill(String(usst + 1));
     const members = before + 1;
+    // The alliance's cell is sent only when it changes (the demo's alliance target is the universities' sum).
+    const set = (await cell(page, measure, 'alliance').inputValue()) === String(members - 1) ? 1 : 2;
     await cell(page, measure, 'alliance').fill(String(members - 1));
     // Nothing is said of what is not saved yet: the server alone works the warning out.
     expect(await warning.count()).toBe(0);
     await waitForView(page, 'admin', { after: () => page.locator('[data-action=save-targets]').click() });
     expect(await page.locator('[data-saved]').textContent()).toBe(
-      'Saved: 2 set, 0 removed, 0 unchanged. Saved all the same, but for 1 measure the universities’ targets now add up to more than the alliance’s: see the warning in the grid.',
+      `Saved: ${set} set, 0 removed, 0 unchanged. Saved all the same, but for 1 measure the universities’ targets now add up to more than the alliance’s: see the warning in the grid.`,
     );
     const sum = await savedSum();
     expect(sum).toBe(members);
