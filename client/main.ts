@@ -41,6 +41,30 @@ let current: { name: ViewName; handle: ViewHandle | void; controller: AbortContr
 /** Bumped on every navigation, so that a slow view load never draws over a newer one. */
 let generation = 0;
 
+/**
+ * The banner over synthetic data: its words, and for an administrator a link to where the real
+ * members are entered (the member stand-ins are what it warns of).
+ */
+function renderBanner(shown: boolean): void {
+  banner.hidden = !shown;
+  render(
+    html`${t('demo.banner')}${
+      me?.role === 'admin'
+        ? html` <a href="#/admin?tab=universities" data-action="edit-members">${t('demo.bannerLink')}</a>`
+        : nothing
+    }`,
+    banner,
+  );
+}
+
+/** Reads the registry again (after an administrator changed the members): what is drawn next uses it. */
+async function refreshMeta(): Promise<Meta> {
+  const fresh = await api.meta();
+  meta = fresh;
+  renderBanner(fresh.dataset.synthetic);
+  return fresh;
+}
+
 const allowedViews = (): ViewName[] => (me ? VIEW_NAMES.filter((v) => VIEW_ACCESS[v].includes(me!.role)) : []);
 
 /** The views that read the shared filters: a period and a scope chosen in one goes with the person to the others. */
@@ -124,10 +148,10 @@ async function showView({ fresh = false, navigated = true } = {}): Promise<void>
     history.replaceState(null, '', locationOf(name, parsed.params));
   }
   const mine = ++generation;
-  banner.hidden = !meta.dataset.synthetic;
+  renderBanner(meta.dataset.synthetic);
   renderHeader(name);
   const controller = new AbortController();
-  const ctx: ViewContext = { me, meta, params: parsed.params, navigate, signal: controller.signal };
+  const ctx: ViewContext = { me, meta, params: parsed.params, navigate, signal: controller.signal, refreshMeta };
   if (!fresh && current?.name === name && current.handle?.update) {
     current.controller.abort();
     current.controller = controller;
@@ -168,12 +192,12 @@ async function showSignIn(): Promise<void> {
   leaveView();
   me = null;
   meta = undefined;
-  banner.hidden = true;
+  renderBanner(false);
   translateDom();
   renderHeader();
   try {
     const options = await api.loginOptions();
-    banner.hidden = !options.demo;
+    renderBanner(options.demo);
     // The sign-in form draws into a container of its own, as every view does.
     const container = document.createElement('div');
     show(container);

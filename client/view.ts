@@ -27,6 +27,11 @@ export interface ViewContext {
   navigate(view: ViewName, params: URLSearchParams | Record<string, string | undefined>, options?: { replace?: boolean }): void;
   /** Aborted when the view is left or re-rendered: pass it to every request. */
   readonly signal: AbortSignal;
+  /**
+   * Reads the registry again after a change to it (a member added, renamed or removed): the
+   * header, the banner and every view drawn from then on see the new one, which it resolves to.
+   */
+  refreshMeta(): Promise<Meta>;
 }
 
 /**

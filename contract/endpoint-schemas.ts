@@ -24,7 +24,13 @@ import {
   SubmitAnswerSchema,
 } from './schemas/report.js';
 import { TargetsAnswerSchema, TargetsBodySchema, TargetsQuerySchema, TargetsSetSchema } from './schemas/targets.js';
-import { UniversitiesAnswerSchema, UniversitySchema } from './schemas/universities.js';
+import {
+  NewUniversitySchema,
+  UniversitiesAnswerSchema,
+  UniversityCodeParamsSchema,
+  UniversityPatchSchema,
+  UniversitySchema,
+} from './schemas/universities.js';
 import { UserIdParamsSchema, UserPatchSchema, UsersAnswerSchema, UserSchema, NewUserSchema } from './schemas/users.js';
 
 /**
@@ -61,9 +67,9 @@ export const endpointSchemas = {
   targets: { query: TargetsQuerySchema, response: TargetsAnswerSchema },
   setTargets: { body: TargetsBodySchema, response: TargetsSetSchema },
   universities: { response: UniversitiesAnswerSchema },
-  addUniversity: { response: UniversitySchema },
-  changeUniversity: { response: UniversitySchema },
-  removeUniversity: {},
+  addUniversity: { body: NewUniversitySchema, response: UniversitySchema },
+  changeUniversity: { params: UniversityCodeParamsSchema, body: UniversityPatchSchema, response: UniversitySchema },
+  removeUniversity: { params: UniversityCodeParamsSchema },
   users: { response: UsersAnswerSchema },
   createUser: { body: NewUserSchema, response: UserSchema },
   updateUser: { params: UserIdParamsSchema, body: UserPatchSchema, response: UserSchema },

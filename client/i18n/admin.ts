@@ -19,10 +19,14 @@ const ACTION_LABELS: Record<AuditAction, readonly [string, string]> = {
 /** Messages of the admin view, each as [English, Chinese]. */
 const MESSAGES = {
   'admin.title': ['Administration', '系统管理'],
-  'admin.intro': ['Accounts, the yearly targets and the audit log.', '账户、年度目标和审计日志。'],
+  'admin.intro': [
+    'Accounts, the yearly targets, the member universities and the audit log.',
+    '账户、年度目标、成员高校和审计日志。',
+  ],
   'admin.forbidden': ['Only an administrator may open this page.', '只有系统管理员可以打开此页面。'],
   'admin.tab.users': ['Users', '用户'],
   'admin.tab.targets': ['Targets', '目标'],
+  'admin.tab.universities': ['Members', '成员高校'],
   'admin.tab.audit': ['Audit log', '审计日志'],
 
   'admin.demo.title': ['Demo mode', '演示模式'],
@@ -160,9 +164,57 @@ const MESSAGES = {
   ],
   'admin.targets.leaveConfirm': ['Discard and change year', '放弃并切换年份'],
   'admin.targets.overAlliance': [
-    'The universities’ targets add up to {sum}, more than the alliance’s.',
-    '各高校目标合计 {sum}，超过全联盟目标。',
+    'Warning: the universities’ saved targets add up to {sum}, more than the alliance’s {alliance}.',
+    '提示：各高校已保存的目标合计 {sum}，超过全联盟目标 {alliance}。',
   ],
+  'admin.targets.savedWarnings': [
+    'Saved all the same, but for {count} measures the universities’ targets now add up to more than the alliance’s: see the warnings in the grid.',
+    '已照常保存，但有 {count} 项指标的各高校目标合计超过全联盟目标：见表中提示。',
+  ],
+  'admin.targets.savedWarningOne': [
+    'Saved all the same, but for 1 measure the universities’ targets now add up to more than the alliance’s: see the warning in the grid.',
+    '已照常保存，但有 1 项指标的各高校目标合计超过全联盟目标：见表中提示。',
+  ],
+
+  'admin.universities.title': ['Member universities', '成员高校'],
+  'admin.universities.intro': [
+    'The alliance’s members, as every view, filter and report names them. A code is fixed once added; a member with records, accounts or targets cannot be removed, only renamed.',
+    '联盟成员高校，所有视图、筛选和报告都按此名单显示。代码一经添加不可更改；已有记录、账户或目标的成员不能删除，只能修改名称。',
+  ],
+  'admin.universities.add': ['Add university', '新增高校'],
+  'admin.universities.addTitle': ['New member university', '新增成员高校'],
+  'admin.universities.editTitle': ['Change {code}', '修改 {code}'],
+  'admin.universities.edit': ['Change', '修改'],
+  'admin.universities.remove': ['Remove', '删除'],
+  'admin.universities.editLabel': ['Change {code}', '修改 {code}'],
+  'admin.universities.removeLabel': ['Remove {code}', '删除 {code}'],
+  'admin.universities.col.code': ['Code', '代码'],
+  'admin.universities.col.nameEn': ['English name', '英文名称'],
+  'admin.universities.col.nameZh': ['Chinese name', '中文名称'],
+  'admin.universities.col.region': ['Province', '所在省市'],
+  'admin.universities.col.memberSince': ['Member since', '加入时间'],
+  'admin.universities.col.lead': ['Lead', '牵头高校'],
+  'admin.universities.col.actions': ['Actions', '操作'],
+  'admin.universities.lead': ['Lead university', '牵头高校'],
+  'admin.universities.leadCheck': ['This university leads the alliance', '该校为联盟牵头高校'],
+  'admin.universities.leadHint': [
+    'The alliance has one lead: naming this one takes the role from the other.',
+    '联盟只有一所牵头高校：指定此校后，原牵头高校即不再牵头。',
+  ],
+  'admin.universities.codeHint': [
+    '2–16 letters, digits or _, starting with a letter, e.g. SHU. Fixed once added.',
+    '2–16 个字母、数字或 _，以字母开头，例如 SHU。添加后不可更改。',
+  ],
+  'admin.universities.memberSinceHint': ['The day it joined; not after today.', '加入联盟的日期，不能晚于今天。'],
+  'admin.universities.removeTitle': ['Remove this university?', '删除此高校？'],
+  'admin.universities.removeMessage': [
+    '{code} ({name}) leaves the member list. Only a university entered by mistake can be removed: one with records, accounts or targets is kept.',
+    '{code}（{name}）将从成员名单中删除。只能删除误录的高校：已有记录、账户或目标的高校会被保留。',
+  ],
+  'admin.universities.created': ['Added {code}.', '已新增 {code}。'],
+  'admin.universities.saved': ['Saved the changes to {code}.', '已保存对 {code} 的修改。'],
+  'admin.universities.removed': ['Removed {code}.', '已删除 {code}。'],
+  'admin.universities.removeFailed': ['{code} was not removed: {message}', '未删除 {code}：{message}'],
 
   'admin.audit.intro': [
     'Every change, import, export and sign-in, newest first, with the row before and after. The log cannot be edited.',

@@ -23,6 +23,7 @@ export const base = {
     'Synthetic demo data: the figures are generated, and only USST is a named founding member; the other four members are stand-ins until an administrator enters the real ones.',
     '演示数据（合成）：图中数字由程序生成；创始公告只点名了上海理工大学，其余四所成员高校为占位示例，待管理员录入真实成员。',
   ],
+  'demo.bannerLink': ['Edit the member universities', '编辑成员高校'],
   'universities.title': ['Member universities', '成员高校'],
   'universities.lead': ['Lead university', '牵头高校'],
   'universities.code': ['Code', '代码'],

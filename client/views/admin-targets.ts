@@ -3,6 +3,7 @@ import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { MEASURE_GROUPS } from '../../contract/measure-ids';
 import { type MeasureInfo, call, endpoints } from '../api';
+import type { TargetWarning } from '../../contract/schemas/targets';
 import { lang, pick, t } from '../i18n';
 import { today } from '../lib/dates';
 import { universityName } from '../lib/filters';
@@ -15,8 +16,9 @@ import { formatCount } from '../lib/paged-table';
  * Yearly targets: a grid of measures × (alliance, each university) for one year, typed in
  * place; "Save" sends only the cells that changed, an emptied cell removes its target. Only
  * flows take targets: the server refuses the one stock (projects in incubation), a level and
- * not an output (contract/measure-ids.ts, `TARGETED_MEASURES`). When the members' targets for a
- * measure add up to more than the alliance's, a warning says so beside the alliance's cell.
+ * not an output (contract/measure-ids.ts, `TARGETED_MEASURES`). When the members' saved targets for
+ * a measure add up to more than the alliance's, a warning says so beside the alliance's cell: the
+ * server works it out from the stored rows and sends it with the targets (`warnings`); this only shows it.
  */
 
 const FIRST_YEAR = 2019;
@@ -58,6 +60,8 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   let errors = new Map<string, string>();
   let problems: string[] = [];
   let saved = '';
+  /** The server's warnings for the year shown, by measure. */
+  let warnings = new Map<string, TargetWarning>();
   let loaded = false;
   let busy = false;
 
@@ -67,14 +71,6 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   const isChanged = (key: string) => parsed(key) !== (original.get(key) ?? null);
   const changed = () => cells.filter((c) => isChanged(c.key));
   const numberAt = (key: string): number | null => parsed(key) ?? null;
-
-  /** The members' targets for a measure, summed, when they add up to more than the alliance's. */
-  const overAlliance = (measure: MeasureInfo): number | undefined => {
-    const alliance = numberAt(keyOf(measure.id, null));
-    const members = columns.filter((c) => c.code !== null).map((c) => numberAt(keyOf(measure.id, c.code)) ?? 0);
-    const sum = Math.round(members.reduce((a, b) => a + b, 0) * 100) / 100;
-    return alliance !== null && sum > alliance ? sum : undefined;
-  };
 
   const years = () => {
     const firstData = Number((ctx.meta.dateRange.from ?? '').slice(0, 4)) || FIRST_YEAR;
@@ -86,7 +82,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   const input = (cell: Cell, column: { title: string }) => {
     const id = `target-${cell.key.replace(/[^\w-]/g, '-')}`;
     const error = errors.get(cell.key);
-    const over = cell.university === null ? overAlliance(cell.measure) : undefined;
+    const over = cell.university === null ? warnings.get(cell.measure.id) : undefined;
     // Large amounts are hard to read as typed: they are shown as 万元 / million yuan beneath; an empty cell says so.
     const value = parsed(cell.key);
     const readable =
@@ -111,10 +107,11 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
       ${
         over === undefined
           ? nothing
-          : html`<p class="target-warning field-hint import-warning" id="${id}-over" role="note" data-over-alliance=${over}>${t(
-              'admin.targets.overAlliance',
-              { sum: formatValue(over, cell.measure.unit, { exact: true }) },
-            )}</p>`
+          : html`<p class="target-warning field-hint import-warning" id="${id}-over" role="note"
+              data-over-alliance=${over.sum} data-alliance=${over.alliance}>${t('admin.targets.overAlliance', {
+                sum: formatValue(over.sum, cell.measure.unit, { exact: true }),
+                alliance: formatValue(over.alliance, cell.measure.unit, { exact: true }),
+              })}</p>`
       }
     </td>`;
   };
@@ -208,9 +205,10 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     const { signal } = ctx;
     const shownYear = year;
     return status.run(signal, async () => {
-      const { targets } = await call(endpoints.targets, { query: { year: shownYear }, signal });
+      const answer = await call(endpoints.targets, { query: { year: shownYear }, signal });
       if (signal.aborted || shownYear !== year) return undefined;
-      original = new Map(targets.map((x) => [keyOf(x.measure, x.university), x.value]));
+      original = new Map(answer.targets.map((x) => [keyOf(x.measure, x.university), x.value]));
+      warnings = new Map(answer.warnings.filter((w) => w.year === shownYear).map((w) => [w.measure, w]));
       discard();
       loaded = true;
       draw();
@@ -239,11 +237,17 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
         },
       });
       busy = false;
-      saved = t('admin.targets.saved', {
-        set: formatCount(answer.set),
-        removed: formatCount(answer.removed),
-        unchanged: formatCount(answer.unchanged),
-      });
+      const n = answer.warnings.length;
+      saved = [
+        t('admin.targets.saved', {
+          set: formatCount(answer.set),
+          removed: formatCount(answer.removed),
+          unchanged: formatCount(answer.unchanged),
+        }),
+        ...(n === 0
+          ? []
+          : [n === 1 ? t('admin.targets.savedWarningOne') : t('admin.targets.savedWarnings', { count: formatCount(n) })]),
+      ].join(' ');
       await load();
     } catch (error) {
       busy = false;

@@ -6,15 +6,16 @@ import { refuse, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext, ViewHandle } from '../view';
 import { mountAuditTab } from './admin-audit';
 import { mountTargetsTab } from './admin-targets';
+import { mountUniversitiesTab } from './admin-universities';
 import { mountUsersTab } from './admin-users';
 
 /**
- * The administrator's view: accounts, yearly targets and the audit log, one tab each. The tab
+ * The administrator's view: accounts, yearly targets, the member universities and the audit log, one tab each. The tab
  * and each tab's own state (the targets' year, the audit log's filters and page) are in the URL:
  * `#/admin?tab=audit&action=update&page=2`.
  */
 
-export const ADMIN_TABS = ['users', 'targets', 'audit'] as const;
+export const ADMIN_TABS = ['users', 'targets', 'universities', 'audit'] as const;
 export type AdminTab = (typeof ADMIN_TABS)[number];
 
 /**
@@ -23,7 +24,12 @@ export type AdminTab = (typeof ADMIN_TABS)[number];
  */
 export type MountTab = (host: HTMLElement, ctx: ViewContext, status: ViewStatus) => ViewHandle;
 
-const MOUNT: Record<AdminTab, MountTab> = { users: mountUsersTab, targets: mountTargetsTab, audit: mountAuditTab };
+const MOUNT: Record<AdminTab, MountTab> = {
+  users: mountUsersTab,
+  targets: mountTargetsTab,
+  universities: mountUniversitiesTab,
+  audit: mountAuditTab,
+};
 
 const tabOf = (params: URLSearchParams): AdminTab => {
   const tab = params.get('tab');

@@ -62,5 +62,25 @@ export const TargetSchema = z.object({
 });
 export type Target = z.infer<typeof TargetSchema>;
 
-export const TargetsAnswerSchema = z.object({ targets: z.array(TargetSchema) });
-export const TargetsSetSchema = z.object({ set: z.number(), removed: z.number(), unchanged: z.number() });
+/**
+ * A measure and year whose universities' targets add up to more than the alliance-wide target:
+ * said, not refused (the targets are saved as they are). `sum` is the universities' targets
+ * summed, `alliance` the alliance's own.
+ */
+export const TargetWarningSchema = z.object({
+  measure: z.enum(MEASURE_IDS),
+  year: z.number(),
+  sum: z.number(),
+  alliance: z.number(),
+});
+export type TargetWarning = z.infer<typeof TargetWarningSchema>;
+
+/** The targets asked for, and the warnings of the measures and years asked for (whatever universities were). */
+export const TargetsAnswerSchema = z.object({ targets: z.array(TargetSchema), warnings: z.array(TargetWarningSchema) });
+/** What a PUT did, and the warnings of the measures and years it named, as they stand after it. */
+export const TargetsSetSchema = z.object({
+  set: z.number(),
+  removed: z.number(),
+  unchanged: z.number(),
+  warnings: z.array(TargetWarningSchema),
+});

@@ -66,3 +66,42 @@ export async function updateTargetValue(trx: Kysely<Database>, id: number, value
 export async function deleteTarget(trx: Kysely<Database>, id: number): Promise<void> {
   await trx.deleteFrom('target').where('id', '=', id).execute();
 }
+
+/** A measure and year whose universities' targets, summed, exceed the alliance-wide target (numeric, as text). */
+export interface TargetsAboveAlliance {
+  measure: string;
+  year: number;
+  sum: string;
+  alliance: string;
+}
+
+/**
+ * The measures and years (of `years` and `measures`, each all when absent) that have an
+ * alliance-wide target below the sum of the universities' targets: summed and compared by the
+ * database, exactly, in numeric. By year and measure.
+ */
+export async function findTargetsAboveAlliance(
+  db: Kysely<Database>,
+  filter: { years?: readonly number[] | undefined; measures?: readonly string[] | undefined },
+): Promise<TargetsAboveAlliance[]> {
+  const rows = await db
+    .selectFrom('target as a')
+    .innerJoin('target as u', (join) =>
+      join.onRef('u.measure', '=', 'a.measure').onRef('u.year', '=', 'a.year').on('u.university_code', 'is not', null),
+    )
+    .select((eb) => [
+      'a.measure',
+      'a.year',
+      eb.fn.sum<string>('u.value').as('sum'),
+      eb.cast<string>('a.value', 'text').as('alliance'),
+    ])
+    .where('a.university_code', 'is', null)
+    .$if(filter.years !== undefined, (q) => q.where('a.year', 'in', filter.years!.length > 0 ? filter.years! : [-1]))
+    .$if(filter.measures !== undefined, (q) => q.where('a.measure', 'in', filter.measures!.length > 0 ? filter.measures! : ['']))
+    .groupBy(['a.measure', 'a.year', 'a.value'])
+    .having((eb) => eb(eb.fn.sum('u.value'), '>', eb.ref('a.value')))
+    .orderBy('a.year')
+    .orderBy('a.measure')
+    .execute();
+  return rows.map((r) => ({ measure: r.measure, year: r.year, sum: String(r.sum), alliance: r.alliance }));
+}

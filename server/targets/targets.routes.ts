@@ -34,12 +34,13 @@ export function targetsRoutes(db: Kysely<Database>) {
       access: 'signed_in',
       cached: true,
       summary:
-        'Yearly targets per measure, for a university or alliance-wide (university null); filter by year, measure, university (or alliance).',
-      handle: async ({ query }) => ({ targets: await listTargets(db, query) }),
+        'Yearly targets per measure, for a university or alliance-wide (university null); filter by year, measure, university (or alliance). `warnings` names each measure and year (of the year and measures asked for) whose universities’ targets add up to more than the alliance’s.',
+      handle: ({ query }) => listTargets(db, query),
     }),
     route(endpoints.setTargets, {
       access: ['admin'],
-      summary: 'Set targets (value null removes one); all or none are applied, each change audited.',
+      summary:
+        'Set targets (value null removes one); all or none are applied, each change audited. `warnings` names each measure and year of the request whose universities’ targets now add up to more than the alliance’s: saved all the same.',
       body: TargetsBodySchema,
       handle: ({ req, body, caller }) => setTargets(db, actorOf(req, caller), caller!.id, body.targets),
     }),

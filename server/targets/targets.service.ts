@@ -4,11 +4,19 @@ import { bumpDataVersion } from '../db/data-version.js';
 import type { Database } from '../db/schema.js';
 import { loadReferences } from '../kpi/references.js';
 import { BadRequest, detail, said } from '../lib/problems.js';
-import { deleteTarget, findTargets, insertTarget, lockTarget, type TargetKey, updateTargetValue } from './targets.queries.js';
+import {
+  deleteTarget,
+  findTargets,
+  findTargetsAboveAlliance,
+  insertTarget,
+  lockTarget,
+  type TargetKey,
+  updateTargetValue,
+} from './targets.queries.js';
 
 /** A target as the API gives it: null university for the alliance's own. */
 export type { Target } from '../../contract/schemas/targets.js';
-import type { Target } from '../../contract/schemas/targets.js';
+import type { Target, TargetWarning } from '../../contract/schemas/targets.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 
 export interface TargetQuery {
@@ -29,8 +37,36 @@ export interface TargetCounts {
   unchanged: number;
 }
 
-/** The targets a query asks for; a university code that is no member is refused (400), naming the known ones. */
-export async function listTargets(db: Kysely<Database>, query: TargetQuery): Promise<Target[]> {
+/** What a PUT did, with the warnings of the measures and years it named. */
+export interface TargetsSet extends TargetCounts {
+  warnings: TargetWarning[];
+}
+
+/**
+ * The measures and years (of those given; all when absent) whose universities' targets add up to
+ * more than the alliance-wide target: a warning, never a refusal. The database sums and compares.
+ */
+export async function targetWarnings(
+  db: Kysely<Database>,
+  scope: { years?: readonly number[] | undefined; measures?: readonly string[] | undefined },
+): Promise<TargetWarning[]> {
+  return (await findTargetsAboveAlliance(db, scope)).map((r) => ({
+    // Written only through setTargets, whose schema admits measure ids alone.
+    measure: r.measure as MeasureId,
+    year: r.year,
+    sum: Number(r.sum),
+    alliance: Number(r.alliance),
+  }));
+}
+
+/**
+ * The targets a query asks for, with the warnings of its years and measures (of every university,
+ * whichever the query names); a university code that is no member is refused (400), naming the known ones.
+ */
+export async function listTargets(
+  db: Kysely<Database>,
+  query: TargetQuery,
+): Promise<{ targets: Target[]; warnings: TargetWarning[] }> {
   const universities = query.university?.filter((u) => u !== 'alliance').map((u) => u.toUpperCase());
   const known = (await loadReferences(db)).universities;
   const unknown = (universities ?? []).filter((u) => !known.includes(u));
@@ -48,7 +84,7 @@ export async function listTargets(db: Kysely<Database>, query: TargetQuery): Pro
     universities,
     alliance: query.university?.includes('alliance'),
   });
-  return rows.map((r) => ({
+  const targets = rows.map((r) => ({
     // Written only through setTargets, whose schema admits measure ids alone.
     measure: r.measure as MeasureId,
     year: r.year,
@@ -56,19 +92,22 @@ export async function listTargets(db: Kysely<Database>, query: TargetQuery): Pro
     value: Number(r.value),
     updatedAt: new Date(r.updated_at).toISOString(),
   }));
+  const scope = { years: query.year === undefined ? undefined : [query.year], measures: query.measure };
+  return { targets, warnings: await targetWarnings(db, scope) };
 }
 
 /**
  * Sets targets, all or none: the universities must exist (400 names each one that does not);
  * then one transaction locks each target, sets, removes or leaves it, audits every change, and
- * bumps the data version when anything changed.
+ * bumps the data version when anything changed. The answer warns of each measure and year the
+ * request named whose universities' targets now add up to more than the alliance's.
  */
 export async function setTargets(
   db: Kysely<Database>,
   actor: Actor,
   userId: number,
   changes: readonly TargetChange[],
-): Promise<TargetCounts> {
+): Promise<TargetsSet> {
   const { universities } = await loadReferences(db);
   const unknown = changes
     .map((t, i) => ({ t, i }))
@@ -115,6 +154,12 @@ export async function setTargets(
       });
     }
     if (counts.set + counts.removed > 0) await bumpDataVersion(trx);
-    return counts;
+    // Read within the transaction: the warnings are of the targets as this request leaves them.
+    const named = new Set(changes.map((c) => `${c.measure}|${c.year}`));
+    const found = await targetWarnings(trx, {
+      years: [...new Set(changes.map((c) => c.year))],
+      measures: [...new Set(changes.map((c) => c.measure))],
+    });
+    return { ...counts, warnings: found.filter((w) => named.has(`${w.measure}|${w.year}`)) };
   });
 }

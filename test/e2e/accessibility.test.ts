@@ -24,6 +24,7 @@ const VIEWS: Record<Role, Place[]> = {
     ['records'],
     ['admin', { tab: 'users' }],
     ['admin', { tab: 'targets' }],
+    ['admin', { tab: 'universities' }],
     ['admin', { tab: 'audit' }],
     ['members'],
   ],

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { renderProblem } from '../../contract/problems.js';
 import { today } from '../../server/lib/dates.js';
 import { Client } from '../helpers/users.js';
 import { DEMO_PASSWORD } from '../../server/auth/demo-accounts.js';
@@ -8,6 +9,7 @@ import {
   type Dashboard,
   demoEmail,
   describeBrowser,
+  gotoView,
   openPage,
   poll,
   screenshot,
@@ -328,41 +330,176 @@ describeBrowser('the admin view', () => {
     tab.expectNoErrors();
   });
 
-  test('a warning stands beside the alliance’s target when the universities’ targets for the measure add up to more', async () => {
+  test('a warning stands beside the alliance’s target when the universities’ saved targets for the measure add up to more: the save goes through, and the server’s sum is shown', async () => {
+    const admin = await api(dashboard, 'admin');
     const tab = await openPage(dashboard, 'admin', { path: `/#/admin?tab=targets&year=${YEAR}` });
     const { page } = tab;
     await waitForView(page, 'admin');
     const measure = 'talent.trainees';
     const row = page.locator(`.targets-grid tr[data-measure="${measure}"]`);
     const warning = row.locator('td', { has: page.locator('input[data-university=alliance]') }).locator('.target-warning');
-    const members = async () =>
-      (
-        await row
-          .locator('input:not([data-university=alliance])')
-          .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
-      )
-        .map((v) => Number(v.replaceAll(',', '') || 0))
-        .reduce((a, b) => a + b, 0);
+    /** The universities' saved targets of the measure, summed from the API's rows. */
+    const savedSum = async () =>
+      (await admin.json<{ targets: Target[] }>(`/targets?year=${YEAR}&measure=${measure}`)).targets
+        .filter((t) => t.university !== null)
+        .reduce((sum, t) => sum + t.value, 0);
+    expect(await warning.count()).toBe(0);
 
-    // The members at least 1 above the alliance: the warning names their sum.
-    await cell(page, measure, 'USST').fill(String(Number((await cell(page, measure, 'USST').inputValue()) || 0) + 1));
-    const sum = await members();
-    await cell(page, measure, 'alliance').fill(String(sum - 1));
+    // The universities 1 above the alliance, saved: not refused, and the grid warns of it with their sum.
+    const before = await savedSum();
+    const usst = Number((await cell(page, measure, 'USST').inputValue()) || 0);
+    await cell(page, measure, 'USST').fill(String(usst + 1));
+    const members = before + 1;
+    // The alliance's cell is sent only when it changes (the demo's alliance target is the universities' sum).
+    const set = (await cell(page, measure, 'alliance').inputValue()) === String(members - 1) ? 1 : 2;
+    await cell(page, measure, 'alliance').fill(String(members - 1));
+    // Nothing is said of what is not saved yet: the server alone works the warning out.
+    expect(await warning.count()).toBe(0);
+    await waitForView(page, 'admin', { after: () => page.locator('[data-action=save-targets]').click() });
+    expect(await page.locator('[data-saved]').textContent()).toBe(
+      `Saved: ${set} set, 0 removed, 0 unchanged. Saved all the same, but for 1 measure the universities’ targets now add up to more than the alliance’s: see the warning in the grid.`,
+    );
+    const sum = await savedSum();
+    expect(sum).toBe(members);
     await poll(() => warning.getAttribute('data-over-alliance')).toBe(String(sum));
+    expect(await warning.getAttribute('data-alliance')).toBe(String(sum - 1));
     expect(await warning.textContent()).toContain('more than the alliance’s');
     expect(await cell(page, measure, 'alliance').getAttribute('aria-describedby')).toContain(await warning.getAttribute('id'));
+    // The grid warns of the measures the server names, and of no other.
+    const named = (await admin.json<{ warnings: Array<{ measure: string }> }>(`/targets?year=${YEAR}`)).warnings;
+    expect(named.map((w) => w.measure)).toContain(measure);
+    expect(
+      await page
+        .locator('.targets-grid tr[data-measure]', { has: page.locator('.target-warning') })
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-measure')!).sort()),
+    ).toEqual(named.map((w) => w.measure).sort());
     await screenshot(page, 'admin-targets-warning-en');
 
-    // Equal is not above: no warning.
+    // Equal is not above: saved, the warning goes.
     await cell(page, measure, 'alliance').fill(String(sum));
+    await waitForView(page, 'admin', { after: () => page.locator('[data-action=save-targets]').click() });
+    expect(await page.locator('[data-saved]').textContent()).toBe('Saved: 1 set, 0 removed, 0 unchanged.');
     expect(await warning.count()).toBe(0);
-    await page.locator('[data-action=discard-targets]').click();
     tab.expectNoErrors();
+  });
+
+  test('the administrator adds a member university in its tab (a join date after today is refused beside its field), renames it, finds the new name in a chart’s filter without a reload, and removes it; one with records is kept', async () => {
+    const admin = await api(dashboard, 'admin');
+    interface University {
+      code: string;
+      nameEn: string;
+      nameZh: string;
+      region: string;
+      memberSince: string;
+      lead: boolean;
+    }
+    const members = async () => (await admin.json<{ universities: University[] }>('/universities')).universities;
+    // In Chinese: a chart's filter names the universities there (in English it shows their codes).
+    const tab = await openPage(dashboard, 'admin', { lang: 'zh', path: '/#/admin' });
+    const { page } = tab;
+    await waitForView(page, 'admin');
+    // Marks this document: a reload would lose it.
+    await page.evaluate(() => {
+      (window as unknown as { e2eSameDocument: boolean }).e2eSameDocument = true;
+    });
+    const sameDocument = () => page.evaluate(() => (window as unknown as { e2eSameDocument?: boolean }).e2eSameDocument === true);
+
+    // The banner over the demo's stand-in members takes the administrator to the tab.
+    const link = page.locator('.demo-banner a[data-action=edit-members]');
+    expect(await link.getAttribute('href')).toBe('#/admin?tab=universities');
+    await waitForView(page, 'admin', { after: () => link.click() });
+    expect(await hash(page)).toBe('#/admin?tab=universities');
+    const rows = page.locator('.universities-table tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-code')))).toEqual(
+      (await members()).map((u) => u.code),
+    );
+
+    // A join date after today, where the alliance is: the server refuses it, and the form says so beside the field.
+    const tomorrow = new Date(Date.parse(`${today()}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const refused = await admin.post('/universities', {
+      code: 'E2EU',
+      nameEn: 'x',
+      nameZh: 'x',
+      region: 'SH',
+      memberSince: tomorrow,
+    });
+    expect(refused.status).toBe(400);
+    const problem = ((await refused.json()) as { errors: Array<{ path: string; code: string; params: unknown }> }).errors.find(
+      (e) => e.path === 'body.memberSince',
+    )!;
+
+    await page.locator('[data-action=add-university]').click();
+    const dialog = page.locator('dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('code');
+    await dialog.locator('[name=code]').fill('e2eu');
+    await dialog.locator('[name=nameEn]').fill('E2E University');
+    await dialog.locator('[name=nameZh]').fill('端到端大学');
+    await dialog.locator('[name=region]').selectOption('JS');
+    await dialog.locator('[name=memberSince]').fill(tomorrow);
+    await dialog.locator('[data-action=save-university]').click();
+    await poll(() => dialog.locator('[data-field=memberSince] .field-error').textContent()).toBe(renderProblem(problem, 'zh'));
+    expect(await dialog.locator('[name=memberSince]').getAttribute('aria-invalid')).toBe('true');
+
+    await dialog.locator('[name=memberSince]').fill(today());
+    await waitForView(page, 'admin', { after: () => dialog.locator('[data-action=save-university]').click() });
+    const row = page.locator('.universities-table tr[data-code=E2EU]');
+    await row.waitFor();
+    expect(await row.locator('[data-field=nameZh]').textContent()).toBe('端到端大学');
+    expect(await row.locator('[data-field=region]').getAttribute('data-value')).toBe('JS');
+    expect((await members()).find((u) => u.code === 'E2EU')).toEqual({
+      code: 'E2EU',
+      nameEn: 'E2E University',
+      nameZh: '端到端大学',
+      region: 'JS',
+      memberSince: today(),
+      lead: false,
+    });
+
+    // Renamed: the code stays, the names change.
+    await row.locator('[data-action=edit-university]').click();
+    const edit = page.locator('dialog[open]');
+    expect(await edit.locator('[name=code]').count()).toBe(0);
+    await edit.locator('[name=nameEn]').fill('E2E University, renamed');
+    await edit.locator('[name=nameZh]').fill('端到端理工大学');
+    await waitForView(page, 'admin', { after: () => edit.locator('[data-action=save-university]').click() });
+    await poll(() => row.locator('[data-field=nameZh]').textContent()).toBe('端到端理工大学');
+    expect((await members()).find((u) => u.code === 'E2EU')).toMatchObject({
+      nameEn: 'E2E University, renamed',
+      nameZh: '端到端理工大学',
+    });
+    await screenshot(page, 'admin-universities-zh');
+
+    // A chart view, reached through the header: its filter lists the member by its new name, in the same document.
+    await waitForView(page, 'universities', { after: () => page.locator('.app-nav a[data-view=universities]').click() });
+    const choice = page.locator('fieldset[data-filter=university] label', { has: page.locator('input[value=E2EU]') });
+    expect(await choice.textContent()).toBe('端到端理工大学');
+    expect(await sameDocument()).toBe(true);
+
+    // Back to the tab: a member with records is kept, and the server's reason is shown.
+    await gotoView(page, 'admin', { tab: 'universities' });
+    const kept = (await members()).find((u) => u.code !== 'E2EU')!;
+    const inUse = await admin.delete(`/universities/${kept.code}`);
+    expect(inUse.status).toBe(409);
+    const reason = renderProblem((await inUse.json()) as { code: string; params: unknown }, 'zh');
+    await page.locator(`.universities-table tr[data-code="${kept.code}"] [data-action=remove-university]`).click();
+    await page.locator('dialog[open] [data-action=confirm]').click();
+    await poll(() => page.locator('.admin-universities .records-error').textContent()).toContain(reason);
+    expect((await members()).some((u) => u.code === kept.code)).toBe(true);
+
+    // The new one has nothing that names it: asked first, then removed, from the tab and from the filters.
+    await page.locator('.universities-table tr[data-code=E2EU] [data-action=remove-university]').click();
+    await waitForView(page, 'admin', { after: () => page.locator('dialog[open] [data-action=confirm]').click() });
+    await poll(() => page.locator('.universities-table tr[data-code=E2EU]').count()).toBe(0);
+    expect((await members()).some((u) => u.code === 'E2EU')).toBe(false);
+    await waitForView(page, 'universities', { after: () => page.locator('.app-nav a[data-view=universities]').click() });
+    expect(await page.locator('fieldset[data-filter=university] input[value=E2EU]').count()).toBe(0);
+    expect(await sameDocument()).toBe(true);
+    tab.expectNoErrors(/^HTTP 400 POST \/api\/v1\/universities$/, /^HTTP 409 DELETE \/api\/v1\/universities\//);
   });
 
   test('screenshots of each tab in both languages', async () => {
     for (const lang of ['en', 'zh'] as const) {
-      for (const name of ['users', 'targets', 'audit'] as const) {
+      for (const name of ['users', 'targets', 'universities', 'audit'] as const) {
         const tab = await openPage(dashboard, 'admin', { lang, path: `/#/admin?tab=${name}` });
         await waitForView(tab.page, 'admin');
         await tab.page.evaluate(() => document.fonts.ready);

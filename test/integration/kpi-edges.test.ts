@@ -325,8 +325,8 @@ describe(`members, targets and the API document (${TEST_DB})`, () => {
         { measure: 'credits.credits', year: 2025, university: null, value: 5000 },
       ],
     };
-    expect(await (await admin.put('/targets', body)).json()).toEqual({ set: 2, removed: 0, unchanged: 0 });
-    expect(await (await admin.put('/targets', body)).json()).toEqual({ set: 0, removed: 0, unchanged: 2 });
+    expect(await (await admin.put('/targets', body)).json()).toEqual({ set: 2, removed: 0, unchanged: 0, warnings: [] });
+    expect(await (await admin.put('/targets', body)).json()).toEqual({ set: 0, removed: 0, unchanged: 2, warnings: [] });
     const read = await (await admin.get('/targets?year=2025&university=USST,alliance')).json();
     expect(read.targets.map((t: { university: string | null; value: number }) => [t.university, t.value])).toEqual([
       [null, 5000],
@@ -336,7 +336,7 @@ describe(`members, targets and the API document (${TEST_DB})`, () => {
       await (
         await admin.put('/targets', { targets: [{ measure: 'credits.credits', year: 2025, university: 'USST', value: null }] })
       ).json(),
-    ).toEqual({ set: 0, removed: 1, unchanged: 0 });
+    ).toEqual({ set: 0, removed: 1, unchanged: 0, warnings: [] });
     expect(
       (await admin.put('/targets', { targets: [{ measure: 'credits.credits', year: 2025, university: 'MIT', value: 1 }] }))
         .status,

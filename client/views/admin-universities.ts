@@ -1,0 +1,221 @@
+import { html, nothing, render } from 'lit-html';
+import type { Meta } from '../api';
+import { call, endpoints } from '../api';
+import { lang, t } from '../i18n';
+import { today } from '../lib/dates';
+import { regionName } from '../lib/filters';
+import { confirmDialog, type FormField, input, messageOf, openFormDialog, select } from '../lib/form-dialog';
+import { type Notice, noticeLine } from '../lib/view-status';
+import type { University } from '../../contract/universities';
+import type { NewUniversity, UniversityPatch } from '../../contract/schemas/universities';
+import type { ViewContext } from '../view';
+import type { MountTab } from './admin';
+
+const COLUMNS = ['code', 'nameEn', 'nameZh', 'region', 'memberSince', 'lead', 'actions'] as const;
+
+/**
+ * The form to add a member or change one, in a dialog: a member's code is fixed, so only a new one
+ * asks for it. The body is the contract's (contract/schemas/universities.ts), which the server checks
+ * again with its clock; its problems are shown beside their fields. `saved` gets the server's answer.
+ */
+function openUniversityForm(
+  host: HTMLElement,
+  meta: Meta,
+  university: University | undefined,
+  saved: (university: University) => void,
+): void {
+  const regions = meta.regions.map((r) => ({ value: r.code, label: `${r.code} · ${regionName(meta, r.code)}` }));
+  const fields = (<FormField[]>[
+    {
+      name: 'code',
+      label: t('admin.universities.col.code'),
+      hint: t('admin.universities.codeHint'),
+      required: true,
+      control: (a) => input(a, '', { maxlength: '16' }),
+    },
+    {
+      name: 'nameEn',
+      label: t('admin.universities.col.nameEn'),
+      required: true,
+      control: (a) => input(a, university?.nameEn ?? '', { maxlength: '200' }),
+    },
+    {
+      name: 'nameZh',
+      label: t('admin.universities.col.nameZh'),
+      required: true,
+      control: (a) => input(a, university?.nameZh ?? '', { maxlength: '200' }),
+    },
+    {
+      name: 'region',
+      label: t('admin.universities.col.region'),
+      required: true,
+      control: (a) =>
+        select(
+          a,
+          [...(university ? [] : [{ value: '', label: t('records.form.choose') }]), ...regions],
+          university?.region ?? '',
+        ),
+    },
+    {
+      name: 'memberSince',
+      label: t('admin.universities.col.memberSince'),
+      hint: t('admin.universities.memberSinceHint'),
+      required: true,
+      control: (a) => input(a, university?.memberSince ?? '', { type: 'date', max: today() }),
+    },
+    {
+      name: 'lead',
+      label: t('admin.universities.col.lead'),
+      hint: t('admin.universities.leadHint'),
+      className: 'type-text',
+      control: (a) => html`<label class="filter-check"><input type="checkbox" id=${a.id} name=${a.name}
+          .checked=${university?.lead ?? false} aria-describedby=${a.describedBy} aria-invalid=${a.invalid} /><span
+          >${t('admin.universities.leadCheck')}</span></label>`,
+    },
+  ]).filter((f) => !university || f.name !== 'code');
+  const dialog = openFormDialog(host, {
+    title: university ? t('admin.universities.editTitle', { code: university.code }) : t('admin.universities.addTitle'),
+    className: 'university-dialog',
+    formClass: 'university-form',
+    saveAction: 'save-university',
+    fields,
+    async submit(v) {
+      // A checkbox's value is not its state: read whether it is ticked.
+      const lead = dialog.body.querySelector<HTMLInputElement>('[name=lead]')!.checked;
+      let answer: University;
+      if (university) {
+        const changes: UniversityPatch = {
+          ...(v.nameEn !== university.nameEn ? { nameEn: v.nameEn } : {}),
+          ...(v.nameZh !== university.nameZh ? { nameZh: v.nameZh } : {}),
+          ...(v.region !== university.region ? { region: v.region } : {}),
+          ...(v.memberSince !== university.memberSince ? { memberSince: v.memberSince } : {}),
+          ...(lead !== university.lead ? { lead } : {}),
+        };
+        if (Object.keys(changes).length === 0) return;
+        answer = await call(endpoints.changeUniversity, { params: { code: university.code }, body: changes });
+      } else {
+        const body: NewUniversity = {
+          code: v.code ?? '',
+          nameEn: v.nameEn ?? '',
+          nameZh: v.nameZh ?? '',
+          region: v.region ?? '',
+          memberSince: v.memberSince ?? '',
+          lead,
+        };
+        answer = await call(endpoints.addUniversity, { body });
+      }
+      saved(answer);
+    },
+  });
+}
+
+/**
+ * The member universities: list, add, change (names, province, join date, lead) and remove one
+ * entered by mistake (the server keeps one that anything names, and says so). After each change the
+ * app reads its registry again, so every filter, chart and name shows the members as they now are.
+ */
+export const mountUniversitiesTab: MountTab = (host, first, status) => {
+  let ctx: ViewContext = first;
+  let meta = first.meta;
+  let universities: University[] = [];
+  let loaded = false;
+  let note: Notice | undefined;
+  const say = (text: string, error = false) => {
+    note = { text, error };
+    draw();
+  };
+  const root = () => host.querySelector<HTMLElement>('.admin-universities') ?? host;
+
+  /** The list again, and the app's registry with it. */
+  async function changed(message: string): Promise<void> {
+    meta = await ctx.refreshMeta();
+    await load();
+    say(message);
+  }
+
+  const edit = (university?: University) =>
+    openUniversityForm(root(), meta, university, (saved) => {
+      const message = t(university ? 'admin.universities.saved' : 'admin.universities.created', { code: saved.code });
+      void changed(message).catch((error: unknown) => say(messageOf(error), true));
+    });
+
+  async function remove(university: University): Promise<void> {
+    const sure = await confirmDialog(root(), {
+      title: t('admin.universities.removeTitle'),
+      message: t('admin.universities.removeMessage', { code: university.code, name: nameOf(university) }),
+      confirm: t('admin.universities.remove'),
+      danger: true,
+    });
+    if (!sure) return;
+    try {
+      await call(endpoints.removeUniversity, { params: { code: university.code } });
+    } catch (error) {
+      // A member that records, accounts or targets name is kept: the server's problem says so.
+      return say(t('admin.universities.removeFailed', { code: university.code, message: messageOf(error) }), true);
+    }
+    await changed(t('admin.universities.removed', { code: university.code })).catch((error: unknown) =>
+      say(messageOf(error), true),
+    );
+  }
+
+  const nameOf = (u: University) => (lang() === 'en' ? u.nameEn : u.nameZh);
+
+  const row = (u: University) => html`<tr data-code=${u.code}>
+    <th scope="row"><code>${u.code}</code></th>
+    <td data-field="nameEn" lang="en">${u.nameEn}</td>
+    <td data-field="nameZh" lang="zh-CN">${u.nameZh}</td>
+    <td data-field="region" data-value=${u.region}>${regionName(meta, u.region)}</td>
+    <td data-field="memberSince">${u.memberSince}</td>
+    <td data-field="lead" data-value=${String(u.lead)}>${u.lead ? html`<span class="badge">${t('admin.universities.lead')}</span>` : '—'}</td>
+    <td class="actions">
+      <button type="button" class="link-button" data-action="edit-university"
+        aria-label=${t('admin.universities.editLabel', { code: u.code })} @click=${() => edit(u)}>${t('admin.universities.edit')}</button>
+      <button type="button" class="link-button danger-link" data-action="remove-university"
+        aria-label=${t('admin.universities.removeLabel', { code: u.code })} @click=${() => void remove(u)}>${t('admin.universities.remove')}</button>
+    </td>
+  </tr>`;
+
+  const draw = () =>
+    render(
+      html`<section class="admin-universities">
+        <div class="admin-bar">
+          <h2>${t('admin.universities.title')}</h2>
+          <button type="button" class="primary" data-action="add-university" @click=${() => edit()}>${t('admin.universities.add')}</button>
+        </div>
+        <p class="muted">${t('admin.universities.intro')}</p>
+        <div class="records-results">
+          <div class="records-status">${noticeLine(note)}</div>
+          <div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.universities.title')}>
+            <table class="data-table universities-table">
+              <thead><tr>${COLUMNS.map((key) => html`<th scope="col">${t(`admin.universities.col.${key}`)}</th>`)}</tr></thead>
+              <tbody>${loaded ? universities.map(row) : nothing}</tbody>
+            </table>
+          </div>
+        </div>
+      </section>`,
+      host,
+    );
+
+  function load(): Promise<void> {
+    const { signal } = ctx;
+    return status.run(signal, async () => {
+      const answer = await call(endpoints.universities, { signal });
+      if (signal.aborted) return undefined;
+      universities = answer.universities;
+      loaded = true;
+      draw();
+      return 'ready';
+    });
+  }
+
+  draw();
+  void load();
+  return {
+    update(next) {
+      ctx = next;
+      meta = next.meta;
+      // The app aborts a view's requests when its URL changes: a list still loading is asked for again.
+      if (!loaded) void load();
+    },
+  };
+};
