@@ -39,7 +39,7 @@ export class ReportCharts {
   figure(spec: BarSpec): TemplateResult {
     this.#specs.push(spec);
     const height = spec.height ?? 220;
-    const alt = `${spec.title}: ${spec.labels.map((l, i) => `${l} ${show(spec, spec.values[i] ?? 0)}`).join(spec.lang === 'zh' ? '；' : '; ')}`;
+    const alt = `${spec.title}${spec.lang === 'zh' ? '：' : ': '}${spec.labels.map((l, i) => `${l} ${show(spec, spec.values[i] ?? 0)}`).join(spec.lang === 'zh' ? '；' : '; ')}`;
     return html`<figure class="report-chart" data-chart-of=${spec.table}>
       <canvas data-chart=${spec.id} width=${WIDTH} height=${height} role="img" aria-label=${alt}></canvas>
       <figcaption>${spec.title}<span class="chart-source">${spec.source}</span></figcaption>

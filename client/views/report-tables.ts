@@ -64,8 +64,13 @@ export function headText(text: string, lang: ReportLang, unit?: string): Templat
   let name: unknown = text;
   if (lang === 'zh') {
     zhWords ??= new Intl.Segmenter('zh-CN', { granularity: 'word' });
-    const words = [...zhWords.segment(text)].map((s) => s.segment);
-    name = words.map((word, i) => (i === 0 ? word : html`<wbr>${word}`));
+    // Between two Chinese words of two characters or more: never inside 2024年, after an opening
+    // bracket or before a closing mark, nor beside a lone character, which the dictionary often
+    // splits off a word it does not know (互|认, 同|比).
+    const words = [...zhWords.segment(text)];
+    const breakable = (word: Intl.SegmentData | undefined) =>
+      word?.isWordLike === true && word.segment.length >= 2 && /^\p{Script=Han}+$/u.test(word.segment);
+    name = words.map((word, i) => (breakable(words[i - 1]) && breakable(word) ? html`<wbr>${word.segment}` : word.segment));
   }
   return html`${name}${unit === undefined ? nothing : html`<span class="unit">${lang === 'zh' ? `（${unit}）` : ` (${unit})`}</span>`}`;
 }

@@ -21,6 +21,13 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
+/** The page PDF.js runs in: the library is loaded by the page itself (a module script), then used from the test. */
+const PAGE = `<!doctype html><title>pages</title><script type="module">
+import * as pdfjsLib from '/build/pdf.min.mjs';
+pdfjsLib.GlobalWorkerOptions.workerSrc = '/build/pdf.worker.min.mjs';
+window.pdfjsLib = pdfjsLib;
+</script>`;
+
 /** Each page of `pdf` as a PNG, `scale` CSS pixels per PDF point (1.5: an A4 page 893 px wide). */
 export async function pdfPagePngs(browser: Browser, pdf: Buffer, { scale = 1.5 } = {}): Promise<Buffer[]> {
   const context = await browser.newContext();
@@ -28,17 +35,17 @@ export async function pdfPagePngs(browser: Browser, pdf: Buffer, { scale = 1.5 }
     await context.route('**/*', (route) => {
       const url = new URL(route.request().url());
       if (url.origin !== ORIGIN) return route.abort('blockedbyclient');
-      if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>pages</title>' });
+      if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: PAGE });
       const file = normalize(join(PDFJS_DIR, decodeURIComponent(url.pathname)));
       if (!file.startsWith(PDFJS_DIR) || !existsSync(file)) return route.fulfill({ status: 404, body: '' });
       return route.fulfill({ path: file, contentType: TYPES[extname(file)] ?? 'application/octet-stream' });
     });
     const page = await context.newPage();
     await page.goto(`${ORIGIN}/`);
+    await page.waitForFunction(() => 'pdfjsLib' in window);
     const urls = await page.evaluate(
       async ({ data, scale }) => {
-        const pdfjs = await import('/build/pdf.min.mjs' as string);
-        pdfjs.GlobalWorkerOptions.workerSrc = '/build/pdf.worker.min.mjs';
+        const pdfjs = (window as unknown as { pdfjsLib: typeof import('pdfjs-dist') }).pdfjsLib;
         const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
         const doc = await pdfjs.getDocument({ data: bytes, cMapUrl: '/cmaps/', standardFontDataUrl: '/standard_fonts/' }).promise;
         const out: string[] = [];

@@ -198,6 +198,7 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     const byUniversity = (await page.locator('canvas[data-chart="by-university"]').getAttribute('aria-label'))!;
     for (const u of universities) expect(byUniversity).toContain(u.nameZh);
     // What a reader sees (innerText: no hidden text, no watermark drawn from an attribute).
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is asked about.
     const visible = await page.locator('.report-page').innerText();
     expect(visible).not.toMatch(codes);
     for (const alt of await page.$$eval('.report-page canvas', (cs) => cs.map((c) => c.getAttribute('aria-label') ?? '')))
@@ -230,8 +231,8 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     expect(charts.length).toBeGreaterThanOrEqual(4);
     for (const chart of charts) {
       expect(chart.beside, chart.title).toBe(true);
-      expect(chart.alt.startsWith(`${chart.title}: `)).toBe(true);
-      const bars = chart.alt.slice(chart.title.length + 2).split('；');
+      expect(chart.alt.startsWith(`${chart.title}：`)).toBe(true);
+      const bars = chart.alt.slice(chart.title.length + 1).split('；');
       expect(bars.length, chart.title).toBeGreaterThan(0);
       for (const bar of bars) {
         const at = bar.lastIndexOf(' ');
@@ -261,12 +262,13 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     expect(seal.height).toBeGreaterThan(60);
     // No digest, no data version before the annex.
     const beforeAnnex = await page.$$eval('.report-page > :not([data-section="annex"])', (nodes) =>
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, without what is hidden.
       nodes.map((n) => (n as HTMLElement).innerText).join('\n'),
     );
     expect(beforeAnnex).not.toContain('SHA-256');
     expect(beforeAnnex).not.toContain(live.sha256);
     expect(beforeAnnex).not.toContain('数据版本');
-    expect(await page.locator('[data-section="annex"]').innerText()).toContain(live.sha256);
+    expect(await page.locator('[data-section="annex"]').textContent()).toContain(live.sha256);
 
     // Chinese punctuation: no half-width parenthesis, colon, semicolon or comma, except a thousands
     // separator (1,234), a clock (17:05), and the document format's name in the annex (a code).
@@ -297,7 +299,9 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
             range.setEnd(node, i + 1);
             const box = range.getClientRects()[0];
             if (!box) continue;
-            if (top !== undefined && box.top > top + 2 && !boundaries.has(at)) bad.push(`${name} at ${at}`);
+            // A new line starts only at a word's start, never after an opening bracket nor before a closing mark.
+            const wrong = !boundaries.has(at) || /[（(【]/.test(name[at - 1] ?? '') || /[）)】、，。：；]/.test(name[at] ?? '');
+            if (top !== undefined && box.top > top + 2 && wrong) bad.push(`${name} at ${at}`);
             top = box.top;
           }
         }
@@ -306,18 +310,26 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
       return bad;
     });
     expect(breaks).toEqual([]);
-    await page.emulateMedia({ media: 'screen' });
+    // Back to no emulation: page.pdf() then prints with the print style sheet (after 'screen' it would not).
+    await page.emulateMedia({ media: null });
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Fewer pages than when every section began a page of its own (the layout before, put back for a print).
     const pdf = await printReport(page);
     const pages = pdfPageCount(pdf);
     expect(pdfInfo(pdf, 'Title')).toContain(live.report.period.label.zh);
-    const old = await page.addStyleTag({
-      content: '@media print { .report-section { break-before: page; } .report-cover + .report-section { break-before: auto; } }',
-    });
+    // (Through the elements' style: the page's policy admits no inline style sheet.)
+    const everySectionOnANewPage = (on: boolean) =>
+      page.$$eval(
+        '.report-page > .report-section:not(:first-of-type)',
+        (sections, on) => {
+          for (const section of sections) (section as HTMLElement).style.breakBefore = on ? 'page' : '';
+        },
+        on,
+      );
+    await everySectionOnANewPage(true);
     const before = pdfPageCount(await printReport(page));
-    await old.evaluate((node) => (node as Element).remove());
+    await everySectionOnANewPage(false);
     expect(pages).toBeLessThan(before);
 
     // Each page as a reader sees it, for review; the samples in docs/ when asked for.
@@ -325,7 +337,8 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     expect(pngs.length).toBe(pages);
     savePagePngs('report-zh-pdf', pngs);
     if (process.env.UPDATE_REPORT_SAMPLES) {
-      const tables = pdfPageTexts(pdf).findIndex((text, i) => i > 0 && pdfMatch(text, '表3a'));
+      // A page with a table beside its chart: Table 5 and the chart of its levels.
+      const tables = pdfPageTexts(pdf).findIndex((text, i) => i > 0 && pdfMatch(text, '表5'));
       writeFileSync(new URL('../../docs/screenshots/report-zh-cover.png', import.meta.url), pngs[0]!);
       writeFileSync(new URL('../../docs/screenshots/report-zh-tables.png', import.meta.url), pngs[Math.max(tables, 1)]!);
     }
@@ -409,7 +422,13 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     expect(page.url()).toMatch(/submission=\d+/);
     const id = Number(new URLSearchParams(page.url().split('?')[1]).get('submission'));
     expect(await page.locator('.view-report').getAttribute('data-sha256')).toBe(liveSha);
-    expect(await page.locator('.report-cover').textContent()).toContain(liveSha);
+    // The digest is in the annex, not on the cover; the cover is dated the day of the submission, its submitter the contact.
+    expect(await page.locator('.report-cover').textContent()).not.toContain(liveSha);
+    expect(await page.locator('[data-section="annex"]').textContent()).toContain(liveSha);
+    const submittedOn = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect(await page.locator('[data-cover="date"] dd').textContent()).toBe(submittedOn);
+    const me = await leadership.json<{ name: string }>('/auth/me');
+    expect(await page.locator('[data-cover="contact"] dd').textContent()).toBe(me.name);
 
     // A contract of the quarter changes afterwards.
     const admin = await api(dashboard, 'admin');
