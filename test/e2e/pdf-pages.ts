@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,9 +71,11 @@ export async function pdfPagePngs(browser: Browser, pdf: Buffer, { scale = 1.5 }
   }
 }
 
-/** Writes the pages as `test/artifacts/<name>-page-<n>.png` (git-ignored) and returns their paths. */
+/** Writes the pages as `test/artifacts/<name>-page-<n>.png` (git-ignored), none left from a longer print, and returns their paths. */
 export function savePagePngs(name: string, pngs: Buffer[]): string[] {
   mkdirSync(ARTIFACTS, { recursive: true });
+  for (const file of readdirSync(ARTIFACTS))
+    if (file.startsWith(`${name}-page-`) && file.endsWith('.png')) rmSync(join(ARTIFACTS, file));
   return pngs.map((png, i) => {
     const file = join(ARTIFACTS, `${name}-page-${i + 1}.png`);
     writeFileSync(file, png);
