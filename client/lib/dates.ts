@@ -49,6 +49,14 @@ export function formatMoment(iso: string): string {
   ).format(new Date(iso));
 }
 
+/** A day or a moment as a letter is dated, in the locale `tag` on the alliance's calendar (2025年3月1日, 1 March 2025). */
+export function letterDate(iso: string, tag: string): string {
+  return formatter(
+    `letter ${tag}`,
+    () => new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone: ZONE }),
+  ).format(new Date(iso));
+}
+
 /** A moment as the printed report writes it, whatever the interface's language: 2024-12-31 17:05. */
 export function reportMoment(iso: string): string {
   const parts = formatter(

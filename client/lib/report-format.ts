@@ -1,5 +1,5 @@
 import { reportEn, reportZh } from '../i18n/report';
-import { formatter, reportMoment } from './dates';
+import { formatter, letterDate, reportMoment } from './dates';
 import { signOf } from './format';
 import type { ReportLang, ReportMeasure } from './report-types';
 
@@ -56,6 +56,11 @@ export function reportChangePoints(before: number | null, after: number | null, 
 }
 
 export const unitText = (unit: Unit, lang: ReportLang): string => reportText(lang, `report.unit.${unit}`);
+
+/** A day (YYYY-MM-DD) or a moment as a letter's date, on Shanghai's calendar: 2025年3月1日, 1 March 2025. */
+export function reportDate(iso: string, lang: ReportLang): string {
+  return letterDate(iso, lang === 'zh' ? 'zh-CN' : 'en-GB');
+}
 
 /** A timestamp as a person in Shanghai reads it: 2024-12-31 17:05 (UTC+8). */
 export function reportTime(iso: string | null, lang: ReportLang): string {

@@ -1,5 +1,6 @@
 import { html, type TemplateResult } from 'lit-html';
 import { ChartSlot } from '../lib/charts';
+import { formatter } from '../lib/dates';
 import { colour } from '../lib/palette';
 import { reportNumber } from '../lib/report-format';
 import type { ReportLang, ReportMeasure } from '../lib/report-types';
@@ -13,6 +14,9 @@ export interface BarSpec {
   /** Names the chart across renders, so that a redraw updates it in place. */
   id: string;
   title: string;
+  /** The id of the table whose figures the chart draws (`data-table`), and how the caption names it. */
+  table: string;
+  source: string;
   labels: string[];
   values: number[];
   unit: ReportMeasure['unit'];
@@ -36,10 +40,10 @@ export class ReportCharts {
   figure(spec: BarSpec): TemplateResult {
     this.#specs.push(spec);
     const height = spec.height ?? 220;
-    const alt = `${spec.title}: ${spec.labels.map((l, i) => `${l} ${show(spec, spec.values[i] ?? 0)}`).join(spec.lang === 'zh' ? '；' : '; ')}`;
-    return html`<figure class="report-chart">
+    const alt = `${spec.title}${spec.lang === 'zh' ? '：' : ': '}${spec.labels.map((l, i) => `${l} ${show(spec, spec.values[i] ?? 0)}`).join(spec.lang === 'zh' ? '；' : '; ')}`;
+    return html`<figure class="report-chart" data-chart-of=${spec.table}>
       <canvas data-chart=${spec.id} width=${WIDTH} height=${height} role="img" aria-label=${alt}></canvas>
-      <figcaption>${spec.title}</figcaption>
+      <figcaption>${spec.title}<span class="chart-source">${spec.source}</span></figcaption>
       <p class="sr-only">${alt}</p>
     </figure>`;
   }
@@ -72,6 +76,12 @@ export class ReportCharts {
   }
 }
 
+/** An axis tick: grouped, up to two decimals (a scale in 万元 may step by halves); one formatter per language. */
+const tick = (lang: ReportLang) => {
+  const tag = lang === 'zh' ? 'zh-CN' : 'en-GB';
+  return formatter(`report tick ${tag}`, () => new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }));
+};
+
 const show = (spec: BarSpec, v: number) => (spec.percent ? `${(v * 100).toFixed(1)}%` : reportNumber(v, spec.unit, spec.lang));
 
 function config(spec: BarSpec): Parameters<ChartSlot<'bar'>['set']>[0] {
@@ -79,7 +89,10 @@ function config(spec: BarSpec): Parameters<ChartSlot<'bar'>['set']>[0] {
   const valueAxis = {
     beginAtZero: true,
     grid: { color: '#e3e6eb' },
-    ticks: { font: { size: 9 }, callback: (v: string | number) => (spec.percent ? `${v}%` : Number(v).toLocaleString()) },
+    ticks: {
+      font: { size: 9 },
+      callback: (v: string | number) => (spec.percent ? `${v}%` : tick(spec.lang).format(Number(v))),
+    },
   };
   const categoryAxis = { grid: { display: false }, ticks: { font: { size: 9 }, autoSkip: false } };
   return {

@@ -32,7 +32,7 @@ function revisionsTable(w: ReportWords, answer: SubmissionAnswer) {
     return r.figures
       .map((f) =>
         w.t('report.rev.delta', {
-          university: f.university,
+          university: w.university(f.university),
           measure: w.measureName(f.measure),
           span: w.t(`report.span.${f.span}`),
           delta: reportDelta(f.delta, w.unit(f.measure), w.lang),
@@ -47,11 +47,18 @@ function revisionsTable(w: ReportWords, answer: SubmissionAnswer) {
       ...(audited ? [{ text: (r.visibility === 'audit' ? r.user : null) ?? '—' }] : []),
       { text: w.t(`report.rev.action.${r.action}`) },
       {
+        // Names, not codes; only an audited record keeps its reference (kind and id), by which it is found.
         text: r.target
-          ? `${r.target.measure}/${r.target.year}/${r.target.university ?? 'alliance'}`
+          ? [
+              w.measureName(r.target.measure),
+              String(r.target.year),
+              r.target.university ? w.university(r.target.university) : w.t('report.row.alliance'),
+            ].join(' · ')
           : r.visibility === 'audit' && r.itemized
             ? r.subject.replace(':', ' ')
-            : [r.kind ?? '', r.universities.join(', ')].filter(Boolean).join(' · '),
+            : [r.kind ? w.t(`report.kind.${r.kind}`) : '', w.list(r.universities.map((u) => w.university(u)))]
+                .filter(Boolean)
+                .join(' · '),
       },
       { text: figuresOf(r) },
     ],

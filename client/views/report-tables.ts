@@ -25,6 +25,10 @@ export interface Cell {
   /** The number of records behind the figure, shown small under it. */
   records?: number | null;
   header?: boolean;
+  /** A header's unit, kept on one line after its name: 合同金额（万元）. */
+  unit?: string;
+  /** Set in a fixed-width face (a digest). */
+  mono?: boolean;
 }
 export interface Row {
   cells: Cell[];
@@ -35,7 +39,7 @@ export interface Row {
 export interface TableSpec {
   id: string;
   caption: string;
-  columns: Array<{ label: string; numeric?: boolean; measure?: string }>;
+  columns: Array<{ label: string; unit?: string; numeric?: boolean; measure?: string }>;
   rows: Row[];
   /** Address of the table's CSV; a table without one has no download link. */
   csv?: string;
@@ -46,6 +50,30 @@ export interface TableSpec {
 }
 
 const present = (n: number | null | undefined) => (n === null || n === undefined ? undefined : n);
+
+/** A table of more rows than this may break across pages (its head repeats); a shorter one is kept whole. */
+const LONG_TABLE = 18;
+
+let zhWords: Intl.Segmenter | undefined;
+/**
+ * A header's text: in Chinese, its words (by the browser's dictionary) with a break opportunity
+ * between them, for a head set with `word-break: keep-all` (技术合同｜签订数, never 合同金｜额);
+ * then its unit, in a span that never breaks. English breaks between words by itself.
+ */
+export function headText(text: string, lang: ReportLang, unit?: string): TemplateResult {
+  let name: unknown = text;
+  if (lang === 'zh') {
+    zhWords ??= new Intl.Segmenter('zh-CN', { granularity: 'word' });
+    // Between two Chinese words of two characters or more: never inside 2024年, after an opening
+    // bracket or before a closing mark, nor beside a lone character, which the dictionary often
+    // splits off a word it does not know (互|认, 同|比).
+    const words = [...zhWords.segment(text)];
+    const breakable = (word: Intl.SegmentData | undefined) =>
+      word?.isWordLike === true && word.segment.length >= 2 && /^\p{Script=Han}+$/u.test(word.segment);
+    name = words.map((word, i) => (breakable(words[i - 1]) && breakable(word) ? html`<wbr>${word.segment}` : word.segment));
+  }
+  return html`${name}${unit === undefined ? nothing : html`<span class="unit">${lang === 'zh' ? `（${unit}）` : ` (${unit})`}</span>`}`;
+}
 
 /** Names and lookups over one document, in the report's language. */
 export class ReportWords {
@@ -65,13 +93,16 @@ export class ReportWords {
     const num = (i: number) => (spec.columns[i]?.numeric ? 'num' : '');
     const cell = (c: Cell, i: number) => {
       const records = present(c.records);
-      const content = html`${c.text}${records === undefined ? nothing : html`<span class="records">${records.toLocaleString('en-GB')}</span>`}`;
+      const text = c.header ? headText(c.text, this.lang, c.unit) : c.text;
+      const content = html`${text}${records === undefined ? nothing : html`<span class="records">${reportNumber(records, 'count', this.lang)}</span>`}`;
+      const classes = [num(i), c.mono ? 'mono' : ''].filter(Boolean).join(' ');
       return c.header
-        ? html`<th scope="row" class=${num(i)} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</th>`
-        : html`<td class=${num(i)} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</td>`;
+        ? html`<th scope="row" class=${classes} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</th>`
+        : html`<td class=${classes} data-value=${ifDefined(present(c.value))} data-records=${ifDefined(records)}>${content}</td>`;
     };
     const csvText = spec.csvText ?? this.t('report.csvOf', { table: spec.caption });
-    return html`<div class="report-table-block" data-table=${spec.id}>
+    const long = spec.rows.length > LONG_TABLE ? 'long' : '';
+    return html`<div class="report-table-block ${long}" data-table=${spec.id}>
       ${
         spec.csv
           ? html`<div class="table-tools no-print">
@@ -83,7 +114,7 @@ export class ReportWords {
         <table class="report-table ${spec.className ?? ''}" id="report-table-${spec.id}">
           <thead>
             <tr class="caption-row"><th colspan=${spec.columns.length} scope="colgroup">${spec.caption}</th></tr>
-            <tr>${spec.columns.map((c, i) => html`<th scope="col" class=${num(i)} data-measure=${ifDefined(c.measure)}>${c.label}</th>`)}</tr>
+            <tr>${spec.columns.map((c, i) => html`<th scope="col" class=${num(i)} data-measure=${ifDefined(c.measure)}>${headText(c.label, this.lang, c.unit)}</th>`)}</tr>
           </thead>
           <tbody>
             ${spec.rows.map((row) => html`<tr class=${row.kind ?? 'item'} data-row=${ifDefined(row.key)}>${row.cells.map(cell)}</tr>`)}
@@ -112,10 +143,14 @@ export class ReportWords {
   unit(id: string): ReportMeasure['unit'] {
     return this.measure.get(id)?.unit ?? 'count';
   }
-  /** A measure's column head: its name, and its unit where it is not a plain count. */
-  measureHead(id: string): string {
+  /** A measure's column head: its name, and its unit where it is not a plain count (drawn apart by `headText`). */
+  measureHead(id: string): { label: string; unit?: string } {
     const unit = this.unit(id);
-    return unit === 'count' ? this.measureName(id) : `${this.measureName(id)} (${unitText(unit, this.lang)})`;
+    return unit === 'count' ? { label: this.measureName(id) } : { label: this.measureName(id), unit: unitText(unit, this.lang) };
+  }
+  /** A label's colon in the report's language: 高校：, University: . */
+  get colon(): string {
+    return this.lang === 'zh' ? '：' : ': ';
   }
   scopeName(row: { level: string; code: string | null }): string {
     if (row.level === 'university') return this.university(row.code!);
@@ -154,7 +189,7 @@ export function summaryTable(w: ReportWords, id: string, caption: ReportKey, mea
     csvText: w.t('report.csvSummary'),
     columns: [
       { label: w.t('report.col.university') },
-      ...measures.map((m) => ({ label: w.measureHead(m), numeric: true, measure: m })),
+      ...measures.map((m) => ({ ...w.measureHead(m), numeric: true, measure: m })),
     ],
     rows: w.doc.summary.rows.map((row) => ({
       kind: kindOf(row.level),
@@ -191,12 +226,11 @@ export function nationalTable(w: ReportWords) {
     rows: block.rows.map((row) => {
       const line = block.lines.find((l) => l.id === row.line)!;
       const unit = w.unit(line.measure);
-      const suffix = unit === 'count' ? '' : w.lang === 'zh' ? `（${unitText(unit, w.lang)}）` : ` (${unitText(unit, w.lang)})`;
       return {
         key: row.line,
         kind: line.mode === null ? 'subtotal' : 'item',
         cells: [
-          { text: `${line.name[w.lang]}${suffix}`, header: true },
+          { text: line.name[w.lang], unit: unit === 'count' ? undefined : unitText(unit, w.lang), header: true },
           ...row.cells.map((cell) => w.figure(line.measure, cell)),
         ],
       };
@@ -221,14 +255,15 @@ export function comparisonsTable(w: ReportWords) {
     // A measure that takes no target says so, as the stock does (the attainment table lists those that do).
     const untargeted = stock || !doc.attainmentByUniversity.measures.includes(c.measure);
     const panelNamed = c.panel.universities.length > 0 && c.panel.universities.join(',') !== members;
-    if (panelNamed) panelNotes.push(`* ${w.measureName(c.measure)}: ${w.list(c.panel.universities.map((u) => w.university(u)))}`);
+    if (panelNamed)
+      panelNotes.push(`* ${w.measureName(c.measure)}${w.colon}${w.list(c.panel.universities.map((u) => w.university(u)))}`);
     // A share changes in percentage points, an amount or a count relatively.
     const change = (value: number | null, base: number | null, relative: number | null) =>
       w.unit(c.measure) === 'ratio' ? reportChangePoints(base, value, w.lang) : reportChange(relative, w.lang);
     return {
       key: c.measure,
       cells: [
-        { text: w.measureHead(c.measure), header: true },
+        { text: w.measureName(c.measure), unit: w.measureHead(c.measure).unit, header: true },
         w.figure(c.measure, { value: c.value, records: c.records }),
         untargeted ? { text: w.t('report.noTarget') } : w.number(c.measure, c.target),
         stock ? { text: '—' } : w.number(c.measure, c.yearToDate),
@@ -300,7 +335,7 @@ export function breakdownTable(w: ReportWords, id: string, caption: string, head
     csv: w.csv(id),
     columns: [
       { label: w.t(`report.col.${head}` as ReportKey) },
-      ...breakdown.measures.map((m) => ({ label: w.measureHead(m), numeric: true, measure: m })),
+      ...breakdown.measures.map((m) => ({ ...w.measureHead(m), numeric: true, measure: m })),
     ],
     rows: breakdown.rows.map((row) => ({
       kind: row.level,
@@ -321,7 +356,8 @@ export function matrixTable(w: ReportWords, id: string, caption: ReportKey, matr
     csv: w.csv(id),
     columns: [
       { label: w.t('report.col.homeHost') },
-      ...codes.map((c) => ({ label: c, numeric: true })),
+      // Members by name, as everywhere in the report: a code is for files, not for readers.
+      ...codes.map((c) => ({ label: w.university(c), numeric: true })),
       { label: w.t('report.col.total'), numeric: true },
     ],
     rows: [
@@ -356,7 +392,7 @@ export function definitionsTable(w: ReportWords) {
         { text: m.name[w.lang], header: true },
         { text: unitText(m.unit, w.lang) },
         {
-          text: `${w.t(m.temporality === 'stock' ? 'report.stock' : 'report.flow')}; ${w.t(`report.date.${m.dateColumn}` as ReportKey)}`,
+          text: `${w.t(m.temporality === 'stock' ? 'report.stock' : 'report.flow')}${w.lang === 'zh' ? '；' : '; '}${w.t(`report.date.${m.dateColumn}` as ReportKey)}`,
         },
         { text: m.definition[w.lang] },
         { text: m.standard.reference[w.lang] },

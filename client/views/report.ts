@@ -1,9 +1,9 @@
 import '../report.css';
 import { html, nothing, render } from 'lit-html';
 import { ApiError, call, endpoints } from '../api';
-import { lang as interfaceLang } from '../i18n';
+import { lang as interfaceLang, t as appText } from '../i18n';
 import { today } from '../lib/dates';
-import { type ReportKey, reportText, reportTime, unitText } from '../lib/report-format';
+import { type ReportKey, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
 import type { LiveReportAnswer, ReportDocument, ReportLang, Submission, SubmissionAnswer } from '../lib/report-types';
 import { ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
@@ -31,6 +31,8 @@ import {
 const PARTS = ['year', 'H1', 'H2', 'Q1', 'Q2', 'Q3', 'Q4'] as const;
 const FIRST_YEAR = 2019;
 const SUBMITTERS = ['admin', 'leadership'];
+/** The roles on the alliance's side, whose reader may be named as the contact of a report not yet submitted. */
+const PREPARERS = ['admin', 'leadership', 'steward'];
 const LANGS = [
   ['zh', '中文', 'zh-CN'],
   ['en', 'English', 'en'],
@@ -211,7 +213,6 @@ export const renderReport: RenderView = async (container, first) => {
     if (submitted) {
       const { submission: s, live: now } = submitted;
       return html`<p class="status submitted">${w.t('report.submitted', { at: reportTime(s.submittedAt, p.lang), who: s.submittedBy.name, id: s.id })}</p>
-        <p class="mono">${w.t('report.sha', { sha: s.sha256 })}</p>
         ${s.note ? html`<p>${w.t('report.note', { note: s.note })}</p>` : nothing}
         <p class="status ${now.unchanged ? 'same' : 'changed'}">${now.unchanged ? w.t('report.unchanged') : w.t('report.changed', { count: submitted.revisions.length, figures: submitted.differences.length })}</p>`;
     }
@@ -223,8 +224,75 @@ export const renderReport: RenderView = async (container, first) => {
         at: reportTime(last.submittedAt, p.lang),
         who: last.submittedBy.name,
       });
-    return html`<p class="status live">${last ? `${before} ${w.t(last.sha256 === live.sha256 ? 'report.liveSame' : 'report.liveDiffers')}` : w.t('report.live')}</p>
-      <p class="mono">${w.t('report.sha', { sha: live.sha256 })}</p>`;
+    return html`<p class="status live">${last ? `${before}${p.lang === 'zh' ? '' : ' '}${w.t(last.sha256 === live.sha256 ? 'report.liveSame' : 'report.liveDiffers')}` : w.t('report.live')}</p>`;
+  };
+
+  /**
+   * Who sends the report, when, whom to ask, and room for the seal, as a government office files it.
+   * The date is the submission's, else the day it is printed; the contact is the submitter, else the
+   * reader when on the alliance's side, else a line to fill in by hand.
+   */
+  const coverBlock = (w: ReportWords, { doc, submitted }: Loaded) => {
+    const lead = doc.universities.find((u) => u.lead);
+    const alliance = w.t('report.alliance');
+    const preparer = lead ? w.t('report.cover.preparer', { alliance, lead: lead.name[p.lang] }) : alliance;
+    const date = submitted
+      ? reportDate(submitted.submission.submittedAt, p.lang)
+      : w.t('report.cover.printed', { date: reportDate(today(), p.lang) });
+    const contact = submitted ? submitted.submission.submittedBy.name : PREPARERS.includes(ctx.me.role) ? ctx.me.name : '';
+    const line = (key: ReportKey, id: string, value: string) =>
+      html`<div data-cover=${id}><dt>${w.t(key)}${w.colon}</dt><dd>${value === '' ? html`<span class="fill-line"></span>` : value}</dd></div>`;
+    return html`<div class="report-cover-block" data-cover-block>
+      <dl>
+        ${line('report.cover.preparedBy', 'preparer', preparer)}
+        ${line('report.cover.date', 'date', date)}
+        ${line('report.cover.contact', 'contact', contact)}
+      </dl>
+      <div class="report-seal" data-cover="seal" role="img" aria-label=${w.t('report.cover.seal')}>${w.t('report.cover.sealHere')}</div>
+    </div>`;
+  };
+
+  /** The annex: what identifies the figures (digests, versions, the submission), for checking a copy. */
+  const annex = (w: ReportWords, { doc, live, submitted, submissions: [last] }: Loaded) => {
+    const item = (key: ReportKey, value: string, mono = false, values?: Record<string, string | number>) => ({
+      key: key.slice('report.annex.'.length),
+      cells: [
+        { text: w.t(key, values), header: true },
+        { text: value, mono },
+      ],
+    });
+    const s = submitted?.submission;
+    const rows = [
+      item('report.annex.kind', s ? w.t('report.annex.submission', { id: s.id }) : w.t('report.annex.live')),
+      ...(s
+        ? [
+            item('report.annex.submittedAt', reportTime(s.submittedAt, p.lang)),
+            item('report.annex.submittedBy', s.submittedBy.name),
+            ...(s.note ? [item('report.annex.note', s.note)] : []),
+          ]
+        : []),
+      item('report.annex.sha', s?.sha256 ?? live?.sha256 ?? '—', true),
+      ...(submitted ? [item('report.annex.liveSha', submitted.live.sha256, true)] : []),
+      ...(!s && last ? [item('report.annex.lastSha', last.sha256, true, { id: last.id })] : []),
+      item('report.annex.asOf', reportTime(doc.data.asOf, p.lang)),
+      item('report.annex.version', String(doc.data.version)),
+      item(
+        'report.annex.records',
+        w.t('report.annex.recordsSpan', { first: doc.data.firstDate ?? '—', last: doc.data.lastDate ?? '—' }),
+      ),
+      item('report.annex.format', doc.format),
+    ];
+    return html`<section class="report-section report-annex" data-section="annex">
+      <h2>${w.t('report.section.annex')}</h2>
+      <p>${w.t('report.annex.intro')}</p>
+      ${w.table({
+        id: 'annex',
+        caption: w.t('report.annex.table'),
+        className: 'annex-table',
+        columns: [{ label: w.t('report.annex.col.item') }, { label: w.t('report.annex.col.value') }],
+        rows,
+      })}
+    </section>`;
   };
 
   /** The printed report: cover lines, the six sections of figures, definitions, and revisions when submitted. */
@@ -236,10 +304,20 @@ export const renderReport: RenderView = async (container, first) => {
     const section = (id: string, body: unknown) =>
       html`<section class="report-section" data-section=${id}><h2>${w.t(`report.section.${id}` as ReportKey)}</h2>${body}</section>`;
     const side = (table: unknown, figure: unknown) => html`<div class="side-by-side">${table}${figure}</div>`;
-    const bars = (id: string, title: string, rows: Array<[string, number]>, more: Partial<BarSpec> = {}) =>
+    /** A chart of the figures of one table (`table`, named in its caption by `ref`), never of another's. */
+    const bars = (
+      id: string,
+      table: string,
+      ref: ReportKey,
+      title: string,
+      rows: Array<[string, number]>,
+      more: Partial<BarSpec> = {},
+    ) =>
       charts.figure({
         id,
         title,
+        table,
+        source: w.t('report.chart.source', { table: w.t(ref) }),
         labels: rows.map(([l]) => l),
         values: rows.map(([, v]) => v),
         unit: 'count',
@@ -263,18 +341,33 @@ export const renderReport: RenderView = async (container, first) => {
         <p class="report-addressee">${w.t('report.addressee')}</p>
         <p>${w.t('report.period', span(doc.period))}</p>
         ${doc.complete ? nothing : html`<p class="status changed">${w.t('report.incomplete')}</p>`}
-        <p data-as-of=${doc.data.asOf ?? ''}>${w.t('report.asOf', { time: reportTime(doc.data.asOf, p.lang), version: doc.data.version, first: doc.data.firstDate ?? '—', last: doc.data.lastDate ?? '—' })}</p>
+        <p data-as-of=${doc.data.asOf ?? ''}>${w.t('report.asOf', { time: reportTime(doc.data.asOf, p.lang), first: doc.data.firstDate ?? '—', last: doc.data.lastDate ?? '—' })}</p>
         ${doc.data.synthetic ? html`<p class="synthetic-note">${w.t('report.synthetic')}</p>` : nothing}
         ${standing(w, shown)}
-        <p class="muted">${w.t('report.moneyNote')} ${w.t('report.recordsNote')}</p>
+        <p class="muted">${w.t('report.moneyNote')}${p.lang === 'zh' ? '' : ' '}${w.t('report.recordsNote')}</p>
+        ${coverBlock(w, shown)}
       </header>
-      ${section('summary', html`${summaryTable(w, 'summary', 'report.table.summaryA', partA)}${summaryTable(w, 'summary-b', 'report.table.summaryB', partB)}`)}
+      ${section(
+        'summary',
+        html`${summaryTable(w, 'summary', 'report.table.summaryA', partA)}
+        ${bars(
+          'by-university',
+          'summary',
+          'report.ref.summaryA',
+          w.t('report.chart.byUniversity', { unit: cny }),
+          items(doc.summary.rows, 'university').map((r) => [w.university(r.code!), r.cells[value]?.value ?? 0]),
+          { unit: 'cny', horizontal: true, height: 40 + 28 * items(doc.summary.rows, 'university').length },
+        )}
+        ${summaryTable(w, 'summary-b', 'report.table.summaryB', partB)}`,
+      )}
       ${section(
         'targets',
         // The alliance's attainment beside its table, then each member's: no chart left alone on a page.
         html`${comparisonsTable(w)}
         ${bars(
           'attainment',
+          'comparisons',
+          'report.ref.comparisons',
           w.t('report.chart.attainment', { year: doc.targetYear }),
           doc.comparisons
             .filter((c) => c.target !== null && c.attainment !== null)
@@ -289,6 +382,8 @@ export const renderReport: RenderView = async (container, first) => {
           breakdownTable(w, 'tech-transfer-modes', 'modes', 'mode', doc.techTransfer.byMode),
           bars(
             'modes',
+            'tech-transfer-modes',
+            'report.ref.modes',
             w.t('report.chart.modes', { unit: cny }),
             items(doc.techTransfer.byMode.rows).map((r) => [w.label(r.code), r.figures[value]?.value ?? 0]),
             { unit: 'cny' },
@@ -296,11 +391,14 @@ export const renderReport: RenderView = async (container, first) => {
         )}
         ${side(
           breakdownTable(w, 'tech-transfer-bands', 'bands', 'band', doc.techTransfer.byValueBand),
+          // Beside the value bands, the value bands: each band's contract value, as the table's column.
           bars(
-            'by-university',
-            w.t('report.chart.byUniversity', { unit: cny }),
-            items(doc.summary.rows, 'university').map((r) => [r.code!, r.cells[value]?.value ?? 0]),
-            { unit: 'cny', height: 180 },
+            'bands',
+            'tech-transfer-bands',
+            'report.ref.bands',
+            w.t('report.chart.bands', { unit: cny }),
+            items(doc.techTransfer.byValueBand.rows).map((r) => [w.label(r.code), r.figures[value]?.value ?? 0]),
+            { unit: 'cny', horizontal: true, height: 180 },
           ),
         )}
         ${nationalTable(w)}`,
@@ -312,6 +410,8 @@ export const renderReport: RenderView = async (container, first) => {
           breakdownTable(w, 'joint-training-levels', 'levels', 'level', doc.talent.byLevel),
           bars(
             'levels',
+            'joint-training-levels',
+            'report.ref.levels',
             w.t('report.chart.levels'),
             items(doc.talent.byLevel.rows).map((r) => [w.label(r.code), r.figures['talent.trainees']?.value ?? 0]),
             { unit: 'people', horizontal: true, height: 180 },
@@ -329,7 +429,7 @@ export const renderReport: RenderView = async (container, first) => {
           <li>${w.t('report.bases.yearAgo', span(doc.yearAgoPeriod))}</li>
           <li>${w.attainmentBasis()}</li>
           <li>${w.t('report.bases.subtotals')}</li>
-          <li>${w.t('report.moneyNote')} ${w.t('report.recordsNote')}</li>
+          <li>${w.t('report.moneyNote')}${p.lang === 'zh' ? '' : ' '}${w.t('report.recordsNote')}</li>
         </ul>
         <h3>${w.t('report.bases.standards')}</h3>
         <ul class="standards">
@@ -337,6 +437,7 @@ export const renderReport: RenderView = async (container, first) => {
         </ul>`,
       )}
       ${submitted ? revisionsSection(w, submitted) : nothing}
+      ${annex(w, shown)}
     </article>`;
   };
 
@@ -388,6 +489,12 @@ export const renderReport: RenderView = async (container, first) => {
         submission: p.submission === null ? '' : String(p.submission),
         footer: footer(found),
       });
+      // The printed PDF's title is the document's: the report's, in the report's language.
+      document.title = t('report.docTitle', {
+        alliance: t('report.alliance'),
+        period: found.doc.period.label[p.lang],
+        title: t('report.title'),
+      });
       // Printed the moment it is ready: wait for the CJK fonts the tables use.
       await document.fonts.ready;
       return next.signal.aborted ? undefined : 'ready';
@@ -400,5 +507,11 @@ export const renderReport: RenderView = async (container, first) => {
   };
 
   await load(first);
-  return { update: load, destroy: () => charts.destroy() };
+  return {
+    update: load,
+    destroy: () => {
+      charts.destroy();
+      document.title = appText('app.title');
+    },
+  };
 };

@@ -174,3 +174,20 @@ function extractText(content: string, cmapFor: (font: string) => CMap | null): s
   }
   return runs.join(' ');
 }
+
+/**
+ * A string of the PDF's document information (`/Title`, `/Subject`, `/Author`), as Chromium writes
+ * it: a literal `(…)` in PDFDocEncoding, or UTF-16BE in hex after a byte-order mark `<FEFF…>`.
+ * Null when the PDF has none.
+ */
+export function pdfInfo(pdf: Buffer, key: 'Title' | 'Subject' | 'Author'): string | null {
+  const text = pdf.toString('latin1');
+  const hex = new RegExp(`/${key}\\s*<([0-9A-Fa-f]+)>`).exec(text);
+  if (hex) {
+    const bytes = Buffer.from(hex[1]!, 'hex');
+    const body = bytes[0] === 0xfe && bytes[1] === 0xff ? bytes.subarray(2) : bytes;
+    return body.swap16().toString('utf16le');
+  }
+  const literal = new RegExp(`/${key}\\s*\\(((?:\\\\.|[^\\\\)])*)\\)`).exec(text);
+  return literal ? literal[1]!.replaceAll(/\\(.)/g, '$1') : null;
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { today } from '../../server/lib/dates.js';
 import { pdfPageCount, printReport, renderReportPdf } from '../../server/report/report-pdf.js';
 import { type Dashboard, demoEmail, describeBrowser, openPage, startDashboard, waitForView } from './harness.js';
-import { pdfPageTexts } from './pdf-text.js';
+import { pdfInfo, pdfPageTexts } from './pdf-text.js';
 
 /**
  * `npm run cli -- report --out report.pdf` prints through `renderReportPdf`: the built client fed
@@ -31,17 +31,28 @@ describeBrowser('the report printed without the application', () => {
         .executeTakeFirstOrThrow();
       const printed = await renderReportPdf({ db, user, period: PERIOD, lang });
       expect(printed.pages).toBe(pdfPageCount(printed.pdf));
-      expect(printed.pages).toBeGreaterThanOrEqual(6);
+      // The report's sections, then the annex on a page of its own.
+      expect(printed.pages).toBeGreaterThanOrEqual(2);
+      // Its title (the PDF's Title) is in the report's language and names the period.
+      const title = pdfInfo(printed.pdf, 'Title') ?? '';
+      expect(title).toContain(PERIOD);
+      expect(title).toMatch(lang === 'zh' ? /^[^A-Za-z]+$/ : /^[^\p{Script=Han}]+$/u);
+      expect(title).toMatch(lang === 'zh' ? /\p{Script=Han}/u : /[A-Za-z]/);
 
       const tab = await openPage(dashboard, 'commission', { lang, path: `/#/report?period=${PERIOD}&lang=${lang}` });
       await waitForView(tab.page, 'report');
-      const viewed = pdfPageTexts(await printReport(tab.page)).map(squash);
+      const viewedPdf = await printReport(tab.page);
+      expect(title).toBe(pdfInfo(viewedPdf, 'Title'));
+      const viewed = pdfPageTexts(viewedPdf).map(squash);
       const texts = pdfPageTexts(printed.pdf).map(squash);
       expect(texts.length).toBe(viewed.length);
       for (const [i, text] of texts.entries()) {
         expect(text.length, `page ${i + 1} is blank`).toBeGreaterThan(40);
         expect(text, `page ${i + 1}`).toBe(viewed[i]);
+        // Digests are in the annex, the last page, only.
+        if (i < texts.length - 1) expect(text, `page ${i + 1}`).not.toContain('SHA-256');
       }
+      expect(texts.at(-1)).toContain('SHA-256');
       tab.expectNoErrors();
       await tab.close();
     }, 240_000);

@@ -9,13 +9,15 @@ import {
   type Dashboard,
   type DashboardApi,
   describeBrowser,
+  browser,
   openPage,
   poll,
   screenshot,
   startDashboard,
   waitForView,
 } from './harness.js';
-import { pdfPageTexts } from './pdf-text.js';
+import { pdfPagePngs, savePagePngs } from './pdf-pages.js';
+import { pdfInfo, pdfPageTexts } from './pdf-text.js';
 
 /**
  * The Report view in Chromium: the figures on the page are the API's, it prints to A4 PDF in
@@ -42,6 +44,7 @@ function pdfMatch(text: string, needle: string, anchor = ''): boolean {
 }
 
 interface Doc {
+  period: { label: { en: string; zh: string } };
   summary: { rows: Array<{ code: string | null; cells: Record<string, { value: number; records: number }> }> };
   data: { synthetic: boolean };
 }
@@ -119,27 +122,228 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
       const pdf = await printReport(page);
       const pages = pdfPageTexts(pdf);
       expect(pages.length).toBe(pdfPageCount(pdf));
-      // Eight sections, each from a new page; a long one may take two.
-      expect(pages.length).toBeGreaterThanOrEqual(6);
+      // The sections follow one another, then the annex on a page of its own.
+      expect(pages.length).toBeGreaterThanOrEqual(3);
       expect(pages.length).toBeLessThanOrEqual(12);
+      // The PDF's title is the page's, in the report's language, naming the period.
+      const title = pdfInfo(pdf, 'Title');
+      expect(title).toBe(await page.title());
+      expect(title).toContain(live.report.period.label[lang]);
+      expect(title).not.toMatch(lang === 'zh' ? /[A-Za-z]/ : /\p{Script=Han}/u);
       for (const [i, text] of pages.entries()) {
         expect(bodyText(text, footer, watermark).length, `page ${i + 1} is blank`).toBeGreaterThan(40);
         expect(squash(text), `page ${i + 1} has no number`).toContain(`${i + 1}/${pages.length}`);
         expect(pdfMatch(text, watermark), `page ${i + 1} has no watermark`).toBe(true);
       }
-      for (const text of totals) expect(pdfMatch(pages[0]!, text), `the total ${text} is not on page 1`).toBe(true);
-      // Each section starts a page, with its heading at the top.
-      const headings = await page.$$eval('.report-section > h2', (hs) => hs.map((h) => h.textContent ?? ''));
-      for (const heading of headings.slice(1)) {
+      // The summary follows the cover: its totals are on the first pages.
+      for (const text of totals)
         expect(
-          pages.some((text) => bodyText(text, footer, watermark).startsWith(squash(heading))),
-          heading,
+          pages.slice(0, 2).some((page) => pdfMatch(page, text)),
+          `the total ${text} is not on page 1 or 2`,
         ).toBe(true);
+      // Every section is printed, in order; they flow, so some page holds more than one heading.
+      const headings = await page.$$eval('.report-section > h2', (hs) => hs.map((h) => h.textContent ?? ''));
+      const joined = pages.map((text) => bodyText(text, footer, watermark));
+      const found = headings.map((heading) => joined.findIndex((text) => pdfMatch(text, heading)));
+      expect(
+        found.every((at) => at >= 0),
+        headings.join(' | '),
+      ).toBe(true);
+      expect(found).toEqual([...found].sort((a, b) => a - b));
+      expect(new Set(found).size).toBeLessThan(found.length);
+      // The digests are in the annex, the last page, starting it; no page before it has one.
+      expect(found.at(-1)).toBe(pages.length - 1);
+      expect(pdfMatch(joined.at(-1)!, headings.at(-1)!, '^')).toBe(true);
+      expect(pdfMatch(joined.at(-1)!, live.sha256)).toBe(true);
+      for (const text of joined.slice(0, -1)) {
+        expect(text).not.toContain('SHA-256');
+        expect(text).not.toContain(live.sha256.slice(0, 12));
       }
       if (process.env.UPDATE_REPORT_SAMPLES) writeFileSync(new URL(`../../docs/report-sample-${lang}.pdf`, import.meta.url), pdf);
       tab.expectNoErrors();
     });
   }
+
+  test('the zh report as a government office files it: members by their Chinese names, a cover block, full-width punctuation, heads unbroken, fewer pages', async () => {
+    const tab = await openPage(dashboard, 'commission', { lang: 'en', path: `/#/report?period=${PERIOD}&lang=zh` });
+    const { page } = tab;
+    await waitForView(page, 'report');
+    const { universities } = await leadership.json<{
+      universities: Array<{ code: string; nameZh: string; nameEn: string; lead: boolean }>;
+    }>('/universities');
+    const live = await leadership.json<{ sha256: string; report: Doc & { credits: { universities: string[] } } }>(
+      `/report?period=${PERIOD}&lang=zh`,
+    );
+    const nameZh = new Map(universities.map((u) => [u.code, u.nameZh]));
+    const codes = new RegExp(`\\b(${universities.map((u) => u.code).join('|')})\\b`);
+
+    // Members are named in Chinese wherever the report names them: heads, rows, charts; never by code.
+    const heads = await page.$$eval('#report-table-credit-recognition thead tr:last-child th', (ths) =>
+      ths.map((th) => th.textContent ?? ''),
+    );
+    expect(heads.slice(1, -1)).toEqual(live.report.credits.universities.map((c) => nameZh.get(c)));
+    const nationalHeads = await page.$$eval('#report-table-national thead tr:last-child th', (ths) =>
+      ths.map((th) => th.textContent ?? ''),
+    );
+    for (const u of universities) expect(nationalHeads).toContain(u.nameZh);
+    const rowHeads = await page.$$eval('#report-table-summary tbody tr[data-row] > th', (ths) =>
+      Object.fromEntries(
+        ths.map((th) => [
+          th.parentElement!.getAttribute('data-row'),
+          th.textContent!.replace(th.querySelector('.records')?.textContent ?? '', ''),
+        ]),
+      ),
+    );
+    for (const u of universities) expect(rowHeads[u.code]).toBe(u.nameZh);
+    const byUniversity = (await page.locator('canvas[data-chart="by-university"]').getAttribute('aria-label'))!;
+    for (const u of universities) expect(byUniversity).toContain(u.nameZh);
+    // What a reader sees (innerText: no hidden text, no watermark drawn from an attribute).
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is asked about.
+    const visible = await page.locator('.report-page').innerText();
+    expect(visible).not.toMatch(codes);
+    for (const alt of await page.$$eval('.report-page canvas', (cs) => cs.map((c) => c.getAttribute('aria-label') ?? '')))
+      expect(alt).not.toMatch(codes);
+
+    // Every chart draws the figures of the table it sits beside: each of its bars is a row of that table.
+    const charts = await page.$$eval('.report-page figure[data-chart-of]', (figures) =>
+      figures.map((figure) => {
+        const table = document.querySelector(`#report-table-${figure.getAttribute('data-chart-of')}`)!;
+        const own = (cell: Element) =>
+          [...cell.childNodes]
+            .filter((n) =>
+              n instanceof HTMLElement
+                ? !n.classList.contains('unit') && !n.classList.contains('records')
+                : n.nodeType === Node.TEXT_NODE,
+            )
+            .map((n) => n.textContent)
+            .join('')
+            .trim();
+        return {
+          alt: figure.querySelector('canvas')!.getAttribute('aria-label') ?? '',
+          title: (figure.querySelector('figcaption')!.textContent ?? '')
+            .replace(figure.querySelector('.chart-source')?.textContent ?? '', '')
+            .trim(),
+          rows: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map(own)),
+          beside: figure.previousElementSibling === table.closest('.report-table-block'),
+        };
+      }),
+    );
+    expect(charts.length).toBeGreaterThanOrEqual(4);
+    for (const chart of charts) {
+      expect(chart.beside, chart.title).toBe(true);
+      expect(chart.alt.startsWith(`${chart.title}：`)).toBe(true);
+      const bars = chart.alt.slice(chart.title.length + 1).split('；');
+      expect(bars.length, chart.title).toBeGreaterThan(0);
+      for (const bar of bars) {
+        const at = bar.lastIndexOf(' ');
+        const [label, value] = [bar.slice(0, at), bar.slice(at + 1)];
+        expect(
+          chart.rows.some(([head, ...cells]) => head === label && cells.includes(value)),
+          `${chart.title}: ${bar}`,
+        ).toBe(true);
+      }
+    }
+
+    // The cover: who prepares it (the alliance and its lead), the date (printed today: not submitted), a contact, a seal.
+    const block = page.locator('.report-cover [data-cover-block]');
+    const lead = universities.find((u) => u.lead)!;
+    expect(await block.locator('[data-cover="preparer"] dd').textContent()).toContain(lead.nameZh);
+    const printed = new Intl.DateTimeFormat('zh-CN', {
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      timeZone: 'Asia/Shanghai',
+    });
+    expect(await block.locator('[data-cover="date"] dd').textContent()).toContain(printed.format(new Date()));
+    // The commission reads the report it receives: the contact is a line to fill in by hand.
+    expect(await block.locator('[data-cover="contact"] .fill-line').count()).toBe(1);
+    const seal = (await block.locator('[data-cover="seal"]').boundingBox())!;
+    expect(seal.width).toBeGreaterThan(80);
+    expect(seal.height).toBeGreaterThan(60);
+    // No digest, no data version before the annex.
+    const beforeAnnex = await page.$$eval('.report-page > :not([data-section="annex"])', (nodes) =>
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, without what is hidden.
+      nodes.map((n) => (n as HTMLElement).innerText).join('\n'),
+    );
+    expect(beforeAnnex).not.toContain('SHA-256');
+    expect(beforeAnnex).not.toContain(live.sha256);
+    expect(beforeAnnex).not.toContain('数据版本');
+    expect(await page.locator('[data-section="annex"]').textContent()).toContain(live.sha256);
+
+    // Chinese punctuation: no half-width parenthesis, colon, semicolon or comma, except a thousands
+    // separator (1,234), a clock (17:05), and the document format's name in the annex (a code).
+    const prose = visible.replace(live.sha256, '');
+    const halfWidth = [...prose.matchAll(/[();]|:(?!\d)|,(?!\d{3})/g)].map((m) =>
+      prose.slice(Math.max(0, m.index - 12), m.index + 12),
+    );
+    expect(halfWidth).toEqual([]);
+
+    // Column heads break between words only, and a unit never breaks: at the printed page's width.
+    await page.setViewportSize({ width: 688, height: 1000 });
+    await page.emulateMedia({ media: 'print' });
+    const breaks = await page.evaluate(() => {
+      const words = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+      const bad: string[] = [];
+      for (const th of document.querySelectorAll<HTMLElement>('.report-page .report-table thead tr:not(.caption-row) th')) {
+        const nodes: Text[] = [];
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!n.parentElement?.closest('.unit')) nodes.push(n as Text);
+        const name = nodes.map((n) => n.data).join('');
+        const boundaries = new Set([...words.segment(name)].map((s) => s.index));
+        let at = 0;
+        let top: number | undefined;
+        for (const node of nodes) {
+          for (let i = 0; i < node.data.length; i++, at++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const box = range.getClientRects()[0];
+            if (!box) continue;
+            // A new line starts only at a word's start, never after an opening bracket nor before a closing mark.
+            const wrong = !boundaries.has(at) || /[（(【]/.test(name[at - 1] ?? '') || /[）)】、，。：；]/.test(name[at] ?? '');
+            if (top !== undefined && box.top > top + 2 && wrong) bad.push(`${name} at ${at}`);
+            top = box.top;
+          }
+        }
+        for (const unit of th.querySelectorAll('.unit')) if (unit.getClientRects().length !== 1) bad.push(`${name}: unit broken`);
+      }
+      return bad;
+    });
+    expect(breaks).toEqual([]);
+    // Back to no emulation: page.pdf() then prints with the print style sheet (after 'screen' it would not).
+    await page.emulateMedia({ media: null });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Fewer pages than when every section began a page of its own (the layout before, put back for a print).
+    const pdf = await printReport(page);
+    const pages = pdfPageCount(pdf);
+    expect(pdfInfo(pdf, 'Title')).toContain(live.report.period.label.zh);
+    // (Through the elements' style: the page's policy admits no inline style sheet.)
+    const everySectionOnANewPage = (on: boolean) =>
+      page.$$eval(
+        '.report-page > .report-section:not(:first-of-type)',
+        (sections, on) => {
+          for (const section of sections) (section as HTMLElement).style.breakBefore = on ? 'page' : '';
+        },
+        on,
+      );
+    await everySectionOnANewPage(true);
+    const before = pdfPageCount(await printReport(page));
+    await everySectionOnANewPage(false);
+    expect(pages).toBeLessThan(before);
+
+    // Each page as a reader sees it, for review; the samples in docs/ when asked for.
+    const pngs = await pdfPagePngs(await browser(), pdf);
+    expect(pngs.length).toBe(pages);
+    savePagePngs('report-zh-pdf', pngs);
+    if (process.env.UPDATE_REPORT_SAMPLES) {
+      // A page with a table beside its chart: Table 5 and the chart of its levels.
+      const tables = pdfPageTexts(pdf).findIndex((text, i) => i > 0 && pdfMatch(text, '表5'));
+      writeFileSync(new URL('../../docs/screenshots/report-zh-cover.png', import.meta.url), pngs[0]!);
+      writeFileSync(new URL('../../docs/screenshots/report-zh-tables.png', import.meta.url), pngs[Math.max(tables, 1)]!);
+    }
+    tab.expectNoErrors();
+  });
 
   test('a table longer than a page is cut only where its title and column heads repeat', async () => {
     // Forty more members: Table 1a no longer fits on a page.
@@ -218,7 +422,13 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     expect(page.url()).toMatch(/submission=\d+/);
     const id = Number(new URLSearchParams(page.url().split('?')[1]).get('submission'));
     expect(await page.locator('.view-report').getAttribute('data-sha256')).toBe(liveSha);
-    expect(await page.locator('.report-cover').textContent()).toContain(liveSha);
+    // The digest is in the annex, not on the cover; the cover is dated the day of the submission, its submitter the contact.
+    expect(await page.locator('.report-cover').textContent()).not.toContain(liveSha);
+    expect(await page.locator('[data-section="annex"]').textContent()).toContain(liveSha);
+    const submittedOn = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect(await page.locator('[data-cover="date"] dd').textContent()).toBe(submittedOn);
+    const me = await leadership.json<{ name: string }>('/auth/me');
+    expect(await page.locator('[data-cover="contact"] dd').textContent()).toBe(me.name);
 
     // A contract of the quarter changes afterwards.
     const admin = await api(dashboard, 'admin');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   reportChange,
   reportChangePoints,
+  reportDate,
   reportDelta,
   reportNumber,
   reportPercent,
@@ -69,5 +70,13 @@ describe("the report's formats", () => {
   it('when a moment is written, then it is Shanghai time, marked as such in each language', () => {
     expect(reportTime('2024-12-31T09:05:00Z', 'en')).toBe('2024-12-31 17:05 (UTC+8)');
     expect(reportTime('2024-12-31T16:30:00Z', 'zh')).toBe('2025-01-01 00:30 （北京时间）');
+  });
+
+  it('when the cover dates a report, then it is the day in Shanghai, written as a letter is dated', () => {
+    expect(reportDate('2025-03-01', 'zh')).toBe('2025年3月1日');
+    expect(reportDate('2025-03-01', 'en')).toBe('1 March 2025');
+    // 16:30 UTC on 31 December is already New Year's Day in Shanghai.
+    expect(reportDate('2024-12-31T16:30:00Z', 'zh')).toBe('2025年1月1日');
+    expect(reportDate('2024-12-31T15:59:00Z', 'en')).toBe('31 December 2024');
   });
 });
