@@ -42,6 +42,8 @@ interface Run {
   scores: Record<(typeof CATEGORIES)[number], number>;
   metrics: Record<(typeof METRICS)[number], string>;
   failing: string[];
+  /** Lighthouse's own failure (e.g. NO_LCP), when it could not score the page: not a score of 0. */
+  error?: string;
 }
 
 function summarise(preset: Run['preset'], result: RunnerResult): Run {
@@ -56,7 +58,8 @@ function summarise(preset: Run['preset'], result: RunnerResult): Run {
       .filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 0.9)
       .map((ref) => `${c}: ${ref.id} (${lhr.audits[ref.id]?.displayValue ?? lhr.audits[ref.id]?.score})`),
   );
-  return { preset, scores, metrics, failing };
+  const error = lhr.runtimeError ? `${lhr.runtimeError.code}: ${lhr.runtimeError.message}` : undefined;
+  return { preset, scores, metrics, failing, ...(error ? { error } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -104,7 +107,10 @@ function report(preset: Run['preset'], runs: Run[], median: Run): void {
   const target = TARGETS[preset].performance;
   const ok =
     median.scores.performance >= target && median.scores.accessibility === 100 && median.scores['best-practices'] === 100;
-  console.log(`\n${preset}: ${runs.length} runs, performance ${runs.map((r) => r.scores.performance).join(', ')}`);
+  console.log(
+    `\n${preset}: ${runs.length} runs, performance ${runs.map((r) => (r.error ? 'failed' : r.scores.performance)).join(', ')}, the lowest ${Math.min(...runs.map((r) => r.scores.performance))}`,
+  );
+  for (const r of runs.filter((run) => run.error)) console.log(`  a run failed: ${r.error}`);
   console.log(
     `  median: performance ${median.scores.performance} (target ≥ ${target}), accessibility ${median.scores.accessibility}, best practices ${median.scores['best-practices']}: ${ok ? 'pass' : 'FAIL'}`,
   );

@@ -83,6 +83,11 @@ export interface FigureOptions {
 export class Figure<T extends ChartType = ChartType> {
   #content: FigureContent<T> | undefined;
   #showTable: boolean;
+  /**
+   * Whether the table's rows are in the page: not in the view's first full render, but in the
+   * figure's own task (`draw`), so that a phone's first paint is not one long task.
+   */
+  #rowsDrawn = false;
   readonly #canvas = createRef<HTMLCanvasElement>();
   #slot: ChartSlot<T> | undefined;
   /** A first draw waiting for the canvas to come near the screen. */
@@ -181,7 +186,7 @@ export class Figure<T extends ChartType = ChartType> {
           c
             ? html`<table class="data-table numeric">
                 <thead><tr>${columns.map(head)}</tr></thead>
-                <tbody>${c.table.rows.map(row)}</tbody>
+                <tbody>${this.#rowsDrawn ? c.table.rows.map(row) : nothing}</tbody>
                 ${c.table.footer ? html`<tfoot>${row(c.table.footer)}</tfoot>` : nothing}
               </table>`
             : nothing
@@ -197,6 +202,10 @@ export class Figure<T extends ChartType = ChartType> {
    * Chart.js is not even loaded for a page whose charts nobody scrolls to.
    */
   draw(): void {
+    if (!this.#rowsDrawn && this.#content) {
+      this.#rowsDrawn = true;
+      this.changed();
+    }
     // A chart already drawn changes in place at once; a first one waits to be near the screen.
     if (charts && (this.#slot || this.#multipleSlots.size > 0)) {
       this.#drawWith(charts.ChartSlot);

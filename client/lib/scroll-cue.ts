@@ -22,7 +22,10 @@ export function watchScrollRegions(root: HTMLElement): void {
       resized.observe(box);
       // The table inside may grow without the region changing size (a new page of rows).
       if (box.firstElementChild) resized.observe(box.firstElementChild);
-      mark(box);
+      // Measured by the resize observer, after the page's own layout: reading the widths here, as
+      // the view renders, would force a layout of the whole page in the middle of its first paint.
+      // Until then (and while it is hidden, which the observer does not report) it has no more to show.
+      box.dataset.overflow ??= 'none';
     }
   };
   new MutationObserver(watch).observe(root, { childList: true, subtree: true });

@@ -75,9 +75,10 @@ async function overflowing(page: Page): Promise<string[]> {
   await page.waitForFunction(() =>
     [...document.querySelectorAll('.table-scroll')].every((b) => (b as HTMLElement).dataset.overflow),
   );
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const found: string[] = [];
     const root = document.documentElement;
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
     if (root.scrollWidth > root.clientWidth + 1)
       found.push(`the page scrolls sideways (${root.scrollWidth} > ${root.clientWidth})`);
     for (const node of document.querySelectorAll<HTMLElement>('#view *')) {
@@ -90,11 +91,15 @@ async function overflowing(page: Page): Promise<string[]> {
       const region =
         node.matches('.table-scroll[role="region"][tabindex="0"]') &&
         (node.getAttribute('aria-label') || node.getAttribute('aria-labelledby'));
-      if (!region) found.push(`${name} scrolls sideways but is not a named, focusable region`);
-      else if (
-        node.scrollWidth - node.clientWidth - node.scrollLeft > 1 &&
-        !['end', 'both'].includes(node.dataset.overflow ?? '')
-      )
+      if (!region) {
+        found.push(`${name} scrolls sideways but is not a named, focusable region`);
+        continue;
+      }
+      // Its cue as a person sees it: below the first screen, a region is laid out when it comes near.
+      node.scrollIntoView({ block: 'nearest' });
+      await frame();
+      await frame();
+      if (node.scrollWidth - node.clientWidth - node.scrollLeft > 1 && !['end', 'both'].includes(node.dataset.overflow ?? ''))
         found.push(`${name} has more to its side without its cue (data-overflow=${node.dataset.overflow})`);
       else if (node.dataset.overflow !== 'none' && getComputedStyle(node).boxShadow === 'none')
         found.push(`${name} shows no cue (data-overflow=${node.dataset.overflow})`);
