@@ -426,7 +426,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = `${ARTIFACTS}${name.replaceAll(/[^\w.-]+/g, '-').slice(0, 120)}.png`;
   await drawEveryChart(page);
+  // A full-page picture shows what a reader sees while scrolling: the parts laid out only near the
+  // screen (content-visibility: auto) laid out for it.
+  const shown = (visible: boolean) =>
+    page.evaluate((visible) => {
+      for (const node of document.querySelectorAll<HTMLElement>('#view *')) {
+        if (visible && getComputedStyle(node).contentVisibility === 'auto') node.dataset.laidOut = '';
+        if (node.dataset.laidOut === undefined) continue;
+        node.style.contentVisibility = visible ? 'visible' : '';
+        if (!visible) delete node.dataset.laidOut;
+      }
+    }, visible);
+  await shown(true);
   await page.screenshot({ path: file, fullPage: true });
+  await shown(false);
   return file;
 }
 
