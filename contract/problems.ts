@@ -887,6 +887,10 @@ export const PROBLEMS = {
     () => 'must be 2–16 letters, digits or _, starting with a letter',
     () => '必须是 2–16 个字母、数字或 _，并以字母开头',
   ),
+  code_reserved: entry<{ code: string }>(
+    (p) => `${p.code} is reserved: it names the alliance as a whole in the targets`,
+    (p) => `${p.code} 为保留代码：在目标中指整个联盟`,
+  ),
   university_code: entry(
     () => 'must be a university code',
     () => '必须是高校代码',

@@ -40,6 +40,8 @@ export const TargetInputSchema = z
       .number({ error: zodSays('number_or_null') })
       .min(0, zodSays('not_negative'))
       .max(1e15, zodSays('too_large'))
+      // Kept to the fen, as the database keeps it: a value it would round is refused, never rounded in silence.
+      .refine((value) => /^\d+(\.\d{1,2})?$/.test(String(value)), zodSays('max_decimals', { decimals: 2 }))
       .nullable(),
   })
   .strict();

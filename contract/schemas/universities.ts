@@ -42,7 +42,8 @@ export function universityBodySchemas(today?: () => string) {
   const MemberSince = memberSinceSchema(today);
   const NewUniversitySchema = z
     .object({
-      code: CodeSchema,
+      // `alliance` names the alliance-wide targets (GET /targets?university=alliance): never a member's code.
+      code: CodeSchema.refine((code) => code !== 'ALLIANCE', zodSays('code_reserved', { code: 'ALLIANCE' })),
       nameEn: UniversityNameSchema,
       nameZh: UniversityNameSchema,
       region: CodeSchema,

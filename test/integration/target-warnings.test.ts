@@ -162,4 +162,61 @@ describe(`warnings when the universities' targets add up to more than the allian
     expect(left.some((w) => w.measure === first!.measure && w.year === first!.year)).toBe(false);
     expect((await read('')).warnings).toEqual(left);
   });
+
+  it('when a target has more decimals than the fen, then it is refused naming the field, and nothing is written or audited', async () => {
+    const before = await database.db.selectFrom('target').selectAll().orderBy(['measure', 'year', 'university_code']).execute();
+    const audited = await database.db
+      .selectFrom('audit_log')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    for (const value of [0.004, 1234.567, 0.1 + 0.2, 1e-7]) {
+      const response = await admin.put('/targets', {
+        targets: [{ measure: MEASURES[0], year: YEARS[0], university: null, value }],
+      });
+      expect(response.status, String(value)).toBe(400);
+      const problem = await response.json();
+      expect(problem.errors).toEqual([expect.objectContaining({ path: 'body.targets.0.value', code: 'max_decimals' })]);
+    }
+    expect(await database.db.selectFrom('target').selectAll().orderBy(['measure', 'year', 'university_code']).execute()).toEqual(
+      before,
+    );
+    expect(
+      Number(
+        (
+          await database.db
+            .selectFrom('audit_log')
+            .select(({ fn }) => fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(Number(audited.n));
+    // Two decimals, or none, are kept exactly.
+    const kept = await admin.put('/targets', {
+      targets: [{ measure: MEASURES[0], year: YEARS[0], university: null, value: 1234.57 }],
+    });
+    expect(kept.status).toBe(200);
+    const row = await database.db
+      .selectFrom('target')
+      .select('value')
+      .where('measure', '=', MEASURES[0])
+      .where('year', '=', YEARS[0])
+      .where('university_code', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(row.value)).toBe(1234.57);
+  });
+
+  it('when a member university would take the code ALLIANCE, in any letter case, then it is refused: that word names the alliance in the targets', async () => {
+    for (const code of ['ALLIANCE', 'alliance', ' Alliance ']) {
+      const response = await admin.post('/universities', {
+        code,
+        nameEn: 'A university',
+        nameZh: '某大学',
+        region: 'SH',
+        memberSince: '2020-01-01',
+      });
+      expect(response.status, code).toBe(400);
+      expect((await response.json()).errors).toEqual([expect.objectContaining({ path: 'body.code', code: 'code_reserved' })]);
+    }
+    expect(await database.db.selectFrom('university').select('code').where('code', '=', 'ALLIANCE').execute()).toEqual([]);
+  });
 });

@@ -219,6 +219,7 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   account_inconsistent: {},
   last_admin: {},
   code_letters: {},
+  code_reserved: { code: 'ALLIANCE' },
   university_code: {},
   university_code_or_alliance: {},
   unknown_named: { domain: 'region', code: 'X1' },
