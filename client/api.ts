@@ -1,4 +1,5 @@
-import { lang } from './i18n';
+import { lang, pick } from './i18n';
+import type { Meta } from '../contract/schemas/meta';
 import type { Me } from '../contract/schemas/auth';
 import type { Lang, ProblemCode, RenderContext } from '../contract/problems';
 import { problemText } from './lib/problem-text';
@@ -80,6 +81,14 @@ function columnNames(lang: Lang): RenderContext {
   return { column: (name) => labels.get(name)?.[lang] ?? name };
 }
 
+/** The registry last read: what names the values of a field in a problem (`body.mode`: transfer → 转让). */
+let registry: Meta | undefined;
+function valueLabel(path: string | undefined, code: string): string {
+  const field = path?.split('.').at(-1);
+  const value = registry?.dimensions.find((d) => d.id === field)?.values?.find((v) => v.code === code);
+  return value ? pick(value) : code;
+}
+
 /** Raises the API's problem as an ApiError (and tells the app when the session is gone). */
 export async function problemOf(response: Response, path: string): Promise<ApiError> {
   const problem = (await response.json().catch(() => undefined)) as
@@ -89,7 +98,11 @@ export async function problemOf(response: Response, path: string): Promise<ApiEr
     for (const listener of unauthorizedListeners) listener();
   const language = lang();
   const names = columnNames(language);
-  const errors = (problem?.errors ?? []).map((e) => ({ ...e, original: e.message, message: problemText(e, language, names) }));
+  const errors = (problem?.errors ?? []).map((e) => ({
+    ...e,
+    original: e.message,
+    message: problemText(e, language, { ...names, value: (code) => valueLabel(e.path, code) }),
+  }));
   const detail = problem?.detail ? problemText(problem, language, names) : `${response.status} ${response.statusText}`;
   return new ApiError(response.status, detail, errors, problem?.type);
 }
@@ -172,7 +185,11 @@ export const api = {
     csrfToken = undefined;
   },
   setLang: (lang: 'zh' | 'en') => call(endpoints.setMe, { body: { lang } }),
-  meta: (signal?: AbortSignal) => call(endpoints.meta, { signal }),
+  meta: (signal?: AbortSignal) =>
+    call(endpoints.meta, { signal }).then((meta) => {
+      registry = meta;
+      return meta;
+    }),
   aggregate: (search: URLSearchParams, signal?: AbortSignal) => call(endpoints.aggregate, { search, signal }),
   summary: (search: URLSearchParams, signal?: AbortSignal) => call(endpoints.summary, { search, signal }),
   collaboration: (search: URLSearchParams, signal?: AbortSignal) => call(endpoints.collaboration, { search, signal }),

@@ -10,6 +10,8 @@ export type Lang = 'en' | 'zh';
 /** How a message names a record's column: its id in English, its label where one is known. */
 export interface RenderContext {
   column: (name: string) => string;
+  /** How a value of the field the problem is about is named (a mode's code by its label); as it is if absent. */
+  value?: (code: string) => string;
 }
 
 interface Entry<P> {
@@ -113,8 +115,8 @@ export const PROBLEMS = {
     (p) => `不要使用千位分隔符：应写 ${p.plain}，而不是 ${p.given}`,
   ),
   one_of: entry<{ values: readonly string[] }>(
-    (p) => `must be one of ${p.values.join(', ')}`,
-    (p) => `必须是以下之一：${p.values.join(', ')}`,
+    (p, ctx) => `must be one of ${p.values.map((v) => ctx.value?.(v) ?? v).join(', ')}`,
+    (p, ctx) => `必须是以下之一：${p.values.map((v) => ctx.value?.(v) ?? v).join('、')}`,
   ),
   code_format: entry<{ example: string }>(
     (p) => `must be a code such as ${p.example}`,

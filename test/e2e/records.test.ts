@@ -305,6 +305,28 @@ describeBrowser('the records view', () => {
     tab.expectNoErrors();
   });
 
+  test('in Chinese, a choice left empty is answered with the choices by their Chinese labels, not their codes', async () => {
+    const tab = await openPage(dashboard, 'steward.usst', { path: '/#/records?kind=tech_transfer', lang: 'zh' });
+    const { page } = tab;
+    await waitForView(page, 'records');
+    await page.locator('[data-action=new-record]').click();
+    const create = page.locator('dialog[open]');
+    await create.locator('[name=ref]').fill('E2E-EMPTY-MODE');
+    await create.locator('[data-action=save]').click();
+    const error = create.locator('[data-field=mode] .field-error');
+    await expect.poll(() => error.textContent()).toMatch(/^必须是以下之一：/);
+    // The labels the form's own choices show, from the registry: never the codes the API takes.
+    const labels = await create
+      .locator('[name=mode] option')
+      .evaluateAll((options) =>
+        options.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent!.trim() })).filter((o) => o.value),
+      );
+    expect(labels.length).toBe(6);
+    expect(await error.textContent()).toBe(`必须是以下之一：${labels.map((l) => l.label).join('、')}`);
+    expect(await error.textContent()).not.toMatch(/[a-z]/);
+    tab.expectNoErrors(/^HTTP 400 POST \/api\/v1\/records\/tech_transfer$/);
+  });
+
   test('a bad field shows the server’s message beside it; a taken reference beside the reference', async () => {
     const steward = await api(dashboard, 'steward.usst');
     const tab = await openPage(dashboard, 'steward.usst', { path: '/#/records?kind=tech_transfer' });

@@ -286,6 +286,15 @@ describe('the problem catalogue', () => {
     );
   });
 
+  it('when a problem lists the values a field takes, then each is named by the label it is given, in Chinese with 、', () => {
+    const problem = said('one_of', { values: ['transfer', 'license'] });
+    expect(english(problem)).toBe('must be one of transfer, license');
+    const labels: Record<string, string> = { transfer: '转让', license: '许可' };
+    const ctx = { column: (name: string) => name, value: (code: string) => labels[code] ?? code };
+    expect(renderProblem(problem, 'zh', ctx)).toBe('必须是以下之一：转让、许可');
+    expect(renderProblem(problem, 'zh')).toBe('必须是以下之一：transfer、license');
+  });
+
   it('when a zod message encodes a problem, then the edge reads its code back; zod’s own words pass as unlisted', () => {
     expect(fromIssueMessage(zodSays('max_characters', { max: 40 }))).toEqual({ code: 'max_characters', params: { max: 40 } });
     expect(fromIssueMessage('Invalid input')).toEqual({ code: 'unlisted', params: { text: 'Invalid input' } });
