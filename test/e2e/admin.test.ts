@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { renderProblem } from '../../contract/problems.js';
+import type { University } from '../../contract/universities.js';
 import { today } from '../../server/lib/dates.js';
 import { Client } from '../helpers/users.js';
 import { DEMO_PASSWORD } from '../../server/auth/demo-accounts.js';
@@ -385,14 +386,6 @@ describeBrowser('the admin view', () => {
 
   test('the administrator adds a member university in its tab (a join date after today is refused beside its field), renames it, finds the new name in a chart’s filter without a reload, and removes it; one with records is kept', async () => {
     const admin = await api(dashboard, 'admin');
-    interface University {
-      code: string;
-      nameEn: string;
-      nameZh: string;
-      region: string;
-      memberSince: string;
-      lead: boolean;
-    }
     const members = async () => (await admin.json<{ universities: University[] }>('/universities')).universities;
     // In Chinese: a chart's filter names the universities there (in English it shows their codes).
     const tab = await openPage(dashboard, 'admin', { lang: 'zh', path: '/#/admin' });
