@@ -8,6 +8,7 @@ import type { AppUserRow, Database } from '../db/schema.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium.js';
 import { HttpProblem, NotFound, said } from '../lib/problems.js';
 import { getMeta } from '../meta/meta.service.js';
+import { mendPdfTextLayer } from './pdf-text-layer.js';
 import { parsePeriod } from './report-period.js';
 import { listSubmissions, liveReport, submissionWithRevisions } from './report-submissions.js';
 
@@ -38,7 +39,7 @@ export function footerTemplate(text: string): string {
 
 export const PDF_MARGINS = { top: '16mm', right: '14mm', bottom: '18mm', left: '14mm' } as const;
 
-/** Waits for the report view on `page` to be ready and prints it: the PDF's bytes. */
+/** Waits for the report view on `page` to be ready and prints it: the PDF's bytes, its text layer mended. */
 export async function printReport(page: Page, { timeout = 60_000 } = {}): Promise<Buffer> {
   const root = page.locator('#view > .view-report');
   await page.waitForFunction(
@@ -56,7 +57,7 @@ export async function printReport(page: Page, { timeout = 60_000 } = {}): Promis
   const footer = (await root.getAttribute('data-footer')) ?? '';
   // Chromium's footer carries the page numbers here; the CSS margin box would print them twice.
   await page.evaluate(() => document.documentElement.classList.add('print-footer'));
-  return page.pdf({
+  const pdf = await page.pdf({
     format: 'A4',
     printBackground: true,
     displayHeaderFooter: true,
@@ -64,6 +65,7 @@ export async function printReport(page: Page, { timeout = 60_000 } = {}): Promis
     footerTemplate: footerTemplate(footer),
     margin: PDF_MARGINS,
   });
+  return mendPdfTextLayer(pdf);
 }
 
 /** The number of pages of a PDF that Chromium wrote (its page objects). */
