@@ -17,7 +17,7 @@ import {
 import type { AggregateRequest, CollaborationRequest, SummaryRequest } from './kpi.schemas.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { previousPeriod, shiftYears } from './periods.js';
-import { assertKnownCodes, loadReferences, type References, universitiesInScope } from './references.js';
+import { assertKnownCodes, loadReferences, membersOn, type References, universitiesInScope } from './references.js';
 import { ratioOf } from '../../contract/ratio.js';
 import { isRatio, MEASURES } from './registry.js';
 
@@ -233,8 +233,12 @@ async function targetsFor(
     .where('year', '=', year)
     .where('measure', 'in', measures)
     .execute();
-  const scoped = filters.university || filters.region;
   const scope = universitiesInScope(filters, references);
+  // The alliance's own target is for whoever were its members: a filter naming exactly them (as the
+  // report's does for a period before a later member joined) is the alliance, not a sum of members.
+  const members = membersOn(filters.to ?? `${year}-12-31`, references);
+  const scoped =
+    (filters.university || filters.region) && !(scope.length === members.length && members.every((code) => scope.includes(code)));
   for (const measure of measures) {
     if (MEASURES[measure].temporality === 'stock') continue;
     const mine = rows.filter((r) => r.measure === measure);

@@ -9,6 +9,8 @@ import type { KpiFilters } from './compile.js';
 export interface References {
   universities: string[];
   regionOf: Map<string, string>;
+  /** The day each university joined the alliance. */
+  memberSince: Map<string, string>;
   regions: string[];
   fields: string[];
 }
@@ -23,6 +25,7 @@ async function readReferences(db: Kysely<Database>): Promise<References> {
   return {
     universities: universities.map((u) => u.code),
     regionOf: new Map(universities.map((u) => [u.code, u.region_code])),
+    memberSince: new Map(universities.map((u) => [u.code, u.member_since])),
     regions: regions.map((r) => r.code),
     fields: fields.map((f) => f.code),
   };
@@ -58,4 +61,9 @@ export function universitiesInScope(filters: KpiFilters, references: References)
       (!filters.university || filters.university.includes(code)) &&
       (!filters.region || filters.region.includes(references.regionOf.get(code) ?? '')),
   );
+}
+
+/** The universities that had joined the alliance by `day`. */
+export function membersOn(day: string, references: References): string[] {
+  return references.universities.filter((code) => (references.memberSince.get(code) ?? '') <= day);
 }

@@ -91,7 +91,15 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
   const measures = [...REPORT_MEASURES];
   // A period still running is reported to today and compared with the same part of the others.
   const spans = comparedSpans(period, now);
-  const span: KpiFilters = { from: spans.current.from, to: spans.current.to };
+  // The period's members: the universities that had joined by its end. One that joins later is
+  // not in it, nor are its records in the alliance's or a province's totals, so a report once
+  // filed reads the same after a new member is added.
+  const members = meta.universities.filter((u) => u.memberSince <= period.to);
+  const span: KpiFilters = {
+    from: spans.current.from,
+    to: spans.current.to,
+    ...(members.length < meta.universities.length ? { university: members.map((u) => u.code) } : {}),
+  };
   const compare = {
     previous: { from: spans.previous.from, to: spans.previous.to },
     yearAgo: { from: spans.yearAgo.from, to: spans.yearAgo.to },
@@ -111,11 +119,11 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
     ).rows;
 
   // The scopes of the tables by university: each member, each province with members, the alliance.
-  const regionsWithMembers = meta.regions.filter((r) => meta.universities.some((u) => u.region === r.code));
+  const regionsWithMembers = meta.regions.filter((r) => members.some((u) => u.region === r.code));
   const scopes: Array<{ level: ScopeRow<unknown>['level']; code: string | null; region: string | null; filters: KpiFilters }> =
     [];
   for (const region of regionsWithMembers) {
-    for (const u of meta.universities.filter((m) => m.region === region.code))
+    for (const u of members.filter((m) => m.region === region.code))
       scopes.push({ level: 'university', code: u.code, region: region.code, filters: { university: [u.code] } });
     scopes.push({ level: 'region', code: region.code, region: null, filters: { region: [region.code] } });
   }
@@ -229,7 +237,7 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
   };
 
   // Credit recognition between each pair of members: home university × host university.
-  const codes = meta.universities.map((u) => u.code);
+  const codes = members.map((u) => u.code);
   const [pairs, byHost, byHome, creditTotal] = await Promise.all([
     grouped(CREDITS, ['university', 'partner_university']),
     grouped(CREDITS, ['partner_university']),
@@ -296,7 +304,7 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
       firstDate: meta.dateRange.from,
       lastDate: meta.dateRange.to,
     },
-    universities: meta.universities.map((u) => ({
+    universities: members.map((u) => ({
       code: u.code,
       name: { en: u.nameEn, zh: u.nameZh },
       region: u.region,
