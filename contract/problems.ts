@@ -51,8 +51,12 @@ export const PROBLEMS = {
     () => '不能含控制字符',
   ),
   bidi_controls: entry(
-    () => 'must not hold bidirectional control characters (U+202A–U+202E, U+2066–U+2069)',
-    () => '不能含双向文本控制字符（U+202A–U+202E、U+2066–U+2069）',
+    () => 'must not hold bidirectional control characters or marks (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069)',
+    () => '不能含双向文本控制字符或方向标记（U+061C、U+200E、U+200F、U+202A–U+202E、U+2066–U+2069）',
+  ),
+  invisible_characters: entry(
+    () => 'must not hold invisible characters (zero-width spaces and joiners, soft hyphens, U+FEFF)',
+    () => '不能含不可见字符（零宽空格与连接符、软连字符、U+FEFF）',
   ),
   unrepresentable: entry(
     () => 'must be Unicode text without a lone surrogate or a NUL character',

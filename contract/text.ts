@@ -6,23 +6,43 @@ import { zodSays } from './problems.js';
  * once here, used by the server's own schemas as well.
  */
 
-/** C0 control characters other than tab, line feed and carriage return, and DEL: never valid in stored text. */
+/**
+ * Control characters, never valid in stored text: C0 other than tab, line feed and carriage return;
+ * DEL; C1 (U+0080–U+009F, NEL among them); and the line and paragraph separators U+2028 and U+2029,
+ * line breaks that no spreadsheet or CSV reader takes as one, so a name would split where it shows whole.
+ */
 export function isControl(char: string): boolean {
   const code = char.charCodeAt(0);
-  return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+  return (
+    (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029
+  );
 }
 
 export const hasControl = (text: string): boolean => [...text].some(isControl);
 
 /**
- * The bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069):
- * they make stored text read otherwise than it is (a ref or a name shown reversed, a comment
- * hiding what follows it), and no field needs them: names in Chinese and English read as they are.
+ * The bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) and
+ * marks (U+061C, U+200E, U+200F): they make stored text read otherwise than it is (a ref or a name
+ * shown reversed, a comment hiding what follows it), and no field needs them: names in Chinese and
+ * English read as they are.
  */
-const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export const isBidiControl = (char: string): boolean => BIDI_CONTROL.test(char);
 export const hasBidiControl = (text: string): boolean => BIDI_CONTROL.test(text);
+
+/**
+ * Characters that show nothing: the soft hyphen, zero-width spaces, joiners and non-joiners, the
+ * word joiner and invisible operators, U+180E and U+FEFF inside text. Two names that look alike would
+ * differ by them, and a search for what a person sees would miss the record.
+ */
+const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
+
+export const isInvisible = (char: string): boolean => INVISIBLE.test(char);
+export const hasInvisible = (text: string): boolean => INVISIBLE.test(text);
 
 /** One line of text from outside: trimmed, not empty, bounded, with no control characters (PostgreSQL refuses NUL). */
 export function singleLine(max: number) {
@@ -32,7 +52,8 @@ export function singleLine(max: number) {
     .min(1, zodSays('required'))
     .max(max, zodSays('max_characters', { max }))
     .refine((s) => !/[\r\n\t]/.test(s) && !hasControl(s), zodSays('not_one_line'))
-    .refine((s) => !hasBidiControl(s), zodSays('bidi_controls'));
+    .refine((s) => !hasBidiControl(s), zodSays('bidi_controls'))
+    .refine((s) => !hasInvisible(s), zodSays('invisible_characters'));
 }
 
 /**

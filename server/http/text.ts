@@ -3,7 +3,16 @@ import { type Said, zodSaid } from '../../contract/problems.js';
 import { hasBidiControl } from '../../contract/text.js';
 import { detail, type ProblemDetail, said } from '../lib/problems.js';
 
-export { hasBidiControl, hasControl, isBidiControl, isControl, ONCE_VALID, singleLine } from '../../contract/text.js';
+export {
+  hasBidiControl,
+  hasControl,
+  hasInvisible,
+  isBidiControl,
+  isControl,
+  isInvisible,
+  ONCE_VALID,
+  singleLine,
+} from '../../contract/text.js';
 
 /**
  * What zod says of a value whose schema has no words of its own (an unknown key, a boolean sent

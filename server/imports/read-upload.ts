@@ -5,7 +5,7 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { type Pace, watchPace } from '../http/pace.js';
 import { BadRequest, detail, HttpProblem, PayloadTooLarge, RequestTimeout, said } from '../lib/problems.js';
-import { isBidiControl, isControl } from '../http/text.js';
+import { isBidiControl, isControl, isInvisible } from '../http/text.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -257,10 +257,10 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
   });
 }
 
-/** The browser's file name, kept for the record: one line, no control or bidirectional characters, at most 200 characters. */
+/** The browser's file name, kept for the record: one line, no control, bidirectional or invisible characters, at most 200 characters. */
 function cleanFileName(name: string | undefined): string | null {
   const clean = [...(name ?? '')]
-    .filter((c) => !isControl(c) && !isBidiControl(c) && c !== '\n' && c !== '\r' && c !== '\t')
+    .filter((c) => !isControl(c) && !isBidiControl(c) && !isInvisible(c) && c !== '\n' && c !== '\r' && c !== '\t')
     .join('')
     .trim()
     .slice(0, 200);

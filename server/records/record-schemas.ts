@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { type Said, zodSaid, zodSays } from '../../contract/problems.js';
 import { detail, type ProblemDetail, said } from '../lib/problems.js';
-import { hasBidiControl, isControl, ONCE_VALID } from '../http/text.js';
+import { hasBidiControl, hasInvisible, isControl, ONCE_VALID } from '../http/text.js';
 import { FIRST_DATE, isValidIsoDate, today } from '../lib/dates.js';
 import {
   type ColumnSpec,
@@ -30,7 +30,8 @@ function text(spec: ColumnSpec) {
       .min(1, zodSays('required'))
       .max(spec.maxLength ?? 200, zodSays('max_characters', { max: spec.maxLength ?? 200 }))
       .refine((s) => ![...s].some(isControl), zodSays('control_characters'))
-      .refine((s) => !hasBidiControl(s), zodSays('bidi_controls')),
+      .refine((s) => !hasBidiControl(s), zodSays('bidi_controls'))
+      .refine((s) => !hasInvisible(s), zodSays('invisible_characters')),
   );
 }
 

@@ -3,7 +3,7 @@ import { zodSays } from '../../contract/problems.js';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import { csvShape, toCsvRequest } from '../csv/csv-request.js';
 import { checkRange, filterShape, toFilters, usedFilterDimensions } from '../kpi/kpi.schemas.js';
-import { hasBidiControl, hasControl, ONCE_VALID } from '../http/text.js';
+import { hasBidiControl, hasControl, hasInvisible, ONCE_VALID } from '../http/text.js';
 import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import { MEASURE_LIST, MEASURES } from '../kpi/registry.js';
 import { KIND_COLUMNS, MAIN_DATE } from '../../contract/record-columns.js';
@@ -34,6 +34,7 @@ export function recordsQuerySchema(kind: FactKind) {
         .max(100, zodSays('max_characters', { max: 100 }))
         .refine((s) => !hasControl(s), zodSays('control_characters'))
         .refine((s) => !hasBidiControl(s), zodSays('bidi_controls'))
+        .refine((s) => !hasInvisible(s), zodSays('invisible_characters'))
         .optional(),
       sort: z
         .string()

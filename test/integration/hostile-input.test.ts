@@ -200,12 +200,81 @@ describe(`hostile input at the edge (${TEST_DB})`, () => {
     expect(secret.status).toBe(201);
   });
 
+  it('when a name, a ref or a note holds a bidi mark, an invisible character, a line separator or a C1 control, then each is a 400 naming the field, and nothing is written', async () => {
+    const records = async () => (await database.db.selectFrom('tech_transfer').select('id').execute()).length;
+    const users = async () => (await database.db.selectFrom('app_user').select('id').execute()).length;
+    const [recordsBefore, usersBefore] = [await records(), await users()];
+    // [character, the code a one-line field answers, the code a record's text answers]
+    const characters: Array<[string, string, string]> = [
+      ['\u200e', 'bidi_controls', 'bidi_controls'],
+      ['\u200f', 'bidi_controls', 'bidi_controls'],
+      ['\u061c', 'bidi_controls', 'bidi_controls'],
+      ['\u200b', 'invisible_characters', 'invisible_characters'],
+      ['\u200c', 'invisible_characters', 'invisible_characters'],
+      ['\u200d', 'invisible_characters', 'invisible_characters'],
+      ['\u2060', 'invisible_characters', 'invisible_characters'],
+      ['\ufeff', 'invisible_characters', 'invisible_characters'],
+      ['\u00ad', 'invisible_characters', 'invisible_characters'],
+      ['\u2028', 'not_one_line', 'control_characters'],
+      ['\u2029', 'not_one_line', 'control_characters'],
+      ['\u0085', 'not_one_line', 'control_characters'],
+      ['\u009b', 'not_one_line', 'control_characters'],
+    ];
+    for (const [char, oneLine, recordText] of characters) {
+      const name = `U+${char.codePointAt(0)!.toString(16).padStart(4, '0')}`;
+      const cases: Array<[Promise<Response>, string, string]> = [
+        [admin.post('/records/tech_transfer', contract({ partner_name: `Acme${char}Ltd` })), 'body.partner_name', recordText],
+        [admin.post('/records/tech_transfer', contract({ ref: `TT-${char}1` })), 'body.ref', recordText],
+        [
+          admin.post('/users', {
+            email: 'hidden@test.example',
+            name: `Eve${char}Li`,
+            role: 'leadership',
+            password: 'a long password',
+          }),
+          'body.name',
+          oneLine,
+        ],
+        [admin.patch('/universities/USST', { nameZh: `上海${char}理工大学` }), 'body.nameZh', oneLine],
+        [admin.post('/report/submissions', { period: '2024', lang: 'en', note: `ok${char}ok` }), 'body.note', oneLine],
+        [admin.get(`/records/tech_transfer?q=${encodeURIComponent(`Ac${char}me`)}`), 'query.q', recordText],
+      ];
+      for (const [request, path, code] of cases) {
+        const response = await request;
+        expect(response.status, `${name} in ${path}`).toBe(400);
+        const problem = await problemOf(response);
+        expect(problem.errors, `${name} in ${path}`).toEqual([expect.objectContaining({ path, code })]);
+      }
+    }
+    expect([await records(), await users()]).toEqual([recordsBefore, usersBefore]);
+    const { universities } = (await (await admin.get('/universities')).json()) as {
+      universities: Array<{ code: string; nameZh: string }>;
+    };
+    expect(universities.find((u) => u.code === 'USST')?.nameZh).toBe('上海理工大学');
+  });
+
   it('when a CSV cell holds a bidirectional control, then the import names its line and column with a code', async () => {
     const file = csvOf('tech_transfer', [contract({ ref: 'TT-BIDI-1', partner_name: 'Acme \u202egpj.exe' })]);
     const response = await admin.post('/imports/tech_transfer?dryRun=true', file);
     expect(response.status).toBe(422);
     const problem = await problemOf(response);
     expect(problem.errors).toEqual([expect.objectContaining({ line: 2, column: 'partner_name', code: 'bidi_controls' })]);
+  });
+
+  it('when CSV cells hold a zero-width space, a bidi mark or a line separator, then the import names each line and column', async () => {
+    const file = csvOf('tech_transfer', [
+      contract({ ref: 'TT-HIDDEN-1', partner_name: 'Acme\u200bLtd' }),
+      contract({ ref: 'TT-HIDDEN-2', partner_name: 'Acme\u200fLtd' }),
+      contract({ ref: 'TT-HIDDEN-3', partner_name: 'Acme\u2028Ltd' }),
+    ]);
+    const response = await admin.post('/imports/tech_transfer?dryRun=true', file);
+    expect(response.status).toBe(422);
+    const problem = await problemOf(response);
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ line: 2, column: 'partner_name', code: 'invisible_characters' }),
+      expect.objectContaining({ line: 3, column: 'partner_name', code: 'bidi_controls' }),
+      expect.objectContaining({ line: 4, column: 'partner_name', code: 'control_characters' }),
+    ]);
   });
 
   it('when a query or path parameter holds the bytes of a lone surrogate or other non-UTF-8, then it is a 400 naming it', async () => {

@@ -26,6 +26,7 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   control_characters: {},
   unrepresentable: {},
   bidi_controls: {},
+  invisible_characters: {},
   key_unrepresentable: {},
   max_characters: { max: 3 },
   too_long: {},
