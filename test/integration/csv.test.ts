@@ -143,7 +143,9 @@ describe(`CSV in and out (${TEST_DB})`, () => {
       .filter(
         (s) =>
           // Hostile but storable: the characters every text field refuses are tested where they are refused.
-          s.trim().length > 0 && s.trim().length <= 200 && ![...s].some((c) => isControl(c) || isBidiControl(c) || isInvisible(c)),
+          s.trim().length > 0 &&
+          s.trim().length <= 200 &&
+          ![...s].some((c) => isControl(c) || isBidiControl(c) || isInvisible(c)),
       );
     let round = 0;
     await fc.assert(
