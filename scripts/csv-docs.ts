@@ -221,6 +221,8 @@ export function csvDocs(): string {
     '  the header being line 1) and column, up to the first 1,000, with the total count (`errorCount`).',
     '  The check stops counting at 10,000 problems and says so: such a file is the wrong file. Duplicate',
     '  refs are found once every other check has passed, as the rows are staged, and are listed the same way.',
+    "  A steward's file with rows of another university is a 403 instead, and its list holds those rows and",
+    '  every other fault of the file, line by line.',
     '- Payments are checked against their contracts: the contract (`contract_ref`) exists in the same',
     "  university, no payment is dated before its contract was signed, and a contract's payments, those stored",
     '  and those of the file together (a payment the file updates counts with its new amount), sum to at most',

@@ -399,7 +399,10 @@ async function checkRows(
   onProgress(decoder.bytes);
   if (!sawContent) throw new ImportRejected(said('file_empty'), [detail({ line: 1 }, said('file_empty_here'))], 1);
   if (foreignCount > 0) {
-    throw new Forbidden(said('steward_foreign_file', { own: own ?? '', count: foreignCount }), foreign);
+    // Refused for the rows of others, but listing everything else wrong too, line by line, so that
+    // one answer says all there is to fix.
+    const listed = [...foreign, ...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).slice(0, MAX_REPORTED_ERRORS);
+    throw new Forbidden(said('steward_foreign_file', { own: own ?? '', count: foreignCount }), listed);
   }
   if (problemCount > 0) throw new ImportRejected(problemsInFile(problemCount), problems, problemCount);
   if (rows === 0) throw new ImportRejected(said('no_rows'), [detail({ line: 2 }, said('no_rows_here'))], 1);

@@ -340,6 +340,29 @@ describe(`CSV in and out (${TEST_DB})`, () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('when a steward’s file has rows of another university and other faults, then the 403 lists every fault by line', async () => {
+    const before = await snapshot();
+    const rows = [
+      good.replace('X-1', 'S-3').replace('2024-05-01', '2024-02-30'),
+      good.replace('USST', 'ZJUT').replace('X-1', 'S-4'),
+      good.replace('X-1', 'S-5').replace('license', 'gift'),
+      good.replace('USST', 'AHUT').replace('X-1', 'S-6').replace('1000.00', '-1'),
+    ];
+    const response = await importCsv(usst, 'tech_transfer', `${header}\r\n${rows.join('\r\n')}\r\n`);
+    expect(response.status).toBe(403);
+    const problem = await response.json();
+    expect(problem.detail).toMatch(/USST/);
+    // Line by line; on a line, the row of another university first (the reason the file is refused).
+    expect(problem.errors.map((e: { line: number; column: string }) => [e.line, e.column])).toEqual([
+      [2, 'signed_on'],
+      [3, 'university_code'],
+      [4, 'mode'],
+      [5, 'university_code'],
+      [5, 'contract_value_cny'],
+    ]);
+    expect(await snapshot()).toBe(before);
+  });
+
   it('when a formula cell is imported, then the apostrophe our export adds is removed, and a real formula is stored as text', async () => {
     const body = `${header}\r\nUSST,F-1,license,"'=HYPERLINK(""x"")",SH,,OPTO,2024-05-01,1.00,0.00,0\r\nUSST,F-2,license,=1+1,SH,,OPTO,2024-05-01,1.00,0.00,0\r\n`;
     expect((await importCsv(admin, 'tech_transfer', body)).status).toBe(200);
@@ -431,6 +454,7 @@ describe(`CSV import reports (${TEST_DB})`, () => {
     expect(result.status).toBe(403);
     expect(result.errors).toMatchObject([
       { line: 2, column: 'university_code', message: 'a steward of USST may not import records of NJTECH' },
+      { line: 2, column: 'students', code: 'whole_number' },
     ]);
   });
 });
