@@ -676,6 +676,14 @@ export const PROBLEMS = {
     (p) => `${p.method} ${p.path} takes no query parameters.`,
     (p) => `${p.method} ${p.path} 不接受查询参数。`,
   ),
+  no_body: entry<{ method: string; path: string }>(
+    (p) => `${p.method} ${p.path} takes no body.`,
+    (p) => `${p.method} ${p.path} 不接受请求体。`,
+  ),
+  not_expected: entry(
+    () => 'is not expected here: send the request without it',
+    () => '此处不应有内容：请不带它发送请求',
+  ),
   not_a_parameter: entry(
     () => 'is not a parameter of this route',
     () => '不是此接口的参数',

@@ -283,6 +283,12 @@ async function handleAuthorized(
       Object.keys(req.query).map((key) => detail({ path: `query.${key}` }, said('not_a_parameter'))),
     );
   }
+  // A body the route does not read would be dropped unseen (a DELETE's `{ "id": … }`): refused instead.
+  if (!spec.body && !spec.bodyTypes && carriesBody(req)) {
+    throw new BadRequest(said('no_body', { method: spec.method.toUpperCase(), path: spec.path }), [
+      detail({ path: 'body' }, said('not_expected')),
+    ]);
+  }
   if (spec.body && !req.is('application/json') && !spec.bodyTypes?.some((type) => req.is(type))) {
     throw new HttpProblem(415, 'Unsupported Media Type', said('send_json'), [
       detail({ path: 'headers.content-type' }, said('must_be_json_type')),
@@ -324,6 +330,11 @@ async function handleAuthorized(
     return;
   }
   sendJson(res, coding === 'identity' ? json : encodeBody(json, coding), coding);
+}
+
+/** Whether a request says it sends content: a length above 0, or a chunked body. */
+function carriesBody(req: Request): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 /** Sends a JSON body already in `coding`, saying how it is encoded and that the encoding varies. */

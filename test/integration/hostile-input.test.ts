@@ -13,6 +13,7 @@ import { problemText } from '../../client/lib/problem-text.js';
 interface Problem {
   status: number;
   detail: string;
+  code?: string;
   errors?: Array<{ path?: string; line?: number; column?: string; code?: string; params?: unknown; message: string }>;
 }
 
@@ -251,6 +252,29 @@ describe(`hostile input at the edge (${TEST_DB})`, () => {
       universities: Array<{ code: string; nameZh: string }>;
     };
     expect(universities.find((u) => u.code === 'USST')?.nameZh).toBe('上海理工大学');
+  });
+
+  it('when a route that reads no body is sent one, then it is a 400 naming the body, and nothing happens', async () => {
+    const created = await admin.post('/records/tech_transfer', contract({ ref: 'TT-BODY-1' }));
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    const path = `/records/tech_transfer/${id}`;
+    const stored = async () => (await database.db.selectFrom('tech_transfer').select('id').where('id', '=', id).execute()).length;
+    for (const refused of [
+      await admin.request('DELETE', path, { id: id + 1 }),
+      await admin.request('DELETE', path, 'x', { 'content-type': 'text/plain' }),
+    ]) {
+      expect(refused.status).toBe(400);
+      const problem = await problemOf(refused);
+      expect(problem.code).toBe('no_body');
+      expect(problem.errors).toEqual([expect.objectContaining({ path: 'body', code: 'not_expected' })]);
+      expect(await stored()).toBe(1);
+    }
+    // Without a body the same request is good.
+    const deleted = await admin.delete(path);
+    await deleted.arrayBuffer();
+    expect(deleted.status).toBeLessThan(300);
+    expect(await stored()).toBe(0);
   });
 
   it('when a CSV cell holds a bidirectional control, then the import names its line and column with a code', async () => {

@@ -169,6 +169,8 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   invalid: {},
   request_invalid: { where: 'body' },
   no_query_parameters: { method: 'X1', path: 'X1' },
+  no_body: { method: 'X1', path: 'X1' },
+  not_expected: {},
   not_a_parameter: {},
   send_json: {},
   must_be_json_type: {},
