@@ -2,6 +2,9 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/** See `AvailabilityMonitor`: production's window for the PostgreSQL server's availability probe. */
+const DEFAULT_PROBE_WINDOW_MS = 1500;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** An unset variable and an empty one mean the same: use the default. */
@@ -45,6 +48,13 @@ const EnvSchema = z.object({
   TRUST_PROXY: optional(z.string().transform(parseTrustProxy)).default(false),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })).default('info'),
   PASSWORD_HASH_LOG2N: optional(passwordHashLog2n).default(PASSWORD_HASH_LOG2N.default),
+  DATABASE_PROBE_WINDOW_MS: optional(
+    z.coerce
+      .number({ error: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(500, 'must be at least 500')
+      .max(60_000, 'must be at most 60000'),
+  ).default(DEFAULT_PROBE_WINDOW_MS),
 });
 
 export interface Config {
@@ -65,6 +75,11 @@ export interface Config {
   readonly trustProxy: false | number | readonly string[];
   /** scrypt's cost (log2 N) for new password hashes; see PASSWORD_HASH_LOG2N. */
   readonly passwordHashLog2n: number;
+  /**
+   * PostgreSQL only: how long the server may leave the availability probe unanswered before the
+   * dashboard stops answering from memory and says it is unavailable (503).
+   */
+  readonly databaseProbeWindowMs: number;
 }
 
 /** A bad environment: the message names every variable at fault. */
@@ -96,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     passwordHashLog2n: e.PASSWORD_HASH_LOG2N,
+    databaseProbeWindowMs: e.DATABASE_PROBE_WINDOW_MS,
   });
 }
 

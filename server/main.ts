@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     readUrl: config.databaseReadUrl,
     dataDir: config.dataDir,
+    probeWindowMs: config.databaseProbeWindowMs,
   });
   try {
     const applied = await migrateToLatest(database.db);

@@ -92,6 +92,8 @@ export interface ConnectOptions {
   log?: (event: LogEvent) => void;
   /** PostgreSQL only: how long a COMMIT cut off by a lost connection waits to learn its outcome (default 10 s). */
   commitWaitMs?: number;
+  /** PostgreSQL only: the availability probe's window (default 1.5 s; see AvailabilityMonitor). */
+  probeWindowMs?: number;
 }
 
 /** Builds the process's Kysely: node-postgres when a URL is given, PGlite otherwise. */
@@ -104,6 +106,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
         options.log,
         options.readUrl,
         options.commitWaitMs,
+        options.probeWindowMs,
       )
     : connectPglite(options);
 }
@@ -125,6 +128,7 @@ async function connectPostgres(
   log?: (event: LogEvent) => void,
   readUrl?: string,
   commitWaitMs = COMMIT_WAIT_MS,
+  probeWindowMs?: number,
 ): Promise<DatabaseHandle> {
   const pool = createPool(databaseUrl, poolSize, 'reads');
   try {
@@ -149,7 +153,7 @@ async function connectPostgres(
   const bulkPool = createPool(databaseUrl, BULK_POOL_SIZE, 'bulk');
   const trackedBulk = track(bulkPool, databaseUrl);
   const bulk = new Kysely<Database>({ dialect: new PostgresDialect({ pool: trackedBulk, cursor: ClosingCursor }) });
-  const availability = new AvailabilityMonitor(databaseUrl);
+  const availability = new AvailabilityMonitor(databaseUrl, undefined, probeWindowMs);
   if (watch) availability.start();
   const replicaPool = readUrl ? createPool(readUrl, poolSize, 'reads') : undefined;
   const replica = replicaPool

@@ -26,9 +26,10 @@ export interface Child {
 }
 
 /**
- * Runs `script` with only the environment given, plus PATH, HOME and the test suite's low
- * password-hash cost (vitest.config.ts), which `env` may override: a child server signs in and
- * makes demo accounts as cheaply as the tests' own process does.
+ * Runs `script` with only the environment given, plus PATH, HOME, the test suite's low
+ * password-hash cost and its wider database probe window (vitest.config.ts), which `env` may
+ * override: a child server signs in and makes demo accounts as cheaply as the tests' own process
+ * does, and a loaded machine's slow probe does not make it answer 503.
  */
 export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
@@ -37,6 +38,7 @@ export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): C
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       ...(process.env.PASSWORD_HASH_LOG2N ? { PASSWORD_HASH_LOG2N: process.env.PASSWORD_HASH_LOG2N } : {}),
+      ...(process.env.DATABASE_PROBE_WINDOW_MS ? { DATABASE_PROBE_WINDOW_MS: process.env.DATABASE_PROBE_WINDOW_MS } : {}),
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],

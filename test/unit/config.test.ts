@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       // OWASP's scrypt cost, N=2^17: the tests run lower, production never does unless told.
       passwordHashLog2n: 17,
+      databaseProbeWindowMs: 1500,
     });
     expect(config.dataDir).toMatch(/\/data$/);
     expect(Object.isFrozen(config)).toBe(true);
@@ -24,6 +25,12 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://a@replica/db' })).toThrow(/DATABASE_READ_URL.*DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://a@h/db', DATABASE_READ_URL: 'mysql://x' })).toThrow(ConfigError);
+  });
+
+  it('when the probe window is set, then it is a whole number of milliseconds from 500 to 60000', () => {
+    expect(loadConfig({ DATABASE_PROBE_WINDOW_MS: '10000' }).databaseProbeWindowMs).toBe(10_000);
+    for (const bad of ['0', '499', '60001', '1.5', 'soon'])
+      expect(() => loadConfig({ DATABASE_PROBE_WINDOW_MS: bad }), bad).toThrow(/DATABASE_PROBE_WINDOW_MS/);
   });
 
   it('when a variable is empty, then it counts as unset', () => {
