@@ -2,7 +2,7 @@ import '../report.css';
 import { html, nothing, render } from 'lit-html';
 import { ApiError, call, endpoints } from '../api';
 import { lang as interfaceLang, t as appText } from '../i18n';
-import { today } from '../lib/dates';
+import { FIRST_REPORT_YEAR, REPORT_PERIOD, today } from '../lib/dates';
 import { type ReportKey, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
 import type { LiveReportAnswer, ReportDocument, ReportLang, Submission, SubmissionAnswer } from '../lib/report-types';
 import { ViewStatus } from '../lib/view-status';
@@ -29,7 +29,6 @@ import {
  */
 
 const PARTS = ['year', 'H1', 'H2', 'Q1', 'Q2', 'Q3', 'Q4'] as const;
-const FIRST_YEAR = 2019;
 const SUBMITTERS = ['admin', 'leadership'];
 /** The roles on the alliance's side, whose reader may be named as the contact of a report not yet submitted. */
 const PREPARERS = ['admin', 'leadership', 'steward'];
@@ -54,7 +53,7 @@ interface Loaded {
 
 function readParams(params: URLSearchParams): ReportParams {
   const given = params.get('period') ?? '';
-  const period = /^\d{4}(-(H[12]|Q[1-4]))?$/.test(given) ? given : String(Number(today().slice(0, 4)) - 1);
+  const period = REPORT_PERIOD.test(given) ? given : String(Number(today().slice(0, 4)) - 1);
   const asked = params.get('lang');
   const lang = asked === 'zh' || asked === 'en' ? asked : interfaceLang();
   const submission = /^[1-9]\d{0,15}$/.test(params.get('submission') ?? '') ? Number(params.get('submission')) : null;
@@ -110,8 +109,8 @@ export const renderReport: RenderView = async (container, first) => {
   const controls = () => {
     const year = p.period.slice(0, 4);
     const part = p.period.slice(5) || 'year';
-    const years = Array.from({ length: Number(today().slice(0, 4)) - FIRST_YEAR + 1 }, (_, i) =>
-      String(FIRST_YEAR + i),
+    const years = Array.from({ length: Number(today().slice(0, 4)) - FIRST_REPORT_YEAR + 1 }, (_, i) =>
+      String(FIRST_REPORT_YEAR + i),
     ).reverse();
     const changeYear = (event: Event) => {
       const next = (event.target as HTMLSelectElement).value;
