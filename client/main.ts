@@ -1,5 +1,6 @@
 import { ApiError, api, type Me, type Meta, onUnauthorized } from './api';
 import { html, nothing, render } from 'lit-html';
+import { carry } from './lib/carry';
 import { watchScrollRegions } from './lib/scroll-cue';
 import { type Lang, lang, type MessageKey, onLangChange, setLang, t, translateDom } from './i18n';
 import {
@@ -67,16 +68,9 @@ async function refreshMeta(): Promise<Meta> {
 
 const allowedViews = (): ViewName[] => (me ? VIEW_NAMES.filter((v) => VIEW_ACCESS[v].includes(me!.role)) : []);
 
-/** The views that read the shared filters: a period and a scope chosen in one goes with the person to the others. */
-const FILTERED_VIEWS: readonly ViewName[] = ['overview', 'universities', 'regions', 'trends', 'collaboration'];
-const CARRIED = ['from', 'to', 'university', 'region'] as const;
-
-/** A view's link from the header: from one filtered view to another, with the period and scope on screen. */
-function hrefOf(name: ViewName, active: ViewName | undefined): string {
-  if (!active || !FILTERED_VIEWS.includes(active) || !FILTERED_VIEWS.includes(name)) return `#/${name}`;
-  const params = parseLocation(location.hash).params;
-  return locationOf(name, Object.fromEntries(CARRIED.map((key) => [key, params.get(key) ?? undefined])));
-}
+/** A view's link from the header: with what the person chose on screen that the view shows (`lib/carry.ts`). */
+const hrefOf = (name: ViewName, active: ViewName | undefined): string =>
+  locationOf(name, carry(active, parseLocation(location.hash).params, name));
 
 /** The header: the views this person may see, who is signed in, and the language chosen. */
 function renderHeader(active?: ViewName): void {

@@ -75,3 +75,54 @@ export function reportMoment(iso: string): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
+
+/** The earliest day a filter takes: the founding of the records' era. */
+export const EARLIEST_DAY = '1949-10-01';
+
+/** The day the alliance's framework agreement was signed; "since the agreement" starts here. */
+export const AGREEMENT_DAY = '2019-10-25';
+
+/** A real calendar day (not 2024-02-30) from the earliest day to `latest`; else null. */
+export function validDay(value: string | null, latest: string): string | null {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) return null;
+  return value >= EARLIEST_DAY && value <= latest ? value : null;
+}
+
+/** The days a period key covers: 2024, 2024-H1, 2024-Q3, 2024-07. */
+export function periodRange(key: string | number): { from: string; to: string } {
+  const text = String(key);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const monthRange = (y: number, first: number, last: number) => ({
+    from: `${y}-${pad(first)}-01`,
+    to: `${y}-${pad(last)}-${pad(new Date(Date.UTC(y, last, 0)).getUTCDate())}`,
+  });
+  const q = /^(\d{4})-Q([1-4])$/.exec(text);
+  if (q) return monthRange(Number(q[1]), Number(q[2]) * 3 - 2, Number(q[2]) * 3);
+  const h = /^(\d{4})-H([12])$/.exec(text);
+  if (h) return monthRange(Number(h[1]), h[2] === '1' ? 1 : 7, h[2] === '1' ? 6 : 12);
+  const m = /^(\d{4})-(\d{2})$/.exec(text);
+  if (m) return monthRange(Number(m[1]), Number(m[2]), Number(m[2]));
+  return { from: `${text}-01-01`, to: `${text}-12-31` };
+}
+
+/** A report's period: a year (2024), a half (2024-H1) or a quarter (2024-Q3). */
+export const REPORT_PERIOD = /^\d{4}(-(H[12]|Q[1-4]))?$/;
+/** The first year a report covers: the agreement's. */
+export const FIRST_REPORT_YEAR = Number(AGREEMENT_DAY.slice(0, 4));
+
+/**
+ * The report period that holds the days from `from` to `to`: the quarter when they lie in one, else
+ * the half, else the year (a chosen year is its report, a month its quarter). None for days that
+ * span years, come before the first report or after `end` (today), or are not days.
+ */
+export function reportPeriodOf(from: string, to: string, end = today()): string | undefined {
+  if (!validDay(from, end) || !validDay(to, '9999-12-31') || from > to) return undefined;
+  const year = from.slice(0, 4);
+  if (to.slice(0, 4) !== year || Number(year) < FIRST_REPORT_YEAR) return undefined;
+  const [first, last] = [Number(from.slice(5, 7)), Number(to.slice(5, 7))];
+  if (Math.ceil(first / 3) === Math.ceil(last / 3)) return `${year}-Q${Math.ceil(first / 3)}`;
+  if (Math.ceil(first / 6) === Math.ceil(last / 6)) return `${year}-H${Math.ceil(first / 6)}`;
+  return year;
+}

@@ -5,24 +5,10 @@ import type { MeasureInfo, Meta } from '../api';
 import type { NamedCode } from '../../contract/schemas/meta';
 import { lang, pick, t } from '../i18n';
 import type { ViewContext, ViewName } from '../view';
-import { formatter, today } from './dates';
+import { AGREEMENT_DAY, EARLIEST_DAY, formatter, periodRange, today, validDay } from './dates';
 
 export type Grain = 'month' | 'quarter' | 'year';
 const GRAINS: readonly Grain[] = ['month', 'quarter', 'year'];
-/** The earliest day a filter takes: the founding of the records' era. */
-const EARLIEST = '1949-10-01';
-
-/** The day the alliance's framework agreement was signed; "since the agreement" starts here. */
-export const AGREEMENT_DAY = '2019-10-25';
-
-/** A real calendar day (not 2024-02-30) from the earliest day to `latest`; else null. */
-function validDay(value: string | null, latest: string): string | null {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) return null;
-  return value >= EARLIEST && value <= latest ? value : null;
-}
-
 /** What every chart view reads from its URL. */
 export interface Filters {
   from: string;
@@ -125,21 +111,6 @@ export const universityLabel = (meta: Pick<Meta, 'universities'>, code: string):
   lang() === 'zh' ? universityName(meta, code) : code;
 
 export const regionName = (meta: Pick<Meta, 'regions'>, code: string): string => nameOf(meta.regions, code);
-
-/** The days a period key covers: 2024, 2024-Q3, 2024-07. */
-export function periodRange(key: string | number): { from: string; to: string } {
-  const text = String(key);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const monthRange = (y: number, first: number, last: number) => ({
-    from: `${y}-${pad(first)}-01`,
-    to: `${y}-${pad(last)}-${pad(new Date(Date.UTC(y, last, 0)).getUTCDate())}`,
-  });
-  const q = /^(\d{4})-Q([1-4])$/.exec(text);
-  if (q) return monthRange(Number(q[1]), Number(q[2]) * 3 - 2, Number(q[2]) * 3);
-  const m = /^(\d{4})-(\d{2})$/.exec(text);
-  if (m) return monthRange(Number(m[1]), Number(m[2]), Number(m[2]));
-  return { from: `${text}-01-01`, to: `${text}-12-31` };
-}
 
 /**
  * A period key as shown: 2024年Q3 / Q3 2024, 2024年7月 / Jul 2024, 2024年 / 2024. With `within`, the
@@ -288,7 +259,7 @@ export function filterBar(view: ViewName, ctx: ViewContext, filters: Filters, op
     return typing ? input.value : filters[name];
   };
   const dateInput = (name: 'from' | 'to') =>
-    html`<input type="date" name=${name} id=${id(name)} min=${EARLIEST} max=${end} .value=${live(shown(name))} />`;
+    html`<input type="date" name=${name} id=${id(name)} min=${EARLIEST_DAY} max=${end} .value=${live(shown(name))} />`;
   // On a phone the form folds behind a one-line summary of what it filters by; on a desk it is always open.
   const formId = id('filters');
   const toggle = (event: Event) => {

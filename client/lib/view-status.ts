@@ -12,6 +12,9 @@ export function setViewState(container: HTMLElement, state: ViewState): void {
   container.setAttribute('aria-busy', String(state === 'loading'));
 }
 
+/** What a view shows while it loads, where there is nothing yet (or nothing still true) to show. */
+export const loadingNote = (): TemplateResult => html`<p class="state">${t('state.loading')}</p>`;
+
 /** What the last change did, with what may follow it (a status), or why it failed (an alert). */
 export interface Notice {
   text: string;

@@ -14,10 +14,10 @@ import {
   measureOf,
   option,
   periodLabel,
-  periodRange,
   scopeFilters,
   universityLabel,
 } from '../lib/filters';
+import { periodRange } from '../lib/dates';
 import { formatTick, formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';

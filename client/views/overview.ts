@@ -8,7 +8,6 @@ import { colour, onHit, partialLine, tint } from '../lib/palette';
 import { drillDown } from '../lib/drill';
 import { type Column, Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
 import {
-  AGREEMENT_DAY,
   aggregateQuery,
   apiScope,
   clampRange,
@@ -18,9 +17,9 @@ import {
   measureOf,
   isPartialPeriod,
   periodLabel,
-  periodRange,
   scopeFilters,
 } from '../lib/filters';
+import { AGREEMENT_DAY, periodRange } from '../lib/dates';
 import { formatChangeOf, formatPercent, formatTick, formatValue, tableUnit } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';

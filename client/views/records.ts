@@ -11,7 +11,7 @@ import { confirmDialog, messageOf } from '../lib/form-dialog';
 import { DEFAULT_PAGE_SIZE, formatCount, pagedTable, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
 import { tabList } from '../lib/tabs';
-import { type Notice, noticeLine, refuse, setViewState } from '../lib/view-status';
+import { loadingNote, type Notice, noticeLine, refuse, setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import {
   type Column,
@@ -445,7 +445,7 @@ class RecordsView {
         <button type="button" class="secondary" @click=${() => void this.load()}>${t('state.retry')}</button>
       </div>`;
     }
-    if (!this.answer) return loading ? html`<p class="state">${t('state.loading')}</p>` : nothing;
+    if (!this.answer) return loading ? loadingNote() : nothing;
     if (this.answer.total > 0) return nothing;
     const filtered = this.state.filters.size > 0 || this.state.q;
     return html`<div class="records-empty">

@@ -2,10 +2,10 @@ import '../report.css';
 import { html, nothing, render } from 'lit-html';
 import { ApiError, call, endpoints } from '../api';
 import { lang as interfaceLang, t as appText } from '../i18n';
-import { today } from '../lib/dates';
+import { FIRST_REPORT_YEAR, REPORT_PERIOD, today } from '../lib/dates';
 import { type ReportKey, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
 import type { LiveReportAnswer, ReportDocument, ReportLang, Submission, SubmissionAnswer } from '../lib/report-types';
-import { ViewStatus } from '../lib/view-status';
+import { loadingNote, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import { type BarSpec, ReportCharts } from './report-charts';
 import { revisionsSection } from './report-revisions';
@@ -29,7 +29,6 @@ import {
  */
 
 const PARTS = ['year', 'H1', 'H2', 'Q1', 'Q2', 'Q3', 'Q4'] as const;
-const FIRST_YEAR = 2019;
 const SUBMITTERS = ['admin', 'leadership'];
 /** The roles on the alliance's side, whose reader may be named as the contact of a report not yet submitted. */
 const PREPARERS = ['admin', 'leadership', 'steward'];
@@ -54,7 +53,7 @@ interface Loaded {
 
 function readParams(params: URLSearchParams): ReportParams {
   const given = params.get('period') ?? '';
-  const period = /^\d{4}(-(H[12]|Q[1-4]))?$/.test(given) ? given : String(Number(today().slice(0, 4)) - 1);
+  const period = REPORT_PERIOD.test(given) ? given : String(Number(today().slice(0, 4)) - 1);
   const asked = params.get('lang');
   const lang = asked === 'zh' || asked === 'en' ? asked : interfaceLang();
   const submission = /^[1-9]\d{0,15}$/.test(params.get('submission') ?? '') ? Number(params.get('submission')) : null;
@@ -75,6 +74,8 @@ export const renderReport: RenderView = async (container, first) => {
   let ctx = first;
   let p = readParams(first.params);
   let loaded: Loaded | undefined;
+  /** Whether the document the URL names is being fetched. */
+  let fetching = false;
   /** The submission dialog: closed, open, or open with why the last try failed. */
   let dialog: { failed?: string; busy?: boolean } | undefined;
 
@@ -88,10 +89,21 @@ export const renderReport: RenderView = async (container, first) => {
     });
   };
 
+  /** The last document loaded, while it is of the period the URL names (the controls list its submissions). */
+  const ofPeriod = (): Loaded | undefined => (loaded?.doc.period.key === p.period ? loaded : undefined);
+  /**
+   * What the page shows: the last document loaded while it is the one the URL names; while another
+   * language of it loads, it stays, dimmed and busy. Another period's or submission's figures are
+   * never left under the controls that name this one: while it loads, the loading note stands alone.
+   */
+  const showing = (): Loaded | undefined =>
+    (ofPeriod()?.submitted?.submission.id ?? null) === p.submission ? ofPeriod() : undefined;
+
   const draw = () => {
-    // The error box sits in a box of its own: hidden, it is no `.view-report > .state.error` for the printer to find.
+    const current = showing();
+    // The status sits in a box of its own: hidden, it is no `.view-report > .state.error` for the printer to find.
     render(
-      html`${controls()}<div class="report-state">${status.alert()}</div>${loaded ? page(loaded) : nothing}${submitDialog()}`,
+      html`${controls()}<div class="report-state" aria-live="polite">${fetching ? loadingNote() : status.alert()}</div>${current ? page(current, fetching) : nothing}${submitDialog()}`,
       container,
     );
     charts.draw(container);
@@ -110,14 +122,14 @@ export const renderReport: RenderView = async (container, first) => {
   const controls = () => {
     const year = p.period.slice(0, 4);
     const part = p.period.slice(5) || 'year';
-    const years = Array.from({ length: Number(today().slice(0, 4)) - FIRST_YEAR + 1 }, (_, i) =>
-      String(FIRST_YEAR + i),
+    const years = Array.from({ length: Number(today().slice(0, 4)) - FIRST_REPORT_YEAR + 1 }, (_, i) =>
+      String(FIRST_REPORT_YEAR + i),
     ).reverse();
     const changeYear = (event: Event) => {
       const next = (event.target as HTMLSelectElement).value;
       go({ period: begun(periodOf(next, part)) ? periodOf(next, part) : next, submission: null });
     };
-    const submissions = loaded?.submissions ?? [];
+    const submissions = ofPeriod()?.submissions ?? [];
     return html`<div class="report-controls no-print" role="group" aria-label=${t('report.controls')}>
       <label class="control"><span>${t('report.yearLabel')}</span>
         <select id="report-year" name="year" @change=${changeYear}>
@@ -156,12 +168,12 @@ export const renderReport: RenderView = async (container, first) => {
           </label>`
       }
       ${
-        loaded?.live && SUBMITTERS.includes(ctx.me.role)
+        showing()?.live && SUBMITTERS.includes(ctx.me.role)
           ? html`<button type="button" data-action="submit-report" @click=${() => showDialog({})}>${t('report.submit')}</button>`
           : nothing
       }
       ${
-        loaded?.submitted
+        showing()?.submitted
           ? html`<a class="tool" href="/api/v1/report/submissions/${p.submission}/document" download data-action="download-json">${t('report.downloadJson')}</a>`
           : nothing
       }
@@ -170,7 +182,7 @@ export const renderReport: RenderView = async (container, first) => {
   };
 
   const submitDialog = () => {
-    const live = loaded?.live;
+    const live = showing()?.live;
     if (!dialog || !live) return nothing;
     const submit = async (event: SubmitEvent) => {
       event.preventDefault();
@@ -296,7 +308,7 @@ export const renderReport: RenderView = async (container, first) => {
   };
 
   /** The printed report: cover lines, the six sections of figures, definitions, and revisions when submitted. */
-  const page = (shown: Loaded) => {
+  const page = (shown: Loaded, busy: boolean) => {
     const { doc, submitted } = shown;
     const w = new ReportWords(doc, p.lang, csvOf(doc));
     const span = (period: ReportDocument['period']) => ({ label: period.label[p.lang], from: period.from, to: period.to });
@@ -332,7 +344,7 @@ export const renderReport: RenderView = async (container, first) => {
     const [credits, students] = doc.credits.matrices;
     const value = 'tech_transfer.contract_value';
 
-    return html`<article class="report-page" lang=${p.lang === 'zh' ? 'zh-CN' : 'en'} data-period=${doc.period.key} data-synthetic=${doc.data.synthetic}>
+    return html`<article class="report-page" lang=${p.lang === 'zh' ? 'zh-CN' : 'en'} data-period=${doc.period.key} data-synthetic=${doc.data.synthetic} aria-busy=${busy}>
       <!-- The watermark is drawn from an attribute, not the DOM's text: decorative, and said in words on the cover and in the footer. -->
       ${doc.data.synthetic ? html`<div class="report-watermark" aria-hidden="true" data-text=${w.t('report.watermark')}></div>` : nothing}
       <header class="report-cover">
@@ -451,16 +463,15 @@ export const renderReport: RenderView = async (container, first) => {
       ...(doc.data.synthetic ? [t('report.watermark')] : []),
     ].join(' · ');
 
-  const fetchReport = async (signal: AbortSignal): Promise<Loaded> => {
-    const list = (period: string) => call(endpoints.submissions, { search: new URLSearchParams({ period }), signal });
-    if (p.submission !== null) {
-      const submitted = await call(endpoints.submission, { params: { id: p.submission }, signal });
-      p.period = submitted.report.period.key;
-      return { doc: submitted.report, submitted, submissions: (await list(p.period)).submissions };
+  const fetchReport = async ({ period, lang, submission }: ReportParams, signal: AbortSignal): Promise<Loaded> => {
+    const list = (key: string) => call(endpoints.submissions, { search: new URLSearchParams({ period: key }), signal });
+    if (submission !== null) {
+      const submitted = await call(endpoints.submission, { params: { id: submission }, signal });
+      return { doc: submitted.report, submitted, submissions: (await list(submitted.report.period.key)).submissions };
     }
     const [live, listed] = await Promise.all([
-      call(endpoints.report, { search: new URLSearchParams({ period: p.period, lang: p.lang }), signal }),
-      list(p.period),
+      call(endpoints.report, { search: new URLSearchParams({ period, lang }), signal }),
+      list(period),
     ]);
     return { doc: live.report, live, submissions: listed.submissions };
   };
@@ -477,10 +488,20 @@ export const renderReport: RenderView = async (container, first) => {
       next.navigate('report', corrected, { replace: true });
       return;
     }
-    if (!container.querySelector('.report-controls')) draw();
     await status.run(next.signal, async () => {
-      const found = await fetchReport(next.signal);
+      // At once: the controls name the period asked for, and the page says it is loading.
+      fetching = true;
+      draw();
+      let found: Loaded;
+      try {
+        found = await fetchReport(p, next.signal);
+      } finally {
+        // A newer load, which aborted this one, is fetching still.
+        if (!next.signal.aborted) fetching = false;
+      }
       if (next.signal.aborted) return undefined;
+      // A submission is of its own period, whatever the URL said.
+      p.period = found.doc.period.key;
       loaded = found;
       draw();
       Object.assign(container.dataset, {

@@ -17,10 +17,10 @@ import {
   grainWord,
   measureOf,
   periodLabel,
-  periodRange,
   scopeFilters,
   universityLabel,
 } from '../lib/filters';
+import { periodRange } from '../lib/dates';
 import { formatTick, formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';

@@ -342,7 +342,7 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     tab.expectNoErrors();
   });
 
-  test('every view starts on the same period; a period and scope chosen in one go with the person to the others', async () => {
+  test('every view starts on the same period; a period, scope and measure chosen in one go with the person to the others, the period to the report and Records and back', async () => {
     const tab = await openPage(dashboard, 'leadership', { lang: 'en', path: '/#/trends' });
     const { page } = tab;
     await waitForView(page, 'trends');
@@ -371,9 +371,62 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
       });
       expect(await shown(view), view).toEqual({ from: '2023-01-01', to: '2023-12-31', universities: ['USST', 'NJTECH'] });
     }
-    // Records and the report read periods of their own: their links carry nothing.
-    expect(await page.locator('.app-nav a[data-view="records"]').getAttribute('href')).toBe('#/records');
-    expect(await page.locator('.app-nav a[data-view="report"]').getAttribute('href')).toBe('#/report');
+
+    // From the keyboard: a view from the header, its heading focused.
+    const byKeyboard = async (view: string) => {
+      await page.locator(`.app-nav a[data-view="${view}"]`).focus();
+      await waitForView(page, view, { after: () => page.keyboard.press('Enter') });
+    };
+    // A measure chosen in one view, from the keyboard: the collaboration's list, past its default.
+    await byKeyboard('collaboration');
+    await page.locator('#collaboration-measure').focus();
+    await waitForView(page, 'collaboration', { after: () => page.keyboard.press('ArrowDown') });
+    const measure = hashParams(page).get('measure')!;
+    expect(measure).toBe('credits.students');
+    for (const view of ['universities', 'regions', 'trends', 'overview', 'collaboration']) {
+      await byKeyboard(view);
+      expect(await page.locator(`#${view}-measure`).inputValue(), view).toBe(measure);
+      expect(await shown(view), view).toEqual({ from: '2023-01-01', to: '2023-12-31', universities: ['USST', 'NJTECH'] });
+    }
+    const heading = () => page.locator('.report-cover h1').textContent();
+    // The report opens on the report period that holds the days chosen: a year is its report, a quarter its own.
+    await byKeyboard('report');
+    expect(Object.fromEntries(hashParams(page))).toMatchObject({ period: '2023' });
+    expect(await page.locator('#report-year').inputValue()).toBe('2023');
+    expect(await page.locator('#report-part').inputValue()).toBe('year');
+    expect(await heading()).toMatch(/^2023 /);
+    // Another period chosen there, from the keyboard, goes back with the person: the first half's days.
+    await page.locator('#report-part').focus();
+    await waitForView(page, 'report', { after: () => page.keyboard.press('ArrowDown') });
+    expect(await heading()).toMatch(/^H1 2023 /);
+    await byKeyboard('universities');
+    expect(await shown('universities')).toEqual({ from: '2023-01-01', to: '2023-06-30', universities: [] });
+    // Records filters its dates to the period, and counts what the API counts for it.
+    await byKeyboard('records');
+    expect(Object.fromEntries(hashParams(page))).toEqual({ from: '2023-01-01', to: '2023-06-30' });
+    expect(await page.locator('#records-from').inputValue()).toBe('2023-01-01');
+    expect(await page.locator('#records-to').inputValue()).toBe('2023-06-30');
+    const counted = await getJson('/records/tech_transfer?from=2023-01-01&to=2023-06-30&pageSize=1');
+    const all = await getJson('/records/tech_transfer?pageSize=1');
+    expect(Number(await page.locator('.records-total').getAttribute('data-total'))).toBe(counted.total);
+    expect(counted.total).toBeLessThan(all.total);
+    // From Records to the report: the half its dates are.
+    await byKeyboard('report');
+    expect(hashParams(page).get('period')).toBe('2023-H1');
+    expect(await heading()).toMatch(/^H1 2023 /);
+    // Back returns each view as it was left, the measure included.
+    await waitForView(page, 'records', { after: () => page.goBack() });
+    await waitForView(page, 'universities', { after: () => page.goBack() });
+    await waitForView(page, 'report', { after: () => page.goBack() });
+    await waitForView(page, 'report', { after: () => page.goBack() });
+    await waitForView(page, 'collaboration', { after: () => page.goBack() });
+    expect(await page.locator('#collaboration-measure').inputValue()).toBe(measure);
+    // A quarter chosen is its quarter's report.
+    await gotoView(page, 'trends', { from: '2024-07-01', to: '2024-09-30', measure });
+    expect(await page.locator('.app-nav a[data-view="report"]').getAttribute('href')).toBe('#/report?period=2024-Q3');
+    expect(await page.locator('.app-nav a[data-view="records"]').getAttribute('href')).toBe(
+      '#/records?from=2024-07-01&to=2024-09-30',
+    );
     tab.expectNoErrors();
   });
 

@@ -488,6 +488,69 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     tab.expectNoErrors();
   });
 
+  test('while another period or language loads, the page says so, no figures stand under another period, and the keyboard stays', async () => {
+    const tab = await openPage(dashboard, 'commission', { lang: 'en', path: `/#/report?period=${PERIOD}&lang=en` });
+    const { page } = tab;
+    await waitForView(page, 'report');
+    // The report's answer is held back until the test has looked at the page.
+    const held: Array<() => void> = [];
+    const reportRequest = (url: URL) => url.pathname === '/api/v1/report';
+    await page.route(reportRequest, async (route) => {
+      await new Promise<void>((release) => held.push(release));
+      await route.continue();
+    });
+    const release = async () => {
+      while (held.length > 0) held.shift()!();
+    };
+    const seen = () =>
+      page.evaluate(() => {
+        const root = document.querySelector<HTMLElement>('.view-report')!;
+        const article = root.querySelector<HTMLElement>('.report-page');
+        return {
+          state: root.dataset.state,
+          status: root.querySelector('.report-state')?.textContent?.trim(),
+          heading: article?.querySelector('h1')?.textContent ?? null,
+          busy: article?.getAttribute('aria-busy') ?? null,
+          opacity: article ? Number(getComputedStyle(article).opacity) : null,
+          focused: document.activeElement?.id || document.activeElement?.getAttribute('data-report-lang'),
+        };
+      });
+    const total = async (period: string, lang: string) =>
+      (await leadership.json<{ report: Doc }>(`/report?period=${period}&lang=${lang}`)).report.summary.rows.at(-1)!.cells[
+        'tech_transfer.contract_value'
+      ]!.value;
+
+    // Another period, from the keyboard: while it loads the year's figures are gone, the note says why.
+    await page.locator('#report-part').focus();
+    await page.keyboard.press('ArrowDown');
+    await poll(() => held.length).toBe(1);
+    await poll(seen).toMatchObject({ state: 'loading', status: 'Loading…', heading: null, focused: 'report-part' });
+    expect(await page.locator('#report-part').inputValue()).toBe('H1');
+    expect(await page.locator('.view-report table').count()).toBe(0);
+    await waitForView(page, 'report', { after: release });
+    expect(await seen()).toMatchObject({ state: 'ready', status: '', busy: 'false', opacity: 1, focused: 'report-part' });
+    expect((await seen()).heading).toMatch(new RegExp(`^H1 ${PERIOD} `));
+    const h1 = await cellText(page, 'summary', 'alliance', 'tech_transfer.contract_value');
+    expect(Number(h1.value)).toBe(await total(`${PERIOD}-H1`, 'en'));
+
+    // Another language of the same period: its figures stay, dimmed and marked busy, under their period's heading.
+    await page.locator('[data-report-lang="zh"]').focus();
+    await page.keyboard.press('Enter');
+    await poll(() => held.length).toBe(1);
+    await poll(seen).toMatchObject({ state: 'loading', status: 'Loading…', busy: 'true', focused: 'zh' });
+    await poll(async () => (await seen()).opacity!).toBeLessThan(1);
+    expect((await seen()).heading).toContain(`${PERIOD}年上半年`);
+    expect((await cellText(page, 'summary', 'alliance', 'tech_transfer.contract_value')).value).toBe(h1.value);
+    await waitForView(page, 'report', { after: release });
+    await poll(seen).toMatchObject({ state: 'ready', status: '', busy: 'false', opacity: 1, focused: 'zh' });
+    expect((await seen()).heading).toContain(`${PERIOD}年上半年`);
+    expect(Number((await cellText(page, 'summary', 'alliance', 'tech_transfer.contract_value')).value)).toBe(
+      await total(`${PERIOD}-H1`, 'zh'),
+    );
+    await page.unroute(reportRequest);
+    tab.expectNoErrors();
+  });
+
   test('on a 390 px phone the report reflows: only named, focusable regions scroll sideways; axe finds nothing after the language switch', async () => {
     const tab = await openPage(dashboard, 'leadership', {
       lang: 'en',

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import { setLang } from '../../client/i18n/index.js';
 import {
-  AGREEMENT_DAY,
   apiScope,
   clampRange,
   coveredShare,
@@ -12,11 +11,11 @@ import {
   isPartialPeriod,
   periodLabel,
   periodPresets,
-  periodRange,
   readFilters,
   scopeFilters,
   shiftYear,
 } from '../../client/lib/filters.js';
+import { AGREEMENT_DAY, periodRange } from '../../client/lib/dates.js';
 
 /** The lists the filters are checked against: two universities in two provinces, every measure. */
 const meta = {
