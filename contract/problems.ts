@@ -55,8 +55,8 @@ export const PROBLEMS = {
     () => '不能含双向文本控制字符或方向标记（U+061C、U+200E、U+200F、U+202A–U+202E、U+2066–U+2069）',
   ),
   invisible_characters: entry(
-    () => 'must not hold invisible characters (zero-width spaces and joiners, soft hyphens, U+FEFF)',
-    () => '不能含不可见字符（零宽空格与连接符、软连字符、U+FEFF）',
+    () => 'must not hold invisible characters (zero-width and other format characters, fillers, variation selectors, tags, noncharacters)',
+    () => '不能含不可见字符（零宽字符等格式字符、填充符、变体选择符、标签字符、非字符码位）',
   ),
   unrepresentable: entry(
     () => 'must be Unicode text without a lone surrogate or a NUL character',
@@ -625,6 +625,14 @@ export const PROBLEMS = {
   must_be_file: entry(
     () => 'must be a file, with a file name',
     () => '必须是带文件名的文件',
+  ),
+  form_part_unread: entry<{ name: string }>(
+    (p) => `The form's part ${p.name} is not read by an import: send the file alone, as the part named file, and options such as dryRun in the query.`,
+    (p) => `导入不读取表单中的 ${p.name} 部分：只以名为 file 的部分发送文件，dryRun 等选项放在查询参数中。`,
+  ),
+  not_a_part: entry(
+    () => 'is not a part this form takes',
+    () => '不是此表单接受的部分',
   ),
   form_no_file: entry(
     () => 'The form has no part named file.',

@@ -62,6 +62,8 @@ export interface ColumnSpec {
   /** Which dimension table a code must exist in. */
   domain?: 'university' | 'region' | 'field';
   maxLength?: number;
+  /** A text column that names something (a ref): one line, no line break or tab. */
+  oneLine?: boolean;
   /** A money column that must be above 0, not just 0 or more. */
   positive?: boolean;
   /**
@@ -90,6 +92,7 @@ const REF: ColumnSpec = {
   label: { en: 'Reference', zh: '编号' },
   type: 'text',
   maxLength: 64,
+  oneLine: true,
   description:
     "The record's own reference, unique within its university: imports update the record with the same university and ref.",
   hint: {
@@ -282,6 +285,7 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
       label: { en: 'Contract', zh: '合同编号' },
       type: 'text',
       maxLength: 64,
+      oneLine: true,
       description: 'The ref of the technology contract (a tech_transfer record of the same university) the cash was received on.',
       hint: {
         en: "The reference of the university's technology contract the cash was received on.",

@@ -35,11 +35,15 @@ export const isBidiControl = (char: string): boolean => BIDI_CONTROL.test(char);
 export const hasBidiControl = (text: string): boolean => BIDI_CONTROL.test(text);
 
 /**
- * Characters that show nothing: the soft hyphen, zero-width spaces, joiners and non-joiners, the
- * word joiner and invisible operators, U+180E and U+FEFF inside text. Two names that look alike would
- * differ by them, and a search for what a person sees would miss the record.
+ * Characters that show nothing, by Unicode's own classes rather than a list: format characters
+ * (Cf: the soft hyphen, zero-width spaces and joiners, the word joiner, U+FEFF inside text, tags),
+ * the default-ignorable ones (fillers such as U+3164, variation selectors, the grapheme joiner),
+ * noncharacters (U+FFFF) and the blank braille pattern. Two names that look alike would differ by
+ * them, and a search for what a person sees would miss the record. The bidirectional ones are
+ * `BIDI_CONTROL`'s, refused with their own words.
  */
-const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
+const INVISIBLE =
+  /(?![\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069])[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Noncharacter_Code_Point}\u2800]/u;
 
 export const isInvisible = (char: string): boolean => INVISIBLE.test(char);
 export const hasInvisible = (text: string): boolean => INVISIBLE.test(text);

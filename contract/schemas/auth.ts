@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../enums.js';
 import { MAX_PASSWORD_LENGTH } from '../limits.js';
 import { zodSays } from '../problems.js';
-import { hasControl } from '../text.js';
+import { hasBidiControl, hasControl, hasInvisible } from '../text.js';
 
 /** The languages of the interface, as an account keeps its choice. */
 export const LangSchema = z.enum(['zh', 'en']);
@@ -14,7 +14,7 @@ export const EmailSchema = z
   .toLowerCase()
   .max(254, zodSays('max_characters', { max: 254 }))
   .regex(/^[^@\s]+@[^@\s]+$/, zodSays('email'))
-  .refine((email) => !hasControl(email), zodSays('email'));
+  .refine((email) => !hasControl(email) && !hasBidiControl(email) && !hasInvisible(email), zodSays('email'));
 
 export const LoginBodySchema = z
   .object({

@@ -196,11 +196,15 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
       reject(error);
     }
 
+    /** A part the import does not read (`dryRun` as a field): refused, never passed over, as a query parameter would be. */
+    const unread = (name: string) =>
+      fail(new BadRequest(said('form_part_unread', { name }), [detail({ path: `body.${name}` }, said('not_a_part'))]));
     parser.on('file', (name, stream, info) => {
       // Every part's stream reports a cut-off body as an 'error': each one gets a listener.
       if (name !== 'file' || settled) {
         stream.on('error', () => undefined);
         stream.resume();
+        if (name !== 'file') unread(name);
         return;
       }
       if (part) {
@@ -220,6 +224,7 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
     let fileAsText = false;
     parser.on('field', (name) => {
       if (name === 'file') fileAsText = true;
+      else unread(name);
     });
     parser.on('error', (error: Error) =>
       fail(

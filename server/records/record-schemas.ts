@@ -29,6 +29,7 @@ function text(spec: ColumnSpec) {
       .string({ error: zodSays('required') })
       .min(1, zodSays('required'))
       .max(spec.maxLength ?? 200, zodSays('max_characters', { max: spec.maxLength ?? 200 }))
+      .refine((s) => !spec.oneLine || !/[\t\r\n]/.test(s), zodSays('not_one_line'))
       .refine((s) => ![...s].some(isControl), zodSays('control_characters'))
       .refine((s) => !hasBidiControl(s), zodSays('bidi_controls'))
       .refine((s) => !hasInvisible(s), zodSays('invisible_characters')),

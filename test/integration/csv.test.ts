@@ -153,7 +153,11 @@ describe(`CSV in and out (${TEST_DB})`, () => {
         round++;
         const rows = names.map(([partner, ref], i) => ({
           ...randomFacts(round, 1).tech_transfer[0]!,
-          ref: `P${round}-${i}-${ref.trim().slice(0, 40)}`,
+          // A ref is one line: its breaks and tabs are the name's test, not the ref's.
+          ref: `P${round}-${i}-${ref
+            .trim()
+            .replaceAll(/[\t\r\n]/g, '_')
+            .slice(0, 40)}`,
           partner_name: partner,
         }));
         const imported = await (await importCsv(admin, 'tech_transfer', csvOf('tech_transfer', rows))).json();

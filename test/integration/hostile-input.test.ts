@@ -247,6 +247,58 @@ describe(`hostile input at the edge (${TEST_DB})`, () => {
         expect(problem.errors, `${name} in ${path}`).toEqual([expect.objectContaining({ path, code })]);
       }
     }
+    // More of Unicode's invisible classes: tags, fillers, variation selectors, format controls, noncharacters.
+    for (const char of [
+      '\u{E0041}',
+      '\u3164',
+      '\u115f',
+      '\uffa0',
+      '\u034f',
+      '\ufe0f',
+      '\u206a',
+      '\ufff9',
+      '\u{1BCA0}',
+      '\uffff',
+      '\u2800',
+    ]) {
+      const name = `U+${char.codePointAt(0)!.toString(16)}`;
+      for (const [request, path] of [
+        [admin.post('/records/tech_transfer', contract({ partner_name: `Acme${char}Ltd` })), 'body.partner_name'],
+        [
+          admin.post('/universities', {
+            code: 'HIDE',
+            nameEn: `Hidden${char}U`,
+            nameZh: '隐藏大学',
+            region: 'SH',
+            memberSince: '2024-01-01',
+          }),
+          'body.nameEn',
+        ],
+        [
+          admin.post('/users', {
+            email: `e${char}ve@test.example`,
+            name: 'Eve',
+            role: 'leadership',
+            password: 'a long password',
+          }),
+          'body.email',
+        ],
+      ] as const) {
+        const response = await request;
+        expect(response.status, `${name} in ${path}`).toBe(400);
+        const problem = await problemOf(response);
+        expect(
+          problem.errors?.map((e) => e.path),
+          `${name} in ${path}`,
+        ).toEqual([path]);
+      }
+    }
+    // A ref names a record: one line, where a name may break.
+    for (const ref of ['TT-A\nB', 'TT-A\rB', 'TT-A\tB']) {
+      const response = await admin.post('/records/tech_transfer', contract({ ref }));
+      expect(response.status, JSON.stringify(ref)).toBe(400);
+      expect((await problemOf(response)).errors).toEqual([expect.objectContaining({ path: 'body.ref', code: 'not_one_line' })]);
+    }
     expect([await records(), await users()]).toEqual([recordsBefore, usersBefore]);
     const { universities } = (await (await admin.get('/universities')).json()) as {
       universities: Array<{ code: string; nameZh: string }>;

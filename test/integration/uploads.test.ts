@@ -225,6 +225,40 @@ describe(`uploads cut off at every stage (${TEST_DB})`, () => {
     expect((await text.json()).detail).toMatch(/the form part named file is text, not a file/i);
     expect(leftovers()).toEqual([]);
   });
+
+  it('when a form carries a part the import does not read (dryRun as a field, a second file part), then it is a 400 naming it and nothing is written', async () => {
+    const count = async () =>
+      Number(
+        (
+          await database.db
+            .selectFrom('credit')
+            .select(({ fn }) => fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    for (const [name, add] of [
+      ['dryRun', (form: FormData) => form.append('dryRun', 'true')],
+      ['university', (form: FormData) => form.append('university', 'NJTECH')],
+      ['attachment', (form: FormData) => form.append('attachment', new Blob(['x'], { type: 'text/plain' }), 'x.txt')],
+    ] as const) {
+      const form = new FormData();
+      add(form);
+      form.append('file', new Blob([CSV], { type: 'text/csv' }), 'with-fields.csv');
+      // Without ?dryRun=true: a part passed over would import for real.
+      const response = await server.fetch('/api/v1/imports/credit', {
+        method: 'POST',
+        headers: { cookie: steward.cookie!, 'x-csrf-token': steward.csrfToken! },
+        body: form,
+      });
+      expect(response.status, name).toBe(400);
+      const problem = await response.json();
+      expect(problem.code, name).toBe('form_part_unread');
+      expect(problem.errors, name).toEqual([expect.objectContaining({ path: `body.${name}`, code: 'not_a_part' })]);
+    }
+    expect(await count()).toBe(before);
+    await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+  });
 });
 
 /** A body in chunked transfer coding; `cut` leaves off the last (zero-length) chunk. */

@@ -157,6 +157,8 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   appears_twice: {},
   form_file_is_text: {},
   must_be_file: {},
+  form_part_unread: { name: 'X1' },
+  not_a_part: {},
   form_no_file: {},
   not_a_number: {},
   not_a_list: {},
