@@ -1,6 +1,7 @@
 import { html, nothing, render, type TemplateResult } from 'lit-html';
-import { ApiError } from '../api';
-import { t } from '../i18n';
+import { renderProblem, said } from '../../contract/problems';
+import { ApiError, type ProblemDetail } from '../api';
+import { lang, t } from '../i18n';
 
 /**
  * Modal dialogs, and the form dialog every editing view shares: labelled fields with their hints,
@@ -20,11 +21,14 @@ export const messageOf = (error: unknown): string => (error instanceof Error ? e
  * The lines at the top of a form that a request failed: the problem's headline, and each of its
  * problems that `place` did not put beside a field (it returns true when it did).
  */
-export function problemLines(error: unknown, place: (path: string, message: string) => boolean): string[] {
+export function problemLines(
+  error: unknown,
+  place: (path: string, message: string, problem: ProblemDetail) => boolean,
+): string[] {
   const unplaced: string[] = [];
   let placed = false;
   for (const p of error instanceof ApiError ? error.errors : []) {
-    if (p.path && place(p.path, p.message)) placed = true;
+    if (p.path && place(p.path, p.message, p)) placed = true;
     else unplaced.push(p.path ? `${p.path}: ${p.message}` : p.message);
   }
   return [placed ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
@@ -158,6 +162,31 @@ export interface FormDialog extends Dialog {
   refresh(): void;
 }
 
+/**
+ * The problems that say a value is not one of a list (a code of the wrong shape, an unknown code, a
+ * value not allowed). Beside a select they are said as its choices: the field by its label, each
+ * allowed value by the label the select shows, never as a code to type.
+ */
+const NOT_A_CHOICE: ReadonlySet<string> = new Set([
+  'one_of',
+  'code_format',
+  'code_letters',
+  'university_code',
+  'unknown_named',
+  'unknown_code',
+]);
+
+/** A problem of `field` said as the choices of its select, if its control is one and the problem is of that kind. */
+function asChoice(field: FormField, control: HTMLElement | null, problem: ProblemDetail): string | undefined {
+  if (!(control instanceof HTMLSelectElement) || !problem.code || !NOT_A_CHOICE.has(problem.code)) return undefined;
+  const options = [...control.options].filter((o) => o.value !== '');
+  const labels = new Map(options.map((o) => [o.value, o.label]));
+  return renderProblem(said('choose_one_of', { field: field.name, values: options.map((o) => o.value) }), lang(), {
+    column: () => field.label,
+    value: (code) => labels.get(code) ?? code,
+  });
+}
+
 /** Opens a form in a modal dialog; saving shows the server's problems beside their fields. */
 export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDialog {
   const dialog = openDialog(host, { title: o.title, className: o.className });
@@ -197,11 +226,13 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
       return;
     } catch (error) {
       beside = new Map();
-      top = problemLines(error, (path, message) => {
+      top = problemLines(error, (path, message, problem) => {
         // The field a problem's path names (`body.received_cny` → received_cny).
         const name = path.replace(/^body\./, '');
-        if (!ids.has(name)) return false;
-        beside.set(name, [...(beside.get(name) ?? []), message]);
+        const f = o.fields.find((field) => field.name === name);
+        if (!f) return false;
+        const text = asChoice(f, document.getElementById(ids.get(name)!), problem) ?? message;
+        beside.set(name, [...(beside.get(name) ?? []), text]);
         return true;
       });
     }
