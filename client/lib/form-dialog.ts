@@ -116,6 +116,8 @@ export interface FormField {
   hint?: string;
   required?: boolean;
   className?: string;
+  /** What a select offers (its empty choice aside): a problem with the value is said as these choices. */
+  choices?: ReadonlyArray<{ value: string; label: string }>;
   control(a: ControlAttributes): TemplateResult;
 }
 
@@ -163,12 +165,11 @@ export interface FormDialog extends Dialog {
 }
 
 /**
- * The problems that say a value is not one of a list (a code of the wrong shape, an unknown code, a
- * value not allowed). Beside a select they are said as its choices: the field by its label, each
- * allowed value by the label the select shows, never as a code to type.
+ * The problems that say a code is not one of a list (of the wrong shape, or unknown). Beside a
+ * select they are said as its choices: the field by its label, each allowed value by the label the
+ * select shows, never as a code to type. (`one_of` names its values by their labels already.)
  */
 const NOT_A_CHOICE: ReadonlySet<string> = new Set([
-  'one_of',
   'code_format',
   'code_letters',
   'university_code',
@@ -176,12 +177,11 @@ const NOT_A_CHOICE: ReadonlySet<string> = new Set([
   'unknown_code',
 ]);
 
-/** A problem of `field` said as the choices of its select, if its control is one and the problem is of that kind. */
-function asChoice(field: FormField, control: HTMLElement | null, problem: ProblemDetail): string | undefined {
-  if (!(control instanceof HTMLSelectElement) || !problem.code || !NOT_A_CHOICE.has(problem.code)) return undefined;
-  const options = [...control.options].filter((o) => o.value !== '');
-  const labels = new Map(options.map((o) => [o.value, o.label]));
-  return renderProblem(said('choose_one_of', { field: field.name, values: options.map((o) => o.value) }), lang(), {
+/** A problem of `field` said as its choices, if it offers some and the problem is of that kind. */
+function asChoice(field: FormField, problem: ProblemDetail): string | undefined {
+  if (!field.choices || !problem.code || !NOT_A_CHOICE.has(problem.code)) return undefined;
+  const labels = new Map(field.choices.map((c) => [c.value, c.label]));
+  return renderProblem(said('choose_one_of', { field: field.name, values: [...labels.keys()] }), lang(), {
     column: () => field.label,
     value: (code) => labels.get(code) ?? code,
   });
@@ -231,7 +231,7 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
         const name = path.replace(/^body\./, '');
         const f = o.fields.find((field) => field.name === name);
         if (!f) return false;
-        const text = asChoice(f, document.getElementById(ids.get(name)!), problem) ?? message;
+        const text = asChoice(f, problem) ?? message;
         beside.set(name, [...(beside.get(name) ?? []), text]);
         return true;
       });

@@ -49,6 +49,7 @@ function openUniversityForm(
       name: 'region',
       label: t('admin.universities.col.region'),
       required: true,
+      choices: regions,
       control: (a) =>
         select(
           a,

@@ -90,12 +90,14 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
       name: 'role',
       label: t('admin.users.col.role'),
       required: true,
+      choices: roles,
       control: (a) => select(a, [...(user ? [] : [{ value: '', label: t('records.form.choose') }]), ...roles], user?.role ?? ''),
     },
     {
       name: 'university',
       label: t('admin.users.col.university'),
       hint: t('admin.users.universityHint'),
+      choices: universities,
       control: (a) =>
         select(
           a,
