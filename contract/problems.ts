@@ -945,6 +945,15 @@ export const PROBLEMS = {
     (p) => `The university ${p.code} has records, accounts or targets, so it is kept; rename it instead.`,
     (p) => `高校 ${p.code} 仍有记录、账号或目标，因此不能删除；如需更正，请修改其名称。`,
   ),
+  lead_stays: entry<{ code: string }>(
+    (p) =>
+      `${p.code} leads the alliance, which must always have a lead: make another university the lead instead (that takes the role from ${p.code}).`,
+    (p) => `${p.code} 是联盟的牵头高校，联盟必须有一所牵头高校：请改为将另一所高校设为牵头高校（${p.code} 随之不再牵头）。`,
+  ),
+  choose_one_of: entry<{ field: string; values: readonly string[] }>(
+    (p, ctx) => `${ctx.column(p.field)} must be one of ${p.values.map((v) => ctx.value?.(v) ?? v).join(', ')}`,
+    (p, ctx) => `${ctx.column(p.field)}必须是以下之一：${p.values.map((v) => ctx.value?.(v) ?? v).join('、')}`,
+  ),
   change_no_field: entry(
     () => 'name at least one field to change',
     () => '请至少指定一个要修改的字段',

@@ -164,8 +164,8 @@ const MESSAGES = {
   ],
   'admin.targets.leaveConfirm': ['Discard and change year', '放弃并切换年份'],
   'admin.targets.overAlliance': [
-    'Warning: the universities’ saved targets add up to {sum}, more than the alliance’s {alliance}.',
-    '提示：各高校已保存的目标合计 {sum}，超过全联盟目标 {alliance}。',
+    'Warning: the universities’ targets add up to {sum}, more than the alliance’s {alliance}.',
+    '提示：各高校目标合计 {sum}，超过全联盟目标 {alliance}。',
   ],
   'admin.targets.savedWarnings': [
     'Saved all the same, but for {count} measures the universities’ targets now add up to more than the alliance’s: see the warnings in the grid.',
@@ -201,6 +201,11 @@ const MESSAGES = {
     'The alliance has one lead: naming this one takes the role from the other.',
     '联盟只有一所牵头高校：指定此校后，原牵头高校即不再牵头。',
   ],
+  'admin.universities.leadKeptHint': [
+    'This university leads the alliance, which always has a lead: to change that, make another university the lead, and the role moves.',
+    '该校为联盟牵头高校，联盟必须有一所牵头高校：如需更换，请将另一所高校设为牵头高校，牵头角色随之转移。',
+  ],
+  'admin.universities.leadKept': ['Kept as the lead', '牵头高校不可删除'],
   'admin.universities.codeHint': [
     '2–16 letters, digits or _, starting with a letter, e.g. SHU. Fixed once added.',
     '2–16 个字母、数字或 _，以字母开头，例如 SHU。添加后不可更改。',

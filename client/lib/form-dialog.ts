@@ -1,6 +1,7 @@
 import { html, nothing, render, type TemplateResult } from 'lit-html';
-import { ApiError } from '../api';
-import { t } from '../i18n';
+import { renderProblem, said } from '../../contract/problems';
+import { ApiError, type ProblemDetail } from '../api';
+import { lang, t } from '../i18n';
 
 /**
  * Modal dialogs, and the form dialog every editing view shares: labelled fields with their hints,
@@ -20,11 +21,14 @@ export const messageOf = (error: unknown): string => (error instanceof Error ? e
  * The lines at the top of a form that a request failed: the problem's headline, and each of its
  * problems that `place` did not put beside a field (it returns true when it did).
  */
-export function problemLines(error: unknown, place: (path: string, message: string) => boolean): string[] {
+export function problemLines(
+  error: unknown,
+  place: (path: string, message: string, problem: ProblemDetail) => boolean,
+): string[] {
   const unplaced: string[] = [];
   let placed = false;
   for (const p of error instanceof ApiError ? error.errors : []) {
-    if (p.path && place(p.path, p.message)) placed = true;
+    if (p.path && place(p.path, p.message, p)) placed = true;
     else unplaced.push(p.path ? `${p.path}: ${p.message}` : p.message);
   }
   return [placed ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
@@ -112,6 +116,8 @@ export interface FormField {
   hint?: string;
   required?: boolean;
   className?: string;
+  /** What a select offers (its empty choice aside): a problem with the value is said as these choices. */
+  choices?: ReadonlyArray<{ value: string; label: string }>;
   control(a: ControlAttributes): TemplateResult;
 }
 
@@ -158,6 +164,29 @@ export interface FormDialog extends Dialog {
   refresh(): void;
 }
 
+/**
+ * The problems that say a code is not one of a list (of the wrong shape, or unknown). Beside a
+ * select they are said as its choices: the field by its label, each allowed value by the label the
+ * select shows, never as a code to type. (`one_of` names its values by their labels already.)
+ */
+const NOT_A_CHOICE: ReadonlySet<string> = new Set([
+  'code_format',
+  'code_letters',
+  'university_code',
+  'unknown_named',
+  'unknown_code',
+]);
+
+/** A problem of `field` said as its choices, if it offers some and the problem is of that kind. */
+function asChoice(field: FormField, problem: ProblemDetail): string | undefined {
+  if (!field.choices || !problem.code || !NOT_A_CHOICE.has(problem.code)) return undefined;
+  const labels = new Map(field.choices.map((c) => [c.value, c.label]));
+  return renderProblem(said('choose_one_of', { field: field.name, values: [...labels.keys()] }), lang(), {
+    column: () => field.label,
+    value: (code) => labels.get(code) ?? code,
+  });
+}
+
 /** Opens a form in a modal dialog; saving shows the server's problems beside their fields. */
 export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDialog {
   const dialog = openDialog(host, { title: o.title, className: o.className });
@@ -197,11 +226,13 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
       return;
     } catch (error) {
       beside = new Map();
-      top = problemLines(error, (path, message) => {
+      top = problemLines(error, (path, message, problem) => {
         // The field a problem's path names (`body.received_cny` → received_cny).
         const name = path.replace(/^body\./, '');
-        if (!ids.has(name)) return false;
-        beside.set(name, [...(beside.get(name) ?? []), message]);
+        const f = o.fields.find((field) => field.name === name);
+        if (!f) return false;
+        const text = asChoice(f, problem) ?? message;
+        beside.set(name, [...(beside.get(name) ?? []), text]);
         return true;
       });
     }

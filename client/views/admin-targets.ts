@@ -3,10 +3,10 @@ import { html, nothing, render } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { MEASURE_GROUPS } from '../../contract/measure-ids';
 import { type MeasureInfo, call, endpoints } from '../api';
-import type { TargetWarning } from '../../contract/schemas/targets';
+import { type TargetWarning, targetWarnings } from '../../contract/target-warnings';
 import { lang, pick, t } from '../i18n';
 import { today } from '../lib/dates';
-import { universityName } from '../lib/filters';
+import { universityLabel, universityName } from '../lib/filters';
 import { formatValue, unitName } from '../lib/format';
 import type { MountTab } from './admin';
 import { confirmDialog, problemLines } from '../lib/form-dialog';
@@ -16,9 +16,10 @@ import { formatCount } from '../lib/paged-table';
  * Yearly targets: a grid of measures × (alliance, each university) for one year, typed in
  * place; "Save" sends only the cells that changed, an emptied cell removes its target. Only
  * flows take targets: the server refuses the one stock (projects in incubation), a level and
- * not an output (contract/measure-ids.ts, `TARGETED_MEASURES`). When the members' saved targets for
- * a measure add up to more than the alliance's, a warning says so beside the alliance's cell: the
- * server works it out from the stored rows and sends it with the targets (`warnings`); this only shows it.
+ * not an output (contract/measure-ids.ts, `TARGETED_MEASURES`). When the members' targets for a
+ * measure add up to more than the alliance's, a warning says so beside the alliance's cell while
+ * they are typed: worked out from the cells by the contract's `targetWarnings`, which the server
+ * runs on the stored rows for its answers. A cell that is not a number says so when it is left.
  */
 
 const FIRST_YEAR = 2019;
@@ -49,7 +50,11 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   const measures = ctx.meta.measures.filter((m) => m.targeted);
   const columns = [
     { code: null, label: t('admin.targets.alliance'), title: t('admin.targets.allianceTitle') },
-    ...ctx.meta.universities.map((u) => ({ code: u.code, label: u.code, title: universityName(ctx.meta, u.code) })),
+    ...ctx.meta.universities.map((u) => ({
+      code: u.code,
+      label: universityLabel(ctx.meta, u.code),
+      title: universityName(ctx.meta, u.code),
+    })),
   ];
   const cells: Cell[] = measures.flatMap((measure) =>
     columns.map(({ code }) => ({ key: keyOf(measure.id, code), measure, university: code })),
@@ -60,8 +65,6 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   let errors = new Map<string, string>();
   let problems: string[] = [];
   let saved = '';
-  /** The server's warnings for the year shown, by measure. */
-  let warnings = new Map<string, TargetWarning>();
   let loaded = false;
   let busy = false;
 
@@ -71,6 +74,16 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
   const isChanged = (key: string) => parsed(key) !== (original.get(key) ?? null);
   const changed = () => cells.filter((c) => isChanged(c.key));
   const numberAt = (key: string): number | null => parsed(key) ?? null;
+  /** The warnings of the cells as typed (one that is not a number counts as empty), by measure. */
+  const warnings = () =>
+    new Map(
+      targetWarnings(
+        cells.flatMap((c) => {
+          const value = numberAt(c.key);
+          return value === null ? [] : [{ measure: c.measure.id, year, university: c.university, value }];
+        }),
+      ).map((w) => [w.measure, w]),
+    );
 
   const years = () => {
     const firstData = Number((ctx.meta.dateRange.from ?? '').slice(0, 4)) || FIRST_YEAR;
@@ -79,10 +92,10 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     return [...all].sort((a, b) => a - b);
   };
 
-  const input = (cell: Cell, column: { title: string }) => {
+  const input = (cell: Cell, column: { title: string }, over: Map<string, TargetWarning>) => {
     const id = `target-${cell.key.replace(/[^\w-]/g, '-')}`;
     const error = errors.get(cell.key);
-    const over = cell.university === null ? warnings.get(cell.measure.id) : undefined;
+    const warning = cell.university === null ? over.get(cell.measure.id) : undefined;
     // Large amounts are hard to read as typed: they are shown as 万元 / million yuan beneath; an empty cell says so.
     const value = parsed(cell.key);
     const readable =
@@ -95,28 +108,33 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
       <input type="text" inputmode="decimal" autocomplete="off" id=${id} .value=${live(text(cell.key))}
         data-measure=${cell.measure.id} data-university=${cell.university ?? 'alliance'}
         aria-label=${t('admin.targets.cellLabel', { measure: pick(cell.measure.name), university: column.title, year: String(year) })}
-        aria-describedby=${[`${id}-readable`, error ? `${id}-error` : '', over ? `${id}-over` : ''].filter(Boolean).join(' ')}
+        aria-describedby=${[`${id}-readable`, error ? `${id}-error` : '', warning ? `${id}-over` : ''].filter(Boolean).join(' ')}
         aria-invalid=${error ? 'true' : nothing}
         @input=${(e: Event) => {
           typed.set(cell.key, (e.target as HTMLInputElement).value);
           errors.delete(cell.key);
           draw();
+        }}
+        @change=${() => {
+          // Left holding what is not a number: said beside the cell now, not only on saving.
+          if (parsed(cell.key) === undefined) errors.set(cell.key, t('admin.targets.notNumber'));
+          draw();
         }} />
       <span class="target-readable" id="${id}-readable">${readable}</span>
       <p class="field-error" id="${id}-error" ?hidden=${!error}>${error ?? ''}</p>
       ${
-        over === undefined
+        warning === undefined
           ? nothing
           : html`<p class="target-warning field-hint import-warning" id="${id}-over" role="note"
-              data-over-alliance=${over.sum} data-alliance=${over.alliance}>${t('admin.targets.overAlliance', {
-                sum: formatValue(over.sum, cell.measure.unit, { exact: true }),
-                alliance: formatValue(over.alliance, cell.measure.unit, { exact: true }),
+              data-over-alliance=${warning.sum} data-alliance=${warning.alliance}>${t('admin.targets.overAlliance', {
+                sum: formatValue(warning.sum, cell.measure.unit, { exact: true }),
+                alliance: formatValue(warning.alliance, cell.measure.unit, { exact: true }),
               })}</p>`
       }
     </td>`;
   };
 
-  const grid = () => html`<table class="data-table targets-grid" data-year=${year}>
+  const grid = (over = warnings()) => html`<table class="data-table targets-grid" data-year=${year}>
     <caption class="visually-hidden">${t('admin.targets.caption', { year: String(year) })}</caption>
     <thead>
       <tr>
@@ -135,7 +153,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
                   <th scope="row" title=${pick(measure.definition)}>
                     ${pick(measure.name)}<span class="unit-note">${unitName(measure.unit)}</span>
                   </th>
-                  ${columns.map((column) => input(cells.find((c) => c.key === keyOf(measure.id, column.code))!, column))}
+                  ${columns.map((column) => input(cells.find((c) => c.key === keyOf(measure.id, column.code))!, column, over))}
                 </tr>`,
               )}`;
       })}
@@ -208,7 +226,6 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
       const answer = await call(endpoints.targets, { query: { year: shownYear }, signal });
       if (signal.aborted || shownYear !== year) return undefined;
       original = new Map(answer.targets.map((x) => [keyOf(x.measure, x.university), x.value]));
-      warnings = new Map(answer.warnings.filter((w) => w.year === shownYear).map((w) => [w.measure, w]));
       discard();
       loaded = true;
       draw();

@@ -49,6 +49,7 @@ function openUniversityForm(
       name: 'region',
       label: t('admin.universities.col.region'),
       required: true,
+      choices: regions,
       control: (a) =>
         select(
           a,
@@ -66,11 +67,12 @@ function openUniversityForm(
     {
       name: 'lead',
       label: t('admin.universities.col.lead'),
-      hint: t('admin.universities.leadHint'),
+      // The lead stays the lead until another is named: its flag is not offered for taking off.
+      hint: t(university?.lead ? 'admin.universities.leadKeptHint' : 'admin.universities.leadHint'),
       className: 'type-text',
       control: (a) => html`<label class="filter-check"><input type="checkbox" id=${a.id} name=${a.name}
-          .checked=${university?.lead ?? false} aria-describedby=${a.describedBy} aria-invalid=${a.invalid} /><span
-          >${t('admin.universities.leadCheck')}</span></label>`,
+          .checked=${university?.lead ?? false} ?disabled=${university?.lead ?? false}
+          aria-describedby=${a.describedBy} aria-invalid=${a.invalid} /><span>${t('admin.universities.leadCheck')}</span></label>`,
     },
   ]).filter((f) => !university || f.name !== 'code');
   const dialog = openFormDialog(host, {
@@ -170,8 +172,13 @@ export const mountUniversitiesTab: MountTab = (host, first, status) => {
     <td class="actions">
       <button type="button" class="link-button" data-action="edit-university"
         aria-label=${t('admin.universities.editLabel', { code: u.code })} @click=${() => edit(u)}>${t('admin.universities.edit')}</button>
-      <button type="button" class="link-button danger-link" data-action="remove-university"
-        aria-label=${t('admin.universities.removeLabel', { code: u.code })} @click=${() => void remove(u)}>${t('admin.universities.remove')}</button>
+      ${
+        u.lead
+          ? // The lead is never removed (the server refuses it): another is named the lead first.
+            html`<span class="muted" data-lead-kept>${t('admin.universities.leadKept')}</span>`
+          : html`<button type="button" class="link-button danger-link" data-action="remove-university"
+              aria-label=${t('admin.universities.removeLabel', { code: u.code })} @click=${() => void remove(u)}>${t('admin.universities.remove')}</button>`
+      }
     </td>
   </tr>`;
 

@@ -3,7 +3,7 @@ import { type Role, ROLES } from '../../contract/enums';
 import { call, endpoints } from '../api';
 import { t } from '../i18n';
 import { formatDay } from '../lib/dates';
-import { universityTitle } from '../lib/filters';
+import { universityLabel, universityTitle } from '../lib/filters';
 import { confirmDialog, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
 import type { User } from '../../contract/schemas/users';
 import { MIN_PASSWORD_LENGTH } from '../../contract/limits';
@@ -90,12 +90,14 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
       name: 'role',
       label: t('admin.users.col.role'),
       required: true,
+      choices: roles,
       control: (a) => select(a, [...(user ? [] : [{ value: '', label: t('records.form.choose') }]), ...roles], user?.role ?? ''),
     },
     {
       name: 'university',
       label: t('admin.users.col.university'),
       hint: t('admin.users.universityHint'),
+      choices: universities,
       control: (a) =>
         select(
           a,
@@ -209,7 +211,9 @@ export const mountUsersTab: MountTab = (host, first, status) => {
       <th scope="row">${user.name}</th>
       <td>${user.email}</td>
       <td data-value=${user.role}>${t(`role.${user.role}`)}</td>
-      <td data-value=${user.university ?? ''} title=${user.university ? universityTitle(ctx.meta, user.university) : '—'}>${user.university ?? '—'}</td>
+      <td data-value=${user.university ?? ''} title=${user.university ? universityTitle(ctx.meta, user.university) : '—'}>${
+        user.university ? universityLabel(ctx.meta, user.university) : '—'
+      }</td>
       <td data-value=${state}><span class="status-badge ${state}">${t(`admin.users.${state}`)}</span></td>
       <td title=${user.createdAt}>${formatDay(user.createdAt)}</td>
       <td class="actions">

@@ -31,22 +31,29 @@ const PLACEHOLDERS: Partial<Record<Column['type'], string>> = {
   term: '2024-2025-1',
 };
 
+/** What the select of a column of codes or values offers, its empty choice aside; undefined for another column. */
+function choicesOf(column: Column, { labels }: RecordFormOptions): Array<{ value: string; label: string }> | undefined {
+  const list =
+    column.type === 'code' || column.type === 'optional_code'
+      ? labels.filterOptions(column.domain ?? 'field')
+      : column.type === 'enum' || column.type === 'optional_enum'
+        ? labels.options(column.name)
+        : undefined;
+  return list?.map((o) => ({ value: o.code, label: o.label }));
+}
+
 /** The control of one column: selects for codes and values, date and number inputs, text. */
 function control(column: Column, o: RecordFormOptions, value: string, a: ControlAttributes, fixed: boolean) {
-  const { meta, labels } = o;
+  const { meta } = o;
   const empty = { value: '', label: mayBeBlank(column) ? t('records.form.none') : t('records.form.choose') };
-  const choices = (list: Array<{ code: string; label: string }>) => [
-    empty,
-    ...list.map((o) => ({ value: o.code, label: o.label })),
-  ];
   switch (column.type) {
     case 'code':
     case 'optional_code':
       if (fixed) return select(a, [{ value, label: universityTitle(meta, value) }], value, true);
-      return select(a, choices(labels.filterOptions(column.domain ?? 'field')), value);
+      return select(a, [empty, ...(choicesOf(column, o) ?? [])], value);
     case 'enum':
     case 'optional_enum':
-      return select(a, choices(labels.options(column.name)), value);
+      return select(a, [empty, ...(choicesOf(column, o) ?? [])], value);
     case 'date':
     case 'optional_date':
       return input(a, value, { type: 'date', max: today() });
@@ -91,6 +98,7 @@ export function openRecordForm(host: HTMLElement, o: RecordFormOptions): void {
       hint: fixed ? t('records.form.ownUniversity') : pick(column.hint),
       required: !mayBeBlank(column),
       className: `type-${column.type}`,
+      choices: choicesOf(column, o),
       control: (a) => control(column, o, initial, a, fixed),
     };
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { zodSays } from '../problems.js';
 import { MEASURE_IDS } from '../measure-ids.js';
 import { listParameter } from '../text.js';
+import type { TargetWarning } from '../target-warnings.js';
 
 const measure = z.enum(MEASURE_IDS, { error: zodSays('measure_one_of', { values: MEASURE_IDS }) });
 const year = z.coerce
@@ -67,15 +68,15 @@ export type Target = z.infer<typeof TargetSchema>;
 /**
  * A measure and year whose universities' targets add up to more than the alliance-wide target:
  * said, not refused (the targets are saved as they are). `sum` is the universities' targets
- * summed, `alliance` the alliance's own.
+ * summed, `alliance` the alliance's own; worked out by `targetWarnings` (contract/target-warnings.ts).
  */
 export const TargetWarningSchema = z.object({
   measure: z.enum(MEASURE_IDS),
   year: z.number(),
   sum: z.number(),
   alliance: z.number(),
-});
-export type TargetWarning = z.infer<typeof TargetWarningSchema>;
+}) satisfies z.ZodType<TargetWarning>;
+export type { TargetWarning };
 
 /** The targets asked for, and the warnings of the measures and years asked for (whatever universities were). */
 export const TargetsAnswerSchema = z.object({ targets: z.array(TargetSchema), warnings: z.array(TargetWarningSchema) });

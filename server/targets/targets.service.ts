@@ -4,20 +4,13 @@ import { bumpDataVersion } from '../db/data-version.js';
 import type { Database } from '../db/schema.js';
 import { loadReferences } from '../kpi/references.js';
 import { BadRequest, detail, said } from '../lib/problems.js';
-import {
-  deleteTarget,
-  findTargets,
-  findTargetsAboveAlliance,
-  insertTarget,
-  lockTarget,
-  type TargetKey,
-  updateTargetValue,
-} from './targets.queries.js';
+import { deleteTarget, findTargets, insertTarget, lockTarget, type TargetKey, updateTargetValue } from './targets.queries.js';
 
 /** A target as the API gives it: null university for the alliance's own. */
 export type { Target } from '../../contract/schemas/targets.js';
-import type { Target, TargetWarning } from '../../contract/schemas/targets.js';
+import type { Target } from '../../contract/schemas/targets.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
+import { type TargetWarning, targetWarnings } from '../../contract/target-warnings.js';
 
 export interface TargetQuery {
   year?: number | undefined;
@@ -44,19 +37,24 @@ export interface TargetsSet extends TargetCounts {
 
 /**
  * The measures and years (of those given; all when absent) whose universities' targets add up to
- * more than the alliance-wide target: a warning, never a refusal. The database sums and compares.
+ * more than the alliance-wide target: a warning, never a refusal. Worked out from the stored rows
+ * by the contract's `targetWarnings`, which the admin grid runs on its cells as typed.
  */
-export async function targetWarnings(
+export async function storedTargetWarnings(
   db: Kysely<Database>,
   scope: { years?: readonly number[] | undefined; measures?: readonly string[] | undefined },
 ): Promise<TargetWarning[]> {
-  return (await findTargetsAboveAlliance(db, scope)).map((r) => ({
-    // Written only through setTargets, whose schema admits measure ids alone.
-    measure: r.measure as MeasureId,
-    year: r.year,
-    sum: Number(r.sum),
-    alliance: Number(r.alliance),
-  }));
+  const rows = await findTargets(db, { years: scope.years, measures: scope.measures });
+  return targetWarnings(
+    rows.map((r) => ({
+      // Written only through setTargets, whose schema admits measure ids alone.
+      measure: r.measure as MeasureId,
+      year: r.year,
+      university: r.university_code,
+      // The database's numeric, exactly.
+      value: r.value,
+    })),
+  );
 }
 
 /**
@@ -93,7 +91,7 @@ export async function listTargets(
     updatedAt: new Date(r.updated_at).toISOString(),
   }));
   const scope = { years: query.year === undefined ? undefined : [query.year], measures: query.measure };
-  return { targets, warnings: await targetWarnings(db, scope) };
+  return { targets, warnings: await storedTargetWarnings(db, scope) };
 }
 
 /**
@@ -156,7 +154,7 @@ export async function setTargets(
     if (counts.set + counts.removed > 0) await bumpDataVersion(trx);
     // Read within the transaction: the warnings are of the targets as this request leaves them.
     const named = new Set(changes.map((c) => `${c.measure}|${c.year}`));
-    const found = await targetWarnings(trx, {
+    const found = await storedTargetWarnings(trx, {
       years: [...new Set(changes.map((c) => c.year))],
       measures: [...new Set(changes.map((c) => c.measure))],
     });

@@ -32,13 +32,15 @@ export function universitiesRoutes(db: Kysely<Database>) {
     }),
     route(endpoints.changeUniversity, {
       access: ['admin'],
-      summary: 'Rename a member, or change its province, join date or lead flag.',
+      summary:
+        'Rename a member, or change its province, join date or lead flag. The lead’s flag is never taken off (409): naming another university the lead moves it.',
       body: UniversityPatchSchema,
       handle: ({ req, params, body, caller }) => changeUniversity(db, actorOf(req, caller), params.code, body),
     }),
     route(endpoints.removeUniversity, {
       access: ['admin'],
-      summary: 'Remove a university entered by mistake; one with records, accounts or targets is never deleted (409).',
+      summary:
+        'Remove a university entered by mistake; the lead, or one with records, accounts or targets, is never deleted (409).',
       async handle({ req, res, params, caller }) {
         await removeUniversity(db, actorOf(req, caller), params.code);
         res.status(204).end();

@@ -68,7 +68,10 @@ export async function addUniversity(db: Kysely<Database>, actor: Actor, input: N
   });
 }
 
-/** Renames a member, or changes its province, join date or lead flag (404 if there is none). Audited. */
+/**
+ * Renames a member, or changes its province, join date or lead flag (404 if there is none). Audited.
+ * The lead's flag is not taken off (409): naming another lead moves it.
+ */
 export async function changeUniversity(
   db: Kysely<Database>,
   actor: Actor,
@@ -79,6 +82,9 @@ export async function changeUniversity(
   return db.transaction().execute(async (trx) => {
     const current = await lockUniversity(trx, code);
     if (!current) throw new NotFound(said('no_university', { code }));
+    // The alliance always has a lead: the flag moves when another is named, never by being taken off.
+    if (patch.lead === false && current.is_lead)
+      throw new Conflict(said('lead_stays', { code }), [detail({ path: 'body.lead' }, said('lead_stays', { code }))]);
     if (patch.lead) await moveLeadTo(trx, code);
     const after = toUniversity(
       await updateUniversity(trx, code, {
@@ -100,11 +106,15 @@ export async function changeUniversity(
   });
 }
 
-/** Removes a university entered by mistake: 404 if there is none, 409 if records, accounts or targets name it. Audited. */
+/**
+ * Removes a university entered by mistake: 404 if there is none, 409 if it leads the alliance or if
+ * records, accounts or targets name it. Audited.
+ */
 export async function removeUniversity(db: Kysely<Database>, actor: Actor, code: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const current = await lockUniversity(trx, code);
     if (!current) throw new NotFound(said('no_university', { code }));
+    if (current.is_lead) throw new Conflict(said('lead_stays', { code }));
     if (await isReferenced(trx, code)) {
       throw new Conflict(said('university_in_use', { code }));
     }

@@ -219,14 +219,19 @@ describeBrowser('the admin view', () => {
 
     // Not a number: marked beside its cell, and nothing is sent.
     const jobs = cell(page, 'incubation.jobs', 'USST');
-    await jobs.fill('many');
-    await page.locator('[data-action=save-targets]').click();
     const jobsCell = page.locator('.targets-grid td', {
       has: page.locator('input[data-measure="incubation.jobs"][data-university="USST"]'),
     });
+    await jobs.fill('many');
+    // Said on leaving the cell, before any save.
+    await jobs.press('Tab');
     await expect
       .poll(() => jobsCell.locator('.field-error').textContent())
       .toBe('Enter a number of at most two decimals, or leave the cell empty.');
+    await page.locator('[data-action=save-targets]').click();
+    expect(await jobsCell.locator('.field-error').textContent()).toBe(
+      'Enter a number of at most two decimals, or leave the cell empty.',
+    );
     expect(await jobs.getAttribute('aria-invalid')).toBe('true');
     expect(puts).toHaveLength(1);
 
@@ -331,7 +336,7 @@ describeBrowser('the admin view', () => {
     tab.expectNoErrors();
   });
 
-  test('a warning stands beside the alliance’s target when the universities’ saved targets for the measure add up to more: the save goes through, and the server’s sum is shown', async () => {
+  test('a warning stands beside the alliance’s target as soon as the universities’ targets typed for the measure add up to more: the save goes through, and the server’s sum is shown', async () => {
     const admin = await api(dashboard, 'admin');
     const tab = await openPage(dashboard, 'admin', { path: `/#/admin?tab=targets&year=${YEAR}` });
     const { page } = tab;
@@ -354,8 +359,18 @@ describeBrowser('the admin view', () => {
     // The alliance's cell is sent only when it changes (the demo's alliance target is the universities' sum).
     const set = (await cell(page, measure, 'alliance').inputValue()) === String(members - 1) ? 1 : 2;
     await cell(page, measure, 'alliance').fill(String(members - 1));
-    // Nothing is said of what is not saved yet: the server alone works the warning out.
+    // Said while typing, before anything is saved: the sum of the cells as typed.
+    const typedSum = await row
+      .locator('input:not([data-university=alliance])')
+      .evaluateAll((inputs) => inputs.reduce((sum, i) => sum + Number((i as HTMLInputElement).value || 0), 0));
+    expect(typedSum).toBe(members);
+    await poll(() => warning.getAttribute('data-over-alliance')).toBe(String(typedSum));
+    expect(await warning.getAttribute('data-alliance')).toBe(String(members - 1));
+    // Back to equal while typing: the warning goes, and comes back.
+    await cell(page, measure, 'alliance').fill(String(members));
     expect(await warning.count()).toBe(0);
+    await cell(page, measure, 'alliance').fill(String(members - 1));
+    expect(await warning.count()).toBe(1);
     await waitForView(page, 'admin', { after: () => page.locator('[data-action=save-targets]').click() });
     expect(await page.locator('[data-saved]').textContent()).toBe(
       `Saved: ${set} set, 0 removed, 0 unchanged. Saved all the same, but for 1 measure the universities’ targets now add up to more than the alliance’s: see the warning in the grid.`,
@@ -382,6 +397,97 @@ describeBrowser('the admin view', () => {
     expect(await page.locator('[data-saved]').textContent()).toBe('Saved: 1 set, 0 removed, 0 unchanged.');
     expect(await warning.count()).toBe(0);
     tab.expectNoErrors();
+  });
+
+  test('in Chinese, the targets grid and the accounts name the universities, a cell left holding what is not a number says so, a warning comes while typing, and a bad province is answered with the choices', async () => {
+    const admin = await api(dashboard, 'admin');
+    const universities = (await admin.json<{ universities: University[] }>('/universities')).universities;
+    const nameZh = new Map(universities.map((u) => [u.code, u.nameZh]));
+    const tab = await openPage(dashboard, 'admin', { lang: 'zh', path: `/#/admin?tab=targets&year=${YEAR}` });
+    const { page } = tab;
+    await waitForView(page, 'admin');
+
+    // The columns are the members by their Chinese names, never their codes.
+    const heads = (await page.locator('.targets-grid thead th').allTextContents()).map((h) => h.trim());
+    expect(heads).toEqual(['指标', '全联盟', ...universities.map((u) => u.nameZh)]);
+    for (const u of universities) expect(heads).not.toContain(u.code);
+
+    // Left holding what is not a number: said beside the cell on leaving it, before any save.
+    const other = universities[1]!.code;
+    const jobs = cell(page, 'incubation.jobs', other);
+    const jobsCell = page.locator('.targets-grid td', {
+      has: page.locator(`input[data-measure="incubation.jobs"][data-university="${other}"]`),
+    });
+    await jobs.fill('abc');
+    expect(await jobsCell.locator('.field-error').isVisible()).toBe(false);
+    await jobs.press('Tab');
+    await poll(() => jobsCell.locator('.field-error').textContent()).toBe('请输入最多两位小数的数字，或留空。');
+    expect(await jobsCell.locator('.field-error').isVisible()).toBe(true);
+    expect(await jobs.getAttribute('aria-invalid')).toBe('true');
+    expect(await jobs.getAttribute('aria-describedby')).toContain(await jobsCell.locator('.field-error').getAttribute('id'));
+    // Typing again clears it.
+    await jobs.fill('12');
+    expect(await jobsCell.locator('.field-error').isVisible()).toBe(false);
+
+    // Typed above the alliance's: the warning comes at once, with the sum of the cells as typed.
+    const measure = 'talent.graduates';
+    const row = page.locator(`.targets-grid tr[data-measure="${measure}"]`);
+    const warning = row.locator('.target-warning');
+    await cell(page, measure, 'alliance').fill('10');
+    await cell(page, measure, universities[0]!.code).fill('11');
+    const typed = await row
+      .locator('input:not([data-university=alliance])')
+      .evaluateAll((inputs) => inputs.reduce((sum, i) => sum + Number((i as HTMLInputElement).value || 0), 0));
+    expect(typed).toBeGreaterThan(10);
+    await poll(() => warning.getAttribute('data-over-alliance')).toBe(String(typed));
+    expect(await warning.textContent()).toMatch(/^提示：各高校目标合计 .+，超过全联盟目标 10\D*。$/);
+    await page.locator('[data-action=discard-targets]').click();
+    expect(await warning.count()).toBe(0);
+
+    // The accounts name each steward's university in Chinese.
+    await waitForView(page, 'admin', { after: () => page.locator('#admin-tab-users').click() });
+    const stewards = (await admin.json<{ users: User[] }>('/users')).users.filter((u) => u.university !== null);
+    expect(stewards.length).toBeGreaterThan(0);
+    for (const user of stewards)
+      expect(await page.locator(`.users-table tr[data-email="${user.email}"] td`).nth(2).textContent()).toBe(
+        nameZh.get(user.university!),
+      );
+
+    // A province that is no choice (an option's value altered in the page): the province field, and its choices by their labels.
+    await waitForView(page, 'admin', { after: () => page.locator('#admin-tab-universities').click() });
+    const meta = await admin.json<{ regions: Array<{ code: string; nameZh: string }> }>('/meta');
+    await page.locator('[data-action=add-university]').click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.locator('[name=code]').fill('E2EP');
+    await dialog.locator('[name=nameEn]').fill('E2E Province Test');
+    await dialog.locator('[name=nameZh]').fill('省份测试大学');
+    await dialog.locator('[name=memberSince]').fill(today());
+    await dialog.locator('[name=region]').selectOption('JS');
+    await dialog.locator('[name=region]').evaluate((select: HTMLSelectElement) => {
+      select.options[select.selectedIndex]!.value = 'x';
+    });
+    await dialog.locator('[data-action=save-university]').click();
+    const error = dialog.locator('[data-field=region] .field-error');
+    await poll(() => error.textContent()).toBe(
+      `所在省市必须是以下之一：${meta.regions.map((r) => `${r.code} · ${r.nameZh}`).join('、')}`,
+    );
+    expect(await dialog.locator('[name=region]').getAttribute('aria-invalid')).toBe('true');
+    await dialog.locator('.dialog-close').click();
+    expect((await admin.json<{ universities: University[] }>('/universities')).universities.map((u) => u.code)).not.toContain(
+      'E2EP',
+    );
+
+    // The lead: no Remove button, and its flag is not offered for taking off (the hint says how to move it).
+    const lead = universities.find((u) => u.lead)!;
+    const leadRow = page.locator(`.universities-table tr[data-code="${lead.code}"]`);
+    expect(await leadRow.locator('[data-action=remove-university]').count()).toBe(0);
+    await leadRow.locator('[data-action=edit-university]').click();
+    const edit = page.locator('dialog[open]');
+    expect(await edit.locator('[name=lead]').isChecked()).toBe(true);
+    expect(await edit.locator('[name=lead]').isDisabled()).toBe(true);
+    expect(await edit.locator('[data-field=lead] .field-hint').textContent()).toContain('请将另一所高校设为牵头高校');
+    await edit.locator('.dialog-close').click();
+    tab.expectNoErrors(/^HTTP 400 POST \/api\/v1\/universities$/);
   });
 
   test('the administrator adds a member university in its tab (a join date after today is refused beside its field), renames it, finds the new name in a chart’s filter without a reload, and removes it; one with records is kept', async () => {
@@ -470,7 +576,8 @@ describeBrowser('the admin view', () => {
 
     // Back to the tab: a member with records is kept, and the server's reason is shown.
     await gotoView(page, 'admin', { tab: 'universities' });
-    const kept = (await members()).find((u) => u.code !== 'E2EU')!;
+    // Not the lead, which has no Remove button (another is named the lead first).
+    const kept = (await members()).find((u) => u.code !== 'E2EU' && !u.lead)!;
     const inUse = await admin.delete(`/universities/${kept.code}`);
     expect(inUse.status).toBe(409);
     const reason = renderProblem((await inUse.json()) as { code: string; params: unknown }, 'zh');

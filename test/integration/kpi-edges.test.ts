@@ -318,6 +318,38 @@ describe(`members, targets and the API document (${TEST_DB})`, () => {
     expect(audit).toHaveLength(3);
   });
 
+  it('when an admin takes the lead flag off the lead or deletes the lead, then 409 says to name another lead, and nothing is written or audited; naming another moves the flag', async () => {
+    const members = () => database.db.selectFrom('university').selectAll().orderBy('code').execute();
+    const audit = () => database.db.selectFrom('audit_log').select('id').execute();
+    const leads = async () => (await members()).filter((u) => u.is_lead).map((u) => u.code);
+    const [lead] = await leads();
+    expect(await leads()).toEqual([lead]);
+    const other = (await members()).find((u) => !u.is_lead)!.code;
+    const before = { members: await members(), audit: await audit() };
+
+    for (const body of [{ lead: false }, { lead: false, nameEn: 'Renamed on the way' }]) {
+      const refused = await admin.patch(`/universities/${lead}`, body);
+      expect(refused.status).toBe(409);
+      const problem = (await refused.json()) as { code: string; params: unknown; errors: Array<{ path: string; code: string }> };
+      expect(problem).toMatchObject({ code: 'lead_stays', params: { code: lead } });
+      expect(problem.errors).toMatchObject([{ path: 'body.lead', code: 'lead_stays' }]);
+    }
+    const removal = await admin.delete(`/universities/${lead}`);
+    expect(removal.status).toBe(409);
+    expect(await removal.json()).toMatchObject({ code: 'lead_stays', params: { code: lead } });
+    expect(await members()).toEqual(before.members);
+    expect(await audit()).toEqual(before.audit);
+
+    // Not the lead: taking off a flag it does not have changes nothing about the lead.
+    expect((await admin.patch(`/universities/${other}`, { lead: false })).status).toBe(200);
+    expect(await leads()).toEqual([lead]);
+    // The fix the problem names: another university made the lead takes the flag; then back.
+    expect((await admin.patch(`/universities/${other}`, { lead: true })).status).toBe(200);
+    expect(await leads()).toEqual([other]);
+    expect((await admin.patch(`/universities/${lead}`, { lead: true })).status).toBe(200);
+    expect(await leads()).toEqual([lead]);
+  });
+
   it('when an admin sets targets, then they read back, an unchanged one is not rewritten, and null removes one', async () => {
     const body = {
       targets: [

@@ -233,6 +233,8 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   university_exists: { code: 'X1' },
   no_university: { code: 'X1' },
   university_in_use: { code: 'X1' },
+  lead_stays: { code: 'X1' },
+  choose_one_of: { field: 'region', values: ['A1', 'B2'] },
   change_no_field: {},
   targeted_measure_one_of: { values: ['A1', 'B2'] },
   year_from: { min: 3 },
