@@ -828,6 +828,14 @@ export const PROBLEMS = {
     (p) => `Too many ${p.what} at once (${p.running} running, ${p.waiting} waiting); try again shortly.`,
     (p) => `同时进行的${p.what === 'uploads' ? '上传' : p.what === 'imports' ? '导入' : p.what}过多（${p.running} 个进行中，${p.waiting} 个等待中）；请稍后再试。`,
   ),
+  period_before_members: entry<{ period: string; first: string }>(
+    (p) => `No university had joined the alliance by the end of ${p.period} (the first joined on ${p.first}).`,
+    (p) => `${p.period} 结束前尚无高校加入联盟（最早加入日期为 ${p.first}）。`,
+  ),
+  must_end_after_first_member: entry<{ first: string }>(
+    (p) => `must end on or after ${p.first}, the day the first member joined`,
+    (p) => `结束日期不能早于 ${p.first}（第一所成员高校加入之日）`,
+  ),
   period_not_begun: entry<{ period: string; today: string }>(
     (p) => `The period ${p.period} has not begun (today is ${p.today}).`,
     (p) => `期间 ${p.period} 尚未开始（今天是 ${p.today}）。`,

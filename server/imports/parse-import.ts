@@ -52,6 +52,27 @@ export class ImportRejected extends Unprocessable {
   }
 }
 
+/**
+ * A steward's file refused for rows of another university (403), counting every fault of the file
+ * (`errorCount`) as a 422 does: the rows of others and the rest, listed by line.
+ */
+export class ImportForbidden extends Forbidden {
+  constructor(
+    problem: Said,
+    errors: readonly ProblemDetail[],
+    readonly total: number,
+  ) {
+    super(problem, errors.slice(0, MAX_REPORTED_ERRORS));
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), errorCount: this.total };
+  }
+}
+
+/** Of a refused file's list, at most this many lines name rows of another university: the rest is left for the other faults. */
+const FOREIGN_LISTED = 100;
+
 /** What csv-parse's errors mean, said for a person holding a spreadsheet. */
 const CSV_MESSAGES: Record<string, Said> = {
   CSV_QUOTE_NOT_CLOSED: said('csv_quote_not_closed'),
@@ -276,14 +297,23 @@ async function checkRows(
 
   const problems: ProblemDetail[] = [];
   let problemCount = 0;
+  const foreign: ProblemDetail[] = [];
+  let foreignCount = 0;
+  /** The 403 for rows of others: the reason the file is refused comes first, whatever else is wrong with it. */
+  const refusedForOthers = () =>
+    new ImportForbidden(
+      said('steward_foreign_file', { own: own ?? '', count: foreignCount }),
+      [...foreign, ...problems.slice(0, MAX_REPORTED_ERRORS - foreign.length)].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
+      foreignCount + problemCount,
+    );
   const report = (problem: ProblemDetail) => {
     problemCount++;
     if (problems.length < MAX_REPORTED_ERRORS) problems.push(problem);
-    if (problemCount >= MAX_COUNTED_ERRORS)
+    if (problemCount >= MAX_COUNTED_ERRORS) {
+      if (foreignCount > 0) throw refusedForOthers();
       throw new ImportRejected(said('too_many_problems', { count: MAX_COUNTED_ERRORS }), problems, problemCount);
+    }
   };
-  const foreign: ProblemDetail[] = [];
-  let foreignCount = 0;
   const specs = INPUT_COLUMNS[kind];
   let columns: Array<ColumnSpec | null> | undefined;
   let headerWidth = 0;
@@ -359,9 +389,10 @@ async function checkRows(
       const referenceIssues = referenceProblems(kind, codes, references).filter((issue) => !flagged.has(issue.path!));
       for (const issue of referenceIssues) report(movedTo({ line, column: issue.path! }, issue));
       const university = codes.university_code;
-      if (own && typeof university === 'string' && university !== own && !flagged.has('university_code')) {
+      const unknown = referenceIssues.some((issue) => issue.path === 'university_code');
+      if (own && typeof university === 'string' && university !== own && !flagged.has('university_code') && !unknown) {
         foreignCount++;
-        if (foreign.length < MAX_REPORTED_ERRORS)
+        if (foreign.length < FOREIGN_LISTED)
           foreign.push(detail({ line, column: 'university_code' }, said('steward_foreign_row', { own, university })));
         continue;
       }
@@ -373,7 +404,7 @@ async function checkRows(
     await reading;
   } catch (error) {
     parser.destroy();
-    if (error instanceof ImportRejected || error instanceof PayloadTooLarge) throw error;
+    if (error instanceof ImportRejected || error instanceof ImportForbidden || error instanceof PayloadTooLarge) throw error;
     if (error instanceof RowOutOfBounds) {
       report(detail({ line: error.line }, error.problem));
       throw new ImportRejected(
@@ -398,12 +429,7 @@ async function checkRows(
   }
   onProgress(decoder.bytes);
   if (!sawContent) throw new ImportRejected(said('file_empty'), [detail({ line: 1 }, said('file_empty_here'))], 1);
-  if (foreignCount > 0) {
-    // Refused for the rows of others, but listing everything else wrong too, line by line, so that
-    // one answer says all there is to fix.
-    const listed = [...foreign, ...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).slice(0, MAX_REPORTED_ERRORS);
-    throw new Forbidden(said('steward_foreign_file', { own: own ?? '', count: foreignCount }), listed);
-  }
+  if (foreignCount > 0) throw refusedForOthers();
   if (problemCount > 0) throw new ImportRejected(problemsInFile(problemCount), problems, problemCount);
   if (rows === 0) throw new ImportRejected(said('no_rows'), [detail({ line: 2 }, said('no_rows_here'))], 1);
   return rows;

@@ -125,7 +125,7 @@ export async function submitReport(
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (trx) => {
-        const sealed = seal(await buildReport(trx, input.period));
+        const sealed = seal(await buildReport(trx, input.period, today(), 'body.period'));
         if (input.expectedSha256 && input.expectedSha256 !== sealed.sha256) {
           throw new Conflict(
             said('report_changed', {

@@ -84,8 +84,13 @@ const perMeasure = <T>(measures: readonly MeasureId[], cell: (m: MeasureId) => T
 const figuresOf = (row: AggregateRow | undefined, measures: readonly MeasureId[]): Figures =>
   perMeasure(measures, (m) => figureOf(row, m));
 
-export async function buildReport(db: Kysely<Database>, period: ReportPeriod, now = today()): Promise<ReportDocument> {
-  assertReportable(period, now);
+export async function buildReport(
+  db: Kysely<Database>,
+  period: ReportPeriod,
+  now = today(),
+  path = 'query.period',
+): Promise<ReportDocument> {
+  assertReportable(period, now, path);
   const meta = await getMeta(db);
   const stamp = await dataVersionStamp(db);
   const measures = [...REPORT_MEASURES];
@@ -95,6 +100,13 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
   // not in it, nor are its records in the alliance's or a province's totals, so a report once
   // filed reads the same after a new member is added.
   const members = meta.universities.filter((u) => u.memberSince <= period.to);
+  if (members.length === 0) {
+    // Before the alliance had a member there is nothing to report, and no list to count records by.
+    const first = meta.universities.map((u) => u.memberSince).sort()[0] ?? '';
+    throw new BadRequest(said('period_before_members', { period: period.key, first }), [
+      detail({ path }, said('must_end_after_first_member', { first })),
+    ]);
+  }
   const span: KpiFilters = {
     from: spans.current.from,
     to: spans.current.to,
@@ -238,11 +250,14 @@ export async function buildReport(db: Kysely<Database>, period: ReportPeriod, no
 
   // Credit recognition between each pair of members: home university × host university.
   const codes = members.map((u) => u.code);
+  // Hosts are members too, so that every row and column total is the sum of its cells: credits
+  // recognised at a university that joined later are in the summary's figures, not in this table.
+  const hosts: KpiFilters = members.length < meta.universities.length ? { partner_university: codes } : {};
   const [pairs, byHost, byHome, creditTotal] = await Promise.all([
-    grouped(CREDITS, ['university', 'partner_university']),
-    grouped(CREDITS, ['partner_university']),
-    grouped(CREDITS, ['university']),
-    grouped(CREDITS, []),
+    grouped(CREDITS, ['university', 'partner_university'], hosts),
+    grouped(CREDITS, ['partner_university'], hosts),
+    grouped(CREDITS, ['university'], hosts),
+    grouped(CREDITS, [], hosts),
   ]);
   const matrices: PairMatrix[] = CREDITS.map((measure) => ({
     measure,

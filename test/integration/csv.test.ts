@@ -364,6 +364,30 @@ describe(`CSV in and out (${TEST_DB})`, () => {
       [5, 'university_code'],
       [5, 'contract_value_cny'],
     ]);
+    expect(problem.errorCount).toBe(5);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('when a steward’s file has many rows of others and a few bad rows of its own, then the 403 lists them all and counts everything', async () => {
+    const before = await snapshot();
+    const others = Array.from({ length: 300 }, (_, i) => good.replace('USST', 'NJTECH').replace('X-1', `O-${i}`));
+    const own = [
+      good.replace('X-1', 'B-1').replace('license', 'gift'),
+      good.replace('X-1', 'B-2').replace('1000.00', 'lots'),
+      good.replace('USST', 'ZZZZ').replace('X-1', 'B-3'),
+    ];
+    const response = await importCsv(usst, 'tech_transfer', `${header}\r\n${[...others, ...own].join('\r\n')}\r\n`);
+    expect(response.status).toBe(403);
+    const problem = await response.json();
+    expect(problem.errorCount).toBe(303);
+    const errors = problem.errors as Array<{ line: number; column: string; code: string }>;
+    // A hundred of the others' rows are named, then every fault of the steward's own rows, by line.
+    expect(errors.filter((e) => e.code === 'steward_foreign_row')).toHaveLength(100);
+    expect(errors.slice(100).map((e) => [e.line, e.column, e.code])).toEqual([
+      [302, 'mode', 'one_of'],
+      [303, 'contract_value_cny', 'money_format'],
+      [304, 'university_code', 'unknown_code'],
+    ]);
     expect(await snapshot()).toBe(before);
   });
 

@@ -93,6 +93,53 @@ describe(`membership in a period (${TEST_DB})`, () => {
     );
   });
 
+  it('when a member’s credits were recognised at a university that joined later, then the past period’s matrix still adds up', async () => {
+    // The new member's credits are hosted by USST; here USST's are hosted by the new member, in 2024.
+    await database.db
+      .insertInto('credit')
+      .values({
+        university_code: 'USST',
+        ref: 'CR-AT-NEW',
+        host_university_code: NEW_MEMBER.code,
+        course: 'Thermodynamics',
+        term: '2023-2024-2',
+        recognized_on: '2024-05-01',
+        students: 7,
+        credits: 21,
+      })
+      .execute();
+    const doc = (await report('2024')) as {
+      credits: {
+        universities: string[];
+        matrices: Array<{
+          cells: Array<Array<{ value: number }>>;
+          rowTotals: Array<{ value: number }>;
+          columnTotals: Array<{ value: number }>;
+          total: { value: number };
+        }>;
+      };
+    };
+    expect(doc.credits.universities).not.toContain(NEW_MEMBER.code);
+    for (const matrix of doc.credits.matrices) {
+      const sum = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) * 100) / 100;
+      for (const [i, row] of matrix.cells.entries()) expect(sum(row.map((c) => c.value))).toBe(matrix.rowTotals[i]!.value);
+      for (const j of doc.credits.universities.keys())
+        expect(sum(matrix.cells.map((row) => row[j]!.value))).toBe(matrix.columnTotals[j]!.value);
+      expect(sum(matrix.rowTotals.map((c) => c.value))).toBe(matrix.total.value);
+    }
+    await database.db.deleteFrom('credit').where('ref', '=', 'CR-AT-NEW').execute();
+  });
+
+  it('when a period ended before any university joined, then there is no report of it: a 400 naming the first day', async () => {
+    await expect(buildReport(database.db, parsePeriod('2019-Q2')!, NOW)).rejects.toMatchObject({
+      status: 400,
+      errors: [expect.objectContaining({ path: 'query.period', code: 'must_end_after_first_member' })],
+    });
+    // The quarter the agreement was signed in has its members.
+    const doc = (await buildReport(database.db, parsePeriod('2019-Q4')!, NOW)) as unknown as { universities: unknown[] };
+    expect(doc.universities).toHaveLength(UNIVERSITIES.length);
+  });
+
   it('when the figures are filtered to exactly the members of the year, then the target is the alliance’s own', async () => {
     const request = (university?: string[]) => ({
       measures: [...TARGETED_MEASURES],

@@ -205,6 +205,8 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   write_outcome_unknown: { during: 'statement', seconds: 3 },
   internal_error: { requestId: 'X1' },
   too_busy: { what: 'X1', running: 3, waiting: 3 },
+  period_before_members: { period: 'X1', first: 'X1' },
+  must_end_after_first_member: { first: 'X1' },
   period_not_begun: { period: 'X1', today: 'X1' },
   other_site: {},
   csrf_needed: { header: 'X1' },
