@@ -24,7 +24,8 @@ export function cycleRoutes(db: Kysely<Database>) {
     }),
     route(endpoints.reportingPeriod, {
       access: ['admin', 'leadership', 'steward'],
-      summary: 'One period of a university (a steward its own only): its status, what its last submission froze, and its steps with their comments.',
+      summary:
+        'One period of a university (a steward its own only): its status, what its last submission froze, and its steps with their comments.',
       problems: [404],
       async handle({ params, caller }) {
         return readPeriod(db, params.university, params.period, caller!);
@@ -48,14 +49,16 @@ export function cycleRoutes(db: Kysely<Database>) {
     }),
     route(endpoints.returnPeriod, {
       access: ['admin', 'leadership'],
-      summary: 'Return a submitted period with a comment: the steward corrects its records and submits it again. 409 when it is not submitted.',
+      summary:
+        'Return a submitted period with a comment: the steward corrects its records and submits it again. 409 when it is not submitted.',
       problems: [404, 409],
       handle: ({ req, params, body, caller }) =>
         returnPeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.comment }),
     }),
     route(endpoints.reopenPeriod, {
       access: ['admin'],
-      summary: 'Reopen an approved period with a reason: its records may change again, and it is submitted again. 409 when it is not approved.',
+      summary:
+        'Reopen an approved period with a reason: its records may change again, and it is submitted again. 409 when it is not approved.',
       problems: [404, 409],
       handle: ({ req, params, body, caller }) =>
         reopenPeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.reason }),

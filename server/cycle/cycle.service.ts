@@ -1,11 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { PeriodStatus, ReportingFrequency, ReportingStep } from '../../contract/enums.js';
-import {
-  defaultDueOn,
-  parseReportingPeriod,
-  periodsOfYear,
-  type ReportingPeriodSpan,
-} from '../../contract/reporting-periods.js';
+import { defaultDueOn, parseReportingPeriod, periodsOfYear, type ReportingPeriodSpan } from '../../contract/reporting-periods.js';
 import type { BoardAnswer, PeriodAnswer, PeriodState, PeriodStep, PeriodSummary } from '../../contract/schemas/cycle.js';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { AuditAction, Database, ReportingPeriodStateView } from '../db/schema.js';
@@ -128,12 +123,20 @@ async function periodInCalendar(db: Kysely<Database>, calendar: CalendarEntry, k
   if (span.frequency !== calendar.frequency) {
     const stored = await readPeriodStates(db, { universities: [calendar.university], period: span.key });
     if (stored.length === 0)
-      throw new BadRequest(said('period_not_in_calendar', { university: calendar.university, period: span.key, frequency: calendar.frequency }), [
-        detail(place, said('period_not_in_calendar', { university: calendar.university, period: span.key, frequency: calendar.frequency })),
-      ]);
+      throw new BadRequest(
+        said('period_not_in_calendar', { university: calendar.university, period: span.key, frequency: calendar.frequency }),
+        [
+          detail(
+            place,
+            said('period_not_in_calendar', { university: calendar.university, period: span.key, frequency: calendar.frequency }),
+          ),
+        ],
+      );
   }
   if (span.to < calendar.memberSince)
-    throw new BadRequest(said('period_before_membership', { university: calendar.university, period: span.key, since: calendar.memberSince }));
+    throw new BadRequest(
+      said('period_before_membership', { university: calendar.university, period: span.key, since: calendar.memberSince }),
+    );
   return span;
 }
 
@@ -336,7 +339,15 @@ export async function board(
       .where(
         'id',
         'in',
-        db.selectFrom('reporting_step').select((eb) => eb.fn.max('id').as('id')).where('period_id', 'in', stored.map((s) => s.id)).groupBy('period_id'),
+        db
+          .selectFrom('reporting_step')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .where(
+            'period_id',
+            'in',
+            stored.map((s) => s.id),
+          )
+          .groupBy('period_id'),
       )
       .execute();
     for (const row of rows) lastBy.set(Number(row.period_id), row.user_name ?? row.user_email);

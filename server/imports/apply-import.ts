@@ -226,7 +226,11 @@ export async function applyImport(
       // No period of the file's universities is approved from here to the commit; a line that would
       // change a record of an approved one refuses the file, and the rest of it is only checked.
       await lockStagedUniversities(trx, 'import_rows');
-      await closed.find(trx, sql`(select i.*, k.line from import_rows as i join import_keys as k using (university_code, ref))`, columns);
+      await closed.find(
+        trx,
+        sql`(select i.*, k.line from import_rows as i join import_keys as k using (university_code, ref))`,
+        columns,
+      );
       if (closed.total > 0) {
         staged = 0;
         await sql`truncate import_rows`.execute(trx);

@@ -198,7 +198,11 @@ const SAMPLES: Record<string, Sample> = {
     body: { reason: 'A contract was entered under the wrong university.' },
     ok: 200,
   },
-  'PUT /cycle/periods/:university/:period/due': { path: '/cycle/periods/NJTECH/2024-Q4/due', body: { dueOn: '2025-02-01' }, ok: 200 },
+  'PUT /cycle/periods/:university/:period/due': {
+    path: '/cycle/periods/NJTECH/2024-Q4/due',
+    body: { dueOn: '2025-02-01' },
+    ok: 200,
+  },
   'PUT /cycle/calendar/:university': { path: '/cycle/calendar/NJTECH', body: { frequency: 'quarter', dueDays: 25 }, ok: 200 },
   'POST /imports/:kind': {
     path: '/imports/tech_transfer',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_COLUMNS, MAIN_DATE } from '../../contract/record-columns.js';
-import { FACT_KINDS } from '../../server/db/schema.js';
+import { type AuditAction, FACT_KINDS } from '../../server/db/schema.js';
 import { canonicalJson } from '../../server/report/canonical-json.js';
 import { today } from '../../server/lib/dates.js';
 import { csvOf } from '../helpers/csv.js';
@@ -58,8 +58,13 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
       .where('p.period', '=', period)
       .orderBy('s.id')
       .execute();
-  const audits = async (action: string) =>
-    database.db.selectFrom('audit_log').select(['subject', 'user_email', 'detail']).where('action', '=', action).orderBy('id').execute();
+  const audits = async (action: AuditAction) =>
+    database.db
+      .selectFrom('audit_log')
+      .select(['subject', 'user_email', 'detail'])
+      .where('action', '=', action)
+      .orderBy('id')
+      .execute();
   const contracts = async () => JSON.stringify(await database.db.selectFrom('tech_transfer').selectAll().orderBy('id').execute());
 
   /** The digest and totals of a period, computed here from the tables. */
@@ -68,8 +73,12 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
     const summary: Record<string, { records: number; totals: Record<string, number> }> = {};
     for (const kind of FACT_KINDS) {
       const columns = INPUT_COLUMNS[kind].map((c) => c.name);
-      const { rows } = await sql<Record<string, unknown>>`select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(kind)}
-        where university_code = ${university} and ${sql.ref(MAIN_DATE[kind])} between ${from} and ${to} order by ref`.execute(database.db);
+      const { rows } = await sql<
+        Record<string, unknown>
+      >`select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(kind)}
+        where university_code = ${university} and ${sql.ref(MAIN_DATE[kind])} between ${from} and ${to} order by ref`.execute(
+        database.db,
+      );
       records[kind] = rows;
       const amounts = INPUT_COLUMNS[kind].filter((c) => ['money', 'count', 'credits'].includes(c.type)).map((c) => c.name);
       const { rows: sums } = await sql<Record<string, unknown>>`select count(*) as n${sql.join(
@@ -91,7 +100,13 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
     expect(usstRow).toMatchObject({ frequency: 'quarter', dueDays: 20 });
     expect(usstRow.periods.map((p: { period: string }) => p.period)).toEqual(['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4']);
     const q3 = usstRow.periods[2];
-    expect(q3).toMatchObject({ status: 'in_progress', records: 1, dueOn: '2024-10-20', late: today() > '2024-10-20', ended: true });
+    expect(q3).toMatchObject({
+      status: 'in_progress',
+      records: 1,
+      dueOn: '2024-10-20',
+      late: today() > '2024-10-20',
+      ended: true,
+    });
     expect(usstRow.periods[0]).toMatchObject({ status: 'not_started', records: 0, dueOn: '2024-04-20' });
     const own = await (await usst.get('/cycle/board?year=2024')).json();
     expect(own.universities.map((u: { university: string }) => u.university)).toEqual(['USST']);
@@ -105,7 +120,10 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
     const answer = await response.json();
     const expected = await independentFreeze('USST', '2024-07-01', '2024-09-30');
     expect(answer).toMatchObject({ status: 'submitted', sha256: expected.sha256, summary: expected.summary, late: false });
-    expect(answer.summary.tech_transfer).toEqual({ records: 1, totals: expect.objectContaining({ contract_value_cny: 500000.25 }) });
+    expect(answer.summary.tech_transfer).toEqual({
+      records: 1,
+      totals: expect.objectContaining({ contract_value_cny: 500000.25 }),
+    });
     const stored = await steps('USST', '2024-Q3');
     expect(stored).toEqual([
       expect.objectContaining({ action: 'submit', sha256: expected.sha256, user_email: IDENTITIES.stewardUSST.email }),
@@ -140,7 +158,9 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
     const unchanged = await usst.post(`${Q3}/submit`, {});
     expect(unchanged.status).toBe(409);
     expect((await unchanged.json()).code).toBe('period_unchanged');
-    expect((await usst.post('/records/tech_transfer', contract({ signed_on: '2024-09-28', contract_value_cny: 1000 }))).status).toBe(201);
+    expect(
+      (await usst.post('/records/tech_transfer', contract({ signed_on: '2024-09-28', contract_value_cny: 1000 }))).status,
+    ).toBe(201);
     const resubmitted = await usst.post(`${Q3}/submit`, {});
     expect(resubmitted.status).toBe(200);
     const expected = await independentFreeze('USST', '2024-07-01', '2024-09-30');
@@ -150,7 +170,9 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
   });
 
   it('when records change after the submission, then approval is refused until the period is submitted again', async () => {
-    const [id] = (await database.db.selectFrom('tech_transfer').select('id').where('signed_on', '=', '2024-09-28').execute()).map((r) => r.id);
+    const [id] = (await database.db.selectFrom('tech_transfer').select('id').where('signed_on', '=', '2024-09-28').execute()).map(
+      (r) => r.id,
+    );
     expect((await usst.patch(`/records/tech_transfer/${id}`, { patents: 4 })).status).toBe(200);
     const refused = await lead.post(`${Q3}/approve`, {});
     expect(refused.status).toBe(409);
@@ -187,7 +209,9 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
     };
     await expectClosed(await usst.post('/records/tech_transfer', contract({ signed_on: '2024-07-01' })));
     await expectClosed(await admin.post('/records/tech_transfer', contract({ signed_on: '2024-09-30' })));
-    const inside = (await database.db.selectFrom('tech_transfer').select('id').where('signed_on', '=', '2024-08-15').executeTakeFirstOrThrow()).id;
+    const inside = (
+      await database.db.selectFrom('tech_transfer').select('id').where('signed_on', '=', '2024-08-15').executeTakeFirstOrThrow()
+    ).id;
     await expectClosed(await usst.patch(`/records/tech_transfer/${inside}`, { patents: 9 }));
     await expectClosed(await usst.patch(`/records/tech_transfer/${inside}`, { signed_on: '2024-10-02' }));
     await expectClosed(await usst.delete(`/records/tech_transfer/${inside}`));
@@ -198,11 +222,24 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
     expect(await contracts()).toBe(afterOutside);
     // A payment is dated by its own day: one received in the period is refused, one after it is not.
     await expectClosed(
-      await usst.post('/records/payment', { university_code: 'USST', ref: 'PAY-1', contract_ref: 'CYCLE-1', received_on: '2024-09-01', amount_cny: 10 }),
+      await usst.post('/records/payment', {
+        university_code: 'USST',
+        ref: 'PAY-1',
+        contract_ref: 'CYCLE-1',
+        received_on: '2024-09-01',
+        amount_cny: 10,
+      }),
     );
     expect(
-      (await usst.post('/records/payment', { university_code: 'USST', ref: 'PAY-2', contract_ref: 'CYCLE-1', received_on: '2024-10-09', amount_cny: 10 }))
-        .status,
+      (
+        await usst.post('/records/payment', {
+          university_code: 'USST',
+          ref: 'PAY-2',
+          contract_ref: 'CYCLE-1',
+          received_on: '2024-10-09',
+          amount_cny: 10,
+        })
+      ).status,
     ).toBe(201);
     // Another university's same quarter is open.
     expect((await njtech.post('/records/tech_transfer', contract({ university_code: 'NJTECH' }))).status).toBe(201);
@@ -259,7 +296,10 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
     expect((await admin.post(`${Q3}/reopen`, { reason: '' })).status).toBe(400);
     const reopened = await admin.post(`${Q3}/reopen`, { reason: 'A contract was signed by NJTECH, not USST.' });
     expect(reopened.status).toBe(200);
-    expect(await reopened.json()).toMatchObject({ status: 'reopened', lastStep: { comment: 'A contract was signed by NJTECH, not USST.' } });
+    expect(await reopened.json()).toMatchObject({
+      status: 'reopened',
+      lastStep: { comment: 'A contract was signed by NJTECH, not USST.' },
+    });
     expect(await audits('period_reopen')).toEqual([
       expect.objectContaining({ subject: 'period:USST/2024-Q3', user_email: IDENTITIES.admin.email }),
     ]);
@@ -301,7 +341,9 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
   it('when an admin makes a university report monthly and sets a due date, then the board and the steps follow the calendar', async () => {
     const set = await admin.put('/cycle/calendar/NJTECH', { frequency: 'month', dueDays: 10 });
     expect(set.status).toBe(200);
-    expect(await database.db.selectFrom('reporting_calendar').selectAll().where('university_code', '=', 'NJTECH').executeTakeFirst()).toMatchObject({
+    expect(
+      await database.db.selectFrom('reporting_calendar').selectAll().where('university_code', '=', 'NJTECH').executeTakeFirst(),
+    ).toMatchObject({
       frequency: 'month',
       due_days: 10,
     });
