@@ -9,7 +9,10 @@ import { CodeSchema } from './universities.js';
 /** The path of one university's period: `/cycle/periods/:university/:period` (`2025-Q3`, `2025-07`, `2025`). */
 export const PeriodParamsSchema = z.object({
   university: CodeSchema,
-  period: z.string().regex(REPORTING_PERIOD_PATTERN, zodSays('reporting_period_form')),
+  period: z
+    .string()
+    .regex(REPORTING_PERIOD_PATTERN, zodSays('reporting_period_form'))
+    .refine((key) => Number(key.slice(0, 4)) >= 2000 && Number(key.slice(0, 4)) <= 2100, zodSays('reporting_period_form')),
 });
 
 /** The path of one university's calendar. */

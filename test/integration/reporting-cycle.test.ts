@@ -335,6 +335,7 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
     expect(await refusal('/cycle/periods/USST/2024-07/submit')).toEqual([400, 'period_not_in_calendar']);
     expect(await refusal('/cycle/periods/USST/2019-Q1/submit')).toEqual([400, 'period_before_membership']);
     expect((await usst.post('/cycle/periods/USST/2024-Q5/submit', {})).status).toBe(400);
+    expect((await usst.post('/cycle/periods/USST/0000-Q1/submit', {})).status).toBe(400);
     expect((await admin.post('/cycle/periods/NOPE/2024-Q1/submit', {})).status).toBe(404);
   });
 
