@@ -4,6 +4,20 @@ import { AggregateAnswerSchema, CollaborationAnswerSchema, SummaryAnswerSchema }
 import { AuditPageSchema, AuditQuerySchema } from './schemas/audit.js';
 import { LoginBodySchema, LoginOptionsSchema, MePatchAnswerSchema, MePatchSchema, MeSchema } from './schemas/auth.js';
 import { DemoStatusSchema, LeaveDemoBodySchema, LeaveDemoResultSchema } from './schemas/demo.js';
+import {
+  ApprovePeriodBodySchema,
+  BoardAnswerSchema,
+  BoardQuerySchema,
+  CalendarBodySchema,
+  CalendarParamsSchema,
+  CalendarSchema,
+  PeriodAnswerSchema,
+  PeriodDueBodySchema,
+  PeriodParamsSchema,
+  ReopenPeriodBodySchema,
+  ReturnPeriodBodySchema,
+  SubmitPeriodBodySchema,
+} from './schemas/cycle.js';
 import { HealthSchema } from './schemas/health.js';
 import { MetaSchema } from './schemas/meta.js';
 import { OpenApiDocumentSchema } from './schemas/openapi.js';
@@ -82,6 +96,14 @@ export const endpointSchemas = {
   submission: { response: SubmissionWithRevisionsSchema },
   // Sent as stored (the canonical bytes its digest names): the schema documents what they hold.
   submissionDocument: { response: ReportDocumentSchema },
+  cycleBoard: { query: BoardQuerySchema, response: BoardAnswerSchema },
+  reportingPeriod: { params: PeriodParamsSchema, response: PeriodAnswerSchema },
+  submitPeriod: { params: PeriodParamsSchema, body: SubmitPeriodBodySchema, response: PeriodAnswerSchema },
+  approvePeriod: { params: PeriodParamsSchema, body: ApprovePeriodBodySchema, response: PeriodAnswerSchema },
+  returnPeriod: { params: PeriodParamsSchema, body: ReturnPeriodBodySchema, response: PeriodAnswerSchema },
+  reopenPeriod: { params: PeriodParamsSchema, body: ReopenPeriodBodySchema, response: PeriodAnswerSchema },
+  setPeriodDue: { params: PeriodParamsSchema, body: PeriodDueBodySchema, response: PeriodAnswerSchema },
+  setCalendar: { params: CalendarParamsSchema, body: CalendarBodySchema, response: CalendarSchema },
   openApi: { response: OpenApiDocumentSchema },
 } as const satisfies { readonly [N in EndpointName]: EndpointSchemas };
 

@@ -46,6 +46,14 @@ const TABLE = {
   submitReport: ['post', '/report/submissions'],
   submission: ['get', '/report/submissions/:id'],
   submissionDocument: ['get', '/report/submissions/:id/document'],
+  cycleBoard: ['get', '/cycle/board'],
+  reportingPeriod: ['get', '/cycle/periods/:university/:period'],
+  submitPeriod: ['post', '/cycle/periods/:university/:period/submit'],
+  approvePeriod: ['post', '/cycle/periods/:university/:period/approve'],
+  returnPeriod: ['post', '/cycle/periods/:university/:period/return'],
+  reopenPeriod: ['post', '/cycle/periods/:university/:period/reopen'],
+  setPeriodDue: ['put', '/cycle/periods/:university/:period/due'],
+  setCalendar: ['put', '/cycle/calendar/:university'],
   openApi: ['get', '/openapi.json'],
 } as const satisfies Record<string, readonly [Method, string]>;
 

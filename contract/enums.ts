@@ -32,8 +32,25 @@ export const AUDIT_ACTIONS = [
   'target_change',
   'university_change',
   'report_submit',
+  'period_submit',
+  'period_approve',
+  'period_return',
+  'period_reopen',
+  'calendar_change',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const FACT_KINDS = ['tech_transfer', 'payment', 'incubation', 'talent', 'credit', 'capacity'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
+
+/** How often a university reports: its periods are months, quarters (the default) or years. */
+export const REPORTING_FREQUENCIES = ['month', 'quarter', 'year'] as const;
+export type ReportingFrequency = (typeof REPORTING_FREQUENCIES)[number];
+
+/** The steps of the reporting cycle, as its history stores them. */
+export const REPORTING_STEPS = ['submit', 'approve', 'return', 'reopen'] as const;
+export type ReportingStep = (typeof REPORTING_STEPS)[number];
+
+/** A period's status, derived from its last step, its records and its due date. */
+export const PERIOD_STATUSES = ['not_started', 'in_progress', 'submitted', 'returned', 'approved', 'reopened'] as const;
+export type PeriodStatus = (typeof PERIOD_STATUSES)[number];

@@ -28,6 +28,15 @@ const DOMAIN_ZH: Record<Domain, string> = { university: '高校', region: '地�
 type Grain = 'year' | 'quarter' | 'month';
 const GRAIN_ZH: Record<Grain, string> = { year: '年', quarter: '季度', month: '月' };
 const ROLE_ZH: Record<string, string> = { admin: '系统管理员', leadership: '联盟领导', steward: '数据管理员', commission: '发改委' };
+const FREQUENCY_ZH: Record<string, string> = { month: '月', quarter: '季度', year: '年' };
+const PERIOD_STATUS_ZH: Record<string, string> = {
+  not_started: '未开始',
+  in_progress: '填报中',
+  submitted: '已报送',
+  returned: '已退回',
+  approved: '已审核通过',
+  reopened: '已重新开放',
+};
 const roleZh = (role: string): string => ROLE_ZH[role] ?? role;
 const plural = (n: number, word: string): string => `${word}${n === 1 ? '' : 's'}`;
 const count = (n: number): string => n.toLocaleString('en');
@@ -1095,6 +1104,57 @@ export const PROBLEMS = {
   no_disk_room: entry(
     () => 'The server has no room on disk to prepare this download; try again later.',
     () => '服务器磁盘空间不足，无法准备此下载，请稍后再试。',
+  ),
+  // The reporting cycle.
+  reporting_period_form: entry(
+    () => 'must be a period: a year (2025), a quarter (2025-Q3) or a month (2025-07)',
+    () => '必须是一个报送期间：年（2025）、季度（2025-Q3）或月（2025-07）',
+  ),
+  period_not_in_calendar: entry<{ university: string; period: string; frequency: string }>(
+    (p) => `${p.university} reports per ${p.frequency}: ${p.period} is not one of its periods.`,
+    (p) => `${p.university} 按${FREQUENCY_ZH[p.frequency] ?? p.frequency}报送：${p.period} 不是其报送期间。`,
+  ),
+  period_before_membership: entry<{ university: string; period: string; since: string }>(
+    (p) => `${p.university} joined on ${p.since}: ${p.period} ends before it reported anything.`,
+    (p) => `${p.university} 于 ${p.since} 加入：${p.period} 在其加入之前已结束。`,
+  ),
+  period_not_ended: entry<{ period: string; to: string }>(
+    (p) => `${p.period} runs until ${p.to}: a period is submitted once it has ended.`,
+    (p) => `${p.period} 截至 ${p.to}：期间结束后才能报送。`,
+  ),
+  period_already_submitted: entry<{ university: string; period: string }>(
+    (p) => `${p.period} of ${p.university} is submitted already and waits for review.`,
+    (p) => `${p.university} 的 ${p.period} 已报送，正在等待审核。`,
+  ),
+  period_already_approved: entry<{ university: string; period: string }>(
+    (p) => `${p.period} of ${p.university} is approved; an admin must reopen it before it is submitted again.`,
+    (p) => `${p.university} 的 ${p.period} 已审核通过；须由系统管理员重新开放后才能再次报送。`,
+  ),
+  period_unchanged: entry<{ university: string; period: string }>(
+    (p) => `Nothing of ${p.period} of ${p.university} has changed since its last submission: correct its records, then submit it again.`,
+    (p) => `${p.university} 的 ${p.period} 自上次报送以来没有变化：请先更正记录，再重新报送。`,
+  ),
+  period_not_submitted: entry<{ university: string; period: string; status: string }>(
+    (p) => `${p.period} of ${p.university} is not submitted (it is ${p.status.replaceAll('_', ' ')}): only a submitted period is approved or returned.`,
+    (p) => `${p.university} 的 ${p.period} 未报送（当前为${PERIOD_STATUS_ZH[p.status] ?? p.status}）：只有已报送的期间才能审核通过或退回。`,
+  ),
+  period_not_approved: entry<{ university: string; period: string; status: string }>(
+    (p) => `${p.period} of ${p.university} is not approved (it is ${p.status.replaceAll('_', ' ')}): only an approved period is reopened.`,
+    (p) => `${p.university} 的 ${p.period} 未审核通过（当前为${PERIOD_STATUS_ZH[p.status] ?? p.status}）：只有已审核通过的期间才能重新开放。`,
+  ),
+  period_changed_since_submitted: entry<{ university: string; period: string }>(
+    (p) => `The records of ${p.period} of ${p.university} changed after it was submitted: return it so that it is submitted again.`,
+    (p) => `${p.university} 的 ${p.period} 报送后记录有变化：请退回，由其重新报送。`,
+  ),
+  period_closed: entry<{ university: string; period: string; from: string; to: string }>(
+    (p) =>
+      `${p.period} of ${p.university} (${p.from} to ${p.to}) is approved and closed to changes; an admin may reopen it with a reason (POST /cycle/periods/${p.university}/${p.period}/reopen).`,
+    (p) =>
+      `${p.university} 的 ${p.period}（${p.from} 至 ${p.to}）已审核通过，不能再修改；系统管理员可说明理由后重新开放（POST /cycle/periods/${p.university}/${p.period}/reopen）。`,
+  ),
+  period_closed_lines: entry<{ count: number }>(
+    (p) => `${count(p.count)} ${plural(p.count, 'line')} of the file would change records of approved periods: nothing was imported.`,
+    (p) => `文件中有 ${count(p.count)} 行会修改已审核通过期间的记录：未导入任何内容。`,
   ),
   /**
    * Words without a code of their own, shown as written: what a library might still say that no

@@ -33,6 +33,7 @@ import { kpiRoutes } from './kpi/kpi.routes.js';
 import { metaRoutes } from './meta/meta.routes.js';
 import { recordsRoutes } from './records/records.routes.js';
 import { reportRoutes } from './report/report.routes.js';
+import { cycleRoutes } from './cycle/cycle.routes.js';
 import { targetsRoutes } from './targets/targets.routes.js';
 import { universitiesRoutes } from './universities/universities.routes.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -171,6 +172,7 @@ export function createApp({
     ...importsRoutes(db, database.bulk, database.kind, importLimits),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),
+    ...cycleRoutes(db),
     ...usersRoutes(db, passwords),
     ...auditRoutes(db),
     ...demoRoutes(db, database.bulk),

@@ -14,6 +14,11 @@ const ACTION_LABELS: Record<AuditAction, readonly [string, string]> = {
   target_change: ['Target change', '目标变更'],
   university_change: ['Member change', '成员高校变更'],
   report_submit: ['Report submitted', '提交报告'],
+  period_submit: ['Period submitted', '报送期间'],
+  period_approve: ['Period approved', '期间审核通过'],
+  period_return: ['Period returned', '期间退回'],
+  period_reopen: ['Period reopened', '期间重新开放'],
+  calendar_change: ['Reporting calendar change', '报送日历变更'],
 };
 
 /** Messages of the admin view, each as [English, Chinese]. */

@@ -8,6 +8,8 @@ import {
   FACT_KINDS,
   type IncubationStage,
   INCUBATION_STAGES,
+  type ReportingFrequency,
+  type ReportingStep,
   type Role,
   type TalentLevel,
   TALENT_LEVELS,
@@ -236,6 +238,52 @@ export interface ReportSubmissionTable {
   note: string | null;
 }
 
+export interface ReportingCalendarTable {
+  university_code: string;
+  frequency: ColumnType<ReportingFrequency, ReportingFrequency | undefined, ReportingFrequency>;
+  due_days: ColumnType<number, number | undefined, number>;
+  updated_at: CreatedAt;
+  updated_by: number | null;
+}
+
+export interface ReportingPeriodTable {
+  id: Generated<number>;
+  university_code: string;
+  period: string;
+  period_from: IsoDate;
+  period_to: IsoDate;
+  due_on: IsoDate | null;
+}
+
+export interface ReportingStepTable {
+  id: Generated<number>;
+  period_id: number;
+  action: ReportingStep;
+  at: CreatedAt;
+  user_id: number | null;
+  user_email: string | null;
+  user_name: string | null;
+  comment: string | null;
+  summary: unknown;
+  sha256: string | null;
+}
+
+/** The view `reporting_period_state`: a period with its last step and last submission. */
+export interface ReportingPeriodStateView {
+  id: number;
+  university_code: string;
+  period: string;
+  period_from: IsoDate;
+  period_to: IsoDate;
+  due_on: IsoDate | null;
+  last_action: ReportingStep | null;
+  last_at: Date | null;
+  last_comment: string | null;
+  last_sha256: string | null;
+  submitted_sha256: string | null;
+  submitted_at: Date | null;
+}
+
 export interface AppSettingTable {
   key: string;
   value: unknown;
@@ -259,6 +307,10 @@ export interface Database {
   import_batch: ImportBatchTable;
   app_setting: AppSettingTable;
   report_submission: ReportSubmissionTable;
+  reporting_calendar: ReportingCalendarTable;
+  reporting_period: ReportingPeriodTable;
+  reporting_step: ReportingStepTable;
+  reporting_period_state: ReportingPeriodStateView;
 }
 
 export type RegionRow = Selectable<RegionTable>;

@@ -19,6 +19,11 @@ const CHANGES_DATA: Record<AuditAction, boolean> = {
   target_change: true,
   university_change: true,
   report_submit: true,
+  period_submit: true,
+  period_approve: true,
+  period_return: true,
+  period_reopen: true,
+  calendar_change: true,
 };
 const CHANGE_ACTIONS = (Object.keys(CHANGES_DATA) as AuditAction[]).filter((action) => CHANGES_DATA[action]);
 

@@ -9,6 +9,43 @@ import { brokenContractRule, hasStagedChecks, stagedProblems, WHOLE_FILE_KINDS }
 import { type ColumnType, INPUT_COLUMNS } from '../../contract/record-columns.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from '../lib/spool.js';
+import { Conflict } from '../lib/problems.js';
+import { lockStagedUniversities } from '../cycle/closed-periods.js';
+import { closedLinesQuery } from '../cycle/cycle.queries.js';
+import { MAIN_DATE } from '../../contract/record-columns.js';
+
+/**
+ * The lines of a file that would insert or change a record dated in
+ * an approved period of its university (by its new day or its stored one), found by `query`; each is
+ * named with the period, so the file is refused whole (409) with every such line listed.
+ */
+class ClosedLines {
+  readonly problems: ProblemDetail[] = [];
+  total = 0;
+
+  constructor(private readonly kind: FactKind) {}
+
+  async find(db: Kysely<Database>, rows: RawBuilder<unknown>, compared: readonly string[]): Promise<void> {
+    const found = await closedLinesQuery(this.kind, rows, compared, MAX_REPORTED_ERRORS - this.problems.length + 1).execute(db);
+    this.total += Number(found.rows[0]?.total ?? 0);
+    for (const row of found.rows.slice(0, MAX_REPORTED_ERRORS - this.problems.length))
+      this.problems.push(
+        detail(
+          { line: Number(row.line), column: MAIN_DATE[this.kind] },
+          said('period_closed', {
+            university: row.university_code,
+            period: row.period,
+            from: row.period_from,
+            to: row.period_to,
+          }),
+        ),
+      );
+  }
+
+  throwIfAny(): void {
+    if (this.total > 0) throw new Conflict(said('period_closed_lines', { count: this.total }), this.problems);
+  }
+}
 
 export interface ImportCounts {
   inserted: number;
@@ -140,6 +177,8 @@ export async function applyImport(
     /** Rows that break a rule of their contract (payments) or of their payments (contracts). */
     const broken: ProblemDetail[] = [];
     let brokenCount = 0;
+    /** Rows that would change a record of an approved period. */
+    const closed = new ClosedLines(kind);
 
     const stage = async (batch: unknown[][]): Promise<void> => {
       // The keys first: a key already staged (earlier in this batch or in an earlier one) is a duplicate.
@@ -184,6 +223,19 @@ export async function applyImport(
     const merge = async (): Promise<void> => {
       if (staged === 0) return;
       await keepAbsentColumns(trx, kind, 'import_rows', checked.absent, true);
+      // No period of the file's universities is approved from here to the commit; a line that would
+      // change a record of an approved one refuses the file, and the rest of it is only checked.
+      await lockStagedUniversities(trx, 'import_rows');
+      await closed.find(
+        trx,
+        sql`(select i.*, k.line from import_rows as i join import_keys as k using (university_code, ref))`,
+        columns,
+      );
+      if (closed.total > 0) {
+        staged = 0;
+        await sql`truncate import_rows`.execute(trx);
+        return;
+      }
       // The rules between contracts and payments, checked on the staged rows with their lines: a
       // file that breaks one is refused whole, and the rest of it is only checked, not merged.
       const check = await stagedProblems(trx, kind, 'import_rows', 'import_keys', checked.absent);
@@ -264,6 +316,7 @@ export async function applyImport(
     if (duplicateCount === 0) await merge();
     if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
     if (brokenCount > 0) throw new ImportRejected(problemsInFile(brokenCount), broken, brokenCount);
+    closed.throwIfAny();
     const batchRow = await trx
       .insertInto('import_batch')
       .values({
@@ -357,6 +410,7 @@ async function dryRunImport(
   const counts: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const duplicates: ProblemDetail[] = [];
   let duplicateCount = 0;
+  const closed = new ClosedLines(kind);
 
   // A temporary table lives in one session: PostgreSQL's pool lends one connection for the whole
   // run; the embedded database is one session already, and is taken statement by statement.
@@ -414,6 +468,11 @@ async function dryRunImport(
                  count(*) filter (where t.id is not null and (${refs(compared, 't')}) is distinct from (${refs(compared, 'i')})) as updated
           from unnest(${sql.join(arrays)}) as i (${sql.join(columns.map((c) => sql.ref(c)))})
           left join ${sql.table(kind)} as t on t.university_code = i.university_code and t.ref = i.ref`.execute(session);
+        await closed.find(
+          session,
+          sql`(select * from unnest(${sql.join(arrays)}, ${lines}::integer[]) as u (${sql.join([...columns, 'line'].map((c) => sql.ref(c)))}))`,
+          compared,
+        );
         const inserted = Number(counted.rows[0]?.inserted ?? 0);
         const updated = Number(counted.rows[0]?.updated ?? 0);
         counts.inserted += inserted;
@@ -437,6 +496,7 @@ async function dryRunImport(
         options.onProgress?.(done + batch.length);
       }
       if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
+      closed.throwIfAny();
       if (withRows) {
         await keepAbsentColumns(session, kind, rowsTable, checked.absent, false);
         const check = await stagedProblems(session, kind, rowsTable, keys, checked.absent);

@@ -12,6 +12,13 @@ import type { References } from '../kpi/references.js';
 import { contractChangeProblems, contractRuleProblem, paymentProblems, paymentsOf, uniqueKeyProblem } from './contract-rules.js';
 import { INPUT_COLUMNS, KIND_COLUMNS, MAIN_DATE, SEARCH_COLUMNS } from '../../contract/record-columns.js';
 import { RECORD_SCHEMAS, type RecordValues } from './record-schemas.js';
+import { assertPeriodsOpen, recordDay } from '../cycle/closed-periods.js';
+
+/** A record's university and day, for the closed periods' check. */
+const dated = (kind: FactKind, record: Record<string, unknown>) => ({
+  university: String(record.university_code),
+  day: recordDay(kind, record),
+});
 
 /** A record as the API shows it: its columns, its id and when it was written. */
 export type ApiRecord = RecordValues & { id: number; created_at: string; updated_at: string };
@@ -240,6 +247,7 @@ export async function createRecord(
   const record = validateRecord(kind, input, references);
   assertMayWriteUniversity(caller, String(record.university_code));
   return db.transaction().execute(async (trx) => {
+    await assertPeriodsOpen(trx, [dated(kind, record)]);
     if (kind === 'payment') assertNoProblems(await paymentProblems(trx, record, null));
     const row = await trx
       .insertInto(kind)
@@ -278,6 +286,7 @@ export async function updateRecord(
     const before = columnsOf(kind, current);
     const record = validateRecord(kind, { ...before, ...patch }, references, 'body', current);
     assertMayWriteUniversity(caller, String(current.university_code), String(record.university_code));
+    await assertPeriodsOpen(trx, [dated(kind, before), dated(kind, record)]);
     if (kind === 'payment') assertNoProblems(await paymentProblems(trx, record, before));
     if (kind === 'tech_transfer') {
       const { conflict, problems } = await contractChangeProblems(trx, before, record);
@@ -310,6 +319,7 @@ export async function deleteRecord(
     const current = await findRecord(trx, kind, id, caller);
     assertMayWriteUniversity(caller, String(current.university_code));
     const before = columnsOf(kind, current);
+    await assertPeriodsOpen(trx, [dated(kind, before)]);
     if (kind === 'tech_transfer') {
       const { payments } = await paymentsOf(trx, before);
       if (payments > 0)

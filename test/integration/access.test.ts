@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../server/http/route.js';
 import { parsePeriod } from '../../server/report/report-period.js';
 import { submitReport } from '../../server/report/report-submissions.js';
+import { parseReportingPeriod } from '../../contract/reporting-periods.js';
+import { freezePeriod } from '../../server/cycle/period-records.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, addUser, Client, IDENTITIES, type Identity } from '../helpers/users.js';
@@ -70,6 +72,32 @@ async function aSubmission(): Promise<number> {
 async function freshContract(): Promise<number> {
   const row = await database.db.insertInto('tech_transfer').values(usstContract()).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** A fresh ended quarter of a university, one per call (2020-Q1 onwards). */
+const quarterNumbers: Record<string, number> = {};
+function freshQuarter(university: string): string {
+  const n = (quarterNumbers[university] = (quarterNumbers[university] ?? -1) + 1);
+  return `${2020 + Math.floor(n / 4)}-Q${(n % 4) + 1}`;
+}
+
+/** A quarter of a university taken through the given steps, straight in the database (as the service would leave it). */
+async function periodAfter(university: string, steps: readonly ('submit' | 'approve')[]): Promise<string> {
+  const period = freshQuarter(university);
+  const span = parseReportingPeriod(period)!;
+  const { id } = await database.db
+    .insertInto('reporting_period')
+    .values({ university_code: university, period, period_from: span.from, period_to: span.to })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const action of steps) {
+    const frozen = action === 'submit' ? await freezePeriod(database.db, university, span) : undefined;
+    await database.db
+      .insertInto('reporting_step')
+      .values({ period_id: id, action, summary: frozen ? JSON.stringify(frozen.summary) : null, sha256: frozen?.sha256 ?? null })
+      .execute();
+  }
+  return `/cycle/periods/${university}/${period}`;
 }
 
 /** A steward of another university may not write there (a body naming USST). */
@@ -147,6 +175,35 @@ const SAMPLES: Record<string, Sample> = {
   'POST /report/submissions': { path: '/report/submissions', body: { period: '2024-Q1', lang: 'zh' }, ok: 201, okAgain: 200 },
   'GET /report/submissions/:id': { path: async () => `/report/submissions/${await aSubmission()}`, ok: 200 },
   'GET /report/submissions/:id/document': { path: async () => `/report/submissions/${await aSubmission()}/document`, ok: 200 },
+  'GET /cycle/board': { path: '/cycle/board?year=2024', ok: 200 },
+  'GET /cycle/periods/:university/:period': { path: '/cycle/periods/USST/2024-Q1', ok: 200, except: STEWARD_ELSEWHERE },
+  'POST /cycle/periods/:university/:period/submit': {
+    path: () => `/cycle/periods/USST/${freshQuarter('USST')}/submit`,
+    body: {},
+    ok: 200,
+    except: STEWARD_ELSEWHERE,
+  },
+  'POST /cycle/periods/:university/:period/approve': {
+    path: async () => `${await periodAfter('UJS', ['submit'])}/approve`,
+    body: {},
+    ok: 200,
+  },
+  'POST /cycle/periods/:university/:period/return': {
+    path: async () => `${await periodAfter('ZJUT', ['submit'])}/return`,
+    body: { comment: 'Please add the December contracts.' },
+    ok: 200,
+  },
+  'POST /cycle/periods/:university/:period/reopen': {
+    path: async () => `${await periodAfter('AHUT', ['submit', 'approve'])}/reopen`,
+    body: { reason: 'A contract was entered under the wrong university.' },
+    ok: 200,
+  },
+  'PUT /cycle/periods/:university/:period/due': {
+    path: '/cycle/periods/NJTECH/2024-Q4/due',
+    body: { dueOn: '2025-02-01' },
+    ok: 200,
+  },
+  'PUT /cycle/calendar/:university': { path: '/cycle/calendar/NJTECH', body: { frequency: 'quarter', dueDays: 25 }, ok: 200 },
   'POST /imports/:kind': {
     path: '/imports/tech_transfer',
     body: () =>

@@ -43,6 +43,10 @@ describe(`migrations (${TEST_DB})`, () => {
       'payment_fact',
       'region',
       'report_submission',
+      'reporting_calendar',
+      'reporting_period',
+      'reporting_period_state',
+      'reporting_step',
       ...[...Object.values(ROLLUPS), ...Object.values(DAY_ROLLUPS)]
         .flat()
         .map((r) => r.table)

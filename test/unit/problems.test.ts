@@ -269,6 +269,18 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   client_left_import: {},
   sending_files: { count: 3 },
   no_disk_room: {},
+  reporting_period_form: {},
+  period_not_in_calendar: { university: 'X1', period: 'X1', frequency: 'X1' },
+  period_before_membership: { university: 'X1', period: 'X1', since: 'X1' },
+  period_not_ended: { period: 'X1', to: 'X1' },
+  period_already_submitted: { university: 'X1', period: 'X1' },
+  period_already_approved: { university: 'X1', period: 'X1' },
+  period_unchanged: { university: 'X1', period: 'X1' },
+  period_not_submitted: { university: 'X1', period: 'X1', status: 'X1' },
+  period_not_approved: { university: 'X1', period: 'X1', status: 'X1' },
+  period_changed_since_submitted: { university: 'X1', period: 'X1' },
+  period_closed: { university: 'X1', period: 'X1', from: 'X1', to: 'X1' },
+  period_closed_lines: { count: 3 },
   unlisted: { text: 'X1' },
 };
 
