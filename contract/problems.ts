@@ -1079,6 +1079,10 @@ export const PROBLEMS = {
     () => 'This report was submitted before it had the national block: it has no such table.',
     () => '此报告提交时尚无国家年度报告口径汇总表：没有该表。',
   ),
+  pdf_unavailable: entry<{ reason: string }>(
+    (p) => `The report cannot be printed as PDF here: ${p.reason}. Print it from the page, or download its tables as CSV.`,
+    (p) => `此处无法将报告打印为 PDF：${p.reason}。请在页面上打印，或以 CSV 下载各表。`,
+  ),
   report_page_reads_not: entry<{ method: string; path: string }>(
     (p) => `The report's page does not read ${p.method} ${p.path}.`,
     (p) => `报告页面不读取 ${p.method} ${p.path}。`,

@@ -33,6 +33,7 @@ import { kpiRoutes } from './kpi/kpi.routes.js';
 import { metaRoutes } from './meta/meta.routes.js';
 import { recordsRoutes } from './records/records.routes.js';
 import { reportRoutes } from './report/report.routes.js';
+import { ReportPrinter } from './report/report-printer.js';
 import { cycleRoutes } from './cycle/cycle.routes.js';
 import { targetsRoutes } from './targets/targets.routes.js';
 import { universitiesRoutes } from './universities/universities.routes.js';
@@ -176,7 +177,7 @@ export function createApp({
     ...usersRoutes(db, passwords),
     ...auditRoutes(db),
     ...demoRoutes(db, database.bulk),
-    ...reportRoutes(db, downloads),
+    ...reportRoutes(db, downloads, new ReportPrinter(db, distDir)),
   ];
   routes.push(
     route(endpoints.openApi, {

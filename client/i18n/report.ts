@@ -52,7 +52,8 @@ const PAIRS = {
   ],
   'report.openLive': ['Open the live report', '查看实时报告'],
   'report.downloadJson': ['Submitted JSON', '报送版 JSON'],
-  'report.print': ['Print / Save as PDF', '打印 / 另存为 PDF'],
+  'report.print': ['Print', '打印'],
+  'report.downloadPdf': ['Download PDF', '下载 PDF'],
   'report.submit': ['Submit to the commission…', '报送…'],
   'report.submitTitle': ['Submit the report of {period}?', '报送{period}报告？'],
   'report.submitExplain': [

@@ -177,6 +177,11 @@ export const renderReport: RenderView = async (container, first) => {
           ? html`<a class="tool" href="/api/v1/report/submissions/${p.submission}/document" download data-action="download-json">${t('report.downloadJson')}</a>`
           : nothing
       }
+      ${
+        showing()
+          ? html`<a class="tool" href=${pdfHref()} download data-action="download-pdf">${t('report.downloadPdf')}</a>`
+          : nothing
+      }
       <button type="button" class="primary" data-action="print" @click=${() => window.print()}>${t('report.print')}</button>
     </div>`;
   };
@@ -213,6 +218,14 @@ export const renderReport: RenderView = async (container, first) => {
         </div>
       </form>
     </dialog>`;
+  };
+
+  /** The report the server prints (its text layer names ideographs, where a browser's own PDF may name radicals). */
+  const pdfHref = () => {
+    const shown = showing();
+    return p.submission === null
+      ? `/api/v1/report?period=${encodeURIComponent(shown?.live?.report.period.key ?? '')}&format=pdf&lang=${p.lang}`
+      : `/api/v1/report/submissions/${p.submission}?format=pdf&lang=${p.lang}`;
   };
 
   const csvOf = (doc: ReportDocument) => (table: string) =>

@@ -118,6 +118,8 @@ export interface RenderPdfOptions {
   period: string;
   lang: 'zh' | 'en';
   submission?: number | undefined;
+  /** The built client to print (the server's own `dist/`); by default a fresh build, else `dist/`. */
+  clientDir?: string | undefined;
 }
 
 const ORIGIN = 'http://report.invalid';
@@ -189,7 +191,7 @@ async function serve(route: Route, options: RenderPdfOptions, clientDir: string)
 
 export async function renderReportPdf(options: RenderPdfOptions): Promise<{ pdf: Buffer; pages: number }> {
   const browser = await launch();
-  const client = await clientDir();
+  const client = options.clientDir ? { dir: options.clientDir, cleanup: () => undefined } : await clientDir();
   try {
     const context = await browser.newContext({
       baseURL: ORIGIN,

@@ -4,7 +4,7 @@ import { contentDisposition } from '../csv/cells.js';
 import type { CsvDownloads } from '../csv/csv-download.js';
 import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
-import type { auditExport } from '../csv/export-audit.js';
+import { auditExport } from '../csv/export-audit.js';
 import { endpoints, route } from '../http/route.js';
 import { type ReportTable, reportCsv, reportCsvFileName } from './report-csv.js';
 import {
@@ -15,13 +15,34 @@ import {
   SubmitBodySchema,
 } from './report.schemas.js';
 import type { ReportDocument } from './report.types.js';
+import type { ReportPrinter } from './report-printer.js';
 import { listSubmissions, liveReport, readSubmission, submissionWithRevisions, submitReport } from './report-submissions.js';
 
 /**
  * The commission report: live, as CSV per table, and submitted (frozen) with its revisions since.
  * A CSV table is computed in memory first; `downloads` spools and sends it as every export.
  */
-export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
+export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads, printer: ReportPrinter) {
+  /** Sends the report printed as PDF (`format=pdf`), audited as an export is. */
+  const sendPdf = async (
+    req: Parameters<typeof auditExport>[1],
+    res: import('express').Response,
+    caller: NonNullable<Parameters<typeof auditExport>[2]>,
+    print: { period: string; lang: 'zh' | 'en'; submission?: number },
+  ) => {
+    const user = await db.selectFrom('app_user').selectAll().where('id', '=', caller.id).executeTakeFirstOrThrow();
+    const gone = new AbortController();
+    res.once('close', () => gone.abort(new Error('the reader went away')));
+    const pdf = await printer.print(user, print, gone.signal);
+    await auditExport(db, req, caller, `report/pdf/${print.submission ?? print.period}`, 1);
+    const name = `report-${print.period}${print.submission ? `-submission-${print.submission}` : ''}-${print.lang}.pdf`;
+    res.set({
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': contentDisposition(name),
+      'Cache-Control': 'private, no-store',
+    });
+    res.send(pdf);
+  };
   const sendCsv = async (
     req: Parameters<typeof auditExport>[1],
     res: import('express').Response,
@@ -52,6 +73,7 @@ export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         // A cached read: from the replica when the request was given one, like the other dashboard reads.
         const live = await liveReport(requestReader(db), query.period);
         if (query.csv) return sendCsv(req, res, caller, live.document, query.csv, query.lang);
+        if (query.pdf) return sendPdf(req, res, caller!, { period: query.period.key, lang: query.lang });
         return { lang: query.lang, sha256: live.sha256, report: live.document };
       },
     }),
@@ -87,6 +109,10 @@ export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
           const stored = await readSubmission(db, params.id);
           const doc = JSON.parse(stored.canonical) as ReportDocument;
           return sendCsv(req, res, caller, doc, query.csv, query.lang, params.id);
+        }
+        if (query.pdf) {
+          const { submission } = await readSubmission(db, params.id);
+          return sendPdf(req, res, caller!, { period: submission.period, lang: query.lang, submission: params.id });
         }
         return submissionWithRevisions(db, params.id, caller!);
       },

@@ -19,10 +19,12 @@ const Period = z
 const Lang = z.enum(['zh', 'en'], { error: zodSays('either', { a: 'zh', b: 'en' }) });
 const Table = z.enum(REPORT_TABLES, { error: zodSays('table_one_of', { values: REPORT_TABLES }) });
 
-/** What a report read may ask: JSON, or one table as CSV. */
+const FORMATS = ['json', 'csv', 'pdf'] as const;
+
+/** What a report read may ask: JSON, one table as CSV, or the whole report printed as PDF. */
 const outputShape = {
   lang: Lang.optional(),
-  format: z.enum(['json', 'csv'], { error: zodSays('either', { a: 'json', b: 'csv' }) }).optional(),
+  format: z.enum(FORMATS, { error: zodSays('one_of', { values: FORMATS }) }).optional(),
   table: Table.optional(),
   bom: z.enum(['true', 'false'], { error: zodSays('true_or_false') }).optional(),
 };
@@ -41,6 +43,7 @@ const toOutput = (value: {
 }) => ({
   lang: value.lang ?? ('en' as const),
   csv: value.format === 'csv' ? { table: value.table!, bom: value.bom !== 'false' } : null,
+  pdf: value.format === 'pdf',
 });
 
 export const ReportQuerySchema = z

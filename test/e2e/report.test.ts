@@ -346,6 +346,31 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     tab.expectNoErrors();
   });
 
+  test('the page’s Download PDF is the server’s print: every member’s Chinese name can be found in its text, no radical', async () => {
+    const tab = await openPage(dashboard, 'commission', { lang: 'zh', path: `/#/report?period=${PERIOD}&lang=zh` });
+    const { page } = tab;
+    await waitForView(page, 'report');
+    const link = page.locator('[data-action="download-pdf"]');
+    expect((await link.textContent())?.trim()).toBe('下载 PDF');
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toBe(`/api/v1/report?period=${PERIOD}&format=pdf&lang=zh`);
+    // What the browser saves when the link is followed: the answer's bytes, with the page's session.
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(`report-${PERIOD}-zh.pdf`);
+    const pdf = readFileSync((await download.path())!);
+    const text = pdfPageTexts(pdf).join('');
+    const { universities } = await leadership.json<{ universities: Array<{ nameZh: string }> }>('/universities');
+    for (const u of universities) expect(text.replaceAll(/\s+/g, ''), u.nameZh).toContain(u.nameZh);
+    expect(text.match(/[\u2E80-\u2FDF\u31C0-\u31EF]/gu)).toBeNull();
+    expect(pdfInfo(pdf, 'Title')).toContain(PERIOD);
+    // A second download of the same data is the same print, kept.
+    const again = await page.request.get(href);
+    expect(again.status()).toBe(200);
+    expect(Buffer.compare(await again.body(), pdf)).toBe(0);
+    tab.expectNoErrors();
+    await tab.close();
+  }, 180_000);
+
   test('a table longer than a page is cut only where its title and column heads repeat', async () => {
     // Forty more members: Table 1a no longer fits on a page.
     const extra = Array.from({ length: 40 }, (_, i) => ({

@@ -468,6 +468,9 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
       ['/report?period=2099-Q1', 'query.period'],
       ['/report?period=2024&format=csv', 'query.table'],
       ['/report?period=2024&table=summary', 'query.table'],
+      ['/report?period=2024&format=pdf&table=summary', 'query.table'],
+      ['/report?period=2024&format=xlsx', 'query.format'],
+      ['/report?period=2099-Q1&format=pdf', 'query.period'],
       ['/report', 'query.period'],
     ] as const) {
       const response = await client.get(path);
@@ -477,6 +480,23 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
         problem.errors.map((e) => e.path),
         path,
       ).toContain(at);
+    }
+  });
+
+  it('when the server has no built client to print, then a PDF is a 503 that says so and how else to get the report', async () => {
+    const bare = await startTestServer(database, {}, { distDir: '/nonexistent/alliance-outcomes-dist' });
+    try {
+      const reader = await Client.signIn(bare, IDENTITIES.commission.email);
+      for (const path of ['/report?period=2024&format=pdf&lang=zh', '/report?period=2024-Q3&format=pdf']) {
+        const response = await reader.get(path);
+        expect(response.status, path).toBe(503);
+        expect(response.headers.get('retry-after')).toBe('60');
+        const problem = (await response.json()) as { code: string; detail: string };
+        expect(problem.code).toBe('pdf_unavailable');
+        expect(problem.detail).toMatch(/CSV/);
+      }
+    } finally {
+      await bare.close();
     }
   });
 

@@ -263,6 +263,7 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   no_submission: { id: 3 },
   report_changed: { period: 'X1', now: 'X1', reviewed: 'X1' },
   no_national_block: {},
+  pdf_unavailable: { reason: 'X1' },
   report_page_reads_not: { method: 'X1', path: 'X1' },
   demo_records_choice: {},
   leave_demo_needs_admin: {},
