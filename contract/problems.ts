@@ -391,6 +391,14 @@ export const PROBLEMS = {
     () => '记录不符合合同与其到账记录之间的规则。',
   ),
   // Keys and references.
+  university_name_taken: entry<{ code: string }>(
+    (p) => `Another member, ${p.code}, has this name: two members are never named alike.`,
+    (p) => `另一所成员高校（${p.code}）已使用此名称：成员高校的名称不能相同。`,
+  ),
+  name_of: entry<{ code: string }>(
+    (p) => `is the name of ${p.code}`,
+    (p) => `是 ${p.code} 的名称`,
+  ),
   taken: entry(
     () => 'is taken',
     () => '已被使用',

@@ -12,6 +12,25 @@ export async function universityExists(db: Kysely<Database>, code: string): Prom
   return Boolean(await db.selectFrom('university').select('code').where('code', '=', code).executeTakeFirst());
 }
 
+/** The member, other than `except`, that already has this English or Chinese name (case aside), if any. */
+export function memberNamed(
+  db: Kysely<Database>,
+  names: { nameEn?: string | undefined; nameZh?: string | undefined },
+  except: string | null,
+): Promise<Pick<UniversityRow, 'code' | 'name_en' | 'name_zh'> | undefined> {
+  return db
+    .selectFrom('university')
+    .select(['code', 'name_en', 'name_zh'])
+    .where((eb) =>
+      eb.or([
+        ...(names.nameEn !== undefined ? [eb(eb.fn('lower', ['name_en']), '=', names.nameEn.toLowerCase())] : []),
+        ...(names.nameZh !== undefined ? [eb('name_zh', '=', names.nameZh)] : []),
+      ]),
+    )
+    .$if(except !== null, (q) => q.where('code', '<>', except!))
+    .executeTakeFirst();
+}
+
 /** The university of `code`, locked for the transaction's rest (FOR UPDATE). */
 export function lockUniversity(trx: Kysely<Database>, code: string): Promise<UniversityRow | undefined> {
   return trx.selectFrom('university').selectAll().where('code', '=', code).forUpdate().executeTakeFirst();

@@ -10,6 +10,7 @@ import {
   isReferenced,
   listUniversities as listUniversityRows,
   lockUniversity,
+  memberNamed,
   moveLeadTo,
   regionExists,
   universityExists,
@@ -44,6 +45,25 @@ export async function listUniversities(db: Kysely<Database>): Promise<University
   return (await listUniversityRows(db)).map(toUniversity);
 }
 
+/** Two members are never named alike: the report's rows and the forms' choices would not tell them apart (409). */
+async function assertNamesFree(
+  trx: Kysely<Database>,
+  names: { nameEn?: string | undefined; nameZh?: string | undefined },
+  except: string | null,
+): Promise<void> {
+  if (names.nameEn === undefined && names.nameZh === undefined) return;
+  const other = await memberNamed(trx, names, except);
+  if (!other) return;
+  const taken = [
+    ...(names.nameEn !== undefined && other.name_en.toLowerCase() === names.nameEn.toLowerCase() ? ['nameEn'] : []),
+    ...(names.nameZh !== undefined && other.name_zh === names.nameZh ? ['nameZh'] : []),
+  ];
+  throw new Conflict(
+    said('university_name_taken', { code: other.code }),
+    taken.map((field) => detail({ path: `body.${field}` }, said('name_of', { code: other.code }))),
+  );
+}
+
 /** Adds a member (409 if its code is taken); as the lead it takes the role from any other. Audited. */
 export async function addUniversity(db: Kysely<Database>, actor: Actor, input: NewUniversityInput): Promise<University> {
   await assertRegion(db, input.region);
@@ -51,6 +71,7 @@ export async function addUniversity(db: Kysely<Database>, actor: Actor, input: N
     if (await universityExists(trx, input.code)) {
       throw new Conflict(said('university_exists', { code: input.code }), [detail({ path: 'body.code' }, said('taken'))]);
     }
+    await assertNamesFree(trx, input, null);
     if (input.lead) await moveLeadTo(trx, input.code);
     const university = toUniversity(
       await insertUniversity(trx, {
@@ -82,6 +103,7 @@ export async function changeUniversity(
   return db.transaction().execute(async (trx) => {
     const current = await lockUniversity(trx, code);
     if (!current) throw new NotFound(said('no_university', { code }));
+    await assertNamesFree(trx, patch, code);
     // The alliance always has a lead: the flag moves when another is named, never by being taken off.
     if (patch.lead === false && current.is_lead)
       throw new Conflict(said('lead_stays', { code }), [detail({ path: 'body.lead' }, said('lead_stays', { code }))]);

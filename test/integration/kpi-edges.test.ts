@@ -318,6 +318,48 @@ describe(`members, targets and the API document (${TEST_DB})`, () => {
     expect(audit).toHaveLength(3);
   });
 
+  it('when a member would be named as another is, in English (case aside) or in Chinese, then 409 names the other, and nothing is written', async () => {
+    const members = () => database.db.selectFrom('university').selectAll().orderBy('code').execute();
+    const before = await members();
+    const [first, second] = before;
+    const cases: Array<[Promise<Response>, string[]]> = [
+      [
+        admin.post('/universities', {
+          code: 'TWIN',
+          nameEn: first!.name_en.toUpperCase(),
+          nameZh: '孪生大学',
+          region: 'SH',
+          memberSince: '2024-01-01',
+        }),
+        ['body.nameEn'],
+      ],
+      [
+        admin.post('/universities', {
+          code: 'TWIN',
+          nameEn: 'Twin',
+          nameZh: first!.name_zh,
+          region: 'SH',
+          memberSince: '2024-01-01',
+        }),
+        ['body.nameZh'],
+      ],
+      [
+        admin.patch(`/universities/${second!.code}`, { nameEn: first!.name_en, nameZh: first!.name_zh }),
+        ['body.nameEn', 'body.nameZh'],
+      ],
+    ];
+    for (const [request, paths] of cases) {
+      const response = await request;
+      expect(response.status, paths.join()).toBe(409);
+      const problem = (await response.json()) as { code: string; params: unknown; errors: Array<{ path: string }> };
+      expect(problem).toMatchObject({ code: 'university_name_taken', params: { code: first!.code } });
+      expect(problem.errors.map((e) => e.path)).toEqual(paths);
+    }
+    expect(await members()).toEqual(before);
+    // Its own name, sent again, is no clash.
+    expect((await admin.patch(`/universities/${first!.code}`, { nameEn: first!.name_en })).status).toBe(200);
+  });
+
   it('when an admin takes the lead flag off the lead or deletes the lead, then 409 says to name another lead, and nothing is written or audited; naming another moves the flag', async () => {
     const members = () => database.db.selectFrom('university').selectAll().orderBy('code').execute();
     const audit = () => database.db.selectFrom('audit_log').select('id').execute();

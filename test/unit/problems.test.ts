@@ -99,6 +99,8 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   snapshot_same_day_line: { university: 'X1', line: 3 },
   snapshot_same_day_stored: { ref: 'X1', university: 'X1' },
   contract_rule_broken: {},
+  university_name_taken: { code: 'X1' },
+  name_of: { code: 'X1' },
   taken: {},
   taken_in_university: {},
   unknown_code: { domain: 'region', code: 'X1', known: ['A1', 'B2'] },
