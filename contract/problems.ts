@@ -1160,9 +1160,8 @@ export const PROBLEMS = {
   ),
   period_closed: entry<{ university: string; period: string; from: string; to: string }>(
     (p) =>
-      `${p.period} of ${p.university} (${p.from} to ${p.to}) is approved and closed to changes; an admin may reopen it with a reason (POST /cycle/periods/${p.university}/${p.period}/reopen).`,
-    (p) =>
-      `${p.university} 的 ${p.period}（${p.from} 至 ${p.to}）已审核通过，不能再修改；系统管理员可说明理由后重新开放（POST /cycle/periods/${p.university}/${p.period}/reopen）。`,
+      `${p.period} of ${p.university} (${p.from} to ${p.to}) is approved and closed to changes: ask an administrator to reopen it, with the reason.`,
+    (p) => `${p.university} 的 ${p.period}（${p.from} 至 ${p.to}）已审核通过，不能再修改：请系统管理员说明理由后重新开放。`,
   ),
   period_closed_lines: entry<{ count: number }>(
     (p) => `${count(p.count)} ${plural(p.count, 'line')} of the file would change records of approved periods: nothing was imported.`,

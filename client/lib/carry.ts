@@ -5,8 +5,9 @@ import { periodRange, REPORT_PERIOD, reportPeriodOf, today } from './dates';
  * What a person chose that goes with them from view to view: the period, the scope (universities,
  * provinces) and the measure. It is held nowhere but in the URL: each link of the header reads it
  * from the view on screen and writes it in the terms of the view it leads to, so coming back carries
- * it too. A view keeps only the parts it shows: the chart views all of them; Records its dates; the
- * report its period (the report period that holds the days chosen, and back, that period's days).
+ * it too. A view keeps only the parts it shows: the chart views all of them; Records its dates (and
+ * opens on the measure's kind of record); the report its period (the report period that holds the
+ * days chosen, and back, that period's days).
  */
 export type Carried = Partial<Record<'from' | 'to' | 'university' | 'region' | 'measure', string>>;
 
@@ -32,13 +33,23 @@ const chart: Holder = {
   write: only('from', 'to', 'university', 'region', 'measure'),
 };
 
+/** The kind of record a measure counts: its id's block, but credit records for the credits block. */
+const recordKindOf = (measure: string): string | undefined => {
+  const block = measure.split('.')[0];
+  return block === 'credits' ? 'credit' : block;
+};
+
 const HOLDERS: Partial<Record<ViewName, Holder>> = {
   overview: chart,
   universities: chart,
   regions: chart,
   trends: chart,
   collaboration: chart,
-  records: { read: only('from', 'to'), write: only('from', 'to') },
+  records: {
+    read: only('from', 'to'),
+    // The records of the measure's kind (`credits.students` → credit records), over the same days.
+    write: ({ from, to, measure }) => ({ from, to, kind: measure ? recordKindOf(measure) : undefined }),
+  },
   report: {
     read(params, end) {
       const period = params.get('period');

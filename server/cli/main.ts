@@ -59,6 +59,11 @@ async function main(argv: string[]): Promise<number> {
   };
   const run = commands[command];
   if (!run) throw new UsageError(`unknown command ${command}`);
+  // A command's help needs no database (the embedded one may be open in the running server).
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const config = loadConfig();
   const database = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, watch: false });
   try {

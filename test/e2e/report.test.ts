@@ -93,6 +93,15 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
       await waitForView(page, 'report');
       const live = await leadership.json<{ sha256: string; report: Doc }>(`/report?period=${PERIOD}&lang=${lang}`);
       expect(await page.locator('.view-report').getAttribute('data-sha256')).toBe(live.sha256);
+      // The cover block's labels stand apart from their values, however long a language's labels are.
+      const overlaps = await page.$$eval('[data-cover-block] dt', (dts) =>
+        dts.flatMap((dt) => {
+          const dd = dt.nextElementSibling!;
+          const [label, value] = [dt.getBoundingClientRect(), dd.getBoundingClientRect()];
+          return label.right + 4 <= value.left ? [] : [`${dt.textContent}: ${label.right} ≥ ${value.left}`];
+        }),
+      );
+      expect(overlaps).toEqual([]);
       // The demo data is synthetic: watermarked, and said so on the cover and in the footer.
       expect(live.report.data.synthetic).toBe(true);
       await expect.poll(() => page.locator('.report-watermark').count()).toBe(1);

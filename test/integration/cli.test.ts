@@ -90,6 +90,10 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     expect(await database.db.selectFrom('app_user').select('email').where('email', '=', 'x@alliance.example').execute()).toEqual(
       [],
     );
+    // A command's help opens no database: it answers while the database is held by another (here, this test).
+    const help = await cli(['report', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run cli -- <command>/);
     await database.close();
   });
 

@@ -55,8 +55,19 @@ describe('what a link of the header carries from the view on screen', () => {
     });
   });
 
-  it('to Records: the dates alone (its measure would mean the records of a figure); back, its dates', () => {
-    expect(carry('overview', params(chosen), 'records', TODAY)).toEqual({ from: '2024-07-01', to: '2024-09-30' });
+  it('to Records: the dates and the measure’s kind of record (its measure would mean the records of a figure); back, its dates', () => {
+    expect(carry('overview', params(chosen), 'records', TODAY)).toEqual({ from: '2024-07-01', to: '2024-09-30', kind: 'credit' });
+    for (const [measure, kind] of [
+      ['tech_transfer.contract_value', 'tech_transfer'],
+      ['incubation.funding', 'incubation'],
+      ['talent.graduates', 'talent'],
+      ['capacity.staff', 'capacity'],
+    ])
+      expect(carry('trends', params(`measure=${measure}`), 'records', TODAY)).toEqual({ kind });
+    expect(carry('trends', params('from=2024-01-01&to=2024-03-31'), 'records', TODAY)).toEqual({
+      from: '2024-01-01',
+      to: '2024-03-31',
+    });
     expect(
       carry('records', params('kind=talent&from=2023-01-01&to=2023-03-31&measure=talent.graduates'), 'trends', TODAY),
     ).toEqual({
