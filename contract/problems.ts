@@ -874,6 +874,10 @@ export const PROBLEMS = {
     (p) => `A steward of ${p.university} may change only its own university's records.`,
     (p) => `${p.university} 的数据管理员只能修改本校的记录。`,
   ),
+  steward_own_periods: entry<{ university: string }>(
+    (p) => `A steward of ${p.university} submits and reads only its own university's periods.`,
+    (p) => `${p.university} 的数据管理员只能报送和查看本校的报送期间。`,
+  ),
   wrong_credentials: entry(
     () => 'The email or password is not right.',
     () => '电子邮件或密码不正确。',

@@ -51,7 +51,8 @@ export const hasInvisible = (text: string): boolean => INVISIBLE.test(text);
 /** One line of text from outside: trimmed, not empty, bounded, with no control characters (PostgreSQL refuses NUL). */
 export function singleLine(max: number) {
   return z
-    .string({ error: zodSays('not_text') })
+    // Left out is said as such, not as "must be text".
+    .string({ error: (issue) => (issue.input === undefined ? zodSays('required') : zodSays('not_text')) })
     .trim()
     .min(1, zodSays('required'))
     .max(max, zodSays('max_characters', { max }))

@@ -243,6 +243,8 @@ class RecordsView {
     }
     await this.load();
     this.say(t('records.deleted', { ref }));
+    // The row and its button are gone: the keyboard goes to the records' heading, not to the page.
+    this.container.querySelector<HTMLElement>('.records-head h1')?.focus();
   }
 
   private openImport(): void {

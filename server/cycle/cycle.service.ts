@@ -109,7 +109,7 @@ async function calendarOf(db: Kysely<Database>, university: string): Promise<Cal
 /** A steward acts for its own university only; an admin, leadership for any. */
 function assertOwnUniversity(caller: Caller, university: string): void {
   if (caller.role === 'steward' && caller.university !== university)
-    throw new Forbidden(said('steward_own_university', { university: String(caller.university) }));
+    throw new Forbidden(said('steward_own_periods', { university: String(caller.university) }));
 }
 
 /**
@@ -321,7 +321,7 @@ export async function board(
   const year = query.year ?? Number(day.slice(0, 4));
   const only = caller.role === 'steward' ? (caller.university ?? '') : query.university;
   if (caller.role === 'steward' && query.university !== undefined && query.university !== only)
-    throw new Forbidden(said('steward_own_university', { university: String(caller.university) }));
+    throw new Forbidden(said('steward_own_periods', { university: String(caller.university) }));
   const calendars = await readCalendars(db, only);
   if (query.university !== undefined && calendars.length === 0)
     throw new NotFound(said('no_university', { code: query.university }));

@@ -301,6 +301,8 @@ describeBrowser('the records view', () => {
     expect(await shownTotal(page)).toBe(0);
     expect(await page.locator('.records-empty').textContent()).toContain('No records match.');
     expect(await page.locator('.records-note').textContent()).toBe('Deleted E2E-CREDIT-1.');
+    // The keyboard is on the records' heading, not lost with the row.
+    expect(await page.evaluate(() => document.activeElement?.matches('.records-head h1') ?? false)).toBe(true);
     expect((await steward.json<RecordsAnswer>('/records/credit?q=E2E-CREDIT-1')).total).toBe(0);
     tab.expectNoErrors();
   });

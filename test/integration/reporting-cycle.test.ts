@@ -114,7 +114,9 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
   });
 
   it('when a steward submits its period, then counts, totals and digest are frozen as the tables say, and audited', async () => {
-    expect((await njtech.post(`${Q3}/submit`, {})).status).toBe(403);
+    const foreign = await njtech.post(`${Q3}/submit`, {});
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ code: 'steward_own_periods', params: { university: 'NJTECH' } });
     const response = await usst.post(`${Q3}/submit`, { note: 'Everything for Q3 is entered.' });
     expect(response.status).toBe(200);
     const answer = await response.json();
@@ -140,8 +142,12 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
 
   it('when a steward would approve, or a reviewer returns without a comment, then both are refused and nothing is stored', async () => {
     expect((await usst.post(`${Q3}/approve`, {})).status).toBe(403);
-    expect((await lead.post(`${Q3}/return`, {})).status).toBe(400);
-    expect((await lead.post(`${Q3}/return`, { comment: '   ' })).status).toBe(400);
+    for (const body of [{}, { comment: '   ' }]) {
+      const refused = await lead.post(`${Q3}/return`, body);
+      expect(refused.status).toBe(400);
+      // Left out or blank, the comment is said to be required.
+      expect((await refused.json()).errors).toMatchObject([{ path: 'body.comment', code: 'required' }]);
+    }
     expect(await steps('USST', '2024-Q3')).toHaveLength(1);
   });
 

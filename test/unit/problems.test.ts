@@ -214,6 +214,7 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   csrf_needed: { header: 'X1' },
   role_may_not_write: { role: 'leadership' },
   steward_own_university: { university: 'X1' },
+  steward_own_periods: { university: 'X1' },
   wrong_credentials: {},
   demo_password_retired: {},
   passwords_busy: {},
