@@ -28,6 +28,7 @@ const ACCOUNT_REFERENCES = [
   ]),
   { table: 'target', column: 'updated_by' },
   { table: 'import_batch', column: 'user_id' },
+  { table: 'reporting_calendar', column: 'updated_by' },
 ] as const;
 export const ACCOUNT_REFERENCE_COLUMNS: readonly string[] = ACCOUNT_REFERENCES.map((r) => `${r.table}.${r.column}`);
 

@@ -424,9 +424,12 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     // A quarter chosen is its quarter's report.
     await gotoView(page, 'trends', { from: '2024-07-01', to: '2024-09-30', measure });
     expect(await page.locator('.app-nav a[data-view="report"]').getAttribute('href')).toBe('#/report?period=2024-Q3');
+    // Records: the quarter's days, and the kind of record the measure counts (credits.students: credit records).
     expect(await page.locator('.app-nav a[data-view="records"]').getAttribute('href')).toBe(
-      '#/records?from=2024-07-01&to=2024-09-30',
+      '#/records?from=2024-07-01&to=2024-09-30&kind=credit',
     );
+    await byKeyboard('records');
+    expect(await page.locator('#records-panel').getAttribute('aria-labelledby')).toBe('records-tab-credit');
     tab.expectNoErrors();
   });
 

@@ -364,7 +364,8 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     const href = (await link.getAttribute('href'))!;
     expect(href).toBe(`/api/v1/report?period=${PERIOD}&format=pdf&lang=zh`);
     // What the browser saves when the link is followed: the answer's bytes, with the page's session.
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    // The server prints it first (a Chromium of its own: seconds, more on a loaded machine).
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 150_000 }), link.click()]);
     expect(download.suggestedFilename()).toBe(`report-${PERIOD}-zh.pdf`);
     const pdf = readFileSync((await download.path())!);
     const text = pdfPageTexts(pdf).join('');
