@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Actor } from '../../audit/audit.queries.js';
 import { ownUniversityOnly } from '../../auth/guard.js';
 import { importFile } from '../../imports/import-file.js';
-import { ImportRejected } from '../../imports/parse-import.js';
+import { ImportForbidden, ImportRejected } from '../../imports/parse-import.js';
 import { existingFile, sha256OfFile } from '../../lib/spool.js';
 import { MAX_UPLOAD_BYTES } from '../../imports/read-upload.js';
 import { Forbidden } from '../../lib/problems.js';
@@ -75,7 +75,7 @@ export const importCommand: Command = async (database, args) => {
       for (const problem of error.errors) {
         process.stderr.write(`  line ${problem.line ?? '?'}${problem.column ? `, ${problem.column}` : ''}: ${problem.message}\n`);
       }
-      if (error instanceof ImportRejected && error.total > error.errors.length)
+      if ((error instanceof ImportRejected || error instanceof ImportForbidden) && error.total > error.errors.length)
         process.stderr.write(`  … and ${error.total - error.errors.length} more\n`);
       return 1;
     }
