@@ -211,6 +211,11 @@ const MESSAGES = {
     '该校为联盟牵头高校，联盟必须有一所牵头高校：如需更换，请将另一所高校设为牵头高校，牵头角色随之转移。',
   ],
   'admin.universities.leadKept': ['Kept as the lead', '牵头高校不可删除'],
+  'admin.universities.inUse': ['Kept: in use', '使用中，不可删除'],
+  'admin.universities.inUseHint': [
+    'Records, accounts or targets name this university, so it is kept; to correct it, change its names.',
+    '有记录、账号或目标指向该校，因此不能删除；如需更正，请修改其名称。',
+  ],
   'admin.universities.codeHint': [
     '2–16 letters, digits or _, starting with a letter, e.g. SHU. Fixed once added.',
     '2–16 个字母、数字或 _，以字母开头，例如 SHU。添加后不可更改。',

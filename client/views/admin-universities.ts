@@ -7,7 +7,7 @@ import { regionName } from '../lib/filters';
 import { confirmDialog, type FormField, input, messageOf, openFormDialog, select } from '../lib/form-dialog';
 import { type Notice, noticeLine } from '../lib/view-status';
 import type { University } from '../../contract/universities';
-import type { NewUniversity, UniversityPatch } from '../../contract/schemas/universities';
+import type { MemberEntry, NewUniversity, UniversityPatch } from '../../contract/schemas/universities';
 import type { ViewContext } from '../view';
 import type { MountTab } from './admin';
 
@@ -119,7 +119,7 @@ function openUniversityForm(
 export const mountUniversitiesTab: MountTab = (host, first, status) => {
   let ctx: ViewContext = first;
   let meta = first.meta;
-  let universities: University[] = [];
+  let universities: MemberEntry[] = [];
   let loaded = false;
   let note: Notice | undefined;
   const say = (text: string, error = false) => {
@@ -162,7 +162,7 @@ export const mountUniversitiesTab: MountTab = (host, first, status) => {
 
   const nameOf = (u: University) => (lang() === 'en' ? u.nameEn : u.nameZh);
 
-  const row = (u: University) => html`<tr data-code=${u.code}>
+  const row = (u: MemberEntry) => html`<tr data-code=${u.code}>
     <th scope="row"><code>${u.code}</code></th>
     <td data-field="nameEn" lang="en">${u.nameEn}</td>
     <td data-field="nameZh" lang="zh-CN">${u.nameZh}</td>
@@ -176,7 +176,10 @@ export const mountUniversitiesTab: MountTab = (host, first, status) => {
         u.lead
           ? // The lead is never removed (the server refuses it): another is named the lead first.
             html`<span class="muted" data-lead-kept>${t('admin.universities.leadKept')}</span>`
-          : html`<button type="button" class="link-button danger-link" data-action="remove-university"
+          : u.inUse
+            ? // Nor is a member that records, accounts or targets name: it is renamed instead.
+              html`<span class="muted" data-in-use title=${t('admin.universities.inUseHint')}>${t('admin.universities.inUse')}</span>`
+            : html`<button type="button" class="link-button danger-link" data-action="remove-university"
               aria-label=${t('admin.universities.removeLabel', { code: u.code })} @click=${() => void remove(u)}>${t('admin.universities.remove')}</button>`
       }
     </td>

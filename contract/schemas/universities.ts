@@ -13,7 +13,14 @@ export const UniversitySchema = z.object({
   lead: z.boolean(),
 }) satisfies z.ZodType<University>;
 
-export const UniversitiesAnswerSchema = z.object({ universities: z.array(UniversitySchema) });
+/**
+ * A member as the administrator's list gives it: with whether records, accounts or targets name it
+ * (`inUse`), which keeps it from removal (the server refuses it with 409 `university_in_use`).
+ */
+export const MemberEntrySchema = UniversitySchema.extend({ inUse: z.boolean() });
+export type MemberEntry = z.infer<typeof MemberEntrySchema>;
+
+export const UniversitiesAnswerSchema = z.object({ universities: z.array(MemberEntrySchema) });
 
 /** A code of a university or a province as typed: trimmed, in capitals, a letter then 1–15 letters, digits or `_`. */
 export const CodeSchema = z

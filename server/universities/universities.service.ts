@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { MemberEntry } from '../../contract/schemas/universities.js';
 import type { University } from '../../contract/universities.js';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
@@ -40,9 +41,10 @@ async function assertRegion(db: Kysely<Database>, region: string | undefined): P
   }
 }
 
-/** The member universities, the lead first. */
-export async function listUniversities(db: Kysely<Database>): Promise<University[]> {
-  return (await listUniversityRows(db)).map(toUniversity);
+/** The member universities, the lead first, each with whether anything names it (which keeps it from removal). */
+export async function listUniversities(db: Kysely<Database>): Promise<MemberEntry[]> {
+  const rows = await listUniversityRows(db);
+  return Promise.all(rows.map(async (row) => ({ ...toUniversity(row), inUse: await isReferenced(db, row.code) })));
 }
 
 /** Two members are never named alike: the report's rows and the forms' choices would not tell them apart (409). */

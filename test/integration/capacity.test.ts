@@ -226,9 +226,15 @@ describe(`capacity snapshots and companies (${TEST_DB})`, () => {
     expect(added.status).toBe(201);
     const created = await admin.request('POST', '/records/capacity', snapshot('SHU', '2025-12-31', 4));
     expect(created.status, await created.clone().text()).toBe(201);
+    const inUse = async () =>
+      ((await (await admin.get('/universities')).json()).universities as Array<{ code: string; inUse: boolean }>).find(
+        (u) => u.code === 'SHU',
+      )?.inUse;
+    expect(await inUse()).toBe(true);
     expect((await admin.delete('/universities/SHU')).status).toBe(409);
     const { id } = (await created.json()) as { id: number };
     expect((await admin.delete(`/records/capacity/${id}`)).status).toBe(204);
+    expect(await inUse()).toBe(false);
     expect((await admin.delete('/universities/SHU')).status).toBe(204);
   });
 

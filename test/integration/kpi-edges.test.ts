@@ -311,6 +311,10 @@ describe(`members, targets and the API document (${TEST_DB})`, () => {
       (await admin.post('/universities', { code: 'XX1', nameEn: 'x', nameZh: 'x', region: 'MARS', memberSince: '2025-09-01' }))
         .status,
     ).toBe(400);
+    // The list says which members are in use, as the removal finds them: UJS has records, SHU nothing yet.
+    const listed = (await (await admin.get('/universities')).json()).universities as Array<{ code: string; inUse: boolean }>;
+    expect(listed.find((u) => u.code === 'UJS')?.inUse).toBe(true);
+    expect(listed.find((u) => u.code === 'SHU')?.inUse).toBe(false);
     expect((await admin.delete('/universities/UJS')).status).toBe(409);
     expect((await admin.delete('/universities/SHU')).status).toBe(204);
     expect((await admin.delete('/universities/SHU')).status).toBe(404);
