@@ -247,9 +247,11 @@ async function targetsFor(
       result.set(measure, Number(alliance.value));
       continue;
     }
-    const members = scope.map((code) => mine.find((r) => r.university_code === code));
-    if (scope.length > 0 && members.every((r) => r !== undefined)) {
-      result.set(measure, round(members.reduce((sum, r) => sum + Number(r!.value), 0)));
+    // Summed over the chosen universities that were members by then: one that joined later has no
+    // target for the year, and its absence does not blank its province's.
+    const counted = scope.filter((code) => members.includes(code)).map((code) => mine.find((r) => r.university_code === code));
+    if (counted.length > 0 && counted.every((r) => r !== undefined)) {
+      result.set(measure, round(counted.reduce((sum, r) => sum + Number(r!.value), 0)));
     }
   }
   return result;

@@ -322,6 +322,52 @@ describe(`members, targets and the API document (${TEST_DB})`, () => {
     expect(audit).toHaveLength(3);
   });
 
+  it("when a member joins after a year, then its province target for that year is its members' sum; for a year it belongs to, a member without a target blanks it", async () => {
+    await database.db
+      .insertInto('target')
+      .values([
+        { measure: 'tech_transfer.contracts', year: 2024, university_code: 'ZJUT', value: 7 },
+        { measure: 'tech_transfer.contracts', year: 2025, university_code: 'ZJUT', value: 9 },
+      ])
+      .execute();
+    const zjTarget = async (year: number) =>
+      (await (await admin.get(`/summary?from=${year}-01-01&to=${year}-12-31&region=ZJ&measures=tech_transfer.contracts`)).json())
+        .measures[0].target;
+    expect(await zjTarget(2024)).toBe(7);
+    const joined = await admin.post('/universities', {
+      code: 'ZJX',
+      nameEn: 'Zhejiang Example University',
+      nameZh: '浙江示例大学',
+      region: 'ZJ',
+      memberSince: '2025-06-01',
+    });
+    expect(joined.status, await joined.clone().text()).toBe(201);
+    // 2024: ZJX was not a member, so ZJUT's target is the province's; 2025: ZJX has none, so the province has none.
+    expect(await zjTarget(2024)).toBe(7);
+    expect(await zjTarget(2025)).toBeNull();
+    // Named alone for a year before it joined, it has no target either.
+    const alone = await (
+      await admin.get('/summary?from=2024-01-01&to=2024-12-31&university=ZJX&measures=tech_transfer.contracts')
+    ).json();
+    expect(alone.measures[0].target).toBeNull();
+    expect(
+      (
+        await admin.put('/targets', {
+          targets: [{ measure: 'tech_transfer.contracts', year: 2025, university: 'ZJX', value: 2 }],
+        })
+      ).status,
+    ).toBe(200);
+    expect(await zjTarget(2025)).toBe(11);
+    expect(
+      (
+        await admin.put('/targets', {
+          targets: [{ measure: 'tech_transfer.contracts', year: 2025, university: 'ZJX', value: null }],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await admin.delete('/universities/ZJX')).status).toBe(204);
+  });
+
   it('when a member would be named as another is, in English (case aside) or in Chinese, then 409 names the other, and nothing is written', async () => {
     const members = () => database.db.selectFrom('university').selectAll().orderBy('code').execute();
     const before = await members();
