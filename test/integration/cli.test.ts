@@ -100,10 +100,14 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
   it('when a CSV is imported from the command line, then it is applied once, a second time changes nothing, and a dry run writes nothing', async () => {
     const sample = join(ROOT, 'docs/samples/credit.csv');
     const dry = await cli(['import', 'credit', sample, '--dry-run']);
-    expect(dry.stdout).toBe('dry run, nothing written: would insert 3, update 0, unchanged 0 (3 rows of credit)\n');
+    expect(dry.stdout).toBe(
+      'dry run, nothing written: would insert 3, update 0, unchanged 0 (3 rows of credit, read as UTF-8 with a byte-order mark, comma-separated)\n',
+    );
     const first = await cli(['import', 'credit', sample]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^imported: inserted 3, updated 0, unchanged 0 \(3 rows of credit, batch \d+\)\n$/);
+    expect(first.stdout).toMatch(
+      /^imported: inserted 3, updated 0, unchanged 0 \(3 rows of credit, read as UTF-8 with a byte-order mark, comma-separated, batch \d+\)\n$/,
+    );
     const second = await cli(['import', 'credit', sample]);
     expect(second.stdout).toMatch(/inserted 0, updated 0, unchanged 3/);
   });
