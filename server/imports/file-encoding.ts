@@ -4,6 +4,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { Said } from '../../contract/problems.js';
 import type { ImportDelimiter, ImportEncoding } from '../../contract/schemas/records.js';
 import { detail, type ProblemDetail, said, Unprocessable } from '../lib/problems.js';
+import { MAX_ROW_BYTES, MAX_ROW_CELLS } from '../csv/record-bounds.js';
 
 /** How a file is read: its encoding and what separates its cells. */
 export interface Reading {
@@ -147,13 +148,38 @@ function pinpoint(piece: Buffer, encoding: ImportEncoding, final: boolean): { te
 }
 
 /**
- * A GB18030 reading that is probably a Windows-1252 (Latin-1) file read as GBK: a character of the
- * private use areas (GBK's user-defined codes, where two accented letters fall: "üß"), or a CJK
- * ideograph between two Latin letters (an accented letter inside a word and the letter after it:
- * "Müller" reads "M黮ler"). Real Chinese text has neither in practice; see docs/csv.md for the limits.
+ * The 6,763 ideographs of GB2312 (rows 16 to 87 of the GBK table, both bytes 0xA1 or above): the
+ * common ones. A Windows-1252 accented letter and the ASCII letter after it make a GBK code whose
+ * second byte is below 0xA1, never one of these.
  */
-const DOUBTFUL =
-  /[\uE000-\uF8FF\u{F0000}-\u{10FFFF}]|(?<=[A-Za-z])[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}](?=[A-Za-z])/u;
+let gb2312: ReadonlySet<string> | null = null;
+function commonIdeographs(): ReadonlySet<string> {
+  if (gb2312) return gb2312;
+  const bytes: number[] = [];
+  for (let lead = 0xb0; lead <= 0xf7; lead++) for (let trail = 0xa1; trail <= 0xfe; trail++) bytes.push(lead, trail);
+  gb2312 = new Set(new TextDecoder('gb18030').decode(Uint8Array.from(bytes)));
+  return gb2312;
+}
+
+/** A private use character (GBK's user-defined codes, where two accented letters fall: "üß"), or an ideograph between two Latin letters. */
+const SUSPECT =
+  /[\uE000-\uF8FF\u{F0000}-\u{10FFFF}]|(?<=[A-Za-z])[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}](?=[A-Za-z])/gu;
+
+/**
+ * Where a GB18030 reading looks like a Windows-1252 (Latin-1) file read as GBK, or -1: a character of
+ * the private use areas, or an ideograph outside GB2312's common ones between two Latin letters (an
+ * accented letter inside a word and the letter after it: "Müller" reads "M黮ler"). Real Chinese
+ * text has neither in practice; docs/csv.md says what this does not catch.
+ */
+export function doubtfulAt(text: string): number {
+  SUSPECT.lastIndex = 0;
+  for (let match = SUSPECT.exec(text); match; match = SUSPECT.exec(text)) {
+    const char = match[0];
+    const privateUse = /[\uE000-\uF8FF\u{F0000}-\u{10FFFF}]/u.test(char);
+    if (privateUse || !commonIdeographs().has(char)) return match.index;
+  }
+  return -1;
+}
 
 /** What one reading of a whole file finds: how it fails, if it does, and its header line. */
 interface Trial {
@@ -223,8 +249,8 @@ async function trial(path: string, encoding: ImportEncoding, highWaterMark: numb
       return { why: place.atEnd ? 'end' : 'bytes', at: chars + place.text.length, offset: offset + place.start };
     }
     if (encoding === 'gb18030') {
-      const doubtful = DOUBTFUL.exec(text);
-      if (doubtful) return { why: 'doubtful', at: chars + doubtful.index };
+      const doubtful = doubtfulAt(text);
+      if (doubtful !== -1) return { why: 'doubtful', at: chars + doubtful };
     }
     if (nonAscii < UTF8_CHARACTERS_BEFORE_DAMAGE) nonAscii += countNonAscii(text, UTF8_CHARACTERS_BEFORE_DAMAGE);
     header.add(text);
@@ -261,7 +287,7 @@ async function firstBytes(path: string): Promise<Buffer> {
  * and byte where each reading tried fails). A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE);
  * without one, a file that is UTF-8 throughout is UTF-8, and one that is not is read as GB18030 if it
  * is GB18030 throughout, unless it read as UTF-8 for a few characters beyond ASCII first (a damaged
- * UTF-8 file, refused at its bad byte) or reads as GB18030 like a Windows-1252 file does (`DOUBTFUL`).
+ * UTF-8 file, refused at its bad byte) or reads as GB18030 like a Windows-1252 file does (`doubtfulAt`).
  * Each reading streams the file a block at a time: memory stays a block and a line whatever the size.
  */
 export async function detectReading(path: string, highWaterMark = 64 * 1024): Promise<Reading> {
@@ -291,10 +317,13 @@ export async function detectReading(path: string, highWaterMark = 64 * 1024): Pr
   const utf8 = await trial(path, 'utf-8', highWaterMark);
   if (!utf8.failure) return readAs('utf-8', utf8);
   const asUtf8 = await failureDetail(path, 'utf-8', utf8, highWaterMark);
-  if (utf8.nonAscii >= UTF8_CHARACTERS_BEFORE_DAMAGE || utf8.failure.why === 'uncut')
-    throw new EncodingRefused(said('file_utf8_damaged'), [asUtf8]);
+  if (utf8.nonAscii >= UTF8_CHARACTERS_BEFORE_DAMAGE) throw new EncodingRefused(said('file_utf8_damaged'), [asUtf8]);
   const gb = await trial(path, 'gb18030', highWaterMark);
   if (!gb.failure) return readAs('gb18030', gb);
+  if (gb.failure.why === 'uncut')
+    throw new EncodingRefused(said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }), [
+      await failureDetail(path, 'gb18030', gb, highWaterMark),
+    ]);
   throw new EncodingRefused(said('file_not_utf8', { utf16: false }), [
     asUtf8,
     await failureDetail(path, 'gb18030', gb, highWaterMark),
