@@ -161,15 +161,16 @@ function commonIdeographs(): ReadonlySet<string> {
   return gb2312;
 }
 
-/** A private use character (GBK's user-defined codes, where two accented letters fall: "üß"), or an ideograph between two Latin letters. */
+/** A private use character (GBK's user-defined codes, where two accented letters fall: "üß"), or an ideograph next to a Latin letter. */
 const SUSPECT =
-  /[\uE000-\uF8FF\u{F0000}-\u{10FFFF}]|(?<=[A-Za-z])[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}](?=[A-Za-z])/gu;
+  /[\uE000-\uF8FF\u{F0000}-\u{10FFFF}]|(?<=[A-Za-z])[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}]|[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}](?=[A-Za-z])/gu;
 
 /**
  * Where a GB18030 reading looks like a Windows-1252 (Latin-1) file read as GBK, or -1: a character of
- * the private use areas, or an ideograph outside GB2312's common ones between two Latin letters (an
- * accented letter inside a word and the letter after it: "Müller" reads "M黮ler"). Real Chinese
- * text has neither in practice; docs/csv.md says what this does not catch.
+ * the private use areas, or an ideograph outside GB2312's common ones next to a Latin letter (an
+ * accented letter and the ASCII letter after it make one: "Müller" reads "M黮ler", "appliquée"
+ * "appliqu閑", "École" "蒫ole"). Chinese text seldom has a rare ideograph against a Latin letter;
+ * docs/csv.md says what this does not catch.
  */
 export function doubtfulAt(text: string): number {
   SUSPECT.lastIndex = 0;

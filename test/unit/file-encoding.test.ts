@@ -135,12 +135,27 @@ describe('the encodings of an imported file', () => {
     for (const text of ['A股B', '朱镕基', 'iPhone手机', '华为P40', '维C银翘片', 'USST,上海理工大学'])
       expect(doubtfulAt(text), text).toBe(-1);
     expect(doubtfulAt('M黮ler')).toBe(1);
+    expect(doubtfulAt('蒫ole')).toBe(0);
     expect(doubtfulAt('ab\uE000')).toBe(2);
   });
 
-  it('when a Windows-1252 file has its accented letters only at the start of words, then it reads as GB18030: the answer says so', async () => {
-    // The limit of the detection, stated in docs/csv.md: the dry run names the encoding.
-    expect(await detect(Buffer.from(`${HEADER}\r\nUSST,A-1,École\r\n`, 'latin1'))).toEqual({
+  it('when a Windows-1252 file has an accented letter at the start or end of a word, then it is refused too', async () => {
+    for (const [word, reads] of [
+      ['École', '蒫ole'],
+      ['appliquée', 'appliqu閑'],
+      ['Straße', 'Stra遝'],
+    ])
+      expect(await detect(Buffer.from(`${HEADER}\r\nUSST,A-1,${word}\r\n`, 'latin1')), word).toMatchObject({
+        errors: [
+          { code: 'bytes_not_encoding' },
+          { line: 2, column: 'partner_name', code: 'gb18030_doubtful', params: { text: reads } },
+        ],
+      });
+  });
+
+  it('when two Windows-1252 accented letters together make a common Chinese character, then the file reads as GB18030: the answer says so', async () => {
+    // The limit of the detection, stated in docs/csv.md: the dry run names the encoding it read.
+    expect(await detect(Buffer.from(`${HEADER}\r\nUSST,A-1,Nºª 5\r\n`, 'latin1'))).toEqual({
       encoding: 'gb18030',
       delimiter: 'comma',
     });
