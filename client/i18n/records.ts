@@ -107,7 +107,7 @@ export const records = {
     'UTF-8, GB18030 (GBK) or UTF-16, separated by commas or tabs, at most 50 MB; headers in English or Chinese. In Excel, “CSV UTF-8 (Comma delimited)” is best; “CSV” and “Unicode Text” are read too.',
     'UTF-8、GB18030（GBK）或 UTF-16 编码，逗号或制表符分隔，不超过 50 MB；表头可用英文或中文列名。在 Excel 中最好“另存为 CSV UTF-8（逗号分隔）”；“CSV”和“Unicode 文本”也可读取。',
   ],
-  'records.import.reading': ['Read as {encoding}, {delimiter}.', '按 {encoding} 编码读取，{delimiter}。'],
+  'records.import.reading': ['Read as {encoding}, {delimiter}.', '读取方式：{encoding}，{delimiter}。'],
   'records.import.encoding.utf8': ['UTF-8', 'UTF-8'],
   'records.import.encoding.utf8Bom': ['UTF-8 (with a byte-order mark)', 'UTF-8（带 BOM）'],
   'records.import.encoding.gb18030': ['GB18030 (GBK, Excel’s “CSV” in a Chinese locale)', 'GB18030（GBK，中文版 Excel 的“CSV”）'],
