@@ -317,8 +317,9 @@ export async function detectReading(path: string, highWaterMark = 64 * 1024): Pr
   }
   const utf8 = await trial(path, 'utf-8', highWaterMark);
   if (!utf8.failure) return readAs('utf-8', utf8);
-  const asUtf8 = await failureDetail(path, 'utf-8', utf8, highWaterMark);
-  if (utf8.nonAscii >= UTF8_CHARACTERS_BEFORE_DAMAGE) throw new EncodingRefused(said('file_utf8_damaged'), [asUtf8]);
+  // Where the file stops being UTF-8 is found only for a refusal: it reads the file again to there.
+  const asUtf8 = () => failureDetail(path, 'utf-8', utf8, highWaterMark);
+  if (utf8.nonAscii >= UTF8_CHARACTERS_BEFORE_DAMAGE) throw new EncodingRefused(said('file_utf8_damaged'), [await asUtf8()]);
   const gb = await trial(path, 'gb18030', highWaterMark);
   if (!gb.failure) return readAs('gb18030', gb);
   if (gb.failure.why === 'uncut')
@@ -326,7 +327,7 @@ export async function detectReading(path: string, highWaterMark = 64 * 1024): Pr
       await failureDetail(path, 'gb18030', gb, highWaterMark),
     ]);
   throw new EncodingRefused(said('file_not_utf8', { utf16: false }), [
-    asUtf8,
+    await asUtf8(),
     await failureDetail(path, 'gb18030', gb, highWaterMark),
   ]);
 }
