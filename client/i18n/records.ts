@@ -115,6 +115,10 @@ export const records = {
   'records.import.encoding.utf16be': ['UTF-16BE', 'UTF-16BE'],
   'records.import.delimiter.comma': ['comma-separated', '逗号分隔'],
   'records.import.delimiter.tab': ['tab-separated', '制表符分隔'],
+  'records.import.sample': [
+    'The first text beyond ASCII, as read: line {line}, {column}: “{text}”.',
+    '按此读取的第一处非 ASCII 文字：第 {line} 行，{column}：“{text}”。',
+  ],
   'records.import.gb18030Check': [
     'The encoding was found from the file’s bytes. If the file was not saved from Excel as “CSV” in a Chinese locale (a Western-European file, say), do not apply it: save it as “CSV UTF-8 (Comma delimited)” instead.',
     '编码是根据文件内容判断的。如果该文件并非由中文版 Excel 保存为“CSV”（例如西欧语言的文件），请不要导入，改为“另存为 CSV UTF-8（逗号分隔）”。',

@@ -126,7 +126,10 @@ const ignoredNote = (answer: ImportResult) =>
       })}</p>`
     : nothing;
 
-/** How the server read the file: its encoding and delimiter, found from the file itself; a warning with GB18030, which is inferred. */
+/**
+ * How the server read the file: its encoding and delimiter, found from the file itself, and the first
+ * text beyond ASCII as read, where a wrong encoding shows; a word more with GB18030, which is inferred.
+ */
 const readingNote = (answer: ImportResult) =>
   html`<p class="import-reading" data-encoding=${answer.encoding} data-delimiter=${answer.delimiter}>${t(
     'records.import.reading',
@@ -134,7 +137,15 @@ const readingNote = (answer: ImportResult) =>
       encoding: t(ENCODING_NAMES[answer.encoding]),
       delimiter: t(DELIMITER_NAMES[answer.delimiter]),
     },
-  )}${answer.encoding === 'gb18030' ? html` <span class="muted">${t('records.import.gb18030Check')}</span>` : nothing}</p>`;
+  )}${
+    answer.sample
+      ? html` <span class="import-sample" data-line=${answer.sample.line}>${t('records.import.sample', {
+          line: formatCount(answer.sample.line),
+          column: answer.sample.column,
+          text: answer.sample.text,
+        })}</span>`
+      : nothing
+  }${answer.encoding === 'gb18030' ? html` <span class="muted">${t('records.import.gb18030Check')}</span>` : nothing}</p>`;
 
 /** A refusal's headline: what a person can do about it, by what the server said. */
 function headline(problem: ApiError, rows: readonly ProblemDetail[]): string {

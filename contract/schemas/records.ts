@@ -53,6 +53,10 @@ export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
 export const IMPORT_DELIMITERS = ['comma', 'tab'] as const;
 export type ImportDelimiter = (typeof IMPORT_DELIMITERS)[number];
 
+/** A text cell of an imported file as it was read: its line (as a spreadsheet numbers it), column and text (at most 60 characters). */
+export const TextSampleSchema = z.object({ line: z.number(), column: z.string(), text: z.string() });
+export type TextSample = z.infer<typeof TextSampleSchema>;
+
 export const ImportResultSchema = z.object({
   kind: z.enum(FACT_KINDS),
   rows: z.number(),
@@ -69,5 +73,7 @@ export const ImportResultSchema = z.object({
   encoding: z.enum(IMPORT_ENCODINGS),
   /** What separates its cells, as found from its header. */
   delimiter: z.enum(IMPORT_DELIMITERS),
+  /** The file's first text cell with characters beyond ASCII, as read (null if none): a file read in the wrong encoding shows there. */
+  sample: TextSampleSchema.nullable(),
 });
 export type ImportResult = z.infer<typeof ImportResultSchema>;

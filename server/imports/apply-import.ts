@@ -7,7 +7,7 @@ import { detail, type ProblemDetail, said, Unprocessable } from '../lib/problems
 import type { Caller } from '../http/route.js';
 import { brokenContractRule, hasStagedChecks, stagedProblems, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../../contract/record-columns.js';
-import type { ImportDelimiter, ImportEncoding } from '../../contract/schemas/records.js';
+import type { ImportDelimiter, ImportEncoding, TextSample } from '../../contract/schemas/records.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from '../lib/spool.js';
 import { Conflict } from '../lib/problems.js';
@@ -66,6 +66,8 @@ export interface ImportResult extends ImportCounts {
   /** How the file was read (`file-encoding.ts`). */
   encoding: ImportEncoding;
   delimiter: ImportDelimiter;
+  /** The file's first text cell beyond ASCII, as read. */
+  sample: TextSample | null;
 }
 
 /** The SQL type of each kind of column, for the arrays the rows travel in. */
@@ -353,6 +355,7 @@ export async function applyImport(
       sha256: digest,
       ignored: checked.ignored,
       ...checked.reading,
+      sample: checked.sample,
       ...outcome,
     };
   } catch (error) {
@@ -524,6 +527,7 @@ async function dryRunImport(
         sha256: file.sha256,
         ignored: checked.ignored,
         ...checked.reading,
+        sample: checked.sample,
         ...counts,
       };
     } finally {

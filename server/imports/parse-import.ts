@@ -21,6 +21,7 @@ import { referenceProblems } from '../records/records.service.js';
 import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from '../csv/record-bounds.js';
 import { type SpoolFile, SpoolWriter, spoolFile } from '../lib/spool.js';
 import { detectReading, EncodingRefused, type Reading, ToUtf8 } from './file-encoding.js';
+import type { TextSample } from '../../contract/schemas/records.js';
 
 export const MAX_IMPORT_ROWS = 1_000_000;
 export { MAX_REPORTED_ERRORS } from '../csv/record-bounds.js';
@@ -182,7 +183,11 @@ export interface CheckedImport {
   absent: string[];
   /** How the file was read: its encoding and delimiter, as detected. */
   reading: Reading;
+  /** The first text cell with characters beyond ASCII, as read: where a wrong encoding would show. */
+  sample: TextSample | null;
 }
+
+const BEYOND_ASCII = /[^\p{ASCII}]/u;
 
 /** How long the checks run before they let the event loop serve other requests. */
 const SLICE_MS = 10;
@@ -217,9 +222,22 @@ export async function checkImport(
   try {
     const ignored: string[] = [];
     const absent: string[] = [];
-    const rows = await checkRows(kind, source, reading, references, ownUniversity, onProgress, out, signal, ignored, absent);
+    const sample: [TextSample | null] = [null];
+    const rows = await checkRows(
+      kind,
+      source,
+      reading,
+      references,
+      ownUniversity,
+      onProgress,
+      out,
+      signal,
+      ignored,
+      absent,
+      sample,
+    );
     await out.close();
-    return { rows, spool, ignored, absent, reading };
+    return { rows, spool, ignored, absent, reading, sample: sample[0] };
   } catch (error) {
     await out.abandon();
     throw error;
@@ -237,6 +255,8 @@ async function checkRows(
   signal: AbortSignal | undefined,
   ignored: string[] = [],
   absent: string[] = [],
+  /** Set to the first text cell with characters beyond ASCII. */
+  sample: [TextSample | null] = [null],
 ): Promise<number> {
   // The file as UTF-8, whatever it was written in. The file was read through when its encoding was
   // found: a failure here means it changed since (the command line reads the user's own file).
@@ -332,6 +352,8 @@ async function checkRows(
         if (!column || column.derived) return;
         const cell = record[index]!;
         input[column.name] = column.type === 'text' ? unescapeTextCell(cell.trim()) : cell;
+        if (!sample[0] && column.type === 'text' && BEYOND_ASCII.test(cell))
+          sample[0] = { line, column: column.name, text: shown(String(input[column.name])) };
       });
       for (const column of specs) if (!(column.name in input)) input[column.name] = '';
       const cells = CELL_SCHEMAS[kind].safeParse(input);

@@ -450,6 +450,9 @@ describeBrowser('the records view', () => {
     const reading = page.locator('.import-result .import-reading');
     expect(await reading.getAttribute('data-encoding')).toBe('gb18030');
     expect(await reading.textContent()).toContain('读取方式：GB18030（GBK，中文版 Excel 的“CSV”），逗号分隔。');
+    expect(await reading.locator('.import-sample').textContent()).toBe(
+      '按此读取的第一处非 ASCII 文字：第 2 行，partner_name：“苏州”。',
+    );
 
     // Nothing was applied: the same total, through the API and on screen.
     await page.keyboard.press('Escape');
@@ -487,7 +490,9 @@ describeBrowser('the records view', () => {
         .locator('.import-counts dd')
         .evaluateAll((dds) => Object.fromEntries(dds.map((dd) => [dd.getAttribute('data-count'), Number(dd.textContent)])));
     expect(await counts()).toEqual({ rows: 3, inserted: 2, updated: 1, unchanged: 0 });
-    expect(await dialog.locator('.import-reading').textContent()).toBe('Read as UTF-8, comma-separated.');
+    expect(await dialog.locator('.import-reading').textContent()).toBe(
+      'Read as UTF-8, comma-separated. The first text beyond ASCII, as read: line 3, partner_name: “E2E 合作方”.',
+    );
     expect((await steward.json<RecordsAnswer>('/records/tech_transfer')).total).toBe(before);
     await screenshot(page, 'records-import-preview-en');
 

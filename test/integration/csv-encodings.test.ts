@@ -106,6 +106,8 @@ describe(`CSV in the encodings Excel writes (${TEST_DB})`, () => {
   it('when each kind is exported and imported back in each encoding Excel writes, then the dry run names it and the import changes nothing', async () => {
     const before = await snapshot();
     const figuresBefore = await figures();
+    /** Each kind's first text beyond ASCII, as the first (UTF-8) file read it: every other reading must read the same. */
+    const samples = new Map<FactKind, unknown>();
     for (const { encoding, tabs, lang } of WRITINGS) {
       for (const kind of FACT_KINDS) {
         const stored = Number(
@@ -129,7 +131,10 @@ describe(`CSV in the encodings Excel writes (${TEST_DB})`, () => {
         };
         const dry = await post(admin, kind, file, '?dryRun=true');
         expect(dry.status, `${what}: ${await dry.clone().text()}`).toBe(200);
-        expect(await dry.json(), what).toMatchObject({ ...expected, dryRun: true, batchId: null });
+        const answer = await dry.json();
+        expect(answer, what).toMatchObject({ ...expected, dryRun: true, batchId: null });
+        if (!samples.has(kind)) samples.set(kind, answer.sample);
+        expect(answer.sample, what).toEqual(samples.get(kind));
         const applied = await post(admin, kind, file);
         expect(applied.status, what).toBe(200);
         expect(await applied.json(), what).toMatchObject({ ...expected, dryRun: false, batchId: expect.any(Number) });
@@ -137,6 +142,9 @@ describe(`CSV in the encodings Excel writes (${TEST_DB})`, () => {
     }
     expect(await snapshot()).toBe(before);
     expect(await figures()).toBe(figuresBefore);
+    // Every kind's file has text beyond ASCII (its hostile text, or a Chinese header's row below): the samples compared were some.
+    for (const kind of FACT_KINDS)
+      expect(samples.get(kind), kind).toMatchObject({ line: expect.any(Number), text: expect.any(String) });
   });
 
   it('when a GB18030 file changes a record, then the change is read right and the audit entry names the encoding', async () => {
@@ -155,7 +163,12 @@ describe(`CSV in the encodings Excel writes (${TEST_DB})`, () => {
     // A steward's own university's file.
     const applied = await post(usst, 'talent', file);
     expect(applied.status, await applied.clone().text()).toBe(200);
-    expect(await applied.json()).toMatchObject({ encoding: 'gb18030', delimiter: 'comma', updated: 1 });
+    expect(await applied.json()).toMatchObject({
+      encoding: 'gb18030',
+      delimiter: 'comma',
+      updated: 1,
+      sample: { line: 2, column: 'program', text: program },
+    });
     const after = await database.db.selectFrom('talent').select('program').where('id', '=', row.id).executeTakeFirstOrThrow();
     expect(after.program).toBe(program);
     const audit = await database.db
