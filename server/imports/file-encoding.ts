@@ -118,8 +118,9 @@ class Pieces {
 type Failure = { why: 'bytes' | 'end'; at: number; offset: number } | { why: 'doubtful' | 'uncut'; at: number };
 
 /**
- * Where in `piece` decoding fails: the characters before it, and the bytes of the sequence that
- * fails (from the end of the last whole character). Fed a byte at a time: only for a piece known bad.
+ * Where in `piece` decoding fails: the characters before it, and where the sequence that fails starts
+ * (the end of the last whole character); `atEnd` when the piece, the file's last, ends inside one.
+ * Fed a byte at a time: only for a piece known bad.
  */
 function pinpoint(piece: Buffer, encoding: ImportEncoding, final: boolean): { text: string; start: number; atEnd: boolean } {
   const decoder = new TextDecoder(LABEL[encoding], { fatal: true, ignoreBOM: true });
