@@ -467,6 +467,12 @@ export const PROBLEMS = {
       'The file is UTF-8 up to a byte that is not: it was damaged, or text in another encoding was pasted into it. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.',
     () => '文件在某个字节之前是 UTF-8 编码，之后不是：文件已损坏，或粘贴进了其他编码的文字。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。',
   ),
+  file_not_as_marked: entry<{ encoding: string }>(
+    (p) =>
+      `The file begins with the byte-order mark of ${p.encoding} but is not ${p.encoding} throughout: it was damaged. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.`,
+    (p) =>
+      `文件以 ${p.encoding} 的字节顺序标记（BOM）开头，但并非全部为 ${p.encoding} 编码：文件已损坏。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。`,
+  ),
   bytes_not_encoding: entry<{ bytes: string; offset: number; encoding: string }>(
     (p) => `the bytes ${p.bytes} (at byte ${count(p.offset)} of the file) are not ${p.encoding}`,
     (p) => `字节 ${p.bytes}（位于文件第 ${count(p.offset)} 字节）不是 ${p.encoding} 编码`,

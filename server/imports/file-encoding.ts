@@ -17,10 +17,6 @@ export class EncodingRefused extends Unprocessable {
   constructor(problem: Said, errors: readonly ProblemDetail[]) {
     super(problem, errors);
   }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), errorCount: this.errors.length };
-  }
 }
 
 /** The WHATWG label each encoding is decoded with. */
@@ -311,7 +307,7 @@ export async function detectReading(path: string, highWaterMark = 64 * 1024): Pr
   if (marked) {
     const tried = await trial(path, marked, highWaterMark);
     if (tried.failure)
-      throw new EncodingRefused(said('file_not_utf8', { utf16: false }), [
+      throw new EncodingRefused(said('file_not_as_marked', { encoding: ENCODING_NAME[marked] }), [
         await failureDetail(path, marked, tried, highWaterMark),
       ]);
     return readAs(marked, tried);

@@ -185,6 +185,7 @@ describe('the encodings of an imported file', () => {
     });
     const loneSurrogate = encodeText(`${HEADER}\r\nUSST,A-1,x\uD800y\r\n`, 'utf-16le');
     expect(await detect(loneSurrogate)).toMatchObject({
+      refused: expect.stringMatching(/byte-order mark of UTF-16LE/),
       errors: [{ line: 2, column: 'partner_name', code: 'bytes_not_encoding', params: { encoding: 'UTF-16LE' } }],
     });
     const markedUtf8 = Buffer.concat([
@@ -193,6 +194,7 @@ describe('the encodings of an imported file', () => {
       Buffer.from('\r\n'),
     ]);
     expect(await detect(markedUtf8)).toMatchObject({
+      refused: expect.stringMatching(/^The file begins with the byte-order mark of UTF-8 but is not UTF-8 throughout/),
       errors: [{ line: 2, column: 'partner_name', params: { encoding: 'UTF-8' } }],
     });
   });

@@ -116,6 +116,7 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   not_utf8: {},
   file_not_utf8: { utf16: true },
   file_utf8_damaged: {},
+  file_not_as_marked: { encoding: 'X1' },
   bytes_not_encoding: { bytes: 'X1', offset: 3, encoding: 'X1' },
   gb18030_doubtful: { text: 'X1' },
   file_changed_while_read: {},
