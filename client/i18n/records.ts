@@ -104,8 +104,8 @@ export const records = {
   'records.import.meaning': ['Meaning', '含义'],
   'records.import.file': ['CSV file', 'CSV 文件'],
   'records.import.fileHint': [
-    'UTF-8, GB18030 (GBK) or UTF-16, separated by commas or tabs, at most 50 MB; headers in English or Chinese. In Excel, “CSV UTF-8 (Comma delimited)” is best; “CSV” and “Unicode Text” are read too.',
-    'UTF-8、GB18030（GBK）或 UTF-16 编码，逗号或制表符分隔，不超过 50 MB；表头可用英文或中文列名。在 Excel 中最好“另存为 CSV UTF-8（逗号分隔）”；“CSV”和“Unicode 文本”也可读取。',
+    'UTF-8, GB18030 (GBK) or UTF-16, separated by commas or tabs, at most 50 MB; headers in English or Chinese. In Excel, “CSV UTF-8 (Comma delimited)” is best; “CSV” and “Unicode Text” (.txt) are read too.',
+    'UTF-8、GB18030（GBK）或 UTF-16 编码，逗号或制表符分隔，不超过 50 MB；表头可用英文或中文列名。在 Excel 中最好“另存为 CSV UTF-8（逗号分隔）”；“CSV”和“Unicode 文本”（.txt）也可读取。',
   ],
   'records.import.reading': ['Read as {encoding}, {delimiter}.', '读取方式：{encoding}，{delimiter}。'],
   'records.import.encoding.utf8': ['UTF-8', 'UTF-8'],

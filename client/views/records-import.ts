@@ -214,7 +214,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     </details>
     <div class="form-field">
       <label for=${fileId}>${t('records.import.file')}</label>
-      <input type="file" id=${fileId} accept=".csv,text/csv" data-action="choose-file" ?disabled=${progress !== undefined}
+      <input type="file" id=${fileId} accept=".csv,.txt,text/csv,text/plain" data-action="choose-file" ?disabled=${progress !== undefined}
         @change=${(e: Event) => {
           inFlight?.abort();
           file = (e.target as HTMLInputElement).files?.[0];
