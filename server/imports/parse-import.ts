@@ -193,7 +193,8 @@ const BEYOND_ASCII = /[^\p{ASCII}]/u;
 const SLICE_MS = 10;
 
 /**
- * Reads a file as it streams and checks every row (until 10,000 problems): the kind's schema, codes that exist, a
+ * Finds the file's encoding and delimiter (`detectReading`: a file in none Excel writes is refused
+ * there), then reads it as it streams and checks every row (until 10,000 problems): the kind's schema, codes that exist, a
  * steward's university. Returns the rows that passed, spooled to disk, or throws with every
  * problem found (up to 1000 listed, lines numbered as a spreadsheet shows them, the header being
  * line 1). Memory stays flat whatever the file: a block of it at a time, the problems listed,
