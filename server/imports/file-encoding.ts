@@ -145,17 +145,18 @@ function pinpoint(piece: Buffer, encoding: ImportEncoding, final: boolean): { te
 }
 
 /**
- * The 6,763 ideographs of GB2312 (rows 16 to 87 of the GBK table, both bytes 0xA1 or above): the
- * common ones. A Windows-1252 accented letter and the ASCII letter after it make a GBK code whose
- * second byte is below 0xA1, never one of these.
+ * The characters of the GBK codes whose second byte is an ASCII letter: what an accented Windows-1252
+ * letter (or its punctuation, 0x80 to 0xFF) and the letter after it read as in GBK. None is one of
+ * GB2312's common ideographs (their bytes are all 0xA1 or above).
  */
-let gb2312: ReadonlySet<string> | null = null;
-function commonIdeographs(): ReadonlySet<string> {
-  if (gb2312) return gb2312;
+let accentAndLetter: ReadonlySet<string> | null = null;
+function readsOfAccentAndLetter(): ReadonlySet<string> {
+  if (accentAndLetter) return accentAndLetter;
   const bytes: number[] = [];
-  for (let lead = 0xb0; lead <= 0xf7; lead++) for (let trail = 0xa1; trail <= 0xfe; trail++) bytes.push(lead, trail);
-  gb2312 = new Set(new TextDecoder('gb18030').decode(Uint8Array.from(bytes)));
-  return gb2312;
+  for (let lead = 0x81; lead <= 0xfe; lead++)
+    for (let trail = 0x41; trail <= 0x7a; trail++) if (trail <= 0x5a || trail >= 0x61) bytes.push(lead, trail);
+  accentAndLetter = new Set(new TextDecoder('gb18030').decode(Uint8Array.from(bytes)));
+  return accentAndLetter;
 }
 
 /** A private use character (GBK's user-defined codes, where two accented letters fall: "üß"), or an ideograph next to a Latin letter. */
@@ -164,17 +165,17 @@ const SUSPECT =
 
 /**
  * Where a GB18030 reading looks like a Windows-1252 (Latin-1) file read as GBK, or -1: a character of
- * the private use areas, or an ideograph outside GB2312's common ones next to a Latin letter (an
- * accented letter and the ASCII letter after it make one: "Müller" reads "M黮ler", "appliquée"
- * "appliqu閑", "École" "蒫ole"). Chinese text seldom has a rare ideograph against a Latin letter;
- * docs/csv.md says what this does not catch.
+ * the private use areas, or next to a Latin letter an ideograph that an accented letter and the ASCII
+ * letter after it make ("Müller" reads "M黮ler", "appliquée" "appliqu閑", "École" "蒫ole"). Chinese
+ * text, simplified or traditional ("臺積電TSMC"), has such a rare ideograph against a Latin letter
+ * seldom; docs/csv.md says what this does not catch.
  */
 export function doubtfulAt(text: string): number {
   SUSPECT.lastIndex = 0;
   for (let match = SUSPECT.exec(text); match; match = SUSPECT.exec(text)) {
     const char = match[0];
     const privateUse = /[\uE000-\uF8FF\u{F0000}-\u{10FFFF}]/u.test(char);
-    if (privateUse || !commonIdeographs().has(char)) return match.index;
+    if (privateUse || readsOfAccentAndLetter().has(char)) return match.index;
   }
   return -1;
 }

@@ -132,7 +132,7 @@ describe('the encodings of an imported file', () => {
   });
 
   it('when Chinese text mixes Latin letters and common or rare characters, then it is not doubted', () => {
-    for (const text of ['A股B', '朱镕基', 'iPhone手机', '华为P40', '维C银翘片', 'USST,上海理工大学'])
+    for (const text of ['A股B', '朱镕基', 'iPhone手机', '华为P40', '维C银翘片', 'USST,上海理工大学', '臺積電TSMC', 'Z喆'])
       expect(doubtfulAt(text), text).toBe(-1);
     expect(doubtfulAt('M黮ler')).toBe(1);
     expect(doubtfulAt('蒫ole')).toBe(0);
