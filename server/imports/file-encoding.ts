@@ -273,6 +273,16 @@ async function trial(path: string, encoding: ImportEncoding, highWaterMark: numb
 /** Tabs when the header line has tabs and no comma (Excel's "Unicode text", "Text (Tab delimited)"); else commas. */
 const delimiterOf = (header: string): ImportDelimiter => (header.includes('\t') && !header.includes(',') ? 'tab' : 'comma');
 
+/** Whether this Node reads GB18030 (the official builds, with full ICU, do). */
+const READS_GB18030 = (() => {
+  try {
+    new TextDecoder('gb18030');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 /** The first bytes of a file: its byte-order mark, if any. */
 async function firstBytes(path: string): Promise<Buffer> {
   const stream = createReadStream(path, { start: 0, end: 2 });
@@ -318,6 +328,8 @@ export async function detectReading(path: string, highWaterMark = 64 * 1024): Pr
   // Where the file stops being UTF-8 is found only for a refusal: it reads the file again to there.
   const asUtf8 = () => failureDetail(path, 'utf-8', utf8, highWaterMark);
   if (utf8.nonAscii >= UTF8_CHARACTERS_BEFORE_DAMAGE) throw new EncodingRefused(said('file_utf8_damaged'), [await asUtf8()]);
+  // A Node built without full ICU reads no GB18030: such a file is refused as before, with the hint.
+  if (!READS_GB18030) throw new EncodingRefused(said('file_not_utf8', { utf16: false }), [await asUtf8()]);
   const gb = await trial(path, 'gb18030', highWaterMark);
   if (!gb.failure) return readAs('gb18030', gb);
   if (gb.failure.why === 'uncut')
