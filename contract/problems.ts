@@ -455,12 +455,37 @@ export const PROBLEMS = {
   file_not_utf8: entry<{ utf16: boolean }>(
     (p) =>
       p.utf16
-        ? 'The file is UTF-16, not UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.'
-        : 'The file is not UTF-8 (it may be GBK or Windows-1252). In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.',
+        ? 'The file looks like UTF-16 without a byte-order mark, which cannot be told apart safely. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.'
+        : 'The file is not UTF-8, nor GB18030 (GBK) as Excel saves “CSV” in a Chinese locale (it may be Windows-1252). In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.',
     (p) =>
       p.utf16
-        ? '文件是 UTF-16 编码，不是 UTF-8。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。'
-        : '文件不是 UTF-8 编码（可能是 GBK 或 Windows-1252）。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。',
+        ? '文件像是没有字节顺序标记（BOM）的 UTF-16 编码，无法可靠识别。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。'
+        : '文件不是 UTF-8 编码，也不是 Excel 中文版保存“CSV”时使用的 GB18030（GBK）编码（可能是 Windows-1252）。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。',
+  ),
+  file_utf8_damaged: entry(
+    () =>
+      'The file is UTF-8 up to a byte that is not: it was damaged, or text in another encoding was pasted into it. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.',
+    () => '文件在某个字节之前是 UTF-8 编码，之后不是：文件已损坏，或粘贴进了其他编码的文字。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。',
+  ),
+  file_not_as_marked: entry<{ encoding: string }>(
+    (p) =>
+      `The file begins with the byte-order mark of ${p.encoding} but is not ${p.encoding} throughout: it was damaged. In Excel, save it as “CSV UTF-8 (Comma delimited)” and import it again.`,
+    (p) =>
+      `文件以 ${p.encoding} 的字节顺序标记（BOM）开头，但并非全部为 ${p.encoding} 编码：文件已损坏。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新导入。`,
+  ),
+  bytes_not_encoding: entry<{ bytes: string; offset: number; encoding: string }>(
+    (p) => `the bytes ${p.bytes} (at byte ${count(p.offset)} of the file) are not ${p.encoding}`,
+    (p) => `字节 ${p.bytes}（位于文件第 ${count(p.offset)} 字节）不是 ${p.encoding} 编码`,
+  ),
+  file_changed_while_read: entry(
+    () => 'the file changed while it was read: import it again',
+    () => '文件在读取期间被修改：请重新导入',
+  ),
+  gb18030_doubtful: entry<{ text: string }>(
+    (p) =>
+      `read as GB18030 (GBK) this is “${p.text}”: a Chinese character inside a Latin word, or one of the private use area, is what a Windows-1252 file read as GBK gives`,
+    (p) =>
+      `按 GB18030（GBK）读取，此处为“${p.text}”：拉丁字母单词中夹有汉字，或出现私用区字符，这是 Windows-1252 文件被误读为 GBK 时的特征`,
   ),
   header_mismatch: entry(
     () => 'The header does not match the columns of this kind of record.',

@@ -104,8 +104,24 @@ export const records = {
   'records.import.meaning': ['Meaning', '含义'],
   'records.import.file': ['CSV file', 'CSV 文件'],
   'records.import.fileHint': [
-    'UTF-8, comma separated, at most 50 MB; headers in English or Chinese. In Excel: Save as “CSV UTF-8 (Comma delimited)”.',
-    'UTF-8 编码、逗号分隔，不超过 50 MB；表头可用英文或中文列名。在 Excel 中请“另存为 CSV UTF-8（逗号分隔）”。',
+    'UTF-8, GB18030 (GBK) or UTF-16, separated by commas or tabs, at most 50 MB; headers in English or Chinese. In Excel, “CSV UTF-8 (Comma delimited)” is best; “CSV” and “Unicode Text” (.txt) are read too.',
+    'UTF-8、GB18030（GBK）或 UTF-16 编码，逗号或制表符分隔，不超过 50 MB；表头可用英文或中文列名。在 Excel 中最好“另存为 CSV UTF-8（逗号分隔）”；“CSV”和“Unicode 文本”（.txt）也可读取。',
+  ],
+  'records.import.reading': ['Read as {encoding}, {delimiter}.', '读取方式：{encoding}，{delimiter}。'],
+  'records.import.encoding.utf8': ['UTF-8', 'UTF-8'],
+  'records.import.encoding.utf8Bom': ['UTF-8 (with a byte-order mark)', 'UTF-8（带 BOM）'],
+  'records.import.encoding.gb18030': ['GB18030 (GBK, Excel’s “CSV” in a Chinese locale)', 'GB18030（GBK，中文版 Excel 的“CSV”）'],
+  'records.import.encoding.utf16le': ['UTF-16LE (Excel’s “Unicode Text”)', 'UTF-16LE（Excel 的“Unicode 文本”）'],
+  'records.import.encoding.utf16be': ['UTF-16BE', 'UTF-16BE'],
+  'records.import.delimiter.comma': ['comma-separated', '逗号分隔'],
+  'records.import.delimiter.tab': ['tab-separated', '制表符分隔'],
+  'records.import.sample': [
+    'The first text beyond ASCII, as read: line {line}, {column}: “{text}”.',
+    '按此读取的第一处非 ASCII 文字：第 {line} 行，{column}：“{text}”。',
+  ],
+  'records.import.gb18030Check': [
+    'The encoding was found from the file’s bytes. If the file was not saved from Excel as “CSV” in a Chinese locale (a Western-European file, say), do not apply it: save it as “CSV UTF-8 (Comma delimited)” instead.',
+    '编码是根据文件内容判断的。如果该文件并非由中文版 Excel 保存为“CSV”（例如西欧语言的文件），请不要导入，改为“另存为 CSV UTF-8（逗号分隔）”。',
   ],
   'records.import.check': ['Check the file', '检查文件'],
   'records.import.progress': ['Upload progress', '上传进度'],
@@ -151,8 +167,8 @@ export const records = {
   ],
   'records.import.nothingImported': ['Nothing was imported.', '未导入任何记录。'],
   'records.import.notUtf8': [
-    'The file is not UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)” and choose it again.',
-    '文件不是 UTF-8 编码。请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”后重新选择。',
+    'The file looks like UTF-16 without a byte-order mark. In Excel, save it as “CSV UTF-8 (Comma delimited)” and choose it again.',
+    '文件像是没有字节顺序标记（BOM）的 UTF-16 编码。请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”后重新选择。',
   ],
   'records.import.tooLarge': [
     'The file is larger than 50 MB: split it and import the parts one after another.',

@@ -1,17 +1,30 @@
 import { html, nothing, render } from 'lit-html';
 import { ApiError, currentCsrfToken, type Me, type ProblemDetail, problemOf, query } from '../api';
-import { pick, t } from '../i18n';
+import { type MessageKey, pick, t } from '../i18n';
 import { messageOf, nextId, openDialog } from '../lib/form-dialog';
 import { formatCount } from '../lib/paged-table';
 import { KIND_COLUMNS, KIND_NAMES, type Kind } from './records-columns';
 import type { Labels } from './records-labels';
 
-import type { ImportResult } from '../../contract/schemas/records';
+import type { ImportDelimiter, ImportEncoding, ImportResult } from '../../contract/schemas/records';
 
 /** The server refuses files above 50 MB (server/imports/read-upload.ts); the client says so before sending one. */
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
-/** The message the server gives a file that is not UTF-8 (server/imports/parse-import.ts). */
-const NOT_UTF8 = 'the file is not UTF-8';
+/** The names of the encodings and delimiters an import may be read in. */
+const ENCODING_NAMES: Record<ImportEncoding, MessageKey> = {
+  'utf-8': 'records.import.encoding.utf8',
+  'utf-8-bom': 'records.import.encoding.utf8Bom',
+  gb18030: 'records.import.encoding.gb18030',
+  'utf-16le': 'records.import.encoding.utf16le',
+  'utf-16be': 'records.import.encoding.utf16be',
+};
+const DELIMITER_NAMES: Record<ImportDelimiter, MessageKey> = {
+  comma: 'records.import.delimiter.comma',
+  tab: 'records.import.delimiter.tab',
+};
+
+/** A refusal whose only place is the whole file: a UTF-16 file without its mark (server/imports/file-encoding.ts). */
+const wholeFile = (e: ProblemDetail): boolean => e.code === 'not_utf8';
 
 /** A refused import: the API's problem, and how many problems the file has in all (the 422 lists at most 1000). */
 class ImportProblem extends Error {
@@ -113,9 +126,30 @@ const ignoredNote = (answer: ImportResult) =>
       })}</p>`
     : nothing;
 
+/**
+ * How the server read the file: its encoding and delimiter, found from the file itself, and the first
+ * text beyond ASCII as read, where a wrong encoding shows; a word more with GB18030, which is inferred.
+ */
+const readingNote = (answer: ImportResult) =>
+  html`<p class="import-reading" data-encoding=${answer.encoding} data-delimiter=${answer.delimiter}>${t(
+    'records.import.reading',
+    {
+      encoding: t(ENCODING_NAMES[answer.encoding]),
+      delimiter: t(DELIMITER_NAMES[answer.delimiter]),
+    },
+  )}${
+    answer.sample
+      ? html` <span class="import-sample" data-line=${answer.sample.line}>${t('records.import.sample', {
+          line: formatCount(answer.sample.line),
+          column: answer.sample.column,
+          text: answer.sample.text,
+        })}</span>`
+      : nothing
+  }${answer.encoding === 'gb18030' ? html` <span class="muted">${t('records.import.gb18030Check')}</span>` : nothing}</p>`;
+
 /** A refusal's headline: what a person can do about it, by what the server said. */
 function headline(problem: ApiError, rows: readonly ProblemDetail[]): string {
-  if (problem.errors.some((e) => (e.original ?? e.message) === NOT_UTF8)) return t('records.import.notUtf8');
+  if (problem.errors.some(wholeFile)) return t('records.import.notUtf8');
   const byStatus: Record<number, string> = {
     413: t('records.import.tooLarge'),
     415: t('records.import.unsupported'),
@@ -180,7 +214,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     </details>
     <div class="form-field">
       <label for=${fileId}>${t('records.import.file')}</label>
-      <input type="file" id=${fileId} accept=".csv,text/csv" data-action="choose-file" ?disabled=${progress !== undefined}
+      <input type="file" id=${fileId} accept=".csv,.txt,text/csv,text/plain" data-action="choose-file" ?disabled=${progress !== undefined}
         @change=${(e: Event) => {
           inFlight?.abort();
           file = (e.target as HTMLInputElement).files?.[0];
@@ -246,7 +280,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
       'preview',
       html`<h3>${t('records.import.previewTitle')}</h3>
         <p>${t('records.import.previewIntro', { file: answer.fileName ?? '' })}</p>
-        ${counts(answer, 'preview')}${ignoredNote(answer)}
+        ${readingNote(answer)}${counts(answer, 'preview')}${ignoredNote(answer)}
         ${answer.inserted + answer.updated === 0 ? html`<p class="muted">${t('records.import.nothing')}</p>` : nothing}
         <div class="dialog-actions start">
           <button type="button" class="primary" data-action="apply" @click=${() => void run(false)}>${t('records.import.apply')}</button>
@@ -262,7 +296,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
       'applied',
       html`<h3>${t('records.import.appliedTitle')}</h3>
         <p role="status">${t('records.import.appliedIntro', { file: answer.fileName ?? '' })}</p>
-        ${counts(answer, 'applied')}${ignoredNote(answer)}
+        ${readingNote(answer)}${counts(answer, 'applied')}${ignoredNote(answer)}
         ${changed ? html`<p class="import-warning">${t('records.import.fileChanged')}</p>` : nothing}
         <div class="dialog-actions">
           <button type="button" class="primary" data-action="close-import" @click=${close}>${t('records.import.done')}</button>
@@ -276,7 +310,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     if (!(error instanceof ImportProblem)) return fail(t('records.import.failed', { message: messageOf(error) }));
     const { problem, errorCount } = error;
     const rows = problem.errors.filter((e) => e.line !== undefined || e.column !== undefined);
-    const listed = rows.length > 0 && !problem.errors.every((e) => (e.original ?? e.message) === NOT_UTF8);
+    const listed = rows.length > 0 && !problem.errors.every(wholeFile);
     const lines = new Set(rows.map((r) => r.line).filter((l) => l !== undefined)).size;
     const count =
       errorCount > rows.length

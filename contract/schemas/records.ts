@@ -42,6 +42,21 @@ export const ImportQuerySchema = z
   })
   .strict();
 
+/**
+ * The encodings an imported file is read in, detected from its bytes (docs/csv.md): UTF-8 without or
+ * with a byte-order mark, GB18030 (of which GBK, Excel's "CSV" in a Chinese locale, is a part), and
+ * UTF-16 with a byte-order mark (Excel's "Unicode text").
+ */
+export const IMPORT_ENCODINGS = ['utf-8', 'utf-8-bom', 'gb18030', 'utf-16le', 'utf-16be'] as const;
+export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
+/** What separates an imported file's cells: commas, or tabs (found from its header line). */
+export const IMPORT_DELIMITERS = ['comma', 'tab'] as const;
+export type ImportDelimiter = (typeof IMPORT_DELIMITERS)[number];
+
+/** A text cell of an imported file as it was read: its line (as a spreadsheet numbers it), column and text (at most 60 characters). */
+export const TextSampleSchema = z.object({ line: z.number(), column: z.string(), text: z.string() });
+export type TextSample = z.infer<typeof TextSampleSchema>;
+
 export const ImportResultSchema = z.object({
   kind: z.enum(FACT_KINDS),
   rows: z.number(),
@@ -54,5 +69,11 @@ export const ImportResultSchema = z.object({
   sha256: z.string(),
   /** Read-only columns of the file that were not read (a contract's received_cny). */
   ignored: z.array(z.string()),
+  /** The encoding the file was read in, as detected. */
+  encoding: z.enum(IMPORT_ENCODINGS),
+  /** What separates its cells, as found from its header. */
+  delimiter: z.enum(IMPORT_DELIMITERS),
+  /** The file's first text cell with characters beyond ASCII, as read (null if none): a file read in the wrong encoding shows there. */
+  sample: TextSampleSchema.nullable(),
 });
 export type ImportResult = z.infer<typeof ImportResultSchema>;

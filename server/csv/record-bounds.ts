@@ -10,7 +10,6 @@ export const MAX_ROW_BYTES = 64 * 1024;
 export const MAX_ROW_CELLS = 100;
 
 const QUOTE = 0x22;
-const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -36,7 +35,8 @@ export class RowOutOfBounds extends Error {
  * than 64 KB or wider than 100 cells, naming the line it starts on: memory stays a block of the file
  * whatever the file. It passes every byte on unchanged; the parser does the reading.
  *
- * Line ends are CRLF, LF or CR, as the parser is told to take them. A `"` that does not open a cell
+ * Line ends are CRLF, LF or CR, as the parser is told to take them; the bytes are UTF-8 (imports
+ * of other encodings pass through `ToUtf8` first). A `"` that does not open a cell
  * is passed over: the parser refuses it, with its own message.
  */
 export class RecordBounds extends Transform {
@@ -46,6 +46,11 @@ export class RecordBounds extends Transform {
   #cells = 1;
   #afterCr = false;
   #first = true;
+
+  /** The byte that separates cells: a comma, or a tab (`0x09`) in a tab-separated file. */
+  constructor(readonly delimiter: number = 0x2c) {
+    super();
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     let i = 0;
@@ -63,7 +68,7 @@ export class RecordBounds extends Transform {
         this.#at = At.Quoted;
       } else if (byte === QUOTE && this.#at === At.AfterQuote) {
         this.#at = At.Quoted; // a doubled quote inside a quoted cell
-      } else if (byte === COMMA) {
+      } else if (byte === this.delimiter) {
         this.#at = At.CellStart;
         if (++this.#cells > MAX_ROW_CELLS) {
           done(new RowOutOfBounds(this.#line, said('row_too_many_cells', { cells: MAX_ROW_CELLS })));

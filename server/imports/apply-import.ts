@@ -7,6 +7,7 @@ import { detail, type ProblemDetail, said, Unprocessable } from '../lib/problems
 import type { Caller } from '../http/route.js';
 import { brokenContractRule, hasStagedChecks, stagedProblems, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../../contract/record-columns.js';
+import type { ImportDelimiter, ImportEncoding, TextSample } from '../../contract/schemas/records.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from '../lib/spool.js';
 import { Conflict } from '../lib/problems.js';
@@ -62,6 +63,11 @@ export interface ImportResult extends ImportCounts {
   batchId: number | null;
   fileName: string | null;
   sha256: string;
+  /** How the file was read (`file-encoding.ts`). */
+  encoding: ImportEncoding;
+  delimiter: ImportDelimiter;
+  /** The file's first text cell beyond ASCII, as read. */
+  sample: TextSample | null;
 }
 
 /** The SQL type of each kind of column, for the arrays the rows travel in. */
@@ -333,7 +339,7 @@ export async function applyImport(
     await writeAudit(trx, actor, {
       action: 'import',
       subject: `import:${kind}`,
-      detail: { batch: batchRow.id, file: file.name, sha256: digest, rows: checked.rows, ...counts },
+      detail: { batch: batchRow.id, file: file.name, sha256: digest, ...checked.reading, rows: checked.rows, ...counts },
     });
     if (counts.inserted + counts.updated > 0) await bumpDataVersion(trx);
     options.beforeCommit?.();
@@ -341,7 +347,17 @@ export async function applyImport(
   };
   try {
     const outcome = await db.transaction().execute(run);
-    return { kind, rows: checked.rows, dryRun: false, fileName: file.name, sha256: digest, ignored: checked.ignored, ...outcome };
+    return {
+      kind,
+      rows: checked.rows,
+      dryRun: false,
+      fileName: file.name,
+      sha256: digest,
+      ignored: checked.ignored,
+      ...checked.reading,
+      sample: checked.sample,
+      ...outcome,
+    };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const rule = brokenContractRule(error);
@@ -510,6 +526,8 @@ async function dryRunImport(
         fileName: file.name,
         sha256: file.sha256,
         ignored: checked.ignored,
+        ...checked.reading,
+        sample: checked.sample,
         ...counts,
       };
     } finally {

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { unescapeTextCell } from '../csv/cells.js';
@@ -21,6 +20,8 @@ import { CELL_SCHEMAS, crossRuleProblems, type RecordValues } from '../records/r
 import { referenceProblems } from '../records/records.service.js';
 import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from '../csv/record-bounds.js';
 import { type SpoolFile, SpoolWriter, spoolFile } from '../lib/spool.js';
+import { detectReading, EncodingRefused, type Reading, ToUtf8 } from './file-encoding.js';
+import type { TextSample } from '../../contract/schemas/records.js';
 
 export const MAX_IMPORT_ROWS = 1_000_000;
 export { MAX_REPORTED_ERRORS } from '../csv/record-bounds.js';
@@ -169,67 +170,6 @@ function codeCells(kind: FactKind, input: Record<string, unknown>, flagged: Read
   return codes;
 }
 
-const NOT_UTF8 = said('file_not_utf8', { utf16: false });
-
-/**
- * Checks that a stream is UTF-8 as it passes, refusing a UTF-16 file and any byte that is not
- * UTF-8, with the line it is on. Counts the bytes read, for progress.
- */
-class Utf8Lines extends Transform {
-  bytes = 0;
-  #lines = 1;
-  #first = true;
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (this.#first) {
-      this.#first = false;
-      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-        done(new ImportRejected(said('file_not_utf8', { utf16: true }), [detail({ line: 1 }, said('not_utf8'))], 1));
-        return;
-      }
-    }
-    try {
-      // Decoded to be checked only: the parser reads the bytes as they are.
-      this.#decoder.decode(chunk, { stream: true });
-    } catch {
-      done(new ImportRejected(NOT_UTF8, [detail({ line: this.#lines + lineOfInvalidByte(chunk) }, said('not_utf8'))], 1));
-      return;
-    }
-    this.bytes += chunk.length;
-    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) this.#lines++;
-    done(null, chunk);
-  }
-
-  override _flush(done: TransformCallback): void {
-    try {
-      this.#decoder.decode();
-      done();
-    } catch {
-      done(new ImportRejected(NOT_UTF8, [detail({ line: this.#lines }, said('ends_inside_character'))], 1));
-    }
-  }
-}
-
-/** How many line ends stand before the first line of `chunk` that is not UTF-8 on its own. */
-function lineOfInvalidByte(chunk: Buffer): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let before = 0;
-  let start = 0;
-  for (let i = 0; i <= chunk.length; i++) {
-    if (i === chunk.length || chunk[i] === 0x0a) {
-      try {
-        decoder.decode(chunk.subarray(start, i));
-      } catch {
-        return before;
-      }
-      before++;
-      start = i + 1;
-    }
-  }
-  return 0;
-}
-
 /** Rows that passed every check, one JSON array a line (`[line, …values in column order]`), on disk. */
 export interface CheckedImport {
   rows: number;
@@ -241,13 +181,20 @@ export interface CheckedImport {
    * record takes their defaults; a stored one keeps its values.
    */
   absent: string[];
+  /** How the file was read: its encoding and delimiter, as detected. */
+  reading: Reading;
+  /** The first text cell with characters beyond ASCII, as read: where a wrong encoding would show. */
+  sample: TextSample | null;
 }
+
+const BEYOND_ASCII = /[^\p{ASCII}]/u;
 
 /** How long the checks run before they let the event loop serve other requests. */
 const SLICE_MS = 10;
 
 /**
- * Reads a file as it streams and checks every row (until 10,000 problems): the kind's schema, codes that exist, a
+ * Finds the file's encoding and delimiter (`detectReading`: a file in none Excel writes is refused
+ * there), then reads it as it streams and checks every row (until 10,000 problems): the kind's schema, codes that exist, a
  * steward's university. Returns the rows that passed, spooled to disk, or throws with every
  * problem found (up to 1000 listed, lines numbered as a spreadsheet shows them, the header being
  * line 1). Memory stays flat whatever the file: a block of it at a time, the problems listed,
@@ -263,14 +210,35 @@ export async function checkImport(
   /** Stops the checks (its reason is thrown): the caller went away. */
   signal?: AbortSignal,
 ): Promise<CheckedImport> {
+  let reading: Reading;
+  try {
+    reading = await detectReading(source.path);
+  } catch (error) {
+    if (error instanceof EncodingRefused) throw new ImportRejected(error.problem, error.errors, error.errors.length);
+    throw error;
+  }
+  signal?.throwIfAborted();
   const spool = spoolFile('rows');
   const out = new SpoolWriter(spool);
   try {
     const ignored: string[] = [];
     const absent: string[] = [];
-    const rows = await checkRows(kind, source, references, ownUniversity, onProgress, out, signal, ignored, absent);
+    const sample: [TextSample | null] = [null];
+    const rows = await checkRows(
+      kind,
+      source,
+      reading,
+      references,
+      ownUniversity,
+      onProgress,
+      out,
+      signal,
+      ignored,
+      absent,
+      sample,
+    );
     await out.close();
-    return { rows, spool, ignored, absent };
+    return { rows, spool, ignored, absent, reading, sample: sample[0] };
   } catch (error) {
     await out.abandon();
     throw error;
@@ -280,6 +248,7 @@ export async function checkImport(
 async function checkRows(
   kind: FactKind,
   source: SpoolFile,
+  read: Reading,
   references: References,
   own: string | null,
   onProgress: (bytesRead: number) => void,
@@ -287,12 +256,31 @@ async function checkRows(
   signal: AbortSignal | undefined,
   ignored: string[] = [],
   absent: string[] = [],
+  /** Set to the first text cell with characters beyond ASCII. */
+  sample: [TextSample | null] = [null],
 ): Promise<number> {
-  const decoder = new Utf8Lines();
+  // The file as UTF-8, whatever it was written in. The file was read through when its encoding was
+  // found: a failure here means it changed since (the command line reads the user's own file).
+  const decoder = new ToUtf8(
+    read.encoding,
+    () => new ImportRejected(said('file_not_utf8', { utf16: false }), [detail({ line: 1 }, said('file_changed_while_read'))], 1),
+  );
+  const tabs = read.delimiter === 'tab';
   // Line ends as a spreadsheet takes them, mixed in one file too (a header saved with CRLF, rows added with LF).
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'] });
+  const parser = parse({
+    bom: true,
+    delimiter: tabs ? '\t' : ',',
+    relax_column_count: true,
+    skip_empty_lines: false,
+    record_delimiter: ['\r\n', '\n', '\r'],
+  });
   // The pipeline ends every stream, and reports the first failure, whatever fails and whenever.
-  const reading = pipeline(createReadStream(source.path, { highWaterMark: 4 * 1024 }), decoder, new RecordBounds(), parser);
+  const reading = pipeline(
+    createReadStream(source.path, { highWaterMark: 4 * 1024 }),
+    decoder,
+    new RecordBounds(tabs ? 0x09 : 0x2c),
+    parser,
+  );
   reading.catch(() => undefined); // read through the loop below
 
   const problems: ProblemDetail[] = [];
@@ -365,6 +353,8 @@ async function checkRows(
         if (!column || column.derived) return;
         const cell = record[index]!;
         input[column.name] = column.type === 'text' ? unescapeTextCell(cell.trim()) : cell;
+        if (!sample[0] && column.type === 'text' && BEYOND_ASCII.test(cell))
+          sample[0] = { line, column: column.name, text: shown(String(input[column.name])) };
       });
       for (const column of specs) if (!(column.name in input)) input[column.name] = '';
       const cells = CELL_SCHEMAS[kind].safeParse(input);

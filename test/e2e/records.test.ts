@@ -426,7 +426,16 @@ describeBrowser('the records view', () => {
     expect(await page.locator('.import-result [data-action=apply]').count()).toBe(0);
     await screenshot(page, 'records-import-errors-zh');
 
-    // A file saved in GBK is refused with the hint to save it as UTF-8.
+    // A Windows-1252 file is refused with the hint to save it as CSV UTF-8, naming its line and column.
+    const latin1 = Buffer.from(`${HEADER}\r\nUSST,E2E-1252-1,license,Café,JS,,OPTO,2024-06-28,100,0,1\r\n`, 'latin1');
+    await page.locator('[data-action=choose-file]').setInputFiles({ name: 'latin1.csv', mimeType: 'text/csv', buffer: latin1 });
+    await page.locator('[data-action=dry-run]').click();
+    await expect.poll(() => page.locator('.import-result .import-error').textContent()).toContain('CSV UTF-8');
+    expect(
+      await page.locator('.import-errors tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line'))),
+    ).toEqual(['2', '2']);
+
+    // A file Excel saved as “CSV” in a Chinese locale (GBK) is read: the dry run says in what.
     const gbk = Buffer.from([
       ...Buffer.from(`${HEADER}\r\nUSST,E2E-GBK-1,license,`),
       0xcb,
@@ -437,8 +446,13 @@ describeBrowser('the records view', () => {
     ]);
     await page.locator('[data-action=choose-file]').setInputFiles({ name: 'gbk.csv', mimeType: 'text/csv', buffer: gbk });
     await page.locator('[data-action=dry-run]').click();
-    await page.locator('.import-result[data-state=rejected]').waitFor();
-    expect(await page.locator('.import-result .import-error').textContent()).toContain('UTF-8');
+    await page.locator('.import-result[data-state=preview]').waitFor();
+    const reading = page.locator('.import-result .import-reading');
+    expect(await reading.getAttribute('data-encoding')).toBe('gb18030');
+    expect(await reading.textContent()).toContain('读取方式：GB18030（GBK，中文版 Excel 的“CSV”），逗号分隔。');
+    expect(await reading.locator('.import-sample').textContent()).toBe(
+      '按此读取的第一处非 ASCII 文字：第 2 行，partner_name：“苏州”。',
+    );
 
     // Nothing was applied: the same total, through the API and on screen.
     await page.keyboard.press('Escape');
@@ -476,6 +490,9 @@ describeBrowser('the records view', () => {
         .locator('.import-counts dd')
         .evaluateAll((dds) => Object.fromEntries(dds.map((dd) => [dd.getAttribute('data-count'), Number(dd.textContent)])));
     expect(await counts()).toEqual({ rows: 3, inserted: 2, updated: 1, unchanged: 0 });
+    expect(await dialog.locator('.import-reading').textContent()).toBe(
+      'Read as UTF-8, comma-separated. The first text beyond ASCII, as read: line 3, partner_name: “E2E 合作方”.',
+    );
     expect((await steward.json<RecordsAnswer>('/records/tech_transfer')).total).toBe(before);
     await screenshot(page, 'records-import-preview-en');
 

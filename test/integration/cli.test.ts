@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../server/auth/password.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { createTestDatabase, TEST_DB } from '../helpers/database.js';
+import { encodeText, withTabs } from '../helpers/encodings.js';
 import { CHILD_TEST_TIMEOUT, ROOT, runTs } from '../helpers/process.js';
 
 describe(`user administration from the command line (${TEST_DB})`, { timeout: CHILD_TEST_TIMEOUT }, () => {
@@ -100,12 +101,25 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
   it('when a CSV is imported from the command line, then it is applied once, a second time changes nothing, and a dry run writes nothing', async () => {
     const sample = join(ROOT, 'docs/samples/credit.csv');
     const dry = await cli(['import', 'credit', sample, '--dry-run']);
-    expect(dry.stdout).toBe('dry run, nothing written: would insert 3, update 0, unchanged 0 (3 rows of credit)\n');
+    expect(dry.stdout).toBe(
+      'dry run, nothing written: would insert 3, update 0, unchanged 0 (3 rows of credit, read as UTF-8 with a byte-order mark, comma-separated)\n',
+    );
     const first = await cli(['import', 'credit', sample]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^imported: inserted 3, updated 0, unchanged 0 \(3 rows of credit, batch \d+\)\n$/);
+    expect(first.stdout).toMatch(
+      /^imported: inserted 3, updated 0, unchanged 0 \(3 rows of credit, read as UTF-8 with a byte-order mark, comma-separated, batch \d+\)\n$/,
+    );
     const second = await cli(['import', 'credit', sample]);
     expect(second.stdout).toMatch(/inserted 0, updated 0, unchanged 3/);
+    // The same file as Excel saves "Text (Tab delimited)" in a Chinese locale: GB18030 and tabs, read as such.
+    const gbk = join(scratch, 'credit-gbk.txt');
+    writeFileSync(gbk, encodeText(withTabs(readFileSync(sample, 'utf8')), 'gb18030'));
+    expect(readFileSync(gbk).includes(Buffer.from('工程热力学'))).toBe(false);
+    const third = await cli(['import', 'credit', gbk]);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toMatch(
+      /^imported: inserted 0, updated 0, unchanged 3 \(3 rows of credit, read as GB18030, tab-separated, batch \d+\)\n$/,
+    );
   });
 
   it('when the file is bad, or belongs to another university than the steward named by --as, then it exits 1 with every problem, and 2 for wrong usage', async () => {

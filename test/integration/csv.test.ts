@@ -299,23 +299,29 @@ describe(`CSV in and out (${TEST_DB})`, () => {
     },
   );
 
-  it('when the file is GBK or Windows-1252, then it says the file is not UTF-8 and how to save it', async () => {
-    const gbk = Buffer.concat([
-      Buffer.from(`${header}\r\n`),
-      Buffer.from([0xc9, 0xcf, 0xba, 0xa3]),
-      Buffer.from(',X-9,license,Acme,SH,,OPTO,2024-05-01,1,0,0\r\n'),
-    ]);
-    for (const body of [gbk, Buffer.from(`${header}\r\nUSST,X-9,license,Caf\xe9,SH,,OPTO,2024-05-01,1,0,0\r\n`, 'latin1')]) {
-      const response = await server.fetch('/api/v1/imports/tech_transfer', {
+  it('when the file is GBK, then it is read as such; when it is Windows-1252, then it says it is neither UTF-8 nor GBK and how to save it', async () => {
+    const post = (body: Buffer, query = '') =>
+      server.fetch(`/api/v1/imports/tech_transfer${query}`, {
         method: 'POST',
         headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrfToken!, 'content-type': 'text/csv' },
-        body,
+        body: new Uint8Array(body),
       });
-      expect(response.status).toBe(422);
-      const problem = await response.json();
-      expect(problem.detail).toMatch(/not UTF-8.*CSV UTF-8/);
-      expect(problem.errors[0]).toMatchObject({ line: 2 });
-    }
+    const before = await snapshot();
+    // 上海 in GBK as a partner's name: read as GBK, it is a good row.
+    const gbk = Buffer.concat([
+      Buffer.from(`${header}\r\nUSST,X-9,license,`),
+      Buffer.from([0xc9, 0xcf, 0xba, 0xa3]),
+      Buffer.from(',SH,,OPTO,2024-05-01,1,0,0\r\n'),
+    ]);
+    const read = await post(gbk, '?dryRun=true');
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ encoding: 'gb18030', delimiter: 'comma', inserted: 1 });
+    const latin1 = await post(Buffer.from(`${header}\r\nUSST,X-9,license,Caf\xe9,SH,,OPTO,2024-05-01,1,0,0\r\n`, 'latin1'));
+    expect(latin1.status).toBe(422);
+    const problem = await latin1.json();
+    expect(problem.detail).toMatch(/not UTF-8, nor GB18030.*CSV UTF-8/);
+    expect(problem.errors[0]).toMatchObject({ line: 2, column: 'partner_name' });
+    expect(await snapshot()).toBe(before);
   });
 
   it('when the body is over 50 MB, then it is a 413 and nothing is read into the database', async () => {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Actor } from '../../audit/audit.queries.js';
 import { ownUniversityOnly } from '../../auth/guard.js';
 import { importFile } from '../../imports/import-file.js';
+import { ENCODING_NAME, type Reading } from '../../imports/file-encoding.js';
 import { ImportForbidden, ImportRejected } from '../../imports/parse-import.js';
 import { existingFile, sha256OfFile } from '../../lib/spool.js';
 import { MAX_UPLOAD_BYTES } from '../../imports/read-upload.js';
@@ -24,6 +25,10 @@ function progress(label: string, total: number): (done: number) => void {
     if (share >= 1) process.stderr.write('\n');
   };
 }
+
+/** How the file was read, as the output says it: `GB18030, tab-separated`. */
+const readingSaid = (reading: Reading): string =>
+  `${ENCODING_NAME[reading.encoding]}${reading.encoding === 'utf-8-bom' ? ' with a byte-order mark' : ''}, ${reading.delimiter === 'tab' ? 'tab' : 'comma'}-separated`;
 
 export const importCommand: Command = async (database, args) => {
   const { values, positionals } = parseArgs({
@@ -82,7 +87,7 @@ export const importCommand: Command = async (database, args) => {
     throw error;
   }
   process.stdout.write(
-    `${result.dryRun ? 'dry run, nothing written: would insert' : 'imported: inserted'} ${result.inserted}, ${result.dryRun ? 'update' : 'updated'} ${result.updated}, unchanged ${result.unchanged} (${result.rows} rows of ${kind}${result.batchId ? `, batch ${result.batchId}` : ''})\n`,
+    `${result.dryRun ? 'dry run, nothing written: would insert' : 'imported: inserted'} ${result.inserted}, ${result.dryRun ? 'update' : 'updated'} ${result.updated}, unchanged ${result.unchanged} (${result.rows} rows of ${kind}, read as ${readingSaid(result)}${result.batchId ? `, batch ${result.batchId}` : ''})\n`,
   );
   return 0;
 };
