@@ -9,6 +9,7 @@ export const VIEW_NAMES = [
   'collaboration',
   'report',
   'records',
+  'reporting',
   'admin',
   'members',
 ] as const;
@@ -55,6 +56,7 @@ export const VIEW_ACCESS: Record<ViewName, readonly Me['role'][]> = {
   collaboration: ['admin', 'leadership', 'steward', 'commission'],
   report: ['admin', 'leadership', 'steward', 'commission'],
   records: ['admin', 'leadership', 'steward'],
+  reporting: ['admin', 'leadership', 'steward'],
   admin: ['admin'],
   members: ['admin', 'leadership', 'steward', 'commission'],
 };
