@@ -27,6 +27,7 @@ import {
 } from './records-columns';
 import type { RecordsPage } from '../../contract/schemas/records';
 import type { ClosedPeriod } from '../../contract/schemas/cycle';
+import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods';
 import { openRecordForm, type RecordRow } from './records-form';
 import { openImportDialog } from './records-import';
 import { type FilterKey, Labels } from './records-labels';
@@ -519,7 +520,7 @@ class RecordsView {
       const period = this.closedFor(row);
       return period
         ? html`${cell(column)(row)}<span class="closed-mark" data-closed=${period.period} title=${closedReason(period)}
-            ><span aria-hidden="true">🔒</span> ${t('cycle.closed.mark')}</span>`
+            ><span aria-hidden="true">${PERIOD_STATUS_LABELS.approved.symbol}</span> ${t('cycle.closed.mark')}</span>`
         : cell(column)(row);
     };
     const actions = (row: RecordRow) => {

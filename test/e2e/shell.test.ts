@@ -21,13 +21,13 @@ const ROLES: Array<{ who: DemoUser; name: string; role: string; nav: string[] }>
     who: 'admin',
     name: 'Demo administrator',
     role: 'Administrator',
-    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Admin', 'Members'],
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Reporting', 'Admin', 'Members'],
   },
   {
     who: 'leadership',
     name: 'Demo alliance leadership',
     role: 'Alliance leadership',
-    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Members'],
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Reporting', 'Members'],
   },
   {
     who: 'commission',
@@ -39,7 +39,7 @@ const ROLES: Array<{ who: DemoUser; name: string; role: string; nav: string[] }>
     who: 'steward.usst',
     name: 'Demo data steward, USST',
     role: 'Data steward · USST',
-    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Members'],
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Reporting', 'Members'],
   },
 ];
 
