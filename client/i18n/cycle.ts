@@ -32,11 +32,7 @@ export const cycle = {
   'cycle.submittedOn': ['Submitted {date}', '报送于 {date}'],
   'cycle.records': ['{count} records', '{count} 条记录'],
   'cycle.records.one': ['{count} record', '{count} 条记录'],
-  'cycle.records.label': [
-    'The records of {university} dated in {period}: {count}',
-    '{university} {period} 期间的记录：{count} 条',
-  ],
-  'cycle.cell.label': ['{university}, {period}: {status}. Open its details', '{university}，{period}：{status}。查看详情'],
+  'cycle.cell.of': [' — {university}, {period}', '（{university} {period}）'],
   'cycle.noPeriod': ['not a member yet', '尚未加入'],
   'cycle.empty': ['No university to show.', '没有可显示的高校。'],
   'cycle.download': ['Download CSV', '下载 CSV'],

@@ -270,8 +270,8 @@ class ReportingView {
     });
     return html`<td colspan=${span} class="cycle-cell" data-cell=${key} data-status=${period.status} data-late=${period.late}>
       <button type="button" class="cycle-status-label" data-status=${period.status} data-action="open-period" data-open=${key}
-        aria-label=${t('cycle.cell.label', { status: pick(label), university: this.name(period.university), period: period.period })}
-        @click=${() => this.openPeriod(period)}><span class="status-symbol" aria-hidden="true">${label.symbol}</span>${pick(label)}</button>
+        @click=${() => this.openPeriod(period)}><span class="status-symbol" aria-hidden="true">${label.symbol}</span>${pick(label)}<span
+          class="visually-hidden">${t('cycle.cell.of', { university: this.name(period.university), period: period.period })}</span></button>
       ${
         period.late
           ? html`<span class="late-mark"><span aria-hidden="true">${LATE_LABEL.symbol}</span> ${pick(LATE_LABEL)}</span>`
@@ -279,8 +279,13 @@ class ReportingView {
       }
       <span class="cycle-line">${period.period} · ${t('cycle.due', { date: formatDay(period.dueOn) })}</span>
       ${period.submittedAt ? html`<span class="cycle-line">${t('cycle.submittedOn', { date: formatDay(period.submittedAt) })}</span>` : nothing}
-      <a class="cycle-line" href=${recordsHref} data-action="period-records"
-        aria-label=${t('cycle.records.label', { university: this.name(period.university), period: period.period, count: formatCount(period.records) })}>${records}</a>
+      <a class="cycle-line" href=${recordsHref} data-action="period-records">${records}<span class="visually-hidden">${t(
+        'cycle.cell.of',
+        {
+          university: this.name(period.university),
+          period: period.period,
+        },
+      )}</span></a>
       ${
         period.status === 'returned' && period.lastStep?.comment
           ? html`<span class="cycle-line cycle-comment">${t('cycle.returned.comment', { comment: period.lastStep.comment })}</span>`
