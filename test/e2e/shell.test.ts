@@ -211,7 +211,7 @@ describeBrowser('the shell: sign-in, header, navigation, language', () => {
     expect(await page.locator('[data-action=sign-out]').textContent()).toBe('Sign out');
 
     await page.locator('[data-lang=zh]').click();
-    await poll(() => navLabels(page)).toEqual(['总览', '各高校', '地区', '趋势', '协作', '报告', '记录', '成员']);
+    await poll(() => navLabels(page)).toEqual(['总览', '各高校', '地区', '趋势', '协作', '报告', '记录', '报送', '成员']);
     expect(await page.locator('.user-box .user-role').textContent()).toBe('数据管理员 · USST');
     expect(await page.locator('[data-action=sign-out]').textContent()).toBe('退出登录');
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
