@@ -100,6 +100,11 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
     expect(await notice(sp).textContent()).toContain(`${quarter.key} of`);
     expect(await sp.evaluate(() => document.activeElement?.getAttribute('data-open'))).toBe(key);
     expect((await boardOf()).status).toBe('submitted');
+    // The header's count follows: one period fewer to submit, as the API says.
+    const after = await stewardApi.json<{ toSubmit: number }>('/cycle/todo');
+    expect(after.toSubmit).toBe(todo.toSubmit - 1);
+    if (after.toSubmit > 0) await poll(() => badge.getAttribute('data-count')).toBe(String(after.toSubmit));
+    else await poll(() => badge.count()).toBe(0);
 
     // The reviewer (leadership) sees it waiting, returns it; a comment is required.
     const reviewer = await openPage(dashboard, 'leadership', { path: `/#/reporting?year=${year}` });
@@ -155,6 +160,7 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
       'approve',
     ]);
     expect(await history.nth(1).textContent()).toContain(comment);
+    await screenshot(sp, 'reporting-period-dialog-en');
     await sp.keyboard.press('Escape');
 
     // The Records view marks the record closed; its edit is disabled with the reason.
