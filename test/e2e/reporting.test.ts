@@ -254,4 +254,35 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
     await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-open') ?? null)).toBe(reached);
     tab.expectNoErrors();
   });
+  test("an administrator changes a university's calendar and a period's due date; a bad value is said beside its field", async () => {
+    const year = lastEndedQuarter().key.slice(0, 4);
+    const tab = await openPage(dashboard, 'admin', { path: `/#/reporting?year=${year}` });
+    const { page } = tab;
+    await waitForView(page, 'reporting');
+    await page.locator('[data-calendar=AHUT]').click();
+    const form = page.locator('dialog.cycle-step-dialog[open]');
+    await form.locator('[name=frequency]').selectOption('month');
+    await form.locator('[name=dueDays]').fill('400');
+    await form.locator('[data-action=save-calendar]').click();
+    await poll(() => form.locator('[data-field=dueDays] .field-error').textContent()).toMatch(/366/);
+    expect(await form.locator('[name=dueDays]').getAttribute('aria-invalid')).toBe('true');
+    await form.locator('[name=dueDays]').fill('10');
+    await waitForView(page, 'reporting', { after: () => form.locator('[data-action=save-calendar]').click() });
+    // The board follows: AHUT's periods are months now, and the columns with them.
+    const admin = await api(dashboard, 'admin');
+    const board = await admin.json<Board>(`/cycle/board?year=${year}`);
+    const ahut = board.universities.find((u) => u.university === 'AHUT')!;
+    await poll(() => page.locator('tr[data-university=AHUT] td[data-cell]').count()).toBe(ahut.periods.length);
+    expect(await page.locator('.cycle-board thead th').count()).toBe(13);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-calendar'))).toBe('AHUT');
+    expect(await notice(page).textContent()).toContain('10');
+
+    // A month's own due date.
+    const month = ahut.periods[0]!.period;
+    await step(page, `AHUT/${month}`, 'due', { name: 'dueOn', value: `${year}-12-31` });
+    const after = (await admin.json<Board>(`/cycle/board?year=${year}`)).universities.find((u) => u.university === 'AHUT')!;
+    expect(after.periods[0]).toMatchObject({ period: month, dueOn: `${year}-12-31` });
+    expect(await cellOf(page, `AHUT/${month}`).textContent()).toContain(`Due Dec 31, ${year}`);
+    tab.expectNoErrors(/^HTTP 400 PUT \/api\/v1\/cycle\/calendar\/AHUT$/);
+  });
 });
