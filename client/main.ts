@@ -5,6 +5,7 @@ import { carry } from './lib/carry';
 import { watchScrollRegions } from './lib/scroll-cue';
 import { type Lang, lang, type MessageKey, onLangChange, setLang, t, translateDom } from './i18n';
 import {
+  CYCLE_CHANGED,
   locationOf,
   parseLocation,
   type RenderView,
@@ -297,7 +298,7 @@ onLangChange(() => {
 watchScrollRegions(view);
 addEventListener('popstate', () => void showView());
 // A step of the cycle (the Reporting view's) changes what waits for the person.
-addEventListener('cycle-changed', () => void refreshTodo());
+addEventListener(CYCLE_CHANGED, () => void refreshTodo());
 addEventListener('hashchange', () => void showView());
 // The skip link takes the keyboard past the header to the view (its #view would be read as a route).
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {

@@ -69,3 +69,6 @@ export function parseLocation(hash: string): { view: string; params: URLSearchPa
 
 export const locationOf = (view: ViewName, params: URLSearchParams | Record<string, string | undefined>): string =>
   `#/${view}${query(params)}`;
+
+/** Announced on the window when a step of the reporting cycle changed what waits for the person (the header's to-do listens). */
+export const CYCLE_CHANGED = 'cycle-changed';

@@ -18,7 +18,7 @@ import { universityLabel, universityName } from '../lib/filters';
 import { type ControlAttributes, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
 import { formatCount } from '../lib/paged-table';
 import { type Notice, loadingNote, noticeLine, refuse, setViewState } from '../lib/view-status';
-import { locationOf, type RenderView, type ViewContext } from '../view';
+import { CYCLE_CHANGED, locationOf, type RenderView, type ViewContext } from '../view';
 
 /**
  * The Reporting view: the status board of a year (universities × periods), each cell saying its
@@ -29,8 +29,6 @@ import { locationOf, type RenderView, type ViewContext } from '../view';
  */
 
 type Action = 'submit' | 'approve' | 'return' | 'reopen' | 'due';
-/** Announced to the rest of the page (the header's to-do) when a step changed the cycle. */
-export const CYCLE_CHANGED = 'cycle-changed';
 
 const FIRST_YEAR = Number(AGREEMENT_DAY.slice(0, 4));
 const OPEN_TO_SUBMIT: ReadonlySet<PeriodStatus> = new Set(['not_started', 'in_progress', 'returned', 'reopened']);
