@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { periodHolding, reportingPeriod } from '../../contract/reporting-periods.js';
@@ -13,6 +15,20 @@ import {
   startDashboard,
   waitForView,
 } from './harness.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it stands (an open dialog included), as the accessibility test judges views. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  const found = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run(document)).violations;
+  })) as Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }>;
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** The quarter that ended last before today (Shanghai): the one a steward submits now. */
 function lastEndedQuarter() {
@@ -161,6 +177,7 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
     ]);
     expect(await history.nth(1).textContent()).toContain(comment);
     await screenshot(sp, 'reporting-period-dialog-en');
+    expect(await seriousViolations(sp)).toEqual([]);
     await sp.keyboard.press('Escape');
 
     // The Records view marks the record closed; its edit is disabled with the reason.
@@ -265,6 +282,7 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
     await form.locator('[name=dueDays]').fill('400');
     await form.locator('[data-action=save-calendar]').click();
     await poll(() => form.locator('[data-field=dueDays] .field-error').textContent()).toMatch(/366/);
+    expect(await seriousViolations(page)).toEqual([]);
     expect(await form.locator('[name=dueDays]').getAttribute('aria-invalid')).toBe('true');
     await form.locator('[name=dueDays]').fill('10');
     await waitForView(page, 'reporting', { after: () => form.locator('[data-action=save-calendar]').click() });
