@@ -297,8 +297,15 @@ onLangChange(() => {
 });
 watchScrollRegions(view);
 addEventListener('popstate', () => void showView());
-// A step of the cycle (the Reporting view's) changes what waits for the person.
-addEventListener(CYCLE_CHANGED, () => void refreshTodo());
+// A step of the cycle, or the Reporting view's own reading of it, says what waits for the person.
+addEventListener(CYCLE_CHANGED, (event) => {
+  // The Reporting view sends what it has just read; a step sends nothing, and the header asks.
+  const fresh = (event as CustomEvent<TodoAnswer | undefined>).detail;
+  if (fresh) {
+    todo = fresh;
+    renderHeader(activeView);
+  } else void refreshTodo();
+});
 addEventListener('hashchange', () => void showView());
 // The skip link takes the keyboard past the header to the view (its #view would be read as a route).
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {

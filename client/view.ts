@@ -70,5 +70,8 @@ export function parseLocation(hash: string): { view: string; params: URLSearchPa
 export const locationOf = (view: ViewName, params: URLSearchParams | Record<string, string | undefined>): string =>
   `#/${view}${query(params)}`;
 
-/** Announced on the window when a step of the reporting cycle changed what waits for the person (the header's to-do listens). */
+/**
+ * Announced on the window when what waits for the person in the reporting cycle may have changed (the
+ * header's to-do listens): with the fresh to-do as `detail` when the sender has just read it.
+ */
 export const CYCLE_CHANGED = 'cycle-changed';

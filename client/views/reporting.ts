@@ -96,6 +96,8 @@ class ReportingView {
       if (signal.aborted || this.lifetime.signal.aborted) return;
       this.board = board;
       this.todo = todo;
+      // The header's count, as fresh as the board (someone else may have taken a step since).
+      dispatchEvent(new CustomEvent(CYCLE_CHANGED, { detail: todo }));
     } catch (error) {
       if (signal.aborted || this.lifetime.signal.aborted) return;
       this.board = undefined;
@@ -470,7 +472,7 @@ class ReportingView {
 
   /** After a change: the board again, what happened said, the keyboard back where the change began. */
   private async afterChange(message: string, focus: string): Promise<void> {
-    dispatchEvent(new CustomEvent(CYCLE_CHANGED));
+    // The board's reload reads the to-do again and hands it to the header.
     await this.load();
     if (this.lifetime.signal.aborted) return;
     this.notice = { text: message };
