@@ -1,9 +1,11 @@
-import { ApiError, api, type Me, type Meta, onUnauthorized } from './api';
+import { ApiError, api, call, endpoints, type Me, type Meta, onUnauthorized } from './api';
+import type { TodoAnswer } from '../contract/schemas/cycle';
 import { html, nothing, render } from 'lit-html';
 import { carry } from './lib/carry';
 import { watchScrollRegions } from './lib/scroll-cue';
 import { type Lang, lang, type MessageKey, onLangChange, setLang, t, translateDom } from './i18n';
 import {
+  CYCLE_CHANGED,
   locationOf,
   parseLocation,
   type RenderView,
@@ -30,12 +32,17 @@ const VIEWS: Record<ViewName, () => Promise<RenderView>> = {
   collaboration: () => import('./views/collaboration').then((m) => m.renderCollaboration),
   report: () => import('./views/report').then((m) => m.renderReport),
   records: () => import('./views/records').then((m) => m.renderRecords),
+  reporting: () => import('./views/reporting').then((m) => m.renderReporting),
   admin: () => import('./views/admin').then((m) => m.renderAdmin),
   members: () => import('./views/universities').then((m) => m.renderMembers),
 };
 
 let me: Me | null = null;
 let meta: Meta | undefined;
+/** What waits for the person in the reporting cycle (not asked for the commission, which has no part in it). */
+let todo: TodoAnswer | undefined;
+/** The view the header marks as current. */
+let activeView: ViewName | undefined;
 
 /** The view on screen: its name, what it holds, and the controller of its requests. */
 let current: { name: ViewName; handle: ViewHandle | void; controller: AbortController } | undefined;
@@ -72,8 +79,33 @@ const allowedViews = (): ViewName[] => (me ? VIEW_NAMES.filter((v) => VIEW_ACCES
 const hrefOf = (name: ViewName, active: ViewName | undefined): string =>
   locationOf(name, carry(active, parseLocation(location.hash).params, name));
 
+/** Asks again what waits for the person (after a step of the cycle, or on signing in), and shows it in the header. */
+async function refreshTodo(): Promise<void> {
+  if (!me || !VIEW_ACCESS.reporting.includes(me.role)) {
+    todo = undefined;
+    return;
+  }
+  try {
+    todo = await call(endpoints.cycleTodo);
+  } catch {
+    // The count is a convenience: without it the header shows none, and the board says the same.
+    todo = undefined;
+  }
+  renderHeader(activeView);
+}
+
+/** The header's to-do: a link to the Reporting view with what waits there, when something does. */
+function todoBadge() {
+  const count = todo?.toSubmit ?? todo?.toReview ?? 0;
+  if (!todo || count === 0) return nothing;
+  const review = todo.toReview !== null;
+  return html`<a class="todo-badge" href=${locationOf('reporting', {})} data-todo=${review ? 'review' : 'submit'} data-count=${count}
+    ><span class="sr-only">${t('nav.reporting')}: </span>${t(review ? 'cycle.todo.review' : 'cycle.todo.submit', { count })}</a>`;
+}
+
 /** The header: the views this person may see, who is signed in, and the language chosen. */
 function renderHeader(active?: ViewName): void {
+  activeView = active;
   render(
     allowedViews().map(
       (name) =>
@@ -83,7 +115,7 @@ function renderHeader(active?: ViewName): void {
   );
   render(
     me
-      ? html`<div class="user-box">
+      ? html`${todoBadge()}<div class="user-box">
           <span class="user-name">${me.name}</span>
           <span class="user-role">${t(`role.${me.role}`)}${me.university ? ` · ${me.university}` : ''}</span>
           <button type="button" class="link-button" data-action="sign-out" @click=${() => void signOutAndShowForm()}>${t('signOut')}</button>
@@ -185,6 +217,7 @@ function showError(error: unknown, retry: () => void): void {
 async function showSignIn(): Promise<void> {
   leaveView();
   me = null;
+  todo = undefined;
   meta = undefined;
   renderBanner(false);
   translateDom();
@@ -216,6 +249,7 @@ async function showApp(): Promise<void> {
   // view (shown once the registry says the data are synthetic) would otherwise push down as it appears.
   show(nothing);
   const slow = setTimeout(loading, 1000);
+  void refreshTodo();
   try {
     meta = await api.meta();
     clearTimeout(slow);
@@ -263,6 +297,15 @@ onLangChange(() => {
 });
 watchScrollRegions(view);
 addEventListener('popstate', () => void showView());
+// A step of the cycle, or the Reporting view's own reading of it, says what waits for the person.
+addEventListener(CYCLE_CHANGED, (event) => {
+  // The Reporting view sends what it has just read; a step sends nothing, and the header asks.
+  const fresh = (event as CustomEvent<TodoAnswer | undefined>).detail;
+  if (fresh) {
+    todo = fresh;
+    renderHeader(activeView);
+  } else void refreshTodo();
+});
 addEventListener('hashchange', () => void showView());
 // The skip link takes the keyboard past the header to the view (its #view would be read as a route).
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {

@@ -9,6 +9,7 @@ export const VIEW_NAMES = [
   'collaboration',
   'report',
   'records',
+  'reporting',
   'admin',
   'members',
 ] as const;
@@ -55,6 +56,7 @@ export const VIEW_ACCESS: Record<ViewName, readonly Me['role'][]> = {
   collaboration: ['admin', 'leadership', 'steward', 'commission'],
   report: ['admin', 'leadership', 'steward', 'commission'],
   records: ['admin', 'leadership', 'steward'],
+  reporting: ['admin', 'leadership', 'steward'],
   admin: ['admin'],
   members: ['admin', 'leadership', 'steward', 'commission'],
 };
@@ -67,3 +69,9 @@ export function parseLocation(hash: string): { view: string; params: URLSearchPa
 
 export const locationOf = (view: ViewName, params: URLSearchParams | Record<string, string | undefined>): string =>
   `#/${view}${query(params)}`;
+
+/**
+ * Announced on the window when what waits for the person in the reporting cycle may have changed (the
+ * header's to-do listens): with the fresh to-do as `detail` when the sender has just read it.
+ */
+export const CYCLE_CHANGED = 'cycle-changed';

@@ -11,12 +11,15 @@ import {
   CalendarBodySchema,
   CalendarParamsSchema,
   CalendarSchema,
+  ClosedAnswerSchema,
+  ClosedQuerySchema,
   PeriodAnswerSchema,
   PeriodDueBodySchema,
   PeriodParamsSchema,
   ReopenPeriodBodySchema,
   ReturnPeriodBodySchema,
   SubmitPeriodBodySchema,
+  TodoAnswerSchema,
 } from './schemas/cycle.js';
 import { HealthSchema } from './schemas/health.js';
 import { MetaSchema } from './schemas/meta.js';
@@ -104,6 +107,8 @@ export const endpointSchemas = {
   reopenPeriod: { params: PeriodParamsSchema, body: ReopenPeriodBodySchema, response: PeriodAnswerSchema },
   setPeriodDue: { params: PeriodParamsSchema, body: PeriodDueBodySchema, response: PeriodAnswerSchema },
   setCalendar: { params: CalendarParamsSchema, body: CalendarBodySchema, response: CalendarSchema },
+  cycleTodo: { response: TodoAnswerSchema },
+  closedPeriods: { query: ClosedQuerySchema, response: ClosedAnswerSchema },
   openApi: { response: OpenApiDocumentSchema },
 } as const satisfies { readonly [N in EndpointName]: EndpointSchemas };
 

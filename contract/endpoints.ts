@@ -54,6 +54,8 @@ const TABLE = {
   reopenPeriod: ['post', '/cycle/periods/:university/:period/reopen'],
   setPeriodDue: ['put', '/cycle/periods/:university/:period/due'],
   setCalendar: ['put', '/cycle/calendar/:university'],
+  cycleTodo: ['get', '/cycle/todo'],
+  closedPeriods: ['get', '/cycle/closed'],
   openApi: ['get', '/openapi.json'],
 } as const satisfies Record<string, readonly [Method, string]>;
 

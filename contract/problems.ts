@@ -5,6 +5,8 @@
  * language. Nothing here imports from the server or the client.
  */
 
+import { PERIOD_STATUS_LABELS } from './reporting-periods.js';
+
 export type Lang = 'en' | 'zh';
 
 /** How a message names a record's column: its id in English, its label where one is known. */
@@ -29,14 +31,9 @@ type Grain = 'year' | 'quarter' | 'month';
 const GRAIN_ZH: Record<Grain, string> = { year: '年', quarter: '季度', month: '月' };
 const ROLE_ZH: Record<string, string> = { admin: '系统管理员', leadership: '联盟领导', steward: '数据管理员', commission: '发改委' };
 const FREQUENCY_ZH: Record<string, string> = { month: '月', quarter: '季度', year: '年' };
-const PERIOD_STATUS_ZH: Record<string, string> = {
-  not_started: '未开始',
-  in_progress: '填报中',
-  submitted: '已报送',
-  returned: '已退回',
-  approved: '已审核通过',
-  reopened: '已重新开放',
-};
+const PERIOD_STATUS_ZH: Record<string, string> = Object.fromEntries(
+  Object.entries(PERIOD_STATUS_LABELS).map(([status, label]) => [status, label.zh]),
+);
 const roleZh = (role: string): string => ROLE_ZH[role] ?? role;
 const plural = (n: number, word: string): string => `${word}${n === 1 ? '' : 's'}`;
 const count = (n: number): string => n.toLocaleString('en');

@@ -3,7 +3,7 @@
  * reports per month (`2025-07`), quarter (`2025-Q3`, the default) or year (`2025`); each period is
  * due a number of days after its end (20 by default) unless an admin sets its own due date.
  */
-import type { ReportingFrequency } from './enums.js';
+import type { PeriodStatus, ReportingFrequency } from './enums.js';
 
 export const DEFAULT_FREQUENCY: ReportingFrequency = 'quarter';
 export const DEFAULT_DUE_DAYS = 20;
@@ -63,3 +63,26 @@ export function addDays(date: string, days: number): string {
 
 /** A period's default due date: `dueDays` days after its last day. */
 export const defaultDueOn = (period: ReportingPeriodSpan, dueDays: number): string => addDays(period.to, dueDays);
+
+/**
+ * How a period's status is said, in both languages, with a symbol that carries it without colour
+ * (the board, its legend, its CSV's formatted form and the problems' wording all read these).
+ */
+export const PERIOD_STATUS_LABELS: Record<PeriodStatus, { en: string; zh: string; symbol: string }> = {
+  not_started: { en: 'Not started', zh: '未开始', symbol: '○' },
+  in_progress: { en: 'In progress', zh: '填报中', symbol: '◔' },
+  submitted: { en: 'Submitted', zh: '已报送', symbol: '▲' },
+  returned: { en: 'Returned', zh: '已退回', symbol: '↩' },
+  approved: { en: 'Approved', zh: '已审核通过', symbol: '✓' },
+  reopened: { en: 'Reopened', zh: '已重新开放', symbol: '↺' },
+};
+
+/** The mark of a late period (past its due date, not delivered), beside its status. */
+export const LATE_LABEL = { en: 'Late', zh: '逾期', symbol: '!' } as const;
+
+/** How often a university reports, in both languages. */
+export const FREQUENCY_LABELS: Record<ReportingFrequency, { en: string; zh: string }> = {
+  month: { en: 'Monthly', zh: '按月' },
+  quarter: { en: 'Quarterly', zh: '按季度' },
+  year: { en: 'Yearly', zh: '按年' },
+};

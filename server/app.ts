@@ -173,7 +173,7 @@ export function createApp({
     ...importsRoutes(db, database.bulk, database.kind, importLimits),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),
-    ...cycleRoutes(db),
+    ...cycleRoutes(db, downloads),
     ...usersRoutes(db, passwords),
     ...auditRoutes(db),
     ...demoRoutes(db, database.bulk),

@@ -1,6 +1,7 @@
 import { admin } from './admin';
 import { base } from './base';
 import { charts } from './charts';
+import { cycle } from './cycle';
 import { records } from './records';
 import { reportEn, reportZh } from './report';
 
@@ -22,7 +23,7 @@ function side<K extends string>(catalogue: Record<K, readonly [string, string]>,
  * but in a file of their own. Every key has both languages: a `Catalogue` holds both side by
  * side; the report's Chinese catalogue is typed by its English one.
  */
-const pairs = { ...base, ...charts, ...records, ...admin };
+const pairs = { ...base, ...charts, ...records, ...admin, ...cycle };
 const en = { ...side(pairs, 'en'), ...reportEn };
 export type MessageKey = keyof typeof en;
 const zh: Record<MessageKey, string> = { ...side(pairs, 'zh'), ...reportZh };

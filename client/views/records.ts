@@ -26,6 +26,8 @@ import {
   searchColumn,
 } from './records-columns';
 import type { RecordsPage } from '../../contract/schemas/records';
+import type { ClosedPeriod } from '../../contract/schemas/cycle';
+import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods';
 import { openRecordForm, type RecordRow } from './records-form';
 import { openImportDialog } from './records-import';
 import { type FilterKey, Labels } from './records-labels';
@@ -113,6 +115,8 @@ class RecordsView {
   private state: ListState;
   private readonly labels: Labels;
   private answer: RecordsPage | undefined;
+  /** The approved periods the page's records fall in: their records are closed to changes. */
+  private closed: ClosedPeriod[] = [];
   private error: unknown;
   /** What the last change did ("Saved …"), kept until the URL state changes. */
   private notice: Notice | undefined;
@@ -187,6 +191,8 @@ class RecordsView {
       return;
     }
     if (signal.aborted || this.lifetime.signal.aborted) return;
+    this.closed = await this.closedPeriods(answer, signal);
+    if (signal.aborted || this.lifetime.signal.aborted) return;
     const pages = Math.max(1, Math.ceil(answer.total / state.pageSize));
     if (answer.rows.length === 0 && answer.total > 0 && state.page > pages) {
       // The page is past the end (records were deleted, or the URL was edited): show the last one.
@@ -196,6 +202,38 @@ class RecordsView {
     this.answer = answer;
     setViewState(this.container, answer.total === 0 ? 'empty' : 'ready');
     this.draw();
+  }
+
+  /**
+   * The approved periods over the days of the page's records (one small request): a record dated in
+   * one is marked closed, and its edit and delete are offered no more. The server refuses them
+   * anyway (409); without this list the page still works, only unmarked.
+   */
+  private async closedPeriods(answer: RecordsPage, signal: AbortSignal): Promise<ClosedPeriod[]> {
+    const days = answer.rows
+      .map((row) => this.dayOf(row))
+      .filter((d): d is string => d !== null)
+      .sort();
+    if (days.length === 0) return [];
+    try {
+      const { periods } = await call(endpoints.closedPeriods, { query: { from: days[0]!, to: days.at(-1)! }, signal });
+      return periods;
+    } catch {
+      return [];
+    }
+  }
+
+  private dayOf(row: RecordRow): string | null {
+    const day = row[MAIN_DATE[this.state.kind]];
+    return typeof day === 'string' ? day : null;
+  }
+
+  /** The approved period a record is dated in, if any. */
+  private closedFor(row: RecordRow): ClosedPeriod | undefined {
+    const day = this.dayOf(row);
+    return day === null
+      ? undefined
+      : this.closed.find((p) => p.university === row.university_code && p.from <= day && day <= p.to);
   }
 
   private say(text: string, action?: TemplateResult): void {
@@ -472,20 +510,43 @@ class RecordsView {
       return this.labels.cell(column, raw);
     };
     const money = tableUnit('cny');
-    const actions = (row: RecordRow) =>
-      mayEdit(me, row)
+    const closedReason = (period: ClosedPeriod) =>
+      t('cycle.closed.reason', {
+        period: period.period,
+        university: this.labels.university(period.university),
+        by: period.approvedBy ? t('cycle.closed.by', { who: period.approvedBy }) : '',
+      });
+    const refCell = (column: Column) => (row: RecordRow) => {
+      const period = this.closedFor(row);
+      return period
+        ? html`${cell(column)(row)}<span class="closed-mark" data-closed=${period.period} title=${closedReason(period)}
+            ><span aria-hidden="true">${PERIOD_STATUS_LABELS.approved.symbol}</span> ${t('cycle.closed.mark')}</span>`
+        : cell(column)(row);
+    };
+    const actions = (row: RecordRow) => {
+      const period = this.closedFor(row);
+      if (period && mayEdit(me, row)) {
+        const reasonId = `closed-${row.id}`;
+        return html`<button type="button" class="link-button" data-action="edit" disabled aria-describedby=${reasonId}
+            aria-label=${t('records.edit.label', { ref: String(row.ref) })}>${t('records.edit')}</button><button type="button"
+            class="link-button danger-link" data-action="delete" disabled aria-describedby=${reasonId}
+            aria-label=${t('records.delete.label', { ref: String(row.ref) })}>${t('records.delete')}</button>
+          <span class="closed-reason" id=${reasonId}>${closedReason(period)}</span>`;
+      }
+      return mayEdit(me, row)
         ? html`<button type="button" class="link-button" data-action="edit" aria-label=${t('records.edit.label', { ref: String(row.ref) })}
               @click=${() => this.openForm(row)}>${t('records.edit')}</button><button type="button" class="link-button danger-link"
               data-action="delete" aria-label=${t('records.delete.label', { ref: String(row.ref) })}
               @click=${() => void this.deleteRecord(row)}>${t('records.delete')}</button>`
         : nothing;
+    };
     return pagedTable<RecordRow>({
       columns: KIND_COLUMNS[kind].map((column) => ({
         key: column.name,
         label: column.type === 'money' ? withTableUnit(pick(column.label), 'cny') : pick(column.label),
         unit: column.type === 'money' ? money.name : null,
         className: columnClass(column),
-        cell: cell(column),
+        cell: column.name === 'ref' ? refCell(column) : cell(column),
         value: (row) => String(row[column.name] ?? ''),
         rowHeader: column.name === 'ref',
       })),

@@ -115,3 +115,41 @@ export type PeriodStep = z.infer<typeof PeriodStepSchema>;
 export type PeriodSummary = z.infer<typeof PeriodSummarySchema>;
 export type BoardAnswer = z.infer<typeof BoardAnswerSchema>;
 export type Calendar = z.infer<typeof CalendarSchema>;
+
+/** GET /cycle/todo: what waits for the caller in the reporting cycle. */
+export const TodoAnswerSchema = z.object({
+  today: z.string(),
+  /**
+   * A steward's: its university's ended periods of this year and last year still to submit (not
+   * started, in progress, returned or reopened). Null for the other roles.
+   */
+  toSubmit: z.number().nullable(),
+  /** An admin's or leadership's: submitted periods waiting for review, of every university. Null for a steward. */
+  toReview: z.number().nullable(),
+  /** A steward's next period to submit (the oldest still open, else the one running) and its due date. */
+  next: z
+    .object({ university: z.string(), period: z.string(), from: z.string(), to: z.string(), dueOn: z.string(), late: z.boolean() })
+    .nullable(),
+});
+
+/** GET /cycle/closed: the approved periods (closed to changes) that overlap the days `from` to `to`. */
+export const ClosedQuerySchema = z
+  .object({ from: IsoDateSchema, to: IsoDateSchema })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: zodSays('after_to', { from: q.from, to: q.to }) });
+  });
+
+export const ClosedPeriodSchema = z.object({
+  university: z.string(),
+  period: z.string(),
+  from: z.string(),
+  to: z.string(),
+  approvedAt: z.string(),
+  approvedBy: z.string().nullable(),
+});
+
+export const ClosedAnswerSchema = z.object({ periods: z.array(ClosedPeriodSchema) });
+
+export type TodoAnswer = z.infer<typeof TodoAnswerSchema>;
+export type ClosedPeriod = z.infer<typeof ClosedPeriodSchema>;

@@ -9,7 +9,7 @@ import {
   type ReportingStepTable,
 } from '../db/schema.js';
 import type { Insertable, Selectable } from 'kysely';
-import type { ReportingFrequency } from '../../contract/enums.js';
+import type { ReportingFrequency, ReportingStep } from '../../contract/enums.js';
 
 /** A university's calendar: its frequency and days to the due date, the defaults where it has no row. */
 export interface CalendarEntry {
@@ -194,4 +194,80 @@ export function closedLinesQuery(
     where t.id is null or (${refs('t')}) is distinct from (${refs('i')})
     order by i.line
     limit ${limit}`;
+}
+
+/** A university's calendar with each of its periods stored since `since` and its last step: one statement. */
+export async function readOwnPeriods(
+  db: Kysely<Database>,
+  university: string,
+  since: string,
+): Promise<{
+  calendar: CalendarEntry | undefined;
+  periods: Array<{ period: string; dueOn: string | null; lastAction: ReportingStep | null }>;
+}> {
+  const rows = await db
+    .selectFrom('university as u')
+    .leftJoin('reporting_calendar as c', 'c.university_code', 'u.code')
+    .leftJoin('reporting_period_state as s', (join) =>
+      join.onRef('s.university_code', '=', 'u.code').on('s.period_to', '>=', since),
+    )
+    .select(['u.code', 'u.member_since', 'c.frequency', 'c.due_days', 's.period', 's.due_on', 's.last_action'])
+    .where('u.code', '=', university)
+    .execute();
+  const first = rows[0];
+  if (!first) return { calendar: undefined, periods: [] };
+  return {
+    calendar: {
+      university: first.code,
+      memberSince: first.member_since,
+      frequency: first.frequency ?? DEFAULT_FREQUENCY,
+      dueDays: first.due_days ?? DEFAULT_DUE_DAYS,
+    },
+    periods: rows.flatMap((r) => (r.period === null ? [] : [{ period: r.period, dueOn: r.due_on, lastAction: r.last_action }])),
+  };
+}
+
+/** Submitted periods waiting for review, of every university. */
+export async function countAwaitingReview(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('reporting_period_state')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('last_action', '=', 'submit')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The approved periods (of `university`, or every one) that overlap a span, with who approved them and when. */
+export async function readClosedPeriods(
+  db: Kysely<Database>,
+  span: { from: string; to: string },
+  university: string | undefined,
+): Promise<
+  Array<{ university_code: string; period: string; period_from: string; period_to: string; at: Date; by: string | null }>
+> {
+  const { rows } = await sql<{
+    university_code: string;
+    period: string;
+    period_from: string;
+    period_to: string;
+    at: Date;
+    by: string | null;
+  }>`
+    select p.university_code, p.period, to_char(p.period_from, 'YYYY-MM-DD') as period_from,
+           to_char(p.period_to, 'YYYY-MM-DD') as period_to, st.at, coalesce(st.user_name, st.user_email) as by
+    from reporting_period as p
+    join lateral (
+      select s.action, s.at, s.user_name, s.user_email from reporting_step as s
+      where s.period_id = p.id order by s.id desc limit 1
+    ) as st on st.action = 'approve'
+    where p.period_to >= ${span.from} and p.period_from <= ${span.to}
+      ${university === undefined ? sql`` : sql`and p.university_code = ${university}`}
+    order by p.university_code, p.period_from`.execute(db);
+  return rows;
+}
+
+/** The member universities' names, for a formatted export. */
+export async function universityNames(db: Kysely<Database>): Promise<Map<string, { en: string; zh: string }>> {
+  const rows = await db.selectFrom('university').select(['code', 'name_en', 'name_zh']).execute();
+  return new Map(rows.map((r) => [r.code, { en: r.name_en, zh: r.name_zh }]));
 }

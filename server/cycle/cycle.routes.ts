@@ -1,26 +1,50 @@
 import type { Kysely } from 'kysely';
 import { actorOf } from '../audit/actor.js';
+import type { CsvDownloads } from '../csv/csv-download.js';
 import type { Database } from '../db/schema.js';
 import { endpoints, route } from '../http/route.js';
 import {
   approvePeriod,
   board,
+  closedPeriods,
   readPeriod,
   reopenPeriod,
   returnPeriod,
   setCalendar,
   setDue,
   submitPeriod,
+  todo,
 } from './cycle.service.js';
+import { boardProjection } from './board.csv.js';
+import { universityNames } from './cycle.queries.js';
+import { BoardRequestSchema } from './cycle.schemas.js';
 
 /** The reporting cycle: the calendar, a period's steps (submit, approve, return, reopen) and the status board. */
-export function cycleRoutes(db: Kysely<Database>) {
+export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
   return [
     route(endpoints.cycleBoard, {
       access: ['admin', 'leadership', 'steward'],
       summary:
-        'The status board: per university (a steward its own only) its calendar and the periods of a year (this one by default) with their status (not started, in progress, submitted, returned, approved, reopened), whether late, due date, records and last step.',
-      handle: ({ query, caller }) => board(db, caller!, query),
+        'The status board: per university (a steward its own only) its calendar and the periods of a year (this one by default) with their status (not started, in progress, submitted, returned, approved, reopened), whether late, due date, records and last step. `format=csv` gives one row per university and period (`formatted=true` in words, `lang=zh` with Chinese headers).',
+      query: BoardRequestSchema,
+      async handle({ req, res, query, caller }) {
+        const answer = await board(db, caller!, query);
+        if (!query.output.csv) return answer;
+        const names = query.output.formatted ? await universityNames(db) : new Map();
+        await downloads.export(req, res, caller, boardProjection(answer, query.output, names));
+      },
+    }),
+    route(endpoints.cycleTodo, {
+      access: ['admin', 'leadership', 'steward'],
+      summary:
+        "What waits for the caller: a steward, its university's ended periods of this year and last year still to submit (not started, in progress, returned or reopened) and the next one due; an admin or leadership account, the submitted periods waiting for review.",
+      handle: ({ caller }) => todo(db, caller!),
+    }),
+    route(endpoints.closedPeriods, {
+      access: ['admin', 'leadership', 'steward'],
+      summary:
+        'The approved periods (closed to changes of their records) that overlap the days from–to, with who approved them and when; a steward its own university’s only.',
+      handle: ({ query, caller }) => closedPeriods(db, caller!, query),
     }),
     route(endpoints.reportingPeriod, {
       access: ['admin', 'leadership', 'steward'],

@@ -1,7 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { PeriodStatus, ReportingFrequency, ReportingStep } from '../../contract/enums.js';
 import { defaultDueOn, parseReportingPeriod, periodsOfYear, type ReportingPeriodSpan } from '../../contract/reporting-periods.js';
-import type { BoardAnswer, PeriodAnswer, PeriodState, PeriodStep, PeriodSummary } from '../../contract/schemas/cycle.js';
+import type {
+  BoardAnswer,
+  ClosedPeriod,
+  PeriodAnswer,
+  PeriodState,
+  PeriodStep,
+  PeriodSummary,
+  TodoAnswer,
+} from '../../contract/schemas/cycle.js';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { AuditAction, Database, ReportingPeriodStateView } from '../db/schema.js';
 import type { Caller } from '../http/route.js';
@@ -9,10 +17,13 @@ import { today } from '../lib/dates.js';
 import { BadRequest, Conflict, detail, Forbidden, NotFound, said } from '../lib/problems.js';
 import {
   type CalendarEntry,
+  countAwaitingReview,
   insertStep,
   lockPeriod,
   lockUniversityCycle,
   readCalendars,
+  readClosedPeriods,
+  readOwnPeriods,
   readPeriodStates,
   readSteps,
   recordsPerMonth,
@@ -366,6 +377,66 @@ export async function board(
           const records = monthsOf(p).reduce((sum, month) => sum + (counts.get(`${calendar.university}|${month}`) ?? 0), 0);
           return stateOf(calendar, p, row, records, day, row ? (lastBy.get(Number(row.id)) ?? null) : null);
         }),
+    })),
+  };
+}
+
+/** A period is still the steward's to submit: never submitted, or given back (returned, reopened). */
+const TO_SUBMIT: ReadonlySet<ReportingStep | null> = new Set([null, 'return', 'reopen']);
+
+/**
+ * What waits for the caller: for a steward, its university's ended periods of this year and last
+ * year still to submit, and the next one due; for an admin or leadership account, the submissions
+ * waiting for review. One statement either way.
+ */
+export async function todo(db: Kysely<Database>, caller: Caller): Promise<TodoAnswer> {
+  const day = today();
+  if (caller.role !== 'steward') return { today: day, toSubmit: null, toReview: await countAwaitingReview(db), next: null };
+  const since = `${Number(day.slice(0, 4)) - 1}-01-01`;
+  const { calendar, periods } = await readOwnPeriods(db, caller.university ?? '', since);
+  if (!calendar) return { today: day, toSubmit: 0, toReview: null, next: null };
+  const stored = new Map(periods.map((p) => [p.period, p]));
+  const year = Number(day.slice(0, 4));
+  const spans = [...periodsOfYear(calendar.frequency, year - 1), ...periodsOfYear(calendar.frequency, year)].filter(
+    (p) => p.to >= calendar.memberSince,
+  );
+  const open = spans.filter((p) => TO_SUBMIT.has(stored.get(p.key)?.lastAction ?? null));
+  const due = (p: ReportingPeriodSpan) => stored.get(p.key)?.dueOn ?? defaultDueOn(p, calendar.dueDays);
+  const ended = open.filter((p) => p.to < day);
+  // The oldest period still to submit; with none, the one running (or the next, if none runs).
+  const next = ended[0] ?? open.find((p) => p.to >= day);
+  return {
+    today: day,
+    toSubmit: ended.length,
+    toReview: null,
+    next: next
+      ? {
+          university: calendar.university,
+          period: next.key,
+          from: next.from,
+          to: next.to,
+          dueOn: due(next),
+          late: isLate(periodStatus(stored.get(next.key)?.lastAction ?? null, 0), due(next), day),
+        }
+      : null,
+  };
+}
+
+/** The approved periods overlapping a span that the caller may see (a steward its own university's). */
+export async function closedPeriods(
+  db: Kysely<Database>,
+  caller: Caller,
+  span: { from: string; to: string },
+): Promise<{ periods: ClosedPeriod[] }> {
+  const rows = await readClosedPeriods(db, span, caller.role === 'steward' ? (caller.university ?? '') : undefined);
+  return {
+    periods: rows.map((r) => ({
+      university: r.university_code,
+      period: r.period,
+      from: r.period_from,
+      to: r.period_to,
+      approvedAt: new Date(r.at).toISOString(),
+      approvedBy: r.by,
     })),
   };
 }

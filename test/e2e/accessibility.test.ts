@@ -22,14 +22,15 @@ const VIEWS: Record<Role, Place[]> = {
   admin: [
     ...CHARTS,
     ['records'],
+    ['reporting'],
     ['admin', { tab: 'users' }],
     ['admin', { tab: 'targets' }],
     ['admin', { tab: 'universities' }],
     ['admin', { tab: 'audit' }],
     ['members'],
   ],
-  leadership: [...CHARTS, ['records'], ['members']],
-  steward: [...CHARTS, ['records'], ['members']],
+  leadership: [...CHARTS, ['records'], ['reporting'], ['members']],
+  steward: [...CHARTS, ['records'], ['reporting'], ['members']],
   commission: [...CHARTS, ['members']],
 };
 

@@ -21,13 +21,13 @@ const ROLES: Array<{ who: DemoUser; name: string; role: string; nav: string[] }>
     who: 'admin',
     name: 'Demo administrator',
     role: 'Administrator',
-    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Admin', 'Members'],
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Reporting', 'Admin', 'Members'],
   },
   {
     who: 'leadership',
     name: 'Demo alliance leadership',
     role: 'Alliance leadership',
-    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Members'],
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Reporting', 'Members'],
   },
   {
     who: 'commission',
@@ -39,7 +39,7 @@ const ROLES: Array<{ who: DemoUser; name: string; role: string; nav: string[] }>
     who: 'steward.usst',
     name: 'Demo data steward, USST',
     role: 'Data steward · USST',
-    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Members'],
+    nav: ['Overview', 'Universities', 'Regions', 'Trends', 'Collaboration', 'Report', 'Records', 'Reporting', 'Members'],
   },
 ];
 
@@ -211,7 +211,7 @@ describeBrowser('the shell: sign-in, header, navigation, language', () => {
     expect(await page.locator('[data-action=sign-out]').textContent()).toBe('Sign out');
 
     await page.locator('[data-lang=zh]').click();
-    await poll(() => navLabels(page)).toEqual(['总览', '各高校', '地区', '趋势', '协作', '报告', '记录', '成员']);
+    await poll(() => navLabels(page)).toEqual(['总览', '各高校', '地区', '趋势', '协作', '报告', '记录', '报送', '成员']);
     expect(await page.locator('.user-box .user-role').textContent()).toBe('数据管理员 · USST');
     expect(await page.locator('[data-action=sign-out]').textContent()).toBe('退出登录');
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');

@@ -130,6 +130,17 @@ describe(`every CSV answer defuses formula-like text in every text field (${TEST
     }
   });
 
+  it('when names and a return comment hold formula-like text, then no cell of the status board starts a formula', async () => {
+    const period = '/cycle/periods/USST/2024-Q2';
+    expect((await admin.post(`${period}/submit`, {})).status).toBe(200);
+    expect((await admin.post(`${period}/return`, { comment: '=HYPERLINK("http://x","fix")' })).status).toBe(200);
+    for (const output of OUTPUTS) {
+      const text = await csv('/cycle/board', `/cycle/board?year=2024&format=csv${output}`);
+      expect(formulaCells(text), `board${output}`).toEqual([]);
+      expect(text).toContain("'=HYPERLINK");
+    }
+  });
+
   it('when the API document is read, then every route that can answer CSV was swept', async () => {
     const document = (await (await admin.get('/openapi.json')).json()) as {
       paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; schema?: { enum?: string[] } }> }>>;

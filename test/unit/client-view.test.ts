@@ -25,6 +25,7 @@ describe('the URL as the client’s only state', () => {
 
   it('when the views are listed by role, then records are never the commission’s and admin is the admin’s alone', () => {
     expect(VIEW_ACCESS.records).not.toContain('commission');
+    expect(VIEW_ACCESS.reporting).not.toContain('commission');
     expect(VIEW_NAMES.filter((v) => VIEW_ACCESS[v].includes('admin'))).toEqual(VIEW_NAMES);
     expect(VIEW_NAMES.filter((v) => !VIEW_ACCESS[v].includes('leadership'))).toEqual(['admin']);
   });
