@@ -19,6 +19,15 @@ import {
   SubmitPeriodBodySchema,
 } from './schemas/cycle.js';
 import { HealthSchema } from './schemas/health.js';
+import {
+  MailLogQuerySchema,
+  MailLogSchema,
+  MailMessageParamsSchema,
+  MailMessageSchema,
+  MailSettingsAnswerSchema,
+  MailSettingsSchema,
+  MailTestBodySchema,
+} from './schemas/mail.js';
 import { MetaSchema } from './schemas/meta.js';
 import { OpenApiDocumentSchema } from './schemas/openapi.js';
 import { ReportDocumentSchema } from './report.js';
@@ -104,6 +113,11 @@ export const endpointSchemas = {
   reopenPeriod: { params: PeriodParamsSchema, body: ReopenPeriodBodySchema, response: PeriodAnswerSchema },
   setPeriodDue: { params: PeriodParamsSchema, body: PeriodDueBodySchema, response: PeriodAnswerSchema },
   setCalendar: { params: CalendarParamsSchema, body: CalendarBodySchema, response: CalendarSchema },
+  mailSettings: { response: MailSettingsAnswerSchema },
+  setMailSettings: { body: MailSettingsSchema, response: MailSettingsAnswerSchema },
+  mailMessages: { query: MailLogQuerySchema, response: MailLogSchema },
+  retryMailMessage: { params: MailMessageParamsSchema, response: MailMessageSchema },
+  testMail: { body: MailTestBodySchema, response: MailMessageSchema },
   openApi: { response: OpenApiDocumentSchema },
 } as const satisfies { readonly [N in EndpointName]: EndpointSchemas };
 

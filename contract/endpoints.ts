@@ -54,6 +54,11 @@ const TABLE = {
   reopenPeriod: ['post', '/cycle/periods/:university/:period/reopen'],
   setPeriodDue: ['put', '/cycle/periods/:university/:period/due'],
   setCalendar: ['put', '/cycle/calendar/:university'],
+  mailSettings: ['get', '/mail/settings'],
+  setMailSettings: ['put', '/mail/settings'],
+  mailMessages: ['get', '/mail/messages'],
+  retryMailMessage: ['post', '/mail/messages/:id/retry'],
+  testMail: ['post', '/mail/test'],
   openApi: ['get', '/openapi.json'],
 } as const satisfies Record<string, readonly [Method, string]>;
 

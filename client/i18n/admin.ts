@@ -19,6 +19,8 @@ const ACTION_LABELS: Record<AuditAction, readonly [string, string]> = {
   period_return: ['Period returned', '期间退回'],
   period_reopen: ['Period reopened', '期间重新开放'],
   calendar_change: ['Reporting calendar change', '报送日历变更'],
+  mail_settings_change: ['Mail settings change', '邮件设置变更'],
+  mail_message: ['Mail message retried or test sent', '邮件重发或测试邮件'],
 };
 
 /** Messages of the admin view, each as [English, Chinese]. */
