@@ -117,7 +117,7 @@ export type MailAttachmentSpec = z.infer<typeof MailAttachmentSpecSchema>;
 export const MailLogQuerySchema = z
   .object({
     page: wholeNumber(1, 1_000_000).default(1),
-    pageSize: wholeNumber(1, 200).default(50),
+    pageSize: wholeNumber(1, 1000).default(50),
     state: z
       .string()
       .transform((text) =>
