@@ -27,8 +27,8 @@ const ACTION_LABELS: Record<AuditAction, readonly [string, string]> = {
 const MESSAGES = {
   'admin.title': ['Administration', '系统管理'],
   'admin.intro': [
-    'Accounts, the yearly targets, the member universities and the audit log.',
-    '账户、年度目标、成员高校和审计日志。',
+    'Accounts, the yearly targets, the member universities, the audit log and outgoing mail.',
+    '账户、年度目标、成员高校、审计日志和邮件。',
   ],
   'admin.forbidden': ['Only an administrator may open this page.', '只有系统管理员可以打开此页面。'],
   'admin.tab.users': ['Users', '用户'],

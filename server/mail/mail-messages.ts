@@ -189,8 +189,8 @@ export function composeMail(facts: MailFacts, lang: MailLang): ComposedMail {
   const words = { zh, en };
   const subject = lang === 'both' ? `${zh.subject} / ${en.subject.replace(/^\[[^\]]+\] /, '')}` : words[lang].subject;
   const text = parts.map((l) => [...words[l].paragraphs, footer[l]].join('\n\n')).join('\n\n----\n\n');
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${parts
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family: 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', Arial, sans-serif; font-size: 15px; line-height: 1.6; color: #1b1f24;">${parts
     .map((l) => htmlOf(l, { subject: words[l].subject, paragraphs: [...words[l].paragraphs, footer[l]] }))
-    .join('<hr>')}</body></html>`;
+    .join('<hr style="border: 0; border-top: 1px solid #d0d5db;">')}</body></html>`;
   return { kind: facts.kind, lang, subject, text, html };
 }

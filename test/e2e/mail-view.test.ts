@@ -4,7 +4,7 @@ import type { Mailer } from '../../server/mail/mailer.js';
 import { TestSmtpServer } from '../helpers/smtp.js';
 import { api, type Dashboard, describeBrowser, openPage, poll, screenshot, startDashboard, waitForView } from './harness.js';
 
-const escape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /**
  * The Admin view's Mail tab on the demo data with mail on, a real SMTP server on loopback taking what
@@ -19,7 +19,8 @@ describeBrowser('mail in the admin view', () => {
     smtp = await new TestSmtpServer().listen();
     dashboard = await startDashboard({ env: { SMTP_URL: smtp.url, MAIL_FROM: 'Alliance Outcomes <outcomes@alliance.test>' } });
     mailer = dashboard.server.app.mail!;
-  });
+    // The demo database is written for this worker first: slow on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await mailer?.stop();
     await dashboard?.close();
@@ -77,18 +78,18 @@ describeBrowser('mail in the admin view', () => {
     await page.setContent(
       `<!doctype html><html><head><meta charset="utf-8"><style>
         body { font: 15px/1.5 "Noto Sans CJK SC", sans-serif; margin: 0; color: #1b1f24; }
-        header { background: #f1f3f5; padding: 16px 24px; border-bottom: 1px solid #d0d5db; }
+        header { font-family: sans-serif; background: #f1f3f5; padding: 16px 24px; border-bottom: 1px solid #d0d5db; }
         header div { margin: 2px 0; } header b { display: inline-block; width: 72px; color: #57606a; font-weight: 600; }
         main { padding: 8px 24px; } hr { border: 0; border-top: 1px solid #d0d5db; }
       </style></head><body><header>
-        <div><b>From</b>${escape(reminder.parsed.from?.text ?? '')}</div>
-        <div><b>To</b>${escape(reminder.envelope.join(', '))}</div>
-        <div><b>Date</b>${escape(reminder.parsed.date?.toISOString() ?? '')}</div>
-        <div><b>Subject</b>${escape(reminder.parsed.subject ?? '')}</div>
-        <div><b>Message-ID</b>${escape(reminder.parsed.messageId ?? '')}</div>
+        <div><b>From</b>${escapeHtml(reminder.parsed.from?.text ?? '')}</div>
+        <div><b>To</b>${escapeHtml(reminder.envelope.join(', '))}</div>
+        <div><b>Date</b>${escapeHtml(reminder.parsed.date?.toISOString() ?? '')}</div>
+        <div><b>Subject</b>${escapeHtml(reminder.parsed.subject ?? '')}</div>
+        <div><b>Message-ID</b>${escapeHtml(reminder.parsed.messageId ?? '')}</div>
       </header><main>${
         // The message's own body, without its document wrapper.
-        /<body>([\s\S]*)<\/body>/.exec(String(reminder.parsed.html))?.[1] ?? ''
+        /<body[^>]*>([\s\S]*)<\/body>/.exec(String(reminder.parsed.html))?.[1] ?? ''
       }</main></body></html>`,
     );
     await page.evaluate(() => document.fonts.ready);
