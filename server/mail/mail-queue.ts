@@ -11,6 +11,9 @@ import { enqueueMail } from './outbox.queries.js';
 import { accountsToMail, leftOutNote, type Recipients } from './recipients.js';
 import { REPORT_ATTACHMENTS_SAID } from './report-attachments.js';
 
+/** Most addresses on one message: more recipients get more messages. */
+export const RECIPIENTS_PER_MESSAGE = 100;
+
 /** The process's clock: the scheduler and the back-off read it, so tests can move time. */
 export type Clock = () => Date;
 
@@ -59,13 +62,22 @@ export class MailQueue implements StepListener, SubmissionListener {
     let queued = 0;
     for (const [lang, addresses] of recipients.groups) {
       const mail = composeMail(facts, lang);
-      const made = await enqueueMail(
-        db,
-        { ...mail, dedupeKey: `${key}:${lang}`, recipients: addresses, note: leftOutNote(recipients.leftOut), ...extra },
-        this.domain,
-        this.clock(),
-      );
-      if (made) queued++;
+      // At most RECIPIENTS_PER_MESSAGE addresses a message (the outbox's bound, and SMTP servers' limits).
+      for (let at = 0; at < addresses.length; at += RECIPIENTS_PER_MESSAGE) {
+        const made = await enqueueMail(
+          db,
+          {
+            ...mail,
+            dedupeKey: `${key}:${lang}${at === 0 ? '' : `:${at / RECIPIENTS_PER_MESSAGE}`}`,
+            recipients: addresses.slice(at, at + RECIPIENTS_PER_MESSAGE),
+            note: leftOutNote(recipients.leftOut),
+            ...extra,
+          },
+          this.domain,
+          this.clock(),
+        );
+        if (made !== null) queued++;
+      }
     }
     return queued;
   }

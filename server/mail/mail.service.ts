@@ -98,14 +98,9 @@ export async function sendTestMessage(
   if (!mailer) throw new Conflict(said('mail_off'));
   return db.transaction().execute(async (trx) => {
     const mail = composeMail({ kind: 'test', by: caller.name || caller.email }, 'both');
-    await enqueueMail(trx, { ...mail, dedupeKey: null, recipients: [to] }, mailer.queue.domain, mailer.clock());
-    const row = await trx
-      .selectFrom('mail_outbox')
-      .selectAll()
-      .where('kind', '=', 'test')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+    const id = await enqueueMail(trx, { ...mail, dedupeKey: null, recipients: [to] }, mailer.queue.domain, mailer.clock());
+    // A message without a dedupe key is always queued.
+    const row = (await readMessage(trx, id!))!;
     await writeAudit(trx, actor, { action: 'mail_message', subject: `mail:${row.id}`, detail: { test: true, to } });
     return messageOf(row);
   });

@@ -17,9 +17,9 @@ export const newMessageId = (domain: string): string => `<${randomUUID()}@${doma
 
 /**
  * Queues a message in the caller's transaction (so it is sent if and only if what it tells of
- * commits). True when queued; false when a message with its dedupe key is there already.
+ * commits). Its id when queued; null when a message with its dedupe key is there already.
  */
-export async function enqueueMail(db: Kysely<Database>, mail: NewMail, domain: string, now: Date): Promise<boolean> {
+export async function enqueueMail(db: Kysely<Database>, mail: NewMail, domain: string, now: Date): Promise<number | null> {
   const inserted = await db
     .insertInto('mail_outbox')
     .values({
@@ -28,7 +28,8 @@ export async function enqueueMail(db: Kysely<Database>, mail: NewMail, domain: s
       dedupe_key: mail.dedupeKey,
       recipients: [...mail.recipients],
       lang: mail.lang,
-      subject: mail.subject,
+      // The table's bounds, kept by cutting rather than by refusing what the message tells of.
+      subject: mail.subject.slice(0, 500),
       body_text: mail.text,
       body_html: mail.html,
       attachments: mail.attachments ? JSON.stringify(mail.attachments) : null,
@@ -39,7 +40,7 @@ export async function enqueueMail(db: Kysely<Database>, mail: NewMail, domain: s
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  return inserted !== undefined;
+  return inserted === undefined ? null : Number(inserted.id);
 }
 
 /**
