@@ -295,6 +295,25 @@ describe(`outgoing mail through the outbox (${TEST_DB})`, () => {
     expect(row).toMatchObject({ state: 'sent', attempts: 2 });
   });
 
+  it('when more reviewers than one message holds are to be told, then they get several messages, each address once', async () => {
+    const extra = Array.from({ length: 130 }, (_, i) => `reviewer${i}@test.example`);
+    await database.db
+      .insertInto('app_user')
+      .values(
+        extra.map((email) => ({ email, name: email, password_hash: 'x', role: 'leadership' as const, lang: 'en' as const })),
+      )
+      .execute();
+    try {
+      expect((await usst.post('/cycle/periods/USST/2024-Q3/submit', {})).status).toBe(200);
+      const english = (await outbox()).filter((m) => m.kind === 'submitted' && m.lang === 'en');
+      const everyone = [IDENTITIES.admin.email, ...extra].sort();
+      expect(english.map((m) => m.recipients.length)).toEqual([100, everyone.length - 100]);
+      expect(english.flatMap((m) => m.recipients).sort()).toEqual(everyone);
+    } finally {
+      await database.db.deleteFrom('app_user').where('email', 'in', extra).execute();
+    }
+  });
+
   it('when the delivery log is asked with a bad state or page, then the 400 names the parameter', async () => {
     const bad = await admin.get('/mail/messages?state=lost');
     expect(bad.status).toBe(400);
