@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zodSays } from '../problems.js';
-import { ONCE_VALID, wholeNumber } from '../text.js';
+import { listParameter, ONCE_VALID, wholeNumber } from '../text.js';
 import { EmailSchema } from './auth.js';
 
 /** What a message is about: a reminder before a due date, a late period, a submission to review, a return, the commission report, a test. */
@@ -118,16 +118,10 @@ export const MailLogQuerySchema = z
   .object({
     page: wholeNumber(1, 1_000_000).default(1),
     pageSize: wholeNumber(1, 1000).default(50),
-    state: z
-      .string()
-      .transform((text) =>
-        text
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== ''),
-      )
-      .pipe(z.array(z.enum(MAIL_STATES, { error: zodSays('among', { values: MAIL_STATES }) })).max(MAIL_STATES.length))
-      .optional(),
+    state: listParameter(
+      z.enum(MAIL_STATES, { error: zodSays('among', { values: MAIL_STATES }) }),
+      MAIL_STATES.length,
+    ).optional(),
   })
   .strict();
 

@@ -319,6 +319,10 @@ describe(`outgoing mail through the outbox (${TEST_DB})`, () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('state');
     expect((await admin.get('/mail/messages?pageSize=0')).status).toBe(400);
+    // A repeated parameter is a list, as elsewhere.
+    const both = await admin.get('/mail/messages?state=sent&state=failed');
+    expect(both.status).toBe(200);
+    expect(((await both.json()) as MailLog).messages.every((m) => m.state === 'sent' || m.state === 'failed')).toBe(true);
     expect((await admin.post('/mail/test', { to: 'nobody' })).status).toBe(400);
   });
 });
