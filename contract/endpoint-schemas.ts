@@ -22,6 +22,15 @@ import {
   TodoAnswerSchema,
 } from './schemas/cycle.js';
 import { HealthSchema } from './schemas/health.js';
+import {
+  MailLogQuerySchema,
+  MailLogSchema,
+  MailMessageParamsSchema,
+  MailMessageSchema,
+  MailSettingsAnswerSchema,
+  MailSettingsSchema,
+  MailTestBodySchema,
+} from './schemas/mail.js';
 import { MetaSchema } from './schemas/meta.js';
 import { OpenApiDocumentSchema } from './schemas/openapi.js';
 import { ReportDocumentSchema } from './report.js';
@@ -109,6 +118,11 @@ export const endpointSchemas = {
   setCalendar: { params: CalendarParamsSchema, body: CalendarBodySchema, response: CalendarSchema },
   cycleTodo: { response: TodoAnswerSchema },
   closedPeriods: { query: ClosedQuerySchema, response: ClosedAnswerSchema },
+  mailSettings: { response: MailSettingsAnswerSchema },
+  setMailSettings: { body: MailSettingsSchema, response: MailSettingsAnswerSchema },
+  mailMessages: { query: MailLogQuerySchema, response: MailLogSchema },
+  retryMailMessage: { params: MailMessageParamsSchema, response: MailMessageSchema },
+  testMail: { body: MailTestBodySchema, response: MailMessageSchema },
   openApi: { response: OpenApiDocumentSchema },
 } as const satisfies { readonly [N in EndpointName]: EndpointSchemas };
 

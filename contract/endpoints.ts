@@ -56,6 +56,11 @@ const TABLE = {
   setCalendar: ['put', '/cycle/calendar/:university'],
   cycleTodo: ['get', '/cycle/todo'],
   closedPeriods: ['get', '/cycle/closed'],
+  mailSettings: ['get', '/mail/settings'],
+  setMailSettings: ['put', '/mail/settings'],
+  mailMessages: ['get', '/mail/messages'],
+  retryMailMessage: ['post', '/mail/messages/:id/retry'],
+  testMail: ['post', '/mail/test'],
   openApi: ['get', '/openapi.json'],
 } as const satisfies Record<string, readonly [Method, string]>;
 

@@ -37,6 +37,8 @@ export const AUDIT_ACTIONS = [
   'period_return',
   'period_reopen',
   'calendar_change',
+  'mail_settings_change',
+  'mail_message',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1193,6 +1193,26 @@ export const PROBLEMS = {
     (p) => `${count(p.count)} ${plural(p.count, 'line')} of the file would change records of approved periods: nothing was imported.`,
     (p) => `文件中有 ${count(p.count)} 行会修改已审核通过期间的记录：未导入任何内容。`,
   ),
+  mail_address: entry<{ address: string }>(
+    (p) => `“${p.address}” is not an e-mail address mail can be sent to (name@example.org)`,
+    (p) => `“${p.address}”不是可以收信的电子邮件地址（例如 name@example.org）`,
+  ),
+  mail_address_twice: entry<{ address: string }>(
+    (p) => `${p.address} is in the list twice`,
+    (p) => `${p.address} 在列表中出现了两次`,
+  ),
+  mail_off: entry(
+    () => 'No mail is sent from this installation: SMTP_URL is not set. Set SMTP_URL and MAIL_FROM, then restart the server.',
+    () => '本系统未配置邮件发送：未设置 SMTP_URL。请设置 SMTP_URL 和 MAIL_FROM 后重启服务器。',
+  ),
+  no_mail_message: entry<{ id: number }>(
+    (p) => `There is no message ${p.id} in the outbox.`,
+    (p) => `发件箱中没有编号为 ${p.id} 的邮件。`,
+  ),
+  mail_not_failed: entry<{ id: number; state: string }>(
+    (p) => `Message ${p.id} is ${p.state}: only a failed message is retried (a pending one is retried on its own).`,
+    (p) => `邮件 ${p.id} 的状态为 ${p.state}：只有发送失败的邮件可以重发（待发送的邮件会自动重试）。`,
+  ),
   /**
    * Words without a code of their own, shown as written: what a library might still say that no
    * fallback caught. The server never words a problem itself (test/unit/problems.test.ts).

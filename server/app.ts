@@ -35,6 +35,8 @@ import { recordsRoutes } from './records/records.routes.js';
 import { reportRoutes } from './report/report.routes.js';
 import { ReportPrinter } from './report/report-printer.js';
 import { cycleRoutes } from './cycle/cycle.routes.js';
+import { Mailer, type MailerOptions } from './mail/mailer.js';
+import { mailRoutes } from './mail/mail.routes.js';
 import { targetsRoutes } from './targets/targets.routes.js';
 import { universitiesRoutes } from './universities/universities.routes.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -61,6 +63,8 @@ export interface AppDependencies {
   exportLimits?: Partial<ExportLimits>;
   /** Keep the JSON answers of cached routes per data version (default on; benchmarks of the queries turn it off). */
   cacheAnswers?: boolean;
+  /** Outgoing mail's clock and pace (tests move time); used only when SMTP_URL is set. */
+  mail?: Partial<Pick<MailerOptions, 'clock' | 'policy' | 'sendEveryMs' | 'scheduleEveryMs'>>;
 }
 
 export interface App {
@@ -69,6 +73,8 @@ export interface App {
   express: Express;
   /** Every API route, with who may call it: the source of the API document and the access tests. */
   routes: readonly RouteSpec<any, any, any>[];
+  /** Outgoing mail, null when SMTP_URL is not set; its worker is started by whoever listens (`start()`). */
+  mail: Mailer | null;
 }
 
 /** Builds the HTTP application from its dependencies; listening is the caller's business. */
@@ -83,6 +89,7 @@ export function createApp({
   passwords = processPasswordWork,
   importLimits = DEFAULT_IMPORT_LIMITS,
   exportLimits = {},
+  mail: mailOptions = {},
 }: AppDependencies): App {
   const app = express();
   app.disable('x-powered-by');
@@ -164,6 +171,10 @@ export function createApp({
     writing: database.kind === 'pglite' ? 1 : BULK_POOL_SIZE,
     ...exportLimits,
   });
+  const printer = new ReportPrinter(db, distDir);
+  const mail = config.mail
+    ? new Mailer({ db, smtpUrl: config.mail.smtpUrl, from: config.mail.from, printer, log, ...mailOptions })
+    : null;
   const routes: RouteSpec<any, any, any>[] = [
     ...healthRoutes(database),
     ...authRoutes(db, { limits: loginLimits, passwords, demo }),
@@ -173,11 +184,12 @@ export function createApp({
     ...importsRoutes(db, database.bulk, database.kind, importLimits),
     ...targetsRoutes(db),
     ...universitiesRoutes(db),
-    ...cycleRoutes(db, downloads),
+    ...cycleRoutes(db, downloads, mail?.queue),
     ...usersRoutes(db, passwords),
     ...auditRoutes(db),
     ...demoRoutes(db, database.bulk),
-    ...reportRoutes(db, downloads, new ReportPrinter(db, distDir)),
+    ...reportRoutes(db, downloads, printer, mail?.queue),
+    ...mailRoutes(db, mail),
   ];
   routes.push(
     route(endpoints.openApi, {
@@ -259,7 +271,7 @@ export function createApp({
       })
     : undefined;
   const handler = front ? (req: IncomingMessage, res: ServerResponse) => front(req, res, () => app(req, res)) : app;
-  return { handler, express: app, routes };
+  return { handler, express: app, routes, mail };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isMailAddress } from '../contract/schemas/mail.js';
 
 /** See `AvailabilityMonitor`: production's window for the PostgreSQL server's availability probe. */
 const DEFAULT_PROBE_WINDOW_MS = 1500;
@@ -18,6 +19,25 @@ const postgresUrl = z.string().refine((value) => {
     return false;
   }
 }, 'must be a postgres:// or postgresql:// URL');
+
+const smtpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return ['smtp:', 'smtps:'].includes(url.protocol) && url.hostname !== '' && url.pathname.replace(/^\/+/, '') === '';
+  } catch {
+    return false;
+  }
+}, 'must be an smtp:// or smtps:// URL: smtp://user:password@host:587 (STARTTLS when offered) or smtps://host:465');
+
+/** The sender: `alerts@example.org` or `Alliance Outcomes <alerts@example.org>`. */
+const mailFrom = z.string().refine((value) => parseMailFrom(value) !== null, 'must be an address or "Name <address>"');
+
+export function parseMailFrom(value: string): { name: string; address: string } | null {
+  const named = /^\s*([^<>"\r\n]*?)\s*<([^<>\s]+)>\s*$/.exec(value);
+  const address = (named ? named[2] : value.trim()) ?? '';
+  if (!isMailAddress(address) || /[\r\n]/.test(value)) return null;
+  return { name: named?.[1] ?? '', address };
+}
 
 const port = z.coerce
   .number({ error: 'must be a whole number from 0 to 65535' })
@@ -55,6 +75,8 @@ const EnvSchema = z.object({
       .min(500, 'must be at least 500')
       .max(60_000, 'must be at most 60000'),
   ).default(DEFAULT_PROBE_WINDOW_MS),
+  SMTP_URL: optional(smtpUrl),
+  MAIL_FROM: optional(mailFrom),
 });
 
 export interface Config {
@@ -80,6 +102,8 @@ export interface Config {
    * dashboard stops answering from memory and says it is unavailable (503).
    */
   readonly databaseProbeWindowMs: number;
+  /** Outgoing mail (docs/mail.md): the SMTP server and the sender; null when SMTP_URL is unset (nothing is sent). */
+  readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
 }
 
 /** A bad environment: the message names every variable at fault. */
@@ -93,7 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const got = env[name];
+      // A URL's password is never repeated back (a start-up line lands in logs).
+      const got = name === 'SMTP_URL' ? env[name]?.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : env[name];
       return `${name} ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
@@ -101,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.DATABASE_READ_URL && !e.DATABASE_URL)
     throw new ConfigError('invalid configuration: DATABASE_READ_URL names a replica of DATABASE_URL, which is not set');
+  if (e.SMTP_URL && !e.MAIL_FROM)
+    throw new ConfigError('invalid configuration: MAIL_FROM must be set when SMTP_URL is (the sender of every message)');
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -112,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     passwordHashLog2n: e.PASSWORD_HASH_LOG2N,
     databaseProbeWindowMs: e.DATABASE_PROBE_WINDOW_MS,
+    mail: e.SMTP_URL && e.MAIL_FROM ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }) : null,
   });
 }
 

@@ -9,6 +9,7 @@ import { DEMO_PASSWORD, type DemoAccount, ensureDemoAccounts } from './auth/demo
 import { prepareDemoData } from './demo/demo-mode.js';
 import { prepareSpool } from './lib/spool.js';
 import { createLogger, type Logger } from './logger.js';
+import type { Mailer } from './mail/mailer.js';
 
 // As long as an orchestrator waits by default (30 s): room for an import to finish its transaction.
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     sweepSpoolAtStart(log);
     const demoMode = await prepareDemoData(database, config, log);
     const demo = demoMode ? { accounts: await ensureDemoAccounts(database.db), password: DEMO_PASSWORD } : null;
-    const { handler } = createApp({ database, config, log, demo });
+    const { handler, mail } = createApp({ database, config, log, demo });
     const server = await listen(handler, config);
     log.info(
       { database: database.kind, where: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, demo: demoMode },
@@ -39,7 +40,11 @@ async function main(): Promise<void> {
     const sweep = setInterval(() => void deleteExpiredSessions(database.db).catch(() => undefined), 60 * 60 * 1000);
     sweep.unref();
     await deleteExpiredSessions(database.db);
-    handleShutdown(server, database, log);
+    if (mail) {
+      mail.start();
+      log.info({ server: mail.server, from: mail.from }, 'mail: reminders and reports are sent through the outbox');
+    } else log.info('mail: SMTP_URL is not set, no mail is sent');
+    handleShutdown(server, database, log, mail);
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -73,7 +78,7 @@ function listen(handler: RequestListener, config: Config): Promise<Server> {
 }
 
 /** SIGTERM or SIGINT: stop accepting, let requests in flight finish (up to 30 s), close the database, exit 0. */
-function handleShutdown(server: Server, database: DatabaseHandle, log: Logger): void {
+function handleShutdown(server: Server, database: DatabaseHandle, log: Logger, mail: Mailer | null): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -86,8 +91,9 @@ function handleShutdown(server: Server, database: DatabaseHandle, log: Logger): 
     server.close(() => {
       clearTimeout(force);
       clearInterval(idle);
-      database
-        .close()
+      // A send in progress finishes (its timeouts bound it) and its outcome is recorded before the database closes.
+      Promise.resolve(mail?.stop())
+        .then(() => database.close())
         .then(() => process.exit(0))
         .catch((error: unknown) => {
           log.error({ err: error }, 'closing the database failed');

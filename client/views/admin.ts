@@ -5,6 +5,7 @@ import { tabList } from '../lib/tabs';
 import { refuse, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext, ViewHandle } from '../view';
 import { mountAuditTab } from './admin-audit';
+import { mountMailTab } from './admin-mail';
 import { mountTargetsTab } from './admin-targets';
 import { mountUniversitiesTab } from './admin-universities';
 import { mountUsersTab } from './admin-users';
@@ -15,7 +16,7 @@ import { mountUsersTab } from './admin-users';
  * `#/admin?tab=audit&action=update&page=2`.
  */
 
-export const ADMIN_TABS = ['users', 'targets', 'universities', 'audit'] as const;
+export const ADMIN_TABS = ['users', 'targets', 'universities', 'audit', 'mail'] as const;
 export type AdminTab = (typeof ADMIN_TABS)[number];
 
 /**
@@ -29,6 +30,7 @@ const MOUNT: Record<AdminTab, MountTab> = {
   targets: mountTargetsTab,
   universities: mountUniversitiesTab,
   audit: mountAuditTab,
+  mail: mountMailTab,
 };
 
 const tabOf = (params: URLSearchParams): AdminTab => {

@@ -112,11 +112,12 @@ export function readSteps(db: Kysely<Database>, periodId: number): Promise<StepR
   return db.selectFrom('reporting_step').selectAll().where('period_id', '=', periodId).orderBy('id').execute();
 }
 
-export async function insertStep(trx: Kysely<Database>, step: Insertable<ReportingStepTable>): Promise<void> {
-  await trx
+export async function insertStep(trx: Kysely<Database>, step: Insertable<ReportingStepTable>): Promise<{ id: number; at: Date }> {
+  return trx
     .insertInto('reporting_step')
     .values({ ...step, summary: step.summary === undefined || step.summary === null ? null : JSON.stringify(step.summary) })
-    .execute();
+    .returning(['id', 'at'])
+    .executeTakeFirstOrThrow();
 }
 
 /** Every kind's records of a university dated in a span (by the kind's own date), in ref order, as written. */

@@ -12,6 +12,7 @@ import {
   returnPeriod,
   setCalendar,
   setDue,
+  type StepListener,
   submitPeriod,
   todo,
 } from './cycle.service.js';
@@ -20,7 +21,7 @@ import { universityNames } from './cycle.queries.js';
 import { BoardRequestSchema } from './cycle.schemas.js';
 
 /** The reporting cycle: the calendar, a period's steps (submit, approve, return, reopen) and the status board. */
-export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
+export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads, listener?: StepListener) {
   return [
     route(endpoints.cycleBoard, {
       access: ['admin', 'leadership', 'steward'],
@@ -61,7 +62,7 @@ export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         'Submit an ended period of a university (a steward its own only): freezes the count and totals of each kind of its records dated in the period and their SHA-256. 409 while it waits for review or is approved, or when nothing changed since it was returned or reopened.',
       problems: [404, 409],
       handle: ({ req, params, body, caller }) =>
-        submitPeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.note }),
+        submitPeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.note }, listener),
     }),
     route(endpoints.approvePeriod, {
       access: ['admin', 'leadership'],
@@ -69,7 +70,7 @@ export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         'Approve a submitted period: it is closed to changes of its records until an admin reopens it. 409 when it is not submitted, or its records changed since.',
       problems: [404, 409],
       handle: ({ req, params, body, caller }) =>
-        approvePeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.note }),
+        approvePeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.note }, listener),
     }),
     route(endpoints.returnPeriod, {
       access: ['admin', 'leadership'],
@@ -77,7 +78,7 @@ export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         'Return a submitted period with a comment: the steward corrects its records and submits it again. 409 when it is not submitted.',
       problems: [404, 409],
       handle: ({ req, params, body, caller }) =>
-        returnPeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.comment }),
+        returnPeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.comment }, listener),
     }),
     route(endpoints.reopenPeriod, {
       access: ['admin'],
@@ -85,7 +86,7 @@ export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         'Reopen an approved period with a reason: its records may change again, and it is submitted again. 409 when it is not approved.',
       problems: [404, 409],
       handle: ({ req, params, body, caller }) =>
-        reopenPeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.reason }),
+        reopenPeriod(db, caller!, actorOf(req, caller), { ...params, comment: body.reason }, listener),
     }),
     route(endpoints.setPeriodDue, {
       access: ['admin'],

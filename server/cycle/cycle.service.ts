@@ -180,6 +180,27 @@ interface StepInput {
   comment?: string | undefined;
 }
 
+/** A step as it is taken, for those told of it (e-mail). */
+export interface TakenStep {
+  id: number;
+  at: Date;
+  action: ReportingStep;
+  university: string;
+  span: ReportingPeriodSpan;
+  comment: string | null;
+  by: string;
+  /** A submission's frozen summary. */
+  summary: PeriodSummary | null;
+}
+
+/**
+ * Told of each step inside the step's transaction, after it is stored: what it writes commits with
+ * the step or not at all (the mail outbox queues its message so).
+ */
+export interface StepListener {
+  stepTaken(trx: Kysely<Database>, step: TakenStep): Promise<void>;
+}
+
 /**
  * One step of a period, in one transaction under the university's cycle lock (no write of its
  * records is on its way meanwhile): the period's row is made if need be and locked, `check` says
@@ -195,6 +216,7 @@ async function takeStep(
     trx: Kysely<Database>,
     state: { status: PeriodStatus; last: ReportingPeriodStateView | undefined; span: ReportingPeriodSpan },
   ) => Promise<{ summary?: PeriodSummary; sha256?: string } | undefined>,
+  listener?: StepListener,
 ): Promise<PeriodAnswer> {
   const calendar = await calendarOf(db, input.university);
   const span = await periodInCalendar(db, calendar, input.period);
@@ -205,7 +227,7 @@ async function takeStep(
     const records = last?.last_action ? 0 : await recordCount(trx, input.university, span);
     const status = periodStatus(last?.last_action ?? null, records);
     const frozen = (await check(trx, { status, last, span })) ?? {};
-    await insertStep(trx, {
+    const stored = await insertStep(trx, {
       period_id: period.id,
       action,
       user_id: caller.id,
@@ -222,6 +244,16 @@ async function takeStep(
       after: { status: periodStatus(action, 0) },
       detail: { comment: input.comment ?? null, ...(frozen.sha256 ? { sha256: frozen.sha256, summary: frozen.summary } : {}) },
     });
+    await listener?.stepTaken(trx, {
+      id: Number(stored.id),
+      at: new Date(stored.at),
+      action,
+      university: input.university,
+      span,
+      comment: input.comment ?? null,
+      by: caller.name || caller.email,
+      summary: frozen.summary ?? null,
+    });
   });
   return readPeriod(db, input.university, span.key);
 }
@@ -233,44 +265,100 @@ const names = (university: string, span: ReportingPeriodSpan) => ({ university, 
  * frozen (counts, totals, digest). Refused while it waits for review or is approved, and when
  * nothing changed since the submission it was returned or reopened from.
  */
-export async function submitPeriod(db: Kysely<Database>, caller: Caller, actor: Actor, input: StepInput): Promise<PeriodAnswer> {
+export async function submitPeriod(
+  db: Kysely<Database>,
+  caller: Caller,
+  actor: Actor,
+  input: StepInput,
+  listener?: StepListener,
+): Promise<PeriodAnswer> {
   assertOwnUniversity(caller, input.university);
   const span = parseReportingPeriod(input.period);
   if (span && span.to >= today()) throw new BadRequest(said('period_not_ended', { period: span.key, to: span.to }));
-  return takeStep(db, caller, actor, input, 'submit', async (trx, { status, last, span }) => {
-    if (status === 'submitted') throw new Conflict(said('period_already_submitted', names(input.university, span)));
-    if (status === 'approved') throw new Conflict(said('period_already_approved', names(input.university, span)));
-    const frozen = await freezePeriod(trx, input.university, span);
-    if (last?.submitted_sha256 === frozen.sha256) throw new Conflict(said('period_unchanged', names(input.university, span)));
-    return frozen;
-  });
+  return takeStep(
+    db,
+    caller,
+    actor,
+    input,
+    'submit',
+    async (trx, { status, last, span }) => {
+      if (status === 'submitted') throw new Conflict(said('period_already_submitted', names(input.university, span)));
+      if (status === 'approved') throw new Conflict(said('period_already_approved', names(input.university, span)));
+      const frozen = await freezePeriod(trx, input.university, span);
+      if (last?.submitted_sha256 === frozen.sha256) throw new Conflict(said('period_unchanged', names(input.university, span)));
+      return frozen;
+    },
+    listener,
+  );
 }
 
 /** An admin or leadership account approves a submitted period whose records are still what was submitted. */
-export async function approvePeriod(db: Kysely<Database>, caller: Caller, actor: Actor, input: StepInput): Promise<PeriodAnswer> {
-  return takeStep(db, caller, actor, input, 'approve', async (trx, { status, last, span }) => {
-    if (status !== 'submitted') throw new Conflict(said('period_not_submitted', { ...names(input.university, span), status }));
-    const now = await freezePeriod(trx, input.university, span);
-    if (now.sha256 !== last?.submitted_sha256)
-      throw new Conflict(said('period_changed_since_submitted', names(input.university, span)));
-    return undefined;
-  });
+export async function approvePeriod(
+  db: Kysely<Database>,
+  caller: Caller,
+  actor: Actor,
+  input: StepInput,
+  listener?: StepListener,
+): Promise<PeriodAnswer> {
+  return takeStep(
+    db,
+    caller,
+    actor,
+    input,
+    'approve',
+    async (trx, { status, last, span }) => {
+      if (status !== 'submitted') throw new Conflict(said('period_not_submitted', { ...names(input.university, span), status }));
+      const now = await freezePeriod(trx, input.university, span);
+      if (now.sha256 !== last?.submitted_sha256)
+        throw new Conflict(said('period_changed_since_submitted', names(input.university, span)));
+      return undefined;
+    },
+    listener,
+  );
 }
 
 /** An admin or leadership account returns a submitted period with a comment: the steward corrects and submits again. */
-export async function returnPeriod(db: Kysely<Database>, caller: Caller, actor: Actor, input: StepInput): Promise<PeriodAnswer> {
-  return takeStep(db, caller, actor, input, 'return', async (_trx, { status, span }) => {
-    if (status !== 'submitted') throw new Conflict(said('period_not_submitted', { ...names(input.university, span), status }));
-    return undefined;
-  });
+export async function returnPeriod(
+  db: Kysely<Database>,
+  caller: Caller,
+  actor: Actor,
+  input: StepInput,
+  listener?: StepListener,
+): Promise<PeriodAnswer> {
+  return takeStep(
+    db,
+    caller,
+    actor,
+    input,
+    'return',
+    async (_trx, { status, span }) => {
+      if (status !== 'submitted') throw new Conflict(said('period_not_submitted', { ...names(input.university, span), status }));
+      return undefined;
+    },
+    listener,
+  );
 }
 
 /** An admin reopens an approved period with a reason: its records may change again, and it is submitted again. */
-export async function reopenPeriod(db: Kysely<Database>, caller: Caller, actor: Actor, input: StepInput): Promise<PeriodAnswer> {
-  return takeStep(db, caller, actor, input, 'reopen', async (_trx, { status, span }) => {
-    if (status !== 'approved') throw new Conflict(said('period_not_approved', { ...names(input.university, span), status }));
-    return undefined;
-  });
+export async function reopenPeriod(
+  db: Kysely<Database>,
+  caller: Caller,
+  actor: Actor,
+  input: StepInput,
+  listener?: StepListener,
+): Promise<PeriodAnswer> {
+  return takeStep(
+    db,
+    caller,
+    actor,
+    input,
+    'reopen',
+    async (_trx, { status, span }) => {
+      if (status !== 'approved') throw new Conflict(said('period_not_approved', { ...names(input.university, span), status }));
+      return undefined;
+    },
+    listener,
+  );
 }
 
 /** An admin sets a period's own due date (null: the calendar's default again). */

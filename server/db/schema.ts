@@ -16,6 +16,7 @@ import {
   type TransferMode,
   TRANSFER_MODES,
 } from '../../contract/enums.js';
+import type { MailAttachmentSpec, MailKind, MailLang, MailState } from '../../contract/schemas/mail.js';
 
 export {
   type AuditAction,
@@ -290,6 +291,28 @@ export interface AppSettingTable {
   updated_at: CreatedAt;
 }
 
+/** `mail_outbox` (sql/0020): a message to send, being sent, sent, or given up on. */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  message_id: string;
+  kind: MailKind;
+  dedupe_key: string | null;
+  recipients: string[];
+  lang: MailLang;
+  subject: string;
+  body_text: string;
+  body_html: string | null;
+  attachments: ColumnType<MailAttachmentSpec | null, string | null, string | null>;
+  state: Generated<MailState>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  lease_until: Date | null;
+  last_error: string | null;
+  note: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  sent_at: Date | null;
+}
+
 export interface Database {
   region: RegionTable;
   university: UniversityTable;
@@ -311,6 +334,7 @@ export interface Database {
   reporting_period: ReportingPeriodTable;
   reporting_step: ReportingStepTable;
   reporting_period_state: ReportingPeriodStateView;
+  mail_outbox: MailOutboxTable;
 }
 
 export type RegionRow = Selectable<RegionTable>;
@@ -319,6 +343,7 @@ export type NewUniversity = Insertable<UniversityTable>;
 export type UniversityUpdate = Updateable<UniversityTable>;
 export type FieldRow = Selectable<FieldTable>;
 export type AppUserRow = Selectable<AppUserTable>;
+export type MailOutboxRow = Selectable<MailOutboxTable>;
 export type NewAppUser = Insertable<AppUserTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type TechTransferRow = Selectable<TechTransferTable>;

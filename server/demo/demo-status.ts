@@ -24,6 +24,9 @@ const CHANGES_DATA: Record<AuditAction, boolean> = {
   period_return: true,
   period_reopen: true,
   calendar_change: true,
+  mail_settings_change: true,
+  // A retry or a test message changes no data.
+  mail_message: false,
 };
 const CHANGE_ACTIONS = (Object.keys(CHANGES_DATA) as AuditAction[]).filter((action) => CHANGES_DATA[action]);
 

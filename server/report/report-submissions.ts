@@ -90,6 +90,11 @@ export interface SubmitInput {
   expectedSha256?: string | undefined;
 }
 
+/** Told of a new submission inside its transaction: what it writes commits with it (the mail outbox queues the report so). */
+export interface SubmissionListener {
+  reportSubmitted(trx: Kysely<Database>, submission: Submission): Promise<void>;
+}
+
 export interface SubmitOutcome {
   submission: Submission;
   /** False when the same document had been submitted for the period already: that submission is the answer. */
@@ -108,6 +113,7 @@ export async function submitReport(
   caller: Caller,
   actor: Actor,
   input: SubmitInput,
+  listener?: SubmissionListener,
 ): Promise<SubmitOutcome> {
   let digest: string | undefined;
   const made = (executor: Kysely<Database>, sha256: string) =>
@@ -138,7 +144,9 @@ export async function submitReport(
         digest = sealed.sha256;
         const earlier = await made(trx, sealed.sha256).executeTakeFirst();
         if (earlier) return { submission: toSubmission(earlier), created: false };
-        return { submission: await storeSubmission(trx, caller, actor, input, sealed), created: true };
+        const submission = await storeSubmission(trx, caller, actor, input, sealed);
+        await listener?.reportSubmitted(trx, submission);
+        return { submission, created: true };
       });
   } catch (error) {
     // A twin committed while this one ran: the index refused this one, and the twin is the answer.

@@ -16,13 +16,25 @@ import {
 } from './report.schemas.js';
 import type { ReportDocument } from './report.types.js';
 import type { ReportPrinter } from './report-printer.js';
-import { listSubmissions, liveReport, readSubmission, submissionWithRevisions, submitReport } from './report-submissions.js';
+import {
+  listSubmissions,
+  liveReport,
+  readSubmission,
+  type SubmissionListener,
+  submissionWithRevisions,
+  submitReport,
+} from './report-submissions.js';
 
 /**
  * The commission report: live, as CSV per table, and submitted (frozen) with its revisions since.
  * A CSV table is computed in memory first; `downloads` spools and sends it as every export.
  */
-export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads, printer: ReportPrinter) {
+export function reportRoutes(
+  db: Kysely<Database>,
+  downloads: CsvDownloads,
+  printer: ReportPrinter,
+  listener?: SubmissionListener,
+) {
   /** Sends the report printed as PDF (`format=pdf`), audited as an export is. */
   const sendPdf = async (
     req: Parameters<typeof auditExport>[1],
@@ -92,7 +104,7 @@ export function reportRoutes(db: Kysely<Database>, downloads: CsvDownloads, prin
         'Submits the report of a period: its figures are frozen as they are now (canonical JSON and its SHA-256, who, when); 201. The same document for the same period again answers 200 with the submission already made, so a retry never makes a second. expectedSha256 refuses (409) if the data changed after the submitter reviewed it.',
       body: SubmitBodySchema,
       async handle({ req, res, body, caller }) {
-        const { submission, created } = await submitReport(db, caller!, actorOf(req, caller), body);
+        const { submission, created } = await submitReport(db, caller!, actorOf(req, caller), body, listener);
         // The same document for the same period again is the submission already made (a retry is safe).
         res.status(created ? 201 : 200).location(`/api/v1/report/submissions/${submission.id}`);
         return { submission };

@@ -598,7 +598,7 @@ describeBrowser('the admin view', () => {
 
   test('screenshots of each tab in both languages', async () => {
     for (const lang of ['en', 'zh'] as const) {
-      for (const name of ['users', 'targets', 'universities', 'audit'] as const) {
+      for (const name of ['users', 'targets', 'universities', 'audit', 'mail'] as const) {
         const tab = await openPage(dashboard, 'admin', { lang, path: `/#/admin?tab=${name}` });
         await waitForView(tab.page, 'admin');
         await tab.page.evaluate(() => document.fonts.ready);

@@ -20,7 +20,7 @@ export async function startTestServer(
   database: DatabaseHandle,
   env: NodeJS.ProcessEnv = {},
   options: Partial<
-    Pick<AppDependencies, 'demo' | 'loginLimits' | 'passwords' | 'importLimits' | 'exportLimits' | 'distDir' | 'log'>
+    Pick<AppDependencies, 'demo' | 'loginLimits' | 'passwords' | 'importLimits' | 'exportLimits' | 'distDir' | 'log' | 'mail'>
   > = {},
 ): Promise<TestServer> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });

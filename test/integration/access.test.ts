@@ -126,6 +126,23 @@ const SAMPLES: Record<string, Sample> = {
   },
   'PATCH /users/:id': { path: () => `/users/${patchTarget}`, body: () => ({ name: `Renamed ${++unique}` }), ok: 200 },
   'GET /audit': { path: '/audit', ok: 200 },
+  'GET /mail/settings': { path: '/mail/settings', ok: 200 },
+  'PUT /mail/settings': {
+    path: '/mail/settings',
+    body: {
+      reminders: true,
+      reminderDaysBefore: 5,
+      reportRecipients: ['commission@test.example'],
+      reportSchedule: 'off',
+      reportDay: 5,
+      reportLang: 'zh',
+    },
+    ok: 200,
+  },
+  'GET /mail/messages': { path: '/mail/messages', ok: 200 },
+  // This server sends no mail (SMTP_URL unset): an administrator is told so (409 mail_off).
+  'POST /mail/messages/:id/retry': { path: '/mail/messages/1/retry', ok: 409 },
+  'POST /mail/test': { path: '/mail/test', body: { to: 'ops@test.example' }, ok: 409 },
   'GET /demo': { path: '/demo', ok: 200 },
   // No demo accounts here: leaving removes none, and may be asked again and again.
   'POST /demo/leave': { path: '/demo/leave', body: { records: 'keep' }, ok: 200 },
@@ -308,6 +325,7 @@ const ID_ROUTES: Record<string, Scoped | string> = {
     read: readContract,
   },
   'PATCH /users/:id': 'admin only, and an admin sees every account',
+  'POST /mail/messages/:id/retry': 'admin only, and an admin sees every message of the outbox',
   'GET /report/submissions/:id': 'every signed-in caller lists every submission; what it shows of one depends on the role',
   'GET /report/submissions/:id/document': 'every signed-in caller lists every submission',
   'PATCH /universities/:code': 'reference data every signed-in caller reads',

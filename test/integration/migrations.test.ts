@@ -39,6 +39,7 @@ describe(`migrations (${TEST_DB})`, () => {
       'field',
       'import_batch',
       'incubation',
+      'mail_outbox',
       'payment',
       'payment_fact',
       'region',

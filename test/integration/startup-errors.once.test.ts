@@ -18,6 +18,21 @@ describe('start-up with bad input', { timeout: CHILD_TEST_TIMEOUT }, () => {
       { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
       /cannot reach the database at postgres:\/\/postgres@127\.0\.0\.1:1\/none: .*ECONNREFUSED/,
     ],
+    [
+      'a bad SMTP_URL',
+      { SMTP_URL: 'http://user:secret@mail.example.org', MAIL_FROM: 'outcomes@example.org' },
+      /^alliance-outcomes: invalid configuration: SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL.*\(got "http:\/\/user:\*\*\*@mail\.example\.org"\)$/,
+    ],
+    [
+      'SMTP_URL without MAIL_FROM',
+      { SMTP_URL: 'smtp://127.0.0.1:2525' },
+      /^alliance-outcomes: invalid configuration: MAIL_FROM must be set when SMTP_URL is/,
+    ],
+    [
+      'a bad MAIL_FROM',
+      { MAIL_FROM: 'not an address' },
+      /^alliance-outcomes: invalid configuration: MAIL_FROM must be an address/,
+    ],
     ['a DATA_DIR that cannot be written', { DATA_DIR: join(scratch, 'a-file', 'data') }, /DATA_DIR .* cannot be written/],
   ])('when started with %s, then it stops with one clear line', async (_what, env, message) => {
     writeFileSync(join(scratch, 'a-file'), 'not a directory');
@@ -27,5 +42,7 @@ describe('start-up with bad input', { timeout: CHILD_TEST_TIMEOUT }, () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /);
+    // A URL's password never reaches the log.
+    expect(stderr).not.toContain('secret');
   });
 });

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MailLog, MailMessage } from '../../contract/schemas/mail.js';
+import { TEST_DB } from '../helpers/database.js';
+import { type Child, freePort, runTs, waitForOk } from '../helpers/process.js';
+import { serverSetup, signInOver } from '../helpers/server-process.js';
+import { TestSmtpServer } from '../helpers/smtp.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'ao-mail-crash-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe(`the outbox across a SIGKILL (${TEST_DB})`, () => {
+  it('when the server is killed with a message queued and not yet sent, then after a restart every queued message arrives once', async () => {
+    const { base, env: setupEnv, credentials } = await serverSetup(join(scratch, 'data'));
+    const smtpPort = await freePort();
+    // Nothing listens on the SMTP port yet: every attempt fails, and the messages stay pending.
+    const env = { ...setupEnv, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'outcomes@alliance.test' };
+    const start = async (): Promise<Child> => {
+      const child = runTs('server/main.ts', [], env);
+      await waitForOk(`${base}/health`, child);
+      return child;
+    };
+    const log = async (session: { cookie: string }): Promise<MailLog> =>
+      (await fetch(`${base}/mail/messages?pageSize=200`, { headers: { cookie: session.cookie } })).json() as Promise<MailLog>;
+
+    const first = await start();
+    let session = await signInOver(base, ...credentials);
+    const queued = await fetch(`${base}/mail/test`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: 'ops@alliance.test' }),
+    });
+    expect(queued.status).toBe(201);
+    const test = (await queued.json()) as MailMessage;
+    // The worker has tried and found no server: pending, with the connection's error.
+    await expect
+      .poll(async () => (await log(session)).messages.find((m) => m.id === test.id), { timeout: 20_000, interval: 250 })
+      .toMatchObject({ state: 'pending', lastError: expect.stringMatching(/ECONNREFUSED/) });
+    const before = await log(session);
+    expect(before.counts.sent).toBe(0);
+    first.process.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    const smtp = await new TestSmtpServer().listen(smtpPort);
+    try {
+      const restarted = Date.now();
+      const second = await start();
+      session = await signInOver(base, ...credentials);
+      const expected = before.messages.map((m) => m.messageId);
+      await smtp.waitFor(expected.length, 60_000);
+      const deliveredIn = Date.now() - restarted;
+      // Two more turns of the worker: nothing goes twice.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      const received = smtp.received.map((m) => m.parsed.messageId);
+      for (const id of expected) expect(received.filter((r) => r === id)).toHaveLength(1);
+      const after = await log(session);
+      const mine = after.messages.find((m) => m.id === test.id)!;
+      expect(mine.state).toBe('sent');
+      expect(mine.attempts).toBeGreaterThanOrEqual(2);
+      const testMail = smtp.received.find((m) => m.parsed.messageId === test.messageId)!;
+      expect(testMail.envelope).toEqual(['ops@alliance.test']);
+      // The figures of this delivery run, for the record.
+      const attempts = after.messages.map((m) => m.attempts);
+      process.stdout.write(
+        `mail delivery run (${TEST_DB}): queued before the kill ${expected.length} (kinds ${[...new Set(before.messages.map((m) => m.kind))].join(', ')}), ` +
+          `failed attempts before the kill ${before.messages.reduce((n, m) => n + m.attempts, 0)}, ` +
+          `received after the restart ${smtp.received.length} (distinct ${new Set(received).size}), ` +
+          `all delivered ${deliveredIn} ms after the restart began, attempts per message ${Math.min(...attempts)}–${Math.max(...attempts)}, ` +
+          `log counts ${JSON.stringify(after.counts)}\n`,
+      );
+      second.process.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+    } finally {
+      await smtp.close();
+    }
+  }, 180_000);
+});
