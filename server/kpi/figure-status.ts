@@ -44,7 +44,8 @@ export function loadStanding(db: Kysely<Database>): Promise<Standing> {
     for (const row of rows) {
       const reopened = row.approved_sha256 !== null && row.last_action !== 'approve' && row.last_action !== null;
       const revised = reopened
-        ? (await freezePeriod(db, row.university_code, { from: row.period_from, to: row.period_to })).sha256 !== row.approved_sha256
+        ? (await freezePeriod(db, row.university_code, { from: row.period_from, to: row.period_to })).sha256 !==
+          row.approved_sha256
         : false;
       stored.set(`${row.university_code}|${row.period}`, { last: row.last_action, revised });
     }
@@ -113,7 +114,11 @@ export class FigureStatuses {
     if (start > range.to) return { drawn: [], beyondToday: false };
     const last = range.to < this.day ? range.to : this.day;
     const drawn: DrawnPeriod[] = [];
-    for (let p = periodHolding(calendar.frequency, start); p.from <= last; p = periodHolding(calendar.frequency, addDays(p.to, 1))) {
+    for (
+      let p = periodHolding(calendar.frequency, start);
+      p.from <= last;
+      p = periodHolding(calendar.frequency, addDays(p.to, 1))
+    ) {
       if (p.to >= calendar.memberSince) drawn.push(this.#drawn(university, p));
     }
     return { drawn, beyondToday: start > this.day };

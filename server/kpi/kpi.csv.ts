@@ -243,7 +243,11 @@ export function measuresFileName(
 }
 
 /** The aggregate's CSV export: what GET /aggregate?format=csv and `cli export --measures` write. */
-export function aggregateProjection(rows: ReadonlyArray<AggregateRow & { status: FigureStatus }>, request: AggregateRequest, labels: Labels): CsvProjection {
+export function aggregateProjection(
+  rows: ReadonlyArray<AggregateRow & { status: FigureStatus }>,
+  request: AggregateRequest,
+  labels: Labels,
+): CsvProjection {
   const { by, measures, output, filters, withRecords } = request;
   return {
     fileName: measuresFileName(measures, by, filters, output.lang),

@@ -21,7 +21,15 @@ import { assertKnownCodes, loadReferences, membersOn, type References, universit
 import { ratioOf } from '../../contract/ratio.js';
 import { isRatio, MEASURES } from './registry.js';
 import type { FigureStatus } from '../../contract/figure-status.js';
-import { type FigureStatuses, figureStatuses, OPEN_END, OPEN_START, type Reading, readingOf, rowStatus } from './figure-status.js';
+import {
+  type FigureStatuses,
+  figureStatuses,
+  OPEN_END,
+  OPEN_START,
+  type Reading,
+  readingOf,
+  rowStatus,
+} from './figure-status.js';
 
 /** The data's first and last days: read once per data version. */
 export function readDataRange(db: Kysely<Database>): Promise<DataRange> {
@@ -38,7 +46,11 @@ export interface Aggregate {
 }
 
 /** How measures read their records, and the range that a figure of them draws on (open ends kept open). */
-export function figureRange(measures: readonly MeasureId[], filters: KpiFilters, day = today()): { reading: Reading; range: Span } {
+export function figureRange(
+  measures: readonly MeasureId[],
+  filters: KpiFilters,
+  day = today(),
+): { reading: Reading; range: Span } {
   const reading = readingOf(measures.map((m) => MEASURES[m].temporality));
   // A stock is read on the range's last day, today without one (as the compiler reads it).
   const to = filters.to ?? (reading === 'stock' ? day : OPEN_END);
@@ -241,7 +253,12 @@ export async function summary(
 }
 
 /** The status of a figure of `measures` over the universities in `scope` and a span. */
-export function spanStatus(statuses: FigureStatuses, scope: readonly string[], measures: readonly MeasureId[], span: Span): FigureStatus {
+export function spanStatus(
+  statuses: FigureStatuses,
+  scope: readonly string[],
+  measures: readonly MeasureId[],
+  span: Span,
+): FigureStatus {
   const { reading, range } = figureRange(measures, span, statuses.day);
   return statuses.of(scope, range, reading);
 }
