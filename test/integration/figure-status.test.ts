@@ -177,9 +177,8 @@ describe(`the status of figures (${TEST_DB})`, () => {
 
     // Collaboration: a row per university, and the whole.
     const collaboration = await json(admin, `/collaboration?${query({ measure: 'credits.credits', ...H1 })}`);
-    collaboration.universities.forEach((code: string, i: number) =>
-      expectStatus(collaboration.statuses[i], [code], H1.from, H1.to, `collaboration ${code}`),
-    );
+    for (const [i, code] of (collaboration.universities as string[]).entries())
+      expectStatus(collaboration.statuses[i], [code], H1.from, H1.to, `collaboration ${code}`);
     expectStatus(collaboration.status, UNIVERSITIES, H1.from, H1.to, 'collaboration');
 
     // CSV: the code raw, its name formatted, in either language.
