@@ -1,4 +1,4 @@
-import { FIGURE_STATUS_LABELS as STATUS } from '../../contract/figure-status';
+import { FIGURE_STATUS_LABELS as STATUS } from '../../contract/figure-status.js';
 
 /**
  * Messages of the report view, each key with its English and Chinese side by side. The report
