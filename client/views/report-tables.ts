@@ -439,26 +439,25 @@ export function statusSection(w: ReportWords): TemplateResult {
                 caption: w.t('report.status.notFinal', { count: status.notFinal.length }),
                 className: 'status-table',
                 csv: w.csv('not-final'),
-                columns: [
-                  { label: w.t('report.status.col.university') },
-                  { label: w.t('report.status.col.period') },
-                  { label: w.t('report.status.col.span') },
-                  { label: w.t('report.status.col.state') },
-                  { label: w.t('report.status.col.status') },
-                ],
-                rows: status.notFinal.map((p) => {
-                  const state = w.t(`report.status.state.${p.state}`);
-                  return {
-                    key: `${p.university}|${p.period}`,
-                    cells: [
-                      { text: w.university(p.university), header: true },
-                      { text: p.period },
-                      { text: w.t('report.status.span', { from: p.from, to: p.to }) },
-                      { text: p.ended ? state : w.t('report.status.notEnded', { state }) },
-                      { text: `${FIGURE_STATUS_LABELS[p.status].symbol} ${w.t(`report.status.${p.status}`)}` },
-                    ],
-                  };
-                }),
+                columns: [{ label: w.t('report.status.col.university') }, { label: w.t('report.status.col.periods') }],
+                // One row per university, its periods in order: the list stays short enough to print.
+                rows: [...new Set(status.notFinal.map((p) => p.university))].map((university) => ({
+                  key: university,
+                  cells: [
+                    { text: w.university(university), header: true },
+                    {
+                      text: status.notFinal
+                        .filter((p) => p.university === university)
+                        .map((p) => {
+                          const state = w.t(`report.status.state.${p.state}`);
+                          const stage = p.ended ? state : w.t('report.status.notEnded', { state });
+                          const revised = p.status === 'R' ? ` ${FIGURE_STATUS_LABELS.R.symbol} ${w.t('report.status.R')}` : '';
+                          return w.t('report.status.periodState', { period: p.period, stage: `${stage}${revised}` });
+                        })
+                        .join(w.t('report.status.separator')),
+                    },
+                  ],
+                })),
               })
         }`
     : html`<p>${w.t('report.status.none')}</p>`;

@@ -341,9 +341,9 @@ export const renderReport: RenderView = async (container, first) => {
     };
     const section = (id: string, body: unknown) => {
       const status = SECTION_TABLES[id] ? sectionStatus(w, SECTION_TABLES[id]) : undefined;
-      return html`<section class="report-section" data-section=${id} data-status=${status ?? nothing}><h2>${w.t(`report.section.${id}` as ReportKey)}${
-        status ? html` ${reportStatusMark(w, status)}` : nothing
-      }</h2>${body}</section>`;
+      return html`<section class="report-section" data-section=${id} data-status=${status ?? nothing}><h2>${w.t(`report.section.${id}` as ReportKey)}</h2>${
+        status ? html`<p class="section-status">${w.t('report.status.ofSection')} ${reportStatusMark(w, status)}</p>` : nothing
+      }${body}</section>`;
     };
     const side = (table: unknown, figure: unknown) => html`<div class="side-by-side">${table}${figure}</div>`;
     /** A chart of the figures of one table (`table`, named in its caption by `ref`), never of another's. */
@@ -389,7 +389,6 @@ export const renderReport: RenderView = async (container, first) => {
         <p class="muted">${w.t('report.moneyNote')}${p.lang === 'zh' ? '' : ' '}${w.t('report.recordsNote')}</p>
         ${coverBlock(w, shown)}
       </header>
-      ${statusSection(w)}
       ${section(
         'summary',
         html`${summaryTable(w, 'summary', 'report.table.summaryA', partA)}
@@ -480,6 +479,7 @@ export const renderReport: RenderView = async (container, first) => {
         </ul>`,
       )}
       ${submitted ? revisionsSection(w, submitted) : nothing}
+      ${statusSection(w)}
       ${annex(w, shown)}
     </article>`;
   };
