@@ -196,7 +196,7 @@ export function csvDocs(): string {
     '- Every file of figures (aggregate, summary, collaboration, each report table) ends with a `status`',
     '  column (`数据状态` in Chinese): `F` final, `P` provisional, `R` revised (docs/reporting-cycle.md,',
     '  "Status of figures"); `formatted=true` writes the name in `lang` (Final / 最终, Provisional / 初步,',
-    '  Revised / 已修订); the report\'s national block has a status line per column instead. The report also',
+    "  Revised / 已修订); the report's national block has a status line per column instead. The report also",
     '  has a `not-final` table: the university-periods it draws on that are not final.',
     '- A text cell that begins with `=`, `+`, `-`, `@`, a tab, a carriage return or NUL is written with a',
     "  leading `'`, so no spreadsheet runs it as a formula; number columns never are. Import removes that",
