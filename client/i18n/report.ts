@@ -26,7 +26,7 @@ const PAIRS = {
   'report.status.table.incubation': ['Incubation by field', '孵化（按技术领域）'],
   'report.status.table.talent': ['Joint training by level', '联合培养（按层次）'],
   'report.status.table.credits': ['Credit recognition', '学分互认'],
-  'report.status.notFinal': ['University-periods not final: {count}', '未定稿的高校报告期：{count}个'],
+  'report.status.notFinal': ['Table S2. University-periods not final: {count}', '表S2　未定稿的高校报告期：{count}个'],
   'report.status.allFinal': [
     'Every university-period the report draws on is approved.',
     '本报告所涉及的高校报告期均已审核通过。',
