@@ -11,11 +11,8 @@ const PAIRS = {
     'Each table says whether its figures are final (every university-period they draw on is approved), provisional (one is not, or has not ended) or revised (one was approved and its records changed after a reopening), as they stood when this report was made.',
     '各表注明其数据为最终数（所涉及的高校报告期均已审核通过）、初步数（某报告期尚未审核通过或尚未结束）或修订数（某报告期审核通过后经重新开放又改动了数据），以本报告生成时为准。',
   ],
-  'report.status.tables': ['Status of each table', '各表数据状态'],
-  'report.status.ofSection': [
-    'Status of this section’s figures (see “Status of the figures”):',
-    '本部分数据状态（见“数据状态”）：',
-  ],
+  'report.status.tables': ['Table S1. Status of each table', '表S1　各表数据状态'],
+  'report.status.ofSection': ['This section’s figures:', '本部分数据：'],
   'report.status.col.table': ['Table', '表格'],
   'report.status.col.status': ['Status', '数据状态'],
   'report.status.table.summary': ['Summary by university', '分校汇总'],
