@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FigureStatusSchema } from './figure-status.js';
 import { MEASURE_IDS } from './measure-ids.js';
 
 /**
@@ -42,7 +43,8 @@ const Figure = z.number().nullable();
 export const AggregateAnswerSchema = z.object({
   measures: z.array(MeasureId),
   by: z.array(z.string()),
-  rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+  /** Each row: its dimensions' keys, its measures' figures, and `status`, the status of its figures. */
+  rows: z.array(z.object({ status: FigureStatusSchema }).catchall(z.union([z.string(), z.number(), z.null()]))),
 });
 
 export const MeasureSummarySchema = z.object({
@@ -68,6 +70,11 @@ export const MeasureSummarySchema = z.object({
   /** A ratio's two sums over the period (null for any other measure). */
   numerator: z.number().nullable(),
   denominator: z.number().nullable(),
+  /** The status of `value` (and `records`); of `previous`; of `yearAgo` and the panel's; of `yearToDate` and `progress`. */
+  status: FigureStatusSchema,
+  previousStatus: FigureStatusSchema,
+  yearAgoStatus: FigureStatusSchema,
+  yearToDateStatus: FigureStatusSchema,
 });
 
 export const SummaryAnswerSchema = z.object({
@@ -85,6 +92,10 @@ export const CollaborationAnswerSchema = z.object({
   matrix: z.array(z.array(z.number())),
   withoutPartner: z.array(z.number()),
   totals: z.array(z.number()),
+  /** The status of each university's row (in `universities` order): its own university-periods. */
+  statuses: z.array(FigureStatusSchema),
+  /** The status of the whole matrix. */
+  status: FigureStatusSchema,
 });
 
 export type AggregateAnswer = z.output<typeof AggregateAnswerSchema>;

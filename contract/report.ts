@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FACT_KINDS, TRANSFER_MODES } from './enums.js';
+import { FACT_KINDS, PERIOD_STATUSES, TRANSFER_MODES } from './enums.js';
+import { FigureStatusSchema } from './figure-status.js';
 import { UNITS } from './kpi.js';
 import { MEASURE_IDS } from './measure-ids.js';
 import { DIMENSION_IDS } from './dimension-ids.js';
@@ -71,6 +72,8 @@ const ScopeFields = {
   code: z.string().nullable(),
   /** The province of a university row. */
   region: z.string().nullable(),
+  /** The status of the row's figures (absent from documents made before figures had one). */
+  status: FigureStatusSchema.optional(),
 };
 /** A row of a table by university: a member, its province's subtotal, or the alliance's total. */
 export type ScopeRow<T> = z.infer<z.ZodObject<typeof ScopeFields>> & { cells: T };
@@ -153,6 +156,47 @@ export const NationalBlockSchema = z.strictObject({
 });
 export type NationalBlock = z.infer<typeof NationalBlockSchema>;
 
+/** The tables of the report, as its status names them. */
+export const REPORT_STATUS_TABLES = [
+  'summary',
+  'comparisons',
+  'attainmentByUniversity',
+  'techTransfer',
+  'incubation',
+  'talent',
+  'credits',
+  'national',
+] as const;
+export type ReportStatusTable = (typeof REPORT_STATUS_TABLES)[number];
+
+/** A university-period that a report draws on and that is not final. */
+export const NotFinalPeriodSchema = z.strictObject({
+  university: z.string(),
+  /** The period's key: `2025-Q3`, `2025-07`, `2025`. */
+  period: z.string(),
+  from: DaySchema,
+  to: DaySchema,
+  /** Where it stands in the reporting cycle (docs/reporting-cycle.md). */
+  state: z.enum(PERIOD_STATUSES),
+  /** False while it has not ended. */
+  ended: z.boolean(),
+  /** P, or R when it was approved and its records changed since. */
+  status: FigureStatusSchema,
+});
+export type NotFinalPeriod = z.infer<typeof NotFinalPeriodSchema>;
+
+/** What the report's figures stood on when it was made: each table's status and the university-periods not final. */
+export const ReportStatusSchema = z.strictObject({
+  tables: z.strictObject(
+    Object.fromEntries(REPORT_STATUS_TABLES.map((t) => [t, FigureStatusSchema])) as Record<
+      ReportStatusTable,
+      typeof FigureStatusSchema
+    >,
+  ),
+  notFinal: z.array(NotFinalPeriodSchema),
+});
+export type ReportStatus = z.infer<typeof ReportStatusSchema>;
+
 export const ReportDocumentSchema = z
   .strictObject({
     format: z.enum([REPORT_FORMAT, REPORT_FORMAT_1]),
@@ -197,6 +241,11 @@ export const ReportDocumentSchema = z
     credits: z.strictObject({ universities: z.array(z.string()), matrices: z.array(PairMatrixSchema) }),
     /** The national report's table for each member and the alliance; absent from documents of format 1. */
     national: NationalBlockSchema.optional(),
+    /**
+     * Each table's status (final, provisional, revised) and the university-periods it draws on that
+     * are not final, as they stood when the document was made; absent from documents made before.
+     */
+    status: ReportStatusSchema.optional(),
   })
   .check((ctx) => {
     // Format 2 is the one with the national block; format 1 was made before it.

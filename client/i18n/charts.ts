@@ -1,3 +1,4 @@
+import { FIGURE_STATUS_LABELS as STATUS } from '../../contract/figure-status';
 import type { Catalogue } from './index';
 
 /**
@@ -6,6 +7,20 @@ import type { Catalogue } from './index';
  */
 export const charts = {
   'state.empty': ['No records match these filters.', '没有符合这些条件的记录。'],
+  // The status of figures: the names are the contract's (contract/figure-status.ts), written once.
+  'status.F': [STATUS.F.en, STATUS.F.zh],
+  'status.P': [STATUS.P.en, STATUS.P.zh],
+  'status.R': [STATUS.R.en, STATUS.R.zh],
+  'status.column': ['Status', '数据状态'],
+  'status.of': ['Status: {status}', '数据状态：{status}'],
+  'status.legend': [
+    `Beside the title, the status of the figure: ${STATUS.F.symbol} ${STATUS.F.en.toLowerCase()} (every university-period it draws on is approved), ${STATUS.P.symbol} ${STATUS.P.en.toLowerCase()} (one is not, or has not ended) or ${STATUS.R.symbol} ${STATUS.R.en.toLowerCase()} (one was approved and has changed since). A figure of the table marked otherwise has that status of its own.`,
+    `标题旁为该图表数值的状态：${STATUS.F.symbol} ${STATUS.F.zh}（所涉及的高校报告期均已审核通过）、${STATUS.P.symbol} ${STATUS.P.zh}（某报告期尚未审核通过或尚未结束）或 ${STATUS.R.symbol} ${STATUS.R.zh}（某报告期审核通过后数据又有改动）。表格中另有标记的数值以其标记为准。`,
+  ],
+  'status.definition': [
+    'A figure draws on, for each university it covers, every period of that university’s reporting calendar that overlaps its dates (a stock: the period holding its last day). It is final when all of them are approved, revised when one of them was approved and its records changed after a reopening, and provisional otherwise.',
+    '每个数值涉及其所含各高校报告日历中与其日期范围重叠的每个报告期（存量指标：包含其截止日的报告期）。这些报告期均已审核通过时为最终数；某报告期审核通过后经重新开放又改动了数据时为修订数；其余为初步数。',
+  ],
   'figure.table': ['Table', '表格'],
   'figure.download': ['Download CSV', '下载 CSV'],
   'figure.definitionOf': ['Definition: {name}', '口径：{name}'],

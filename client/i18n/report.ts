@@ -1,9 +1,48 @@
+import { FIGURE_STATUS_LABELS as STATUS } from '../../contract/figure-status.js';
+
 /**
  * Messages of the report view, each key with its English and Chinese side by side. The report
  * is written in the language it is asked for (`lang=` in its URL), which may differ from the
  * interface's, so the view reads these through `reportText` (client/lib/report-format.ts).
  */
 const PAIRS = {
+  'report.section.status': ['Status of the figures', '数据状态'],
+  'report.status.intro': [
+    'Each table says whether its figures are final (every university-period they draw on is approved), provisional (one is not, or has not ended) or revised (one was approved and its records changed after a reopening), as they stood when this report was made.',
+    '各表注明其数据为最终数（所涉及的高校报告期均已审核通过）、初步数（某报告期尚未审核通过或尚未结束）或修订数（某报告期审核通过后经重新开放又改动了数据），以本报告生成时为准。',
+  ],
+  'report.status.tables': ['Table S1. Status of each table', '表S1　各表数据状态'],
+  'report.status.ofSection': ['This section’s figures:', '本部分数据：'],
+  'report.status.col.table': ['Table', '表格'],
+  'report.status.col.status': ['Status', '数据状态'],
+  'report.status.table.summary': ['Summary by university', '分校汇总'],
+  'report.status.table.comparisons': ['Targets and comparisons', '目标完成与同比、环比'],
+  'report.status.table.attainmentByUniversity': ['Attainment by university', '各校目标完成率'],
+  'report.status.table.techTransfer': ['Technology transfer by mode and value band', '科技成果转化（按方式、金额区间）'],
+  'report.status.table.national': ['National annual report block', '国家年度报告口径汇总表'],
+  'report.status.table.incubation': ['Incubation by field', '孵化（按技术领域）'],
+  'report.status.table.talent': ['Joint training by level', '联合培养（按层次）'],
+  'report.status.table.credits': ['Credit recognition', '学分互认'],
+  'report.status.notFinal': ['Table S2. University-periods not final: {count}', '表S2　未定稿的高校报告期：{count}个'],
+  'report.status.allFinal': [
+    'Every university-period the report draws on is approved.',
+    '本报告所涉及的高校报告期均已审核通过。',
+  ],
+  'report.status.none': ['This report was made before figures carried a status.', '本报告生成时尚未标注数据状态。'],
+  'report.status.col.university': ['University', '高校'],
+  'report.status.col.periods': ['Periods not final, each with its stage in the reporting cycle', '未定稿的报告期及其报送进度'],
+  'report.status.periodState': ['{period}: {stage}', '{period}：{stage}'],
+  'report.status.separator': ['; ', '；'],
+  'report.status.notEnded': ['{state} (not ended)', '{state}（尚未结束）'],
+  'report.status.state.not_started': ['Not started', '未开始'],
+  'report.status.state.in_progress': ['In progress', '填报中'],
+  'report.status.state.submitted': ['Submitted, awaiting approval', '已提交，待审核'],
+  'report.status.state.returned': ['Returned', '已退回'],
+  'report.status.state.approved': ['Approved', '已审核通过'],
+  'report.status.state.reopened': ['Reopened', '已重新开放'],
+  'report.status.F': [STATUS.F.en, STATUS.F.zh],
+  'report.status.P': [STATUS.P.en, STATUS.P.zh],
+  'report.status.R': [STATUS.R.en, STATUS.R.zh],
   'report.title': ['Collaboration outcomes report', '合作成效报告'],
   'report.alliance': ['Yangtze River Delta University Technology Park Alliance', '长三角高校科技园联盟'],
   'report.addressee': ['For the Municipal Development and Reform Commission', '报送：市发展和改革委员会'],

@@ -2,6 +2,7 @@ import type { ChartConfiguration, ChartType } from 'chart.js';
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { createRef, ref } from 'lit-html/directives/ref.js';
 import type { MeasureInfo } from '../api';
+import { FIGURE_STATUS_LABELS, type FigureStatus, statusOfAll } from '../../contract/figure-status';
 import { pick, t } from '../i18n';
 import type { ChartSlot } from './charts';
 import { tableUnit, unitSuffix } from './format';
@@ -21,7 +22,34 @@ export interface Cell {
    * of the row's money cells (a table of measures by row).
    */
   unit?: string | null;
+  /** The figure's status: marked where it is not the whole figure's (the legend says so). */
+  status?: FigureStatus | undefined;
 }
+
+/**
+ * The mark of a figure's status: its symbol and, `withText`, its name; never colour alone. A screen
+ * reader hears the name (and a table cell's mark says it in its own words after the number).
+ */
+export function statusMark(status: FigureStatus, withText = false): TemplateResult {
+  const name = t(`status.${status}`);
+  return withText
+    ? html`<span class="status-mark" data-status=${status} title=${t('status.definition')}
+        ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span> ${name}</span
+      >`
+    : html`<span class="status-mark" data-status=${status} title=${name}
+        ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span><span class="sr-only">${name}</span></span
+      >`;
+}
+
+/** The status of figures together (the least settled); undefined when none is known. */
+export const statusOfParts = (parts: ReadonlyArray<{ status: FigureStatus } | undefined>): FigureStatus | undefined => {
+  const known = parts.filter((x) => x !== undefined);
+  return known.length === 0 ? undefined : statusOfAll(known.map((x) => x.status));
+};
+
+/** A cell's mark: only where its status is not the figure's (beside the title), so the usual case reads plainly. */
+const cellMark = (status: FigureStatus | undefined, figure: FigureStatus | undefined) =>
+  status !== undefined && status !== figure ? html` ${statusMark(status)}` : nothing;
 
 /** A column of a figure's table: its label, the unit its money is in, and whether a phone may hide it. */
 export interface Column {
@@ -64,6 +92,8 @@ export interface FigureContent<T extends ChartType> {
   multiples?: Array<Multiple<T>>;
   /** A line under the chart that says what its marks mean (e.g. a partial period). */
   legendNote?: TemplateResult | string;
+  /** The status of the figure as a whole (its least settled part); with it, the legend of the marks. */
+  status?: FigureStatus | undefined;
 }
 
 export interface FigureOptions {
@@ -118,15 +148,15 @@ export class Figure<T extends ChartType = ChartType> {
     const columns = (c?.table.columns ?? []).map((x): Column => (typeof x === 'string' ? { label: x } : x));
     const cell = (x: Cell, i: number) => {
       const content = x.drill
-        ? html`<button type="button" class="cell-link" title=${x.title ? `${x.title} · ${t('figure.drill')}` : t('figure.drill')} @click=${x.drill}>${x.text}</button>`
-        : x.text;
+        ? html`<button type="button" class="cell-link" title=${x.title ? `${x.title} · ${t('figure.drill')}` : t('figure.drill')} @click=${x.drill}>${x.text}</button>${cellMark(x.status, c?.status)}`
+        : html`${x.text}${cellMark(x.status, c?.status)}`;
       const value = x.value === undefined || x.value === null ? nothing : String(x.value);
       const secondary = columns[i]?.secondary ? 'col-secondary' : '';
       const title = x.title ?? nothing;
       const unit = x.unit ?? nothing;
       return x.header
-        ? html`<th scope="row" class=${secondary} data-value=${value} data-unit=${unit}>${content}${x.unit ? html`<span class="col-unit">${unitSuffix(x.unit)}</span>` : nothing}</th>`
-        : html`<td class=${secondary} data-value=${value} data-unit=${unit} title=${title}>${content}</td>`;
+        ? html`<th scope="row" class=${secondary} data-value=${value} data-unit=${unit} data-status=${x.status ?? nothing}>${content}${x.unit ? html`<span class="col-unit">${unitSuffix(x.unit)}</span>` : nothing}</th>`
+        : html`<td class=${secondary} data-value=${value} data-unit=${unit} data-status=${x.status ?? nothing} title=${title}>${content}</td>`;
     };
     const head = (x: Column) =>
       html`<th scope="col" class=${x.secondary ? 'col-secondary' : ''} data-unit=${x.unit ?? nothing}>${x.label}${
@@ -145,9 +175,10 @@ export class Figure<T extends ChartType = ChartType> {
     // How many lines or bar series are drawn (every small multiple's together): a hook for the tests.
     const drawn = multiples ? multiples.reduce((n, m) => n + m.chart.data.datasets.length, 0) : c?.chart?.data.datasets.length;
     return html`<figure class="figure" data-figure=${this.id} aria-labelledby=${titleId} data-empty=${String(c?.empty ?? false)}
-      data-datasets=${drawn ?? nothing} data-multiples=${multiples ? String(multiples.length) : nothing}>
+      data-datasets=${drawn ?? nothing} data-multiples=${multiples ? String(multiples.length) : nothing} data-status=${c?.status ?? nothing}>
       <div class="figure-head">
         <h2 class="figure-title" id=${titleId}>${c?.title}</h2>
+        ${c?.status ? statusMark(c.status, true) : nothing}
         <div class="figure-tools">
           ${
             withChart
@@ -178,6 +209,7 @@ export class Figure<T extends ChartType = ChartType> {
                   : nothing
               }
               ${c?.legendNote ? html`<p class="legend-note">${c.legendNote}</p>` : nothing}
+              ${c?.status ? html`<p class="legend-note status-legend">${t('status.legend')}</p>` : nothing}
               <p class="sr-only chart-summary" id=${summaryId}>${c?.summary}</p>`
           : nothing
       }
@@ -192,7 +224,8 @@ export class Figure<T extends ChartType = ChartType> {
             : nothing
         }
       </div>
-      <div class="definitions">${c?.measures.map(definitionOf)}</div>
+      ${!withChart && c?.status ? html`<p class="legend-note status-legend">${t('status.legend')}</p>` : nothing}
+      <div class="definitions">${c?.measures.map(definitionOf)}${c?.status ? statusDefinition() : nothing}</div>
     </figure>`;
   }
 
@@ -297,7 +330,12 @@ function nearScreen(element: Element, signal: AbortSignal): Promise<void> {
  * one unit of its column, `tableUnit`), the exact figure on hover, its raw value in `data-value`,
  * and the records behind it, when it has a drill-down.
  */
-export const figureCell = (value: number | null, unit: MeasureInfo['unit'], drill?: () => void): Cell => {
+export const figureCell = (
+  value: number | null,
+  unit: MeasureInfo['unit'],
+  drill?: () => void,
+  status?: FigureStatus | undefined,
+): Cell => {
   const shown = tableUnit(unit);
   return {
     text: shown.cell(value),
@@ -305,6 +343,7 @@ export const figureCell = (value: number | null, unit: MeasureInfo['unit'], dril
     title: shown.exact(value),
     unit: shown.name,
     ...(drill ? { drill } : {}),
+    ...(status ? { status } : {}),
   };
 };
 
@@ -314,6 +353,14 @@ export const unitColumn = (label: string, unit: MeasureInfo['unit'], secondary =
   unit: tableUnit(unit).name,
   secondary,
 });
+
+/** What final, provisional and revised mean. */
+export function statusDefinition(): TemplateResult {
+  return html`<details class="definition" data-definition="status">
+    <summary>${t('figure.definitionOf', { name: t('status.column') })}</summary>
+    <p>${t('status.definition')}</p>
+  </details>`;
+}
 
 /** A measure's definition and the standard it follows, from the registry. */
 export function definitionOf(measure: MeasureInfo): TemplateResult {

@@ -4,7 +4,8 @@ import { lang, pick, t } from '../i18n';
 import { colour, onHit } from '../lib/palette';
 import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
-import { Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
+import { Figure, type FigureContent, figureCell, statusOfParts as statusOf, unitColumn } from '../lib/figure';
+import type { FigureStatus } from '../../contract/figure-status';
 import {
   aggregateQuery,
   clampRange,
@@ -119,7 +120,7 @@ function content(
           value: totals[i]!,
           records: periods.reduce((sum, p) => sum + recordsOf(u, p), 0),
         });
-  const exact = (v: number | null, drill?: () => void) => figureCell(v, measure.unit, drill);
+  const exact = (v: number | null, drill?: () => void, status?: FigureStatus) => figureCell(v, measure.unit, drill, status);
   // Ratios side by side only: stacked, they would read as a sum.
   const stack = stacked && additive(measure);
   return {
@@ -135,6 +136,7 @@ function content(
             top: universityLabel(meta, top),
           }),
     empty: answer.rows.length === 0,
+    status: statusOf(answer.rows),
     table: {
       // On a phone the university and its total stay; the periods are the chart's.
       columns: [
@@ -144,14 +146,22 @@ function content(
       ],
       rows: universities.map((u, i) => [
         { text: universityLabel(meta, u), header: true, value: u },
-        ...periods.map((p, j) => exact(value(u, p), () => open(u, j))),
-        exact(totals[i]!, periods.length > 0 ? () => openTotal(u, i) : undefined),
+        ...periods.map((p, j) => exact(value(u, p), () => open(u, j), cell(u, p)?.status)),
+        exact(
+          totals[i]!,
+          periods.length > 0 ? () => openTotal(u, i) : undefined,
+          statusOf(stock ? [cell(u, last)] : periods.map((p) => cell(u, p))),
+        ),
       ]),
       footer: [
         { text: t('table.alliance'), header: true },
-        ...periods.map((p) => exact(alliance(p))),
+        ...periods.map((p) => exact(alliance(p), undefined, statusOf(universities.map((u) => cell(u, p))))),
         // The alliance over the whole range: every cell's sums (a stock: the last period's).
-        exact(stock ? alliance(last) : combine(measure, answer.rows)),
+        exact(
+          stock ? alliance(last) : combine(measure, answer.rows),
+          undefined,
+          statusOf(stock ? universities.map((u) => cell(u, last)) : answer.rows),
+        ),
       ],
     },
     chart: {

@@ -109,6 +109,7 @@ function content(
         })
       : t('state.empty'),
     empty: answer.totals.every((v) => v === 0),
+    status: answer.status,
     table: {
       // On a phone the university and its total stay; the pairs are the heatmap's.
       columns: [
@@ -121,7 +122,7 @@ function content(
         { text: rows[i]!, header: true, value: u },
         ...answer.matrix[i]!.map((v, j) => exact(v, () => open(cells[i * answer.partners.length + j]!))),
         exact(answer.withoutPartner[i]!),
-        exact(answer.totals[i]!),
+        { ...exact(answer.totals[i]!), status: answer.statuses[i] },
       ]),
     },
     chart: {

@@ -6,7 +6,8 @@ import { type AggregateAnswer, api, csvUrl, type MeasureInfo, type MeasureSummar
 import { lang, pick, t } from '../i18n';
 import { colour, onHit, partialLine, tint } from '../lib/palette';
 import { drillDown } from '../lib/drill';
-import { type Column, Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
+import { type Column, Figure, type FigureContent, figureCell, statusMark, statusOfParts, unitColumn } from '../lib/figure';
+import type { FigureStatus } from '../../contract/figure-status';
 import {
   aggregateQuery,
   apiScope,
@@ -107,7 +108,9 @@ export const renderOverview: RenderView = (container, first) => {
     const expected = m?.pace ? Math.round(m.pace.expected * 1000) / 10 : undefined;
     const info = `${pick(measure.definition)} ${t('figure.standard', { standard: pick(measure.standard.reference) })}`;
     return html`<div class="kpi-line" data-measure=${measure.id}>
-      <div class="kpi-name">${pick(measure.name)}<abbr class="info" title=${info} tabindex="0" aria-label=${info}>ⓘ</abbr></div>
+      <div class="kpi-name">${pick(measure.name)}<abbr class="info" title=${info} tabindex="0" aria-label=${info}>ⓘ</abbr>${
+        m ? html` ${statusMark(m.status)}` : nothing
+      }</div>
       <span class="kpi-value" data-value=${m ? String(m.value) : nothing} title=${m ? formatValue(m.value, unit, { exact: true }) : nothing}
         >${m ? formatValue(m.value, unit) : ''}</span
       >
@@ -151,6 +154,7 @@ export const renderOverview: RenderView = (container, first) => {
     measures: [],
     summary: t('overview.summaryAlt', { ...answer.period }),
     empty: false,
+    status: statusOfParts(answer.measures),
     table: {
       // A measure a row: each row's money is in its table unit, named in its row header. On a phone the
       // measure, its value, its change on a year before and its progress stay; the rest is secondary.
@@ -158,17 +162,17 @@ export const renderOverview: RenderView = (container, first) => {
         ['measure', 'value', 'previous', 'change', 'yearAgo', 'yearOnYear', 'target', 'progress', 'records'] as const
       ).map((key): Column => ({ label: t(`table.${key}`), secondary: SUMMARY_SECONDARY.has(key) })),
       rows: answer.measures.map((m) => {
-        const exact = (value: number | null) => figureCell(value, m.unit);
+        const exact = (value: number | null, status?: FigureStatus) => figureCell(value, m.unit, undefined, status);
         return [
           // The measure's name for people; its id stays in data-value.
           { text: pick(measureOf(meta, m.measure).name), header: true, value: m.measure, unit: tableUnit(m.unit).name },
-          exact(m.value),
-          exact(m.previous),
+          exact(m.value, m.status),
+          exact(m.previous, m.previousStatus),
           { text: formatChangeOf(m.unit, m.value, m.previous, m.change), value: m.change },
-          exact(m.yearAgo),
+          exact(m.yearAgo, m.yearAgoStatus),
           { text: formatChangeOf(m.unit, m.value, m.yearAgo, m.yearOnYear), value: m.yearOnYear },
           exact(m.target),
-          { text: formatPercent(m.progress), value: m.progress },
+          { text: formatPercent(m.progress), value: m.progress, status: m.yearToDateStatus },
           { text: m.records.toLocaleString(), value: m.records },
         ];
       }),
@@ -266,6 +270,7 @@ function headlineContent(
         })
       : t('state.empty'),
     empty: values.every((v) => v === 0),
+    status: statusOfParts(rows),
     legendNote: partial.some(Boolean)
       ? html`<span class="partial-key" aria-hidden="true"></span><span
             data-partial=${rows
@@ -279,7 +284,7 @@ function headlineContent(
       columns: [t(`grain.${filters.grain}`), unitColumn(name, measure.unit), { label: t('table.records'), secondary: true }],
       rows: rows.map((r, i) => [
         { text: labels[i]!, header: true, value: String(r[filters.grain]) },
-        figureCell(values[i]!, measure.unit, () => open(i)),
+        figureCell(values[i]!, measure.unit, () => open(i), r.status),
         { text: String(records[i]), value: records[i]! },
       ]),
     },

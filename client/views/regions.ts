@@ -4,7 +4,7 @@ import { lang, pick, t } from '../i18n';
 import { colour, onHit } from '../lib/palette';
 import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
-import { Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
+import { Figure, type FigureContent, figureCell, statusOfParts, unitColumn } from '../lib/figure';
 import { aggregateQuery, type Filters, filterBar, measureOf, regionName, scopeFilters } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
@@ -84,6 +84,7 @@ function content(
         ? t('state.empty')
         : labels.map((label, i) => `${label} ${formatValue(values[i]!, measure.unit)}`).join('; '),
     empty: rows.length === 0,
+    status: statusOfParts(rows),
     table: {
       columns: [
         t(by === 'region' ? 'table.region' : 'table.partnerRegion'),
@@ -93,13 +94,13 @@ function content(
       ],
       rows: rows.map((r, i) => [
         { text: labels[i]!, header: true, value: r[by] === null ? '' : String(r[by]) },
-        figureCell(values[i]!, measure.unit, () => open(i)),
+        figureCell(values[i]!, measure.unit, () => open(i), r.status),
         { text: shares ? `${(((values[i] ?? 0) / total!) * 100).toFixed(1)}%` : '—' },
         { text: String(records[i]), value: records[i]! },
       ]),
       footer: [
         { text: t('table.alliance'), header: true },
-        figureCell(total, measure.unit),
+        figureCell(total, measure.unit, undefined, statusOfParts(rows)),
         { text: shares ? '100%' : '—' },
         { text: allRecords.toLocaleString(), value: allRecords },
       ],

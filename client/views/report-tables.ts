@@ -1,6 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { ifDefined } from 'lit-html/directives/if-defined.js';
 import type { MeasureId } from '../../contract/measure-ids';
+import { FIGURE_STATUS_LABELS, type FigureStatus, statusOfAll } from '../../contract/figure-status';
+import { REPORT_STATUS_TABLES, type ReportStatusTable } from '../../contract/report';
 import {
   type ReportKey,
   reportChange,
@@ -399,4 +401,74 @@ export function definitionsTable(w: ReportWords) {
       ],
     })),
   });
+}
+
+/** A table's status in the report's language: its symbol and name (never colour alone). */
+export function reportStatusMark(w: ReportWords, status: FigureStatus): TemplateResult {
+  return html`<span class="status-mark" data-status=${status}
+    ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span> ${w.t(`report.status.${status}`)}</span
+  >`;
+}
+
+/**
+ * What the figures stood on when the report was made: each table's status and the university-periods
+ * it draws on that are not final, with their stage in the reporting cycle.
+ */
+export function statusSection(w: ReportWords): TemplateResult {
+  const status = w.doc.status;
+  const body = status
+    ? html`<p>${w.t('report.status.intro')}</p>
+        ${w.table({
+          id: 'status-tables',
+          caption: w.t('report.status.tables'),
+          className: 'status-table',
+          columns: [{ label: w.t('report.status.col.table') }, { label: w.t('report.status.col.status') }],
+          rows: REPORT_STATUS_TABLES.map((table) => ({
+            key: table,
+            cells: [
+              { text: w.t(`report.status.table.${table}`), header: true },
+              { text: `${FIGURE_STATUS_LABELS[status.tables[table]].symbol} ${w.t(`report.status.${status.tables[table]}`)}` },
+            ],
+          })),
+        })}
+        ${
+          status.notFinal.length === 0
+            ? html`<p data-not-final="0">${w.t('report.status.allFinal')}</p>`
+            : w.table({
+                id: 'not-final',
+                caption: w.t('report.status.notFinal', { count: status.notFinal.length }),
+                className: 'status-table',
+                csv: w.csv('not-final'),
+                columns: [{ label: w.t('report.status.col.university') }, { label: w.t('report.status.col.periods') }],
+                // One row per university, its periods in order: the list stays short enough to print.
+                rows: [...new Set(status.notFinal.map((p) => p.university))].map((university) => ({
+                  key: university,
+                  cells: [
+                    { text: w.university(university), header: true },
+                    {
+                      text: status.notFinal
+                        .filter((p) => p.university === university)
+                        .map((p) => {
+                          const state = w.t(`report.status.state.${p.state}`);
+                          const stage = p.ended ? state : w.t('report.status.notEnded', { state });
+                          const revised = p.status === 'R' ? ` ${FIGURE_STATUS_LABELS.R.symbol} ${w.t('report.status.R')}` : '';
+                          return w.t('report.status.periodState', { period: p.period, stage: `${stage}${revised}` });
+                        })
+                        .join(w.t('report.status.separator')),
+                    },
+                  ],
+                })),
+              })
+        }`
+    : html`<p>${w.t('report.status.none')}</p>`;
+  return html`<section class="report-section report-status" data-section="status">
+    <h2>${w.t('report.section.status')}</h2>
+    ${body}
+  </section>`;
+}
+
+/** The status of a section of the report: the least settled of its tables'; none in a document made before. */
+export function sectionStatus(w: ReportWords, tables: readonly ReportStatusTable[]): FigureStatus | undefined {
+  const status = w.doc.status;
+  return status ? statusOfAll(tables.map((t) => status.tables[t])) : undefined;
 }

@@ -9,6 +9,7 @@ import { loadingNote, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import { type BarSpec, ReportCharts } from './report-charts';
 import { revisionsSection } from './report-revisions';
+import type { ReportStatusTable } from '../../contract/report';
 import {
   attainmentTable,
   breakdownTable,
@@ -17,6 +18,9 @@ import {
   matrixTable,
   nationalTable,
   ReportWords,
+  reportStatusMark,
+  sectionStatus,
+  statusSection,
   summaryTable,
 } from './report-tables';
 
@@ -326,8 +330,21 @@ export const renderReport: RenderView = async (container, first) => {
     const w = new ReportWords(doc, p.lang, csvOf(doc));
     const span = (period: ReportDocument['period']) => ({ label: period.label[p.lang], from: period.from, to: period.to });
     const cny = unitText('cny', p.lang);
-    const section = (id: string, body: unknown) =>
-      html`<section class="report-section" data-section=${id}><h2>${w.t(`report.section.${id}` as ReportKey)}</h2>${body}</section>`;
+    // A section of figures says its status beside its heading (the tables it holds, the least settled).
+    const SECTION_TABLES: Record<string, ReportStatusTable[]> = {
+      summary: ['summary'],
+      targets: ['comparisons', 'attainmentByUniversity'],
+      tech: ['techTransfer', 'national'],
+      incubation: ['incubation'],
+      talent: ['talent'],
+      credits: ['credits'],
+    };
+    const section = (id: string, body: unknown) => {
+      const status = SECTION_TABLES[id] ? sectionStatus(w, SECTION_TABLES[id]) : undefined;
+      return html`<section class="report-section" data-section=${id} data-status=${status ?? nothing}><h2>${w.t(`report.section.${id}` as ReportKey)}</h2>${
+        status ? html`<p class="section-status">${w.t('report.status.ofSection')} ${reportStatusMark(w, status)}</p>` : nothing
+      }${body}</section>`;
+    };
     const side = (table: unknown, figure: unknown) => html`<div class="side-by-side">${table}${figure}</div>`;
     /** A chart of the figures of one table (`table`, named in its caption by `ref`), never of another's. */
     const bars = (
@@ -462,6 +479,7 @@ export const renderReport: RenderView = async (container, first) => {
         </ul>`,
       )}
       ${submitted ? revisionsSection(w, submitted) : nothing}
+      ${statusSection(w)}
       ${annex(w, shown)}
     </article>`;
   };

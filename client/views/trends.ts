@@ -3,7 +3,8 @@ import { api, csvUrl, type MeasureInfo, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
 import { colour, partialLine } from '../lib/palette';
 import { drillDown } from '../lib/drill';
-import { Figure, type FigureContent, figureCell, type Multiple, unitColumn } from '../lib/figure';
+import { Figure, type FigureContent, figureCell, type Multiple, statusOfParts, unitColumn } from '../lib/figure';
+import type { FigureStatus } from '../../contract/figure-status';
 import {
   aggregateQuery,
   checkGroup,
@@ -46,6 +47,8 @@ interface Series {
   university: string | null;
   values: number[];
   records: number[];
+  /** Each period's status (undefined where the answer has no row). */
+  statuses: Array<FigureStatus | undefined>;
   /** The yearly target, spread evenly over the periods of a year, a cut period its share of days (null where none is set). */
   target: Array<number | null>;
 }
@@ -188,6 +191,7 @@ export const renderTrends: RenderView = (container, first) => {
           university,
           values: rows.map((r) => Number(r?.[measure.id] ?? 0)),
           records: rows.map((r) => Number(r?.[`${measure.id}:records`] ?? 0)),
+          statuses: rows.map((r) => r?.status),
           target: periods.map((p) => targetFor(measure, university, p)),
         };
       };
@@ -341,6 +345,7 @@ function content(
             )
             .join('; '),
     empty: series.length === 0 || series.every((s) => s.values.every((v) => v === 0)),
+    status: statusOfParts(series.flatMap((s) => s.statuses.map((status) => (status ? { status } : undefined)))),
     legendNote:
       cut.length > 0
         ? html`<span class="partial-key" aria-hidden="true"></span><span data-partial=${cut.join(',')}
@@ -359,7 +364,7 @@ function content(
       rows: periods.map((p, i) => [
         { text: labels[i]!, header: true, value: p },
         ...series.flatMap((s) => [
-          figureCell(s.values[i]!, s.measure.unit, () => open(s, i)),
+          figureCell(s.values[i]!, s.measure.unit, () => open(s, i), s.statuses[i]),
           figureCell(s.target[i] ?? null, s.measure.unit),
         ]),
       ]),

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PeriodSummary } from '../../contract/schemas/cycle.js';
 import type { Database } from '../db/schema.js';
 import { FACT_KINDS } from '../db/schema.js';
-import { canonicalJson, sha256Hex } from '../report/canonical-json.js';
+import { canonicalJson, sha256Hex } from '../lib/canonical-json.js';
 import { amountColumns, periodRecords } from './cycle.queries.js';
 
 /** What a submission freezes of a period: per kind the count and totals, and the SHA-256 of the records themselves. */

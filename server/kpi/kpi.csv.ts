@@ -1,3 +1,4 @@
+import { FIGURE_STATUS_LABELS, type FigureStatus } from '../../contract/figure-status.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
 import type { CsvProjection } from '../csv/csv-projection.js';
@@ -46,6 +47,16 @@ function ratioPartHeader(ratio: MeasureId, part: 'numerator' | 'denominator', me
   return options.lang === 'zh' ? `${MEASURES[ratio].name.zh}${role}：${name}` : `${MEASURES[ratio].name.en}, ${role}: ${name}`;
 }
 
+/** The header of a figure's status column: `status`; `Status` formatted; `数据状态` in Chinese. */
+export function statusHeader(options: Pick<CsvRequest, 'lang' | 'formatted'>): string {
+  return options.lang === 'zh' ? '数据状态' : options.formatted ? 'Status' : 'status';
+}
+
+/** A figure's status: its code (`F`, `P`, `R`), or formatted its name in the export's language. */
+export function statusCell(status: FigureStatus, options: Pick<CsvRequest, 'lang' | 'formatted'>): string {
+  return options.formatted ? FIGURE_STATUS_LABELS[status][options.lang] : status;
+}
+
 export function aggregateHeader(
   by: readonly DimensionId[],
   measures: readonly MeasureId[],
@@ -60,6 +71,7 @@ export function aggregateHeader(
       ratioPartHeader(r.id, 'numerator', r.numerator, options),
       ratioPartHeader(r.id, 'denominator', r.denominator, options),
     ]),
+    statusHeader(options),
   ];
 }
 
@@ -72,7 +84,7 @@ export function measureCell(id: MeasureId, value: number | null, options: CsvReq
 }
 
 export function aggregateRows(
-  rows: readonly AggregateRow[],
+  rows: ReadonlyArray<AggregateRow & { status: FigureStatus }>,
   by: readonly DimensionId[],
   measures: readonly MeasureId[],
   options: CsvRequest,
@@ -92,6 +104,7 @@ export function aggregateRows(
       measureCell(r.numerator, Number(row[numeratorColumn(r.id)] ?? 0), options),
       measureCell(r.denominator, Number(row[denominatorColumn(r.id)] ?? 0), options),
     ]),
+    statusCell(row.status, options),
   ]);
 }
 
@@ -116,6 +129,7 @@ const SUMMARY_COLUMNS = [
   'progress',
   'numerator',
   'denominator',
+  'status',
 ] as const;
 const SUMMARY_ZH = [
   '指标',
@@ -138,6 +152,7 @@ const SUMMARY_ZH = [
   '目标完成率',
   '分子',
   '分母',
+  '数据状态',
 ];
 
 export function summaryHeader(options: CsvRequest): string[] {
@@ -175,6 +190,7 @@ export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
       ratio(m.progress),
       // A ratio's two sums over the period (its numerator's and denominator's own units).
       ...parts(m),
+      statusCell(m.status, options),
     ];
   });
 }
@@ -227,7 +243,11 @@ export function measuresFileName(
 }
 
 /** The aggregate's CSV export: what GET /aggregate?format=csv and `cli export --measures` write. */
-export function aggregateProjection(rows: readonly AggregateRow[], request: AggregateRequest, labels: Labels): CsvProjection {
+export function aggregateProjection(
+  rows: ReadonlyArray<AggregateRow & { status: FigureStatus }>,
+  request: AggregateRequest,
+  labels: Labels,
+): CsvProjection {
   const { by, measures, output, filters, withRecords } = request;
   return {
     fileName: measuresFileName(measures, by, filters, output.lang),

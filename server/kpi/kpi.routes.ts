@@ -3,7 +3,16 @@ import type { Database } from '../db/schema.js';
 import { requestReader } from '../db/versioned.js';
 import type { CsvDownloads } from '../csv/csv-download.js';
 import { loadLabels } from './labels.js';
-import { exportFileName, measureCell, measuresFileName, summaryHeader, summaryRows, aggregateProjection } from './kpi.csv.js';
+import {
+  aggregateProjection,
+  exportFileName,
+  measureCell,
+  measuresFileName,
+  statusCell,
+  statusHeader,
+  summaryHeader,
+  summaryRows,
+} from './kpi.csv.js';
 import { unitLabel, withUnit } from './labels.js';
 import { endpoints, route } from '../http/route.js';
 import { AggregateQuerySchema, CollaborationQuerySchema, SummaryQuerySchema } from './kpi.schemas.js';
@@ -63,6 +72,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
           ...result.partners.map(name),
           label('无合作高校', 'Without a partner university', 'without_partner'),
           label('合计', 'Total', 'total'),
+          statusHeader(query.output),
         ];
         const cell = (v: number) => measureCell(query.measure, v, query.output);
         const rows = result.universities.map((u, i) => [
@@ -70,6 +80,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
           ...result.matrix[i]!.map(cell),
           cell(result.withoutPartner[i]!),
           cell(result.totals[i]!),
+          statusCell(result.statuses[i]!, query.output),
         ]);
         await downloads.export(req, res, caller, {
           fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),

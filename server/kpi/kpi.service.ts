@@ -20,6 +20,16 @@ import { previousPeriod, shiftYears } from './periods.js';
 import { assertKnownCodes, loadReferences, membersOn, type References, universitiesInScope } from './references.js';
 import { ratioOf } from '../../contract/ratio.js';
 import { isRatio, MEASURES } from './registry.js';
+import type { FigureStatus } from '../../contract/figure-status.js';
+import {
+  type FigureStatuses,
+  figureStatuses,
+  OPEN_END,
+  OPEN_START,
+  type Reading,
+  readingOf,
+  rowStatus,
+} from './figure-status.js';
 
 /** The data's first and last days: read once per data version. */
 export function readDataRange(db: Kysely<Database>): Promise<DataRange> {
@@ -32,14 +42,32 @@ export function readDataRange(db: Kysely<Database>): Promise<DataRange> {
 export interface Aggregate {
   measures: MeasureId[];
   by: string[];
-  rows: AggregateRow[];
+  rows: Array<AggregateRow & { status: FigureStatus }>;
+}
+
+/** How measures read their records, and the range that a figure of them draws on (open ends kept open). */
+export function figureRange(
+  measures: readonly MeasureId[],
+  filters: KpiFilters,
+  day = today(),
+): { reading: Reading; range: Span } {
+  const reading = readingOf(measures.map((m) => MEASURES[m].temporality));
+  // A stock is read on the range's last day, today without one (as the compiler reads it).
+  const to = filters.to ?? (reading === 'stock' ? day : OPEN_END);
+  return { reading, range: { from: filters.from ?? OPEN_START, to } };
 }
 
 export async function aggregate(db: Kysely<Database>, request: AggregateRequest): Promise<Aggregate> {
   const references = await loadReferences(db);
   assertKnownCodes(request.filters, references);
-  const rows = await runAggregate(db, request, await readDataRange(db));
-  return { measures: [...request.measures], by: [...request.by], rows };
+  const [rows, statuses] = await Promise.all([runAggregate(db, request, await readDataRange(db)), figureStatuses(db)]);
+  const scope = universitiesInScope(request.filters, references);
+  const { reading, range } = figureRange(request.measures, request.filters, statuses.day);
+  return {
+    measures: [...request.measures],
+    by: [...request.by],
+    rows: rows.map((row) => ({ ...row, status: rowStatus(statuses, row, request.by, scope, range, reading, references) })),
+  };
 }
 
 export interface Span {
@@ -76,6 +104,11 @@ export interface MeasureSummary {
   /** A ratio's two sums over the period (null for any other measure). */
   numerator: number | null;
   denominator: number | null;
+  /** The status of `value`, `previous`, `yearAgo` (and the panel's) and `yearToDate` (and `progress`). */
+  status: FigureStatus;
+  previousStatus: FigureStatus;
+  yearAgoStatus: FigureStatus;
+  yearToDateStatus: FigureStatus;
 }
 
 export interface Summary {
@@ -159,14 +192,17 @@ export async function summary(
   // (PGlite and a transaction take them one after another on their one connection). The default
   // period is the year to date itself, which is then asked once.
   const ytdIsPeriod = yearToDate.from === period.from && yearToDate.to === period.to;
-  const [current, before, ago, ytdOwn, targets] = await Promise.all([
+  const [current, before, ago, ytdOwn, targets, statuses] = await Promise.all([
     run(period),
     run(previous),
     run(yearAgo),
     ytdIsPeriod ? undefined : run(yearToDate),
     targetsFor(db, measures, targetYear, request.filters, references),
+    figureStatuses(db),
   ]);
   const ytd = ytdOwn ?? current;
+  const scope = universitiesInScope(request.filters, references);
+  const statusOf = (measure: MeasureId, span: Span) => spanStatus(statuses, scope, [measure], span);
 
   return {
     period,
@@ -207,9 +243,24 @@ export async function summary(
             : paceOf(progress, period.to),
         numerator: isRatio(MEASURES[measure]) ? sumOf(now, (p) => p.numerator) : null,
         denominator: isRatio(MEASURES[measure]) ? sumOf(now, (p) => p.denominator) : null,
+        status: statusOf(measure, period),
+        previousStatus: statusOf(measure, previous),
+        yearAgoStatus: statusOf(measure, yearAgo),
+        yearToDateStatus: statusOf(measure, yearToDate),
       };
     }),
   };
+}
+
+/** The status of a figure of `measures` over the universities in `scope` and a span. */
+export function spanStatus(
+  statuses: FigureStatuses,
+  scope: readonly string[],
+  measures: readonly MeasureId[],
+  span: Span,
+): FigureStatus {
+  const { reading, range } = figureRange(measures, span, statuses.day);
+  return statuses.of(scope, range, reading);
 }
 
 /**
@@ -266,16 +317,25 @@ export interface Collaboration {
   /** The part of each university's figure with no partner university. */
   withoutPartner: number[];
   totals: number[];
+  /** The status of each university's row (its own university-periods); final for one outside the filters. */
+  statuses: FigureStatus[];
+  /** The status of the matrix as a whole. */
+  status: FigureStatus;
 }
 
 export async function collaboration(db: Kysely<Database>, request: CollaborationRequest): Promise<Collaboration> {
   const references = await loadReferences(db);
   assertKnownCodes(request.filters, references);
-  const rows = await runAggregate(
-    db,
-    { measures: [request.measure], by: ['university', 'partner_university'], filters: request.filters },
-    await readDataRange(db),
-  );
+  const [rows, figures] = await Promise.all([
+    runAggregate(
+      db,
+      { measures: [request.measure], by: ['university', 'partner_university'], filters: request.filters },
+      await readDataRange(db),
+    ),
+    figureStatuses(db),
+  ]);
+  const scope = universitiesInScope(request.filters, references);
+  const { reading, range } = figureRange([request.measure], request.filters, figures.day);
   const universities = references.universities;
   const index = new Map(universities.map((code, i) => [code, i]));
   const matrix = universities.map(() => universities.map(() => 0));
@@ -289,5 +349,15 @@ export async function collaboration(db: Kysely<Database>, request: Collaboration
     else matrix[i]![j] = value;
   }
   const totals = matrix.map((cells, i) => round(cells.reduce((sum, v) => sum + v, 0) + withoutPartner[i]!));
-  return { measure: request.measure, universities, partners: universities, matrix, withoutPartner, totals };
+  const statuses = universities.map((code) => (scope.includes(code) ? figures.of([code], range, reading) : 'F'));
+  return {
+    measure: request.measure,
+    universities,
+    partners: universities,
+    matrix,
+    withoutPartner,
+    totals,
+    statuses,
+    status: figures.of(scope, range, reading),
+  };
 }

@@ -21,6 +21,7 @@ export const REPORT_TABLES = [
   'credit-recognition',
   'credit-students',
   'national',
+  'not-final',
 ] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 
@@ -42,6 +43,7 @@ const TITLES: Record<ReportTable, { en: string; zh: string }> = {
   'credit-recognition': { en: 'credits-recognised-by-pair', zh: '学分互认矩阵' },
   national: { en: 'national-report-block', zh: '国家年度报告口径汇总表' },
   'credit-students': { en: 'students-by-pair', zh: '学分互认学生人次矩阵' },
+  'not-final': { en: 'periods-not-final', zh: '未定稿报告期' },
 };
 
 /** The file name of a table's CSV, in the language asked for and in English (for the ASCII fallback). */
@@ -89,6 +91,11 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
     })[level] ?? level;
   const figureCells = (ids: readonly MeasureId[], figures: Partial<Record<MeasureId, Figure>>) =>
     ids.flatMap((id) => [figureCell(measure.get(id), figures[id]?.value ?? 0), countCell(figures[id]?.records ?? 0)]);
+  // A figure's status as its code (F, P, R); empty in a document made before figures had one.
+  const tables = doc.status?.tables;
+  const statusHeader = L(lang, 'Status', '数据状态');
+  const rowStatusOf = (code: string | null) =>
+    doc.summary.rows.find((r) => r.code === code && (code !== null || r.level === 'alliance'))?.status ?? null;
   const figureHeader = (ids: readonly MeasureId[]) =>
     ids.flatMap((id) => [withUnit(nameOf(id), unitOf(id), lang), L(lang, `${nameOf(id)}: records`, `${nameOf(id)}：记录数`)]);
 
@@ -101,6 +108,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
           L(lang, 'Name', '名称'),
           L(lang, 'Province', '省市'),
           ...figureHeader(doc.summary.measures),
+          statusHeader,
         ],
         rows: doc.summary.rows.map((row) => [
           levelName(row.level),
@@ -108,6 +116,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
           scopeName(row),
           row.level === 'university' ? (regionName.get(row.region!) ?? row.region!) : null,
           ...figureCells(doc.summary.measures, row.cells),
+          row.status ?? null,
         ]),
       };
     case 'comparisons':
@@ -130,6 +139,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
           L(lang, 'Change on a year before', '同比'),
           L(lang, 'Matched panel: universities', '可比口径：高校'),
           L(lang, 'Matched panel: change on a year before', '可比口径同比'),
+          statusHeader,
         ],
         rows: doc.comparisons.map((c) => {
           const m = measure.get(c.measure);
@@ -147,6 +157,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
             ratioCell(c.yearOnYear),
             c.panel.universities.join(' '),
             ratioCell(c.panel.change),
+            tables?.comparisons ?? null,
           ];
         }),
       };
@@ -162,6 +173,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
             L(lang, `${nameOf(id)}: year to date`, `${nameOf(id)}：年初至期末`),
             L(lang, `${nameOf(id)}: attainment`, `${nameOf(id)}：完成率`),
           ]),
+          statusHeader,
         ],
         rows: doc.attainmentByUniversity.rows.map((row) => [
           levelName(row.level),
@@ -175,6 +187,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
               ratioCell(cell?.attainment ?? null),
             ];
           }),
+          row.status ?? null,
         ]),
       };
     }
@@ -190,8 +203,20 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
             : table === 'incubation-fields'
               ? doc.incubation.byField
               : doc.talent.byLevel;
+      const status =
+        table === 'tech-transfer-modes' || table === 'tech-transfer-bands'
+          ? tables?.techTransfer
+          : table === 'incubation-fields'
+            ? tables?.incubation
+            : tables?.talent;
       return {
-        header: [L(lang, 'Row', '行类别'), L(lang, 'Code', '代码'), L(lang, 'Name', '名称'), ...figureHeader(breakdown.measures)],
+        header: [
+          L(lang, 'Row', '行类别'),
+          L(lang, 'Code', '代码'),
+          L(lang, 'Name', '名称'),
+          ...figureHeader(breakdown.measures),
+          statusHeader,
+        ],
         rows: breakdown.rows.map((row) => [
           row.level === 'item'
             ? L(lang, 'item', '项')
@@ -201,6 +226,7 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
           row.code,
           label(row.code),
           ...figureCells(breakdown.measures, row.figures),
+          status ?? null,
         ]),
       };
     }
@@ -233,9 +259,34 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
             '',
             ...block.columns.map((c) => countCell(c.code === null ? block.above.universities.length : above.has(c.code) ? 1 : 0)),
           ],
+          // Each column's status: its university's (the summary row over the same period), the alliance's.
+          ...(tables ? [['status', statusHeader, '', ...block.columns.map((c) => rowStatusOf(c.code))]] : []),
         ],
       };
     }
+    case 'not-final':
+      return {
+        header: [
+          L(lang, 'University', '高校'),
+          L(lang, 'Name', '名称'),
+          L(lang, 'Period', '报告期'),
+          L(lang, 'From', '起始日期'),
+          L(lang, 'To', '截止日期'),
+          L(lang, 'State', '报送状态'),
+          L(lang, 'Ended', '已结束'),
+          statusHeader,
+        ],
+        rows: (doc.status?.notFinal ?? []).map((p) => [
+          p.university,
+          universityName.get(p.university) ?? p.university,
+          p.period,
+          p.from,
+          p.to,
+          p.state,
+          p.ended ? 'true' : 'false',
+          p.status,
+        ]),
+      };
     case 'credit-recognition':
     case 'credit-students': {
       const matrix = doc.credits.matrices.find(
@@ -253,19 +304,23 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
           ...codes.map((c) => universityName.get(c) ?? c),
           L(lang, 'Total', '合计'),
           L(lang, 'Records', '记录数'),
+          statusHeader,
         ],
         rows: [
+          // A row is its home university's records: the status of that university's figures.
           ...codes.map((home, i) => [
             universityName.get(home) ?? home,
             ...matrix.cells[i]!.map((cell) => figureCell(m, cell.value)),
             figureCell(m, matrix.rowTotals[i]!.value),
             countCell(matrix.rowTotals[i]!.records),
+            tables ? rowStatusOf(home) : null,
           ]),
           [
             L(lang, 'Total', '合计'),
             ...matrix.columnTotals.map((cell) => figureCell(m, cell.value)),
             figureCell(m, matrix.total.value),
             countCell(matrix.total.records),
+            tables?.credits ?? null,
           ],
         ],
       };

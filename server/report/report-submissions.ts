@@ -3,7 +3,7 @@ import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { Database, ReportSubmissionRow } from '../db/schema.js';
 import { Conflict, NotFound, said } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson, sha256Hex } from '../lib/canonical-json.js';
 import { parsePeriod, type ReportPeriod } from './report-period.js';
 import { assertReportable, buildReport } from './report.service.js';
 import { today } from '../lib/dates.js';

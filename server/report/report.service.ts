@@ -4,7 +4,10 @@ import { BadRequest, detail, said } from '../lib/problems.js';
 import { today } from '../lib/dates.js';
 import { type AggregateRow, type KpiFilters, recordsColumn } from '../kpi/compile.js';
 import type { SummaryRequest } from '../kpi/kpi.schemas.js';
-import { aggregate, type MeasureSummary, summary } from '../kpi/kpi.service.js';
+import { aggregate, type MeasureSummary, spanStatus, summary } from '../kpi/kpi.service.js';
+import { figureStatuses } from '../kpi/figure-status.js';
+import { statusOfAll } from '../../contract/figure-status.js';
+import { reportStatus } from './report-status.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES, REPORT_MEASURES, STANDARDS, TARGETED_MEASURES, VALUE_LABELS } from '../kpi/registry.js';
 import { getMeta } from '../meta/meta.service.js';
@@ -140,14 +143,26 @@ export async function buildReport(
     scopes.push({ level: 'region', code: region.code, region: null, filters: { region: [region.code] } });
   }
   scopes.push({ level: 'alliance', code: null, region: null, filters: {} });
-  const summaries = await Promise.all(scopes.map((scope) => summaryOf(scope.filters)));
+  const [summaries, statuses] = await Promise.all([
+    Promise.all(scopes.map((scope) => summaryOf(scope.filters))),
+    figureStatuses(db, now),
+  ]);
+  // The members each scope's row covers: its own, its province's, all of them.
+  const scopeMembers = scopes.map((scope) =>
+    members
+      .filter((u) => scope.level === 'alliance' || (scope.level === 'region' ? u.region === scope.code : u.code === scope.code))
+      .map((u) => u.code),
+  );
+  const statusOver = (universities: readonly string[], ms: readonly MeasureId[], over: { from: string; to: string }) =>
+    spanStatus(statuses, universities, ms, over);
   const alliance = summaries.at(-1)!;
   const byMeasure = (s: (typeof summaries)[number]) => new Map(s.measures.map((m) => [m.measure, m]));
 
   const summaryRows = scopes.map((scope, i) => {
     const found = byMeasure(summaries[i]!);
     const cells: Figures = perMeasure(measures, (m) => ({ value: found.get(m)!.value, records: found.get(m)!.records }));
-    return { level: scope.level, code: scope.code, region: scope.region, cells };
+    const status = statusOver(scopeMembers[i]!, measures, spans.current);
+    return { level: scope.level, code: scope.code, region: scope.region, status, cells };
   });
 
   const targeted = measures.filter((m) => TARGETED_MEASURES.includes(m));
@@ -157,7 +172,8 @@ export async function buildReport(
       const s = found.get(m)!;
       return { target: s.target, yearToDate: s.yearToDate, attainment: s.progress };
     });
-    return { level: scope.level, code: scope.code, region: scope.region, cells };
+    const status = statusOver(scopeMembers[i]!, targeted, alliance.yearToDate);
+    return { level: scope.level, code: scope.code, region: scope.region, status, cells };
   });
 
   const comparisons: Comparison[] = alliance.measures.map((s: MeasureSummary) => ({
@@ -302,9 +318,25 @@ export async function buildReport(
     ...Object.fromEntries(meta.fields.map((f) => [f.code, { en: f.nameEn, zh: f.nameZh }])),
   };
 
+  const all = members.map((u) => u.code);
+  const over = (ms: readonly MeasureId[]) => statusOver(all, ms, spans.current);
+  const status = await reportStatus(db, statuses, all, [spans.current, spans.previous, spans.yearAgo, alliance.yearToDate], {
+    summary: statusOfAll(summaryRows.map((r) => r.status)),
+    comparisons: statusOfAll(
+      [spans.current, spans.previous, spans.yearAgo, alliance.yearToDate].map((s) => statusOver(all, measures, s)),
+    ),
+    attainmentByUniversity: statusOfAll(attainmentRows.map((r) => r.status)),
+    techTransfer: over(TECH),
+    incubation: over(INCUBATION),
+    talent: over(TALENT),
+    credits: over(CREDITS),
+    national: over([...NATIONAL_MEASURES]),
+  });
+
   return {
     format: REPORT_FORMAT,
     national,
+    status,
     period: info(period),
     previousPeriod: info(spans.previous),
     yearAgoPeriod: info(spans.yearAgo),

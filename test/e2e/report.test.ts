@@ -403,7 +403,8 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
       expect(withTable1a.length).toBeGreaterThanOrEqual(2);
       for (const text of withRows) {
         // Any page with member rows has the head of the table they are in: its title and "University".
-        expect(text).toMatch(/Table\d[a-z]?\./);
+        // (the status section's tables are S1 and S2)
+        expect(text).toMatch(/Table(\d|S\d)[a-z]?\./);
         expect(text).toContain('University');
       }
       for (const [i, text] of pages.entries()) expect(text.length, `page ${i + 1}`).toBeGreaterThan(60);

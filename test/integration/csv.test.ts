@@ -120,17 +120,22 @@ describe(`CSV in and out (${TEST_DB})`, () => {
     const query = 'measures=tech_transfer.contracts,tech_transfer.contract_value&by=university,year';
     const json = await (await admin.get(`/aggregate?${query}`)).json();
     const csv = parseCsv(await (await admin.get(`/aggregate?${query}&format=csv`)).text());
-    expect(csv.header).toEqual(['university', 'year', 'tech_transfer.contracts', 'tech_transfer.contract_value']);
+    expect(csv.header).toEqual(['university', 'year', 'tech_transfer.contracts', 'tech_transfer.contract_value', 'status']);
     expect(csv.rows).toEqual(
       json.rows.map((r: Record<string, number | string>) => [
         r.university,
         String(r.year),
         String(r['tech_transfer.contracts']),
         Number(r['tech_transfer.contract_value']).toFixed(2),
+        r.status,
       ]),
     );
     const zh = parseCsv(await (await admin.get(`/aggregate?${query}&format=csv&lang=zh&formatted=true`)).text());
-    expect(zh.header).toEqual(['高校', '年份', '技术合同签订数（项）', '合同金额（万元）']);
+    expect(zh.header).toEqual(['高校', '年份', '技术合同签订数（项）', '合同金额（万元）', '数据状态']);
+    // The status by its Chinese name.
+    expect(zh.rows.map((r) => r[4])).toEqual(
+      json.rows.map((r: { status: 'F' | 'P' | 'R' }) => ({ F: '最终', P: '初步', R: '已修订' })[r.status]),
+    );
     expect(zh.rows[0]![0]).toMatch(/大学/);
     expect(zh.rows[0]![3]).toBe((Number(json.rows[0]['tech_transfer.contract_value']) / 10_000).toFixed(2));
   });

@@ -35,7 +35,7 @@ interface Doc {
   data: { synthetic: boolean; asOf: string | null; version: number };
   summary: {
     measures: string[];
-    rows: Array<{ level: string; code: string | null; region: string | null; cells: Record<string, Figure> }>;
+    rows: Array<{ level: string; code: string | null; region: string | null; status?: string; cells: Record<string, Figure> }>;
   };
   comparisons: Array<
     Record<string, unknown> & {
@@ -456,9 +456,17 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
       const line = csv.rows.find((r) => r[0] === row.line)!;
       expect(line.slice(3).map((v) => (v === '' ? null : Number(v)))).toEqual(row.cells.map((c) => c.value));
     }
-    const above = csv.rows.at(-1)!;
+    const above = csv.rows.at(-2)!;
     expect(above[0]).toBe('above_threshold');
     expect(Number(above.at(-1))).toBe(block.above.universities.length);
+    // The last line: each column's status, its member's (the summary's row over the same period), then the alliance's.
+    const status = csv.rows.at(-1)!;
+    expect(status[0]).toBe('status');
+    expect(status.slice(3)).toEqual(
+      block.columns.map(
+        (c) => doc.summary.rows.find((r) => r.code === c.code && (c.code !== null || r.level === 'alliance'))!.status,
+      ),
+    );
   });
 
   it('when the period is malformed, has not begun or the CSV names no table, then the answer is a 400 that says why', async () => {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_COLUMNS, MAIN_DATE } from '../../contract/record-columns.js';
 import { type AuditAction, FACT_KINDS } from '../../server/db/schema.js';
-import { canonicalJson } from '../../server/report/canonical-json.js';
+import { canonicalJson } from '../../server/lib/canonical-json.js';
 import { today } from '../../server/lib/dates.js';
 import { csvOf } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';

@@ -6,7 +6,7 @@ import { writeProjection } from '../../csv/csv-projection.js';
 import { auditExportBy } from '../../csv/export-audit.js';
 import type { AppUserRow } from '../../db/schema.js';
 import { today } from '../../lib/dates.js';
-import { canonicalJson } from '../../report/canonical-json.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
 import { REPORT_TABLES, type ReportTable, reportCsv, reportCsvFileName } from '../../report/report-csv.js';
 import { parsePeriod } from '../../report/report-period.js';
 import { ChromiumMissing, renderReportPdf } from '../../report/report-pdf.js';

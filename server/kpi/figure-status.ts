@@ -1,0 +1,185 @@
+import type { Kysely } from 'kysely';
+import type { ReportingFrequency, ReportingStep } from '../../contract/enums.js';
+import { type FigureStatus, statusOfAll, worseStatus } from '../../contract/figure-status.js';
+import { addDays, parseReportingPeriod, periodHolding, type ReportingPeriodSpan } from '../../contract/reporting-periods.js';
+import { readCalendars } from '../cycle/cycle.queries.js';
+import { freezePeriod } from '../cycle/period-records.js';
+import type { Database } from '../db/schema.js';
+import { versioned } from '../db/versioned.js';
+import { today } from '../lib/dates.js';
+import { readStoredPeriods } from './figure-status.queries.js';
+import { isTimeDimension, type DimensionId } from './registry.js';
+import type { References } from './references.js';
+
+/**
+ * The status of figures (docs/reporting-cycle.md, "Status of figures"). A figure draws on, for each
+ * university it covers, every period of that university's calendar that overlaps its date range
+ * (a stock: the period holding its as-of day), from the university's joining on. Each such
+ * university-period is final when approved, revised when it was approved once and its records
+ * differ from the submission then approved, else provisional (a period not ended among them). The
+ * figure takes the least settled: R over P over F.
+ */
+
+interface StoredPeriod {
+  last: ReportingStep | null;
+  revised: boolean;
+}
+
+/** What the statuses are derived from: read once per data version (every write and step bumps it). */
+export interface Standing {
+  calendars: Map<string, { frequency: ReportingFrequency; memberSince: string }>;
+  /** By `university|period`. */
+  stored: Map<string, StoredPeriod>;
+}
+
+/**
+ * The calendars and stored periods of every university. A period approved once and then reopened,
+ * returned or submitted again is revised when its records' digest (as a submission freezes them)
+ * differs from the approved submission's: only such periods are hashed, and only once per version.
+ */
+export function loadStanding(db: Kysely<Database>): Promise<Standing> {
+  return versioned(db, 'figure-standing', async () => {
+    const [calendars, rows] = await Promise.all([readCalendars(db), readStoredPeriods(db)]);
+    const stored = new Map<string, StoredPeriod>();
+    for (const row of rows) {
+      const reopened = row.approved_sha256 !== null && row.last_action !== 'approve' && row.last_action !== null;
+      const revised = reopened
+        ? (await freezePeriod(db, row.university_code, { from: row.period_from, to: row.period_to })).sha256 !==
+          row.approved_sha256
+        : false;
+      stored.set(`${row.university_code}|${row.period}`, { last: row.last_action, revised });
+    }
+    return {
+      calendars: new Map(calendars.map((c) => [c.university, { frequency: c.frequency, memberSince: c.memberSince }])),
+      stored,
+    };
+  });
+}
+
+/** One university-period a figure draws on. */
+export interface DrawnPeriod {
+  university: string;
+  period: string;
+  from: string;
+  to: string;
+  /** Its last step; null without one (not started or in progress). */
+  last: ReportingStep | null;
+  ended: boolean;
+  status: FigureStatus;
+}
+
+export interface Span {
+  from: string;
+  to: string;
+}
+
+/** How a figure reads its records: a flow over its range, a stock on its range's last day. */
+export type Reading = 'flow' | 'stock';
+
+/** The day a range without a start or an end is taken from or to. */
+export const OPEN_START = '0001-01-01';
+export const OPEN_END = '9999-12-31';
+
+/** Statuses of figures against a standing and a day, memoised for one answer. */
+export class FigureStatuses {
+  readonly #memo = new Map<string, FigureStatus>();
+
+  constructor(
+    private readonly standing: Standing,
+    readonly day: string = today(),
+  ) {}
+
+  /** The period of `university` a status rests on. */
+  #drawn(university: string, span: ReportingPeriodSpan): DrawnPeriod {
+    const stored = this.standing.stored.get(`${university}|${span.key}`);
+    const last = stored?.last ?? null;
+    const ended = span.to < this.day;
+    const status: FigureStatus = last === 'approve' ? 'F' : stored?.revised ? 'R' : 'P';
+    return { university, period: span.key, from: span.from, to: span.to, last, ended, status };
+  }
+
+  /**
+   * The university-periods a figure of `university` over `range` draws on, up to the one holding
+   * today (the periods after it have not begun; they are provisional, and `beyondToday` says so).
+   */
+  periods(university: string, range: Span, reading: Reading): { drawn: DrawnPeriod[]; beyondToday: boolean } {
+    const calendar = this.standing.calendars.get(university);
+    if (!calendar) return { drawn: [], beyondToday: false };
+    if (reading === 'stock') {
+      if (range.to < calendar.memberSince) return { drawn: [], beyondToday: false };
+      if (range.to > this.day) return { drawn: [], beyondToday: true };
+      return { drawn: [this.#drawn(university, periodHolding(calendar.frequency, range.to))], beyondToday: false };
+    }
+    const start = range.from > calendar.memberSince ? range.from : calendar.memberSince;
+    if (start > range.to) return { drawn: [], beyondToday: false };
+    const last = range.to < this.day ? range.to : this.day;
+    const drawn: DrawnPeriod[] = [];
+    for (
+      let p = periodHolding(calendar.frequency, start);
+      p.from <= last;
+      p = periodHolding(calendar.frequency, addDays(p.to, 1))
+    ) {
+      if (p.to >= calendar.memberSince) drawn.push(this.#drawn(university, p));
+    }
+    return { drawn, beyondToday: start > this.day };
+  }
+
+  /** The status of a figure of these universities over a range. */
+  of(universities: readonly string[], range: Span, reading: Reading): FigureStatus {
+    const key = `${universities.join(',')}|${range.from}|${range.to}|${reading}`;
+    let status = this.#memo.get(key);
+    if (status === undefined) {
+      status = 'F';
+      for (const university of universities) {
+        const { drawn, beyondToday } = this.periods(university, range, reading);
+        status = worseStatus(status, statusOfAll(drawn.map((d) => d.status)));
+        if (beyondToday) status = worseStatus(status, 'P');
+      }
+      this.#memo.set(key, status);
+    }
+    return status;
+  }
+
+  /** The university-periods of a figure that are not final, in university then period order. */
+  notFinal(universities: readonly string[], range: Span, reading: Reading): DrawnPeriod[] {
+    return universities.flatMap((u) => this.periods(u, range, reading).drawn.filter((d) => d.status !== 'F'));
+  }
+}
+
+/** The statuses of figures as of today, read once per data version. */
+export async function figureStatuses(db: Kysely<Database>, day = today()): Promise<FigureStatuses> {
+  return new FigureStatuses(await loadStanding(db), day);
+}
+
+/** A stock reading when every measure of the figure is a stock, else a flow reading. */
+export const readingOf = (temporalities: ReadonlyArray<'flow' | 'stock'>): Reading =>
+  temporalities.length > 0 && temporalities.every((t) => t === 'stock') ? 'stock' : 'flow';
+
+/**
+ * The status of one aggregate row: the universities it covers (its own when grouped by university,
+ * its province's in scope when grouped by region, else every university in scope) over its time
+ * bucket within the range (when grouped by year, quarter or month), else over the range.
+ */
+export function rowStatus(
+  statuses: FigureStatuses,
+  row: Record<string, unknown>,
+  by: readonly DimensionId[],
+  scope: readonly string[],
+  range: Span,
+  reading: Reading,
+  references: References,
+): FigureStatus {
+  let universities = scope;
+  if (by.includes('university') && row.university !== null && row.university !== undefined)
+    universities = scope.includes(String(row.university)) ? [String(row.university)] : [];
+  else if (by.includes('region') && row.region !== null && row.region !== undefined)
+    universities = scope.filter((u) => references.regionOf.get(u) === String(row.region));
+  let span = range;
+  const time = by.find(isTimeDimension);
+  if (time && row[time] !== null && row[time] !== undefined) {
+    const bucket = parseReportingPeriod(String(row[time]));
+    if (bucket)
+      span = { from: bucket.from > range.from ? bucket.from : range.from, to: bucket.to < range.to ? bucket.to : range.to };
+  }
+  return statuses.of(universities, span, reading);
+}

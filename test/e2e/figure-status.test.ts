@@ -1,0 +1,94 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { FIGURE_STATUS_LABELS } from '../../contract/figure-status.js';
+import {
+  api,
+  type Dashboard,
+  type DashboardApi,
+  describeBrowser,
+  gotoView,
+  openPage,
+  poll,
+  startDashboard,
+  waitForView,
+} from './harness.js';
+
+/**
+ * The mark beside a figure follows its university-periods through the cycle: USST's figures of the
+ * first quarter of 2024 are provisional on the demo data (nothing is approved), final once that
+ * quarter is approved, revised once it is reopened and a record in it changes. The page's mark
+ * (symbol and name, in both languages) is the API's status each time.
+ */
+describeBrowser('the status of figures in the page', () => {
+  let dashboard: Dashboard;
+  let admin: DashboardApi;
+  let leadership: DashboardApi;
+  const PARAMS = {
+    from: '2024-01-01',
+    to: '2024-03-31',
+    university: 'USST',
+    grain: 'quarter',
+    measure: 'tech_transfer.contract_value',
+  };
+  const api_ = () =>
+    leadership.json<{ rows: Array<{ status: 'F' | 'P' | 'R' }> }>(
+      `/aggregate?measures=tech_transfer.contract_value&from=${PARAMS.from}&to=${PARAMS.to}&university=USST`,
+    );
+  beforeAll(async () => {
+    dashboard = await startDashboard();
+    admin = await api(dashboard, 'admin');
+    leadership = await api(dashboard, 'leadership');
+  });
+  afterAll(() => dashboard?.close());
+
+  /** The figure's mark as the page shows it: its status, its text, and the legend's presence. */
+  const markOf = async (page: Page) => {
+    const mark = page.locator('[data-figure="by-university"] .figure-head .status-mark');
+    return {
+      status: await mark.getAttribute('data-status'),
+      text: ((await mark.textContent()) ?? '').replace(/\s+/g, ' ').trim(),
+      legend: await page.locator('[data-figure="by-university"] .status-legend').count(),
+    };
+  };
+
+  test('provisional, then final after approval, revised after a change in the reopened period; the mark says so in words', async () => {
+    const tab = await openPage(dashboard, 'leadership', { lang: 'en' });
+    const { page } = tab;
+    await gotoView(page, 'universities', PARAMS);
+    const expectMark = async (lang: 'en' | 'zh') => {
+      const status = (await api_()).rows[0]!.status;
+      const label = FIGURE_STATUS_LABELS[status];
+      await poll(async () => (await markOf(page)).status).toBe(status);
+      expect(await markOf(page)).toEqual({ status, text: `${label.symbol} ${label[lang]}`, legend: 1 });
+      return status;
+    };
+    expect(await expectMark('en')).toBe('P');
+
+    expect((await admin.post('/cycle/periods/USST/2024-Q1/submit', {})).status).toBe(200);
+    expect((await leadership.post('/cycle/periods/USST/2024-Q1/approve', {})).status).toBe(200);
+    await page.reload();
+    await waitForView(page, 'universities');
+    expect(await expectMark('en')).toBe('F');
+
+    expect((await admin.post('/cycle/periods/USST/2024-Q1/reopen', { reason: 'A value was mistyped.' })).status).toBe(200);
+    const records = await admin.json<{ rows: Array<{ id: number; contract_value_cny: number }> }>(
+      '/records/tech_transfer?university=USST&from=2024-01-01&to=2024-03-31&pageSize=1',
+    );
+    const record = records.rows[0]!;
+    expect(
+      (await admin.patch(`/records/tech_transfer/${record.id}`, { contract_value_cny: record.contract_value_cny + 1 })).status,
+    ).toBe(200);
+    await page.reload();
+    await waitForView(page, 'universities');
+    expect(await expectMark('en')).toBe('R');
+
+    tab.expectNoErrors();
+    // In Chinese, the same mark in Chinese words.
+    const zh = await openPage(dashboard, 'leadership', { lang: 'zh' });
+    await gotoView(zh.page, 'universities', PARAMS);
+    const label = FIGURE_STATUS_LABELS.R;
+    await poll(async () => (await markOf(zh.page)).status).toBe('R');
+    expect(await markOf(zh.page)).toEqual({ status: 'R', text: `${label.symbol} ${label.zh}`, legend: 1 });
+    zh.expectNoErrors();
+  });
+});

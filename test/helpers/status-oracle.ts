@@ -1,0 +1,160 @@
+import { type Kysely, sql } from 'kysely';
+import { MAIN_DATE } from '../../contract/record-columns.js';
+import { type Database, FACT_KINDS } from '../../server/db/schema.js';
+
+/**
+ * An independent account of the status of figures, from the tables' raw rows and the steps the
+ * test took: it does not call the service. A figure over universities and a range draws on each
+ * university's calendar periods that hold a month of the range (from its joining on; a stock only
+ * the period holding the range's last day). A period is F when its last step is an approval, R when
+ * it was approved before and its records now differ from what they were at that approval (the test
+ * keeps each approval's rows), else P. The figure is R if any is R, else P if any is P, else F.
+ */
+
+type Status = 'F' | 'P' | 'R';
+type Frequency = 'month' | 'quarter' | 'year';
+
+export interface OraclePeriod {
+  university: string;
+  period: string;
+  from: string;
+  to: string;
+  status: Status;
+  state: string;
+}
+
+export interface CycleSnapshot {
+  memberSince: Map<string, string>;
+  frequency: Map<string, Frequency>;
+  /** Actions by `university|period`, in order. */
+  steps: Map<string, string[]>;
+  /** Rows of each period now, by `university|period` (only those approved once are read). */
+  rowsNow: Map<string, string>;
+  /** Records dated in each period by `university|YYYY-MM`. */
+  monthCounts: Map<string, number>;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/** The period key and span of a month (`YYYY-MM`) in a calendar. */
+export function periodOfMonth(frequency: Frequency, month: string): { key: string; from: string; to: string } {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  if (frequency === 'month') return { key: month, from: `${month}-01`, to: `${month}-${pad(daysIn(y, m))}` };
+  if (frequency === 'year') return { key: String(y), from: `${y}-01-01`, to: `${y}-12-31` };
+  const q = Math.ceil(m / 3);
+  return { key: `${y}-Q${q}`, from: `${y}-${pad(q * 3 - 2)}-01`, to: `${y}-${pad(q * 3)}-${pad(daysIn(y, q * 3))}` };
+}
+
+function months(from: string, to: string): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  while (`${y}-${pad(m)}` <= to.slice(0, 7)) {
+    out.push(`${y}-${pad(m)}`);
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
+/** The raw rows of the records of a university dated in a span, every kind, as one text. */
+export async function periodRows(db: Kysely<Database>, university: string, from: string, to: string): Promise<string> {
+  const parts: unknown[] = [];
+  for (const kind of FACT_KINDS) {
+    const { rows } = await sql`select * from ${sql.table(kind)} where university_code = ${university}
+      and ${sql.ref(MAIN_DATE[kind])} between ${from} and ${to} order by id`.execute(db);
+    parts.push(rows.map((r) => ({ ...(r as object), updated_at: undefined, created_at: undefined })));
+  }
+  return JSON.stringify(parts);
+}
+
+/** Reads the cycle's tables and the records' raw rows. */
+export async function readCycle(db: Kysely<Database>): Promise<CycleSnapshot> {
+  const universities = await db.selectFrom('university').select(['code', 'member_since']).execute();
+  const calendars = await db.selectFrom('reporting_calendar').select(['university_code', 'frequency']).execute();
+  const stepRows = await db
+    .selectFrom('reporting_step as s')
+    .innerJoin('reporting_period as p', 'p.id', 's.period_id')
+    .select(['p.university_code', 'p.period', 'p.period_from', 'p.period_to', 's.action'])
+    .orderBy('s.id')
+    .execute();
+  const steps = new Map<string, string[]>();
+  const spans = new Map<string, { university: string; from: string; to: string }>();
+  for (const s of stepRows) {
+    const key = `${s.university_code}|${s.period}`;
+    steps.set(key, [...(steps.get(key) ?? []), s.action]);
+    spans.set(key, { university: s.university_code, from: String(s.period_from), to: String(s.period_to) });
+  }
+  const rowsNow = new Map<string, string>();
+  for (const [key, actions] of steps)
+    if (actions.includes('approve')) {
+      const span = spans.get(key)!;
+      rowsNow.set(key, await periodRows(db, span.university, span.from, span.to));
+    }
+  const monthCounts = new Map<string, number>();
+  for (const kind of FACT_KINDS) {
+    const { rows } = await sql<{ u: string; m: string; n: number }>`select university_code as u,
+      to_char(${sql.ref(MAIN_DATE[kind])}, 'YYYY-MM') as m, count(*) as n from ${sql.table(kind)} group by 1, 2`.execute(db);
+    for (const r of rows) monthCounts.set(`${r.u}|${r.m}`, (monthCounts.get(`${r.u}|${r.m}`) ?? 0) + Number(r.n));
+  }
+  return {
+    memberSince: new Map(universities.map((u) => [u.code, String(u.member_since)])),
+    frequency: new Map(calendars.map((c) => [c.university_code, c.frequency as Frequency])),
+    steps,
+    rowsNow,
+    monthCounts,
+  };
+}
+
+export class StatusOracle {
+  /** The rows of each period as they were when it was last approved, kept by the test. */
+  readonly approvedRows = new Map<string, string>();
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** After an approval: keeps the period's rows as approved. */
+  async approved(university: string, period: string, from: string, to: string): Promise<void> {
+    this.approvedRows.set(`${university}|${period}`, await periodRows(this.db, university, from, to));
+  }
+
+  /** The periods a figure draws on, each with its status and its state in the cycle. */
+  periods(cycle: CycleSnapshot, universities: readonly string[], from: string, to: string, stock = false): OraclePeriod[] {
+    const out: OraclePeriod[] = [];
+    for (const u of universities) {
+      const since = cycle.memberSince.get(u)!;
+      const frequency = cycle.frequency.get(u) ?? 'quarter';
+      const seen = new Set<string>();
+      for (const month of stock ? [to.slice(0, 7)] : months(from, to)) {
+        const p = periodOfMonth(frequency, month);
+        if (seen.has(p.key) || p.to < since || (stock && to < since)) continue;
+        seen.add(p.key);
+        const key = `${u}|${p.key}`;
+        const actions = cycle.steps.get(key) ?? [];
+        const last = actions.at(-1);
+        const changed = actions.includes('approve') && cycle.rowsNow.get(key) !== this.approvedRows.get(key);
+        const status: Status = last === 'approve' ? 'F' : changed ? 'R' : 'P';
+        const records = months(p.from, p.to).reduce((n, m) => n + (cycle.monthCounts.get(`${u}|${m}`) ?? 0), 0);
+        const state =
+          last === undefined
+            ? records > 0
+              ? 'in_progress'
+              : 'not_started'
+            : ({ submit: 'submitted', approve: 'approved', return: 'returned', reopen: 'reopened' } as Record<string, string>)[
+                last
+              ]!;
+        out.push({ university: u, period: p.key, from: p.from, to: p.to, status, state });
+      }
+    }
+    return out;
+  }
+
+  status(cycle: CycleSnapshot, universities: readonly string[], from: string, to: string, stock = false): Status {
+    const statuses = this.periods(cycle, universities, from, to, stock).map((p) => p.status);
+    return statuses.includes('R') ? 'R' : statuses.includes('P') ? 'P' : 'F';
+  }
+}
