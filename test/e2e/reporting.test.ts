@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { FIGURE_STATUS_LABELS } from '../../contract/figure-status.js';
 import { periodHolding, reportingPeriod } from '../../contract/reporting-periods.js';
 import { today } from '../../server/lib/dates.js';
 import {
@@ -49,6 +50,20 @@ interface Board {
   universities: Array<{ university: string; periods: BoardPeriod[] }>;
 }
 
+/** The mark beside the by-university figure of USST's quarter, as the steward sees it: status and words. */
+async function figureMark(page: Page, quarter: { from: string; to: string }) {
+  await gotoView(page, 'universities', {
+    from: quarter.from,
+    to: quarter.to,
+    university: 'USST',
+    grain: 'quarter',
+    measure: 'tech_transfer.contract_value',
+  });
+  const mark = page.locator('[data-figure="by-university"] .figure-head .status-mark');
+  await poll(() => mark.count()).toBe(1);
+  return { status: await mark.getAttribute('data-status'), text: ((await mark.textContent()) ?? '').replace(/\s+/g, ' ').trim() };
+}
+
 const cellOf = (page: Page, key: string) => page.locator(`td[data-cell="${key}"]`);
 const notice = (page: Page) => page.locator('.view-reporting .records-note[role=status]');
 
@@ -70,7 +85,7 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
   });
   afterAll(() => dashboard?.close());
 
-  test('a steward submits, a reviewer returns it with a comment, the steward corrects and submits again, the reviewer approves; the record is then closed', async () => {
+  test("a steward submits, a reviewer returns it with a comment, the steward corrects and submits again, the reviewer approves; the quarter's figure turns final and the record is then closed", async () => {
     const quarter = lastEndedQuarter();
     const year = quarter.key.slice(0, 4);
     const key = `USST/${quarter.key}`;
@@ -96,6 +111,9 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
     await waitForView(sp, 'records', { after: () => create.locator('[data-action=save]').click() });
     const before = await boardOf();
     expect(before.records).toBeGreaterThan(0);
+    // The quarter's figure is provisional while its period is not approved.
+    const P = FIGURE_STATUS_LABELS.P;
+    expect(await figureMark(sp, quarter)).toEqual({ status: 'P', text: `${P.symbol} ${P.en}` });
 
     // The header's to-do counts the steward's open ended periods and links to the board.
     const todo = await stewardApi.json<{ toSubmit: number }>('/cycle/todo');
@@ -179,6 +197,10 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
     await screenshot(sp, 'reporting-period-dialog-en');
     expect(await seriousViolations(sp)).toEqual([]);
     await sp.keyboard.press('Escape');
+
+    // Approved: the quarter's figure is final now.
+    const F = FIGURE_STATUS_LABELS.F;
+    expect(await figureMark(sp, quarter)).toEqual({ status: 'F', text: `${F.symbol} ${F.en}` });
 
     // The Records view marks the record closed; its edit is disabled with the reason.
     await gotoView(sp, 'records', { kind: 'tech_transfer', q: ref });
