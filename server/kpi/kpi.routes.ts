@@ -21,9 +21,9 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       query: AggregateQuerySchema,
       async handle({ req, res, query, caller }) {
         const result = await aggregate(requestReader(db), query);
-        if (!query.output.csv) return result;
+        if (!query.output.file) return result;
         const labels = await loadLabels(db, query.output.lang);
-        await downloads.export(req, res, caller, aggregateProjection(result.rows, query, labels));
+        await downloads.export(req, res, caller, aggregateProjection(result.rows, query, labels), query.output.file);
       },
     }),
     route(endpoints.summary, {
@@ -34,7 +34,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       query: SummaryQuerySchema,
       async handle({ req, res, query, caller }) {
         const result = await summary(requestReader(db), query);
-        if (!query.output.csv) return result;
+        if (!query.output.file) return result;
         const period = summaryPeriod(query.filters);
         await downloads.export(req, res, caller, {
           fileName: exportFileName({ what: { en: 'summary', zh: '指标汇总' }, filters: period, lang: query.output.lang }),
@@ -42,7 +42,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
           header: summaryHeader(query.output),
           rows: [summaryRows(result, query.output)],
           subject: 'summary',
-        });
+        }, query.output.file);
       },
     }),
     route(endpoints.collaboration, {
@@ -52,7 +52,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       query: CollaborationQuerySchema,
       async handle({ req, res, query, caller }) {
         const result = await collaboration(requestReader(db), query);
-        if (!query.output.csv) return result;
+        if (!query.output.file) return result;
         const { lang, formatted } = query.output;
         const labels = await loadLabels(db, lang);
         const name = (code: string) => (formatted ? labels.name('university', code) : code);
@@ -77,7 +77,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
           header,
           rows: [rows],
           subject: 'collaboration',
-        });
+        }, query.output.file);
       },
     }),
   ];
