@@ -114,7 +114,13 @@ export class CsvDownloads {
    * Sends the projection as the answer to `req`, as CSV or as a workbook (`format`), audited as the
    * caller's export of its subject.
    */
-  export(req: Request, res: Response, caller: Caller | null, projection: CsvProjection, format: FileFormat = 'csv'): Promise<void> {
+  export(
+    req: Request,
+    res: Response,
+    caller: Caller | null,
+    projection: CsvProjection,
+    format: FileFormat = 'csv',
+  ): Promise<void> {
     return this.#send(req, res, {
       fileName: withExtension(projection.fileName, format),
       contentType: CONTENT_TYPES[format],

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { type CsvCell, DATE_FORMAT, DateCell, NumberCell } from './cells.js';
+import { type CsvCell, DATE_FORMAT, DateCell, type NumberCell } from './cells.js';
 import type { CsvChunks, CsvRow } from './csv-response.js';
 
 /** The media type of an Office Open XML workbook (`.xlsx`). */
@@ -45,7 +45,8 @@ export function sheetName(wanted: string, taken: Set<string>): string {
 /** The width a text takes in a column, in Excel's character units: a wide (CJK) character takes two. */
 function textWidth(text: string): number {
   let width = 0;
-  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
+  for (const char of text)
+    width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(char) ? 2 : 1;
   return width;
 }
 

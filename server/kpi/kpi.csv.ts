@@ -158,11 +158,7 @@ export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
   const ratio = (value: number | null) =>
     value === null
       ? null
-      : numberCell(
-          options.formatted ? `${(value * 100).toFixed(1)}%` : value.toFixed(6),
-          value,
-          numberFormat('ratio', options),
-        );
+      : numberCell(options.formatted ? `${(value * 100).toFixed(1)}%` : value.toFixed(6), value, numberFormat('ratio', options));
   return summary.measures.map((m) => {
     const number = (value: number | null) => (value === null ? null : measureCell(m.measure, value, options));
     return [

@@ -36,13 +36,19 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         const result = await summary(requestReader(db), query);
         if (!query.output.file) return result;
         const period = summaryPeriod(query.filters);
-        await downloads.export(req, res, caller, {
-          fileName: exportFileName({ what: { en: 'summary', zh: '指标汇总' }, filters: period, lang: query.output.lang }),
-          bom: query.output.bom,
-          header: summaryHeader(query.output),
-          rows: [summaryRows(result, query.output)],
-          subject: 'summary',
-        }, query.output.file);
+        await downloads.export(
+          req,
+          res,
+          caller,
+          {
+            fileName: exportFileName({ what: { en: 'summary', zh: '指标汇总' }, filters: period, lang: query.output.lang }),
+            bom: query.output.bom,
+            header: summaryHeader(query.output),
+            rows: [summaryRows(result, query.output)],
+            subject: 'summary',
+          },
+          query.output.file,
+        );
       },
     }),
     route(endpoints.collaboration, {
@@ -71,13 +77,19 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
           cell(result.withoutPartner[i]!),
           cell(result.totals[i]!),
         ]);
-        await downloads.export(req, res, caller, {
-          fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),
-          bom: query.output.bom,
-          header,
-          rows: [rows],
-          subject: 'collaboration',
-        }, query.output.file);
+        await downloads.export(
+          req,
+          res,
+          caller,
+          {
+            fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),
+            bom: query.output.bom,
+            header,
+            rows: [rows],
+            subject: 'collaboration',
+          },
+          query.output.file,
+        );
       },
     }),
   ];

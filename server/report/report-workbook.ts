@@ -27,7 +27,10 @@ function coverSheet(doc: ReportDocument, sha256: string, lang: Lang, submission?
     [L(lang, 'First record dated', '最早记录日期'), doc.data.firstDate === null ? null : dateCell(doc.data.firstDate)],
     [L(lang, 'Last record dated', '最晚记录日期'), doc.data.lastDate === null ? null : dateCell(doc.data.lastDate)],
     [L(lang, 'Synthetic data', '演示数据'), yes(doc.data.synthetic)],
-    [L(lang, 'Submission', '报送编号'), submission === undefined ? L(lang, 'not submitted (live)', '未报送（实时）') : String(submission)],
+    [
+      L(lang, 'Submission', '报送编号'),
+      submission === undefined ? L(lang, 'not submitted (live)', '未报送（实时）') : String(submission),
+    ],
     [L(lang, 'SHA-256 of the canonical JSON', '规范化 JSON 的 SHA-256'), sha256],
     [L(lang, 'Document format', '文档格式'), doc.format],
   ];

@@ -70,7 +70,12 @@ export function sameNumber(value: number, text: string): boolean {
  * CSV (`raw`, which may be the same file), numbers as numeric cells and days as date cells.
  * Returns the number of numeric cells.
  */
-export function expectSameAsCsv(label: string, grid: (XLSX.CellObject | undefined)[][], same: string[][], raw: string[][]): number {
+export function expectSameAsCsv(
+  label: string,
+  grid: (XLSX.CellObject | undefined)[][],
+  same: string[][],
+  raw: string[][],
+): number {
   expect(grid.length, `${label}: rows`).toBe(same.length);
   let numbers = 0;
   for (const [r, row] of same.entries()) {

@@ -30,7 +30,11 @@ describe(`XLSX exports, read back by an independent reader (${TEST_DB})`, () => 
     const codes = (await db.selectFrom('university').select('code').orderBy('code').execute()).map((u) => u.code);
     for (const [i, code] of codes.entries()) {
       const name = `${HOSTILE[i % HOSTILE.length]}${i}`;
-      await db.updateTable('university').set({ name_en: name, name_zh: `${name}大学` }).where('code', '=', code).execute();
+      await db
+        .updateTable('university')
+        .set({ name_en: name, name_zh: `${name}大学` })
+        .where('code', '=', code)
+        .execute();
     }
     const facts = randomFacts(21, 30);
     for (const kind of FACT_KINDS) {
@@ -121,15 +125,24 @@ describe(`XLSX exports, read back by an independent reader (${TEST_DB})`, () => 
           }
         }
         // Formula-like text is there, as text.
-        const texts = grid.flat().filter((cell) => cell?.t === 's').map((cell) => String(cell!.v));
+        const texts = grid
+          .flat()
+          .filter((cell) => cell?.t === 's')
+          .map((cell) => String(cell!.v));
         if (kind !== 'payment' && kind !== 'capacity') {
-          expect(texts.some((t) => t.startsWith('=HYPERLINK')), `${kind}${output}`).toBe(true);
-          expect(texts.some((t) => t.startsWith('\r')), `${kind}${output}: a carriage return kept`).toBe(true);
+          expect(
+            texts.some((t) => t.startsWith('=HYPERLINK')),
+            `${kind}${output}`,
+          ).toBe(true);
+          expect(
+            texts.some((t) => t.startsWith('\r')),
+            `${kind}${output}: a carriage return kept`,
+          ).toBe(true);
         }
         if (kind === 'tech_transfer' && !output) {
-          expect(grid.slice(1).some((row) => row.some((cell) => cell?.t === 'n' && (cell.v as number).toFixed(2) === LARGEST))).toBe(
-            true,
-          );
+          expect(
+            grid.slice(1).some((row) => row.some((cell) => cell?.t === 'n' && (cell.v as number).toFixed(2) === LARGEST)),
+          ).toBe(true);
         }
       }
     }
@@ -227,7 +240,9 @@ describe(`XLSX exports, read back by an independent reader (${TEST_DB})`, () => 
         const json = live
           ? ((await (await admin.get(`/report?period=2024&lang=${lang}`)).json()) as { sha256: string; report: ReportDocument })
           : null;
-        const document = live ? json!.report : ((await (await admin.get(`/report/submissions/${submission}/document`)).json()) as ReportDocument);
+        const document = live
+          ? json!.report
+          : ((await (await admin.get(`/report/submissions/${submission}/document`)).json()) as ReportDocument);
         const tables = REPORT_TABLES.filter((t) => t !== 'national' || document.national);
         const cover = lang === 'zh' ? '封面' : 'Cover';
         const definitions = lang === 'zh' ? '指标定义' : 'Definitions';
@@ -247,15 +262,24 @@ describe(`XLSX exports, read back by an independent reader (${TEST_DB})`, () => 
           expect(defs[i + 1]![3]?.v).toBe(m.definition[lang]);
           expect(defs[i + 1]![4]?.v).toBe(m.standard.code);
         }
-        const coverCells = book.grid(cover).flat().map((cell) => cell?.v);
+        const coverCells = book
+          .grid(cover)
+          .flat()
+          .map((cell) => cell?.v);
         if (json) expect(coverCells).toContain(json.sha256);
         else {
-          const stored = await database.db.selectFrom('report_submission').select('sha256').where('id', '=', submission).executeTakeFirstOrThrow();
+          const stored = await database.db
+            .selectFrom('report_submission')
+            .select('sha256')
+            .where('id', '=', submission)
+            .executeTakeFirstOrThrow();
           expect(coverCells).toContain(stored.sha256);
         }
         // The summary's money: numbers in yuan, with separators, exact to the fen.
         const summary = book.grid(TITLES.summary[lang]);
-        const moneyColumn = document.summary.measures.findIndex((id) => document.measures.find((m) => m.id === id)?.unit === 'cny');
+        const moneyColumn = document.summary.measures.findIndex(
+          (id) => document.measures.find((m) => m.id === id)?.unit === 'cny',
+        );
         const cell = summary[1]![4 + 2 * moneyColumn]!;
         expect(cell.t).toBe('n');
         expect(cell.z).toBe('#,##0.00');
