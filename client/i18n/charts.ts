@@ -8,6 +8,7 @@ export const charts = {
   'state.empty': ['No records match these filters.', '没有符合这些条件的记录。'],
   'figure.table': ['Table', '表格'],
   'figure.download': ['Download CSV', '下载 CSV'],
+  'figure.downloadXlsx': ['Download XLSX', '下载 XLSX'],
   'figure.definitionOf': ['Definition: {name}', '口径：{name}'],
   'figure.standard': ['Standard: {standard}', '依据：{standard}'],
   'figure.drill': ['The records behind this figure', '查看构成该数值的记录'],

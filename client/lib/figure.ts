@@ -2,6 +2,7 @@ import type { ChartConfiguration, ChartType } from 'chart.js';
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { createRef, ref } from 'lit-html/directives/ref.js';
 import type { MeasureInfo } from '../api';
+import { xlsxOf } from './downloads';
 import { pick, t } from '../i18n';
 import type { ChartSlot } from './charts';
 import { tableUnit, unitSuffix } from './format';
@@ -157,6 +158,7 @@ export class Figure<T extends ChartType = ChartType> {
               : nothing
           }
           <a class="tool" data-action="download-csv" download href=${c?.csv ?? nothing}>${t('figure.download')}</a>
+          <a class="tool" data-action="download-xlsx" download href=${c ? xlsxOf(c.csv) : nothing}>${t('figure.downloadXlsx')}</a>
         </div>
       </div>
       <p class="figure-state" role="status">${c?.empty ? t('state.empty') : ''}</p>
