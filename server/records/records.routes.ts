@@ -24,7 +24,7 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
       access: ['admin', 'leadership', 'steward'],
       cached: true,
       summary:
-        'A page of records of one kind (tech_transfer, incubation, talent, credit), filtered and sorted; a steward sees its own university’s only.',
+        'A page of records of one kind (tech_transfer, incubation, talent, credit), filtered and sorted; a steward sees its own university’s only. format=csv or format=xlsx downloads the whole selection.',
       params: KindParamsSchema,
       // The filters depend on the kind, so the query is checked in the handler against that kind's schema.
       query: z.record(z.string(), z.unknown()),
