@@ -92,11 +92,54 @@ function numberOf(cell: NumberCell): Typed {
   return { value: percent ? value / 100 : value, format: percent ? '0.00%' : cell.format, width };
 }
 
-/** Resolves when `out` can take more, rejects once it has failed or closed: a writer never waits on a dead stream. */
-function writable(out: Writable): Promise<void> {
-  if (out.destroyed) return Promise.reject(out.errored ?? new Error('the output was closed'));
-  if (!out.writableNeedDrain) return new Promise((resolve) => setImmediate(resolve));
-  return once(out, 'drain').then(() => undefined);
+/**
+ * exceljs's sheet stream (its `StreamBuf`) writes to the zip entry's compressor without heeding
+ * back-pressure, so rows committed faster than they are compressed would pile up in memory (about
+ * 100 MB more at 200,000 rows). What the sheet stream holds and where it writes: read to wait.
+ */
+interface SheetStream {
+  pipes?: Writable[];
+  buffers?: unknown[];
+}
+
+/** Whether a stream holds more than it wants (the zip's entry streams are readable-stream 2's, without `writableNeedDrain`). */
+function needsDrain(stream: Writable): boolean {
+  const state = (stream as unknown as { _writableState?: { needDrain?: boolean } })._writableState;
+  return stream.writableNeedDrain ?? state?.needDrain ?? false;
+}
+
+/** Buffers of 64 KB a sheet stream may hold before the zip takes it up. */
+const MAX_HELD_BUFFERS = 16;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Resolves once the sheet's bytes have gone on (compressed into the zip, and the zip into `out`)
+ * far enough for more rows; rejects once `out` has failed or closed: a writer never waits on a
+ * dead stream, and never runs ahead of the file by more than a few buffers.
+ */
+async function caughtUp(sheet: { stream: unknown }, out: Writable, failed: () => Error | undefined): Promise<void> {
+  const stream = sheet.stream as SheetStream;
+  for (;;) {
+    const failure = failed() ?? (out.destroyed ? (out.errored ?? new Error('the output was closed')) : undefined);
+    if (failure) throw failure;
+    const blocked = stream.pipes?.find(needsDrain) ?? (out.writableNeedDrain ? out : undefined);
+    if (blocked) {
+      // Wait for it to drain, or for the output to fail: whichever comes first; then look again.
+      const done = new AbortController();
+      try {
+        await Promise.race([once(blocked, 'drain', { signal: done.signal }), once(out, 'close', { signal: done.signal })]);
+      } finally {
+        done.abort();
+      }
+      continue;
+    }
+    if ((stream.pipes?.length ?? 0) === 0 && (stream.buffers?.length ?? 0) > MAX_HELD_BUFFERS) {
+      await nextTurn();
+      continue;
+    }
+    return nextTurn();
+  }
 }
 
 /**
@@ -105,8 +148,9 @@ function writable(out: Writable): Promise<void> {
  * column's number format from its first typed cell (a cell of another format keeps its own). Text
  * is written as text (inline, never through a shared table that would grow with the rows), so no
  * cell is ever a formula; figures are numbers with their number formats; days are dates.
- * Rows are committed as they come: memory holds one chunk, whatever the number of rows. Waits for
- * `out` to take what it was given between chunks. Ends `out`; returns the rows written (header rows not counted).
+ * Rows are committed as they come, and the next chunk is read only once the zip has taken up the
+ * last (see `caughtUp`): memory holds about one chunk, whatever the number of rows. Ends `out`;
+ * returns the rows written (header rows not counted).
  */
 export async function writeXlsx(out: Writable, sheets: Iterable<SheetSpec>): Promise<number> {
   let failure: Error | undefined;
@@ -157,7 +201,7 @@ export async function writeXlsx(out: Writable, sheets: Iterable<SheetSpec>): Pro
           added.commit();
         }
         count += chunk.length;
-        await writable(out);
+        await caughtUp(sheet as unknown as { stream: unknown }, out, () => failure);
       }
       if (!started) start([]);
       sheet.commit();
