@@ -397,8 +397,10 @@ class RecordsView {
       <div class="records-summary">
         <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
         ${this.figureTotal()}
-        <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
-        <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csvUrl(`/records/${state.kind}`, apiParams(state, false), lang()))}>${t('figure.downloadXlsx')}</a>
+        <span class="records-downloads">
+          <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
+          <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csvUrl(`/records/${state.kind}`, apiParams(state, false), lang()))}>${t('figure.downloadXlsx')}</a>
+        </span>
       </div>
       <div class="records-status records-notice">${noticeLine(this.notice)}</div>
       <div class="records-status">${this.status(loading)}</div>
