@@ -293,6 +293,23 @@ describe(`XLSX exports, read back by an independent reader (${TEST_DB})`, () => 
     expect(entry.action).toBe('export');
   });
 
+  it('when the API document is read, then every route that answers CSV says it answers a workbook too', async () => {
+    const document = (await (await admin.get('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
+    for (const path of [
+      '/api/v1/aggregate',
+      '/api/v1/summary',
+      '/api/v1/collaboration',
+      '/api/v1/report',
+      '/api/v1/report/submissions/{id}',
+    ]) {
+      const types = Object.keys(document.paths[path]!.get!.responses['200']!.content ?? {});
+      expect(types, path).toEqual(expect.arrayContaining(['application/json', 'text/csv', XLSX_TYPE]));
+    }
+    expect(Object.keys(document.paths['/api/v1/report']!.get!.responses['200']!.content!)).toContain('application/pdf');
+  });
+
   it('when a report workbook is asked with a table, or a format is unknown, then the answer names the field', async () => {
     const withTable = await admin.get('/report?period=2024&format=xlsx&table=summary');
     expect(withTable.status).toBe(400);
