@@ -66,30 +66,33 @@ interface Typed {
   /** What exceljs writes: a string is always a string cell (exceljs makes a formula only of a `{ formula }` object). */
   value: string | number | Date | null;
   format: string | undefined;
-  /** How wide the cell shows. */
-  width: number;
+}
+
+/** How wide a cell shows, for the columns' widths (measured on the first rows only). */
+function cellWidth(cell: CsvCell): number {
+  if (cell === null) return 0;
+  if (typeof cell === 'string') return textWidth(cell);
+  if (cell instanceof DateCell) return 10;
+  return Math.max(textWidth(cell.text), 4);
 }
 
 /** How a cell of the exports is written to a workbook: text as text (never a formula), figures as numbers, days as dates. */
 function typed(cell: CsvCell): Typed {
-  if (cell === null) return { value: null, format: undefined, width: 0 };
-  if (typeof cell === 'string') return { value: storedText(cell), format: undefined, width: textWidth(cell) };
+  if (cell === null) return { value: null, format: undefined };
+  if (typeof cell === 'string') return { value: storedText(cell), format: undefined };
   if (cell instanceof DateCell) {
     const day = new Date(`${cell.iso}T00:00:00Z`);
-    return Number.isNaN(day.getTime())
-      ? { value: storedText(cell.iso), format: undefined, width: textWidth(cell.iso) }
-      : { value: day, format: DATE_FORMAT, width: 10 };
+    return Number.isNaN(day.getTime()) ? { value: storedText(cell.iso), format: undefined } : { value: day, format: DATE_FORMAT };
   }
   return numberOf(cell);
 }
 
 function numberOf(cell: NumberCell): Typed {
-  const width = Math.max(cell.text.length, 4);
-  if (cell.value !== undefined && Number.isFinite(cell.value)) return { value: cell.value, format: cell.format, width };
-  if (!NUMBER.test(cell.text)) return { value: storedText(cell.text), format: undefined, width: textWidth(cell.text) };
+  if (cell.value !== undefined && Number.isFinite(cell.value)) return { value: cell.value, format: cell.format };
+  if (!NUMBER.test(cell.text)) return { value: storedText(cell.text), format: undefined };
   const percent = cell.text.endsWith('%');
   const value = Number(cell.text.replaceAll(',', '').replace('%', ''));
-  return { value: percent ? value / 100 : value, format: percent ? '0.00%' : cell.format, width };
+  return { value: percent ? value / 100 : value, format: percent ? '0.00%' : cell.format };
 }
 
 /**
@@ -175,9 +178,9 @@ export async function writeXlsx(out: Writable, sheets: Iterable<SheetSpec>): Pro
         formats = spec.header.map(() => undefined);
         for (const row of sample.slice(0, WIDTH_SAMPLE)) {
           row.forEach((cell, i) => {
-            const t = typed(cell);
-            widths[i] = Math.max(widths[i] ?? 0, t.width + 2);
-            if (formats[i] === undefined && t.format !== undefined) formats[i] = t.format;
+            widths[i] = Math.max(widths[i] ?? 0, cellWidth(cell) + 2);
+            const { format } = typed(cell);
+            if (formats[i] === undefined && format !== undefined) formats[i] = format;
           });
         }
         sheet.columns = widths.map((w, i) => ({
