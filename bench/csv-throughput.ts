@@ -56,7 +56,7 @@ if (values['export-only']) {
   // A child: export the first `limit` contracts (or all) of that database; print the time and the peak RSS.
   const database = await connectDatabase({ databaseUrl: values['export-only'] });
   const labels = await loadLabels(database.db, 'en');
-  const output = { csv: true, bom: true, lang: 'en' as const, formatted: false };
+  const output = { file: 'csv' as const, bom: true, lang: 'en' as const, formatted: false };
   let to: string | undefined;
   if (values.limit) {
     const offset = Number(values.limit) - 1;

@@ -23,6 +23,7 @@ export const charts = {
   ],
   'figure.table': ['Table', '表格'],
   'figure.download': ['Download CSV', '下载 CSV'],
+  'figure.downloadXlsx': ['Download XLSX', '下载 XLSX'],
   'figure.definitionOf': ['Definition: {name}', '口径：{name}'],
   'figure.standard': ['Standard: {standard}', '依据：{standard}'],
   'figure.drill': ['The records behind this figure', '查看构成该数值的记录'],

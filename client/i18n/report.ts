@@ -93,6 +93,7 @@ const PAIRS = {
   'report.downloadJson': ['Submitted JSON', '报送版 JSON'],
   'report.print': ['Print', '打印'],
   'report.downloadPdf': ['Download PDF', '下载 PDF'],
+  'report.downloadXlsx': ['Download XLSX', '下载 XLSX'],
   'report.submit': ['Submit to the commission…', '报送…'],
   'report.submitTitle': ['Submit the report of {period}?', '报送{period}报告？'],
   'report.submitExplain': [
@@ -177,6 +178,11 @@ const PAIRS = {
   'report.row.total': ['Total', '合计'],
   'report.csv': ['Download CSV', '下载 CSV'],
   'report.csvOf': ['Download CSV: {table}', '下载 CSV：{table}'],
+  'report.xlsx': ['Download XLSX (whole report)', '下载 XLSX（整份报告）'],
+  'report.xlsxOf': [
+    'Download XLSX: the whole report, {table} on a sheet of its own',
+    '下载 XLSX：整份报告，{table}为其中一个工作表',
+  ],
   'report.csvSummary': ['Download CSV (tables 1a and 1b in one file)', '下载 CSV（表1a与表1b合为一个文件）'],
   'report.basis.value': ['the year’s value ÷ the year’s target', '全年值 ÷ 年度目标'],
   'report.basis.ytd': ['year to date ({from} to {to}) ÷ the whole year’s target', '年初至期末（{from}至{to}）÷ 全年目标'],

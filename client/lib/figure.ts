@@ -3,6 +3,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { createRef, ref } from 'lit-html/directives/ref.js';
 import type { MeasureInfo } from '../api';
 import { FIGURE_STATUS_LABELS, type FigureStatus, statusOfAll } from '../../contract/figure-status';
+import { xlsxOf } from './downloads';
 import { pick, t } from '../i18n';
 import type { ChartSlot } from './charts';
 import { tableUnit, unitSuffix } from './format';
@@ -188,6 +189,7 @@ export class Figure<T extends ChartType = ChartType> {
               : nothing
           }
           <a class="tool" data-action="download-csv" download href=${c?.csv ?? nothing}>${t('figure.download')}</a>
+          <a class="tool" data-action="download-xlsx" download href=${c ? xlsxOf(c.csv) : nothing}>${t('figure.downloadXlsx')}</a>
         </div>
       </div>
       <p class="figure-state" role="status">${c?.empty ? t('state.empty') : ''}</p>

@@ -4,6 +4,7 @@ import { live } from 'lit-html/directives/live.js';
 import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
 import { isNumericColumn } from '../../contract/record-columns';
 import { ApiError, csvUrl, type Me, call, endpoints } from '../api';
+import { xlsxOf } from '../lib/downloads';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { formatInTableUnit, formatValue, tableUnit, withTableUnit } from '../lib/format';
@@ -434,7 +435,10 @@ class RecordsView {
       <div class="records-summary">
         <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
         ${this.figureTotal()}
-        <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
+        <span class="records-downloads">
+          <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
+          <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csvUrl(`/records/${state.kind}`, apiParams(state, false), lang()))}>${t('figure.downloadXlsx')}</a>
+        </span>
       </div>
       <div class="records-status records-notice">${noticeLine(this.notice)}</div>
       <div class="records-status">${this.status(loading)}</div>

@@ -12,6 +12,7 @@ import {
   reportText,
   unitText,
 } from '../lib/report-format';
+import { xlsxOf } from '../lib/downloads';
 import type { Breakdown, Figure, PairMatrix, ReportDocument, ReportLang, ReportMeasure, ScopeRow } from '../lib/report-types';
 
 /**
@@ -109,6 +110,7 @@ export class ReportWords {
         spec.csv
           ? html`<div class="table-tools no-print">
             <a class="tool" href=${spec.csv} download data-action="download-csv" aria-label=${csvText}>${spec.csvText ?? this.t('report.csv')}</a>
+            <a class="tool" href=${xlsxOf(spec.csv)} download data-action="download-xlsx" aria-label=${this.t('report.xlsxOf', { table: spec.caption })}>${this.t('report.xlsx')}</a>
           </div>`
           : nothing
       }

@@ -1,6 +1,7 @@
 import '../report.css';
 import { html, nothing, render } from 'lit-html';
 import { ApiError, call, endpoints } from '../api';
+import { xlsxOf } from '../lib/downloads';
 import { lang as interfaceLang, t as appText } from '../i18n';
 import { FIRST_REPORT_YEAR, REPORT_PERIOD, today } from '../lib/dates';
 import { type ReportKey, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
@@ -183,7 +184,8 @@ export const renderReport: RenderView = async (container, first) => {
       }
       ${
         showing()
-          ? html`<a class="tool" href=${pdfHref()} download data-action="download-pdf">${t('report.downloadPdf')}</a>`
+          ? html`<a class="tool" href=${pdfHref()} download data-action="download-pdf">${t('report.downloadPdf')}</a>
+              <a class="tool" href=${xlsxOf(pdfHref())} download data-action="download-xlsx">${t('report.downloadXlsx')}</a>`
           : nothing
       }
       <button type="button" class="primary" data-action="print" @click=${() => window.print()}>${t('report.print')}</button>

@@ -12,6 +12,7 @@ import {
 } from '../../contract/reporting-periods';
 import type { BoardAnswer, PeriodAnswer, PeriodState, PeriodStep, TodoAnswer } from '../../contract/schemas/cycle';
 import { call, csvUrl, endpoints, type Me } from '../api';
+import { xlsxOf } from '../lib/downloads';
 import { lang, type MessageKey, pick, t } from '../i18n';
 import { AGREEMENT_DAY, formatDay, formatMoment, locale, formatter, today } from '../lib/dates';
 import { universityLabel, universityName } from '../lib/filters';
@@ -137,6 +138,8 @@ class ReportingView {
       <div class="cycle-toolbar">${this.yearControl()}
         <a class="button-link" data-action="download-csv" download
           href=${csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang())}>${t('cycle.download')}</a>
+        <a class="button-link" data-action="download-xlsx" download
+          href=${xlsxOf(csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang()))}>${t('figure.downloadXlsx')}</a>
       </div>
       <div class="records-status records-notice">${noticeLine(this.notice)}</div>
       ${

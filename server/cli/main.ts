@@ -18,10 +18,11 @@ const USAGE = `usage: npm run cli -- <command>
   user enable --email E
   user set-password --email E [--generate-password]
   import <kind> <file.csv> [--dry-run] [--as EMAIL]
-  export <kind> [--out FILE] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
-  export --measures M,… [--by D,…] [--out FILE] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
+  export <kind> [--out FILE] [--format csv|xlsx] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
+  export --measures M,… [--by D,…] [--out FILE] [--format csv|xlsx] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
   report --period 2024|2024-H1|2024-Q3 [--lang zh|en] --out report.pdf [--submission ID] [--as EMAIL]
   report --period P --format csv [--table T] [--out FILE or DIRECTORY] [--lang zh|en] [--submission ID] [--no-bom]
+  report --period P --format xlsx --out FILE.xlsx [--lang zh|en] [--submission ID]
   report --period P --format json [--out FILE] [--submission ID]
   leave-demo --keep-records | --remove-records
 

@@ -25,16 +25,62 @@ export function unescapeTextCell(value: string): string {
 
 /**
  * A figure as an export writes it (`1250.50`, `-0.125000`, `1,250.5`, `-12.5%`): a number, which
- * no spreadsheet runs as a formula whatever its sign, so it is written as it is.
+ * no spreadsheet runs as a formula whatever its sign, so a CSV writes its text as it is. A workbook
+ * writes `value` as a numeric cell shown with `format` (an Excel number format, see `numberFormat`);
+ * a figure made without them is read from its text.
  */
 export class NumberCell {
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly value?: number,
+    readonly format?: string,
+  ) {}
 }
 
-export const numberCell = (text: string): NumberCell => new NumberCell(text);
+export const numberCell = (text: string, value?: number, format?: string): NumberCell => new NumberCell(text, value, format);
 
-/** A cell given to a CSV writer: text (anything a person or the database wrote), a figure, or empty. */
-export type CsvCell = string | NumberCell | null;
+/** A calendar day (`2024-06-28`): a CSV writes it as it is, a workbook as a date cell shown `yyyy-mm-dd`. */
+export class DateCell {
+  constructor(readonly iso: string) {}
+}
+
+export const dateCell = (iso: string): DateCell => new DateCell(iso);
+
+/** A cell given to a CSV writer: text (anything a person or the database wrote), a figure, a day, or empty. */
+export type CsvCell = string | NumberCell | DateCell | null;
+
+/** What a figure counts, for its number format in a workbook: the measures' units, and a plain count of records. */
+export type NumberKind = 'cny' | 'count' | 'people' | 'credits' | 'ratio';
+
+/** The Excel number format of a day. */
+export const DATE_FORMAT = 'yyyy-mm-dd';
+
+/**
+ * The Excel number format a workbook shows a figure with; the cell holds the exact value whatever
+ * it shows (money in yuan, exact to the fen). Raw: as the CSV writes it (two decimals for money,
+ * six for a ratio). Formatted: for reading, as `formatted=true` writes the CSV: thousands separators,
+ * a ratio as a percentage, and money in 万元 in Chinese. Excel scales by thousands only (`0.00,`),
+ * so 万元 moves the decimal mark instead: `0"."0000` shows the yuan rounded to whole yuan with a
+ * literal point four digits from the right (12,345,678.90 yuan shows `1234.5679万元`). The point is
+ * quoted, not escaped with `!`, which some readers do not take.
+ */
+export function numberFormat(kind: NumberKind, output: { formatted: boolean; lang: 'en' | 'zh' }): string {
+  if (!output.formatted) {
+    if (kind === 'cny') return '0.00';
+    if (kind === 'ratio') return '0.000000';
+    return kind === 'credits' ? 'General' : '0';
+  }
+  switch (kind) {
+    case 'cny':
+      return output.lang === 'zh' ? '0"."0000"万元"' : '#,##0.00';
+    case 'ratio':
+      return '0.00%';
+    case 'credits':
+      return '#,##0.0';
+    default:
+      return '#,##0';
+  }
+}
 
 /** A number as the exports write them, raw or formatted for reading. */
 const NUMBER = /^-?\d[\d,]*(\.\d+)?%?$/;
@@ -47,6 +93,7 @@ const NUMBER = /^-?\d[\d,]*(\.\d+)?%?$/;
 export function csvCell(cell: CsvCell): string {
   if (cell === null) return '';
   if (typeof cell === 'string') return escapeTextCell(cell);
+  if (cell instanceof DateCell) return escapeTextCell(cell.iso);
   const first = cell.text.charCodeAt(0);
   if (first >= 0x30 && first <= 0x39) return cell.text;
   return NUMBER.test(cell.text) ? cell.text : escapeTextCell(cell.text);
@@ -66,7 +113,8 @@ export function contentDisposition(fileName: string, asciiName: string = fileNam
     .replaceAll(/\s+/g, '_')
     .replaceAll(/_+/g, '_')
     .replace(/^[_.]+/, '');
-  const fallback = ascii.replace(/\.csv$/i, '').length > 0 ? ascii : 'export.csv';
+  const extension = /\.[a-z]+$/i.exec(fileName)?.[0] ?? '.csv';
+  const fallback = ascii.replace(/\.[a-z]+$/i, '').length > 0 ? ascii : `export${extension}`;
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName).replaceAll(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 

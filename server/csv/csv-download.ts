@@ -14,7 +14,15 @@ import { Gate } from '../http/gate.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 import { contentDisposition } from './cells.js';
 import type { CsvOptions } from './csv-response.js';
-import { type CsvProjection, writeProjection } from './csv-projection.js';
+import {
+  CONTENT_TYPES,
+  type CsvProjection,
+  type FileFormat,
+  type WorkbookProjection,
+  withExtension,
+  writeProjection,
+  writeWorkbook,
+} from './csv-projection.js';
 import { auditExport } from './export-audit.js';
 
 /**
@@ -53,10 +61,11 @@ export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
   waitMs: 30_000,
 };
 
-/** What a download is: its file name and header, how its rows are written, and how it is audited. */
+/** What a download is: its file name and media type, how its rows are written, and how it is audited. */
 interface CsvDownload {
-  csv: CsvOptions;
-  /** Writes the whole CSV to `out` (`writeCsv` or `writeCopiedCsv`, which end it); returns the rows written. */
+  fileName: CsvOptions['fileName'];
+  contentType: string;
+  /** Writes the whole file to `out` (`writeCsv`, `writeCopiedCsv` or `writeXlsx`, which end it); returns the rows written. */
   write(out: Writable): Promise<number>;
   /** Records the export, once its file is whole and before a byte of it is sent. */
   audit(rows: number): Promise<void>;
@@ -101,12 +110,32 @@ export class CsvDownloads {
     this.#writing = new Gate('downloads being written', limits.writing, limits.sending, limits.waitMs, 10);
   }
 
-  /** Sends the projection's CSV as the answer to `req`, audited as the caller's export of its subject. */
-  export(req: Request, res: Response, caller: Caller | null, projection: CsvProjection): Promise<void> {
+  /**
+   * Sends the projection as the answer to `req`, as CSV or as a workbook (`format`), audited as the
+   * caller's export of its subject.
+   */
+  export(
+    req: Request,
+    res: Response,
+    caller: Caller | null,
+    projection: CsvProjection,
+    format: FileFormat = 'csv',
+  ): Promise<void> {
     return this.#send(req, res, {
-      csv: projection,
-      write: (out) => writeProjection(out, projection),
+      fileName: withExtension(projection.fileName, format),
+      contentType: CONTENT_TYPES[format],
+      write: (out) => writeProjection(out, projection, format),
       audit: (rows) => auditExport(this.db, req, caller, projection.subject, rows),
+    });
+  }
+
+  /** Sends a workbook of several sheets (the commission report), spooled, audited and paced as every download. */
+  exportWorkbook(req: Request, res: Response, caller: Caller | null, workbook: WorkbookProjection): Promise<void> {
+    return this.#send(req, res, {
+      fileName: withExtension(workbook.fileName, 'xlsx'),
+      contentType: CONTENT_TYPES.xlsx,
+      write: (out) => writeWorkbook(out, workbook),
+      audit: (rows) => auditExport(this.db, req, caller, workbook.subject, rows),
     });
   }
 
@@ -123,7 +152,7 @@ export class CsvDownloads {
       const rows = await this.#spool(file, download, gone.signal);
       await download.audit(rows);
       gone.signal.throwIfAborted();
-      await this.#sendFile(req, res, file.path, download.csv);
+      await this.#sendFile(req, res, file.path, download);
     } catch (error) {
       const left = gone.signal.aborted || (res.destroyed && !res.writableFinished);
       // Whatever failed after the client left failed for nobody: the error handler ends it as a departure.
@@ -160,7 +189,7 @@ export class CsvDownloads {
   }
 
   /** Sends the spooled file: status and headers only now, then the bytes, cutting a reader that stalls. */
-  async #sendFile(req: Request, res: Response, path: string, csv: CsvOptions): Promise<void> {
+  async #sendFile(req: Request, res: Response, path: string, download: CsvDownload): Promise<void> {
     const handle = await open(path, 'r');
     let size: number;
     try {
@@ -189,8 +218,8 @@ export class CsvDownloads {
     });
     try {
       res.status(200).set({
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': contentDisposition(csv.fileName.name, csv.fileName.ascii),
+        'Content-Type': download.contentType,
+        'Content-Disposition': contentDisposition(download.fileName.name, download.fileName.ascii),
         'Content-Length': String(size),
       });
       await pipeline(source, progress, res);

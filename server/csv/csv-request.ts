@@ -1,18 +1,23 @@
 import { z } from 'zod';
 import { zodSays } from '../../contract/problems.js';
+import { FILE_FORMATS, type FileFormat } from './csv-projection.js';
 
 const flag = z.enum(['true', 'false'], { error: zodSays('true_or_false') });
 
-/** The parameters every CSV download takes, beside the query's own. */
+const FORMATS = ['json', ...FILE_FORMATS] as const;
+
+/** The parameters every download takes, beside the query's own: `format=csv` or `format=xlsx` asks for a file. */
 export const csvShape = {
-  format: z.enum(['json', 'csv'], { error: zodSays('either', { a: 'json', b: 'csv' }) }).optional(),
+  format: z.enum(FORMATS, { error: zodSays('one_of', { values: FORMATS }) }).optional(),
   bom: flag.optional(),
   lang: z.enum(['en', 'zh'], { error: zodSays('either', { a: 'en', b: 'zh' }) }).optional(),
   formatted: flag.optional(),
 };
 
 export interface CsvRequest {
-  csv: boolean;
+  /** The file asked for (CSV or a workbook), or null for the JSON answer. */
+  file: FileFormat | null;
+  /** A byte-order mark before a CSV (a workbook has none). */
   bom: boolean;
   lang: 'en' | 'zh';
   formatted: boolean;
@@ -25,7 +30,7 @@ export function toCsvRequest(value: {
   formatted?: string | undefined;
 }): CsvRequest {
   return {
-    csv: value.format === 'csv',
+    file: value.format === 'csv' || value.format === 'xlsx' ? value.format : null,
     bom: value.bom !== 'false',
     lang: value.lang === 'zh' ? 'zh' : 'en',
     formatted: value.formatted === 'true',

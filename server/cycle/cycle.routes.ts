@@ -26,13 +26,13 @@ export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads, liste
     route(endpoints.cycleBoard, {
       access: ['admin', 'leadership', 'steward'],
       summary:
-        'The status board: per university (a steward its own only) its calendar and the periods of a year (this one by default) with their status (not started, in progress, submitted, returned, approved, reopened), whether late, due date, records and last step. `format=csv` gives one row per university and period (`formatted=true` in words, `lang=zh` with Chinese headers).',
+        'The status board: per university (a steward its own only) its calendar and the periods of a year (this one by default) with their status (not started, in progress, submitted, returned, approved, reopened), whether late, due date, records and last step. `format=csv` (or `xlsx`) gives one row per university and period (`formatted=true` in words, `lang=zh` with Chinese headers).',
       query: BoardRequestSchema,
       async handle({ req, res, query, caller }) {
         const answer = await board(db, caller!, query);
-        if (!query.output.csv) return answer;
+        if (!query.output.file) return answer;
         const names = query.output.formatted ? await universityNames(db) : new Map();
-        await downloads.export(req, res, caller, boardProjection(answer, query.output, names));
+        await downloads.export(req, res, caller, boardProjection(answer, query.output, names), query.output.file);
       },
     }),
     route(endpoints.cycleTodo, {

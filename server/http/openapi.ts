@@ -47,6 +47,22 @@ function parameters(spec: RouteSpec<any, any, any>): JsonSchema[] {
   return result;
 }
 
+/** The media type of each file a route's `format` parameter may ask for instead of JSON. */
+const FILE_TYPES: Record<string, string> = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+};
+
+/** The files a route answers with when its `format` parameter asks (CSV, a workbook, a PDF), as binary bodies. */
+function fileAnswers(spec: RouteSpec<any, any, any>): Record<string, JsonSchema> {
+  const format = parameters(spec).find((p) => p.in === 'query' && p.name === 'format');
+  const values = ((format?.schema as JsonSchema | undefined)?.enum ?? []) as string[];
+  return Object.fromEntries(
+    values.filter((v) => FILE_TYPES[v]).map((v) => [FILE_TYPES[v]!, { schema: { type: 'string', format: 'binary' } }]),
+  );
+}
+
 /** The OpenAPI 3.1 document of the route table, from the same zod schemas that validate requests. */
 export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], version: string): OpenApiDocument {
   const paths: Record<string, Record<string, JsonSchema>> = {};
@@ -61,7 +77,10 @@ export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], ver
       responses: {
         '200': {
           description: 'Success',
-          content: { 'application/json': { schema: spec.response ? jsonSchema(spec.response, 'output') : {} } },
+          content: {
+            'application/json': { schema: spec.response ? jsonSchema(spec.response, 'output') : {} },
+            ...fileAnswers(spec),
+          },
         },
         ...(spec.access === 'anyone' ? {} : { '401': { $ref: '#/components/responses/Problem' } }),
         ...(Array.isArray(spec.access) ? { '403': { $ref: '#/components/responses/Problem' } } : {}),

@@ -1,6 +1,6 @@
 import { FIGURE_STATUS_LABELS, type FigureStatus } from '../../contract/figure-status.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
-import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
+import { dateCell, moneyCell, type NumberCell, numberCell, numberFormat } from '../csv/cells.js';
 import type { CsvProjection } from '../csv/csv-projection.js';
 import type { CsvRequest } from '../csv/csv-request.js';
 import type { CsvRow } from '../csv/csv-response.js';
@@ -75,13 +75,18 @@ export function aggregateHeader(
   ];
 }
 
-/** A figure's cell; none for a ratio without a denominator. */
+/** A figure's cell (its value, and the number format of its unit in a workbook); none for a ratio without a denominator. */
 export function measureCell(id: MeasureId, value: number | null, options: CsvRequest): NumberCell | null {
   if (value === null) return null;
   const def = MEASURES[id];
-  if (options.formatted) return numberCell(displayNumber(value, def.unit, options.lang));
-  return numberCell(def.unit === 'cny' ? moneyCell(value) : String(value));
+  const format = numberFormat(def.unit, options);
+  if (options.formatted) return numberCell(displayNumber(value, def.unit, options.lang), value, format);
+  return numberCell(def.unit === 'cny' ? moneyCell(value) : String(value), value, format);
 }
+
+/** A number of records. */
+const recordsCell = (count: number, options: CsvRequest): NumberCell =>
+  numberCell(String(count), count, numberFormat('count', options));
 
 export function aggregateRows(
   rows: ReadonlyArray<AggregateRow & { status: FigureStatus }>,
@@ -99,7 +104,7 @@ export function aggregateRows(
       return options.formatted && domain ? labels.name(domain, String(value)) : String(value);
     }),
     ...measures.map((m) => measureCell(m, row[m] === null ? null : Number(row[m]), options)),
-    ...(withRecords ? measures.map((m) => numberCell(String(row[recordsColumn(m)] ?? 0))) : []),
+    ...(withRecords ? measures.map((m) => recordsCell(Number(row[recordsColumn(m)] ?? 0), options)) : []),
     ...ratiosOf(measures).flatMap((r) => [
       measureCell(r.numerator, Number(row[numeratorColumn(r.id)] ?? 0), options),
       measureCell(r.denominator, Number(row[denominatorColumn(r.id)] ?? 0), options),
@@ -166,16 +171,18 @@ export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
     return [measureCell(aggregate.numerator, m.numerator, options), measureCell(aggregate.denominator, m.denominator, options)];
   };
   const ratio = (value: number | null) =>
-    value === null ? null : numberCell(options.formatted ? `${(value * 100).toFixed(1)}%` : value.toFixed(6));
+    value === null
+      ? null
+      : numberCell(options.formatted ? `${(value * 100).toFixed(1)}%` : value.toFixed(6), value, numberFormat('ratio', options));
   return summary.measures.map((m) => {
     const number = (value: number | null) => (value === null ? null : measureCell(m.measure, value, options));
     return [
       options.formatted || options.lang === 'zh' ? MEASURES[m.measure].name[options.lang] : m.measure,
       unitLabel(MEASURES[m.measure].unit, options.lang, options.formatted) || m.unit,
-      summary.period.from,
-      summary.period.to,
+      dateCell(summary.period.from),
+      dateCell(summary.period.to),
       number(m.value),
-      numberCell(String(m.records)),
+      recordsCell(m.records, options),
       number(m.previous),
       ratio(m.change),
       number(m.yearAgo),
@@ -184,7 +191,7 @@ export function summaryRows(summary: Summary, options: CsvRequest): CsvRow[] {
       number(m.panel.value),
       number(m.panel.yearAgo),
       ratio(m.panel.change),
-      numberCell(String(m.targetYear)),
+      numberCell(String(m.targetYear), m.targetYear, '0'),
       number(m.target),
       number(m.yearToDate),
       ratio(m.progress),

@@ -30,9 +30,9 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       query: AggregateQuerySchema,
       async handle({ req, res, query, caller }) {
         const result = await aggregate(requestReader(db), query);
-        if (!query.output.csv) return result;
+        if (!query.output.file) return result;
         const labels = await loadLabels(db, query.output.lang);
-        await downloads.export(req, res, caller, aggregateProjection(result.rows, query, labels));
+        await downloads.export(req, res, caller, aggregateProjection(result.rows, query, labels), query.output.file);
       },
     }),
     route(endpoints.summary, {
@@ -43,15 +43,21 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       query: SummaryQuerySchema,
       async handle({ req, res, query, caller }) {
         const result = await summary(requestReader(db), query);
-        if (!query.output.csv) return result;
+        if (!query.output.file) return result;
         const period = summaryPeriod(query.filters);
-        await downloads.export(req, res, caller, {
-          fileName: exportFileName({ what: { en: 'summary', zh: '指标汇总' }, filters: period, lang: query.output.lang }),
-          bom: query.output.bom,
-          header: summaryHeader(query.output),
-          rows: [summaryRows(result, query.output)],
-          subject: 'summary',
-        });
+        await downloads.export(
+          req,
+          res,
+          caller,
+          {
+            fileName: exportFileName({ what: { en: 'summary', zh: '指标汇总' }, filters: period, lang: query.output.lang }),
+            bom: query.output.bom,
+            header: summaryHeader(query.output),
+            rows: [summaryRows(result, query.output)],
+            subject: 'summary',
+          },
+          query.output.file,
+        );
       },
     }),
     route(endpoints.collaboration, {
@@ -61,7 +67,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       query: CollaborationQuerySchema,
       async handle({ req, res, query, caller }) {
         const result = await collaboration(requestReader(db), query);
-        if (!query.output.csv) return result;
+        if (!query.output.file) return result;
         const { lang, formatted } = query.output;
         const labels = await loadLabels(db, lang);
         const name = (code: string) => (formatted ? labels.name('university', code) : code);
@@ -82,13 +88,19 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
           cell(result.totals[i]!),
           statusCell(result.statuses[i]!, query.output),
         ]);
-        await downloads.export(req, res, caller, {
-          fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),
-          bom: query.output.bom,
-          header,
-          rows: [rows],
-          subject: 'collaboration',
-        });
+        await downloads.export(
+          req,
+          res,
+          caller,
+          {
+            fileName: measuresFileName([query.measure], ['university', 'partner_university'], query.filters, lang),
+            bom: query.output.bom,
+            header,
+            rows: [rows],
+            subject: 'collaboration',
+          },
+          query.output.file,
+        );
       },
     }),
   ];

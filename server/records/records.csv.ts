@@ -1,5 +1,13 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type CsvCell, FORMULA_FIRST_CODES, FORMULA_SQL_PATTERN, moneyCell, numberCell } from '../csv/cells.js';
+import {
+  type CsvCell,
+  dateCell,
+  FORMULA_FIRST_CODES,
+  FORMULA_SQL_PATTERN,
+  moneyCell,
+  numberCell,
+  numberFormat,
+} from '../csv/cells.js';
 import type { CsvProjection } from '../csv/csv-projection.js';
 import type { CsvRequest } from '../csv/csv-request.js';
 import type { CsvRow } from '../csv/csv-response.js';
@@ -17,17 +25,32 @@ import { type RecordSearch, recordConditions, recordsFrom } from './records.serv
 const COLUMN_DOMAIN = (column: ColumnSpec): 'university' | 'region' | 'field' | 'value' | undefined =>
   column.domain ?? (column.type === 'enum' ? 'value' : undefined);
 
-/** One cell of a record: money with two decimals, counts as numbers, the rest text (the writer escapes it). */
+/**
+ * One cell of a record, typed by its column's type: money with two decimals (its value in yuan, and
+ * the number format a workbook shows it with), counts and credits as numbers, days as days, the rest
+ * text (the writer escapes it).
+ */
 function recordCell(column: ColumnSpec, value: unknown, options: CsvRequest, labels: Labels): CsvCell {
   if (value === null || value === undefined) return null;
   const domain = COLUMN_DOMAIN(column);
   if (options.formatted && domain) return labels.name(domain, String(value));
   switch (column.type) {
-    case 'money':
-      return numberCell(options.formatted ? displayNumber(Number(value), 'cny', options.lang) : moneyCell(Number(value)));
+    case 'money': {
+      const yuan = Number(value);
+      return numberCell(
+        options.formatted ? displayNumber(yuan, 'cny', options.lang) : moneyCell(yuan),
+        yuan,
+        numberFormat('cny', options),
+      );
+    }
     case 'count':
-    case 'credits':
-      return numberCell(String(Number(value)));
+    case 'credits': {
+      const number = Number(value);
+      return numberCell(String(number), number, numberFormat(column.type, options));
+    }
+    case 'date':
+    case 'optional_date':
+      return dateCell(String(value));
     default:
       return String(value);
   }
@@ -99,7 +122,8 @@ function recordsQuery(kind: FactKind, filters: KpiFilters, search: RecordSearch,
 
 /**
  * A raw records export written by PostgreSQL itself (`COPY … TO STDOUT`, CSV): the fast path for
- * large exports. Null where it does not apply (PGlite, or formatted cells, which need labels).
+ * large CSV exports. Null where it does not apply (PGlite, formatted cells, which need labels, or a
+ * workbook, whose cells are typed).
  */
 export function copiedRecords(
   db: Kysely<Database>,
@@ -109,7 +133,7 @@ export function copiedRecords(
   search: RecordSearch,
   options: CsvRequest,
 ): AsyncIterable<Buffer> | null {
-  if (!copyOut || options.formatted) return null;
+  if (!copyOut || options.formatted || options.file === 'xlsx') return null;
   const query = recordsQuery(kind, filters, search, KIND_COLUMNS[kind].map(renderedColumn));
   return copyOut(query.compile(db), 'format csv');
 }
@@ -119,8 +143,8 @@ export function recordsFileName(kind: FactKind, filters: KpiFilters, lang: Lang)
 }
 
 /**
- * A kind's records export: what GET /records/:kind?format=csv and `cli export <kind>` write. Raw
- * on PostgreSQL, PostgreSQL writes the rows itself (COPY); else a cursor streams them. `filters`
+ * A kind's records export: what GET /records/:kind?format=csv (or xlsx) and `cli export <kind>`
+ * write. A raw CSV on PostgreSQL: PostgreSQL writes the rows itself (COPY); else a cursor streams them. `filters`
  * null (a caller who may read none of them) exports the header alone.
  */
 export function recordsProjection(

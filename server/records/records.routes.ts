@@ -24,7 +24,7 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
       access: ['admin', 'leadership', 'steward'],
       cached: true,
       summary:
-        'A page of records of one kind (tech_transfer, incubation, talent, credit), filtered and sorted; a steward sees its own university’s only.',
+        'A page of records of one kind (tech_transfer, incubation, talent, credit), filtered and sorted; a steward sees its own university’s only. format=csv or format=xlsx downloads the whole selection.',
       params: KindParamsSchema,
       // The filters depend on the kind, so the query is checked in the handler against that kind's schema.
       query: z.record(z.string(), z.unknown()),
@@ -34,11 +34,12 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
           throw new BadRequest(said('request_invalid', { where: 'query' }), zodProblems(parsed.error, 'query'));
         assertKnownCodes(parsed.data.filters, await loadReferences(db));
         const { output } = parsed.data;
-        if (output.csv) {
+        if (output.file) {
           // The whole selection, read through a cursor (or COPY) into a file, then sent: no page, no row limit.
           const filters = scopedFilters(parsed.data.filters, caller!);
           const labels = await loadLabels(db, output.lang);
-          await downloads.export(req, res, caller, recordsProjection(bulk, copyOut, params.kind, filters, parsed.data, labels));
+          const projection = recordsProjection(bulk, copyOut, params.kind, filters, parsed.data, labels);
+          await downloads.export(req, res, caller, projection, output.file);
           return;
         }
         const { total, sum, rows } = await listRecords(db, params.kind, parsed.data, caller!);

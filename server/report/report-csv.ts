@@ -1,4 +1,4 @@
-import { moneyCell, type NumberCell, numberCell } from '../csv/cells.js';
+import { moneyCell, type NumberCell, type NumberKind, numberCell, numberFormat } from '../csv/cells.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import { unitLabel, withUnit } from '../kpi/labels.js';
 import { NotFound, said } from '../lib/problems.js';
@@ -32,7 +32,7 @@ export interface CsvTable {
   rows: CsvRow[];
 }
 
-const TITLES: Record<ReportTable, { en: string; zh: string }> = {
+export const TITLES: Record<ReportTable, { en: string; zh: string }> = {
   summary: { en: 'summary', zh: '汇总表' },
   comparisons: { en: 'targets-and-comparisons', zh: '目标与同比环比' },
   attainment: { en: 'attainment-by-university', zh: '各校目标完成率' },
@@ -59,12 +59,21 @@ export function reportCsvFileName(
 
 const L = (lang: Lang, en: string, zh: string) => (lang === 'zh' ? zh : en);
 
+/**
+ * The number format a workbook shows a report figure with: for reading (thousands separators, a
+ * ratio as a percentage), money in yuan as the headers say in both languages; the cell holds the
+ * exact value, and the CSV the raw text.
+ */
+const shown = (kind: NumberKind): string => numberFormat(kind, { formatted: true, lang: 'en' });
+
 function figureCell(measure: ReportMeasure | undefined, value: number | null): NumberCell | null {
   if (value === null) return null;
-  return numberCell(measure?.unit === 'cny' ? moneyCell(value) : String(value));
+  const unit = measure?.unit ?? 'count';
+  return numberCell(unit === 'cny' ? moneyCell(value) : String(value), value, shown(unit));
 }
-const ratioCell = (value: number | null): NumberCell | null => (value === null ? null : numberCell(value.toFixed(6)));
-const countCell = (value: number): NumberCell => numberCell(String(value));
+const ratioCell = (value: number | null): NumberCell | null =>
+  value === null ? null : numberCell(value.toFixed(6), value, shown('ratio'));
+const countCell = (value: number): NumberCell => numberCell(String(value), value, shown('count'));
 
 export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): CsvTable {
   const measure = new Map(doc.measures.map((m) => [m.id, m]));

@@ -7,6 +7,7 @@ import { requestReader } from '../db/versioned.js';
 import { auditExport } from '../csv/export-audit.js';
 import { endpoints, route } from '../http/route.js';
 import { type ReportTable, reportCsv, reportCsvFileName } from './report-csv.js';
+import { reportWorkbook } from './report-workbook.js';
 import {
   ReportQuerySchema,
   SubmissionParamsSchema,
@@ -79,12 +80,13 @@ export function reportRoutes(
       access: 'signed_in',
       cached: true,
       summary:
-        'The commission report of a period (period=2024, 2024-H1 or 2024-Q3): every table, definitions, the data’s as-of time and the records behind each figure, with the SHA-256 of its canonical JSON; format=csv&table=… downloads one table.',
+        'The commission report of a period (period=2024, 2024-H1 or 2024-Q3): every table, definitions, the data’s as-of time and the records behind each figure, with the SHA-256 of its canonical JSON; format=csv&table=… downloads one table, format=xlsx the whole report as one workbook (cover, definitions, a sheet per table).',
       query: ReportQuerySchema,
       async handle({ req, res, query, caller }) {
         // A cached read: from the replica when the request was given one, like the other dashboard reads.
         const live = await liveReport(requestReader(db), query.period);
         if (query.csv) return sendCsv(req, res, caller, live.document, query.csv, query.lang);
+        if (query.xlsx) return downloads.exportWorkbook(req, res, caller, reportWorkbook(live.document, live.sha256, query.lang));
         if (query.pdf) return sendPdf(req, res, caller!, { period: query.period.key, lang: query.lang });
         return { lang: query.lang, sha256: live.sha256, report: live.document };
       },
@@ -113,7 +115,7 @@ export function reportRoutes(
     route(endpoints.submission, {
       access: 'signed_in',
       summary:
-        'A submitted report exactly as submitted, the report as it would be today (its digest), the revisions since submission with the figures each moves, and every figure that differs; format=csv&table=… downloads a table as submitted. A revision is `audit` (with the audit entry: subject, record before and after, editor) for admin and leadership, and for a steward on its own university’s records; otherwise `figures` (when, what kind of change, which figures move and by how much), never records or editors.',
+        'A submitted report exactly as submitted, the report as it would be today (its digest), the revisions since submission with the figures each moves, and every figure that differs; format=csv&table=… downloads a table as submitted, format=xlsx the whole report as submitted, as one workbook. A revision is `audit` (with the audit entry: subject, record before and after, editor) for admin and leadership, and for a steward on its own university’s records; otherwise `figures` (when, what kind of change, which figures move and by how much), never records or editors.',
       params: SubmissionParamsSchema,
       query: SubmissionQuerySchema,
       async handle({ req, res, params, query, caller }) {
@@ -121,6 +123,11 @@ export function reportRoutes(
           const stored = await readSubmission(db, params.id);
           const doc = JSON.parse(stored.canonical) as ReportDocument;
           return sendCsv(req, res, caller, doc, query.csv, query.lang, params.id);
+        }
+        if (query.xlsx) {
+          const stored = await readSubmission(db, params.id);
+          const doc = JSON.parse(stored.canonical) as ReportDocument;
+          return downloads.exportWorkbook(req, res, caller, reportWorkbook(doc, stored.submission.sha256, query.lang, params.id));
         }
         if (query.pdf) {
           const { submission } = await readSubmission(db, params.id);

@@ -19,9 +19,9 @@ const Period = z
 const Lang = z.enum(['zh', 'en'], { error: zodSays('either', { a: 'zh', b: 'en' }) });
 const Table = z.enum(REPORT_TABLES, { error: zodSays('table_one_of', { values: REPORT_TABLES }) });
 
-const FORMATS = ['json', 'csv', 'pdf'] as const;
+const FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
 
-/** What a report read may ask: JSON, one table as CSV, or the whole report printed as PDF. */
+/** What a report read may ask: JSON, one table as CSV, the whole report as a workbook, or printed as PDF. */
 const outputShape = {
   lang: Lang.optional(),
   format: z.enum(FORMATS, { error: zodSays('one_of', { values: FORMATS }) }).optional(),
@@ -43,6 +43,7 @@ const toOutput = (value: {
 }) => ({
   lang: value.lang ?? ('en' as const),
   csv: value.format === 'csv' ? { table: value.table!, bom: value.bom !== 'false' } : null,
+  xlsx: value.format === 'xlsx',
   pdf: value.format === 'pdf',
 });
 

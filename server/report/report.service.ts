@@ -47,7 +47,7 @@ const CREDITS: MeasureId[] = ['credits.credits', 'credits.students'];
 /** Joint training other than of technology-transfer managers, which the report shows apart. */
 const DEGREE_LEVELS = ['undergraduate', 'master', 'doctoral', 'other'];
 
-const NO_CSV = { csv: false, bom: true, lang: 'en', formatted: false } as const;
+const NO_CSV = { file: null, bom: true, lang: 'en', formatted: false } as const;
 
 const info = (period: ReportPeriod): PeriodInfo => ({
   key: period.key,

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { MEASURE_IDS } from '../../contract/measure-ids.js';
+import { readWorkbook } from '../helpers/xlsx.js';
 import {
   api,
   canvasHasPixels,
@@ -106,6 +107,17 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     const bytes = Buffer.from(downloaded);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.toString('utf8')).toBe(`\uFEFF${await leadership.text(href!.replace(/^\/api\/v1/, ''))}`);
+    // "Download XLSX" beside it: the same figures as a workbook, the same header.
+    const xlsxHref = await page.locator('[data-figure="summary"] [data-action="download-xlsx"]').getAttribute('href');
+    expect(xlsxHref).toBe(href!.replace('format=csv', 'format=xlsx'));
+    const workbook = await page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())], xlsxHref!);
+    const book = readWorkbook(Uint8Array.from(workbook));
+    const header = bytes
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')[0]!
+      .split(',');
+    expect(book.grid(book.book.SheetNames[0]!)[0]!.map((cell) => cell?.v)).toEqual(header);
     await screenshot(page, 'overview-en');
     tab.expectNoErrors();
   });

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { headerThrough } from '../helpers/csv.js';
+import { readWorkbook, XLSX_TYPE } from '../helpers/xlsx.js';
 import {
   api,
   type Dashboard,
@@ -180,6 +181,15 @@ describeBrowser('the records view', () => {
       .split('\r\n');
     expect(lines[0]).toBe(KIND_COLUMNS.tech_transfer.map((c) => c.name).join(','));
     expect(lines.length - 1).toBe(expected);
+    // "Download XLSX" beside it: the same selection as a workbook.
+    const xlsxHref = await page.locator('[data-action=download-xlsx]').getAttribute('href');
+    expect(xlsxHref).toBe(href!.replace('format=csv', 'format=xlsx'));
+    const xlsx = await page.request.get(xlsxHref!);
+    expect(xlsx.headers()['content-type']).toBe(XLSX_TYPE);
+    const book = readWorkbook(await xlsx.body());
+    const grid = book.grid(book.book.SheetNames[0]!);
+    expect(grid[0]!.map((cell) => cell?.v)).toEqual(KIND_COLUMNS.tech_transfer.map((c) => c.name));
+    expect(grid.length - 1).toBe(expected);
 
     // Removing a chip widens the selection, and the count follows the aggregate again.
     await waitForView(page, 'records', { after: () => page.locator('.chip[data-chip="mode_group=transformation"]').click() });

@@ -18,6 +18,7 @@ import {
 } from './harness.js';
 import { pdfPagePngs, savePagePngs } from './pdf-pages.js';
 import { pdfInfo, pdfPageTexts } from './pdf-text.js';
+import { readWorkbook, XLSX_TYPE } from '../helpers/xlsx.js';
 
 /**
  * The Report view in Chromium: the figures on the page are the API's, it prints to A4 PDF in
@@ -443,6 +444,19 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
     expect(csv.split('\r\n')[0]).toContain('技术合同签订数');
     expect(csv).toContain('作价投资');
+    // "Download XLSX" beside it: the whole report as one workbook, this table a sheet of it.
+    const xlsxHref = (await page
+      .locator('[data-table="tech-transfer-modes"] [data-action="download-xlsx"]')
+      .getAttribute('href'))!;
+    expect(xlsxHref).toBe(`/api/v1/report?period=${PERIOD}-H1&format=xlsx&lang=zh`);
+    expect(await page.locator('[data-action="download-pdf"] ~ [data-action="download-xlsx"]').getAttribute('href')).toBe(
+      xlsxHref,
+    );
+    const xlsx = await page.request.get(new URL(xlsxHref, page.url()).toString());
+    expect(xlsx.headers()['content-type']).toBe(XLSX_TYPE);
+    const sheets = readWorkbook(await xlsx.body()).book.SheetNames;
+    expect(sheets).toContain('技术合同按方式');
+    expect(sheets.slice(0, 2)).toEqual(['封面', '指标定义']);
     tab.expectNoErrors();
   });
 

@@ -6,7 +6,9 @@ import { verifyPassword } from '../../server/auth/password.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { createTestDatabase, TEST_DB } from '../helpers/database.js';
 import { encodeText, withTabs } from '../helpers/encodings.js';
+import { parseCsv } from '../helpers/csv.js';
 import { CHILD_TEST_TIMEOUT, ROOT, runTs } from '../helpers/process.js';
+import { expectFrozenWithoutFormulas, expectSameAsCsv, readWorkbook } from '../helpers/xlsx.js';
 
 describe(`user administration from the command line (${TEST_DB})`, { timeout: CHILD_TEST_TIMEOUT }, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'ao-cli-'));
@@ -158,5 +160,58 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     expect(measures.stdout.split('\r\n')[0]).toBe('高校,互认学分（学分）,学分互认学生人次（人）,数据状态');
     // Provisional: no period is approved, and a range without an end runs on past today.
     expect(measures.stdout).toMatch(/^USST,56\.5,23,P\r$/m);
+  });
+
+  it('when records, measures and the report are exported as XLSX from the command line, then the workbooks hold what the CSVs do, typed', async () => {
+    const csv = join(scratch, 'credit.csv');
+    const out = join(scratch, 'credit.xlsx');
+    const records = await cli(['export', 'credit', '--format', 'xlsx', '--out', out]);
+    expect(records.stderr).toBe('wrote 3 rows to ' + out + '\n');
+    expect(records.code).toBe(0);
+    const book = readWorkbook(readFileSync(out));
+    const sheet = book.book.SheetNames[0]!;
+    expectFrozenWithoutFormulas(book, sheet);
+    const { header, rows } = parseCsv(readFileSync(csv, 'utf8'));
+    expect(expectSameAsCsv('credit', book.grid(sheet), [header, ...rows], [header, ...rows])).toBe(3 * 3);
+
+    const measuresOut = join(scratch, 'measures.xlsx');
+    const measures = await cli([
+      'export',
+      '--measures',
+      'credits.credits,credits.students',
+      '--by',
+      'university',
+      '--lang',
+      'zh',
+      '--format',
+      'xlsx',
+      '--out',
+      measuresOut,
+    ]);
+    expect(measures.code).toBe(0);
+    const grid = readWorkbook(readFileSync(measuresOut)).grid('互认学分-学分互认学生人次_按高校_all-dates');
+    expect(grid[0]!.map((cell) => cell?.v)).toEqual(['高校', '互认学分（学分）', '学分互认学生人次（人）']);
+    const usst = grid.find((row) => row[0]?.v === 'USST')!;
+    expect([usst[1]?.t, usst[1]?.v, usst[2]?.t, usst[2]?.v]).toEqual(['n', 56.5, 'n', 23]);
+
+    const reportOut = join(scratch, 'report.xlsx');
+    const report = await cli(['report', '--period', '2024', '--format', 'xlsx', '--lang', 'en', '--out', reportOut]);
+    expect(report.code).toBe(0);
+    const workbook = readWorkbook(readFileSync(reportOut));
+    expect(workbook.book.SheetNames.slice(0, 3)).toEqual(['Cover', 'Definitions', 'summary']);
+
+    // A workbook is a file: not to a terminal or a pipe, and not in an unknown format.
+    expect((await cli(['export', 'credit', '--format', 'xlsx'])).code).toBe(2);
+    expect((await cli(['export', 'credit', '--format', 'xls', '--out', out])).code).toBe(2);
+    const database = await open();
+    const audit = await database.db
+      .selectFrom('audit_log')
+      .select(['subject', 'detail'])
+      .where('action', '=', 'export')
+      .execute();
+    await database.close();
+    expect(audit.map((a) => a.subject)).toEqual(
+      expect.arrayContaining(['export:records/credit', 'export:aggregate', 'export:report/xlsx/2024']),
+    );
   });
 });

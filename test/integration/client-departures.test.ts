@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +7,8 @@ import { type LogLine, captureLog } from '../helpers/log.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { readWorkbook } from '../helpers/xlsx.js';
+import { SPOOL_DIR } from '../../server/lib/spool.js';
 
 /**
  * A client that leaves in the middle of a download or an upload is no fault of the server's: the
@@ -85,6 +88,31 @@ describe(`clients that leave midway, in the log (${TEST_DB})`, () => {
       expect((await whole.text()).trimEnd().split('\r\n')).toHaveLength(ROWS + 1);
     });
   }
+
+  it('when the reader of a workbook goes away while it is being written, then nothing is logged as an error, and the next arrives whole', async () => {
+    const path = '/records/credit?format=xlsx';
+    await new Promise<void>((resolve) => {
+      const req = request(`${server.url}/api/v1${path}`, { headers: { cookie: admin.cookie! } });
+      req.on('error', () => resolve());
+      req.end();
+      // A hundred thousand rows take seconds to write: the reader leaves before the first byte.
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 300);
+    });
+    expect(await over(`/api/v1${path}`)).toMatchObject({ level: 30, msg: 'request aborted' });
+    // The writing stops, and its file goes (this process's spool files are named after it).
+    const ours = async () => (await readdir(SPOOL_DIR)).filter((name) => name.startsWith(`${process.pid}-`));
+    await expect.poll(ours, { timeout: 10_000 }).toEqual([]);
+    expect(faults()).toEqual([]);
+    const whole = await admin.get(path);
+    expect(whole.status).toBe(200);
+    const bytes = new Uint8Array(await whole.arrayBuffer());
+    expect(bytes.length).toBe(Number(whole.headers.get('content-length')));
+    const book = readWorkbook(bytes);
+    expect(book.grid(book.book.SheetNames[0]!).length).toBe(ROWS + 1);
+  });
 
   const rows = Array.from({ length: 20_000 }, (_, i) => `USST,UP-${i},ZJUT,Fluid mechanics,2024-2025-1,2024-10-09,3,6\r\n`);
   const csv = `${HEADER}\r\n${rows.join('')}`;

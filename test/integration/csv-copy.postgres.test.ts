@@ -22,7 +22,7 @@ class Collect extends Writable {
 }
 
 const KINDS: FactKind[] = ['tech_transfer', 'incubation', 'talent', 'credit'];
-const RAW: CsvRequest = { csv: true, bom: true, lang: 'en', formatted: false };
+const RAW: CsvRequest = { file: 'csv', bom: true, lang: 'en', formatted: false };
 
 // PostgreSQL renders large raw exports itself (COPY … TO STDOUT). That path must give the same
 // bytes as the general one (csv-stringify over a cursor), which PGlite and formatted exports use.

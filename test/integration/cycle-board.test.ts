@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { today } from '../../server/lib/dates.js';
 import { parseCsv } from '../helpers/csv.js';
+import { expectFrozenWithoutFormulas, expectSameAsCsv, readWorkbook, XLSX_TYPE } from '../helpers/xlsx.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
@@ -205,9 +206,27 @@ describe(`the status board's CSV, the to-do counts and the closed periods (${TES
     expect(audits.map((a) => a.user_email)).toContain(IDENTITIES.admin.email);
   });
 
+  it('when the board is downloaded as a workbook, then its sheet holds what the CSV of the same request holds, typed, frozen, without formulas', async () => {
+    for (const [client, query] of [
+      [admin, `year=${lastYear}`],
+      [admin, `year=${lastYear}&formatted=true&lang=zh`],
+      [usst, `year=${lastYear}`],
+    ] as const) {
+      const response = await client.get(`/cycle/board?${query}&format=xlsx`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(XLSX_TYPE);
+      const workbook = readWorkbook(new Uint8Array(await response.arrayBuffer()));
+      const sheet = workbook.book.SheetNames[0]!;
+      const same = parseCsv((await csv(client, `${query}&format=csv`)).text);
+      const raw = parseCsv((await csv(client, `year=${lastYear}&format=csv${query.includes('lang=zh') ? '&lang=zh' : ''}`)).text);
+      expectSameAsCsv(`${query} ${sheet}`, workbook.grid(sheet), [same.header, ...same.rows], [raw.header, ...raw.rows]);
+      expectFrozenWithoutFormulas(workbook, sheet);
+    }
+  });
+
   it('when the CSV is asked badly or by the commission, then it is refused with the field named', async () => {
     expect((await commission.get(`/cycle/board?year=${lastYear}&format=csv`)).status).toBe(403);
-    const bad = await admin.get('/cycle/board?format=xlsx');
+    const bad = await admin.get('/cycle/board?format=xls');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('format');
     expect((await admin.get('/cycle/board?format=csv&whatever=1')).status).toBe(400);

@@ -144,7 +144,7 @@ describe(`membership in a period (${TEST_DB})`, () => {
     const request = (university?: string[]) => ({
       measures: [...TARGETED_MEASURES],
       filters: { from: '2024-01-01', to: '2024-12-31', ...(university ? { university } : {}) },
-      output: { csv: false, bom: true, lang: 'en', formatted: false } as const,
+      output: { file: null, bom: true, lang: 'en', formatted: false } as const,
     });
     const whole = await summary(database.db, request());
     const members = await summary(database.db, request([...UNIVERSITIES]));

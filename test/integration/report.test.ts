@@ -477,7 +477,9 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
       ['/report?period=2024&format=csv', 'query.table'],
       ['/report?period=2024&table=summary', 'query.table'],
       ['/report?period=2024&format=pdf&table=summary', 'query.table'],
-      ['/report?period=2024&format=xlsx', 'query.format'],
+      ['/report?period=2024&format=xls', 'query.format'],
+      // The workbook is the whole report: it takes no table.
+      ['/report?period=2024&format=xlsx&table=summary', 'query.table'],
       ['/report?period=2099-Q1&format=pdf', 'query.period'],
       ['/report', 'query.period'],
     ] as const) {

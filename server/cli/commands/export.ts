@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { type CsvProjection, writeProjection } from '../../csv/csv-projection.js';
+import { z } from 'zod';
+import { type CsvProjection, FILE_FORMATS, writeProjection } from '../../csv/csv-projection.js';
 import { auditExportBy } from '../../csv/export-audit.js';
 import { loadLabels } from '../../kpi/labels.js';
 import { aggregateProjection } from '../../kpi/kpi.csv.js';
@@ -24,6 +25,7 @@ export const exportCommand: Command = async (database, args) => {
       lang: { type: 'string' },
       formatted: { type: 'boolean', default: false },
       'no-bom': { type: 'boolean', default: false },
+      format: { type: 'string', default: 'csv' },
     },
     allowPositionals: true,
     strict: true,
@@ -33,6 +35,10 @@ export const exportCommand: Command = async (database, args) => {
     if (values[key] !== undefined) query[key] = values[key]!;
   if (values.formatted) query.formatted = 'true';
   if (values['no-bom']) query.bom = 'false';
+  const format = checkedUsage(z.enum(FILE_FORMATS), values.format, '--format');
+  query.format = format;
+  // A workbook is a file (a zip archive), not a stream of lines for a terminal or a pipe.
+  if (format === 'xlsx' && !values.out) throw new UsageError('export --format xlsx needs --out FILE.xlsx');
   const { db } = database;
   const out = values.out ? await openForWriting(values.out) : process.stdout;
   let projection: CsvProjection;
@@ -53,7 +59,7 @@ export const exportCommand: Command = async (database, args) => {
     const labels = await loadLabels(db, request.output.lang);
     projection = recordsProjection(db, database.copyOut, kind, request.filters, request, labels);
   }
-  const count = await writeProjection(out, projection);
+  const count = await writeProjection(out, projection, format);
   await auditExportBy(db, CLI_ACTOR, projection.subject, args.join(' '), count);
   if (values.out) process.stderr.write(`wrote ${count} rows to ${values.out}\n`);
   return 0;

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { writeProjection } from '../../csv/csv-projection.js';
+import { writeProjection, writeWorkbook } from '../../csv/csv-projection.js';
 import { auditExportBy } from '../../csv/export-audit.js';
 import type { AppUserRow } from '../../db/schema.js';
 import { today } from '../../lib/dates.js';
@@ -10,6 +10,7 @@ import { canonicalJson } from '../../lib/canonical-json.js';
 import { REPORT_TABLES, type ReportTable, reportCsv, reportCsvFileName } from '../../report/report-csv.js';
 import { parsePeriod } from '../../report/report-period.js';
 import { ChromiumMissing, renderReportPdf } from '../../report/report-pdf.js';
+import { reportWorkbook } from '../../report/report-workbook.js';
 import { liveReport, readSubmission } from '../../report/report-submissions.js';
 import type { ReportDocument } from '../../report/report.types.js';
 import { findUserByEmail, listUsers } from '../../users/users.service.js';
@@ -36,7 +37,7 @@ export const reportCommand: Command = async (database, args) => {
   const period = parsePeriod(values.period);
   if (!period) throw new UsageError(`--period ${values.period} is not a period: write 2024, 2024-H1 or 2024-Q3`);
   const lang = checkedUsage(z.enum(['zh', 'en']), values.lang, '--lang');
-  const format = checkedUsage(z.enum(['pdf', 'csv', 'json']), values.format, '--format');
+  const format = checkedUsage(z.enum(['pdf', 'csv', 'xlsx', 'json']), values.format, '--format');
   const submission = values.submission === undefined ? undefined : Number(values.submission);
   if (submission !== undefined && !(Number.isInteger(submission) && submission > 0))
     throw new UsageError('--submission must be a submission number');
@@ -80,13 +81,22 @@ export const reportCommand: Command = async (database, args) => {
     return 0;
   }
 
-  const document: ReportDocument = submission
-    ? (JSON.parse((await readSubmission(db, submission)).canonical) as ReportDocument)
-    : (await liveReport(db, period)).document;
+  const stored = submission ? await readSubmission(db, submission) : null;
+  const live = stored ? null : await liveReport(db, period);
+  const document: ReportDocument = stored ? (JSON.parse(stored.canonical) as ReportDocument) : live!.document;
   if (submission && document.period.key !== period.key)
     throw new Refused(`submission ${submission} is the report of ${document.period.key}, not ${period.key}`);
+  if (format === 'xlsx') {
+    if (!values.out) throw new UsageError('report --format xlsx needs --out FILE.xlsx');
+    if (values.table) throw new UsageError('report --format xlsx writes every table: leave out --table');
+    const workbook = reportWorkbook(document, stored ? stored.submission.sha256 : live!.sha256, lang, submission);
+    const rows = await writeWorkbook(await openForWriting(values.out), workbook);
+    await auditExportBy(db, CLI_ACTOR, workbook.subject, args.join(' '), rows);
+    process.stderr.write(`wrote ${values.out}: ${workbook.sheets.length} sheets, ${rows} rows\n`);
+    return 0;
+  }
   if (format === 'json') {
-    const text = submission ? (await readSubmission(db, submission)).canonical : canonicalJson(document);
+    const text = stored ? stored.canonical : canonicalJson(document);
     const out = values.out ? await openForWriting(values.out) : process.stdout;
     out.write(`${text}\n`);
     if (values.out) await new Promise<void>((resolve) => out.end(resolve));
