@@ -190,9 +190,9 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     ]);
     expect(measures.code).toBe(0);
     const grid = readWorkbook(readFileSync(measuresOut)).grid('互认学分-学分互认学生人次_按高校_all-dates');
-    expect(grid[0]!.map((cell) => cell?.v)).toEqual(['高校', '互认学分（学分）', '学分互认学生人次（人）']);
+    expect(grid[0]!.map((cell) => cell?.v)).toEqual(['高校', '互认学分（学分）', '学分互认学生人次（人）', '数据状态']);
     const usst = grid.find((row) => row[0]?.v === 'USST')!;
-    expect([usst[1]?.t, usst[1]?.v, usst[2]?.t, usst[2]?.v]).toEqual(['n', 56.5, 'n', 23]);
+    expect([usst[1]?.t, usst[1]?.v, usst[2]?.t, usst[2]?.v, usst[3]?.t, usst[3]?.v]).toEqual(['n', 56.5, 'n', 23, 's', 'P']);
 
     const reportOut = join(scratch, 'report.xlsx');
     const report = await cli(['report', '--period', '2024', '--format', 'xlsx', '--lang', 'en', '--out', reportOut]);
