@@ -6,6 +6,7 @@ import type { RawRow } from '../helpers/facts.js';
 import { lastSnapshot } from '../helpers/kpi-oracle.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { figuresOf } from '../helpers/figures.js';
 
 /**
  * The transfer organisation's capacity (技术转移机构, 专职人员, 技术经理人, 共建机构) as the
@@ -97,7 +98,7 @@ describe(`capacity snapshots and companies (${TEST_DB})`, () => {
       const answer = (await (await leadership.get(`/aggregate?measures=${MEASURES.join(',')}&to=${day}`)).json()) as {
         rows: Array<Record<string, number>>;
       };
-      expect(answer.rows, day).toEqual([expectedOn(SNAPSHOTS, day, ALL)]);
+      expect(figuresOf(answer.rows), day).toEqual([expectedOn(SNAPSHOTS, day, ALL)]);
     }
     // 2024-06-14: USST's mid-year snapshot is not yet there; ZJUT's second is.
     expect(expectedOn(SNAPSHOTS, '2024-06-14', ALL)['capacity.staff']).toBe(14 + 4 + 3);
@@ -116,7 +117,7 @@ describe(`capacity snapshots and companies (${TEST_DB})`, () => {
         want.push({ quarter, university: u, ...expectedOn(SNAPSHOTS, end, [u]) });
       }
     }
-    expect(answer.rows).toEqual(want);
+    expect(figuresOf(answer.rows)).toEqual(want);
   });
 
   it('when the records behind a capacity figure are listed, then they are each university’s last snapshot by the period end', async () => {
@@ -294,8 +295,8 @@ describe(`capacity snapshots and companies (${TEST_DB})`, () => {
     expect(imported.status, await imported.clone().text()).toBe(200);
     const answer = (await (
       await leadership.get('/aggregate?measures=incubation.companies,incubation.entered&by=year,company_stake')
-    ).json()) as { rows: unknown[] };
-    expect(answer.rows).toEqual([
+    ).json()) as { rows: Array<Record<string, unknown>> };
+    expect(figuresOf(answer.rows)).toEqual([
       { year: 2022, company_stake: 'founded', 'incubation.companies': 1, 'incubation.entered': 0 },
       { year: 2023, company_stake: 'founded', 'incubation.companies': 0, 'incubation.entered': 2 },
       { year: 2023, company_stake: 'shareholder', 'incubation.companies': 1, 'incubation.entered': 1 },

@@ -5,6 +5,7 @@ import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/datab
 import type { RawRow } from '../helpers/facts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { figuresOf } from '../helpers/figures.js';
 
 /**
  * Ratios (average contract value, collection rate): the sum of the numerator over a group divided
@@ -61,7 +62,7 @@ describe(`ratios (${TEST_DB})`, () => {
   });
 
   const rows = async (query: string) =>
-    ((await (await lead.get(`/aggregate?${query}`)).json()) as { rows: Array<Record<string, unknown>> }).rows;
+    figuresOf(((await (await lead.get(`/aggregate?${query}`)).json()) as { rows: Array<Record<string, unknown>> }).rows);
 
   it('when the average contract value is grouped, then each group is its value over its contracts, with both beside it', async () => {
     for (const rollups of [true, false]) {
@@ -146,10 +147,11 @@ describe(`ratios (${TEST_DB})`, () => {
       'tech_transfer.average_value',
       'tech_transfer.average_value:numerator',
       'tech_transfer.average_value:denominator',
+      'status',
     ]);
     expect(csv.rows).toEqual([
-      ['UJS', '1000000.00', '1000000.00', '1'],
-      ['USST', '100.00', '300.01', '3'],
+      ['UJS', '1000000.00', '1000000.00', '1', 'P'],
+      ['USST', '100.00', '300.01', '3', 'P'],
     ]);
     const zh = parseCsv(
       await (

@@ -6,6 +6,7 @@ import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/datab
 import type { RawRow } from '../helpers/facts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { figuresOf } from '../helpers/figures.js';
 
 /**
  * Rewards to individuals on contracts, as the national annual report counts them (现金奖励,
@@ -104,7 +105,7 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
       const answer = (await (await leadership.get(`/aggregate?measures=${measures.join(',')}&by=year`)).json()) as {
         rows: Array<Record<string, number>>;
       };
-      const got = new Map(answer.rows.map((r) => [String(r.year), r]));
+      const got = new Map(figuresOf(answer.rows).map((r) => [String(r.year), r]));
       expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
       for (const [year, s] of want) {
         expect(got.get(year)).toEqual({
@@ -123,8 +124,8 @@ describe(`rewards to individuals (${TEST_DB})`, () => {
       await leadership.get(
         '/aggregate?measures=tech_transfer.reward_cash&from=2024-12-31&to=2024-12-31&by=mode,partner_university',
       )
-    ).json()) as { rows: unknown[] };
-    expect(day.rows).toEqual([{ mode: 'equity', partner_university: 'USST', 'tech_transfer.reward_cash': 0.5 }]);
+    ).json()) as { rows: Array<Record<string, unknown>> };
+    expect(figuresOf(day.rows)).toEqual([{ mode: 'equity', partner_university: 'USST', 'tech_transfer.reward_cash': 0.5 }]);
     // A year to date that ends inside a month: the first two days of 2025.
     const ytd = (await (
       await leadership.get(

@@ -6,6 +6,7 @@ import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/datab
 import type { RawRow } from '../helpers/facts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { figuresOf } from '../helpers/figures.js';
 
 /**
  * The dates the national standard counts on (sql/0015): a project is in incubation from entry
@@ -81,7 +82,7 @@ describe(`the dates the standard counts on (${TEST_DB})`, () => {
   const rows = async (query: string) => {
     const response = await lead.get(`/aggregate?${query}`);
     expect(response.status, await response.clone().text()).toBe(200);
-    return (await response.json()).rows;
+    return figuresOf((await response.json()).rows);
   };
 
   for (const source of ['rollups', 'facts'] as const) {
