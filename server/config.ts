@@ -111,14 +111,19 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** A URL as a log may show it: whatever stands between its scheme and its last `@` (user, password) as `***`. */
+export function maskCredentials(url: string | undefined): string | undefined {
+  return url?.replace(/^([^/]*\/\/)?.*@/s, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
+}
+
 /** Parses the environment once into a frozen config; throws a ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      // A URL's password is never repeated back (a start-up line lands in logs).
-      const got = name === 'SMTP_URL' ? env[name]?.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : env[name];
+      // No URL's credentials are repeated back (a start-up line lands in logs): all before its last `@`.
+      const got = name.endsWith('_URL') ? maskCredentials(env[name]) : env[name];
       return `${name} ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);

@@ -124,31 +124,31 @@ function assertOwnUniversity(caller: Caller, university: string): void {
 }
 
 /**
- * The period a path names, if it is one of the university's calendar: of its frequency (or stored
- * already, from before a change of frequency), and not ended before the university joined.
+ * The period a path names, if it is one of the university's calendar: of its frequency, and not
+ * ended before the university joined. A period with a history of steps (from before a change of
+ * frequency or of the join date) stays reachable, so that what was approved can be read and reopened;
+ * a due date alone is no history.
  */
 async function periodInCalendar(db: Kysely<Database>, calendar: CalendarEntry, key: string): Promise<ReportingPeriodSpan> {
   const span = parseReportingPeriod(key);
   const place = { path: 'period' };
   if (!span) throw new BadRequest(said('reporting_period_form'));
-  if (span.frequency !== calendar.frequency) {
-    const stored = await readPeriodStates(db, { universities: [calendar.university], period: span.key });
-    if (stored.length === 0)
-      throw new BadRequest(
-        said('period_not_in_calendar', { university: calendar.university, period: span.key, frequency: calendar.frequency }),
-        [
-          detail(
-            place,
-            said('period_not_in_calendar', { university: calendar.university, period: span.key, frequency: calendar.frequency }),
-          ),
-        ],
-      );
+  const inFrequency = span.frequency === calendar.frequency;
+  const inMembership = span.to >= calendar.memberSince;
+  if (inFrequency && inMembership) return span;
+  const stored = await readPeriodStates(db, { universities: [calendar.university], period: span.key });
+  if (stored.some((period) => period.last_action !== null)) return span;
+  if (!inFrequency) {
+    const why = said('period_not_in_calendar', {
+      university: calendar.university,
+      period: span.key,
+      frequency: calendar.frequency,
+    });
+    throw new BadRequest(why, [detail(place, why)]);
   }
-  if (span.to < calendar.memberSince)
-    throw new BadRequest(
-      said('period_before_membership', { university: calendar.university, period: span.key, since: calendar.memberSince }),
-    );
-  return span;
+  throw new BadRequest(
+    said('period_before_membership', { university: calendar.university, period: span.key, since: calendar.memberSince }),
+  );
 }
 
 /** Records of the university dated in the span, all kinds. */

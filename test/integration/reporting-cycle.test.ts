@@ -367,4 +367,32 @@ describe(`the reporting cycle (${TEST_DB})`, () => {
     expect((await audits('calendar_change')).map((a) => a.subject)).toEqual(['calendar:NJTECH', 'period:NJTECH/2024-08']);
     expect((await njtech.put('/cycle/calendar/NJTECH', { frequency: 'year', dueDays: 10 })).status).toBe(403);
   });
+
+  it('when a due date was set on a period before a change of frequency, then that period is still outside the calendar: a due date is no history', async () => {
+    expect((await admin.put('/cycle/periods/ZJUT/2024-Q2/due', { dueOn: '2024-08-01' })).status).toBe(200);
+    expect((await admin.put('/cycle/calendar/ZJUT', { frequency: 'year', dueDays: 20 })).status).toBe(200);
+    const submitted = await admin.post('/cycle/periods/ZJUT/2024-Q2/submit', {});
+    expect([submitted.status, (await submitted.json()).code]).toEqual([400, 'period_not_in_calendar']);
+    expect((await admin.get('/cycle/periods/ZJUT/2024-Q2')).status).toBe(400);
+    expect((await admin.put('/cycle/calendar/ZJUT', { frequency: 'quarter', dueDays: 20 })).status).toBe(200);
+  });
+
+  it("when a university's join date moves past an approved period, then that period can still be read and reopened", async () => {
+    expect((await admin.post('/cycle/periods/AHUT/2024-Q1/submit', {})).status).toBe(200);
+    expect((await lead.post('/cycle/periods/AHUT/2024-Q1/approve', {})).status).toBe(200);
+    const before = await database.db
+      .selectFrom('university')
+      .select('member_since')
+      .where('code', '=', 'AHUT')
+      .executeTakeFirstOrThrow();
+    expect((await admin.patch('/universities/AHUT', { memberSince: '2024-06-01' })).status).toBe(200);
+    expect((await admin.get('/cycle/periods/AHUT/2024-Q1')).status).toBe(200);
+    expect((await admin.get('/cycle/periods/AHUT/2024-Q2')).status).toBe(200);
+    // One never stepped in, ended before the new join date, stays outside.
+    expect((await admin.get('/cycle/periods/AHUT/2023-Q4')).status).toBe(400);
+    const reopened = await admin.post('/cycle/periods/AHUT/2024-Q1/reopen', { reason: 'The join date was corrected.' });
+    expect(reopened.status, await reopened.clone().text()).toBe(200);
+    expect((await reopened.json()).status).toBe('reopened');
+    expect((await admin.patch('/universities/AHUT', { memberSince: before.member_since })).status).toBe(200);
+  });
 });

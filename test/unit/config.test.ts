@@ -105,4 +105,22 @@ describe('loadConfig', () => {
   it('when several variables are bad, then every one is named', () => {
     expect(() => loadConfig({ PORT: 'x', DEMO_DATA: 'y' })).toThrow(/PORT.*DEMO_DATA/);
   });
+
+  it.each([
+    ['SMTP_URL', 'smtp://u:s3cr/et@h:x', 's3cr/et'],
+    ['SMTP_URL', 'smtp://u:p@ss@host:99999', 'p@ss'],
+    ['SMTP_URL', 'ftp://user:hunter2@host', 'hunter2'],
+    ['DATABASE_URL', 'mysql://admin:hunter2@db/x', 'hunter2'],
+  ])('when %s is refused, then the line shows no part of its credentials', (name, url, secret) => {
+    let message = '';
+    try {
+      loadConfig({ [name]: url, MAIL_FROM: 'o@example.org' });
+    } catch (error) {
+      message = String((error as Error).message);
+    }
+    expect(message).toContain(name);
+    expect(message).toContain('***@');
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain(secret.slice(-3));
+  });
 });
