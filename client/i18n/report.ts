@@ -100,6 +100,10 @@ const PAIRS = {
     'Its figures are frozen as they are now, with the SHA-256 of the report, your name and the time. A submission is never changed; a correction is a new submission.',
     '报送后，报告数据按当前状态冻结，并记录报告的 SHA-256、报送人与时间。报送不可更改，如需更正请再次报送。',
   ],
+  'report.submitNotFinal': [
+    '{count} university-periods it draws on are not approved: its figures are not final, and the submission keeps them marked so (see “Status of the figures”). Approve them on the Reporting board first if the commission expects final figures.',
+    '报告所依据的 {count} 个高校报送期间尚未审核通过：报告数据不是最终数据，报送后仍保留此标注（见“数据状态”）。如委员会需要最终数据，请先在“报送”页完成审核。',
+  ],
   'report.submitNote': ['Note (optional)', '备注（可选）'],
   'report.submitConfirm': ['Submit', '确认报送'],
   'report.cancel': ['Cancel', '取消'],

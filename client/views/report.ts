@@ -192,6 +192,12 @@ export const renderReport: RenderView = async (container, first) => {
     </div>`;
   };
 
+  /** Said before a report is frozen while some of what it draws on is not approved: how many, and that it stays so. */
+  const notFinalWarning = (count: number) =>
+    count === 0
+      ? nothing
+      : html`<p class="form-warning" role="note" data-not-final=${count}>${t('report.submitNotFinal', { count: String(count) })}</p>`;
+
   const submitDialog = () => {
     const live = showing()?.live;
     if (!dialog || !live) return nothing;
@@ -214,6 +220,7 @@ export const renderReport: RenderView = async (container, first) => {
       <h2 id="report-submit-title">${t('report.submitTitle', { period: live.report.period.label[p.lang] })}</h2>
       <form method="dialog" class="report-submit-form" @submit=${submit}>
         <p>${t('report.submitExplain')}</p>
+        ${notFinalWarning(live.report.status?.notFinal.length ?? 0)}
         <p class="muted mono">${t('report.sha', { sha: live.sha256 })}</p>
         <label for="report-submit-note">${t('report.submitNote')}</label>
         <textarea id="report-submit-note" rows="3" maxlength="2000"></textarea>

@@ -27,6 +27,7 @@ const VIEWS: Record<Role, Place[]> = {
     ['admin', { tab: 'targets' }],
     ['admin', { tab: 'universities' }],
     ['admin', { tab: 'audit' }],
+    ['admin', { tab: 'mail' }],
     ['members'],
   ],
   leadership: [...CHARTS, ['records'], ['reporting'], ['members']],

@@ -468,6 +468,15 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     const liveSha = (await page.locator('.view-report').getAttribute('data-sha256'))!;
     const before = await cellText(page, 'summary', 'alliance', 'tech_transfer.contract_value');
     await page.locator('[data-action="submit-report"]').click();
+    // Before freezing it, the dialog says how many university-periods the report draws on are not approved.
+    const notFinal = (await page.evaluate(async (p) => {
+      const r = await fetch(`/api/v1/report?period=${p}&lang=en`);
+      return ((await r.json()) as { report: { status?: { notFinal: unknown[] } } }).report.status?.notFinal.length ?? 0;
+    }, period)) as number;
+    expect(notFinal).toBeGreaterThan(0);
+    const warning = page.locator('.report-submit-dialog [data-not-final]');
+    expect(await warning.getAttribute('data-not-final')).toBe(String(notFinal));
+    expect(await warning.textContent()).toContain(`${notFinal} university-periods it draws on are not approved`);
     await page.locator('#report-submit-note').fill('Q2 to the commission');
     await waitForView(page, 'report', { after: () => page.locator('[data-action="confirm-submit"]').click() });
     expect(page.url()).toMatch(/submission=\d+/);
