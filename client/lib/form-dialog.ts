@@ -151,6 +151,8 @@ export interface FormDialogOptions {
   kind?: string;
   /** The save button's `data-action` (default `save`). */
   saveAction?: string;
+  /** The save button's words, where the form does something other than save (default: Save). */
+  saveLabel?: string;
   fields: readonly FormField[];
   /** What the form shows above the fields, and below them (after the grid). */
   intro?: () => unknown;
@@ -252,7 +254,7 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
         ${o.outro?.()}
         <div class="dialog-actions">
           <button type="button" class="secondary" @click=${dialog.close}>${t('records.dialog.cancel')}</button>
-          <button type="submit" class="primary" data-action=${o.saveAction ?? 'save'} ?disabled=${busy}>${t('records.form.save')}</button>
+          <button type="submit" class="primary" data-action=${o.saveAction ?? 'save'} ?disabled=${busy}>${o.saveLabel ?? t('records.form.save')}</button>
         </div>
       </form>`,
       dialog.body,

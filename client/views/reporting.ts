@@ -421,6 +421,7 @@ class ReportingView {
       title: t(`cycle.form.${action}.title`, names),
       className: 'cycle-step-dialog',
       saveAction: `confirm-${action}`,
+      ...(action === 'due' ? {} : { saveLabel: t(`cycle.action.${action}`) }),
       fields,
       submit: send,
     });

@@ -149,6 +149,8 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
     await rp.locator(`[data-open="${key}"]`).click();
     await rp.locator('dialog.cycle-dialog[open] [data-action=period-return]').click();
     const returnForm = rp.locator('dialog.cycle-step-dialog[open]');
+    // The form's button says the step it takes.
+    expect((await returnForm.locator('[data-action=confirm-return]').textContent())?.trim()).toBe('Return');
     await returnForm.locator('[data-action=confirm-return]').click();
     // Without a comment: the server's problem beside the field, and the keyboard on it.
     await poll(() => returnForm.locator('[data-field=comment] .field-error').textContent()).not.toBe('');
