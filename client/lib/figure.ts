@@ -23,7 +23,7 @@ export interface Cell {
    * of the row's money cells (a table of measures by row).
    */
   unit?: string | null;
-  /** The figure's status: marked where it is not the whole figure's (the legend says so). */
+  /** The cell's status: marked, when the table's cells differ, where it is not final (the legend says so). */
   status?: FigureStatus | undefined;
 }
 
@@ -48,9 +48,17 @@ export const statusOfParts = (parts: ReadonlyArray<{ status: FigureStatus } | un
   return known.length === 0 ? undefined : statusOfAll(known.map((x) => x.status));
 };
 
-/** A cell's mark: only where its status is not the figure's (beside the title), so the usual case reads plainly. */
-const cellMark = (status: FigureStatus | undefined, figure: FigureStatus | undefined) =>
-  status !== undefined && status !== figure ? html` ${statusMark(status)}` : nothing;
+/**
+ * A cell's mark. Where every cell's status is the figure's (beside the title), none: the usual case
+ * reads plainly. Where they differ, every cell that is not final carries its own, so that no
+ * unmarked cell is taken for a settled one.
+ */
+const cellMark = (status: FigureStatus | undefined, mixed: boolean) =>
+  status !== undefined && mixed && status !== 'F' ? html` ${statusMark(status)}` : nothing;
+
+/** Whether some cell of the table has a status other than the figure's. */
+const mixedStatus = (table: TableData | undefined, figure: FigureStatus | undefined): boolean =>
+  [...(table?.rows.flat() ?? []), ...(table?.footer ?? [])].some((x) => x.status !== undefined && x.status !== figure);
 
 /** A column of a figure's table: its label, the unit its money is in, and whether a phone may hide it. */
 export interface Column {
@@ -147,10 +155,11 @@ export class Figure<T extends ChartType = ChartType> {
     const summaryId = `figure-${this.id}-summary`;
     const withChart = this.options.chart !== false;
     const columns = (c?.table.columns ?? []).map((x): Column => (typeof x === 'string' ? { label: x } : x));
+    const mixed = mixedStatus(c?.table, c?.status);
     const cell = (x: Cell, i: number) => {
       const content = x.drill
-        ? html`<button type="button" class="cell-link" title=${x.title ? `${x.title} · ${t('figure.drill')}` : t('figure.drill')} @click=${x.drill}>${x.text}</button>${cellMark(x.status, c?.status)}`
-        : html`${x.text}${cellMark(x.status, c?.status)}`;
+        ? html`<button type="button" class="cell-link" title=${x.title ? `${x.title} · ${t('figure.drill')}` : t('figure.drill')} @click=${x.drill}>${x.text}</button>${cellMark(x.status, mixed)}`
+        : html`${x.text}${cellMark(x.status, mixed)}`;
       const value = x.value === undefined || x.value === null ? nothing : String(x.value);
       const secondary = columns[i]?.secondary ? 'col-secondary' : '';
       const title = x.title ?? nothing;

@@ -82,6 +82,19 @@ describeBrowser('the status of figures in the page', () => {
     await waitForView(page, 'universities');
     expect(await expectMark('en')).toBe('R');
 
+    // Over two quarters (the revised first, the provisional second) the table's cells differ: each
+    // one not final carries its own mark, the revised one too, so no unmarked cell reads as settled.
+    await gotoView(page, 'universities', { ...PARAMS, to: '2024-06-30' });
+    await page.locator('[data-figure="by-university"] [data-action=toggle-table]').click();
+    const cells = page.locator('[data-figure="by-university"] table :is(td, th)[data-status]');
+    await poll(() => cells.count()).toBeGreaterThan(0);
+    const marks = await cells.evaluateAll((nodes) =>
+      nodes.map((n) => [n.getAttribute('data-status'), n.querySelector('.status-mark')?.getAttribute('data-status') ?? null]),
+    );
+    expect(marks.some(([status]) => status === 'R')).toBe(true);
+    expect(marks.some(([status]) => status === 'P')).toBe(true);
+    for (const [status, mark] of marks) expect(mark, JSON.stringify(marks)).toBe(status === 'F' ? null : status);
+
     tab.expectNoErrors();
     // In Chinese, the same mark in Chinese words.
     const zh = await openPage(dashboard, 'leadership', { lang: 'zh' });
