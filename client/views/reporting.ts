@@ -17,6 +17,7 @@ import { lang, type MessageKey, pick, t } from '../i18n';
 import { AGREEMENT_DAY, formatDay, formatMoment, locale, formatter, today } from '../lib/dates';
 import { universityLabel, universityName } from '../lib/filters';
 import { type ControlAttributes, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
+import { formatValue } from '../lib/format';
 import { formatCount } from '../lib/paged-table';
 import { type Notice, loadingNote, noticeLine, refuse, setViewState } from '../lib/view-status';
 import { CYCLE_CHANGED, locationOf, type RenderView, type ViewContext } from '../view';
@@ -367,7 +368,9 @@ class ReportingView {
       Object.entries(values)
         .map(([name, value]) => {
           const column = KIND_COLUMNS[kind].find((c) => c.name === name);
-          return `${column ? pick(column.label) : name}: ${value.toLocaleString(locale())}`;
+          // Money to the fen, with its unit, as the tables show it; counts and credits as numbers.
+          const shown = column?.type === 'money' ? formatValue(value, 'cny', { exact: true }) : value.toLocaleString(locale());
+          return `${column ? pick(column.label) : name}: ${shown}`;
         })
         .join('; ');
     return html`<div class="table-scroll" tabindex="0" role="region" aria-label=${t('cycle.detail.summary')}>

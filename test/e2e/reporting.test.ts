@@ -189,6 +189,8 @@ describeBrowser('the Reporting view: a quarter from entry to approval', () => {
     await sp.locator(`[data-open="${key}"]`).click();
     const history = sp.locator('dialog.cycle-dialog[open] .cycle-history li');
     await poll(() => history.count()).toBe(4);
+    // What the submission froze: money to the fen with its unit.
+    expect(await sp.locator('dialog.cycle-dialog[open] .cycle-summary').textContent()).toMatch(/¥[\d,]+\.\d{2}/);
     expect(await history.evaluateAll((items) => items.map((i) => i.getAttribute('data-step')))).toEqual([
       'submit',
       'return',
