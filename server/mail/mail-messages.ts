@@ -41,7 +41,7 @@ export interface PeriodFacts {
 /** What each kind of message says, in each language. */
 export type MailFacts =
   | { kind: 'due_soon'; period: PeriodFacts; dueOn: string; days: number; status: string; records: number }
-  | { kind: 'late'; period: PeriodFacts; dueOn: string; daysLate: number; status: string }
+  | { kind: 'late'; period: PeriodFacts; dueOn: string; daysLate: number; status: string; comment?: string | null | undefined }
   | { kind: 'submitted'; period: PeriodFacts; by: string; at: string; records: number; note: string | null }
   | { kind: 'returned'; period: PeriodFacts; by: string; at: string; comment: string }
   | {
@@ -72,6 +72,8 @@ function english(f: MailFacts): Words {
         paragraphs: [
           `The records of ${f.period.university.en} (${f.period.university.code}) for ${f.period.period} (${f.period.from} to ${f.period.to}) were due on ${f.dueOn}: ${days(f.daysLate, true)} ago.`,
           `The period is ${f.status.replaceAll('_', ' ')}. Submit it in the dashboard’s reporting cycle as soon as its records are complete.`,
+          // A returned period: what the reviewer asked, so the reminder says what to correct.
+          ...(f.status === 'returned' && f.comment ? [`The reviewer's comment: ${f.comment}`] : []),
         ],
       };
     case 'submitted':
@@ -130,6 +132,7 @@ function chinese(f: MailFacts): Words {
         paragraphs: [
           `${f.period.university.zh}（${f.period.university.code}）${f.period.period}（${f.period.from} 至 ${f.period.to}）的记录应于 ${f.dueOn} 前报送，已逾期 ${days(f.daysLate, false)}。`,
           `该期间当前状态：${STATUS_ZH[f.status] ?? f.status}。记录完整后请尽快在系统的报送周期中报送。`,
+          ...(f.status === 'returned' && f.comment ? [`审核意见：${f.comment}`] : []),
         ],
       };
     case 'submitted':

@@ -46,7 +46,7 @@ export async function queueReminders(db: Kysely<Database>, queue: MailQueue, now
           ? await queue.queueTo(
               db,
               recipients,
-              { kind: 'late', period, dueOn: p.dueOn, daysLate, status: p.status },
+              { kind: 'late', period, dueOn: p.dueOn, daysLate, status: p.status, comment: p.lastStep?.comment },
               `late:${university.university}:${p.period}:${p.dueOn}:w${Math.floor((daysLate - 1) / 7)}`,
             )
           : await queue.queueTo(

@@ -107,4 +107,14 @@ describe('message wording', () => {
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('&lt;script&gt;');
   });
+
+  it("when a late period was returned, then its reminder repeats the reviewer's comment, escaped; another says none", () => {
+    const facts = { kind: 'late', period, dueOn: '2026-04-20', daysLate: 3, comment: 'Fee <missing>' } as const;
+    const returned = composeMail({ ...facts, status: 'returned' }, 'both');
+    expect(returned.text).toContain('审核意见：Fee <missing>');
+    expect(returned.text).toContain("The reviewer's comment: Fee <missing>");
+    expect(returned.html).toContain('Fee &lt;missing&gt;');
+    const inProgress = composeMail({ ...facts, status: 'in_progress' }, 'both');
+    expect(inProgress.text).not.toContain('Fee');
+  });
 });
