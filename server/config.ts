@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isMailAddress } from '../contract/schemas/mail.js';
+import { maskCredentials } from './lib/redact.js';
 
 /** See `AvailabilityMonitor`: production's window for the PostgreSQL server's availability probe. */
 const DEFAULT_PROBE_WINDOW_MS = 1500;
@@ -111,19 +112,15 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** A URL as a log may show it: whatever stands between its scheme and its last `@` (user, password) as `***`. */
-export function maskCredentials(url: string | undefined): string | undefined {
-  return url?.replace(/^([^/]*\/\/)?.*@/s, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
-}
-
 /** Parses the environment once into a frozen config; throws a ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      // No URL's credentials are repeated back (a start-up line lands in logs): all before its last `@`.
-      const got = name.endsWith('_URL') ? maskCredentials(env[name]) : env[name];
+      // No URL's password is repeated back (a start-up line lands in logs).
+      const value = env[name];
+      const got = name.endsWith('_URL') && value !== undefined ? maskCredentials(value) : value;
       return `${name} ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);

@@ -12,6 +12,7 @@ import { ChangeFeed, pgliteChangeSource, postgresChangeSource } from './change-f
 import { type TrackedPool, trackedPool } from './request-connections.js';
 import { attachChangeFeed, requestConnections } from './versioned.js';
 import type { Database } from './schema.js';
+import { maskCredentials } from '../lib/redact.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -440,7 +441,7 @@ export function redact(databaseUrl: string): string {
     if (url.password) url.password = '***';
     return url.toString();
   } catch {
-    return '(unparseable URL)';
+    return maskCredentials(databaseUrl);
   }
 }
 

@@ -119,7 +119,7 @@ describe('loadConfig', () => {
       message = String((error as Error).message);
     }
     expect(message).toContain(name);
-    expect(message).toContain('***@');
+    expect(message).toContain(':***@');
     expect(message).not.toContain(secret);
     expect(message).not.toContain(secret.slice(-3));
   });
