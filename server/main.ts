@@ -2,7 +2,8 @@ import type { RequestListener, Server } from 'node:http';
 import { createHttpServer } from './http/http-server.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, stackTracesWanted, type Config } from './config.js';
-import { connectDatabase, DatabaseUnavailableError, redact, type DatabaseHandle } from './db/connect.js';
+import { connectDatabase, DatabaseUnavailableError, type DatabaseHandle } from './db/connect.js';
+import { maskCredentials } from './lib/redact.js';
 import { MigrationError, migrateToLatest } from './db/migrate.js';
 import { deleteExpiredSessions } from './auth/sessions.js';
 import { DEMO_PASSWORD, type DemoAccount, ensureDemoAccounts } from './auth/demo-accounts.js';
@@ -32,7 +33,11 @@ async function main(): Promise<void> {
     const { handler, mail } = createApp({ database, config, log, demo });
     const server = await listen(handler, config);
     log.info(
-      { database: database.kind, where: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, demo: demoMode },
+      {
+        database: database.kind,
+        where: config.databaseUrl ? maskCredentials(config.databaseUrl) : config.dataDir,
+        demo: demoMode,
+      },
       `alliance-outcomes is serving http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
     );
     if (demo) printDemoAccounts(demo.accounts, config);

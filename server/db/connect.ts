@@ -431,18 +431,7 @@ function pgCode(error: unknown): string | undefined {
 }
 
 function unavailable(databaseUrl: string, error: unknown): DatabaseUnavailableError {
-  return new DatabaseUnavailableError(`cannot reach the database at ${redact(databaseUrl)}: ${describe(error)}`);
-}
-
-/** The URL without its password, fit for a log line. */
-export function redact(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return maskCredentials(databaseUrl);
-  }
+  return new DatabaseUnavailableError(`cannot reach the database at ${maskCredentials(databaseUrl)}: ${describe(error)}`);
 }
 
 function describe(error: unknown): string {
