@@ -173,7 +173,15 @@ export function createApp({
   });
   const printer = new ReportPrinter(db, distDir);
   const mail = config.mail
-    ? new Mailer({ db, smtpUrl: config.mail.smtpUrl, from: config.mail.from, printer, log, ...mailOptions })
+    ? new Mailer({
+        db,
+        smtpUrl: config.mail.smtpUrl,
+        from: config.mail.from,
+        publicUrl: config.publicUrl,
+        printer,
+        log,
+        ...mailOptions,
+      })
     : null;
   const routes: RouteSpec<any, any, any>[] = [
     ...healthRoutes(database),

@@ -30,6 +30,25 @@ const smtpUrl = z.string().refine((value) => {
   }
 }, 'must be an smtp:// or smtps:// URL: smtp://user:password@host:587 (STARTTLS when offered) or smtps://host:465');
 
+/** The dashboard's address as its users reach it (links in e-mail): http(s), no credentials, query or fragment. */
+const publicUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (
+        ['http:', 'https:'].includes(url.protocol) &&
+        url.username === '' &&
+        url.password === '' &&
+        url.search === '' &&
+        url.hash === ''
+      );
+    } catch {
+      return false;
+    }
+  }, "must be the dashboard's http:// or https:// address, as its users open it: https://outcomes.example.edu.cn/")
+  .transform((value) => value.replace(/\/+$/, ''));
+
 /** The sender: `alerts@example.org` or `Alliance Outcomes <alerts@example.org>`. */
 const mailFrom = z.string().refine((value) => parseMailFrom(value) !== null, 'must be an address or "Name <address>"');
 
@@ -78,6 +97,7 @@ const EnvSchema = z.object({
   ).default(DEFAULT_PROBE_WINDOW_MS),
   SMTP_URL: optional(smtpUrl),
   MAIL_FROM: optional(mailFrom),
+  PUBLIC_URL: optional(publicUrl),
 });
 
 export interface Config {
@@ -105,6 +125,8 @@ export interface Config {
   readonly databaseProbeWindowMs: number;
   /** Outgoing mail (docs/mail.md): the SMTP server and the sender; null when SMTP_URL is unset (nothing is sent). */
   readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
+  /** The dashboard's address as its users open it, without a trailing slash: messages link to it. Null when unset. */
+  readonly publicUrl: string | null;
 }
 
 /** A bad environment: the message names every variable at fault. */
@@ -142,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordHashLog2n: e.PASSWORD_HASH_LOG2N,
     databaseProbeWindowMs: e.DATABASE_PROBE_WINDOW_MS,
     mail: e.SMTP_URL && e.MAIL_FROM ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }) : null,
+    publicUrl: e.PUBLIC_URL ?? null,
   });
 }
 

@@ -1,4 +1,6 @@
 import type { MailKind, MailLang } from '../../contract/schemas/mail.js';
+import type { PeriodStatus } from '../../contract/enums.js';
+import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods.js';
 
 /** A message's words in one language: a subject and paragraphs. */
 interface Words {
@@ -16,14 +18,8 @@ export interface ComposedMail {
 }
 
 const PRODUCT = { en: 'Alliance Outcomes', zh: '联盟成果' } as const;
-const STATUS_ZH: Record<string, string> = {
-  not_started: '未开始',
-  in_progress: '填报中',
-  submitted: '已报送',
-  returned: '已退回',
-  approved: '已审核通过',
-  reopened: '已重新开放',
-};
+/** A period's status as the board says it (an unknown one as it is). */
+const statusSaid = (status: string, lang: 'en' | 'zh'): string => PERIOD_STATUS_LABELS[status as PeriodStatus]?.[lang] ?? status;
 
 export interface UniversityNames {
   code: string;
@@ -62,7 +58,7 @@ function english(f: MailFacts): Words {
         subject: `${tag} ${f.period.university.en}: ${f.period.period} is due on ${f.dueOn}`,
         paragraphs: [
           `The records of ${f.period.university.en} (${f.period.university.code}) for ${f.period.period} (${f.period.from} to ${f.period.to}) are due on ${f.dueOn}, in ${days(f.days, true)}.`,
-          `The period is ${f.status.replaceAll('_', ' ')}, with ${f.records} record${f.records === 1 ? '' : 's'} dated in it.`,
+          `The period is ${statusSaid(f.status, 'en').toLowerCase()}, with ${f.records} record${f.records === 1 ? '' : 's'} dated in it.`,
           'When its records are complete, submit the period in the dashboard’s reporting cycle.',
         ],
       };
@@ -71,7 +67,7 @@ function english(f: MailFacts): Words {
         subject: `${tag} ${f.period.university.en}: ${f.period.period} is late (due ${f.dueOn})`,
         paragraphs: [
           `The records of ${f.period.university.en} (${f.period.university.code}) for ${f.period.period} (${f.period.from} to ${f.period.to}) were due on ${f.dueOn}: ${days(f.daysLate, true)} ago.`,
-          `The period is ${f.status.replaceAll('_', ' ')}. Submit it in the dashboard’s reporting cycle as soon as its records are complete.`,
+          `The period is ${statusSaid(f.status, 'en').toLowerCase()}. Submit it in the dashboard’s reporting cycle as soon as its records are complete.`,
           // A returned period: what the reviewer asked, so the reminder says what to correct.
           ...(f.status === 'returned' && f.comment ? [`The reviewer's comment: ${f.comment}`] : []),
         ],
@@ -122,7 +118,7 @@ function chinese(f: MailFacts): Words {
         subject: `${tag}${f.period.university.zh} ${f.period.period} 将于 ${f.dueOn} 截止报送`,
         paragraphs: [
           `${f.period.university.zh}（${f.period.university.code}）${f.period.period}（${f.period.from} 至 ${f.period.to}）的记录应于 ${f.dueOn} 前报送，还有 ${days(f.days, false)}。`,
-          `该期间当前状态：${STATUS_ZH[f.status] ?? f.status}，已有 ${f.records} 条记录。`,
+          `该期间当前状态：${statusSaid(f.status, 'zh')}，已有 ${f.records} 条记录。`,
           '记录完整后，请在系统的报送周期中报送该期间。',
         ],
       };
@@ -131,7 +127,7 @@ function chinese(f: MailFacts): Words {
         subject: `${tag}${f.period.university.zh} ${f.period.period} 已逾期（截止 ${f.dueOn}）`,
         paragraphs: [
           `${f.period.university.zh}（${f.period.university.code}）${f.period.period}（${f.period.from} 至 ${f.period.to}）的记录应于 ${f.dueOn} 前报送，已逾期 ${days(f.daysLate, false)}。`,
-          `该期间当前状态：${STATUS_ZH[f.status] ?? f.status}。记录完整后请尽快在系统的报送周期中报送。`,
+          `该期间当前状态：${statusSaid(f.status, 'zh')}。记录完整后请尽快在系统的报送周期中报送。`,
           ...(f.status === 'returned' && f.comment ? [`审核意见：${f.comment}`] : []),
         ],
       };
@@ -174,14 +170,41 @@ function chinese(f: MailFacts): Words {
 const escapeHtml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
-const htmlOf = (lang: 'en' | 'zh', words: Words): string =>
-  `<div lang="${lang === 'zh' ? 'zh-CN' : 'en'}">${words.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</div>`;
+const htmlOf = (lang: 'en' | 'zh', words: Words, link: string | null): string =>
+  `<div lang="${lang === 'zh' ? 'zh-CN' : 'en'}">${words.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}${
+    link ? `<p>${escapeHtml(OPEN[lang])}<a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : ''
+  }</div>`;
+
+const OPEN = { en: 'Open it in the dashboard: ', zh: '在系统中打开：' } as const;
+
+/**
+ * Where in the dashboard a message's subject is (`base`: PUBLIC_URL, without a trailing slash): a
+ * period's reporting board of its year, the report of its period (the submission's, when there is
+ * one), the dashboard itself for a test message.
+ */
+export function linkOf(facts: MailFacts, base: string): string {
+  switch (facts.kind) {
+    case 'due_soon':
+    case 'late':
+    case 'submitted':
+    case 'returned':
+      return `${base}/#/reporting?${new URLSearchParams({ year: facts.period.from.slice(0, 4) })}`;
+    case 'report':
+      return `${base}/#/report?${new URLSearchParams({
+        period: facts.period,
+        ...(facts.submission ? { submission: String(facts.submission.id) } : {}),
+      })}`;
+    case 'test':
+      return `${base}/`;
+  }
+}
 
 /**
  * A message in the recipients' language; `both` puts Chinese first, then English, in the subject and the body.
  * The closing line says why the recipient gets it.
  */
-export function composeMail(facts: MailFacts, lang: MailLang): ComposedMail {
+export function composeMail(facts: MailFacts, lang: MailLang, publicUrl: string | null = null): ComposedMail {
+  const link = publicUrl ? linkOf(facts, publicUrl) : null;
   const zh = chinese(facts);
   const en = english(facts);
   const footer = {
@@ -191,9 +214,13 @@ export function composeMail(facts: MailFacts, lang: MailLang): ComposedMail {
   const parts = lang === 'both' ? (['zh', 'en'] as const) : ([lang] as const);
   const words = { zh, en };
   const subject = lang === 'both' ? `${zh.subject} / ${en.subject.replace(/^\[[^\]]+\] /, '')}` : words[lang].subject;
-  const text = parts.map((l) => [...words[l].paragraphs, footer[l]].join('\n\n')).join('\n\n----\n\n');
+  const text = parts
+    .map((l) => [...words[l].paragraphs, ...(link ? [`${OPEN[l]}${link}`] : []), footer[l]].join('\n\n'))
+    .join('\n\n----\n\n');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family: 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', Arial, sans-serif; font-size: 15px; line-height: 1.6; color: #1b1f24;">${parts
-    .map((l) => htmlOf(l, { subject: words[l].subject, paragraphs: [...words[l].paragraphs, footer[l]] }))
+    .map(
+      (l) => htmlOf(l, { subject: words[l].subject, paragraphs: words[l].paragraphs }, link) + `<p>${escapeHtml(footer[l])}</p>`,
+    )
     .join('<hr style="border: 0; border-top: 1px solid #d0d5db;">')}</body></html>`;
   return { kind: facts.kind, lang, subject, text, html };
 }

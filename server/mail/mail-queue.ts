@@ -49,6 +49,8 @@ export class MailQueue implements StepListener, SubmissionListener {
     /** The sender's domain: the right-hand side of every Message-ID. */
     readonly domain: string,
     readonly clock: Clock,
+    /** The dashboard's address (PUBLIC_URL): each message links to what it tells of. Null: no link. */
+    readonly publicUrl: string | null = null,
   ) {}
 
   /** One message per language group; false when nobody is there to receive it. */
@@ -61,7 +63,7 @@ export class MailQueue implements StepListener, SubmissionListener {
   ): Promise<number> {
     let queued = 0;
     for (const [lang, addresses] of recipients.groups) {
-      const mail = composeMail(facts, lang);
+      const mail = composeMail(facts, lang, this.publicUrl);
       // At most RECIPIENTS_PER_MESSAGE addresses a message (the outbox's bound, and SMTP servers' limits).
       for (let at = 0; at < addresses.length; at += RECIPIENTS_PER_MESSAGE) {
         const made = await enqueueMail(

@@ -97,7 +97,7 @@ export async function sendTestMessage(
 ): Promise<MailMessage> {
   if (!mailer) throw new Conflict(said('mail_off'));
   return db.transaction().execute(async (trx) => {
-    const mail = composeMail({ kind: 'test', by: caller.name || caller.email }, 'both');
+    const mail = composeMail({ kind: 'test', by: caller.name || caller.email }, 'both', mailer.queue.publicUrl);
     const id = await enqueueMail(trx, { ...mail, dedupeKey: null, recipients: [to] }, mailer.queue.domain, mailer.clock());
     // A message without a dedupe key is always queued.
     const row = (await readMessage(trx, id!))!;

@@ -15,6 +15,8 @@ export interface MailerOptions {
   printer: ReportPrinter | null;
   log: Logger;
   clock?: Clock;
+  /** The dashboard's address (PUBLIC_URL): messages link to it. */
+  publicUrl?: string | null;
   policy?: Partial<DeliveryPolicy>;
   /** How often the worker looks for due messages, and how often the scheduler queues reminders. */
   sendEveryMs?: number;
@@ -55,7 +57,7 @@ export class Mailer {
     this.#log = options.log;
     this.#sendEveryMs = options.sendEveryMs ?? 2_000;
     this.#scheduleEveryMs = options.scheduleEveryMs ?? 60_000;
-    this.queue = new MailQueue(sender.address.slice(sender.address.lastIndexOf('@') + 1), this.clock);
+    this.queue = new MailQueue(sender.address.slice(sender.address.lastIndexOf('@') + 1), this.clock, options.publicUrl ?? null);
     this.worker = new MailWorker(
       options.db,
       { url: options.smtpUrl, from: options.from },

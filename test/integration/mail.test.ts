@@ -40,7 +40,7 @@ describe(`outgoing mail through the outbox (${TEST_DB})`, () => {
     smtp = await new TestSmtpServer().listen();
     server = await startTestServer(
       database,
-      { SMTP_URL: smtp.url, MAIL_FROM: FROM },
+      { SMTP_URL: smtp.url, MAIL_FROM: FROM, PUBLIC_URL: 'https://outcomes.test.example/' },
       {
         mail: {
           clock: clock.now,
@@ -134,6 +134,9 @@ describe(`outgoing mail through the outbox (${TEST_DB})`, () => {
     expect(mail!.parsed.text).toContain('意见：Payments of March are missing');
     expect(mail!.parsed.text).toContain('Comment: Payments of March are missing');
     expect(mail!.parsed.html).toContain('<p>Comment: Payments of March are missing</p>');
+    // PUBLIC_URL: the message links to the board of the period's year.
+    expect(mail!.parsed.text).toContain('Open it in the dashboard: https://outcomes.test.example/#/reporting?year=2024');
+    expect(mail!.parsed.html).toContain('<a href="https://outcomes.test.example/#/reporting?year=2024">');
   });
 
   it('when an account’s e-mail is not an address mail can go to, then it is left out and the log says so', async () => {

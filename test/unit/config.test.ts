@@ -19,6 +19,15 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('when PUBLIC_URL is set, then it is an http(s) address without credentials, kept without its trailing slash', () => {
+    expect(loadConfig({}).publicUrl).toBeNull();
+    expect(loadConfig({ PUBLIC_URL: 'https://outcomes.example.edu.cn/' }).publicUrl).toBe('https://outcomes.example.edu.cn');
+    expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:3000/dash//' }).publicUrl).toBe('http://10.0.0.5:3000/dash');
+    for (const bad of ['outcomes.example.edu.cn', 'ftp://h/', 'https://u:secret@h/', 'https://h/?a=1', 'https://h/#/x', 'javascript:alert(1)'])
+      expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'https://u:secret@h/' })).not.toThrow(/secret/);
+  });
+
   it('when a read replica is named, then it needs the primary, and both are postgres URLs', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://a@h/db', DATABASE_READ_URL: 'postgres://a@replica/db' }).databaseReadUrl).toBe(
       'postgres://a@replica/db',

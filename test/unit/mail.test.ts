@@ -117,4 +117,38 @@ describe('message wording', () => {
     const inProgress = composeMail({ ...facts, status: 'in_progress' }, 'both');
     expect(inProgress.text).not.toContain('Fee');
   });
+
+  it('when PUBLIC_URL is set, then each message links to what it tells of, in text and HTML; unset, no link', () => {
+    const base = 'https://outcomes.example.edu.cn/dash';
+    const returned = composeMail(
+      { kind: 'returned', period, by: 'Lead', at: '2026-04-02 10:00 (UTC+8)', comment: 'Fee missing' },
+      'both',
+      base,
+    );
+    const board = `${base}/#/reporting?year=2026`;
+    expect(returned.text).toContain(`在系统中打开：${board}`);
+    expect(returned.text).toContain(`Open it in the dashboard: ${board}`);
+    expect(returned.html).toContain(`<a href="${board}">${board}</a>`);
+    const report = composeMail(
+      {
+        kind: 'report',
+        period: '2026-Q1',
+        submission: { id: 7, sha256: 'ab', by: 'Lead', at: '2026-04-02 10:00 (UTC+8)' },
+        attachments: 'the report',
+      },
+      'en',
+      base,
+    );
+    expect(report.text).toContain(`${base}/#/report?period=2026-Q1&submission=7`);
+    expect(report.html).toContain(`${base}/#/report?period=2026-Q1&amp;submission=7`);
+    expect(composeMail({ kind: 'test', by: 'Admin' }, 'zh', base).text).toContain(`在系统中打开：${base}/`);
+    expect(composeMail({ kind: 'test', by: 'Admin' }, 'both').text).not.toMatch(/https?:|在系统中打开/);
+  });
+
+  it('when a reminder states the status, then it says it as the board does', () => {
+    const facts = { kind: 'due_soon', period, dueOn: '2026-04-20', days: 5, records: 1, status: 'in_progress' } as const;
+    const mail = composeMail(facts, 'both');
+    expect(mail.text).toContain('The period is in progress, with 1 record');
+    expect(mail.text).toContain('该期间当前状态：填报中');
+  });
 });
