@@ -3,7 +3,7 @@
  * reports per month (`2025-07`), quarter (`2025-Q3`, the default) or year (`2025`); each period is
  * due a number of days after its end (20 by default) unless an admin sets its own due date.
  */
-import type { PeriodStatus, ReportingFrequency } from './enums.js';
+import type { PeriodStatus, ReportingFrequency, ReportingStep } from './enums.js';
 
 export const DEFAULT_FREQUENCY: ReportingFrequency = 'quarter';
 export const DEFAULT_DUE_DAYS = 20;
@@ -75,6 +75,14 @@ export const PERIOD_STATUS_LABELS: Record<PeriodStatus, { en: string; zh: string
   returned: { en: 'Returned', zh: '已退回', symbol: '↩' },
   approved: { en: 'Approved', zh: '已审核通过', symbol: '✓' },
   reopened: { en: 'Reopened', zh: '已重新开放', symbol: '↺' },
+};
+
+/** A step of the reporting cycle as the board's history and its CSV say it (the step taken, in the past). */
+export const STEP_LABELS: Record<ReportingStep, { en: string; zh: string }> = {
+  submit: { en: 'Submitted', zh: '报送' },
+  approve: { en: 'Approved', zh: '审核通过' },
+  return: { en: 'Returned', zh: '退回' },
+  reopen: { en: 'Reopened', zh: '重新开放' },
 };
 
 /** The mark of a late period (past its due date, not delivered), beside its status. */

@@ -1,10 +1,10 @@
-import type { ReportingStep } from '../../contract/enums.js';
-import { FREQUENCY_LABELS, LATE_LABEL, PERIOD_STATUS_LABELS } from '../../contract/reporting-periods.js';
+import { FREQUENCY_LABELS, LATE_LABEL, PERIOD_STATUS_LABELS, STEP_LABELS } from '../../contract/reporting-periods.js';
 import type { BoardAnswer, Calendar, PeriodState } from '../../contract/schemas/cycle.js';
 import { type CsvCell, numberCell } from '../csv/cells.js';
 import type { CsvProjection } from '../csv/csv-projection.js';
 import type { CsvRequest } from '../csv/csv-request.js';
 import type { CsvRow } from '../csv/csv-response.js';
+import { allianceMinute } from '../lib/dates.js';
 
 /**
  * The status board as CSV: one row per university and period, the same figures as the JSON board.
@@ -29,18 +29,11 @@ interface BoardColumn {
   cell(line: BoardLine, o: CsvRequest, names: Names): CsvCell;
 }
 
-const STEP_LABELS: Record<ReportingStep, { en: string; zh: string }> = {
-  submit: { en: 'Submitted', zh: '报送' },
-  approve: { en: 'Approved', zh: '审核通过' },
-  return: { en: 'Returned', zh: '退回' },
-  reopen: { en: 'Reopened', zh: '重新开放' },
-};
-
 /** A moment as the alliance reads it (Shanghai, to the minute) when formatted; ISO otherwise. */
 function moment(iso: string | null, o: CsvRequest): string | null {
   if (iso === null) return null;
   if (!o.formatted) return iso;
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return allianceMinute(new Date(iso));
 }
 
 const flag = (value: boolean, o: CsvRequest, label: { en: string; zh: string }): string =>

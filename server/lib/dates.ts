@@ -19,6 +19,20 @@ const DAY_IN_ALLIANCE = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+const MINUTE_IN_ALLIANCE = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: ALLIANCE_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** A moment as the alliance reads it, to the minute: `2026-03-04 09:30` (Shanghai time, UTC+8). */
+export function allianceMinute(at: Date): string {
+  return MINUTE_IN_ALLIANCE.format(at);
+}
+
 /** Today's date (YYYY-MM-DD) where the alliance is. */
 export function today(now: Date = new Date()): string {
   return DAY_IN_ALLIANCE.format(now);
