@@ -80,8 +80,20 @@ export function failureText(error: unknown): string {
 }
 
 /**
+ * A refusal for good: the server answered with a permanent (5yz) reply (RFC 5321 §4.2.1: the same
+ * message would be refused again). Such a message fails at once, with the server's answer; an
+ * administrator retries it after the cause is mended. Transient (4yz) replies and connection
+ * failures are retried with back-off.
+ */
+export function isPermanentRefusal(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code <= 599;
+}
+
+/**
  * Sends what the outbox holds: claims one due message at a time, renders its attachments, hands it
- * to the SMTP server and records the outcome. A failed attempt is retried with back-off; a
+ * to the SMTP server and records the outcome. A failed attempt is retried with back-off (a
+ * permanent refusal is not: it fails at once); a
  * message whose claimant died is claimed again when its lease runs out. Every send has timeouts:
  * a server that hangs fails the attempt, it never holds the worker (nor any request: the worker
  * runs beside them, never inside one).
@@ -159,7 +171,7 @@ export class MailWorker {
       return 'sent';
     } catch (error) {
       const text = failureText(error);
-      const giveUp = row.attempts >= this.policy.maxAttempts;
+      const giveUp = row.attempts >= this.policy.maxAttempts || isPermanentRefusal(error);
       const retryAt = giveUp ? null : new Date(this.clock().getTime() + retryDelayMs(row.attempts, this.policy));
       await markAttemptFailed(this.db, row, text, retryAt, note);
       this.log.warn(

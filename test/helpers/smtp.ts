@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** How the test SMTP server behaves: takes mail, refuses every recipient, or takes the data and never answers. */
-export type SmtpMode = 'accept' | 'refuse' | 'hang';
+/** accept; refuse every recipient for good (550); refuse them for now (451); take the message and never answer. */
+export type SmtpMode = 'accept' | 'refuse' | 'busy' | 'hang';
 
 export interface ReceivedMail {
   /** The envelope: who the server was asked to deliver to. */
@@ -14,6 +14,8 @@ export interface ReceivedMail {
 
 /** The refusal every recipient gets in `refuse` mode: what the delivery log must show. */
 export const REFUSAL = '550 5.1.1 Mailbox unavailable (test server refuses)';
+/** What the server answers in `busy` mode: a transient refusal, to be tried again later. */
+export const BUSY = '451 4.3.0 Try again later (test server busy)';
 
 /**
  * A real SMTP server on loopback (the `smtp-server` package) that keeps what it receives, parsed
@@ -33,8 +35,9 @@ export class TestSmtpServer {
       logger: false,
       closeTimeout: 1000,
       onRcptTo: (_address, _session, callback) => {
-        if (this.mode === 'refuse') {
-          const error = Object.assign(new Error(REFUSAL.slice(4)), { responseCode: 550 });
+        if (this.mode === 'refuse' || this.mode === 'busy') {
+          const reply = this.mode === 'refuse' ? REFUSAL : BUSY;
+          const error = Object.assign(new Error(reply.slice(4)), { responseCode: Number(reply.slice(0, 3)) });
           return callback(error);
         }
         callback();

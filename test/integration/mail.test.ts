@@ -4,7 +4,7 @@ import { claimDue } from '../../server/mail/outbox.queries.js';
 import type { Mailer } from '../../server/mail/mailer.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { REFUSAL, TestSmtpServer } from '../helpers/smtp.js';
+import { BUSY, REFUSAL, TestSmtpServer } from '../helpers/smtp.js';
 import { addStandardUsers, addUser, Client, IDENTITIES } from '../helpers/users.js';
 
 const FROM = 'Alliance Outcomes <outcomes@alliance.test>';
@@ -223,15 +223,15 @@ describe(`outgoing mail through the outbox (${TEST_DB})`, () => {
     clock.set('2026-01-10T02:00:00Z');
   });
 
-  it('when the SMTP server refuses, then the message stays pending with its answer, is retried with back-off, then fails', async () => {
-    smtp.mode = 'refuse';
+  it('when the SMTP server refuses for now (4yz), then the message stays pending with its answer, is retried with back-off, then fails', async () => {
+    smtp.mode = 'busy';
     const test = await admin.post('/mail/test', { to: 'ops@alliance.test' });
     expect(test.status).toBe(201);
     const queued = (await test.json()) as MailMessage;
     expect(await deliver()).toEqual({ sent: 0, retried: 1, failed: 0 });
     let [row] = await outbox();
     expect(row!.state).toBe('pending');
-    expect(row!.last_error).toContain(REFUSAL.slice(4));
+    expect(row!.last_error).toContain(BUSY.slice(4));
     // First retry 10 s later: not before.
     expect(new Date(row!.next_attempt_at).getTime() - clock.at.getTime()).toBe(10_000);
     clock.advance(9_000);
@@ -246,7 +246,7 @@ describe(`outgoing mail through the outbox (${TEST_DB})`, () => {
     const log = (await (await admin.get('/mail/messages?state=failed')).json()) as MailLog;
     expect(log.total).toBe(1);
     expect(log.messages[0]).toMatchObject({ id: queued.id, state: 'failed', attempts: 3 });
-    expect(log.messages[0]!.lastError).toContain('Mailbox unavailable');
+    expect(log.messages[0]!.lastError).toContain('Try again later');
     expect(log.counts).toEqual({ pending: 0, sending: 0, sent: 0, failed: 1 });
     // An administrator retries it once the server takes mail again.
     smtp.mode = 'accept';
@@ -259,6 +259,25 @@ describe(`outgoing mail through the outbox (${TEST_DB})`, () => {
     const [mail] = await smtp.waitFor(1);
     expect(mail!.parsed.messageId).toBe(queued.messageId);
     expect(mail!.parsed.subject).toBe('【联盟成果】测试邮件 / Test message');
+  });
+
+  it('when the SMTP server refuses for good (5yz), then the message fails at its first attempt with the answer, and a retry sends it', async () => {
+    smtp.mode = 'refuse';
+    const before = smtp.received.length;
+    const queued = (await (await admin.post('/mail/test', { to: 'ops@alliance.test' })).json()) as MailMessage;
+    expect(await deliver()).toEqual({ sent: 0, retried: 0, failed: 1 });
+    const log = (await (await admin.get('/mail/messages?state=failed')).json()) as MailLog;
+    const failed = log.messages.find((m) => m.id === queued.id)!;
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(failed.lastError).toContain(REFUSAL.slice(4));
+    // Nothing is tried again on its own, however long one waits.
+    clock.advance(3_600_000);
+    expect(await deliver()).toEqual({ sent: 0, retried: 0, failed: 0 });
+    smtp.mode = 'accept';
+    expect((await admin.post(`/mail/messages/${queued.id}/retry`)).status).toBe(200);
+    expect(await deliver()).toEqual({ sent: 1, retried: 0, failed: 0 });
+    const mails = await smtp.waitFor(before + 1);
+    expect(mails.at(-1)!.parsed.messageId).toBe(queued.messageId);
   });
 
   it('when the SMTP server hangs, then the attempt times out, the message stays pending, and requests are answered meanwhile', async () => {

@@ -23,7 +23,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}).publicUrl).toBeNull();
     expect(loadConfig({ PUBLIC_URL: 'https://outcomes.example.edu.cn/' }).publicUrl).toBe('https://outcomes.example.edu.cn');
     expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:3000/dash//' }).publicUrl).toBe('http://10.0.0.5:3000/dash');
-    for (const bad of ['outcomes.example.edu.cn', 'ftp://h/', 'https://u:secret@h/', 'https://h/?a=1', 'https://h/#/x', 'javascript:alert(1)'])
+    for (const bad of [
+      'outcomes.example.edu.cn',
+      'ftp://h/',
+      'https://u:secret@h/',
+      'https://h/?a=1',
+      'https://h/#/x',
+      'javascript:alert(1)',
+    ])
       expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL/);
     expect(() => loadConfig({ PUBLIC_URL: 'https://u:secret@h/' })).not.toThrow(/secret/);
   });
