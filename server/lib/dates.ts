@@ -33,6 +33,9 @@ export function allianceMinute(at: Date): string {
   return MINUTE_IN_ALLIANCE.format(at);
 }
 
+/** A moment as the alliance reads it, zone said: `2026-03-04 09:30 (UTC+8)`. */
+export const allianceTime = (at: Date): string => `${allianceMinute(at)} (UTC+8)`;
+
 /** Today's date (YYYY-MM-DD) where the alliance is. */
 export function today(now: Date = new Date()): string {
   return DAY_IN_ALLIANCE.format(now);

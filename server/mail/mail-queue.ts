@@ -4,7 +4,7 @@ import type { MailLang } from '../../contract/schemas/mail.js';
 import type { StepListener, TakenStep } from '../cycle/cycle.service.js';
 import type { Database } from '../db/schema.js';
 import type { SubmissionListener } from '../report/report-submissions.js';
-import { allianceMinute } from '../lib/dates.js';
+import { allianceTime } from '../lib/dates.js';
 import { composeMail, type MailFacts, type UniversityNames } from './mail-messages.js';
 import { readMailSettings } from './mail-settings.js';
 import { enqueueMail } from './outbox.queries.js';
@@ -16,9 +16,6 @@ export const RECIPIENTS_PER_MESSAGE = 100;
 
 /** The process's clock: the scheduler and the back-off read it, so tests can move time. */
 export type Clock = () => Date;
-
-/** A time as the alliance reads it: `2026-03-04 09:30 (UTC+8)`. */
-export const allianceTime = (at: Date): string => `${allianceMinute(at)} (UTC+8)`;
 
 export async function universityNames(db: Kysely<Database>, code: string): Promise<UniversityNames> {
   const row = await db

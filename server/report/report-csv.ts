@@ -3,6 +3,7 @@ import type { CsvRow } from '../csv/csv-response.js';
 import { unitLabel, withUnit } from '../kpi/labels.js';
 import { NotFound, said } from '../lib/problems.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
+import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods.js';
 import type { Breakdown, Figure, ReportDocument, ReportMeasure } from './report.types.js';
 
 /**
@@ -291,8 +292,8 @@ export function reportCsv(doc: ReportDocument, table: ReportTable, lang: Lang): 
           p.period,
           p.from,
           p.to,
-          p.state,
-          p.ended ? 'true' : 'false',
+          PERIOD_STATUS_LABELS[p.state][lang],
+          p.ended ? L(lang, 'yes', '是') : L(lang, 'no', '否'),
           p.status,
         ]),
       };

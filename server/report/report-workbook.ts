@@ -3,6 +3,7 @@ import type { WorkbookProjection } from '../csv/csv-projection.js';
 import type { CsvRow } from '../csv/csv-response.js';
 import type { SheetSpec } from '../csv/xlsx-response.js';
 import { unitLabel } from '../kpi/labels.js';
+import { allianceTime } from '../lib/dates.js';
 import { REPORT_TABLES, reportCsv, TITLES } from './report-csv.js';
 import type { ReportDocument } from './report.types.js';
 
@@ -22,7 +23,7 @@ function coverSheet(doc: ReportDocument, sha256: string, lang: Lang, submission?
     [L(lang, 'Target year', '目标年度'), numberCell(String(doc.targetYear), doc.targetYear, '0')],
     [L(lang, 'Year to date from', '年初至期末起始'), dateCell(doc.yearToDate.from)],
     [L(lang, 'Year to date to', '年初至期末截止'), dateCell(doc.yearToDate.to)],
-    [L(lang, 'Data as of', '数据截至'), doc.data.asOf],
+    [L(lang, 'Data as of', '数据截至'), doc.data.asOf === null ? null : allianceTime(new Date(doc.data.asOf))],
     [L(lang, 'Data version', '数据版本'), numberCell(String(doc.data.version), doc.data.version, '0')],
     [L(lang, 'First record dated', '最早记录日期'), doc.data.firstDate === null ? null : dateCell(doc.data.firstDate)],
     [L(lang, 'Last record dated', '最晚记录日期'), doc.data.lastDate === null ? null : dateCell(doc.data.lastDate)],

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_STATUS_LABELS } from '../../contract/figure-status.js';
+import type { PeriodStatus } from '../../contract/enums.js';
+import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods.js';
 import { parseCsv } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -223,12 +225,18 @@ describe(`the status of figures (${TEST_DB})`, () => {
       [...list].sort((a, b) => `${a.university}|${a.period}`.localeCompare(`${b.university}|${b.period}`));
     expect(byKey(report.status.notFinal)).toEqual(byKey([...expectedNotFinal.values()] as never));
     const notFinalCsv = parseCsv(await (await commission.get('/report?period=2024-H1&format=csv&table=not-final')).text());
-    expect(notFinalCsv.rows.map((r) => `${r[0]}|${r[2]}|${r[7]}`).sort()).toEqual(
+    expect(notFinalCsv.rows.map((r) => `${r[0]}|${r[2]}|${r[5]}|${r[7]}`).sort()).toEqual(
       [...expectedNotFinal.values()]
-        .map(
-          (p) =>
-            `${(p as { university: string }).university}|${(p as { period: string }).period}|${(p as { status: string }).status}`,
-        )
+        .map((p) => {
+          const { university, period, state, status } = p as {
+            university: string;
+            period: string;
+            state: PeriodStatus;
+            status: string;
+          };
+          // The state in words of the table's language (English here), as the board says it.
+          return `${university}|${period}|${PERIOD_STATUS_LABELS[state].en}|${status}`;
+        })
         .sort(),
     );
     const summaryTable = parseCsv(await (await commission.get('/report?period=2024-H1&format=csv&table=summary')).text());

@@ -266,6 +266,12 @@ describe(`XLSX exports, read back by an independent reader (${TEST_DB})`, () => 
           .grid(cover)
           .flat()
           .map((cell) => cell?.v);
+        // When the data were read, in the alliance's time (UTC+8), as the cover says it.
+        const asOf = document.data.asOf;
+        if (asOf !== null)
+          expect(coverCells).toContain(
+            `${new Date(Date.parse(asOf) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`,
+          );
         if (json) expect(coverCells).toContain(json.sha256);
         else {
           const stored = await database.db
