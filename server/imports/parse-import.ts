@@ -637,7 +637,11 @@ async function checkRows(
           }
           cell = read.text;
         }
-        input[column.name] = column.type === 'text' ? unescapeTextCell(cell.trim()) : cell;
+        // A CSV's text cell starting with an apostrophe before = + - @ is our exports' defusing of a
+        // formula: one apostrophe is taken off. A workbook's text cell is text as it stands (a
+        // workbook writes it as a string, never a formula; Excel keeps a typed apostrophe out of the value).
+        input[column.name] =
+          column.type === 'text' ? (typeof stored === 'string' ? unescapeTextCell(cell.trim()) : cell.trim()) : cell;
         if (!sample[0] && column.type === 'text' && BEYOND_ASCII.test(cell))
           sample[0] = { line, column: column.name, text: shown(String(input[column.name])) };
       });

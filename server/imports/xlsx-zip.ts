@@ -15,7 +15,7 @@ export const ZIP_LIMITS = {
   totalBytes: 1024 * 1024 * 1024,
   /** An entry may inflate to this much whatever its ratio... */
   freeBytes: 16 * 1024 * 1024,
-  /** ...and past it, to at most this many times its compressed size. */
+  /** ...and past it, to at most this many times the compressed bytes read so far. */
   ratio: 200,
 } as const;
 
@@ -136,12 +136,11 @@ export class ZipFile {
       end: start + entry.compressedSize - 1,
       highWaterMark: 64 * 1024,
     });
-    let read = 0;
-    raw.on('data', (chunk: Buffer | string) => {
-      read += chunk.length;
-      onCompressed(start + read);
-    });
     const counter = new InflateCounter(this, entry);
+    raw.on('data', (chunk: Buffer | string) => {
+      counter.compressed += chunk.length;
+      onCompressed(start + counter.compressed);
+    });
     const fail = (error: Error) => counter.destroy(error instanceof ZipRefused ? error : damaged());
     if (entry.compressedSize === 0) {
       raw.destroy();
@@ -183,9 +182,15 @@ export class ZipFile {
   }
 }
 
-/** Counts what an entry inflates to, and fails past the limits or short of, or past, the declared size. */
+/**
+ * Counts what an entry inflates to, and fails past the limits or short of, or past, the declared
+ * size. The ratio is of the bytes inflated so far to the compressed bytes read so far (the file is
+ * read at most a block ahead of the inflater): a bomb is refused within its first megabytes.
+ */
 class InflateCounter extends Transform {
   #bytes = 0;
+  /** Compressed bytes read from the file so far. */
+  compressed = 0;
 
   constructor(
     readonly zip: ZipFile,
@@ -199,7 +204,7 @@ class InflateCounter extends Transform {
     this.zip.inflated += chunk.length;
     if (
       this.zip.inflated > ZIP_LIMITS.totalBytes ||
-      (this.#bytes > ZIP_LIMITS.freeBytes && this.#bytes > ZIP_LIMITS.ratio * Math.max(1, this.entry.compressedSize))
+      (this.#bytes > ZIP_LIMITS.freeBytes && this.#bytes > ZIP_LIMITS.ratio * Math.max(1, this.compressed))
     ) {
       done(
         new ZipRefused(
