@@ -294,6 +294,23 @@ describe(`XLSX import (${TEST_DB})`, () => {
     expect(await credits('S-')).toEqual([]);
   });
 
+  it('when a CSV has a second header row in the other language, then it is passed over and the records start on line 3', async () => {
+    const columns = KIND_COLUMNS.credit;
+    const file = `${columns.map((c) => c.name).join(',')}\r\n${columns.map((c) => c.zh).join(',')}\r\nUSST,CSV2-1,NJTECH,Course,2023-2024-1,2024-03-15,12,2\r\nUSST,CSV2-2,NJTECH,Course,2023-2024-1,2024-03-15,-1,2\r\n`;
+    const problem = await problemOf(await post(admin, 'credit', file, '', 'text/csv'));
+    expect(problem.errors).toEqual([expect.objectContaining({ line: 4, column: 'students', code: 'not_negative' })]);
+    expect(problem.errors![0]!.sheet).toBeUndefined();
+    const good = file.replace(',-1,', ',1,');
+    expect(await (await post(admin, 'credit', good, '', 'text/csv')).json()).toMatchObject({
+      format: 'csv',
+      sheet: null,
+      inserted: 2,
+    });
+    // A row that names the columns anywhere but right under the header is a row, and a wrong one.
+    const late = `${columns.map((c) => c.name).join(',')}\r\nUSST,CSV2-3,NJTECH,Course,2023-2024-1,2024-03-15,12,2\r\n${columns.map((c) => c.zh).join(',')}\r\n`;
+    expect((await problemOf(await post(admin, 'credit', late, '', 'text/csv'))).errors![0]).toMatchObject({ line: 3 });
+  });
+
   it('when no sheet has a header of the kind, then the problems name the first sheet', async () => {
     const book = new ExcelJS.Workbook();
     book.addWorksheet('Notes').addRow(['not', 'a', 'header']);
