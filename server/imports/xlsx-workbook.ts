@@ -496,6 +496,7 @@ function typedCell(
   if (value === null || (value === '' && type !== 'str' && type !== 's')) return cell.formula ? { kind: 'uncached' } : undefined;
   switch (type) {
     case 's': {
+      if (value.trim() === '') return cell.formula ? { kind: 'uncached' } : undefined;
       const text = book.sharedStrings[Number(value)];
       if (text === undefined) throw new ZipRefused(said('xlsx_damaged'));
       return { kind: 'text', text };

@@ -224,6 +224,13 @@ describe(`XLSX import (${TEST_DB})`, () => {
       expect.objectContaining({ sheet: '学分', cell: 'G4', line: 4, column: 'students', code: 'whole_number' }),
     ]);
     expect(await records()).toBe(before);
+    // The rejected file is recorded, as a rejected CSV is.
+    const last = await database.db
+      .selectFrom('import_batch')
+      .select(['status', 'file_name'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last.status).toBe('rejected');
     const batches = await snapshot();
     const good = await creditBook((sheet) => sheet.addRow(creditRow('W-3')));
     const dry = await (await post(admin, 'credit', good, '?dryRun=true')).json();
@@ -367,6 +374,29 @@ describe(`XLSX import (${TEST_DB})`, () => {
     const problem = await problemOf(await post(admin, 'credit', bytes));
     expect(problem.code).toBe('too_many_empty_rows');
     expect(problem.errors![0]).toMatchObject({ sheet: 'Big', line: 10_002 });
+  });
+
+  it('when a workbook passes a bound (shared strings, a row too wide or too long, a part lying about its size), then it is refused naming it', async () => {
+    const headerRow = `<row r="1">${KIND_COLUMNS.credit.map((c, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${c.name}</t></is></c>`).join('')}</row>`;
+    const sharedStrings = zipOf([
+      ...workbookParts([{ name: 'S', xml: `<sheetData>${headerRow}</sheetData>` }]),
+      { name: 'xl/sharedStrings.xml', raw: { deflated: deflateRawSync(Buffer.from('<sst/>')), size: 40 * 1024 * 1024 } },
+    ]);
+    expect((await problemOf(await post(admin, 'credit', sharedStrings))).code).toBe('xlsx_shared_strings');
+    const wide = `<row r="2">${Array.from({ length: 101 }, (_, i) => `<c><v>${i}</v></c>`).join('')}</row>`;
+    const tooWide = await problemOf(
+      await post(admin, 'credit', zipOf(workbookParts([{ name: 'W', xml: `<sheetData>${headerRow}${wide}</sheetData>` }]))),
+    );
+    expect(tooWide).toMatchObject({ code: 'row_too_large', errors: [{ sheet: 'W', line: 2, code: 'row_too_many_cells' }] });
+    const long = `<row r="2"><c r="D2" t="inlineStr"><is><t>${'x'.repeat(70_000)}</t></is></c></row>`;
+    const tooLong = await problemOf(
+      await post(admin, 'credit', zipOf(workbookParts([{ name: 'L', xml: `<sheetData>${headerRow}${long}</sheetData>` }]))),
+    );
+    expect(tooLong).toMatchObject({ code: 'row_too_large', errors: [{ sheet: 'L', line: 2, code: 'row_too_long' }] });
+    // A sheet that inflates to more than its directory declares is damaged, not read on.
+    const xml = `<?xml version="1.0"?><worksheet><sheetData>${headerRow}</sheetData></worksheet>`;
+    const lying = zipOf(workbookParts([{ name: 'X', raw: { deflated: deflateRawSync(Buffer.from(xml)), size: 10 } }]));
+    expect((await problemOf(await post(admin, 'credit', lying))).code).toBe('xlsx_damaged');
   });
 
   it('when a tiny zip inflates to gigabytes, then it is refused fast, and memory does not grow with it', async () => {
