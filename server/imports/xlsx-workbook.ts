@@ -230,20 +230,13 @@ async function readSharedStrings(zip: ZipFile, entry: ZipEntry): Promise<string[
   parser.on('doctype', () => {
     throw new ZipRefused(said('xlsx_damaged'));
   });
-  await feed(zip, entry, parser, MAX_SHARED_STRINGS_BYTES, () => undefined);
+  await feed(zip, entry, parser, MAX_SHARED_STRINGS_BYTES);
   return strings;
 }
 
 /** Streams an entry's XML into a parser; refuses a stretch with no tag longer than a row may be. */
-async function feed(
-  zip: ZipFile,
-  entry: ZipEntry,
-  parser: SaxesParser,
-  max: number,
-  onCompressed: (position: number) => void,
-  between?: () => Promise<void> | void,
-): Promise<void> {
-  const stream = await zip.open(entry, onCompressed);
+async function feed(zip: ZipFile, entry: ZipEntry, parser: SaxesParser, max: number): Promise<void> {
+  const stream = await zip.open(entry);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let untagged = 0;
   let total = 0;
@@ -266,7 +259,6 @@ async function feed(
         if (error instanceof ZipRefused || error instanceof SheetRowRefused) throw error;
         throw new ZipRefused(said('xlsx_damaged'));
       }
-      await between?.();
     }
     try {
       parser.close();
