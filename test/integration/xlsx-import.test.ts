@@ -327,6 +327,23 @@ describe(`XLSX import (${TEST_DB})`, () => {
     expect(problem.errors![0]).toMatchObject({ sheet: 'Notes', line: 1 });
   });
 
+  it('when a hidden sheet comes first with a header of the kind, then it is passed over and the visible one is read', async () => {
+    const header = `<row r="1">${KIND_COLUMNS.credit.map((c, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${c.name}</t></is></c>`).join('')}</row>`;
+    const row = (ref: string, students: string) =>
+      `<row r="2"><c r="A2" t="inlineStr"><is><t>USST</t></is></c><c r="B2" t="inlineStr"><is><t>${ref}</t></is></c><c r="C2" t="s"><v>0</v></c><c r="D2" t="inlineStr"><is><t>Course</t></is></c><c r="E2" t="inlineStr"><is><t>2023-2024-1</t></is></c><c r="F2" t="inlineStr"><is><t>2024-03-15</t></is></c><c r="G2"><v>${students}</v></c><c r="H2"><v>1</v></c></row>`;
+    const bytes = zipOf(
+      workbookParts(
+        [
+          { name: 'Old', state: 'hidden', xml: `<sheetData>${header}${row('HID-1', '-5')}</sheetData>` },
+          { name: 'Now', xml: `<sheetData>${header}${row('HID-2', '7')}</sheetData>` },
+        ],
+        { sharedStrings: ['NJTECH'] },
+      ),
+    );
+    expect(await (await post(admin, 'credit', bytes)).json()).toMatchObject({ sheet: 'Now', inserted: 1 });
+    expect((await credits('HID-')).map((r) => [r.ref, r.host_university_code, r.students])).toEqual([['HID-2', 'NJTECH', 7]]);
+  });
+
   it('when a file is an old .xls, an OpenDocument file, another zip or a workbook cut short, then a 422 says what it is', async () => {
     const ole2 = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
     const ods = zipOf([
