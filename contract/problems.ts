@@ -484,6 +484,79 @@ export const PROBLEMS = {
     (p) =>
       `按 GB18030（GBK）读取，此处为“${p.text}”：拉丁字母单词中夹有汉字，或出现私用区字符，这是 Windows-1252 文件被误读为 GBK 时的特征`,
   ),
+  xlsx_truncated: entry(
+    () => 'The file starts as a zip (an .xlsx workbook is one) but is cut short or damaged: save the workbook again in Excel (.xlsx) and import it again.',
+    () => '文件以 zip 格式开头（.xlsx 工作簿即为 zip），但已被截断或损坏：请在 Excel 中重新保存为 .xlsx 后再导入。',
+  ),
+  xlsx_damaged: entry(
+    () => 'The workbook is damaged (its zip or its XML cannot be read): save it again in Excel (.xlsx), or save the sheet as CSV UTF-8, and import it again.',
+    () => '工作簿已损坏（无法读取其 zip 或 XML）：请在 Excel 中重新保存为 .xlsx，或将工作表另存为“CSV UTF-8”后再导入。',
+  ),
+  xlsx_zip64: entry(
+    () => 'The workbook is stored as a ZIP64 archive, which an import of at most 50 MB never needs: save it again in Excel (.xlsx).',
+    () => '工作簿以 ZIP64 格式存储，而不超过 50 MB 的导入文件无需此格式：请在 Excel 中重新保存为 .xlsx。',
+  ),
+  xlsx_compression: entry<{ method: number }>(
+    (p) => `The workbook uses a zip compression method (${p.method}) that Excel does not write: save it again in Excel (.xlsx).`,
+    (p) => `工作簿使用了 Excel 不会使用的 zip 压缩方式（${p.method}）：请在 Excel 中重新保存为 .xlsx。`,
+  ),
+  xlsx_zip_bomb: entry<{ part: string; ratio: number; megabytes: number }>(
+    (p) =>
+      `The workbook's part ${p.part} inflates to more than ${p.ratio} times its compressed size, or the workbook to more than ${count(p.megabytes)} MB: no workbook of records does; it is refused unread.`,
+    (p) => `工作簿的部件 ${p.part} 解压后超过其压缩大小的 ${p.ratio} 倍，或整个工作簿解压后超过 ${count(p.megabytes)} MB：记录工作簿不会如此，已拒绝读取。`,
+  ),
+  xlsx_is_xls: entry(
+    () =>
+      'This is an Excel 97–2003 workbook (.xls) or another old Office file, which is not read: in Excel, save it as an Excel Workbook (.xlsx) or as CSV UTF-8, and import that.',
+    () => '这是 Excel 97–2003 工作簿（.xls）或其他旧版 Office 文件，无法读取：请在 Excel 中另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8”后再导入。',
+  ),
+  xlsx_is_ods: entry(
+    () => 'This is an OpenDocument file (.ods), which is not read: save it as an Excel Workbook (.xlsx) or as CSV UTF-8, and import that.',
+    () => '这是 OpenDocument 文件（.ods），无法读取：请另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8”后再导入。',
+  ),
+  xlsx_is_xlsb: entry(
+    () => 'This is an Excel binary workbook (.xlsb), which is not read: save it as an Excel Workbook (.xlsx) or as CSV UTF-8, and import that.',
+    () => '这是 Excel 二进制工作簿（.xlsb），无法读取：请另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8”后再导入。',
+  ),
+  xlsx_not_workbook: entry(
+    () => 'This is a zip file but not an Excel workbook (it has no xl/workbook.xml): import a CSV, or an .xlsx saved by Excel.',
+    () => '这是 zip 文件，但不是 Excel 工作簿（没有 xl/workbook.xml）：请导入 CSV，或由 Excel 保存的 .xlsx。',
+  ),
+  xlsx_part_too_large: entry(
+    () => 'A part of the workbook (its list of sheets, relationships or styles) is larger than 8 MB: no workbook of records has one; save it again in Excel.',
+    () => '工作簿的某个部件（工作表列表、关系或样式）超过 8 MB：记录工作簿不会如此；请在 Excel 中重新保存。',
+  ),
+  xlsx_shared_strings: entry<{ megabytes: number }>(
+    (p) =>
+      `The workbook's shared strings are larger than ${p.megabytes} MB: split the file, or save the sheet as CSV UTF-8 and import that.`,
+    (p) => `工作簿的共享字符串超过 ${p.megabytes} MB：请拆分文件，或将工作表另存为“CSV UTF-8”后导入。`,
+  ),
+  xlsx_no_sheet: entry(
+    () => 'The workbook has no visible worksheet to read.',
+    () => '工作簿中没有可读取的可见工作表。',
+  ),
+  xlsx_error_value: entry<{ value: string }>(
+    (p) => `holds the error ${p.value}: correct the formula or type the value`,
+    (p) => `单元格为错误值 ${p.value}：请修正公式或直接填写数值`,
+  ),
+  xlsx_formula_without_value: entry(
+    () => 'holds a formula whose result was never saved: open the file in Excel and save it again (or paste the values)',
+    () => '单元格中的公式没有保存计算结果：请在 Excel 中打开后重新保存（或粘贴为数值）',
+  ),
+  xlsx_date_not_expected: entry(
+    () => 'is a date cell, but this column takes no date: format the cell as text (or as a number) and type the value',
+    () => '单元格是日期格式，但此列不接受日期：请将单元格设为文本（或数字）格式后重新填写',
+  ),
+  xlsx_not_a_day: entry<{ value: string; date1904: boolean }>(
+    (p) =>
+      `the number ${p.value} is no day of the workbook's calendar (${p.date1904 ? '1904 date system: 0 is 1904-01-01' : '1900 date system: 1 is 1900-01-01, and 60 the 29 February 1900 that never was'}): type the date as YYYY-MM-DD`,
+    (p) =>
+      `数字 ${p.value} 不是工作簿日历中的日期（${p.date1904 ? '1904 日期系统：0 为 1904-01-01' : '1900 日期系统：1 为 1900-01-01，60 为并不存在的 1900 年 2 月 29 日'}）：请按 YYYY-MM-DD 填写日期`,
+  ),
+  xlsx_merged: entry<{ range: string }>(
+    (p) => `the cells ${p.range} are merged: unmerge them and give each cell its value`,
+    (p) => `单元格 ${p.range} 已合并：请取消合并，并为每个单元格填写数值`,
+  ),
   header_mismatch: entry(
     () => 'The header does not match the columns of this kind of record.',
     () => '表头与此类记录的列不符。',
@@ -629,8 +702,8 @@ export const PROBLEMS = {
     (p) => `请以 text/csv 或 multipart/form-data 发送文件，而不是 ${p.type || '无内容类型'}。`,
   ),
   must_be_csv_or_form: entry(
-    () => 'must be text/csv or multipart/form-data',
-    () => '必须是 text/csv 或 multipart/form-data',
+    () => 'must be text/csv, the .xlsx type (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet) or multipart/form-data',
+    () => '必须是 text/csv、.xlsx 类型（application/vnd.openxmlformats-officedocument.spreadsheetml.sheet）或 multipart/form-data',
   ),
   upload_idle: entry<{ seconds: number }>(
     (p) => `The upload sent nothing for ${p.seconds} s; it was stopped. Send the file again.`,
@@ -1280,9 +1353,13 @@ export function fromIssueMessage(message: string): Said {
 export interface ProblemPlace {
   /** A query or body parameter, e.g. `by` or `body.email`. */
   path?: string;
-  /** A CSV line, numbered as a spreadsheet shows it (the header is line 1). */
+  /** A CSV line, numbered as a spreadsheet shows it (the header is line 1); a workbook's row number. */
   line?: number;
   column?: string;
+  /** A workbook's sheet, by its name (imports of `.xlsx` files). */
+  sheet?: string;
+  /** A workbook's cell, as Excel names it (`C12`). */
+  cell?: string;
 }
 
 /** One of a problem's `errors`, as the API sends it: where, which problem, and its English words. */

@@ -7,6 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { FACT_KINDS, type FactKind } from '../server/db/schema.js';
 import { MAX_EMPTY_ROWS } from '../server/imports/parse-import.js';
+import { MAX_PART_BYTES, MAX_SHARED_STRINGS_BYTES } from '../server/imports/xlsx-workbook.js';
+import { ZIP_LIMITS } from '../server/imports/xlsx-zip.js';
+import { FIRST_DATE } from '../contract/text.js';
+import { XLSX_CONTENT_TYPE } from '../server/csv/xlsx-response.js';
 import { MAX_ROW_BYTES, MAX_ROW_CELLS } from '../server/csv/record-bounds.js';
 import {
   type ColumnSpec,
@@ -328,6 +332,55 @@ export function csvDocs(): string {
     '- The file is kept on disk while it is checked and applied, never whole in memory; the server runs',
     '  two imports at once, with four more waiting their turn, and receives at most eight uploads at once.',
     '  Beyond that the answer is 503 with `Retry-After`: send the file again then.',
+    '- A header may be followed by a second header row naming the same columns in the other language',
+    '  (English names under Chinese labels, or the other way round, as a template has them): each of its',
+    '  cells names the column above it, in either language. It is passed over as a header, and the records',
+    '  start on the row after it (line 3).',
+    '',
+    '## Workbooks the dashboard reads (XLSX import)',
+    '',
+    'An Excel workbook (`.xlsx`) imports through the same checks as a CSV, with the same answer, all or',
+    'nothing, dry run, steward scope and audit: `POST /api/v1/imports/<kind>` with the workbook as the body',
+    `(\`${XLSX_CONTENT_TYPE}\`, or any type the CSV takes) or as the \`file\` part of a form, or`,
+    '`npm run cli -- import <kind> <file.xlsx>`.',
+    '',
+    '- A workbook is recognised by its bytes (a zip holding `xl/workbook.xml`), whatever its name or',
+    '  content type says. An Excel 97–2003 file (`.xls`, or any OLE2 file), an OpenDocument file (`.ods`),',
+    '  a binary workbook (`.xlsb`), another zip, or a zip cut short is a 422 saying what it is and to save',
+    '  the sheet as an Excel Workbook (.xlsx) or CSV UTF-8.',
+    '- The sheet read is the first worksheet in tab order whose first row with a value is a header of the',
+    '  kind (English or Chinese names, as in a CSV); sheets before it (instructions) and after it (lists)',
+    '  are not read. Hidden sheets and chart sheets are passed over. When no sheet has such a header, the',
+    '  problems are those of the first sheet’s header. The answer names the sheet (`sheet`, with',
+    '  `format: "xlsx"`; `encoding` and `delimiter` are null), as the command line does.',
+    '- Every problem names the sheet (`sheet`) and the cell (`cell`, such as `C12`) besides the line (the',
+    '  sheet’s row number) and the column; a merged range is named as a range (`D10:D11`).',
+    '- A cell is read as its column reads it:',
+    '  - text as it stands, rich text as its runs joined, a hyperlink as its text; a text cell that',
+    '    looks like a number (a ref `00123`) stays that text. A text cell starting with = + - or @ is',
+    '    text (a workbook holds no formula of ours), so an export imports back to the same strings.',
+    '  - a number in a money, count or credits column as its shortest round-trip decimal: an amount with',
+    '    a third decimal, or a count with a fraction, is refused as in a CSV. A number in a text, ref or',
+    '    code column is its plain decimal (`123000`, never `1.23E+5`, never `123000.0`).',
+    '  - a date column takes a date cell, a serial number, or text `YYYY-MM-DD`. Serial numbers count in',
+    '    the workbook’s date system: 1900 (1 is 1900-01-01; 60 is the 29 February 1900 that Excel keeps',
+    '    from Lotus 1-2-3 and is refused; 61 is 1900-03-01) or 1904 (`date1904`: 0 is 1904-01-01). A',
+    '    time of day is left out. A number that is no day (0, negative) is refused naming the cell; a day',
+    '    before 1900 cannot be a date cell, and as text (`1899-12-31`) meets the column’s rule (not before',
+    `    ${FIRST_DATE}).`,
+    '  - a date cell in a column that takes no date is refused naming the cell: format it as text.',
+    '  - a boolean is `TRUE` or `FALSE`; an error value (`#N/A`, `#DIV/0!`) is refused naming the cell.',
+    '  - a formula is read as its cached result (what Excel saved); a formula saved without one (written',
+    '    by a program, never computed) is refused naming the cell: open and save the file in Excel.',
+    '- Merged cells anywhere from the header row down are refused naming the range: a merged area keeps',
+    '  its value in its first cell only, so reading it would leave the other cells empty without saying so.',
+    '- Hidden rows are read like any other row: hiding a row does not leave it out of the import.',
+    '- Limits, besides the CSV’s (1,000,000 rows, 10,000 empty rows, 100 cells a row, 64 KB of text a',
+    `  row): the workbook’s parts inflate to at most ${ZIP_LIMITS.totalBytes / 1024 / 1024} MB together, and a part past its first`,
+    `  ${ZIP_LIMITS.freeBytes / 1024 / 1024} MB to at most ${ZIP_LIMITS.ratio} times the compressed bytes read so far (counted as the bytes`,
+    '  inflate, whatever the zip declares: a zip bomb is refused within its first megabytes); its shared',
+    `  strings at most ${MAX_SHARED_STRINGS_BYTES / 1024 / 1024} MB of XML (held in memory while the sheet is read); its list of sheets, relationships`,
+    `  and styles at most ${MAX_PART_BYTES / 1024 / 1024} MB each. The sheet itself is streamed a block at a time.`,
     '',
   ];
   for (const kind of FACT_KINDS) {

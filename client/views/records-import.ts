@@ -37,7 +37,7 @@ class ImportProblem extends Error {
 }
 
 /**
- * Uploads a CSV as `multipart/form-data` (part `file`) with XMLHttpRequest, which, unlike
+ * Uploads a CSV or a workbook as `multipart/form-data` (part `file`) with XMLHttpRequest, which, unlike
  * fetch, reports upload progress. The session cookie and the CSRF token go with it.
  */
 function uploadImport(
@@ -127,17 +127,19 @@ const ignoredNote = (answer: ImportResult) =>
     : nothing;
 
 /**
- * How the server read the file: its encoding and delimiter, found from the file itself, and the first
+ * How the server read the file: a CSV's encoding and delimiter, found from the file itself, or the
+ * workbook's sheet it read, and the first
  * text beyond ASCII as read, where a wrong encoding shows; a word more with GB18030, which is inferred.
  */
 const readingNote = (answer: ImportResult) =>
-  html`<p class="import-reading" data-encoding=${answer.encoding} data-delimiter=${answer.delimiter}>${t(
-    'records.import.reading',
-    {
-      encoding: t(ENCODING_NAMES[answer.encoding]),
-      delimiter: t(DELIMITER_NAMES[answer.delimiter]),
-    },
-  )}${
+  html`<p class="import-reading" data-format=${answer.format} data-encoding=${answer.encoding ?? ''} data-delimiter=${answer.delimiter ?? ''}>${
+    answer.encoding && answer.delimiter
+      ? t('records.import.reading', {
+          encoding: t(ENCODING_NAMES[answer.encoding]),
+          delimiter: t(DELIMITER_NAMES[answer.delimiter]),
+        })
+      : t('records.import.readingSheet', { sheet: answer.sheet ?? '' })
+  }${
     answer.sample
       ? html` <span class="import-sample" data-line=${answer.sample.line}>${t('records.import.sample', {
           line: formatCount(answer.sample.line),
@@ -214,7 +216,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     </details>
     <div class="form-field">
       <label for=${fileId}>${t('records.import.file')}</label>
-      <input type="file" id=${fileId} accept=".csv,.txt,text/csv,text/plain" data-action="choose-file" ?disabled=${progress !== undefined}
+      <input type="file" id=${fileId} accept=".csv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" data-action="choose-file" ?disabled=${progress !== undefined}
         @change=${(e: Event) => {
           inFlight?.abort();
           file = (e.target as HTMLInputElement).files?.[0];
@@ -309,7 +311,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
   function showFailure(error: unknown) {
     if (!(error instanceof ImportProblem)) return fail(t('records.import.failed', { message: messageOf(error) }));
     const { problem, errorCount } = error;
-    const rows = problem.errors.filter((e) => e.line !== undefined || e.column !== undefined);
+    const rows = problem.errors.filter((e) => e.line !== undefined || e.column !== undefined || e.sheet !== undefined);
     const listed = rows.length > 0 && !problem.errors.every(wholeFile);
     const lines = new Set(rows.map((r) => r.line).filter((l) => l !== undefined)).size;
     const count =
@@ -337,7 +339,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
                     <th scope="col">${t('records.import.column')}</th><th scope="col">${t('records.import.message')}</th></tr></thead>
                   <tbody>${rows.map(
                     (r) => html`<tr data-line=${r.line ?? ''}><td class="numeric">${r.line ?? '—'}</td><td>${label(r.column)}</td>
-                      <td>${r.message}</td></tr>`,
+                      <td>${r.sheet !== undefined ? html`<span class="import-cell" data-sheet=${r.sheet} data-cell=${r.cell ?? ''}>${t(r.cell ? 'records.import.sheetCell' : 'records.import.sheetOnly', { sheet: r.sheet, cell: r.cell ?? '' })}</span>` : nothing}${r.message}</td></tr>`,
                   )}</tbody>
                 </table>
               </div>`

@@ -53,6 +53,10 @@ export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
 export const IMPORT_DELIMITERS = ['comma', 'tab'] as const;
 export type ImportDelimiter = (typeof IMPORT_DELIMITERS)[number];
 
+/** What an imported file is, found from its bytes: a CSV, or an Excel workbook (`.xlsx`). */
+export const IMPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
 /** A text cell of an imported file as it was read: its line (as a spreadsheet numbers it), column and text (at most 60 characters). */
 export const TextSampleSchema = z.object({ line: z.number(), column: z.string(), text: z.string() });
 export type TextSample = z.infer<typeof TextSampleSchema>;
@@ -69,10 +73,14 @@ export const ImportResultSchema = z.object({
   sha256: z.string(),
   /** Read-only columns of the file that were not read (a contract's received_cny). */
   ignored: z.array(z.string()),
-  /** The encoding the file was read in, as detected. */
-  encoding: z.enum(IMPORT_ENCODINGS),
-  /** What separates its cells, as found from its header. */
-  delimiter: z.enum(IMPORT_DELIMITERS),
+  /** What the file is, found from its bytes: a CSV or a workbook. */
+  format: z.enum(IMPORT_FORMATS),
+  /** The encoding a CSV was read in, as detected (null for a workbook). */
+  encoding: z.enum(IMPORT_ENCODINGS).nullable(),
+  /** What separates a CSV's cells, as found from its header (null for a workbook). */
+  delimiter: z.enum(IMPORT_DELIMITERS).nullable(),
+  /** The workbook's sheet that was read: the first whose first row is a header of the kind (null for a CSV). */
+  sheet: z.string().nullable(),
   /** The file's first text cell with characters beyond ASCII, as read (null if none): a file read in the wrong encoding shows there. */
   sample: TextSampleSchema.nullable(),
 });

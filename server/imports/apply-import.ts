@@ -7,7 +7,7 @@ import { detail, type ProblemDetail, said, Unprocessable } from '../lib/problems
 import type { Caller } from '../http/route.js';
 import { brokenContractRule, hasStagedChecks, stagedProblems, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../../contract/record-columns.js';
-import type { ImportDelimiter, ImportEncoding, TextSample } from '../../contract/schemas/records.js';
+import type { ImportDelimiter, ImportEncoding, ImportFormat, TextSample } from '../../contract/schemas/records.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
 import { spoolLines } from '../lib/spool.js';
 import { Conflict } from '../lib/problems.js';
@@ -63,9 +63,11 @@ export interface ImportResult extends ImportCounts {
   batchId: number | null;
   fileName: string | null;
   sha256: string;
-  /** How the file was read (`file-encoding.ts`). */
-  encoding: ImportEncoding;
-  delimiter: ImportDelimiter;
+  /** How the file was read: a CSV's encoding and delimiter (`file-encoding.ts`), or a workbook's sheet. */
+  format: ImportFormat;
+  encoding: ImportEncoding | null;
+  delimiter: ImportDelimiter | null;
+  sheet: string | null;
   /** The file's first text cell beyond ASCII, as read. */
   sample: TextSample | null;
 }

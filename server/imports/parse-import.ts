@@ -10,6 +10,7 @@ import {
   movedTo,
   PayloadTooLarge,
   type ProblemDetail,
+  type ProblemPlace,
   said,
   issueDetail,
   Unprocessable,
@@ -21,7 +22,20 @@ import { referenceProblems } from '../records/records.service.js';
 import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOutOfBounds } from '../csv/record-bounds.js';
 import { type SpoolFile, SpoolWriter, spoolFile } from '../lib/spool.js';
 import { detectReading, EncodingRefused, type Reading, ToUtf8 } from './file-encoding.js';
-import type { TextSample } from '../../contract/schemas/records.js';
+import type { ImportDelimiter, ImportEncoding, ImportFormat, TextSample } from '../../contract/schemas/records.js';
+import { signatureOf, ZipRefused } from './xlsx-zip.js';
+import {
+  columnLetters,
+  headerText,
+  openWorkbook,
+  readCell,
+  type SheetCell,
+  type SheetEnd,
+  SheetRowRefused,
+  type SheetRow,
+  sheetRows,
+  type Workbook,
+} from './xlsx-workbook.js';
 
 export const MAX_IMPORT_ROWS = 1_000_000;
 export { MAX_REPORTED_ERRORS } from '../csv/record-bounds.js';
@@ -170,6 +184,16 @@ function codeCells(kind: FactKind, input: Record<string, unknown>, flagged: Read
   return codes;
 }
 
+/** How an imported file was read, as the answer states it: a CSV's encoding and delimiter, or a workbook's sheet. */
+export interface ImportReading {
+  format: ImportFormat;
+  encoding: ImportEncoding | null;
+  delimiter: ImportDelimiter | null;
+  sheet: string | null;
+}
+
+const csvReading = (reading: Reading): ImportReading => ({ format: 'csv', ...reading, sheet: null });
+
 /** Rows that passed every check, one JSON array a line (`[line, …values in column order]`), on disk. */
 export interface CheckedImport {
   rows: number;
@@ -181,8 +205,8 @@ export interface CheckedImport {
    * record takes their defaults; a stored one keeps its values.
    */
   absent: string[];
-  /** How the file was read: its encoding and delimiter, as detected. */
-  reading: Reading;
+  /** How the file was read: a CSV's encoding and delimiter, as detected, or a workbook's sheet. */
+  reading: ImportReading;
   /** The first text cell with characters beyond ASCII, as read: where a wrong encoding would show. */
   sample: TextSample | null;
 }
@@ -192,13 +216,40 @@ const BEYOND_ASCII = /[^\p{ASCII}]/u;
 /** How long the checks run before they let the event loop serve other requests. */
 const SLICE_MS = 10;
 
+/** One row of an imported file: its line (a CSV's record, a sheet's row number) and its cells, text or as a workbook stores them. */
+interface FileRow {
+  line: number;
+  cells: ReadonlyArray<string | SheetCell | undefined>;
+}
+
+/** The rows of a file, CSV or workbook, as the checks read them. */
+interface RowSource {
+  rows: AsyncIterable<FileRow>;
+  /** Bytes of the file read so far, for progress. */
+  bytes(): number;
+  /** What a problem of a workbook says of its place besides line and column: the sheet, and the cell of a column. */
+  where(line: number, index: number | undefined): { sheet?: string; cell?: string };
+  /** A workbook's date system (how a serial number is a day). */
+  date1904: boolean;
+  /** Problems found once every row is read (a workbook's merged cells), given the header's line. */
+  finish(headerLine: number): ProblemDetail[];
+  /** An error of the reading as the refusal of the file, with what was found so far; null for one of another kind. */
+  refusal(error: unknown, problems: ProblemDetail[], count: number): Error | null;
+  stop(): void;
+}
+
 /**
- * Finds the file's encoding and delimiter (`detectReading`: a file in none Excel writes is refused
- * there), then reads it as it streams and checks every row (until 10,000 problems): the kind's schema, codes that exist, a
- * steward's university. Returns the rows that passed, spooled to disk, or throws with every
- * problem found (up to 1000 listed, lines numbered as a spreadsheet shows them, the header being
- * line 1). Memory stays flat whatever the file: a block of it at a time, the problems listed,
- * nothing per row. Duplicate refs are found when the rows are applied (apply-import.ts).
+ * Finds how the file is to be read, from its bytes: a workbook (`.xlsx`, a zip with the workbook's
+ * parts) is read from its first worksheet whose first row with a value is a header of this kind
+ * (`xlsx-workbook.ts`); any other file is a CSV, whose encoding and delimiter are found
+ * (`detectReading`: a file in none Excel writes is refused there). An old Excel file (`.xls`), an
+ * OpenDocument file or a zip that is no workbook is refused saying what it is. Then every row is
+ * checked as it streams (until 10,000 problems): the kind's schema, codes that exist, a steward's
+ * university. Returns the rows that passed, spooled to disk, or throws with every problem found
+ * (up to 1000 listed, lines numbered as a spreadsheet shows them, the header being line 1; a
+ * workbook's problems name the sheet and the cell too). Memory stays flat whatever the file: a
+ * block of it at a time, the problems listed, nothing per row (a workbook: its shared strings).
+ * Duplicate refs are found when the rows are applied (apply-import.ts).
  */
 export async function checkImport(
   kind: FactKind,
@@ -210,12 +261,24 @@ export async function checkImport(
   /** Stops the checks (its reason is thrown): the caller went away. */
   signal?: AbortSignal,
 ): Promise<CheckedImport> {
-  let reading: Reading;
-  try {
-    reading = await detectReading(source.path);
-  } catch (error) {
-    if (error instanceof EncodingRefused) throw new ImportRejected(error.problem, error.errors, error.errors.length);
-    throw error;
+  const signature = await signatureOf(source.path);
+  if (signature === 'ole2') throw fileRefused(said('xlsx_is_xls'));
+  let rows: RowSource;
+  let reading: ImportReading;
+  if (signature === 'zip') {
+    const workbook = await workbookRows(kind, source.path);
+    rows = workbook.source;
+    reading = { format: 'xlsx', encoding: null, delimiter: null, sheet: workbook.sheet };
+  } else {
+    let detected: Reading;
+    try {
+      detected = await detectReading(source.path);
+    } catch (error) {
+      if (error instanceof EncodingRefused) throw new ImportRejected(error.problem, error.errors, error.errors.length);
+      throw error;
+    }
+    rows = csvRows(source, detected);
+    reading = csvReading(detected);
   }
   signal?.throwIfAborted();
   const spool = spoolFile('rows');
@@ -224,43 +287,23 @@ export async function checkImport(
     const ignored: string[] = [];
     const absent: string[] = [];
     const sample: [TextSample | null] = [null];
-    const rows = await checkRows(
-      kind,
-      source,
-      reading,
-      references,
-      ownUniversity,
-      onProgress,
-      out,
-      signal,
-      ignored,
-      absent,
-      sample,
-    );
+    const count = await checkRows(kind, rows, references, ownUniversity, onProgress, out, signal, ignored, absent, sample);
     await out.close();
-    return { rows, spool, ignored, absent, reading, sample: sample[0] };
+    return { rows: count, spool, ignored, absent, reading, sample: sample[0] };
   } catch (error) {
+    rows.stop();
     await out.abandon();
     throw error;
   }
 }
 
-async function checkRows(
-  kind: FactKind,
-  source: SpoolFile,
-  read: Reading,
-  references: References,
-  own: string | null,
-  onProgress: (bytesRead: number) => void,
-  out: SpoolWriter,
-  signal: AbortSignal | undefined,
-  ignored: string[] = [],
-  absent: string[] = [],
-  /** Set to the first text cell with characters beyond ASCII. */
-  sample: [TextSample | null] = [null],
-): Promise<number> {
-  // The file as UTF-8, whatever it was written in. The file was read through when its encoding was
-  // found: a failure here means it changed since (the command line reads the user's own file).
+/** A file refused as a whole, for what it is: the problem alone, no line. */
+const fileRefused = (problem: Said): ImportRejected => new ImportRejected(problem, [], 0);
+
+/** A CSV's records, as UTF-8 whatever it was written in, each bounded before the parser holds it. */
+function csvRows(source: SpoolFile, read: Reading): RowSource {
+  // The file was read through when its encoding was found: a failure here means it changed since
+  // (the command line reads the user's own file).
   const decoder = new ToUtf8(
     read.encoding,
     () => new ImportRejected(said('file_not_utf8', { utf16: false }), [detail({ line: 1 }, said('file_changed_while_read'))], 1),
@@ -282,7 +325,209 @@ async function checkRows(
     parser,
   );
   reading.catch(() => undefined); // read through the loop below
+  async function* rows(): AsyncGenerator<FileRow> {
+    let line = 0;
+    for await (const record of parser as AsyncIterable<string[]>) yield { line: ++line, cells: record };
+    await reading;
+  }
+  let lastLine = 0;
+  return {
+    rows: (async function* () {
+      for await (const row of rows()) {
+        lastLine = row.line;
+        yield row;
+      }
+    })(),
+    bytes: () => decoder.bytes,
+    where: () => ({}),
+    date1904: false,
+    finish: () => [],
+    stop: () => parser.destroy(),
+    refusal(error, problems, count) {
+      if (error instanceof RowOutOfBounds) {
+        problems.push(detail({ line: error.line }, error.problem));
+        return new ImportRejected(
+          said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }),
+          problems,
+          count + 1,
+        );
+      }
+      if (error instanceof CsvError) {
+        // The record that could not be read starts on the next spreadsheet line.
+        // csv-parse parses ahead of the loop: its own count says which record it was reading.
+        const records = (error as CsvError & { records?: number }).records;
+        problems.push(
+          detail(
+            { line: (typeof records === 'number' ? records : lastLine) + 1 },
+            CSV_MESSAGES[error.code] ?? said('csv_unreadable', { reason: error.message }),
+          ),
+        );
+        return new ImportRejected(said('csv_invalid'), problems, count + 1);
+      }
+      return null;
+    },
+  };
+}
 
+const isBlankCell = (cell: string | SheetCell | undefined): boolean =>
+  cell === undefined || (typeof cell === 'string' ? cell.trim() === '' : headerText(cell).trim() === '');
+
+/** A merged range's rows (`B3:C4` → 3 to 4), or null when it is not a range. */
+function rangeRows(range: string): { first: number; last: number } | null {
+  const match = /^[A-Za-z]{1,3}(\d+)(?::[A-Za-z]{1,3}(\d+))?$/.exec(range);
+  if (!match) return null;
+  const first = Number(match[1]);
+  return { first, last: match[2] === undefined ? first : Number(match[2]) };
+}
+
+/**
+ * The workbook's rows, from the sheet to read: the first worksheet in tab order (hidden sheets
+ * left out) whose first row with a value is a header of this kind. Other sheets (instructions,
+ * lists) are not read past their first row. When no sheet has such a header, the file is refused
+ * with the first sheet's header problems.
+ */
+async function workbookRows(kind: FactKind, path: string): Promise<{ source: RowSource; sheet: string }> {
+  let book: Workbook;
+  try {
+    book = await openWorkbook(path);
+  } catch (error) {
+    if (error instanceof ZipRefused) throw fileRefused(error.problem);
+    throw error;
+  }
+  if (book.sheets.length === 0) throw fileRefused(said('xlsx_no_sheet'));
+  let position = 0;
+  const onCompressed = (at: number) => {
+    position = at;
+  };
+  let firstRefusal: ImportRejected | null = null;
+  for (const sheet of book.sheets) {
+    const end: SheetEnd = { merges: [] };
+    const rows = sheetRows(book, sheet, end, onCompressed);
+    const where = (line: number, index: number | undefined) => ({
+      sheet: sheet.name,
+      ...(index !== undefined && index >= 0 ? { cell: `${columnLetters(index)}${line}` } : {}),
+    });
+    let header: SheetRow | null = null;
+    let blank = 0;
+    try {
+      // Read by hand: a `for await` that stops at the header would close the sheet's rows.
+      for (let next = await rows.next(); !next.done; next = await rows.next()) {
+        const row = next.value;
+        if (row.cells.every(isBlankCell)) {
+          if (++blank > MAX_EMPTY_ROWS)
+            throw new ImportRejected(
+              said('too_many_empty_rows', { count: MAX_EMPTY_ROWS }),
+              [detail({ line: row.line, ...where(row.line, undefined) }, said('empty_rows_by_line', { count: MAX_EMPTY_ROWS }))],
+              1,
+            );
+          continue;
+        }
+        header = row;
+        break;
+      }
+    } catch (error) {
+      await rows.return(undefined);
+      if (error instanceof ZipRefused) throw fileRefused(error.problem);
+      if (error instanceof SheetRowRefused)
+        throw new ImportRejected(
+          said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }),
+          [detail({ line: error.line, ...where(error.line, undefined) }, error.problem)],
+          1,
+        );
+      throw error;
+    }
+    if (!header) {
+      await rows.return(undefined);
+      firstRefusal ??= new ImportRejected(
+        said('file_empty'),
+        [detail({ line: 1, ...where(1, undefined) }, said('file_empty_here'))],
+        1,
+      );
+      continue;
+    }
+    const cells = header.cells.map(headerText);
+    const matched = matchHeader(kind, [...cells]);
+    if (matched.problems.length > 0) {
+      await rows.return(undefined);
+      const line = header.line;
+      firstRefusal ??= new ImportRejected(
+        said('header_mismatch'),
+        matched.problems.map((problem) => {
+          const index = problem.column === undefined ? -1 : cells.findIndex((cell) => shown(cell) === problem.column);
+          return { ...problem, line, ...where(line, index === -1 ? undefined : index) };
+        }),
+        matched.problems.length,
+      );
+      continue;
+    }
+    const first = header;
+    return {
+      sheet: sheet.name,
+      source: {
+        rows: (async function* () {
+          yield first;
+          yield* rows;
+        })(),
+        bytes: () => position,
+        where,
+        date1904: book.date1904,
+        finish: (headerLine) =>
+          end.merges.flatMap((range) => {
+            const rows = rangeRows(range);
+            if (!rows || rows.last < headerLine) return [];
+            return [
+              detail({ line: Math.max(rows.first, headerLine), sheet: sheet.name, cell: range }, said('xlsx_merged', { range })),
+            ];
+          }),
+        stop: () => void rows.return(undefined).catch(() => undefined),
+        refusal(error, problems, count) {
+          if (error instanceof ZipRefused) return new ImportRejected(error.problem, problems, count);
+          if (error instanceof SheetRowRefused) {
+            problems.push(detail({ line: error.line, ...where(error.line, undefined) }, error.problem));
+            return new ImportRejected(
+              said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }),
+              problems,
+              count + 1,
+            );
+          }
+          return null;
+        },
+      },
+    };
+  }
+  throw firstRefusal!;
+}
+
+/**
+ * Whether a row names the same columns as the header, each cell the same column in either
+ * language: the second header row of a template (English names under Chinese labels, or the
+ * other way), passed over as a header.
+ */
+function isSecondHeader(columns: ReadonlyArray<ColumnSpec | null>, cells: readonly string[]): boolean {
+  let named = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = normalize(cells[i]!);
+    if (cell === '') continue;
+    const column = columns[i];
+    if (!column || (cell !== normalize(column.name) && cell !== normalize(column.zh))) return false;
+    named++;
+  }
+  return named > 0;
+}
+
+async function checkRows(
+  kind: FactKind,
+  source: RowSource,
+  references: References,
+  own: string | null,
+  onProgress: (bytesRead: number) => void,
+  out: SpoolWriter,
+  signal: AbortSignal | undefined,
+  ignored: string[] = [],
+  absent: string[] = [],
+  /** Set to the first text cell with characters beyond ASCII. */
+  sample: [TextSample | null] = [null],
+): Promise<number> {
   const problems: ProblemDetail[] = [];
   let problemCount = 0;
   const foreign: ProblemDetail[] = [];
@@ -304,72 +549,116 @@ async function checkRows(
   };
   const specs = INPUT_COLUMNS[kind];
   let columns: Array<ColumnSpec | null> | undefined;
+  /** Each column's cell index in the header, by the column's name. */
+  const indexOf = new Map<string, number>();
+  /** A problem's place: the line and column, and in a workbook the sheet and cell. */
+  const at = (line: number, column?: string): ProblemPlace => ({
+    line,
+    ...(column ? { column } : {}),
+    ...source.where(line, column === undefined ? undefined : indexOf.get(column)),
+  });
   let headerWidth = 0;
-  let line = 0;
+  let headerLine = 0;
   let rows = 0;
   /** Rows under the header, empty ones aside: the million-row cap counts these. */
   let rowsRead = 0;
   let emptyRows = 0;
   let sliceStart = performance.now();
   let sawContent = false;
+  /** The row after the header is looked at as a second header row (`isSecondHeader`). */
+  let afterHeader = false;
+  const sheet = source.where(1, undefined).sheet !== undefined;
 
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      line++;
+    for await (const { line, cells: record } of source.rows) {
       if (performance.now() - sliceStart > SLICE_MS) {
-        onProgress(decoder.bytes);
+        onProgress(source.bytes());
         await new Promise((resolve) => setImmediate(resolve));
         signal?.throwIfAborted();
         sliceStart = performance.now();
       }
-      const blankRow = record.every((cell) => cell.trim() === '');
+      const blankRow = record.every(isBlankCell);
       if (blankRow && ++emptyRows > MAX_EMPTY_ROWS)
         throw new ImportRejected(
           said('too_many_empty_rows', { count: MAX_EMPTY_ROWS }),
-          [detail({ line }, said('empty_rows_by_line', { count: MAX_EMPTY_ROWS }))],
+          [detail(at(line), said('empty_rows_by_line', { count: MAX_EMPTY_ROWS }))],
           1,
         );
       if (!columns) {
         if (blankRow) continue;
         sawContent = true;
-        const matched = matchHeader(kind, record);
+        const header = record.map((cell) => (typeof cell === 'string' ? cell : headerText(cell)));
+        const matched = matchHeader(kind, header);
         if (matched.problems.length > 0)
           throw new ImportRejected(said('header_mismatch'), matched.problems, matched.problems.length);
         columns = matched.columns;
+        columns.forEach((column, index) => {
+          if (column) indexOf.set(column.name, index);
+        });
         ignored.push(...columns.flatMap((column) => (column?.derived ? [column.name] : [])));
         const named = new Set(columns.map((column) => column?.name));
         absent.push(...INPUT_COLUMNS[kind].filter((column) => !named.has(column.name)).map((column) => column.name));
         headerWidth = record.length;
+        headerLine = line;
+        afterHeader = true;
         continue;
       }
+      const second = afterHeader && line === headerLine + 1;
+      afterHeader = false;
       if (blankRow) continue;
+      if (
+        second &&
+        isSecondHeader(
+          columns,
+          record.map((cell) => (typeof cell === 'string' ? cell : headerText(cell))),
+        )
+      )
+        continue;
       if (++rowsRead > MAX_IMPORT_ROWS) throw tooManyRows();
-      if (record.length !== headerWidth) {
-        report(detail({ line }, said('row_width', { cells: record.length, header: headerWidth })));
+      // A workbook stores no empty cell at a row's end: a row may be shorter than its header, not wider.
+      if (sheet ? record.length > headerWidth : record.length !== headerWidth) {
+        report(detail(at(line), said('row_width', { cells: record.length, header: headerWidth })));
         continue;
       }
       const input: Record<string, unknown> = {};
+      const flagged = new Set<string>();
       columns.forEach((column, index) => {
         if (!column || column.derived) return;
-        const cell = record[index]!;
-        input[column.name] = column.type === 'text' ? unescapeTextCell(cell.trim()) : cell;
+        const stored = record[index];
+        let cell: string;
+        if (stored === undefined) cell = '';
+        else if (typeof stored === 'string') cell = stored;
+        else {
+          const read = readCell(stored, column.type, source.date1904);
+          if ('problem' in read) {
+            flagged.add(column.name);
+            report(detail(at(line, column.name), read.problem));
+            return;
+          }
+          cell = read.text;
+        }
+        // A CSV's text cell starting with an apostrophe before = + - @ is our exports' defusing of a
+        // formula: one apostrophe is taken off. A workbook's text cell is text as it stands (a
+        // workbook writes it as a string, never a formula; Excel keeps a typed apostrophe out of the value).
+        input[column.name] =
+          column.type === 'text' ? (typeof stored === 'string' ? unescapeTextCell(cell.trim()) : cell.trim()) : cell;
         if (!sample[0] && column.type === 'text' && BEYOND_ASCII.test(cell))
           sample[0] = { line, column: column.name, text: shown(String(input[column.name])) };
       });
       for (const column of specs) if (!(column.name in input)) input[column.name] = '';
       const cells = CELL_SCHEMAS[kind].safeParse(input);
-      const flagged = new Set<string>();
       if (!cells.success) {
         for (const issue of cells.error.issues) {
           const column = String(issue.path[0] ?? '');
+          if (flagged.has(column)) continue;
           flagged.add(column);
-          report(issueDetail({ line, column }, issue.message));
+          report(issueDetail(at(line, column), issue.message));
         }
-      } else {
+      } else if (flagged.size === 0) {
         // The rules that read a column the file leaves out wait for the stored value (`stagedRowRules`).
         for (const issue of crossRuleProblems(kind, cells.data, { notReading: absent })) {
           flagged.add(issue.path);
-          report(movedTo({ line, column: issue.path }, issue));
+          report(movedTo(at(line, issue.path), issue));
         }
       }
       const parsed = cells.success && flagged.size === 0 ? cells : { success: false as const };
@@ -377,13 +666,13 @@ async function checkRows(
       // that one pass lists everything wrong with the file.
       const codes = parsed.success ? parsed.data : codeCells(kind, input, flagged);
       const referenceIssues = referenceProblems(kind, codes, references).filter((issue) => !flagged.has(issue.path!));
-      for (const issue of referenceIssues) report(movedTo({ line, column: issue.path! }, issue));
+      for (const issue of referenceIssues) report(movedTo(at(line, issue.path!), issue));
       const university = codes.university_code;
       const unknown = referenceIssues.some((issue) => issue.path === 'university_code');
       if (own && typeof university === 'string' && university !== own && !flagged.has('university_code') && !unknown) {
         foreignCount++;
         if (foreign.length < FOREIGN_LISTED)
-          foreign.push(detail({ line, column: 'university_code' }, said('steward_foreign_row', { own, university })));
+          foreign.push(detail(at(line, 'university_code'), said('steward_foreign_row', { own, university })));
         continue;
       }
       if (!parsed.success || referenceIssues.length > 0 || problemCount > 0) continue;
@@ -391,37 +680,19 @@ async function checkRows(
       await out.line(JSON.stringify([line, ...specs.map((spec) => values[spec.name] ?? null)]));
       rows++;
     }
-    await reading;
+    if (columns) for (const problem of source.finish(headerLine)) report(problem);
   } catch (error) {
-    parser.destroy();
+    source.stop();
     if (error instanceof ImportRejected || error instanceof ImportForbidden || error instanceof PayloadTooLarge) throw error;
-    if (error instanceof RowOutOfBounds) {
-      report(detail({ line: error.line }, error.problem));
-      throw new ImportRejected(
-        said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }),
-        problems,
-        problemCount,
-      );
-    }
-    if (error instanceof CsvError) {
-      // The record that could not be read starts on the next spreadsheet line.
-      // csv-parse parses ahead of the loop: its own count says which record it was reading.
-      const records = (error as CsvError & { records?: number }).records;
-      report(
-        detail(
-          { line: (typeof records === 'number' ? records : line) + 1 },
-          CSV_MESSAGES[error.code] ?? said('csv_unreadable', { reason: error.message }),
-        ),
-      );
-      throw new ImportRejected(said('csv_invalid'), problems, problemCount);
-    }
+    const refusal = source.refusal(error, problems, problemCount);
+    if (refusal) throw refusal;
     throw error;
   }
-  onProgress(decoder.bytes);
+  onProgress(source.bytes());
   if (!sawContent) throw new ImportRejected(said('file_empty'), [detail({ line: 1 }, said('file_empty_here'))], 1);
   if (foreignCount > 0) throw refusedForOthers();
   if (problemCount > 0) throw new ImportRejected(problemsInFile(problemCount), problems, problemCount);
-  if (rows === 0) throw new ImportRejected(said('no_rows'), [detail({ line: 2 }, said('no_rows_here'))], 1);
+  if (rows === 0) throw new ImportRejected(said('no_rows'), [detail(at(headerLine + 1), said('no_rows_here'))], 1);
   return rows;
 }
 

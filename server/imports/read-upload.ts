@@ -28,10 +28,18 @@ export interface Upload {
 export type UploadPace = Pace;
 export const DEFAULT_UPLOAD_PACE: UploadPace = { graceMs: 10_000, idleMs: 20_000, minBytesPerSecond: 8 * 1024 };
 
-const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'];
+/** Bodies taken as a file: a CSV, or a workbook (which the import recognises by its bytes, whatever the type says). */
+const FILE_TYPES = [
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'application/vnd.ms-excel',
+  'application/octet-stream',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+];
 
 /**
- * Receives an uploaded CSV, the raw body (`text/csv`) or the `file` part of a multipart form, up
+ * Receives an uploaded file (a CSV or a workbook), the raw body (`text/csv`, or the `.xlsx` type) or the `file` part of a multipart form, up
  * to 50 MB (413 beyond, read no further), into a file on disk, hashing it on the way. A body cut
  * off anywhere (in the headers, in a part, before the final boundary) is a 400, and its file is
  * removed: no error of any stream involved is left without a listener.
@@ -48,7 +56,7 @@ export async function receiveUpload(req: Request, limit = MAX_UPLOAD_BYTES, pace
     ]);
   }
   if (type === 'multipart/form-data') return receiveMultipart(req, limit, pace);
-  if (!CSV_TYPES.includes(type)) {
+  if (!FILE_TYPES.includes(type)) {
     throw new BadRequest(said('upload_type', { type }), [detail({ path: 'headers.content-type' }, said('must_be_csv_or_form'))]);
   }
   return receiveBody(req, limit, pace);

@@ -1,5 +1,6 @@
 import { problemText } from '../../client/lib/problem-text.js';
 import type { Page } from 'playwright-core';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { headerThrough } from '../helpers/csv.js';
@@ -542,6 +543,33 @@ describeBrowser('the records view', () => {
     expect(await page.locator('.import-result .import-error').textContent()).toBe('You may not import these records.');
     expect(await page.locator('.import-errors tbody tr').getAttribute('data-line')).toBe('2');
     tab.expectNoErrors(/^HTTP 403 POST \/api\/v1\/imports\/tech_transfer\?dryRun=true$/);
+  });
+
+  test('a workbook with a bad cell is refused naming its sheet and cell, in both languages', async () => {
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('说明').addRow(['Instructions']);
+    const sheet = book.addWorksheet('合同');
+    sheet.addRow(HEADER.split(','));
+    sheet.addRow(['USST', 'E2E-XLSX-1', 'license', 'A Co', 'JS', null, 'OPTO', new Date(Date.UTC(2024, 5, 28)), 100, 0, 2.5]);
+    const buffer = Buffer.from(await book.xlsx.writeBuffer());
+    for (const [lang, words] of [
+      ['en', 'Sheet 合同, cell K2: '],
+      ['zh', '工作表 合同，单元格 K2：'],
+    ] as const) {
+      const tab = await openPage(dashboard, 'steward.usst', { path: '/#/records?kind=tech_transfer', lang });
+      const { page } = tab;
+      await waitForView(page, 'records');
+      await page.locator('[data-action=import]').click();
+      expect(await page.locator('[data-action=choose-file]').getAttribute('accept')).toContain('.xlsx');
+      await page.locator('[data-action=choose-file]').setInputFiles({ name: 'records.xlsx', mimeType: XLSX_TYPE, buffer });
+      await page.locator('[data-action=dry-run]').click();
+      await page.locator('.import-result[data-state=rejected]').waitFor();
+      const cell = page.locator('.import-errors tbody tr .import-cell');
+      expect(await cell.textContent()).toBe(words);
+      expect(await cell.getAttribute('data-cell')).toBe('K2');
+      expect(await page.locator('.import-errors tbody tr').getAttribute('data-line')).toBe('2');
+      tab.expectNoErrors(/^HTTP 422 POST \/api\/v1\/imports\/tech_transfer\?dryRun=true$/);
+    }
   });
 
   test('the commission has no Records link, and #/records shows it no records', async () => {

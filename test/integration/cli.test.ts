@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../server/auth/password.js';
 import { connectDatabase } from '../../server/db/connect.js';
@@ -122,6 +123,30 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     expect(third.stdout).toMatch(
       /^imported: inserted 0, updated 0, unchanged 3 \(3 rows of credit, read as GB18030, tab-separated, batch \d+\)\n$/,
     );
+  });
+
+  it('when a workbook is imported from the command line, then it is read by its bytes, and a bad cell is named by sheet and cell', async () => {
+    // The samples (imported already when the file runs whole: then this changes nothing).
+    expect((await cli(['import', 'credit', join(ROOT, 'docs/samples/credit.csv')])).code).toBe(0);
+    const out = join(scratch, 'credit-export.xlsx');
+    expect((await cli(['export', 'credit', '--format', 'xlsx', '--out', out])).code).toBe(0);
+    // Named .csv: the bytes decide.
+    const named = join(scratch, 'credit-workbook.csv');
+    writeFileSync(named, readFileSync(out));
+    const again = await cli(['import', 'credit', named]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      /^imported: inserted 0, updated 0, unchanged \d+ \(\d+ rows of credit, read as sheet .+ of a workbook, batch \d+\)\n$/,
+    );
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('学分');
+    sheet.addRow(['university_code', 'ref', 'host_university_code', 'course', 'term', 'recognized_on', 'students', 'credits']);
+    sheet.addRow(['USST', 'CLI-X-1', 'NJTECH', 'Course', '2023-2024-1', new Date(Date.UTC(2024, 0, 5)), { error: '#DIV/0!' }, 2]);
+    const bad = join(scratch, 'bad.xlsx');
+    writeFileSync(bad, Buffer.from(await book.xlsx.writeBuffer()));
+    const rejected = await cli(['import', 'credit', bad]);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toMatch(/sheet 学分, cell G2, row 2, students: holds the error #DIV\/0!/);
   });
 
   it('when the file is bad, or belongs to another university than the steward named by --as, then it exits 1 with every problem, and 2 for wrong usage', async () => {

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import type { Actor } from '../../audit/audit.queries.js';
 import { ownUniversityOnly } from '../../auth/guard.js';
 import { importFile } from '../../imports/import-file.js';
-import { ENCODING_NAME, type Reading } from '../../imports/file-encoding.js';
+import { ENCODING_NAME } from '../../imports/file-encoding.js';
+import type { ImportReading } from '../../imports/parse-import.js';
 import { ImportForbidden, ImportRejected } from '../../imports/parse-import.js';
 import { existingFile, sha256OfFile } from '../../lib/spool.js';
 import { MAX_UPLOAD_BYTES } from '../../imports/read-upload.js';
@@ -26,9 +27,11 @@ function progress(label: string, total: number): (done: number) => void {
   };
 }
 
-/** How the file was read, as the output says it: `GB18030, tab-separated`. */
-const readingSaid = (reading: Reading): string =>
-  `${ENCODING_NAME[reading.encoding]}${reading.encoding === 'utf-8-bom' ? ' with a byte-order mark' : ''}, ${reading.delimiter === 'tab' ? 'tab' : 'comma'}-separated`;
+/** How the file was read, as the output says it: `GB18030, tab-separated`, or `sheet 合同 of a workbook`. */
+const readingSaid = (reading: ImportReading): string =>
+  reading.format === 'xlsx' || !reading.encoding
+    ? `sheet ${reading.sheet ?? '?'} of a workbook`
+    : `${ENCODING_NAME[reading.encoding]}${reading.encoding === 'utf-8-bom' ? ' with a byte-order mark' : ''}, ${reading.delimiter === 'tab' ? 'tab' : 'comma'}-separated`;
 
 export const importCommand: Command = async (database, args) => {
   const { values, positionals } = parseArgs({
@@ -37,7 +40,7 @@ export const importCommand: Command = async (database, args) => {
     allowPositionals: true,
     strict: true,
   });
-  if (positionals.length !== 2) throw new UsageError('import needs a kind and a file: import <kind> <file.csv>');
+  if (positionals.length !== 2) throw new UsageError('import needs a kind and a file: import <kind> <file.csv|file.xlsx>');
   const kind = checkedUsage(KIND, positionals[0], 'the kind');
   const path = positionals[1]!;
   let size: number;
@@ -78,7 +81,10 @@ export const importCommand: Command = async (database, args) => {
     if (error instanceof ImportRejected || error instanceof Forbidden) {
       process.stderr.write(`alliance-outcomes: ${path} is rejected: ${error.message}\n`);
       for (const problem of error.errors) {
-        process.stderr.write(`  line ${problem.line ?? '?'}${problem.column ? `, ${problem.column}` : ''}: ${problem.message}\n`);
+        const place = problem.sheet
+          ? `sheet ${problem.sheet}${problem.cell ? `, cell ${problem.cell}` : ''}, row ${problem.line ?? '?'}`
+          : `line ${problem.line ?? '?'}`;
+        process.stderr.write(`  ${place}${problem.column ? `, ${problem.column}` : ''}: ${problem.message}\n`);
       }
       if ((error instanceof ImportRejected || error instanceof ImportForbidden) && error.total > error.errors.length)
         process.stderr.write(`  … and ${error.total - error.errors.length} more\n`);
