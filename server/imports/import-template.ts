@@ -162,7 +162,14 @@ function validationOf(column: ColumnSpec, lang: Lang, list: string | undefined):
     case 'optional_code':
     case 'enum':
     case 'optional_enum':
-      return { ...common, type: 'list', formulae: [list!], promptTitle: w('listTitle'), errorTitle: w('listTitle'), error: w('listError') };
+      return {
+        ...common,
+        type: 'list',
+        formulae: [list!],
+        promptTitle: w('listTitle'),
+        errorTitle: w('listTitle'),
+        error: w('listError'),
+      };
     case 'date':
     case 'optional_date':
       return {
@@ -182,7 +189,10 @@ function validationOf(column: ColumnSpec, lang: Lang, list: string | undefined):
         formulae: [column.positive ? 0.01 : 0, MAX_MONEY_CNY],
         promptTitle: w('amountTitle'),
         errorTitle: w('amountTitle'),
-        error: fill(w('amountError'), { least: column.positive ? w('aboveZero') : w('atLeastZero'), max: formatLimit(MAX_MONEY_CNY) }),
+        error: fill(w('amountError'), {
+          least: column.positive ? w('aboveZero') : w('atLeastZero'),
+          max: formatLimit(MAX_MONEY_CNY),
+        }),
       };
     case 'count':
       return {
@@ -238,7 +248,10 @@ function allowedOf(column: ColumnSpec, lang: Lang, list: TemplateList | undefine
     case 'optional_date':
       return fill(w('dateError'), { first: FIRST_DATE, example: column.example || '2024-06-28' });
     case 'money':
-      return fill(w('amountError'), { least: column.positive ? w('aboveZero') : w('atLeastZero'), max: formatLimit(MAX_MONEY_CNY) });
+      return fill(w('amountError'), {
+        least: column.positive ? w('aboveZero') : w('atLeastZero'),
+        max: formatLimit(MAX_MONEY_CNY),
+      });
     case 'count':
       return fill(w('countError'), { max: formatLimit(MAX_COUNT) });
     case 'credits':
