@@ -144,12 +144,22 @@ describe(`import templates (${TEST_DB})`, () => {
       ['?format=pdf', 'format'],
       ['?lang=fr', 'lang'],
       ['?sheet=1', 'sheet'],
+      ['?format=xlsx&format=csv', 'format'],
+      ['?format=', 'format'],
+      ['?lang=ZH', 'lang'],
+      ['?format=csv%00', 'format'],
+      ['?lang[]=en', 'lang'],
     ] as const) {
       const response = await admin.get(`/imports/tech_transfer/template${query}`);
       expect(response.status, query).toBe(400);
       expect(JSON.stringify(await response.json()), query).toContain(name);
     }
-    expect((await admin.get('/imports/nothing/template')).status).toBe(400);
+    for (const kind of ['nothing', 'TECH_TRANSFER', '..%2F..%2Fetc', 'tech_transfer%00']) {
+      const response = await admin.get(`/imports/${kind}/template`);
+      expect(response.status, kind).toBe(400);
+      expect(response.headers.get('content-type'), kind).toMatch(/application\/problem\+json/);
+      expect(JSON.stringify(await response.json()), kind).toContain('kind');
+    }
   });
 
   for (const lang of ['en', 'zh'] as const) {
@@ -275,6 +285,28 @@ describe(`import templates (${TEST_DB})`, () => {
     const own = instructions.find((r) => r[0]?.v === 'university_code')!;
     expect(String(own[4]?.v)).toMatch(/^USST \(/);
     expect(String(own[4]?.v)).not.toContain(';');
+    // Another steward, its own.
+    const njtech = await Client.signIn(server, IDENTITIES.stewardNJTECH.email);
+    const theirs = await workbookOf(njtech, 'payment', '?lang=zh');
+    expect(theirs.grid('代码表').map((row) => row[0]?.v)).toEqual(['本校', 'NJTECH']);
+  });
+
+  it('follows the database: a university added is listed at once', async () => {
+    const added = await admin.post('/universities', {
+      code: 'TPLNEW',
+      nameEn: 'Template University',
+      nameZh: '模板大学',
+      region: 'AH',
+      memberSince: '2020-01-01',
+    });
+    expect(added.status, await added.clone().text()).toBe(201);
+    const workbook = await workbookOf(admin, 'tech_transfer');
+    expect(workbook.grid('Lists').map((row) => row[0]?.v)).toContain('TPLNEW');
+    const instructions = workbook
+      .grid('Instructions')
+      .flat()
+      .map((c) => String(c?.v ?? ''));
+    expect(instructions.some((v) => v.includes('TPLNEW (Template University)'))).toBe(true);
   });
 
   it('is read by exceljs too: sheets, header rows and the hidden lists', async () => {
