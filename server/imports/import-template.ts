@@ -146,8 +146,32 @@ interface WithValidations {
   dataValidations: { add(address: string, validation: Validation): void };
 }
 
+/**
+ * Excel's limits on a validation's words: a title 32 characters, a prompt 255, an error message 225.
+ * A file beyond them is one Excel "repairs" by dropping the validations, so each is cut to fit.
+ */
+export const VALIDATION_LIMITS = { title: 32, prompt: 255, error: 225 } as const;
+const within = (text: string, max: number): string => {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+};
+
+function fitted(validation: Validation): Validation {
+  return {
+    ...validation,
+    ...(validation.promptTitle ? { promptTitle: within(validation.promptTitle, VALIDATION_LIMITS.title) } : {}),
+    ...(validation.errorTitle ? { errorTitle: within(validation.errorTitle, VALIDATION_LIMITS.title) } : {}),
+    ...(validation.prompt ? { prompt: within(validation.prompt, VALIDATION_LIMITS.prompt) } : {}),
+    ...(validation.error ? { error: within(validation.error, VALIDATION_LIMITS.error) } : {}),
+  };
+}
+
 /** The validation of a column's cells, with its prompt and its message in the file's language. */
-function validationOf(column: ColumnSpec, lang: Lang, list: string | undefined): Validation {
+export function validationOf(column: ColumnSpec, lang: Lang, list: string | undefined): Validation {
+  return fitted(rawValidationOf(column, lang, list));
+}
+
+function rawValidationOf(column: ColumnSpec, lang: Lang, list: string | undefined): Validation {
   const w = (key: keyof typeof TEMPLATE_WORDS) => TEMPLATE_WORDS[key][lang];
   const allowBlank = isOptionalType(column.type) || column.default !== undefined;
   const common = {
