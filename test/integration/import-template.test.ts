@@ -139,6 +139,14 @@ describe(`import templates (${TEST_DB})`, () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('is described in the API document, answering a workbook or a CSV', async () => {
+    const document = (await (await admin.get('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
+    const types = Object.keys(document.paths['/api/v1/imports/{kind}/template']!.get!.responses['200']!.content ?? {});
+    expect(types).toEqual(expect.arrayContaining(['text/csv', XLSX_TYPE]));
+  });
+
   it('refuses a query it does not know, naming the parameter', async () => {
     for (const [query, name] of [
       ['?format=pdf', 'format'],
