@@ -151,6 +151,14 @@ function address<N extends EndpointName>(endpoint: Endpoint<N>, input: CallInput
   return `${path}${query(Object.fromEntries(entries))}`;
 }
 
+/** The address of an endpoint that answers a file, for a link that downloads it (`<a download href>`). */
+export function hrefOf<N extends EndpointName>(
+  endpoint: Endpoint<N>,
+  ...[input]: Record<never, never> extends CallInput<N> ? [input?: CallInput<N>] : [input: CallInput<N>]
+): string {
+  return `/api/v1${address(endpoint, (input ?? {}) as CallInput<N>)}`;
+}
+
 /**
  * Calls an endpoint of the contract (contract/endpoints.ts): what it takes and what it resolves
  * to are its schemas' types (`import type` only: no schema reaches the bundle).

@@ -41,6 +41,7 @@ import {
   RecordParamsSchema,
   RecordSchema,
   RecordsPageSchema,
+  TemplateQuerySchema,
 } from './schemas/records.js';
 import {
   LiveReportSchema,
@@ -90,6 +91,8 @@ export const endpointSchemas = {
   updateRecord: { params: RecordParamsSchema, response: RecordSchema },
   deleteRecord: { params: RecordParamsSchema },
   importRecords: { params: KindParamsSchema, query: ImportQuerySchema, response: ImportResultSchema },
+  // A file (a workbook or a CSV header), not JSON.
+  importTemplate: { params: KindParamsSchema, query: TemplateQuerySchema },
   targets: { query: TargetsQuerySchema, response: TargetsAnswerSchema },
   setTargets: { body: TargetsBodySchema, response: TargetsSetSchema },
   universities: { response: UniversitiesAnswerSchema },

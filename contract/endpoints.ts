@@ -29,6 +29,7 @@ const TABLE = {
   updateRecord: ['patch', '/records/:kind/:id'],
   deleteRecord: ['delete', '/records/:kind/:id'],
   importRecords: ['post', '/imports/:kind'],
+  importTemplate: ['get', '/imports/:kind/template'],
   targets: ['get', '/targets'],
   setTargets: ['put', '/targets'],
   universities: ['get', '/universities'],

@@ -3,7 +3,7 @@ import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
 import { isNumericColumn } from '../../contract/record-columns';
-import { ApiError, csvUrl, type Me, call, endpoints } from '../api';
+import { ApiError, csvUrl, type Me, call, endpoints, hrefOf } from '../api';
 import { xlsxOf } from '../lib/downloads';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
@@ -315,7 +315,8 @@ class RecordsView {
         <div class="records-toolbar">${this.searchForm()}<div class="records-actions">${
           canWrite(me)
             ? html`<button type="button" class="primary" data-action="new-record" @click=${() => this.openForm(undefined)}>${t('records.new')}</button>
-                <button type="button" class="secondary" data-action="import" @click=${() => this.openImport()}>${t('records.import.open')}</button>`
+                <button type="button" class="secondary" data-action="import" @click=${() => this.openImport()}>${t('records.import.open')}</button>
+                ${this.templateLinks()}`
             : nothing
         }</div></div>
         <details class="records-filters"><summary>${t('filters.label')}</summary>
@@ -325,6 +326,16 @@ class RecordsView {
         ${this.results()}
       </div>
       <p class="visually-hidden" role="status">${this.announce}</p>`;
+  }
+
+  /** The empty file of the kind to fill in and import, in the interface's language: a workbook, or the CSV header. */
+  private templateLinks() {
+    const { kind } = this.state;
+    const csv = hrefOf(endpoints.importTemplate, { params: { kind }, query: { format: 'csv', lang: lang() } });
+    return html`<span class="records-template" title=${t('records.template.hint')}>
+      <a class="button-link" data-action="template-xlsx" download href=${xlsxOf(csv)}>${t('records.template.xlsx')}</a>
+      <a class="button-link" data-action="template-csv" download href=${csv}>${t('records.template.csv')}</a>
+    </span>`;
   }
 
   private searchForm() {

@@ -42,6 +42,15 @@ export const ImportQuerySchema = z
   })
   .strict();
 
+/** The empty file of a kind, for a steward to fill in: a workbook (the default) or a CSV header, in a language. */
+export const TEMPLATE_FORMATS = ['xlsx', 'csv'] as const;
+export const TemplateQuerySchema = z
+  .object({
+    format: z.enum(TEMPLATE_FORMATS, { error: zodSays('either', { a: 'xlsx', b: 'csv' }) }).default('xlsx'),
+    lang: z.enum(['en', 'zh'], { error: zodSays('either', { a: 'en', b: 'zh' }) }).default('en'),
+  })
+  .strict();
+
 /**
  * The encodings an imported file is read in, detected from its bytes (docs/csv.md): UTF-8 without or
  * with a byte-order mark, GB18030 (of which GBK, Excel's "CSV" in a Chinese locale, is a part), and

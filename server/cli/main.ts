@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { leaveDemoCommand } from './commands/leave-demo.js';
 import { reportCommand } from './commands/report.js';
+import { templateCommand } from './commands/template.js';
 import { userCommand } from './commands/user.js';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -18,6 +19,7 @@ const USAGE = `usage: npm run cli -- <command>
   user enable --email E
   user set-password --email E [--generate-password]
   import <kind> <file.csv> [--dry-run] [--as EMAIL]
+  template <kind> [--format xlsx|csv] [--lang en|zh] [--out FILE] [--as EMAIL]
   export <kind> [--out FILE] [--format csv|xlsx] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
   export --measures M,… [--by D,…] [--out FILE] [--format csv|xlsx] [--from D] [--to D] [--university U,…] [--lang zh] [--formatted] [--no-bom]
   report --period 2024|2024-H1|2024-Q3 [--lang zh|en] --out report.pdf [--submission ID] [--as EMAIL]
@@ -29,6 +31,10 @@ const USAGE = `usage: npm run cli -- <command>
 Kinds: ${FACT_KINDS.join(', ')} (import contracts before their payments). import exits 0 when applied (or a clean dry
 run), 1 when the file is rejected (every problem printed), 2 for wrong usage. --as imports as
 that account (a steward only its own university's rows); without it, as an administrator.
+
+template writes the file to fill in and import: a workbook (needs --out) whose first sheet has the
+kind's columns and lists, or with --format csv the header row (to standard output without --out);
+--as a steward lists that steward's own university only.
 
 report prints the Report view to an A4 PDF through the system Chromium (/usr/bin/chromium, or
 CHROMIUM_PATH), read as --as EMAIL or else the first active administrator, leadership or
@@ -56,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     import: importCommand,
     export: exportCommand,
     report: reportCommand,
+    template: templateCommand,
     'leave-demo': leaveDemoCommand,
   };
   const run = commands[command];

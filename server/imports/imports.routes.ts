@@ -6,7 +6,9 @@ import type { Database } from '../db/schema.js';
 import { BadRequest, said, TooManyRequests } from '../lib/problems.js';
 import { endpoints, route } from '../http/route.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
+import { contentDisposition } from '../csv/cells.js';
 import { importFile } from './import-file.js';
+import { importTemplate } from './import-template.js';
 import { Gate } from '../http/gate.js';
 import { DEFAULT_UPLOAD_PACE, receiveUpload, type UploadPace } from './read-upload.js';
 
@@ -43,6 +45,26 @@ export function importsRoutes(
   /** Uploads being received, by account. */
   const sending = new Map<number, number>();
   return [
+    route(endpoints.importTemplate, {
+      access: ['admin', 'steward'],
+      summary:
+        'The empty file of a kind to fill in and import: format=xlsx (the default) is a workbook whose first sheet has the input columns named in lang and then in the other language (rows 1–2), each column typed and validated from row 3 (codes from lists of the database, a steward’s own university only), with an Instructions sheet; format=csv is the header row in lang, UTF-8 with a byte-order mark.',
+      params: KindParamsSchema,
+      async handle({ res, params, query, caller }) {
+        const file = await importTemplate(db, {
+          kind: params.kind,
+          format: query.format,
+          lang: query.lang,
+          ownUniversity: ownUniversityOnly(caller!),
+        });
+        res.set({
+          'Content-Type': file.contentType,
+          'Content-Disposition': contentDisposition(file.fileName, file.fileName.replace('模板', 'template')),
+          'Cache-Control': 'private, no-store',
+        });
+        res.send(file.bytes);
+      },
+    }),
     route(endpoints.importRecords, {
       access: ['admin', 'steward'],
       summary:

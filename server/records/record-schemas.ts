@@ -61,12 +61,25 @@ export function notADate(input: unknown): Said {
   return said('not_a_date', { value });
 }
 
+/**
+ * A day written year first with its month and day unpadded, as a spreadsheet in a Chinese locale
+ * saves a date column (`2026/9/3`), or with hyphens (`2026-9-3`): unambiguous, so read as the ISO
+ * day. Day-first or month-first forms (`3/9/2026`, `9/3/2026`) stay refused: no one can tell which.
+ */
+const YEAR_FIRST = /^(\d{4})([/-])(\d{1,2})\2(\d{1,2})$/;
+
+export function isoDayOf(text: string): string {
+  const match = YEAR_FIRST.exec(text);
+  if (!match) return text;
+  return `${match[1]}-${match[3]!.padStart(2, '0')}-${match[4]!.padStart(2, '0')}`;
+}
+
 function date(optional: boolean) {
   const schema = z
     .string({
       error: (issue) => (issue.input === undefined || issue.input === null ? zodSays('required') : zodSays('date_format')),
     })
-    .transform((s) => s.trim())
+    .transform((s) => isoDayOf(s.trim()))
     .pipe(
       z
         .string()
@@ -81,7 +94,23 @@ function date(optional: boolean) {
   return optional ? z.preprocess((v) => (blank(v) ? null : v), schema.nullable()) : schema;
 }
 
-/** A decimal written with at most `decimals` places, as text or as a JSON number; `positive` refuses 0. */
+/**
+ * An amount as a spreadsheet in a Chinese locale saves a formatted column: thousands separators in
+ * exact groups of three (`1,200,000.00`), perhaps after the yuan sign (`¥1,200,000.00`) or before
+ * 元. Unambiguous, so read as the plain amount; `1,2,3`, `12,00,000` and `1.200.000,00` are not.
+ */
+const GROUPED = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/;
+
+export function plainAmount(text: string): string {
+  const bare = text.replace(/^[¥￥]\s*/, '').replace(/\s*元$/, '');
+  if (GROUPED.test(bare)) return bare.replaceAll(',', '');
+  return bare === text || /^-?\d+(\.\d+)?$/.test(bare) ? bare : text;
+}
+
+/**
+ * A decimal written with at most `decimals` places, as text or as a JSON number; `positive` refuses 0.
+ * Money may be written as a spreadsheet formats it (`plainAmount`); credits may not.
+ */
 function decimal(decimals: number, max: number, what: 'money_format' | 'credits_format', positive = false) {
   const pattern = new RegExp(`^\\d{1,15}(\\.\\d{1,${decimals}})?$`);
   const factor = 10 ** decimals;
@@ -89,7 +118,7 @@ function decimal(decimals: number, max: number, what: 'money_format' | 'credits_
     (v) => {
       if (blank(v)) return undefined;
       if (typeof v !== 'string') return v;
-      const text = v.trim();
+      const text = what === 'money_format' ? plainAmount(v.trim()) : v.trim();
       if (pattern.test(text)) return Number(text);
       // Too many decimals is said as such (1.005 has three), not as unreadable; 1.000 is 1.
       if (/^\d{1,15}\.\d+$/.test(text)) return Number(text);

@@ -2,7 +2,7 @@ import { problemText } from '../../client/lib/problem-text.js';
 import type { Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { KIND_COLUMNS } from '../../contract/record-columns.js';
+import { INPUT_COLUMNS, KIND_COLUMNS, KIND_NAMES } from '../../contract/record-columns.js';
 import { headerThrough } from '../helpers/csv.js';
 import { readWorkbook, XLSX_TYPE } from '../helpers/xlsx.js';
 import {
@@ -202,8 +202,35 @@ describeBrowser('the records view', () => {
 
     // Leadership reads only: no new record, import, edit or delete.
     expect(
-      await page.locator('[data-action=new-record], [data-action=import], [data-action=edit], [data-action=delete]').count(),
+      await page
+        .locator(
+          '[data-action=new-record], [data-action=import], [data-action^=template], [data-action=edit], [data-action=delete]',
+        )
+        .count(),
     ).toBe(0);
+    tab.expectNoErrors();
+  });
+
+  test('a steward downloads the template of the kind shown, in the language of the interface', async () => {
+    const tab = await openPage(dashboard, 'steward.usst', { path: '/#/records?kind=payment', lang: 'zh' });
+    const { page } = tab;
+    await waitForView(page, 'records');
+    expect(await page.locator('[data-action=template-xlsx]').textContent()).toBe('模板（XLSX）');
+    const csvHref = await page.locator('[data-action=template-csv]').getAttribute('href');
+    expect(csvHref).toBe('/api/v1/imports/payment/template?format=csv&lang=zh');
+    const csv = await page.request.get(csvHref!);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toBe(`\uFEFF${INPUT_COLUMNS.payment.map((c) => c.zh).join(',')}\r\n`);
+    const xlsx = await page.request.get((await page.locator('[data-action=template-xlsx]').getAttribute('href'))!);
+    expect(xlsx.headers()['content-type']).toBe(XLSX_TYPE);
+    const book = readWorkbook(await xlsx.body());
+    expect(book.book.SheetNames[0]).toBe(KIND_NAMES.payment.zh);
+    expect(book.grid('代码表').map((row) => row[0]?.v)).toEqual(['本校', 'USST']);
+    // Another kind: the links follow it.
+    await waitForView(page, 'records', { after: () => page.locator('#records-tab-credit').click() });
+    expect(await page.locator('[data-action=template-csv]').getAttribute('href')).toBe(
+      '/api/v1/imports/credit/template?format=csv&lang=zh',
+    );
     tab.expectNoErrors();
   });
 

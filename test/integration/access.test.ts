@@ -223,6 +223,7 @@ const SAMPLES: Record<string, Sample> = {
   'PUT /cycle/calendar/:university': { path: '/cycle/calendar/NJTECH', body: { frequency: 'quarter', dueDays: 25 }, ok: 200 },
   'GET /cycle/todo': { path: '/cycle/todo', ok: 200 },
   'GET /cycle/closed': { path: '/cycle/closed?from=2024-01-01&to=2024-12-31', ok: 200 },
+  'GET /imports/:kind/template': { path: '/imports/credit/template?format=csv&lang=zh', ok: 200 },
   'POST /imports/:kind': {
     path: '/imports/tech_transfer',
     body: () =>

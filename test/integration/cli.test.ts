@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INPUT_COLUMNS, KIND_NAMES } from '../../contract/record-columns.js';
 import { verifyPassword } from '../../server/auth/password.js';
 import { connectDatabase } from '../../server/db/connect.js';
 import { createTestDatabase, TEST_DB } from '../helpers/database.js';
@@ -238,5 +239,33 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     expect(audit.map((a) => a.subject)).toEqual(
       expect.arrayContaining(['export:records/credit', 'export:aggregate', 'export:report/xlsx/2024']),
     );
+  });
+
+  it('when a template is asked for from the command line, then it is the workbook or the CSV header the API gives', async () => {
+    const out = join(scratch, 'template.xlsx');
+    const made = await cli(['template', 'credit', '--lang', 'zh', '--out', out]);
+    expect(made.code, made.stderr).toBe(0);
+    const book = readWorkbook(readFileSync(out));
+    expect(book.book.SheetNames).toEqual([KIND_NAMES.credit.zh, '说明', '代码表']);
+    const grid = book.grid(KIND_NAMES.credit.zh);
+    expect(grid.map((row) => row.map((cell) => cell?.v))).toEqual([
+      INPUT_COLUMNS.credit.map((c) => c.zh),
+      INPUT_COLUMNS.credit.map((c) => c.name),
+    ]);
+    const csv = await cli(['template', 'payment', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toBe(`\uFEFF${INPUT_COLUMNS.payment.map((c) => c.name).join(',')}\r\n`);
+    // As a steward: that steward's university only, where the record says whose it is.
+    expect((await cli(['user', 'enable', '--email', 's@alliance.example'])).code).toBe(0);
+    const own = join(scratch, 'own.xlsx');
+    expect((await cli(['template', 'payment', '--out', own, '--as', 's@alliance.example'])).code).toBe(0);
+    const lists = readWorkbook(readFileSync(own)).grid('Lists');
+    expect(lists.map((row) => row[0]?.v)).toEqual(['Own university', 'UJS']);
+    expect((await cli(['user', 'disable', '--email', 's@alliance.example'])).code).toBe(0);
+    // A workbook is a file; unknown words are usage errors.
+    expect((await cli(['template', 'credit'])).code).toBe(2);
+    expect((await cli(['template', 'credit', '--format', 'pdf', '--out', out])).code).toBe(2);
+    expect((await cli(['template', 'credits', '--format', 'csv'])).code).toBe(2);
+    expect((await cli(['template', 'credit', '--out', join(scratch, 'no', 'such', 'dir.xlsx')])).code).toBe(2);
   });
 });

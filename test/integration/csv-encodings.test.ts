@@ -147,6 +147,45 @@ describe(`CSV in the encodings Excel writes (${TEST_DB})`, () => {
       expect(samples.get(kind), kind).toMatchObject({ line: expect.any(Number), text: expect.any(String) });
   });
 
+  it('when an export is opened and saved by Excel in a Chinese locale (year-first dates, grouped amounts, GB18030), then importing it changes nothing', async () => {
+    const before = await snapshot();
+    for (const kind of FACT_KINDS) {
+      const exported = parseCsv(await (await admin.get(`/records/${kind}?format=csv&lang=zh`)).text());
+      const columns = exported.header.map((name) => KIND_COLUMNS[kind].find((c) => c.zh === name)!);
+      let dates = 0;
+      let grouped = 0;
+      const resaved = exported.rows.map((cells) =>
+        cells.map((cell, i) => {
+          const type = columns[i]!.type;
+          if (cell === '') return cell;
+          if (type === 'date' || type === 'optional_date') {
+            const [y, m, d] = cell.split('-').map(Number);
+            dates++;
+            return `${y}/${m}/${d}`;
+          }
+          if (type === 'money') {
+            const shown = Number(cell).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+            if (shown.includes(',')) grouped++;
+            return shown;
+          }
+          return cell;
+        }),
+      );
+      expect(dates, kind).toBeGreaterThan(0);
+      if (KIND_COLUMNS[kind].some((c) => c.type === 'money')) expect(grouped, kind).toBeGreaterThan(0);
+      const file = encodeText(stringify([exported.header, ...resaved], { record_delimiter: 'windows', quoted: true }), 'gb18030');
+      const stored = exported.rows.length;
+      const expected = { encoding: 'gb18030', rows: stored, inserted: 0, updated: 0, unchanged: stored };
+      const dry = await post(admin, kind, file, '?dryRun=true');
+      expect(dry.status, `${kind}: ${await dry.clone().text()}`).toBe(200);
+      expect(await dry.json(), kind).toMatchObject({ ...expected, dryRun: true });
+      const applied = await post(admin, kind, file);
+      expect(applied.status, kind).toBe(200);
+      expect(await applied.json(), kind).toMatchObject({ ...expected, dryRun: false });
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
   it('when a GB18030 file changes a record, then the change is read right and the audit entry names the encoding', async () => {
     const row = await database.db
       .selectFrom('talent')

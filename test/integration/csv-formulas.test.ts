@@ -7,6 +7,7 @@ import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/datab
 import { insertFacts, randomFacts } from '../helpers/facts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { readWorkbook } from '../helpers/xlsx.js';
 
 /** Text a spreadsheet would run as a formula, one of each kind of first character. */
 const HOSTILE = ['=HYPERLINK("http://x","y")', '+1', '-1+2', '@SUM(A1)', '\tx', '\rx'];
@@ -138,6 +139,32 @@ describe(`every CSV answer defuses formula-like text in every text field (${TEST
       const text = await csv('/cycle/board', `/cycle/board?year=2024&format=csv${output}`);
       expect(formulaCells(text), `board${output}`).toEqual([]);
       expect(text).toContain("'=HYPERLINK");
+    }
+  });
+
+  it('when names hold formula-like text, then no cell of an import template starts a formula, and the names are its text', async () => {
+    for (const kind of FACT_KINDS) {
+      for (const lang of ['en', 'zh']) {
+        const text = await csv('/imports/{kind}/template', `/imports/${kind}/template?format=csv&lang=${lang}`);
+        expect(formulaCells(text), `${kind} ${lang}`).toEqual([]);
+        const response = await admin.get(`/imports/${kind}/template?lang=${lang}`);
+        expect(response.status).toBe(200);
+        const book = readWorkbook(new Uint8Array(await response.arrayBuffer()));
+        for (const sheet of book.book.SheetNames) {
+          expect(book.xml(sheet), `${kind} ${sheet}`).not.toMatch(/<f[ >]/);
+          for (const row of book.grid(sheet)) for (const cell of row) expect(cell?.f, `${kind} ${sheet}`).toBeUndefined();
+        }
+        if (KIND_COLUMNS[kind].some((c) => c.domain === 'university')) {
+          const instructions = book
+            .grid(book.book.SheetNames[1]!)
+            .flat()
+            .map((c) => String(c?.v ?? ''));
+          expect(
+            instructions.some((v) => v.includes('(=HYPERLINK("http://x","y")0)')),
+            kind,
+          ).toBe(true);
+        }
+      }
     }
   });
 

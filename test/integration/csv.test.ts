@@ -273,16 +273,22 @@ describe(`CSV in and out (${TEST_DB})`, () => {
     ['an unknown university', `${header}\r\n${good.replace('USST', 'HARVARD')}\r\n`, 422, /unknown university HARVARD/],
     ['a negative amount', `${header}\r\n${good.replace('1000.00', '-1000.00')}\r\n`, 422, /must not be negative/],
     [
-      'a date a spreadsheet reformatted',
-      `${header}\r\n${good.replace('2024-05-01', '2024/5/1')}\r\n`,
+      'a date a spreadsheet reformatted day or month first',
+      `${header}\r\n${good.replace('2024-05-01', '5/1/2024')}\r\n`,
       422,
-      /must be a date written YYYY-MM-DD, not 2024\/5\/1 \(a spreadsheet may have reformatted it/,
+      /must be a date written YYYY-MM-DD, not 5\/1\/2024 \(a spreadsheet may have reformatted it/,
     ],
     [
-      'an amount with thousands separators',
-      `${header}\r\n${good.replace('1000.00', '"1,000.00"')}\r\n`,
+      'an amount grouped as in another locale',
+      `${header}\r\n${good.replace('1000.00', '"1.000,00"')}\r\n`,
       422,
-      /must be written without thousands separators: 1000.00, not 1,000.00/,
+      /must be an amount in yuan such as 1200000.50/,
+    ],
+    [
+      'an amount grouped other than by thousands',
+      `${header}\r\n${good.replace('1000.00', '"1,2,3"')}\r\n`,
+      422,
+      /must be an amount in yuan such as 1200000.50/,
     ],
     ['a date that does not exist', `${header}\r\n${good.replace('2024-05-01', '2024-02-30')}\r\n`, 422, /there is no 2024-02-30/],
     [

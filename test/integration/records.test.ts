@@ -138,6 +138,28 @@ describe(`records: one at a time (${TEST_DB})`, () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('when a record is sent with a year-first date and a grouped amount, then it is stored as the ISO day and the plain amount; a day-first date is a 400', async () => {
+    const created = await admin.post(
+      '/records/tech_transfer',
+      contract({ ref: 'TT-ZH-SAVED', signed_on: '2024/5/1', contract_value_cny: '1,200,000.50' }),
+    );
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect(await created.json()).toMatchObject({ signed_on: '2024-05-01', contract_value_cny: 1_200_000.5 });
+    const stored = await database.db
+      .selectFrom('tech_transfer')
+      .select(['signed_on', 'contract_value_cny'])
+      .where('ref', '=', 'TT-ZH-SAVED')
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ signed_on: '2024-05-01', contract_value_cny: 1_200_000.5 });
+    const before = await snapshot();
+    const dayFirst = await admin.post('/records/tech_transfer', contract({ ref: 'TT-ZH-BAD', signed_on: '1/5/2024' }));
+    expect(dayFirst.status).toBe(400);
+    expect((await dayFirst.json()).errors).toMatchObject([
+      { path: 'body.signed_on', message: expect.stringMatching(/not 1\/5\/2024 \(a spreadsheet may have reformatted it/) },
+    ]);
+    expect(await snapshot()).toBe(before);
+  });
+
   it('when the ref is taken within the university, then it is a 409', async () => {
     expect((await admin.post('/records/tech_transfer', contract())).status).toBe(409);
   });
