@@ -119,9 +119,8 @@ export const mountUniversitiesTab: MountTab = (host, first, status) => {
   let meta = first.meta;
   const list = listTab<MemberEntry>(host, first, status, {
     tab: 'universities',
-    columns: COLUMNS,
-    addAction: 'add-university',
-    add: () => edit(),
+    columns: () => COLUMNS.map((c) => t(`admin.universities.col.${c}`)),
+    add: { action: 'add-university', open: () => edit() },
     fetch: async (signal) => (await call(endpoints.universities, { signal })).universities,
     row: (u) => row(u),
     update: (next) => void (meta = next.meta),

@@ -8,7 +8,7 @@ import { confirmDialog, type FormField, input, messageOf, openDialog, openFormDi
 import type { User } from '../../contract/schemas/users';
 import { MIN_PASSWORD_LENGTH } from '../../contract/limits';
 import type { ViewContext } from '../view';
-import { type ListTab, listTab } from '../lib/list-tab';
+import { listTab } from '../lib/list-tab';
 import type { MountTab } from './admin';
 import { demoSection } from './admin-demo';
 
@@ -169,11 +169,10 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
 
 /** The accounts: list, add, change role or name, set a password, disable and enable. */
 export const mountUsersTab: MountTab = (host, first, status) => {
-  const list: ListTab = listTab<User>(host, first, status, {
+  const list: ReturnType<typeof listTab<User>> = listTab<User>(host, first, status, {
     tab: 'users',
-    columns: COLUMNS,
-    addAction: 'add-user',
-    add: () => edit(),
+    columns: () => COLUMNS.map((c) => t(`admin.users.col.${c}`)),
+    add: { action: 'add-user', open: () => edit() },
     head: () => demo.view(),
     fetch: async (signal) => {
       void demo.load(signal);
