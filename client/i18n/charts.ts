@@ -82,7 +82,6 @@ export const charts = {
   'overview.progressValue': ['{percent} of the target, {expected} expected by now', '完成 {percent}，按时间进度应达 {expected}'],
   'overview.details': ['Details', '详情'],
   'overview.vsPrevious': ['{change} on the previous period ({from} – {to})', '环比 {change}（上期 {from} 至 {to}）'],
-  'overview.vsYearAgo': ['{change} on a year before ({from} – {to})', '同比 {change}（上年同期 {from} 至 {to}）'],
   'overview.panel': ['Same universities ({universities}): {change}.', '可比高校（{universities}）：{change}。'],
   'overview.progress': ['{percent} of the {year} target: {done} of {target}', '{year}年目标完成 {percent}：{done} / {target}'],
   'overview.progressLabel': ['Progress towards the {year} target', '{year}年目标完成进度'],

@@ -12,9 +12,7 @@ export const cycle = {
   'cycle.year.previous': ['Previous year', '上一年'],
   'cycle.year.next': ['Next year', '下一年'],
   'cycle.legend': ['Key', '图例'],
-  'cycle.late': ['Late', '逾期'],
   'cycle.late.hint': ['past its due date and not submitted', '已过报送期限且未报送'],
-  'cycle.board': ['Reporting status, {year}', '{year} 年报送状态'],
   'cycle.board.caption': [
     'Reporting status of {year}: one row per university, one cell per period',
     '{year} 年报送状态：每行一所高校，每格一个期间',
