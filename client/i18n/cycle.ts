@@ -17,7 +17,6 @@ export const cycle = {
     'Reporting status of {year}: one row per university, one cell per period',
     '{year} 年报送状态：每行一所高校，每格一个期间',
   ],
-  'cycle.university': ['University', '高校'],
   'cycle.calendar': ['{frequency}, due {days} days after the end', '{frequency}，期间结束后 {days} 天内报送'],
   'cycle.calendar.edit': ['Calendar', '报送日历'],
   'cycle.calendar.editLabel': ['Change the reporting calendar of {university}', '修改{university}的报送日历'],
@@ -33,7 +32,6 @@ export const cycle = {
   'cycle.cell.of': [' — {university}, {period}', '（{university} {period}）'],
   'cycle.noPeriod': ['not a member yet', '尚未加入'],
   'cycle.empty': ['No university to show.', '没有可显示的高校。'],
-  'cycle.download': ['Download CSV', '下载 CSV'],
   'cycle.dueNext': ['Due next: {period}, by {date}.', '下一个待报送期间：{period}，期限 {date}。'],
   'cycle.dueNext.late': ['Due next: {period}, due {date}: late.', '下一个待报送期间：{period}，期限 {date}，已逾期。'],
   'cycle.dueNext.open': [
@@ -56,7 +54,6 @@ export const cycle = {
   'cycle.detail.summary': ['What the last submission froze', '最近一次报送锁定的内容'],
   'cycle.detail.summary.none': ['Nothing submitted yet.', '尚未报送。'],
   'cycle.detail.kind': ['Kind of record', '记录类型'],
-  'cycle.detail.count': ['Records', '记录数'],
   'cycle.detail.totals': ['Totals', '合计'],
   'cycle.detail.history': ['History', '历史'],
   'cycle.detail.history.none': ['No step yet.', '暂无操作。'],

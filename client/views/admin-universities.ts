@@ -165,10 +165,10 @@ export const mountUniversitiesTab: MountTab = (host, first, status) => {
     <td data-field="nameZh" lang="zh-CN">${u.nameZh}</td>
     <td data-field="region" data-value=${u.region}>${regionName(meta, u.region)}</td>
     <td data-field="memberSince">${u.memberSince}</td>
-    <td data-field="lead" data-value=${String(u.lead)}>${u.lead ? html`<span class="badge">${t('admin.universities.lead')}</span>` : '—'}</td>
+    <td data-field="lead" data-value=${String(u.lead)}>${u.lead ? html`<span class="badge">${t('universities.lead')}</span>` : '—'}</td>
     <td class="actions">
       <button type="button" class="link-button" data-action="edit-university"
-        aria-label=${t('admin.universities.editLabel', { code: u.code })} @click=${() => edit(u)}>${t('admin.universities.edit')}</button>
+        aria-label=${t('admin.universities.editTitle', { code: u.code })} @click=${() => edit(u)}>${t('admin.edit')}</button>
       ${
         u.lead
           ? // The lead is never removed (the server refuses it): another is named the lead first.

@@ -221,7 +221,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
       <td title=${user.createdAt}>${formatDay(user.createdAt)}</td>
       <td class="actions">
         <button type="button" class="link-button" data-action="edit-user" aria-label=${t('admin.users.editTitle', { email: user.email })}
-          @click=${() => edit(user)}>${t('admin.users.edit')}</button>
+          @click=${() => edit(user)}>${t('admin.edit')}</button>
         <button type="button" class="link-button ${user.disabled ? '' : 'danger-link'}" data-action="${action}-user"
           aria-label=${t(`admin.users.${action}Label`, { email: user.email })} @click=${() => void setDisabled(user, !user.disabled)}>
           ${t(`admin.users.${action}`)}
