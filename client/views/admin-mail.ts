@@ -16,6 +16,7 @@ import { formatMoment } from '../lib/dates';
 import { messageOf } from '../lib/form-dialog';
 import { DEFAULT_PAGE_SIZE, formatCount, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
+import { type Notice, noticeLine } from '../lib/view-status';
 import type { MountTab } from './admin';
 
 /**
@@ -48,7 +49,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
   let draft: MailSettings | undefined;
   let recipientsText = '';
   let fieldErrors: Record<string, string> = {};
-  let said: { text: string; error: boolean } | undefined;
+  let said: Notice | undefined;
   let testTo = '';
   let log: MailLog | undefined;
   let busy = false;
@@ -268,7 +269,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
               : html`<p class="import-warning" role="note" data-mail="off">${t('admin.mail.off')}</p>`
             : nothing
         }
-        ${said ? html`<p class=${said.error ? 'records-error' : 'muted'} role="status">${said.text}</p>` : nothing}
+        ${noticeLine(said)}
         <div class="mail-forms">${draft ? settingsForm(draft) : nothing} ${testForm()}</div>
         ${logSection()}
       </section>`,
