@@ -1,5 +1,3 @@
-import { FIGURE_STATUS_LABELS as STATUS } from '../../contract/figure-status.js';
-
 /**
  * Messages of the report view, each key with its English and Chinese side by side. The report
  * is written in the language it is asked for (`lang=` in its URL), which may differ from the
