@@ -121,6 +121,15 @@ export const mountMailTab: MountTab = (host, first, status) => {
     </div>`;
   const described = (key: string, hint: boolean) =>
     [hint ? `mail-${key}-hint` : '', fieldErrors[key] ? `mail-${key}-error` : ''].filter(Boolean).join(' ') || nothing;
+  /** A whole number of days, from 1 to `max`. */
+  const days = (d: MailSettings, key: 'reminderDaysBefore' | 'reportDay', label: string, max: number) =>
+    field(
+      key,
+      label,
+      html`<input type="number" id="mail-${key}" min="1" max=${max} required .value=${live(String(d[key]))}
+        aria-invalid=${fieldErrors[key] ? 'true' : 'false'} aria-describedby=${described(key, false)}
+        @input=${(e: Event) => (draft = { ...d, [key]: Number((e.target as HTMLInputElement).value) })} />`,
+    );
 
   const settingsForm = (d: MailSettings) => html`<form class="mail-settings" aria-label=${t('admin.mail.settings')}
       @submit=${(e: Event) => {
@@ -133,13 +142,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
           @change=${(e: Event) => (draft = { ...d, reminders: (e.target as HTMLInputElement).checked })} />
           <span>${t('admin.mail.reminders')}</span></label>
       </div>
-      ${field(
-        'reminderDaysBefore',
-        t('admin.mail.daysBefore'),
-        html`<input type="number" id="mail-reminderDaysBefore" min="1" max="60" required .value=${live(String(d.reminderDaysBefore))}
-          aria-invalid=${fieldErrors.reminderDaysBefore ? 'true' : 'false'} aria-describedby=${described('reminderDaysBefore', false)}
-          @input=${(e: Event) => (draft = { ...d, reminderDaysBefore: Number((e.target as HTMLInputElement).value) })} />`,
-      )}
+      ${days(d, 'reminderDaysBefore', t('admin.mail.daysBefore'), 60)}
       ${field(
         'reportRecipients',
         t('admin.mail.recipients'),
@@ -156,13 +159,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
           ${REPORT_SCHEDULES.map((s) => html`<option value=${s} ?selected=${s === d.reportSchedule}>${t(`admin.mail.schedule.${s}`)}</option>`)}
         </select>`,
       )}
-      ${field(
-        'reportDay',
-        t('admin.mail.day'),
-        html`<input type="number" id="mail-reportDay" min="1" max="28" required .value=${live(String(d.reportDay))}
-          aria-invalid=${fieldErrors.reportDay ? 'true' : 'false'} aria-describedby=${described('reportDay', false)}
-          @input=${(e: Event) => (draft = { ...d, reportDay: Number((e.target as HTMLInputElement).value) })} />`,
-      )}
+      ${days(d, 'reportDay', t('admin.mail.day'), 28)}
       ${field(
         'reportLang',
         t('admin.mail.lang'),
