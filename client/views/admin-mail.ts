@@ -155,6 +155,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
         'reportSchedule',
         t('admin.mail.schedule'),
         html`<select id="mail-reportSchedule" .value=${live(d.reportSchedule)}
+          aria-invalid=${fieldErrors.reportSchedule ? 'true' : 'false'} aria-describedby=${described('reportSchedule', false)}
           @change=${(e: Event) => (draft = { ...d, reportSchedule: (e.target as HTMLSelectElement).value as MailSettings['reportSchedule'] })}>
           ${REPORT_SCHEDULES.map((s) => html`<option value=${s} ?selected=${s === d.reportSchedule}>${t(`admin.mail.schedule.${s}`)}</option>`)}
         </select>`,
@@ -164,6 +165,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
         'reportLang',
         t('admin.mail.lang'),
         html`<select id="mail-reportLang" .value=${live(d.reportLang)}
+          aria-invalid=${fieldErrors.reportLang ? 'true' : 'false'} aria-describedby=${described('reportLang', false)}
           @change=${(e: Event) => (draft = { ...d, reportLang: (e.target as HTMLSelectElement).value as 'zh' | 'en' })}>
           <option value="zh" ?selected=${d.reportLang === 'zh'}>中文</option>
           <option value="en" ?selected=${d.reportLang === 'en'}>English</option>
