@@ -7,12 +7,8 @@ import type { Catalogue } from './index';
  */
 export const charts = {
   'state.empty': ['No records match these filters.', '没有符合这些条件的记录。'],
-  // The status of figures: the names are the contract's (contract/figure-status.ts), written once.
-  'status.F': [STATUS.F.en, STATUS.F.zh],
-  'status.P': [STATUS.P.en, STATUS.P.zh],
-  'status.R': [STATUS.R.en, STATUS.R.zh],
+  // The status of figures: their names are the contract's (contract/figure-status.ts), read from it.
   'status.column': ['Status', '数据状态'],
-  'status.of': ['Status: {status}', '数据状态：{status}'],
   'status.legend': [
     `Beside the title, the status of the figure: ${STATUS.F.symbol} ${STATUS.F.en.toLowerCase()} (every university-period it draws on is approved), ${STATUS.P.symbol} ${STATUS.P.en.toLowerCase()} (one is not, or has not ended) or ${STATUS.R.symbol} ${STATUS.R.en.toLowerCase()} (one was approved and has changed since). Where the table's figures differ, each that is not final carries its own mark; an unmarked one is final.`,
     `标题旁为该图表数值的状态：${STATUS.F.symbol} ${STATUS.F.zh}（所涉及的高校报告期均已审核通过）、${STATUS.P.symbol} ${STATUS.P.zh}（某报告期尚未审核通过或尚未结束）或 ${STATUS.R.symbol} ${STATUS.R.zh}（某报告期审核通过后数据又有改动）。表格中各数值状态不一时，非最终数值各带其标记，未加标记的为最终数。`,
@@ -82,7 +78,6 @@ export const charts = {
   'overview.progressValue': ['{percent} of the target, {expected} expected by now', '完成 {percent}，按时间进度应达 {expected}'],
   'overview.details': ['Details', '详情'],
   'overview.vsPrevious': ['{change} on the previous period ({from} – {to})', '环比 {change}（上期 {from} 至 {to}）'],
-  'overview.vsYearAgo': ['{change} on a year before ({from} – {to})', '同比 {change}（上年同期 {from} 至 {to}）'],
   'overview.panel': ['Same universities ({universities}): {change}.', '可比高校（{universities}）：{change}。'],
   'overview.progress': ['{percent} of the {year} target: {done} of {target}', '{year}年目标完成 {percent}：{done} / {target}'],
   'overview.progressLabel': ['Progress towards the {year} target', '{year}年目标完成进度'],

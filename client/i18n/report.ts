@@ -1,5 +1,3 @@
-import { FIGURE_STATUS_LABELS as STATUS } from '../../contract/figure-status.js';
-
 /**
  * Messages of the report view, each key with its English and Chinese side by side. The report
  * is written in the language it is asked for (`lang=` in its URL), which may differ from the
@@ -40,9 +38,6 @@ const PAIRS = {
   'report.status.state.returned': ['Returned', '已退回'],
   'report.status.state.approved': ['Approved', '已审核通过'],
   'report.status.state.reopened': ['Reopened', '已重新开放'],
-  'report.status.F': [STATUS.F.en, STATUS.F.zh],
-  'report.status.P': [STATUS.P.en, STATUS.P.zh],
-  'report.status.R': [STATUS.R.en, STATUS.R.zh],
   'report.title': ['Collaboration outcomes report', '合作成效报告'],
   'report.alliance': ['Yangtze River Delta University Technology Park Alliance', '长三角高校科技园联盟'],
   'report.addressee': ['For the Municipal Development and Reform Commission', '报送：市发展和改革委员会'],

@@ -32,7 +32,7 @@ export interface Cell {
  * reader hears the name (and a table cell's mark says it in its own words after the number).
  */
 export function statusMark(status: FigureStatus, withText = false): TemplateResult {
-  const name = t(`status.${status}`);
+  const name = pick(FIGURE_STATUS_LABELS[status]);
   return withText
     ? html`<span class="status-mark" data-status=${status} title=${t('status.definition')}
         ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span> ${name}</span

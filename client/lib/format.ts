@@ -7,13 +7,12 @@ import type { Unit } from '../../contract/kpi';
 const WAN = 10_000;
 const YI = 100_000_000;
 
-const grouped = (value: number, digits: number): string => {
-  const tag = locale();
-  return formatter(
+/** A number with its thousands grouped and exactly `digits` decimals, in the interface's locale unless told. */
+export const grouped = (value: number, digits: number, tag = locale()): string =>
+  formatter(
     `number ${tag} ${digits}`,
     () => new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
   ).format(value);
-};
 
 /**
  * A figure as a person reads it: in Chinese, money in 万元 / 亿元 and large counts in 万;

@@ -1,6 +1,6 @@
 import { reportEn, reportZh } from '../i18n/report';
-import { formatter, letterDate, reportMoment } from './dates';
-import { signOf } from './format';
+import { letterDate, reportMoment } from './dates';
+import { grouped as groupedIn, signOf } from './format';
 import type { ReportLang, ReportMeasure } from './report-types';
 
 /**
@@ -16,13 +16,9 @@ export function reportText(lang: ReportLang, key: ReportKey, values: Record<stri
   );
 }
 
-const grouped = (value: number, digits: number, lang: ReportLang): string => {
-  const tag = lang === 'zh' ? 'zh-CN' : 'en-GB';
-  return formatter(
-    `number ${tag} ${digits}`,
-    () => new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
-  ).format(value);
-};
+/** The locale a report's numbers and dates are written in. */
+export const reportLocale = (lang: ReportLang): string => (lang === 'zh' ? 'zh-CN' : 'en-GB');
+const grouped = (value: number, digits: number, lang: ReportLang): string => groupedIn(value, digits, reportLocale(lang));
 const finite = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** A figure in a report table: money in 万元 with two decimals, counts whole, credits with their tenths. */
@@ -59,7 +55,7 @@ export const unitText = (unit: Unit, lang: ReportLang): string => reportText(lan
 
 /** A day (YYYY-MM-DD) or a moment as a letter's date, on Shanghai's calendar: 2025年3月1日, 1 March 2025. */
 export function reportDate(iso: string, lang: ReportLang): string {
-  return letterDate(iso, lang === 'zh' ? 'zh-CN' : 'en-GB');
+  return letterDate(iso, reportLocale(lang));
 }
 
 /** A timestamp as a person in Shanghai reads it: 2024-12-31 17:05 (UTC+8). */

@@ -16,6 +16,7 @@ import { formatMoment } from '../lib/dates';
 import { messageOf } from '../lib/form-dialog';
 import { DEFAULT_PAGE_SIZE, formatCount, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
+import { type Notice, noticeLine } from '../lib/view-status';
 import type { MountTab } from './admin';
 
 /**
@@ -48,7 +49,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
   let draft: MailSettings | undefined;
   let recipientsText = '';
   let fieldErrors: Record<string, string> = {};
-  let said: { text: string; error: boolean } | undefined;
+  let said: Notice | undefined;
   let testTo = '';
   let log: MailLog | undefined;
   let busy = false;
@@ -120,6 +121,15 @@ export const mountMailTab: MountTab = (host, first, status) => {
     </div>`;
   const described = (key: string, hint: boolean) =>
     [hint ? `mail-${key}-hint` : '', fieldErrors[key] ? `mail-${key}-error` : ''].filter(Boolean).join(' ') || nothing;
+  /** A whole number of days, from 1 to `max`. */
+  const days = (d: MailSettings, key: 'reminderDaysBefore' | 'reportDay', label: string, max: number) =>
+    field(
+      key,
+      label,
+      html`<input type="number" id="mail-${key}" min="1" max=${max} required .value=${live(String(d[key]))}
+        aria-invalid=${fieldErrors[key] ? 'true' : 'false'} aria-describedby=${described(key, false)}
+        @input=${(e: Event) => (draft = { ...d, [key]: Number((e.target as HTMLInputElement).value) })} />`,
+    );
 
   const settingsForm = (d: MailSettings) => html`<form class="mail-settings" aria-label=${t('admin.mail.settings')}
       @submit=${(e: Event) => {
@@ -132,13 +142,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
           @change=${(e: Event) => (draft = { ...d, reminders: (e.target as HTMLInputElement).checked })} />
           <span>${t('admin.mail.reminders')}</span></label>
       </div>
-      ${field(
-        'reminderDaysBefore',
-        t('admin.mail.daysBefore'),
-        html`<input type="number" id="mail-reminderDaysBefore" min="1" max="60" required .value=${live(String(d.reminderDaysBefore))}
-          aria-invalid=${fieldErrors.reminderDaysBefore ? 'true' : 'false'} aria-describedby=${described('reminderDaysBefore', false)}
-          @input=${(e: Event) => (draft = { ...d, reminderDaysBefore: Number((e.target as HTMLInputElement).value) })} />`,
-      )}
+      ${days(d, 'reminderDaysBefore', t('admin.mail.daysBefore'), 60)}
       ${field(
         'reportRecipients',
         t('admin.mail.recipients'),
@@ -151,21 +155,17 @@ export const mountMailTab: MountTab = (host, first, status) => {
         'reportSchedule',
         t('admin.mail.schedule'),
         html`<select id="mail-reportSchedule" .value=${live(d.reportSchedule)}
+          aria-invalid=${fieldErrors.reportSchedule ? 'true' : 'false'} aria-describedby=${described('reportSchedule', false)}
           @change=${(e: Event) => (draft = { ...d, reportSchedule: (e.target as HTMLSelectElement).value as MailSettings['reportSchedule'] })}>
           ${REPORT_SCHEDULES.map((s) => html`<option value=${s} ?selected=${s === d.reportSchedule}>${t(`admin.mail.schedule.${s}`)}</option>`)}
         </select>`,
       )}
-      ${field(
-        'reportDay',
-        t('admin.mail.day'),
-        html`<input type="number" id="mail-reportDay" min="1" max="28" required .value=${live(String(d.reportDay))}
-          aria-invalid=${fieldErrors.reportDay ? 'true' : 'false'} aria-describedby=${described('reportDay', false)}
-          @input=${(e: Event) => (draft = { ...d, reportDay: Number((e.target as HTMLInputElement).value) })} />`,
-      )}
+      ${days(d, 'reportDay', t('admin.mail.day'), 28)}
       ${field(
         'reportLang',
         t('admin.mail.lang'),
         html`<select id="mail-reportLang" .value=${live(d.reportLang)}
+          aria-invalid=${fieldErrors.reportLang ? 'true' : 'false'} aria-describedby=${described('reportLang', false)}
           @change=${(e: Event) => (draft = { ...d, reportLang: (e.target as HTMLSelectElement).value as 'zh' | 'en' })}>
           <option value="zh" ?selected=${d.reportLang === 'zh'}>中文</option>
           <option value="en" ?selected=${d.reportLang === 'en'}>English</option>
@@ -268,7 +268,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
               : html`<p class="import-warning" role="note" data-mail="off">${t('admin.mail.off')}</p>`
             : nothing
         }
-        ${said ? html`<p class=${said.error ? 'records-error' : 'muted'} role="status">${said.text}</p>` : nothing}
+        ${noticeLine(said)}
         <div class="mail-forms">${draft ? settingsForm(draft) : nothing} ${testForm()}</div>
         ${logSection()}
       </section>`,

@@ -1,14 +1,13 @@
-import { html, nothing, render } from 'lit-html';
+import { html } from 'lit-html';
 import type { Meta } from '../api';
 import { call, endpoints } from '../api';
 import { lang, t } from '../i18n';
 import { today } from '../lib/dates';
 import { regionName } from '../lib/filters';
 import { confirmDialog, type FormField, input, messageOf, openFormDialog, select } from '../lib/form-dialog';
-import { type Notice, noticeLine } from '../lib/view-status';
+import { listTab } from '../lib/list-tab';
 import type { University } from '../../contract/universities';
 import type { MemberEntry, NewUniversity, UniversityPatch } from '../../contract/schemas/universities';
-import type { ViewContext } from '../view';
 import type { MountTab } from './admin';
 
 const COLUMNS = ['code', 'nameEn', 'nameZh', 'region', 'memberSince', 'lead', 'actions'] as const;
@@ -117,32 +116,32 @@ function openUniversityForm(
  * app reads its registry again, so every filter, chart and name shows the members as they now are.
  */
 export const mountUniversitiesTab: MountTab = (host, first, status) => {
-  let ctx: ViewContext = first;
   let meta = first.meta;
-  let universities: MemberEntry[] = [];
-  let loaded = false;
-  let note: Notice | undefined;
-  const say = (text: string, error = false) => {
-    note = { text, error };
-    draw();
-  };
-  const root = () => host.querySelector<HTMLElement>('.admin-universities') ?? host;
+  const list = listTab<MemberEntry>(host, first, status, {
+    tab: 'universities',
+    columns: () => COLUMNS.map((c) => t(`admin.universities.col.${c}`)),
+    add: { action: 'add-university', open: () => edit() },
+    fetch: async (signal) => (await call(endpoints.universities, { signal })).universities,
+    row: (u) => row(u),
+    update: (next) => void (meta = next.meta),
+  });
+  const failed = (error: unknown) => list.say(messageOf(error), true);
 
   /** The list again, and the app's registry with it. */
   async function changed(message: string): Promise<void> {
-    meta = await ctx.refreshMeta();
-    await load();
-    say(message);
+    meta = await list.ctx().refreshMeta();
+    await list.load();
+    list.say(message);
   }
 
   const edit = (university?: University) =>
-    openUniversityForm(root(), meta, university, (saved) => {
+    openUniversityForm(list.root(), meta, university, (saved) => {
       const message = t(university ? 'admin.universities.saved' : 'admin.universities.created', { code: saved.code });
-      void changed(message).catch((error: unknown) => say(messageOf(error), true));
+      void changed(message).catch(failed);
     });
 
   async function remove(university: University): Promise<void> {
-    const sure = await confirmDialog(root(), {
+    const sure = await confirmDialog(list.root(), {
       title: t('admin.universities.removeTitle'),
       message: t('admin.universities.removeMessage', { code: university.code, name: nameOf(university) }),
       confirm: t('admin.universities.remove'),
@@ -153,11 +152,9 @@ export const mountUniversitiesTab: MountTab = (host, first, status) => {
       await call(endpoints.removeUniversity, { params: { code: university.code } });
     } catch (error) {
       // A member that records, accounts or targets name is kept: the server's problem says so.
-      return say(t('admin.universities.removeFailed', { code: university.code, message: messageOf(error) }), true);
+      return list.say(t('admin.universities.removeFailed', { code: university.code, message: messageOf(error) }), true);
     }
-    await changed(t('admin.universities.removed', { code: university.code })).catch((error: unknown) =>
-      say(messageOf(error), true),
-    );
+    await changed(t('admin.universities.removed', { code: university.code })).catch(failed);
   }
 
   const nameOf = (u: University) => (lang() === 'en' ? u.nameEn : u.nameZh);
@@ -168,10 +165,10 @@ export const mountUniversitiesTab: MountTab = (host, first, status) => {
     <td data-field="nameZh" lang="zh-CN">${u.nameZh}</td>
     <td data-field="region" data-value=${u.region}>${regionName(meta, u.region)}</td>
     <td data-field="memberSince">${u.memberSince}</td>
-    <td data-field="lead" data-value=${String(u.lead)}>${u.lead ? html`<span class="badge">${t('admin.universities.lead')}</span>` : '—'}</td>
+    <td data-field="lead" data-value=${String(u.lead)}>${u.lead ? html`<span class="badge">${t('universities.lead')}</span>` : '—'}</td>
     <td class="actions">
       <button type="button" class="link-button" data-action="edit-university"
-        aria-label=${t('admin.universities.editLabel', { code: u.code })} @click=${() => edit(u)}>${t('admin.universities.edit')}</button>
+        aria-label=${t('admin.universities.editTitle', { code: u.code })} @click=${() => edit(u)}>${t('admin.edit')}</button>
       ${
         u.lead
           ? // The lead is never removed (the server refuses it): another is named the lead first.
@@ -185,47 +182,5 @@ export const mountUniversitiesTab: MountTab = (host, first, status) => {
     </td>
   </tr>`;
 
-  const draw = () =>
-    render(
-      html`<section class="admin-universities">
-        <div class="admin-bar">
-          <h2>${t('admin.universities.title')}</h2>
-          <button type="button" class="primary" data-action="add-university" @click=${() => edit()}>${t('admin.universities.add')}</button>
-        </div>
-        <p class="muted">${t('admin.universities.intro')}</p>
-        <div class="records-results">
-          <div class="records-status">${noticeLine(note)}</div>
-          <div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.universities.title')}>
-            <table class="data-table universities-table">
-              <thead><tr>${COLUMNS.map((key) => html`<th scope="col">${t(`admin.universities.col.${key}`)}</th>`)}</tr></thead>
-              <tbody>${loaded ? universities.map(row) : nothing}</tbody>
-            </table>
-          </div>
-        </div>
-      </section>`,
-      host,
-    );
-
-  function load(): Promise<void> {
-    const { signal } = ctx;
-    return status.run(signal, async () => {
-      const answer = await call(endpoints.universities, { signal });
-      if (signal.aborted) return undefined;
-      universities = answer.universities;
-      loaded = true;
-      draw();
-      return 'ready';
-    });
-  }
-
-  draw();
-  void load();
-  return {
-    update(next) {
-      ctx = next;
-      meta = next.meta;
-      // The app aborts a view's requests when its URL changes: a list still loading is asked for again.
-      if (!loaded) void load();
-    },
-  };
+  return list.start();
 };

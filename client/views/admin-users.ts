@@ -8,7 +8,7 @@ import { confirmDialog, type FormField, input, messageOf, openDialog, openFormDi
 import type { User } from '../../contract/schemas/users';
 import { MIN_PASSWORD_LENGTH } from '../../contract/limits';
 import type { ViewContext } from '../view';
-import { type Notice, noticeLine } from '../lib/view-status';
+import { listTab } from '../lib/list-tab';
 import type { MountTab } from './admin';
 import { demoSection } from './admin-demo';
 
@@ -169,21 +169,23 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
 
 /** The accounts: list, add, change role or name, set a password, disable and enable. */
 export const mountUsersTab: MountTab = (host, first, status) => {
-  let ctx = first;
-  let users: User[] = [];
-  let loaded = false;
-  let note: Notice | undefined;
-  const say = (text: string, error = false) => {
-    note = { text, error };
-    draw();
-  };
-  const root = () => host.querySelector<HTMLElement>('.admin-users') ?? host;
+  const list: ReturnType<typeof listTab<User>> = listTab<User>(host, first, status, {
+    tab: 'users',
+    columns: () => COLUMNS.map((c) => t(`admin.users.col.${c}`)),
+    add: { action: 'add-user', open: () => edit() },
+    head: () => demo.view(),
+    fetch: async (signal) => {
+      void demo.load(signal);
+      return (await call(endpoints.users, { signal })).users;
+    },
+    row: (user) => row(user),
+  });
   // After leaving demo mode, the accounts are listed again (or, when this was a demo account, the sign-in page shows).
-  const demo = demoSection({ say, done: () => void load(), redraw: () => draw(), host: root });
+  const demo = demoSection({ say: list.say, done: () => void list.load(), redraw: list.draw, host: list.root });
 
   async function setDisabled(user: User, disabled: boolean): Promise<void> {
     if (disabled) {
-      const sure = await confirmDialog(root(), {
+      const sure = await confirmDialog(list.root(), {
         title: t('admin.users.disableTitle'),
         message: t('admin.users.disableMessage', { name: user.name, email: user.email }),
         confirm: t('admin.users.disable'),
@@ -194,31 +196,32 @@ export const mountUsersTab: MountTab = (host, first, status) => {
     try {
       await call(endpoints.updateUser, { params: { id: user.id }, body: { disabled } });
     } catch (error) {
-      return say(t('admin.users.failed', { message: messageOf(error) }), true);
+      return list.say(t('admin.users.failed', { message: messageOf(error) }), true);
     }
-    await load();
-    say(t(disabled ? 'admin.users.disabledDone' : 'admin.users.enabledDone', { email: user.email }));
+    await list.load();
+    list.say(t(disabled ? 'admin.users.disabledDone' : 'admin.users.enabledDone', { email: user.email }));
   }
 
   const edit = (user?: User) =>
-    openUserForm(root(), ctx, user, (saved) => {
-      void load().then(() => say(t(user ? 'admin.users.saved' : 'admin.users.created', { email: saved.email })));
+    openUserForm(list.root(), list.ctx(), user, (saved) => {
+      void list.load().then(() => list.say(t(user ? 'admin.users.saved' : 'admin.users.created', { email: saved.email })));
     });
 
   const row = (user: User) => {
+    const { meta } = list.ctx();
     const [state, action] = user.disabled ? (['disabled', 'enable'] as const) : (['active', 'disable'] as const);
     return html`<tr data-email=${user.email} class=${user.disabled ? 'user-disabled' : ''}>
       <th scope="row">${user.name}</th>
       <td>${user.email}</td>
       <td data-value=${user.role}>${t(`role.${user.role}`)}</td>
-      <td data-value=${user.university ?? ''} title=${user.university ? universityTitle(ctx.meta, user.university) : '—'}>${
-        user.university ? universityLabel(ctx.meta, user.university) : '—'
+      <td data-value=${user.university ?? ''} title=${user.university ? universityTitle(meta, user.university) : '—'}>${
+        user.university ? universityLabel(meta, user.university) : '—'
       }</td>
       <td data-value=${state}><span class="status-badge ${state}">${t(`admin.users.${state}`)}</span></td>
       <td title=${user.createdAt}>${formatDay(user.createdAt)}</td>
       <td class="actions">
         <button type="button" class="link-button" data-action="edit-user" aria-label=${t('admin.users.editTitle', { email: user.email })}
-          @click=${() => edit(user)}>${t('admin.users.edit')}</button>
+          @click=${() => edit(user)}>${t('admin.edit')}</button>
         <button type="button" class="link-button ${user.disabled ? '' : 'danger-link'}" data-action="${action}-user"
           aria-label=${t(`admin.users.${action}Label`, { email: user.email })} @click=${() => void setDisabled(user, !user.disabled)}>
           ${t(`admin.users.${action}`)}
@@ -227,50 +230,5 @@ export const mountUsersTab: MountTab = (host, first, status) => {
     </tr>`;
   };
 
-  const draw = () =>
-    render(
-      html`<section class="admin-users">
-        ${demo.view()}
-        <div class="admin-bar">
-          <h2>${t('admin.users.title')}</h2>
-          <button type="button" class="primary" data-action="add-user" @click=${() => edit()}>${t('admin.users.add')}</button>
-        </div>
-        <p class="muted">${t('admin.users.intro')}</p>
-        <div class="records-results">
-          <div class="records-status">
-            ${noticeLine(note)}
-          </div>
-          <div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.users.title')}>
-            <table class="data-table users-table">
-              <thead><tr>${COLUMNS.map((key) => html`<th scope="col">${t(`admin.users.col.${key}`)}</th>`)}</tr></thead>
-              <tbody>${users.map(row)}</tbody>
-            </table>
-          </div>
-        </div>
-      </section>`,
-      host,
-    );
-
-  function load(): Promise<void> {
-    const { signal } = ctx;
-    void demo.load(signal);
-    return status.run(signal, async () => {
-      const answer = await call(endpoints.users, { signal });
-      if (signal.aborted) return undefined;
-      users = answer.users;
-      loaded = true;
-      draw();
-      return 'ready';
-    });
-  }
-
-  draw();
-  void load();
-  return {
-    update(next) {
-      ctx = next;
-      // The app aborts a view's requests when its URL changes: a list still loading is asked for again.
-      if (!loaded) void load();
-    },
-  };
+  return list.start();
 };

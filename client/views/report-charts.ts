@@ -2,7 +2,7 @@ import { html, type TemplateResult } from 'lit-html';
 import { ChartSlot } from '../lib/charts';
 import { formatter } from '../lib/dates';
 import { colour } from '../lib/palette';
-import { reportNumber } from '../lib/report-format';
+import { reportLocale, reportNumber } from '../lib/report-format';
 import type { ReportLang, ReportMeasure } from '../lib/report-types';
 
 /**
@@ -78,7 +78,7 @@ export class ReportCharts {
 
 /** An axis tick: grouped, up to two decimals (a scale in 万元 may step by halves); one formatter per language. */
 const tick = (lang: ReportLang) => {
-  const tag = lang === 'zh' ? 'zh-CN' : 'en-GB';
+  const tag = reportLocale(lang);
   return formatter(`report tick ${tag}`, () => new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }));
 };
 

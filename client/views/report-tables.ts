@@ -92,6 +92,10 @@ export class ReportWords {
   t(key: ReportKey, values?: Record<string, string | number>): string {
     return reportText(this.lang, key, values);
   }
+  /** A figure status's symbol and name (contract/figure-status.ts): ✓ Final. */
+  status(status: FigureStatus): string {
+    return `${FIGURE_STATUS_LABELS[status].symbol} ${FIGURE_STATUS_LABELS[status][this.lang]}`;
+  }
   table(spec: TableSpec): TemplateResult {
     const num = (i: number) => (spec.columns[i]?.numeric ? 'num' : '');
     const cell = (c: Cell, i: number) => {
@@ -408,7 +412,7 @@ export function definitionsTable(w: ReportWords) {
 /** A table's status in the report's language: its symbol and name (never colour alone). */
 export function reportStatusMark(w: ReportWords, status: FigureStatus): TemplateResult {
   return html`<span class="status-mark" data-status=${status}
-    ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span> ${w.t(`report.status.${status}`)}</span
+    ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span> ${FIGURE_STATUS_LABELS[status][w.lang]}</span
   >`;
 }
 
@@ -427,10 +431,7 @@ export function statusSection(w: ReportWords): TemplateResult {
           columns: [{ label: w.t('report.status.col.table') }, { label: w.t('report.status.col.status') }],
           rows: REPORT_STATUS_TABLES.map((table) => ({
             key: table,
-            cells: [
-              { text: w.t(`report.status.table.${table}`), header: true },
-              { text: `${FIGURE_STATUS_LABELS[status.tables[table]].symbol} ${w.t(`report.status.${status.tables[table]}`)}` },
-            ],
+            cells: [{ text: w.t(`report.status.table.${table}`), header: true }, { text: w.status(status.tables[table]) }],
           })),
         })}
         ${
@@ -453,7 +454,7 @@ export function statusSection(w: ReportWords): TemplateResult {
                         .map((p) => {
                           const state = w.t(`report.status.state.${p.state}`);
                           const stage = p.ended ? state : w.t('report.status.notEnded', { state });
-                          const revised = p.status === 'R' ? ` ${FIGURE_STATUS_LABELS.R.symbol} ${w.t('report.status.R')}` : '';
+                          const revised = p.status === 'R' ? ` ${w.status('R')}` : '';
                           return w.t('report.status.periodState', { period: p.period, stage: `${stage}${revised}` });
                         })
                         .join(w.t('report.status.separator')),

@@ -138,7 +138,7 @@ class ReportingView {
       ${this.todoLine()}
       <div class="cycle-toolbar">${this.yearControl()}
         <a class="button-link" data-action="download-csv" download
-          href=${csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang())}>${t('cycle.download')}</a>
+          href=${csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang())}>${t('figure.download')}</a>
         <a class="button-link" data-action="download-xlsx" download
           href=${xlsxOf(csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang()))}>${t('figure.downloadXlsx')}</a>
       </div>
@@ -223,7 +223,7 @@ class ReportingView {
     return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="cycle-board-caption">
       <table class="data-table cycle-board" data-year=${board.year}>
         <caption id="cycle-board-caption">${t('cycle.board.caption', { year: board.year })}</caption>
-        <thead><tr><th scope="col">${t('cycle.university')}</th>${labels.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead>
+        <thead><tr><th scope="col">${t('table.university')}</th>${labels.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead>
         <tbody>
           ${board.universities.map(
             (u) => html`<tr data-university=${u.university}>
@@ -375,7 +375,7 @@ class ReportingView {
         .join('; ');
     return html`<div class="table-scroll" tabindex="0" role="region" aria-label=${t('cycle.detail.summary')}>
       <table class="data-table cycle-summary">
-        <thead><tr><th scope="col">${t('cycle.detail.kind')}</th><th scope="col">${t('cycle.detail.count')}</th><th scope="col">${t('cycle.detail.totals')}</th></tr></thead>
+        <thead><tr><th scope="col">${t('cycle.detail.kind')}</th><th scope="col">${t('table.records')}</th><th scope="col">${t('cycle.detail.totals')}</th></tr></thead>
         <tbody>${Object.entries(answer.summary).map(
           ([kind, part]) =>
             html`<tr><th scope="row">${pick(KIND_NAMES[kind as keyof typeof KIND_NAMES])}</th><td>${formatCount(part.records)}</td>
