@@ -50,8 +50,14 @@ export interface TemplateFile {
   bytes: Buffer;
 }
 
-/** The last row of a sheet (Excel's limit): validations cover every row a person can fill. */
-export const LAST_ROW = 1_048_576;
+/**
+ * The last row the validations cover: 10,000 rows under the header. Not the sheet's last row
+ * (1,048,576): a validation over a whole column is one range to Excel, but workbook libraries that
+ * offices' scripts use expand it to an entry per cell on reading (exceljs took 17 s and 0.5 GB, and
+ * over 2 GB for a kind with more columns, to open such a template). More rows can be filled; they are
+ * checked on import as every row is.
+ */
+export const LAST_ROW = 10_002;
 /** The data sheet's rows 1 and 2 are the header, in the file's language and in the other. */
 export const FIRST_DATA_ROW = 3;
 
