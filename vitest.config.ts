@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/helpers/sequencer.js';
 
 /**
  * Three projects from the same files: pure unit tests; the integration tests against
@@ -40,6 +41,8 @@ export default defineConfig({
   test: {
     pool: 'forks',
     maxWorkers: 2,
+    // Each project's longest files first, so that no long file is left running alone at the end.
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
