@@ -12,17 +12,17 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  *
  * A file's length is vitest's own record of its last run when there is one (node_modules/.vite),
  * else the seconds below (measured on a two-core machine, `--reporter=json`, files of 4 s or more;
- * refresh them when a file becomes much longer or shorter), else a guess from its size.
+ * the fuzz, accessibility and administration files estimated after their cuts; refresh them when a
+ * file becomes much longer or shorter), else a guess from its size.
  */
 const SECONDS: ReadonlyMap<string, number> = new Map([
-  ['test/e2e/accessibility.test.ts', 99],
-  ['test/integration/fuzz.test.ts', 91],
+  ['test/e2e/accessibility.test.ts', 75],
   ['test/e2e/report.test.ts', 75],
   ['test/integration/cli.test.ts', 70],
   ['test/e2e/charts.test.ts', 57],
-  ['test/e2e/admin.test.ts', 56],
   ['test/e2e/records.test.ts', 46],
   ['test/integration/leave-demo.test.ts', 45],
+  ['test/e2e/admin.test.ts', 43],
   ['test/integration/crash.test.ts', 42],
   ['test/integration/client-departures.test.ts', 31],
   ['test/integration/mail-crash.test.ts', 31],
@@ -36,6 +36,7 @@ const SECONDS: ReadonlyMap<string, number> = new Map([
   ['test/e2e/report-pdf.test.ts', 18],
   ['test/integration/xlsx.test.ts', 17],
   ['test/integration/csv-formulas.test.ts', 16],
+  ['test/integration/fuzz.test.ts', 15],
   ['test/integration/access.test.ts', 15],
   ['test/integration/startup-errors.once.test.ts', 15],
   ['test/integration/figure-status.test.ts', 12],
