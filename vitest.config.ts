@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/helpers/sequencer.js';
 
 /**
  * Three projects from the same files: pure unit tests; the integration tests against
@@ -40,12 +41,22 @@ export default defineConfig({
   test: {
     pool: 'forks',
     maxWorkers: 2,
+    // Each project's longest files first, so that no long file is left running alone at the end.
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
         // Some unit tests do real work (a production-cost hash, thousands of generated rows): on a
         // shared two-core machine 5 s is not always enough, and a timeout is not what they test.
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env: TEST_ENV, testTimeout: 30_000 },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          env: TEST_ENV,
+          testTimeout: 30_000,
+          // A fork per file cost more than most files' tests: the files share two workers and their
+          // module cache. Each file puts back what it stubs (timers, globals, env) in its own hooks.
+          isolate: false,
+        },
       },
       integration('pglite'),
       ...(process.env.TEST_DATABASE_URL ? [integration('postgres')] : []),

@@ -51,7 +51,10 @@
  * - `canvasHasPixels(page, selector, { timeout? })`: whether the first matching canvas has drawn
  *   (non-transparent) pixels, read back with `getImageData`; polls each frame for up to `timeout`
  *   (default 2 s) before it answers false.
- * - `screenshot(page, name)`: a full-page PNG at `test/artifacts/<name>.png` (git-ignored).
+ * - `screenshot(page, name)`: scrolls the page so that every chart is drawn (its errors are the
+ *   page's), and with `E2E_SCREENSHOTS=1` saves a full-page PNG at `test/artifacts/<name>.png`
+ *   (git-ignored). No test compares the pictures: they are for a person to look at, and taking
+ *   them costs a fifth of the browser tests' time, so a plain `npm test` skips the file.
  * - Also: `signInThroughForm(page, email, password)`, `demoEmail(who)`, and `browser()` (the worker's
  *   shared Chromium, for a test that needs a context of its own making).
  * - `poll(fn)`: `expect.poll` with the harness's patience (15 s, not vitest's 1 s: a sign-in alone
@@ -281,7 +284,7 @@ function closeWhenTheTestEnds(tab: DashboardPage): void {
   try {
     onTestFinished(async ({ task }) => {
       if (task.result?.state === 'fail' && !tab.page.isClosed()) {
-        await screenshot(tab.page, `failed-${task.name}`).catch(() => undefined);
+        await screenshot(tab.page, `failed-${task.name}`, { always: true }).catch(() => undefined);
       }
       await tab.close();
     });
@@ -421,11 +424,18 @@ export async function canvasHasPixels(page: Page, selector: string, { timeout = 
   }, timeout);
 }
 
-/** Saves a full-page screenshot as `test/artifacts/<name>.png` and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Whether `screenshot` saves its pictures: `E2E_SCREENSHOTS=1` (a failed test's page is saved regardless). */
+export const SCREENSHOTS = process.env.E2E_SCREENSHOTS === '1';
+
+/**
+ * Draws every chart of the page and, with `E2E_SCREENSHOTS=1` (or `always`, as for a failed test),
+ * saves a full-page screenshot as `test/artifacts/<name>.png`; returns that path, or undefined.
+ */
+export async function screenshot(page: Page, name: string, options: { always?: boolean } = {}): Promise<string | undefined> {
+  await drawEveryChart(page);
+  if (!SCREENSHOTS && !options.always) return undefined;
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = `${ARTIFACTS}${name.replaceAll(/[^\w.-]+/g, '-').slice(0, 120)}.png`;
-  await drawEveryChart(page);
   // A full-page picture shows what a reader sees while scrolling: the parts laid out only near the
   // screen (content-visibility: auto) laid out for it.
   const shown = (visible: boolean) =>

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -26,29 +27,48 @@ export interface Child {
 }
 
 /**
- * Runs `script` with only the environment given, plus PATH, HOME, the test suite's low
- * password-hash cost and its wider database probe window (vitest.config.ts), which `env` may
+ * Runs `script` (compiled once per test run where it can be: `compiledScript`) with only the
+ * environment given, plus PATH, HOME, the test suite's low password-hash cost and its wider database probe window (vitest.config.ts), which `env` may
  * override: a child server signs in and makes demo accounts as cheaply as the tests' own process
  * does, and a loaded machine's slow probe does not make it answer 503.
  */
 export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      ...(process.env.PASSWORD_HASH_LOG2N ? { PASSWORD_HASH_LOG2N: process.env.PASSWORD_HASH_LOG2N } : {}),
-      ...(process.env.DATABASE_PROBE_WINDOW_MS ? { DATABASE_PROBE_WINDOW_MS: process.env.DATABASE_PROBE_WINDOW_MS } : {}),
-      ...env,
+  const compiled = compiledScript(script);
+  const child = spawn(
+    process.execPath,
+    compiled ? ['--enable-source-maps', compiled, ...args] : ['--import', 'tsx', script, ...args],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...(process.env.PASSWORD_HASH_LOG2N ? { PASSWORD_HASH_LOG2N: process.env.PASSWORD_HASH_LOG2N } : {}),
+        ...(process.env.DATABASE_PROBE_WINDOW_MS ? { DATABASE_PROBE_WINDOW_MS: process.env.DATABASE_PROBE_WINDOW_MS } : {}),
+        ...env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { process: child, output: () => ({ stdout, stderr }), exited };
+}
+
+/**
+ * The script as this test run compiled it once (test/helpers/server-bundle.ts, built by the
+ * integration projects' global setup), so that a child does not compile the sources again; the
+ * source itself, through the TypeScript loader, outside vitest or for any other script.
+ */
+function compiledScript(script: string): string | undefined {
+  if (!process.env.VITEST) return undefined;
+  try {
+    return (inject('serverBundle') as Record<string, string> | undefined)?.[script];
+  } catch {
+    return undefined;
+  }
 }
 
 /** A free TCP port on the loopback interface. */
