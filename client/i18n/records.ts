@@ -91,14 +91,14 @@ export const records = {
   'records.form.fixFields': ['{message} Correct the fields marked below.', '{message} 请更正下方标出的字段。'],
   'records.form.lastChanged': ['Last changed {time}.', '最后修改于 {time}。'],
 
-  'records.import.open': ['Import CSV', '导入 CSV'],
+  'records.import.open': ['Import', '导入'],
   'records.template.xlsx': ['Template (XLSX)', '模板（XLSX）'],
   'records.template.csv': ['Template (CSV)', '模板（CSV）'],
   'records.template.hint': [
     'The empty file to fill in and import: the columns in both languages, with lists and instructions (XLSX), or the header row (CSV).',
     '用于填写并导入的空白文件：含中英文列名、下拉列表和填写说明（XLSX），或仅含表头（CSV）。',
   ],
-  'records.import.title': ['Import {kind} from CSV', '从 CSV 导入{kind}'],
+  'records.import.title': ['Import {kind} from a workbook or CSV', '从 Excel 工作簿或 CSV 导入{kind}'],
   'records.import.intro': [
     'All or nothing: if one row is wrong, nothing is imported and every bad row is listed. Rows are matched on university and reference, so importing the same file twice changes nothing. First the file is checked without writing anything.',
     '全部成功或全部不导入：只要有一行有误，就不导入任何记录，并列出每一个有误的行。记录按“高校 + 编号”匹配，同一文件导入两次不会产生变化。导入前先检查文件，检查时不写入任何数据。',
