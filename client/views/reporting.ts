@@ -9,6 +9,7 @@ import {
   LATE_LABEL,
   PERIOD_STATUS_LABELS,
   parseReportingPeriod,
+  STEP_LABELS,
 } from '../../contract/reporting-periods';
 import type { BoardAnswer, PeriodAnswer, PeriodState, PeriodStep, TodoAnswer } from '../../contract/schemas/cycle';
 import { call, csvUrl, endpoints, type Me } from '../api';
@@ -357,7 +358,7 @@ class ReportingView {
 
   private step(s: PeriodStep): TemplateResult {
     return html`<li data-step=${s.action}>
-      ${t('cycle.step.line', { action: t(`cycle.step.${s.action}`), who: s.by ?? t('cycle.step.someone'), when: formatMoment(s.at) })}
+      ${t('cycle.step.line', { action: pick(STEP_LABELS[s.action]), who: s.by ?? t('cycle.step.someone'), when: formatMoment(s.at) })}
       ${s.comment ? html`<br /><span class="cycle-comment">${t('cycle.comment', { comment: s.comment })}</span>` : nothing}
     </li>`;
   }
