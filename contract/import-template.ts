@@ -74,8 +74,8 @@ export const TEMPLATE_HOW: readonly Bilingual[] = [
     zh: '从第 3 行起填写第一个工作表：第 1、2 行是表头（两种语言的列名），请保持不变。',
   },
   {
-    en: 'Only the first sheet is read; this sheet and the lists are not imported.',
-    zh: '导入只读取第一个工作表；本说明和代码表不会被导入。',
+    en: 'The first sheet whose first row is the header is read (keep the data sheet first); this sheet and the lists are not imported.',
+    zh: '导入读取第一个以表头为首行的工作表（请保持数据工作表在最前）；本说明和代码表不会被导入。',
   },
   {
     en: 'Import it in the Records view (Records › Import) or on the command line: npm run cli -- import <kind> <file>.',

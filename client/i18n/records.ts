@@ -174,8 +174,8 @@ export const records = {
   'records.import.line': ['Line', '行号'],
   'records.import.message': ['Problem', '问题'],
   'records.import.nothingApplied': [
-    'Correct the file and check it again. Line numbers are as a spreadsheet shows them (the header is line 1).',
-    '请更正文件后重新检查。行号与电子表格中一致（表头为第 1 行）。',
+    'Correct the file and check it again. Line numbers are the rows a spreadsheet shows (the header’s first row is row 1).',
+    '请更正文件后重新检查。行号即电子表格中的行号（表头第一行为第 1 行）。',
   ],
   'records.import.nothingImported': ['Nothing was imported.', '未导入任何记录。'],
   'records.import.notUtf8': [

@@ -192,6 +192,10 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
   const draw = (focus?: string) => {
     render(template(), body);
     if (focus) body.querySelector<HTMLElement>(focus)?.focus();
+    // The check button is disabled while a file is sent, which drops the keyboard's focus to the
+    // page: it goes to the result instead, where the problems or the next step appear.
+    else if (!document.activeElement || document.activeElement === document.body)
+      body.querySelector<HTMLElement>('.import-result')?.focus();
   };
   const show = (state: string, content: unknown, focus?: string) => {
     result = { state, content };
@@ -233,7 +237,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
       <progress max="100" value=${progress?.percent ?? nothing} aria-label=${t('records.import.progress')}></progress>
       <button type="button" class="secondary" @click=${() => inFlight?.abort()}>${t('records.dialog.cancel')}</button>
     </div>
-    <div class="import-result" aria-live="polite" data-state=${result.state}>${result.content}</div>`;
+    <div class="import-result" tabindex="-1" aria-live="polite" data-state=${result.state}>${result.content}</div>`;
 
   async function run(dryRun: boolean): Promise<void> {
     const chosen = file;

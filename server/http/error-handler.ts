@@ -158,7 +158,48 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
+/** The most a problem's body may weigh: a problem echoing a file's text never makes a large answer. */
+export const MAX_PROBLEM_BYTES = 256 * 1024;
+/** A string of a problem longer than this is cut (with …) when the body would pass its bound. */
+const MAX_PROBLEM_STRING = 500;
+
+const cutStrings = (value: unknown): unknown => {
+  if (typeof value === 'string')
+    return value.length > MAX_PROBLEM_STRING ? `${[...value.slice(0, MAX_PROBLEM_STRING)].slice(0, -1).join('')}…` : value;
+  if (Array.isArray(value)) return value.map(cutStrings);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutStrings(v)]));
+  return value;
+};
+
+/**
+ * A problem's JSON within MAX_PROBLEM_BYTES, whatever it carries: as it is when it fits; else every
+ * long string cut, then the list of errors halved until it fits (`errorCount`, where the problem has
+ * one, still counts them all).
+ */
+export function problemBody(json: Record<string, unknown>): string {
+  const written = (value: unknown): string | null => {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return null;
+    }
+  };
+  const whole = written(json);
+  if (whole !== null && whole.length <= MAX_PROBLEM_BYTES) return whole;
+  const cut = cutStrings(json) as Record<string, unknown>;
+  let errors = Array.isArray(cut.errors) ? cut.errors : undefined;
+  for (;;) {
+    const body = written(errors === undefined ? cut : { ...cut, errors });
+    if (body !== null && body.length <= MAX_PROBLEM_BYTES) return body;
+    if (!errors || errors.length === 0) break;
+    errors = errors.slice(0, Math.floor(errors.length / 2));
+  }
+  // Nothing of it could be written: its status, title and code alone.
+  const { status, title, code, detail } = cut;
+  return JSON.stringify({ status, title, code, detail });
+}
+
 /** Writes a problem as the whole response. */
 export function sendProblem(res: Response, problem: HttpProblem): void {
-  res.status(problem.status).set(problem.headers).type(PROBLEM_TYPE).send(JSON.stringify(problem.toJSON()));
+  res.status(problem.status).set(problem.headers).type(PROBLEM_TYPE).send(problemBody(problem.toJSON()));
 }

@@ -7,6 +7,7 @@ import { loadReferences } from '../kpi/references.js';
 import { applyImport, type ImportResult, recordRejectedImport } from './apply-import.js';
 import { checkImport, ImportRejected } from './parse-import.js';
 import type { SpoolFile } from '../lib/spool.js';
+import { HttpProblem } from '../lib/problems.js';
 
 export interface ImportFile {
   kind: FactKind;
@@ -66,6 +67,13 @@ export async function importFile(db: Kysely<Database>, bulk: Kysely<Database>, r
       ...(request.signal && request.dryRun ? { signal: request.signal } : {}),
     });
   } catch (error) {
+    // A problem found when the rows are applied names its place as the checks do (a workbook's sheet and cell).
+    if (error instanceof HttpProblem)
+      error.placed((given) =>
+        given.line !== undefined && given.sheet === undefined
+          ? { ...given, ...checked.placeOf(given.line, given.column) }
+          : given,
+      );
     await rejected(error);
     throw error;
   } finally {

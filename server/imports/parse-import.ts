@@ -209,6 +209,11 @@ export interface CheckedImport {
   reading: ImportReading;
   /** The first text cell with characters beyond ASCII, as read: where a wrong encoding would show. */
   sample: TextSample | null;
+  /**
+   * A line's place as the file names it: the line and column, and in a workbook the sheet and cell.
+   * Problems found when the rows are applied (duplicates, closed periods, rules across records) say it too.
+   */
+  placeOf(line: number, column?: string): ProblemPlace;
 }
 
 const BEYOND_ASCII = /[^\p{ASCII}]/u;
@@ -287,9 +292,28 @@ export async function checkImport(
     const ignored: string[] = [];
     const absent: string[] = [];
     const sample: [TextSample | null] = [null];
-    const count = await checkRows(kind, rows, references, ownUniversity, onProgress, out, signal, ignored, absent, sample);
+    const indexOf = new Map<string, number>();
+    const count = await checkRows(
+      kind,
+      rows,
+      references,
+      ownUniversity,
+      onProgress,
+      out,
+      signal,
+      ignored,
+      absent,
+      sample,
+      indexOf,
+    );
     await out.close();
-    return { rows: count, spool, ignored, absent, reading, sample: sample[0] };
+    const source = rows;
+    const placeOf = (line: number, column?: string): ProblemPlace => ({
+      line,
+      ...(column ? { column } : {}),
+      ...source.where(line, column === undefined ? undefined : indexOf.get(column)),
+    });
+    return { rows: count, spool, ignored, absent, reading, sample: sample[0], placeOf };
   } catch (error) {
     rows.stop();
     await out.abandon();
@@ -506,7 +530,7 @@ async function workbookRows(kind: FactKind, path: string): Promise<{ source: Row
 function isSecondHeader(columns: ReadonlyArray<ColumnSpec | null>, cells: readonly string[]): boolean {
   let named = 0;
   for (let i = 0; i < cells.length; i++) {
-    const cell = normalize(cells[i]!);
+    const cell = normalize(cells[i] ?? '');
     if (cell === '') continue;
     const column = columns[i];
     if (!column || (cell !== normalize(column.name) && cell !== normalize(column.zh))) return false;
@@ -527,6 +551,8 @@ async function checkRows(
   absent: string[] = [],
   /** Set to the first text cell with characters beyond ASCII. */
   sample: [TextSample | null] = [null],
+  /** Filled with each column's cell index in the header, by the column's name. */
+  indexOf = new Map<string, number>(),
 ): Promise<number> {
   const problems: ProblemDetail[] = [];
   let problemCount = 0;
@@ -549,8 +575,6 @@ async function checkRows(
   };
   const specs = INPUT_COLUMNS[kind];
   let columns: Array<ColumnSpec | null> | undefined;
-  /** Each column's cell index in the header, by the column's name. */
-  const indexOf = new Map<string, number>();
   /** A problem's place: the line and column, and in a workbook the sheet and cell. */
   const at = (line: number, column?: string): ProblemPlace => ({
     line,

@@ -62,6 +62,10 @@ export class SheetRowRefused extends Error {
   }
 }
 
+/** Excel's bounds: rows in a sheet, characters in a sheet's name. */
+const SHEET_ROWS = 1_048_576;
+const SHEET_NAME_CHARACTERS = 31;
+
 const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 const attribute = (tag: SaxesTagPlain, name: string): string | undefined => {
   const attributes = tag.attributes as Record<string, string>;
@@ -169,7 +173,9 @@ export async function openWorkbook(path: string): Promise<Workbook> {
       const rel = rels.get(attribute(tag, 'id') ?? '');
       if (!rel?.type.endsWith('/worksheet')) return;
       const part = entry(rel.target);
-      if (part) sheets.push({ name: attribute(tag, 'name') ?? '', entry: part });
+      // Excel names a sheet in at most 31 characters; a longer name (a made-up file) is cut there,
+      // as every problem of the sheet repeats it.
+      if (part) sheets.push({ name: [...(attribute(tag, 'name') ?? '')].slice(0, SHEET_NAME_CHARACTERS).join(''), entry: part });
     }
   });
   const relOf = (suffix: string, fallback: string) =>
@@ -341,7 +347,8 @@ export async function* sheetRows(
     switch (name) {
       case 'row': {
         const r = Number(attribute(tag as SaxesTagPlain, 'r'));
-        const line = Number.isInteger(r) && r > lastLine ? r : lastLine + 1;
+        // A row's number as the sheet gives it, within a sheet's bounds; otherwise the next one.
+        const line = Number.isInteger(r) && r > lastLine && r <= SHEET_ROWS ? r : lastLine + 1;
         lastLine = line;
         row = { line, cells: [] };
         rowBytes = 0;
@@ -502,12 +509,17 @@ function typedCell(
     case 'd':
       return { kind: 'iso-date', text: value.trim() };
     default: {
-      const number = Number(value);
-      if (value.trim() === '' || !Number.isFinite(number)) throw new ZipRefused(said('xlsx_damaged'));
+      // A number cell holds a decimal as XML Schema writes one (`-1.5E+3`): not `0x10`, `Infinity` or
+      // the other forms that `Number()` would also take.
+      const number = DECIMAL.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isFinite(number)) throw new ZipRefused(said('xlsx_damaged'));
       return { kind: 'number', value: number, date: book.dateStyles[cell.style] ?? false };
     }
   }
 }
+
+/** The text of a number cell: a decimal with an optional exponent, nothing else. */
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 /** A number as its shortest round-trip decimal, written out in full (`123000`, never `1.23e+5`; `0.0000001`). */
 export function plainDecimal(n: number): string {

@@ -49,6 +49,12 @@ export class HttpProblem extends Error {
     this.name = new.target.name;
   }
 
+  /** Completes each detail's place (a file's line given its sheet and cell, say); the same problem. */
+  placed(complete: (given: ProblemDetail) => ProblemDetail): this {
+    (this as { errors: readonly ProblemDetail[] }).errors = this.errors.map(complete);
+    return this;
+  }
+
   /** The `type` URI: a stable name per kind of problem. */
   get type(): string {
     return `https://alliance-outcomes.example/problems/${this.title.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-')}`;

@@ -73,9 +73,10 @@ function definitionsSheet(doc: ReportDocument, lang: Lang): SheetSpec {
  */
 export function reportWorkbook(doc: ReportDocument, sha256: string, lang: Lang, submission?: number): WorkbookProjection {
   const tables = REPORT_TABLES.filter((table) => table !== 'national' || doc.national !== undefined);
-  const build = (l: Lang) => `report-${doc.period.key}${submission ? `-submission-${submission}` : ''}-${l}.xlsx`;
+  // ASCII whatever the language: the plain name and the encoded one are the same.
+  const name = `report-${doc.period.key}${submission ? `-submission-${submission}` : ''}-${lang}.xlsx`;
   return {
-    fileName: { name: build(lang), ascii: build('en') },
+    fileName: { name, ascii: name },
     subject: `report/xlsx/${submission ?? doc.period.key}`,
     sheets: [
       coverSheet(doc, sha256, lang, submission),

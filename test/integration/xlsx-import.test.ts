@@ -416,6 +416,60 @@ describe(`XLSX import (${TEST_DB})`, () => {
     expect((await problemOf(await post(admin, 'credit', lying))).code).toBe('xlsx_damaged');
   });
 
+  it('when a problem is found as the rows are applied (a ref twice), then it names the sheet and cell too', async () => {
+    const book = await creditBook((sheet) => {
+      sheet.addRow(creditRow('DUP-1'));
+      sheet.addRow(creditRow('DUP-1', { students: 3 }));
+    });
+    const before = await records();
+    const problem = await problemOf(await post(admin, 'credit', book));
+    const refLetter = String.fromCharCode(65 + KIND_COLUMNS.credit.findIndex((c) => c.name === 'ref'));
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ code: 'duplicate_ref', line: 4, column: 'ref', sheet: '学分', cell: `${refLetter}4` }),
+    ]);
+    expect(await records()).toBe(before);
+  });
+
+  it('when a made-up workbook has a long sheet name, odd number forms and row numbers past the sheet, then answers stay small and nothing is read wrong', async () => {
+    const headerRow = `<row r="1">${KIND_COLUMNS.credit.map((c, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${c.name}</t></is></c>`).join('')}</row>`;
+    const students = KIND_COLUMNS.credit.findIndex((c) => c.name === 'students');
+    const letter = String.fromCharCode(65 + students);
+    // 1,200 bad rows under a sheet named in 300,000 characters: each problem would repeat the name.
+    // (Row 2 holds one cell, the others absent as a workbook leaves empty cells: the check for a
+    // second header row reads such a row too.)
+    const bad = Array.from({ length: 1200 }, (_, i) => `<row r="${i + 2}"><c r="${letter}${i + 2}"><v>1.5</v></c></row>`).join(
+      '',
+    );
+    const longName = 'N'.repeat(300_000);
+    const response = await post(
+      admin,
+      'credit',
+      zipOf(workbookParts([{ name: longName, xml: `<sheetData>${headerRow}${bad}</sheetData>` }])),
+    );
+    const text = await response.text();
+    expect(response.status, text.slice(0, 500)).toBe(422);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(text.length).toBeLessThanOrEqual(256 * 1024);
+    const problem = JSON.parse(text) as { errors: Array<{ sheet: string }>; errorCount: number };
+    expect(problem.errors[0]!.sheet).toBe('N'.repeat(31));
+    expect(problem.errorCount).toBeGreaterThanOrEqual(1200);
+    // A number cell is a decimal: `0x10`, `0b11` and `Infinity` are not 16, 3 and a number.
+    for (const odd of ['0x10', '0b11', '0o7', 'Infinity', ' ']) {
+      const row = `<row r="2"><c r="${letter}2"><v>${odd}</v></c></row>`;
+      const refused = await problemOf(
+        await post(admin, 'credit', zipOf(workbookParts([{ name: 'O', xml: `<sheetData>${headerRow}${row}</sheetData>` }]))),
+      );
+      expect(refused.code, odd).toBe('xlsx_damaged');
+    }
+    // A row numbered past the sheet's last row is the next row, as any row without a number.
+    const far = `<row r="1e308"><c r="${letter}2"><v>1.5</v></c></row>`;
+    const farProblem = await problemOf(
+      await post(admin, 'credit', zipOf(workbookParts([{ name: 'F', xml: `<sheetData>${headerRow}${far}</sheetData>` }]))),
+    );
+    expect(JSON.stringify(farProblem)).not.toContain('e+308');
+    expect(farProblem.errors!.some((e) => e.line === 2)).toBe(true);
+  });
+
   it('when a tiny zip inflates to gigabytes, then it is refused fast, and memory does not grow with it', async () => {
     // One megabyte of XML deflated once, its block repeated: 4 GB of inflated XML in about 4 MB.
     const unit = Buffer.from('<x/>'.repeat(256 * 1024));

@@ -237,6 +237,12 @@ describe(`XLSX exports, read back by an independent reader (${TEST_DB})`, () => 
       ] as const) {
         const book = await workbookOf(admin, `${url}&format=xlsx`);
         const live = url.startsWith('/report?');
+        if (live) {
+          // The plain file name (what most tools save under) is the language's, as the encoded one is.
+          const disposition = (await admin.get(`${url}&format=xlsx`)).headers.get('content-disposition') ?? '';
+          expect(disposition).toContain(`filename="report-2024-${lang}.xlsx"`);
+          expect(disposition).toContain(`filename*=UTF-8''report-2024-${lang}.xlsx`);
+        }
         const json = live
           ? ((await (await admin.get(`/report?period=2024&lang=${lang}`)).json()) as { sha256: string; report: ReportDocument })
           : null;
