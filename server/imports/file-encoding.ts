@@ -284,8 +284,8 @@ const READS_GB18030 = (() => {
 })();
 
 /** The first bytes of a file: its byte-order mark, if any. */
-async function firstBytes(path: string): Promise<Buffer> {
-  const stream = createReadStream(path, { start: 0, end: 2 });
+async function firstBytes(path: string, count = 3): Promise<Buffer> {
+  const stream = createReadStream(path, { start: 0, end: count - 1 });
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
@@ -323,6 +323,11 @@ export async function detectReading(path: string, highWaterMark = 64 * 1024): Pr
       ]);
     return readAs(marked, tried);
   }
+  // UTF-16 without its mark: a NUL in every other byte of its ASCII (a header's names), which no
+  // CSV in UTF-8 or GB18030 has. Said as UTF-16 at once, whatever its other characters read as.
+  const start = await firstBytes(path, 64);
+  if (start.includes(0x00))
+    throw new EncodingRefused(said('file_not_utf8', { utf16: true }), [detail({ line: 1 }, said('not_utf8'))]);
   const utf8 = await trial(path, 'utf-8', highWaterMark);
   if (!utf8.failure) return readAs('utf-8', utf8);
   // Where the file stops being UTF-8 is found only for a refusal: it reads the file again to there.

@@ -286,6 +286,17 @@ describe(`CSV in the encodings Excel writes (${TEST_DB})`, () => {
     );
     expect(utf16.status).toBe(422);
     expect((await utf16.json()).detail).toMatch(/UTF-16 without a byte-order mark/);
+    // With Chinese text too (bytes that are neither UTF-8 nor GB18030), in either byte order; no NUL ever echoed.
+    for (const encoding of ['utf16le', 'utf16be'] as const) {
+      const text = `${KIND_COLUMNS.credit.map((c) => c.zh).join(',')}\r\nUSST,W-1,ZJUT,材料科学基础,2024-2025-1,2025-01-20,3,9\r\n`;
+      const bytes = Buffer.from(text, 'utf16le');
+      if (encoding === 'utf16be') bytes.swap16();
+      const chinese = await post(admin, 'credit', bytes);
+      expect(chinese.status, encoding).toBe(422);
+      const body = await chinese.text();
+      expect(JSON.parse(body).detail, encoding).toMatch(/UTF-16 without a byte-order mark/);
+      expect(body, encoding).not.toContain('\\u0000');
+    }
     expect(await snapshot()).toBe(before);
   });
 
