@@ -242,7 +242,31 @@ async function readSharedStrings(zip: ZipFile, entry: ZipEntry): Promise<string[
 
 /** Streams an entry's XML into a parser; refuses a stretch with no tag longer than a row may be. */
 async function feed(zip: ZipFile, entry: ZipEntry, parser: SaxesParser, max: number): Promise<void> {
-  const stream = await zip.open(entry);
+  for await (const _ of feedChunks(await zip.open(entry), parser, max)) {
+    // Every chunk is written as it comes.
+  }
+}
+
+/** A parser's step: its own refusals as they are, any other failure of it as a damaged part. */
+function parsing(step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    if (error instanceof ZipRefused || error instanceof SheetRowRefused) throw error;
+    throw new ZipRefused(said('xlsx_damaged'));
+  }
+}
+
+/**
+ * Writes an entry's XML into a parser a chunk at a time, pausing after each; refuses text that is not
+ * UTF-8, a stretch with no tag longer than a row may be, and more than `max` bytes (the shared
+ * strings' bound; a sheet has none: its rows are bounded one by one).
+ */
+async function* feedChunks(
+  stream: NodeJS.ReadableStream,
+  parser: SaxesParser,
+  max = Number.POSITIVE_INFINITY,
+): AsyncGenerator<void> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let untagged = 0;
   let total = 0;
@@ -259,19 +283,10 @@ async function feed(zip: ZipFile, entry: ZipEntry, parser: SaxesParser, max: num
       const last = text.lastIndexOf('<');
       untagged = last === -1 ? untagged + text.length : text.length - last;
       if (untagged > MAX_UNTAGGED_CHARS) throw new ZipRefused(said('xlsx_damaged'));
-      try {
-        parser.write(text);
-      } catch (error) {
-        if (error instanceof ZipRefused || error instanceof SheetRowRefused) throw error;
-        throw new ZipRefused(said('xlsx_damaged'));
-      }
+      parsing(() => parser.write(text));
+      yield;
     }
-    try {
-      parser.close();
-    } catch (error) {
-      if (error instanceof ZipRefused || error instanceof SheetRowRefused) throw error;
-      throw new ZipRefused(said('xlsx_damaged'));
-    }
+    parsing(() => parser.close());
   } finally {
     (stream as unknown as { destroy(): void }).destroy();
   }
@@ -449,40 +464,7 @@ async function* feedRows(
   parser: SaxesParser,
   onCompressed: (position: number) => void,
 ): AsyncGenerator<void> {
-  const stream = await book.zip.open(sheet.entry, onCompressed);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let untagged = 0;
-  const write = (text: string) => {
-    try {
-      parser.write(text);
-    } catch (error) {
-      if (error instanceof ZipRefused || error instanceof SheetRowRefused) throw error;
-      throw new ZipRefused(said('xlsx_damaged'));
-    }
-  };
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let text: string;
-      try {
-        text = decoder.decode(chunk, { stream: true });
-      } catch {
-        throw new ZipRefused(said('xlsx_damaged'));
-      }
-      const last = text.lastIndexOf('<');
-      untagged = last === -1 ? untagged + text.length : text.length - last;
-      if (untagged > MAX_UNTAGGED_CHARS) throw new ZipRefused(said('xlsx_damaged'));
-      write(text);
-      yield;
-    }
-    try {
-      parser.close();
-    } catch (error) {
-      if (error instanceof ZipRefused || error instanceof SheetRowRefused) throw error;
-      throw new ZipRefused(said('xlsx_damaged'));
-    }
-  } finally {
-    (stream as unknown as { destroy(): void }).destroy();
-  }
+  yield* feedChunks(await book.zip.open(sheet.entry, onCompressed), parser);
 }
 
 /** A stored cell as what it holds; undefined for a cell without a value. */
