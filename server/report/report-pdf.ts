@@ -7,6 +7,7 @@ import type { Browser, Page, Route } from 'playwright-core';
 import type { AppUserRow, Database } from '../db/schema.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium.js';
 import { HttpProblem, NotFound, said } from '../lib/problems.js';
+import { problemBody } from '../http/error-handler.js';
 import { getMeta } from '../meta/meta.service.js';
 import { mendPdfTextLayer } from './pdf-text-layer.js';
 import { parsePeriod } from './report-period.js';
@@ -179,7 +180,7 @@ async function serve(route: Route, options: RenderPdfOptions, clientDir: string)
       return route.fulfill({
         status: error.status,
         contentType: 'application/problem+json; charset=utf-8',
-        body: JSON.stringify(error.toJSON()),
+        body: problemBody(error.toJSON()),
       });
     }
   }
