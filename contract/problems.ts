@@ -614,6 +614,12 @@ export const PROBLEMS = {
     (p) => `ref ${p.ref} of ${p.university} is also on line ${p.line}`,
     (p) => `编号 ${p.ref}（${p.university}）与第 ${p.line} 行重复`,
   ),
+  ref_lost_zeros: entry<{ ref: string; stored: string; university: string }>(
+    (p) =>
+      `ref ${p.ref} of ${p.university} is new, but the stored ref ${p.stored} differs from it only by its leading zeros: a spreadsheet may have read the refs as numbers. Write ${p.stored} (format the column as text), or give a new record a ref of its own`,
+    (p) =>
+      `编号 ${p.ref}（${p.university}）是新编号，但已存编号 ${p.stored} 与它只差开头的 0：电子表格可能把编号当作数字读取。请写成 ${p.stored}（把该列设为文本格式），或为新记录另取编号`,
+  ),
   repeated_refs: entry<{ count: number }>(
     (p) =>
       `${count(p.count)} ${plural(p.count, 'row')} repeat${p.count === 1 ? 's' : ''} a ref of an earlier row; nothing was imported.`,

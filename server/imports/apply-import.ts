@@ -5,7 +5,14 @@ import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { detail, type ProblemDetail, said, Unprocessable } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
-import { brokenContractRule, hasStagedChecks, stagedProblems, WHOLE_FILE_KINDS } from '../records/contract-rules.js';
+import {
+  brokenContractRule,
+  hasStagedChecks,
+  lostZeroRefs,
+  type StagedProblems,
+  stagedProblems,
+  WHOLE_FILE_KINDS,
+} from '../records/contract-rules.js';
 import { type ColumnType, INPUT_COLUMNS } from '../../contract/record-columns.js';
 import type { ImportDelimiter, ImportEncoding, ImportFormat, TextSample } from '../../contract/schemas/records.js';
 import { type CheckedImport, ImportRejected, MAX_IMPORT_ROWS, MAX_REPORTED_ERRORS, problemsInFile } from './parse-import.js';
@@ -190,32 +197,19 @@ export async function applyImport(
 
     const stage = async (batch: unknown[][]): Promise<void> => {
       // The keys first: a key already staged (earlier in this batch or in an earlier one) is a duplicate.
-      const lines = batch.map((row) => row[0] as number);
-      const fresh = await sql<{ line: number }>`
-        insert into import_keys (university_code, ref, line)
-        select * from unnest(${batch.map((row) => row[universityAt])}::text[], ${batch.map((row) => row[refAt])}::text[], ${lines}::integer[])
-        on conflict do nothing returning line`.execute(trx);
+      const found = await recordKeys(
+        trx,
+        kind,
+        'import_keys',
+        batch,
+        { universityAt, refAt },
+        MAX_REPORTED_ERRORS - duplicates.length,
+      );
+      duplicateCount += found.repeated.total;
+      duplicates.push(...found.repeated.problems);
+      brokenCount += found.lostZeros.total;
+      broken.push(...found.lostZeros.problems.slice(0, MAX_REPORTED_ERRORS - broken.length));
       await breathe();
-      if (fresh.rows.length < batch.length) {
-        const first = new Set(fresh.rows.map((r) => Number(r.line)));
-        for (const row of batch) {
-          if (first.has(row[0] as number)) continue;
-          duplicateCount++;
-          if (duplicates.length >= MAX_REPORTED_ERRORS) continue;
-          const earlier = await sql<{ line: number }>`
-            select line from import_keys where university_code = ${row[universityAt]} and ref = ${row[refAt]}`.execute(trx);
-          duplicates.push(
-            detail(
-              { line: row[0] as number, column: 'ref' },
-              said('duplicate_ref', {
-                ref: String(row[refAt]),
-                university: String(row[universityAt]),
-                line: Number(earlier.rows[0]?.line),
-              }),
-            ),
-          );
-        }
-      }
       // A file with a duplicate is refused whole: the rest is only read for the other duplicates.
       if (duplicateCount > 0) return;
       const arrays = specs.map(
@@ -398,6 +392,52 @@ async function keepAbsentColumns(
 }
 
 /**
+ * Records a batch's keys in the temporary table `table`, and answers the lines whose key an earlier
+ * line holds (earlier in this batch or in an earlier one), as problems: the first `room` of them, and
+ * how many. Then, for a batch without repeats, the lines whose new all-digit ref is a stored one
+ * that lost its leading zeros (`lostZeroRefs`). Both refuse the file.
+ */
+async function recordKeys(
+  db: Kysely<Database>,
+  kind: FactKind,
+  table: string,
+  batch: readonly unknown[][],
+  at: { universityAt: number; refAt: number },
+  room: number,
+): Promise<{ repeated: StagedProblems; lostZeros: StagedProblems }> {
+  const lines = batch.map((row) => row[0] as number);
+  const universities = batch.map((row) => row[at.universityAt]);
+  const refs = batch.map((row) => row[at.refAt]);
+  const fresh = await sql<{ line: number }>`
+    insert into ${sql.table(table)} (university_code, ref, line)
+    select * from unnest(${universities}::text[], ${refs}::text[], ${lines}::integer[])
+    on conflict do nothing returning line`.execute(db);
+  const repeated: StagedProblems = { problems: [], total: batch.length - fresh.rows.length };
+  if (repeated.total > 0) {
+    const first = new Set(fresh.rows.map((r) => Number(r.line)));
+    for (const row of batch) {
+      if (first.has(row[0] as number) || repeated.problems.length >= room) continue;
+      const earlier = await sql<{ line: number }>`
+        select line from ${sql.table(table)} where university_code = ${row[at.universityAt]} and ref = ${row[at.refAt]}`.execute(
+        db,
+      );
+      repeated.problems.push(
+        detail(
+          { line: row[0] as number, column: 'ref' },
+          said('duplicate_ref', {
+            ref: String(row[at.refAt]),
+            university: String(row[at.universityAt]),
+            line: Number(earlier.rows[0]?.line),
+          }),
+        ),
+      );
+    }
+    return { repeated, lostZeros: { problems: [], total: 0 } };
+  }
+  return { repeated, lostZeros: await lostZeroRefs(db, kind, { universities, refs, lines }, table) };
+}
+
+/**
  * A dry run: what the import would do, found by reading, never by writing, and without holding a
  * transaction. Each batch is one short statement (its keys recorded in a temporary table, which
  * finds refs that repeat across the file; its rows compared with the stored ones), so on the
@@ -428,6 +468,7 @@ async function dryRunImport(
   const counts: ImportCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const duplicates: ProblemDetail[] = [];
   let duplicateCount = 0;
+  const lostZeros: StagedProblems = { problems: [], total: 0 };
   const closed = new ClosedLines(kind);
 
   // A temporary table lives in one session: PostgreSQL's pool lends one connection for the whole
@@ -446,32 +487,18 @@ async function dryRunImport(
     try {
       const compare = async (batch: unknown[][]): Promise<void> => {
         const lines = batch.map((row) => row[0] as number);
-        const fresh = await sql<{ line: number }>`
-          insert into ${sql.table(keys)} (university_code, ref, line)
-          select * from unnest(${batch.map((row) => row[universityAt])}::text[], ${batch.map((row) => row[refAt])}::text[], ${lines}::integer[])
-          on conflict do nothing returning line`.execute(session);
-        if (fresh.rows.length < batch.length) {
-          const first = new Set(fresh.rows.map((r) => Number(r.line)));
-          for (const row of batch) {
-            if (first.has(row[0] as number)) continue;
-            duplicateCount++;
-            if (duplicates.length >= MAX_REPORTED_ERRORS) continue;
-            const earlier = await sql<{ line: number }>`
-              select line from ${sql.table(keys)} where university_code = ${row[universityAt]} and ref = ${row[refAt]}`.execute(
-              session,
-            );
-            duplicates.push(
-              detail(
-                { line: row[0] as number, column: 'ref' },
-                said('duplicate_ref', {
-                  ref: String(row[refAt]),
-                  university: String(row[universityAt]),
-                  line: Number(earlier.rows[0]?.line),
-                }),
-              ),
-            );
-          }
-        }
+        const found = await recordKeys(
+          session,
+          kind,
+          keys,
+          batch,
+          { universityAt, refAt },
+          MAX_REPORTED_ERRORS - duplicates.length,
+        );
+        duplicateCount += found.repeated.total;
+        duplicates.push(...found.repeated.problems);
+        lostZeros.total += found.lostZeros.total;
+        lostZeros.problems.push(...found.lostZeros.problems.slice(0, MAX_REPORTED_ERRORS - lostZeros.problems.length));
         await breathe();
         if (duplicateCount > 0) return;
         const arrays = specs.map(
@@ -515,10 +542,15 @@ async function dryRunImport(
       }
       if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
       closed.throwIfAny();
+      let check: StagedProblems = { problems: [], total: 0 };
       if (withRows) {
         await keepAbsentColumns(session, kind, rowsTable, checked.absent, false);
-        const check = await stagedProblems(session, kind, rowsTable, keys, checked.absent);
-        if (check.total > 0) throw new ImportRejected(problemsInFile(check.total), check.problems, check.total);
+        check = await stagedProblems(session, kind, rowsTable, keys, checked.absent);
+      }
+      const total = check.total + lostZeros.total;
+      if (total > 0) {
+        const problems = [...lostZeros.problems, ...check.problems].sort((x, y) => (x.line ?? 0) - (y.line ?? 0));
+        throw new ImportRejected(problemsInFile(total), problems.slice(0, MAX_REPORTED_ERRORS), total);
       }
       return {
         kind,

@@ -318,6 +318,40 @@ export async function stagedProblems(
   return { problems, total: own.total + others.total };
 }
 
+/**
+ * New all-digit refs that a stored ref of the same university equals but for its leading zeros
+ * (`00456` stored, `456` in the file): the mark of a file whose refs a spreadsheet read as numbers.
+ * Imported, such a line would add a second record beside the stored one and the figures would
+ * count it twice, so it is refused and named. A stored look-alike that the file itself names is
+ * not a lost zero (the file means both). Probes the partial indexes of sql/0021 only; `batch`
+ * holds the keys of one staged batch, `keys` every key of the file staged so far.
+ */
+export async function lostZeroRefs(
+  db: Kysely<Database>,
+  kind: FactKind,
+  batch: { universities: readonly unknown[]; refs: readonly unknown[]; lines: readonly number[] },
+  keys: string,
+): Promise<StagedProblems> {
+  const digits = batch.refs.map((ref) => typeof ref === 'string' && /^[1-9][0-9]*$/.test(ref));
+  if (!digits.includes(true)) return { problems: [], total: 0 };
+  const pick = <T>(values: readonly T[]) => values.filter((_, index) => digits[index]);
+  const { rows } = await sql<ListedRow>`
+    with k (university_code, ref, line) as (
+      select * from unnest(${pick(batch.universities)}::text[], ${pick(batch.refs)}::text[], ${pick(batch.lines)}::integer[])
+    ),
+    problems as (
+      select k.line, 'ref' as col, 'ref_lost_zeros' as code,
+             jsonb_build_object('ref', k.ref, 'stored', t.ref, 'university', k.university_code) as params
+      from k
+      inner join ${sql.table(kind)} as t
+        on t.university_code = k.university_code and ltrim(t.ref, '0') = k.ref and t.ref like '0%'
+      where not exists (select 1 from ${sql.table(kind)} as s where s.university_code = k.university_code and s.ref = k.ref)
+        and not exists (select 1 from ${sql.table(keys)} as f where f.university_code = t.university_code and f.ref = t.ref)
+    )
+    ${LISTED}`.execute(db);
+  return listed(rows);
+}
+
 /** Whether a file of the kind is staged row by row for checks (see `stagedProblems`). */
 export const hasStagedChecks = (kind: FactKind, absent: readonly string[]): boolean =>
   absent.length > 0 || STAGED_CHECKS[kind] !== undefined;

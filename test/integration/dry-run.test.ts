@@ -84,6 +84,54 @@ describe(`a dry run (${TEST_DB})`, () => {
     });
   });
 
+  it('when new all-digit refs are stored ones without their leading zeros, then the dry run and the import refuse the file at those lines, writing nothing', async () => {
+    // Four stored records whose refs start with zeros, as a spreadsheet would lose them.
+    const stored = (await database.db.selectFrom('credit').selectAll().orderBy('id').limit(4).execute()) as unknown as RawRow[];
+    const zeroRefs = ['00456', '0789', '000123', '0042'];
+    for (const [index, row] of stored.entries())
+      await database.db.updateTable('credit').set({ ref: zeroRefs[index]! }).where('id', '=', Number(row.id)).execute();
+    const withRef = (row: RawRow, ref: string): RawRow => ({ ...row, id: null, ref });
+    // A file of more than one staging batch (2,000 lines): new refs of its own around the four.
+    const filler = randomFacts(29, 2_600).credit.map((r, i) => ({ ...r, ref: `ZERO-${i}` }));
+    const rows: RawRow[] = [
+      withRef(stored[0]!, '456'), // line 2: 00456 lost its zeros
+      withRef(stored[1]!, '789'), // line 3: 0789 is named by the file too (line 4), so 789 is meant as new
+      withRef(stored[1]!, '0789'),
+      withRef(stored[2]!, '000123'), // line 5: the stored ref as written
+      ...filler,
+      withRef(stored[3]!, '42'), // line 2,606, in the second batch: 0042 lost its zeros
+    ];
+    const before = await state();
+    const expected = {
+      errors: [
+        { line: 2, column: 'ref', code: 'ref_lost_zeros', params: { ref: '456', stored: '00456', university: stored[0]!.university_code } },
+        { line: 2606, column: 'ref', code: 'ref_lost_zeros', params: { ref: '42', stored: '0042', university: stored[3]!.university_code } },
+      ],
+    };
+    for (const dryRun of [true, false]) {
+      const attempt = run(rows, dryRun);
+      await expect(attempt).rejects.toBeInstanceOf(ImportRejected);
+      await expect(attempt).rejects.toMatchObject(expected);
+      expect(await state()).toBe(before);
+    }
+    const [message] = (await run(rows, true).catch((error: ImportRejected) => error.errors)) as ImportRejected['errors'];
+    expect(message?.message).toMatch(/^ref 456 of \w+ is new, but the stored ref 00456 differs from it only by its leading zeros/);
+
+    // Written as stored, the same file imports: nothing is added beside the stored records.
+    rows[0] = withRef(stored[0]!, '00456');
+    rows[rows.length - 1] = withRef(stored[3]!, '0042');
+    const dry = await run(rows, true);
+    const applied = await run(rows, false);
+    expect(applied).toMatchObject({ inserted: dry.inserted, updated: dry.updated, unchanged: dry.unchanged });
+    expect(applied.inserted).toBe(filler.length + 1); // the filler and 789
+    const count = await database.db
+      .selectFrom('credit')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('ref', 'in', ['456', '42', '123'])
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  });
+
   it('when a dry run of many rows is going on, then reads of the database are answered before it ends', async () => {
     const rows = randomFacts(24, 20_000).credit.map((r, i) => ({ ...r, ref: `MANY-${i}` }));
     const file = await checked(rows);

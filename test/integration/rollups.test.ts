@@ -43,6 +43,7 @@ const APPLIED: ReadonlyArray<readonly [string, string]> = [
   ['0018_capacity_companies.sql', '554b619c0460f88fee88c594921e4c8824dcf8922bf88f0dc30cd84e1f097479'],
   ['0019_reporting_cycle.sql', 'e898dd532077b7085d8b6221e7e7237d3895b0f93cd6149ad968f27886ceef39'],
   ['0020_mail_outbox.sql', '8d65fab63abaf8697850a704bec6b95649de6b6c317becaae3ff0529cd5004bd'],
+  ['0021_ref_leading_zeros.sql', '2e1f8001426d82e552dd3173b70f28c6da44d6b053eee94d674ad99cf9b77d76'],
 ];
 
 describe(`rollups stay equal to the facts they sum (${TEST_DB})`, () => {

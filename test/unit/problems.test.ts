@@ -151,6 +151,7 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   columns_of_kind: { kind: 'X1', columns: ['A1', 'B2'] },
   row_width: { cells: 3, header: 3 },
   duplicate_ref: { ref: 'X1', university: 'X1', line: 3 },
+  ref_lost_zeros: { ref: '456', stored: '00456', university: 'X1' },
   repeated_refs: { count: 3 },
   file_value_refused: {},
   steward_foreign_row: { own: 'X1', university: 'X1' },
