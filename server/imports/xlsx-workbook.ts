@@ -282,7 +282,9 @@ async function* feedChunks(
       }
       const last = text.lastIndexOf('<');
       untagged = last === -1 ? untagged + text.length : text.length - last;
-      if (untagged > MAX_UNTAGGED_CHARS) throw new ZipRefused(said('xlsx_damaged'));
+      // Text this long between two tags is a cell (or a shared string) no record can hold.
+      if (untagged > MAX_UNTAGGED_CHARS)
+        throw new ZipRefused(said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }));
       parsing(() => parser.write(text));
       yield;
     }

@@ -410,6 +410,19 @@ describe(`XLSX import (${TEST_DB})`, () => {
       await post(admin, 'credit', zipOf(workbookParts([{ name: 'L', xml: `<sheetData>${headerRow}${long}</sheetData>` }]))),
     );
     expect(tooLong).toMatchObject({ code: 'row_too_large', errors: [{ sheet: 'L', line: 2, code: 'row_too_long' }] });
+    // A cell longer than a row may be, inline or shared, is too large too, not a damaged workbook.
+    const huge = 'x'.repeat(300_000);
+    const hugeInline = `<row r="2"><c r="D2" t="inlineStr"><is><t>${huge}</t></is></c></row>`;
+    const hugeShared = zipOf(
+      workbookParts([{ name: 'H', xml: `<sheetData>${headerRow}<row r="2"><c r="D2" t="s"><v>0</v></c></row></sheetData>` }], {
+        sharedStrings: [huge],
+      }),
+    );
+    for (const workbook of [
+      zipOf(workbookParts([{ name: 'H', xml: `<sheetData>${headerRow}${hugeInline}</sheetData>` }])),
+      hugeShared,
+    ])
+      expect((await problemOf(await post(admin, 'credit', workbook))).code).toBe('row_too_large');
     // A sheet that inflates to more than its directory declares is damaged, not read on.
     const xml = `<?xml version="1.0"?><worksheet><sheetData>${headerRow}</sheetData></worksheet>`;
     const lying = zipOf(workbookParts([{ name: 'X', raw: { deflated: deflateRawSync(Buffer.from(xml)), size: 10 } }]));
