@@ -22,6 +22,19 @@ const MAX_WIDTH = 60;
 const SHEET_NAME_MAX = 31;
 
 /**
+ * `text` in at most `max` characters: whole, or cut after its last whole word that fits (text
+ * without spaces, such as Chinese, after its last character that fits), with an ellipsis.
+ */
+function shortened(text: string, max: number): string {
+  const characters = [...text];
+  if (characters.length <= max) return text;
+  const head = characters.slice(0, max - 1).join('');
+  const space = head.search(/\s\S*$/u);
+  const cut = characters[max - 1] !== ' ' && space > (max - 1) / 2 ? head.slice(0, space) : head;
+  return `${cut.replace(/[\s\p{P}]+$/u, '')}…`;
+}
+
+/**
  * A name Excel takes for a sheet: at most 31 characters, none of `[ ] : * ? / \`, not starting or
  * ending with an apostrophe, not blank, and unlike the names already taken (compared as Excel
  * does, without regard to case).
@@ -33,10 +46,10 @@ export function sheetName(wanted: string, taken: Set<string>): string {
       .replaceAll(/[\p{Cc}]/gu, ' ')
       .trim()
       .replace(/^'+|'+$/g, '') || 'Sheet';
-  let name = [...clean].slice(0, SHEET_NAME_MAX).join('');
+  let name = shortened(clean, SHEET_NAME_MAX);
   for (let n = 2; taken.has(name.toLowerCase()); n++) {
     const suffix = ` (${n})`;
-    name = [...clean].slice(0, SHEET_NAME_MAX - suffix.length).join('') + suffix;
+    name = shortened(clean, SHEET_NAME_MAX - suffix.length) + suffix;
   }
   taken.add(name.toLowerCase());
   return name;

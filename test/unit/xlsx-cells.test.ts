@@ -91,6 +91,10 @@ describe('XLSX cells', () => {
     expect(sheetName('a[b]:c*d?e/f\\g', taken)).toBe('a-b--c-d-e-f-g');
     const long = sheetName('学分互认学生人次矩阵'.repeat(5), taken);
     expect([...long]).toHaveLength(31);
+    expect(long).toBe(`${'学分互认学生人次矩阵'.repeat(3)}…`);
+    // A long name is cut after a whole word, and says it was cut.
+    expect(sheetName('Technology transfer contracts by university and year', taken)).toBe('Technology transfer contracts…');
+    expect(sheetName('Technology transfer contracts by university and month', taken)).toBe('Technology transfer… (2)');
     expect(sheetName("'quoted'", taken)).toBe('quoted');
     expect(sheetName('Summary', taken)).toBe('Summary');
     expect(sheetName('summary', taken)).toBe('summary (2)');
