@@ -42,12 +42,9 @@ export class Labels {
     }
   }
 
-  /** How a filter's value reads on its chip: by name in the interface's language (universities, provinces, modes…). */
-  filterValue(key: FilterKey, code: string): string {
-    switch (key) {
-      case 'from':
-      case 'to':
-        return code;
+  /** A code by its name in the interface's language: of a university, province or field, or a value of an enumeration. */
+  private named(domain: string, code: string): string {
+    switch (domain) {
       case 'university':
       case 'partner_university':
         return this.university(code);
@@ -57,8 +54,13 @@ export class Labels {
       case 'field':
         return this.field(code);
       default:
-        return this.value(key, code);
+        return this.value(domain, code);
     }
+  }
+
+  /** How a filter's value reads on its chip: a day as it is, a code by its name. */
+  filterValue(key: FilterKey, code: string): string {
+    return key === 'from' || key === 'to' ? code : this.named(key, code);
   }
 
   /** A record's cell as shown: names for codes, money and counts formatted. */
@@ -68,11 +70,7 @@ export class Labels {
     switch (column.type) {
       case 'code':
       case 'optional_code':
-        return column.domain === 'university'
-          ? this.university(text)
-          : column.domain === 'region'
-            ? this.region(text)
-            : this.field(text);
+        return this.named(column.domain ?? 'field', text);
       case 'enum':
       case 'optional_enum':
         // An enumerated column's values are labelled under the dimension of its name.
