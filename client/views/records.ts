@@ -177,23 +177,23 @@ class RecordsView {
   async load(): Promise<void> {
     const { signal } = this.ctx;
     const state = this.state;
+    const gone = () => signal.aborted || this.lifetime.signal.aborted;
     this.error = undefined;
     setViewState(this.container, 'loading');
     this.draw();
     let answer: RecordsPage;
     try {
       answer = await call(endpoints.records, { params: { kind: state.kind }, search: apiParams(state, true), signal });
+      this.closed = await this.closedPeriods(answer, signal);
     } catch (error) {
-      if (signal.aborted || this.lifetime.signal.aborted) return;
+      if (gone()) return;
       this.answer = undefined;
       this.error = error;
       setViewState(this.container, 'error');
       this.draw();
       return;
     }
-    if (signal.aborted || this.lifetime.signal.aborted) return;
-    this.closed = await this.closedPeriods(answer, signal);
-    if (signal.aborted || this.lifetime.signal.aborted) return;
+    if (gone()) return;
     const pages = Math.max(1, Math.ceil(answer.total / state.pageSize));
     if (answer.rows.length === 0 && answer.total > 0 && state.page > pages) {
       // The page is past the end (records were deleted, or the URL was edited): show the last one.
@@ -442,13 +442,14 @@ class RecordsView {
     const total = answer
       ? t(answer.total === 1 ? 'records.total.one' : 'records.total', { count: formatCount(answer.total) })
       : '';
+    const csv = csvUrl(`/records/${state.kind}`, apiParams(state, false), lang());
     return html`<section class="records-results" data-state=${this.container.dataset.state ?? 'loading'} aria-busy=${loading}>
       <div class="records-summary">
         <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
         ${this.figureTotal()}
         <span class="records-downloads">
-          <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
-          <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csvUrl(`/records/${state.kind}`, apiParams(state, false), lang()))}>${t('figure.downloadXlsx')}</a>
+          <a class="button-link" data-action="download-csv" download href=${csv}>${t('figure.download')}</a>
+          <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csv)}>${t('figure.downloadXlsx')}</a>
         </span>
       </div>
       <div class="records-status records-notice">${noticeLine(this.notice)}</div>
@@ -538,22 +539,18 @@ class RecordsView {
             ><span aria-hidden="true">${PERIOD_STATUS_LABELS.approved.symbol}</span> ${t('cycle.closed.mark')}</span>`
         : cell(column)(row);
     };
+    // A record in an approved period keeps its buttons, disabled, with the reason beside them.
     const actions = (row: RecordRow) => {
+      if (!mayEdit(me, row)) return nothing;
       const period = this.closedFor(row);
-      if (period && mayEdit(me, row)) {
-        const reasonId = `closed-${row.id}`;
-        return html`<button type="button" class="link-button" data-action="edit" disabled aria-describedby=${reasonId}
-            aria-label=${t('records.edit.label', { ref: String(row.ref) })}>${t('records.edit')}</button><button type="button"
-            class="link-button danger-link" data-action="delete" disabled aria-describedby=${reasonId}
-            aria-label=${t('records.delete.label', { ref: String(row.ref) })}>${t('records.delete')}</button>
-          <span class="closed-reason" id=${reasonId}>${closedReason(period)}</span>`;
-      }
-      return mayEdit(me, row)
-        ? html`<button type="button" class="link-button" data-action="edit" aria-label=${t('records.edit.label', { ref: String(row.ref) })}
-              @click=${() => this.openForm(row)}>${t('records.edit')}</button><button type="button" class="link-button danger-link"
-              data-action="delete" aria-label=${t('records.delete.label', { ref: String(row.ref) })}
-              @click=${() => void this.deleteRecord(row)}>${t('records.delete')}</button>`
-        : nothing;
+      const reasonId = period ? `closed-${row.id}` : undefined;
+      const ref = String(row.ref);
+      return html`<button type="button" class="link-button" data-action="edit" ?disabled=${period !== undefined}
+          aria-describedby=${reasonId ?? nothing} aria-label=${t('records.edit.label', { ref })}
+          @click=${() => this.openForm(row)}>${t('records.edit')}</button><button type="button" class="link-button danger-link"
+          data-action="delete" ?disabled=${period !== undefined} aria-describedby=${reasonId ?? nothing}
+          aria-label=${t('records.delete.label', { ref })} @click=${() => void this.deleteRecord(row)}>${t('records.delete')}</button>
+        ${period ? html`<span class="closed-reason" id=${reasonId}>${closedReason(period)}</span>` : nothing}`;
     };
     return pagedTable<RecordRow>({
       columns: KIND_COLUMNS[kind].map((column) => ({
