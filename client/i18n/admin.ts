@@ -151,7 +151,6 @@ const MESSAGES = {
   'admin.users.col.name': ['Name', '姓名'],
   'admin.users.col.role': ['Role', '角色'],
   'admin.users.col.university': ['University', '所属高校'],
-  'admin.users.col.status': ['Status', '状态'],
   'admin.users.col.created': ['Created', '创建日期'],
   'admin.users.active': ['Active', '启用'],
   'admin.users.disabled': ['Disabled', '已停用'],
@@ -182,7 +181,6 @@ const MESSAGES = {
     'The browser did not allow copying: select the password and copy it.',
     '浏览器不允许复制：请选中密码后手动复制。',
   ],
-  'admin.users.done': ['Done', '完成'],
   'admin.users.created': ['Added {email}.', '已新增 {email}。'],
   'admin.users.saved': ['Saved the changes to {email}.', '已保存对 {email} 的修改。'],
   'admin.users.selfWarning': [
@@ -200,7 +198,6 @@ const MESSAGES = {
     '各项指标的全联盟目标和各高校目标。清空单元格即删除该目标。“在孵项目数”是存量而非产出，不设目标。',
   ],
   'admin.targets.year': ['Year', '年份'],
-  'admin.targets.measure': ['Measure', '指标'],
   'admin.targets.alliance': ['Alliance', '全联盟'],
   'admin.targets.allianceTitle': ['The whole alliance', '全联盟合计'],
   'admin.targets.caption': ['Targets for {year}', '{year} 年目标'],
@@ -239,7 +236,6 @@ const MESSAGES = {
     '已照常保存，但有 1 项指标的各高校目标合计超过全联盟目标：见表中提示。',
   ],
 
-  'admin.universities.title': ['Member universities', '成员高校'],
   'admin.universities.intro': [
     'The alliance’s members, as every view, filter and report names them. A code is fixed once added; a member with records, accounts or targets cannot be removed, only renamed.',
     '联盟成员高校，所有视图、筛选和报告都按此名单显示。代码一经添加不可更改；已有记录、账户或目标的成员不能删除，只能修改名称。',

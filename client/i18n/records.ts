@@ -27,7 +27,6 @@ export const records = {
   'records.chip.label': ['Filtered by', '当前筛选'],
   'records.figureTotal': ['Total behind the figure ({name}):', '构成数值合计（{name}）：'],
   'records.figureTotal.sum': ['{amount} over {count} records', '{count} 条记录，合计 {amount}'],
-  'records.figureTotal.count': ['{count} records', '{count} 条记录'],
   'records.chip.remove': ['Remove the filter {filter}', '移除筛选条件 {filter}'],
   'records.chip.measure': ['Behind the figure: {name}', '构成数值：{name}'],
   'records.chip.text': ['{name}: {value}', '{name}：{value}'],

@@ -105,7 +105,7 @@ export const mountUniversitiesTab: MountTab = (host, first, status) => {
   let meta = first.meta;
   const list = listTab<MemberEntry, { universities: MemberEntry[] }>(host, first, status, {
     tab: 'universities',
-    title: 'admin.universities.title',
+    title: 'universities.title',
     intro: 'admin.universities.intro',
     columns: [
       'universities.code',

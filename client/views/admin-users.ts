@@ -63,7 +63,7 @@ function showPassword(host: HTMLElement, title: string, email: string, password:
           <button type="button" class="secondary" @click=${copy}>${t('admin.users.copy')}</button>
           <span class="muted" role="status">${copied}</span>
         </div>
-        <div class="dialog-actions"><button type="button" class="primary" @click=${close}>${t('admin.users.done')}</button></div>`,
+        <div class="dialog-actions"><button type="button" class="primary" @click=${close}>${t('records.import.done')}</button></div>`,
       body,
     );
   draw();
@@ -182,7 +182,7 @@ export const mountUsersTab: MountTab = (host, first, status) => {
       'signIn.email',
       'admin.users.col.role',
       'admin.users.col.university',
-      'admin.users.col.status',
+      'cycle.detail.status',
       'admin.users.col.created',
       'records.actions',
     ],

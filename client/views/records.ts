@@ -484,7 +484,7 @@ class RecordsView {
     return html`<p class="records-figure-total" data-count=${answer.total} data-sum=${answer.sum ?? nothing}
       title=${answer.sum === null ? nothing : formatValue(answer.sum, measure.unit, { exact: true })}>
       <strong>${t('records.figureTotal', { name: pick(measure.name) })}</strong>
-      ${amount === null ? t('records.figureTotal.count', { count }) : t('records.figureTotal.sum', { count, amount })}
+      ${amount === null ? t('cycle.records', { count }) : t('records.figureTotal.sum', { count, amount })}
     </p>`;
   }
 
