@@ -64,15 +64,15 @@ function settingsFields(s: MailSettings): FormField[] {
 export const mountMailTab: MountTab = (host, first, status) => {
   let settings: MailSettingsAnswer | undefined;
   /** The forms, drawn into elements of their own so that drawing the log keeps what is typed. */
-  const settingsForm = document.createElement('div');
+  let settingsForm: HTMLElement | undefined;
   const testForm = document.createElement('div');
 
   const showSettings = (answer: MailSettingsAnswer) => {
     settings = answer;
     test.refresh();
     const s = answer.settings;
-    // Drawn anew: the fields show what was saved.
-    settingsForm.replaceChildren();
+    // A new form, whose fields show what was saved.
+    settingsForm = document.createElement('div');
     mountForm(
       settingsForm,
       {
@@ -190,7 +190,7 @@ export const mountMailTab: MountTab = (host, first, status) => {
           ? html`<p class="muted" data-mail="on">${t('admin.mail.on', { server: settings.server ?? '', from: settings.from ?? '' })}</p>`
           : html`<p class="import-warning" role="note" data-mail="off">${t('admin.mail.off')}</p>`
     }
-      <div class="mail-forms">${settingsForm} ${testForm}</div>
+      <div class="mail-forms">${settingsForm ?? nothing} ${testForm}</div>
       <h3>${t('admin.mail.log')}</h3>
       ${stateFilter()}`,
     async fetch(signal, { page, pageSize, filters }) {
