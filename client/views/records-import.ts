@@ -3,7 +3,8 @@ import { ApiError, currentCsrfToken, type Me, type ProblemDetail, problemOf, que
 import { pick, t } from '../i18n';
 import { messageOf, nextId, openDialog } from '../lib/form-dialog';
 import { formatCount } from '../lib/paged-table';
-import { KIND_COLUMNS, KIND_NAMES, type Kind } from './records-columns';
+import type { FactKind } from '../../contract/enums';
+import { KIND_COLUMNS, KIND_NAMES } from '../../contract/record-columns';
 import type { Labels } from './records-labels';
 
 import { TEMPLATE_HEADINGS } from '../../contract/import-template';
@@ -30,7 +31,7 @@ class ImportProblem extends Error {
  * fetch, reports upload progress. The session cookie and the CSRF token go with it.
  */
 function uploadImport(
-  kind: Kind,
+  kind: FactKind,
   file: File,
   dryRun: boolean,
   events: { progress(loaded: number, total: number): void; sent(): void },
@@ -83,7 +84,7 @@ function uploadImport(
 }
 
 export interface ImportDialogOptions {
-  kind: Kind;
+  kind: FactKind;
   me: Me;
   labels: Labels;
   /** Aborted when the view is left: an upload in flight is cancelled. */

@@ -2,7 +2,8 @@ import type { Meta } from '../api';
 import { pick } from '../i18n';
 import { nameOf, regionName, universityName, universityTitle } from '../lib/filters';
 import { formatValue } from '../lib/format';
-import type { Column, FilterDimension } from './records-columns';
+import type { FilterDimension } from '../../contract/dimension-ids';
+import type { ColumnSpec } from '../../contract/record-columns';
 
 /** A key of the records filters: the period, or a dimension. */
 export type FilterKey = 'from' | 'to' | FilterDimension;
@@ -64,7 +65,7 @@ export class Labels {
   }
 
   /** A record's cell as shown: names for codes, money and counts formatted. */
-  cell(column: Column, value: unknown): string {
+  cell(column: ColumnSpec, value: unknown): string {
     if (value === null || value === undefined || value === '') return '—';
     const text = String(value);
     switch (column.type) {

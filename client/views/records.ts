@@ -1,9 +1,17 @@
 import '../records.css';
 import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
-import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
-import { isNumericColumn } from '../../contract/record-columns';
-import { ApiError, csvUrl, type Me, call, endpoints, hrefOf } from '../api';
+import { FILTER_DIMENSIONS, type FilterDimension } from '../../contract/dimension-ids';
+import { FACT_KINDS, type FactKind } from '../../contract/enums';
+import {
+  type ColumnSpec,
+  isNumericColumn,
+  KIND_COLUMNS,
+  KIND_NAMES,
+  MAIN_DATE,
+  SEARCH_COLUMNS,
+} from '../../contract/record-columns';
+import { ApiError, csvUrl, type Me, type Meta, call, endpoints, hrefOf } from '../api';
 import { xlsxOf } from '../lib/downloads';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
@@ -14,18 +22,7 @@ import { type Paging, readPaging, writePaging } from '../lib/paging';
 import { tabList } from '../lib/tabs';
 import { loadingNote, type Notice, noticeLine, refuse, setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
-import {
-  type Column,
-  type FilterDimension,
-  isKind,
-  KIND_COLUMNS,
-  KIND_NAMES,
-  KINDS,
-  type Kind,
-  kindFilters,
-  MAIN_DATE,
-  searchColumn,
-} from './records-columns';
+
 import type { RecordsPage } from '../../contract/schemas/records';
 import type { ClosedPeriod } from '../../contract/schemas/cycle';
 import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods';
@@ -41,11 +38,22 @@ import { type FilterKey, Labels } from './records-labels';
  * state in place: the controls keep their nodes, so the focus stays where it is.
  */
 
+const isKind = (value: string | null): value is FactKind => (FACT_KINDS as readonly string[]).includes(value ?? '');
+
+/** The column the search box names: the one besides the reference (capacity snapshots have only the reference). */
+const searchColumn = (kind: FactKind): ColumnSpec => KIND_COLUMNS[kind].find((c) => c.name === SEARCH_COLUMNS[kind].at(-1))!;
+
+/** The filters a kind's records take: the filter dimensions its measures have, as `/meta` says. */
+function kindFilters(meta: Meta, kind: FactKind): FilterDimension[] {
+  const dimensions = new Set(meta.measures.filter((m) => m.kind === kind).flatMap((m) => m.dimensions));
+  return FILTER_DIMENSIONS.filter((d) => dimensions.has(d));
+}
+
 const CODE_FILTERS = new Set<FilterDimension>(['university', 'region', 'partner_university', 'partner_region', 'field']);
 
 /** The view's state, read from the URL only. */
 interface ListState extends Paging {
-  kind: Kind;
+  kind: FactKind;
   filters: Map<FilterKey, string[]>;
   q: string;
   /**
@@ -57,7 +65,7 @@ interface ListState extends Paging {
 }
 
 function readState(params: URLSearchParams): ListState {
-  const kind = isKind(params.get('kind')) ? (params.get('kind') as Kind) : 'tech_transfer';
+  const kind = isKind(params.get('kind')) ? (params.get('kind') as FactKind) : 'tech_transfer';
   const filters = new Map<FilterKey, string[]>();
   for (const key of ['from', 'to'] as const) {
     const value = params.get(key)?.trim();
@@ -110,7 +118,7 @@ function apiParams(state: ListState, paged: boolean): URLSearchParams {
 const canWrite = (me: Me): boolean => me.role === 'admin' || me.role === 'steward';
 const mayEdit = (me: Me, row: RecordRow): boolean =>
   me.role === 'admin' || (me.role === 'steward' && row.university_code === me.university);
-const columnClass = (c: Column) => `col-${c.type}${isNumericColumn(c) ? ' numeric' : ''}`;
+const columnClass = (c: ColumnSpec) => `col-${c.type}${isNumericColumn(c) ? ' numeric' : ''}`;
 
 class RecordsView {
   private state: ListState;
@@ -160,7 +168,7 @@ class RecordsView {
     this.navigate({ filters });
   }
 
-  private switchKind(kind: Kind): void {
+  private switchKind(kind: FactKind): void {
     if (kind === this.state.kind) return;
     // Keep the filters the new kind has too; a sort column may not exist there.
     const allowed = new Set<FilterKey>(['from', 'to', ...kindFilters(this.ctx.meta, kind)]);
@@ -310,7 +318,7 @@ class RecordsView {
         ? t('records.scope.steward', { university: me.university ? this.labels.university(me.university) : '' })
         : t(me.role === 'leadership' ? 'records.scope.readOnly' : 'records.scope.admin');
     return html`<div class="records-head"><h1 tabindex="-1">${t('records.title')}</h1><p class="muted">${scope}</p></div>
-      ${tabList({ id: 'records', label: t('records.kinds'), tabs: KINDS, selected: kind, name: (k) => pick(KIND_NAMES[k]), go: (k) => this.switchKind(k) })}
+      ${tabList({ id: 'records', label: t('records.kinds'), tabs: FACT_KINDS, selected: kind, name: (k) => pick(KIND_NAMES[k]), go: (k) => this.switchKind(k) })}
       <div id="records-panel" role="tabpanel" class="records-panel" aria-labelledby="records-tab-${kind}">
         <div class="records-toolbar">${this.searchForm()}<div class="records-actions">${
           canWrite(me)
@@ -513,7 +521,7 @@ class RecordsView {
   private table(answer: RecordsPage, total: string) {
     const { kind } = this.state;
     const { me } = this.ctx;
-    const cell = (column: Column) => (row: RecordRow) => {
+    const cell = (column: ColumnSpec) => (row: RecordRow) => {
       const raw = row[column.name];
       const code = column.type === 'code' || column.type === 'optional_code' ? String(raw ?? '') : '';
       // The English names run to fifty characters: the alliance's own short codes, named on hover and to screen readers.
@@ -532,7 +540,7 @@ class RecordsView {
         university: this.labels.university(period.university),
         by: period.approvedBy ? t('cycle.closed.by', { who: period.approvedBy }) : '',
       });
-    const refCell = (column: Column) => (row: RecordRow) => {
+    const refCell = (column: ColumnSpec) => (row: RecordRow) => {
       const period = this.closedFor(row);
       return period
         ? html`${cell(column)(row)}<span class="closed-mark" data-closed=${period.period} title=${closedReason(period)}
