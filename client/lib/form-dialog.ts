@@ -34,6 +34,12 @@ export function problemLines(
   return [placed ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
 }
 
+/** The problems of a request that failed, each naming the parameter at fault (`query.from` → from). */
+export const requestProblems = (error: unknown): string[] =>
+  (error instanceof ApiError ? error.errors : []).map((d) =>
+    d.path ? `${d.path.replace(/^(query|body)\./, '')}: ${d.message}` : d.message,
+  );
+
 export interface Dialog {
   dialog: HTMLDialogElement;
   body: HTMLElement;

@@ -1,7 +1,7 @@
 import { html, nothing, render, type TemplateResult } from 'lit-html';
-import { ApiError } from '../api';
 import { type MessageKey, t } from '../i18n';
 import type { ViewContext, ViewHandle } from '../view';
+import { requestProblems } from './form-dialog';
 import { DEFAULT_PAGE_SIZE, pager } from './paged-table';
 import { type Paging, readPaging, writePaging } from './paging';
 import { type Notice, noticeLine, type ViewStatus } from './view-status';
@@ -135,8 +135,7 @@ export function listTab<Row, Answer>(host: HTMLElement, first: ViewContext, stat
         return spec.rows(next).length === 0 && Object.keys(shown.filters).length > 0 ? 'empty' : 'ready';
       } catch (error) {
         answer = undefined;
-        if (!signal.aborted && error instanceof ApiError)
-          problems = error.errors.map((d) => (d.path ? `${d.path.replace(/^query\./, '')}: ${d.message}` : d.message));
+        if (!signal.aborted) problems = requestProblems(error);
         throw error;
       } finally {
         if (!signal.aborted) draw();

@@ -11,12 +11,12 @@ import {
   MAIN_DATE,
   SEARCH_COLUMNS,
 } from '../../contract/record-columns';
-import { ApiError, csvUrl, type Me, type Meta, call, endpoints, hrefOf } from '../api';
+import { csvUrl, type Me, type Meta, call, endpoints, hrefOf } from '../api';
 import { xlsxOf } from '../lib/downloads';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { formatInTableUnit, formatValue, tableUnit, withTableUnit } from '../lib/format';
-import { confirmDialog, messageOf } from '../lib/form-dialog';
+import { confirmDialog, messageOf, requestProblems } from '../lib/form-dialog';
 import { DEFAULT_PAGE_SIZE, formatCount, pagedTable, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
 import { tabList } from '../lib/tabs';
@@ -498,14 +498,10 @@ class RecordsView {
 
   private status(loading: boolean) {
     if (this.error !== undefined) {
-      const details = this.error instanceof ApiError ? this.error.errors : [];
+      const details = requestProblems(this.error);
       return html`<div class="records-error" role="alert">
         <p>${t('state.error', { message: messageOf(this.error) })}</p>
-        ${
-          details.length > 0
-            ? html`<ul>${details.map((d) => html`<li>${d.path ? `${d.path.replace(/^query\./, '')}: ${d.message}` : d.message}</li>`)}</ul>`
-            : nothing
-        }
+        ${details.length > 0 ? html`<ul>${details.map((d) => html`<li>${d}</li>`)}</ul>` : nothing}
         <button type="button" class="secondary" @click=${() => void this.load()}>${t('state.retry')}</button>
       </div>`;
     }
