@@ -34,6 +34,12 @@ export function problemLines(
   return [placed ? t('records.form.fixFields', { message: messageOf(error) }) : messageOf(error), ...unplaced];
 }
 
+/** The problems of a request that failed, each naming the parameter at fault (`query.from` → from). */
+export const requestProblems = (error: unknown): string[] =>
+  (error instanceof ApiError ? error.errors : []).map((d) =>
+    d.path ? `${d.path.replace(/^(query|body)\./, '')}: ${d.message}` : d.message,
+  );
+
 export interface Dialog {
   dialog: HTMLDialogElement;
   body: HTMLElement;
@@ -121,13 +127,13 @@ export interface FormField {
   control(a: ControlAttributes): TemplateResult;
 }
 
-type InputOptions = Partial<Record<'type' | 'inputmode' | 'placeholder' | 'maxlength' | 'max' | 'list', string>>;
+type InputOptions = Partial<Record<'type' | 'inputmode' | 'placeholder' | 'maxlength' | 'min' | 'max' | 'list', string>>;
 
 /** A text, date or number input bound to a field. */
 export const input = (a: ControlAttributes, value: string, o: InputOptions = {}): TemplateResult =>
   html`<input id=${a.id} name=${a.name} type=${o.type ?? 'text'} autocomplete="off" .value=${value}
     inputmode=${o.inputmode ?? nothing} placeholder=${o.placeholder ?? nothing} maxlength=${o.maxlength ?? nothing}
-    max=${o.max ?? nothing} list=${o.list ?? nothing}
+    min=${o.min ?? nothing} max=${o.max ?? nothing} list=${o.list ?? nothing}
     aria-describedby=${a.describedBy} aria-invalid=${a.invalid} aria-required=${a.required} />`;
 
 /** A select bound to a field; a value the options do not know (a code since removed) stays visible. */
@@ -144,27 +150,43 @@ export function select(
   </select>`;
 }
 
-export interface FormDialogOptions {
-  title: string;
-  className?: string;
+export interface FormOptions {
   formClass?: string;
+  /** The form's accessible name, where it is not in a dialog that names it. */
+  label?: string;
   kind?: string;
+  /** The controls' ids are `<idPrefix>-<name>` (default: ids unique in the document). */
+  idPrefix?: string;
   /** The save button's `data-action` (default `save`). */
   saveAction?: string;
   /** The save button's words, where the form does something other than save (default: Save). */
   saveLabel?: string;
+  /** True while the form cannot be sent (its button is disabled). */
+  closed?: () => boolean;
   fields: readonly FormField[];
   /** What the form shows above the fields, and below them (after the grid). */
   intro?: () => unknown;
   outro?: () => unknown;
-  /** Sends the form's values; a thrown ApiError's problems are shown, anything else closes the dialog. */
+  /**
+   * Sends the form's values (trimmed; a checkbox's is `true` or `false`); a thrown ApiError's problems
+   * are shown, anything else ends the form (a dialog closes).
+   */
   submit(values: Record<string, string>): Promise<void>;
+}
+
+export interface FormDialogOptions extends FormOptions {
+  title: string;
+  className?: string;
 }
 
 export interface FormDialog extends Dialog {
   /** Renders the form again (after something it shows has changed). */
   refresh(): void;
 }
+
+/** The fields whose value differs from `before`'s: what a change sends. */
+export const changedFields = <T extends object>(before: T, after: Partial<T>): Partial<T> =>
+  Object.fromEntries(Object.entries(after).filter(([key, value]) => value !== before[key as keyof T])) as Partial<T>;
 
 /**
  * The problems that say a code is not one of a list (of the wrong shape, or unknown). Beside a
@@ -189,10 +211,13 @@ function asChoice(field: FormField, problem: ProblemDetail): string | undefined 
   });
 }
 
-/** Opens a form in a modal dialog; saving shows the server's problems beside their fields. */
-export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDialog {
-  const dialog = openDialog(host, { title: o.title, className: o.className });
-  const ids = new Map(o.fields.map((f) => [f.name, nextId(`field-${f.name}`)]));
+/**
+ * Renders a form into `body`: its fields with their hints, the server's problems beside the fields
+ * they name (`body.reportRecipients.1` → reportRecipients) and the rest at the top, the first field
+ * at fault focused. `done` runs once `submit` succeeds; with `cancel`, a Cancel button runs it.
+ */
+export function mountForm(body: HTMLElement, o: FormOptions, done: () => void, cancel?: () => void): { refresh(): void } {
+  const ids = new Map(o.fields.map((f) => [f.name, o.idPrefix ? `${o.idPrefix}-${f.name}` : nextId(`field-${f.name}`)]));
   let beside = new Map<string, string[]>();
   let top: string[] = [];
   let busy = false;
@@ -215,22 +240,29 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
     </div>`;
   };
 
+  const read = (control: Element | RadioNodeList | null): string =>
+    control instanceof HTMLInputElement && control.type === 'checkbox'
+      ? String(control.checked)
+      : ((control as HTMLInputElement | null)?.value.trim() ?? '');
+
   const onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const values: Record<string, string> = {};
-    for (const f of o.fields) values[f.name] = (form.elements.namedItem(f.name) as HTMLInputElement | null)?.value.trim() ?? '';
+    const values = Object.fromEntries(o.fields.map((f) => [f.name, read(form.elements.namedItem(f.name))]));
     busy = true;
     refresh();
     try {
       await o.submit(values);
-      dialog.close();
+      busy = false;
+      beside = new Map();
+      top = [];
+      refresh();
+      done();
       return;
     } catch (error) {
       beside = new Map();
       top = problemLines(error, (path, message, problem) => {
-        // The field a problem's path names (`body.received_cny` → received_cny).
-        const name = path.replace(/^body\./, '');
+        const name = path.replace(/^body\./, '').split('.')[0] ?? '';
         const f = o.fields.find((field) => field.name === name);
         if (!f) return false;
         const text = asChoice(f, problem) ?? message;
@@ -241,25 +273,32 @@ export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDia
     busy = false;
     refresh();
     const first = o.fields.find((f) => beside.has(f.name));
-    (first ? document.getElementById(ids.get(first.name)!) : dialog.body.querySelector<HTMLElement>('.form-problems'))?.focus();
+    (first ? document.getElementById(ids.get(first.name)!) : body.querySelector<HTMLElement>('.form-problems'))?.focus();
   };
 
   const refresh = () =>
     render(
-      html`<form class=${o.formClass ?? nothing} novalidate data-kind=${o.kind ?? nothing} aria-busy=${busy ? 'true' : nothing}
-        @submit=${onSubmit}>
+      html`<form class=${o.formClass ?? nothing} novalidate data-kind=${o.kind ?? nothing} aria-label=${o.label ?? nothing}
+        aria-busy=${busy ? 'true' : nothing} @submit=${onSubmit}>
         <div class="form-problems" role="alert" tabindex="-1" ?hidden=${top.length === 0}>${top.map((line) => html`<p>${line}</p>`)}</div>
         ${o.intro?.()}
         <div class="form-grid">${o.fields.map(field)}</div>
         ${o.outro?.()}
-        <div class="dialog-actions">
-          <button type="button" class="secondary" @click=${dialog.close}>${t('records.dialog.cancel')}</button>
-          <button type="submit" class="primary" data-action=${o.saveAction ?? 'save'} ?disabled=${busy}>${o.saveLabel ?? t('records.form.save')}</button>
+        <div class="dialog-actions ${cancel ? '' : 'start'}">
+          ${cancel ? html`<button type="button" class="secondary" @click=${cancel}>${t('records.dialog.cancel')}</button>` : nothing}
+          <button type="submit" class="primary" data-action=${o.saveAction ?? 'save'} ?disabled=${busy || o.closed?.()}>${o.saveLabel ?? t('records.form.save')}</button>
         </div>
       </form>`,
-      dialog.body,
+      body,
     );
   refresh();
+  return { refresh };
+}
+
+/** Opens a form in a modal dialog; saving shows the server's problems beside their fields, and closes it. */
+export function openFormDialog(host: HTMLElement, o: FormDialogOptions): FormDialog {
+  const dialog = openDialog(host, { title: o.title, className: o.className });
+  const { refresh } = mountForm(dialog.body, o, dialog.close, dialog.close);
   dialog.body.querySelector<HTMLElement>('.form-grid :is(input, select, textarea):not(:disabled)')?.focus();
   return { ...dialog, refresh };
 }

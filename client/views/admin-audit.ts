@@ -1,15 +1,15 @@
-import { html, nothing, render } from 'lit-html';
+import { html, nothing } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { AUDIT_ACTIONS, type AuditAction } from '../../contract/enums';
-import { ApiError, call, endpoints } from '../api';
+import type { AuditEntry, AuditPage } from '../../contract/schemas/audit';
+import type { User } from '../../contract/schemas/users';
+import { call, endpoints } from '../api';
 import { debounce } from '../dom';
 import { t } from '../i18n';
 import { formatMoment } from '../lib/dates';
-import { DEFAULT_PAGE_SIZE, formatCount, pager } from '../lib/paged-table';
-import { type Paging, readPaging, writePaging } from '../lib/paging';
+import { type ListState, listTab } from '../lib/list-tab';
+import { formatCount } from '../lib/paged-table';
 import type { MountTab } from './admin';
-import type { User } from './admin-users';
-import type { AuditEntry, AuditPage } from '../../contract/schemas/audit';
 
 /**
  * The audit log, newest first: who did what to which subject, when and from where; each entry
@@ -17,24 +17,12 @@ import type { AuditEntry, AuditPage } from '../../contract/schemas/audit';
  * and page are in the URL; typing in a filter updates the URL (and the list) in place.
  */
 
-const FILTERS = ['user', 'action', 'subject', 'from', 'to'] as const;
-type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
+type Filters = Partial<Record<'user' | 'action' | 'subject' | 'from' | 'to', string>>;
 /** How long typing pauses before the URL follows it. */
 const TYPING_PAUSE_MS = 400;
-const COLUMNS = ['time', 'user', 'action', 'subject', 'address', 'detail'] as const;
 
 const trimmed = (draft: Filters): Filters =>
   Object.fromEntries(Object.entries(draft).flatMap(([k, v]) => (v?.trim() ? [[k, v.trim()]] : [])));
-
-type AuditState = Paging & { filters: Filters };
-
-const readState = (params: URLSearchParams): AuditState => ({
-  filters: trimmed(Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? undefined]))),
-  ...readPaging(params, { defaultPageSize: DEFAULT_PAGE_SIZE, sortable: [] }),
-});
-
-const stateParams = (state: AuditState): URLSearchParams =>
-  writePaging(new URLSearchParams({ tab: 'audit', ...(state.filters as Record<string, string>) }), state, DEFAULT_PAGE_SIZE);
 
 const sameFilters = (a: Filters, b: Filters) => JSON.stringify(trimmed(a)) === JSON.stringify(trimmed(b));
 
@@ -87,25 +75,23 @@ function entryDetail({ before, after, detail }: AuditEntry) {
 }
 
 export const mountAuditTab: MountTab = (host, first, status) => {
-  let ctx = first;
-  let state = readState(ctx.params);
   /** The filters as typed, ahead of the URL while typing pauses; `sent` is what the URL was last given. */
-  let draft: Filters = { ...state.filters };
-  let sent: Filters = draft;
-  let answer: AuditPage | undefined;
-  let problems: string[] = [];
+  let draft: Filters = {};
+  let sent: Filters = {};
   let users: User[] = [];
   const open = new Set<number>();
 
   /** Moves the URL; unless the filters are the ones typed, the fields show them. */
-  const go = (next: AuditState, replace = false, typed = false) => {
+  const go = (next: ListState, replace = false, typed = false) => {
     typing.cancel();
     sent = next.filters;
     if (!typed) draft = { ...next.filters };
-    ctx.navigate('admin', stateParams(next), { replace });
+    list.go(next, replace);
   };
   const applyDraft = (replace: boolean) => {
-    if (!sameFilters(draft, state.filters)) go({ ...state, filters: trimmed(draft), page: 1 }, replace, true);
+    const state = list.state();
+    if (!sameFilters(draft, state.filters))
+      go({ ...state, filters: trimmed(draft) as Record<string, string>, page: 1 }, replace, true);
   };
   const typing = debounce(() => applyDraft(true), TYPING_PAUSE_MS);
   const type = (key: keyof Filters, value: string, wait: boolean) => {
@@ -116,15 +102,18 @@ export const mountAuditTab: MountTab = (host, first, status) => {
   };
   const toggle = (id: number) => {
     if (!open.delete(id)) open.add(id);
-    draw();
+    list.draw();
   };
 
   const filterField = (key: keyof Filters, control: unknown) =>
-    html`<div class="form-field"><label for="audit-${key}">${t(`admin.audit.filter.${key}`)}</label>${control}</div>`;
+    html`<div class="form-field"><label for="audit-${key}">${t(key === 'from' || key === 'to' ? `records.filter.${key}` : `admin.audit.filter.${key}`)}</label>${control}</div>`;
   const textInput = (key: 'user' | 'subject' | 'from' | 'to', kind: string, extra = '') =>
-    html`<input type=${kind} id="audit-${key}" autocomplete="off" list=${key === 'user' ? 'audit-users' : nothing}
-      placeholder=${extra || nothing} .value=${live(draft[key] ?? '')}
-      @input=${(e: Event) => type(key, (e.target as HTMLInputElement).value, true)} />`;
+    filterField(
+      key,
+      html`<input type=${kind} id="audit-${key}" autocomplete="off" list=${key === 'user' ? 'audit-users' : nothing}
+        placeholder=${extra || nothing} .value=${live(draft[key] ?? '')}
+        @input=${(e: Event) => type(key, (e.target as HTMLInputElement).value, true)} />`,
+    );
 
   const row = (entry: AuditEntry) => html`<tr data-id=${entry.id} data-action=${entry.action}>
       <td class="when" title=${entry.at}><time datetime=${entry.at}>${formatMoment(entry.at)}</time></td>
@@ -142,111 +131,69 @@ export const mountAuditTab: MountTab = (host, first, status) => {
       <td colspan="6">${open.has(entry.id) ? entryDetail(entry) : nothing}</td>
     </tr>`;
 
-  const results = (page: AuditPage) =>
-    html`<div class="table-scroll" tabindex="0" role="region" aria-label=${t('admin.tab.audit')}>
-        <table class="data-table audit-table">
-          <caption class="visually-hidden">${t('admin.tab.audit')}</caption>
-          <thead><tr>${COLUMNS.map((key) => html`<th scope="col">${t(`admin.audit.col.${key}`)}</th>`)}</tr></thead>
-          <tbody>${page.entries.map(row)}</tbody>
-        </table>
+  const filters = () => html`<form class="audit-filters" role="search" aria-label=${t('admin.audit.filters')}
+      @submit=${(e: Event) => {
+        e.preventDefault();
+        applyDraft(false);
+      }}>
+      ${textInput('user', 'email')}
+      ${filterField(
+        'action',
+        html`<select id="audit-action" .value=${live(draft.action ?? '')}
+          @change=${(e: Event) => type('action', (e.target as HTMLSelectElement).value, false)}>
+          <option value="">${t('admin.audit.anyAction')}</option>
+          ${AUDIT_ACTIONS.map((a) => html`<option value=${a} ?selected=${a === draft.action}>${actionLabel(a)}</option>`)}
+        </select>`,
+      )}
+      ${textInput('subject', 'text', 'tech_transfer:USST/')} ${textInput('from', 'date')} ${textInput('to', 'date')}
+      <div class="dialog-actions">
+        <button type="submit" class="primary">${t('admin.audit.apply')}</button>
+        <button type="button" class="secondary" @click=${() => go({ ...list.state(), filters: {}, page: 1 })}>${t('admin.audit.reset')}</button>
       </div>
-      <div class="records-pager">
-        ${pager({ ...state, id: 'audit-page-size', total: page.total, label: t('admin.audit.pages'), go: (p) => go({ ...state, ...p }) })}
-      </div>`;
+      <datalist id="audit-users">${users.map((u) => html`<option value=${u.email}>${u.name}</option>`)}</datalist>
+    </form>`;
 
-  const draw = () =>
-    render(
-      html`<section class="admin-audit">
-        <div class="admin-bar"><h2>${t('admin.tab.audit')}</h2></div>
-        <p class="muted">${t('admin.audit.intro')}</p>
-        <form class="audit-filters" role="search" aria-label=${t('admin.audit.filters')}
-          @submit=${(e: Event) => {
-            e.preventDefault();
-            applyDraft(false);
-          }}>
-          ${filterField('user', textInput('user', 'email'))}
-          ${filterField(
-            'action',
-            html`<select id="audit-action" .value=${live(draft.action ?? '')}
-              @change=${(e: Event) => type('action', (e.target as HTMLSelectElement).value, false)}>
-              <option value="">${t('admin.audit.anyAction')}</option>
-              ${AUDIT_ACTIONS.map((a) => html`<option value=${a} ?selected=${a === draft.action}>${actionLabel(a)}</option>`)}
-            </select>`,
-          )}
-          ${filterField('subject', textInput('subject', 'text', 'tech_transfer:USST/'))}
-          ${filterField('from', textInput('from', 'date'))} ${filterField('to', textInput('to', 'date'))}
-          <div class="dialog-actions">
-            <button type="submit" class="primary">${t('admin.audit.apply')}</button>
-            <button type="button" class="secondary" @click=${() => go({ ...state, filters: {}, page: 1 })}>${t('admin.audit.reset')}</button>
-          </div>
-          <datalist id="audit-users">${users.map((u) => html`<option value=${u.email}>${u.name}</option>`)}</datalist>
-        </form>
-        <div class="records-results">
-          <div class="records-summary">
-            <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${
-              answer ? t('admin.audit.total', { count: formatCount(answer.total) }) : ''
-            }</p>
-          </div>
-          <div class="records-status">
-            ${problems.length ? html`<div class="records-error">${problems.map((p) => html`<p>${p}</p>`)}</div>` : nothing}
-            ${answer?.total === 0 ? html`<div class="records-empty"><p>${t('admin.audit.empty')}</p></div>` : nothing}
-          </div>
-          ${answer && answer.total > 0 ? results(answer) : nothing}
-        </div>
-      </section>`,
-      host,
-    );
-
-  const load = (): Promise<void> => {
-    const { signal } = ctx;
-    const shown = state;
-    return status.run(signal, async () => {
-      problems = [];
-      try {
-        const page = await call(endpoints.audit, {
-          query: { ...shown.filters, page: shown.page, pageSize: shown.pageSize },
-          signal,
-        });
-        if (signal.aborted) return undefined;
-        const pages = Math.max(1, Math.ceil(page.total / shown.pageSize));
-        if (page.entries.length === 0 && page.total > 0 && shown.page > pages) {
-          go({ ...shown, page: pages }, true);
-          return undefined;
-        }
-        answer = page;
-        return page.total === 0 ? 'empty' : 'ready';
-      } catch (error) {
-        // The fields at fault, under the view's error line.
-        answer = undefined;
-        if (!signal.aborted && error instanceof ApiError)
-          problems = error.errors.map((d) => (d.path ? `${d.path.replace(/^query\./, '')}: ${d.message}` : d.message));
-        throw error;
-      } finally {
-        if (!signal.aborted) draw();
-      }
-    });
-  };
+  const list = listTab<AuditEntry, AuditPage>(host, first, status, {
+    tab: 'audit',
+    title: 'admin.tab.audit',
+    intro: 'admin.audit.intro',
+    head: filters,
+    columns: [
+      'admin.audit.col.time',
+      'admin.audit.col.user',
+      'admin.audit.filter.action',
+      'admin.audit.col.subject',
+      'admin.audit.col.address',
+      'admin.audit.col.detail',
+    ],
+    fetch: (signal, { filters, page, pageSize }) => call(endpoints.audit, { query: { ...filters, page, pageSize }, signal }),
+    rows: (page) => page.entries,
+    row,
+    paged: {
+      filters: { user: undefined, action: undefined, subject: undefined, from: undefined, to: undefined },
+      total: (page) => page.total,
+      summary: (page) => t('admin.audit.total', { count: formatCount(page.total) }),
+      empty: 'admin.audit.empty',
+      pages: 'admin.audit.pages',
+    },
+    update() {
+      const { filters } = list.state();
+      // The URL caught up with typing: keep what was typed since. Otherwise (back, reset) the URL wins.
+      if (!sameFilters(filters, sent)) draft = { ...filters };
+      sent = filters;
+    },
+    destroy: () => typing.cancel(),
+  });
+  draft = { ...list.state().filters };
+  sent = draft;
 
   // The accounts' emails, to pick from in the user filter.
-  void call(endpoints.users, { signal: ctx.signal })
-    .then((list) => {
-      users = list.users;
-      draw();
+  void call(endpoints.users, { signal: first.signal })
+    .then((answer) => {
+      users = answer.users;
+      list.draw();
     })
     .catch(() => undefined);
 
-  draw();
-  void load();
-  return {
-    update(next) {
-      ctx = next;
-      state = readState(ctx.params);
-      // The URL caught up with typing: keep what was typed since. Otherwise (back, reset) the URL wins.
-      if (!sameFilters(state.filters, sent)) draft = { ...state.filters };
-      sent = state.filters;
-      draw();
-      void load();
-    },
-    destroy: () => typing.cancel(),
-  };
+  return list.start();
 };

@@ -138,7 +138,7 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     <caption class="visually-hidden">${t('admin.targets.caption', { year: String(year) })}</caption>
     <thead>
       <tr>
-        <th scope="col">${t('admin.targets.measure')}</th>
+        <th scope="col">${t('table.measure')}</th>
         ${columns.map((c) => html`<th scope="col" title=${c.title} class="numeric">${c.label}</th>`)}
       </tr>
     </thead>

@@ -4,13 +4,11 @@ import { call, endpoints } from '../api';
 import { lang, t } from '../i18n';
 import { today } from '../lib/dates';
 import { regionName } from '../lib/filters';
-import { confirmDialog, type FormField, input, messageOf, openFormDialog, select } from '../lib/form-dialog';
+import { changedFields, confirmDialog, type FormField, input, messageOf, openFormDialog, select } from '../lib/form-dialog';
 import { listTab } from '../lib/list-tab';
 import type { University } from '../../contract/universities';
 import type { MemberEntry, NewUniversity, UniversityPatch } from '../../contract/schemas/universities';
 import type { MountTab } from './admin';
-
-const COLUMNS = ['code', 'nameEn', 'nameZh', 'region', 'memberSince', 'lead', 'actions'] as const;
 
 /**
  * The form to add a member or change one, in a dialog: a member's code is fixed, so only a new one
@@ -27,7 +25,7 @@ function openUniversityForm(
   const fields = (<FormField[]>[
     {
       name: 'code',
-      label: t('admin.universities.col.code'),
+      label: t('universities.code'),
       hint: t('admin.universities.codeHint'),
       required: true,
       control: (a) => input(a, '', { maxlength: '16' }),
@@ -58,7 +56,7 @@ function openUniversityForm(
     },
     {
       name: 'memberSince',
-      label: t('admin.universities.col.memberSince'),
+      label: t('universities.memberSince'),
       hint: t('admin.universities.memberSinceHint'),
       required: true,
       control: (a) => input(a, university?.memberSince ?? '', { type: 'date', max: today() }),
@@ -74,38 +72,26 @@ function openUniversityForm(
           aria-describedby=${a.describedBy} aria-invalid=${a.invalid} /><span>${t('admin.universities.leadCheck')}</span></label>`,
     },
   ]).filter((f) => !university || f.name !== 'code');
-  const dialog = openFormDialog(host, {
+  openFormDialog(host, {
     title: university ? t('admin.universities.editTitle', { code: university.code }) : t('admin.universities.addTitle'),
     className: 'university-dialog',
     formClass: 'university-form',
     saveAction: 'save-university',
     fields,
     async submit(v) {
-      // A checkbox's value is not its state: read whether it is ticked.
-      const lead = dialog.body.querySelector<HTMLInputElement>('[name=lead]')!.checked;
-      let answer: University;
-      if (university) {
-        const changes: UniversityPatch = {
-          ...(v.nameEn !== university.nameEn ? { nameEn: v.nameEn } : {}),
-          ...(v.nameZh !== university.nameZh ? { nameZh: v.nameZh } : {}),
-          ...(v.region !== university.region ? { region: v.region } : {}),
-          ...(v.memberSince !== university.memberSince ? { memberSince: v.memberSince } : {}),
-          ...(lead !== university.lead ? { lead } : {}),
-        };
-        if (Object.keys(changes).length === 0) return;
-        answer = await call(endpoints.changeUniversity, { params: { code: university.code }, body: changes });
-      } else {
-        const body: NewUniversity = {
-          code: v.code ?? '',
-          nameEn: v.nameEn ?? '',
-          nameZh: v.nameZh ?? '',
-          region: v.region ?? '',
-          memberSince: v.memberSince ?? '',
-          lead,
-        };
-        answer = await call(endpoints.addUniversity, { body });
-      }
-      saved(answer);
+      const body: NewUniversity = {
+        code: v.code ?? '',
+        nameEn: v.nameEn ?? '',
+        nameZh: v.nameZh ?? '',
+        region: v.region ?? '',
+        memberSince: v.memberSince ?? '',
+        lead: v.lead === 'true',
+      };
+      if (!university) return saved(await call(endpoints.addUniversity, { body }));
+      const { code: _fixed, ...fields } = body;
+      const changes: UniversityPatch = changedFields(university, fields);
+      if (Object.keys(changes).length > 0)
+        saved(await call(endpoints.changeUniversity, { params: { code: university.code }, body: changes }));
     },
   });
 }
@@ -117,11 +103,22 @@ function openUniversityForm(
  */
 export const mountUniversitiesTab: MountTab = (host, first, status) => {
   let meta = first.meta;
-  const list = listTab<MemberEntry>(host, first, status, {
+  const list = listTab<MemberEntry, { universities: MemberEntry[] }>(host, first, status, {
     tab: 'universities',
-    columns: () => COLUMNS.map((c) => t(`admin.universities.col.${c}`)),
-    add: { action: 'add-university', open: () => edit() },
-    fetch: async (signal) => (await call(endpoints.universities, { signal })).universities,
+    title: 'universities.title',
+    intro: 'admin.universities.intro',
+    columns: [
+      'universities.code',
+      'admin.universities.col.nameEn',
+      'admin.universities.col.nameZh',
+      'admin.universities.col.region',
+      'universities.memberSince',
+      'admin.universities.col.lead',
+      'records.actions',
+    ],
+    add: { action: 'add-university', label: 'admin.universities.add', open: () => edit() },
+    fetch: (signal) => call(endpoints.universities, { signal }),
+    rows: (answer) => answer.universities,
     row: (u) => row(u),
     update: (next) => void (meta = next.meta),
   });

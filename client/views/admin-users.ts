@@ -4,16 +4,22 @@ import { call, endpoints } from '../api';
 import { t } from '../i18n';
 import { formatDay } from '../lib/dates';
 import { universityLabel, universityTitle } from '../lib/filters';
-import { confirmDialog, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
+import {
+  changedFields,
+  confirmDialog,
+  type FormField,
+  input,
+  messageOf,
+  openDialog,
+  openFormDialog,
+  select,
+} from '../lib/form-dialog';
 import type { User } from '../../contract/schemas/users';
 import { MIN_PASSWORD_LENGTH } from '../../contract/limits';
 import type { ViewContext } from '../view';
 import { listTab } from '../lib/list-tab';
 import type { MountTab } from './admin';
 import { demoSection } from './admin-demo';
-
-export type { User } from '../../contract/schemas/users';
-const COLUMNS = ['name', 'email', 'role', 'university', 'status', 'created', 'actions'] as const;
 
 /** A password of 20 characters from an alphabet without look-alikes (0/O, 1/l/I), from the browser's CSPRNG. */
 export function generatePassword(length = 20): string {
@@ -57,7 +63,7 @@ function showPassword(host: HTMLElement, title: string, email: string, password:
           <button type="button" class="secondary" @click=${copy}>${t('admin.users.copy')}</button>
           <span class="muted" role="status">${copied}</span>
         </div>
-        <div class="dialog-actions"><button type="button" class="primary" @click=${close}>${t('admin.users.done')}</button></div>`,
+        <div class="dialog-actions"><button type="button" class="primary" @click=${close}>${t('records.import.done')}</button></div>`,
       body,
     );
   draw();
@@ -79,7 +85,7 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
   const universities = ctx.meta.universities.map((u) => ({ value: u.code, label: universityTitle(ctx.meta, u.code) }));
   const roles = ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }));
   const fields = (<FormField[]>[
-    { name: 'email', label: t('admin.users.col.email'), required: true, control: (a) => input(a, '', { type: 'email' }) },
+    { name: 'email', label: t('signIn.email'), required: true, control: (a) => input(a, '', { type: 'email' }) },
     {
       name: 'name',
       label: t('admin.users.col.name'),
@@ -139,9 +145,7 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
       let answer: User;
       if (user) {
         const changes = {
-          ...(v.name !== user.name ? { name: v.name } : {}),
-          ...(role !== user.role ? { role } : {}),
-          ...(university !== user.university ? { university } : {}),
+          ...changedFields(user, { name: v.name, role, university }),
           ...(password !== null ? { password } : {}),
         };
         if (Object.keys(changes).length === 0) return;
@@ -169,15 +173,26 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
 
 /** The accounts: list, add, change role or name, set a password, disable and enable. */
 export const mountUsersTab: MountTab = (host, first, status) => {
-  const list: ReturnType<typeof listTab<User>> = listTab<User>(host, first, status, {
+  const list: ReturnType<typeof listTab<User, { users: User[] }>> = listTab<User, { users: User[] }>(host, first, status, {
     tab: 'users',
-    columns: () => COLUMNS.map((c) => t(`admin.users.col.${c}`)),
-    add: { action: 'add-user', open: () => edit() },
-    head: () => demo.view(),
-    fetch: async (signal) => {
+    title: 'admin.users.title',
+    intro: 'admin.users.intro',
+    columns: [
+      'admin.users.col.name',
+      'signIn.email',
+      'admin.users.col.role',
+      'admin.users.col.university',
+      'cycle.detail.status',
+      'admin.users.col.created',
+      'records.actions',
+    ],
+    add: { action: 'add-user', label: 'admin.users.add', open: () => edit() },
+    above: () => demo.view(),
+    fetch: (signal) => {
       void demo.load(signal);
-      return (await call(endpoints.users, { signal })).users;
+      return call(endpoints.users, { signal });
     },
+    rows: (answer) => answer.users,
     row: (user) => row(user),
   });
   // After leaving demo mode, the accounts are listed again (or, when this was a demo account, the sign-in page shows).

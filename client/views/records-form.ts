@@ -1,13 +1,13 @@
 import { amountInYuan } from '../../contract/amounts';
 import { html, nothing } from 'lit-html';
-import { isNumericColumn, mayBeBlank } from '../../contract/record-columns';
+import { type ColumnSpec, isNumericColumn, KIND_COLUMNS, KIND_NAMES, mayBeBlank } from '../../contract/record-columns';
 import { type Me, type Meta, call, endpoints } from '../api';
 import { pick, t } from '../i18n';
 import { formatMoment, today } from '../lib/dates';
 import { type ControlAttributes, type FormField, input, openFormDialog, select } from '../lib/form-dialog';
 import { universityTitle } from '../lib/filters';
 import { formatValue } from '../lib/format';
-import { type Column, KIND_COLUMNS, KIND_NAMES, type Kind } from './records-columns';
+import type { FactKind } from '../../contract/enums';
 import type { Labels } from './records-labels';
 
 /** A record as the records API sends it: its columns, its id, and when it was created and last changed. */
@@ -15,7 +15,7 @@ export type { RecordRow } from '../../contract/schemas/records';
 import type { RecordRow } from '../../contract/schemas/records';
 
 export interface RecordFormOptions {
-  kind: Kind;
+  kind: FactKind;
   meta: Meta;
   me: Me;
   labels: Labels;
@@ -24,7 +24,7 @@ export interface RecordFormOptions {
   onSaved(record: RecordRow, created: boolean): void;
 }
 
-const PLACEHOLDERS: Partial<Record<Column['type'], string>> = {
+const PLACEHOLDERS: Partial<Record<ColumnSpec['type'], string>> = {
   money: '1200000.00 / 120万',
   credits: '4.5',
   count: '0',
@@ -32,7 +32,7 @@ const PLACEHOLDERS: Partial<Record<Column['type'], string>> = {
 };
 
 /** What the select of a column of codes or values offers, its empty choice aside; undefined for another column. */
-function choicesOf(column: Column, { labels }: RecordFormOptions): Array<{ value: string; label: string }> | undefined {
+function choicesOf(column: ColumnSpec, { labels }: RecordFormOptions): Array<{ value: string; label: string }> | undefined {
   const list =
     column.type === 'code' || column.type === 'optional_code'
       ? labels.filterOptions(column.domain ?? 'field')
@@ -43,7 +43,7 @@ function choicesOf(column: Column, { labels }: RecordFormOptions): Array<{ value
 }
 
 /** The control of one column: selects for codes and values, date and number inputs, text. */
-function control(column: Column, o: RecordFormOptions, value: string, a: ControlAttributes, fixed: boolean) {
+function control(column: ColumnSpec, o: RecordFormOptions, value: string, a: ControlAttributes, fixed: boolean) {
   const { meta } = o;
   const empty = { value: '', label: mayBeBlank(column) ? t('records.form.none') : t('records.form.choose') };
   switch (column.type) {
@@ -72,7 +72,7 @@ function control(column: Column, o: RecordFormOptions, value: string, a: Control
 }
 
 /** True when what the form holds is what the record had (1200000 and "1200000.00" are the same amount). */
-function same(column: Column, before: unknown, after: string | null): boolean {
+function same(column: ColumnSpec, before: unknown, after: string | null): boolean {
   const a = before === null || before === undefined ? '' : String(before);
   const b = after ?? '';
   return a === b || (isNumericColumn(column) && a !== '' && b !== '' && Number(a) === Number(b));

@@ -1,27 +1,17 @@
 import { html, nothing, render } from 'lit-html';
 import { ApiError, currentCsrfToken, type Me, type ProblemDetail, problemOf, query } from '../api';
-import { type MessageKey, pick, t } from '../i18n';
+import { pick, t } from '../i18n';
 import { messageOf, nextId, openDialog } from '../lib/form-dialog';
 import { formatCount } from '../lib/paged-table';
-import { KIND_COLUMNS, KIND_NAMES, type Kind } from './records-columns';
+import type { FactKind } from '../../contract/enums';
+import { KIND_COLUMNS, KIND_NAMES } from '../../contract/record-columns';
 import type { Labels } from './records-labels';
 
-import type { ImportDelimiter, ImportEncoding, ImportResult } from '../../contract/schemas/records';
+import { TEMPLATE_HEADINGS } from '../../contract/import-template';
+import type { ImportResult } from '../../contract/schemas/records';
 
 /** The server refuses files above 50 MB (server/imports/read-upload.ts); the client says so before sending one. */
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
-/** The names of the encodings and delimiters an import may be read in. */
-const ENCODING_NAMES: Record<ImportEncoding, MessageKey> = {
-  'utf-8': 'records.import.encoding.utf8',
-  'utf-8-bom': 'records.import.encoding.utf8Bom',
-  gb18030: 'records.import.encoding.gb18030',
-  'utf-16le': 'records.import.encoding.utf16le',
-  'utf-16be': 'records.import.encoding.utf16be',
-};
-const DELIMITER_NAMES: Record<ImportDelimiter, MessageKey> = {
-  comma: 'records.import.delimiter.comma',
-  tab: 'records.import.delimiter.tab',
-};
 
 /** A refusal whose only place is the whole file: a UTF-16 file without its mark (server/imports/file-encoding.ts). */
 const wholeFile = (e: ProblemDetail): boolean => e.code === 'not_utf8';
@@ -41,7 +31,7 @@ class ImportProblem extends Error {
  * fetch, reports upload progress. The session cookie and the CSRF token go with it.
  */
 function uploadImport(
-  kind: Kind,
+  kind: FactKind,
   file: File,
   dryRun: boolean,
   events: { progress(loaded: number, total: number): void; sent(): void },
@@ -94,7 +84,7 @@ function uploadImport(
 }
 
 export interface ImportDialogOptions {
-  kind: Kind;
+  kind: FactKind;
   me: Me;
   labels: Labels;
   /** Aborted when the view is left: an upload in flight is cancelled. */
@@ -104,18 +94,12 @@ export interface ImportDialogOptions {
 
 const isAbort = (error: unknown): boolean => error instanceof DOMException && error.name === 'AbortError';
 
-/** Each count's label, as a preview and once applied. */
-const COUNT_LABELS = {
-  rows: ['records.import.count.rows', 'records.import.count.rows'],
-  inserted: ['records.import.count.wouldInsert', 'records.import.count.inserted'],
-  updated: ['records.import.count.wouldUpdate', 'records.import.count.updated'],
-  unchanged: ['records.import.count.unchanged', 'records.import.count.unchanged'],
-} as const;
-
+/** The counts, as a preview (what would be added and updated) and once applied. */
 const counts = (answer: ImportResult, stage: 'preview' | 'applied') =>
   html`<dl class="import-counts">${(['rows', 'inserted', 'updated', 'unchanged'] as const).map(
     (key) =>
-      html`<dt>${t(COUNT_LABELS[key][stage === 'preview' ? 0 : 1])}</dt><dd data-count=${key}>${formatCount(answer[key])}</dd>`,
+      html`<dt>${t(key === 'rows' || key === 'unchanged' ? `records.import.count.${key}` : `records.import.count.${stage}.${key}`)}</dt>
+        <dd data-count=${key}>${formatCount(answer[key])}</dd>`,
   )}</dl>`;
 
 /** Read-only columns the file carried: their cells were not read, which the user must know. */
@@ -135,8 +119,8 @@ const readingNote = (answer: ImportResult) =>
   html`<p class="import-reading" data-format=${answer.format} data-encoding=${answer.encoding ?? ''} data-delimiter=${answer.delimiter ?? ''}>${
     answer.encoding && answer.delimiter
       ? t('records.import.reading', {
-          encoding: t(ENCODING_NAMES[answer.encoding]),
-          delimiter: t(DELIMITER_NAMES[answer.delimiter]),
+          encoding: t(`records.import.encoding.${answer.encoding}`),
+          delimiter: t(`records.import.delimiter.${answer.delimiter}`),
         })
       : t('records.import.readingSheet', { sheet: answer.sheet ?? '' })
   }${
@@ -212,8 +196,8 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
     <details class="import-columns"><summary>${t('records.import.columns')}</summary>
       <div class="table-scroll" tabindex="0" role="region" aria-label=${t('records.import.columns')}>
         <table class="data-table compact">
-          <thead><tr><th scope="col">${t('records.import.column')}</th><th scope="col">${t('records.import.columnZh')}</th>
-            <th scope="col">${t('records.import.meaning')}</th></tr></thead>
+          <thead><tr><th scope="col">${pick(TEMPLATE_HEADINGS.column)}</th><th scope="col">${t('records.import.columnZh')}</th>
+            <th scope="col">${pick(TEMPLATE_HEADINGS.meaning)}</th></tr></thead>
           <tbody>${columns.map((c) => html`<tr><td><code>${c.name}</code></td><td>${c.zh}</td><td>${pick(c.hint)}</td></tr>`)}</tbody>
         </table>
       </div>
@@ -340,7 +324,7 @@ export function openImportDialog(host: HTMLElement, options: ImportDialogOptions
                 <table class="data-table compact import-errors">
                   <caption class="visually-hidden">${t('records.import.errorsCaption')}</caption>
                   <thead><tr><th scope="col" class="numeric">${t('records.import.line')}</th>
-                    <th scope="col">${t('records.import.column')}</th><th scope="col">${t('records.import.message')}</th></tr></thead>
+                    <th scope="col">${pick(TEMPLATE_HEADINGS.column)}</th><th scope="col">${t('records.import.message')}</th></tr></thead>
                   <tbody>${rows.map(
                     (r) => html`<tr data-line=${r.line ?? ''}><td class="numeric">${r.line ?? '—'}</td><td>${label(r.column)}</td>
                       <td>${r.sheet !== undefined ? html`<span class="import-cell" data-sheet=${r.sheet} data-cell=${r.cell ?? ''}>${t(r.cell ? 'records.import.sheetCell' : 'records.import.sheetOnly', { sheet: r.sheet, cell: r.cell ?? '' })}</span>` : nothing}${r.message}</td></tr>`,

@@ -2,7 +2,8 @@ import type { Meta } from '../api';
 import { pick } from '../i18n';
 import { nameOf, regionName, universityName, universityTitle } from '../lib/filters';
 import { formatValue } from '../lib/format';
-import type { Column, FilterDimension } from './records-columns';
+import type { FilterDimension } from '../../contract/dimension-ids';
+import type { ColumnSpec } from '../../contract/record-columns';
 
 /** A key of the records filters: the period, or a dimension. */
 export type FilterKey = 'from' | 'to' | FilterDimension;
@@ -42,12 +43,9 @@ export class Labels {
     }
   }
 
-  /** How a filter's value reads on its chip: by name in the interface's language (universities, provinces, modes…). */
-  filterValue(key: FilterKey, code: string): string {
-    switch (key) {
-      case 'from':
-      case 'to':
-        return code;
+  /** A code by its name in the interface's language: of a university, province or field, or a value of an enumeration. */
+  private named(domain: string, code: string): string {
+    switch (domain) {
       case 'university':
       case 'partner_university':
         return this.university(code);
@@ -57,22 +55,23 @@ export class Labels {
       case 'field':
         return this.field(code);
       default:
-        return this.value(key, code);
+        return this.value(domain, code);
     }
   }
 
+  /** How a filter's value reads on its chip: a day as it is, a code by its name. */
+  filterValue(key: FilterKey, code: string): string {
+    return key === 'from' || key === 'to' ? code : this.named(key, code);
+  }
+
   /** A record's cell as shown: names for codes, money and counts formatted. */
-  cell(column: Column, value: unknown): string {
+  cell(column: ColumnSpec, value: unknown): string {
     if (value === null || value === undefined || value === '') return '—';
     const text = String(value);
     switch (column.type) {
       case 'code':
       case 'optional_code':
-        return column.domain === 'university'
-          ? this.university(text)
-          : column.domain === 'region'
-            ? this.region(text)
-            : this.field(text);
+        return this.named(column.domain ?? 'field', text);
       case 'enum':
       case 'optional_enum':
         // An enumerated column's values are labelled under the dimension of its name.

@@ -1,31 +1,28 @@
 import '../records.css';
 import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
-import { FILTER_DIMENSIONS } from '../../contract/dimension-ids';
-import { isNumericColumn } from '../../contract/record-columns';
-import { ApiError, csvUrl, type Me, call, endpoints, hrefOf } from '../api';
+import { FILTER_DIMENSIONS, type FilterDimension } from '../../contract/dimension-ids';
+import { FACT_KINDS, type FactKind } from '../../contract/enums';
+import {
+  type ColumnSpec,
+  isNumericColumn,
+  KIND_COLUMNS,
+  KIND_NAMES,
+  MAIN_DATE,
+  SEARCH_COLUMNS,
+} from '../../contract/record-columns';
+import { csvUrl, type Me, type Meta, call, endpoints, hrefOf } from '../api';
 import { xlsxOf } from '../lib/downloads';
 import { debounce } from '../dom';
 import { lang, pick, t } from '../i18n';
 import { formatInTableUnit, formatValue, tableUnit, withTableUnit } from '../lib/format';
-import { confirmDialog, messageOf } from '../lib/form-dialog';
+import { confirmDialog, messageOf, requestProblems } from '../lib/form-dialog';
 import { DEFAULT_PAGE_SIZE, formatCount, pagedTable, pager } from '../lib/paged-table';
 import { type Paging, readPaging, writePaging } from '../lib/paging';
 import { tabList } from '../lib/tabs';
 import { loadingNote, type Notice, noticeLine, refuse, setViewState } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
-import {
-  type Column,
-  type FilterDimension,
-  isKind,
-  KIND_COLUMNS,
-  KIND_NAMES,
-  KINDS,
-  type Kind,
-  kindFilters,
-  MAIN_DATE,
-  searchColumn,
-} from './records-columns';
+
 import type { RecordsPage } from '../../contract/schemas/records';
 import type { ClosedPeriod } from '../../contract/schemas/cycle';
 import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods';
@@ -41,11 +38,22 @@ import { type FilterKey, Labels } from './records-labels';
  * state in place: the controls keep their nodes, so the focus stays where it is.
  */
 
+const isKind = (value: string | null): value is FactKind => (FACT_KINDS as readonly string[]).includes(value ?? '');
+
+/** The column the search box names: the one besides the reference (capacity snapshots have only the reference). */
+const searchColumn = (kind: FactKind): ColumnSpec => KIND_COLUMNS[kind].find((c) => c.name === SEARCH_COLUMNS[kind].at(-1))!;
+
+/** The filters a kind's records take: the filter dimensions its measures have, as `/meta` says. */
+function kindFilters(meta: Meta, kind: FactKind): FilterDimension[] {
+  const dimensions = new Set(meta.measures.filter((m) => m.kind === kind).flatMap((m) => m.dimensions));
+  return FILTER_DIMENSIONS.filter((d) => dimensions.has(d));
+}
+
 const CODE_FILTERS = new Set<FilterDimension>(['university', 'region', 'partner_university', 'partner_region', 'field']);
 
 /** The view's state, read from the URL only. */
 interface ListState extends Paging {
-  kind: Kind;
+  kind: FactKind;
   filters: Map<FilterKey, string[]>;
   q: string;
   /**
@@ -57,7 +65,7 @@ interface ListState extends Paging {
 }
 
 function readState(params: URLSearchParams): ListState {
-  const kind = isKind(params.get('kind')) ? (params.get('kind') as Kind) : 'tech_transfer';
+  const kind = isKind(params.get('kind')) ? (params.get('kind') as FactKind) : 'tech_transfer';
   const filters = new Map<FilterKey, string[]>();
   for (const key of ['from', 'to'] as const) {
     const value = params.get(key)?.trim();
@@ -110,7 +118,7 @@ function apiParams(state: ListState, paged: boolean): URLSearchParams {
 const canWrite = (me: Me): boolean => me.role === 'admin' || me.role === 'steward';
 const mayEdit = (me: Me, row: RecordRow): boolean =>
   me.role === 'admin' || (me.role === 'steward' && row.university_code === me.university);
-const columnClass = (c: Column) => `col-${c.type}${isNumericColumn(c) ? ' numeric' : ''}`;
+const columnClass = (c: ColumnSpec) => `col-${c.type}${isNumericColumn(c) ? ' numeric' : ''}`;
 
 class RecordsView {
   private state: ListState;
@@ -160,7 +168,7 @@ class RecordsView {
     this.navigate({ filters });
   }
 
-  private switchKind(kind: Kind): void {
+  private switchKind(kind: FactKind): void {
     if (kind === this.state.kind) return;
     // Keep the filters the new kind has too; a sort column may not exist there.
     const allowed = new Set<FilterKey>(['from', 'to', ...kindFilters(this.ctx.meta, kind)]);
@@ -177,23 +185,23 @@ class RecordsView {
   async load(): Promise<void> {
     const { signal } = this.ctx;
     const state = this.state;
+    const gone = () => signal.aborted || this.lifetime.signal.aborted;
     this.error = undefined;
     setViewState(this.container, 'loading');
     this.draw();
     let answer: RecordsPage;
     try {
       answer = await call(endpoints.records, { params: { kind: state.kind }, search: apiParams(state, true), signal });
+      this.closed = await this.closedPeriods(answer, signal);
     } catch (error) {
-      if (signal.aborted || this.lifetime.signal.aborted) return;
+      if (gone()) return;
       this.answer = undefined;
       this.error = error;
       setViewState(this.container, 'error');
       this.draw();
       return;
     }
-    if (signal.aborted || this.lifetime.signal.aborted) return;
-    this.closed = await this.closedPeriods(answer, signal);
-    if (signal.aborted || this.lifetime.signal.aborted) return;
+    if (gone()) return;
     const pages = Math.max(1, Math.ceil(answer.total / state.pageSize));
     if (answer.rows.length === 0 && answer.total > 0 && state.page > pages) {
       // The page is past the end (records were deleted, or the URL was edited): show the last one.
@@ -310,7 +318,7 @@ class RecordsView {
         ? t('records.scope.steward', { university: me.university ? this.labels.university(me.university) : '' })
         : t(me.role === 'leadership' ? 'records.scope.readOnly' : 'records.scope.admin');
     return html`<div class="records-head"><h1 tabindex="-1">${t('records.title')}</h1><p class="muted">${scope}</p></div>
-      ${tabList({ id: 'records', label: t('records.kinds'), tabs: KINDS, selected: kind, name: (k) => pick(KIND_NAMES[k]), go: (k) => this.switchKind(k) })}
+      ${tabList({ id: 'records', label: t('records.kinds'), tabs: FACT_KINDS, selected: kind, name: (k) => pick(KIND_NAMES[k]), go: (k) => this.switchKind(k) })}
       <div id="records-panel" role="tabpanel" class="records-panel" aria-labelledby="records-tab-${kind}">
         <div class="records-toolbar">${this.searchForm()}<div class="records-actions">${
           canWrite(me)
@@ -442,13 +450,14 @@ class RecordsView {
     const total = answer
       ? t(answer.total === 1 ? 'records.total.one' : 'records.total', { count: formatCount(answer.total) })
       : '';
+    const csv = csvUrl(`/records/${state.kind}`, apiParams(state, false), lang());
     return html`<section class="records-results" data-state=${this.container.dataset.state ?? 'loading'} aria-busy=${loading}>
       <div class="records-summary">
         <p class="records-total" aria-live="polite" data-total=${answer?.total ?? nothing}>${total}</p>
         ${this.figureTotal()}
         <span class="records-downloads">
-          <a class="button-link" data-action="download-csv" download href=${csvUrl(`/records/${state.kind}`, apiParams(state, false), lang())}>${t('figure.download')}</a>
-          <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csvUrl(`/records/${state.kind}`, apiParams(state, false), lang()))}>${t('figure.downloadXlsx')}</a>
+          <a class="button-link" data-action="download-csv" download href=${csv}>${t('figure.download')}</a>
+          <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csv)}>${t('figure.downloadXlsx')}</a>
         </span>
       </div>
       <div class="records-status records-notice">${noticeLine(this.notice)}</div>
@@ -483,20 +492,16 @@ class RecordsView {
     return html`<p class="records-figure-total" data-count=${answer.total} data-sum=${answer.sum ?? nothing}
       title=${answer.sum === null ? nothing : formatValue(answer.sum, measure.unit, { exact: true })}>
       <strong>${t('records.figureTotal', { name: pick(measure.name) })}</strong>
-      ${amount === null ? t('records.figureTotal.count', { count }) : t('records.figureTotal.sum', { count, amount })}
+      ${amount === null ? t('cycle.records', { count }) : t('records.figureTotal.sum', { count, amount })}
     </p>`;
   }
 
   private status(loading: boolean) {
     if (this.error !== undefined) {
-      const details = this.error instanceof ApiError ? this.error.errors : [];
+      const details = requestProblems(this.error);
       return html`<div class="records-error" role="alert">
         <p>${t('state.error', { message: messageOf(this.error) })}</p>
-        ${
-          details.length > 0
-            ? html`<ul>${details.map((d) => html`<li>${d.path ? `${d.path.replace(/^query\./, '')}: ${d.message}` : d.message}</li>`)}</ul>`
-            : nothing
-        }
+        ${details.length > 0 ? html`<ul>${details.map((d) => html`<li>${d}</li>`)}</ul>` : nothing}
         <button type="button" class="secondary" @click=${() => void this.load()}>${t('state.retry')}</button>
       </div>`;
     }
@@ -512,7 +517,7 @@ class RecordsView {
   private table(answer: RecordsPage, total: string) {
     const { kind } = this.state;
     const { me } = this.ctx;
-    const cell = (column: Column) => (row: RecordRow) => {
+    const cell = (column: ColumnSpec) => (row: RecordRow) => {
       const raw = row[column.name];
       const code = column.type === 'code' || column.type === 'optional_code' ? String(raw ?? '') : '';
       // The English names run to fifty characters: the alliance's own short codes, named on hover and to screen readers.
@@ -531,29 +536,25 @@ class RecordsView {
         university: this.labels.university(period.university),
         by: period.approvedBy ? t('cycle.closed.by', { who: period.approvedBy }) : '',
       });
-    const refCell = (column: Column) => (row: RecordRow) => {
+    const refCell = (column: ColumnSpec) => (row: RecordRow) => {
       const period = this.closedFor(row);
       return period
         ? html`${cell(column)(row)}<span class="closed-mark" data-closed=${period.period} title=${closedReason(period)}
             ><span aria-hidden="true">${PERIOD_STATUS_LABELS.approved.symbol}</span> ${t('cycle.closed.mark')}</span>`
         : cell(column)(row);
     };
+    // A record in an approved period keeps its buttons, disabled, with the reason beside them.
     const actions = (row: RecordRow) => {
+      if (!mayEdit(me, row)) return nothing;
       const period = this.closedFor(row);
-      if (period && mayEdit(me, row)) {
-        const reasonId = `closed-${row.id}`;
-        return html`<button type="button" class="link-button" data-action="edit" disabled aria-describedby=${reasonId}
-            aria-label=${t('records.edit.label', { ref: String(row.ref) })}>${t('records.edit')}</button><button type="button"
-            class="link-button danger-link" data-action="delete" disabled aria-describedby=${reasonId}
-            aria-label=${t('records.delete.label', { ref: String(row.ref) })}>${t('records.delete')}</button>
-          <span class="closed-reason" id=${reasonId}>${closedReason(period)}</span>`;
-      }
-      return mayEdit(me, row)
-        ? html`<button type="button" class="link-button" data-action="edit" aria-label=${t('records.edit.label', { ref: String(row.ref) })}
-              @click=${() => this.openForm(row)}>${t('records.edit')}</button><button type="button" class="link-button danger-link"
-              data-action="delete" aria-label=${t('records.delete.label', { ref: String(row.ref) })}
-              @click=${() => void this.deleteRecord(row)}>${t('records.delete')}</button>`
-        : nothing;
+      const reasonId = period ? `closed-${row.id}` : undefined;
+      const ref = String(row.ref);
+      return html`<button type="button" class="link-button" data-action="edit" ?disabled=${period !== undefined}
+          aria-describedby=${reasonId ?? nothing} aria-label=${t('records.edit.label', { ref })}
+          @click=${() => this.openForm(row)}>${t('records.edit')}</button><button type="button" class="link-button danger-link"
+          data-action="delete" ?disabled=${period !== undefined} aria-describedby=${reasonId ?? nothing}
+          aria-label=${t('records.delete.label', { ref })} @click=${() => void this.deleteRecord(row)}>${t('records.delete')}</button>
+        ${period ? html`<span class="closed-reason" id=${reasonId}>${closedReason(period)}</span>` : nothing}`;
     };
     return pagedTable<RecordRow>({
       columns: KIND_COLUMNS[kind].map((column) => ({
