@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import type { Actor } from '../audit/audit.queries.js';
 import type { DatabaseHandle } from '../db/connect.js';
@@ -7,11 +7,23 @@ import { FACT_KINDS } from '../db/schema.js';
 import { zodProblems } from '../http/route.js';
 
 /**
- * One command of the command line (`commands/<name>.ts`): given the migrated database and the
- * words after its name, it calls the same use cases as the API's routes and answers an exit code
- * (0 done, 1 refused, 2 wrong usage: it throws `Refused` or `UsageError` for those).
+ * What a command reads and writes: the process's own streams and environment under `npm run cli`
+ * (`PROCESS_IO` in run.ts), others where the command line runs inside another program.
  */
-export type Command = (database: DatabaseHandle, args: string[]) => Promise<number>;
+export interface CliIo {
+  readonly stdin: Readable & { readonly isTTY?: boolean };
+  readonly stdout: Writable;
+  readonly stderr: Writable & { readonly isTTY?: boolean };
+  /** The configuration (server/config.ts): DATABASE_URL, or DATA_DIR for the embedded database. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * One command of the command line (`commands/<name>.ts`): given the migrated database, the
+ * words after its name and its streams, it calls the same use cases as the API's routes and
+ * answers an exit code (0 done, 1 refused, 2 wrong usage: it throws `Refused` or `UsageError` for those).
+ */
+export type Command = (database: DatabaseHandle, args: string[], io: CliIo) => Promise<number>;
 
 /** Wrong words on the command line: exit 2. */
 export class UsageError extends Error {}

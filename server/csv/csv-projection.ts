@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { type CsvChunks, type CsvOptions, writeCopiedCsv, writeCsv } from './csv-response.js';
+import { type CsvChunks, type CsvOptions, type EndOption, writeCopiedCsv, writeCsv } from './csv-response.js';
 import { type SheetSpec, writeXlsx, XLSX_CONTENT_TYPE } from './xlsx-response.js';
 
 /** The files an export is written as: CSV, or an Excel workbook (`.xlsx`). */
@@ -51,11 +51,19 @@ export function projectionSheet(projection: CsvProjection): SheetSpec {
   return { name: projection.sheet ?? projection.fileName.name.replace(/\.(csv|xlsx)$/i, ''), header: projection.header, rows };
 }
 
-/** Writes the projection to `out` as CSV or a workbook (ending it, unless it is the process's own output); returns the rows written. */
-export function writeProjection(out: Writable, projection: CsvProjection, format: FileFormat = 'csv'): Promise<number> {
+/**
+ * Writes the projection to `out` as CSV or a workbook, and ends it (a CSV's unless `end` is false:
+ * a workbook is always a file of its own); returns the rows written.
+ */
+export function writeProjection(
+  out: Writable,
+  projection: CsvProjection,
+  format: FileFormat = 'csv',
+  end: EndOption = {},
+): Promise<number> {
   if (format === 'xlsx') return writeXlsx(out, [projectionSheet(projection)]);
   const { rows } = projection;
-  return isCopied(rows) ? writeCopiedCsv(out, projection, rows.copied) : writeCsv(out, projection, rows);
+  return isCopied(rows) ? writeCopiedCsv(out, projection, rows.copied, end) : writeCsv(out, projection, rows, end);
 }
 
 /** Writes a workbook of several sheets to `out`; returns the rows written over all of them. */

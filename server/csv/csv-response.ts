@@ -25,9 +25,15 @@ const STRINGIFY_OPTIONS = { record_delimiter: 'windows', eof: true, quoted_match
  * One pipeline runs from the rows to `out` (a download's spool file, see csv-download.ts, or the
  * command line's file): an output that fails or is destroyed, or a source that fails, ends every
  * stage and runs the source's own clean-up (its cursor, its connection); nothing waits for a
- * 'drain' that will never come.
+ * 'drain' that will never come. `out` is ended after the last row unless `end` is false (the
+ * command line's standard output, which is not the file's to end).
  */
-export async function writeCsv(out: Writable, options: Pick<CsvOptions, 'bom' | 'header'>, chunks: CsvChunks): Promise<number> {
+export async function writeCsv(
+  out: Writable,
+  options: Pick<CsvOptions, 'bom' | 'header'>,
+  chunks: CsvChunks,
+  { end = true }: EndOption = {},
+): Promise<number> {
   let count = 0;
   // A chunk of rows (a cursor's fetch) is written as one block: the per-row work stays synchronous.
   async function* blocks(): AsyncGenerator<string> {
@@ -41,12 +47,14 @@ export async function writeCsv(out: Writable, options: Pick<CsvOptions, 'bom' | 
       count += chunk.length;
     }
   }
-  await pipeline(Readable.from(blocks()), out, { end: ends(out) });
+  await pipeline(Readable.from(blocks()), out, { end });
   return count;
 }
 
-/** The process's own output is never ended by an export (the command line writes to it): every other stream is. */
-const ends = (out: Writable): boolean => out !== process.stdout && out !== process.stderr;
+/** Whether a CSV writer ends its output after the last row (default true). */
+export interface EndOption {
+  end?: boolean;
+}
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -110,6 +118,7 @@ export async function writeCopiedCsv(
   out: Writable,
   options: Pick<CsvOptions, 'bom' | 'header'>,
   body: AsyncIterable<Buffer>,
+  { end = true }: EndOption = {},
 ): Promise<number> {
   const rows = new CrlfRows();
   async function* bytes(): AsyncGenerator<Buffer> {
@@ -117,6 +126,6 @@ export async function writeCopiedCsv(
     for await (const chunk of body) yield rows.convert(chunk);
   }
   // One pipeline from the source to `out`, as in writeCsv.
-  await pipeline(Readable.from(bytes()), out, { end: ends(out) });
+  await pipeline(Readable.from(bytes()), out, { end });
   return rows.rows;
 }

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
+import { cliInProcess } from './cli.js';
 import { createTestDatabase, TEST_DB } from './database.js';
-import { freePort, runTs } from './process.js';
+import { freePort } from './process.js';
 
 export interface ServerSetup {
   /** The API's base URL, `http://127.0.0.1:<port>/api/v1`. */
@@ -13,7 +14,7 @@ export interface ServerSetup {
 /**
  * What it takes to run the server as a process of its own on this project's database: on
  * PostgreSQL a fresh database with demo data and a first administrator made by the command line
- * (a DATABASE_URL database never gets demo accounts); on PGlite a data directory in demo mode.
+ * (run in this process; a DATABASE_URL database never gets demo accounts); on PGlite a data directory in demo mode.
  */
 export async function serverSetup(dataDir: string): Promise<ServerSetup> {
   const port = await freePort();
@@ -28,13 +29,12 @@ export async function serverSetup(dataDir: string): Promise<ServerSetup> {
   const database = await createTestDatabase({ migrated: false });
   await database.close();
   const env = { PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: database.url, DEMO_DATA: 'on' };
-  const add = runTs(
-    'server/cli/main.ts',
-    ['user', 'add', '--email', 'ops@alliance.example', '--name', 'Ops', '--role', 'admin'],
+  // The command line in this process: it migrates the new database and adds the account, as `npm run cli` would.
+  const add = await cliInProcess(['user', 'add', '--email', 'ops@alliance.example', '--name', 'Ops', '--role', 'admin'], {
     env,
-  );
-  add.process.stdin!.end('an operator password\n');
-  expect((await add.exited).code).toBe(0);
+    stdin: 'an operator password\n',
+  });
+  expect(add.code, add.stderr).toBe(0);
   return { base, env, credentials: ['ops@alliance.example', 'an operator password'] };
 }
 

@@ -6,32 +6,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_COLUMNS, KIND_NAMES } from '../../contract/record-columns.js';
 import { verifyPassword } from '../../server/auth/password.js';
 import { connectDatabase } from '../../server/db/connect.js';
-import { createTestDatabase, TEST_DB } from '../helpers/database.js';
+import { cliInProcess } from '../helpers/cli.js';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { encodeText, withTabs } from '../helpers/encodings.js';
 import { parseCsv } from '../helpers/csv.js';
 import { CHILD_TEST_TIMEOUT, ROOT, runTs } from '../helpers/process.js';
 import { expectFrozenWithoutFormulas, expectSameAsCsv, readWorkbook } from '../helpers/xlsx.js';
 
-describe(`user administration from the command line (${TEST_DB})`, { timeout: CHILD_TEST_TIMEOUT }, () => {
+/**
+ * The commands run in this process (`runCli`, which `npm run cli` runs on the process's own
+ * streams) on the test's database; the last describe starts the command line as a process.
+ */
+describe(`user administration from the command line (${TEST_DB})`, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'ao-cli-'));
-  let env: NodeJS.ProcessEnv;
+  let database: TestDatabase;
   beforeAll(async () => {
-    if (TEST_DB === 'postgres') {
-      const database = await createTestDatabase({ migrated: false });
-      await database.close();
-      env = { DATABASE_URL: database.url };
-    } else {
-      env = { DATA_DIR: join(scratch, 'data') };
-    }
+    database = await createTestDatabase();
   });
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  afterAll(async () => {
+    await database?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
 
-  const cli = async (args: string[], stdin?: string) => {
-    const child = runTs('server/cli/main.ts', args, { ...env, LOG_LEVEL: 'warn' });
-    child.process.stdin!.end(stdin ?? '');
-    return child.exited;
-  };
-  const open = () => connectDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const cli = (args: string[], stdin?: string) => cliInProcess(args, { database, ...(stdin ? { stdin } : {}) });
 
   it('when an admin is added with a password on standard input, then it can be verified, and it is in the list', async () => {
     const added = await cli(
@@ -43,12 +40,10 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     expect(added.stdout).toBe('added first.admin@alliance.example (admin)\n');
     const listed = await cli(['user', 'list']);
     expect(listed.stdout).toMatch(/^first\.admin@alliance\.example\s+admin\s+active$/m);
-    const database = await open();
     const row = await database.db.selectFrom('app_user').selectAll().executeTakeFirstOrThrow();
     expect(await verifyPassword('the first admin password', row.password_hash)).toBe(true);
     const audit = await database.db.selectFrom('audit_log').select(['action', 'user_email']).execute();
     expect(audit).toEqual([{ action: 'user_change', user_email: 'cli' }]);
-    await database.close();
   });
 
   it('when a steward is added with a generated password, then the password is printed once and works', async () => {
@@ -70,7 +65,6 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     expect(password).toHaveLength(20);
     const disabled = await cli(['user', 'disable', '--email', 's@alliance.example']);
     expect(disabled.code).toBe(0);
-    const database = await open();
     const row = await database.db
       .selectFrom('app_user')
       .selectAll()
@@ -78,7 +72,6 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ role: 'steward', university_code: 'UJS', disabled: true });
     expect(await verifyPassword(password!, row.password_hash)).toBe(true);
-    await database.close();
   });
 
   it('when the input is wrong, then it says why, writes nothing, and exits 1 (refused) or 2 (usage)', async () => {
@@ -91,15 +84,21 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     const usage = await cli(['user', 'add', '--name', 'X']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/needs --email, --name and --role[\s\S]*usage:/);
-    const database = await open();
     expect(await database.db.selectFrom('app_user').select('email').where('email', '=', 'x@alliance.example').execute()).toEqual(
       [],
     );
-    // A command's help opens no database: it answers while the database is held by another (here, this test).
-    const help = await cli(['report', '--help']);
+    // The configuration is the environment the command line is given, read before any database is opened.
+    const badConfig = await cliInProcess(['user', 'list'], { env: { DATABASE_URL: 'mysql://db.example/x' } });
+    expect(badConfig).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'alliance-outcomes: invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://db.example/x")\n',
+    });
+    // A command's help reads no configuration, so it opens no database (which a running server may hold).
+    const help = await cliInProcess(['report', '--help'], { env: { DATABASE_URL: 'mysql://db.example/x' } });
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: npm run cli -- <command>/);
-    await database.close();
   });
 
   it('when a CSV is imported from the command line, then it is applied once, a second time changes nothing, and a dry run writes nothing', async () => {
@@ -229,13 +228,11 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     // A workbook is a file: not to a terminal or a pipe, and not in an unknown format.
     expect((await cli(['export', 'credit', '--format', 'xlsx'])).code).toBe(2);
     expect((await cli(['export', 'credit', '--format', 'xls', '--out', out])).code).toBe(2);
-    const database = await open();
     const audit = await database.db
       .selectFrom('audit_log')
       .select(['subject', 'detail'])
       .where('action', '=', 'export')
       .execute();
-    await database.close();
     expect(audit.map((a) => a.subject)).toEqual(
       expect.arrayContaining(['export:records/credit', 'export:aggregate', 'export:report/xlsx/2024']),
     );
@@ -267,5 +264,49 @@ describe(`user administration from the command line (${TEST_DB})`, { timeout: CH
     expect((await cli(['template', 'credit', '--format', 'pdf', '--out', out])).code).toBe(2);
     expect((await cli(['template', 'credits', '--format', 'csv'])).code).toBe(2);
     expect((await cli(['template', 'credit', '--out', join(scratch, 'no', 'such', 'dir.xlsx')])).code).toBe(2);
+  });
+});
+
+describe(`the command line as a process (${TEST_DB})`, { timeout: CHILD_TEST_TIMEOUT }, () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'ao-cli-process-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const cli = async (env: NodeJS.ProcessEnv, args: string[], stdin = '') => {
+    const child = runTs('server/cli/main.ts', args, { ...env, LOG_LEVEL: 'warn' });
+    child.process.stdin!.end(stdin);
+    return child.exited;
+  };
+
+  it('when `npm run cli` starts, then it migrates the database its environment names, reads standard input and exits with its code; while another process holds the embedded database, it says so and exits 1', async () => {
+    let env: NodeJS.ProcessEnv;
+    if (TEST_DB === 'postgres') {
+      const empty = await createTestDatabase({ migrated: false });
+      await empty.close();
+      env = { DATABASE_URL: empty.url };
+    } else {
+      env = { DATA_DIR: join(scratch, 'data') };
+    }
+    const added = await cli(
+      env,
+      ['user', 'add', '--email', 'First.Admin@Alliance.example', '--name', '管理员', '--role', 'admin'],
+      'the first admin password\n',
+    );
+    expect(added).toMatchObject({ code: 0, stdout: 'added first.admin@alliance.example (admin)\n', stderr: '' });
+
+    // Held by this test's process, as by a running server.
+    const held = await connectDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, watch: false });
+    try {
+      const row = await held.db.selectFrom('app_user').selectAll().executeTakeFirstOrThrow();
+      expect(await verifyPassword('the first admin password', row.password_hash)).toBe(true);
+      const refused = await cli(env, ['user', 'disable', '--email', 'nobody@alliance.example']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(
+        TEST_DB === 'postgres'
+          ? 'alliance-outcomes: there is no user nobody@alliance.example\n'
+          : `alliance-outcomes: DATA_DIR ${env.DATA_DIR} is in use by another process (pid ${process.pid}) (stop the server first, or point the command at a database server with DATABASE_URL)\n`,
+      );
+    } finally {
+      await held.close();
+    }
   });
 });

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
@@ -7,14 +5,14 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, ensureDemoAccounts } from '../../server/auth/demo-accounts.js';
 import { loadConfig } from '../../server/config.js';
-import { connectDatabase } from '../../server/db/connect.js';
 import { FACT_KINDS, type FactKind } from '../../server/db/schema.js';
-import { prepareDemoData } from '../../server/demo/demo-mode.js';
+import { DEMO_SEED, prepareDemoData } from '../../server/demo/demo-mode.js';
 import { readDemoStatus } from '../../server/demo/demo-status.js';
 import { ACCOUNT_REFERENCE_COLUMNS, leaveDemo } from '../../server/demo/leave-demo.js';
 import { seedDemoData, type SeedSummary } from '../../server/demo/seed.js';
+import { cliInProcess } from '../helpers/cli.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
-import { CHILD_TEST_TIMEOUT, ROOT, runTs } from '../helpers/process.js';
+import { ROOT } from '../helpers/process.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, addUser, Client, IDENTITIES } from '../helpers/users.js';
 
@@ -338,43 +336,28 @@ describe(`leaving demo mode (${TEST_DB})`, () => {
   });
 });
 
-describe(`leaving demo mode from the command line (${TEST_DB})`, { timeout: CHILD_TEST_TIMEOUT }, () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'ao-leave-demo-'));
-  let env: NodeJS.ProcessEnv;
+describe(`leaving demo mode from the command line (${TEST_DB})`, () => {
+  let database: TestDatabase;
   beforeAll(async () => {
-    if (TEST_DB === 'postgres') {
-      const database = await createTestDatabase({ migrated: false });
-      await database.close();
-      env = { DATABASE_URL: database.url };
-    } else {
-      env = { DATA_DIR: join(scratch, 'data') };
-    }
+    database = await createTestDatabase();
   });
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  afterAll(async () => {
+    await database?.close();
+  });
 
-  const run = async (script: string, args: string[], stdin = '') => {
-    const child = runTs(script, args, { ...env, LOG_LEVEL: 'warn' });
-    child.process.stdin!.end(stdin);
-    return child.exited;
-  };
-  const cli = (args: string[], stdin?: string) => run('server/cli/main.ts', args, stdin);
-  const withDatabase = async <T>(work: (db: TestDatabase['db']) => Promise<T>): Promise<T> => {
-    const database = await connectDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, watch: false });
-    try {
-      return await work(database.db);
-    } finally {
-      await database.close();
-    }
-  };
+  // The commands run in this process on the test's database (test/integration/cli.test.ts starts the process itself).
+  const cli = (args: string[], stdin?: string) => cliInProcess(args, { database, ...(stdin ? { stdin } : {}) });
 
   it('when the demo is imported into from the command line, then it is no longer purely synthetic; leave-demo --remove-records then keeps only the import', async () => {
-    expect((await run('server/cli/seed.ts', ['--records', '300', '--as-of', '2025-06-30'])).code).toBe(0);
-    const emails = await withDatabase(async (db) => (await ensureDemoAccounts(db)).map((a) => a.email));
-    expect((await withDatabase(readDemoStatus)).purelySynthetic).toBe(true);
+    // What `npm run seed -- --records 300 --as-of 2025-06-30` writes.
+    const { db } = database;
+    await seedDemoData(db, { seed: DEMO_SEED, records: 300, asOf: '2025-06-30' });
+    const emails = (await ensureDemoAccounts(db)).map((a) => a.email);
+    expect((await readDemoStatus(db)).purelySynthetic).toBe(true);
 
     const imported = await cli(['import', 'credit', join(ROOT, 'docs/samples/credit.csv')]);
     expect(imported.code).toBe(0);
-    expect((await withDatabase(readDemoStatus)).purelySynthetic).toBe(false);
+    expect((await readDemoStatus(db)).purelySynthetic).toBe(false);
 
     const usage = await cli(['leave-demo']);
     expect(usage.code).toBe(2);
@@ -391,16 +374,13 @@ describe(`leaving demo mode from the command line (${TEST_DB})`, { timeout: CHIL
     expect(left.code).toBe(0);
     expect(left.stdout).toContain(`removed ${emails.length} demo account(s)`);
     expect(left.stdout).toContain('no longer labelled synthetic');
-    await withDatabase(async (db) => {
-      expect(await readDemoStatus(db)).toEqual({ synthetic: false, demoAccounts: 0, left: true, purelySynthetic: false });
-      const refs = await db.selectFrom('credit').select('ref').execute();
-      expect(refs.length).toBeGreaterThan(0);
-      expect(refs.every((r) => r.ref.startsWith('SAMPLE-'))).toBe(true);
-      for (const kind of FACT_KINDS.filter((k) => k !== 'credit'))
-        expect(await db.selectFrom(kind).select('id').limit(1).execute()).toEqual([]);
-      const audit = await db.selectFrom('audit_log').select('subject').where('user_email', '=', 'cli').execute();
-      expect(audit.map((a) => a.subject)).toEqual(expect.arrayContaining(emails.map((email) => `user:${email}`)));
-    });
-    // Seven processes, each starting TypeScript and opening the database.
-  }, 240_000);
+    expect(await readDemoStatus(db)).toEqual({ synthetic: false, demoAccounts: 0, left: true, purelySynthetic: false });
+    const refs = await db.selectFrom('credit').select('ref').execute();
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.every((r) => r.ref.startsWith('SAMPLE-'))).toBe(true);
+    for (const kind of FACT_KINDS.filter((k) => k !== 'credit'))
+      expect(await db.selectFrom(kind).select('id').limit(1).execute()).toEqual([]);
+    const audit = await db.selectFrom('audit_log').select('subject').where('user_email', '=', 'cli').execute();
+    expect(audit.map((a) => a.subject)).toEqual(expect.arrayContaining(emails.map((email) => `user:${email}`)));
+  });
 });

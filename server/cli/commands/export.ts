@@ -11,7 +11,7 @@ import { assertKnownCodes, loadReferences } from '../../kpi/references.js';
 import { RECORDS_QUERY_SCHEMAS } from '../../records/records.schemas.js';
 import { CLI_ACTOR, checkedUsage, type Command, KIND, openForWriting, UsageError } from '../command.js';
 
-export const exportCommand: Command = async (database, args) => {
+export const exportCommand: Command = async (database, args, io) => {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -40,7 +40,7 @@ export const exportCommand: Command = async (database, args) => {
   // A workbook is a file (a zip archive), not a stream of lines for a terminal or a pipe.
   if (format === 'xlsx' && !values.out) throw new UsageError('export --format xlsx needs --out FILE.xlsx');
   const { db } = database;
-  const out = values.out ? await openForWriting(values.out) : process.stdout;
+  const out = values.out ? await openForWriting(values.out) : io.stdout;
   let projection: CsvProjection;
   if (values.measures) {
     if (positionals.length > 0) throw new UsageError('export takes a kind or --measures, not both');
@@ -59,8 +59,9 @@ export const exportCommand: Command = async (database, args) => {
     const labels = await loadLabels(db, request.output.lang);
     projection = recordsProjection(db, database.copyOut, kind, request.filters, request, labels);
   }
-  const count = await writeProjection(out, projection, format);
+  // Standard output stays open: it is not the export's to end.
+  const count = await writeProjection(out, projection, format, { end: out !== io.stdout });
   await auditExportBy(db, CLI_ACTOR, projection.subject, args.join(' '), count);
-  if (values.out) process.stderr.write(`wrote ${count} rows to ${values.out}\n`);
+  if (values.out) io.stderr.write(`wrote ${count} rows to ${values.out}\n`);
   return 0;
 };

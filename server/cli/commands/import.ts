@@ -12,18 +12,18 @@ import { MAX_UPLOAD_BYTES } from '../../imports/read-upload.js';
 import { Forbidden } from '../../lib/problems.js';
 import type { Caller } from '../../http/route.js';
 import { findUserByEmail } from '../../users/users.service.js';
-import { CLI_ACTOR, checkedUsage, type Command, KIND, Refused, UsageError } from '../command.js';
+import { CLI_ACTOR, type CliIo, checkedUsage, type Command, KIND, Refused, UsageError } from '../command.js';
 
 /** A progress bar on a terminal; nothing when the output is not one. */
-function progress(label: string, total: number): (done: number) => void {
-  if (!process.stderr.isTTY || total === 0) return () => undefined;
+function progress(stderr: CliIo['stderr'], label: string, total: number): (done: number) => void {
+  if (!stderr.isTTY || total === 0) return () => undefined;
   return (done) => {
     const share = Math.min(1, done / total);
     const width = 30;
-    process.stderr.write(
+    stderr.write(
       `\r${label} [${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ${(share * 100).toFixed(0).padStart(3)}%`,
     );
-    if (share >= 1) process.stderr.write('\n');
+    if (share >= 1) stderr.write('\n');
   };
 }
 
@@ -33,7 +33,7 @@ const readingSaid = (reading: ImportReading): string =>
     ? `sheet ${reading.sheet ?? '?'} of a workbook`
     : `${ENCODING_NAME[reading.encoding]}${reading.encoding === 'utf-8-bom' ? ' with a byte-order mark' : ''}, ${reading.delimiter === 'tab' ? 'tab' : 'comma'}-separated`;
 
-export const importCommand: Command = async (database, args) => {
+export const importCommand: Command = async (database, args, io) => {
   const { values, positionals } = parseArgs({
     args,
     options: { 'dry-run': { type: 'boolean', default: false }, as: { type: 'string' } },
@@ -74,25 +74,25 @@ export const importCommand: Command = async (database, args) => {
       ownUniversity: caller ? ownUniversityOnly(caller) : null,
       dryRun,
       engine: database.kind,
-      onChecking: progress('checking', size),
-      onWriting: (done, rows) => progress(dryRun ? 'trying' : 'writing', rows)(done),
+      onChecking: progress(io.stderr, 'checking', size),
+      onWriting: (done, rows) => progress(io.stderr, dryRun ? 'trying' : 'writing', rows)(done),
     });
   } catch (error) {
     if (error instanceof ImportRejected || error instanceof Forbidden) {
-      process.stderr.write(`alliance-outcomes: ${path} is rejected: ${error.message}\n`);
+      io.stderr.write(`alliance-outcomes: ${path} is rejected: ${error.message}\n`);
       for (const problem of error.errors) {
         const place = problem.sheet
           ? `sheet ${problem.sheet}${problem.cell ? `, cell ${problem.cell}` : ''}, row ${problem.line ?? '?'}`
           : `line ${problem.line ?? '?'}`;
-        process.stderr.write(`  ${place}${problem.column ? `, ${problem.column}` : ''}: ${problem.message}\n`);
+        io.stderr.write(`  ${place}${problem.column ? `, ${problem.column}` : ''}: ${problem.message}\n`);
       }
       if ((error instanceof ImportRejected || error instanceof ImportForbidden) && error.total > error.errors.length)
-        process.stderr.write(`  … and ${error.total - error.errors.length} more\n`);
+        io.stderr.write(`  … and ${error.total - error.errors.length} more\n`);
       return 1;
     }
     throw error;
   }
-  process.stdout.write(
+  io.stdout.write(
     `${result.dryRun ? 'dry run, nothing written: would insert' : 'imported: inserted'} ${result.inserted}, ${result.dryRun ? 'update' : 'updated'} ${result.updated}, unchanged ${result.unchanged} (${result.rows} rows of ${kind}, read as ${readingSaid(result)}${result.batchId ? `, batch ${result.batchId}` : ''})\n`,
   );
   return 0;

@@ -18,7 +18,7 @@ import { CLI_ACTOR, checkedUsage, type Command, openForWriting, Refused, UsageEr
 
 const REPORT_READERS = ['admin', 'leadership', 'commission'] as const;
 
-export const reportCommand: Command = async (database, args) => {
+export const reportCommand: Command = async (database, args, io) => {
   const { values } = parseArgs({
     args,
     options: {
@@ -75,7 +75,7 @@ export const reportCommand: Command = async (database, args) => {
       out.end(result.pdf, (error?: Error | null) => (error ? reject(error) : resolve())),
     );
     await audit('pdf', result.pages);
-    process.stderr.write(
+    io.stderr.write(
       `wrote ${values.out}: ${result.pages} pages, ${period.key} in ${lang === 'zh' ? 'Chinese' : 'English'}, read as ${user.email}\n`,
     );
     return 0;
@@ -92,12 +92,12 @@ export const reportCommand: Command = async (database, args) => {
     const workbook = reportWorkbook(document, stored ? stored.submission.sha256 : live!.sha256, lang, submission);
     const rows = await writeWorkbook(await openForWriting(values.out), workbook);
     await auditExportBy(db, CLI_ACTOR, workbook.subject, args.join(' '), rows);
-    process.stderr.write(`wrote ${values.out}: ${workbook.sheets.length} sheets, ${rows} rows\n`);
+    io.stderr.write(`wrote ${values.out}: ${workbook.sheets.length} sheets, ${rows} rows\n`);
     return 0;
   }
   if (format === 'json') {
     const text = stored ? stored.canonical : canonicalJson(document);
-    const out = values.out ? await openForWriting(values.out) : process.stdout;
+    const out = values.out ? await openForWriting(values.out) : io.stdout;
     out.write(`${text}\n`);
     if (values.out) await new Promise<void>((resolve) => out.end(resolve));
     await audit('json', 1);
@@ -120,8 +120,8 @@ export const reportCommand: Command = async (database, args) => {
   };
   let rows = 0;
   if (values.table) {
-    const out = values.out ? await openForWriting(values.out) : process.stdout;
-    rows += await writeProjection(out, tableProjection(tables[0]!));
+    const out = values.out ? await openForWriting(values.out) : io.stdout;
+    rows += await writeProjection(out, tableProjection(tables[0]!), 'csv', { end: out !== io.stdout });
   } else {
     if (!values.out) throw new UsageError('report --format csv without --table needs --out DIRECTORY (one file per table)');
     await mkdir(values.out, { recursive: true });
@@ -131,6 +131,6 @@ export const reportCommand: Command = async (database, args) => {
     }
   }
   await audit('csv', rows);
-  if (values.out) process.stderr.write(`wrote ${tables.length} table(s), ${rows} rows, to ${values.out}\n`);
+  if (values.out) io.stderr.write(`wrote ${tables.length} table(s), ${rows} rows, to ${values.out}\n`);
   return 0;
 };

@@ -10,7 +10,7 @@ import { checkedUsage, type Command, KIND, Refused, UsageError } from '../comman
  * in and import, as `GET /imports/:kind/template` gives it. A workbook needs --out; the CSV header
  * goes to standard output without it. --as a steward lists that steward's own university only.
  */
-export const templateCommand: Command = async (database, args) => {
+export const templateCommand: Command = async (database, args, io) => {
   const { values, positionals } = parseArgs({
     args,
     options: { format: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' }, as: { type: 'string' } },
@@ -36,7 +36,7 @@ export const templateCommand: Command = async (database, args) => {
   }
   const file = await importTemplate(database.db, { kind, format: query.format, lang: query.lang, ownUniversity });
   if (!values.out) {
-    process.stdout.write(file.bytes);
+    io.stdout.write(file.bytes);
     return 0;
   }
   try {
@@ -44,6 +44,6 @@ export const templateCommand: Command = async (database, args) => {
   } catch (error) {
     throw new UsageError(`cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  process.stderr.write(`wrote the ${kind} template to ${values.out}\n`);
+  io.stderr.write(`wrote the ${kind} template to ${values.out}\n`);
   return 0;
 };

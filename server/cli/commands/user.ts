@@ -2,21 +2,22 @@ import { parseArgs } from 'node:util';
 import { generatePassword } from '../../auth/password.js';
 import { NewUserSchema, PasswordSchema, UserPatchSchema } from '../../users/users.schemas.js';
 import { createUser, findUserByEmail, listUsers, updateUser } from '../../users/users.service.js';
-import { CLI_ACTOR, checked, type Command, Refused, UsageError } from '../command.js';
+import { CLI_ACTOR, type CliIo, checked, type Command, Refused, UsageError } from '../command.js';
 
-async function readPassword(generate: boolean): Promise<{ password: string; generated: boolean }> {
+async function readPassword(generate: boolean, { stdin, stderr }: CliIo): Promise<{ password: string; generated: boolean }> {
   if (generate) return { password: generatePassword(), generated: true };
-  if (process.stdin.isTTY) process.stderr.write('Password (at least 12 characters), then Enter: ');
+  if (stdin.isTTY) stderr.write('Password (at least 12 characters), then Enter: ');
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    if (process.stdin.isTTY && chunk.includes(10)) break;
+  for await (const chunk of stdin) {
+    const bytes = Buffer.from(chunk as Buffer | string);
+    chunks.push(bytes);
+    if (stdin.isTTY && bytes.includes(10)) break;
   }
   const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
   return { password, generated: false };
 }
 
-export const userCommand: Command = async (database, args) => {
+export const userCommand: Command = async (database, args, io) => {
   const [action, ...rest] = args;
   const { values } = parseArgs({
     args: rest,
@@ -42,7 +43,7 @@ export const userCommand: Command = async (database, args) => {
   switch (action) {
     case 'add': {
       if (!values.email || !values.name || !values.role) throw new UsageError('user add needs --email, --name and --role');
-      const { password, generated } = await readPassword(values['generate-password']);
+      const { password, generated } = await readPassword(values['generate-password'], io);
       const input = checked(NewUserSchema, {
         email: values.email,
         name: values.name,
@@ -51,13 +52,13 @@ export const userCommand: Command = async (database, args) => {
         password,
       });
       const user = await createUser(db, CLI_ACTOR, input);
-      process.stdout.write(`added ${user.email} (${user.role}${user.university ? `, ${user.university}` : ''})\n`);
-      if (generated) process.stdout.write(`password (shown once): ${password}\n`);
+      io.stdout.write(`added ${user.email} (${user.role}${user.university ? `, ${user.university}` : ''})\n`);
+      if (generated) io.stdout.write(`password (shown once): ${password}\n`);
       return 0;
     }
     case 'list': {
       for (const user of await listUsers(db)) {
-        process.stdout.write(
+        io.stdout.write(
           `${user.email.padEnd(40)} ${user.role.padEnd(11)} ${(user.university ?? '').padEnd(8)} ${user.disabled ? 'disabled' : 'active'}\n`,
         );
       }
@@ -67,15 +68,15 @@ export const userCommand: Command = async (database, args) => {
     case 'enable': {
       const user = await existing();
       await updateUser(db, CLI_ACTOR, user.id, checked(UserPatchSchema, { disabled: action === 'disable' }));
-      process.stdout.write(`${action}d ${user.email}${action === 'disable' ? '; its sessions have ended' : ''}\n`);
+      io.stdout.write(`${action}d ${user.email}${action === 'disable' ? '; its sessions have ended' : ''}\n`);
       return 0;
     }
     case 'set-password': {
       const user = await existing();
-      const { password, generated } = await readPassword(values['generate-password']);
+      const { password, generated } = await readPassword(values['generate-password'], io);
       await updateUser(db, CLI_ACTOR, user.id, { password: checked(PasswordSchema, password) });
-      process.stdout.write(`set the password of ${user.email}; its sessions have ended\n`);
-      if (generated) process.stdout.write(`password (shown once): ${password}\n`);
+      io.stdout.write(`set the password of ${user.email}; its sessions have ended\n`);
+      if (generated) io.stdout.write(`password (shown once): ${password}\n`);
       return 0;
     }
     default:
