@@ -3,11 +3,13 @@ import { connectDatabase, type DatabaseHandle, DatabaseUnavailableError } from '
 import { migrateToLatest } from '../db/migrate.js';
 import { FACT_KINDS } from '../db/schema.js';
 import { HttpProblem } from '../lib/problems.js';
+import { DEMO_RECORDS, DEMO_SEED } from '../demo/demo-mode.js';
 import { type CliIo, type Command, Refused, UsageError } from './command.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { leaveDemoCommand } from './commands/leave-demo.js';
 import { reportCommand } from './commands/report.js';
+import { seedCommand } from './commands/seed.js';
 import { templateCommand } from './commands/template.js';
 import { userCommand } from './commands/user.js';
 
@@ -27,6 +29,7 @@ export const USAGE = `usage: npm run cli -- <command>
   report --period P --format xlsx --out FILE.xlsx [--lang zh|en] [--submission ID]
   report --period P --format json [--out FILE] [--submission ID]
   leave-demo --keep-records | --remove-records
+  seed [--seed N] [--records N] [--as-of YYYY-MM-DD] [--replace]
 
 Kinds: ${FACT_KINDS.join(', ')} (import contracts before their payments). import exits 0 when applied (or a clean dry
 run), 1 when the file is rejected (every problem printed), 2 for wrong usage. --as imports as
@@ -47,6 +50,11 @@ sessions; --remove-records also removes the records and targets the demo generat
 synthetic label, --keep-records keeps them (still labelled synthetic). Records entered since stay.
 It needs an active administrator account of your own first (user add --role admin).
 
+seed (also npm run seed) writes the deterministic synthetic demo dataset: --records of all kinds
+together (default ${DEMO_RECORDS}; 10000000 for benchmarks), the same rows for the same --seed (default
+${DEMO_SEED}) and --as-of day (default today). A database that holds records is refused unless --replace
+deletes every record and target first (recorded in the audit log).
+
 The password is read from standard input (one line), or generated and printed once with
 --generate-password. It must be at least 12 characters. The configured database is used
 (DATABASE_URL, or the embedded database under DATA_DIR).`;
@@ -58,6 +66,7 @@ const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   template: templateCommand,
   'leave-demo': leaveDemoCommand,
+  seed: seedCommand,
 };
 
 /** The process's own streams and environment: what `npm run cli` runs with. */

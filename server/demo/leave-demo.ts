@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
-import { type Database, FACT_KINDS, type FactKind } from '../db/schema.js';
+import { type Database, FACT_KINDS, FACT_KINDS_DEPENDENTS_FIRST, type FactKind } from '../db/schema.js';
 import { Conflict, said } from '../lib/problems.js';
 import { DEMO_LEFT_KEY } from './demo-status.js';
 
@@ -71,7 +71,7 @@ export async function leaveDemo(db: Kysely<Database>, actor: Actor, options: Lea
       const removed: Partial<Record<FactKind, number>> = {};
       // Payments before their contracts; a demo contract that someone has since entered a payment
       // on stays, with that payment.
-      for (const kind of ['payment', ...FACT_KINDS.filter((k) => k !== 'payment')] as const) {
+      for (const kind of FACT_KINDS_DEPENDENTS_FIRST) {
         const result = await trx
           .deleteFrom(kind)
           .where('created_by', 'is', null)

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FACT_KINDS } from '../../contract/enums.js';
 import { INPUT_COLUMNS, KIND_NAMES } from '../../contract/record-columns.js';
 import { verifyPassword } from '../../server/auth/password.js';
 import { connectDatabase } from '../../server/db/connect.js';
@@ -264,6 +265,49 @@ describe(`user administration from the command line (${TEST_DB})`, () => {
     expect((await cli(['template', 'credit', '--format', 'pdf', '--out', out])).code).toBe(2);
     expect((await cli(['template', 'credits', '--format', 'csv'])).code).toBe(2);
     expect((await cli(['template', 'credit', '--out', join(scratch, 'no', 'such', 'dir.xlsx')])).code).toBe(2);
+  });
+  it('when the demo data is seeded from the command line, then the same seed and day write the same rows, and a database with records is refused unless --replace', async () => {
+    /** The rows the demo wrote, without their ids and times: what the seed and day decide. */
+    const written = async () => {
+      const rows: Record<string, unknown[]> = {};
+      for (const kind of FACT_KINDS)
+        rows[kind] = (await database.db.selectFrom(kind).selectAll().orderBy('ref').execute()).map(
+          ({ id: _id, created_at: _c, updated_at: _u, created_by: _b, updated_by: _w, ...values }) => values,
+        );
+      return rows;
+    };
+    const replaced = () =>
+      database.db.selectFrom('audit_log').select('id').where('subject', '=', 'all records (seed --replace)').execute();
+    const seeded = [];
+    for (let round = 0; round < 2; round++) {
+      const audited = (await replaced()).length;
+      const run = await cli(['seed', '--replace', '--records', '300', '--seed', '7', '--as-of', '2025-06-30']);
+      expect(run.code).toBe(0);
+      const rows = await written();
+      const counts = FACT_KINDS.map((kind) => `${kind} ${rows[kind]!.length}`).join(', ');
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^wrote 300 synthetic records \\(${counts}\\) and \\d+ targets in [\\d.]+ s \\(seed 7, as of 2025-06-30\\) to the \\w+ database\\n$`,
+        ),
+      );
+      // --records counts the drawn kinds; payments and capacity snapshots come besides.
+      expect(['tech_transfer', 'incubation', 'talent', 'credit'].reduce((sum, kind) => sum + rows[kind]!.length, 0)).toBe(300);
+      expect(rows.payment!.length).toBeGreaterThan(0);
+      // The second round deleted the first's records, and said so in the audit log.
+      if (round === 1) expect((await replaced()).length).toBe(audited + 1);
+      seeded.push(rows);
+    }
+    expect(seeded[1]).toEqual(seeded[0]);
+
+    const refused = await cli(['seed', '--records', '300', '--as-of', '2025-06-30']);
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'alliance-outcomes: the database already holds records; add --replace to delete them and write the demo data\n',
+    });
+    expect((await cli(['seed', '--records', 'many'])).code).toBe(2);
+    expect((await cli(['seed', '--as-of', '2025-02-30'])).stderr).toMatch(/--as-of must be a date written YYYY-MM-DD/);
+    expect(await written()).toEqual(seeded[0]);
   });
 });
 
