@@ -104,8 +104,18 @@ describe(`a dry run (${TEST_DB})`, () => {
     const before = await state();
     const expected = {
       errors: [
-        { line: 2, column: 'ref', code: 'ref_lost_zeros', params: { ref: '456', stored: '00456', university: stored[0]!.university_code } },
-        { line: 2606, column: 'ref', code: 'ref_lost_zeros', params: { ref: '42', stored: '0042', university: stored[3]!.university_code } },
+        {
+          line: 2,
+          column: 'ref',
+          code: 'ref_lost_zeros',
+          params: { ref: '456', stored: '00456', university: stored[0]!.university_code },
+        },
+        {
+          line: 2606,
+          column: 'ref',
+          code: 'ref_lost_zeros',
+          params: { ref: '42', stored: '0042', university: stored[3]!.university_code },
+        },
       ],
     };
     for (const dryRun of [true, false]) {
@@ -115,7 +125,9 @@ describe(`a dry run (${TEST_DB})`, () => {
       expect(await state()).toBe(before);
     }
     const [message] = (await run(rows, true).catch((error: ImportRejected) => error.errors)) as ImportRejected['errors'];
-    expect(message?.message).toMatch(/^ref 456 of \w+ is new, but the stored ref 00456 differs from it only by its leading zeros/);
+    expect(message?.message).toMatch(
+      /^ref 456 of \w+ is new, but the stored ref 00456 differs from it only by its leading zeros/,
+    );
 
     // Written as stored, the same file imports: nothing is added beside the stored records.
     rows[0] = withRef(stored[0]!, '00456');

@@ -33,7 +33,8 @@ export const seedCommand: Command = async (database, args, io) => {
       throw new Refused('the database already holds records; add --replace to delete them and write the demo data');
     await database.db.transaction().execute(async (trx) => {
       const counts: Record<string, number> = {};
-      for (const kind of FACT_KINDS_DEPENDENTS_FIRST) counts[kind] = Number((await trx.deleteFrom(kind).executeTakeFirst()).numDeletedRows);
+      for (const kind of FACT_KINDS_DEPENDENTS_FIRST)
+        counts[kind] = Number((await trx.deleteFrom(kind).executeTakeFirst()).numDeletedRows);
       await trx.deleteFrom('target').execute();
       await trx
         .insertInto('audit_log')
