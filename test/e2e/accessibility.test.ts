@@ -1,10 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Dashboard, type DemoUser, describeBrowser, gotoView, openPage, screenshot, startDashboard } from './harness.js';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import {
+  axeViolations,
+  type Dashboard,
+  type DemoUser,
+  describeBrowser,
+  gotoView,
+  openPage,
+  screenshot,
+  startDashboard,
+} from './harness.js';
 
 type Lang = 'en' | 'zh';
 type Role = 'admin' | 'leadership' | 'commission' | 'steward';
@@ -50,23 +55,11 @@ const SITTINGS: Sitting[] = [
   { who: 'steward.usst', role: 'steward', lang: 'zh', width: 390 },
 ];
 
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
 /** axe-core on the whole page as it stands: what is serious or critical, and any content outside the landmarks. */
 async function violations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run(document)).violations;
-  });
-  return (found as Violation[])
+  return (await axeViolations(page))
     .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'region')
-    .map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    .map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.targets.join(', ')}`);
 }
 
 /**

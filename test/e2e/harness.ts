@@ -55,12 +55,15 @@
  *   page's), and with `E2E_SCREENSHOTS=1` saves a full-page PNG at `test/artifacts/<name>.png`
  *   (git-ignored). No test compares the pictures: they are for a person to look at, and taking
  *   them costs a fifth of the browser tests' time, so a plain `npm test` skips the file.
+ * - `axeViolations(page, context?)`: axe-core's violations on the page as it stands (or within the
+ *   selector `context`), each `{ id, impact, help, targets }`; the test decides which ones fail it.
  * - Also: `signInThroughForm(page, email, password)`, `demoEmail(who)`, and `browser()` (the worker's
  *   shared Chromium, for a test that needs a context of its own making).
  * - `poll(fn)`: `expect.poll` with the harness's patience (15 s, not vitest's 1 s: a sign-in alone
  *   hashes for half a second, and the machine is shared with the other test files).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, inject, onTestFinished } from 'vitest';
@@ -424,6 +427,43 @@ export async function canvasHasPixels(page: Page, selector: string, { timeout = 
   }, timeout);
 }
 
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let axeScript: string | undefined;
+
+/** One finding of axe-core: the rule, its impact and help, and the elements it names. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * axe-core's violations on the page as it stands, within `context` (a selector; default the whole
+ * document, an open dialog included). axe is loaded into the page once per document. Only the
+ * violations are worked out: the other result types (passes and the rest) would cost as much again
+ * and nobody reads them.
+ */
+export async function axeViolations(page: Page, context?: string): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate((axeScript ??= readFileSync(AXE_SOURCE, 'utf8')));
+  return page.evaluate(async (context) => {
+    interface Found {
+      id: string;
+      impact?: string | null;
+      help: string;
+      nodes: Array<{ target: string[] }>;
+    }
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Found[] }> } }).axe;
+    const { violations } = await axe.run(context ?? document, { resultTypes: ['violations'] });
+    return violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
+  }, context);
+}
+
 /** Whether `screenshot` saves its pictures: `E2E_SCREENSHOTS=1` (a failed test's page is saved regardless). */
 export const SCREENSHOTS = process.env.E2E_SCREENSHOTS === '1';
 
@@ -478,6 +518,7 @@ export async function drawEveryChart(page: Page): Promise<void> {
     const until = performance.now() + 3000;
     while (performance.now() < until && ![...document.querySelectorAll<HTMLCanvasElement>('#view canvas')].every(drawn))
       await frame();
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    // The entrance (400 ms) is drawn only without reduced motion, which every page of openPage asks for.
+    if (!matchMedia('(prefers-reduced-motion: reduce)').matches) await new Promise((resolve) => setTimeout(resolve, 450));
   });
 }

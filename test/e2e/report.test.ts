@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { today } from '../../server/lib/dates.js';
 import { pdfPageCount, printReport } from '../../server/report/report-pdf.js';
 import {
   api,
+  axeViolations,
   type Dashboard,
   type DashboardApi,
   describeBrowser,
@@ -654,15 +654,7 @@ describeBrowser('the commission report: the page, its PDF in both languages, and
     await screenshot(page, 'report-phone-390');
 
     // axe-core, on the report as switched: no violation (aria-pressed stays on the buttons).
-    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(context: string): Promise<AxeResults> } }).axe;
-      interface AxeResults {
-        violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }>;
-      }
-      const results = await axe.run('#view');
-      return results.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
+    const violations = (await axeViolations(page, '#view')).map((v) => `${v.id} (${v.help}): ${v.targets.join(', ')}`);
     expect(violations).toEqual([]);
     expect(await page.$$eval('[aria-pressed]', (nodes) => nodes.map((n) => n.tagName))).toEqual(
       expect.arrayContaining(['BUTTON']),

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FIGURE_STATUS_LABELS } from '../../contract/figure-status.js';
@@ -7,6 +5,7 @@ import { periodHolding, reportingPeriod } from '../../contract/reporting-periods
 import { today } from '../../server/lib/dates.js';
 import {
   api,
+  axeViolations,
   type Dashboard,
   describeBrowser,
   gotoView,
@@ -17,18 +16,11 @@ import {
   waitForView,
 } from './harness.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 /** axe-core's serious and critical findings on the page as it stands (an open dialog included), as the accessibility test judges views. */
 async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const found = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run(document)).violations;
-  })) as Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }>;
-  return found
+  return (await axeViolations(page))
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    .map((v) => `${v.id}: ${v.targets.join(', ')}`);
 }
 
 /** The quarter that ended last before today (Shanghai): the one a steward submits now. */
