@@ -13,7 +13,6 @@ import {
   apiScope,
   clampRange,
   type Filters,
-  filterBar,
   grainWord,
   measureOf,
   isPartialPeriod,
@@ -180,13 +179,13 @@ export const renderOverview: RenderView = (container, first) => {
   });
 
   return chartView(container, first, {
+    view: 'overview',
     figures: [headline, table],
     filters: { measure: HEADLINE_DEFAULT, grain: 'quarter' },
-    template: (ctx, alert, filters) => html`<h1>${t('nav.overview')}</h1>
-      <p class="muted period-line">${t('overview.period', { from: filters.from, to: filters.to })} · ${t('overview.basis', { from: shiftYears(filters.from, -1), to: shiftYears(filters.to, -1) })}</p>
-      ${filterBar('overview', ctx, filters, { grain: true, measure: true, universities: true, regions: true })}
-      ${alert}
-      <div class="kpi-grid">
+    bar: () => ({ grain: true, measure: true, universities: true, regions: true }),
+    lead: (filters) =>
+      html`<p class="muted period-line">${t('overview.period', { from: filters.from, to: filters.to })} · ${t('overview.basis', { from: shiftYears(filters.from, -1), to: shiftYears(filters.to, -1) })}</p>`,
+    body: () => html`<div class="kpi-grid">
         ${KINDS.map(
           (kind) => html`<article class="kpi-card" data-group=${kind}>
             <h2>${t(`kind.${kind}`)}</h2>

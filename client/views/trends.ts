@@ -14,7 +14,6 @@ import {
   isPartialPeriod,
   option,
   type Filters,
-  filterBar,
   grainWord,
   measureOf,
   periodLabel,
@@ -124,6 +123,7 @@ export const renderTrends: RenderView = (container, first) => {
     };
   };
   return chartView(container, first, {
+    view: 'trends',
     figures: [figure],
     filters: { grain: 'month', measure: 'tech_transfer.contract_value' },
     read(ctx, filters) {
@@ -139,20 +139,11 @@ export const renderTrends: RenderView = (container, first) => {
         subject: meta.universities.some((u) => u.code === wanted) ? wanted : '',
       };
     },
-    template(ctx, alert, filters) {
+    bar() {
       const scoped = choice.mode !== 'measures';
-      return html`<h1>${t('nav.trends')}</h1>
-        ${filterBar('trends', ctx, filters, {
-          grain: true,
-          measure: scoped,
-          universities: scoped,
-          regions: scoped,
-          extra: extra(),
-          extraParams,
-        })}
-        ${alert} ${figure.template()}
-        <p class="muted target-note">${note}</p>`;
+      return { grain: true, measure: scoped, universities: scoped, regions: scoped, extra: extra(), extraParams };
     },
+    body: () => html`${figure.template()} <p class="muted target-note">${note}</p>`,
     async load(ctx, filters) {
       const { mode, measures, subject, layout } = choice;
       // Several measures are one university's (the subject) or the alliance's, whatever the scope's filters say.
