@@ -33,13 +33,9 @@ export interface Cell {
  */
 export function statusMark(status: FigureStatus, withText = false): TemplateResult {
   const name = pick(FIGURE_STATUS_LABELS[status]);
-  return withText
-    ? html`<span class="status-mark" data-status=${status} title=${t('status.definition')}
-        ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span> ${name}</span
-      >`
-    : html`<span class="status-mark" data-status=${status} title=${name}
-        ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span><span class="sr-only">${name}</span></span
-      >`;
+  return html`<span class="status-mark" data-status=${status} title=${withText ? t('status.definition') : name}
+    ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span>${withText ? ` ${name}` : html`<span class="sr-only">${name}</span>`}</span
+  >`;
 }
 
 /** The status of figures together (the least settled); undefined when none is known. */
@@ -55,6 +51,9 @@ export const statusOfParts = (parts: ReadonlyArray<{ status: FigureStatus } | un
  */
 const cellMark = (status: FigureStatus | undefined, mixed: boolean) =>
   status !== undefined && mixed && status !== 'F' ? html` ${statusMark(status)}` : nothing;
+
+/** The table unit a column head or row head names after its label: （万元）. */
+const unitNote = (unit: string | null | undefined) => (unit ? html`<span class="col-unit">${unitSuffix(unit)}</span>` : nothing);
 
 /** Whether some cell of the table has a status other than the figure's. */
 const mixedStatus = (table: TableData | undefined, figure: FigureStatus | undefined): boolean =>
@@ -165,13 +164,11 @@ export class Figure<T extends ChartType = ChartType> {
       const title = x.title ?? nothing;
       const unit = x.unit ?? nothing;
       return x.header
-        ? html`<th scope="row" class=${secondary} data-value=${value} data-unit=${unit} data-status=${x.status ?? nothing}>${content}${x.unit ? html`<span class="col-unit">${unitSuffix(x.unit)}</span>` : nothing}</th>`
+        ? html`<th scope="row" class=${secondary} data-value=${value} data-unit=${unit} data-status=${x.status ?? nothing}>${content}${unitNote(x.unit)}</th>`
         : html`<td class=${secondary} data-value=${value} data-unit=${unit} data-status=${x.status ?? nothing} title=${title}>${content}</td>`;
     };
     const head = (x: Column) =>
-      html`<th scope="col" class=${x.secondary ? 'col-secondary' : ''} data-unit=${x.unit ?? nothing}>${x.label}${
-        x.unit ? html`<span class="col-unit">${unitSuffix(x.unit)}</span>` : nothing
-      }</th>`;
+      html`<th scope="col" class=${x.secondary ? 'col-secondary' : ''} data-unit=${x.unit ?? nothing}>${x.label}${unitNote(x.unit)}</th>`;
     const row = (cells: Cell[]) => html`<tr>${cells.map(cell)}</tr>`;
     const multiples = c?.multiples;
     const multipleCanvas = (id: string) => (element?: Element) => {

@@ -41,11 +41,8 @@ export function sparkWindow(to: string): { from: string; to: string } {
 }
 
 /** Sets a bar's width (or a marker's place) through the CSSOM: the page's CSP refuses inline style attributes. */
-const widthOf = (percent: number) => (bar?: Element) => {
-  if (bar) (bar as HTMLElement).style.width = `${percent}%`;
-};
-const leftOf = (percent: number) => (marker?: Element) => {
-  if (marker) (marker as HTMLElement).style.left = `${percent}%`;
+const styleOf = (property: 'width' | 'left', percent: number) => (element?: Element) => {
+  if (element) (element as HTMLElement).style[property] = `${percent}%`;
 };
 
 /**
@@ -123,10 +120,10 @@ export const renderOverview: RenderView = (container, first) => {
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}
           aria-valuetext=${expected === undefined ? nothing : t('overview.progressValue', { percent: formatPercent(m!.progress), expected: formatPercent(m!.pace!.expected) })}
           aria-label=${m ? t('overview.progressLabel', { year: m.targetYear }) : nothing} ?hidden=${m?.target == null || m.progress === null}>
-          <span class="progress-bar" ${ref(widthOf(percent))}></span>${
+          <span class="progress-bar" ${ref(styleOf('width', percent))}></span>${
             expected === undefined
               ? nothing
-              : html`<span class="progress-expected" data-expected=${String(m!.pace!.expected)} ${ref(leftOf(expected))}></span>`
+              : html`<span class="progress-expected" data-expected=${String(m!.pace!.expected)} ${ref(styleOf('left', expected))}></span>`
           }
         </div>
         <span class="progress-text" data-value=${m?.progress == null ? nothing : String(m.progress)}>${

@@ -150,14 +150,13 @@ class ReportingView {
 
   private template(): TemplateResult {
     const loading = this.container.dataset.state === 'loading';
+    const csv = csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang());
     return html`<div class="records-head"><h1 tabindex="-1">${t('cycle.title')}</h1>
         <p class="muted">${t('cycle.intro')}</p></div>
       ${this.todoLine()}
       <div class="cycle-toolbar">${this.yearControl()}
-        <a class="button-link" data-action="download-csv" download
-          href=${csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang())}>${t('figure.download')}</a>
-        <a class="button-link" data-action="download-xlsx" download
-          href=${xlsxOf(csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang()))}>${t('figure.downloadXlsx')}</a>
+        <a class="button-link" data-action="download-csv" download href=${csv}>${t('figure.download')}</a>
+        <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csv)}>${t('figure.downloadXlsx')}</a>
       </div>
       <div class="records-status records-notice">${noticeLine(this.notice)}</div>
       ${
