@@ -1,6 +1,5 @@
 import { html, nothing, render, type TemplateResult } from 'lit-html';
-import { t } from '../i18n';
-import type { MessageKey } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import type { ViewContext, ViewHandle, ViewName } from '../view';
 import type { Figure } from './figure';
 import { type FilterBarOptions, type FilterDefaults, type Filters, filterBar, readFilters } from './filters';
