@@ -48,28 +48,48 @@ const firstChart = {
 };
 Chart.register(firstChart);
 
-/**
- * A chart that is created once and then changed in place: `set` replaces its data and options
- * and redraws without a new canvas; `destroy` releases it when the view is left.
- */
-export class ChartSlot<T extends ChartType> {
-  #chart: Chart<T> | undefined;
-  constructor(readonly canvas: HTMLCanvasElement) {}
+/** A chart to draw: its name across renders, its canvas and its configuration. */
+export interface ChartOn<T extends ChartType> {
+  id: string;
+  canvas: HTMLCanvasElement;
+  config: ChartConfiguration<T> & { type: T };
+}
 
-  set(config: ChartConfiguration<T> & { type: T }): void {
-    if (this.#chart && (this.#chart.config as { type?: string }).type === config.type) {
-      this.#chart.data = config.data;
-      if (config.options) this.#chart.options = config.options;
-      this.#chart.update();
-      return;
+/**
+ * Charts by name, each created once and then changed in place: `draw` replaces a given chart's data
+ * and options and redraws it on the same canvas (anew where its canvas or type changed), and
+ * releases the charts not given; `destroy` releases them all when the view is left.
+ */
+export class ChartSlots<T extends ChartType> {
+  readonly #charts = new Map<string, Chart<T>>();
+
+  get size(): number {
+    return this.#charts.size;
+  }
+
+  draw(charts: Iterable<ChartOn<T>>): void {
+    const drawn = new Set<string>();
+    for (const { id, canvas, config } of charts) {
+      drawn.add(id);
+      const chart = this.#charts.get(id);
+      if (chart?.canvas === canvas && (chart.config as { type?: string }).type === config.type) {
+        chart.data = config.data;
+        if (config.options) chart.options = config.options;
+        chart.update();
+        continue;
+      }
+      chart?.destroy();
+      this.#charts.set(id, new Chart(canvas, config));
     }
-    this.#chart?.destroy();
-    this.#chart = new Chart(this.canvas, config);
+    for (const [id, chart] of this.#charts) {
+      if (drawn.has(id)) continue;
+      chart.destroy();
+      this.#charts.delete(id);
+    }
   }
 
   destroy(): void {
-    this.#chart?.destroy();
-    this.#chart = undefined;
+    this.draw([]);
   }
 }
 

@@ -5,7 +5,7 @@ import type { MeasureInfo } from '../api';
 import { FIGURE_STATUS_LABELS, type FigureStatus, statusOfAll } from '../../contract/figure-status';
 import { xlsxOf } from './downloads';
 import { pick, t } from '../i18n';
-import type { ChartSlot } from './charts';
+import type { ChartSlots } from './charts';
 import { tableUnit, unitSuffix } from './format';
 
 /** One cell of a figure's table: what is shown, and the raw value that tests and screen readers get. */
@@ -33,13 +33,9 @@ export interface Cell {
  */
 export function statusMark(status: FigureStatus, withText = false): TemplateResult {
   const name = pick(FIGURE_STATUS_LABELS[status]);
-  return withText
-    ? html`<span class="status-mark" data-status=${status} title=${t('status.definition')}
-        ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span> ${name}</span
-      >`
-    : html`<span class="status-mark" data-status=${status} title=${name}
-        ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span><span class="sr-only">${name}</span></span
-      >`;
+  return html`<span class="status-mark" data-status=${status} title=${withText ? t('status.definition') : name}
+    ><span aria-hidden="true">${FIGURE_STATUS_LABELS[status].symbol}</span>${withText ? ` ${name}` : html`<span class="sr-only">${name}</span>`}</span
+  >`;
 }
 
 /** The status of figures together (the least settled); undefined when none is known. */
@@ -55,6 +51,9 @@ export const statusOfParts = (parts: ReadonlyArray<{ status: FigureStatus } | un
  */
 const cellMark = (status: FigureStatus | undefined, mixed: boolean) =>
   status !== undefined && mixed && status !== 'F' ? html` ${statusMark(status)}` : nothing;
+
+/** The table unit a column head or row head names after its label: （万元）. */
+const unitNote = (unit: string | null | undefined) => (unit ? html`<span class="col-unit">${unitSuffix(unit)}</span>` : nothing);
 
 /** Whether some cell of the table has a status other than the figure's. */
 const mixedStatus = (table: TableData | undefined, figure: FigureStatus | undefined): boolean =>
@@ -128,12 +127,12 @@ export class Figure<T extends ChartType = ChartType> {
    */
   #rowsDrawn = false;
   readonly #canvas = createRef<HTMLCanvasElement>();
-  #slot: ChartSlot<T> | undefined;
+  /** The small multiples' canvases, by the multiple's id. */
+  readonly #multipleCanvases = new Map<string, HTMLCanvasElement>();
+  /** The one chart or the small multiples, once Chart.js is loaded. */
+  #slots: ChartSlots<T> | undefined;
   /** A first draw waiting for the canvas to come near the screen. */
   #waiting: AbortController | undefined;
-  /** The small multiples' canvases and charts, by the multiple's id. */
-  readonly #multipleCanvases = new Map<string, HTMLCanvasElement>();
-  readonly #multipleSlots = new Map<string, ChartSlot<T>>();
 
   /** Re-renders the view's template when the table is shown or hidden (set by `chartView`). */
   changed: () => void = () => undefined;
@@ -165,13 +164,11 @@ export class Figure<T extends ChartType = ChartType> {
       const title = x.title ?? nothing;
       const unit = x.unit ?? nothing;
       return x.header
-        ? html`<th scope="row" class=${secondary} data-value=${value} data-unit=${unit} data-status=${x.status ?? nothing}>${content}${x.unit ? html`<span class="col-unit">${unitSuffix(x.unit)}</span>` : nothing}</th>`
+        ? html`<th scope="row" class=${secondary} data-value=${value} data-unit=${unit} data-status=${x.status ?? nothing}>${content}${unitNote(x.unit)}</th>`
         : html`<td class=${secondary} data-value=${value} data-unit=${unit} data-status=${x.status ?? nothing} title=${title}>${content}</td>`;
     };
     const head = (x: Column) =>
-      html`<th scope="col" class=${x.secondary ? 'col-secondary' : ''} data-unit=${x.unit ?? nothing}>${x.label}${
-        x.unit ? html`<span class="col-unit">${unitSuffix(x.unit)}</span>` : nothing
-      }</th>`;
+      html`<th scope="col" class=${x.secondary ? 'col-secondary' : ''} data-unit=${x.unit ?? nothing}>${x.label}${unitNote(x.unit)}</th>`;
     const row = (cells: Cell[]) => html`<tr>${cells.map(cell)}</tr>`;
     const multiples = c?.multiples;
     const multipleCanvas = (id: string) => (element?: Element) => {
@@ -251,8 +248,8 @@ export class Figure<T extends ChartType = ChartType> {
       this.changed();
     }
     // A chart already drawn changes in place at once; a first one waits to be near the screen.
-    if (charts && (this.#slot || this.#multipleSlots.size > 0)) {
-      this.#drawWith(charts.ChartSlot);
+    if (charts && this.#slots && this.#slots.size > 0) {
+      this.#drawWith(charts.ChartSlots);
       return;
     }
     const near = this.#canvas.value ?? this.#multipleCanvases.values().next().value;
@@ -262,56 +259,40 @@ export class Figure<T extends ChartType = ChartType> {
     this.#waiting = waiting;
     void nearScreen(near, waiting.signal)
       .then(loadCharts)
-      .then(({ ChartSlot }) => {
+      .then(({ ChartSlots }) => {
         if (waiting.signal.aborted) return;
         this.#waiting = undefined;
         // The content may have changed while Chart.js was on its way: this draws the latest.
-        this.#drawWith(ChartSlot);
+        this.#drawWith(ChartSlots);
       })
       // Chart.js could not be fetched (the network went away): the figure keeps its table and CSV.
       .catch(() => undefined);
   }
 
-  #drawWith(Slot: typeof ChartSlot): void {
-    const multiples = this.#content?.multiples ?? [];
-    // Small multiples and the one chart take turns: what is not shown is released.
-    for (const [id, slot] of this.#multipleSlots) {
-      const canvas = this.#multipleCanvases.get(id);
-      if (!multiples.some((m) => m.id === id) || slot.canvas !== canvas) {
-        slot.destroy();
-        this.#multipleSlots.delete(id);
-      }
-    }
-    for (const m of multiples) {
-      const canvas = this.#multipleCanvases.get(m.id);
-      if (!canvas) continue;
-      let slot = this.#multipleSlots.get(m.id);
-      if (!slot) {
-        slot = new Slot<T>(canvas);
-        this.#multipleSlots.set(m.id, slot);
-      }
-      slot.set(m.chart);
-    }
-    const config = this.#content?.chart;
+  #drawWith(Slots: typeof ChartSlots): void {
+    const content = this.#content;
     const canvas = this.#canvas.value;
-    if (!config || !canvas || this.#content?.multiples) {
-      this.#slot?.destroy();
-      this.#slot = undefined;
-      return;
-    }
-    this.#slot ??= new Slot<T>(canvas);
-    this.#slot.set(config);
+    this.#slots ??= new Slots<T>();
+    // Small multiples and the one chart take turns: what is not shown is released.
+    this.#slots.draw(
+      content?.multiples
+        ? content.multiples.flatMap((m) => {
+            const on = this.#multipleCanvases.get(m.id);
+            return on ? [{ id: `multiple:${m.id}`, canvas: on, config: m.chart }] : [];
+          })
+        : content?.chart && canvas
+          ? [{ id: 'chart', canvas, config: content.chart }]
+          : [],
+    );
   }
 
   destroy(): void {
     this.#waiting?.abort();
-    this.#slot?.destroy();
-    for (const slot of this.#multipleSlots.values()) slot.destroy();
-    this.#multipleSlots.clear();
+    this.#slots?.destroy();
   }
 }
 
-/** Chart.js and the chart slot, once a chart has come near the screen. */
+/** Chart.js and the chart slots, once a chart has come near the screen. */
 let charts: typeof import('./charts') | undefined;
 const loadCharts = async () => (charts ??= await import('./charts'));
 

@@ -1,8 +1,8 @@
 import { html, nothing, render, type TemplateResult } from 'lit-html';
-import { t } from '../i18n';
-import type { ViewContext, ViewHandle } from '../view';
+import { type MessageKey, t } from '../i18n';
+import type { ViewContext, ViewHandle, ViewName } from '../view';
 import type { Figure } from './figure';
-import { type FilterDefaults, type Filters, readFilters } from './filters';
+import { type FilterBarOptions, type FilterDefaults, type Filters, filterBar, readFilters } from './filters';
 
 export type ViewState = 'loading' | 'ready' | 'empty' | 'error';
 
@@ -71,14 +71,20 @@ export class ViewStatus {
 }
 
 export interface ChartViewSpec {
+  /** The view's name: its heading says it (`nav.<view>`), its filter bar navigates to it. */
+  view: ViewName;
   /** The view's figures: their table toggles re-render the view; they are drawn after each load. */
   figures: readonly Figure[];
   /** The view's filters where its URL names none: on every navigation they are read from the URL. */
   filters: FilterDefaults;
   /** Reads the rest of the view's state from the URL: called after its filters, before the template renders it. */
   read?(ctx: ViewContext, filters: Filters): void;
-  /** The whole view; `alert` is the last load's error, if any. */
-  template(ctx: ViewContext, alert: ReturnType<ViewStatus['alert']>, filters: Filters): TemplateResult;
+  /** What the filter bar offers (its measures are the filters'), asked on each render: a view's own controls may change it. */
+  bar(): FilterBarOptions;
+  /** A line between the heading and the filter bar. */
+  lead?(filters: Filters): TemplateResult;
+  /** The view under its heading, filter bar and the last load's error. */
+  body(filters: Filters): TemplateResult;
   /** Fetches with `ctx.signal` and sets the figures' content; says what it found, or nothing when superseded. */
   load(ctx: ViewContext, filters: Filters): Promise<'ready' | 'empty' | undefined>;
   /** Draws what is not a figure, after the figures. */
@@ -97,7 +103,12 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 export function chartView(container: HTMLElement, first: ViewContext, spec: ChartViewSpec): ViewHandle {
   let ctx = first;
   let filters: Filters;
-  const paint = () => render(spec.template(ctx, status.alert(), filters), container);
+  const paint = () =>
+    render(
+      html`<h1>${t(`nav.${spec.view}` as MessageKey)}</h1>${spec.lead?.(filters) ?? nothing}
+        ${filterBar(spec.view, ctx, filters, { measures: spec.filters.measures, ...spec.bar() })} ${status.alert()} ${spec.body(filters)}`,
+      container,
+    );
   const status = new ViewStatus(container, paint);
   // A figure given its content while the view loads is drawn with the rest once the load is done.
   let loading = 0;

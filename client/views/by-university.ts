@@ -11,7 +11,6 @@ import {
   clampRange,
   control,
   type Filters,
-  filterBar,
   measureOf,
   option,
   periodLabel,
@@ -31,19 +30,19 @@ export const renderByUniversity: RenderView = (container, first) => {
     ${(['grouped', 'stacked'] as const).map((value) => option(value, t(`layout.${value}`), (value === 'stacked') === stacked))}
   </select>`;
   return chartView(container, first, {
+    view: 'universities',
     figures: [figure],
     filters: { grain: 'year', measure: 'tech_transfer.contract_value' },
     read: (ctx) => void (stacked = ctx.params.get('layout') === 'stacked'),
-    template: (ctx, alert, filters) => html`<h1>${t('nav.universities')}</h1>
-      ${filterBar('universities', ctx, filters, {
-        grain: true,
-        measure: true,
-        universities: true,
-        regions: true,
-        extra: control('universities-layout', t('filters.layout'), layout()),
-        extraParams: (data) => ({ layout: String(data.get('layout')) }),
-      })}
-      ${alert} ${figure.template()}`,
+    bar: () => ({
+      grain: true,
+      measure: true,
+      universities: true,
+      regions: true,
+      extra: control('universities-layout', t('filters.layout'), layout()),
+      extraParams: (data: FormData) => ({ layout: String(data.get('layout')) }),
+    }),
+    body: () => figure.template(),
     async load(ctx, filters) {
       const by = `university,${filters.grain}`;
       const query = aggregateQuery(filters, { measures: filters.measure, by, withRecords: 'true' });

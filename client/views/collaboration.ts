@@ -6,7 +6,7 @@ import { Chart } from '../lib/charts';
 import { onHit } from '../lib/palette';
 import { drillDown } from '../lib/drill';
 import { Figure, type FigureContent, figureCell, unitColumn } from '../lib/figure';
-import { aggregateQuery, type Filters, filterBar, measureOf, universityLabel } from '../lib/filters';
+import { aggregateQuery, type Filters, measureOf, universityLabel } from '../lib/filters';
 import { formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
@@ -45,15 +45,13 @@ export const renderCollaboration: RenderView = (container, first) => {
   const { meta } = first;
   const figure = new Figure<'matrix'>('collaboration', { tall: true, showTable: true });
   return chartView(container, first, {
+    view: 'collaboration',
     figures: [figure],
-    filters: {
-      measure: 'credits.credits',
-      measures: COLLABORATION_MEASURES,
-    },
-    template: (ctx, alert, filters) => html`<h1>${t('nav.collaboration')}</h1>
-      ${filterBar('collaboration', ctx, filters, { measure: true, measures: COLLABORATION_MEASURES, universities: true, regions: true })}
-      ${alert}
-      <p class="muted">${t(`collaboration.explain.${measureOf(meta, filters.measure).group}` as 'collaboration.explain.credit')}</p>
+    filters: { measure: 'credits.credits', measures: COLLABORATION_MEASURES },
+    bar: () => ({ measure: true, universities: true, regions: true }),
+    body: (
+      filters,
+    ) => html`<p class="muted">${t(`collaboration.explain.${measureOf(meta, filters.measure).group}` as 'collaboration.explain.credit')}</p>
       ${figure.template()}`,
     async load(ctx, filters) {
       const query = aggregateQuery(filters, { measure: filters.measure });

@@ -13,7 +13,6 @@ import {
   apiScope,
   clampRange,
   type Filters,
-  filterBar,
   grainWord,
   measureOf,
   isPartialPeriod,
@@ -42,11 +41,8 @@ export function sparkWindow(to: string): { from: string; to: string } {
 }
 
 /** Sets a bar's width (or a marker's place) through the CSSOM: the page's CSP refuses inline style attributes. */
-const widthOf = (percent: number) => (bar?: Element) => {
-  if (bar) (bar as HTMLElement).style.width = `${percent}%`;
-};
-const leftOf = (percent: number) => (marker?: Element) => {
-  if (marker) (marker as HTMLElement).style.left = `${percent}%`;
+const styleOf = (property: 'width' | 'left', percent: number) => (element?: Element) => {
+  if (element) (element as HTMLElement).style[property] = `${percent}%`;
 };
 
 /**
@@ -124,10 +120,10 @@ export const renderOverview: RenderView = (container, first) => {
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}
           aria-valuetext=${expected === undefined ? nothing : t('overview.progressValue', { percent: formatPercent(m!.progress), expected: formatPercent(m!.pace!.expected) })}
           aria-label=${m ? t('overview.progressLabel', { year: m.targetYear }) : nothing} ?hidden=${m?.target == null || m.progress === null}>
-          <span class="progress-bar" ${ref(widthOf(percent))}></span>${
+          <span class="progress-bar" ${ref(styleOf('width', percent))}></span>${
             expected === undefined
               ? nothing
-              : html`<span class="progress-expected" data-expected=${String(m!.pace!.expected)} ${ref(leftOf(expected))}></span>`
+              : html`<span class="progress-expected" data-expected=${String(m!.pace!.expected)} ${ref(styleOf('left', expected))}></span>`
           }
         </div>
         <span class="progress-text" data-value=${m?.progress == null ? nothing : String(m.progress)}>${
@@ -180,13 +176,13 @@ export const renderOverview: RenderView = (container, first) => {
   });
 
   return chartView(container, first, {
+    view: 'overview',
     figures: [headline, table],
     filters: { measure: HEADLINE_DEFAULT, grain: 'quarter' },
-    template: (ctx, alert, filters) => html`<h1>${t('nav.overview')}</h1>
-      <p class="muted period-line">${t('overview.period', { from: filters.from, to: filters.to })} · ${t('overview.basis', { from: shiftYears(filters.from, -1), to: shiftYears(filters.to, -1) })}</p>
-      ${filterBar('overview', ctx, filters, { grain: true, measure: true, universities: true, regions: true })}
-      ${alert}
-      <div class="kpi-grid">
+    bar: () => ({ grain: true, measure: true, universities: true, regions: true }),
+    lead: (filters) =>
+      html`<p class="muted period-line">${t('overview.period', { from: filters.from, to: filters.to })} · ${t('overview.basis', { from: shiftYears(filters.from, -1), to: shiftYears(filters.to, -1) })}</p>`,
+    body: () => html`<div class="kpi-grid">
         ${KINDS.map(
           (kind) => html`<article class="kpi-card" data-group=${kind}>
             <h2>${t(`kind.${kind}`)}</h2>

@@ -5,7 +5,7 @@ import { colour, onHit } from '../lib/palette';
 import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
 import { Figure, type FigureContent, figureCell, statusOfParts, unitColumn } from '../lib/figure';
-import { aggregateQuery, type Filters, filterBar, measureOf, regionName, scopeFilters } from '../lib/filters';
+import { aggregateQuery, type Filters, measureOf, regionName, scopeFilters } from '../lib/filters';
 import { formatTick, formatValue } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
@@ -21,11 +21,11 @@ export const renderRegions: RenderView = (container, first) => {
   const home = new Figure<'bar'>('by-region', { showTable: true });
   const partner = new Figure<'bar'>('by-partner-region', { showTable: true });
   return chartView(container, first, {
+    view: 'regions',
     figures: [home, partner],
     filters: { measure: 'tech_transfer.contract_value' },
-    template: (ctx, alert, filters) => html`<h1>${t('nav.regions')}</h1>
-      ${filterBar('regions', ctx, filters, { measure: true, universities: true, regions: true })} ${alert}
-      <div class="figure-pair">${home.template()}${partner.template()}</div>`,
+    bar: () => ({ measure: true, universities: true, regions: true }),
+    body: () => html`<div class="figure-pair">${home.template()}${partner.template()}</div>`,
     async load(ctx, filters) {
       const measure = measureOf(meta, filters.measure);
       // Where technology goes is a property of contracts: for other measures, show contract value.

@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit-html';
-import { ChartSlot } from '../lib/charts';
+import { type ChartOn, ChartSlots } from '../lib/charts';
 import { formatter } from '../lib/dates';
 import { colour } from '../lib/palette';
 import { reportLocale, reportNumber } from '../lib/report-format';
@@ -33,7 +33,7 @@ const WIDTH = 300;
 
 /** The report's charts: `figure` puts one in a template, `draw` paints those of the last render. */
 export class ReportCharts {
-  readonly #slots = new Map<string, ChartSlot<'bar'>>();
+  readonly #slots = new ChartSlots<'bar'>();
   #specs: BarSpec[] = [];
 
   /** Called while a render builds its template; `draw` forgets the charts of earlier renders. */
@@ -49,30 +49,17 @@ export class ReportCharts {
   }
 
   draw(root: HTMLElement): void {
-    const drawn = new Set<string>();
-    for (const spec of this.#specs) {
-      const canvas = root.querySelector<HTMLCanvasElement>(`canvas[data-chart="${spec.id}"]`);
-      if (!canvas) continue;
-      let slot = this.#slots.get(spec.id);
-      if (slot?.canvas !== canvas) {
-        slot?.destroy();
-        slot = new ChartSlot<'bar'>(canvas);
-        this.#slots.set(spec.id, slot);
-      }
-      slot.set(config(spec));
-      drawn.add(spec.id);
-    }
+    this.#slots.draw(
+      this.#specs.flatMap((spec) => {
+        const canvas = root.querySelector<HTMLCanvasElement>(`canvas[data-chart="${spec.id}"]`);
+        return canvas ? [{ id: spec.id, canvas, config: config(spec) }] : [];
+      }),
+    );
     this.#specs = [];
-    for (const [id, slot] of this.#slots) {
-      if (drawn.has(id)) continue;
-      slot.destroy();
-      this.#slots.delete(id);
-    }
   }
 
   destroy(): void {
-    for (const slot of this.#slots.values()) slot.destroy();
-    this.#slots.clear();
+    this.#slots.destroy();
   }
 }
 
@@ -84,7 +71,7 @@ const tick = (lang: ReportLang) => {
 
 const show = (spec: BarSpec, v: number) => (spec.percent ? `${(v * 100).toFixed(1)}%` : reportNumber(v, spec.unit, spec.lang));
 
-function config(spec: BarSpec): Parameters<ChartSlot<'bar'>['set']>[0] {
+function config(spec: BarSpec): ChartOn<'bar'>['config'] {
   const scale = (v: number) => (spec.percent ? v * 100 : spec.unit === 'cny' ? v / 10_000 : v);
   const valueAxis = {
     beginAtZero: true,

@@ -184,9 +184,13 @@ export class ReportWords {
   }
 }
 
-const kindOf = (level: ScopeRow<unknown>['level']): Row['kind'] =>
-  level === 'university' ? 'item' : level === 'region' ? 'subtotal' : 'total';
-const scopeKey = (row: { code: string | null }) => row.code ?? 'alliance';
+/** The rows of a table by university (members, province subtotals, the alliance): each row's name, then its cells. */
+const scopeRows = <T>(w: ReportWords, rows: ReadonlyArray<ScopeRow<T>>, cells: (row: ScopeRow<T>) => Cell[]): Row[] =>
+  rows.map((row) => ({
+    kind: row.level === 'university' ? 'item' : row.level === 'region' ? 'subtotal' : 'total',
+    key: row.code ?? 'alliance',
+    cells: [{ text: w.scopeName(row), header: true }, ...cells(row)],
+  }));
 
 export function summaryTable(w: ReportWords, id: string, caption: ReportKey, measures: readonly MeasureId[]) {
   return w.table({
@@ -199,11 +203,7 @@ export function summaryTable(w: ReportWords, id: string, caption: ReportKey, mea
       { label: w.t('report.col.university') },
       ...measures.map((m) => ({ ...w.measureHead(m), numeric: true, measure: m })),
     ],
-    rows: w.doc.summary.rows.map((row) => ({
-      kind: kindOf(row.level),
-      key: scopeKey(row),
-      cells: [{ text: w.scopeName(row), header: true }, ...measures.map((m) => w.figure(m, row.cells[m]))],
-    })),
+    rows: scopeRows(w, w.doc.summary.rows, (row) => measures.map((m) => w.figure(m, row.cells[m]))),
   });
 }
 
@@ -321,17 +321,12 @@ export function attainmentTable(w: ReportWords) {
       { label: w.t('report.col.university') },
       ...measures.map((m) => ({ label: w.measureName(m), numeric: true, measure: m })),
     ],
-    rows: rows.map((row) => ({
-      kind: kindOf(row.level),
-      key: scopeKey(row),
-      cells: [
-        { text: w.scopeName(row), header: true },
-        ...measures.map((m) => {
-          const value = row.cells[m]?.attainment ?? null;
-          return { text: reportPercent(value, w.lang), value };
-        }),
-      ],
-    })),
+    rows: scopeRows(w, rows, (row) =>
+      measures.map((m) => {
+        const value = row.cells[m]?.attainment ?? null;
+        return { text: reportPercent(value, w.lang), value };
+      }),
+    ),
   });
 }
 

@@ -5,7 +5,8 @@ import { xlsxOf } from '../lib/downloads';
 import { lang as interfaceLang, t as appText } from '../i18n';
 import { FIRST_REPORT_YEAR, REPORT_PERIOD, today } from '../lib/dates';
 import { type ReportKey, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
-import type { LiveReportAnswer, ReportDocument, ReportLang, Submission, SubmissionAnswer } from '../lib/report-types';
+import type { MeasureId } from '../../contract/measure-ids';
+import type { Breakdown, LiveReportAnswer, ReportDocument, ReportLang, Submission, SubmissionAnswer } from '../lib/report-types';
 import { loadingNote, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import { type BarSpec, ReportCharts } from './report-charts';
@@ -376,6 +377,22 @@ export const renderReport: RenderView = async (container, first) => {
         ...more,
       });
     const items = <R extends { level: string }>(rows: R[], level = 'item') => rows.filter((r) => r.level === level);
+    /**
+     * A breakdown's table (`report.table.<name>`) and beside it the chart of one of its measures by
+     * its items (`report.chart.<name>`), as the table's column shows them.
+     */
+    const breakdown = (name: string, head: string, table: string, data: Breakdown, measure: MeasureId, more: Partial<BarSpec>) =>
+      side(
+        breakdownTable(w, table, name, head, data),
+        bars(
+          name,
+          table,
+          `report.ref.${name}` as ReportKey,
+          w.t(`report.chart.${name}` as ReportKey, { unit: cny }),
+          items(data.rows).map((r) => [w.label(r.code), r.figures[measure]?.value ?? 0]),
+          { unit: w.unit(measure), ...more },
+        ),
+      );
     const summary = doc.summary.measures;
     // Technology transfer's headline figures and incubation; rewards and averages are in the national block (Table 3c).
     const partA = summary.filter((m) => doc.techTransfer.byMode.measures.includes(m) || m.startsWith('incubation.'));
@@ -429,45 +446,17 @@ export const renderReport: RenderView = async (container, first) => {
       )}
       ${section(
         'tech',
-        html`${side(
-          breakdownTable(w, 'tech-transfer-modes', 'modes', 'mode', doc.techTransfer.byMode),
-          bars(
-            'modes',
-            'tech-transfer-modes',
-            'report.ref.modes',
-            w.t('report.chart.modes', { unit: cny }),
-            items(doc.techTransfer.byMode.rows).map((r) => [w.label(r.code), r.figures[value]?.value ?? 0]),
-            { unit: 'cny' },
-          ),
-        )}
-        ${side(
-          breakdownTable(w, 'tech-transfer-bands', 'bands', 'band', doc.techTransfer.byValueBand),
-          // Beside the value bands, the value bands: each band's contract value, as the table's column.
-          bars(
-            'bands',
-            'tech-transfer-bands',
-            'report.ref.bands',
-            w.t('report.chart.bands', { unit: cny }),
-            items(doc.techTransfer.byValueBand.rows).map((r) => [w.label(r.code), r.figures[value]?.value ?? 0]),
-            { unit: 'cny', horizontal: true, height: 180 },
-          ),
-        )}
+        html`${breakdown('modes', 'mode', 'tech-transfer-modes', doc.techTransfer.byMode, value, {})}
+        ${breakdown('bands', 'band', 'tech-transfer-bands', doc.techTransfer.byValueBand, value, { horizontal: true, height: 180 })}
         ${nationalTable(w)}`,
       )}
       ${section('incubation', breakdownTable(w, 'incubation-fields', 'fields', 'field', doc.incubation.byField))}
       ${section(
         'talent',
-        side(
-          breakdownTable(w, 'joint-training-levels', 'levels', 'level', doc.talent.byLevel),
-          bars(
-            'levels',
-            'joint-training-levels',
-            'report.ref.levels',
-            w.t('report.chart.levels'),
-            items(doc.talent.byLevel.rows).map((r) => [w.label(r.code), r.figures['talent.trainees']?.value ?? 0]),
-            { unit: 'people', horizontal: true, height: 180 },
-          ),
-        ),
+        breakdown('levels', 'level', 'joint-training-levels', doc.talent.byLevel, 'talent.trainees', {
+          horizontal: true,
+          height: 180,
+        }),
       )}
       ${section('credits', html`${matrixTable(w, 'credit-recognition', 'report.table.credits', credits)}${matrixTable(w, 'credit-students', 'report.table.students', students)}`)}
       ${section(

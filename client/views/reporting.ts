@@ -60,6 +60,22 @@ function actionsFor(me: Me, period: PeriodState): Action[] {
 /** A one-line text field of a step's form. */
 const line = (a: ControlAttributes): TemplateResult => input(a, '', { maxlength: '2000' });
 
+/** The one field of each step but the due date's: a note, or why (which must be given). */
+const STEP_FIELDS: Record<Exclude<Action, 'due'>, { name: string; label: MessageKey; required?: boolean }> = {
+  submit: { name: 'note', label: 'cycle.form.note' },
+  approve: { name: 'note', label: 'cycle.form.approveNote' },
+  return: { name: 'comment', label: 'cycle.form.comment', required: true },
+  reopen: { name: 'reason', label: 'cycle.form.reason', required: true },
+};
+
+/** A period's status in words after its symbol (never colour alone). */
+const statusWords = (status: PeriodStatus) =>
+  html`<span class="status-symbol" aria-hidden="true">${PERIOD_STATUS_LABELS[status].symbol}</span>${pick(PERIOD_STATUS_LABELS[status])}`;
+const statusLabel = (status: PeriodStatus) =>
+  html`<span class="cycle-status-label" data-status=${status}>${statusWords(status)}</span>`;
+const lateMark = () =>
+  html`<span class="late-mark"><span aria-hidden="true">${LATE_LABEL.symbol}</span> ${pick(LATE_LABEL)}</span>`;
+
 class ReportingView {
   private year: number;
   private board: BoardAnswer | undefined;
@@ -134,14 +150,13 @@ class ReportingView {
 
   private template(): TemplateResult {
     const loading = this.container.dataset.state === 'loading';
+    const csv = csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang());
     return html`<div class="records-head"><h1 tabindex="-1">${t('cycle.title')}</h1>
         <p class="muted">${t('cycle.intro')}</p></div>
       ${this.todoLine()}
       <div class="cycle-toolbar">${this.yearControl()}
-        <a class="button-link" data-action="download-csv" download
-          href=${csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang())}>${t('figure.download')}</a>
-        <a class="button-link" data-action="download-xlsx" download
-          href=${xlsxOf(csvUrl('/cycle/board', new URLSearchParams({ year: String(this.year) }), lang()))}>${t('figure.downloadXlsx')}</a>
+        <a class="button-link" data-action="download-csv" download href=${csv}>${t('figure.download')}</a>
+        <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csv)}>${t('figure.downloadXlsx')}</a>
       </div>
       <div class="records-status records-notice">${noticeLine(this.notice)}</div>
       ${
@@ -194,11 +209,8 @@ class ReportingView {
     return html`<section class="cycle-legend" aria-labelledby="cycle-legend-title">
       <h2 id="cycle-legend-title">${t('cycle.legend')}</h2>
       <ul>
-        ${Object.entries(PERIOD_STATUS_LABELS).map(
-          ([status, label]) =>
-            html`<li><span class="cycle-status-label" data-status=${status}><span class="status-symbol" aria-hidden="true">${label.symbol}</span>${pick(label)}</span></li>`,
-        )}
-        <li><span class="late-mark"><span aria-hidden="true">${LATE_LABEL.symbol}</span> ${pick(LATE_LABEL)}</span> ${t('cycle.late.hint')}</li>
+        ${(Object.keys(PERIOD_STATUS_LABELS) as PeriodStatus[]).map((status) => html`<li>${statusLabel(status)}</li>`)}
+        <li>${lateMark()} ${t('cycle.late.hint')}</li>
       </ul>
     </section>`;
   }
@@ -264,8 +276,9 @@ class ReportingView {
   }
 
   private cell(period: PeriodState, span: number): TemplateResult {
-    const label = PERIOD_STATUS_LABELS[period.status];
     const key = cellKey(period.university, period.period);
+    // The button and the link name their cell for a screen reader, which reads them out of the table.
+    const of = html`<span class="visually-hidden">${t('cycle.cell.of', { university: this.name(period.university), period: period.period })}</span>`;
     const records = t(period.records === 1 ? 'cycle.records.one' : 'cycle.records', { count: formatCount(period.records) });
     const recordsHref = locationOf('records', {
       kind: 'tech_transfer',
@@ -275,22 +288,11 @@ class ReportingView {
     });
     return html`<td colspan=${span} class="cycle-cell" data-cell=${key} data-status=${period.status} data-late=${period.late}>
       <button type="button" class="cycle-status-label" data-status=${period.status} data-action="open-period" data-open=${key}
-        @click=${() => this.openPeriod(period)}><span class="status-symbol" aria-hidden="true">${label.symbol}</span>${pick(label)}<span
-          class="visually-hidden">${t('cycle.cell.of', { university: this.name(period.university), period: period.period })}</span></button>
-      ${
-        period.late
-          ? html`<span class="late-mark"><span aria-hidden="true">${LATE_LABEL.symbol}</span> ${pick(LATE_LABEL)}</span>`
-          : nothing
-      }
+        @click=${() => this.openPeriod(period)}>${statusWords(period.status)}${of}</button>
+      ${period.late ? lateMark() : nothing}
       <span class="cycle-line">${period.period} · ${t('cycle.due', { date: formatDay(period.dueOn) })}</span>
       ${period.submittedAt ? html`<span class="cycle-line">${t('cycle.submittedOn', { date: formatDay(period.submittedAt) })}</span>` : nothing}
-      <a class="cycle-line" href=${recordsHref} data-action="period-records">${records}<span class="visually-hidden">${t(
-        'cycle.cell.of',
-        {
-          university: this.name(period.university),
-          period: period.period,
-        },
-      )}</span></a>
+      <a class="cycle-line" href=${recordsHref} data-action="period-records">${records}${of}</a>
       ${
         period.status === 'returned' && period.lastStep?.comment
           ? html`<span class="cycle-line cycle-comment">${t('cycle.returned.comment', { comment: period.lastStep.comment })}</span>`
@@ -321,15 +323,9 @@ class ReportingView {
   private detail(answer: PeriodAnswer, close: () => void): TemplateResult {
     const actions = actionsFor(this.ctx.me, answer);
     const row = (key: MessageKey, value: unknown) => html`<dt>${t(key)}</dt><dd>${value}</dd>`;
-    const label = PERIOD_STATUS_LABELS[answer.status];
     return html`<p class="muted">${t('cycle.detail.span', { from: formatDay(answer.from), to: formatDay(answer.to) })}</p>
       <dl class="cycle-facts">
-        ${row(
-          'cycle.detail.status',
-          html`<span class="cycle-status-label" data-status=${answer.status}><span class="status-symbol" aria-hidden="true">${label.symbol}</span>${pick(label)}</span>${
-            answer.late ? html` <span class="late-mark"><span aria-hidden="true">!</span> ${pick(LATE_LABEL)}</span>` : nothing
-          }`,
-        )}
+        ${row('cycle.detail.status', html`${statusLabel(answer.status)}${answer.late ? html` ${lateMark()}` : nothing}`)}
         ${row('cycle.detail.due', formatDay(answer.dueOn))}
         ${row('cycle.detail.records', formatCount(answer.records))}
         ${answer.submittedAt ? row('cycle.detail.submitted', formatMoment(answer.submittedAt)) : nothing}
@@ -391,23 +387,16 @@ class ReportingView {
     const names = { university: this.name(period.university), period: period.period };
     const params = { university: period.university, period: period.period };
     let said: string | undefined;
-    const fields: FormField[] =
-      action === 'submit'
-        ? [{ name: 'note', label: t('cycle.form.note'), control: line }]
-        : action === 'approve'
-          ? [{ name: 'note', label: t('cycle.form.approveNote'), control: line }]
-          : action === 'return'
-            ? [{ name: 'comment', label: t('cycle.form.comment'), required: true, control: line }]
-            : action === 'reopen'
-              ? [{ name: 'reason', label: t('cycle.form.reason'), required: true, control: line }]
-              : [
-                  {
-                    name: 'dueOn',
-                    label: t('cycle.form.dueOn'),
-                    hint: t('cycle.form.dueOn.hint', { date: formatDay(addDays(period.to, this.dueDays(period.university))) }),
-                    control: (a) => input(a, period.dueOn, { type: 'date' }),
-                  },
-                ];
+    const fields: FormField[] = [
+      action === 'due'
+        ? {
+            name: 'dueOn',
+            label: t('cycle.form.dueOn'),
+            hint: t('cycle.form.dueOn.hint', { date: formatDay(addDays(period.to, this.dueDays(period.university))) }),
+            control: (a) => input(a, period.dueOn, { type: 'date' }),
+          }
+        : { ...STEP_FIELDS[action], label: t(STEP_FIELDS[action].label), control: line },
+    ];
     const send = async (values: Record<string, string>): Promise<void> => {
       const note = values.note ? { note: values.note } : {};
       if (action === 'submit') await call(endpoints.submitPeriod, { params, body: note });

@@ -14,7 +14,6 @@ import {
   isPartialPeriod,
   option,
   type Filters,
-  filterBar,
   grainWord,
   measureOf,
   periodLabel,
@@ -124,6 +123,7 @@ export const renderTrends: RenderView = (container, first) => {
     };
   };
   return chartView(container, first, {
+    view: 'trends',
     figures: [figure],
     filters: { grain: 'month', measure: 'tech_transfer.contract_value' },
     read(ctx, filters) {
@@ -139,20 +139,11 @@ export const renderTrends: RenderView = (container, first) => {
         subject: meta.universities.some((u) => u.code === wanted) ? wanted : '',
       };
     },
-    template(ctx, alert, filters) {
+    bar() {
       const scoped = choice.mode !== 'measures';
-      return html`<h1>${t('nav.trends')}</h1>
-        ${filterBar('trends', ctx, filters, {
-          grain: true,
-          measure: scoped,
-          universities: scoped,
-          regions: scoped,
-          extra: extra(),
-          extraParams,
-        })}
-        ${alert} ${figure.template()}
-        <p class="muted target-note">${note}</p>`;
+      return { grain: true, measure: scoped, universities: scoped, regions: scoped, extra: extra(), extraParams };
     },
+    body: () => html`${figure.template()} <p class="muted target-note">${note}</p>`,
     async load(ctx, filters) {
       const { mode, measures, subject, layout } = choice;
       // Several measures are one university's (the subject) or the alliance's, whatever the scope's filters say.
@@ -221,6 +212,12 @@ export const renderTrends: RenderView = (container, first) => {
 };
 
 type LineDataset = Record<string, unknown> & { label: string; data: Array<number | null> };
+/** A line drawn, with the series it belongs to and whether it is the series' target (which has no records behind it). */
+interface Line {
+  series: Series;
+  target: boolean;
+  dataset: LineDataset;
+}
 
 function content(
   ctx: ViewContext,
@@ -251,18 +248,21 @@ function content(
   const multiples = mode === 'universities' && layout === 'multiples';
   // Targets are drawn beside their line, except on one chart of every university (five more lines).
   const withTargets = !(mode === 'universities' && layout === 'together');
-  /** A series' line (dotted where a period is cut), and its target dashed. */
-  const linesOf = (s: Series, i: number, axis: 'y' | 'y2'): Array<{ dataset: LineDataset; target: boolean }> => {
+  /** A series' line (dotted where a period is cut), and its target dashed: each knows its series. */
+  const linesOf = (s: Series, i: number, axis: 'y' | 'y2'): Line[] => {
     const color = colour(i);
     const line = { borderColor: color, backgroundColor: color, yAxisID: axis };
-    const lines: Array<{ dataset: LineDataset; target: boolean }> = [
+    const lines: Line[] = [
       {
-        dataset: { ...line, ...partialLine(partial, color), label: s.label, data: s.values, cubicInterpolationMode: 'monotone' },
+        series: s,
         target: false,
+        dataset: { ...line, ...partialLine(partial, color), label: s.label, data: s.values, cubicInterpolationMode: 'monotone' },
       },
     ];
     if (withTargets && s.target.some((v) => v !== null))
       lines.push({
+        series: s,
+        target: true,
         dataset: {
           ...line,
           label: t('trends.targetOf', { label: s.label }),
@@ -271,58 +271,43 @@ function content(
           borderWidth: 1.5,
           pointRadius: 0,
         },
-        target: true,
       });
     return lines;
   };
   const tick = (unit: MeasureInfo['unit']) => (v: string | number) => formatTick(Number(v), unit);
-  const lineOptions = (owners: Array<{ series: Series; target: boolean }>, scales: Record<string, unknown>, legend: boolean) => ({
-    interaction: { mode: 'nearest' as const, intersect: false },
-    plugins: {
-      legend: { display: legend, position: 'bottom' as const },
-      tooltip: {
-        callbacks: {
-          label: (item: { dataset: { label?: string }; parsed: { y: number | null }; datasetIndex: number }) =>
-            `${item.dataset.label}: ${formatValue(item.parsed.y, owners[item.datasetIndex]!.series.measure.unit)}`,
+  const lineChart = (lines: Line[], scales: Record<string, unknown>, legend: boolean) => ({
+    type: 'line' as const,
+    data: { labels, datasets: lines.map((l) => l.dataset) as never },
+    options: {
+      interaction: { mode: 'nearest' as const, intersect: false },
+      plugins: {
+        legend: { display: legend, position: 'bottom' as const },
+        tooltip: {
+          callbacks: {
+            label: (item: { dataset: { label?: string }; parsed: { y: number | null }; datasetIndex: number }) =>
+              `${item.dataset.label}: ${formatValue(item.parsed.y, lines[item.datasetIndex]!.series.measure.unit)}`,
+          },
         },
       },
-    },
-    scales,
-    onClick: (_event: unknown, elements: Array<{ datasetIndex: number; index: number }>) => {
-      const hit = elements[0];
-      const owner = hit && owners[hit.datasetIndex];
-      if (hit && owner && !owner.target) open(owner.series, hit.index); // a target line has no records behind it
-    },
+      scales,
+      onClick: (_event: unknown, elements: Array<{ datasetIndex: number; index: number }>) => {
+        const hit = elements[0];
+        const line = hit && lines[hit.datasetIndex];
+        if (hit && line && !line.target) open(line.series, hit.index); // a target line has no records behind it
+      },
+    } as never,
   });
-  const owners: Array<{ series: Series; target: boolean }> = [];
-  const datasets = series.flatMap((s, i) =>
-    linesOf(s, i, axisOf(s)).map(({ dataset, target }) => {
-      owners.push({ series: s, target });
-      return dataset;
-    }),
-  );
   const unitOfAxis = (axis: 'y' | 'y2') => series.find((s) => axisOf(s) === axis)?.measure.unit ?? 'count';
   const small: Array<Multiple<'line'>> | undefined = multiples
-    ? series.map((s, i) => {
-        const own: Array<{ series: Series; target: boolean }> = [];
-        const data = linesOf(s, i, 'y').map(({ dataset, target }) => {
-          own.push({ series: s, target });
-          return dataset;
-        });
-        return {
-          id: s.university ?? s.label,
-          title: s.label,
-          chart: {
-            type: 'line',
-            data: { labels, datasets: data as never },
-            options: lineOptions(
-              own,
-              { y: { beginAtZero: true, ticks: { callback: tick(s.measure.unit), maxTicksLimit: 5 } } },
-              false,
-            ) as never,
-          },
-        };
-      })
+    ? series.map((s, i) => ({
+        id: s.university ?? s.label,
+        title: s.label,
+        chart: lineChart(
+          linesOf(s, i, 'y'),
+          { y: { beginAtZero: true, ticks: { callback: tick(s.measure.unit), maxTicksLimit: 5 } } },
+          false,
+        ),
+      }))
     : undefined;
   const cut = periods.filter((_, i) => partial[i]);
   return {
@@ -370,26 +355,22 @@ function content(
       ]),
     },
     ...(small ? { multiples: small } : {}),
-    chart: {
-      type: 'line',
-      data: { labels, datasets: datasets as never },
-      options: lineOptions(
-        owners,
-        {
-          y: { beginAtZero: true, ticks: { callback: tick(unitOfAxis('y')) } },
-          ...(units.length > 1
-            ? {
-                y2: {
-                  position: 'right' as const,
-                  beginAtZero: true,
-                  grid: { drawOnChartArea: false },
-                  ticks: { callback: tick('cny') },
-                },
-              }
-            : {}),
-        },
-        true,
-      ) as never,
-    },
+    chart: lineChart(
+      series.flatMap((s, i) => linesOf(s, i, axisOf(s))),
+      {
+        y: { beginAtZero: true, ticks: { callback: tick(unitOfAxis('y')) } },
+        ...(units.length > 1
+          ? {
+              y2: {
+                position: 'right' as const,
+                beginAtZero: true,
+                grid: { drawOnChartArea: false },
+                ticks: { callback: tick('cny') },
+              },
+            }
+          : {}),
+      },
+      true,
+    ),
   };
 }
