@@ -102,7 +102,8 @@ export function logged(child: Child, wanted: (entry: LogEntry) => boolean, timeo
       const entry = find();
       if (entry) done(() => resolve(entry));
     };
-    const exitedFirst = () => done(() => reject(new Error(`the server exited before the line was logged: ${child.output().stderr}`)));
+    const exitedFirst = () =>
+      done(() => reject(new Error(`the server exited before the line was logged: ${child.output().stderr}`)));
     const timer = setTimeout(
       () => done(() => reject(new Error(`no such line logged within ${timeoutMs} ms: ${child.output().stdout.slice(-2000)}`))),
       timeoutMs,
