@@ -32,7 +32,8 @@ export function smtpServerName(url: string): string {
 /**
  * Outgoing mail of the process: the queue that steps and submissions write to (in their
  * transactions), the scheduler that queues reminders and scheduled reports (at start and every
- * minute), and the worker that sends what is due (every 2 s unless MAIL_SEND_EVERY_MS says otherwise). Nothing here runs inside a request.
+ * minute), and the worker that sends what is due (every 2 s, or MAIL_SEND_EVERY_MS). Nothing here
+ * runs inside a request.
  */
 export class Mailer {
   readonly queue: MailQueue;
