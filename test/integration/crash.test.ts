@@ -2,15 +2,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { get, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KIND_COLUMNS } from '../../contract/record-columns.js';
 import { STAGE_BATCH } from '../../server/imports/apply-import.js';
 import { TEST_DB } from '../helpers/database.js';
 import { type Child, CHILD_TEST_TIMEOUT, logged, runTs, waitForOk } from '../helpers/process.js';
-import { serverSetup, signInOver } from '../helpers/server-process.js';
+import { type ServerSetup, serverSetup, signInOver } from '../helpers/server-process.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ao-crash-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// Prepared before the tests: on PGlite the first also migrates this worker's template, no part of either test.
+let killedSetup: ServerSetup;
+let stoppedSetup: ServerSetup;
+beforeAll(async () => {
+  killedSetup = await serverSetup(join(scratch, 'data'), { demo: false });
+  stoppedSetup = await serverSetup(join(scratch, 'shutdown'), { demo: false });
+});
 
 function creditFile(rows: number): string {
   const lines = [KIND_COLUMNS.credit.map((c) => c.name).join(',')];
@@ -33,7 +41,7 @@ describe(`a crash in the middle of an import (${TEST_DB})`, () => {
   it(
     'when the server is killed with SIGKILL while an import writes its rows, then after a restart none of the batch is there, and re-running it finishes it',
     async () => {
-      const { base, env, credentials } = await serverSetup(join(scratch, 'data'), { demo: false });
+      const { base, env, credentials } = killedSetup;
       const start = async (): Promise<Child> => {
         const child = runTs('server/main.ts', [], { ...env, ...DEBUG });
         await waitForOk(`${base}/health`, child);
@@ -100,7 +108,7 @@ describe(`graceful shutdown (${TEST_DB})`, () => {
   it(
     'when SIGTERM arrives during an import, then the import finishes, new connections are refused, and the process exits 0',
     async () => {
-      const { base, env, credentials } = await serverSetup(join(scratch, 'shutdown'), { demo: false });
+      const { base, env, credentials } = stoppedSetup;
       // A grace far beyond the import's time on any machine: the 30 s default is the unit test's (config.test.ts).
       const child = runTs('server/main.ts', [], { ...env, ...DEBUG, SHUTDOWN_GRACE_MS: '120000' });
       await waitForOk(`${base}/health`, child);

@@ -1,19 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailLog, MailMessage } from '../../contract/schemas/mail.js';
 import { TEST_DB } from '../helpers/database.js';
 import { type Child, freePort, runTs, waitForOk } from '../helpers/process.js';
-import { serverSetup, signInOver } from '../helpers/server-process.js';
+import { type ServerSetup, serverSetup, signInOver } from '../helpers/server-process.js';
 import { TestSmtpServer } from '../helpers/smtp.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ao-mail-crash-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+// Prepared before the test: on PGlite this also migrates this worker's template, no part of the test.
+let setup: ServerSetup;
+beforeAll(async () => {
+  setup = await serverSetup(join(scratch, 'data'), { demo: false });
+});
+
 describe(`the outbox across a SIGKILL (${TEST_DB})`, () => {
   it('when the server is killed with a message queued and not yet sent, then after a restart every queued message arrives once', async () => {
-    const { base, env: setupEnv, credentials } = await serverSetup(join(scratch, 'data'), { demo: false });
+    const { base, env: setupEnv, credentials } = setup;
     const smtpPort = await freePort();
     // Nothing listens on the SMTP port yet: every attempt fails, and the messages stay pending. The
     // worker looks every 100 ms instead of every 2 s (the default is the unit test's, mail.test.ts).
