@@ -177,6 +177,7 @@ export function createApp({
         db,
         smtpUrl: config.mail.smtpUrl,
         from: config.mail.from,
+        sendEveryMs: config.mail.sendEveryMs,
         publicUrl: config.publicUrl,
         printer,
         log,

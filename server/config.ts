@@ -7,6 +7,15 @@ import { maskCredentials } from './lib/redact.js';
 /** See `AvailabilityMonitor`: production's window for the PostgreSQL server's availability probe. */
 const DEFAULT_PROBE_WINDOW_MS = 1500;
 
+/**
+ * After SIGTERM or SIGINT, how long requests in flight may go on (an import its transaction): as long
+ * as an orchestrator waits by default (30 s) before it kills.
+ */
+export const SHUTDOWN_GRACE_MS = { default: 30_000, min: 1000, max: 600_000 } as const;
+
+/** How often the mail worker looks for due messages (docs/mail.md). */
+export const MAIL_SEND_EVERY_MS = { default: 2000, min: 100, max: 60_000 } as const;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** An unset variable and an empty one mean the same: use the default. */
@@ -59,6 +68,14 @@ export function parseMailFrom(value: string): { name: string; address: string } 
   return { name: named?.[1] ?? '', address };
 }
 
+/** A whole number of milliseconds within bounds. */
+const milliseconds = (bounds: { min: number; max: number }) =>
+  z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(bounds.min, `must be at least ${bounds.min}`)
+    .max(bounds.max, `must be at most ${bounds.max}`);
+
 const port = z.coerce
   .number({ error: 'must be a whole number from 0 to 65535' })
   .int('must be a whole number from 0 to 65535')
@@ -88,15 +105,11 @@ const EnvSchema = z.object({
   TRUST_PROXY: optional(z.string().transform(parseTrustProxy)).default(false),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })).default('info'),
   PASSWORD_HASH_LOG2N: optional(passwordHashLog2n).default(PASSWORD_HASH_LOG2N.default),
-  DATABASE_PROBE_WINDOW_MS: optional(
-    z.coerce
-      .number({ error: 'must be a whole number of milliseconds' })
-      .int('must be a whole number of milliseconds')
-      .min(500, 'must be at least 500')
-      .max(60_000, 'must be at most 60000'),
-  ).default(DEFAULT_PROBE_WINDOW_MS),
+  DATABASE_PROBE_WINDOW_MS: optional(milliseconds({ min: 500, max: 60_000 })).default(DEFAULT_PROBE_WINDOW_MS),
+  SHUTDOWN_GRACE_MS: optional(milliseconds(SHUTDOWN_GRACE_MS)).default(SHUTDOWN_GRACE_MS.default),
   SMTP_URL: optional(smtpUrl),
   MAIL_FROM: optional(mailFrom),
+  MAIL_SEND_EVERY_MS: optional(milliseconds(MAIL_SEND_EVERY_MS)).default(MAIL_SEND_EVERY_MS.default),
   PUBLIC_URL: optional(publicUrl),
 });
 
@@ -123,8 +136,13 @@ export interface Config {
    * dashboard stops answering from memory and says it is unavailable (503).
    */
   readonly databaseProbeWindowMs: number;
-  /** Outgoing mail (docs/mail.md): the SMTP server and the sender; null when SMTP_URL is unset (nothing is sent). */
-  readonly mail: { readonly smtpUrl: string; readonly from: string } | null;
+  /** After SIGTERM or SIGINT, how long requests in flight may go on before their connections are closed. */
+  readonly shutdownGraceMs: number;
+  /**
+   * Outgoing mail (docs/mail.md): the SMTP server, the sender and how often the worker looks for due
+   * messages; null when SMTP_URL is unset (nothing is sent).
+   */
+  readonly mail: { readonly smtpUrl: string; readonly from: string; readonly sendEveryMs: number } | null;
   /** The dashboard's address as its users open it, without a trailing slash: messages link to it. Null when unset. */
   readonly publicUrl: string | null;
 }
@@ -163,7 +181,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     passwordHashLog2n: e.PASSWORD_HASH_LOG2N,
     databaseProbeWindowMs: e.DATABASE_PROBE_WINDOW_MS,
-    mail: e.SMTP_URL && e.MAIL_FROM ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }) : null,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    mail:
+      e.SMTP_URL && e.MAIL_FROM
+        ? Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, sendEveryMs: e.MAIL_SEND_EVERY_MS })
+        : null,
     publicUrl: e.PUBLIC_URL ?? null,
   });
 }

@@ -12,9 +12,6 @@ import { prepareSpool } from './lib/spool.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Mailer } from './mail/mailer.js';
 
-// As long as an orchestrator waits by default (30 s): room for an import to finish its transaction.
-const SHUTDOWN_GRACE_MS = 30_000;
-
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
@@ -49,7 +46,7 @@ async function main(): Promise<void> {
       mail.start();
       log.info({ server: mail.server, from: mail.from }, 'mail: reminders and reports are sent through the outbox');
     } else log.info('mail: SMTP_URL is not set, no mail is sent');
-    handleShutdown(server, database, log, mail);
+    handleShutdown(server, database, log, mail, config.shutdownGraceMs);
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -82,14 +79,14 @@ function listen(handler: RequestListener, config: Config): Promise<Server> {
   });
 }
 
-/** SIGTERM or SIGINT: stop accepting, let requests in flight finish (up to 30 s), close the database, exit 0. */
-function handleShutdown(server: Server, database: DatabaseHandle, log: Logger, mail: Mailer | null): void {
+/** SIGTERM or SIGINT: stop accepting, let requests in flight finish (up to `graceMs`), close the database, exit 0. */
+function handleShutdown(server: Server, database: DatabaseHandle, log: Logger, mail: Mailer | null, graceMs: number): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
     force.unref();
     // Keep-alive sockets that finish a request after this point are closed as soon as they go idle.
     const idle = setInterval(() => server.closeIdleConnections(), 100);

@@ -97,6 +97,7 @@ export function importsRoutes(
         let upload: Awaited<ReturnType<typeof receiveUpload>>;
         try {
           const receiving = await uploads.enter(gone.signal);
+          req.log?.debug({ kind: params.kind }, 'import: receiving the file');
           try {
             upload = await receiveUpload(req, undefined, limits.pace ?? DEFAULT_UPLOAD_PACE);
           } finally {
@@ -118,6 +119,8 @@ export function importsRoutes(
               ownUniversity: ownUniversityOnly(caller!),
               dryRun: query.dryRun === 'true',
               beforeWrite: holdChanges,
+              // Each batch staged in the import's transaction, before its commit.
+              onWriting: (done, rows) => req.log?.debug({ kind: params.kind, done, rows }, 'import: rows written'),
               engine,
               signal: gone.signal,
             });

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { parseMailFrom } from '../config.js';
+import { MAIL_SEND_EVERY_MS, parseMailFrom } from '../config.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { ReportPrinter } from '../report/report-printer.js';
@@ -32,7 +32,8 @@ export function smtpServerName(url: string): string {
 /**
  * Outgoing mail of the process: the queue that steps and submissions write to (in their
  * transactions), the scheduler that queues reminders and scheduled reports (at start and every
- * minute), and the worker that sends what is due (every 2 s). Nothing here runs inside a request.
+ * minute), and the worker that sends what is due (every 2 s, or MAIL_SEND_EVERY_MS). Nothing here
+ * runs inside a request.
  */
 export class Mailer {
   readonly queue: MailQueue;
@@ -55,7 +56,7 @@ export class Mailer {
     this.server = smtpServerName(options.smtpUrl);
     this.#db = options.db;
     this.#log = options.log;
-    this.#sendEveryMs = options.sendEveryMs ?? 2_000;
+    this.#sendEveryMs = options.sendEveryMs ?? MAIL_SEND_EVERY_MS.default;
     this.#scheduleEveryMs = options.scheduleEveryMs ?? 60_000;
     this.queue = new MailQueue(sender.address.slice(sender.address.lastIndexOf('@') + 1), this.clock, options.publicUrl ?? null);
     this.worker = new MailWorker(

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -104,4 +106,23 @@ export async function createPreparedDatabase<T>(
   const { source, value } = await prepared;
   const handle = await connectDatabase({ pglite: (await source.clone()) as PGlite });
   return { database: { ...handle, url: undefined }, value: value as T };
+}
+
+/**
+ * PGlite only: a data directory, as a server process opens it (`DATA_DIR`), holding a copy of the
+ * worker's migrated database once `prepare` has written to it: the process starts with nothing to
+ * migrate.
+ */
+export async function writePgliteDataDir(dataDir: string, prepare: (database: DatabaseHandle) => Promise<void>): Promise<void> {
+  const clone = (await (await pgliteSource(true)).clone()) as PGlite;
+  const handle = await connectDatabase({ pglite: clone });
+  try {
+    await prepare(handle);
+    const files = await clone.dumpDataDir('none');
+    await mkdir(dataDir, { recursive: true });
+    const written = await PGlite.create(join(dataDir, 'pglite'), { loadDataDir: files });
+    await written.close();
+  } finally {
+    await handle.close();
+  }
 }

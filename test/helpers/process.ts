@@ -71,6 +71,50 @@ function compiledScript(script: string): string | undefined {
   }
 }
 
+/** A line of the server's JSON log. */
+export type LogEntry = Record<string, unknown> & { msg?: string };
+
+/**
+ * The first line of the child's JSON log on stdout (already written, or to come) that `wanted`
+ * accepts; fails when the child exits first, or after `timeoutMs`.
+ */
+export function logged(child: Child, wanted: (entry: LogEntry) => boolean, timeoutMs = 60_000): Promise<LogEntry> {
+  const stdout = child.process.stdout!;
+  return new Promise((resolve, reject) => {
+    const find = (): LogEntry | undefined => {
+      const lines = child.output().stdout.split('\n');
+      lines.pop(); // not yet whole
+      for (const line of lines) {
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as LogEntry;
+        if (wanted(entry)) return entry;
+      }
+      return undefined;
+    };
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      stdout.off('data', look);
+      child.process.off('exit', exitedFirst);
+      settle();
+    };
+    // Listeners run in order: the child's own (process.ts) has added this chunk to its output already.
+    const look = () => {
+      const entry = find();
+      if (entry) done(() => resolve(entry));
+    };
+    const exitedFirst = () =>
+      done(() => reject(new Error(`the server exited before the line was logged: ${child.output().stderr}`)));
+    const timer = setTimeout(
+      () => done(() => reject(new Error(`no such line logged within ${timeoutMs} ms: ${child.output().stdout.slice(-2000)}`))),
+      timeoutMs,
+    );
+    stdout.on('data', look);
+    child.process.once('exit', exitedFirst);
+    look();
+    if (child.process.exitCode !== null || child.process.signalCode !== null) exitedFirst();
+  });
+}
+
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { cliInProcess } from './cli.js';
-import { createTestDatabase, TEST_DB } from './database.js';
+import { createTestDatabase, TEST_DB, writePgliteDataDir } from './database.js';
 import { freePort } from './process.js';
+import { addUser, TEST_PASSWORD } from './users.js';
 
 export interface ServerSetup {
   /** The API's base URL, `http://127.0.0.1:<port>/api/v1`. */
@@ -12,13 +13,39 @@ export interface ServerSetup {
 }
 
 /**
- * What it takes to run the server as a process of its own on this project's database: on
- * PostgreSQL a fresh database with demo data and a first administrator made by the command line
- * (run in this process; a DATABASE_URL database never gets demo accounts); on PGlite a data directory in demo mode.
+ * What it takes to run the server as a process of its own on this project's database.
+ *
+ * With `demo` (the default), as an operator's first start finds it: on PostgreSQL a fresh database
+ * with demo data and a first administrator made by the command line, run in this process (a
+ * DATABASE_URL database never gets demo accounts); on PGlite a data directory in demo mode. The
+ * process migrates and writes the demo data when it starts.
+ *
+ * With `demo: false`, for tests whose subject is not the start-up: a copy of the migrated database,
+ * with one administrator and no records, written by this process (on PGlite as the data directory);
+ * the server process has nothing to migrate or write before it listens.
  */
-export async function serverSetup(dataDir: string): Promise<ServerSetup> {
+export async function serverSetup(dataDir: string, { demo = true }: { demo?: boolean } = {}): Promise<ServerSetup> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}/api/v1`;
+  if (!demo) {
+    const email = 'ops@alliance.example';
+    const env: NodeJS.ProcessEnv = { PORT: String(port), LOG_LEVEL: 'warn', DEMO_DATA: 'off' };
+    if (TEST_DB === 'pglite') {
+      await writePgliteDataDir(dataDir, async ({ db }) => {
+        await addUser(db, { email, role: 'admin' });
+      });
+      env.DATA_DIR = dataDir;
+    } else {
+      const database = await createTestDatabase();
+      try {
+        await addUser(database.db, { email, role: 'admin' });
+      } finally {
+        await database.close();
+      }
+      env.DATABASE_URL = database.url;
+    }
+    return { base, env, credentials: [email, TEST_PASSWORD] };
+  }
   if (TEST_DB === 'pglite') {
     return {
       base,

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       // OWASP's scrypt cost, N=2^17: the tests run lower, production never does unless told.
       passwordHashLog2n: 17,
       databaseProbeWindowMs: 1500,
+      // As long as an orchestrator waits before it kills: room for an import to finish its transaction.
+      shutdownGraceMs: 30_000,
     });
     expect(config.dataDir).toMatch(/\/data$/);
     expect(Object.isFrozen(config)).toBe(true);
@@ -47,6 +49,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_PROBE_WINDOW_MS: '10000' }).databaseProbeWindowMs).toBe(10_000);
     for (const bad of ['0', '499', '60001', '1.5', 'soon'])
       expect(() => loadConfig({ DATABASE_PROBE_WINDOW_MS: bad }), bad).toThrow(/DATABASE_PROBE_WINDOW_MS/);
+  });
+
+  it('when the shutdown grace is set, then it is a whole number of milliseconds from 1000 to 600000', () => {
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '120000' }).shutdownGraceMs).toBe(120_000);
+    for (const bad of ['0', '999', '600001', '1.5', 'soon'])
+      expect(() => loadConfig({ SHUTDOWN_GRACE_MS: bad }), bad).toThrow(/SHUTDOWN_GRACE_MS/);
   });
 
   it('when a variable is empty, then it counts as unset', () => {

@@ -11,7 +11,16 @@ describe('mail configuration', () => {
     expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.org:465', MAIL_FROM: 'Outcomes <o@example.org>' }).mail).toEqual({
       smtpUrl: 'smtps://u:p@mail.example.org:465',
       from: 'Outcomes <o@example.org>',
+      // The worker looks for due messages every 2 s unless told otherwise.
+      sendEveryMs: 2000,
     });
+  });
+
+  it('when MAIL_SEND_EVERY_MS is set, then it is a whole number of milliseconds from 100 to 60000', () => {
+    const mail = { SMTP_URL: 'smtp://mail.example.org', MAIL_FROM: 'o@example.org' };
+    expect(loadConfig({ ...mail, MAIL_SEND_EVERY_MS: '100' }).mail?.sendEveryMs).toBe(100);
+    for (const bad of ['99', '60001', '0.5', 'often'])
+      expect(() => loadConfig({ ...mail, MAIL_SEND_EVERY_MS: bad }), bad).toThrow(/MAIL_SEND_EVERY_MS/);
   });
 
   it.each([
