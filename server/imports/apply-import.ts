@@ -3,7 +3,7 @@ import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import { bumpDataVersion } from '../db/data-version.js';
 import type { DatabaseKind } from '../db/connect.js';
 import type { Database, FactKind } from '../db/schema.js';
-import { detail, type ProblemDetail, said, Unprocessable } from '../lib/problems.js';
+import { byLine, detail, type ProblemDetail, said, Unprocessable } from '../lib/problems.js';
 import type { Caller } from '../http/route.js';
 import {
   brokenContractRule,
@@ -317,7 +317,8 @@ export async function applyImport(
     }
     if (duplicateCount === 0) await merge();
     if (duplicateCount > 0) throw new ImportRejected(repeatedRefs(duplicateCount), duplicates, duplicateCount);
-    if (brokenCount > 0) throw new ImportRejected(problemsInFile(brokenCount), broken, brokenCount);
+    // In line order, as the dry run lists them: lost zeros are found as lines are staged, the rest as they are merged.
+    if (brokenCount > 0) throw new ImportRejected(problemsInFile(brokenCount), broken.sort(byLine), brokenCount);
     closed.throwIfAny();
     const batchRow = await trx
       .insertInto('import_batch')
@@ -549,7 +550,7 @@ async function dryRunImport(
       }
       const total = check.total + lostZeros.total;
       if (total > 0) {
-        const problems = [...lostZeros.problems, ...check.problems].sort((x, y) => (x.line ?? 0) - (y.line ?? 0));
+        const problems = [...lostZeros.problems, ...check.problems].sort(byLine);
         throw new ImportRejected(problemsInFile(total), problems.slice(0, MAX_REPORTED_ERRORS), total);
       }
       return {

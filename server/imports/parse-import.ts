@@ -5,6 +5,7 @@ import { unescapeTextCell } from '../csv/cells.js';
 import { FACT_KINDS, type FactKind } from '../db/schema.js';
 import type { Said } from '../../contract/problems.js';
 import {
+  byLine,
   detail,
   Forbidden,
   movedTo,
@@ -562,7 +563,7 @@ async function checkRows(
   const refusedForOthers = () =>
     new ImportForbidden(
       said('steward_foreign_file', { own: own ?? '', count: foreignCount }),
-      [...foreign, ...problems.slice(0, MAX_REPORTED_ERRORS - foreign.length)].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
+      [...foreign, ...problems.slice(0, MAX_REPORTED_ERRORS - foreign.length)].sort(byLine),
       foreignCount + problemCount,
     );
   const report = (problem: ProblemDetail) => {

@@ -23,6 +23,9 @@ export const movedTo = (place: ProblemPlace, given: ProblemDetail): ProblemDetai
   message: given.message,
 });
 
+/** Orders the problems of a file by line, as the 422 answer lists them. */
+export const byLine = (x: ProblemDetail, y: ProblemDetail): number => (x.line ?? 0) - (y.line ?? 0);
+
 /** A zod issue's message (a catalogue problem encoded by `zodSays`, or zod's own words) at a place. */
 export const issueDetail = (place: ProblemPlace, message: string): ProblemDetail => detail(place, fromIssueMessage(message));
 

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, FactKind } from '../db/schema.js';
 import type { Said } from '../../contract/problems.js';
-import { Conflict, detail, type HttpProblem, movedTo, type ProblemDetail, said } from '../lib/problems.js';
+import { byLine, Conflict, detail, type HttpProblem, movedTo, type ProblemDetail, said } from '../lib/problems.js';
 import { streamChunks } from '../db/stream.js';
 import { MAX_REPORTED_ERRORS } from '../csv/record-bounds.js';
 import { crossRuleProblems, type RecordValues } from './record-schemas.js';
@@ -312,9 +312,7 @@ export async function stagedProblems(
 ): Promise<StagedProblems> {
   const own = absent.length > 0 ? await stagedRowRules(db, kind, rows, keys, absent) : { problems: [], total: 0 };
   const others = (await STAGED_CHECKS[kind]?.(db, rows, keys)) ?? { problems: [], total: 0 };
-  const problems = [...own.problems, ...others.problems]
-    .sort((x, y) => (x.line ?? 0) - (y.line ?? 0))
-    .slice(0, MAX_REPORTED_ERRORS);
+  const problems = [...own.problems, ...others.problems].sort(byLine).slice(0, MAX_REPORTED_ERRORS);
   return { problems, total: own.total + others.total };
 }
 
