@@ -5,7 +5,7 @@ import { isMailAddress } from '../contract/schemas/mail.js';
 import { maskCredentials } from './lib/redact.js';
 
 /** See `AvailabilityMonitor`: production's window for the PostgreSQL server's availability probe. */
-const DEFAULT_PROBE_WINDOW_MS = 1500;
+const DATABASE_PROBE_WINDOW_MS = { default: 1500, min: 500, max: 60_000 } as const;
 
 /**
  * After SIGTERM or SIGINT, how long requests in flight may go on (an import its transaction): as long
@@ -105,7 +105,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: optional(z.string().transform(parseTrustProxy)).default(false),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })).default('info'),
   PASSWORD_HASH_LOG2N: optional(passwordHashLog2n).default(PASSWORD_HASH_LOG2N.default),
-  DATABASE_PROBE_WINDOW_MS: optional(milliseconds({ min: 500, max: 60_000 })).default(DEFAULT_PROBE_WINDOW_MS),
+  DATABASE_PROBE_WINDOW_MS: optional(milliseconds(DATABASE_PROBE_WINDOW_MS)).default(DATABASE_PROBE_WINDOW_MS.default),
   SHUTDOWN_GRACE_MS: optional(milliseconds(SHUTDOWN_GRACE_MS)).default(SHUTDOWN_GRACE_MS.default),
   SMTP_URL: optional(smtpUrl),
   MAIL_FROM: optional(mailFrom),
