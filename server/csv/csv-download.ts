@@ -152,7 +152,7 @@ export class CsvDownloads {
       const rows = await this.#spool(file, download, gone.signal);
       await download.audit(rows);
       gone.signal.throwIfAborted();
-      await this.#sendFile(req, res, file.path, download);
+      await this.#sendFile(req, res, file, download);
     } catch (error) {
       const left = gone.signal.aborted || (res.destroyed && !res.writableFinished);
       // Whatever failed after the client left failed for nobody: the error handler ends it as a departure.
@@ -188,9 +188,14 @@ export class CsvDownloads {
     }
   }
 
-  /** Sends the spooled file: status and headers only now, then the bytes, cutting a reader that stalls. */
-  async #sendFile(req: Request, res: Response, path: string, download: CsvDownload): Promise<void> {
-    const handle = await open(path, 'r');
+  /**
+   * Sends the spooled file: status and headers only now, then the bytes, cutting a reader that
+   * stalls. Its name is removed once it is open: the bytes stay readable through the handle, and
+   * nothing is left on disk once the handle closes, however the sending ends.
+   */
+  async #sendFile(req: Request, res: Response, file: SpoolFile, download: CsvDownload): Promise<void> {
+    const handle = await open(file.path, 'r');
+    await file.dispose();
     let size: number;
     try {
       size = (await handle.stat()).size;

@@ -1,14 +1,13 @@
-import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertBulkCredits } from '../helpers/facts.js';
 import { type LogLine, captureLog } from '../helpers/log.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { spoolFilesHeld } from '../helpers/spool-files.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 import { readWorkbook } from '../helpers/xlsx.js';
-import { SPOOL_DIR } from '../../server/lib/spool.js';
 
 /**
  * A client that leaves in the middle of a download or an upload is no fault of the server's: the
@@ -103,8 +102,7 @@ describe(`clients that leave midway, in the log (${TEST_DB})`, () => {
     });
     expect(await over(`/api/v1${path}`)).toMatchObject({ level: 30, msg: 'request aborted' });
     // The writing stops, and its file goes (this process's spool files are named after it).
-    const ours = async () => (await readdir(SPOOL_DIR)).filter((name) => name.startsWith(`${process.pid}-`));
-    await expect.poll(ours, { timeout: 10_000 }).toEqual([]);
+    await expect.poll(() => spoolFilesHeld(), { timeout: 10_000 }).toEqual([]);
     expect(faults()).toEqual([]);
     const whole = await admin.get(path);
     expect(whole.status).toBe(200);

@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyImport } from '../../server/imports/apply-import.js';
 import { checkImport, ImportRejected } from '../../server/imports/parse-import.js';
-import { existingFile } from '../../server/lib/spool.js';
+import { existingFile, type SpoolFile } from '../../server/lib/spool.js';
 import { loadReferences } from '../../server/kpi/references.js';
 import { csvOf } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
@@ -24,11 +24,16 @@ describe(`a dry run (${TEST_DB})`, () => {
   let database: TestDatabase;
   let folder: string;
   let n = 0;
+  /** The checked rows' files: an import disposes of its own (import-file.ts); a test that checks and applies by itself, of its. */
+  const spools: SpoolFile[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
     await insertFacts(database.db, randomFacts(21, 300));
     folder = await mkdtemp(join(tmpdir(), 'dry-run-'));
+  });
+  afterEach(async () => {
+    for (const spool of spools.splice(0)) await spool.dispose();
   });
   afterAll(async () => {
     await database?.close();
@@ -38,7 +43,9 @@ describe(`a dry run (${TEST_DB})`, () => {
   const checked = async (rows: RawRow[]) => {
     const path = join(folder, `file-${++n}.csv`);
     writeFileSync(path, csvOf('credit', rows));
-    return checkImport('credit', existingFile(path), await loadReferences(database.db), null);
+    const result = await checkImport('credit', existingFile(path), await loadReferences(database.db), null);
+    spools.push(result.spool);
+    return result;
   };
   const run = async (rows: RawRow[], dryRun: boolean) =>
     applyImport(database.db, 'credit', await checked(rows), { name: 'f.csv', sha256: '0'.repeat(64) }, null, ACTOR, {

@@ -1,13 +1,12 @@
 import { connect } from 'node:net';
-import { readdirSync } from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { type KyselyPlugin, type PluginTransformResultArgs, type QueryResult, sql, type UnknownRow } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SPOOL_DIR } from '../../server/lib/spool.js';
 import { insertBulkCredits } from '../helpers/facts.js';
 import { captureLog } from '../helpers/log.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { spoolFilesHeld } from '../helpers/spool-files.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
@@ -37,14 +36,8 @@ interface Held {
   leave(): void;
 }
 
-/** The export files of this process (the servers of this file run in it). */
-const spoolFiles = (): string[] => {
-  try {
-    return readdirSync(SPOOL_DIR).filter((name) => name.startsWith(`${process.pid}-`) && name.endsWith('.export'));
-  } catch {
-    return [];
-  }
-};
+/** The export files of this process on disk (the servers of this file run in it), named or still open. */
+const spoolFiles = (): string[] => spoolFilesHeld('.export');
 
 async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = performance.now() + timeoutMs;

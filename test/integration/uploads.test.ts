@@ -1,9 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { spoolFilesHeld } from '../helpers/spool-files.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, answerStatus, Client, IDENTITIES } from '../helpers/users.js';
 
@@ -20,19 +18,21 @@ const FILE_PART_HEAD = `--${B}\r\nContent-Disposition: form-data; name="file"; f
 const FIELD_PART = `--${B}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n`;
 const CSV = `${HEADER}\r\n${ROW(1)}\r\n${ROW(2)}\r\n`;
 
-/** A spool file of this process left on disk. */
-const leftovers = (): string[] => {
-  try {
-    return readdirSync(join(tmpdir(), 'alliance-outcomes-imports')).filter((name) => name.startsWith(`${process.pid}-`));
-  } catch {
-    return [];
-  }
-};
+/**
+ * A spool file of this process that was not there when the test began: other test files of the
+ * same worker may still be removing theirs, and what they leave is theirs to answer for.
+ */
+let found: ReadonlySet<string> = new Set();
+const leftovers = (): string[] => spoolFilesHeld().filter((name) => !found.has(name));
 
 describe(`uploads cut off at every stage (${TEST_DB})`, () => {
   let database: TestDatabase;
   let server: TestServer;
   let steward: Client;
+
+  beforeEach(() => {
+    found = new Set(spoolFilesHeld());
+  });
 
   beforeAll(async () => {
     database = await createTestDatabase();
