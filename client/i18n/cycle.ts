@@ -57,7 +57,6 @@ export const cycle = {
   'cycle.detail.totals': ['Totals', '合计'],
   'cycle.detail.history': ['History', '历史'],
   'cycle.detail.history.none': ['No step yet.', '暂无操作。'],
-  'cycle.detail.actions': ['Actions', '操作'],
   'cycle.detail.noActions': ['Nothing for you to do on this period now.', '您目前对此期间无可执行的操作。'],
   'cycle.detail.notEnded': ['It runs until {to}: it is submitted once it has ended.', '期间截至 {to}，结束后才能报送。'],
   'cycle.detail.closed': [

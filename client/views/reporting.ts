@@ -332,7 +332,7 @@ class ReportingView {
         ${answer.sha256 ? row('cycle.detail.sha', html`<code class="cycle-sha">${answer.sha256}</code>`) : nothing}
       </dl>
       ${answer.status === 'approved' ? html`<p class="records-note">${t('cycle.detail.closed')}</p>` : nothing}
-      <h3>${t('cycle.detail.actions')}</h3>
+      <h3>${t('records.actions')}</h3>
       <div class="dialog-actions start cycle-actions">${
         actions.length === 0
           ? html`<p class="muted">${!answer.ended ? t('cycle.detail.notEnded', { to: formatDay(answer.to) }) : t('cycle.detail.noActions')}</p>`
