@@ -308,9 +308,16 @@ export const PROBLEMS = {
     () => '无奖励（现金奖励与股权奖励均为 0）时必须留空',
   ),
   // Contracts and their payments.
-  no_contract: entry<{ ref: string; university: string }>(
-    (p) => `there is no contract ${p.ref} of ${p.university}`,
-    (p) => `${p.university} 没有编号为 ${p.ref} 的合同`,
+  // `stored`: a contract whose ref differs from the one given only by its leading zeros (00456 for 456).
+  no_contract: entry<{ ref: string; university: string; stored?: string }>(
+    (p) =>
+      p.stored === undefined
+        ? `there is no contract ${p.ref} of ${p.university}`
+        : `there is no contract ${p.ref} of ${p.university}, but there is ${p.stored}, which differs from it only by its leading zeros: a spreadsheet may have read the refs as numbers. Write ${p.stored} (format the column as text)`,
+    (p) =>
+      p.stored === undefined
+        ? `${p.university} 没有编号为 ${p.ref} 的合同`
+        : `${p.university} 没有编号为 ${p.ref} 的合同，但有编号 ${p.stored}，与它只差开头的 0：电子表格可能把编号当作数字读取。请写成 ${p.stored}（把该列设为文本格式）`,
   ),
   before_signed: entry<{ signed: string }>(
     (p) => `must not be before the contract was signed (${p.signed})`,

@@ -34,6 +34,19 @@ async function lockContract(db: Kysely<Database>, university: string, ref: strin
     : null;
 }
 
+/** The contract of the university whose ref is `ref` but for its leading zeros (00456 for 456), if one is. */
+async function contractLostZeros(db: Kysely<Database>, university: string, ref: string): Promise<string | null> {
+  if (!/^[1-9][0-9]*$/.test(ref)) return null;
+  const found = await db
+    .selectFrom('tech_transfer')
+    .select((eb) => eb.fn.min<string>('ref').as('ref'))
+    .where('university_code', '=', university)
+    .where(sql<string>`ltrim(ref, '0')`, '=', ref)
+    .where('ref', 'like', '0%')
+    .executeTakeFirst();
+  return found?.ref ?? null;
+}
+
 /** Problems with a payment written as JSON, against its (locked) contract; `before` is the payment as stored. */
 export async function paymentProblems(
   db: Kysely<Database>,
@@ -49,7 +62,10 @@ export async function paymentProblems(
   if (moves && `${from.university}|${from.ref}` < `${university}|${ref}`) await lockContract(db, from.university, from.ref);
   const contract = await lockContract(db, university, ref);
   if (moves && `${from.university}|${from.ref}` > `${university}|${ref}`) await lockContract(db, from.university, from.ref);
-  if (!contract) return [detail({ path: 'contract_ref' }, said('no_contract', { ref, university }))];
+  if (!contract) {
+    const stored = await contractLostZeros(db, university, ref);
+    return [detail({ path: 'contract_ref' }, said('no_contract', { ref, university, ...(stored ? { stored } : {}) }))];
+  }
   const problems: ProblemDetail[] = [];
   if (String(payment.received_on) < contract.signed_on)
     problems.push(detail({ path: 'received_on' }, said('before_signed', { signed: contract.signed_on })));
@@ -169,7 +185,12 @@ export async function stagedPaymentProblems(db: Kysely<Database>, rows: string, 
     ),
     problems as (
       select k.line, 'contract_ref' as col, 'no_contract' as code,
-             jsonb_build_object('ref', i.contract_ref, 'university', i.university_code) as params
+             jsonb_strip_nulls(jsonb_build_object('ref', i.contract_ref, 'university', i.university_code, 'stored', (
+               -- A contract that differs only by its leading zeros (sql/0021's index): the file's refs were read as numbers.
+               select min(z.ref) from tech_transfer as z
+               where z.university_code = i.university_code and ltrim(z.ref, '0') = i.contract_ref and z.ref like '0%'
+                 and i.contract_ref ~ '^[1-9][0-9]*$'
+             ))) as params
       from ${staged}
       left join tech_transfer as t on t.university_code = i.university_code and t.ref = i.contract_ref
       where t.id is null

@@ -297,6 +297,52 @@ describe(`the payment ledger (${TEST_DB})`, () => {
     expect(await applied.json()).toMatchObject({ inserted: 1, updated: 1 });
   });
 
+  it('when a payment names a contract that exists only with leading zeros (00456 for 456), then the answer names the stored ref, by the form and by the file, and nothing is written', async () => {
+    const count = async () => (await database.db.selectFrom('payment').select('id').execute()).length;
+    const stored = await admin.post('/records/tech_transfer', contract('00456', '2024-01-01', 10_000));
+    expect(stored.status, await stored.clone().text()).toBe(201);
+    const before = await count();
+    const hint = 'there is no contract 456 of UJS, but there is 00456, which differs from it only by its leading zeros';
+    const one = await admin.post('/records/payment', payment('Z-1', '456', '2024-02-01', 1));
+    const problem = (await one.json()) as { errors: Array<{ path: string; message: string }> };
+    expect(one.status, JSON.stringify(problem)).toBe(400);
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ path: 'body.contract_ref', message: expect.stringContaining(hint) }),
+    ]);
+    // Not every missing contract is a lost zero: a ref with letters, or digits nothing stored ends in.
+    const file = csvOf('payment', [
+      payment('Z-2', '456', '2024-02-01', 1),
+      payment('Z-3', '457', '2024-02-01', 1),
+      payment('Z-4', 'C-456', '2024-02-01', 1),
+    ]);
+    for (const dryRun of [true, false]) {
+      const response = await admin.request('POST', `/imports/payment?dryRun=${dryRun}`, file, { 'content-type': 'text/csv' });
+      const rejected = (await response.json()) as { errors: Array<Record<string, unknown>> };
+      expect(response.status, JSON.stringify(rejected)).toBe(422);
+      expect(rejected.errors).toMatchObject([
+        {
+          line: 2,
+          column: 'contract_ref',
+          message: expect.stringContaining(hint),
+          code: 'no_contract',
+          params: { ref: '456', university: 'UJS', stored: '00456' },
+        },
+        {
+          line: 3,
+          column: 'contract_ref',
+          message: 'there is no contract 457 of UJS',
+          params: { ref: '457', university: 'UJS' },
+        },
+        { line: 4, column: 'contract_ref', message: 'there is no contract C-456 of UJS' },
+      ]);
+      expect(rejected.errors.slice(1).map((error) => error.params)).toEqual([
+        { ref: '457', university: 'UJS' },
+        { ref: 'C-456', university: 'UJS' },
+      ]);
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('when a contract with payments is deleted, lowered below them or signed after them, then each is refused naming the field', async () => {
     const rows = (await (await admin.get('/records/tech_transfer?q=C-2022')).json()).rows as Array<{ id: number }>;
     const id = rows[0]!.id;

@@ -86,7 +86,7 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   reward_needs_day: {},
   no_reward_no_people: {},
   no_reward_no_day: {},
-  no_contract: { ref: 'X1', university: 'X1' },
+  no_contract: { ref: 'X1', university: 'X1', stored: 'X1' },
   before_signed: { signed: 'X1' },
   amount_exceeds_contract: { ref: 'X1', total: 'X1', value: 'X1', room: 'X1', other: 'X1' },
   below_received: { received: 'X1' },
