@@ -34,17 +34,23 @@ async function lockContract(db: Kysely<Database>, university: string, ref: strin
     : null;
 }
 
-/** The contract of the university whose ref is `ref` but for its leading zeros (00456 for 456), if one is. */
+/** A ref of digits only, without leading zeros: how a spreadsheet that read a ref as a number gives it back. */
+const NUMBER_REF = /^[1-9][0-9]*$/;
+
+/**
+ * `stored.ref` is `ref` with leading zeros (00456 for 456): the one condition sql/0021's partial
+ * indexes answer, for a record's own ref and for a payment's contract alike.
+ */
+const withLostZeros = (stored: string, ref: RawBuilder<unknown>) =>
+  sql<boolean>`ltrim(${sql.ref(`${stored}.ref`)}, '0') = ${ref} and ${sql.ref(`${stored}.ref`)} like '0%'`;
+
+/** The contract of the university whose ref is `ref` but for its leading zeros, if one is. */
 async function contractLostZeros(db: Kysely<Database>, university: string, ref: string): Promise<string | null> {
-  if (!/^[1-9][0-9]*$/.test(ref)) return null;
-  const found = await db
-    .selectFrom('tech_transfer')
-    .select((eb) => eb.fn.min<string>('ref').as('ref'))
-    .where('university_code', '=', university)
-    .where(sql<string>`ltrim(ref, '0')`, '=', ref)
-    .where('ref', 'like', '0%')
-    .executeTakeFirst();
-  return found?.ref ?? null;
+  if (!NUMBER_REF.test(ref)) return null;
+  const { rows } = await sql<{ ref: string | null }>`
+    select min(z.ref) as ref from tech_transfer as z
+    where z.university_code = ${university} and ${withLostZeros('z', sql`${ref}`)}`.execute(db);
+  return rows[0]?.ref ?? null;
 }
 
 /** Problems with a payment written as JSON, against its (locked) contract; `before` is the payment as stored. */
@@ -188,8 +194,8 @@ export async function stagedPaymentProblems(db: Kysely<Database>, rows: string, 
              jsonb_strip_nulls(jsonb_build_object('ref', i.contract_ref, 'university', i.university_code, 'stored', (
                -- A contract that differs only by its leading zeros (sql/0021's index): the file's refs were read as numbers.
                select min(z.ref) from tech_transfer as z
-               where z.university_code = i.university_code and ltrim(z.ref, '0') = i.contract_ref and z.ref like '0%'
-                 and i.contract_ref ~ '^[1-9][0-9]*$'
+               where z.university_code = i.university_code and ${withLostZeros('z', sql`i.contract_ref`)}
+                 and i.contract_ref ~ ${NUMBER_REF.source}
              ))) as params
       from ${staged}
       left join tech_transfer as t on t.university_code = i.university_code and t.ref = i.contract_ref
@@ -351,7 +357,7 @@ export async function lostZeroRefs(
   batch: { universities: readonly unknown[]; refs: readonly unknown[]; lines: readonly number[] },
   keys: string,
 ): Promise<StagedProblems> {
-  const digits = batch.refs.map((ref) => typeof ref === 'string' && /^[1-9][0-9]*$/.test(ref));
+  const digits = batch.refs.map((ref) => typeof ref === 'string' && NUMBER_REF.test(ref));
   if (!digits.includes(true)) return { problems: [], total: 0 };
   const pick = <T>(values: readonly T[]) => values.filter((_, index) => digits[index]);
   const { rows } = await sql<ListedRow>`
@@ -363,7 +369,7 @@ export async function lostZeroRefs(
              jsonb_build_object('ref', k.ref, 'stored', t.ref, 'university', k.university_code) as params
       from k
       inner join ${sql.table(kind)} as t
-        on t.university_code = k.university_code and ltrim(t.ref, '0') = k.ref and t.ref like '0%'
+        on t.university_code = k.university_code and ${withLostZeros('t', sql`k.ref`)}
       where not exists (select 1 from ${sql.table(kind)} as s where s.university_code = k.university_code and s.ref = k.ref)
         and not exists (select 1 from ${sql.table(keys)} as f where f.university_code = t.university_code and f.ref = t.ref)
     )
