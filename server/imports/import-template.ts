@@ -25,6 +25,7 @@ import { sheetName, XLSX_CONTENT_TYPE } from '../csv/xlsx-response.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { VALUE_LABELS } from '../kpi/registry.js';
 import { listFields, listRegions, listUniversities } from '../kpi/references.queries.js';
+import { withoutClock } from './xlsx-zip.js';
 
 export type Lang = 'en' | 'zh';
 export type TemplateFormat = 'xlsx' | 'csv';
@@ -408,7 +409,7 @@ export async function templateWorkbook(kind: FactKind, lang: Lang, codes: Templa
   instructions.addRow([TEMPLATE_WORDS.howTitle[lang]]).font = { bold: true };
   for (const line of TEMPLATE_HOW) instructions.addRow([line[lang]]);
 
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return withoutClock(Buffer.from(await workbook.xlsx.writeBuffer()));
 }
 
 /** The codes a template lists, read from the database: every university, region and field. */

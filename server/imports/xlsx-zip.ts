@@ -41,6 +41,40 @@ const damaged = () => new ZipRefused(said('xlsx_damaged'));
 /** The end-of-central-directory record is in the last 22 bytes plus a comment of at most 64 KB. */
 const EOCD_SEARCH = 22 + 0xffff;
 
+/** Where the end-of-central-directory record starts in `tail` (a zip's last bytes), or -1. */
+function endOfDirectory(tail: Buffer): number {
+  for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) return i;
+  return -1;
+}
+
+/** 1980-01-01 00:00, the first moment a zip header can name, as its DOS date and time fields. */
+const ZIP_EPOCH = { date: (1 << 5) | 1, time: 0 } as const;
+
+/**
+ * The same zip with every entry's modification time set to `ZIP_EPOCH`, in its local header and
+ * in the central directory: a zip written twice from the same content is then the same bytes,
+ * whatever the clock said (the writer stamps each entry with the current time, to two seconds).
+ * Only the headers change; the entries' data and checksums do not. Changes `zip` in place.
+ */
+export function withoutClock(zip: Buffer): Buffer {
+  const tailStart = Math.max(0, zip.length - EOCD_SEARCH);
+  const end = endOfDirectory(zip.subarray(tailStart));
+  if (end === -1) throw damaged();
+  const count = zip.readUInt16LE(tailStart + end + 10);
+  let at = zip.readUInt32LE(tailStart + end + 16);
+  for (let n = 0; n < count; n++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw damaged();
+    const local = zip.readUInt32LE(at + 42);
+    if (zip.readUInt32LE(local) !== 0x04034b50) throw damaged();
+    for (const header of [at + 12, local + 10]) {
+      zip.writeUInt16LE(ZIP_EPOCH.time, header);
+      zip.writeUInt16LE(ZIP_EPOCH.date, header + 2);
+    }
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return zip;
+}
+
 /**
  * A zip file on disk, read from its central directory: its entries can be opened in any order,
  * each one streamed and inflated with its bytes counted (`open`). Nothing is held but the list of
@@ -66,13 +100,7 @@ export class ZipFile {
       const tailLength = Math.min(size, EOCD_SEARCH);
       const tail = Buffer.alloc(tailLength);
       await handle.read(tail, 0, tailLength, size - tailLength);
-      let end = -1;
-      for (let i = tailLength - 22; i >= 0; i--) {
-        if (tail.readUInt32LE(i) === 0x06054b50) {
-          end = i;
-          break;
-        }
-      }
+      const end = endOfDirectory(tail);
       if (end === -1) throw new ZipRefused(said('xlsx_truncated'));
       const count = tail.readUInt16LE(end + 10);
       const directorySize = tail.readUInt32LE(end + 12);
