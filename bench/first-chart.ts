@@ -14,7 +14,7 @@
  * twelve cards, so on the Overview neither it nor Chart.js is loaded until the reader scrolls there,
  * and this bench would wait for it in vain (`--view overview` says so).
  *
- * Usage: npm run bench:first-chart -- [--runs 10] [--warmup 1] [--lang zh|en] [--view by-university] [--pixels] [--reduced-motion]
+ * Usage: npm run bench:first-chart -- [--runs 10] [--warmup 1] [--lang zh|en] [--view universities] [--pixels] [--reduced-motion]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '1' },
     lang: { type: 'string', default: 'zh' },
-    view: { type: 'string', default: 'by-university' },
+    view: { type: 'string', default: 'universities' },
     width: { type: 'string', default: '1280' },
     height: { type: 'string', default: '800' },
     pixels: { type: 'boolean', default: false },
