@@ -30,8 +30,8 @@ const integration = (name: 'pglite' | 'postgres') => ({
     exclude: name === 'postgres' ? ['test/integration/**/*.once.test.ts'] : ['test/integration/**/*.postgres.test.ts'],
     env: { ...TEST_ENV, TEST_DB: name },
     globalSetup: ['test/helpers/global-setup.ts'],
-    // Each file leaves no spool file of its worker behind (uploads, checked rows, downloads).
-    setupFiles: ['test/helpers/spool-left.ts'],
+    // Each file leaves no child process running and no spool file of its worker behind.
+    setupFiles: ['test/helpers/left-behind.ts'],
     // One migrated template per worker, cloned per file: keep the module cache across files.
     isolate: false,
     testTimeout: 60_000,

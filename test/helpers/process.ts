@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -49,12 +49,39 @@ export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): C
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  // Started by a test that fails: stopped at once, so that its server holds no port, data directory
+  // or core while the file's later tests run. Started in a hook, or left by a test that passed
+  // (a server the next test uses), it is stopped when the file ends (stopChildren), if not before.
+  try {
+    onTestFinished(({ task }) => {
+      if (task.result?.state === 'fail') stop(child);
+    });
+  } catch {
+    // not inside a test
+  }
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { process: child, output: () => ({ stdout, stderr }), exited };
+}
+
+/** The children started by runTs that have not exited. */
+const running = new Set<ChildProcess>();
+
+function stop(child: ChildProcess): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** Stops every child that is still running; answers how many there were (test/helpers/left-behind.ts calls it as each file ends). */
+export function stopChildren(): number {
+  const left = [...running];
+  for (const child of left) stop(child);
+  running.clear();
+  return left.length;
 }
 
 /**

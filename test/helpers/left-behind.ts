@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import { stopChildren } from './process.js';
 import { spoolFilesHeld } from './spool-files.js';
 
 /**
- * Every integration file: the spool files this worker made while the file ran (uploads, checked
- * rows, downloads) are gone once it ends. The files of a worker run one after another, so a file
- * left behind is the file's own, or the server's it started: found here, not by a later file.
+ * Every integration file ends with nothing of its own left behind, found here and not by a later
+ * file (a worker runs its files one after another):
+ * - no child process it started (a server, the command line) still running: each is stopped, and
+ *   the file fails if a test left one that way (a test that failed has had its own stopped already);
+ * - no spool file this worker made while the file ran (uploads, checked rows, downloads).
  */
 let before: ReadonlySet<string> = new Set();
 
@@ -13,6 +16,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  expect(stopChildren(), 'child processes this test file left running').toBe(0);
   const left = () => spoolFilesHeld().filter((name) => !before.has(name));
   // A file being removed as the last answer ends has a moment to go.
   for (let waited = 0; left().length > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
