@@ -56,3 +56,32 @@ export type ReportingStep = (typeof REPORTING_STEPS)[number];
 /** A period's status, derived from its last step, its records and its due date. */
 export const PERIOD_STATUSES = ['not_started', 'in_progress', 'submitted', 'returned', 'approved', 'reopened'] as const;
 export type PeriodStatus = (typeof PERIOD_STATUSES)[number];
+
+/** What a message is about: a reminder before a due date, a late period, a submission to review, a return, the commission report, a test. */
+export const MAIL_KINDS = ['due_soon', 'late', 'submitted', 'returned', 'report', 'test'] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+/** A message's state in the outbox (sql/0020_mail_outbox.sql). */
+export const MAIL_STATES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type MailState = (typeof MAIL_STATES)[number];
+
+/** The recipients' language; `both` (Chinese, then English) when it is not known. */
+export const MAIL_LANGS = ['zh', 'en', 'both'] as const;
+export type MailLang = (typeof MAIL_LANGS)[number];
+
+/** How often the commission report goes to its list on its own, beside each submission. */
+export const REPORT_SCHEDULES = ['off', 'monthly', 'quarterly'] as const;
+export type ReportSchedule = (typeof REPORT_SCHEDULES)[number];
+
+/** The tables of the report, as its status names them. */
+export const REPORT_STATUS_TABLES = [
+  'summary',
+  'comparisons',
+  'attainmentByUniversity',
+  'techTransfer',
+  'incubation',
+  'talent',
+  'credits',
+  'national',
+] as const;
+export type ReportStatusTable = (typeof REPORT_STATUS_TABLES)[number];

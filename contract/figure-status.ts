@@ -1,18 +1,12 @@
-import { z } from 'zod';
-
 /**
- * The status of a figure, written once for the server and the client. A figure draws on
+ * The status of a figure, written once for the server and the client (its schema is in kpi.ts:
+ * this module holds no zod, so that the client loads it at no cost to its bundle). A figure draws on
  * university-periods (docs/reporting-cycle.md, "Status of figures"): it is final (`F`) when every one
  * of them is approved, revised (`R`) when one of them was approved and has changed since, else
  * provisional (`P`). `R` outranks `P`, which outranks `F`: a total is as settled as its least settled part.
  */
 export const FIGURE_STATUSES = ['F', 'P', 'R'] as const;
 export type FigureStatus = (typeof FIGURE_STATUSES)[number];
-
-export const FigureStatusSchema = z.enum(FIGURE_STATUSES).meta({
-  description:
-    'F: final (every university-period the figure draws on is approved); P: provisional (one is not, or has not ended); R: revised (one was approved and its records changed since).',
-});
 
 /** Each status's name and the mark shown beside a figure (a symbol, never colour alone). */
 export const FIGURE_STATUS_LABELS: Record<FigureStatus, { en: string; zh: string; symbol: string }> = {

@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import { FigureStatusSchema } from './figure-status.js';
+import { FIGURE_STATUSES } from './figure-status.js';
 import { MEASURE_IDS } from './measure-ids.js';
+
+/** A figure's status (contract/figure-status.ts). */
+export const FigureStatusSchema = z.enum(FIGURE_STATUSES).meta({
+  description:
+    'F: final (every university-period the figure draws on is approved); P: provisional (one is not, or has not ended); R: revised (one was approved and its records changed since).',
+});
 
 /**
  * The answers of the KPI reads (`/aggregate`, `/summary`, `/collaboration`), written once: the

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { FACT_KINDS, PERIOD_STATUSES, TRANSFER_MODES } from './enums.js';
-import { FigureStatusSchema } from './figure-status.js';
-import { UNITS } from './kpi.js';
+import { FACT_KINDS, PERIOD_STATUSES, REPORT_STATUS_TABLES, type ReportStatusTable, TRANSFER_MODES } from './enums.js';
+import { FigureStatusSchema, UNITS } from './kpi.js';
 import { MEASURE_IDS } from './measure-ids.js';
 import { DIMENSION_IDS } from './dimension-ids.js';
 import { BilingualSchema, STANDARD_CODES } from './schemas/meta.js';
@@ -155,19 +154,6 @@ export const NationalBlockSchema = z.strictObject({
   above: z.strictObject({ threshold: z.number(), universities: z.array(z.string()) }),
 });
 export type NationalBlock = z.infer<typeof NationalBlockSchema>;
-
-/** The tables of the report, as its status names them. */
-export const REPORT_STATUS_TABLES = [
-  'summary',
-  'comparisons',
-  'attainmentByUniversity',
-  'techTransfer',
-  'incubation',
-  'talent',
-  'credits',
-  'national',
-] as const;
-export type ReportStatusTable = (typeof REPORT_STATUS_TABLES)[number];
 
 /** A university-period that a report draws on and that is not final. */
 export const NotFinalPeriodSchema = z.strictObject({

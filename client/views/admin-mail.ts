@@ -1,13 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
-import {
-  MAIL_STATES,
-  type MailLog,
-  type MailMessage,
-  type MailSettings,
-  type MailSettingsAnswer,
-  REPORT_SCHEDULES,
-} from '../../contract/schemas/mail';
+import { MAIL_STATES, REPORT_SCHEDULES } from '../../contract/enums';
+import type { MailLog, MailMessage, MailSettings, MailSettingsAnswer } from '../../contract/schemas/mail';
 import { call, endpoints } from '../api';
 import { t } from '../i18n';
 import { formatMoment } from '../lib/dates';

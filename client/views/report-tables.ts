@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { ifDefined } from 'lit-html/directives/if-defined.js';
 import type { MeasureId } from '../../contract/measure-ids';
 import { FIGURE_STATUS_LABELS, type FigureStatus, statusOfAll } from '../../contract/figure-status';
-import { REPORT_STATUS_TABLES, type ReportStatusTable } from '../../contract/report';
+import { REPORT_STATUS_TABLES, type ReportStatusTable } from '../../contract/enums';
 import {
   type ReportKey,
   reportChange,

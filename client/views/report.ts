@@ -11,7 +11,7 @@ import { loadingNote, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import { type BarSpec, ReportCharts } from './report-charts';
 import { revisionsSection } from './report-revisions';
-import type { ReportStatusTable } from '../../contract/report';
+import type { ReportStatusTable } from '../../contract/enums';
 import {
   attainmentTable,
   breakdownTable,

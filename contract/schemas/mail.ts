@@ -2,22 +2,7 @@ import { z } from 'zod';
 import { zodSays } from '../problems.js';
 import { listParameter, ONCE_VALID, wholeNumber } from '../text.js';
 import { EmailSchema } from './auth.js';
-
-/** What a message is about: a reminder before a due date, a late period, a submission to review, a return, the commission report, a test. */
-export const MAIL_KINDS = ['due_soon', 'late', 'submitted', 'returned', 'report', 'test'] as const;
-export type MailKind = (typeof MAIL_KINDS)[number];
-
-/** A message's state in the outbox (sql/0020_mail_outbox.sql). */
-export const MAIL_STATES = ['pending', 'sending', 'sent', 'failed'] as const;
-export type MailState = (typeof MAIL_STATES)[number];
-
-/** The recipients' language; `both` (Chinese, then English) when it is not known. */
-export const MAIL_LANGS = ['zh', 'en', 'both'] as const;
-export type MailLang = (typeof MAIL_LANGS)[number];
-
-/** How often the commission report goes to its list on its own, beside each submission. */
-export const REPORT_SCHEDULES = ['off', 'monthly', 'quarterly'] as const;
-export type ReportSchedule = (typeof REPORT_SCHEDULES)[number];
+import { MAIL_KINDS, MAIL_LANGS, MAIL_STATES, REPORT_SCHEDULES } from '../enums.js';
 
 /**
  * An address mail can go to: the account e-mail rule, and then a dot-atom local part and a domain

@@ -16,7 +16,8 @@ import {
   type TransferMode,
   TRANSFER_MODES,
 } from '../../contract/enums.js';
-import type { MailAttachmentSpec, MailKind, MailLang, MailState } from '../../contract/schemas/mail.js';
+import type { MailKind, MailLang, MailState } from '../../contract/enums.js';
+import type { MailAttachmentSpec } from '../../contract/schemas/mail.js';
 
 /** The fact tables in an order that deletes a row before any it references: payments before their contracts. */
 export const FACT_KINDS_DEPENDENTS_FIRST: readonly FactKind[] = ['payment', ...FACT_KINDS.filter((k) => k !== 'payment')];

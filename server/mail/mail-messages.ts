@@ -1,4 +1,4 @@
-import type { MailKind, MailLang } from '../../contract/schemas/mail.js';
+import type { MailKind, MailLang } from '../../contract/enums.js';
 import type { PeriodStatus } from '../../contract/enums.js';
 import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods.js';
 

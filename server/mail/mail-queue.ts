@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Submission } from '../../contract/schemas/report.js';
-import type { MailLang } from '../../contract/schemas/mail.js';
+import type { MailLang } from '../../contract/enums.js';
 import type { StepListener, TakenStep } from '../cycle/cycle.service.js';
 import type { Database } from '../db/schema.js';
 import type { SubmissionListener } from '../report/report-submissions.js';

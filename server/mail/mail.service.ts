@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { MailLog, MailMessage, MailSettings, MailSettingsAnswer, MailState } from '../../contract/schemas/mail.js';
+import type { MailState } from '../../contract/enums.js';
+import type { MailLog, MailMessage, MailSettings, MailSettingsAnswer } from '../../contract/schemas/mail.js';
 import { type Actor, writeAudit } from '../audit/audit.queries.js';
 import type { Database, MailOutboxRow } from '../db/schema.js';
 import type { Caller } from '../http/route.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import type { MailAttachmentSpec, MailState } from '../../contract/schemas/mail.js';
+import type { MailState } from '../../contract/enums.js';
+import type { MailAttachmentSpec } from '../../contract/schemas/mail.js';
 import type { Database, MailOutboxRow } from '../db/schema.js';
 import type { ComposedMail } from './mail-messages.js';
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { isMailAddress, type MailLang } from '../../contract/schemas/mail.js';
+import type { MailLang } from '../../contract/enums.js';
+import { isMailAddress } from '../../contract/schemas/mail.js';
 import type { Database, Role } from '../db/schema.js';
 
 /** Addresses grouped by the language their accounts read (`both` when an account has not chosen one). */

@@ -4,7 +4,8 @@ import { recordsPerMonth } from '../cycle/cycle.queries.js';
 import { periodStatus } from '../cycle/cycle.service.js';
 import type { Database } from '../db/schema.js';
 import type { DrawnPeriod, FigureStatuses } from '../kpi/figure-status.js';
-import type { NotFinalPeriod, ReportStatus, ReportStatusTable } from './report.types.js';
+import type { ReportStatusTable } from '../../contract/enums.js';
+import type { NotFinalPeriod, ReportStatus } from './report.types.js';
 
 /** The months (`YYYY-MM`) from one day's to another's. */
 function monthsBetween(from: string, to: string): string[] {

@@ -37,16 +37,17 @@ function resolveSpecifier(file: string, specifier: string): string {
 }
 
 /**
- * The project's relative imports of `file`, read from its syntax tree: import and export
- * declarations, `import('…')` calls (at run time) and `import('…').Type` (types only). A specifier
- * is type-only when every import of it is (`import type`, `export type`, all names `type`, a type query).
+ * The project's relative imports of `file` (with `packages`, its imports of packages instead), read
+ * from its syntax tree: import and export declarations, `import('…')` calls (at run time) and
+ * `import('…').Type` (types only). A specifier is type-only when every import of it is (`import
+ * type`, `export type`, all names `type`, a type query).
  */
-function importsOf(file: string): Edge[] {
+function importsOf(file: string, { packages = false } = {}): Edge[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const tree = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const runtime = new Map<string, boolean>();
   const note = (specifier: string, typeOnly: boolean) => {
-    if (specifier.startsWith('.')) runtime.set(specifier, (runtime.get(specifier) ?? false) || !typeOnly);
+    if (specifier.startsWith('.') !== packages) runtime.set(specifier, (runtime.get(specifier) ?? false) || !typeOnly);
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -85,11 +86,43 @@ function importsOf(file: string): Edge[] {
   };
   visit(tree);
   const from = file.split(sep).join('/');
-  return [...runtime].map(([specifier, atRunTime]) => ({ from, to: resolveSpecifier(file, specifier), typeOnly: !atRunTime }));
+  return [...runtime].map(([specifier, atRunTime]) => ({
+    from,
+    to: packages ? specifier : resolveSpecifier(file, specifier),
+    typeOnly: !atRunTime,
+  }));
 }
 
 const FILES = ['server', 'contract', 'client'].flatMap(sourceFiles);
-const EDGES = FILES.flatMap(importsOf);
+const EDGES = FILES.flatMap((file) => importsOf(file));
+
+/**
+ * The first chain of run-time imports from a file of `from/` to a file that imports `pkg` at run
+ * time, for each such file reached (a breadth-first search over the run-time edges).
+ */
+function chainsToPackage(from: string, pkg: string, edges: Edge[], packageEdges: Edge[]): string[] {
+  const importing = new Set(packageEdges.filter((e) => !e.typeOnly && e.to === pkg).map((e) => e.from));
+  const next = new Map<string, string[]>();
+  for (const e of edges) if (!e.typeOnly) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  const chains: string[] = [];
+  const previous = new Map<string, string | undefined>();
+  const queue = [...new Set(edges.map((e) => e.from).filter((f) => f.startsWith(`${from}/`)))].sort();
+  for (const start of queue) previous.set(start, undefined);
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (importing.has(file)) {
+      const chain = [file];
+      while (previous.get(chain[0]!) !== undefined) chain.unshift(previous.get(chain[0]!)!);
+      chains.push([...chain, pkg].join(' → '));
+    }
+    for (const to of next.get(file) ?? []) {
+      if (previous.has(to)) continue;
+      previous.set(to, file);
+      queue.push(to);
+    }
+  }
+  return chains;
+}
 
 /** server/kpi/compile.ts → server/kpi; a file at server/'s top (app.ts, config.ts) is its own node; contract/enums.ts → contract. */
 const folderOf = (path: string): string => {
@@ -172,6 +205,15 @@ describe('the import graph', () => {
   it('when contract/ imports, then it imports nothing from server/ or client/', () => {
     const outward = EDGES.filter((e) => e.from.startsWith('contract/') && !e.to.startsWith('contract/'));
     expect(outward.map((e) => `${e.from} → ${e.to}`)).toEqual([]);
+  });
+
+  it('when client/ loads the contract at run time, then nothing it loads imports zod (the schemas stay out of its bundle)', () => {
+    const packageEdges = FILES.flatMap((file) => importsOf(file, { packages: true }));
+    expect(packageEdges.some((e) => e.from === 'contract/kpi.ts' && e.to === 'zod' && !e.typeOnly)).toBe(true);
+    // The check finds a chain when there is one: a planted import of a schema module.
+    const planted = [...EDGES, { from: 'client/planted.ts', to: 'contract/kpi.ts', typeOnly: false }];
+    expect(chainsToPackage('client', 'zod', planted, packageEdges)).toEqual(['client/planted.ts → contract/kpi.ts → zod']);
+    expect(chainsToPackage('client', 'zod', EDGES, packageEdges)).toEqual([]);
   });
 
   it('when client/ imports from server/, then it imports types only (erased from the bundle)', () => {
