@@ -44,7 +44,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     // Each project's longest files first, so that no long file is left running alone at the end.
-    sequence: { sequencer: LongestFirst },
+    // After-hooks in the reverse order of their registration (vitest's default, written down): a setup
+    // file's afterAll (test/helpers/left-behind.ts) runs after the test file's own.
+    sequence: { sequencer: LongestFirst, hooks: 'stack' },
     projects: [
       {
         extends: true,

@@ -54,23 +54,28 @@ const ZIP_EPOCH = { date: (1 << 5) | 1, time: 0 } as const;
  * The same zip with every entry's modification time set to `ZIP_EPOCH`, in its local header and
  * in the central directory: a zip written twice from the same content is then the same bytes,
  * whatever the clock said (the writer stamps each entry with the current time, to two seconds).
- * Only the headers change; the entries' data and checksums do not. Changes `zip` in place.
+ * Only the headers change; the entries' data and checksums do not. For the zips this server
+ * writes: every header is found and checked before any is changed, and a zip it cannot read
+ * whole (cut, ZIP64) is an error, left as it was. Changes `zip` in place.
  */
 export function withoutClock(zip: Buffer): Buffer {
+  const unreadable = () => new Error('withoutClock: not a whole zip of at most 65,535 entries');
   const tailStart = Math.max(0, zip.length - EOCD_SEARCH);
   const end = endOfDirectory(zip.subarray(tailStart));
-  if (end === -1) throw damaged();
+  if (end === -1) throw unreadable();
   const count = zip.readUInt16LE(tailStart + end + 10);
   let at = zip.readUInt32LE(tailStart + end + 16);
+  const headers: number[] = [];
   for (let n = 0; n < count; n++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw damaged();
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw unreadable();
     const local = zip.readUInt32LE(at + 42);
-    if (zip.readUInt32LE(local) !== 0x04034b50) throw damaged();
-    for (const header of [at + 12, local + 10]) {
-      zip.writeUInt16LE(ZIP_EPOCH.time, header);
-      zip.writeUInt16LE(ZIP_EPOCH.date, header + 2);
-    }
+    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) throw unreadable();
+    headers.push(at + 12, local + 10);
     at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  for (const header of headers) {
+    zip.writeUInt16LE(ZIP_EPOCH.time, header);
+    zip.writeUInt16LE(ZIP_EPOCH.date, header + 2);
   }
   return zip;
 }

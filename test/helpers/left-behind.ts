@@ -16,9 +16,12 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  expect(stopChildren(), 'child processes this test file left running').toBe(0);
+  const children = await stopChildren();
   const left = () => spoolFilesHeld().filter((name) => !before.has(name));
   // A file being removed as the last answer ends has a moment to go.
   for (let waited = 0; left().length > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(left(), 'spool files this test file left behind').toEqual([]);
+  expect({ children, spoolFiles: left() }, 'child processes left running, spool files left behind').toEqual({
+    children: 0,
+    spoolFiles: [],
+  });
 });

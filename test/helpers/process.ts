@@ -56,7 +56,9 @@ export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): C
   // (a server the next test uses), it is stopped when the file ends (stopChildren), if not before.
   try {
     onTestFinished(({ task }) => {
-      if (task.result?.state === 'fail') stop(child);
+      if (task.result?.state !== 'fail') return;
+      stop(child);
+      running.delete(child);
     });
   } catch {
     // not inside a test
@@ -76,11 +78,23 @@ function stop(child: ChildProcess): void {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-/** Stops every child that is still running; answers how many there were (test/helpers/left-behind.ts calls it as each file ends). */
-export function stopChildren(): number {
+/**
+ * Stops every child that is still running and waits until each has exited (at most 10 s), so that
+ * the next file finds its port and data directory free; answers how many there were
+ * (test/helpers/left-behind.ts calls it as each file ends).
+ */
+export async function stopChildren(): Promise<number> {
   const left = [...running];
-  for (const child of left) stop(child);
   running.clear();
+  await Promise.all(
+    left.map((child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      stop(child);
+      return child.exitCode === null && child.signalCode === null
+        ? Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))])
+        : undefined;
+    }),
+  );
   return left.length;
 }
 

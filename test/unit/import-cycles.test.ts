@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -33,7 +33,9 @@ function resolveSpecifier(file: string, specifier: string): string {
     .split(sep)
     .join('/');
   if (path.endsWith('.js')) return `${path.slice(0, -3)}.ts`;
-  return /\.tsx?$/.test(path) ? path : `${path}.ts`;
+  if (/\.tsx?$/.test(path)) return path;
+  // A folder's import ('../i18n') is its index.
+  return existsSync(join(ROOT, `${path}.ts`)) || !existsSync(join(ROOT, path, 'index.ts')) ? `${path}.ts` : `${path}/index.ts`;
 }
 
 /**
@@ -101,12 +103,16 @@ const EDGES = FILES.flatMap((file) => importsOf(file));
  * time, for each such file reached (a breadth-first search over the run-time edges).
  */
 function chainsToPackage(from: string, pkg: string, edges: Edge[], packageEdges: Edge[]): string[] {
-  const importing = new Set(packageEdges.filter((e) => !e.typeOnly && e.to === pkg).map((e) => e.from));
+  const importing = new Set(
+    packageEdges.filter((e) => !e.typeOnly && (e.to === pkg || e.to.startsWith(`${pkg}/`))).map((e) => e.from),
+  );
   const next = new Map<string, string[]>();
   for (const e of edges) if (!e.typeOnly) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
   const chains: string[] = [];
   const previous = new Map<string, string | undefined>();
-  const queue = [...new Set(edges.map((e) => e.from).filter((f) => f.startsWith(`${from}/`)))].sort();
+  // Every file of the folder, whatever it imports (one that imports only packages has no edge here).
+  const files = [...edges, ...packageEdges].map((e) => e.from);
+  const queue = [...new Set(files.filter((f) => f.startsWith(`${from}/`)))].sort();
   for (const start of queue) previous.set(start, undefined);
   while (queue.length > 0) {
     const file = queue.shift()!;
@@ -213,6 +219,9 @@ describe('the import graph', () => {
     // The check finds a chain when there is one: a planted import of a schema module.
     const planted = [...EDGES, { from: 'client/planted.ts', to: 'contract/kpi.ts', typeOnly: false }];
     expect(chainsToPackage('client', 'zod', planted, packageEdges)).toEqual(['client/planted.ts → contract/kpi.ts → zod']);
+    // A file that imports a form of the package and nothing of the project's is found too.
+    const direct = [...packageEdges, { from: 'client/direct.ts', to: 'zod/mini', typeOnly: false }];
+    expect(chainsToPackage('client', 'zod', EDGES, direct)).toEqual(['client/direct.ts → zod']);
     expect(chainsToPackage('client', 'zod', EDGES, packageEdges)).toEqual([]);
   });
 

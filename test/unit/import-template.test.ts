@@ -10,6 +10,7 @@ import {
   VALIDATION_LIMITS,
   validationOf,
 } from '../../server/imports/import-template.js';
+import { withoutClock } from '../../server/imports/xlsx-zip.js';
 import { readWorkbook } from '../helpers/xlsx.js';
 
 /** Many universities with long, hostile names: a list written inline would pass Excel's 255 characters many times over. */
@@ -90,6 +91,19 @@ describe('the import template workbook', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('sets the times of a zip it can read whole, and leaves one it cannot as it was', async () => {
+    const whole = await templateWorkbook('credit', 'en', CODES);
+    // The last entry of the central directory damaged: the entries before it are found, it is not.
+    const damaged = Buffer.from(whole);
+    damaged.writeUInt32LE(0, damaged.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])));
+    const before = Buffer.from(damaged);
+    expect(() => withoutClock(damaged)).toThrow(/not a whole zip/);
+    expect(damaged.equals(before)).toBe(true);
+    // Cut short: no end record.
+    expect(() => withoutClock(Buffer.from(whole.subarray(0, whole.length - 60)))).toThrow(/not a whole zip/);
+    expect(() => withoutClock(Buffer.from('not a zip at all'))).toThrow(/not a whole zip/);
   });
 
   it('as CSV: the header row in the language after a byte-order mark, and nothing else', () => {
