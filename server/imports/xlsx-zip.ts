@@ -47,6 +47,19 @@ function endOfDirectory(tail: Buffer): number {
   return -1;
 }
 
+/**
+ * Where each of a central directory's `count` records starts in `directory` (which may be the whole
+ * zip, read from `start`): each one's signature and fixed part are checked before it is given out.
+ */
+function* directoryRecords(directory: Buffer, start: number, count: number, damaged: () => Error): Generator<number> {
+  let at = start;
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== 0x02014b50) throw damaged();
+    yield at;
+    at += 46 + directory.readUInt16LE(at + 28) + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
+  }
+}
+
 /** 1980-01-01 00:00, the first moment a zip header can name, as its DOS date and time fields. */
 const ZIP_EPOCH = { date: (1 << 5) | 1, time: 0 } as const;
 
@@ -64,14 +77,11 @@ export function withoutClock(zip: Buffer): Buffer {
   const end = endOfDirectory(zip.subarray(tailStart));
   if (end === -1) throw unreadable();
   const count = zip.readUInt16LE(tailStart + end + 10);
-  let at = zip.readUInt32LE(tailStart + end + 16);
   const headers: number[] = [];
-  for (let n = 0; n < count; n++) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw unreadable();
+  for (const at of directoryRecords(zip, zip.readUInt32LE(tailStart + end + 16), count, unreadable)) {
     const local = zip.readUInt32LE(at + 42);
     if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) throw unreadable();
     headers.push(at + 12, local + 10);
-    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }
   for (const header of headers) {
     zip.writeUInt16LE(ZIP_EPOCH.time, header);
@@ -116,15 +126,11 @@ export class ZipFile {
       const directory = Buffer.alloc(directorySize);
       await handle.read(directory, 0, directorySize, directoryOffset);
       const entries = new Map<string, ZipEntry>();
-      let at = 0;
-      for (let n = 0; n < count; n++) {
-        if (at + 46 > directory.length || directory.readUInt32LE(at) !== 0x02014b50) throw damaged();
+      for (const at of directoryRecords(directory, 0, count, damaged)) {
         const method = directory.readUInt16LE(at + 10);
         const compressedSize = directory.readUInt32LE(at + 20);
         const declared = directory.readUInt32LE(at + 24);
         const nameLength = directory.readUInt16LE(at + 28);
-        const extraLength = directory.readUInt16LE(at + 30);
-        const commentLength = directory.readUInt16LE(at + 32);
         const localOffset = directory.readUInt32LE(at + 42);
         if (at + 46 + nameLength > directory.length) throw damaged();
         const name = directory.toString('utf8', at + 46, at + 46 + nameLength);
@@ -132,7 +138,6 @@ export class ZipFile {
           throw new ZipRefused(said('xlsx_zip64'));
         if (localOffset + 30 + compressedSize > size) throw new ZipRefused(said('xlsx_truncated'));
         entries.set(name, { name, method, compressedSize, size: declared, localOffset });
-        at += 46 + nameLength + extraLength + commentLength;
       }
       return new ZipFile(path, size, entries);
     } finally {

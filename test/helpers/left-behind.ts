@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { stopChildren } from './process.js';
 import { spoolFilesHeld } from './spool-files.js';
+import { until } from './until.js';
 
 /**
  * Every integration file ends with nothing of its own left behind, found here and not by a later
@@ -19,7 +20,7 @@ afterAll(async () => {
   const children = await stopChildren();
   const left = () => spoolFilesHeld().filter((name) => !before.has(name));
   // A file being removed as the last answer ends has a moment to go.
-  for (let waited = 0; left().length > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  await until(() => left().length === 0, 'spool files to go', { timeoutMs: 2000, everyMs: 50 }).catch(() => undefined);
   expect({ children, spoolFiles: left() }, 'child processes left running, spool files left behind').toEqual({
     children: 0,
     spoolFiles: [],

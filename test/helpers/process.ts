@@ -87,12 +87,13 @@ export async function stopChildren(): Promise<number> {
   const left = [...running];
   running.clear();
   await Promise.all(
-    left.map((child) => {
+    left.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      stop(child);
-      return child.exitCode === null && child.signalCode === null
-        ? Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))])
-        : undefined;
+      child.kill('SIGKILL');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+      clearTimeout(timer);
     }),
   );
   return left.length;

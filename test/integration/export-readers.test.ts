@@ -9,6 +9,7 @@ import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/datab
 import { spoolFilesHeld } from '../helpers/spool-files.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { until } from '../helpers/until.js';
 
 /**
  * A reader of a CSV export that reads slowly, or not at all, holds no database connection and
@@ -38,14 +39,6 @@ interface Held {
 
 /** The export files of this process on disk (the servers of this file run in it), named or still open. */
 const spoolFiles = (): string[] => spoolFilesHeld('.export');
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Declared on PostgreSQL only (COPY, the bulk pool's two connections): never a test skipped on PGlite. */
 const itOnPostgres: typeof it = TEST_DB === 'postgres' ? it : ((() => undefined) as unknown as typeof it);
@@ -194,7 +187,7 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
       expect(held.status).toBe(200);
       expect(spoolFiles()).toHaveLength(1);
       // The cut is seen on the server: a reader that reads nothing cannot see it until it reads on.
-      await until(() => cut() !== undefined, 'the stalled reader to be cut', 10_000);
+      await until(() => cut() !== undefined, 'the stalled reader to be cut', { timeoutMs: 10_000 });
       // Cut after about a second without progress (the first buffers filled in the first milliseconds).
       expect(cut()!.time - held.wallAt).toBeGreaterThan(900);
       expect(cut()!.time - held.wallAt).toBeLessThan(5000);
@@ -230,7 +223,7 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
         setTimeout(() => socket.resume(), 400);
       });
       socket.write(`GET /api/v1${EXPORT} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${reader.cookie}\r\n\r\n`);
-      await until(() => slow() !== undefined, 'the slow reader to be cut', 15_000);
+      await until(() => slow() !== undefined, 'the slow reader to be cut', { timeoutMs: 15_000 });
       await until(() => spoolFiles().length === 0, 'the export file to be removed');
       expect(received).toBeGreaterThan(0);
       expect(faults()).toEqual([]);

@@ -8,6 +8,7 @@ import { insertFacts, randomFacts } from '../helpers/facts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { until } from '../helpers/until.js';
 
 /** PostgreSQL going away and coming back, through a proxy the test controls. */
 describe('when the database server goes away (postgres)', () => {
@@ -48,14 +49,6 @@ describe('when the database server goes away (postgres)', () => {
       type: response.headers.get('content-type'),
     };
   };
-  const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
-    const started = Date.now();
-    while (!(await check())) {
-      if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return Date.now() - started;
-  };
   const AGGREGATE = '/aggregate?measures=tech_transfer.contracts&by=university';
 
   it('when this process itself is busy past the window (a long computation), then the database is not taken for away', async () => {
@@ -69,7 +62,7 @@ describe('when the database server goes away (postgres)', () => {
       await until(async () => {
         await new Promise((resolve) => setTimeout(resolve, 300));
         return monitor.answering && (await monitor.check());
-      }, 5_000);
+      }, 'the monitor to connect');
       changes.length = 0;
       for (let i = 0; i < 3; i++) {
         // A probe goes out, then the event loop is held for longer than the window: the answer
@@ -85,7 +78,7 @@ describe('when the database server goes away (postgres)', () => {
       await monitor.stop();
       // The app's own monitor reaches the database through the proxy, which runs in this process and
       // was held too: it may have taken the database for away. It comes back by itself.
-      await until(async () => (await timed('/health')).status === 200, 10_000);
+      await until(async () => (await timed('/health')).status === 200, 'health', { timeoutMs: 10_000, everyMs: 100 });
     }
   });
 
@@ -107,7 +100,7 @@ describe('when the database server goes away (postgres)', () => {
       expect(answer.ms).toBeLessThan(5000);
     }
     proxy.restore();
-    await until(async () => (await timed('/health')).status === 200, 10_000);
+    await until(async () => (await timed('/health')).status === 200, 'health', { timeoutMs: 10_000, everyMs: 100 });
     expect((await timed(AGGREGATE)).status).toBe(200);
     expect((await timed('/summary')).status).toBe(200);
   });
@@ -120,7 +113,7 @@ describe('when the database server goes away (postgres)', () => {
     expect(during.ms).toBeLessThan(5000);
     expect((await timed('/health')).status).toBe(503);
     proxy.restore();
-    await until(async () => (await timed('/health')).status === 200, 10_000);
+    await until(async () => (await timed('/health')).status === 200, 'health', { timeoutMs: 10_000, everyMs: 100 });
     expect((await timed(`${AGGREGATE}&from=2023-01-01`)).status).toBe(200);
   });
 

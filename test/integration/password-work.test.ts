@@ -4,6 +4,7 @@ import { PASSWORD_HASH_LOG2N } from '../../server/config.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES, TEST_PASSWORD } from '../helpers/users.js';
+import { until } from '../helpers/until.js';
 
 const login = (server: TestServer, email: string, password: string, address: string) =>
   server.fetch('/api/v1/auth/login', {
@@ -13,13 +14,12 @@ const login = (server: TestServer, email: string, password: string, address: str
   });
 
 /** Waits until the gate holds `active` hashes and `waiting` more; the test's requests get there in their own time. */
-async function until(work: PasswordWork, active: number, waiting: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (work.active !== active || work.waiting !== waiting) {
-    if (Date.now() > deadline) throw new Error(`the gate holds ${work.active} + ${work.waiting}, not ${active} + ${waiting}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const holds = (work: PasswordWork, active: number, waiting: number) =>
+  until(
+    () => work.active === active && work.waiting === waiting,
+    () => `the gate to hold ${active} + ${waiting} (it holds ${work.active} + ${work.waiting})`,
+    { timeoutMs: 20_000, everyMs: 5 },
+  );
 
 describe(`one gate for all password hashing (${TEST_DB})`, () => {
   let database: TestDatabase;
@@ -48,11 +48,11 @@ describe(`one gate for all password hashing (${TEST_DB})`, () => {
     const admin = await Client.signIn(server, IDENTITIES.admin.email);
     // Wrong guesses from addresses of their own, so that no per-address turn-taking holds them back.
     const guesses = [login(server, IDENTITIES.leadership.email, 'wrong password 1', '192.0.2.1')];
-    await until(work, 1, 0);
+    await holds(work, 1, 0);
     guesses.push(login(server, IDENTITIES.leadership.email, 'wrong password 2', '192.0.2.2'));
-    await until(work, 1, 1);
+    await holds(work, 1, 1);
     const owner = login(server, IDENTITIES.stewardUSST.email, TEST_PASSWORD, '198.51.100.5');
-    await until(work, 1, 2);
+    await holds(work, 1, 2);
 
     const started = performance.now();
     const refused = await login(server, IDENTITIES.leadership.email, 'wrong password 3', '192.0.2.3');

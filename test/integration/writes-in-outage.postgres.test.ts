@@ -7,6 +7,7 @@ import { insertFacts, randomFacts } from '../helpers/facts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
+import { until } from '../helpers/until.js';
 
 /**
  * A write answered 503 is never applied, and one applied is never answered 503: PostgreSQL reached
@@ -40,24 +41,17 @@ describe('when the network to the database stalls during a write (postgres)', ()
     await direct.close();
   });
 
-  const until = async (check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  };
   /** The network is back and nothing of this database is left in a transaction: what was to commit has. */
   const settle = async () => {
-    await until(async () => (await server.fetch('/api/v1/health')).status === 200, 10_000, 'health');
+    await until(async () => (await server.fetch('/api/v1/health')).status === 200, 'health', { timeoutMs: 10_000 });
     await until(
       async () =>
         (
           await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
             where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null`.execute(direct.db)
         ).rows[0]!.n === 0,
-      10_000,
       'open transactions',
+      { timeoutMs: 10_000 },
     );
     await database.changes.ready(10_000);
   };
@@ -161,7 +155,7 @@ describe('when the network to the database stalls during a write (postgres)', ()
 
   it('when it stalls with the COMMIT sent and the network then delivers it, then the write waits for the outcome and answers success: applied and answered 2xx', async () => {
     const pending = stalledAt(COMMIT, () => admin.post('/records/credit', credit('LATE-ONE')));
-    await until(() => database.availability!.available === false, 5000, 'the monitor to see the stall');
+    await until(() => database.availability!.available === false, 'the monitor to see the stall');
     // The COMMIT's outcome is not known yet: no answer may go out.
     await new Promise((resolve) => setTimeout(resolve, 300));
     proxy.resume();
@@ -174,7 +168,7 @@ describe('when the network to the database stalls during a write (postgres)', ()
   it('when it stalls with the COMMIT sent and the network drops it, then the write is answered 503 and is not applied', async () => {
     const before = await audits();
     const pending = stalledAt(COMMIT, () => admin.post('/records/credit', credit('LOST-ONE')));
-    await until(() => database.availability!.available === false, 5000, 'the monitor to see the stall');
+    await until(() => database.availability!.available === false, 'the monitor to see the stall');
     proxy.restore();
     const answer = await pending;
     await settle();
@@ -217,7 +211,7 @@ describe('when the network to the database stalls during a write (postgres)', ()
       }
       return up;
     });
-    await until(() => stalledAtMs > 0, 5000, 'a probe');
+    await until(() => stalledAtMs > 0, 'a probe');
     spy.mockRestore();
     let lastFromMemory = 0;
     let firstNot = 0;
