@@ -184,7 +184,7 @@ const verdict = (ok: boolean): string => (ok ? 'pass' : 'FAIL');
 async function main(): Promise<void> {
   if (!chromiumInstalled()) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`);
   await withDemoDashboard('alliance-bench-client-', async ({ server, distDir, cookie }) => {
-    const browser = await launchChromium();
+    const browser = await launchChromium(CHROMIUM_PATH);
     try {
       const mark = clientMarksFirstChart(distDir);
       const timing: Timing = { mark, pixels: values.pixels || !mark };

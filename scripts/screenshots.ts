@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDemoDashboard } from '../bench/demo-dashboard.js';
 import { DEMO_PASSWORD } from '../server/auth/demo-accounts.js';
-import { launchChromium } from '../test/e2e/chromium.js';
+import { CHROMIUM_PATH, launchChromium } from '../test/e2e/chromium.js';
 import { drawEveryChart } from '../test/e2e/harness.js';
 import { sessionCookie } from '../test/helpers/users.js';
 
@@ -55,7 +55,7 @@ const SHOTS: Shot[] = [
 
 await withDemoDashboard('alliance-screenshots-', async ({ server }) => {
   mkdirSync(OUT, { recursive: true });
-  const browser = await launchChromium();
+  const browser = await launchChromium(CHROMIUM_PATH);
   try {
     for (const shot of SHOTS) {
       const login = await server.fetch('/api/v1/auth/login', {
