@@ -16,12 +16,12 @@
  *
  * Usage: npm run bench:first-chart -- [--runs 10] [--warmup 1] [--lang zh|en] [--view universities] [--pixels] [--reduced-motion]
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_PATH, chromiumInstalled, launchChromium } from '../test/e2e/chromium.js';
+import { CHROMIUM_PATH, launchChromium } from '../test/e2e/chromium.js';
 import { withDemoDashboard } from './demo-dashboard.js';
 
 const TARGET_MS = 1500;
@@ -182,7 +182,7 @@ const ms = (value: number): string => `${Math.round(value)} ms`;
 const verdict = (ok: boolean): string => (ok ? 'pass' : 'FAIL');
 
 async function main(): Promise<void> {
-  if (!chromiumInstalled()) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`);
   await withDemoDashboard('alliance-bench-client-', async ({ server, distDir, cookie }) => {
     const browser = await launchChromium(CHROMIUM_PATH);
     try {

@@ -51,10 +51,10 @@ function endOfDirectory(tail: Buffer): number {
  * Where each of a central directory's `count` records starts in `directory` (which may be the whole
  * zip, read from `start`): each one's signature and fixed part are checked before it is given out.
  */
-function* directoryRecords(directory: Buffer, start: number, count: number, damaged: () => Error): Generator<number> {
+function* directoryRecords(directory: Buffer, start: number, count: number, fail: () => Error): Generator<number> {
   let at = start;
   for (let n = 0; n < count; n++) {
-    if (at + 46 > directory.length || directory.readUInt32LE(at) !== 0x02014b50) throw damaged();
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== 0x02014b50) throw fail();
     yield at;
     at += 46 + directory.readUInt16LE(at + 28) + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
   }

@@ -1,6 +1,7 @@
 /**
- * The browser everything here drives (the report's PDF, the browser tests, the first-chart
- * benchmark): Debian's Chromium, never a downloaded one. `CHROMIUM_PATH` names another installed build.
+ * The browser the report's PDF is printed with (and the first-chart benchmark and the screenshots
+ * drive): Debian's Chromium, never a downloaded one. `CHROMIUM_PATH` names another installed build.
+ * The browser tests drive Debian's headless shell of it where installed (test/e2e/chromium.ts).
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 

@@ -14,13 +14,13 @@ const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
  * Chromium the report prints with; `E2E_CHROMIUM_PATH` names another. The shell is built from the
  * same source as /usr/bin/chromium, at the same version (the packages are released together): the
  * same Blink lays out, paints and prints the same pages, without the windowing browser around it,
- * for about a third of the processor time (docs/benchmarks.md). The report the server prints in
+ * for about a third of the processor time (docs/performance.md). The report the server prints in
  * these tests is still printed by `CHROMIUM_PATH`.
  */
-export const E2E_CHROMIUM_PATH =
-  process.env.E2E_CHROMIUM_PATH || (existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : CHROMIUM_PATH);
+export const E2E_CHROMIUM_PATH = process.env.E2E_CHROMIUM_PATH || (existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : CHROMIUM_PATH);
 
-export const CHROMIUM_MISSING_HINT = 'Chromium not found: apt-get install -y chromium chromium-headless-shell fonts-noto-cjk (the browser tests are skipped)';
+export const CHROMIUM_MISSING_HINT =
+  'Chromium not found: apt-get install -y chromium chromium-headless-shell fonts-noto-cjk (the browser tests are skipped)';
 
 /** Whether the browser tests can run: the report's Chromium, and the browser they drive. */
 export function chromiumInstalled(): boolean {

@@ -21,7 +21,7 @@
  * });
  * ```
  *
- * - `describeBrowser`: `describe`, or `describe.skip` when /usr/bin/chromium is missing (the run
+ * - `describeBrowser`: `describe`, or `describe.skip` when a Chromium is missing (test/e2e/chromium.ts; the run
  *   prints the hint once; CI refuses a run with skipped tests).
  * - `startDashboard(options?)`: per test file, in `beforeAll`. A PGlite database of its own (a clone
  *   of one the worker wrote once) holding the demo data (seed 42, 5,000 records, as of today) and

@@ -58,7 +58,6 @@ export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): C
     onTestFinished(({ task }) => {
       if (task.result?.state !== 'fail') return;
       stop(child);
-      running.delete(child);
     });
   } catch {
     // not inside a test
@@ -74,8 +73,11 @@ export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): C
 /** The children started by runTs that have not exited. */
 const running = new Set<ChildProcess>();
 
-function stop(child: ChildProcess): void {
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+/** Kills the child if it is still running; answers whether it was. */
+function stop(child: ChildProcess): boolean {
+  const runningStill = child.exitCode === null && child.signalCode === null;
+  if (runningStill) child.kill('SIGKILL');
+  return runningStill;
 }
 
 /**
@@ -88,9 +90,8 @@ export async function stopChildren(): Promise<number> {
   running.clear();
   await Promise.all(
     left.map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (!stop(child)) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
       clearTimeout(timer);

@@ -8,6 +8,7 @@ import { spoolFilesHeld } from '../helpers/spool-files.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 import { readWorkbook } from '../helpers/xlsx.js';
+import { until } from '../helpers/until.js';
 
 /**
  * A client that leaves in the middle of a download or an upload is no fault of the server's: the
@@ -46,13 +47,9 @@ describe(`clients that leave midway, in the log (${TEST_DB})`, () => {
 
   /** Waits until a line about the request to `url` with this message is logged. */
   async function logged(url: string, message: RegExp): Promise<LogLine> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const line = lines.find((l) => l.req?.url === url && message.test(l.msg));
-      if (line) return line;
-      if (Date.now() > deadline) throw new Error(`nothing logged of ${url} matching ${message}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const line = () => lines.find((l) => l.req?.url === url && message.test(l.msg));
+    await until(() => line() !== undefined, `a line logged of ${url} matching ${message}`, { timeoutMs: 10_000 });
+    return line()!;
   }
   /** pino-http's line: the response is over, one way or another. */
   const over = (url: string) => logged(url, /^request (aborted|completed|errored)$/);

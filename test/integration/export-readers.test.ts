@@ -288,17 +288,19 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
           await locker.query('lock table credit in access exclusive mode');
           const pending = admin.get(address);
           let pid: number | undefined;
-          const deadline = performance.now() + 10_000;
-          while (pid === undefined && performance.now() < deadline) {
-            // Inside a transaction the activity view is a snapshot taken at its first read: take a new one.
-            await locker.query('select pg_stat_clear_snapshot()');
-            const { rows } = await locker.query<{ pid: number }>(
-              `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-            );
-            pid = rows[0]?.pid;
-            if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
-          }
-          expect(pid).toBeDefined();
+          await until(
+            async () => {
+              // Inside a transaction the activity view is a snapshot taken at its first read: take a new one.
+              await locker.query('select pg_stat_clear_snapshot()');
+              const { rows } = await locker.query<{ pid: number }>(
+                `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+              );
+              pid = rows[0]?.pid;
+              return pid !== undefined;
+            },
+            'the export to wait on the lock',
+            { timeoutMs: 10_000 },
+          );
           await locker.query('select pg_terminate_backend($1)', [pid]);
           await locker.query('rollback');
           const response = await pending;

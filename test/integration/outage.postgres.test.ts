@@ -59,10 +59,14 @@ describe('when the database server goes away (postgres)', () => {
     monitor.start();
     try {
       // Connected and answering (a check while the first probe is still out answers at once).
-      await until(async () => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return monitor.answering && (await monitor.check());
-      }, 'the monitor to connect');
+      await until(
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return monitor.answering && (await monitor.check());
+        },
+        'the monitor to connect',
+        { everyMs: 100 },
+      );
       changes.length = 0;
       for (let i = 0; i < 3; i++) {
         // A probe goes out, then the event loop is held for longer than the window: the answer
