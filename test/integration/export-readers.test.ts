@@ -301,6 +301,7 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
             'the export to wait on the lock',
             { timeoutMs: 10_000 },
           );
+          expect(pid).toBeDefined();
           await locker.query('select pg_terminate_backend($1)', [pid]);
           await locker.query('rollback');
           const response = await pending;

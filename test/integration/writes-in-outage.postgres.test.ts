@@ -43,7 +43,7 @@ describe('when the network to the database stalls during a write (postgres)', ()
 
   /** The network is back and nothing of this database is left in a transaction: what was to commit has. */
   const settle = async () => {
-    await until(async () => (await server.fetch('/api/v1/health')).status === 200, 'health', { timeoutMs: 10_000 });
+    await until(async () => (await server.fetch('/api/v1/health')).status === 200, 'health', { timeoutMs: 10_000, everyMs: 25 });
     await until(
       async () =>
         (
@@ -51,7 +51,7 @@ describe('when the network to the database stalls during a write (postgres)', ()
             where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null`.execute(direct.db)
         ).rows[0]!.n === 0,
       'open transactions',
-      { timeoutMs: 10_000 },
+      { timeoutMs: 10_000, everyMs: 25 },
     );
     await database.changes.ready(10_000);
   };
@@ -155,7 +155,7 @@ describe('when the network to the database stalls during a write (postgres)', ()
 
   it('when it stalls with the COMMIT sent and the network then delivers it, then the write waits for the outcome and answers success: applied and answered 2xx', async () => {
     const pending = stalledAt(COMMIT, () => admin.post('/records/credit', credit('LATE-ONE')));
-    await until(() => database.availability!.available === false, 'the monitor to see the stall');
+    await until(() => database.availability!.available === false, 'the monitor to see the stall', { everyMs: 25 });
     // The COMMIT's outcome is not known yet: no answer may go out.
     await new Promise((resolve) => setTimeout(resolve, 300));
     proxy.resume();
@@ -168,7 +168,7 @@ describe('when the network to the database stalls during a write (postgres)', ()
   it('when it stalls with the COMMIT sent and the network drops it, then the write is answered 503 and is not applied', async () => {
     const before = await audits();
     const pending = stalledAt(COMMIT, () => admin.post('/records/credit', credit('LOST-ONE')));
-    await until(() => database.availability!.available === false, 'the monitor to see the stall');
+    await until(() => database.availability!.available === false, 'the monitor to see the stall', { everyMs: 25 });
     proxy.restore();
     const answer = await pending;
     await settle();
@@ -211,7 +211,7 @@ describe('when the network to the database stalls during a write (postgres)', ()
       }
       return up;
     });
-    await until(() => stalledAtMs > 0, 'a probe');
+    await until(() => stalledAtMs > 0, 'a probe', { everyMs: 25 });
     spy.mockRestore();
     let lastFromMemory = 0;
     let firstNot = 0;
