@@ -2,7 +2,16 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import { inject } from 'vitest';
+import type { ChangeFeed } from '../../server/db/change-feed.js';
 import { connectDatabase, quoteIdentifier, type DatabaseHandle, type DatabaseKind } from '../../server/db/connect.js';
 import { migrateToLatest } from '../../server/db/migrate.js';
 import { databaseUrl } from './global-setup.js';
@@ -68,7 +77,67 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
   // the outage tests, which connect on their own, keep production's.
   const probeWindowMs = Number(process.env.DATABASE_PROBE_WINDOW_MS) || undefined;
   const handle = await connectDatabase({ databaseUrl: url, poolSize: 5, ...(probeWindowMs ? { probeWindowMs } : {}) });
-  return { ...handle, url };
+  const watch = new WriteWatch(handle.changes);
+  return { ...handle, db: handle.db.withPlugin(watch), bulk: handle.bulk.withPlugin(watch), url };
+}
+
+/** Statements that may write: the rest only read. */
+const WRITES = new Set<RootOperationNode['kind']>([
+  'InsertQueryNode',
+  'UpdateQueryNode',
+  'DeleteQueryNode',
+  'MergeQueryNode',
+  'RawNode',
+]);
+/** Writes counted per change feed (that is, per database handle, however often the handle is spread). */
+const watches = new WeakMap<ChangeFeed, WriteWatch>();
+
+/**
+ * Why a test's request could see the database as it was before the test's own write (auth.test
+ * did, once in a CI run): on PostgreSQL the server answers from memory (remembered sessions,
+ * stored answers) while its change feed is settled, and hears a write made outside a request
+ * (a test's `database.db.updateTable(…)`, like another process's) when PostgreSQL delivers the
+ * write's notification to the feed's own connection: usually before the next request is read, but
+ * on a loaded machine a request can come first. The test server therefore waits, before each
+ * request, until the feed has heard every write made through a test database since the last wait.
+ * The server's own writes are counted too (the same handle); waiting after them costs a few
+ * milliseconds and changes nothing. PGlite delivers its notifications as the statement returns.
+ */
+class WriteWatch implements KyselyPlugin {
+  #writes = 0;
+  #heard = 0;
+
+  constructor(private readonly feed: ChangeFeed) {
+    watches.set(feed, this);
+  }
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (WRITES.has(args.node.kind)) this.#writes++;
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+
+  /**
+   * Resolves once the feed has heard every write counted so far: the marker it sends itself is
+   * delivered after every notification committed before it. An unsettled feed keeps nothing in
+   * memory (the server asks the database), so there is nothing to wait for; nor is there past
+   * two seconds, when the request goes ahead and the test judges what it gets.
+   */
+  async heard(): Promise<void> {
+    if (this.#heard === this.#writes || !this.feed.settled) return;
+    this.#heard = this.#writes;
+    this.feed.hold()();
+    const deadline = Date.now() + 2000;
+    while (!this.feed.settled && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** Before a request: resolves once the server can have heard every write made through `database` (see WriteWatch). */
+export function heardWrites(database: DatabaseHandle): Promise<void> {
+  return watches.get(database.changes)?.heard() ?? Promise.resolve();
 }
 
 const preparedPglite = new Map<string, Promise<{ source: PGlite; value: unknown }>>();

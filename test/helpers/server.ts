@@ -5,6 +5,7 @@ import { type App, type AppDependencies, createApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { DatabaseHandle } from '../../server/db/connect.js';
 import { createLogger } from '../../server/logger.js';
+import { heardWrites } from './database.js';
 
 export interface TestServer {
   url: string;
@@ -37,7 +38,10 @@ export async function startTestServer(
     url,
     app,
     config,
-    fetch: (path, init) => fetchOnce(`${url}${path}`, init),
+    fetch: async (path, init) => {
+      await heardWrites(database);
+      return fetchOnce(`${url}${path}`, init);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
