@@ -47,6 +47,10 @@ export default defineConfig({
     // After-hooks in the reverse order of their registration (vitest's default, written down): a setup
     // file's afterAll (test/helpers/left-behind.ts) runs after the test file's own.
     sequence: { sequencer: LongestFirst, hooks: 'stack' },
+    // What a test waits for to happen in the background (an announcement heard, a file removed, a
+    // place given back, a page redrawn) may take seconds on a loaded two-core machine, where one
+    // request can: a poll gives it 10 s instead of vitest's 1 s. Tests measure no latency (bench/ does).
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,

@@ -403,7 +403,7 @@ async function describeView(page: Page): Promise<string> {
 }
 
 /** Whether the first canvas matching `selector` has drawn pixels; polls each frame for up to `timeout` ms. */
-export async function canvasHasPixels(page: Page, selector: string, { timeout = 2000 } = {}): Promise<boolean> {
+export async function canvasHasPixels(page: Page, selector: string, { timeout = ACTION_TIMEOUT_MS } = {}): Promise<boolean> {
   const canvas = page.locator(selector).first();
   await canvas.waitFor({ state: 'attached' });
   // A chart is drawn when it comes near the screen, as for a person who scrolls to it.

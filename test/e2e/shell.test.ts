@@ -118,7 +118,7 @@ describeBrowser('the shell: sign-in, header, navigation, language', () => {
     await page.waitForTimeout(500);
     const chartModule = (list: string[]) => list.filter((path) => /\/charts-[\w-]+\.js$/.test(path));
     expect(chartModule(scripts)).toEqual([]);
-    expect(await canvasHasPixels(page, '[data-figure="headline"] canvas', { timeout: 5000 })).toBe(true);
+    expect(await canvasHasPixels(page, '[data-figure="headline"] canvas')).toBe(true);
     expect(chartModule(scripts)).toHaveLength(1);
     tab.expectNoErrors();
   });

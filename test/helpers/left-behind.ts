@@ -20,7 +20,7 @@ afterAll(async () => {
   const children = await stopChildren();
   const left = () => spoolFilesHeld().filter((name) => !before.has(name));
   // A file being removed as the last answer ends has a moment to go.
-  await until(() => left().length === 0, 'spool files to go', { timeoutMs: 2000, everyMs: 50 }).catch(() => undefined);
+  await until(() => left().length === 0, 'spool files to go', { everyMs: 50 }).catch(() => undefined);
   expect({ children, spoolFiles: left() }, 'child processes left running, spool files left behind').toEqual({
     children: 0,
     spoolFiles: [],

@@ -8,7 +8,7 @@ import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 // What is cached per data version (ETags, the member list, the data's date range) must follow
 // writes made outside the application too: a trigger bumps the version on every write statement,
 // and announces it (sql/0012); the server hears it milliseconds after the commit.
-const HEARD = { timeout: 1000, interval: 2 };
+const HEARD = { interval: 2 };
 describe(`caches keyed by the data version (${TEST_DB})`, () => {
   let database: TestDatabase;
   let server: TestServer;

@@ -146,7 +146,7 @@ describe(`the import budget (${TEST_DB})`, () => {
           await response.arrayBuffer();
           return response.status === 503 ? response.headers.get('retry-after') : null;
         },
-        { timeout: 5000, interval: 50 },
+        { interval: 50 },
       )
       .toBe('30');
     const refused = await steward.post('/imports/credit?dryRun=true', body);
@@ -155,7 +155,7 @@ describe(`the import budget (${TEST_DB})`, () => {
     expect((await refused.json()).detail).toMatch(/Too many uploads at once/);
     // The slow one finishes, and its place is free again.
     slow.write(body.slice(20));
-    await expect.poll(() => slowAnswer.split('\r\n')[0], { timeout: 5000 }).toBe('HTTP/1.1 200 OK');
+    await expect.poll(() => slowAnswer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
     slow.destroy();
     const after = await steward.post('/imports/credit?dryRun=true', body);
     expect(after.status).toBe(200);

@@ -167,7 +167,7 @@ describe(`uploads cut off at every stage (${TEST_DB})`, () => {
       expect(status).toMatch(/^HTTP\/1\.1 400 |^closed$/);
       const health = await server.fetch('/api/v1/health');
       expect(health.status).toBe(200);
-      await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+      await expect.poll(leftovers).toEqual([]);
     });
   }
 
@@ -181,10 +181,8 @@ describe(`uploads cut off at every stage (${TEST_DB})`, () => {
       expect(status).toMatch(/^HTTP\/1\.1 (200|400|429) |^closed$/);
     }
     // Whatever the last one left behind a moment ago, nothing stays held.
-    await expect
-      .poll(() => answerStatus(steward.post('/imports/credit?dryRun=true', CSV)), { timeout: 5000, interval: 50 })
-      .toBe(200);
-    await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+    await expect.poll(() => answerStatus(steward.post('/imports/credit?dryRun=true', CSV)), { interval: 50 }).toBe(200);
+    await expect.poll(leftovers).toEqual([]);
   });
 
   it('when the cut-off uploads are over, then a whole upload in either content type is still checked as usual', async () => {
@@ -257,7 +255,7 @@ describe(`uploads cut off at every stage (${TEST_DB})`, () => {
       expect(problem.errors, name).toEqual([expect.objectContaining({ path: `body.${name}`, code: 'not_a_part' })]);
     }
     expect(await count()).toBe(before);
-    await expect.poll(leftovers, { timeout: 2000 }).toEqual([]);
+    await expect.poll(leftovers).toEqual([]);
   });
 });
 
