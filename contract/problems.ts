@@ -34,6 +34,15 @@ const FREQUENCY_ZH: Record<string, string> = { month: '月', quarter: '季度', 
 const PERIOD_STATUS_ZH: Record<string, string> = Object.fromEntries(
   Object.entries(PERIOD_STATUS_LABELS).map(([status, label]) => [status, label.zh]),
 );
+/** What a budget of the server admits (server/http/gate.ts), named in both languages for `too_busy`. */
+export const BUSY_WORK = {
+  uploads: { en: 'uploads', zh: '上传' },
+  imports: { en: 'imports', zh: '导入' },
+  'report prints': { en: 'report prints', zh: '报告打印' },
+  downloads: { en: 'downloads', zh: '下载' },
+  'downloads being written': { en: 'downloads being written', zh: '正在生成的下载' },
+} as const;
+export type BusyWork = keyof typeof BUSY_WORK;
 const roleZh = (role: string): string => ROLE_ZH[role] ?? role;
 const plural = (n: number, word: string): string => `${word}${n === 1 ? '' : 's'}`;
 const count = (n: number): string => n.toLocaleString('en');
@@ -949,9 +958,9 @@ export const PROBLEMS = {
     (p) => `Something went wrong on our side. Quote request id ${p.requestId} when you report it.`,
     (p) => `服务器出错。报告问题时请提供请求编号 ${p.requestId}。`,
   ),
-  too_busy: entry<{ what: string; running: number; waiting: number }>(
-    (p) => `Too many ${p.what} at once (${p.running} running, ${p.waiting} waiting); try again shortly.`,
-    (p) => `同时进行的${p.what === 'uploads' ? '上传' : p.what === 'imports' ? '导入' : p.what}过多（${p.running} 个进行中，${p.waiting} 个等待中）；请稍后再试。`,
+  too_busy: entry<{ what: BusyWork; running: number; waiting: number }>(
+    (p) => `Too many ${BUSY_WORK[p.what].en} at once (${p.running} running, ${p.waiting} waiting); try again shortly.`,
+    (p) => `同时进行的${BUSY_WORK[p.what].zh}过多（${p.running} 个进行中，${p.waiting} 个等待中）；请稍后再试。`,
   ),
   period_before_members: entry<{ period: string; first: string }>(
     (p) => `No university had joined the alliance by the end of ${p.period} (the first joined on ${p.first}).`,
@@ -1220,6 +1229,10 @@ export const PROBLEMS = {
   client_left_import: entry(
     () => 'The client went away before the import was done.',
     () => '导入完成前客户端已断开。',
+  ),
+  printing_already: entry(
+    () => 'This account is printing a report already; wait for it to arrive before asking for another.',
+    () => '此账号已有一份报告正在打印；请等其完成后再请求另一份。',
   ),
   sending_files: entry<{ count: number }>(
     (p) => `This account is sending ${p.count} files already; wait for one of them to arrive before sending another.`,

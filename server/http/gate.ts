@@ -1,3 +1,4 @@
+import type { BusyWork } from '../../contract/problems.js';
 import { ServiceUnavailable, said } from '../lib/problems.js';
 
 /**
@@ -11,8 +12,8 @@ export class Gate {
   readonly #waiting: Array<{ admit: () => void; timer: NodeJS.Timeout }> = [];
 
   constructor(
-    /** What the gate admits, for the message: "imports", "uploads". */
-    readonly what: string,
+    /** What the gate admits, for the message (named in both languages there). */
+    readonly what: BusyWork,
     readonly slots: number,
     readonly queue: number,
     /** How long a waiting request waits at most before it is told to come back. */

@@ -79,6 +79,8 @@ export function reportRoutes(
     route(endpoints.report, {
       access: 'signed_in',
       cached: true,
+      // format=pdf: 429 while the account's own print is under way (report-printer.ts).
+      problems: [429],
       summary:
         'The commission report of a period (period=2024, 2024-H1 or 2024-Q3): every table, definitions, the data’s as-of time and the records behind each figure, with the SHA-256 of its canonical JSON; format=csv&table=… downloads one table, format=xlsx the whole report as one workbook (cover, definitions, a sheet per table).',
       query: ReportQuerySchema,
@@ -114,6 +116,7 @@ export function reportRoutes(
     }),
     route(endpoints.submission, {
       access: 'signed_in',
+      problems: [404, 429],
       summary:
         'A submitted report exactly as submitted, the report as it would be today (its digest), the revisions since submission with the figures each moves, and every figure that differs; format=csv&table=… downloads a table as submitted, format=xlsx the whole report as submitted, as one workbook. A revision is `audit` (with the audit entry: subject, record before and after, editor) for admin and leadership, and for a steward on its own university’s records; otherwise `figures` (when, what kind of change, which figures move and by how much), never records or editors.',
       params: SubmissionParamsSchema,
