@@ -534,6 +534,11 @@ export const PROBLEMS = {
     () => 'This is an Excel binary workbook (.xlsb), which is not read: save it as an Excel Workbook (.xlsx) or as CSV UTF-8, and import that.',
     () => '这是 Excel 二进制工作簿（.xlsb），无法读取：请另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8”后再导入。',
   ),
+  sent_as_xlsx_not_zip: entry(
+    () =>
+      'This file was sent as an Excel workbook (.xlsx), but it is not one (a workbook is a zip file, and this is not): in Excel, save it as an Excel Workbook (.xlsx) or as CSV UTF-8, and import that.',
+    () => '此文件以 Excel 工作簿（.xlsx）发送，但并不是工作簿（工作簿是 zip 文件，此文件不是）：请在 Excel 中另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8”后再导入。',
+  ),
   xlsx_not_workbook: entry(
     () => 'This is a zip file but not an Excel workbook (it has no xl/workbook.xml): import a CSV, or an .xlsx saved by Excel.',
     () => '这是 zip 文件，但不是 Excel 工作簿（没有 xl/workbook.xml）：请导入 CSV，或由 Excel 保存的 .xlsx。',

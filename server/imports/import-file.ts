@@ -14,6 +14,8 @@ export interface ImportFile {
   /** The file as received, on disk. */
   file: SpoolFile;
   name: string | null;
+  /** Sent as a workbook (its media type or name): if its bytes are not one, it is refused as such. */
+  sentAsWorkbook?: boolean;
   sha256: string;
   /** Null for the command line's own account. */
   caller: Caller | null;
@@ -53,6 +55,7 @@ export async function importFile(db: Kysely<Database>, bulk: Kysely<Database>, r
       request.ownUniversity,
       request.onChecking,
       request.signal,
+      request.sentAsWorkbook ?? false,
     );
   } catch (error) {
     await rejected(error);

@@ -10,7 +10,7 @@ import { contentDisposition } from '../csv/cells.js';
 import { importFile } from './import-file.js';
 import { importTemplate } from './import-template.js';
 import { Gate } from '../http/gate.js';
-import { DEFAULT_UPLOAD_PACE, receiveUpload, type UploadPace } from './read-upload.js';
+import { DEFAULT_UPLOAD_PACE, receiveUpload, saysWorkbook, type UploadPace } from './read-upload.js';
 
 export { ImportResultSchema } from '../../contract/schemas/records.js';
 
@@ -113,6 +113,7 @@ export function importsRoutes(
               kind: params.kind,
               file: upload.file,
               name: upload.fileName ?? query.fileName ?? null,
+              sentAsWorkbook: upload.sentAsWorkbook || saysWorkbook(null, query.fileName),
               sha256: upload.sha256,
               caller,
               actor: actorOf(req, caller),

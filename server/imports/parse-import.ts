@@ -266,9 +266,12 @@ export async function checkImport(
   onProgress: (bytesRead: number) => void = () => undefined,
   /** Stops the checks (its reason is thrown): the caller went away. */
   signal?: AbortSignal,
+  /** Sent as a workbook (.xlsx type or name): read as CSV, it would be refused for reasons that mislead. */
+  sentAsWorkbook = false,
 ): Promise<CheckedImport> {
   const signature = await signatureOf(source.path);
   if (signature === 'ole2') throw fileRefused(said('xlsx_is_xls'));
+  if (sentAsWorkbook && signature !== 'zip') throw fileRefused(said('sent_as_xlsx_not_zip'));
   let rows: RowSource;
   let reading: ImportReading;
   if (signature === 'zip') {

@@ -13,6 +13,8 @@ export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** An uploaded file, kept on disk while its import runs: never whole in memory. */
 export interface Upload {
   fileName: string | null;
+  /** Sent as a workbook: the `.xlsx` media type, or a file name ending in .xlsx (the bytes must then be one). */
+  sentAsWorkbook: boolean;
   file: SpoolFile;
   size: number;
   sha256: string;
@@ -28,14 +30,22 @@ export interface Upload {
 export type UploadPace = Pace;
 export const DEFAULT_UPLOAD_PACE: UploadPace = { graceMs: 10_000, idleMs: 20_000, minBytesPerSecond: 8 * 1024 };
 
-/** Bodies taken as a file: a CSV, or a workbook (which the import recognises by its bytes, whatever the type says). */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Whether a file sent with this media type and name says it is a workbook. */
+export const saysWorkbook = (type: string | null | undefined, name: string | null | undefined): boolean =>
+  type?.split(';')[0]!.trim().toLowerCase() === XLSX_TYPE || /\.xlsx$/i.test(name ?? '');
+
+/**
+ * Bodies taken as a file: a CSV, or a workbook. The import recognises a workbook by its bytes, so a
+ * CSV sent as text/plain is read; a file sent as a workbook that is not one is refused as such.
+ */
 const FILE_TYPES = [
   'text/csv',
   'application/csv',
   'text/plain',
   'application/vnd.ms-excel',
   'application/octet-stream',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  XLSX_TYPE,
 ];
 
 /**
@@ -113,7 +123,7 @@ class Meter extends Transform {
 }
 
 /** Writes a stream to a new spool file; on any failure the file is removed and the error rethrown. */
-async function spool(source: Readable, limit: number, fileName: string | null): Promise<Upload> {
+async function spool(source: Readable, limit: number, fileName: string | null, sentAsWorkbook: boolean): Promise<Upload> {
   const file = spoolFile('upload');
   const meter = new Meter(limit);
   const out = createSpoolStream(file);
@@ -124,7 +134,7 @@ async function spool(source: Readable, limit: number, fileName: string | null): 
     await file.dispose();
     throw error;
   }
-  return { fileName, file, size: meter.size, sha256: meter.digest() };
+  return { fileName, sentAsWorkbook, file, size: meter.size, sha256: meter.digest() };
 }
 
 /**
@@ -158,7 +168,7 @@ async function receiveBody(req: Request, limit: number, pace: UploadPace): Promi
   req.pipe(body);
   const stopPace = watchUploadPace(req, pace, (error) => body.destroy(error));
   try {
-    return await spool(body, limit, null);
+    return await spool(body, limit, null, saysWorkbook(req.headers['content-type'], null));
   } catch (error) {
     req.unpipe(body);
     req.resume();
@@ -222,7 +232,8 @@ function receiveMultipart(req: Request, limit: number, pace: UploadPace): Promis
         return;
       }
       part = stream;
-      upload = spool(stream, limit, cleanFileName(info.filename));
+      const fileName = cleanFileName(info.filename);
+      upload = spool(stream, limit, fileName, saysWorkbook(info.mimeType, fileName));
       upload.catch((error: unknown) => {
         // busboy's own message for a form cut short ("Unexpected end of form") means the client stopped.
         fail(error instanceof PayloadTooLarge ? error : interrupted());

@@ -383,6 +383,50 @@ describe(`XLSX import (${TEST_DB})`, () => {
     expect(await response.json()).toMatchObject({ format: 'xlsx', fileName: 'records.csv', inserted: 1 });
   });
 
+  it('when a file is sent as a workbook (its type or its name) but is not one, then the 422 says so, not what a CSV lacks', async () => {
+    const text = csvOf('credit', [
+      {
+        university_code: 'USST',
+        ref: 'NOT-A-BOOK',
+        host_university_code: 'NJTECH',
+        course: 'Materials',
+        term: '2023-2024-2',
+        recognized_on: '2024-03-15',
+        students: 40,
+        credits: 2.5,
+      },
+    ]);
+    const form = (type: string, name: string) => {
+      const body = new FormData();
+      body.append('file', new Blob([text], { type }), name);
+      return server.fetch('/api/v1/imports/credit', {
+        method: 'POST',
+        headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrfToken! },
+        body,
+      });
+    };
+    const before = await records();
+    const refusals = [
+      await post(admin, 'credit', 'this is not a zip'),
+      await post(admin, 'credit', text),
+      await post(admin, 'credit', text, '?fileName=credit.xlsx', 'text/csv'),
+      await form(XLSX_TYPE, 'credit.csv'),
+      await form('text/csv', 'credit.XLSX'),
+    ];
+    for (const response of refusals) {
+      expect(response.status).toBe(422);
+      const problem = await problemOf(response);
+      expect(problem.code).toBe('sent_as_xlsx_not_zip');
+      expect(problem.detail).toMatch(/sent as an Excel workbook \(\.xlsx\), but it is not one/);
+    }
+    expect(await records()).toBe(before);
+    // The same text sent as what it is imports.
+    const dryRun = await post(admin, 'credit', text, '?dryRun=true', 'text/csv');
+    expect(dryRun.status, await dryRun.clone().text()).toBe(200);
+    const sent = await form('text/csv', 'credit.csv');
+    expect(sent.status, await sent.clone().text()).toBe(200);
+  });
+
   it('when a sheet holds a header and 1,048,575 empty rows, then it is refused at the empty-row limit naming the sheet', async () => {
     const header = `<row r="1">${KIND_COLUMNS.credit.map((c, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${c.name}</t></is></c>`).join('')}</row>`;
     const rows: string[] = [];

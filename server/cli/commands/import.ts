@@ -8,7 +8,7 @@ import { ENCODING_NAME } from '../../imports/file-encoding.js';
 import type { ImportReading } from '../../imports/parse-import.js';
 import { ImportForbidden, ImportRejected } from '../../imports/parse-import.js';
 import { existingFile, sha256OfFile } from '../../lib/spool.js';
-import { MAX_UPLOAD_BYTES } from '../../imports/read-upload.js';
+import { MAX_UPLOAD_BYTES, saysWorkbook } from '../../imports/read-upload.js';
 import { Forbidden } from '../../lib/problems.js';
 import type { Caller } from '../../http/route.js';
 import { findUserByEmail } from '../../users/users.service.js';
@@ -68,6 +68,7 @@ export const importCommand: Command = async (database, args, io) => {
       kind,
       file: existingFile(path),
       name: basename(path),
+      sentAsWorkbook: saysWorkbook(null, path),
       sha256: await sha256OfFile(path),
       caller,
       actor,
