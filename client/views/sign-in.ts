@@ -62,7 +62,7 @@ export function renderSignIn(container: HTMLElement, options: LoginOptions, onSi
                     (a) => html`<li>
                       <button type="button" data-email=${a.email} @click=${() => fill(a.email)}>
                         <span class="demo-email">${a.email}</span>
-                        <span class="demo-role">${t(`role.${a.role}`)}${a.university ? ` · ${a.university}` : ''}</span>
+                        <span class="demo-role">${t(`role.${a.role}`)}${a.university ? ` ·\u00a0${a.university}` : ''}</span>
                       </button>
                     </li>`,
                   )}

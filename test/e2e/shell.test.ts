@@ -279,14 +279,27 @@ describeBrowser('the shell: sign-in, header, navigation, language', () => {
     }
   });
 
-  test('screenshots of the sign-in page in both languages', async () => {
+  test('the sign-in page in both languages, at desk and phone widths: nothing wider than the screen', async () => {
     for (const lang of ['zh', 'en'] as const) {
-      const tab = await openPage(dashboard, null, { lang });
-      await tab.page.locator('.demo-accounts button').first().waitFor();
-      await tab.page.evaluate(() => document.fonts.ready);
-      await screenshot(tab.page, `sign-in-${lang}`);
-      tab.expectNoErrors();
-      await tab.close();
+      for (const width of [1280, 390, 320]) {
+        const tab = await openPage(dashboard, null, { lang, width });
+        await tab.page.locator('.demo-accounts button').first().waitFor();
+        await tab.page.evaluate(() => document.fonts.ready);
+        // The page does not scroll sideways, and every demo account's button is inside it.
+        const widths = await tab.page.evaluate(() => ({
+          page: document.documentElement.scrollWidth,
+          widest: Math.max(
+            ...[...document.querySelectorAll('.sign-in-form, .demo-panel, .demo-accounts button')].map((e) =>
+              Math.ceil(e.getBoundingClientRect().right),
+            ),
+          ),
+        }));
+        expect(widths, `${lang} at ${width} px`).toEqual({ page: width, widest: expect.any(Number) });
+        expect(widths.widest, `${lang} at ${width} px`).toBeLessThanOrEqual(width);
+        await screenshot(tab.page, `sign-in-${lang}-${width}`);
+        tab.expectNoErrors();
+        await tab.close();
+      }
     }
   });
 });
