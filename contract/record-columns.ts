@@ -154,7 +154,10 @@ export const KIND_COLUMNS: Readonly<Record<FactKind, readonly ColumnSpec[]>> = {
       type: 'code',
       domain: 'region',
       description: 'Where the partner is: SH, JS, ZJ, AH, or OTHER outside the delta.',
-      hint: { en: 'Where the partner is; “other” outside the delta.', zh: '合作方所在地区；长三角以外选“其他”。' },
+      hint: {
+        en: 'Where the partner is; “Outside the Yangtze River Delta” for anywhere else.',
+        zh: '合作方所在地区；长三角以外选“长三角以外地区”。',
+      },
       example: 'JS',
     },
     university(

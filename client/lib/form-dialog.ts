@@ -2,6 +2,7 @@ import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { renderProblem, said } from '../../contract/problems';
 import { ApiError, type ProblemDetail } from '../api';
 import { lang, t } from '../i18n';
+import { joinClauses } from './format';
 
 /**
  * Modal dialogs, and the form dialog every editing view shares: labelled fields with their hints,
@@ -224,7 +225,8 @@ export function mountForm(body: HTMLElement, o: FormOptions, done: () => void, c
 
   const field = (f: FormField) => {
     const id = ids.get(f.name)!;
-    const problem = beside.get(f.name)?.join('; ');
+    const clauses = beside.get(f.name);
+    const problem = clauses ? joinClauses(clauses) : undefined;
     const describedBy = [f.hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ');
     return html`<div class="form-field ${f.className ?? ''}" data-field=${f.name}>
       <label for=${id}>${f.label}${f.required ? html`<span class="required-mark" aria-hidden="true"> *</span>` : nothing}</label>

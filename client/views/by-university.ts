@@ -18,7 +18,7 @@ import {
   universityLabel,
 } from '../lib/filters';
 import { periodRange } from '../lib/dates';
-import { formatTick, formatValue } from '../lib/format';
+import { formatTick, formatValue, joinClauses } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
@@ -131,7 +131,7 @@ function content(
         ? t('state.empty')
         : t('byUniversity.alt', {
             name: pick(measure.name),
-            list: universities.map((u, i) => `${universityLabel(meta, u)} ${formatValue(totals[i]!, measure.unit)}`).join('; '),
+            list: joinClauses(universities.map((u, i) => `${universityLabel(meta, u)} ${formatValue(totals[i]!, measure.unit)}`)),
             top: universityLabel(meta, top),
           }),
     empty: answer.rows.length === 0,

@@ -6,7 +6,7 @@ import { additive, combine } from '../lib/combine';
 import { drillDown } from '../lib/drill';
 import { Figure, type FigureContent, figureCell, statusOfParts, unitColumn } from '../lib/figure';
 import { aggregateQuery, type Filters, measureOf, regionName, scopeFilters } from '../lib/filters';
-import { formatTick, formatValue } from '../lib/format';
+import { formatTick, formatValue, joinClauses } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
@@ -82,7 +82,7 @@ function content(
     summary:
       rows.length === 0
         ? t('state.empty')
-        : labels.map((label, i) => `${label} ${formatValue(values[i]!, measure.unit)}`).join('; '),
+        : joinClauses(labels.map((label, i) => `${label} ${formatValue(values[i]!, measure.unit)}`)),
     empty: rows.length === 0,
     status: statusOfParts(rows),
     table: {

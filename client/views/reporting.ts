@@ -18,7 +18,7 @@ import { lang, type MessageKey, pick, t } from '../i18n';
 import { AGREEMENT_DAY, formatDay, formatMoment, locale, formatter, today } from '../lib/dates';
 import { universityLabel, universityName } from '../lib/filters';
 import { type ControlAttributes, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
-import { formatValue } from '../lib/format';
+import { formatValue, joinClauses, labelled } from '../lib/format';
 import { formatCount } from '../lib/paged-table';
 import { type Notice, loadingNote, noticeLine, refuse, setViewState } from '../lib/view-status';
 import { CYCLE_CHANGED, locationOf, type RenderView, type ViewContext } from '../view';
@@ -362,14 +362,14 @@ class ReportingView {
   private summary(answer: PeriodAnswer): TemplateResult {
     if (!answer.summary) return html`<p class="muted">${t('cycle.detail.summary.none')}</p>`;
     const totals = (kind: keyof typeof KIND_COLUMNS, values: Record<string, number>) =>
-      Object.entries(values)
-        .map(([name, value]) => {
+      joinClauses(
+        Object.entries(values).map(([name, value]) => {
           const column = KIND_COLUMNS[kind].find((c) => c.name === name);
           // Money to the fen, with its unit, as the tables show it; counts and credits as numbers.
           const shown = column?.type === 'money' ? formatValue(value, 'cny', { exact: true }) : value.toLocaleString(locale());
-          return `${column ? pick(column.label) : name}: ${shown}`;
-        })
-        .join('; ');
+          return labelled(column ? pick(column.label) : name, shown);
+        }),
+      );
     return html`<div class="table-scroll" tabindex="0" role="region" aria-label=${t('cycle.detail.summary')}>
       <table class="data-table cycle-summary">
         <thead><tr><th scope="col">${t('cycle.detail.kind')}</th><th scope="col">${t('table.records')}</th><th scope="col">${t('cycle.detail.totals')}</th></tr></thead>

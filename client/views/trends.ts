@@ -21,7 +21,7 @@ import {
   universityLabel,
 } from '../lib/filters';
 import { periodRange } from '../lib/dates';
-import { formatTick, formatValue } from '../lib/format';
+import { formatTick, formatValue, joinClauses, labelled } from '../lib/format';
 import { chartView } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 
@@ -323,12 +323,14 @@ function content(
     summary:
       series.length === 0
         ? t('state.empty')
-        : series
-            .map(
-              (s) =>
-                `${s.label}: ${labels[0]} ${formatValue(s.values[0] ?? 0, s.measure.unit)} → ${labels.at(-1)} ${formatValue(s.values.at(-1) ?? 0, s.measure.unit)}`,
-            )
-            .join('; '),
+        : joinClauses(
+            series.map((s) =>
+              labelled(
+                s.label,
+                `${labels[0]} ${formatValue(s.values[0] ?? 0, s.measure.unit)} → ${labels.at(-1)} ${formatValue(s.values.at(-1) ?? 0, s.measure.unit)}`,
+              ),
+            ),
+          ),
     empty: series.length === 0 || series.every((s) => s.values.every((v) => v === 0)),
     status: statusOfParts(series.flatMap((s) => s.statuses.map((status) => (status ? { status } : undefined)))),
     legendNote:

@@ -33,7 +33,7 @@ export const DEFAULT_UPLOAD_PACE: UploadPace = { graceMs: 10_000, idleMs: 20_000
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Whether a file sent with this media type and name says it is a workbook. */
 export const saysWorkbook = (type: string | null | undefined, name: string | null | undefined): boolean =>
-  type?.split(';')[0]!.trim().toLowerCase() === XLSX_TYPE || /\.xlsx$/i.test(name ?? '');
+  (type ?? '').split(';')[0]!.trim().toLowerCase() === XLSX_TYPE || /\.xlsx$/i.test(name ?? '');
 
 /**
  * Bodies taken as a file: a CSV, or a workbook. The import recognises a workbook by its bytes, so a

@@ -7,6 +7,8 @@ import {
   formatPercent,
   formatTick,
   formatValue,
+  joinClauses,
+  labelled,
   tableUnit,
   unitName,
   withTableUnit,
@@ -15,6 +17,16 @@ import {
 afterEach(() => setLang('en'));
 
 describe('figures as a person reads them', () => {
+  it('when a list or a label is said in a sentence, then its punctuation is the language’s own', () => {
+    setLang('zh');
+    expect(joinClauses(['必填', '合作方地区必须是以下之一'])).toBe('必填；合作方地区必须是以下之一');
+    expect(labelled('合同金额', '1,200.00 元')).toBe('合同金额：1,200.00 元');
+    setLang('en');
+    expect(joinClauses(['required', 'must be one of'])).toBe('required; must be one of');
+    expect(labelled('Contract value', '¥1,200.00')).toBe('Contract value: ¥1,200.00');
+    expect(joinClauses([])).toBe('');
+  });
+
   it('when money is shown in English, then it is in yuan with separators, rounded unless exact', () => {
     setLang('en');
     expect(formatValue(1_234_567.891, 'cny')).toBe('¥1.2 m');
