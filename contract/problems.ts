@@ -1023,6 +1023,14 @@ export const PROBLEMS = {
     (p) => `${p.by === 'address' ? '此地址' : '此账号'}登录失败次数过多，请稍后再试。`,
   ),
   // Accounts.
+  password_too_plain: entry<{ distinct: number }>(
+    (p) => `must hold at least ${p.distinct} different characters`,
+    (p) => `至少包含 ${p.distinct} 个不同的字符`,
+  ),
+  password_published: entry(
+    () => 'is the published demo password: choose one of your own',
+    () => '是公开的演示密码：请设置自己的密码',
+  ),
   min_characters: entry<{ min: number }>(
     (p) => `must be at least ${p.min} characters`,
     (p) => `至少 ${p.min} 个字符`,

@@ -170,7 +170,10 @@ const MESSAGES = {
   'admin.users.password.generate': ['Generate a strong password', '自动生成强密码'],
   'admin.users.password.type': ['Type a password', '手动输入密码'],
   'admin.users.password.keep': ['Keep the current password', '保留当前密码'],
-  'admin.users.passwordHint': ['At least {min} characters.', '至少 {min} 个字符。'],
+  'admin.users.passwordHint': [
+    'At least {min} characters, {distinct} of them different; not the published demo password.',
+    '至少 {min} 个字符，其中至少 {distinct} 个不同；不能是公开的演示密码。',
+  ],
   'admin.users.passwordOnce': [
     'The account {email} is saved. Its password is shown this once: pass it on in person or by a safe channel.',
     '账户 {email} 已保存。密码仅显示这一次：请当面或通过安全渠道转交。',

@@ -15,7 +15,7 @@ import {
   select,
 } from '../lib/form-dialog';
 import type { User } from '../../contract/schemas/users';
-import { MIN_PASSWORD_LENGTH } from '../../contract/limits';
+import { MIN_PASSWORD_DISTINCT, MIN_PASSWORD_LENGTH } from '../../contract/limits';
 import type { ViewContext } from '../view';
 import { listTab } from '../lib/list-tab';
 import type { MountTab } from './admin';
@@ -115,7 +115,7 @@ function openUserForm(host: HTMLElement, ctx: ViewContext, user: User | undefine
     {
       name: 'password',
       label: t('signIn.password'),
-      hint: t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH }),
+      hint: t('admin.users.passwordHint', { min: MIN_PASSWORD_LENGTH, distinct: MIN_PASSWORD_DISTINCT }),
       className: 'type-text',
       control: (a) => html`<div class="radio-row" role="radiogroup" aria-label=${t('signIn.password')}>${modes.map(
         (m) => html`<label class="filter-check"><input type="radio" name="password-mode" value=${m} data-password-mode=${m}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Said, said, zodSaid, zodSays } from '../problems.js';
 import { ROLES } from '../enums.js';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../limits.js';
+import { DEMO_PASSWORD, MAX_PASSWORD_LENGTH, MIN_PASSWORD_DISTINCT, MIN_PASSWORD_LENGTH } from '../limits.js';
 import { ONCE_VALID, singleLine } from '../text.js';
 import { EmailSchema } from './auth.js';
 
@@ -10,7 +10,9 @@ export const RoleSchema = z.enum(ROLES, { error: zodSays('one_of', { values: ROL
 export const PasswordSchema = z
   .string({ error: zodSays('required') })
   .min(MIN_PASSWORD_LENGTH, zodSays('min_characters', { min: MIN_PASSWORD_LENGTH }))
-  .max(MAX_PASSWORD_LENGTH, zodSays('max_characters', { max: MAX_PASSWORD_LENGTH }));
+  .max(MAX_PASSWORD_LENGTH, zodSays('max_characters', { max: MAX_PASSWORD_LENGTH }))
+  .refine((value) => new Set(value).size >= MIN_PASSWORD_DISTINCT, zodSays('password_too_plain', { distinct: MIN_PASSWORD_DISTINCT }))
+  .refine((value) => value !== DEMO_PASSWORD, zodSays('password_published'));
 
 const UniversityCode = z
   .string()

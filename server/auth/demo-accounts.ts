@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
+import { DEMO_PASSWORD } from '../../contract/limits.js';
 import type { Database, Role } from '../db/schema.js';
 import { listUniversities } from '../kpi/references.queries.js';
 import { hashPassword } from './password.js';
 
 /** The password of every demo account; demo mode only (embedded database holding demo data). */
-export const DEMO_PASSWORD = 'alliance-demo';
+export { DEMO_PASSWORD };
 
 export interface DemoAccount {
   email: string;

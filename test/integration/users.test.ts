@@ -74,6 +74,21 @@ describe(`managing accounts (${TEST_DB})`, () => {
       'body.university',
     ],
     ['no name', { email: 'a6@test.example', name: ' ', role: 'commission', password: 'long enough password' }, 'body.name'],
+    [
+      'a password of twelve spaces',
+      { email: 'a7@test.example', name: 'A', role: 'commission', password: ' '.repeat(12) },
+      'body.password',
+    ],
+    [
+      'a password of two characters over and over',
+      { email: 'a8@test.example', name: 'A', role: 'commission', password: 'abababababab' },
+      'body.password',
+    ],
+    [
+      'the published demo password',
+      { email: 'a9@test.example', name: 'A', role: 'commission', password: 'alliance-demo' },
+      'body.password',
+    ],
   ])('when a new account has %s, then it is a 400 naming the field, and nothing is written', async (_what, body, path) => {
     const before = await userCount();
     const response = await admin.post('/users', body);
@@ -81,6 +96,23 @@ describe(`managing accounts (${TEST_DB})`, () => {
     const problem = await response.json();
     expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
     expect(await userCount()).toBe(before);
+  });
+
+  it('when a password is changed to one too plain or the published one, then it is a 400 saying why, and the old one still signs in', async () => {
+    const { users } = await (await admin.get('/users')).json();
+    const target = users.find((u: { email: string }) => u.email === IDENTITIES.commission.email);
+    for (const [password, message] of [
+      ['            ', /at least 5 different characters/],
+      ['111111111111', /at least 5 different characters/],
+      ['alliance-demo', /published demo password/],
+    ] as const) {
+      const response = await admin.patch(`/users/${target.id}`, { password });
+      expect(response.status).toBe(400);
+      const problem = await response.json();
+      const beside = problem.errors.find((e: { path: string }) => e.path === 'body.password');
+      expect(beside?.message).toMatch(message);
+    }
+    expect((await Client.signIn(server, IDENTITIES.commission.email)).cookie).toBeDefined();
   });
 
   it('when the email is taken in another case, then it is a 409', async () => {

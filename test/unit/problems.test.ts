@@ -244,6 +244,8 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   passwords_busy: {},
   sign_ins_at_once: {},
   sign_ins_failed: { by: 'address' },
+  password_too_plain: { distinct: 5 },
+  password_published: {},
   min_characters: { min: 3 },
   user_id: {},
   required_for_steward: {},
