@@ -104,9 +104,10 @@ export const renderOverview: RenderView = (container, first) => {
     const expected = m?.pace ? Math.round(m.pace.expected * 1000) / 10 : undefined;
     const info = `${pick(measure.definition)} ${t('figure.standard', { standard: pick(measure.standard.reference) })}`;
     return html`<div class="kpi-line" data-measure=${measure.id}>
-      <div class="kpi-name">${pick(measure.name)}<abbr class="info" title=${info} tabindex="0" aria-label=${info}>ⓘ</abbr>${
-        m ? html` ${statusMark(m.status)}` : nothing
-      }</div>
+      <div class="kpi-name">${pick(measure.name)}<details class="info"
+          ><summary title=${info} aria-label=${t('figure.definitionOf', { name: pick(measure.name) })}>ⓘ</summary
+          ><p class="info-text">${info}${cohortNote ? html`<br />${cohortNote}` : nothing}</p></details
+        >${m ? html` ${statusMark(m.status)}` : nothing}</div>
       <span class="kpi-value" data-value=${m ? String(m.value) : nothing} title=${m ? formatValue(m.value, unit, { exact: true }) : nothing}
         >${m ? formatValue(m.value, unit) : ''}</span
       >

@@ -57,6 +57,19 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
         String(m.value),
       );
     }
+    // A card's ⓘ opens its definition from the keyboard (and from a tap: it is a disclosure, not a hover
+    // tooltip); a cohort figure's says it keeps growing.
+    const meta = await getJson('/meta');
+    const cohortMeasure = meta.measures.find((m: { id: string }) => m.id === 'tech_transfer.received_to_date');
+    const info = page.locator('.kpi-line[data-measure="tech_transfer.received_to_date"] details.info');
+    await info.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await poll(() => info.getAttribute('open')).toBe('');
+    const text = (await info.locator('.info-text').textContent())!;
+    expect(text).toContain(cohortMeasure.definition.en);
+    expect(text).toMatch(/keeps growing|grows/i);
+    await page.keyboard.press('Enter');
+    await poll(() => info.getAttribute('open')).toBeNull();
     const rows = await tableValues(page, 'summary');
     expect(rows.map((r) => r[0])).toEqual(summary.measures.map((m: { measure: string }) => m.measure));
     expect(rows.map((r) => Number(r[1]))).toEqual(summary.measures.map((m: { value: number }) => m.value));
