@@ -40,7 +40,7 @@ export const BUSY_WORK = {
   imports: { en: 'imports', zh: '导入' },
   'report prints': { en: 'report prints', zh: '报告打印' },
   downloads: { en: 'downloads', zh: '下载' },
-  'downloads being written': { en: 'downloads being written', zh: '正在生成的下载' },
+  'downloads being written': { en: 'downloads being written', zh: '下载文件生成' },
 } as const;
 export type BusyWork = keyof typeof BUSY_WORK;
 const roleZh = (role: string): string => ROLE_ZH[role] ?? role;
@@ -1025,7 +1025,7 @@ export const PROBLEMS = {
   // Accounts.
   password_too_plain: entry<{ distinct: number }>(
     (p) => `must hold at least ${p.distinct} different characters`,
-    (p) => `至少包含 ${p.distinct} 个不同的字符`,
+    (p) => `至少包含 ${p.distinct} 个互不相同的字符`,
   ),
   password_published: entry(
     () => 'is the published demo password: choose one of your own',

@@ -172,7 +172,7 @@ const MESSAGES = {
   'admin.users.password.keep': ['Keep the current password', '保留当前密码'],
   'admin.users.passwordHint': [
     'At least {min} characters, {distinct} of them different; not the published demo password.',
-    '至少 {min} 个字符，其中至少 {distinct} 个不同；不能是公开的演示密码。',
+    '至少 {min} 个字符，至少包含 {distinct} 个互不相同的字符；不能是公开的演示密码。',
   ],
   'admin.users.passwordOnce': [
     'The account {email} is saved. Its password is shown this once: pass it on in person or by a safe channel.',

@@ -141,12 +141,12 @@ export const withTableUnit = (label: string, unit: Unit): string => {
   return name ? `${label}${unitSuffix(name)}` : label;
 };
 
-/** A unit's name after a label: " (CNY thousand)", "（万元）". */
 /** Items of a list in a sentence, in the interface's language: 甲；乙 or A; B. */
 export const joinClauses = (items: readonly string[]): string => items.join(lang() === 'zh' ? '；' : '; ');
 /** A label and what it labels: 名称：值 or Name: value. */
 export const labelled = (label: string, value: string): string => `${label}${lang() === 'zh' ? '：' : ': '}${value}`;
 
+/** A unit's name after a label: " (CNY thousand)", "（万元）". */
 export const unitSuffix = (name: string): string => (lang() === 'zh' ? `（${name}）` : ` (${name})`);
 
 /** A figure on a line of its own in its table unit, the unit named after it ("1,234.56 万元"), as a table shows it. */

@@ -11,8 +11,12 @@ export const PasswordSchema = z
   .string({ error: zodSays('required') })
   .min(MIN_PASSWORD_LENGTH, zodSays('min_characters', { min: MIN_PASSWORD_LENGTH }))
   .max(MAX_PASSWORD_LENGTH, zodSays('max_characters', { max: MAX_PASSWORD_LENGTH }))
-  .refine((value) => new Set(value).size >= MIN_PASSWORD_DISTINCT, zodSays('password_too_plain', { distinct: MIN_PASSWORD_DISTINCT }))
-  .refine((value) => value !== DEMO_PASSWORD, zodSays('password_published'));
+  // Once long enough: one message at a time.
+  .refine((value) => new Set(value).size >= MIN_PASSWORD_DISTINCT, {
+    message: zodSays('password_too_plain', { distinct: MIN_PASSWORD_DISTINCT }),
+    ...ONCE_VALID,
+  })
+  .refine((value) => value.trim().toLowerCase() !== DEMO_PASSWORD, { message: zodSays('password_published'), ...ONCE_VALID });
 
 const UniversityCode = z
   .string()

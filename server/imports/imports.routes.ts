@@ -68,7 +68,7 @@ export function importsRoutes(
     route(endpoints.importRecords, {
       access: ['admin', 'steward'],
       summary:
-        'Import a CSV or an Excel workbook (.xlsx, recognised by its bytes; its first sheet whose first row is a header of the kind) of one kind (text/csv or the .xlsx media type as the body, or multipart/form-data with a part named file), all or nothing, upserting on (university_code, ref); dryRun=true reports the counts and writes nothing. 422 lists every bad row by line and column (a workbook: by sheet and cell too). 408 for an upload that stalls or arrives under 8 KB/s; 429 for an account sending more than two files at once; 503 with Retry-After when too many imports run at once.',
+        'Import a CSV or an Excel workbook (.xlsx, recognised by its bytes, and a file sent as .xlsx by type or name that is not one is refused; its first sheet whose first row is a header of the kind) of one kind (text/csv or the .xlsx media type as the body, or multipart/form-data with a part named file), all or nothing, upserting on (university_code, ref); dryRun=true reports the counts and writes nothing. 422 lists every bad row by line and column (a workbook: by sheet and cell too). 408 for an upload that stalls or arrives under 8 KB/s; 429 for an account sending more than two files at once; 503 with Retry-After when too many imports run at once.',
       params: KindParamsSchema,
       bodyTypes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'multipart/form-data'],
       problems: [408, 409, 413, 422, 429],
@@ -113,7 +113,7 @@ export function importsRoutes(
               kind: params.kind,
               file: upload.file,
               name: upload.fileName ?? query.fileName ?? null,
-              sentAsWorkbook: upload.sentAsWorkbook || saysWorkbook(null, query.fileName),
+              sentAsWorkbook: upload.sentAsWorkbook || saysWorkbook(null, upload.fileName ?? query.fileName),
               sha256: upload.sha256,
               caller,
               actor: actorOf(req, caller),

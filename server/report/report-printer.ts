@@ -45,6 +45,11 @@ export class ReportPrinter {
     this.#render = render;
   }
 
+  /** The prints waiting for their turn. */
+  get waiting(): number {
+    return this.#gate.waiting;
+  }
+
   async print(user: AppUserRow, request: PrintRequest, signal?: AbortSignal): Promise<Buffer> {
     if (!existsSync(join(this.clientDir, 'index.html')))
       throw new ServiceUnavailable(said('pdf_unavailable', { reason: 'the client is not built (npm run build)' }), 60);

@@ -43,12 +43,13 @@ describe(`the report printer's line (${TEST_DB})`, () => {
           fail: reject,
         });
       });
+    const printer = new ReportPrinter(database.db, clientDir, { render });
     /** Waits until `count` prints have started (each reads the data version first). */
     const reach = (count: number) => until(() => started.length === count, `${count} prints to start`);
-    return { printer: new ReportPrinter(database.db, clientDir, { render }), started, reach };
+    /** Waits until `count` prints wait their turn. */
+    const queued = (count: number) => until(() => printer.waiting === count, `${count} prints to wait`);
+    return { printer, started, reach, queued };
   }
-  /** A moment for what might start wrongly to do so (the test then checks that it did not). */
-  const moment = () => new Promise((resolve) => setTimeout(resolve, 50));
   /** The problem a refused print throws: its status, code and Retry-After. */
   const refusal = async (printing: Promise<unknown>) => {
     const error = await printing.then(
@@ -61,7 +62,7 @@ describe(`the report printer's line (${TEST_DB})`, () => {
   };
 
   it('when an account asks for a second print while its first is printed, then the second is 429 at once, and other accounts still queue', async () => {
-    const { printer: p, started, reach } = printer();
+    const { printer: p, started, reach, queued } = printer();
     const first = p.print(users.commission, { period: '2024', lang: 'zh' });
     await reach(1);
     expect(await refusal(p.print(users.commission, { period: '2023', lang: 'zh' }))).toEqual({
@@ -70,15 +71,18 @@ describe(`the report printer's line (${TEST_DB})`, () => {
       retryAfter: '10',
     });
     // Another account of the same role waits its turn, as before.
+    // In this order: each joins the line once the one before it waits.
     const others = p.print(users.other, { period: '2023', lang: 'en' });
+    await queued(1);
     const lead = p.print(users.leadership, { period: '2022', lang: 'zh' });
-    await moment();
+    await queued(2);
     expect(started).toHaveLength(1);
     started[0]!.finish();
     expect((await first).toString()).toBe(`%PDF 2024 zh ${users.commission.email}`);
     await reach(2);
     // Its first is done: the account may print again (it waits behind the others).
     const again = p.print(users.commission, { period: '2023', lang: 'zh' });
+    await queued(2);
     started[1]!.finish();
     expect((await others).toString()).toBe(`%PDF 2023 en ${users.other.email}`);
     await reach(3);
@@ -104,20 +108,22 @@ describe(`the report printer's line (${TEST_DB})`, () => {
   });
 
   it('when a print fails, or its client leaves while it waits, then the account may print again', async () => {
-    const { printer: p, started, reach } = printer();
+    const { printer: p, started, reach, queued } = printer();
     const failing = p.print(users.leadership, { period: '2024', lang: 'zh' });
     await reach(1);
     // The commission waits behind it, then leaves.
     const leaving = new AbortController();
     const waiting = p.print(users.commission, { period: '2024', lang: 'zh' }, leaving.signal);
-    await moment();
+    await queued(1);
     leaving.abort(new Error('the client left'));
     await expect(waiting).rejects.toThrow('the client left');
     started[0]!.fail(new Error('Chromium crashed'));
     await expect(failing).rejects.toThrow('Chromium crashed');
+    expect(p.waiting).toBe(0);
     const lead = p.print(users.leadership, { period: '2024', lang: 'zh' });
-    const commission = p.print(users.commission, { period: '2024', lang: 'zh' });
     await reach(2);
+    const commission = p.print(users.commission, { period: '2024', lang: 'zh' });
+    await queued(1);
     started[1]!.finish();
     await lead;
     await reach(3);

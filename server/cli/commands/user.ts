@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MIN_PASSWORD_DISTINCT, MIN_PASSWORD_LENGTH } from '../../../contract/limits.js';
 import { generatePassword } from '../../auth/password.js';
 import { NewUserSchema, PasswordSchema, UserPatchSchema } from '../../users/users.schemas.js';
 import { createUser, findUserByEmail, listUsers, updateUser } from '../../users/users.service.js';
@@ -6,7 +7,10 @@ import { CLI_ACTOR, type CliIo, checked, type Command, Refused, UsageError } fro
 
 async function readPassword(generate: boolean, { stdin, stderr }: CliIo): Promise<{ password: string; generated: boolean }> {
   if (generate) return { password: generatePassword(), generated: true };
-  if (stdin.isTTY) stderr.write('Password (at least 12 characters), then Enter: ');
+  if (stdin.isTTY)
+    stderr.write(
+      `Password (at least ${MIN_PASSWORD_LENGTH} characters, ${MIN_PASSWORD_DISTINCT} of them different; not the demo password), then Enter: `,
+    );
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) {
     const bytes = Buffer.from(chunk as Buffer | string);
