@@ -7,6 +7,7 @@ import { type Pace, watchPace } from '../http/pace.js';
 import { BadRequest, detail, HttpProblem, PayloadTooLarge, RequestTimeout, said } from '../lib/problems.js';
 import { isBidiControl, isControl, isInvisible } from '../http/text.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
+import { XLSX_CONTENT_TYPE } from '../csv/xlsx-response.js';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
@@ -30,10 +31,9 @@ export interface Upload {
 export type UploadPace = Pace;
 export const DEFAULT_UPLOAD_PACE: UploadPace = { graceMs: 10_000, idleMs: 20_000, minBytesPerSecond: 8 * 1024 };
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Whether a file sent with this media type and name says it is a workbook. */
 export const saysWorkbook = (type: string | null | undefined, name: string | null | undefined): boolean =>
-  (type ?? '').split(';')[0]!.trim().toLowerCase() === XLSX_TYPE || /\.xlsx$/i.test(name ?? '');
+  (type ?? '').split(';')[0]!.trim().toLowerCase() === XLSX_CONTENT_TYPE || /\.xlsx$/i.test(name ?? '');
 
 /**
  * Bodies taken as a file: a CSV, or a workbook. The import recognises a workbook by its bytes, so a
@@ -45,7 +45,7 @@ const FILE_TYPES = [
   'text/plain',
   'application/vnd.ms-excel',
   'application/octet-stream',
-  XLSX_TYPE,
+  XLSX_CONTENT_TYPE,
 ];
 
 /**
