@@ -116,11 +116,15 @@ export class ChangeFeed {
    */
   reachable: () => boolean = () => true;
 
+  /** Whether the feed is subscribed to the database's announcements and the database is reachable. */
+  get listening(): boolean {
+    return this.reachable() && this.#subscription !== undefined;
+  }
+
   /** Whether the version and remembered sessions can be trusted without asking the database. */
   get settled(): boolean {
     return (
-      this.reachable() &&
-      this.#subscription !== undefined &&
+      this.listening &&
       this.#version !== undefined &&
       this.#readThrough === this.#announced &&
       this.#holds === 0 &&

@@ -106,6 +106,8 @@ const watches = new WeakMap<ChangeFeed, WriteWatch>();
 class WriteWatch implements KyselyPlugin {
   #writes = 0;
   #heard = 0;
+  /** The wait for the marker sent after the last counted write: a second request waits on it too. */
+  #pending: Promise<void> = Promise.resolve();
 
   constructor(private readonly feed: ChangeFeed) {
     watches.set(feed, this);
@@ -121,17 +123,27 @@ class WriteWatch implements KyselyPlugin {
   }
 
   /**
-   * Resolves once the feed has heard every write counted so far: the marker it sends itself is
-   * delivered after every notification committed before it. An unsettled feed keeps nothing in
-   * memory (the server asks the database), so there is nothing to wait for; nor is there past
-   * two seconds, when the request goes ahead and the test judges what it gets.
+   * Resolves once the feed has heard every write counted so far: the marker it sends itself (a
+   * newer one than any it awaits already) is delivered after every notification committed before
+   * it. Requests made meanwhile wait for the same marker. A feed that is not listening (lost, or
+   * the database unreachable, as the outage tests make it) keeps nothing in memory and has nothing
+   * to hear: the wait ends there, as it does after ten seconds, when the request goes ahead and the
+   * test judges what it gets.
    */
-  async heard(): Promise<void> {
-    if (this.#heard === this.#writes || !this.feed.settled) return;
-    this.#heard = this.#writes;
-    this.feed.hold()();
-    const deadline = Date.now() + 2000;
-    while (!this.feed.settled && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+  heard(): Promise<void> {
+    if (this.#heard !== this.#writes) {
+      this.#heard = this.#writes;
+      this.feed.hold()();
+      this.#pending = this.#settle();
+    }
+    return this.#pending;
+  }
+
+  async #settle(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (this.feed.listening && !this.feed.settled && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 }
 
