@@ -1247,6 +1247,10 @@ export const PROBLEMS = {
     () => 'This account is printing a report already; wait for it to arrive before asking for another.',
     () => '此账号已有一份报告正在打印；请等其完成后再请求另一份。',
   ),
+  downloading_already: entry<{ count: number }>(
+    (p) => `This account has ${p.count} downloads under way already; wait for one of them to arrive before asking for another.`,
+    (p) => `此账号已有 ${p.count} 个下载正在进行；请等其中一个完成后再请求。`,
+  ),
   sending_files: entry<{ count: number }>(
     (p) => `This account is sending ${p.count} files already; wait for one of them to arrive before sending another.`,
     (p) => `此账号已在发送 ${p.count} 个文件；请等其中一个上传完成后再发送。`,

@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.js';
 import { isClientDeparture } from '../http/error-handler.js';
 import { type PaceFault, watchPace } from '../http/pace.js';
 import type { Caller } from '../http/route.js';
-import { ServiceUnavailable, said } from '../lib/problems.js';
+import { ServiceUnavailable, said, TooManyRequests } from '../lib/problems.js';
 import { Gate } from '../http/gate.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 import { contentDisposition } from './cells.js';
@@ -36,6 +36,11 @@ export interface ExportLimits {
   sending: number;
   /** More that wait for a place, each at most `waitMs`; beyond that, 503 with Retry-After. */
   waiting: number;
+  /**
+   * Downloads of one account admitted or waiting at once; one more is 429 with Retry-After, so that
+   * no account fills the line that everyone shares. A page's links are clicked one at a time.
+   */
+  perAccount: number;
   /** Downloads reading the database into their file at once: the bulk pool's connections (PGlite: its one). */
   writing: number;
   /** A reader that takes nothing for this long is cut off, and its file removed. */
@@ -54,6 +59,7 @@ export interface ExportLimits {
 export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
   sending: 8,
   waiting: 16,
+  perAccount: 4,
   writing: 2,
   stallMs: 60_000,
   minBytesPerSecond: 8 * 1024,
@@ -99,6 +105,8 @@ const NO_ROOM = new Set(['ENOSPC', 'EDQUOT']);
 export class CsvDownloads {
   readonly #admitted: Gate;
   readonly #writing: Gate;
+  /** Downloads admitted or waiting, by account (or, signed out, by address). */
+  readonly #mine = new Map<string, number>();
 
   constructor(
     /** Where the audit entries go. */
@@ -121,7 +129,7 @@ export class CsvDownloads {
     projection: CsvProjection,
     format: FileFormat = 'csv',
   ): Promise<void> {
-    return this.#send(req, res, {
+    return this.#send(req, res, caller, {
       fileName: withExtension(projection.fileName, format),
       contentType: CONTENT_TYPES[format],
       write: (out) => writeProjection(out, projection, format),
@@ -131,7 +139,7 @@ export class CsvDownloads {
 
   /** Sends a workbook of several sheets (the commission report), spooled, audited and paced as every download. */
   exportWorkbook(req: Request, res: Response, caller: Caller | null, workbook: WorkbookProjection): Promise<void> {
-    return this.#send(req, res, {
+    return this.#send(req, res, caller, {
       fileName: withExtension(workbook.fileName, 'xlsx'),
       contentType: CONTENT_TYPES.xlsx,
       write: (out) => writeWorkbook(out, workbook),
@@ -139,7 +147,21 @@ export class CsvDownloads {
     });
   }
 
-  async #send(req: Request, res: Response, download: CsvDownload): Promise<void> {
+  async #send(req: Request, res: Response, caller: Caller | null, download: CsvDownload): Promise<void> {
+    const account = caller ? `account ${caller.id}` : `address ${req.ip}`;
+    const mine = this.#mine.get(account) ?? 0;
+    if (mine >= this.limits.perAccount) throw new TooManyRequests(said('downloading_already', { count: mine }), 10);
+    this.#mine.set(account, mine + 1);
+    try {
+      await this.#sendOne(req, res, download);
+    } finally {
+      const left = (this.#mine.get(account) ?? 1) - 1;
+      if (left > 0) this.#mine.set(account, left);
+      else this.#mine.delete(account);
+    }
+  }
+
+  async #sendOne(req: Request, res: Response, download: CsvDownload): Promise<void> {
     const gone = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) gone.abort(new ClientGone());

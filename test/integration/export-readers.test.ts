@@ -256,6 +256,36 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
     }
   });
 
+  it('when one account has as many downloads under way as it may, then its next is a 429, and everyone else is served', async () => {
+    const narrow = await startTestServer(database, {}, { log, exportLimits: { perAccount: 1 } });
+    try {
+      const reader = await Client.signIn(narrow, IDENTITIES.admin.email);
+      const other = await Client.signIn(narrow, IDENTITIES.leadership.email);
+      const held = await hold(narrow, reader.cookie!, EXPORT);
+      expect(held.status).toBe(200);
+      // Any download of the account, CSV or workbook, of any route, waits for the one under way.
+      for (const path of ['/aggregate?measures=credits.credits&by=university&format=csv', '/summary?format=xlsx']) {
+        const refused = await reader.get(path);
+        expect(refused.status, path).toBe(429);
+        expect(refused.headers.get('retry-after')).toBe('10');
+        const problem = (await refused.json()) as { code: string; detail: string };
+        expect(problem.code).toBe('downloading_already');
+        expect(problem.detail).toMatch(/1 downloads under way/);
+      }
+      // Another account's download is not in its line, nor is the account's reading of pages.
+      expect((await other.get('/aggregate?measures=credits.credits&by=university&format=csv')).status).toBe(200);
+      expect((await reader.get('/records/credit?pageSize=5')).status).toBe(200);
+      held.leave();
+      await until(() => spoolFiles().length === 0, 'the export file to be removed');
+      // The place is given back however the download ended: here, its reader went away.
+      const next = await reader.get('/aggregate?measures=credits.credits&by=university&format=csv');
+      expect(next.status).toBe(200);
+      expect(lineCount(await next.text())).toBeGreaterThan(1);
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('when the database fails midway through an export, then the answer is a 503 problem, never a 200 that is cut', async () => {
     const failing = new FailMidway();
     const broken = await startTestServer({ ...database, bulk: database.bulk.withPlugin(failing) }, {}, { log });

@@ -304,6 +304,7 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   client_left_import: {},
   printing_already: {},
   sending_files: { count: 3 },
+  downloading_already: { count: 4 },
   no_disk_room: {},
   reporting_period_form: {},
   period_not_in_calendar: { university: 'X1', period: 'X1', frequency: 'X1' },
