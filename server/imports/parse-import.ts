@@ -271,6 +271,7 @@ export async function checkImport(
 ): Promise<CheckedImport> {
   const signature = await signatureOf(source.path);
   if (signature === 'ole2') throw fileRefused(said('xlsx_is_xls'));
+  if (signature === 'empty') throw new ImportRejected(said('file_empty'), [detail({ line: 1 }, said('file_empty_here'))], 1);
   if (sentAsWorkbook && signature !== 'zip') throw fileRefused(said('sent_as_xlsx_not_zip'));
   let rows: RowSource;
   let reading: ImportReading;
@@ -459,7 +460,7 @@ async function workbookRows(kind: FactKind, path: string): Promise<{ source: Row
       if (error instanceof SheetRowRefused)
         throw new ImportRejected(
           said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }),
-          [detail({ line: error.line, ...where(error.line, undefined) }, error.problem)],
+          [detail({ line: error.line, ...where(error.line, error.column) }, error.problem)],
           1,
         );
       throw error;
@@ -511,7 +512,7 @@ async function workbookRows(kind: FactKind, path: string): Promise<{ source: Row
         refusal(error, problems, count) {
           if (error instanceof ZipRefused) return new ImportRejected(error.problem, problems, count);
           if (error instanceof SheetRowRefused) {
-            problems.push(detail({ line: error.line, ...where(error.line, undefined) }, error.problem));
+            problems.push(detail({ line: error.line, ...where(error.line, error.column) }, error.problem));
             return new ImportRejected(
               said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }),
               problems,

@@ -57,6 +57,8 @@ export class SheetRowRefused extends Error {
   constructor(
     readonly line: number,
     readonly problem: Said,
+    /** The column (from 0) of the cell that went past the bound. */
+    readonly column: number,
   ) {
     super(problem.code);
   }
@@ -356,7 +358,7 @@ export async function* sheetRows(
     const typed = typedCell(book, done);
     if (!typed) return;
     if (done.column >= MAX_ROW_CELLS || row.cells.filter(Boolean).length >= MAX_ROW_CELLS)
-      throw new SheetRowRefused(row.line, said('row_too_many_cells', { cells: MAX_ROW_CELLS }));
+      throw new SheetRowRefused(row.line, said('row_too_many_cells', { cells: MAX_ROW_CELLS }), done.column);
     row.cells[done.column] = typed;
   };
   parser.on('opentag', (tag) => {
@@ -442,7 +444,11 @@ export async function* sheetRows(
     if (!cell || !row) return;
     rowBytes += text.length;
     if (rowBytes > MAX_ROW_BYTES)
-      throw new SheetRowRefused(row.line, said('row_too_long', { kilobytes: MAX_ROW_BYTES / 1024, inQuotes: false }));
+      throw new SheetRowRefused(
+        row.line,
+        said('row_too_long', { kilobytes: MAX_ROW_BYTES / 1024, inQuotes: false }),
+        cell.column,
+      );
     if (inValue) cell.value += text;
     else if (inInlineText > 0 && inPhonetic === 0) cell.inline += text;
   };

@@ -268,7 +268,7 @@ class InflateCounter extends Transform {
 }
 
 /** What the first bytes of a file say it is. */
-export type FileSignature = 'zip' | 'ole2' | 'other';
+export type FileSignature = 'zip' | 'ole2' | 'empty' | 'other';
 
 export async function signatureOf(path: string): Promise<FileSignature> {
   const handle = await open(path, 'r');
@@ -283,6 +283,7 @@ export async function signatureOf(path: string): Promise<FileSignature> {
       (head[3] === 0x04 || head[3] === 0x06)
     )
       return 'zip';
+    if (bytesRead === 0) return 'empty';
     if (bytesRead >= 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return 'ole2';
     return 'other';
   } finally {

@@ -396,9 +396,9 @@ describe(`XLSX import (${TEST_DB})`, () => {
         credits: 2.5,
       },
     ]);
-    const form = (type: string, name: string) => {
+    const form = (type: string, name: string, content = text) => {
       const body = new FormData();
-      body.append('file', new Blob([text], { type }), name);
+      body.append('file', new Blob([content], { type }), name);
       return server.fetch('/api/v1/imports/credit', {
         method: 'POST',
         headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrfToken! },
@@ -419,6 +419,17 @@ describe(`XLSX import (${TEST_DB})`, () => {
       expect(problem.code).toBe('sent_as_xlsx_not_zip');
       expect(problem.detail).toMatch(/sent as an Excel workbook \(\.xlsx\), but it is not one/);
     }
+    // An empty file sent as a workbook is said to be empty, as an empty CSV is, and so is an old
+    // Office file (.xls) named .xlsx said to be what it is.
+    for (const response of [await post(admin, 'credit', Buffer.alloc(0)), await form(XLSX_TYPE, 'credit.xlsx', '')]) {
+      expect(response.status).toBe(422);
+      const problem = await problemOf(response);
+      expect(problem.code).toBe('file_empty');
+      expect(problem.errors![0]).toMatchObject({ line: 1 });
+    }
+    const ole2 = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+    const xls = await problemOf(await post(admin, 'credit', ole2, '?fileName=credit.xlsx'));
+    expect(xls.code).toBe('xlsx_is_xls');
     expect(await records()).toBe(before);
     // The same text sent as what it is imports.
     const dryRun = await post(admin, 'credit', text, '?dryRun=true', 'text/csv');
@@ -448,12 +459,15 @@ describe(`XLSX import (${TEST_DB})`, () => {
     const tooWide = await problemOf(
       await post(admin, 'credit', zipOf(workbookParts([{ name: 'W', xml: `<sheetData>${headerRow}${wide}</sheetData>` }]))),
     );
-    expect(tooWide).toMatchObject({ code: 'row_too_large', errors: [{ sheet: 'W', line: 2, code: 'row_too_many_cells' }] });
+    expect(tooWide).toMatchObject({
+      code: 'row_too_large',
+      errors: [{ sheet: 'W', line: 2, code: 'row_too_many_cells', cell: 'CW2' }],
+    });
     const long = `<row r="2"><c r="D2" t="inlineStr"><is><t>${'x'.repeat(70_000)}</t></is></c></row>`;
     const tooLong = await problemOf(
       await post(admin, 'credit', zipOf(workbookParts([{ name: 'L', xml: `<sheetData>${headerRow}${long}</sheetData>` }]))),
     );
-    expect(tooLong).toMatchObject({ code: 'row_too_large', errors: [{ sheet: 'L', line: 2, code: 'row_too_long' }] });
+    expect(tooLong).toMatchObject({ code: 'row_too_large', errors: [{ sheet: 'L', line: 2, code: 'row_too_long', cell: 'D2' }] });
     // A cell longer than a row may be, inline or shared, is too large too, not a damaged workbook.
     const huge = 'x'.repeat(300_000);
     const hugeInline = `<row r="2"><c r="D2" t="inlineStr"><is><t>${huge}</t></is></c></row>`;
