@@ -10,7 +10,7 @@ import { MAX_EMPTY_ROWS } from '../server/imports/parse-import.js';
 import { MAX_PART_BYTES, MAX_SHARED_STRINGS_BYTES } from '../server/imports/xlsx-workbook.js';
 import { ZIP_LIMITS } from '../server/imports/xlsx-zip.js';
 import { FIRST_DATE } from '../contract/text.js';
-import { XLSX_CONTENT_TYPE } from '../server/csv/xlsx-response.js';
+import { MEDIA_TYPES } from '../server/lib/media-types.js';
 import { MAX_ROW_BYTES, MAX_ROW_CELLS } from '../server/csv/record-bounds.js';
 import {
   type ColumnSpec,
@@ -384,7 +384,7 @@ export function csvDocs(): string {
     '',
     'An Excel workbook (`.xlsx`) imports through the same checks as a CSV, with the same answer, all or',
     'nothing, dry run, steward scope and audit: `POST /api/v1/imports/<kind>` with the workbook as the body',
-    `(\`${XLSX_CONTENT_TYPE}\`, or any type the CSV takes) or as the \`file\` part of a form, or`,
+    `(\`${MEDIA_TYPES.xlsx}\`, or any type the CSV takes) or as the \`file\` part of a form, or`,
     '`npm run cli -- import <kind> <file.xlsx>`.',
     '',
     '- A workbook is recognised by its bytes (a zip holding `xl/workbook.xml`), whatever its name or',

@@ -1,14 +1,15 @@
 import type { Writable } from 'node:stream';
 import { type CsvChunks, type CsvOptions, type EndOption, writeCopiedCsv, writeCsv } from './csv-response.js';
-import { type SheetSpec, writeXlsx, XLSX_CONTENT_TYPE } from './xlsx-response.js';
+import { type SheetSpec, writeXlsx } from './xlsx-response.js';
+import { MEDIA_TYPES } from '../lib/media-types.js';
 
 /** The files an export is written as: CSV, or an Excel workbook (`.xlsx`). */
 export const FILE_FORMATS = ['csv', 'xlsx'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
 export const CONTENT_TYPES: Record<FileFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: XLSX_CONTENT_TYPE,
+  csv: MEDIA_TYPES.csv,
+  xlsx: MEDIA_TYPES.xlsx,
 };
 
 /**

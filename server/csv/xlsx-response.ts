@@ -4,9 +4,6 @@ import ExcelJS from 'exceljs';
 import { type CsvCell, DATE_FORMAT, DateCell, type NumberCell } from './cells.js';
 import type { CsvChunks, CsvRow } from './csv-response.js';
 
-/** The media type of an Office Open XML workbook (`.xlsx`). */
-export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 /** One sheet of a workbook: its name (in the file's language), its header row and its rows. */
 export interface SheetSpec {
   name: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RouteSpec } from './route.js';
+import { essence, MEDIA_TYPES } from '../lib/media-types.js';
 import { PROBLEMS } from '../../contract/problems.js';
 import type { OpenApiDocument } from '../../contract/schemas/openapi.js';
 
@@ -48,11 +49,9 @@ function parameters(spec: RouteSpec<any, any, any>): JsonSchema[] {
 }
 
 /** The media type of each file a route's `format` parameter may ask for instead of JSON. */
-const FILE_TYPES: Record<string, string> = {
-  csv: 'text/csv',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  pdf: 'application/pdf',
-};
+const FILE_TYPES: Record<string, string> = Object.fromEntries(
+  Object.entries(MEDIA_TYPES).map(([format, type]) => [format, essence(type)]),
+);
 
 /** The files a route answers with when its `format` parameter asks (CSV, a workbook, a PDF), as binary bodies. */
 function fileAnswers(spec: RouteSpec<any, any, any>): Record<string, JsonSchema> {

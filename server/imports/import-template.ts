@@ -1,3 +1,4 @@
+import { MEDIA_TYPES } from '../lib/media-types.js';
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import {
@@ -21,7 +22,7 @@ import {
 } from '../../contract/record-columns.js';
 import { FIRST_DATE, LAST_DATE } from '../lib/dates.js';
 import { csvCell, DATE_FORMAT, UTF8_BOM } from '../csv/cells.js';
-import { sheetName, XLSX_CONTENT_TYPE } from '../csv/xlsx-response.js';
+import { sheetName } from '../csv/xlsx-response.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { VALUE_LABELS } from '../kpi/registry.js';
 import { listFields, listRegions, listUniversities } from '../kpi/references.queries.js';
@@ -427,7 +428,7 @@ export async function importTemplate(
 ): Promise<TemplateFile> {
   const { kind, format, lang } = request;
   const fileName = templateFileName(kind, format, lang);
-  if (format === 'csv') return { fileName, contentType: 'text/csv; charset=utf-8', bytes: templateCsv(kind, lang) };
+  if (format === 'csv') return { fileName, contentType: MEDIA_TYPES.csv, bytes: templateCsv(kind, lang) };
   const bytes = await templateWorkbook(kind, lang, await templateCodes(db, request.ownUniversity));
-  return { fileName, contentType: XLSX_CONTENT_TYPE, bytes };
+  return { fileName, contentType: MEDIA_TYPES.xlsx, bytes };
 }

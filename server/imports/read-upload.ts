@@ -7,7 +7,7 @@ import { type Pace, watchPace } from '../http/pace.js';
 import { BadRequest, detail, HttpProblem, PayloadTooLarge, RequestTimeout, said } from '../lib/problems.js';
 import { isBidiControl, isControl, isInvisible } from '../http/text.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
-import { XLSX_CONTENT_TYPE } from '../csv/xlsx-response.js';
+import { essence, MEDIA_TYPES } from '../lib/media-types.js';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
@@ -33,7 +33,7 @@ export const DEFAULT_UPLOAD_PACE: UploadPace = { graceMs: 10_000, idleMs: 20_000
 
 /** Whether a file sent with this media type and name says it is a workbook. */
 export const saysWorkbook = (type: string | null | undefined, name: string | null | undefined): boolean =>
-  (type ?? '').split(';')[0]!.trim().toLowerCase() === XLSX_CONTENT_TYPE || /\.xlsx$/i.test(name ?? '');
+  essence(type ?? '').toLowerCase() === MEDIA_TYPES.xlsx || /\.xlsx$/i.test(name ?? '');
 
 /**
  * Bodies taken as a file: a CSV, or a workbook. The import recognises a workbook by its bytes, so a
@@ -45,7 +45,7 @@ const FILE_TYPES = [
   'text/plain',
   'application/vnd.ms-excel',
   'application/octet-stream',
-  XLSX_CONTENT_TYPE,
+  MEDIA_TYPES.xlsx,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { MEDIA_TYPES } from '../lib/media-types.js';
 import { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { MailAttachmentSpec } from '../../contract/schemas/mail.js';
@@ -77,7 +78,7 @@ export class ReportAttachments {
         files.push({
           filename: `report-${period}${submission ? `-submission-${submission}` : ''}-${lang}.pdf`,
           content: pdf,
-          contentType: 'application/pdf',
+          contentType: MEDIA_TYPES.pdf,
         });
       } catch (error) {
         note = `PDF unavailable, CSV only: ${error instanceof HttpProblem ? error.message : (error as Error).message}`;
@@ -95,7 +96,7 @@ export class ReportAttachments {
       files.push({
         filename: reportCsvFileName(document.period.key, table, lang, submission).name,
         content: await csvBytes(csv.header, [csv.rows]),
-        contentType: 'text/csv; charset=utf-8',
+        contentType: MEDIA_TYPES.csv,
       });
     }
     return { files, note: note?.slice(0, 2000) ?? null };

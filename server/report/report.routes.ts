@@ -1,3 +1,4 @@
+import { MEDIA_TYPES } from '../lib/media-types.js';
 import type { Kysely } from 'kysely';
 import { actorOf } from '../audit/actor.js';
 import { contentDisposition } from '../csv/cells.js';
@@ -50,7 +51,7 @@ export function reportRoutes(
     await auditExport(db, req, caller, `report/pdf/${print.submission ?? print.period}`, 1);
     const name = `report-${print.period}${print.submission ? `-submission-${print.submission}` : ''}-${print.lang}.pdf`;
     res.set({
-      'Content-Type': 'application/pdf',
+      'Content-Type': MEDIA_TYPES.pdf,
       'Content-Disposition': contentDisposition(name),
       'Cache-Control': 'private, no-store',
     });
