@@ -526,6 +526,11 @@ export const PROBLEMS = {
       'This is an Excel 97–2003 workbook (.xls) or another old Office file, which is not read: in Excel, save it as an Excel Workbook (.xlsx) or as CSV UTF-8, and import that.',
     () => '这是 Excel 97–2003 工作簿（.xls）或其他旧版 Office 文件，无法读取：请在 Excel 中另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8”后再导入。',
   ),
+  xlsx_encrypted: entry(
+    () =>
+      'This workbook is protected with a password to open, so it cannot be read: in Excel, clear the password (File › Info › Protect Workbook › Encrypt with Password), save, and import it again.',
+    () => '此工作簿设置了打开密码，无法读取：请在 Excel 中清除密码（文件 › 信息 › 保护工作簿 › 用密码进行加密），保存后再导入。',
+  ),
   xlsx_is_ods: entry(
     () => 'This is an OpenDocument file (.ods), which is not read: save it as an Excel Workbook (.xlsx) or as CSV UTF-8, and import that.',
     () => '这是 OpenDocument 文件（.ods），无法读取：请另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8”后再导入。',

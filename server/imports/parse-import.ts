@@ -24,7 +24,7 @@ import { MAX_REPORTED_ERRORS, MAX_ROW_BYTES, MAX_ROW_CELLS, RecordBounds, RowOut
 import { type SpoolFile, SpoolWriter, spoolFile } from '../lib/spool.js';
 import { detectReading, EncodingRefused, type Reading, ToUtf8 } from './file-encoding.js';
 import type { ImportDelimiter, ImportEncoding, ImportFormat, TextSample } from '../../contract/schemas/records.js';
-import { signatureOf, ZipRefused } from './xlsx-zip.js';
+import { isEncryptedPackage, signatureOf, ZipRefused } from './xlsx-zip.js';
 import {
   columnLetters,
   headerText,
@@ -270,7 +270,7 @@ export async function checkImport(
   sentAsWorkbook = false,
 ): Promise<CheckedImport> {
   const signature = await signatureOf(source.path);
-  if (signature === 'ole2') throw fileRefused(said('xlsx_is_xls'));
+  if (signature === 'ole2') throw fileRefused(said((await isEncryptedPackage(source.path)) ? 'xlsx_encrypted' : 'xlsx_is_xls'));
   if (signature === 'empty') throw new ImportRejected(said('file_empty'), [detail({ line: 1 }, said('file_empty_here'))], 1);
   if (sentAsWorkbook && signature !== 'zip') throw fileRefused(said('sent_as_xlsx_not_zip'));
   let rows: RowSource;

@@ -267,6 +267,27 @@ class InflateCounter extends Transform {
   }
 }
 
+/**
+ * The name of the stream an Office file encrypted with a password keeps its workbook in
+ * ([MS-OFFCRYPTO] 2.3.4.4), as a compound file's directory spells it (UTF-16LE). An encrypted .xlsx
+ * is a compound file (OLE2), as an old .xls is: this name tells them apart.
+ */
+const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
+
+/**
+ * Whether a compound file (OLE2) is a workbook encrypted with a password, read through once a
+ * block at a time (its directory may lie anywhere in it), keeping only what could start the name.
+ */
+export async function isEncryptedPackage(path: string): Promise<boolean> {
+  let tail = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) {
+    const block = Buffer.concat([tail, chunk as Buffer]);
+    if (block.includes(ENCRYPTED_PACKAGE)) return true;
+    tail = block.subarray(Math.max(0, block.length - ENCRYPTED_PACKAGE.length + 1));
+  }
+  return false;
+}
+
 /** What the first bytes of a file say it is. */
 export type FileSignature = 'zip' | 'ole2' | 'empty' | 'other';
 

@@ -346,6 +346,23 @@ describe(`XLSX import (${TEST_DB})`, () => {
 
   it('when a file is an old .xls, an OpenDocument file, another zip or a workbook cut short, then a 422 says what it is', async () => {
     const ole2 = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
+    // A workbook encrypted with a password is a compound file too, whose directory names the
+    // streams EncryptionInfo and EncryptedPackage (128-byte entries, names in UTF-16LE), here
+    // after other sectors, its name across the reader's first block boundary (64 KiB).
+    const entry = (name: string) => {
+      const bytes = Buffer.alloc(128);
+      bytes.write(name, 0, 'utf16le');
+      bytes.writeUInt16LE((name.length + 1) * 2, 64);
+      return bytes;
+    };
+    const encrypted = Buffer.concat([
+      ole2,
+      Buffer.alloc(65_536 - ole2.length - 262),
+      entry('Root Entry'),
+      entry('EncryptionInfo'),
+      entry('EncryptedPackage'),
+      Buffer.alloc(40_000),
+    ]);
     const ods = zipOf([
       { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet', stored: true },
       { name: 'content.xml', data: '<office:document-content/>' },
@@ -356,6 +373,7 @@ describe(`XLSX import (${TEST_DB})`, () => {
     const before = await snapshot();
     for (const [bytes, code] of [
       [ole2, 'xlsx_is_xls'],
+      [encrypted, 'xlsx_encrypted'],
       [ods, 'xlsx_is_ods'],
       [other, 'xlsx_not_workbook'],
       [cut, 'xlsx_truncated'],
