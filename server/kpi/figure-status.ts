@@ -73,8 +73,12 @@ export interface Span {
   to: string;
 }
 
-/** How a figure reads its records: a flow over its range, a stock on its range's last day. */
-export type Reading = 'flow' | 'stock';
+/**
+ * How a figure reads its records: a flow over its range, a stock on its range's last day, or a flow
+ * to date, moved by records dated after its range (payments) and so drawing on every period from
+ * its range's first day up to today.
+ */
+export type Reading = 'flow' | 'stock' | 'to-date';
 
 /** The day a range without a start or an end is taken from or to. */
 export const OPEN_START = '0001-01-01';
@@ -111,8 +115,9 @@ export class FigureStatuses {
       return { drawn: [this.#drawn(university, periodHolding(calendar.frequency, range.to))], beyondToday: false };
     }
     const start = range.from > calendar.memberSince ? range.from : calendar.memberSince;
-    if (start > range.to) return { drawn: [], beyondToday: false };
-    const last = range.to < this.day ? range.to : this.day;
+    const to = reading === 'to-date' ? OPEN_END : range.to;
+    if (start > to) return { drawn: [], beyondToday: false };
+    const last = to < this.day ? to : this.day;
     const drawn: DrawnPeriod[] = [];
     for (
       let p = periodHolding(calendar.frequency, start);
@@ -151,9 +156,16 @@ export async function figureStatuses(db: Kysely<Database>, day = today()): Promi
   return new FigureStatuses(await loadStanding(db), day);
 }
 
-/** A stock reading when every measure of the figure is a stock, else a flow reading. */
-export const readingOf = (temporalities: ReadonlyArray<'flow' | 'stock'>): Reading =>
-  temporalities.length > 0 && temporalities.every((t) => t === 'stock') ? 'stock' : 'flow';
+/**
+ * A stock reading when every measure of the figure is a stock; else a reading to date when one of
+ * them is moved by later records (`toDate` in the registry); else a flow reading.
+ */
+export const readingOf = (measures: ReadonlyArray<{ temporality: 'flow' | 'stock'; toDate?: true }>): Reading =>
+  measures.length > 0 && measures.every((m) => m.temporality === 'stock')
+    ? 'stock'
+    : measures.some((m) => m.toDate)
+      ? 'to-date'
+      : 'flow';
 
 /**
  * The status of one aggregate row: the universities it covers (its own when grouped by university,

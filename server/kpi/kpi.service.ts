@@ -51,7 +51,7 @@ export function figureRange(
   filters: KpiFilters,
   day = today(),
 ): { reading: Reading; range: Span } {
-  const reading = readingOf(measures.map((m) => MEASURES[m].temporality));
+  const reading = readingOf(measures.map((m) => MEASURES[m]));
   // A stock is read on the range's last day, today without one (as the compiler reads it).
   const to = filters.to ?? (reading === 'stock' ? day : OPEN_END);
   return { reading, range: { from: filters.from ?? OPEN_START, to } };

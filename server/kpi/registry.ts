@@ -119,6 +119,12 @@ interface MeasureInput<K extends FactKind> {
    * so its change against an earlier period is not like for like, and the dashboard says so.
    */
   cohort?: true;
+  /**
+   * Moved by records dated after the period (cash received to date grows with payments, each dated
+   * on its own day): a figure of it draws on every period from its range's first day up to today, so
+   * it is final only once they all are (docs/reporting-cycle.md, "Status of figures").
+   */
+  toDate?: true;
   /** `false`: the measure takes no yearly target (a level, or a figure that keeps changing after its year). */
   targeted?: false;
   /** `false`: the commission report leaves it out (it is no figure of the national report, and it keeps changing). */
@@ -150,7 +156,7 @@ export type MeasureDef = Omit<MeasureInput<FactKind>, 'dateColumn' | 'aggregate'
 
 /** A ratio as it is declared: its two measures, and what it shows. */
 interface RatioInput
-  extends Pick<MeasureInput<FactKind>, 'id' | 'group' | 'name' | 'definition' | 'standard' | 'cohort' | 'reported'> {
+  extends Pick<MeasureInput<FactKind>, 'id' | 'group' | 'name' | 'definition' | 'standard' | 'cohort' | 'toDate' | 'reported'> {
   numerator: MeasureDef;
   denominator: MeasureDef;
   unit: 'cny' | 'ratio';
@@ -446,6 +452,7 @@ const ADDITIVE = {
       'cash received to date on each signing cohort (not the national report figure)',
     ),
     cohort: true,
+    toDate: true,
     // It keeps changing after its year (cash received in the year is targeted and reported).
     targeted: false,
     reported: false,
@@ -770,6 +777,7 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       'collection rate of each signing cohort (cash received to date ÷ contract value)',
     ),
     cohort: true,
+    toDate: true,
     // It keeps changing after its period, like the cash received to date it divides.
     reported: false,
   }),

@@ -274,4 +274,41 @@ describe(`the status of figures (${TEST_DB})`, () => {
     await oracle.approved('USST', '2024-Q2', '2024-04-01', '2024-06-30');
     expect(await compareAll(await readCycle(database.db))).toBe('F');
   });
+
+  it('when a payment arrives today on a contract of the approved half, then the figures to date move and are provisional, the others final', async () => {
+    const figure = async (measure: string) => {
+      const rows = (await json(admin, `/aggregate?${query({ measures: measure, ...H1 })}`)).rows;
+      return { value: Number(rows[0][measure]), status: rows[0].status as string };
+    };
+    const received = await figure('tech_transfer.received_to_date');
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const payment = {
+      university_code: 'USST',
+      ref: 'STATUS-PAYMENT',
+      contract_ref: 'STATUS-2',
+      received_on: day,
+      amount_cny: 5000,
+    };
+    expect((await admin.post('/records/payment', payment)).status).toBe(201);
+    const cycle = await readCycle(database.db);
+    // The half's own periods are all approved: its contracts are final ...
+    expect(await figure('tech_transfer.contracts')).toEqual({
+      value: 6,
+      status: oracle.status(cycle, UNIVERSITIES, H1.from, H1.to),
+    });
+    expect(oracle.status(cycle, UNIVERSITIES, H1.from, H1.to)).toBe('F');
+    // ... while cash received to date on them moved with a payment of today, in a period not approved.
+    const after = await figure('tech_transfer.received_to_date');
+    expect(after.value).toBe(received.value + 5000);
+    expect(after.status).toBe(oracle.status(cycle, UNIVERSITIES, H1.from, day));
+    expect(after.status).toBe('P');
+    expect((await figure('tech_transfer.collection_rate')).status).toBe('P');
+    // The overview's card says the same.
+    const summary = await json(
+      admin,
+      `/summary?${query({ measures: 'tech_transfer.received_to_date,tech_transfer.contracts', ...H1 })}`,
+    );
+    const statusOf = (id: string) => summary.measures.find((m: { measure: string }) => m.measure === id).status;
+    expect([statusOf('tech_transfer.received_to_date'), statusOf('tech_transfer.contracts')]).toEqual(['P', 'F']);
+  });
 });

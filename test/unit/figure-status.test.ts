@@ -58,6 +58,19 @@ describe('the status of a figure', () => {
     expect(statuses().of(['USST'], span('2024-01-01', '2024-12-31'), 'stock')).toBe('P');
   });
 
+  it('when a figure is moved by later records (cash received to date), then it draws on every period up to today', () => {
+    // 2024-Q1 is approved, but the payments of its contracts may arrive in any later quarter.
+    expect(statuses().of(['USST'], span('2024-01-01', '2024-03-31'), 'flow')).toBe('F');
+    expect(statuses().of(['USST'], span('2024-01-01', '2024-03-31'), 'to-date')).toBe('R');
+    expect(
+      statuses()
+        .periods('USST', span('2024-01-01', '2024-03-31'), 'to-date')
+        .drawn.map((d) => d.period),
+    ).toEqual(['2024-Q1', '2024-Q2', '2024-Q3']);
+    // NJTECH: February approved, March on not: to date, February's figure is provisional.
+    expect(statuses().of(['NJTECH'], span('2024-02-01', '2024-02-29'), 'to-date')).toBe('P');
+  });
+
   it('when statuses combine, then R outranks P, which outranks F; nothing combined is final', () => {
     expect(worseStatus('F', 'P')).toBe('P');
     expect(worseStatus('R', 'P')).toBe('R');
