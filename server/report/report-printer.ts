@@ -22,15 +22,16 @@ export interface PrintRequest {
  * the client the server serves, with its text layer mended, as `npm run cli -- report` prints it.
  * One print runs at a time and four wait (a print takes seconds and a Chromium), one per account:
  * an account that asks for another while its first is printed or waits is answered 429, so that
- * no one account can take the whole line. The last few prints are kept, by what they show: the
+ * no one account can take the whole line; asked for the same print again (a double click), it
+ * shares the one under way, which goes on while any of its readers waits. The last few prints are kept, by what they show: the
  * data version, the period or submission, the language, and the reader's role and university (a
  * submission's revisions differ by reader); a kept print is sent whatever else the account prints.
  */
 export class ReportPrinter {
   readonly #gate = new Gate('report prints', 1, 4, 120_000, 10);
   readonly #kept = new Map<string, Buffer>();
-  /** The accounts with a print running or waiting. */
-  readonly #printing = new Set<number>();
+  /** Each account's print running or waiting: what it is of, and its readers (one unless asked again). */
+  readonly #printing = new Map<number, { of: string; pdf: Promise<Buffer>; readers: number; stop: AbortController }>();
 
   readonly #keep: number;
   readonly #render: Render;
@@ -53,23 +54,61 @@ export class ReportPrinter {
   async print(user: AppUserRow, request: PrintRequest, signal?: AbortSignal): Promise<Buffer> {
     if (!existsSync(join(this.clientDir, 'index.html')))
       throw new ServiceUnavailable(said('pdf_unavailable', { reason: 'the client is not built (npm run build)' }), 60);
-    const key = async () =>
-      [
-        (await dataVersionStamp(this.db)).version,
-        request.submission ?? request.period,
-        request.lang,
-        user.role,
-        user.university_code ?? '',
-      ].join('|');
-    const kept = this.#kept.get(await key());
+    const kept = this.#kept.get(await this.#key(user, request));
     if (kept) return kept;
-    if (this.#printing.has(user.id)) throw new TooManyRequests(said('printing_already'), 10);
-    this.#printing.add(user.id);
+    const of = [request.submission ?? request.period, request.lang].join('|');
+    let mine = this.#printing.get(user.id);
+    // Another print, or this one given up by all its readers and on its way out: come back shortly.
+    if (mine && (mine.of !== of || mine.stop.signal.aborted)) throw new TooManyRequests(said('printing_already'), 10);
+    if (mine) mine.readers++;
+    else {
+      const stop = new AbortController();
+      const pdf = this.#printOne(user, request, stop.signal).finally(() => this.#printing.delete(user.id));
+      // Each reader hears the outcome through its own wait below; this one only keeps it from going unheard.
+      pdf.catch(() => undefined);
+      mine = { of, pdf, readers: 1, stop };
+      this.#printing.set(user.id, mine);
+    }
+    return this.#read(mine, signal);
+  }
+
+  /** One reader's wait for a print: leaving, it stops the print when no other reader waits for it. */
+  async #read(print: { pdf: Promise<Buffer>; readers: number; stop: AbortController }, signal?: AbortSignal): Promise<Buffer> {
+    if (!signal) return print.pdf;
+    let onAbort: (() => void) | undefined;
+    const left = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        if (--print.readers === 0) print.stop.abort(signal.reason);
+        reject(signal.reason);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    left.catch(() => undefined);
+    try {
+      return await Promise.race([print.pdf, left]);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+    }
+  }
+
+  /** What a print shows, as the key it is kept by. */
+  async #key(user: AppUserRow, request: PrintRequest): Promise<string> {
+    return [
+      (await dataVersionStamp(this.db)).version,
+      request.submission ?? request.period,
+      request.lang,
+      user.role,
+      user.university_code ?? '',
+    ].join('|');
+  }
+
+  async #printOne(user: AppUserRow, request: PrintRequest, signal: AbortSignal): Promise<Buffer> {
     let release: (() => void) | undefined;
     try {
       release = await this.#gate.enter(signal);
       // Printed by another request while this one waited?
-      const now = await key();
+      const now = await this.#key(user, request);
       const printed = this.#kept.get(now);
       if (printed) return printed;
       const options: RenderPdfOptions = { db: this.db, user, ...request, clientDir: this.clientDir };
@@ -82,7 +121,6 @@ export class ReportPrinter {
       throw error;
     } finally {
       release?.();
-      this.#printing.delete(user.id);
     }
   }
 }

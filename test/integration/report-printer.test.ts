@@ -93,6 +93,43 @@ describe(`the report printer's line (${TEST_DB})`, () => {
     expect((await again).toString()).toBe(`%PDF 2023 zh ${users.commission.email}`);
   });
 
+  it('when an account asks for the same print twice (a double click), then it is printed once for both, and goes on while one of them waits', async () => {
+    const { printer: p, started, reach, queued } = printer();
+    // The line is busy: the leadership's print runs.
+    const lead = p.print(users.leadership, { period: '2020', lang: 'en' });
+    await reach(1);
+    const first = new AbortController();
+    const second = new AbortController();
+    const clicks = [first, second].map((c) => p.print(users.commission, { period: '2020', lang: 'zh' }, c.signal));
+    await queued(1);
+    // The first click's client goes; the print waits on for the second.
+    first.abort(new Error('the client left'));
+    await expect(clicks[0]).rejects.toThrow('the client left');
+    expect(p.waiting).toBe(1);
+    started[0]!.finish();
+    await lead;
+    await reach(2);
+    started[1]!.finish();
+    expect((await clicks[1]).toString()).toBe(`%PDF 2020 zh ${users.commission.email}`);
+    expect(started).toHaveLength(2);
+    // Once both of a print's readers have gone, it leaves the line, and the account may print again.
+    const busy = p.print(users.leadership, { period: '2019', lang: 'en' });
+    await reach(3);
+    const readers = [new AbortController(), new AbortController()];
+    const both = readers.map((c) => p.print(users.admin, { period: '2019', lang: 'zh' }, c.signal));
+    await queued(1);
+    for (const c of readers) c.abort(new Error('the client left'));
+    for (const click of both) await expect(click).rejects.toThrow('the client left');
+    await queued(0);
+    const again = p.print(users.admin, { period: '2018', lang: 'zh' });
+    await queued(1);
+    started[2]!.finish();
+    await busy;
+    await reach(4);
+    started[3]!.finish();
+    expect((await again).toString()).toBe(`%PDF 2018 zh ${users.admin.email}`);
+  });
+
   it('when an account asks for a print already kept, then it is sent at once, even while the account prints another', async () => {
     const { printer: p, started, reach } = printer();
     const kept = p.print(users.admin, { period: '2024', lang: 'en' });
