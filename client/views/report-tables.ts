@@ -5,6 +5,7 @@ import { FIGURE_STATUS_LABELS, type FigureStatus, statusOfAll } from '../../cont
 import { REPORT_STATUS_TABLES, type ReportStatusTable } from '../../contract/enums';
 import {
   type ReportKey,
+  type ReportLang,
   reportChange,
   reportChangePoints,
   reportNumber,
@@ -13,7 +14,7 @@ import {
   unitText,
 } from '../lib/report-format';
 import { xlsxOf } from '../lib/downloads';
-import type { Breakdown, Figure, PairMatrix, ReportDocument, ReportLang, ReportMeasure, ScopeRow } from '../lib/report-types';
+import type { Breakdown, Figure, PairMatrix, ReportDocument, ReportMeasure, ScopeRow } from '../../contract/report';
 
 /**
  * The report's tables, drawn from the document alone (live or as submitted). Each table's title

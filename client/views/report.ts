@@ -4,9 +4,10 @@ import { ApiError, call, endpoints } from '../api';
 import { xlsxOf } from '../lib/downloads';
 import { lang as interfaceLang, t as appText } from '../i18n';
 import { FIRST_REPORT_YEAR, REPORT_PERIOD, today } from '../lib/dates';
-import { type ReportKey, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
+import { type ReportKey, type ReportLang, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
 import type { MeasureId } from '../../contract/measure-ids';
-import type { Breakdown, LiveReportAnswer, ReportDocument, ReportLang, Submission, SubmissionAnswer } from '../lib/report-types';
+import type { Breakdown, ReportDocument } from '../../contract/report';
+import type { LiveReport, Submission, SubmissionWithRevisions } from '../../contract/schemas/report';
 import { loadingNote, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import { type BarSpec, ReportCharts } from './report-charts';
@@ -52,8 +53,8 @@ interface ReportParams {
 /** What the last load found: the document, live or as submitted, and the period's submissions. */
 interface Loaded {
   doc: ReportDocument;
-  live?: LiveReportAnswer;
-  submitted?: SubmissionAnswer;
+  live?: LiveReport;
+  submitted?: SubmissionWithRevisions;
   submissions: Submission[];
 }
 
@@ -185,8 +186,8 @@ export const renderReport: RenderView = async (container, first) => {
       }
       ${
         showing()
-          ? html`<a class="tool" href=${pdfHref()} download data-action="download-pdf">${t('report.downloadPdf')}</a>
-              <a class="tool" href=${xlsxOf(pdfHref())} download data-action="download-xlsx">${t('report.downloadXlsx')}</a>`
+          ? html`<a class="tool" href=${fileOf('pdf')} download data-action="download-pdf">${t('report.downloadPdf')}</a>
+              <a class="tool" href=${xlsxOf(fileOf('pdf'))} download data-action="download-xlsx">${t('report.downloadXlsx')}</a>`
           : nothing
       }
       <button type="button" class="primary" data-action="print" @click=${() => window.print()}>${t('report.print')}</button>
@@ -234,18 +235,16 @@ export const renderReport: RenderView = async (container, first) => {
     </dialog>`;
   };
 
-  /** The report the server prints (its text layer names ideographs, where a browser's own PDF may name radicals). */
-  const pdfHref = () => {
-    const shown = showing();
+  /**
+   * A file of the report shown: the PDF the server prints (its text layer names ideographs, where a
+   * browser's own PDF may name radicals), or one table's CSV.
+   */
+  const fileOf = (format: 'pdf' | 'csv', table?: string) => {
+    const rest = `format=${format}${table ? `&table=${table}` : ''}&lang=${p.lang}`;
     return p.submission === null
-      ? `/api/v1/report?period=${encodeURIComponent(shown?.live?.report.period.key ?? '')}&format=pdf&lang=${p.lang}`
-      : `/api/v1/report/submissions/${p.submission}?format=pdf&lang=${p.lang}`;
+      ? `/api/v1/report?period=${encodeURIComponent(showing()?.doc.period.key ?? '')}&${rest}`
+      : `/api/v1/report/submissions/${p.submission}?${rest}`;
   };
-
-  const csvOf = (doc: ReportDocument) => (table: string) =>
-    p.submission === null
-      ? `/api/v1/report?period=${encodeURIComponent(doc.period.key)}&format=csv&table=${table}&lang=${p.lang}`
-      : `/api/v1/report/submissions/${p.submission}?format=csv&table=${table}&lang=${p.lang}`;
 
   /** What the figures are: as submitted (and whether they still stand), or live (and against the last submission). */
   const standing = (w: ReportWords, { live, submitted, submissions: [last, ...rest] }: Loaded) => {
@@ -337,7 +336,7 @@ export const renderReport: RenderView = async (container, first) => {
   /** The printed report: cover lines, the six sections of figures, definitions, and revisions when submitted. */
   const page = (shown: Loaded, busy: boolean) => {
     const { doc, submitted } = shown;
-    const w = new ReportWords(doc, p.lang, csvOf(doc));
+    const w = new ReportWords(doc, p.lang, (table) => fileOf('csv', table));
     const span = (period: ReportDocument['period']) => ({ label: period.label[p.lang], from: period.from, to: period.to });
     const cny = unitText('cny', p.lang);
     // A section of figures says its status beside its heading (the tables it holds, the least settled).
