@@ -32,46 +32,31 @@ export function today(now: Date = new Date()): string {
   return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** A formatter of days or moments on the alliance's calendar, in the locale `tag`. */
+const dateFormat = (kind: string, tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat =>
+  formatter(`${kind} ${tag}`, () => new Intl.DateTimeFormat(tag, { ...options, timeZone: ZONE }));
+
 /** A day as a person reads it in the interface's language (1 Mar 2024, 2024年3月1日). */
-export function formatDay(iso: string): string {
-  const tag = locale();
-  return formatter(`day ${tag}`, () => new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: ZONE })).format(
-    new Date(iso),
-  );
-}
+export const formatDay = (iso: string): string => dateFormat('day', locale(), { dateStyle: 'medium' }).format(new Date(iso));
 
 /** A moment as a person reads it in the interface's language, on the alliance's clock. */
-export function formatMoment(iso: string): string {
-  const tag = locale();
-  return formatter(
-    `moment ${tag}`,
-    () => new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'medium', timeZone: ZONE }),
-  ).format(new Date(iso));
-}
+export const formatMoment = (iso: string): string =>
+  dateFormat('moment', locale(), { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
 
 /** A day or a moment as a letter is dated, in the locale `tag` on the alliance's calendar (2025年3月1日, 1 March 2025). */
-export function letterDate(iso: string, tag: string): string {
-  return formatter(
-    `letter ${tag}`,
-    () => new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone: ZONE }),
-  ).format(new Date(iso));
-}
+export const letterDate = (iso: string, tag: string): string =>
+  dateFormat('letter', tag, { year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(iso));
 
 /** A moment as the printed report writes it, whatever the interface's language: 2024-12-31 17:05. */
 export function reportMoment(iso: string): string {
-  const parts = formatter(
-    'report moment',
-    () =>
-      new Intl.DateTimeFormat('en-CA', {
-        timeZone: ZONE,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }),
-  ).formatToParts(new Date(iso));
+  const parts = dateFormat('report', 'en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit-html';
 import { api, csvUrl, type MeasureInfo, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour, partialLine } from '../lib/palette';
+import { colour, partialLine, partialNote } from '../lib/palette';
 import { drillDown } from '../lib/drill';
 import { Figure, type FigureContent, figureCell, type Multiple, statusOfParts, unitColumn } from '../lib/figure';
 import type { FigureStatus } from '../../contract/figure-status';
@@ -333,12 +333,10 @@ function content(
           ),
     empty: series.length === 0 || series.every((s) => s.values.every((v) => v === 0)),
     status: statusOfParts(series.flatMap((s) => s.statuses.map((status) => (status ? { status } : undefined)))),
-    legendNote:
-      cut.length > 0
-        ? html`<span class="partial-key" aria-hidden="true"></span><span data-partial=${cut.join(',')}
-            >${t('trends.partialNote', { periods: cut.map((p) => periodLabel(p, filters.grain)).join(lang() === 'zh' ? '、' : ', ') })}</span
-          >`
-        : undefined,
+    legendNote: partialNote(
+      cut,
+      t('trends.partialNote', { periods: cut.map((p) => periodLabel(p, filters.grain)).join(lang() === 'zh' ? '、' : ', ') }),
+    ),
     table: {
       // On a phone the period and the lines stay; the targets are secondary.
       columns: [
