@@ -1,3 +1,4 @@
+import { parseReportingPeriod } from '../../contract/reporting-periods';
 import { lang } from '../i18n';
 
 /**
@@ -75,21 +76,16 @@ export function validDay(value: string | null, latest: string): string | null {
   return value >= EARLIEST_DAY && value <= latest ? value : null;
 }
 
-/** The days a period key covers: 2024, 2024-H1, 2024-Q3, 2024-07. */
+/** The days a period key covers: 2024, 2024-Q3, 2024-07 (the reporting calendar's), or a report's half, 2024-H1. */
 export function periodRange(key: string | number): { from: string; to: string } {
   const text = String(key);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const monthRange = (y: number, first: number, last: number) => ({
-    from: `${y}-${pad(first)}-01`,
-    to: `${y}-${pad(last)}-${pad(new Date(Date.UTC(y, last, 0)).getUTCDate())}`,
-  });
-  const q = /^(\d{4})-Q([1-4])$/.exec(text);
-  if (q) return monthRange(Number(q[1]), Number(q[2]) * 3 - 2, Number(q[2]) * 3);
-  const h = /^(\d{4})-H([12])$/.exec(text);
-  if (h) return monthRange(Number(h[1]), h[2] === '1' ? 1 : 7, h[2] === '1' ? 6 : 12);
-  const m = /^(\d{4})-(\d{2})$/.exec(text);
-  if (m) return monthRange(Number(m[1]), Number(m[2]), Number(m[2]));
-  return { from: `${text}-01-01`, to: `${text}-12-31` };
+  const half = /^(\d{4})-H([12])$/.exec(text);
+  if (half)
+    return half[2] === '1'
+      ? { from: `${half[1]}-01-01`, to: `${half[1]}-06-30` }
+      : { from: `${half[1]}-07-01`, to: `${half[1]}-12-31` };
+  const { from, to } = parseReportingPeriod(text) ?? { from: `${text}-01-01`, to: `${text}-12-31` };
+  return { from, to };
 }
 
 /** A report's period: a year (2024), a half (2024-H1) or a quarter (2024-Q3). */

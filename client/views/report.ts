@@ -3,7 +3,7 @@ import { html, nothing, render } from 'lit-html';
 import { ApiError, call, endpoints } from '../api';
 import { xlsxOf } from '../lib/downloads';
 import { lang as interfaceLang, t as appText } from '../i18n';
-import { FIRST_REPORT_YEAR, REPORT_PERIOD, today } from '../lib/dates';
+import { FIRST_REPORT_YEAR, periodRange, REPORT_PERIOD, today } from '../lib/dates';
 import { type ReportKey, type ReportLang, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
 import type { MeasureId } from '../../contract/measure-ids';
 import type { Breakdown, ReportDocument } from '../../contract/report';
@@ -70,10 +70,7 @@ function readParams(params: URLSearchParams): ReportParams {
 const periodOf = (year: string, part: string) => (part === 'year' ? year : `${year}-${part}`);
 
 /** Whether a period has begun (one that has not cannot be reported). */
-function begun(period: string): boolean {
-  const month = { '': 1, H1: 1, Q1: 1, Q2: 4, H2: 7, Q3: 7, Q4: 10 }[period.slice(5)] ?? 1;
-  return `${period.slice(0, 4)}-${String(month).padStart(2, '0')}-01` <= today();
-}
+const begun = (period: string): boolean => periodRange(period).from <= today();
 
 export const renderReport: RenderView = async (container, first) => {
   const status = new ViewStatus(container, () => draw());
