@@ -2,7 +2,7 @@ import '../report.css';
 import { html, nothing, render } from 'lit-html';
 import { ApiError, call, endpoints } from '../api';
 import { xlsxOf } from '../lib/downloads';
-import { lang as interfaceLang, t as appText } from '../i18n';
+import { lang as interfaceLang, LANGUAGES, t as appText } from '../i18n';
 import { FIRST_REPORT_YEAR, periodRange, REPORT_PERIOD, today } from '../lib/dates';
 import { type ReportKey, type ReportLang, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
 import type { MeasureId } from '../../contract/measure-ids';
@@ -39,10 +39,6 @@ const PARTS = ['year', 'H1', 'H2', 'Q1', 'Q2', 'Q3', 'Q4'] as const;
 const SUBMITTERS = ['admin', 'leadership'];
 /** The roles on the alliance's side, whose reader may be named as the contact of a report not yet submitted. */
 const PREPARERS = ['admin', 'leadership', 'steward'];
-const LANGS = [
-  ['zh', '中文', 'zh-CN'],
-  ['en', 'English', 'en'],
-] as const;
 
 interface ReportParams {
   period: string;
@@ -150,9 +146,9 @@ export const renderReport: RenderView = async (container, first) => {
       </label>
       <fieldset class="report-lang">
         <legend>${t('report.langLabel')}</legend>
-        ${LANGS.map(
-          ([code, label, tag]) =>
-            html`<button type="button" data-report-lang=${code} aria-pressed=${p.lang === code} lang=${tag} @click=${() => go({ lang: code })}>${label}</button>`,
+        ${LANGUAGES.map(
+          ({ code, name, tag }) =>
+            html`<button type="button" data-report-lang=${code} aria-pressed=${p.lang === code} lang=${tag} @click=${() => go({ lang: code })}>${name}</button>`,
         )}
       </fieldset>
       ${
