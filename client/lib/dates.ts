@@ -33,6 +33,9 @@ export function today(now: Date = new Date()): string {
   return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** This year in Shanghai. */
+export const thisYear = (): number => Number(today().slice(0, 4));
+
 /** A formatter of days or moments on the alliance's calendar, in the locale `tag`. */
 const dateFormat = (kind: string, tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat =>
   formatter(`${kind} ${tag}`, () => new Intl.DateTimeFormat(tag, { ...options, timeZone: ZONE }));
@@ -90,8 +93,8 @@ export function periodRange(key: string | number): { from: string; to: string } 
 
 /** A report's period: a year (2024), a half (2024-H1) or a quarter (2024-Q3). */
 export const REPORT_PERIOD = /^\d{4}(-(H[12]|Q[1-4]))?$/;
-/** The first year a report covers: the agreement's. */
-export const FIRST_REPORT_YEAR = Number(AGREEMENT_DAY.slice(0, 4));
+/** The agreement's year: the first that a report, the reporting board and the targets cover. */
+export const AGREEMENT_YEAR = Number(AGREEMENT_DAY.slice(0, 4));
 
 /**
  * The report period that holds the days from `from` to `to`: the quarter when they lie in one, else
@@ -101,7 +104,7 @@ export const FIRST_REPORT_YEAR = Number(AGREEMENT_DAY.slice(0, 4));
 export function reportPeriodOf(from: string, to: string, end = today()): string | undefined {
   if (!validDay(from, end) || !validDay(to, '9999-12-31') || from > to) return undefined;
   const year = from.slice(0, 4);
-  if (to.slice(0, 4) !== year || Number(year) < FIRST_REPORT_YEAR) return undefined;
+  if (to.slice(0, 4) !== year || Number(year) < AGREEMENT_YEAR) return undefined;
   const [first, last] = [Number(from.slice(5, 7)), Number(to.slice(5, 7))];
   if (Math.ceil(first / 3) === Math.ceil(last / 3)) return `${year}-Q${Math.ceil(first / 3)}`;
   if (Math.ceil(first / 6) === Math.ceil(last / 6)) return `${year}-H${Math.ceil(first / 6)}`;

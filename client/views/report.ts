@@ -3,7 +3,7 @@ import { html, nothing, render } from 'lit-html';
 import { ApiError, call, endpoints } from '../api';
 import { xlsxOf } from '../lib/downloads';
 import { lang as interfaceLang, LANGUAGES, t as appText } from '../i18n';
-import { FIRST_REPORT_YEAR, periodRange, REPORT_PERIOD, today } from '../lib/dates';
+import { AGREEMENT_YEAR, periodRange, REPORT_PERIOD, thisYear, today } from '../lib/dates';
 import { type ReportKey, type ReportLang, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
 import type { MeasureId } from '../../contract/measure-ids';
 import type { Breakdown, ReportDocument } from '../../contract/report';
@@ -56,7 +56,7 @@ interface Loaded {
 
 function readParams(params: URLSearchParams): ReportParams {
   const given = params.get('period') ?? '';
-  const period = REPORT_PERIOD.test(given) ? given : String(Number(today().slice(0, 4)) - 1);
+  const period = REPORT_PERIOD.test(given) ? given : String(thisYear() - 1);
   const asked = params.get('lang');
   const lang = asked === 'zh' || asked === 'en' ? asked : interfaceLang();
   const submission = /^[1-9]\d{0,15}$/.test(params.get('submission') ?? '') ? Number(params.get('submission')) : null;
@@ -122,9 +122,7 @@ export const renderReport: RenderView = async (container, first) => {
   const controls = () => {
     const year = p.period.slice(0, 4);
     const part = p.period.slice(5) || 'year';
-    const years = Array.from({ length: Number(today().slice(0, 4)) - FIRST_REPORT_YEAR + 1 }, (_, i) =>
-      String(FIRST_REPORT_YEAR + i),
-    ).reverse();
+    const years = Array.from({ length: thisYear() - AGREEMENT_YEAR + 1 }, (_, i) => String(AGREEMENT_YEAR + i)).reverse();
     const changeYear = (event: Event) => {
       const next = (event.target as HTMLSelectElement).value;
       go({ period: begun(periodOf(next, part)) ? periodOf(next, part) : next, submission: null });
