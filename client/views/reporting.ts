@@ -41,7 +41,6 @@ function readYear(params: URLSearchParams): number {
   return Number.isInteger(year) && year >= AGREEMENT_YEAR && year <= now + 1 ? year : now;
 }
 
-const frequencyText = (frequency: ReportingFrequency): string => FREQUENCY_LABELS[frequency][lang()];
 const cellKey = (university: string, period: string) => `${university}/${period}`;
 const monthsIn: Record<ReportingFrequency, number> = { month: 1, quarter: 3, year: 12 };
 
@@ -241,7 +240,7 @@ class ReportingView {
             (u) => html`<tr data-university=${u.university}>
               <th scope="row">
                 <span class="cycle-university">${universityLabel(this.ctx.meta, u.university)}</span>
-                <span class="cycle-calendar muted">${t('cycle.calendar', { frequency: frequencyText(u.frequency), days: u.dueDays })}</span>
+                <span class="cycle-calendar muted">${t('cycle.calendar', { frequency: pick(FREQUENCY_LABELS[u.frequency]), days: u.dueDays })}</span>
                 ${
                   me.role === 'admin'
                     ? html`<button type="button" class="link-button" data-action="edit-calendar" data-calendar=${u.university}
@@ -427,7 +426,7 @@ class ReportingView {
   private openCalendar(university: string, frequency: ReportingFrequency, dueDays: number): void {
     const name = this.name(university);
     let said: string | undefined;
-    const choices = REPORTING_FREQUENCIES.map((f) => ({ value: f, label: frequencyText(f) }));
+    const choices = REPORTING_FREQUENCIES.map((f) => ({ value: f, label: pick(FREQUENCY_LABELS[f]) }));
     const form = openFormDialog(this.container, {
       title: t('cycle.calendar.title', { university: name }),
       className: 'cycle-step-dialog',
@@ -457,7 +456,7 @@ class ReportingView {
         });
         said = t('cycle.calendar.saved', {
           university: name,
-          calendar: t('cycle.calendar', { frequency: frequencyText(saved.frequency), days: saved.dueDays }),
+          calendar: t('cycle.calendar', { frequency: pick(FREQUENCY_LABELS[saved.frequency]), days: saved.dueDays }),
         });
       },
     });
