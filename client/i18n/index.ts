@@ -7,6 +7,12 @@ import { reportEn, reportZh } from './report';
 
 export type Lang = 'zh' | 'en';
 
+/** The languages, each by its own name and with its tag for `lang` attributes. */
+export const LANGUAGES = [
+  { code: 'zh', name: '中文', tag: 'zh-CN' },
+  { code: 'en', name: 'English', tag: 'en' },
+] as const;
+
 /** A catalogue of messages, each in English and in Chinese: [en, zh]. */
 export type Catalogue = Record<string, readonly [en: string, zh: string]>;
 

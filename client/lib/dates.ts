@@ -1,3 +1,4 @@
+import { parseReportingPeriod } from '../../contract/reporting-periods';
 import { lang } from '../i18n';
 
 /**
@@ -32,46 +33,34 @@ export function today(now: Date = new Date()): string {
   return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** This year in Shanghai. */
+export const thisYear = (): number => Number(today().slice(0, 4));
+
+/** A formatter of days or moments on the alliance's calendar, in the locale `tag`. */
+const dateFormat = (kind: string, tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat =>
+  formatter(`${kind} ${tag}`, () => new Intl.DateTimeFormat(tag, { ...options, timeZone: ZONE }));
+
 /** A day as a person reads it in the interface's language (1 Mar 2024, 2024年3月1日). */
-export function formatDay(iso: string): string {
-  const tag = locale();
-  return formatter(`day ${tag}`, () => new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: ZONE })).format(
-    new Date(iso),
-  );
-}
+export const formatDay = (iso: string): string => dateFormat('day', locale(), { dateStyle: 'medium' }).format(new Date(iso));
 
 /** A moment as a person reads it in the interface's language, on the alliance's clock. */
-export function formatMoment(iso: string): string {
-  const tag = locale();
-  return formatter(
-    `moment ${tag}`,
-    () => new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'medium', timeZone: ZONE }),
-  ).format(new Date(iso));
-}
+export const formatMoment = (iso: string): string =>
+  dateFormat('moment', locale(), { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
 
 /** A day or a moment as a letter is dated, in the locale `tag` on the alliance's calendar (2025年3月1日, 1 March 2025). */
-export function letterDate(iso: string, tag: string): string {
-  return formatter(
-    `letter ${tag}`,
-    () => new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'long', day: 'numeric', timeZone: ZONE }),
-  ).format(new Date(iso));
-}
+export const letterDate = (iso: string, tag: string): string =>
+  dateFormat('letter', tag, { year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(iso));
 
 /** A moment as the printed report writes it, whatever the interface's language: 2024-12-31 17:05. */
 export function reportMoment(iso: string): string {
-  const parts = formatter(
-    'report moment',
-    () =>
-      new Intl.DateTimeFormat('en-CA', {
-        timeZone: ZONE,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }),
-  ).formatToParts(new Date(iso));
+  const parts = dateFormat('report', 'en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
@@ -90,27 +79,22 @@ export function validDay(value: string | null, latest: string): string | null {
   return value >= EARLIEST_DAY && value <= latest ? value : null;
 }
 
-/** The days a period key covers: 2024, 2024-H1, 2024-Q3, 2024-07. */
+/** The days a period key covers: 2024, 2024-Q3, 2024-07 (the reporting calendar's), or a report's half, 2024-H1. */
 export function periodRange(key: string | number): { from: string; to: string } {
   const text = String(key);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const monthRange = (y: number, first: number, last: number) => ({
-    from: `${y}-${pad(first)}-01`,
-    to: `${y}-${pad(last)}-${pad(new Date(Date.UTC(y, last, 0)).getUTCDate())}`,
-  });
-  const q = /^(\d{4})-Q([1-4])$/.exec(text);
-  if (q) return monthRange(Number(q[1]), Number(q[2]) * 3 - 2, Number(q[2]) * 3);
-  const h = /^(\d{4})-H([12])$/.exec(text);
-  if (h) return monthRange(Number(h[1]), h[2] === '1' ? 1 : 7, h[2] === '1' ? 6 : 12);
-  const m = /^(\d{4})-(\d{2})$/.exec(text);
-  if (m) return monthRange(Number(m[1]), Number(m[2]), Number(m[2]));
-  return { from: `${text}-01-01`, to: `${text}-12-31` };
+  const half = /^(\d{4})-H([12])$/.exec(text);
+  if (half)
+    return half[2] === '1'
+      ? { from: `${half[1]}-01-01`, to: `${half[1]}-06-30` }
+      : { from: `${half[1]}-07-01`, to: `${half[1]}-12-31` };
+  const { from, to } = parseReportingPeriod(text) ?? { from: `${text}-01-01`, to: `${text}-12-31` };
+  return { from, to };
 }
 
 /** A report's period: a year (2024), a half (2024-H1) or a quarter (2024-Q3). */
 export const REPORT_PERIOD = /^\d{4}(-(H[12]|Q[1-4]))?$/;
-/** The first year a report covers: the agreement's. */
-export const FIRST_REPORT_YEAR = Number(AGREEMENT_DAY.slice(0, 4));
+/** The agreement's year: the first that a report, the reporting board and the targets cover. */
+export const AGREEMENT_YEAR = Number(AGREEMENT_DAY.slice(0, 4));
 
 /**
  * The report period that holds the days from `from` to `to`: the quarter when they lie in one, else
@@ -120,7 +104,7 @@ export const FIRST_REPORT_YEAR = Number(AGREEMENT_DAY.slice(0, 4));
 export function reportPeriodOf(from: string, to: string, end = today()): string | undefined {
   if (!validDay(from, end) || !validDay(to, '9999-12-31') || from > to) return undefined;
   const year = from.slice(0, 4);
-  if (to.slice(0, 4) !== year || Number(year) < FIRST_REPORT_YEAR) return undefined;
+  if (to.slice(0, 4) !== year || Number(year) < AGREEMENT_YEAR) return undefined;
   const [first, last] = [Number(from.slice(5, 7)), Number(to.slice(5, 7))];
   if (Math.ceil(first / 3) === Math.ceil(last / 3)) return `${year}-Q${Math.ceil(first / 3)}`;
   if (Math.ceil(first / 6) === Math.ceil(last / 6)) return `${year}-H${Math.ceil(first / 6)}`;

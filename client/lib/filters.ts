@@ -196,6 +196,10 @@ export interface FilterBarOptions {
 export const control = (id: string, label: string, input: TemplateResult, wide = false): TemplateResult =>
   html`<div class="control ${wide ? 'wide' : ''}"><label for=${id}>${label}</label>${input}</div>`;
 
+/** A labelled select of the filter bar, named `name` (its options from `option`). */
+export const selectControl = (id: string, name: string, label: string, options: unknown, wide = false): TemplateResult =>
+  control(id, label, html`<select name=${name} id=${id}>${options}</select>`, wide);
+
 /** An option of a select, selected as the URL says (`live`: also after the person chose another). */
 export const option = (value: string, label: string, selected: boolean): TemplateResult =>
   html`<option value=${value} .selected=${live(selected)}>${label}</option>`;
@@ -274,38 +278,34 @@ export function filterBar(view: ViewName, ctx: ViewContext, filters: Filters, op
       <span class="filters-summary" data-summary>${filterSummary(meta, filters, options)}</span>
     </button>
     <form class="filters" id=${formId} role="search" aria-label=${t('filters.label')} @submit=${(e: Event) => e.preventDefault()} @change=${onChange}>
-    ${control(
-      id('preset'),
-      t('filters.period'),
-      html`<select name="preset" id=${id('preset')}>
-        ${option('', t('filters.custom'), false)}
-        ${presets.map((p) => option(p.id, t(`filters.preset.${p.id}`), p.from === filters.from && p.to === filters.to))}
-      </select>`,
-    )}
+    ${selectControl(id('preset'), 'preset', t('filters.period'), [
+      option('', t('filters.custom'), false),
+      presets.map((p) => option(p.id, t(`filters.preset.${p.id}`), p.from === filters.from && p.to === filters.to)),
+    ])}
     ${control(id('from'), t('filters.from'), dateInput('from'))}
     ${control(id('to'), t('filters.to'), dateInput('to'))}
     ${
       options.grain
-        ? control(
+        ? selectControl(
             id('grain'),
+            'grain',
             t('filters.grain'),
-            html`<select name="grain" id=${id('grain')}>${GRAINS.map((g) => option(g, t(`grain.${g}`), g === filters.grain))}</select>`,
+            GRAINS.map((g) => option(g, t(`grain.${g}`), g === filters.grain)),
           )
         : nothing
     }
     ${
       options.measure
-        ? control(
+        ? selectControl(
             id('measure'),
+            'measure',
             t('filters.measure'),
-            html`<select name="measure" id=${id('measure')}>
-              ${MEASURE_GROUPS.map((kind) => {
-                const inKind = meta.measures.filter((m) => m.group === kind && allowed.includes(m.id));
-                return inKind.length === 0
-                  ? nothing
-                  : html`<optgroup label=${t(`kind.${kind}`)}>${inKind.map((m) => option(m.id, pick(m.name), m.id === filters.measure))}</optgroup>`;
-              })}
-            </select>`,
+            MEASURE_GROUPS.map((kind) => {
+              const inKind = meta.measures.filter((m) => m.group === kind && allowed.includes(m.id));
+              return inKind.length === 0
+                ? nothing
+                : html`<optgroup label=${t(`kind.${kind}`)}>${inKind.map((m) => option(m.id, pick(m.name), m.id === filters.measure))}</optgroup>`;
+            }),
             true,
           )
         : nothing

@@ -1,8 +1,9 @@
 import type { ActiveElement } from 'chart.js';
+import { html, type TemplateResult } from 'lit-html';
 
 /*
- * What views need to describe a chart, without Chart.js itself: the palette and the click handler.
- * Chart.js is loaded (client/lib/charts.ts) only when a chart is about to be drawn on screen.
+ * What views need to describe a chart, without Chart.js itself: the palette, the click handler, a cut
+ * period's look. Chart.js is loaded (client/lib/charts.ts) only when a chart is about to be drawn on screen.
  */
 
 /**
@@ -44,3 +45,9 @@ export function partialLine(partial: readonly boolean[], color: string) {
     pointRadius: partial.map((p) => (p ? 4 : 2)),
   };
 }
+
+/** That legend note, for the periods the dates cut: the dotted line's key, and what it means. */
+export const partialNote = (periods: readonly string[], text: string): TemplateResult | undefined =>
+  periods.length > 0
+    ? html`<span class="partial-key" aria-hidden="true"></span><span data-partial=${periods.join(',')}>${text}</span>`
+    : undefined;

@@ -1,13 +1,16 @@
 import { reportEn, reportZh } from '../i18n/report';
 import { letterDate, reportMoment } from './dates';
 import { grouped as groupedIn, signOf } from './format';
-import type { ReportLang, ReportMeasure } from './report-types';
+import type { ReportMeasure } from '../../contract/report';
+import type { LiveReport } from '../../contract/schemas/report';
 
 /**
  * Text and numbers in the report's own language, which may differ from the interface's: the
  * report is printed in the language it is asked for, whatever the reader's screen shows.
  */
 export type ReportKey = keyof typeof reportEn;
+/** The languages a report is written in, as the API accepts them. */
+export type ReportLang = LiveReport['lang'];
 type Unit = ReportMeasure['unit'];
 
 export function reportText(lang: ReportLang, key: ReportKey, values: Record<string, string | number> = {}): string {

@@ -3,7 +3,7 @@ import { live } from 'lit-html/directives/live.js';
 import { MAIL_STATES, REPORT_SCHEDULES } from '../../contract/enums';
 import type { MailLog, MailMessage, MailSettings, MailSettingsAnswer } from '../../contract/schemas/mail';
 import { call, endpoints } from '../api';
-import { t } from '../i18n';
+import { LANGUAGES, t } from '../i18n';
 import { formatMoment } from '../lib/dates';
 import { type FormField, input, messageOf, mountForm, select } from '../lib/form-dialog';
 import { listTab } from '../lib/list-tab';
@@ -25,10 +25,7 @@ function settingsFields(s: MailSettings): FormField[] {
     control: (a) => input(a, String(s[name]), { type: 'number', min: '1', max: String(max) }),
   });
   const schedules = REPORT_SCHEDULES.map((value) => ({ value, label: t(`admin.mail.schedule.${value}`) }));
-  const langs = [
-    { value: 'zh', label: '中文' },
-    { value: 'en', label: 'English' },
-  ];
+  const langs = LANGUAGES.map((l) => ({ value: l.code, label: l.name }));
   return [
     {
       name: 'reminders',

@@ -5,7 +5,7 @@ import { MEASURE_GROUPS } from '../../contract/measure-ids';
 import { type MeasureInfo, call, endpoints } from '../api';
 import { type TargetWarning, targetWarnings } from '../../contract/target-warnings';
 import { lang, pick, t } from '../i18n';
-import { today } from '../lib/dates';
+import { AGREEMENT_YEAR, thisYear } from '../lib/dates';
 import { universityLabel, universityName } from '../lib/filters';
 import { formatValue, unitName } from '../lib/format';
 import type { MountTab } from './admin';
@@ -22,8 +22,6 @@ import { formatCount } from '../lib/paged-table';
  * runs on the stored rows for its answers. A cell that is not a number says so when it is left.
  */
 
-const FIRST_YEAR = 2019;
-
 /**
  * What a cell holds: a target as people write it (12,000,000, 9000万, 1.2亿: contract/amounts.ts),
  * none (null: empty), or undefined when it is not a number of at most two decimals.
@@ -34,7 +32,6 @@ export function parseTarget(text: string): number | null | undefined {
   return plain !== undefined && /^\d{1,16}(\.\d{1,2})?$/.test(plain) ? Number(plain) : undefined;
 }
 
-const thisYear = () => Number(today().slice(0, 4));
 const yearOf = (params: URLSearchParams): number => {
   const value = Number(params.get('year'));
   return Number.isInteger(value) && value >= 2000 && value <= 2100 ? value : thisYear();
@@ -86,9 +83,9 @@ export const mountTargetsTab: MountTab = (host, first, status) => {
     );
 
   const years = () => {
-    const firstData = Number((ctx.meta.dateRange.from ?? '').slice(0, 4)) || FIRST_YEAR;
+    const firstData = Number((ctx.meta.dateRange.from ?? '').slice(0, 4)) || AGREEMENT_YEAR;
     const all = new Set<number>([year]);
-    for (let y = Math.min(FIRST_YEAR, firstData); y <= thisYear() + 3; y++) all.add(y);
+    for (let y = Math.min(AGREEMENT_YEAR, firstData); y <= thisYear() + 3; y++) all.add(y);
     return [...all].sort((a, b) => a - b);
   };
 

@@ -1,4 +1,3 @@
-import { html } from 'lit-html';
 import { type AggregateAnswer, api, csvUrl } from '../api';
 import { lang, pick, t } from '../i18n';
 import { colour, onHit } from '../lib/palette';
@@ -9,12 +8,12 @@ import type { FigureStatus } from '../../contract/figure-status';
 import {
   aggregateQuery,
   clampRange,
-  control,
   type Filters,
   measureOf,
   option,
   periodLabel,
   scopeFilters,
+  selectControl,
   universityLabel,
 } from '../lib/filters';
 import { periodRange } from '../lib/dates';
@@ -26,9 +25,6 @@ import type { RenderView, ViewContext } from '../view';
 export const renderByUniversity: RenderView = (container, first) => {
   let stacked = false;
   const figure = new Figure<'bar'>('by-university', { tall: true, showTable: true });
-  const layout = () => html`<select name="layout" id="universities-layout">
-    ${(['grouped', 'stacked'] as const).map((value) => option(value, t(`layout.${value}`), (value === 'stacked') === stacked))}
-  </select>`;
   return chartView(container, first, {
     view: 'universities',
     figures: [figure],
@@ -39,7 +35,12 @@ export const renderByUniversity: RenderView = (container, first) => {
       measure: true,
       universities: true,
       regions: true,
-      extra: control('universities-layout', t('filters.layout'), layout()),
+      extra: selectControl(
+        'universities-layout',
+        'layout',
+        t('filters.layout'),
+        (['grouped', 'stacked'] as const).map((value) => option(value, t(`layout.${value}`), (value === 'stacked') === stacked)),
+      ),
       extraParams: (data: FormData) => ({ layout: String(data.get('layout')) }),
     }),
     body: () => figure.template(),

@@ -4,7 +4,7 @@ import { shiftYears } from '../../contract/days';
 import { MEASURE_GROUPS as KINDS } from '../../contract/measure-ids';
 import { type AggregateAnswer, api, csvUrl, type MeasureInfo, type MeasureSummary, type SummaryAnswer } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour, onHit, partialLine, tint } from '../lib/palette';
+import { colour, onHit, partialLine, partialNote, tint } from '../lib/palette';
 import { drillDown } from '../lib/drill';
 import { type Column, Figure, type FigureContent, figureCell, statusMark, statusOfParts, unitColumn } from '../lib/figure';
 import type { FigureStatus } from '../../contract/figure-status';
@@ -268,15 +268,10 @@ function headlineContent(
       : t('state.empty'),
     empty: values.every((v) => v === 0),
     status: statusOfParts(rows),
-    legendNote: partial.some(Boolean)
-      ? html`<span class="partial-key" aria-hidden="true"></span><span
-            data-partial=${rows
-              .filter((_, i) => partial[i])
-              .map((r) => String(r[filters.grain]))
-              .join(',')}
-            >${t('overview.partialNote')}</span
-          >`
-      : undefined,
+    legendNote: partialNote(
+      rows.filter((_, i) => partial[i]).map((r) => String(r[filters.grain])),
+      t('overview.partialNote'),
+    ),
     table: {
       columns: [t(`grain.${filters.grain}`), unitColumn(name, measure.unit), { label: t('table.records'), secondary: true }],
       rows: rows.map((r, i) => [

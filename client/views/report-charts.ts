@@ -2,8 +2,8 @@ import { html, type TemplateResult } from 'lit-html';
 import { type ChartOn, ChartSlots } from '../lib/charts';
 import { formatter } from '../lib/dates';
 import { colour } from '../lib/palette';
-import { reportLocale, reportNumber } from '../lib/report-format';
-import type { ReportLang, ReportMeasure } from '../lib/report-types';
+import { type ReportLang, reportLocale, reportNumber } from '../lib/report-format';
+import type { ReportMeasure } from '../../contract/report';
 
 /**
  * The charts of the printed report: fixed size (a printed page does not resize), no animation (the

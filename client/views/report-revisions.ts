@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit-html';
 import { type ReportKey, reportChangePoints, reportDelta, reportNumber, reportPercent, reportTime } from '../lib/report-format';
-import type { FigureDifference, SubmissionAnswer } from '../lib/report-types';
+import type { FigureDifference, SubmissionWithRevisions as SubmissionAnswer } from '../../contract/schemas/report';
 import type { ReportWords, Row } from './report-tables';
 
 /**

@@ -3,8 +3,10 @@ import { ifDefined } from 'lit-html/directives/if-defined.js';
 import type { MeasureId } from '../../contract/measure-ids';
 import { FIGURE_STATUS_LABELS, type FigureStatus, statusOfAll } from '../../contract/figure-status';
 import { REPORT_STATUS_TABLES, type ReportStatusTable } from '../../contract/enums';
+import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods';
 import {
   type ReportKey,
+  type ReportLang,
   reportChange,
   reportChangePoints,
   reportNumber,
@@ -13,7 +15,7 @@ import {
   unitText,
 } from '../lib/report-format';
 import { xlsxOf } from '../lib/downloads';
-import type { Breakdown, Figure, PairMatrix, ReportDocument, ReportLang, ReportMeasure, ScopeRow } from '../lib/report-types';
+import type { Breakdown, Figure, PairMatrix, ReportDocument, ReportMeasure, ScopeRow } from '../../contract/report';
 
 /**
  * The report's tables, drawn from the document alone (live or as submitted). Each table's title
@@ -447,7 +449,8 @@ export function statusSection(w: ReportWords): TemplateResult {
                       text: status.notFinal
                         .filter((p) => p.university === university)
                         .map((p) => {
-                          const state = w.t(`report.status.state.${p.state}`);
+                          const state =
+                            p.state === 'submitted' ? w.t('report.status.submitted') : PERIOD_STATUS_LABELS[p.state][w.lang];
                           const stage = p.ended ? state : w.t('report.status.notEnded', { state });
                           const revised = p.status === 'R' ? ` ${w.status('R')}` : '';
                           return w.t('report.status.periodState', { period: p.period, stage: `${stage}${revised}` });

@@ -2,11 +2,12 @@ import '../report.css';
 import { html, nothing, render } from 'lit-html';
 import { ApiError, call, endpoints } from '../api';
 import { xlsxOf } from '../lib/downloads';
-import { lang as interfaceLang, t as appText } from '../i18n';
-import { FIRST_REPORT_YEAR, REPORT_PERIOD, today } from '../lib/dates';
-import { type ReportKey, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
+import { lang as interfaceLang, LANGUAGES, t as appText } from '../i18n';
+import { AGREEMENT_YEAR, periodRange, REPORT_PERIOD, thisYear, today } from '../lib/dates';
+import { type ReportKey, type ReportLang, reportDate, reportText, reportTime, unitText } from '../lib/report-format';
 import type { MeasureId } from '../../contract/measure-ids';
-import type { Breakdown, LiveReportAnswer, ReportDocument, ReportLang, Submission, SubmissionAnswer } from '../lib/report-types';
+import type { Breakdown, ReportDocument } from '../../contract/report';
+import type { LiveReport, Submission, SubmissionWithRevisions } from '../../contract/schemas/report';
 import { loadingNote, ViewStatus } from '../lib/view-status';
 import type { RenderView, ViewContext } from '../view';
 import { type BarSpec, ReportCharts } from './report-charts';
@@ -38,10 +39,6 @@ const PARTS = ['year', 'H1', 'H2', 'Q1', 'Q2', 'Q3', 'Q4'] as const;
 const SUBMITTERS = ['admin', 'leadership'];
 /** The roles on the alliance's side, whose reader may be named as the contact of a report not yet submitted. */
 const PREPARERS = ['admin', 'leadership', 'steward'];
-const LANGS = [
-  ['zh', '中文', 'zh-CN'],
-  ['en', 'English', 'en'],
-] as const;
 
 interface ReportParams {
   period: string;
@@ -52,14 +49,14 @@ interface ReportParams {
 /** What the last load found: the document, live or as submitted, and the period's submissions. */
 interface Loaded {
   doc: ReportDocument;
-  live?: LiveReportAnswer;
-  submitted?: SubmissionAnswer;
+  live?: LiveReport;
+  submitted?: SubmissionWithRevisions;
   submissions: Submission[];
 }
 
 function readParams(params: URLSearchParams): ReportParams {
   const given = params.get('period') ?? '';
-  const period = REPORT_PERIOD.test(given) ? given : String(Number(today().slice(0, 4)) - 1);
+  const period = REPORT_PERIOD.test(given) ? given : String(thisYear() - 1);
   const asked = params.get('lang');
   const lang = asked === 'zh' || asked === 'en' ? asked : interfaceLang();
   const submission = /^[1-9]\d{0,15}$/.test(params.get('submission') ?? '') ? Number(params.get('submission')) : null;
@@ -69,10 +66,7 @@ function readParams(params: URLSearchParams): ReportParams {
 const periodOf = (year: string, part: string) => (part === 'year' ? year : `${year}-${part}`);
 
 /** Whether a period has begun (one that has not cannot be reported). */
-function begun(period: string): boolean {
-  const month = { '': 1, H1: 1, Q1: 1, Q2: 4, H2: 7, Q3: 7, Q4: 10 }[period.slice(5)] ?? 1;
-  return `${period.slice(0, 4)}-${String(month).padStart(2, '0')}-01` <= today();
-}
+const begun = (period: string): boolean => periodRange(period).from <= today();
 
 export const renderReport: RenderView = async (container, first) => {
   const status = new ViewStatus(container, () => draw());
@@ -128,9 +122,7 @@ export const renderReport: RenderView = async (container, first) => {
   const controls = () => {
     const year = p.period.slice(0, 4);
     const part = p.period.slice(5) || 'year';
-    const years = Array.from({ length: Number(today().slice(0, 4)) - FIRST_REPORT_YEAR + 1 }, (_, i) =>
-      String(FIRST_REPORT_YEAR + i),
-    ).reverse();
+    const years = Array.from({ length: thisYear() - AGREEMENT_YEAR + 1 }, (_, i) => String(AGREEMENT_YEAR + i)).reverse();
     const changeYear = (event: Event) => {
       const next = (event.target as HTMLSelectElement).value;
       go({ period: begun(periodOf(next, part)) ? periodOf(next, part) : next, submission: null });
@@ -152,9 +144,9 @@ export const renderReport: RenderView = async (container, first) => {
       </label>
       <fieldset class="report-lang">
         <legend>${t('report.langLabel')}</legend>
-        ${LANGS.map(
-          ([code, label, tag]) =>
-            html`<button type="button" data-report-lang=${code} aria-pressed=${p.lang === code} lang=${tag} @click=${() => go({ lang: code })}>${label}</button>`,
+        ${LANGUAGES.map(
+          ({ code, name, tag }) =>
+            html`<button type="button" data-report-lang=${code} aria-pressed=${p.lang === code} lang=${tag} @click=${() => go({ lang: code })}>${name}</button>`,
         )}
       </fieldset>
       ${
@@ -185,8 +177,8 @@ export const renderReport: RenderView = async (container, first) => {
       }
       ${
         showing()
-          ? html`<a class="tool" href=${pdfHref()} download data-action="download-pdf">${t('report.downloadPdf')}</a>
-              <a class="tool" href=${xlsxOf(pdfHref())} download data-action="download-xlsx">${t('report.downloadXlsx')}</a>`
+          ? html`<a class="tool" href=${fileOf('pdf')} download data-action="download-pdf">${t('report.downloadPdf')}</a>
+              <a class="tool" href=${xlsxOf(fileOf('pdf'))} download data-action="download-xlsx">${t('report.downloadXlsx')}</a>`
           : nothing
       }
       <button type="button" class="primary" data-action="print" @click=${() => window.print()}>${t('report.print')}</button>
@@ -234,18 +226,16 @@ export const renderReport: RenderView = async (container, first) => {
     </dialog>`;
   };
 
-  /** The report the server prints (its text layer names ideographs, where a browser's own PDF may name radicals). */
-  const pdfHref = () => {
-    const shown = showing();
+  /**
+   * A file of the report shown: the PDF the server prints (its text layer names ideographs, where a
+   * browser's own PDF may name radicals), or one table's CSV.
+   */
+  const fileOf = (format: 'pdf' | 'csv', table?: string) => {
+    const rest = `format=${format}${table ? `&table=${table}` : ''}&lang=${p.lang}`;
     return p.submission === null
-      ? `/api/v1/report?period=${encodeURIComponent(shown?.live?.report.period.key ?? '')}&format=pdf&lang=${p.lang}`
-      : `/api/v1/report/submissions/${p.submission}?format=pdf&lang=${p.lang}`;
+      ? `/api/v1/report?period=${encodeURIComponent(showing()?.doc.period.key ?? '')}&${rest}`
+      : `/api/v1/report/submissions/${p.submission}?${rest}`;
   };
-
-  const csvOf = (doc: ReportDocument) => (table: string) =>
-    p.submission === null
-      ? `/api/v1/report?period=${encodeURIComponent(doc.period.key)}&format=csv&table=${table}&lang=${p.lang}`
-      : `/api/v1/report/submissions/${p.submission}?format=csv&table=${table}&lang=${p.lang}`;
 
   /** What the figures are: as submitted (and whether they still stand), or live (and against the last submission). */
   const standing = (w: ReportWords, { live, submitted, submissions: [last, ...rest] }: Loaded) => {
@@ -337,7 +327,7 @@ export const renderReport: RenderView = async (container, first) => {
   /** The printed report: cover lines, the six sections of figures, definitions, and revisions when submitted. */
   const page = (shown: Loaded, busy: boolean) => {
     const { doc, submitted } = shown;
-    const w = new ReportWords(doc, p.lang, csvOf(doc));
+    const w = new ReportWords(doc, p.lang, (table) => fileOf('csv', table));
     const span = (period: ReportDocument['period']) => ({ label: period.label[p.lang], from: period.from, to: period.to });
     const cny = unitText('cny', p.lang);
     // A section of figures says its status beside its heading (the tables it holds, the least settled).

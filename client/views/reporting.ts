@@ -15,7 +15,7 @@ import type { BoardAnswer, PeriodAnswer, PeriodState, PeriodStep, TodoAnswer } f
 import { call, csvUrl, endpoints, type Me } from '../api';
 import { xlsxOf } from '../lib/downloads';
 import { lang, type MessageKey, pick, t } from '../i18n';
-import { AGREEMENT_DAY, formatDay, formatMoment, locale, formatter, today } from '../lib/dates';
+import { AGREEMENT_YEAR, formatDay, formatMoment, locale, formatter, thisYear } from '../lib/dates';
 import { universityLabel, universityName } from '../lib/filters';
 import { type ControlAttributes, type FormField, input, messageOf, openDialog, openFormDialog, select } from '../lib/form-dialog';
 import { formatValue, joinClauses, labelled } from '../lib/format';
@@ -33,16 +33,14 @@ import { CYCLE_CHANGED, locationOf, type RenderView, type ViewContext } from '..
 
 type Action = 'submit' | 'approve' | 'return' | 'reopen' | 'due';
 
-const FIRST_YEAR = Number(AGREEMENT_DAY.slice(0, 4));
 const OPEN_TO_SUBMIT: ReadonlySet<PeriodStatus> = new Set(['not_started', 'in_progress', 'returned', 'reopened']);
 
 function readYear(params: URLSearchParams): number {
   const year = Number(params.get('year'));
-  const now = Number(today().slice(0, 4));
-  return Number.isInteger(year) && year >= FIRST_YEAR && year <= now + 1 ? year : now;
+  const now = thisYear();
+  return Number.isInteger(year) && year >= AGREEMENT_YEAR && year <= now + 1 ? year : now;
 }
 
-const frequencyText = (frequency: ReportingFrequency): string => FREQUENCY_LABELS[frequency][lang()];
 const cellKey = (university: string, period: string) => `${university}/${period}`;
 const monthsIn: Record<ReportingFrequency, number> = { month: 1, quarter: 3, year: 12 };
 
@@ -191,11 +189,11 @@ class ReportingView {
   }
 
   private yearControl(): TemplateResult {
-    const last = Number(today().slice(0, 4)) + 1;
-    const years = Array.from({ length: last - FIRST_YEAR + 1 }, (_, i) => last - i);
+    const last = thisYear() + 1;
+    const years = Array.from({ length: last - AGREEMENT_YEAR + 1 }, (_, i) => last - i);
     return html`<div class="cycle-year">
       <button type="button" class="secondary" data-action="previous-year" aria-label=${t('cycle.year.previous')}
-        ?disabled=${this.year <= FIRST_YEAR} @click=${() => this.goYear(this.year - 1)}>‹</button>
+        ?disabled=${this.year <= AGREEMENT_YEAR} @click=${() => this.goYear(this.year - 1)}>‹</button>
       <label for="cycle-year">${t('cycle.year')}</label>
       <select id="cycle-year" @change=${(e: Event) => this.goYear(Number((e.target as HTMLSelectElement).value))}>
         ${years.map((y) => html`<option value=${y} .selected=${y === this.year}>${y}</option>`)}
@@ -242,7 +240,7 @@ class ReportingView {
             (u) => html`<tr data-university=${u.university}>
               <th scope="row">
                 <span class="cycle-university">${universityLabel(this.ctx.meta, u.university)}</span>
-                <span class="cycle-calendar muted">${t('cycle.calendar', { frequency: frequencyText(u.frequency), days: u.dueDays })}</span>
+                <span class="cycle-calendar muted">${t('cycle.calendar', { frequency: pick(FREQUENCY_LABELS[u.frequency]), days: u.dueDays })}</span>
                 ${
                   me.role === 'admin'
                     ? html`<button type="button" class="link-button" data-action="edit-calendar" data-calendar=${u.university}
@@ -428,7 +426,7 @@ class ReportingView {
   private openCalendar(university: string, frequency: ReportingFrequency, dueDays: number): void {
     const name = this.name(university);
     let said: string | undefined;
-    const choices = REPORTING_FREQUENCIES.map((f) => ({ value: f, label: frequencyText(f) }));
+    const choices = REPORTING_FREQUENCIES.map((f) => ({ value: f, label: pick(FREQUENCY_LABELS[f]) }));
     const form = openFormDialog(this.container, {
       title: t('cycle.calendar.title', { university: name }),
       className: 'cycle-step-dialog',
@@ -458,7 +456,7 @@ class ReportingView {
         });
         said = t('cycle.calendar.saved', {
           university: name,
-          calendar: t('cycle.calendar', { frequency: frequencyText(saved.frequency), days: saved.dueDays }),
+          calendar: t('cycle.calendar', { frequency: pick(FREQUENCY_LABELS[saved.frequency]), days: saved.dueDays }),
         });
       },
     });

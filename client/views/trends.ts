@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit-html';
 import { api, csvUrl, type MeasureInfo, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
-import { colour, partialLine } from '../lib/palette';
+import { colour, partialLine, partialNote } from '../lib/palette';
 import { drillDown } from '../lib/drill';
 import { Figure, type FigureContent, figureCell, type Multiple, statusOfParts, unitColumn } from '../lib/figure';
 import type { FigureStatus } from '../../contract/figure-status';
@@ -9,7 +9,6 @@ import {
   aggregateQuery,
   checkGroup,
   clampRange,
-  control,
   coveredShare,
   isPartialPeriod,
   option,
@@ -18,6 +17,7 @@ import {
   measureOf,
   periodLabel,
   scopeFilters,
+  selectControl,
   universityLabel,
 } from '../lib/filters';
 import { periodRange } from '../lib/dates';
@@ -74,34 +74,28 @@ export const renderTrends: RenderView = (container, first) => {
 
   const extra = () => {
     const { mode, subject, measures, layout } = choice;
-    return html`${control(
+    return html`${selectControl(
       'trends-series',
+      'series',
       t('trends.series'),
-      html`<select name="series" id="trends-series">
-        ${MODES.map((v) => option(v, t(`trends.series.${v}`), v === mode))}
-      </select>`,
+      MODES.map((v) => option(v, t(`trends.series.${v}`), v === mode)),
     )}
     ${
       mode === 'universities'
-        ? control(
+        ? selectControl(
             'trends-layout',
+            'layout',
             t('trends.layout'),
-            html`<select name="layout" id="trends-layout">
-              ${(['multiples', 'together'] as const).map((v) => option(v, t(`trends.layout.${v}`), v === layout))}
-            </select>`,
+            (['multiples', 'together'] as const).map((v) => option(v, t(`trends.layout.${v}`), v === layout)),
           )
         : nothing
     }
     ${
       mode === 'measures'
-        ? html`${control(
-            'trends-subject',
-            t('trends.subject'),
-            html`<select name="subject" id="trends-subject">
-              ${option('', t('table.alliance'), subject === '')}
-              ${meta.universities.map((u) => option(u.code, universityLabel(meta, u.code), u.code === subject))}
-            </select>`,
-          )}
+        ? html`${selectControl('trends-subject', 'subject', t('trends.subject'), [
+            option('', t('table.alliance'), subject === ''),
+            meta.universities.map((u) => option(u.code, universityLabel(meta, u.code), u.code === subject)),
+          ])}
           ${checkGroup(
             'measures',
             t('trends.measures'),
@@ -333,12 +327,10 @@ function content(
           ),
     empty: series.length === 0 || series.every((s) => s.values.every((v) => v === 0)),
     status: statusOfParts(series.flatMap((s) => s.statuses.map((status) => (status ? { status } : undefined)))),
-    legendNote:
-      cut.length > 0
-        ? html`<span class="partial-key" aria-hidden="true"></span><span data-partial=${cut.join(',')}
-            >${t('trends.partialNote', { periods: cut.map((p) => periodLabel(p, filters.grain)).join(lang() === 'zh' ? '、' : ', ') })}</span
-          >`
-        : undefined,
+    legendNote: partialNote(
+      cut,
+      t('trends.partialNote', { periods: cut.map((p) => periodLabel(p, filters.grain)).join(lang() === 'zh' ? '、' : ', ') }),
+    ),
     table: {
       // On a phone the period and the lines stay; the targets are secondary.
       columns: [
