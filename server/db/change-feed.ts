@@ -121,15 +121,17 @@ export class ChangeFeed {
     return this.reachable() && this.#subscription !== undefined;
   }
 
+  /**
+   * Whether the feed has heard and read every announcement up to its last marker: settled, but for
+   * the writes of this process still in flight (each holds it, and is heard once it is released).
+   */
+  get caughtUp(): boolean {
+    return this.listening && this.#version !== undefined && this.#readThrough === this.#announced && this.#awaitedSync === 0;
+  }
+
   /** Whether the version and remembered sessions can be trusted without asking the database. */
   get settled(): boolean {
-    return (
-      this.listening &&
-      this.#version !== undefined &&
-      this.#readThrough === this.#announced &&
-      this.#holds === 0 &&
-      this.#awaitedSync === 0
-    );
+    return this.caughtUp && this.#holds === 0;
   }
 
   /** The committed data version while settled, else undefined (ask the database). */

@@ -125,10 +125,11 @@ class WriteWatch implements KyselyPlugin {
   /**
    * Resolves once the feed has heard every write counted so far: the marker it sends itself (a
    * newer one than any it awaits already) is delivered after every notification committed before
-   * it. Requests made meanwhile wait for the same marker. A feed that is not listening (lost, or
-   * the database unreachable, as the outage tests make it) keeps nothing in memory and has nothing
-   * to hear: the wait ends there, as it does after ten seconds, when the request goes ahead and the
-   * test judges what it gets.
+   * it. Requests made meanwhile wait for the same marker. Only the marker is waited for, not the
+   * server's own writes in flight (each holds the feed unsettled until it is done, and is heard
+   * then). A feed that is not listening (lost, or the database unreachable, as the outage tests
+   * make it) keeps nothing in memory and has nothing to hear: the wait ends there. A marker not
+   * heard in ten seconds fails the request, rather than letting it read what the test did not write.
    */
   heard(): Promise<void> {
     if (this.#heard !== this.#writes) {
@@ -141,7 +142,8 @@ class WriteWatch implements KyselyPlugin {
 
   async #settle(): Promise<void> {
     const deadline = Date.now() + 10_000;
-    while (this.feed.listening && !this.feed.settled && Date.now() < deadline) {
+    while (this.feed.listening && !this.feed.caughtUp) {
+      if (Date.now() > deadline) throw new Error('the change feed did not hear the test database’s writes within 10 s');
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }

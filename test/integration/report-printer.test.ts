@@ -110,7 +110,7 @@ describe(`the report printer's line (${TEST_DB})`, () => {
     await lead;
     await reach(2);
     started[1]!.finish();
-    expect((await clicks[1]).toString()).toBe(`%PDF 2020 zh ${users.commission.email}`);
+    expect((await clicks[1]!).toString()).toBe(`%PDF 2020 zh ${users.commission.email}`);
     expect(started).toHaveLength(2);
     // Once both of a print's readers have gone, it leaves the line, and the account may print again.
     const busy = p.print(users.leadership, { period: '2019', lang: 'en' });
