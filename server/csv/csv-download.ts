@@ -11,6 +11,7 @@ import { type PaceFault, watchPace } from '../http/pace.js';
 import type { Caller } from '../http/route.js';
 import { ServiceUnavailable, said, TooManyRequests } from '../lib/problems.js';
 import { Gate } from '../http/gate.js';
+import { onClientGone, ownConnection } from '../http/client-gone.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 import { contentDisposition } from './cells.js';
 import type { CsvOptions } from './csv-response.js';
@@ -163,24 +164,22 @@ export class CsvDownloads {
 
   async #sendOne(req: Request, res: Response, download: CsvDownload): Promise<void> {
     const gone = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) gone.abort(new ClientGone());
-    };
-    res.once('close', onClose);
+    const stopListening = onClientGone(req, res, () => gone.abort(new ClientGone()));
     const file = spoolFile('export');
     let leave: (() => void) | undefined;
     try {
       leave = await this.#admitted.enter(gone.signal);
       const rows = await this.#spool(file, download, gone.signal);
       await download.audit(rows);
-      gone.signal.throwIfAborted();
+      // Queued behind another answer on its connection, it waits for its turn (or for its client to go).
+      await ownConnection(res, gone.signal);
       await this.#sendFile(req, res, file, download);
     } catch (error) {
       const left = gone.signal.aborted || (res.destroyed && !res.writableFinished);
       // Whatever failed after the client left failed for nobody: the error handler ends it as a departure.
       throw left && !isClientDeparture(error, req, res) ? new ClientGone() : error;
     } finally {
-      res.off('close', onClose);
+      stopListening();
       leave?.();
       await file.dispose();
     }

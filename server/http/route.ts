@@ -41,6 +41,7 @@ export { endpoints };
 export type Access = 'anyone' | 'signed_in' | readonly Role[];
 
 import { ROLES } from '../../contract/enums.js';
+import { onExchangeOver } from './client-gone.js';
 
 export { ROLES };
 
@@ -217,7 +218,7 @@ async function handleRequest(
     const off = availability.onChange((up) => {
       if (!up) cutShort(spec, res, connections);
     });
-    res.once('close', off);
+    onExchangeOver(req, res, off);
   }
   try {
     await handleCaller(spec, services, req, res);
@@ -253,7 +254,7 @@ async function handleCaller(spec: RouteSpec<any, any, any>, services: RouteServi
   const holdChanges = () => {
     if (release || spec.method === 'get' || !services.changes) return;
     release = services.changes.hold();
-    res.once('close', release);
+    onExchangeOver(req, res, release);
   };
   if (spec.holdsChanges !== 'late') holdChanges();
   try {

@@ -8,6 +8,7 @@ import { endpoints, route } from '../http/route.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
 import { contentDisposition } from '../csv/cells.js';
 import { MEDIA_TYPES } from '../lib/media-types.js';
+import { onClientGone, onExchangeOver } from '../http/client-gone.js';
 import { importFile } from './import-file.js';
 import { importTemplate } from './import-template.js';
 import { Gate } from '../http/gate.js';
@@ -78,9 +79,7 @@ export function importsRoutes(
       async handle({ req, res, params, query, caller, holdChanges }) {
         // A client that has gone gives up its place in line, and a dry run nobody will read stops.
         const gone = new AbortController();
-        res.once('close', () => {
-          if (!res.writableFinished) gone.abort(new BadRequest(said('client_left_import')));
-        });
+        onClientGone(req, res, () => gone.abort(new BadRequest(said('client_left_import'))));
         const account = caller!.id;
         const mine = sending.get(account) ?? 0;
         if (mine >= perAccount) throw new TooManyRequests(said('sending_files', { count: mine }), 10);
@@ -94,7 +93,7 @@ export function importsRoutes(
           if (left > 0) sending.set(account, left);
           else sending.delete(account);
         };
-        res.once('close', arrived);
+        onExchangeOver(req, res, arrived);
         let upload: Awaited<ReturnType<typeof receiveUpload>>;
         try {
           const receiving = await uploads.enter(gone.signal);

@@ -1,4 +1,5 @@
 import { MEDIA_TYPES } from '../lib/media-types.js';
+import { onClientGone } from '../http/client-gone.js';
 import type { Kysely } from 'kysely';
 import { actorOf } from '../audit/actor.js';
 import { contentDisposition } from '../csv/cells.js';
@@ -46,7 +47,7 @@ export function reportRoutes(
   ) => {
     const user = await db.selectFrom('app_user').selectAll().where('id', '=', caller.id).executeTakeFirstOrThrow();
     const gone = new AbortController();
-    res.once('close', () => gone.abort(new Error('the reader went away')));
+    onClientGone(req, res, () => gone.abort(new Error('the reader went away')));
     const pdf = await printer.print(user, print, gone.signal);
     await auditExport(db, req, caller, `report/pdf/${print.submission ?? print.period}`, 1);
     const name = `report-${print.period}${print.submission ? `-submission-${print.submission}` : ''}-${print.lang}.pdf`;

@@ -286,6 +286,33 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
     }
   });
 
+  it('when downloads are pipelined on one connection that then closes, then every place and file is given back', async () => {
+    const narrow = await startTestServer(database, {}, { log, exportLimits: { perAccount: 2 } });
+    try {
+      const reader = await Client.signIn(narrow, IDENTITIES.admin.email);
+      // Two exports sent at once on one connection, neither of them read: the first answer is sent
+      // (and stalls), the second is queued behind it with no socket of its own. Then the connection
+      // closes. (Node reads no further requests of a connection whose answers wait to be read.)
+      const { port } = new URL(narrow.url);
+      const socket = connect({ host: '127.0.0.1', port: Number(port) });
+      socket.pause();
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const get = `GET /api/v1${EXPORT} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${reader.cookie}\r\n\r\n`;
+      socket.write(get.repeat(2));
+      // Both are written, the first being sent and the second waiting for its turn on the connection.
+      await until(() => spoolFiles().length === 2, 'the two exports to be written');
+      socket.destroy();
+      // Before, the queued answer was never told: its place and file were held for ever.
+      await until(() => spoolFiles().length === 0, 'every export file to be removed');
+      const small = '/aggregate?measures=credits.credits&by=university&format=csv';
+      const again = await Promise.all([0, 1].map(() => reader.get(small)));
+      expect(again.map((r) => r.status)).toEqual([200, 200]);
+      expect(faults()).toEqual([]);
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('when the database fails midway through an export, then the answer is a 503 problem, never a 200 that is cut', async () => {
     const failing = new FailMidway();
     const broken = await startTestServer({ ...database, bulk: database.bulk.withPlugin(failing) }, {}, { log });
