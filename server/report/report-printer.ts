@@ -17,6 +17,14 @@ export interface PrintRequest {
   submission?: number | undefined;
 }
 
+/** A print running or waiting: what it is of, its readers, and what stops it when they have all gone. */
+interface Printing {
+  of: string;
+  pdf: Promise<Buffer>;
+  readers: number;
+  stop: AbortController;
+}
+
 /**
  * The report printed as PDF for the API (`format=pdf`): the Report view printed by Chromium from
  * the client the server serves, with its text layer mended, as `npm run cli -- report` prints it.
@@ -31,7 +39,7 @@ export class ReportPrinter {
   readonly #gate = new Gate('report prints', 1, 4, 120_000, 10);
   readonly #kept = new Map<string, Buffer>();
   /** Each account's print running or waiting: what it is of, and its readers (one unless asked again). */
-  readonly #printing = new Map<number, { of: string; pdf: Promise<Buffer>; readers: number; stop: AbortController }>();
+  readonly #printing = new Map<number, Printing>();
 
   readonly #keep: number;
   readonly #render: Render;
@@ -54,26 +62,29 @@ export class ReportPrinter {
   async print(user: AppUserRow, request: PrintRequest, signal?: AbortSignal): Promise<Buffer> {
     if (!existsSync(join(this.clientDir, 'index.html')))
       throw new ServiceUnavailable(said('pdf_unavailable', { reason: 'the client is not built (npm run build)' }), 60);
+    const of = [request.submission ?? request.period, request.lang].join('|');
+    // The same print under way (a double click): its reader joins it at once, before anything else is read.
+    const joinable = (print: Printing | undefined): print is Printing => print?.of === of && !print.stop.signal.aborted;
+    const under = this.#printing.get(user.id);
+    if (joinable(under)) return this.#join(under, signal);
     const kept = this.#kept.get(await this.#key(user, request));
     if (kept) return kept;
-    const of = [request.submission ?? request.period, request.lang].join('|');
-    let mine = this.#printing.get(user.id);
+    const other = this.#printing.get(user.id);
+    if (joinable(other)) return this.#join(other, signal);
     // Another print, or this one given up by all its readers and on its way out: come back shortly.
-    if (mine && (mine.of !== of || mine.stop.signal.aborted)) throw new TooManyRequests(said('printing_already'), 10);
-    if (mine) mine.readers++;
-    else {
-      const stop = new AbortController();
-      const pdf = this.#printOne(user, request, stop.signal).finally(() => this.#printing.delete(user.id));
-      // Each reader hears the outcome through its own wait below; this one only keeps it from going unheard.
-      pdf.catch(() => undefined);
-      mine = { of, pdf, readers: 1, stop };
-      this.#printing.set(user.id, mine);
-    }
-    return this.#read(mine, signal);
+    if (other) throw new TooManyRequests(said('printing_already'), 10);
+    const stop = new AbortController();
+    const pdf = this.#printOne(user, request, stop.signal).finally(() => this.#printing.delete(user.id));
+    // Each reader hears the outcome through its own wait (#join); this one only keeps it from going unheard.
+    pdf.catch(() => undefined);
+    const mine: Printing = { of, pdf, readers: 0, stop };
+    this.#printing.set(user.id, mine);
+    return this.#join(mine, signal);
   }
 
   /** One reader's wait for a print: leaving, it stops the print when no other reader waits for it. */
-  async #read(print: { pdf: Promise<Buffer>; readers: number; stop: AbortController }, signal?: AbortSignal): Promise<Buffer> {
+  async #join(print: Printing, signal?: AbortSignal): Promise<Buffer> {
+    print.readers++;
     if (!signal) return print.pdf;
     let onAbort: (() => void) | undefined;
     const left = new Promise<never>((_, reject) => {
