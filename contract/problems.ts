@@ -1253,7 +1253,8 @@ export const PROBLEMS = {
     () => '此账号已有一份报告正在打印；请等其完成后再请求另一份。',
   ),
   downloading_already: entry<{ count: number }>(
-    (p) => `This account has ${p.count} downloads under way already; wait for one of them to arrive before asking for another.`,
+    (p) =>
+      `This account has ${p.count} ${plural(p.count, 'download')} under way already; wait for one of them to arrive before asking for another.`,
     (p) => `此账号已有 ${p.count} 个下载正在进行；请等其中一个完成后再请求。`,
   ),
   sending_files: entry<{ count: number }>(

@@ -41,6 +41,8 @@ export const MeasureInfoSchema = z
     standard: StandardSchema,
     /** Counted to date on the records dated in the period: a past period's figure keeps growing. */
     cohort: z.literal(true).optional(),
+    /** Moved by records dated after the period (payments): its status is provisional while a later period is open. */
+    toDate: z.literal(true).optional(),
     /** Whether it takes a yearly target. */
     targeted: z.boolean(),
     /** Whether the commission report has it. */

@@ -149,7 +149,8 @@ export class CsvDownloads {
   }
 
   async #send(req: Request, res: Response, caller: Caller | null, download: CsvDownload): Promise<void> {
-    const account = caller ? `account ${caller.id}` : `address ${req.ip}`;
+    // Every download route is for the signed in; a caller-less one would be counted by its address.
+    const account = caller ? `account ${caller.id}` : `address ${req.ip ?? req.socket.remoteAddress ?? ''}`;
     const mine = this.#mine.get(account) ?? 0;
     if (mine >= this.limits.perAccount) throw new TooManyRequests(said('downloading_already', { count: mine }), 10);
     this.#mine.set(account, mine + 1);

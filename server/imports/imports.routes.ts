@@ -7,7 +7,7 @@ import { BadRequest, said, TooManyRequests } from '../lib/problems.js';
 import { endpoints, route } from '../http/route.js';
 import { KindParamsSchema } from '../records/records.schemas.js';
 import { contentDisposition } from '../csv/cells.js';
-import { MEDIA_TYPES } from '../lib/media-types.js';
+import { essence, MEDIA_TYPES } from '../lib/media-types.js';
 import { onClientGone, onExchangeOver } from '../http/client-gone.js';
 import { importFile } from './import-file.js';
 import { importTemplate } from './import-template.js';
@@ -72,7 +72,7 @@ export function importsRoutes(
       summary:
         'Import a CSV or an Excel workbook (.xlsx, recognised by its bytes, and a file sent as .xlsx by type or name that is not one is refused; its first sheet whose first row is a header of the kind) of one kind (text/csv or the .xlsx media type as the body, or multipart/form-data with a part named file), all or nothing, upserting on (university_code, ref); dryRun=true reports the counts and writes nothing. 422 lists every bad row by line and column (a workbook: by sheet and cell too). 408 for an upload that stalls or arrives under 8 KB/s; 429 for an account sending more than two files at once; 503 with Retry-After when too many imports run at once.',
       params: KindParamsSchema,
-      bodyTypes: ['text/csv', MEDIA_TYPES.xlsx, 'multipart/form-data'],
+      bodyTypes: [essence(MEDIA_TYPES.csv), MEDIA_TYPES.xlsx, 'multipart/form-data'],
       problems: [408, 409, 413, 422, 429],
       // Until it commits, an import changes nothing anyone can read: answers from memory stay good meanwhile.
       holdsChanges: 'late',

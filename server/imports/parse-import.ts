@@ -244,6 +244,10 @@ interface RowSource {
   stop(): void;
 }
 
+/** The refusal of a file with nothing in it (a sheet with nothing in it names its sheet: `where`). */
+const fileEmpty = (where: { sheet?: string } = {}): ImportRejected =>
+  new ImportRejected(said('file_empty'), [detail({ line: 1, ...where }, said('file_empty_here'))], 1);
+
 /**
  * Finds how the file is to be read, from its bytes: a workbook (`.xlsx`, a zip with the workbook's
  * parts) is read from its first worksheet whose first row with a value is a header of this kind
@@ -271,7 +275,7 @@ export async function checkImport(
 ): Promise<CheckedImport> {
   const signature = await signatureOf(source.path);
   if (signature === 'ole2') throw fileRefused(said((await isEncryptedPackage(source.path)) ? 'xlsx_encrypted' : 'xlsx_is_xls'));
-  if (signature === 'empty') throw new ImportRejected(said('file_empty'), [detail({ line: 1 }, said('file_empty_here'))], 1);
+  if (signature === 'empty') throw fileEmpty();
   if (sentAsWorkbook && signature !== 'zip') throw fileRefused(said('sent_as_xlsx_not_zip'));
   let rows: RowSource;
   let reading: ImportReading;
@@ -467,11 +471,7 @@ async function workbookRows(kind: FactKind, path: string): Promise<{ source: Row
     }
     if (!header) {
       await rows.return(undefined);
-      firstRefusal ??= new ImportRejected(
-        said('file_empty'),
-        [detail({ line: 1, ...where(1, undefined) }, said('file_empty_here'))],
-        1,
-      );
+      firstRefusal ??= fileEmpty(where(1, undefined));
       continue;
     }
     const cells = header.cells.map(headerText);
@@ -718,7 +718,7 @@ async function checkRows(
     throw error;
   }
   onProgress(source.bytes());
-  if (!sawContent) throw new ImportRejected(said('file_empty'), [detail({ line: 1 }, said('file_empty_here'))], 1);
+  if (!sawContent) throw fileEmpty();
   if (foreignCount > 0) throw refusedForOthers();
   if (problemCount > 0) throw new ImportRejected(problemsInFile(problemCount), problems, problemCount);
   if (rows === 0) throw new ImportRejected(said('no_rows'), [detail(at(headerLine + 1), said('no_rows_here'))], 1);

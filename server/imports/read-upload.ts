@@ -40,7 +40,7 @@ export const saysWorkbook = (type: string | null | undefined, name: string | nul
  * CSV sent as text/plain is read; a file sent as a workbook that is not one is refused as such.
  */
 const FILE_TYPES = [
-  'text/csv',
+  essence(MEDIA_TYPES.csv),
   'application/csv',
   'text/plain',
   'application/vnd.ms-excel',

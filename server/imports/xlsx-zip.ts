@@ -274,16 +274,30 @@ class InflateCounter extends Transform {
  */
 const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
 
+/** A compound file's directory entries are 128 bytes each, in sectors of 512 or 4,096 bytes after a header of one sector. */
+const DIRECTORY_ENTRY = 128;
+
 /**
- * Whether a compound file (OLE2) is a workbook encrypted with a password, read through once a
- * block at a time (its directory may lie anywhere in it), keeping only what could start the name.
+ * Whether a compound file (OLE2) is a workbook encrypted with a password: whether a directory
+ * entry (which starts on a 128-byte boundary, its name first) names the EncryptedPackage stream,
+ * read through once a block at a time (the directory may lie anywhere in the file), keeping only
+ * what could start the name. The same text inside a cell of an old .xls is not on such a boundary
+ * but by chance, and is followed there by the rest of a string, not by the entry's zero padding.
  */
 export async function isEncryptedPackage(path: string): Promise<boolean> {
   let tail = Buffer.alloc(0);
+  let tailAt = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) {
     const block = Buffer.concat([tail, chunk as Buffer]);
-    if (block.includes(ENCRYPTED_PACKAGE)) return true;
-    tail = block.subarray(Math.max(0, block.length - ENCRYPTED_PACKAGE.length + 1));
+    for (let at = block.indexOf(ENCRYPTED_PACKAGE); at !== -1; at = block.indexOf(ENCRYPTED_PACKAGE, at + 1)) {
+      const end = at + ENCRYPTED_PACKAGE.length;
+      // The name is NUL-terminated: its entry's next two bytes are zero (read in the next block if need be).
+      const terminated = end + 2 > block.length || (block[end] === 0 && block[end + 1] === 0);
+      if ((tailAt + at) % DIRECTORY_ENTRY === 0 && terminated) return true;
+    }
+    const keep = Math.min(block.length, ENCRYPTED_PACKAGE.length + 1);
+    tailAt += block.length - keep;
+    tail = block.subarray(block.length - keep);
   }
   return false;
 }

@@ -156,7 +156,7 @@ export type MeasureDef = Omit<MeasureInput<FactKind>, 'dateColumn' | 'aggregate'
 
 /** A ratio as it is declared: its two measures, and what it shows. */
 interface RatioInput
-  extends Pick<MeasureInput<FactKind>, 'id' | 'group' | 'name' | 'definition' | 'standard' | 'cohort' | 'toDate' | 'reported'> {
+  extends Pick<MeasureInput<FactKind>, 'id' | 'group' | 'name' | 'definition' | 'standard' | 'cohort' | 'reported'> {
   numerator: MeasureDef;
   denominator: MeasureDef;
   unit: 'cny' | 'ratio';
@@ -180,6 +180,8 @@ function ratio(input: RatioInput): MeasureDef {
     aggregate: { fn: 'ratio', numerator: numerator.id, denominator: denominator.id, decimals },
     temporality: 'flow',
     dimensions: numerator.dimensions,
+    // Moved by later records when either of its measures is.
+    ...(numerator.toDate || denominator.toDate ? { toDate: true as const } : {}),
     // A ratio is no output to plan a year's target for.
     targeted: false,
   };
@@ -777,7 +779,6 @@ export const MEASURES: Readonly<Record<MeasureId, MeasureDef>> = {
       'collection rate of each signing cohort (cash received to date ÷ contract value)',
     ),
     cohort: true,
-    toDate: true,
     // It keeps changing after its period, like the cash received to date it divides.
     reported: false,
   }),

@@ -81,7 +81,7 @@ export function reportRoutes(
     route(endpoints.report, {
       access: 'signed_in',
       cached: true,
-      // format=pdf: 429 while the account's own print is under way (report-printer.ts).
+      // 429: format=pdf while the account prints another (report-printer.ts); a CSV or workbook while it has as many downloads under way as it may.
       problems: [429],
       summary:
         'The commission report of a period (period=2024, 2024-H1 or 2024-Q3): every table, definitions, the data’s as-of time and the records behind each figure, with the SHA-256 of its canonical JSON; format=csv&table=… downloads one table, format=xlsx the whole report as one workbook (cover, definitions, a sheet per table).',

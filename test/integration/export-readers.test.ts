@@ -270,7 +270,7 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
         expect(refused.headers.get('retry-after')).toBe('10');
         const problem = (await refused.json()) as { code: string; detail: string };
         expect(problem.code).toBe('downloading_already');
-        expect(problem.detail).toMatch(/1 downloads under way/);
+        expect(problem.detail).toMatch(/has 1 download under way/);
       }
       // Another account's download is not in its line, nor is the account's reading of pages.
       expect((await other.get('/aggregate?measures=credits.credits&by=university&format=csv')).status).toBe(200);

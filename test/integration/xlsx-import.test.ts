@@ -347,8 +347,9 @@ describe(`XLSX import (${TEST_DB})`, () => {
   it('when a file is an old .xls, an OpenDocument file, another zip or a workbook cut short, then a 422 says what it is', async () => {
     const ole2 = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
     // A workbook encrypted with a password is a compound file too, whose directory names the
-    // streams EncryptionInfo and EncryptedPackage (128-byte entries, names in UTF-16LE), here
-    // after other sectors, its name across the reader's first block boundary (64 KiB).
+    // streams EncryptionInfo and EncryptedPackage (128-byte entries on 128-byte boundaries, names in
+    // UTF-16LE), here at the end of the reader's first 64 KiB block. The same name inside a cell's
+    // text, off such a boundary, is no directory entry: that file is an old .xls.
     const entry = (name: string) => {
       const bytes = Buffer.alloc(128);
       bytes.write(name, 0, 'utf16le');
@@ -357,11 +358,17 @@ describe(`XLSX import (${TEST_DB})`, () => {
     };
     const encrypted = Buffer.concat([
       ole2,
-      Buffer.alloc(65_536 - ole2.length - 262),
+      Buffer.alloc(65_536 - 3 * 128 - ole2.length),
       entry('Root Entry'),
       entry('EncryptionInfo'),
       entry('EncryptedPackage'),
       Buffer.alloc(40_000),
+    ]);
+    const xlsNamingIt = Buffer.concat([
+      ole2,
+      Buffer.alloc(3),
+      Buffer.from('EncryptedPackage is a word here', 'utf16le'),
+      Buffer.alloc(600),
     ]);
     const ods = zipOf([
       { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet', stored: true },
@@ -374,6 +381,7 @@ describe(`XLSX import (${TEST_DB})`, () => {
     for (const [bytes, code] of [
       [ole2, 'xlsx_is_xls'],
       [encrypted, 'xlsx_encrypted'],
+      [xlsNamingIt, 'xlsx_is_xls'],
       [ods, 'xlsx_is_ods'],
       [other, 'xlsx_not_workbook'],
       [cut, 'xlsx_truncated'],
