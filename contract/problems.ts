@@ -557,6 +557,11 @@ export const PROBLEMS = {
       `The workbook's shared strings are larger than ${p.megabytes} MB: split the file, or save the sheet as CSV UTF-8 and import that.`,
     (p) => `工作簿的共享字符串超过 ${p.megabytes} MB：请拆分文件，或将工作表另存为“CSV UTF-8”后导入。`,
   ),
+  xlsx_too_many_cells: entry<{ cells: number }>(
+    (p) =>
+      `The workbook holds more than ${count(p.cells)} cells, empty ones included: no workbook of records does. Delete the unused rows and columns, or save the sheet as CSV UTF-8, and import it again.`,
+    (p) => `工作簿包含的单元格（含空单元格）超过 ${count(p.cells)} 个：记录工作簿不会如此。请删除未使用的行和列，或将工作表另存为“CSV UTF-8”后再导入。`,
+  ),
   xlsx_no_sheet: entry(
     () => 'The workbook has no visible worksheet to read.',
     () => '工作簿中没有可读取的可见工作表。',

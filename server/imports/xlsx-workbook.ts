@@ -50,7 +50,17 @@ export interface Workbook {
   sharedStrings: string[];
   /** By style index (a cell's `s`): whether its number format shows a date. */
   dateStyles: boolean[];
+  /** The cells (empty ones too) read so far from all its sheets: at most MAX_CELL_ELEMENTS. */
+  cellsRead: number;
 }
+
+/**
+ * The cells a workbook may hold, empty ones included (a cell formatted and left empty is one):
+ * fifty thousand records of thirty columns are 1.5 million. Past this a file is no workbook of
+ * records, and reading on (a row of 40,000 empty cells, a hundred times, in every sheet) would take
+ * minutes of a core for nothing.
+ */
+export const MAX_CELL_ELEMENTS = 5_000_000;
 
 /** A row too long or too wide in a sheet, at its row number. */
 export class SheetRowRefused extends Error {
@@ -177,7 +187,9 @@ export async function openWorkbook(path: string): Promise<Workbook> {
       const part = entry(rel.target);
       // Excel names a sheet in at most 31 characters; a longer name (a made-up file) is cut there,
       // as every problem of the sheet repeats it.
-      if (part) sheets.push({ name: [...(attribute(tag, 'name') ?? '')].slice(0, SHEET_NAME_CHARACTERS).join(''), entry: part });
+      // A part that two sheets name (no saved workbook does) is read once.
+      if (part && !sheets.some((sheet) => sheet.entry === part))
+        sheets.push({ name: [...(attribute(tag, 'name') ?? '')].slice(0, SHEET_NAME_CHARACTERS).join(''), entry: part });
     }
   });
   const relOf = (suffix: string, fallback: string) =>
@@ -199,7 +211,7 @@ export async function openWorkbook(path: string): Promise<Workbook> {
   }
   const sharedEntry = relOf('/sharedStrings', 'xl/sharedStrings.xml');
   const sharedStrings = sharedEntry ? await readSharedStrings(zip, sharedEntry) : [];
-  return { zip, sheets, date1904, sharedStrings, dateStyles };
+  return { zip, sheets, date1904, sharedStrings, dateStyles, cellsRead: 0 };
 }
 
 /** The shared strings, streamed: each `<si>`'s text (its runs joined, phonetic guides left out). */
@@ -355,6 +367,7 @@ export async function* sheetRows(
     if (!cell || !row) return;
     const done = cell;
     cell = null;
+    if (++book.cellsRead > MAX_CELL_ELEMENTS) throw new ZipRefused(said('xlsx_too_many_cells', { cells: MAX_CELL_ELEMENTS }));
     const typed = typedCell(book, done);
     if (!typed) return;
     if (done.column >= MAX_ROW_CELLS || row.cells.filter(Boolean).length >= MAX_ROW_CELLS)

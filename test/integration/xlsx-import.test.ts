@@ -513,6 +513,37 @@ describe(`XLSX import (${TEST_DB})`, () => {
     expect((await problemOf(await post(admin, 'credit', lying))).code).toBe('xlsx_damaged');
   });
 
+  it('when a small workbook holds millions of empty cells, or names one sheet part twice, then it is refused soon, not read for minutes', async () => {
+    // Rows of 100,000 empty cells and no header (each sheet under the 16 MB a part may inflate to
+    // whatever its ratio): the reader looks through every sheet for a header.
+    const emptyRows = (rows: number) => `<sheetData>${`<row>${'<c/>'.repeat(100_000)}</row>`.repeat(rows)}</sheetData>`;
+    const before = await records();
+    const started = performance.now();
+    // Two sheets of 2.6 million empty cells each: past the budget of 5 million in the second.
+    const wide = zipOf(
+      workbookParts([
+        { name: 'A', xml: emptyRows(26) },
+        { name: 'B', xml: emptyRows(26) },
+      ]),
+    );
+    const problem = await problemOf(await post(admin, 'credit', wide));
+    expect(problem.code).toBe('xlsx_too_many_cells');
+    expect(problem.detail).toMatch(/more than 5,000,000 cells/);
+    // One part of 3 million empty cells named by two sheets is read once: a workbook with no header,
+    // not one over the budget (read twice, it would be).
+    const twice = workbookParts([
+      { name: 'A', xml: emptyRows(30) },
+      { name: 'B', xml: '<sheetData/>' },
+    ]).map((part) =>
+      part.name === 'xl/_rels/workbook.xml.rels'
+        ? { ...part, data: String(part.data).replace('worksheets/sheet2.xml', 'worksheets/sheet1.xml') }
+        : part,
+    );
+    expect((await problemOf(await post(admin, 'credit', zipOf(twice)))).code).not.toBe('xlsx_too_many_cells');
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect(await records()).toBe(before);
+  });
+
   it('when a problem is found as the rows are applied (a ref twice), then it names the sheet and cell too', async () => {
     const book = await creditBook((sheet) => {
       sheet.addRow(creditRow('DUP-1'));

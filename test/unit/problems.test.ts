@@ -128,6 +128,7 @@ const SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = {
   xlsx_zip_bomb: { part: 'xl/worksheets/sheet1.xml', ratio: 200, megabytes: 1024 },
   xlsx_is_xls: {},
   xlsx_encrypted: {},
+  xlsx_too_many_cells: { cells: 5_000_000 },
   sent_as_xlsx_not_zip: {},
   xlsx_is_ods: {},
   xlsx_is_xlsb: {},
