@@ -25,6 +25,24 @@ function onConnectionClose(socket: Socket, listener: () => void): () => void {
   return () => mine.delete(listener);
 }
 
+/** Calls `done` once when the exchange ends: its answer closed, or its connection; returns the function that stops listening. */
+function onEnd(req: IncomingMessage, res: ServerResponse, done: () => void): () => void {
+  let over = false;
+  const end = () => {
+    if (over) return;
+    over = true;
+    off();
+    done();
+  };
+  const stopConnection = onConnectionClose(req.socket, end);
+  const off = () => {
+    stopConnection();
+    res.off('close', end);
+  };
+  res.once('close', end);
+  return off;
+}
+
 /**
  * Calls `listener` once when the client of `req` goes before its answer is whole. It listens to the
  * connection as well as to the response: an answer queued behind another on the same connection
@@ -32,35 +50,14 @@ function onConnectionClose(socket: Socket, listener: () => void): () => void {
  * (Not the request's own `close`: a request emits it as soon as its body has been read.) Returns
  * the function that stops listening.
  */
-export function onClientGone(req: IncomingMessage, res: ServerResponse, listener: () => void): () => void {
-  let heard = false;
-  const check = () => {
-    if (heard) return;
-    heard = true;
-    off();
+export const onClientGone = (req: IncomingMessage, res: ServerResponse, listener: () => void): (() => void) =>
+  onEnd(req, res, () => {
     if (!res.writableFinished) listener();
-  };
-  const stopConnection = onConnectionClose(req.socket, check);
-  const off = () => {
-    stopConnection();
-    res.off('close', check);
-  };
-  res.once('close', check);
-  return off;
-}
+  });
 
 /** Calls `done` once when the exchange is over, however it ends: answered, or its client gone (see onClientGone). */
 export function onExchangeOver(req: IncomingMessage, res: ServerResponse, done: () => void): void {
-  let over = false;
-  const end = () => {
-    if (over) return;
-    over = true;
-    stopConnection();
-    res.off('close', end);
-    done();
-  };
-  const stopConnection = onConnectionClose(req.socket, end);
-  res.once('close', end);
+  onEnd(req, res, done);
 }
 
 /**
