@@ -10,13 +10,13 @@ import { isClientDeparture } from '../http/error-handler.js';
 import { type PaceFault, watchPace } from '../http/pace.js';
 import type { Caller } from '../http/route.js';
 import { ServiceUnavailable, said, TooManyRequests } from '../lib/problems.js';
-import { Gate } from '../http/gate.js';
+import { Gate, PerAccount } from '../http/gate.js';
 import { onClientGone, ownConnection } from '../http/client-gone.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
+import { MEDIA_TYPES } from '../lib/media-types.js';
 import { contentDisposition } from './cells.js';
 import type { CsvOptions } from './csv-response.js';
 import {
-  CONTENT_TYPES,
   type CsvProjection,
   type FileFormat,
   type WorkbookProjection,
@@ -107,13 +107,14 @@ export class CsvDownloads {
   readonly #admitted: Gate;
   readonly #writing: Gate;
   /** Downloads admitted or waiting, by account (or, signed out, by address). */
-  readonly #mine = new Map<string, number>();
+  readonly #mine: PerAccount<string>;
 
   constructor(
     /** Where the audit entries go. */
     private readonly db: Kysely<Database>,
     readonly limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
   ) {
+    this.#mine = new PerAccount(limits.perAccount);
     this.#admitted = new Gate('downloads', limits.sending, limits.waiting, limits.waitMs, 10);
     // Only admitted downloads wait here, so the line never needs to be longer than they are.
     this.#writing = new Gate('downloads being written', limits.writing, limits.sending, limits.waitMs, 10);
@@ -132,7 +133,7 @@ export class CsvDownloads {
   ): Promise<void> {
     return this.#send(req, res, caller, {
       fileName: withExtension(projection.fileName, format),
-      contentType: CONTENT_TYPES[format],
+      contentType: MEDIA_TYPES[format],
       write: (out) => writeProjection(out, projection, format),
       audit: (rows) => auditExport(this.db, req, caller, projection.subject, rows),
     });
@@ -142,7 +143,7 @@ export class CsvDownloads {
   exportWorkbook(req: Request, res: Response, caller: Caller | null, workbook: WorkbookProjection): Promise<void> {
     return this.#send(req, res, caller, {
       fileName: withExtension(workbook.fileName, 'xlsx'),
-      contentType: CONTENT_TYPES.xlsx,
+      contentType: MEDIA_TYPES.xlsx,
       write: (out) => writeWorkbook(out, workbook),
       audit: (rows) => auditExport(this.db, req, caller, workbook.subject, rows),
     });
@@ -151,15 +152,11 @@ export class CsvDownloads {
   async #send(req: Request, res: Response, caller: Caller | null, download: CsvDownload): Promise<void> {
     // Every download route is for the signed in; a caller-less one would be counted by its address.
     const account = caller ? `account ${caller.id}` : `address ${req.ip ?? req.socket.remoteAddress ?? ''}`;
-    const mine = this.#mine.get(account) ?? 0;
-    if (mine >= this.limits.perAccount) throw new TooManyRequests(said('downloading_already', { count: mine }), 10);
-    this.#mine.set(account, mine + 1);
+    const giveBack = this.#mine.take(account, (count) => new TooManyRequests(said('downloading_already', { count }), 10));
     try {
       await this.#sendOne(req, res, download);
     } finally {
-      const left = (this.#mine.get(account) ?? 1) - 1;
-      if (left > 0) this.#mine.set(account, left);
-      else this.#mine.delete(account);
+      giveBack();
     }
   }
 

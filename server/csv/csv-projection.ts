@@ -1,16 +1,10 @@
 import type { Writable } from 'node:stream';
 import { type CsvChunks, type CsvOptions, type EndOption, writeCopiedCsv, writeCsv } from './csv-response.js';
 import { type SheetSpec, writeXlsx } from './xlsx-response.js';
-import { MEDIA_TYPES } from '../lib/media-types.js';
 
 /** The files an export is written as: CSV, or an Excel workbook (`.xlsx`). */
 export const FILE_FORMATS = ['csv', 'xlsx'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
-
-export const CONTENT_TYPES: Record<FileFormat, string> = {
-  csv: MEDIA_TYPES.csv,
-  xlsx: MEDIA_TYPES.xlsx,
-};
 
 /**
  * What an export is, whoever asks for it (a route of the API or the command line): its file

@@ -82,3 +82,28 @@ export class Gate {
     );
   }
 }
+
+/**
+ * How much of one kind of work each account has under way, at most `limit` at once: `take` counts
+ * one more for the account, or throws what `refuse` makes of its count when it has its limit. The
+ * function it returns gives the place back (once, however often it is called).
+ */
+export class PerAccount<K = string | number> {
+  readonly #counts = new Map<K, number>();
+
+  constructor(readonly limit: number) {}
+
+  take(account: K, refuse: (count: number) => Error): () => void {
+    const count = this.#counts.get(account) ?? 0;
+    if (count >= this.limit) throw refuse(count);
+    this.#counts.set(account, count + 1);
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const left = (this.#counts.get(account) ?? 1) - 1;
+      if (left > 0) this.#counts.set(account, left);
+      else this.#counts.delete(account);
+    };
+  }
+}

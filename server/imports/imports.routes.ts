@@ -11,7 +11,7 @@ import { essence, MEDIA_TYPES } from '../lib/media-types.js';
 import { onClientGone, onExchangeOver } from '../http/client-gone.js';
 import { importFile } from './import-file.js';
 import { importTemplate } from './import-template.js';
-import { Gate } from '../http/gate.js';
+import { Gate, PerAccount } from '../http/gate.js';
 import { DEFAULT_UPLOAD_PACE, receiveUpload, saysWorkbook, type UploadPace } from './read-upload.js';
 
 export { ImportResultSchema } from '../../contract/schemas/records.js';
@@ -43,9 +43,8 @@ export function importsRoutes(
 ) {
   const uploads = new Gate('uploads', limits.uploads, 0);
   const imports = new Gate('imports', limits.running, limits.waiting);
-  const perAccount = limits.uploadsPerAccount ?? DEFAULT_UPLOADS_PER_ACCOUNT;
   /** Uploads being received, by account. */
-  const sending = new Map<number, number>();
+  const sending = new PerAccount<number>(limits.uploadsPerAccount ?? DEFAULT_UPLOADS_PER_ACCOUNT);
   return [
     route(endpoints.importTemplate, {
       access: ['admin', 'steward'],
@@ -80,19 +79,8 @@ export function importsRoutes(
         // A client that has gone gives up its place in line, and a dry run nobody will read stops.
         const gone = new AbortController();
         onClientGone(req, res, () => gone.abort(new BadRequest(said('client_left_import'))));
-        const account = caller!.id;
-        const mine = sending.get(account) ?? 0;
-        if (mine >= perAccount) throw new TooManyRequests(said('sending_files', { count: mine }), 10);
-        sending.set(account, mine + 1);
         // The account's place comes back when its file has arrived, or at once when its client has gone.
-        let sent = false;
-        const arrived = () => {
-          if (sent) return;
-          sent = true;
-          const left = (sending.get(account) ?? 1) - 1;
-          if (left > 0) sending.set(account, left);
-          else sending.delete(account);
-        };
+        const arrived = sending.take(caller!.id, (count) => new TooManyRequests(said('sending_files', { count }), 10));
         onExchangeOver(req, res, arrived);
         let upload: Awaited<ReturnType<typeof receiveUpload>>;
         try {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceUnavailable } from '../../server/lib/problems.js';
-import { Gate } from '../../server/http/gate.js';
+import { Gate, PerAccount } from '../../server/http/gate.js';
 
 describe('the gate of a budget (uploads, imports, downloads)', () => {
   afterEach(() => {
@@ -63,5 +63,23 @@ describe('the gate of a budget (uploads, imports, downloads)', () => {
     release();
     expect(gate.running).toBe(0);
     await expect(gate.enter(gone.signal)).rejects.toThrow('went away');
+  });
+});
+
+describe('the places of each account (uploads, downloads)', () => {
+  it('when an account has its limit, then the next is refused with its count, others go on, and a place given back twice counts once', () => {
+    const places = new PerAccount<number>(2);
+    const refuse = (count: number) => new Error(`has ${count}`);
+    const first = places.take(1, refuse);
+    places.take(1, refuse);
+    expect(() => places.take(1, refuse)).toThrow('has 2');
+    const other = places.take(2, refuse);
+    first();
+    first();
+    const again = places.take(1, refuse);
+    expect(() => places.take(1, refuse)).toThrow('has 2');
+    again();
+    other();
+    expect(() => places.take(2, refuse)).not.toThrow();
   });
 });
