@@ -300,7 +300,8 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
       const get = `GET /api/v1${EXPORT} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${reader.cookie}\r\n\r\n`;
       socket.write(get.repeat(2));
       // Both are written, the first being sent and the second waiting for its turn on the connection.
-      await until(() => spoolFiles().length === 2, 'the two exports to be written');
+      // Writing two exports of 100,000 rows takes seconds, and many more on a machine running two suites.
+      await until(() => spoolFiles().length === 2, 'the two exports to be written', { timeoutMs: 60_000 });
       socket.destroy();
       // Before, the queued answer was never told: its place and file were held for ever.
       await until(() => spoolFiles().length === 0, 'every export file to be removed');
