@@ -31,6 +31,7 @@ export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads, liste
       // 429: the account has as many downloads under way as it may.
       problems: [429],
       async handle({ req, res, query, caller }) {
+        if (query.output.file) downloads.claim(req, res, caller);
         const answer = await board(db, caller!, query);
         if (!query.output.file) return answer;
         const names = query.output.formatted ? await universityNames(db) : new Map();

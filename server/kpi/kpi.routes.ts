@@ -31,6 +31,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         'Measures grouped by up to three dimensions, filtered; rows sorted by the dimensions. Missing combinations are absent unless fill=true.',
       query: AggregateQuerySchema,
       async handle({ req, res, query, caller }) {
+        if (query.output.file) downloads.claim(req, res, caller);
         const result = await aggregate(requestReader(db), query);
         if (!query.output.file) return result;
         const labels = await loadLabels(db, query.output.lang);
@@ -46,6 +47,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
         'Per measure: the value for the period (default: this year to date), the previous period of the same length, the same period a year before (also over the matched panel), the year’s target and progress.',
       query: SummaryQuerySchema,
       async handle({ req, res, query, caller }) {
+        if (query.output.file) downloads.claim(req, res, caller);
         const result = await summary(requestReader(db), query);
         if (!query.output.file) return result;
         const period = summaryPeriod(query.filters);
@@ -72,6 +74,7 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       summary: 'The university × partner university matrix of one measure: matrix[i][j] is university i with partner j.',
       query: CollaborationQuerySchema,
       async handle({ req, res, query, caller }) {
+        if (query.output.file) downloads.claim(req, res, caller);
         const result = await collaboration(requestReader(db), query);
         if (!query.output.file) return result;
         const { lang, formatted } = query.output;

@@ -34,6 +34,7 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
         const parsed = RECORDS_QUERY_SCHEMAS[params.kind].safeParse(req.query);
         if (!parsed.success)
           throw new BadRequest(said('request_invalid', { where: 'query' }), zodProblems(parsed.error, 'query'));
+        if (parsed.data.output.file) downloads.claim(req, res, caller);
         assertKnownCodes(parsed.data.filters, await loadReferences(db));
         const { output } = parsed.data;
         if (output.file) {

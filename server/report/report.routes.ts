@@ -87,6 +87,7 @@ export function reportRoutes(
         'The commission report of a period (period=2024, 2024-H1 or 2024-Q3): every table, definitions, the data’s as-of time and the records behind each figure, with the SHA-256 of its canonical JSON; format=csv&table=… downloads one table, format=xlsx the whole report as one workbook (cover, definitions, a sheet per table).',
       query: ReportQuerySchema,
       async handle({ req, res, query, caller }) {
+        if (query.csv || query.xlsx) downloads.claim(req, res, caller);
         // A cached read: from the replica when the request was given one, like the other dashboard reads.
         const live = await liveReport(requestReader(db), query.period);
         if (query.csv) return sendCsv(req, res, caller, live.document, query.csv, query.lang);
@@ -124,6 +125,7 @@ export function reportRoutes(
       params: SubmissionParamsSchema,
       query: SubmissionQuerySchema,
       async handle({ req, res, params, query, caller }) {
+        if (query.csv || query.xlsx) downloads.claim(req, res, caller);
         if (query.csv) {
           const stored = await readSubmission(db, params.id);
           const doc = JSON.parse(stored.canonical) as ReportDocument;

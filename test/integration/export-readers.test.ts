@@ -263,8 +263,21 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
       const other = await Client.signIn(narrow, IDENTITIES.leadership.email);
       const held = await hold(narrow, reader.cookie!, EXPORT);
       expect(held.status).toBe(200);
-      // Any download of the account, CSV or workbook, of any route, waits for the one under way.
-      for (const path of ['/aggregate?measures=credits.credits&by=university&format=csv', '/summary?format=xlsx']) {
+      // Any download of the account, CSV or workbook, of any route, waits for the one under way. It
+      // is refused before the route reads anything for it: a submission that does not exist is a 429
+      // here, not a 404.
+      const downloads = [
+        '/aggregate?measures=credits.credits&by=university&format=csv',
+        '/summary?format=xlsx',
+        '/collaboration?measure=credits.credits&format=csv',
+        '/records/credit?format=xlsx',
+        '/report?period=2024&format=csv&table=summary',
+        '/report?period=2024&format=xlsx',
+        '/report/submissions/999999?format=csv&table=summary',
+        '/report/submissions/999999?format=xlsx',
+        '/cycle/board?format=csv',
+      ];
+      for (const path of downloads) {
         const refused = await reader.get(path);
         expect(refused.status, path).toBe(429);
         expect(refused.headers.get('retry-after')).toBe('10');
@@ -277,6 +290,8 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
       expect((await reader.get('/records/credit?pageSize=5')).status).toBe(200);
       held.leave();
       await until(() => spoolFiles().length === 0, 'the export file to be removed');
+      // A download that fails is given back its place too: with one place, the same 404 twice.
+      for (const _ of [1, 2]) expect((await reader.get('/report/submissions/999999?format=csv&table=summary')).status).toBe(404);
       // The place is given back however the download ended: here, its reader went away.
       const next = await reader.get('/aggregate?measures=credits.credits&by=university&format=csv');
       expect(next.status).toBe(200);
