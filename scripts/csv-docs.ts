@@ -370,7 +370,7 @@ export function csvDocs(): string {
     '  Each updated record is in the audit log with its values before and after; the batch is recorded',
     '  with its file name and SHA-256.',
     `- At most 50 MB and 1,000,000 rows per file; a row at most ${MAX_ROW_BYTES / 1024} KB and ${MAX_ROW_CELLS} cells (a larger`,
-    '  one is refused at once, naming its line); empty rows (as a spreadsheet leaves under a table) are',
+    '  one is refused at once, naming its line and the column it was in); empty rows (as a spreadsheet leaves under a table) are',
     `  passed over, up to ${MAX_EMPTY_ROWS.toLocaleString('en')}.`,
     '- The file is kept on disk while it is checked and applied, never whole in memory; the server runs',
     '  two imports at once, with four more waiting their turn, and receives at most eight uploads at once.',

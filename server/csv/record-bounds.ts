@@ -17,11 +17,15 @@ const CR = 0x0d;
 const At = { CellStart: 0, Unquoted: 1, Quoted: 2, AfterQuote: 3 } as const;
 type At = (typeof At)[keyof typeof At];
 
-/** A row too long or too wide, and the line (as a spreadsheet numbers it, the header being 1) where it starts. */
+/**
+ * A row too long or too wide: the line (as a spreadsheet numbers it, the header being 1) where it
+ * starts, and the cell (1 for the first) being read when it went out of bounds.
+ */
 export class RowOutOfBounds extends Error {
   constructor(
     readonly line: number,
     readonly problem: Said,
+    readonly cell: number,
   ) {
     super(english(problem));
   }
@@ -32,7 +36,7 @@ export class RowOutOfBounds extends Error {
  * (its cells, its open cell) in memory until the row ends: a 40 MB row of commas is 40 million
  * cells, a quoted cell never closed is the rest of the file. This scan reads the bytes as they pass,
  * with the quoting rules of RFC 4180 as the parser applies them, and fails at the first row longer
- * than 64 KB or wider than 100 cells, naming the line it starts on: memory stays a block of the file
+ * than 64 KB or wider than 100 cells, naming the line it starts on and the cell it was in: memory stays a block of the file
  * whatever the file. It passes every byte on unchanged; the parser does the reading.
  *
  * Line ends are CRLF, LF or CR, as the parser is told to take them; the bytes are UTF-8 (imports
@@ -71,7 +75,7 @@ export class RecordBounds extends Transform {
       } else if (byte === this.delimiter) {
         this.#at = At.CellStart;
         if (++this.#cells > MAX_ROW_CELLS) {
-          done(new RowOutOfBounds(this.#line, said('row_too_many_cells', { cells: MAX_ROW_CELLS })));
+          done(new RowOutOfBounds(this.#line, said('row_too_many_cells', { cells: MAX_ROW_CELLS }), this.#cells));
           return;
         }
       } else if (byte === LF || byte === CR) {
@@ -87,7 +91,7 @@ export class RecordBounds extends Transform {
       }
       if (++this.#bytes > MAX_ROW_BYTES) {
         const inQuotes = this.#at === At.Quoted;
-        done(new RowOutOfBounds(this.#line, said('row_too_long', { kilobytes: MAX_ROW_BYTES / 1024, inQuotes })));
+        done(new RowOutOfBounds(this.#line, said('row_too_long', { kilobytes: MAX_ROW_BYTES / 1024, inQuotes }), this.#cells));
         return;
       }
     }

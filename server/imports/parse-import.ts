@@ -358,9 +358,14 @@ function csvRows(source: SpoolFile, read: Reading): RowSource {
     parser,
   );
   reading.catch(() => undefined); // read through the loop below
+  // The header's cells, once read: a row out of bounds names its column by them.
+  let header: readonly string[] = [];
   async function* rows(): AsyncGenerator<FileRow> {
     let line = 0;
-    for await (const record of parser as AsyncIterable<string[]>) yield { line: ++line, cells: record };
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (line === 0) header = record;
+      yield { line: ++line, cells: record };
+    }
     await reading;
   }
   let lastLine = 0;
@@ -378,7 +383,9 @@ function csvRows(source: SpoolFile, read: Reading): RowSource {
     stop: () => parser.destroy(),
     refusal(error, problems, count) {
       if (error instanceof RowOutOfBounds) {
-        problems.push(detail({ line: error.line }, error.problem));
+        // By its header's name, as every other problem of the file; past the header, by the letters a spreadsheet shows.
+        const name = header[error.cell - 1]?.trim();
+        problems.push(detail({ line: error.line, column: name ? shown(name) : columnLetters(error.cell - 1) }, error.problem));
         return new ImportRejected(
           said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }),
           problems,

@@ -280,6 +280,8 @@ async function* feedChunks(
   stream: NodeJS.ReadableStream,
   parser: SaxesParser,
   max = Number.POSITIVE_INFINITY,
+  /** The refusal of text too long between two tags, where it is a cell's: a sheet's names that cell. */
+  cellRefusal: () => Error | undefined = () => undefined,
 ): AsyncGenerator<void> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let untagged = 0;
@@ -298,7 +300,7 @@ async function* feedChunks(
       untagged = last === -1 ? untagged + text.length : text.length - last;
       // Text this long between two tags is a cell (or a shared string) no record can hold.
       if (untagged > MAX_UNTAGGED_CHARS)
-        throw new ZipRefused(said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }));
+        throw cellRefusal() ?? new ZipRefused(said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }));
       parsing(() => parser.write(text));
       yield;
     }
@@ -453,15 +455,12 @@ export async function* sheetRows(
         break;
     }
   });
+  const tooLong = (line: number, column: number) =>
+    new SheetRowRefused(line, said('row_too_long', { kilobytes: MAX_ROW_BYTES / 1024, inQuotes: false }), column);
   const onText = (text: string) => {
     if (!cell || !row) return;
     rowBytes += text.length;
-    if (rowBytes > MAX_ROW_BYTES)
-      throw new SheetRowRefused(
-        row.line,
-        said('row_too_long', { kilobytes: MAX_ROW_BYTES / 1024, inQuotes: false }),
-        cell.column,
-      );
+    if (rowBytes > MAX_ROW_BYTES) throw tooLong(row.line, cell.column);
     if (inValue) cell.value += text;
     else if (inInlineText > 0 && inPhonetic === 0) cell.inline += text;
   };
@@ -471,7 +470,10 @@ export async function* sheetRows(
     throw new ZipRefused(said('xlsx_damaged'));
   });
   // The rows are taken from the parser a chunk at a time: the generator below yields them.
-  const chunks = feedRows(book, sheet, parser, onCompressed);
+  // The parser holds text until its next tag: text too long for a row is refused by the feeder,
+  // which names the cell that the parser has opened (the text is its value), if any.
+  const cellRefusal = () => (row && cell ? tooLong(row.line, cell.column) : undefined);
+  const chunks = feedRows(book, sheet, parser, onCompressed, cellRefusal);
   for await (const _ of chunks) {
     while (ready.length > 0) yield ready.shift()!;
   }
@@ -484,8 +486,9 @@ async function* feedRows(
   sheet: SheetRef,
   parser: SaxesParser,
   onCompressed: (position: number) => void,
+  cellRefusal: () => Error | undefined,
 ): AsyncGenerator<void> {
-  yield* feedChunks(await book.zip.open(sheet.entry, onCompressed), parser);
+  yield* feedChunks(await book.zip.open(sheet.entry, onCompressed), parser, Number.POSITIVE_INFINITY, cellRefusal);
 }
 
 /** A stored cell as what it holds; undefined for a cell without a value. */

@@ -310,6 +310,26 @@ describe(`CSV in and out (${TEST_DB})`, () => {
     },
   );
 
+  it('when a row is too wide or too long to be a record, then the refusal names its line and its column, and nothing is written', async () => {
+    const before = await snapshot();
+    const refusal = async (body: string) => {
+      const response = await importCsv(admin, 'tech_transfer', body);
+      expect(response.status).toBe(422);
+      return (await response.json()) as { code: string; errors: Array<Record<string, unknown>> };
+    };
+    // A 101st cell has no header: it is named by the letters a spreadsheet shows it under.
+    expect(await refusal(`${header}\r\n${good}\r\n${good}${',x'.repeat(90)}\r\n`)).toMatchObject({
+      code: 'row_too_large',
+      errors: [{ line: 3, column: 'CW', code: 'row_too_many_cells' }],
+    });
+    // A cell that runs past 64 KB: by its header's name.
+    expect(await refusal(`${header}\r\n${good.replace('Acme', 'A'.repeat(70_000))}\r\n`)).toMatchObject({
+      code: 'row_too_large',
+      errors: [{ line: 2, column: 'partner_name', code: 'row_too_long' }],
+    });
+    expect(await snapshot()).toBe(before);
+  });
+
   it('when the file is GBK, then it is read as such; when it is Windows-1252, then it says it is neither UTF-8 nor GBK and how to save it', async () => {
     const post = (body: Buffer, query = '') =>
       server.fetch(`/api/v1/imports/tech_transfer${query}`, {

@@ -32,6 +32,7 @@ describe('the bounds of a CSV row', () => {
     for (const end of ['\n', '\r\n', '\r'])
       expect(await scan(`h${end}ok${end}${wide(101)}${end}`)).toMatchObject({
         line: 3,
+        cell: 101,
         message: 'the row has more than 100 cells',
       });
   });
@@ -44,10 +45,12 @@ describe('the bounds of a CSV row', () => {
   it('names the line where a row longer than 64 KB starts, and says when it is inside a quoted cell', async () => {
     expect(await scan(`h\n1\n${'x'.repeat(MAX_ROW_BYTES + 1)}\n`, 4096)).toMatchObject({
       line: 3,
+      cell: 1,
       message: 'the row is longer than 64 KB',
     });
-    expect(await scan(`h\n"open\n${'x'.repeat(MAX_ROW_BYTES)}`, 4096)).toMatchObject({
+    expect(await scan(`h\na,b,"open\n${'x'.repeat(MAX_ROW_BYTES)}`, 4096)).toMatchObject({
       line: 2,
+      cell: 3,
       message: 'the row is longer than 64 KB (there it is inside a quoted cell: is a closing " missing?)',
     });
   });
