@@ -49,7 +49,10 @@ const Figure = z.number().nullable();
 export const AggregateAnswerSchema = z.object({
   measures: z.array(MeasureId),
   by: z.array(z.string()),
-  /** Each row: its dimensions' keys, its measures' figures, and `status`, the status of its figures. */
+  /**
+   * Each row: its dimensions' keys; for each measure its figure, the records behind it and its status
+   * (the columns below); and `status`, the least settled of its measures'.
+   */
   rows: z.array(z.object({ status: FigureStatusSchema }).catchall(z.union([z.string(), z.number(), z.null()]))),
 });
 

@@ -1,4 +1,5 @@
 import { type AggregateAnswer, api, csvUrl } from '../api';
+import { recordsColumn } from '../../contract/aggregate-columns';
 import { lang, pick, t } from '../i18n';
 import { colour, onHit } from '../lib/palette';
 import { additive, combine } from '../lib/combine';
@@ -106,7 +107,7 @@ function content(
       value: value(u, periods[j]!),
       records: recordsOf(u, periods[j]!),
     });
-  const recordsOf = (u: string, p: string) => Number(cell(u, p)?.[`${measure.id}:records`] ?? 0);
+  const recordsOf = (u: string, p: string) => Number(cell(u, p)?.[recordsColumn(measure.id)] ?? 0);
   /** A university over the whole range (a stock: its last period), the figure in its total column. */
   const openTotal = (u: string, i: number) =>
     stock

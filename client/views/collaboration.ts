@@ -1,4 +1,5 @@
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+import { recordsColumn } from '../../contract/aggregate-columns';
 import { html } from 'lit-html';
 import { api, type CollaborationAnswer, csvUrl } from '../api';
 import { lang, pick, t } from '../i18n';
@@ -60,7 +61,7 @@ export const renderCollaboration: RenderView = (container, first) => {
       const countQuery = aggregateQuery(filters, { measures: filters.measure, by, withRecords: 'true' });
       const [answer, counts] = await Promise.all([api.collaboration(query, ctx.signal), api.aggregate(countQuery, ctx.signal)]);
       const records = (u: string, p: string) =>
-        Number(counts.rows.find((r) => r.university === u && r.partner_university === p)?.[`${filters.measure}:records`] ?? 0);
+        Number(counts.rows.find((r) => r.university === u && r.partner_university === p)?.[recordsColumn(filters.measure)] ?? 0);
       figure.set(content(ctx, answer, filters, query, records));
       return answer.totals.every((v) => v === 0) ? 'empty' : 'ready';
     },

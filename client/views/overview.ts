@@ -1,4 +1,5 @@
 import { html, nothing, svg } from 'lit-html';
+import { recordsColumn } from '../../contract/aggregate-columns';
 import { ref } from 'lit-html/directives/ref.js';
 import { shiftYears } from '../../contract/days';
 import { MEASURE_GROUPS as KINDS } from '../../contract/measure-ids';
@@ -234,7 +235,7 @@ function headlineContent(
   const measure = measureOf(ctx.meta, filters.measure);
   const rows = trend.rows;
   const values = rows.map((r) => Number(r[measure.id] ?? 0));
-  const records = rows.map((r) => Number(r[`${measure.id}:records`] ?? 0));
+  const records = rows.map((r) => Number(r[recordsColumn(measure.id)] ?? 0));
   const span = { from: query.get('from')!, to: filters.to };
   const labels = rows.map((r) => periodLabel(r[filters.grain]!, filters.grain, span));
   // The agreement's first period and the current one are cut: drawn dotted, with hollow points.

@@ -1,4 +1,5 @@
 import { html } from 'lit-html';
+import { recordsColumn } from '../../contract/aggregate-columns';
 import { type AggregateAnswer, api, csvUrl, type MeasureInfo } from '../api';
 import { lang, pick, t } from '../i18n';
 import { colour, onHit } from '../lib/palette';
@@ -57,7 +58,7 @@ function content(
   const rows = [...answer.rows].sort((a, b) => order.indexOf(String(a[by])) - order.indexOf(String(b[by])));
   const labels = rows.map((r) => (r[by] === null ? t('regions.none') : regionName(meta, String(r[by]))));
   const values = rows.map((r) => (r[measure.id] === null ? null : Number(r[measure.id] ?? 0)));
-  const records = rows.map((r) => Number(r[`${measure.id}:records`] ?? 0));
+  const records = rows.map((r) => Number(r[recordsColumn(measure.id)] ?? 0));
   // The total divides a ratio's sums; a ratio has no shares of a total.
   const total = combine(measure, rows);
   const shares = additive(measure) && total !== null && total > 0;

@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit-html';
+import { measureStatus, recordsColumn } from '../../contract/aggregate-columns';
 import { api, csvUrl, type MeasureInfo, type Target } from '../api';
 import { lang, pick, t } from '../i18n';
 import { colour, partialLine, partialNote } from '../lib/palette';
@@ -175,8 +176,9 @@ export const renderTrends: RenderView = (container, first) => {
           measure,
           university,
           values: rows.map((r) => Number(r?.[measure.id] ?? 0)),
-          records: rows.map((r) => Number(r?.[`${measure.id}:records`] ?? 0)),
-          statuses: rows.map((r) => r?.status),
+          records: rows.map((r) => Number(r?.[recordsColumn(measure.id)] ?? 0)),
+          // Each measure's own status: beside cash received to date, an approved year's contracts stay final.
+          statuses: rows.map((r) => (r ? measureStatus(r, measure.id) : undefined)),
           target: periods.map((p) => targetFor(measure, university, p)),
         };
       };

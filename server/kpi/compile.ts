@@ -1,4 +1,5 @@
 import { type AliasedRawBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
+import { denominatorColumn, numeratorColumn, recordsColumn } from '../../contract/aggregate-columns.js';
 import type { Database, FactKind } from '../db/schema.js';
 import { BadRequest, detail, said } from '../lib/problems.js';
 import { today } from '../lib/dates.js';
@@ -43,12 +44,6 @@ export interface AggregateQuery {
   /** Also count the records behind each figure, as `<measure>:records`. */
   withRecords?: boolean;
 }
-
-/** The column that holds the number of records behind a measure's figure. */
-export const recordsColumn = (measure: MeasureId): string => `${measure}:records`;
-/** The columns that hold a ratio's two sums, beside its figure. */
-export const numeratorColumn = (measure: MeasureId): string => `${measure}:numerator`;
-export const denominatorColumn = (measure: MeasureId): string => `${measure}:denominator`;
 
 export type AggregateRow = Record<string, string | number | null>;
 

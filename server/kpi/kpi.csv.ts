@@ -4,7 +4,8 @@ import { dateCell, moneyCell, type NumberCell, numberCell, numberFormat } from '
 import type { CsvProjection } from '../csv/csv-projection.js';
 import type { CsvRequest } from '../csv/csv-request.js';
 import type { CsvRow } from '../csv/csv-response.js';
-import { type AggregateRow, denominatorColumn, type KpiFilters, numeratorColumn, recordsColumn } from './compile.js';
+import type { AggregateRow, KpiFilters } from './compile.js';
+import { denominatorColumn, numeratorColumn, recordsColumn } from '../../contract/aggregate-columns.js';
 import type { AggregateRequest } from './kpi.schemas.js';
 import type { Summary } from './kpi.service.js';
 import { displayNumber, type Labels, type Lang, unitLabel, withUnit } from './labels.js';

@@ -1,26 +1,18 @@
 import { type Pace, paceOf, type Unit } from '../../contract/kpi.js';
+import { denominatorColumn, numeratorColumn, recordsColumn, statusColumn } from '../../contract/aggregate-columns.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { today } from '../lib/dates.js';
 import { dataDateRange } from './references.queries.js';
 import { versioned } from '../db/versioned.js';
-import {
-  type AggregateRow,
-  type DataRange,
-  denominatorColumn,
-  FILTER_DIMENSIONS,
-  type KpiFilters,
-  numeratorColumn,
-  recordsColumn,
-  runAggregate,
-} from './compile.js';
+import { type AggregateRow, type DataRange, FILTER_DIMENSIONS, type KpiFilters, runAggregate } from './compile.js';
 import type { AggregateRequest, CollaborationRequest, SummaryRequest } from './kpi.schemas.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { previousPeriod, shiftYears } from './periods.js';
 import { assertKnownCodes, loadReferences, membersOn, type References, universitiesInScope } from './references.js';
 import { ratioOf } from '../../contract/ratio.js';
 import { isRatio, MEASURES } from './registry.js';
-import type { FigureStatus } from '../../contract/figure-status.js';
+import { type FigureStatus, statusOfAll } from '../../contract/figure-status.js';
 import {
   type FigureStatuses,
   figureStatuses,
@@ -42,6 +34,7 @@ export function readDataRange(db: Kysely<Database>): Promise<DataRange> {
 export interface Aggregate {
   measures: MeasureId[];
   by: string[];
+  /** Each row with each measure's status (`statusColumn`) and `status`, the least settled of them. */
   rows: Array<AggregateRow & { status: FigureStatus }>;
 }
 
@@ -62,11 +55,25 @@ export async function aggregate(db: Kysely<Database>, request: AggregateRequest)
   assertKnownCodes(request.filters, references);
   const [rows, statuses] = await Promise.all([runAggregate(db, request, await readDataRange(db)), figureStatuses(db)]);
   const scope = universitiesInScope(request.filters, references);
-  const { reading, range } = figureRange(request.measures, request.filters, statuses.day);
+  // Each measure's figure draws on the periods its own reading does (a flow, a stock, a figure to
+  // date): measures of one reading share its range, so a row's statuses take at most three lookups.
+  const readings = new Map<Reading, MeasureId[]>();
+  for (const measure of request.measures) {
+    const { reading } = figureRange([measure], request.filters, statuses.day);
+    readings.set(reading, [...(readings.get(reading) ?? []), measure]);
+  }
   return {
     measures: [...request.measures],
     by: [...request.by],
-    rows: rows.map((row) => ({ ...row, status: rowStatus(statuses, row, request.by, scope, range, reading, references) })),
+    rows: rows.map((row) => {
+      const own: Record<string, FigureStatus> = {};
+      for (const measures of readings.values()) {
+        const { reading, range } = figureRange(measures, request.filters, statuses.day);
+        const status = rowStatus(statuses, row, request.by, scope, range, reading, references);
+        for (const measure of measures) own[statusColumn(measure)] = status;
+      }
+      return { ...row, ...own, status: statusOfAll(Object.values(own)) };
+    }),
   };
 }
 

@@ -70,6 +70,29 @@ describeBrowser('the status of figures in the page', () => {
     await waitForView(page, 'universities');
     expect(await expectMark('en')).toBe('F');
 
+    // Beside cash received to date, which draws on every period up to today (open ones too), the
+    // approved quarter's contracts stay final: in Trends each measure's cells carry their own status.
+    const both = 'tech_transfer.contracts,tech_transfer.received_to_date';
+    const [row] = (
+      await leadership.json<{ rows: Array<Record<string, string>> }>(
+        `/aggregate?measures=${both}&from=${PARAMS.from}&to=${PARAMS.to}&university=USST`,
+      )
+    ).rows;
+    expect([row!['tech_transfer.contracts:status'], row!['tech_transfer.received_to_date:status']]).toEqual(['F', 'P']);
+    await gotoView(page, 'trends', {
+      from: PARAMS.from,
+      to: PARAMS.to,
+      grain: 'quarter',
+      series: 'measures',
+      subject: 'USST',
+      measures: both,
+    });
+    await page.locator('[data-figure="trend"] [data-action=toggle-table]').click();
+    const trendCells = page.locator('[data-figure="trend"] table tbody tr').first().locator('td[data-status]');
+    await poll(() => trendCells.count()).toBe(2);
+    expect(await trendCells.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-status')))).toEqual(['F', 'P']);
+    await gotoView(page, 'universities', PARAMS);
+
     expect((await admin.post('/cycle/periods/USST/2024-Q1/reopen', { reason: 'A value was mistyped.' })).status).toBe(200);
     const records = await admin.json<{ rows: Array<{ id: number; contract_value_cny: number }> }>(
       '/records/tech_transfer?university=USST&from=2024-01-01&to=2024-03-31&pageSize=1',

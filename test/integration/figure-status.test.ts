@@ -303,6 +303,25 @@ describe(`the status of figures (${TEST_DB})`, () => {
     expect(after.status).toBe(oracle.status(cycle, UNIVERSITIES, H1.from, day));
     expect(after.status).toBe('P');
     expect((await figure('tech_transfer.collection_rate')).status).toBe('P');
+    // Asked together, each measure has its own status and the row the least settled of them: for the
+    // half as a whole, and per quarter (USST's second quarter is open: its contracts are provisional).
+    const together = 'tech_transfer.contracts,tech_transfer.received_to_date';
+    const whole = (await json(admin, `/aggregate?${query({ measures: together, ...H1 })}`)).rows[0];
+    expect(whole).toMatchObject({
+      'tech_transfer.contracts:status': 'F',
+      'tech_transfer.received_to_date:status': 'P',
+      status: 'P',
+    });
+    const byUniversity = await json(admin, `/aggregate?${query({ measures: together, by: 'university', ...H1 })}`);
+    for (const row of byUniversity.rows) {
+      const contracts = oracle.status(cycle, [row.university], H1.from, H1.to);
+      const toDate = oracle.status(cycle, [row.university], H1.from, day);
+      expect(row['tech_transfer.contracts:status'], row.university).toBe(contracts);
+      expect(row['tech_transfer.received_to_date:status'], row.university).toBe(toDate);
+      // The least settled: revised over provisional over final.
+      const least = [contracts, toDate].includes('R') ? 'R' : [contracts, toDate].includes('P') ? 'P' : 'F';
+      expect(row.status, row.university).toBe(least);
+    }
     // The overview's card says the same.
     const summary = await json(
       admin,

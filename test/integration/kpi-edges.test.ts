@@ -1,3 +1,4 @@
+import { figuresOf } from '../helpers/figures.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEASURE_IDS } from '../../contract/measure-ids.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
@@ -98,10 +99,8 @@ describe(`KPI edge cases (${TEST_DB})`, () => {
   const rows = async (query: string) => {
     const response = await lead.get(`/aggregate?${query}`);
     expect(response.status, await response.clone().text()).toBe(200);
-    return (await response.json()).rows.map(({ status, ...figures }: Record<string, unknown>) => {
-      expect(['F', 'P', 'R']).toContain(status);
-      return figures;
-    });
+    // Each test reads the columns it asked for.
+    return figuresOf((await response.json()).rows as Array<Record<string, unknown>>) as any[];
   };
 
   it('when a range holds no records, then a grouped answer is empty and an ungrouped one is zero', async () => {
