@@ -195,7 +195,7 @@ export class Figure<T extends ChartType = ChartType> {
               : nothing
           }
           <a class="tool" data-action="download-csv" download href=${c?.csv ?? nothing}>${t('figure.download')}</a>
-          <a class="tool" data-action="download-xlsx" download href=${c ? xlsxOf(c.csv) : nothing}>${t('figure.downloadXlsx')}</a>
+          <a class="tool" data-action="download-xlsx" download href=${c ? xlsxOf(c.csv, { forReading: true }) : nothing}>${t('figure.downloadXlsx')}</a>
         </div>
       </div>
       <p class="figure-state" role="status">${c?.empty ? t('state.empty') : ''}</p>

@@ -154,7 +154,7 @@ class ReportingView {
       ${this.todoLine()}
       <div class="cycle-toolbar">${this.yearControl()}
         <a class="button-link" data-action="download-csv" download href=${csv}>${t('figure.download')}</a>
-        <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csv)}>${t('figure.downloadXlsx')}</a>
+        <a class="button-link" data-action="download-xlsx" download href=${xlsxOf(csv, { forReading: true })}>${t('figure.downloadXlsx')}</a>
       </div>
       <div class="records-status records-notice">${noticeLine(this.notice)}</div>
       ${

@@ -120,17 +120,22 @@ describeBrowser('the chart views: figures equal the API, filters live in the URL
     const bytes = Buffer.from(downloaded);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.toString('utf8')).toBe(`\uFEFF${await leadership.text(href!.replace(/^\/api\/v1/, ''))}`);
-    // "Download XLSX" beside it: the same figures as a workbook, the same header.
+    // "Download XLSX" beside it: the same figures as a workbook for reading (formatted: names, not
+    // codes; the cells still numbers), the header of the formatted CSV of the same request.
     const xlsxHref = await page.locator('[data-figure="summary"] [data-action="download-xlsx"]').getAttribute('href');
-    expect(xlsxHref).toBe(href!.replace('format=csv', 'format=xlsx'));
+    expect(xlsxHref).toBe(`${href!.replace('format=csv', 'format=xlsx')}&formatted=true`);
     const workbook = await page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())], xlsxHref!);
     const book = readWorkbook(Uint8Array.from(workbook));
-    const header = bytes
-      .toString('utf8')
+    const formatted = await leadership.text(`${href!.replace(/^\/api\/v1/, '')}&formatted=true`);
+    const header = formatted
       .replace(/^\uFEFF/, '')
       .split('\r\n')[0]!
       .split(',');
-    expect(book.grid(book.book.SheetNames[0]!)[0]!.map((cell) => cell?.v)).toEqual(header);
+    const grid = book.grid(book.book.SheetNames[0]!);
+    expect(grid[0]!.map((cell) => cell?.v)).toEqual(header);
+    const contractsRow = grid.find((row) => row[0]?.v === 'Technology contracts signed');
+    expect(contractsRow, JSON.stringify(grid.map((row) => row[0]?.v))).toBeDefined();
+    expect(contractsRow!.some((cell) => cell?.t === 'n')).toBe(true);
     await screenshot(page, 'overview-en');
     tab.expectNoErrors();
   });
