@@ -10,6 +10,7 @@ import { auditExport } from '../csv/export-audit.js';
 import { endpoints, route } from '../http/route.js';
 import { type ReportTable, reportCsv, reportCsvFileName } from './report-csv.js';
 import { reportWorkbook } from './report-workbook.js';
+import { assertReportPeriod } from './report.service.js';
 import {
   ReportQuerySchema,
   SubmissionParamsSchema,
@@ -87,12 +88,18 @@ export function reportRoutes(
         'The commission report of a period (period=2024, 2024-H1 or 2024-Q3): every table, definitions, the data’s as-of time and the records behind each figure, with the SHA-256 of its canonical JSON; format=csv&table=… downloads one table, format=xlsx the whole report as one workbook (cover, definitions, a sheet per table).',
       query: ReportQuerySchema,
       async handle({ req, res, query, caller }) {
-        if (query.csv || query.xlsx) downloads.claim(req, res, caller);
         // A cached read: from the replica when the request was given one, like the other dashboard reads.
-        const live = await liveReport(requestReader(db), query.period);
+        const reader = requestReader(db);
+        if (query.pdf) {
+          // The print reads the report itself (the page does): here the period is only checked as the
+          // report would check it, so that a double click joins, a kept print is sent and a 429 comes at once.
+          await assertReportPeriod(reader, query.period);
+          return sendPdf(req, res, caller!, { period: query.period.key, lang: query.lang });
+        }
+        if (query.csv || query.xlsx) downloads.claim(req, res, caller);
+        const live = await liveReport(reader, query.period);
         if (query.csv) return sendCsv(req, res, caller, live.document, query.csv, query.lang);
         if (query.xlsx) return downloads.exportWorkbook(req, res, caller, reportWorkbook(live.document, live.sha256, query.lang));
-        if (query.pdf) return sendPdf(req, res, caller!, { period: query.period.key, lang: query.lang });
         return { lang: query.lang, sha256: live.sha256, report: live.document };
       },
     }),

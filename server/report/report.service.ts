@@ -12,6 +12,7 @@ import { reportStatus } from './report-status.js';
 import type { MeasureId } from '../../contract/measure-ids.js';
 import { DIMENSION_VALUES, MEASURES, REPORT_MEASURES, STANDARDS, TARGETED_MEASURES, VALUE_LABELS } from '../kpi/registry.js';
 import { getMeta } from '../meta/meta.service.js';
+import { loadReferences } from '../kpi/references.js';
 import { NATIONAL_MEASURES, NATIONAL_MODE_MEASURES, nationalBlock } from './national-block.js';
 import { comparedSpans, type ReportPeriod } from './report-period.js';
 import { dataVersionStamp } from './report.queries.js';
@@ -57,6 +58,27 @@ const info = (period: ReportPeriod): PeriodInfo => ({
   to: period.to,
   label: period.label,
 });
+
+/**
+ * Refuses a period the report cannot be made of, as `buildReport` would, without making it: one
+ * that has not begun, or that ended before the alliance had a member.
+ */
+export async function assertReportPeriod(
+  db: Kysely<Database>,
+  period: ReportPeriod,
+  now = today(),
+  path = 'query.period',
+): Promise<void> {
+  assertReportable(period, now, path);
+  const joined = [...(await loadReferences(db)).memberSince.values()].sort();
+  if (!joined.some((day) => day <= period.to)) beforeMembers(period, joined[0] ?? '', path);
+}
+
+const beforeMembers = (period: ReportPeriod, first: string, path: string): never => {
+  throw new BadRequest(said('period_before_members', { period: period.key, first }), [
+    detail({ path }, said('must_end_after_first_member', { first })),
+  ]);
+};
 
 /** Refuses a period that has not begun: there is nothing to report yet. */
 export function assertReportable(period: ReportPeriod, now = today(), path = 'query.period'): void {
@@ -106,10 +128,7 @@ export async function buildReport(
   const members = meta.universities.filter((u) => u.memberSince <= period.to);
   if (members.length === 0) {
     // Before the alliance had a member there is nothing to report, and no list to count records by.
-    const first = meta.universities.map((u) => u.memberSince).sort()[0] ?? '';
-    throw new BadRequest(said('period_before_members', { period: period.key, first }), [
-      detail({ path }, said('must_end_after_first_member', { first })),
-    ]);
+    beforeMembers(period, meta.universities.map((u) => u.memberSince).sort()[0] ?? '', path);
   }
   const span: KpiFilters = {
     from: spans.current.from,

@@ -481,6 +481,9 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
       // The workbook is the whole report: it takes no table.
       ['/report?period=2024&format=xlsx&table=summary', 'query.table'],
       ['/report?period=2099-Q1&format=pdf', 'query.period'],
+      // Before any member had joined: as the report would say it, though a print does not make the report.
+      ['/report?period=2001&format=pdf', 'query.period'],
+      ['/report?period=2001', 'query.period'],
       ['/report', 'query.period'],
     ] as const) {
       const response = await client.get(path);
@@ -491,6 +494,10 @@ describe(`the commission report's figures (${TEST_DB})`, () => {
         path,
       ).toContain(at);
     }
+    for (const format of ['', '&format=pdf'])
+      expect(((await (await client.get(`/report?period=2001${format}`)).json()) as { code: string }).code).toBe(
+        'period_before_members',
+      );
   });
 
   it('when the server has no built client to print, then a PDF is a 503 that says so and how else to get the report', async () => {
