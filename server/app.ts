@@ -241,6 +241,7 @@ export function createApp({
       : {}),
     changes: database.changes,
     ...(availability ? { availability } : {}),
+    downloads,
   });
   api.use(apiMethodNotAllowed(routes));
   api.use(apiNotFound);

@@ -11,7 +11,7 @@ import { type PaceFault, watchPace } from '../http/pace.js';
 import type { Caller } from '../http/route.js';
 import { ServiceUnavailable, said, TooManyRequests } from '../lib/problems.js';
 import { Gate, PerAccount } from '../http/gate.js';
-import { onClientGone, onExchangeOver, ownConnection } from '../http/client-gone.js';
+import { onClientGone, ownConnection } from '../http/client-gone.js';
 import { closeSpoolStream, createSpoolStream, type SpoolFile, spoolFile } from '../lib/spool.js';
 import { MEDIA_TYPES } from '../lib/media-types.js';
 import { contentDisposition } from './cells.js';
@@ -153,23 +153,30 @@ export class CsvDownloads {
 
   /**
    * Takes the caller's place for the download `req` asks for, or refuses it (429
-   * `downloading_already`) when the account has as many under way as it may. A route calls this
-   * once it has checked the request's shape and before it reads the database for the file, so a
-   * refused download costs nothing; `export` claims by itself when the route has not. The place is
-   * given back when the exchange is over, however it ends (sent, failed, or its client gone).
+   * `downloading_already`) when the account has as many under way as it may; returns the function
+   * that gives it back. The routes that download (`downloads: true`, server/http/route.ts) claim
+   * before their handler reads anything and give it back when the handler is done, so a refused
+   * download costs nothing and an abandoned one is counted until its work stops; `export` claims
+   * for itself when its request holds no place.
    */
-  claim(req: Request, res: Response, caller: Caller | null): void {
-    if (this.#claimed.has(req)) return;
+  claim(req: Request, caller: Caller | null): () => void {
     // Every download route is for the signed in; a caller-less one would be counted by its address.
     const account = caller ? `account ${caller.id}` : `address ${req.ip ?? req.socket.remoteAddress ?? ''}`;
     const giveBack = this.#mine.take(account, (count) => new TooManyRequests(said('downloading_already', { count }), 10));
     this.#claimed.add(req);
-    onExchangeOver(req, res, giveBack);
+    return () => {
+      this.#claimed.delete(req);
+      giveBack();
+    };
   }
 
   async #send(req: Request, res: Response, caller: Caller | null, download: CsvDownload): Promise<void> {
-    this.claim(req, res, caller);
-    await this.#sendOne(req, res, download);
+    const giveBack = this.#claimed.has(req) ? undefined : this.claim(req, caller);
+    try {
+      await this.#sendOne(req, res, download);
+    } finally {
+      giveBack?.();
+    }
   }
 
   async #sendOne(req: Request, res: Response, download: CsvDownload): Promise<void> {

@@ -91,7 +91,9 @@ export class RecordBounds extends Transform {
       }
       if (++this.#bytes > MAX_ROW_BYTES) {
         const inQuotes = this.#at === At.Quoted;
-        done(new RowOutOfBounds(this.#line, said('row_too_long', { kilobytes: MAX_ROW_BYTES / 1024, inQuotes }), this.#cells));
+        // A separator that crosses the bound ends the cell before it: that cell is the long one.
+        const cell = byte === this.delimiter && this.#at === At.CellStart ? this.#cells - 1 : this.#cells;
+        done(new RowOutOfBounds(this.#line, said('row_too_long', { kilobytes: MAX_ROW_BYTES / 1024, inQuotes }), cell));
         return;
       }
     }

@@ -30,8 +30,8 @@ export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads, liste
       query: BoardRequestSchema,
       // 429: the account has as many downloads under way as it may.
       problems: [429],
+      downloads: true,
       async handle({ req, res, query, caller }) {
-        if (query.output.file) downloads.claim(req, res, caller);
         const answer = await board(db, caller!, query);
         if (!query.output.file) return answer;
         const names = query.output.formatted ? await universityNames(db) : new Map();

@@ -201,5 +201,8 @@ export function problemBody(json: Record<string, unknown>): string {
 
 /** Writes a problem as the whole response. */
 export function sendProblem(res: Response, problem: HttpProblem): void {
+  // A cached route tags its answer before the work: a problem is not that answer, and a client that
+  // kept the tag would be told 304 for what it never received.
+  res.removeHeader('ETag');
   res.status(problem.status).set(problem.headers).type(PROBLEM_TYPE).send(problemBody(problem.toJSON()));
 }

@@ -106,6 +106,13 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
   cached?: boolean;
   /** The route reports the database's availability itself (health): it is neither refused nor cut short while the database is away. */
   reportsAvailability?: boolean;
+  /**
+   * The route answers `format=csv` and `format=xlsx` as a file download. Such a request takes its
+   * account's download place once its shape is checked and before the handler reads anything (a
+   * 429 when the account has as many under way as it may), and holds it until the handler is done,
+   * however the client behaves: whatever the download costs is counted against its account.
+   */
+  downloads?: true;
   /** Returns the JSON to send, or sends the response itself and returns undefined. */
   handle(ctx: RouteContext<Q, B, P>): Promise<unknown> | unknown;
 }
@@ -189,7 +196,17 @@ export interface RouteServices {
   changes?: ChangeFeed;
   /** PostgreSQL: whether the server answers. While it does not, requests are refused, and those running are cut short. */
   availability?: AvailabilityMonitor;
+  /** The accounts' download places (server/csv/csv-download.ts), taken for the requests of `downloads` routes. */
+  downloads?: DownloadPlaces;
 }
+
+/** Takes a caller's download place for a request (or throws its 429); returns the function that gives it back. */
+export interface DownloadPlaces {
+  claim(req: Request, caller: Caller | null): () => void;
+}
+
+/** Whether a request asks a `downloads` route for a file. */
+const asksFile = (req: Request): boolean => req.query.format === 'csv' || req.query.format === 'xlsx';
 
 /**
  * Registers routes on a router. Each request is authenticated, checked against the route's
@@ -318,7 +335,13 @@ async function handleAuthorized(
     }
     stored = { key, version, etag, day };
   }
-  const result = await spec.handle({ req, res, query, params, body, caller, holdChanges });
+  const giveBack = spec.downloads && asksFile(req) ? services.downloads?.claim(req, caller) : undefined;
+  let result: unknown;
+  try {
+    result = await spec.handle({ req, res, query, params, body, caller, holdChanges });
+  } finally {
+    giveBack?.();
+  }
   if (spec.method !== 'get' && caller && res.statusCode < 400) services.replica?.writers.wrote(caller);
   if (result === undefined || res.headersSent) return;
   const json = Buffer.from(JSON.stringify(result));

@@ -519,7 +519,14 @@ async function workbookRows(kind: FactKind, path: string): Promise<{ source: Row
         refusal(error, problems, count) {
           if (error instanceof ZipRefused) return new ImportRejected(error.problem, problems, count);
           if (error instanceof SheetRowRefused) {
-            problems.push(detail({ line: error.line, ...where(error.line, error.column) }, error.problem));
+            // By its header's name as well as its cell, as every other problem of a row.
+            const name = cells[error.column]?.trim();
+            problems.push(
+              detail(
+                { line: error.line, ...(name ? { column: shown(name) } : {}), ...where(error.line, error.column) },
+                error.problem,
+              ),
+            );
             return new ImportRejected(
               said('row_too_large', { kilobytes: MAX_ROW_BYTES / 1024, cells: MAX_ROW_CELLS }),
               problems,

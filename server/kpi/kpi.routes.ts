@@ -27,11 +27,11 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       cached: true,
       // 429: the account has as many downloads under way as it may.
       problems: [429],
+      downloads: true,
       summary:
         'Measures grouped by up to three dimensions, filtered; rows sorted by the dimensions. Missing combinations are absent unless fill=true.',
       query: AggregateQuerySchema,
       async handle({ req, res, query, caller }) {
-        if (query.output.file) downloads.claim(req, res, caller);
         const result = await aggregate(requestReader(db), query);
         if (!query.output.file) return result;
         const labels = await loadLabels(db, query.output.lang);
@@ -43,11 +43,11 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       cached: true,
       // 429: the account has as many downloads under way as it may.
       problems: [429],
+      downloads: true,
       summary:
         'Per measure: the value for the period (default: this year to date), the previous period of the same length, the same period a year before (also over the matched panel), the year’s target and progress.',
       query: SummaryQuerySchema,
       async handle({ req, res, query, caller }) {
-        if (query.output.file) downloads.claim(req, res, caller);
         const result = await summary(requestReader(db), query);
         if (!query.output.file) return result;
         const period = summaryPeriod(query.filters);
@@ -71,10 +71,10 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
       cached: true,
       // 429: the account has as many downloads under way as it may.
       problems: [429],
+      downloads: true,
       summary: 'The university × partner university matrix of one measure: matrix[i][j] is university i with partner j.',
       query: CollaborationQuerySchema,
       async handle({ req, res, query, caller }) {
-        if (query.output.file) downloads.claim(req, res, caller);
         const result = await collaboration(requestReader(db), query);
         if (!query.output.file) return result;
         const { lang, formatted } = query.output;

@@ -57,21 +57,20 @@ export async function aggregate(db: Kysely<Database>, request: AggregateRequest)
   const scope = universitiesInScope(request.filters, references);
   // Each measure's figure draws on the periods its own reading does (a flow, a stock, a figure to
   // date): measures of one reading share its range, so a row's statuses take at most three lookups.
-  const readings = new Map<Reading, MeasureId[]>();
-  for (const measure of request.measures) {
-    const { reading } = figureRange([measure], request.filters, statuses.day);
-    readings.set(reading, [...(readings.get(reading) ?? []), measure]);
-  }
+  const ranges = new Map(request.measures.map((m) => [m, figureRange([m], request.filters, statuses.day)]));
+  const readings = new Map([...ranges.values()].map((r) => [r.reading, r.range]));
   return {
     measures: [...request.measures],
     by: [...request.by],
     rows: rows.map((row) => {
-      const own: Record<string, FigureStatus> = {};
-      for (const measures of readings.values()) {
-        const { reading, range } = figureRange(measures, request.filters, statuses.day);
-        const status = rowStatus(statuses, row, request.by, scope, range, reading, references);
-        for (const measure of measures) own[statusColumn(measure)] = status;
-      }
+      const byReading = new Map(
+        [...readings].map(([reading, range]) => [
+          reading,
+          rowStatus(statuses, row, request.by, scope, range, reading, references),
+        ]),
+      );
+      // In the order the measures were asked in, as their figures are.
+      const own = Object.fromEntries(request.measures.map((m) => [statusColumn(m), byReading.get(ranges.get(m)!.reading)!]));
       return { ...row, ...own, status: statusOfAll(Object.values(own)) };
     }),
   };

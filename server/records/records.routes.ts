@@ -25,6 +25,7 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
       cached: true,
       // 429: the account has as many downloads under way as it may.
       problems: [429],
+      downloads: true,
       summary:
         'A page of records of one kind (tech_transfer, incubation, talent, credit), filtered and sorted; a steward sees its own university’s only. format=csv or format=xlsx downloads the whole selection.',
       params: KindParamsSchema,
@@ -34,7 +35,6 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
         const parsed = RECORDS_QUERY_SCHEMAS[params.kind].safeParse(req.query);
         if (!parsed.success)
           throw new BadRequest(said('request_invalid', { where: 'query' }), zodProblems(parsed.error, 'query'));
-        if (parsed.data.output.file) downloads.claim(req, res, caller);
         assertKnownCodes(parsed.data.filters, await loadReferences(db));
         const { output } = parsed.data;
         if (output.file) {

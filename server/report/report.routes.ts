@@ -84,6 +84,7 @@ export function reportRoutes(
       cached: true,
       // 429: format=pdf while the account prints another (report-printer.ts); a CSV or workbook while it has as many downloads under way as it may.
       problems: [429],
+      downloads: true,
       summary:
         'The commission report of a period (period=2024, 2024-H1 or 2024-Q3): every table, definitions, the data’s as-of time and the records behind each figure, with the SHA-256 of its canonical JSON; format=csv&table=… downloads one table, format=xlsx the whole report as one workbook (cover, definitions, a sheet per table).',
       query: ReportQuerySchema,
@@ -96,7 +97,6 @@ export function reportRoutes(
           await assertReportPeriod(reader, query.period);
           return sendPdf(req, res, caller!, { period: query.period.key, lang: query.lang });
         }
-        if (query.csv || query.xlsx) downloads.claim(req, res, caller);
         const live = await liveReport(reader, query.period);
         if (query.csv) return sendCsv(req, res, caller, live.document, query.csv, query.lang);
         if (query.xlsx) return downloads.exportWorkbook(req, res, caller, reportWorkbook(live.document, live.sha256, query.lang));
@@ -127,12 +127,12 @@ export function reportRoutes(
     route(endpoints.submission, {
       access: 'signed_in',
       problems: [404, 429],
+      downloads: true,
       summary:
         'A submitted report exactly as submitted, the report as it would be today (its digest), the revisions since submission with the figures each moves, and every figure that differs; format=csv&table=… downloads a table as submitted, format=xlsx the whole report as submitted, as one workbook. A revision is `audit` (with the audit entry: subject, record before and after, editor) for admin and leadership, and for a steward on its own university’s records; otherwise `figures` (when, what kind of change, which figures move and by how much), never records or editors.',
       params: SubmissionParamsSchema,
       query: SubmissionQuerySchema,
       async handle({ req, res, params, query, caller }) {
-        if (query.csv || query.xlsx) downloads.claim(req, res, caller);
         if (query.csv) {
           const stored = await readSubmission(db, params.id);
           const doc = JSON.parse(stored.canonical) as ReportDocument;

@@ -493,7 +493,10 @@ describe(`XLSX import (${TEST_DB})`, () => {
     const tooLong = await problemOf(
       await post(admin, 'credit', zipOf(workbookParts([{ name: 'L', xml: `<sheetData>${headerRow}${long}</sheetData>` }]))),
     );
-    expect(tooLong).toMatchObject({ code: 'row_too_large', errors: [{ sheet: 'L', line: 2, code: 'row_too_long', cell: 'D2' }] });
+    expect(tooLong).toMatchObject({
+      code: 'row_too_large',
+      errors: [{ sheet: 'L', line: 2, code: 'row_too_long', cell: 'D2', column: KIND_COLUMNS.credit[3]!.name }],
+    });
     // A cell longer than a row may be, inline or shared, is too large too, not a damaged workbook.
     const huge = 'x'.repeat(300_000);
     const hugeInline = `<row r="2"><c r="D2" t="inlineStr"><is><t>${huge}</t></is></c></row>`;
@@ -512,7 +515,10 @@ describe(`XLSX import (${TEST_DB})`, () => {
           zipOf(workbookParts([{ name: 'H', xml: `<sheetData>${headerRow}${hugeInline}</sheetData>` }])),
         ),
       ),
-    ).toMatchObject({ code: 'row_too_large', errors: [{ sheet: 'H', line: 2, code: 'row_too_long', cell: 'D2' }] });
+    ).toMatchObject({
+      code: 'row_too_large',
+      errors: [{ sheet: 'H', line: 2, code: 'row_too_long', cell: 'D2', column: KIND_COLUMNS.credit[3]!.name }],
+    });
     expect((await problemOf(await post(admin, 'credit', hugeShared))).code).toBe('row_too_large');
     // A sheet that inflates to more than its directory declares is damaged, not read on.
     const xml = `<?xml version="1.0"?><worksheet><sheetData>${headerRow}</sheetData></worksheet>`;

@@ -55,6 +55,13 @@ describe('the bounds of a CSV row', () => {
     });
   });
 
+  it('names the cell that a separator crossing the bound ends, not the one it begins', async () => {
+    // "a," then a cell that fills the row to its bound exactly: the comma after it is the byte too many.
+    const long = 'x'.repeat(MAX_ROW_BYTES - 2);
+    expect(await scan(`h\na,${long},b\n`, 4096)).toMatchObject({ line: 2, cell: 2 });
+    expect(await scan(`h\na,${long}x,b\n`, 4096)).toMatchObject({ line: 2, cell: 2 });
+  });
+
   it('takes a quote inside an unquoted cell as text, as the parser does (which then refuses it itself)', async () => {
     expect(await scan(`h\nab"c,d\n${wide(100)}\n`)).toBeNull();
   });
