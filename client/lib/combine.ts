@@ -1,3 +1,4 @@
+import { denominatorColumn, numeratorColumn } from '../../contract/aggregate-columns.js';
 import { ratioOf } from '../../contract/ratio.js';
 import type { MeasureInfo } from '../../contract/schemas/meta.js';
 
@@ -13,7 +14,7 @@ export function combine(measure: Measure, rows: ReadonlyArray<Row | undefined>):
   const present = rows.filter((r): r is Row => r !== undefined);
   const sum = (column: string) => present.reduce((s, r) => s + Number(r[column] ?? 0), 0);
   if (measure.aggregate.fn === 'ratio')
-    return ratioOf(sum(`${measure.id}:numerator`), sum(`${measure.id}:denominator`), measure.aggregate.decimals);
+    return ratioOf(sum(numeratorColumn(measure.id)), sum(denominatorColumn(measure.id)), measure.aggregate.decimals);
   return Math.round(sum(measure.id) * 100) / 100;
 }
 

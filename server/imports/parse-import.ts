@@ -363,7 +363,8 @@ function csvRows(source: SpoolFile, read: Reading): RowSource {
   async function* rows(): AsyncGenerator<FileRow> {
     let line = 0;
     for await (const record of parser as AsyncIterable<string[]>) {
-      if (line === 0) header = record;
+      // The first row with a value, as the rows are read (blank lines before it are passed over).
+      if (!header.some((cell) => cell.trim() !== '')) header = record;
       yield { line: ++line, cells: record };
     }
     await reading;

@@ -327,6 +327,10 @@ describe(`CSV in and out (${TEST_DB})`, () => {
       code: 'row_too_large',
       errors: [{ line: 2, column: 'partner_name', code: 'row_too_long' }],
     });
+    // After blank lines above the header too, by the header's name.
+    expect(await refusal(`\r\n${header}\r\n${good.replace('Acme', 'A'.repeat(70_000))}\r\n`)).toMatchObject({
+      errors: [{ line: 3, column: 'partner_name', code: 'row_too_long' }],
+    });
     expect(await snapshot()).toBe(before);
   });
 
