@@ -71,14 +71,14 @@ export async function assertReportPeriod(
 ): Promise<void> {
   assertReportable(period, now, path);
   const joined = [...(await loadReferences(db)).memberSince.values()].sort();
-  if (!joined.some((day) => day <= period.to)) beforeMembers(period, joined[0] ?? '', path);
+  if (!joined.some((day) => day <= period.to)) {
+    // Before the alliance had a member there is nothing to report, and no list to count records by.
+    const first = joined[0] ?? '';
+    throw new BadRequest(said('period_before_members', { period: period.key, first }), [
+      detail({ path }, said('must_end_after_first_member', { first })),
+    ]);
+  }
 }
-
-const beforeMembers = (period: ReportPeriod, first: string, path: string): never => {
-  throw new BadRequest(said('period_before_members', { period: period.key, first }), [
-    detail({ path }, said('must_end_after_first_member', { first })),
-  ]);
-};
 
 /** Refuses a period that has not begun: there is nothing to report yet. */
 export function assertReportable(period: ReportPeriod, now = today(), path = 'query.period'): void {
@@ -116,7 +116,7 @@ export async function buildReport(
   now = today(),
   path = 'query.period',
 ): Promise<ReportDocument> {
-  assertReportable(period, now, path);
+  await assertReportPeriod(db, period, now, path);
   const meta = await getMeta(db);
   const stamp = await dataVersionStamp(db);
   const measures = [...REPORT_MEASURES];
@@ -126,10 +126,6 @@ export async function buildReport(
   // not in it, nor are its records in the alliance's or a province's totals, so a report once
   // filed reads the same after a new member is added.
   const members = meta.universities.filter((u) => u.memberSince <= period.to);
-  if (members.length === 0) {
-    // Before the alliance had a member there is nothing to report, and no list to count records by.
-    beforeMembers(period, meta.universities.map((u) => u.memberSince).sort()[0] ?? '', path);
-  }
   const span: KpiFilters = {
     from: spans.current.from,
     to: spans.current.to,
