@@ -28,8 +28,6 @@ export function cycleRoutes(db: Kysely<Database>, downloads: CsvDownloads, liste
       summary:
         'The status board: per university (a steward its own only) its calendar and the periods of a year (this one by default) with their status (not started, in progress, submitted, returned, approved, reopened), whether late, due date, records and last step. `format=csv` (or `xlsx`) gives one row per university and period (`formatted=true` in words, `lang=zh` with Chinese headers).',
       query: BoardRequestSchema,
-      // 429: the account has as many downloads under way as it may.
-      problems: [429],
       downloads: true,
       async handle({ req, res, query, caller }) {
         const answer = await board(db, caller!, query);

@@ -86,8 +86,12 @@ export function openApiDocument(routes: readonly RouteSpec<any, any, any>[], ver
         '400': { $ref: '#/components/responses/Problem' },
         // A route that reads a body refuses one it cannot read as sent (another type, an encoding).
         ...(spec.body || spec.bodyTypes?.length ? { '415': { $ref: '#/components/responses/Problem' } } : {}),
+        // A route that downloads may refuse an account that has as many downloads under way as it may.
         ...Object.fromEntries(
-          (spec.problems ?? []).map((status) => [String(status), { $ref: '#/components/responses/Problem' }]),
+          [...(spec.problems ?? []), ...(spec.downloads ? [429] : [])].map((status) => [
+            String(status),
+            { $ref: '#/components/responses/Problem' },
+          ]),
         ),
         // Every route may answer 503 with Retry-After: the database does not answer, or the server is at capacity.
         '503': { $ref: '#/components/responses/Problem' },

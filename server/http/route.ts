@@ -110,7 +110,8 @@ export interface RouteSpec<Q = unknown, B = unknown, P = unknown> {
    * The route answers `format=csv` and `format=xlsx` as a file download. Such a request takes its
    * account's download place once its shape is checked and before the handler reads anything (a
    * 429 when the account has as many under way as it may), and holds it until the handler is done,
-   * however the client behaves: whatever the download costs is counted against its account.
+   * however the client behaves: whatever the download costs is counted against its account. The
+   * API document lists its 429.
    */
   downloads?: true;
   /** Returns the JSON to send, or sends the response itself and returns undefined. */

@@ -25,8 +25,6 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
     route(endpoints.aggregate, {
       access: 'signed_in',
       cached: true,
-      // 429: the account has as many downloads under way as it may.
-      problems: [429],
       downloads: true,
       summary:
         'Measures grouped by up to three dimensions, filtered; rows sorted by the dimensions. Missing combinations are absent unless fill=true.',
@@ -41,8 +39,6 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
     route(endpoints.summary, {
       access: 'signed_in',
       cached: true,
-      // 429: the account has as many downloads under way as it may.
-      problems: [429],
       downloads: true,
       summary:
         'Per measure: the value for the period (default: this year to date), the previous period of the same length, the same period a year before (also over the matched panel), the year’s target and progress.',
@@ -69,8 +65,6 @@ export function kpiRoutes(db: Kysely<Database>, downloads: CsvDownloads) {
     route(endpoints.collaboration, {
       access: 'signed_in',
       cached: true,
-      // 429: the account has as many downloads under way as it may.
-      problems: [429],
       downloads: true,
       summary: 'The university × partner university matrix of one measure: matrix[i][j] is university i with partner j.',
       query: CollaborationQuerySchema,

@@ -23,8 +23,6 @@ export function recordsRoutes(db: Kysely<Database>, bulk: Kysely<Database>, down
     route(endpoints.records, {
       access: ['admin', 'leadership', 'steward'],
       cached: true,
-      // 429: the account has as many downloads under way as it may.
-      problems: [429],
       downloads: true,
       summary:
         'A page of records of one kind (tech_transfer, incubation, talent, credit), filtered and sorted; a steward sees its own university’s only. format=csv or format=xlsx downloads the whole selection.',

@@ -82,7 +82,7 @@ export function reportRoutes(
     route(endpoints.report, {
       access: 'signed_in',
       cached: true,
-      // 429: format=pdf while the account prints another (report-printer.ts); a CSV or workbook while it has as many downloads under way as it may.
+      // 429: format=pdf while the account prints another (report-printer.ts); a CSV or workbook as every download (`downloads`).
       problems: [429],
       downloads: true,
       summary:

@@ -304,6 +304,23 @@ describe(`slow and stalled readers of CSV exports (${TEST_DB})`, () => {
     }
   });
 
+  it('when the API document is read, then every route that downloads says it may answer 429', async () => {
+    const reader = await Client.signIn(server, IDENTITIES.admin.email);
+    const document = (await (await reader.get('/openapi.json')).json()) as {
+      paths: Record<string, { get?: { responses: Record<string, unknown> } }>;
+    };
+    for (const path of [
+      '/aggregate',
+      '/summary',
+      '/collaboration',
+      '/records/{kind}',
+      '/report',
+      '/report/submissions/{id}',
+      '/cycle/board',
+    ])
+      expect(document.paths[`/api/v1${path}`]?.get?.responses['429'], path).toBeDefined();
+  });
+
   it('when downloads are pipelined on one connection that then closes, then every place and file is given back', async () => {
     const narrow = await startTestServer(database, {}, { log, exportLimits: { perAccount: 2 } });
     try {
