@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { ReportingStep } from '../../contract/enums.js';
 import type { Database } from '../db/schema.js';
+import type { Held } from './registry.js';
 
 /** A stored reporting period as a figure's status reads it. */
 export interface StoredPeriodRow {
@@ -29,5 +30,38 @@ export async function readStoredPeriods(db: Kysely<Database>): Promise<StoredPer
              order by sub.id desc limit 1) as approved_sha256
     from reporting_period_state p
     order by p.university_code, p.period_from`.execute(db);
+  return rows;
+}
+
+/**
+ * A day a stock's records are held from (their `from` date, the day that also places them in a
+ * period) and the last day on which any record from that day is still held: the latest of their
+ * ends, null when one of them has none. A snapshot is held until the next snapshot of its
+ * university. One row per university and day, however many records: bounded by the calendar.
+ */
+export interface HeldDayRow {
+  university_code: string;
+  from: string;
+  until: string | null;
+}
+
+export async function readHeldDays(db: Kysely<Database>, table: string, held: Held): Promise<HeldDayRow[]> {
+  const from = sql.ref(held.from);
+  if (held.latest) {
+    const { rows } = await sql<HeldDayRow>`
+      select university_code, to_char(day, 'YYYY-MM-DD') as "from",
+             to_char(lead(day) over (partition by university_code order by day), 'YYYY-MM-DD') as until
+      from (select distinct university_code, ${from} as day from ${sql.table(held.latest.table)}) as d
+      order by university_code, day`.execute(db);
+    return rows;
+  }
+  // A record is held until the first of its end dates (least() passes over nulls).
+  const ends = held.until.length > 0 ? sql`least(${sql.join(held.until.map((c) => sql.ref(c)))})` : sql`null::date`;
+  const { rows } = await sql<HeldDayRow>`
+    select university_code, to_char(day, 'YYYY-MM-DD') as "from",
+           case when bool_or(ends is null) then null else to_char(max(ends), 'YYYY-MM-DD') end as until
+    from (select university_code, ${from} as day, ${ends} as ends from ${sql.table(table)}) as r
+    group by university_code, day
+    order by university_code, day`.execute(db);
   return rows;
 }

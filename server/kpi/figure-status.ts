@@ -7,14 +7,15 @@ import { freezePeriod } from '../cycle/period-records.js';
 import type { Database } from '../db/schema.js';
 import { versioned } from '../db/versioned.js';
 import { today } from '../lib/dates.js';
-import { readStoredPeriods } from './figure-status.queries.js';
-import { isTimeDimension, type DimensionId } from './registry.js';
+import { readHeldDays, readStoredPeriods } from './figure-status.queries.js';
+import { type Held, isTimeDimension, type DimensionId, MEASURES } from './registry.js';
 import type { References } from './references.js';
 
 /**
  * The status of figures (docs/reporting-cycle.md, "Status of figures"). A figure draws on, for each
  * university it covers, every period of that university's calendar that overlaps its date range
- * (a stock: the period holding its as-of day), from the university's joining on. Each such
+ * (a stock: the period holding its as-of day and each period holding a record the stock holds on
+ * that day), from the university's joining on. Each such
  * university-period is final when approved, revised when it was approved once and its records
  * differ from the submission then approved, else provisional (a period not ended among them). The
  * figure takes the least settled: R over P over F.
@@ -25,11 +26,50 @@ interface StoredPeriod {
   revised: boolean;
 }
 
+/**
+ * A period of a university's calendar holding records of a stock, and the last day any of them is
+ * held to (null: one of them still is).
+ */
+interface HeldPeriod {
+  span: ReportingPeriodSpan;
+  until: string | null;
+}
+
 /** What the statuses are derived from: read once per data version (every write and step bumps it). */
 export interface Standing {
   calendars: Map<string, { frequency: ReportingFrequency; memberSince: string }>;
   /** By `university|period`. */
   stored: Map<string, StoredPeriod>;
+  /** By stock (the kind of its records), then university: the periods holding its records, in order. */
+  held: Map<string, Map<string, HeldPeriod[]>>;
+}
+
+/** Each stock's records and how it holds them, by kind (the stocks of one kind hold alike: a test says so). */
+export const STOCKS: ReadonlyMap<string, Held> = new Map(
+  Object.values(MEASURES).flatMap((m) => (m.temporality === 'stock' ? [[m.kind, m.held] as const] : [])),
+);
+
+/** The periods of each university's calendar that hold a stock's records, with the last day one is held. */
+async function heldPeriods(
+  db: Kysely<Database>,
+  kind: string,
+  held: Held,
+  calendars: Standing['calendars'],
+): Promise<Map<string, HeldPeriod[]>> {
+  const byUniversity = new Map<string, HeldPeriod[]>();
+  for (const row of await readHeldDays(db, kind, held)) {
+    const calendar = calendars.get(row.university_code);
+    if (!calendar) continue;
+    const span = periodHolding(calendar.frequency, row.from);
+    const periods = byUniversity.get(row.university_code) ?? [];
+    const last = periods.at(-1);
+    // Days come in order: a day of the last period seen extends it.
+    if (last?.span.key === span.key)
+      last.until = last.until === null || row.until === null ? null : row.until > last.until ? row.until : last.until;
+    else periods.push({ span, until: row.until });
+    byUniversity.set(row.university_code, periods);
+  }
+  return byUniversity;
 }
 
 /**
@@ -49,10 +89,13 @@ export function loadStanding(db: Kysely<Database>): Promise<Standing> {
         : false;
       stored.set(`${row.university_code}|${row.period}`, { last: row.last_action, revised });
     }
-    return {
-      calendars: new Map(calendars.map((c) => [c.university, { frequency: c.frequency, memberSince: c.memberSince }])),
-      stored,
-    };
+    const byUniversity: Standing['calendars'] = new Map(
+      calendars.map((c) => [c.university, { frequency: c.frequency, memberSince: c.memberSince }]),
+    );
+    const held = new Map(
+      await Promise.all([...STOCKS].map(async ([kind, h]) => [kind, await heldPeriods(db, kind, h, byUniversity)] as const)),
+    );
+    return { calendars: byUniversity, stored, held };
   });
 }
 
@@ -74,11 +117,16 @@ export interface Span {
 }
 
 /**
- * How a figure reads its records: a flow over its range, a stock on its range's last day, or a flow
- * to date, moved by records dated after its range (payments) and so drawing on every period from
- * its range's first day up to today.
+ * How a figure reads its records: a flow over its range, a flow to date, moved by records dated
+ * after its range (payments) and so drawing on every period from its range's first day up to
+ * today, or a stock on its range's last day, drawing also on the periods that hold the records it
+ * holds then. A stock's reading names the kinds of its records (`stock:capacity`).
  */
-export type Reading = 'flow' | 'stock' | 'to-date';
+export type Reading = 'flow' | 'to-date' | StockReading;
+export type StockReading = `stock:${string}`;
+
+export const isStock = (reading: Reading): reading is StockReading => reading.startsWith('stock:');
+const stockKinds = (reading: StockReading): string[] => reading.slice('stock:'.length).split(',');
 
 /** The day a range without a start or an end is taken from or to. */
 export const OPEN_START = '0001-01-01';
@@ -109,10 +157,21 @@ export class FigureStatuses {
   periods(university: string, range: Span, reading: Reading): { drawn: DrawnPeriod[]; beyondToday: boolean } {
     const calendar = this.standing.calendars.get(university);
     if (!calendar) return { drawn: [], beyondToday: false };
-    if (reading === 'stock') {
+    if (isStock(reading)) {
       if (range.to < calendar.memberSince) return { drawn: [], beyondToday: false };
       if (range.to > this.day) return { drawn: [], beyondToday: true };
-      return { drawn: [this.#drawn(university, periodHolding(calendar.frequency, range.to))], beyondToday: false };
+      // The period holding the as-of day, and each earlier one holding a record still held on it
+      // (a snapshot carried forward, a project in incubation since).
+      const spans = new Map<string, ReportingPeriodSpan>();
+      for (const kind of stockKinds(reading))
+        for (const { span, until } of this.standing.held.get(kind)?.get(university) ?? []) {
+          if (span.from > range.to) break;
+          if ((until === null || until > range.to) && span.to >= calendar.memberSince) spans.set(span.key, span);
+        }
+      const holding = periodHolding(calendar.frequency, range.to);
+      spans.set(holding.key, holding);
+      const drawn = [...spans.values()].sort((a, b) => (a.from < b.from ? -1 : 1)).map((span) => this.#drawn(university, span));
+      return { drawn, beyondToday: false };
     }
     const start = range.from > calendar.memberSince ? range.from : calendar.memberSince;
     const to = reading === 'to-date' ? OPEN_END : range.to;
@@ -160,9 +219,9 @@ export async function figureStatuses(db: Kysely<Database>, day = today()): Promi
  * A stock reading when every measure of the figure is a stock; else a reading to date when one of
  * them is moved by later records (`toDate` in the registry); else a flow reading.
  */
-export const readingOf = (measures: ReadonlyArray<{ temporality: 'flow' | 'stock'; toDate?: true }>): Reading =>
+export const readingOf = (measures: ReadonlyArray<{ kind: string; temporality: 'flow' | 'stock'; toDate?: true }>): Reading =>
   measures.length > 0 && measures.every((m) => m.temporality === 'stock')
-    ? 'stock'
+    ? `stock:${[...new Set(measures.map((m) => m.kind))].sort().join(',')}`
     : measures.some((m) => m.toDate)
       ? 'to-date'
       : 'flow';

@@ -19,6 +19,7 @@ import {
   OPEN_END,
   OPEN_START,
   type Reading,
+  isStock,
   readingOf,
   rowStatus,
 } from './figure-status.js';
@@ -46,7 +47,7 @@ export function figureRange(
 ): { reading: Reading; range: Span } {
   const reading = readingOf(measures.map((m) => MEASURES[m]));
   // A stock is read on the range's last day, today without one (as the compiler reads it).
-  const to = filters.to ?? (reading === 'stock' ? day : OPEN_END);
+  const to = filters.to ?? (isStock(reading) ? day : OPEN_END);
   return { reading, range: { from: filters.from ?? OPEN_START, to } };
 }
 
@@ -258,15 +259,30 @@ export async function summary(
   };
 }
 
-/** The status of a figure of `measures` over the universities in `scope` and a span. */
+/**
+ * What figures of `measures` over a span draw on: each measure's own reading and range, once per
+ * reading (a flow, a figure to date, a stock of each kind of record).
+ */
+export function figureRanges(
+  measures: readonly MeasureId[],
+  span: Span,
+  day = today(),
+): Array<{ reading: Reading; range: Span }> {
+  if (measures.length === 0) return [figureRange([], span, day)];
+  return [...new Map(measures.map((m) => figureRange([m], span, day)).map((r) => [r.reading, r])).values()];
+}
+
+/**
+ * The status of figures of `measures` over the universities in `scope` and a span: the least settled
+ * of each measure's own (as an aggregate row's `status` is).
+ */
 export function spanStatus(
   statuses: FigureStatuses,
   scope: readonly string[],
   measures: readonly MeasureId[],
   span: Span,
 ): FigureStatus {
-  const { reading, range } = figureRange(measures, span, statuses.day);
-  return statuses.of(scope, range, reading);
+  return statusOfAll(figureRanges(measures, span, statuses.day).map(({ reading, range }) => statuses.of(scope, range, reading)));
 }
 
 /**

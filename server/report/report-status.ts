@@ -3,7 +3,7 @@ import type { FigureStatus } from '../../contract/figure-status.js';
 import { recordsPerMonth } from '../cycle/cycle.queries.js';
 import { periodStatus } from '../cycle/cycle.service.js';
 import type { Database } from '../db/schema.js';
-import type { DrawnPeriod, FigureStatuses } from '../kpi/figure-status.js';
+import type { DrawnPeriod, FigureStatuses, Reading, Span } from '../kpi/figure-status.js';
 import type { ReportStatusTable } from '../../contract/enums.js';
 import type { NotFinalPeriod, ReportStatus } from './report.types.js';
 
@@ -22,20 +22,21 @@ function monthsBetween(from: string, to: string): string[] {
 }
 
 /**
- * The report's status: each table's, and every university-period the report draws on over any of
- * its spans that is not final, once each, with its state in the cycle (a period without a step is
- * in progress when its university has records dated in it, else not started).
+ * The report's status: each table's, and every university-period that one of its figures draws on
+ * (`drawnOn`: each reading and range of the measures it shows over each of its spans) that is not
+ * final, once each, with its state in the cycle (a period without a step is in progress when its
+ * university has records dated in it, else not started).
  */
 export async function reportStatus(
   db: Kysely<Database>,
   statuses: FigureStatuses,
   members: readonly string[],
-  spans: ReadonlyArray<{ from: string; to: string }>,
+  drawnOn: ReadonlyArray<{ reading: Reading; range: Span }>,
   tables: Record<ReportStatusTable, FigureStatus>,
 ): Promise<ReportStatus> {
   const seen = new Map<string, DrawnPeriod>();
-  for (const span of spans)
-    for (const drawn of statuses.notFinal(members, span, 'flow')) seen.set(`${drawn.university}|${drawn.period}`, drawn);
+  for (const { reading, range } of drawnOn)
+    for (const drawn of statuses.notFinal(members, range, reading)) seen.set(`${drawn.university}|${drawn.period}`, drawn);
   const drawn = [...seen.values()].sort((a, b) =>
     a.university === b.university ? a.from.localeCompare(b.from) : members.indexOf(a.university) - members.indexOf(b.university),
   );

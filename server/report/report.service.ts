@@ -5,7 +5,7 @@ import { today } from '../lib/dates.js';
 import type { AggregateRow, KpiFilters } from '../kpi/compile.js';
 import { recordsColumn } from '../../contract/aggregate-columns.js';
 import type { SummaryRequest } from '../kpi/kpi.schemas.js';
-import { aggregate, type MeasureSummary, spanStatus, summary } from '../kpi/kpi.service.js';
+import { aggregate, figureRanges, type MeasureSummary, spanStatus, summary } from '../kpi/kpi.service.js';
 import { figureStatuses } from '../kpi/figure-status.js';
 import { statusOfAll } from '../../contract/figure-status.js';
 import { reportStatus } from './report-status.js';
@@ -336,7 +336,14 @@ export async function buildReport(
 
   const all = members.map((u) => u.code);
   const over = (ms: readonly MeasureId[]) => statusOver(all, ms, spans.current);
-  const status = await reportStatus(db, statuses, all, [spans.current, spans.previous, spans.yearAgo, alliance.yearToDate], {
+  // What the report's figures draw on: every measure it shows over its period; those it compares over
+  // the period before, the year before and the year to date too.
+  const shown = [...new Set([...measures, ...TECH, ...INCUBATION, ...TALENT, ...CREDITS, ...NATIONAL_MEASURES])];
+  const drawnOn = [
+    ...figureRanges(shown, spans.current, statuses.day),
+    ...[spans.previous, spans.yearAgo, alliance.yearToDate].flatMap((s) => figureRanges(measures, s, statuses.day)),
+  ];
+  const status = await reportStatus(db, statuses, all, drawnOn, {
     summary: statusOfAll(summaryRows.map((r) => r.status)),
     comparisons: statusOfAll(
       [spans.current, spans.previous, spans.yearAgo, alliance.yearToDate].map((s) => statusOver(all, measures, s)),

@@ -5,8 +5,10 @@ import { type Database, FACT_KINDS } from '../../server/db/schema.js';
 /**
  * An independent account of the status of figures, from the tables' raw rows and the steps the
  * test took: it does not call the service. A figure over universities and a range draws on each
- * university's calendar periods that hold a month of the range (from its joining on; a stock only
- * the period holding the range's last day). A period is F when its last step is an approval, R when
+ * university's calendar periods that hold a month of the range (from its joining on; a stock the
+ * period holding the range's last day, and the periods holding the records it holds on that day:
+ * each university's latest capacity snapshot by then, the projects entered by then and neither
+ * graduated nor closed by then). A period is F when its last step is an approval, R when
  * it was approved before and its records now differ from what they were at that approval (the test
  * keeps each approval's rows), else P. The figure is R if any is R, else P if any is P, else F.
  */
@@ -32,7 +34,12 @@ export interface CycleSnapshot {
   rowsNow: Map<string, string>;
   /** Records dated in each period by `university|YYYY-MM`. */
   monthCounts: Map<string, number>;
+  /** The raw dates of the stocks' records. */
+  snapshots: Array<{ university: string; day: string }>;
+  projects: Array<{ university: string; entered: string; graduated: string | null; closed: string | null }>;
 }
+
+export type Stock = 'capacity' | 'incubation';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -102,7 +109,15 @@ export async function readCycle(db: Kysely<Database>): Promise<CycleSnapshot> {
       to_char(${sql.ref(MAIN_DATE[kind])}, 'YYYY-MM') as m, count(*) as n from ${sql.table(kind)} group by 1, 2`.execute(db);
     for (const r of rows) monthCounts.set(`${r.u}|${r.m}`, (monthCounts.get(`${r.u}|${r.m}`) ?? 0) + Number(r.n));
   }
+  const day = (value: unknown) => (value === null ? null : String(value).slice(0, 10));
+  const { rows: snapshots } = await sql<{ u: string; d: string }>`select university_code as u,
+    to_char(snapshot_on, 'YYYY-MM-DD') as d from capacity`.execute(db);
+  const { rows: projects } = await sql<{ u: string; e: string; g: string | null; c: string | null }>`select university_code as u,
+    to_char(entered_on, 'YYYY-MM-DD') as e, to_char(graduated_on, 'YYYY-MM-DD') as g, to_char(closed_on, 'YYYY-MM-DD') as c
+    from incubation`.execute(db);
   return {
+    snapshots: snapshots.map((r) => ({ university: r.u, day: r.d })),
+    projects: projects.map((r) => ({ university: r.u, entered: r.e, graduated: day(r.g), closed: day(r.c) })),
     memberSince: new Map(universities.map((u) => [u.code, String(u.member_since)])),
     frequency: new Map(calendars.map((c) => [c.university_code, c.frequency as Frequency])),
     steps,
@@ -123,13 +138,29 @@ export class StatusOracle {
   }
 
   /** The periods a figure draws on, each with its status and its state in the cycle. */
-  periods(cycle: CycleSnapshot, universities: readonly string[], from: string, to: string, stock = false): OraclePeriod[] {
+  periods(cycle: CycleSnapshot, universities: readonly string[], from: string, to: string, stock?: Stock): OraclePeriod[] {
     const out: OraclePeriod[] = [];
     for (const u of universities) {
       const since = cycle.memberSince.get(u)!;
       const frequency = cycle.frequency.get(u) ?? 'quarter';
       const seen = new Set<string>();
-      for (const month of stock ? [to.slice(0, 7)] : months(from, to)) {
+      const held =
+        stock === 'capacity'
+          ? cycle.snapshots
+              .filter((s) => s.university === u && s.day <= to)
+              .map((s) => s.day)
+              .sort()
+              .slice(-1)
+          : stock === 'incubation'
+            ? cycle.projects
+                .filter(
+                  (p) =>
+                    p.university === u && p.entered <= to && !(p.graduated && p.graduated <= to) && !(p.closed && p.closed <= to),
+                )
+                .map((p) => p.entered)
+            : [];
+      const drawnMonths = stock ? [...new Set([...held.map((d) => d.slice(0, 7)), to.slice(0, 7)])].sort() : months(from, to);
+      for (const month of drawnMonths) {
         const p = periodOfMonth(frequency, month);
         if (seen.has(p.key) || p.to < since || (stock && to < since)) continue;
         seen.add(p.key);
@@ -153,7 +184,7 @@ export class StatusOracle {
     return out;
   }
 
-  status(cycle: CycleSnapshot, universities: readonly string[], from: string, to: string, stock = false): Status {
+  status(cycle: CycleSnapshot, universities: readonly string[], from: string, to: string, stock?: Stock): Status {
     const statuses = this.periods(cycle, universities, from, to, stock).map((p) => p.status);
     return statuses.includes('R') ? 'R' : statuses.includes('P') ? 'P' : 'F';
   }

@@ -5,7 +5,7 @@ import { PERIOD_STATUS_LABELS } from '../../contract/reporting-periods.js';
 import { parseCsv } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { type CycleSnapshot, periodOfMonth, readCycle, StatusOracle } from '../helpers/status-oracle.js';
+import { type CycleSnapshot, periodOfMonth, readCycle, StatusOracle, type Stock } from '../helpers/status-oracle.js';
 import { addStandardUsers, Client, IDENTITIES } from '../helpers/users.js';
 
 /**
@@ -112,7 +112,7 @@ describe(`the status of figures (${TEST_DB})`, () => {
 
   /** Every figure's status the API gives now, each beside the oracle's; returns the alliance's H1 status. */
   async function compareAll(cycle: CycleSnapshot): Promise<string> {
-    const expectStatus = (got: unknown, universities: readonly string[], from: string, to: string, what: string, stock = false) =>
+    const expectStatus = (got: unknown, universities: readonly string[], from: string, to: string, what: string, stock?: Stock) =>
       expect(got, what).toBe(oracle.status(cycle, universities, from, to, stock));
     const measures = 'tech_transfer.contracts,tech_transfer.contract_value';
 
@@ -149,11 +149,11 @@ describe(`the status of figures (${TEST_DB})`, () => {
     for (const row of byMonth.rows)
       expectStatus(row.status, ['NJTECH'], `${row.month}-01`, periodOfMonth('month', row.month).to, `NJTECH ${row.month}`);
 
-    // A stock: the period holding its as-of day only.
+    // A stock: the period holding its as-of day, and those holding the records it holds then.
     for (const to of ['2024-03-31', '2024-06-30']) {
       const stock = await json(admin, `/aggregate?${query({ measures: 'capacity.staff', by: 'university', from: H1.from, to })}`);
       for (const row of stock.rows)
-        expectStatus(row.status, [row.university], H1.from, to, `stock ${row.university} ${to}`, true);
+        expectStatus(row.status, [row.university], H1.from, to, `stock ${row.university} ${to}`, 'capacity');
     }
 
     // The summary: the period, the one before, the year before.
@@ -329,5 +329,76 @@ describe(`the status of figures (${TEST_DB})`, () => {
     );
     const statusOf = (id: string) => summary.measures.find((m: { measure: string }) => m.measure === id).status;
     expect([statusOf('tech_transfer.received_to_date'), statusOf('tech_transfer.contracts')]).toEqual(['P', 'F']);
+  });
+
+  it('when a stock carries forward a record of an earlier period, then its status is that period’s too: revised while it is, final once approved again', async () => {
+    // USST's first quarter, approved, is reopened; a capacity snapshot and a project entered in it
+    // are added. Its second quarter stays approved: the stocks at the half's end draw on both.
+    expect((await admin.post('/cycle/periods/USST/2024-Q1/reopen', { reason: 'Capacity was not filed.' })).status).toBe(200);
+    const added = [
+      admin.post('/records/capacity', {
+        university_code: 'USST',
+        ref: 'STATUS-CAP',
+        snapshot_on: '2024-02-20',
+        transfer_offices: 1,
+        staff: 12,
+        tech_managers: 5,
+        co_built: 2,
+      }),
+      admin.post('/records/incubation', {
+        university_code: 'USST',
+        ref: 'STATUS-INC',
+        name: 'Status project',
+        field_code: 'OPTO',
+        stage: 'incubating',
+        entered_on: '2024-03-10',
+        funding_cny: 10000,
+        jobs: 3,
+        partner_university_code: null,
+      }),
+    ];
+    for (const response of await Promise.all(added)) expect(response.status, await response.clone().text()).toBe(201);
+
+    const stocks = async (cycle: CycleSnapshot, expected: string) => {
+      for (const [measure, stock] of [
+        ['capacity.staff', 'capacity'],
+        ['incubation.portfolio', 'incubation'],
+      ] as const) {
+        for (const to of ['2024-03-31', '2024-06-30']) {
+          const rows = (await json(admin, `/aggregate?${query({ measures: measure, by: 'university', from: H1.from, to })}`))
+            .rows;
+          for (const row of rows)
+            expect(row.status, `${measure} ${row.university} ${to}`).toBe(
+              oracle.status(cycle, [row.university], H1.from, to, stock),
+            );
+        }
+        const byQuarter = await json(admin, `/aggregate?${query({ measures: measure, by: 'quarter', fill: 'true', ...H1 })}`);
+        for (const [i, q] of QUARTERS.entries())
+          expect(byQuarter.rows[i].status, `${measure} ${q.key}`).toBe(oracle.status(cycle, UNIVERSITIES, q.from, q.to, stock));
+        const summary = await json(
+          admin,
+          `/summary?${query({ measures: measure, university: 'USST', from: '2024-04-01', to: H1.to })}`,
+        );
+        expect(summary.measures[0].value, measure).toBe(measure === 'capacity.staff' ? 12 : 1);
+        expect(summary.measures[0].status, `${measure} summary`).toBe(expected);
+      }
+      // The quarter the records came from is what makes the second quarter's stock unsettled.
+      expect(oracle.status(cycle, ['USST'], '2024-04-01', H1.to)).toBe('F');
+      expect(oracle.status(cycle, ['USST'], '2024-04-01', H1.to, 'capacity')).toBe(expected);
+      // The report of the second quarter: its tables of stocks say so, and its list of periods not
+      // final names the first quarter while it is revised.
+      const { report } = await json(commission, '/report?period=2024-Q2');
+      expect(report.status.tables.incubation, 'report incubation').toBe(expected);
+      expect(report.status.tables.national, 'report national').toBe(expected);
+      expect(
+        report.status.notFinal.some(
+          (p: { university: string; period: string }) => p.university === 'USST' && p.period === '2024-Q1',
+        ),
+      ).toBe(expected !== 'F');
+    };
+    await stocks(await readCycle(database.db), 'R');
+
+    await settle('USST', '2024-Q1');
+    await stocks(await readCycle(database.db), 'F');
   });
 });

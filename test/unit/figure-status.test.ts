@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { statusOfAll, worseStatus } from '../../contract/figure-status.js';
-import { FigureStatuses, type Standing } from '../../server/kpi/figure-status.js';
+import { FigureStatuses, readingOf, STOCKS, type Standing } from '../../server/kpi/figure-status.js';
+import { MEASURES } from '../../server/kpi/registry.js';
 
 /**
  * The status of figures from a standing made by hand, on a fixed day (10 August 2024): USST reports
  * per quarter (2024-Q1 approved; 2024-Q2 approved once, reopened and changed: revised), NJTECH per
- * month from its joining on 15 February 2024 (February approved).
+ * month from its joining on 15 February 2024 (February approved). USST's capacity snapshots: 30
+ * November 2023 (2023-Q4, never approved), then 1 February 2024; a project in incubation since 1 May
+ * 2024 (2024-Q2); NJTECH's snapshot of 20 February 2024 (not yet followed by another).
  */
+const span = (from: string, to: string) => ({ from, to });
 const standing: Standing = {
   calendars: new Map([
     ['USST', { frequency: 'quarter', memberSince: '2019-10-25' }],
@@ -18,9 +22,27 @@ const standing: Standing = {
     ['USST|2024-Q3', { last: 'submit', revised: false }],
     ['NJTECH|2024-02', { last: 'approve', revised: false }],
   ]),
+  held: new Map([
+    [
+      'capacity',
+      new Map([
+        [
+          'USST',
+          [
+            { span: { key: '2023-Q4', frequency: 'quarter', ...span('2023-10-01', '2023-12-31') }, until: '2024-02-01' },
+            { span: { key: '2024-Q1', frequency: 'quarter', ...span('2024-01-01', '2024-03-31') }, until: null },
+          ],
+        ],
+        ['NJTECH', [{ span: { key: '2024-02', frequency: 'month', ...span('2024-02-01', '2024-02-29') }, until: null }]],
+      ]),
+    ],
+    [
+      'incubation',
+      new Map([['USST', [{ span: { key: '2024-Q2', frequency: 'quarter', ...span('2024-04-01', '2024-06-30') }, until: null }]]]),
+    ],
+  ]),
 };
 const statuses = () => new FigureStatuses(standing, '2024-08-10');
-const span = (from: string, to: string) => ({ from, to });
 
 describe('the status of a figure', () => {
   it('when every period it draws on is approved, then it is final; one revised makes it revised, one not approved provisional', () => {
@@ -52,10 +74,36 @@ describe('the status of a figure', () => {
     ).toEqual(['2024-02', '2024-03']);
   });
 
-  it('when a stock is read, then only the period of its as-of day counts', () => {
-    expect(statuses().of(['USST'], span('2023-01-01', '2024-03-31'), 'stock')).toBe('F');
-    expect(statuses().of(['USST'], span('2024-01-01', '2024-06-30'), 'stock')).toBe('R');
-    expect(statuses().of(['USST'], span('2024-01-01', '2024-12-31'), 'stock')).toBe('P');
+  it('when a stock is read, then the period of its as-of day counts, and each period holding a record it holds then', () => {
+    expect(statuses().of(['USST'], span('2023-01-01', '2024-03-31'), 'stock:capacity')).toBe('F');
+    expect(statuses().of(['USST'], span('2024-01-01', '2024-06-30'), 'stock:capacity')).toBe('R');
+    expect(statuses().of(['USST'], span('2024-01-01', '2024-12-31'), 'stock:capacity')).toBe('P');
+    // On 31 January 2024 the snapshot of 2023-Q4 (never approved) is carried forward: the approved
+    // 2024-Q1 does not make it final. From 1 February the snapshot of 2024-Q1 replaces it.
+    expect(
+      statuses()
+        .periods('USST', span('2024-01-01', '2024-01-31'), 'stock:capacity')
+        .drawn.map((d) => `${d.period} ${d.status}`),
+    ).toEqual(['2023-Q4 P', '2024-Q1 F']);
+    expect(statuses().of(['USST'], span('2024-01-01', '2024-01-31'), 'stock:capacity')).toBe('P');
+    expect(statuses().of(['USST'], span('2024-01-01', '2024-02-01'), 'stock:capacity')).toBe('F');
+    // NJTECH's February snapshot: final at February's end, provisional carried into March (not approved).
+    expect(statuses().of(['NJTECH'], span('2024-02-01', '2024-02-29'), 'stock:capacity')).toBe('F');
+    expect(statuses().of(['NJTECH'], span('2024-03-01', '2024-03-31'), 'stock:capacity')).toBe('P');
+    // The project in incubation since the revised 2024-Q2 is still held in July: revised, not only provisional.
+    expect(statuses().of(['USST'], span('2024-07-01', '2024-07-31'), 'stock:capacity')).toBe('P');
+    expect(statuses().of(['USST'], span('2024-07-01', '2024-07-31'), 'stock:incubation')).toBe('R');
+    expect(statuses().of(['USST'], span('2024-07-01', '2024-07-31'), 'stock:capacity,incubation')).toBe('R');
+  });
+
+  it("when measures are read, then a stock's reading names the kinds of its records", () => {
+    expect(readingOf([MEASURES['capacity.staff'], MEASURES['capacity.tech_managers']])).toBe('stock:capacity');
+    expect(readingOf([MEASURES['incubation.portfolio'], MEASURES['capacity.staff']])).toBe('stock:capacity,incubation');
+    expect(readingOf([MEASURES['incubation.portfolio'], MEASURES['tech_transfer.contracts']])).toBe('flow');
+  });
+
+  it('when stocks of one kind are declared, then they hold their records alike (the status reads one holding per kind)', () => {
+    for (const m of Object.values(MEASURES)) if (m.temporality === 'stock') expect(m.held, m.id).toEqual(STOCKS.get(m.kind));
   });
 
   it('when a figure is moved by later records (cash received to date), then it draws on every period up to today', () => {
