@@ -65,3 +65,23 @@ export async function readHeldDays(db: Kysely<Database>, table: string, held: He
     order by university_code, day`.execute(db);
   return rows;
 }
+
+/**
+ * The days a flow dated by another column than its records' own (a graduation, a reward: `column`)
+ * counts records on, by the month of their own date (`main`, which places them in a period). One
+ * row per university, month and day, however many records: bounded by the calendar.
+ */
+export interface DatedDayRow {
+  university_code: string;
+  month: string;
+  day: string;
+}
+
+export async function readDatedDays(db: Kysely<Database>, table: string, main: string, column: string): Promise<DatedDayRow[]> {
+  const { rows } = await sql<DatedDayRow>`
+    select distinct university_code, to_char(${sql.ref(main)}, 'YYYY-MM-01') as month, to_char(${sql.ref(column)}, 'YYYY-MM-DD') as day
+    from ${sql.table(table)}
+    where ${sql.ref(column)} is not null
+    order by 1, 2, 3`.execute(db);
+  return rows;
+}

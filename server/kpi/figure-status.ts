@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ReportingFrequency, ReportingStep } from '../../contract/enums.js';
+import type { FactKind, ReportingFrequency, ReportingStep } from '../../contract/enums.js';
 import { type FigureStatus, statusOfAll, worseStatus } from '../../contract/figure-status.js';
 import { addDays, parseReportingPeriod, periodHolding, type ReportingPeriodSpan } from '../../contract/reporting-periods.js';
 import { readCalendars } from '../cycle/cycle.queries.js';
@@ -7,7 +7,8 @@ import { freezePeriod } from '../cycle/period-records.js';
 import type { Database } from '../db/schema.js';
 import { versioned } from '../db/versioned.js';
 import { today } from '../lib/dates.js';
-import { readHeldDays, readStoredPeriods } from './figure-status.queries.js';
+import { MAIN_DATE } from '../../contract/record-columns.js';
+import { readDatedDays, readHeldDays, readStoredPeriods } from './figure-status.queries.js';
 import { type Held, isTimeDimension, type DimensionId, MEASURES } from './registry.js';
 import type { References } from './references.js';
 
@@ -42,6 +43,66 @@ export interface Standing {
   stored: Map<string, StoredPeriod>;
   /** By stock (the kind of its records), then university: the periods holding its records, in order. */
   held: Map<string, Map<string, HeldPeriod[]>>;
+  /**
+   * By flow dated by another column than its records' own (`kind.column`), then university: the
+   * periods holding its records, each with the days (sorted) it counts them on.
+   */
+  dated: Map<string, Map<string, DatedPeriod[]>>;
+}
+
+/** A period holding records of a flow dated by another column, and the days that flow counts them on. */
+interface DatedPeriod {
+  span: ReportingPeriodSpan;
+  days: string[];
+}
+
+/**
+ * The flows whose records are counted on another day than the one placing them in a period (a
+ * graduation is counted on its day, the trainee's record is the period of its start): `kind.column`.
+ */
+export const DATED_FLOWS: ReadonlyMap<string, { kind: FactKind; column: string }> = new Map(
+  Object.values(MEASURES).flatMap((m) =>
+    m.temporality === 'flow' && m.dateColumn !== MAIN_DATE[m.kind]
+      ? [[`${m.kind}.${m.dateColumn}`, { kind: m.kind, column: m.dateColumn }] as const]
+      : [],
+  ),
+);
+
+/** The periods of each university's calendar holding a dated flow's records, with the days it counts them on. */
+async function datedPeriods(
+  db: Kysely<Database>,
+  flow: { kind: FactKind; column: string },
+  calendars: Standing['calendars'],
+): Promise<Map<string, DatedPeriod[]>> {
+  const byUniversity = new Map<string, Map<string, DatedPeriod>>();
+  for (const row of await readDatedDays(db, flow.kind, MAIN_DATE[flow.kind], flow.column)) {
+    const calendar = calendars.get(row.university_code);
+    if (!calendar) continue;
+    const span = periodHolding(calendar.frequency, row.month);
+    const periods = byUniversity.get(row.university_code) ?? new Map<string, DatedPeriod>();
+    const period = periods.get(span.key) ?? { span, days: [] };
+    period.days.push(row.day);
+    periods.set(span.key, period);
+    byUniversity.set(row.university_code, periods);
+  }
+  return new Map(
+    [...byUniversity].map(([university, periods]) => [
+      university,
+      [...periods.values()].map((p) => ({ span: p.span, days: [...new Set(p.days)].sort() })),
+    ]),
+  );
+}
+
+/** Whether a sorted list of days has one from `from` to `to`. */
+function hasDayWithin(days: readonly string[], from: string, to: string): boolean {
+  let low = 0;
+  let high = days.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (days[mid]! < from) low = mid + 1;
+    else high = mid;
+  }
+  return low < days.length && days[low]! <= to;
 }
 
 /** Each stock's records and how it holds them, by kind (the stocks of one kind hold alike: a test says so). */
@@ -92,10 +153,11 @@ export function loadStanding(db: Kysely<Database>): Promise<Standing> {
     const byUniversity: Standing['calendars'] = new Map(
       calendars.map((c) => [c.university, { frequency: c.frequency, memberSince: c.memberSince }]),
     );
-    const held = new Map(
-      await Promise.all([...STOCKS].map(async ([kind, h]) => [kind, await heldPeriods(db, kind, h, byUniversity)] as const)),
-    );
-    return { calendars: byUniversity, stored, held };
+    const [held, dated] = await Promise.all([
+      Promise.all([...STOCKS].map(async ([kind, h]) => [kind, await heldPeriods(db, kind, h, byUniversity)] as const)),
+      Promise.all([...DATED_FLOWS].map(async ([key, flow]) => [key, await datedPeriods(db, flow, byUniversity)] as const)),
+    ]);
+    return { calendars: byUniversity, stored, held: new Map(held), dated: new Map(dated) };
   });
 }
 
@@ -117,16 +179,20 @@ export interface Span {
 }
 
 /**
- * How a figure reads its records: a flow over its range, a flow to date, moved by records dated
- * after its range (payments) and so drawing on every period from its range's first day up to
- * today, or a stock on its range's last day, drawing also on the periods that hold the records it
- * holds then. A stock's reading names the kinds of its records (`stock:capacity`).
+ * How a figure reads its records: a flow over its range; a flow dated by another column than its
+ * records' own (graduations, rewards), drawing also on the periods holding the records it counts
+ * (`dated:talent.completed_on`); a flow to date, moved by records dated after its range (payments)
+ * and so drawing on every period from its range's first day up to today; or a stock on its range's
+ * last day, drawing also on the periods that hold the records it holds then (`stock:capacity`).
  */
-export type Reading = 'flow' | 'to-date' | StockReading;
+export type Reading = 'flow' | 'to-date' | StockReading | DatedReading;
 export type StockReading = `stock:${string}`;
+export type DatedReading = `dated:${string}`;
 
 export const isStock = (reading: Reading): reading is StockReading => reading.startsWith('stock:');
 const stockKinds = (reading: StockReading): string[] => reading.slice('stock:'.length).split(',');
+const datedFlows = (reading: Reading): string[] =>
+  reading.startsWith('dated:') ? reading.slice('dated:'.length).split(',') : [];
 
 /** The day a range without a start or an end is taken from or to. */
 export const OPEN_START = '0001-01-01';
@@ -177,14 +243,19 @@ export class FigureStatuses {
     const to = reading === 'to-date' ? OPEN_END : range.to;
     if (start > to) return { drawn: [], beyondToday: false };
     const last = to < this.day ? to : this.day;
-    const drawn: DrawnPeriod[] = [];
+    const spans = new Map<string, ReportingPeriodSpan>();
     for (
       let p = periodHolding(calendar.frequency, start);
       p.from <= last;
       p = periodHolding(calendar.frequency, addDays(p.to, 1))
     ) {
-      if (p.to >= calendar.memberSince) drawn.push(this.#drawn(university, p));
+      if (p.to >= calendar.memberSince) spans.set(p.key, p);
     }
+    // A dated flow: the periods of the records it counts, however long before the range they began.
+    for (const flow of datedFlows(reading))
+      for (const { span, days } of this.standing.dated.get(flow)?.get(university) ?? [])
+        if (span.to >= calendar.memberSince && hasDayWithin(days, range.from, to)) spans.set(span.key, span);
+    const drawn = [...spans.values()].sort((a, b) => (a.from < b.from ? -1 : 1)).map((span) => this.#drawn(university, span));
     return { drawn, beyondToday: start > this.day };
   }
 
@@ -219,12 +290,16 @@ export async function figureStatuses(db: Kysely<Database>, day = today()): Promi
  * A stock reading when every measure of the figure is a stock; else a reading to date when one of
  * them is moved by later records (`toDate` in the registry); else a flow reading.
  */
-export const readingOf = (measures: ReadonlyArray<{ kind: string; temporality: 'flow' | 'stock'; toDate?: true }>): Reading =>
-  measures.length > 0 && measures.every((m) => m.temporality === 'stock')
-    ? `stock:${[...new Set(measures.map((m) => m.kind))].sort().join(',')}`
-    : measures.some((m) => m.toDate)
-      ? 'to-date'
-      : 'flow';
+export function readingOf(
+  measures: ReadonlyArray<{ kind: FactKind; dateColumn: string; temporality: 'flow' | 'stock'; toDate?: true }>,
+): Reading {
+  if (measures.length > 0 && measures.every((m) => m.temporality === 'stock'))
+    return `stock:${[...new Set(measures.map((m) => m.kind))].sort().join(',')}`;
+  if (measures.some((m) => m.toDate)) return 'to-date';
+  const dated = measures.filter((m) => m.temporality === 'flow').map((m) => `${m.kind}.${m.dateColumn}`);
+  const keys = [...new Set(dated.filter((key) => DATED_FLOWS.has(key)))].sort();
+  return keys.length > 0 ? `dated:${keys.join(',')}` : 'flow';
+}
 
 /**
  * The status of one aggregate row: the universities it covers (its own when grouped by university,

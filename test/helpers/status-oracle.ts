@@ -8,7 +8,8 @@ import { type Database, FACT_KINDS } from '../../server/db/schema.js';
  * university's calendar periods that hold a month of the range (from its joining on; a stock the
  * period holding the range's last day, and the periods holding the records it holds on that day:
  * each university's latest capacity snapshot by then, the projects entered by then and neither
- * graduated nor closed by then). A period is F when its last step is an approval, R when
+ * graduated nor closed by then; a flow counted on another day than its records' own, such as
+ * graduations, also the periods of the records it counts). A period is F when its last step is an approval, R when
  * it was approved before and its records now differ from what they were at that approval (the test
  * keeps each approval's rows), else P. The figure is R if any is R, else P if any is P, else F.
  */
@@ -37,9 +38,20 @@ export interface CycleSnapshot {
   /** The raw dates of the stocks' records. */
   snapshots: Array<{ university: string; day: string }>;
   projects: Array<{ university: string; entered: string; graduated: string | null; closed: string | null }>;
+  /** For each dated flow, its records' own day and the day it counts them on. */
+  dated: Map<Dated, Array<{ university: string; own: string; counted: string }>>;
 }
 
 export type Stock = 'capacity' | 'incubation';
+/** The flows counted on another day than their records' own: the table, the record's own date, the day counted. */
+const DATED = {
+  'tech_transfer.rewarded_on': ['tech_transfer', 'signed_on', 'rewarded_on'],
+  'incubation.graduated_on': ['incubation', 'entered_on', 'graduated_on'],
+  'incubation.company_registered_on': ['incubation', 'entered_on', 'company_registered_on'],
+  'talent.completed_on': ['talent', 'started_on', 'completed_on'],
+} as const;
+export type Dated = keyof typeof DATED;
+const isDated = (what: Stock | Dated | undefined): what is Dated => what !== undefined && what in DATED;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -115,7 +127,18 @@ export async function readCycle(db: Kysely<Database>): Promise<CycleSnapshot> {
   const { rows: projects } = await sql<{ u: string; e: string; g: string | null; c: string | null }>`select university_code as u,
     to_char(entered_on, 'YYYY-MM-DD') as e, to_char(graduated_on, 'YYYY-MM-DD') as g, to_char(closed_on, 'YYYY-MM-DD') as c
     from incubation`.execute(db);
+  const dated = new Map<Dated, Array<{ university: string; own: string; counted: string }>>();
+  for (const [flow, [table, own, counted]] of Object.entries(DATED) as Array<[Dated, (typeof DATED)[Dated]]>) {
+    const { rows } = await sql<{ u: string; o: string; c: string }>`select university_code as u,
+      to_char(${sql.ref(own)}, 'YYYY-MM-DD') as o, to_char(${sql.ref(counted)}, 'YYYY-MM-DD') as c
+      from ${sql.table(table)} where ${sql.ref(counted)} is not null`.execute(db);
+    dated.set(
+      flow,
+      rows.map((r) => ({ university: r.u, own: r.o, counted: r.c })),
+    );
+  }
   return {
+    dated,
     snapshots: snapshots.map((r) => ({ university: r.u, day: r.d })),
     projects: projects.map((r) => ({ university: r.u, entered: r.e, graduated: day(r.g), closed: day(r.c) })),
     memberSince: new Map(universities.map((u) => [u.code, String(u.member_since)])),
@@ -138,7 +161,14 @@ export class StatusOracle {
   }
 
   /** The periods a figure draws on, each with its status and its state in the cycle. */
-  periods(cycle: CycleSnapshot, universities: readonly string[], from: string, to: string, stock?: Stock): OraclePeriod[] {
+  periods(
+    cycle: CycleSnapshot,
+    universities: readonly string[],
+    from: string,
+    to: string,
+    figure?: Stock | Dated,
+  ): OraclePeriod[] {
+    const stock = isDated(figure) ? undefined : figure;
     const out: OraclePeriod[] = [];
     for (const u of universities) {
       const since = cycle.memberSince.get(u)!;
@@ -159,7 +189,15 @@ export class StatusOracle {
                 )
                 .map((p) => p.entered)
             : [];
-      const drawnMonths = stock ? [...new Set([...held.map((d) => d.slice(0, 7)), to.slice(0, 7)])].sort() : months(from, to);
+      const counted = isDated(figure)
+        ? cycle.dated
+            .get(figure)!
+            .filter((r) => r.university === u && r.counted >= from && r.counted <= to)
+            .map((r) => r.own.slice(0, 7))
+        : [];
+      const drawnMonths = stock
+        ? [...new Set([...held.map((d) => d.slice(0, 7)), to.slice(0, 7)])].sort()
+        : [...new Set([...months(from, to), ...counted])].sort();
       for (const month of drawnMonths) {
         const p = periodOfMonth(frequency, month);
         if (seen.has(p.key) || p.to < since || (stock && to < since)) continue;
@@ -184,8 +222,8 @@ export class StatusOracle {
     return out;
   }
 
-  status(cycle: CycleSnapshot, universities: readonly string[], from: string, to: string, stock?: Stock): Status {
-    const statuses = this.periods(cycle, universities, from, to, stock).map((p) => p.status);
+  status(cycle: CycleSnapshot, universities: readonly string[], from: string, to: string, figure?: Stock | Dated): Status {
+    const statuses = this.periods(cycle, universities, from, to, figure).map((p) => p.status);
     return statuses.includes('R') ? 'R' : statuses.includes('P') ? 'P' : 'F';
   }
 }

@@ -401,4 +401,50 @@ describe(`the status of figures (${TEST_DB})`, () => {
     await settle('USST', '2024-Q1');
     await stocks(await readCycle(database.db), 'F');
   });
+
+  it('when a flow counts records on another day than their own (graduates on completion), then it rests on the periods those records began in', async () => {
+    // A programme begun in USST's 2023-Q3, never submitted, completed in the approved 2024-Q2.
+    const programme = {
+      university_code: 'USST',
+      ref: 'STATUS-TAL',
+      partner_university_code: null,
+      level: 'tech_manager',
+      program: 'Status programme',
+      started_on: '2023-08-01',
+      completed_on: '2024-05-10',
+      trainees: 20,
+      graduates: 18,
+    };
+    const created = await admin.post('/records/talent', programme);
+    expect(created.status, await created.clone().text()).toBe(201);
+    const Q2 = QUARTERS[1]!;
+    const check = async (expected: string) => {
+      const cycle = await readCycle(database.db);
+      const measures = 'talent.trainees,talent.graduates';
+      const rows = (await json(admin, `/aggregate?${query({ measures, by: 'university', from: Q2.from, to: Q2.to })}`)).rows;
+      for (const row of rows) {
+        expect(row['talent.trainees:status'], `trainees ${row.university}`).toBe(
+          oracle.status(cycle, [row.university], Q2.from, Q2.to),
+        );
+        expect(row['talent.graduates:status'], `graduates ${row.university}`).toBe(
+          oracle.status(cycle, [row.university], Q2.from, Q2.to, 'talent.completed_on'),
+        );
+      }
+      const usst = rows.find((r: { university: string }) => r.university === 'USST');
+      expect(usst).toMatchObject({ 'talent.graduates': 18, 'talent.graduates:status': expected, 'talent.trainees:status': 'F' });
+      const byQuarter = await json(
+        admin,
+        `/aggregate?${query({ measures: 'talent.graduates', by: 'quarter', fill: 'true', ...H1 })}`,
+      );
+      for (const [i, q] of QUARTERS.entries())
+        expect(byQuarter.rows[i].status, `graduates ${q.key}`).toBe(
+          oracle.status(cycle, UNIVERSITIES, q.from, q.to, 'talent.completed_on'),
+        );
+      const { report } = await json(commission, '/report?period=2024-Q2');
+      expect(report.status.tables.talent, 'report talent').toBe(expected);
+    };
+    await check('P');
+    await settle('USST', '2023-Q3');
+    await check('F');
+  });
 });

@@ -8,7 +8,8 @@ import { MEASURES } from '../../server/kpi/registry.js';
  * per quarter (2024-Q1 approved; 2024-Q2 approved once, reopened and changed: revised), NJTECH per
  * month from its joining on 15 February 2024 (February approved). USST's capacity snapshots: 30
  * November 2023 (2023-Q4, never approved), then 1 February 2024; a project in incubation since 1 May
- * 2024 (2024-Q2); NJTECH's snapshot of 20 February 2024 (not yet followed by another).
+ * 2024 (2024-Q2); NJTECH's snapshot of 20 February 2024 (not yet followed by another). USST's
+ * trainees of a programme begun in 2023-Q3 (never approved) completed it on 15 March 2024.
  */
 const span = (from: string, to: string) => ({ from, to });
 const standing: Standing = {
@@ -39,6 +40,14 @@ const standing: Standing = {
     [
       'incubation',
       new Map([['USST', [{ span: { key: '2024-Q2', frequency: 'quarter', ...span('2024-04-01', '2024-06-30') }, until: null }]]]),
+    ],
+  ]),
+  dated: new Map([
+    [
+      'talent.completed_on',
+      new Map([
+        ['USST', [{ span: { key: '2023-Q3', frequency: 'quarter', ...span('2023-07-01', '2023-09-30') }, days: ['2024-03-15'] }]],
+      ]),
     ],
   ]),
 };
@@ -96,10 +105,29 @@ describe('the status of a figure', () => {
     expect(statuses().of(['USST'], span('2024-07-01', '2024-07-31'), 'stock:capacity,incubation')).toBe('R');
   });
 
+  it('when a flow counts records on another day than their own (graduates), then it draws on the periods of the records it counts', () => {
+    expect(statuses().of(['USST'], span('2024-01-01', '2024-03-31'), 'flow')).toBe('F');
+    expect(statuses().of(['USST'], span('2024-01-01', '2024-03-31'), 'dated:talent.completed_on')).toBe('P');
+    expect(
+      statuses()
+        .periods('USST', span('2024-01-01', '2024-03-31'), 'dated:talent.completed_on')
+        .drawn.map((d) => `${d.period} ${d.status}`),
+    ).toEqual(['2023-Q3 P', '2024-Q1 F']);
+    // Before and after the day the graduates are counted on, the programme's period is not drawn on.
+    expect(statuses().of(['USST'], span('2024-01-01', '2024-03-14'), 'dated:talent.completed_on')).toBe('F');
+    expect(statuses().of(['USST'], span('2024-03-16', '2024-03-31'), 'dated:talent.completed_on')).toBe('F');
+    expect(statuses().of(['USST'], span('2024-03-15', '2024-03-15'), 'dated:talent.completed_on')).toBe('P');
+  });
+
   it("when measures are read, then a stock's reading names the kinds of its records", () => {
     expect(readingOf([MEASURES['capacity.staff'], MEASURES['capacity.tech_managers']])).toBe('stock:capacity');
     expect(readingOf([MEASURES['incubation.portfolio'], MEASURES['capacity.staff']])).toBe('stock:capacity,incubation');
     expect(readingOf([MEASURES['incubation.portfolio'], MEASURES['tech_transfer.contracts']])).toBe('flow');
+    expect(readingOf([MEASURES['talent.graduates']])).toBe('dated:talent.completed_on');
+    expect(readingOf([MEASURES['talent.graduates'], MEASURES['tech_transfer.reward_cash'], MEASURES['talent.trainees']])).toBe(
+      'dated:talent.completed_on,tech_transfer.rewarded_on',
+    );
+    expect(readingOf([MEASURES['talent.trainees']])).toBe('flow');
   });
 
   it('when stocks of one kind are declared, then they hold their records alike (the status reads one holding per kind)', () => {
