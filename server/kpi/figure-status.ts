@@ -227,12 +227,19 @@ export class FigureStatuses {
       if (range.to < calendar.memberSince) return { drawn: [], beyondToday: false };
       if (range.to > this.day) return { drawn: [], beyondToday: true };
       // The period holding the as-of day, and each earlier one holding a record still held on it
-      // (a snapshot carried forward, a project in incubation since).
+      // (a project in incubation since). A snapshot carried forward rests on its period and on each
+      // one after it: a snapshot added to one of them, or one taken away, changes what is carried.
       const spans = new Map<string, ReportingPeriodSpan>();
+      const add = (span: ReportingPeriodSpan) => {
+        if (span.to >= calendar.memberSince) spans.set(span.key, span);
+      };
       for (const kind of stockKinds(reading))
         for (const { span, until } of this.standing.held.get(kind)?.get(university) ?? []) {
           if (span.from > range.to) break;
-          if ((until === null || until > range.to) && span.to >= calendar.memberSince) spans.set(span.key, span);
+          if (until !== null && until <= range.to) continue;
+          add(span);
+          if (STOCKS.get(kind)?.latest)
+            for (let p = span; p.to < range.to; ) add((p = periodHolding(calendar.frequency, addDays(p.to, 1))));
         }
       const holding = periodHolding(calendar.frequency, range.to);
       spans.set(holding.key, holding);

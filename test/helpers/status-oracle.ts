@@ -7,7 +7,8 @@ import { type Database, FACT_KINDS } from '../../server/db/schema.js';
  * test took: it does not call the service. A figure over universities and a range draws on each
  * university's calendar periods that hold a month of the range (from its joining on; a stock the
  * period holding the range's last day, and the periods holding the records it holds on that day:
- * each university's latest capacity snapshot by then, the projects entered by then and neither
+ * each university's latest capacity snapshot by then (and the periods after it, where none was
+ * taken), the projects entered by then and neither
  * graduated nor closed by then; a flow counted on another day than its records' own, such as
  * graduations, also the periods of the records it counts). A period is F when its last step is an approval, R when
  * it was approved before and its records now differ from what they were at that approval (the test
@@ -195,8 +196,10 @@ export class StatusOracle {
             .filter((r) => r.university === u && r.counted >= from && r.counted <= to)
             .map((r) => r.own.slice(0, 7))
         : [];
+      // A snapshot carried forward: its month and every one after it up to the as-of day's.
+      const heldMonths = stock === 'capacity' ? held.flatMap((d) => months(d, to)) : held.map((d) => d.slice(0, 7));
       const drawnMonths = stock
-        ? [...new Set([...held.map((d) => d.slice(0, 7)), to.slice(0, 7)])].sort()
+        ? [...new Set([...heldMonths, to.slice(0, 7)])].sort()
         : [...new Set([...months(from, to), ...counted])].sort();
       for (const month of drawnMonths) {
         const p = periodOfMonth(frequency, month);

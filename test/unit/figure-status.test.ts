@@ -99,8 +99,20 @@ describe('the status of a figure', () => {
     // NJTECH's February snapshot: final at February's end, provisional carried into March (not approved).
     expect(statuses().of(['NJTECH'], span('2024-02-01', '2024-02-29'), 'stock:capacity')).toBe('F');
     expect(statuses().of(['NJTECH'], span('2024-03-01', '2024-03-31'), 'stock:capacity')).toBe('P');
-    // The project in incubation since the revised 2024-Q2 is still held in July: revised, not only provisional.
-    expect(statuses().of(['USST'], span('2024-07-01', '2024-07-31'), 'stock:capacity')).toBe('P');
+    // Carried forward, a snapshot rests on every period after its own too: one taken in them would replace it.
+    expect(
+      statuses()
+        .periods('NJTECH', span('2024-04-01', '2024-04-30'), 'stock:capacity')
+        .drawn.map((d) => d.period),
+    ).toEqual(['2024-02', '2024-03', '2024-04']);
+    expect(
+      statuses()
+        .periods('NJTECH', span('2024-04-01', '2024-04-30'), 'stock:incubation')
+        .drawn.map((d) => d.period),
+    ).toEqual(['2024-04']);
+    // In July, the snapshot of 2024-Q1 is carried through the revised 2024-Q2, and the project in
+    // incubation since that quarter is still held: revised, not only provisional.
+    expect(statuses().of(['USST'], span('2024-07-01', '2024-07-31'), 'stock:capacity')).toBe('R');
     expect(statuses().of(['USST'], span('2024-07-01', '2024-07-31'), 'stock:incubation')).toBe('R');
     expect(statuses().of(['USST'], span('2024-07-01', '2024-07-31'), 'stock:capacity,incubation')).toBe('R');
   });
