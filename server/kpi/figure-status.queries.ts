@@ -34,42 +34,41 @@ export async function readStoredPeriods(db: Kysely<Database>): Promise<StoredPer
 }
 
 /**
- * A day a stock's records are held from (their `from` date, the day that also places them in a
- * period) and the last day on which any record from that day is still held: the latest of their
- * ends, null when one of them has none. A snapshot is held until the next snapshot of its
- * university. One row per university and day, however many records: bounded by the calendar.
+ * A month a stock's records are held from (the month of their `from` date, the day that also places
+ * them in a period: periods are whole months) and the last day on which any record from that month
+ * is still held: the latest of their ends, null when one of them has none. A snapshot is held until
+ * the next snapshot of its university. One row per university and month, however many records.
  */
-export interface HeldDayRow {
+export interface HeldMonthRow {
   university_code: string;
+  /** The month's first day. */
   from: string;
   until: string | null;
 }
 
-export async function readHeldDays(db: Kysely<Database>, table: string, held: Held): Promise<HeldDayRow[]> {
+export async function readHeldMonths(db: Kysely<Database>, table: string, held: Held): Promise<HeldMonthRow[]> {
   const from = sql.ref(held.from);
-  if (held.latest) {
-    const { rows } = await sql<HeldDayRow>`
-      select university_code, to_char(day, 'YYYY-MM-DD') as "from",
-             to_char(lead(day) over (partition by university_code order by day), 'YYYY-MM-DD') as until
-      from (select distinct university_code, ${from} as day from ${sql.table(held.latest.table)}) as d
-      order by university_code, day`.execute(db);
-    return rows;
-  }
-  // A record is held until the first of its end dates (least() passes over nulls).
-  const ends = held.until.length > 0 ? sql`least(${sql.join(held.until.map((c) => sql.ref(c)))})` : sql`null::date`;
-  const { rows } = await sql<HeldDayRow>`
-    select university_code, to_char(day, 'YYYY-MM-DD') as "from",
+  // A record is held until the first of its end dates (least() passes over nulls); a snapshot until
+  // the next day its university took one.
+  const records = held.latest
+    ? sql`select university_code, day, lead(day) over (partition by university_code order by day) as ends
+          from (select distinct university_code, ${from} as day from ${sql.table(held.latest.table)}) as d`
+    : sql`select university_code, ${from} as day,
+                 ${held.until.length > 0 ? sql`least(${sql.join(held.until.map((c) => sql.ref(c)))})` : sql`null::date`} as ends
+          from ${sql.table(table)}`;
+  const { rows } = await sql<HeldMonthRow>`
+    select university_code, to_char(day, 'YYYY-MM-01') as "from",
            case when bool_or(ends is null) then null else to_char(max(ends), 'YYYY-MM-DD') end as until
-    from (select university_code, ${from} as day, ${ends} as ends from ${sql.table(table)}) as r
-    group by university_code, day
-    order by university_code, day`.execute(db);
+    from (${records}) as r
+    group by 1, 2
+    order by 1, 2`.execute(db);
   return rows;
 }
 
 /**
  * The days a flow dated by another column than its records' own (a graduation, a reward: `column`)
  * counts records on, by the month of their own date (`main`, which places them in a period). One
- * row per university, month and day, however many records: bounded by the calendar.
+ * row per university, month and day counted, however many records.
  */
 export interface DatedDayRow {
   university_code: string;

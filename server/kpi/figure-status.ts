@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.js';
 import { versioned } from '../db/versioned.js';
 import { today } from '../lib/dates.js';
 import { MAIN_DATE } from '../../contract/record-columns.js';
-import { readDatedDays, readHeldDays, readStoredPeriods } from './figure-status.queries.js';
+import { readDatedDays, readHeldMonths, readStoredPeriods } from './figure-status.queries.js';
 import { type Held, isTimeDimension, type DimensionId, MEASURES } from './registry.js';
 import type { References } from './references.js';
 
@@ -118,13 +118,13 @@ async function heldPeriods(
   calendars: Standing['calendars'],
 ): Promise<Map<string, HeldPeriod[]>> {
   const byUniversity = new Map<string, HeldPeriod[]>();
-  for (const row of await readHeldDays(db, kind, held)) {
+  for (const row of await readHeldMonths(db, kind, held)) {
     const calendar = calendars.get(row.university_code);
     if (!calendar) continue;
     const span = periodHolding(calendar.frequency, row.from);
     const periods = byUniversity.get(row.university_code) ?? [];
     const last = periods.at(-1);
-    // Days come in order: a day of the last period seen extends it.
+    // Months come in order: a month of the last period seen extends it.
     if (last?.span.key === span.key)
       last.until = last.until === null || row.until === null ? null : row.until > last.until ? row.until : last.until;
     else periods.push({ span, until: row.until });
