@@ -19,19 +19,23 @@ import { databaseUrl } from './global-setup.js';
 /** Which database this test project runs against. */
 export const TEST_DB: DatabaseKind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
-let emptyPglite: Promise<PGlite> | undefined;
-let migratedPglite: Promise<PGlite> | undefined;
+let emptyDump: Promise<File | Blob> | undefined;
+let migratedDump: Promise<File | Blob> | undefined;
 let counter = 0;
 
-/** One empty and one migrated PGlite per worker; each test file gets a clone. */
-function pgliteSource(migrated: boolean): Promise<PGlite> {
-  if (!migrated) return (emptyPglite ??= PGlite.create());
-  return (migratedPglite ??= (async () => {
+/**
+ * One empty and one migrated PGlite per worker, written once to a data directory's dump; each test
+ * file gets a database loaded from it (what `PGlite.clone()` does, without dumping the same source
+ * again for every file).
+ */
+function pgliteSource(migrated: boolean): Promise<File | Blob> {
+  if (!migrated) return (emptyDump ??= PGlite.create().then((source) => source.dumpDataDir('none')));
+  return (migratedDump ??= (async () => {
     const source = await PGlite.create();
     // Migrate the source itself; the handle is dropped unclosed, since closing would close the source.
     const handle = await connectDatabase({ pglite: source });
     await migrateToLatest(handle.db);
-    return source;
+    return source.dumpDataDir('none');
   })());
 }
 
@@ -46,8 +50,7 @@ export interface TestDatabase extends DatabaseHandle {
  */
 export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
   if (TEST_DB === 'pglite') {
-    const source = await pgliteSource(migrated);
-    const handle = await connectDatabase({ pglite: (await source.clone()) as PGlite });
+    const handle = await connectDatabase({ pglite: await PGlite.create({ loadDataDir: await pgliteSource(migrated) }) });
     return { ...handle, url: undefined };
   }
   const base = process.env.TEST_DATABASE_URL!;
@@ -154,7 +157,7 @@ export function heardWrites(database: DatabaseHandle): Promise<void> {
   return watches.get(database.changes)?.heard() ?? Promise.resolve();
 }
 
-const preparedPglite = new Map<string, Promise<{ source: PGlite; value: unknown }>>();
+const preparedPglite = new Map<string, Promise<{ dump: File | Blob; value: unknown }>>();
 
 /**
  * A migrated database that `prepare` has filled, e.g. with the demo data: on PGlite, `prepare`
@@ -178,16 +181,20 @@ export async function createPreparedDatabase<T>(
   let prepared = preparedPglite.get(key);
   if (!prepared) {
     prepared = (async () => {
-      const source = (await (await pgliteSource(true)).clone()) as PGlite;
-      // The handle is dropped unclosed, since closing would close the source the clones come from.
-      const value = await prepare(await connectDatabase({ pglite: source }));
-      return { source, value };
+      const source = await PGlite.create({ loadDataDir: await pgliteSource(true) });
+      const handle = await connectDatabase({ pglite: source });
+      try {
+        const value = await prepare(handle);
+        return { dump: await source.dumpDataDir('none'), value };
+      } finally {
+        await handle.close();
+      }
     })();
     preparedPglite.set(key, prepared);
     prepared.catch(() => preparedPglite.delete(key));
   }
-  const { source, value } = await prepared;
-  const handle = await connectDatabase({ pglite: (await source.clone()) as PGlite });
+  const { dump, value } = await prepared;
+  const handle = await connectDatabase({ pglite: await PGlite.create({ loadDataDir: dump }) });
   return { database: { ...handle, url: undefined }, value: value as T };
 }
 
@@ -197,7 +204,7 @@ export async function createPreparedDatabase<T>(
  * migrate.
  */
 export async function writePgliteDataDir(dataDir: string, prepare: (database: DatabaseHandle) => Promise<void>): Promise<void> {
-  const clone = (await (await pgliteSource(true)).clone()) as PGlite;
+  const clone = await PGlite.create({ loadDataDir: await pgliteSource(true) });
   const handle = await connectDatabase({ pglite: clone });
   try {
     await prepare(handle);
