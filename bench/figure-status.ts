@@ -1,7 +1,8 @@
 /**
  * What the status of figures costs a KPI read, apart from the machine's noise: on the demo data
  * (PGlite in memory), (1) reading the standing cold (what the first read after a write pays: the
- * calendars, every stored period, and the digest of each period approved once and reopened), with
+ * calendars, every stored period, and the digest of each period approved once and reopened; and, for
+ * a figure of stocks or of flows counted on another day, their records' dates), with
  * no step at all and after every quarter of last year is approved for every member and one is
  * reopened and changed; (2) deriving the status of every row of /aggregate?by=university,quarter
  * (all dates) and of a year's summary per measure, from a standing already read.
@@ -42,8 +43,19 @@ async function time(fn: () => unknown): Promise<number[]> {
 const fmt = (samples: number[]) => `p50 ${percentile(samples, 50).toFixed(3)} ms, p95 ${percentile(samples, 95).toFixed(3)} ms`;
 
 // A transaction reads the standing afresh each time (nothing is kept for a transaction): the cold cost.
-const cold = () => db.transaction().execute((trx) => loadStanding(trx));
+const cold = () => db.transaction().execute((trx) => loadStanding(trx, ['tech_transfer.contracts']));
 const coldNone = await time(cold);
+// What a figure of stocks or dated flows adds: its records' dates, read once per version and need.
+const coldStocks = await time(() =>
+  db.transaction().execute((trx) => loadStanding(trx, ['capacity.staff', 'incubation.portfolio'])),
+);
+const coldDated = await time(() =>
+  db
+    .transaction()
+    .execute((trx) =>
+      loadStanding(trx, ['talent.graduates', 'incubation.graduated', 'incubation.companies', 'tech_transfer.reward_cash']),
+    ),
+);
 
 // Every quarter of last year approved for every member; its first quarter of USST reopened and changed.
 const year = Number(today().slice(0, 4)) - 1;
@@ -69,7 +81,7 @@ for (const university of references.universities)
 const coldSteps = await time(cold);
 
 const range = await readDataRange(db);
-const standing = await loadStanding(db);
+const standing = await loadStanding(db, ['tech_transfer.contracts']);
 const query = {
   measures: ['tech_transfer.contracts', 'tech_transfer.contract_value', 'tech_transfer.received'] as const,
   by: ['university', 'quarter'] as const,
@@ -86,6 +98,8 @@ const aggregateSql = await time(() => runAggregate(db, { ...query, measures: [..
 
 console.log(`\nStatus of figures on ${values.records} demo records (PGlite in memory), ${iterations} runs each\n`);
 console.log(`standing read cold, no step stored:                     ${fmt(coldNone)}`);
+console.log(`  the same, for the two stocks (capacity, incubation):  ${fmt(coldStocks)}`);
+console.log(`  the same, for the four flows counted on another day:  ${fmt(coldDated)}`);
 console.log(`standing read cold, 20 periods approved, 1 reopened+changed: ${fmt(coldSteps)}`);
 console.log(`status of ${rows.length} rows (by university, quarter; all dates): ${fmt(perAnswer)}`);
 console.log(`the same aggregate's query, for scale:                   ${fmt(aggregateSql)}`);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { FactKind, ReportingFrequency, ReportingStep } from '../../contract/enums.js';
+import type { MeasureId } from '../../contract/measure-ids.js';
 import { type FigureStatus, statusOfAll, worseStatus } from '../../contract/figure-status.js';
 import { addDays, parseReportingPeriod, periodHolding, type ReportingPeriodSpan } from '../../contract/reporting-periods.js';
 import { readCalendars } from '../cycle/cycle.queries.js';
@@ -138,8 +139,8 @@ async function heldPeriods(
  * returned or submitted again is revised when its records' digest (as a submission freezes them)
  * differs from the approved submission's: only such periods are hashed, and only once per version.
  */
-export function loadStanding(db: Kysely<Database>): Promise<Standing> {
-  return versioned(db, 'figure-standing', async () => {
+export async function loadStanding(db: Kysely<Database>, measures: readonly MeasureId[] = []): Promise<Standing> {
+  const base = await versioned(db, 'figure-standing', async () => {
     const [calendars, rows] = await Promise.all([readCalendars(db), readStoredPeriods(db)]);
     const stored = new Map<string, StoredPeriod>();
     for (const row of rows) {
@@ -153,12 +154,36 @@ export function loadStanding(db: Kysely<Database>): Promise<Standing> {
     const byUniversity: Standing['calendars'] = new Map(
       calendars.map((c) => [c.university, { frequency: c.frequency, memberSince: c.memberSince }]),
     );
-    const [held, dated] = await Promise.all([
-      Promise.all([...STOCKS].map(async ([kind, h]) => [kind, await heldPeriods(db, kind, h, byUniversity)] as const)),
-      Promise.all([...DATED_FLOWS].map(async ([key, flow]) => [key, await datedPeriods(db, flow, byUniversity)] as const)),
-    ]);
-    return { calendars: byUniversity, stored, held: new Map(held), dated: new Map(dated) };
+    return { calendars: byUniversity, stored };
   });
+  // What only stocks and dated flows read (a scan of their records' dates), only for the measures
+  // asked about, and each once per data version: a figure of flows costs none of it.
+  const held = new Map<string, Map<string, HeldPeriod[]>>();
+  const dated = new Map<string, Map<string, DatedPeriod[]>>();
+  const { stocks, flows } = standingNeeds(measures);
+  await Promise.all([
+    ...stocks.map(async (kind) => {
+      const read = () => heldPeriods(db, kind, STOCKS.get(kind)!, base.calendars);
+      held.set(kind, await versioned(db, `figure-standing:stock:${kind}`, read));
+    }),
+    ...flows.map(async (key) => {
+      const read = () => datedPeriods(db, DATED_FLOWS.get(key)!, base.calendars);
+      dated.set(key, await versioned(db, `figure-standing:dated:${key}`, read));
+    }),
+  ]);
+  return { ...base, held, dated };
+}
+
+/** The stocks (by kind) and the dated flows (`kind.column`) whose records' dates the statuses of `measures` read. */
+export function standingNeeds(measures: readonly MeasureId[]): { stocks: string[]; flows: string[] } {
+  const stocks = new Set<string>();
+  const flows = new Set<string>();
+  for (const id of measures) {
+    const m = MEASURES[id];
+    if (m.temporality === 'stock') stocks.add(m.kind);
+    else if (DATED_FLOWS.has(`${m.kind}.${m.dateColumn}`)) flows.add(`${m.kind}.${m.dateColumn}`);
+  }
+  return { stocks: [...stocks], flows: [...flows] };
 }
 
 /** One university-period a figure draws on. */
@@ -207,6 +232,13 @@ export class FigureStatuses {
     readonly day: string = today(),
   ) {}
 
+  /** What the standing read for a stock or a dated flow: a status asked without it would be wrong, not slow. */
+  #needed<T>(read: Map<string, T>, key: string): T {
+    const found = read.get(key);
+    if (found === undefined) throw new Error(`the standing was read without ${key}: pass its measures to figureStatuses()`);
+    return found;
+  }
+
   /** The period of `university` a status rests on. */
   #drawn(university: string, span: ReportingPeriodSpan): DrawnPeriod {
     const stored = this.standing.stored.get(`${university}|${span.key}`);
@@ -234,7 +266,7 @@ export class FigureStatuses {
         if (span.to >= calendar.memberSince) spans.set(span.key, span);
       };
       for (const kind of stockKinds(reading))
-        for (const { span, until } of this.standing.held.get(kind)?.get(university) ?? []) {
+        for (const { span, until } of this.#needed(this.standing.held, kind).get(university) ?? []) {
           if (span.from > range.to) break;
           if (until !== null && until <= range.to) continue;
           add(span);
@@ -260,7 +292,7 @@ export class FigureStatuses {
     }
     // A dated flow: the periods of the records it counts, however long before the range they began.
     for (const flow of datedFlows(reading))
-      for (const { span, days } of this.standing.dated.get(flow)?.get(university) ?? [])
+      for (const { span, days } of this.#needed(this.standing.dated, flow).get(university) ?? [])
         if (span.to >= calendar.memberSince && hasDayWithin(days, range.from, to)) spans.set(span.key, span);
     const drawn = [...spans.values()].sort((a, b) => (a.from < b.from ? -1 : 1)).map((span) => this.#drawn(university, span));
     return { drawn, beyondToday: start > this.day };
@@ -288,9 +320,13 @@ export class FigureStatuses {
   }
 }
 
-/** The statuses of figures as of today, read once per data version. */
-export async function figureStatuses(db: Kysely<Database>, day = today()): Promise<FigureStatuses> {
-  return new FigureStatuses(await loadStanding(db), day);
+/** The statuses of figures of `measures` as of today, read once per data version. */
+export async function figureStatuses(
+  db: Kysely<Database>,
+  measures: readonly MeasureId[],
+  day = today(),
+): Promise<FigureStatuses> {
+  return new FigureStatuses(await loadStanding(db, measures), day);
 }
 
 /**

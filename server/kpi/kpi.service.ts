@@ -54,7 +54,10 @@ export function figureRange(
 export async function aggregate(db: Kysely<Database>, request: AggregateRequest): Promise<Aggregate> {
   const references = await loadReferences(db);
   assertKnownCodes(request.filters, references);
-  const [rows, statuses] = await Promise.all([runAggregate(db, request, await readDataRange(db)), figureStatuses(db)]);
+  const [rows, statuses] = await Promise.all([
+    runAggregate(db, request, await readDataRange(db)),
+    figureStatuses(db, request.measures),
+  ]);
   const scope = universitiesInScope(request.filters, references);
   // Each measure's figure draws on the periods its own reading does (a flow, a stock, a figure to
   // date): measures of one reading share its range, so a row's statuses take at most three lookups.
@@ -205,7 +208,7 @@ export async function summary(
     run(yearAgo),
     ytdIsPeriod ? undefined : run(yearToDate),
     targetsFor(db, measures, targetYear, request.filters, references),
-    figureStatuses(db),
+    figureStatuses(db, measures),
   ]);
   const ytd = ytdOwn ?? current;
   const scope = universitiesInScope(request.filters, references);
@@ -354,7 +357,7 @@ export async function collaboration(db: Kysely<Database>, request: Collaboration
       { measures: [request.measure], by: ['university', 'partner_university'], filters: request.filters },
       await readDataRange(db),
     ),
-    figureStatuses(db),
+    figureStatuses(db, [request.measure]),
   ]);
   const scope = universitiesInScope(request.filters, references);
   const { reading, range } = figureRange([request.measure], request.filters, figures.day);

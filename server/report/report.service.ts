@@ -159,9 +159,11 @@ export async function buildReport(
     scopes.push({ level: 'region', code: region.code, region: null, filters: { region: [region.code] } });
   }
   scopes.push({ level: 'alliance', code: null, region: null, filters: {} });
+  // Every measure the report shows, over its period; those it compares over other spans too.
+  const shown = [...new Set([...measures, ...TECH, ...INCUBATION, ...TALENT, ...CREDITS, ...NATIONAL_MEASURES])];
   const [summaries, statuses] = await Promise.all([
     Promise.all(scopes.map((scope) => summaryOf(scope.filters))),
-    figureStatuses(db, now),
+    figureStatuses(db, shown, now),
   ]);
   // The members each scope's row covers: its own, its province's, all of them.
   const scopeMembers = scopes.map((scope) =>
@@ -338,7 +340,6 @@ export async function buildReport(
   const over = (ms: readonly MeasureId[]) => statusOver(all, ms, spans.current);
   // What the report's figures draw on: every measure it shows over its period; those it compares over
   // the period before, the year before and the year to date too.
-  const shown = [...new Set([...measures, ...TECH, ...INCUBATION, ...TALENT, ...CREDITS, ...NATIONAL_MEASURES])];
   const drawnOn = [
     ...figureRanges(shown, spans.current, statuses.day),
     ...[spans.previous, spans.yearAgo, alliance.yearToDate].flatMap((s) => figureRanges(measures, s, statuses.day)),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { statusOfAll, worseStatus } from '../../contract/figure-status.js';
-import { FigureStatuses, readingOf, STOCKS, type Standing } from '../../server/kpi/figure-status.js';
+import { FigureStatuses, readingOf, STOCKS, type Standing, standingNeeds } from '../../server/kpi/figure-status.js';
 import { MEASURES } from '../../server/kpi/registry.js';
 
 /**
@@ -129,6 +129,20 @@ describe('the status of a figure', () => {
     expect(statuses().of(['USST'], span('2024-01-01', '2024-03-14'), 'dated:talent.completed_on')).toBe('F');
     expect(statuses().of(['USST'], span('2024-03-16', '2024-03-31'), 'dated:talent.completed_on')).toBe('F');
     expect(statuses().of(['USST'], span('2024-03-15', '2024-03-15'), 'dated:talent.completed_on')).toBe('P');
+  });
+
+  it('when a standing is read for some measures, then it holds what their statuses need, and asking beyond it fails loudly', () => {
+    expect(standingNeeds(['tech_transfer.contracts', 'tech_transfer.received_to_date'])).toEqual({ stocks: [], flows: [] });
+    expect(standingNeeds(['capacity.staff', 'capacity.co_built', 'talent.graduates', 'talent.trainees'])).toEqual({
+      stocks: ['capacity'],
+      flows: ['talent.completed_on'],
+    });
+    const flowsOnly = new FigureStatuses({ ...standing, held: new Map(), dated: new Map() }, '2024-08-10');
+    expect(flowsOnly.of(['USST'], span('2024-01-01', '2024-03-31'), 'flow')).toBe('F');
+    expect(() => flowsOnly.of(['USST'], span('2024-01-01', '2024-03-31'), 'stock:capacity')).toThrow(/without capacity/);
+    expect(() => flowsOnly.of(['USST'], span('2024-01-01', '2024-03-31'), 'dated:talent.completed_on')).toThrow(
+      /without talent.completed_on/,
+    );
   });
 
   it("when measures are read, then a stock's reading names the kinds of its records", () => {
