@@ -179,9 +179,10 @@ export function standingNeeds(measures: readonly MeasureId[]): { stocks: string[
   const stocks = new Set<string>();
   const flows = new Set<string>();
   for (const id of measures) {
-    const m = MEASURES[id];
-    if (m.temporality === 'stock') stocks.add(m.kind);
-    else if (DATED_FLOWS.has(`${m.kind}.${m.dateColumn}`)) flows.add(`${m.kind}.${m.dateColumn}`);
+    // Each measure as its own figure reads it (a figure of several reads each measure's own).
+    const reading = readingOf([MEASURES[id]]);
+    for (const kind of isStock(reading) ? stockKinds(reading) : []) stocks.add(kind);
+    for (const flow of datedFlows(reading)) flows.add(flow);
   }
   return { stocks: [...stocks], flows: [...flows] };
 }
@@ -218,6 +219,11 @@ export const isStock = (reading: Reading): reading is StockReading => reading.st
 const stockKinds = (reading: StockReading): string[] => reading.slice('stock:'.length).split(',');
 const datedFlows = (reading: Reading): string[] =>
   reading.startsWith('dated:') ? reading.slice('dated:'.length).split(',') : [];
+
+/** The periods of a calendar from the one holding `from` to the one holding `last`. */
+function* periodsFrom(frequency: ReportingFrequency, from: string, last: string): Generator<ReportingPeriodSpan> {
+  for (let p = periodHolding(frequency, from); p.from <= last; p = periodHolding(frequency, addDays(p.to, 1))) yield p;
+}
 
 /** The day a range without a start or an end is taken from or to. */
 export const OPEN_START = '0001-01-01';
@@ -269,33 +275,29 @@ export class FigureStatuses {
         for (const { span, until } of this.#needed(this.standing.held, kind).get(university) ?? []) {
           if (span.from > range.to) break;
           if (until !== null && until <= range.to) continue;
-          add(span);
-          if (STOCKS.get(kind)?.latest)
-            for (let p = span; p.to < range.to; ) add((p = periodHolding(calendar.frequency, addDays(p.to, 1))));
+          if (STOCKS.get(kind)?.latest) for (const p of periodsFrom(calendar.frequency, span.from, range.to)) add(p);
+          else add(span);
         }
       const holding = periodHolding(calendar.frequency, range.to);
       spans.set(holding.key, holding);
-      const drawn = [...spans.values()].sort((a, b) => (a.from < b.from ? -1 : 1)).map((span) => this.#drawn(university, span));
-      return { drawn, beyondToday: false };
+      return { drawn: this.#inOrder(university, spans), beyondToday: false };
     }
     const start = range.from > calendar.memberSince ? range.from : calendar.memberSince;
     const to = reading === 'to-date' ? OPEN_END : range.to;
     if (start > to) return { drawn: [], beyondToday: false };
     const last = to < this.day ? to : this.day;
     const spans = new Map<string, ReportingPeriodSpan>();
-    for (
-      let p = periodHolding(calendar.frequency, start);
-      p.from <= last;
-      p = periodHolding(calendar.frequency, addDays(p.to, 1))
-    ) {
-      if (p.to >= calendar.memberSince) spans.set(p.key, p);
-    }
+    for (const p of periodsFrom(calendar.frequency, start, last)) if (p.to >= calendar.memberSince) spans.set(p.key, p);
     // A dated flow: the periods of the records it counts, however long before the range they began.
     for (const flow of datedFlows(reading))
       for (const { span, days } of this.#needed(this.standing.dated, flow).get(university) ?? [])
         if (span.to >= calendar.memberSince && hasDayWithin(days, range.from, to)) spans.set(span.key, span);
-    const drawn = [...spans.values()].sort((a, b) => (a.from < b.from ? -1 : 1)).map((span) => this.#drawn(university, span));
-    return { drawn, beyondToday: start > this.day };
+    return { drawn: this.#inOrder(university, spans), beyondToday: start > this.day };
+  }
+
+  /** The periods of `university` a figure draws on, in date order. */
+  #inOrder(university: string, spans: ReadonlyMap<string, ReportingPeriodSpan>): DrawnPeriod[] {
+    return [...spans.values()].sort((a, b) => (a.from < b.from ? -1 : 1)).map((span) => this.#drawn(university, span));
   }
 
   /** The status of a figure of these universities over a range. */
@@ -330,8 +332,10 @@ export async function figureStatuses(
 }
 
 /**
- * A stock reading when every measure of the figure is a stock; else a reading to date when one of
- * them is moved by later records (`toDate` in the registry); else a flow reading.
+ * A stock reading (naming the stocks' kinds) when every measure of the figure is a stock; else a
+ * reading to date when one of them is moved by later records (`toDate` in the registry); else a
+ * dated reading (naming them) when one of them is counted on another day than its records' own;
+ * else a flow reading.
  */
 export function readingOf(
   measures: ReadonlyArray<{ kind: FactKind; dateColumn: string; temporality: 'flow' | 'stock'; toDate?: true }>,
