@@ -276,6 +276,8 @@ export class CsvDownloads {
       );
     } finally {
       pace.stop();
+      // Ended or destroyed by the pipeline; destroyed here when something failed before it ran.
+      source.destroy();
     }
   }
 }

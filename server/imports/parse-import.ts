@@ -294,10 +294,12 @@ export async function checkImport(
     rows = csvRows(source, detected);
     reading = csvReading(detected);
   }
-  signal?.throwIfAborted();
+  // From here on the rows are open (a CSV's read stream, a workbook's sheet): whatever ends the
+  // check, the caller's leaving included, stops them, or the file stays open until the process ends.
   const spool = spoolFile('rows');
   const out = new SpoolWriter(spool);
   try {
+    signal?.throwIfAborted();
     const ignored: string[] = [];
     const absent: string[] = [];
     const sample: [TextSample | null] = [null];

@@ -147,7 +147,11 @@ describe(`clients that leave midway, in the log (${TEST_DB})`, () => {
         socket.on('error', () => undefined);
       });
       await over('/api/v1/imports/credit');
-      // Whatever the import does after its client left (it is stopped, or runs to its end) has a second to show in the log.
+      // Whatever the import does after its client left, it is stopped or runs to its end, and then
+      // its file goes. A body that arrived whole before the leaving was seen is checked and written:
+      // on a loaded machine that can outlast the answer by seconds, and must end before the file's
+      // database closes. Then the import's last words have a second to reach the log.
+      await expect.poll(() => spoolFilesHeld('.upload'), { timeout: 45_000 }).toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect((await admin.get('/health')).status).toBe(200);
       expect(faults()).toEqual([]);

@@ -1,0 +1,76 @@
+import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KIND_COLUMNS } from '../../contract/record-columns.js';
+import { checkImport } from '../../server/imports/parse-import.js';
+import { loadReferences } from '../../server/kpi/references.js';
+import { existingFile } from '../../server/lib/spool.js';
+import { csvOf } from '../helpers/csv.js';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { type RawRow, randomFacts } from '../helpers/facts.js';
+
+/** The files this process has open, by path. */
+function openPaths(): string[] {
+  const paths: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      paths.push(readlinkSync(join('/proc/self/fd', fd)));
+    } catch {
+      // closed while listed
+    }
+  }
+  return paths;
+}
+
+/**
+ * A check stopped because its caller went away (an upload whose client left) lets go of the file
+ * it was reading, whenever the leaving is seen: a read stream or a sheet left open would hold the
+ * upload's bytes on disk until the process ends, after its name was removed.
+ */
+describe(`a check whose caller has left (${TEST_DB})`, () => {
+  let database: TestDatabase;
+  let folder: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    folder = await mkdtemp(join(tmpdir(), 'check-left-'));
+  });
+  afterAll(async () => {
+    await database?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  // Larger than the buffers between the file and the checks: reading stops part-way, with the file open.
+  const some = randomFacts(5, 400).credit;
+  const rows: RawRow[] = Array.from({ length: 20_000 }, (_, i) => ({ ...some[i % some.length]!, ref: `LEFT-${i}` }));
+  const files = {
+    csv: async (path: string) => writeFileSync(path, csvOf('credit', rows)),
+    xlsx: async (path: string) => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('credit');
+      const columns = KIND_COLUMNS.credit.map((column) => column.name);
+      sheet.addRow(columns);
+      for (const row of rows) sheet.addRow(columns.map((name) => row[name] ?? null));
+      await book.xlsx.writeFile(path);
+    },
+  };
+
+  for (const [format, write] of Object.entries(files)) {
+    it(`when the caller of a ${format} check has already gone, then it refuses with the reason and the file is closed`, async () => {
+      const path = join(folder, `left.${format}`);
+      await write(path);
+      const gone = new AbortController();
+      const reason = new Error('the client went away');
+      gone.abort(reason);
+      await expect(
+        checkImport('credit', existingFile(path), await loadReferences(database.db), null, undefined, gone.signal),
+      ).rejects.toBe(reason);
+      // A read stream opens its file a moment after it is made: look once that moment has passed.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await expect.poll(() => openPaths().filter((open) => open.startsWith(path))).toEqual([]);
+    });
+  }
+});
