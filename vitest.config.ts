@@ -20,15 +20,6 @@ import LongestFirst from './test/helpers/sequencer.js';
  */
 const TEST_ENV = { PASSWORD_HASH_LOG2N: '10', DATABASE_PROBE_WINDOW_MS: '10000' };
 
-/**
- * The browser files run first, on two workers; then the unit and integration files, on three. Those
- * wait much of their time on what they start (servers and the command line as processes, timers,
- * sockets held open): on two workers both cores were idle a third of that phase, and a third worker
- * fills it (`npm test` 324 s → 288 s on a two-core machine, processor use 1.5 → 1.9 cores;
- * docs/performance.md).
- */
-const AFTER_THE_BROWSER = { sequence: { groupOrder: 1 }, maxWorkers: 3 };
-
 const integration = (name: 'pglite' | 'postgres') => ({
   extends: true as const,
   test: {
@@ -45,18 +36,24 @@ const integration = (name: 'pglite' | 'postgres') => ({
     isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    ...AFTER_THE_BROWSER,
   },
 });
 
 export default defineConfig({
   test: {
     pool: 'forks',
-    maxWorkers: 2,
+    // The browser files run first, on two workers (their project says so); then every other project's,
+    // on three. Those files wait much of their time on what they start (servers and the command line
+    // as processes, timers, sockets held open): on two workers both cores sat idle a third of that
+    // phase, and a third worker fills it (`npm test` 324 s → 284–288 s on a two-core machine,
+    // processor use 1.5 → 1.9 cores; docs/performance.md). Projects of one group must have one
+    // worker count: a new project joins the second group unless it says otherwise.
+    maxWorkers: 3,
     // Each project's longest files first, so that no long file is left running alone at the end.
     // After-hooks in the reverse order of their registration (vitest's default, written down): a setup
     // file's afterAll (test/helpers/left-behind.ts) runs after the test file's own.
-    sequence: { sequencer: LongestFirst, hooks: 'stack' },
+    // `--sequence.*` on the command line replaces this whole object in every project, groups included.
+    sequence: { sequencer: LongestFirst, hooks: 'stack', groupOrder: 1 },
     // What a test waits for to happen in the background (an announcement heard, a file removed, a
     // place given back, a page redrawn) may take seconds on a loaded two-core machine, where one
     // request can: a poll gives it 10 s instead of vitest's 1 s. Tests measure no latency (bench/ does).
@@ -71,7 +68,6 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           env: TEST_ENV,
           testTimeout: 30_000,
-          ...AFTER_THE_BROWSER,
           // A fork per file cost more than most files' tests: the files share the workers and their
           // module cache. Each file puts back what it stubs (timers, globals, env) in its own hooks.
           isolate: false,
@@ -87,7 +83,7 @@ export default defineConfig({
           env: { ...TEST_ENV, TEST_DB: 'pglite' },
           // Builds the client once per run; prints the hint when Chromium is missing.
           globalSetup: ['test/e2e/global-setup.ts'],
-          // Chromium keeps both cores busy: a third worker would only share them.
+          // First, on two workers: Chromium keeps both cores busy, and a third worker would only share them.
           sequence: { groupOrder: 0 },
           maxWorkers: 2,
           // One Chromium and one migrated PGlite per worker, shared by the files it runs.

@@ -296,10 +296,11 @@ export async function checkImport(
   }
   // From here on the rows are open (a CSV's read stream, a workbook's sheet): whatever ends the
   // check, the caller's leaving included, stops them, or the file stays open until the process ends.
-  const spool = spoolFile('rows');
-  const out = new SpoolWriter(spool);
+  let out: SpoolWriter | undefined;
   try {
     signal?.throwIfAborted();
+    const spool = spoolFile('rows');
+    out = new SpoolWriter(spool);
     const ignored: string[] = [];
     const absent: string[] = [];
     const sample: [TextSample | null] = [null];
@@ -327,7 +328,7 @@ export async function checkImport(
     return { rows: count, spool, ignored, absent, reading, sample: sample[0], placeOf };
   } catch (error) {
     rows.stop();
-    await out.abandon();
+    await out?.abandon();
     throw error;
   }
 }

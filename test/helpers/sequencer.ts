@@ -6,9 +6,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * The order in which `npm test` starts its files: each project's files together (a worker that runs
  * one project's file is reused for the next file of the same project only, and a new one launches
  * Chromium or migrates a PGlite template again), projects in the order vitest gives them, and
- * inside a project the longest file first. With groups (vitest.config.ts: the browser files on two
- * workers, then the rest on three), vitest calls this once per group. A group ends when its last
- * file does, so a long file started last keeps one worker busy while the others wait: started
+ * inside a project the longest file first. vitest sorts all files once, then splits them into its
+ * groups (vitest.config.ts: the browser files on two workers, then the rest on three), keeping this
+ * order within each. A group ends when its last file does, so a long file started last keeps one worker busy while the others wait: started
  * first, it runs beside the many short ones.
  *
  * A file's length is vitest's own record of its last run when there is one (node_modules/.vite),

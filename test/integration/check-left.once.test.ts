@@ -10,6 +10,7 @@ import { loadReferences } from '../../server/kpi/references.js';
 import { existingFile } from '../../server/lib/spool.js';
 import { csvOf } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { until } from '../helpers/until.js';
 import { type RawRow, randomFacts } from '../helpers/facts.js';
 
 /** The files this process has open, by path. */
@@ -23,6 +24,19 @@ function openPaths(): string[] {
     }
   }
   return paths;
+}
+
+/**
+ * Waits until this process has no file-system request in flight: a stream made to open, read or
+ * close a file has done so. A file still open then stays open.
+ */
+async function fileSystemSettled(): Promise<void> {
+  // A stream asks to open its file on the next tick after it is made.
+  await new Promise((resolve) => setImmediate(resolve));
+  await until(
+    () => !process.getActiveResourcesInfo().some((type) => type.startsWith('FSReq') || type.startsWith('FileHandle')),
+    () => `file-system requests to settle (${process.getActiveResourcesInfo().join(', ')})`,
+  );
 }
 
 /**
@@ -68,9 +82,8 @@ describe(`a check whose caller has left (${TEST_DB})`, () => {
       await expect(
         checkImport('credit', existingFile(path), await loadReferences(database.db), null, undefined, gone.signal),
       ).rejects.toBe(reason);
-      // A read stream opens its file a moment after it is made: look once that moment has passed.
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      await expect.poll(() => openPaths().filter((open) => open.startsWith(path))).toEqual([]);
+      await fileSystemSettled();
+      expect(openPaths().filter((open) => open.startsWith(path))).toEqual([]);
     });
   }
 });
