@@ -8,8 +8,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * Chromium or migrates a PGlite template again), projects in the order vitest gives them, and
  * inside a project the longest file first. vitest sorts all files once, then splits them into its
  * groups (vitest.config.ts: the browser files on two workers, then the rest on three), keeping this
- * order within each. A group ends when its last file does, so a long file started last keeps one worker busy while the others wait: started
- * first, it runs beside the many short ones.
+ * order within each. A group ends when its last file does, so a long file started last keeps one
+ * worker busy while the others wait: started first, it runs beside the many short ones.
  *
  * A file's length is vitest's own record of its last run when there is one (node_modules/.vite),
  * else the seconds below (measured in one `.ci/run` on a two-core machine, the longer of a file's

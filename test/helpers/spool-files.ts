@@ -16,23 +16,30 @@ export function spoolFilesHeld(suffix = ''): string[] {
   } catch {
     // No folder yet: nothing spooled.
   }
-  let descriptors: string[] = [];
-  try {
-    descriptors = readdirSync('/proc/self/fd');
-  } catch {
-    return [...held];
-  }
   const removed = `${SPOOL_DIR}/`;
-  for (const fd of descriptors) {
-    let target: string;
-    try {
-      target = readlinkSync(join('/proc/self/fd', fd));
-    } catch {
-      continue;
-    }
+  for (const target of openFilePaths()) {
     if (!target.startsWith(removed) || !target.endsWith(' (deleted)')) continue;
     const name = target.slice(removed.length, -' (deleted)'.length);
     if (ours(name)) held.add(name);
   }
   return [...held].sort();
+}
+
+/** What this process's open file descriptors point to (a removed file's path ends in ` (deleted)`); none where /proc is missing. */
+export function openFilePaths(): string[] {
+  let descriptors: string[];
+  try {
+    descriptors = readdirSync('/proc/self/fd');
+  } catch {
+    return [];
+  }
+  const paths: string[] = [];
+  for (const fd of descriptors) {
+    try {
+      paths.push(readlinkSync(join('/proc/self/fd', fd)));
+    } catch {
+      // Closed while listed.
+    }
+  }
+  return paths;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,21 +10,9 @@ import { loadReferences } from '../../server/kpi/references.js';
 import { existingFile } from '../../server/lib/spool.js';
 import { csvOf } from '../helpers/csv.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database.js';
+import { openFilePaths } from '../helpers/spool-files.js';
 import { until } from '../helpers/until.js';
 import { type RawRow, randomFacts } from '../helpers/facts.js';
-
-/** The files this process has open, by path. */
-function openPaths(): string[] {
-  const paths: string[] = [];
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      paths.push(readlinkSync(join('/proc/self/fd', fd)));
-    } catch {
-      // closed while listed
-    }
-  }
-  return paths;
-}
 
 /**
  * Waits until this process has no file-system request in flight: a stream made to open, read or
@@ -83,7 +71,7 @@ describe(`a check whose caller has left (${TEST_DB})`, () => {
         checkImport('credit', existingFile(path), await loadReferences(database.db), null, undefined, gone.signal),
       ).rejects.toBe(reason);
       await fileSystemSettled();
-      expect(openPaths().filter((open) => open.startsWith(path))).toEqual([]);
+      expect(openFilePaths().filter((open) => open.startsWith(path))).toEqual([]);
     });
   }
 });
